@@ -1,0 +1,7 @@
+"""`python -m xlbase` is the `xlbase` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,157 @@
+"""The Form and Field types: one official form, described once.
+
+Templates, readers, rules, merge and the Excel button all take labels, units,
+types, bounds and column order from here, never from a restated constant.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+from ..text import fold, fold_unbracketed
+
+# Field types. "money" is 万元, "area" 平方米; both are decimals with a unit.
+FIELD_TYPES = (
+    "text", "integer", "decimal", "money", "area", "date",
+    "yesno", "choice", "credit_code", "phone",
+)
+NUMERIC_TYPES = ("integer", "decimal", "money", "area")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value on a form: a column of a table form, or a labelled cell of a record form."""
+
+    key: str
+    label: str
+    type: str = "text"
+    group: str | None = None        # two-row header: the group cell above this column
+    section: str | None = None      # record forms: the section label this field sits under
+    unit: str | None = None
+    required: bool = False
+    min: float | None = None
+    max: float | None = None
+    choices: str | None = None      # name of a list in data/lists.yaml, or "city"/"county"
+    prompt: str = ""
+    aliases: tuple[str, ...] = ()
+    official: bool = True           # False: our column, placed after the official ones
+    identity: str | None = None     # which base-identity item this field carries
+    part: str = "table"             # "record" (key/value) or "table" (a row per record)
+    width: float | None = None
+    combined: str | None = None     # a paper label that holds this and a sibling in one cell
+    merge_only: bool = False        # written by merge, never filled by a clerk
+
+    def __post_init__(self) -> None:
+        if self.type not in FIELD_TYPES:
+            raise ValueError(f"field {self.key}: unknown type {self.type!r}")
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every spelling that names this field: the official label first."""
+        return (self.label, *self.aliases)
+
+    @property
+    def label_keys(self) -> frozenset[str]:
+        """Folded forms of every spelling, with and without bracketed units."""
+        keys = set()
+        for text in self.labels:
+            keys.add(fold(text))
+            stripped = fold_unbracketed(text)
+            if stripped:
+                keys.add(stripped)
+        return frozenset(keys)
+
+    @property
+    def header_text(self) -> str:
+        """The label as a header cell shows it: unit in brackets unless the label has one."""
+        if self.unit and "（" not in self.label and "(" not in self.label and self.part == "table":
+            return f"{self.label}（{self.unit}）"
+        return self.label
+
+
+@dataclass(frozen=True)
+class Form:
+    """One official form: identity, printed lines, fields in official order, layout."""
+
+    id: str
+    sheet: str
+    kind: str                       # "table", "record" or "mixed" (record head + table)
+    title: str
+    fields: tuple[Field, ...]
+    org_line: str | None = None
+    unit_line: str | None = None
+    number_label: str | None = None  # the 序号 column, when the table has one
+    number_official: bool = True
+    total_label: str | None = None   # the label of the total row (汇总 / 合计)
+    sample_row: str | None = None    # the printed example row clerks leave in place
+    notes: tuple[str, ...] = ()
+    template_rows: int = 1
+    rows: tuple[Any, ...] = ()       # record layout (附件2): see specs/a2.yaml
+    signatures: tuple[dict, ...] = ()
+    columns_from: str | None = None
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(self.fields)
+
+    def field(self, key: str) -> Field:
+        for f in self.fields:
+            if f.key == key:
+                return f
+        raise KeyError(f"{self.id} has no field {key!r}")
+
+    def has_field(self, key: str) -> bool:
+        return any(f.key == key for f in self.fields)
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(f.key for f in self.fields)
+
+    @property
+    def record_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if f.part == "record")
+
+    @property
+    def table_fields(self) -> tuple[Field, ...]:
+        """Columns in sheet order: official ones first, then ours."""
+        cols = [f for f in self.fields if f.part == "table"]
+        return tuple([f for f in cols if f.official] + [f for f in cols if not f.official])
+
+    @property
+    def official_table_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.table_fields if f.official)
+
+    @property
+    def identity_fields(self) -> dict[str, Field]:
+        return {f.identity: f for f in self.fields if f.identity}
+
+    def title_for(self, year: int | str | None) -> str:
+        return self.title.replace("{year}", str(year) if year else "").strip()
+
+    def header_groups(self) -> list[tuple[str | None, list[Field]]]:
+        """Adjacent table columns sharing a group, in order: drives the two-row header merges."""
+        out: list[tuple[str | None, list[Field]]] = []
+        for f in self.table_fields:
+            if out and f.group is not None and out[-1][0] == f.group:
+                out[-1][1].append(f)
+            else:
+                out.append((f.group, [f]))
+        return out
+
+    @property
+    def has_group_row(self) -> bool:
+        return any(f.group for f in self.table_fields)
+
+    def record_rows(self) -> list[tuple[str | None, list[Field]]]:
+        """Record layout as (section label or None, fields) per paper row."""
+        out = []
+        for row in self.rows:
+            if isinstance(row, dict):
+                out.append((row.get("section"), [self.field(k) for k in row["fields"]]))
+            else:
+                out.append((None, [self.field(k) for k in row]))
+        return out

@@ -1,0 +1,88 @@
+"""The Problem record: the one way every stage reports what is wrong.
+
+Nothing below the CLI prints or raises for bad *input*; it returns Problems.
+The field order here is the column order of 问题清单 and of the JSON report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, Iterable
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
+SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding, pointing at a file, sheet and cell when it has one."""
+
+    rule: str
+    severity: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    form: str = ""
+    field: str = ""
+    base: str = ""
+    value: Any = None
+    threshold: Any = None
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["value"] = _jsonable(self.value)
+        d["threshold"] = _jsonable(self.threshold)
+        return d
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.file, self.sheet, SEVERITY_RANK[self.severity], _cell_order(self.cell), self.rule, self.field)
+
+
+PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
+
+
+def _cell_order(a1: str) -> tuple[int, str]:
+    digits = "".join(ch for ch in a1 if ch.isdigit())
+    letters = "".join(ch for ch in a1 if ch.isalpha())
+    return (int(digits) if digits else 0, letters.rjust(3))
+
+
+def _jsonable(v: Any) -> Any:
+    """Values in a report must survive json.dumps: dates become ISO text, NaN None."""
+    if v is None:
+        return None
+    if isinstance(v, (bool, int, str)):
+        return v
+    if isinstance(v, float):
+        return None if v != v or v in (float("inf"), float("-inf")) else v
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    try:  # numpy scalars
+        return _jsonable(v.item())
+    except Exception:
+        return str(v)
+
+
+def count_by_severity(problems: Iterable[Problem]) -> dict[str, int]:
+    counts = {s: 0 for s in SEVERITIES}
+    for p in problems:
+        counts[p.severity] += 1
+    return counts
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: p.sort_key)

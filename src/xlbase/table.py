@@ -1,0 +1,119 @@
+"""Table: what was read of one form in one place, with provenance for every value.
+
+A reader returns Tables; rules and merge work on `stack(tables, form_id)`, one
+DataFrame per form across every file, so each rule runs once, vectorised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from openpyxl.utils.cell import get_column_letter
+
+from .forms import Form, get_form
+from .problems import Problem
+
+# Provenance columns carried by every stacked frame. `_table` indexes the list of
+# Tables the frame was stacked from; `_row` is the 1-based sheet row (0 for records).
+PROVENANCE = ("_file", "_sheet", "_table", "_row", "_base")
+
+
+@dataclass
+class Table:
+    """One form found in one sheet of one file.
+
+    data      one row per data record (table forms) with a column per field found, values
+              normalised to their field type (numbers as float/int, dates as datetime.date,
+              yes/no as bool, text as str, missing as None); plus `_row`, the sheet row.
+    raw       same shape as data: the cell's original text (str) for provenance/messages.
+    columns   field key -> 1-based sheet column where that field was found.
+    record    record forms (附件2, 附件4 head): field key -> normalised value.
+    record_raw / record_cells: field key -> original text / A1 cell of the value.
+    totals    rows labelled 合计/汇总/小计: kept to cross-check sums, never added in.
+    extra_columns  header texts that match no field (kept, reported as unknown).
+    missing_fields field keys the form has but the sheet lacks.
+    base      identity of the base this table belongs to (applicant workbooks): the
+              assembler fills it, see xlbase.read.
+    """
+
+    form_id: str
+    file: str
+    sheet: str
+    header_row: int = 0
+    data: pd.DataFrame = field(default_factory=pd.DataFrame)
+    raw: pd.DataFrame = field(default_factory=pd.DataFrame)
+    columns: dict[str, int] = field(default_factory=dict)
+    record: dict[str, Any] = field(default_factory=dict)
+    record_raw: dict[str, str] = field(default_factory=dict)
+    record_cells: dict[str, str] = field(default_factory=dict)
+    totals: list[dict[str, Any]] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+    missing_fields: list[str] = field(default_factory=list)
+    base: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def form(self) -> Form:
+        return get_form(self.form_id)
+
+    def cell(self, key: str, row: int | None = None) -> str:
+        """A1 address of a field's value: a record cell, or `key`'s column at sheet `row`."""
+        if row is None or row == 0:
+            return self.record_cells.get(key, "")
+        col = self.columns.get(key)
+        return f"{get_column_letter(col)}{row}" if col else ""
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.data)
+
+
+@dataclass
+class WorkbookRead:
+    """Everything read from one input file."""
+
+    path: str
+    status: str                      # "ok", "partial" (read with problems) or a sniff code
+    tables: list[Table] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    sha256: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "partial")
+
+
+def stack(tables: list[Table], form_id: str, part: str = "table") -> pd.DataFrame:
+    """All rows of one form across tables, with provenance columns.
+
+    part="table": data rows; part="record": one row per table with its record values.
+    `_table` is the index of the Table in `tables`, for Table.cell().
+    """
+    frames = []
+    for i, t in enumerate(tables):
+        if t.form_id != form_id:
+            continue
+        if part == "record":
+            if not t.record:
+                continue
+            df = pd.DataFrame([t.record])
+            df["_row"] = 0
+        else:
+            if t.data.empty:
+                continue
+            df = t.data.copy()
+        df["_file"] = t.file
+        df["_sheet"] = t.sheet
+        df["_table"] = i
+        df["_base"] = t.base.get("key", "")
+        frames.append(df)
+    form = get_form(form_id)
+    keys = [f.key for f in (form.record_fields if part == "record" else form.table_fields)]
+    if not frames:
+        return pd.DataFrame(columns=[*keys, *PROVENANCE])
+    out = pd.concat(frames, ignore_index=True, sort=False)
+    for k in keys:
+        if k not in out.columns:
+            out[k] = None
+    return out

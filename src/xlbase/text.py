@@ -1,0 +1,32 @@
+"""Text folding shared by the form model and the readers.
+
+Clerks retype labels with spaces inside ("基 地 名 称"), line breaks, full-width
+brackets and stray punctuation. `fold` maps all of those to one comparable key,
+so a label is recognised however it was typed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DROP = re.compile(r"[\s\u3000\u00a0:：,，、;；.。·•*＊_\-—–~～\"'“”‘’]+")
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "{": "(", "}": ")"})
+
+
+def fold(text: object) -> str:
+    """A comparison key for a label: NFKC, no whitespace or filler punctuation, one bracket style."""
+    if text is None:
+        return ""
+    s = unicodedata.normalize("NFKC", str(text)).translate(_BRACKETS)
+    return _DROP.sub("", s).lower()
+
+
+def fold_unbracketed(text: object) -> str:
+    """`fold` with every bracketed part removed: '建筑面积(平方米)' -> '建筑面积'."""
+    s = fold(text)
+    prev = None
+    while prev != s:
+        prev = s
+        s = re.sub(r"\([^()]*\)", "", s)
+    return s

@@ -1,0 +1,1 @@
+"""Everything xlbase writes: templates, 汇总表, reports, marked copies."""

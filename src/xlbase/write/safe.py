@@ -1,0 +1,83 @@
+"""Two guarantees every writer relies on: no formula from a submission, no half-written file.
+
+`cell_text` cleans text for a cell (control characters, lone surrogates, Excel's
+32 767-character limit). Text that a spreadsheet would run as a formula or DDE
+command (OWASP formula injection: = + - @, tab or CR first) is written as a
+string cell with Excel's quotePrefix style (`is_formula_like` tells when): the
+value stays exactly what the clerk typed, and it stays text even if re-edited.
+`atomic_output` writes to a temporary file in the target folder and renames it
+into place, so a crash leaves either the old file or the complete new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
+EXCEL_MAX_TEXT = 32767
+
+
+def is_formula_like(text: str) -> bool:
+    return bool(text) and text.startswith(FORMULA_TRIGGERS)
+
+
+def cell_text(value: object) -> str:
+    """Text storable in a cell: no control characters or lone surrogates, ≤ 32 767 chars.
+
+    Writers write it with write_string (never write()), adding the quotePrefix
+    format when `is_formula_like(text)`.
+    """
+    s = "" if value is None else str(value)
+    s = "".join(ch for ch in s if ch in "\t\n\r" or ord(ch) >= 32)
+    s = s.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> '?'
+    if len(s) > EXCEL_MAX_TEXT:
+        s = s[: EXCEL_MAX_TEXT - 1] + "…"
+    return s
+
+
+class OutputPathError(ValueError):
+    """An output path that must not be written (it is an input, or unusable)."""
+
+
+def check_output_path(out: Path, inputs: list[Path] | tuple[Path, ...] = ()) -> None:
+    """Refuse an output that is one of the inputs, a folder, or in a folder we cannot write."""
+    out = Path(out)
+    if out.is_dir():
+        raise OutputPathError(f"输出路径 {out} 是一个文件夹，请给出文件名，如 out/汇总表.xlsx")
+    try:
+        target = out.resolve()
+    except OSError as exc:
+        raise OutputPathError(f"输出路径 {out} 无法使用：{exc}") from exc
+    for p in inputs:
+        try:
+            if Path(p).resolve() == target:
+                raise OutputPathError(f"输出文件 {out} 与输入文件相同；为保护原件，请换一个输出文件名")
+        except OSError:
+            continue
+
+
+@contextlib.contextmanager
+def atomic_output(out: Path | str, suffix: str | None = None) -> Iterator[Path]:
+    """Yield a temporary path beside `out`; on success rename it onto `out`.
+
+    The folder is created if missing. On any exception the temporary file is
+    removed and `out` is left exactly as it was.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=suffix or out.suffix + ".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
