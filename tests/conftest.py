@@ -8,9 +8,14 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import sys
+
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# Fixture generators (code that writes test workbooks) live in tests/fixtures/.
+sys.path.insert(0, str(REPO / "tests" / "fixtures"))
+
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 INSTALL_HINT = "LibreOffice 未安装：sudo apt-get install libreoffice-calc (Debian/Ubuntu) 或从 libreoffice.org 安装"
 

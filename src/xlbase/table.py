@@ -106,7 +106,8 @@ def stack(tables: list[Table], form_id: str, part: str = "table") -> pd.DataFram
         df["_file"] = t.file
         df["_sheet"] = t.sheet
         df["_table"] = i
-        df["_base"] = t.base.get("key", "")
+        if "_base" not in df.columns:  # 附件11 rows carry their own base key per row
+            df["_base"] = t.base.get("key", "")
         frames.append(df)
     form = get_form(form_id)
     keys = [f.key for f in (form.record_fields if part == "record" else form.table_fields)]
