@@ -13,8 +13,9 @@ Attribute VB_Name = "XlbaseButton"
 '
 ' Requirements on the clerk's PC: Windows Excel with macros enabled, and a
 ' Python with the xlbase package installed (pip install xlbase, which pulls
-' in xlwings). Which Python is used comes from the hidden "xlwings.conf"
-' sheet (Interpreter_Win); blank means the "python" found on PATH.
+' in xlwings). Which Python runs is xlwings' Interpreter_Win setting, from
+' the hidden "xlwings.conf" sheet or %USERPROFILE%\.xlwings\xlwings.conf;
+' when it is unset, the "python" found on PATH.
 '
 ' This file is ASCII only on purpose: the VBA project is stored in the
 ' ANSI code page of whoever opens it, so all Chinese text (messages,

@@ -36,10 +36,15 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xlsxwriter
+from pyopenvba import ExcelFile, VBAModuleKind
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 #: Module holding the button macros (``macros/XlbaseButton.bas``).
 XLBASE_MODULE = "XlbaseButton"
@@ -93,7 +98,7 @@ def _read_text(data: bytes, origin: str) -> str:
         raise ValueError(f"{origin}: VBA source must be ASCII-only ({exc})") from None
 
 
-def _macros_dir() -> resources.abc.Traversable:
+def _macros_dir() -> Traversable:
     """Where the packaged .bas/.cls live.
 
     Installed (wheel or fresh editable install): the ``xlbase._macros``
@@ -122,8 +127,9 @@ def xlbase_modules() -> dict[str, str]:
 
 def xlwings_modules() -> dict[str, str]:
     """xlwings' standalone VBA module and the Dictionary class it uses on Mac,
-    read from the installed xlwings so the VBA matches the Python side's
-    version (xlwings checks that they agree).  Licence headers stay intact."""
+    read from the installed xlwings so the VBA is the version the generator
+    was tested with (on a Mac the AppleScript name depends on it; Windows
+    does not check).  Licence headers stay intact."""
     import xlwings
 
     root = Path(xlwings.__file__).parent
@@ -187,8 +193,6 @@ def build_vba_project(
     is); Excel expects one document module per sheet plus the workbook's.
     Same input gives the same bytes.
     """
-    from pyopenvba import ExcelFile, VBAModuleKind
-
     modules = default_modules() if modules is None else modules
     if len({name.casefold() for name in sheet_names}) != len(sheet_names):
         raise ValueError(f"duplicate sheet code names: {list(sheet_names)}")
