@@ -1,0 +1,366 @@
+"""Merge core: base rows and firm rows from many reads into one deduplicated set.
+
+Pure data in, data out (no files written, nothing printed), so it is tested on
+hand-built Tables. Every data row read ends either merged or rejected with a
+Problem that names it; `MergeResult.check_accounting()` asserts that.
+
+Which rows count: base rows are 附件10 rows of applicant workbooks (or, when an
+applicant workbook has no 附件10, its 附件2 record) and 附件11 rows of summary
+tables; firm rows are 附件3 rows. 附件4 comparables are supporting evidence for
+validation and are not merged, so they are not counted.
+
+Duplicate rule (the same `identity.base_key(name, operator)` from two rows):
+  1. a row from an applicant workbook beats a row of a 附件11 汇总表;
+  2. then the more complete row (more official columns filled);
+  3. then the file whose path sorts last (a resubmission such as “…_修改版” or a
+     later date in the name usually sorts after the original);
+  4. then the later row in that file.
+The losers are rejected with a `duplicate-base` warning naming both sources.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+from typing import Any, Iterable
+
+from ..forms import APPLICANT_FORMS, SUMMARY_FORM, get_form
+from ..identity import base_key, locate
+from ..problems import ERROR, WARNING, Problem
+from ..table import Table, WorkbookRead
+from ..text import fold
+
+APPLICANT = "applicant"
+SUMMARY = "summary"
+UNKNOWN_UNIT = "（未注明）"
+LEVELS = ("county", "city", "province")
+
+
+def clean(v: Any) -> Any:
+    """pandas hands back NaN/NaT for blanks; the merge wants None."""
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    try:
+        import pandas as pd
+        if v is pd.NaT or (not isinstance(v, (str, bytes, list, dict, tuple)) and pd.isna(v)):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        try:
+            return v.item()
+        except (AttributeError, ValueError):
+            pass
+    if isinstance(v, str) and not v.strip():
+        return None
+    return v
+
+
+@dataclass
+class BaseRow:
+    """One candidate row of the merged 附件11."""
+
+    key: str
+    values: dict[str, Any]
+    city: str
+    county: str
+    file: str
+    sheet: str
+    row: int
+    kind: str                   # APPLICANT or SUMMARY
+    file_order: int
+    carried_source: str = ""    # 来源文件 already present in a lower-level 汇总表 row
+    cell: str = ""
+
+    @property
+    def name(self) -> str:
+        return str(self.values.get("base_name") or "")
+
+    @property
+    def completeness(self) -> int:
+        return sum(1 for f in get_form(SUMMARY_FORM).official_table_fields if self.values.get(f.key) is not None)
+
+    def where(self, display: str) -> str:
+        return f"{display}（{self.sheet}第{self.row}行）" if self.row else f"{display}（{self.sheet}）"
+
+
+@dataclass
+class FirmRow:
+    """One 附件3 row, tied to the base of its workbook."""
+
+    values: dict[str, Any]
+    base_key: str
+    base_name: str
+    file: str
+    sheet: str
+    row: int
+    cell: str = ""
+
+
+@dataclass
+class FileAccount:
+    """Per input file: what was read and where each row went."""
+
+    file: str
+    status: str
+    sha256: str | None
+    rows_read: int = 0
+    rows_merged: int = 0
+    rows_rejected: int = 0
+    units: set[str] = field(default_factory=set)
+    kinds: set[str] = field(default_factory=set)
+
+
+@dataclass
+class MergeResult:
+    bases: list[BaseRow]
+    firms: list[FirmRow]
+    problems: list[Problem]
+    accounts: list[FileAccount]
+    display: dict[str, str]           # file path -> name shown in 来源文件 / 问题清单
+
+    def totals(self) -> dict[str, float | int]:
+        """Sum of every numeric official column over the merged bases (the 汇总 row)."""
+        out: dict[str, float | int] = {}
+        for f in get_form(SUMMARY_FORM).table_fields:
+            if not f.is_numeric:
+                continue
+            vals = [b.values.get(f.key) for b in self.bases]
+            nums = [v for v in vals if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            total = sum(nums) if nums else 0
+            if isinstance(total, float) and total.is_integer() and f.type == "integer":
+                total = int(total)
+            out[f.key] = round(total, 6) if isinstance(total, float) else total
+        return out
+
+    def check_accounting(self) -> None:
+        """read = merged + rejected per file, and merged rows are exactly the output rows."""
+        for a in self.accounts:
+            assert a.rows_read == a.rows_merged + a.rows_rejected, f"row accounting broken for {a.file}: {a}"
+        merged = sum(a.rows_merged for a in self.accounts)
+        assert merged == len(self.bases) + len(self.firms), (
+            f"merged rows {merged} != output rows {len(self.bases)} + {len(self.firms)}")
+
+
+def display_names(paths: Iterable[str]) -> dict[str, str]:
+    """Names shown for files: relative to the inputs' common folder, '/'-separated, stable."""
+    paths = list(dict.fromkeys(str(p) for p in paths))
+    if not paths:
+        return {}
+    parents = [os.path.dirname(os.path.abspath(p)) for p in paths]
+    try:
+        common = os.path.commonpath(parents)
+    except ValueError:  # different drives on Windows
+        common = ""
+    out = {}
+    for p in paths:
+        rel = os.path.relpath(os.path.abspath(p), common) if common else p
+        out[p] = PurePath(rel).as_posix()
+    return out
+
+
+def _is_sample_name(name: str) -> bool:
+    sample = get_form(SUMMARY_FORM).sample_row or ""
+    f = fold(name)
+    return bool(f) and (f == fold(sample) or f.startswith("x市x县") or "xx双创基地" in f)
+
+
+def _row_values(table: Table, i: int) -> dict[str, Any]:
+    rec = table.data.iloc[i].to_dict()
+    return {k: clean(v) for k, v in rec.items() if not str(k).startswith("_")}
+
+
+def _sheet_row(table: Table, i: int) -> int:
+    if "_row" in table.data.columns:
+        v = clean(table.data.iloc[i]["_row"])
+        if isinstance(v, (int, float)):
+            return int(v)
+    return table.header_row + 1 + i if table.header_row else i + 1
+
+
+def _place(values: dict, table: Table, path: str) -> tuple[str, str]:
+    """(city, county) of a base: its own columns, then the table's base, its name, its file path."""
+    city = values.get("city") or table.base.get("city")
+    county = values.get("county") or table.base.get("county")
+    if not county or not city:
+        c2, k2 = locate(values.get("base_name"))
+        city, county = city or c2, county or k2
+    if not county or not city:
+        c3, k3 = locate(" ".join(Path(path).parts))
+        city, county = city or c3, county or k3
+    return str(city or UNKNOWN_UNIT), str(county or UNKNOWN_UNIT)
+
+
+def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[list[BaseRow], list[FirmRow]]:
+    bases: list[BaseRow] = []
+    firms: list[FirmRow] = []
+    a11 = get_form(SUMMARY_FORM)
+    a11_keys = set(a11.keys)
+    for wr in reads:
+        if not wr.ok:
+            continue
+        forms_here = {t.form_id for t in wr.tables}
+        for t in wr.tables:
+            if t.form_id in ("附件10", SUMMARY_FORM):
+                kind = APPLICANT if t.form_id == "附件10" else SUMMARY
+                for i in range(len(t.data)):
+                    vals = {k: v for k, v in _row_values(t, i).items() if k in a11_keys}
+                    if kind == APPLICANT:  # the workbook's identity fills what 附件10 lacks
+                        for k in ("city", "county", "base_type"):
+                            vals.setdefault(k, clean(t.base.get(k)))
+                            if vals[k] is None:
+                                vals[k] = clean(t.base.get(k))
+                    carried = str(vals.pop("source_file", None) or "")
+                    row = _sheet_row(t, i)
+                    key = None
+                    if "_base" in t.data.columns:
+                        key = clean(t.data.iloc[i]["_base"])
+                    if not key or str(key) == "|":
+                        key = t.base.get("key") if kind == APPLICANT and len(t.data) == 1 else None
+                    if not key or str(key) == "|":
+                        key = base_key(vals.get("base_name"), vals.get("operator"))
+                    city, county = _place(vals, t, wr.path)
+                    vals["city"], vals["county"] = city, county
+                    bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, row, kind,
+                                         order[wr.path], carried, t.cell("base_name", row)))
+            elif t.form_id == "附件2" and "附件10" not in forms_here and t.record:
+                vals = {k: clean(v) for k, v in t.record.items() if k in a11_keys}
+                for k in ("base_name", "operator", "city", "county", "base_type"):
+                    if vals.get(k) is None and clean(t.base.get(k)) is not None:
+                        vals[k] = clean(t.base.get(k))
+                key = t.base.get("key") or base_key(vals.get("base_name"), vals.get("operator"))
+                city, county = _place(vals, t, wr.path)
+                vals["city"], vals["county"] = city, county
+                bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, 0, APPLICANT,
+                                     order[wr.path], "", t.record_cells.get("base_name", "")))
+            elif t.form_id == "附件3":
+                bkey = str(t.base.get("key") or "")
+                bname = str(t.base.get("name") or "")
+                for i in range(len(t.data)):
+                    vals = _row_values(t, i)
+                    k = bkey
+                    if "_base" in t.data.columns and clean(t.data.iloc[i]["_base"]):
+                        k = str(t.data.iloc[i]["_base"])
+                    r = _sheet_row(t, i)
+                    firms.append(FirmRow(vals, k, bname, wr.path, t.sheet, r, t.cell("credit_code", r)))
+    return bases, firms
+
+
+def _winner_sort_key(b: BaseRow) -> tuple:
+    return (b.kind == APPLICANT, b.completeness, b.file_order, b.row)
+
+
+def merge_reads(reads: list[WorkbookRead]) -> MergeResult:
+    """Merge what was read into distinct bases and their firms; never raises for bad input."""
+    paths = sorted({wr.path for wr in reads})
+    order = {p: i for i, p in enumerate(paths)}
+    display = display_names(paths)
+    accounts = {wr.path: FileAccount(wr.path, wr.status, wr.sha256) for wr in reads}
+    problems: list[Problem] = []
+    a11 = get_form(SUMMARY_FORM)
+
+    cands, firm_rows = _candidate_rows(reads, order)
+    for b in cands:
+        accounts[b.file].kinds.add(b.kind)
+
+    groups: dict[str, list[BaseRow]] = {}
+    for b in cands:
+        acc = accounts[b.file]
+        acc.rows_read += 1
+        acc.units.add(b.county)
+        if not b.name:
+            acc.rows_rejected += 1
+            problems.append(Problem(
+                "merge-unnamed-base", ERROR,
+                f"{b.where(display[b.file])}没有填写基地名称，该行未计入汇总表；请补填基地名称后重新报送。",
+                file=b.file, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field="base_name"))
+            continue
+        if _is_sample_name(b.name):
+            acc.rows_rejected += 1
+            problems.append(Problem(
+                "merge-sample-row", WARNING,
+                f"{b.where(display[b.file])}是表格自带的示例行“{b.name}”，未计入汇总表；请删除该行。",
+                file=b.file, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field="base_name", value=b.name))
+            continue
+        groups.setdefault(b.key, []).append(b)
+
+    winners: list[BaseRow] = []
+    for key, rows in groups.items():
+        ranked = sorted(rows, key=_winner_sort_key, reverse=True)
+        win = ranked[0]
+        winners.append(win)
+        accounts[win.file].rows_merged += 1
+        for lose in ranked[1:]:
+            accounts[lose.file].rows_rejected += 1
+            lost_firms = sum(1 for f in firm_rows if f.file == lose.file and f.base_key == key)
+            extra = f"；该文件中该基地的 {lost_firms} 行入驻企业也未重复计入" if lost_firms and lose.file != win.file else ""
+            problems.append(Problem(
+                "duplicate-base", WARNING,
+                f"基地“{win.name}”重复报送：汇总表采用 {win.where(display[win.file])}，"
+                f"未采用 {lose.where(display[lose.file])}{extra}。"
+                "取舍规则：申报表优先于汇总表中的行，其次取填写更完整的一份，再次取文件名排序靠后的一份；请核实两份材料是否一致。",
+                file=lose.file, sheet=lose.sheet, cell=lose.cell, form=SUMMARY_FORM, field="base_name",
+                base=win.name, value=display[win.file]))
+
+    winner_of = {b.key: b for b in winners}
+    kept_firms: list[FirmRow] = []
+    orphans: dict[tuple[str, str], int] = {}
+    for f in firm_rows:
+        acc = accounts[f.file]
+        acc.rows_read += 1
+        w = winner_of.get(f.base_key)
+        if w is not None and w.file == f.file:
+            acc.rows_merged += 1
+            f.base_name = w.name
+            kept_firms.append(f)
+        else:
+            acc.rows_rejected += 1
+            if w is None:
+                orphans[(f.file, f.sheet)] = orphans.get((f.file, f.sheet), 0) + 1
+    for (file, sheet), n in sorted(orphans.items()):
+        problems.append(Problem(
+            "merge-firms-unattached", ERROR,
+            f"{display[file]}（{sheet}）的 {n} 行入驻企业找不到所属基地（附件10/附件2 的基地名称缺失或无效），未计入汇总；"
+            "请补全基地名称后重新报送。", file=file, sheet=sheet, form="附件3"))
+
+    problems += duplicate_enterprises(kept_firms, display)
+
+    winners.sort(key=lambda b: (b.city, b.county, fold(b.name), b.key))
+    kept_firms.sort(key=lambda f: (winner_of[f.base_key].city, winner_of[f.base_key].county,
+                                   fold(f.base_name), f.file, f.sheet, f.row))
+    result = MergeResult(winners, kept_firms, problems, [accounts[p] for p in paths], display)
+    result.check_accounting()
+    return result
+
+
+def _code_key(v: Any) -> str:
+    return fold(v).upper() if v is not None else ""
+
+
+def duplicate_enterprises(firms: list[FirmRow], display: dict[str, str]) -> list[Problem]:
+    """Same 统一社会信用代码 under two different bases: one warning per extra occurrence."""
+    by_code: dict[str, list[FirmRow]] = {}
+    for f in firms:
+        code = _code_key(f.values.get("credit_code"))
+        if len(code) >= 15:
+            by_code.setdefault(code, []).append(f)
+    out = []
+    for code, rows in sorted(by_code.items()):
+        if len({r.base_key for r in rows}) < 2:
+            continue
+        first = rows[0]
+        for r in rows[1:]:
+            if r.base_key == first.base_key:
+                continue
+            out.append(Problem(
+                "duplicate-enterprise", WARNING,
+                f"统一社会信用代码 {code}（{r.values.get('firm_name') or ''}）同时出现在基地“{first.base_name}”"
+                f"（{display[first.file]} {first.sheet}第{first.row}行）和基地“{r.base_name}”"
+                f"（{display[r.file]} {r.sheet}第{r.row}行）的入驻企业名单中；同一企业不应重复计入两个基地，请核实。",
+                file=r.file, sheet=r.sheet, cell=r.cell, form="附件3", field="credit_code",
+                base=r.base_name, value=code))
+    return out

@@ -1,0 +1,59 @@
+"""Which level a merge is for, and which unit (county or city) each row and file belongs to.
+
+Inferred from where the merged bases are, not from the kind of file: bases in one
+county → county level; in several counties of one city → city; in several cities
+→ province. That matches "applicant workbooks → county, counties' 附件11s → city,
+cities' 附件11s → province" and still works for a mixed inbox.
+"""
+
+from __future__ import annotations
+
+from ..identity import locate
+from .core import UNKNOWN_UNIT, BaseRow, MergeResult
+
+UNIT_LABEL = {"county": "县（市、区）", "city": "县（市、区）", "province": "市"}
+SHEET_NAME = {"county": "各县情况", "city": "各县情况", "province": "各市情况"}
+
+
+def infer_level(result: MergeResult) -> str:
+    cities = {b.city for b in result.bases if b.city != UNKNOWN_UNIT}
+    counties = {(b.city, b.county) for b in result.bases if b.county != UNKNOWN_UNIT}
+    if len(cities) > 1:
+        return "province"
+    if len(counties) > 1:
+        return "city"
+    return "county"
+
+
+def unit_of(base: BaseRow, level: str) -> str:
+    return base.city if level == "province" else base.county
+
+
+def default_unit_name(result: MergeResult, level: str) -> str:
+    """The 填报单位 when --unit is not given: the one county/city all bases share, or 山西省."""
+    if level == "province":
+        return "山西省"
+    if level == "city":
+        cities = sorted({b.city for b in result.bases if b.city != UNKNOWN_UNIT})
+        return cities[0] if len(cities) == 1 else ""
+    places = sorted({f"{b.city}{b.county}" for b in result.bases if b.county != UNKNOWN_UNIT})
+    return places[0] if len(places) == 1 else ""
+
+
+def file_units(result: MergeResult, level: str, path: str) -> set[str]:
+    """Units a file belongs to: from its rows, else from its folder/file name (e.g. counties/忻府区/…)."""
+    acc = next((a for a in result.accounts if a.file == path), None)
+    units: set[str] = set()
+    rows = [b for b in result.bases if b.file == path]
+    if rows:
+        units = {unit_of(b, level) for b in rows}
+    elif acc is not None and acc.units:
+        if level == "province":
+            units = set()
+        else:
+            units = set(acc.units)
+    if not units or units == {UNKNOWN_UNIT}:
+        city, county = locate(result.display.get(path, path).replace("/", " "))
+        u = city if level == "province" else county
+        units = {u or UNKNOWN_UNIT}
+    return units
