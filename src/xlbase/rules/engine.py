@@ -1,0 +1,584 @@
+"""The validation engine: one vectorised function per rule kind over stacked frames.
+
+Each kind takes the stacked frame of its form (every file at once), computes a
+boolean "fails" column with pandas, and renders messages only for failing rows.
+Nothing stops at the first problem; every rule runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from ..forms import get_form, value_list, value_lists
+from ..problems import INFO, Problem
+from ..table import Table, stack
+from ..text import fold
+from .pack import Rule, RulePack, normalise_base_type
+from .sizing import classify
+
+KindFn = Callable[["Context", Rule], Iterable[Problem]]
+KIND_FUNCTIONS: dict[str, KindFn] = {}
+
+
+def kind(name: str):
+    def deco(fn: KindFn) -> KindFn:
+        KIND_FUNCTIONS[name] = fn
+        return fn
+    return deco
+
+
+class Context:
+    """The tables, the pack and cached stacked frames with each row's base name and type."""
+
+    def __init__(self, tables: list[Table], pack: RulePack):
+        self.tables = tables
+        self.pack = pack
+        self.as_of = pack.as_of
+        self._frames: dict[tuple[str, str], pd.DataFrame] = {}
+        self.base_types: dict[str, str] = {}
+        self.base_names: dict[str, str] = {}
+        for t in tables:
+            key = t.base.get("key") or ""
+            if t.base.get("name"):
+                self.base_names.setdefault(key, str(t.base["name"]))
+            bt = normalise_base_type(t.base.get("base_type"))
+            if bt:
+                self.base_types.setdefault(key, bt)
+        for form_id, part in (("附件10", "table"), ("附件2", "record")):
+            df = stack(tables, form_id, part)
+            if len(df) and "base_type" in df:
+                for k, v in zip(df["_base"], df["base_type"]):
+                    bt = normalise_base_type(v)
+                    if bt:
+                        self.base_types.setdefault(k, bt)
+
+    def frame(self, form_id: str, key: str | None = None) -> pd.DataFrame:
+        """Stacked rows of a form (records for record fields), with `_btype` and `_bname`."""
+        part = "table"
+        form = get_form(form_id)
+        if form.kind == "record" or (key and form.has_field(key) and form.field(key).part == "record"):
+            part = "record"
+        if (form_id, part) not in self._frames:
+            df = stack(self.tables, form_id, part)
+            own_type = df["base_type"].map(normalise_base_type) if "base_type" in df else pd.Series(None, index=df.index)
+            df["_btype"] = own_type.where(own_type.notna(), df["_base"].map(self.base_types))
+            own_name = df["base_name"] if "base_name" in df else pd.Series(None, index=df.index)
+            df["_bname"] = own_name.where(own_name.notna(), df["_base"].map(self.base_names)).fillna(df["_base"])
+            self._frames[(form_id, part)] = df
+        return self._frames[(form_id, part)]
+
+    def cell(self, table_index: Any, key: str, row: Any) -> str:
+        try:
+            return self.tables[int(table_index)].cell(key, int(row))
+        except (ValueError, TypeError, IndexError):
+            return ""
+
+    def raw(self, table_index: Any, key: str, row: Any) -> Any:
+        """The clerk's own text for a cell, for messages; None when not kept."""
+        try:
+            t = self.tables[int(table_index)]
+        except (ValueError, TypeError, IndexError):
+            return None
+        if int(row) == 0:
+            return t.record_raw.get(key)
+        if key in t.raw.columns and "_row" in t.data.columns:
+            hit = t.raw.loc[t.data["_row"].to_numpy() == int(row), key]
+            return hit.iloc[0] if len(hit) else None
+        return None
+
+
+def validate(tables: list[Table], pack: RulePack) -> list[Problem]:
+    """Every problem every rule finds in `tables`; never stops at the first."""
+    ctx = Context(list(tables), pack)
+    problems: list[Problem] = []
+    for rule in pack.rules:
+        problems.extend(KIND_FUNCTIONS[rule.kind](ctx, rule))
+    return problems
+
+
+# --- shared helpers -------------------------------------------------------------------
+
+def _num(s: pd.Series) -> pd.Series:
+    return pd.to_numeric(s, errors="coerce")
+
+
+def _clean(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, float) and v != v:
+        return None
+    if isinstance(v, (np.generic,)):
+        v = v.item()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _fmt(v: Any) -> str:
+    v = _clean(v)
+    if v is None:
+        return "（空）"
+    if isinstance(v, float):
+        return f"{v:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    return str(v)
+
+
+def _emit(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, key: str,
+          value: str | pd.Series | None = None, threshold: Any = None, severity: str | None = None,
+          **extra: Any) -> list[Problem]:
+    """Problems for failing rows; messages are rendered here only."""
+    out = []
+    form = get_form(form_id)
+    fld = form.field(key) if key and form.has_field(key) else None
+    values = rows[value] if isinstance(value, str) else (value if value is not None else rows.get(key))
+    thresholds = threshold if isinstance(threshold, pd.Series) else None
+    for i, (idx, r) in enumerate(rows.iterrows()):
+        v = _clean(values.loc[idx]) if values is not None else None
+        th = _clean(thresholds.loc[idx]) if thresholds is not None else _clean(threshold)
+        per_row = {k: (x.loc[idx] if isinstance(x, pd.Series) else x) for k, x in extra.items()}
+        btype = r.get("_btype")
+        btype = btype if isinstance(btype, str) else None
+        ctx_vars = dict(value=_fmt(v), raw_value=v, threshold=_fmt(th), label=fld.label if fld else key,
+                        unit=(fld.unit or "") if fld else "", base=r.get("_bname") or "", base_type=btype or "",
+                        form=form_id, as_of=ctx.as_of.isoformat(), **{k: _fmt(x) if not isinstance(x, (list, str)) else x
+                                                                      for k, x in per_row.items()})
+        out.append(Problem(
+            rule=rule.id, severity=severity or rule.severity, message=rule.render(**ctx_vars),
+            file=str(r.get("_file", "")), sheet=str(r.get("_sheet", "")),
+            cell=ctx.cell(r.get("_table"), key, r.get("_row")), form=form_id,
+            field=fld.label if fld else key, base=str(r.get("_bname") or ""), value=v, threshold=th,
+        ))
+    return out
+
+
+def _unknown_type(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, key: str) -> list[Problem]:
+    """An explicit notice for bases whose 基地类型 is unknown: the per-type check was not made."""
+    out = []
+    form = get_form(form_id)
+    label = form.field(key).label if form.has_field(key) else key
+    for _, r in rows.iterrows():
+        out.append(Problem(
+            rule=rule.id, severity=INFO,
+            message=f"基地类型未填写或无法识别（“{_fmt(r.get('base_type'))}”），未能按类型核对“{label}”的门槛"
+                    f"（{rule.title or rule.id}）；请在基地类型栏从下拉列表选择。",
+            file=str(r.get("_file", "")), sheet=str(r.get("_sheet", "")),
+            cell=ctx.cell(r.get("_table"), "base_type", r.get("_row")) or ctx.cell(r.get("_table"), key, r.get("_row")),
+            form=form_id, field=label, base=str(r.get("_bname") or ""), value=_clean(r.get("base_type")),
+        ))
+    return out
+
+
+def _thresholds(ctx: Context, rule: Rule, df: pd.DataFrame) -> pd.Series:
+    if not rule.per_type:
+        return pd.Series(rule.threshold, index=df.index, dtype=object)
+    return df["_btype"].map(lambda bt: rule.threshold_for(bt) if isinstance(bt, str) else rule.threshold.get("default"))
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    return s.isna() | s.map(lambda v: isinstance(v, str) and not v.strip())
+
+
+def _forms_of(rule: Rule) -> tuple[str, ...]:
+    return rule.forms or ((rule.form,) if rule.form else ())
+
+
+# --- bounds from the form model ----------------------------------------------------------
+
+def _model_fields(rule: Rule, form_id: str):
+    form = get_form(form_id)
+    wanted = set(rule.fields)
+    return [f for f in form.fields if not f.merge_only and (not wanted or f.key in wanted)]
+
+
+@kind("required")
+def check_required(ctx: Context, rule: Rule) -> list[Problem]:
+    out = []
+    for form_id in _forms_of(rule):
+        for f in _model_fields(rule, form_id):
+            if not f.required:
+                continue
+            df = ctx.frame(form_id, f.key)
+            if not len(df):
+                continue
+            present = df["_table"].map(lambda i: f.key in ctx.tables[int(i)].columns
+                                       or f.key in ctx.tables[int(i)].record_cells
+                                       or f.key in ctx.tables[int(i)].record)
+            # a column the sheet lacks is the reader's finding (missing_fields); here: empty values
+            fails = present & _blank(df[f.key])
+            out += _emit(ctx, rule, df[fails], form_id, f.key)
+    return out
+
+
+@kind("type")
+def check_type(ctx: Context, rule: Rule) -> list[Problem]:
+    """Text the reader could not turn into the field's type (a number, date, 是/否)."""
+    out = []
+    for form_id in _forms_of(rule):
+        for f in _model_fields(rule, form_id):
+            if f.type in ("text", "phone", "credit_code", "choice"):
+                continue
+            df = ctx.frame(form_id, f.key)
+            if not len(df):
+                continue
+            raw = pd.Series([ctx.raw(t, f.key, r) for t, r in zip(df["_table"], df["_row"])], index=df.index, dtype=object) \
+                if df[f.key].isna().any() else pd.Series(None, index=df.index, dtype=object)
+            fails = df[f.key].isna() & ~_blank(raw)
+            out += _emit(ctx, rule, df[fails], form_id, f.key, value=raw, type_name=_TYPE_NAMES.get(f.type, f.type))
+    return out
+
+
+_TYPE_NAMES = {"integer": "整数", "decimal": "数字", "money": "金额（万元）", "area": "面积（平方米）",
+               "date": "日期", "yesno": "“是”或“否”"}
+
+
+@kind("range")
+def check_range(ctx: Context, rule: Rule) -> list[Problem]:
+    """Values below the form model's min (e.g. negative counts) or above its max."""
+    out = []
+    for form_id in _forms_of(rule):
+        for f in _model_fields(rule, form_id):
+            if not f.is_numeric or (f.min is None and f.max is None):
+                continue
+            df = ctx.frame(form_id, f.key)
+            if not len(df):
+                continue
+            v = _num(df[f.key])
+            if f.min is not None:
+                out += _emit(ctx, rule, df[v < f.min], form_id, f.key, threshold=f.min, bound="下限")
+            if f.max is not None:
+                out += _emit(ctx, rule, df[v > f.max], form_id, f.key, threshold=f.max, bound="上限")
+    return out
+
+
+@kind("choice")
+def check_choice(ctx: Context, rule: Rule) -> list[Problem]:
+    out = []
+    for form_id in _forms_of(rule):
+        for f in _model_fields(rule, form_id):
+            if f.type != "choice" or not f.choices:
+                continue
+            df = ctx.frame(form_id, f.key)
+            if not len(df):
+                continue
+            allowed = {fold(v) for v in value_list(f.choices)}
+            for spellings in ((value_lists().get(f.choices) or {}).get("aliases") or {}).values() \
+                    if f.choices in value_lists() else ():
+                allowed |= {fold(s) for s in spellings}
+            folded = df[f.key].map(lambda x: fold(x) if isinstance(x, str) else None)
+            fails = folded.notna() & (folded != "") & ~folded.isin(allowed)
+            out += _emit(ctx, rule, df[fails], form_id, f.key,
+                         choices="、".join(value_list(f.choices)[:12]))
+    return out
+
+
+# --- one field against a pack threshold -----------------------------------------------------
+
+def _compare(ctx: Context, rule: Rule, op: str) -> list[Problem]:
+    out = []
+    for form_id in _forms_of(rule):
+        key = rule.field
+        df = ctx.frame(form_id, key)
+        if not len(df):
+            continue
+        th = _thresholds(ctx, rule, df)
+        if rule.per_type:
+            unknown = df["_btype"].isna() & th.isna()
+            out += _unknown_type(ctx, rule, df[unknown], form_id, key)
+        v = _num(df[key])
+        t = _num(th)
+        fails = (v < t) if op == "min" else (v > t)
+        out += _emit(ctx, rule, df[fails.fillna(False)], form_id, key, threshold=t)
+    return out
+
+
+@kind("min")
+def check_min(ctx: Context, rule: Rule) -> list[Problem]:
+    return _compare(ctx, rule, "min")
+
+
+@kind("max")
+def check_max(ctx: Context, rule: Rule) -> list[Problem]:
+    return _compare(ctx, rule, "max")
+
+
+@kind("equals")
+def check_equals(ctx: Context, rule: Rule) -> list[Problem]:
+    out = []
+    for form_id in _forms_of(rule):
+        df = ctx.frame(form_id, rule.field)
+        if not len(df):
+            continue
+        v = df[rule.field]
+        fails = v.notna() & (v != rule.threshold)
+        out += _emit(ctx, rule, df[fails], form_id, rule.field, threshold=rule.threshold)
+    return out
+
+
+def _years_between(start: pd.Series, end: dt.date) -> pd.Series:
+    """Whole years from each date to `end` (birthday arithmetic, not days/365)."""
+    def years(d: Any) -> float:
+        if not isinstance(d, dt.date):
+            return np.nan
+        n = end.year - d.year - ((end.month, end.day) < (d.month, d.day))
+        return float(n)
+    return start.map(years)
+
+
+def _as_date(s: pd.Series) -> pd.Series:
+    return s.map(lambda d: d.date() if isinstance(d, dt.datetime) else (d if isinstance(d, dt.date) else None))
+
+
+@kind("age-in-years")
+def check_age(ctx: Context, rule: Rule) -> list[Problem]:
+    out = []
+    for form_id in _forms_of(rule):
+        df = ctx.frame(form_id, rule.field)
+        if not len(df):
+            continue
+        dates = _as_date(df[rule.field])
+        years = _years_between(dates, ctx.as_of)
+        th = _num(_thresholds(ctx, rule, df))
+        fails = (years < th).fillna(False)
+        out += _emit(ctx, rule, df[fails], form_id, rule.field, threshold=th, years=years)
+    return out
+
+
+# --- per base, across forms -----------------------------------------------------------------
+
+def _target(ctx: Context, rule: Rule) -> tuple[str, str]:
+    t = rule.params.get("target") or {}
+    return t.get("form", "附件10"), t.get("field", "")
+
+
+def _tolerance_ok(diff: pd.Series, total: pd.Series, tol: Any) -> pd.Series:
+    """Within tolerance: `tol` is absolute, or {abs: n, rel: 0.05} (either suffices)."""
+    if tol is None:
+        return diff.abs() < 1e-6
+    if isinstance(tol, dict):
+        ok = pd.Series(False, index=diff.index)
+        if "abs" in tol:
+            ok |= diff.abs() <= float(tol["abs"]) + 1e-9
+        if "rel" in tol:
+            ok |= diff.abs() <= float(tol["rel"]) * total.abs() + 1e-9
+        return ok
+    return diff.abs() <= float(tol) + 1e-9
+
+
+def _per_base(ctx: Context, rule: Rule, agg: pd.Series, what: str) -> list[Problem]:
+    form_id, key = _target(ctx, rule)
+    target = ctx.frame(form_id, key)
+    if not len(target) or not len(agg):
+        return []
+    target = target[target["_base"].isin(agg.index)]
+    have = agg.reindex(target["_base"]).to_numpy()
+    stated = _num(target[key])
+    diff = stated - have
+    ok = _tolerance_ok(diff, stated, rule.tolerance) | stated.isna()
+    return _emit(ctx, rule, target[~ok], form_id, key, threshold=pd.Series(have, index=target.index),
+                 counted=pd.Series(have, index=target.index), difference=diff)
+
+
+@kind("counts-match")
+def check_counts_match(ctx: Context, rule: Rule) -> list[Problem]:
+    """Rows of a table form per base (附件3 firms) against a stated count (附件10 已入驻企业数)."""
+    src = ctx.frame(rule.form)
+    if not len(src):
+        return []
+    return _per_base(ctx, rule, src.groupby("_base").size().astype(float), "count")
+
+
+@kind("sum-matches")
+def check_sum_matches(ctx: Context, rule: Rule) -> list[Problem]:
+    """A column's sum per base (附件3 职工人数) against a stated total (附件10 吸纳就业人员数)."""
+    src = ctx.frame(rule.form, rule.field)
+    if not len(src):
+        return []
+    return _per_base(ctx, rule, _num(src[rule.field]).groupby(src["_base"]).sum(min_count=1), "sum")
+
+
+@kind("ratio")
+def check_ratio(ctx: Context, rule: Rule) -> list[Problem]:
+    """Share of small/micro firms per base (附件3), classified per 300号; see sizing.py."""
+    src = ctx.frame(rule.form)
+    if not len(src):
+        return []
+    basis_param = rule.params.get("unknown_industry") or ctx.pack.params.get("unknown_industry") or "declared-then-strictest"
+    cls = classify(src, basis_param)
+    g = pd.DataFrame({"_base": src["_base"], "small": cls["small"].fillna(False).astype(bool),
+                      "unknown": cls["small"].isna(), "strict": cls["basis"] == "strictest",
+                      "declared": cls["basis"] == "declared"})
+    agg = g.groupby("_base").agg(n=("small", "size"), small=("small", "sum"), unknown=("unknown", "sum"),
+                                 strict=("strict", "sum"), declared=("declared", "sum"))
+    agg["share"] = agg["small"] / agg["n"]
+    first = src.groupby("_base").head(1).set_index("_base")
+    rows = first.loc[agg.index].copy()
+    rows["_base"] = rows.index
+    rows.index = range(len(rows))
+    th = _num(_thresholds(ctx, rule, rows))
+    share = pd.Series(agg["share"].to_numpy(), index=rows.index)
+    fails = (share < th).fillna(False)
+    key = "size_class" if "size_class" in ctx.tables[int(rows["_table"].iloc[0])].columns else "firm_name"
+    header_rows = rows.copy()
+    header_rows["_row"] = rows["_table"].map(lambda i: ctx.tables[int(i)].header_row or 0)
+    def col(c: str) -> pd.Series:
+        return pd.Series(agg[c].to_numpy(), index=rows.index)
+    return _emit(ctx, rule, header_rows[fails], rule.form, key, value=share.round(4), threshold=th,
+                 share=(share * 100).round(1), percent=(th * 100).round(1), firms=col("n"), small=col("small"),
+                 unknown=col("unknown"), strictest=col("strict"), declared=col("declared"))
+
+
+# --- within one record/row ---------------------------------------------------------------------
+
+@kind("sums-equal")
+def check_sums_equal(ctx: Context, rule: Rule) -> list[Problem]:
+    """Parts add up to their total within one record (附件2 资金来源 = 建设项目总投资)."""
+    *parts, total = rule.fields
+    df = ctx.frame(rule.form, total)
+    if not len(df):
+        return []
+    vals = pd.concat([_num(df[p]) for p in parts], axis=1)
+    s = vals.sum(axis=1, min_count=1)
+    t = _num(df[total])
+    ok = _tolerance_ok(s - t, t, rule.tolerance) | s.isna() | t.isna()
+    labels = "、".join(get_form(rule.form).field(p).label for p in parts)
+    return _emit(ctx, rule, df[~ok], rule.form, total, threshold=s, parts_sum=s, parts=labels)
+
+
+@kind("comparison")
+def check_comparison(ctx: Context, rule: Rule) -> list[Problem]:
+    """`a<=b` pairs within one record/row: completed ≤ planned, 其中 ≤ 总数."""
+    out = []
+    form = get_form(rule.form)
+    for spec in rule.fields:
+        op = "<=" if "<=" in spec else ">="
+        a, b = (x.strip() for x in spec.split(op))
+        df = ctx.frame(rule.form, a)
+        if not len(df):
+            continue
+        va, vb = _num(df[a]), _num(df[b])
+        fails = (va > vb) if op == "<=" else (va < vb)
+        out += _emit(ctx, rule, df[fails.fillna(False)], rule.form, a, threshold=vb,
+                     other=form.field(b).label, op="不超过" if op == "<=" else "不少于")
+    return out
+
+
+# --- 附件3 firm rows ----------------------------------------------------------------------------
+
+@kind("checksum")
+def check_checksum(ctx: Context, rule: Rule) -> list[Problem]:
+    """统一社会信用代码 check character (GB 32100-2015) via stdnum; 15-digit 注册号 get a notice."""
+    from stdnum.cn import uscc
+
+    out = []
+    for form_id in _forms_of(rule):
+        df = ctx.frame(form_id, rule.field)
+        if not len(df):
+            continue
+        code = df[rule.field].map(lambda v: "" if v is None or (isinstance(v, float) and v != v)
+                                  else "".join(str(v).split()).upper())
+        legacy = code.str.fullmatch(r"\d{15}")
+        valid = code.map(lambda c: bool(c) and uscc.is_valid(c))
+        fails = (code != "") & ~valid & ~legacy
+        out += _emit(ctx, rule, df[fails], form_id, rule.field, value=code, length=code.str.len())
+        notice = rule.params.get("legacy_severity", INFO)
+        legacy_msg = rule.params.get("legacy_message")
+        if legacy.any() and legacy_msg:
+            legacy_rule = Rule(id=f"{rule.id}-legacy", kind=rule.kind, message=legacy_msg, severity=notice)
+            out += _emit(ctx, legacy_rule, df[legacy], form_id, rule.field, value=code)
+    return out
+
+
+@kind("unique")
+def check_unique(ctx: Context, rule: Rule) -> list[Problem]:
+    """The same firm twice within one base (folded name, or the same code); the later rows are flagged."""
+    out = []
+    df = ctx.frame(rule.form)
+    if not len(df):
+        return out
+    for key in rule.fields:
+        k = df[key].map(lambda v: fold(v) if v is not None and not (isinstance(v, float) and v != v) else "")
+        dup = (k != "") & pd.DataFrame({"b": df["_base"], "k": k}).duplicated(keep="first")
+        first_row = pd.DataFrame({"b": df["_base"], "k": k, "r": df["_row"]}).groupby(["b", "k"])["r"].transform("first")
+        first_cell = pd.Series([ctx.cell(t, key, r) for t, r in zip(df.loc[dup, "_table"], first_row[dup])],
+                               index=df.index[dup], dtype=object)
+        out += _emit(ctx, rule, df[dup], rule.form, key, first_cell=first_cell)
+    return out
+
+
+@kind("date-range")
+def check_date_range(ctx: Context, rule: Rule) -> list[Problem]:
+    """Dates not after the reference date and not before a plausible earliest date."""
+    out = []
+    df = ctx.frame(rule.form, rule.field)
+    if not len(df):
+        return out
+    d = _as_date(df[rule.field])
+    earliest = rule.params.get("earliest")
+    if isinstance(earliest, str):
+        earliest = dt.date.fromisoformat(earliest)
+    future = d.map(lambda x: x is not None and x > ctx.as_of)
+    out += _emit(ctx, rule, df[future], rule.form, rule.field, value=d, threshold=ctx.as_of, bound="晚于基准日期")
+    if earliest:
+        early = d.map(lambda x: x is not None and x < earliest)
+        out += _emit(ctx, rule, df[early], rule.form, rule.field, value=d, threshold=earliest, bound="早于合理日期")
+    return out
+
+
+# --- 附件4 comparables ---------------------------------------------------------------------------
+
+@kind("comparables")
+def check_comparables(ctx: Context, rule: Rule) -> list[Problem]:
+    """Enough comparable sites per base, within the type's distance (楼宇型 ≥3 within 3 km)."""
+    head = ctx.frame(rule.form, "base_rent")
+    rows = ctx.frame(rule.form, "site_name")
+    if not len(head):
+        return []
+    max_km = rule.params.get("max_km") or {}
+    dist = _num(rows["distance_km"]) if len(rows) else pd.Series(dtype=float)
+    limit = rows["_btype"].map(lambda bt: _lookup(max_km, bt)) if len(rows) else pd.Series(dtype=float)
+    named = ~_blank(rows["site_name"]) if len(rows) else pd.Series(dtype=bool)
+    within = named & (_num(limit).isna() | (dist <= _num(limit)))
+    counts = within.groupby(rows["_base"]).sum() if len(rows) else pd.Series(dtype=float)
+    th = _thresholds(ctx, rule, head)
+    out = []
+    if rule.per_type:
+        out += _unknown_type(ctx, rule, head[head["_btype"].isna() & th.isna()], rule.form, "base_rent")
+    have = head["_base"].map(counts).fillna(0)
+    fails = (have < _num(th)).fillna(False)
+    km = head["_btype"].map(lambda bt: _lookup(max_km, bt))
+    rows_fail = head[fails].copy()
+    # point at the first comparable row of the base's table, else at the base's rent cell
+    out += _emit(ctx, rule, rows_fail, rule.form, "base_rent", value=have, threshold=_num(th),
+                 max_km=km.map(lambda k: "" if k is None or k != k else k))
+    return out
+
+
+def _lookup(per_type: Any, bt: Any) -> Any:
+    if not isinstance(per_type, dict):
+        return per_type
+    if isinstance(bt, str) and bt in per_type:
+        return per_type[bt]
+    return per_type.get("default")
+
+
+@kind("rent-discount")
+def check_rent_discount(ctx: Context, rule: Rule) -> list[Problem]:
+    """The base's rent is at most `threshold` × the comparables' mean rent."""
+    head = ctx.frame(rule.form, "base_rent")
+    rows = ctx.frame(rule.form, "site_name")
+    if not len(head) or not len(rows):
+        return []
+    mean = _num(rows["rent"]).groupby(rows["_base"]).mean()
+    m = head["_base"].map(mean)
+    ratio = _num(_thresholds(ctx, rule, head))
+    limit = m * ratio
+    rent = _num(head["base_rent"])
+    fails = (rent > limit + 1e-9).fillna(False)
+    return _emit(ctx, rule, head[fails], rule.form, "base_rent", threshold=limit.round(2),
+                 mean=m.round(2), percent=(ratio * 100).round(0), share=(rent / m * 100).round(1))

@@ -1,0 +1,282 @@
+"""Rule packs: thresholds as data an officer can read and edit, loaded with line-aware errors.
+
+A pack is a YAML file (see packs/*.yaml). Loading checks its shape, so a mistake
+made by hand gets a Chinese message naming the line, not a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from ..forms import FORM_IDS, get_form, value_list, value_lists
+from ..problems import SEVERITIES
+from ..text import fold
+
+DEFAULT_PACK = "shanxi-2024-base"
+DEFAULT_KEY = "default"   # a per-type threshold map's fallback for types it does not name
+
+KINDS = (
+    "required", "type", "range", "choice",            # bounds read from the form model
+    "min", "max", "equals", "age-in-years",            # one field against a threshold
+    "ratio", "counts-match", "sum-matches",            # per base, across forms
+    "sums-equal", "comparison",                        # within one record/row
+    "checksum", "unique", "date-range",                # 附件3 firm rows
+    "comparables", "rent-discount",                    # 附件4
+)
+
+
+class PackError(ValueError):
+    """A pack that cannot be used; the message is Chinese and names file and line."""
+
+
+_ENV = jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=False)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: what it reads, the threshold(s), how bad a failure is, and where it comes from."""
+
+    id: str
+    kind: str
+    form: str | None = None
+    fields: tuple[str, ...] = ()
+    threshold: Any = None
+    tolerance: Any = None
+    severity: str = "error"
+    message: str = ""
+    source: str = ""
+    title: str = ""
+    params: dict = field(default_factory=dict)
+    forms: tuple[str, ...] = ()
+    line: int = 0
+
+    @property
+    def field(self) -> str | None:
+        return self.fields[0] if self.fields else None
+
+    @property
+    def per_type(self) -> bool:
+        return isinstance(self.threshold, dict)
+
+    def threshold_for(self, base_type: str | None) -> Any:
+        """The threshold for a 基地类型; None when the map names neither it nor a default."""
+        if not isinstance(self.threshold, dict):
+            return self.threshold
+        bt = normalise_base_type(base_type)
+        if bt is not None and bt in self.threshold:
+            return self.threshold[bt]
+        return self.threshold.get(DEFAULT_KEY)
+
+    def render(self, **ctx: Any) -> str:
+        return _ENV.from_string(self.message).render(rule=self, **ctx).strip()
+
+
+@dataclass(frozen=True)
+class RulePack:
+    id: str
+    title: str
+    jurisdiction: str
+    year: int
+    as_of: dt.date
+    rules: tuple[Rule, ...]
+    sources: tuple[dict, ...] = ()
+    params: dict = field(default_factory=dict)
+    path: str = ""
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(f"规则包 {self.id} 中没有规则 {rule_id}")
+
+    def has_rule(self, rule_id: str) -> bool:
+        return any(r.id == rule_id for r in self.rules)
+
+
+# --- base types ---------------------------------------------------------------------
+
+def _base_type_index() -> dict[str, str]:
+    index = {fold(v): v for v in value_list("base_type")}
+    for canon, spellings in (value_lists()["base_type"].get("aliases") or {}).items():
+        for s in spellings:
+            index[fold(s)] = canon
+    return index
+
+
+_BT_INDEX: dict[str, str] | None = None
+
+
+def normalise_base_type(text: object) -> str | None:
+    """The canonical 基地类型 for a clerk's spelling, or None when it is not recognised."""
+    global _BT_INDEX
+    if text is None or (isinstance(text, float) and text != text):
+        return None
+    if _BT_INDEX is None:
+        _BT_INDEX = _base_type_index()
+    return _BT_INDEX.get(fold(text))
+
+
+# --- loading ------------------------------------------------------------------------
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping (as key `__line__`)."""
+
+
+def _mapping_with_line(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
+    loader.flatten_mapping(node)
+    out = {}
+    for k_node, v_node in node.value:
+        out[loader.construct_object(k_node, deep=True)] = loader.construct_object(v_node, deep=True)
+    out["__line__"] = node.start_mark.line + 1
+    return out
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
+
+
+def _strip_lines(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _strip_lines(x) for k, x in v.items() if k != "__line__"}
+    if isinstance(v, list):
+        return [_strip_lines(x) for x in v]
+    return v
+
+
+def packs_dir():
+    return resources.files("xlbase.rules").joinpath("packs")
+
+
+def list_packs() -> list[str]:
+    """Ids of the packs shipped with xlbase."""
+    return sorted(p.name[:-5] for p in packs_dir().iterdir() if p.name.endswith(".yaml"))
+
+
+def load_pack(name_or_path: str | Path | None = None, as_of: dt.date | None = None) -> RulePack:
+    """A shipped pack by id, or a YAML file by path; `as_of` overrides the pack's reference date."""
+    name = str(name_or_path) if name_or_path else DEFAULT_PACK
+    shipped = packs_dir().joinpath(f"{name}.yaml")
+    if shipped.is_file() and not Path(name).suffix:
+        text, where = shipped.read_text(encoding="utf-8"), f"{name}.yaml"
+    else:
+        path = Path(name)
+        if not path.is_file():
+            raise PackError(f"找不到规则包“{name}”。可用的规则包：{'、'.join(list_packs())}；或给出 YAML 文件路径")
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PackError(f"规则包文件 {path} 无法读取（应为 UTF-8 文本）：{exc}") from exc
+        where = str(path)
+    pack = parse_pack(text, where)
+    return replace(pack, as_of=as_of) if as_of else pack
+
+
+def parse_pack(text: str, where: str = "<规则包>") -> RulePack:
+    try:
+        doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else "?"
+        raise PackError(f"{where} 第 {line} 行：YAML 格式错误（{exc.problem}）。请检查缩进、冒号和引号") from None
+    except yaml.YAMLError as exc:
+        raise PackError(f"{where}：YAML 格式错误（{exc}）") from None
+    if not isinstance(doc, dict):
+        raise PackError(f"{where}：规则包应是一个键值表（id、title、rules…）")
+
+    def fail(line: Any, msg: str) -> PackError:
+        return PackError(f"{where} 第 {line} 行：{msg}")
+
+    top = doc.get("__line__", 1)
+    for key in ("id", "title", "year", "as_of", "rules"):
+        if key not in doc:
+            raise fail(top, f"缺少必填项“{key}”")
+    as_of = doc["as_of"]
+    if isinstance(as_of, str):
+        try:
+            as_of = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise fail(top, f"as_of 应为日期 YYYY-MM-DD，现为“{as_of}”") from None
+    if not isinstance(as_of, dt.date):
+        raise fail(top, f"as_of 应为日期 YYYY-MM-DD，现为“{as_of}”")
+    if not isinstance(doc["rules"], list) or not doc["rules"]:
+        raise fail(top, "rules 应为规则列表，且至少有一条规则")
+    rules, seen = [], set()
+    for spec in doc["rules"]:
+        if not isinstance(spec, dict):
+            raise fail(top, f"rules 中的每一项应为键值表，现为“{spec}”")
+        rule = _parse_rule(spec, fail)
+        if rule.id in seen:
+            raise fail(rule.line, f"规则编号 {rule.id} 重复")
+        seen.add(rule.id)
+        rules.append(rule)
+    return RulePack(
+        id=str(doc["id"]), title=str(doc["title"]), jurisdiction=str(doc.get("jurisdiction", "")),
+        year=int(doc["year"]), as_of=as_of, rules=tuple(rules),
+        sources=tuple(_strip_lines(doc.get("sources") or [])), params=_strip_lines(doc.get("params") or {}),
+        path=where,
+    )
+
+
+_RULE_KEYS = {"id", "kind", "form", "forms", "field", "fields", "threshold", "tolerance", "severity",
+              "message", "source", "title", "params", "__line__"}
+
+
+def _parse_rule(spec: dict, fail) -> Rule:
+    line = spec.get("__line__", "?")
+    unknown = set(spec) - _RULE_KEYS
+    if unknown:
+        raise fail(line, f"规则 {spec.get('id', '')} 有不认识的项：{'、'.join(sorted(map(str, unknown)))}")
+    for key in ("id", "kind", "severity", "message"):
+        if not spec.get(key):
+            raise fail(line, f"规则 {spec.get('id', '')} 缺少必填项“{key}”")
+    rid, kind = str(spec["id"]), str(spec["kind"])
+    if kind not in KINDS:
+        raise fail(line, f"规则 {rid} 的 kind“{kind}”不认识；可用：{'、'.join(KINDS)}")
+    if spec["severity"] not in SEVERITIES:
+        raise fail(line, f"规则 {rid} 的 severity 应为 error（错误）、warning（警告）或 info（提示），现为“{spec['severity']}”")
+    forms = tuple(spec.get("forms") or ([spec["form"]] if spec.get("form") else ()))
+    for f in forms:
+        if f not in FORM_IDS:
+            raise fail(line, f"规则 {rid} 的表单“{f}”不认识；可用：{'、'.join(FORM_IDS)}")
+    fields = spec.get("fields") or ([spec["field"]] if spec.get("field") else [])
+    fields = tuple(fields if isinstance(fields, list) else [fields])
+    if forms and fields and kind not in ("required", "type", "range", "choice"):
+        form = get_form(forms[0])
+        for key in _field_keys(fields):
+            if not form.has_field(key):
+                raise fail(line, f"规则 {rid}：{form.id} 没有字段“{key}”；可用：{'、'.join(form.keys)}")
+    threshold = _strip_lines(spec.get("threshold"))
+    if isinstance(threshold, dict):
+        known = set(value_list("base_type")) | {DEFAULT_KEY}
+        for k in threshold:
+            if k not in known and normalise_base_type(k) is None:
+                raise fail(line, f"规则 {rid} 的门槛按基地类型设置，但“{k}”不是基地类型；可用：{'、'.join(value_list('base_type'))}、{DEFAULT_KEY}")
+        threshold = {(normalise_base_type(k) or k): v for k, v in threshold.items()}
+    try:
+        _ENV.parse(str(spec["message"]))
+    except jinja2.TemplateSyntaxError as exc:
+        raise fail(line, f"规则 {rid} 的 message 模板有误：{exc.message}") from None
+    return Rule(
+        id=rid, kind=kind, form=forms[0] if forms else None, forms=forms, fields=fields,
+        threshold=threshold, tolerance=_strip_lines(spec.get("tolerance")), severity=spec["severity"],
+        message=str(spec["message"]), source=str(spec.get("source", "")), title=str(spec.get("title", "")),
+        params=_strip_lines(spec.get("params") or {}), line=line if isinstance(line, int) else 0,
+    )
+
+
+def _field_keys(fields: tuple) -> list[str]:
+    """Plain field keys named by a rule (comparison pairs are written 'a<=b')."""
+    out = []
+    for f in fields:
+        for op in ("<=", ">="):
+            if op in str(f):
+                out += [x.strip() for x in str(f).split(op)]
+                break
+        else:
+            out.append(str(f))
+    return out
