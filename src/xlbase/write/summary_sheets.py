@@ -1,0 +1,156 @@
+"""The 汇总表's working sheets: per-unit status (各县情况 / 各市情况, with a chart) and 入驻企业."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..forms import get_form
+from ..merge.core import UNKNOWN_UNIT, MergeResult
+from ..merge.level import SHEET_NAME, UNIT_LABEL, file_units, unit_of
+from ..problems import ERROR, WARNING, Problem
+from ..text import fold
+from .safe import cell_text, is_formula_like
+from .template_styles import Styles, num_format
+
+STATUS_OK = "可上报"
+STATUS_BACK = "需退回修改"
+
+
+def unit_rows(result: MergeResult, problems: list[Problem], level: str) -> list[dict[str, Any]]:
+    """One dict per unit: files, bases, resident firms, 附件3 rows, errors, warnings, status."""
+    units: dict[str, dict[str, Any]] = {}
+
+    def row(u: str) -> dict[str, Any]:
+        return units.setdefault(u, {"unit": u, "files": 0, "bases": 0, "firms": 0, "firm_rows": 0,
+                                    "errors": 0, "warnings": 0})
+
+    by_file = {a.file: file_units(result, level, a.file) for a in result.accounts}
+    for f, us in by_file.items():
+        for u in us:
+            row(u)["files"] += 1
+    base_unit = {}
+    for b in result.bases:
+        u = unit_of(b, level)
+        r = row(u)
+        r["bases"] += 1
+        n = b.values.get("resident_firms")
+        r["firms"] += int(n) if isinstance(n, (int, float)) and not isinstance(n, bool) else 0
+        base_unit[b.key] = u
+        base_unit[fold(b.name)] = u
+    for f in result.firms:
+        row(base_unit.get(f.base_key, UNKNOWN_UNIT))["firm_rows"] += 1
+    for p in problems:
+        us = {base_unit[fold(p.base)]} if p.base and fold(p.base) in base_unit else \
+            {base_unit[p.base]} if p.base in base_unit else by_file.get(p.file, {UNKNOWN_UNIT})
+        for u in us:
+            if p.severity == ERROR:
+                row(u)["errors"] += 1
+            elif p.severity == WARNING:
+                row(u)["warnings"] += 1
+    out = sorted(units.values(), key=lambda r: (r["unit"] == UNKNOWN_UNIT, r["unit"]))
+    for r in out:
+        r["status"] = STATUS_BACK if r["errors"] else STATUS_OK
+    return out
+
+
+def write_units_sheet(wb, styles: Styles, result: MergeResult, problems: list[Problem], *, level: str,
+                      stamp: dt.datetime) -> list[dict[str, Any]]:
+    rows = unit_rows(result, problems, level)
+    ws = wb.add_worksheet(SHEET_NAME[level])
+    heads = ["序号", UNIT_LABEL[level], "收到文件数", "基地数", "入驻企业数（户）", "附件3企业行数", "错误数", "警告数", "状态"]
+    widths = [6, 16, 11, 9, 14, 13, 9, 9, 12]
+    ws.merge_range(0, 0, 0, len(heads) - 1, f"{SHEET_NAME[level]}（报送与审核状态）", styles.title())
+    ws.merge_range(1, 0, 1, len(heads) - 1, f"生成时间：{stamp:%Y-%m-%d %H:%M:%S}", styles.line())
+    ws.merge_range(2, 0, 2, len(heads) - 1,
+                   "状态：有“错误”的单位为“需退回修改”，请对照“问题清单”退回修改；只有“警告”的请核实后上报。",
+                   styles.get(text_wrap=True))
+    ws.set_row(2, 30)
+    for c, (h, w) in enumerate(zip(heads, widths)):
+        ws.set_column(c, c, w)
+        ws.write_string(3, c, h, styles.header())
+    cell = {"border": 1}
+    first = 4
+    for i, r in enumerate(rows):
+        y = first + i
+        ws.write_number(y, 0, i + 1, styles.get(align="center", **cell))
+        ws.write_string(y, 1, cell_text(r["unit"]), styles.get(**cell))
+        for c, k in enumerate(("files", "bases", "firms", "firm_rows", "errors", "warnings"), start=2):
+            ws.write_number(y, c, r[k], styles.get(num_format="0", **cell))
+        back = r["status"] == STATUS_BACK
+        ws.write_string(y, 8, r["status"], styles.get(bold=True, font_color="#C00000" if back else "#006100",
+                                                     bg_color="#FFC7CE" if back else "#C6EFCE", align="center", **cell))
+    last = first + len(rows)
+    ws.write_string(last, 1, "合计", styles.get(bold=True, **cell))
+    ws.write_blank(last, 0, None, styles.get(**cell))
+    for c, k in enumerate(("files", "bases", "firms", "firm_rows", "errors", "warnings"), start=2):
+        col = chr(ord("A") + c)
+        total = sum(r[k] for r in rows)
+        ws.write_formula(last, c, f"=SUM({col}{first + 1}:{col}{max(first + 1, last)})" if rows else "=0",
+                         styles.get(bold=True, num_format="0", **cell), total)
+    ws.write_blank(last, 8, None, styles.get(**cell))
+    ws.freeze_panes(first, 2)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    if rows:
+        chart = wb.add_chart({"type": "column"})
+        name = SHEET_NAME[level]
+        cats = [name, first, 1, last - 1, 1]
+        chart.add_series({"name": "基地数", "categories": cats, "values": [name, first, 3, last - 1, 3],
+                          "data_labels": {"value": True}})
+        line = wb.add_chart({"type": "line"})
+        line.add_series({"name": "入驻企业数（户）", "categories": cats, "values": [name, first, 4, last - 1, 4],
+                         "y2_axis": True, "marker": {"type": "circle"}, "data_labels": {"value": True}})
+        chart.combine(line)
+        chart.set_title({"name": f"各{UNIT_LABEL[level][:1]}基地数和入驻企业数"})
+        chart.set_y_axis({"name": "基地数", "major_gridlines": {"visible": True}})
+        line.set_y2_axis({"name": "入驻企业数（户）"})
+        chart.set_legend({"position": "bottom"})
+        chart.set_size({"width": 760, "height": 360})
+        ws.insert_chart(last + 2, 1, chart)
+    return rows
+
+
+def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> None:
+    """Every merged 附件3 row with its base and source, filterable."""
+    a3 = get_form("附件3")
+    fields = list(a3.table_fields)
+    ws = wb.add_worksheet("入驻企业")
+    heads = ["序号", "所属基地", "所在市", "所在县（市、区）"] + [f.header_text for f in fields] + ["来源文件", "工作表", "行号"]
+    for c, h in enumerate(heads):
+        width = 30 if h == "所属基地" else (fields[c - 4].width or 10) if 4 <= c < 4 + len(fields) else 10
+        if h == "来源文件":
+            width = 28
+        ws.set_column(c, c, width)
+        ws.write_string(0, c, h, styles.header(c < 4 + len(fields) and (c < 4 or fields[c - 4].official)))
+    bases = {b.key: b for b in result.bases}
+    cell = {"border": 1}
+    for i, f in enumerate(result.firms, start=1):
+        b = bases[f.base_key]
+        ws.write_number(i, 0, i, styles.get(**cell))
+        for c, v in enumerate((b.name, b.city, b.county), start=1):
+            t = cell_text(v)
+            ws.write_string(i, c, t, styles.get(quote_prefix=True if is_formula_like(t) else None, **cell))
+        for c, fld in enumerate(fields, start=4):
+            v = f.values.get(fld.key)
+            if v is None:
+                ws.write_blank(i, c, None, styles.get(**cell))
+            elif fld.is_numeric and isinstance(v, (int, float)) and not isinstance(v, bool):
+                ws.write_number(i, c, v, styles.get(num_format=num_format(fld), **cell))
+            elif isinstance(v, (dt.date, dt.datetime)):
+                d = v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
+                ws.write_datetime(i, c, d, styles.get(num_format="yyyy-mm-dd", **cell))
+            else:
+                t = cell_text(v)
+                ws.write_string(i, c, t, styles.get(quote_prefix=True if is_formula_like(t) else None, **cell))
+        c0 = 4 + len(fields)
+        ws.write_string(i, c0, cell_text(result.display.get(f.file, f.file)), styles.get(**cell))
+        ws.write_string(i, c0 + 1, cell_text(f.sheet), styles.get(**cell))
+        ws.write_number(i, c0 + 2, f.row, styles.get(**cell))
+    ws.autofilter(0, 0, max(len(result.firms), 1), len(heads) - 1)
+    ws.freeze_panes(1, 2)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
