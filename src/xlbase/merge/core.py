@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, Iterable
 
-from ..forms import APPLICANT_FORMS, SUMMARY_FORM, get_form
+from functools import lru_cache
+
+from ..forms import SUMMARY_FORM, divisions, get_form
 from ..identity import base_key, locate
 from ..problems import ERROR, WARNING, Problem
 from ..table import Table, WorkbookRead
@@ -329,12 +331,25 @@ def merge_reads(reads: list[WorkbookRead]) -> MergeResult:
 
     problems += duplicate_enterprises(kept_firms, display)
 
-    winners.sort(key=lambda b: (b.city, b.county, fold(b.name), b.key))
-    kept_firms.sort(key=lambda f: (winner_of[f.base_key].city, winner_of[f.base_key].county,
+    winners.sort(key=lambda b: (place_order(b.city, b.county), fold(b.name), b.key))
+    kept_firms.sort(key=lambda f: (place_order(winner_of[f.base_key].city, winner_of[f.base_key].county),
                                    fold(f.base_name), f.file, f.sheet, f.row))
     result = MergeResult(winners, kept_firms, problems, [accounts[p] for p in paths], display)
     result.check_accounting()
     return result
+
+
+@lru_cache(maxsize=None)
+def _division_rank() -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    cities = list(divisions()["cities"])
+    counties = {(c, k): i for c in cities for i, k in enumerate(divisions()["cities"][c])}
+    return {c: i for i, c in enumerate(cities)}, counties
+
+
+def place_order(city: str, county: str) -> tuple:
+    """Official order of cities and counties (the division list), unknown places last."""
+    cr, kr = _division_rank()
+    return (cr.get(city, len(cr)), city, kr.get((city, county), 999), county)
 
 
 def _code_key(v: Any) -> str:

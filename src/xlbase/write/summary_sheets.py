@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from ..forms import get_form
-from ..merge.core import UNKNOWN_UNIT, MergeResult
+from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
 from ..merge.level import SHEET_NAME, UNIT_LABEL, file_units, unit_of
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
@@ -48,7 +48,10 @@ def unit_rows(result: MergeResult, problems: list[Problem], level: str) -> list[
                 row(u)["errors"] += 1
             elif p.severity == WARNING:
                 row(u)["warnings"] += 1
-    out = sorted(units.values(), key=lambda r: (r["unit"] == UNKNOWN_UNIT, r["unit"]))
+    city_of = {unit_of(b, level): b.city for b in result.bases}
+    out = sorted(units.values(), key=lambda r: (r["unit"] == UNKNOWN_UNIT,
+                                                place_order(r["unit"], "") if level == "province"
+                                                else place_order(city_of.get(r["unit"], ""), r["unit"])))
     for r in out:
         r["status"] = STATUS_BACK if r["errors"] else STATUS_OK
     return out
