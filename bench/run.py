@@ -1,0 +1,427 @@
+"""Province-scale benchmark of `xlbase merge` against the read-and-write floor (issue 7).
+
+    python bench/run.py                       # Shanxi scale: generate, time, print verdicts
+    python bench/run.py --scale 0.02          # CI smoke size
+    python bench/run.py --corpus DIR --keep   # reuse / keep an inbox
+    python bench/run.py --national            # also the --scale 16 linearity check
+
+In one run, each stage in its own child process (so imports and memory do not mix):
+  floor   python-calamine read of every cell of every file + xlsxwriter constant_memory
+          write of the 附件3 firm rows (work time, measured inside the child)
+  naive   pandas read_excel(engine="openpyxl") of every sheet, concat, to_excel (work time)
+  merge   `python -m xlbase merge DIR -o OUT --json R` end to end (wall time, startup included)
+Peak memory is the child's peak RSS (wait4 rusage; with /proc, the sum over its process
+tree, which counts parallel reader processes). Both ratios are conservative for merge: it
+pays interpreter start-up and imports, the floor and naive stages do not.
+Results go to bench/results/<timestamp>.json (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+FIRM_SHEET = "附件3"
+HEADER_ROWS = 5
+TARGETS = {"merge_over_floor": 1.2, "naive_over_merge": 4.0, "merge_peak_mb": 500,
+           "national_growth": 20.0, "national_peak_mb": 2048}
+
+
+# ---------------------------------------------------------------- stages (run in a child)
+
+def _inputs(corpus: Path) -> list[Path]:
+    return sorted(p for p in corpus.rglob("*.xlsx") if not p.name.startswith("~$"))
+
+
+def _write_rows_xlsxwriter(rows: list[list], out: Path) -> None:
+    """The floor's writer: typed cells, strings with write_string (as merge must)."""
+    import xlsxwriter
+    wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})
+    ws = wb.add_worksheet("入驻企业")
+    datefmt = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws_string, ws_number, ws_date = ws.write_string, ws.write_number, ws.write_datetime
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            if isinstance(v, str):
+                ws_string(r, c, v)
+            elif isinstance(v, (int, float)) and not isinstance(v, bool):
+                ws_number(r, c, v)
+            elif isinstance(v, (dt.date, dt.datetime)):
+                ws_date(r, c, v, datefmt)
+            else:
+                ws_string(r, c, str(v))
+    wb.close()
+
+
+def _write_rows_rust(rows: list[list], out: Path) -> None:
+    """rvgsrust-xlsxwriter (rust_xlsxwriter): same cells, its own API (close(path))."""
+    from rvgsrust_xlsxwriter import Workbook
+    wb = Workbook()
+    ws = wb.add_worksheet("入驻企业", constant_memory=True)
+    datefmt = wb.add_format()
+    datefmt.set_num_format("yyyy-mm-dd")
+    write, write_date, write_datetime = ws.write, ws.write_date_py, ws.write_datetime_py
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if v is None or v == "":
+                continue
+            if isinstance(v, dt.datetime):
+                write_datetime(r, c, v, datefmt)
+            elif isinstance(v, dt.date):
+                write_date(r, c, v, datefmt)
+            else:
+                write(r, c, v)
+    wb.close(str(out))
+
+
+def _calamine_rows(files: list[Path]) -> tuple[list[list], int]:
+    """Every cell of every sheet; returns the 附件3 data rows and the cell count."""
+    from python_calamine import CalamineWorkbook
+    firm_rows, cells = [], 0
+    for path in files:
+        wb = CalamineWorkbook.from_path(str(path))
+        for name in wb.sheet_names:
+            rows = wb.get_sheet_by_name(name).to_python()
+            cells += sum(len(r) for r in rows)
+            if name == FIRM_SHEET:
+                firm_rows.extend(rows[HEADER_ROWS:])
+    return firm_rows, cells
+
+
+def stage_floor(corpus: Path, work: Path) -> dict:
+    files = _inputs(corpus)
+    t0 = time.perf_counter()
+    rows, cells = _calamine_rows(files)
+    t1 = time.perf_counter()
+    _write_rows_xlsxwriter(rows, work / "floor.xlsx")
+    t2 = time.perf_counter()
+    return {"seconds": t2 - t0, "read_seconds": t1 - t0, "write_seconds": t2 - t1,
+            "files": len(files), "cells": cells, "rows": len(rows)}
+
+
+def stage_naive(corpus: Path, work: Path) -> dict:
+    import pandas as pd
+    files = _inputs(corpus)
+    t0 = time.perf_counter()
+    frames: dict[str, list] = {}
+    for path in files:
+        for name, df in pd.read_excel(path, sheet_name=None, engine="openpyxl", header=HEADER_ROWS - 1).items():
+            frames.setdefault(name, []).append(df)
+    merged = {name: pd.concat(dfs, ignore_index=True, sort=False) for name, dfs in frames.items()}
+    with pd.ExcelWriter(work / "naive.xlsx") as xw:
+        for name, df in merged.items():
+            df.to_excel(xw, sheet_name=name, index=False)
+    rows = len(merged.get(FIRM_SHEET, []))
+    return {"seconds": time.perf_counter() - t0, "files": len(files), "rows": rows}
+
+
+def stage_writers(corpus: Path, work: Path) -> dict:
+    """The firm rows written by xlsxwriter constant_memory and by rvgsrust-xlsxwriter."""
+    rows, _ = _calamine_rows(_inputs(corpus))
+    out = {"rows": len(rows)}
+    t0 = time.perf_counter()
+    _write_rows_xlsxwriter(rows, work / "w_xlsxwriter.xlsx")
+    out["xlsxwriter_seconds"] = time.perf_counter() - t0
+    out["xlsxwriter_version"] = _version("xlsxwriter")
+    try:
+        t0 = time.perf_counter()
+        _write_rows_rust(rows, work / "w_rust.xlsx")
+        out["rust_seconds"] = time.perf_counter() - t0
+        out["rust_version"] = _version("rvgsrust-xlsxwriter")
+        from python_calamine import CalamineWorkbook   # read back: same cells?
+        back = CalamineWorkbook.from_path(str(work / "w_rust.xlsx")).get_sheet_by_index(0).to_python()
+        out["rust_rows_read_back"] = len(back)
+    except ImportError:
+        out["rust_seconds"] = None
+    return out
+
+
+STAGES = {"floor": stage_floor, "naive": stage_naive, "writers": stage_writers}
+
+
+# ---------------------------------------------------------------- measuring a child
+
+def _tree_rss(pid: int) -> int:
+    """Sum of RSS (bytes) of pid and its descendants, from /proc; 0 where unavailable."""
+    total, todo = 0, [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * page
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def measure(cmd: list[str], env: dict | None = None) -> dict:
+    """Run cmd; wall time, exit code, output, peak RSS (max of wait4 and sampled tree sum)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    peak = [0]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            done.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if Path("/proc").is_dir():
+        sampler.start()
+    maxrss = 0
+    if hasattr(os, "wait4"):
+        # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would mix in earlier stages)
+        chunks: dict[str, bytes] = {}
+        readers = [threading.Thread(target=lambda n=n, s=s: chunks.__setitem__(n, s.read()), daemon=True)
+                   for n, s in (("out", proc.stdout), ("err", proc.stderr))]
+        for t in readers:
+            t.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        for t in readers:
+            t.join()
+        out, err = chunks.get("out", b""), chunks.get("err", b"")
+        maxrss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+    else:  # Windows: sampled tree RSS only (none without /proc)
+        out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    done.set()
+    return {"wall": wall, "rc": proc.returncode, "stdout": out.decode("utf-8", "replace"),
+            "stderr": err.decode("utf-8", "replace"), "peak_mb": max(peak[0], maxrss) / 2**20,
+            "rusage_maxrss_mb": maxrss / 2**20}
+
+
+def run_stage(name: str, corpus: Path, work: Path) -> dict:
+    m = measure([sys.executable, str(Path(__file__).resolve()), "--stage", name,
+                 "--corpus", str(corpus), "--work", str(work)])
+    result = {"ok": m["rc"] == 0, "wall": m["wall"], "peak_mb": m["peak_mb"]}
+    if m["rc"] == 0:
+        result.update(json.loads(m["stdout"].strip().splitlines()[-1]))
+    else:
+        result["error"] = m["stderr"][-2000:]
+    return result
+
+
+def run_merge(corpus: Path, work: Path, jobs: int | None) -> dict:
+    out, report = work / "附件11汇总.xlsx", work / "merge.json"
+    cmd = [sys.executable, "-m", "xlbase", "merge", str(corpus), "-o", str(out), "--json", str(report)]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    m = measure(cmd)
+    # exit 0 (clean) and 1 (problems found) are both a finished merge; 2 or a crash is not
+    result = {"ok": m["rc"] in (0, 1) and out.exists(), "rc": m["rc"], "seconds": m["wall"], "peak_mb": m["peak_mb"]}
+    if report.exists():
+        try:
+            summary = json.loads(report.read_text(encoding="utf-8")).get("summary", {})
+            result["summary"] = summary
+        except (ValueError, OSError):
+            pass
+    if not result["ok"]:
+        result["error"] = (m["stderr"] or m["stdout"])[-2000:]
+    return result
+
+
+def startup_seconds() -> float:
+    return measure([sys.executable, "-m", "xlbase", "--version"])["wall"]
+
+
+# ---------------------------------------------------------------- report
+
+def _version(dist: str) -> str | None:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def machine() -> dict:
+    return {"platform": platform.platform(), "python": platform.python_version(),
+            "cpus": os.cpu_count(), "processor": platform.processor() or platform.machine(),
+            "versions": {d: _version(d) for d in ("xlbase", "python-calamine", "xlsxwriter", "openpyxl",
+                                                  "pandas", "rvgsrust-xlsxwriter")}}
+
+
+def _verdict(ok: bool | None) -> str:
+    return {True: "达标 ✔", False: "未达标 ✘", None: "未测（merge 未成功运行）"}[ok]
+
+
+def _ratio_line(label: str, value: float | None, op: str, target: float) -> tuple[str, bool | None]:
+    if value is None:
+        return f"比值 {label} = 无法计算（目标 {op} {target:g}）：{_verdict(None)}", None
+    ok = value <= target if op == "≤" else value >= target
+    return f"比值 {label} = {value:.2f}（目标 {op} {target:g}）：{_verdict(ok)}", ok
+
+
+def _rate(rows: int, seconds: float) -> str:
+    return f"{rows / seconds:,.0f} 行/秒" if seconds > 0 else "-"
+
+
+def report(res: dict) -> list[str]:
+    fl, nv, mg = res["floor"], res.get("naive"), res["merge"]
+    rows = fl.get("rows", 0)
+    lines = [f"语料：{res['corpus']['bases']} 个基地、{res['corpus']['firms']} 家入驻企业、"
+             f"{fl.get('files', 0)} 个文件（scale {res['corpus']['scale']:g}）"]
+    if fl["ok"]:
+        lines.append(f"floor  （calamine 读全部单元格 + xlsxwriter 写企业行）：{fl['seconds']:.2f} 秒"
+                     f"（读 {fl['read_seconds']:.2f} + 写 {fl['write_seconds']:.2f}），{_rate(rows, fl['seconds'])}，"
+                     f"峰值内存 {fl['peak_mb']:.0f} MB")
+    else:
+        lines.append(f"floor 失败：{fl.get('error', '')[-300:]}")
+    if nv is not None:
+        lines.append(f"naive  （pandas read_excel/openpyxl + concat + to_excel）：{nv.get('seconds', float('nan')):.2f} 秒，"
+                     f"{_rate(rows, nv.get('seconds', 0))}，峰值内存 {nv['peak_mb']:.0f} MB" if nv["ok"]
+                     else f"naive 失败：{nv.get('error', '')[-300:]}")
+    if mg["ok"]:
+        s = mg.get("summary", {})
+        lines.append(f"merge  （xlbase merge 端到端，含启动 {res['startup_seconds']:.2f} 秒）：{mg['seconds']:.2f} 秒，"
+                     f"{_rate(rows, mg['seconds'])}，峰值内存 {mg['peak_mb']:.0f} MB，退出码 {mg['rc']}；"
+                     f"报告：{s.get('bases', '?')} 个基地、{s.get('firms', '?')} 家企业、"
+                     f"{s.get('errors', '?')} 个错误、{s.get('warnings', '?')} 个警告")
+    else:
+        lines.append(f"merge 未成功运行（退出码 {mg.get('rc')}）：{mg.get('error', '').strip()[-400:]}")
+    m_ok = mg["ok"] and fl["ok"]
+    mf = mg["seconds"] / fl["seconds"] if m_ok else None
+    nm = nv["seconds"] / mg["seconds"] if (mg["ok"] and nv and nv["ok"]) else None
+    verdicts = {}
+    line, verdicts["merge_over_floor"] = _ratio_line("merge/floor", mf, "≤", TARGETS["merge_over_floor"])
+    lines.append(line)
+    if nv is not None:
+        line, verdicts["naive_over_merge"] = _ratio_line("naive/merge", nm, "≥", TARGETS["naive_over_merge"])
+        lines.append(line)
+    else:
+        lines.append(f"比值 naive/merge = 未测（--skip-naive）（目标 ≥ {TARGETS['naive_over_merge']:g}）")
+    verdicts["merge_peak"] = mg["peak_mb"] < TARGETS["merge_peak_mb"] if mg["ok"] else None
+    lines.append(f"峰值内存 merge = {mg['peak_mb']:.0f} MB（目标 < {TARGETS['merge_peak_mb']} MB）："
+                 f"{_verdict(verdicts['merge_peak'])}" if mg["ok"] else
+                 f"峰值内存 merge（目标 < {TARGETS['merge_peak_mb']} MB）：{_verdict(None)}")
+    wr = res.get("writers")
+    if wr and not wr.get("ok"):
+        lines.append(f"写入器比较失败：{wr.get('error', '')[-300:]}")
+    if wr and wr.get("ok"):
+        rust = wr.get("rust_seconds")
+        lines.append(f"写入器：xlsxwriter {wr['xlsxwriter_version']} constant_memory {wr['xlsxwriter_seconds']:.2f} 秒；"
+                     + (f"rvgsrust-xlsxwriter {wr['rust_version']} {rust:.2f} 秒（快 {wr['xlsxwriter_seconds'] / rust:.1f} 倍）"
+                        if rust else "rvgsrust-xlsxwriter 未安装"))
+    nat = res.get("national")
+    if nat:
+        nm_ = nat["merge"]
+        growth = nm_["seconds"] / mg["seconds"] if (nm_["ok"] and mg["ok"]) else None
+        lines.append(f"全国规模（scale {nat['corpus']['scale']:g}，{nat['corpus']['firms']} 家企业）："
+                     f"floor {nat['floor'].get('seconds', float('nan')):.1f} 秒，"
+                     + (f"merge {nm_['seconds']:.1f} 秒，峰值内存 {nm_['peak_mb']:.0f} MB" if nm_["ok"] else "merge 未成功运行"))
+        line, verdicts["national_growth"] = _ratio_line(f"national/province merge", growth, "≤", TARGETS["national_growth"])
+        lines.append(line)
+        verdicts["national_peak"] = nm_["peak_mb"] < TARGETS["national_peak_mb"] if nm_["ok"] else None
+        lines.append(f"全国规模峰值内存（目标 < {TARGETS['national_peak_mb']} MB）：{_verdict(verdicts['national_peak'])}")
+    res["verdicts"] = verdicts
+    return lines
+
+
+# ---------------------------------------------------------------- driver
+
+def ensure_corpus(path: Path, scale: float) -> dict:
+    manifest = path / "corpus.json"
+    if manifest.exists():
+        m = json.loads(manifest.read_text(encoding="utf-8"))
+        if m.get("scale") == scale or scale is None:
+            return m
+        raise SystemExit(f"语料 {path} 的 scale 为 {m.get('scale')}，与 --scale {scale} 不符；请换一个文件夹")
+    from corpus import generate
+    t0 = time.perf_counter()
+    m = generate(path, scale=scale)
+    print(f"已生成语料 {path}：{m['bases']} 个基地、{m['firms']} 家企业，用时 {time.perf_counter() - t0:.1f} 秒", flush=True)
+    return m
+
+
+def bench_one(corpus: Path, scale: float, work: Path, jobs: int | None, naive: bool, writers: bool) -> dict:
+    m = ensure_corpus(corpus, scale)
+    res = {"corpus": {k: m[k] for k in ("scale", "bases", "firms", "counties", "seed", "generator_version")}}
+    res["corpus"]["path"] = str(corpus)
+    res["startup_seconds"] = startup_seconds()
+    res["floor"] = run_stage("floor", corpus, work)
+    if naive:
+        res["naive"] = run_stage("naive", corpus, work)
+    res["merge"] = run_merge(corpus, work, jobs)
+    if writers:
+        res["writers"] = run_stage("writers", corpus, work)
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="xlbase merge 省级规模基准测试 / province-scale merge benchmark")
+    p.add_argument("--scale", type=float, default=1.0, help="语料规模（1 = 山西 448 个基地）")
+    p.add_argument("--corpus", type=Path, default=None, help="语料文件夹（不存在则生成）/ inbox folder")
+    p.add_argument("--keep", action="store_true", help="保留生成的语料（bench/corpus/scale-N）")
+    p.add_argument("--national", action="store_true", help="另测 --scale 16 的线性增长与内存")
+    p.add_argument("--jobs", type=int, default=None, help="传给 xlbase merge --jobs")
+    p.add_argument("--skip-naive", action="store_true", help="不测 pandas 朴素做法")
+    p.add_argument("--no-writers", action="store_true", help="不比较 xlsxwriter 与 rvgsrust-xlsxwriter")
+    p.add_argument("--results", type=Path, default=HERE / "results", help="结果 JSON 文件夹 / results folder")
+    p.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
+    p.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    ns = p.parse_args(argv)
+
+    if ns.stage:   # child: one stage, JSON on the last stdout line
+        print(json.dumps(STAGES[ns.stage](ns.corpus, ns.work)))
+        return 0
+
+    tmp = Path(tempfile.mkdtemp(prefix="xlbase_bench_"))
+    cleanup = []
+    try:
+        def corpus_for(scale: float, given: Path | None) -> Path:
+            if given:
+                return given
+            if ns.keep:
+                return HERE / "corpus" / f"scale-{scale:g}"
+            path = tmp / f"corpus-{scale:g}"
+            cleanup.append(path)
+            return path
+
+        work = tmp / "work"
+        work.mkdir()
+        res = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine()}
+        res.update(bench_one(corpus_for(ns.scale, ns.corpus), ns.scale, work, ns.jobs,
+                             naive=not ns.skip_naive, writers=not ns.no_writers))
+        if ns.national:
+            nwork = tmp / "work16"
+            nwork.mkdir()
+            nat_corpus = corpus_for(16.0, None)
+            nm = ensure_corpus(nat_corpus, 16.0)
+            res["national"] = {"corpus": {k: nm[k] for k in ("scale", "bases", "firms")},
+                               "floor": run_stage("floor", nat_corpus, nwork),
+                               "merge": run_merge(nat_corpus, nwork, ns.jobs)}
+        for line in report(res):
+            print(line)
+        results = ns.results
+        results.mkdir(parents=True, exist_ok=True)
+        path = results / f"{dt.datetime.now():%Y%m%d-%H%M%S}.json"
+        path.write_text(json.dumps(res, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        print(f"结果已保存：{path}")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

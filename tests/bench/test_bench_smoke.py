@@ -1,0 +1,89 @@
+"""Smoke test of the province benchmark at tiny scale: it runs and prints its verdict lines.
+
+No timing assertions: speed is judged by `python bench/run.py` on a real machine.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+REPO = Path(__file__).resolve().parents[2]
+BENCH = REPO / "bench"
+sys.path.insert(0, str(BENCH))
+
+import corpus  # noqa: E402  (bench/corpus.py, not a package)
+from python_calamine import CalamineWorkbook  # noqa: E402
+from stdnum.cn import uscc  # noqa: E402
+
+from xlbase.forms import divisions, get_form  # noqa: E402
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32), st.booleans())
+def test_credit_codes_are_valid(seed, individual):
+    import random
+    code = corpus.credit_code(random.Random(seed), "140901", individual)
+    assert len(code) == 18 and uscc.is_valid(code)
+
+
+def test_firm_counts_follow_the_size_bands():
+    import random
+    counts = corpus.firm_counts(random.Random(1), 448)
+    assert len(counts) == 448
+    assert sum(25 <= c <= 80 for c in counts) / 448 > 0.8
+    assert sum(500 <= c <= 1200 for c in counts) >= 20
+    assert 50_000 < sum(counts) < 65_000
+
+
+def test_every_county_gets_a_base_at_province_scale():
+    import random
+    places = corpus.place_bases(random.Random(2), 448)
+    n_counties = sum(len(cs) for cs in divisions()["cities"].values())
+    assert len(set(places)) == n_counties == 117
+
+
+def test_corpus_is_deterministic_and_in_the_official_layout(tmp_path):
+    a = corpus.generate(tmp_path / "a", scale=0.02)
+    b = corpus.generate(tmp_path / "b", scale=0.02)
+    assert a["files"] == b["files"] and a["firms"] == b["firms"] and a["bases"] == 9
+    first = tmp_path / "a" / a["files"][0]
+    assert first.read_bytes() != b""
+    wb = CalamineWorkbook.from_path(str(first))
+    assert set(wb.sheet_names) == {"附件3", "附件10"}
+    a3 = get_form("附件3")
+    rows = wb.get_sheet_by_name("附件3").to_python()
+    assert rows[1][0] == a3.title
+    labels = [c for c in rows[3] + rows[4] if c]
+    for f in a3.official_table_fields:
+        assert f.header_text in labels
+    for g, _ in a3.header_groups():
+        assert g is None or g in labels
+    code_col = rows[3].index(a3.field("credit_code").header_text)
+    codes = [uscc.compact(str(r[code_col])) for r in rows[5:]]
+    assert codes and all(uscc.is_valid(c) for c in codes)
+    a10 = wb.get_sheet_by_name("附件10").to_python()
+    name_col = a10[4].index(get_form("附件10").field("base_name").header_text)
+    assert a10[5][name_col].endswith("双创基地")
+
+
+def test_run_prints_the_ratio_lines(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "run.py"), "--scale", "0.02", "--corpus", str(tmp_path / "inbox"),
+         "--results", str(tmp_path / "results")],
+        capture_output=True, text=True, encoding="utf-8", timeout=600, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "比值 merge/floor" in out and "比值 naive/merge" in out and "峰值内存 merge" in out
+    assert "floor" in out and "naive" in out
+    saved = list((tmp_path / "results").glob("*.json"))
+    assert len(saved) == 1
+    res = json.loads(saved[0].read_text(encoding="utf-8"))
+    assert res["floor"]["ok"] and res["floor"]["rows"] == res["corpus"]["firms"]
+    assert res["naive"]["ok"]
+    assert set(res["verdicts"]) >= {"merge_over_floor", "naive_over_merge", "merge_peak"}
