@@ -246,10 +246,10 @@ def _parse_rule(spec: dict, fail) -> Rule:
     fields = spec.get("fields") or ([spec["field"]] if spec.get("field") else [])
     fields = tuple(fields if isinstance(fields, list) else [fields])
     if forms and fields and kind not in ("required", "type", "range", "choice"):
-        form = get_form(forms[0])
-        for key in _field_keys(fields):
-            if not form.has_field(key):
-                raise fail(line, f"规则 {rid}：{form.id} 没有字段“{key}”；可用：{'、'.join(form.keys)}")
+        for form in map(get_form, forms):
+            for key in _field_keys(fields):
+                if not form.has_field(key):
+                    raise fail(line, f"规则 {rid}：{form.id} 没有字段“{key}”；可用：{'、'.join(form.keys)}")
     threshold = _strip_lines(spec.get("threshold"))
     if isinstance(threshold, dict):
         known = set(value_list("base_type")) | {DEFAULT_KEY}

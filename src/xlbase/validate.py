@@ -1,0 +1,83 @@
+"""`xlbase validate`: read submissions, run a rule pack, report in Chinese (terminal, JSON, Excel).
+
+Exit codes: 0 no errors, 1 errors found, 2 unusable arguments or no readable input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from .problems import ERROR, Problem, sort_problems
+from .report_text import problems_table, summary_line
+from .result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+from .rules import PackError, load_pack, validate
+from .table import Table, WorkbookRead
+
+
+def validate_reads(reads: list[WorkbookRead], pack) -> tuple[list[Problem], list[Table]]:
+    """Reader problems plus every rule's problems over all readable tables."""
+    tables = [t for r in reads if r.ok for t in r.tables]
+    problems = [p for r in reads for p in r.problems]
+    problems += validate(tables, pack)
+    return sort_problems(problems), tables
+
+
+def _inputs_info(reads: list[WorkbookRead]) -> list[dict]:
+    return [{"file": r.path, "status": r.status, "sha256": r.sha256,
+             "rows_read": sum(t.n_rows or (1 if t.record else 0) for t in r.tables),
+             "rows_merged": None, "rows_rejected": None} for r in reads]
+
+
+def _counts(tables: list[Table]) -> tuple[int, int]:
+    bases = {t.base.get("key") for t in tables if t.base.get("key")}
+    for t in tables:
+        if t.form_id == "附件11" and "_base" in t.data:
+            bases |= set(t.data["_base"].dropna())
+    firms = sum(t.n_rows for t in tables if t.form_id == "附件3")
+    return len(bases), firms
+
+
+def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out: Path | None = None,
+                     xlsx_out: Path | None = None) -> CommandResult:
+    try:
+        pack = load_pack(rules, as_of=as_of)
+    except PackError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"规则包错误：{exc}"])
+    try:
+        from .read import expand_inputs, read_files
+    except ImportError:  # pragma: no cover - reader not installed
+        return CommandResult(EXIT_UNUSABLE, errors=["读取模块不可用（xlbase.read）"])
+    paths = expand_inputs(inputs)
+    if not paths:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
+    from .write.safe import OutputPathError, check_output_path
+    for out in (json_out, xlsx_out):
+        if out:
+            try:
+                check_output_path(Path(out), [Path(p) for p in paths])
+            except OutputPathError as exc:
+                return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
+    reads = read_files(paths)
+    problems, tables = validate_reads(reads, pack)
+    info = _inputs_info(reads)
+    bases, firms = _counts(tables)
+    readable = sum(1 for r in reads if r.ok)
+    summary = {"files": len(reads), "bases": bases, "firms": firms}
+
+    lines = [f"规则包：{pack.title}（{pack.id}），基准日期 {pack.as_of.isoformat()}", ""]
+    lines += problems_table(problems, total_width=shutil.get_terminal_size((120, 20)).columns)
+    lines += ["", summary_line(problems, len(reads), bases, firms)]
+    if json_out:
+        from .write.report import write_json_report
+        write_json_report(json_out, command="validate", pack=pack, inputs=info, problems=problems, summary=summary)
+        lines.append(f"JSON 报告：{json_out}")
+    if xlsx_out:
+        from .write.report import write_problems_workbook
+        write_problems_workbook(xlsx_out, problems, info)
+        lines.append(f"Excel 问题清单：{xlsx_out}")
+    if readable == 0:
+        return CommandResult(EXIT_UNUSABLE, lines, errors=["没有可读取的输入文件"])
+    code = EXIT_PROBLEMS if any(p.severity == ERROR for p in problems) else EXIT_OK
+    return CommandResult(code, lines)
