@@ -1,0 +1,101 @@
+"""`xlbase merge`: expand inputs → read → validate → merge → write 汇总表 (+ JSON) → summary lines.
+
+Nothing here parses cells or checks thresholds: reading is xlbase.read, rules are
+xlbase.rules, the 问题清单 and JSON report are xlbase.write.report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ..problems import ERROR, Problem, count_by_severity, sort_problems
+from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+from ..write.safe import OutputPathError, check_output_path
+from .core import merge_reads
+from .level import SHEET_NAME, default_unit_name, infer_level
+
+LEVEL_NAMES = {"county": "县级", "city": "市级", "province": "省级"}
+
+
+def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rules: str | None = None,
+                  as_of: dt.date | None = None, json_out: Path | None = None, unit: str | None = None,
+                  jobs: int | None = None, quiet: bool = False) -> CommandResult:
+    from ..read import expand_inputs, read_files
+    from ..rules import PackError, load_pack, validate
+    from ..write.report import write_json_report
+    from ..write.summary import write_summary_workbook, TIMESTAMP_CELL
+
+    paths, arg_problems = expand_inputs(inputs)
+    if not paths:
+        msgs = [p.message for p in arg_problems] or ["没有找到可读取的输入文件。"]
+        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{m}" for m in msgs])
+    try:
+        check_output_path(Path(out), [Path(p) for p in paths])
+        if json_out is not None:
+            check_output_path(Path(json_out), [Path(p) for p in paths] + [Path(out)])
+        if Path(out).suffix.lower() not in (".xlsx",):
+            raise OutputPathError(f"输出文件 {out} 应以 .xlsx 结尾")
+    except OutputPathError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
+    try:
+        pack = load_pack(rules, as_of)
+    except (PackError, OSError, KeyError, ValueError) as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：规则包无法使用：{exc}"])
+
+    reads = read_files(paths, jobs)
+    if not any(wr.ok for wr in reads):
+        lines = [p.message for wr in reads for p in wr.problems] + [p.message for p in arg_problems]
+        return CommandResult(EXIT_UNUSABLE, errors=["xlbase merge：没有可读取的输入文件，未生成汇总表。", *lines])
+
+    tables = [t for wr in reads for t in wr.tables]
+    problems: list[Problem] = list(arg_problems)
+    for wr in reads:
+        problems += wr.problems
+    problems += validate(tables, pack)
+    result = merge_reads(reads)
+    problems = sort_problems(problems + result.problems)
+    lvl = level or infer_level(result)
+    unit_name = unit if unit is not None else default_unit_name(result, lvl)
+
+    write_summary_workbook(Path(out), result, problems, level=lvl, year=pack.year, unit=unit_name,
+                           as_of=pack.as_of)
+    inputs_json = [{"file": a.file, "status": a.status, "sha256": a.sha256, "rows_read": a.rows_read,
+                    "rows_merged": a.rows_merged, "rows_rejected": a.rows_rejected} for a in result.accounts]
+    summary: dict[str, Any] = {"files": len(reads), "bases": len(result.bases), "firms": len(result.firms),
+                               "level": lvl, "rows_read": sum(a.rows_read for a in result.accounts),
+                               "rows_merged": sum(a.rows_merged for a in result.accounts),
+                               "rows_rejected": sum(a.rows_rejected for a in result.accounts)}
+    if json_out is not None:
+        write_json_report(Path(json_out), command="merge", pack=pack, inputs=inputs_json, problems=problems,
+                          summary=summary)
+
+    counts = count_by_severity(problems)
+    code = EXIT_PROBLEMS if counts[ERROR] else EXIT_OK
+    if quiet:
+        return CommandResult(code)
+    return CommandResult(code, _summary_lines(result, problems, lvl, unit_name, out, json_out, pack, counts))
+
+
+def _summary_lines(result, problems, level, unit_name, out, json_out, pack, counts) -> list[str]:
+    from ..write.summary_sheets import unit_rows
+    unusable = [a for a in result.accounts if a.status not in ("ok", "partial")]
+    lines = [
+        f"{LEVEL_NAMES[level]}汇总（{unit_name or '未注明填报单位'}，规则包 {getattr(pack, 'id', '')}，"
+        f"基准日期 {pack.as_of}）",
+        f"读取文件 {len(result.accounts)} 个（无法读取 {len(unusable)} 个）；汇总基地 {len(result.bases)} 个，"
+        f"入驻企业 {len(result.firms)} 行；数据行 读取 {sum(a.rows_read for a in result.accounts)} ="
+        f" 汇总 {sum(a.rows_merged for a in result.accounts)} + 未计入 {sum(a.rows_rejected for a in result.accounts)}。",
+        f"问题：错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条。",
+        f"{SHEET_NAME[level]}：",
+    ]
+    for r in unit_rows(result, problems, level):
+        lines.append(f"  {r['unit']}：文件 {r['files']}，基地 {r['bases']}，入驻企业 {r['firms']} 户，"
+                     f"错误 {r['errors']}，警告 {r['warnings']} —— {r['status']}")
+    lines.append(f"汇总表已写入：{out}（工作表：附件11、问题清单、{SHEET_NAME[level]}、入驻企业）")
+    if json_out is not None:
+        lines.append(f"JSON 报告已写入：{json_out}")
+    if counts["error"]:
+        lines.append("有错误：请把“问题清单”中标为“错误”的内容退回报送单位修改后重新汇总。")
+    return lines
