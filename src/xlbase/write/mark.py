@@ -1,0 +1,367 @@
+"""`xlbase mark`: the problems of a workbook, marked on their cells in a copy.
+
+For WPS and LibreOffice users (no xlwings) and for officers returning a file
+to a county. Each problem cell gets a red-filled clone of its own cell style;
+the original style index is recorded in a hidden sheet `_xlbase_marks` so
+`clear_marks` (and a later re-mark) restores it exactly. A 校验结果 sheet
+lists every problem with a link to its cell. Values are never touched, and
+the package is patched at the XML level (see mark_ooxml) so validations,
+VBA projects, buttons and merges survive.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterable
+
+from xlbase.problems import ERROR, SEVERITY_LABELS, Problem, count_by_severity, sort_problems
+from xlbase.read.sniff import SniffError, inspect_file
+from xlbase.result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+from xlbase.write.mark_ooxml import (
+    PackageError, Package, SheetDoc, Styles, Workbook, expand_cells, parse_ref, read_cell_texts,
+    read_shared_strings, sheet_xml,
+)
+from xlbase.write.safe import OutputPathError, atomic_output, cell_text, check_output_path, is_formula_like
+
+RESULT_SHEET = "校验结果"
+MARKS_SHEET = "_xlbase_marks"
+MARK_RGB = "FFFF0000"
+MARK_SUFFIX = ".校验"
+MARKS_HEADER = ["工作表", "单元格", "原样式", "新建", "标记样式", "原填充", "结果工作表"]
+RESULT_HEADER = ["序号", "严重程度", "工作表", "单元格", "问题说明"]
+
+
+@dataclass
+class MarkResult:
+    """What marking did: where it wrote, which cells it marked, what it could not place."""
+
+    out: Path
+    marked: list[tuple[str, str]] = field(default_factory=list)   # (sheet, A1)
+    listed: int = 0                                               # rows in 校验结果
+    unplaced: list[Problem] = field(default_factory=list)          # cell given, sheet/cell not found
+    cleared: int = 0                                              # old marks removed first
+
+
+@dataclass
+class MarkRecord:
+    """One marked cell as stored in `_xlbase_marks` (shared with xlbase.excel)."""
+
+    sheet: str
+    cell: str
+    style: int | None = None      # original cellXfs index (file route)
+    created: int = 0              # 1 cell added, 2 row added (file route)
+    mark_style: int | None = None
+    fill: str = ""                # original fill colour (Excel route): "" none, "none", "#RRGGBB"
+
+    def row(self) -> list:
+        return [self.sheet, self.cell, "" if self.style is None else self.style, self.created,
+                "" if self.mark_style is None else self.mark_style, self.fill]
+
+    @classmethod
+    def from_row(cls, row: list) -> "MarkRecord | None":
+        row = [("" if v is None else str(v)).strip() for v in row] + [""] * 6
+        if not row[0] or not parse_ref(row[1]):
+            return None
+        as_int = lambda s: int(float(s)) if s.replace(".", "", 1).isdigit() else None  # noqa: E731
+        return cls(row[0], row[1], as_int(row[2]), as_int(row[3]) or 0, as_int(row[4]), row[5])
+
+
+# ---------------------------------------------------------------------------
+# pure helpers shared with xlbase.excel
+# ---------------------------------------------------------------------------
+
+
+def default_output(src: Path) -> Path:
+    """NAME.校验.xlsx (or .xlsm) beside the input."""
+    src = Path(src)
+    suffix = src.suffix.lower() if src.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+    return src.with_name(src.stem + MARK_SUFFIX + suffix)
+
+
+def sheet_location(sheet: str, cell: str) -> str:
+    """Internal hyperlink target: 'It''s'!B7."""
+    return "'" + sheet.replace("'", "''") + "'!" + cell
+
+
+def first_cell(cell: str) -> str:
+    refs = expand_cells(cell, limit=1)
+    return refs[0] if refs else ""
+
+
+def result_rows(problems: Iterable[Problem], rule_pack: str, when: datetime) -> tuple[list[list], int]:
+    """Rows of the 校验结果 sheet (title, summary, header, one row per problem) and the header's row index."""
+    problems = sort_problems(problems)
+    counts = count_by_severity(problems)
+    summary = (f"规则包：{rule_pack or '（未注明）'}　校验时间：{when:%Y-%m-%d %H:%M:%S}　"
+               f"共 {len(problems)} 个问题（错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}）")
+    rows: list[list] = [["校验结果（红色单元格为有问题的位置，点击“单元格”列可跳转）"], [summary], RESULT_HEADER]
+    for i, p in enumerate(problems, 1):
+        rows.append([i, SEVERITY_LABELS[p.severity], p.sheet, first_cell(p.cell) or p.cell, p.message])
+    return rows, 3
+
+
+def problems_to_mark(problems: Iterable[Problem]) -> dict[str, list[str]]:
+    """sheet -> distinct A1 cells to mark, in first-seen order."""
+    out: dict[str, list[str]] = {}
+    for p in problems:
+        if p.sheet and p.cell:
+            cells = out.setdefault(p.sheet, [])
+            for ref in expand_cells(p.cell):
+                if ref not in cells:
+                    cells.append(ref)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# the package-level work
+# ---------------------------------------------------------------------------
+
+
+def _read_records(pkg: Package, wb: Workbook) -> tuple[list[MarkRecord], str]:
+    ref = wb.find_sheet(MARKS_SHEET)
+    if ref is None:
+        return [], ""
+    rows = read_cell_texts(pkg.read(ref.part), read_shared_strings(pkg, wb))
+    records = [r for r in (MarkRecord.from_row(row) for row in rows[1:]) if r]
+    result_name = next((row[6] for row in rows[1:2] if len(row) > 6 and row[6]), RESULT_SHEET)
+    return records, result_name
+
+
+def _open_sheet(pkg: Package, wb: Workbook, docs: dict[str, tuple[str, SheetDoc]], name: str) -> SheetDoc | None:
+    if name in docs:
+        return docs[name][1]
+    ref = wb.find_sheet(name)
+    if ref is None or ref.name in (MARKS_SHEET,) or not pkg.has(ref.part):
+        return None
+    doc = SheetDoc(pkg.read(ref.part))
+    if doc.root.tag.rsplit("}", 1)[-1] != "worksheet":
+        return None
+    docs[name] = (ref.part, doc)
+    return doc
+
+
+def _clear(pkg: Package, wb: Workbook, styles: Styles, docs: dict) -> int:
+    """Undo recorded marks and drop our two sheets; returns how many cells were restored."""
+    if wb.find_sheet(MARKS_SHEET) is None:
+        return 0  # never marked by us: a sheet the clerk named 校验结果 is theirs
+    records, result_name = _read_records(pkg, wb)
+    restored = 0
+    for rec in reversed(records):
+        doc = _open_sheet(pkg, wb, docs, rec.sheet)
+        pos = parse_ref(rec.cell)
+        if doc is None or pos is None:
+            continue
+        row, col = pos
+        if rec.style is not None:
+            restored += doc.restore(row, col, rec.style, rec.created)
+        elif rec.fill:  # marked by Excel through xlwings: put the original fill back on the current xf
+            cell = doc.find(row, col)
+            if cell is not None:
+                cur = int(cell.get("s") or 0)
+                fill = "0" if rec.fill == "none" else str(styles.fill_id("FF" + rec.fill.lstrip("#").upper()))
+                cell.set("s", str(styles.clone_xf(cur, fillId=fill)))
+                restored += 1
+    for name in (MARKS_SHEET, result_name):
+        ref = wb.find_sheet(name) if name else None
+        if ref is not None:
+            wb.remove_sheet(ref)
+            docs.pop(ref.name, None)
+    return restored
+
+
+def _unique_name(wb: Workbook, name: str) -> str:
+    if wb.find_sheet(name) is None:
+        return name
+    n = 2
+    while wb.find_sheet(f"{name}({n})") is not None:
+        n += 1
+    return f"{name}({n})"
+
+
+def _result_sheet(problems: list[Problem], styles: Styles, rule_pack: str, when: datetime,
+                  doc_sheets: dict[str, str]) -> bytes:
+    header = styles.clone_xf(0, fontId=str(styles.font_id(0, bold=True)), applyFont="1")
+    link = styles.clone_xf(0, fontId=str(styles.font_id(0, link=True)), applyFont="1")
+    quoted = styles.clone_xf(0, quotePrefix="1")
+    rows, header_row = result_rows(problems, rule_pack, when)
+    out_rows, links = [], []
+    for r, row in enumerate(rows, 1):
+        cells = []
+        for c, value in enumerate(row, 1):
+            if isinstance(value, str):
+                value = cell_text(value)
+            style = header if r in (1, header_row) else 0
+            if r > header_row and isinstance(value, str) and is_formula_like(value):
+                style = quoted
+            if r > header_row and c == 4 and value and row[2] in doc_sheets:
+                style = link
+                links.append((f"D{r}", sheet_location(doc_sheets[row[2]], value), value))
+            cells.append((value, style))
+        out_rows.append(cells)
+    return sheet_xml(out_rows, widths=[6, 9, 22, 9, 80], links=links, freeze_row=header_row, tab_rgb=MARK_RGB)
+
+
+def _marks_sheet(records: list[MarkRecord], result_name: str) -> bytes:
+    rows = [[(h, 0) for h in MARKS_HEADER]]
+    for i, rec in enumerate(records):
+        rows.append([(v, 0) for v in rec.row()] + ([(result_name, 0)] if i == 0 else []))
+    if not records:
+        rows.append([("", 0)] * 6 + [(result_name, 0)])
+    return sheet_xml(rows)
+
+
+def patch_package(pkg: Package, problems: list[Problem] | None, *, rule_pack: str = "",
+                  when: datetime | None = None) -> MarkResult:
+    """Clear old marks, then (unless problems is None) mark and list `problems`. Result.out is unset."""
+    wb = Workbook(pkg)
+    styles_part = wb.styles_part()
+    styles = Styles(pkg.read(styles_part))
+    docs: dict[str, tuple[str, SheetDoc]] = {}
+    result = MarkResult(out=Path())
+    result.cleared = _clear(pkg, wb, styles, docs)
+    if problems is not None:
+        records: list[MarkRecord] = []
+        listed = [p for p in problems]
+        placed_sheets: dict[str, str] = {}
+        seen: set[tuple[str, str]] = set()
+        for p in listed:
+            if not (p.sheet and p.cell):
+                continue
+            doc = _open_sheet(pkg, wb, docs, p.sheet)
+            refs = expand_cells(p.cell)
+            if doc is None or not refs:
+                result.unplaced.append(p)
+                continue
+            real = wb.find_sheet(p.sheet).name
+            placed_sheets[p.sheet] = real
+            for ref in refs:
+                if (real, ref) in seen:
+                    continue
+                seen.add((real, ref))
+                row, col = parse_ref(ref)
+                cell, style, created = doc.ensure(row, col)
+                mark = styles.marked_xf(style, MARK_RGB)
+                cell.set("s", str(mark))
+                records.append(MarkRecord(real, ref, style, created, mark))
+                result.marked.append((real, ref))
+        result_name = _unique_name(wb, RESULT_SHEET)
+        wb.add_sheet(result_name, _result_sheet(listed, styles, rule_pack, when or datetime.now(), placed_sheets))
+        wb.add_sheet(MARKS_SHEET, _marks_sheet(records, result_name), state="hidden")
+        result.listed = len(listed)
+    for part, doc in docs.values():
+        if pkg.has(part):
+            pkg.write(part, doc.tobytes())
+    if styles.dirty or result.marked:
+        pkg.write(styles_part, styles.tobytes())
+    wb.save()
+    return result
+
+
+def _rewrite(src: Path, out: Path, problems: list[Problem] | None, rule_pack: str, when: datetime | None) -> MarkResult:
+    data = Path(src).read_bytes()  # read fully first: out may be src (in place)
+    with zipfile.ZipFile(io.BytesIO(data)) as zin:
+        pkg = Package(zin)
+        result = patch_package(pkg, problems, rule_pack=rule_pack, when=when)
+        with atomic_output(out) as tmp:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+                pkg.save(zout)
+    result.out = Path(out)
+    return result
+
+
+def _target(src: Path, out: Path | None, in_place: bool) -> Path:
+    if in_place:
+        return Path(src)
+    target = Path(out) if out is not None else default_output(src)
+    check_output_path(target, [Path(src)])
+    return target
+
+
+def mark_workbook(src: Path, problems: list[Problem], out: Path | None = None, *, rule_pack: str = "",
+                  when: datetime | None = None, in_place: bool = False) -> MarkResult:
+    """Write a copy of `src` (.xlsx/.xlsm) with each problem cell filled red and a 校验结果 sheet.
+
+    Old marks from an earlier run are cleared first. Raises OutputPathError for an
+    output equal to the input (unless in_place), PackageError/SniffError for a
+    package that cannot be patched.
+    """
+    return _rewrite(Path(src), _target(src, out, in_place), list(problems), rule_pack, when)
+
+
+def clear_marks(src: Path, out: Path | None = None, *, in_place: bool = False) -> MarkResult:
+    """Restore every marked cell's original style and remove 校验结果 and `_xlbase_marks`."""
+    target = Path(src) if in_place else (Path(out) if out is not None else
+                                          Path(src).with_name(Path(src).stem + ".已清除" + Path(src).suffix))
+    if not in_place:
+        check_output_path(target, [Path(src)])
+    return _rewrite(Path(src), target, None, "", None)
+
+
+# ---------------------------------------------------------------------------
+# the CLI command
+# ---------------------------------------------------------------------------
+
+
+def _same_file(label: str, path: Path) -> bool:
+    if not label:
+        return True
+    if label == str(path) or Path(label).name == path.name:
+        return True
+    try:
+        return Path(label).resolve() == path.resolve()
+    except OSError:
+        return False
+
+
+def _pack_name(pack: object, rules: str | None) -> str:
+    for attr in ("name", "title", "id"):
+        v = getattr(pack, attr, None)
+        if v:
+            return str(v)
+    return str(rules or "")
+
+
+def mark_command(file: Path, *, out: Path | None = None, rules: str | None = None, as_of: date | None = None,
+                 in_place: bool = False) -> CommandResult:
+    """Read, validate and mark one workbook; exit 1 when it has error-severity problems."""
+    file = Path(file)
+    check = inspect_file(file)
+    if not check.ok:
+        return CommandResult(EXIT_UNUSABLE, errors=[check.message])
+    if check.kind not in ("xlsx", "xlsm"):
+        return CommandResult(EXIT_UNUSABLE, errors=[
+            f"“{file.name}”是旧版 .xls 文件，无法直接标注；请用 Excel 或 WPS 另存为 .xlsx 后再运行 xlbase mark。"])
+    try:
+        target = _target(file, out, in_place)
+    except OutputPathError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
+    try:
+        from xlbase.read import read_workbook
+        from xlbase.rules import load_pack, validate
+    except ImportError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"读取或校验模块不可用（{exc}），请检查 xlbase 是否安装完整。"])
+    try:
+        pack = load_pack(rules, as_of)
+    except Exception as exc:  # a bad pack name/file is an argument error
+        return CommandResult(EXIT_UNUSABLE, errors=[f"规则包“{rules or '默认'}”无法加载：{exc}"])
+    read = read_workbook(file)
+    problems = list(read.problems)
+    if read.ok:
+        problems += validate(read.tables, pack)
+    mine = [p for p in problems if _same_file(p.file, file)]
+    try:
+        result = mark_workbook(file, mine, target, rule_pack=_pack_name(pack, rules), in_place=in_place)
+    except (PackageError, SniffError, zipfile.BadZipFile, ValueError) as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"无法在“{file.name}”上标注：{exc}"])
+    counts = count_by_severity(mine)
+    lines = [f"[{SEVERITY_LABELS[p.severity]}] {p.sheet + '!' if p.sheet else ''}{p.cell} {p.message}".rstrip()
+             for p in sort_problems(mine)]
+    lines.append(f"共 {len(mine)} 个问题（错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}），"
+                 f"标注 {len(result.marked)} 个单元格；结果见“{RESULT_SHEET}”工作表：{result.out}")
+    if result.unplaced:
+        lines.append(f"另有 {len(result.unplaced)} 个问题找不到对应的工作表或单元格，仅列在“{RESULT_SHEET}”中。")
+    return CommandResult(EXIT_PROBLEMS if counts[ERROR] else EXIT_OK, lines)
