@@ -1,0 +1,74 @@
+"""The packs load, the engine truly reads their numbers, and hand-edit mistakes name the line."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from rules_kit import a3_rows, a10_row, table
+from xlbase.rules import PackError, list_packs, load_pack, validate
+from xlbase.rules.pack import packs_dir
+
+PACKS = ("shanxi-2024-base", "shanxi-2024-demo", "hengyang-2023", "liaocheng-2021")
+
+
+def test_four_packs_ship_and_load():
+    assert set(PACKS) <= set(list_packs())
+    for name in PACKS:
+        pack = load_pack(name)
+        assert pack.id == name and pack.title and pack.year and isinstance(pack.as_of, dt.date)
+        assert all(r.source for r in pack.rules if r.kind not in ("required", "type", "range", "choice"))
+        ts = [table("附件3", a3_rows(3)), table("附件10", [a10_row()])]
+        assert isinstance(validate(ts, pack), list)
+
+
+def test_default_pack_and_contract_rule_ids():
+    pack = load_pack(None)
+    assert pack.id == "shanxi-2024-base" and pack.as_of == dt.date(2024, 8, 25)
+    assert pack.rule("resident-firms-min").threshold_for("工业园区型") == 10
+    assert pack.rule("resident-firms-min").threshold_for("商务秘书型") == 500
+    assert pack.rule("resident-firms-min").threshold_for("城市楼宇型") == 25   # alias
+    assert pack.rule("resident-firms-min").threshold_for(None) is None
+    assert pack.rule("service-staff-min").threshold_for(None) == 10
+    assert pack.rule("tutors-min").threshold_for("楼宇型") == 3
+    assert pack.rule("partners-min").threshold_for("楼宇型") == 5
+    assert load_pack(None, as_of=dt.date(2024, 1, 1)).as_of == dt.date(2024, 1, 1)
+
+
+def test_demo_and_other_jurisdictions_differ():
+    assert load_pack("shanxi-2024-demo").rule("resident-firms-min").threshold_for("楼宇型") == 60
+    assert load_pack("shanxi-2024-demo").rule("operator-age").threshold == 3
+    assert load_pack("hengyang-2023").rule("small-micro-share").threshold == 0.7
+    assert load_pack("liaocheng-2021").rule("partners-min").threshold == 4
+
+
+def test_changing_one_threshold_in_a_copy_changes_the_outcome(tmp_path):
+    text = packs_dir().joinpath("shanxi-2024-base.yaml").read_text(encoding="utf-8")
+    ts = [table("附件10", [a10_row(service_staff=9)])]
+    assert [p.rule for p in validate(ts, load_pack("shanxi-2024-base")) if p.rule == "service-staff-min"]
+    edited = text.replace("field: service_staff\n    threshold: 10", "field: service_staff\n    threshold: 8")
+    assert edited != text
+    copy = tmp_path / "我的规则.yaml"
+    copy.write_text(edited, encoding="utf-8")
+    assert not [p for p in validate(ts, load_pack(str(copy))) if p.rule == "service-staff-min"]
+
+
+@pytest.mark.parametrize("bad,needle", [
+    ("    threshold: 10\n", "    threshold: 10\n   oops: [\n"),
+    ("kind: min\n", "kind: minimum\n"),
+    ("      楼宇型: 25\n", "      写字楼型: 25\n"),
+    ("    severity: error\n", "    severity: fatal\n"),
+])
+def test_edit_mistakes_name_the_line(tmp_path, bad, needle):
+    text = packs_dir().joinpath("shanxi-2024-base.yaml").read_text(encoding="utf-8")
+    assert bad in text
+    copy = tmp_path / "p.yaml"
+    copy.write_text(text.replace(bad, needle, 1), encoding="utf-8")
+    with pytest.raises(PackError, match=r"第 \d+ 行"):
+        load_pack(str(copy))
+
+
+def test_unknown_pack_name_lists_the_shipped_ones():
+    with pytest.raises(PackError, match="shanxi-2024-base"):
+        load_pack("no-such-pack")
