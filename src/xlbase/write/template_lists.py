@@ -1,0 +1,104 @@
+"""The hidden sheet holding every dropdown list, each reached through a defined name.
+
+Data validation list sources must live on a sheet (Excel caps inline lists at
+255 characters) and are referenced by defined names so the rules read
+`=xl_city` instead of a sheet address. Defined names cannot hold every
+character a city name has across tools, so each city's counties get the
+neutral name `xl_county_<n>` (n = the city's position in `xl_city`); the
+dependent dropdown finds n with MATCH and the range with INDIRECT.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.workbook import Workbook
+
+from ..forms import divisions, value_list, value_lists
+from .template_styles import Styles
+
+LIST_SHEET = "lists"
+CITY = "xl_city"
+COUNTY_ALL = "xl_county_all"
+COUNTY_PREFIX = "xl_county_"
+
+
+def list_name(choices: str) -> str:
+    """The defined name of a value list (`yesno` -> `xl_yesno`)."""
+    return "xl_" + choices
+
+
+@dataclass
+class ListSheet:
+    """Writes columns of values onto the hidden sheet and names them."""
+
+    workbook: Workbook
+    styles: Styles
+    names: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.sheet = self.workbook.add_worksheet(LIST_SHEET)
+        self.sheet.hide()
+        self.sheet.protect("")
+        self.col = 0
+
+    def add(self, name: str, heading: str, values: list) -> str:
+        """One column: heading in row 1, values below; returns the defined name."""
+        col = self.col
+        self.col += 1
+        self.sheet.write_string(0, col, heading, self.styles.get(bold=True))
+        for i, v in enumerate(values, start=1):
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                self.sheet.write_number(i, col, v)
+            else:
+                self.sheet.write_string(i, col, str(v))
+        self.sheet.set_column(col, col, 16)
+        letter = xl_col_to_name(col)
+        last = max(len(values), 1)
+        ref = f"={LIST_SHEET}!${letter}$2:${letter}${last + 1}"
+        self.workbook.define_name(name, ref)
+        self.names[name] = ref
+        return name
+
+    def add_table(self, name: str, headings: tuple[str, str], rows: list[tuple]) -> str:
+        """Two columns (key, value) for VLOOKUP; returns the defined name."""
+        col = self.col
+        self.col += 2
+        for j, h in enumerate(headings):
+            self.sheet.write_string(0, col + j, h, self.styles.get(bold=True))
+        for i, (k, v) in enumerate(rows, start=1):
+            self.sheet.write_string(i, col, str(k))
+            if v is None:
+                self.sheet.write_blank(i, col + 1, None)
+            else:
+                self.sheet.write_number(i, col + 1, v)
+        a, b = xl_col_to_name(col), xl_col_to_name(col + 1)
+        self.sheet.set_column(col, col + 1, 16)
+        last = max(len(rows), 1)
+        ref = f"={LIST_SHEET}!${a}$2:${b}${last + 1}"
+        self.workbook.define_name(name, ref)
+        self.names[name] = ref
+        return name
+
+
+def build_lists(workbook: Workbook, styles: Styles) -> ListSheet:
+    """Every value list of data/lists.yaml, the cities, and each city's counties."""
+    lists = ListSheet(workbook, styles)
+    for key in value_lists():
+        lists.add(list_name(key), key, list(value_list(key)))
+    cities = divisions()["cities"]
+    lists.add(CITY, "所在市", list(cities))
+    lists.add(COUNTY_ALL, "所在县（市、区）", list(value_list("county")))
+    for n, (city, counties) in enumerate(cities.items(), start=1):
+        lists.add(f"{COUNTY_PREFIX}{n}", city, list(counties))
+    return lists
+
+
+def county_source(city_cell: str) -> str:
+    """List source of a county cell depending on the city typed in `city_cell`.
+
+    Before a city is chosen (or when it is misspelt) every county is offered,
+    so the dropdown never evaluates to an error.
+    """
+    return f'=INDIRECT(IFERROR("{COUNTY_PREFIX}"&MATCH({city_cell},{CITY},0),"{COUNTY_ALL}"))'

@@ -1,0 +1,247 @@
+"""A table form (附件3, 附件4's comparables, 附件10, 附件11) on a worksheet.
+
+Title, 填报单位/units line, the two-row grouped header (`Form.header_groups()`:
+a field without group is merged over both rows), numbered data rows with
+validation, and the total row with SUM formulas. Forms with many template rows
+(附件3: one row per resident firm) are "open-ended": input formats live on the
+columns, borders appear by conditional formatting once a row is used, and the
+合计 row sits just under the header, so an empty grid neither bloats the file
+nor prints dozens of blank pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+from typing import Callable
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
+
+from ..forms import Field, Form
+from .template_styles import Styles, lines_needed, num_format, row_height
+from .template_validation import validation_for
+from .template_values import cached, write_value
+
+OPEN_ENDED_ROWS = 200      # more template rows than this: open-ended layout
+NUMBER_WIDTH = 6
+DEFAULT_WIDTH = 12
+DATA_ROW_HEIGHT = 20
+
+#: A locked cell computed from elsewhere (identity flowing from 附件2): key -> (formula, cached value)
+Formula = Callable[[int], tuple[str, object]]
+
+
+@dataclass
+class TableLayout:
+    """Where a table form landed on its sheet (0-based rows/columns)."""
+
+    form: Form
+    header_top: int
+    header_bottom: int
+    first_row: int
+    n_rows: int
+    cols: dict[str, int]
+    number_col: int | None
+    last_col: int
+    total_row: int | None = None
+    end_row: int = 0            # the row after everything written
+    open_ended: bool = False
+    widths: dict[int, float] = dc_field(default_factory=dict)
+
+    @property
+    def last_row(self) -> int:
+        return self.first_row + self.n_rows - 1
+
+    def column_range(self, key: str, absolute: bool = True) -> str:
+        c = self.cols[key]
+        return (xl_rowcol_to_cell(self.first_row, c, absolute, absolute) + ":"
+                + xl_rowcol_to_cell(self.last_row, c, absolute, absolute))
+
+    def cell(self, key: str, i: int = 0, col_abs: bool = False, row_abs: bool = False) -> str:
+        return xl_rowcol_to_cell(self.first_row + i, self.cols[key], row_abs, col_abs)
+
+
+def column_plan(form: Form) -> tuple[int | None, dict[str, int], int]:
+    """Number column (if any), field columns in sheet order, last column."""
+    col = 0
+    number_col = None
+    if form.number_label:
+        number_col, col = 0, 1
+    cols = {}
+    for f in form.table_fields:
+        cols[f.key] = col
+        col += 1
+    return number_col, cols, col - 1
+
+
+def set_widths(ws: Worksheet, form: Form, number_col: int | None, cols: dict[str, int],
+               styles: Styles, open_ended: bool) -> dict[int, float]:
+    widths = {}
+    if number_col is not None:
+        widths[number_col] = NUMBER_WIDTH
+        ws.set_column(number_col, number_col, NUMBER_WIDTH,
+                      styles.get(locked=False, align="center") if open_ended else None)
+    for f in form.table_fields:
+        c = cols[f.key]
+        widths[c] = f.width or DEFAULT_WIDTH
+        fmt = None
+        if open_ended:
+            fmt = styles.get(locked=f.merge_only, num_format=num_format(f), text_wrap=True)
+        ws.set_column(c, c, widths[c], fmt)
+    return widths
+
+
+def write_header(ws: Worksheet, form: Form, top: int, number_col: int | None, cols: dict[str, int],
+                 widths: dict[int, float], styles: Styles) -> int:
+    """The grouped header from `Form.header_groups()`; returns its bottom row."""
+    two = form.has_group_row
+    bottom = top + 1 if two else top
+    lines = {top: 1, bottom: 1}
+
+    def put(r0: int, r1: int, c0: int, c1: int, text: str, fmt) -> None:
+        if r0 == r1 and c0 == c1:
+            ws.write_string(r0, c0, text, fmt)
+        else:
+            ws.merge_range(r0, c0, r1, c1, text, fmt)
+        width = sum(widths.get(c, DEFAULT_WIDTH) for c in range(c0, c1 + 1))
+        need = lines_needed(text, width)
+        if r0 == r1:
+            lines[r0] = max(lines[r0], need)
+        else:
+            lines[r1] = max(lines[r1], need - lines[r0])
+
+    if number_col is not None:
+        put(top, bottom, number_col, number_col, form.number_label, styles.header(form.number_official))
+    for group, fields in form.header_groups():
+        official = all(f.official for f in fields)
+        if group is None:
+            for f in fields:
+                c = cols[f.key]
+                put(top, bottom, c, c, f.header_text, styles.header(f.official))
+        else:
+            c0, c1 = cols[fields[0].key], cols[fields[-1].key]
+            put(top, top, c0, c1, group, styles.header(official))
+            for f in fields:
+                put(bottom, bottom, cols[f.key], cols[f.key], f.header_text, styles.header(f.official))
+    for r, n in lines.items():
+        ws.set_row(r, row_height(max(n, 1)))
+    return bottom
+
+
+def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
+                rows: list[dict] | None = None, n_rows: int | None = None,
+                formulas: dict[str, Formula] | None = None,
+                number_rows: bool = True) -> TableLayout:
+    """Header at `top`, then data rows (values keyed by field key), then the total row.
+
+    `formulas` makes a column a locked computed cell (identity from 附件2).
+    Returns the layout; validation is applied here too (one rule per column).
+    """
+    rows = rows or []
+    formulas = formulas or {}
+    n = n_rows if n_rows is not None else max(len(rows), form.template_rows)
+    open_ended = form.template_rows > OPEN_ENDED_ROWS
+    number_col, cols, last_col = column_plan(form)
+    widths = set_widths(ws, form, number_col, cols, styles, open_ended)
+    bottom = write_header(ws, form, top, number_col, cols, widths, styles)
+    total_row = None
+    first = bottom + 1
+    if form.total_label and open_ended:
+        total_row, first = first, first + 1
+    layout = TableLayout(form, top, bottom, first, n, cols, number_col, last_col,
+                         open_ended=open_ended, widths=widths)
+
+    for i in range(n):
+        r = first + i
+        values = rows[i] if i < len(rows) else {}
+        used = bool(values)
+        if not open_ended:
+            ws.set_row(r, DATA_ROW_HEIGHT)
+        if number_col is not None:
+            if number_rows and (not open_ended or used):
+                ws.write_number(r, number_col, i + 1, styles.get(border=1, align="center", locked=True))
+            elif not open_ended:
+                ws.write_blank(r, number_col, None, styles.get(border=1, locked=False, align="center"))
+        for f in form.table_fields:
+            c = cols[f.key]
+            if f.key in formulas:
+                formula, value = formulas[f.key](r)
+                ws.write_formula(r, c, formula, styles.formula(f), cached(value))
+            elif open_ended and f.key not in values:
+                continue
+            else:
+                write_value(ws, r, c, f, values.get(f.key), styles)
+    _validate_columns(ws, form, layout, formulas)
+    if open_ended:
+        _border_used_rows(ws, layout, styles)
+    if form.total_label:
+        if total_row is None:
+            total_row = first + n
+        _write_total(ws, form, layout, total_row, rows, styles)
+        layout.total_row = total_row
+    layout.end_row = max(first + n, (total_row or 0) + 1)
+    return layout
+
+
+def _validate_columns(ws: Worksheet, form: Form, layout: TableLayout, formulas: dict) -> None:
+    if layout.n_rows == 0:
+        return
+    city_key = next((f.key for f in form.table_fields if f.choices == "city"), None)
+    for f in form.table_fields:
+        if f.key in formulas:
+            continue
+        city_cell = layout.cell(city_key, 0, col_abs=True) if city_key else None
+        opts = validation_for(f, layout.cell(f.key, 0), city_cell=city_cell)
+        if opts is None:
+            continue
+        c = layout.cols[f.key]
+        ws.data_validation(layout.first_row, c, layout.last_row, c, opts)
+    if layout.number_col is not None and layout.open_ended:
+        ws.data_validation(layout.first_row, layout.number_col, layout.last_row, layout.number_col,
+                           {"validate": "integer", "criteria": ">=", "value": 1, "ignore_blank": True,
+                            "input_title": form.number_label, "input_message": f"{form.number_label}：1、2、3……",
+                            "error_title": f"{form.number_label}填写有误",
+                            "error_message": f"{form.number_label}应为从1开始的整数。"})
+
+
+def _border_used_rows(ws: Worksheet, layout: TableLayout, styles: Styles) -> None:
+    a = xl_col_to_name(0)
+    z = xl_col_to_name(layout.last_col)
+    r = layout.first_row + 1
+    ws.conditional_format(layout.first_row, 0, layout.last_row, layout.last_col, {
+        "type": "formula",
+        "criteria": f"=COUNTA(${a}{r}:${z}{r})>0",
+        "format": styles.cf(border=1),
+    })
+
+
+def _sum_cached(rows: list[dict], key: str) -> float:
+    total = 0.0
+    for row in rows:
+        v = row.get(key)
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v:
+            total += v
+    return int(total) if float(total).is_integer() else total
+
+
+def _write_total(ws: Worksheet, form: Form, layout: TableLayout, r: int, rows: list[dict],
+                 styles: Styles) -> None:
+    label_fmt = styles.get(bold=True, border=1, align="center", locked=True)
+    label_col = layout.number_col if layout.number_col is not None else 0
+    first_field = form.table_fields[0]
+    span_to = label_col
+    if layout.number_col is not None and not first_field.is_numeric:
+        span_to = layout.cols[first_field.key]
+    if span_to > label_col:
+        ws.merge_range(r, label_col, r, span_to, form.total_label, label_fmt)
+    else:
+        ws.write_string(r, label_col, form.total_label, label_fmt)
+    for f in form.table_fields:
+        c = layout.cols[f.key]
+        if c <= span_to:
+            continue
+        if f.is_numeric:
+            ws.write_formula(r, c, f"=SUM({layout.column_range(f.key)})",
+                             styles.formula(f, bold=True), _sum_cached(rows, f.key))
+        else:
+            ws.write_blank(r, c, None, styles.get(border=1, locked=True, bg_color="#F2F2F2"))

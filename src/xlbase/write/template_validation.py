@@ -1,0 +1,92 @@
+"""Data validation for one input cell or column, derived from its Field.
+
+Every input cell gets a Chinese input prompt and a Chinese stop alert; the rule
+follows the field's type and bounds (counts whole ≥ min, money/areas decimal,
+利润总额 unbounded below because `Field.min is None`, dates 1949-10-01..2099-12-31,
+credit codes 15 or 18 characters, phones 7..20 characters, choices from the
+hidden list sheet).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..forms import Field
+from .template_lists import county_source, list_name
+from .template_styles import clip
+
+DATE_MIN = dt.date(1949, 10, 1)
+DATE_MAX = dt.date(2099, 12, 31)
+NUMBER_FLOOR = -1e12     # "no lower bound" for Excel, which needs a number
+NUMBER_CEIL = 1e12
+PHONE_LEN = (7, 20)
+CREDIT_CODE_LENGTHS = (15, 18)
+OURS_NOTE = "（非官方表格列，供校验使用）"
+TITLE_MAX, MESSAGE_MAX = 32, 255
+
+
+def _number_rule(field: Field, kind: str) -> tuple[dict, str]:
+    lo, hi = field.min, field.max
+    unit = f"（{field.unit}）" if field.unit else ""
+    what = "整数" if kind == "integer" else "数字"
+    if lo is not None and hi is not None:
+        return {"criteria": "between", "minimum": lo, "maximum": hi}, f"请输入{_n(lo)}到{_n(hi)}之间的{what}{unit}。"
+    if lo is not None:
+        return {"criteria": ">=", "value": lo}, f"请输入不小于{_n(lo)}的{what}{unit}，不要带单位或文字。"
+    if hi is not None:
+        return {"criteria": "<=", "value": hi}, f"请输入不大于{_n(hi)}的{what}{unit}。"
+    return ({"criteria": "between", "minimum": NUMBER_FLOOR, "maximum": NUMBER_CEIL},
+            f"请输入{what}{unit}，亏损等负值可填负数，不要带单位或文字。")
+
+
+def _n(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def validation_for(field: Field, top_left: str, *, city_cell: str | None = None) -> dict | None:
+    """xlsxwriter data_validation options for `field`'s input cells.
+
+    `top_left` is the first cell of the range (custom formulas are relative to
+    it); `city_cell` the cell holding the same record's 所在市 for a county field.
+    Returns None for fields no clerk fills (merge_only).
+    """
+    if field.merge_only:
+        return None
+    label = field.label
+    prompt = field.prompt or f"请填写{label}"
+    if not field.official:
+        prompt += OURS_NOTE
+    opts: dict = {"ignore_blank": True}
+    t = field.type
+    if t in ("integer", "decimal", "money", "area"):
+        kind = "integer" if t == "integer" else "decimal"
+        rule, error = _number_rule(field, kind)
+        opts.update(validate=kind, **rule)
+    elif t == "date":
+        opts.update(validate="date", criteria="between", minimum=DATE_MIN, maximum=DATE_MAX)
+        error = f"请输入{DATE_MIN:%Y-%m-%d}至{DATE_MAX:%Y-%m-%d}之间的日期，格式如2019-03-15。"
+    elif t in ("yesno", "choice") and field.choices:
+        if field.choices == "county":
+            source = county_source(city_cell) if city_cell else "=xl_county_all"
+        else:
+            source = "=" + list_name(field.choices)
+        opts.update(validate="list", source=source)
+        error = f"请从下拉列表中选择{label}。"
+    elif t == "credit_code":
+        a, b = CREDIT_CODE_LENGTHS
+        opts.update(validate="custom", value=f"=OR(LEN({top_left})={a},LEN({top_left})={b})")
+        error = f"统一社会信用代码应为{b}位（旧营业执照注册号为{a}位），请按文本录入，不要加空格。"
+    elif t == "phone":
+        lo, hi = PHONE_LEN
+        opts.update(validate="length", criteria="between", minimum=lo, maximum=hi)
+        error = f"联系电话应为{lo}到{hi}个字符，如0350-3334025或13800000000。"
+    else:
+        opts.update(validate="any")
+        error = ""
+    opts["input_title"] = clip(label, TITLE_MAX)
+    opts["input_message"] = clip(prompt, MESSAGE_MAX)
+    if opts["validate"] != "any":
+        opts["error_title"] = clip(f"{label}填写有误", TITLE_MAX)
+        opts["error_message"] = clip(error, MESSAGE_MAX)
+        opts["error_type"] = "stop"
+    return opts
