@@ -57,9 +57,12 @@ def _link(file: str, sheet: str, cell: str) -> str | None:
     try:
         if not p.is_file():
             return None
-        uri = p.resolve().as_uri()
+        full = p.resolve()
     except (OSError, ValueError):
         return None
+    # xlsxwriter turns file:///C:/… into C:\… (right on Windows) but drops the root of a
+    # POSIX path, so those go as "external:" with the absolute path.
+    uri = "file:///" + full.as_posix() if full.drive else f"external:{full}"
     if sheet and cell:
         return f"{uri}#'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
     return uri
