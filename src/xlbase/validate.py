@@ -49,9 +49,10 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
         from .read import expand_inputs, read_files
     except ImportError:  # pragma: no cover - reader not installed
         return CommandResult(EXIT_UNUSABLE, errors=["读取模块不可用（xlbase.read）"])
-    paths = expand_inputs(inputs)
+    paths, input_problems = expand_inputs([str(i) for i in inputs])
     if not paths:
-        return CommandResult(EXIT_UNUSABLE, errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
+        return CommandResult(EXIT_UNUSABLE, [p.message for p in input_problems],
+                             errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
     from .write.safe import OutputPathError, check_output_path
     for out in (json_out, xlsx_out):
         if out:
@@ -61,6 +62,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
                 return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     reads = read_files(paths)
     problems, tables = validate_reads(reads, pack)
+    problems = sort_problems([*input_problems, *problems])
     info = _inputs_info(reads)
     bases, firms = _counts(tables)
     readable = sum(1 for r in reads if r.ok)

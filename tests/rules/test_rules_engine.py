@@ -186,7 +186,7 @@ def test_funding_sum_and_subtotals():
                                                              ("其中：本科以上学历", 13, 12)}
 
 
-def test_form_model_bounds_required_range_type_choice():
+def test_form_model_bounds_required_range_choice():
     row = a10_row(taxes=-1.0, partner_orgs=None, city="北京市")
     row["_raw"] = {"service_sessions": "二十场"}
     row["service_sessions"] = None
@@ -195,8 +195,7 @@ def test_form_model_bounds_required_range_type_choice():
     assert (r.cell, r.value, r.threshold) == (f"{col('附件10', 'taxes')}5", -1, 0)
     req = {p.cell for p in only(ps, "required")}
     assert f"{col('附件10', 'partner_orgs')}5" in req
-    (t,) = only(ps, "value-type")
-    assert t.cell == f"{col('附件10', 'service_sessions')}5" and "二十场" in t.message
+    assert only(ps, "value-type") == []   # unparseable text is the reader's finding
     (c,) = only(ps, "choice")
     assert c.cell == f"{col('附件10', 'city')}5"
 

@@ -19,7 +19,7 @@ from xlbase.rules import load_pack
 
 
 def _fake_reader(monkeypatch, reads):
-    monkeypatch.setattr(read_pkg, "expand_inputs", lambda inputs: [r.path for r in reads], raising=False)
+    monkeypatch.setattr(read_pkg, "expand_inputs", lambda inputs: ([r.path for r in reads], []), raising=False)
     monkeypatch.setattr(read_pkg, "read_files", lambda paths, **kw: reads, raising=False)
 
 
