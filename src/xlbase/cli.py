@@ -56,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--json", type=Path, default=None, dest="json_out", help="JSON 报告路径 / JSON report")
     v.add_argument("--xlsx", type=Path, default=None, dest="xlsx_out", help="Excel 问题清单路径 / Excel report")
 
+    rl = sub.add_parser("rules", help="列出规则包或显示规则包内容 / list or show rule packs")
+    rl.add_argument("action", choices=("list", "show"), help="list 列出 / show 显示")
+    rl.add_argument("pack", nargs="?", default=None, help="规则包名称或文件（show 用）/ pack for show")
+
     m = sub.add_parser("merge", help="合并各县（市）材料，生成附件11汇总表 / merge submissions into 附件11")
     m.add_argument("inputs", nargs="+", help="文件、通配符或文件夹 / files, globs or folders")
     m.add_argument("-o", "--out", type=Path, required=True, help="输出汇总表 .xlsx / output workbook")
@@ -86,6 +90,9 @@ def _dispatch(ns: argparse.Namespace) -> CommandResult:
     if ns.command == "validate":
         from .validate import validate_command
         return validate_command(ns.inputs, rules=ns.rules, as_of=ns.as_of, json_out=ns.json_out, xlsx_out=ns.xlsx_out)
+    if ns.command == "rules":
+        from .rules.show import rules_command
+        return rules_command(ns.action, ns.pack)
     if ns.command == "merge":
         from .merge import merge_command
         return merge_command(ns.inputs, out=ns.out, level=ns.level, rules=ns.rules, as_of=ns.as_of,

@@ -72,3 +72,12 @@ def test_edit_mistakes_name_the_line(tmp_path, bad, needle):
 def test_unknown_pack_name_lists_the_shipped_ones():
     with pytest.raises(PackError, match="shanxi-2024-base"):
         load_pack("no-such-pack")
+
+
+def test_rules_list_and_show_in_chinese():
+    from xlbase.rules.show import rules_command
+    res = rules_command("list")
+    assert res.exit_code == 0 and any(l.startswith("shanxi-2024-base（默认）") for l in res.lines)
+    shown = "\n".join(rules_command("show", "shanxi-2024-base").lines)
+    assert "resident-firms-min" in shown and "楼宇型 25" in shown and "附件5 基本条件第4条" in shown
+    assert rules_command("show", "nope").exit_code == 2
