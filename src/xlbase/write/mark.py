@@ -32,6 +32,7 @@ MARKS_SHEET = "_xlbase_marks"
 MARK_RGB = "FFFF0000"
 MARK_SUFFIX = ".校验"
 MARKS_HEADER = ["工作表", "单元格", "原样式", "新建", "标记样式", "原填充", "结果工作表"]
+MAX_LINES = 50
 RESULT_HEADER = ["序号", "严重程度", "工作表", "单元格", "问题说明"]
 
 
@@ -317,12 +318,12 @@ def _same_file(label: str, path: Path) -> bool:
         return False
 
 
-def _pack_name(pack: object, rules: str | None) -> str:
-    for attr in ("name", "title", "id"):
-        v = getattr(pack, attr, None)
-        if v:
-            return str(v)
-    return str(rules or "")
+def pack_label(pack: object, rules: str | None = None) -> str:
+    """'2024年山西省…认定（shanxi-2024-base）': the title a clerk reads, the id to quote."""
+    title, pid = getattr(pack, "title", "") or "", getattr(pack, "id", "") or getattr(pack, "name", "") or ""
+    if title and pid:
+        return f"{title}（{pid}）"
+    return str(title or pid or rules or "")
 
 
 def mark_command(file: Path, *, out: Path | None = None, rules: str | None = None, as_of: date | None = None,
@@ -354,12 +355,14 @@ def mark_command(file: Path, *, out: Path | None = None, rules: str | None = Non
         problems += validate(read.tables, pack)
     mine = [p for p in problems if _same_file(p.file, file)]
     try:
-        result = mark_workbook(file, mine, target, rule_pack=_pack_name(pack, rules), in_place=in_place)
+        result = mark_workbook(file, mine, target, rule_pack=pack_label(pack, rules), in_place=in_place)
     except (PackageError, SniffError, zipfile.BadZipFile, ValueError) as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"无法在“{file.name}”上标注：{exc}"])
     counts = count_by_severity(mine)
     lines = [f"[{SEVERITY_LABELS[p.severity]}] {p.sheet + '!' if p.sheet else ''}{p.cell} {p.message}".rstrip()
-             for p in sort_problems(mine)]
+             for p in sort_problems(mine)[:MAX_LINES]]
+    if len(mine) > MAX_LINES:
+        lines.append(f"……另有 {len(mine) - MAX_LINES} 个问题，见“{RESULT_SHEET}”工作表。")
     lines.append(f"共 {len(mine)} 个问题（错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}），"
                  f"标注 {len(result.marked)} 个单元格；结果见“{RESULT_SHEET}”工作表：{result.out}")
     if result.unplaced:

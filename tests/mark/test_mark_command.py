@@ -1,0 +1,47 @@
+"""mark_command end to end: the real reader and rule pack, exit codes, refusal to overwrite."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mark_fixtures import applicant_workbook, cell_styles, fill_of_xf, values
+from xlbase.cli import main
+from xlbase.result import EXIT_PROBLEMS, EXIT_UNUSABLE
+from xlbase.write.mark import MARK_RGB, RESULT_SHEET, mark_command
+
+
+def test_mark_command_marks_what_validation_found(tmp_path: Path) -> None:
+    book = applicant_workbook(tmp_path / "申报表.xlsx", n_firms=12)
+    res = mark_command(book)
+    assert res.exit_code == EXIT_PROBLEMS
+    out = tmp_path / "申报表.校验.xlsx"
+    assert out.exists() and any(str(out) in line for line in res.lines)
+    rows = values(out)[RESULT_SHEET]
+    assert "shanxi-2024-base" in rows[1][0]
+    marked = {(r[2], r[3]) for r in rows[3:] if r[3]}
+    assert marked, "validation found no cell-level problem in a sheet with invalid credit codes"
+    styles = cell_styles(out, "附件3")
+    for sheet, ref in marked:
+        if sheet == "附件3":
+            assert fill_of_xf(out, styles[ref]) == MARK_RGB
+    orig = cell_styles(book, "附件3")
+    unmarked = {r for r, s in styles.items() if s != orig.get(r)} - {ref for sh, ref in marked if sh == "附件3"}
+    assert not unmarked
+    assert all(values(out)[k] == v for k, v in values(book).items())
+
+
+def test_mark_command_refuses_bad_inputs(tmp_path: Path) -> None:
+    book = applicant_workbook(tmp_path / "a.xlsx", n_firms=3)
+    assert mark_command(book, out=book).exit_code == EXIT_UNUSABLE
+    csv = tmp_path / "b.xlsx"
+    csv.write_text("企业名称,注册号\n甲,1\n", encoding="utf-8")
+    res = mark_command(csv)
+    assert res.exit_code == EXIT_UNUSABLE and "CSV" in res.errors[0]
+    assert not (tmp_path / "b.校验.xlsx").exists()
+
+
+def test_cli_mark_in_place(tmp_path: Path) -> None:
+    book = applicant_workbook(tmp_path / "a.xlsx", n_firms=3)
+    assert main(["mark", str(book), "--in-place"]) == EXIT_PROBLEMS
+    assert RESULT_SHEET in values(book)
+    assert not (tmp_path / "a.校验.xlsx").exists()
