@@ -67,14 +67,14 @@ def firms_for(rng: random.Random, n: int, county: str) -> list[dict]:
 
 
 def base_record(rng: random.Random, *, county: str, short: str, operator: str, base_type: str, firms: list[dict],
-                staff: int = 14, tutors: int = 4, partners: int = 6, registered: dt.date = dt.date(2018, 5, 10)) -> dict:
+                staff: int = 14, tutors: int = 4, partners: int = 6, registered: dt.date = dt.date(2018, 5, 10), city: str = CITY) -> dict:
     """The values one base puts on 附件2 and 附件10."""
     employees = sum(f["employees"] for f in firms)
     return {
-        "base_name": f"{CITY}{county}{short}双创基地", "city": CITY, "county": county, "base_type": base_type,
+        "base_name": f"{city}{county}{short}双创基地", "city": city, "county": county, "base_type": base_type,
         "operator": operator, "registered_on": registered, "independent_legal_person": True,
         "operator_code": credit_code(rng), "legal_rep": rng.choice(SURNAMES) + "建国",
-        "operator_phone": f"0350-{rng.randint(2000000, 8999999)}", "address": f"{CITY}{county}{short}路{rng.randint(1, 99)}号",
+        "operator_phone": f"0350-{rng.randint(2000000, 8999999)}", "address": f"{city}{county}{short}路{rng.randint(1, 99)}号",
         "industry": "信息技术服务", "authority": f"{county}工业和信息化局",
         "service_staff": staff, "tutors": tutors, "staff_bachelor": staff // 2, "staff_technical": 3,
         "resident_firms": len(firms), "employees": employees,

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, Iterable
@@ -165,6 +166,16 @@ def display_names(paths: Iterable[str]) -> dict[str, str]:
     return out
 
 
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def tidy_name(v: Any) -> Any:
+    """Names as clerks retype them ('忻州市 原平市xx 双创基地'): drop spaces next to Chinese characters."""
+    if not isinstance(v, str):
+        return v
+    return _CJK_SPACE.sub("", v.strip()) or None
+
+
 def _is_sample_name(name: str) -> bool:
     sample = get_form(SUMMARY_FORM).sample_row or ""
     f = fold(name)
@@ -216,6 +227,8 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
                             vals.setdefault(k, clean(t.base.get(k)))
                             if vals[k] is None:
                                 vals[k] = clean(t.base.get(k))
+                    for k in ("base_name", "operator"):
+                        vals[k] = tidy_name(vals.get(k))
                     carried = str(vals.pop("source_file", None) or "")
                     row = _sheet_row(t, i)
                     key = None
@@ -234,6 +247,8 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
                 for k in ("base_name", "operator", "city", "county", "base_type"):
                     if vals.get(k) is None and clean(t.base.get(k)) is not None:
                         vals[k] = clean(t.base.get(k))
+                for k in ("base_name", "operator"):
+                    vals[k] = tidy_name(vals.get(k))
                 key = t.base.get("key") or base_key(vals.get("base_name"), vals.get("operator"))
                 city, county = _place(vals, t, wr.path)
                 vals["city"], vals["county"] = city, county
