@@ -1,0 +1,93 @@
+"""Which base each table belongs to: Table.base, and `_base` per row for 附件11.
+
+In an applicant workbook 附件2/3/4/10 describe one base: its name and operator come
+from 附件10's row, else 附件2's record, else 附件4's head. City and county fall back,
+in order: the form's own columns, 附件2's 所在市县, the base name (identity.locate),
+then the file's folder path (counties/忻州市/忻府区/x.xlsx, or a file named 忻府区.xlsx).
+In 附件11 every row is a base: `_base`, `_city`, `_county` are added per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from ..identity import base_key, locate
+from ..problems import Problem
+from ..table import Table
+
+APPLICANT = ("附件2", "附件3", "附件4", "附件10")
+
+
+def _first(*values: Any) -> Any:
+    for v in values:
+        if v not in (None, ""):
+            return v
+    return None
+
+
+def path_location(path: str) -> tuple[str | None, str | None]:
+    p = Path(path)
+    parts = [*p.parent.parts[-3:], p.stem]
+    return locate("/".join(parts))
+
+
+def _row0(t: Table | None, key: str) -> Any:
+    if t is None or t.data.empty or key not in t.data.columns:
+        return None
+    return t.data[key].iloc[0]
+
+
+def assign_bases(tables: list[Table], problems: list[Problem], path: str) -> list[Problem]:
+    by_form: dict[str, Table] = {}
+    for t in tables:
+        by_form.setdefault(t.form_id, t)
+    a10, a2, a4 = by_form.get("附件10"), by_form.get("附件2"), by_form.get("附件4")
+    rec2 = a2.record if a2 else {}
+    rec4 = a4.record if a4 else {}
+    name = _first(_row0(a10, "base_name"), rec2.get("base_name"), rec4.get("base_name"))
+    operator = _first(_row0(a10, "operator"), rec2.get("operator"))
+    pcity, pcounty = path_location(path)
+    ncity, ncounty = locate(name) if name else (None, None)
+    city = _first(_row0(a10, "city"), rec2.get("city"), ncity, pcity)
+    county = _first(_row0(a10, "county"), rec2.get("county"), ncounty if (ncounty and (not city or ncity == city)) else None,
+                    pcounty if (not city or pcity == city) else None)
+    applicant = {"key": base_key(name, operator) if name else "", "name": name, "operator": operator,
+                 "city": city, "county": county, "base_type": _first(_row0(a10, "base_type"), rec2.get("base_type"))}
+    office = {"key": "", "name": None, "operator": None, "city": pcity, "county": pcounty, "base_type": None}
+    keys: dict[tuple[str, str], str] = {}
+    for t in tables:
+        if t.form_id in APPLICANT:
+            t.base = dict(applicant)
+            continue
+        t.base = dict(office)
+        if t.data.empty:
+            continue
+        bases, cities, counties = [], [], []
+        for _, row in t.data.iterrows():
+            n, op = row.get("base_name"), row.get("operator")
+            bases.append(base_key(n, op) if n else "")
+            lc, lk = locate(n) if n else (None, None)
+            c = _first(row.get("city"), lc, pcity)
+            cities.append(c)
+            counties.append(_first(row.get("county"), lk if (lk and lc == c) else None,
+                                   pcounty if pcity == c else None))
+            keys[(t.sheet, str(int(row["_row"])))] = bases[-1]
+        t.data["_base"] = bases
+        t.data["_city"] = cities
+        t.data["_county"] = counties
+    out = []
+    for p in problems:
+        if p.base:
+            out.append(p)
+            continue
+        t = next((t for t in tables if t.sheet == p.sheet and t.form_id == p.form), None)
+        if t is None:
+            out.append(p)
+        elif t.form_id in APPLICANT:
+            out.append(replace(p, base=t.base.get("key", "")))
+        else:
+            digits = "".join(ch for ch in p.cell if ch.isdigit())
+            out.append(replace(p, base=keys.get((p.sheet, digits), "")))
+    return out

@@ -1,0 +1,93 @@
+"""Turn command-line inputs into files, and read many files (in parallel when it pays).
+
+Globs are expanded here because Windows shells do not expand them. Folders are
+walked recursively for .xlsx/.xlsm/.xls, skipping Office lock files (~$x.xlsx) and
+hidden files. The pool uses the spawn context so it behaves the same on Windows.
+"""
+
+from __future__ import annotations
+
+import glob
+import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from ..problems import ERROR, Problem
+from ..table import WorkbookRead
+from .workbook import read_workbook
+
+log = logging.getLogger(__name__)
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+POOL_MIN_FILES = 8
+
+
+def _skipped(p: Path) -> bool:
+    return p.name.startswith(("~$", ".")) or any(part.startswith(".") and part not in (".", "..") for part in p.parts[:-1][-3:])
+
+
+def _walk(folder: Path) -> list[Path]:
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.startswith(("~$", ".")):
+                continue
+            if name.lower().endswith(EXCEL_SUFFIXES):
+                out.append(Path(root) / name)
+    return out
+
+
+def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
+    """Files, globs and folders -> sorted, de-duplicated files; a missing path is a Problem."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for arg in args:
+        p = Path(arg)
+        if any(ch in arg for ch in "*?[") and not p.exists():
+            matches = sorted(glob.glob(arg, recursive=True))
+            hits = []
+            for m in matches:
+                mp = Path(m)
+                if mp.is_dir():
+                    hits += _walk(mp)
+                elif not mp.name.startswith(("~$", ".")):
+                    hits.append(mp)
+            if not hits:
+                problems.append(Problem("input-missing", ERROR, f"没有找到与“{arg}”匹配的文件。", file=arg))
+            found += hits
+        elif p.is_dir():
+            files = _walk(p)
+            if not files:
+                problems.append(Problem("input-missing", ERROR,
+                                        f"文件夹“{arg}”中没有 Excel 文件（.xlsx/.xlsm/.xls）。", file=arg))
+            found += files
+        elif p.exists():
+            found.append(p)
+        else:
+            problems.append(Problem("input-missing", ERROR, f"找不到文件或文件夹“{arg}”，请检查路径。", file=arg))
+    seen: dict[str, Path] = {}
+    for f in found:
+        try:
+            k = os.path.normcase(str(f.resolve()))
+        except OSError:
+            k = os.path.normcase(str(f.absolute()))
+        seen.setdefault(k, f)
+    return sorted(seen.values(), key=lambda x: (str(x.parent), x.name)), problems
+
+
+def read_files(paths: list[Path | str], jobs: int | None = None) -> list[WorkbookRead]:
+    """read_workbook over many files, results in input order."""
+    paths = [os.fspath(p) for p in paths]
+    workers = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, 8)
+    if len(paths) <= POOL_MIN_FILES or jobs == 1 or workers <= 1:
+        return [read_workbook(p) for p in paths]
+    try:
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            return list(pool.map(read_workbook, paths, chunksize=max(1, len(paths) // (workers * 4))))
+    except Exception:  # a broken pool (e.g. no fork/spawn allowed): read serially
+        log.warning("process pool failed; reading serially", exc_info=True)
+        return [read_workbook(p) for p in paths]

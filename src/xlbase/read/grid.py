@@ -1,0 +1,119 @@
+"""Sheets as grids of cell values (python-calamine), plus the one metadata check we need.
+
+calamine is several times faster than openpyxl for values (bench/README.md) and reads
+.xlsx/.xlsm/.xls alike. It cannot tell a formula without a cached value from an empty
+cell, so `formulas_without_value` looks into the sheet XML — only for the cells the
+caller found empty, only for OOXML files.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+import defusedxml.ElementTree as SafeET
+from openpyxl.utils.cell import get_column_letter
+
+from .sniff import check_xml_safe, read_zip_member_capped
+
+
+@dataclass
+class Sheet:
+    name: str
+    rows: list[list[Any]]   # rows[0][0] is A1; '' for empty cells
+    visible: bool = True
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rows)
+
+    def get(self, r: int, c: int) -> Any:
+        """0-based access; '' outside the used area."""
+        if 0 <= r < len(self.rows):
+            row = self.rows[r]
+            if 0 <= c < len(row):
+                return row[c]
+        return ""
+
+
+def a1(r: int, c: int) -> str:
+    """A1 address of 0-based (row, col)."""
+    return f"{get_column_letter(c + 1)}{r + 1}"
+
+
+def load_sheets(path: str) -> list[Sheet]:
+    """Every worksheet's values; raises on a file calamine cannot parse (caller reports it)."""
+    from python_calamine import CalamineWorkbook
+
+    wb = CalamineWorkbook.from_path(path)
+    try:
+        visible = {}
+        for meta in getattr(wb, "sheets_metadata", []) or []:
+            visible[meta.name] = "Visible" in str(getattr(meta, "visible", "Visible"))
+            if "WorkSheet" not in str(getattr(meta, "typ", "WorkSheet")):
+                visible[meta.name] = None  # chart sheets: skip
+        out = []
+        for name in wb.sheet_names:
+            if visible.get(name, True) is None:
+                continue
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            out.append(Sheet(name=name, rows=rows, visible=bool(visible.get(name, True))))
+        return out
+    finally:
+        close = getattr(wb, "close", None)
+        if close:
+            close()
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_REF = re.compile(rb'\br="([A-Z]+\d+)"')
+_HAS_F = re.compile(rb"<(?:\w+:)?f\b")
+_V = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    wb = read_zip_member_capped(zf, "xl/workbook.xml")
+    check_xml_safe(wb)
+    rels = read_zip_member_capped(zf, "xl/_rels/workbook.xml.rels")
+    check_xml_safe(rels)
+    rid = None
+    for el in SafeET.fromstring(wb).iter():
+        if el.tag.rsplit("}", 1)[-1] == "sheet" and el.get("name") == sheet_name:
+            rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+    if rid is None:
+        return None
+    for el in SafeET.fromstring(rels).iter():
+        if el.tag.rsplit("}", 1)[-1] == "Relationship" and el.get("Id") == rid:
+            target = el.get("Target") or ""
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return None
+
+
+def formulas_without_value(path: str, sheet_name: str, cells: set[str]) -> set[str]:
+    """Of `cells` (A1), those holding a formula with no cached value. Best effort: {} on any doubt."""
+    if not cells:
+        return set()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = _sheet_part(zf, sheet_name)
+            if part is None:
+                return set()
+            data = read_zip_member_capped(zf, part)
+    except Exception:
+        return set()
+    wanted = {c.encode() for c in cells}
+    found = set()
+    for m in _CELL.finditer(data):
+        body = m.group(3)
+        if not body or not _HAS_F.search(body):
+            continue
+        ref = _REF.search(m.group(1))
+        if not ref or ref.group(1) not in wanted:
+            continue
+        v = _V.search(body)
+        if v is None or not v.group(1).strip():
+            found.add(ref.group(1).decode())
+    return found

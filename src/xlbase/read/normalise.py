@@ -1,0 +1,356 @@
+"""Cell values to field types: numbers, dates, yes/no, credit codes, text.
+
+Hand-typed submissions carry "1,200", "25户", "12.5万元", full-width digits,
+"2019年3月15日", "√". Each normaliser returns a `Parsed` (value, note): value is
+the typed value or None; note says why the value is None although the cell was
+not blank ("unparseable" and friends), or that the value was converted ("info").
+Nothing here raises on any input, and nothing turns text into a silent zero.
+
+Decisions (documented for the rules and the user):
+- "无", "—", "/", "-" and similar mean blank (None) in numeric/date/text fields;
+  in a yes/no field "无" means 否 (False), "有" means 是 (True).
+- A 万元 field given in 元 ("125000元") is divided by 10 000, with an info note;
+  "亿元" is multiplied by 10 000. A 千米 field given in 米 is divided by 1 000.
+- "2019-03" / "2019年3月" become the first of the month, with an info note; a year
+  alone is unparseable (too coarse for the "registered ≥ 1 year" rule).
+- A credit code that arrives as a number ≥ 1e15 has lost digits in Excel: it is
+  reported (precision-lost) and kept only as raw text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable, Iterable
+
+from ..forms import Field
+
+# Notes a parse can carry; severity is decided by the caller's Problem builder.
+UNPARSEABLE = "unparseable"
+NOT_WHOLE = "not-whole"
+PRECISION_LOST = "precision-lost"
+CONVERTED = "converted"          # info: value changed unit or was completed (month -> 1st)
+
+BLANK_TOKENS = frozenset({
+    "", "无", "没有", "暂无", "—", "——", "–", "-", "--", "－", "/", "／", "\\", "空", "n/a", "na",
+    "none", "null", "nan", "…", "...", "、",
+})
+
+TYPE_NAMES = {
+    "integer": "整数", "decimal": "数字", "money": "金额（万元）", "area": "面积（平方米）",
+    "date": "日期", "yesno": "是/否", "credit_code": "统一社会信用代码", "phone": "电话号码",
+    "text": "文字", "choice": "文字",
+}
+
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Any
+    note: str | None = None        # UNPARSEABLE, NOT_WHOLE, PRECISION_LOST or CONVERTED
+    detail: str = ""                # Chinese detail for the message
+
+
+def _nfkc(s: str) -> str:
+    s = unicodedata.normalize("NFKC", s)
+    return s.replace("\u2212", "-").replace("\u00a0", " ").strip()
+
+
+def is_blank_text(s: str) -> bool:
+    return _nfkc(s).lower().replace(" ", "") in BLANK_TOKENS
+
+
+def raw_text(v: Any) -> str:
+    """The cell as text for provenance: '1200' not '1200.0', dates in ISO."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        if math.isnan(v) or math.isinf(v):
+            return ""
+        return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
+    if isinstance(v, (dt.datetime, dt.date)):
+        return v.isoformat()
+    if isinstance(v, dt.timedelta):
+        return str(v)
+    return str(v)
+
+
+# --------------------------------------------------------------------------- numbers
+
+_NUM = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$")
+_GROUPED = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)((?:\.\d+)?\D*)$")
+
+# accepted unit suffixes (folded, lower case) per field unit: suffix -> factor
+_COUNT = {"": 1, "户": 1, "家": 1, "个": 1, "人": 1, "名": 1, "场": 1, "次": 1, "位": 1, "场次": 1, "人次": 1}
+_UNIT_SUFFIXES: dict[str | None, dict[str, float]] = {
+    "万元": {"": 1, "万元": 1, "万": 1, "元": 1e-4, "亿元": 1e4, "亿": 1e4},
+    "平方米": {"": 1, "平方米": 1, "平米": 1, "平方": 1, "m2": 1, "m^2": 1, "㎡": 1},
+    "千米": {"": 1, "千米": 1, "公里": 1, "km": 1, "米": 1e-3, "m": 1e-3},
+    "元/年/平方米": {"": 1, "元": 1, "元/年/平方米": 1, "元/平方米/年": 1, "元/年/m2": 1, "元/m2/年": 1,
+                 "元/年/平米": 1, "元/平米/年": 1, "元/每年每平方米": 1, "元/m2": 1, "元/平方米": 1},
+    None: {"": 1},
+}
+for _u in ("户", "人", "个", "场"):
+    _UNIT_SUFFIXES[_u] = _COUNT
+
+
+def _suffixes(unit: str | None) -> dict[str, float]:
+    return _UNIT_SUFFIXES.get(unit, {"": 1, (unit or "").lower(): 1})
+
+
+@lru_cache(maxsize=65536)
+def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | None, str]:
+    s = _nfkc(text)
+    squeezed = s.replace(" ", "")
+    if squeezed.lower() in BLANK_TOKENS:
+        return None, None, ""
+    if squeezed.startswith(("约", "≈", "~", "大约")):
+        return None, UNPARSEABLE, "带有“约”等近似字样，请填写确切数字"
+    s = squeezed.replace("，", ",").replace("'", ",")
+    if "," in s:
+        m = _GROUPED.match(s)
+        if not m:
+            return None, UNPARSEABLE, ""
+        s = m.group(1).replace(",", "") + m.group(2)
+    m = _NUM.match(s)
+    if not m:
+        return None, UNPARSEABLE, ""
+    number, rest = m.group(1), m.group(2).strip().lower()
+    rest = rest.strip("()（）")
+    table = _suffixes(unit)
+    if rest not in table:
+        return None, UNPARSEABLE, ""
+    try:
+        value = float(number) * table[rest]
+    except ValueError:
+        return None, UNPARSEABLE, ""
+    if math.isnan(value) or math.isinf(value):
+        return None, UNPARSEABLE, ""
+    if table[rest] != 1:
+        value = round(value, 10)
+        return value, CONVERTED, f"已按单位换算：“{text.strip()}”→{_fmt(value)}{unit or ''}"
+    return value, None, ""
+
+
+def _fmt(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:.10g}"
+
+
+def parse_number(v: Any, field: Field) -> Parsed:
+    """A number for an integer/decimal/money/area field; integers must be whole."""
+    note, detail = None, ""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return Parsed(None)
+    if isinstance(v, bool):
+        return Parsed(None, UNPARSEABLE)
+    if isinstance(v, (int, float)):
+        value = float(v)
+        if math.isnan(value) or math.isinf(value):
+            return Parsed(None, UNPARSEABLE)
+    elif isinstance(v, str):
+        value, note, detail = _number_from_text(v, field.unit)
+        if value is None:
+            return Parsed(None, note, detail)
+    else:  # dates, times in a numeric field
+        return Parsed(None, UNPARSEABLE)
+    if field.type == "integer":
+        if not float(value).is_integer():
+            return Parsed(None, NOT_WHOLE, "应为整数")
+        return Parsed(int(value), note, detail)
+    return Parsed(value, note, detail)
+
+
+# --------------------------------------------------------------------------- dates
+
+_YMD = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
+_YM = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def _mkdate(y: int, m: int, d: int) -> dt.date | None:
+    if not 1900 <= y <= 2100:
+        return None
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=65536)
+def _date_from_text(text: str) -> Parsed:
+    s = _nfkc(text)
+    if s.replace(" ", "").lower() in BLANK_TOKENS:
+        return Parsed(None)
+    s = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", s).strip()   # drop a time part
+    for rx in (_YMD, _COMPACT):
+        m = rx.match(s)
+        if m:
+            d = _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            return Parsed(d) if d else Parsed(None, UNPARSEABLE)
+    m = _YM.match(s)
+    if m:
+        d = _mkdate(int(m.group(1)), int(m.group(2)), 1)
+        if d:
+            return Parsed(d, CONVERTED, f"“{text.strip()}”只有年月，按当月1日计")
+        return Parsed(None, UNPARSEABLE)
+    try:  # an Excel serial typed or stored as text
+        serial = float(s)
+    except ValueError:
+        return Parsed(None, UNPARSEABLE)
+    return _date_from_serial(serial)
+
+
+def _date_from_serial(serial: float) -> Parsed:
+    if serial.is_integer() and 19000101 <= serial <= 21001231:
+        return _date_from_text(str(int(serial)))
+    if 1 <= serial < 73051:  # up to 2099-12-31
+        return Parsed(EXCEL_EPOCH + dt.timedelta(days=int(serial)))
+    return Parsed(None, UNPARSEABLE)
+
+
+def parse_date(v: Any, field: Field | None = None) -> Parsed:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return Parsed(None)
+    if isinstance(v, dt.datetime):
+        return Parsed(v.date())
+    if isinstance(v, dt.date):
+        return Parsed(v)
+    if isinstance(v, bool):
+        return Parsed(None, UNPARSEABLE)
+    if isinstance(v, (int, float)):
+        if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+            return Parsed(None, UNPARSEABLE)
+        return _date_from_serial(float(v))
+    if isinstance(v, str):
+        return _date_from_text(v)
+    return Parsed(None, UNPARSEABLE)
+
+
+# --------------------------------------------------------------------------- yes/no
+
+_YES = frozenset({"是", "√", "✓", "✔", "y", "yes", "有", "对", "true", "1", "是的"})
+_NO = frozenset({"否", "×", "✗", "✘", "x", "n", "no", "无", "不是", "false", "0", "错", "没有"})
+
+
+def parse_yesno(v: Any, field: Field | None = None) -> Parsed:
+    if v is None:
+        return Parsed(None)
+    if isinstance(v, bool):
+        return Parsed(v)
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if v in (0, 1):
+            return Parsed(bool(v))
+        return Parsed(None, UNPARSEABLE)
+    s = _nfkc(str(v)).replace(" ", "").lower()
+    if s in _YES:
+        return Parsed(True)
+    if s in _NO:
+        return Parsed(False)
+    if s in BLANK_TOKENS:
+        return Parsed(None)
+    return Parsed(None, UNPARSEABLE)
+
+
+# --------------------------------------------------------------------------- codes, phones, text
+
+_CODE_DROP = re.compile(r"[\s\-_.·/]+")
+
+
+def parse_credit_code(v: Any, field: Field | None = None) -> Parsed:
+    """Trimmed, upper-cased, full-width folded text; never a number."""
+    if v is None:
+        return Parsed(None)
+    if isinstance(v, bool) or isinstance(v, (dt.date, dt.timedelta)):
+        return Parsed(None, UNPARSEABLE)
+    if isinstance(v, (int, float)):
+        if isinstance(v, float) and (math.isnan(v) or math.isinf(v) or not v.is_integer()):
+            return Parsed(None, UNPARSEABLE)
+        if abs(v) >= 1e15:
+            return Parsed(None, PRECISION_LOST, "以数字形式存储，超过15位的数字已被Excel截断，请改为文本格式重新录入")
+        return Parsed(str(int(v)))
+    s = _CODE_DROP.sub("", _nfkc(str(v))).upper()
+    if s.lower() in BLANK_TOKENS:
+        return Parsed(None)
+    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", s):
+        return Parsed(None, PRECISION_LOST, "是科学计数法形式，代码已丢失位数，请改为文本格式重新录入")
+    return Parsed(s)
+
+
+def parse_phone(v: Any, field: Field | None = None) -> Parsed:
+    if v is None:
+        return Parsed(None)
+    if isinstance(v, bool):
+        return Parsed(None, UNPARSEABLE)
+    if isinstance(v, (int, float)):
+        if isinstance(v, float) and (math.isnan(v) or math.isinf(v) or not v.is_integer()):
+            return Parsed(None, UNPARSEABLE)
+        return Parsed(str(int(v)))
+    s = _nfkc(str(v))
+    if s.replace(" ", "").lower() in BLANK_TOKENS:
+        return Parsed(None)
+    return Parsed(s)
+
+
+def parse_text(v: Any, field: Field | None = None) -> Parsed:
+    if v is None:
+        return Parsed(None)
+    if isinstance(v, str):
+        s = v.strip().replace("\u00a0", " ")
+        if s.replace(" ", "").replace("\u3000", "") in BLANK_TOKENS - {"无"} or not s.strip("\u3000 "):
+            return Parsed(None)
+        return Parsed(s.strip("\u3000 "))
+    return Parsed(raw_text(v) or None)
+
+
+PARSERS: dict[str, Callable[[Any, Field], Parsed]] = {
+    "integer": parse_number, "decimal": parse_number, "money": parse_number, "area": parse_number,
+    "date": parse_date, "yesno": parse_yesno, "credit_code": parse_credit_code,
+    "phone": parse_phone, "text": parse_text, "choice": parse_text,
+}
+
+
+def parse_value(v: Any, field: Field) -> Parsed:
+    """Normalise one cell for `field`; never raises."""
+    try:
+        return PARSERS.get(field.type, parse_text)(v, field)
+    except Exception:  # defensive: a parser bug must not lose the file
+        return Parsed(None, UNPARSEABLE)
+
+
+def normalise_column(values: Iterable[Any], field: Field) -> tuple[list[Any], list[Parsed | None]]:
+    """A whole column: fast path for numbers already typed as numbers, cached text parses.
+
+    Returns (normalised values, per-row Parsed when it carries a note else None).
+    """
+    out: list[Any] = []
+    notes: list[Parsed | None] = []
+    numeric = field.is_numeric
+    whole = field.type == "integer"
+    for v in values:
+        if numeric and type(v) is float and v == v and v not in (math.inf, -math.inf):
+            if whole:
+                if v.is_integer():
+                    out.append(int(v)); notes.append(None); continue
+            else:
+                out.append(v); notes.append(None); continue
+        if v is None or v == "":
+            out.append(None); notes.append(None); continue
+        p = parse_value(v, field)
+        out.append(p.value)
+        notes.append(p if p.note else None)
+    return out, notes
+
+
+def describe_expected(field: Field) -> str:
+    """'整数（户）' etc. for messages."""
+    name = TYPE_NAMES.get(field.type, "文字")
+    if field.unit and field.type in ("integer", "decimal"):
+        return f"{name}（{field.unit}）"
+    return name

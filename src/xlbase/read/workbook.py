@@ -1,0 +1,205 @@
+"""read_workbook: one file in, every form found in it out, with provenance and problems.
+
+Never raises for bad input: the safe-open check (sniff) runs first, and an unusable
+file, a parse failure or a workbook with no known form becomes one `file-unusable`
+Problem with a Chinese message.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..forms import get_form
+from ..problems import ERROR, INFO, WARNING, Problem
+from ..table import Table, WorkbookRead
+from .base import assign_bases
+from .grid import Sheet, a1, formulas_without_value, load_sheets
+from .normalise import (CONVERTED, NOT_WHOLE, PRECISION_LOST, Parsed, describe_expected, normalise_column,
+                        parse_value, raw_text)
+from .records import FoundRecord, find_record
+from .sniff import MESSAGES, inspect_file
+from .tables import FoundTable, choose_summary, find_tables
+
+log = logging.getLogger(__name__)
+
+A2_MIN_FIELDS = 6
+
+
+def read_workbook(path: str | os.PathLike) -> WorkbookRead:
+    """Every known form in one file; never raises for bad input."""
+    spath = os.fspath(path)
+    check = inspect_file(spath)
+    if not check.ok:
+        return _unusable(spath, check.code, check.message, check.sha256)
+    try:
+        sheets = load_sheets(spath)
+    except Exception as exc:  # calamine: corrupt parts sniff could not see
+        log.debug("calamine failed on %s: %s", spath, exc)
+        code = "corrupt-ole" if check.kind == "xls" else "corrupt-zip"
+        return _unusable(spath, code, MESSAGES[code].format(name=Path(spath).name), check.sha256)
+    try:
+        tables, problems = _read_sheets(spath, sheets, check.kind or "")
+    except Exception:  # a reader bug must not stop the batch
+        log.exception("reader failed on %s", spath)
+        msg = MESSAGES["check-failed"].format(name=Path(spath).name)
+        return _unusable(spath, "read-failed", msg, check.sha256)
+    if not tables:
+        msg = (f"文件“{Path(spath).name}”中没有找到可识别的表格（附件2、3、4、10、11）；"
+               "请确认报送的是申报表或汇总表，且表头栏目名称与通知中的表格一致。")
+        return _unusable(spath, "no-form", msg, check.sha256)
+    problems = assign_bases(tables, problems, spath)
+    status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
+    return WorkbookRead(path=spath, status=status, tables=tables, problems=problems, sha256=check.sha256)
+
+
+def _unusable(path: str, code: str, message: str, sha: str | None) -> WorkbookRead:
+    p = Problem(rule="file-unusable", severity=ERROR, message=message, file=path, value=code)
+    return WorkbookRead(path=path, status=code, problems=[p], sha256=sha)
+
+
+def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table], list[Problem]]:
+    tables: list[Table] = []
+    problems: list[Problem] = []
+    for sheet in sheets:
+        found = find_tables(sheet)
+        used_rows: set[int] = set()
+        top = 0
+        for ft in found:
+            form_id = choose_summary(sheet, ft, top)
+            used_rows.update(range(ft.header_rows[0], ft.end_row))
+            t = _table_from(path, sheet, ft, form_id, kind, problems)
+            if form_id == "附件4":
+                head = find_record(sheet, "附件4", rows=range(top, ft.header_rows[0]))
+                if head:
+                    _fill_record(path, sheet, t, head, problems)
+                    used_rows.update(head.rows)
+            tables.append(t)
+            top = ft.end_row
+        a2 = find_record(sheet, "附件2", skip=used_rows, min_fields=A2_MIN_FIELDS)
+        if a2 is not None:
+            t = Table(form_id="附件2", file=path, sheet=sheet.name)
+            _fill_record(path, sheet, t, a2, problems)
+            tables.append(t)
+        elif not any(t.form_id == "附件4" and t.sheet == sheet.name for t in tables):
+            head = find_record(sheet, "附件4", skip=used_rows, min_fields=2)
+            if head is not None and "base_rent" in head.values:
+                t = Table(form_id="附件4", file=path, sheet=sheet.name)
+                _fill_record(path, sheet, t, head, problems)
+                t.missing_fields = [f.key for f in t.form.table_fields]
+                tables.append(t)
+    return tables, problems
+
+
+def _problem(path: str, sheet: str, cell: str, form_id: str, key: str, raw: str, p: Parsed) -> Problem:
+    f = get_form(form_id).field(key)
+    label = f.label
+    expected = describe_expected(f)
+    if p.note == CONVERTED:
+        return Problem("value-converted", INFO, f"{form_id}“{label}”{p.detail}", path, sheet, cell, form_id, key,
+                       value=raw)
+    if p.note == NOT_WHOLE:
+        msg = f"{form_id}“{label}”的值“{raw}”不是整数，已保留原文；请填写整数。"
+    elif p.note == PRECISION_LOST:
+        msg = f"{form_id}“{label}”的值“{raw}”{p.detail}。"
+        return Problem("precision-lost", ERROR, msg, path, sheet, cell, form_id, key, value=raw)
+    else:
+        extra = f"（{p.detail}）" if p.detail else ""
+        msg = f"{form_id}“{label}”的值“{raw}”无法识别为{expected}{extra}，已保留原文；请按{expected}填写。"
+    return Problem("unparseable", ERROR, msg, path, sheet, cell, form_id, key, value=raw)
+
+
+def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
+                problems: list[Problem]) -> Table:
+    form = get_form(form_id)
+    t = Table(form_id=form_id, file=path, sheet=sheet.name, header_row=ft.header_rows[1] + 1)
+    t.columns = {k: c + 1 for k, c in ft.columns.items()}
+    rows = ft.data_rows
+    data: dict[str, Any] = {"_row": pd.Series([r + 1 for r in rows], dtype="int64")}
+    raw: dict[str, Any] = {"_row": pd.Series([r + 1 for r in rows], dtype="int64")}
+    empties: dict[str, tuple[str, int]] = {}
+    ordered = [f.key for f in form.table_fields if f.key in ft.columns]
+    for key in ordered:
+        col = ft.columns[key]
+        f = form.field(key)
+        values = [sheet.get(r, col) for r in rows]
+        normed, notes = normalise_column(values, f)
+        raws = [raw_text(v) for v in values]
+        data[key] = pd.Series(normed, dtype=object)
+        raw[key] = pd.Series(raws, dtype=object)
+        for i, p in enumerate(notes):
+            if p is not None:
+                problems.append(_problem(path, sheet.name, a1(rows[i], col), form_id, key, raws[i], p))
+        for i, v in enumerate(values):
+            if v == "":
+                empties[a1(rows[i], col)] = (key, i)
+    t.data = pd.DataFrame(data)
+    t.raw = pd.DataFrame(raw)
+    if empties and kind in ("xlsx", "xlsm"):
+        for cell in sorted(formulas_without_value(path, sheet.name, set(empties))):
+            key, _ = empties[cell]
+            problems.append(Problem(
+                "formula-no-value", ERROR,
+                f"{form_id}“{form.field(key).label}”{cell}是公式，但文件中没有保存计算结果，已按空值处理；"
+                "请在 Excel/WPS 中打开、重新计算并保存后再报送。", path, sheet.name, cell, form_id, key))
+    for r in ft.total_rows:
+        total: dict[str, Any] = {"_row": r + 1}
+        for key in ordered:
+            total[key] = parse_value(sheet.get(r, ft.columns[key]), form.field(key)).value
+        t.totals.append(total)
+    for c, text in ft.extra.items():
+        t.extra_columns.append(text)
+        problems.append(Problem("unknown-column", INFO,
+                                f"{form_id}表头“{text}”（第{a1(ft.header_rows[1], c)}格）不是本表栏目，已忽略该列。",
+                                path, sheet.name, a1(ft.header_rows[1], c), form_id, value=text))
+    for f in form.table_fields:
+        if f.key in ft.columns or f.merge_only:
+            continue
+        t.missing_fields.append(f.key)
+        sev = ERROR if (f.required and f.official) else INFO
+        tail = "（本工具增加的栏目，将从其他表或文件位置推断）" if not f.official else ""
+        problems.append(Problem("missing-column", sev, f"{form_id}缺少“{f.label}”列{tail}。",
+                                path, sheet.name, "", form_id, f.key))
+    for r in ft.sample_rows:
+        problems.append(Problem("sample-row", INFO, f"{form_id}第{r + 1}行是填表示例行，已忽略。",
+                                path, sheet.name, a1(r, ft.columns.get(form.table_fields[0].key, 0)), form_id))
+    return t
+
+
+def _fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: list[Problem]) -> None:
+    form = get_form(t.form_id)
+    for key, value in rec.values.items():
+        f = form.field(key)
+        cell = a1(*rec.cells[key])
+        p = parse_value(value, f)
+        t.record[key] = p.value
+        t.record_raw[key] = raw_text(value)
+        t.record_cells[key] = cell
+        if p.note:
+            problems.append(_problem(path, sheet.name, cell, t.form_id, key, raw_text(value), p))
+    from ..identity import locate
+    for label, (value, pos) in rec.combined.items():
+        city, county = locate(value)
+        targets = [f for f in form.record_fields if f.combined == label]
+        for f in targets:
+            if f.key in t.record and t.record[f.key] is not None:
+                continue
+            got = city if f.identity == "city" else county
+            t.record[f.key] = got
+            t.record_raw[f.key] = raw_text(value)
+            t.record_cells[f.key] = a1(*pos)
+        if raw_text(value).strip() and (city is None or county is None):
+            problems.append(Problem("unparseable", WARNING if city else ERROR,
+                                    f"{t.form_id}“{label}”的值“{raw_text(value)}”无法识别出所在市和县（市、区），"
+                                    "请填写如“忻州市忻府区”。", path, sheet.name, a1(*pos), t.form_id,
+                                    targets[0].key if targets else "", value=raw_text(value)))
+    for f in form.record_fields:
+        if f.key not in t.record:
+            t.record[f.key] = None
+            if f.key not in t.missing_fields:
+                t.missing_fields.append(f.key)
