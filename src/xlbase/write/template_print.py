@@ -11,7 +11,6 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 A4 = 9
-LAST_ROW = 1_048_575
 FOOTER = "&C第 &P 页，共 &N 页"
 PROTECT_OPTIONS = {
     "format_cells": False,
@@ -33,11 +32,7 @@ def setup_sheet(ws: Worksheet, *, last_row: int, last_col: int, repeat: tuple[in
     ws.center_horizontally()
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
     ws.set_footer(FOOTER)
-    if open_ended:
-        # whole columns: only rows actually used print (no pages of empty grid)
-        ws.print_area(0, 0, LAST_ROW, last_col)
-    else:
-        ws.print_area(0, 0, last_row, last_col)
+    ws.print_area(0, 0, last_row, last_col)
     if repeat is not None:
         ws.repeat_rows(*repeat)
     if freeze_row is not None:

@@ -1,0 +1,275 @@
+"""The generated templates, re-opened with openpyxl, match the form model."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import get_column_letter
+
+from xlbase.forms import APPLICANT_FORMS, divisions, get_form, value_list
+from xlbase.write.template_table import column_plan
+from xlbase.write.templates import (templates_command, write_applicant_workbook, write_summary_workbook)
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("tpl")
+    result = templates_command(d, year=2024)
+    assert result.exit_code == 0
+    return d
+
+
+@pytest.fixture(scope="module")
+def applicant(out):
+    return openpyxl.load_workbook(out / "双创基地申报表.xlsx")
+
+
+@pytest.fixture(scope="module")
+def summary(out):
+    return openpyxl.load_workbook(out / "附件11_基本情况汇总表.xlsx")
+
+
+def _find(ws, text):
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value == text:
+                return c
+    return None
+
+
+def _validations(ws):
+    """cell coordinate -> DataValidation"""
+    out = {}
+    for dv in ws.data_validations.dataValidation:
+        for rng in dv.sqref.ranges:
+            out[rng.coord.split(":")[0]] = dv
+    return out
+
+
+def test_sheet_order_and_hidden_lists(applicant):
+    assert applicant.sheetnames[:4] == list(APPLICANT_FORMS)
+    assert applicant.sheetnames[4] == "填表说明"
+    lists = applicant.sheetnames[5]
+    assert applicant[lists].sheet_state == "hidden"
+    for name in ("xl_yesno", "xl_base_type", "xl_city", "xl_county_all"):
+        ref = applicant.defined_names[name].attr_text
+        sheet, cells = ref.split("!")
+        assert sheet == lists and "!" not in cells and ":" in cells   # no sheet name after the colon
+
+
+def test_city_county_lists_cover_every_division(applicant):
+    cities = divisions()["cities"]
+    ws = applicant["lists"]
+    for n, (city, counties) in enumerate(cities.items(), start=1):
+        ref = applicant.defined_names[f"xl_county_{n}"].attr_text.split("!")[1].replace("$", "")
+        vals = [c.value for row in ws[ref] for c in row]
+        assert vals == list(counties)
+    assert sum(len(v) for v in cities.values()) == 117
+
+
+@pytest.mark.parametrize("form_id", ["附件3", "附件10", "附件11"])
+def test_table_header_labels_merges_and_order(form_id, applicant, summary):
+    wb = summary if form_id == "附件11" else applicant
+    form = get_form(form_id)
+    ws = wb[form.sheet]
+    assert ws["A1"].value == form.title_for(2024)
+    number_col, cols, last = column_plan(form)
+    head = _find(ws, form.table_fields[0].header_text)
+    assert head is not None
+    top = head.row - (1 if form.table_fields[0].group else 0)
+    merges = {str(m) for m in ws.merged_cells.ranges}
+    for group, fields in form.header_groups():
+        for f in fields:
+            letter = get_column_letter(cols[f.key] + 1)
+            if group is None:
+                assert f"{letter}{top}:{letter}{top + 1}" in merges or not form.has_group_row
+                assert ws[f"{letter}{top}"].value == f.header_text
+            else:
+                assert ws[f"{letter}{top + 1}"].value == f.header_text
+        if group is not None:
+            a, b = get_column_letter(cols[fields[0].key] + 1), get_column_letter(cols[fields[-1].key] + 1)
+            assert ws[f"{a}{top}"].value == group
+            if a != b:
+                assert f"{a}{top}:{b}{top}" in merges
+    # official columns first, ours after, visibly grey
+    for f in form.table_fields:
+        c = ws.cell(top + (1 if f.group else 0), cols[f.key] + 1)
+        assert (c.fill.fgColor.rgb not in (None, "00000000")) == (not f.official), f.key
+        assert c.protection.locked
+
+
+@pytest.mark.parametrize("form_id", ["附件3", "附件10", "附件11", "附件4"])
+def test_every_input_column_has_validation_and_prompt(form_id, applicant, summary):
+    wb = summary if form_id == "附件11" else applicant
+    form = get_form(form_id)
+    ws = wb[form.sheet]
+    dvs = _validations(ws)
+    cols_by_letter = {}
+    _, cols, _ = column_plan(form)
+    first = _first_data_row(ws, form)
+    for f in form.table_fields:
+        coord = f"{get_column_letter(cols[f.key] + 1)}{first}"
+        cell = ws[coord]
+        if f.merge_only:
+            continue
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            assert cell.protection.locked, f"{form_id}.{f.key} formula must be locked"
+            continue
+        dv = dvs.get(coord)
+        assert dv is not None, f"{form_id}.{f.key} has no validation at {coord}"
+        assert dv.prompt and dv.promptTitle and len(dv.promptTitle) <= 32 and len(dv.prompt) <= 255
+        expected = {"integer": "whole", "money": "decimal", "area": "decimal", "decimal": "decimal",
+                    "date": "date", "yesno": "list", "choice": "list", "credit_code": "custom",
+                    "phone": "textLength"}.get(f.type)
+        if expected:
+            assert dv.type == expected, (f.key, dv.type)
+            assert dv.error and dv.errorTitle and len(dv.error) <= 255
+        if f.is_numeric and f.min is not None:
+            assert float(dv.formula1) == f.min and dv.operator in ("greaterThanOrEqual", "between", None)
+        if f.type in ("yesno", "choice") and f.choices not in ("county",):
+            assert dv.formula1 == f"xl_{f.choices}"
+        if f.choices == "county":
+            assert "INDIRECT" in dv.formula1 and "xl_city" in dv.formula1
+        if not f.official:
+            assert "非官方表格列" in dv.prompt
+
+
+def _first_data_row(ws, form) -> int:
+    head = _find(ws, form.table_fields[0].header_text)   # top of the header
+    top = head.row - (1 if form.table_fields[0].group else 0)
+    r = top + (2 if form.has_group_row else 1)
+    if ws.cell(r, 1).value == form.total_label:
+        r += 1
+    return r
+
+
+def test_profit_may_be_negative_and_dates_are_sane(applicant):
+    form = get_form("附件3")
+    ws = applicant[form.sheet]
+    _, cols, _ = column_plan(form)
+    first = _first_data_row(ws, form)
+    dvs = _validations(ws)
+    profit = dvs[f"{get_column_letter(cols['profit'] + 1)}{first}"]
+    assert float(profit.formula1) < 0
+    date = dvs[f"{get_column_letter(cols['entered_on'] + 1)}{first}"]
+    assert date.operator in ("between", None) and date.formula1 and date.formula2
+
+
+def test_credit_code_columns_are_text(applicant):
+    form = get_form("附件3")
+    ws = applicant[form.sheet]
+    _, cols, _ = column_plan(form)
+    letter = get_column_letter(cols["credit_code"] + 1)
+    assert ws.column_dimensions[letter].number_format == "@"
+    dv = _validations(ws)[f"{letter}{_first_data_row(ws, form)}"]
+    assert "LEN" in dv.formula1 and "18" in dv.formula1 and "15" in dv.formula1
+    a2 = applicant["附件2"]
+    code = next(c for row in a2.iter_rows() for c in row if c.number_format == "@" and not c.protection.locked)
+    assert code is not None
+
+
+def test_record_form_a2_labels_and_identity_names(applicant):
+    form = get_form("附件2")
+    ws = applicant[form.sheet]
+    texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    for section, fields in form.record_rows():
+        if section:
+            assert section in texts
+        for f in fields:
+            assert f.label in texts
+    for f in form.fields:
+        if f.identity:
+            ref = applicant.defined_names[f"xl_id_{f.identity}"].attr_text
+            sheet, cell = ref.split("!")
+            cell_obj = ws[cell.replace("$", "")]
+            assert sheet.strip("'") == form.sheet and not cell_obj.protection.locked
+
+
+def test_identity_flows_by_formula_and_is_locked(applicant):
+    a10 = get_form("附件10")
+    ws = applicant[a10.sheet]
+    _, cols, _ = column_plan(a10)
+    first = _first_data_row(ws, a10)
+    for f in a10.table_fields:
+        if f.identity:
+            c = ws.cell(first, cols[f.key] + 1)
+            assert c.value == f'=IF(xl_id_{f.identity}="","",xl_id_{f.identity})'
+            assert c.protection.locked
+
+
+def test_protection_print_and_panes(applicant, summary):
+    for wb in (applicant, summary):
+        for name in wb.sheetnames:
+            ws = wb[name]
+            if ws.sheet_state != "visible":
+                continue
+            assert ws.protection.sheet and not ws.protection.password
+            assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+            assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth in (None, 1)
+            assert ws.print_area
+    for ws in (applicant["附件3"], applicant["附件10"], applicant["附件4"], summary["附件11"]):
+        assert ws.print_title_rows
+    assert applicant["附件3"].freeze_panes and summary["附件11"].freeze_panes
+
+
+def test_summary_rows_numbered_and_total_sums(summary):
+    form = get_form("附件11")
+    ws = summary[form.sheet]
+    total = _find(ws, form.total_label)
+    first = _first_data_row(ws, form)
+    assert [ws.cell(first + i, 1).value for i in range(3)] == [1, 2, 3]
+    assert total.row == first + form.template_rows
+    _, cols, _ = column_plan(form)
+    c = ws.cell(total.row, cols["resident_firms"] + 1).value
+    assert c.startswith("=SUM(") and f"{first}" in c
+
+
+def test_threshold_conditional_formatting_reads_rule_tables(applicant, summary):
+    for ws in (applicant["附件10"], summary["附件11"], applicant["附件2"]):
+        rules = [r for cf in ws.conditional_formatting for r in cf.rules]
+        assert any("xl_thr_resident_firms" in (r.formula or [""])[0] for r in rules), ws.title
+    assert "xl_thr_resident_firms" in applicant.defined_names
+
+
+def test_a3_check_block_compares_with_a10(applicant):
+    ws = applicant["附件3"]
+    formulas = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert any(f.startswith("=COUNTA(") for f in formulas)
+    assert any("'附件10'!" in f for f in formulas)
+
+
+def test_prefilled_workbook_uses_same_path(tmp_path):
+    base = {"base_name": "太原市小店区测试双创基地", "operator": "=cmd|'/C calc'!A0", "city": "太原市",
+            "county": "小店区", "base_type": "楼宇型", "registered_on": dt.date(2019, 3, 15),
+            "resident_firms": 2, "employees": 30, "operator_code": "91140100MA0K000000"}
+    firms = [{"firm_name": "甲公司", "credit_code": "91140100MA0K000001", "employees": 10},
+             {"firm_name": "乙公司", "credit_code": "140100000000001", "employees": 20}]
+    p = write_applicant_workbook(tmp_path / "a.xlsx", base=base, firms=firms, year=2024)
+    wb = openpyxl.load_workbook(p)
+    ws = wb["附件2"]
+    cells = {c.value: c for row in ws.iter_rows() for c in row if c.value is not None}
+    assert "太原市小店区测试双创基地" in cells
+    evil = cells["=cmd|'/C calc'!A0"]
+    assert evil.data_type == "s" and evil.quotePrefix
+    a3 = wb["附件3"]
+    codes = [c for row in a3.iter_rows() for c in row if c.value in ("91140100MA0K000001", "140100000000001")]
+    assert len(codes) == 2 and all(c.data_type == "s" for c in codes)
+    # cached values: a reader without recalculation sees the identity on 附件10
+    wbv = openpyxl.load_workbook(p, data_only=True)
+    vals = [c.value for row in wbv["附件10"].iter_rows() for c in row]
+    assert "太原市小店区测试双创基地" in vals and "楼宇型" in vals
+
+
+def test_summary_with_rows_and_unit(tmp_path):
+    rows = [{"base_name": f"基地{i}", "resident_firms": i, "city": "忻州市"} for i in range(1, 4)]
+    p = write_summary_workbook(tmp_path / "s.xlsx", rows, year=2024, unit="忻州市工信局")
+    wbv = openpyxl.load_workbook(p, data_only=True)
+    ws = wbv["附件11"]
+    vals = [c.value for row in ws.iter_rows() for c in row]
+    assert any(isinstance(v, str) and v.endswith("忻州市工信局") for v in vals)
+    total = _find(ws, get_form("附件11").total_label)
+    _, cols, _ = column_plan(get_form("附件11"))
+    assert ws.cell(total.row, cols["resident_firms"] + 1).value == 6
