@@ -1,0 +1,90 @@
+"""`xlbase read`: show, in Chinese, what the reader found in each file.
+
+Per file: forms found (sheet, range, rows), base identity, unknown/missing columns,
+and every value that could not be parsed, with its cell. Exit 0 (clean), 1 (values
+not parsed or unusable files), 2 (no readable input at all).
+"""
+
+from __future__ import annotations
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+
+from ..problems import ERROR, sort_problems
+from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+from ..table import Table, WorkbookRead
+from .files import expand_inputs, read_files
+
+VALUE_RULES = ("unparseable", "precision-lost", "formula-no-value")
+
+
+def _range(t: Table) -> str:
+    if t.columns and not t.data.empty:
+        cols = sorted(t.columns.values())
+        last = int(t.data["_row"].max())
+        return f"{get_column_letter(cols[0])}{t.header_row}:{get_column_letter(cols[-1])}{last}"
+    if t.record_cells:
+        cells = [coordinate_from_string(c) for c in t.record_cells.values() if c]
+        cols = [column_index_from_string(c) for c, _ in cells]
+        rows = [r for _, r in cells]
+        return f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
+    return f"第{t.header_row}行表头" if t.header_row else ""
+
+
+def _describe(t: Table) -> list[str]:
+    form = t.form
+    kind = f"{t.n_rows} 行数据" if form.kind != "record" else f"{sum(v is not None for v in t.record.values())} 项已填"
+    if form.kind == "mixed":
+        kind += f"，表头信息 {sum(v is not None for v in t.record.values())} 项"
+    title = form.title.replace("{year}", "").lstrip(" 年")
+    lines = [f"  {t.form_id} {title}：工作表“{t.sheet}”，范围 {_range(t)}，{kind}"]
+    if t.totals:
+        lines.append(f"    合计/汇总行：第 {'、'.join(str(x['_row']) for x in t.totals)} 行（不计入数据）")
+    b = t.base
+    if b.get("name"):
+        lines.append(f"    基地：{b['name']}；运营单位：{b.get('operator') or '（未识别）'}；"
+                     f"所在：{b.get('city') or '？'}{b.get('county') or ''}")
+    elif t.form_id == "附件11" and "_base" in t.data.columns:
+        lines.append(f"    基地 {t.data['_base'].astype(bool).sum()} 个（每行一个基地）")
+    if t.extra_columns:
+        lines.append(f"    未识别的列：{'、'.join(t.extra_columns)}")
+    missing = [form.field(k).label for k in t.missing_fields]
+    if missing:
+        lines.append(f"    缺少的栏目：{'、'.join(missing)}")
+    return lines
+
+
+def _file_lines(wr: WorkbookRead) -> list[str]:
+    lines = [f"文件：{wr.path}"]
+    if not wr.ok:
+        lines += [f"  无法读取：{p.message}" for p in wr.problems]
+        return lines
+    for t in wr.tables:
+        lines += _describe(t)
+    bad = [p for p in sort_problems(wr.problems) if p.rule in VALUE_RULES]
+    if bad:
+        lines.append(f"  无法解析的值（{len(bad)} 个）：")
+        lines += [f"    [{p.sheet}!{p.cell}] {p.message}" for p in bad]
+    else:
+        lines.append("  所有值均已识别。")
+    return lines
+
+
+def inspect_command(inputs: list[str]) -> CommandResult:
+    files, problems = expand_inputs(list(inputs))
+    errors = [p.message for p in problems]
+    if not files:
+        return CommandResult(EXIT_UNUSABLE, [], errors or ["没有可读取的输入文件。"])
+    reads = read_files(files)
+    lines: list[str] = []
+    for wr in reads:
+        lines += _file_lines(wr)
+        lines.append("")
+    readable = [wr for wr in reads if wr.ok]
+    n_bad = sum(1 for wr in reads for p in wr.problems if p.rule in VALUE_RULES)
+    lines.append(f"共 {len(reads)} 个文件：可读取 {len(readable)} 个，无法读取 {len(reads) - len(readable)} 个；"
+                 f"无法解析的值 {n_bad} 个。")
+    if not readable:
+        return CommandResult(EXIT_UNUSABLE, lines, errors)
+    failed = n_bad or len(readable) < len(reads) or problems or any(
+        p.severity == ERROR for wr in reads for p in wr.problems)
+    return CommandResult(EXIT_PROBLEMS if failed else EXIT_OK, lines, errors)
