@@ -1,0 +1,192 @@
+"""The 校验 / 清除标记 buttons: a thin xlwings shell over the shared validation core.
+
+The VBA macros (macros/XlbaseButton.bas) call `validate_caller()` and
+`clear_marks_caller()` through xlwings' RunPython. Everything that decides
+something lives in pure functions (xlbase.write.mark: which cells, which
+rows, the record format) tested on real files; here we only move values in
+and out of the open workbook. Values the clerk typed are never written: we
+only change cell fills and write our own two sheets, 校验结果 and the hidden
+`_xlbase_marks`, where each marked cell's original fill colour is kept so
+clearing restores it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from xlbase.problems import Problem
+from xlbase.write.mark import (MARKS_HEADER, MARKS_SHEET, RESULT_SHEET, MarkRecord, first_cell, pack_label,
+                               problems_to_mark, result_rows, sheet_location)
+from xlbase.write.safe import cell_text, is_formula_like
+
+MARK_COLOR = (255, 0, 0)
+XL_SHEET_HIDDEN = 0  # xlSheetHidden
+
+
+# ---------------------------------------------------------------------------
+# entry points for RunPython
+# ---------------------------------------------------------------------------
+
+
+def validate_caller(rules: str | None = None, as_of: date | None = None) -> None:
+    """校验 button: validate the calling workbook and mark its problems in place."""
+    import xlwings as xw
+
+    validate_book(xw.Book.caller(), rules=rules, as_of=as_of)
+
+
+def clear_marks_caller() -> None:
+    """清除标记 button: restore every marked cell's fill and remove 校验结果."""
+    import xlwings as xw
+
+    clear_book(xw.Book.caller())
+
+
+# ---------------------------------------------------------------------------
+# the shell, written against the few xlwings calls a stand-in can provide
+# ---------------------------------------------------------------------------
+
+
+def validate_book(book: Any, *, rules: str | None = None, as_of: date | None = None,
+                  when: datetime | None = None) -> list[Problem]:
+    """Clear old marks, validate the book's current values, mark and list the problems."""
+    clear_book(book)
+    problems, label = book_problems(book, rules=rules, as_of=as_of)
+    names = {s.name for s in book.sheets}
+    records: list[MarkRecord] = []
+    for sheet, cells in problems_to_mark(problems).items():
+        if sheet not in names or sheet in (RESULT_SHEET, MARKS_SHEET):
+            continue
+        ws = book.sheets[sheet]
+        for ref in cells:
+            rng = ws.range(ref)
+            records.append(MarkRecord(sheet, ref, fill=fill_text(rng.color)))
+            rng.color = MARK_COLOR
+    _write_result_sheet(book, problems, label, when or datetime.now(), names)
+    _write_marks_sheet(book, records)
+    return problems
+
+
+def clear_book(book: Any) -> int:
+    """Undo the marks recorded in `_xlbase_marks`; drop our sheets. Returns cells restored."""
+    names = {s.name for s in book.sheets}
+    if MARKS_SHEET not in names:
+        return 0
+    rows = _sheet_rows(book.sheets[MARKS_SHEET])
+    records = [r for r in (MarkRecord.from_row(list(row)) for row in (rows or [])[1:]) if r]
+    result_name = next((str(row[6]) for row in (rows or [])[1:2] if len(row) > 6 and row[6]), RESULT_SHEET)
+    restored = 0
+    for rec in reversed(records):
+        if rec.sheet in names:
+            book.sheets[rec.sheet].range(rec.cell).color = color_of(rec.fill)
+            restored += 1
+    for name in (result_name, MARKS_SHEET):
+        if name in {s.name for s in book.sheets}:
+            book.sheets[name].delete()
+    return restored
+
+
+def _sheet_rows(sheet: Any) -> list[list]:
+    value = sheet.used_range.value
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return [[value]]
+    return value if value and isinstance(value[0], list) else [value]
+
+
+def _write_result_sheet(book: Any, problems: list[Problem], label: str, when: datetime, names: set[str]) -> None:
+    rows, header_row = result_rows(problems, label, when)
+    ws = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
+    ws.range("A1").value = [[excel_text(v) for v in row] for row in rows]
+    for r, row in enumerate(rows[header_row:], header_row + 1):
+        sheet, cell = row[2], row[3]
+        if sheet in names and cell:
+            ws.range(f"D{r}").formula = hyperlink_formula(sheet, cell)
+
+
+def _write_marks_sheet(book: Any, records: list[MarkRecord]) -> None:
+    ws = book.sheets.add(MARKS_SHEET, after=book.sheets[len(book.sheets) - 1])
+    body = [rec.row() + ([RESULT_SHEET] if i == 0 else [""]) for i, rec in enumerate(records)]
+    rows = [MARKS_HEADER] + (body or [[""] * 6 + [RESULT_SHEET]])
+    ws.range("A1").value = [[excel_text(v) for v in row] for row in rows]
+    try:
+        ws.visible = False
+    except AttributeError:  # older xlwings: go through the COM object
+        ws.api.Visible = XL_SHEET_HIDDEN
+
+
+# ---------------------------------------------------------------------------
+# reading the open book: the shared core on a saved copy
+# ---------------------------------------------------------------------------
+
+
+def book_problems(book: Any, *, rules: str | None = None, as_of: date | None = None) -> tuple[list[Problem], str]:
+    """Problems of the book as it is now (unsaved edits included) and the rule pack's label.
+
+    xlbase.read has no grid entry point yet, so the open book is written to a
+    temporary copy with Excel's SaveCopyAs (the book itself stays unsaved and
+    keeps its name) and read like any submission.
+    """
+    from xlbase.read import read_workbook
+    from xlbase.rules import load_pack, validate
+
+    pack = load_pack(rules, as_of)
+    suffix = Path(str(book.name)).suffix.lower()
+    tmpdir = tempfile.mkdtemp(prefix="xlbase_excel_")
+    try:
+        copy = os.path.join(tmpdir, "book" + (suffix if suffix in (".xlsx", ".xlsm") else ".xlsx"))
+        book.api.SaveCopyAs(copy)
+        read = read_workbook(copy)
+        problems = list(read.problems)
+        if read.ok:
+            problems += validate(read.tables, pack)
+    finally:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    return problems, pack_label(pack, rules)
+
+
+# ---------------------------------------------------------------------------
+# pure helpers
+# ---------------------------------------------------------------------------
+
+
+def fill_text(color: Any) -> str:
+    """xlwings' Range.color (None or an (r, g, b) tuple) as stored in `_xlbase_marks`."""
+    if not color:
+        return "none"
+    if isinstance(color, str):
+        return color if color.startswith("#") else "#" + color
+    r, g, b = (int(x) for x in color)
+    return f"#{r:02X}{g:02X}{b:02X}"
+
+
+def color_of(fill: str) -> tuple[int, int, int] | None:
+    """The inverse of fill_text: None for no fill."""
+    text = (fill or "").strip().lstrip("#")
+    if not text or text == "none" or len(text) != 6:
+        return None
+    try:
+        return (int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16))
+    except ValueError:
+        return None
+
+
+def excel_text(value: Any) -> Any:
+    """A value written by Range.value: text that Excel would run as a formula gets a leading apostrophe."""
+    if not isinstance(value, str):
+        return value
+    text = cell_text(value)
+    return "'" + text if is_formula_like(text) else text
+
+
+def hyperlink_formula(sheet: str, cell: str) -> str:
+    """=HYPERLINK("#'附件3'!B7","B7"): an internal link that works in Excel and WPS."""
+    cell = first_cell(cell)
+    target = ("#" + sheet_location(sheet, cell)).replace('"', '""')
+    return f'=HYPERLINK("{target}","{cell}")'

@@ -1,0 +1,170 @@
+"""xlbase.excel against a minimal stand-in for xlwings' Book.caller(): only the wiring.
+
+The decisions (which cells, result rows, the record format) are the ones
+tested on real files in the other tests; the stand-in's "saved copy" is a
+real workbook, read by the real reader and rules.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import types
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from mark_fixtures import applicant_workbook
+from xlbase import excel
+from xlbase.write.mark import MARKS_SHEET, RESULT_SHEET, mark_command
+
+
+class FakeRange:
+    def __init__(self, sheet: "FakeSheet", ref: str) -> None:
+        self.sheet, self.ref = sheet, ref
+
+    @property
+    def color(self):
+        return self.sheet.colors.get(self.ref)
+
+    @color.setter
+    def color(self, value) -> None:
+        self.sheet.colors[self.ref] = value
+        self.sheet.book.log.append(("color", self.sheet.name, self.ref))
+
+    @property
+    def value(self):
+        return self.sheet.values.get(self.ref)
+
+    @value.setter
+    def value(self, rows) -> None:
+        assert self.sheet.name in (RESULT_SHEET, MARKS_SHEET), "wrote a value into the clerk's sheet"
+        self.sheet.rows = rows
+        self.sheet.book.log.append(("value", self.sheet.name, self.ref))
+
+    @property
+    def formula(self):
+        return self.sheet.formulas.get(self.ref)
+
+    @formula.setter
+    def formula(self, text: str) -> None:
+        assert self.sheet.name == RESULT_SHEET
+        self.sheet.formulas[self.ref] = text
+
+
+class FakeSheet:
+    def __init__(self, book: "FakeBook", name: str) -> None:
+        self.book, self.name = book, name
+        self.colors: dict = {}
+        self.values: dict = {}
+        self.formulas: dict = {}
+        self.rows: list = []
+        self.visible = True
+
+    def range(self, ref: str) -> FakeRange:
+        return FakeRange(self, ref)
+
+    @property
+    def used_range(self):
+        return types.SimpleNamespace(value=self.rows)
+
+    def delete(self) -> None:
+        self.book.sheets._list.remove(self)
+
+
+class FakeSheets:
+    def __init__(self, book: "FakeBook", names: list[str]) -> None:
+        self._list = [FakeSheet(book, n) for n in names]
+        self.book = book
+
+    def __getitem__(self, key):
+        if isinstance(key, int):
+            return self._list[key]
+        return next(s for s in self._list if s.name == key)
+
+    def __iter__(self):
+        return iter(list(self._list))
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+    def add(self, name: str, after=None) -> FakeSheet:
+        sheet = FakeSheet(self.book, name)
+        self._list.insert(self._list.index(after) + 1 if after is not None else 0, sheet)
+        return sheet
+
+
+class FakeBook:
+    """What validate_caller touches of xlwings.Book, backed by a real saved file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+        self.log: list = []
+        wb = load_workbook(path)
+        self.sheets = FakeSheets(self, wb.sheetnames)
+        for ws in wb.worksheets:  # the fills Excel would report
+            fake = self.sheets[ws.title]
+            for row in ws.iter_rows():
+                for c in row:
+                    rgb = c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None
+                    if isinstance(rgb, str):
+                        fake.colors[c.coordinate] = tuple(int(rgb[i:i + 2], 16) for i in (2, 4, 6))
+        self.api = types.SimpleNamespace(SaveCopyAs=lambda target: shutil.copy(self.path, target))
+
+
+@pytest.fixture
+def fake_xlwings(monkeypatch):
+    holder = {}
+    module = types.SimpleNamespace(Book=types.SimpleNamespace(caller=lambda: holder["book"]))
+    monkeypatch.setitem(sys.modules, "xlwings", module)
+    return holder
+
+
+def test_validate_caller_marks_the_same_cells_as_xlbase_mark(tmp_path: Path, fake_xlwings) -> None:
+    book_path = applicant_workbook(tmp_path / "申报表.xlsx", n_firms=12)
+    book = FakeBook(book_path)
+    fake_xlwings["book"] = book
+    before = {s.name: dict(s.colors) for s in book.sheets}
+    excel.validate_caller()
+    # the file route on the same file marks the same cells
+    mark_command(book_path)
+    out = load_workbook(tmp_path / "申报表.校验.xlsx")
+    expected = {(str(r[2].value), str(r[3].value)) for r in out[RESULT_SHEET].iter_rows(min_row=4) if r[3].value}
+    got = {(sheet, ref) for kind, sheet, ref in book.log if kind == "color"}
+    assert got == expected and got
+    for sheet, ref in got:
+        assert book.sheets[sheet].colors[ref] == excel.MARK_COLOR
+    names = [s.name for s in book.sheets]
+    assert names[-2:] == [RESULT_SHEET, MARKS_SHEET] and book.sheets[MARKS_SHEET].visible is False
+    rows = book.sheets[RESULT_SHEET].rows
+    assert rows[2] == ["序号", "严重程度", "工作表", "单元格", "问题说明"] and len(rows) - 3 == out[RESULT_SHEET].max_row - 3
+    assert all(f.startswith('=HYPERLINK("#\'') for f in book.sheets[RESULT_SHEET].formulas.values())
+    # pressing 校验 again does not stack sheets or lose the original fills
+    excel.validate_caller()
+    assert [s.name for s in book.sheets].count(RESULT_SHEET) == 1
+    excel.clear_marks_caller()
+    assert [s.name for s in book.sheets] == list(before)
+    for s in book.sheets:
+        assert {k: v for k, v in s.colors.items() if v is not None} == before[s.name], s.name
+
+
+def test_clear_restores_a_yellow_cell(tmp_path: Path) -> None:
+    book = FakeBook(applicant_workbook(tmp_path / "a.xlsx", n_firms=3))
+    assert book.sheets["附件3"].colors["J5"] == (255, 255, 0)
+    records = [["工作表", "单元格"], ["附件3", "J5", "", 0, "", "#FFFF00", RESULT_SHEET]]
+    book.sheets.add(MARKS_SHEET, after=book.sheets[len(book.sheets) - 1]).rows = records
+    book.sheets["附件3"].colors["J5"] = excel.MARK_COLOR
+    assert excel.clear_book(book) == 1
+    assert book.sheets["附件3"].colors["J5"] == (255, 255, 0)
+
+
+def test_pure_helpers() -> None:
+    assert excel.fill_text(None) == "none" and excel.fill_text((255, 255, 0)) == "#FFFF00"
+    assert excel.color_of("#FFFF00") == (255, 255, 0) and excel.color_of("none") is None
+    assert excel.color_of(excel.fill_text((1, 2, 3))) == (1, 2, 3)
+    assert excel.excel_text("=1+1") == "'=1+1" and excel.excel_text(3) == 3
+    assert excel.hyperlink_formula("附件3", "B7") == '=HYPERLINK("#\'附件3\'!B7","B7")'
+    assert datetime  # timestamp comes from result_rows (tested in test_mark_workbook)
