@@ -195,16 +195,35 @@ def _sheet_row(table: Table, i: int) -> int:
     return table.header_row + 1 + i if table.header_row else i + 1
 
 
+def _known(city: Any, county: Any) -> tuple[str | None, str | None]:
+    """Keep only real divisions: a formula's 0 or a typo must not become a unit."""
+    cities = divisions()["cities"]
+    c = str(city).strip() if isinstance(city, str) else None
+    if c and c not in cities:
+        c = locate(c)[0]
+    k = str(county).strip() if isinstance(county, str) else None
+    if k and not any(k in ks for ks in cities.values()):
+        k = locate(f"{c or ''}{k}")[1]
+    if c and k and k not in cities.get(c, ()):
+        k = None
+    return c, k
+
+
 def _place(values: dict, table: Table, path: str) -> tuple[str, str]:
     """(city, county) of a base: its own columns, then the table's base, its name, its file path."""
-    city = values.get("city") or table.base.get("city")
-    county = values.get("county") or table.base.get("county")
+    city, county = _known(values.get("city"), values.get("county"))
+    if not city or not county:
+        c1, k1 = _known(table.base.get("city"), table.base.get("county"))
+        if c1 and (not city or city == c1):
+            city, county = c1, county or k1
     if not county or not city:
         c2, k2 = locate(values.get("base_name"))
-        city, county = city or c2, county or k2
+        if c2 and (not city or city == c2):
+            city, county = c2, county or k2
     if not county or not city:
         c3, k3 = locate(" ".join(Path(path).parts))
-        city, county = city or c3, county or k3
+        if c3 and (not city or city == c3):
+            city, county = c3, county or k3
     return str(city or UNKNOWN_UNIT), str(county or UNKNOWN_UNIT)
 
 
