@@ -97,9 +97,20 @@ def _classify_other_header_cells(sheet: Sheet, found: FoundTable) -> None:
     number = fold(get_form(found.family).number_label or "序号")
     used = set(found.columns.values())
     r0, r1 = found.header_rows
+    band = [sheet.rows[rr] for rr in range(r0, r1 + 1)]
+
+    def has_text(c: int) -> bool:
+        return any(c < len(row) and isinstance(row[c], str) and row[c].strip() for row in band)
+
+    lo, hi = min(used), max(used)
+    while lo > 0 and has_text(lo - 1):       # contiguous header cells only: a check area
+        lo -= 1                              # beside the table is not a column of it
+    while has_text(hi + 1):
+        hi += 1
     texts: dict[int, str] = {}
-    for rr in range(r0, r1 + 1):
-        for c, v in enumerate(sheet.rows[rr]):
+    for row in band:
+        for c in range(lo, min(hi + 1, len(row))):
+            v = row[c]
             if c in used or not isinstance(v, str) or not v.strip():
                 continue
             k = fold(v)
@@ -107,7 +118,7 @@ def _classify_other_header_cells(sheet: Sheet, found: FoundTable) -> None:
                 if found.number_col is None:
                     found.number_col = c
                 continue
-            if k in groups or any(k == fold(g) for g in groups):
+            if k in groups:
                 continue
             texts[c] = v.strip()  # lowest row's text wins
     found.extra = {c: t for c, t in sorted(texts.items())}

@@ -67,6 +67,8 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
     tables: list[Table] = []
     problems: list[Problem] = []
     for sheet in sheets:
+        if not sheet.visible or _is_guide(sheet.name):
+            continue
         found = find_tables(sheet)
         used_rows: set[int] = set()
         top = 0
@@ -94,6 +96,14 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
                 t.missing_fields = [f.key for f in t.form.table_fields]
                 tables.append(t)
     return tables, problems
+
+
+GUIDE_WORDS = ("说明", "指南", "帮助", "填表须知", "readme")
+
+
+def _is_guide(name: str) -> bool:
+    """Instruction sheets (ours: 填表说明) list every label: never read them as forms."""
+    return any(w in name.lower() for w in GUIDE_WORDS)
 
 
 def _problem(path: str, sheet: str, cell: str, form_id: str, key: str, raw: str, p: Parsed) -> Problem:
