@@ -176,6 +176,10 @@ def tidy_name(v: Any) -> Any:
     return _CJK_SPACE.sub("", v.strip()) or None
 
 
+def _is_text(v: Any) -> bool:
+    return isinstance(v, str) and bool(fold(v)) and fold(v) not in ("0", "#ref!", "#name?", "#value!")
+
+
 def _is_sample_name(name: str) -> bool:
     sample = get_form(SUMMARY_FORM).sample_row or ""
     f = fold(name)
@@ -236,7 +240,12 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
         if not wr.ok:
             continue
         forms_here = {t.form_id for t in wr.tables}
-        for t in wr.tables:
+        # identity from 附件2 of this workbook, for 附件10 cells that are formulas read as 0
+        a2 = next((t.record for t in wr.tables if t.form_id == "附件2" and _is_text(t.record.get("base_name"))), {})
+        a2_ident = {"name": tidy_name(a2.get("base_name")), "operator": tidy_name(a2.get("operator")),
+                    "city": a2.get("city"), "county": a2.get("county"), "base_type": a2.get("base_type")}
+        rekey: dict[str, str] = {}
+        for t in sorted(wr.tables, key=lambda t: t.form_id == "附件3"):  # base rows first (rekey)
             if t.form_id in ("附件10", SUMMARY_FORM):
                 kind = APPLICANT if t.form_id == "附件10" else SUMMARY
                 for i in range(len(t.data)):
@@ -248,6 +257,17 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
                                 vals[k] = clean(t.base.get(k))
                     for k in ("base_name", "operator"):
                         vals[k] = tidy_name(vals.get(k))
+                        if kind == APPLICANT and not _is_text(vals[k]):
+                            # 附件10 names often are formulas on 附件2; a lost cache reads as 0
+                            ident = "name" if k == "base_name" else k
+                            for alt in (tidy_name(clean(t.base.get(ident))), a2_ident[ident]):
+                                if _is_text(alt):
+                                    vals[k] = alt
+                                    break
+                    if kind == APPLICANT:
+                        for k in ("city", "county", "base_type"):
+                            if not _is_text(vals.get(k)) and _is_text(a2_ident[k]):
+                                vals[k] = a2_ident[k]
                     carried = str(vals.pop("source_file", None) or "")
                     row = _sheet_row(t, i)
                     key = None
@@ -257,6 +277,10 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
                         key = t.base.get("key") if kind == APPLICANT and len(t.data) == 1 else None
                     if not key or str(key) == "|":
                         key = base_key(vals.get("base_name"), vals.get("operator"))
+                    proper = base_key(vals.get("base_name"), vals.get("operator"))
+                    if kind == APPLICANT and str(key) != proper and not _is_text(t.base.get("name")):
+                        rekey[str(key)] = proper
+                        key = proper
                     city, county = _place(vals, t, wr.path)
                     vals["city"], vals["county"] = city, county
                     bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, row, kind,
@@ -281,6 +305,7 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
                     k = bkey
                     if "_base" in t.data.columns and clean(t.data.iloc[i]["_base"]):
                         k = str(t.data.iloc[i]["_base"])
+                    k = rekey.get(k, k)
                     r = _sheet_row(t, i)
                     firms.append(FirmRow(vals, k, bname, wr.path, t.sheet, r, t.cell("credit_code", r)))
     return bases, firms

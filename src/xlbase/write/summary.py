@@ -130,7 +130,8 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
     ws.repeat_rows(top, sub)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_footer("&C第 &P 页，共 &N 页")
-    ws.print_area(0, 0, total_row, last)
+    # print like the paper form: the official columns; our columns stay on screen
+    ws.print_area(0, 0, total_row, len(form.official_table_fields))
 
 
 def write_summary_workbook(out: Path, result: MergeResult, problems: list[Problem], *, level: str, year: Any,
