@@ -136,3 +136,18 @@ def test_parallel_read_keeps_order(tmp_path):
     reads = read_files(paths, jobs=2)
     assert [r.path for r in reads] == [str(p) for p in paths]
     assert all(r.ok and r.tables[0].n_rows == 3 for r in reads)
+
+
+def test_formula_without_cached_value_is_a_problem_not_zero(tmp_path):
+    from openpyxl import load_workbook
+    path = tmp_path / "f.xlsx"
+    exp = messy.summary_workbook(path)
+    wb = load_workbook(path)
+    cell = exp["rows"][1]["resident_firms"][1]
+    wb.active[cell] = "=10+21"          # openpyxl stores no cached value
+    wb.save(path)
+    wr = read_workbook(path)
+    t = _table(wr, "附件11")
+    assert t.data["resident_firms"].iloc[1] is None
+    probs = [p for p in wr.problems if p.rule == "formula-no-value"]
+    assert [(p.cell, p.severity) for p in probs] == [(cell, "error")]

@@ -275,10 +275,11 @@ def parse_credit_code(v: Any, field: Field | None = None) -> Parsed:
         if abs(v) >= 1e15:
             return Parsed(None, PRECISION_LOST, "以数字形式存储，超过15位的数字已被Excel截断，请改为文本格式重新录入")
         return Parsed(str(int(v)))
-    s = _CODE_DROP.sub("", _nfkc(str(v))).upper()
-    if s.lower() in BLANK_TOKENS:
+    folded = _nfkc(str(v)).replace(" ", "").upper()
+    s = _CODE_DROP.sub("", folded)
+    if folded.lower() in BLANK_TOKENS or not s:
         return Parsed(None)
-    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", s):
+    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", folded):
         return Parsed(None, PRECISION_LOST, "是科学计数法形式，代码已丢失位数，请改为文本格式重新录入")
     return Parsed(s)
 
