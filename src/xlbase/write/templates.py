@@ -141,7 +141,9 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     setup_sheet(ws, last_row=r - 1, last_col=last, repeat=(l4.header_top, l4.header_bottom))
 
     forms_list = [forms[f] for f in APPLICANT_FORMS]
-    id_labels = [f.label for f in a2.fields if f.identity and f.identity != "registered_on"]
+    labels = [f.label for f in a2.fields]
+    id_labels = [f"{f.section}{f.label}" if labels.count(f.label) > 1 and f.section else f.label
+                 for f in a2.fields if f.identity and f.identity != "registered_on"]
     last = write_guide(guide, styles, forms_list, general_notes(id_labels, a2.sheet))
     setup_sheet(guide, last_row=last, last_col=4)
     _finish(wb, guide, styles, macros)
