@@ -76,6 +76,8 @@ def base_record(rng: random.Random, *, county: str, short: str, operator: str, b
         "operator_code": credit_code(rng), "legal_rep": rng.choice(SURNAMES) + "建国",
         "operator_phone": f"0350-{rng.randint(2000000, 8999999)}", "address": f"{city}{county}{short}路{rng.randint(1, 99)}号",
         "industry": "信息技术服务", "authority": f"{county}工业和信息化局",
+        "service_org": f"{short}创业服务中心", "service_org_founded": dt.date(2019, 3, 1),
+        "invested": 1500.0, "built_on": dt.date(2017, 6, 1),
         "service_staff": staff, "tutors": tutors, "staff_bachelor": staff // 2, "staff_technical": 3,
         "resident_firms": len(firms), "employees": employees,
         "floor_area": float(rng.choice([6000, 8000, 12000, 15000])), "built_area": 12000.0, "land_area": 20000.0,
@@ -125,6 +127,20 @@ def retyped_a11(path: Path, rows: list[dict]) -> None:
     wb.properties.created = wb.properties.modified = dt.datetime(YEAR, 8, 1)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    _pin_zip(path)
+
+
+def _pin_zip(path: Path) -> None:
+    """openpyxl stamps save time in the zip entries and core.xml: pin both so reruns are byte-identical."""
+    import re
+    import zipfile
+    with zipfile.ZipFile(path) as z:
+        members = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-08-01T00:00:00Z", data)
+            z.writestr(zipfile.ZipInfo(name, date_time=(YEAR, 8, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
 def to_xls(src: Path, dest: Path) -> bool:
