@@ -103,6 +103,7 @@ def applicant(path: Path, rng: random.Random, base: dict, firms: list[dict]) -> 
     from xlbase.write.templates import write_applicant_workbook
     path.parent.mkdir(parents=True, exist_ok=True)
     write_applicant_workbook(path, base=base, firms=firms, comparables=comparables(rng, base["county"]), year=YEAR)
+    _pin_zip(path)
 
 
 def retyped_a11(path: Path, rows: list[dict]) -> None:
@@ -139,7 +140,7 @@ def _pin_zip(path: Path) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in members:
             if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2024-08-01T00:00:00Z", data)
+                data = re.sub(rb"(<dcterms:(?:modified|created)[^>]*>)[^<]*", rb"\g<1>2024-08-01T00:00:00Z", data)
             z.writestr(zipfile.ZipInfo(name, date_time=(YEAR, 8, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
 
 
