@@ -15,8 +15,12 @@ from ..text import fold, fold_unbracketed
 
 UNIT_WORDS = ("万元", "平方米", "千米", "公里", "元/每年每平方米", "元/年/平方米", "人", "户", "个", "场", "家", "次", "㎡", "m2", "元")
 TOTAL_WORDS = ("合计", "汇总", "小计", "总计", "累计")
+_TOTAL_CHARS = frozenset("合汇小总累")
 NOTE_PREFIXES = ("注", "备注", "说明", "填表说明", "填报说明")
 SIGN_PREFIXES = ("填表人", "填报人", "制表人", "审核人", "单位负责人", "负责人", "统计负责人", "填表日期", "填报日期", "盖章")
+
+
+_UNIT_KEYS = tuple(fold(u) for u in UNIT_WORDS)
 
 
 def _variants(text: object) -> list[str]:
@@ -27,8 +31,7 @@ def _variants(text: object) -> list[str]:
         keys += [fold(first), fold_unbracketed(first)]
     more = []
     for k in keys:
-        for u in UNIT_WORDS:
-            fu = fold(u)
+        for fu in _UNIT_KEYS:
             if k.endswith(fu) and len(k) > len(fu) + 1:
                 more.append(k[: -len(fu)])
         if k.startswith("其中") and len(k) > 2:
@@ -92,7 +95,7 @@ def section_keys(form_id: str) -> dict[str, str]:
 
 
 def is_total_text(value: object) -> bool:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not _TOTAL_CHARS.intersection(value[:8]):
         return False
     k = fold(value)
     return any(k.startswith(w) for w in TOTAL_WORDS) and len(k) <= 16

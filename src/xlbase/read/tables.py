@@ -160,13 +160,13 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
         first = next((v for v in row if v not in ("", None)), "")
         if is_note_text(first):
             break
-        if isinstance(first, str) and _text_cells(row) >= 2:
+        typed = any(isinstance(v, (int, float)) for v in data_vals)
+        if not typed and isinstance(first, str) and _text_cells(row) >= 2:
             own = _row_matches(sheet, r, found.family)
             if len(set(own.values())) >= max(2, len(nonempty) // 2):
                 r += 1               # a repeated header (copied page)
                 continue
-            typed = any(isinstance(v, (int, float)) for v in data_vals)
-            other = None if typed else find_header(sheet, r)
+            other = find_header(sheet, r)
             if other is not None and other.family != found.family:
                 break
         if any(is_total_text(v) for v in vals[:3]) or (
