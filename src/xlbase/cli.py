@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 from pathlib import Path
 
@@ -115,10 +116,15 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return EXIT_UNUSABLE
     result = _dispatch(ns)
-    for line in result.lines:
-        print(line)
-    for line in result.errors:
-        print(line, file=sys.stderr)
+    try:
+        for line in result.lines:
+            print(line)
+        for line in result.errors:
+            print(line, file=sys.stderr)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `xlbase read x | head`: the reader left; that is not an error
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return result.exit_code
 
 

@@ -60,6 +60,18 @@ def check_output_path(out: Path, inputs: list[Path] | tuple[Path, ...] = ()) -> 
             continue
 
 
+def _set_mode(tmp: Path, out: Path) -> None:
+    """mkstemp creates 0600 files; give the output the mode a normal save would."""
+    try:
+        mode = out.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, mode)
+
+
 @contextlib.contextmanager
 def atomic_output(out: Path | str, suffix: str | None = None) -> Iterator[Path]:
     """Yield a temporary path beside `out`; on success rename it onto `out`.
@@ -76,6 +88,7 @@ def atomic_output(out: Path | str, suffix: str | None = None) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        _set_mode(tmp, out)
         os.replace(tmp, out)
     except BaseException:
         with contextlib.suppress(OSError):

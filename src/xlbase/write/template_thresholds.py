@@ -1,60 +1,34 @@
-"""Thresholds for the live checks, read from the default rule pack.
+"""Thresholds for the templates' live checks, read from the default rule pack.
 
-One switch point: `threshold_for(rule_id, base_type)` asks `xlbase.rules`
-when it is installed and falls back to template_thresholds.yaml (data, with
-its sources) until then. No number lives in code.
+The numbers live in the rule pack (src/xlbase/rules/packs/), never here: a city
+officer who edits the pack and regenerates the templates gets new red marks.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
-import yaml
-
-FALLBACK_YEAR_KEY = "year"
+from ..rules import RulePack, load_pack
 
 
 @lru_cache(maxsize=None)
-def _fallback() -> dict:
-    text = resources.files("xlbase.write").joinpath("template_thresholds.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
-
-
-@lru_cache(maxsize=None)
-def _pack():
-    try:
-        from xlbase.rules import load_pack  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    try:
-        return load_pack()
-    except Exception:   # a broken or missing pack must not stop template generation
-        return None
+def _pack() -> RulePack:
+    return load_pack()
 
 
 def default_year() -> int:
-    pack = _pack()
-    year = getattr(pack, "year", None) if pack is not None else None
-    return int(year or _fallback().get(FALLBACK_YEAR_KEY) or 2024)
+    """The year printed in the titles: the default pack's programme year."""
+    return int(_pack().year)
 
 
 def threshold_for(rule_id: str, base_type: str) -> float | None:
     """The default pack's threshold of `rule_id` for `base_type`, or None when it has none."""
     pack = _pack()
-    if pack is not None:
-        try:
-            value = pack.rule(rule_id).threshold_for(base_type)
-        except Exception:
-            value = None
-        return None if value is None else float(value)
-    spec = _fallback()["rules"].get(rule_id)
-    if not spec:
+    if not pack.has_rule(rule_id):
         return None
-    value = (spec.get("by_base_type") or {}).get(base_type, spec.get("default"))
+    value = pack.rule(rule_id).threshold_for(base_type)
     return None if value is None else float(value)
 
 
 def rule_pack_name() -> str:
-    pack = _pack()
-    return str(getattr(pack, "name", "") or "template_thresholds.yaml") if pack is not None else "template_thresholds.yaml"
+    return _pack().id
