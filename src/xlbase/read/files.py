@@ -24,10 +24,6 @@ EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 POOL_MIN_FILES = 8
 
 
-def _skipped(p: Path) -> bool:
-    return p.name.startswith(("~$", ".")) or any(part.startswith(".") and part not in (".", "..") for part in p.parts[:-1][-3:])
-
-
 def _walk(folder: Path) -> list[Path]:
     out = []
     for root, dirs, files in os.walk(folder):
