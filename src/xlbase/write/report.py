@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 import xlsxwriter
 
+from ..forms import get_form
 from ..problems import SEVERITY_LABELS, Problem, count_by_severity, sort_problems
 from .safe import atomic_output, cell_text, is_formula_like
 
@@ -90,18 +91,35 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
         put(r, 0, SEVERITY_LABELS[p.severity])
         url = _link(p.file, p.sheet, p.cell)
         if url and len(url) <= 2079:
-            ws.write_url(r, 1, url, link, string=cell_text(Path(p.file).name))
+            ws.write_url(r, 1, url, link, string=cell_text(p.file))
         else:
             put(r, 1, p.file)
-        for c, v in enumerate((p.sheet, p.cell, p.form, p.field, p.base, p.rule, p.message,
+        for c, v in enumerate((p.sheet, p.cell, p.form, field_label(p.form, p.field), p.base, p.rule, p.message,
                                _show(p.value), _show(p.threshold)), start=2):
             put(r, c, v)
     last = max(len(problems), 1)
     ws.autofilter(0, 0, last, len(PROBLEM_COLUMNS) - 1)
+    # printable as a return slip to the counties: A4 landscape, one page wide, header repeated
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.set_footer("&C第 &P 页，共 &N 页")
     for label, colour in _COLOURS.items():
         ws.conditional_format(1, 0, last, 0, {"type": "cell", "criteria": "==", "value": f'"{label}"',
                                              "format": workbook.add_format({"bg_color": colour})})
     return ws
+
+
+def field_label(form_id: str, field: str) -> str:
+    """Problems may name a field by key (merge, reader) or by label (rules): show the label."""
+    if not field or not form_id:
+        return field or ""
+    try:
+        return get_form(form_id).field(field).label
+    except KeyError:
+        return field
 
 
 def _show(v: Any) -> str:
