@@ -8,11 +8,12 @@ cities' 附件11s → province" and still works for a mixed inbox.
 
 from __future__ import annotations
 
+from .. import sheet_names
 from ..identity import locate
 from .core import UNKNOWN_UNIT, BaseRow, MergeResult
 
 UNIT_LABEL = {"county": "县（市、区）", "city": "县（市、区）", "province": "市"}
-SHEET_NAME = {"county": "各县情况", "city": "各县情况", "province": "各市情况"}
+SHEET_NAME = {"county": sheet_names.UNITS_COUNTY, "city": sheet_names.UNITS_COUNTY, "province": sheet_names.UNITS_CITY}
 
 
 def infer_level(result: MergeResult) -> str:

@@ -39,7 +39,51 @@ def _row0(t: Table | None, key: str) -> Any:
     return t.data[key].iloc[0]
 
 
+def _lost_formula_value(v: Any) -> bool:
+    """A formula result lost on the way: LibreOffice's .xls export stores 0 for text results."""
+    if v is None or v == "":
+        return True
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return v == 0
+    if isinstance(v, str):
+        return v.strip() in ("0", "0.0")
+    if hasattr(v, "year"):
+        return v.year <= 1900
+    return False
+
+
+def fill_identity_from_a2(tables: list[Table], problems: list[Problem]) -> list[Problem]:
+    """Identity cells copied from 附件2 by formula (our template) that arrive empty or 0 get 附件2's value.
+
+    Excel keeps the formula results; LibreOffice's .xls export writes 0 for text
+    results, which would otherwise read as a base called "0" in city "0". The
+    patched cells' own problems are dropped: the value the clerk typed is on 附件2.
+    """
+    a2 = next((t for t in tables if t.form_id == "附件2" and t.record), None)
+    if a2 is None:
+        return problems
+    patched: set[tuple[str, str]] = set()
+    for t in tables:
+        if t.form_id == "附件2":
+            continue
+        for f in t.form.fields:
+            if not f.identity or (f.identity not in a2.record and f.identity not in a2.record_cells):
+                continue
+            typed = a2.record.get(f.identity)
+            typed = None if typed == "" else typed
+            if f.part == "record":
+                if f.key in t.record_cells and _lost_formula_value(t.record.get(f.key)):
+                    t.record[f.key] = typed
+                    patched.add((t.sheet, t.record_cells[f.key]))
+            elif len(t.data) == 1 and f.key in t.data.columns and _lost_formula_value(t.data[f.key].iloc[0]):
+                t.data[f.key] = t.data[f.key].astype(object)
+                t.data.at[t.data.index[0], f.key] = typed
+                patched.add((t.sheet, t.cell(f.key, int(t.data["_row"].iloc[0]))))
+    return [p for p in problems if (p.sheet, p.cell) not in patched]
+
+
 def assign_bases(tables: list[Table], problems: list[Problem], path: str) -> list[Problem]:
+    problems = fill_identity_from_a2(tables, problems)
     by_form: dict[str, Table] = {}
     for t in tables:
         by_form.setdefault(t.form_id, t)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import sheet_names
 from ..forms import get_form
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
@@ -65,8 +66,9 @@ def _unusable(path: str, code: str, message: str, sha: str | None) -> WorkbookRe
 def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table], list[Problem]]:
     tables: list[Table] = []
     problems: list[Problem] = []
+    ours = sheet_names.is_xlbase_output([s.name for s in sheets])
     for sheet in sheets:
-        if not sheet.visible or _is_guide(sheet.name):
+        if not sheet.visible or _is_guide(sheet.name) or (ours and sheet.name in sheet_names.REPORT_SHEETS):
             continue
         found = find_tables(sheet)
         used_rows: set[int] = set()

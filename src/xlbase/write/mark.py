@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable
 
+from xlbase import sheet_names
 from xlbase.problems import ERROR, SEVERITY_LABELS, Problem, count_by_severity, sort_problems
 from xlbase.read.sniff import SniffError, inspect_file
 from xlbase.result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
@@ -27,8 +28,8 @@ from xlbase.write.mark_ooxml import (
 )
 from xlbase.write.safe import OutputPathError, atomic_output, cell_text, check_output_path, is_formula_like
 
-RESULT_SHEET = "校验结果"
-MARKS_SHEET = "_xlbase_marks"
+RESULT_SHEET = sheet_names.MARK_RESULTS
+MARKS_SHEET = sheet_names.MARK_RECORD
 MARK_RGB = "FFFF0000"
 MARK_SUFFIX = ".校验"
 MARKS_HEADER = ["工作表", "单元格", "原样式", "新建", "标记样式", "原填充", "结果工作表"]

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 import xlsxwriter
 
+from .. import sheet_names
 from ..forms import get_form
 from ..problems import SEVERITY_LABELS, Problem, count_by_severity, sort_problems
 from .safe import atomic_output, cell_text, is_formula_like
@@ -69,7 +70,7 @@ def _link(file: str, sheet: str, cell: str) -> str | None:
     return uri
 
 
-def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem], *, name: str = "问题清单"):
+def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem], *, name: str = sheet_names.PROBLEMS):
     """Add the 问题清单 sheet: header, autofilter, frozen header, severity colours, links to sources."""
     problems = sort_problems(problems)
     ws = workbook.add_worksheet(name)

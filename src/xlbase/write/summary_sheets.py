@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from .. import sheet_names
 from ..forms import get_form
 from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
 from ..merge.level import SHEET_NAME, UNIT_LABEL, file_units, unit_of
@@ -119,7 +120,7 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> None:
     """Every merged 附件3 row with its base and source, filterable."""
     a3 = get_form("附件3")
     fields = list(a3.table_fields)
-    ws = wb.add_worksheet("入驻企业")
+    ws = wb.add_worksheet(sheet_names.FIRMS)
     heads = ["序号", "所属基地", "所在市", "所在县（市、区）"] + [f.header_text for f in fields] + ["来源文件", "工作表", "行号"]
     for c, h in enumerate(heads):
         width = 30 if h == "所属基地" else (fields[c - 4].width or 10) if 4 <= c < 4 + len(fields) else 10

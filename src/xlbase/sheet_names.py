@@ -1,0 +1,24 @@
+"""Names of the report sheets xlbase writes next to the forms.
+
+One place, because the reader must know them too: a city's 汇总表 is the
+province's input, and its 问题清单 or 入驻企业 must never be read as a form.
+"""
+
+PROBLEMS = "问题清单"
+UNITS_COUNTY = "各县情况"
+UNITS_CITY = "各市情况"
+FIRMS = "入驻企业"
+MARK_RESULTS = "校验结果"
+MARK_RECORD = "_xlbase_marks"
+FILES = "文件"
+
+REPORT_SHEETS = frozenset({PROBLEMS, UNITS_COUNTY, UNITS_CITY, FIRMS, MARK_RESULTS, MARK_RECORD, FILES})
+
+
+def is_xlbase_output(names: list[str]) -> bool:
+    """A workbook xlbase wrote (a lower level's 汇总表, a marked copy, a report).
+
+    Its report sheets quote labels and base names and must not be read as forms;
+    a clerk's own sheet that happens to be called 入驻企业 still is read.
+    """
+    return PROBLEMS in names or MARK_RESULTS in names or MARK_RECORD in names
