@@ -47,6 +47,10 @@ TYPE_NAMES = {
 }
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Beyond 15 significant digits Excel itself cannot hold a whole number exactly; no form
+# value comes near (1e308 typed or computed is garbage that would poison every total).
+MAX_MAGNITUDE = 1e15
+TOO_LARGE = "数值过大（绝对值应小于 10 的 15 次方），请核对"
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,8 @@ def parse_number(v: Any, field: Field) -> Parsed:
             return Parsed(None, note, detail)
     else:  # dates, times in a numeric field
         return Parsed(None, UNPARSEABLE)
+    if abs(value) >= MAX_MAGNITUDE:
+        return Parsed(None, UNPARSEABLE, TOO_LARGE)
     if field.type == "integer":
         if not float(value).is_integer():
             return Parsed(None, NOT_WHOLE, "应为整数")
@@ -335,7 +341,7 @@ def normalise_column(values: Iterable[Any], field: Field) -> tuple[list[Any], li
     numeric = field.is_numeric
     whole = field.type == "integer"
     for v in values:
-        if numeric and type(v) is float and v == v and v not in (math.inf, -math.inf):
+        if numeric and type(v) is float and -MAX_MAGNITUDE < v < MAX_MAGNITUDE:
             if whole:
                 if v.is_integer():
                     out.append(int(v)); notes.append(None); continue

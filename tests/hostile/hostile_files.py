@@ -1,0 +1,420 @@
+"""Generators for hostile and broken inputs, and the good inbox they are mixed into.
+
+Every file is built by code in a caller's folder (tmp_path); nothing binary is
+committed. Good workbooks come from the real template writer
+(`write_applicant_workbook`) with data from samples/generate.py, so the test
+inbox looks like a real county's mail.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import io
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _samples():
+    spec = importlib.util.spec_from_file_location("samples_generate_hostile", REPO / "samples" / "generate.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+GEN = _samples()
+
+
+# ---------------------------------------------------------------- good inbox
+
+GOOD = (("忻府区", "晋新双创基地", "忻州晋新科技有限公司", 9),
+        ("原平市", "崞阳创客双创基地", "原平崞阳创业服务有限公司", 7))
+
+
+def good_base(county: str, short: str, operator: str, n_firms: int, seed: int = 7, **over) -> tuple[dict, list[dict]]:
+    """The base dict and firm list of one applicant (samples data, deterministic)."""
+    rng = random.Random(seed + n_firms)
+    firms = GEN.firms_for(rng, n_firms, county)
+    base = GEN.base_record(rng, county=county, short=short.replace("双创基地", ""), operator=operator,
+                           base_type="楼宇型", firms=firms)
+    base.update(over)
+    return base, firms
+
+
+def write_good(path: Path, county: str, short: str, operator: str, n_firms: int, **over) -> dict:
+    """One applicant workbook via the real template writer; returns what a test needs to find it."""
+    from xlbase.write.templates import write_applicant_workbook
+    base, firms = good_base(county, short, operator, n_firms, **over)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_applicant_workbook(path, base=base, firms=firms, year=2024)
+    return {"path": path, "base": base, "firms": firms}
+
+
+def good_inbox(folder: Path) -> list[dict]:
+    """Two good applicant workbooks in `folder`."""
+    return [write_good(folder / f"{c}_{s}_申报表.xlsx", c, s, op, n) for c, s, op, n in GOOD]
+
+
+# ---------------------------------------------------------------- running xlbase
+
+
+@dataclass
+class Run:
+    proc: subprocess.CompletedProcess
+    peak_rss_mb: float
+    report: dict | None
+    out: Path
+
+
+def run_xlbase(*args: str | Path, timeout: float = 120) -> tuple[subprocess.CompletedProcess, float]:
+    """`python -m xlbase ARGS` as a child; returns the process and its peak RSS (MB, upper bound).
+
+    RUSAGE_CHILDREN's ru_maxrss is the largest of all waited-for children so far,
+    so the figure can only overstate the child's peak, never understate it.
+    """
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
+    proc = subprocess.run([sys.executable, "-m", "xlbase", *map(str, args)], capture_output=True, text=True,
+                          env=env, timeout=timeout)
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return proc, peak_kb / 1024
+
+
+def merge(inbox: Path, out_dir: Path, timeout: float = 120, *extra: str) -> Run:
+    out = out_dir / "汇总表.xlsx"
+    js = out_dir / "报告.json"
+    proc, rss = run_xlbase("merge", inbox, "-o", out, "--json", js, *extra, timeout=timeout)
+    report = json.loads(js.read_text("utf-8")) if js.exists() else None
+    return Run(proc, rss, report, out)
+
+
+def sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {str(p): sha(p) for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
+
+
+# ---------------------------------------------------------------- raw OOXML parts
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RNS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+CT = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+      '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+      '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+      '<Default Extension="xml" ContentType="application/xml"/>'
+      '<Override PartName="/xl/workbook.xml" '
+      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+      '<Override PartName="/xl/worksheets/sheet1.xml" '
+      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+      '<Override PartName="/xl/sharedStrings.xml" '
+      'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+      '</Types>')
+ROOT_RELS = ('<?xml version="1.0" encoding="UTF-8"?>'
+             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+             '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+             'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+WB = (f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{NS}" xmlns:r="{RNS}">'
+      '<sheets><sheet name="附件11" sheetId="1" r:id="rId1"/></sheets></workbook>')
+WB_RELS = ('<?xml version="1.0" encoding="UTF-8"?>'
+           '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+           '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           'worksheet" Target="worksheets/sheet1.xml"/>'
+           '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+           'sharedStrings" Target="sharedStrings.xml"/></Relationships>')
+SST = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{NS}" count="1" uniqueCount="1"><si><t>基地名称</t></si></sst>'
+
+
+def sheet_xml(rows_xml: str, dimension: str = "A1:B2", cols_xml: str = "") -> str:
+    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}">'
+            f'<dimension ref="{dimension}"/>{cols_xml}<sheetData>{rows_xml}</sheetData></worksheet>')
+
+
+def write_ooxml(path: Path, sheet: str | bytes, sst: str | bytes = SST, *, level: int = 6) -> Path:
+    """A minimal .xlsx from raw parts (lets a test put anything into the sheet XML)."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as zf:
+        zf.writestr("[Content_Types].xml", CT)
+        zf.writestr("_rels/.rels", ROOT_RELS)
+        zf.writestr("xl/workbook.xml", WB)
+        zf.writestr("xl/_rels/workbook.xml.rels", WB_RELS)
+        zf.writestr("xl/sharedStrings.xml", sst)
+        zf.writestr("xl/worksheets/sheet1.xml", sheet)
+    return path
+
+
+# ---------------------------------------------------------------- bombs
+
+
+def zip_bomb(path: Path, inflated_mb: int = 1024) -> Path:
+    """A sheet part that inflates to `inflated_mb` MB of spaces (deflate ~1000:1)."""
+    head = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><sheetData>'.encode()
+    tail = b"</sheetData></worksheet>"
+    block = b" " * (1024 * 1024)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as zf:
+        zf.writestr("[Content_Types].xml", CT)
+        zf.writestr("_rels/.rels", ROOT_RELS)
+        zf.writestr("xl/workbook.xml", WB)
+        zf.writestr("xl/_rels/workbook.xml.rels", WB_RELS)
+        zf.writestr("xl/sharedStrings.xml", SST)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(head)
+            for _ in range(inflated_mb):
+                fh.write(block)
+            fh.write(tail)
+    return path
+
+
+def zip_bomb_lying(path: Path) -> Path:
+    """A bomb whose central directory *lies* about the inflated size (declares 1 KB).
+
+    Only a reader that counts the bytes it actually inflates can stop this one.
+    """
+    zip_bomb(path, inflated_mb=300)
+    data = bytearray(path.read_bytes())
+    name = b"xl/worksheets/sheet1.xml"
+    # patch the uncompressed size in the central directory header (sig PK\1\2) of that entry
+    i = data.find(b"PK\x01\x02" + bytes(0))
+    while i >= 0:
+        n = int.from_bytes(data[i + 28:i + 30], "little")
+        if data[i + 46:i + 46 + n] == name:
+            size = int.from_bytes(data[i + 24:i + 28], "little")
+            if size == 0xFFFFFFFF:  # zip64: leave it, caller checks the verdict
+                break
+            data[i + 24:i + 28] = (1024).to_bytes(4, "little")
+            break
+        i = data.find(b"PK\x01\x02", i + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n'
+          + "".join(f' <!ENTITY lol{i} "{("&lol%s;" % ("" if i == 1 else i - 1)) * 10}">\n' for i in range(1, 10))
+          + ']>\n')
+
+
+def xml_bomb(path: Path, part: str = "sheet") -> Path:
+    """"Billion laughs" in the sheet or in sharedStrings."""
+    if part == "sheet":
+        sheet = LAUGHS + f'<worksheet xmlns="{NS}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol9;</t>' \
+                         '</is></c></row></sheetData></worksheet>'
+        return write_ooxml(path, sheet)
+    sst = LAUGHS + f'<sst xmlns="{NS}" count="1" uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+    return write_ooxml(path, sheet_xml('<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), sst)
+
+
+def xml_bomb_behind_comment(path: Path) -> Path:
+    """The DTD hidden behind a 100 KB comment (past the sniffer's head window)."""
+    sheet = ('<?xml version="1.0"?>\n<!--' + "x" * 100_000 + '-->\n' + LAUGHS.split("\n", 1)[1]
+             + f'<worksheet xmlns="{NS}"><sheetData/></worksheet>')
+    return write_ooxml(path, sheet)
+
+
+# ---------------------------------------------------------------- huge dimensions
+
+
+def huge_dimension(path: Path) -> Path:
+    """A sheet that claims A1:XFD1048576 but holds two cells."""
+    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="B2"><v>1</v></c></row>'
+    return write_ooxml(path, sheet_xml(rows, "A1:XFD1048576"))
+
+
+def blank_styled_rows(path: Path, n: int = 1_000_000) -> Path:
+    """A million empty rows that only carry a style (Excel leaves these after formatting a column)."""
+    styles = (f'<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="{NS}"><fonts count="1"><font/></fonts>'
+              '<fills count="1"><fill/></fills><borders count="1"><border/></borders>'
+              '<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf/><xf fillId="0"/></cellXfs>'
+              '</styleSheet>')
+    head = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><dimension ref="A1:A{n}"/><sheetData>'
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        zf.writestr("[Content_Types].xml", CT.replace("</Types>", '<Override PartName="/xl/styles.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'))
+        zf.writestr("_rels/.rels", ROOT_RELS)
+        zf.writestr("xl/workbook.xml", WB)
+        zf.writestr("xl/_rels/workbook.xml.rels", WB_RELS.replace(
+            "</Relationships>", '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/styles" Target="styles.xml"/></Relationships>'))
+        zf.writestr("xl/sharedStrings.xml", SST)
+        zf.writestr("xl/styles.xml", styles)
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+            fh.write(head.encode())
+            fh.write(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
+            chunk = []
+            for r in range(2, n + 1):
+                chunk.append(f'<row r="{r}" s="1" customFormat="1"/>')
+                if len(chunk) == 10000:
+                    fh.write("".join(chunk).encode())
+                    chunk = []
+            fh.write("".join(chunk).encode())
+            fh.write(b"</sheetData></worksheet>")
+    return path
+
+
+def ten_thousand_columns(path: Path, ncols: int = 10_000) -> Path:
+    """One row with 10 000 filled columns (numbers) plus a few header words."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sheet1"
+    ws.append(["基地名称", "运营单位名称"] + list(range(ncols - 2)))
+    ws.append(["某双创基地", "某公司"] + [1] * (ncols - 2))
+    wb.save(path)
+    return path
+
+
+# ---------------------------------------------------------------- broken / disguised
+
+
+def encrypted(path: Path) -> Path:
+    """A password-protected .xlsx (OLE2 with EncryptionInfo/EncryptedPackage), via msoffcrypto-tool."""
+    import msoffcrypto
+    plain = io.BytesIO()
+    wb = openpyxl.Workbook()
+    wb.active.append(["基地名称", "运营单位名称"])
+    wb.save(plain)
+    plain.seek(0)
+    out = io.BytesIO()
+    msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("secret", out)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def truncated(path: Path, good: Path) -> Path:
+    data = good.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def zero_byte(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
+
+
+def renamed_csv(path: Path) -> Path:
+    path.write_text("基地名称,运营单位名称,入驻企业数\n某基地,某公司,12\n", "utf-8")
+    return path
+
+
+def renamed_word(path: Path) -> Path:
+    ct = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+          'content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+          'officedocument.wordprocessingml.document.main+xml"/></Types>')
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("[Content_Types].xml", ct)
+        zf.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="urn:w"/>')
+    return path
+
+
+def renamed_pdf(path: Path) -> Path:
+    path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    return path
+
+
+def directory_named_xlsx(path: Path) -> Path:
+    path.mkdir()
+    (path / "inside.txt").write_text("x")
+    return path
+
+
+def symlink_loop(path: Path) -> Path:
+    other = path.with_name("loop_b.xlsx")
+    os.symlink(other.name, path)
+    os.symlink(path.name, other)
+    return path
+
+
+# ---------------------------------------------------------------- odd cell values
+
+
+LONG = "长" * 40_000
+CONTROL = "基地\x00\x01\x07\x1b名称\x7f"
+SURROGATE = "坏\ud800字"
+
+
+def _cells(r: int, values: list) -> str:
+    """Raw <c> elements: str -> inlineStr, ("f", formula, cached, type) -> formula, other -> number text."""
+    out = []
+    for i, v in enumerate(values):
+        ref = f"{chr(65 + i)}{r}"
+        if v is None:
+            continue
+        if isinstance(v, tuple):
+            _, formula, cached, typ = v
+            t = f' t="{typ}"' if typ else ""
+            out.append(f'<c r="{ref}"{t}><f>{formula}</f><v>{cached}</v></c>')
+        elif isinstance(v, str):
+            out.append(f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{v}</t></is></c>')
+        else:
+            out.append(f'<c r="{ref}"><v>{v}</v></c>')
+    return f'<row r="{r}">{"".join(out)}</row>'
+
+
+A11_HEAD = ["序号", "基地名称", "运营单位名称", "注册时间", "是否独立法人", "服务人员数", "入驻企业数",
+            "吸纳就业人数", "建筑面积", "营业收入", "上缴税金"]
+
+
+def odd_values_a11(path: Path) -> Path:
+    """A hand-made 附件11 (raw XML) with everything a cell can hold that a form should not.
+
+    Text over 32 767 chars, control characters (as Excel's _xHHHH_ escapes), a
+    lone-surrogate escape, cached NaN/inf and error values from formulas, error
+    literals, dates before 1900 and in 9999 (as serials and text), 1e308.
+    """
+    rows = [_cells(1, A11_HEAD),
+            _cells(2, [1, "忻州市定襄县长文本双创基地", LONG, -5, "是", ("f", "1/0", "#DIV/0!", "e"), 1e308,
+                       ("f", "A1", "#REF!", "e"), ("f", "SQRT(-1)", "#NUM!", "e"), "#DIV/0!", "1e308"]),
+            _cells(3, [2, "忻州市定襄县控制字符双创基地", "某_x0001_公司_x001B__x0000_", 2958465, "是", 12,
+                       ("f", "1E308*10", "inf", ""), 30, ("f", "0/0", "NaN", ""), "nan", "-1e308"]),
+            _cells(4, [3, "忻州市定襄县怪日期双创基地", "坏_xD800_字公司", "1899-12-31", "否", 10, 20, 200,
+                       "9999-12-31", "0001-01-01", 10])]
+    return write_ooxml(path, sheet_xml("".join(rows), "A1:K4"))
+
+
+def bad_utf8_name(folder: Path, good: Path) -> Path:
+    """A good workbook whose *file name* is not valid UTF-8 (Python sees lone surrogates)."""
+    raw = os.fsencode(folder) + b"/\xff\xfe\xb0\xe5_broken_name.xlsx"
+    with open(raw, "wb") as fh:
+        fh.write(good.read_bytes())
+    return Path(os.fsdecode(raw))
+
+
+# ---------------------------------------------------------------- formula injection
+
+PAYLOADS = ('=HYPERLINK("http://evil.example/x","点我")', "=cmd|' /C calc'!A0", "@SUM(1)", "+1+1",
+            "-2+3", "\t=1+1", "\r=1+1")
+
+
+def injected_applicant(path: Path) -> dict:
+    """A real applicant workbook whose name/operator/firm/contact fields carry formula payloads."""
+    from xlbase.write.templates import write_applicant_workbook
+    base, firms = good_base("五台县", "台怀双创基地", PAYLOADS[1], 6)
+    base["base_name"] = "忻州市五台县" + "台怀双创基地"  # identity stays locatable
+    base["operator"] = PAYLOADS[1]
+    base["legal_rep"] = PAYLOADS[0]
+    base["operator_phone"] = PAYLOADS[2]
+    base["address"] = PAYLOADS[5]
+    base["authority"] = PAYLOADS[6]
+    for i, f in enumerate(firms):
+        f["firm_name"] = PAYLOADS[i % len(PAYLOADS)] + f"公司{i}"
+    write_applicant_workbook(path, base=base, firms=firms, year=2024)
+    return {"path": path, "base": base, "firms": firms}
+
+
+def injected_summary(path: Path) -> Path:
+    """A hand-typed 附件11 (raw XML, inline strings) whose base names and operators are payloads."""
+    rows = [_cells(1, A11_HEAD)]
+    for i, p in enumerate(PAYLOADS, 1):
+        esc = p.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&quot;").replace("\r", "_x000D_")
+        name = f"忻州市代县{i}号双创基地" if i % 2 else esc
+        rows.append(_cells(i + 1, [i, name, esc, "2019-01-01", "是", 10, 20, 200, 5000, 100, 10]))
+    return write_ooxml(path, sheet_xml("".join(rows), f"A1:K{len(PAYLOADS) + 1}"))
