@@ -92,12 +92,15 @@ def clear_book(book: Any) -> int:
 
 
 def _sheet_rows(sheet: Any) -> list[list]:
-    value = sheet.used_range.value
+    """A sheet's values as rows anchored at A1 (used_range may start further in)."""
+    last = sheet.used_range.last_cell
+    value = sheet.range((1, 1), (last.row, last.column)).value
     if value is None:
         return []
     if not isinstance(value, list):
         return [[value]]
-    return value if value and isinstance(value[0], list) else [value]
+    rows = value if value and isinstance(value[0], list) else [value]
+    return [["" if v is None else v for v in row] for row in rows]
 
 
 def _write_result_sheet(book: Any, problems: list[Problem], label: str, when: datetime, names: set[str]) -> None:
@@ -129,26 +132,27 @@ def _write_marks_sheet(book: Any, records: list[MarkRecord]) -> None:
 def book_problems(book: Any, *, rules: str | None = None, as_of: date | None = None) -> tuple[list[Problem], str]:
     """Problems of the book as it is now (unsaved edits included) and the rule pack's label.
 
-    xlbase.read has no grid entry point yet, so the open book is written to a
-    temporary copy with Excel's SaveCopyAs (the book itself stays unsaved and
-    keeps its name) and read like any submission.
+    The open book's values go straight to the shared reader (read_grids): nothing
+    is saved, and the same reading and rules as `xlbase validate` apply.
     """
-    from xlbase.read import read_workbook
+    from xlbase.read import Sheet, read_grids
     from xlbase.rules import load_pack, validate
 
     pack = load_pack(rules, as_of)
-    suffix = Path(str(book.name)).suffix.lower()
-    tmpdir = tempfile.mkdtemp(prefix="xlbase_excel_")
-    try:
-        copy = os.path.join(tmpdir, "book" + (suffix if suffix in (".xlsx", ".xlsm") else ".xlsx"))
-        book.api.SaveCopyAs(copy)
-        read = read_workbook(copy)
-        problems = list(read.problems)
-        if read.ok:
-            problems += validate(read.tables, pack)
-    finally:
-        shutil.rmtree(tmpdir, ignore_errors=True)
+    sheets = [Sheet(name=ws.name, rows=_sheet_rows(ws), visible=_visible(ws))
+              for ws in book.sheets if ws.name not in (RESULT_SHEET, MARKS_SHEET)]
+    read = read_grids(str(book.name), sheets)
+    problems = list(read.problems)
+    if read.ok:
+        problems += validate(read.tables, pack)
     return problems, pack_label(pack, rules)
+
+
+def _visible(sheet: Any) -> bool:
+    try:
+        return bool(sheet.visible)
+    except AttributeError:
+        return True
 
 
 # ---------------------------------------------------------------------------

@@ -1,13 +1,12 @@
 """xlbase.excel against a minimal stand-in for xlwings' Book.caller(): only the wiring.
 
 The decisions (which cells, result rows, the record format) are the ones
-tested on real files in the other tests; the stand-in's "saved copy" is a
-real workbook, read by the real reader and rules.
+tested on real files in the other tests; the stand-in hands over the values
+of a real workbook, read by the real reader and rules.
 """
 
 from __future__ import annotations
 
-import shutil
 import sys
 import types
 from datetime import datetime
@@ -60,15 +59,28 @@ class FakeSheet:
         self.colors: dict = {}
         self.values: dict = {}
         self.formulas: dict = {}
-        self.rows: list = []
+        self.grid: list = []   # the sheet's values as Excel holds them, A1-anchored
         self.visible = True
 
-    def range(self, ref: str) -> FakeRange:
+    @property
+    def rows(self) -> list:
+        return self.grid
+
+    @rows.setter
+    def rows(self, value: list) -> None:
+        self.grid = value
+
+    def range(self, ref, last=None):
+        if isinstance(ref, tuple):  # range((1, 1), (r, c)): the grid xlwings hands over, A1-anchored
+            (r0, c0), (r1, c1) = ref, last
+            grid = [row[c0 - 1:c1] for row in self.grid[r0 - 1:r1]]
+            return types.SimpleNamespace(value=grid if len(grid) > 1 else (grid[0] if grid else None))
         return FakeRange(self, ref)
 
     @property
     def used_range(self):
-        return types.SimpleNamespace(value=self.rows)
+        last = types.SimpleNamespace(row=max(len(self.grid), 1), column=max((len(r) for r in self.grid), default=1))
+        return types.SimpleNamespace(value=self.rows, last_cell=last)
 
     def delete(self) -> None:
         self.book.sheets._list.remove(self)
@@ -97,7 +109,7 @@ class FakeSheets:
 
 
 class FakeBook:
-    """What validate_caller touches of xlwings.Book, backed by a real saved file."""
+    """What validate_caller touches of xlwings.Book, backed by the values of a real file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -112,7 +124,10 @@ class FakeBook:
                     rgb = c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None
                     if isinstance(rgb, str):
                         fake.colors[c.coordinate] = tuple(int(rgb[i:i + 2], 16) for i in (2, 4, 6))
-        self.api = types.SimpleNamespace(SaveCopyAs=lambda target: shutil.copy(self.path, target))
+        values = load_workbook(path, data_only=True)  # cached formula results, as Excel shows them
+        for ws in values.worksheets:
+            self.sheets[ws.title].grid = [list(r) for r in ws.iter_rows(values_only=True)]
+            self.sheets[ws.title].visible = ws.sheet_state == "visible"
 
 
 @pytest.fixture

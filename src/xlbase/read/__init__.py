@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from .files import expand_inputs, read_files
-from .workbook import read_workbook
+from .grid import Sheet
+from .workbook import read_grids, read_workbook
 
-__all__ = ["read_workbook", "read_files", "expand_inputs"]
+__all__ = ["read_workbook", "read_grids", "read_files", "expand_inputs", "Sheet"]

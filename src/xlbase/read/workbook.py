@@ -58,6 +58,25 @@ def read_workbook(path: str | os.PathLike) -> WorkbookRead:
     return WorkbookRead(path=spath, status=status, tables=tables, problems=problems, sha256=check.sha256)
 
 
+def read_grids(label: str, sheets: list[Sheet]) -> WorkbookRead:
+    """Every known form in sheets already in memory (the open book behind Excel's 校验 button).
+
+    `label` names the workbook in problems; each Sheet's rows start at A1. Same
+    rules as read_workbook, without a file: no sniffing and no formula check.
+    """
+    try:
+        tables, problems = _read_sheets(label, sheets, "grid")
+    except Exception:  # a reader bug must not stop the button
+        log.exception("reader failed on %s", label)
+        return _unusable(label, "read-failed", MESSAGES["check-failed"].format(name=label), None)
+    if not tables:
+        msg = f"工作簿“{label}”中没有找到可识别的表格（附件2、3、4、10、11）。"
+        return _unusable(label, "no-form", msg, None)
+    problems = assign_bases(tables, problems, label)
+    status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
+    return WorkbookRead(path=label, status=status, tables=tables, problems=problems)
+
+
 def _unusable(path: str, code: str, message: str, sha: str | None) -> WorkbookRead:
     p = Problem(rule="file-unusable", severity=ERROR, message=message, file=path, value=code)
     return WorkbookRead(path=path, status=code, problems=[p], sha256=sha)
