@@ -7,7 +7,7 @@ from typing import Iterable
 
 from .problems import SEVERITY_LABELS, Problem, count_by_severity, sort_problems
 
-_COLUMNS = (("严重程度", 8), ("位置", 26), ("规则", 22), ("问题说明", 0))
+_COLUMNS = (("严重程度", 8), ("位置", 14), ("规则", 22), ("问题说明", 0))
 
 
 def width(text: str) -> int:
@@ -32,9 +32,8 @@ def fit(text: str, cols: int) -> str:
 
 
 def _where(p: Problem) -> str:
-    name = p.file.replace("\\", "/").rsplit("/", 1)[-1]
-    place = "!".join(x for x in (p.sheet, p.cell) if x)
-    return f"{name} {place}".strip()
+    """Sheet!cell: what the clerk needs to find; the file heads its group of rows."""
+    return "!".join(x for x in (p.sheet, p.cell) if x) or "—"
 
 
 def problems_table(problems: Iterable[Problem], total_width: int = 120) -> list[str]:
@@ -46,7 +45,11 @@ def problems_table(problems: Iterable[Problem], total_width: int = 120) -> list[
     msg_w = max(30, total_width - fixed)
     lines = ["  ".join(fit(t, w or msg_w) for t, w in _COLUMNS).rstrip()]
     lines.append("-" * min(total_width, fixed + msg_w))
+    current = None
     for p in problems:
+        if p.file != current:
+            current = p.file
+            lines.append(f"【{p.file or '（无文件）'}】")
         chunks = _wrap(p.message, msg_w)
         first = [SEVERITY_LABELS[p.severity], _where(p), p.rule]
         lines.append("  ".join(fit(t, w) for t, (_, w) in zip(first, _COLUMNS)) + "  " + chunks[0])

@@ -93,7 +93,9 @@ def test_terminal_table_aligns_cjk():
                   file="/a/忻州市忻府区申报材料很长的文件名.xlsx", sheet="附件10", cell="F5")]
     lines = problems_table(ps, total_width=100)
     assert all(width(l) <= 100 for l in lines)
-    assert width(lines[2].split("resident")[0]) == width(lines[0].split("规则")[0])
+    assert lines[2] == "【/a/忻州市忻府区申报材料很长的文件名.xlsx】"
+    assert width(lines[3].split("resident")[0]) == width(lines[0].split("规则")[0])
+    assert lines[3].split()[1] == "附件10!F5"
 
 
 @given(st.text(max_size=40), st.integers(min_value=2, max_value=30))
