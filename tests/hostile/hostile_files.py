@@ -157,7 +157,7 @@ def write_ooxml(path: Path, sheet: str | bytes, sst: str | bytes = SST, *, level
 # ---------------------------------------------------------------- bombs
 
 
-def zip_bomb(path: Path, inflated_mb: int = 1024) -> Path:
+def zip_bomb(path: Path, inflated_mb: int = 1024, zip64: bool = True) -> Path:
     """A sheet part that inflates to `inflated_mb` MB of spaces (deflate ~1000:1)."""
     head = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><sheetData>'.encode()
     tail = b"</sheetData></worksheet>"
@@ -168,7 +168,7 @@ def zip_bomb(path: Path, inflated_mb: int = 1024) -> Path:
         zf.writestr("xl/workbook.xml", WB)
         zf.writestr("xl/_rels/workbook.xml.rels", WB_RELS)
         zf.writestr("xl/sharedStrings.xml", SST)
-        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
+        with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=zip64) as fh:
             fh.write(head)
             for _ in range(inflated_mb):
                 fh.write(block)
@@ -176,25 +176,26 @@ def zip_bomb(path: Path, inflated_mb: int = 1024) -> Path:
     return path
 
 
-def zip_bomb_lying(path: Path) -> Path:
-    """A bomb whose central directory *lies* about the inflated size (declares 1 KB).
+def zip_bomb_lying(path: Path, inflated_mb: int = 400) -> Path:
+    """A bomb whose headers *lie* about the inflated size (declare 1 KB, inflate to 400 MB).
 
-    Only a reader that counts the bytes it actually inflates can stop this one.
+    The sniffer's central-directory caps cannot see it; only readers that count
+    the bytes they actually inflate (or stream) stop it.
     """
-    zip_bomb(path, inflated_mb=300)
+    zip_bomb(path, inflated_mb=inflated_mb, zip64=False)
     data = bytearray(path.read_bytes())
     name = b"xl/worksheets/sheet1.xml"
-    # patch the uncompressed size in the central directory header (sig PK\1\2) of that entry
-    i = data.find(b"PK\x01\x02" + bytes(0))
-    while i >= 0:
-        n = int.from_bytes(data[i + 28:i + 30], "little")
-        if data[i + 46:i + 46 + n] == name:
-            size = int.from_bytes(data[i + 24:i + 28], "little")
-            if size == 0xFFFFFFFF:  # zip64: leave it, caller checks the verdict
-                break
-            data[i + 24:i + 28] = (1024).to_bytes(4, "little")
-            break
-        i = data.find(b"PK\x01\x02", i + 4)
+    for sig, size_at, name_len_at, name_at in ((b"PK\x01\x02", 24, 28, 46), (b"PK\x03\x04", 22, 26, 30)):
+        i = data.find(sig)
+        while i >= 0:
+            n = int.from_bytes(data[i + name_len_at:i + name_len_at + 2], "little")
+            if data[i + name_at:i + name_at + n] == name:
+                data[i + size_at:i + size_at + 4] = (1024).to_bytes(4, "little")
+            i = data.find(sig, i + 4)
+    # the data descriptor written after a streamed entry carries the size too (sig PK\x07\x08)
+    i = data.find(b"PK\x07\x08")
+    if i >= 0:
+        data[i + 12:i + 16] = (1024).to_bytes(4, "little")
     path.write_bytes(bytes(data))
     return path
 
@@ -224,9 +225,20 @@ def xml_bomb_behind_comment(path: Path) -> Path:
 # ---------------------------------------------------------------- huge dimensions
 
 
-def huge_dimension(path: Path) -> Path:
-    """A sheet that claims A1:XFD1048576 but holds two cells."""
-    rows = '<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="B2"><v>1</v></c></row>'
+BIG_BASE = "忻州市代县巨表双创基地"
+
+
+def _a11_rows() -> str:
+    """The header and one real base row: what a huge-looking sheet really holds."""
+    return (_cells(1, A11_HEAD)
+            + _cells(2, [1, BIG_BASE, "代县巨表运营有限公司", "2019-01-01", "是", 12, 25, 260, 6000, 300, 20]))
+
+
+def huge_dimension(path: Path, far_cell: bool = False) -> Path:
+    """A sheet that claims A1:XFD1048576 but holds two rows (optionally a stray value at XFD1048576)."""
+    rows = _a11_rows()
+    if far_cell:
+        rows += '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>尾</t></is></c></row>'
     return write_ooxml(path, sheet_xml(rows, "A1:XFD1048576"))
 
 
@@ -236,7 +248,7 @@ def blank_styled_rows(path: Path, n: int = 1_000_000) -> Path:
               '<fills count="1"><fill/></fills><borders count="1"><border/></borders>'
               '<cellStyleXfs count="1"><xf/></cellStyleXfs><cellXfs count="2"><xf/><xf fillId="0"/></cellXfs>'
               '</styleSheet>')
-    head = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><dimension ref="A1:A{n}"/><sheetData>'
+    head = f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{NS}"><dimension ref="A1:K{n}"/><sheetData>'
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         zf.writestr("[Content_Types].xml", CT.replace("</Types>", '<Override PartName="/xl/styles.xml" '
                     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>'))
@@ -249,27 +261,20 @@ def blank_styled_rows(path: Path, n: int = 1_000_000) -> Path:
         zf.writestr("xl/styles.xml", styles)
         with zf.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
             fh.write(head.encode())
-            fh.write(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
-            chunk = []
-            for r in range(2, n + 1):
-                chunk.append(f'<row r="{r}" s="1" customFormat="1"/>')
-                if len(chunk) == 10000:
-                    fh.write("".join(chunk).encode())
-                    chunk = []
-            fh.write("".join(chunk).encode())
+            fh.write(_a11_rows().encode())
+            for start in range(3, n + 1, 10000):
+                fh.write("".join(f'<row r="{r}" s="1" customFormat="1"/>'
+                                 for r in range(start, min(start + 10000, n + 1))).encode())
             fh.write(b"</sheetData></worksheet>")
     return path
 
 
 def ten_thousand_columns(path: Path, ncols: int = 10_000) -> Path:
-    """One row with 10 000 filled columns (numbers) plus a few header words."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Sheet1"
-    ws.append(["基地名称", "运营单位名称"] + list(range(ncols - 2)))
-    ws.append(["某双创基地", "某公司"] + [1] * (ncols - 2))
-    wb.save(path)
-    return path
+    """The header and base row, then a row 5 below holding 10 000 filled columns."""
+    from openpyxl.utils import get_column_letter
+    wide = "".join(f'<c r="{get_column_letter(c)}8"><v>{c}</v></c>' for c in range(1, ncols + 1))
+    return write_ooxml(path, sheet_xml(_a11_rows() + f'<row r="8">{wide}</row>',
+                                       f"A1:{get_column_letter(ncols)}8"))
 
 
 # ---------------------------------------------------------------- broken / disguised
@@ -277,14 +282,14 @@ def ten_thousand_columns(path: Path, ncols: int = 10_000) -> Path:
 
 def encrypted(path: Path) -> Path:
     """A password-protected .xlsx (OLE2 with EncryptionInfo/EncryptedPackage), via msoffcrypto-tool."""
-    import msoffcrypto
+    from msoffcrypto.format.ooxml import OOXMLFile
     plain = io.BytesIO()
     wb = openpyxl.Workbook()
     wb.active.append(["基地名称", "运营单位名称"])
     wb.save(plain)
     plain.seek(0)
     out = io.BytesIO()
-    msoffcrypto.format.ooxml.OOXMLFile(plain).encrypt("secret", out)
+    OOXMLFile(plain).encrypt("secret", out)
     path.write_bytes(out.getvalue())
     return path
 

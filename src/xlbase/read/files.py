@@ -68,7 +68,7 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
     for f in found:
         try:
             k = os.path.normcase(str(f.resolve()))
-        except OSError:
+        except (OSError, RuntimeError):  # RuntimeError: symlink loop (Python < 3.13)
             k = os.path.normcase(str(f.absolute()))
         seen.setdefault(k, f)
     return sorted(seen.values(), key=lambda x: (str(x.parent), x.name)), problems

@@ -17,7 +17,8 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 from openpyxl.utils.cell import get_column_letter
 
-from .sniff import check_xml_safe, read_zip_member_capped
+from .limits import DEFAULT_LIMITS, Limits
+from .sniff import ZipMemberTooLarge, check_xml_safe, read_zip_member_capped
 
 
 @dataclass
@@ -44,11 +45,78 @@ def a1(r: int, c: int) -> str:
     return f"{get_column_letter(c + 1)}{r + 1}"
 
 
+class SheetTooLarge(ValueError):
+    """A sheet whose used area (first to last filled cell) is too big to hold as a grid."""
+
+    def __init__(self, part: str, cells: int) -> None:
+        super().__init__(f"{part}: {cells} cells")
+        self.part, self.cells = part, cells
+
+
+_CELL_START = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse an OOXML file with a sheet whose filled cells span more than `max_sheet_cells`.
+
+    calamine allocates the dense rectangle from the first to the last filled cell
+    *before* Python sees anything, so one value at XFD1048576 asks for ~500 GB and
+    aborts the whole process. The sheet XML is streamed (never held whole) and only
+    start tags of non-empty cells count; blank styled rows and the <dimension> claim
+    cost nothing. Non-ZIP files (.xls) are left to calamine.
+    """
+    if not zipfile.is_zipfile(path):
+        return
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            name = info.filename.lstrip("/").lower()
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            lo_r = lo_c = 1 << 30
+            hi_r = hi_c = 0
+            tail, seen = b"", 0
+            with zf.open(info) as fh:
+                while True:
+                    block = fh.read(1 << 20)
+                    seen += len(block)
+                    if seen > limits.max_member_bytes:
+                        raise ZipMemberTooLarge(info.filename)
+                    buf = tail + block
+                    cut = buf.rfind(b"<") if block else len(buf)
+                    cut = len(buf) if cut < 0 else cut
+                    for m in _CELL_START.finditer(buf, 0, cut):
+                        if m.group(3):  # <c r="A1" s="1"/>: styled but empty
+                            continue
+                        r, c = int(m.group(2)), _col_number(m.group(1))
+                        lo_r, hi_r, lo_c, hi_c = min(lo_r, r), max(hi_r, r), min(lo_c, c), max(hi_c, c)
+                    tail = buf[cut:]
+                    if not block:
+                        break
+            if hi_r:
+                cells = (hi_r - min(lo_r, 1) + 1) * (hi_c - min(lo_c, 1) + 1)
+                if cells > limits.max_sheet_cells:
+                    raise SheetTooLarge(info.filename, cells)
+
+
 def load_sheets(path: str) -> list[Sheet]:
     """Every worksheet's values; raises on a file calamine cannot parse (caller reports it)."""
     from python_calamine import CalamineWorkbook
 
-    wb = CalamineWorkbook.from_path(path)
+    check_sheet_extents(path)
+
+    try:
+        path.encode("utf-8")
+        wb = CalamineWorkbook.from_path(path)
+    except UnicodeEncodeError:  # a file name that is not valid UTF-8: calamine cannot take the path
+        with open(path, "rb") as fh:
+            wb = CalamineWorkbook.from_filelike(fh)
     try:
         visible = {}
         for meta in getattr(wb, "sheets_metadata", []) or []:

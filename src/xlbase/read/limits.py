@@ -45,6 +45,9 @@ class Limits:
     text_sniff_bytes: int = 64 * 1024
     #: Read size for hashing and streaming decompression.
     chunk_bytes: int = 1 * MB
+    #: Largest used area (rows x columns, first to last filled cell) of one sheet that
+    #: the reader will hold as a grid (~32 bytes a cell in calamine). -> "sheet-too-large"
+    max_sheet_cells: int = 5_000_000
 
 
 #: The limits used when the caller passes none.

@@ -19,11 +19,11 @@ from ..forms import get_form
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from .base import assign_bases
-from .grid import Sheet, a1, formulas_without_value, load_sheets
+from .grid import Sheet, SheetTooLarge, a1, formulas_without_value, load_sheets
 from .normalise import (CONVERTED, NOT_WHOLE, PRECISION_LOST, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
 from .records import FoundRecord, find_record
-from .sniff import MESSAGES, inspect_file
+from .sniff import MESSAGES, SniffError, inspect_file
 from .tables import FoundTable, choose_summary, find_tables
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,12 @@ def read_workbook(path: str | os.PathLike) -> WorkbookRead:
         return _unusable(spath, check.code, check.message, check.sha256)
     try:
         sheets = load_sheets(spath)
+    except SheetTooLarge as exc:
+        msg = (f"文件“{Path(spath).name}”中有工作表的已用区域过大（约 {exc.cells:,} 个单元格，"
+               "通常是远处某个单元格误填了内容），无法读取；请删除多余的行列后另存再报送。")
+        return _unusable(spath, "sheet-too-large", msg, check.sha256)
+    except SniffError as exc:  # a sheet that inflates past its cap (lying ZIP sizes)
+        return _unusable(spath, exc.code, MESSAGES[exc.code].format(name=Path(spath).name), check.sha256)
     except Exception as exc:  # calamine: corrupt parts sniff could not see
         log.debug("calamine failed on %s: %s", spath, exc)
         code = "corrupt-ole" if check.kind == "xls" else "corrupt-zip"

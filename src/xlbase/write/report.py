@@ -48,7 +48,8 @@ def write_json_report(path: Path | str, *, command: str, pack: Any, inputs: list
                     **{k: v for k, v in summary.items() if k not in counts}},
     }
     with atomic_output(path) as tmp:
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+        # backslashreplace: a file name that is not valid UTF-8 becomes a \udcxx JSON escape
+        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8", errors="backslashreplace")
 
 
 def _link(file: str, sheet: str, cell: str) -> str | None:
@@ -60,7 +61,8 @@ def _link(file: str, sheet: str, cell: str) -> str | None:
         if not p.is_file():
             return None
         full = p.resolve()
-    except (OSError, ValueError):
+        str(full).encode("utf-8")  # a name that is not valid UTF-8 cannot go into the sheet XML
+    except (OSError, ValueError, RuntimeError):  # UnicodeEncodeError is a ValueError
         return None
     # xlsxwriter turns file:///C:/… into C:\… (right on Windows) but drops the root of a
     # POSIX path, so those go as "external:" with the absolute path.

@@ -50,13 +50,13 @@ def check_output_path(out: Path, inputs: list[Path] | tuple[Path, ...] = ()) -> 
         raise OutputPathError(f"输出路径 {out} 是一个文件夹，请给出文件名，如 out/汇总表.xlsx")
     try:
         target = out.resolve()
-    except OSError as exc:
+    except (OSError, RuntimeError) as exc:  # RuntimeError: symlink loop (Python < 3.13)
         raise OutputPathError(f"输出路径 {out} 无法使用：{exc}") from exc
     for p in inputs:
         try:
             if Path(p).resolve() == target:
                 raise OutputPathError(f"输出文件 {out} 与输入文件相同；为保护原件，请换一个输出文件名")
-        except OSError:
+        except (OSError, RuntimeError):
             continue
 
 
