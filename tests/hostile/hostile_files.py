@@ -77,17 +77,33 @@ class Run:
     out: Path
 
 
-def run_xlbase(*args: str | Path, timeout: float = 120) -> tuple[subprocess.CompletedProcess, float]:
-    """`python -m xlbase ARGS` as a child; returns the process and its peak RSS (MB, upper bound).
+_WRAP = ("import atexit, os, resource, runpy, sys\n"
+         "rss = os.environ['XLBASE_RSS_FILE']\n"
+         "atexit.register(lambda: open(rss, 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))\n"
+         "sys.argv = ['xlbase', *sys.argv[1:]]\n"
+         "runpy.run_module('xlbase', run_name='__main__')\n")
 
-    RUSAGE_CHILDREN's ru_maxrss is the largest of all waited-for children so far,
-    so the figure can only overstate the child's peak, never understate it.
+
+def run_xlbase(*args: str | Path, timeout: float = 120) -> tuple[subprocess.CompletedProcess, float]:
+    """`python -m xlbase ARGS` as a child; returns the process and the child's own peak RSS in MB.
+
+    The child records getrusage(RUSAGE_SELF) at exit; if it died before (abort,
+    kill) we fall back to RUSAGE_CHILDREN, the largest of all children so far,
+    which can only overstate.
     """
+    import tempfile
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
-    proc = subprocess.run([sys.executable, "-m", "xlbase", *map(str, args)], capture_output=True, text=True,
-                          env=env, timeout=timeout)
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    fd, rss_file = tempfile.mkstemp(prefix="xlbase_rss_")
+    os.close(fd)
+    env["XLBASE_RSS_FILE"] = rss_file
+    try:
+        proc = subprocess.run([sys.executable, "-c", _WRAP, *map(str, args)], capture_output=True, text=True,
+                              env=env, timeout=timeout)
+        text = Path(rss_file).read_text().strip()
+        peak_kb = int(text) if text else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    finally:
+        os.unlink(rss_file)
     return proc, peak_kb / 1024
 
 
