@@ -52,6 +52,13 @@ def check_output_path(out: Path, inputs: list[Path] | tuple[Path, ...] = ()) -> 
         target = out.resolve()
     except (OSError, RuntimeError) as exc:  # RuntimeError: symlink loop (Python < 3.13)
         raise OutputPathError(f"输出路径 {out} 无法使用：{exc}") from exc
+    folder = out.parent
+    while not folder.exists() and folder != folder.parent:  # atomic_output creates the missing part
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputPathError(f"输出路径 {out} 无法使用：{folder} 是一个文件而不是文件夹，请换一个输出位置")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputPathError(f"输出文件夹 {folder} 没有写入权限，请换一个输出位置")
     for p in inputs:
         try:
             if Path(p).resolve() == target:
