@@ -43,6 +43,13 @@ LEVELS = ("county", "city", "province")
 
 def clean(v: Any) -> Any:
     """pandas hands back NaN/NaT for blanks; the merge wants None."""
+    t = type(v)
+    if t is str:                    # the common cases first: no pandas, no hasattr
+        return v if v.strip() else None
+    if t is int or t is bool:
+        return v
+    if t is float:
+        return None if v != v else v
     if v is None:
         return None
     if isinstance(v, float) and math.isnan(v):
@@ -186,16 +193,22 @@ def _is_sample_name(name: str) -> bool:
     return bool(f) and (f == fold(sample) or f.startswith("x市x县") or "xx双创基地" in f)
 
 
-def _row_values(table: Table, i: int) -> dict[str, Any]:
-    rec = table.data.iloc[i].to_dict()
-    return {k: clean(v) for k, v in rec.items() if not str(k).startswith("_")}
+def _records(table: Table) -> list[dict[str, Any]]:
+    """Every data row as a cleaned dict, converted once per table (not one iloc per row)."""
+    df = table.data
+    cols = list(df.columns)
+    values = [[clean(v) for v in df.iloc[:, j].tolist()] for j in range(len(cols))]
+    return [dict(zip(cols, row)) for row in zip(*values)] if cols else [{} for _ in range(len(df))]
 
 
-def _sheet_row(table: Table, i: int) -> int:
-    if "_row" in table.data.columns:
-        v = clean(table.data.iloc[i]["_row"])
-        if isinstance(v, (int, float)):
-            return int(v)
+def _row_values(rec: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in rec.items() if not str(k).startswith("_")}
+
+
+def _sheet_row(table: Table, rec: dict[str, Any], i: int) -> int:
+    v = rec.get("_row")
+    if isinstance(v, (int, float)):
+        return int(v)
     return table.header_row + 1 + i if table.header_row else i + 1
 
 
@@ -248,8 +261,8 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
         for t in sorted(wr.tables, key=lambda t: t.form_id == "附件3"):  # base rows first (rekey)
             if t.form_id in ("附件10", SUMMARY_FORM):
                 kind = APPLICANT if t.form_id == "附件10" else SUMMARY
-                for i in range(len(t.data)):
-                    vals = {k: v for k, v in _row_values(t, i).items() if k in a11_keys}
+                for i, rec in enumerate(_records(t)):
+                    vals = {k: v for k, v in _row_values(rec).items() if k in a11_keys}
                     if kind == APPLICANT:  # the workbook's identity fills what 附件10 lacks
                         for k in ("city", "county", "base_type"):
                             vals.setdefault(k, clean(t.base.get(k)))
@@ -269,10 +282,8 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
                             if not _is_text(vals.get(k)) and _is_text(a2_ident[k]):
                                 vals[k] = a2_ident[k]
                     carried = str(vals.pop("source_file", None) or "")
-                    row = _sheet_row(t, i)
-                    key = None
-                    if "_base" in t.data.columns:
-                        key = clean(t.data.iloc[i]["_base"])
+                    row = _sheet_row(t, rec, i)
+                    key = rec.get("_base")
                     if not key or str(key) == "|":
                         key = t.base.get("key") if kind == APPLICANT and len(t.data) == 1 else None
                     if not key or str(key) == "|":
@@ -300,13 +311,13 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
             elif t.form_id == "附件3":
                 bkey = str(t.base.get("key") or "")
                 bname = str(t.base.get("name") or "")
-                for i in range(len(t.data)):
-                    vals = _row_values(t, i)
+                for i, rec in enumerate(_records(t)):
+                    vals = _row_values(rec)
                     k = bkey
-                    if "_base" in t.data.columns and clean(t.data.iloc[i]["_base"]):
-                        k = str(t.data.iloc[i]["_base"])
+                    if rec.get("_base"):
+                        k = str(rec["_base"])
                     k = rekey.get(k, k)
-                    r = _sheet_row(t, i)
+                    r = _sheet_row(t, rec, i)
                     firms.append(FirmRow(vals, k, bname, wr.path, t.sheet, r, t.cell("credit_code", r)))
     return bases, firms
 
