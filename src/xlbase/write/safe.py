@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
 EXCEL_MAX_TEXT = 32767
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")  # what cell_text removes/replaces
 
 
 def is_formula_like(text: str) -> bool:
@@ -32,6 +34,8 @@ def cell_text(value: object) -> str:
     format when `is_formula_like(text)`.
     """
     s = "" if value is None else str(value)
+    if len(s) <= EXCEL_MAX_TEXT and not _UNSAFE_CHARS.search(s):  # the common case: nothing to clean
+        return s
     s = "".join(ch for ch in s if ch in "\t\n\r" or ord(ch) >= 32)
     s = s.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> '?'
     if len(s) > EXCEL_MAX_TEXT:
