@@ -151,6 +151,12 @@ def write_summary_workbook(out: Path, result: MergeResult, problems: list[Proble
         write_a11_sheet(wb, styles, result, year=year, unit=unit)
         add_problems_sheet(wb, problems)
         write_units_sheet(wb, styles, result, problems, level=level, stamp=generated_at())
-        write_firms_sheet(wb, styles, result)
+        bulk = write_firms_sheet(wb, styles, result)
         wb.worksheets()[0].activate()
-        wb.close()
+        try:
+            wb.close()
+            if bulk is not None:
+                bulk.splice(tmp)
+        finally:
+            if bulk is not None:
+                bulk.discard()

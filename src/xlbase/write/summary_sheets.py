@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 from .. import sheet_names
@@ -11,6 +12,7 @@ from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
 from ..merge.level import SHEET_NAME, UNIT_LABEL, file_units, unit_of
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
+from .bulk_rows import BulkRows, blank, excel_date, inline_text, number, xf_index
 from .safe import cell_text, is_formula_like
 from .template_styles import Styles, num_format
 
@@ -116,8 +118,11 @@ def write_units_sheet(wb, styles: Styles, result: MergeResult, problems: list[Pr
     return rows
 
 
-def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> None:
-    """Every merged 附件3 row with its base and source, filterable."""
+def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> BulkRows | None:
+    """Every merged 附件3 row with its base and source, filterable.
+
+    Returns the rows still to splice into the closed workbook (bulk_rows), or None when written here.
+    """
     a3 = get_form("附件3")
     fields = list(a3.table_fields)
     ws = wb.add_worksheet(sheet_names.FIRMS)
@@ -140,51 +145,78 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> None:
         t = cell_text(v)
         return t, (quoted if is_formula_like(t) else plain)
 
-    base_texts: dict[str, list[tuple[str, Any]]] = {}
-    file_texts: dict[str, tuple[str, Any]] = {}
-    sheet_texts: dict[str, str] = {}
-    write_string, write_number, write_blank = ws.write_string, ws.write_number, ws.write_blank
-    write_datetime = ws.write_datetime
-    c0 = 4 + len(fields)
-    for i, f in enumerate(result.firms, start=1):
+    def row_cells(i: int, f) -> list[tuple[str, Any, Any]]:
+        """("n"|"s"|"d"|"b", value, format) per column, typed by the field."""
         bt = base_texts.get(f.base_key)
         if bt is None:
             b = bases[f.base_key]
-            bt = base_texts[f.base_key] = [text(v) for v in (b.name, b.city, b.county)]
-        write_number(i, 0, i, plain)
-        for c, (t, fmt) in enumerate(bt, start=1):
-            write_string(i, c, t, fmt)
+            bt = base_texts[f.base_key] = [("s", *text(v)) for v in (b.name, b.city, b.county)]
+        cells: list[tuple[str, Any, Any]] = [("n", i, plain), *bt]
         values = f.values
         for j, key in enumerate(keys):
             v = values.get(key)
-            c = 4 + j
             if v is None:
-                write_blank(i, c, None, plain)
+                cells.append(("b", None, plain))
                 continue
             tv = type(v)
             if numeric[j] and (tv is int or tv is float or (isinstance(v, (int, float)) and tv is not bool)):
-                write_number(i, c, v, num_fmts[j])
-            elif tv is str:
-                t, fmt = text(v)
-                write_string(i, c, t, fmt)
-            elif isinstance(v, (dt.date, dt.datetime)):
-                d = v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day)
-                write_datetime(i, c, d, date_fmt)
+                cells.append(("n", v, num_fmts[j]))
+            elif tv is not str and isinstance(v, (dt.date, dt.datetime)):
+                cells.append(("d", v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day),
+                              date_fmt))
             else:
-                t, fmt = text(v)
-                write_string(i, c, t, fmt)
+                cells.append(("s", *text(v)))
         ft = file_texts.get(f.file)
         if ft is None:
-            ft = file_texts[f.file] = (cell_text(result.display.get(f.file, f.file)), plain)
-        write_string(i, c0, ft[0], plain)
+            ft = file_texts[f.file] = ("s", cell_text(result.display.get(f.file, f.file)), plain)
         st = sheet_texts.get(f.sheet)
         if st is None:
-            st = sheet_texts[f.sheet] = cell_text(f.sheet)
-        write_string(i, c0 + 1, st, plain)
-        write_number(i, c0 + 2, f.row, plain)
+            st = sheet_texts[f.sheet] = ("s", cell_text(f.sheet), plain)
+        cells += [ft, st, ("n", f.row, plain)]
+        return cells
+
+    base_texts: dict[str, list] = {}
+    file_texts: dict[str, tuple] = {}
+    sheet_texts: dict[str, tuple] = {}
+    bulk = _bulk_rows(wb, ws, len(heads), [plain, quoted, date_fmt, *num_fmts]) if result.firms else None
+    if bulk is not None:
+        try:
+            _add_bulk(bulk, result, row_cells, {id(fm): xf_index(fm) for fm in (plain, quoted, date_fmt, *num_fmts)})
+        except BaseException:
+            bulk.discard()
+            raise
+    else:
+        write = {"s": ws.write_string, "n": ws.write_number, "d": ws.write_datetime, "b": ws.write_blank}
+        for i, f in enumerate(result.firms, start=1):
+            for c, (kind, v, fm) in enumerate(row_cells(i, f)):
+                write[kind](i, c, v, fm)
     ws.autofilter(0, 0, max(len(result.firms), 1), len(heads) - 1)
     ws.freeze_panes(1, 2)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
+    return bulk
+
+
+def _add_bulk(bulk: BulkRows, result: MergeResult, row_cells, xf: dict[int, int]) -> None:
+    for i, f in enumerate(result.firms, start=1):
+        out = []
+        for ref, (kind, v, fm) in zip(bulk.refs(), row_cells(i, f)):
+            s = xf[id(fm)]
+            if kind == "s":
+                out.append(inline_text(ref, v, s))
+            elif kind == "n":
+                out.append(number(ref, v, s))
+            elif kind == "d":
+                out.append(number(ref, excel_date(v), s))
+            else:
+                out.append(blank(ref, s))
+        bulk.add(out)
+
+
+def _bulk_rows(wb, ws, ncols: int, formats: list) -> BulkRows | None:
+    """Rows as spliced sheet XML (fast), unless XLBASE_XLSXWRITER_ROWS=1 or xlsxwriter hides style indices."""
+    if os.environ.get("XLBASE_XLSXWRITER_ROWS") == "1" or any(xf_index(fm) is None for fm in formats):
+        return None
+    return BulkRows(wb.worksheets().index(ws), 1, ncols)

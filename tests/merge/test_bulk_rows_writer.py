@@ -1,0 +1,83 @@
+"""The 入驻企业 rows spliced as sheet XML (bulk_rows) hold exactly what xlsxwriter would write."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+
+import openpyxl
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from merge_helpers import applicant_read, base_row, firm
+from xlbase.merge.core import merge_reads
+from xlbase.write.bulk_rows import excel_date, inline_text
+from xlbase.write.summary import write_summary_workbook
+from xlsxwriter.utility import _datetime_to_excel_datetime
+
+A = "忻州市忻府区云中双创基地"
+ODD = ["甲", " lead", "trail ", "a&b<c>\"'", "=1+1", "-5", "+86", "@SUM(A1)", "\t=cmd", "a\nb",
+       "é\U0001F600", "x" * 300]
+INJECT = ["<r><t>z</t></r>", "<r>x</r></t></is></c><c r=\"Z9\"><f>1+1</f></c><c><is><r><t>y</t></r>"]
+
+
+def _stub(wb, problems):
+    wb.add_worksheet("问题清单")
+
+
+def _write(tmp_path, names, monkeypatch, mode):
+    monkeypatch.setenv("XLBASE_XLSXWRITER_ROWS", mode)
+    firms = [firm(n, f"91140900MA0K{i:06d}", employees=i) for i, n in enumerate(names)]
+    firms[0]["entered_on"] = dt.date(2020, 5, 6)
+    firms[1]["entered_on"] = dt.date(1900, 3, 1)
+    firms[2]["revenue"] = 12.345678901234567
+    res = merge_reads([applicant_read("in/a.xlsx", base_row(A, "云中公司", firms=len(firms)), firms)])
+    out = tmp_path / f"汇总表{mode}.xlsx"
+    write_summary_workbook(out, res, [], level="county", year=2024, unit="", add_problems_sheet=_stub)
+    return out
+
+
+def _cells(path):
+    ws = openpyxl.load_workbook(path)["入驻企业"]
+    return ws.dimensions, ws.auto_filter.ref, [
+        [(c.value, c.data_type, c.number_format, c.quotePrefix, c.border.left.style) for c in row]
+        for row in ws.iter_rows()]
+
+
+def test_bulk_rows_match_xlsxwriter(tmp_path, monkeypatch):
+    fast = _cells(_write(tmp_path, ODD, monkeypatch, "0"))
+    slow = _cells(_write(tmp_path, ODD, monkeypatch, "1"))
+    assert fast == slow
+    names = [row[4][0] for row in fast[2][1:]]
+    assert names == ODD
+    assert fast[2][1][6][0] == dt.datetime(2020, 5, 6) and fast[2][1][6][2] == "yyyy-mm-dd"
+
+
+def test_bulk_rows_keep_rich_text_lookalikes_as_text(tmp_path, monkeypatch):
+    """xlsxwriter passes "<r>…</r>" through as raw XML; the bulk writer escapes it."""
+    out = _write(tmp_path, ["甲", "乙", "丙", *INJECT], monkeypatch, "0")
+    with zipfile.ZipFile(out) as zf:
+        part = next(n for n in zf.namelist() if n.startswith("xl/worksheets/") and b"<autoFilter" in zf.read(n))
+        xml = zf.read(part).decode()
+    assert "<f>" not in xml
+    ws = openpyxl.load_workbook(out)["入驻企业"]
+    assert [ws.cell(r, 5).value for r in (5, 6)] == INJECT
+    assert all(ws.cell(r, 5).data_type == "s" for r in (5, 6))
+
+
+@settings(max_examples=300)
+@given(st.dates(dt.date(1, 1, 1), dt.date(9999, 12, 31)))
+def test_excel_date_matches_xlsxwriter(d):
+    as_dt = dt.datetime(d.year, d.month, d.day)
+    assert excel_date(d) == _datetime_to_excel_datetime(as_dt, False, False)
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",))))
+def test_inline_text_is_well_formed_and_round_trips(text):
+    """Any text: well-formed XML, and Excel's _xHHHH_ decoding gives the text back."""
+    from xml.etree import ElementTree as ET
+    el = ET.fromstring(inline_text("A1", text, 3))
+    assert el.get("t") == "inlineStr" and el.find("f") is None
+    got = el.find("is/t").text or ""
+    assert re.sub(r"_x([0-9a-fA-F]{4})_", lambda m: chr(int(m.group(1), 16)), got) == text
