@@ -53,7 +53,8 @@ class SheetTooLarge(ValueError):
         self.part, self.cells = part, cells
 
 
-_CELL_START = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+# a cell reference attribute (only <c> carries r="<letters><digits>"; <row r> is digits only)
+_CELL_START = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
 
 
 def _col_number(letters: bytes) -> int:
@@ -91,11 +92,13 @@ def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> None:
                     buf = tail + block
                     cut = buf.rfind(b"<") if block else len(buf)
                     cut = len(buf) if cut < 0 else cut
-                    for m in _CELL_START.finditer(buf, 0, cut):
-                        if m.group(3):  # <c r="A1" s="1"/>: styled but empty
-                            continue
-                        r, c = int(m.group(2)), _col_number(m.group(1))
-                        lo_r, hi_r, lo_c, hi_c = min(lo_r, r), max(hi_r, r), min(lo_c, c), max(hi_c, c)
+                    # <c r="A1" s="1"/> is styled but empty; one findall per block, no per-cell Python calls
+                    filled = [(col, row) for col, row, empty in _CELL_START.findall(buf[:cut]) if not empty]
+                    if filled:
+                        rows = [int(row) for _, row in filled]
+                        cols = [_col_number(col) for col in {col for col, _ in filled}]
+                        lo_r, hi_r = min(lo_r, min(rows)), max(hi_r, max(rows))
+                        lo_c, hi_c = min(lo_c, min(cols)), max(hi_c, max(cols))
                     tail = buf[cut:]
                     if not block:
                         break

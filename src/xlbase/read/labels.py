@@ -21,6 +21,8 @@ SIGN_PREFIXES = ("填表人", "填报人", "制表人", "审核人", "单位负�
 
 
 _UNIT_KEYS = tuple(fold(u) for u in UNIT_WORDS)
+_SIGN_KEYS = tuple(fold(p) for p in SIGN_PREFIXES)       # folded once: these run for every data row
+_UNIT_INNER = frozenset(_UNIT_KEYS) | {"元/年/平方米", "元/每年每平方米", "人次"}
 
 
 def _variants(text: object) -> list[str]:
@@ -106,7 +108,7 @@ def is_note_text(value: object) -> bool:
         return False
     s = value.strip()
     k = fold(s)
-    if any(k.startswith(fold(p)) for p in SIGN_PREFIXES):
+    if k.startswith(_SIGN_KEYS):
         return True
     if s.startswith(("注：", "注:", "注 ：", "注 :", "注1", "注 1", "（注", "(注")) or k.startswith(("备注", "填表说明", "填报说明")):
         return True
@@ -123,4 +125,4 @@ def is_unit_text(value: object) -> bool:
     if k.startswith("单位"):
         return True
     inner = k.strip("()")
-    return inner in {fold(u) for u in UNIT_WORDS} or inner in {"元/年/平方米", "元/每年每平方米", "人次"}
+    return inner in _UNIT_INNER

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import sheet_names
@@ -156,26 +157,29 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
     t = Table(form_id=form_id, file=path, sheet=sheet.name, header_row=ft.header_rows[1] + 1)
     t.columns = {k: c + 1 for k, c in ft.columns.items()}
     rows = ft.data_rows
-    data: dict[str, Any] = {"_row": pd.Series([r + 1 for r in rows], dtype="int64")}
-    raw: dict[str, Any] = {"_row": pd.Series([r + 1 for r in rows], dtype="int64")}
+    n = len(rows)
+    row_numbers = np.fromiter((r + 1 for r in rows), dtype="int64", count=n)
+    data: dict[str, Any] = {}
+    raw: dict[str, Any] = {}
     empties: dict[str, tuple[str, int]] = {}
     ordered = [f.key for f in form.table_fields if f.key in ft.columns]
+    grid = sheet.rows
     for key in ordered:
         col = ft.columns[key]
         f = form.field(key)
-        values = [sheet.get(r, col) for r in rows]
+        values = [grid[r][col] if col < len(grid[r]) else "" for r in rows]   # data rows lie inside the sheet
         normed, notes = normalise_column(values, f)
-        raws = [raw_text(v) for v in values]
-        data[key] = pd.Series(normed, dtype=object)
-        raw[key] = pd.Series(raws, dtype=object)
+        raws = [v if type(v) is str else raw_text(v) for v in values]
+        data[key] = np.fromiter(normed, dtype=object, count=n)   # one array per column, one frame per table
+        raw[key] = np.fromiter(raws, dtype=object, count=n)
         for i, p in enumerate(notes):
             if p is not None:
                 problems.append(_problem(path, sheet.name, a1(rows[i], col), form_id, key, raws[i], p))
         for i, v in enumerate(values):
             if v == "":
                 empties[a1(rows[i], col)] = (key, i)
-    t.data = pd.DataFrame(data)
-    t.raw = pd.DataFrame(raw)
+    t.data = _frame(row_numbers, data)
+    t.raw = _frame(row_numbers.copy(), raw)
     if empties and kind in ("xlsx", "xlsm"):
         for cell in sorted(formulas_without_value(path, sheet.name, set(empties))):
             key, _ = empties[cell]
@@ -205,6 +209,13 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
         problems.append(Problem("sample-row", INFO, f"{form_id}第{r + 1}行是填表示例行，已忽略。",
                                 path, sheet.name, a1(r, ft.columns.get(form.table_fields[0].key, 0)), form_id))
     return t
+
+
+def _frame(row_numbers: np.ndarray, columns: dict[str, np.ndarray]) -> pd.DataFrame:
+    """`_row` (int64) then object columns: dtype=object keeps pandas from inferring str columns."""
+    df = pd.DataFrame(columns, index=pd.RangeIndex(len(row_numbers)), dtype=object)
+    df.insert(0, "_row", row_numbers)
+    return df
 
 
 def _fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: list[Problem]) -> None:
