@@ -197,7 +197,8 @@ def _records(table: Table) -> list[dict[str, Any]]:
     """Every data row as a cleaned dict, converted once per table (not one iloc per row)."""
     df = table.data
     cols = list(df.columns)
-    values = [[clean(v) for v in df.iloc[:, j].tolist()] for j in range(len(cols))]
+    columns = [df[c] for c in cols] if df.columns.is_unique else [df.iloc[:, j] for j in range(len(cols))]
+    values = [[clean(v) for v in col.tolist()] for col in columns]
     return [dict(zip(cols, row)) for row in zip(*values)] if cols else [{} for _ in range(len(df))]
 
 
