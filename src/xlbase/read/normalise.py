@@ -305,12 +305,15 @@ def parse_phone(v: Any, field: Field | None = None) -> Parsed:
     return Parsed(s)
 
 
+_TEXT_BLANKS = BLANK_TOKENS - {"无"}   # in a text field "无" is an answer, not a blank
+
+
 def parse_text(v: Any, field: Field | None = None) -> Parsed:
     if v is None:
         return Parsed(None)
     if isinstance(v, str):
         s = v.strip().replace("\u00a0", " ")
-        if s.replace(" ", "").replace("\u3000", "") in BLANK_TOKENS - {"无"} or not s.strip("\u3000 "):
+        if s.replace(" ", "").replace("\u3000", "") in _TEXT_BLANKS or not s.strip("\u3000 "):
             return Parsed(None)
         return Parsed(s.strip("\u3000 "))
     return Parsed(raw_text(v) or None)
@@ -340,16 +343,23 @@ def normalise_column(values: Iterable[Any], field: Field) -> tuple[list[Any], li
     notes: list[Parsed | None] = []
     numeric = field.is_numeric
     whole = field.type == "integer"
+    dates = field.type == "date"
+    # a str in a text field or a credit code: the parser directly (it cannot raise on a str)
+    direct = {"text": parse_text, "choice": parse_text, "credit_code": parse_credit_code}.get(field.type) \
+        if field.type in PARSERS else None
     for v in values:
-        if numeric and type(v) is float and -MAX_MAGNITUDE < v < MAX_MAGNITUDE:
+        tv = type(v)
+        if numeric and tv is float and -MAX_MAGNITUDE < v < MAX_MAGNITUDE:
             if whole:
                 if v.is_integer():
                     out.append(int(v)); notes.append(None); continue
             else:
                 out.append(v); notes.append(None); continue
+        if dates and tv is dt.date:                      # calamine's date cells
+            out.append(v); notes.append(None); continue
         if v is None or v == "":
             out.append(None); notes.append(None); continue
-        p = parse_value(v, field)
+        p = direct(v, field) if direct is not None and tv is str else parse_value(v, field)
         out.append(p.value)
         notes.append(p if p.note else None)
     return out, notes
