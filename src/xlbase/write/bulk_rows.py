@@ -142,6 +142,7 @@ def _splice(xlsx: Path, part: str, rows_file: Path, first: int, end: int, ncols:
                           f'<dimension ref="A1:{xl_col_to_name(ncols - 1)}{max(last_row, 1)}"/>', head, count=1)
             zi = zipfile.ZipInfo(part, date_time=info.date_time)
             zi.compress_type = zipfile.ZIP_DEFLATED
+            zi._compresslevel = 1   # the big part: level 1 is ~3x faster than 6 on this XML, file ~30 % larger
             with dst.open(zi, "w", force_zip64=True) as fh:
                 fh.write(head.encode("utf-8"))
                 with open(rows_file, "rb") as rf:

@@ -200,18 +200,20 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> BulkRows | Non
 
 
 def _add_bulk(bulk: BulkRows, result: MergeResult, row_cells, xf: dict[int, int]) -> None:
+    cols = bulk.cols
     for i, f in enumerate(result.firms, start=1):
+        r = str(bulk.next_row + 1)
         out = []
-        for ref, (kind, v, fm) in zip(bulk.refs(), row_cells(i, f)):
-            s = xf[id(fm)]
+        for col, (kind, v, fm) in zip(cols, row_cells(i, f)):
+            ref = col + r
             if kind == "s":
-                out.append(inline_text(ref, v, s))
+                out.append(inline_text(ref, v, xf[id(fm)]))
             elif kind == "n":
-                out.append(number(ref, v, s))
+                out.append(number(ref, v, xf[id(fm)]))
             elif kind == "d":
-                out.append(number(ref, excel_date(v), s))
+                out.append(number(ref, excel_date(v), xf[id(fm)]))
             else:
-                out.append(blank(ref, s))
+                out.append(blank(ref, xf[id(fm)]))
         bulk.add(out)
 
 
