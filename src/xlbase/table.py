@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from openpyxl.utils.cell import get_column_letter
+from xlsxwriter.utility import xl_col_to_name
 
 from .forms import Form, get_form
 from .problems import Problem
@@ -62,7 +62,7 @@ class Table:
         if row is None or row == 0:
             return self.record_cells.get(key, "")
         col = self.columns.get(key)
-        return f"{get_column_letter(col)}{row}" if col else ""
+        return f"{xl_col_to_name(col - 1)}{row}" if col else ""
 
     @property
     def n_rows(self) -> int:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import defusedxml.ElementTree as SafeET
-from openpyxl.utils.cell import get_column_letter
+from xlsxwriter.utility import xl_col_to_name
 
 from .limits import DEFAULT_LIMITS, Limits
 from .sniff import ZipMemberTooLarge, check_xml_safe, read_zip_member_capped
@@ -42,7 +42,7 @@ class Sheet:
 
 def a1(r: int, c: int) -> str:
     """A1 address of 0-based (row, col)."""
-    return f"{get_column_letter(c + 1)}{r + 1}"
+    return f"{xl_col_to_name(c)}{r + 1}"
 
 
 class SheetTooLarge(ValueError):
