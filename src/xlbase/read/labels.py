@@ -21,6 +21,8 @@ SIGN_PREFIXES = ("填表人", "填报人", "制表人", "审核人", "单位负�
 
 
 _UNIT_KEYS = tuple(fold(u) for u in UNIT_WORDS)
+# the row classifiers fold the same cell (often the firm name) several times per data row
+cached_fold = lru_cache(maxsize=4096)(fold)
 _SIGN_KEYS = tuple(fold(p) for p in SIGN_PREFIXES)       # folded once: these run for every data row
 _UNIT_INNER = frozenset(_UNIT_KEYS) | {"元/年/平方米", "元/每年每平方米", "人次"}
 
@@ -99,7 +101,7 @@ def section_keys(form_id: str) -> dict[str, str]:
 def is_total_text(value: object) -> bool:
     if not isinstance(value, str) or not _TOTAL_CHARS.intersection(value[:8]):
         return False
-    k = fold(value)
+    k = cached_fold(value)
     return any(k.startswith(w) for w in TOTAL_WORDS) and len(k) <= 16
 
 
@@ -107,7 +109,7 @@ def is_note_text(value: object) -> bool:
     if not isinstance(value, str):
         return False
     s = value.strip()
-    k = fold(s)
+    k = cached_fold(s)
     if k.startswith(_SIGN_KEYS):
         return True
     if s.startswith(("注：", "注:", "注 ：", "注 :", "注1", "注 1", "（注", "(注")) or k.startswith(("备注", "填表说明", "填报说明")):
@@ -121,7 +123,7 @@ def is_unit_text(value: object) -> bool:
     """'（万元）', '单位：人', '户' — a units line under a header."""
     if not isinstance(value, str):
         return False
-    k = fold(value)
+    k = cached_fold(value)
     if k.startswith("单位"):
         return True
     inner = k.strip("()")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from ..forms import get_form
 from ..text import fold
 from .grid import Sheet
-from .labels import group_keys, is_note_text, is_total_text, is_unit_text, match_label
+from .labels import cached_fold, group_keys, is_note_text, is_total_text, is_unit_text, match_label
 
 TABLE_FAMILIES = ("附件3", "附件4", "附件10")   # 附件11 shares 附件10's columns: decided after
 MAX_BAND = 3
@@ -127,8 +127,8 @@ def _classify_other_header_cells(sheet: Sheet, found: FoundTable) -> None:
 def _is_sample(value: object, sample: str | None) -> bool:
     if not isinstance(value, str) or not value.strip():
         return False
-    k = fold(value)
-    if sample and k == fold(sample):
+    k = cached_fold(value)
+    if sample and k == cached_fold(sample):
         return True
     return bool(re.match(r"^x+市x+县", k))
 
