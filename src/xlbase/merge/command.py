@@ -55,6 +55,8 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         problems += wr.problems
     problems += validate(tables, pack)
     result = merge_reads(reads)
+    n_files = len(reads)
+    reads = tables = wr = None   # the merge result holds its own rows: free every read frame before the write
     problems = sort_problems(problems + result.problems)
     lvl = level or infer_level(result)
     unit_name = unit if unit is not None else default_unit_name(result, lvl)
@@ -63,7 +65,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
                            as_of=pack.as_of)
     inputs_json = [{"file": a.file, "status": a.status, "sha256": a.sha256, "rows_read": a.rows_read,
                     "rows_merged": a.rows_merged, "rows_rejected": a.rows_rejected} for a in result.accounts]
-    summary: dict[str, Any] = {"files": len(reads), "bases": len(result.bases), "firms": len(result.firms),
+    summary: dict[str, Any] = {"files": n_files, "bases": len(result.bases), "firms": len(result.firms),
                                "level": lvl, "rows_read": sum(a.rows_read for a in result.accounts),
                                "rows_merged": sum(a.rows_merged for a in result.accounts),
                                "rows_rejected": sum(a.rows_rejected for a in result.accounts)}
