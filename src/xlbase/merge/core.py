@@ -98,9 +98,9 @@ class BaseRow:
         return f"{display}（{self.sheet}第{self.row}行）" if self.row else f"{display}（{self.sheet}）"
 
 
-@dataclass
+@dataclass(slots=True)
 class FirmRow:
-    """One 附件3 row, tied to the base of its workbook."""
+    """One 附件3 row, tied to the base of its workbook (slots: ~900 000 of them at national scale)."""
 
     values: dict[str, Any]
     base_key: str
