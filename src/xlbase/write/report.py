@@ -15,7 +15,7 @@ import xlsxwriter
 from .. import sheet_names
 from ..forms import get_form
 from ..problems import SEVERITY_LABELS, Problem, count_by_severity, sort_problems
-from .safe import atomic_output, cell_text, is_formula_like
+from .safe import atomic_output, cell_text, is_formula_like, write_text
 
 REPORT_VERSION = 1
 PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", "基地", "规则", "问题说明", "值", "标准")
@@ -88,7 +88,7 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
 
     def put(r: int, c: int, value: Any) -> None:
         s = cell_text("" if value is None else value)
-        ws.write_string(r, c, s, quoted if is_formula_like(s) else text)
+        write_text(ws, r, c, s, quoted if is_formula_like(s) else text)
 
     for r, p in enumerate(problems, start=1):
         put(r, 0, SEVERITY_LABELS[p.severity])
@@ -148,7 +148,7 @@ def write_problems_workbook(path: Path | str, problems: Iterable[Problem], input
             ws.write_string(0, c, title, head)
             ws.set_column(c, c, width)
         for r, i in enumerate(inputs, start=1):
-            ws.write_string(r, 0, cell_text(i.get("file", "")))
+            write_text(ws, r, 0, cell_text(i.get("file", "")))
             ws.write_string(r, 1, cell_text(i.get("status", "")))
             if i.get("rows_read") is not None:
                 ws.write_number(r, 2, i["rows_read"])

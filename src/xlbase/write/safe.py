@@ -43,6 +43,23 @@ def cell_text(value: object) -> str:
     return s
 
 
+def is_rich_text_lookalike(text: str) -> bool:
+    """xlsxwriter writes a string shaped '<r>…</r>' as raw rich-text XML, unescaped."""
+    return text.startswith("<r>") and text.endswith("</r>")
+
+
+def write_text(ws, row: int, col: int, text: str, fmt=None) -> int:
+    """Write cleaned submission text (from `cell_text`) to an xlsxwriter sheet as plain text.
+
+    write_string for everything, except a '<r>…</r>' lookalike, which xlsxwriter
+    would copy into the XML as markup: that one goes as a rich string of three
+    plain fragments, which xlsxwriter escapes, and reads back as the same text.
+    """
+    if is_rich_text_lookalike(text):
+        return ws.write_rich_string(row, col, text[:1], text[1:2], text[2:], fmt)
+    return ws.write_string(row, col, text, fmt)
+
+
 class OutputPathError(ValueError):
     """An output path that must not be written (it is an input, or unusable)."""
 

@@ -19,12 +19,11 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from ..forms import SUMMARY_FORM, Field, get_form
 from ..merge.core import MergeResult
 from ..problems import Problem
-from .safe import atomic_output, cell_text, is_formula_like
+from .safe import atomic_output, cell_text, is_formula_like, write_text
 from .summary_sheets import write_firms_sheet, write_units_sheet
 from .template_styles import Styles
 
 TIMESTAMP_CELL = "A2"            # on the 各县情况 / 各市情况 sheet
-BIG = 50_000                     # rows above which the workbook uses constant_memory
 HEADER_TOP = 2                   # 0-based row of the first header row on 附件11
 
 
@@ -39,7 +38,7 @@ def generated_at() -> dt.datetime:
 def put_text(ws, row: int, col: int, value: Any, styles: Styles, **fmt: Any) -> None:
     """Submission text: write_string, with quotePrefix when a spreadsheet would run it."""
     text = cell_text(value)
-    ws.write_string(row, col, text, styles.get(quote_prefix=True if is_formula_like(text) else None, **fmt))
+    write_text(ws, row, col, text, styles.get(quote_prefix=True if is_formula_like(text) else None, **fmt))
 
 
 def put_value(ws, row: int, col: int, f: Field, value: Any, styles: Styles, fmt: dict) -> None:
@@ -140,10 +139,12 @@ def write_summary_workbook(out: Path, result: MergeResult, problems: list[Proble
     """Write the whole 汇总表 atomically: a failure anywhere leaves `out` as it was."""
     if add_problems_sheet is None:
         from .report import add_problems_sheet
-    rows = len(result.bases) + len(result.firms) + len(problems)
     stamp = as_of or dt.date(2000, 1, 1)
     with atomic_output(out) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": rows > BIG, "strings_to_numbers": False,
+        # Never constant_memory: in that mode xlsxwriter writes a text shaped like
+        # "<r>…</r>" as raw rich-text XML, so a clerk's cell could inject markup.
+        # The one big sheet (入驻企业) is streamed by write.bulk_rows instead.
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": False, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": get_form(SUMMARY_FORM).title_for(year), "author": "xlbase",
                            "created": dt.datetime(stamp.year, stamp.month, stamp.day)})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import datetime as dt
 import os
 from typing import Any
@@ -13,7 +15,7 @@ from ..merge.level import SHEET_NAME, UNIT_LABEL, file_units, unit_of
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
 from .bulk_rows import BulkRows, blank, excel_date, inline_text, number, xf_index
-from .safe import cell_text, is_formula_like
+from .safe import cell_text, is_formula_like, write_text
 from .template_styles import Styles, num_format
 
 STATUS_OK = "可上报"
@@ -186,7 +188,7 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> BulkRows | Non
             bulk.discard()
             raise
     else:
-        write = {"s": ws.write_string, "n": ws.write_number, "d": ws.write_datetime, "b": ws.write_blank}
+        write = {"s": partial(write_text, ws), "n": ws.write_number, "d": ws.write_datetime, "b": ws.write_blank}
         for i, f in enumerate(result.firms, start=1):
             for c, (kind, v, fm) in enumerate(row_cells(i, f)):
                 write[kind](i, c, v, fm)

@@ -11,7 +11,7 @@ import datetime as dt
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Field
-from .safe import cell_text, is_formula_like
+from .safe import cell_text, is_formula_like, write_text
 from .template_styles import Styles
 
 
@@ -40,7 +40,7 @@ def write_value(ws: Worksheet, row: int, col: int, field: Field | None, value: o
     text = cell_text(value)
     if is_formula_like(text):
         fmt = styles.input(field, quote=True, border=border)
-    ws.write_string(row, col, text, fmt)
+    write_text(ws, row, col, text, fmt)
 
 
 def cached(value: object) -> object:
