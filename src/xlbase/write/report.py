@@ -13,6 +13,7 @@ from typing import Any, Iterable
 import xlsxwriter
 
 from .. import sheet_names
+from ..report_text import width as display_width
 from ..forms import get_form
 from ..problems import SEVERITY_LABELS, Problem, count_by_severity, sort_problems
 from .safe import atomic_output, cell_text, is_formula_like, write_text
@@ -97,9 +98,11 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
             ws.write_url(r, 1, url, link, string=cell_text(p.file))
         else:
             put(r, 1, p.file)
-        for c, v in enumerate((p.sheet, p.cell, p.form, field_label(p.form, p.field), p.base, p.rule, p.message,
-                               _show(p.value), _show(p.threshold)), start=2):
+        cells = (p.sheet, p.cell, p.form, field_label(p.form, p.field), p.base, p.rule, p.message,
+                 _show(p.value), _show(p.threshold))
+        for c, v in enumerate(cells, start=2):
             put(r, c, v)
+        ws.set_row(r, _row_height(cells, _WIDTHS[2:]))
     last = max(len(problems), 1)
     ws.autofilter(0, 0, last, len(PROBLEM_COLUMNS) - 1)
     # printable as a return slip to the counties: A4 landscape, one page wide, header repeated
@@ -113,6 +116,12 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
         ws.conditional_format(1, 0, last, 0, {"type": "cell", "criteria": "==", "value": f'"{label}"',
                                              "format": workbook.add_format({"bg_color": colour})})
     return ws
+
+
+def _row_height(texts: Iterable[Any], widths: Iterable[int]) -> float:
+    """Points for a row whose wrapped texts all show: spreadsheets do not grow rows on open."""
+    lines = max((-(-display_width(str(t or "")) // max(w - 1, 1)) for t, w in zip(texts, widths)), default=1)
+    return min(15.0 * max(lines, 1), 409.0)
 
 
 def field_label(form_id: str, field: str) -> str:
