@@ -12,20 +12,23 @@ clearing restores it.
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+from contextlib import contextmanager
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-from xlbase.problems import Problem
+from xlbase.problems import INFO, Problem
 from xlbase.write.mark import (MARKS_HEADER, MARKS_SHEET, RESULT_SHEET, MarkRecord, first_cell, pack_label,
                                problems_to_mark, result_rows, sheet_location)
 from xlbase.write.safe import cell_text, is_formula_like
 
 MARK_COLOR = (255, 0, 0)
 XL_SHEET_HIDDEN = 0  # xlSheetHidden
+# Worksheet.Protect's arguments after Password, DrawingObjects, Contents, Scenarios, UserInterfaceOnly,
+# in Excel's order: what a protected sheet allows, read from Worksheet.Protection and given back as they were.
+PROTECTION_ALLOWS = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows",
+                     "AllowInsertingColumns", "AllowInsertingRows", "AllowInsertingHyperlinks",
+                     "AllowDeletingColumns", "AllowDeletingRows", "AllowSorting", "AllowFiltering",
+                     "AllowUsingPivotTables")
 
 
 # ---------------------------------------------------------------------------
@@ -37,14 +40,33 @@ def validate_caller(rules: str | None = None, as_of: date | None = None) -> None
     """校验 button: validate the calling workbook and mark its problems in place."""
     import xlwings as xw
 
-    validate_book(xw.Book.caller(), rules=rules, as_of=as_of)
+    book = xw.Book.caller()
+    with alert_on_failure(book, "校验"):
+        validate_book(book, rules=rules, as_of=as_of)
 
 
 def clear_marks_caller() -> None:
     """清除标记 button: restore every marked cell's fill and remove 校验结果."""
     import xlwings as xw
 
-    clear_book(xw.Book.caller())
+    book = xw.Book.caller()
+    with alert_on_failure(book, "清除标记"):
+        clear_book(book)
+
+
+@contextmanager
+def alert_on_failure(book: Any, action: str):
+    """A failure reaches the clerk as one Chinese message box, not a Python traceback."""
+    try:
+        yield
+    except Exception as exc:
+        text = (f"{action}未完成：{type(exc).__name__}: {exc}\n\n"
+                "常见原因：工作簿结构受保护（请在“审阅 → 保护工作簿”中撤销），或工作簿为只读。"
+                "也可以在命令行运行 xlbase mark 文件名.xlsx 得到标注副本。")
+        try:
+            book.app.alert(text, title="xlbase")
+        except Exception:
+            raise exc from None
 
 
 # ---------------------------------------------------------------------------
@@ -59,15 +81,22 @@ def validate_book(book: Any, *, rules: str | None = None, as_of: date | None = N
     problems, label = book_problems(book, rules=rules, as_of=as_of)
     names = {s.name for s in book.sheets}
     records: list[MarkRecord] = []
+    locked: list[Problem] = []
     for sheet, cells in problems_to_mark(problems).items():
         if sheet not in names or sheet in (RESULT_SHEET, MARKS_SHEET):
             continue
         ws = book.sheets[sheet]
-        for ref in cells:
-            rng = ws.range(ref)
-            records.append(MarkRecord(sheet, ref, fill=fill_text(rng.color)))
-            rng.color = MARK_COLOR
-    _write_result_sheet(book, problems, label, when or datetime.now(), names)
+        with formattable(ws) as ok:
+            if not ok:
+                locked.append(Problem("sheet-locked", INFO,
+                                      f"工作表“{sheet}”设有保护密码，无法把问题单元格标红；请按本表所列单元格逐一核对，"
+                                      "或撤销保护后再点“校验”。", sheet=sheet))
+                continue
+            for ref in cells:
+                rng = ws.range(ref)
+                records.append(MarkRecord(sheet, ref, fill=fill_text(rng.color)))
+                rng.color = MARK_COLOR
+    _write_result_sheet(book, locked + problems, label, when or datetime.now(), names)
     _write_marks_sheet(book, records)
     return problems
 
@@ -81,14 +110,56 @@ def clear_book(book: Any) -> int:
     records = [r for r in (MarkRecord.from_row(list(row)) for row in (rows or [])[1:]) if r]
     result_name = next((str(row[6]) for row in (rows or [])[1:2] if len(row) > 6 and row[6]), RESULT_SHEET)
     restored = 0
-    for rec in reversed(records):
-        if rec.sheet in names:
-            book.sheets[rec.sheet].range(rec.cell).color = color_of(rec.fill)
-            restored += 1
+    for sheet in dict.fromkeys(rec.sheet for rec in reversed(records)):
+        if sheet not in names:
+            continue
+        with formattable(book.sheets[sheet]) as ok:
+            if not ok:
+                continue
+            for rec in reversed(records):
+                if rec.sheet == sheet:
+                    book.sheets[sheet].range(rec.cell).color = color_of(rec.fill)
+                    restored += 1
     for name in (result_name, MARKS_SHEET):
         if name in {s.name for s in book.sheets}:
             book.sheets[name].delete()
     return restored
+
+
+@contextmanager
+def formattable(sheet: Any):
+    """Let the macro colour cells of a protected sheet, then protect it again exactly as it was.
+
+    Excel refuses Interior.Color on a protected sheet unless formatting cells is allowed, and
+    our templates protect every form sheet (without a password) to keep labels in place. Yields
+    False, changing nothing, when the clerk set a password: that sheet cannot be marked.
+    """
+    api = _api(sheet)
+    if api is None or not api.ProtectContents:
+        yield True
+        return
+    allows = [bool(getattr(api.Protection, name)) for name in PROTECTION_ALLOWS]
+    drawing, scenarios, selection = api.ProtectDrawingObjects, api.ProtectScenarios, api.EnableSelection
+    try:
+        api.Unprotect("")
+    except Exception:   # a password: Excel raises "the password you supplied is not correct"
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        api.Protect("", drawing, True, scenarios, False, *allows)
+        api.EnableSelection = selection
+
+
+def _api(sheet: Any) -> Any:
+    """The sheet's Excel object when it has Windows Excel's protection interface, else None (Mac, stand-ins)."""
+    try:
+        api = sheet.api
+        api.ProtectContents
+    except Exception:
+        return None
+    return api
 
 
 def _sheet_rows(sheet: Any) -> list[list]:
@@ -125,7 +196,7 @@ def _write_marks_sheet(book: Any, records: list[MarkRecord]) -> None:
 
 
 # ---------------------------------------------------------------------------
-# reading the open book: the shared core on a saved copy
+# reading the open book: the shared core on its current values
 # ---------------------------------------------------------------------------
 
 

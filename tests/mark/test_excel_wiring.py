@@ -30,6 +30,9 @@ class FakeRange:
 
     @color.setter
     def color(self, value) -> None:
+        api = self.sheet.api
+        if api.ProtectContents and not api.Protection.AllowFormattingCells:  # what Excel does (error 1004)
+            raise RuntimeError("Unable to set the Color property of the Interior class")
         self.sheet.colors[self.ref] = value
         self.sheet.book.log.append(("color", self.sheet.name, self.ref))
 
@@ -53,9 +56,45 @@ class FakeRange:
         self.sheet.formulas[self.ref] = text
 
 
+# openpyxl's SheetProtection flags (True = forbidden) behind Excel's Protection.Allow* (True = allowed)
+ALLOW_FLAGS = {"AllowFormattingCells": "formatCells", "AllowFormattingColumns": "formatColumns",
+               "AllowFormattingRows": "formatRows", "AllowInsertingColumns": "insertColumns",
+               "AllowInsertingRows": "insertRows", "AllowInsertingHyperlinks": "insertHyperlinks",
+               "AllowDeletingColumns": "deleteColumns", "AllowDeletingRows": "deleteRows",
+               "AllowSorting": "sort", "AllowFiltering": "autoFilter", "AllowUsingPivotTables": "pivotTables"}
+
+
+class FakeSheetApi:
+    """Windows Excel's Worksheet protection interface, loaded from the file's <sheetProtection>."""
+
+    def __init__(self, protection=None) -> None:
+        self.ProtectContents = bool(protection is not None and protection.sheet)
+        self.password = (protection.password or "") if protection is not None else ""
+        self.Protection = types.SimpleNamespace(**{
+            allow: bool(protection is None or not getattr(protection, flag)) for allow, flag in ALLOW_FLAGS.items()})
+        self.ProtectDrawingObjects = bool(protection is not None and protection.objects)
+        self.ProtectScenarios = bool(protection is not None and protection.scenarios)
+        self.EnableSelection = 0   # xlNoRestrictions
+
+    def Unprotect(self, password: str = "") -> None:
+        if self.password and password != self.password:
+            raise RuntimeError("The password you supplied is not correct")
+        self.ProtectContents = False
+
+    def Protect(self, password, drawing, contents, scenarios, ui_only, *allows) -> None:
+        assert password == "" and ui_only is False and len(allows) == len(ALLOW_FLAGS)
+        self.ProtectContents, self.ProtectDrawingObjects, self.ProtectScenarios = contents, drawing, scenarios
+        self.Protection = types.SimpleNamespace(**dict(zip(ALLOW_FLAGS, allows)))
+
+    def state(self) -> tuple:
+        return (self.ProtectContents, self.ProtectDrawingObjects, self.ProtectScenarios, self.EnableSelection,
+                vars(self.Protection))
+
+
 class FakeSheet:
     def __init__(self, book: "FakeBook", name: str) -> None:
         self.book, self.name = book, name
+        self.api = FakeSheetApi()
         self.colors: dict = {}
         self.values: dict = {}
         self.formulas: dict = {}
@@ -119,6 +158,7 @@ class FakeBook:
         self.sheets = FakeSheets(self, wb.sheetnames)
         for ws in wb.worksheets:  # the fills Excel would report
             fake = self.sheets[ws.title]
+            fake.api = FakeSheetApi(ws.protection)
             for row in ws.iter_rows():
                 for c in row:
                     rgb = c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None
@@ -164,6 +204,62 @@ def test_validate_caller_marks_the_same_cells_as_xlbase_mark(tmp_path: Path, fak
     assert [s.name for s in book.sheets] == list(before)
     for s in book.sheets:
         assert {k: v for k, v in s.colors.items() if v is not None} == before[s.name], s.name
+
+
+def _template_with_problems(path: Path) -> Path:
+    """Our own applicant template (every form sheet protected, no password), filled with bad credit codes."""
+    from xlbase.forms import get_form
+    from xlbase.write.templates import write_applicant_workbook
+
+    firms = [{"firm_name": f"企业{i}", "credit_code": f"91140902MA0K1234X{i}", "employees": 10 + i}
+             for i in range(3)]
+    base = {"base_name": "忻州市忻府区云中双创基地", "city": "忻州市", "county": "忻府区", "base_type": "楼宇型"}
+    assert {"firm_name", "credit_code", "employees"} <= set(get_form("附件3").keys)
+    return write_applicant_workbook(path, base=base, firms=firms, year=2024)
+
+
+def test_marks_protected_sheets_and_protects_them_again(tmp_path: Path) -> None:
+    book = FakeBook(_template_with_problems(tmp_path / "申报表.xlsx"))
+    a3 = book.sheets["附件3"].api
+    assert a3.ProtectContents and not a3.Protection.AllowFormattingCells   # as the template ships
+    before = {s.name: s.api.state() for s in book.sheets}
+    excel.validate_book(book)
+    marked = {(sheet, ref) for kind, sheet, ref in book.log if kind == "color"}
+    assert any(sheet == "附件3" for sheet, _ in marked)
+    assert {s.name: s.api.state() for s in book.sheets if s.name in before} == before
+    assert excel.clear_book(book) == len(marked)
+    assert {s.name: s.api.state() for s in book.sheets} == before
+    assert all(book.sheets[sheet].colors[ref] is None for sheet, ref in marked if sheet == "附件3")
+
+
+def test_a_password_protected_sheet_is_listed_not_marked(tmp_path: Path) -> None:
+    book = FakeBook(_template_with_problems(tmp_path / "申报表.xlsx"))
+    book.sheets["附件3"].api.password = "clerk's own"
+    problems = excel.validate_book(book)
+    assert any(p.sheet == "附件3" and p.cell for p in problems)
+    assert not [ref for kind, sheet, ref in book.log if kind == "color" and sheet == "附件3"]
+    assert book.sheets["附件3"].api.ProtectContents
+    rows = book.sheets[RESULT_SHEET].rows
+    assert any("附件3" in str(r[-1]) and "保护密码" in str(r[-1]) for r in rows[3:])
+
+
+def test_a_failure_reaches_the_clerk_as_one_chinese_message(tmp_path: Path, fake_xlwings) -> None:
+    book = FakeBook(_template_with_problems(tmp_path / "申报表.xlsx"))
+    alerts: list = []
+    book.app = types.SimpleNamespace(alert=lambda text, title=None: alerts.append((title, text)))
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("workbook structure is protected")
+    book.sheets.add = refuse
+    fake_xlwings["book"] = book
+    excel.validate_caller()
+    assert len(alerts) == 1 and alerts[0][1].startswith("校验未完成") and "保护工作簿" in alerts[0][1]
+
+    def no_alert(*args, **kwargs):
+        raise RuntimeError("no Excel")
+    book.app = types.SimpleNamespace(alert=no_alert)
+    with pytest.raises(RuntimeError, match="structure is protected"):
+        excel.validate_caller()
 
 
 def test_clear_restores_a_yellow_cell(tmp_path: Path) -> None:
