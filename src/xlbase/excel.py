@@ -162,6 +162,12 @@ def _api(sheet: Any) -> Any:
     return api
 
 
+def _write_rows(sheet: Any, rows: list[list]) -> None:
+    """Rows from A1 in one call; padded to a rectangle, because xlwings sizes the target by the first row."""
+    width = max((len(r) for r in rows), default=0)
+    sheet.range("A1").value = [[excel_text(v) for v in row] + [None] * (width - len(row)) for row in rows]
+
+
 def _sheet_rows(sheet: Any) -> list[list]:
     """A sheet's values as rows anchored at A1 (used_range may start further in)."""
     last = sheet.used_range.last_cell
@@ -177,18 +183,18 @@ def _sheet_rows(sheet: Any) -> list[list]:
 def _write_result_sheet(book: Any, problems: list[Problem], label: str, when: datetime, names: set[str]) -> None:
     rows, header_row = result_rows(problems, label, when)
     ws = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
-    ws.range("A1").value = [[excel_text(v) for v in row] for row in rows]
-    for r, row in enumerate(rows[header_row:], header_row + 1):
-        sheet, cell = row[2], row[3]
-        if sheet in names and cell:
-            ws.range(f"D{r}").formula = hyperlink_formula(sheet, cell)
+    _write_rows(ws, rows)
+    body = rows[header_row:]   # header_row: 1-based row of the header = 0-based index of the first problem
+    if body:   # the 单元格 column as links, in one call: one COM round trip per problem is seconds in Excel
+        links = [[hyperlink_formula(r[2], r[3]) if r[2] in names and r[3] else excel_text(r[3])] for r in body]
+        ws.range(f"D{header_row + 1}:D{header_row + len(body)}").formula = links
 
 
 def _write_marks_sheet(book: Any, records: list[MarkRecord]) -> None:
     ws = book.sheets.add(MARKS_SHEET, after=book.sheets[len(book.sheets) - 1])
     body = [rec.row() + ([RESULT_SHEET] if i == 0 else [""]) for i, rec in enumerate(records)]
     rows = [MARKS_HEADER] + (body or [[""] * 6 + [RESULT_SHEET]])
-    ws.range("A1").value = [[excel_text(v) for v in row] for row in rows]
+    _write_rows(ws, rows)
     try:
         ws.visible = False
     except AttributeError:  # older xlwings: go through the COM object

@@ -43,6 +43,8 @@ class FakeRange:
     @value.setter
     def value(self, rows) -> None:
         assert self.sheet.name in (RESULT_SHEET, MARKS_SHEET), "wrote a value into the clerk's sheet"
+        # xlwings resizes the target to len(rows) x len(rows[0]): a ragged list would lose columns
+        assert len({len(r) for r in rows}) == 1, "rows of different widths"
         self.sheet.rows = rows
         self.sheet.book.log.append(("value", self.sheet.name, self.ref))
 
@@ -51,9 +53,14 @@ class FakeRange:
         return self.sheet.formulas.get(self.ref)
 
     @formula.setter
-    def formula(self, text: str) -> None:
+    def formula(self, texts) -> None:
         assert self.sheet.name == RESULT_SHEET
-        self.sheet.formulas[self.ref] = text
+        self.sheet.book.log.append(("formula", self.sheet.name, self.ref))
+        first, _, last = self.ref.partition(":")
+        col, r0 = first[0], int(first[1:])
+        assert len(texts) == int(last[1:]) - r0 + 1 and all(len(t) == 1 for t in texts)
+        for i, (text,) in enumerate(texts):
+            self.sheet.formulas[f"{col}{r0 + i}"] = text
 
 
 # openpyxl's SheetProtection flags (True = forbidden) behind Excel's Protection.Allow* (True = allowed)
@@ -196,7 +203,11 @@ def test_validate_caller_marks_the_same_cells_as_xlbase_mark(tmp_path: Path, fak
     assert names[-2:] == [RESULT_SHEET, MARKS_SHEET] and book.sheets[MARKS_SHEET].visible is False
     rows = book.sheets[RESULT_SHEET].rows
     assert rows[2] == ["序号", "严重程度", "工作表", "单元格", "问题说明"] and len(rows) - 3 == out[RESULT_SHEET].max_row - 3
-    assert all(f.startswith('=HYPERLINK("#\'') for f in book.sheets[RESULT_SHEET].formulas.values())
+    formulas = book.sheets[RESULT_SHEET].formulas
+    for r, row in enumerate(rows[3:], 4):   # a link where the problem has a cell, its text otherwise
+        linked = row[2] in names and row[3]
+        assert formulas[f"D{r}"].startswith('=HYPERLINK("#\'') if linked else formulas[f"D{r}"] == row[3]
+    assert len([e for e in book.log if e[0] == "formula"]) == 1   # one call, not one per problem
     # pressing 校验 again does not stack sheets or lose the original fills
     excel.validate_caller()
     assert [s.name for s in book.sheets].count(RESULT_SHEET) == 1
