@@ -169,15 +169,14 @@ def _write_rows(sheet: Any, rows: list[list]) -> None:
 
 
 def _sheet_rows(sheet: Any) -> list[list]:
-    """A sheet's values as rows anchored at A1 (used_range may start further in)."""
+    """A sheet's values as rows anchored at A1 (used_range may start further in).
+
+    ndim=2: without it xlwings hands a one-column sheet (a 填表说明 page) back as a flat list,
+    which would read as one long row.
+    """
     last = sheet.used_range.last_cell
-    value = sheet.range((1, 1), (last.row, last.column)).value
-    if value is None:
-        return []
-    if not isinstance(value, list):
-        return [[value]]
-    rows = value if value and isinstance(value[0], list) else [value]
-    return [["" if v is None else v for v in row] for row in rows]
+    value = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+    return [["" if v is None else v for v in row] for row in (value or [])]
 
 
 def _write_result_sheet(book: Any, problems: list[Problem], label: str, when: datetime, names: set[str]) -> None:

@@ -98,6 +98,27 @@ class FakeSheetApi:
                 vars(self.Protection))
 
 
+class FakeBlock:
+    """range((1, 1), (r, c)) as xlwings returns it: .value squeezed (one row or one column is a flat list)."""
+
+    def __init__(self, grid: list, ndim: int | None = None) -> None:
+        self.grid, self.ndim = grid, ndim
+
+    def options(self, ndim=None) -> "FakeBlock":
+        return FakeBlock(self.grid, ndim)
+
+    @property
+    def value(self):
+        g = self.grid
+        if self.ndim == 2:
+            return g
+        if len(g) == 1:
+            return g[0][0] if len(g[0]) == 1 else g[0]
+        if g and len(g[0]) == 1:
+            return [r[0] for r in g]
+        return g
+
+
 class FakeSheet:
     def __init__(self, book: "FakeBook", name: str) -> None:
         self.book, self.name = book, name
@@ -119,8 +140,7 @@ class FakeSheet:
     def range(self, ref, last=None):
         if isinstance(ref, tuple):  # range((1, 1), (r, c)): the grid xlwings hands over, A1-anchored
             (r0, c0), (r1, c1) = ref, last
-            grid = [row[c0 - 1:c1] for row in self.grid[r0 - 1:r1]]
-            return types.SimpleNamespace(value=grid if len(grid) > 1 else (grid[0] if grid else None))
+            return FakeBlock([row[c0 - 1:c1] for row in self.grid[r0 - 1:r1]])
         return FakeRange(self, ref)
 
     @property
@@ -271,6 +291,13 @@ def test_a_failure_reaches_the_clerk_as_one_chinese_message(tmp_path: Path, fake
     book.app = types.SimpleNamespace(alert=no_alert)
     with pytest.raises(RuntimeError, match="structure is protected"):
         excel.validate_caller()
+
+
+def test_a_one_column_sheet_reads_as_rows(tmp_path: Path) -> None:
+    book = FakeBook(applicant_workbook(tmp_path / "a.xlsx", n_firms=3))
+    notes = book.sheets.add("填表说明", after=book.sheets[0])
+    notes.grid = [["填表说明"], ["1. 金额单位为万元"], ["2. 日期按 2024-05-01 填写"]]
+    assert excel._sheet_rows(notes) == notes.grid
 
 
 def test_clear_restores_a_yellow_cell(tmp_path: Path) -> None:
