@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("templates", help="生成可填写的申报表和汇总表模板 / write fillable templates")
     t.add_argument("-o", "--out", type=Path, required=True, help="输出文件夹 / output folder")
     t.add_argument("--year", type=int, default=None, help="表头年份（默认取规则包年份）/ year in titles")
+    t.add_argument("--python", default=None, metavar="PYTHON_EXE",
+                   help="“校验”按钮使用的 python.exe 完整路径，写入 .xlsm 的 xlwings.conf（默认用 PATH 中的 python）"
+                        " / python.exe the 校验 button runs (xlwings Interpreter_Win)")
 
     r = sub.add_parser("read", help="列出文件中识别到的表格和无法解析的值 / show what was found in files")
     r.add_argument("inputs", nargs="+", help="文件、通配符或文件夹 / files, globs or folders")
@@ -84,7 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _dispatch(ns: argparse.Namespace) -> CommandResult:
     if ns.command == "templates":
         from .write.templates import templates_command
-        return templates_command(ns.out, year=ns.year)
+        return templates_command(ns.out, year=ns.year, python=ns.python)
     if ns.command == "read":
         from .read.inspect import inspect_command
         return inspect_command(ns.inputs)

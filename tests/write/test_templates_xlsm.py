@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -57,3 +59,19 @@ def test_olevba_reads_our_module(out):
         parser.close()
     assert vba.XLBASE_MODULE in modules and "xlwings" in modules
     assert f"Sub {vba.VALIDATE_MACRO}()" in modules[vba.XLBASE_MODULE]
+
+
+def _conf(path: Path) -> dict:
+    ws = openpyxl.load_workbook(path, keep_vba=True)[vba.XLWINGS_CONF_SHEET]
+    return {r[0]: r[1] for r in ws.iter_rows(values_only=True)}
+
+
+def test_python_option_pins_the_buttons_interpreter(tmp_path, out):
+    exe = r"C:\Program Files\Python311\python.exe"
+    cli = subprocess.run([sys.executable, "-m", "xlbase", "templates", "-o", str(tmp_path), "--python", exe],
+                         capture_output=True, text=True)
+    assert cli.returncode == 0, cli.stderr
+    for name in ("双创基地申报表", "附件11_基本情况汇总表"):
+        assert _conf(tmp_path / f"{name}.xlsm")["Interpreter_Win"] == exe
+        assert "Interpreter_Win" not in _conf(out / f"{name}.xlsm")   # default: the python on PATH
+        assert _conf(tmp_path / f"{name}.xlsm")["Use UDF Server"] is False

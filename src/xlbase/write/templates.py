@@ -61,16 +61,17 @@ def _identity_formulas(form: Form, base: dict, keys: set[str]) -> dict:
     return out
 
 
-def _finish(wb: Workbook, guide, styles: Styles, macros: bool) -> None:
+def _finish(wb: Workbook, guide, styles: Styles, macros: bool, python: str | None = None) -> None:
     if macros:
         from . import vba
         vba.insert_validate_button(guide, BUTTON_CELL)
-        vba.add_xlwings_conf_sheet(wb)
+        settings = {**vba.DEFAULT_XLWINGS_SETTINGS, "Interpreter_Win": python} if python else None
+        vba.add_xlwings_conf_sheet(wb, settings)
         vba.add_macros(wb)
 
 
 def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: list[dict],
-                     year: int, macros: bool) -> None:
+                     year: int, macros: bool, python: str | None = None) -> None:
     styles = Styles(wb)
     forms = {fid: get_form(fid) for fid in APPLICANT_FORMS}
     sheets = {fid: wb.add_worksheet(forms[fid].sheet) for fid in APPLICANT_FORMS}
@@ -146,7 +147,7 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
                  for f in a2.fields if f.identity and f.identity != "registered_on"]
     last = write_guide(guide, styles, forms_list, general_notes(id_labels, a2.sheet))
     setup_sheet(guide, last_row=last, last_col=4)
-    _finish(wb, guide, styles, macros)
+    _finish(wb, guide, styles, macros, python)
 
 
 def _table_sheet(ws, form: Form, styles: Styles, year: int, *, rows: list[dict], formulas=None,
@@ -175,7 +176,8 @@ def _threshold_marks(ws, layout: TableLayout, styles: Styles, thresholds: dict[s
                                  layout.cell(key), layout.cell(type_key, col_abs=True), table)
 
 
-def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, macros: bool) -> None:
+def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, macros: bool,
+                   python: str | None = None) -> None:
     styles = Styles(wb)
     form = get_form(SUMMARY_FORM)
     ws = wb.add_worksheet(form.sheet)
@@ -187,7 +189,7 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     _threshold_marks(ws, layout, styles, thresholds)
     last = write_guide(guide, styles, [form], general_notes([], None))
     setup_sheet(guide, last_row=last, last_col=4)
-    _finish(wb, guide, styles, macros)
+    _finish(wb, guide, styles, macros, python)
 
 
 def _output(path: Path | str, macros: bool) -> Path:
@@ -200,25 +202,28 @@ def _output(path: Path | str, macros: bool) -> Path:
 
 def write_applicant_workbook(path: Path | str, *, base: dict | None = None, firms: list[dict] | None = None,
                              comparables: list[dict] | None = None, year: int | None = None,
-                             macros: bool = False) -> Path:
-    """The applicant's workbook (附件2/3/4/10), blank or pre-filled by field key."""
+                             macros: bool = False, python: str | None = None) -> Path:
+    """The applicant's workbook (附件2/3/4/10), blank or pre-filled by field key.
+
+    python: the python.exe the .xlsm's 校验 button runs (xlwings' Interpreter_Win); default: python on PATH.
+    """
     path = _output(path, macros)
     year = year or default_year()
     with atomic_output(path, suffix=".tmp" + path.suffix) as tmp:
         wb = _workbook(tmp, APPLICANT_NAME)
-        _build_applicant(wb, dict(base or {}), list(firms or []), list(comparables or []), year, macros)
+        _build_applicant(wb, dict(base or {}), list(firms or []), list(comparables or []), year, macros, python)
         wb.close()
     return path
 
 
 def write_summary_workbook(path: Path | str, rows: list[dict] | None = None, *, year: int | None = None,
-                           unit: str | None = None, macros: bool = False) -> Path:
-    """附件11: one numbered row per base (by field key) and the 汇总 row."""
+                           unit: str | None = None, macros: bool = False, python: str | None = None) -> Path:
+    """附件11: one numbered row per base (by field key) and the 汇总 row; python as for the applicant's."""
     path = _output(path, macros)
     year = year or default_year()
     with atomic_output(path, suffix=".tmp" + path.suffix) as tmp:
         wb = _workbook(tmp, SUMMARY_NAME)
-        _build_summary(wb, list(rows or []), year, unit, macros)
+        _build_summary(wb, list(rows or []), year, unit, macros, python)
         wb.close()
     return path
 
@@ -228,7 +233,7 @@ def template_paths(out_dir: Path, macros: bool) -> tuple[Path, Path]:
     return out_dir / f"{APPLICANT_NAME}{ext}", out_dir / f"{SUMMARY_NAME}{ext}"
 
 
-def templates_command(out_dir: Path, year: int | None = None) -> CommandResult:
+def templates_command(out_dir: Path, year: int | None = None, python: str | None = None) -> CommandResult:
     """`xlbase templates -o DIR`: the blank templates, .xlsx (and .xlsm when VBA can be built)."""
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -238,8 +243,8 @@ def templates_command(out_dir: Path, year: int | None = None) -> CommandResult:
     for macros in (False, True):
         applicant, summary = template_paths(out_dir, macros=macros)
         try:
-            write_applicant_workbook(applicant, year=year, macros=macros)
-            write_summary_workbook(summary, year=year, macros=macros)
+            write_applicant_workbook(applicant, year=year, macros=macros, python=python if macros else None)
+            write_summary_workbook(summary, year=year, macros=macros, python=python if macros else None)
         except (ImportError, FileNotFoundError) as exc:
             if not macros:
                 raise
