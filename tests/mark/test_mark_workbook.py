@@ -92,6 +92,11 @@ def test_marks_exactly_the_problem_cells_and_keeps_the_rest(book: Path) -> None:
     links = {h.get("location") for h in res_root.iter("{%s}hyperlink" % NS["m"])}
     assert "'附件3'!F4" in links and "'附件2'!B2" in links
     assert not any("附件9" in loc for loc in links)
+    # it prints: A4 landscape, one page wide, as tall as needed
+    setup = res_root.find("m:pageSetup", NS)
+    assert (setup.get("paperSize"), setup.get("orientation"), setup.get("fitToWidth"), setup.get("fitToHeight")) \
+        == ("9", "landscape", "1", "0")
+    assert res_root.find("m:sheetPr/m:pageSetUpPr", NS).get("fitToPage") == "1"
 
 
 def test_formula_like_message_is_text_with_quote_prefix(book: Path) -> None:

@@ -204,7 +204,8 @@ def _result_sheet(problems: list[Problem], styles: Styles, rule_pack: str, when:
                 links.append((f"D{r}", sheet_location(doc_sheets[row[2]], value), value))
             cells.append((value, style))
         out_rows.append(cells)
-    return sheet_xml(out_rows, widths=[6, 9, 22, 9, 80], links=links, freeze_row=header_row, tab_rgb=MARK_RGB)
+    return sheet_xml(out_rows, widths=[6, 9, 22, 9, 80], links=links, freeze_row=header_row, tab_rgb=MARK_RGB,
+                     print_fit=True)
 
 
 def _marks_sheet(records: list[MarkRecord], result_name: str) -> bytes:

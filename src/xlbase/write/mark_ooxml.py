@@ -598,11 +598,15 @@ def _esc(text: str) -> str:
 
 def sheet_xml(rows: Iterable[list[tuple[str | int | float | None, int]]], *, widths: list[float] = (),
               links: Iterable[tuple[str, str, str]] = (), merges: Iterable[str] = (),
-              freeze_row: int = 0, tab_rgb: str | None = None) -> bytes:
-    """A worksheet from rows of (value, style id); links are (ref, location, display)."""
+              freeze_row: int = 0, tab_rgb: str | None = None, print_fit: bool = False) -> bytes:
+    """A worksheet from rows of (value, style id); links are (ref, location, display).
+
+    print_fit: A4 landscape, one page wide (as many pages tall as needed): a list that prints readably.
+    """
     parts = [f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">']
-    if tab_rgb:
-        parts.append(f'<sheetPr><tabColor rgb="{tab_rgb}"/></sheetPr>')
+    if tab_rgb or print_fit:
+        parts.append("<sheetPr>" + (f'<tabColor rgb="{tab_rgb}"/>' if tab_rgb else "")
+                     + ('<pageSetUpPr fitToPage="1"/>' if print_fit else "") + "</sheetPr>")
     if freeze_row:
         parts.append(f'<sheetViews><sheetView workbookViewId="0"><pane ySplit="{freeze_row}" '
                      f'topLeftCell="A{freeze_row + 1}" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>')
@@ -631,5 +635,8 @@ def sheet_xml(rows: Iterable[list[tuple[str | int | float | None, int]]], *, wid
     if links:
         parts.append("<hyperlinks>" + "".join(f'<hyperlink ref="{ref}" location="{_esc(loc)}" display="{_esc(disp)}"/>'
                                               for ref, loc, disp in links) + "</hyperlinks>")
+    if print_fit:
+        parts.append('<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.6" header="0.3" footer="0.3"/>'
+                     '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
     parts.append("</worksheet>")
     return "".join(parts).encode("utf-8")
