@@ -87,3 +87,26 @@ def test_run_prints_the_ratio_lines(tmp_path):
     assert res["floor"]["ok"] and res["floor"]["rows"] == res["corpus"]["firms"]
     assert res["naive"]["ok"]
     assert set(res["verdicts"]) >= {"merge_over_floor", "naive_over_merge", "merge_peak"}
+
+
+def test_button_bench_runs_and_finds_the_messy_cells(tmp_path):
+    """bench/button_bench.py at small size: the workbook it builds reads back with its firms, and it prints both verdicts."""
+    import button_bench
+
+    from xlbase import excel
+    from xlbase.read import read_workbook
+    from xlbase.rules import load_pack
+    from xlbase.validate import validate_reads
+
+    book = button_bench.make_workbook(tmp_path / "申报表.xlsm", 60)
+    problems, label = excel.book_problems(button_bench.values_book(book))
+    assert "shanxi-2024-base" in label
+    wr = read_workbook(book)   # the stand-in hands over what the file holds: same problems as from the file
+    assert [t.n_rows for t in wr.tables if t.form_id == "附件3"] == [60]
+    from_file, _ = validate_reads([wr], load_pack(None, None))
+    key = lambda ps: sorted((p.rule, p.sheet, p.cell, p.message) for p in ps)  # noqa: E731
+    assert key(problems) == key(list(wr.problems) + from_file) and problems
+    out = subprocess.run([sys.executable, str(BENCH / "button_bench.py"), "--firms", "40", "--repeat", "1"],
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "xlbase mark 端到端" in out.stdout and "校验按钮背后的读取+校验" in out.stdout
