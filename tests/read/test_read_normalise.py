@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xlbase.forms import get_form
@@ -127,3 +128,35 @@ def test_column_matches_cell_by_cell(values):
         for v, o, n in zip(values, out, notes):
             p = parse_value(v, f) if v not in (None, "") else None
             assert o == (p.value if p else None) or (o is None and p is None)
+
+
+# one field of each type: the fast paths are chosen by type
+BY_TYPE = {f.type: f for f in reversed(FIELDS)}
+_cell = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.floats(min_value=-1e6, max_value=1e6).map(round),
+                  st.just(""), st.none(), st.booleans(), st.dates(), st.datetimes(), st.text(max_size=8),
+                  st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYabcENUL", max_size=20),
+                  st.sampled_from(["NA", "NULL", "1E17", "9E+15", "无", "—", " 2019-03 ", "\u3000文字\u00a0"]))
+# homogeneous columns too, so that every whole-column fast path is exercised
+_column = st.one_of(st.lists(_cell, max_size=12), *(st.lists(s, min_size=1, max_size=12) for s in (
+    st.floats(allow_nan=True, allow_infinity=True), st.floats(min_value=-1e16, max_value=1e16).map(round).map(float),
+    st.dates(), st.text(max_size=8), st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXYabcENUL", max_size=20),
+    st.sampled_from(["91140902MA0K12345X", "123", "NA", "NULL", "NONE", "NAN", "1E17", "2E5", "E5"]))))
+
+
+@pytest.mark.parametrize("ftype", sorted(BY_TYPE))
+@settings(max_examples=150)
+@given(values=_column)
+@example(values=["91140902MA0K12345X", "1E17"]).via("scientific notation among clean codes")
+@example(values=["91140902MA0K12345X", "NA"]).via("a blank word among clean codes")
+@example(values=["91140902MA0K12345X", "91-1409"]).via("a dash among clean codes")
+@example(values=[1.0, 2.5, float("nan"), 1e15]).via("floats out of range or not whole")
+def test_column_fast_paths_equal_parse_value(ftype, values):
+    """normalise_column == parse_value cell by cell: same values, same types, same notes."""
+    f = BY_TYPE[ftype]
+    out, notes = normalise_column(values, f)
+    assert len(out) == len(notes) == len(values)
+    for v, o, n in zip(values, out, notes):
+        p = parse_value(v, f) if v not in (None, "") else None
+        want = p.value if p else None
+        assert type(o) is type(want) and (o == want or o != o and want != want), (v, o, want)
+        assert n == (p if p and p.note else None), (v, n, p)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
+import numpy as np
+
 from ..forms import Field
 
 # Notes a parse can carry; severity is decided by the caller's Problem builder.
@@ -267,6 +269,7 @@ def parse_yesno(v: Any, field: Field | None = None) -> Parsed:
 # --------------------------------------------------------------------------- codes, phones, text
 
 _CODE_DROP = re.compile(r"[\s\-_.·/]+")
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+")
 
 
 def parse_credit_code(v: Any, field: Field | None = None) -> Parsed:
@@ -285,9 +288,17 @@ def parse_credit_code(v: Any, field: Field | None = None) -> Parsed:
     s = _CODE_DROP.sub("", folded)
     if folded.lower() in BLANK_TOKENS or not s:
         return Parsed(None)
-    if re.fullmatch(r"\d(\.\d+)?E\+?\d+", folded):
+    if _SCIENTIFIC.fullmatch(folded):
         return Parsed(None, PRECISION_LOST, "是科学计数法形式，代码已丢失位数，请改为文本格式重新录入")
     return Parsed(s)
+
+
+def _plain_codes(values: list[str]) -> bool:
+    """Every str already canonical (upper-case ASCII letters/digits, not a blank word or 1E17):
+    parse_credit_code would return each unchanged. One join checks the whole column in C."""
+    joined = "".join(values)
+    return (all(values) and joined.isascii() and joined.isalnum() and joined == joined.upper()
+            and BLANK_TOKENS.isdisjoint(map(str.lower, values)) and not any(map(_SCIENTIFIC.fullmatch, values)))
 
 
 def parse_phone(v: Any, field: Field | None = None) -> Parsed:
@@ -308,14 +319,19 @@ def parse_phone(v: Any, field: Field | None = None) -> Parsed:
 _TEXT_BLANKS = BLANK_TOKENS - {"无"}   # in a text field "无" is an answer, not a blank
 
 
+def _text_value(v: str) -> str | None:
+    """A text cell trimmed (ASCII, full-width and no-break spaces); None for a blank word."""
+    s = v.strip().replace("\u00a0", " ")
+    if s.replace(" ", "").replace("\u3000", "") in _TEXT_BLANKS or not s.strip("\u3000 "):
+        return None
+    return s.strip("\u3000 ")
+
+
 def parse_text(v: Any, field: Field | None = None) -> Parsed:
     if v is None:
         return Parsed(None)
     if isinstance(v, str):
-        s = v.strip().replace("\u00a0", " ")
-        if s.replace(" ", "").replace("\u3000", "") in _TEXT_BLANKS or not s.strip("\u3000 "):
-            return Parsed(None)
-        return Parsed(s.strip("\u3000 "))
+        return Parsed(_text_value(v))
     return Parsed(raw_text(v) or None)
 
 
@@ -335,10 +351,44 @@ def parse_value(v: Any, field: Field) -> Parsed:
 
 
 def normalise_column(values: Iterable[Any], field: Field) -> tuple[list[Any], list[Parsed | None]]:
-    """A whole column: fast path for numbers already typed as numbers, cached text parses.
+    """A whole column: whole-column fast paths when calamine typed every cell alike, else cell by cell.
 
     Returns (normalised values, per-row Parsed when it carries a note else None).
     """
+    values = list(values)
+    fast = _column_fast(values, field)
+    if fast is not None:
+        return fast, [None] * len(values)
+    return _column_by_cell(values, field)
+
+
+def _column_fast(values: list[Any], field: Field) -> list[Any] | None:
+    """The column's values when one type check covers it (floats in range, dates, clean text/codes); else None.
+
+    Each branch returns exactly what parse_value gives cell by cell, with no note (property-tested).
+    """
+    types = set(map(type, values))
+    if len(types) != 1:
+        return None
+    tv = types.pop()
+    if tv is float and field.is_numeric:
+        arr = np.asarray(values, dtype=float)
+        if not (np.abs(arr) < MAX_MAGNITUDE).all():       # NaN and inf fail this too
+            return None
+        if field.type != "integer":
+            return values
+        return arr.astype(np.int64).tolist() if (arr == np.trunc(arr)).all() else None
+    if tv is dt.date and field.type == "date":             # calamine's date cells
+        return values
+    if tv is str and field.type in ("text", "choice"):
+        return list(map(_text_value, values))
+    if tv is str and field.type == "credit_code" and _plain_codes(values):
+        return values
+    return None
+
+
+def _column_by_cell(values: list[Any], field: Field) -> tuple[list[Any], list[Parsed | None]]:
+    """Mixed columns: typed numbers and dates still skip the parser, the odd cells go through it."""
     out: list[Any] = []
     notes: list[Parsed | None] = []
     numeric = field.is_numeric

@@ -158,28 +158,26 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
     t.columns = {k: c + 1 for k, c in ft.columns.items()}
     rows = ft.data_rows
     n = len(rows)
-    row_numbers = np.fromiter((r + 1 for r in rows), dtype="int64", count=n)
-    data: dict[str, Any] = {}
-    raw: dict[str, Any] = {}
-    empties: dict[str, tuple[str, int]] = {}
     ordered = [f.key for f in form.table_fields if f.key in ft.columns]
-    grid = sheet.rows
-    for key in ordered:
+    data = np.empty((len(ordered), n), dtype=object)     # one row per field: a frame per table, not per column
+    raw = np.empty((len(ordered), n), dtype=object)      # None where nothing needs the clerk's text
+    empties: dict[str, tuple[str, int]] = {}
+    cells = _column_cells(sheet.rows, rows, [ft.columns[k] for k in ordered])
+    for j, (key, values) in enumerate(zip(ordered, cells)):
         col = ft.columns[key]
-        f = form.field(key)
-        values = [grid[r][col] if col < len(grid[r]) else "" for r in rows]   # data rows lie inside the sheet
-        normed, notes = normalise_column(values, f)
-        raws = [v if type(v) is str else raw_text(v) for v in values]
-        data[key] = np.fromiter(normed, dtype=object, count=n)   # one array per column, one frame per table
-        raw[key] = np.fromiter(raws, dtype=object, count=n)
+        normed, notes = normalise_column(values, form.field(key))
+        data[j] = np.fromiter(normed, dtype=object, count=n)
+        raw[j] = np.fromiter(_raw_where_none(values, normed), dtype=object, count=n)
         for i, p in enumerate(notes):
             if p is not None:
-                problems.append(_problem(path, sheet.name, a1(rows[i], col), form_id, key, raws[i], p))
-        for i, v in enumerate(values):
-            if v == "":
-                empties[a1(rows[i], col)] = (key, i)
-    t.data = _frame(row_numbers, data)
-    t.raw = _frame(row_numbers.copy(), raw)
+                problems.append(_problem(path, sheet.name, a1(rows[i], col), form_id, key, _text(values[i]), p))
+        if "" in values:
+            for i, v in enumerate(values):
+                if v == "":
+                    empties[a1(rows[i], col)] = (key, i)
+    row_numbers = np.fromiter((r + 1 for r in rows), dtype="int64", count=n)
+    t.data = _frame(row_numbers, ordered, data)
+    t.raw = _frame(row_numbers.copy(), ordered, raw)
     if empties and kind in ("xlsx", "xlsm"):
         for cell in sorted(formulas_without_value(path, sheet.name, set(empties))):
             key, _ = empties[cell]
@@ -211,9 +209,34 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
     return t
 
 
-def _frame(row_numbers: np.ndarray, columns: dict[str, np.ndarray]) -> pd.DataFrame:
-    """`_row` (int64) then object columns: dtype=object keeps pandas from inferring str columns."""
-    df = pd.DataFrame(columns, index=pd.RangeIndex(len(row_numbers)), dtype=object)
+def _column_cells(grid: list[list[Any]], rows: list[int], cols: list[int]) -> list[list[Any]]:
+    """The cells of `cols` in `rows`, one list per column ('' past the end of a short row)."""
+    picked = [grid[r] for r in rows]
+    if not picked:
+        return [[] for _ in cols]
+    if min(map(len, picked)) > max(cols, default=-1):   # calamine's rows are all full width: transpose in C
+        transposed = list(zip(*picked))
+        return [list(transposed[c]) for c in cols]
+    return [[row[c] if c < len(row) else "" for row in picked] for c in cols]
+
+
+def _text(v: Any) -> str:
+    """The clerk's text of a cell (str cells as they are)."""
+    return v if type(v) is str else raw_text(v)
+
+
+def _raw_where_none(values: list[Any], normed: list[Any]) -> list[str | None]:
+    """Table.raw for one column: the clerk's text where no value was read (blank words, unparseable text,
+    what a message quotes), None where the value itself says it; no text is built for typed numbers."""
+    if None not in normed:
+        return [None] * len(values)
+    return [_text(v) if d is None else None for v, d in zip(values, normed)]
+
+
+def _frame(row_numbers: np.ndarray, keys: list[str], columns: np.ndarray) -> pd.DataFrame:
+    """`_row` (int64) then one object column per key (rows of `columns`); dtype=object keeps pandas from
+    inferring str columns."""
+    df = pd.DataFrame(columns.T, index=pd.RangeIndex(len(row_numbers)), columns=keys, dtype=object, copy=False)
     df.insert(0, "_row", row_numbers)
     return df
 
