@@ -20,14 +20,19 @@ The losers are rejected with a `duplicate-base` warning naming both sources.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 from typing import Any, Iterable
 
 from functools import lru_cache
+
+import numpy as np
+from xlsxwriter.utility import xl_col_to_name
 
 from ..forms import SUMMARY_FORM, divisions, get_form
 from ..identity import base_key, locate
@@ -98,17 +103,36 @@ class BaseRow:
         return f"{display}（{self.sheet}第{self.row}行）" if self.row else f"{display}（{self.sheet}）"
 
 
+@lru_cache(maxsize=None)
+def firm_keys() -> tuple[str, ...]:
+    """The 附件3 table fields, in the order of `FirmRow.values`."""
+    return tuple(f.key for f in get_form("附件3").table_fields)
+
+
+@lru_cache(maxsize=None)
+def _firm_index() -> dict[str, int]:
+    return {k: i for i, k in enumerate(firm_keys())}
+
+
 @dataclass(slots=True)
 class FirmRow:
-    """One 附件3 row, tied to the base of its workbook (slots: ~900 000 of them at national scale)."""
+    """One 附件3 row, tied to the base of its workbook.
 
-    values: dict[str, Any]
+    `values` is a tuple in `firm_keys()` order, not a dict: ~900 000 rows at national
+    scale, where a dict per row was the merge's largest memory item.
+    """
+
+    values: tuple
     base_key: str
     base_name: str
     file: str
     sheet: str
     row: int
     cell: str = ""
+
+    def get(self, key: str) -> Any:
+        """The value of field `key` (None when the sheet lacked that column)."""
+        return self.values[_firm_index()[key]]
 
 
 @dataclass
@@ -193,24 +217,94 @@ def _is_sample_name(name: str) -> bool:
     return bool(f) and (f == fold(sample) or f.startswith("x市x县") or "xx双创基地" in f)
 
 
+def _clean_column(values: list) -> list:
+    """`clean` over one column, with its common cases inline (it runs once per cell read)."""
+    return [v if ((t := type(v)) is str and v and not v.isspace()) or t is int or (t is float and v == v)
+            or v is None or t is dt.date else clean(v) for v in values]
+
+
+def _raw_columns(df) -> list[list]:
+    """Each column of `df` as a list, as Series.tolist() gives it.
+
+    Frames of plain numpy dtypes (what the reader builds) go through one to_numpy:
+    a `df[c]` Series per column cost more than the merge's own work.
+    """
+    if all(isinstance(d, np.dtype) and d.kind in "Oifb" for d in df.dtypes):
+        return df.to_numpy(dtype=object).T.tolist()
+    if df.columns.is_unique:
+        return [df[c].tolist() for c in df.columns]
+    return [df.iloc[:, j].tolist() for j in range(len(df.columns))]
+
+
+def _columns(df) -> dict[Any, list]:
+    """Every column as a list of cleaned values; a repeated label keeps its last column."""
+    return {c: _clean_column(vals) for c, vals in zip(df.columns, _raw_columns(df))}
+
+
 def _records(table: Table) -> list[dict[str, Any]]:
     """Every data row as a cleaned dict, converted once per table (not one iloc per row)."""
-    df = table.data
-    cols = list(df.columns)
-    columns = [df[c] for c in cols] if df.columns.is_unique else [df.iloc[:, j] for j in range(len(cols))]
-    values = [[clean(v) for v in col.tolist()] for col in columns]
-    return [dict(zip(cols, row)) for row in zip(*values)] if cols else [{} for _ in range(len(df))]
+    cols = _columns(table.data)
+    return [dict(zip(cols, row)) for row in zip(*cols.values())] if cols else [{} for _ in range(len(table.data))]
 
 
 def _row_values(rec: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in rec.items() if not str(k).startswith("_")}
 
 
-def _sheet_row(table: Table, rec: dict[str, Any], i: int) -> int:
-    v = rec.get("_row")
-    if isinstance(v, (int, float)):
-        return int(v)
-    return table.header_row + 1 + i if table.header_row else i + 1
+def _sheet_rows(table: Table, marks: list | None, n: int) -> list[int]:
+    """Sheet row of each data row: its `_row` mark, else counted from the header."""
+    first = table.header_row + 1 if table.header_row else 1
+    if marks is None:
+        return list(range(first, first + n))
+    return [int(v) if isinstance(v, (int, float)) else first + i for i, v in enumerate(marks)]
+
+
+def _column_cells(table: Table, key: str, rows: list[int]) -> list[str]:
+    """`table.cell(key, r)` for every row, the column letter computed once."""
+    col = table.columns.get(key)
+    if not col:
+        return [table.cell(key, r) for r in rows]
+    letter = xl_col_to_name(col - 1)
+    return [f"{letter}{r}" if r else table.cell(key, r) for r in rows]
+
+
+@dataclass
+class _FirmTable:
+    """A 附件3 table waiting for its bases to be decided: cleaned columns and each row's base key."""
+
+    path: str
+    table: Table
+    columns: dict[Any, list]
+    keys: list[str]
+
+
+def _firm_table(t: Table, path: str, rekey: dict[str, str]) -> _FirmTable:
+    """Each row belongs to the table's base, or to its own `_base` (rows of a 汇总表's 附件3)."""
+    cols = _columns(t.data)
+    bkey = str(t.base.get("key") or "")
+    keys = [str(b) if b else bkey for b in cols["_base"]] if "_base" in cols else [bkey] * len(t.data)
+    return _FirmTable(path, t, cols, [rekey.get(k, k) for k in keys])
+
+
+def _attach_firms(ft: _FirmTable, winner_of: dict[str, BaseRow]) -> tuple[list[FirmRow], int]:
+    """The rows whose base won with a row of this same file, as FirmRows; and how many rows have no base at all."""
+    names: dict[str, str | None] = {}
+    orphans = 0
+    for k, count in Counter(ft.keys).items():
+        w = winner_of.get(k)
+        names[k] = w.name if w is not None and w.file == ft.path else None
+        if w is None:
+            orphans += count
+    if all(name is None for name in names.values()):
+        return [], orphans
+    t, n = ft.table, len(ft.keys)
+    blank = [None] * n
+    values = zip(*(ft.columns.get(k, blank) for k in firm_keys()))
+    rows = _sheet_rows(t, ft.columns.get("_row"), n)
+    cells = _column_cells(t, "credit_code", rows)
+    kept = [FirmRow(v, k, names[k], ft.path, t.sheet, r, c)
+            for v, k, r, c in zip(values, ft.keys, rows, cells) if names[k] is not None]
+    return kept, orphans
 
 
 def _known(city: Any, county: Any) -> tuple[str | None, str | None]:
@@ -245,9 +339,9 @@ def _place(values: dict, table: Table, path: str) -> tuple[str, str]:
     return str(city or UNKNOWN_UNIT), str(county or UNKNOWN_UNIT)
 
 
-def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[list[BaseRow], list[FirmRow]]:
+def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[list[BaseRow], list[_FirmTable]]:
     bases: list[BaseRow] = []
-    firms: list[FirmRow] = []
+    firms: list[_FirmTable] = []
     a11 = get_form(SUMMARY_FORM)
     a11_keys = set(a11.keys)
     for wr in reads:
@@ -262,7 +356,9 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
         for t in sorted(wr.tables, key=lambda t: t.form_id == "附件3"):  # base rows first (rekey)
             if t.form_id in ("附件10", SUMMARY_FORM):
                 kind = APPLICANT if t.form_id == "附件10" else SUMMARY
-                for i, rec in enumerate(_records(t)):
+                records = _records(t)
+                sheet_rows = _sheet_rows(t, [rec.get("_row") for rec in records], len(records))
+                for rec, row in zip(records, sheet_rows):
                     vals = {k: v for k, v in _row_values(rec).items() if k in a11_keys}
                     if kind == APPLICANT:  # the workbook's identity fills what 附件10 lacks
                         for k in ("city", "county", "base_type"):
@@ -283,7 +379,6 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
                             if not _is_text(vals.get(k)) and _is_text(a2_ident[k]):
                                 vals[k] = a2_ident[k]
                     carried = str(vals.pop("source_file", None) or "")
-                    row = _sheet_row(t, rec, i)
                     key = rec.get("_base")
                     if not key or str(key) == "|":
                         key = t.base.get("key") if kind == APPLICANT and len(t.data) == 1 else None
@@ -310,16 +405,7 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
                 bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, 0, APPLICANT,
                                      order[wr.path], "", t.record_cells.get("base_name", "")))
             elif t.form_id == "附件3":
-                bkey = str(t.base.get("key") or "")
-                bname = str(t.base.get("name") or "")
-                for i, rec in enumerate(_records(t)):
-                    vals = _row_values(rec)
-                    k = bkey
-                    if rec.get("_base"):
-                        k = str(rec["_base"])
-                    k = rekey.get(k, k)
-                    r = _sheet_row(t, rec, i)
-                    firms.append(FirmRow(vals, k, bname, wr.path, t.sheet, r, t.cell("credit_code", r)))
+                firms.append(_firm_table(t, wr.path, rekey))
     return bases, firms
 
 
@@ -336,7 +422,7 @@ def merge_reads(reads: list[WorkbookRead]) -> MergeResult:
     problems: list[Problem] = []
     a11 = get_form(SUMMARY_FORM)
 
-    cands, firm_rows = _candidate_rows(reads, order)
+    cands, firm_tables = _candidate_rows(reads, order)
     for b in cands:
         accounts[b.file].kinds.add(b.kind)
 
@@ -362,6 +448,7 @@ def merge_reads(reads: list[WorkbookRead]) -> MergeResult:
         groups.setdefault(b.key, []).append(b)
 
     winners: list[BaseRow] = []
+    firms_per_base: dict[tuple[str, str], int] | None = None
     for key, rows in groups.items():
         ranked = sorted(rows, key=_winner_sort_key, reverse=True)
         win = ranked[0]
@@ -369,7 +456,9 @@ def merge_reads(reads: list[WorkbookRead]) -> MergeResult:
         accounts[win.file].rows_merged += 1
         for lose in ranked[1:]:
             accounts[lose.file].rows_rejected += 1
-            lost_firms = sum(1 for f in firm_rows if f.file == lose.file and f.base_key == key)
+            if firms_per_base is None:   # counted once, and only when some base was submitted twice
+                firms_per_base = Counter((ft.path, k) for ft in firm_tables for k in ft.keys)
+            lost_firms = firms_per_base[(lose.file, key)]
             extra = f"；该文件中该基地的 {lost_firms} 行入驻企业也未重复计入" if lost_firms and lose.file != win.file else ""
             problems.append(Problem(
                 "duplicate-base", WARNING,
@@ -382,18 +471,16 @@ def merge_reads(reads: list[WorkbookRead]) -> MergeResult:
     winner_of = {b.key: b for b in winners}
     kept_firms: list[FirmRow] = []
     orphans: dict[tuple[str, str], int] = {}
-    for f in firm_rows:
-        acc = accounts[f.file]
-        acc.rows_read += 1
-        w = winner_of.get(f.base_key)
-        if w is not None and w.file == f.file:
-            acc.rows_merged += 1
-            f.base_name = w.name
-            kept_firms.append(f)
-        else:
-            acc.rows_rejected += 1
-            if w is None:
-                orphans[(f.file, f.sheet)] = orphans.get((f.file, f.sheet), 0) + 1
+    for ft in firm_tables:
+        kept, n_orphans = _attach_firms(ft, winner_of)
+        acc = accounts[ft.path]
+        acc.rows_read += len(ft.keys)
+        acc.rows_merged += len(kept)
+        acc.rows_rejected += len(ft.keys) - len(kept)
+        kept_firms += kept
+        if n_orphans:
+            where = (ft.path, ft.table.sheet)
+            orphans[where] = orphans.get(where, 0) + n_orphans
     for (file, sheet), n in sorted(orphans.items()):
         problems.append(Problem(
             "merge-firms-unattached", ERROR,
@@ -403,8 +490,8 @@ def merge_reads(reads: list[WorkbookRead]) -> MergeResult:
     problems += duplicate_enterprises(kept_firms, display)
 
     winners.sort(key=lambda b: (place_order(b.city, b.county), fold(b.name), b.key))
-    kept_firms.sort(key=lambda f: (place_order(winner_of[f.base_key].city, winner_of[f.base_key].county),
-                                   fold(f.base_name), f.file, f.sheet, f.row))
+    base_order = {b.key: (place_order(b.city, b.county), fold(b.name)) for b in winners}
+    kept_firms.sort(key=lambda f: (base_order[f.base_key], f.file, f.sheet, f.row))
     result = MergeResult(winners, kept_firms, problems, [accounts[p] for p in paths], display)
     result.check_accounting()
     return result
@@ -424,6 +511,9 @@ def place_order(city: str, county: str) -> tuple:
 
 
 def _code_key(v: Any) -> str:
+    """Credit codes compared folded and upper-case; a plain ASCII code folds to itself."""
+    if type(v) is str and v.isascii() and v.isalnum():
+        return v.upper()
     return fold(v).upper() if v is not None else ""
 
 
@@ -431,20 +521,19 @@ def duplicate_enterprises(firms: list[FirmRow], display: dict[str, str]) -> list
     """Same 统一社会信用代码 under two different bases: one warning per extra occurrence."""
     by_code: dict[str, list[FirmRow]] = {}
     for f in firms:
-        code = _code_key(f.values.get("credit_code"))
+        code = _code_key(f.get("credit_code"))
         if len(code) >= 15:
             by_code.setdefault(code, []).append(f)
     out = []
-    for code, rows in sorted(by_code.items()):
-        if len({r.base_key for r in rows}) < 2:
-            continue
+    shared = [(code, rows) for code, rows in by_code.items() if len(rows) > 1 and len({r.base_key for r in rows}) > 1]
+    for code, rows in sorted(shared):
         first = rows[0]
         for r in rows[1:]:
             if r.base_key == first.base_key:
                 continue
             out.append(Problem(
                 "duplicate-enterprise", WARNING,
-                f"统一社会信用代码 {code}（{r.values.get('firm_name') or ''}）同时出现在基地“{first.base_name}”"
+                f"统一社会信用代码 {code}（{r.get('firm_name') or ''}）同时出现在基地“{first.base_name}”"
                 f"（{display[first.file]} {first.sheet}第{first.row}行）和基地“{r.base_name}”"
                 f"（{display[r.file]} {r.sheet}第{r.row}行）的入驻企业名单中；同一企业不应重复计入两个基地，请核实。",
                 file=r.file, sheet=r.sheet, cell=r.cell, form="附件3", field="credit_code",

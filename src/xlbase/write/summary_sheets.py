@@ -155,8 +155,7 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> BulkRows | Non
             bt = base_texts[f.base_key] = [("s", *text(v)) for v in (b.name, b.city, b.county)]
         cells: list[tuple[str, Any, Any]] = [("n", i, plain), *bt]
         values = f.values
-        for j, key in enumerate(keys):
-            v = values.get(key)
+        for j, v in enumerate(values):
             if v is None:
                 cells.append(("b", None, plain))
                 continue
