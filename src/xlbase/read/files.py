@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 POOL_MIN_FILES = 8
+CHUNK_FILES = 8      # files per pool task: small enough to balance, large enough to amortise the IPC
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -75,15 +76,37 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
 
 
 def read_files(paths: list[Path | str], jobs: int | None = None) -> list[WorkbookRead]:
-    """read_workbook over many files, results in input order."""
+    """read_workbook over many files, results in input order; `jobs` processes read (this one included)."""
     paths = [os.fspath(p) for p in paths]
-    workers = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, 8)
-    if len(paths) <= POOL_MIN_FILES or jobs == 1 or workers <= 1:
-        return [read_workbook(p) for p in paths]
+    jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, 8)
+    if len(paths) <= POOL_MIN_FILES or jobs <= 1:
+        return _read_chunk(paths)
     try:
-        ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            return list(pool.map(read_workbook, paths, chunksize=max(1, len(paths) // (workers * 4))))
+        return _read_shared(paths, jobs - 1)
     except Exception:  # a broken pool (e.g. no fork/spawn allowed): read serially
         log.warning("process pool failed; reading serially", exc_info=True)
-        return [read_workbook(p) for p in paths]
+        return _read_chunk(paths)
+
+
+def _read_chunk(paths: list[str]) -> list[WorkbookRead]:
+    return [read_workbook(p) for p in paths]
+
+
+def _read_shared(paths: list[str], workers: int) -> list[WorkbookRead]:
+    """Spawned workers read chunks from the front while this process reads from the back.
+
+    This process would otherwise idle while the workers start (each imports pandas) and wait for
+    their pickled results; chunks it reads itself cost no pickling. A chunk it can still cancel
+    has not been taken by a worker; the first one it cannot cancel means the rest are taken.
+    """
+    size = max(1, min(CHUNK_FILES, len(paths) // ((workers + 1) * 8)))
+    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = [pool.submit(_read_chunk, chunk) for chunk in chunks]
+        here: dict[int, list[WorkbookRead]] = {}
+        for i in reversed(range(len(chunks))):
+            if not futures[i].cancel():
+                break
+            here[i] = _read_chunk(chunks[i])
+        return [wr for i, f in enumerate(futures) for wr in (here[i] if i in here else f.result())]
