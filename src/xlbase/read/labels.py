@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Iterable
 
 from ..forms import Form, get_form
 from ..text import fold, fold_unbracketed
@@ -25,6 +26,7 @@ _UNIT_KEYS = tuple(fold(u) for u in UNIT_WORDS)
 cached_fold = lru_cache(maxsize=4096)(fold)
 _SIGN_KEYS = tuple(fold(p) for p in SIGN_PREFIXES)       # folded once: these run for every data row
 _UNIT_INNER = frozenset(_UNIT_KEYS) | {"元/年/平方米", "元/每年每平方米", "人次"}
+_NOTE_MARK = re.compile(r"^\s*[（(]?\s*备\s*注")
 
 
 def _variants(text: object) -> list[str]:
@@ -105,6 +107,11 @@ def is_total_text(value: object) -> bool:
     return any(k.startswith(w) for w in TOTAL_WORDS) and len(k) <= 16
 
 
+def has_total_text(values: Iterable[object]) -> bool:
+    """Any of `values` is a 合计/汇总 label; ordinary cells are passed over without a call."""
+    return any(is_total_text(v) for v in values if isinstance(v, str) and not _TOTAL_CHARS.isdisjoint(v[:8]))
+
+
 def is_note_text(value: object) -> bool:
     if not isinstance(value, str):
         return False
@@ -116,7 +123,7 @@ def is_note_text(value: object) -> bool:
         return True
     if s.startswith(("（备注", "(备注", "说明：", "说明:")):
         return True
-    return bool(re.match(r"^\s*[（(]?\s*备\s*注", s))
+    return bool(_NOTE_MARK.match(s))
 
 
 def is_unit_text(value: object) -> bool:

@@ -12,11 +12,14 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import Callable
 
 from ..forms import get_form
 from ..text import fold
 from .grid import Sheet
-from .labels import cached_fold, group_keys, is_note_text, is_total_text, is_unit_text, match_label
+from .labels import (cached_fold, group_keys, has_total_text, is_note_text, is_total_text, is_unit_text,
+                     match_label)
 
 TABLE_FAMILIES = ("附件3", "附件4", "附件10")   # 附件11 shares 附件10's columns: decided after
 MAX_BAND = 3
@@ -124,32 +127,50 @@ def _classify_other_header_cells(sheet: Sheet, found: FoundTable) -> None:
     found.extra = {c: t for c, t in sorted(texts.items())}
 
 
-def _is_sample(value: object, sample: str | None) -> bool:
+_SAMPLE_PLACE = re.compile(r"^x+市x+县")
+
+
+def _is_sample(value: object, sample_key: str | None) -> bool:
+    """The form's sample row (its first cell, folded as `sample_key`) or an 'xx市xx县' placeholder."""
     if not isinstance(value, str) or not value.strip():
         return False
     k = cached_fold(value)
-    if sample and k == cached_fold(sample):
+    if sample_key and k == sample_key:
         return True
-    return bool(re.match(r"^x+市x+县", k))
+    return bool(_SAMPLE_PLACE.match(k))
 
 
-def _is_column_numbers(vals: list) -> bool:
-    nums = [v for v in vals if v not in ("", None)]
+def _is_column_numbers(nums: list) -> bool:
+    """A '1 2 3 …' line under the header; `nums` are the row's non-empty cells."""
     if len(nums) < 3 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in nums):
         return False
     return all(b - a == 1 for a, b in zip(nums, nums[1:])) and nums[0] in (0, 1)
+
+
+def _picker(cols: list[int]) -> Callable[[list], tuple]:
+    """The cells of `cols` of a row that is wide enough, as a tuple, in one C call."""
+    if len(cols) == 1:
+        only = cols[0]
+        return lambda row: (row[only],)
+    return itemgetter(*cols)
 
 
 def collect_rows(sheet: Sheet, found: FoundTable) -> None:
     """Classify the rows under a header; stop at a note, a signature or another form's header."""
     form = get_form(found.family)
     cols = sorted(set(found.columns.values()) | ({found.number_col} if found.number_col is not None else set()))
+    data_cols = list(found.columns.values())
     name_col = found.columns.get(form.table_fields[0].key)
+    sample_key = cached_fold(form.sample_row) if form.sample_row else None
+    pick, pick_data, width = _picker(cols), _picker(data_cols), max(cols) + 1
     r = found.header_rows[1] + 1
     while r < sheet.n_rows:
         row = sheet.rows[r]
-        vals = [row[c] if c < len(row) else "" for c in cols]
-        data_vals = [row[c] if c < len(row) else "" for c in found.columns.values()]
+        if len(row) >= width:       # calamine's rows are all full width
+            vals, data_vals = pick(row), pick_data(row)
+        else:
+            vals = tuple(row[c] if c < len(row) else "" for c in cols)
+            data_vals = tuple(row[c] if c < len(row) else "" for c in data_cols)
         nonempty = [v for v in vals if v not in ("", None)]
         if not nonempty:
             # a note/signature line may sit outside the table's columns
@@ -169,7 +190,7 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
             other = find_header(sheet, r)
             if other is not None and other.family != found.family:
                 break
-        if any(is_total_text(v) for v in vals[:3]) or (
+        if has_total_text(vals[:3]) or (
                 found.number_col is not None and is_total_text(row[found.number_col] if found.number_col < len(row) else "")):
             found.total_rows.append(r)
             r += 1
@@ -177,11 +198,12 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
         if all(v in ("", None) for v in data_vals):
             r += 1                   # only a 序号 typed: a blank template row
             continue
-        if name_col is not None and _is_sample(row[name_col] if name_col < len(row) else "", form.sample_row):
+        if name_col is not None and _is_sample(row[name_col] if name_col < len(row) else "", sample_key):
             found.sample_rows.append(r)
             r += 1
             continue
-        if all(is_unit_text(v) for v in nonempty) or _is_column_numbers(vals):
+        # a number in a data column is neither a units line nor text: only column numbers remain to rule out
+        if (not typed and all(is_unit_text(v) for v in nonempty)) or _is_column_numbers(nonempty):
             r += 1
             continue
         found.data_rows.append(r)
