@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -236,9 +237,16 @@ def _raw_where_none(values: list[Any], normed: list[Any]) -> list[str | None]:
 def _frame(row_numbers: np.ndarray, keys: list[str], columns: np.ndarray) -> pd.DataFrame:
     """`_row` (int64) then one object column per key (rows of `columns`); dtype=object keeps pandas from
     inferring str columns."""
-    df = pd.DataFrame(columns.T, index=pd.RangeIndex(len(row_numbers)), columns=keys, dtype=object, copy=False)
+    df = pd.DataFrame(columns.T, index=pd.RangeIndex(len(row_numbers)), columns=_column_index(tuple(keys)),
+                      dtype=object, copy=False)
     df.insert(0, "_row", row_numbers)
     return df
+
+
+@lru_cache(maxsize=256)
+def _column_index(keys: tuple[str, ...]) -> pd.Index:
+    """One (immutable) column Index per field layout: building it infers its dtype, half a frame's cost."""
+    return pd.Index(keys)
 
 
 def _fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: list[Problem]) -> None:
