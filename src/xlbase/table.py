@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 from xlsxwriter.utility import xl_col_to_name
 
 from .forms import Form, get_form
@@ -89,8 +91,10 @@ def stack(tables: list[Table], form_id: str, part: str = "table") -> pd.DataFram
 
     part="table": data rows; part="record": one row per table with its record values.
     `_table` is the index of the Table in `tables`, for Table.cell().
+    Provenance is built once for the stacked frame (np.repeat), not set on a copy of
+    every table: at province scale that was thousands of column inserts.
     """
-    frames = []
+    frames, picked = [], []
     for i, t in enumerate(tables):
         if t.form_id != form_id:
             continue
@@ -102,19 +106,45 @@ def stack(tables: list[Table], form_id: str, part: str = "table") -> pd.DataFram
         else:
             if t.data.empty:
                 continue
-            df = t.data.copy()
-        df["_file"] = t.file
-        df["_sheet"] = t.sheet
-        df["_table"] = i
-        if "_base" not in df.columns:  # 附件11 rows carry their own base key per row
-            df["_base"] = t.base.get("key", "")
+            df = t.data
         frames.append(df)
+        picked.append(i)
     form = get_form(form_id)
     keys = [f.key for f in (form.record_fields if part == "record" else form.table_fields)]
     if not frames:
         return pd.DataFrame(columns=[*keys, *PROVENANCE])
     out = pd.concat(frames, ignore_index=True, sort=False)
+    _add_provenance(out, tables, picked, frames)
     for k in keys:
         if k not in out.columns:
             out[k] = None
     return out
+
+
+def _add_provenance(out: pd.DataFrame, tables: list[Table], picked: list[int], frames: list[pd.DataFrame]) -> None:
+    """`_file`, `_sheet`, `_table` and `_base` for the rows stacked from `frames` (of tables[picked]).
+
+    One repeat per column. A frame that carries its own `_base` per row (附件11) keeps it;
+    the others get their table's base key.
+    """
+    lengths = [len(df) for df in frames]
+    tables = [tables[i] for i in picked]
+
+    def repeat(values: list) -> np.ndarray:
+        return np.repeat(np.array(values, dtype=object), lengths)
+
+    out["_file"] = _column(repeat([t.file for t in tables]))
+    out["_sheet"] = _column(repeat([t.sheet for t in tables]))
+    out["_table"] = np.repeat(np.array(picked, dtype=np.int64), lengths)
+    keys = [t.base.get("key", "") for t in tables]
+    own = ["_base" in df.columns for df in frames]
+    if not any(own):
+        out["_base"] = _column(repeat(keys))
+    elif not all(own):  # rare (附件11 next to other tables): typed as the per-table columns concatenated
+        parts = [df["_base"] if has else pd.Series([key] * len(df)) for df, has, key in zip(frames, own, keys)]
+        out["_base"] = pd.concat(parts, ignore_index=True)
+
+
+def _column(values: np.ndarray) -> np.ndarray | pd.Series:
+    """Values as a column typed as a str scalar per table typed it: str when all are text, else object (None kept)."""
+    return values if infer_dtype(values, skipna=False) == "string" else pd.Series(values, dtype=object)
