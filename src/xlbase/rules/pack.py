@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,12 @@ class PackError(ValueError):
 
 
 _ENV = jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=False)
+
+
+@lru_cache(maxsize=256)
+def _template(message: str) -> jinja2.Template:
+    """A rule's message compiled once, not once per problem (compiling is ~1 ms, rendering ~20 µs)."""
+    return _ENV.from_string(message)
 
 
 @dataclass(frozen=True)
@@ -75,7 +82,7 @@ class Rule:
         return self.threshold.get(DEFAULT_KEY)
 
     def render(self, **ctx: Any) -> str:
-        return _ENV.from_string(self.message).render(rule=self, **ctx).strip()
+        return _template(self.message).render(rule=self, **ctx).strip()
 
 
 @dataclass(frozen=True)
