@@ -18,6 +18,7 @@ from ..forms import get_form, value_list, value_lists
 from ..problems import INFO, Problem
 from ..table import Table, stack
 from ..text import fold
+from .columns import blank_text, fold_text
 from .pack import Rule, RulePack, normalise_base_type
 from .sizing import classify
 
@@ -39,6 +40,7 @@ class Context:
         self.tables = tables
         self.pack = pack
         self.as_of = pack.as_of
+        self._stacks: dict[tuple[str, str], pd.DataFrame] = {}
         self._frames: dict[tuple[str, str], pd.DataFrame] = {}
         self._raw: dict[tuple[int, str], dict[Any, Any]] = {}
         self.base_types: dict[str, str] = {}
@@ -51,12 +53,18 @@ class Context:
             if bt:
                 self.base_types.setdefault(key, bt)
         for form_id, part in (("附件10", "table"), ("附件2", "record")):
-            df = stack(tables, form_id, part)
+            df = self._stacked(form_id, part)
             if len(df) and "base_type" in df:
                 for k, v in zip(df["_base"], df["base_type"]):
                     bt = normalise_base_type(v)
                     if bt:
                         self.base_types.setdefault(k, bt)
+
+    def _stacked(self, form_id: str, part: str) -> pd.DataFrame:
+        """stack() once per form and part: the base types are read from the same frame frame() completes."""
+        if (form_id, part) not in self._stacks:
+            self._stacks[(form_id, part)] = stack(self.tables, form_id, part)
+        return self._stacks[(form_id, part)]
 
     def frame(self, form_id: str, key: str | None = None) -> pd.DataFrame:
         """Stacked rows of a form (records for record fields), with `_btype` and `_bname`."""
@@ -65,7 +73,7 @@ class Context:
         if form.kind == "record" or (key and form.has_field(key) and form.field(key).part == "record"):
             part = "record"
         if (form_id, part) not in self._frames:
-            df = stack(self.tables, form_id, part)
+            df = self._stacked(form_id, part)
             own_type = df["base_type"].map(normalise_base_type) if "base_type" in df else pd.Series(None, index=df.index)
             df["_btype"] = own_type.where(own_type.notna(), df["_base"].map(self.base_types))
             own_name = df["base_name"] if "base_name" in df else pd.Series(None, index=df.index)
@@ -189,7 +197,8 @@ def _thresholds(ctx: Context, rule: Rule, df: pd.DataFrame) -> pd.Series:
 
 
 def _blank(s: pd.Series) -> pd.Series:
-    return s.isna() | s.map(lambda v: isinstance(v, str) and not v.strip())
+    """Missing, or text that is only whitespace."""
+    return s.isna() | pd.Series(blank_text(s), index=s.index)
 
 
 def _forms_of(rule: Rule) -> tuple[str, ...]:
@@ -282,7 +291,7 @@ def check_choice(ctx: Context, rule: Rule) -> list[Problem]:
             for spellings in ((value_lists().get(f.choices) or {}).get("aliases") or {}).values() \
                     if f.choices in value_lists() else ():
                 allowed |= {fold(s) for s in spellings}
-            folded = df[f.key].map(lambda x: fold(x) if isinstance(x, str) else None)
+            folded = fold_text(df[f.key])
             fails = folded.notna() & (folded != "") & ~folded.isin(allowed)
             out += _emit(ctx, rule, df[fails], form_id, f.key,
                          choices="、".join(value_list(f.choices)[:12]))
@@ -343,7 +352,18 @@ def _years_between(start: pd.Series, end: dt.date) -> pd.Series:
 
 
 def _as_date(s: pd.Series) -> pd.Series:
-    return s.map(lambda d: d.date() if isinstance(d, dt.datetime) else (d if isinstance(d, dt.date) else None))
+    """Each value as a datetime.date (a datetime without its time), None when it is not a date."""
+    return pd.Series([d.date() if isinstance(d, dt.datetime) else (d if isinstance(d, dt.date) else None)
+                      for d in s.to_numpy(dtype=object)], index=s.index, dtype=object)
+
+
+def _dates_after(d: pd.Series, limit: dt.date, after: bool = True) -> pd.Series:
+    """Which dates (from _as_date) are after `limit` (before it when after=False); False where there is none."""
+    known = d.notna().to_numpy()
+    dates = d.to_numpy(dtype=object)[known]
+    out = np.zeros(len(d), dtype=bool)
+    out[known] = (dates > limit) if after else (dates < limit)
+    return pd.Series(out, index=d.index)
 
 
 @kind("age-in-years")
@@ -497,26 +517,60 @@ def uscc_valid(number: str) -> bool:
     return n[-1] == _USCC_ALPHABET[(31 - total) % 31]
 
 
+def uscc_valid_many(codes: list[str]) -> np.ndarray:
+    """uscc_valid of each code: 18-character ASCII codes (nearly all) checked at once with numpy, others one by one."""
+    valid = np.zeros(len(codes), dtype=bool)
+    plain = np.fromiter((len(c) == 18 and c.isascii() for c in codes), dtype=bool, count=len(codes))
+    if plain.any():
+        chars = np.frombuffer("".join(c for c, p in zip(codes, plain) if p).encode("ascii"), dtype=np.uint8)
+        # any space or "-" (removed by uscc_valid) leaves fewer than 18 characters: not valid, as -1 says
+        idx = _USCC_CHAR_INDEX[chars.reshape(-1, 18)]
+        shaped = (idx >= 0).all(axis=1) & (idx[:, :8] < 10).all(axis=1)
+        total = idx[:, :17].astype(np.int64) @ np.array(_USCC_WEIGHTS, dtype=np.int64)
+        valid[plain] = shaped & (idx[:, 17] == (31 - total) % 31)
+    for i in np.flatnonzero(~plain):
+        valid[i] = uscc_valid(codes[i])
+    return valid
+
+
+def _uscc_char_index() -> np.ndarray:
+    """Byte -> index in the USCC alphabet, -1 when not in it; lower case as upper case (uscc_valid upper-cases)."""
+    index = np.full(256, -1, dtype=np.int16)
+    for alphabet in (_USCC_ALPHABET, _USCC_ALPHABET.lower()):
+        index[np.frombuffer(alphabet.encode("ascii"), dtype=np.uint8)] = np.arange(len(alphabet))
+    return index
+
+
+_USCC_CHAR_INDEX = _uscc_char_index()
+
+
 @kind("checksum")
 def check_checksum(ctx: Context, rule: Rule) -> list[Problem]:
-    """统一社会信用代码 check character (GB 32100-2015) via stdnum; 15-digit 注册号 get a notice."""
+    """统一社会信用代码 check character (GB 32100-2015); 15-digit 注册号 get a notice."""
     out = []
     for form_id in _forms_of(rule):
         df = ctx.frame(form_id, rule.field)
         if not len(df):
             continue
-        code = df[rule.field].map(lambda v: "" if v is None or (isinstance(v, float) and v != v)
-                                  else "".join(str(v).split()).upper())
-        legacy = code.str.fullmatch(r"\d{15}")
-        valid = code.map(lambda c: bool(c) and uscc_valid(c))
+        code = pd.Series([_code_text(v) for v in df[rule.field].to_numpy(dtype=object)], index=df.index, dtype=object)
+        length = code.str.len()
+        legacy = pd.Series(False, index=df.index)
+        fifteen = length == 15    # \d{15} can only match 15 characters
+        legacy[fifteen] = code[fifteen].str.fullmatch(r"\d{15}").astype(bool)
+        valid = uscc_valid_many(code.tolist())
         fails = (code != "") & ~valid & ~legacy
-        out += _emit(ctx, rule, df[fails], form_id, rule.field, value=code, length=code.str.len())
+        out += _emit(ctx, rule, df[fails], form_id, rule.field, value=code, length=length)
         notice = rule.params.get("legacy_severity", INFO)
         legacy_msg = rule.params.get("legacy_message")
         if legacy.any() and legacy_msg:
             legacy_rule = Rule(id=f"{rule.id}-legacy", kind=rule.kind, message=legacy_msg, severity=notice)
             out += _emit(ctx, legacy_rule, df[legacy], form_id, rule.field, value=code)
     return out
+
+
+def _code_text(v: Any) -> str:
+    """A credit code as typed, without whitespace, upper case; "" when missing."""
+    return "" if v is None or (isinstance(v, float) and v != v) else "".join(str(v).split()).upper()
 
 
 @kind("unique")
@@ -526,14 +580,29 @@ def check_unique(ctx: Context, rule: Rule) -> list[Problem]:
     df = ctx.frame(rule.form)
     if not len(df):
         return out
+    base_codes = pd.factorize(df["_base"])[0] + 1     # 0: no base key (a group of its own, as NA in a groupby)
     for key in rule.fields:
-        k = df[key].map(lambda v: fold(v) if v is not None and not (isinstance(v, float) and v != v) else "")
-        dup = (k != "") & pd.DataFrame({"b": df["_base"], "k": k}).duplicated(keep="first")
-        first_row = pd.DataFrame({"b": df["_base"], "k": k, "r": df["_row"]}).groupby(["b", "k"])["r"].transform("first")
-        first_cell = pd.Series([ctx.cell(t, key, r) for t, r in zip(df.loc[dup, "_table"], first_row[dup])],
+        k = _fold_key(df[key])
+        k_codes, k_uniques = pd.factorize(k)
+        pair = base_codes.astype(np.int64) * (len(k_uniques) + 1) + k_codes
+        seen = pd.Series(pair).duplicated(keep="first").to_numpy()
+        dup = (k != "").to_numpy() & seen
+        # the first row of each (base, key); none where the base is unknown (a groupby drops NA keys)
+        first = pd.Series(df["_row"].to_numpy()[~seen], index=pair[~seen]).reindex(pair[dup]).to_numpy(dtype=object)
+        first_row = np.where(base_codes[dup] > 0, first, None)
+        first_cell = pd.Series([ctx.cell(t, key, r) for t, r in zip(df.loc[dup, "_table"], first_row)],
                                index=df.index[dup], dtype=object)
         out += _emit(ctx, rule, df[dup], rule.form, key, first_cell=first_cell)
     return out
+
+
+def _fold_key(s: pd.Series) -> pd.Series:
+    """`fold` of each value as a comparison key: "" when missing, a non-text value folded as its text."""
+    folded = fold_text(s)
+    other = folded.isna()
+    if other.any():
+        folded[other] = s[other].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else fold(v))
+    return folded
 
 
 @kind("date-range")
@@ -547,10 +616,10 @@ def check_date_range(ctx: Context, rule: Rule) -> list[Problem]:
     earliest = rule.params.get("earliest")
     if isinstance(earliest, str):
         earliest = dt.date.fromisoformat(earliest)
-    future = d.map(lambda x: x is not None and x > ctx.as_of)
+    future = _dates_after(d, ctx.as_of)
     out += _emit(ctx, rule, df[future], rule.form, rule.field, value=d, threshold=ctx.as_of, bound="晚于基准日期")
     if earliest:
-        early = d.map(lambda x: x is not None and x < earliest)
+        early = _dates_after(d, earliest, after=False)
         out += _emit(ctx, rule, df[early], rule.form, rule.field, value=d, threshold=earliest, bound="早于合理日期")
     return out
 

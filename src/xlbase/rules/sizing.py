@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..text import fold
+from .columns import fold_text
 
 # industry -> (medium employees lower bound or None, medium revenue lower bound 万元 or None)
 MEDIUM_FLOOR: dict[str, tuple[float | None, float | None]] = {
@@ -39,72 +40,73 @@ LARGE_SIZES = ("大型", "中型")
 _INDUSTRY_KEYS = {fold(k): k for k in MEDIUM_FLOOR}
 
 
-def _small_under(floor: tuple[float | None, float | None], emp: pd.Series, rev: pd.Series) -> pd.Series:
-    """True/False/NA: below the medium floor of one industry."""
-    e_floor, r_floor = floor
-    parts = []
-    if e_floor is not None:
-        parts.append(emp < e_floor)
-        known_e = emp.notna()
-    if r_floor is not None:
-        parts.append(rev < r_floor)
-    small = parts[0]
-    for p in parts[1:]:
-        small = small | p
-    # medium needs every bound met: unknown only when no present bound already says small
-    needed = [s for s in ((emp, e_floor), (rev, r_floor)) if s[1] is not None]
-    all_known = np.logical_and.reduce([s[0].notna() for s in needed])
-    out = pd.Series(pd.NA, index=emp.index, dtype="boolean")
-    out[small.fillna(False).to_numpy()] = True
-    out[(~small.fillna(False)).to_numpy() & all_known] = False
-    return out
+def _small_under(floor: tuple[float | None, float | None], emp: np.ndarray, rev: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(small, not_small) under one industry: below a medium bound, or every bound known and met.
+
+    Medium needs every bound met ("且"), so one known bound below its floor says small;
+    neither is True when no present bound says small and a bound is unknown (NaN).
+    """
+    small = np.zeros(len(emp), dtype=bool)
+    known = np.ones(len(emp), dtype=bool)
+    for values, bound in ((emp, floor[0]), (rev, floor[1])):
+        if bound is not None:
+            small |= values < bound          # NaN compares False
+            known &= ~np.isnan(values)
+    return small, ~small & known
 
 
 def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-strictest") -> pd.DataFrame:
     """Per firm row: `small` (boolean, NA when undecidable) and `basis` (how it was decided).
 
     basis: "industry" (300号 by 所属行业), "declared" (企业规模 as reported),
-    "strictest" (industry unknown: small under every industry), "unknown".
+    "strictest" (industry unknown: small unless some industry's medium floor is met with
+    all of its bounds known — an industry whose bounds are unknown does not count), "unknown".
+    Computed on whole columns with numpy: `small` is kept as two masks, decided True / decided False.
     """
     idx = firms.index
-    emp = pd.to_numeric(firms.get("employees", pd.Series(np.nan, index=idx)), errors="coerce")
-    rev = pd.to_numeric(firms.get("revenue", pd.Series(np.nan, index=idx)), errors="coerce")
-    industry = firms.get("industry", pd.Series(None, index=idx, dtype=object))
-    industry = industry.map(lambda v: _INDUSTRY_KEYS.get(fold(v)) if isinstance(v, str) else None)
-    size = firms.get("size_class", pd.Series(None, index=idx, dtype=object))
-    size = size.map(lambda v: fold(v) if isinstance(v, str) else "")
+    emp = _numbers(firms, "employees")
+    rev = _numbers(firms, "revenue")
+    industry = _folded(firms, "industry").map(_INDUSTRY_KEYS).to_numpy(dtype=object)
+    size = _folded(firms, "size_class").fillna("").to_numpy(dtype=object)
 
-    small = pd.Series(pd.NA, index=idx, dtype="boolean")
-    basis = pd.Series("unknown", index=idx, dtype=object)
-    # 个体工商户 are small/micro whatever the numbers
-    indiv = size == fold("个体工商户")
+    yes = np.zeros(len(idx), dtype=bool)
+    no = np.zeros(len(idx), dtype=bool)
+    basis = np.full(len(idx), "unknown", dtype=object)
     for name, floor in MEDIUM_FLOOR.items():
-        mask = (industry == name).to_numpy()
+        mask = industry == name
         if mask.any():
-            small[mask] = _small_under(floor, emp[mask], rev[mask])
+            yes[mask], no[mask] = _small_under(floor, emp[mask], rev[mask])
             basis[mask] = "industry"
-    declared_small = size.isin([fold(s) for s in SMALL_SIZES])
-    declared_large = size.isin([fold(s) for s in LARGE_SIZES])
-    todo = small.isna()
+    declared_small = np.isin(size, [fold(s) for s in SMALL_SIZES])
+    declared_large = np.isin(size, [fold(s) for s in LARGE_SIZES])
     if unknown_industry in ("declared", "declared-then-strictest"):
-        use = todo & (declared_small | declared_large)
-        small[use.to_numpy()] = declared_small[use].astype("boolean")
+        use = ~(yes | no) & (declared_small | declared_large)
+        yes[use], no[use] = declared_small[use], declared_large[use]
         basis[use] = "declared"
-        todo = small.isna()
     if unknown_industry in ("strictest", "declared-then-strictest"):
-        every = [_small_under(floor, emp[todo], rev[todo]) for floor in MEDIUM_FLOOR.values()]
-        if todo.any():
-            frame = pd.concat(every, axis=1)
-            strict = frame.all(axis=1, skipna=False) if len(frame) else frame.iloc[:, 0]
-            # any industry saying "not small" decides False; all True decides True; else NA
-            any_false = (frame == False).any(axis=1)  # noqa: E712 - nullable boolean
-            all_true = (frame == True).all(axis=1)  # noqa: E712
-            res = pd.Series(pd.NA, index=frame.index, dtype="boolean")
-            res[all_true.fillna(False).to_numpy()] = True
-            res[any_false.fillna(False).to_numpy()] = False
-            small[todo.to_numpy()] = res.to_numpy()
-            basis[todo & small.notna()] = "strictest"
-            del strict
-    small[indiv.to_numpy()] = True
+        todo = ~(yes | no)
+        any_not_small = np.zeros(int(todo.sum()), dtype=bool)
+        for floor in MEDIUM_FLOOR.values():
+            any_not_small |= _small_under(floor, emp[todo], rev[todo])[1]
+        yes[todo], no[todo] = ~any_not_small, any_not_small
+        basis[todo] = "strictest"
+    indiv = size == fold("个体工商户")   # 个体工商户 are small/micro whatever the numbers
+    yes[indiv], no[indiv] = True, False
     basis[indiv] = "declared"
-    return pd.DataFrame({"small": small, "basis": basis}, index=idx)
+    small = pd.arrays.BooleanArray(yes, ~(yes | no))
+    return pd.DataFrame({"small": small, "basis": pd.Series(basis, index=idx, dtype=object)}, index=idx)
+
+
+def _numbers(firms: pd.DataFrame, key: str) -> np.ndarray:
+    """A column as floats, NaN where missing or not a number (all NaN when the column is absent)."""
+    if key not in firms:
+        return np.full(len(firms), np.nan)
+    return pd.to_numeric(firms[key], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _folded(firms: pd.DataFrame, key: str) -> pd.Series:
+    """The folded text of a column (None for non-text and when the column is absent)."""
+    if key not in firms:
+        return pd.Series(None, index=firms.index, dtype=object)
+    return fold_text(firms[key])

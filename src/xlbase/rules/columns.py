@@ -1,0 +1,58 @@
+"""Column helpers for the rule kinds: per-value Python work only where a value needs it.
+
+A stacked firm column at province scale has ~58 000 values. A choice column (所属行业,
+企业规模) has a handful of distinct ones, so each distinct text is folded once; a name or
+credit-code column is nearly all distinct, but nearly all made of CJK ideographs, ASCII
+letters and digits, which `fold` only lower-cases.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import infer_dtype
+
+from ..text import fold
+
+# fold() leaves these characters as they are except for ASCII case: NFKC keeps CJK unified
+# ideographs and ASCII, none is a bracket or a dropped punctuation mark (tests/rules/test_columns.py)
+_PLAIN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]*")
+
+# infer_dtype kinds that hold no str value
+_NO_TEXT = frozenset({"empty", "integer", "floating", "mixed-integer-float", "decimal", "complex", "boolean",
+                      "datetime64", "datetime", "date", "timedelta64", "timedelta", "time", "period", "interval"})
+
+
+def text_mask(values: np.ndarray) -> np.ndarray:
+    """Which values of an object array are str; one C pass decides a text column with gaps (the common case)."""
+    if infer_dtype(values, skipna=True) == "string":   # every value is str or a missing value it skipped
+        return ~pd.isna(values)
+    return np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+
+
+def fold_text(s: pd.Series) -> pd.Series:
+    """`fold` of every str value (None for anything else), each distinct text folded once."""
+    values = s.to_numpy(dtype=object)
+    is_text = text_mask(values)
+    out = np.full(len(values), None, dtype=object)
+    if is_text.any():
+        # only str values are factorized: a str never equals a non-str, so no two values collapse
+        codes, uniques = pd.factorize(values[is_text])
+        out[is_text] = np.array(fold_each(uniques), dtype=object)[codes]
+    return pd.Series(out, index=s.index, dtype=object)
+
+
+def fold_each(texts) -> list[str]:
+    """`fold` of each text; a plain one (ideographs, ASCII letters and digits) is only lower-cased, 5x faster."""
+    plain = _PLAIN.fullmatch
+    return [t.lower() if plain(t) else fold(t) for t in texts]
+
+
+def blank_text(s: pd.Series) -> np.ndarray:
+    """Which values are text that is empty or only whitespace (a numeric or date column has none)."""
+    values = s.to_numpy(dtype=object)
+    if infer_dtype(values, skipna=True) in _NO_TEXT:
+        return np.zeros(len(values), dtype=bool)
+    return np.fromiter((isinstance(v, str) and not v.strip() for v in values), dtype=bool, count=len(values))

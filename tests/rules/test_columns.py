@@ -1,0 +1,67 @@
+"""The column helpers of the rule kinds agree with the per-value code they replace (rules/columns.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+from hypothesis import example, given, settings, strategies as st
+
+from rules_kit import BASE, a3_rows, col, table
+from xlbase.rules import load_pack, validate
+from xlbase.rules.columns import blank_text, fold_each, fold_text
+from xlbase.text import fold
+
+PLAIN = st.text(alphabet=st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
+                                   st.sampled_from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz")), max_size=12)
+ODD = st.text(alphabet=st.sampled_from("山西（）()【】[] 　\t-—_.,，、:：·*'\"ＡＢ１２ΣσςİKſﬁ有限公司"), max_size=12)
+VALUES = st.one_of(PLAIN, ODD, st.text(max_size=8), st.none(), st.just(np.nan), st.integers(-5, 5),
+                   st.floats(allow_nan=False), st.booleans(), st.just(dt.date(2024, 1, 1)))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(PLAIN, ODD, st.text(max_size=12)), max_size=20))
+@example(["ΑΣ", "山西ΑΣ", "KELVIN", "ǅ", "İ", "ﬁ", ""])
+def test_fold_each_is_fold(texts):
+    assert fold_each(texts) == [fold(t) for t in texts]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(VALUES, max_size=20))
+def test_fold_text_and_blank_text_match_per_value(values):
+    s = pd.Series(values, dtype=object, index=range(3, 3 + len(values)))
+    want = [fold(v) if isinstance(v, str) else None for v in values]
+    assert fold_text(s).tolist() == want and list(fold_text(s).index) == list(s.index)
+    assert blank_text(s).tolist() == [isinstance(v, str) and not v.strip() for v in values]
+
+
+def test_blank_text_skips_columns_without_text():
+    for values in ([1, 2, None], [1.5, np.nan], [dt.date(2024, 1, 1), None], [None, None], []):
+        assert not blank_text(pd.Series(values, dtype=object)).any()
+    assert blank_text(pd.Series([1, " ", "\u3000", "x", None], dtype=object)).tolist() == [False, True, True, False, False]
+
+
+NAMES = st.sampled_from(["甲公司", "甲 公司", "甲公司（）", "乙公司", "ABC", "abc", "", None, np.nan, 7])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["b1", "b2", "", None]), NAMES), min_size=1, max_size=14))
+def test_duplicates_match_first_seen_reference(rows):
+    """firm-duplicate flags the later rows of a (base, folded name) and names the first one's cell."""
+    rows = [*rows, ("b9", "丙")]   # one known base: the ratio rule cannot run on firms of no known base at all
+    tables = []
+    for i, (base, name) in enumerate(rows):
+        r = a3_rows(1)[0]
+        r.update(firm_name=name, credit_code=f"code{i}")
+        tables.append(table("附件3", [r], base=dict(BASE, key=base), file=f"f{i}.xlsx"))
+    got = [(p.file, p.cell, p.message) for p in validate(tables, load_pack()) if p.rule == "firm-duplicate"]
+    first, want = {}, []
+    for i, (base, name) in enumerate(rows):
+        key = "" if name is None or name != name else fold(name)
+        if key and (base, key) in first:
+            where = f"{col('附件3', 'firm_name')}5" if base is not None else ""
+            want.append((f"f{i}.xlsx", f"{col('附件3', 'firm_name')}5", f"（{where}）"))
+        first.setdefault((base, key), i)
+    assert [(f, c) for f, c, _ in got] == [(f, c) for f, c, _ in want]
+    assert all(w in m for (_, _, m), (_, _, w) in zip(got, want))
