@@ -12,7 +12,7 @@ from hypothesis import given, settings, strategies as st
 
 from merge_helpers import applicant_read, base_row, firm
 from xlbase.merge.core import merge_reads
-from xlbase.write.bulk_rows import excel_date, inline_text
+from xlbase.write.bulk_rows import excel_date, text_rest
 from xlbase.write.summary import write_summary_workbook
 from xlsxwriter.utility import _datetime_to_excel_datetime
 
@@ -77,7 +77,7 @@ def test_excel_date_matches_xlsxwriter(d):
 def test_inline_text_is_well_formed_and_round_trips(text):
     """Any text: well-formed XML, and Excel's _xHHHH_ decoding gives the text back."""
     from xml.etree import ElementTree as ET
-    el = ET.fromstring(inline_text("A1", text, 3))
+    el = ET.fromstring('<c r="A1' + text_rest(text, 3))
     assert el.get("t") == "inlineStr" and el.find("f") is None
     got = el.find("is/t").text or ""
     assert re.sub(r"_x([0-9a-fA-F]{4})_", lambda m: chr(int(m.group(1), 16)), got) == text

@@ -154,10 +154,6 @@ def write_summary_workbook(out: Path, result: MergeResult, problems: list[Proble
         write_units_sheet(wb, styles, result, problems, level=level, stamp=generated_at())
         bulk = write_firms_sheet(wb, styles, result)
         wb.worksheets()[0].activate()
-        try:
-            wb.close()
-            if bulk is not None:
-                bulk.splice(tmp)
-        finally:
-            if bulk is not None:
-                bulk.discard()
+        wb.close()
+        if bulk is not None:
+            bulk.splice(tmp)

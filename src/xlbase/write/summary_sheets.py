@@ -6,7 +6,8 @@ from functools import partial
 
 import datetime as dt
 import os
-from typing import Any
+import re
+from typing import Any, Iterator
 
 from .. import sheet_names
 from ..forms import get_form
@@ -14,8 +15,9 @@ from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
 from ..merge.level import SHEET_NAME, UNIT_LABEL, file_units, unit_of
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
-from .bulk_rows import BulkRows, blank, excel_date, inline_text, number, xf_index
-from .safe import cell_text, is_formula_like, write_text
+from .bulk_rows import (SERIAL_FROM, SERIAL_ZERO, BulkRows, blank_rest, excel_date, number_cell, number_rest, text_cell,
+                        text_rest, xf_index)
+from .safe import EXCEL_MAX_TEXT, cell_text, is_formula_like, write_text
 from .template_styles import Styles, num_format
 
 STATUS_OK = "可上报"
@@ -135,61 +137,15 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> BulkRows | Non
             width = 28
         ws.set_column(c, c, width)
         ws.write_string(0, c, h, styles.header(c < 4 + len(fields) and (c < 4 or fields[c - 4].official)))
-    bases = {b.key: b for b in result.bases}
-    # formats and repeated texts resolved once, not per cell (58 000 rows x 17 columns at province scale)
-    plain, quoted = styles.get(border=1), styles.get(quote_prefix=True, border=1)
-    date_fmt = styles.get(num_format="yyyy-mm-dd", border=1)
-    num_fmts = [styles.get(num_format=num_format(fld), border=1) for fld in fields]
-    numeric = [fld.is_numeric for fld in fields]
-    keys = [fld.key for fld in fields]
-
-    def text(v: Any) -> tuple[str, Any]:
-        t = cell_text(v)
-        return t, (quoted if is_formula_like(t) else plain)
-
-    def row_cells(i: int, f) -> list[tuple[str, Any, Any]]:
-        """("n"|"s"|"d"|"b", value, format) per column, typed by the field."""
-        bt = base_texts.get(f.base_key)
-        if bt is None:
-            b = bases[f.base_key]
-            bt = base_texts[f.base_key] = [("s", *text(v)) for v in (b.name, b.city, b.county)]
-        cells: list[tuple[str, Any, Any]] = [("n", i, plain), *bt]
-        values = f.values
-        for j, v in enumerate(values):
-            if v is None:
-                cells.append(("b", None, plain))
-                continue
-            tv = type(v)
-            if numeric[j] and (tv is int or tv is float or (isinstance(v, (int, float)) and tv is not bool)):
-                cells.append(("n", v, num_fmts[j]))
-            elif tv is not str and isinstance(v, (dt.date, dt.datetime)):
-                cells.append(("d", v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day),
-                              date_fmt))
-            else:
-                cells.append(("s", *text(v)))
-        ft = file_texts.get(f.file)
-        if ft is None:
-            ft = file_texts[f.file] = ("s", cell_text(result.display.get(f.file, f.file)), plain)
-        st = sheet_texts.get(f.sheet)
-        if st is None:
-            st = sheet_texts[f.sheet] = ("s", cell_text(f.sheet), plain)
-        cells += [ft, st, ("n", f.row, plain)]
-        return cells
-
-    base_texts: dict[str, list] = {}
-    file_texts: dict[str, tuple] = {}
-    sheet_texts: dict[str, tuple] = {}
-    bulk = _bulk_rows(wb, ws, len(heads), [plain, quoted, date_fmt, *num_fmts]) if result.firms else None
-    if bulk is not None:
-        try:
-            _add_bulk(bulk, result, row_cells, {id(fm): xf_index(fm) for fm in (plain, quoted, date_fmt, *num_fmts)})
-        except BaseException:
-            bulk.discard()
-            raise
+    cells = _FirmCells(styles, result, fields)
+    bulk = None
+    if result.firms and _bulk_rows_ok(cells.formats):
+        bulk = BulkRows(wb.worksheets().index(ws), 1, len(heads), len(result.firms),
+                        _FirmXml(cells).chunks(result.firms))
     else:
         write = {"s": partial(write_text, ws), "n": ws.write_number, "d": ws.write_datetime, "b": ws.write_blank}
         for i, f in enumerate(result.firms, start=1):
-            for c, (kind, v, fm) in enumerate(row_cells(i, f)):
+            for c, (kind, v, fm) in enumerate(cells.row(i, f)):
                 write[kind](i, c, v, fm)
     ws.autofilter(0, 0, max(len(result.firms), 1), len(heads) - 1)
     ws.freeze_panes(1, 2)
@@ -200,26 +156,149 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> BulkRows | Non
     return bulk
 
 
-def _add_bulk(bulk: BulkRows, result: MergeResult, row_cells, xf: dict[int, int]) -> None:
-    cols = bulk.cols
-    for i, f in enumerate(result.firms, start=1):
-        r = str(bulk.next_row + 1)
-        out = []
-        for col, (kind, v, fm) in zip(cols, row_cells(i, f)):
-            ref = col + r
-            if kind == "s":
-                out.append(inline_text(ref, v, xf[id(fm)]))
-            elif kind == "n":
-                out.append(number(ref, v, xf[id(fm)]))
-            elif kind == "d":
-                out.append(number(ref, excel_date(v), xf[id(fm)]))
-            else:
-                out.append(blank(ref, xf[id(fm)]))
-        bulk.add(out)
+class _FirmCells:
+    """What each 入驻企业 cell holds: ("n"|"s"|"d"|"b", value, format), typed by its field.
+
+    The one statement of the sheet's cell rules, for both writers: xlsxwriter calls
+    (XLBASE_XLSXWRITER_ROWS=1) and the spliced XML, whose column fast paths fall back to it.
+    Formats and repeated texts are resolved once, not per cell (58 000 rows x 17 columns at province scale).
+    """
+
+    def __init__(self, styles: Styles, result: MergeResult, fields: list) -> None:
+        self.result = result
+        self.plain, self.quoted = styles.get(border=1), styles.get(quote_prefix=True, border=1)
+        self.date_fmt = styles.get(num_format="yyyy-mm-dd", border=1)
+        self.num_fmts = [styles.get(num_format=num_format(fld), border=1) for fld in fields]
+        self.formats = [self.plain, self.quoted, self.date_fmt, *self.num_fmts]
+        self.numeric = [fld.is_numeric for fld in fields]
+        self.bases = {b.key: b for b in result.bases}
+        self._base_texts: dict[str, list] = {}
+        self._file_texts: dict[str, tuple] = {}
+        self._sheet_texts: dict[str, tuple] = {}
+
+    def text(self, v: Any) -> tuple[str, Any, Any]:
+        """Submission text: cleaned, with quotePrefix when a spreadsheet would run it."""
+        t = cell_text(v)
+        return "s", t, (self.quoted if is_formula_like(t) else self.plain)
+
+    def value(self, j: int, v: Any) -> tuple[str, Any, Any]:
+        """The cell of field `j` holding `v`: numbers as numbers (numeric fields), dates as dates, the rest text."""
+        if v is None:
+            return "b", None, self.plain
+        tv = type(v)
+        if self.numeric[j] and (tv is int or tv is float or (isinstance(v, (int, float)) and tv is not bool)):
+            return "n", v, self.num_fmts[j]
+        if tv is not str and isinstance(v, (dt.date, dt.datetime)):
+            return "d", v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day), self.date_fmt
+        return self.text(v)
+
+    def base(self, key: str) -> list[tuple[str, Any, Any]]:
+        """所属基地, 所在市, 所在县 of a base."""
+        bt = self._base_texts.get(key)
+        if bt is None:
+            b = self.bases[key]
+            bt = self._base_texts[key] = [self.text(v) for v in (b.name, b.city, b.county)]
+        return bt
+
+    def file(self, path: str) -> tuple[str, Any, Any]:
+        ft = self._file_texts.get(path)
+        if ft is None:
+            ft = self._file_texts[path] = ("s", cell_text(self.result.display.get(path, path)), self.plain)
+        return ft
+
+    def sheet(self, name: str) -> tuple[str, Any, Any]:
+        st = self._sheet_texts.get(name)
+        if st is None:
+            st = self._sheet_texts[name] = ("s", cell_text(name), self.plain)
+        return st
+
+    def row(self, i: int, f) -> list[tuple[str, Any, Any]]:
+        """The whole row of firm `f`, numbered `i`."""
+        return [("n", i, self.plain), *self.base(f.base_key), *(self.value(j, v) for j, v in enumerate(f.values)),
+                self.file(f.file), self.sheet(f.sheet), ("n", f.row, self.plain)]
 
 
-def _bulk_rows(wb, ws, ncols: int, formats: list) -> BulkRows | None:
+# What makes a text need more than copying into <t>: cell_text's cleaning (control characters,
+# surrogates), is_formula_like's quotePrefix (a trigger first), text_rest's escaping (markup,
+# _xHHHH_) or xml:space (a space at either end). Texts longer than EXCEL_MAX_TEXT are cut.
+_NOT_PLAIN = re.compile(r"\A[=+\-@\s]|[\x00-\x1f&<>\ud800-\udfff]|_x[0-9a-fA-F]{4}_|\s\Z")
+
+
+class _FirmXml:
+    """The 入驻企业 rows as spliced cell XML, built a chunk of rows and a column at a time.
+
+    A column whose cells in the chunk are all plain numbers, dates, texts with nothing to
+    clean, quote or escape, or all blank, has its markup in the chunk's row template and
+    its values go in as they are. Any other column is a list of whole cells, the common
+    ones inline and the rest through `_FirmCells` — the rules the xlsxwriter path uses.
+    """
+
+    CHUNK = 2000    # rows per write: bounded memory at national scale
+
+    def __init__(self, cells: _FirmCells) -> None:
+        self.cells = cells
+        self.xf = {id(fm): xf_index(fm) for fm in cells.formats}
+        p = self.xf[id(cells.plain)]
+        self.index, self.text, self.blank = number_cell(p), text_cell(p), blank_rest(p)
+        self.numbers = [number_cell(self.xf[id(fm)]) for fm in cells.num_fmts]
+        self.date = number_cell(self.xf[id(cells.date_fmt)])     # with whole-day serials
+
+    def chunks(self, firms: list) -> Iterator[tuple[list[str], list]]:
+        for a in range(0, len(firms), self.CHUNK):
+            yield self.chunk(firms[a:a + self.CHUNK], a + 1)
+
+    def rest(self, cell: tuple[str, Any, Any]) -> str:
+        """One cell's XML after its reference."""
+        kind, v, fm = cell
+        xf = self.xf[id(fm)]
+        if kind == "s":
+            return text_rest(v, xf)
+        if kind == "n":
+            return number_rest(v, xf)
+        if kind == "d":
+            return number_rest(excel_date(v), xf)
+        return blank_rest(xf)
+
+    def chunk(self, firms: list, first: int) -> tuple[list[str], list]:
+        """Each column's markup ('{}' where a value goes) and the values, for `firms` numbered from `first`."""
+        c, rest = self.cells, self.rest
+        bases = {k: [rest(x) for x in c.base(k)] for k in {f.base_key for f in firms}}
+        files = {path: rest(c.file(path)) for path in {f.file for f in firms}}
+        sheets = {name: rest(c.sheet(name)) for name in {f.sheet for f in firms}}
+        parts = [self.index, "{}", "{}", "{}"]
+        cols: list = [range(first, first + len(firms)), *zip(*(bases[f.base_key] for f in firms))]
+        for j, vals in enumerate(zip(*(f.values for f in firms))):
+            part, col = self.field(j, vals)
+            parts.append(part)
+            if col is not None:
+                cols.append(col)
+        parts += ["{}", "{}", self.index]
+        cols += [[files[f.file] for f in firms], [sheets[f.sheet] for f in firms], [f.row for f in firms]]
+        return parts, cols
+
+    def field(self, j: int, vals: tuple) -> tuple[str, Any]:
+        """Field `j`'s markup and values: a uniform column as its values, any other as whole cells."""
+        types = set(map(type, vals))
+        if self.cells.numeric[j] and types <= {int, float}:
+            return self.numbers[j], vals
+        if types == {str} and max(map(len, vals)) <= EXCEL_MAX_TEXT and not any(map(_NOT_PLAIN.search, vals)):
+            return self.text, vals
+        if types == {dt.date} and min(vals) >= SERIAL_FROM:
+            return self.date, [v.toordinal() - SERIAL_ZERO for v in vals]
+        if types == {type(None)}:
+            return self.blank, None
+        return "{}", self.cells_of(j, vals)
+
+    def cells_of(self, j: int, vals: tuple) -> list[str]:
+        """Whole cells of a mixed column: blanks, numbers and plain texts inline, the rest by the cell rules."""
+        c, blank, text = self.cells, self.blank, self.text
+        number = self.numbers[j] if c.numeric[j] else None
+        return [blank if v is None
+                else number.format(v) if number and ((t := type(v)) is int or t is float)
+                else text.format(v) if type(v) is str and len(v) <= EXCEL_MAX_TEXT and not _NOT_PLAIN.search(v)
+                else self.rest(c.value(j, v)) for v in vals]
+
+
+def _bulk_rows_ok(formats: list) -> bool:
     """Rows as spliced sheet XML (fast), unless XLBASE_XLSXWRITER_ROWS=1 or xlsxwriter hides style indices."""
-    if os.environ.get("XLBASE_XLSXWRITER_ROWS") == "1" or any(xf_index(fm) is None for fm in formats):
-        return None
-    return BulkRows(wb.worksheets().index(ws), 1, ncols)
+    return os.environ.get("XLBASE_XLSXWRITER_ROWS") != "1" and all(xf_index(fm) is not None for fm in formats)
