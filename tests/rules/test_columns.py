@@ -32,7 +32,8 @@ def test_fold_each_is_fold(texts):
 def test_fold_text_and_blank_text_match_per_value(values):
     s = pd.Series(values, dtype=object, index=range(3, 3 + len(values)))
     want = [fold(v) if isinstance(v, str) else None for v in values]
-    assert fold_text(s).tolist() == want and list(fold_text(s).index) == list(s.index)
+    for distinct in (True, False):
+        assert fold_text(s, distinct).tolist() == want and list(fold_text(s, distinct).index) == list(s.index)
     assert blank_text(s).tolist() == [isinstance(v, str) and not v.strip() for v in values]
 
 

@@ -25,22 +25,29 @@ _NO_TEXT = frozenset({"empty", "integer", "floating", "mixed-integer-float", "de
                       "datetime64", "datetime", "date", "timedelta64", "timedelta", "time", "period", "interval"})
 
 
-def text_mask(values: np.ndarray) -> np.ndarray:
+def _text_mask(values: np.ndarray) -> np.ndarray:
     """Which values of an object array are str; one C pass decides a text column with gaps (the common case)."""
     if infer_dtype(values, skipna=True) == "string":   # every value is str or a missing value it skipped
         return ~pd.isna(values)
     return np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
 
 
-def fold_text(s: pd.Series) -> pd.Series:
-    """`fold` of every str value (None for anything else), each distinct text folded once."""
+def fold_text(s: pd.Series, distinct: bool = True) -> pd.Series:
+    """`fold` of every str value (None for anything else).
+
+    distinct: fold each distinct text once — a choice column repeats a handful of texts;
+    for a column of nearly all distinct texts (names, codes) hashing them costs more than it saves.
+    """
     values = s.to_numpy(dtype=object)
-    is_text = text_mask(values)
+    is_text = _text_mask(values)
     out = np.full(len(values), None, dtype=object)
     if is_text.any():
-        # only str values are factorized: a str never equals a non-str, so no two values collapse
-        codes, uniques = pd.factorize(values[is_text])
-        out[is_text] = np.array(fold_each(uniques), dtype=object)[codes]
+        texts = values[is_text]
+        if distinct:  # only str values are factorized: a str never equals a non-str, so none collapse
+            codes, uniques = pd.factorize(texts)
+            out[is_text] = np.array(fold_each(uniques), dtype=object)[codes]
+        else:
+            out[is_text] = np.array(fold_each(texts), dtype=object)
     return pd.Series(out, index=s.index, dtype=object)
 
 

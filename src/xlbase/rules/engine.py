@@ -223,13 +223,19 @@ def check_required(ctx: Context, rule: Rule) -> list[Problem]:
             df = ctx.frame(form_id, f.key)
             if not len(df):
                 continue
-            has = {i: (f.key in t.columns or f.key in t.record_cells or f.key in t.record)
-                   for i, t in ((i, ctx.tables[int(i)]) for i in pd.unique(df["_table"]))}
-            present = df["_table"].map(has).astype(bool)   # once per table, not per row
             # a column the sheet lacks is the reader's finding (missing_fields); here: empty values
-            fails = present & _blank(df[f.key])
+            fails = _has_field(ctx, df, f.key) & _blank(df[f.key])
             out += _emit(ctx, rule, df[fails], form_id, f.key)
     return out
+
+
+def _has_field(ctx: Context, df: pd.DataFrame, key: str) -> np.ndarray:
+    """Per row: whether its table has the field at all, decided once per table, not per row."""
+    has = np.zeros(len(ctx.tables), dtype=bool)
+    for i in pd.unique(df["_table"]):
+        t = ctx.tables[i]
+        has[i] = key in t.columns or key in t.record_cells or key in t.record
+    return has[df["_table"].to_numpy()]
 
 
 @kind("type")
@@ -598,7 +604,7 @@ def check_unique(ctx: Context, rule: Rule) -> list[Problem]:
 
 def _fold_key(s: pd.Series) -> pd.Series:
     """`fold` of each value as a comparison key: "" when missing, a non-text value folded as its text."""
-    folded = fold_text(s)
+    folded = fold_text(s, distinct=False)
     other = folded.isna()
     if other.any():
         folded[other] = s[other].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else fold(v))
