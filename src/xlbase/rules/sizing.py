@@ -37,7 +37,7 @@ MEDIUM_FLOOR: dict[str, tuple[float | None, float | None]] = {
 }
 SMALL_SIZES = ("小型", "微型", "个体工商户")
 LARGE_SIZES = ("大型", "中型")
-_INDUSTRY_KEYS = {fold(k): k for k in MEDIUM_FLOOR}
+_INDUSTRY_INDEX = {fold(k): i for i, k in enumerate(MEDIUM_FLOOR)}   # folded name -> position
 
 
 def _small_under(floor: tuple[float | None, float | None], emp: np.ndarray, rev: np.ndarray
@@ -67,14 +67,15 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
     idx = firms.index
     emp = _numbers(firms, "employees")
     rev = _numbers(firms, "revenue")
-    industry = _folded(firms, "industry").map(_INDUSTRY_KEYS).to_numpy(dtype=object)
+    # position in MEDIUM_FLOOR (NaN: unknown), so each industry is a float compare, not an object one
+    industry = _folded(firms, "industry").map(_INDUSTRY_INDEX).to_numpy(dtype=float, na_value=np.nan)
     size = _folded(firms, "size_class").fillna("").to_numpy(dtype=object)
 
     yes = np.zeros(len(idx), dtype=bool)
     no = np.zeros(len(idx), dtype=bool)
     basis = np.full(len(idx), "unknown", dtype=object)
-    for name, floor in MEDIUM_FLOOR.items():
-        mask = industry == name
+    for position, floor in enumerate(MEDIUM_FLOOR.values()):
+        mask = industry == position
         if mask.any():
             yes[mask], no[mask] = _small_under(floor, emp[mask], rev[mask])
             basis[mask] = "industry"
