@@ -6,9 +6,11 @@ xlbase.rules, the 问题清单 and JSON report are xlbase.write.report.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gc
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from ..problems import ERROR, Problem, count_by_severity, sort_problems
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
@@ -49,14 +51,15 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         lines = [p.message for wr in reads for p in wr.problems] + [p.message for p in arg_problems]
         return CommandResult(EXIT_UNUSABLE, errors=["xlbase merge：没有可读取的输入文件，未生成汇总表。", *lines])
 
-    tables = [t for wr in reads for t in wr.tables]
-    problems: list[Problem] = list(arg_problems)
-    for wr in reads:
-        problems += wr.problems
-    problems += validate(tables, pack)
-    result = merge_reads(reads)
-    n_files = len(reads)
-    reads = tables = wr = None   # the merge result holds its own rows: free every read frame before the write
+    with _gc_frozen():
+        tables = [t for wr in reads for t in wr.tables]
+        problems: list[Problem] = list(arg_problems)
+        for wr in reads:
+            problems += wr.problems
+        problems += validate(tables, pack)
+        result = merge_reads(reads)
+        n_files = len(reads)
+        reads = tables = wr = None   # the merge result holds its own rows: free every read frame before the write
     problems = sort_problems(problems + result.problems)
     lvl = level or infer_level(result)
     unit_name = unit if unit is not None else default_unit_name(result, lvl)
@@ -78,6 +81,21 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     if quiet:
         return CommandResult(code)
     return CommandResult(code, _summary_lines(result, problems, lvl, unit_name, out, json_out, pack, counts))
+
+
+@contextlib.contextmanager
+def _gc_frozen() -> Iterator[None]:
+    """Keep the collector off every object alive now (what was read) until the block ends.
+
+    The reads are millions of objects that live through validate and merge; each full
+    collection would scan them all again (merge stage at province scale 0.42 -> 0.30 s).
+    Unfrozen on the way out, so whatever a reference cycle still holds is collected.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _summary_lines(result, problems, level, unit_name, out, json_out, pack, counts) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import partial
 
 import datetime as dt
@@ -45,8 +46,8 @@ def unit_rows(result: MergeResult, problems: list[Problem], level: str) -> list[
         r["firms"] += int(n) if isinstance(n, (int, float)) and not isinstance(n, bool) else 0
         base_unit[b.key] = u
         base_unit[fold(b.name)] = u
-    for f in result.firms:
-        row(base_unit.get(f.base_key, UNKNOWN_UNIT))["firm_rows"] += 1
+    for key, n in Counter(f.base_key for f in result.firms).items():
+        row(base_unit.get(key, UNKNOWN_UNIT))["firm_rows"] += n
     for p in problems:
         us = {base_unit[fold(p.base)]} if p.base and fold(p.base) in base_unit else \
             {base_unit[p.base]} if p.base in base_unit else by_file.get(p.file, {UNKNOWN_UNIT})
