@@ -228,10 +228,11 @@ _NOT_PLAIN = re.compile(r"\A[=+\-@\s]|[\x00-\x1f&<>\ud800-\udfff]|_x[0-9a-fA-F]{
 class _FirmXml:
     """The 入驻企业 rows as spliced cell XML, built a chunk of rows and a column at a time.
 
-    A column whose cells in the chunk are all plain numbers, dates, texts with nothing to
-    clean, quote or escape, or all blank, has its markup in the chunk's row template and
-    its values go in as they are. Any other column is a list of whole cells, the common
-    ones inline and the rest through `_FirmCells` — the rules the xlsxwriter path uses.
+    A column whose cells in the chunk are all plain numbers, whole-day dates, texts with
+    nothing to clean, quote or escape, or all blank, has its markup in the chunk's row
+    template and its values go in as they are; with some blanks among them, it is a list
+    of whole cells made by one format each. Any other column goes cell by cell through
+    `_FirmCells`, the rules the xlsxwriter path uses.
     """
 
     CHUNK = 2000    # rows per write: bounded memory at national scale
@@ -278,26 +279,33 @@ class _FirmXml:
         return parts, cols
 
     def field(self, j: int, vals: tuple) -> tuple[str, Any]:
-        """Field `j`'s markup and values: a uniform column as its values, any other as whole cells."""
-        types = set(map(type, vals))
-        if self.cells.numeric[j] and types <= {int, float}:
-            return self.numbers[j], vals
-        if types == {str} and max(map(len, vals)) <= EXCEL_MAX_TEXT and not any(map(_NOT_PLAIN.search, vals)):
-            return self.text, vals
-        if types == {dt.date} and min(vals) >= SERIAL_FROM:
-            return self.date, [v.toordinal() - SERIAL_ZERO for v in vals]
-        if types == {type(None)}:
-            return self.blank, None
-        return "{}", self.cells_of(j, vals)
+        """Field `j`'s markup and values in this chunk.
 
-    def cells_of(self, j: int, vals: tuple) -> list[str]:
-        """Whole cells of a mixed column: blanks, numbers and plain texts inline, the rest by the cell rules."""
-        c, blank, text = self.cells, self.blank, self.text
-        number = self.numbers[j] if c.numeric[j] else None
-        return [blank if v is None
-                else number.format(v) if number and ((t := type(v)) is int or t is float)
-                else text.format(v) if type(v) is str and len(v) <= EXCEL_MAX_TEXT and not _NOT_PLAIN.search(v)
-                else self.rest(c.value(j, v)) for v in vals]
+        Its filled cells all of one plain kind: the values themselves, or whole cells when
+        some are blank. Anything else: whole cells by the cell rules, blanks inline.
+        """
+        filled = [v for v in vals if v is not None]
+        if not filled:
+            return self.blank, None
+        part, values = self.uniform(j, filled)
+        if part is None:
+            c, blank, rest = self.cells, self.blank, self.rest
+            return "{}", [blank if v is None else rest(c.value(j, v)) for v in vals]
+        if len(filled) == len(vals):
+            return part, values
+        fmt, it = part.format, iter(values)
+        return "{}", [self.blank if v is None else fmt(next(it)) for v in vals]
+
+    def uniform(self, j: int, filled: list) -> tuple[str | None, Any]:
+        """(markup, values) when every filled cell is a plain number, a whole-day date or a plain text."""
+        types = set(map(type, filled))
+        if self.cells.numeric[j] and types <= {int, float}:
+            return self.numbers[j], filled
+        if types == {str} and max(map(len, filled)) <= EXCEL_MAX_TEXT and not any(map(_NOT_PLAIN.search, filled)):
+            return self.text, filled
+        if types == {dt.date} and min(filled) >= SERIAL_FROM:
+            return self.date, [v.toordinal() - SERIAL_ZERO for v in filled]
+        return None, None
 
 
 def _bulk_rows_ok(formats: list) -> bool:
