@@ -519,13 +519,15 @@ def _code_key(v: Any) -> str:
 
 def duplicate_enterprises(firms: list[FirmRow], display: dict[str, str]) -> list[Problem]:
     """Same 统一社会信用代码 under two different bases: one warning per extra occurrence."""
+    at = _firm_index()["credit_code"]
+    codes = [_code_key(f.values[at]) for f in firms]
+    repeated = {code for code, n in Counter(codes).items() if n > 1 and len(code) >= 15}
     by_code: dict[str, list[FirmRow]] = {}
-    for f in firms:
-        code = _code_key(f.get("credit_code"))
-        if len(code) >= 15:
+    for f, code in zip(firms, codes):
+        if code in repeated:
             by_code.setdefault(code, []).append(f)
     out = []
-    shared = [(code, rows) for code, rows in by_code.items() if len(rows) > 1 and len({r.base_key for r in rows}) > 1]
+    shared = [(code, rows) for code, rows in by_code.items() if len({r.base_key for r in rows}) > 1]
     for code, rows in sorted(shared):
         first = rows[0]
         for r in rows[1:]:
