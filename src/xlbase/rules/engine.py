@@ -148,29 +148,37 @@ def _fmt(v: Any) -> str:
 def _emit(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, key: str,
           value: str | pd.Series | None = None, threshold: Any = None, severity: str | None = None,
           **extra: Any) -> list[Problem]:
-    """Problems for failing rows; messages are rendered here only."""
+    """Problems for failing rows; messages are rendered here only.
+
+    Columns are read once as lists, not row by row (iterrows builds a Series per row).
+    """
     out = []
     form = get_form(form_id)
     fld = form.field(key) if key and form.has_field(key) else None
     values = rows[value] if isinstance(value, str) else (value if value is not None else rows.get(key))
-    thresholds = threshold if isinstance(threshold, pd.Series) else None
-    for i, (idx, r) in enumerate(rows.iterrows()):
-        v = _clean(values.loc[idx]) if values is not None else None
-        th = _clean(thresholds.loc[idx]) if thresholds is not None else _clean(threshold)
-        per_row = {k: (x.loc[idx] if isinstance(x, pd.Series) else x) for k, x in extra.items()}
-        btype = r.get("_btype")
+    extras = [dict(zip(extra, xs)) for xs in zip(*(_per_row(x, rows) for x in extra.values()))] \
+        if extra else [{}] * len(rows)
+    columns = (_per_row(rows.get(c, default), rows) for c, default in
+               (("_file", ""), ("_sheet", ""), ("_table", None), ("_row", None), ("_bname", None), ("_btype", None)))
+    for v, th, per_row, file, sheet, table, row, bname, btype in zip(
+            _per_row(values, rows), _per_row(threshold, rows), extras, *columns):
+        v, th = _clean(v), _clean(th)
         btype = btype if isinstance(btype, str) else None
         ctx_vars = dict(value=_fmt(v), raw_value=v, threshold=_fmt(th), label=fld.label if fld else key,
-                        unit=(fld.unit or "") if fld else "", base=r.get("_bname") or "", base_type=btype or "",
+                        unit=(fld.unit or "") if fld else "", base=bname or "", base_type=btype or "",
                         form=form_id, as_of=ctx.as_of.isoformat(), **{k: _fmt(x) if not isinstance(x, (list, str)) else x
                                                                       for k, x in per_row.items()})
         out.append(Problem(
             rule=rule.id, severity=severity or rule.severity, message=rule.render(**ctx_vars),
-            file=str(r.get("_file", "")), sheet=str(r.get("_sheet", "")),
-            cell=ctx.cell(r.get("_table"), key, r.get("_row")), form=form_id,
-            field=fld.label if fld else key, base=str(r.get("_bname") or ""), value=v, threshold=th,
+            file=str(file), sheet=str(sheet), cell=ctx.cell(table, key, row), form=form_id,
+            field=fld.label if fld else key, base=str(bname or ""), value=v, threshold=th,
         ))
     return out
+
+
+def _per_row(x: Any, rows: pd.DataFrame) -> list:
+    """`x` for each of `rows`: a Series looked up by the rows' index labels, or one value for all."""
+    return x.loc[rows.index].tolist() if isinstance(x, pd.Series) else [x] * len(rows)
 
 
 def _unknown_type(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, key: str) -> list[Problem]:
