@@ -165,7 +165,8 @@ def _splice(xlsx: Path, out: Path, bulk: BulkRows) -> None:
 
 def _write_overlapped(fh: BinaryIO, blocks: Iterator[bytes]) -> None:
     """Write each block from a second thread while the next is built: deflate and crc32
-    release the GIL, so compressing overlaps with building rows (2 cores: ~0.2 s at province scale)."""
+    release the GIL, so compressing can overlap with building rows (scale-1 write, loaded 2-core
+    machine, min of 5: 1.01 s written in line -> 0.93 s)."""
     with ThreadPoolExecutor(1) as pool:
         pending = None
         for block in blocks:
