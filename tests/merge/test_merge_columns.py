@@ -33,7 +33,7 @@ def test_clean_column_is_clean_per_value(vals):
 
 def test_columns_match_series_tolist_for_every_dtype():
     frames = [
-        pd.DataFrame({"_row": [5, 6], "a": pd.Series(["x", None], dtype=object), "b": [1.5, np.nan]}),
+        pd.DataFrame({"_row": [5, 6], "a": pd.Series(["x", None], dtype=object), "b": [1.5, np.nan], "c": [True, False]}),
         pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "d": pd.to_datetime(["2020-01-02", None])}),
         pd.DataFrame({"s": pd.Series(["x", None], dtype="string"), "c": pd.Categorical(["u", "v"])}),
         pd.DataFrame([[1, 2, 3]], columns=["a", "b", "a"]),   # a repeated label keeps its last column
