@@ -204,3 +204,16 @@ def test_validation_is_lazy_across_files():
     ts = [table("附件10", [a10_row(resident_firms=1)], file=f"f{i}.xlsx", base=dict(BASE, key=f"b{i}"))
           for i in range(4)]
     assert len(only(validate(ts, PACK), "resident-firms-min")) == 4
+
+
+def test_small_micro_without_industry_size_or_numbers_is_not_counted_small():
+    rows = a3_rows(5)
+    for r in rows[:2]:  # nothing to classify by: the message promises these are not counted as small/micro
+        r.update(industry=None, size_class=None, employees=None, revenue=None)
+    (p,) = only(validate([table("附件3", rows)], PACK), "small-micro-share")
+    assert p.value == 0.6 and "3/5" in p.message and "2 户缺少职工人数或营业收入" in p.message
+
+
+def test_small_micro_share_with_no_base_key_reports_nothing_instead_of_crashing():
+    t = table("附件3", a3_rows(3), base={"name": "", "key": None})
+    assert only(validate([t], PACK), "small-micro-share") == []

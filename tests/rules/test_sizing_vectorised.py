@@ -43,8 +43,9 @@ def reference(row: dict, mode: str) -> tuple[object, str]:
     if small is None and mode in ("declared", "declared-then-strictest") and size in declared:
         small, basis = declared[size], "declared"
     if small is None and mode in ("strictest", "declared-then-strictest"):
-        # industries whose bounds are not all known do not vote: small unless one says medium
-        small = not any(_under(f, emp, rev) is False for f in MEDIUM_FLOOR.values())
+        # small only when small under every industry; medium when one industry says so; else undecided
+        votes = [_under(f, emp, rev) for f in MEDIUM_FLOOR.values()]
+        small = False if False in votes else (True if all(v is True for v in votes) else None)
         basis = "strictest"
     return small, basis
 

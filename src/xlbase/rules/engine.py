@@ -461,6 +461,8 @@ def check_ratio(ctx: Context, rule: Rule) -> list[Problem]:
                       "declared": cls["basis"] == "declared"})
     agg = g.groupby("_base").agg(n=("small", "size"), small=("small", "sum"), unknown=("unknown", "sum"),
                                  strict=("strict", "sum"), declared=("declared", "sum"))
+    if agg.empty:   # no firm row tied to a base (hand-built tables): nothing to judge per base
+        return []
     agg["share"] = agg["small"] / agg["n"]
     first = src.groupby("_base").head(1).set_index("_base")
     rows = first.loc[agg.index].copy()

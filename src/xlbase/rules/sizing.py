@@ -60,8 +60,9 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
     """Per firm row: `small` (boolean, NA when undecidable) and `basis` (how it was decided).
 
     basis: "industry" (300号 by 所属行业), "declared" (企业规模 as reported),
-    "strictest" (industry unknown: small unless some industry's medium floor is met with
-    all of its bounds known — an industry whose bounds are unknown does not count), "unknown".
+    "strictest" (industry unknown: small when small under every industry, not small when some
+    industry's medium floor is met with all of its bounds known, otherwise undecided — a firm
+    with no employees and no revenue is not counted as small), "unknown".
     Computed on whole columns with numpy: `small` is kept as two masks, decided True / decided False.
     """
     idx = firms.index
@@ -87,10 +88,13 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
         basis[use] = "declared"
     if unknown_industry in ("strictest", "declared-then-strictest"):
         todo = ~(yes | no)
+        all_small = np.ones(int(todo.sum()), dtype=bool)
         any_not_small = np.zeros(int(todo.sum()), dtype=bool)
         for floor in MEDIUM_FLOOR.values():
-            any_not_small |= _small_under(floor, emp[todo], rev[todo])[1]
-        yes[todo], no[todo] = ~any_not_small, any_not_small
+            small_here, not_small_here = _small_under(floor, emp[todo], rev[todo])
+            all_small &= small_here
+            any_not_small |= not_small_here
+        yes[todo], no[todo] = all_small, any_not_small
         basis[todo] = "strictest"
     indiv = size == fold("个体工商户")   # 个体工商户 are small/micro whatever the numbers
     yes[indiv], no[indiv] = True, False
