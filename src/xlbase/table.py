@@ -29,7 +29,8 @@ class Table:
     data      one row per data record (table forms) with a column per field found, values
               normalised to their field type (numbers as float/int, dates as datetime.date,
               yes/no as bool, text as str, missing as None); plus `_row`, the sheet row.
-    raw       same shape as data: the cell's original text (str) for provenance/messages.
+    raw       same shape as data: the clerk's text of cells where no value was read (blank words,
+              unparseable text: what messages quote); None where data holds a value.
     columns   field key -> 1-based sheet column where that field was found.
     record    record forms (附件2, 附件4 head): field key -> normalised value.
     record_raw / record_cells: field key -> original text / A1 cell of the value.
