@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--as-of", type=_date, default=None, help=asof_help)
     m.add_argument("--json", type=Path, default=None, dest="json_out", help="JSON 报告路径 / JSON report")
     m.add_argument("--unit", default=None, help="填报单位名称，写入表头 / reporting unit's name")
-    m.add_argument("--jobs", type=int, default=None, help="并行读取进程数 / reader processes")
+    m.add_argument("--jobs", type=int, default=None, help="并行读取的进程数（含本进程；默认为 CPU 核数，1 为不并行）/ reader processes, this one included")
 
     k = sub.add_parser("mark", help="在副本中把问题标注到单元格上（WPS/LibreOffice 用）/ mark problems in a copy")
     k.add_argument("file", type=Path, help="要标注的 .xlsx/.xlsm 文件 / workbook to mark")
