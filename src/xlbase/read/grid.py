@@ -11,8 +11,10 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from operator import itemgetter
+from typing import Any, BinaryIO
 
 import defusedxml.ElementTree as SafeET
 from xlsxwriter.utility import xl_col_to_name
@@ -53,8 +55,10 @@ class SheetTooLarge(ValueError):
         self.part, self.cells = part, cells
 
 
-# a cell reference attribute (only <c> carries r="<letters><digits>"; <row r> is digits only)
-_CELL_START = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(/?)>')
+# the start tag of a filled cell: only <c> carries r="<letters><digits>" (<row r> is digits only), and
+# <c r="A1" s="1"/> is styled but empty; possessive so a self-closed tag fails without backtracking
+_FILLED_CELL = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"[^>]*+(?<!/)>')
+_COLS, _ROWS = itemgetter(0), itemgetter(1)
 
 
 def _col_number(letters: bytes) -> int:
@@ -62,6 +66,43 @@ def _col_number(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n
+
+
+def _tag_aligned_blocks(fh: BinaryIO, part: str, cap: int) -> Iterator[bytes]:
+    """The member in ~1 MB pieces cut before a '<', so no tag is split; refuses more than `cap` bytes."""
+    tail, seen = b"", 0
+    while True:
+        block = fh.read(1 << 20)
+        seen += len(block)
+        if seen > cap:
+            raise ZipMemberTooLarge(part)
+        if not block:
+            if tail:
+                yield tail
+            return
+        buf = tail + block if tail else block
+        cut = buf.rfind(b"<")
+        if cut < 0:
+            cut = len(buf)
+        if cut:
+            yield buf[:cut]
+        tail = buf[cut:]
+
+
+def _used_area(fh: BinaryIO, part: str, cap: int) -> int:
+    """Cells in the rectangle from A1 (row 0 if a cell claims it) to the last filled row and column.
+
+    One findall per block; the per-cell work is C (sets of the distinct row numbers and
+    column letters), only those few distinct values go through int() in Python.
+    """
+    lo_r, hi_r, hi_c = 1, 0, 0
+    for buf in _tag_aligned_blocks(fh, part, cap):
+        filled = _FILLED_CELL.findall(buf)
+        if filled:
+            rows = [int(r) for r in set(map(_ROWS, filled))]
+            lo_r, hi_r = min(lo_r, min(rows)), max(hi_r, max(rows))
+            hi_c = max(hi_c, max(map(_col_number, set(map(_COLS, filled)))))
+    return (hi_r - lo_r + 1) * hi_c if hi_r else 0
 
 
 def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -80,32 +121,10 @@ def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> None:
             name = info.filename.lstrip("/").lower()
             if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                 continue
-            lo_r = lo_c = 1 << 30
-            hi_r = hi_c = 0
-            tail, seen = b"", 0
             with zf.open(info) as fh:
-                while True:
-                    block = fh.read(1 << 20)
-                    seen += len(block)
-                    if seen > limits.max_member_bytes:
-                        raise ZipMemberTooLarge(info.filename)
-                    buf = tail + block
-                    cut = buf.rfind(b"<") if block else len(buf)
-                    cut = len(buf) if cut < 0 else cut
-                    # <c r="A1" s="1"/> is styled but empty; one findall per block, no per-cell Python calls
-                    filled = [(col, row) for col, row, empty in _CELL_START.findall(buf[:cut]) if not empty]
-                    if filled:
-                        rows = [int(row) for _, row in filled]
-                        cols = [_col_number(col) for col in {col for col, _ in filled}]
-                        lo_r, hi_r = min(lo_r, min(rows)), max(hi_r, max(rows))
-                        lo_c, hi_c = min(lo_c, min(cols)), max(hi_c, max(cols))
-                    tail = buf[cut:]
-                    if not block:
-                        break
-            if hi_r:
-                cells = (hi_r - min(lo_r, 1) + 1) * (hi_c - min(lo_c, 1) + 1)
-                if cells > limits.max_sheet_cells:
-                    raise SheetTooLarge(info.filename, cells)
+                cells = _used_area(fh, info.filename, limits.max_member_bytes)
+            if cells > limits.max_sheet_cells:
+                raise SheetTooLarge(info.filename, cells)
 
 
 def load_sheets(path: str) -> list[Sheet]:
