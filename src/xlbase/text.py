@@ -11,6 +11,8 @@ import re
 import unicodedata
 
 _DROP = re.compile(r"[\s\u3000\u00a0:：,，、;；.。·•*＊_\-—–~～\"'“”‘’]+")
+# text that fold only lower-cases: unified ideographs (no NFKC mapping) and ASCII letters/digits
+_PLAIN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]*")
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "{": "(", "}": ")"})
 
 
@@ -18,7 +20,10 @@ def fold(text: object) -> str:
     """A comparison key for a label: NFKC, no whitespace or filler punctuation, one bracket style."""
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text)).translate(_BRACKETS)
+    s = str(text)
+    if _PLAIN.fullmatch(s):  # most names and labels: NFKC, translate and the filler regex change nothing
+        return s.lower()
+    s = unicodedata.normalize("NFKC", s).translate(_BRACKETS)
     return _DROP.sub("", s).lower()
 
 
