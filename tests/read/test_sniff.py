@@ -465,6 +465,35 @@ def test_doctype_hidden_behind_long_prolog(tmp_path: Path) -> None:
     assert_check(inspect_file(path), path, "xml-bomb", False)
 
 
+def test_doctype_just_past_the_first_probe(tmp_path: Path) -> None:
+    for pad in (4066, 4093, 4094, 4095, 4096, 5000):  # offset of the DTD's "<": before, at and after 4 KB
+        sheet = ('<?xml version="1.0"?>' + "<!--" + "x" * max(pad - 28, 0) + "-->"
+                 + '<!DOCTYPE x [<!ENTITY a "b">]>' + SHEET_XML.split("\n", 1)[1])
+        path = write_zip(tmp_path / f"probe{pad}.xlsx", minimal_ooxml(XLSX_MAIN, {"xl/worksheets/sheet1.xml": sheet}))
+        assert_check(inspect_file(path), path, "xml-bomb", False)
+
+
+def test_head_cut_right_after_a_bracket_is_not_safe() -> None:
+    for head in (b"<?xml version='1.0'?><", b"<?xml version='1.0'?><!", b"<?xml version='1.0'?><!-",
+                 "<?xml version='1.0'?><".encode("utf-16-le")):
+        with pytest.raises(XmlBombError):
+            check_xml_safe(head, truncated=True)
+        check_xml_safe(head)  # whole (not truncated): nothing declared, the parser decides
+
+
+PROLOG_PIECES = st.sampled_from(["<?xml version='1.0'?>", "<!-- c -->", "<?pi x?>", "<!DOCTYPE x>", "<!ENTITY a 'b'>",
+                                 "<!---->", "<root/>", "<r a='<!x'>", " ", "\n", "\ufeff"])
+
+
+@given(st.lists(PROLOG_PIECES, max_size=8), st.data())
+def test_prolog_verdict_on_a_prefix_is_final(pieces, data) -> None:
+    text = "".join(pieces)
+    cut = data.draw(st.integers(0, len(text)))
+    verdict = sniff._scan_prolog(text[:cut])
+    if verdict != "incomplete":
+        assert verdict == sniff._scan_prolog(text)
+
+
 def test_large_legit_sheet_scans_only_head(tmp_path: Path) -> None:
     rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 200_000))
     sheet = SHEET_XML.replace("<sheetData/>", f"<sheetData>{rows}</sheetData>")

@@ -157,6 +157,7 @@ _MAIN_TYPES = {
 _WORD_TYPE_MARK = "wordprocessingml"
 _PPT_TYPE_MARK = "presentationml"
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
+_PROLOG_PROBE_BYTES = 4096  # read first from each XML part; the rest of the head only if the prolog is longer
 
 _ZIP_ERRORS = (
     zipfile.BadZipFile,
@@ -248,6 +249,8 @@ def _scan_prolog(text: str) -> str:
         j = text.find("<", i)
         if j < 0:
             return "incomplete"
+        if j + 4 > len(text) and "<!--".startswith(text[j:]):
+            return "incomplete"  # the text ends at '<', '<!' or '<!-': a comment or a DTD may follow
         if text.startswith("<?", j):
             end = text.find("?>", j + 2)
             if end < 0:
@@ -505,11 +508,23 @@ def _scan_xml_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: L
             continue
         try:
             with zf.open(info) as part:
-                head = part.read(limits.xml_head_bytes)
+                head = _xml_head(part, limits.xml_head_bytes)
         except _ZIP_ERRORS:
             raise _Verdict("corrupt-zip") from None
         truncated = len(head) >= limits.xml_head_bytes and info.file_size > len(head)
         check_xml_safe(head, truncated=truncated)
+
+
+def _xml_head(part: BinaryIO, limit: int) -> bytes:
+    """The start of an XML part up to where its prolog ends, at most `limit` bytes.
+
+    A prolog is a few hundred bytes, so a short probe decides almost every part without
+    inflating 64 KB of each sheet; _scan_prolog's 'root' and 'dtd' on a prefix are final.
+    """
+    head = part.read(min(_PROLOG_PROBE_BYTES, limit))
+    if len(head) < limit and _scan_prolog(_ascii_view(head)) == "incomplete":
+        head += part.read(limit - len(head))
+    return head
 
 
 # ---- OLE2 (legacy .xls, encrypted OOXML, .doc) ---------------------------
