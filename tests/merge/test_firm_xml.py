@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import xlsxwriter
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from merge_helpers import applicant_read, base_row, firm
 from xlbase.merge.core import firm_keys, merge_reads
 from xlbase.write.bulk_rows import SERIAL_FROM, SERIAL_ZERO, BulkRows, excel_date
-from xlbase.write.summary_sheets import _FirmCells, _FirmXml
+from xlbase.write.summary_sheets import _FirmCells, _FirmXml, _all_plain
 from xlbase.write.template_styles import Styles
 from xlbase.forms import get_form
 
@@ -74,6 +75,23 @@ def test_uniform_columns_use_the_template(tmp_path):
     parts, cols = _FirmXml(cells).chunk(res.firms, 1)
     assert len(cols) == 17 - 1            # the all-blank 所属行业 column takes no values
     assert sum("{}" in p or "{:" in p for p in parts) == len(cols)
+
+
+# One text at a time: what makes a text more than a copy into <t> (see summary_sheets).
+_NOT_PLAIN = re.compile(r"\A[=+\-@\s]|[\x00-\x1f&<>\ud800-\udfff]|_x[0-9a-fA-F]{4}_|\s\Z")
+_TRICKY = st.text(st.sampled_from("a甲 \t\u3000\n=+-@&<>_x0F5\x01\ud800\uffff"), max_size=8)
+_SPACED = st.text(st.sampled_from("a甲0 \u3000_xF5"), max_size=8)   # edge spaces, _xHHHH_, nothing else
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_SPACED, _TRICKY, st.text(max_size=6)), max_size=6))
+@example(["甲", "a_x00F5_b"])
+@example(["甲", "乙 "])
+def test_joined_column_check_is_the_per_text_check(texts):
+    if _all_plain(texts):
+        assert not any(map(_NOT_PLAIN.search, texts))
+    if not any("\uffff" in t for t in texts):   # a text holding the separator may be sent cell by cell
+        assert _all_plain(texts) == (not any(map(_NOT_PLAIN.search, texts)))
 
 
 @given(st.dates(SERIAL_FROM, dt.date(9999, 12, 31)))

@@ -222,7 +222,24 @@ class _FirmCells:
 # What makes a text need more than copying into <t>: cell_text's cleaning (control characters,
 # surrogates), is_formula_like's quotePrefix (a trigger first), text_rest's escaping (markup,
 # _xHHHH_) or xml:space (a space at either end). Texts longer than EXCEL_MAX_TEXT are cut.
-_NOT_PLAIN = re.compile(r"\A[=+\-@\s]|[\x00-\x1f&<>\ud800-\udfff]|_x[0-9a-fA-F]{4}_|\s\Z")
+# Tested on a whole column joined by _SEP, which none of these looks for.
+_SEP = "\uffff"
+_NEEDS_CLEANING = re.compile(r"[\x00-\x1f&<>\ud800-\udfff]")
+_ESCAPE_LIKE = re.compile(r"_x[0-9a-fA-F]{4}_")
+_EDGE = re.compile(_SEP + r"[=+\-@\s]")   # a text's first character
+_EDGE_SPACE = re.compile(_SEP + r"\s")      # its last one, searched on the reversed column
+
+
+def _all_plain(texts: list[str]) -> bool:
+    """True when no text needs cleaning, quoting, escaping or xml:space.
+
+    Checked on the joined column with patterns that start with one character class or a
+    literal (which re scans for in C): about 4x faster than one search per text. A text
+    that holds _SEP itself may be taken as not plain; it then goes cell by cell, as it should.
+    """
+    joined = _SEP + _SEP.join(texts) + _SEP
+    return not (_NEEDS_CLEANING.search(joined) or ("_x" in joined and _ESCAPE_LIKE.search(joined))
+                or _EDGE.search(joined) or _EDGE_SPACE.search(joined[::-1]))
 
 
 class _FirmXml:
@@ -301,7 +318,7 @@ class _FirmXml:
         types = set(map(type, filled))
         if self.cells.numeric[j] and types <= {int, float}:
             return self.numbers[j], filled
-        if types == {str} and max(map(len, filled)) <= EXCEL_MAX_TEXT and not any(map(_NOT_PLAIN.search, filled)):
+        if types == {str} and max(map(len, filled)) <= EXCEL_MAX_TEXT and _all_plain(filled):
             return self.text, filled
         if types == {dt.date} and min(filled) >= SERIAL_FROM:
             return self.date, [v.toordinal() - SERIAL_ZERO for v in filled]
