@@ -12,7 +12,7 @@ import unicodedata
 
 _DROP = re.compile(r"[\s\u3000\u00a0:：,，、;；.。·•*＊_\-—–~～\"'“”‘’]+")
 # text that fold only lower-cases: unified ideographs (no NFKC mapping) and ASCII letters/digits
-_PLAIN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]*")
+PLAIN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]*")   # text fold only lower-cases
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "{": "(", "}": ")"})
 
 
@@ -21,7 +21,7 @@ def fold(text: object) -> str:
     if text is None:
         return ""
     s = str(text)
-    if _PLAIN.fullmatch(s):  # most names and labels: NFKC, translate and the filler regex change nothing
+    if PLAIN.fullmatch(s):  # most names and labels: NFKC, translate and the filler regex change nothing
         return s.lower()
     s = unicodedata.normalize("NFKC", s).translate(_BRACKETS)
     return _DROP.sub("", s).lower()
