@@ -8,7 +8,6 @@ letters and digits, which `fold` only lower-cases.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
