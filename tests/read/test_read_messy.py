@@ -151,3 +151,22 @@ def test_formula_without_cached_value_is_a_problem_not_zero(tmp_path):
     assert t.data["resident_firms"].iloc[1] is None
     probs = [p for p in wr.problems if p.rule == "formula-no-value"]
     assert [(p.cell, p.severity) for p in probs] == [(cell, "error")]
+
+
+def test_error_values_are_named_not_taken_for_blanks(tmp_path):
+    """#REF! and #DIV/0! arrive from calamine as empty cells; the sheet XML says what they were."""
+    from openpyxl import load_workbook
+    path = tmp_path / "e.xlsx"
+    exp = messy.summary_workbook(path)
+    wb = load_workbook(path)
+    ref_cell = exp["rows"][0]["resident_firms"][1]
+    div_cell = exp["rows"][1]["resident_firms"][1]
+    wb.active[ref_cell] = "#REF!"      # openpyxl writes these as error cells (t="e")
+    wb.active[div_cell] = "#DIV/0!"
+    wb.save(path)
+    wr = read_workbook(path)
+    t = _table(wr, "附件11")
+    assert t.data["resident_firms"].iloc[0] is None and t.data["resident_firms"].iloc[1] is None
+    probs = sorted((p.cell, p.value, p.severity) for p in wr.problems if p.rule == "error-value")
+    assert probs == sorted([(ref_cell, "#REF!", "error"), (div_cell, "#DIV/0!", "error")])
+    assert not [p for p in wr.problems if p.rule == "formula-no-value"]

@@ -2,7 +2,7 @@
 
 calamine is several times faster than openpyxl for values (bench/README.md) and reads
 .xlsx/.xlsm/.xls alike. It cannot tell a formula without a cached value from an empty
-cell, so `formulas_without_value` looks into the sheet XML — only for the cells the
+cell (or an error value such as #REF!), so `unread_cells` looks into the sheet XML — only for the cells the
 caller found empty, only for OOXML files.
 """
 
@@ -162,6 +162,7 @@ _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+\d+)"')
 _HAS_F = re.compile(rb"<(?:\w+:)?f\b")
 _V = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_IS_ERROR = re.compile(rb'\bt="e"')
 
 
 def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
@@ -182,28 +183,35 @@ def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
     return None
 
 
-def formulas_without_value(path: str, sheet_name: str, cells: set[str]) -> set[str]:
-    """Of `cells` (A1), those holding a formula with no cached value. Best effort: {} on any doubt."""
+def unread_cells(path: str, sheet_name: str, cells: set[str]) -> dict[str, str | None]:
+    """Of `cells` (A1) that calamine read as empty, those that were not: A1 -> the error value
+    (#REF!, #DIV/0!, … stored with t="e"), or None for a formula with no cached value.
+
+    calamine reads both as ''. Best effort: {} on any doubt.
+    """
     if not cells:
-        return set()
+        return {}
     try:
         with zipfile.ZipFile(path) as zf:
             part = _sheet_part(zf, sheet_name)
             if part is None:
-                return set()
+                return {}
             data = read_zip_member_capped(zf, part)
     except Exception:
-        return set()
+        return {}
     wanted = {c.encode() for c in cells}
-    found = set()
+    found: dict[str, str | None] = {}
     for m in _CELL.finditer(data):
         body = m.group(3)
-        if not body or not _HAS_F.search(body):
+        if not body:
             continue
         ref = _REF.search(m.group(1))
         if not ref or ref.group(1) not in wanted:
             continue
         v = _V.search(body)
-        if v is None or not v.group(1).strip():
-            found.add(ref.group(1).decode())
+        value = v.group(1).strip() if v is not None else b""
+        if _IS_ERROR.search(m.group(1)) and value:
+            found[ref.group(1).decode()] = value.decode("utf-8", "replace")
+        elif not value and _HAS_F.search(body):
+            found[ref.group(1).decode()] = None
     return found

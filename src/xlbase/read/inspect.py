@@ -14,7 +14,7 @@ from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..table import Table, WorkbookRead
 from .files import expand_inputs, read_files
 
-VALUE_RULES = ("unparseable", "precision-lost", "formula-no-value")
+VALUE_RULES = ("unparseable", "precision-lost", "formula-no-value", "error-value")
 
 
 def _range(t: Table) -> str:

@@ -21,7 +21,7 @@ from ..forms import get_form
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from .base import assign_bases
-from .grid import Sheet, SheetTooLarge, a1, formulas_without_value, load_sheets
+from .grid import Sheet, SheetTooLarge, a1, load_sheets, unread_cells
 from .normalise import (CONVERTED, NOT_WHOLE, PRECISION_LOST, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
 from .records import FoundRecord, find_record
@@ -180,12 +180,19 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
     t.data = _frame(row_numbers, ordered, data)
     t.raw = _frame(row_numbers.copy(), ordered, raw)
     if empties and kind in ("xlsx", "xlsm"):
-        for cell in sorted(formulas_without_value(path, sheet.name, set(empties))):
+        for cell, error in sorted(unread_cells(path, sheet.name, set(empties)).items()):
             key, _ = empties[cell]
-            problems.append(Problem(
-                "formula-no-value", ERROR,
-                f"{form_id}“{form.field(key).label}”{cell}是公式，但文件中没有保存计算结果，已按空值处理；"
-                "请在 Excel/WPS 中打开、重新计算并保存后再报送。", path, sheet.name, cell, form_id, key))
+            label = form.field(key).label
+            if error is None:
+                problems.append(Problem(
+                    "formula-no-value", ERROR,
+                    f"{form_id}“{label}”{cell}是公式，但文件中没有保存计算结果，已按空值处理；"
+                    "请在 Excel/WPS 中打开、重新计算并保存后再报送。", path, sheet.name, cell, form_id, key))
+            else:
+                problems.append(Problem(
+                    "error-value", ERROR,
+                    f"{form_id}“{label}”{cell}是错误值 {error}（公式引用的单元格已删除或计算出错），已按空值处理；"
+                    "请改正公式或直接填写数值。", path, sheet.name, cell, form_id, key, value=error))
     for r in ft.total_rows:
         total: dict[str, Any] = {"_row": r + 1}
         for key in ordered:
