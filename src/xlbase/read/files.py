@@ -76,10 +76,14 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
 
 
 def read_files(paths: list[Path | str], jobs: int | None = None) -> list[WorkbookRead]:
-    """read_workbook over many files, results in input order; `jobs` processes read (this one included)."""
+    """read_workbook over many files, results in input order; `jobs` processes read (this one included).
+
+    Workers are spawned (as on Windows), so a script that calls this must do so under
+    `if __name__ == "__main__":`; a process that is itself a spawned child never starts a pool.
+    """
     paths = [os.fspath(p) for p in paths]
     jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, 8)
-    if len(paths) <= POOL_MIN_FILES or jobs <= 1:
+    if len(paths) <= POOL_MIN_FILES or jobs <= 1 or multiprocessing.parent_process() is not None:
         return _read_chunk(paths)
     try:
         return _read_shared(paths, jobs - 1)
