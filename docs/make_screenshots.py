@@ -15,14 +15,18 @@ import sys
 import tempfile
 from pathlib import Path
 
+from xlbase.forms import get_form
+from xlbase.write.mark import RESULT_SHEET
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "counties" / "五台县" / "五台县_台怀文旅创客_申报表.xlsx"
 IMG = ROOT / "docs" / "img"
 DPI = 110
-# (file name, sheet title on the page, crop box in inches from the page's top-left: x, y, width, height)
+# (file name, title printed on the page, crop box in inches from the page's top-left: x, y, width, height);
+# titles from the form model and the mark module, the year part left out
 SHOTS = [
-    ("mark_sheet.png", "双创基地基本情况表", (0.3, 0.2, 6.2, 1.3)),
-    ("mark_result.png", "校验结果", (0.3, 0.3, 10.2, 1.9)),
+    ("mark_sheet.png", get_form("附件10").title_for(None).split("年")[-1], (0.3, 0.2, 6.2, 1.3)),
+    ("mark_result.png", RESULT_SHEET, (0.3, 0.3, 10.2, 1.9)),
 ]
 
 

@@ -9,7 +9,6 @@ inbox looks like a real county's mail.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import io
 import json
 import os
@@ -22,18 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from sample_generator import GEN
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _samples():
-    spec = importlib.util.spec_from_file_location("samples_generate_hostile", REPO / "samples" / "generate.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-GEN = _samples()
 
 
 # ---------------------------------------------------------------- good inbox

@@ -75,9 +75,15 @@ def _merge_inprocess(inbox: Path, out: Path):
     return merge_command([str(inbox)], out=out, json_out=out.with_suffix(".json"), jobs=1, quiet=True)
 
 
-def test_file_disappears_between_listing_and_reading(goods, tmp_path, monkeypatch):
+def _merge_unusable(inbox: Path, out: Path, name: str) -> tuple[dict, list]:
+    """Merge in process (exit 1 expected); the JSON report and the file-unusable codes given for `name`."""
     import json
+    assert _merge_inprocess(inbox, out).exit_code == 1
+    rep = json.loads(out.with_suffix(".json").read_text("utf-8"))
+    return rep, [p["value"] for p in rep["problems"] if p["rule"] == "file-unusable" and p["file"].endswith(name)]
 
+
+def test_file_disappears_between_listing_and_reading(goods, tmp_path, monkeypatch):
     import xlbase.read as read_pkg
     src, good = goods
     inbox = tmp_path / "inbox"
@@ -91,17 +97,12 @@ def test_file_disappears_between_listing_and_reading(goods, tmp_path, monkeypatc
         return paths, problems
 
     monkeypatch.setattr(read_pkg, "expand_inputs", expand_then_delete)
-    res = _merge_inprocess(inbox, tmp_path / "汇总表.xlsx")
-    assert res.exit_code == 1
-    rep = json.loads((tmp_path / "汇总表.json").read_text("utf-8"))
-    codes = [p["value"] for p in rep["problems"] if p["rule"] == "file-unusable" and p["file"].endswith(gone.name)]
+    rep, codes = _merge_unusable(inbox, tmp_path / "汇总表.xlsx", gone.name)
     assert codes == ["not-found"]
     assert rep["summary"]["bases"] == 2
 
 
 def test_unreadable_file(goods, tmp_path, monkeypatch):
-    import json
-
     from xlbase.read import sniff
     src, good = goods
     inbox = tmp_path / "inbox"
@@ -115,10 +116,7 @@ def test_unreadable_file(goods, tmp_path, monkeypatch):
         return real_open(path, flags, *a, **k)
 
     monkeypatch.setattr(sniff.os, "open", deny)
-    res = _merge_inprocess(inbox, tmp_path / "汇总表.xlsx")
-    assert res.exit_code == 1
-    rep = json.loads((tmp_path / "汇总表.json").read_text("utf-8"))
-    codes = [p["value"] for p in rep["problems"] if p["rule"] == "file-unusable" and p["file"].endswith(locked.name)]
+    rep, codes = _merge_unusable(inbox, tmp_path / "汇总表.xlsx", locked.name)
     assert codes == ["unreadable"]
     assert rep["summary"]["bases"] == 2
     names = {Path(a["file"]).name: a for a in rep["inputs"]}

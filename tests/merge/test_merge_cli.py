@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import random
@@ -14,23 +13,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from sample_generator import GEN
 
 REPO = Path(__file__).resolve().parents[2]
 
-read_mod = pytest.importorskip("xlbase.read")
-if not hasattr(read_mod, "read_files"):
-    pytest.skip("xlbase.read.read_files not available yet", allow_module_level=True)
-pytest.importorskip("xlbase.write.templates")
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("samples_generate", REPO / "samples" / "generate.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-GEN = _generator()
 # what generate() puts in the inbox (without the .xls): bases and their 已入驻企业数
 EXPECTED_BASES = {"忻州市忻府区云中双创基地": 28, "忻州市忻府区经开区创业园双创基地": 12,
                   "忻州市原平市崞阳创新创业园双创基地": 26, "忻州市原平市同川电商产业园双创基地": 31,

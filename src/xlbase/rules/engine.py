@@ -213,6 +213,14 @@ def _forms_of(rule: Rule) -> tuple[str, ...]:
     return rule.forms or ((rule.form,) if rule.form else ())
 
 
+def _field_frames(ctx: Context, rule: Rule):
+    """(form id, stacked rows) for each form of a one-field rule that has rows."""
+    for form_id in _forms_of(rule):
+        df = ctx.frame(form_id, rule.field)
+        if len(df):
+            yield form_id, df
+
+
 # --- bounds from the form model ----------------------------------------------------------
 
 def _model_fields(rule: Rule, form_id: str):
@@ -316,11 +324,8 @@ def check_choice(ctx: Context, rule: Rule) -> list[Problem]:
 
 def _compare(ctx: Context, rule: Rule, op: str) -> list[Problem]:
     out = []
-    for form_id in _forms_of(rule):
-        key = rule.field
-        df = ctx.frame(form_id, key)
-        if not len(df):
-            continue
+    key = rule.field
+    for form_id, df in _field_frames(ctx, rule):
         th = _thresholds(ctx, rule, df)
         if rule.per_type:
             unknown = df["_btype"].isna() & th.isna()
@@ -345,10 +350,7 @@ def check_max(ctx: Context, rule: Rule) -> list[Problem]:
 @kind("equals")
 def check_equals(ctx: Context, rule: Rule) -> list[Problem]:
     out = []
-    for form_id in _forms_of(rule):
-        df = ctx.frame(form_id, rule.field)
-        if not len(df):
-            continue
+    for form_id, df in _field_frames(ctx, rule):
         v = df[rule.field]
         fails = v.notna() & (v != rule.threshold)
         out += _emit(ctx, rule, df[fails], form_id, rule.field, threshold=rule.threshold)
@@ -383,10 +385,7 @@ def _dates_after(d: pd.Series, limit: dt.date, after: bool = True) -> pd.Series:
 @kind("age-in-years")
 def check_age(ctx: Context, rule: Rule) -> list[Problem]:
     out = []
-    for form_id in _forms_of(rule):
-        df = ctx.frame(form_id, rule.field)
-        if not len(df):
-            continue
+    for form_id, df in _field_frames(ctx, rule):
         dates = _as_date(df[rule.field])
         years = _years_between(dates, ctx.as_of)
         th = _num(_thresholds(ctx, rule, df))
@@ -564,10 +563,7 @@ _USCC_CHAR_INDEX = _uscc_char_index()
 def check_checksum(ctx: Context, rule: Rule) -> list[Problem]:
     """统一社会信用代码 check character (GB 32100-2015); 15-digit 注册号 get a notice."""
     out = []
-    for form_id in _forms_of(rule):
-        df = ctx.frame(form_id, rule.field)
-        if not len(df):
-            continue
+    for form_id, df in _field_frames(ctx, rule):
         code = pd.Series([_code_text(v) for v in df[rule.field].to_numpy(dtype=object)], index=df.index, dtype=object)
         length = code.str.len()
         legacy = pd.Series(False, index=df.index)

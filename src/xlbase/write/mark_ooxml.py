@@ -20,6 +20,7 @@ from typing import Iterable
 from lxml import etree
 
 from xlbase.read.sniff import check_xml_safe, read_zip_member_capped
+from xlbase.write.template_print import A4, MARGINS
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -636,7 +637,9 @@ def sheet_xml(rows: Iterable[list[tuple[str | int | float | None, int]]], *, wid
         parts.append("<hyperlinks>" + "".join(f'<hyperlink ref="{ref}" location="{_esc(loc)}" display="{_esc(disp)}"/>'
                                               for ref, loc, disp in links) + "</hyperlinks>")
     if print_fit:
-        parts.append('<pageMargins left="0.4" right="0.4" top="0.5" bottom="0.6" header="0.3" footer="0.3"/>'
-                     '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>')
+        m = MARGINS
+        parts.append(f'<pageMargins left="{m["left"]}" right="{m["right"]}" top="{m["top"]}" bottom="{m["bottom"]}" '
+                     f'header="0.3" footer="0.3"/><pageSetup paperSize="{A4}" orientation="landscape" '
+                     'fitToWidth="1" fitToHeight="0"/>')
     parts.append("</worksheet>")
     return "".join(parts).encode("utf-8")

@@ -65,8 +65,7 @@ def _finish(wb: Workbook, guide, styles: Styles, macros: bool, python: str | Non
     if macros:
         from . import vba
         vba.insert_validate_button(guide, BUTTON_CELL)
-        settings = {**vba.DEFAULT_XLWINGS_SETTINGS, "Interpreter_Win": python} if python else None
-        vba.add_xlwings_conf_sheet(wb, settings)
+        vba.add_xlwings_conf_sheet(wb, vba.xlwings_settings(python))
         vba.add_macros(wb)
 
 

@@ -80,6 +80,11 @@ DEFAULT_XLWINGS_SETTINGS: dict[str, object] = {
     "ADD_WORKBOOK_TO_PYTHONPATH": "false",
 }
 
+
+def xlwings_settings(python: str | None = None) -> dict[str, object]:
+    """The conf-sheet settings, with ``Interpreter_Win`` pinned to ``python`` when given."""
+    return {**DEFAULT_XLWINGS_SETTINGS, "Interpreter_Win": python} if python else dict(DEFAULT_XLWINGS_SETTINGS)
+
 _CLASS_PREAMBLE = "VERSION 1.0 CLASS"
 
 
