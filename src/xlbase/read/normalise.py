@@ -12,7 +12,9 @@ Decisions (documented for the rules and the user):
 - A 万元 field given in 元 ("125000元") is divided by 10 000, with an info note;
   "亿元" is multiplied by 10 000. A 千米 field given in 米 is divided by 1 000.
 - "2019-03" / "2019年3月" become the first of the month, with an info note; a year
-  alone is unparseable (too coarse for the "registered ≥ 1 year" rule).
+  alone is unparseable (too coarse for the "registered ≥ 1 year" rule). A number in a
+  date field is YYYYMMDD, a typed year.month (2019.5: Excel stores what the clerk typed as
+  a number), or an Excel serial from 1950 on; anything else is reported, never 1905.
 - A credit code that arrives as a number ≥ 1e15 has lost digits in Excel: it is
   reported (precision-lost) and kept only as raw text.
 """
@@ -49,6 +51,8 @@ TYPE_NAMES = {
 }
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)
+MIN_SERIAL = (dt.date(1950, 1, 1) - EXCEL_EPOCH).days    # earlier serials are no date these forms ask for
+MAX_SERIAL = (dt.date(2100, 1, 1) - EXCEL_EPOCH).days
 # Beyond 15 significant digits Excel itself cannot hold a whole number exactly; no form
 # value comes near (1e308 typed or computed is garbage that would poison every total).
 MAX_MAGNITUDE = 1e15
@@ -91,7 +95,7 @@ def raw_text(v: Any) -> str:
 # --------------------------------------------------------------------------- numbers
 
 _NUM = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$")
-_GROUPED = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)((?:\.\d+)?\D*)$")
+_GROUPED = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)((?:\.\d+)?(?:\D.*)?)$")   # unit may hold digits: ㎡ -> m2
 
 # accepted unit suffixes (folded, lower case) per field unit: suffix -> factor
 _COUNT = {"": 1, "户": 1, "家": 1, "个": 1, "人": 1, "名": 1, "场": 1, "次": 1, "位": 1, "场次": 1, "人次": 1}
@@ -216,11 +220,36 @@ def _date_from_text(text: str) -> Parsed:
 
 
 def _date_from_serial(serial: float) -> Parsed:
+    """A number in a date field: YYYYMMDD, a typed year(.month), or an Excel serial of a plausible date.
+
+    A clerk who types 2019.5 into a General cell stores the number 2019.5, not a date; read
+    as a serial it would be 1905-07-11 and pass every age rule. So numbers that look like a
+    year are years: with a month they are taken as that month (2019.5, 2019.05, 2019.12),
+    a bare year or 2019.1 (Excel keeps "2019.10" as 2019.1: January or October?) is
+    reported. Serials below MIN_SERIAL (1950) are no date a form asks for.
+    """
     if serial.is_integer() and 19000101 <= serial <= 21001231:
         return _date_from_text(str(int(serial)))
-    if 1 <= serial < 73051:  # up to 2099-12-31
+    if 1900 <= serial < 2101:
+        return _year_month_number(serial)
+    if MIN_SERIAL <= serial < MAX_SERIAL:
         return Parsed(EXCEL_EPOCH + dt.timedelta(days=int(serial)))
-    return Parsed(None, UNPARSEABLE)
+    return Parsed(None, UNPARSEABLE, "不是有效日期")
+
+
+def _year_month_number(value: float) -> Parsed:
+    year, _, digits = repr(value).partition(".")
+    shown = _fmt(value)
+    if value.is_integer():
+        return Parsed(None, UNPARSEABLE, "只有年份，请填写完整的年、月、日")
+    if digits == "1":
+        return Parsed(None, UNPARSEABLE, f"数字 {shown} 可能是 {year} 年 1 月，也可能是输入的 {year}.10"
+                                        f"（Excel 会去掉末尾的 0），请写成 {year}-01-01 或 {year}-10-01")
+    month = int(digits) if len(digits) <= 2 else 0
+    d = _mkdate(int(year), month, 1) if 1 <= month <= 12 else None
+    if d is None:
+        return Parsed(None, UNPARSEABLE, f"数字 {shown} 不是有效的年月")
+    return Parsed(d, CONVERTED, f"“{shown}”只有年月，按当月1日计")
 
 
 def parse_date(v: Any, field: Field | None = None) -> Parsed:
@@ -268,7 +297,7 @@ def parse_yesno(v: Any, field: Field | None = None) -> Parsed:
 
 # --------------------------------------------------------------------------- codes, phones, text
 
-_CODE_DROP = re.compile(r"[\s\-_.·/]+")
+_CODE_DROP = re.compile(r"[\s\-_.·/'‘’`]+")   # separators, and the apostrophe typed to force text
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?E\+?\d+")
 
 
