@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,18 +17,51 @@ from .result import EXIT_UNUSABLE, CommandResult
 
 
 def _date(text: str) -> dt.date:
+    """A full date as a clerk writes it (2024-08-25, 2024/8/25, 2024年8月25日): the reader's date parser."""
+    from .read.normalise import parse_date
+    p = parse_date(text)
+    if p.value is None or p.note:      # a month alone is too coarse for a reference date
+        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，如 2024-08-25（date must be YYYY-MM-DD）：{text}")
+    return p.value
+
+
+def _jobs(text: str) -> int:
     try:
-        return dt.date.fromisoformat(text)
+        n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD（date must be YYYY-MM-DD）：{text}") from None
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"进程数应为 1 或更大的整数（must be a whole number ≥ 1）：{text}")
+    return n
+
+
+# argparse's own English errors, said in Chinese first (the English follows in brackets)
+_ARGPARSE_ZH = (
+    (re.compile(r"^the following arguments are required: (.+)$"), "缺少必需的参数：{0}"),
+    (re.compile(r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$"), "参数 {0} 的值 {1} 不可用，可选：{2}"),
+    (re.compile(r"^argument (\S+): invalid (\w+) value: (.+)$"), "参数 {0} 的值 {2} 格式不对"),
+    (re.compile(r"^argument (\S+): expected one argument$"), "参数 {0} 后面需要给出一个值"),
+    (re.compile(r"^argument (\S+): (.+)$"), "参数 {0}：{1}"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), "无法识别的参数：{0}"),
+)
+
+
+def chinese_error(message: str) -> str:
+    """argparse's message in Chinese, with the original English kept for searching."""
+    for rx, zh in _ARGPARSE_ZH:
+        m = rx.match(message)
+        if m:
+            text = zh.format(*m.groups())
+            return text if not message.isascii() else f"{text}（{message}）"   # ours are Chinese already
+    return message
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse with Chinese-first errors and exit code 2 (unusable arguments)."""
 
-    def error(self, message: str) -> None:  # pragma: no cover - argparse path
+    def error(self, message: str) -> None:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_UNUSABLE, f"xlbase: 参数错误（argument error）：{message}\n")
+        self.exit(EXIT_UNUSABLE, f"xlbase: 参数错误：{chinese_error(message)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--as-of", type=_date, default=None, help=asof_help)
     m.add_argument("--json", type=Path, default=None, dest="json_out", help="JSON 报告路径 / JSON report")
     m.add_argument("--unit", default=None, help="填报单位名称，写入表头 / reporting unit's name")
-    m.add_argument("--jobs", type=int, default=None, help="并行读取的进程数（含本进程；默认为 CPU 核数，1 为不并行）/ reader processes, this one included")
+    m.add_argument("--jobs", type=_jobs, default=None, help="并行读取的进程数（含本进程；默认为 CPU 核数，1 为不并行）/ reader processes, this one included")
 
     k = sub.add_parser("mark", help="在副本中把问题标注到单元格上（WPS/LibreOffice 用）/ mark problems in a copy")
     k.add_argument("file", type=Path, help="要标注的 .xlsx/.xlsm 文件 / workbook to mark")
