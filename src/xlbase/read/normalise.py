@@ -26,6 +26,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
@@ -99,6 +100,7 @@ _GROUPED = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)((?:\.\d+)?(?:\D.*)?)$")   # u
 
 # accepted unit suffixes (folded, lower case) per field unit: suffix -> factor
 _COUNT = {"": 1, "户": 1, "家": 1, "个": 1, "人": 1, "名": 1, "场": 1, "次": 1, "位": 1, "场次": 1, "人次": 1}
+_COUNT.update({"万" + k: 1e4 for k in _COUNT})      # 1.2万人: converted, with a note
 _UNIT_SUFFIXES: dict[str | None, dict[str, float]] = {
     "万元": {"": 1, "万元": 1, "万": 1, "元": 1e-4, "亿元": 1e4, "亿": 1e4},
     "平方米": {"": 1, "平方米": 1, "平米": 1, "平方": 1, "m2": 1, "m^2": 1, "㎡": 1},
@@ -138,13 +140,12 @@ def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | 
     if rest not in table:
         return None, UNPARSEABLE, ""
     try:
-        value = float(number) * table[rest]
-    except ValueError:
+        value = float(number) if table[rest] == 1 else float(Decimal(number) * Decimal(repr(table[rest])))
+    except (ValueError, ArithmeticError):   # decimal: 256.59万 is 2565900, not 2565900.0000000005
         return None, UNPARSEABLE, ""
     if math.isnan(value) or math.isinf(value):
         return None, UNPARSEABLE, ""
     if table[rest] != 1:
-        value = round(value, 10)
         return value, CONVERTED, f"已按单位换算：“{text.strip()}”→{_fmt(value)}{unit or ''}"
     return value, None, ""
 
@@ -276,7 +277,26 @@ _YES = frozenset({"是", "√", "✓", "✔", "y", "yes", "有", "对", "true", 
 _NO = frozenset({"否", "×", "✗", "✘", "x", "n", "no", "无", "不是", "false", "0", "错", "没有"})
 
 
+_BRACKETED = re.compile(r"[(（\[【].*?[)）\]】]")
+_NEGATIONS = ("非", "不是", "不属于", "不具有", "无", "没有", "否")
+_AFFIRMATIONS = ("是", "属于", "具有", "具备", "为")
+
+
+def _answer_to(question: str, s: str) -> bool | None:
+    """'独立法人' / '非独立法人' answering 是否独立法人: the subject itself, affirmed or negated."""
+    subject = question[2:] if question.startswith("是否") else ""
+    if not subject or subject not in s:
+        return None
+    head, _, tail = s.partition(subject)
+    if tail not in ("", "资格", "单位"):
+        return None
+    if head in _NEGATIONS:
+        return False
+    return True if head in ("", *_AFFIRMATIONS) else None
+
+
 def parse_yesno(v: Any, field: Field | None = None) -> Parsed:
+    """是/否 and the ways clerks answer a 是否X question: √, Y, 有/无, 'X', '非X', '是（企业法人）'."""
     if v is None:
         return Parsed(None)
     if isinstance(v, bool):
@@ -286,12 +306,16 @@ def parse_yesno(v: Any, field: Field | None = None) -> Parsed:
             return Parsed(bool(v))
         return Parsed(None, UNPARSEABLE)
     s = _nfkc(str(v)).replace(" ", "").lower()
-    if s in _YES:
-        return Parsed(True)
-    if s in _NO:
-        return Parsed(False)
-    if s in BLANK_TOKENS:
-        return Parsed(None)
+    for text in dict.fromkeys((s, _BRACKETED.sub("", s))):   # '是（企业法人）': the answer before the remark
+        if text in _YES:
+            return Parsed(True)
+        if text in _NO:
+            return Parsed(False)
+        if text in BLANK_TOKENS:
+            return Parsed(None)
+        answer = _answer_to(field.label, text) if field is not None else None
+        if answer is not None:
+            return Parsed(answer)
     return Parsed(None, UNPARSEABLE)
 
 
