@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..forms import get_form, value_list, value_lists
 from ..problems import INFO, Problem
+from ..read.normalise import is_blank_text
 from ..table import Table, stack
 from ..text import fold
 from .columns import blank_text, fold_text
@@ -241,8 +242,21 @@ def check_required(ctx: Context, rule: Rule) -> list[Problem]:
                 continue
             # a column the sheet lacks is the reader's finding (missing_fields); here: empty values
             fails = _has_field(ctx, df, f.key) & _blank(df[f.key])
+            if fails.any():  # text the reader could not parse was filled in: it reported that (unparseable)
+                raw = _raw_texts(ctx, df, f.key, fails)
+                fails &= ~raw.map(lambda s: isinstance(s, str) and not is_blank_text(s)).astype(bool)
             out += _emit(ctx, rule, df[fails], form_id, f.key)
     return out
+
+
+def _raw_texts(ctx: Context, df: pd.DataFrame, key: str, rows: pd.Series) -> pd.Series:
+    """The clerk's text of `key` for the `rows` (a mask) of `df`, None elsewhere; looked up per row only there."""
+    raw = pd.Series(None, index=df.index, dtype=object)
+    if rows.any():
+        sub = df[rows]
+        raw[rows] = pd.Series([ctx.raw(t, key, r) for t, r in zip(sub["_table"], sub["_row"])],
+                              index=sub.index, dtype=object)
+    return raw
 
 
 def _has_field(ctx: Context, df: pd.DataFrame, key: str) -> np.ndarray:
@@ -266,11 +280,7 @@ def check_type(ctx: Context, rule: Rule) -> list[Problem]:
             if not len(df):
                 continue
             na = df[f.key].isna()
-            raw = pd.Series(None, index=df.index, dtype=object)
-            if na.any():  # the clerk's text matters only where the reader found no value
-                sub = df[na]
-                raw[na] = pd.Series([ctx.raw(t, f.key, r) for t, r in zip(sub["_table"], sub["_row"])],
-                                    index=sub.index, dtype=object)
+            raw = _raw_texts(ctx, df, f.key, na)   # the clerk's text matters only where the reader found no value
             fails = na & ~_blank(raw)
             out += _emit(ctx, rule, df[fails], form_id, f.key, value=raw, type_name=_TYPE_NAMES.get(f.type, f.type))
     return out
