@@ -47,22 +47,24 @@ NAMES = st.sampled_from(["甲公司", "甲 公司", "甲公司（）", "乙公�
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(["b1", "b2", "", None]), NAMES), min_size=1, max_size=14))
+@given(st.lists(st.tuples(st.sampled_from(["f0.xlsx", "f1.xlsx"]), st.sampled_from(["b1", "b2", "", None]), NAMES),
+                min_size=1, max_size=14))
 def test_duplicates_match_first_seen_reference(rows):
-    """firm-duplicate flags the later rows of a (base, folded name) and names the first one's cell."""
-    rows = [*rows, ("b9", "丙")]   # one known base: the ratio rule cannot run on firms of no known base at all
+    """firm-duplicate flags the later rows of a (submission = file + base, folded name) and names the first
+    one's cell; the same firm in another file is the merge's duplicate-enterprise, not this rule's."""
+    rows = [*rows, ("f9.xlsx", "b9", "丙")]   # one known base: the ratio rule cannot run on firms of no known base
     tables = []
-    for i, (base, name) in enumerate(rows):
+    for i, (file, base, name) in enumerate(rows):
         r = a3_rows(1)[0]
         r.update(firm_name=name, credit_code=f"code{i}")
-        tables.append(table("附件3", [r], base=dict(BASE, key=base), file=f"f{i}.xlsx"))
+        tables.append(table("附件3", [r], base=dict(BASE, key=base), file=file))
     got = [(p.file, p.cell, p.message) for p in validate(tables, load_pack()) if p.rule == "firm-duplicate"]
     first, want = {}, []
-    for i, (base, name) in enumerate(rows):
+    for i, (file, base, name) in enumerate(rows):
         key = "" if name is None or name != name else fold(name)
-        if key and (base, key) in first:
-            where = f"{col('附件3', 'firm_name')}5" if base is not None else ""
-            want.append((f"f{i}.xlsx", f"{col('附件3', 'firm_name')}5", f"（{where}）"))
-        first.setdefault((base, key), i)
+        sub = (file, base or "")
+        if key and (sub, key) in first:
+            want.append((file, f"{col('附件3', 'firm_name')}5", f"（{col('附件3', 'firm_name')}5）"))
+        first.setdefault((sub, key), i)
     assert [(f, c) for f, c, _ in got] == [(f, c) for f, c, _ in want]
     assert all(w in m for (_, _, m), (_, _, w) in zip(got, want))

@@ -81,3 +81,62 @@ def test_rules_list_and_show_in_chinese():
     shown = "\n".join(rules_command("show", "shanxi-2024-base").lines)
     assert "resident-firms-min" in shown and "楼宇型 25" in shown and "附件5 基本条件第4条" in shown
     assert rules_command("show", "nope").exit_code == 2
+
+
+def _edited(tmp_path, old, new):
+    """A copy of the default pack with one hand edit, and the 1-based line the edit is on."""
+    text = packs_dir().joinpath("shanxi-2024-base.yaml").read_text(encoding="utf-8")
+    assert old in text
+    edited = text.replace(old, new, 1)
+    copy = tmp_path / "我的规则.yaml"
+    copy.write_text(edited, encoding="utf-8")
+    return copy, text[:text.index(old)].count("\n") + 1 + old.rstrip("\n").count("\n")
+
+
+TUTORS = "field: tutors\n    threshold: 3\n"
+SHARE = "form: 附件3\n    threshold: 0.8\n"
+
+
+@pytest.mark.parametrize("old,new,needle", [
+    (TUTORS, "field: tutors\n    threshold: 三\n", "tutors-min 的门槛应为数字，现为“三”"),
+    (TUTORS, "field: tutors\n    threshold: 3人\n", "tutors-min 的门槛应为数字，现为“3人”"),
+    (TUTORS, "field: tutors\n    threshold: true\n", "tutors-min 的门槛应为数字"),
+    (SHARE, "form: 附件3\n    threshold: 80\n", "small-micro-share 的门槛是比例.*如 0.8"),
+    (SHARE, "form: 附件3\n    threshold: 1.01\n", "small-micro-share 的门槛是比例"),
+    (SHARE, "form: 附件3\n    threshold: \"120%\"\n", "small-micro-share 的门槛是比例"),
+    (TUTORS, "field: tutors\n    threshhold: 3\n", "tutors-min 有不认识的项：threshhold"),
+])
+def test_a_threshold_that_would_silently_misbehave_is_refused_at_its_line(tmp_path, old, new, needle):
+    copy, line = _edited(tmp_path, old, new)
+    with pytest.raises(PackError, match=needle) as err:
+        load_pack(str(copy))
+    assert str(copy) in str(err.value) and f"第 {line} 行" in str(err.value)
+
+
+def test_a_per_type_threshold_in_words_names_the_type_line(tmp_path):
+    copy, line = _edited(tmp_path, "      物流型: 25\n", "      物流型: 二十五\n")
+    with pytest.raises(PackError, match=f"第 {line} 行.*resident-firms-min 的门槛应为数字") as err:
+        load_pack(str(copy))
+    assert "二十五" in str(err.value)
+
+
+def test_a_share_written_as_a_percentage_is_read_as_a_fraction(tmp_path):
+    copy, _ = _edited(tmp_path, SHARE, "form: 附件3\n    threshold: \"75%\"\n")
+    assert load_pack(str(copy)).rule("small-micro-share").threshold == 0.75
+
+
+@pytest.mark.parametrize("old,new,rule,name", [
+    ("专业创业辅导员 {{ value }} 人", "专业创业辅导员 {{ valeu }} 人", "tutors-min", "message"),
+    ("已接受；请尽量改填18位", "已接受{{ codee }}；请尽量改填18位", "firm-code-checksum", "legacy_message"),
+])
+def test_a_message_naming_an_unknown_variable_is_refused(tmp_path, old, new, rule, name):
+    copy, line = _edited(tmp_path, old, new)
+    with pytest.raises(PackError, match=f"第 {line} 行：规则 {rule} 的 {name} 用了不认识的变量") as err:
+        load_pack(str(copy))
+    assert "valeu" in str(err.value) or "codee" in str(err.value)
+
+
+def test_every_kind_variable_a_shipped_message_uses_is_declared():
+    # the packs load (each message checked against MESSAGE_VARIABLES and its kind's own)
+    for name in PACKS:
+        assert load_pack(name).rules

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from ..forms import get_form, value_list, value_lists
+from ..forms import APPLICANT_FORMS, get_form, value_list, value_lists
 from ..problems import INFO, Problem
 from ..read.normalise import is_blank_text
 from ..table import Table, stack
@@ -78,7 +78,8 @@ class Context:
             own_type = df["base_type"].map(normalise_base_type) if "base_type" in df else pd.Series(None, index=df.index)
             df["_btype"] = own_type.where(own_type.notna(), df["_base"].map(self.base_types))
             own_name = df["base_name"] if "base_name" in df else pd.Series(None, index=df.index)
-            df["_bname"] = own_name.where(own_name.notna(), df["_base"].map(self.base_names)).fillna(df["_base"])
+            df["_bname"] = own_name.where(own_name.notna(), df["_base"].map(self.base_names))
+            df["_sub"] = _submission_keys(df)
             self._frames[(form_id, part)] = df
         return self._frames[(form_id, part)]
 
@@ -106,6 +107,21 @@ class Context:
             except TypeError:
                 return None
         return None
+
+
+def _submission_keys(df: pd.DataFrame) -> pd.Series:
+    """One key per submission: a base in one file. Two copies of one base's workbook (a resubmission) are two
+    submissions, each judged on its own rows; the merge reports the copy it did not take (duplicate-base)."""
+    if not len(df):
+        return pd.Series([], index=df.index, dtype=object)
+    # the text is built once per (table, base) pair, not per row: a firm frame has 58 000 rows, ~1 000 pairs
+    base_codes, bases = pd.factorize(df["_base"].fillna(""))
+    pair_codes, _ = pd.factorize(df["_table"].to_numpy(dtype=np.int64) * (len(bases) + 1) + base_codes)
+    first = np.zeros(pair_codes.max() + 1, dtype=np.int64)
+    first[pair_codes] = np.arange(len(df))       # a row of each pair (any: they share file and base)
+    files = df["_file"].to_numpy(dtype=object)[first]
+    keys = np.array([f"{f}\n{bases[base_codes[r]]}" for f, r in zip(files, first)], dtype=object)
+    return pd.Series(keys[pair_codes], index=df.index, dtype=object)
 
 
 def validate(tables: list[Table], pack: RulePack) -> list[Problem]:
@@ -188,15 +204,26 @@ def _unknown_type(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, ke
     form = get_form(form_id)
     label = form.field(key).label if form.has_field(key) else key
     for _, r in rows.iterrows():
+        has_column = _has_field(ctx, pd.DataFrame({"_table": [r.get("_table")]}), "base_type")[0]
         out.append(Problem(
             rule=rule.id, severity=INFO,
             message=f"基地类型未填写或无法识别（“{_fmt(r.get('base_type'))}”），未能按类型核对“{label}”的门槛"
-                    f"（{rule.title or rule.id}）；请在基地类型栏从下拉列表选择。",
+                    f"（{rule.title or rule.id}）；{_where_base_type(form_id, has_column)}",
             file=str(r.get("_file", "")), sheet=str(r.get("_sheet", "")),
             cell=ctx.cell(r.get("_table"), "base_type", r.get("_row")) or ctx.cell(r.get("_table"), key, r.get("_row")),
             form=form_id, field=label, base=str(r.get("_bname") or ""), value=_clean(r.get("base_type")),
         ))
     return out
+
+
+def _where_base_type(form_id: str, has_column: bool) -> str:
+    """Where the clerk gives the 基地类型: the template's dropdown, or a column a hand-made table lacks."""
+    if has_column:
+        return "请在“基地类型”栏从下拉列表选择或按附件1封面填写。"
+    forms = [f for f in APPLICANT_FORMS if get_form(f).has_field("base_type")] if form_id in APPLICANT_FORMS \
+        else [form_id]
+    return (f"本表没有“基地类型”栏：请在{'或'.join(forms)}中增加“基地类型”一栏，"
+            "按附件1封面填写（如楼宇型、工业园区型）。")
 
 
 def _thresholds(ctx: Context, rule: Rule, df: pd.DataFrame) -> pd.Series:
@@ -215,11 +242,25 @@ def _forms_of(rule: Rule) -> tuple[str, ...]:
 
 
 def _field_frames(ctx: Context, rule: Rule):
-    """(form id, stacked rows) for each form of a one-field rule that has rows."""
+    """(form id, stacked rows) for each form of a one-field rule that has rows; then the rule's fallback
+    form's rows of the submissions that have none of its forms (a workbook without 附件10: 附件2's)."""
+    seen = []
     for form_id in _forms_of(rule):
         df = ctx.frame(form_id, rule.field)
         if len(df):
+            seen.append(df["_sub"])
             yield form_id, df
+    if rule.fallback:
+        yield from _fallback_frame(ctx, rule.fallback, rule.field, seen)
+
+
+def _fallback_frame(ctx: Context, form_id: str, key: str | None, seen: list[pd.Series]):
+    """(form id, rows) of `form_id` whose submission is not among `seen`, when there are any."""
+    df = ctx.frame(form_id, key)
+    if seen and len(df):
+        df = df[~df["_sub"].isin(pd.concat(seen, ignore_index=True))]
+    if len(df):
+        yield form_id, df
 
 
 # --- bounds from the form model ----------------------------------------------------------
@@ -425,36 +466,45 @@ def _tolerance_ok(diff: pd.Series, total: pd.Series, tol: Any) -> pd.Series:
     return diff.abs() <= float(tol) + 1e-9
 
 
-def _per_base(ctx: Context, rule: Rule, agg: pd.Series, what: str) -> list[Problem]:
-    form_id, key = _target(ctx, rule)
-    target = ctx.frame(form_id, key)
-    if not len(target) or not len(agg):
+def _per_submission(ctx: Context, rule: Rule, agg: pd.Series) -> list[Problem]:
+    """`agg` (per submission) against the stated value on the target form; on the fallback form (附件2)
+    for submissions without the target form."""
+    if not len(agg):
         return []
-    target = target[target["_base"].isin(agg.index)]
-    have = agg.reindex(target["_base"]).to_numpy()
-    stated = _num(target[key])
-    diff = stated - have
-    ok = _tolerance_ok(diff, stated, rule.tolerance) | stated.isna()
-    return _emit(ctx, rule, target[~ok], form_id, key, threshold=pd.Series(have, index=target.index),
-                 counted=pd.Series(have, index=target.index), difference=diff)
+    form_id, key = _target(ctx, rule)
+    targets = [(form_id, ctx.frame(form_id, key))]
+    if rule.fallback:
+        targets += list(_fallback_frame(ctx, rule.fallback, key, [targets[0][1]["_sub"]]))
+    out = []
+    for form_id, target in targets:
+        target = target[target["_sub"].isin(agg.index)]
+        if not len(target):
+            continue
+        have = agg.reindex(target["_sub"]).to_numpy()
+        stated = _num(target[key])
+        diff = stated - have
+        ok = _tolerance_ok(diff, stated, rule.tolerance) | stated.isna()
+        out += _emit(ctx, rule, target[~ok], form_id, key, threshold=pd.Series(have, index=target.index),
+                     counted=pd.Series(have, index=target.index), difference=diff)
+    return out
 
 
 @kind("counts-match")
 def check_counts_match(ctx: Context, rule: Rule) -> list[Problem]:
-    """Rows of a table form per base (附件3 firms) against a stated count (附件10 已入驻企业数)."""
+    """Rows of a table form per submission (附件3 firms) against a stated count (附件10 已入驻企业数)."""
     src = ctx.frame(rule.form)
     if not len(src):
         return []
-    return _per_base(ctx, rule, src.groupby("_base").size().astype(float), "count")
+    return _per_submission(ctx, rule, src.groupby("_sub").size().astype(float))
 
 
 @kind("sum-matches")
 def check_sum_matches(ctx: Context, rule: Rule) -> list[Problem]:
-    """A column's sum per base (附件3 职工人数) against a stated total (附件10 吸纳就业人员数)."""
+    """A column's sum per submission (附件3 职工人数) against a stated total (附件10 吸纳就业人员数)."""
     src = ctx.frame(rule.form, rule.field)
     if not len(src):
         return []
-    return _per_base(ctx, rule, _num(src[rule.field]).groupby(src["_base"]).sum(min_count=1), "sum")
+    return _per_submission(ctx, rule, _num(src[rule.field]).groupby(src["_sub"]).sum(min_count=1))
 
 
 @kind("ratio")
@@ -465,17 +515,17 @@ def check_ratio(ctx: Context, rule: Rule) -> list[Problem]:
         return []
     basis_param = rule.params.get("unknown_industry") or ctx.pack.params.get("unknown_industry") or "declared-then-strictest"
     cls = classify(src, basis_param)
-    g = pd.DataFrame({"_base": src["_base"], "small": cls["small"].fillna(False).astype(bool),
+    g = pd.DataFrame({"_sub": src["_sub"], "small": cls["small"].fillna(False).astype(bool),
                       "unknown": cls["small"].isna(), "strict": cls["basis"] == "strictest",
                       "declared": cls["basis"] == "declared"})
-    agg = g.groupby("_base").agg(n=("small", "size"), small=("small", "sum"), unknown=("unknown", "sum"),
-                                 strict=("strict", "sum"), declared=("declared", "sum"))
-    if agg.empty:   # no firm row tied to a base (hand-built tables): nothing to judge per base
+    agg = g.groupby("_sub").agg(n=("small", "size"), small=("small", "sum"), unknown=("unknown", "sum"),
+                                strict=("strict", "sum"), declared=("declared", "sum"))
+    if agg.empty:   # no firm row tied to a submission: nothing to judge
         return []
     agg["share"] = agg["small"] / agg["n"]
-    first = src.groupby("_base").head(1).set_index("_base")
+    first = src.groupby("_sub").head(1).set_index("_sub")
     rows = first.loc[agg.index].copy()
-    rows["_base"] = rows.index
+    rows["_sub"] = rows.index
     rows.index = range(len(rows))
     th = _num(_thresholds(ctx, rule, rows))
     share = pd.Series(agg["share"].to_numpy(), index=rows.index)
@@ -488,6 +538,30 @@ def check_ratio(ctx: Context, rule: Rule) -> list[Problem]:
     return _emit(ctx, rule, header_rows[fails], rule.form, key, value=share.round(4), threshold=th,
                  share=(share * 100).round(1), percent=(th * 100).round(1), firms=col("n"), small=col("small"),
                  unknown=col("unknown"), strictest=col("strict"), declared=col("declared"))
+
+
+@kind("forms-present")
+def check_forms_present(ctx: Context, rule: Rule) -> list[Problem]:
+    """A base's workbook (one holding any of params.applicant) that lacks one of the rule's forms: the rules
+    on that form were not made for it, which should not pass in silence."""
+    applicant = set(rule.params.get("applicant") or APPLICANT_FORMS)
+    by_file: dict[str, dict[str, Table]] = {}
+    for t in ctx.tables:
+        by_file.setdefault(t.file, {}).setdefault(t.form_id, t)
+    out = []
+    for file, held in by_file.items():
+        if applicant.isdisjoint(held):
+            continue
+        base = next((str(t.base["name"]) for t in held.values() if t.base.get("name")), "")
+        for form_id in _forms_of(rule):
+            if form_id in held:
+                continue
+            title = get_form(form_id).title_for(ctx.pack.year)
+            out.append(Problem(
+                rule=rule.id, severity=rule.severity, file=file, form=form_id, base=base,
+                message=rule.render(form=form_id, title=title, base=base, value="", threshold="", label="",
+                                    unit="", base_type="", as_of=ctx.as_of.isoformat())))
+    return out
 
 
 # --- within one record/row ---------------------------------------------------------------------
@@ -597,12 +671,13 @@ def _code_text(v: Any) -> str:
 
 @kind("unique")
 def check_unique(ctx: Context, rule: Rule) -> list[Problem]:
-    """The same firm twice within one base (folded name, or the same code); the later rows are flagged."""
+    """The same firm twice within one submission (folded name, or the same code); the later rows are flagged.
+    The same firm in two files is the merge's finding (duplicate-enterprise)."""
     out = []
     df = ctx.frame(rule.form)
     if not len(df):
         return out
-    base_codes = pd.factorize(df["_base"])[0] + 1     # 0: no base key (a group of its own, as NA in a groupby)
+    base_codes = pd.factorize(df["_sub"])[0] + 1      # every row has a submission: codes from 1
     for key in rule.fields:
         k = _fold_key(df[key])
         k_codes, k_uniques = pd.factorize(k)
@@ -660,18 +735,21 @@ def check_comparables(ctx: Context, rule: Rule) -> list[Problem]:
     limit = rows["_btype"].map(lambda bt: _lookup(max_km, bt)) if len(rows) else pd.Series(dtype=float)
     named = ~_blank(rows["site_name"]) if len(rows) else pd.Series(dtype=bool)
     within = named & (_num(limit).isna() | (dist <= _num(limit)))
-    counts = within.groupby(rows["_base"]).sum() if len(rows) else pd.Series(dtype=float)
+    priced = _num(rows["rent"]).notna() if len(rows) else pd.Series(dtype=bool)   # a quote without a rent is none
+    counts = (within & priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
+    unread = (within & ~priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
     th = _thresholds(ctx, rule, head)
     out = []
     if rule.per_type:
         out += _unknown_type(ctx, rule, head[head["_btype"].isna() & th.isna()], rule.form, "base_rent")
-    have = head["_base"].map(counts).fillna(0)
+    have = head["_sub"].map(counts).fillna(0)
     fails = (have < _num(th)).fillna(False)
     km = head["_btype"].map(lambda bt: _lookup(max_km, bt))
     rows_fail = head[fails].copy()
     # point at the first comparable row of the base's table, else at the base's rent cell
     out += _emit(ctx, rule, rows_fail, rule.form, "base_rent", value=have, threshold=_num(th),
-                 max_km=km.map(lambda k: "" if k is None or k != k else k))
+                 max_km=km.map(lambda k: "" if k is None or k != k else k),
+                 unread=head["_sub"].map(unread).fillna(0).map(lambda n: str(int(n)) if n else ""))
     return out
 
 
@@ -690,8 +768,8 @@ def check_rent_discount(ctx: Context, rule: Rule) -> list[Problem]:
     rows = ctx.frame(rule.form, "site_name")
     if not len(head) or not len(rows):
         return []
-    mean = _num(rows["rent"]).groupby(rows["_base"]).mean()
-    m = head["_base"].map(mean)
+    mean = _num(rows["rent"]).groupby(rows["_sub"]).mean()
+    m = head["_sub"].map(mean)
     ratio = _num(_thresholds(ctx, rule, head))
     limit = m * ratio
     rent = _num(head["base_rent"])

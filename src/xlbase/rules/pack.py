@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 import yaml
 
 from ..forms import FORM_IDS, get_form, value_list, value_lists
@@ -30,7 +31,27 @@ KINDS = (
     "sums-equal", "comparison",                        # within one record/row
     "checksum", "unique", "date-range",                # 附件3 firm rows
     "comparables", "rent-discount",                    # 附件4
+    "forms-present",                                   # which forms a submission holds
 )
+
+
+# Kinds whose threshold is a number (one, or one per 基地类型); of them, the ones whose threshold is a
+# share of 1 (0.8 = 80%). A share may be written "80%" in a pack: it is read as 0.8.
+NUMERIC_KINDS = ("min", "max", "age-in-years", "ratio", "comparables", "rent-discount")
+SHARE_KINDS = ("ratio", "rent-discount")
+
+# The variables the engine gives every message template, and each kind's own (rules/engine.py passes
+# them); a message naming any other is refused at load, it would render blank.
+MESSAGE_VARIABLES = frozenset({"value", "raw_value", "threshold", "label", "unit", "base", "base_type", "form",
+                               "as_of", "rule"})
+KIND_VARIABLES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
+    "type": {"type_name"}, "range": {"bound"}, "choice": {"choices"}, "age-in-years": {"years"},
+    "ratio": {"share", "percent", "firms", "small", "unknown", "strictest", "declared"},
+    "counts-match": {"counted", "difference"}, "sum-matches": {"counted", "difference"},
+    "sums-equal": {"parts_sum", "parts"}, "comparison": {"other", "op"}, "checksum": {"length"},
+    "unique": {"first_cell"}, "date-range": {"bound"}, "comparables": {"max_km", "unread"},
+    "rent-discount": {"mean", "percent", "share"}, "forms-present": {"title"},
+}.items()}
 
 
 class PackError(ValueError):
@@ -63,6 +84,7 @@ class Rule:
     params: dict = field(default_factory=dict)
     forms: tuple[str, ...] = ()
     line: int = 0
+    fallback: str | None = None   # a form whose rows are checked for submissions that have none of `forms`
 
     @property
     def field(self) -> str | None:
@@ -138,11 +160,22 @@ class _LineLoader(yaml.SafeLoader):
 
 def _mapping_with_line(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict:
     loader.flatten_mapping(node)
-    out = {}
+    out, lines = {}, {}
     for k_node, v_node in node.value:
-        out[loader.construct_object(k_node, deep=True)] = loader.construct_object(v_node, deep=True)
+        key = loader.construct_object(k_node, deep=True)
+        out[key] = loader.construct_object(v_node, deep=True)
+        lines[key] = k_node.start_mark.line + 1
     out["__line__"] = node.start_mark.line + 1
+    out[_KEY_LINES] = lines
     return out
+
+
+_KEY_LINES = "__key_lines__"     # key -> line of that key, so a mistake is shown where it was typed
+
+
+def _line_of(mapping: dict, key: Any) -> Any:
+    """The line of `key` in a loaded mapping, else the mapping's first line."""
+    return (mapping.get(_KEY_LINES) or {}).get(key, mapping.get("__line__", "?"))
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
@@ -150,7 +183,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _map
 
 def _strip_lines(v: Any) -> Any:
     if isinstance(v, dict):
-        return {k: _strip_lines(x) for k, x in v.items() if k != "__line__"}
+        return {k: _strip_lines(x) for k, x in v.items() if k not in ("__line__", _KEY_LINES)}
     if isinstance(v, list):
         return [_strip_lines(x) for x in v]
     return v
@@ -230,50 +263,112 @@ def parse_pack(text: str, where: str = "<规则包>") -> RulePack:
 
 
 _RULE_KEYS = {"id", "kind", "form", "forms", "field", "fields", "threshold", "tolerance", "severity",
-              "message", "source", "title", "params", "__line__"}
+              "message", "source", "title", "params", "fallback", "__line__", _KEY_LINES}
 
 
 def _parse_rule(spec: dict, fail) -> Rule:
     line = spec.get("__line__", "?")
-    unknown = set(spec) - _RULE_KEYS
+    unknown = sorted(set(spec) - _RULE_KEYS, key=lambda k: _line_of(spec, k))
     if unknown:
-        raise fail(line, f"规则 {spec.get('id', '')} 有不认识的项：{'、'.join(sorted(map(str, unknown)))}")
+        raise fail(_line_of(spec, unknown[0]), f"规则 {spec.get('id', '')} 有不认识的项：{'、'.join(map(str, unknown))}"
+                   f"（可用：{'、'.join(sorted(k for k in _RULE_KEYS if not k.startswith('__')))}）")
     for key in ("id", "kind", "severity", "message"):
         if not spec.get(key):
             raise fail(line, f"规则 {spec.get('id', '')} 缺少必填项“{key}”")
     rid, kind = str(spec["id"]), str(spec["kind"])
     if kind not in KINDS:
-        raise fail(line, f"规则 {rid} 的 kind“{kind}”不认识；可用：{'、'.join(KINDS)}")
+        raise fail(_line_of(spec, "kind"), f"规则 {rid} 的 kind“{kind}”不认识；可用：{'、'.join(KINDS)}")
     if spec["severity"] not in SEVERITIES:
-        raise fail(line, f"规则 {rid} 的 severity 应为 error（错误）、warning（警告）或 info（提示），现为“{spec['severity']}”")
+        raise fail(_line_of(spec, "severity"), f"规则 {rid} 的 severity 应为 error（错误）、warning（警告）或 info（提示），现为“{spec['severity']}”")
     forms = tuple(spec.get("forms") or ([spec["form"]] if spec.get("form") else ()))
     for f in forms:
         if f not in FORM_IDS:
-            raise fail(line, f"规则 {rid} 的表单“{f}”不认识；可用：{'、'.join(FORM_IDS)}")
+            raise fail(_line_of(spec, "forms" if "forms" in spec else "form"), f"规则 {rid} 的表单“{f}”不认识；可用：{'、'.join(FORM_IDS)}")
     fields = spec.get("fields") or ([spec["field"]] if spec.get("field") else [])
     fields = tuple(fields if isinstance(fields, list) else [fields])
     if forms and fields and kind not in ("required", "type", "range", "choice"):
         for form in map(get_form, forms):
             for key in _field_keys(fields):
                 if not form.has_field(key):
-                    raise fail(line, f"规则 {rid}：{form.id} 没有字段“{key}”；可用：{'、'.join(form.keys)}")
-    threshold = _strip_lines(spec.get("threshold"))
+                    raise fail(_line_of(spec, "fields" if "fields" in spec else "field"),
+                               f"规则 {rid}：{form.id} 没有字段“{key}”；可用：{'、'.join(form.keys)}")
+    raw_threshold = spec.get("threshold")
+    threshold = _strip_lines(raw_threshold)
     if isinstance(threshold, dict):
         known = set(value_list("base_type")) | {DEFAULT_KEY}
         for k in threshold:
             if k not in known and normalise_base_type(k) is None:
-                raise fail(line, f"规则 {rid} 的门槛按基地类型设置，但“{k}”不是基地类型；可用：{'、'.join(value_list('base_type'))}、{DEFAULT_KEY}")
+                raise fail(_line_of(raw_threshold, k), f"规则 {rid} 的门槛按基地类型设置，但“{k}”不是基地类型；"
+                           f"可用：{'、'.join(value_list('base_type'))}、{DEFAULT_KEY}")
         threshold = {(normalise_base_type(k) or k): v for k, v in threshold.items()}
-    try:
-        _ENV.parse(str(spec["message"]))
-    except jinja2.TemplateSyntaxError as exc:
-        raise fail(line, f"规则 {rid} 的 message 模板有误：{exc.message}") from None
+    if kind in NUMERIC_KINDS:
+        threshold = _numeric_threshold(spec, raw_threshold, threshold, kind, rid, fail)
+    params = _strip_lines(spec.get("params") or {})
+    fallback = spec.get("fallback")
+    if fallback is not None:
+        _check_fallback(fallback, params, fields, rid, _line_of(spec, "fallback"), fail)
+    _check_message(str(spec["message"]), kind, rid, _line_of(spec, "message"), fail)
+    for k, template in params.items():   # further messages a kind renders (checksum: legacy_message)
+        if k.endswith("_message"):
+            _check_message(str(template), kind, rid, _line_of(spec["params"], k), fail, k)
     return Rule(
         id=rid, kind=kind, form=forms[0] if forms else None, forms=forms, fields=fields,
         threshold=threshold, tolerance=_strip_lines(spec.get("tolerance")), severity=spec["severity"],
         message=str(spec["message"]), source=str(spec.get("source", "")), title=str(spec.get("title", "")),
-        params=_strip_lines(spec.get("params") or {}), line=line if isinstance(line, int) else 0,
+        params=params, line=line if isinstance(line, int) else 0, fallback=fallback,
     )
+
+
+def _check_fallback(fallback: Any, params: dict, fields: tuple, rid: str, line: Any, fail) -> None:
+    """The fallback form exists and has the field it would be read for (the rule's, or its target's)."""
+    if fallback not in FORM_IDS:
+        raise fail(line, f"规则 {rid} 的 fallback（缺少上述表时改用的表）“{fallback}”不认识；可用：{'、'.join(FORM_IDS)}")
+    target = (params.get("target") or {}).get("field")
+    for key in ([target] if target else _field_keys(fields)):
+        if not get_form(fallback).has_field(key):
+            raise fail(line, f"规则 {rid} 的 fallback 表 {fallback} 没有字段“{key}”")
+
+
+def _numeric_threshold(spec: dict, raw: Any, threshold: Any, kind: str, rid: str, fail) -> Any:
+    """The threshold of a numeric kind as numbers; a share written "80%" as 0.8. Anything else fails at its line."""
+    if threshold is None:
+        raise fail(_line_of(spec, "id"), f"规则 {rid} 缺少门槛 threshold（应为数字）")
+    if isinstance(threshold, dict):
+        return {k: _number(v, kind, rid, _line_of(raw, k), fail) for k, v in threshold.items()}
+    return _number(threshold, kind, rid, _line_of(spec, "threshold"), fail)
+
+
+def _number(v: Any, kind: str, rid: str, line: Any, fail) -> float | int:
+    share = kind in SHARE_KINDS
+    text = v.strip() if isinstance(v, str) else None
+    if share and text and text.endswith(("%", "％")):
+        try:
+            v = float(text[:-1]) / 100
+        except ValueError:
+            pass
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v:
+        hint = "比例写小数，如 0.8（即 80%）" if share else "只写数字，不带单位，如 10"
+        raise fail(line, f"规则 {rid} 的门槛应为数字，现为“{v}”；{hint}")
+    if share and not 0 <= v <= 1:
+        example = v / 100 if 1 < v <= 100 and float(v).is_integer() else 0.8   # 80 meant 80%
+        raise fail(line, f"规则 {rid} 的门槛是比例，应在 0 到 1 之间（0% 到 100%），现为 {v:g}；"
+                   f"请写小数，如 {example:g}，或写成百分数“{example * 100:g}%”")
+    if not share and v < 0:
+        raise fail(line, f"规则 {rid} 的门槛不应为负数，现为 {v:g}")
+    return v
+
+
+def _check_message(message: str, kind: str, rid: str, line: Any, fail, name: str = "message") -> None:
+    """A message template that parses and names only variables the engine gives this kind."""
+    try:
+        ast = _ENV.parse(message)
+    except jinja2.TemplateSyntaxError as exc:
+        raise fail(line, f"规则 {rid} 的 {name} 模板有误：{exc.message}") from None
+    known = MESSAGE_VARIABLES | KIND_VARIABLES.get(kind, frozenset())
+    unknown = sorted(jinja2.meta.find_undeclared_variables(ast) - known)
+    if unknown:
+        raise fail(line, f"规则 {rid} 的 {name} 用了不认识的变量 {'、'.join('{{ ' + u + ' }}' for u in unknown)}；"
+                   f"可用：{'、'.join(sorted(known))}")
 
 
 def _field_keys(fields: tuple) -> list[str]:
