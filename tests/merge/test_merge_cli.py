@@ -67,7 +67,7 @@ def test_exit_code_and_summary(merged):
 def test_expected_bases_and_exact_totals(merged):
     _, out, _, _ = merged
     ws, rows = a11_rows(out / "汇总表.xlsx")
-    header = {ws.cell(4, c).value or ws.cell(3, c).value: c for c in range(1, ws.max_column + 1)}
+    header = {(ws.cell(4, c).value or ws.cell(3, c).value or "").replace("\n", ""): c for c in range(1, ws.max_column + 1)}
     name_col = header["基地名称"] - 1
     firms_col = header["已入驻企业数（户）"] - 1
     bases = {r[name_col]: r[firms_col] for r in rows if isinstance(r[0], int)}
@@ -182,7 +182,7 @@ def _taiyuan_inbox(root: Path) -> Path:
 def _table(path: Path):
     """The 附件11 body without 来源文件 (which records the file actually read)."""
     ws, rows = a11_rows(path, data_only=True)
-    header = [ws.cell(4, c).value or ws.cell(3, c).value for c in range(1, ws.max_column + 1)]
+    header = [(ws.cell(4, c).value or ws.cell(3, c).value or "").replace("\n", "") for c in range(1, ws.max_column + 1)]
     src = header.index("来源文件")
     return header, [[v for i, v in enumerate(r) if i != src] for r in rows]
 

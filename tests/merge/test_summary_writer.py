@@ -39,7 +39,7 @@ def test_a11_layout_totals_and_cached_values(tmp_path):
     ws = wb["附件11"]
     assert ws["A1"].value == form.title_for(2024)
     assert "忻州市" in ws["A2"].value
-    labels = [ws.cell(4, c).value or ws.cell(3, c).value for c in range(2, 2 + len(form.table_fields))]
+    labels = [(ws.cell(4, c).value or ws.cell(3, c).value).replace("\n", "") for c in range(2, 2 + len(form.table_fields))]
     assert labels == [f.header_text for f in form.table_fields]
     assert [ws.cell(r, 2).value for r in (5, 6)] == [A, B]  # stable order: city, county, name (忻府区 < 原平市)
     total_row = 7

@@ -11,17 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..forms import SUMMARY_FORM, Field, get_form
 from ..merge.core import MergeResult
 from ..problems import Problem
 from .safe import atomic_output, cell_text, is_formula_like, write_text
 from .summary_sheets import write_firms_sheet, write_units_sheet
-from .template_styles import Styles
+from .template_print import A4, FOOTER
+from .template_styles import Styles, display_width, lines_needed, num_format, row_height, width_for
+from .template_table import DATA_ROW_HEIGHT, column_plan, write_header
 
 TIMESTAMP_CELL = "A2"            # on the 各县情况 / 各市情况 sheet
 HEADER_TOP = 2                   # 0-based row of the first header row on 附件11
@@ -43,7 +45,6 @@ def put_text(ws, row: int, col: int, value: Any, styles: Styles, **fmt: Any) -> 
 
 def put_value(ws, row: int, col: int, f: Field, value: Any, styles: Styles, fmt: dict) -> None:
     """One merged value, typed by its field: numbers as numbers, dates as dates, text as text."""
-    from .template_styles import num_format
     if value is None:
         ws.write_blank(row, col, None, styles.get(**fmt))
     elif isinstance(value, bool):
@@ -57,61 +58,95 @@ def put_value(ws, row: int, col: int, f: Field, value: Any, styles: Styles, fmt:
         put_text(ws, row, col, value, styles, **fmt)
 
 
+# Print layout of the merged 附件11: the paper copy is the deliverable, so its official
+# columns must fit one A4 landscape page wide at a readable size. Text columns are
+# capped and wrap; numeric columns are as wide as their widest value or their header
+# (A11_HEADER_CHARS characters a line, the unit on a line of its own).
+A11_NUMBER_WIDTH = 4.5
+A11_TEXT_MAX = 14
+A11_MIN_WIDTH = 6.5
+A11_HEADER_CHARS = 3
+A11_MARGINS = {"left": 0.3, "right": 0.3, "top": 0.5, "bottom": 0.5}
+
+
+def _shown(f: Field, v: Any) -> str:
+    """Roughly the text a cell shows (for widths and heights)."""
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "是"
+    if f.is_numeric and isinstance(v, (int, float)):
+        return f"{v:.2f}" if num_format(f) == "0.00" else f"{v:.0f}"
+    if isinstance(v, (dt.date, dt.datetime)):
+        return "0000-00-00"
+    return cell_text(v)
+
+
+def a11_widths(fields: list[Field], columns: list[list[str]]) -> list[float]:
+    """Column widths for the merged 附件11 from what the columns hold (`columns[i]`: shown texts)."""
+    out = []
+    for f, texts in zip(fields, columns):
+        widest = max((display_width(t) for t in texts), default=0)
+        if not f.official:
+            out.append(f.width or A11_TEXT_MAX)
+        elif f.is_numeric or f.type in ("date", "yesno"):
+            unit = len(f.unit) + 2 if f.unit else 0
+            out.append(max(width_for(max(A11_HEADER_CHARS, unit)), widest + 1.5))
+        else:
+            out.append(min(max(A11_MIN_WIDTH, widest + 1.5), A11_TEXT_MAX, f.width or A11_TEXT_MAX))
+    return out
+
+
 def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit: str) -> None:
     form = get_form(SUMMARY_FORM)
     fields = list(form.table_fields)
-    ncols = 1 + len(fields)
+    number_col, cols, last = column_plan(form)
+    printed = len(form.official_table_fields)        # last printed column: the official ones only
     ws = wb.add_worksheet(form.sheet)
-    ws.set_column(0, 0, 5)
-    for i, f in enumerate(fields, start=1):
-        ws.set_column(i, i, f.width or 10)
 
-    last = ncols - 1
+    totals = result.totals()
+    rows = []
+    for b in result.bases:
+        values = dict(b.values)
+        src = result.display.get(b.file, b.file)
+        values["source_file"] = f"{src} ← {b.carried_source}" if b.carried_source else src
+        rows.append(values)
+    shown = [[_shown(f, r.get(f.key)) for r in rows] + [_shown(f, totals.get(f.key))] for f in fields]
+    widths = {number_col: A11_NUMBER_WIDTH, **{cols[f.key]: w for f, w in zip(fields, a11_widths(fields, shown))}}
+    for c, w in widths.items():
+        ws.set_column(c, c, w)
+
     ws.set_row(0, 30)
-    ws.merge_range(0, 0, 0, last, form.title_for(year), styles.title())
-    half = max(1, last // 2)
+    ws.merge_range(0, 0, 0, printed, form.title_for(year), styles.title())
+    half = max(1, printed // 2)
+    ws.set_row(1, 20)
     ws.merge_range(1, 0, 1, half, f"{form.org_line or ''}{cell_text(unit)}", styles.line())
-    ws.merge_range(1, half + 1, 1, last, form.unit_line or "", styles.line("right"))
-
-    top, sub = HEADER_TOP, HEADER_TOP + 1
-    ws.set_row(sub, 48)
-    ws.merge_range(top, 0, sub, 0, form.number_label or "序号", styles.header())
-    col = 1
-    for group, members in form.header_groups():
-        official = members[0].official
-        if group is None:
-            for f in members:
-                ws.merge_range(top, col, sub, col, f.header_text, styles.header(f.official))
-                col += 1
-        else:
-            if len(members) > 1:
-                ws.merge_range(top, col, top, col + len(members) - 1, group, styles.header(official))
-            else:
-                ws.write_string(top, col, group, styles.header(official))
-            for j, f in enumerate(members):
-                ws.write_string(sub, col + j, f.header_text, styles.header(f.official))
-            col += len(members)
+    ws.merge_range(1, half + 1, 1, printed, form.unit_line or "", styles.line("right"))
+    top = HEADER_TOP
+    sub = write_header(ws, form, top, number_col, cols, widths, styles)
 
     first = sub + 1
     cell = {"border": 1, "valign": "vcenter", "text_wrap": True}
-    for i, b in enumerate(result.bases):
+    for i, values in enumerate(rows):
         r = first + i
-        ws.write_number(r, 0, i + 1, styles.get(align="center", **cell))
-        for c, f in enumerate(fields, start=1):
+        ws.write_number(r, number_col, i + 1, styles.get(align="center", **cell))
+        lines = 1
+        for f in fields:
+            c, v = cols[f.key], values.get(f.key)
             if f.key == "source_file":
-                src = result.display.get(b.file, b.file)
-                if b.carried_source:
-                    src = f"{src} ← {b.carried_source}"
-                put_text(ws, r, c, src, styles, **cell)
+                put_text(ws, r, c, v, styles, **cell)
             else:
-                put_value(ws, r, c, f, b.values.get(f.key), styles, cell)
+                put_value(ws, r, c, f, v, styles, cell)
+            if not f.is_numeric and c <= printed and isinstance(v, str):
+                lines = max(lines, lines_needed(cell_text(v), widths[c]))
+        ws.set_row(r, max(row_height(lines), DATA_ROW_HEIGHT))
 
     total_row = first + len(result.bases)
-    totals = result.totals()
     bold = {"bold": True, **cell}
-    ws.write_string(total_row, 0, form.total_label or "汇总", styles.get(align="center", **bold))
-    from .template_styles import num_format
-    for c, f in enumerate(fields, start=1):
+    ws.set_row(total_row, DATA_ROW_HEIGHT)
+    ws.write_string(total_row, number_col, form.total_label or "汇总", styles.get(align="center", **bold))
+    for f in fields:
+        c = cols[f.key]
         if f.is_numeric:
             a = xl_rowcol_to_cell(first, c)
             z = xl_rowcol_to_cell(max(first, total_row - 1), c)
@@ -124,13 +159,14 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
 
     ws.freeze_panes(first, 2)
     ws.set_landscape()
-    ws.set_paper(9)                       # A4
+    ws.set_paper(A4)
     ws.fit_to_pages(1, 0)                 # fit to width, as many pages down as needed
+    ws.center_horizontally()
     ws.repeat_rows(top, sub)
-    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_margins(**A11_MARGINS)
+    ws.set_footer(FOOTER)
     # print like the paper form: the official columns; our columns stay on screen
-    ws.print_area(0, 0, total_row, len(form.official_table_fields))
+    ws.print_area(0, 0, total_row, printed)
 
 
 def write_summary_workbook(out: Path, result: MergeResult, problems: list[Problem], *, level: str, year: Any,

@@ -19,7 +19,7 @@ from ..text import fold
 from .bulk_rows import (SERIAL_FROM, SERIAL_ZERO, BulkRows, blank_rest, excel_date, number_cell, number_rest, text_cell,
                         text_rest, xf_index)
 from .safe import EXCEL_MAX_TEXT, cell_text, is_formula_like, write_text
-from .template_styles import Styles, num_format
+from .template_styles import Styles, balanced_lines, header_label, lines_needed, num_format, row_height
 
 STATUS_OK = "可上报"
 STATUS_BACK = "需退回修改"
@@ -108,15 +108,22 @@ def write_units_sheet(wb, styles: Styles, result: MergeResult, problems: list[Pr
         chart = wb.add_chart({"type": "column"})
         name = SHEET_NAME[level]
         cats = [name, first, 1, last - 1, 1]
+        # bar labels at the bars' feet and line labels above its points: they never meet;
+        # base counts are whole numbers, so the axis steps by whole numbers too
         chart.add_series({"name": "基地数", "categories": cats, "values": [name, first, 3, last - 1, 3],
-                          "data_labels": {"value": True}})
+                          "data_labels": {"value": True, "position": "inside_base",
+                                          "font": {"color": "white", "bold": True}}})
         line = wb.add_chart({"type": "line"})
         line.add_series({"name": "入驻企业数（户）", "categories": cats, "values": [name, first, 4, last - 1, 4],
-                         "y2_axis": True, "marker": {"type": "circle"}, "data_labels": {"value": True}})
+                         "y2_axis": True, "marker": {"type": "circle"},
+                         "data_labels": {"value": True, "position": "above"}})
         chart.combine(line)
         chart.set_title({"name": f"各{UNIT_LABEL[level][:1]}基地数和入驻企业数"})
-        chart.set_y_axis({"name": "基地数", "major_gridlines": {"visible": True}})
-        line.set_y2_axis({"name": "入驻企业数（户）"})
+        most = max((r["bases"] for r in rows), default=0)
+        step = max(1, -(-most // 8))
+        chart.set_y_axis({"name": "基地数", "major_gridlines": {"visible": True}, "min": 0,
+                          "max": step * (-(-most // step) + 1), "major_unit": step, "num_format": "0"})
+        line.set_y2_axis({"name": "入驻企业数（户）", "min": 0, "num_format": "0"})
         chart.set_legend({"position": "bottom"})
         chart.set_size({"width": 760, "height": 360})
         ws.insert_chart(last + 2, 1, chart)
@@ -132,12 +139,16 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> BulkRows | Non
     fields = list(a3.table_fields)
     ws = wb.add_worksheet(sheet_names.FIRMS)
     heads = ["序号", "所属基地", "所在市", "所在县（市、区）"] + [f.header_text for f in fields] + ["来源文件", "工作表", "行号"]
+    lines = 1
     for c, h in enumerate(heads):
         width = 30 if h == "所属基地" else (fields[c - 4].width or 10) if 4 <= c < 4 + len(fields) else 10
         if h == "来源文件":
             width = 28
+        text = header_label(fields[c - 4], width) if 4 <= c < 4 + len(fields) else balanced_lines(h, width)
+        lines = max(lines, lines_needed(text, width))
         ws.set_column(c, c, width)
-        ws.write_string(0, c, h, styles.header(c < 4 + len(fields) and (c < 4 or fields[c - 4].official)))
+        ws.write_string(0, c, text, styles.header(c < 4 + len(fields) and (c < 4 or fields[c - 4].official)))
+    ws.set_row(0, row_height(lines))
     cells = _FirmCells(styles, result, fields)
     bulk = None
     if result.firms and _bulk_rows_ok(cells.formats):

@@ -8,6 +8,7 @@ every writer asks by properties and two runs create formats in the same order
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from typing import Any
 
@@ -89,16 +90,90 @@ class Styles:
         return self.get(text_wrap=True, valign="top")
 
 
+# A CJK character of the 10-point body font is about 13.4 px wide; a column of width w is
+# 7w + 5 px with ~6 px of padding (Excel's measure; LibreOffice fits a little more).
+_CJK_PX, _PAD_PX = 13.4, 6
+
+
+def chars_per_line(width: float) -> int:
+    """Full-width characters a wrapped cell of `width` surely fits on one line, in every spreadsheet."""
+    return max(1, int((7 * width + 5 - _PAD_PX) // _CJK_PX))
+
+
+def width_for(chars: int) -> float:
+    """The column width that fits `chars` full-width characters a line (inverse of chars_per_line)."""
+    return round((chars * _CJK_PX + _PAD_PX - 5) / 7 + 0.05, 1)
+
+
+_CLOSING = "）)、，,。：:"
+_TOKENS = re.compile(rf"[（(][^（()）]*[）)][{_CLOSING}]*|.[{_CLOSING}]*", re.S)
+
+
+def balanced_lines(text: str, width: float | None) -> str:
+    """`text` in even lines that fit `width`: "培育专\n精特新\n企业数", "所在县\n（市、区）".
+
+    A bracketed part stays whole when it fits a line, and a line never starts with
+    closing punctuation.
+    """
+    cap = 2 * chars_per_line(width) if width else 0
+    total = display_width(text)
+    if not cap or total <= cap or "\n" in text:
+        return text
+    tokens = []
+    for t in _TOKENS.findall(text):
+        if display_width(t) <= cap:
+            tokens.append(t)
+        else:   # a bracketed part too long for a line: the bracket stays with its first character
+            rest = _TOKENS.findall(t[1:])
+            tokens += [t[0] + rest[0], *rest[1:]]
+    ends, w = [], 0
+    for t in tokens:
+        w += display_width(t)
+        ends.append(w)
+    # the fewest lines that fit, broken at the token boundaries nearest to 1/n, 2/n … of the
+    # text, so lines differ by about a character
+    for n in range(-(-total // cap), len(tokens) + 1):
+        cuts = sorted({min(range(len(ends) - 1), key=lambda j: (abs(ends[j] - total * i / n), -j))
+                       for i in range(1, n)})
+        lines = ["".join(tokens[a + 1:b + 1]) for a, b in zip([-1, *cuts], [*cuts, len(tokens) - 1])]
+        if all(display_width(line) <= cap for line in lines):
+            return "\n".join(lines)
+    return "\n".join(_greedy(tokens, cap))
+
+
+def _greedy(tokens: list[str], cap: int) -> list[str]:
+    lines, cur, w = [], "", 0
+    for t in tokens:
+        tw = display_width(t)
+        if cur and w + tw > cap:
+            lines.append(cur)
+            cur, w = "", 0
+        cur, w = cur + t, w + tw
+    return lines + [cur]
+
+
+def header_label(field: Field, width: float | None = None) -> str:
+    """A column header as printed: the label in even lines for `width`, the unit on a line of its own.
+
+    Wrapped by the spreadsheet instead, a narrow column breaks mid-word and leaves
+    "）" alone on the last line ("营业收入（万元\n）").
+    """
+    text = field.header_text
+    tail = f"（{field.unit}）" if field.unit else ""
+    if tail and text.endswith(tail) and len(text) > len(tail):
+        return balanced_lines(text[: -len(tail)], width) + "\n" + tail
+    return balanced_lines(text, width)
+
+
 def display_width(text: str) -> int:
     """Width in Excel column units: CJK and full-width characters count double."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def lines_needed(text: str, width: float) -> int:
-    """How many wrapped lines `text` takes in a column `width` characters wide."""
-    usable = max(width - 1.0, 2.0)
-    # renderers fit fewer CJK glyphs than the nominal width: keep a margin
-    return sum(max(1, math.ceil(display_width(part) * 1.15 / usable)) for part in text.split("\n"))
+    """How many wrapped lines `text` takes in a column `width` characters wide (`chars_per_line`'s measure)."""
+    cap = 2 * chars_per_line(width)
+    return sum(max(1, math.ceil(display_width(part) / cap)) for part in text.split("\n"))
 
 
 def row_height(lines: int, font_size: int = 10) -> float:

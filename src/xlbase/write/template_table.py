@@ -18,7 +18,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Field, Form
-from .template_styles import Styles, lines_needed, num_format, row_height
+from .template_styles import Styles, header_label, lines_needed, num_format, row_height
 from .template_validation import validation_for
 from .template_values import cached, write_value
 
@@ -117,12 +117,13 @@ def write_header(ws: Worksheet, form: Form, top: int, number_col: int | None, co
         if group is None:
             for f in fields:
                 c = cols[f.key]
-                put(top, bottom, c, c, f.header_text, styles.header(f.official))
+                put(top, bottom, c, c, header_label(f, widths.get(c)), styles.header(f.official))
         else:
             c0, c1 = cols[fields[0].key], cols[fields[-1].key]
             put(top, top, c0, c1, group, styles.header(official))
             for f in fields:
-                put(bottom, bottom, cols[f.key], cols[f.key], f.header_text, styles.header(f.official))
+                put(bottom, bottom, cols[f.key], cols[f.key], header_label(f, widths.get(cols[f.key])),
+                    styles.header(f.official))
     for r, n in lines.items():
         ws.set_row(r, row_height(max(n, 1)))
     return bottom
