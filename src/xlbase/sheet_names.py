@@ -11,14 +11,23 @@ FIRMS = "入驻企业"
 MARK_RESULTS = "校验结果"
 MARK_RECORD = "_xlbase_marks"
 FILES = "文件"
+SUMMARY_RECORD = "_xlbase_summary"   # very hidden: the 汇总表's machine record (xlbase.summary_record)
 
-REPORT_SHEETS = frozenset({PROBLEMS, UNITS_COUNTY, UNITS_CITY, FIRMS, MARK_RESULTS, MARK_RECORD, FILES})
+# 入驻企业 columns around the 附件3 fields: the reader of a lower level's 汇总表 finds them by these heads
+FIRMS_BASE = "所属基地"
+FIRMS_FILE = "来源文件"
+FIRMS_SHEET = "工作表"
+FIRMS_ROW = "行号"
+
+REPORT_SHEETS = frozenset({PROBLEMS, UNITS_COUNTY, UNITS_CITY, FIRMS, MARK_RESULTS, MARK_RECORD, FILES,
+                           SUMMARY_RECORD})
 
 
 def is_xlbase_output(names: list[str]) -> bool:
     """A workbook xlbase wrote (a lower level's 汇总表, a marked copy, a report).
 
     Its report sheets quote labels and base names and must not be read as forms;
-    a clerk's own sheet that happens to be called 入驻企业 still is read.
+    a clerk's own sheet that happens to be called 入驻企业 still is read. Which of them
+    is a 汇总表 whose rows a higher level merges is told by its record, not by these names.
     """
-    return PROBLEMS in names or MARK_RESULTS in names or MARK_RECORD in names
+    return PROBLEMS in names or MARK_RESULTS in names or MARK_RECORD in names or SUMMARY_RECORD in names

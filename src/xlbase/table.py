@@ -81,6 +81,7 @@ class WorkbookRead:
     tables: list[Table] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     sha256: str | None = None
+    record: dict[str, Any] | None = None   # an xlbase 汇总表's machine record (xlbase.summary_record)
 
     @property
     def ok(self) -> bool:

@@ -77,7 +77,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
         lines.append(f"JSON 报告：{json_out}")
     if xlsx_out:
         from .write.report import write_problems_workbook
-        write_problems_workbook(xlsx_out, problems, info)
+        write_problems_workbook(xlsx_out, problems, info, pack=pack)
         lines.append(f"Excel 问题清单：{xlsx_out}")
     if readable == 0:
         return CommandResult(EXIT_UNUSABLE, lines, errors=["没有可读取的输入文件"])

@@ -44,9 +44,11 @@ def test_exit_codes_and_reports(tmp_path, monkeypatch):
     assert set(doc["summary"]) >= {"files", "bases", "firms", "errors", "warnings", "infos"}
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
     ws = wb["问题清单"]
-    assert tuple(c.value for c in ws[1]) == PROBLEM_COLUMNS
-    assert ws.freeze_panes == "A2" and ws.auto_filter.ref
-    link = ws["B2"].hyperlink
+    assert tuple(c.value for c in ws[3]) == PROBLEM_COLUMNS   # under the title and the rule pack / 基准日期 line
+    assert "shanxi-2024-base" in ws["A2"].value and "2024-08-25" in ws["A2"].value
+    assert ws.freeze_panes == "A4" and ws.auto_filter.ref
+    assert ws["B4"].value == "申报.xlsx"                        # the name, relative to the inputs' folder
+    link = ws["L4"].hyperlink                                   # the full path links to the cell
     assert link is not None and link.target.endswith("申报.xlsx") and link.location == "'附件10'!F5"
 
 
@@ -72,8 +74,8 @@ def test_problem_text_is_never_a_formula(tmp_path):
     out = tmp_path / "p.xlsx"
     write_problems_workbook(out, [p], [])
     ws = openpyxl.load_workbook(out)["问题清单"]
-    assert ws["I2"].value == "=HYPERLINK(\"http://x\")" and ws["I2"].data_type == "s" and ws["I2"].quotePrefix
-    assert ws["B2"].hyperlink is None   # only local files are linked
+    assert ws["I4"].value == "=HYPERLINK(\"http://x\")" and ws["I4"].data_type == "s" and ws["I4"].quotePrefix
+    assert ws["L4"].hyperlink is None   # only local files are linked
 
 
 def test_json_report_is_atomic_and_sorted(tmp_path):

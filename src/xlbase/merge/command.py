@@ -63,7 +63,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         lvl = level or infer_level(result)
         unit_name = unit if unit is not None else default_unit_name(result, lvl)
         write_summary_workbook(Path(out), result, problems, level=lvl, year=pack.year, unit=unit_name,
-                               as_of=pack.as_of)
+                               as_of=pack.as_of, pack=pack)
     inputs_json = [{"file": a.file, "status": a.status, "sha256": a.sha256, "rows_read": a.rows_read,
                     "rows_merged": a.rows_merged, "rows_rejected": a.rows_rejected} for a in result.accounts]
     summary: dict[str, Any] = {"files": n_files, "bases": len(result.bases), "firms": len(result.firms),

@@ -4,10 +4,15 @@ Pure data in, data out (no files written, nothing printed), so it is tested on
 hand-built Tables. Every data row read ends either merged or rejected with a
 Problem that names it; `MergeResult.check_accounting()` asserts that.
 
-Which rows count: base rows are 附件10 rows of applicant workbooks (or, when an
-applicant workbook has no 附件10, its 附件2 record) and 附件11 rows of summary
-tables; firm rows are 附件3 rows. 附件4 comparables are supporting evidence for
-validation and are not merged, so they are not counted.
+Which rows count (`row_tables`, the one definition; `xlbase validate` reports the same
+rows_read): base rows are 附件10 rows of applicant workbooks (or, when an applicant
+workbook has no 附件10, its 附件2 record) and 附件11 rows of summary tables; firm rows
+are 附件3 rows (of a lower level's 汇总表 of ours: its 入驻企业 rows). 附件4 comparables,
+and a 附件2 next to a 附件10, are supporting evidence for validation: not merged, not counted.
+
+Rows of a lower level's 汇总表 of ours keep their original file, sheet and row
+(`BaseRow.origin`, `FirmRow.file` = “汇总表 ← 原来源文件”, see merge.lower), so that
+merging counties' 汇总表s gives the problems merging their sources would give.
 
 Duplicate rule (the same `identity.base_key(name, operator)` from two rows):
   1. a row from an applicant workbook beats a row of a 附件11 汇总表;
@@ -39,11 +44,15 @@ from ..identity import base_key, locate
 from ..problems import ERROR, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
+from .lower import MISSING, ORIGIN_SEP, origin
 
 APPLICANT = "applicant"
 SUMMARY = "summary"
 UNKNOWN_UNIT = "（未注明）"
 LEVELS = ("county", "city", "province")
+DUPLICATE_ENTERPRISE = "duplicate-enterprise"
+# found again by every merge over the rows a lower level's 汇总表 carries, so not carried as problems
+RECOMPUTED_RULES = frozenset({DUPLICATE_ENTERPRISE})
 
 
 def clean(v: Any) -> Any:
@@ -88,8 +97,13 @@ class BaseRow:
     row: int
     kind: str                   # APPLICANT or SUMMARY
     file_order: int
-    carried_source: str = ""    # 来源文件 already present in a lower-level 汇总表 row
+    carried_source: str = ""    # the original file a lower level's 汇总表 took this row from
     cell: str = ""
+
+    @property
+    def origin(self) -> str:
+        """Where the row comes from: the file, or “汇总表 ← 原来源文件” for a lower level's row."""
+        return origin(self.file, self.carried_source)
 
     @property
     def name(self) -> str:
@@ -156,6 +170,14 @@ class MergeResult:
     problems: list[Problem]
     accounts: list[FileAccount]
     display: dict[str, str]           # file path -> name shown in 来源文件 / 问题清单
+    firm_columns: dict[tuple[str, str], str] = field(default_factory=dict)   # (file, sheet) -> credit-code column
+
+    def shown(self, file: str) -> str:
+        """The name shown for a file, or for “汇总表 ← 原来源文件” the 汇总表's shown name ← the original."""
+        if file in self.display or ORIGIN_SEP not in file:
+            return self.display.get(file, file)
+        head, tail = file.split(ORIGIN_SEP, 1)
+        return f"{self.display.get(head, head)}{ORIGIN_SEP}{tail}"
 
     def totals(self) -> dict[str, float | int]:
         """Sum of every numeric official column over the merged bases (the 汇总 row)."""
@@ -300,11 +322,30 @@ def _attach_firms(ft: _FirmTable, winner_of: dict[str, BaseRow]) -> tuple[list[F
     t, n = ft.table, len(ft.keys)
     blank = [None] * n
     values = zip(*(ft.columns.get(k, blank) for k in firm_keys()))
-    rows = _sheet_rows(t, ft.columns.get("_row"), n)
-    cells = _column_cells(t, "credit_code", rows)
-    kept = [FirmRow(v, k, names[k], ft.path, t.sheet, r, c)
-            for v, k, r, c in zip(values, ft.keys, rows, cells) if names[k] is not None]
+    if "_src" in ft.columns:     # a lower level's 汇总表: each row keeps its original file, sheet, row and cell
+        files = {s: origin(ft.path, s) for s in set(ft.columns["_src"])}
+        where = zip([files[s] for s in ft.columns["_src"]], ft.columns.get("_src_sheet", blank),
+                    ft.columns.get("_src_row", blank), ft.columns.get("_src_cell", blank))
+    else:
+        rows = _sheet_rows(t, ft.columns.get("_row"), n)
+        where = zip([ft.path] * n, [t.sheet] * n, rows, _column_cells(t, "credit_code", rows))
+    kept = [FirmRow(v, k, names[k], f, s or "", r or 0, c or "")
+            for v, k, (f, s, r, c) in zip(values, ft.keys, where) if names[k] is not None]
     return kept, orphans
+
+
+def _firm_columns(reads: list[WorkbookRead], firm_tables: list[_FirmTable]) -> dict[tuple[str, str], str]:
+    """(file, sheet) -> the credit-code column of each 附件3 sheet merged, also those behind a lower 汇总表."""
+    out: dict[tuple[str, str], str] = {}
+    for ft in firm_tables:
+        col = ft.table.columns.get("credit_code")
+        if "_src" not in ft.columns and col:
+            out[(ft.path, ft.table.sheet)] = xl_col_to_name(col - 1)
+    for wr in reads:
+        for entry in (wr.record or {}).get("firm_columns", ()):
+            if len(entry) == 3 and all(isinstance(x, str) for x in entry):
+                out[(origin(wr.path, entry[0]), entry[1])] = entry[2]
+    return out
 
 
 def _known(city: Any, county: Any) -> tuple[str | None, str | None]:
@@ -339,22 +380,45 @@ def _place(values: dict, table: Table, path: str) -> tuple[str, str]:
     return str(city or UNKNOWN_UNIT), str(county or UNKNOWN_UNIT)
 
 
-def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[list[BaseRow], list[_FirmTable]]:
+BASE_ROWS, BASE_RECORD, FIRM_ROWS = "base", "base-record", "firms"
+
+
+def row_tables(wr: WorkbookRead) -> list[tuple[Table, str]]:
+    """The tables whose rows a merge takes, base rows first: (table, BASE_ROWS | BASE_RECORD | FIRM_ROWS).
+
+    The one definition of which rows are data rows (see the module docstring).
+    """
+    if not wr.ok:
+        return []
+    forms_here = {t.form_id for t in wr.tables}
+    out = []
+    for t in wr.tables:
+        if t.form_id in ("附件10", SUMMARY_FORM):
+            out.append((t, BASE_ROWS))
+        elif t.form_id == "附件2" and "附件10" not in forms_here and t.record:
+            out.append((t, BASE_RECORD))
+    return out + [(t, FIRM_ROWS) for t in wr.tables if t.form_id == "附件3"]
+
+
+def data_rows(wr: WorkbookRead) -> int:
+    """rows_read of one file: base rows (an applicant's 附件2 standing in for 附件10 is one) plus firm rows."""
+    return sum(1 if role == BASE_RECORD else t.n_rows for t, role in row_tables(wr))
+
+
+def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_FirmTable]]:
+    """Every base row and firm table read; `BaseRow.file_order` is set by the caller."""
     bases: list[BaseRow] = []
     firms: list[_FirmTable] = []
     a11 = get_form(SUMMARY_FORM)
     a11_keys = set(a11.keys)
     for wr in reads:
-        if not wr.ok:
-            continue
-        forms_here = {t.form_id for t in wr.tables}
         # identity from 附件2 of this workbook, for 附件10 cells that are formulas read as 0
         a2 = next((t.record for t in wr.tables if t.form_id == "附件2" and _is_text(t.record.get("base_name"))), {})
         a2_ident = {"name": tidy_name(a2.get("base_name")), "operator": tidy_name(a2.get("operator")),
                     "city": a2.get("city"), "county": a2.get("county"), "base_type": a2.get("base_type")}
         rekey: dict[str, str] = {}
-        for t in sorted(wr.tables, key=lambda t: t.form_id == "附件3"):  # base rows first (rekey)
-            if t.form_id in ("附件10", SUMMARY_FORM):
+        for t, role in row_tables(wr):  # base rows first (rekey)
+            if role == BASE_ROWS:
                 kind = APPLICANT if t.form_id == "附件10" else SUMMARY
                 records = _records(t)
                 sheet_rows = _sheet_rows(t, [rec.get("_row") for rec in records], len(records))
@@ -378,7 +442,8 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
                         for k in ("city", "county", "base_type"):
                             if not _is_text(vals.get(k)) and _is_text(a2_ident[k]):
                                 vals[k] = a2_ident[k]
-                    carried = str(vals.pop("source_file", None) or "")
+                    vals.pop("source_file", None)
+                    carried = rec.get("_src") if isinstance(rec.get("_src"), str) else ""
                     key = rec.get("_base")
                     if not key or str(key) == "|":
                         key = t.base.get("key") if kind == APPLICANT and len(t.data) == 1 else None
@@ -390,9 +455,13 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
                         key = proper
                     city, county = _place(vals, t, wr.path)
                     vals["city"], vals["county"] = city, county
-                    bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, row, kind,
-                                         order[wr.path], carried, t.cell("base_name", row)))
-            elif t.form_id == "附件2" and "附件10" not in forms_here and t.record:
+                    where = (t.sheet, row, t.cell("base_name", row))
+                    if carried:   # the place of the row the lower level took
+                        where = (str(rec.get("_src_sheet") or ""), int(rec.get("_src_row") or 0),
+                                 str(rec.get("_src_cell") or ""))
+                    bases.append(BaseRow(str(key), vals, city, county, wr.path, where[0], where[1], kind,
+                                         0, carried, where[2]))
+            elif role == BASE_RECORD:
                 vals = {k: clean(v) for k, v in t.record.items() if k in a11_keys}
                 for k in ("base_name", "operator", "city", "county", "base_type"):
                     if vals.get(k) is None and clean(t.base.get(k)) is not None:
@@ -403,8 +472,8 @@ def _candidate_rows(reads: list[WorkbookRead], order: dict[str, int]) -> tuple[l
                 city, county = _place(vals, t, wr.path)
                 vals["city"], vals["county"] = city, county
                 bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, 0, APPLICANT,
-                                     order[wr.path], "", t.record_cells.get("base_name", "")))
-            elif t.form_id == "附件3":
+                                     0, "", t.record_cells.get("base_name", "")))
+            else:
                 firms.append(_firm_table(t, wr.path, rekey))
     return bases, firms
 
@@ -413,18 +482,28 @@ def _winner_sort_key(b: BaseRow) -> tuple:
     return (b.kind == APPLICANT, b.completeness, b.file_order, b.row)
 
 
-def merge_reads(reads: list[WorkbookRead]) -> MergeResult:
-    """Merge what was read into distinct bases and their firms; never raises for bad input."""
+def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> MergeResult:
+    """Merge what was read into distinct bases and their firms; never raises for bad input.
+
+    `missing`: arguments that named no file; each gets an account (status "missing", no rows),
+    so the accounting covers every argument.
+    """
     paths = sorted({wr.path for wr in reads})
-    order = {p: i for i, p in enumerate(paths)}
-    display = display_names(paths)
+    missing = [m for m in dict.fromkeys(missing) if m not in paths]
+    display = display_names(paths + missing)
     accounts = {wr.path: FileAccount(wr.path, wr.status, wr.sha256) for wr in reads}
     problems: list[Problem] = []
-    a11 = get_form(SUMMARY_FORM)
 
-    cands, firm_tables = _candidate_rows(reads, order)
+    cands, firm_tables = _candidate_rows(reads)
+    order = {o: i for i, o in enumerate(sorted({b.origin for b in cands}))}
     for b in cands:
+        b.file_order = order[b.origin]
         accounts[b.file].kinds.add(b.kind)
+        if b.carried_source:
+            display[b.origin] = f"{display[b.file]}{ORIGIN_SEP}{b.carried_source}"
+    for ft in firm_tables:
+        for s in set(ft.columns.get("_src", ())):
+            display.setdefault(origin(ft.path, s), f"{display[ft.path]}{ORIGIN_SEP}{s}")
 
     groups: dict[str, list[BaseRow]] = {}
     for b in cands:
@@ -435,15 +514,15 @@ def merge_reads(reads: list[WorkbookRead]) -> MergeResult:
             acc.rows_rejected += 1
             problems.append(Problem(
                 "merge-unnamed-base", ERROR,
-                f"{b.where(display[b.file])}没有填写基地名称，该行未计入汇总表；请补填基地名称后重新报送。",
-                file=b.file, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field="base_name"))
+                f"{b.where(display[b.origin])}没有填写基地名称，该行未计入汇总表；请补填基地名称后重新报送。",
+                file=b.origin, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field="base_name"))
             continue
         if _is_sample_name(b.name):
             acc.rows_rejected += 1
             problems.append(Problem(
                 "merge-sample-row", WARNING,
-                f"{b.where(display[b.file])}是表格自带的示例行“{b.name}”，未计入汇总表；请删除该行。",
-                file=b.file, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field="base_name", value=b.name))
+                f"{b.where(display[b.origin])}是表格自带的示例行“{b.name}”，未计入汇总表；请删除该行。",
+                file=b.origin, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field="base_name", value=b.name))
             continue
         groups.setdefault(b.key, []).append(b)
 
@@ -462,11 +541,11 @@ def merge_reads(reads: list[WorkbookRead]) -> MergeResult:
             extra = f"；该文件中该基地的 {lost_firms} 行入驻企业也未重复计入" if lost_firms and lose.file != win.file else ""
             problems.append(Problem(
                 "duplicate-base", WARNING,
-                f"基地“{win.name}”重复报送：汇总表采用 {win.where(display[win.file])}，"
-                f"未采用 {lose.where(display[lose.file])}{extra}。"
+                f"基地“{win.name}”重复报送：汇总表采用 {win.where(display[win.origin])}，"
+                f"未采用 {lose.where(display[lose.origin])}{extra}。"
                 "取舍规则：申报表优先于汇总表中的行，其次取填写更完整的一份，再次取文件名排序靠后的一份；请核实两份材料是否一致。",
-                file=lose.file, sheet=lose.sheet, cell=lose.cell, form=SUMMARY_FORM, field="base_name",
-                base=win.name, value=display[win.file]))
+                file=lose.origin, sheet=lose.sheet, cell=lose.cell, form=SUMMARY_FORM, field="base_name",
+                base=win.name, value=display[win.origin]))
 
     winner_of = {b.key: b for b in winners}
     kept_firms: list[FirmRow] = []
@@ -487,13 +566,18 @@ def merge_reads(reads: list[WorkbookRead]) -> MergeResult:
             f"{display[file]}（{sheet}）的 {n} 行入驻企业找不到所属基地（附件10/附件2 的基地名称缺失或无效），未计入汇总；"
             "请补全基地名称后重新报送。", file=file, sheet=sheet, form="附件3"))
 
-    problems += duplicate_enterprises(kept_firms, display)
-
     winners.sort(key=lambda b: (place_order(b.city, b.county), fold(b.name), b.key))
     base_order = {b.key: (place_order(b.city, b.county), fold(b.name)) for b in winners}
     kept_firms.sort(key=lambda f: (base_order[f.base_key], f.file, f.sheet, f.row))
-    result = MergeResult(winners, kept_firms, problems, [accounts[p] for p in paths], display)
+    # on the sorted rows: which occurrence comes first must not depend on how the files were grouped
+    # (four counties' workbooks, or one city 汇总表 holding them all)
+    problems += duplicate_enterprises(kept_firms, display)
+    result = MergeResult(winners, kept_firms, problems,
+                         [accounts[p] for p in paths] + [FileAccount(m, MISSING, None) for m in missing], display,
+                         _firm_columns(reads, firm_tables))
     result.check_accounting()
+    for wr in reads:
+        assert accounts[wr.path].rows_read == data_rows(wr), f"rows_read of {wr.path} is not data_rows()"
     return result
 
 
@@ -534,7 +618,7 @@ def duplicate_enterprises(firms: list[FirmRow], display: dict[str, str]) -> list
             if r.base_key == first.base_key:
                 continue
             out.append(Problem(
-                "duplicate-enterprise", WARNING,
+                DUPLICATE_ENTERPRISE, WARNING,
                 f"统一社会信用代码 {code}（{r.get('firm_name') or ''}）同时出现在基地“{first.base_name}”"
                 f"（{display[first.file]} {first.sheet}第{first.row}行）和基地“{r.base_name}”"
                 f"（{display[r.file]} {r.sheet}第{r.row}行）的入驻企业名单中；同一企业不应重复计入两个基地，请核实。",

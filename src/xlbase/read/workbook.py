@@ -16,10 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import sheet_names
-from ..forms import get_form
+from .. import sheet_names, summary_record
+from ..forms import SUMMARY_FORM, get_form
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
+from ..text import fold
 from .base import assign_bases
 from .grid import Sheet, SheetTooLarge, a1, load_sheets, unread_cells
 from .normalise import (CONVERTED, NOT_WHOLE, PRECISION_LOST, Parsed, describe_expected, normalise_column,
@@ -52,7 +53,7 @@ def read_workbook(path: str | os.PathLike) -> WorkbookRead:
         code = "corrupt-ole" if check.kind == "xls" else "corrupt-zip"
         return _unusable(spath, code, MESSAGES[code].format(name=Path(spath).name), check.sha256)
     try:
-        tables, problems = _read_sheets(spath, sheets, check.kind or "")
+        tables, problems, record = _read_sheets(spath, sheets, check.kind or "")
     except Exception:  # a reader bug must not stop the batch
         log.exception("reader failed on %s", spath)
         msg = MESSAGES["check-failed"].format(name=Path(spath).name)
@@ -62,8 +63,11 @@ def read_workbook(path: str | os.PathLike) -> WorkbookRead:
                "请确认报送的是申报表或汇总表，且表头栏目名称与通知中的表格一致。")
         return _unusable(spath, "no-form", msg, check.sha256)
     problems = assign_bases(tables, problems, spath)
+    if record is not None:
+        _apply_record(tables, record)
     status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
-    return WorkbookRead(path=spath, status=status, tables=tables, problems=problems, sha256=check.sha256)
+    return WorkbookRead(path=spath, status=status, tables=tables, problems=problems, sha256=check.sha256,
+                        record=record)
 
 
 def read_grids(label: str, sheets: list[Sheet]) -> WorkbookRead:
@@ -73,7 +77,7 @@ def read_grids(label: str, sheets: list[Sheet]) -> WorkbookRead:
     rules as read_workbook, without a file: no sniffing and no formula check.
     """
     try:
-        tables, problems = _read_sheets(label, sheets, "grid")
+        tables, problems, _ = _read_sheets(label, sheets, "grid")
     except Exception:  # a reader bug must not stop the button
         log.exception("reader failed on %s", label)
         return _unusable(label, "read-failed", MESSAGES["check-failed"].format(name=label), None)
@@ -90,20 +94,38 @@ def _unusable(path: str, code: str, message: str, sha: str | None) -> WorkbookRe
     return WorkbookRead(path=path, status=code, problems=[p], sha256=sha)
 
 
-def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table], list[Problem]]:
+def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table], list[Problem], dict | None]:
+    """The forms in `sheets`, their problems, and the record when the workbook is an xlbase 汇总表.
+
+    A 汇总表 of ours (it carries a record) is read as a lower level's submission: 附件11 as usual,
+    and 入驻企业 as its 附件3 rows, with the provenance columns kept (`_firm_provenance`).
+    """
     tables: list[Table] = []
     problems: list[Problem] = []
     ours = sheet_names.is_xlbase_output([s.name for s in sheets])
+    record = next((summary_record.from_cells(s.rows) for s in sheets if s.name == sheet_names.SUMMARY_RECORD),
+                  None) if ours else None
     for sheet in sheets:
-        if not sheet.visible or _is_guide(sheet.name) or (ours and sheet.name in sheet_names.REPORT_SHEETS):
+        own_firms = record is not None and sheet.name == sheet_names.FIRMS
+        report = ours and sheet.name in sheet_names.REPORT_SHEETS
+        if not sheet.visible or _is_guide(sheet.name) or (report and not own_firms):
             continue
         found = find_tables(sheet)
+        if own_firms:
+            found = [ft for ft in found if ft.family == "附件3"][:1]
         used_rows: set[int] = set()
         top = 0
         for ft in found:
-            form_id = choose_summary(sheet, ft, top)
+            form_id = "附件3" if own_firms else choose_summary(sheet, ft, top)
             used_rows.update(range(ft.header_rows[0], ft.end_row))
+            ours_extra = dict(ft.extra) if record is not None else {}
+            ft.extra = {} if record is not None else ft.extra   # our own columns (来源文件, 所属基地…) are not unknown
+            n_problems = len(problems)
             t = _table_from(path, sheet, ft, form_id, kind, problems)
+            if record is not None:   # our own 汇总 row is no clerk's doing
+                problems[n_problems:] = [p for p in problems[n_problems:] if p.rule != "total-row"]
+            if own_firms:
+                _firm_provenance(t, sheet, ft, ours_extra)
             if form_id == "附件4":
                 head = find_record(sheet, "附件4", rows=range(top, ft.header_rows[0]))
                 if head:
@@ -123,7 +145,52 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
                 _fill_record(path, sheet, t, head, problems)
                 t.missing_fields = [f.key for f in t.form.table_fields]
                 tables.append(t)
-    return tables, problems
+    return tables, problems, record
+
+
+PROVENANCE_HEADS = {sheet_names.FIRMS_BASE: "_base_name", sheet_names.FIRMS_FILE: "_src",
+                    sheet_names.FIRMS_SHEET: "_src_sheet", sheet_names.FIRMS_ROW: "_src_row"}
+
+
+def _firm_provenance(t: Table, sheet: Sheet, ft: FoundTable, extra: dict[int, str]) -> None:
+    """The 入驻企业 columns that say where each row came from, as `_base_name`, `_src`, `_src_sheet`, `_src_row`."""
+    heads = {fold(h): name for h, name in PROVENANCE_HEADS.items()}
+    cols = {heads[fold(text)]: c for c, text in extra.items() if fold(text) in heads}
+    picked = _column_cells(sheet.rows, ft.data_rows, list(cols.values()))
+    for name, values in zip(cols, picked):
+        if name == "_src_row":
+            values = [int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None for v in values]
+        else:
+            values = [v if isinstance(v, str) and v else None for v in values]
+        t.data[name] = values
+
+
+def _apply_record(tables: list[Table], record: dict) -> None:
+    """Each row of our 汇总表 gets its key and its original place from the record.
+
+    附件11 rows: `_base` (the key the lower merge used) and `_src`, `_src_sheet`, `_src_row`,
+    `_src_cell` (file shown there, sheet, row, cell of the row it took). 入驻企业 rows: `_base`
+    from 所属基地 + 来源文件, and `_src_cell` from the source sheet's credit-code column. A row
+    the record does not know (the sheet was edited after it was written) keeps only its own place.
+    """
+    bases = [b for b in record["bases"] if isinstance(b.get("key"), str)]
+    by_key = {b["key"]: b for b in bases}
+    by_name = {fold(b.get("name")): b for b in bases if b.get("name")}
+    by_firm_source = {(b.get("file"), fold(b.get("name"))): b["key"] for b in bases}
+    letters = {(c[0], c[1]): c[2] for c in record["firm_columns"] if len(c) == 3}
+    for t in tables:
+        if t.form_id == SUMMARY_FORM and "_base" in t.data.columns:
+            picked = [by_key.get(k) or by_name.get(fold(n)) for k, n in zip(t.data["_base"], t.data["base_name"])]
+            t.data["_base"] = [b["key"] if b else k for b, k in zip(picked, t.data["_base"])]
+            for col, key in (("_src", "file"), ("_src_sheet", "sheet"), ("_src_row", "row"), ("_src_cell", "cell")):
+                t.data[col] = [b.get(key) if b else None for b in picked]
+        elif t.form_id == "附件3" and "_src" in t.data.columns:
+            names = t.data["_base_name"].tolist() if "_base_name" in t.data.columns else [None] * len(t.data)
+            folded = {n: fold(n) for n in set(names)}
+            srcs, sheets, rows = t.data["_src"].tolist(), t.data["_src_sheet"].tolist(), t.data["_src_row"].tolist()
+            t.data["_base"] = [by_firm_source.get((s, folded[n]), "") for s, n in zip(srcs, names)]
+            t.data["_src_cell"] = [f"{letters[(s, sh)]}{r}" if (s, sh) in letters and r else ""
+                                   for s, sh, r in zip(srcs, sheets, rows)]
 
 
 GUIDE_WORDS = ("说明", "指南", "帮助", "填表须知", "readme")

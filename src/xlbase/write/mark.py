@@ -26,6 +26,7 @@ from xlbase.write.mark_ooxml import (
     PackageError, Package, SheetDoc, Styles, Workbook, expand_cells, parse_ref, read_cell_texts,
     read_shared_strings, sheet_xml,
 )
+from xlbase.write.report import pack_label
 from xlbase.write.safe import OutputPathError, atomic_output, cell_text, check_output_path, is_formula_like
 
 RESULT_SHEET = sheet_names.MARK_RESULTS
@@ -318,14 +319,6 @@ def _same_file(label: str, path: Path) -> bool:
         return Path(label).resolve() == path.resolve()
     except OSError:
         return False
-
-
-def pack_label(pack: object, rules: str | None = None) -> str:
-    """'2024年山西省…认定（shanxi-2024-base）': the title a clerk reads, the id to quote."""
-    title, pid = getattr(pack, "title", "") or "", getattr(pack, "id", "") or getattr(pack, "name", "") or ""
-    if title and pid:
-        return f"{title}（{pid}）"
-    return str(title or pid or rules or "")
 
 
 def mark_command(file: Path, *, out: Path | None = None, rules: str | None = None, as_of: date | None = None,

@@ -13,15 +13,16 @@ from typing import Any, Iterable
 import xlsxwriter
 
 from .. import sheet_names
-from ..report_text import width as display_width
 from ..forms import get_form
-from ..problems import SEVERITY_LABELS, Problem, count_by_severity, sort_problems
+from ..problems import ERROR, INFO, SEVERITY_LABELS, WARNING, Problem, count_by_severity, sort_problems
 from .safe import atomic_output, cell_text, is_formula_like, write_text
+from .template_styles import lines_needed
 
 REPORT_VERSION = 1
-PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", "基地", "规则", "问题说明", "值", "标准")
-_WIDTHS = (8, 28, 10, 8, 8, 16, 28, 22, 60, 16, 12)
-_COLOURS = {"错误": "#FFC7CE", "警告": "#FFEB9C", "提示": "#DDEBF7"}
+PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", "基地", "规则", "问题说明", "值", "标准",
+                   "文件完整路径")
+_WIDTHS = (8, 28, 10, 8, 8, 16, 28, 22, 60, 16, 12, 60)
+FILE_UNUSABLE = "file-unusable"
 
 
 def summary_counts(problems: Iterable[Problem], **extra: Any) -> dict[str, Any]:
@@ -73,54 +74,134 @@ def _link(file: str, sheet: str, cell: str) -> str | None:
     return uri
 
 
-def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem], *, name: str = sheet_names.PROBLEMS):
-    """Add the 问题清单 sheet: header, autofilter, frozen header, severity colours, links to sources."""
+def pack_label(pack: object, rules: str | None = None) -> str:
+    """'2024年山西省…认定（shanxi-2024-base）': the title a clerk reads, the id to quote."""
+    title, pid = getattr(pack, "title", "") or "", getattr(pack, "id", "") or getattr(pack, "name", "") or ""
+    if title and pid:
+        return f"{title}（{pid}）"
+    return str(title or pid or rules or "")
+
+
+def counts_text(problems: Iterable[Problem]) -> str:
+    """'共 23 个问题（错误 8，警告 10，提示 5）'."""
+    problems = list(problems)
+    c = count_by_severity(problems)
+    return f"共 {len(problems)} 个问题（错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}）"
+
+
+def report_line(pack: object = None, problems: Iterable[Problem] | None = None, *, as_of: Any = None) -> str:
+    """The line under a report's title: rule pack, 基准日期 and problem counts, as far as known."""
+    as_of = as_of or getattr(pack, "as_of", None)
+    parts = [f"规则包：{pack_label(pack)}" if pack is not None else "",
+             f"基准日期：{_show(as_of)}" if as_of else "",
+             counts_text(problems) if problems is not None else ""]
+    return "　".join(p for p in parts if p)
+
+
+#: short status of an input file, for 文件 sheets (sniff codes: xlbase.read.sniff.MESSAGES)
+FILE_STATUS = {
+    "ok": "已读取", "partial": "已读取（有错误）", "skipped": "已跳过",
+    "not-found": "找不到文件", "is-directory": "是文件夹", "not-a-file": "不是普通文件", "symlink-loop": "循环链接",
+    "unreadable": "没有读取权限", "empty": "空文件", "too-large": "文件过大", "encrypted": "已加密",
+    "corrupt-zip": "文件已损坏", "truncated": "文件不完整", "missing-workbook": "缺少工作簿内容",
+    "zip-bomb": "疑似压缩炸弹", "xml-bomb": "含恶意 XML 定义", "corrupt-ole": "文件已损坏",
+    "xlsb": "不支持 .xlsb", "ods-file": "不支持 .ods", "csv-renamed": "CSV 改了扩展名", "html-renamed": "网页改了扩展名",
+    "xml2003-renamed": "Excel 2003 XML 表格", "word-file": "Word 文档", "ppt-file": "PowerPoint 文稿",
+    "pdf-file": "PDF 文件", "archive": "压缩包", "not-excel": "不是 Excel 文件", "check-failed": "检查失败",
+}
+
+
+def file_status(code: Any) -> str:
+    """A reader status or sniff code in Chinese: '已读取', '无法读取：文件不完整'."""
+    code = "" if code is None else str(code)
+    label = FILE_STATUS.get(code)
+    if label is None:
+        return f"无法读取（{code}）" if code else ""
+    return label if code in ("ok", "partial", "skipped") else f"无法读取：{label}"
+
+
+#: fills by severity: 问题清单's 严重程度 column and the cells `xlbase mark` and the 校验 button mark.
+#: Light enough to read the value on screen and on a black-and-white print.
+SEVERITY_FILLS = {ERROR: "FFC7CE", WARNING: "FFEB9C", INFO: "DDEBF7"}
+_TITLE = {"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"}
+_HEAD = {"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True, "valign": "vcenter", "align": "center"}
+TITLE_ROWS = 2          # title and report line above the header of every report sheet
+
+
+def _heading(workbook, ws, title: str, line: str, last_col: int) -> None:
+    ws.merge_range(0, 0, 0, last_col, title, workbook.add_format(_TITLE))
+    ws.set_row(0, 24)
+    ws.merge_range(1, 0, 1, last_col, cell_text(line), workbook.add_format({"valign": "vcenter"}))
+
+
+def _print_setup(ws, header_row: int, last_row: int, last_col: int) -> None:
+    """A4 landscape, one page wide, header repeated, page numbers: every report prints as a document."""
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.print_area(0, 0, last_row, last_col)
+
+
+def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem], *, name: str = sheet_names.PROBLEMS,
+                       display: dict[str, str] | None = None, title: str = "问题清单", line: str | None = None):
+    """Add the 问题清单 sheet: title, header, autofilter, frozen header, severity colours, links to sources.
+
+    The 文件 column shows `display` names (relative to the inputs' folder, as merge.core.display_names
+    gives them); the last column, which does not print, holds the full path as a link to the cell.
+    """
+    from ..merge.core import display_names
     problems = sort_problems(problems)
+    shown = display if display is not None else display_names(p.file for p in problems if p.file)
     ws = workbook.add_worksheet(name)
-    head = workbook.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True,
-                                "valign": "vcenter"})
+    head = workbook.add_format(_HEAD)
     text = workbook.add_format({"text_wrap": True, "valign": "top"})
     quoted = workbook.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
-    link = workbook.add_format({"font_color": "blue", "underline": 1, "valign": "top"})
-    for c, (title, width) in enumerate(zip(PROBLEM_COLUMNS, _WIDTHS)):
-        ws.write_string(0, c, title, head)
+    link = workbook.add_format({"font_color": "blue", "underline": 1, "valign": "top", "text_wrap": True})
+    printed = len(PROBLEM_COLUMNS) - 2          # the full path does not print
+    _heading(workbook, ws, title, report_line(problems=problems) if line is None else line, printed)
+    top = TITLE_ROWS
+    for c, (head_text, width) in enumerate(zip(PROBLEM_COLUMNS, _WIDTHS)):
+        ws.write_string(top, c, head_text, head)
         ws.set_column(c, c, width)
-    ws.freeze_panes(1, 0)
+    ws.freeze_panes(top + 1, 0)
 
     def put(r: int, c: int, value: Any) -> None:
         s = cell_text("" if value is None else value)
         write_text(ws, r, c, s, quoted if is_formula_like(s) else text)
 
-    for r, p in enumerate(problems, start=1):
+    for r, p in enumerate(problems, start=top + 1):
         put(r, 0, SEVERITY_LABELS[p.severity])
-        url = _link(p.file, p.sheet, p.cell)
-        if url and len(url) <= 2079:
-            ws.write_url(r, 1, url, link, string=cell_text(p.file))
-        else:
-            put(r, 1, p.file)
+        name_shown = shown.get(p.file) or p.file
+        put(r, 1, name_shown)
+        value = file_status(p.value) if p.rule == FILE_UNUSABLE else _show(p.value)
         cells = (p.sheet, p.cell, p.form, field_label(p.form, p.field), p.base, p.rule, p.message,
-                 _show(p.value), _show(p.threshold))
+                 value, _show(p.threshold))
         for c, v in enumerate(cells, start=2):
             put(r, c, v)
-        ws.set_row(r, _row_height(cells, _WIDTHS[2:]))
-    last = max(len(problems), 1)
-    ws.autofilter(0, 0, last, len(PROBLEM_COLUMNS) - 1)
-    # printable as a return slip to the counties: A4 landscape, one page wide, header repeated
-    ws.set_landscape()
-    ws.set_paper(9)
-    ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    ws.set_footer("&C第 &P 页，共 &N 页")
-    for label, colour in _COLOURS.items():
-        ws.conditional_format(1, 0, last, 0, {"type": "cell", "criteria": "==", "value": f'"{label}"',
-                                             "format": workbook.add_format({"bg_color": colour})})
+        # the link goes on the full path: LibreOffice does not wrap a linked cell, so a
+        # linked file name would print cut off
+        url = _link(p.file, p.sheet, p.cell)
+        if url and len(url) <= 2079:
+            ws.write_url(r, len(PROBLEM_COLUMNS) - 1, url, link, string=cell_text(p.file))
+        else:
+            put(r, len(PROBLEM_COLUMNS) - 1, p.file)
+        ws.set_row(r, _row_height((name_shown, *cells), _WIDTHS[1:]))
+    last = top + max(len(problems), 1)
+    ws.autofilter(top, 0, last, len(PROBLEM_COLUMNS) - 1)
+    # printable as a return slip to the counties
+    _print_setup(ws, top, last, printed)
+    for label, colour in zip(SEVERITY_LABELS.values(), SEVERITY_FILLS.values()):
+        ws.conditional_format(top + 1, 0, last, 0, {"type": "cell", "criteria": "==", "value": f'"{label}"',
+                                                   "format": workbook.add_format({"bg_color": "#" + colour})})
     return ws
 
 
 def _row_height(texts: Iterable[Any], widths: Iterable[int]) -> float:
     """Points for a row whose wrapped texts all show: spreadsheets do not grow rows on open."""
-    lines = max((-(-display_width(str(t or "")) // max(w - 1, 1)) for t, w in zip(texts, widths)), default=1)
+    lines = max((lines_needed(str(t or ""), w) for t, w in zip(texts, widths)), default=1)
     return min(15.0 * max(lines, 1), 409.0)
 
 
@@ -146,20 +227,41 @@ def _show(v: Any) -> str:
     return str(v)
 
 
-def write_problems_workbook(path: Path | str, problems: Iterable[Problem], inputs: list[dict]) -> None:
-    """The --xlsx report of validate: 问题清单 plus a 文件 sheet (status, sha256)."""
+def write_problems_workbook(path: Path | str, problems: Iterable[Problem], inputs: list[dict], *,
+                            pack: object = None) -> None:
+    """The --xlsx report of validate: 问题清单 plus a 文件 sheet (status in Chinese, rows, sha256).
+
+    Both sheets carry a title and the rule pack and 基准日期 the problems were found with, and
+    print one A4 page wide: it is the document a clerk files or sends back to a county.
+    """
+    from ..merge.core import display_names
+    problems = sort_problems(problems)
+    shown = display_names([*(i.get("file") or "" for i in inputs), *(p.file for p in problems if p.file)])
+    line = report_line(pack, problems)
     with atomic_output(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        add_problems_sheet(wb, problems)
-        ws = wb.add_worksheet("文件")
-        head = wb.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1})
-        for c, (title, width) in enumerate((("文件", 40), ("状态", 12), ("读取行数", 10), ("SHA-256", 66))):
-            ws.write_string(0, c, title, head)
+        add_problems_sheet(wb, problems, display=shown, title="校验问题清单", line=line)
+        ws = wb.add_worksheet(sheet_names.FILES)
+        head = wb.add_format(_HEAD)
+        text = wb.add_format({"text_wrap": True, "valign": "top"})
+        mono = wb.add_format({"valign": "top", "font_name": "Consolas", "font_size": 8})
+        columns = (("序号", 6), ("文件", 44), ("状态", 20), ("读取行数", 9), ("SHA-256", 58), ("文件完整路径", 60))
+        _heading(wb, ws, "校验文件清单", f"{report_line(pack)}　共 {len(inputs)} 个文件", len(columns) - 2)
+        top = TITLE_ROWS
+        for c, (title, width) in enumerate(columns):
+            ws.write_string(top, c, title, head)
             ws.set_column(c, c, width)
-        for r, i in enumerate(inputs, start=1):
-            write_text(ws, r, 0, cell_text(i.get("file", "")))
-            ws.write_string(r, 1, cell_text(i.get("status", "")))
+        ws.freeze_panes(top + 1, 0)
+        for r, i in enumerate(inputs, start=top + 1):
+            file = cell_text(i.get("file") or "")
+            name = cell_text(shown.get(i.get("file") or "", file))
+            ws.write_number(r, 0, r - top, text)
+            write_text(ws, r, 1, name, text)
+            ws.write_string(r, 2, file_status(i.get("status")), text)
             if i.get("rows_read") is not None:
-                ws.write_number(r, 2, i["rows_read"])
-            ws.write_string(r, 3, cell_text(i.get("sha256") or ""))
+                ws.write_number(r, 3, i["rows_read"], text)
+            ws.write_string(r, 4, cell_text(i.get("sha256") or ""), mono)
+            write_text(ws, r, 5, file, text)
+            ws.set_row(r, _row_height((name, file_status(i.get("status"))), (44, 20)))
+        _print_setup(ws, top, top + max(len(inputs), 1), len(columns) - 2)
         wb.close()

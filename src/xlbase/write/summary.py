@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -170,11 +171,13 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
 
 
 def write_summary_workbook(out: Path, result: MergeResult, problems: list[Problem], *, level: str, year: Any,
-                           unit: str, as_of: dt.date | None = None,
+                           unit: str, as_of: dt.date | None = None, pack: Any = None,
                            add_problems_sheet: Callable[[Any, list[Problem]], Any] | None = None) -> None:
     """Write the whole 汇总表 atomically: a failure anywhere leaves `out` as it was."""
     if add_problems_sheet is None:
-        from .report import add_problems_sheet
+        from .report import add_problems_sheet as sheet, report_line
+        add_problems_sheet = partial(sheet, display=result.display,
+                                     line=report_line(pack, problems, as_of=as_of))
     stamp = as_of or dt.date(2000, 1, 1)
     with atomic_output(out) as tmp:
         # Never constant_memory: in that mode xlsxwriter writes a text shaped like

@@ -50,7 +50,7 @@ def unit_rows(result: MergeResult, problems: list[Problem], level: str) -> list[
         row(base_unit.get(key, UNKNOWN_UNIT))["firm_rows"] += n
     for p in problems:
         us = {base_unit[fold(p.base)]} if p.base and fold(p.base) in base_unit else \
-            {base_unit[p.base]} if p.base in base_unit else by_file.get(p.file, {UNKNOWN_UNIT})
+            {base_unit[p.base]} if p.base in base_unit else by_file.get(p.file) or file_units(result, level, p.file)
         for u in us:
             if p.severity == ERROR:
                 row(u)["errors"] += 1
