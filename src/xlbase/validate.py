@@ -18,15 +18,23 @@ from .table import Table, WorkbookRead
 
 def validate_reads(reads: list[WorkbookRead], pack) -> tuple[list[Problem], list[Table]]:
     """Reader problems plus every rule's problems over all readable tables."""
-    tables = [t for r in reads if r.ok for t in r.tables]
-    problems = [p for r in reads for p in r.problems]
-    problems += validate(tables, pack)
-    return sort_problems(problems), tables
+    _, problems, tables = _check(reads, pack)
+    return problems, tables
+
+
+def _check(reads: list[WorkbookRead], pack) -> tuple[list[WorkbookRead], list[Problem], list[Table]]:
+    """validate_reads, and the reads as counted: a lower level's 汇总表 of ours brings the problems found in
+    its sources (merge.lower); a previous 汇总表 whose sources are all in this batch is skipped."""
+    from .merge.lower import prepare_reads
+    reads, checked, problems = prepare_reads(reads, pack)
+    problems += validate(checked, pack)
+    return reads, sort_problems(problems), [t for r in reads if r.ok for t in r.tables]
 
 
 def _inputs_info(reads: list[WorkbookRead]) -> list[dict]:
-    return [{"file": r.path, "status": r.status, "sha256": r.sha256,
-             "rows_read": sum(t.n_rows or (1 if t.record else 0) for t in r.tables),
+    """rows_read as merge counts it (merge.core.data_rows): base rows and firm rows, not 附件4 comparables."""
+    from .merge.core import data_rows
+    return [{"file": r.path, "status": r.status, "sha256": r.sha256, "rows_read": data_rows(r),
              "rows_merged": None, "rows_rejected": None} for r in reads]
 
 
@@ -61,7 +69,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
             except OutputPathError as exc:
                 return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     reads = read_files(paths)
-    problems, tables = validate_reads(reads, pack)
+    reads, problems, tables = _check(reads, pack)
     problems = sort_problems([*input_problems, *problems])
     info = _inputs_info(reads)
     bases, firms = _counts(tables)

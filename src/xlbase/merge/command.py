@@ -15,10 +15,9 @@ from typing import Any, Iterator
 from ..problems import ERROR, Problem, count_by_severity, sort_problems
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..write.safe import OutputPathError, check_output_path
-from .core import merge_reads
-from .level import SHEET_NAME, default_unit_name, infer_level
-
-LEVEL_NAMES = {"county": "县级", "city": "市级", "province": "省级"}
+from .core import RECOMPUTED_RULES, merge_reads
+from .level import LEVEL_NAMES, SHEET_NAME, default_unit_name, infer_level, level_mismatch
+from .lower import NOT_SOURCES, build_record, prepare_reads
 
 
 def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rules: str | None = None,
@@ -51,19 +50,19 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         if not any(wr.ok for wr in reads):
             lines = [p.message for wr in reads for p in wr.problems] + [p.message for p in arg_problems]
             return CommandResult(EXIT_UNUSABLE, errors=["xlbase merge：没有可读取的输入文件，未生成汇总表。", *lines])
-        tables = [t for wr in reads for t in wr.tables]
-        problems: list[Problem] = list(arg_problems)
-        for wr in reads:
-            problems += wr.problems
+        reads, tables, read_problems = prepare_reads(reads, pack, recomputed=RECOMPUTED_RULES)
+        problems: list[Problem] = list(arg_problems) + read_problems
         problems += validate(tables, pack)
-        result = merge_reads(reads)
+        result = merge_reads(reads, missing=[p.file for p in arg_problems if p.rule == "input-missing"])
         n_files = len(reads)
-        reads = tables = wr = None   # the merge result holds its own rows: free every read frame before the write
-        problems = sort_problems(problems + result.problems)
+        reads = tables = None   # the merge result holds its own rows: free every read frame before the write
         lvl = level or infer_level(result)
+        mismatch = level_mismatch(level, result)
+        problems = sort_problems(problems + result.problems + ([mismatch] if mismatch else []))
         unit_name = unit if unit is not None else default_unit_name(result, lvl)
+        record = build_record(result, problems, level=lvl, unit=unit_name, pack=pack)
         write_summary_workbook(Path(out), result, problems, level=lvl, year=pack.year, unit=unit_name,
-                               as_of=pack.as_of, pack=pack)
+                               as_of=pack.as_of, pack=pack, record=record)
     inputs_json = [{"file": a.file, "status": a.status, "sha256": a.sha256, "rows_read": a.rows_read,
                     "rows_merged": a.rows_merged, "rows_rejected": a.rows_rejected} for a in result.accounts]
     summary: dict[str, Any] = {"files": n_files, "bases": len(result.bases), "firms": len(result.firms),
@@ -101,11 +100,13 @@ def _gc_paused() -> Iterator[None]:
 
 def _summary_lines(result, problems, level, unit_name, out, json_out, pack, counts) -> list[str]:
     from ..write.summary_sheets import unit_rows
-    unusable = [a for a in result.accounts if a.status not in ("ok", "partial")]
+    unusable = [a for a in result.accounts if a.status not in ("ok", "partial", *NOT_SOURCES)]
+    skipped = sum(1 for a in result.accounts if a.status == "skipped")
     lines = [
         f"{LEVEL_NAMES[level]}汇总（{unit_name or '未注明填报单位'}，规则包 {getattr(pack, 'id', '')}，"
         f"基准日期 {pack.as_of}）",
-        f"读取文件 {len(result.accounts)} 个（无法读取 {len(unusable)} 个）；汇总基地 {len(result.bases)} 个，"
+        f"读取文件 {len(result.accounts)} 个（无法读取 {len(unusable)} 个"
+        f"{f'，此前生成的汇总表已跳过 {skipped} 个' if skipped else ''}）；汇总基地 {len(result.bases)} 个，"
         f"入驻企业 {len(result.firms)} 行；数据行 读取 {sum(a.rows_read for a in result.accounts)} ="
         f" 汇总 {sum(a.rows_merged for a in result.accounts)} + 未计入 {sum(a.rows_rejected for a in result.accounts)}。",
         f"问题：错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条。",

@@ -172,8 +172,13 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
 
 def write_summary_workbook(out: Path, result: MergeResult, problems: list[Problem], *, level: str, year: Any,
                            unit: str, as_of: dt.date | None = None, pack: Any = None,
-                           add_problems_sheet: Callable[[Any, list[Problem]], Any] | None = None) -> None:
-    """Write the whole 汇总表 atomically: a failure anywhere leaves `out` as it was."""
+                           add_problems_sheet: Callable[[Any, list[Problem]], Any] | None = None,
+                           record: dict[str, Any] | None = None) -> None:
+    """Write the whole 汇总表 atomically: a failure anywhere leaves `out` as it was.
+
+    `record` (merge.lower.build_record) goes into a very hidden sheet, so that a higher level
+    merging this file gets the same rows and problems as from its sources (xlbase.summary_record).
+    """
     if add_problems_sheet is None:
         from .report import add_problems_sheet as sheet, report_line
         add_problems_sheet = partial(sheet, display=result.display,
@@ -192,6 +197,9 @@ def write_summary_workbook(out: Path, result: MergeResult, problems: list[Proble
         add_problems_sheet(wb, problems)
         write_units_sheet(wb, styles, result, problems, level=level, stamp=generated_at())
         bulk = write_firms_sheet(wb, styles, result)
+        if record is not None:
+            from ..summary_record import add_record_sheet
+            add_record_sheet(wb, record)
         wb.worksheets()[0].activate()
         wb.close()
         if bulk is not None:
