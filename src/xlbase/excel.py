@@ -16,12 +16,14 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from xlbase.problems import INFO, Problem
-from xlbase.write.mark import (MARKS_HEADER, MARKS_SHEET, RESULT_SHEET, MarkRecord, first_cell, pack_label,
+from xlbase.problems import ERROR, INFO, Problem
+from xlbase.write.mark import (MARK_FILLS, MARKS_HEADER, MARKS_SHEET, RESULT_SHEET, MarkRecord, first_cell, pack_label,
                                problems_to_mark, result_rows, sheet_location)
 from xlbase.write.safe import cell_text, is_formula_like
 
-MARK_COLOR = (255, 0, 0)
+#: the fills of `xlbase mark` (write.mark.MARK_FILLS) as xlwings colours, by severity
+MARK_COLORS = {sev: tuple(int(argb[i:i + 2], 16) for i in (2, 4, 6)) for sev, argb in MARK_FILLS.items()}
+MARK_COLOR = MARK_COLORS[ERROR]
 XL_SHEET_HIDDEN = 0  # xlSheetHidden
 # Worksheet.Protect's arguments after Password, DrawingObjects, Contents, Scenarios, UserInterfaceOnly,
 # in Excel's order: what a protected sheet allows, read from Worksheet.Protection and given back as they were.
@@ -82,21 +84,21 @@ def validate_book(book: Any, *, rules: str | None = None, as_of: date | None = N
     names = {s.name for s in book.sheets}
     records: list[MarkRecord] = []
     locked: list[Problem] = []
-    for sheet, cells in problems_to_mark(problems).items():
-        if sheet not in names or sheet in (RESULT_SHEET, MARKS_SHEET):
-            continue
+    merged: dict[tuple[str, str], str] = {}
+    mine = [p for p in problems if p.sheet in names and p.sheet not in (RESULT_SHEET, MARKS_SHEET)]
+    for sheet, cells in problems_to_mark(mine, lambda s, ref: merge_area(book.sheets[s].range(ref)), merged).items():
         ws = book.sheets[sheet]
         with formattable(ws) as ok:
             if not ok:
                 locked.append(Problem("sheet-locked", INFO,
-                                      f"工作表“{sheet}”设有保护密码，无法把问题单元格标红；请按本表所列单元格逐一核对，"
+                                      f"工作表“{sheet}”设有保护密码，无法给问题单元格标色；请按本表所列单元格逐一核对，"
                                       "或撤销保护后再点“校验”。", sheet=sheet))
                 continue
-            for ref in cells:
+            for ref, severity in cells.items():
                 rng = ws.range(ref)
                 records.append(MarkRecord(sheet, ref, fill=fill_text(rng.color)))
-                rng.color = MARK_COLOR
-    _write_result_sheet(book, locked + problems, label, when or datetime.now(), names)
+                rng.color = MARK_COLORS[severity]
+    _write_result_sheet(book, locked + problems, label, when or datetime.now(), names, merged)
     _write_marks_sheet(book, records)
     return problems
 
@@ -179,8 +181,9 @@ def _sheet_rows(sheet: Any) -> list[list]:
     return [["" if v is None else v for v in row] for row in (value or [])]
 
 
-def _write_result_sheet(book: Any, problems: list[Problem], label: str, when: datetime, names: set[str]) -> None:
-    rows, header_row = result_rows(problems, label, when)
+def _write_result_sheet(book: Any, problems: list[Problem], label: str, when: datetime, names: set[str],
+                        merged: dict[tuple[str, str], str] | None = None) -> None:
+    rows, header_row = result_rows(problems, label, when, merged)
     ws = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     _write_rows(ws, rows)
     body = rows[header_row:]   # header_row: 1-based row of the header = 0-based index of the first problem
@@ -222,6 +225,17 @@ def book_problems(book: Any, *, rules: str | None = None, as_of: date | None = N
     if read.ok:
         problems += validate(read.tables, pack)
     return problems, pack_label(pack, rules)
+
+
+def merge_area(rng: Any) -> str | None:
+    """'B2:B3' when the cell lies in a merged range (xlwings Range.merge_area), else None."""
+    try:
+        if not rng.merge_cells:
+            return None
+        area = rng.merge_area.address.replace("$", "")
+    except AttributeError:   # an xlwings without merge_area: mark the cell itself
+        return None
+    return area if ":" in area else None
 
 
 def _visible(sheet: Any) -> bool:
@@ -266,7 +280,6 @@ def excel_text(value: Any) -> Any:
 
 
 def hyperlink_formula(sheet: str, cell: str) -> str:
-    """=HYPERLINK("#'附件3'!B7","B7"): an internal link that works in Excel and WPS."""
-    cell = first_cell(cell)
-    target = ("#" + sheet_location(sheet, cell)).replace('"', '""')
+    """=HYPERLINK("#'附件3'!B7","B7"): an internal link that works in Excel and WPS (a range: to its first cell)."""
+    target = ("#" + sheet_location(sheet, first_cell(cell))).replace('"', '""')
     return f'=HYPERLINK("{target}","{cell}")'

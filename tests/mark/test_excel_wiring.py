@@ -7,6 +7,7 @@ of a real workbook, read by the real reader and rules.
 
 from __future__ import annotations
 
+import re
 import sys
 import types
 from datetime import datetime
@@ -17,7 +18,7 @@ from openpyxl import load_workbook
 
 from mark_fixtures import applicant_workbook
 from xlbase import excel
-from xlbase.write.mark import MARKS_SHEET, RESULT_SHEET, mark_command
+from xlbase.write.mark import MARKS_SHEET, RESULT_SHEET, first_cell, mark_command
 
 
 class FakeRange:
@@ -35,6 +36,22 @@ class FakeRange:
             raise RuntimeError("Unable to set the Color property of the Interior class")
         self.sheet.colors[self.ref] = value
         self.sheet.book.log.append(("color", self.sheet.name, self.ref))
+
+    @property
+    def merge_cells(self) -> bool:
+        return self._area() is not None
+
+    @property
+    def merge_area(self) -> "FakeRange":
+        area = self._area()
+        return FakeRange(self.sheet, area or self.ref)
+
+    @property
+    def address(self) -> str:
+        return re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", self.ref)
+
+    def _area(self) -> str | None:
+        return next((str(m) for m in self.sheet.merges if self.ref in m), None)
 
     @property
     def value(self):
@@ -128,6 +145,7 @@ class FakeSheet:
         self.formulas: dict = {}
         self.grid: list = []   # the sheet's values as Excel holds them, A1-anchored
         self.visible = True
+        self.merges: list = []  # openpyxl CellRanges of the file's merged cells
 
     @property
     def rows(self) -> list:
@@ -186,6 +204,7 @@ class FakeBook:
         for ws in wb.worksheets:  # the fills Excel would report
             fake = self.sheets[ws.title]
             fake.api = FakeSheetApi(ws.protection)
+            fake.merges = list(ws.merged_cells.ranges)
             for row in ws.iter_rows():
                 for c in row:
                     rgb = c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None
@@ -214,11 +233,16 @@ def test_validate_caller_marks_the_same_cells_as_xlbase_mark(tmp_path: Path, fak
     # the file route on the same file marks the same cells
     mark_command(book_path)
     out = load_workbook(tmp_path / "申报表.校验.xlsx")
-    expected = {(str(r[2].value), str(r[3].value)) for r in out[RESULT_SHEET].iter_rows(min_row=4) if r[3].value}
+    # a cell in a merged range is listed as the range and marked on its top-left cell
+    expected = {(str(r[2].value), first_cell(str(r[3].value)))
+                for r in out[RESULT_SHEET].iter_rows(min_row=4) if r[3].value}
     got = {(sheet, ref) for kind, sheet, ref in book.log if kind == "color"}
     assert got == expected and got
-    for sheet, ref in got:
-        assert book.sheets[sheet].colors[ref] == excel.MARK_COLOR
+    assert any(":" in str(r[3].value) for r in out[RESULT_SHEET].iter_rows(min_row=4))
+    for sheet, ref in got:   # the colours of the file route, by severity
+        rgb = out[sheet][ref].fill.fgColor.rgb
+        assert book.sheets[sheet].colors[ref] == tuple(int(rgb[i:i + 2], 16) for i in (2, 4, 6))
+        assert book.sheets[sheet].colors[ref] in excel.MARK_COLORS.values()
     names = [s.name for s in book.sheets]
     assert names[-2:] == [RESULT_SHEET, MARKS_SHEET] and book.sheets[MARKS_SHEET].visible is False
     rows = book.sheets[RESULT_SHEET].rows
@@ -254,13 +278,14 @@ def test_marks_protected_sheets_and_protects_them_again(tmp_path: Path) -> None:
     a3 = book.sheets["附件3"].api
     assert a3.ProtectContents and not a3.Protection.AllowFormattingCells   # as the template ships
     before = {s.name: s.api.state() for s in book.sheets}
+    fills = {s.name: dict(s.colors) for s in book.sheets}
     excel.validate_book(book)
     marked = {(sheet, ref) for kind, sheet, ref in book.log if kind == "color"}
     assert any(sheet == "附件3" for sheet, _ in marked)
     assert {s.name: s.api.state() for s in book.sheets if s.name in before} == before
     assert excel.clear_book(book) == len(marked)
     assert {s.name: s.api.state() for s in book.sheets} == before
-    assert all(book.sheets[sheet].colors[ref] is None for sheet, ref in marked if sheet == "附件3")
+    assert all(book.sheets[sheet].colors[ref] == fills[sheet].get(ref) for sheet, ref in marked if sheet == "附件3")
 
 
 def test_a_password_protected_sheet_is_listed_not_marked(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 from mark_fixtures import applicant_workbook, cell_styles, fill_of_xf, values
 from xlbase.cli import main
 from xlbase.result import EXIT_PROBLEMS, EXIT_UNUSABLE
-from xlbase.write.mark import MARK_RGB, RESULT_SHEET, mark_command
+from xlbase.problems import ERROR, INFO, SEVERITY_RANK, WARNING
+from xlbase.write.mark import MARK_FILLS, RESULT_SHEET, first_cell, mark_command
 
 
 def test_mark_command_marks_what_validation_found(tmp_path: Path) -> None:
@@ -18,12 +19,18 @@ def test_mark_command_marks_what_validation_found(tmp_path: Path) -> None:
     assert out.exists() and any(str(out) in line for line in res.lines)
     rows = values(out)[RESULT_SHEET]
     assert "shanxi-2024-base" in rows[1][0]
-    marked = {(r[2], r[3]) for r in rows[3:] if r[3]}
+    worst: dict = {}
+    for r in rows[3:]:
+        if r[3]:   # a merged range is listed whole and marked on its top-left cell
+            key = (r[2], first_cell(r[3]))
+            worst[key] = min(worst.get(key, 9), SEVERITY_RANK[{"错误": ERROR, "警告": WARNING, "提示": INFO}[r[1]]])
+    marked = set(worst)
     assert marked, "validation found no cell-level problem in a sheet with invalid credit codes"
     styles = cell_styles(out, "附件3")
+    by_rank = {SEVERITY_RANK[s]: rgb for s, rgb in MARK_FILLS.items()}
     for sheet, ref in marked:
         if sheet == "附件3":
-            assert fill_of_xf(out, styles[ref]) == MARK_RGB
+            assert fill_of_xf(out, styles[ref]) == by_rank[worst[(sheet, ref)]]
     orig = cell_styles(book, "附件3")
     unmarked = {r for r, s in styles.items() if s != orig.get(r)} - {ref for sh, ref in marked if sh == "附件3"}
     assert not unmarked

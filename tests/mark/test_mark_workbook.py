@@ -15,7 +15,7 @@ from lxml import etree
 from mark_fixtures import (NS, applicant_workbook, cell_styles, element_xml, fill_of_xf, parts, sheet_names,
                            sheet_part, values)
 from xlbase.problems import Problem
-from xlbase.write.mark import (MARK_RGB, MARKS_SHEET, RESULT_SHEET, clear_marks, default_output, mark_workbook,
+from xlbase.write.mark import (MARK_FILLS, MARK_RGB, MARKS_SHEET, RESULT_SHEET, clear_marks, default_output, mark_workbook,
                                sheet_location)
 from xlbase.write.mark_ooxml import col_letters, expand_cells, parse_ref
 from xlbase.write.safe import OutputPathError
@@ -37,6 +37,7 @@ def _problems(file: str = "") -> list[Problem]:
     ]
 
 
+SEVERITIES = {("附件3", "I8"): "warning", ("附件3", "D200"): "warning", ("附件3", "L6"): "info"}
 MARKED = {("附件3", "F4"), ("附件3", "I8"), ("附件3", "J5"), ("附件2", "B2"), ("附件3", "D200"), ("附件3", "L6")}
 
 
@@ -59,8 +60,8 @@ def test_marks_exactly_the_problem_cells_and_keeps_the_rest(book: Path) -> None:
     for sheet in ("附件2", "附件3"):
         old, new = cell_styles(book, sheet), cell_styles(out, sheet)
         for ref, s in new.items():
-            if (sheet, ref) in MARKED:
-                assert fill_of_xf(out, s) == MARK_RGB, (sheet, ref)
+            if (sheet, ref) in MARKED:   # light fills by severity: L6 has only an info problem
+                assert fill_of_xf(out, s) == MARK_FILLS[SEVERITIES.get((sheet, ref), "error")], (sheet, ref)
             else:
                 assert s == old[ref], (sheet, ref)   # no other cell changed style
         assert set(new) - set(old) <= {r for sh, r in MARKED if sh == sheet}

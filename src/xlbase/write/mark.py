@@ -1,7 +1,8 @@
 """`xlbase mark`: the problems of a workbook, marked on their cells in a copy.
 
 For WPS and LibreOffice users (no xlwings) and for officers returning a file
-to a county. Each problem cell gets a red-filled clone of its own cell style;
+to a county. Each problem cell gets a clone of its own cell style filled in its
+severity's light colour (a merged range: its top-left cell, the one that shows);
 the original style index is recorded in a hidden sheet `_xlbase_marks` so
 `clear_marks` (and a later re-mark) restores it exactly. A 校验结果 sheet
 lists every problem with a link to its cell. Values are never touched, and
@@ -16,22 +17,26 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from xlbase import sheet_names
-from xlbase.problems import ERROR, SEVERITY_LABELS, Problem, count_by_severity, sort_problems
+from xlbase.problems import ERROR, SEVERITY_LABELS, SEVERITY_RANK, Problem, count_by_severity, sort_problems
 from xlbase.read.sniff import SniffError, inspect_file
 from xlbase.result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from xlbase.write.mark_ooxml import (
     PackageError, Package, SheetDoc, Styles, Workbook, expand_cells, parse_ref, read_cell_texts,
     read_shared_strings, sheet_xml,
 )
-from xlbase.write.report import pack_label
+from xlbase.write.report import SEVERITY_FILLS, counts_text, pack_label
 from xlbase.write.safe import OutputPathError, atomic_output, cell_text, check_output_path, is_formula_like
 
 RESULT_SHEET = sheet_names.MARK_RESULTS
 MARKS_SHEET = sheet_names.MARK_RECORD
-MARK_RGB = "FFFF0000"
+#: cell fills by severity (ARGB), the colours of 问题清单 (write.report.SEVERITY_FILLS): light, so the
+#: value stays readable on screen and in print, and an info-only cell does not look like an error
+MARK_FILLS = {sev: "FF" + rgb for sev, rgb in SEVERITY_FILLS.items()}
+MARK_RGB = MARK_FILLS[ERROR]
+TAB_RGB = "FFC00000"
 MARK_SUFFIX = ".校验"
 MARKS_HEADER = ["工作表", "单元格", "原样式", "新建", "标记样式", "原填充", "结果工作表"]
 MAX_LINES = 50
@@ -95,28 +100,51 @@ def first_cell(cell: str) -> str:
     return refs[0] if refs else ""
 
 
-def result_rows(problems: Iterable[Problem], rule_pack: str, when: datetime) -> tuple[list[list], int]:
-    """Rows of the 校验结果 sheet (title, summary, header, one row per problem) and the header's row index."""
+RESULT_TITLE = "校验结果（标色单元格为有问题的位置：红色为错误，黄色为警告，蓝色为提示；点击“单元格”列可跳转）"
+
+
+def result_rows(problems: Iterable[Problem], rule_pack: str, when: datetime,
+                merged: dict[tuple[str, str], str] | None = None) -> tuple[list[list], int]:
+    """Rows of the 校验结果 sheet (title, summary, header, one row per problem) and the header's row index.
+
+    `merged`: (sheet, cell) -> the merged range it lies in ("D5:D7"), shown instead of the cell,
+    since the mark is on the range's top-left cell.
+    """
     problems = sort_problems(problems)
-    counts = count_by_severity(problems)
-    summary = (f"规则包：{rule_pack or '（未注明）'}　校验时间：{when:%Y-%m-%d %H:%M:%S}　"
-               f"共 {len(problems)} 个问题（错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}）")
-    rows: list[list] = [["校验结果（红色单元格为有问题的位置，点击“单元格”列可跳转）"], [summary], RESULT_HEADER]
+    summary = f"规则包：{rule_pack or '（未注明）'}　校验时间：{when:%Y-%m-%d %H:%M:%S}　{counts_text(problems)}"
+    rows: list[list] = [[RESULT_TITLE], [summary], RESULT_HEADER]
     for i, p in enumerate(problems, 1):
-        rows.append([i, SEVERITY_LABELS[p.severity], p.sheet, first_cell(p.cell) or p.cell, p.message])
+        cell = first_cell(p.cell) or p.cell
+        cell = (merged or {}).get((p.sheet, cell), cell)
+        rows.append([i, SEVERITY_LABELS[p.severity], p.sheet, cell, p.message])
     return rows, 3
 
 
-def problems_to_mark(problems: Iterable[Problem]) -> dict[str, list[str]]:
-    """sheet -> distinct A1 cells to mark, in first-seen order."""
-    out: dict[str, list[str]] = {}
+def problems_to_mark(problems: Iterable[Problem], merged_range: Callable[[str, str], str | None] | None = None,
+                     merged: dict[tuple[str, str], str] | None = None) -> dict[str, dict[str, str]]:
+    """sheet -> {A1 cell to mark: the most severe of its problems}, cells in first-seen order.
+
+    A cell inside a merged range (`merged_range(sheet, cell)` -> 'D5:D7') is marked on the
+    range's top-left cell, the only one whose fill shows; `merged` records (sheet, cell) -> range.
+    """
+    out: dict[str, dict[str, str]] = {}
     for p in problems:
         if p.sheet and p.cell:
-            cells = out.setdefault(p.sheet, [])
+            cells = out.setdefault(p.sheet, {})
             for ref in expand_cells(p.cell):
-                if ref not in cells:
-                    cells.append(ref)
+                area = merged_range(p.sheet, ref) if merged_range else None
+                if area:
+                    if merged is not None:
+                        merged[(p.sheet, ref)] = area
+                    ref = area.split(":")[0]
+                if ref not in cells or SEVERITY_RANK[p.severity] < SEVERITY_RANK[cells[ref]]:
+                    cells[ref] = p.severity
     return out
+
+
+def where(p: Problem) -> str:
+    """'附件3!B7', or the sheet or cell alone: never a '!' with nothing after it."""
+    return "!".join(x for x in (p.sheet, p.cell) if x)
 
 
 # ---------------------------------------------------------------------------
@@ -186,11 +214,11 @@ def _unique_name(wb: Workbook, name: str) -> str:
 
 
 def _result_sheet(problems: list[Problem], styles: Styles, rule_pack: str, when: datetime,
-                  doc_sheets: dict[str, str]) -> bytes:
+                  doc_sheets: dict[str, str], merged: dict[tuple[str, str], str] | None = None) -> bytes:
     header = styles.clone_xf(0, fontId=str(styles.font_id(0, bold=True)), applyFont="1")
     link = styles.clone_xf(0, fontId=str(styles.font_id(0, link=True)), applyFont="1")
     quoted = styles.clone_xf(0, quotePrefix="1")
-    rows, header_row = result_rows(problems, rule_pack, when)
+    rows, header_row = result_rows(problems, rule_pack, when, merged)
     out_rows, links = [], []
     for r, row in enumerate(rows, 1):
         cells = []
@@ -202,10 +230,10 @@ def _result_sheet(problems: list[Problem], styles: Styles, rule_pack: str, when:
                 style = quoted
             if r > header_row and c == 4 and value and row[2] in doc_sheets:
                 style = link
-                links.append((f"D{r}", sheet_location(doc_sheets[row[2]], value), value))
+                links.append((f"D{r}", sheet_location(doc_sheets[row[2]], first_cell(value)), value))
             cells.append((value, style))
         out_rows.append(cells)
-    return sheet_xml(out_rows, widths=[6, 9, 22, 9, 80], links=links, freeze_row=header_row, tab_rgb=MARK_RGB,
+    return sheet_xml(out_rows, widths=[6, 9, 22, 9, 80], links=links, freeze_row=header_row, tab_rgb=TAB_RGB,
                      print_fit=True)
 
 
@@ -231,29 +259,36 @@ def patch_package(pkg: Package, problems: list[Problem] | None, *, rule_pack: st
         records: list[MarkRecord] = []
         listed = [p for p in problems]
         placed_sheets: dict[str, str] = {}
-        seen: set[tuple[str, str]] = set()
+        merged: dict[tuple[str, str], str] = {}     # (sheet as given, cell) -> its merged range
+        sheet_docs: dict[str, SheetDoc] = {}
+        placed = []
         for p in listed:
             if not (p.sheet and p.cell):
                 continue
             doc = _open_sheet(pkg, wb, docs, p.sheet)
-            refs = expand_cells(p.cell)
-            if doc is None or not refs:
+            if doc is None or not expand_cells(p.cell):
                 result.unplaced.append(p)
                 continue
-            real = wb.find_sheet(p.sheet).name
-            placed_sheets[p.sheet] = real
-            for ref in refs:
-                if (real, ref) in seen:
+            placed_sheets[p.sheet] = wb.find_sheet(p.sheet).name
+            sheet_docs[p.sheet] = doc
+            placed.append(p)
+        targets = problems_to_mark(placed, lambda sheet, ref: sheet_docs[sheet].merged_range(*parse_ref(ref)), merged)
+        seen: set[tuple[str, str]] = set()
+        for sheet, cells in targets.items():
+            real = placed_sheets[sheet]
+            for ref, severity in cells.items():
+                if (real, ref) in seen:     # the same sheet named two ways: marked once
                     continue
                 seen.add((real, ref))
                 row, col = parse_ref(ref)
-                cell, style, created = doc.ensure(row, col)
-                mark = styles.marked_xf(style, MARK_RGB)
+                cell, style, created = sheet_docs[sheet].ensure(row, col)
+                mark = styles.marked_xf(style, MARK_FILLS[severity])
                 cell.set("s", str(mark))
                 records.append(MarkRecord(real, ref, style, created, mark))
                 result.marked.append((real, ref))
         result_name = _unique_name(wb, RESULT_SHEET)
-        wb.add_sheet(result_name, _result_sheet(listed, styles, rule_pack, when or datetime.now(), placed_sheets))
+        wb.add_sheet(result_name, _result_sheet(listed, styles, rule_pack, when or datetime.now(), placed_sheets,
+                                                merged))
         wb.add_sheet(MARKS_SHEET, _marks_sheet(records, result_name), state="hidden")
         result.listed = len(listed)
     for part, doc in docs.values():
@@ -287,7 +322,7 @@ def _target(src: Path, out: Path | None, in_place: bool) -> Path:
 
 def mark_workbook(src: Path, problems: list[Problem], out: Path | None = None, *, rule_pack: str = "",
                   when: datetime | None = None, in_place: bool = False) -> MarkResult:
-    """Write a copy of `src` (.xlsx/.xlsm) with each problem cell filled red and a 校验结果 sheet.
+    """Write a copy of `src` (.xlsx/.xlsm) with each problem cell filled by severity and a 校验结果 sheet.
 
     Old marks from an earlier run are cleared first. Raises OutputPathError for an
     output equal to the input (unless in_place), PackageError/SniffError for a
@@ -354,7 +389,7 @@ def mark_command(file: Path, *, out: Path | None = None, rules: str | None = Non
     except (PackageError, SniffError, zipfile.BadZipFile, ValueError) as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"无法在“{file.name}”上标注：{exc}"])
     counts = count_by_severity(mine)
-    lines = [f"[{SEVERITY_LABELS[p.severity]}] {p.sheet + '!' if p.sheet else ''}{p.cell} {p.message}".rstrip()
+    lines = [f"[{SEVERITY_LABELS[p.severity]}] {where(p)} {p.message}".replace("]  ", "] ")
              for p in sort_problems(mine)[:MAX_LINES]]
     if len(mine) > MAX_LINES:
         lines.append(f"……另有 {len(mine) - MAX_LINES} 个问题，见“{RESULT_SHEET}”工作表。")

@@ -448,9 +448,25 @@ class SheetDoc:
             n = int(r) if r and r.isdigit() else n + 1
             self.rows[n] = row
         self._cols: list[tuple[int, int, int]] | None = None
+        self._merges: list[tuple[int, int, int, int]] | None = None
 
     def _q(self, tag: str) -> str:
         return f"{{{self.ns}}}{tag}"
+
+    def merged_range(self, row: int, col: int) -> str | None:
+        """The merged range ('D5:D7') holding the cell, None when it is in none."""
+        if self._merges is None:
+            self._merges = []
+            el = self.root.find(self._q("mergeCells"))
+            for m in (el if el is not None else []):
+                ends = [parse_ref(e) for e in (m.get("ref") or "").split(":")]
+                if len(ends) == 2 and ends[0] and ends[1]:
+                    (r1, c1), (r2, c2) = ends
+                    self._merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+        for r1, c1, r2, c2 in self._merges:
+            if r1 <= row <= r2 and c1 <= col <= c2 and (r1, c1) != (r2, c2):
+                return f"{col_letters(c1)}{r1}:{col_letters(c2)}{r2}"
+        return None
 
     def _cells(self, row: etree._Element) -> list[tuple[int, etree._Element]]:
         out, n = [], 0
