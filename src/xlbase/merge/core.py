@@ -322,13 +322,16 @@ def _attach_firms(ft: _FirmTable, winner_of: dict[str, BaseRow]) -> tuple[list[F
     t, n = ft.table, len(ft.keys)
     blank = [None] * n
     values = zip(*(ft.columns.get(k, blank) for k in firm_keys()))
-    if "_src" in ft.columns:     # a lower level's 汇总表: each row keeps its original file, sheet, row and cell
-        files = {s: origin(ft.path, s) for s in set(ft.columns["_src"])}
-        where = zip([files[s] for s in ft.columns["_src"]], ft.columns.get("_src_sheet", blank),
-                    ft.columns.get("_src_row", blank), ft.columns.get("_src_cell", blank))
-    else:
+    if "_src" not in ft.columns:
         rows = _sheet_rows(t, ft.columns.get("_row"), n)
-        where = zip([ft.path] * n, [t.sheet] * n, rows, _column_cells(t, "credit_code", rows))
+        cells = _column_cells(t, "credit_code", rows)
+        kept = [FirmRow(v, k, names[k], ft.path, t.sheet, r, c)
+                for v, k, r, c in zip(values, ft.keys, rows, cells) if names[k] is not None]
+        return kept, orphans
+    # a lower level's 汇总表: each row keeps its original file, sheet, row and cell
+    files = {s: origin(ft.path, s) for s in set(ft.columns["_src"])}
+    where = zip([files[s] for s in ft.columns["_src"]], ft.columns.get("_src_sheet", blank),
+                ft.columns.get("_src_row", blank), ft.columns.get("_src_cell", blank))
     kept = [FirmRow(v, k, names[k], f, s or "", r or 0, c or "")
             for v, k, (f, s, r, c) in zip(values, ft.keys, where) if names[k] is not None]
     return kept, orphans
