@@ -141,9 +141,10 @@ def test_odd_values_named_problems(odd):
                 ("D2", "unparseable"),   # a negative date serial
                 ("D3", "unparseable"),   # serial beyond 9999-12-31
                 ("D4", "unparseable"),   # 1899-12-31 (before Excel's calendar)
-                ("F2", "required"),      # an error value (#DIV/0!) calamine reads as empty
-                ("H2", "required")}      # #REF!
+                ("F2", "error-value"),   # an error value (#DIV/0!) calamine reads as empty: named as such,
+                ("H2", "error-value")}   # #REF!                 not a second time as unfilled (required)
     assert expected <= probs, expected - probs
+    assert not {("F2", "required"), ("H2", "required")} & probs
     acc = next(a for a in run.report["inputs"] if a["file"].endswith("定襄县附件11.xlsx"))
     assert acc["rows_read"] == 3 == acc["rows_merged"] + acc["rows_rejected"]
 

@@ -83,6 +83,8 @@ def test_with_a10_the_a2_fallback_is_not_checked_twice(tmp_path):
 def test_a_missing_form_is_named_only_in_an_applicant_workbook(tmp_path, forms, missing):
     problems = check(applicant(tmp_path / "x.xlsx", forms=forms))
     assert sorted(p.form for p in of(problems, "forms-missing")) == missing
+    # a base known by name carries it; one without a name (附件3 alone) carries none, never a key or "nan"
+    assert {p.base for p in problems} == ({""} if forms == ("附件3",) else {"忻州市忻府区晨光楼宇双创基地"})
 
 
 def test_the_unknown_type_notice_says_where_to_give_the_type(tmp_path):
@@ -100,3 +102,17 @@ def test_a_comparable_without_a_readable_rent_does_not_count(tmp_path):
     (p,) = of(check(applicant(tmp_path / "r.xlsx", sites=sites)), "comparables-min")
     assert (p.value, p.threshold) == (2, 3) and "另有 1 家租金未填或无法识别，未计入" in p.message
     assert of(check(applicant(tmp_path / "ok.xlsx")), "comparables-min") == []
+
+
+def test_problems_on_a_summary_row_carry_that_base_name(tmp_path):
+    from openpyxl import load_workbook
+
+    from messy import summary_workbook
+    path = tmp_path / "附件11.xlsx"
+    exp = summary_workbook(path)
+    first = exp["rows"][0]
+    wb = load_workbook(path)
+    wb.active[first["resident_firms"][1]] = "约25"      # unparseable: a reader problem on that row
+    wb.save(path)
+    (p,) = [p for p in check(path) if p.rule == "unparseable"]
+    assert p.base == first["base_name"][0]

@@ -100,7 +100,7 @@ def assign_bases(tables: list[Table], problems: list[Problem], path: str) -> lis
     applicant = {"key": base_key(name, operator) if name else "", "name": name, "operator": operator,
                  "city": city, "county": county, "base_type": _first(_row0(a10, "base_type"), rec2.get("base_type"))}
     office = {"key": "", "name": None, "operator": None, "city": pcity, "county": pcounty, "base_type": None}
-    keys: dict[tuple[str, str], str] = {}
+    names: dict[tuple[str, str], str] = {}     # (sheet, row) -> the base's name, for the row's problems
     for t in tables:
         if t.form_id in APPLICANT:
             t.base = dict(applicant)
@@ -117,7 +117,7 @@ def assign_bases(tables: list[Table], problems: list[Problem], path: str) -> lis
             cities.append(c)
             counties.append(_first(row.get("county"), lk if (lk and lc == c) else None,
                                    pcounty if pcity == c else None))
-            keys[(t.sheet, str(int(row["_row"])))] = bases[-1]
+            names[(t.sheet, str(int(row["_row"])))] = str(n) if n else ""
         t.data["_base"] = bases
         t.data["_city"] = cities
         t.data["_county"] = counties
@@ -129,9 +129,9 @@ def assign_bases(tables: list[Table], problems: list[Problem], path: str) -> lis
         t = next((t for t in tables if t.sheet == p.sheet and t.form_id == p.form), None)
         if t is None:
             out.append(p)
-        elif t.form_id in APPLICANT:
-            out.append(replace(p, base=t.base.get("key", "")))
+        elif t.form_id in APPLICANT:   # Problem.base is the name people know, not the dedupe key
+            out.append(replace(p, base=str(t.base.get("name") or "")))
         else:
             digits = "".join(ch for ch in p.cell if ch.isdigit())
-            out.append(replace(p, base=keys.get((p.sheet, digits), "")))
+            out.append(replace(p, base=names.get((p.sheet, digits), "")))
     return out

@@ -2,20 +2,25 @@
 
 A label's value is the next non-label cell to its right; when labels sit side by
 side (a section block: sub-labels in one row, values beneath) it is the cell below.
-"标签：值" typed into one cell is accepted too. Labels that occur twice (名称,
-联系电话) are resolved by their section label when the sheet has it, else by paper
-order (the order of the fields in the form model).
+"标签：值" typed into one cell is accepted too (split at the colon that leaves a known
+label: "其中：本科以上学历：8"). Labels that occur twice (名称, 联系电话) are resolved by their
+section label when the sheet has it, else by paper order (the order of the fields in the
+form model). A hand-typed label may carry its section: "创业服务机构名称", "运营主体注册时间"
+(any tail of the section's label, then the field's label) names that field only.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..forms import get_form
+from ..problems import ERROR, Problem
+from ..table import Table
 from ..text import fold
-from .grid import Sheet
+from .grid import Sheet, unread_cells
 from .labels import match_label, section_keys
 
 _COLON = re.compile(r"[:：]")
@@ -71,22 +76,19 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
                 section_pos.setdefault(sections[k], (r, c))
                 labels.add((r, c))
                 continue
-            keys = match_label(v, form_id, "record")
+            keys = record_keys(v, form_id)
             if keys:
                 occs.append(_Occ(r, c, keys))
                 labels.add((r, c))
                 continue
-            parts = _COLON.split(v, maxsplit=1)
-            if len(parts) == 2 and parts[1].strip():
-                left = fold(parts[0])
-                if left in combined_keys:
-                    combined_pos.setdefault(combined_keys[left], _Occ(r, c, (), parts[1].strip()))
-                    labels.add((r, c))
-                    continue
-                keys = match_label(parts[0], form_id, "record")
-                if keys:
-                    occs.append(_Occ(r, c, keys, parts[1].strip()))
-                    labels.add((r, c))
+            inline = _inline(v, form_id, combined_keys)
+            if inline is not None:
+                label, keys, value = inline
+                if label:
+                    combined_pos.setdefault(label, _Occ(r, c, (), value))
+                else:
+                    occs.append(_Occ(r, c, keys, value))
+                labels.add((r, c))
             elif _other_label(v):
                 labels.add((r, c))
 
@@ -120,6 +122,52 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
     if len(found.values) + len(found.combined) < min_fields:
         return None
     return found
+
+
+def record_keys(text: Any, form_id: str) -> tuple[str, ...]:
+    """Field keys a record label names: the form model's labels and aliases, else a section-qualified label."""
+    keys = match_label(text, form_id, "record")
+    if keys or not isinstance(text, str):
+        return keys
+    hit = _qualified_labels(form_id).get(fold(text))
+    return (hit,) if hit else ()
+
+
+@lru_cache(maxsize=None)
+def _qualified_labels(form_id: str) -> dict[str, str]:
+    """folded (tail of a section label + field label) -> key: "创业服务机构名称", "服务机构名称", "运营主体注册时间".
+
+    A tail of one character ("构名称") is too little to tell sections apart; a text two sections'
+    tails share names neither.
+    """
+    index: dict[str, set[str]] = {}
+    for f in get_form(form_id).record_fields:
+        if not f.section:
+            continue
+        sec = fold(f.section)
+        for label in f.label_keys:
+            for i in range(len(sec) - 1):
+                index.setdefault(sec[i:] + label, set()).add(f.key)
+    return {k: next(iter(v)) for k, v in index.items() if len(v) == 1}
+
+
+def _inline(text: str, form_id: str, combined_keys: dict[str, str]) -> tuple[str, tuple[str, ...], str] | None:
+    """"标签：值" in one cell: (combined label or "", field keys, value), split at the last colon whose left
+    part is a known label ("其中：本科以上学历：8" -> 其中：本科以上学历 | 8); None when no split gives one.
+    A colon after nothing but punctuation does not lengthen the label ("名称：.:0" -> 名称 | .:0)."""
+    colons = list(_COLON.finditer(text))
+    for i in range(len(colons) - 1, -1, -1):
+        m = colons[i]
+        left, value = text[:m.start()], text[m.end():].strip()
+        if not value or (i and not fold(text[colons[i - 1].end():m.start()])):
+            continue
+        folded = fold(left)
+        if folded in combined_keys:
+            return combined_keys[folded], (), value
+        keys = record_keys(left, form_id)
+        if keys:
+            return "", keys, value
+    return None
 
 
 def _belongs_elsewhere(o: _Occ, f, form, section_pos, sec_rows) -> bool:
@@ -158,3 +206,34 @@ def _value_of(sheet: Sheet, occ: _Occ, labels: set[tuple[int, int]]) -> tuple[tu
     if (r, c - 1) in labels and below not in labels and sheet.get(*below) not in ("", None):
         return below, sheet.get(*below)
     return first_empty or (r, c + 1), ""
+
+
+# what Table.raw / record_raw hold for a cell with a formula but no saved value: the cell is not blank, so
+# the required rule does not report it a second time (the reader reports it as formula-no-value)
+FORMULA_NO_VALUE = "（公式，未保存计算结果）"
+
+
+def unread_problem(path: str, sheet_name: str, cell: str, form_id: str, key: str, error: str | None) -> Problem:
+    """The problem for a cell read as empty that holds a formula without a saved value (error None) or an
+    error value such as #REF! (from grid.unread_cells)."""
+    label = get_form(form_id).field(key).label
+    if error is None:
+        return Problem("formula-no-value", ERROR,
+                       f"{form_id}“{label}”{cell}是公式，但文件中没有保存计算结果，已按空值处理；"
+                       "请在 Excel/WPS 中打开、重新计算并保存后再报送。", path, sheet_name, cell, form_id, key)
+    return Problem("error-value", ERROR,
+                   f"{form_id}“{label}”{cell}是错误值 {error}（公式引用的单元格已删除或计算出错），已按空值处理；"
+                   "请改正公式或直接填写数值。", path, sheet_name, cell, form_id, key, value=error)
+
+
+def unread_record_problems(path: str, t: Table) -> list[Problem]:
+    """Record values read as empty that are formulas without a saved value or error values (files written
+    by scripts or openpyxl keep no results); their raw text says so. Only OOXML files can tell (else [])."""
+    empties = {t.record_cells[k]: k for k, v in t.record.items()
+               if v is None and k in t.record_cells and not str(t.record_raw.get(k) or "").strip()}
+    out = []
+    for cell, error in sorted(unread_cells(path, t.sheet, set(empties)).items()):
+        key = empties[cell]
+        t.record_raw[key] = error or FORMULA_NO_VALUE
+        out.append(unread_problem(path, t.sheet, cell, t.form_id, key, error))
+    return out

@@ -25,7 +25,7 @@ from .base import assign_bases
 from .grid import Sheet, SheetTooLarge, a1, load_sheets, unread_cells
 from .normalise import (CONVERTED, NOT_WHOLE, PRECISION_LOST, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
-from .records import FoundRecord, find_record
+from .records import FORMULA_NO_VALUE, FoundRecord, find_record, unread_problem, unread_record_problems
 from .sniff import MESSAGES, SniffError, inspect_file
 from .tables import FoundTable, choose_summary, find_tables
 
@@ -248,18 +248,9 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
     t.raw = _frame(row_numbers.copy(), ordered, raw)
     if empties and kind in ("xlsx", "xlsm"):
         for cell, error in sorted(unread_cells(path, sheet.name, set(empties)).items()):
-            key, _ = empties[cell]
-            label = form.field(key).label
-            if error is None:
-                problems.append(Problem(
-                    "formula-no-value", ERROR,
-                    f"{form_id}“{label}”{cell}是公式，但文件中没有保存计算结果，已按空值处理；"
-                    "请在 Excel/WPS 中打开、重新计算并保存后再报送。", path, sheet.name, cell, form_id, key))
-            else:
-                problems.append(Problem(
-                    "error-value", ERROR,
-                    f"{form_id}“{label}”{cell}是错误值 {error}（公式引用的单元格已删除或计算出错），已按空值处理；"
-                    "请改正公式或直接填写数值。", path, sheet.name, cell, form_id, key, value=error))
+            key, i = empties[cell]
+            t.raw.at[i, key] = error or FORMULA_NO_VALUE       # not blank: no second problem (required)
+            problems.append(unread_problem(path, sheet.name, cell, form_id, key, error))
     for r in ft.total_rows:
         total: dict[str, Any] = {"_row": r + 1}
         for key in ordered:
@@ -334,6 +325,7 @@ def _fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: 
         t.record_cells[key] = cell
         if p.note:
             problems.append(_problem(path, sheet.name, cell, t.form_id, key, raw_text(value), p))
+    problems += unread_record_problems(path, t)
     from ..identity import locate
     for label, (value, pos) in rec.combined.items():
         city, county = locate(value)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
+from functools import lru_cache
 from typing import Any, Callable, Iterable
 
 import numpy as np
@@ -78,7 +80,8 @@ class Context:
             own_type = df["base_type"].map(normalise_base_type) if "base_type" in df else pd.Series(None, index=df.index)
             df["_btype"] = own_type.where(own_type.notna(), df["_base"].map(self.base_types))
             own_name = df["base_name"] if "base_name" in df else pd.Series(None, index=df.index)
-            df["_bname"] = own_name.where(own_name.notna(), df["_base"].map(self.base_names))
+            # the name a clerk knows the base by; never the internal key (name|operator) of identity.base_key
+            df["_bname"] = own_name.where(own_name.notna(), df["_base"].map(self.base_names)).fillna("")
             df["_sub"] = _submission_keys(df)
             self._frames[(form_id, part)] = df
         return self._frames[(form_id, part)]
@@ -181,7 +184,7 @@ def _emit(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, key: str,
             _per_row(values, rows), _per_row(threshold, rows), extras, *columns):
         v, th = _clean(v), _clean(th)
         btype = btype if isinstance(btype, str) else None
-        ctx_vars = dict(value=_fmt(v), raw_value=v, threshold=_fmt(th), label=fld.label if fld else key,
+        ctx_vars = dict(value=_fmt(v), raw_value=v, threshold=_fmt(th), label=_display_label(form, fld) if fld else key,
                         unit=(fld.unit or "") if fld else "", base=bname or "", base_type=btype or "",
                         form=form_id, as_of=ctx.as_of.isoformat(), **{k: _fmt(x) if not isinstance(x, (list, str)) else x
                                                                       for k, x in per_row.items()})
@@ -191,6 +194,20 @@ def _emit(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, key: str,
             field=fld.label if fld else key, base=str(bname or ""), value=v, threshold=th,
         ))
     return out
+
+
+@lru_cache(maxsize=None)
+def _shared_labels(form_id: str) -> frozenset[str]:
+    """Labels that name two fields of a form (附件2: 名称, 联系电话): messages add the section."""
+    seen = Counter(fold(f.label) for f in get_form(form_id).fields)
+    return frozenset(k for k, n in seen.items() if n > 1)
+
+
+def _display_label(form, fld) -> str:
+    """The field's label as a message names it: "小微企业双创基地创业服务机构名称", not a bare "名称"."""
+    if fld.section and fold(fld.label) in _shared_labels(form.id):
+        return f"{fld.section}{fld.label}"
+    return fld.label
 
 
 def _per_row(x: Any, rows: pd.DataFrame) -> list:
