@@ -45,7 +45,8 @@ def rules_command(action: str, pack: str | None = None) -> CommandResult:
     for r in p.rules:
         lines.append(f"[{SEVERITY_LABELS[r.severity]}] {r.id}  {r.title or ''}")
         lines.append(f"    检查：{_fields_text(r)}    门槛：{_threshold_text(r) or '—'}"
-                     + (f"    容差：{r.tolerance}" if r.tolerance not in (None, 0) else ""))
+                     + (f"    容差：{r.tolerance}" if r.tolerance not in (None, 0) else "")
+                     + (f"    缺少该表时改查：{r.fallback}" if r.fallback else ""))
         if r.source:
             lines.append(f"    依据：{r.source}")
     return CommandResult(EXIT_OK, lines)
