@@ -234,9 +234,8 @@ def _is_text(v: Any) -> bool:
 
 
 def _is_sample_name(name: str) -> bool:
-    sample = get_form(SUMMARY_FORM).sample_row or ""
-    f = fold(name)
-    return bool(f) and (f == fold(sample) or f.startswith("x市x县") or "xx双创基地" in f)
+    from ..read.labels import is_sample_text   # the reader's predicate: ×/✕/X/＊ placeholders alike
+    return is_sample_text(name, get_form(SUMMARY_FORM).sample_row)
 
 
 def _clean_column(values: list) -> list:

@@ -28,6 +28,7 @@ class Sheet:
     name: str
     rows: list[list[Any]]   # rows[0][0] is A1; '' for empty cells
     visible: bool = True
+    hidden_rows: frozenset[int] = frozenset()   # 0-based rows with content hidden in the sheet (OOXML only)
 
     @property
     def n_rows(self) -> int:
@@ -59,6 +60,9 @@ class SheetTooLarge(ValueError):
 # <c r="A1" s="1"/> is styled but empty; possessive so a self-closed tag fails without backtracking
 _FILLED_CELL = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"[^>]*+(?<!/)>')
 _COLS, _ROWS = itemgetter(0), itemgetter(1)
+# a row start tag that holds cells (not self-closed) and is hidden: <row r="7" ... hidden="1">
+_HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*+(?<!/)>')
+_ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
 
 
 def _col_number(letters: bytes) -> int:
@@ -89,24 +93,33 @@ def _tag_aligned_blocks(fh: BinaryIO, part: str, cap: int) -> Iterator[bytes]:
         tail = buf[cut:]
 
 
-def _used_area(fh: BinaryIO, part: str, cap: int) -> int:
-    """Cells in the rectangle from A1 (row 0 if a cell claims it) to the last filled row and column.
+def _used_area(fh: BinaryIO, part: str, cap: int) -> tuple[int, frozenset[int]]:
+    """Cells in the rectangle from A1 (row 0 if a cell claims it) to the last filled row and column,
+    and the 0-based rows with cells that are hidden.
 
     One findall per block; the per-cell work is C (sets of the distinct row numbers and
-    column letters), only those few distinct values go through int() in Python.
+    column letters), only those few distinct values go through int() in Python. Hidden rows
+    cost a substring test per block unless there are some.
     """
     lo_r, hi_r, hi_c = 1, 0, 0
+    hidden: set[int] = set()
     for buf in _tag_aligned_blocks(fh, part, cap):
         filled = _FILLED_CELL.findall(buf)
         if filled:
             rows = [int(r) for r in set(map(_ROWS, filled))]
             lo_r, hi_r = min(lo_r, min(rows)), max(hi_r, max(rows))
             hi_c = max(hi_c, max(map(_col_number, set(map(_COLS, filled)))))
-    return (hi_r - lo_r + 1) * hi_c if hi_r else 0
+        if b' hidden="' in buf:
+            for tag in _HIDDEN_ROW.findall(buf):
+                m = _ROW_NUMBER.search(tag)
+                if m:
+                    hidden.add(int(m.group(1)) - 1)
+    return ((hi_r - lo_r + 1) * hi_c if hi_r else 0), frozenset(hidden)
 
 
-def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> None:
-    """Refuse an OOXML file with a sheet whose filled cells span more than `max_sheet_cells`.
+def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, frozenset[int]]:
+    """Refuse an OOXML file with a sheet whose filled cells span more than `max_sheet_cells`;
+    return the hidden rows (0-based) of each worksheet part that has some.
 
     calamine allocates the dense rectangle from the first to the last filled cell
     *before* Python sees anything, so one value at XFD1048576 asks for ~500 GB and
@@ -114,24 +127,34 @@ def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> None:
     start tags of non-empty cells count; blank styled rows and the <dimension> claim
     cost nothing. Non-ZIP files (.xls) are left to calamine.
     """
+    hidden: dict[str, frozenset[int]] = {}
     if not zipfile.is_zipfile(path):
-        return
+        return hidden
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
             name = info.filename.lstrip("/").lower()
             if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                 continue
             with zf.open(info) as fh:
-                cells = _used_area(fh, info.filename, limits.max_member_bytes)
+                cells, rows = _used_area(fh, info.filename, limits.max_member_bytes)
             if cells > limits.max_sheet_cells:
                 raise SheetTooLarge(info.filename, cells)
+            if rows:
+                hidden[info.filename.lstrip("/")] = rows
+    return hidden
+
+
+def _enum_name(value: Any) -> str:
+    """'Hidden' of SheetVisibleEnum.Hidden ('' for None): the enum's class name contains 'Visible'
+    itself, so a substring test would call a hidden sheet visible."""
+    return "" if value is None else str(value).rsplit(".", 1)[-1]
 
 
 def load_sheets(path: str) -> list[Sheet]:
     """Every worksheet's values; raises on a file calamine cannot parse (caller reports it)."""
     from python_calamine import CalamineWorkbook
 
-    check_sheet_extents(path)
+    hidden_rows = check_sheet_extents(path)
 
     try:
         path.encode("utf-8")
@@ -142,8 +165,8 @@ def load_sheets(path: str) -> list[Sheet]:
     try:
         visible = {}
         for meta in getattr(wb, "sheets_metadata", []) or []:
-            visible[meta.name] = "Visible" in str(getattr(meta, "visible", "Visible"))
-            if "WorkSheet" not in str(getattr(meta, "typ", "WorkSheet")):
+            visible[meta.name] = _enum_name(getattr(meta, "visible", None)) in ("Visible", "")
+            if _enum_name(getattr(meta, "typ", None)) not in ("WorkSheet", ""):
                 visible[meta.name] = None  # chart sheets: skip
         out = []
         for name in wb.sheet_names:
@@ -151,6 +174,10 @@ def load_sheets(path: str) -> list[Sheet]:
                 continue
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
             out.append(Sheet(name=name, rows=rows, visible=bool(visible.get(name, True))))
+        if hidden_rows:
+            parts = _sheet_parts(path)
+            for sheet in out:
+                sheet.hidden_rows = hidden_rows.get(parts.get(sheet.name, ""), frozenset())
         return out
     finally:
         close = getattr(wb, "close", None)
@@ -165,22 +192,37 @@ _V = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
 _IS_ERROR = re.compile(rb'\bt="e"')
 
 
-def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+def _sheet_part_map(zf: zipfile.ZipFile) -> dict[str, str]:
+    """sheet name -> its worksheet part ("xl/worksheets/sheet1.xml")."""
     wb = read_zip_member_capped(zf, "xl/workbook.xml")
     check_xml_safe(wb)
     rels = read_zip_member_capped(zf, "xl/_rels/workbook.xml.rels")
     check_xml_safe(rels)
-    rid = None
+    rids = {}
     for el in SafeET.fromstring(wb).iter():
-        if el.tag.rsplit("}", 1)[-1] == "sheet" and el.get("name") == sheet_name:
+        if el.tag.rsplit("}", 1)[-1] == "sheet" and el.get("name") is not None:
             rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
-    if rid is None:
-        return None
+            rids.setdefault(rid, el.get("name"))
+    out = {}
     for el in SafeET.fromstring(rels).iter():
-        if el.tag.rsplit("}", 1)[-1] == "Relationship" and el.get("Id") == rid:
+        if el.tag.rsplit("}", 1)[-1] == "Relationship" and el.get("Id") in rids:
             target = el.get("Target") or ""
-            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    return None
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            out.setdefault(rids[el.get("Id")], part)
+    return out
+
+
+def _sheet_part(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    return _sheet_part_map(zf).get(sheet_name)
+
+
+def _sheet_parts(path: str) -> dict[str, str]:
+    """Best effort: {} on any doubt (hidden rows are then not reported)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return _sheet_part_map(zf)
+    except Exception:
+        return {}
 
 
 def unread_cells(path: str, sheet_name: str, cells: set[str]) -> dict[str, str | None]:

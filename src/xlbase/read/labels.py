@@ -15,10 +15,22 @@ from ..forms import Form, get_form
 from ..text import fold, fold_unbracketed
 
 UNIT_WORDS = ("万元", "平方米", "千米", "公里", "元/每年每平方米", "元/年/平方米", "人", "户", "个", "场", "家", "次", "㎡", "m2", "元")
-TOTAL_WORDS = ("合计", "汇总", "小计", "总计", "累计")
-_TOTAL_CHARS = frozenset("合汇小总累")
+TOTAL_WORDS = ("合计", "汇总", "小计", "总计", "累计", "共计")
+_TOTAL_CHARS = frozenset("".join(TOTAL_WORDS))
+# the only first / last characters a total label can have (before folding): the cheap test per cell
+_TOTAL_FIRST = frozenset(w[0] for w in TOTAL_WORDS) | frozenset(" \u3000\t(（")
+_TOTAL_LAST = frozenset(w[-1] for w in TOTAL_WORDS) | frozenset(" \u3000\t)）:：")
+TOTAL_PREFIX_MAX = 12       # "忻州市忻府区小计", "全市合计": a place (or 本页/以上) before the total word
 NOTE_PREFIXES = ("注", "备注", "说明", "填表说明", "填报说明")
 SIGN_PREFIXES = ("填表人", "填报人", "制表人", "审核人", "单位负责人", "负责人", "统计负责人", "填表日期", "填报日期", "盖章")
+ORG_PREFIXES = ("填报单位", "填表单位", "报送单位", "申报单位")
+END_MARKS = ("以下空白", "以下无", "以下为空", "此页空白", "此行以下空白")
+TITLE_TAILS = ("一览表", "统计表", "明细表", "登记表")
+# a label that differs only by these endings names the same field ("服务人员数量" = "服务人员数")
+STEM_SUFFIXES = ("数量", "金额", "户数", "个数", "数", "额")
+STEM_SYNONYMS = (("日期", "时间"),)
+# what clerks type for the "x 市 x 县" of a sample row
+PLACEHOLDER_CHARS = "xX×✕✖╳*＊ｘＸⅹ"
 
 
 _UNIT_KEYS = tuple(fold(u) for u in UNIT_WORDS)
@@ -27,6 +39,17 @@ cached_fold = lru_cache(maxsize=4096)(fold)
 _SIGN_KEYS = tuple(fold(p) for p in SIGN_PREFIXES)       # folded once: these run for every data row
 _UNIT_INNER = frozenset(_UNIT_KEYS) | {"元/年/平方米", "元/每年每平方米", "人次"}
 _NOTE_MARK = re.compile(r"^\s*[（(]?\s*备\s*注")
+_ORG_KEYS = tuple(fold(p) for p in ORG_PREFIXES)
+_END_KEYS = tuple(fold(p) for p in END_MARKS)
+# first characters of every line kind `line_kind` knows, and the last of a title: other text skips it
+_LINE_FIRST = frozenset("".join(k[0] for k in (*NOTE_PREFIXES, *SIGN_PREFIXES, *ORG_PREFIXES, *END_MARKS)) + "附（(【[〔—-")
+_LINE_LAST = frozenset("表）)】]见日")
+_SIGN_TAILS = ("意见", "年月日")     # "县（市、区）中小企业管理部门意见", "（盖章） 年 月 日"
+_TITLE_FORM_NO = re.compile(r"^附件\d+$")
+_PLACEHOLDERS = str.maketrans({c: "x" for c in PLACEHOLDER_CHARS})
+_PLACEHOLDER_SET = frozenset(PLACEHOLDER_CHARS)
+_SAMPLE_PLACE = re.compile(r"^x+市x+[县区]|xx+双创基地")
+_BRACKETED = re.compile(r"\([^()]*\)")
 
 
 def _variants(text: object) -> list[str]:
@@ -67,12 +90,37 @@ def label_index(form_id: str, part: str) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
+def label_stem(key: str) -> str:
+    """A folded label without the endings clerks add or drop (数/数量/金额/户数…) and with 日期 as 时间."""
+    for a, b in STEM_SYNONYMS:
+        key = key.replace(a, b)
+    for suffix in STEM_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            return key[: -len(suffix)]
+    return key
+
+
+@lru_cache(maxsize=None)
+def stem_index(form_id: str, part: str) -> dict[str, tuple[str, ...]]:
+    """stem -> the one field key it names; a stem that two fields of the form share names neither."""
+    stems: dict[str, set[str]] = {}
+    for key, fields in label_index(form_id, part).items():
+        stems.setdefault(label_stem(key), set()).update(fields)
+    return {s: tuple(f) for s, f in stems.items() if len(f) == 1}
+
+
 @lru_cache(maxsize=200_000)
 def _match(text: str, form_id: str, part: str) -> tuple[str, ...]:
     index = label_index(form_id, part)
-    for k in _variants(text):
+    variants = _variants(text)
+    for k in variants:
         if k in index:
             return index[k]
+    stems = stem_index(form_id, part)
+    for k in variants:
+        hit = stems.get(label_stem(k))
+        if hit:
+            return hit
     return ()
 
 
@@ -100,16 +148,44 @@ def section_keys(form_id: str) -> dict[str, str]:
     return {fold(f.section): f.section for f in form.fields if f.section}
 
 
+@lru_cache(maxsize=4096)
+def _is_total_key(k: str) -> bool:
+    k = _BRACKETED.sub("", k) if "(" in k else k       # "合计（3个基地）"
+    for w in TOTAL_WORDS:
+        if k.endswith(w):
+            return len(k) - len(w) <= TOTAL_PREFIX_MAX
+        if k.startswith(w) and (k[len(w):].isdigit() or k[len(w):].rstrip("个家户人项").isdigit()):
+            return True                                # "合计3家"
+    return False
+
+
 def is_total_text(value: object) -> bool:
-    if not isinstance(value, str) or not _TOTAL_CHARS.intersection(value[:8]):
+    """A 合计/小计/汇总 label: a total word alone or at the end of a short label ("忻府区小计",
+    "全市合计", "总 计"). A name that only starts with one ("汇总科技有限公司") is not."""
+    if type(value) is not str or not value or (value[0] not in _TOTAL_FIRST and value[-1] not in _TOTAL_LAST):
         return False
-    k = cached_fold(value)
-    return any(k.startswith(w) for w in TOTAL_WORDS) and len(k) <= 16
+    return len(value) <= 40 and _is_total_key(cached_fold(value))
 
 
 def has_total_text(values: Iterable[object]) -> bool:
-    """Any of `values` is a 合计/汇总 label; ordinary cells are passed over without a call."""
-    return any(is_total_text(v) for v in values if isinstance(v, str) and not _TOTAL_CHARS.isdisjoint(v[:8]))
+    """Any of `values` is a 合计/汇总 label; ordinary cells are passed over on their first and last character."""
+    return any(is_total_text(v) for v in values
+               if type(v) is str and v and (v[0] in _TOTAL_FIRST or v[-1] in _TOTAL_LAST))
+
+
+@lru_cache(maxsize=64)
+def _sample_key(text: str) -> str:
+    return fold(text.translate(_PLACEHOLDERS))
+
+
+def is_sample_text(value: object, sample: str | None = None) -> bool:
+    """The sample row a form prints ("x 市 x 县（区）xx 双创基地"), however its placeholders were typed:
+    ×, ✕, X, x, ＊ or * (fold drops '*', so placeholders become 'x' first). One predicate for the
+    reader and the merge."""
+    if not isinstance(value, str) or _PLACEHOLDER_SET.isdisjoint(value):
+        return False
+    k = fold(value.translate(_PLACEHOLDERS))
+    return bool(k) and ((sample is not None and k == _sample_key(sample)) or bool(_SAMPLE_PLACE.search(k)))
 
 
 def is_note_text(value: object) -> bool:
@@ -124,6 +200,75 @@ def is_note_text(value: object) -> bool:
     if s.startswith(("（备注", "(备注", "说明：", "说明:")):
         return True
     return bool(_NOTE_MARK.match(s))
+
+
+@lru_cache(maxsize=4096)
+def _line_kind(s: str) -> str | None:
+    k = cached_fold(s)
+    if not k:
+        return None
+    bare = k.strip("()")
+    if bare.startswith(_END_KEYS):
+        return "end"
+    if k.startswith(_ORG_KEYS):
+        return "org"
+    if is_note_text(s) or bare.startswith(_SIGN_KEYS) or k.endswith(_SIGN_TAILS):
+        return "note"
+    unbracketed = _BRACKETED.sub("", k) if "(" in k else k
+    if unbracketed.endswith(_title_tails()) or _TITLE_FORM_NO.match(k):
+        return "title"
+    return None
+
+
+@lru_cache(maxsize=None)
+def _title_tails() -> tuple[str, ...]:
+    """How a form's title ends (…申请表, …情况表, …询价表, …汇总表), from the form model, plus the
+    generic 一览表/统计表/明细表; a shop called "…仪表" is not a title."""
+    from ..forms import FORM_IDS
+    tails = {fold(get_form(f).title)[-3:] for f in FORM_IDS if get_form(f).title}
+    return tuple(sorted(tails | set(TITLE_TAILS)))
+
+
+def line_kind(value: object) -> str | None:
+    """What a line that starts with this text is, if not data: 'end' (以下空白), 'note' (注/备注/填表人…),
+    'org' (填报单位…), 'title' (…情况表, 附件3), else None. Most names skip the work on their first
+    and last characters."""
+    if not isinstance(value, str):
+        return None
+    s = value.strip()
+    if not s or (s[0] not in _LINE_FIRST and s[-1] not in _LINE_LAST and "以下" not in s[:4]):
+        return None
+    return _line_kind(s)
+
+
+@lru_cache(maxsize=None)
+def record_label_keys() -> frozenset[str]:
+    """Folded labels of every record (key/value) part: 附件2's fields, 附件4's head."""
+    from ..forms import FORM_IDS
+    out: set[str] = set()
+    for form_id in FORM_IDS:
+        if get_form(form_id).record_fields:
+            out |= set(label_index(form_id, "record"))
+    return frozenset(out)
+
+
+@lru_cache(maxsize=None)
+def _record_label_first() -> frozenset[str]:
+    return frozenset(k[0] for k in record_label_keys() if k) | frozenset(" \u3000\t")
+
+
+def is_record_label_text(value: object) -> bool:
+    """A record form's label ("小微企业双创基地名称", "所在市：忻州市"): the line is another form's."""
+    if type(value) is not str or not value or value[0] not in _record_label_first():
+        return False
+    keys = record_label_keys()
+    if cached_fold(value) in keys:
+        return True
+    for colon in ("：", ":"):
+        if colon in value:
+            left = value.split(colon, 1)[0]
+            return bool(left.strip()) and cached_fold(left) in keys
+    return False
 
 
 def is_unit_text(value: object) -> bool:

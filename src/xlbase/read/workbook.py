@@ -27,7 +27,7 @@ from .normalise import (CONVERTED, NOT_WHOLE, PRECISION_LOST, Parsed, describe_e
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, find_record, unread_problem, unread_record_problems
 from .sniff import MESSAGES, SniffError, inspect_file
-from .tables import FoundTable, choose_summary, find_tables
+from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem, table_problems
 
 log = logging.getLogger(__name__)
 
@@ -108,6 +108,8 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
     for sheet in sheets:
         own_firms = record is not None and sheet.name == sheet_names.FIRMS
         report = ours and sheet.name in sheet_names.REPORT_SHEETS
+        if not sheet.visible and not _is_guide(sheet.name) and not report:
+            problems.extend(p for p in [hidden_sheet_problem(path, sheet, A2_MIN_FIELDS)] if p)
         if not sheet.visible or _is_guide(sheet.name) or (report and not own_firms):
             continue
         found = find_tables(sheet)
@@ -256,11 +258,8 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
         for key in ordered:
             total[key] = parse_value(sheet.get(r, ft.columns[key]), form.field(key)).value
         t.totals.append(total)
-    for c, text in ft.extra.items():
-        t.extra_columns.append(text)
-        problems.append(Problem("unknown-column", INFO,
-                                f"{form_id}表头“{text}”（第{a1(ft.header_rows[1], c)}格）不是本表栏目，已忽略该列。",
-                                path, sheet.name, a1(ft.header_rows[1], c), form_id, value=text))
+    t.extra_columns.extend(ft.extra.values())
+    problems.extend(table_problems(path, sheet, ft, form_id))   # unknown/repeated columns, totals, skipped lines
     for f in form.table_fields:
         if f.key in ft.columns or f.merge_only:
             continue
