@@ -297,3 +297,28 @@ def test_hidden_data_rows_are_read_and_said(tmp_path):
     assert _names(wr) == [b[0] for b in BASES + BASES2]          # still read: nothing is dropped
     (p,) = _rules(wr, "hidden-row")
     assert p.cell == "B6" and "第6、8行" in p.message and p.severity == "info"
+
+
+def test_a_form_sheet_whose_name_says_shuoming_is_read(tmp_path):
+    """'入驻企业情况说明' holds 附件3; only sheets named for instructions alone are guides."""
+    from openpyxl import Workbook
+
+    from xlbase.forms import get_form
+    from xlbase.read import read_workbook
+    from xlbase.read.workbook import _is_guide
+
+    for guide in ("填表说明", "说明", "使用说明", "填报须知", "README", "填写指南(2)"):
+        assert _is_guide(guide), guide
+    for form_sheet in ("入驻企业情况说明", "附件3 说明", "基本情况说明"):
+        assert not _is_guide(form_sheet), form_sheet
+    form = get_form("附件3")
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "入驻企业情况说明"
+    ws.append([f.label for f in form.official_table_fields])
+    for i in range(3):
+        ws.append([f"忻州测试{i}号商贸有限公司", f"9114090{i}MA0K5X4L2C", "2021-03-01", 100, 5, 50, 5, 1])
+    path = tmp_path / "说明.xlsx"
+    wb.save(path)
+    (table,) = [t for t in read_workbook(path).tables if t.form_id == "附件3"]
+    assert len(table.data) == 3

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -195,12 +196,23 @@ def _apply_record(tables: list[Table], record: dict) -> None:
                                    for s, sh, r in zip(srcs, sheets, rows)]
 
 
-GUIDE_WORDS = ("说明", "指南", "帮助", "填表须知", "readme")
+GUIDE_WORDS = ("说明", "指南", "帮助", "须知", "readme")
+_GUIDE_QUALIFIERS = re.compile(r"填表|填报|填写|使用|操作|表格|模板|工作表|sheet|[\W\d_]")
 
 
 def _is_guide(name: str) -> bool:
-    """Instruction sheets (ours: 填表说明) list every label: never read them as forms."""
-    return any(w in name.lower() for w in GUIDE_WORDS)
+    """Instruction sheets (ours: 填表说明) list every label: never read them as forms.
+
+    Only a sheet named for instructions alone (说明, 填报说明, 使用指南 2): a clerk's
+    "入驻企业情况说明" is a form sheet that happens to say 说明, and is read.
+    """
+    low = name.lower()
+    if not any(w in low for w in GUIDE_WORDS):
+        return False
+    rest = low
+    for w in GUIDE_WORDS:
+        rest = rest.replace(w, "")
+    return not _GUIDE_QUALIFIERS.sub("", rest)
 
 
 def _problem(path: str, sheet: str, cell: str, form_id: str, key: str, raw: str, p: Parsed) -> Problem:
