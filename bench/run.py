@@ -5,7 +5,8 @@
     python bench/run.py --corpus DIR --keep   # reuse / keep an inbox
     python bench/run.py --national            # also the --scale 16 linearity check
 
-In one run, each stage in its own child process (so imports and memory do not mix):
+In one run, each stage in its own child process (so imports and memory do not mix), the three
+taken in turn --repeat times (default 3) and the fastest run of each counted:
   floor   python-calamine read of every cell of every file + xlsxwriter constant_memory
           write of the 附件3 firm rows (work time, measured inside the child)
   naive   pandas read_excel(engine="openpyxl") of every sheet, concat, to_excel (work time)
@@ -282,6 +283,10 @@ def report(res: dict) -> list[str]:
     rows = fl.get("rows", 0)
     lines = [f"语料：{res['corpus']['bases']} 个基地、{res['corpus']['firms']} 家入驻企业、"
              f"{fl.get('files', 0)} 个文件（scale {res['corpus']['scale']:g}）"]
+    if res.get("repeat", 1) > 1:
+        each = "；".join(f"{name} " + " / ".join(f"{t:.2f}" for t in r.get("all_seconds", []))
+                        for name, r in (("floor", fl), ("naive", nv), ("merge", mg)) if r)
+        lines.append(f"各阶段轮流运行 {res['repeat']} 次，取最快一次（各次秒数：{each}）")
     if fl["ok"]:
         lines.append(f"floor  （calamine 读全部单元格 + xlsxwriter 写企业行）：{fl['seconds']:.2f} 秒"
                      f"（读 {fl['read_seconds']:.2f} + 写 {fl['write_seconds']:.2f}），{_rate(rows, fl['seconds'])}，"
@@ -354,15 +359,34 @@ def ensure_corpus(path: Path, scale: float) -> dict:
     return m
 
 
-def bench_one(corpus: Path, scale: float, work: Path, jobs: int | None, naive: bool, writers: bool) -> dict:
+def fastest(runs: list[dict]) -> dict:
+    """The quickest successful run of a stage, with every run's time kept under "all_seconds".
+
+    On a shared 2-core machine one run of merge varies by ±15 %; the minimum of runs taken in
+    turn with the floor's is the steadiest estimate of what the code costs (noise only adds).
+    """
+    ok = [r for r in runs if r.get("ok")]
+    best = dict(min(ok, key=lambda r: r["seconds"]) if ok else runs[-1])
+    best["all_seconds"] = [round(r["seconds"], 3) for r in runs if r.get("ok")]
+    return best
+
+
+def bench_one(corpus: Path, scale: float, work: Path, jobs: int | None, naive: bool, writers: bool,
+              repeat: int = 1) -> dict:
     m = ensure_corpus(corpus, scale)
     res = {"corpus": {k: m[k] for k in ("scale", "bases", "firms", "counties", "seed", "generator_version")}}
     res["corpus"]["path"] = str(corpus)
     res["startup_seconds"] = startup_seconds()
-    res["floor"] = run_stage("floor", corpus, work)
+    res["repeat"] = repeat
+    runs: dict[str, list[dict]] = {"floor": [], "naive": [], "merge": []}
+    for _ in range(repeat):          # in turn, so a slow minute weighs on every stage alike
+        runs["floor"].append(run_stage("floor", corpus, work))
+        if naive:
+            runs["naive"].append(run_stage("naive", corpus, work))
+        runs["merge"].append(run_merge(corpus, work, jobs))
+    res["floor"], res["merge"] = fastest(runs["floor"]), fastest(runs["merge"])
     if naive:
-        res["naive"] = run_stage("naive", corpus, work)
-    res["merge"] = run_merge(corpus, work, jobs)
+        res["naive"] = fastest(runs["naive"])
     if writers:
         res["writers"] = run_stage("writers", corpus, work)
     return res
@@ -375,6 +399,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="保留生成的语料（bench/corpus/scale-N）")
     p.add_argument("--national", action="store_true", help="另测 --scale 16 的线性增长与内存")
     p.add_argument("--jobs", type=int, default=None, help="传给 xlbase merge --jobs")
+    p.add_argument("--repeat", type=int, default=3,
+                   help="floor、naive、merge 各轮流运行几次，取最快一次（默认 3）/ runs per stage, fastest counts")
     p.add_argument("--skip-naive", action="store_true", help="不测 pandas 朴素做法")
     p.add_argument("--no-writers", action="store_true", help="不比较 xlsxwriter 与 rvgsrust-xlsxwriter")
     p.add_argument("--results", type=Path, default=HERE / "results", help="结果 JSON 文件夹 / results folder")
@@ -402,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir()
         res = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine()}
         res.update(bench_one(corpus_for(ns.scale, ns.corpus), ns.scale, work, ns.jobs,
-                             naive=not ns.skip_naive, writers=not ns.no_writers))
+                             naive=not ns.skip_naive, writers=not ns.no_writers, repeat=max(1, ns.repeat)))
         if ns.national:
             nwork = tmp / "work16"
             nwork.mkdir()
