@@ -24,6 +24,34 @@ def base_key(name: object, operator: object = "") -> str:
 
 
 @lru_cache(maxsize=None)
+def _place_words() -> tuple[str, ...]:
+    """Province, city and county names as a name may start with them, longest first (忻州市 before 忻州)."""
+    d = divisions()
+    words = {d.get("province") or "山西省"}
+    for city, counties in d["cities"].items():
+        words |= {city, city[:-1]} if city.endswith("市") else {city}
+        words |= set(counties)
+    words |= {w[:-1] for w in list(words) if w.endswith("省")}
+    return tuple(sorted((fold(w) for w in words if len(w) >= 2), key=len, reverse=True))
+
+
+@lru_cache(maxsize=65536)
+def split_place(name: object) -> tuple[str, str]:
+    """(place prefix, rest) of a folded base name: '忻州市原平市同川双创基地' -> ('忻州市原平市', '同川双创基地').
+
+    The same base reaches the city as "忻州市原平市同川…" from its applicant workbook and as
+    "原平市同川…" or "同川…" from a county's retyped table; the rest is what they share.
+    """
+    k = fold(name)
+    place = ""
+    while True:
+        w = next((w for w in _place_words() if k.startswith(w) and len(k) > len(w) + 1), None)
+        if w is None:
+            return place, k
+        place, k = place + w, k[len(w):]
+
+
+@lru_cache(maxsize=None)
 def _county_index() -> dict[str, list[tuple[str, str]]]:
     index: dict[str, list[tuple[str, str]]] = {}
     for city, counties in divisions()["cities"].items():

@@ -40,7 +40,7 @@ import numpy as np
 from xlsxwriter.utility import xl_col_to_name
 
 from ..forms import SUMMARY_FORM, divisions, get_form
-from ..identity import base_key, locate
+from ..identity import base_key, locate, split_place
 from ..problems import ERROR, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
@@ -480,6 +480,41 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
     return bases, firms
 
 
+def _compatible(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
+    """Two (city, county) that may be the same place: equal where both are known."""
+    return all(x is None or y is None or x == y for x, y in zip(a, b))
+
+
+def same_base_aliases(bases: list[BaseRow]) -> dict[str, str]:
+    """Keys of one base spelled with and without its place ("原平市同川…", "同川…", "忻州市原平市同川…"),
+    each mapped to the most specific spelling's key.
+
+    Same operator and the same name after the place prefix, in places that do not contradict
+    each other. A short spelling that fits two different bases (同川… run by one operator in two
+    counties) is left alone: the officer sees both rows rather than one base swallowing another.
+    """
+    groups: dict[tuple[str, str], dict[str, tuple[int, str | None, str | None]]] = {}
+    for b in bases:
+        if not b.name:
+            continue
+        prefix, rest = split_place(b.name)
+        seen = groups.setdefault((rest, fold(b.values.get("operator"))), {})
+        _, city, county = seen.get(b.key, (0, None, None))
+        seen[b.key] = (len(prefix), city or b.city or None, county or b.county or None)
+    alias: dict[str, str] = {}
+    for keys in groups.values():
+        if len(keys) < 2:
+            continue
+        canon: list[tuple[str, tuple[str | None, str | None]]] = []
+        for key, (_, city, county) in sorted(keys.items(), key=lambda kv: (-kv[1][0], kv[0])):
+            fits = [c for c in canon if _compatible(c[1], (city, county))]
+            if not fits:
+                canon.append((key, (city, county)))
+            elif len(fits) == 1:
+                alias[key] = fits[0][0]
+    return alias
+
+
 def _winner_sort_key(b: BaseRow) -> tuple:
     return (b.kind == APPLICANT, b.completeness, b.file_order, b.row)
 
@@ -497,6 +532,12 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
     problems: list[Problem] = []
 
     cands, firm_tables = _candidate_rows(reads)
+    alias = same_base_aliases(cands)
+    if alias:   # one base, spelled with and without its place: one key, so the duplicate rule applies
+        for b in cands:
+            b.key = alias.get(b.key, b.key)
+        for ft in firm_tables:
+            ft.keys = [alias.get(k, k) for k in ft.keys]
     order = {o: i for i, o in enumerate(sorted({b.origin for b in cands}))}
     for b in cands:
         b.file_order = order[b.origin]
