@@ -39,6 +39,8 @@ class Table:
     missing_fields field keys the form has but the sheet lacks.
     base      identity of the base this table belongs to (applicant workbooks): the
               assembler fills it, see xlbase.read.
+    org_line  the 填报单位 line above the table as typed ("填报单位（盖章）：五台县工信局"): where
+              the base names and forms say nothing of the place, it often does.
     """
 
     form_id: str
@@ -55,6 +57,7 @@ class Table:
     extra_columns: list[str] = field(default_factory=list)
     missing_fields: list[str] = field(default_factory=list)
     base: dict[str, Any] = field(default_factory=dict)
+    org_line: str = ""
 
     @property
     def form(self) -> Form:

@@ -365,16 +365,19 @@ def _known(city: Any, county: Any) -> tuple[str | None, str | None]:
 
 
 def _place(values: dict, table: Table, path: str) -> tuple[str, str]:
-    """(city, county) of a base: its own columns, then the table's base, its name, its file path."""
+    """(city, county) of a base: its own columns, then the table's base, its name, its file path.
+
+    In a 汇总表 the table's base is the reporting office (its 填报单位 line or folder), so there
+    a row's own name ("忻州市原平市…") comes first: a county's list may hold a neighbour's base.
+    """
     city, county = _known(values.get("city"), values.get("county"))
-    if not city or not county:
-        c1, k1 = _known(table.base.get("city"), table.base.get("county"))
-        if c1 and (not city or city == c1):
-            city, county = c1, county or k1
-    if not county or not city:
-        c2, k2 = locate(values.get("base_name"))
-        if c2 and (not city or city == c2):
-            city, county = c2, county or k2
+    named = locate(values.get("base_name"))
+    office = _known(table.base.get("city"), table.base.get("county"))
+    for c, k in ((named, office) if table.form_id == SUMMARY_FORM else (office, named)):
+        if city and county:
+            break
+        if c and (not city or city == c):
+            city, county = c, county or k
     if not county or not city:
         c3, k3 = locate(" ".join(Path(path).parts))
         if c3 and (not city or city == c3):

@@ -82,6 +82,22 @@ def fill_identity_from_a2(tables: list[Table], problems: list[Problem]) -> list[
     return [p for p in problems if (p.sheet, p.cell) not in patched]
 
 
+def _place_fallback(tables: list[Table], path: str, operator: Any = None) -> tuple[str | None, str | None]:
+    """Where a base is when its own name and columns do not say: the 填报单位 line above its
+    tables ("五台县工信局"), then the folder path, then the operator's name ("五台县…有限公司").
+    Each source fills only what the earlier ones left open, and only in the same city."""
+    city = county = None
+    sources = [t.org_line for t in tables if t.org_line]
+    places = [locate(s) for s in sources] + [path_location(path)] + ([locate(operator)] if operator else [])
+    for c, k in places:
+        if city is None and c:
+            city = c
+        if county is None and k and (city is None or c in (None, city)):
+            county = k
+            city = city or c
+    return city, county
+
+
 def assign_bases(tables: list[Table], problems: list[Problem], path: str) -> list[Problem]:
     problems = fill_identity_from_a2(tables, problems)
     by_form: dict[str, Table] = {}
@@ -92,14 +108,15 @@ def assign_bases(tables: list[Table], problems: list[Problem], path: str) -> lis
     rec4 = a4.record if a4 else {}
     name = _first(_row0(a10, "base_name"), rec2.get("base_name"), rec4.get("base_name"))
     operator = _first(_row0(a10, "operator"), rec2.get("operator"))
-    pcity, pcounty = path_location(path)
+    pcity, pcounty = _place_fallback(tables, path, operator)
     ncity, ncounty = locate(name) if name else (None, None)
     city = _first(_row0(a10, "city"), rec2.get("city"), ncity, pcity)
     county = _first(_row0(a10, "county"), rec2.get("county"), ncounty if (ncounty and (not city or ncity == city)) else None,
                     pcounty if (not city or pcity == city) else None)
     applicant = {"key": base_key(name, operator) if name else "", "name": name, "operator": operator,
                  "city": city, "county": county, "base_type": _first(_row0(a10, "base_type"), rec2.get("base_type"))}
-    office = {"key": "", "name": None, "operator": None, "city": pcity, "county": pcounty, "base_type": None}
+    ocity, ocounty = _place_fallback(tables, path)
+    office = {"key": "", "name": None, "operator": None, "city": ocity, "county": ocounty, "base_type": None}
     names: dict[tuple[str, str], str] = {}     # (sheet, row) -> the base's name, for the row's problems
     for t in tables:
         if t.form_id in APPLICANT:
@@ -113,10 +130,10 @@ def assign_bases(tables: list[Table], problems: list[Problem], path: str) -> lis
             n, op = row.get("base_name"), row.get("operator")
             bases.append(base_key(n, op) if n else "")
             lc, lk = locate(n) if n else (None, None)
-            c = _first(row.get("city"), lc, pcity)
+            c = _first(row.get("city"), lc, ocity)
             cities.append(c)
             counties.append(_first(row.get("county"), lk if (lk and lc == c) else None,
-                                   pcounty if pcity == c else None))
+                                   ocounty if ocity == c else None))
             names[(t.sheet, str(int(row["_row"])))] = str(n) if n else ""
         t.data["_base"] = bases
         t.data["_city"] = cities

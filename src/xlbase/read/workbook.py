@@ -28,6 +28,7 @@ from .normalise import (CONVERTED, NOT_WHOLE, PRECISION_LOST, Parsed, describe_e
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, find_record, unread_problem, unread_record_problems
 from .sniff import MESSAGES, SniffError, inspect_file
+from .labels import line_kind
 from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem, table_problems
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
             ours_extra = dict(ft.extra) if record is not None else {}
             ft.extra = {} if record is not None else ft.extra   # our own columns (来源文件, 所属基地…) are not unknown
             n_problems = len(problems)
-            t = _table_from(path, sheet, ft, form_id, kind, problems)
+            t = _table_from(path, sheet, ft, form_id, kind, problems, top)
             if record is not None:   # our own 汇总 row is no clerk's doing
                 problems[n_problems:] = [p for p in problems[n_problems:] if p.rule != "total-row"]
             if own_firms:
@@ -233,10 +234,23 @@ def _problem(path: str, sheet: str, cell: str, form_id: str, key: str, raw: str,
     return Problem("unparseable", ERROR, msg, path, sheet, cell, form_id, key, value=raw)
 
 
+ORG_LINE_REACH = 4   # rows above a header searched for its 填报单位 line
+
+
+def _org_line(sheet: Sheet, header_top: int, top: int) -> str:
+    """The 填报单位 line just above a table (not above the previous table's end), its cells joined."""
+    for r in range(header_top - 1, max(top, header_top - ORG_LINE_REACH) - 1, -1):
+        row = sheet.rows[r] if r < sheet.n_rows else ()
+        if any(line_kind(v) == "org" for v in row):
+            return " ".join(str(v).strip() for v in row if isinstance(v, str) and v.strip())
+    return ""
+
+
 def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
-                problems: list[Problem]) -> Table:
+                problems: list[Problem], top: int = 0) -> Table:
     form = get_form(form_id)
-    t = Table(form_id=form_id, file=path, sheet=sheet.name, header_row=ft.header_rows[1] + 1)
+    t = Table(form_id=form_id, file=path, sheet=sheet.name, header_row=ft.header_rows[1] + 1,
+              org_line=_org_line(sheet, ft.header_rows[0], top))
     t.columns = {k: c + 1 for k, c in ft.columns.items()}
     rows = ft.data_rows
     n = len(rows)
