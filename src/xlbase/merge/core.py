@@ -14,13 +14,16 @@ Rows of a lower level's 汇总表 of ours keep their original file, sheet and ro
 (`BaseRow.origin`, `FirmRow.file` = “汇总表 ← 原来源文件”, see merge.lower), so that
 merging counties' 汇总表s gives the problems merging their sources would give.
 
-Duplicate rule (the same `identity.base_key(name, operator)` from two rows):
+Duplicate rule (the same `identity.base_key(name, operator)` from two rows, a base spelled
+with and without its place counting as one, see `same_base_aliases`):
   1. a row from an applicant workbook beats a row of a 附件11 汇总表;
-  2. then the more complete row (more official columns filled);
-  3. then the file whose path sorts last (a resubmission such as “…_修改版” or a
-     later date in the name usually sorts after the original);
-  4. then the later row in that file.
-The losers are rejected with a `duplicate-base` warning naming both sources.
+  2. then the resubmission, by its file name (“…(修改)”, “…0820”, “Re_…”, “…v2”; a “（1）”
+     or “副本” copy loses to its original; see merge.revision);
+  3. then the row in the list of the base's own county (a base a neighbour listed by mistake);
+  4. then the more complete row (more official columns filled);
+  5. then the file whose path sorts last, then the later row in that file.
+The losers are rejected with a `duplicate-base` warning naming both sources; the problems
+found in what was not adopted become notes (`superseded_problems`).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import math
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePath
 from typing import Any, Iterable
 
@@ -41,10 +44,11 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..forms import SUMMARY_FORM, divisions, get_form
 from ..identity import base_key, locate, split_place
-from ..problems import ERROR, WARNING, Problem
+from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
 from .lower import MISSING, ORIGIN_SEP, origin
+from .revision import revision_rank
 
 APPLICANT = "applicant"
 SUMMARY = "summary"
@@ -99,6 +103,7 @@ class BaseRow:
     file_order: int
     carried_source: str = ""    # the original file a lower level's 汇总表 took this row from
     cell: str = ""
+    reporter: str | None = None  # county of the office whose file holds the row (its 填报单位 line or folder)
 
     @property
     def origin(self) -> str:
@@ -171,6 +176,7 @@ class MergeResult:
     accounts: list[FileAccount]
     display: dict[str, str]           # file path -> name shown in 来源文件 / 问题清单
     firm_columns: dict[tuple[str, str], str] = field(default_factory=dict)   # (file, sheet) -> credit-code column
+    superseded: list[BaseRow] = field(default_factory=list)   # base rows not adopted (a duplicate won)
 
     def shown(self, file: str) -> str:
         """The name shown for a file, or for “汇总表 ← 原来源文件” the 汇总表's shown name ← the original."""
@@ -465,7 +471,7 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                         where = (str(rec.get("_src_sheet") or ""), int(rec.get("_src_row") or 0),
                                  str(rec.get("_src_cell") or ""))
                     bases.append(BaseRow(str(key), vals, city, county, wr.path, where[0], where[1], kind,
-                                         0, carried, where[2]))
+                                         0, carried, where[2], _reporter(t, wr.path, kind)))
             elif role == BASE_RECORD:
                 vals = {k: clean(v) for k, v in t.record.items() if k in a11_keys}
                 for k in ("base_name", "operator", "city", "county", "base_type"):
@@ -477,7 +483,7 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                 city, county = _place(vals, t, wr.path)
                 vals["city"], vals["county"] = city, county
                 bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, 0, APPLICANT,
-                                     0, "", t.record_cells.get("base_name", "")))
+                                     0, "", t.record_cells.get("base_name", ""), _reporter(t, wr.path, APPLICANT)))
             else:
                 firms.append(_firm_table(t, wr.path, rekey))
     return bases, firms
@@ -518,8 +524,47 @@ def same_base_aliases(bases: list[BaseRow]) -> dict[str, str]:
     return alias
 
 
+SUPERSEDED_NOTE = "（该份材料未被采用：同一基地已采用另一份，本条仅供核对）"
+
+
+def superseded_problems(problems: list[Problem], result: MergeResult) -> list[Problem]:
+    """Problems of material the merge did not adopt, as notes: they do not make a county's status.
+
+    An applicant workbook whose base lost to a resubmission is outdated as a whole (its 附件2/3/4
+    too); in a 汇总表 only the row that lost. The duplicate-base warning itself stays.
+    """
+    whole = {b.origin for b in result.superseded if b.kind == APPLICANT}
+    if result.superseded:   # an applicant file adopted for another base keeps its problems
+        whole -= {b.origin for b in result.bases}
+    rows = {(b.origin, b.sheet, b.row) for b in result.superseded if b.kind != APPLICANT and b.row}
+    if not whole and not rows:
+        return problems
+    out = []
+    for p in problems:
+        stale = p.rule != "duplicate-base" and p.severity != INFO and (
+            p.file in whole or (p.file, p.sheet, _cell_row(p.cell)) in rows)
+        out.append(replace(p, severity=INFO, message=SUPERSEDED_NOTE + p.message) if stale else p)
+    return out
+
+
+def _cell_row(cell: str) -> int:
+    digits = "".join(ch for ch in (cell or "").split(":")[0] if ch.isdigit())
+    return int(digits) if digits else 0
+
+
+def _reporter(t: Table, path: str, kind: str) -> str | None:
+    """The county that sent a row: a 汇总表's office (read.base puts it in the table's base), else the folder."""
+    if kind == SUMMARY and t.base.get("county"):
+        return str(t.base["county"])
+    return locate(" ".join(Path(path).parts))[1]
+
+
 def _winner_sort_key(b: BaseRow) -> tuple:
-    return (b.kind == APPLICANT, b.completeness, b.file_order, b.row)
+    """Larger wins: an applicant's own workbook; a resubmission (by its file name) over the original;
+    a county's list for its own base over a neighbour's; the fuller row; the later path and row."""
+    source = b.carried_source or b.file
+    return (b.kind == APPLICANT, revision_rank(PurePath(source).name), b.reporter == b.county,
+            b.completeness, b.file_order, b.row)
 
 
 def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> MergeResult:
@@ -573,6 +618,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
         groups.setdefault(b.key, []).append(b)
 
     winners: list[BaseRow] = []
+    superseded: list[BaseRow] = []
     firms_per_base: dict[tuple[str, str], int] | None = None
     for key, rows in groups.items():
         ranked = sorted(rows, key=_winner_sort_key, reverse=True)
@@ -581,6 +627,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
         accounts[win.file].rows_merged += 1
         for lose in ranked[1:]:
             accounts[lose.file].rows_rejected += 1
+            superseded.append(lose)
             if firms_per_base is None:   # counted once, and only when some base was submitted twice
                 firms_per_base = Counter((ft.path, k) for ft in firm_tables for k in ft.keys)
             lost_firms = firms_per_base[(lose.file, key)]
@@ -620,7 +667,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
     problems += duplicate_enterprises(kept_firms, display)
     result = MergeResult(winners, kept_firms, problems,
                          [accounts[p] for p in paths] + [FileAccount(m, MISSING, None) for m in missing], display,
-                         _firm_columns(reads, firm_tables))
+                         _firm_columns(reads, firm_tables), superseded)
     result.check_accounting()
     for wr in reads:
         assert accounts[wr.path].rows_read == data_rows(wr), f"rows_read of {wr.path} is not data_rows()"
