@@ -12,6 +12,7 @@ import shutil
 import sys
 import zipfile
 from pathlib import Path
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -48,7 +49,7 @@ def assert_no_injection(path: Path, inputs: set[str] = frozenset(), expect_paylo
                     target = re.search(r'Target="([^"]*)"', attrs).group(1)
                     assert not re.match(r"(?i)(https?|ftp|mailto|smb|\\\\)", target), (path.name, target)
                     if 'TargetMode="External"' in attrs and inputs:
-                        local = target.removeprefix("file:///").split("#")[0]
+                        local = unquote(target.removeprefix("file://").split("#")[0])
                         assert any(local.rstrip("/").endswith(Path(i).name) or Path(local) == Path(i)
                                    for i in inputs) or Path("/" + local.lstrip("/")).exists(), target
     wb = openpyxl.load_workbook(path)

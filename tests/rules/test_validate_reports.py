@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import unquote
 
 import openpyxl
 import pytest
@@ -49,7 +50,7 @@ def test_exit_codes_and_reports(tmp_path, monkeypatch):
     assert ws.freeze_panes == "A4" and ws.auto_filter.ref
     assert ws["B4"].value == "申报.xlsx"                        # the name, relative to the inputs' folder
     link = ws["L4"].hyperlink                                   # the full path links to the cell
-    assert link is not None and link.target.endswith("申报.xlsx") and link.location == "'附件10'!F5"
+    assert link is not None and unquote(link.target).endswith("/申报.xlsx") and link.location == "'附件10'!F5"
 
 
 def test_clean_input_exits_zero_and_bad_pack_exits_two(tmp_path, monkeypatch):

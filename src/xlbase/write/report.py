@@ -18,6 +18,11 @@ from ..problems import ERROR, INFO, SEVERITY_LABELS, WARNING, Problem, count_by_
 from .safe import atomic_output, cell_text, is_formula_like, write_text
 from .template_styles import lines_needed
 
+try:  # xlsxwriter >= 3.2 takes links as Url objects; older ones get no file links
+    from xlsxwriter.url import Url as _XUrl, UrlTypes as _XUrlTypes
+except ImportError:  # pragma: no cover
+    _XUrl = _XUrlTypes = None
+
 REPORT_VERSION = 1
 PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", "基地", "规则", "问题说明", "值", "标准",
                    "文件完整路径")
@@ -54,9 +59,25 @@ def write_json_report(path: Path | str, *, command: str, pack: Any, inputs: list
         tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8", errors="backslashreplace")
 
 
-def _link(file: str, sheet: str, cell: str) -> str | None:
-    """file:///…#'Sheet'!A1 for a local file that exists; None for anything else (URLs, missing)."""
-    if not file or "://" in file:
+class _PosixFileUrl(_XUrl or object):
+    """A link to a local POSIX file as an RFC 8089 URI (Path.as_uri(): absolute, Chinese percent-encoded).
+
+    xlsxwriter rewrites every "file://" or "external:" link into a Windows path, so
+    /tmp/收件/a.xlsx became the relationship Target "\\tmp\\收件\\a.xlsx", which no program
+    can open; this keeps the URI as the Target and the cell as the link's location.
+    """
+
+    def _parse_url(self) -> None:
+        self._link_type = _XUrlTypes.EXTERNAL
+        self._link, _, self._anchor = self._original_url.partition("#")
+        self._relationship_link = self._link
+        self._text = self._text or self._link
+
+
+def _link(file: str, sheet: str, cell: str):
+    """The link to `file` (at 'Sheet'!A1 when given) for a local file that exists, as an xlsxwriter Url;
+    None for anything else (URLs, missing files, a name that is not valid UTF-8, a link too long)."""
+    if not file or "://" in file or _XUrl is None:
         return None
     p = Path(file)
     try:
@@ -66,12 +87,13 @@ def _link(file: str, sheet: str, cell: str) -> str | None:
         str(full).encode("utf-8")  # a name that is not valid UTF-8 cannot go into the sheet XML
     except (OSError, ValueError, RuntimeError):  # UnicodeEncodeError is a ValueError
         return None
-    # xlsxwriter turns file:///C:/… into C:\… (right on Windows) but drops the root of a
-    # POSIX path, so those go as "external:" with the absolute path.
-    uri = "file:///" + full.as_posix() if full.drive else f"external:{full}"
-    if sheet and cell:
-        return f"{uri}#'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
-    return uri
+    anchor = f"#'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}" if sheet and cell else ""
+    try:
+        if full.drive:  # Windows: xlsxwriter's documented form, written as Excel writes it (file:///C:\…)
+            return _XUrl("file:///" + full.as_posix() + anchor)
+        return _PosixFileUrl(full.as_uri() + anchor)
+    except ValueError:  # longer than Excel allows
+        return None
 
 
 def pack_label(pack: object, rules: str | None = None) -> str:
@@ -184,8 +206,9 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
         # the link goes on the full path: LibreOffice does not wrap a linked cell, so a
         # linked file name would print cut off
         url = _link(p.file, p.sheet, p.cell)
-        if url and len(url) <= 2079:
-            ws.write_url(r, len(PROBLEM_COLUMNS) - 1, url, link, string=cell_text(p.file))
+        if url is not None:
+            url.text = cell_text(p.file)
+            ws.write_url(r, len(PROBLEM_COLUMNS) - 1, url, link)
         else:
             put(r, len(PROBLEM_COLUMNS) - 1, p.file)
         ws.set_row(r, _row_height((name_shown, *cells), _WIDTHS[1:]))
