@@ -122,10 +122,12 @@ def test_directory_named_xlsx(tmp_path, good_dir):
     out2 = tmp_path / "o2"
     proc, _ = H.run_xlbase("merge", *[g["path"] for g in goods], inbox / "目录.xlsx", "-o", out2 / "x.xlsx",
                            "--json", out2 / "r.json", timeout=TIMEOUT)
-    assert proc.returncode == 1 and "Traceback" not in proc.stderr   # given by name: named problem
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr   # given by name: a folder, walked
     import json
     rep = json.loads((out2 / "r.json").read_text("utf-8"))
-    assert any(p["rule"] == "input-missing" and "目录.xlsx" in p["file"] for p in rep["problems"])
+    inside = [i for i in rep["inputs"] if i["file"].endswith("inside.txt")]
+    assert [i["status"] for i in inside] == ["not-spreadsheet"]       # every file in it is named in the report
+    assert any(p["rule"] == "file-not-spreadsheet" and p["file"].endswith("inside.txt") for p in rep["problems"])
 
 
 def test_file_name_not_utf8(tmp_path, good_dir):

@@ -120,10 +120,10 @@ def test_unusable_files_do_not_stop_the_batch(tmp_path):
 def test_expand_inputs_globs_folders_lock_files(tmp_path):
     d = tmp_path / "counties" / "忻州市" / "忻府区"
     d.mkdir(parents=True)
-    for name in ("b.xlsx", "a.xls", "~$b.xlsx", ".hidden.xlsx", "notes.txt"):
+    for name in ("b.xlsx", "a.xls", "~$b.xlsx", ".hidden.xlsx", "notes.txt", "Thumbs.db", "desktop.ini", ".DS_Store"):
         (d / name).write_bytes(b"x")
     files, problems = expand_inputs([str(tmp_path / "counties"), str(d / "*.xlsx"), str(tmp_path / "missing.xlsx")])
-    assert [f.name for f in files] == ["a.xls", "b.xlsx"]
+    assert [f.name for f in files] == ["a.xls", "b.xlsx", "notes.txt"]   # every file but system and lock files
     assert len(problems) == 1 and problems[0].rule == "input-missing"
 
 

@@ -233,9 +233,17 @@ def test_pdf_header(tmp_path: Path) -> None:
 
 
 def test_binary_garbage_not_excel(tmp_path: Path) -> None:
-    path = tmp_path / "photo.xlsx"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    path = tmp_path / "blob.xlsx"
+    path.write_bytes(b"\x00\x01garbage" + bytes(range(256)) * 4)
     assert_check(inspect_file(path), path, "not-excel", False)
+
+
+@pytest.mark.parametrize("head", [b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0\x00\x10JFIF", b"GIF89a",
+                                  b"II*\x00", b"RIFF\x00\x00\x00\x00WEBPVP8 "])
+def test_image_by_magic(tmp_path: Path, head: bytes) -> None:
+    path = tmp_path / "photo.xlsx"
+    path.write_bytes(head + bytes(range(256)) * 4)
+    assert_check(inspect_file(path), path, "image-file", False)
 
 
 def test_ole_word_doc(tmp_path: Path) -> None:

@@ -1,8 +1,12 @@
 """Turn command-line inputs into files, and read many files (in parallel when it pays).
 
 Globs are expanded here because Windows shells do not expand them. Folders are
-walked recursively for .xlsx/.xlsm/.xls, skipping Office lock files (~$x.xlsx) and
-hidden files. The pool uses the spawn context so it behaves the same on Windows.
+walked recursively and every file in them is an input, whatever its extension: the
+reader decides by content what is a spreadsheet (a WPS .et, an .ods, an .xlsx saved as
+.xls), and every other file is listed in the report as not read. Only system and lock
+files are skipped without a word (`is_system_file`), hidden folders, and the JSON
+reports xlbase wrote itself (kept beside the 汇总表s a higher level merges). The pool uses
+the spawn context so it behaves the same on Windows.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import glob
 import logging
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -20,20 +25,41 @@ from .workbook import read_workbook
 
 log = logging.getLogger(__name__)
 
-EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+#: files no clerk sends: Windows thumbnails and folder settings (Thumbs.db, desktop.ini), macOS
+#: folder metadata; Office/WPS lock files (~$x.xlsx) and every hidden file (.DS_Store, ._x AppleDouble
+#: twins, LibreOffice's .~lock.x#, a killed run's .x.xlsx.tmp) are matched by their first characters
+SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
 POOL_MIN_FILES = 8
 CHUNK_FILES = 8      # files per pool task: small enough to balance, large enough to amortise the IPC
 
 
+#: the start of a `--json` report xlbase wrote (write.report.write_json_report): an officer keeps them
+#: beside the 汇总表s they merge on, and the 汇总表 itself carries everything the report says
+_OWN_REPORT = re.compile(rb'\A\s*\{\s*"version":\s*\d+,\s*"command":\s*"(?:merge|validate)"')
+
+
+def is_system_file(name: str) -> bool:
+    """A lock, thumbnail, folder-settings or hidden file: skipped silently wherever it is found."""
+    return name.startswith(("~$", ".")) or name.lower() in SYSTEM_FILES
+
+
+def _is_own_report(path: Path) -> bool:
+    """An xlbase JSON report, by its first bytes (only .json files are opened)."""
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return bool(_OWN_REPORT.match(fh.read(256)))
+    except OSError:   # the reader will say what is wrong with it
+        return False
+
+
 def _walk(folder: Path) -> list[Path]:
+    """Every file under `folder` but system files and xlbase's own JSON reports, none in hidden folders (.git)."""
     out = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name.startswith(("~$", ".")):
-                continue
-            if name.lower().endswith(EXCEL_SUFFIXES):
-                out.append(Path(root) / name)
+        out += [p for p in (Path(root) / name for name in files if not is_system_file(name)) if not _is_own_report(p)]
     return out
 
 
@@ -50,7 +76,7 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
                 mp = Path(m)
                 if mp.is_dir():
                     hits += _walk(mp)
-                elif not mp.name.startswith(("~$", ".")):
+                elif not is_system_file(mp.name):
                     hits.append(mp)
             if not hits:
                 problems.append(Problem("input-missing", ERROR, f"没有找到与“{arg}”匹配的文件。", file=arg))
@@ -59,7 +85,7 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
             files = _walk(p)
             if not files:
                 problems.append(Problem("input-missing", ERROR,
-                                        f"文件夹“{arg}”中没有 Excel 文件（.xlsx/.xlsm/.xls）。", file=arg))
+                                        f"文件夹“{arg}”中没有文件（系统文件和临时锁定文件不算）。", file=arg))
             found += files
         elif p.exists():
             found.append(p)

@@ -1,8 +1,9 @@
 """`xlbase read`: show, in Chinese, what the reader found in each file.
 
 Per file: forms found (sheet, range, rows), base identity, unknown/missing columns,
-and every value that could not be parsed, with its cell. Exit 0 (clean), 1 (values
-not parsed or unusable files), 2 (no readable input at all).
+sheets with rows that were not read, and every value that could not be parsed, with its
+cell; files that are no spreadsheet (a .docx, a .zip) are listed as not read. Exit 0
+(clean), 1 (values not parsed or unusable files), 2 (no readable input at all).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from ..table import Table, WorkbookRead
 from .files import expand_inputs, read_files
 
 VALUE_RULES = ("unparseable", "precision-lost", "formula-no-value", "error-value")
+SHEET_RULES = ("unread-sheet", "hidden-sheet")   # sheets whose rows were not read
 
 
 def _range(t: Table) -> str:
@@ -56,10 +58,11 @@ def _describe(t: Table) -> list[str]:
 def _file_lines(wr: WorkbookRead) -> list[str]:
     lines = [f"文件：{wr.path}"]
     if not wr.ok:
-        lines += [f"  无法读取：{p.message}" for p in wr.problems]
+        lines += [f"  {'无法读取' if p.severity == ERROR else '未读取'}：{p.message}" for p in wr.problems]
         return lines
     for t in wr.tables:
         lines += _describe(t)
+    lines += [f"  未读取的工作表：{p.message}" for p in wr.problems if p.rule in SHEET_RULES]
     bad = [p for p in sort_problems(wr.problems) if p.rule in VALUE_RULES]
     if bad:
         lines.append(f"  无法解析的值（{len(bad)} 个）：")
@@ -80,11 +83,12 @@ def inspect_command(inputs: list[str]) -> CommandResult:
         lines += _file_lines(wr)
         lines.append("")
     readable = [wr for wr in reads if wr.ok]
+    unusable = [wr for wr in reads if not wr.ok and any(p.severity == ERROR for p in wr.problems)]
+    set_aside = len(reads) - len(readable) - len(unusable)
     n_bad = sum(1 for wr in reads for p in wr.problems if p.rule in VALUE_RULES)
-    lines.append(f"共 {len(reads)} 个文件：可读取 {len(readable)} 个，无法读取 {len(reads) - len(readable)} 个；"
-                 f"无法解析的值 {n_bad} 个。")
+    lines.append(f"共 {len(reads)} 个文件：可读取 {len(readable)} 个，无法读取 {len(unusable)} 个"
+                 f"{f'，不是表格文件或压缩包（未读取）{set_aside} 个' if set_aside else ''}；无法解析的值 {n_bad} 个。")
     if not readable:
         return CommandResult(EXIT_UNUSABLE, lines, errors)
-    failed = n_bad or len(readable) < len(reads) or problems or any(
-        p.severity == ERROR for wr in reads for p in wr.problems)
+    failed = n_bad or unusable or problems or any(p.severity == ERROR for wr in reads for p in wr.problems)
     return CommandResult(EXIT_PROBLEMS if failed else EXIT_OK, lines, errors)

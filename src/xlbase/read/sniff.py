@@ -20,6 +20,7 @@ import errno
 import hashlib
 import logging
 import os
+import re
 import stat
 import zipfile
 import zlib
@@ -57,7 +58,7 @@ class FileCheck:
     """The verdict on one input file; ``ok`` means a reader may open it."""
 
     path: str
-    kind: str | None  # "xlsx" | "xlsm" | "xls" | None when unusable
+    kind: str | None  # "xlsx" | "xlsm" | "xls" | "ods" | None when unusable
     ok: bool
     code: str  # stable machine code, a key of MESSAGES
     message: str  # one Simplified-Chinese sentence naming the file
@@ -84,12 +85,14 @@ MESSAGES: dict[str, str] = {
     "corrupt-ole": "文件“{name}”已损坏（旧版 Excel 文件结构错误），无法读取；请用 Excel 或 WPS 打开后另存为 .xlsx，再重新报送。",
     "xlsb": "文件“{name}”是 Excel 二进制工作簿（.xlsb），本系统不支持；请另存为 .xlsx 格式后重新报送。",
     "ods-file": "文件“{name}”是 OpenDocument 表格（.ods），本系统不支持；请另存为 .xlsx 格式后重新报送。",
+    "sheet-too-large": "文件“{name}”中有工作表的已用区域过大（通常是远处某个单元格误填了内容），无法读取；请删除多余的行列后另存为 .xlsx 再报送。",
     "csv-renamed": "文件“{name}”实际是 CSV/文本文件，只是改了扩展名；请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送。",
     "html-renamed": "文件“{name}”实际是网页（HTML）文件，只是改了扩展名；请用 Excel 或 WPS 打开后另存为 .xlsx 格式再报送。",
     "xml2003-renamed": "文件“{name}”是 Excel 2003 XML 表格，本系统不支持；请另存为 .xlsx 格式后重新报送。",
     "word-file": "文件“{name}”是 Word 文档，不是 Excel 表格；请报送 Excel 格式的表格。",
     "ppt-file": "文件“{name}”是 PowerPoint 演示文稿，不是 Excel 表格；请报送 Excel 格式的表格。",
     "pdf-file": "文件“{name}”是 PDF 文件，无法读取其中的数据；请报送 Excel 格式的原始表格（盖章扫描件可另附）。",
+    "image-file": "文件“{name}”是图片，无法读取其中的数据；请报送 Excel 格式的原始表格（盖章扫描件可另附）。",
     "archive": "文件“{name}”是压缩包（ZIP/RAR/7z），不是 Excel 文件；请解压后分别报送其中的 Excel 文件。",
     "not-excel": "文件“{name}”不是 Excel 文件（无法识别其格式）；请报送 .xlsx 或 .xls 格式的表格。",
     "check-failed": "检查文件“{name}”时发生意外错误，无法确认其安全；请将该文件转交技术人员处理。",
@@ -145,6 +148,7 @@ RAR_MAGIC = b"Rar!\x1a\x07"
 SEVENZ_MAGIC = b"7z\xbc\xaf\x27\x1c"
 GZIP_MAGIC = b"\x1f\x8b"
 EOCD_SIG = b"PK\x05\x06"
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
 
 _MAIN_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
@@ -393,6 +397,8 @@ def _classify(fh: BinaryIO, limits: Limits) -> str:
         raise _Verdict("pdf-file")
     if head.startswith((RAR_MAGIC, SEVENZ_MAGIC, GZIP_MAGIC)):
         raise _Verdict("archive")
+    if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        raise _Verdict("image-file")  # a photo or scan of the stamped forms
     raise _Verdict(_classify_text(head))
 
 
@@ -412,6 +418,8 @@ def _classify_zip(fh: BinaryIO, limits: Limits) -> str:
             names = {i.filename.lower().lstrip("/"): i for i in infos}
             kind = _ooxml_kind(zf, names, limits)
             _scan_xml_parts(zf, infos, limits)
+            if kind == "ods":
+                _check_ods(zf, names, limits)
         except _Verdict:
             raise
         except SniffError as exc:
@@ -451,7 +459,10 @@ def _ooxml_kind(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: 
     """Read [Content_Types].xml (safely) and decide xlsx / xlsm, or why not."""
     ct_info = names.get("[content_types].xml")
     if ct_info is None:
-        raise _Verdict(_non_ooxml_zip(zf, names, limits))
+        code = _non_ooxml_zip(zf, names, limits)
+        if code == "ods":
+            return code
+        raise _Verdict(code)
     data = read_zip_member_capped(zf, ct_info, limits.max_content_types_bytes)
     check_xml_safe(data)
     try:
@@ -483,7 +494,7 @@ def _ooxml_kind(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: 
 
 
 def _non_ooxml_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: Limits) -> str:
-    """A ZIP without [Content_Types].xml: a Word/ODS file or a plain archive."""
+    """A ZIP without [Content_Types].xml: "ods" (an OpenDocument spreadsheet), a Word file or a plain archive."""
     if "word/document.xml" in names:
         return "word-file"
     if "ppt/presentation.xml" in names:
@@ -495,7 +506,7 @@ def _non_ooxml_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limit
         except SniffError:
             value = b""
         if b"opendocument.spreadsheet" in value:
-            return "ods-file"
+            return "ods"
         if b"opendocument.text" in value:
             return "word-file"
     return "archive"
@@ -525,6 +536,112 @@ def _xml_head(part: BinaryIO, limit: int) -> bytes:
     if len(head) < limit and _scan_prolog(_ascii_view(head)) == "incomplete":
         head += part.read(limit - len(head))
     return head
+
+
+# ---- OpenDocument spreadsheet (.ods) -------------------------------------
+
+#: Most spaces that ``<text:s text:c="N"/>`` may stand for in one .ods: calamine writes them
+#: all out, so a 1 KB file asking for 10^9 spaces took 4 GB. Excel holds 32 767 characters a cell.
+ODS_MAX_SPACES = 1_000_000
+
+_ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""   # attribute values may hold '>', never '<'
+_ODS_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell|s)(?=[\s/>])" + _ATTRS + rb">")
+_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*(\d+)""")
+_COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*(\d+)""")
+_SPACES = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?c\s*=\s*["']\s*(\d+)""")
+_VALUE_TYPE = re.compile(rb"value-type\s*=")
+
+
+def _check_ods(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: Limits) -> None:
+    """An .ods is read only when it is not encrypted and its sheets cannot inflate in calamine.
+
+    ODS compresses repetition into attributes: one cell "repeated" 16 384 columns in a row
+    "repeated" a million times is a few bytes, and calamine builds the whole grid (a 1 KB file
+    aborted the process at 4 GB). content.xml is streamed (inflated bytes capped) and each
+    sheet's filled area, repeats counted, must stay within ``max_sheet_cells``, as for OOXML.
+    """
+    manifest = names.get("meta-inf/manifest.xml")
+    if manifest is not None:
+        data = read_zip_member_capped(zf, manifest, limits.max_content_types_bytes)
+        check_xml_safe(data)
+        if b"encryption-data" in data:
+            raise _Verdict("encrypted")   # a password-protected .ods: content.xml is ciphertext
+    content = names.get("content.xml")
+    if content is None:
+        raise _Verdict("missing-workbook")
+    try:
+        with zf.open(content) as fh:
+            cells, spaces = _ods_extent(fh, limits.max_member_bytes)
+    except SniffError:
+        raise
+    except _ZIP_ERRORS:
+        raise _Verdict("corrupt-zip") from None
+    if cells > limits.max_sheet_cells:
+        raise _Verdict("sheet-too-large")
+    if spaces > ODS_MAX_SPACES:
+        raise _Verdict("zip-bomb")
+
+
+def _ods_extent(fh: BinaryIO, cap: int) -> tuple[int, int]:
+    """(largest filled area of one sheet in cells, from A1 with repeats counted; spaces asked by text:s).
+
+    Tags are matched by local name whatever their prefix, and a cell counts as filled when
+    it has content or a value type: an over-estimate never lets a bomb through. Trailing
+    empty repeats (LibreOffice ends every sheet with a million of them) cost nothing here
+    and nothing in calamine.
+    """
+    stack: list[list[int]] = []          # per open table: [row, row_repeat, col, row_filled, hi_row, hi_col]
+    worst = spaces = 0
+    seen, tail = 0, b""
+    while True:
+        block = fh.read(1 << 20)
+        seen += len(block)
+        if seen > cap:
+            raise ZipMemberTooLarge("content.xml")
+        buf = tail + block
+        cut = len(buf) if not block else buf.rfind(b"<")
+        if cut < 0:
+            cut = len(buf)
+        for m in _ODS_TAG.finditer(buf, 0, cut):
+            closing, name, attrs = m.group(1), m.group(2), m.group(3)
+            if name == b"s":
+                if not closing:
+                    n = _SPACES.search(attrs)
+                    spaces += int(n.group(1)) if n else 1
+            elif name == b"table":
+                if closing:
+                    if stack:
+                        t = stack.pop()
+                        worst = max(worst, t[4] * t[5])
+                elif not attrs.rstrip().endswith(b"/"):
+                    stack.append([0, 1, 0, 0, 0, 0])
+            elif not stack:
+                continue
+            elif name == b"table-row":
+                t = stack[-1]
+                if closing:
+                    if t[3]:
+                        t[4] = t[0] + t[1]
+                    t[0] += t[1]
+                else:
+                    n = _ROWS_REPEATED.search(attrs)
+                    t[1], t[2], t[3] = (int(n.group(1)) if n else 1), 0, 0
+                    if attrs.rstrip().endswith(b"/"):
+                        t[0] += t[1]
+            elif not closing:   # a cell
+                t = stack[-1]
+                n = _COLS_REPEATED.search(attrs)
+                width = int(n.group(1)) if n else 1
+                if not attrs.rstrip().endswith(b"/") or _VALUE_TYPE.search(attrs):
+                    t[3] = 1
+                    t[5] = max(t[5], t[2] + width)
+                t[2] += width
+        if not block:
+            break
+        tail = buf[cut:]
+    for t in stack:                       # a sheet never closed still counts
+        worst = max(worst, t[4] * t[5])
+    return worst, spaces
 
 
 # ---- OLE2 (legacy .xls, encrypted OOXML, .doc) ---------------------------

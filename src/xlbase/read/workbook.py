@@ -2,7 +2,9 @@
 
 Never raises for bad input: the safe-open check (sniff) runs first, and an unusable
 file, a parse failure or a workbook with no known form becomes one `file-unusable`
-Problem with a Chinese message.
+Problem with a Chinese message. A file that is no spreadsheet and does not pretend to be
+one (the notice as .docx/.pdf, photos of stamped pages) is one info instead, an archive
+one warning (`_not_read`): an inbox folder holds them beside the submissions.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ def read_workbook(path: str | os.PathLike) -> WorkbookRead:
     spath = os.fspath(path)
     check = inspect_file(spath)
     if not check.ok:
-        return _unusable(spath, check.code, check.message, check.sha256)
+        return _not_read(spath, check)
     try:
         sheets = load_sheets(spath)
     except SheetTooLarge as exc:
@@ -63,7 +65,9 @@ def read_workbook(path: str | os.PathLike) -> WorkbookRead:
     if not tables:
         msg = (f"文件“{Path(spath).name}”中没有找到可识别的表格（附件2、3、4、10、11）；"
                "请确认报送的是申报表或汇总表，且表头栏目名称与通知中的表格一致。")
-        return _unusable(spath, "no-form", msg, check.sha256)
+        wr = _unusable(spath, "no-form", msg, check.sha256)
+        wr.problems += [p for p in problems if p.rule == "unread-sheet"]   # which sheets had rows, and where
+        return wr
     problems = assign_bases(tables, problems, spath)
     if record is not None:
         _apply_record(tables, record)
@@ -91,6 +95,55 @@ def read_grids(label: str, sheets: list[Sheet]) -> WorkbookRead:
     return WorkbookRead(path=label, status=status, tables=tables, problems=problems)
 
 
+#: names a spreadsheet goes by: such a file that is no readable spreadsheet is an error (disguised or broken)
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlt", ".xlsb", ".et", ".ett",
+                                  ".ods", ".ots", ".fods"})
+ARCHIVE_SUFFIXES = frozenset({".zip", ".rar", ".7z", ".gz", ".tgz", ".tar", ".bz2", ".xz"})
+#: what other files are, by sniff code or, for files sniff cannot vet (too large, encrypted), by name
+NOT_SHEET_KINDS = {
+    "word-file": "Word 文档", "pdf-file": "PDF 文件", "image-file": "图片", "ppt-file": "演示文稿",
+    "html-renamed": "网页", "csv-renamed": "文本文件", "not-excel": "其他文件",
+}
+DOCUMENT_SUFFIXES = {
+    **dict.fromkeys((".doc", ".docx", ".docm", ".dot", ".dotx", ".wps", ".wpt", ".odt", ".rtf"), "Word 文档"),
+    **dict.fromkeys((".pdf", ".ofd"), "PDF 文件"),
+    **dict.fromkeys((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic"), "图片"),
+    **dict.fromkeys((".ppt", ".pptx", ".dps", ".odp"), "演示文稿"),
+    **dict.fromkeys((".htm", ".html", ".mht", ".mhtml"), "网页"),
+    **dict.fromkeys((".txt", ".csv"), "文本文件"),
+}
+NOT_SPREADSHEET = "not-spreadsheet"   # WorkbookRead.status of a file that is no spreadsheet (JSON inputs)
+
+
+def _not_read(path: str, check) -> WorkbookRead:
+    """A file sniff did not pass: an error when it should have been a spreadsheet, else said once and set aside.
+
+    Named .xlsx/.xls/.et/.ods… it is a disguised or broken submission (error). An archive
+    is a warning: it may hold submissions, and it is never unpacked. Any other file that
+    is no spreadsheet by content, or by its name when sniff could not look (too large,
+    encrypted .docx), is an info; a .csv a warning, as it may hold a table typed elsewhere.
+    """
+    name = Path(path).name
+    suffix = Path(path).suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        return _unusable(path, check.code, check.message, check.sha256)
+    if check.code == "archive" or suffix in ARCHIVE_SUFFIXES:
+        msg = f"文件“{name}”是压缩包，请解压后把其中的表格放进收件文件夹再汇总（本工具不会自动解压）。"
+        p = Problem("file-archive", WARNING, msg, file=path)
+        return WorkbookRead(path=path, status="archive", problems=[p], sha256=check.sha256)
+    what = NOT_SHEET_KINDS.get(check.code) if check.code != "not-excel" else None
+    what = what or DOCUMENT_SUFFIXES.get(suffix) or NOT_SHEET_KINDS.get(check.code)
+    if what is None:
+        return _unusable(path, check.code, check.message, check.sha256)
+    if suffix == ".csv":
+        msg = (f"文件“{name}”是 CSV 文本文件，不是表格文件，未读取；如果其中是申报数据，"
+               "请用 Excel 或 WPS 打开后另存为 .xlsx 再放进收件文件夹。")
+        p = Problem("file-not-spreadsheet", WARNING, msg, file=path)
+    else:
+        p = Problem("file-not-spreadsheet", INFO, f"文件“{name}”不是表格文件（{what}），未读取。", file=path)
+    return WorkbookRead(path=path, status=NOT_SPREADSHEET, problems=[p], sha256=check.sha256)
+
+
 def _unusable(path: str, code: str, message: str, sha: str | None) -> WorkbookRead:
     p = Problem(rule="file-unusable", severity=ERROR, message=message, file=path, value=code)
     return WorkbookRead(path=path, status=code, problems=[p], sha256=sha)
@@ -114,6 +167,7 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
             problems.extend(p for p in [hidden_sheet_problem(path, sheet, A2_MIN_FIELDS)] if p)
         if not sheet.visible or _is_guide(sheet.name) or (report and not own_firms):
             continue
+        n_tables = len(tables)
         found = find_tables(sheet)
         if own_firms:
             found = [ft for ft in found if ft.family == "附件3"][:1]
@@ -149,7 +203,33 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
                 _fill_record(path, sheet, t, head, problems)
                 t.missing_fields = [f.key for f in t.form.table_fields]
                 tables.append(t)
+        if len(tables) == n_tables:
+            problems.extend(p for p in [unread_sheet_problem(path, sheet)] if p)
     return tables, problems, record
+
+
+#: a visible sheet where no form was found is reported when it has at least UNREAD_MIN_ROWS rows of at
+#: least UNREAD_MIN_CELLS filled cells each: rows of a table (a 附件3 continued without its header); a
+#: cover (label, value), a notes sheet (one cell a line) or a signature line stay quiet
+UNREAD_MIN_ROWS = 3
+UNREAD_MIN_CELLS = 3
+
+
+def unread_sheet_problem(path: str, sheet: Sheet) -> Problem | None:
+    """A warning naming a visible sheet whose table rows were not read because no header was found on it."""
+    filled = []
+    for r, row in enumerate(sheet.rows):
+        cols = [c for c, v in enumerate(row) if v != "" and v is not None and not (type(v) is str and not v.strip())]
+        if cols:
+            filled.append((r, cols))
+    if sum(len(cols) >= UNREAD_MIN_CELLS for _, cols in filled) < UNREAD_MIN_ROWS:
+        return None
+    top, left = filled[0][0], min(cols[0] for _, cols in filled)
+    span = f"{a1(top, left)}:{a1(filled[-1][0], max(cols[-1] for _, cols in filled))}"
+    return Problem("unread-sheet", WARNING,
+                   f"工作表“{sheet.name}”有 {len(filled)} 行内容（{span}），但没有找到官方表格的表头，未读取；"
+                   "如果是附件3的续表，请把表头复制到数据上方，或把这些行移到附件3 表中。",
+                   path, sheet.name, a1(top, left))
 
 
 PROVENANCE_HEADS = {sheet_names.FIRMS_BASE: "_base_name", sheet_names.FIRMS_FILE: "_src",

@@ -130,7 +130,9 @@ FILE_STATUS = {
     "xlsb": "不支持 .xlsb", "ods-file": "不支持 .ods", "csv-renamed": "CSV 改了扩展名", "html-renamed": "网页改了扩展名",
     "xml2003-renamed": "Excel 2003 XML 表格", "word-file": "Word 文档", "ppt-file": "PowerPoint 文稿",
     "pdf-file": "PDF 文件", "archive": "压缩包", "not-excel": "不是 Excel 文件", "check-failed": "检查失败",
+    "image-file": "图片", "sheet-too-large": "工作表过大", "not-spreadsheet": "不是表格文件",
 }
+NOT_READ = ("not-spreadsheet", "archive")   # set aside, not broken: a .docx, a .zip beside the submissions
 
 
 def file_status(code: Any) -> str:
@@ -139,7 +141,9 @@ def file_status(code: Any) -> str:
     label = FILE_STATUS.get(code)
     if label is None:
         return f"无法读取（{code}）" if code else ""
-    return label if code in ("ok", "partial", "skipped") else f"无法读取：{label}"
+    if code in ("ok", "partial", "skipped"):
+        return label
+    return f"未读取：{label}" if code in NOT_READ else f"无法读取：{label}"
 
 
 #: fills by severity: 问题清单's 严重程度 column and the cells `xlbase mark` and the 校验 button mark.
