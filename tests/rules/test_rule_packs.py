@@ -80,7 +80,7 @@ def test_rules_list_and_show_in_chinese():
     assert res.exit_code == 0 and any(l.startswith("shanxi-2024-base（默认）") for l in res.lines)
     shown = "\n".join(rules_command("show", "shanxi-2024-base").lines)
     assert "resident-firms-min" in shown and "楼宇型 25" in shown and "附件5 基本条件第4条" in shown
-    assert "缺少该表时改查：附件2" in shown and "forms-missing" in shown
+    assert "缺少该表或该栏未填时改查：附件2" in shown and "forms-missing" in shown
     assert rules_command("show", "nope").exit_code == 2
 
 

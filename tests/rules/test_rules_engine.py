@@ -19,7 +19,7 @@ def only(problems, rule):
 
 def good_a2(**over):
     v = dict(base_name=BASE["name"], city="忻州市", county="忻府区", industry="电子商务", authority="忻府区工信局",
-             base_type="楼宇型", operator="测试运营公司", registered_on=dt.date(2020, 1, 1),
+             base_type="楼宇型", operator="测试运营公司", registered_on=dt.date(2020, 3, 1),
              operator_code=a3_rows(1)[0]["credit_code"], legal_rep="张三", operator_phone="0350-3334025",
              address="忻州市忻府区某路1号", service_org="测试服务中心", service_org_founded=dt.date(2020, 2, 1),
              service_staff=12, staff_bachelor=8, staff_technical=5, tutors=3, land_area=10000.0, invested=600.0,

@@ -16,7 +16,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 import pandas as pd
 
-from ..forms import APPLICANT_FORMS, get_form, value_list, value_lists
+from ..forms import APPLICANT_FORMS, SUMMARY_FORM, get_form, value_list, value_lists
+from ..identity import locate, split_place
 from ..problems import INFO, Problem
 from ..read.normalise import is_blank_text
 from ..table import Table, stack
@@ -184,7 +185,7 @@ def _emit(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, key: str,
             _per_row(values, rows), _per_row(threshold, rows), extras, *columns):
         v, th = _clean(v), _clean(th)
         btype = btype if isinstance(btype, str) else None
-        ctx_vars = dict(value=_fmt(v), raw_value=v, threshold=_fmt(th), label=_display_label(form, fld) if fld else key,
+        ctx_vars = dict(value=_fmt(v), raw_value=v, threshold=_fmt(th), label=display_label(form, fld) if fld else key,
                         unit=(fld.unit or "") if fld else "", base=bname or "", base_type=btype or "",
                         form=form_id, as_of=ctx.as_of.isoformat(), **{k: _fmt(x) if not isinstance(x, (list, str)) else x
                                                                       for k, x in per_row.items()})
@@ -203,7 +204,7 @@ def _shared_labels(form_id: str) -> frozenset[str]:
     return frozenset(k for k, n in seen.items() if n > 1)
 
 
-def _display_label(form, fld) -> str:
+def display_label(form, fld) -> str:
     """The field's label as a message names it: "小微企业双创基地创业服务机构名称", not a bare "名称"."""
     if fld.section and fold(fld.label) in _shared_labels(form.id):
         return f"{fld.section}{fld.label}"
@@ -258,26 +259,40 @@ def _forms_of(rule: Rule) -> tuple[str, ...]:
     return rule.forms or ((rule.form,) if rule.form else ())
 
 
-def _field_frames(ctx: Context, rule: Rule):
-    """(form id, stacked rows) for each form of a one-field rule that has rows; then the rule's fallback
-    form's rows of the submissions that have none of its forms (a workbook without 附件10: 附件2's)."""
-    seen = []
-    for form_id in _forms_of(rule):
-        df = ctx.frame(form_id, rule.field)
-        if len(df):
-            seen.append(df["_sub"])
-            yield form_id, df
-    if rule.fallback:
-        yield from _fallback_frame(ctx, rule.fallback, rule.field, seen)
+def _field_frames(ctx: Context, rule: Rule) -> list[tuple[str, pd.DataFrame]]:
+    """(form id, stacked rows) for each form of a one-field rule that has rows, with the rule's fallback
+    form standing in where those lack the value (see _with_fallback)."""
+    frames = [(form_id, ctx.frame(form_id, rule.field)) for form_id in _forms_of(rule)]
+    return _with_fallback(ctx, rule, rule.field, [(f, df) for f, df in frames if len(df)])
 
 
-def _fallback_frame(ctx: Context, form_id: str, key: str | None, seen: list[pd.Series]):
-    """(form id, rows) of `form_id` whose submission is not among `seen`, when there are any."""
-    df = ctx.frame(form_id, key)
-    if seen and len(df):
-        df = df[~df["_sub"].isin(pd.concat(seen, ignore_index=True))]
-    if len(df):
-        yield form_id, df
+def _with_fallback(ctx: Context, rule: Rule, key: str, frames: list[tuple[str, pd.DataFrame]]
+                   ) -> list[tuple[str, pd.DataFrame]]:
+    """`frames` plus the fallback form's rows (附件2) of the submissions whose rows in `frames` (附件10)
+    give no value of `key`: the form is missing, or its cell is blank or unreadable.
+
+    One fact stated on 附件10 and on 附件2 is judged once per submission, on 附件10 when it has it; a
+    附件10 row without the value gives way to a 附件2 row that has it. When the two forms state different
+    values, forms-agree says so.
+    """
+    if not rule.fallback:
+        return frames
+    fb = ctx.frame(rule.fallback, key)
+    if not len(fb):
+        return frames
+    subs = [df["_sub"] for _, df in frames]
+    stated = [df.loc[~_blank(df[key]), "_sub"] for _, df in frames]
+    fb = fb[~fb["_sub"].isin(_concat(stated))]
+    fb = fb[~_blank(fb[key]) | ~fb["_sub"].isin(_concat(subs))]   # a row of its own where neither has it
+    if not len(fb):
+        return frames
+    replaced = fb.loc[~_blank(fb[key]), "_sub"]
+    frames = [(f, df[~(_blank(df[key]) & df["_sub"].isin(replaced))]) for f, df in frames]
+    return [(f, df) for f, df in frames if len(df)] + [(rule.fallback, fb)]
+
+
+def _concat(parts: list[pd.Series]) -> pd.Series:
+    return pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype=object)
 
 
 # --- bounds from the form model ----------------------------------------------------------
@@ -485,13 +500,12 @@ def _tolerance_ok(diff: pd.Series, total: pd.Series, tol: Any) -> pd.Series:
 
 def _per_submission(ctx: Context, rule: Rule, agg: pd.Series) -> list[Problem]:
     """`agg` (per submission) against the stated value on the target form; on the fallback form (附件2)
-    for submissions without the target form."""
+    for submissions whose target form lacks the value."""
     if not len(agg):
         return []
     form_id, key = _target(ctx, rule)
-    targets = [(form_id, ctx.frame(form_id, key))]
-    if rule.fallback:
-        targets += list(_fallback_frame(ctx, rule.fallback, key, [targets[0][1]["_sub"]]))
+    target = ctx.frame(form_id, key)
+    targets = _with_fallback(ctx, rule, key, [(form_id, target)] if len(target) else [])
     out = []
     for form_id, target in targets:
         target = target[target["_sub"].isin(agg.index)]
@@ -559,16 +573,10 @@ def check_ratio(ctx: Context, rule: Rule) -> list[Problem]:
 
 @kind("forms-present")
 def check_forms_present(ctx: Context, rule: Rule) -> list[Problem]:
-    """A base's workbook (one holding any of params.applicant) that lacks one of the rule's forms: the rules
-    on that form were not made for it, which should not pass in silence."""
-    applicant = set(rule.params.get("applicant") or APPLICANT_FORMS)
-    by_file: dict[str, dict[str, Table]] = {}
-    for t in ctx.tables:
-        by_file.setdefault(t.file, {}).setdefault(t.form_id, t)
+    """An applicant's workbook that lacks one of the rule's forms: the rules on that form were not made
+    for it, which should not pass in silence. A 汇总表 is no applicant's workbook (see _applicant_files)."""
     out = []
-    for file, held in by_file.items():
-        if applicant.isdisjoint(held):
-            continue
+    for file, held in _applicant_files(ctx, set(rule.params.get("applicant") or APPLICANT_FORMS)).items():
         base = next((str(t.base["name"]) for t in held.values() if t.base.get("name")), "")
         for form_id in _forms_of(rule):
             if form_id in held:
@@ -579,6 +587,97 @@ def check_forms_present(ctx: Context, rule: Rule) -> list[Problem]:
                 message=rule.render(form=form_id, title=title, base=base, value="", threshold="", label="",
                                     unit="", base_type="", as_of=ctx.as_of.isoformat())))
     return out
+
+
+def _applicant_files(ctx: Context, applicant: set[str]) -> dict[str, dict[str, Table]]:
+    """file -> {form id: its first table} for each file that is one base's application: it holds one of
+    the `applicant` forms for one base, and no 附件11.
+
+    A 汇总表 lists many bases: it holds 附件11, and its 入驻企业 sheet reads as an 附件3 whose rows each
+    name their own base (`_base` from our record, `_base_name` from its 所属基地 column); such a firm
+    list is no applicant's 附件3 either, with or without 附件11 beside it.
+    """
+    by_file: dict[str, dict[str, Table]] = {}
+    for t in ctx.tables:
+        by_file.setdefault(t.file, {}).setdefault(t.form_id, t)
+    own = {t.file for t in ctx.tables
+           if t.form_id in applicant and not {"_base", "_base_name"} & set(t.data.columns)}
+    return {file: held for file, held in by_file.items() if file in own and SUMMARY_FORM not in held}
+
+
+@kind("forms-agree")
+def check_forms_agree(ctx: Context, rule: Rule) -> list[Problem]:
+    """The same fact stated on two forms of one submission (附件2 and 附件10: 已入驻企业数, 注册时间, …)
+    agrees: numbers equal (within the rule's tolerance), dates equal, yes/no equal, choices and names
+    equal after `fold`. One problem per differing fact, at the first form's cell; the message names
+    both forms, values and cells. A fact only one form states is not compared."""
+    (a_form, b_form), out = rule.forms[:2], []
+    for key in rule.fields:
+        a, b = ctx.frame(a_form, key), ctx.frame(b_form, key)
+        if not len(a) or not len(b):
+            continue
+        a = a[~_blank(a[key])].drop_duplicates("_sub")      # one row per submission: its first
+        b = b[~_blank(b[key])].drop_duplicates("_sub").set_index("_sub")
+        a = a[a["_sub"].isin(b.index)]
+        if not len(a):
+            continue
+        b = b.loc[a["_sub"]].set_axis(a.index)
+        fa, fb = get_form(a_form).field(key), get_form(b_form).field(key)
+        differ = ~_agree(fa, a[key], b[key], rule.tolerance)
+        if not differ.any():
+            continue
+        a, b = a[differ], b[differ]
+        out += _emit(ctx, rule, a, a_form, key, threshold=b[key], cell=_sheet_cells(ctx, a, key),
+                     other_form=b_form, other_label=display_label(get_form(b_form), fb),
+                     other_value=b[key].map(_fmt), other_cell=_sheet_cells(ctx, b, key))
+    return out
+
+
+def _sheet_cells(ctx: Context, rows: pd.DataFrame, key: str) -> pd.Series:
+    """'附件2!B27' of `key` in each of `rows`, as a message names a cell on another sheet."""
+    return pd.Series([f"{sh}!{ctx.cell(t, key, r)}" for sh, t, r in zip(rows["_sheet"], rows["_table"], rows["_row"])],
+                     index=rows.index, dtype=object)
+
+
+def _agree(fld, a: pd.Series, b: pd.Series, tolerance: Any) -> pd.Series:
+    """Whether two stated values of a field (same index) are the same fact, compared as the field's type."""
+    if fld.is_numeric:
+        va, vb = _num(a), _num(b)
+        return _tolerance_ok(va - vb, va, tolerance) | va.isna() | vb.isna()
+    if fld.type == "date":
+        da, db = _as_date(a), _as_date(b)
+        return pd.Series([x is None or y is None or x == y for x, y in zip(da, db)], index=a.index)
+    if fld.type == "yesno":
+        return pd.Series([x == y for x, y in zip(a, b)], index=a.index)
+    ka, kb = _fold_key(a), _fold_key(b)
+    if fld.type == "choice" and fld.choices:
+        canon = _choice_canon(fld.choices)
+        ka, kb = ka.map(lambda k: canon.get(k, k)), kb.map(lambda k: canon.get(k, k))
+    same = ka == kb
+    if fld.identity == "base_name" and not same.all():     # "忻州市忻府区晨光…" on 附件10, "晨光…" on 附件2
+        same |= pd.Series([_same_base_name(x, y) for x, y in zip(ka, kb)], index=a.index)
+    elif fld.identity in ("city", "county") and not same.all():     # "忻州" and "忻州市" are one city
+        part = 0 if fld.identity == "city" else 1
+        same |= pd.Series([locate(x)[part] is not None and locate(x)[part] == locate(y)[part]
+                           for x, y in zip(ka, kb)], index=a.index)
+    return same
+
+
+@lru_cache(maxsize=None)
+def _choice_canon(list_name: str) -> dict[str, str]:
+    """Folded spelling -> folded canonical value of a value list (aliases such as 楼宇 -> 楼宇型)."""
+    spec = value_lists().get(list_name) or {}
+    canon = {fold(v): fold(v) for v in value_list(list_name)}
+    for value, spellings in (spec.get("aliases") or {}).items():
+        canon.update({fold(s): fold(value) for s in spellings})
+    return canon
+
+
+def _same_base_name(a: str, b: str) -> bool:
+    """One base named with and without its place: the same name after the place prefix, in places that
+    do not contradict each other (附件10 writes "x市x县（区）xx双创基地"; 附件2 has 所在市县 apart)."""
+    (pa, ra), (pb, rb) = split_place(a), split_place(b)
+    return ra == rb and all(x is None or y is None or x == y for x, y in zip(locate(pa), locate(pb)))
 
 
 # --- within one record/row ---------------------------------------------------------------------

@@ -31,7 +31,7 @@ KINDS = (
     "sums-equal", "comparison",                        # within one record/row
     "checksum", "unique", "date-range",                # 附件3 firm rows
     "comparables", "rent-discount",                    # 附件4
-    "forms-present",                                   # which forms a submission holds
+    "forms-present", "forms-agree",                    # which forms a submission holds; facts they share
 )
 
 
@@ -51,6 +51,7 @@ KIND_VARIABLES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "sums-equal": {"parts_sum", "parts"}, "comparison": {"other", "op"}, "checksum": {"length"},
     "unique": {"first_cell"}, "date-range": {"bound"}, "comparables": {"max_km", "unread"},
     "rent-discount": {"mean", "percent", "share"}, "forms-present": {"title"},
+    "forms-agree": {"cell", "other_form", "other_label", "other_value", "other_cell"},
 }.items()}
 
 
@@ -286,6 +287,9 @@ def _parse_rule(spec: dict, fail) -> Rule:
             raise fail(_line_of(spec, "forms" if "forms" in spec else "form"), f"规则 {rid} 的表单“{f}”不认识；可用：{'、'.join(FORM_IDS)}")
     fields = spec.get("fields") or ([spec["field"]] if spec.get("field") else [])
     fields = tuple(fields if isinstance(fields, list) else [fields])
+    if kind == "forms-agree" and (len(forms) != 2 or not fields):
+        raise fail(_line_of(spec, "forms" if "forms" in spec else "id"),
+                   f"规则 {rid}（forms-agree）应写两张表 forms: [表一, 表二]，并在 fields 中列出两表都有的栏目")
     if forms and fields and kind not in ("required", "type", "range", "choice"):
         for form in map(get_form, forms):
             for key in _field_keys(fields):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..forms import get_form
 from ..problems import SEVERITY_LABELS
 from ..result import EXIT_OK, EXIT_UNUSABLE, CommandResult
+from .engine import display_label
 from .pack import DEFAULT_PACK, PackError, list_packs, load_pack
 
 
@@ -20,6 +21,10 @@ def _threshold_text(rule) -> str:
 def _fields_text(rule) -> str:
     if not rule.fields or not rule.form:
         return "、".join(rule.forms)
+    if rule.kind == "forms-agree":   # each fact as both forms label it: 企业职工人数／吸纳就业人员数
+        a, b = (get_form(f) for f in rule.forms[:2])
+        pairs = [(display_label(a, a.field(k)), display_label(b, b.field(k))) for k in rule.fields]
+        return f"{a.id}与{b.id}：" + "、".join(x if x == y else f"{x}／{y}" for x, y in pairs)
     form = get_form(rule.form)
     names = [form.field(f).label if form.has_field(f) else f for f in rule.fields]
     return f"{'、'.join(rule.forms)}：{'、'.join(names)}"
@@ -46,7 +51,7 @@ def rules_command(action: str, pack: str | None = None) -> CommandResult:
         lines.append(f"[{SEVERITY_LABELS[r.severity]}] {r.id}  {r.title or ''}")
         lines.append(f"    检查：{_fields_text(r)}    门槛：{_threshold_text(r) or '—'}"
                      + (f"    容差：{r.tolerance}" if r.tolerance not in (None, 0) else "")
-                     + (f"    缺少该表时改查：{r.fallback}" if r.fallback else ""))
+                     + (f"    缺少该表或该栏未填时改查：{r.fallback}" if r.fallback else ""))
         if r.source:
             lines.append(f"    依据：{r.source}")
     return CommandResult(EXIT_OK, lines)
