@@ -11,12 +11,21 @@ It is JSON (ASCII only) split over column A of a very hidden sheet (a cell holds
 32 767 characters). Written by write.summary, read by read.workbook, built and interpreted
 by merge.lower. A record that does not parse is no record: the workbook is then read like
 any other 汇总表.
+
+`digest` (optional) fingerprints what the visible sheets held when written: each 附件11 base
+row's values and each 入驻企业 row's values and provenance, in a canonical form that the
+reader's values give back exactly (`number_bytes`, `date_bytes`, `text_bytes`, `digest`). A 汇总表 whose
+sheets no longer match it was edited after it was written, and its record cannot be trusted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
-from typing import Any
+from typing import Any, Iterable
+
+import numpy as np
 
 from .sheet_names import SUMMARY_RECORD
 
@@ -60,3 +69,72 @@ def from_cells(rows: list[list[Any]]) -> dict[str, Any] | None:
         if not all(isinstance(x, want) for x in part):
             return None
     return doc
+
+
+# --- what the visible sheets hold --------------------------------------------------------------
+
+CLEAN_DECIMALS = 6          # a number with at most this many decimals …
+CLEAN_BELOW = 1e9           # … and below this magnitude has at most 15 significant digits
+TEXT_SEP = "\uffff"        # a noncharacter: no cell of an .xlsx holds it (XML forbids it)
+
+
+def canonical_number(v: float) -> float:
+    """The number a spreadsheet gives back for `v`: 15 significant digits of what xlsxwriter writes (16).
+
+    Written with 16 digits (xlsxwriter's '%.16G'), read back exactly; LibreOffice saves 15. Rounding
+    the 16-digit text to 15 makes both read back the same value (for LibreOffice: unless the 16th and
+    17th digits of `v` are close to a half, e.g. a full-precision 1/3 near a rounding boundary).
+    """
+    return float(f"{float(f'{v:.16G}'):.15G}") + 0.0
+
+
+def number_bytes(values: list) -> bytes:
+    """A numeric column (int, float, None) in canonical form, as float64 bytes (None: NaN).
+
+    Most numbers are short decimals (≤ 6 decimals, < 10⁹): they are their own canonical value,
+    found for the whole column in numpy; only the others are formatted one by one.
+    """
+    arr = np.array(values, dtype=np.float64)
+    blank = np.isnan(arr)
+    with np.errstate(invalid="ignore"):
+        clean = blank | ((np.round(arr, CLEAN_DECIMALS) == arr) & (np.abs(arr) < CLEAN_BELOW))
+    for i in np.flatnonzero(~clean).tolist():
+        arr[i] = canonical_number(arr[i])
+    arr += 0.0                    # -0 is 0
+    arr[blank] = np.nan           # one NaN pattern
+    return arr.tobytes()
+
+
+def date_bytes(values: list) -> bytes:
+    """A date column (dt.date, None) as int64 day ordinals (None: 0)."""
+    return np.array([0 if v is None else v.toordinal() for v in values], dtype=np.int64).tobytes()
+
+
+def joined_text(values: list) -> str | None:
+    """A text column (str, None) as one string, None and '' alike (the reader gives None for a blank);
+    None when it holds anything else."""
+    try:
+        return TEXT_SEP.join(values)
+    except TypeError:
+        try:
+            return TEXT_SEP.join(["" if v is None else v for v in values])
+        except TypeError:
+            return None
+
+
+def text_bytes(values: list | str) -> bytes:
+    """A text column (or its `joined_text`) as bytes."""
+    joined = values if isinstance(values, str) else joined_text(values)
+    if joined is None:
+        raise TypeError("text_bytes: a column of str and None only")
+    return joined.encode("utf-8", "surrogatepass")
+
+
+def digest(parts: Iterable[tuple[str, bytes]]) -> str:
+    """One fingerprint of named canonical columns (order matters: rows are compared in sheet order)."""
+    h = hashlib.sha256()      # hardware-accelerated on current CPUs: the fastest of hashlib's
+    for name, data in parts:
+        for chunk in (name.encode("utf-8"), data):
+            h.update(len(chunk).to_bytes(8, "little"))
+            h.update(chunk)
+    return h.hexdigest()[:32]

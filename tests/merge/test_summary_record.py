@@ -20,6 +20,7 @@ record = st.fixed_dictionaries({
                       max_size=5),
     "firm_columns": st.lists(st.lists(text, min_size=3, max_size=3), max_size=5),
     "problems": st.lists(problem, max_size=80),
+    "digest": st.text("0123456789abcdef", min_size=32, max_size=32),
 })
 
 

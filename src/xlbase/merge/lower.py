@@ -7,19 +7,32 @@ In: `prepare_reads` turns the reads of a batch into what validation and the merg
   - a lower level's 汇总表 brings its problems along (file = "汇总表 ← 原来源文件") and its
     rows are not validated again when it was checked with the same rule pack and date:
     the lower level validated the original rows, including 附件2/附件4 that a 汇总表 lacks;
-    with another pack its 附件11 and 入驻企业 rows are validated again and an info says so.
+    with another pack its 附件11 and 入驻企业 rows are validated again and an info says so;
+  - a 汇总表 edited after it was written (its sheets no longer match the record's `digest`:
+    a clerk retyped 已入驻企业数 or added a firm row instead of fixing the source) has its
+    附件11 and 入驻企业 rows validated again with this run's pack; of its carried problems only
+    those this level cannot find again are kept (附件2/附件4, the reader's, the lower merge's),
+    and a warning names the file.
 Problems the merge recomputes from the carried rows (duplicate firms across bases) are not carried.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 import json
+from functools import lru_cache
 from typing import Any, Iterable
 
-from ..problems import INFO, PROBLEM_FIELDS, SEVERITIES, Problem
+import numpy as np
+
+from ..forms import SUMMARY_FORM, Field, get_form
+from ..problems import INFO, PROBLEM_FIELDS, SEVERITIES, WARNING, Problem
+from ..read.normalise import MAX_MAGNITUDE, parse_value
+from ..summary_record import TEXT_SEP, date_bytes, digest, joined_text, number_bytes, text_bytes
 from ..table import Table, WorkbookRead
+from ..write.safe import _UNSAFE_CHARS, EXCEL_MAX_TEXT, cell_text
 
 ORIGIN_SEP = " ← "
 SKIPPED = "skipped"
@@ -51,14 +64,161 @@ def build_record(result, problems: Iterable[Problem], *, level: str, unit: str, 
                    "cell": b.cell} for b in result.bases],
         "firm_columns": [[shown(f), s, letter] for (f, s), letter in result.firm_columns.items()],
         "problems": [{**p.to_dict(), "file": shown(p.file)} for p in problems],
+        "digest": written_digest(result),
     }
 
 
-def _carried(wr: WorkbookRead, skip_rules: frozenset[str]) -> list[Problem]:
-    """The lower level's problems, pointing at “汇总表 ← 原来源文件”."""
+# --- the fingerprint of the visible sheets (summary_record.digest) ---------------------------
+
+FIRM_FORM = "附件3"
+FIRM_PROVENANCE_TEXT = ("_base_name", "_src", "_src_sheet")   # read.workbook._firm_provenance's columns
+FIRM_PROVENANCE_ROW = "_src_row"
+
+
+@lru_cache(maxsize=None)
+def _digest_fields() -> tuple[tuple[Field, ...], tuple[Field, ...]]:
+    """The 附件11 fields the sheet shows as values (not 来源文件), and every 附件3 field."""
+    a11 = tuple(f for f in get_form(SUMMARY_FORM).table_fields if not f.merge_only)
+    return a11, tuple(get_form(FIRM_FORM).table_fields)
+
+
+def _as_written(v: Any, f: Field) -> Any:
+    """The cell the 汇总表 writer makes of `v` in field `f` (write.summary.put_value, _FirmCells.value)."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if f.is_numeric and isinstance(v, (int, float)):
+        return float(f"{v:.16G}")             # xlsxwriter writes 16 significant digits
+    if isinstance(v, dt.date):
+        return v
+    return cell_text(v) or None
+
+
+def _as_read(v: Any, f: Field) -> Any:
+    """What the reader makes of the cell written for `v`."""
+    return parse_value(_as_written(v, f), f).value
+
+
+def _reads_back(values: list, f: Field, joined: str | None) -> bool:
+    """The column holds values the reader gives for `f` and gets back from the sheet unchanged
+    (every merged firm value is one): one check per column instead of write-then-read per value.
+    `joined`: a text column's joined_text (None: not all str)."""
+    if not (f.is_numeric or f.type in ("date", "yesno")):
+        if joined is None or _UNSAFE_CHARS.search(joined) or joined.count(TEXT_SEP) >= max(len(values), 1):
+            return False
+        return len(joined) <= EXCEL_MAX_TEXT or max(map(len, filter(None, values)), default=0) <= EXCEL_MAX_TEXT
+    types = set(map(type, values)) - {type(None)}
+    if f.type == "date":
+        return types <= {dt.date}
+    if f.type == "yesno":
+        return types <= {bool}
+    if not types <= {int, float}:
+        return False
+    arr = np.array(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        fine = (np.abs(arr) < MAX_MAGNITUDE) & ((arr == np.trunc(arr)) if f.type == "integer" else True)
+    return bool((fine | np.isnan(arr)).all())
+
+
+def _field_bytes(values: list, f: Field, exact: bool = False) -> bytes:
+    """One column in canonical form; `exact` (or a column that does not read back as it is):
+    value by value through write-then-read."""
+    text = not (f.is_numeric or f.type in ("date", "yesno"))
+    joined = joined_text(values) if text and not exact else None
+    if (exact and not f.is_numeric) or not _reads_back(values, f, joined):
+        values = [_as_read(v, f) for v in values]
+        joined = None
+    if f.is_numeric:
+        return number_bytes(values)
+    if f.type == "date":
+        return date_bytes(values)
+    if f.type == "yesno":
+        return text_bytes([None if v is None else "是" if v else "否" for v in values])
+    return text_bytes(values if joined is None else joined)
+
+
+def written_digest(result) -> str:
+    """The digest of the 附件11 and 入驻企业 rows as the writer writes them from `result`.
+
+    附件11's texts go one by one through write-then-read (a few hundred rows; some were made
+    by the merge, e.g. 所在市 '（未注明）'); its numbers and the firm rows column by column.
+    """
+    a11, a3 = _digest_fields()
+    parts = [(f"{SUMMARY_FORM}.{f.key}", _field_bytes([b.values.get(f.key) for b in result.bases], f, exact=True))
+             for f in a11]
+    firms = result.firms
+    columns = list(zip(*(r.values for r in firms))) if firms else [()] * len(a3)
+    parts += [(f"{FIRM_FORM}.{f.key}", _field_bytes(list(col), f)) for f, col in zip(a3, columns)]
+    names = {b.key: cell_text(b.name) for b in result.bases}
+    files = {p: cell_text(result.display.get(p, p)) for p in {r.file for r in firms}}
+    sheets = {s: cell_text(s) for s in {r.sheet for r in firms}}
+    texts = ([names.get(r.base_key) for r in firms], [files[r.file] for r in firms], [sheets[r.sheet] for r in firms])
+    parts += [(name, text_bytes(col)) for name, col in zip(FIRM_PROVENANCE_TEXT, texts)]
+    parts.append((FIRM_PROVENANCE_ROW, number_bytes([r.row for r in firms])))
+    return digest(parts)
+
+
+def read_digest(tables: list[Table]) -> str:
+    """The digest of the 附件11 and 入驻企业 rows of our 汇总表 as the reader read them."""
+    a11, a3 = _digest_fields()
+
+    def column(form_id: str, key: str) -> list:
+        out: list = []
+        for t in tables:
+            if t.form_id == form_id:
+                out += t.data[key].tolist() if key in t.data.columns else [None] * len(t.data)
+        return out
+
+    parts = [(f"{form_id}.{f.key}", _field_bytes(column(form_id, f.key), f))
+             for form_id, fields in ((SUMMARY_FORM, a11), (FIRM_FORM, a3)) for f in fields]
+    parts += [(name, text_bytes([v if isinstance(v, str) else None for v in column(FIRM_FORM, name)]))
+              for name in FIRM_PROVENANCE_TEXT]
+    rows = column(FIRM_FORM, FIRM_PROVENANCE_ROW)
+    parts.append((FIRM_PROVENANCE_ROW, number_bytes([v if isinstance(v, (int, float)) else None for v in rows])))
+    return digest(parts)
+
+
+def edited(wr: WorkbookRead) -> bool:
+    """Our 汇总表's sheets no longer hold what its record says was written (an older record: unknown, trusted)."""
+    want = wr.record.get("digest") if wr.record else None
+    return isinstance(want, str) and want != read_digest(wr.tables)
+
+
+EQUIVALENT_FORM = {"附件10": SUMMARY_FORM}    # an applicant's 附件10 row is a 汇总表's 附件11 row
+PER_SUBMISSION_KINDS = ("counts-match", "sum-matches")   # problems land on the target form (rules.engine)
+
+
+def rechecked(pack: Any, held: set[str]) -> set[tuple[str, str]]:
+    """(rule, form) whose problems validating a 汇总表's tables (forms `held`) finds again.
+
+    forms-present judges an applicant's workbook, not a 汇总表; a per-submission rule (firm count
+    against 已入驻企业数) reports on its target form, which a 汇总表 lacks (附件10): both are kept.
+    """
+    from ..rules.engine import _forms_of, _target
+    out: set[tuple[str, str]] = set()
+    for rule in getattr(pack, "rules", ()):
+        if rule.kind == "forms-present":
+            continue
+        if rule.kind in PER_SUBMISSION_KINDS:
+            target = _target(None, rule)[0]
+            if rule.form in held and target in held:
+                out.add((rule.id, target))
+            continue
+        out.update((rule.id, f) for f in (*_forms_of(rule), rule.fallback) if f in held)
+    return out
+
+
+def _carried(wr: WorkbookRead, skip_rules: frozenset[str], found_again: set[tuple[str, str]] = frozenset()
+             ) -> list[Problem]:
+    """The lower level's problems, pointing at “汇总表 ← 原来源文件”; not those of `skip_rules`, nor
+    those whose (rule, form) this run finds again in the 汇总表's own rows."""
     out = []
     for d in wr.record["problems"]:
         if d.get("rule") in skip_rules or d.get("severity") not in SEVERITIES:
+            continue
+        form = d.get("form")
+        if found_again and (d.get("rule"), EQUIVALENT_FORM.get(form, form)) in found_again:
             continue
         vals = {k: d.get(k) for k in PROBLEM_FIELDS}
         for k in ("rule", "message", "file", "sheet", "cell", "form", "field", "base"):
@@ -97,10 +257,17 @@ def prepare_reads(reads: list[WorkbookRead], pack: Any, *, recomputed: Iterable[
         if rec is None:
             tables += wr.tables
             continue
-        problems += _carried(wr, skip_rules)
+        changed = edited(wr)
+        problems += _carried(wr, skip_rules, rechecked(pack, {t.form_id for t in wr.tables}) if changed else set())
         theirs = {k: rec.get(k) for k in here}
-        if theirs != here:
+        if changed or theirs != here:
             tables += wr.tables
+        if changed:
+            problems.append(Problem(
+                "summary-edited", WARNING,
+                "该汇总表在生成后被修改过（附件11/入驻企业与生成时记录不一致），已按本次规则包重新校验其各行；"
+                "请确认修改已在原申报材料中同步。", file=wr.path))
+        if theirs != here:
             problems.append(Problem(
                 "lower-pack-differs", INFO,
                 f"该汇总表由下级按规则包 {theirs['rule_pack'] or '（未注明）'}（基准日期 {theirs['as_of'] or '（未注明）'}）"
