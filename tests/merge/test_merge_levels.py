@@ -192,3 +192,32 @@ def test_another_rule_pack_checks_the_rows_again(world, tmp_path):
     assert len(notes) == 3 and notes[0]["threshold"] == "shanxi-2024-demo"
     own = [p for p in rep["problems"] if p["file"].endswith("_汇总表.xlsx") and p["form"] == "附件11"]
     assert own    # the demo pack's thresholds were applied to the 附件11 rows themselves
+
+
+def test_an_old_output_missing_a_withdrawn_source_says_so_and_adds_no_duplicates(world, tmp_path):
+    """The city saved its 汇总表 in the inbox, then a county withdrew one application: the old output
+    still carries that base (counted, with a warning naming the file), and nothing else twice."""
+    root, _ = world
+    inbox = tmp_path / "inbox"
+    shutil.copytree(root / "收件" / "忻州市", inbox)
+    withdrawn = next((inbox / "忻府区").glob("*云中*"))
+    merge([inbox], inbox / "汇总表_旧.xlsx")
+    withdrawn.unlink()
+    clean = merge([p for p in inbox.iterdir() if p.name != "汇总表_旧.xlsx"], tmp_path / "clean.xlsx")
+    again = merge([inbox], tmp_path / "again.xlsx")
+    notes = [p for p in again["problems"] if p["rule"] == "summary-sources-partly-here"]
+    assert len(notes) == 1 and withdrawn.name in notes[0]["message"] and notes[0]["severity"] == "warning"
+    assert again["summary"]["bases"] == clean["summary"]["bases"] + 1     # the withdrawn base, from the old output
+    # every other base's problems come once, from its own file; the old output's copies are notes at most
+    serious = Counter((p["rule"], p["message"]) for p in again["problems"] if p["severity"] != "info"
+                      and withdrawn.name not in p["file"] and p["rule"] != "summary-sources-partly-here"
+                      and "云中" not in p["message"])
+    assert serious == Counter((p["rule"], p["message"]) for p in clean["problems"] if p["severity"] != "info")
+
+
+def test_a_blank_own_column_of_a_summary_is_no_error_a_level_up(world, tmp_path):
+    """基地类型 is our column: blank in a county 汇总表, the type rules say so as notes; re-checking the
+    汇总表 with another pack must not turn it into a 'required' error."""
+    root, _ = world
+    rep = merge([root / "上报/县/忻州市"], tmp_path / "demo.xlsx", rules="shanxi-2024-demo")
+    assert not [p for p in rep["problems"] if p["rule"] == "required" and p["field"] == "base_type"]

@@ -63,3 +63,24 @@ def test_problems_of_the_file_not_adopted_become_notes(tmp_path):
     assert stale.severity == INFO and stale.message.startswith(SUPERSEDED_NOTE)
     assert kept == found[1]
     assert [p for p in res.problems if p.rule == "duplicate-base"]   # the warning itself stays
+
+
+def test_a_corrected_resubmission_clears_the_county(tmp_path):
+    """End to end: the original has too few tutors, the '(修改)' file fixes it; the county can report."""
+    import json
+
+    from submissions import applicant
+
+    from xlbase.merge import merge_command
+
+    inbox = tmp_path / "忻府区"
+    inbox.mkdir()
+    applicant(inbox / "晨光_申报表.xlsx", a2={"tutors": 1})
+    applicant(inbox / "晨光_申报表(修改).xlsx", a2={"tutors": 4})
+    out = tmp_path / "汇总表.xlsx"
+    res = merge_command([str(inbox)], out=out, json_out=out.with_suffix(".json"), jobs=1, quiet=True)
+    rep = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    tutors = [p for p in rep["problems"] if p["rule"] == "tutors-min"]
+    assert len(tutors) == 1 and tutors[0]["severity"] == "info" and tutors[0]["message"].startswith(SUPERSEDED_NOTE)
+    assert tutors[0]["file"].endswith("晨光_申报表.xlsx")
+    assert res.exit_code == 0, [p for p in rep["problems"] if p["severity"] == "error"]

@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from ..problems import ERROR, Problem, count_by_severity, sort_problems
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..write.safe import OutputPathError, check_output_path
-from .core import RECOMPUTED_RULES, merge_reads
+from .core import RECOMPUTED_RULES, merge_reads, superseded_problems
 from .level import LEVEL_NAMES, SHEET_NAME, default_unit_name, infer_level, level_mismatch
 from .lower import NOT_SOURCES, build_record, prepare_reads
 
@@ -54,6 +54,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         problems: list[Problem] = list(arg_problems) + read_problems
         problems += validate(tables, pack)
         result = merge_reads(reads, missing=[p.file for p in arg_problems if p.rule == "input-missing"])
+        problems = superseded_problems(problems, result)   # what a resubmission replaced no longer counts
         n_files = len(reads)
         reads = tables = None   # the merge result holds its own rows: free every read frame before the write
         lvl = level or infer_level(result)
@@ -100,13 +101,16 @@ def _gc_paused() -> Iterator[None]:
 
 def _summary_lines(result, problems, level, unit_name, out, json_out, pack, counts) -> list[str]:
     from ..write.summary_sheets import unit_rows
-    unusable = [a for a in result.accounts if a.status not in ("ok", "partial", *NOT_SOURCES)]
+    from ..write.report import NOT_READ
+    unusable = [a for a in result.accounts if a.status not in ("ok", "partial", *NOT_SOURCES, *NOT_READ)]
     skipped = sum(1 for a in result.accounts if a.status == "skipped")
+    set_aside = sum(1 for a in result.accounts if a.status in NOT_READ)
     lines = [
         f"{LEVEL_NAMES[level]}汇总（{unit_name or '未注明填报单位'}，规则包 {getattr(pack, 'id', '')}，"
         f"基准日期 {pack.as_of}）",
         f"读取文件 {len(result.accounts)} 个（无法读取 {len(unusable)} 个"
-        f"{f'，此前生成的汇总表已跳过 {skipped} 个' if skipped else ''}）；汇总基地 {len(result.bases)} 个，"
+        f"{f'，此前生成的汇总表已跳过 {skipped} 个' if skipped else ''}"
+        f"{f'，不是表格或是压缩包、未读取 {set_aside} 个' if set_aside else ''}）；汇总基地 {len(result.bases)} 个，"
         f"入驻企业 {len(result.firms)} 行；数据行 读取 {sum(a.rows_read for a in result.accounts)} ="
         f" 汇总 {sum(a.rows_merged for a in result.accounts)} + 未计入 {sum(a.rows_rejected for a in result.accounts)}。",
         f"问题：错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条。",

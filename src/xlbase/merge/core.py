@@ -104,6 +104,7 @@ class BaseRow:
     carried_source: str = ""    # the original file a lower level's 汇总表 took this row from
     cell: str = ""
     reporter: str | None = None  # county of the office whose file holds the row (its 填报单位 line or folder)
+    at: tuple[str, int] = ("", 0)  # sheet and row of the row in `file` itself (sheet/row say where it came from)
 
     @property
     def origin(self) -> str:
@@ -471,7 +472,7 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                         where = (str(rec.get("_src_sheet") or ""), int(rec.get("_src_row") or 0),
                                  str(rec.get("_src_cell") or ""))
                     bases.append(BaseRow(str(key), vals, city, county, wr.path, where[0], where[1], kind,
-                                         0, carried, where[2], _reporter(t, wr.path, kind)))
+                                         0, carried, where[2], _reporter(t, wr.path, kind), (t.sheet, row)))
             elif role == BASE_RECORD:
                 vals = {k: clean(v) for k, v in t.record.items() if k in a11_keys}
                 for k in ("base_name", "operator", "city", "county", "base_type"):
@@ -537,6 +538,7 @@ def superseded_problems(problems: list[Problem], result: MergeResult) -> list[Pr
     if result.superseded:   # an applicant file adopted for another base keeps its problems
         whole -= {b.origin for b in result.bases}
     rows = {(b.origin, b.sheet, b.row) for b in result.superseded if b.kind != APPLICANT and b.row}
+    rows |= {(b.file, *b.at) for b in result.superseded if b.kind != APPLICANT and b.at[1]}   # re-checked rows
     if not whole and not rows:
         return problems
     out = []
@@ -550,6 +552,15 @@ def superseded_problems(problems: list[Problem], result: MergeResult) -> list[Pr
 def _cell_row(cell: str) -> int:
     digits = "".join(ch for ch in (cell or "").split(":")[0] if ch.isdigit())
     return int(digits) if digits else 0
+
+
+def _copied_from(row: BaseRow, source: BaseRow) -> bool:
+    """A 汇总表 row carried from the very file that won (both in the batch): expected, not a conflict.
+    Compared on the first file of each chain (“市汇总表 ← 县汇总表 ← 申报表” ends at the 申报表)."""
+    if not row.carried_source:
+        return False
+    first = [PurePath(b.origin.split(ORIGIN_SEP)[-1]).name for b in (row, source)]
+    return first[0] == first[1]
 
 
 def _reporter(t: Table, path: str, kind: str) -> str | None:
@@ -633,7 +644,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
             lost_firms = firms_per_base[(lose.file, key)]
             extra = f"；该文件中该基地的 {lost_firms} 行入驻企业也未重复计入" if lost_firms and lose.file != win.file else ""
             problems.append(Problem(
-                "duplicate-base", WARNING,
+                "duplicate-base", INFO if _copied_from(lose, win) else WARNING,
                 f"基地“{win.name}”重复报送：汇总表采用 {win.where(display[win.origin])}，"
                 f"未采用 {lose.where(display[lose.origin])}{extra}。"
                 "取舍规则：申报表优先于汇总表中的行，其次取填写更完整的一份，再次取文件名排序靠后的一份；请核实两份材料是否一致。",

@@ -209,13 +209,17 @@ def rechecked(pack: Any, held: set[str]) -> set[tuple[str, str]]:
     return out
 
 
-def _carried(wr: WorkbookRead, skip_rules: frozenset[str], found_again: set[tuple[str, str]] = frozenset()
-             ) -> list[Problem]:
+def _carried(wr: WorkbookRead, skip_rules: frozenset[str], found_again: set[tuple[str, str]] = frozenset(),
+             batch: set[str] = frozenset()) -> list[Problem]:
     """The lower level's problems, pointing at “汇总表 ← 原来源文件”; not those of `skip_rules`, nor
-    those whose (rule, form) this run finds again in the 汇总表's own rows."""
+    those whose (rule, form) this run finds again in the 汇总表's own rows, nor those of a source
+    file that is in this batch too (read from the file itself, its problems are found again)."""
+    here = {str(s.get("file")) for s in wr.record["sources"] if s.get("sha256") in batch}
     out = []
     for d in wr.record["problems"]:
         if d.get("rule") in skip_rules or d.get("severity") not in SEVERITIES:
+            continue
+        if here and str(d.get("file") or "").split(ORIGIN_SEP)[0] in here:
             continue
         form = d.get("form")
         if found_again and (d.get("rule"), EQUIVALENT_FORM.get(form, form)) in found_again:
@@ -226,6 +230,21 @@ def _carried(wr: WorkbookRead, skip_rules: frozenset[str], found_again: set[tupl
         vals["file"] = origin(wr.path, vals["file"])
         out.append(Problem(**vals))
     return out
+
+
+def _partly_here(wr: WorkbookRead, batch: set[str]) -> list[Problem]:
+    """A 汇总表 some of whose sources came in this batch too, others not: the others are counted from
+    the 汇总表, which may bring back material withdrawn since (a deleted application, an old output
+    left in the inbox). Say which, so the officer can remove the 汇总表 if they were withdrawn."""
+    sources = [s for s in wr.record["sources"] if s.get("status") not in NOT_SOURCES and s.get("sha256")]
+    absent = [str(s.get("file") or "") for s in sources if s["sha256"] not in batch]
+    if not absent or len(absent) == len(sources):
+        return []
+    shown = "、".join(absent[:5]) + (f" 等 {len(absent)} 个" if len(absent) > 5 else "")
+    return [Problem("summary-sources-partly-here", WARNING,
+                    f"该汇总表的 {len(sources)} 个来源文件中有 {len(sources) - len(absent)} 个也在本次输入中（以原文件为准），"
+                    f"另有 {len(absent)} 个不在：{shown}。这些材料的基地按该汇总表计入；如果已经撤回，"
+                    "请从输入中删除该汇总表后重新汇总。", file=wr.path, value=len(absent))]
 
 
 def _previous_output(wr: WorkbookRead, batch: set[str]) -> bool:
@@ -258,9 +277,12 @@ def prepare_reads(reads: list[WorkbookRead], pack: Any, *, recomputed: Iterable[
             tables += wr.tables
             continue
         changed = edited(wr)
-        problems += _carried(wr, skip_rules, rechecked(pack, {t.form_id for t in wr.tables}) if changed else set())
         theirs = {k: rec.get(k) for k in here}
-        if changed or theirs != here:
+        recheck = changed or theirs != here     # its rows are validated again: what that finds is not carried
+        problems += _carried(wr, skip_rules, rechecked(pack, {t.form_id for t in wr.tables}) if recheck else set(),
+                             batch - {wr.sha256})
+        problems += _partly_here(wr, batch)
+        if recheck:
             tables += wr.tables
         if changed:
             problems.append(Problem(
@@ -271,7 +293,7 @@ def prepare_reads(reads: list[WorkbookRead], pack: Any, *, recomputed: Iterable[
             problems.append(Problem(
                 "lower-pack-differs", INFO,
                 f"该汇总表由下级按规则包 {theirs['rule_pack'] or '（未注明）'}（基准日期 {theirs['as_of'] or '（未注明）'}）"
-                f"校验，本次为 {here['rule_pack']}（基准日期 {here['as_of']}）：下级的问题照录，其附件11和入驻企业各行"
-                "又按本次规则包校验；附件2、附件4 不在汇总表中，未能重新校验。",
+                f"校验，本次为 {here['rule_pack']}（基准日期 {here['as_of']}）：其附件11和入驻企业各行已按本次规则包"
+                "重新校验（下级对这些行的同类问题不再照录）；附件2、附件4 不在汇总表中，下级对它们的问题照录。",
                 file=wr.path, value=theirs["rule_pack"], threshold=here["rule_pack"]))
     return out, tables, problems

@@ -80,9 +80,9 @@ class Context:
             df = self._stacked(form_id, part)
             own_type = df["base_type"].map(normalise_base_type) if "base_type" in df else pd.Series(None, index=df.index)
             df["_btype"] = own_type.where(own_type.notna(), df["_base"].map(self.base_types))
-            own_name = df["base_name"] if "base_name" in df else pd.Series(None, index=df.index)
+            own_name = df["base_name"] if "base_name" in df else pd.Series(None, index=df.index, dtype=object)
             # the name a clerk knows the base by; never the internal key (name|operator) of identity.base_key
-            df["_bname"] = own_name.where(own_name.notna(), df["_base"].map(self.base_names)).fillna("")
+            df["_bname"] = own_name.astype(object).where(own_name.notna(), df["_base"].map(self.base_names)).fillna("")
             df["_sub"] = _submission_keys(df)
             self._frames[(form_id, part)] = df
         return self._frames[(form_id, part)]
@@ -305,10 +305,13 @@ def _model_fields(rule: Rule, form_id: str):
 
 @kind("required")
 def check_required(ctx: Context, rule: Rule) -> list[Problem]:
+    """Empty required cells. In a 汇总表 (附件11) only the official columns: our own columns there
+    (基地类型, 所在市县) are copied from the applications, whose own checks already spoke (an unknown
+    基地类型 is a note from every type-dependent rule), so a 汇总表 re-checked a level up adds nothing."""
     out = []
     for form_id in _forms_of(rule):
         for f in _model_fields(rule, form_id):
-            if not f.required:
+            if not f.required or (form_id == SUMMARY_FORM and not f.official):
                 continue
             df = ctx.frame(form_id, f.key)
             if not len(df):

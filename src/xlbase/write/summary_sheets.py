@@ -16,6 +16,7 @@ from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
 from ..merge.level import SHEET_NAME, UNIT_LABEL, file_units, unit_of
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
+from .report import NOT_READ
 from .bulk_rows import (SERIAL_FROM, SERIAL_ZERO, BulkRows, blank_rest, excel_date, number_cell, number_rest, text_cell,
                         text_rest, xf_index)
 from .safe import EXCEL_MAX_TEXT, cell_text, is_formula_like, write_text
@@ -34,8 +35,10 @@ def unit_rows(result: MergeResult, problems: list[Problem], level: str) -> list[
                                     "errors": 0, "warnings": 0})
 
     by_file = {a.file: file_units(result, level, a.file) for a in result.accounts}
-    for f, us in by_file.items():
-        for u in us:
+    for a in result.accounts:
+        if a.status in NOT_READ:     # the notice .docx, a scan: no submission of any unit
+            continue
+        for u in by_file[a.file]:
             row(u)["files"] += 1
     base_unit = {}
     for b in result.bases:
