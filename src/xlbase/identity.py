@@ -65,7 +65,12 @@ def locate(text: object) -> tuple[str | None, str | None]:
 
     A county name shared by two cities (城区, 矿区, 郊区) needs its city in the text too.
     """
-    s = re.sub(r"\s+", "", str(text or ""))
+    return _locate(re.sub(r"\s+", "", str(text or "")))
+
+
+@lru_cache(maxsize=65536)
+def _locate(s: str) -> tuple[str | None, str | None]:
+    """locate on a text without spaces: a scan of 117 county names, asked again for every file and row."""
     cities = [c for c in divisions()["cities"] if c in s or c[:-1] + "市" in s or s.startswith(c[:-1])]
     city = cities[0] if len(cities) == 1 else None
     found = None
