@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 
 import pytest
@@ -170,3 +171,32 @@ def test_error_values_are_named_not_taken_for_blanks(tmp_path):
     probs = sorted((p.cell, p.value, p.severity) for p in wr.problems if p.rule == "error-value")
     assert probs == sorted([(ref_cell, "#REF!", "error"), (div_cell, "#DIV/0!", "error")])
     assert not [p for p in wr.problems if p.rule == "formula-no-value"]
+
+
+def test_parallel_read_by_either_start_method_reads_the_same(tmp_path, monkeypatch):
+    """Forked workers (Linux, no threads) and spawned ones (Windows, or threads running) give equal reads."""
+    import threading
+
+    from xlbase.read import files as files_mod
+
+    paths = []
+    for i in range(10):
+        p = tmp_path / f"f{i:02d}.xlsx"
+        messy.summary_workbook(p, title=bool(i % 2))
+        paths.append(p)
+    serial = read_files(paths, jobs=1)
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert files_mod._start_method() == "spawn"      # a running thread: never fork
+    finally:
+        stop.set()
+        t.join()
+    for method in ("fork", "spawn"):
+        if method not in multiprocessing.get_all_start_methods():
+            continue
+        monkeypatch.setattr(files_mod, "_start_method", lambda m=method: m)
+        reads = read_files(paths, jobs=2)
+        assert [(r.path, r.status, [tb.data.to_dict() for tb in r.tables]) for r in reads] == \
+            [(r.path, r.status, [tb.data.to_dict() for tb in r.tables]) for r in serial]
