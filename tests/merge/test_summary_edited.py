@@ -17,6 +17,7 @@ import openpyxl
 import pytest
 from conftest import soffice_convert
 from sample_generator import GEN
+from submissions import applicant
 
 from xlbase.merge import merge_command
 from xlbase.merge.lower import edited, read_digest
@@ -119,8 +120,11 @@ def test_a_value_retyped_in_the_summary_is_checked_again(counties, tmp_path):
     before = of_taihuai(unedited, "附件10", True)
     assert before["resident-firms-min"] == before["partners-min"] == 1 and len(before) > 2
     # the corrected values' stale problems are gone, the rules on its row found again what still
-    # fails, on the 汇总表's own cells, and no 附件10 finding is carried any more …
-    assert of_taihuai(rep, "附件11", False) == before - Counter({"resident-firms-min": 1, "partners-min": 1})
+    # fails, on the 汇总表's own cells, and no 附件10 finding is carried any more; the 30 firms typed
+    # in the 汇总表 disagree with the 8 rows of its 入驻企业 sheet, which is said too …
+    assert before["firm-count-match"] == 0
+    assert of_taihuai(rep, "附件11", False) == \
+        before - Counter({"resident-firms-min": 1, "partners-min": 1}) + Counter({"firm-count-match": 1})
     assert not of_taihuai(rep, "附件10", True)
     # … while what this level cannot check again (附件2) is carried as before
     assert of_taihuai(unedited, "附件2", True) and of_taihuai(rep, "附件2", True) == of_taihuai(unedited, "附件2", True)
@@ -160,3 +164,31 @@ def test_validate_checks_an_edited_summary_again(counties, tmp_path):
     assert not [p for p in before if p["rule"] in (EDITED, "resident-firms-min")]
     got = Counter(p["rule"] for p in after if p["rule"] in (EDITED, "resident-firms-min"))
     assert got == Counter({EDITED: 1, "resident-firms-min": 1})
+
+
+def test_a_count_edited_in_the_summary_is_checked_against_its_firm_rows(tmp_path):
+    """A base whose 附件10 says 30 firms and 999 employees where its 附件3 lists 26 firms and 390 employees:
+    the county 汇总表 carries both mismatches. The county then retypes 已入驻企业数 as 20 (still not 26)
+    and 吸纳就业人数 as 390 in the 汇总表 only: the city is told 20 ≠ 26 on the 汇总表's cell, and neither
+    stale finding about 附件10 is carried."""
+    inbox = tmp_path / "收件" / "忻府区"
+    inbox.mkdir(parents=True)
+    applicant(inbox / "晨光_申报表.xlsx", n_firms=26, a10={"resident_firms": 30, "employees": 999})
+    county = tmp_path / "县" / "忻府区_汇总表.xlsx"
+    merge([inbox], county)
+    rules = ("firm-count-match", "employee-sum-match")
+
+    def found(rep: dict) -> list:
+        return sorted((p["rule"], Path(p["file"].split(" ← ")[0]).name, " ← " in p["file"], p["sheet"], p["form"],
+                       p["value"], p["threshold"]) for p in rep["problems"] if p["rule"] in rules)
+
+    assert found(merge([county], tmp_path / "市" / "原样.xlsx")) == [
+        ("employee-sum-match", county.name, True, "附件10", "附件10", 999, 390),
+        ("firm-count-match", county.name, True, "附件10", "附件10", 30, 26)]
+    _set_a11(county, "晨光", 已入驻企业数=20, 吸纳就业=390)
+    rep = merge([county], tmp_path / "市" / "改后.xlsx")
+    assert [Path(p["file"]).name for p in rep["problems"] if p["rule"] == EDITED] == [county.name]
+    assert found(rep) == [("firm-count-match", county.name, False, "附件11", "附件11", 20, 26)]
+    (new,) = [p for p in rep["problems"] if p["rule"] == "firm-count-match"]
+    ws = openpyxl.load_workbook(county)["附件11"]
+    assert ws[new["cell"]].value == 20

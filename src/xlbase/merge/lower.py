@@ -199,8 +199,9 @@ PER_SUBMISSION_KINDS = ("counts-match", "sum-matches")   # problems land on the 
 def rechecked(pack: Any, held: set[str]) -> set[tuple[str, str]]:
     """(rule, form) whose problems validating a 汇总表's tables (forms `held`) finds again.
 
-    forms-present judges an applicant's workbook, not a 汇总表; a per-submission rule (firm count
-    against 已入驻企业数) reports on its target form, which a 汇总表 lacks (附件10): both are kept.
+    forms-present judges an applicant's workbook, not a 汇总表: kept. A per-submission rule (firm count
+    against 已入驻企业数) reports on its target form: found again when the 汇总表 holds the firm rows and
+    a target form (附件11, the 附件10 of the carried problems) — kept when the pack targets 附件10 only.
     """
     from ..rules.engine import _forms_of, _target
     out: set[tuple[str, str]] = set()
@@ -208,9 +209,8 @@ def rechecked(pack: Any, held: set[str]) -> set[tuple[str, str]]:
         if rule.kind == "forms-present":
             continue
         if rule.kind in PER_SUBMISSION_KINDS:
-            target = _target(None, rule)[0]
-            if rule.form in held and target in held:
-                out.add((rule.id, target))
+            if rule.form in held:
+                out.update((rule.id, f) for f in _target(None, rule)[0] if f in held)
             continue
         out.update((rule.id, f) for f in (*_forms_of(rule), rule.fallback) if f in held)
     return out

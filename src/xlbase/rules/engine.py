@@ -47,6 +47,7 @@ class Context:
         self._stacks: dict[tuple[str, str], pd.DataFrame] = {}
         self._frames: dict[tuple[str, str], pd.DataFrame] = {}
         self._raw: dict[tuple[int, str], dict[Any, Any]] = {}
+        self._per_row_bases: np.ndarray | None = None
         self.base_types: dict[str, str] = {}
         self.base_names: dict[str, str] = {}
         for t in tables:
@@ -87,6 +88,13 @@ class Context:
             self._frames[(form_id, part)] = df
         return self._frames[(form_id, part)]
 
+    def names_own_base(self, df: pd.DataFrame) -> np.ndarray:
+        """Per row of a stacked frame: whether its table names a base per row (see names_bases_per_row)."""
+        if self._per_row_bases is None:
+            self._per_row_bases = np.fromiter((names_bases_per_row(t) for t in self.tables), dtype=bool,
+                                              count=len(self.tables))
+        return self._per_row_bases[df["_table"].to_numpy(dtype=np.int64)]
+
     def cell(self, table_index: Any, key: str, row: Any) -> str:
         try:
             return self.tables[int(table_index)].cell(key, int(row))
@@ -111,6 +119,12 @@ class Context:
             except TypeError:
                 return None
         return None
+
+
+def names_bases_per_row(t: Table) -> bool:
+    """A table whose rows each name their base (a 汇总表's 附件11; our 入驻企业 sheet, read as 附件3 with
+    `_base` from the record and `_base_name` from 所属基地): a list of many bases, no applicant's form."""
+    return bool({"_base", "_base_name"} & set(t.data.columns))
 
 
 def _submission_keys(df: pd.DataFrame) -> pd.Series:
@@ -482,9 +496,12 @@ def check_age(ctx: Context, rule: Rule) -> list[Problem]:
 
 # --- per base, across forms -----------------------------------------------------------------
 
-def _target(ctx: Context, rule: Rule) -> tuple[str, str]:
+def _target(ctx: Context | None, rule: Rule) -> tuple[tuple[str, ...], str]:
+    """(forms, field) a per-submission rule compares with: `target: {forms: [附件10, 附件11], field: …}`
+    (a pack written with one `form:` still works)."""
     t = rule.params.get("target") or {}
-    return t.get("form", "附件10"), t.get("field", "")
+    forms = t.get("forms") or [t.get("form", "附件10")]
+    return tuple(forms), t.get("field", "")
 
 
 def _tolerance_ok(diff: pd.Series, total: pd.Series, tol: Any) -> pd.Series:
@@ -501,25 +518,32 @@ def _tolerance_ok(diff: pd.Series, total: pd.Series, tol: Any) -> pd.Series:
     return diff.abs() <= float(tol) + 1e-9
 
 
-def _per_submission(ctx: Context, rule: Rule, agg: pd.Series) -> list[Problem]:
-    """`agg` (per submission) against the stated value on the target form; on the fallback form (附件2)
-    for submissions whose target form lacks the value."""
-    if not len(agg):
-        return []
-    form_id, key = _target(ctx, rule)
-    target = ctx.frame(form_id, key)
-    targets = _with_fallback(ctx, rule, key, [(form_id, target)] if len(target) else [])
+def _per_submission(ctx: Context, rule: Rule, src: pd.DataFrame, aggregate: Callable[[pd.DataFrame], pd.Series]
+                    ) -> list[Problem]:
+    """`aggregate` of the firm rows `src` per submission (a Series by `_sub`) against the value stated on
+    the target forms; on the fallback form (附件2) for submissions whose target forms lack the value.
+
+    An applicant's 附件10 is compared with its own 附件3. A 汇总表's 附件11 rows are compared only with
+    firm rows that name their base one by one (its 入驻企业 sheet, read as 附件3): a hand-typed 附件11
+    has no firm rows of its bases, and an applicant's 附件3 beside it is not a 汇总表's list.
+    """
+    listed = ctx.names_own_base(src)
+    aggs = (aggregate(src[~listed]), aggregate(src[listed & ~_blank(src["_base"])]))
+    forms, key = _target(ctx, rule)
+    frames = [(form_id, ctx.frame(form_id, key)) for form_id in forms]
     out = []
-    for form_id, target in targets:
-        target = target[target["_sub"].isin(agg.index)]
+    for form_id, target in _with_fallback(ctx, rule, key, [(f, df) for f, df in frames if len(df)]):
+        by_list = ctx.names_own_base(target)
+        found = np.where(by_list, target["_sub"].isin(aggs[1].index), target["_sub"].isin(aggs[0].index))
+        target, by_list = target[found], by_list[found]
         if not len(target):
             continue
-        have = agg.reindex(target["_sub"]).to_numpy()
+        have = pd.Series(np.where(by_list, aggs[1].reindex(target["_sub"]).to_numpy(dtype=float),
+                                  aggs[0].reindex(target["_sub"]).to_numpy(dtype=float)), index=target.index)
         stated = _num(target[key])
         diff = stated - have
         ok = _tolerance_ok(diff, stated, rule.tolerance) | stated.isna()
-        out += _emit(ctx, rule, target[~ok], form_id, key, threshold=pd.Series(have, index=target.index),
-                     counted=pd.Series(have, index=target.index), difference=diff)
+        out += _emit(ctx, rule, target[~ok], form_id, key, threshold=have, counted=have, difference=diff)
     return out
 
 
@@ -529,7 +553,7 @@ def check_counts_match(ctx: Context, rule: Rule) -> list[Problem]:
     src = ctx.frame(rule.form)
     if not len(src):
         return []
-    return _per_submission(ctx, rule, src.groupby("_sub").size().astype(float))
+    return _per_submission(ctx, rule, src, lambda df: df.groupby("_sub").size().astype(float))
 
 
 @kind("sum-matches")
@@ -538,7 +562,7 @@ def check_sum_matches(ctx: Context, rule: Rule) -> list[Problem]:
     src = ctx.frame(rule.form, rule.field)
     if not len(src):
         return []
-    return _per_submission(ctx, rule, _num(src[rule.field]).groupby(src["_sub"]).sum(min_count=1))
+    return _per_submission(ctx, rule, src, lambda df: _num(df[rule.field]).groupby(df["_sub"]).sum(min_count=1))
 
 
 @kind("ratio")
@@ -603,8 +627,7 @@ def _applicant_files(ctx: Context, applicant: set[str]) -> dict[str, dict[str, T
     by_file: dict[str, dict[str, Table]] = {}
     for t in ctx.tables:
         by_file.setdefault(t.file, {}).setdefault(t.form_id, t)
-    own = {t.file for t in ctx.tables
-           if t.form_id in applicant and not {"_base", "_base_name"} & set(t.data.columns)}
+    own = {t.file for t in ctx.tables if t.form_id in applicant and not names_bases_per_row(t)}
     return {file: held for file, held in by_file.items() if file in own and SUMMARY_FORM not in held}
 
 
