@@ -137,18 +137,52 @@ def test_every_pack_judges_a_shared_fact_once(pack_id):
 
 def test_the_pack_checks_what_the_template_checks_in_the_sheet():
     """The template's live checks beside 附件3 (write.template_checks.AGGREGATES: 附件3's count/sum against
-    附件10 and 附件2) are the default pack's counts-match / sum-matches rules plus forms-agree."""
+    附件10 and 附件2) are the default pack's counts-match / sum-matches rules plus forms-agree; its red
+    marks (THRESHOLD_RULES) are the pack's minimums, read from it (template_thresholds)."""
     from xlbase.write.template_checks import AGGREGATES, THRESHOLD_RULES
+    from xlbase.write.template_thresholds import aggregate_rule, agreement_rule
     pack = load_pack()
     (agree,) = [r for r in pack.rules if r.kind == "forms-agree"]
     kinds = {"count": "counts-match", "sum": "sum-matches"}
     for target, how, column in AGGREGATES:
         (rule,) = [r for r in pack.rules if r.kind == kinds[how] and r.params["target"]["field"] == target]
+        assert aggregate_rule(how, target) == rule and agreement_rule(target) == agree
         assert rule.form == "附件3" and "附件10" in _target(None, rule)[0] and rule.fallback == "附件2"
         assert how == "count" or rule.field == column
         assert target in agree.fields
     for key, rule_id in THRESHOLD_RULES.items():
-        assert key in pack.rule(rule_id).fields
+        rule = pack.rule(rule_id)
+        assert key in rule.fields and rule.kind == "min"      # the sheet marks a value below the threshold
+
+
+_FIGURE = st.none() | st.integers(0, 700)
+
+
+@settings(max_examples=150, deadline=None)
+@given(firms=st.integers(1, 30), staff=st.integers(0, 20), a10_firms=_FIGURE, a2_firms=_FIGURE,
+       a10_staff=_FIGURE, a2_staff=_FIGURE, near=st.floats(0.9, 1.1))
+def test_the_sheets_verdicts_are_validates(firms, staff, a10_firms, a2_firms, a10_staff, a2_staff, near):
+    """write.template_checks judges 附件10's and 附件2's figures against 附件3 as validate does (the same
+    rules, tolerances and fallback; the Excel formulas are checked against this in
+    tests/write/test_template_checks_agree.py): a tolerance or fallback that drifts fails here."""
+    from rules_kit import a3_rows, a10_row, record, table
+    from xlbase.rules import validate
+    from xlbase.write.template_checks import AGGREGATES, mismatch_values
+    have = {"resident_firms": firms, "employees": firms * staff}
+    if a10_staff is not None:          # often near the sum, where a tolerance decides
+        a10_staff = round(have["employees"] * near)
+    a10 = {"resident_firms": a10_firms, "employees": a10_staff}
+    a2 = {"resident_firms": a2_firms, "employees": a2_staff}
+    ts = [table("附件10", [a10_row(**a10)]), record("附件2", a2),
+          table("附件3", [dict(r, employees=staff) for r in a3_rows(firms)])]
+    problems = validate(ts, PACK)
+    for target, how, _ in AGGREGATES:
+        rule = [r for r in PACK.rules if r.kind in ("counts-match", "sum-matches")
+                and r.params["target"]["field"] == target][0]
+        label = {f: get_form(f).field(target).label for f in ("附件2", "附件10")}
+        found = {f: any(p.form == f and p.field == label[f] and p.rule in (rule.id, "forms-agree") for p in problems)
+                 for f in ("附件10", "附件2")}
+        assert mismatch_values(how, target, have[target], a10[target], a2[target]) == found, (target, problems)
 
 
 @pytest.mark.parametrize("as_of,drop", [(None, False), (dt.date(2024, 8, 20), False), (dt.date(2024, 8, 20), True)])

@@ -9,6 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 
 from ..rules import RulePack, load_pack
+from ..rules.pack import Rule
+
+#: rule kinds that compare 附件3's rows (count) or a column's sum with a figure stated on 附件10 / 附件2
+AGGREGATE_KINDS = {"count": "counts-match", "sum": "sum-matches"}
 
 
 @lru_cache(maxsize=None)
@@ -32,3 +36,14 @@ def threshold_for(rule_id: str, base_type: str) -> float | None:
 
 def rule_pack_name() -> str:
     return _pack().id
+
+
+def aggregate_rule(how: str, target: str) -> Rule | None:
+    """The default pack's rule comparing 附件3's count/sum (`how`) with the stated `target` field."""
+    return next((r for r in _pack().rules if r.kind == AGGREGATE_KINDS[how]
+                 and (r.params.get("target") or {}).get("field") == target), None)
+
+
+def agreement_rule(key: str) -> Rule | None:
+    """The default pack's forms-agree rule that compares `key` on 附件2 and 附件10, if any."""
+    return next((r for r in _pack().rules if r.kind == "forms-agree" and key in r.fields), None)

@@ -20,7 +20,8 @@ from ..result import EXIT_OK, EXIT_UNUSABLE, CommandResult
 from .safe import atomic_output
 from .template_blocks import write_lines, write_notes, write_signatures, write_title
 from .template_checks import (AGGREGATES, add_threshold_tables, aggregate_formula, mark_below_threshold,
-                              mark_mismatch, table_type_cell, write_check_block)
+                              mark_mismatch, mismatch_conditions, mismatch_values, table_type_cell,
+                              write_check_block)
 from .template_guide import GUIDE_SHEET, general_notes, write_guide
 from .template_lists import build_lists
 from .template_print import setup_sheet
@@ -114,14 +115,17 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
         local = aggregate_formula(how, l3.column_range(col_key))
         value = (sum(1 for f in firms if f.get(col_key) not in (None, "")) if how == "count"
                  else sum(v for f in firms if isinstance(v := f.get(col_key), (int, float))))
+        # judged as validate judges them (template_checks.mismatch_conditions)
+        at = {a10.id: (ws10, l10.first_row, l10.cols[target]) if a10.has_field(target) else None,
+              a2.id: (sheets["附件2"], *a2_cells[target]) if target in a2_cells else None}
+        cells = {fid: _sheet_ref(forms[fid], r, c) for fid, (_, r, c) in ((k, v) for k, v in at.items() if v)}
+        fails = mismatch_conditions(how, target, agg, cells.get(a10.id), cells.get(a2.id))
+        cached = mismatch_values(how, target, value, base.get(target), base.get(target))
         refs = []
-        if a10.has_field(target):
-            cell = _sheet_ref(a10, l10.first_row, l10.cols[target])
-            refs.append((a10.sheet, cell, base.get(target)))
-            mark_mismatch(ws10, styles, l10.first_row, l10.cols[target], l10.cell(target), agg)
-        if target in a2_cells:
-            refs.append((a2.sheet, _sheet_ref(a2, *a2_cells[target]), base.get(target)))
-            mark_mismatch(sheets["附件2"], styles, *a2_cells[target], xl_rowcol_to_cell(*a2_cells[target]), agg)
+        for fid, cond in fails.items():
+            ws_at, r, c = at[fid]
+            refs.append((forms[fid].sheet, cells[fid], base.get(target), cond, cached[fid]))
+            mark_mismatch(ws_at, styles, r, c, cond)
         items.append((a10.field(target).label if a10.has_field(target) else target, local, value, refs))
     write_check_block(ws, styles, top=l3.header_top, col=l3.last_col + 2, items=items)
 

@@ -1,0 +1,109 @@
+"""The template's live checks beside 附件3 say 不一致 exactly where `xlbase validate` with the default pack
+reports the figure: 附件10 against 附件3 within the rule's tolerance (employees: 5 %), 附件2 against 附件10
+(forms-agree) or, when 附件10 leaves it blank, against 附件3. Recalculated by LibreOffice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import soffice_convert
+
+from xlbase.read import read_files, read_workbook
+from xlbase.rules import load_pack
+from xlbase.validate import validate_reads
+from xlbase.write.template_checks import CHECK_LABELS, DIFFERENT, SAME, THRESHOLD_RULES, UNTYPED
+from xlbase.write.template_lists import LIST_SHEET
+from xlbase.write.template_thresholds import threshold_for
+from xlbase.write.templates import write_applicant_workbook
+
+N_FIRMS, STAFF = 20, 15                    # 附件3: 20 firms of 15 employees = 300
+BASE = {"base_name": "忻州市忻府区晨光楼宇双创基地", "operator": "忻州晨光企业管理有限公司", "city": "忻州市",
+        "county": "忻府区", "base_type": "楼宇型", "registered_on": dt.date(2018, 5, 10), "service_staff": 12,
+        "resident_firms": N_FIRMS, "employees": N_FIRMS * STAFF}
+FIRMS = [{"firm_name": f"忻州晨光{i}号科技有限公司", "employees": STAFF} for i in range(N_FIRMS)]
+FACTS = {"resident_firms": ("firm-count-match",), "employees": ("employee-sum-match",)}
+
+# (附件10 {field: value}, 附件2 {field: value}); None: the cell left blank
+CASES = {
+    "agree": ({}, {}),
+    "employees 3% off, both forms": ({"employees": 310}, {"employees": 310}),
+    "employees 33% off, both forms": ({"employees": 400}, {"employees": 400}),
+    "附件2 states other firms": ({}, {"resident_firms": 22}),
+    "附件2 states 3% more employees than 附件10": ({}, {"employees": 310}),
+    "附件10 blank, 附件2 within 5%": ({"employees": None}, {"employees": 310}),
+    "附件10 blank, 附件2 off": ({"employees": None}, {"employees": 360}),
+}
+
+
+def _set(path: Path, a10: dict, a2: dict) -> None:
+    """Retype figures on 附件10 and 附件2, as a clerk does (cells found by the reader)."""
+    tables = {t.form_id: t for t in read_workbook(path).tables}
+    wb = openpyxl.load_workbook(path)
+    for key, v in a10.items():
+        t = tables["附件10"]
+        wb["附件10"][t.cell(key, int(t.data["_row"].iloc[0]))].value = v
+    for key, v in a2.items():
+        wb["附件2"][tables["附件2"].record_cells[key]].value = v
+    wb.save(path)
+
+
+def _verdicts(path: Path) -> dict[str, bool]:
+    """The check block's result per fact (label of 附件10's field -> 不一致)."""
+    ws = openpyxl.load_workbook(path, data_only=True)["附件3"]
+    head = next(c for row in ws.iter_rows() for c in row if c.value == CHECK_LABELS[0])
+    res_col = next(c.column for c in ws[head.row] if c.value == CHECK_LABELS[2])
+    out = {}
+    for r in range(head.row + 1, head.row + 1 + len(FACTS)):
+        assert ws.cell(r, res_col).value in (SAME, DIFFERENT), ws.cell(r, res_col).value
+        out[ws.cell(r, head.column).value] = ws.cell(r, res_col).value == DIFFERENT
+    return out
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("checks")
+    out = {}
+    for i, (name, (a10, a2)) in enumerate(CASES.items()):
+        src = write_applicant_workbook(d / "src" / f"case{i}.xlsx", base=BASE, firms=FIRMS)
+        _set(src, a10, a2)
+        out[name] = soffice_convert(src, "xlsx", d / "lo")
+    return out
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_sheet_and_validate_agree(recalculated, name):
+    from xlbase.forms import get_form
+    path = recalculated[name]
+    problems, _ = validate_reads(read_files([str(path)], jobs=1), load_pack())
+    reported = {key: any(p.rule in rules or (p.rule == "forms-agree" and p.field == get_form(p.form).field(key).label)
+                         for p in problems) for key, rules in FACTS.items()}
+    labels = {get_form("附件10").field(key).label: key for key in FACTS}
+    sheet = {labels[label]: bad for label, bad in _verdicts(path).items()}
+    assert sheet == reported, (name, [(p.rule, p.message) for p in problems if p.rule in
+                                      ("forms-agree", "firm-count-match", "employee-sum-match")])
+
+
+@pytest.mark.libreoffice
+def test_the_cases_cover_both_verdicts(recalculated):
+    seen = {bad for path in recalculated.values() for bad in _verdicts(path).values()}
+    assert seen == {True, False}
+
+
+def test_a_threshold_for_every_type_applies_with_the_type_blank(tmp_path):
+    """service-staff-min (10 for every type) is an error with 基地类型 blank; resident-firms-min (per type,
+    no default) is not judged then: the lists sheet's threshold tables say so with their （未填） row."""
+    path = write_applicant_workbook(tmp_path / "a.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[LIST_SHEET]
+    tables = {}
+    for c in ws[1]:
+        if c.value in THRESHOLD_RULES.values():
+            col = [ws.cell(r, c.column - 1).value for r in range(2, ws.max_row + 1)]
+            vals = [ws.cell(r, c.column).value for r in range(2, ws.max_row + 1)]
+            tables[c.value] = dict(zip(col, vals))
+    assert tables["service-staff-min"][UNTYPED] == threshold_for("service-staff-min", None) == 10
+    assert UNTYPED not in tables["resident-firms-min"] and tables["resident-firms-min"]["楼宇型"] == 25
