@@ -11,8 +11,12 @@ In: `prepare_reads` turns the reads of a batch into what validation and the merg
   - a 汇总表 edited after it was written (its sheets no longer match the record's `digest`:
     a clerk retyped 已入驻企业数 or added a firm row instead of fixing the source) has its
     附件11 and 入驻企业 rows validated again with this run's pack; of its carried problems only
-    those this level cannot find again are kept (附件2/附件4, the reader's, the lower merge's),
-    and a warning names the file.
+    those this level cannot find again are kept (附件2/附件4, the reader's, the lower merge's;
+    the firm-count and employee-sum checks are found again on 附件11 against the 入驻企业 rows),
+    and a warning names the file; a different pack or 基准日期 drops the carried findings the
+    same way;
+  - a 汇总表 some of whose sources are in the batch too: their carried problems are not carried
+    (the source is read itself), and a warning names the sources that are not here.
 Problems the merge recomputes from the carried rows (duplicate firms across bases) are not carried.
 """
 
