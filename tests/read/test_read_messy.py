@@ -128,12 +128,18 @@ def test_expand_inputs_globs_folders_lock_files(tmp_path):
     assert len(problems) == 1 and problems[0].rule == "input-missing"
 
 
-def test_parallel_read_keeps_order(tmp_path):
+def _ten_summaries(tmp_path) -> list:
+    """Enough small 附件11 workbooks for read_files to start its process pool."""
     paths = []
     for i in range(10):
         p = tmp_path / f"f{i:02d}.xlsx"
         messy.summary_workbook(p, title=bool(i % 2))
         paths.append(p)
+    return paths
+
+
+def test_parallel_read_keeps_order(tmp_path):
+    paths = _ten_summaries(tmp_path)
     reads = read_files(paths, jobs=2)
     assert [r.path for r in reads] == [str(p) for p in paths]
     assert all(r.ok and r.tables[0].n_rows == 3 for r in reads)
@@ -179,11 +185,7 @@ def test_parallel_read_by_either_start_method_reads_the_same(tmp_path, monkeypat
 
     from xlbase.read import files as files_mod
 
-    paths = []
-    for i in range(10):
-        p = tmp_path / f"f{i:02d}.xlsx"
-        messy.summary_workbook(p, title=bool(i % 2))
-        paths.append(p)
+    paths = _ten_summaries(tmp_path)
     serial = read_files(paths, jobs=1)
     stop = threading.Event()
     t = threading.Thread(target=stop.wait)
