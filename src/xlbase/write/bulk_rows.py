@@ -134,7 +134,7 @@ class BulkRows:
 
     def splice(self, xlsx: Path) -> None:
         """Rewrite `xlsx` with the rows inside the sheet's <sheetData>."""
-        out = Path(xlsx).with_name(Path(xlsx).name + ".splice")
+        out = Path(xlsx).with_name(Path(xlsx).name + ".splice.tmp")   # like every temp file we leave on a kill: *.tmp
         try:
             _splice(Path(xlsx), out, self)
         except BaseException:
