@@ -250,12 +250,14 @@ def _unknown_type(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, ke
 
 def _where_base_type(form_id: str, has_column: bool) -> str:
     """Where the clerk gives the 基地类型: the template's dropdown, or a column a hand-made table lacks."""
-    if has_column:
-        return "请在“基地类型”栏从下拉列表选择或按附件1封面填写。"
     forms = [f for f in APPLICANT_FORMS if get_form(f).has_field("base_type")] if form_id in APPLICANT_FORMS \
         else [form_id]
-    return (f"本表没有“基地类型”栏：请在{'或'.join(forms)}中增加“基地类型”一栏，"
-            "按附件1封面填写（如楼宇型、工业园区型）。")
+    label = get_form(forms[0]).field("base_type").label     # the form model's word, not a second copy
+    if has_column:
+        return f"请在“{label}”栏从下拉列表选择或按附件1封面填写。"
+    types = "、".join(value_list("base_type")[:2])
+    return (f"本表没有“{label}”栏：请在{'或'.join(forms)}中增加“{label}”一栏，"
+            f"按附件1封面填写（如{types}）。")
 
 
 def _thresholds(ctx: Context, rule: Rule, df: pd.DataFrame) -> pd.Series:
