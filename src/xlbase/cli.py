@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import re
 import sys
+import unicodedata
 from pathlib import Path
 
 from . import __version__
@@ -41,7 +42,13 @@ _ARGPARSE_ZH = (
     (re.compile(r"^argument (\S+): invalid choice: (.+?) \(choose from (.+)\)$"), "参数 {0} 的值 {1} 不可用，可选：{2}"),
     (re.compile(r"^argument (\S+): invalid (\w+) value: (.+)$"), "参数 {0} 的值 {2} 格式不对"),
     (re.compile(r"^argument (\S+): expected one argument$"), "参数 {0} 后面需要给出一个值"),
+    (re.compile(r"^argument (\S+): expected at least one argument$"), "参数 {0} 后面至少需要给出一个值"),
+    (re.compile(r"^argument (\S+): expected at most one argument$"), "参数 {0} 后面最多只能给出一个值"),
+    (re.compile(r"^argument (\S+): not allowed with argument (\S+)$"), "参数 {0} 不能与 {1} 同时使用"),
+    (re.compile(r"^argument (\S+): ignored explicit argument (.+)$"), "参数 {0} 不接受值 {1}"),
     (re.compile(r"^argument (\S+): (.+)$"), "参数 {0}：{1}"),
+    (re.compile(r"^ambiguous option: (\S+) could match (.+)$"), "选项 {0} 不明确，可能是：{1}"),
+    (re.compile(r"^one of the arguments (.+) is required$"), "需要以下参数之一：{0}"),
     (re.compile(r"^unrecognized arguments: (.+)$"), "无法识别的参数：{0}"),
 )
 
@@ -56,8 +63,78 @@ def chinese_error(message: str) -> str:
     return message
 
 
+def _cells(text: str) -> int:
+    """Terminal columns of `text`: Chinese characters take two (argparse counts one)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+_NO_LINE_START = frozenset("）)，,。；;：:、」”’》")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` columns: Chinese breaks between any two characters, other text at spaces."""
+    lines: list[str] = []
+    for para in text.splitlines() or [""]:
+        line, used = "", 0
+        for word in re.findall(r"[\x21-\x7e]+\s*|\s+|.", para):   # ASCII words with their spaces, or one character
+            w = _cells(word.rstrip())
+            if used and used + w > width and word not in _NO_LINE_START:
+                lines.append(line.rstrip())
+                line, used = "", 0
+                word = word.lstrip()
+            line += word
+            used += _cells(word)
+        lines.append(line.rstrip())
+    return lines
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help with a Chinese usage prefix, lined up and wrapped in terminal columns.
+
+    argparse measures with len(), so a Chinese metavar pushed its help column right and Chinese
+    help wrapped at twice the terminal width; the overrides measure in columns instead.
+    """
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
+
+    def add_argument(self, action):
+        super().add_argument(action)
+        if action.help is not argparse.SUPPRESS:
+            # subcommands are listed indented one step further than their group
+            lengths = [_cells(self._format_action_invocation(action)) + self._current_indent]
+            lengths += [_cells(self._format_action_invocation(a)) + self._current_indent + self._indent_increment
+                        for a in self._iter_indented_subactions(action)]
+            self._action_max_length = max(self._action_max_length, *lengths)
+
+    def _format_action(self, action):
+        text = super()._format_action(action)
+        head = " " * self._current_indent + self._format_action_invocation(action)
+        extra = _cells(head) - len(head)
+        first, nl, rest = text.partition("\n")
+        if extra and action.help and first.startswith(head) and first[len(head):].startswith(" " * (extra + 2)):
+            text = head + first[len(head) + extra:] + nl + rest
+        return text
+
+    def format_help(self):
+        # argparse ends a section heading with an ASCII colon
+        return re.sub(r"^(位置参数|选项|命令):$", r"\1：", super().format_help(), flags=re.M)
+
+    def _split_lines(self, text, width):
+        return _wrap(" ".join(text.split()) if "\n" not in text else text, width)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with Chinese-first errors and exit code 2 (unusable arguments)."""
+    """argparse in Chinese: usage line, section titles, -h/--help, and errors (exit code 2)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        # argparse has no public setter for its two default groups' titles
+        self._positionals.title = "位置参数"
+        self._optionals.title = "选项"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
     def error(self, message: str) -> None:
         self.print_usage(sys.stderr)
@@ -69,52 +146,61 @@ def build_parser() -> argparse.ArgumentParser:
         prog="xlbase",
         description="双创基地申报表格工具：生成模板、读取、校验、合并汇总、标注问题。\n"
         "Spreadsheet toolkit for 双创基地 applications: templates, read, validate, merge, mark.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="每个命令的用法：xlbase 命令 -h（如 xlbase merge -h）。\n"
+        "退出码：0 未发现错误；1 发现错误级问题；2 参数不可用或没有可读取的输入。",
     )
-    p.add_argument("--version", action="version", version=f"xlbase {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    p.add_argument("--version", action="version", version=f"xlbase {__version__}", help="显示版本号并退出")
+    sub = p.add_subparsers(dest="command", title="命令", metavar="命令", parser_class=_Parser)
 
-    t = sub.add_parser("templates", help="生成可填写的申报表和汇总表模板 / write fillable templates")
-    t.add_argument("-o", "--out", type=Path, required=True, help="输出文件夹 / output folder")
-    t.add_argument("--year", type=int, default=None, help="表头年份（默认取规则包年份）/ year in titles")
+    t = sub.add_parser("templates", help="生成可填写的申报表和汇总表模板（templates）",
+                       description="生成官方附件 2、3、4、10、11 的可填写模板（.xlsx，以及带“校验”按钮的 .xlsm）。")
+    t.add_argument("-o", "--out", type=Path, required=True, metavar="文件夹", help="输出文件夹（不存在时新建）")
+    t.add_argument("--year", type=int, default=None, metavar="年份", help="表头年份（默认取规则包年份）")
     t.add_argument("--python", default=None, metavar="PYTHON_EXE",
-                   help="“校验”按钮使用的 python.exe 完整路径，写入 .xlsm 的 xlwings.conf（默认用 PATH 中的 python）"
-                        " / python.exe the 校验 button runs (xlwings Interpreter_Win)")
+                   help="“校验”按钮使用的 python.exe 完整路径，写入 .xlsm 的 xlwings.conf（默认用 PATH 中的 python）")
 
-    r = sub.add_parser("read", help="列出文件中识别到的表格和无法解析的值 / show what was found in files")
-    r.add_argument("inputs", nargs="+", help="文件、通配符或文件夹 / files, globs or folders")
+    r = sub.add_parser("read", help="列出文件中识别到的表格和无法解析的值（read）",
+                       description="列出每个文件中识别到的表格、位置、行数，以及无法解析的值及其单元格。")
+    r.add_argument("inputs", nargs="+", metavar="输入", help="文件、通配符或文件夹")
 
-    rules_help = "规则包名称或文件路径（默认 shanxi-2024-base）/ rule pack name or YAML file"
-    asof_help = "判定基准日期 YYYY-MM-DD（默认取规则包）/ reference date"
+    rules_help = "规则包名称或 YAML 文件路径（默认 shanxi-2024-base；xlbase rules list 列出全部）"
+    asof_help = "判定基准日期，如 2024-08-25（默认取规则包）"
 
-    v = sub.add_parser("validate", help="按规则包校验申报材料 / validate submissions against a rule pack")
-    v.add_argument("inputs", nargs="+", help="文件、通配符或文件夹 / files, globs or folders")
-    v.add_argument("--rules", default=None, help=rules_help)
-    v.add_argument("--as-of", type=_date, default=None, help=asof_help)
-    v.add_argument("--json", type=Path, default=None, dest="json_out", help="JSON 报告路径 / JSON report")
-    v.add_argument("--xlsx", type=Path, default=None, dest="xlsx_out", help="Excel 问题清单路径 / Excel report")
+    v = sub.add_parser("validate", help="按规则包校验申报材料（validate）",
+                       description="读取申报材料，按规则包校验，在终端列出问题；可另存 JSON 报告和 Excel 问题清单。")
+    v.add_argument("inputs", nargs="+", metavar="输入", help="文件、通配符或文件夹")
+    v.add_argument("--rules", default=None, metavar="规则包", help=rules_help)
+    v.add_argument("--as-of", type=_date, default=None, metavar="日期", help=asof_help)
+    v.add_argument("--json", type=Path, default=None, dest="json_out", metavar="报告.json", help="JSON 报告路径")
+    v.add_argument("--xlsx", type=Path, default=None, dest="xlsx_out", metavar="问题.xlsx",
+                   help="Excel 问题清单路径（可打印）")
 
-    rl = sub.add_parser("rules", help="列出规则包或显示规则包内容 / list or show rule packs")
-    rl.add_argument("action", choices=("list", "show"), help="list 列出 / show 显示")
-    rl.add_argument("pack", nargs="?", default=None, help="规则包名称或文件（show 用）/ pack for show")
+    rl = sub.add_parser("rules", help="列出规则包或显示规则包内容（rules）",
+                        description="xlbase rules list 列出自带的规则包；xlbase rules show [规则包] 显示其中每条规则和门槛。")
+    rl.add_argument("action", choices=("list", "show"), metavar="操作", help="list 列出规则包；show 显示规则包内容")
+    rl.add_argument("pack", nargs="?", default=None, metavar="规则包", help="规则包名称或文件（show 用，默认 shanxi-2024-base）")
 
-    m = sub.add_parser("merge", help="合并各县（市）材料，生成附件11汇总表 / merge submissions into 附件11")
-    m.add_argument("inputs", nargs="+", help="文件、通配符或文件夹 / files, globs or folders")
-    m.add_argument("-o", "--out", type=Path, required=True, help="输出汇总表 .xlsx / output workbook")
-    m.add_argument("--level", choices=("county", "city", "province"), default=None,
-                   help="汇总层级：county 县 / city 市 / province 省（默认按输入推断）")
-    m.add_argument("--rules", default=None, help=rules_help)
-    m.add_argument("--as-of", type=_date, default=None, help=asof_help)
-    m.add_argument("--json", type=Path, default=None, dest="json_out", help="JSON 报告路径 / JSON report")
-    m.add_argument("--unit", default=None, help="填报单位名称，写入表头 / reporting unit's name")
-    m.add_argument("--jobs", type=_jobs, default=None, help="并行读取的进程数（含本进程；默认为 CPU 核数，1 为不并行）/ reader processes, this one included")
+    m = sub.add_parser("merge", help="合并各县（市）材料，生成附件11汇总表（merge）",
+                       description="读取各县（市）报来的全部材料，校验并合并为附件11汇总表"
+                       "（工作表：附件11、问题清单、各县情况/各市情况、入驻企业）。")
+    m.add_argument("inputs", nargs="+", metavar="输入", help="文件、通配符或文件夹")
+    m.add_argument("-o", "--out", type=Path, required=True, metavar="汇总表.xlsx", help="输出汇总表（.xlsx）")
+    m.add_argument("--level", choices=("county", "city", "province"), default=None, metavar="层级",
+                   help="汇总层级：county 县级 / city 市级 / province 省级（默认按输入推断）")
+    m.add_argument("--rules", default=None, metavar="规则包", help=rules_help)
+    m.add_argument("--as-of", type=_date, default=None, metavar="日期", help=asof_help)
+    m.add_argument("--json", type=Path, default=None, dest="json_out", metavar="报告.json", help="JSON 报告路径")
+    m.add_argument("--unit", default=None, metavar="单位名称", help="填报单位名称，写入表头（默认按输入推断）")
+    m.add_argument("--jobs", type=_jobs, default=None, metavar="进程数",
+                   help="并行读取的进程数（含本进程；默认为 CPU 核数，1 为不并行）")
 
-    k = sub.add_parser("mark", help="在副本中把问题标注到单元格上（WPS/LibreOffice 用）/ mark problems in a copy")
-    k.add_argument("file", type=Path, help="要标注的 .xlsx/.xlsm 文件 / workbook to mark")
-    k.add_argument("-o", "--out", type=Path, default=None, help="输出文件（默认 NAME.校验.xlsx）/ output")
-    k.add_argument("--rules", default=None, help=rules_help)
-    k.add_argument("--as-of", type=_date, default=None, help=asof_help)
-    k.add_argument("--in-place", action="store_true", help="直接修改原文件（慎用）/ overwrite the input")
+    k = sub.add_parser("mark", help="在副本中把问题标注到单元格上（mark，WPS/LibreOffice 用）",
+                       description="校验一个 .xlsx/.xlsm 文件，生成把问题单元格按严重程度填色的副本，并附“校验结果”工作表。")
+    k.add_argument("file", type=Path, metavar="文件", help="要标注的 .xlsx/.xlsm 文件")
+    k.add_argument("-o", "--out", type=Path, default=None, metavar="输出", help="输出文件（默认 文件名.校验.xlsx）")
+    k.add_argument("--rules", default=None, metavar="规则包", help=rules_help)
+    k.add_argument("--as-of", type=_date, default=None, metavar="日期", help=asof_help)
+    k.add_argument("--in-place", action="store_true", help="直接修改原文件（慎用）")
     return p
 
 
@@ -141,6 +227,45 @@ def _dispatch(ns: argparse.Namespace) -> CommandResult:
     raise AssertionError(ns.command)
 
 
+#: output options by command: (attribute, is a folder)
+_OUTPUTS = {"templates": (("out", True),), "validate": (("json_out", False), ("xlsx_out", False)),
+            "merge": (("out", False), ("json_out", False)), "mark": (("out", False),)}
+
+
+def _check_outputs(ns: argparse.Namespace) -> list[Path]:
+    """Refuse (OutputPathError) an output that cannot be written, before any work; the folders to be made.
+
+    Each command checks its outputs against its inputs too; this is the one place every command
+    that writes gets the same answer for /proc, a read-only share or a file where a folder should be.
+    """
+    from .write.safe import check_output_dir, check_output_path
+    made = []
+    for attr, folder in _OUTPUTS.get(ns.command, ()):
+        path = getattr(ns, attr, None)
+        if path is None:
+            continue
+        missing = check_output_dir(path) if folder else check_output_path(path)
+        if missing is not None:
+            made.append(missing)
+    return made
+
+
+def _run(ns: argparse.Namespace) -> CommandResult:
+    """The command, with every output problem as a Chinese message and exit code 2, never a traceback."""
+    from .write.safe import OutputPathError, os_error_text
+    try:
+        made = _check_outputs(ns)
+        result = _dispatch(ns)
+    except OutputPathError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase {ns.command}：{exc}"])
+    except OSError as exc:   # reading never raises for bad input: this is a file being written
+        where = f"“{exc.filename}”" if exc.filename else ""
+        return CommandResult(EXIT_UNUSABLE, errors=[
+            f"xlbase {ns.command}：无法写入{where}：{os_error_text(exc)}；请检查输出位置和磁盘空间后重试。"])
+    result.lines += [f"已新建输出文件夹：{d}" for d in made if d.is_dir()]
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -152,7 +277,11 @@ def main(argv: list[str] | None = None) -> int:
     if not ns.command:
         parser.print_help()
         return EXIT_UNUSABLE
-    result = _dispatch(ns)
+    try:
+        result = _run(ns)
+    except KeyboardInterrupt:
+        print("\nxlbase：已中断，输出文件未改动。", file=sys.stderr)
+        return 130
     try:
         for line in result.lines:
             print(line)

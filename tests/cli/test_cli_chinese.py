@@ -1,0 +1,99 @@
+"""The CLI speaks Chinese: help, usage and section titles; every command that writes refuses an
+output it cannot write with exit 2 and a Chinese message, never a traceback; a missing output
+folder is made and said."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, strategies as st
+
+from xlbase.cli import _cells, _wrap
+
+REPO = Path(__file__).resolve().parents[2]
+SAMPLE = REPO / "samples" / "counties"
+APPLICANT = next(SAMPLE.glob("五台县/*.xlsx"))
+ENGLISH = ("usage:", "options:", "positional arguments", "show this help", "show program's version")
+
+
+def _run(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "xlbase", *args], capture_output=True, text=True,
+                          encoding="utf-8", cwd=cwd, timeout=300)
+
+
+@pytest.mark.parametrize("args", [("--help",), ("merge", "-h"), ("validate", "--help"), ("mark", "-h"),
+                                  ("templates", "-h"), ("read", "-h"), ("rules", "-h")])
+def test_help_is_chinese(args):
+    proc = _run(*args)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert out.startswith("用法：xlbase"), out[:80]
+    for word in ENGLISH:
+        assert word not in out.lower(), (word, out)
+    assert "选项：" in out and "显示本帮助并退出" in out
+
+
+def test_top_help_lists_every_command():
+    out = _run("--help").stdout
+    for cmd in ("templates", "read", "validate", "rules", "merge", "mark"):
+        assert f"    {cmd} " in out, out
+
+
+def test_usage_on_an_argument_error_is_chinese():
+    proc = _run("merge")
+    assert proc.returncode == 2
+    assert "用法：xlbase merge" in proc.stderr and "usage:" not in proc.stderr
+    assert "缺少必需的参数" in proc.stderr
+
+
+# every option that names something to write, pointed under /proc (which no one can create files in, root included)
+UNWRITABLE = [
+    ("merge", str(SAMPLE), "-o", "/proc/xlbase/汇总表.xlsx"),
+    ("merge", str(SAMPLE), "-o", "/proc/汇总表.xlsx"),
+    ("merge", str(SAMPLE), "-o", "{tmp}/汇总表.xlsx", "--json", "/proc/报告.json"),
+    ("validate", str(SAMPLE), "--xlsx", "/proc/问题.xlsx"),
+    ("validate", str(SAMPLE), "--json", "/proc/xlbase/报告.json"),
+    ("mark", str(APPLICANT), "-o", "/proc/标注.xlsx"),
+    ("templates", "-o", "/proc/模板"),
+    ("templates", "-o", "/proc/xlbase/模板"),
+]
+
+
+@pytest.mark.parametrize("args", UNWRITABLE, ids=lambda a: " ".join(a[:1] + a[2:]))
+def test_unwritable_output_exits_2_in_chinese(args, tmp_path):
+    proc = _run(*(a.format(tmp=tmp_path) for a in args))
+    assert proc.returncode == 2, (proc.stdout, proc.stderr)
+    assert "Traceback" not in proc.stderr + proc.stdout
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"xlbase {args[0]}：") and "无法写入" in last and "/proc" in last, last
+    assert not list(tmp_path.iterdir())                       # nothing written before the refusal
+
+
+def test_output_under_a_file_exits_2(tmp_path):
+    blocker = tmp_path / "汇总表"
+    blocker.write_text("x")
+    proc = _run("merge", str(SAMPLE), "-o", str(blocker / "汇总表.xlsx"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "是一个文件而不是文件夹" in proc.stderr
+
+
+def test_missing_output_folder_is_made_and_said(tmp_path):
+    out = tmp_path / "新建" / "市级" / "汇总表.xlsx"
+    proc = _run("merge", str(SAMPLE), "-o", str(out))
+    assert proc.returncode in (0, 1), proc.stderr
+    assert out.is_file()
+    assert f"已新建输出文件夹：{tmp_path / '新建'}" in proc.stdout
+
+
+@given(st.text(alphabet="汇总表规则包（）、，abc 12-", max_size=60), st.integers(8, 40))
+def test_wrap_keeps_text_and_fits(text, width):
+    lines = _wrap(text, width)
+    assert "".join(lines).replace(" ", "") == " ".join(text.split()).replace(" ", "")
+    for line in lines:
+        # a line only overflows by punctuation that may not start the next one, or by one long ASCII word
+        body = line.rstrip("）)，,。；;：:、")
+        assert _cells(body) <= width or re.fullmatch(r"[\x21-\x7e]+", body), (line, width)
