@@ -193,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--unit", default=None, metavar="单位名称", help="填报单位名称，写入表头（默认按输入推断）")
     m.add_argument("--jobs", type=_jobs, default=None, metavar="进程数",
                    help="并行读取的进程数（含本进程；默认为 CPU 核数，1 为不并行）")
+    m.add_argument("--expect", type=Path, default=None, metavar="名单文件",
+                   help="应报单位名单（文本文件每行一个单位，或 Excel 第一列）；未报送的单位列在“各县情况”中。"
+                        "默认：市级为本市各县（市、区）和开发区，省级为各市")
 
     k = sub.add_parser("mark", help="在副本中把问题标注到单元格上（mark，WPS/LibreOffice 用）",
                        description="校验一个 .xlsx/.xlsm 文件，生成把问题单元格按严重程度填色的副本，并附“校验结果”工作表。")
@@ -220,7 +223,7 @@ def _dispatch(ns: argparse.Namespace) -> CommandResult:
     if ns.command == "merge":
         from .merge import merge_command
         return merge_command(ns.inputs, out=ns.out, level=ns.level, rules=ns.rules, as_of=ns.as_of,
-                             json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs)
+                             json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs, expect=ns.expect)
     if ns.command == "mark":
         from .write.mark import mark_command
         return mark_command(ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of, in_place=ns.in_place)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .forms import divisions
+from .forms import divisions, zones
 from .text import fold
 
 
@@ -53,10 +53,18 @@ def split_place(name: object) -> tuple[str, str]:
 
 @lru_cache(maxsize=None)
 def _county_index() -> dict[str, list[tuple[str, str]]]:
+    """Each name of a county-level unit as it may appear in a text -> the (city, unit) it may mean.
+
+    Units are the counties and the development zones that report as units of their own
+    (forms.zones), a zone under its name and each of its aliases.
+    """
     index: dict[str, list[tuple[str, str]]] = {}
     for city, counties in divisions()["cities"].items():
         for county in counties:
             index.setdefault(county, []).append((city, county))
+        for zone in zones(city):
+            for spelling in (zone["name"], *(zone.get("aliases") or ())):
+                index.setdefault(re.sub(r"\s+", "", spelling), []).append((city, zone["name"]))
     return index
 
 
@@ -64,6 +72,8 @@ def locate(text: object) -> tuple[str | None, str | None]:
     """(city, county) named in a text such as '忻州市忻府区xx双创基地' or '忻州市 忻府区'.
 
     A county name shared by two cities (城区, 矿区, 郊区) needs its city in the text too.
+    A listed development zone counts as a county ('忻州经济开发区…' -> (忻州市, 忻州经济开发区));
+    the longest name found wins.
     """
     return _locate(re.sub(r"\s+", "", str(text or "")))
 
@@ -85,3 +95,55 @@ def _locate(s: str) -> tuple[str | None, str | None]:
     if found:
         return found
     return city, None
+
+
+@lru_cache(maxsize=None)
+def _zone_words() -> re.Pattern:
+    words = sorted(divisions().get("zone_words") or (), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words))) if words else re.compile(r"(?!)")
+
+
+_LABEL = re.compile(r"^.*?(?:单位|部门|报送|名称)[^：:]{0,8}[：:]")
+_NAME_CHARS = re.compile(r"[\u4e00-\u9fff（）()A-Za-z0-9·]+")
+
+
+@lru_cache(maxsize=4096)
+def zone_name(text: object) -> str | None:
+    """The name of a development zone a 填报单位 line or file name speaks for, listed or not.
+
+    '填报单位（盖章）：山西XX经济开发区管理委员会' -> '山西XX经济开发区'; 'XX高新区_汇总表' -> 'XX高新区'.
+    A listed zone's own name (locate); else the run of name characters that ends with the last
+    zone word (data: zone_words) — the office behind it (管委会, 经济发展部) is not part of the name.
+    None when no zone word is there.
+    """
+    raw = str(text or "")
+    city, unit = locate(raw)
+    if unit and unit not in divisions()["cities"].get(city, ()):
+        return unit
+    best = None
+    for run in _NAME_CHARS.findall(_LABEL.sub("", raw.strip())):   # spaces, / and _ end a name
+        hits = list(_zone_words().finditer(run))
+        if hits:
+            name = run[:hits[-1].end()]
+            if len(name) > len(hits[-1].group()):       # more than the bare word (开发区 alone names nothing)
+                best = name
+    return best
+
+
+_OFFICE = re.compile(r"(?:填报|报送|申报|推荐)单位[^：:\s]{0,6}[：:]\s*([^\s：:]+)")
+_NOT_A_NAME = re.compile(r"^[\d\-./年月日（）()]*$|^(?:万元|平方米|人|户|元|个|场)(?:[、,，](?:万元|平方米|人|户|元|个|场))*$")
+
+
+def office_name(org_line: object) -> str | None:
+    """The office a 填报单位 line names ('填报单位（盖章）： 岢岚县工信局 填报日期：…' -> '岢岚县工信局')."""
+    m = _OFFICE.search(str(org_line or ""))
+    if not m:
+        return None
+    name = re.sub(r"[（(]盖章[)）]", "", m.group(1)).strip("：:，,。")
+    return name if len(name) >= 2 and not _NOT_A_NAME.match(name) else None
+
+
+def unit_hint(org_line: object, path: object) -> str | None:
+    """Who sent a base whose county is not known: a zone named in its 填报单位 line or file path
+    (listed, or by its zone word), else the office its 填报单位 line names. None when neither says."""
+    return zone_name(org_line) or zone_name(re.sub(r"[/\\_]", " ", str(path or ""))) or office_name(org_line)

@@ -113,8 +113,13 @@ def test_units_sheet_status(merged):
     _, out, _, _ = merged
     ws = openpyxl.load_workbook(out / "汇总表.xlsx")["各县情况"]
     status = {ws.cell(r, 2).value: ws.cell(r, 9).value for r in range(5, ws.max_row + 1) if ws.cell(r, 9).value}
-    assert set(status) == {"忻府区", "原平市", "五台县"}
+    received = {u for u, s in status.items() if s != "未报送"}
+    assert received == {"忻府区", "原平市", "五台县"}
     assert status["五台县"] == "需退回修改"
+    # the rest of 忻州's counties and its development zone are to be chased (定襄县: its .xls was not generated)
+    assert {u for u, s in status.items() if s == "未报送"} == {
+        "定襄县", "代县", "繁峙县", "宁武县", "静乐县", "神池县", "五寨县", "岢岚县", "河曲县", "保德县", "偏关县",
+        "忻州经济开发区"}
 
 
 def _members(p: Path) -> dict[str, bytes]:

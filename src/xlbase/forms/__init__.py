@@ -101,3 +101,14 @@ def value_list(name: str) -> tuple[str, ...]:
 def divisions() -> dict:
     """Shanxi's cities and county-level divisions, with source and date."""
     return _load_yaml("xlbase.data", "divisions_shanxi.yaml")
+
+
+def zones(city: str) -> list[dict]:
+    """The development zones that report to `city` as units of their own (data/divisions_shanxi.yaml)."""
+    return list((divisions().get("zones") or {}).get(city) or [])
+
+
+@lru_cache(maxsize=None)
+def reporting_units(city: str) -> tuple[str, ...]:
+    """Who reports to a city: its county-level divisions, then its development zones, in the data's order."""
+    return (*divisions()["cities"].get(city, ()), *(z["name"] for z in zones(city)))

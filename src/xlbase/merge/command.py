@@ -16,13 +16,19 @@ from ..problems import ERROR, Problem, count_by_severity, sort_problems
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..write.safe import OutputPathError, check_output_path
 from .core import RECOMPUTED_RULES, merge_reads, superseded_problems
-from .level import LEVEL_NAMES, SHEET_NAME, default_unit_name, infer_level, level_mismatch
+from .level import (LEVEL_NAMES, SHEET_NAME, UNIT_NOT_REPORTED, ExpectError, default_unit_name, expected_units,
+                    infer_level, level_mismatch, read_expect_file, units_not_reported)
 from .lower import NOT_SOURCES, build_record, prepare_reads
 
 
 def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rules: str | None = None,
                   as_of: dt.date | None = None, json_out: Path | None = None, unit: str | None = None,
-                  jobs: int | None = None, quiet: bool = False) -> CommandResult:
+                  jobs: int | None = None, quiet: bool = False, expect: Path | None = None) -> CommandResult:
+    """Merge `inputs` into the 汇总表 `out`.
+
+    `expect`: the officer's list of units that should report (merge.level.read_expect_file); without
+    it the division data's (a city's counties and zones, a province's cities).
+    """
     from ..read import expand_inputs, read_files
     from ..rules import PackError, load_pack, validate
     from ..write.report import write_json_report
@@ -44,13 +50,18 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         pack = load_pack(rules, as_of)
     except (PackError, OSError, KeyError, ValueError) as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：规则包无法使用：{exc}"])
+    try:
+        expect_list = read_expect_file(expect) if expect is not None else None
+    except ExpectError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
 
     with _gc_paused():
         reads = read_files(paths, jobs)
         if not any(wr.ok for wr in reads):
             lines = [p.message for wr in reads for p in wr.problems] + [p.message for p in arg_problems]
             return CommandResult(EXIT_UNUSABLE, errors=["xlbase merge：没有可读取的输入文件，未生成汇总表。", *lines])
-        reads, tables, read_problems = prepare_reads(reads, pack, recomputed=RECOMPUTED_RULES)
+        # who did not report is the merging level's finding, never carried from a lower 汇总表
+        reads, tables, read_problems = prepare_reads(reads, pack, recomputed=RECOMPUTED_RULES | {UNIT_NOT_REPORTED})
         problems: list[Problem] = list(arg_problems) + read_problems
         problems += validate(tables, pack)
         result = merge_reads(reads, missing=[p.file for p in arg_problems if p.rule == "input-missing"])
@@ -59,8 +70,9 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         reads = tables = None   # the merge result holds its own rows: free every read frame before the write
         lvl = level or infer_level(result)
         mismatch = level_mismatch(level, result)
-        problems = sort_problems(problems + result.problems + ([mismatch] if mismatch else []))
         unit_name = unit if unit is not None else default_unit_name(result, lvl)
+        missing = units_not_reported(result, lvl, expected_units(result, lvl, unit_name, expect_list))
+        problems = sort_problems(problems + result.problems + ([mismatch] if mismatch else []) + missing)
         record = build_record(result, problems, level=lvl, unit=unit_name, pack=pack)
         write_summary_workbook(Path(out), result, problems, level=lvl, year=pack.year, unit=unit_name,
                                as_of=pack.as_of, pack=pack, record=record)
@@ -100,7 +112,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _summary_lines(result, problems, level, unit_name, out, json_out, pack, counts) -> list[str]:
-    from ..write.summary_sheets import unit_rows
+    from ..write.summary_sheets import STATUS_MISSING, unit_rows
     from ..write.report import NOT_READ
     unusable = [a for a in result.accounts if a.status not in ("ok", "partial", *NOT_SOURCES, *NOT_READ)]
     skipped = sum(1 for a in result.accounts if a.status == "skipped")
@@ -116,9 +128,16 @@ def _summary_lines(result, problems, level, unit_name, out, json_out, pack, coun
         f"问题：错误 {counts['error']} 条，警告 {counts['warning']} 条，提示 {counts['info']} 条。",
         f"{SHEET_NAME[level]}：",
     ]
-    for r in unit_rows(result, problems, level):
+    rows = unit_rows(result, problems, level)
+    for r in rows:
+        if r["status"] == STATUS_MISSING:
+            lines.append(f"  {r['unit']}：—— {STATUS_MISSING}")
+            continue
         lines.append(f"  {r['unit']}：文件 {r['files']}，基地 {r['bases']}，入驻企业 {r['firms']} 户，"
                      f"错误 {r['errors']}，警告 {r['warnings']} —— {r['status']}")
+    missing = [r["unit"] for r in rows if r["status"] == STATUS_MISSING]
+    if missing:
+        lines.append(f"未报送 {len(missing)} 个：{'、'.join(missing)}（请催报）")
     lines.append(f"汇总表已写入：{out}（工作表：附件11、问题清单、{SHEET_NAME[level]}、入驻企业）")
     if json_out is not None:
         lines.append(f"JSON 报告已写入：{json_out}")

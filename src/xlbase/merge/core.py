@@ -42,8 +42,8 @@ from functools import lru_cache
 import numpy as np
 from xlsxwriter.utility import xl_col_to_name
 
-from ..forms import SUMMARY_FORM, divisions, get_form
-from ..identity import base_key, locate, split_place
+from ..forms import SUMMARY_FORM, divisions, get_form, reporting_units
+from ..identity import base_key, locate, split_place, unit_hint
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
@@ -105,6 +105,7 @@ class BaseRow:
     cell: str = ""
     reporter: str | None = None  # county of the office whose file holds the row (its 填报单位 line or folder)
     at: tuple[str, int] = ("", 0)  # sheet and row of the row in `file` itself (sheet/row say where it came from)
+    unit: str = ""              # county unknown: who sent it, from the 填报单位 line or path (identity.unit_hint)
 
     @property
     def origin(self) -> str:
@@ -358,15 +359,16 @@ def _firm_columns(reads: list[WorkbookRead], firm_tables: list[_FirmTable]) -> d
 
 
 def _known(city: Any, county: Any) -> tuple[str | None, str | None]:
-    """Keep only real divisions: a formula's 0 or a typo must not become a unit."""
+    """Keep only real divisions (and the zones that report as units): a formula's 0 or a typo must not
+    become a unit."""
     cities = divisions()["cities"]
     c = str(city).strip() if isinstance(city, str) else None
     if c and c not in cities:
         c = locate(c)[0]
     k = str(county).strip() if isinstance(county, str) else None
-    if k and not any(k in ks for ks in cities.values()):
+    if k and not any(k in reporting_units(ct) for ct in cities):
         k = locate(f"{c or ''}{k}")[1]
-    if c and k and k not in cities.get(c, ()):
+    if c and k and k not in reporting_units(c):
         k = None
     return c, k
 
@@ -472,7 +474,8 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                         where = (str(rec.get("_src_sheet") or ""), int(rec.get("_src_row") or 0),
                                  str(rec.get("_src_cell") or ""))
                     bases.append(BaseRow(str(key), vals, city, county, wr.path, where[0], where[1], kind,
-                                         0, carried, where[2], _reporter(t, wr.path, kind), (t.sheet, row)))
+                                         0, carried, where[2], _reporter(t, wr.path, kind), (t.sheet, row),
+                                         _unit(county, t, wr.path)))
             elif role == BASE_RECORD:
                 vals = {k: clean(v) for k, v in t.record.items() if k in a11_keys}
                 for k in ("base_name", "operator", "city", "county", "base_type"):
@@ -484,7 +487,8 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                 city, county = _place(vals, t, wr.path)
                 vals["city"], vals["county"] = city, county
                 bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, 0, APPLICANT,
-                                     0, "", t.record_cells.get("base_name", ""), _reporter(t, wr.path, APPLICANT)))
+                                     0, "", t.record_cells.get("base_name", ""), _reporter(t, wr.path, APPLICANT),
+                                     unit=_unit(county, t, wr.path)))
             else:
                 firms.append(_firm_table(t, wr.path, rekey))
     return bases, firms
@@ -568,6 +572,15 @@ def _reporter(t: Table, path: str, kind: str) -> str | None:
     if kind == SUMMARY and t.base.get("county"):
         return str(t.base["county"])
     return locate(" ".join(Path(path).parts))[1]
+
+
+def _unit(county: str, t: Table, path: str) -> str:
+    """The unit that sent a base whose county is not known: a zone or office its 填报单位 line or
+    path names, so that 各县情况 never says （未注明） while a name is at hand."""
+    if county != UNKNOWN_UNIT:
+        return ""
+    p = PurePath(path)
+    return unit_hint(t.org_line, "/".join([*p.parent.parts[-3:], p.stem])) or ""
 
 
 def _winner_sort_key(b: BaseRow) -> tuple:
@@ -688,7 +701,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
 @lru_cache(maxsize=None)
 def _division_rank() -> tuple[dict[str, int], dict[tuple[str, str], int]]:
     cities = list(divisions()["cities"])
-    counties = {(c, k): i for c in cities for i, k in enumerate(divisions()["cities"][c])}
+    counties = {(c, k): i for c in cities for i, k in enumerate(reporting_units(c))}
     return {c: i for i, c in enumerate(cities)}, counties
 
 

@@ -8,9 +8,15 @@ cities' 附件11s → province" and still works for a mixed inbox.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from pathlib import Path
+
 from .. import sheet_names
-from ..identity import locate
+from ..forms import divisions, reporting_units
+from ..identity import locate, zone_name
 from ..problems import WARNING, Problem
+from ..text import fold
 from .core import LEVELS, UNKNOWN_UNIT, BaseRow, MergeResult
 from .lower import ORIGIN_SEP, SKIPPED
 
@@ -49,7 +55,11 @@ def level_mismatch(declared: str | None, result: MergeResult) -> Problem | None:
 
 
 def unit_of(base: BaseRow, level: str) -> str:
-    return base.city if level == "province" else base.county
+    """The unit a base counts for: its city (province level), else its county, or the zone/office
+    that sent it when its county is not known (BaseRow.unit)."""
+    if level == "province":
+        return base.city
+    return base.unit if base.county == UNKNOWN_UNIT and base.unit else base.county
 
 
 def default_unit_name(result: MergeResult, level: str) -> str:
@@ -87,7 +97,115 @@ def file_units(result: MergeResult, level: str, path: str) -> set[str]:
         else:
             units = set(acc.units)
     if not units or units == {UNKNOWN_UNIT}:
-        city, county = locate(result.display.get(path, path).replace("/", " "))
-        u = city if level == "province" else county
+        shown = result.display.get(path, path)
+        city, county = locate(shown.replace("/", " "))
+        u = city if level == "province" else (county or zone_name(re.sub(r"[/\\_]", " ", shown)))
         units = {u or UNKNOWN_UNIT}
     return units
+
+
+# --- who should have reported --------------------------------------------------------------------
+
+UNIT_NOT_REPORTED = "unit-not-reported"
+
+
+class ExpectError(ValueError):
+    """An --expect list that cannot be used (missing, unreadable, empty)."""
+
+
+def level_city(result: MergeResult, unit: str | None) -> str | None:
+    """The city a city-level merge is for: named in --unit (忻州市工业和信息化局), else the one city of its bases."""
+    city = locate(unit)[0] if unit else None
+    if city:
+        return city
+    cities = Counter(b.city for b in result.bases if b.city != UNKNOWN_UNIT)
+    return cities.most_common(1)[0][0] if len(cities) == 1 else None
+
+
+def expected_units(result: MergeResult, level: str, unit: str | None, expect: list[str] | None = None) -> list[str]:
+    """Who should report at this level: the officer's list (--expect), else the data's — a province's
+    cities, a city's counties and development zones (forms.reporting_units). None known: []."""
+    if expect is not None:
+        return [canonical_unit(e, level, level_city(result, unit)) for e in expect]
+    if level == "province":
+        return list(divisions()["cities"])
+    if level == "city":
+        city = level_city(result, unit)
+        return list(reporting_units(city)) if city else []
+    return []
+
+
+def canonical_unit(name: str, level: str, city: str | None) -> str:
+    """An expected-list entry as the merge names units: '忻州市岢岚县' / '岢岚' / '岢岚县工信局' -> 岢岚县."""
+    name = name.strip()
+    c, k = locate(name if level == "province" or not city or city[:-1] in name else f"{city}{name}")
+    if level == "province" and c:
+        return c
+    if k and (not city or c in (None, city)):
+        return k
+    for u in reporting_units(city) if city else ():
+        if fold(u).startswith(fold(name)) and len(fold(name)) >= 2:   # 岢岚 -> 岢岚县
+            return u
+    return zone_name(name) or name
+
+
+def received_units(result: MergeResult, level: str) -> set[str]:
+    """Units that sent something readable as a submission or a spreadsheet (not only a notice .docx)."""
+    from ..write.report import NOT_READ
+    units = {unit_of(b, level) for b in result.bases}
+    for a in result.accounts:
+        if a.status not in NOT_READ:
+            units |= file_units(result, level, a.file)
+    return units - {UNKNOWN_UNIT}
+
+
+def units_not_reported(result: MergeResult, level: str, expected: list[str]) -> list[Problem]:
+    """One warning per expected unit that sent nothing: the officer's list of whom to chase."""
+    got = {fold(u) for u in received_units(result, level)}
+    kind = "市" if level == "province" else "县（市、区）"
+    return [Problem(UNIT_NOT_REPORTED, WARNING,
+                    f"{u}未报送：本次汇总的输入中没有{u}的材料（按应报{kind}名单）。请催报，收到后重新汇总；"
+                    "如该单位本次确无申报，请让其报送说明或 0 个基地的汇总表。", value=u)
+            for u in dict.fromkeys(expected) if fold(u) not in got]
+
+
+def read_expect_file(path: Path) -> list[str]:
+    """The officer's list of units that should report: a text file (one a line, or separated by
+    commas/、; # starts a comment) or the first sheet of a workbook (each row's first text cell)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ExpectError(f"找不到应报单位名单文件：{path}")
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods", ".et"):
+            names = _names_in_workbook(path)
+        else:
+            data = path.read_bytes()
+            text = next((data.decode(enc) for enc in ("utf-8-sig", "gb18030") if _decodes(data, enc)), "")
+            names = [n for line in text.splitlines() for n in re.split(r"[,，、;；\t]", line.split("#")[0])]
+    except (OSError, ValueError) as exc:
+        raise ExpectError(f"应报单位名单 {path} 无法读取：{exc}") from exc
+    names = [n.strip() for n in names if n and n.strip() and n.strip() not in _HEADER_WORDS]
+    if not names:
+        raise ExpectError(f"应报单位名单 {path} 中没有单位名称（每行写一个，如 岢岚县）")
+    return list(dict.fromkeys(names))
+
+
+_HEADER_WORDS = frozenset({"序号", "单位", "单位名称", "名称", "县（市、区）", "县(市、区)", "市", "应报单位", "报送单位"})
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _names_in_workbook(path: Path) -> list[str]:
+    from ..read.sniff import inspect_file
+    check = inspect_file(path)
+    if not check.ok:
+        raise ExpectError(f"应报单位名单 {path} 无法读取：{check.message}")
+    from python_calamine import CalamineWorkbook
+    rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    return [next((str(v) for v in row if isinstance(v, str) and v.strip()), "") for row in rows]

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from .. import sheet_names
 from ..forms import get_form
 from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
-from ..merge.level import SHEET_NAME, UNIT_LABEL, file_units, unit_of
+from ..merge.level import SHEET_NAME, UNIT_LABEL, UNIT_NOT_REPORTED, file_units, level_city, unit_of
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
 from .report import NOT_READ
@@ -24,10 +24,18 @@ from .template_styles import Styles, balanced_lines, header_label, lines_needed,
 
 STATUS_OK = "可上报"
 STATUS_BACK = "需退回修改"
+STATUS_MISSING = "未报送"
+#: (font, fill) of each status: red to send back, green to forward, yellow (the warning colour) to chase
+STATUS_COLOURS = {STATUS_BACK: ("#C00000", "#FFC7CE"), STATUS_OK: ("#006100", "#C6EFCE"),
+                  STATUS_MISSING: ("#9C5700", "#FFEB9C")}
 
 
 def unit_rows(result: MergeResult, problems: list[Problem], level: str) -> list[dict[str, Any]]:
-    """One dict per unit: files, bases, resident firms, 附件3 rows, errors, warnings, status."""
+    """One dict per unit: files, bases, resident firms, 附件3 rows, errors, warnings, status.
+
+    Every unit that sent something, and every expected unit that did not (its unit-not-reported
+    problem, merge.level.units_not_reported): status 未报送, in the division list's order.
+    """
     units: dict[str, dict[str, Any]] = {}
 
     def row(u: str) -> dict[str, Any]:
@@ -51,20 +59,46 @@ def unit_rows(result: MergeResult, problems: list[Problem], level: str) -> list[
         base_unit[fold(b.name)] = u
     for key, n in Counter(f.base_key for f in result.firms).items():
         row(base_unit.get(key, UNKNOWN_UNIT))["firm_rows"] += n
-    for p in problems:
-        us = {base_unit[fold(p.base)]} if p.base and fold(p.base) in base_unit else \
-            {base_unit[p.base]} if p.base in base_unit else by_file.get(p.file) or file_units(result, level, p.file)
+    missing = set()
+    for p, us in zip(problems, problem_units(result, problems, level, base_unit, by_file)):
+        if p.rule == UNIT_NOT_REPORTED:
+            missing |= us
         for u in us:
             if p.severity == ERROR:
                 row(u)["errors"] += 1
             elif p.severity == WARNING:
                 row(u)["warnings"] += 1
     city_of = {unit_of(b, level): b.city for b in result.bases}
+    home = level_city(result, None) or ""
     out = sorted(units.values(), key=lambda r: (r["unit"] == UNKNOWN_UNIT,
                                                 place_order(r["unit"], "") if level == "province"
-                                                else place_order(city_of.get(r["unit"], ""), r["unit"])))
+                                                else place_order(city_of.get(r["unit"], home), r["unit"])))
     for r in out:
-        r["status"] = STATUS_BACK if r["errors"] else STATUS_OK
+        r["status"] = STATUS_MISSING if r["unit"] in missing and not r["files"] else \
+            STATUS_BACK if r["errors"] else STATUS_OK
+    return out
+
+
+def problem_units(result: MergeResult, problems: list[Problem], level: str, base_unit: dict[str, str] | None = None,
+                  by_file: dict[str, set[str]] | None = None) -> list[set[str]]:
+    """The unit(s) each problem counts for: its base's unit, else its file's; a unit-not-reported
+    problem, the unit it names. The one attribution for 各县情况 and the return pack."""
+    if base_unit is None:
+        base_unit = {}
+        for b in result.bases:
+            base_unit[b.key] = base_unit[fold(b.name)] = unit_of(b, level)
+    if by_file is None:
+        by_file = {a.file: file_units(result, level, a.file) for a in result.accounts}
+    out = []
+    for p in problems:
+        if p.rule == UNIT_NOT_REPORTED:
+            out.append({str(p.value)})
+        elif p.base and fold(p.base) in base_unit:
+            out.append({base_unit[fold(p.base)]})
+        elif p.base in base_unit:
+            out.append({base_unit[p.base]})
+        else:
+            out.append(by_file.get(p.file) or file_units(result, level, p.file))
     return out
 
 
@@ -77,8 +111,8 @@ def write_units_sheet(wb, styles: Styles, result: MergeResult, problems: list[Pr
     ws.merge_range(0, 0, 0, len(heads) - 1, f"{SHEET_NAME[level]}（报送与审核状态）", styles.title())
     ws.merge_range(1, 0, 1, len(heads) - 1, f"生成时间：{stamp:%Y-%m-%d %H:%M:%S}", styles.line())
     ws.merge_range(2, 0, 2, len(heads) - 1,
-                   "状态：有“错误”的单位为“需退回修改”，请对照“问题清单”退回修改；只有“警告”的请核实后上报。",
-                   styles.get(text_wrap=True))
+                   "状态：有“错误”的单位为“需退回修改”，请对照“问题清单”退回修改；只有“警告”的请核实后上报；"
+                   "“未报送”的单位请催报，收到后重新汇总。", styles.get(text_wrap=True))
     ws.set_row(2, 30)
     for c, (h, w) in enumerate(zip(heads, widths)):
         ws.set_column(c, c, w)
@@ -91,9 +125,8 @@ def write_units_sheet(wb, styles: Styles, result: MergeResult, problems: list[Pr
         ws.write_string(y, 1, cell_text(r["unit"]), styles.get(**cell))
         for c, k in enumerate(("files", "bases", "firms", "firm_rows", "errors", "warnings"), start=2):
             ws.write_number(y, c, r[k], styles.get(num_format="0", **cell))
-        back = r["status"] == STATUS_BACK
-        ws.write_string(y, 8, r["status"], styles.get(bold=True, font_color="#C00000" if back else "#006100",
-                                                     bg_color="#FFC7CE" if back else "#C6EFCE", align="center", **cell))
+        font, fill = STATUS_COLOURS[r["status"]]
+        ws.write_string(y, 8, r["status"], styles.get(bold=True, font_color=font, bg_color=fill, align="center", **cell))
     last = first + len(rows)
     ws.write_string(last, 1, "合计", styles.get(bold=True, **cell))
     ws.write_blank(last, 0, None, styles.get(**cell))
