@@ -166,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     rules_help = "规则包名称或 YAML 文件路径（默认 shanxi-2024-base；xlbase rules list 列出全部）"
     asof_help = "判定基准日期，如 2024-08-25（默认取规则包）"
 
+    return_help = ("退回材料文件夹：每个有错误或警告的单位一个子文件夹，内有其文件的标注副本和只含本单位问题的"
+                   "“问题清单_单位.xlsx”，可直接发回；重新运行时整个替换（须在收件文件夹之外）")
+
     v = sub.add_parser("validate", help="按规则包校验申报材料（validate）",
                        description="读取申报材料，按规则包校验，在终端列出问题；可另存 JSON 报告和 Excel 问题清单。")
     v.add_argument("inputs", nargs="+", metavar="输入", help="文件、通配符或文件夹")
@@ -174,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--json", type=Path, default=None, dest="json_out", metavar="报告.json", help="JSON 报告路径")
     v.add_argument("--xlsx", type=Path, default=None, dest="xlsx_out", metavar="问题.xlsx",
                    help="Excel 问题清单路径（可打印）")
+    v.add_argument("--return-dir", type=Path, default=None, metavar="文件夹", help=return_help)
 
     rl = sub.add_parser("rules", help="列出规则包或显示规则包内容（rules）",
                         description="xlbase rules list 列出自带的规则包；xlbase rules show [规则包] 显示其中每条规则和门槛。")
@@ -193,6 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--unit", default=None, metavar="单位名称", help="填报单位名称，写入表头（默认按输入推断）")
     m.add_argument("--jobs", type=_jobs, default=None, metavar="进程数",
                    help="并行读取的进程数（含本进程；默认为 CPU 核数，1 为不并行）")
+    m.add_argument("--return-dir", type=Path, default=None, metavar="文件夹", help=return_help)
     m.add_argument("--expect", type=Path, default=None, metavar="名单文件",
                    help="应报单位名单（文本文件每行一个单位，或 Excel 第一列）；未报送的单位列在“各县情况”中。"
                         "默认：市级为本市各县（市、区）和开发区，省级为各市")
@@ -216,14 +221,16 @@ def _dispatch(ns: argparse.Namespace) -> CommandResult:
         return inspect_command(ns.inputs)
     if ns.command == "validate":
         from .validate import validate_command
-        return validate_command(ns.inputs, rules=ns.rules, as_of=ns.as_of, json_out=ns.json_out, xlsx_out=ns.xlsx_out)
+        return validate_command(ns.inputs, rules=ns.rules, as_of=ns.as_of, json_out=ns.json_out, xlsx_out=ns.xlsx_out,
+                                return_dir=ns.return_dir)
     if ns.command == "rules":
         from .rules.show import rules_command
         return rules_command(ns.action, ns.pack)
     if ns.command == "merge":
         from .merge import merge_command
         return merge_command(ns.inputs, out=ns.out, level=ns.level, rules=ns.rules, as_of=ns.as_of,
-                             json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs, expect=ns.expect)
+                             json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs, expect=ns.expect,
+                             return_dir=ns.return_dir)
     if ns.command == "mark":
         from .write.mark import mark_command
         return mark_command(ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of, in_place=ns.in_place)
@@ -231,8 +238,9 @@ def _dispatch(ns: argparse.Namespace) -> CommandResult:
 
 
 #: output options by command: (attribute, is a folder)
-_OUTPUTS = {"templates": (("out", True),), "validate": (("json_out", False), ("xlsx_out", False)),
-            "merge": (("out", False), ("json_out", False)), "mark": (("out", False),)}
+_OUTPUTS = {"templates": (("out", True),),
+            "validate": (("json_out", False), ("xlsx_out", False), ("return_dir", True)),
+            "merge": (("out", False), ("json_out", False), ("return_dir", True)), "mark": (("out", False),)}
 
 
 def _check_outputs(ns: argparse.Namespace) -> list[Path]:

@@ -48,7 +48,7 @@ def _counts(tables: list[Table]) -> tuple[int, int]:
 
 
 def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out: Path | None = None,
-                     xlsx_out: Path | None = None) -> CommandResult:
+                     xlsx_out: Path | None = None, return_dir: Path | None = None) -> CommandResult:
     try:
         pack = load_pack(rules, as_of=as_of)
     except PackError as exc:
@@ -68,6 +68,12 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
                 check_output_path(Path(out), [Path(p) for p in paths])
             except OutputPathError as exc:
                 return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
+    if return_dir is not None:
+        from .write.return_pack import check_return_dir
+        try:
+            check_return_dir(Path(return_dir), [Path(p) for p in paths] + [Path(str(i)) for i in inputs])
+        except OutputPathError as exc:
+            return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     reads = read_files(paths)
     reads, problems, tables = _check(reads, pack)
     problems = sort_problems([*input_problems, *problems])
@@ -89,5 +95,17 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
         lines.append(f"Excel 问题清单：{xlsx_out}")
     if readable == 0:
         return CommandResult(EXIT_UNUSABLE, lines, errors=["没有可读取的输入文件"])
+    if return_dir is not None:
+        lines += _return_pack(Path(return_dir), reads, problems, pack)
     code = EXIT_PROBLEMS if any(p.severity == ERROR for p in problems) else EXIT_OK
     return CommandResult(code, lines)
+
+
+def _return_pack(out_dir: Path, reads: list[WorkbookRead], problems: list[Problem], pack) -> list[str]:
+    """The return pack (write.return_pack) of a validate run: units as a merge of these files finds them."""
+    from .merge.core import merge_reads
+    from .merge.level import infer_level
+    from .write.return_pack import return_pack_lines, write_return_pack
+    result = merge_reads(reads)
+    packs = write_return_pack(out_dir, result, problems, level=infer_level(result), pack=pack)
+    return ["", *return_pack_lines(out_dir, packs)]

@@ -60,6 +60,8 @@ UNWRITABLE = [
     ("mark", str(APPLICANT), "-o", "/proc/标注.xlsx"),
     ("templates", "-o", "/proc/模板"),
     ("templates", "-o", "/proc/xlbase/模板"),
+    ("merge", str(SAMPLE), "-o", "{tmp}/汇总表.xlsx", "--return-dir", "/proc/退回"),
+    ("validate", str(SAMPLE), "--return-dir", "/proc/xlbase/退回"),
 ]
 
 

@@ -23,16 +23,19 @@ from .lower import NOT_SOURCES, build_record, prepare_reads
 
 def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rules: str | None = None,
                   as_of: dt.date | None = None, json_out: Path | None = None, unit: str | None = None,
-                  jobs: int | None = None, quiet: bool = False, expect: Path | None = None) -> CommandResult:
+                  jobs: int | None = None, quiet: bool = False, expect: Path | None = None,
+                  return_dir: Path | None = None) -> CommandResult:
     """Merge `inputs` into the 汇总表 `out`.
 
     `expect`: the officer's list of units that should report (merge.level.read_expect_file); without
-    it the division data's (a city's counties and zones, a province's cities).
+    it the division data's (a city's counties and zones, a province's cities). `return_dir`: where
+    the return pack goes (write.return_pack), one folder per unit with something to fix.
     """
     from ..read import expand_inputs, read_files
     from ..rules import PackError, load_pack, validate
     from ..write.report import write_json_report
     from ..write.summary import write_summary_workbook, TIMESTAMP_CELL
+    from ..write.return_pack import check_return_dir, return_pack_lines, write_return_pack
 
     paths, arg_problems = expand_inputs(inputs)
     if not paths:
@@ -44,6 +47,8 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
             check_output_path(Path(json_out), [Path(p) for p in paths] + [Path(out)])
         if Path(out).suffix.lower() not in (".xlsx",):
             raise OutputPathError(f"输出文件 {out} 应以 .xlsx 结尾")
+        if return_dir is not None:
+            check_return_dir(Path(return_dir), [Path(p) for p in paths] + [Path(a) for a in inputs])
     except OutputPathError as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
     try:
@@ -76,6 +81,8 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         record = build_record(result, problems, level=lvl, unit=unit_name, pack=pack)
         write_summary_workbook(Path(out), result, problems, level=lvl, year=pack.year, unit=unit_name,
                                as_of=pack.as_of, pack=pack, record=record)
+        packs = write_return_pack(Path(return_dir), result, problems, level=lvl, pack=pack) \
+            if return_dir is not None else None
     inputs_json = [{"file": a.file, "status": a.status, "sha256": a.sha256, "rows_read": a.rows_read,
                     "rows_merged": a.rows_merged, "rows_rejected": a.rows_rejected} for a in result.accounts]
     summary: dict[str, Any] = {"files": n_files, "bases": len(result.bases), "firms": len(result.firms),
@@ -90,7 +97,10 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     code = EXIT_PROBLEMS if counts[ERROR] else EXIT_OK
     if quiet:
         return CommandResult(code)
-    return CommandResult(code, _summary_lines(result, problems, lvl, unit_name, out, json_out, pack, counts))
+    lines = _summary_lines(result, problems, lvl, unit_name, out, json_out, pack, counts)
+    if packs is not None:
+        lines += return_pack_lines(Path(return_dir), packs)
+    return CommandResult(code, lines)
 
 
 @contextlib.contextmanager

@@ -154,10 +154,14 @@ _HEAD = {"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True, "v
 TITLE_ROWS = 2          # title and report line above the header of every report sheet
 
 
-def _heading(workbook, ws, title: str, line: str, last_col: int) -> None:
+def _heading(workbook, ws, title: str, line: str, last_col: int, width: float = 0) -> None:
+    """Title and the line under it; a line longer than `width` (the merged columns' width) wraps in a row
+    tall enough for it (the return pack's 问题清单 says there what to correct and how to resubmit)."""
     ws.merge_range(0, 0, 0, last_col, title, workbook.add_format(_TITLE))
     ws.set_row(0, 24)
-    ws.merge_range(1, 0, 1, last_col, cell_text(line), workbook.add_format({"valign": "vcenter"}))
+    ws.merge_range(1, 0, 1, last_col, cell_text(line), workbook.add_format({"valign": "vcenter", "text_wrap": True}))
+    if width and lines_needed(cell_text(line), width) > 1:
+        ws.set_row(1, _row_height([line], [width]) + 2)
 
 
 def _print_setup(ws, header_row: int, last_row: int, last_col: int) -> None:
@@ -187,7 +191,8 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
     quoted = workbook.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
     link = workbook.add_format({"font_color": "blue", "underline": 1, "valign": "top", "text_wrap": True})
     printed = len(PROBLEM_COLUMNS) - 2          # the full path does not print
-    _heading(workbook, ws, title, report_line(problems=problems) if line is None else line, printed)
+    _heading(workbook, ws, title, report_line(problems=problems) if line is None else line, printed,
+             sum(_WIDTHS[:printed + 1]))
     top = TITLE_ROWS
     for c, (head_text, width) in enumerate(zip(PROBLEM_COLUMNS, _WIDTHS)):
         ws.write_string(top, c, head_text, head)
