@@ -198,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--jobs", type=_jobs, default=None, metavar="进程数",
                    help="并行读取的进程数（含本进程；默认为 CPU 核数，1 为不并行）")
     m.add_argument("--return-dir", type=Path, default=None, metavar="文件夹", help=return_help)
+    m.add_argument("--previous", type=Path, default=None, metavar="上次汇总表.xlsx",
+                   help="与上次的汇总表比较，各县情况中列出每个单位上次的错误已改正、仍有和新增几条"
+                        "（默认：-o 指定的文件已存在时与它比较）")
     m.add_argument("--expect", type=Path, default=None, metavar="名单文件",
                    help="应报单位名单（文本文件每行一个单位，或 Excel 第一列）；未报送的单位列在“各县情况”中。"
                         "默认：市级为本市各县（市、区）和开发区，省级为各市")
@@ -230,7 +233,7 @@ def _dispatch(ns: argparse.Namespace) -> CommandResult:
         from .merge import merge_command
         return merge_command(ns.inputs, out=ns.out, level=ns.level, rules=ns.rules, as_of=ns.as_of,
                              json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs, expect=ns.expect,
-                             return_dir=ns.return_dir)
+                             return_dir=ns.return_dir, previous=ns.previous)
     if ns.command == "mark":
         from .write.mark import mark_command
         return mark_command(ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of, in_place=ns.in_place)

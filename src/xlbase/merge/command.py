@@ -19,17 +19,20 @@ from .core import RECOMPUTED_RULES, merge_reads, superseded_problems
 from .level import (LEVEL_NAMES, SHEET_NAME, UNIT_NOT_REPORTED, ExpectError, default_unit_name, expected_units,
                     infer_level, level_mismatch, read_expect_file, units_not_reported)
 from .lower import NOT_SOURCES, build_record, prepare_reads
+from .rounds import ROUND_KEY, PreviousError, change_text, compare, read_previous, round_record
 
 
 def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rules: str | None = None,
                   as_of: dt.date | None = None, json_out: Path | None = None, unit: str | None = None,
                   jobs: int | None = None, quiet: bool = False, expect: Path | None = None,
-                  return_dir: Path | None = None) -> CommandResult:
+                  return_dir: Path | None = None, previous: Path | None = None) -> CommandResult:
     """Merge `inputs` into the 汇总表 `out`.
 
     `expect`: the officer's list of units that should report (merge.level.read_expect_file); without
     it the division data's (a city's counties and zones, a province's cities). `return_dir`: where
-    the return pack goes (write.return_pack), one folder per unit with something to fix.
+    the return pack goes (write.return_pack), one folder per unit with something to fix. `previous`:
+    the last round's 汇总表 to compare each unit's errors with (merge.rounds); by default `out` as it
+    was before this run replaces it.
     """
     from ..read import expand_inputs, read_files
     from ..rules import PackError, load_pack, validate
@@ -57,7 +60,9 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：规则包无法使用：{exc}"])
     try:
         expect_list = read_expect_file(expect) if expect is not None else None
-    except ExpectError as exc:
+        before = read_previous(Path(previous), required=True) if previous is not None else \
+            read_previous(Path(out), required=False)
+    except (ExpectError, PreviousError) as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
 
     with _gc_paused():
@@ -79,8 +84,10 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         missing = units_not_reported(result, lvl, expected_units(result, lvl, unit_name, expect_list))
         problems = sort_problems(problems + result.problems + ([mismatch] if mismatch else []) + missing)
         record = build_record(result, problems, level=lvl, unit=unit_name, pack=pack)
+        record[ROUND_KEY] = round_record(result, problems, lvl)
+        changes = compare(before, record[ROUND_KEY]) if before and before.get("level") == lvl else None
         write_summary_workbook(Path(out), result, problems, level=lvl, year=pack.year, unit=unit_name,
-                               as_of=pack.as_of, pack=pack, record=record)
+                               as_of=pack.as_of, pack=pack, record=record, changes=changes)
         packs = write_return_pack(Path(return_dir), result, problems, level=lvl, pack=pack) \
             if return_dir is not None else None
     inputs_json = [{"file": a.file, "status": a.status, "sha256": a.sha256, "rows_read": a.rows_read,
@@ -97,7 +104,12 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     code = EXIT_PROBLEMS if counts[ERROR] else EXIT_OK
     if quiet:
         return CommandResult(code)
-    lines = _summary_lines(result, problems, lvl, unit_name, out, json_out, pack, counts)
+    lines = _summary_lines(result, problems, lvl, unit_name, out, json_out, pack, counts, changes)
+    if previous is not None and changes is None:
+        lines.append(f"上次的汇总表 {previous} 中没有可比较的记录（不是 xlbase 生成的、版本较早或汇总层级不同），"
+                     "本次未与上次比较。")
+    elif changes is not None:
+        lines.insert(3, f"与上次汇总表（{previous or out}）比较：各单位“已改正 / 仍有 / 新增”的错误见{SHEET_NAME[lvl]}。")
     if packs is not None:
         lines += return_pack_lines(Path(return_dir), packs)
     return CommandResult(code, lines)
@@ -121,7 +133,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _summary_lines(result, problems, level, unit_name, out, json_out, pack, counts) -> list[str]:
+def _summary_lines(result, problems, level, unit_name, out, json_out, pack, counts, changes=None) -> list[str]:
     from ..write.summary_sheets import STATUS_MISSING, unit_rows
     from ..write.report import NOT_READ
     unusable = [a for a in result.accounts if a.status not in ("ok", "partial", *NOT_SOURCES, *NOT_READ)]
@@ -143,8 +155,10 @@ def _summary_lines(result, problems, level, unit_name, out, json_out, pack, coun
         if r["status"] == STATUS_MISSING:
             lines.append(f"  {r['unit']}：—— {STATUS_MISSING}")
             continue
+        change = (changes or {}).get(r["unit"])
         lines.append(f"  {r['unit']}：文件 {r['files']}，基地 {r['bases']}，入驻企业 {r['firms']} 户，"
-                     f"错误 {r['errors']}，警告 {r['warnings']} —— {r['status']}")
+                     f"错误 {r['errors']}，警告 {r['warnings']} —— {r['status']}"
+                     + (f"（{change_text(change)}）" if change else ""))
     missing = [r["unit"] for r in rows if r["status"] == STATUS_MISSING]
     if missing:
         lines.append(f"未报送 {len(missing)} 个：{'、'.join(missing)}（请催报）")

@@ -173,11 +173,12 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
 def write_summary_workbook(out: Path, result: MergeResult, problems: list[Problem], *, level: str, year: Any,
                            unit: str, as_of: dt.date | None = None, pack: Any = None,
                            add_problems_sheet: Callable[[Any, list[Problem]], Any] | None = None,
-                           record: dict[str, Any] | None = None) -> None:
+                           record: dict[str, Any] | None = None, changes: dict[str, Any] | None = None) -> None:
     """Write the whole 汇总表 atomically: a failure anywhere leaves `out` as it was.
 
     `record` (merge.lower.build_record) goes into a very hidden sheet, so that a higher level
     merging this file gets the same rows and problems as from its sources (xlbase.summary_record).
+    `changes` (merge.rounds.compare): each unit's errors against the previous round, shown in 各县情况.
     """
     if add_problems_sheet is None:
         from .report import add_problems_sheet as sheet, report_line
@@ -195,7 +196,7 @@ def write_summary_workbook(out: Path, result: MergeResult, problems: list[Proble
         styles = Styles(wb)
         write_a11_sheet(wb, styles, result, year=year, unit=unit)
         add_problems_sheet(wb, problems)
-        write_units_sheet(wb, styles, result, problems, level=level, stamp=generated_at())
+        write_units_sheet(wb, styles, result, problems, level=level, stamp=generated_at(), changes=changes)
         bulk = write_firms_sheet(wb, styles, result)
         if record is not None:
             from ..summary_record import add_record_sheet

@@ -13,6 +13,7 @@ from typing import Any, Iterator
 from .. import sheet_names
 from ..forms import get_form
 from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
+from ..merge.rounds import Change
 from ..merge.level import SHEET_NAME, UNIT_LABEL, UNIT_NOT_REPORTED, file_units, level_city, unit_of
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
@@ -102,17 +103,29 @@ def problem_units(result: MergeResult, problems: list[Problem], level: str, base
     return out
 
 
+ROUND_HEADS = ["上次错误数", "已改正", "仍有", "新增错误"]
+ROUND_FIELDS = ("before", "fixed", "still", "new")     # merge.rounds.Change
+NO_CHANGE = Change(0, 0, 0, 0)                         # a unit with no error in either round
+
+
 def write_units_sheet(wb, styles: Styles, result: MergeResult, problems: list[Problem], *, level: str,
-                      stamp: dt.datetime) -> list[dict[str, Any]]:
+                      stamp: dt.datetime, changes: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """Per-unit status; with `changes` (merge.rounds.compare) four more columns: the unit's errors in
+    the previous round, how many are gone, still there, and new (who fixed what)."""
     rows = unit_rows(result, problems, level)
     ws = wb.add_worksheet(SHEET_NAME[level])
     heads = ["序号", UNIT_LABEL[level], "收到文件数", "基地数", "入驻企业数（户）", "附件3企业行数", "错误数", "警告数", "状态"]
     widths = [6, 16, 11, 9, 14, 13, 9, 9, 12]
+    if changes is not None:
+        heads += ROUND_HEADS
+        widths += [11, 9, 9, 9]
     ws.merge_range(0, 0, 0, len(heads) - 1, f"{SHEET_NAME[level]}（报送与审核状态）", styles.title())
     ws.merge_range(1, 0, 1, len(heads) - 1, f"生成时间：{stamp:%Y-%m-%d %H:%M:%S}", styles.line())
     ws.merge_range(2, 0, 2, len(heads) - 1,
                    "状态：有“错误”的单位为“需退回修改”，请对照“问题清单”退回修改；只有“警告”的请核实后上报；"
-                   "“未报送”的单位请催报，收到后重新汇总。", styles.get(text_wrap=True))
+                   "“未报送”的单位请催报，收到后重新汇总。"
+                   + ("后四列与上次汇总表比较：上次的错误中已改正、仍有几条，以及新出现的错误。" if changes is not None else ""),
+                   styles.get(text_wrap=True))
     ws.set_row(2, 30)
     for c, (h, w) in enumerate(zip(heads, widths)):
         ws.set_column(c, c, w)
@@ -127,6 +140,14 @@ def write_units_sheet(wb, styles: Styles, result: MergeResult, problems: list[Pr
             ws.write_number(y, c, r[k], styles.get(num_format="0", **cell))
         font, fill = STATUS_COLOURS[r["status"]]
         ws.write_string(y, 8, r["status"], styles.get(bold=True, font_color=font, bg_color=fill, align="center", **cell))
+        if changes is not None:
+            change = changes.get(r["unit"], NO_CHANGE) if r["status"] != STATUS_MISSING else None
+            for c, v in enumerate([getattr(change, f) for f in ROUND_FIELDS] if change else [None] * 4, start=9):
+                if v is None:
+                    ws.write_blank(y, c, None, styles.get(**cell))
+                else:
+                    ws.write_number(y, c, v, styles.get(num_format="0", **cell,
+                                                         **({"font_color": "#006100"} if c == 10 and v else {})))
     last = first + len(rows)
     ws.write_string(last, 1, "合计", styles.get(bold=True, **cell))
     ws.write_blank(last, 0, None, styles.get(**cell))
@@ -136,6 +157,11 @@ def write_units_sheet(wb, styles: Styles, result: MergeResult, problems: list[Pr
         ws.write_formula(last, c, f"=SUM({col}{first + 1}:{col}{max(first + 1, last)})" if rows else "=0",
                          styles.get(bold=True, num_format="0", **cell), total)
     ws.write_blank(last, 8, None, styles.get(**cell))
+    for c, name in enumerate(ROUND_FIELDS if changes is not None else (), start=9):
+        col = chr(ord("A") + c)
+        total = sum(getattr(changes.get(r["unit"], NO_CHANGE), name) for r in rows if r["status"] != STATUS_MISSING)
+        ws.write_formula(last, c, f"=SUM({col}{first + 1}:{col}{max(first + 1, last)})" if rows else "=0",
+                         styles.get(bold=True, num_format="0", **cell), total)
     ws.freeze_panes(first, 2)
     ws.set_landscape()
     ws.set_paper(9)
