@@ -14,6 +14,7 @@ import unicodedata
 from pathlib import Path
 
 from . import __version__
+from .progress import Progress
 from .result import EXIT_UNUSABLE, CommandResult
 
 
@@ -169,6 +170,8 @@ def build_parser() -> argparse.ArgumentParser:
     return_help = ("退回材料文件夹：每个有错误或警告的单位一个子文件夹，内有其文件的标注副本和只含本单位问题的"
                    "“问题清单_单位.xlsx”，可直接发回；重新运行时整个替换（须在收件文件夹之外）")
 
+    quiet_help = "不显示进度条（在终端上运行超过两秒时显示读取、校验、写出的进度）"
+
     v = sub.add_parser("validate", help="按规则包校验申报材料（validate）",
                        description="读取申报材料，按规则包校验，在终端列出问题；可另存 JSON 报告和 Excel 问题清单。")
     v.add_argument("inputs", nargs="+", metavar="输入", help="文件、通配符或文件夹")
@@ -178,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--xlsx", type=Path, default=None, dest="xlsx_out", metavar="问题.xlsx",
                    help="Excel 问题清单路径（可打印）")
     v.add_argument("--return-dir", type=Path, default=None, metavar="文件夹", help=return_help)
+    v.add_argument("--quiet", "-q", action="store_true", help=quiet_help)
 
     rl = sub.add_parser("rules", help="列出规则包或显示规则包内容（rules）",
                         description="xlbase rules list 列出自带的规则包；xlbase rules show [规则包] 显示其中每条规则和门槛。")
@@ -198,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--jobs", type=_jobs, default=None, metavar="进程数",
                    help="并行读取的进程数（含本进程；默认为 CPU 核数，1 为不并行）")
     m.add_argument("--return-dir", type=Path, default=None, metavar="文件夹", help=return_help)
+    m.add_argument("--quiet", "-q", action="store_true", help=quiet_help)
     m.add_argument("--previous", type=Path, default=None, metavar="上次汇总表.xlsx",
                    help="与上次的汇总表比较，各县情况中列出每个单位上次的错误已改正、仍有和新增几条"
                         "（默认：-o 指定的文件已存在时与它比较）")
@@ -224,16 +229,18 @@ def _dispatch(ns: argparse.Namespace) -> CommandResult:
         return inspect_command(ns.inputs)
     if ns.command == "validate":
         from .validate import validate_command
-        return validate_command(ns.inputs, rules=ns.rules, as_of=ns.as_of, json_out=ns.json_out, xlsx_out=ns.xlsx_out,
-                                return_dir=ns.return_dir)
+        with Progress.for_terminal(ns.quiet) as progress:
+            return validate_command(ns.inputs, rules=ns.rules, as_of=ns.as_of, json_out=ns.json_out,
+                                    xlsx_out=ns.xlsx_out, return_dir=ns.return_dir, progress=progress)
     if ns.command == "rules":
         from .rules.show import rules_command
         return rules_command(ns.action, ns.pack)
     if ns.command == "merge":
         from .merge import merge_command
-        return merge_command(ns.inputs, out=ns.out, level=ns.level, rules=ns.rules, as_of=ns.as_of,
-                             json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs, expect=ns.expect,
-                             return_dir=ns.return_dir, previous=ns.previous)
+        with Progress.for_terminal(ns.quiet) as progress:
+            return merge_command(ns.inputs, out=ns.out, level=ns.level, rules=ns.rules, as_of=ns.as_of,
+                                 json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs, expect=ns.expect,
+                                 return_dir=ns.return_dir, previous=ns.previous, progress=progress)
     if ns.command == "mark":
         from .write.mark import mark_command
         return mark_command(ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of, in_place=ns.in_place)

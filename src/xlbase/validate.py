@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from .problems import ERROR, Problem, sort_problems
+from .progress import Progress
 from .report_text import problems_table, summary_line
 from .result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from .rules import PackError, load_pack, validate
@@ -48,7 +49,9 @@ def _counts(tables: list[Table]) -> tuple[int, int]:
 
 
 def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out: Path | None = None,
-                     xlsx_out: Path | None = None, return_dir: Path | None = None) -> CommandResult:
+                     xlsx_out: Path | None = None, return_dir: Path | None = None,
+                     progress: Progress | None = None) -> CommandResult:
+    progress = progress or Progress(False)   # the terminal's bar (xlbase.progress): stages and files read
     try:
         pack = load_pack(rules, as_of=as_of)
     except PackError as exc:
@@ -74,8 +77,11 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
             check_return_dir(Path(return_dir), [Path(p) for p in paths] + [Path(str(i)) for i in inputs])
         except OutputPathError as exc:
             return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
-    reads = read_files(paths)
+    progress.stage("读取文件", total=len(paths))
+    reads = read_files(paths, on_read=progress.on_read)
+    progress.stage("校验")
     reads, problems, tables = _check(reads, pack)
+    progress.stage("写出")
     problems = sort_problems([*input_problems, *problems])
     info = _inputs_info(reads)
     bases, firms = _counts(tables)
@@ -97,6 +103,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
         return CommandResult(EXIT_UNUSABLE, lines, errors=["没有可读取的输入文件"])
     if return_dir is not None:
         lines += _return_pack(Path(return_dir), reads, problems, pack)
+    progress.close()
     code = EXIT_PROBLEMS if any(p.severity == ERROR for p in problems) else EXIT_OK
     return CommandResult(code, lines)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..problems import ERROR, Problem, count_by_severity, sort_problems
+from ..progress import Progress
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..write.safe import OutputPathError, check_output_path
 from .core import RECOMPUTED_RULES, merge_reads, superseded_problems
@@ -25,15 +26,18 @@ from .rounds import ROUND_KEY, PreviousError, change_text, compare, read_previou
 def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rules: str | None = None,
                   as_of: dt.date | None = None, json_out: Path | None = None, unit: str | None = None,
                   jobs: int | None = None, quiet: bool = False, expect: Path | None = None,
-                  return_dir: Path | None = None, previous: Path | None = None) -> CommandResult:
+                  return_dir: Path | None = None, previous: Path | None = None,
+                  progress: Progress | None = None) -> CommandResult:
     """Merge `inputs` into the 汇总表 `out`.
 
     `expect`: the officer's list of units that should report (merge.level.read_expect_file); without
     it the division data's (a city's counties and zones, a province's cities). `return_dir`: where
     the return pack goes (write.return_pack), one folder per unit with something to fix. `previous`:
     the last round's 汇总表 to compare each unit's errors with (merge.rounds); by default `out` as it
-    was before this run replaces it.
+    was before this run replaces it. `progress`: the terminal's progress bar (xlbase.progress), told
+    each stage and each file read.
     """
+    progress = progress or Progress(False)
     from ..read import expand_inputs, read_files
     from ..rules import PackError, load_pack, validate
     from ..write.report import write_json_report
@@ -66,7 +70,9 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
 
     with _gc_paused():
-        reads = read_files(paths, jobs)
+        progress.stage("读取文件", total=len(paths))
+        reads = read_files(paths, jobs, on_read=progress.on_read)
+        progress.stage("校验")
         if not any(wr.ok for wr in reads):
             lines = [p.message for wr in reads for p in wr.problems] + [p.message for p in arg_problems]
             return CommandResult(EXIT_UNUSABLE, errors=["xlbase merge：没有可读取的输入文件，未生成汇总表。", *lines])
@@ -74,6 +80,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         reads, tables, read_problems = prepare_reads(reads, pack, recomputed=RECOMPUTED_RULES | {UNIT_NOT_REPORTED})
         problems: list[Problem] = list(arg_problems) + read_problems
         problems += validate(tables, pack)
+        progress.stage("合并")
         result = merge_reads(reads, missing=[p.file for p in arg_problems if p.rule == "input-missing"])
         problems = superseded_problems(problems, result)   # what a resubmission replaced no longer counts
         n_files = len(reads)
@@ -86,10 +93,14 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         record = build_record(result, problems, level=lvl, unit=unit_name, pack=pack)
         record[ROUND_KEY] = round_record(result, problems, lvl)
         changes = compare(before, record[ROUND_KEY]) if before and before.get("level") == lvl else None
+        progress.stage("写出汇总表")
         write_summary_workbook(Path(out), result, problems, level=lvl, year=pack.year, unit=unit_name,
                                as_of=pack.as_of, pack=pack, record=record, changes=changes)
+        if return_dir is not None:
+            progress.stage("写出退回材料")
         packs = write_return_pack(Path(return_dir), result, problems, level=lvl, pack=pack) \
             if return_dir is not None else None
+        progress.close()
     inputs_json = [{"file": a.file, "status": a.status, "sha256": a.sha256, "rows_read": a.rows_read,
                     "rows_merged": a.rows_merged, "rows_rejected": a.rows_rejected} for a in result.accounts]
     summary: dict[str, Any] = {"files": n_files, "bases": len(result.bases), "firms": len(result.firms),

@@ -20,6 +20,7 @@ import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Callable
 
 from ..problems import ERROR, Problem
 from ..table import WorkbookRead
@@ -103,25 +104,33 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
     return sorted(seen.values(), key=lambda x: (str(x.parent), x.name)), problems
 
 
-def read_files(paths: list[Path | str], jobs: int | None = None) -> list[WorkbookRead]:
+def read_files(paths: list[Path | str], jobs: int | None = None,
+               on_read: Callable[[int], None] | None = None) -> list[WorkbookRead]:
     """read_workbook over many files, results in input order; `jobs` processes read (this one included).
 
     Workers are forked on Linux and spawned elsewhere (Windows), so a script that calls this must
     do so under `if __name__ == "__main__":`; a process that is itself a child never starts a pool.
+    `on_read(n)`: n more files are read (a progress bar; called in this process, maybe from the pool's thread).
     """
     paths = [os.fspath(p) for p in paths]
     jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, 8)
     if len(paths) <= POOL_MIN_FILES or jobs <= 1 or multiprocessing.parent_process() is not None:
-        return _read_chunk(paths)
+        return _read_chunk(paths, on_read)
     try:
-        return _read_shared(paths, jobs - 1)
+        return _read_shared(paths, jobs - 1, on_read)
     except Exception:  # a broken pool (e.g. no fork/spawn allowed): read serially
         log.warning("process pool failed; reading serially", exc_info=True)
         return _read_chunk(paths)
 
 
-def _read_chunk(paths: list[str]) -> list[WorkbookRead]:
-    return [read_workbook(p) for p in paths]
+def _read_chunk(paths: list[str], on_read: Callable[[int], None] | None = None) -> list[WorkbookRead]:
+    if on_read is None:
+        return [read_workbook(p) for p in paths]
+    out = []
+    for p in paths:
+        out.append(read_workbook(p))
+        on_read(1)
+    return out
 
 
 def _start_method() -> str:
@@ -134,7 +143,7 @@ def _start_method() -> str:
     return "spawn"
 
 
-def _read_shared(paths: list[str], workers: int) -> list[WorkbookRead]:
+def _read_shared(paths: list[str], workers: int, on_read: Callable[[int], None] | None = None) -> list[WorkbookRead]:
     """Spawned workers read chunks from the front while this process reads from the back.
 
     This process would otherwise idle while the workers start (each imports pandas) and wait for
@@ -146,9 +155,12 @@ def _read_shared(paths: list[str], workers: int) -> list[WorkbookRead]:
     ctx = multiprocessing.get_context(_start_method())
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         futures = [pool.submit(_read_chunk, chunk) for chunk in chunks]
+        if on_read is not None:
+            for f, chunk in zip(futures, chunks):
+                f.add_done_callback(lambda f, n=len(chunk): f.cancelled() or on_read(n))
         here: dict[int, list[WorkbookRead]] = {}
         for i in reversed(range(len(chunks))):
             if not futures[i].cancel():
                 break
-            here[i] = _read_chunk(chunks[i])
+            here[i] = _read_chunk(chunks[i], on_read)
         return [wr for i, f in enumerate(futures) for wr in (here[i] if i in here else f.result())]
