@@ -256,16 +256,30 @@ def test_no_two_official_labels_of_a_form_collapse():
                 stems[s] = f.key
 
 
-def test_an_unknown_header_beside_a_missing_column_names_it(tmp_path):
+def test_a_header_in_other_words_is_read_as_its_field_and_said(tmp_path):
     labels = list(tl.A10_LABELS)
     labels[11] = "当年投资金额"
     path = tmp_path / "a10.xlsx"
     tl.workbook(path, {"Sheet1": [tl.a11_block([BASES[0]], title="2024年省级小微企业双创基地基本情况表",
                                                group_row=False, labels=labels)]})
     wr = read_workbook(path)
+    assert not _rules(wr, "unknown-column")
+    assert not [p for p in _rules(wr, "missing-column") if p.severity == "error"]
+    (p,) = _rules(wr, "column-read-as")
+    assert p.cell == "L3" and p.field == "investment_completed" and "“当年投资金额”" in p.message
+    assert "按“当年完成投资额”读取" in p.message and p.severity == "info"
+    assert wr.tables[0].data["investment_completed"].iloc[0] == 100
+
+
+def test_an_unknown_header_with_values_is_a_warning_naming_its_range(tmp_path):
+    labels = list(tl.A10_LABELS) + ["联系人"]
+    path = tmp_path / "a10.xlsx"
+    block = tl.a11_block(BASES[:2], title="2024年省级小微企业双创基地基本情况汇总表", group_row=False, labels=labels)
+    block[3].append("王丽")
+    tl.workbook(path, {"Sheet1": [block]})
+    wr = read_workbook(path)
     (p,) = _rules(wr, "unknown-column")
-    assert "如果这是“当年完成投资额”列" in p.message and p.cell == "L3"
-    assert any(p.rule == "missing-column" and p.field == "investment_completed" for p in wr.problems)
+    assert p.severity == "warning" and "“联系人”（W3）" in p.message and "W4:W5" in p.message
 
 
 def test_a_column_typed_twice_is_a_repeated_column(tmp_path):

@@ -22,8 +22,10 @@ def rules_at(problems, where):
     return sorted(p.rule for p in problems if (p.sheet, p.cell) == (sheet, cell))
 
 
+# "无" / "—" in a number cell mean none: 0 (one info), so 0 employees against the firms' sum is what is left
 @pytest.mark.parametrize("typed,expected", [("约450", ["unparseable"]), ("450余", ["unparseable"]),
-                                            ("无", ["required"]), ("—", ["required"]), (None, ["required"])])
+                                            ("无", ["employee-sum-match", "none-as-zero"]),
+                                            ("—", ["employee-sum-match", "none-as-zero"]), (None, ["required"])])
 def test_a_filled_but_unparseable_value_is_one_problem_not_also_required(tmp_path, typed, expected):
     path = applicant(tmp_path / "a.xlsx", a10={"employees": typed})
     assert rules_at(check(path), "附件10!H3") == expected

@@ -19,7 +19,7 @@ from .model import FIELD_TYPES, NUMERIC_TYPES, Field, Form
 __all__ = [
     "Field", "Form", "FIELD_TYPES", "NUMERIC_TYPES",
     "get_form", "all_forms", "FORM_IDS", "APPLICANT_FORMS", "SUMMARY_FORM",
-    "value_list", "value_lists", "divisions",
+    "value_list", "value_lists", "divisions", "unit_families",
 ]
 
 SPEC_FILES = ("a2.yaml", "a3.yaml", "a4.yaml", "a10.yaml", "a11.yaml")
@@ -36,8 +36,9 @@ def _load_yaml(package: str, name: str) -> Any:
 def _field(spec: dict, default_part: str) -> Field:
     spec = dict(spec)
     spec.setdefault("part", default_part)
-    if "aliases" in spec:
-        spec["aliases"] = tuple(spec["aliases"])
+    for key in ("aliases", "terms"):
+        if key in spec:
+            spec[key] = tuple(spec[key])
     return Field(**spec)
 
 
@@ -54,10 +55,11 @@ def _build(spec: dict, loaded: dict[str, Form]) -> Form:
                 f = replace(f, label=new, aliases=tuple(a for a in dict.fromkeys((f.label, *f.aliases)) if a != new))
             fields.append(f)
         fields += [_field(s, default_part) for s in spec.pop("extra_fields", [])]
+        spec.setdefault("not_fields", base.not_fields)
     else:
         fields = [_field(s, default_part) for s in spec.pop("fields")]
     spec["fields"] = tuple(fields)
-    for key in ("notes", "rows", "signatures"):
+    for key in ("notes", "rows", "signatures", "not_fields"):
         spec[key] = tuple(spec.get(key) or ())
     return Form(**spec)
 
@@ -112,3 +114,16 @@ def zones(city: str) -> list[dict]:
 def reporting_units(city: str) -> tuple[str, ...]:
     """Who reports to a city: its county-level divisions, then its development zones, in the data's order."""
     return (*divisions()["cities"].get(city, ()), *(z["name"] for z in zones(city)))
+
+
+@lru_cache(maxsize=None)
+def unit_families() -> dict[str, dict]:
+    """Unit families (money, area, length, rent, persons, firms, events): base unit, unit -> factor to the
+    base as an exact Fraction, `cell_only` units, `counts`. From specs/units.yaml."""
+    from fractions import Fraction
+    out = {}
+    for name, spec in _load_yaml("xlbase.forms.specs", "units.yaml")["families"].items():
+        out[name] = {"base": spec["base"], "counts": bool(spec.get("counts")),
+                     "units": {str(u): Fraction(str(f)) for u, f in spec["units"].items()},
+                     "cell_only": {str(u): Fraction(str(f)) for u, f in (spec.get("cell_only") or {}).items()}}
+    return out

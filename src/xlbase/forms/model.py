@@ -41,6 +41,9 @@ class Field:
     width: float | None = None
     combined: str | None = None     # a paper label that holds this and a sibling in one cell
     merge_only: bool = False        # written by merge, never filled by a clerk
+    terms: tuple[str, ...] = ()     # distinctive words a clerk's own header for this field contains (营收, 税)
+    plausible_max: float | None = None  # in `unit`: a column whose every value exceeds it was likely typed in
+                                        # a smaller unit (元 for 万元): a warning, never a silent sum
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:
@@ -94,6 +97,7 @@ class Form:
     rows: tuple[Any, ...] = ()       # record layout (附件2): see specs/a2.yaml
     signatures: tuple[dict, ...] = ()
     columns_from: str | None = None
+    not_fields: tuple[str, ...] = ()  # headers clerks add that are no field of this form (备注, 联系人)
 
     def __iter__(self) -> Iterator[Field]:
         return iter(self.fields)

@@ -394,6 +394,18 @@ def _place(values: dict, table: Table, path: str) -> tuple[str, str]:
     return str(city or UNKNOWN_UNIT), str(county or UNKNOWN_UNIT)
 
 
+def _section_place(values: dict, section: Any) -> None:
+    """A base listed under a section row of a city's table ("一、榆次区") is in that section's place, unless
+    its own columns or name say otherwise."""
+    if not isinstance(section, str) or (values.get("city") and values.get("county")):
+        return
+    city, county = locate(section)
+    named = locate(values.get("base_name"))
+    if county and not named[1] and not values.get("county") and (not values.get("city") or values["city"] == city):
+        values["county"] = county
+        values["city"] = values.get("city") or city
+
+
 BASE_ROWS, BASE_RECORD, FIRM_ROWS = "base", "base-record", "firms"
 
 
@@ -467,6 +479,7 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                     if kind == APPLICANT and str(key) != proper and not _is_text(t.base.get("name")):
                         rekey[str(key)] = proper
                         key = proper
+                    _section_place(vals, rec.get("_section"))
                     city, county = _place(vals, t, wr.path)
                     vals["city"], vals["county"] = city, county
                     where = (t.sheet, row, t.cell("base_name", row))
@@ -620,6 +633,10 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
         for s in set(ft.columns.get("_src", ())):
             display.setdefault(origin(ft.path, s), f"{display[ft.path]}{ORIGIN_SEP}{s}")
 
+    for wr in reads:     # a county that answered "no base" (an empty table) is still a county that reported
+        for t in wr.tables:
+            if t.form_id == SUMMARY_FORM and t.data.empty and t.base.get("county") and wr.path in accounts:
+                accounts[wr.path].units.add(str(t.base["county"]))
     groups: dict[str, list[BaseRow]] = {}
     for b in cands:
         acc = accounts[b.file]

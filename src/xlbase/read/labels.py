@@ -280,3 +280,42 @@ def is_unit_text(value: object) -> bool:
         return True
     inner = k.strip("()")
     return inner in _UNIT_INNER
+
+
+# "no base this year", however a county says it: 无, 暂无, 没有, 本县无申报, 我县今年没有符合条件的基地 …
+# (a place or time, then a none word, then what there is none of: a phrase, never a name like 无锡…公司)
+_NO_BASE = re.compile(
+    r"^(?:本|我|该)?(?:县|区|市|县区|县市区|县\(市区\)|县\(区\)|单位|地区)?(?:今年|本年|本年度|今年度|\d{4}年度?)?"
+    r"(?:暂|均|尚|目前|暂时)?(?:无|没有|未有)"
+    r"(?:申报|上报|报送|推荐|认定|符合条件|符合要求|拟申报|新申报)?(?:的)?"
+    r"(?:小微企业)?(?:双创)?(?:基地|项目|单位|数据|内容|情况)?(?:申报|上报|报送)?$")
+
+
+@lru_cache(maxsize=4096)
+def is_no_base_text(value: object) -> bool:
+    """A cell that answers "no base" (无, 暂无, 本县无申报, 今年没有申报的基地), not a name that holds 无."""
+    if type(value) is not str or not value.strip() or len(value) > 40:
+        return False
+    return bool(_NO_BASE.match(cached_fold(value)))
+
+
+_ORDINAL = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|[（(]\d{1,2}[)）]|\d{1,2}[、．])\s*\S")
+
+
+@lru_cache(maxsize=4096)
+def is_section_text(value: object) -> bool:
+    """A section line in a list of bases: an ordinal and a heading ("一、榆次区", "（二）开发区（代报）"), or a
+    place alone ("榆次区", "晋中市太谷区")."""
+    if type(value) is not str or not value.strip() or len(value) > 30:
+        return False
+    if _ORDINAL.match(value):
+        return True
+    from ..identity import locate
+    city, county = locate(value)
+    if not (city or county):
+        return False
+    rest = fold_unbracketed(value)
+    for name in (city, county, (city or "")[:-1]):
+        if name and len(name) >= 2:
+            rest = rest.replace(fold(name), "", 1)
+    return len(rest) <= 2

@@ -27,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from typing import Any, Callable, Iterable
 
@@ -39,11 +40,15 @@ UNPARSEABLE = "unparseable"
 NOT_WHOLE = "not-whole"
 PRECISION_LOST = "precision-lost"
 CONVERTED = "converted"          # info: value changed unit or was completed (month -> 1st)
+NONE_ZERO = "none-zero"          # info: "/", "—", "无" in a number cell: none, read as 0 (said once per table)
 
 BLANK_TOKENS = frozenset({
     "", "无", "没有", "暂无", "—", "——", "–", "-", "--", "－", "/", "／", "\\", "空", "n/a", "na",
     "none", "null", "nan", "…", "...", "、",
 })
+
+# what clerks type in a number cell for "none" (no events, no funding): 0, not a blank left unfilled
+NONE_WORDS = frozenset({"无", "没有", "暂无", "/", "／", "—", "——", "－", "-", "--", "–", "\\"})
 
 TYPE_NAMES = {
     "integer": "整数", "decimal": "数字", "money": "金额（万元）", "area": "面积（平方米）",
@@ -98,29 +103,22 @@ def raw_text(v: Any) -> str:
 _NUM = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$")
 _GROUPED = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)((?:\.\d+)?(?:\D.*)?)$")   # unit may hold digits: ㎡ -> m2
 
-# accepted unit suffixes (folded, lower case) per field unit: suffix -> factor
-_COUNT = {"": 1, "户": 1, "家": 1, "个": 1, "人": 1, "名": 1, "场": 1, "次": 1, "位": 1, "场次": 1, "人次": 1}
-_COUNT.update({"万" + k: 1e4 for k in _COUNT})      # 1.2万人: converted, with a note
-_UNIT_SUFFIXES: dict[str | None, dict[str, float]] = {
-    "万元": {"": 1, "万元": 1, "万": 1, "元": 1e-4, "亿元": 1e4, "亿": 1e4},
-    "平方米": {"": 1, "平方米": 1, "平米": 1, "平方": 1, "m2": 1, "m^2": 1, "㎡": 1},
-    "千米": {"": 1, "千米": 1, "公里": 1, "km": 1, "米": 1e-3, "m": 1e-3},
-    "元/年/平方米": {"": 1, "元": 1, "元/年/平方米": 1, "元/平方米/年": 1, "元/年/m2": 1, "元/m2/年": 1,
-                 "元/年/平米": 1, "元/平米/年": 1, "元/每年每平方米": 1, "元/m2": 1, "元/平方米": 1},
-    None: {"": 1},
-}
-for _u in ("户", "人", "个", "场"):
-    _UNIT_SUFFIXES[_u] = _COUNT
 
 
-def _suffixes(unit: str | None) -> dict[str, float]:
-    return _UNIT_SUFFIXES.get(unit, {"": 1, (unit or "").lower(): 1})
+@lru_cache(maxsize=None)
+def _suffixes(unit: str | None) -> dict[str, Fraction]:
+    """Accepted unit suffixes (folded, lower case) of a number in a cell of a field in `unit`: the unit
+    families of forms/specs/units.yaml (read.units.cell_suffixes)."""
+    from .units import cell_suffixes
+    return cell_suffixes(unit)
 
 
 @lru_cache(maxsize=65536)
 def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | None, str]:
     s = _nfkc(text)
     squeezed = s.replace(" ", "")
+    if squeezed in NONE_WORDS or text.strip() in NONE_WORDS:
+        return 0.0, NONE_ZERO, ""
     if squeezed.lower() in BLANK_TOKENS:
         return None, None, ""
     if squeezed.startswith(("约", "≈", "~", "大约")):
@@ -139,13 +137,14 @@ def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | 
     table = _suffixes(unit)
     if rest not in table:
         return None, UNPARSEABLE, ""
+    factor = table[rest]
     try:
-        value = float(number) if table[rest] == 1 else float(Decimal(number) * Decimal(repr(table[rest])))
+        value = float(number) if factor == 1 else float(Decimal(number) * factor.numerator / factor.denominator)
     except (ValueError, ArithmeticError):   # decimal: 256.59万 is 2565900, not 2565900.0000000005
         return None, UNPARSEABLE, ""
     if math.isnan(value) or math.isinf(value):
         return None, UNPARSEABLE, ""
-    if table[rest] != 1:
+    if factor != 1:
         return value, CONVERTED, f"已按单位换算：“{text.strip()}”→{_fmt(value)}{unit or ''}"
     return value, None, ""
 
@@ -466,6 +465,25 @@ def _column_by_cell(values: list[Any], field: Field) -> tuple[list[Any], list[Pa
         out.append(p.value)
         notes.append(p if p.note else None)
     return out, notes
+
+
+_BARE_NUMBER = re.compile(r"^[\s+\-]*[\d,，.\s]+$")
+
+
+def scale_column(values: list[Any], normed: list[Any], notes: list[Parsed | None], factor: Fraction) -> list[Any]:
+    """A column whose header states another unit of the field's family ("营收（元）", "面积（亩）"), in the
+    field's unit: numbers typed bare are multiplied by `factor` (exactly, in decimal); a cell that
+    states its own unit ("12.5万元") was converted by its parser already and is left as it is."""
+    if factor == 1:
+        return normed
+    out = []
+    for v, d, n in zip(values, normed, notes):
+        tv = type(d)
+        if (tv is float or tv is int) and d and (n is None or n.note is None) and (
+                type(v) is not str or _BARE_NUMBER.match(_nfkc(v))):
+            d = float(Decimal(repr(float(d))) * factor.numerator / factor.denominator)
+        out.append(d)
+    return out
 
 
 def describe_expected(field: Field) -> str:

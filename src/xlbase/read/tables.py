@@ -21,13 +21,19 @@ from typing import Callable
 from ..forms import get_form
 from ..problems import INFO, WARNING, Problem
 from ..text import fold, fold_unbracketed
+from .column_notes import none_zero_problem, row_problems, unused_problems, wording_problems
 from .grid import Sheet, a1
-from .labels import (TOTAL_WORDS, cached_fold, group_keys, has_total_text, is_record_label_text, is_sample_text,
-                     is_total_text, is_unit_text, label_stem, line_kind, match_label)
+from .header_band import (Band, band_heads, group_name, is_number_label, is_text, is_units_line, sample_rows,
+                          with_profiles)
+from .labels import (TOTAL_WORDS, cached_fold, group_keys, has_total_text, is_no_base_text, is_record_label_text,
+                     is_sample_text, is_section_text, is_total_text, is_unit_text, label_stem, line_kind, match_label)
+from .normalise import NONE_WORDS
+from .matcher import WORD_HIT, ColumnHead, match_columns, word_scores
 from .records import find_record
 
 TABLE_FAMILIES = ("附件3", "附件4", "附件10")   # 附件11 shares 附件10's columns: decided after
 MAX_BAND = 3
+FAMILY_MARGIN = 0.5
 
 
 @dataclass
@@ -44,19 +50,29 @@ class FoundTable:
     skipped: list[tuple[int, str]] = field(default_factory=list)   # (row, text): non-data lines between data rows
     duplicates: dict[int, tuple[int, int]] = field(default_factory=dict)  # column -> (its label's row, the
                                                                           # column already read for that field)
+    units_row: int | None = None            # a units line under the header (0-based)
+    heads: dict[int, ColumnHead] = field(default_factory=dict)   # column -> what its header says
+    how: dict[str, str] = field(default_factory=dict)     # field key -> "label", "words" or "position"
+    sections: dict[int, str] = field(default_factory=dict)        # section row (一、榆次区) -> its text
+    row_section: dict[int, int] = field(default_factory=dict)     # data row -> the section row above it
+    none_rows: list[int] = field(default_factory=list)            # rows saying "no base" (无, 本县无申报)
+    none_cells: list[str] = field(default_factory=list)           # number cells saying none ("/", "—"): 0
 
 
 def _threshold(family: str) -> int:
+    """Header cells that must name a field (by words) for a band to be this form's header."""
     n = len(get_form(family).official_table_fields)
-    return max(3, math.ceil(0.4 * n))
+    return max(3, math.ceil(0.3 * n))
 
 
-def _row_matches(sheet: Sheet, r: int, family: str) -> dict[int, str]:
+def _row_hits(row: list, family: str) -> dict[int, str]:
+    """Columns of a row whose text names a field of `family` by its words: column -> field key."""
     out: dict[int, str] = {}
-    for c, v in enumerate(sheet.rows[r] if r < sheet.n_rows else ()):
-        keys = match_label(v, family, "table")
-        if keys:
-            out[c] = keys[0]
+    for c, v in enumerate(row):
+        if type(v) is str and v and len(v) <= 80:
+            got = word_scores(v, family)
+            if got and got[0][1] >= WORD_HIT:
+                out[c] = got[0][0]
     return out
 
 
@@ -64,80 +80,121 @@ def _text_cells(row: list) -> int:
     return sum(1 for v in row if isinstance(v, str) and v.strip())
 
 
+def _has_numbers(row: list) -> bool:
+    return any(type(v) in (int, float) for v in row)
+
+
+def _record_row(row: list, family: str) -> bool:
+    """Most text cells are labels of a record form (附件2's 占地面积 | 投入资金 | 建设时间 …) and not labels
+    of this table: a section of 附件2 typed across, no table header."""
+    texts = [v for v in row if is_text(v)]
+    rec = sum(1 for v in texts if is_record_label_text(v) and not any(e for _, _, e in word_scores(v, family)[:1]))
+    return rec * 2 >= len(texts)
+
+
+def _group_row(row: list, family: str) -> bool:
+    """A row of group cells only (基本情况 | 运营情况 | …, perhaps 序号): the top of a three-row header."""
+    texts = [v for v in row if is_text(v)]
+    groups = sum(1 for v in texts if group_name(v, family))
+    return groups >= 1 and all(group_name(v, family) or is_number_label(v) for v in texts)
+
+
+def _span(sheet: Sheet, top: int, last: int, cols: list[int]) -> tuple[int, int]:
+    """The contiguous header columns around `cols`: a check area beside the table is not a column of it."""
+    band = [sheet.rows[rr] for rr in range(top, last + 1)]
+
+    def has_text(c: int) -> bool:
+        return any(c < len(row) and is_text(row[c]) for row in band)
+
+    lo, hi = min(cols), max(cols)
+    while lo > 0 and has_text(lo - 1):
+        lo -= 1
+    while has_text(hi + 1):
+        hi += 1
+    return lo, hi
+
+
 def find_header(sheet: Sheet, r: int) -> FoundTable | None:
-    """A header band starting at row r, for the best-matching family, or None."""
+    """A header band starting at row r (or at a group row just above it), for the best-matching family."""
     row = sheet.rows[r]
     if _text_cells(row) < 2:
         return None
     best: tuple[float, FoundTable] | None = None
+    all_hits = {family: _row_hits(row, family) for family in TABLE_FAMILIES}
+    cover = {family: len(set(h.values())) / len(get_form(family).official_table_fields) for family, h in all_hits.items()}
+    top_cover = max(cover.values())
     for family in TABLE_FAMILIES:
-        first = _row_matches(sheet, r, family)
-        if len(set(first.values())) < 2:
+        hits = all_hits[family]
+        # a family whose words cover far less of its form than another's is not weighed in full (speed)
+        if len(set(hits.values())) < 2 or cover[family] < FAMILY_MARGIN * top_cover or _record_row(row, family):
             continue
-        band = [first]
-        last = r
+        top = r - 1 if r > 0 and _group_row(sheet.rows[r - 1], family) else r
+        last, units_row = r, None
+        lo, hi = _span(sheet, r, r, list(hits))
         for rr in range(r + 1, min(r + MAX_BAND, sheet.n_rows)):
-            m = _row_matches(sheet, rr, family)
-            if not m:
+            nxt = sheet.rows[rr][lo:hi + 1]          # a check area beside the header is not part of it
+            if is_units_line(nxt):
+                units_row = rr
                 break
-            band.append(m)
+            if _has_numbers(nxt) or not _row_hits(nxt, family):
+                break
             last = rr
-        columns: dict[str, int] = {}
-        taken: set[int] = set()
-        duplicates: dict[int, tuple[int, int]] = {}
-        for i in range(len(band) - 1, -1, -1):  # lowest row wins a column: sub-labels under a group
-            for c, key in sorted(band[i].items()):
-                if c in taken:
-                    continue
-                if key in columns:
-                    duplicates.setdefault(c, (r + i, columns[key]))
-                    continue
-                columns[key] = c
-                taken.add(c)
-        if len(columns) < _threshold(family):
+        if units_row is None and last + 1 < sheet.n_rows and is_units_line(sheet.rows[last + 1][lo:hi + 1]):
+            units_row = last + 1
+        lo, hi = _span(sheet, top, last, list(hits))
+        band = Band(top, last, units_row, lo, hi)
+        heads, number_col = band_heads(sheet, band, family)
+        got = match_columns(heads, family)
+        if not _settled(got, heads, sheet, band, number_col):     # words alone do not decide: values do too
+            samples = sample_rows(sheet, (units_row if units_row is not None else last) + 1, lo, hi)
+            heads = with_profiles(sheet, heads, band, number_col, samples)
+            got = match_columns(heads, family)
+        official = {f.key for f in get_form(family).official_table_fields}
+        if sum(1 for k in got.columns if k in official and got.word[k] >= WORD_HIT) < _threshold(family):
             continue
-        score = len(columns) / len(get_form(family).official_table_fields)
+        # weighted F1: how much of the form the header covers, and how much of the header the form explains
+        # (a partial 附件11 must not pass for 附件3 because 营业收入 and 上缴税金 are in both)
+        labelled = sum(1 for h in heads if h.label) or 1
+        covered, explained = got.score / len(official), got.score / labelled
+        score = 2 * covered * explained / (covered + explained) if got.score else 0.0
         if best is None or score > best[0]:
-            found = FoundTable(family, (r, last), columns, None, {},
-                               duplicates={c: d for c, d in duplicates.items() if c not in taken})
+            found = FoundTable(family, (top, last), dict(got.columns), number_col, {}, units_row=units_row)
+            found.heads = {h.col: h for h in heads}
+            found.how = dict(got.how)
             best = (score, found)
     if best is None:
         return None
     found = best[1]
-    _classify_other_header_cells(sheet, found)
+    _classify_other_header_cells(found)
     return found
 
 
-def _classify_other_header_cells(sheet: Sheet, found: FoundTable) -> None:
-    groups = group_keys(found.family)
-    number = fold(get_form(found.family).number_label or "序号")
-    used = set(found.columns.values()) | set(found.duplicates)
-    r0, r1 = found.header_rows
-    band = [sheet.rows[rr] for rr in range(r0, r1 + 1)]
+def _settled(got, heads: tuple[ColumnHead, ...], sheet: Sheet, band: Band, number_col: int | None) -> bool:
+    """Every labelled column took a field by its exact label and the first row below holds nothing in an
+    unlabelled column: the values cannot change the answer, so they are not profiled (the province's files
+    typed from the template)."""
+    if any(how != "label" for how in got.how.values()) or len(got.columns) != len(heads):
+        return False
+    labelled = {h.col for h in heads} | {number_col}
+    below = (band.units_row if band.units_row is not None else band.last) + 1
+    row = sheet.rows[below] if below < sheet.n_rows else ()
+    return not any(is_text(v) or type(v) in (int, float) for c, v in enumerate(row[band.lo:band.hi + 1], band.lo)
+                   if c not in labelled)
 
-    def has_text(c: int) -> bool:
-        return any(c < len(row) and isinstance(row[c], str) and row[c].strip() for row in band)
 
-    lo, hi = min(used), max(used)
-    while lo > 0 and has_text(lo - 1):       # contiguous header cells only: a check area
-        lo -= 1                              # beside the table is not a column of it
-    while has_text(hi + 1):
-        hi += 1
-    texts: dict[int, str] = {}
-    for row in band:
-        for c in range(lo, min(hi + 1, len(row))):
-            v = row[c]
-            if c in used or not isinstance(v, str) or not v.strip():
-                continue
-            k = fold(v)
-            if k in (number, "序号", "编号", "no"):
-                if found.number_col is None:
-                    found.number_col = c
-                continue
-            if k in groups:
-                continue
-            texts[c] = v.strip()  # lowest row's text wins
-    found.extra = {c: t for c, t in sorted(texts.items())}
+def _classify_other_header_cells(found: FoundTable) -> None:
+    """Header cells of no field: a repeat of a field's label (duplicate) or an extra column."""
+    used = set(found.columns.values())
+    by_col = {c: k for k, c in found.columns.items()}
+    for c, h in sorted(found.heads.items()):
+        if c in used or not h.label:
+            continue
+        got = word_scores(h.label, found.family)
+        if got and got[0][2] and got[0][0] in found.columns and found.columns[got[0][0]] != c:
+            found.duplicates[c] = (h.row, found.columns[got[0][0]])
+            continue
+        found.extra[c] = h.label
+    del by_col
 
 
 def _is_column_numbers(nums: list) -> bool:
@@ -164,7 +221,9 @@ def _is_header_line(row: list, family: str) -> bool:
         if not isinstance(v, str) or not v.strip():
             continue
         k = cached_fold(v)
-        if match_label(v, family) or k in groups or fold_unbracketed(v) in groups or k in _NUMBER_KEYS or is_unit_text(v):
+        got = word_scores(v, family) if len(v) <= 80 else ()
+        if (got and got[0][1] >= WORD_HIT) or k in groups or fold_unbracketed(v) in groups or k in _NUMBER_KEYS \
+                or is_unit_text(v) or group_name(v, family):
             hits += 1
         else:
             other += 1
@@ -172,6 +231,27 @@ def _is_header_line(row: list, family: str) -> bool:
 
 
 _NUMBER_KEYS = frozenset({"序号", "编号", "no"})
+
+
+def _section_row(row: list) -> bool:
+    """A row holding one text only, a section of a list of bases: "一、榆次区", "（二）开发区（代报）", "榆次区"."""
+    texts = [v for v in row if v != "" and v is not None]
+    return len(texts) == 1 and type(texts[0]) is str and is_section_text(texts[0]) and not is_total_text(texts[0])
+
+
+def _none_row(row: list, number_col: int | None) -> bool:
+    """A row whose only content (besides its 序号) is the answer "no base": 无, 本县无申报, with "/" or "—" beside."""
+    said = False
+    for c, v in enumerate(row):
+        if v == "" or v is None or c == number_col:
+            continue
+        if type(v) is not str:
+            return False
+        if is_no_base_text(v):
+            said = True
+        elif v.strip() not in NONE_WORDS and v.strip():
+            return False
+    return said
 
 
 def _first_text(row: list) -> str | None:
@@ -194,6 +274,8 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
     pick, pick_data, width = _picker(cols), _picker(data_cols), max(cols) + 1
     pending: int | None = None
     pending_lines: list[tuple[int, str]] = []
+    sectioned = any(f.identity == "base_name" for f in form.table_fields)   # lists of bases: 一、榆次区 …
+    section: int | None = None
     r = found.header_rows[1] + 1
     while r < sheet.n_rows:
         row = sheet.rows[r]
@@ -203,6 +285,11 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
             vals = tuple(row[c] if c < len(row) else "" for c in cols)
             data_vals = tuple(row[c] if c < len(row) else "" for c in data_cols)
         nonempty = [v for v in vals if v not in ("", None)]
+        if sectioned and _section_row(row):
+            found.sections[r] = _first_text(row).strip()
+            section = r
+            r += 1
+            continue
         if not nonempty:
             lead = _first_text(row)
             # a note/signature line may sit outside the table's columns
@@ -245,18 +332,25 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
         if all(v in ("", None) for v in data_vals):
             r += 1                   # only a 序号 typed: a blank template row
             continue
+        if not typed and _none_row(row, found.number_col):
+            found.none_rows.append(r)    # "无", "本县无申报": the answer "no base", not a base called 无
+            r += 1
+            continue
         if name_col is not None and is_sample_text(row[name_col] if name_col < len(row) else "", sample):
             found.sample_rows.append(r)
             r += 1
             continue
         # a number in a data column is neither a units line nor text: only column numbers remain to rule out
-        if (not typed and all(is_unit_text(v) for v in nonempty)) or _is_column_numbers(nonempty):
+        if (not typed and all(is_unit_text(v) for v in nonempty)) or (
+                nonempty[0] in (0, 1) and _is_column_numbers([v for v in row if v != "" and v is not None])):
             r += 1
             continue
         if pending is not None:      # data after it: the line was inside the table
             found.skipped.extend(pending_lines)
             pending, pending_lines = None, []
         found.data_rows.append(r)
+        if section is not None:
+            found.row_section[r] = section
         r += 1
     found.end_row = r if pending is None else pending
 
@@ -302,14 +396,13 @@ def _clip(text: str, n: int = 30) -> str:
 
 
 def _hint(text: str, missing: list) -> str:
-    """The missing field an unrecognised header most likely means (shared characters of the stems), or ''."""
-    got = set(label_stem(fold_unbracketed(text)))
-    best, best_score = "", 0.0
-    for f in missing:
-        score = max(len(got & set(label_stem(k))) / len(set(label_stem(k))) for k in f.label_keys if k)
-        if score > best_score:
-            best, best_score = f.label, score
-    return best if best_score >= 0.5 else ""
+    """The missing field an unrecognised header most likely means (by the matcher's words), or ''."""
+    keys = {f.key: f.label for f in missing}
+    for form_id in TABLE_FAMILIES:
+        for key, score, _ in word_scores(text, form_id):
+            if key in keys and score >= 0.3:
+                return keys[key]
+    return ""
 
 
 _BARE_TOTALS = frozenset(TOTAL_WORDS)
@@ -322,21 +415,18 @@ def table_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> 
     out: list[Problem] = []
     hr = found.header_rows[1]
     missing = [f for f in form.table_fields if f.required and not f.merge_only and f.key not in found.columns]
-    for c, text in found.extra.items():
-        hint = _hint(text, missing)
-        tail = f"如果这是“{hint}”列，请改用标准栏目名称“{hint}”。" if hint else ""
-        out.append(Problem("unknown-column", INFO,
-                           f"{form_id}表头“{text}”（第{a1(hr, c)}格）不是本表栏目，已忽略该列。{tail}",
-                           path, sheet.name, a1(hr, c), form_id, value=text))
+    out += unused_problems(path, sheet, found, form_id, lambda text: _hint(text, missing))
+    out += wording_problems(path, sheet, found, form_id)
+    out += row_problems(path, sheet, found, form_id)
+    out += [p for p in [none_zero_problem(path, sheet.name, form_id, found.none_cells)] if p]
+    by_col = {c: k for k, c in found.columns.items()}
     for c, (r, c0) in sorted(found.duplicates.items()):
         text = _clip(sheet.get(r, c))
-        first = next((rr for rr in range(found.header_rows[1], found.header_rows[0] - 1, -1)
-                      if match_label(sheet.get(rr, c0), found.family)), hr)
-        key = match_label(sheet.get(r, c), found.family)[:1]
+        first = found.heads[c0].row if c0 in found.heads else hr
         out.append(Problem("duplicate-column", WARNING,
                            f"{form_id}表头“{text}”（{a1(r, c)}）与{a1(first, c0)}“{_clip(sheet.get(first, c0))}”是重复的列，"
                            f"只读取{a1(first, c0)}所在的列，{a1(r, c)}所在的列已忽略；请删除重复的列或改正栏目名称。",
-                           path, sheet.name, a1(r, c), form_id, key[0] if key else "", value=text))
+                           path, sheet.name, a1(r, c), form_id, by_col.get(c0, ""), value=text))
     name_col = found.columns.get(form.table_fields[0].key)
     for r in found.total_rows:
         row = sheet.rows[r]

@@ -26,11 +26,13 @@ from ..table import Table, WorkbookRead
 from ..text import fold
 from .base import assign_bases
 from .grid import Sheet, SheetTooLarge, a1, load_sheets, unread_cells
-from .normalise import (CONVERTED, NOT_WHOLE, PRECISION_LOST, Parsed, describe_expected, normalise_column,
+from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, PRECISION_LOST, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, find_record, unread_problem, unread_record_problems
 from .sniff import MESSAGES, SniffError, inspect_file
 from .labels import line_kind
+from .column_notes import none_zero_problem, settle_column
+from .no_base import no_base_table
 from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem, table_problems
 
 log = logging.getLogger(__name__)
@@ -62,6 +64,9 @@ def read_workbook(path: str | os.PathLike) -> WorkbookRead:
         log.exception("reader failed on %s", spath)
         msg = MESSAGES["check-failed"].format(name=Path(spath).name)
         return _unusable(spath, "read-failed", msg, check.sha256)
+    answer = no_base_table(spath, sheets) if not tables else None
+    if answer is not None:       # "本县无申报" and no table: the county's answer, not an unreadable file
+        tables, problems = [answer[0]], [answer[1]]
     if not tables:
         msg = (f"文件“{Path(spath).name}”中没有找到可识别的表格（附件2、3、4、10、11）；"
                "请确认报送的是申报表或汇总表，且表头栏目名称与通知中的表格一致。")
@@ -342,6 +347,7 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
     for j, (key, values) in enumerate(zip(ordered, cells)):
         col = ft.columns[key]
         normed, notes = normalise_column(values, form.field(key))
+        normed, notes = settle_column(path, sheet, ft, form_id, form.field(key), values, normed, notes, problems)
         data[j] = np.fromiter(normed, dtype=object, count=n)
         raw[j] = np.fromiter(_raw_where_none(values, normed), dtype=object, count=n)
         for i, p in enumerate(notes):
@@ -353,6 +359,8 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
                     empties[a1(rows[i], col)] = (key, i)
     row_numbers = np.fromiter((r + 1 for r in rows), dtype="int64", count=n)
     t.data = _frame(row_numbers, ordered, data)
+    if ft.row_section:    # a list of bases in sections (一、榆次区): each row's section, for its place
+        t.data["_section"] = [ft.sections.get(ft.row_section.get(r, -1)) for r in rows]
     t.raw = _frame(row_numbers.copy(), ordered, raw)
     if empties and kind in ("xlsx", "xlsm"):
         for cell, error in sorted(unread_cells(path, sheet.name, set(empties)).items()):
@@ -367,7 +375,7 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
     t.extra_columns.extend(ft.extra.values())
     problems.extend(table_problems(path, sheet, ft, form_id))   # unknown/repeated columns, totals, skipped lines
     for f in form.table_fields:
-        if f.key in ft.columns or f.merge_only:
+        if f.key in ft.columns or f.merge_only or not rows:   # an empty table ("无", unfilled) lacks nothing
             continue
         t.missing_fields.append(f.key)
         sev = ERROR if (f.required and f.official) else INFO
@@ -421,6 +429,7 @@ def _column_index(keys: tuple[str, ...]) -> pd.Index:
 
 def _fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: list[Problem]) -> None:
     form = get_form(t.form_id)
+    none_cells = []
     for key, value in rec.values.items():
         f = form.field(key)
         cell = a1(*rec.cells[key])
@@ -428,8 +437,11 @@ def _fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: 
         t.record[key] = p.value
         t.record_raw[key] = raw_text(value)
         t.record_cells[key] = cell
-        if p.note:
+        if p.note == NONE_ZERO:          # "无", "/": none, said once per form
+            none_cells.append(cell)
+        elif p.note:
             problems.append(_problem(path, sheet.name, cell, t.form_id, key, raw_text(value), p))
+    problems += [p for p in [none_zero_problem(path, sheet.name, t.form_id, none_cells)] if p]
     problems += unread_record_problems(path, t)
     from ..identity import locate
     for label, (value, pos) in rec.combined.items():

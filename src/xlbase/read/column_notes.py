@@ -1,0 +1,216 @@
+"""What the reader says about the columns of a table it read: nothing is dropped or converted in silence.
+
+- a column read under a wording that is not the field's official label: one info
+  ("“营收（万元）”按“营业收入”读取"); read by its place in the official order alone: a warning;
+- a column whose header states another unit of the field's family: one info naming header and factor;
+- a column whose numbers are implausible for its unit (every value over the field's `plausible_max`):
+  a warning, never a silent sum;
+- a non-empty column that maps to no field: a warning naming its header and range (an empty one: info);
+- "/", "—", "无" in number cells read as 0: one info per table;
+- rows that answer "no base" (无, 本县无申报) and section rows (一、榆次区): one info each per table.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+from ..forms import FORM_IDS, Field, get_form
+from ..problems import INFO, WARNING, Problem
+from ..text import fold, fold_unbracketed
+from .grid import Sheet, a1
+from .matcher import label_key
+from .units import factor_for
+
+
+def _clip(text: Any, n: int = 30) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@lru_cache(maxsize=None)
+def official_keys(family: str, key: str) -> frozenset[str]:
+    """Folded official labels of a field in its form and in the forms sharing its columns (附件11's own
+    spellings), with and without bracketed parts."""
+    out: set[str] = set()
+    for form in [get_form(family)] + [get_form(i) for i in FORM_IDS if get_form(i).columns_from == family]:
+        if form.has_field(key):
+            label = form.field(key).label
+            out |= {fold(label), fold_unbracketed(label), label_key(label), fold_unbracketed(label_key(label))}
+    return frozenset(k for k in out if k)
+
+
+def _span(found, c: int) -> str:
+    rows = found.data_rows
+    if not rows:
+        return a1(found.header_rows[1], c)
+    return f"{a1(rows[0], c)}:{a1(rows[-1], c)}" if len(rows) > 1 else a1(rows[0], c)
+
+
+def _header_text(sheet: Sheet, found, c: int) -> str:
+    """The header of column c as the clerk typed it (group glued on, units included)."""
+    h = found.heads.get(c)
+    if h is None:
+        return ""
+    return str(sheet.get(h.row, c) or h.label).strip()
+
+
+def wording_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Problem]:
+    """One line per column read under another wording than the official label, or by position alone."""
+    form = get_form(form_id)
+    out = []
+    for key, c in found.columns.items():
+        h = found.heads.get(c)
+        if h is None or not form.has_field(key):
+            continue
+        f = form.field(key)
+        how = found.how.get(key)
+        k = label_key(h.label)
+        if how != "position" and (k in official_keys(found.family, key)
+                                  or fold_unbracketed(k) in official_keys(found.family, key)):
+            continue
+        shown = _clip(_header_text(sheet, found, c)) or "（无表头）"
+        cell = a1(h.row, c)
+        if how == "position":
+            msg = (f"{form_id}表头“{shown}”（{cell}）不是可识别的栏目名称，按官方表格的栏目顺序读作“{f.label}”"
+                   f"（{_span(found, c)}）；请核对，如不是该栏目请改正表头。")
+            out.append(Problem("column-by-position", WARNING, msg, path, sheet.name, cell, form_id, key, value=shown))
+            continue
+        out.append(Problem("column-read-as", INFO, f"{form_id}表头“{shown}”（{cell}）按“{f.label}”读取。",
+                           path, sheet.name, cell, form_id, key, value=shown))
+    return out
+
+
+def unit_factor(found, f: Field) -> tuple[str, Fraction] | None:
+    """(stated unit, factor to the field's unit) of a column whose header states another unit of the field's
+    family ("（元）" over a 万元 field); None when it states the field's own unit, none, or another family."""
+    c = found.columns.get(f.key)
+    h = found.heads.get(c) if c is not None else None
+    if h is None or not h.unit or not f.unit:
+        return None
+    factor = factor_for(h.unit, f)
+    return (h.unit, factor) if factor is not None and factor != 1 else None
+
+
+def _factor_text(factor: Fraction) -> str:
+    if factor.denominator == 1:
+        return f"乘以 {factor.numerator}"
+    if factor.numerator == 1:
+        return f"除以 {factor.denominator}"
+    return f"乘以 {float(factor):.6g}"
+
+
+def unit_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, unit: str, factor: Fraction) -> Problem:
+    c = found.columns[f.key]
+    shown = _clip(_header_text(sheet, found, c))
+    return Problem("column-unit-converted", INFO,
+                   f"{form_id}表头“{shown}”的单位是“{unit}”，该列（{_span(found, c)}）的数值已{_factor_text(factor)}"
+                   f"换算为{f.unit}后读取。", path, sheet.name, a1(found.heads[c].row, c), form_id, f.key, value=shown)
+
+
+def implausible_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, values: list[Any]) -> Problem | None:
+    """A warning when every number of a column exceeds what its unit makes plausible (元 typed as 万元)."""
+    if f.plausible_max is None:
+        return None
+    first = next((v for v in values if type(v) in (int, float) and v), None)
+    if first is None or abs(first) <= f.plausible_max:      # the usual column stops at its first number
+        return None
+    nums = [v for v in values if type(v) in (int, float) and v]
+    if not nums or min(abs(v) for v in nums) <= f.plausible_max:
+        return None
+    c = found.columns[f.key]
+    shown = _clip(_header_text(sheet, found, c))
+    return Problem("column-implausible", WARNING,
+                   f"{form_id}“{shown}”列（{_span(found, c)}）的数值都大于 {f.plausible_max:g}{f.unit or ''}，"
+                   f"按{f.unit}计不合常理，可能是按更小的单位（如元）填写的；已按{f.unit}读取并计入汇总，请核实单位，"
+                   "必要时在表头注明单位（如“（元）”）后重新报送。",
+                   path, sheet.name, a1(found.heads[c].row if c in found.heads else found.header_rows[1], c),
+                   form_id, f.key, value=len(nums))
+
+
+def _filled(sheet: Sheet, rows: list[int], c: int) -> int:
+    n = 0
+    for r in rows:
+        v = sheet.get(r, c)
+        if v != "" and v is not None and not (type(v) is str and not v.strip()):
+            n += 1
+    return n
+
+
+def unused_problems(path: str, sheet: Sheet, found, form_id: str, hint) -> list[Problem]:
+    """Columns of the table that no field took: a warning naming header and range when they hold values
+    (their content is not read), an info when empty."""
+    out = []
+    hr = found.header_rows[1]
+    used = set(found.columns.values()) | set(found.duplicates) | {found.number_col}
+    for c, h in sorted(found.heads.items()):
+        if c in used or (h.label and c not in found.extra):   # our own 汇总表's columns are cleared from extra
+            continue
+        text = _header_text(sheet, found, c)
+        n = _filled(sheet, found.data_rows, c)
+        tip = hint(text) if text else ""
+        tail = f"如果这是“{tip}”列，请改用标准栏目名称“{tip}”。" if tip else ""
+        cell = a1(h.row if text else hr, c)
+        if n:
+            name = f"表头“{_clip(text)}”（{cell}）" if text else f"第 {a1(0, c)[:-1]} 列（没有表头）"
+            msg = (f"{form_id}{name}不是本表栏目，该列 {n} 个有内容的单元格（{_span(found, c)}）未读取。{tail}"
+                   "如果其中是需要汇总的数据，请改用官方栏目名称后重新报送。")
+            out.append(Problem("unknown-column", WARNING, msg, path, sheet.name, cell, form_id, value=_clip(text)))
+        elif text:
+            out.append(Problem("unknown-column", INFO,
+                               f"{form_id}表头“{_clip(text)}”（第{cell}格）不是本表栏目，该列没有内容，已忽略。{tail}",
+                               path, sheet.name, cell, form_id, value=_clip(text)))
+    return out
+
+
+def none_zero_problem(path: str, sheet: str, form_id: str, cells: list[str]) -> Problem | None:
+    """One info per table for number cells that said none ("/", "—", "无"): read as 0."""
+    if not cells:
+        return None
+    shown = "、".join(cells[:8]) + ("等" if len(cells) > 8 else "")
+    return Problem("none-as-zero", INFO,
+                   f"{form_id}有 {len(cells)} 个数值单元格填写的是“/”“—”“无”等（{shown}），表示没有，按 0 读取。",
+                   path, sheet, cells[0], form_id, value=len(cells))
+
+
+def row_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Problem]:
+    """The "no base" answer and section rows of a list of bases, one info each per table."""
+    out = []
+    if found.none_rows:
+        r = found.none_rows[0]
+        text = next((v for v in sheet.rows[r] if type(v) is str and v.strip() and v.strip() not in ("/", "—")), "")
+        if found.data_rows:
+            msg = (f"{form_id}第{'、'.join(str(x + 1) for x in found.none_rows)}行填写“{_clip(text)}”，表示没有基地，"
+                   "不作为基地读取。")
+        else:
+            msg = f"{form_id}填写“{_clip(text)}”：本表按“本年度没有申报基地”读取，基地数为 0。"
+        cell = next((a1(r, c) for c, v in enumerate(sheet.rows[r]) if v is text), a1(r, 0))
+        out.append(Problem("no-base", INFO, msg, path, sheet.name, cell, form_id, value=_clip(text)))
+    if found.sections:
+        names = "、".join(f"“{_clip(t, 16)}”（第{r + 1}行）" for r, t in found.sections.items())
+        out.append(Problem("section-row", INFO,
+                           f"{form_id}中的分组行 {names} 不是基地，其下各行的所在地按分组名称确定（各行自己写明的除外）。",
+                           path, sheet.name, a1(next(iter(found.sections)), 0), form_id))
+    return out
+
+
+def settle_column(path: str, sheet: Sheet, found, form_id: str, f: Field, values: list[Any], normed: list[Any],
+                  notes: list, problems: list[Problem]) -> tuple[list[Any], list]:
+    """A normalised column made final: converted to the field's unit when its header states another one,
+    checked for plausibility, and its "/"/"—"/"无" cells (read as 0) noted on `found` for one info per table
+    instead of one problem per cell."""
+    from .normalise import NONE_ZERO, scale_column
+    conv = unit_factor(found, f) if f.is_numeric else None
+    if conv:
+        normed = scale_column(values, normed, notes, conv[1])
+        problems.append(unit_problem(path, sheet, found, form_id, f, *conv))
+    odd = implausible_problem(path, sheet, found, form_id, f, normed) if f.is_numeric and normed else None
+    if odd is not None:
+        problems.append(odd)
+    if notes.count(None) != len(notes) and any(n is not None and n.note == NONE_ZERO for n in notes):
+        c = found.columns[f.key]
+        found.none_cells += [a1(found.data_rows[i], c) for i, n in enumerate(notes) if n is not None
+                             and n.note == NONE_ZERO]
+        notes = [None if n is not None and n.note == NONE_ZERO else n for n in notes]
+    return normed, notes

@@ -1,0 +1,212 @@
+"""A header band as the column matcher needs it: per column its label, group, unit and values.
+
+A clerk's header is one to three rows (group row, label row, units row), merged however the
+clerk liked: a group cell stands over the columns to its right until the next group, a label
+merged down two rows sits in the group row, a unit sits in the label ("营收（元）"), in a
+units line under it ("（万元）"), in the group ("上年综合经济指标（万元）") or in a one-unit 单位
+line above the table ("单位：元"). `band_heads` reads all of that into `ColumnHead`s; the
+values under each column are profiled (read.profile) from a sample of the rows below.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from ..forms import get_form
+from ..text import fold, fold_unbracketed
+from .grid import Sheet
+from .labels import cached_fold, is_total_text, line_kind
+from .matcher import ColumnHead, split_glued_group, vocabulary
+from .profile import PROFILE_ROWS, profile
+from .units import header_unit, strip_unit
+
+NUMBER_KEYS = frozenset({"序号", "编号", "no", "序", "number", "排序", "顺序号"})
+UNIT_LINE_REACH = 3      # rows above a header searched for a one-unit 单位 line
+
+
+def is_text(v: object) -> bool:
+    return type(v) is str and bool(v) and not v.isspace()
+
+
+def unit_only(v: object) -> str | None:
+    """The folded unit when a cell is nothing but a unit ('（万元）', '万元', '单位：元', '/户'), else None."""
+    if not is_text(v):
+        return None
+    return _unit_only(v)
+
+
+@lru_cache(maxsize=8192)
+def _unit_only(v: str) -> str | None:
+    unit = header_unit(v)
+    if unit is None:
+        return None
+    rest = strip_unit(v).strip("()/")
+    k = cached_fold(v).strip("()/")
+    return unit if not rest or rest == unit or k == unit or k.startswith(("单位", "计量单位")) else None
+
+
+def is_units_line(row: list) -> bool:
+    """A line of units under a header: at least one cell, every text cell a unit alone."""
+    texts = [v for v in row if is_text(v)]
+    return bool(texts) and all(unit_only(v) for v in texts) and not any(
+        type(v) in (int, float) for v in row)
+
+
+@lru_cache(maxsize=4096)
+def group_name(text: str, form_id: str) -> str | None:
+    """The form's group a header cell names ('运营情况（万元）' -> 运营情况), or None."""
+    v = vocabulary(form_id)
+    g = fold_unbracketed(text) or fold(text)
+    if not g:
+        return None
+    for key, name in v.groups.items():
+        if key and (key == g or (len(g) >= 3 and (key in g or g in key))):
+            return name
+    return None
+
+
+def is_number_label(v: object) -> bool:
+    return is_text(v) and fold_unbracketed(v) in NUMBER_KEYS
+
+
+@dataclass
+class Band:
+    top: int
+    last: int                   # last header row (the units line, when there is one, not included)
+    units_row: int | None       # a units line just below the header
+    lo: int
+    hi: int
+
+
+def table_unit(sheet: Sheet, top: int) -> str | None:
+    """A one-unit 单位 line just above the header ("单位：元", "（单位：万元）"), folded; None otherwise
+    (the official "单位：万元、平方米、人…" names several and says nothing about one column)."""
+    for r in range(top - 1, max(-1, top - 1 - UNIT_LINE_REACH), -1):
+        for v in (sheet.rows[r] if r < sheet.n_rows else ()):
+            if not is_text(v):
+                continue
+            k = cached_fold(v)
+            at = k.find("单位")
+            if at < 0:
+                continue
+            tail = k[at:]
+            unit = header_unit(tail)
+            if unit:
+                return unit
+    return None
+
+
+def band_heads(sheet: Sheet, band: Band, form_id: str) -> tuple[tuple[ColumnHead, ...], int | None]:
+    """ColumnHeads of the band's labelled columns (the 序号 column left out, no profiles yet) and the 序号
+    column, if any. Cached on the band's text: a province of files typed from one template has one."""
+    rows = tuple(tuple(sheet.rows[r][band.lo:band.hi + 1]) for r in range(band.top, band.last + 1))
+    units = tuple(sheet.rows[band.units_row][band.lo:band.hi + 1]) if band.units_row is not None else None
+    heads, number_col = _band_heads(rows, units, table_unit(sheet, band.top), form_id)
+    shift = band.lo
+    return (tuple(replace(h, col=h.col + shift, row=h.row + band.top) for h in heads),
+            None if number_col is None else number_col + shift)
+
+
+def with_profiles(sheet: Sheet, heads: tuple[ColumnHead, ...], band: Band, number_col: int | None,
+                  data_rows: list[int]) -> tuple[ColumnHead, ...]:
+    """The heads with what their columns hold, plus the band's unlabelled columns that hold values."""
+    sample = [sheet.rows[r] for r in data_rows]
+    by_col = {h.col: h for h in heads}
+    out = []
+    for c in range(band.lo, band.hi + 1):
+        if c == number_col:
+            continue
+        prof = profile([row[c] if c < len(row) else "" for row in sample])
+        h = by_col.get(c)
+        if h is not None:
+            out.append(replace(h, profile=prof))
+        elif prof:
+            out.append(ColumnHead(c, "", "", None, prof, band.top))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1024)
+def _band_heads(rows: tuple[tuple, ...], units_line: tuple | None, above_unit: str | None,
+                form_id: str) -> tuple[tuple[ColumnHead, ...], int | None]:
+    """band_heads on the band's cells (column and row numbers relative to the band)."""
+    number_col = None
+    heads = []
+    width = max(map(len, rows))
+    last = len(rows) - 1
+
+    def cell(r: int, c: int):
+        return rows[r][c] if c < len(rows[r]) else ""
+
+    for c in range(width):
+        texts = [(r, cell(r, c)) for r in range(len(rows)) if is_text(cell(r, c))]
+        unit = None
+        label_at, label, group = None, "", ""
+        for r, t in texts:
+            u = unit_only(t)
+            if u:
+                unit = u
+                continue
+            if group_name(t, form_id) and r < last:
+                group = t.strip()
+                continue
+            if label and not group:
+                group = label                        # an upper text over a lower label is its group
+            label_at, label = r, t.strip()          # the lowest label cell wins
+        if not label:
+            continue
+        if is_number_label(label):
+            if number_col is None:
+                number_col = c
+            continue
+        if not group:
+            # a group cell stands over the columns to its right (merged across): the nearest text to the
+            # left in a row above this column's label, when that row is empty here
+            for r in range(label_at):
+                if is_text(cell(r, c)):
+                    break
+                left = next((cc for cc in range(c - 1, -1, -1) if is_text(cell(r, cc))), None)
+                if left is not None and group_name(cell(r, left), form_id):
+                    group = cell(r, left).strip()
+                    break
+        if not group:
+            g, rest = split_glued_group(label, form_id)
+            if g:
+                group, label = g, rest
+        if unit is None and units_line is not None and c < len(units_line):
+            unit = unit_only(units_line[c])
+        if unit is None:
+            unit = header_unit(label)
+        if unit is None and group:
+            unit = header_unit(group)
+        if unit is None:
+            unit = above_unit
+        heads.append(ColumnHead(c, label, group, unit, (), label_at))
+    return tuple(heads), number_col
+
+
+def sample_rows(sheet: Sheet, start: int, lo: int, hi: int) -> list[int]:
+    """Up to PROFILE_ROWS rows below a header that look like data: two or more filled cells in the band's
+    columns, not a units line, a '1 2 3' column-number line, a total, a note or a title."""
+    out = []
+    r = start
+    limit = min(sheet.n_rows, start + 4 * PROFILE_ROWS)
+    while r < limit and len(out) < PROFILE_ROWS:
+        row = sheet.rows[r]
+        cells = row[lo:hi + 1]
+        filled = [v for v in cells if v != "" and v is not None and not (type(v) is str and v.isspace())]
+        r += 1
+        if len(filled) < 2 or is_units_line(cells):
+            continue
+        nums = [v for v in filled if type(v) in (int, float)]
+        if len(nums) == len(filled) and len(nums) >= 3 and all(b - a == 1 for a, b in zip(nums, nums[1:])):
+            continue
+        first = filled[0]
+        if is_total_text(first) or (type(first) is str and line_kind(first) is not None):
+            continue
+        out.append(r - 1)
+    return out
+
+
+def official_count(form_id: str) -> int:
+    return len(get_form(form_id).official_table_fields)

@@ -1,0 +1,458 @@
+"""Decide which column of a clerk's table holds which field: one decision per header band.
+
+Clerks retype the forms with their own words (营收, 纳税, 服务企业户数), units ((元), 亩),
+group rows and extra columns, but keep the official column order. Every signal a person
+uses is scored for every (column, field) pair:
+
+- words (`word_scores`): the official label and aliases (exact), the field's distinctive terms
+  from the form model (营收 → 营业收入, 税 → 上缴税金), and a general fuzzy signal that carries to
+  wordings nobody listed: IDF-weighted character uni- and bigram overlap with every spelling of
+  the field, so 服务企业户数 lands on 年服务中小企业户数 and not on 服务次数;
+- the unit stated over the column (a 万元 header is no count of people);
+- the group above it (运营情况, 孵化成果) against the field's group;
+- what the column holds (read.profile: dates, 是/否, credit codes, names, whole numbers);
+- the official order: after confident anchors are fixed by a maximum-weight assignment, the
+  columns between two anchors are aligned with the fields the official order puts there.
+
+Two columns never take one field: ties are resolved by the assignment, not by who came first.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field as dc_field
+from functools import lru_cache
+
+from ..forms import Field, FORM_IDS, get_form
+from ..text import fold, fold_unbracketed
+from .labels import label_index, label_stem, stem_index
+from .profile import fit
+from .units import conflicts, field_family, header_unit, strip_unit
+
+EXACT, STEM = 1.0, 0.95
+TERM_BASE, TERM_SPAN, TERM_TAIL = 0.55, 0.3, 0.1
+FUZZY_MAX = 0.85
+CANDIDATE = 0.3          # a pair below this is never matched on words
+ANCHOR = 0.55            # a pair at or above this is fixed regardless of order
+WORD_HIT = 0.5           # a header cell "names" a field at this word score (header detection)
+POSITION_FIT = 0.7       # a column taken by position alone must hold values that fit this well
+
+
+@dataclass(frozen=True)
+class ColumnHead:
+    """One column of a header band as the matcher sees it."""
+
+    col: int
+    label: str = ""                    # the clerk's label text (lowest label cell of the band)
+    group: str = ""                    # group text over it (a group row, or glued on "基本情况-基地名称")
+    unit: str | None = None            # folded unit stated for it (header, units line or group)
+    profile: tuple = ()                # read.profile.profile of the cells below
+    row: int = dc_field(default=0, compare=False, hash=False)   # 0-based row of the label (for messages)
+
+
+@dataclass
+class Assignment:
+    """field key -> column, and how each was decided."""
+
+    columns: dict[str, int] = dc_field(default_factory=dict)
+    how: dict[str, str] = dc_field(default_factory=dict)        # "label", "words" or "position"
+    word: dict[str, float] = dc_field(default_factory=dict)     # the word score of the pair
+    score: float = 0.0
+
+    def word_hits(self) -> int:
+        return sum(1 for k in self.columns if self.word.get(k, 0.0) >= WORD_HIT)
+
+
+# --------------------------------------------------------------------------- vocabulary
+
+@dataclass(frozen=True)
+class _Vocab:
+    keys: tuple[str, ...]                       # field keys in official order (ours after)
+    fields: tuple[Field, ...]
+    spellings: tuple[tuple[str, ...], ...]      # folded spellings per field
+    terms: tuple[tuple[str, ...], ...]          # folded terms per field
+    grams: tuple[tuple[frozenset, ...], ...]    # gram sets per spelling, per field
+    idf: dict
+    not_fields: frozenset[str]
+    groups: dict[str, str]                      # folded group -> group
+    postings: dict = dc_field(default_factory=dict)   # gram -> ((field index, spelling index), …)
+    weights: tuple[tuple[float, ...], ...] = ()       # IDF weight of each spelling's grams, per field
+
+
+def _grams(k: str) -> frozenset[str]:
+    return frozenset(k) | frozenset(k[i:i + 2] for i in range(len(k) - 1))
+
+
+def _variants(k: str) -> set[str]:
+    out = {k, fold_unbracketed(k)}
+    for v in list(out):
+        if v.startswith("其中") and len(v) > 2:
+            out.add(v[2:])
+    return {v for v in out if v}
+
+
+@lru_cache(maxsize=None)
+def vocabulary(form_id: str) -> _Vocab:
+    """Spellings, terms and gram statistics of a form's table fields (with the spellings of forms that
+    share its columns, 附件11 for 附件10)."""
+    form = get_form(form_id)
+    fields = tuple(f for f in form.table_fields if not f.merge_only)
+    sharing = [get_form(i) for i in FORM_IDS if get_form(i).columns_from == form_id]
+    spellings, terms, grams = [], [], []
+    for f in fields:
+        texts = list(f.labels)
+        for other in sharing:
+            if other.has_field(f.key):
+                texts += other.field(f.key).labels
+        keys: set[str] = set()
+        for t in texts:
+            keys |= _variants(strip_unit(t)) | _variants(fold(t))
+        spellings.append(tuple(sorted(keys)))
+        terms.append(tuple(sorted({fold(t) for t in f.terms if fold(t)}, key=len, reverse=True)))
+        grams.append(tuple(_grams(k) for k in (*keys, *terms[-1])))
+    df: dict[str, int] = {}
+    for per_field in grams:
+        for g in frozenset().union(*per_field):
+            df[g] = df.get(g, 0) + 1
+    n = len(fields)
+    idf = {g: math.log((n + 1) / (c + 0.5)) for g, c in df.items()}
+    groups = {fold_unbracketed(f.group): f.group for f in fields if f.group}
+    groups.update({fold(f.group): f.group for f in fields if f.group})
+    postings: dict[str, list[tuple[int, int]]] = {}
+    for i, per_field in enumerate(grams):
+        for j, gs in enumerate(per_field):
+            for g in gs:
+                postings.setdefault(g, []).append((i, j))
+    weights = tuple(tuple(sum(idf[g] for g in gs) for gs in per_field) for per_field in grams)
+    return _Vocab(tuple(f.key for f in fields), fields, tuple(spellings), tuple(terms), tuple(grams), idf,
+                  frozenset(fold(w) for w in form.not_fields), groups,
+                  {g: tuple(p) for g, p in postings.items()}, weights)
+
+
+def _idf(v: _Vocab, g: str) -> float:
+    return v.idf.get(g, math.log((len(v.keys) + 1) / 0.5))
+
+
+def _fuzzy(v: _Vocab, head: frozenset) -> dict[int, float]:
+    """Per field, the best F1 over its spellings of IDF-weighted gram containment both ways: how much of
+    the spelling the header covers and how much of the header the spelling explains (inverted index: only
+    spellings sharing a gram with the header are looked at)."""
+    shared: dict[tuple[int, int], float] = {}
+    for g in head:
+        w = v.idf.get(g)
+        if w is None:
+            continue
+        for p in v.postings[g]:
+            shared[p] = shared.get(p, 0.0) + w
+    head_w = sum(_idf(v, g) for g in head)
+    out: dict[int, float] = {}
+    for (i, j), w in shared.items():
+        a, b = w / v.weights[i][j], w / head_w
+        f1 = 2 * a * b / (a + b)
+        if f1 > out.get(i, 0.0):
+            out[i] = f1
+    return out
+
+
+def label_key(text: str) -> str:
+    """The comparable part of a header label: folded, its unit and a leading 其中 removed."""
+    k = strip_unit(text) if text else ""
+    return k[2:] if k.startswith("其中") and len(k) > 2 else k
+
+
+@lru_cache(maxsize=200_000)
+def word_scores(text: str, form_id: str) -> tuple[tuple[str, float, bool], ...]:
+    """(field key, word score, exact) for the fields a header label may name, best first; () for none."""
+    k = label_key(text)
+    if not k or len(k) > 40:
+        return ()
+    v = vocabulary(form_id)
+    variants = _variants(k)
+    if k in v.not_fields or fold_unbracketed(k) in v.not_fields:
+        exact_only = True
+    else:
+        exact_only = False
+    index = label_index(form_id, "table")
+    stems = stem_index(form_id, "table")
+    out: dict[str, tuple[float, bool]] = {}
+    for var in variants:
+        for key in index.get(var, ()):
+            out[key] = (EXACT, True)
+        for key in stems.get(label_stem(var), ()):
+            out.setdefault(key, (STEM, True))
+    if exact_only:
+        return tuple((key, s, e) for key, (s, e) in out.items())
+    head = _grams(fold_unbracketed(k) or k)
+    fuzzies = _fuzzy(v, head)
+    for i, key in enumerate(v.keys):
+        if key in out:
+            continue
+        term_score = 0.0
+        bare = fold_unbracketed(k) or k
+        for term in v.terms[i]:
+            at = bare.rfind(term)
+            if at < 0:
+                continue
+            # Chinese compounds are head-final: the term nearer the end says what is counted
+            # (入驻企业职工数 counts 职工, 服务企业户数 counts 户)
+            score = TERM_BASE + TERM_SPAN * min(1.0, len(term) / len(bare)) + TERM_TAIL * (at + len(term)) / len(bare)
+            term_score = max(term_score, score)
+        fuzzy = fuzzies.get(i, 0.0) * FUZZY_MAX
+        best = min(STEM, max(term_score, fuzzy) + 0.1 * min(term_score, fuzzy))   # the other signal breaks ties
+        if best >= 0.12:
+            out[key] = (round(best, 4), False)
+    return tuple(sorted(((key, s, e) for key, (s, e) in out.items()), key=lambda x: -x[1]))
+
+
+def best_word(text: str, form_id: str) -> tuple[str, float] | None:
+    got = word_scores(text, form_id)
+    return (got[0][0], got[0][1]) if got else None
+
+
+# --------------------------------------------------------------------------- pair scores
+
+def _group_signal(v: _Vocab, group: str, f: Field) -> float:
+    """+1 when the group over a column is the field's, -1 when it is another field's known group, else 0."""
+    if not group:
+        return 0.0
+    g = fold_unbracketed(group) or fold(group)
+    known = next((name for key, name in v.groups.items() if key and (key in g or (len(g) >= 2 and g in key))), None)
+    if known is None:
+        return 0.0
+    return 1.0 if known == f.group else -1.0
+
+
+def pair_score(v: _Vocab, head: ColumnHead, f: Field, word: float, first_text: bool, exact: bool = False) -> float:
+    """The combined evidence that `head` holds `f` (about 0..1.3).
+
+    The unit and the values weigh against a pair they contradict; against an exact label only a
+    little (0.7 at worst): the official label is the clerk's own statement, and values that do not fit
+    it (a formula's lost 0 in 基地名称) are for validation to report, not a reason to drop the column.
+    """
+    s = word + 0.12 * _group_signal(v, head.group, f)
+    floor = 0.7 if exact else 0.25
+    if head.unit:
+        if conflicts(head.unit, f):
+            s *= max(0.3, floor)
+        elif field_family(f) is not None:
+            s += 0.08
+    d = fit(head.profile, f, first_text)
+    if d is not None:
+        s *= floor + (1 - floor) * d
+    return s
+
+
+# --------------------------------------------------------------------------- assignment
+
+def _hungarian(weights: list[list[float]]) -> list[int]:
+    """Maximum-weight assignment of rows to columns (rows <= columns): for each row its column.
+
+    The O(n^2 m) shortest augmenting path method with potentials (Kuhn-Munkres); the matrices here are
+    at most ~30 x 30, so plain Python is fast enough and needs no numerical library.
+    """
+    n, m = len(weights), len(weights[0]) if weights else 0
+    INF = float("inf")
+    u, w = [0.0] * (n + 1), [0.0] * (m + 1)
+    p, way = [0] * (m + 1), [0] * (m + 1)
+    for i in range(1, n + 1):
+        p[0] = i
+        j0 = 0
+        minv = [INF] * (m + 1)
+        used = [False] * (m + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = p[j0], INF, 0
+            row = weights[i0 - 1]
+            for j in range(1, m + 1):
+                if not used[j]:
+                    cur = -row[j - 1] - u[i0] - w[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(m + 1):
+                if used[j]:
+                    u[p[j]] += delta
+                    w[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while True:
+            j1 = way[j0]
+            p[j0] = p[j1]
+            j0 = j1
+            if j0 == 0:
+                break
+    out = [-1] * n
+    for j in range(1, m + 1):
+        if p[j]:
+            out[p[j] - 1] = j - 1
+    return out
+
+
+def _assign(pairs: dict[tuple[int, int], float], n_cols: int, n_fields: int) -> dict[int, int]:
+    """Maximum-weight matching over candidate pairs (column index, field index) -> weight."""
+    if not pairs:
+        return {}
+    cols = sorted({c for c, _ in pairs})
+    fields = sorted({f for _, f in pairs})
+    # uncontested pairs (the column's only candidate, and the field's only candidate) need no solver
+    by_col: dict[int, list[int]] = {}
+    by_field: dict[int, list[int]] = {}
+    for c, f in pairs:
+        by_col.setdefault(c, []).append(f)
+        by_field.setdefault(f, []).append(c)
+    out = {c: by_col[c][0] for c in cols if len(by_col[c]) == 1 and len(by_field[by_col[c][0]]) == 1}
+    rest_cols = [c for c in cols if c not in out]
+    rest_fields = [f for f in fields if f not in out.values()]
+    if rest_cols:
+        transpose = len(rest_cols) > len(rest_fields)
+        rows, others = (rest_fields, rest_cols) if transpose else (rest_cols, rest_fields)
+        matrix = [[(pairs.get((o, r)) if transpose else pairs.get((r, o))) or 0.0 for o in others] for r in rows]
+        for i, j in enumerate(_hungarian(matrix)):
+            if j < 0 or matrix[i][j] <= 0:
+                continue
+            c, f = (others[j], rows[i]) if transpose else (rows[i], others[j])
+            out[c] = f
+    return out
+
+
+def _increasing(anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of (column, field index) anchors whose fields rise with the columns."""
+    if not anchors:
+        return []
+    anchors = sorted(anchors)
+    best = [1] * len(anchors)
+    prev = [-1] * len(anchors)
+    for i in range(len(anchors)):
+        for j in range(i):
+            if anchors[j][1] < anchors[i][1] and best[j] + 1 > best[i]:
+                best[i], prev[i] = best[j] + 1, j
+    i = max(range(len(anchors)), key=lambda k: best[k])
+    out = []
+    while i >= 0:
+        out.append(anchors[i])
+        i = prev[i]
+    return out[::-1]
+
+
+def _align(cols: list[int], fields: list[int], score) -> list[tuple[int, int]]:
+    """Monotone alignment of gap columns with gap fields (both in sheet/official order), maximising the sum
+    of `score(c, f)` (pairs scoring None are not allowed); a column or field may stay unpaired."""
+    n, m = len(cols), len(fields)
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    step = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            options = [(best[i + 1][j], 1), (best[i][j + 1], 2)]
+            s = score(cols[i], fields[j])
+            if s is not None:
+                options.append((best[i + 1][j + 1] + s, 3))
+            best[i][j], step[i][j] = max(options)
+    out, i, j = [], 0, 0
+    while i < n and j < m:
+        if step[i][j] == 3:
+            out.append((cols[i], fields[j]))
+            i, j = i + 1, j + 1
+        elif step[i][j] == 1:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+@lru_cache(maxsize=4096)
+def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
+    """The assignment of a header band's columns to `form_id`'s table fields (cached: a province of files
+    typed from one template asks the same question hundreds of times)."""
+    v = vocabulary(form_id)
+    first_text = next((f.key for f in v.fields if f.type == "text"), None)
+    words: dict[tuple[int, int], float] = {}
+    exact: set[tuple[int, int]] = set()
+    scores: dict[tuple[int, int], float] = {}
+    for ci, h in enumerate(heads):
+        ws = word_scores(h.label, form_id) if h.label else ()
+        got = {key: (s, e) for key, s, e in ws}
+        for fi, f in enumerate(v.fields):
+            w, e = got.get(f.key, (0.0, False))
+            words[(ci, fi)] = w
+            if e:
+                exact.add((ci, fi))
+            if w > 0:
+                scores[(ci, fi)] = pair_score(v, h, f, w, f.key == first_text and f.identity != "base_name", e)
+    candidates = {p: s for p, s in scores.items() if s >= CANDIDATE}
+    picked = _assign(candidates, len(heads), len(v.fields))
+    anchors = [(ci, fi) for ci, fi in picked.items() if candidates[(ci, fi)] >= ANCHOR]
+    spine = _increasing(anchors)
+    # an anchor out of the official order stands when its label is exact (a permuted table); otherwise
+    # it is weighed again among the fields its place in the order offers
+    on_spine = set(spine)
+    anchors = [p for p in anchors if p in on_spine or p in exact]
+    weak = {ci: fi for ci, fi in picked.items() if (ci, fi) not in anchors}
+    chosen = dict(anchors)
+    # the columns between two anchors of the official order: aligned with the fields that order puts there
+    bounds = [(-1, -1)] + spine + [(len(heads), len(v.fields))]
+    taken_fields = set(chosen.values())
+    position: set[int] = set()
+    for (c0, f0), (c1, f1) in zip(bounds, bounds[1:]):
+        gap_cols = [ci for ci in range(c0 + 1, c1) if ci not in chosen]
+        gap_fields = [fi for fi in range(f0 + 1, f1) if fi not in taken_fields]
+        if not gap_cols or not gap_fields:
+            continue
+        usable = [ci for ci in gap_cols if (heads[ci].label or heads[ci].profile)
+                  and label_key(heads[ci].label) not in v.not_fields]
+        by_position = len(usable) == len(gap_fields)
+
+        def score(ci: int, fi: int) -> float | None:
+            h, f = heads[ci], v.fields[fi]
+            s = scores.get((ci, fi), 0.0)
+            if weak.get(ci) == fi or s >= CANDIDATE:
+                return s
+            if by_position and ci in usable and (f.official or s > 0):
+                d = fit(h.profile, f, f.key == first_text)
+                if (d is None or d >= POSITION_FIT) and not (h.unit and conflicts(h.unit, f)) and (h.label or d):
+                    return 0.05 + 0.1 * (d or 0)
+            return None
+
+        for ci, fi in _align(gap_cols, gap_fields, score):
+            chosen[ci] = fi
+            if scores.get((ci, fi), 0.0) < CANDIDATE and weak.get(ci) != fi:
+                position.add(ci)
+    # weak pairs outside the order (a permuted table): kept when nothing else took their field
+    for ci, fi in weak.items():
+        if ci not in chosen and fi not in chosen.values():
+            chosen[ci] = fi
+    out = Assignment()
+    for ci, fi in sorted(chosen.items()):
+        key = v.keys[fi]
+        out.columns[key] = heads[ci].col
+        out.word[key] = words.get((ci, fi), 0.0)
+        out.how[key] = "position" if ci in position else "label" if (ci, fi) in exact else "words"
+        out.score += scores.get((ci, fi), 0.0)
+    return out
+
+
+_SEPARATORS = re.compile(r"\s*[-—–_:：|/·]+\s*")
+
+
+@lru_cache(maxsize=8192)
+def split_glued_group(text: str, form_id: str) -> tuple[str, str]:
+    """("基本情况", "基地名称") for a one-row header with its group glued on ("基本情况-基地名称",
+    "运营情况：营业收入", "孵化成果孵化成功企业数"); ("", text) when no group of the form starts it."""
+    v = vocabulary(form_id)
+    parts = _SEPARATORS.split(text.strip(), maxsplit=1)
+    if len(parts) == 2 and parts[0] and parts[1]:
+        g = fold_unbracketed(parts[0])
+        right = word_scores(parts[1], form_id)
+        if any(key and (key == g or key in g) for key in v.groups) and right and right[0][1] >= WORD_HIT:
+            return parts[0].strip(), parts[1].strip()
+    k = fold(text)
+    for key, name in sorted(v.groups.items(), key=lambda kv: -len(kv[0])):
+        if key and k.startswith(key) and len(k) > len(key) + 1:
+            got = word_scores(k[len(key):], form_id)
+            if got and got[0][1] >= WORD_HIT:
+                return name, k[len(key):]
+    return "", text

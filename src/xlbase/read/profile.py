@@ -1,0 +1,150 @@
+"""What the cells under a header hold, and how well that fits a field.
+
+A clerk's header may say only "名称" or "金额"; the column below says more: dates, 是/否,
+18-character credit codes, names ending in 公司 or 基地, whole numbers or amounts with
+decimals. `profile` counts those kinds over a sample of a column, `fit` says (0..1) how
+well a profile fits a field's type, so the column matcher can tell 基地名称 from 项目运营单位名称
+and a money column from a count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from functools import lru_cache
+from typing import Any, Iterable
+
+from ..forms import Field, value_list
+from ..text import fold
+from .normalise import BLANK_TOKENS
+
+_DATE_TEXT = re.compile(r"^\d{4}\s*[年./\-]\s*\d{1,2}(\s*[月./\-]\s*\d{1,2}\s*日?|\s*月?)$")
+_CODE = re.compile(r"^[0-9A-Z]{15}$|^[0-9A-Z]{18}$")
+_PHONE = re.compile(r"^(?:1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,4})?|\d{7,8})$")
+_NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_BRACKETED = re.compile(r"\([^()]*\)")
+_YES_NO = frozenset({"是", "否", "√", "×", "✓", "✗", "有", "y", "n", "yes", "no", "是的", "不是"})
+# endings of names: a base (a place people work in) and an organisation (who runs it / a firm)
+BASE_ENDINGS = ("基地", "园", "园区", "空间", "孵化器", "加速器", "大厦", "广场", "楼", "港", "谷", "小镇", "街区", "中心", "城",
+                "平台", "工场", "家园", "社区")
+ORG_ENDINGS = ("公司", "中心", "集团", "合作社", "厂", "店", "社", "所", "部", "室", "院", "学校", "大学", "学院", "协会",
+               "商会", "站", "行", "馆", "局", "委员会", "联合会", "工作室", "经营部", "门市", "个体户")
+
+KINDS = ("date", "yesno", "code", "phone", "int", "dec", "base", "org", "place", "choice", "text")
+
+PROFILE_ROWS = 25    # cells sampled per column: enough to see the kind, cheap at province scale
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    return frozenset(fold(v) for v in (*value_list("city"), *value_list("county")))
+
+
+@lru_cache(maxsize=1)
+def _choices() -> frozenset[str]:
+    words: set[str] = set()
+    for name in ("base_type", "size_class", "industry"):
+        words |= {fold(v) for v in value_list(name)}
+    return frozenset(words)
+
+
+@lru_cache(maxsize=65536)
+def _text_kind(s: str) -> str | None:
+    t = s.strip()
+    k = fold(t)
+    if not k or k in BLANK_TOKENS:
+        return None
+    if _DATE_TEXT.match(t):
+        return "date"
+    if k in _YES_NO or _BRACKETED.sub("", k) in _YES_NO:      # "是（企业法人）"
+        return "yesno"
+    up = re.sub(r"[\s\-]", "", t).upper()
+    if _CODE.match(up) and sum(ch.isdigit() for ch in up) >= 6:
+        return "code"
+    if _PHONE.match(t.replace(" ", "")):
+        return "phone"
+    m = _NUMBER.match(k)
+    if m and len(k) - m.end() <= 4:      # "25户", "1,200", "12.5万元"
+        return "dec" if "." in m.group(0) else "int"
+    if k in _places():
+        return "place"
+    if k in _choices():
+        return "choice"
+    if k.endswith(BASE_ENDINGS) and len(k) >= 4:
+        return "base"
+    if k.endswith(ORG_ENDINGS) and len(k) >= 4:
+        return "org"
+    return "text"
+
+
+def cell_kind(v: Any) -> str | None:
+    """The kind of one cell, or None for a blank (or a blank word such as 无, —)."""
+    t = type(v)
+    if t is str:
+        return _text_kind(v) if v else None
+    if t is bool:
+        return "yesno"
+    if t is float or t is int:
+        if v != v:
+            return None
+        if t is float and not v.is_integer():
+            return "dec"
+        n = abs(int(v))
+        if 10**14 <= n < 10**18:
+            return "code"
+        if 10**10 <= n < 2 * 10**10:
+            return "phone"
+        return "int"
+    if t is dt.date or t is dt.datetime:
+        return "date"
+    return None
+
+
+SHARE_STEPS = 20     # shares kept in steps of 5 %: two files typed alike give one profile (and one cache entry)
+
+
+def profile(values: Iterable[Any]) -> tuple[tuple[str, int], ...]:
+    """Shares of cell kinds over the cells (blanks left out) in steps of 1/SHARE_STEPS, as a sorted tuple
+    (hashable: the matcher's answers are cached on it); () for a column with no values."""
+    c = Counter(k for k in map(cell_kind, values) if k is not None)
+    n = sum(c.values())
+    if not n:
+        return ()
+    return tuple(sorted((k, max(1, round(SHARE_STEPS * m / n))) for k, m in c.items()))
+
+
+def _weights(field: Field, first_text: bool) -> dict[str, float]:
+    """How well each kind of cell fits `field` (0: never such a value, 1: exactly what it holds)."""
+    t = field.type
+    if t in ("integer",):
+        return {"int": 1.0, "dec": 0.15}
+    if t in ("money", "area", "decimal"):
+        return {"int": 0.9, "dec": 1.0}
+    if t == "date":
+        return {"date": 1.0, "int": 0.3, "dec": 0.2}
+    if t == "yesno":
+        return {"yesno": 1.0}
+    if t == "credit_code":
+        return {"code": 1.0, "int": 0.2, "text": 0.1}
+    if t == "phone":
+        return {"phone": 1.0, "int": 0.5}
+    if t == "choice":
+        if field.choices in ("city", "county"):
+            return {"place": 1.0, "text": 0.4}
+        return {"choice": 1.0, "text": 0.5}
+    # text: a base's name, an organisation's, or anything written
+    if field.identity == "base_name":
+        return {"base": 1.0, "org": 0.45, "text": 0.6, "place": 0.1}
+    if field.identity == "operator" or first_text:
+        return {"org": 1.0, "base": 0.6, "text": 0.6}
+    return {"text": 1.0, "org": 0.6, "base": 0.6, "place": 0.6, "choice": 0.6}
+
+
+def fit(prof: tuple[tuple[str, int], ...], field: Field, first_text: bool = False) -> float | None:
+    """Share-weighted fit of a column's profile to `field` (0..1); None for a column with no values."""
+    n = sum(c for _, c in prof)
+    if not n:
+        return None
+    w = _weights(field, first_text)
+    return sum(w.get(k, 0.0) * c for k, c in prof) / n

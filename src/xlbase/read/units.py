@@ -1,0 +1,149 @@
+"""Units written in a header, a units line or a 单位 line, and what they mean for a field.
+
+The unit families and factors are data (forms/specs/units.yaml); this module finds a unit in
+the clerk's text ("营收（元）", "收入/万元", "面积 亩", "（单位：元）") and answers, for one field,
+whether the unit fits its family and by which exact factor a value must be multiplied.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from functools import lru_cache
+
+from ..forms import Field, unit_families
+from ..text import fold
+
+_BRACKETED = re.compile(r"\(([^()]*)\)")
+_UNIT_LINE = re.compile(r"^(?:计量)?单位(?:为)?")
+
+
+@lru_cache(maxsize=None)
+def _unit_index() -> dict[str, tuple[tuple[str, Fraction], ...]]:
+    """folded unit -> ((family, factor), …): 元 is money (1/10000 of 万元) and rent (1)."""
+    out: dict[str, list[tuple[str, Fraction]]] = {}
+    for name, fam in unit_families().items():
+        for unit, factor in fam["units"].items():
+            out.setdefault(fold(unit), []).append((name, factor))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=None)
+def _units_longest_first() -> tuple[str, ...]:
+    return tuple(sorted(_unit_index(), key=len, reverse=True))
+
+
+def field_family(field: Field) -> str | None:
+    """The family of a field's unit (money for 万元, persons for 人), or None for fields without one."""
+    if not field.unit:
+        return None
+    key = fold(field.unit)
+    return next((name for name, factor in _unit_index().get(key, ()) if factor == 1), None)
+
+
+def _as_unit(text: str) -> str | None:
+    """`text` (folded) when it is a unit alone, also as '单位：元' / '单位万元'; else None."""
+    t = _UNIT_LINE.sub("", text) if text.startswith(("单位", "计量单位")) else text
+    return t if t in _unit_index() else None
+
+
+@lru_cache(maxsize=8192)
+def header_unit(text: object) -> str | None:
+    """The unit a header cell states, folded: in brackets ("（万元）", "(单位：元)"), alone ("万元"), or at its
+    end after a label ("营业收入万元", "收入/元"). None when it states none or several ("万元、平方米")."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    k = fold(text)
+    whole = _as_unit(k) or _as_unit(k.strip("()"))
+    if whole:
+        return whole
+    for inner in reversed(_BRACKETED.findall(k)):
+        got = _as_unit(inner)
+        if got:
+            return got
+    bare = _BRACKETED.sub("", k)
+    for unit in _units_longest_first():
+        if bare.endswith(unit) and len(bare) > len(unit):
+            head = bare[: -len(unit)].rstrip("/")
+            if (_is_count(unit) or unit == "m") and not bare.endswith("/" + unit):
+                return None   # "服务场次", "企业户" end in a count word that is part of the label: only a
+                              # bracketed or "/个" count unit is one
+            if head:
+                return unit
+    return None
+
+
+def _is_count(unit: str) -> bool:
+    fams = unit_families()
+    return any(fams[name]["counts"] for name in family_of(unit))
+
+
+def strip_unit(text: str) -> str:
+    """A folded header without its unit: '营收(元)' -> '营收', '收入/万元' -> '收入', '面积亩' -> '面积'."""
+    k = fold(text)
+    for inner in _BRACKETED.findall(k):
+        if _as_unit(inner):
+            k = k.replace(f"({inner})", "")
+    unit = header_unit(k)
+    if unit and k.endswith(unit) and len(k) > len(unit):
+        k = k[: -len(unit)].rstrip("/")
+    return k
+
+
+def family_of(unit: str | None) -> frozenset[str]:
+    """Families a folded unit belongs to (元: money and rent)."""
+    return frozenset(name for name, _ in _unit_index().get(unit or "", ()))
+
+
+def factor_for(unit: str | None, field: Field) -> Fraction | None:
+    """Multiply a value written in `unit` by this to get `field`'s unit; None when the unit is not of the
+    field's family (人 for a 万元 field) or either has no unit."""
+    fam = field_family(field)
+    if not unit or fam is None:
+        return None
+    for name, factor in _unit_index().get(unit, ()):
+        if name == fam:
+            base = next(f for n, f in _unit_index()[fold(field.unit)] if n == fam)
+            return factor / base
+    return None
+
+
+def conflicts(unit: str | None, field: Field) -> bool:
+    """A stated unit of another family than the field's (a 万元 header over a count of firms)."""
+    fam = field_family(field)
+    if not unit:
+        return False
+    fams = family_of(unit)
+    if fam is None:
+        return bool(fams) and field.type in ("date", "yesno", "credit_code", "phone", "text", "choice")
+    return bool(fams) and fam not in fams
+
+
+def unit_words() -> frozenset[str]:
+    """Every folded unit the families know (for units lines)."""
+    return frozenset(_unit_index())
+
+
+def cell_suffixes(field_unit: str | None) -> dict[str, Fraction]:
+    """Unit suffixes a number in a cell of a field in `field_unit` may carry, with their factor to it.
+
+    Count fields accept any count unit ("25户" in a 人 column is a typing habit, not a conversion)
+    and its 万 multiple ("1.2万人"); other families their own units and cell-only spellings ("12.5万").
+    """
+    fams = unit_families()
+    if not field_unit:
+        return {"": Fraction(1)}
+    key = fold(field_unit)
+    fam_name = next((n for n, f in _unit_index().get(key, ()) if f == 1), None)
+    if fam_name is None:
+        return {"": Fraction(1), key: Fraction(1)}
+    fam = fams[fam_name]
+    if fam["counts"]:
+        counts = {fold(u): Fraction(1) for f in fams.values() if f["counts"] for u in f["units"]}
+        return {"": Fraction(1), **counts, **{"万" + u: Fraction(10000) for u in ("", *counts)}}
+    base = fam["units"][fam["base"]] if fam["base"] in fam["units"] else Fraction(1)
+    out = {"": Fraction(1)}
+    for u, f in {**fam["units"], **fam["cell_only"]}.items():
+        out[fold(u)] = f / base
+        out[u.lower()] = f / base
+    return out

@@ -1,0 +1,137 @@
+"""A city's inbox of county tables retyped by strangers, merged by `xlbase merge` in a subprocess.
+
+The corpus (tests/fixtures/retyped.py) holds every base and firm a correct reader must deliver,
+in the forms' own units, under clerk wordings, layouts and units. The written 附件11 and 入驻企业
+are opened and compared cell by cell: the share of cells under their right column (contract:
+≥ 98 %, none under a wrong one), every base once, the 汇总 row equal to the sum of what the
+counties sent, no base named 无 or after a section, and a county without a base counted with 0
+bases and no error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+import retyped
+from xlbase.forms import get_form
+
+A11 = get_form("附件11")
+A3 = get_form("附件3")
+
+
+def _same(got, want) -> bool:
+    if isinstance(want, bool):
+        return got == ("是" if want else "否")
+    if isinstance(want, dt.date):
+        return isinstance(got, dt.datetime) and got.date() == want
+    if isinstance(want, (int, float)):
+        return isinstance(got, (int, float)) and abs(got - want) <= 1e-9 * max(1.0, abs(want))
+    return got == want
+
+
+def _merge(inbox: Path, tmp: Path) -> tuple[Path, dict]:
+    out, report = tmp / "汇总表.xlsx", tmp / "report.json"
+    proc = subprocess.run([sys.executable, "-m", "xlbase", "merge", str(inbox), "-o", str(out), "--json", str(report)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr
+    return out, json.loads(report.read_text(encoding="utf-8"))
+
+
+def _a11_rows(ws) -> tuple[dict[str, dict], dict]:
+    """Base rows by name and the 汇总 row, as field key -> value (columns in the form model's order)."""
+    keys = [f.key for f in A11.table_fields]
+    bases, total = {}, {}
+    for row in ws.iter_rows(values_only=True):
+        if isinstance(row[0], (int, float)) and isinstance(row[1], str):
+            bases[row[1]] = dict(zip(keys, row[1:]))
+        elif row[0] == A11.total_label:
+            total = dict(zip(keys, row[1:]))
+    return bases, total
+
+
+def _firm_rows(ws) -> dict[str, dict]:
+    rows = list(ws.iter_rows(values_only=True))
+    head = [str(h or "").replace("\n", "") for h in rows[0]]
+    col = {f.key: next(i for i, h in enumerate(head) if h.startswith(f.label)) for f in A3.official_table_fields}
+    return {r[col["firm_name"]]: {k: r[i] for k, i in col.items()} for r in rows[1:] if r[col["firm_name"]]}
+
+
+@pytest.fixture(scope="module")
+def merged(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("retyped")
+    corpus = retyped.county_inbox(tmp / "inbox", seed=12, counties=8, sections=True)
+    out, report = _merge(tmp / "inbox", tmp)
+    wb = openpyxl.load_workbook(out, data_only=True)
+    return corpus, wb, report
+
+
+def test_cells_reach_their_columns(merged):
+    corpus, wb, _ = merged
+    bases, _ = _a11_rows(wb["附件11"])
+    firms = _firm_rows(wb["入驻企业"])
+    right = wrong = missed = 0
+    for want in corpus.bases:
+        got = bases.get(want["base_name"], {})
+        for f in A11.official_table_fields:
+            v = got.get(f.key)
+            right += _same(v, want[f.key])
+            wrong += v is not None and not _same(v, want[f.key])
+            missed += v is None
+    for _, want in corpus.firms:
+        got = firms.get(want["firm_name"], {})
+        for key, value in want.items():
+            v = got.get(key)
+            right += _same(v, value)
+            wrong += v is not None and not _same(v, value)
+            missed += v is None
+    share = right / (right + wrong + missed)
+    print(f"cells under their right column: {right}/{right + wrong + missed} = {share:.4f}")
+    assert share >= 0.98 and wrong == 0, (right, wrong, missed)
+
+
+def test_every_base_once_and_totals_are_the_sum_of_what_was_sent(merged):
+    corpus, wb, _ = merged
+    bases, total = _a11_rows(wb["附件11"])
+    assert sorted(bases) == sorted(b["base_name"] for b in corpus.bases)
+    for f in A11.official_table_fields:
+        if f.is_numeric:
+            want = sum(b[f.key] for b in corpus.bases)
+            assert abs(total[f.key] - want) <= 1e-6 * max(1.0, want), f.key
+
+
+def test_each_base_is_placed_in_its_county_also_under_a_section_row(merged):
+    corpus, wb, _ = merged
+    bases, _ = _a11_rows(wb["附件11"])
+    assert {n: b["county"] for n, b in bases.items()} == corpus.county_of
+    units = {row[1]: row[3] for row in wb["各县情况"].iter_rows(min_row=5, values_only=True) if row[1]}
+    for county in set(corpus.county_of.values()):
+        assert units[county] == sum(1 for c in corpus.county_of.values() if c == county), county
+
+
+def test_no_base_named_none_and_a_county_without_base_has_no_error(merged):
+    corpus, wb, report = merged
+    bases, _ = _a11_rows(wb["附件11"])
+    assert not [n for n in bases if n in retyped.NO_BASE_ANSWERS or n.startswith(("一、", "二、"))]
+    units = {row[1]: row for row in wb["各县情况"].iter_rows(min_row=5, values_only=True) if row[1]}
+    assert corpus.no_base_counties
+    for county in corpus.no_base_counties:
+        row = units[county]
+        assert row[3] == 0 and row[6] == 0 and row[8] == "可上报", row
+    no_base = [p for p in report["problems"] if p["rule"] == "no-base"]
+    assert len(no_base) == len(corpus.no_base_counties)
+    assert not [p for p in report["problems"] if p["rule"] == "file-unusable"]
+
+
+def test_every_converted_and_reworded_column_is_said(merged):
+    corpus, _, report = merged
+    rules = {p["rule"] for p in report["problems"]}
+    assert {"column-read-as", "column-unit-converted"} <= rules
+    converted = [p for p in report["problems"] if p["rule"] == "column-unit-converted"]
+    assert all("元" in p["message"] or "亩" in p["message"] for p in converted)

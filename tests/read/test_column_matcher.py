@@ -1,0 +1,174 @@
+"""Columns are matched to fields by what they mean: property tests over generated headers.
+
+Headers are drawn per field from the clerk wordings of tests/fixtures/retyped.py (not the form
+model's words), the field's label, any unit of its family, bracket styles and line breaks; the
+tables are read from memory (read_grids) with a few data rows under them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from retyped import CLERK_WORDS, base_values, firm_values
+from xlbase.forms import get_form, unit_families
+from xlbase.read.grid import Sheet
+from xlbase.read.matcher import ColumnHead, match_columns, word_scores
+from xlbase.read.units import field_family
+from xlbase.read.workbook import read_grids
+
+BRACKETS = [("（", "）"), ("(", ")"), ("【", "】"), ("/", ""), ("\n", ""), ("\n（", "）"), (" ", "")]
+A10 = get_form("附件10").official_table_fields
+A3 = get_form("附件3").official_table_fields
+
+
+def _words(form_id: str, key: str) -> list[str]:
+    f = get_form(form_id).field(key)
+    own = CLERK_WORDS.get(key + "3" if form_id == "附件3" and key + "3" in CLERK_WORDS else key, [])
+    return [f.label, *own]
+
+
+@st.composite
+def header_cell(draw, form_id: str, key: str) -> str:
+    """One header as a clerk types it: a wording, perhaps a unit of the field's family in some bracket
+    style, perhaps a line break inside."""
+    f = get_form(form_id).field(key)
+    word = draw(st.sampled_from(_words(form_id, key)))
+    if len(word) > 3 and draw(st.booleans()):
+        at = draw(st.integers(1, len(word) - 1))
+        word = word[:at] + "\n" + word[at:]
+    fam = field_family(f)
+    if fam and draw(st.booleans()):
+        unit = draw(st.sampled_from(sorted(unit_families()[fam]["units"])))
+        left, right = draw(st.sampled_from(BRACKETS))
+        word = f"{word}{left}{unit}{right}"
+    return word
+
+
+def _values(form_id: str, n: int) -> list[dict]:
+    rng = random.Random(n)
+    if form_id == "附件10":
+        return [base_values(rng, f"忻州市忻府区测试{i}号双创基地", f"忻州测试{i}运营有限公司") for i in range(n)]
+    return [firm_values(rng, i, "忻府区") for i in range(n)]
+
+
+def _sheet(form_id: str, heads: list[str], keys: list[str], n_rows: int = 3) -> Sheet:
+    rows = [["2024年表格"], ["序号", *heads]]
+    for i, v in enumerate(_values(form_id, n_rows), 1):
+        rows.append([i] + [("是" if v[k] else "否") if isinstance(v[k], bool) else v[k] for k in keys])
+    width = max(map(len, rows))
+    return Sheet("Sheet1", [r + [""] * (width - len(r)) for r in rows])
+
+
+def _read(form_id: str, sheet: Sheet):
+    wr = read_grids("t.xlsx", [sheet])
+    tables = [t for t in wr.tables if t.form_id in (form_id, "附件11" if form_id == "附件10" else form_id)]
+    assert tables, [p.message for p in wr.problems]
+    return tables[0], wr
+
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@pytest.mark.parametrize("form_id, fields", [("附件10", A10), ("附件3", A3)])
+@SETTINGS
+@given(data=st.data())
+def test_every_column_of_a_retyped_header_reaches_its_field(form_id, fields, data):
+    keys = [f.key for f in fields]
+    heads = [data.draw(header_cell(form_id, k)) for k in keys]
+    t, wr = _read(form_id, _sheet(form_id, heads, keys))
+    assert {k: t.columns.get(k) for k in keys} == {k: i + 2 for i, k in enumerate(keys)}, heads
+    assert not [p for p in wr.problems if p.rule in ("unknown-column", "missing-column") and p.severity != "info"]
+
+
+@pytest.mark.parametrize("form_id, fields", [("附件10", A10), ("附件3", A3)])
+@SETTINGS
+@given(data=st.data())
+def test_omitted_columns_are_missing_and_the_rest_still_match(form_id, fields, data):
+    keys = [f.key for f in fields]
+    drop = data.draw(st.sets(st.sampled_from(keys[2:]), max_size=len(keys) // 3))
+    kept = [k for k in keys if k not in drop]
+    heads = [data.draw(header_cell(form_id, k)) for k in kept]
+    t, _ = _read(form_id, _sheet(form_id, heads, kept))
+    got = {k: c for k, c in t.columns.items() if k in keys}
+    wrong = {k: c for k, c in got.items() if k in kept and c != kept.index(k) + 2}
+    assert not wrong, "|".join(heads) + f" {wrong}"
+    assert not set(got) & drop, "|".join(heads) + f" {sorted(drop)} {got}"
+
+
+@pytest.mark.parametrize("form_id, fields", [("附件10", A10), ("附件3", A3)])
+@SETTINGS
+@given(data=st.data())
+def test_permuted_columns_match_by_their_words_and_values(form_id, fields, data):
+    """Out of the official order only words, units and values decide: the official labels and the
+    form's own spellings must all land, and nothing may land on a wrong column."""
+    keys = data.draw(st.permutations([f.key for f in fields]))
+    form = get_form(form_id)
+    heads = [data.draw(st.sampled_from(form.field(k).labels)) for k in keys]
+    t, _ = _read(form_id, _sheet(form_id, heads, keys))
+    assert {k: t.columns.get(k) for k in keys} == {k: i + 2 for i, k in enumerate(keys)}, heads
+
+
+@given(st.lists(st.sampled_from(sorted({w for ws in CLERK_WORDS.values() for w in ws} | {"备注", "联系人", "金额", "数量"})),
+                min_size=3, max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_no_two_columns_share_a_field_and_no_column_two_fields(texts):
+    heads = tuple(ColumnHead(i, t) for i, t in enumerate(texts))
+    for form_id in ("附件10", "附件3"):
+        got = match_columns(heads, form_id)
+        cols = list(got.columns.values())
+        assert len(cols) == len(set(cols))          # one field per column
+        assert set(got.columns) <= {f.key for f in get_form(form_id).table_fields}
+
+
+def test_a_tie_is_decided_by_the_whole_table_not_by_who_came_first():
+    """'服务企业户数' alone leans to 年服务中小企业户数 and a little to 已入驻企业数; with 入驻企业 taken by its
+    own column, both land right, whichever comes first."""
+    heads = ("服务企业户数", "入驻企业")
+    for order in (heads, heads[::-1]):
+        got = match_columns(tuple(ColumnHead(i, t, profile=(("int", 20),)) for i, t in enumerate(order)), "附件10")
+        assert got.columns == {"smes_served": order.index("服务企业户数"), "resident_firms": order.index("入驻企业")}
+
+
+@pytest.mark.parametrize("text, key", [("营收（万元）", "revenue"), ("纳税", "taxes"), ("当年投资", "investment_completed"),
+                                       ("小升规", "upgraded_firms"), ("政府资金支持", "gov_funding"),
+                                       ("服务企业户数", "smes_served"), ("孵化成功数", "incubated_firms"),
+                                       ("参赛企业数", "contest_firms"), ("高新技术企业", "hightech_firms")])
+def test_the_issue_wordings_name_their_field(text, key):
+    assert word_scores(text, "附件10")[0][0] == key
+
+
+def test_a_money_column_between_its_neighbours_is_read_by_the_official_order():
+    """A header that says only 金额 sits where 营业收入 belongs (between 建筑面积 and 上缴税金): read as 营业收入,
+    with a warning that it was read by position."""
+    keys = [f.key for f in A10]
+    heads = [f.label for f in A10]
+    heads[keys.index("revenue")] = "金额"
+    t, wr = _read("附件10", _sheet("附件10", heads, keys, 1))
+    assert t.columns["revenue"] == keys.index("revenue") + 2
+    (p,) = [p for p in wr.problems if p.rule == "column-by-position"]
+    assert p.field == "revenue" and p.severity == "warning" and "“金额”" in p.message
+
+
+def test_a_column_of_phone_numbers_is_never_taken_by_position():
+    keys = [f.key for f in A3]
+    heads = [f.label for f in A3]
+    sheet = _sheet("附件3", heads[:-1] + ["联系电话"], keys)
+    for r in sheet.rows[2:]:
+        r[len(keys)] = "13912345678"
+    t, wr = _read("附件3", sheet)
+    assert "taxes" not in t.columns
+    (p,) = [p for p in wr.problems if p.rule == "unknown-column"]
+    assert p.severity == "warning" and "联系电话" in p.message
+
+
+def test_dates_of_registration_are_not_taken_for_a_count_of_firms():
+    """'入驻' in the header, dates below: 入驻时间 of 附件3, not 已入驻企业数 — the values decide."""
+    heads = [f.label for f in A3]
+    heads[2] = "入驻"
+    t, _ = _read("附件3", _sheet("附件3", heads, [f.key for f in A3]))
+    assert t.columns["entered_on"] == 4
+    assert isinstance(t.data["entered_on"].iloc[0], dt.date)
