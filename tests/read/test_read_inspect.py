@@ -36,3 +36,20 @@ def test_inspect_no_readable_input(tmp_path, capsys):
     assert inspect_command([str(tmp_path / "nothing-here.xlsx")]).exit_code == 2
     assert main(["read", str(tmp_path / "x.xlsx")]) == 2
     assert "空文件" in capsys.readouterr().out
+
+
+def test_read_lists_columns_it_did_not_use_and_how_it_read_the_others(tmp_path):
+    """A clerk's table with an extra 联系人 column and everyday wordings: `xlbase read` names the unused column
+    and its range, lists the columns read under other words or units, and never says all values were read."""
+    import random
+
+    import retyped
+    rng = random.Random(5)
+    bases = [retyped.base_values(rng, f"晋中市榆次区测{i}号双创基地", f"榆次测{i}运营有限公司") for i in range(2)]
+    t = retyped.a10_table(rng, bases, layout="one-row", money_in_yuan=True, extras=["联系人"])
+    path = retyped.save(tmp_path / "榆次区.xlsx", {"Sheet1": t.rows})
+    lines = inspect_command([str(path)]).lines
+    text = "\n".join(lines)
+    assert "未使用的列（1 列" in text and "“联系人”" in text
+    assert "按其他名称、位置或单位读取的列" in text and "除以 10000" in text
+    assert "所有值均已识别。" not in lines and "  所有值均已识别。" not in lines

@@ -106,6 +106,7 @@ class BaseRow:
     reporter: str | None = None  # county of the office whose file holds the row (its 填报单位 line or folder)
     at: tuple[str, int] = ("", 0)  # sheet and row of the row in `file` itself (sheet/row say where it came from)
     unit: str = ""              # county unknown: who sent it, from the 填报单位 line or path (identity.unit_hint)
+    lacking: tuple[str, ...] = ()  # official numeric columns its table does not have: their 汇总 is incomplete
 
     @property
     def origin(self) -> str:
@@ -199,6 +200,15 @@ class MergeResult:
             if isinstance(total, float) and total.is_integer() and f.type == "integer":
                 total = int(total)
             out[f.key] = round(total, 6) if isinstance(total, float) else total
+        return out
+
+    def incomplete(self) -> dict[str, list[BaseRow]]:
+        """Official numeric columns whose 汇总 misses some merged base's value because its table lacks the
+        column: field key -> those bases."""
+        out: dict[str, list[BaseRow]] = {}
+        for b in self.bases:
+            for key in b.lacking:
+                out.setdefault(key, []).append(b)
         return out
 
     def check_accounting(self) -> None:
@@ -394,6 +404,17 @@ def _place(values: dict, table: Table, path: str) -> tuple[str, str]:
     return str(city or UNKNOWN_UNIT), str(county or UNKNOWN_UNIT)
 
 
+def _lacking(t: Table) -> tuple[str, ...]:
+    """The official numeric 附件11 columns a base row's table lacks: a missing column of a 附件10/11, or the
+    columns 附件2 has no line for when it stands in for a missing 附件10. Their 汇总 is incomplete."""
+    form = get_form(SUMMARY_FORM)
+    if t.form_id == "附件2":
+        have = set(t.form.keys)
+        return tuple(f.key for f in form.official_table_fields if f.is_numeric and f.key not in have)
+    missing = set(t.missing_fields)
+    return tuple(f.key for f in form.official_table_fields if f.is_numeric and f.key in missing)
+
+
 def _section_place(values: dict, section: Any) -> None:
     """A base listed under a section row of a city's table ("一、榆次区") is in that section's place, unless
     its own columns or name say otherwise."""
@@ -488,7 +509,7 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                                  str(rec.get("_src_cell") or ""))
                     bases.append(BaseRow(str(key), vals, city, county, wr.path, where[0], where[1], kind,
                                          0, carried, where[2], _reporter(t, wr.path, kind), (t.sheet, row),
-                                         _unit(county, t, wr.path)))
+                                         _unit(county, t, wr.path), lacking=_lacking(t)))
             elif role == BASE_RECORD:
                 vals = {k: clean(v) for k, v in t.record.items() if k in a11_keys}
                 for k in ("base_name", "operator", "city", "county", "base_type"):
@@ -501,7 +522,7 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                 vals["city"], vals["county"] = city, county
                 bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, 0, APPLICANT,
                                      0, "", t.record_cells.get("base_name", ""), _reporter(t, wr.path, APPLICANT),
-                                     unit=_unit(county, t, wr.path)))
+                                     unit=_unit(county, t, wr.path), lacking=_lacking(t)))
             else:
                 firms.append(_firm_table(t, wr.path, rekey))
     return bases, firms
@@ -706,6 +727,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
     # on the sorted rows: which occurrence comes first must not depend on how the files were grouped
     # (four counties' workbooks, or one city 汇总表 holding them all)
     problems += duplicate_enterprises(kept_firms, display)
+    problems += incomplete_totals(winners, display)
     result = MergeResult(winners, kept_firms, problems,
                          [accounts[p] for p in paths] + [FileAccount(m, MISSING, None) for m in missing], display,
                          _firm_columns(reads, firm_tables), superseded)
@@ -713,6 +735,26 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
     for wr in reads:
         assert accounts[wr.path].rows_read == data_rows(wr), f"rows_read of {wr.path} is not data_rows()"
     return result
+
+
+def incomplete_totals(bases: list[BaseRow], display: dict[str, str]) -> list[Problem]:
+    """One warning per official column whose 汇总 is incomplete, naming the tables that lack the column."""
+    form = get_form(SUMMARY_FORM)
+    by_key: dict[str, list[BaseRow]] = {}
+    for b in bases:
+        for key in b.lacking:
+            by_key.setdefault(key, []).append(b)
+    out = []
+    for key, rows in by_key.items():
+        f = form.field(key)
+        where = list(dict.fromkeys(f"{display.get(b.origin, b.origin)}（{b.sheet}）" for b in rows))
+        shown = "、".join(where[:6]) + (f"等 {len(where)} 个表格" if len(where) > 6 else "")
+        out.append(Problem(
+            "incomplete-total", WARNING,
+            f"附件11“{f.label}”的汇总数不完整：{shown}没有“{f.label}”这一列，其中 {len(rows)} 个基地的该项未计入汇总"
+            "（汇总行中该数以 * 标出）；请这些单位补报该列后重新汇总。",
+            file=rows[0].origin, sheet=rows[0].sheet, form=SUMMARY_FORM, field=key, value=len(rows)))
+    return out
 
 
 @lru_cache(maxsize=None)

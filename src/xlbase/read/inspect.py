@@ -16,6 +16,8 @@ from ..table import Table, WorkbookRead
 from .files import expand_inputs, read_files
 
 VALUE_RULES = ("unparseable", "precision-lost", "formula-no-value", "error-value")
+IGNORED_RULES = ("unknown-column", "duplicate-column")          # columns whose values were not read
+READ_AS_RULES = ("column-read-as", "column-by-position", "column-unit-converted")   # how columns were read
 SHEET_RULES = ("unread-sheet", "hidden-sheet")   # sheets whose rows were not read
 
 
@@ -63,10 +65,20 @@ def _file_lines(wr: WorkbookRead) -> list[str]:
     for t in wr.tables:
         lines += _describe(t)
     lines += [f"  未读取的工作表：{p.message}" for p in wr.problems if p.rule in SHEET_RULES]
+    read_as = [p for p in sort_problems(wr.problems) if p.rule in READ_AS_RULES]
+    if read_as:
+        lines.append(f"  按其他名称、位置或单位读取的列（{len(read_as)} 个）：")
+        lines += [f"    [{p.sheet}!{p.cell}] {p.message}" for p in read_as]
+    ignored = [p for p in sort_problems(wr.problems) if p.rule in IGNORED_RULES and p.severity != "info"]
+    if ignored:
+        lines.append(f"  未使用的列（{len(ignored)} 列，其中的内容没有读取）：")
+        lines += [f"    [{p.sheet}!{p.cell}] {p.message}" for p in ignored]
     bad = [p for p in sort_problems(wr.problems) if p.rule in VALUE_RULES]
     if bad:
         lines.append(f"  无法解析的值（{len(bad)} 个）：")
         lines += [f"    [{p.sheet}!{p.cell}] {p.message}" for p in bad]
+    elif ignored:
+        lines.append("  已读取的列中所有值均已识别；但上面列出的列未使用。")
     else:
         lines.append("  所有值均已识别。")
     return lines

@@ -146,18 +146,31 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
     bold = {"bold": True, **cell}
     ws.set_row(total_row, DATA_ROW_HEIGHT)
     ws.write_string(total_row, number_col, form.total_label or "汇总", styles.get(align="center", **bold))
+    incomplete = result.incomplete()
     for f in fields:
         c = cols[f.key]
         if f.is_numeric:
             a = xl_rowcol_to_cell(first, c)
             z = xl_rowcol_to_cell(max(first, total_row - 1), c)
             formula = f"=SUM({a}:{z})" if result.bases else "=0"
-            ws.write_formula(total_row, c, formula, styles.get(num_format=num_format(f), **bold), totals[f.key])
+            # a column some tables lack: its 汇总 is marked, never a quietly lower sum
+            mark = {"num_format": f'{num_format(f)}"*"', "bg_color": INCOMPLETE_FILL} if f.key in incomplete else \
+                {"num_format": num_format(f)}
+            ws.write_formula(total_row, c, formula, styles.get(**mark, **bold), totals[f.key])
         elif f.key == "base_name":
             ws.write_string(total_row, c, f"共 {len(result.bases)} 个基地", styles.get(**bold))
         else:
             ws.write_blank(total_row, c, None, styles.get(**bold))
 
+    last_printed = total_row
+    if incomplete:
+        last_printed += 1
+        names = "、".join(f.label for f in fields if f.key in incomplete)
+        n = len({b.key for bs in incomplete.values() for b in bs})
+        ws.set_row(last_printed, 30)
+        ws.merge_range(last_printed, 0, last_printed, printed,
+                       f"注：带 * 的汇总数不完整（{names}）：有 {n} 个基地的报表没有这些栏目，其数值未计入，详见“问题清单”。",
+                       styles.get(text_wrap=True, valign="vcenter", font_color="#9C5700"))
     ws.freeze_panes(first, 2)
     ws.set_landscape()
     ws.set_paper(A4)
@@ -167,7 +180,10 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
     ws.set_margins(**A11_MARGINS)
     ws.set_footer(FOOTER)
     # print like the paper form: the official columns; our columns stay on screen
-    ws.print_area(0, 0, total_row, printed)
+    ws.print_area(0, 0, last_printed, printed)
+
+
+INCOMPLETE_FILL = "#FFEB9C"     # the 问题清单's warning colour
 
 
 def write_summary_workbook(out: Path, result: MergeResult, problems: list[Problem], *, level: str, year: Any,

@@ -1,0 +1,48 @@
+"""A county table without a required official column: its 汇总 is visibly incomplete, never quietly lower."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+import openpyxl
+
+import retyped
+from xlbase.forms import get_form
+
+A11 = get_form("附件11")
+
+
+def test_a_missing_column_marks_its_total_and_names_the_table(tmp_path):
+    rng = random.Random(3)
+    inbox = tmp_path / "inbox"
+    full = [retyped.base_values(rng, f"晋中市榆次区全{i}号双创基地", f"榆次全{i}运营有限公司") for i in range(2)]
+    part = [retyped.base_values(rng, f"晋中市太谷区缺{i}号双创基地", f"太谷缺{i}运营有限公司") for i in range(2)]
+    retyped.save(inbox / "榆次区.xlsx", {"Sheet1": retyped.a10_table(rng, full, layout="one-row").rows})
+    rows = retyped.a10_table(rng, part, layout="one-row").rows
+    at = 1 + retyped.A10_KEYS.index("employees")           # 吸纳就业 left out of the county's table
+    rows = [r[:at] + r[at + 1:] if len(r) > at else r for r in rows]
+    retyped.save(inbox / "太谷区.xlsx", {"Sheet1": rows})
+    out, report = tmp_path / "汇总表.xlsx", tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "xlbase", "merge", str(inbox), "-o", str(out), "--json", str(report)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode in (0, 1), proc.stderr
+    problems = json.loads(report.read_text(encoding="utf-8"))["problems"]
+    (warn,) = [p for p in problems if p["rule"] == "incomplete-total"]
+    assert warn["severity"] == "warning" and warn["field"] == "employees" and "太谷区.xlsx" in warn["message"]
+    assert "2 个基地" in warn["message"]
+
+    ws = openpyxl.load_workbook(out)["附件11"]
+    values = openpyxl.load_workbook(out, data_only=True)["附件11"]
+    col = 2 + [f.key for f in A11.table_fields].index("employees")
+    total_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == A11.total_label)
+    cell = ws.cell(total_row, col)
+    assert cell.number_format.endswith('"*"')
+    assert values.cell(total_row, col).value == sum(b["employees"] for b in full)
+    other = ws.cell(total_row, col + 1)
+    assert not other.number_format.endswith('"*"')
+    note = ws.cell(total_row + 1, 1).value
+    assert note.startswith("注：带 * 的汇总数不完整") and A11.field("employees").label in note
+    assert ws.print_area and str(total_row + 1) in ws.print_area
