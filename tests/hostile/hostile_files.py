@@ -69,17 +69,19 @@ class Run:
 
 _WRAP = ("import atexit, os, resource, runpy, sys\n"
          "rss = os.environ['XLBASE_RSS_FILE']\n"
-         "atexit.register(lambda: open(rss, 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)))\n"
+         "atexit.register(lambda: open(rss, 'w').write(str(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
+         "                                                          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))))\n"
          "sys.argv = ['xlbase', *sys.argv[1:]]\n"
          "runpy.run_module('xlbase', run_name='__main__')\n")
 
 
 def run_xlbase(*args: str | Path, timeout: float = 120) -> tuple[subprocess.CompletedProcess, float]:
-    """`python -m xlbase ARGS` as a child; returns the process and the child's own peak RSS in MB.
+    """`python -m xlbase ARGS` as a child; returns the process and the peak RSS in MB of it or of any
+    of its reader processes, whichever is larger.
 
-    The child records getrusage(RUSAGE_SELF) at exit; if it died before (abort,
-    kill) we fall back to RUSAGE_CHILDREN, the largest of all children so far,
-    which can only overstate.
+    The child records getrusage(RUSAGE_SELF) and (RUSAGE_CHILDREN: its reaped reader workers)
+    at exit; if it died before (abort, kill) we fall back to RUSAGE_CHILDREN, the largest of all
+    children so far, which can only overstate.
     """
     import tempfile
     env = dict(os.environ)

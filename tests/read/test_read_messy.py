@@ -115,7 +115,8 @@ def test_unusable_files_do_not_stop_the_batch(tmp_path):
     for r in reads[1:]:
         assert not r.ok
         assert len(r.problems) == 1 and r.problems[0].rule == "file-unusable"
-    assert [r.status for r in reads[1:]] == ["empty", "csv-renamed", "truncated", "no-form"]
+    assert [r.status for r in reads[1:]] == ["empty", "no-form", "truncated", "no-form"]
+    assert "实际是文本表格" in reads[2].problems[0].message      # the .xlsx that is a CSV is read as one, and said so
 
 
 def test_expand_inputs_globs_folders_lock_files(tmp_path):

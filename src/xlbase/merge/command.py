@@ -75,6 +75,9 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         progress.stage("校验")
         if not any(wr.ok for wr in reads):
             lines = [p.message for wr in reads for p in wr.problems] + [p.message for p in arg_problems]
+            if json_out is not None:   # what was wrong with each file is the report the officer asked for
+                _write_unread_report(json_out, pack, reads, arg_problems)
+                lines.append(f"JSON 报告已写入：{json_out}")
             return CommandResult(EXIT_UNUSABLE, errors=["xlbase merge：没有可读取的输入文件，未生成汇总表。", *lines])
         # who did not report is the merging level's finding, never carried from a lower 汇总表
         reads, tables, read_problems = prepare_reads(reads, pack, recomputed=RECOMPUTED_RULES | {UNIT_NOT_REPORTED})
@@ -124,6 +127,18 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     if packs is not None:
         lines += return_pack_lines(Path(return_dir), packs)
     return CommandResult(code, lines)
+
+
+def _write_unread_report(json_out: Path, pack, reads, arg_problems: list[Problem]) -> None:
+    """The --json report of a merge that read no form: every input with its status, every problem, no rows."""
+    from ..write.report import write_json_report
+
+    inputs = [{"file": wr.path, "status": wr.status, "sha256": wr.sha256, "rows_read": 0, "rows_merged": 0,
+               "rows_rejected": 0} for wr in reads]
+    problems = sort_problems(list(arg_problems) + [p for wr in reads for p in wr.problems])
+    write_json_report(json_out, command="merge", pack=pack, inputs=inputs, problems=problems,
+                      summary={"files": len(reads), "bases": 0, "firms": 0, "rows_read": 0, "rows_merged": 0,
+                               "rows_rejected": 0})
 
 
 @contextlib.contextmanager

@@ -5,35 +5,33 @@ walked recursively and every file in them is an input, whatever its extension: t
 reader decides by content what is a spreadsheet (a WPS .et, an .ods, an .xlsx saved as
 .xls), and every other file is listed in the report as not read. Only system and lock
 files are skipped without a word (`is_system_file`), hidden folders, and the JSON
-reports xlbase wrote itself (kept beside the 汇总表s a higher level merges). The pool uses
-the spawn context so it behaves the same on Windows.
+reports xlbase wrote itself (kept beside the 汇总表s a higher level merges). Files are read in
+worker processes with limits (read.isolation).
 """
 
 from __future__ import annotations
 
 import glob
-import logging
 import multiprocessing
 import os
 import re
 import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 from ..problems import ERROR, Problem
 from ..table import WorkbookRead
+from .isolation import read_isolated
+from .limits import DEFAULT_LIMITS, Limits
 from .workbook import read_workbook
 
-log = logging.getLogger(__name__)
 
 #: files no clerk sends: Windows thumbnails and folder settings (Thumbs.db, desktop.ini), macOS
 #: folder metadata; Office/WPS lock files (~$x.xlsx) and every hidden file (.DS_Store, ._x AppleDouble
 #: twins, LibreOffice's .~lock.x#, a killed run's .x.xlsx.tmp) are matched by their first characters
 SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
-POOL_MIN_FILES = 8
-CHUNK_FILES = 8      # files per pool task: small enough to balance, large enough to amortise the IPC
+MAX_JOBS = 8     # default reader processes: the CPUs, at most this many
 
 
 #: the start of a `--json` report xlbase wrote (write.report.write_json_report): an officer keeps them
@@ -104,33 +102,25 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
     return sorted(seen.values(), key=lambda x: (str(x.parent), x.name)), problems
 
 
-def read_files(paths: list[Path | str], jobs: int | None = None,
-               on_read: Callable[[int], None] | None = None) -> list[WorkbookRead]:
-    """read_workbook over many files, results in input order; `jobs` processes read (this one included).
+def read_files(paths: list[Path | str], jobs: int | None = None, on_read: Callable[[int], None] | None = None,
+               limits: Limits = DEFAULT_LIMITS) -> list[WorkbookRead]:
+    """read_workbook over many files, results in input order; `jobs` worker processes read them.
+    `on_read(n)`: n more files are read (a progress bar; called in this process).
 
-    Workers are forked on Linux and spawned elsewhere (Windows), so a script that calls this must
-    do so under `if __name__ == "__main__":`; a process that is itself a child never starts a pool.
-    `on_read(n)`: n more files are read (a progress bar; called in this process, maybe from the pool's thread).
+    No file is parsed in this process: each is read in a worker with a memory cap and a time
+    limit (read.isolation), so a file that crashes its reader, or wants unbounded memory or
+    time, costs only itself, with `jobs=1` as in parallel. Workers are forked on Linux and
+    spawned elsewhere (Windows), so a script that calls this must do so under
+    `if __name__ == "__main__":`. Where no worker can be started (a daemonic process may not
+    have children) the files are read here, panics caught but without the limits.
     """
     paths = [os.fspath(p) for p in paths]
-    jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, 8)
-    if len(paths) <= POOL_MIN_FILES or jobs <= 1 or multiprocessing.parent_process() is not None:
-        return _read_chunk(paths, on_read)
-    try:
-        return _read_shared(paths, jobs - 1, on_read)
-    except Exception:  # a broken pool (e.g. no fork/spawn allowed): read serially
-        log.warning("process pool failed; reading serially", exc_info=True)
-        return _read_chunk(paths)
-
-
-def _read_chunk(paths: list[str], on_read: Callable[[int], None] | None = None) -> list[WorkbookRead]:
-    if on_read is None:
+    if not paths:
+        return []
+    jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, MAX_JOBS)
+    if multiprocessing.current_process().daemon:
         return [read_workbook(p) for p in paths]
-    out = []
-    for p in paths:
-        out.append(read_workbook(p))
-        on_read(1)
-    return out
+    return read_isolated(paths, jobs, limits, _start_method(), on_read)
 
 
 def _start_method() -> str:
@@ -141,26 +131,3 @@ def _start_method() -> str:
             and threading.active_count() == 1:
         return "fork"
     return "spawn"
-
-
-def _read_shared(paths: list[str], workers: int, on_read: Callable[[int], None] | None = None) -> list[WorkbookRead]:
-    """Spawned workers read chunks from the front while this process reads from the back.
-
-    This process would otherwise idle while the workers start (each imports pandas) and wait for
-    their pickled results; chunks it reads itself cost no pickling. A chunk it can still cancel
-    has not been taken by a worker; the first one it cannot cancel means the rest are taken.
-    """
-    size = max(1, min(CHUNK_FILES, len(paths) // ((workers + 1) * 8)))
-    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
-    ctx = multiprocessing.get_context(_start_method())
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = [pool.submit(_read_chunk, chunk) for chunk in chunks]
-        if on_read is not None:
-            for f, chunk in zip(futures, chunks):
-                f.add_done_callback(lambda f, n=len(chunk): f.cancelled() or on_read(n))
-        here: dict[int, list[WorkbookRead]] = {}
-        for i in reversed(range(len(chunks))):
-            if not futures[i].cancel():
-                break
-            here[i] = _read_chunk(chunks[i], on_read)
-        return [wr for i, f in enumerate(futures) for wr in (here[i] if i in here else f.result())]

@@ -8,8 +8,13 @@ caller found empty, only for OOXML files.
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import posixpath
 import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -150,18 +155,38 @@ def _enum_name(value: Any) -> str:
     return "" if value is None else str(value).rsplit(".", 1)[-1]
 
 
-def load_sheets(path: str) -> list[Sheet]:
-    """Every worksheet's values; raises on a file calamine cannot parse (caller reports it)."""
+#: the name calamine must see to open each kind: it picks its parser by the extension, and by trying
+#: each in turn (keeping no error) for any other name
+CALAMINE_SUFFIX = {"xlsx": ".xlsx", "xlsm": ".xlsm", "xls": ".xls", "xlsb": ".xlsb", "ods": ".ods"}
+
+
+def load_sheets(path: str, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
+    """Every worksheet's values by calamine, opened as the `kind` the sniffer found (not as its name says);
+    raises on a file calamine cannot parse, SheetTooLarge on a grid too large to hold (the caller tries another reader)."""
     from python_calamine import CalamineWorkbook
 
-    hidden_rows = check_sheet_extents(path)
+    hidden_rows = check_sheet_extents(path, limits) if kind in ("xlsx", "xlsm") else {}
+    if kind == "xls":
+        check_biff_extents(path, limits)
+    with _named_as(path, CALAMINE_SUFFIX[kind]) as named:
+        wb = CalamineWorkbook.from_path(named)
+    out = calamine_sheets(wb)
+    if hidden_rows:
+        parts = _sheet_parts(path)
+        for sheet in out:
+            sheet.hidden_rows = hidden_rows.get(parts.get(sheet.name, ""), frozenset())
+    return out
 
-    try:
-        path.encode("utf-8")
-        wb = CalamineWorkbook.from_path(path)
-    except UnicodeEncodeError:  # a file name that is not valid UTF-8: calamine cannot take the path
-        with open(path, "rb") as fh:
-            wb = CalamineWorkbook.from_filelike(fh)
+
+def load_sheets_from(data: bytes) -> list[Sheet]:
+    """calamine on a workbook held in memory (a decrypted or converted file); it detects the format itself."""
+    from python_calamine import CalamineWorkbook
+
+    return calamine_sheets(CalamineWorkbook.from_filelike(io.BytesIO(data)))
+
+
+def calamine_sheets(wb) -> list[Sheet]:
+    """The worksheets of an open calamine workbook (chart, macro and dialog sheets skipped), closed after."""
     try:
         visible = {}
         for meta in getattr(wb, "sheets_metadata", []) or []:
@@ -174,15 +199,52 @@ def load_sheets(path: str) -> list[Sheet]:
                 continue
             rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
             out.append(Sheet(name=name, rows=rows, visible=bool(visible.get(name, True))))
-        if hidden_rows:
-            parts = _sheet_parts(path)
-            for sheet in out:
-                sheet.hidden_rows = hidden_rows.get(parts.get(sheet.name, ""), frozenset())
         return out
     finally:
         close = getattr(wb, "close", None)
         if close:
             close()
+
+
+@contextlib.contextmanager
+def _named_as(path: str, suffix: str) -> Iterator[str]:
+    """`path` itself when its name ends in `suffix` (and is valid UTF-8, which calamine needs), else a
+    symbolic link so named in a private folder (a copy where links are not allowed)."""
+    try:
+        path.encode("utf-8")
+        if path.endswith(suffix):
+            yield path
+            return
+    except UnicodeEncodeError:
+        pass
+    with tempfile.TemporaryDirectory(prefix="xlbase-") as tmp:
+        named = os.path.join(tmp, "book" + suffix)
+        try:
+            os.symlink(os.path.abspath(path), named)
+        except (OSError, NotImplementedError):
+            shutil.copyfile(path, named)
+        yield named
+
+
+def check_biff_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse to hand calamine an .xls whose sheet declares a grid above `max_sheet_cells` (its DIMENSIONS
+    record): calamine holds it dense, so four cells at A1 and IV65536 cost 16.7 million. Best effort:
+    a sheet that lies about its size is still bounded by the reader's memory cap."""
+    import olefile
+
+    from . import biff
+
+    try:
+        with olefile.OleFileIO(path) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None or ole.get_size(name) > min(os.path.getsize(path), limits.max_member_bytes):
+                return
+            data = ole.openstream(name).read()
+    except Exception:   # calamine will say what is wrong with it
+        return
+    cells = max(biff.declared_areas(data), default=0)
+    if cells > limits.max_sheet_cells:
+        raise SheetTooLarge("Workbook", cells)
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.S)

@@ -28,9 +28,11 @@ class Limits:
     max_total_uncompressed: int = 200 * MB
     #: Largest compression ratio (uncompressed / compressed) of one entry ...
     max_entry_ratio: float = 200.0
-    #: ... enforced only for entries whose uncompressed size exceeds this,
-    #: because tiny, highly repetitive XML legitimately compresses very well.
-    ratio_min_bytes: int = 10 * MB
+    #: ... enforced only for entries whose uncompressed size exceeds this: repetitive XML
+    #: legitimately compresses very well (LibreOffice wrote a 17 MB content.xml at 213:1).
+    #: Below it the absolute budgets bound a bomb: max_total_uncompressed declared, and
+    #: max_member_bytes counted while inflating (declared sizes can lie).
+    ratio_min_bytes: int = 64 * MB
     #: Most entries allowed in one ZIP container. -> "zip-bomb"
     max_entries: int = 10_000
     #: Largest single ZIP member a reader may decompress via
@@ -48,7 +50,34 @@ class Limits:
     #: Largest used area (rows x columns, first to last filled cell) of one sheet that
     #: the reader will hold as a grid (~32 bytes a cell in calamine). -> "sheet-too-large"
     max_sheet_cells: int = 5_000_000
+    #: Address space a reader process may take for one file, above what it held when it started
+    #: (Linux: RLIMIT_AS of each worker of read.isolation).  A file that needs more is refused
+    #: -> "read-memory".  A county's workbook needs a few tens of MB.
+    read_memory_bytes: int = 384 * MB
+    #: Longest one file may take to read (wall clock, in its worker).  -> "read-timeout"
+    read_seconds: float = 60.0
+
+
+def _from_env(limits: Limits) -> Limits:
+    """The per-file read limits, raised or lowered by the officer's environment.
+
+    XLBASE_READ_MEMORY_MB and XLBASE_READ_SECONDS: an honest workbook too large for the
+    defaults can still be read by raising them (SECURITY.md); tests lower them. A value
+    that is no positive number is ignored.
+    """
+    import os
+    from dataclasses import replace
+
+    changes: dict[str, float | int] = {}
+    for var, key, scale in (("XLBASE_READ_MEMORY_MB", "read_memory_bytes", MB), ("XLBASE_READ_SECONDS", "read_seconds", 1)):
+        try:
+            value = float(os.environ.get(var, ""))
+        except ValueError:
+            continue
+        if value > 0:
+            changes[key] = int(value * scale) if scale != 1 else value
+    return replace(limits, **changes) if changes else limits
 
 
 #: The limits used when the caller passes none.
-DEFAULT_LIMITS = Limits()
+DEFAULT_LIMITS = _from_env(Limits())

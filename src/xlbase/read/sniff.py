@@ -30,6 +30,7 @@ from typing import BinaryIO
 import defusedxml.ElementTree as SafeET
 import olefile
 
+from xlbase.read import biff
 from xlbase.read.limits import DEFAULT_LIMITS, MB, Limits
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class FileCheck:
     """The verdict on one input file; ``ok`` means a reader may open it."""
 
     path: str
-    kind: str | None  # "xlsx" | "xlsm" | "xls" | "ods" | None when unusable
+    kind: str | None  # a key of KINDS ("xlsx", "xls", "html", "csv"…); None when unusable
     ok: bool
     code: str  # stable machine code, a key of MESSAGES
     message: str  # one Simplified-Chinese sentence naming the file
@@ -96,6 +97,25 @@ MESSAGES: dict[str, str] = {
     "archive": "文件“{name}”是压缩包（ZIP/RAR/7z），不是 Excel 文件；请解压后分别报送其中的 Excel 文件。",
     "not-excel": "文件“{name}”不是 Excel 文件（无法识别其格式）；请报送 .xlsx 或 .xls 格式的表格。",
     "check-failed": "检查文件“{name}”时发生意外错误，无法确认其安全；请将该文件转交技术人员处理。",
+    "unsupported-format": "文件“{name}”是{what}，本系统不能直接读取；请用 Excel 或 WPS 另存为 .xlsx 后重新报送。",
+    "read-timeout": "读取文件“{name}”超过 {seconds:g} 秒仍未完成（文件内部结构异常，可能已损坏或被恶意构造），已停止读取；请用 Excel 或 WPS 打开后另存为 .xlsx，再重新报送。",
+    "read-memory": "读取文件“{name}”需要的内存超过 {memory} 的安全上限（文件内部结构异常，或工作表远处有误填的内容），已停止读取；请用 Excel 或 WPS 打开、删除多余的行列后另存为 .xlsx，再重新报送。",
+    "read-crashed": "读取文件“{name}”时读取程序异常终止（文件内部结构已损坏），无法读取；请用 Excel 或 WPS 打开后另存为 .xlsx，再重新报送。",
+}
+
+#: What each readable kind is, in the words of an info that names a file's real format.
+KINDS: dict[str, str] = {
+    "xlsx": "Excel 工作簿（.xlsx）",
+    "xlsm": "启用宏的 Excel 工作簿（.xlsm）",
+    "xlsb": "Excel 二进制工作簿（.xlsb）",
+    "xls": "Excel 97-2003 工作簿（.xls）",
+    "biff": "Excel 2.x-4.0 早期工作表（.xls）",
+    "ods": "OpenDocument 表格（.ods）",
+    "fods": "OpenDocument 平面 XML 表格（.fods）",
+    "html": "网页（HTML）表格",
+    "mhtml": "单个文件网页（MHTML）表格",
+    "csv": "文本表格（CSV/TSV）",
+    "xml2003": "Excel 2003 XML 表格",
 }
 
 # --------------------------------------------------------------------------
@@ -130,10 +150,11 @@ class XmlBombError(SniffError):
 class _Verdict(Exception):
     """Internal: stop classification with a final code (and optional kind)."""
 
-    def __init__(self, code: str, kind: str | None = None) -> None:
+    def __init__(self, code: str, kind: str | None = None, what: str = "") -> None:
         super().__init__(code)
         self.code = code
         self.kind = kind
+        self.what = what   # for "unsupported-format": the format it is, in Chinese
 
 
 # --------------------------------------------------------------------------
@@ -148,7 +169,8 @@ RAR_MAGIC = b"Rar!\x1a\x07"
 SEVENZ_MAGIC = b"7z\xbc\xaf\x27\x1c"
 GZIP_MAGIC = b"\x1f\x8b"
 EOCD_SIG = b"PK\x05\x06"
-_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*")
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*",
+                b"\xd7\xcd\xc6\x9a")   # the last: a placeable Windows metafile (.wmf)
 
 _MAIN_TYPES = {
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": "xlsx",
@@ -265,10 +287,41 @@ def _scan_prolog(text: str) -> str:
             if end < 0:
                 return "incomplete"
             i = end + 3
+        elif len(text) - j < 9 and "<!DOCTYPE".startswith(text[j:]):
+            return "incomplete"  # cut inside the keyword: a DOCTYPE or some other declaration
+        elif text.startswith("<!DOCTYPE", j):
+            end = _doctype_end(text, j + 9)
+            if end is None:
+                return "dtd"  # an internal subset ([...]) may declare entities: the only way to a bomb
+            if end < 0:
+                return "incomplete"
+            i = end
         elif text.startswith("<!", j):
-            return "dtd"  # <!DOCTYPE, <!ENTITY, <![CDATA[ -- none belongs in a prolog
+            return "dtd"  # <!ENTITY, <![CDATA[ -- none belongs in a prolog
         else:
             return "root"
+
+
+def _doctype_end(text: str, i: int) -> int | None:
+    """Where a DOCTYPE that only names an external DTD ends; None if it has an internal subset; -1 if cut off.
+
+    LibreOffice writes `<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN"
+    "module.dtd">` into the Basic macros of an .ods: harmless, since no parser here fetches
+    an external DTD or expands an entity. Quoted identifiers may hold '>' and '['.
+    """
+    quote = ""
+    for k in range(i, len(text)):
+        ch = text[k]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "[":
+            return None
+        elif ch == ">":
+            return k + 1
+    return -1
 
 
 # --------------------------------------------------------------------------
@@ -298,18 +351,18 @@ def inspect_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Fi
             kind = _classify(fh, limits)
         return _result(spath, name, "ok", kind, size, digest, limits)
     except _Verdict as v:
-        return _result(spath, name, v.code, v.kind, size, digest, limits)
+        return _result(spath, name, v.code, v.kind, size, digest, limits, v.what)
     except Exception:  # last resort: the contract is "never raise"
         log.exception("inspect_file failed unexpectedly on %s", spath)
         return _result(spath, name, "check-failed", None, size, digest, limits)
 
 
 def _result(path: str, name: str, code: str, kind: str | None, size: int,
-            digest: str | None, limits: Limits) -> FileCheck:
+            digest: str | None, limits: Limits, what: str = "") -> FileCheck:
     """Build the FileCheck with its Chinese message."""
     ok = code == "ok"
     message = MESSAGES[code].format(
-        name=name, kind=kind or "", limit=_human_size(limits.max_file_bytes))
+        name=name, kind=kind or "", limit=_human_size(limits.max_file_bytes), what=what)
     return FileCheck(path=path, kind=kind if ok else None, ok=ok, code=code,
                      message=message, size=size, sha256=digest)
 
@@ -383,6 +436,19 @@ def _sha256(fh: BinaryIO, chunk: int) -> str:
     return h.hexdigest()
 
 
+#: spreadsheet formats nobody's reader here opens, by their first bytes: named as what they are
+_LOTUS_WK1 = b"\x00\x00\x02\x00"                 # BOF record of Lotus 1-2-3 release 1-2 (.wks/.wk1), version next
+_LOTUS_WK3 = b"\x00\x00\x1a\x00"                 # BOF record of Lotus 1-2-3 release 3 and later (.wk3/.wk4/.123)
+
+
+def _binary_format(head: bytes) -> str:
+    if head.startswith(_LOTUS_WK1) and head[4:6] in (b"\x04\x04", b"\x05\x04", b"\x06\x04"):
+        return "Lotus 1-2-3 工作表（.wk1）"
+    if head.startswith(_LOTUS_WK3) and head[5:6] == b"\x10":
+        return "Lotus 1-2-3 工作表（.wk3/.wk4/.123）"
+    return ""
+
+
 def _classify(fh: BinaryIO, limits: Limits) -> str:
     """Dispatch on magic bytes; return the kind or raise _Verdict."""
     head = fh.read(max(limits.text_sniff_bytes, 8))
@@ -392,14 +458,19 @@ def _classify(fh: BinaryIO, limits: Limits) -> str:
     if head.startswith(ZIP_EMPTY_MAGIC):
         raise _Verdict("archive")
     if head.startswith(OLE_MAGIC):
-        return _classify_ole(fh)
+        return _classify_ole(fh, limits)
+    if biff.is_biff_stream(head):
+        return "biff"   # Excel 2.x-4.0 wrote a bare BIFF stream, no OLE container
+    what = _binary_format(head)
+    if what:
+        raise _Verdict("unsupported-format", what=what)
+    if head.startswith(_IMAGE_MAGIC) or head[40:44] == b" EMF" or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        raise _Verdict("image-file")  # a photo or scan of the stamped forms; EMF/WMF from a drawing program
     if PDF_MAGIC in head[:1024]:
         raise _Verdict("pdf-file")
     if head.startswith((RAR_MAGIC, SEVENZ_MAGIC, GZIP_MAGIC)):
         raise _Verdict("archive")
-    if head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
-        raise _Verdict("image-file")  # a photo or scan of the stamped forms
-    raise _Verdict(_classify_text(head))
+    return _classify_text(head)
 
 
 # ---- ZIP / OOXML ---------------------------------------------------------
@@ -480,8 +551,6 @@ def _ooxml_kind(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: 
             continue
         if part not in names:
             raise _Verdict("missing-workbook")
-        if kind == "xlsb":
-            raise _Verdict("xlsb")
         return kind
     all_types = " ".join(overrides.values())
     if _WORD_TYPE_MARK in all_types or "word/document.xml" in names:
@@ -490,6 +559,8 @@ def _ooxml_kind(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: 
         raise _Verdict("ppt-file")
     if "xl/workbook.xml" in names:  # odd writer without an Override: trust the part
         return "xlsm" if "xl/vbaproject.bin" in names else "xlsx"
+    if "xl/workbook.bin" in names:
+        return "xlsb"
     raise _Verdict("missing-workbook")
 
 
@@ -509,7 +580,25 @@ def _non_ooxml_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limit
             return "ods"
         if b"opendocument.text" in value:
             return "word-file"
+        what = next((w for mark, w in _ZIP_SHEET_FORMATS if mark in value), "")
+        if what:
+            raise _Verdict("unsupported-format", what=what)
+    content = names.get("content.xml")
+    if content is not None:   # an OpenDocument or OpenOffice 1.x file that lost its mimetype member
+        with zf.open(content) as part:
+            head = _xml_head(part, limits.xml_head_bytes)
+        if b"urn:oasis:names:tc:opendocument:xmlns:office" in head and b"spreadsheet" in head:
+            return "ods"
+        if b"openoffice.org/2000/office" in head:
+            raise _Verdict("unsupported-format", what="OpenOffice.org 1.x 表格（.sxc）")
+    if any(n.startswith(("index/", "index.zip")) and (n.endswith(".iwa") or n == "index.zip") for n in names):
+        raise _Verdict("unsupported-format", what="Apple Numbers 表格（.numbers）")
     return "archive"
+
+
+#: ZIP spreadsheets of other suites, by their mimetype member
+_ZIP_SHEET_FORMATS = ((b"vnd.sun.xml.calc", "OpenOffice.org 1.x 表格（.sxc）"),
+                      (b"x-kspread", "KSpread 表格"), (b"x-gnumeric", "Gnumeric 表格"))
 
 
 def _scan_xml_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -647,54 +736,67 @@ def _ods_extent(fh: BinaryIO, cap: int) -> tuple[int, int]:
 # ---- OLE2 (legacy .xls, encrypted OOXML, .doc) ---------------------------
 
 
-def _classify_ole(fh: BinaryIO) -> str:
+def _classify_ole(fh: BinaryIO, limits: Limits) -> str:
     """OLE2 compound file: look at its top-level streams."""
     try:
         with olefile.OleFileIO(fh) as ole:
             streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=False)}
+            book = next((n for n in ("workbook", "book") if n in streams), None)
+            data = _ole_stream(ole, book, os.fstat(fh.fileno()).st_size, limits) if book else b""
+    except _Verdict:
+        raise
     except Exception:  # olefile raises many types on malformed input
         raise _Verdict("corrupt-ole") from None
     if "encryptioninfo" in streams or "encryptedpackage" in streams:
         raise _Verdict("encrypted")  # password-protected .xlsx/.xlsm
-    if "workbook" in streams or "book" in streams:
-        fh.seek(0)
-        if _xls_is_encrypted(fh):
-            raise _Verdict("encrypted")
+    if book:
+        if not biff.is_biff_stream(data[:32]):
+            raise _Verdict("corrupt-ole")
+        if biff.is_encrypted(data):
+            raise _Verdict("encrypted")  # FILEPASS: XOR obfuscation, RC4 or CryptoAPI
         return "xls"
     if "worddocument" in streams:
         raise _Verdict("word-file")
     if "powerpoint document" in streams:
         raise _Verdict("ppt-file")
+    if "nativecontent_main" in streams:
+        raise _Verdict("unsupported-format", what="Quattro Pro 表格（.qpw）")
     raise _Verdict("not-excel")
 
 
-def _xls_is_encrypted(fh: BinaryIO) -> bool:
-    """Ask msoffcrypto-tool whether the BIFF stream has a FILEPASS record."""
-    try:
-        import msoffcrypto
-
-        return bool(msoffcrypto.OfficeFile(fh).is_encrypted())
-    except Exception:  # malformed BIFF: let the reader report it precisely
-        log.debug("msoffcrypto could not inspect the .xls", exc_info=True)
-        return False
+def _ole_stream(ole: olefile.OleFileIO, name: str, file_size: int, limits: Limits) -> bytes:
+    """A stream no longer than the file (a damaged sector chain can claim gigabytes) nor max_member_bytes."""
+    if ole.get_size(name) > min(file_size, limits.max_member_bytes):
+        raise _Verdict("corrupt-ole")
+    return ole.openstream(name).read()
 
 
 # ---- Text: CSV / HTML / SpreadsheetML 2003 renamed to .xls(x) -------------
 
 
 def _classify_text(head: bytes) -> str:
-    """Recognise text files saved with an Excel extension."""
+    """Tables saved as text: a web page, SpreadsheetML 2003, a flat OpenDocument file, CSV/TSV; or why not."""
     text = _decode_text(head)
     if text is None:
-        return "not-excel"
+        raise _Verdict("not-excel")
     lead = text.lstrip("\ufeff \t\r\n")[:2048].lower()
-    if "urn:schemas-microsoft-com:office:spreadsheet" in text[:4096].lower():
-        return "xml2003-renamed"
-    if lead.startswith(("<!doctype html", "<html", "<table", "<meta", "<head")) or "<html" in lead:
-        return "html-renamed"
-    if any(sep in text for sep in (",", "\t", "，")) and ("\n" in text or len(head) < 4096):
-        return "csv-renamed"
-    return "not-excel"
+    start = text[:4096].lower()
+    if "urn:schemas-microsoft-com:office:spreadsheet" in start and "<html" not in lead:
+        return "xml2003"
+    if "<office:document" in start and "opendocument.spreadsheet" in start:
+        return "fods"
+    if lead.startswith("mime-version:") or (lead.startswith(("from:", "content-type:")) and "multipart/related" in start):
+        return "mhtml"   # Excel's "single file web page" (.mht), often saved as .xls
+    if lead.startswith(("<!doctype html", "<html", "<table", "<meta", "<head")) or "<html" in lead \
+            or ("<table" in lead and "<tr" in start):
+        return "html"
+    if lead.startswith("id;p"):
+        raise _Verdict("unsupported-format", what="SYLK 符号链接文件（.slk）")
+    if lead.startswith(("table\r\n0,1", "table\n0,1")):
+        raise _Verdict("unsupported-format", what="DIF 数据交换格式文件（.dif）")
+    if any(sep in text for sep in (",", "\t", "，", ";", "|")) and ("\n" in text or len(head) < 4096):
+        return "csv"
+    raise _Verdict("not-excel")
 
 
 def _decode_text(head: bytes) -> str | None:

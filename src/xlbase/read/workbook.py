@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import re
+import tempfile
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,11 +27,14 @@ from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
 from .base import assign_bases
-from .grid import Sheet, SheetTooLarge, a1, load_sheets, unread_cells
+from .formats import Unreadable, load_book
+from .formats.decrypt import with_default_password
+from .grid import Sheet, a1, unread_cells
 from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, PRECISION_LOST, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, find_record, unread_problem, unread_record_problems
-from .sniff import MESSAGES, SniffError, inspect_file
+from .limits import DEFAULT_LIMITS, MB, Limits
+from .sniff import KINDS, MESSAGES, SniffError, inspect_file
 from .labels import line_kind
 from .column_notes import none_zero_problem, settle_column
 from .no_base import no_base_table
@@ -40,45 +45,122 @@ log = logging.getLogger(__name__)
 A2_MIN_FIELDS = 6
 
 
-def read_workbook(path: str | os.PathLike) -> WorkbookRead:
-    """Every known form in one file; never raises for bad input."""
+def read_workbook(path: str | os.PathLike, *, fast: bool = True) -> WorkbookRead:
+    """Every known form in one file; never raises for bad input.
+
+    The sniffer's verdict on the content picks the reader (read.formats), never the name;
+    a file encrypted with Excel's default password is decrypted first. `fast=False` leaves
+    the fast reader (calamine) out: the isolated pool (read.isolation) asks for that after
+    calamine killed its worker.
+    """
     spath = os.fspath(path)
     check = inspect_file(spath)
+    if check.code == "encrypted":
+        data = with_default_password(spath, DEFAULT_LIMITS.max_file_bytes)
+        if data is not None:
+            return _read_decrypted(spath, check, data, fast)
     if not check.ok:
         return _not_read(spath, check)
+    return _read_checked(spath, spath, check, fast, [])
+
+
+def _read_decrypted(path: str, check, data: bytes, fast: bool) -> WorkbookRead:
+    """The plain workbook inside a default-password file, read from a private temporary copy."""
+    name = Path(path).name
+    note = Problem("file-decrypted", INFO, f"文件“{name}”设有 Excel 内置的默认密码（Excel 打开时不询问密码），"
+                   "已自动解密后读取。", file=path)
+    with tempfile.TemporaryDirectory(prefix="xlbase-") as tmp:
+        plain = os.path.join(tmp, "decrypted")
+        with open(plain, "wb") as fh:
+            fh.write(data)
+        inner = inspect_file(plain)
+        if not inner.ok:
+            return _unusable(path, inner.code, MESSAGES[inner.code].format(
+                name=name, kind="", limit="", what=""), check.sha256)
+        return _read_checked(path, plain, replace(inner, path=path, sha256=check.sha256), fast, [note])
+
+
+def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Problem]) -> WorkbookRead:
+    """The forms in a file the sniffer passed: `source` is read, problems name `spath`."""
+    name = Path(spath).name
     try:
-        sheets = load_sheets(spath)
-    except SheetTooLarge as exc:
-        msg = (f"文件“{Path(spath).name}”中有工作表的已用区域过大（约 {exc.cells:,} 个单元格，"
-               "通常是远处某个单元格误填了内容），无法读取；请删除多余的行列后另存再报送。")
-        return _unusable(spath, "sheet-too-large", msg, check.sha256)
-    except SniffError as exc:  # a sheet that inflates past its cap (lying ZIP sizes)
-        return _unusable(spath, exc.code, MESSAGES[exc.code].format(name=Path(spath).name), check.sha256)
-    except Exception as exc:  # calamine: corrupt parts sniff could not see
-        log.debug("calamine failed on %s: %s", spath, exc)
-        code = "corrupt-ole" if check.kind == "xls" else "corrupt-zip"
-        return _unusable(spath, code, MESSAGES[code].format(name=Path(spath).name), check.sha256)
+        book = load_book(source, check.kind, fast=fast)
+    except Unreadable as exc:
+        log.debug("no reader opened %s: %s", spath, exc)
+        if exc.too_large is not None:
+            msg = (f"文件“{name}”中有工作表的已用区域过大（约 {exc.too_large.cells:,} 个单元格，"
+                   "通常是远处某个单元格误填了内容），无法读取；请删除多余的行列后另存再报送。")
+            return _unusable(spath, "sheet-too-large", msg, check.sha256)
+        code = "corrupt-ole" if check.kind in ("xls", "biff") else "corrupt-zip"
+        return _unusable(spath, code, MESSAGES[code].format(name=name), check.sha256)
+    except SniffError as exc:  # a part that inflates past its cap (lying ZIP sizes)
+        return _unusable(spath, exc.code, MESSAGES[exc.code].format(name=name), check.sha256)
+    except MemoryError:
+        return read_failed(spath, "read-memory", sha=check.sha256)
+    except Exception:  # a bug of ours around the readers (each reader's own failure is caught in load_book)
+        log.debug("loading failed on %s", spath, exc_info=True)
+        return _unusable(spath, "read-failed", MESSAGES["check-failed"].format(name=name), check.sha256)
+    notes = notes + _format_notes(spath, check.kind, book)
     try:
-        tables, problems, record = _read_sheets(spath, sheets, check.kind or "")
+        tables, problems, record = _read_sheets(spath, book.sheets, check.kind or "")
+    except MemoryError:
+        return read_failed(spath, "read-memory", sha=check.sha256)
     except Exception:  # a reader bug must not stop the batch
-        log.exception("reader failed on %s", spath)
-        msg = MESSAGES["check-failed"].format(name=Path(spath).name)
+        log.debug("reader failed on %s", spath, exc_info=True)
+        msg = MESSAGES["check-failed"].format(name=name)
         return _unusable(spath, "read-failed", msg, check.sha256)
-    answer = no_base_table(spath, sheets) if not tables else None
+    answer = no_base_table(spath, book.sheets) if not tables else None
     if answer is not None:       # "本县无申报" and no table: the county's answer, not an unreadable file
         tables, problems = [answer[0]], [answer[1]]
     if not tables:
-        msg = (f"文件“{Path(spath).name}”中没有找到可识别的表格（附件2、3、4、10、11）；"
+        what = _NOT_SHEET_TEXT.get(Path(spath).suffix.lower()) if check.kind in TEXT_KINDS else None
+        if what is not None:   # a page or a text file with no form in it: set aside, as any other document
+            sev = WARNING if Path(spath).suffix.lower() in (".csv", ".tsv") else INFO
+            p = Problem("file-not-spreadsheet", sev, f"文件“{name}”是{what}，其中没有找到可识别的表格"
+                        "（附件2、3、4、10、11），未读取。", file=spath)
+            return WorkbookRead(path=spath, status=NOT_SPREADSHEET, problems=[p], sha256=check.sha256)
+        real = f"（实际是{KINDS[check.kind]}）" if any(p.rule == "file-format" for p in notes) else ""
+        msg = (f"文件“{name}”{real}中没有找到可识别的表格（附件2、3、4、10、11）；"
                "请确认报送的是申报表或汇总表，且表头栏目名称与通知中的表格一致。")
         wr = _unusable(spath, "no-form", msg, check.sha256)
         wr.problems += [p for p in problems if p.rule == "unread-sheet"]   # which sheets had rows, and where
+        wr.problems += [p for p in notes if p.rule == "file-decrypted"]
         return wr
-    problems = assign_bases(tables, problems, spath)
+    problems = assign_bases(tables, notes + problems, spath)
     if record is not None:
         _apply_record(tables, record)
     status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
     return WorkbookRead(path=spath, status=status, tables=tables, problems=problems, sha256=check.sha256,
                         record=record)
+
+
+#: the kinds a file name promises; a file of another kind gets an info naming what it really is
+SUFFIX_KINDS = {
+    **dict.fromkeys((".xlsx", ".xltx", ".xlsm", ".xltm", ".xlam"), ("xlsx", "xlsm")),
+    **dict.fromkeys((".xls", ".xlt", ".xla"), ("xls", "biff")),
+    ".xlsb": ("xlsb",), ".ods": ("ods",), ".ots": ("ods",), ".fods": ("fods",),
+    **dict.fromkeys((".csv", ".tsv", ".txt"), ("csv",)),
+    **dict.fromkeys((".htm", ".html"), ("html",)), **dict.fromkeys((".mht", ".mhtml"), ("mhtml",)),
+    ".xml": ("xml2003",),
+}
+TEXT_KINDS = frozenset({"html", "mhtml", "csv"})
+#: text files with no form in them that are no spreadsheet by name either: what they are
+_NOT_SHEET_TEXT = {**dict.fromkeys((".csv", ".tsv", ".txt"), "文本文件"),
+                   **dict.fromkeys((".htm", ".html", ".mht", ".mhtml"), "网页")}
+
+
+def _format_notes(path: str, kind: str, book) -> list[Problem]:
+    """An info when the content is not what the name says (.xlsx named .xls, a web page named .xls, any WPS .et),
+    and one when the fast reader failed and another read the file."""
+    name, suffix = Path(path).name, Path(path).suffix.lower()
+    out = []
+    if kind not in SUFFIX_KINDS.get(suffix, ()) and kind in KINDS:
+        out.append(Problem("file-format", INFO, f"文件“{name}”实际是{KINDS[kind]}，已按实际格式读取。", file=path))
+    if book.failed:
+        why = "；".join(f"{reader}：{reason}" for reader, reason in book.failed)
+        out.append(Problem("file-reader", INFO, f"文件“{name}”由 {book.reader} 读取（此前的读取器未能读取：{why}）。",
+                           file=path))
+    return out
 
 
 def read_grids(label: str, sheets: list[Sheet]) -> WorkbookRead:
@@ -147,6 +229,14 @@ def _not_read(path: str, check) -> WorkbookRead:
     else:
         p = Problem("file-not-spreadsheet", INFO, f"文件“{name}”不是表格文件（{what}），未读取。", file=path)
     return WorkbookRead(path=path, status=NOT_SPREADSHEET, problems=[p], sha256=check.sha256)
+
+
+def read_failed(path: str, code: str, limits: Limits = DEFAULT_LIMITS, sha: str | None = None) -> WorkbookRead:
+    """The file whose read ran out of memory or time, or crashed its reader ("read-memory", "read-timeout",
+    "read-crashed"): one problem naming the limit it passed."""
+    msg = MESSAGES[code].format(name=Path(path).name, seconds=limits.read_seconds,
+                                memory=f"{limits.read_memory_bytes // MB} MB")
+    return _unusable(path, code, msg, sha)
 
 
 def _unusable(path: str, code: str, message: str, sha: str | None) -> WorkbookRead:

@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 
 from xlbase import sheet_names
 from xlbase.problems import ERROR, SEVERITY_LABELS, SEVERITY_RANK, Problem, count_by_severity, sort_problems
-from xlbase.read.sniff import SniffError, inspect_file
+from xlbase.read.sniff import KINDS, SniffError, inspect_file
 from xlbase.result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from xlbase.write.mark_ooxml import (
     PackageError, Package, SheetDoc, Styles, Workbook, expand_cells, parse_ref, read_cell_texts,
@@ -365,7 +365,8 @@ def mark_command(file: Path, *, out: Path | None = None, rules: str | None = Non
         return CommandResult(EXIT_UNUSABLE, errors=[check.message])
     if check.kind not in ("xlsx", "xlsm"):
         return CommandResult(EXIT_UNUSABLE, errors=[
-            f"“{file.name}”是旧版 .xls 文件，无法直接标注；请用 Excel 或 WPS 另存为 .xlsx 后再运行 xlbase mark。"])
+            f"“{file.name}”是{KINDS.get(check.kind or '', '旧版 .xls 文件')}，无法直接标注；"
+            "请用 Excel 或 WPS 另存为 .xlsx 后再运行 xlbase mark。"])
     try:
         target = _target(file, out, in_place)
     except OutputPathError as exc:

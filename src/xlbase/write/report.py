@@ -131,6 +131,8 @@ FILE_STATUS = {
     "xml2003-renamed": "Excel 2003 XML 表格", "word-file": "Word 文档", "ppt-file": "PowerPoint 文稿",
     "pdf-file": "PDF 文件", "archive": "压缩包", "not-excel": "不是 Excel 文件", "check-failed": "检查失败",
     "image-file": "图片", "sheet-too-large": "工作表过大", "not-spreadsheet": "不是表格文件",
+    "no-form": "没有可识别的表格", "read-failed": "读取出错", "read-timeout": "读取超时", "read-memory": "内存超限",
+    "read-crashed": "读取程序异常终止", "unsupported-format": "不支持的表格格式",
 }
 NOT_READ = ("not-spreadsheet", "archive")   # set aside, not broken: a .docx, a .zip beside the submissions
 

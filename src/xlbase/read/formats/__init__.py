@@ -1,0 +1,94 @@
+"""Open a file as the format the sniffer found in it, trying the next well-kept reader before calling it damaged.
+
+Each kind has a chain of readers, fastest first. calamine reads what it can (several times
+faster than the others); when it raises, panics, or would hold a sheet too large as a dense
+grid, the next reader of that format tries: openpyxl (and a Strict-to-transitional rename) for
+OOXML, xlrd for BIFF (also Excel 2.x-4.0, which calamine does not read), pyxlsb for .xlsb,
+odfpy for OpenDocument. Text formats have one reader each. Only a file no reader opens is
+damaged. `fast=False` leaves calamine out: the isolated pool asks for that after calamine
+killed its worker process (an abort no `except` catches).
+
+    >>> book = load_book(path, "xls")
+    >>> book.reader, book.failed      # ('xlrd', [('calamine', 'Codepage 8001 not found')])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ..grid import Sheet, SheetTooLarge, load_sheets
+from ..limits import DEFAULT_LIMITS, Limits
+from ..sniff import SniffError
+from .html import read_html
+from .legacy import read_xlrd
+from .ods import read_fods, read_fods_odfpy, read_odfpy
+from .ooxml import NotApplicable, read_openpyxl, read_strict
+from .text import read_text
+from .xlsb import read_pyxlsb
+from .xml2003 import read_xml2003
+
+Reader = Callable[[str, str, Limits], list[Sheet]]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str          # as an info names it
+    read: Reader
+    fast: bool = False  # left out when the caller asks for the fallback readers only
+
+
+CALAMINE = Step("calamine", load_sheets, fast=True)
+CHAINS: dict[str, tuple[Step, ...]] = {
+    "xlsx": (CALAMINE, Step("Strict OOXML 转换", read_strict), Step("openpyxl", read_openpyxl)),
+    "xlsm": (CALAMINE, Step("Strict OOXML 转换", read_strict), Step("openpyxl", read_openpyxl)),
+    "xlsb": (CALAMINE, Step("pyxlsb", read_pyxlsb)),
+    "xls": (CALAMINE, Step("xlrd", read_xlrd)),
+    "biff": (Step("xlrd", read_xlrd),),
+    "ods": (CALAMINE, Step("odfpy", read_odfpy)),
+    "fods": (Step("calamine", read_fods, fast=True), Step("odfpy", read_fods_odfpy)),
+    "html": (Step("lxml", read_html),),
+    "mhtml": (Step("lxml", read_html),),
+    "csv": (Step("csv", read_text),),
+    "xml2003": (Step("lxml", read_xml2003),),
+}
+
+
+@dataclass
+class Book:
+    sheets: list[Sheet]
+    reader: str                                                  # the reader that opened it
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (reader, why) of those tried before
+
+
+class Unreadable(Exception):
+    """No reader of the file's format could open it; `too_large` when one refused only for the grid's size."""
+
+    def __init__(self, failed: list[tuple[str, str]], too_large: SheetTooLarge | None) -> None:
+        super().__init__("; ".join(f"{name}: {why}" for name, why in failed))
+        self.failed, self.too_large = failed, too_large
+
+
+def load_book(path: str, kind: str, *, fast: bool = True, limits: Limits = DEFAULT_LIMITS) -> Book:
+    """The sheets of `path` read as `kind`; raises Unreadable when every reader failed, SniffError
+    when a capped read found a bomb, MemoryError when one ran out of memory."""
+    failed: list[tuple[str, str]] = []
+    too_large: SheetTooLarge | None = None
+    for step in CHAINS[kind]:
+        if step.fast and not fast:
+            failed.append((step.name, "此前读取时异常终止"))
+            continue
+        try:
+            return Book(step.read(path, kind, limits), step.name, failed)
+        except (SniffError, MemoryError):
+            raise
+        except NotApplicable:
+            continue
+        except SheetTooLarge as exc:
+            too_large = too_large or exc
+            failed.append((step.name, f"工作表已用区域过大（约 {exc.cells:,} 个单元格）"))
+        except BaseException as exc:   # pyo3's PanicException is a BaseException
+            if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+                raise
+            failed.append((step.name, f"{type(exc).__name__}: {str(exc)[:200]}"))
+    raise Unreadable(failed, too_large)

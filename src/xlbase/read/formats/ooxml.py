@@ -1,0 +1,85 @@
+"""OOXML workbooks calamine cannot open: Strict OOXML (namespaces rewritten) and openpyxl.
+
+Strict OOXML (ISO/IEC 29500 Strict, "Excel 工作簿（严格 Open XML）") is the transitional format
+with other namespace names; calamine and openpyxl know only the transitional ones, so the XML
+parts are renamed in memory and the result goes to calamine. openpyxl reads what calamine
+refuses for reasons of its own: Excel 4.0 macro sheets beside the worksheets, an odd
+relationship, a shared-string index or number it will not parse. openpyxl streams the sheet
+(read-only mode) and its rows hold only their cells, so a stray value far away costs little.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+
+from ..grid import Sheet, load_sheets_from
+from ..limits import DEFAULT_LIMITS, Limits
+from ..sniff import read_zip_member_capped
+from . import cells
+
+#: Strict namespace -> transitional namespace (ECMA-376 Part 1, and Part 4 transitional)
+STRICT_NAMESPACES = (
+    (b"http://purl.oclc.org/ooxml/spreadsheetml/main", b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/sharedTypes",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/sharedTypes"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/extendedProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"),
+    (b"http://purl.oclc.org/ooxml/officeDocument/customProperties",
+     b"http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"),
+    (b"http://purl.oclc.org/ooxml/drawingml/main", b"http://schemas.openxmlformats.org/drawingml/2006/main"),
+    (b"http://purl.oclc.org/ooxml/drawingml/chart", b"http://schemas.openxmlformats.org/drawingml/2006/chart"),
+    (b"http://purl.oclc.org/ooxml/drawingml/spreadsheetDrawing",
+     b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"),
+)
+_STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+
+
+class NotApplicable(Exception):
+    """This reader is not for this file (a transitional workbook is not Strict): the next one tries, unmentioned."""
+
+
+def is_strict(path: str, limits: Limits = DEFAULT_LIMITS) -> bool:
+    with zipfile.ZipFile(path) as zf:
+        rels = next((i for i in zf.infolist() if i.filename.lstrip("/").lower() == "_rels/.rels"), None)
+        return rels is not None and _STRICT_MARK in read_zip_member_capped(zf, rels, limits.max_content_types_bytes)
+
+
+def read_strict(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
+    """A Strict OOXML workbook, its namespaces made transitional in memory, read by calamine."""
+    if not is_strict(path, limits):
+        raise NotApplicable("not Strict OOXML")
+    out = io.BytesIO()
+    total = 0
+    with zipfile.ZipFile(path) as zf, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in zf.infolist():
+            data = read_zip_member_capped(zf, info, limits.max_member_bytes)
+            total += len(data)
+            if total > limits.max_total_uncompressed:
+                raise MemoryError("Strict workbook larger than max_total_uncompressed")
+            if info.filename.lower().endswith((".xml", ".rels")):
+                for strict, transitional in STRICT_NAMESPACES:
+                    data = data.replace(strict, transitional)
+            dst.writestr(info.filename, data)
+    return load_sheets_from(out.getvalue())
+
+
+def read_openpyxl(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
+    """Every worksheet by openpyxl (read-only, cached values), rows ragged; chart and macro sheets skipped."""
+    import openpyxl
+
+    with open(path, "rb") as fh, warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # openpyxl warns about every extension it does not know
+        wb = openpyxl.load_workbook(fh, read_only=True, data_only=True, keep_links=False)
+        try:
+            sheets = []
+            for ws in wb.worksheets:
+                ws.reset_dimensions()    # a <dimension> claim is no reason to pad every row
+                rows = [cells.row(r) for r in ws.iter_rows(values_only=True)]
+                sheets.append(Sheet(name=ws.title, rows=rows, visible=ws.sheet_state == "visible"))
+            return sheets
+        finally:
+            wb.close()

@@ -1,0 +1,301 @@
+"""Read each file in a worker process with a memory cap and a time limit, so one file costs only itself.
+
+A submission can make a reader fail in ways no `except` catches: calamine panics (a
+BaseException), aborts the process when an allocation fails (a cell reference of 20 digits
+asks for 26 GB), or loops over a damaged sector chain until the machine runs out of memory.
+So the command's own process never parses a submission: long-lived workers do (forked on
+Linux, so they start at once with everything imported), each with its address space capped
+(`Limits.read_memory_bytes` above what it had at start) and each file with a deadline
+(`Limits.read_seconds`). A worker that dies or overruns is killed and replaced, and its file
+becomes one Problem saying why; every other file is read as usual. A file whose worker died is
+read once more with the fallback readers only (`read_workbook(..., fast=False)`): the fast
+reader's crash is not the file's fault when another reader opens it.
+
+Workers never outlive the command: each asks the kernel to kill it when its parent dies
+(Linux), watches its parent otherwise, and the pool stops and reaps them on the way out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+
+from ..table import WorkbookRead
+from .limits import DEFAULT_LIMITS, Limits
+from .workbook import read_failed, read_workbook
+
+log = logging.getLogger(__name__)
+
+#: how much of a dead worker's stderr is kept to tell why it died (Rust prints "memory allocation of N bytes failed")
+STDERR_TAIL_BYTES = 16 * 1024
+_STOP_GRACE_SECONDS = 2.0
+#: a file whose worker died is read again by the fallback readers alone (read_workbook(fast=False))
+RETRY_WITH_FALLBACK = True
+#: files sent to a worker ahead of its answers, so that it never waits for this process to unpickle one
+PIPELINE = 2
+
+
+@dataclass
+class _Task:
+    index: int
+    path: str
+    fast: bool = True               # False: the fallback readers only (a retry after a crash)
+    first_death: str | None = None  # why the first attempt's worker died
+
+
+@dataclass
+class _Worker:
+    proc: multiprocessing.process.BaseProcess
+    conn: Connection
+    log_path: str
+    tasks: deque = field(default_factory=deque)   # sent, in order; the first is being read
+    deadline: float = 0.0                         # of the first task
+    log_offset: int = 0                           # where the first task's stderr starts
+
+
+def read_isolated(paths: list[str], workers: int, limits: Limits = DEFAULT_LIMITS, start_method: str = "fork",
+                  on_read: Callable[[int], None] | None = None) -> list[WorkbookRead]:
+    """read_workbook of every path in worker processes, results in input order; never raises for bad input.
+    `on_read(1)` after each file (in this process)."""
+    pool = _Pool(max(1, min(workers, len(paths))), limits, multiprocessing.get_context(start_method), on_read)
+    try:
+        return pool.run(paths)
+    finally:
+        pool.stop()
+
+
+class _Pool:
+    def __init__(self, size: int, limits: Limits, ctx, on_read: Callable[[int], None] | None = None) -> None:
+        self.size, self.limits, self.ctx, self.on_read = size, limits, ctx, on_read
+        self.workers: list[_Worker] = []
+        self.log_dir = tempfile.mkdtemp(prefix="xlbase-read-")
+
+    def run(self, paths: list[str]) -> list[WorkbookRead]:
+        results: list[WorkbookRead | None] = [None] * len(paths)
+        queue = deque(_Task(i, p) for i, p in enumerate(paths))
+        while queue or any(w.tasks for w in self.workers):
+            self._fill(queue)
+            busy = [w for w in self.workers if w.tasks]
+            timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+            ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
+            for w in busy:
+                if w.conn in ready or w.proc.sentinel in ready:
+                    self._collect(w, results, queue)
+                elif time.monotonic() >= w.deadline:
+                    self._lost(w, "read-timeout", results, queue)
+        return [r for r in results if r is not None]
+
+    def _fill(self, queue: deque) -> None:
+        """Keep PIPELINE tasks with every worker (so none waits for this process), starting workers as needed."""
+        self.workers = [w for w in self.workers if w.tasks or w.proc.is_alive()]
+        while queue and len(self.workers) < self.size:
+            self.workers.append(self._start())
+        for w in self.workers:
+            while queue and len(w.tasks) < PIPELINE:
+                task = queue.popleft()
+                try:
+                    w.conn.send((task.index, task.path, task.fast))
+                except (OSError, ValueError):   # it died between reads: the loop reports its first task
+                    queue.appendleft(task)
+                    break
+                if not w.tasks:
+                    self._started(w)
+                w.tasks.append(task)
+
+    def _started(self, w: _Worker) -> None:
+        w.deadline = time.monotonic() + self.limits.read_seconds
+        w.log_offset = _size(w.log_path)
+
+    def _start(self) -> _Worker:
+        parent_end, child_end = self.ctx.Pipe()
+        fd, log_path = tempfile.mkstemp(prefix="worker-", suffix=".log", dir=self.log_dir)
+        os.close(fd)
+        proc = self.ctx.Process(target=_worker_main, name="xlbase-reader", daemon=True,
+                                args=(child_end, log_path, self.limits, os.getpid()))
+        proc.start()
+        child_end.close()
+        return _Worker(proc, parent_end, log_path)
+
+    def _collect(self, w: _Worker, results: list, queue: deque) -> None:
+        """The worker's answer for its first task, or, when it died instead, why."""
+        answer = None
+        if w.conn.poll():
+            try:
+                answer = w.conn.recv()
+            except Exception:   # died mid-answer (EOFError, OSError), or an answer that will not unpickle
+                answer = None
+        if isinstance(answer, tuple) and len(answer) == 2 and answer[0] == w.tasks[0].index:
+            self._store(results, w.tasks.popleft().index, answer[1])
+            if w.tasks:
+                self._started(w)
+            return
+        w.proc.join(_STOP_GRACE_SECONDS)   # its pipe closed: it is on its way out
+        cause = "read-crashed" if w.proc.exitcode is None else _death_cause(w.proc.exitcode,
+                                                                           _tail(w.log_path, w.log_offset))
+        self._lost(w, cause, results, queue)
+
+    def _lost(self, w: _Worker, cause: str, results: list, queue: deque) -> None:
+        """The worker died or overran on its first task: retire it; that task is retried or reported, the rest requeued."""
+        _kill(w.proc)
+        w.proc.join(_STOP_GRACE_SECONDS)
+        w.conn.close()
+        self.workers.remove(w)
+        task = w.tasks.popleft()
+        queue.extendleft(reversed(w.tasks))
+        log.debug("reader worker for %s ended (%s, exit %s)", task.path, cause, w.proc.exitcode)
+        if cause != "read-timeout" and task.fast and RETRY_WITH_FALLBACK:
+            queue.appendleft(_Task(task.index, task.path, fast=False, first_death=cause))   # a fresh worker, other readers
+            return
+        self._store(results, task.index, read_failed(task.path, task.first_death or cause, self.limits,
+                                                     _sha256(task.path)))
+
+    def _store(self, results: list, index: int, wr: WorkbookRead) -> None:
+        results[index] = wr
+        if self.on_read is not None:
+            self.on_read(1)
+
+    def stop(self) -> None:
+        for w in self.workers:
+            try:
+                w.conn.send(None)
+            except (OSError, ValueError):
+                pass
+        end = time.monotonic() + _STOP_GRACE_SECONDS
+        for w in self.workers:
+            w.proc.join(max(0.0, end - time.monotonic()))
+            if w.proc.is_alive():
+                _kill(w.proc)
+                w.proc.join(_STOP_GRACE_SECONDS)
+            w.conn.close()
+        self.workers = []
+        shutil.rmtree(self.log_dir, ignore_errors=True)
+
+
+def _death_cause(exitcode: int | None, stderr_tail: bytes) -> str:
+    """Why a worker died: its memory cap (Rust and C++ say so on stderr; the kernel's OOM killer sends SIGKILL) or a crash."""
+    if b"memory allocation of" in stderr_tail or b"MemoryError" in stderr_tail or b"bad_alloc" in stderr_tail \
+            or exitcode == -signal.SIGKILL:
+        return "read-memory"
+    return "read-crashed"
+
+
+def _sha256(path: str) -> str | None:
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest() if hasattr(hashlib, "file_digest") \
+                else hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        return None
+
+
+def _kill(proc) -> None:
+    if proc.is_alive():
+        try:
+            proc.kill()
+        except (OSError, AttributeError):
+            pass
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def _tail(path: str, offset: int) -> bytes:
+    """What the worker wrote to stderr while reading its last file (at most STDERR_TAIL_BYTES)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(max(offset, _size(path) - STDERR_TAIL_BYTES))
+            return fh.read(STDERR_TAIL_BYTES)
+    except OSError:
+        return b""
+
+
+# ---------------------------------------------------------------- the worker
+
+
+def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: int) -> None:
+    """Read the files the parent sends, one at a time, until it sends None or goes away."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C is the parent's to handle: it stops us
+    _stderr_to(log_path)
+    _cap_memory(limits.read_memory_bytes)
+    while True:
+        try:
+            while not conn.poll(1.0):
+                if os.getppid() != parent_pid:
+                    return
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        index, path, fast = task
+        fresh = True
+        try:
+            wr = read_workbook(path, fast=fast)
+        except MemoryError:
+            wr, fresh = read_failed(path, "read-memory", limits), False
+        except BaseException as exc:   # pyo3's PanicException and anything else read_workbook let through
+            if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+                raise
+            wr, fresh = read_failed(path, "read-crashed", limits), False
+        try:
+            conn.send((index, wr))
+        except MemoryError:
+            conn.send((index, read_failed(path, "read-memory", limits)))
+            fresh = False
+        except (EOFError, OSError):
+            return
+        if not fresh:
+            return   # a heap that ran out or a half-unwound reader is not reused: the parent starts another worker
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the parent dies, however it dies."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _stderr_to(log_path: str) -> None:
+    """A panicking or aborting native reader writes to fd 2: keep it out of the officer's terminal."""
+    try:
+        fd = os.open(log_path, os.O_WRONLY | os.O_APPEND)
+        os.dup2(fd, 2)
+        os.close(fd)
+    except OSError:
+        pass
+
+
+def _cap_memory(budget: int) -> None:
+    """Cap the address space at what the worker has now plus `budget` (Linux; a no-op where unsupported)."""
+    try:
+        import resource
+        with open("/proc/self/statm") as fh:
+            current = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        limit = current + budget
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, OSError, ValueError, AttributeError):
+        pass

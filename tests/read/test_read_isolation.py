@@ -1,0 +1,125 @@
+"""A file whose reader raises, panics, kills its process, wants unbounded memory or never ends costs that file only.
+
+Each case is a copy of a good workbook whose reading is made to fail (the reader is
+replaced before `python -m xlbase` starts, and the forked reader processes inherit it);
+`xlbase merge` runs as a child process, serially (`--jobs 1`) and in parallel, and must
+give one problem for each such file, merge the good ones, write its JSON and 汇总表, print
+no traceback, and leave no process behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "hostile"))
+import hostile_files as H  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the reader is patched in forked workers")
+
+#: the reader as each file name asks: raise, panic (a BaseException, as pyo3's PanicException), abort,
+#: segfault, allocate until the memory cap, never return
+FAULTY_READER = r"""
+import ctypes, os, runpy, sys, time
+import xlbase.read.workbook as workbook
+
+class PanicException(BaseException):
+    pass
+
+real = workbook.load_book
+
+def load_book(path, kind, **kw):
+    name = os.path.basename(path)
+    if name.startswith("raise"):
+        raise ValueError("a reader bug")
+    if name.startswith("panic"):
+        raise PanicException("range end index 64 out of range for slice of length 1")
+    if name.startswith("abort"):
+        os.abort()
+    if name.startswith("segfault"):
+        ctypes.string_at(0)
+    if name.startswith("alloc"):
+        hoard = []
+        while True:
+            hoard.append(bytearray(32 << 20))
+    if name.startswith("hang"):
+        time.sleep(3600)
+    if name.startswith("fastabort") and kw.get("fast", True):
+        os.abort()   # the fast reader dies; the file is read again by the others
+    return real(path, kind, **kw)
+
+workbook.load_book = load_book
+sys.argv = ["xlbase", *sys.argv[1:]]
+runpy.run_module("xlbase", run_name="__main__")
+"""
+
+FAULTS = {"raise": "read-failed", "panic": "read-crashed", "abort": "read-crashed", "segfault": "read-crashed",
+          "alloc": "read-memory", "hang": "read-timeout"}
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory) -> tuple[Path, list[dict]]:
+    d = tmp_path_factory.mktemp("inbox")
+    goods = H.good_inbox(d)
+    for fault in [*FAULTS, "fastabort"]:
+        shutil.copy(goods[0]["path"], d / f"{fault}_申报表.xlsx")
+    return d, goods
+
+
+def _session_processes(sid: int) -> list[int]:
+    """Processes still alive in the session the merge started (its workers would be there)."""
+    left = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        if int(fields[3]) == sid and fields[0] != "Z":
+            left.append(int(entry))
+    return left
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_failing_readers_cost_their_file_only(inbox, tmp_path, jobs):
+    folder, goods = inbox
+    out, report = tmp_path / "汇总表.xlsx", tmp_path / "报告.json"
+    env = {**os.environ, "XLBASE_READ_SECONDS": "4", "XLBASE_READ_MEMORY_MB": "256",
+           "PYTHONPATH": str(H.REPO / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc = subprocess.Popen([sys.executable, "-c", FAULTY_READER, "merge", str(folder), "-o", str(out),
+                             "--json", str(report), "--jobs", jobs], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, start_new_session=True)
+    try:
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    left = _session_processes(proc.pid)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "reader processes outlived the command"
+    assert proc.returncode == 1, (proc.returncode, stderr[-3000:])
+    assert "Traceback" not in stderr and "panicked" not in stderr, stderr[-3000:]
+    rep = json.loads(report.read_text("utf-8"))
+    for fault, code in FAULTS.items():
+        mine = [p for p in rep["problems"] if Path(p["file"]).name == f"{fault}_申报表.xlsx"]
+        assert [(p["rule"], p["value"]) for p in mine] == [("file-unusable", code)], (fault, mine)
+    by_file = {Path(a["file"]).name: a for a in rep["inputs"]}
+    for g in goods:
+        assert by_file[g["path"].name]["status"] == "ok"
+    assert by_file["fastabort_申报表.xlsx"]["status"] in ("ok", "partial")    # read by openpyxl after calamine died
+    [note] = [p for p in rep["problems"] if p["rule"] == "file-reader" and p["file"].endswith("fastabort_申报表.xlsx")]
+    assert "openpyxl" in note["message"] and note["severity"] == "info"
+    wb = openpyxl.load_workbook(out, read_only=True)
+    names = {str(r[1]) for r in wb["附件11"].iter_rows(min_row=5, values_only=True) if r[1]}
+    assert {g["base"]["base_name"] for g in goods} <= names
