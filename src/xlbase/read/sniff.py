@@ -790,6 +790,8 @@ def _classify_text(head: bytes) -> str:
     if lead.startswith(("<!doctype html", "<html", "<table", "<meta", "<head")) or "<html" in lead \
             or ("<table" in lead and "<tr" in start):
         return "html"
+    if lead.startswith(("{", "[")):
+        raise _Verdict("not-excel")   # JSON (an xlbase report kept beside the 汇总表s, an export of some system)
     if lead.startswith("id;p"):
         raise _Verdict("unsupported-format", what="SYLK 符号链接文件（.slk）")
     if lead.startswith(("table\r\n0,1", "table\n0,1")):

@@ -113,7 +113,10 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
     if answer is not None:       # "本县无申报" and no table: the county's answer, not an unreadable file
         tables, problems = [answer[0]], [answer[1]]
     if not tables:
-        what = _NOT_SHEET_TEXT.get(Path(spath).suffix.lower()) if check.kind in TEXT_KINDS else None
+        suffix = Path(spath).suffix.lower()
+        what = None
+        if check.kind in TEXT_KINDS and suffix not in SPREADSHEET_SUFFIXES:
+            what = DOCUMENT_SUFFIXES.get(suffix) or ("网页" if check.kind in ("html", "mhtml") else "文本文件")
         if what is not None:   # a page or a text file with no form in it: set aside, as any other document
             sev = WARNING if Path(spath).suffix.lower() in (".csv", ".tsv") else INFO
             p = Problem("file-not-spreadsheet", sev, f"文件“{name}”是{what}，其中没有找到可识别的表格"
@@ -143,10 +146,8 @@ SUFFIX_KINDS = {
     **dict.fromkeys((".htm", ".html"), ("html",)), **dict.fromkeys((".mht", ".mhtml"), ("mhtml",)),
     ".xml": ("xml2003",),
 }
+#: a web page or a text file with no form in it is set aside like any other document, unless named as a workbook
 TEXT_KINDS = frozenset({"html", "mhtml", "csv"})
-#: text files with no form in them that are no spreadsheet by name either: what they are
-_NOT_SHEET_TEXT = {**dict.fromkeys((".csv", ".tsv", ".txt"), "文本文件"),
-                   **dict.fromkeys((".htm", ".html", ".mht", ".mhtml"), "网页")}
 
 
 def _format_notes(path: str, kind: str, book) -> list[Problem]:
@@ -197,7 +198,7 @@ DOCUMENT_SUFFIXES = {
     **dict.fromkeys((".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".heic"), "图片"),
     **dict.fromkeys((".ppt", ".pptx", ".dps", ".odp"), "演示文稿"),
     **dict.fromkeys((".htm", ".html", ".mht", ".mhtml"), "网页"),
-    **dict.fromkeys((".txt", ".csv"), "文本文件"),
+    **dict.fromkeys((".txt", ".csv", ".tsv"), "文本文件"),
 }
 NOT_SPREADSHEET = "not-spreadsheet"   # WorkbookRead.status of a file that is no spreadsheet (JSON inputs)
 
