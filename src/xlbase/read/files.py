@@ -22,9 +22,9 @@ from typing import Callable
 
 from ..problems import ERROR, Problem
 from ..table import WorkbookRead
-from .isolation import read_isolated
+from .isolation import PoolUnavailable, read_isolated
 from .limits import DEFAULT_LIMITS, Limits
-from .workbook import read_workbook
+from .workbook import read_failed, read_workbook
 
 
 #: files no clerk sends: Windows thumbnails and folder settings (Thumbs.db, desktop.ini), macOS
@@ -112,15 +112,36 @@ def read_files(paths: list[Path | str], jobs: int | None = None, on_read: Callab
     time, costs only itself, with `jobs=1` as in parallel. Workers are forked on Linux and
     spawned elsewhere (Windows), so a script that calls this must do so under
     `if __name__ == "__main__":`. Where no worker can be started (a daemonic process may not
-    have children) the files are read here, panics caught but without the limits.
+    have children, or the system refuses another process) the files are read here, panics
+    caught but without the limits.
     """
     paths = [os.fspath(p) for p in paths]
     if not paths:
         return []
     jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, MAX_JOBS)
-    if multiprocessing.current_process().daemon:
-        return [read_workbook(p) for p in paths]
-    return read_isolated(paths, jobs, limits, _start_method(), on_read)
+    if not multiprocessing.current_process().daemon:
+        try:
+            return read_isolated(paths, jobs, limits, _start_method(), on_read)
+        except PoolUnavailable:
+            pass
+    out = []
+    for p in paths:
+        out.append(_read_here(p))
+        if on_read is not None:
+            on_read(1)
+    return out
+
+
+def _read_here(path: str) -> WorkbookRead:
+    """read_workbook in this process, when no worker can be had: panics and memory errors still cost one file."""
+    try:
+        return read_workbook(path)
+    except MemoryError:
+        return read_failed(path, "read-memory")
+    except BaseException as exc:
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        return read_failed(path, "read-crashed")
 
 
 def _start_method() -> str:

@@ -46,6 +46,10 @@ RETRY_WITH_FALLBACK = True
 PIPELINE = 2
 
 
+class PoolUnavailable(RuntimeError):
+    """Not one reader process could be started."""
+
+
 @dataclass
 class _Task:
     index: int
@@ -100,7 +104,12 @@ class _Pool:
         """Keep PIPELINE tasks with every worker (so none waits for this process), starting workers as needed."""
         self.workers = [w for w in self.workers if w.tasks or w.proc.is_alive()]
         while queue and len(self.workers) < self.size:
-            self.workers.append(self._start())
+            try:
+                self.workers.append(self._start())
+            except OSError:   # no process could be started (EAGAIN, no fork): go on with those there are
+                if not self.workers:
+                    raise PoolUnavailable from None
+                break
         for w in self.workers:
             while queue and len(w.tasks) < PIPELINE:
                 task = queue.popleft()
@@ -141,16 +150,23 @@ class _Pool:
                 self._started(w)
             return
         w.proc.join(_STOP_GRACE_SECONDS)   # its pipe closed: it is on its way out
+        if w.proc.exitcode == 0:   # it left on purpose after a file that exhausted it: the rest were never read
+            self._retire(w)
+            queue.extendleft(reversed(w.tasks))
+            return
         cause = "read-crashed" if w.proc.exitcode is None else _death_cause(w.proc.exitcode,
                                                                            _tail(w.log_path, w.log_offset))
         self._lost(w, cause, results, queue)
 
-    def _lost(self, w: _Worker, cause: str, results: list, queue: deque) -> None:
-        """The worker died or overran on its first task: retire it; that task is retried or reported, the rest requeued."""
+    def _retire(self, w: _Worker) -> None:
         _kill(w.proc)
         w.proc.join(_STOP_GRACE_SECONDS)
         w.conn.close()
         self.workers.remove(w)
+
+    def _lost(self, w: _Worker, cause: str, results: list, queue: deque) -> None:
+        """The worker died or overran on its first task: retire it; that task is retried or reported, the rest requeued."""
+        self._retire(w)
         task = w.tasks.popleft()
         queue.extendleft(reversed(w.tasks))
         log.debug("reader worker for %s ended (%s, exit %s)", task.path, cause, w.proc.exitcode)

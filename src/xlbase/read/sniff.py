@@ -460,6 +460,8 @@ def _classify(fh: BinaryIO, limits: Limits) -> str:
     if head.startswith(OLE_MAGIC):
         return _classify_ole(fh, limits)
     if biff.is_biff_stream(head):
+        if biff.is_encrypted(head):
+            raise _Verdict("encrypted")
         return "biff"   # Excel 2.x-4.0 wrote a bare BIFF stream, no OLE container
     what = _binary_format(head)
     if what:

@@ -1,0 +1,145 @@
+"""The sniffer names what a file is by content: formats read, formats named and refused, and true reasons
+(encryption in BIFF, Excel's default password, a harmless DOCTYPE, an honest highly compressed part)."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xlbase.read import biff, read_workbook
+from xlbase.read.sniff import check_xml_safe, inspect_file, XmlBombError
+
+
+def _rec(rtype: int, body: bytes = b"") -> bytes:
+    return struct.pack("<HH", rtype, len(body)) + body
+
+
+@pytest.mark.parametrize("head, what", [
+    (b"\x00\x00\x02\x00\x06\x04" + b"\x00" * 40, "Lotus 1-2-3"),
+    (b"\x00\x00\x1a\x00\x02\x10\x04\x00" + b"\x00" * 40, "Lotus 1-2-3"),
+    (b"ID;PWXL;N;E\r\nC;Y1;X1;K1\r\nE\r\n", "SYLK"),
+    (b'TABLE\r\n0,1\r\n""\r\nVECTORS\r\n', "DIF"),
+])
+def test_formats_we_do_not_read_are_named(tmp_path, head, what):
+    p = tmp_path / "表.xls"
+    p.write_bytes(head)
+    check = inspect_file(p)
+    assert check.code == "unsupported-format" and what in check.message and "另存为 .xlsx" in check.message
+
+
+def _zip(path: Path, members: dict[str, bytes | str]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, body in members.items():
+            zf.writestr(name, body)
+    return path
+
+
+def test_zip_spreadsheets_of_other_suites_are_named(tmp_path):
+    numbers = _zip(tmp_path / "a.numbers", {"Index/Document.iwa": b"\x00" * 40, "Metadata/Properties.plist": "x"})
+    sxc = _zip(tmp_path / "b.sxc", {"mimetype": "application/vnd.sun.xml.calc", "content.xml": "<x/>"})
+    sxc_bare = _zip(tmp_path / "c.sxc", {"content.xml": '<?xml version="1.0"?><office:document-content '
+                                         'xmlns:office="http://openoffice.org/2000/office"/>'})
+    for p, what in ((numbers, "Numbers"), (sxc, "OpenOffice.org 1.x"), (sxc_bare, "OpenOffice.org 1.x")):
+        check = inspect_file(p)
+        assert check.code == "unsupported-format" and what in check.message, (p.name, check)
+    assert inspect_file(_zip(tmp_path / "d.zip", {"a.txt": "x"})).code == "archive"
+
+
+def test_bare_biff_streams_are_read_and_their_encryption_seen(tmp_path):
+    plain = tmp_path / "excel4.xls"
+    plain.write_bytes(_rec(0x0409, struct.pack("<HHH", 0, 0x10, 0)) + _rec(0x000A))
+    assert inspect_file(plain).kind == "biff"
+    locked = tmp_path / "excel5.xls"
+    locked.write_bytes(_rec(0x0809, struct.pack("<HHHH", 0x0500, 0x0005, 0, 0)) + _rec(0x002F, b"\x12\x34\x56\x78")
+                       + _rec(0x000A))
+    assert inspect_file(locked).code == "encrypted"
+
+
+def test_filepass_only_counts_in_the_globals():
+    stream = _rec(0x0809, b"\x00\x06\x05\x00" + b"\x00" * 12) + _rec(0x000A) + _rec(0x002F, b"\x00" * 4)
+    assert not biff.is_encrypted(stream)
+    assert biff.is_encrypted(_rec(0x0809, b"\x00\x06\x05\x00" + b"\x00" * 12) + _rec(0x002F, b"\x01\x00") + _rec(0x000A))
+
+
+def test_declared_areas_read_each_sheets_dimensions():
+    sheet_at = 100
+    globals_ = _rec(0x0809, b"\x00\x06\x05\x00" + b"\x00" * 12) + _rec(0x0085, struct.pack("<I", sheet_at) + b"\x00\x00\x01A")
+    globals_ += _rec(0x000A)
+    pad = b"\x00" * (sheet_at - len(globals_))
+    sheet = _rec(0x0809, b"\x00\x06\x10\x00" + b"\x00" * 12) + _rec(0x0200, struct.pack("<IIHHH", 0, 65536, 0, 256, 0))
+    assert biff.declared_areas(globals_ + pad + sheet + _rec(0x000A)) == [65536 * 256]
+
+
+@given(st.binary(max_size=400))
+def test_biff_walkers_never_raise(data):
+    biff.is_encrypted(data)
+    biff.declared_areas(data)
+    biff.is_biff_stream(data)
+
+
+def test_doctype_without_internal_subset_is_not_a_bomb():
+    check_xml_safe(b'<?xml version="1.0"?><!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN"'
+                   b' "module.dtd"><script:module/>')
+    check_xml_safe(b'<!DOCTYPE html SYSTEM "a>b[c].dtd"><html/>')   # quoted '>' and '[' are part of the identifier
+    for bomb in (b'<!DOCTYPE x [<!ENTITY a "b">]><x/>', b'<!DOCTYPE x PUBLIC "p" "s" [<!ENTITY a "b">]><x/>',
+                 b"<!ENTITY a 'b'><x/>"):
+        with pytest.raises(XmlBombError):
+            check_xml_safe(bomb)
+
+
+def test_a_large_honest_part_passes_the_ratio_a_bomb_does_not(tmp_path):
+    from xlbase.read.limits import MB, Limits
+    rows = '<row><c t="inlineStr"><is><t>同一内容</t></is></c></row>' * 200_000   # r= is optional
+    wb = openpyxl.Workbook()
+    buf = io.BytesIO()
+    wb.save(buf)
+    with zipfile.ZipFile(buf) as src:
+        members = {i.filename: src.read(i) for i in src.infolist()}
+    sheet = re.sub(r"<sheetData\s*/>|<sheetData></sheetData>", f"<sheetData>{rows}</sheetData>",
+                   members["xl/worksheets/sheet1.xml"].decode())
+    members["xl/worksheets/sheet1.xml"] = sheet
+    path = _zip(tmp_path / "big.xlsx", members)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    ratio = info.file_size / info.compress_size
+    assert ratio > 200 and info.file_size < 64 * MB          # repetitive, honest: the ratio alone would refuse it
+    assert inspect_file(path).ok
+    tight = Limits(ratio_min_bytes=info.file_size - 1)
+    assert inspect_file(path, tight).code == "zip-bomb"      # the same part above the size where the ratio counts
+    assert inspect_file(path, Limits(max_total_uncompressed=info.file_size // 2)).code == "zip-bomb"
+
+
+def _encrypted(path: Path, password: str) -> Path:
+    from msoffcrypto.format.ooxml import OOXMLFile
+    from table_layouts import a11_block, workbook
+    plain = path.with_suffix(".plain.xlsx")
+    workbook(plain, {"附件11": [a11_block([("忻州市代县雁门双创基地", "代县雁门运营有限公司")])]})
+    out = io.BytesIO()
+    with open(plain, "rb") as fh:
+        OOXMLFile(fh).encrypt(password, out)
+    plain.unlink()
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def test_default_password_is_decrypted_a_real_one_is_not(tmp_path):
+    wr = read_workbook(_encrypted(tmp_path / "默认密码.xlsx", "VelvetSweatshop"))
+    assert wr.ok and [t.form_id for t in wr.tables] == ["附件11"]
+    [note] = [p for p in wr.problems if p.rule == "file-decrypted"]
+    assert note.severity == "info" and "默认密码" in note.message and note.file.endswith("默认密码.xlsx")
+    locked = read_workbook(_encrypted(tmp_path / "密码.xlsx", "secret"))
+    assert locked.status == "encrypted" and "已加密" in locked.problems[0].message
+
+
+def test_emf_is_an_image(tmp_path):
+    p = tmp_path / "图.emf"
+    p.write_bytes(b"\x01\x00\x00\x00" + b"\x00" * 36 + b" EMF" + b"\x00" * 60 + b"%PDF in a description")
+    assert inspect_file(p).code == "image-file"
