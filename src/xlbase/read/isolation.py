@@ -28,7 +28,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 
 from ..table import WorkbookRead
@@ -248,7 +248,8 @@ def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: in
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C is the parent's to handle: it stops us
     _stderr_to(log_path)
-    _cap_memory(limits.read_memory_bytes)
+    if _cap_memory(limits.read_memory_bytes):   # the cap and the retry stand in for counting cells first
+        limits = replace(limits, scan_sheet_extents=False)
     while True:
         try:
             while not conn.poll(1.0):
@@ -262,7 +263,7 @@ def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: in
         index, path, fast = task
         fresh = True
         try:
-            wr = read_workbook(path, fast=fast)
+            wr = read_workbook(path, fast=fast, limits=limits)
         except MemoryError:
             wr, fresh = read_failed(path, "read-memory", limits), False
         except BaseException as exc:   # pyo3's PanicException and anything else read_workbook let through
@@ -302,8 +303,8 @@ def _stderr_to(log_path: str) -> None:
         pass
 
 
-def _cap_memory(budget: int) -> None:
-    """Cap the address space at what the worker has now plus `budget` (Linux; a no-op where unsupported)."""
+def _cap_memory(budget: int) -> bool:
+    """Cap the address space at what the worker has now plus `budget` (Linux); False where that cannot be done."""
     try:
         import resource
         with open("/proc/self/statm") as fh:
@@ -313,5 +314,6 @@ def _cap_memory(budget: int) -> None:
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        return True
     except (ImportError, OSError, ValueError, AttributeError):
-        pass
+        return False

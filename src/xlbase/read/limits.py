@@ -56,6 +56,10 @@ class Limits:
     read_memory_bytes: int = 384 * MB
     #: Longest one file may take to read (wall clock, in its worker).  -> "read-timeout"
     read_seconds: float = 60.0
+    #: Count each OOXML sheet's filled area before calamine allocates it (grid.check_sheet_extents).
+    #: A reader process whose memory is capped turns it off: an allocation that fails there
+    #: kills only the worker, and the file is read again by openpyxl.
+    scan_sheet_extents: bool = True
 
 
 def _from_env(limits: Limits) -> Limits:

@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 A2_MIN_FIELDS = 6
 
 
-def read_workbook(path: str | os.PathLike, *, fast: bool = True) -> WorkbookRead:
+def read_workbook(path: str | os.PathLike, *, fast: bool = True, limits: Limits = DEFAULT_LIMITS) -> WorkbookRead:
     """Every known form in one file; never raises for bad input.
 
     The sniffer's verdict on the content picks the reader (read.formats), never the name;
@@ -54,17 +54,17 @@ def read_workbook(path: str | os.PathLike, *, fast: bool = True) -> WorkbookRead
     calamine killed its worker.
     """
     spath = os.fspath(path)
-    check = inspect_file(spath)
+    check = inspect_file(spath, limits)
     if check.code == "encrypted":
-        data = with_default_password(spath, DEFAULT_LIMITS.max_file_bytes)
+        data = with_default_password(spath, limits.max_file_bytes)
         if data is not None:
-            return _read_decrypted(spath, check, data, fast)
+            return _read_decrypted(spath, check, data, fast, limits)
     if not check.ok:
         return _not_read(spath, check)
-    return _read_checked(spath, spath, check, fast, [])
+    return _read_checked(spath, spath, check, fast, [], limits)
 
 
-def _read_decrypted(path: str, check, data: bytes, fast: bool) -> WorkbookRead:
+def _read_decrypted(path: str, check, data: bytes, fast: bool, limits: Limits) -> WorkbookRead:
     """The plain workbook inside a default-password file, read from a private temporary copy."""
     name = Path(path).name
     note = Problem("file-decrypted", INFO, f"文件“{name}”设有 Excel 内置的默认密码（Excel 打开时不询问密码），"
@@ -73,18 +73,18 @@ def _read_decrypted(path: str, check, data: bytes, fast: bool) -> WorkbookRead:
         plain = os.path.join(tmp, "decrypted")
         with open(plain, "wb") as fh:
             fh.write(data)
-        inner = inspect_file(plain)
+        inner = inspect_file(plain, limits)
         if not inner.ok:
             return _unusable(path, inner.code, MESSAGES[inner.code].format(
                 name=name, kind="", limit="", what=""), check.sha256)
-        return _read_checked(path, plain, replace(inner, path=path, sha256=check.sha256), fast, [note])
+        return _read_checked(path, plain, replace(inner, path=path, sha256=check.sha256), fast, [note], limits)
 
 
-def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Problem]) -> WorkbookRead:
+def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Problem], limits: Limits) -> WorkbookRead:
     """The forms in a file the sniffer passed: `source` is read, problems name `spath`."""
     name = Path(spath).name
     try:
-        book = load_book(source, check.kind, fast=fast)
+        book = load_book(source, check.kind, fast=fast, limits=limits)
     except Unreadable as exc:
         log.debug("no reader opened %s: %s", spath, exc)
         if exc.too_large is not None:

@@ -147,7 +147,7 @@ def fods_as_ods(path: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
 
 def read_fods(path: str, kind: str = "fods", limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
     """A flat .fods by calamine, as an .ods."""
-    return load_sheets_from(fods_as_ods(path, limits))
+    return load_sheets_from(fods_as_ods(path, limits), limits)
 
 
 def read_fods_odfpy(path: str, kind: str = "fods", limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:

@@ -64,7 +64,7 @@ def read_strict(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[S
                 for strict, transitional in STRICT_NAMESPACES:
                     data = data.replace(strict, transitional)
             dst.writestr(info.filename, data)
-    return load_sheets_from(out.getvalue())
+    return load_sheets_from(out.getvalue(), limits)
 
 
 def read_openpyxl(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
