@@ -122,6 +122,21 @@ def _used_area(fh: BinaryIO, part: str, cap: int, count_cells: bool = True) -> t
     return ((hi_r - lo_r + 1) * hi_c if hi_r else 0), frozenset(hidden)
 
 
+def _mentions_hidden(fh: BinaryIO, part: str, cap: int) -> bool:
+    """Whether the part says hidden=" anywhere: most sheets do not, and then nothing else is looked for."""
+    tail, seen = b"", 0
+    while True:
+        block = fh.read(1 << 20)
+        if not block:
+            return False
+        seen += len(block)
+        if seen > cap:
+            raise ZipMemberTooLarge(part)
+        if b' hidden="' in tail + block[:16] or b' hidden="' in block:
+            return True
+        tail = block[-16:]
+
+
 def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, frozenset[int]]:
     """Refuse an OOXML file with a sheet whose filled cells span more than `max_sheet_cells`;
     return the hidden rows (0-based) of each worksheet part that has some.
@@ -143,6 +158,10 @@ def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str,
             name = info.filename.lstrip("/").lower()
             if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
                 continue
+            if not limits.scan_sheet_extents:
+                with zf.open(info) as fh:
+                    if not _mentions_hidden(fh, info.filename, limits.max_member_bytes):
+                        continue
             with zf.open(info) as fh:
                 cells, rows = _used_area(fh, info.filename, limits.max_member_bytes, limits.scan_sheet_extents)
             if cells > limits.max_sheet_cells:

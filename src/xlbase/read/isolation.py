@@ -17,6 +17,7 @@ Workers never outlive the command: each asks the kernel to kill it when its pare
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
@@ -42,8 +43,10 @@ STDERR_TAIL_BYTES = 16 * 1024
 _STOP_GRACE_SECONDS = 2.0
 #: a file whose worker died is read again by the fallback readers alone (read_workbook(fast=False))
 RETRY_WITH_FALLBACK = True
+#: a worker collects cyclic garbage after this many files (its parent may have the collector off)
+GC_EVERY = 32
 #: files sent to a worker ahead of its answers, so that it never waits for this process to unpickle one
-PIPELINE = 2
+PIPELINE = 8
 
 
 class PoolUnavailable(RuntimeError):
@@ -248,8 +251,10 @@ def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: in
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C is the parent's to handle: it stops us
     _stderr_to(log_path)
+    gc.freeze()   # what the parent built is never scanned here (nor copied page by page by the scan)
     if _cap_memory(limits.read_memory_bytes):   # the cap and the retry stand in for counting cells first
         limits = replace(limits, scan_sheet_extents=False)
+    read = 0
     while True:
         try:
             while not conn.poll(1.0):
@@ -261,6 +266,9 @@ def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: in
         if task is None:
             return
         index, path, fast = task
+        read += 1
+        if read % GC_EVERY == 0:
+            gc.collect()   # the parent may run with the collector off (merge): cycles must not creep up to the cap
         fresh = True
         try:
             wr = read_workbook(path, fast=fast, limits=limits)
