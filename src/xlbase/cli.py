@@ -200,7 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--json", type=Path, default=None, dest="json_out", metavar="报告.json", help="JSON 报告路径")
     m.add_argument("--unit", default=None, metavar="单位名称", help="填报单位名称，写入表头（默认按输入推断）")
     m.add_argument("--jobs", type=_jobs, default=None, metavar="进程数",
-                   help="并行读取的进程数（含本进程；默认为 CPU 核数，1 为不并行）")
+                   help="读取文件的进程数（每个文件都在单独的读取进程中读取；默认为 CPU 核数，1 为不并行）")
     m.add_argument("--return-dir", type=Path, default=None, metavar="文件夹", help=return_help)
     m.add_argument("--quiet", "-q", action="store_true", help=quiet_help)
     m.add_argument("--previous", type=Path, default=None, metavar="上次汇总表.xlsx",
