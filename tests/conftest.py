@@ -47,3 +47,25 @@ def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180) -> Pa
 @pytest.fixture
 def soffice() -> str:
     return require_soffice()
+
+
+def require_cjk_font() -> None:
+    """Skip (fail in CI) without a Chinese font: LibreOffice would print boxes, and sizes mean nothing."""
+    try:
+        out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=30).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        out = ""
+    if out.strip():
+        return
+    if os.environ.get("XLBASE_REQUIRE_LIBREOFFICE"):
+        pytest.fail("CI needs a CJK font to print Chinese: apt-get install fonts-wqy-microhei")
+    pytest.skip("没有中文字体，LibreOffice 打印中文为方框：apt-get install fonts-wqy-microhei")
+
+
+def number_heights(pdf: Path, page: int) -> list[float]:
+    """Heights (pt) of the boxes of the numbers printed on a PDF page (pdftotext -bbox): the type size."""
+    import re
+    box = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [float(y1) - float(y0) for y0, y1 in
+            re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">[0-9.\-]+</word>', box)]

@@ -14,11 +14,13 @@ from merge_helpers import applicant_read, base_row, firm
 from xlbase.merge.core import merge_reads
 from xlbase.write.bulk_rows import excel_date, text_rest
 from xlbase.write.summary import write_summary_workbook
+from xlbase.write.summary_sheets import FIRMS_HEAD_ROW
 from xlsxwriter.utility import _datetime_to_excel_datetime
 
 A = "忻州市忻府区云中双创基地"
 ODD = ["甲", " lead", "trail ", "a&b<c>\"'", "=1+1", "-5", "+86", "@SUM(A1)", "\t=cmd", "a\nb",
        "é\U0001F600", "x" * 300]
+HEAD = FIRMS_HEAD_ROW + 1      # 1-based row of the 入驻企业 header (0-based index of the first firm row)
 INJECT = ["<r><t>z</t></r>", "<r>x</r></t></is></c><c r=\"Z9\"><f>1+1</f></c><c><is><r><t>y</t></r>"]
 
 
@@ -49,9 +51,9 @@ def test_bulk_rows_match_xlsxwriter(tmp_path, monkeypatch):
     fast = _cells(_write(tmp_path, ODD, monkeypatch, "0"))
     slow = _cells(_write(tmp_path, ODD, monkeypatch, "1"))
     assert fast == slow
-    names = [row[4][0] for row in fast[2][1:]]
+    names = [row[4][0] for row in fast[2][HEAD:]]        # title, 填报单位 line, header, then the firms
     assert names == ODD
-    assert fast[2][1][6][0] == dt.datetime(2020, 5, 6) and fast[2][1][6][2] == "yyyy-mm-dd"
+    assert fast[2][HEAD][6][0] == dt.datetime(2020, 5, 6) and fast[2][HEAD][6][2] == "yyyy-mm-dd"
 
 
 def test_bulk_rows_keep_rich_text_lookalikes_as_text(tmp_path, monkeypatch):
@@ -62,8 +64,9 @@ def test_bulk_rows_keep_rich_text_lookalikes_as_text(tmp_path, monkeypatch):
         xml = zf.read(part).decode()
     assert "<f>" not in xml
     ws = openpyxl.load_workbook(out)["入驻企业"]
-    assert [ws.cell(r, 5).value for r in (5, 6)] == INJECT
-    assert all(ws.cell(r, 5).data_type == "s" for r in (5, 6))
+    rows = [HEAD + 4, HEAD + 5]        # the 4th and 5th firm
+    assert [ws.cell(r, 5).value for r in rows] == INJECT
+    assert all(ws.cell(r, 5).data_type == "s" for r in rows)
 
 
 @settings(max_examples=300)

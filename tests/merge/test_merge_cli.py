@@ -81,7 +81,8 @@ def test_expected_bases_and_exact_totals(merged):
         nums = [r[c] for r in cached if isinstance(r[0], int) and isinstance(r[c], (int, float))]
         if isinstance(ctotal[c], (int, float)) and nums:
             assert ctotal[c] == pytest.approx(sum(nums))
-    assert len(openpyxl.load_workbook(out / "汇总表.xlsx")["入驻企业"]["A"]) - 1 == FIRM_ROWS
+    firms = openpyxl.load_workbook(out / "汇总表.xlsx")["入驻企业"]
+    assert [firms.cell(r, 1).value for r in range(4, firms.max_row + 1)] == list(range(1, FIRM_ROWS + 1))
 
 
 def test_exact_merge_problems_and_accounting(merged):

@@ -53,7 +53,7 @@ def test_a11_layout_totals_and_cached_values(tmp_path):
     assert cached.cell(total_row, col).value == 42
     assert ws.print_title_rows.replace("$", "") == "3:4"
     firms = wb["入驻企业"]
-    assert firms.cell(3, 5).value == "=HYPERLINK(\"x\")" and firms.cell(3, 5).data_type == "s"
+    assert firms.cell(5, 5).value == "=HYPERLINK(\"x\")" and firms.cell(5, 5).data_type == "s"   # the 2nd firm
     units = wb["各县情况"]
     assert [units.cell(r, 2).value for r in (5, 6)] == ["忻府区", "原平市"]
 

@@ -4,7 +4,6 @@ and an integer 基地数 axis whose labels do not collide."""
 
 from __future__ import annotations
 
-import os
 import re
 import statistics
 import subprocess
@@ -16,7 +15,7 @@ import pytest
 from hypothesis import given, strategies as st
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from conftest import require_soffice, soffice_convert
+from conftest import number_heights, require_cjk_font, require_soffice, soffice_convert
 from sample_generator import GEN
 from xlbase.forms import SUMMARY_FORM, get_form
 from xlbase.merge.command import merge_command
@@ -85,14 +84,15 @@ def test_a11_is_legible_on_one_page_wide(merged):
 
 def test_firm_sheet_header_row_fits_its_labels(merged):
     ws = openpyxl.load_workbook(merged)["入驻企业"]
-    height = ws.row_dimensions[1].height
+    head = 3                                          # under the title and 填报单位 lines
+    height = ws.row_dimensions[head].height
     assert height is not None
     for c in range(1, ws.max_column + 1):
-        text = ws.cell(1, c).value
+        text = ws.cell(head, c).value
         # broken to fit its column (lines_needed counts 1 a line), and the row holds every line
         assert lines_needed(text, _widths(ws)[c] - 0.71) == text.count("\n") + 1, text
         assert height >= row_height(text.count("\n") + 1) - 0.5, text   # stored in whole pixels
-    labels = [ws.cell(1, c).value.replace("\n", "") for c in range(1, ws.max_column + 1)]
+    labels = [ws.cell(head, c).value.replace("\n", "") for c in range(1, ws.max_column + 1)]
     assert "所在县（市、区）" in labels and "营业收入（万元）" in labels
 
 
@@ -121,21 +121,10 @@ def test_balanced_lines_keeps_text_and_fits(text, width):
 # ---------------------------------------------------------------- printed through LibreOffice
 
 
-def _cjk_font() -> bool:
-    try:
-        out = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, timeout=30).stdout
-    except (OSError, subprocess.TimeoutExpired):
-        return False
-    return bool(out.strip())
-
-
 @pytest.mark.libreoffice
 def test_printed_a11_shows_unit_line_at_a_readable_size(merged, tmp_path):
     require_soffice()
-    if not _cjk_font():
-        if os.environ.get("XLBASE_REQUIRE_LIBREOFFICE"):
-            pytest.fail("CI needs a CJK font to print Chinese: apt-get install fonts-wqy-microhei")
-        pytest.skip("没有中文字体，LibreOffice 打印中文为方框：apt-get install fonts-wqy-microhei")
+    require_cjk_font()
     pdf = soffice_convert(merged, "pdf", tmp_path)
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout.replace(" ", "")
@@ -143,8 +132,5 @@ def test_printed_a11_shows_unit_line_at_a_readable_size(merged, tmp_path):
     cached = openpyxl.load_workbook(merged, data_only=True)["附件11"]
     total = next(r for r in range(5, cached.max_row + 1) if cached.cell(r, 1).value == A11.total_label)
     assert f"{cached.cell(total, PRINTED).value:.2f}" in text         # the last official column is on the page
-    box = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(pdf), "-"], capture_output=True,
-                         text=True, check=True).stdout
-    heights = [float(y1) - float(y0) for y0, y1, w in
-               re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([0-9.]+)</word>', box)]
+    heights = number_heights(pdf, 1)
     assert heights and statistics.median(heights) >= 7.0          # digits' boxes: 5.6 pt before (about 4.5 pt type)

@@ -213,7 +213,7 @@ def write_summary_workbook(out: Path, result: MergeResult, problems: list[Proble
         write_a11_sheet(wb, styles, result, year=year, unit=unit)
         add_problems_sheet(wb, problems)
         write_units_sheet(wb, styles, result, problems, level=level, stamp=generated_at(), changes=changes)
-        bulk = write_firms_sheet(wb, styles, result)
+        bulk = write_firms_sheet(wb, styles, result, year=year, unit=unit)
         if record is not None:
             from ..summary_record import add_record_sheet
             add_record_sheet(wb, record)

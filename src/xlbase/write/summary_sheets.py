@@ -11,7 +11,7 @@ import re
 from typing import Any, Iterator
 
 from .. import sheet_names
-from ..forms import get_form
+from ..forms import get_form, value_list
 from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
 from ..merge.rounds import Change
 from ..merge.level import SHEET_NAME, UNIT_LABEL, UNIT_NOT_REPORTED, file_units, level_city, unit_of
@@ -21,7 +21,8 @@ from .report import NOT_READ
 from .bulk_rows import (SERIAL_FROM, SERIAL_ZERO, BulkRows, blank_rest, excel_date, number_cell, number_rest, text_cell,
                         text_rest, xf_index)
 from .safe import EXCEL_MAX_TEXT, cell_text, is_formula_like, write_text
-from .template_styles import Styles, balanced_lines, header_label, lines_needed, num_format, row_height
+from .template_print import A4, FOOTER
+from .template_styles import Styles, balanced_lines, display_width, header_label, lines_needed, num_format, row_height
 
 STATUS_OK = "可上报"
 STATUS_BACK = "需退回修改"
@@ -192,41 +193,90 @@ def write_units_sheet(wb, styles: Styles, result: MergeResult, problems: list[Pr
     return rows
 
 
-def write_firms_sheet(wb, styles: Styles, result: MergeResult) -> BulkRows | None:
-    """Every merged 附件3 row with its base and source, filterable.
+FIRMS_HEAD_ROW = 2          # 0-based: title, 填报单位 line, then the header
+NAME_WIDTH = 30.0           # 所属基地 and 企业名称 wrap beyond 15 Chinese characters
+FIRMS_MARGINS = {"left": 0.25, "right": 0.25, "top": 0.5, "bottom": 0.5}
+BOOKKEEPING = (sheet_names.FIRMS_FILE, sheet_names.FIRMS_SHEET, sheet_names.FIRMS_ROW)   # on screen, not on paper
 
+
+def firm_widths(result: MergeResult, fields: list) -> list[float]:
+    """Column widths of 入驻企业 from what the columns hold, so the printed columns fit one A4 page wide
+    at a readable size (the spec's widths printed 17 columns at about 5 pt). Text is measured where it
+    is cheap: bases, cities and counties exactly; firm names by their longest (CJK width); other fields
+    by their values list or type. Names longer than NAME_WIDTH wrap (rows without a set height grow
+    to fit when Excel or LibreOffice lays them out)."""
+    def fit(texts, low: float, high: float) -> float:
+        return min(high, max(low, max((display_width(cell_text(t)) for t in texts), default=0) + 1.5))
+
+    bases = result.bases
+    widths = [max(4.5, len(str(len(result.firms))) + 2.0), fit((b.name for b in bases), 12, NAME_WIDTH),
+              fit((b.city for b in bases), 6, 12), fit((b.county for b in bases), 6, 16)]
+    for j, f in enumerate(fields):
+        if f.key == "firm_name":
+            longest = max((len(v) for v in (r.values[j] for r in result.firms) if type(v) is str), default=0)
+            widths.append(min(NAME_WIDTH, max(12.0, 2 * longest + 1.5)))
+        elif f.type == "choice" and f.choices:
+            widths.append(fit(value_list(f.choices), 6, 16))
+        elif f.type == "credit_code":
+            widths.append(20.0)
+        elif f.type == "date":
+            widths.append(11.0)
+        elif f.is_numeric:
+            widths.append(7.0 if f.type == "integer" else 9.5)
+        else:
+            widths.append(float(f.width or 10))
+    return widths + [28.0, 10.0, 7.0]
+
+
+def write_firms_sheet(wb, styles: Styles, result: MergeResult, *, year: Any = None, unit: str = "") -> BulkRows | None:
+    """Every merged 附件3 row with its base and source, filterable, printable as the list an officer files.
+
+    A title and 填报单位 line over the header; on paper A4 landscape one page wide, the header on every
+    page, the bookkeeping columns (来源文件, 工作表, 行号) left off the print area.
     Returns the rows still to splice into the closed workbook (bulk_rows), or None when written here.
     """
     a3 = get_form("附件3")
     fields = list(a3.table_fields)
     ws = wb.add_worksheet(sheet_names.FIRMS)
-    heads = ["序号", "所属基地", "所在市", "所在县（市、区）"] + [f.header_text for f in fields] + ["来源文件", "工作表", "行号"]
+    heads = ["序号", sheet_names.FIRMS_BASE, "所在市", "所在县（市、区）"] + [f.header_text for f in fields] + list(BOOKKEEPING)
+    widths = firm_widths(result, fields)
+    printed = len(heads) - len(BOOKKEEPING) - 1          # the last column on paper
+    top = FIRMS_HEAD_ROW
     lines = 1
-    for c, h in enumerate(heads):
-        width = 30 if h == "所属基地" else (fields[c - 4].width or 10) if 4 <= c < 4 + len(fields) else 10
-        if h == "来源文件":
-            width = 28
+    for c, (h, width) in enumerate(zip(heads, widths)):
         text = header_label(fields[c - 4], width) if 4 <= c < 4 + len(fields) else balanced_lines(h, width)
         lines = max(lines, lines_needed(text, width))
         ws.set_column(c, c, width)
-        ws.write_string(0, c, text, styles.header(c < 4 + len(fields) and (c < 4 or fields[c - 4].official)))
-    ws.set_row(0, row_height(lines))
+        ws.write_string(top, c, text, styles.header(c < 4 + len(fields) and (c < 4 or fields[c - 4].official)))
+    ws.set_row(top, row_height(lines))
+    ws.set_row(0, 26)
+    ws.merge_range(0, 0, 0, printed, f"{a3.title_for(year)}（汇总）", styles.title())
+    half = max(1, printed // 2)
+    ws.set_row(1, 18)
+    ws.merge_range(1, 0, 1, half, f"{a3.org_line or ''}{cell_text(unit)}", styles.line())
+    ws.merge_range(1, half + 1, 1, printed, a3.unit_line or "", styles.line("right"))
+    first = top + 1
     cells = _FirmCells(styles, result, fields)
     bulk = None
     if result.firms and _bulk_rows_ok(cells.formats):
-        bulk = BulkRows(wb.worksheets().index(ws), 1, len(heads), len(result.firms),
+        bulk = BulkRows(wb.worksheets().index(ws), first, len(heads), len(result.firms),
                         _FirmXml(cells).chunks(result.firms))
     else:
         write = {"s": partial(write_text, ws), "n": ws.write_number, "d": ws.write_datetime, "b": ws.write_blank}
         for i, f in enumerate(result.firms, start=1):
             for c, (kind, v, fm) in enumerate(cells.row(i, f)):
-                write[kind](i, c, v, fm)
-    ws.autofilter(0, 0, max(len(result.firms), 1), len(heads) - 1)
-    ws.freeze_panes(1, 2)
+                write[kind](top + i, c, v, fm)
+    last = top + max(len(result.firms), 1)
+    ws.autofilter(top, 0, last, len(heads) - 1)
+    ws.freeze_panes(first, 2)
     ws.set_landscape()
-    ws.set_paper(9)
+    ws.set_paper(A4)
     ws.fit_to_pages(1, 0)
-    ws.repeat_rows(0)
+    ws.center_horizontally()
+    ws.repeat_rows(top)
+    ws.set_margins(**FIRMS_MARGINS)
+    ws.set_footer(FOOTER)
+    ws.print_area(0, 0, top + len(result.firms), printed)
     return bulk
 
 
@@ -240,10 +290,14 @@ class _FirmCells:
 
     def __init__(self, styles: Styles, result: MergeResult, fields: list) -> None:
         self.result = result
-        self.plain, self.quoted = styles.get(border=1), styles.get(quote_prefix=True, border=1)
-        self.date_fmt = styles.get(num_format="yyyy-mm-dd", border=1)
-        self.num_fmts = [styles.get(num_format=num_format(fld), border=1) for fld in fields]
-        self.formats = [self.plain, self.quoted, self.date_fmt, *self.num_fmts]
+        # text wraps within its column (a long base or firm name takes a second line instead of
+        # widening the printed page); the bookkeeping texts (file, sheet) stay on one line
+        cell = {"border": 1, "valign": "vcenter"}
+        self.plain, self.quoted = styles.get(text_wrap=True, **cell), styles.get(quote_prefix=True, text_wrap=True, **cell)
+        self.keep = styles.get(**cell)
+        self.date_fmt = styles.get(num_format="yyyy-mm-dd", **cell)
+        self.num_fmts = [styles.get(num_format=num_format(fld), **cell) for fld in fields]
+        self.formats = [self.plain, self.quoted, self.keep, self.date_fmt, *self.num_fmts]
         self.numeric = [fld.is_numeric for fld in fields]
         self.bases = {b.key: b for b in result.bases}
         self._base_texts: dict[str, list] = {}
@@ -277,13 +331,13 @@ class _FirmCells:
     def file(self, path: str) -> tuple[str, Any, Any]:
         ft = self._file_texts.get(path)
         if ft is None:
-            ft = self._file_texts[path] = ("s", cell_text(self.result.display.get(path, path)), self.plain)
+            ft = self._file_texts[path] = ("s", cell_text(self.result.display.get(path, path)), self.keep)
         return ft
 
     def sheet(self, name: str) -> tuple[str, Any, Any]:
         st = self._sheet_texts.get(name)
         if st is None:
-            st = self._sheet_texts[name] = ("s", cell_text(name), self.plain)
+            st = self._sheet_texts[name] = ("s", cell_text(name), self.keep)
         return st
 
     def row(self, i: int, f) -> list[tuple[str, Any, Any]]:
