@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import example, given, strategies as st
 
 from xlbase.cli import _cells, _wrap
 
@@ -92,10 +92,11 @@ def test_missing_output_folder_is_made_and_said(tmp_path):
 
 
 @given(st.text(alphabet="汇总表规则包（）、，abc 12-", max_size=60), st.integers(8, 40))
+@example("则、、、 、", 8)          # punctuation that may not start a line stays on the one before
 def test_wrap_keeps_text_and_fits(text, width):
     lines = _wrap(text, width)
     assert "".join(lines).replace(" ", "") == " ".join(text.split()).replace(" ", "")
     for line in lines:
         # a line only overflows by punctuation that may not start the next one, or by one long ASCII word
-        body = line.rstrip("）)，,。；;：:、")
+        body = line.rstrip("）)，,。；;：:、 ")
         assert _cells(body) <= width or re.fullmatch(r"[\x21-\x7e]+", body), (line, width)
