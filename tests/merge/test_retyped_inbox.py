@@ -58,9 +58,10 @@ def _a11_rows(ws) -> tuple[dict[str, dict], dict]:
 
 def _firm_rows(ws) -> dict[str, dict]:
     rows = list(ws.iter_rows(values_only=True))
-    head = [str(h or "").replace("\n", "") for h in rows[0]]
+    top = next(i for i, r in enumerate(rows) if r[0] == "序号")        # the header, under the title lines
+    head = [str(h or "").replace("\n", "") for h in rows[top]]
     col = {f.key: next(i for i, h in enumerate(head) if h.startswith(f.label)) for f in A3.official_table_fields}
-    return {r[col["firm_name"]]: {k: r[i] for k, i in col.items()} for r in rows[1:] if r[col["firm_name"]]}
+    return {r[col["firm_name"]]: {k: r[i] for k, i in col.items()} for r in rows[top + 1:] if r[col["firm_name"]]}
 
 
 @pytest.fixture(scope="module")
