@@ -58,6 +58,7 @@ class Table:
     missing_fields: list[str] = field(default_factory=list)
     base: dict[str, Any] = field(default_factory=dict)
     org_line: str = ""
+    transposed: bool = False     # a 附件10 typed vertically: `columns` holds sheet rows, `_row` sheet columns
 
     @property
     def form(self) -> Form:
@@ -68,6 +69,8 @@ class Table:
         if row is None or row == 0:
             return self.record_cells.get(key, "")
         col = self.columns.get(key)
+        if self.transposed:
+            return f"{xl_col_to_name(row - 1)}{col}" if col else ""
         return f"{xl_col_to_name(col - 1)}{row}" if col else ""
 
     @property

@@ -46,3 +46,29 @@ def test_a_missing_column_marks_its_total_and_names_the_table(tmp_path):
     note = ws.cell(total_row + 1, 1).value
     assert note.startswith("注：带 * 的汇总数不完整") and A11.field("employees").label in note
     assert ws.print_area and str(total_row + 1) in ws.print_area
+
+
+def test_the_mark_survives_a_merge_of_the_counties_own_summaries(tmp_path):
+    """A city merging the county 汇总表s written by xlbase keeps the mark and says it once."""
+    rng = random.Random(4)
+    full = [retyped.base_values(rng, f"晋中市榆次区全{i}号双创基地", f"榆次全{i}运营有限公司") for i in range(2)]
+    part = [retyped.base_values(rng, f"晋中市太谷区缺{i}号双创基地", f"太谷缺{i}运营有限公司") for i in range(2)]
+    at = 1 + retyped.A10_KEYS.index("taxes")
+    rows = [r[:at] + r[at + 1:] if len(r) > at else r for r in retyped.a10_table(rng, part, layout="one-row").rows]
+    retyped.save(tmp_path / "in" / "榆次区" / "榆次区.xlsx", {"Sheet1": retyped.a10_table(rng, full, layout="one-row").rows})
+    retyped.save(tmp_path / "in" / "太谷区" / "太谷区.xlsx", {"Sheet1": rows})
+    city = tmp_path / "city"
+    city.mkdir()
+    for county in ("榆次区", "太谷区"):
+        subprocess.run([sys.executable, "-m", "xlbase", "merge", str(tmp_path / "in" / county),
+                        "-o", str(city / f"{county}汇总表.xlsx")], capture_output=True, check=False, timeout=300)
+    out, report = tmp_path / "市汇总表.xlsx", tmp_path / "r.json"
+    subprocess.run([sys.executable, "-m", "xlbase", "merge", str(city), "-o", str(out), "--json", str(report)],
+                   capture_output=True, timeout=300)
+    problems = json.loads(report.read_text(encoding="utf-8"))["problems"]
+    (warn,) = [p for p in problems if p["rule"] == "incomplete-total"]
+    assert warn["field"] == "taxes" and "太谷区" in warn["message"]
+    ws = openpyxl.load_workbook(out)["附件11"]
+    col = 2 + [f.key for f in A11.table_fields].index("taxes")
+    total_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == A11.total_label)
+    assert ws.cell(total_row, col).number_format.endswith('"*"')

@@ -56,7 +56,8 @@ UNKNOWN_UNIT = "（未注明）"
 LEVELS = ("county", "city", "province")
 DUPLICATE_ENTERPRISE = "duplicate-enterprise"
 # found again by every merge over the rows a lower level's 汇总表 carries, so not carried as problems
-RECOMPUTED_RULES = frozenset({DUPLICATE_ENTERPRISE})
+INCOMPLETE_TOTAL = "incomplete-total"
+RECOMPUTED_RULES = frozenset({DUPLICATE_ENTERPRISE, INCOMPLETE_TOTAL})
 
 
 def clean(v: Any) -> Any:
@@ -301,7 +302,7 @@ def _sheet_rows(table: Table, marks: list | None, n: int) -> list[int]:
 def _column_cells(table: Table, key: str, rows: list[int]) -> list[str]:
     """`table.cell(key, r)` for every row, the column letter computed once."""
     col = table.columns.get(key)
-    if not col:
+    if not col or table.transposed:
         return [table.cell(key, r) for r in rows]
     letter = xl_col_to_name(col - 1)
     return [f"{letter}{r}" if r else table.cell(key, r) for r in rows]
@@ -404,14 +405,15 @@ def _place(values: dict, table: Table, path: str) -> tuple[str, str]:
     return str(city or UNKNOWN_UNIT), str(county or UNKNOWN_UNIT)
 
 
-def _lacking(t: Table) -> tuple[str, ...]:
+def _lacking(t: Table, carried: Any = None) -> tuple[str, ...]:
     """The official numeric 附件11 columns a base row's table lacks: a missing column of a 附件10/11, or the
-    columns 附件2 has no line for when it stands in for a missing 附件10. Their 汇总 is incomplete."""
+    columns 附件2 has no line for when it stands in for a missing 附件10. Their 汇总 is incomplete. A row of
+    a lower level's 汇总表 also lacks what its source lacked (`carried`, from that 汇总表's record)."""
     form = get_form(SUMMARY_FORM)
     if t.form_id == "附件2":
         have = set(t.form.keys)
         return tuple(f.key for f in form.official_table_fields if f.is_numeric and f.key not in have)
-    missing = set(t.missing_fields)
+    missing = set(t.missing_fields) | set(carried if isinstance(carried, (tuple, list)) else ())
     return tuple(f.key for f in form.official_table_fields if f.is_numeric and f.key in missing)
 
 
@@ -509,7 +511,7 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                                  str(rec.get("_src_cell") or ""))
                     bases.append(BaseRow(str(key), vals, city, county, wr.path, where[0], where[1], kind,
                                          0, carried, where[2], _reporter(t, wr.path, kind), (t.sheet, row),
-                                         _unit(county, t, wr.path), lacking=_lacking(t)))
+                                         _unit(county, t, wr.path), lacking=_lacking(t, rec.get("_lacking"))))
             elif role == BASE_RECORD:
                 vals = {k: clean(v) for k, v in t.record.items() if k in a11_keys}
                 for k in ("base_name", "operator", "city", "county", "base_type"):
@@ -750,7 +752,7 @@ def incomplete_totals(bases: list[BaseRow], display: dict[str, str]) -> list[Pro
         where = list(dict.fromkeys(f"{display.get(b.origin, b.origin)}（{b.sheet}）" for b in rows))
         shown = "、".join(where[:6]) + (f"等 {len(where)} 个表格" if len(where) > 6 else "")
         out.append(Problem(
-            "incomplete-total", WARNING,
+            INCOMPLETE_TOTAL, WARNING,
             f"附件11“{f.label}”的汇总数不完整：{shown}没有“{f.label}”这一列，其中 {len(rows)} 个基地的该项未计入汇总"
             "（汇总行中该数以 * 标出）；请这些单位补报该列后重新汇总。",
             file=rows[0].origin, sheet=rows[0].sheet, form=SUMMARY_FORM, field=key, value=len(rows)))

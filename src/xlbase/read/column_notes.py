@@ -105,7 +105,7 @@ def unit_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, unit: s
     c = found.columns[f.key]
     shown = _clip(_header_text(sheet, found, c))
     return Problem("column-unit-converted", INFO,
-                   f"{form_id}表头“{shown}”的单位是“{unit}”，该列（{_span(found, c)}）的数值已{_factor_text(factor)}"
+                   f"{form_id}表头“{shown}”的单位是“{unit}”，该列（{_span(found, c)}）的数值已{_factor_text(factor)} "
                    f"换算为{f.unit}后读取。", path, sheet.name, a1(found.heads[c].row, c), form_id, f.key, value=shown)
 
 
@@ -144,8 +144,11 @@ def unused_problems(path: str, sheet: Sheet, found, form_id: str, hint) -> list[
     out = []
     hr = found.header_rows[1]
     used = set(found.columns.values()) | set(found.duplicates) | {found.number_col}
+    ours = _merge_only_labels()
     for c, h in sorted(found.heads.items()):
         if c in used or (h.label and c not in found.extra):   # our own 汇总表's columns are cleared from extra
+            continue
+        if h.label and fold(h.label) in ours:                 # 来源文件 of an empty 附件11 template: ours
             continue
         text = _header_text(sheet, found, c)
         n = _filled(sheet, found.data_rows, c)
@@ -162,6 +165,11 @@ def unused_problems(path: str, sheet: Sheet, found, form_id: str, hint) -> list[
                                f"{form_id}表头“{_clip(text)}”（第{cell}格）不是本表栏目，该列没有内容，已忽略。{tail}",
                                path, sheet.name, cell, form_id, value=_clip(text)))
     return out
+
+
+@lru_cache(maxsize=None)
+def _merge_only_labels() -> frozenset[str]:
+    return frozenset(fold(f.label) for form_id in FORM_IDS for f in get_form(form_id).fields if f.merge_only)
 
 
 def none_zero_problem(path: str, sheet: str, form_id: str, cells: list[str]) -> Problem | None:

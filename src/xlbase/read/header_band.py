@@ -66,6 +66,14 @@ def group_name(text: str, form_id: str) -> str | None:
     return None
 
 
+def is_line(v: object) -> bool:
+    """A title, 填报单位 line or note, not a header cell (a column headed 备注 is a header cell)."""
+    kind = line_kind(v)
+    if kind == "org":          # "填报单位（盖章）：…" is a line, "申报单位名称" a header
+        return ":" in v or "：" in v
+    return kind is not None and (kind != "note" or len(cached_fold(v)) > 8)
+
+
 def is_number_label(v: object) -> bool:
     return is_text(v) and fold_unbracketed(v) in NUMBER_KEYS
 
@@ -153,7 +161,7 @@ def _band_heads(rows: tuple[tuple, ...], units_line: tuple | None, above_unit: s
             if label and not group:
                 group = label                        # an upper text over a lower label is its group
             label_at, label = r, t.strip()          # the lowest label cell wins
-        if not label:
+        if not label or is_line(label):     # a title, 填报单位 or note beside the labels
             continue
         if is_number_label(label):
             if number_col is None:

@@ -22,6 +22,9 @@ SHEET_RULES = ("unread-sheet", "hidden-sheet")   # sheets whose rows were not re
 
 
 def _range(t: Table) -> str:
+    if t.columns and not t.data.empty and t.transposed:     # labels down a column, values beside them
+        rows = sorted(t.columns.values())
+        return f"{get_column_letter(t.header_row)}{rows[0]}:{get_column_letter(int(t.data['_row'].max()))}{rows[-1]}"
     if t.columns and not t.data.empty:
         cols = sorted(t.columns.values())
         last = int(t.data["_row"].max())

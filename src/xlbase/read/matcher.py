@@ -155,6 +155,17 @@ def _fuzzy(v: _Vocab, head: frozenset) -> dict[int, float]:
     return out
 
 
+COUNT_WORDS = ("场次", "次数", "人次", "户数", "人数", "个数", "家数", "数量", "总数", "总额", "金额", "数", "额")
+
+
+def _without_count_word(k: str) -> str:
+    """A label without its trailing counting word (活动场次 -> 活动), for where its head noun ends."""
+    for w in COUNT_WORDS:
+        if k.endswith(w) and len(k) > len(w):
+            return k[: -len(w)]
+    return k
+
+
 def label_key(text: str) -> str:
     """The comparable part of a header label: folded, its unit and a leading 其中 removed."""
     k = strip_unit(text) if text else ""
@@ -183,20 +194,22 @@ def word_scores(text: str, form_id: str) -> tuple[tuple[str, float, bool], ...]:
             out.setdefault(key, (STEM, True))
     if exact_only:
         return tuple((key, s, e) for key, (s, e) in out.items())
-    head = _grams(fold_unbracketed(k) or k)
+    bare = fold_unbracketed(k) or k
+    core = _without_count_word(bare)
+    head = _grams(bare)
     fuzzies = _fuzzy(v, head)
     for i, key in enumerate(v.keys):
         if key in out:
             continue
         term_score = 0.0
-        bare = fold_unbracketed(k) or k
         for term in v.terms[i]:
             at = bare.rfind(term)
             if at < 0:
                 continue
-            # Chinese compounds are head-final: the term nearer the end says what is counted
-            # (入驻企业职工数 counts 职工, 服务企业户数 counts 户)
-            score = TERM_BASE + TERM_SPAN * min(1.0, len(term) / len(bare)) + TERM_TAIL * (at + len(term)) / len(bare)
+            # Chinese compounds are head-final: the term nearer the end of the label (its counting word
+            # 次数/场次/户数 set aside) says what is counted: 入驻企业职工数 counts 职工, 活动场次 counts 活动
+            tail = min(at + len(term), len(core)) / len(core) if at < len(core) else 0.0
+            score = TERM_BASE + TERM_SPAN * min(1.0, len(term) / len(bare)) + TERM_TAIL * tail
             term_score = max(term_score, score)
         fuzzy = fuzzies.get(i, 0.0) * FUZZY_MAX
         best = min(STEM, max(term_score, fuzzy) + 0.1 * min(term_score, fuzzy))   # the other signal breaks ties

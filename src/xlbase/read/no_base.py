@@ -45,3 +45,20 @@ def no_base_table(path: str, sheets: list[Sheet]) -> tuple[Table, Problem] | Non
                     path, sheet.name, a1(r, c), SUMMARY_FORM, value=text)
         return t, p
     return None
+
+
+def is_unfilled(tables: list[Table]) -> bool:
+    """Every form found is empty: no data row in any table and no value on any record form (a template
+    sent back as it came, the county's way of saying it has nothing to report)."""
+    return bool(tables) and all(t.data.empty and not any(v not in (None, "") for v in t.record.values())
+                                for t in tables)
+
+
+def unfilled_answer(path: str, tables: list[Table]) -> tuple[list[Table], list[Problem]]:
+    """An unfilled template read as "no base": one empty 附件11 (for the county's place) and one info."""
+    first = tables[0]
+    t = Table(form_id=SUMMARY_FORM, file=path, sheet=first.sheet, org_line=first.org_line)
+    forms = "、".join(dict.fromkeys(x.form_id for x in tables))
+    p = Problem("no-base", INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报基地”读取，基地数为 0。",
+                path, first.sheet, "", SUMMARY_FORM)
+    return [t], [p]

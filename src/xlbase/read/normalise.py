@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from ..forms import Field
+from ..text import INVISIBLE
 
 # Notes a parse can carry; severity is decided by the caller's Problem builder.
 UNPARSEABLE = "unparseable"
@@ -371,9 +372,15 @@ def parse_phone(v: Any, field: Field | None = None) -> Parsed:
 _TEXT_BLANKS = BLANK_TOKENS - {"无"}   # in a text field "无" is an answer, not a blank
 
 
+_NO_INVISIBLE = str.maketrans("", "", INVISIBLE)
+
+
 def _text_value(v: str) -> str | None:
-    """A text cell trimmed (ASCII, full-width and no-break spaces); None for a blank word."""
+    """A text cell trimmed (ASCII, full-width and no-break spaces, zero-width characters a copy from a web
+    page or Word leaves inside a name); None for a blank word."""
     s = v.strip().replace("\u00a0", " ")
+    if not s.isprintable():          # cheap test: zero-width and format characters are not printable
+        s = s.translate(_NO_INVISIBLE).strip()
     if s.replace(" ", "").replace("\u3000", "") in _TEXT_BLANKS or not s.strip("\u3000 "):
         return None
     return s.strip("\u3000 ")

@@ -23,8 +23,8 @@ from ..problems import INFO, WARNING, Problem
 from ..text import fold, fold_unbracketed
 from .column_notes import none_zero_problem, row_problems, unused_problems, wording_problems
 from .grid import Sheet, a1
-from .header_band import (Band, band_heads, group_name, is_number_label, is_text, is_units_line, sample_rows,
-                          with_profiles)
+from .header_band import (Band, band_heads, group_name, is_line, is_number_label, is_text, is_units_line,
+                          sample_rows, with_profiles)
 from .labels import (TOTAL_WORDS, cached_fold, group_keys, has_total_text, is_no_base_text, is_record_label_text,
                      is_sample_text, is_section_text, is_total_text, is_unit_text, label_stem, line_kind, match_label)
 from .normalise import NONE_WORDS
@@ -103,8 +103,8 @@ def _span(sheet: Sheet, top: int, last: int, cols: list[int]) -> tuple[int, int]
     """The contiguous header columns around `cols`: a check area beside the table is not a column of it."""
     band = [sheet.rows[rr] for rr in range(top, last + 1)]
 
-    def has_text(c: int) -> bool:
-        return any(c < len(row) and is_text(row[c]) for row in band)
+    def has_text(c: int) -> bool:       # a title, 填报单位 or note line next to the labels is not a header cell
+        return any(c < len(row) and is_text(row[c]) and not is_line(row[c]) for row in band)
 
     lo, hi = min(cols), max(cols)
     while lo > 0 and has_text(lo - 1):
@@ -243,7 +243,7 @@ def _none_row(row: list, number_col: int | None) -> bool:
     """A row whose only content (besides its 序号) is the answer "no base": 无, 本县无申报, with "/" or "—" beside."""
     said = False
     for c, v in enumerate(row):
-        if v == "" or v is None or c == number_col:
+        if v == "" or v is None or c == number_col or (type(v) in (int, float) and v == 0):   # 0: none as well
             continue
         if type(v) is not str:
             return False
@@ -332,7 +332,7 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
         if all(v in ("", None) for v in data_vals):
             r += 1                   # only a 序号 typed: a blank template row
             continue
-        if not typed and _none_row(row, found.number_col):
+        if (not typed or not any(type(v) in (int, float) and v for v in data_vals)) and _none_row(row, found.number_col):
             found.none_rows.append(r)    # "无", "本县无申报": the answer "no base", not a base called 无
             r += 1
             continue

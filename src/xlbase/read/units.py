@@ -8,6 +8,7 @@ whether the unit fits its family and by which exact factor a value must be multi
 from __future__ import annotations
 
 import re
+import unicodedata
 from fractions import Fraction
 from functools import lru_cache
 
@@ -15,6 +16,8 @@ from ..forms import Field, unit_families
 from ..text import fold
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
+_RAW_BRACKETED = re.compile(r"\(([^()]*)\)")
+_WORDS = re.compile(r"[,，、;；\s]+")
 _UNIT_LINE = re.compile(r"^(?:计量)?单位(?:为)?")
 
 
@@ -61,6 +64,14 @@ def header_unit(text: object) -> str | None:
         got = _as_unit(inner)
         if got:
             return got
+    # "（元，上年度）", "(单位:元; 口径: 上年)": a unit among the words of a bracket
+    raw = unicodedata.normalize("NFKC", text).replace("【", "(").replace("】", ")")
+    for inner in reversed(_RAW_BRACKETED.findall(raw)):
+        for part in _WORDS.split(inner):
+            got = _as_unit(fold(part)) if part.strip() else None
+            got = got or (_as_unit(fold(part.split("/")[0])) if "/" in part else None)   # "万元/年"
+            if got:
+                return got
     bare = _BRACKETED.sub("", k)
     for unit in _units_longest_first():
         if bare.endswith(unit) and len(bare) > len(unit):

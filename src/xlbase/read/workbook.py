@@ -37,7 +37,8 @@ from .limits import DEFAULT_LIMITS, MB, Limits
 from .sniff import KINDS, MESSAGES, SniffError, inspect_file
 from .labels import line_kind
 from .column_notes import none_zero_problem, settle_column
-from .no_base import no_base_table
+from .no_base import is_unfilled, no_base_table, unfilled_answer
+from .vertical import find_vertical, turned_back
 from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem, table_problems
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,8 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
         log.debug("reader failed on %s", spath, exc_info=True)
         msg = MESSAGES["check-failed"].format(name=name)
         return _unusable(spath, "read-failed", msg, check.sha256)
+    if is_unfilled(tables):      # a template sent back empty: the answer "no base", not 35 missing values
+        tables, problems = unfilled_answer(spath, tables)
     answer = no_base_table(spath, book.sheets) if not tables else None
     if answer is not None:       # "本县无申报" and no table: the county's answer, not an unreadable file
         tables, problems = [answer[0]], [answer[1]]
@@ -267,6 +270,16 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
         found = find_tables(sheet)
         if own_firms:
             found = [ft for ft in found if ft.family == "附件3"][:1]
+        vertical = find_vertical(sheet) if not found and not ours else None
+        if vertical is not None:      # 附件10 typed down a column: read on the transpose, addresses turned back
+            turned, vts = vertical
+            for ft in vts:
+                n_problems = len(problems)
+                t = _table_from(path, turned, ft, choose_summary(turned, ft, 0), kind, problems)
+                t.transposed, t.org_line = True, _org_line(sheet, ft.heads[min(ft.heads)].col if ft.heads else 0, 0)
+                problems[n_problems:] = turned_back(problems[n_problems:])
+                tables.append(t)
+            continue
         used_rows: set[int] = set()
         top = 0
         for ft in found:
@@ -364,6 +377,8 @@ def _apply_record(tables: list[Table], record: dict) -> None:
             t.data["_base"] = [b["key"] if b else k for b, k in zip(picked, t.data["_base"])]
             for col, key in (("_src", "file"), ("_src_sheet", "sheet"), ("_src_row", "row"), ("_src_cell", "cell")):
                 t.data[col] = [b.get(key) if b else None for b in picked]
+            if any(b and b.get("lacking") for b in picked):   # columns its source lacked: its 汇总 stays marked
+                t.data["_lacking"] = [tuple(b.get("lacking") or ()) if b else () for b in picked]
         elif t.form_id == "附件3" and "_src" in t.data.columns:
             names = t.data["_base_name"].tolist() if "_base_name" in t.data.columns else [None] * len(t.data)
             folded = {n: fold(n) for n in set(names)}

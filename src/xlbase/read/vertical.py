@@ -1,0 +1,48 @@
+"""A 附件10 typed vertically: its labels down one column, each base's values in a column beside them.
+
+Clerks who copy the one-row form into a narrow page turn it: 基地名称 | 值 on each line. The
+sheet is read through its transpose (labels become a header row, each value column a data
+row) with the same column matcher, then every cell address is turned back, so problems point
+at the cells the clerk typed. Table.transposed makes Table.cell() answer in the sheet's own
+orientation.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+from ..problems import Problem
+from .grid import Sheet
+from .tables import FoundTable, find_tables
+
+VERTICAL_FAMILIES = ("附件10",)
+_A1 = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,3})([0-9]{1,7})(?![0-9])")
+
+
+def transpose(sheet: Sheet) -> Sheet:
+    """The sheet with rows and columns swapped ('' where a row was short)."""
+    width = max((len(r) for r in sheet.rows), default=0)
+    rows = [[row[c] if c < len(row) else "" for row in sheet.rows] for c in range(width)]
+    return Sheet(sheet.name, rows, sheet.visible)
+
+
+def find_vertical(sheet: Sheet) -> tuple[Sheet, list[FoundTable]] | None:
+    """The transposed sheet and the vertical tables on it, when the sheet holds no table the usual way."""
+    if not sheet.rows or max((len(r) for r in sheet.rows), default=0) > 60:
+        return None          # a vertical form is narrow: a wide sheet is no such thing (and costly to turn)
+    turned = transpose(sheet)
+    found = [ft for ft in find_tables(turned) if ft.family in VERTICAL_FAMILIES and ft.data_rows]
+    return (turned, found) if found else None
+
+
+def swap_a1(text: str) -> str:
+    """Every A1 address in a text with row and column swapped: 'C2' on the transpose is 'B3' on the sheet."""
+    return _A1.sub(lambda m: f"{get_column_letter(int(m.group(2)))}{column_index_from_string(m.group(1))}", text)
+
+
+def turned_back(problems: list[Problem]) -> list[Problem]:
+    """Problems found on the transpose, addressed to the sheet the clerk typed."""
+    return [replace(p, cell=swap_a1(p.cell), message=swap_a1(p.message)) for p in problems]

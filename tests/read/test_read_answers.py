@@ -1,0 +1,82 @@
+"""What clerks write that is an answer, not a value: none in a number cell, no base at all, an unfilled
+template; units that do not fit their numbers; names with invisible characters."""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import retyped
+from xlbase.merge.core import merge_reads
+from xlbase.read import read_files, read_workbook
+
+REPO_TEMPLATES = retyped.Path(__file__).resolve().parents[2] / "workbook_templates"
+
+
+def _rules(wr, rule):
+    return [p for p in wr.problems if p.rule == rule]
+
+
+def test_none_words_in_number_cells_are_zero_with_one_info_per_table(tmp_path):
+    rng = random.Random(1)
+    bases = [retyped.base_values(rng, f"晋中市榆次区无{i}号双创基地", f"无{i}号运营有限公司") for i in range(3)]
+    t = retyped.a10_table(rng, bases, layout="one-row")
+    marks = ["/", "—", "－", "无"]
+    at = 1 + retyped.A10_KEYS.index("hightech_firms")
+    for row, mark in zip(t.rows[3:], marks):
+        row[at] = mark
+    wr = read_workbook(retyped.save(tmp_path / "a.xlsx", {"Sheet1": t.rows}))
+    assert list(wr.tables[0].data["hightech_firms"]) == [0, 0, 0]
+    (p,) = _rules(wr, "none-as-zero")
+    assert p.severity == "info" and "3 个" in p.message
+    assert not _rules(wr, "unparseable") and not [q for q in wr.problems if q.severity == "error"]
+
+
+def test_a_column_of_yuan_under_a_wan_header_is_a_warning_not_a_silent_sum(tmp_path):
+    rng = random.Random(2)
+    bases = [retyped.base_values(rng, f"晋中市榆次区大{i}号双创基地", f"大{i}号运营有限公司") for i in range(3)]
+    t = retyped.a10_table(rng, bases, layout="one-row")
+    at = 1 + retyped.A10_KEYS.index("revenue")
+    t.rows[2][at] = "营业收入（万元）"
+    for row in t.rows[3:]:
+        row[at] = row[at] * 10000                 # typed in 元 under a 万元 header
+    wr = read_workbook(retyped.save(tmp_path / "a.xlsx", {"Sheet1": t.rows}))
+    (p,) = _rules(wr, "column-implausible")
+    assert p.severity == "warning" and p.field == "revenue" and "“营业收入（万元）”" in p.message
+
+
+def test_a_table_answering_no_base_and_a_line_saying_so_are_no_base(tmp_path):
+    rng = random.Random(3)
+    t = retyped.a10_table(rng, [], layout="groups")
+    t.rows.append([1, "本县无申报", "/", "—", 0, 0.0])
+    a = retyped.save(tmp_path / "平遥县" / "汇总表.xlsx", {"Sheet1": t.rows})
+    b = retyped.save(tmp_path / "祁县" / "汇总表.xlsx",
+                     {"Sheet1": [["2024年省级小微企业双创基地基本情况汇总表"], ["填报单位：祁县工信局"], ["暂无"]]})
+    reads = read_files([str(a), str(b)], jobs=1)
+    for wr in reads:
+        assert wr.ok and [t.n_rows for t in wr.tables] == [0]
+        assert [p.rule for p in wr.problems] == ["no-base"]
+    result = merge_reads(reads)
+    assert result.bases == [] and not [p for p in result.problems if p.severity == "error"]
+    assert {u for acc in result.accounts for u in acc.units} == {"平遥县", "祁县"}
+
+
+def test_an_unfilled_template_is_no_base(tmp_path):
+    (tmp_path / "忻府区").mkdir()
+    path = shutil.copy(REPO_TEMPLATES / "双创基地申报表.xlsx", tmp_path / "忻府区" / "申报表.xlsx")
+    wr = read_workbook(path)
+    assert [p.rule for p in wr.problems] == ["no-base"] and [t.n_rows for t in wr.tables] == [0]
+
+
+def test_names_with_invisible_characters_are_one_base(tmp_path):
+    rng = random.Random(4)
+    name = "晋中市榆次区云谷双创基地"
+    base = retyped.base_values(rng, name, "榆次云谷运营管理有限公司")
+    one = retyped.a10_table(rng, [base], layout="one-row")
+    other = dict(base, base_name="晋中市榆次区\u200b云谷\u00a0双创\n基地", operator="榆次云谷\u3000运营管理有限公司\ufeff")
+    two = retyped.a10_table(rng, [other], layout="one-row")
+    a = retyped.save(tmp_path / "榆次区" / "汇总表.xlsx", {"Sheet1": one.rows})
+    b = retyped.save(tmp_path / "榆次区" / "汇总表(修改).xlsx", {"Sheet1": two.rows})
+    result = merge_reads(read_files([str(a), str(b)], jobs=1))
+    assert len(result.bases) == 1 and "\u200b" not in result.bases[0].name
+    assert [p.rule for p in result.problems if p.rule == "duplicate-base"] == ["duplicate-base"]

@@ -1,0 +1,45 @@
+"""附件10 typed vertically (labels down a column, values beside them) is read like the one-row form."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import retyped
+from xlbase.read import read_workbook
+from xlbase.read.vertical import swap_a1
+
+
+@pytest.mark.parametrize("groups", [False, True])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_vertical_a10_is_read_with_every_value_and_its_own_cells(tmp_path, groups, seed):
+    rng = random.Random(seed)
+    base = retyped.base_values(rng, "晋中市榆次区竖表双创基地", "榆次竖表运营管理有限公司")
+    t10 = retyped.a10_vertical(rng, [base], groups=groups, money_in_yuan=seed == 2)
+    firms = [retyped.firm_values(rng, i, "榆次区") for i in range(4)]
+    t3 = retyped.a3_table(rng, firms, layout="one-row")
+    path = retyped.save(tmp_path / "竖表.xlsx", {"附件10": t10.rows, "附件3": t3.rows})
+    wr = read_workbook(path)
+    (a10,) = [t for t in wr.tables if t.form_id == "附件10"]
+    assert a10.n_rows == 1 and a10.transposed
+    row = a10.data.iloc[0]
+    for key, want in t10.expected[0].items():
+        got = row[key]
+        assert got == pytest.approx(want) if isinstance(want, float) else got == want, key
+    col = "C" if groups else "B"
+    first = 3                                  # labels start under the title and the 填报单位 line
+    assert a10.cell("base_name", int(row["_row"])) == f"{col}{first}"
+    assert a10.cell("gov_funding", int(row["_row"])) == f"{col}{first + 20}"
+    assert a10.base["name"] == base["base_name"]
+    assert not [p for p in wr.problems if p.severity == "error" and p.form == "附件10"]
+    assert not [p for p in wr.problems if p.form == "附件2"]      # the labels are no 附件2
+    for p in wr.problems:
+        if p.form == "附件10" and p.cell:
+            letters = "".join(ch for ch in p.cell if ch.isalpha())
+            assert letters in ("A", "B", "C"), p      # addressed on the sheet the clerk typed
+
+
+def test_cells_in_messages_are_turned_back_too():
+    assert swap_a1("表头“营收”（B3）按“营业收入”读取（C3:C5）；代码 91140902MA0K1234X5") == \
+        "表头“营收”（C2）按“营业收入”读取（C3:E3）；代码 91140902MA0K1234X5"
