@@ -44,6 +44,13 @@ class Field:
     terms: tuple[str, ...] = ()     # distinctive words a clerk's own header for this field contains (营收, 税)
     plausible_max: float | None = None  # in `unit`: a column whose every value exceeds it was likely typed in
                                         # a smaller unit (元 for 万元): a warning, never a silent sum
+    # Blank is not always missing. `part_of`: this value is one part of the total in field `part_of`
+    # (附件2 资金来源 自筹/贷款/… of 建设项目总投资; 其中… of 从业人员数): a blank part is none of it, not a
+    # missing answer; only a group whose parts are all blank while its total is stated is in doubt.
+    part_of: str | None = None
+    # `period`: the notice words this 时间 as something that may span years (建设时间 “2012年—2016年”):
+    # a period or a bare year is an accepted value, read as its first day.
+    period: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:

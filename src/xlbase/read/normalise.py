@@ -35,6 +35,7 @@ import numpy as np
 
 from ..forms import Field
 from ..text import INVISIBLE
+from .periods import period_start
 
 # Notes a parse can carry; severity is decided by the caller's Problem builder.
 UNPARSEABLE = "unparseable"
@@ -254,6 +255,15 @@ def _year_month_number(value: float) -> Parsed:
 
 
 def parse_date(v: Any, field: Field | None = None) -> Parsed:
+    p = _parse_date(v)
+    if p.note == UNPARSEABLE and field is not None and field.period:   # 建设时间 “2012年—2016年”
+        start = period_start(v)
+        if start is not None:
+            return Parsed(start, CONVERTED, f"“{raw_text(v).strip()}”是年份或起止时间，按开始时间 {start.isoformat()} 计")
+    return p
+
+
+def _parse_date(v: Any) -> Parsed:
     if v is None or (isinstance(v, str) and not v.strip()):
         return Parsed(None)
     if isinstance(v, dt.datetime):

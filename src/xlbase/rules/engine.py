@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..forms import APPLICANT_FORMS, SUMMARY_FORM, get_form, value_list, value_lists
 from ..identity import locate, split_place
-from ..problems import INFO, Problem
+from ..problems import INFO, WARNING, Problem
 from ..read.normalise import is_blank_text
 from ..table import Table, stack
 from ..text import fold
@@ -327,7 +327,7 @@ def check_required(ctx: Context, rule: Rule) -> list[Problem]:
     out = []
     for form_id in _forms_of(rule):
         for f in _model_fields(rule, form_id):
-            if not f.required or (form_id == SUMMARY_FORM and not f.official):
+            if not f.required or (form_id == SUMMARY_FORM and not f.official) or f.part_of:
                 continue
             df = ctx.frame(form_id, f.key)
             if not len(df):
@@ -338,6 +338,38 @@ def check_required(ctx: Context, rule: Rule) -> list[Problem]:
                 raw = _raw_texts(ctx, df, f.key, fails)
                 fails &= ~raw.map(lambda s: isinstance(s, str) and not is_blank_text(s)).astype(bool)
             out += _emit(ctx, rule, df[fails], form_id, f.key)
+        out += _blank_breakdowns(ctx, rule, form_id)
+    return out
+
+
+def _blank_breakdowns(ctx: Context, rule: Rule, form_id: str) -> list[Problem]:
+    """Breakdown cells (Field.part_of: 资金来源 of 建设项目总投资) are not required one by one: a blank part
+    is none of it. A group whose parts are all blank while its total is stated above zero is in doubt:
+    one warning at its first part (the notice's form asks for the breakdown; none of it was given)."""
+    groups: dict[str, list] = {}
+    for f in _model_fields(rule, form_id):
+        if f.required and f.part_of:
+            groups.setdefault(f.part_of, []).append(f)
+    out = []
+    form = get_form(form_id)
+    for total, parts in groups.items():
+        df = ctx.frame(form_id, parts[0].key)
+        if not len(df) or total not in df:
+            continue
+        blank = np.logical_and.reduce([_blank(df[p.key]).to_numpy() & _has_field(ctx, df, p.key) for p in parts])
+        given = (_num(df[total]) > 0).to_numpy()
+        if not (blank & given).any():
+            continue
+        labels = "、".join(display_label(form, p) for p in parts)
+        total_label = display_label(form, form.field(total))
+        rows = df[blank & given]
+        for _, r in rows.iterrows():
+            out.append(Problem(
+                rule=rule.id, severity=WARNING,
+                message=f"“{labels}”都未填写，而“{total_label}”填了 {_fmt(r[total])}"
+                        f"{form.field(total).unit or ''}：请按实际填写（没有的填 0）",
+                file=str(r["_file"]), sheet=str(r["_sheet"]), cell=ctx.cell(r["_table"], parts[0].key, r["_row"]),
+                form=form_id, field=parts[0].label, base=str(r.get("_bname") or "")))
     return out
 
 
