@@ -1,4 +1,4 @@
-"""rules.sizing.classify (numpy over whole columns) agrees with a per-firm reading of 300号 as the engine applies it."""
+"""rules.sizing.classify (numpy over whole columns) agrees with a per-firm, per-industry reading of 300号."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
-from xlbase.rules.sizing import LARGE_SIZES, MEDIUM_FLOOR, SMALL_SIZES, classify
+from xlbase.rules.sizing import BOUND_COLUMNS, LARGE_SIZES, SMALL_SIZES, classify, industries, industries_of, standard
 from xlbase.text import fold
 
 MODES = ("declared-then-strictest", "declared", "strictest", "none")
 COLUMNS = ("employees", "revenue", "industry", "size_class")
+MEDIUM = standard()["medium"]
 
 
 def _number(v):
@@ -20,39 +21,44 @@ def _number(v):
     return None if n is None or (isinstance(n, float) and math.isnan(n)) else float(n)
 
 
-def _under(floor, emp, rev):
+def _under(floor: dict, measures: dict):
     """True (small), False (medium: every bound known and met) or None (undecidable) under one industry."""
-    bounds = [(x, b) for x, b in ((emp, floor[0]), (rev, floor[1])) if b is not None]
+    bounds = [(measures.get(m), b) for m, b in floor.items()]
     if any(x is not None and x < b for x, b in bounds):
         return True
     return False if all(x is not None for x, _ in bounds) else None
 
 
+def _judge(names, measures):
+    """small only when small under every industry it may be in; not small only when medium under every one."""
+    votes = [_under(MEDIUM[n], measures) for n in names]
+    return True if all(v is True for v in votes) else (False if all(v is False for v in votes) else None)
+
+
 def reference(row: dict, mode: str) -> tuple[object, str]:
-    """One firm: (small or None, basis)."""
-    emp, rev = _number(row.get("employees")), _number(row.get("revenue"))
-    industry = {fold(k): k for k in MEDIUM_FLOOR}.get(fold(row["industry"])) \
-        if isinstance(row.get("industry"), str) else None
+    """One firm: (small or None, basis), written per firm and per industry as 300号 reads."""
+    measures = {m: _number(row.get(m)) for m in BOUND_COLUMNS}
+    names = [industries()[i] for i in sorted(industries_of(row.get("industry")))]
     size = fold(row["size_class"]) if isinstance(row.get("size_class"), str) else ""
     if size == fold("个体工商户"):
         return True, "declared"
     small, basis = None, "unknown"
-    if industry:
-        small, basis = _under(MEDIUM_FLOOR[industry], emp, rev), "industry"
+    if names:
+        small = _judge(names, measures)
+        basis = "industry" if small is not None else "unknown"
     declared = {fold(s): True for s in SMALL_SIZES} | {fold(s): False for s in LARGE_SIZES}
     if small is None and mode in ("declared", "declared-then-strictest") and size in declared:
         small, basis = declared[size], "declared"
-    if small is None and mode in ("strictest", "declared-then-strictest"):
-        # small only when small under every industry; medium when one industry says so; else undecided
-        votes = [_under(f, emp, rev) for f in MEDIUM_FLOOR.values()]
-        small = False if False in votes else (True if all(v is True for v in votes) else None)
-        basis = "strictest"
+    if small is None and not names and mode in ("strictest", "declared-then-strictest"):
+        small = _judge(industries(), measures)
+        basis = "strictest" if small is not None else "unknown"
     return small, basis
 
 
 NUMBERS = st.one_of(st.none(), st.just(np.nan), st.integers(0, 7000), st.floats(0, 9000, allow_nan=False),
                     st.sampled_from([20, 50, 100, 300, 500, 1000, 2000, 5000, 6000, 19.999, "25", "1,200", "abc"]))
-INDUSTRIES = st.one_of(st.none(), st.sampled_from([*MEDIUM_FLOOR, " 工 业", "工业（）", "未知行业", "", 3.0]))
+INDUSTRIES = st.one_of(st.none(), st.sampled_from([*MEDIUM, " 工 业", "工业（）", "未知行业", "", 3.0, "制造业",
+                                                    "批发和零售业", "住宿和餐饮业（快餐）", "房地产业"]))
 SIZES = st.one_of(st.none(), st.sampled_from([*SMALL_SIZES, *LARGE_SIZES, " 小 型", "奇怪", "", 1]))
 ROWS = st.lists(st.fixed_dictionaries({"employees": NUMBERS, "revenue": NUMBERS, "industry": INDUSTRIES,
                                        "size_class": SIZES}), max_size=12)

@@ -51,6 +51,9 @@ class Field:
     # `period`: the notice words this 时间 as something that may span years (建设时间 “2012年—2016年”):
     # a period or a bare year is an accepted value, read as its first day.
     period: bool = False
+    # `blank_may_be_zero`: a count or amount that is often none (孵化成果, 获得政府支持资金金额, a small firm's
+    # 利润总额/上缴税金): a blank cell cannot be told from a 0 left out, so it is asked about, not called missing.
+    blank_may_be_zero: bool = False
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:

@@ -171,10 +171,12 @@ def read_grids(label: str, sheets: list[Sheet]) -> WorkbookRead:
     """Every known form in sheets already in memory (the open book behind Excel's 校验 button).
 
     `label` names the workbook in problems; each Sheet's rows start at A1. Same
-    rules as read_workbook, without a file: no sniffing and no formula check.
+    rules as read_workbook, without a file: no sniffing and no formula check. An xlbase 汇总表
+    keeps its record (its hidden sheet is among the book's sheets), so the button judges it as
+    `xlbase validate` does.
     """
     try:
-        tables, problems, _ = _read_sheets(label, sheets, "grid")
+        tables, problems, record = _read_sheets(label, sheets, "grid")
     except Exception:  # a reader bug must not stop the button
         log.exception("reader failed on %s", label)
         return _unusable(label, "read-failed", MESSAGES["check-failed"].format(name=label), None)
@@ -182,8 +184,10 @@ def read_grids(label: str, sheets: list[Sheet]) -> WorkbookRead:
         msg = f"工作簿“{label}”中没有找到可识别的表格（附件2、3、4、10、11）。"
         return _unusable(label, "no-form", msg, None)
     problems = assign_bases(tables, problems, label)
+    if record is not None:
+        _apply_record(tables, record)
     status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
-    return WorkbookRead(path=label, status=status, tables=tables, problems=problems)
+    return WorkbookRead(path=label, status=status, tables=tables, problems=problems, record=record)
 
 
 #: names a spreadsheet goes by: such a file that is no readable spreadsheet is an error (disguised or broken)
@@ -484,14 +488,25 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
         if f.key in ft.columns or f.merge_only or not rows:   # an empty table ("无", unfilled) lacks nothing
             continue
         t.missing_fields.append(f.key)
-        sev = ERROR if (f.required and f.official) else INFO
-        tail = "（本工具增加的栏目，将从其他表或文件位置推断）" if not f.official else ""
-        problems.append(Problem("missing-column", sev, f"{form_id}缺少“{f.label}”列{tail}。",
-                                path, sheet.name, "", form_id, f.key))
+        if f.official:   # our own columns (所在市, 基地类型, 所属行业…) are no clerk's duty: nothing to report
+            problems.append(_missing_column(path, sheet.name, form_id, f, list(ft.extra.values())))
     for r in ft.sample_rows:
         problems.append(Problem("sample-row", INFO, f"{form_id}第{r + 1}行是填表示例行，已忽略。",
                                 path, sheet.name, a1(r, ft.columns.get(form.table_fields[0].key, 0)), form_id))
     return t
+
+
+def _missing_column(path: str, sheet: str, form_id: str, f, unrecognised: list[str]) -> Problem:
+    """An official column the table lacks: an error when it is required and the table has no header we could
+    not place (the column is really absent); a warning when one of those might be it under another wording
+    (not proven absent); an info for a column the form does not require."""
+    if f.required and not unrecognised:
+        return Problem("missing-column", ERROR, f"{form_id}缺少“{f.label}”列；请按通知中的表样补上该列。",
+                       path, sheet, "", form_id, f.key)
+    maybe = "、".join(f"“{h}”" for h in unrecognised[:3])
+    tail = f"如果{maybe}就是该列，请改用标准栏目名称“{f.label}”" if unrecognised else "请按通知中的表样补上该列"
+    return Problem("missing-column", WARNING if f.required else INFO, f"{form_id}没有找到“{f.label}”列；{tail}。",
+                   path, sheet, "", form_id, f.key)
 
 
 def _column_cells(grid: list[list[Any]], rows: list[int], cols: list[int]) -> list[list[Any]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from collections import Counter
 from functools import lru_cache
 from typing import Any, Callable, Iterable
@@ -24,7 +25,7 @@ from ..table import Table, stack
 from ..text import fold
 from .columns import blank_text, fold_text
 from .pack import Rule, RulePack, normalise_base_type
-from .sizing import classify
+from .sizing import classify, industries_of
 
 KindFn = Callable[["Context", Rule], Iterable[Problem]]
 KIND_FUNCTIONS: dict[str, KindFn] = {}
@@ -321,9 +322,14 @@ def _model_fields(rule: Rule, form_id: str):
 
 @kind("required")
 def check_required(ctx: Context, rule: Rule) -> list[Problem]:
-    """Empty required cells. In a 汇总表 (附件11) only the official columns: our own columns there
-    (基地类型, 所在市县) are copied from the applications, whose own checks already spoke (an unknown
-    基地类型 is a note from every type-dependent rule), so a 汇总表 re-checked a level up adds nothing."""
+    """Empty required cells (the form model's `required`).
+
+    error: a blank cell of a required official field. warning: a blank in one of our own columns
+    (基地类型, 所在市县 on 附件10: the notice does not ask for them there), or in a field whose blank may
+    be a 0 left out (Field.blank_may_be_zero); all the parts of a breakdown blank while its total is
+    stated (Field.part_of — one part blank is none of it, nothing to report). In a 汇总表 (附件11) only
+    the official columns: our own columns there are copied from the applications, whose own checks
+    already spoke, so a 汇总表 re-checked a level up adds nothing."""
     out = []
     for form_id in _forms_of(rule):
         for f in _model_fields(rule, form_id):
@@ -337,9 +343,14 @@ def check_required(ctx: Context, rule: Rule) -> list[Problem]:
             if fails.any():  # text the reader could not parse was filled in: it reported that (unparseable)
                 raw = _raw_texts(ctx, df, f.key, fails)
                 fails &= ~raw.map(lambda s: isinstance(s, str) and not is_blank_text(s)).astype(bool)
-            out += _emit(ctx, rule, df[fails], form_id, f.key)
+            doubt = not f.official or f.blank_may_be_zero   # our own column, or a blank that may be a 0
+            said = replace(rule, message=rule.message + ZERO_HINT) if f.blank_may_be_zero else rule
+            out += _emit(ctx, said, df[fails], form_id, f.key, severity=WARNING if doubt else None)
         out += _blank_breakdowns(ctx, rule, form_id)
     return out
+
+
+ZERO_HINT = "（如果没有，请填 0）"
 
 
 def _blank_breakdowns(ctx: Context, rule: Rule, form_id: str) -> list[Problem]:
@@ -435,6 +446,10 @@ def check_range(ctx: Context, rule: Rule) -> list[Problem]:
 
 @kind("choice")
 def check_choice(ctx: Context, rule: Rule) -> list[Problem]:
+    """A value outside its field's list. error on an official field; warning on one of our own columns
+    (所属行业, 企业规模, 基地类型…: the notice does not ask for them, a value we cannot use is no mistake of
+    the submission's). A place is accepted as any spelling `identity.locate` recognises (忻州 for 忻州市);
+    an industry as any name the small/micro standard places (制造业, 批发和零售业: sizing.industries_of)."""
     out = []
     for form_id in _forms_of(rule):
         for f in _model_fields(rule, form_id):
@@ -449,9 +464,38 @@ def check_choice(ctx: Context, rule: Rule) -> list[Problem]:
                 allowed |= {fold(s) for s in spellings}
             folded = fold_text(df[f.key])
             fails = folded.notna() & (folded != "") & ~folded.isin(allowed)
-            out += _emit(ctx, rule, df[fails], form_id, f.key,
+            if fails.any() and f.choices in _CHOICE_SPELLINGS:
+                fails &= ~df[f.key].map(_CHOICE_SPELLINGS[f.choices]).astype(bool)
+            out += _emit(ctx, rule, df[fails], form_id, f.key, severity=None if f.official else WARNING,
                          choices="、".join(value_list(f.choices)[:12]))
     return out
+
+
+def _place_spelling(part: int) -> Callable[[Any], bool]:
+    def known(v: Any) -> bool:
+        return isinstance(v, str) and (locate(v)[part] is not None or (part == 1 and _county_stem(v)))
+    return known
+
+
+@lru_cache(maxsize=None)
+def _county_stems() -> frozenset[str]:
+    """Each county-level division's name without its 县/区/市 ending (离石区 -> 离石): retyped forms drop it,
+    and a county renamed a 区 (太谷县 -> 太谷区) is still written the old way."""
+    return frozenset(fold(c)[:-1] for c in value_list("county") if len(fold(c)) > 2)
+
+
+def _county_stem(text: str) -> bool:
+    key = fold(text)
+    if key.endswith(("县", "区", "市")) and len(key) > 2:
+        key = key[:-1]
+    return key in _county_stems()
+
+
+#: value lists whose values have spellings no list can hold: what else is accepted as one of them
+_CHOICE_SPELLINGS: dict[str, Callable[[Any], bool]] = {
+    "city": _place_spelling(0), "county": _place_spelling(1),
+    "industry": lambda v: bool(industries_of(v)),
+}
 
 
 # --- one field against a pack threshold -----------------------------------------------------
@@ -601,35 +645,97 @@ def check_sum_matches(ctx: Context, rule: Rule) -> list[Problem]:
 
 @kind("ratio")
 def check_ratio(ctx: Context, rule: Rule) -> list[Problem]:
-    """Share of small/micro firms per base (附件3), classified per 300号; see sizing.py."""
+    """Share of small/micro firms per base (附件3), by 300号 as far as the data decides it (sizing.py).
+
+    error: below the threshold even when every undecided firm counts as small/micro — the firms proven
+    not small/micro (medium under every industry they may be in, or declared 大型/中型) alone sink it;
+    the message names them with their cells, and the problem points at them.
+    warning: below the threshold only when the undecided firms count as not small/micro; it names them
+    and asks for their 所属行业 (or 企业规模) — what would decide it.
+    """
     src = ctx.frame(rule.form)
     if not len(src):
         return []
     basis_param = rule.params.get("unknown_industry") or ctx.pack.params.get("unknown_industry") or "declared-then-strictest"
     cls = classify(src, basis_param)
-    g = pd.DataFrame({"_sub": src["_sub"], "small": cls["small"].fillna(False).astype(bool),
-                      "unknown": cls["small"].isna(), "strict": cls["basis"] == "strictest",
+    small = cls["small"]
+    g = pd.DataFrame({"_sub": src["_sub"], "small": small.fillna(False).astype(bool),
+                      "not_small": (~small).fillna(False).astype(bool), "open": small.isna(),
+                      "unknown": _numbers_missing(src), "strict": cls["basis"] == "strictest",
                       "declared": cls["basis"] == "declared"})
-    agg = g.groupby("_sub").agg(n=("small", "size"), small=("small", "sum"), unknown=("unknown", "sum"),
-                                strict=("strict", "sum"), declared=("declared", "sum"))
+    agg = g.groupby("_sub").agg(n=("small", "size"), small=("small", "sum"), not_small=("not_small", "sum"),
+                                open=("open", "sum"), unknown=("unknown", "sum"), strict=("strict", "sum"),
+                                declared=("declared", "sum"))
     if agg.empty:   # no firm row tied to a submission: nothing to judge
         return []
-    agg["share"] = agg["small"] / agg["n"]
     first = src.groupby("_sub").head(1).set_index("_sub")
     rows = first.loc[agg.index].copy()
     rows["_sub"] = rows.index
     rows.index = range(len(rows))
     th = _num(_thresholds(ctx, rule, rows))
-    share = pd.Series(agg["share"].to_numpy(), index=rows.index)
-    fails = (share < th).fillna(False)
-    key = "size_class" if "size_class" in ctx.tables[int(rows["_table"].iloc[0])].columns else "firm_name"
-    header_rows = rows.copy()
-    header_rows["_row"] = rows["_table"].map(lambda i: ctx.tables[int(i)].header_row or 0)
+
     def col(c: str) -> pd.Series:
         return pd.Series(agg[c].to_numpy(), index=rows.index)
-    return _emit(ctx, rule, header_rows[fails], rule.form, key, value=share.round(4), threshold=th,
-                 share=(share * 100).round(1), percent=(th * 100).round(1), firms=col("n"), small=col("small"),
-                 unknown=col("unknown"), strictest=col("strict"), declared=col("declared"))
+
+    worst = col("small") / col("n")                       # the undecided counted as not small/micro
+    best = (col("n") - col("not_small")) / col("n")       # the undecided counted as small/micro
+    proven = (best < th).fillna(False)
+    doubtful = (worst < th).fillna(False) & ~proven
+    not_small, undecided = g[g["not_small"]], g[g["open"]]
+    common = dict(threshold=th, percent=(th * 100).round(1), firms=col("n"), small=col("small"),
+                  not_small=col("not_small"), undecided=col("open"), unknown=col("unknown"),
+                  strictest=col("strict"), declared=col("declared"), share_max=(best * 100).round(1))
+    out = []
+    if proven.any():
+        listed = _firm_lists(ctx, src, not_small, rows["_sub"])
+        out += _emit(ctx, rule, rows[proven], rule.form, "firm_name", value=best.round(4),
+                     share=(best * 100).round(1), firm_list=listed["text"], cell=listed["cells"],
+                     **{k: v for k, v in common.items() if k != "share_max"})
+        _point_at(out, rows[proven], listed["cells"])
+    if doubtful.any():
+        listed = _firm_lists(ctx, src, undecided, rows["_sub"])
+        warn = replace(rule, message=rule.params.get("undecided_message") or UNDECIDED_MESSAGE)
+        found = _emit(ctx, warn, rows[doubtful], rule.form, "firm_name", value=worst.round(4), severity=WARNING,
+                      share=(worst * 100).round(1), firm_list=listed["text"], cell=listed["cells"],
+                      **{k: v for k, v in common.items()})
+        _point_at(found, rows[doubtful], listed["cells"])
+        out += found
+    return out
+
+
+#: the share rule's warning when a pack gives no `params.undecided_message` of its own
+UNDECIDED_MESSAGE = (
+    "小微企业占比能否达到 {{ percent }}% 无法从材料判定：已确认小微企业 {{ small }}/{{ firms }} 户（{{ share }}%），"
+    "另有 {{ undecided }} 户无法判定（{{ firm_list }}），全部计为小微时为 {{ share_max }}%。"
+    "附件3 没有所属行业，按300号标准这些企业在有的行业属小微、有的不属；请补充这些企业的“所属行业”（或“企业规模”）后再核对")
+FIRM_LIST_MAX = 8      # firms named in a message; the problem's cells list them all (up to FIRM_CELLS_MAX)
+FIRM_CELLS_MAX = 200
+
+
+def _numbers_missing(src: pd.DataFrame) -> pd.Series:
+    """Firm rows with neither 职工人数 nor 营业收入: nothing to classify by."""
+    return _num(src["employees"]).isna() & _num(src["revenue"]).isna()
+
+
+def _firm_lists(ctx: Context, src: pd.DataFrame, picked: pd.DataFrame, subs: pd.Series) -> dict[str, pd.Series]:
+    """Per submission in `subs`: 'name（B7）、…' of the firm rows `picked` (rows of `g`, indexed as `src`)
+    and their name cells joined by commas (a problem's cell list, marked one by one)."""
+    texts, cells = {}, {}
+    rows = src.loc[picked.index]
+    for sub, part in rows.groupby("_sub", sort=False):
+        where = [ctx.cell(t, "firm_name", r) for t, r in zip(part["_table"], part["_row"])]
+        names = [_fmt(v) for v in part["firm_name"]]
+        shown = [f"{n}（{c}）" if c else n for n, c in zip(names, where)]
+        texts[sub] = "、".join(shown[:FIRM_LIST_MAX]) + (f" 等 {len(shown)} 户" if len(shown) > FIRM_LIST_MAX else "")
+        cells[sub] = ",".join(c for c in where[:FIRM_CELLS_MAX] if c)
+    return {"text": subs.map(texts).fillna(""), "cells": subs.map(cells).fillna("")}
+
+
+def _point_at(problems: list[Problem], rows: pd.DataFrame, cells: pd.Series) -> None:
+    """The share problems point at the firms they name (their name cells), not at a header."""
+    for i, (p, c) in enumerate(zip(problems, cells.loc[rows.index])):
+        if c:
+            problems[i] = replace(p, cell=c)
 
 
 @kind("forms-present")
@@ -847,19 +953,22 @@ def _code_text(v: Any) -> str:
 
 @kind("unique")
 def check_unique(ctx: Context, rule: Rule) -> list[Problem]:
-    """The same firm twice within one submission (folded name, or the same code); the later rows are flagged.
+    """The same firm twice within one submission (folded name, or the same code); the later rows are flagged,
+    once per row (a row repeating both name and code is one mistake, reported at the first field that repeats).
     The same firm in two files is the merge's finding (duplicate-enterprise)."""
     out = []
     df = ctx.frame(rule.form)
     if not len(df):
         return out
     base_codes = pd.factorize(df["_sub"])[0] + 1      # every row has a submission: codes from 1
+    flagged = np.zeros(len(df), dtype=bool)
     for key in rule.fields:
         k = _fold_key(df[key])
         k_codes, k_uniques = pd.factorize(k)
         pair = base_codes.astype(np.int64) * (len(k_uniques) + 1) + k_codes
         seen = pd.Series(pair).duplicated(keep="first").to_numpy()
-        dup = (k != "").to_numpy() & seen
+        dup = (k != "").to_numpy() & seen & ~flagged
+        flagged |= dup
         # the first row of each (base, key); none where the base is unknown (a groupby drops NA keys)
         first = pd.Series(df["_row"].to_numpy()[~seen], index=pair[~seen]).reindex(pair[dup]).to_numpy(dtype=object)
         first_row = np.where(base_codes[dup] > 0, first, None)

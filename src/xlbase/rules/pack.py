@@ -46,7 +46,8 @@ MESSAGE_VARIABLES = frozenset({"value", "raw_value", "threshold", "label", "unit
                                "as_of", "rule"})
 KIND_VARIABLES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
     "type": {"type_name"}, "range": {"bound"}, "choice": {"choices"}, "age-in-years": {"years"},
-    "ratio": {"share", "percent", "firms", "small", "unknown", "strictest", "declared"},
+    "ratio": {"share", "percent", "firms", "small", "unknown", "strictest", "declared", "not_small", "undecided",
+              "share_max", "firm_list", "cell"},
     "counts-match": {"counted", "difference"}, "sum-matches": {"counted", "difference"},
     "sums-equal": {"parts_sum", "parts"}, "comparison": {"other", "op"}, "checksum": {"length"},
     "unique": {"first_cell"}, "date-range": {"bound"}, "comparables": {"max_km", "unread"},

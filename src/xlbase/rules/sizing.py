@@ -1,106 +1,166 @@
-"""Small/micro classification per 工信部联企业〔2011〕300号《中小企业划型标准规定》.
+"""Small/micro per 工信部联企业〔2011〕300号《中小企业划型标准规定》, decided only as far as the data decides it.
 
-A firm is small or micro when it is below the *medium* thresholds of its industry
-(中型 requires both bounds, "且"). 附件3 shows employees and revenue but no total
-assets; where 300号 uses assets (建筑业, 房地产开发经营, 租赁和商务服务业) only the
-bound we can see is applied — stated in every pack that uses this.
-When the industry is unknown, the "strictest" basis counts a firm as small/micro
-only if it is small/micro under every industry (revenue < 500 万元 and < 100 人).
+The standard's numbers are data (standards/sme-2011-300.yaml). A firm is medium (or larger) in an
+industry when it meets every bound of that industry ("且"), small or micro when one bound is below.
+附件3 shows 职工人数 and 营业收入, not 资产总额, so under an industry that uses assets a firm can be
+shown small but never medium.
+
+What we know of a firm's industry is a set of the standard's industries: its 所属行业 (one, or several
+for a name such as 批发和零售业), or every industry when it gives none. A firm is
+
+  - small/micro when it is small under every industry of its set,
+  - not small/micro when it is medium under every industry of its set, or it declares 大型/中型,
+  - undecided otherwise (it is small under some reading and not under another, or numbers are missing).
+
+So a judgement that a firm is not small/micro is a proof, and the share rule (engine.check_ratio) is an
+error only when even the undecided firms cannot lift the share; otherwise it is a warning naming them.
+The pack parameter `unknown_industry` says how a firm without 所属行业 may be decided: "declared" (its
+企业规模 only), "strictest" (small when small under every industry), or "declared-then-strictest".
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
 import numpy as np
 import pandas as pd
+import yaml
 
 from ..text import fold
 from .columns import fold_text
 
-# industry -> (medium employees lower bound or None, medium revenue lower bound 万元 or None)
-MEDIUM_FLOOR: dict[str, tuple[float | None, float | None]] = {
-    "农林牧渔业": (None, 500),
-    "工业": (300, 2000),
-    "建筑业": (None, 6000),          # 300号: 且资产总额5000万元 — assets not on 附件3
-    "批发业": (20, 5000),
-    "零售业": (50, 500),
-    "交通运输业": (300, 3000),
-    "仓储业": (100, 1000),
-    "邮政业": (300, 2000),
-    "住宿业": (100, 2000),
-    "餐饮业": (100, 2000),
-    "信息传输业": (100, 1000),
-    "软件和信息技术服务业": (100, 1000),
-    "房地产开发经营": (None, 1000),  # 且资产总额5000万元 — assets not on 附件3
-    "物业管理": (300, 1000),
-    "租赁和商务服务业": (100, None),  # 300号 uses assets (8000万元) with employees
-    "其他未列明行业": (100, None),
-}
 SMALL_SIZES = ("小型", "微型", "个体工商户")
 LARGE_SIZES = ("大型", "中型")
-_INDUSTRY_INDEX = {fold(k): i for i, k in enumerate(MEDIUM_FLOOR)}   # folded name -> position
+BOUND_COLUMNS = ("employees", "revenue", "assets")     # the standard's measures, as 附件3 keys (assets: none yet)
+STANDARD_FILE = "sme-2011-300.yaml"
 
 
-def _small_under(floor: tuple[float | None, float | None], emp: np.ndarray, rev: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """(small, not_small) under one industry: below a medium bound, or every bound known and met.
+@lru_cache(maxsize=None)
+def standard() -> dict[str, Any]:
+    """The standard as loaded from its YAML (medium floors per industry, stated names -> industries)."""
+    text = resources.files("xlbase.rules").joinpath("standards", STANDARD_FILE).read_text(encoding="utf-8")
+    return yaml.safe_load(text)
 
-    Medium needs every bound met ("且"), so one known bound below its floor says small;
-    neither is True when no present bound says small and a bound is unknown (NaN).
+
+def industries() -> tuple[str, ...]:
+    """The standard's industries, in its order."""
+    return tuple(standard()["medium"])
+
+
+@lru_cache(maxsize=None)
+def _floors() -> np.ndarray:
+    """industry x measure: the medium floor, NaN where the industry does not use that measure."""
+    med = standard()["medium"]
+    return np.array([[float(med[i][m]) if m in med[i] else np.nan for m in BOUND_COLUMNS] for i in med])
+
+
+@lru_cache(maxsize=None)
+def _names() -> tuple[tuple[str, frozenset[int]], ...]:
+    """(folded name, industry positions) for every name the standard file knows, longest first."""
+    pos = {name: i for i, name in enumerate(industries())}
+    out = {fold(name): frozenset({i}) for name, i in pos.items()}
+    for name, targets in (standard().get("names") or {}).items():
+        out[fold(name)] = frozenset(pos[t] for t in targets)
+    return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
+
+
+@lru_cache(maxsize=4096)
+def industries_of(text: Any) -> frozenset[int]:
+    """Positions (in `industries()`) a stated 所属行业 may be; empty when it names none of them.
+
+    The standard's own name, a 国民经济行业 门类 it lists, or a text containing one ("制造业（食品）").
     """
-    small = np.zeros(len(emp), dtype=bool)
-    known = np.ones(len(emp), dtype=bool)
-    for values, bound in ((emp, floor[0]), (rev, floor[1])):
-        if bound is not None:
-            small |= values < bound          # NaN compares False
-            known &= ~np.isnan(values)
-    return small, ~small & known
+    if not isinstance(text, str):
+        return frozenset()
+    key = fold(text)
+    if not key:
+        return frozenset()
+    for name, targets in _names():
+        if key == name:
+            return targets
+    for name, targets in _names():
+        if len(name) >= 2 and name in key:
+            return targets
+    return frozenset()
+
+
+def industry_names(positions: frozenset[int]) -> str:
+    names = industries()
+    return "、".join(names[i] for i in sorted(positions))
+
+
+def _under_each(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(small, medium) per firm and industry (firms x industries) from the firms' measures (firms x measures).
+
+    small: some bound of the industry is known and below its floor; medium: every bound is known and met.
+    """
+    floors = _floors()                                    # industries x measures
+    used = ~np.isnan(floors)
+    v = values[:, None, :]                                # firms x 1 x measures
+    with np.errstate(invalid="ignore"):
+        below = (v < floors[None]) & used[None]           # NaN compares False
+        met = (v >= floors[None]) | ~used[None]
+    return below.any(axis=2), met.all(axis=2)
 
 
 def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-strictest") -> pd.DataFrame:
-    """Per firm row: `small` (boolean, NA when undecidable) and `basis` (how it was decided).
+    """Per firm row: `small` (True, False, NA when undecided), `basis` and `industries`.
 
-    basis: "industry" (300号 by 所属行业), "declared" (企业规模 as reported),
-    "strictest" (industry unknown: small when small under every industry, not small when some
-    industry's medium floor is met with all of its bounds known, otherwise undecided — a firm
-    with no employees and no revenue is not counted as small), "unknown".
-    Computed on whole columns with numpy: `small` is kept as two masks, decided True / decided False.
+    basis: "industry" (decided under its stated 所属行业), "declared" (企业规模 as reported),
+    "strictest" (no 所属行业: decided under every industry), "unknown" (undecided).
+    industries: how many of the standard's industries the firm may be in (all of them when unknown).
+    Whole columns with numpy: a province's 58 000 firms are a few array operations.
     """
     idx = firms.index
-    emp = _numbers(firms, "employees")
-    rev = _numbers(firms, "revenue")
-    # position in MEDIUM_FLOOR (NaN: unknown), so each industry is a float compare, not an object one
-    industry = _folded(firms, "industry").map(_INDUSTRY_INDEX).to_numpy(dtype=float, na_value=np.nan)
-    size = _folded(firms, "size_class").fillna("").to_numpy(dtype=object)
+    n = len(idx)
+    values = np.column_stack([_numbers(firms, k) for k in BOUND_COLUMNS]) if n else np.zeros((0, len(BOUND_COLUMNS)))
+    small_in, medium_in = _under_each(values)
+    n_ind = len(industries())
+    stated = np.zeros((n, n_ind), dtype=bool)             # firm x industry: the industries its 所属行业 allows
+    folded = _folded(firms, "industry")
+    codes, uniques = pd.factorize(folded)
+    masks = np.zeros((len(uniques) + 1, n_ind), dtype=bool)     # the last row: missing text, no industry
+    for u, text in enumerate(uniques):
+        for i in industries_of(text):
+            masks[u, i] = True
+    stated[:] = masks[codes]
+    has_industry = stated.any(axis=1)
+    everything = np.ones(n_ind, dtype=bool)
 
-    yes = np.zeros(len(idx), dtype=bool)
-    no = np.zeros(len(idx), dtype=bool)
-    basis = np.full(len(idx), "unknown", dtype=object)
-    for position, floor in enumerate(MEDIUM_FLOOR.values()):
-        mask = industry == position
-        if mask.any():
-            yes[mask], no[mask] = _small_under(floor, emp[mask], rev[mask])
-            basis[mask] = "industry"
+    def decide(allowed: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(small, not small) for `rows` under the industries `allowed` (rows x industries)."""
+        a = allowed[rows]
+        return ((small_in[rows] | ~a).all(axis=1), (medium_in[rows] | ~a).all(axis=1))
+
+    yes = np.zeros(n, dtype=bool)
+    no = np.zeros(n, dtype=bool)
+    basis = np.full(n, "unknown", dtype=object)
+    if has_industry.any():
+        yes[has_industry], no[has_industry] = decide(stated, has_industry)
+        basis[has_industry & (yes | no)] = "industry"
+    size = _folded(firms, "size_class").fillna("").to_numpy(dtype=object)
     declared_small = np.isin(size, [fold(s) for s in SMALL_SIZES])
     declared_large = np.isin(size, [fold(s) for s in LARGE_SIZES])
+    open_ = ~(yes | no)
     if unknown_industry in ("declared", "declared-then-strictest"):
-        use = ~(yes | no) & (declared_small | declared_large)
+        use = open_ & (declared_small | declared_large)   # what the numbers left open: the size it declares
         yes[use], no[use] = declared_small[use], declared_large[use]
         basis[use] = "declared"
     if unknown_industry in ("strictest", "declared-then-strictest"):
-        todo = ~(yes | no)
-        all_small = np.ones(int(todo.sum()), dtype=bool)
-        any_not_small = np.zeros(int(todo.sum()), dtype=bool)
-        for floor in MEDIUM_FLOOR.values():
-            small_here, not_small_here = _small_under(floor, emp[todo], rev[todo])
-            all_small &= small_here
-            any_not_small |= not_small_here
-        yes[todo], no[todo] = all_small, any_not_small
-        basis[todo] = "strictest"
-    indiv = size == fold("个体工商户")   # 个体工商户 are small/micro whatever the numbers
+        todo = ~(yes | no) & ~has_industry
+        if todo.any():
+            all_rows = np.broadcast_to(everything, (n, n_ind))
+            yes[todo], no[todo] = decide(all_rows, todo)
+            basis[todo & (yes | no)] = "strictest"
+    indiv = size == fold("个体工商户")   # 个体工商户 are small/micro whatever the numbers (300号 第五条 参照)
     yes[indiv], no[indiv] = True, False
     basis[indiv] = "declared"
     small = pd.arrays.BooleanArray(yes, ~(yes | no))
-    return pd.DataFrame({"small": small, "basis": pd.Series(basis, index=idx, dtype=object)}, index=idx)
+    may_be = np.where(has_industry, stated.sum(axis=1), n_ind)
+    return pd.DataFrame({"small": small, "basis": pd.Series(basis, index=idx, dtype=object),
+                         "industries": pd.Series(may_be, index=idx)}, index=idx)
 
 
 def _numbers(firms: pd.DataFrame, key: str) -> np.ndarray:

@@ -1,0 +1,114 @@
+"""Every problem code xlbase emits, registered once: its Chinese title, category and usual severity.
+
+Rule problems take their code from the rule pack (the rule's `id`, its `title` from the pack); the
+codes here are the reader's, the merge's and the commands' own, plus a title per rule kind for pack
+rules that have none. The 问题清单, 校验结果 and `xlbase rules show` show the title beside the code; the
+JSON report keeps the code. A test finds every code written in `src/` here.
+
+The severity policy (README, docs/rules.md) is what `severity` follows:
+  错误 error   — the submission is wrong or lacks what the notice requires, provable from the files;
+  警告 warning — likely wrong, or cannot be decided from the files (the message says what would decide it);
+  提示 info    — how something was read or converted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .problems import ERROR, INFO, WARNING
+
+FILE, READ, RULE, MERGE = "文件", "读取", "规则", "汇总"
+CATEGORIES = (FILE, READ, RULE, MERGE)
+
+
+@dataclass(frozen=True)
+class ProblemCode:
+    code: str
+    title: str          # what the 问题清单 shows beside the code
+    category: str       # 文件 / 读取 / 规则 / 汇总
+    severity: str       # the usual severity; `varies` says when another is used
+    varies: str = ""
+
+
+REGISTRY: dict[str, ProblemCode] = {}
+
+
+def register(code: str, title: str, category: str, severity: str, varies: str = "") -> str:
+    """Declare a code once; returns the code so a module can keep it as a constant."""
+    if category not in CATEGORIES:
+        raise ValueError(f"unknown category {category!r}")
+    known = REGISTRY.get(code)
+    entry = ProblemCode(code, title, category, severity, varies)
+    if known is not None and known != entry:
+        raise ValueError(f"problem code {code!r} registered twice, differently")
+    REGISTRY[code] = entry
+    return code
+
+
+# --- files and arguments ---------------------------------------------------------------------------
+register("input-missing", "找不到输入文件", FILE, ERROR)
+register("file-unusable", "文件无法读取", FILE, ERROR)
+register("file-archive", "压缩包未解压", FILE, WARNING)
+register("file-not-spreadsheet", "不是表格文件", FILE, INFO, "CSV 文本文件为警告（可能是另存的表格）")
+register("previous-output", "此前生成的汇总表，已跳过", FILE, INFO)
+register("sheet-locked", "工作表有密码保护，未能标色", FILE, INFO)
+
+# --- reading ----------------------------------------------------------------------------------------
+register("unparseable", "无法识别的值", READ, ERROR, "合并的“所在市县”只认出市时为警告")
+register("precision-lost", "代码被存成数字、位数已丢失", READ, ERROR)
+register("formula-no-value", "公式没有计算结果", READ, ERROR)
+register("error-value", "单元格是错误值（如 #REF!）", READ, ERROR)
+register("value-converted", "值已换算或补全", READ, INFO)
+register("missing-column", "缺少官方栏目", READ, ERROR,
+         "表中另有认不出的栏目（可能就是该列）时为警告；非必填栏目为提示；本工具增加的栏目缺少时不报")
+register("unknown-column", "不认识的栏目，已忽略", READ, INFO)
+register("duplicate-column", "重复的栏目", READ, WARNING)
+register("total-row", "合计行，未计入", READ, INFO)
+register("hidden-row", "隐藏的行", READ, INFO)
+register("hidden-sheet", "隐藏的工作表", READ, INFO)
+register("skipped-line", "表中跳过的行", READ, INFO)
+register("sample-row", "表格示例行，已忽略", READ, INFO)
+register("unread-sheet", "有内容但没有表头的工作表", READ, WARNING)
+
+# --- merging ----------------------------------------------------------------------------------------
+register("duplicate-base", "同一基地重复报送", MERGE, WARNING, "汇总表中的行就是本次也收到的原文件时为提示")
+register("base-conflict", "同一基地两份材料填报不一致", MERGE, WARNING)
+register("duplicate-enterprise", "同一企业出现在两个基地", MERGE, WARNING)
+register("merge-unnamed-base", "基地行没有基地名称", MERGE, ERROR)
+register("merge-sample-row", "示例基地行，未计入", MERGE, WARNING)
+register("merge-firms-unattached", "入驻企业找不到所属基地", MERGE, ERROR)
+register("summary-edited", "汇总表生成后被修改过", MERGE, WARNING)
+register("summary-sources-partly-here", "汇总表的来源文件部分在本次输入中", MERGE, WARNING)
+register("lower-pack-differs", "下级汇总表所用规则包不同", MERGE, INFO)
+register("level-mismatch", "汇总层级与基地分布不符", MERGE, WARNING)
+register("unit-not-reported", "应报单位未报送", MERGE, WARNING)
+
+#: a title for a pack rule that has none of its own, by kind
+KIND_TITLES = {
+    "required": "必填项未填写", "type": "值的类型不对", "range": "超出取值范围", "choice": "不在下拉列表中",
+    "min": "低于门槛", "max": "高于上限", "equals": "不符合要求", "age-in-years": "成立年限不足",
+    "ratio": "占比不足", "counts-match": "户数不一致", "sum-matches": "合计不一致", "sums-equal": "分项合计不等于总数",
+    "comparison": "其中项超过总数", "checksum": "代码校验位错误", "unique": "重复填报", "date-range": "日期不合理",
+    "comparables": "询价场地不足", "rent-discount": "租金优惠不足", "forms-present": "缺少附表",
+    "forms-agree": "两表填报不一致",
+}
+LEGACY_SUFFIX = "-legacy"     # rules.engine: a checksum rule's notice for a 15-digit 注册号
+
+
+def title_of(code: str, pack: Any = None) -> str:
+    """The Chinese title of a problem code: the pack rule's title (or its kind's), else the registry's."""
+    rule = _rule(pack, code)
+    if rule is None and code.endswith(LEGACY_SUFFIX):
+        base = _rule(pack, code[: -len(LEGACY_SUFFIX)])
+        if base is not None:
+            return "15位旧注册号（已接受）"
+    if rule is not None:
+        return rule.title or KIND_TITLES.get(rule.kind, "")
+    entry = REGISTRY.get(code)
+    return entry.title if entry else ""
+
+
+def _rule(pack: Any, code: str) -> Any:
+    has = getattr(pack, "has_rule", None)
+    return pack.rule(code) if has is not None and has(code) else None
