@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any
 
-from xlbase.problems import ERROR, INFO, Problem
+from xlbase.problems import ERROR, INFO, Problem, sort_problems
 from xlbase.write.mark import (MARK_FILLS, MARKS_HEADER, MARKS_SHEET, RESULT_SHEET, MarkRecord, first_cell, pack_label,
                                problems_to_mark, result_rows, sheet_location)
 from xlbase.write.safe import cell_text, is_formula_like
@@ -85,7 +85,8 @@ def validate_book(book: Any, *, rules: str | None = None, as_of: date | None = N
     records: list[MarkRecord] = []
     locked: list[Problem] = []
     merged: dict[tuple[str, str], str] = {}
-    mine = [p for p in problems if p.sheet in names and p.sheet not in (RESULT_SHEET, MARKS_SHEET)]
+    own = str(book.name)     # a 汇总表's problems about its sources (“汇总表 ← 原来源文件”) are listed, not marked
+    mine = [p for p in problems if p.file == own and p.sheet in names and p.sheet not in (RESULT_SHEET, MARKS_SHEET)]
     for sheet, cells in problems_to_mark(mine, lambda s, ref: merge_area(book.sheets[s].range(ref)), merged).items():
         ws = book.sheets[sheet]
         with formattable(ws) as ok:
@@ -98,7 +99,7 @@ def validate_book(book: Any, *, rules: str | None = None, as_of: date | None = N
                 rng = ws.range(ref)
                 records.append(MarkRecord(sheet, ref, fill=fill_text(rng.color)))
                 rng.color = MARK_COLORS[severity]
-    _write_result_sheet(book, locked + problems, label, when or datetime.now(), names, merged)
+    _write_result_sheet(book, locked + problems, label, when or datetime.now(), names, merged, own)
     _write_marks_sheet(book, records)
     return problems
 
@@ -182,13 +183,17 @@ def _sheet_rows(sheet: Any) -> list[list]:
 
 
 def _write_result_sheet(book: Any, problems: list[Problem], label: str, when: datetime, names: set[str],
-                        merged: dict[tuple[str, str], str] | None = None) -> None:
+                        merged: dict[tuple[str, str], str] | None = None, own: str = "") -> None:
+    """校验结果: every problem; the 单元格 of those about this book (not a 汇总表's carried ones) as links."""
+    problems = sort_problems(problems)
     rows, header_row = result_rows(problems, label, when, merged)
     ws = book.sheets.add(RESULT_SHEET, after=book.sheets[len(book.sheets) - 1])
     _write_rows(ws, rows)
     body = rows[header_row:]   # header_row: 1-based row of the header = 0-based index of the first problem
     if body:   # the 单元格 column as links, in one call: one COM round trip per problem is seconds in Excel
-        links = [[hyperlink_formula(r[2], r[3]) if r[2] in names and r[3] else excel_text(r[3])] for r in body]
+        here = [p.file in ("", own) for p in problems]
+        links = [[hyperlink_formula(r[2], r[3]) if r[2] in names and r[3] and ok else excel_text(r[3])]
+                 for r, ok in zip(body, here)]
         ws.range(f"D{header_row + 1}:D{header_row + len(body)}").formula = links
 
 
@@ -214,17 +219,39 @@ def book_problems(book: Any, *, rules: str | None = None, as_of: date | None = N
     The open book's values go straight to the shared reader (read_grids): nothing
     is saved, and the same reading and rules as `xlbase validate` apply.
     """
+    from xlbase.check import book_formulas, check_reads
     from xlbase.read import Sheet, read_grids
-    from xlbase.rules import load_pack, validate
+    from xlbase.rules import load_pack
 
     pack = load_pack(rules, as_of)
     sheets = [Sheet(name=ws.name, rows=_sheet_rows(ws), visible=_visible(ws))
               for ws in book.sheets if ws.name not in (RESULT_SHEET, MARKS_SHEET)]
-    read = read_grids(str(book.name), sheets)
-    problems = list(read.problems)
-    if read.ok:
-        problems += validate(read.tables, pack)
+    label = str(book.name)
+    formulas = book_formulas(lambda sheet, cell: _formula(book, sheet, cell), _defined_names(book))
+    problems = check_reads([read_grids(label, sheets)], pack, formulas={label: formulas}).problems
     return problems, pack_label(pack, rules)
+
+
+def _formula(book: Any, sheet: str, cell: str) -> str | None:
+    """The formula of one cell of the open book ('=…'), None for a value; asked only for problem cells."""
+    try:
+        text = book.sheets[sheet].range(cell).formula
+    except Exception:
+        return None
+    return text if isinstance(text, str) and text.startswith("=") else None
+
+
+def _defined_names(book: Any) -> dict[str, str]:
+    """Workbook-level defined names -> what they refer to (our templates name 附件2's identity cells)."""
+    out: dict[str, str] = {}
+    try:
+        for name in book.names:
+            refers = str(name.refers_to or "")
+            if "!" not in str(name.name):      # a sheet-level name ('附件2'!x) is not the workbook's
+                out[str(name.name)] = refers.lstrip("=")
+    except Exception:
+        return out
+    return out
 
 
 def merge_area(rng: Any) -> str | None:

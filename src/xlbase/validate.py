@@ -9,27 +9,20 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from .check import check_reads
 from .problems import ERROR, Problem, sort_problems
 from .progress import Progress
 from .report_text import problems_table, summary_line
 from .result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
-from .rules import PackError, load_pack, validate
+from .rules import PackError, load_pack
 from .table import Table, WorkbookRead
 
 
 def validate_reads(reads: list[WorkbookRead], pack) -> tuple[list[Problem], list[Table]]:
-    """Reader problems plus every rule's problems over all readable tables."""
-    _, problems, tables = _check(reads, pack)
-    return problems, tables
-
-
-def _check(reads: list[WorkbookRead], pack) -> tuple[list[WorkbookRead], list[Problem], list[Table]]:
-    """validate_reads, and the reads as counted: a lower level's 汇总表 of ours brings the problems found in
-    its sources (merge.lower); a previous 汇总表 whose sources are all in this batch is skipped."""
-    from .merge.lower import prepare_reads
-    reads, checked, problems = prepare_reads(reads, pack)
-    problems += validate(checked, pack)
-    return reads, sort_problems(problems), [t for r in reads if r.ok for t in r.tables]
+    """Every problem of the reads (check.check_reads: what merge, mark and the 校验 button report too)
+    and every readable table."""
+    checked = check_reads(reads, pack)
+    return checked.problems, checked.tables
 
 
 def _inputs_info(reads: list[WorkbookRead]) -> list[dict]:
@@ -80,9 +73,10 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
     progress.stage("读取文件", total=len(paths))
     reads = read_files(paths, on_read=progress.on_read)
     progress.stage("校验")
-    reads, problems, tables = _check(reads, pack)
+    checked = check_reads(reads, pack, stage=progress.stage)
+    reads, tables = checked.reads, checked.tables
     progress.stage("写出")
-    problems = sort_problems([*input_problems, *problems])
+    problems = sort_problems([*input_problems, *checked.problems])
     info = _inputs_info(reads)
     bases, firms = _counts(tables)
     readable = sum(1 for r in reads if r.ok)
@@ -102,17 +96,15 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
     if readable == 0:
         return CommandResult(EXIT_UNUSABLE, lines, errors=["没有可读取的输入文件"])
     if return_dir is not None:
-        lines += _return_pack(Path(return_dir), reads, problems, pack)
+        lines += _return_pack(Path(return_dir), checked.merged, problems, pack)
     progress.close()
     code = EXIT_PROBLEMS if any(p.severity == ERROR for p in problems) else EXIT_OK
     return CommandResult(code, lines)
 
 
-def _return_pack(out_dir: Path, reads: list[WorkbookRead], problems: list[Problem], pack) -> list[str]:
-    """The return pack (write.return_pack) of a validate run: units as a merge of these files finds them."""
-    from .merge.core import merge_reads
+def _return_pack(out_dir: Path, result, problems: list[Problem], pack) -> list[str]:
+    """The return pack (write.return_pack) of a validate run: units as the merge of these files (check_reads) found them."""
     from .merge.level import infer_level
     from .write.return_pack import return_pack_lines, write_return_pack
-    result = merge_reads(reads)
     packs = write_return_pack(out_dir, result, problems, level=infer_level(result), pack=pack)
     return ["", *return_pack_lines(out_dir, packs)]

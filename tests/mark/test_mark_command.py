@@ -21,9 +21,12 @@ def test_mark_command_marks_what_validation_found(tmp_path: Path) -> None:
     assert "shanxi-2024-base" in rows[1][0]
     worst: dict = {}
     for r in rows[3:]:
-        if r[3]:   # a merged range is listed whole and marked on its top-left cell
-            key = (r[2], first_cell(r[3]))
-            worst[key] = min(worst.get(key, 9), SEVERITY_RANK[{"错误": ERROR, "警告": WARNING, "提示": INFO}[r[1]]])
+        # a merged range is listed whole and marked on its top-left cell; a problem naming several cells
+        # (the firms a share rule counts) lists and marks each
+        for ref in str(r[3] or "").split(","):
+            if ref:
+                key = (r[2], first_cell(ref))
+                worst[key] = min(worst.get(key, 9), SEVERITY_RANK[{"错误": ERROR, "警告": WARNING, "提示": INFO}[r[1]]])
     marked = set(worst)
     assert marked, "validation found no cell-level problem in a sheet with invalid credit codes"
     styles = cell_styles(out, "附件3")

@@ -16,10 +16,9 @@ from ..problems import ERROR, Problem, count_by_severity, sort_problems
 from ..progress import Progress
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..write.safe import OutputPathError, check_output_path
-from .core import RECOMPUTED_RULES, merge_reads, superseded_problems
-from .level import (LEVEL_NAMES, SHEET_NAME, UNIT_NOT_REPORTED, ExpectError, default_unit_name, expected_units,
-                    infer_level, level_mismatch, read_expect_file, units_not_reported)
-from .lower import NOT_SOURCES, build_record, prepare_reads
+from .level import (LEVEL_NAMES, SHEET_NAME, ExpectError, default_unit_name, expected_units, infer_level,
+                    level_mismatch, read_expect_file, units_not_reported)
+from .lower import NOT_SOURCES, build_record
 from .rounds import ROUND_KEY, PreviousError, change_text, compare, read_previous, round_record
 
 
@@ -39,7 +38,8 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     """
     progress = progress or Progress(False)
     from ..read import expand_inputs, read_files
-    from ..rules import PackError, load_pack, validate
+    from ..check import check_reads
+    from ..rules import PackError, load_pack
     from ..write.report import write_json_report
     from ..write.summary import write_summary_workbook, TIMESTAMP_CELL
     from ..write.return_pack import check_return_dir, return_pack_lines, write_return_pack
@@ -79,20 +79,17 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
                 _write_unread_report(json_out, pack, reads, arg_problems)
                 lines.append(f"JSON 报告已写入：{json_out}")
             return CommandResult(EXIT_UNUSABLE, errors=["xlbase merge：没有可读取的输入文件，未生成汇总表。", *lines])
-        # who did not report is the merging level's finding, never carried from a lower 汇总表
-        reads, tables, read_problems = prepare_reads(reads, pack, recomputed=RECOMPUTED_RULES | {UNIT_NOT_REPORTED})
-        problems: list[Problem] = list(arg_problems) + read_problems
-        problems += validate(tables, pack)
-        progress.stage("合并")
-        result = merge_reads(reads, missing=[p.file for p in arg_problems if p.rule == "input-missing"])
-        problems = superseded_problems(problems, result)   # what a resubmission replaced no longer counts
-        n_files = len(reads)
-        reads = tables = None   # the merge result holds its own rows: free every read frame before the write
+        checked = check_reads(reads, pack, missing=[p.file for p in arg_problems if p.rule == "input-missing"],
+                              stage=progress.stage)
+        result = checked.merged
+        problems: list[Problem] = list(arg_problems) + checked.problems
+        n_files = len(checked.reads)
+        reads = checked = None   # the merge result holds its own rows: free every read frame before the write
         lvl = level or infer_level(result)
         mismatch = level_mismatch(level, result)
         unit_name = unit if unit is not None else default_unit_name(result, lvl)
         missing = units_not_reported(result, lvl, expected_units(result, lvl, unit_name, expect_list))
-        problems = sort_problems(problems + result.problems + ([mismatch] if mismatch else []) + missing)
+        problems = sort_problems(problems + ([mismatch] if mismatch else []) + missing)
         record = build_record(result, problems, level=lvl, unit=unit_name, pack=pack)
         record[ROUND_KEY] = round_record(result, problems, lvl)
         changes = compare(before, record[ROUND_KEY]) if before and before.get("level") == lvl else None

@@ -114,10 +114,18 @@ def result_rows(problems: Iterable[Problem], rule_pack: str, when: datetime,
     summary = f"规则包：{rule_pack or '（未注明）'}　校验时间：{when:%Y-%m-%d %H:%M:%S}　{counts_text(problems)}"
     rows: list[list] = [[RESULT_TITLE], [summary], RESULT_HEADER]
     for i, p in enumerate(problems, 1):
-        cell = first_cell(p.cell) or p.cell
-        cell = (merged or {}).get((p.sheet, cell), cell)
-        rows.append([i, SEVERITY_LABELS[p.severity], p.sheet, cell, p.message])
+        rows.append([i, SEVERITY_LABELS[p.severity], p.sheet, shown_cells(p, merged), p.message])
     return rows, 3
+
+
+def shown_cells(p: Problem, merged: dict[tuple[str, str], str] | None = None) -> str:
+    """The 单元格 of a problem as 校验结果 shows it: each of its cells ("B4,B5" for the firms a share rule
+    names), a cell of a merged range as that range."""
+    shown = []
+    for part in (p.cell or "").split(","):
+        cell = first_cell(part) or part
+        shown.append((merged or {}).get((p.sheet, cell), cell))
+    return ",".join(dict.fromkeys(shown))
 
 
 def problems_to_mark(problems: Iterable[Problem], merged_range: Callable[[str, str], str | None] | None = None,
@@ -214,13 +222,17 @@ def _unique_name(wb: Workbook, name: str) -> str:
 
 
 def _result_sheet(problems: list[Problem], styles: Styles, rule_pack: str, when: datetime,
-                  doc_sheets: dict[str, str], merged: dict[tuple[str, str], str] | None = None) -> bytes:
+                  doc_sheets: dict[str, str], merged: dict[tuple[str, str], str] | None = None,
+                  elsewhere: frozenset[int] = frozenset()) -> bytes:
+    """校验结果; `elsewhere`: ids of problems about another file (a 汇总表's carried ones): listed, never linked."""
     header = styles.clone_xf(0, fontId=str(styles.font_id(0, bold=True)), applyFont="1")
     link = styles.clone_xf(0, fontId=str(styles.font_id(0, link=True)), applyFont="1")
     quoted = styles.clone_xf(0, quotePrefix="1")
+    problems = sort_problems(problems)
     rows, header_row = result_rows(problems, rule_pack, when, merged)
     out_rows, links = [], []
     for r, row in enumerate(rows, 1):
+        here = r <= header_row or id(problems[r - header_row - 1]) not in elsewhere
         cells = []
         for c, value in enumerate(row, 1):
             if isinstance(value, str):
@@ -228,7 +240,7 @@ def _result_sheet(problems: list[Problem], styles: Styles, rule_pack: str, when:
             style = header if r in (1, header_row) else 0
             if r > header_row and isinstance(value, str) and is_formula_like(value):
                 style = quoted
-            if r > header_row and c == 4 and value and row[2] in doc_sheets:
+            if r > header_row and c == 4 and value and row[2] in doc_sheets and here:
                 style = link
                 links.append((f"D{r}", sheet_location(doc_sheets[row[2]], first_cell(value)), value))
             cells.append((value, style))
@@ -247,8 +259,9 @@ def _marks_sheet(records: list[MarkRecord], result_name: str) -> bytes:
 
 
 def patch_package(pkg: Package, problems: list[Problem] | None, *, rule_pack: str = "",
-                  when: datetime | None = None) -> MarkResult:
-    """Clear old marks, then (unless problems is None) mark and list `problems`. Result.out is unset."""
+                  when: datetime | None = None, elsewhere: Iterable[Problem] = ()) -> MarkResult:
+    """Clear old marks, then (unless problems is None) mark and list `problems`; list `elsewhere` too (problems
+    of another file a 汇总表 carries: their cells are not in this workbook). Result.out is unset."""
     wb = Workbook(pkg)
     styles_part = wb.styles_part()
     styles = Styles(pkg.read(styles_part))
@@ -257,12 +270,13 @@ def patch_package(pkg: Package, problems: list[Problem] | None, *, rule_pack: st
     result.cleared = _clear(pkg, wb, styles, docs)
     if problems is not None:
         records: list[MarkRecord] = []
-        listed = [p for p in problems]
+        others = list(elsewhere)
+        listed = [*problems, *others]
         placed_sheets: dict[str, str] = {}
         merged: dict[tuple[str, str], str] = {}     # (sheet as given, cell) -> its merged range
         sheet_docs: dict[str, SheetDoc] = {}
         placed = []
-        for p in listed:
+        for p in problems:
             if not (p.sheet and p.cell):
                 continue
             doc = _open_sheet(pkg, wb, docs, p.sheet)
@@ -288,7 +302,7 @@ def patch_package(pkg: Package, problems: list[Problem] | None, *, rule_pack: st
                 result.marked.append((real, ref))
         result_name = _unique_name(wb, RESULT_SHEET)
         wb.add_sheet(result_name, _result_sheet(listed, styles, rule_pack, when or datetime.now(), placed_sheets,
-                                                merged))
+                                                merged, frozenset(map(id, others))))
         wb.add_sheet(MARKS_SHEET, _marks_sheet(records, result_name), state="hidden")
         result.listed = len(listed)
     for part, doc in docs.values():
@@ -300,11 +314,12 @@ def patch_package(pkg: Package, problems: list[Problem] | None, *, rule_pack: st
     return result
 
 
-def _rewrite(src: Path, out: Path, problems: list[Problem] | None, rule_pack: str, when: datetime | None) -> MarkResult:
+def _rewrite(src: Path, out: Path, problems: list[Problem] | None, rule_pack: str, when: datetime | None,
+             elsewhere: Iterable[Problem] = ()) -> MarkResult:
     data = Path(src).read_bytes()  # read fully first: out may be src (in place)
     with zipfile.ZipFile(io.BytesIO(data)) as zin:
         pkg = Package(zin)
-        result = patch_package(pkg, problems, rule_pack=rule_pack, when=when)
+        result = patch_package(pkg, problems, rule_pack=rule_pack, when=when, elsewhere=elsewhere)
         with atomic_output(out) as tmp:
             with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
                 pkg.save(zout)
@@ -321,14 +336,16 @@ def _target(src: Path, out: Path | None, in_place: bool) -> Path:
 
 
 def mark_workbook(src: Path, problems: list[Problem], out: Path | None = None, *, rule_pack: str = "",
-                  when: datetime | None = None, in_place: bool = False) -> MarkResult:
+                  when: datetime | None = None, in_place: bool = False,
+                  elsewhere: Iterable[Problem] = ()) -> MarkResult:
     """Write a copy of `src` (.xlsx/.xlsm) with each problem cell filled by severity and a 校验结果 sheet.
 
-    Old marks from an earlier run are cleared first. Raises OutputPathError for an
-    output equal to the input (unless in_place), PackageError/SniffError for a
+    `elsewhere`: problems this workbook carries about other files (a 汇总表's, “汇总表 ← 原来源文件”):
+    listed in 校验结果, not marked or linked. Old marks from an earlier run are cleared first. Raises
+    OutputPathError for an output equal to the input (unless in_place), PackageError/SniffError for a
     package that cannot be patched.
     """
-    return _rewrite(Path(src), _target(src, out, in_place), list(problems), rule_pack, when)
+    return _rewrite(Path(src), _target(src, out, in_place), list(problems), rule_pack, when, elsewhere)
 
 
 def clear_marks(src: Path, out: Path | None = None, *, in_place: bool = False) -> MarkResult:
@@ -372,21 +389,23 @@ def mark_command(file: Path, *, out: Path | None = None, rules: str | None = Non
     except OutputPathError as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     try:
+        from xlbase.check import check_reads
         from xlbase.read import read_workbook
-        from xlbase.rules import load_pack, validate
+        from xlbase.rules import load_pack
     except ImportError as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"读取或校验模块不可用（{exc}），请检查 xlbase 是否安装完整。"])
     try:
         pack = load_pack(rules, as_of)
     except Exception as exc:  # a bad pack name/file is an argument error
         return CommandResult(EXIT_UNUSABLE, errors=[f"规则包“{rules or '默认'}”无法加载：{exc}"])
-    read = read_workbook(file)
-    problems = list(read.problems)
-    if read.ok:
-        problems += validate(read.tables, pack)
-    mine = [p for p in problems if _same_file(p.file, file)]
+    from xlbase.merge.lower import ORIGIN_SEP    # a 汇总表's problems about its sources: “汇总表 ← 原来源文件”
+    problems = check_reads([read_workbook(file)], pack).problems   # what validate and merge report
+    here = [p for p in problems if _same_file(p.file, file)]
+    carried = [p for p in problems if ORIGIN_SEP in p.file and _same_file(p.file.split(ORIGIN_SEP)[0], file)]
+    mine = here + carried
     try:
-        result = mark_workbook(file, mine, target, rule_pack=pack_label(pack, rules), in_place=in_place)
+        result = mark_workbook(file, here, target, rule_pack=pack_label(pack, rules), in_place=in_place,
+                               elsewhere=carried)
     except (PackageError, SniffError, zipfile.BadZipFile, ValueError) as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"无法在“{file.name}”上标注：{exc}"])
     counts = count_by_severity(mine)

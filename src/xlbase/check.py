@@ -1,0 +1,114 @@
+"""One check pipeline: what was read of some files and a rule pack in, every problem out.
+
+`xlbase validate`, `xlbase merge`, `xlbase mark` and the 校验 button all call `check_reads`, so the
+same files give the same problems whichever way an officer or a clerk checks them:
+  1. merge.lower.prepare_reads — a lower level's 汇总表 brings its recorded problems, a previous
+     output is skipped, an edited 汇总表 is checked again;
+  2. rules.validate — every rule of the pack over every readable table;
+  3. merge.core.merge_reads — one base arriving twice (duplicate-base, and base-conflict per field
+     that differs), the same firm under two bases, rows that cannot be merged; what a resubmission
+     replaced becomes a note (superseded_problems);
+  4. to_input_cells — a problem on a formula cell that copies one other cell (附件10 pulling from
+     附件2) is moved to that cell, the one the clerk typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Iterable, Mapping, Protocol
+
+from .merge.core import RECOMPUTED_RULES, MergeResult, merge_reads, superseded_problems
+from .merge.level import UNIT_NOT_REPORTED
+from .merge.lower import prepare_reads
+from .problems import Problem, sort_problems
+from .read.formula_refs import follow, formula_files
+from .rules import validate
+from .table import Table, WorkbookRead
+
+
+class Formulas(Protocol):
+    """Formula texts of one workbook (a file's sheet XML, or the open book behind the 校验 button)."""
+
+    names: Mapping[str, str]
+
+    def formula(self, sheet: str, cell: str) -> str | None: ...
+
+
+@dataclass
+class Checked:
+    reads: list[WorkbookRead]      # as counted: a previous output of this merge is marked skipped
+    problems: list[Problem]        # sorted (problems.sort_problems)
+    merged: MergeResult
+
+    @property
+    def tables(self) -> list[Table]:
+        return [t for r in self.reads if r.ok for t in r.tables]
+
+
+def check_reads(reads: list[WorkbookRead], pack: Any, *, missing: Iterable[str] = (),
+                formulas: Mapping[str, Formulas] | None = None,
+                stage: Callable[[str], None] | None = None) -> Checked:
+    """Every problem of `reads` under `pack`. `missing`: arguments that named no file (merge accounts
+    for them); `formulas`: file -> its formula texts (default: read from each .xlsx/.xlsm as needed);
+    `stage`: told when the merging starts (a terminal's progress bar)."""
+    # found again by the merge of this batch (duplicate firms), or the merging level's own finding (who did
+    # not report): never carried from a lower level's 汇总表
+    reads, tables, problems = prepare_reads(reads, pack, recomputed=RECOMPUTED_RULES | {UNIT_NOT_REPORTED})
+    problems += validate(tables, pack)
+    tables = None
+    if stage is not None:
+        stage("合并")
+    result = merge_reads(reads, missing=missing)
+    problems = superseded_problems(problems, result) + result.problems
+    if formulas is None:
+        formulas = formula_files(sorted({p.file for p in problems if p.cell and p.sheet}))
+    problems = to_input_cells(problems, formulas)
+    return Checked(reads, sort_problems(problems), result)
+
+
+REDIRECT_NOTE = "（{where} 是公式，取自本单元格，请在此修改）"
+#: problems about a whole row, pointing at the name that identifies it (merge.core): not about a value a
+#: formula copies, and kept where they are so a county's 汇总表 carries them as a direct merge finds them
+ROW_PROBLEMS = frozenset({"duplicate-base", "merge-sample-row", "merge-unnamed-base", "duplicate-enterprise"})
+
+
+def to_input_cells(problems: list[Problem], formulas: Mapping[str, Formulas]) -> list[Problem]:
+    """Problems on a formula cell that shows one other cell, moved to that cell; the formula cell is named
+    in the message. A problem then standing twice on one cell (found on both copies) is kept once."""
+    out: list[Problem] = []
+    seen: set[tuple] = set()
+    cache: dict[tuple[str, str, str], tuple[str, str] | None] = {}
+    for p in problems:
+        single = p.sheet and p.cell and "," not in p.cell and ":" not in p.cell and p.rule not in ROW_PROBLEMS
+        book = formulas.get(p.file) if single else None
+        if book is not None:
+            key = (p.file, p.sheet, p.cell)
+            if key not in cache:
+                cache[key] = _input_cell(book, p.sheet, p.cell)
+            target = cache[key]
+            if target is not None:
+                p = replace(p, sheet=target[0], cell=target[1],
+                            message=p.message + REDIRECT_NOTE.format(where=f"{p.sheet}!{p.cell}"))
+        ident = (p.rule, p.severity, p.file, p.sheet, p.cell, p.field, p.base)
+        if ident in seen and p.cell:
+            continue
+        seen.add(ident)
+        out.append(p)
+    return out
+
+
+def _input_cell(book: Formulas, sheet: str, cell: str) -> tuple[str, str] | None:
+    try:
+        return follow(sheet, cell, book.formula, dict(book.names))
+    except Exception:   # best effort: a problem stays where it was found
+        return None
+
+
+def book_formulas(formula_of: Callable[[str, str], str | None], names: Mapping[str, str]) -> Formulas:
+    """A Formulas from a lookup function and defined names (the 校验 button's open book)."""
+    class _Book:
+        def formula(self, sheet: str, cell: str) -> str | None:
+            return formula_of(sheet, cell)
+    book = _Book()
+    book.names = dict(names)   # type: ignore[attr-defined]
+    return book
