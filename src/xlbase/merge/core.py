@@ -47,6 +47,7 @@ from ..identity import base_key, locate, split_place, unit_hint
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
+from .conflicts import base_conflicts
 from .lower import MISSING, ORIGIN_SEP, origin
 from .revision import revision_rank
 
@@ -108,6 +109,22 @@ class BaseRow:
     at: tuple[str, int] = ("", 0)  # sheet and row of the row in `file` itself (sheet/row say where it came from)
     unit: str = ""              # county unknown: who sent it, from the 填报单位 line or path (identity.unit_hint)
     lacking: tuple[str, ...] = ()  # official numeric columns its table does not have: their 汇总 is incomplete
+    columns: dict[str, int] | None = None      # the table's field -> column (shared, not copied), for cell_of
+    record_cells: dict[str, str] | None = None  # a 附件2 record standing in for 附件10: field -> cell
+
+    @property
+    def form_id(self) -> str:
+        """The form the row was read from: an applicant's 附件10 (or its 附件2 standing in), a 汇总表's 附件11."""
+        if self.kind != APPLICANT:
+            return SUMMARY_FORM
+        return "附件2" if self.record_cells is not None else "附件10"
+
+    def cell_of(self, key: str) -> tuple[str, str]:
+        """(sheet, A1) of field `key` of this row in `file` itself ('' when the row has no such cell)."""
+        if self.record_cells is not None:
+            return self.sheet, self.record_cells.get(key, "")
+        col = (self.columns or {}).get(key)
+        return (self.at[0], f"{xl_col_to_name(col - 1)}{self.at[1]}") if col and self.at[1] else (self.at[0], "")
 
     @property
     def origin(self) -> str:
@@ -511,7 +528,8 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                                  str(rec.get("_src_cell") or ""))
                     bases.append(BaseRow(str(key), vals, city, county, wr.path, where[0], where[1], kind,
                                          0, carried, where[2], _reporter(t, wr.path, kind), (t.sheet, row),
-                                         _unit(county, t, wr.path), lacking=_lacking(t, rec.get("_lacking"))))
+                                         _unit(county, t, wr.path), lacking=_lacking(t, rec.get("_lacking")),
+                                         columns=t.columns))
             elif role == BASE_RECORD:
                 vals = {k: clean(v) for k, v in t.record.items() if k in a11_keys}
                 for k in ("base_name", "operator", "city", "county", "base_type"):
@@ -524,7 +542,8 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                 vals["city"], vals["county"] = city, county
                 bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, 0, APPLICANT,
                                      0, "", t.record_cells.get("base_name", ""), _reporter(t, wr.path, APPLICANT),
-                                     unit=_unit(county, t, wr.path), lacking=_lacking(t)))
+                                     unit=_unit(county, t, wr.path), lacking=_lacking(t),
+                                     record_cells=t.record_cells))
             else:
                 firms.append(_firm_table(t, wr.path, rekey))
     return bases, firms
@@ -627,6 +646,16 @@ def _winner_sort_key(b: BaseRow) -> tuple:
             b.completeness, b.file_order, b.row)
 
 
+def why_adopted(win: BaseRow, lose: BaseRow) -> str:
+    """Which step of the duplicate rule (module docstring) chose `win` over `lose`, in the officer's words."""
+    reasons = ("申报表优先于汇总表中的行", "重新报送的一份优先于原件", "基地所在县报来的一份优先",
+               "填写更完整的一份优先", "文件路径排序靠后的一份优先", "同一文件中靠后的一行优先")
+    for reason, a, b in zip(reasons, _winner_sort_key(win), _winner_sort_key(lose)):
+        if a != b:
+            return f"取舍规则：{reason}"
+    return "取舍规则：两份相同时取后读到的一份"
+
+
 def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> MergeResult:
     """Merge what was read into distinct bases and their firms; never raises for bad input.
 
@@ -703,6 +732,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
                 "取舍规则：申报表优先于汇总表中的行，其次取填写更完整的一份，再次取文件名排序靠后的一份；请核实两份材料是否一致。",
                 file=lose.origin, sheet=lose.sheet, cell=lose.cell, form=SUMMARY_FORM, field="base_name",
                 base=win.name, value=display[win.origin]))
+            problems += base_conflicts(win, lose, display, why_adopted(win, lose))
 
     winner_of = {b.key: b for b in winners}
     kept_firms: list[FirmRow] = []
