@@ -45,15 +45,22 @@ class Problem:
 
     @property
     def sort_key(self) -> tuple:
-        return (self.file, self.sheet, SEVERITY_RANK[self.severity], _cell_order(self.cell), self.rule, self.field)
+        """The order of every problem list: files that could not be used at all first, then errors, warnings,
+        infos, each by file, sheet and cell (row, then column)."""
+        return (self.rule not in UNUSABLE_RULES, SEVERITY_RANK[self.severity], self.file, self.sheet,
+                _cell_order(self.cell), self.rule, self.field)
 
 
 PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
+#: problems that say a whole input could not be used: they head every list
+UNUSABLE_RULES = frozenset({"file-unusable", "input-missing"})
 
 
 def _cell_order(a1: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in a1 if ch.isdigit())
-    letters = "".join(ch for ch in a1 if ch.isalpha())
+    """(row, column) of a cell text's first cell ("B12", "B4,B5", "D5:D7")."""
+    first = a1.replace(":", ",").split(",")[0]
+    digits = "".join(ch for ch in first if ch.isdigit())
+    letters = "".join(ch for ch in first if ch.isalpha())
     return (int(digits) if digits else 0, letters.rjust(3))
 
 

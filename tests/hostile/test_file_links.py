@@ -42,9 +42,9 @@ def test_problem_links_are_absolute_file_uris(tmp_path):
         assert u.scheme == "file" and Path(unquote(u.path)) == src.resolve()
     assert "\\" not in "".join(targets)
     ws = openpyxl.load_workbook(out)["问题清单"]
-    locations = sorted(str(ws.cell(r, 12).hyperlink.location) for r in (4, 5))
+    locations = sorted(str(ws.cell(r, 13).hyperlink.location) for r in (4, 5))
     assert locations == ["'附件3'!F7", "None"]
-    assert {ws.cell(r, 12).value for r in (4, 5)} == {str(src)}   # the cell still shows the plain path
+    assert {ws.cell(r, 13).value for r in (4, 5)} == {str(src)}   # the cell still shows the plain path
 
 
 def test_no_link_for_missing_or_remote_files(tmp_path):

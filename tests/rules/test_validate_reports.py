@@ -49,7 +49,7 @@ def test_exit_codes_and_reports(tmp_path, monkeypatch):
     assert "shanxi-2024-base" in ws["A2"].value and "2024-08-25" in ws["A2"].value
     assert ws.freeze_panes == "A4" and ws.auto_filter.ref
     assert ws["B4"].value == "申报.xlsx"                        # the name, relative to the inputs' folder
-    link = ws["L4"].hyperlink                                   # the full path links to the cell
+    link = ws["M4"].hyperlink                                   # the full path links to the cell
     assert link is not None and unquote(link.target).endswith("/申报.xlsx") and link.location == "'附件10'!F5"
 
 
@@ -76,7 +76,7 @@ def test_problem_text_is_never_a_formula(tmp_path):
     write_problems_workbook(out, [p], [])
     ws = openpyxl.load_workbook(out)["问题清单"]
     assert ws["I4"].value == "=HYPERLINK(\"http://x\")" and ws["I4"].data_type == "s" and ws["I4"].quotePrefix
-    assert ws["L4"].hyperlink is None   # only local files are linked
+    assert ws["M4"].hyperlink is None   # only local files are linked
 
 
 def test_json_report_is_atomic_and_sorted(tmp_path):

@@ -24,9 +24,10 @@ except ImportError:  # pragma: no cover
     _XUrl = _XUrlTypes = None
 
 REPORT_VERSION = 1
-PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", "基地", "规则", "问题说明", "值", "标准",
-                   "文件完整路径")
-_WIDTHS = (8, 28, 10, 8, 8, 16, 28, 22, 60, 16, 12, 60)
+PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", "基地", "问题类别", "问题说明", "值", "标准",
+                   "规则编号", "文件完整路径")
+_WIDTHS = (8, 28, 10, 8, 8, 16, 28, 20, 60, 16, 12, 22, 60)
+UNPRINTED = 2           # 规则编号 and 文件完整路径: for filtering and the link, not for the printed return slip
 FILE_UNUSABLE = "file-unusable"
 
 
@@ -178,12 +179,17 @@ def _print_setup(ws, header_row: int, last_row: int, last_col: int) -> None:
 
 
 def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem], *, name: str = sheet_names.PROBLEMS,
-                       display: dict[str, str] | None = None, title: str = "问题清单", line: str | None = None):
+                       display: dict[str, str] | None = None, title: str = "问题清单", line: str | None = None,
+                       pack: object = None):
     """Add the 问题清单 sheet: title, header, autofilter, frozen header, severity colours, links to sources.
 
-    The 文件 column shows `display` names (relative to the inputs' folder, as merge.core.display_names
-    gives them); the last column, which does not print, holds the full path as a link to the cell.
+    Rows come as problems.sort_problems orders them: files that could not be used first, then errors,
+    warnings and infos, each by file and cell. The 文件 column shows `display` names (relative to the
+    inputs' folder, as merge.core.display_names gives them); 问题类别 the Chinese title of the problem's
+    code (problem_codes.title_of: the pack rule's title, else the registry's). The last two columns,
+    which do not print, hold the code (as the JSON report has it) and the full path as a link to the cell.
     """
+    from ..problem_codes import title_of
     from ..merge.core import display_names
     problems = sort_problems(problems)
     shown = display if display is not None else display_names(p.file for p in problems if p.file)
@@ -192,7 +198,7 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
     text = workbook.add_format({"text_wrap": True, "valign": "top"})
     quoted = workbook.add_format({"text_wrap": True, "valign": "top", "quote_prefix": True})
     link = workbook.add_format({"font_color": "blue", "underline": 1, "valign": "top", "text_wrap": True})
-    printed = len(PROBLEM_COLUMNS) - 2          # the full path does not print
+    printed = len(PROBLEM_COLUMNS) - UNPRINTED - 1     # the last printed column
     _heading(workbook, ws, title, report_line(problems=problems) if line is None else line, printed,
              sum(_WIDTHS[:printed + 1]))
     top = TITLE_ROWS
@@ -210,19 +216,19 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
         name_shown = shown.get(p.file) or p.file
         put(r, 1, name_shown)
         value = file_status(p.value) if p.rule == FILE_UNUSABLE else _show(p.value)
-        cells = (p.sheet, p.cell, p.form, field_label(p.form, p.field), p.base, p.rule, p.message,
-                 value, _show(p.threshold))
+        cells = (p.sheet, p.cell, p.form, field_label(p.form, p.field), p.base, title_of(p.rule, pack) or p.rule,
+                 p.message, value, _show(p.threshold), p.rule)
         for c, v in enumerate(cells, start=2):
             put(r, c, v)
         # the link goes on the full path: LibreOffice does not wrap a linked cell, so a
         # linked file name would print cut off
-        url = _link(p.file, p.sheet, p.cell)
+        url = _link(p.file, p.sheet, p.cell.replace(":", ",").split(",")[0])   # a link goes to one cell
         if url is not None:
             url.text = cell_text(p.file)
             ws.write_url(r, len(PROBLEM_COLUMNS) - 1, url, link)
         else:
             put(r, len(PROBLEM_COLUMNS) - 1, p.file)
-        ws.set_row(r, _row_height((name_shown, *cells), _WIDTHS[1:]))
+        ws.set_row(r, _row_height((name_shown, *cells[:-1]), _WIDTHS[1:]))
     last = top + max(len(problems), 1)
     ws.autofilter(top, 0, last, len(PROBLEM_COLUMNS) - 1)
     # printable as a return slip to the counties
@@ -274,7 +280,7 @@ def write_problems_workbook(path: Path | str, problems: Iterable[Problem], input
     line = report_line(pack, problems)
     with atomic_output(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        add_problems_sheet(wb, problems, display=shown, title="校验问题清单", line=line)
+        add_problems_sheet(wb, problems, display=shown, title="校验问题清单", line=line, pack=pack)
         ws = wb.add_worksheet(sheet_names.FILES)
         head = wb.add_format(_HEAD)
         text = wb.add_format({"text_wrap": True, "valign": "top"})

@@ -198,7 +198,7 @@ def write_summary_workbook(out: Path, result: MergeResult, problems: list[Proble
     """
     if add_problems_sheet is None:
         from .report import add_problems_sheet as sheet, report_line
-        add_problems_sheet = partial(sheet, display=result.display,
+        add_problems_sheet = partial(sheet, display=result.display, pack=pack,
                                      line=report_line(pack, problems, as_of=as_of))
     stamp = as_of or dt.date(2000, 1, 1)
     with atomic_output(out) as tmp:
