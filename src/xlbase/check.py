@@ -67,9 +67,11 @@ def check_reads(reads: list[WorkbookRead], pack: Any, *, missing: Iterable[str] 
 
 
 REDIRECT_NOTE = "（{where} 是公式，取自本单元格，请在此修改）"
-#: problems about a whole row, pointing at the name that identifies it (merge.core): not about a value a
-#: formula copies, and kept where they are so a county's 汇总表 carries them as a direct merge finds them
-ROW_PROBLEMS = frozenset({"duplicate-base", "merge-sample-row", "merge-unnamed-base", "duplicate-enterprise"})
+#: problems that stay on their cell: about a whole row, pointing at the name that identifies it (merge.core:
+#: not about a value a formula copies, and kept where they are so a county's 汇总表 carries them as a direct
+#: merge finds them); about the formula cell itself (it shows #REF!, or was saved without a result)
+STAY_PROBLEMS = frozenset({"duplicate-base", "merge-sample-row", "merge-unnamed-base", "duplicate-enterprise",
+                           "error-value", "formula-no-value"})
 
 
 def to_input_cells(problems: list[Problem], formulas: Mapping[str, Formulas]) -> list[Problem]:
@@ -79,7 +81,7 @@ def to_input_cells(problems: list[Problem], formulas: Mapping[str, Formulas]) ->
     seen: set[tuple] = set()
     cache: dict[tuple[str, str, str], tuple[str, str] | None] = {}
     for p in problems:
-        single = p.sheet and p.cell and "," not in p.cell and ":" not in p.cell and p.rule not in ROW_PROBLEMS
+        single = p.sheet and p.cell and "," not in p.cell and ":" not in p.cell and p.rule not in STAY_PROBLEMS
         book = formulas.get(p.file) if single else None
         if book is not None:
             key = (p.file, p.sheet, p.cell)
@@ -99,6 +101,8 @@ def to_input_cells(problems: list[Problem], formulas: Mapping[str, Formulas]) ->
 
 def _input_cell(book: Formulas, sheet: str, cell: str) -> tuple[str, str] | None:
     try:
+        if not book.formula(sheet, cell):     # a typed value (nearly every cell): no need for the names
+            return None
         return follow(sheet, cell, book.formula, dict(book.names))
     except Exception:   # best effort: a problem stays where it was found
         return None

@@ -93,3 +93,9 @@ def count_by_severity(problems: Iterable[Problem]) -> dict[str, int]:
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: p.sort_key)
+
+
+def by_file(problems: Iterable[Problem]) -> list[Problem]:
+    """Grouped by file (unusable ones first), each file's in the order of sort_problems: for listings that
+    head each file's rows with its name (the terminal table)."""
+    return sorted(problems, key=lambda p: (p.rule not in UNUSABLE_RULES, p.file, p.sort_key))

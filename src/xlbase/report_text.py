@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from typing import Iterable
 
-from .problems import SEVERITY_LABELS, Problem, count_by_severity, sort_problems
+from .problems import SEVERITY_LABELS, Problem, by_file, count_by_severity
 
 _COLUMNS = (("严重程度", 8), ("位置", 14), ("规则", 22), ("问题说明", 0))
 
@@ -38,7 +38,7 @@ def _where(p: Problem) -> str:
 
 def problems_table(problems: Iterable[Problem], total_width: int = 120) -> list[str]:
     """Lines of a table: 严重程度 | 位置 | 规则 | 问题说明 (wrapped to fit the terminal)."""
-    problems = sort_problems(problems)
+    problems = by_file(problems)
     if not problems:
         return ["未发现问题。"]
     fixed = sum(w for _, w in _COLUMNS if w) + 3 * 2

@@ -83,3 +83,18 @@ def test_period_spellings():
         assert period_start(not_a_period) is None, not_a_period
     # a full date is read by the date parser, not as a period
     assert parse_value("2012年3月15日", A2.field("built_on")).value == dt.date(2012, 3, 15)
+
+
+def test_a_none_word_in_a_number_cell_is_an_answer_not_a_blank():
+    from rules_kit import a10_row, table
+    row = a10_row(partner_orgs=None, service_events=None, contest_firms=None)
+    row["_raw"] = {"partner_orgs": "无", "service_events": "/"}
+    ps = only(validate([table("附件10", [row])], PACK), "required")
+    assert [(p.field, p.severity) for p in ps] == [("参加创客大赛企业数", "warning")]   # blank, and may be a 0
+    assert "请填 0" in ps[0].message
+
+
+def test_a_blank_count_that_may_be_zero_is_asked_about_not_called_missing():
+    from rules_kit import a10_row, table
+    ps = only(validate([table("附件10", [a10_row(gov_funding=None, service_staff=None)])], PACK), "required")
+    assert {(p.field, p.severity) for p in ps} == {("获得政府支持资金金额", "warning"), ("基地服务人员数", "error")}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import unquote
 
 import openpyxl
@@ -14,6 +15,7 @@ from rules_kit import a3_rows, a10_row, table
 from xlbase.problems import Problem
 from xlbase.report_text import fit, problems_table, width
 from xlbase.table import WorkbookRead
+from xlbase.problem_codes import title_of
 from xlbase.validate import validate_command
 from xlbase.write.report import PROBLEM_COLUMNS, write_json_report, write_problems_workbook
 from xlbase.rules import load_pack
@@ -49,6 +51,11 @@ def test_exit_codes_and_reports(tmp_path, monkeypatch):
     assert "shanxi-2024-base" in ws["A2"].value and "2024-08-25" in ws["A2"].value
     assert ws.freeze_panes == "A4" and ws.auto_filter.ref
     assert ws["B4"].value == "申报.xlsx"                        # the name, relative to the inputs' folder
+    # 问题类别: the Chinese title of the code in 规则编号 (not printed), as the JSON keeps it
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
+    assert [r[11] for r in rows] == [p["rule"] for p in doc["problems"]]
+    assert all(r[7] == title_of(r[11], load_pack()) and re.search(r"[\u4e00-\u9fff]", r[7]) for r in rows)
+    assert [r[0] for r in rows] == sorted((r[0] for r in rows), key=["错误", "警告", "提示"].index)
     link = ws["M4"].hyperlink                                   # the full path links to the cell
     assert link is not None and unquote(link.target).endswith("/申报.xlsx") and link.location == "'附件10'!F5"
 

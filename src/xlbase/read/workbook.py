@@ -499,8 +499,9 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
 def _missing_column(path: str, sheet: str, form_id: str, f, unrecognised: list[str]) -> Problem:
     """An official column the table lacks: an error when it is required and the table has no header we could
     not place (the column is really absent); a warning when one of those might be it under another wording
-    (not proven absent); an info for a column the form does not require."""
-    if f.required and not unrecognised:
+    (not proven absent) or the column's values are often none (Field.blank_may_be_zero: a column left out
+    is every cell blank); an info for a column the form does not require."""
+    if f.required and not f.blank_may_be_zero and not unrecognised:
         return Problem("missing-column", ERROR, f"{form_id}缺少“{f.label}”列；请按通知中的表样补上该列。",
                        path, sheet, "", form_id, f.key)
     maybe = "、".join(f"“{h}”" for h in unrecognised[:3])

@@ -342,7 +342,10 @@ def check_required(ctx: Context, rule: Rule) -> list[Problem]:
             fails = _has_field(ctx, df, f.key) & _blank(df[f.key])
             if fails.any():  # text the reader could not parse was filled in: it reported that (unparseable)
                 raw = _raw_texts(ctx, df, f.key, fails)
-                fails &= ~raw.map(lambda s: isinstance(s, str) and not is_blank_text(s)).astype(bool)
+                # in a number cell “无”, “/”, “—” answer the question (none); elsewhere they leave it open
+                typed = (lambda s: isinstance(s, str) and bool(s.strip())) if f.is_numeric else \
+                    (lambda s: isinstance(s, str) and not is_blank_text(s))
+                fails &= ~raw.map(typed).astype(bool)
             doubt = not f.official or f.blank_may_be_zero   # our own column, or a blank that may be a 0
             said = replace(rule, message=rule.message + ZERO_HINT) if f.blank_may_be_zero else rule
             out += _emit(ctx, said, df[fails], form_id, f.key, severity=WARNING if doubt else None)
