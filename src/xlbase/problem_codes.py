@@ -90,6 +90,7 @@ register("summary-sources-partly-here", "汇总表的来源文件部分在本次
 register("lower-pack-differs", "下级汇总表所用规则包不同", MERGE, INFO)
 register("level-mismatch", "汇总层级与基地分布不符", MERGE, WARNING)
 register("unit-not-reported", "应报单位未报送", MERGE, WARNING)
+register("incomplete-total", "有的表缺少该列，汇总数不完整", MERGE, WARNING)
 
 #: a title for a pack rule that has none of its own, by kind
 KIND_TITLES = {
