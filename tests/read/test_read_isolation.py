@@ -123,3 +123,16 @@ def test_failing_readers_cost_their_file_only(inbox, tmp_path, jobs):
     wb = openpyxl.load_workbook(out, read_only=True)
     names = {str(r[1]) for r in wb["附件11"].iter_rows(min_row=5, values_only=True) if r[1]}
     assert {g["base"]["base_name"] for g in goods} <= names
+
+
+def test_memory_budget_follows_the_file_size(monkeypatch):
+    from xlbase.read.limits import MB, Limits, _from_env, read_memory_for
+    limits = Limits()
+    assert read_memory_for(limits, 40_000) == limits.read_memory_min_bytes          # a small file: the floor
+    assert read_memory_for(limits, 1 * MB) == 256 * MB
+    assert read_memory_for(limits, 50 * MB) == limits.read_memory_bytes             # a large one: the ceiling
+    monkeypatch.setenv("XLBASE_READ_MEMORY_MB", "2000")
+    monkeypatch.setenv("XLBASE_READ_SECONDS", "oops")
+    raised = _from_env(Limits())
+    assert read_memory_for(raised, 40_000) == read_memory_for(raised, 50 * MB) == 2000 * MB
+    assert raised.read_seconds == Limits().read_seconds                              # not a number: ignored

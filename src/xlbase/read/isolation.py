@@ -5,7 +5,7 @@ BaseException), aborts the process when an allocation fails (a cell reference of
 asks for 26 GB), or loops over a damaged sector chain until the machine runs out of memory.
 So the command's own process never parses a submission: long-lived workers do (forked on
 Linux, so they start at once with everything imported), each with its address space capped
-(`Limits.read_memory_bytes` above what it had at start) and each file with a deadline
+(above what it holds before each file: `Limits.read_memory_*`, by the file's size) and each file with a deadline
 (`Limits.read_seconds`). A worker that dies or overruns is killed and replaced, and its file
 becomes one Problem saying why; every other file is read as usual. A file whose worker died is
 read once more with the fallback readers only (`read_workbook(..., fast=False)`): the fast
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 
 from ..table import WorkbookRead
-from .limits import DEFAULT_LIMITS, Limits
+from .limits import DEFAULT_LIMITS, Limits, read_memory_for
 from .workbook import read_failed, read_workbook
 
 log = logging.getLogger(__name__)
@@ -254,6 +254,9 @@ def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: in
     gc.freeze()   # what the parent built is never scanned here (nor copied page by page by the scan)
     if _cap_memory(limits.read_memory_bytes):   # the cap and the retry stand in for counting cells first
         limits = replace(limits, scan_sheet_extents=False)
+        capped = True
+    else:
+        capped = False
     read = 0
     while True:
         try:
@@ -269,6 +272,8 @@ def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: in
         read += 1
         if read % GC_EVERY == 0:
             gc.collect()   # the parent may run with the collector off (merge): cycles must not creep up to the cap
+        if capped:
+            _cap_memory(read_memory_for(limits, _size(path)))
         fresh = True
         try:
             wr = read_workbook(path, fast=fast, limits=limits)
@@ -312,7 +317,8 @@ def _stderr_to(log_path: str) -> None:
 
 
 def _cap_memory(budget: int) -> bool:
-    """Cap the address space at what the worker has now plus `budget` (Linux); False where that cannot be done."""
+    """Cap the address space at what the worker has now plus `budget` (Linux); False where that cannot be done.
+    Only the soft limit moves, so the next file may be given more than this one."""
     try:
         import resource
         with open("/proc/self/statm") as fh:

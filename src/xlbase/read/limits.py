@@ -50,10 +50,15 @@ class Limits:
     #: Largest used area (rows x columns, first to last filled cell) of one sheet that
     #: the reader will hold as a grid (~32 bytes a cell in calamine). -> "sheet-too-large"
     max_sheet_cells: int = 5_000_000
-    #: Address space a reader process may take for one file, above what it held when it started
-    #: (Linux: RLIMIT_AS of each worker of read.isolation).  A file that needs more is refused
-    #: -> "read-memory".  A county's workbook needs a few tens of MB.
+    #: Address space a reader process may take for one file, above what it held before it
+    #: (Linux: RLIMIT_AS, set per file in each worker of read.isolation): `read_memory_per_byte`
+    #: times the file's size, at least `read_memory_min_bytes`, at most `read_memory_bytes`.
+    #: A file that needs more is refused -> "read-memory".  Reading a 100 KB county workbook
+    #: of 1 200 firms takes ~5 MB; a 40 KB file asking for hundreds of MB is damaged or hostile,
+    #: and costs the batch no more than the floor.
     read_memory_bytes: int = 384 * MB
+    read_memory_min_bytes: int = 64 * MB
+    read_memory_per_byte: int = 256
     #: Longest one file may take to read (wall clock, in its worker).  -> "read-timeout"
     read_seconds: float = 60.0
     #: Count each OOXML sheet's filled area before calamine allocates it (grid.check_sheet_extents).
@@ -66,8 +71,9 @@ def _from_env(limits: Limits) -> Limits:
     """The per-file read limits, raised or lowered by the officer's environment.
 
     XLBASE_READ_MEMORY_MB and XLBASE_READ_SECONDS: an honest workbook too large for the
-    defaults can still be read by raising them (SECURITY.md); tests lower them. A value
-    that is no positive number is ignored.
+    defaults can still be read by raising them (SECURITY.md); tests lower them. The memory
+    value is the cap for every file (floor and ceiling). A value that is no positive number
+    is ignored.
     """
     import os
     from dataclasses import replace
@@ -80,7 +86,14 @@ def _from_env(limits: Limits) -> Limits:
             continue
         if value > 0:
             changes[key] = int(value * scale) if scale != 1 else value
+    if "read_memory_bytes" in changes:
+        changes["read_memory_min_bytes"] = changes["read_memory_bytes"]
     return replace(limits, **changes) if changes else limits
+
+
+def read_memory_for(limits: Limits, size: int) -> int:
+    """The address space one file of `size` bytes may take in its reader process."""
+    return min(limits.read_memory_bytes, max(limits.read_memory_min_bytes, limits.read_memory_per_byte * size))
 
 
 #: The limits used when the caller passes none.

@@ -33,7 +33,7 @@ from .grid import Sheet, a1, unread_cells
 from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, PRECISION_LOST, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, find_record, unread_problem, unread_record_problems
-from .limits import DEFAULT_LIMITS, MB, Limits
+from .limits import DEFAULT_LIMITS, MB, Limits, read_memory_for
 from .sniff import KINDS, MESSAGES, SniffError, inspect_file
 from .labels import line_kind
 from .column_notes import none_zero_problem, settle_column
@@ -243,8 +243,15 @@ def read_failed(path: str, code: str, limits: Limits = DEFAULT_LIMITS, sha: str 
     """The file whose read ran out of memory or time, or crashed its reader ("read-memory", "read-timeout",
     "read-crashed"): one problem naming the limit it passed."""
     msg = MESSAGES[code].format(name=Path(path).name, seconds=limits.read_seconds,
-                                memory=f"{limits.read_memory_bytes // MB} MB")
+                                memory=f"{read_memory_for(limits, _file_size(path)) // MB} MB")
     return _unusable(path, code, msg, sha)
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _unusable(path: str, code: str, message: str, sha: str | None) -> WorkbookRead:

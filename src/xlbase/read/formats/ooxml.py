@@ -36,6 +36,7 @@ STRICT_NAMESPACES = (
      b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"),
 )
 _STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+EXCEL_ROWS = 1_048_576
 
 
 class NotApplicable(Exception):
@@ -78,7 +79,11 @@ def read_openpyxl(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list
             sheets = []
             for ws in wb.worksheets:
                 ws.reset_dimensions()    # a <dimension> claim is no reason to pad every row
-                rows = [cells.row(r) for r in ws.iter_rows(values_only=True)]
+                rows = []
+                for r in ws.iter_rows(values_only=True):
+                    if len(rows) >= EXCEL_ROWS:   # a row number past Excel's grid: openpyxl would pad up to it
+                        raise ValueError(f"{ws.title}: rows beyond {EXCEL_ROWS}")
+                    rows.append(cells.row(r))
                 sheets.append(Sheet(name=ws.title, rows=rows, visible=ws.sheet_state == "visible"))
             return sheets
         finally:
