@@ -131,6 +131,7 @@ def test_memory_budget_follows_the_file_size(monkeypatch):
     assert read_memory_for(limits, 40_000) == limits.read_memory_min_bytes          # a small file: the floor
     assert read_memory_for(limits, 1 * MB) == 256 * MB
     assert read_memory_for(limits, 50 * MB) == limits.read_memory_bytes             # a large one: the ceiling
+    assert read_memory_for(limits, 40_000, retry=True) == 2 * limits.read_memory_min_bytes   # after a crash
     monkeypatch.setenv("XLBASE_READ_MEMORY_MB", "2000")
     monkeypatch.setenv("XLBASE_READ_SECONDS", "oops")
     raised = _from_env(Limits())

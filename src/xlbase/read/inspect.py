@@ -19,6 +19,7 @@ VALUE_RULES = ("unparseable", "precision-lost", "formula-no-value", "error-value
 IGNORED_RULES = ("unknown-column", "duplicate-column")          # columns whose values were not read
 READ_AS_RULES = ("column-read-as", "column-by-position", "column-unit-converted")   # how columns were read
 SHEET_RULES = ("unread-sheet", "hidden-sheet")   # sheets whose rows were not read
+FILE_RULES = ("file-format", "file-reader", "file-decrypted")   # how the file was opened (real format, reader)
 
 
 def _range(t: Table) -> str:
@@ -65,6 +66,7 @@ def _file_lines(wr: WorkbookRead) -> list[str]:
     if not wr.ok:
         lines += [f"  {'无法读取' if p.severity == ERROR else '未读取'}：{p.message}" for p in wr.problems]
         return lines
+    lines += [f"  读取方式：{p.message}" for p in wr.problems if p.rule in FILE_RULES]
     for t in wr.tables:
         lines += _describe(t)
     lines += [f"  未读取的工作表：{p.message}" for p in wr.problems if p.rule in SHEET_RULES]

@@ -251,6 +251,9 @@ def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: in
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C is the parent's to handle: it stops us
     _stderr_to(log_path)
+    # a panic's backtrace is resolved from debug info, which needs memory: under the cap that hung
+    # the worker until its time ran out (a fuzzed .xls); nobody reads the backtrace here anyway
+    os.environ["RUST_BACKTRACE"] = os.environ["RUST_LIB_BACKTRACE"] = "0"
     gc.freeze()   # what the parent built is never scanned here (nor copied page by page by the scan)
     if _cap_memory(limits.read_memory_bytes):   # the cap and the retry stand in for counting cells first
         limits = replace(limits, scan_sheet_extents=False)
@@ -273,7 +276,7 @@ def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: in
         if read % GC_EVERY == 0:
             gc.collect()   # the parent may run with the collector off (merge): cycles must not creep up to the cap
         if capped:
-            _cap_memory(read_memory_for(limits, _size(path)))
+            _cap_memory(read_memory_for(limits, _size(path), retry=not fast))
         fresh = True
         try:
             wr = read_workbook(path, fast=fast, limits=limits)

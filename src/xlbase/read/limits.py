@@ -54,10 +54,12 @@ class Limits:
     #: (Linux: RLIMIT_AS, set per file in each worker of read.isolation): `read_memory_per_byte`
     #: times the file's size, at least `read_memory_min_bytes`, at most `read_memory_bytes`.
     #: A file that needs more is refused -> "read-memory".  Reading a 100 KB county workbook
-    #: of 1 200 firms takes ~5 MB; a 40 KB file asking for hundreds of MB is damaged or hostile,
-    #: and costs the batch no more than the floor.
+    #: of 1 200 firms takes ~5 MB; a 2 KB sheet with one stray value at XFD1048576 ~75 MB
+    #: (openpyxl, then the table finder over a million rows); a 40 KB file asking for hundreds
+    #: of MB is damaged or hostile, and costs the batch no more than the floor. A file read again
+    #: by the fallback readers after its worker died gets twice as much.
     read_memory_bytes: int = 384 * MB
-    read_memory_min_bytes: int = 64 * MB
+    read_memory_min_bytes: int = 96 * MB
     read_memory_per_byte: int = 256
     #: Longest one file may take to read (wall clock, in its worker).  -> "read-timeout"
     read_seconds: float = 60.0
@@ -91,9 +93,10 @@ def _from_env(limits: Limits) -> Limits:
     return replace(limits, **changes) if changes else limits
 
 
-def read_memory_for(limits: Limits, size: int) -> int:
-    """The address space one file of `size` bytes may take in its reader process."""
-    return min(limits.read_memory_bytes, max(limits.read_memory_min_bytes, limits.read_memory_per_byte * size))
+def read_memory_for(limits: Limits, size: int, retry: bool = False) -> int:
+    """The address space one file of `size` bytes may take in its reader process (twice that on a retry)."""
+    budget = max(limits.read_memory_min_bytes, limits.read_memory_per_byte * size) * (2 if retry else 1)
+    return min(limits.read_memory_bytes, budget)
 
 
 #: The limits used when the caller passes none.
