@@ -208,12 +208,15 @@ def settle_column(path: str, sheet: Sheet, found, form_id: str, f: Field, values
     """A normalised column made final: converted to the field's unit when its header states another one,
     checked for plausibility, and its "/"/"—"/"无" cells (read as 0) noted on `found` for one info per table
     instead of one problem per cell."""
+    if not f.is_numeric:
+        return normed, notes
     from .normalise import NONE_ZERO, scale_column
-    conv = unit_factor(found, f) if f.is_numeric else None
+    conv = unit_factor(found, f)
     if conv:
         normed = scale_column(values, normed, notes, conv[1])
         problems.append(unit_problem(path, sheet, found, form_id, f, *conv))
-    odd = implausible_problem(path, sheet, found, form_id, f, normed) if f.is_numeric and normed else None
+    odd = implausible_problem(path, sheet, found, form_id, f, normed) if f.plausible_max is not None and normed \
+        else None
     if odd is not None:
         problems.append(odd)
     if notes.count(None) != len(notes) and any(n is not None and n.note == NONE_ZERO for n in notes):

@@ -110,10 +110,16 @@ def band_heads(sheet: Sheet, band: Band, form_id: str) -> tuple[tuple[ColumnHead
     column, if any. Cached on the band's text: a province of files typed from one template has one."""
     rows = tuple(tuple(sheet.rows[r][band.lo:band.hi + 1]) for r in range(band.top, band.last + 1))
     units = tuple(sheet.rows[band.units_row][band.lo:band.hi + 1]) if band.units_row is not None else None
-    heads, number_col = _band_heads(rows, units, table_unit(sheet, band.top), form_id)
-    shift = band.lo
-    return (tuple(replace(h, col=h.col + shift, row=h.row + band.top) for h in heads),
-            None if number_col is None else number_col + shift)
+    return _placed_heads(rows, units, table_unit(sheet, band.top), form_id, band.lo, band.top)
+
+
+@lru_cache(maxsize=1024)
+def _placed_heads(rows: tuple[tuple, ...], units: tuple | None, above_unit: str | None, form_id: str, lo: int,
+                  top: int) -> tuple[tuple[ColumnHead, ...], int | None]:
+    """_band_heads moved to the band's place on the sheet."""
+    heads, number_col = _band_heads(rows, units, above_unit, form_id)
+    return (tuple(replace(h, col=h.col + lo, row=h.row + top) for h in heads),
+            None if number_col is None else number_col + lo)
 
 
 def with_profiles(sheet: Sheet, heads: tuple[ColumnHead, ...], band: Band, number_col: int | None,

@@ -166,6 +166,7 @@ def _without_count_word(k: str) -> str:
     return k
 
 
+@lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """The comparable part of a header label: folded, its unit and a leading 其中 removed."""
     k = strip_unit(text) if text else ""

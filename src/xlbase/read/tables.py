@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from typing import Callable
 
@@ -59,10 +60,15 @@ class FoundTable:
     none_cells: list[str] = field(default_factory=list)           # number cells saying none ("/", "—"): 0
 
 
+@lru_cache(maxsize=None)
+def _official(family: str) -> frozenset[str]:
+    return frozenset(f.key for f in get_form(family).official_table_fields)
+
+
+@lru_cache(maxsize=None)
 def _threshold(family: str) -> int:
     """Header cells that must name a field (by words) for a band to be this form's header."""
-    n = len(get_form(family).official_table_fields)
-    return max(3, math.ceil(0.3 * n))
+    return max(3, math.ceil(0.3 * len(_official(family))))
 
 
 def _row_hits(row: list, family: str) -> dict[int, str]:
@@ -121,7 +127,7 @@ def find_header(sheet: Sheet, r: int) -> FoundTable | None:
         return None
     best: tuple[float, FoundTable] | None = None
     all_hits = {family: _row_hits(row, family) for family in TABLE_FAMILIES}
-    cover = {family: len(set(h.values())) / len(get_form(family).official_table_fields) for family, h in all_hits.items()}
+    cover = {family: len(set(h.values())) / len(_official(family)) for family, h in all_hits.items()}
     top_cover = max(cover.values())
     for family in TABLE_FAMILIES:
         hits = all_hits[family]
@@ -149,7 +155,7 @@ def find_header(sheet: Sheet, r: int) -> FoundTable | None:
             samples = sample_rows(sheet, (units_row if units_row is not None else last) + 1, lo, hi)
             heads = with_profiles(sheet, heads, band, number_col, samples)
             got = match_columns(heads, family)
-        official = {f.key for f in get_form(family).official_table_fields}
+        official = _official(family)
         if sum(1 for k in got.columns if k in official and got.word[k] >= WORD_HIT) < _threshold(family):
             continue
         # weighted F1: how much of the form the header covers, and how much of the header the form explains
@@ -332,7 +338,8 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
         if all(v in ("", None) for v in data_vals):
             r += 1                   # only a 序号 typed: a blank template row
             continue
-        if (not typed or not any(type(v) in (int, float) and v for v in data_vals)) and _none_row(row, found.number_col):
+        said = row[name_col] if name_col is not None and name_col < len(row) else first
+        if type(said) is str and ("无" in said or "没" in said or "未" in said) and _none_row(row, found.number_col):
             found.none_rows.append(r)    # "无", "本县无申报": the answer "no base", not a base called 无
             r += 1
             continue

@@ -36,6 +36,7 @@ def _units_longest_first() -> tuple[str, ...]:
     return tuple(sorted(_unit_index(), key=len, reverse=True))
 
 
+@lru_cache(maxsize=None)
 def field_family(field: Field) -> str | None:
     """The family of a field's unit (money for 万元, persons for 人), or None for fields without one."""
     if not field.unit:
@@ -106,6 +107,7 @@ def family_of(unit: str | None) -> frozenset[str]:
     return frozenset(name for name, _ in _unit_index().get(unit or "", ()))
 
 
+@lru_cache(maxsize=4096)
 def factor_for(unit: str | None, field: Field) -> Fraction | None:
     """Multiply a value written in `unit` by this to get `field`'s unit; None when the unit is not of the
     field's family (人 for a 万元 field) or either has no unit."""
@@ -119,6 +121,7 @@ def factor_for(unit: str | None, field: Field) -> Fraction | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def conflicts(unit: str | None, field: Field) -> bool:
     """A stated unit of another family than the field's (a 万元 header over a count of firms)."""
     fam = field_family(field)
