@@ -30,7 +30,9 @@ SUMMARY_FORM = "附件11"
 
 def _load_yaml(package: str, name: str) -> Any:
     text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    # libyaml's parser when PyYAML was built with it: the specs load in ~15 ms instead of ~130 ms, paid by
+    # every reader process; the same safe loader either way
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
 
 
 def _field(spec: dict, default_part: str) -> Field:

@@ -87,6 +87,9 @@ class Field:
         return self.label
 
 
+_FIELD_INDEX: dict[int, tuple["Form", dict[str, Field]]] = {}
+
+
 @dataclass(frozen=True)
 class Form:
     """One official form: identity, printed lines, fields in official order, layout."""
@@ -112,14 +115,21 @@ class Form:
     def __iter__(self) -> Iterator[Field]:
         return iter(self.fields)
 
+    def _index(self) -> dict[str, Field]:
+        """key -> Field, built once per Form (the reader asks for fields per column of every table)."""
+        entry = _FIELD_INDEX.get(id(self))
+        if entry is None or entry[0] is not self:
+            entry = _FIELD_INDEX[id(self)] = (self, {f.key: f for f in self.fields})
+        return entry[1]
+
     def field(self, key: str) -> Field:
-        for f in self.fields:
-            if f.key == key:
-                return f
-        raise KeyError(f"{self.id} has no field {key!r}")
+        f = self._index().get(key)
+        if f is None:
+            raise KeyError(f"{self.id} has no field {key!r}")
+        return f
 
     def has_field(self, key: str) -> bool:
-        return any(f.key == key for f in self.fields)
+        return key in self._index()
 
     @property
     def keys(self) -> tuple[str, ...]:

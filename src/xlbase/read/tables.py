@@ -73,6 +73,12 @@ def _threshold(family: str) -> int:
 
 def _row_hits(row: list, family: str) -> dict[int, str]:
     """Columns of a row whose text names a field of `family` by its words: column -> field key."""
+    return _hits(tuple(row), family)
+
+
+@lru_cache(maxsize=2048)
+def _hits(row: tuple, family: str) -> dict[int, str]:
+    """_row_hits on a row as a tuple (cached: a province typed from one template has the same header rows)."""
     out: dict[int, str] = {}
     for c, v in enumerate(row):
         if type(v) is str and v and len(v) <= 80:
