@@ -8,7 +8,9 @@ same files give the same problems whichever way an officer or a clerk checks the
   3. merge.core.merge_reads — one base arriving twice (duplicate-base, and base-conflict per field
      that differs), the same firm under two bases, rows that cannot be merged; what a resubmission
      replaced becomes a note (superseded_problems);
-  4. to_input_cells — a problem on a formula cell that copies one other cell (附件10 pulling from
+  4. unproven_where_rows_unread — a firm count or share is no proven error in a file with firm rows
+     the reader could not take (a continued 附件3 without its header);
+  5. to_input_cells — a problem on a formula cell that copies one other cell (附件10 pulling from
      附件2) is moved to that cell, the one the clerk typed.
 """
 
@@ -20,7 +22,7 @@ from typing import Any, Callable, Iterable, Mapping, Protocol
 from .merge.core import RECOMPUTED_RULES, MergeResult, merge_reads, superseded_problems
 from .merge.level import UNIT_NOT_REPORTED
 from .merge.lower import prepare_reads
-from .problems import Problem, sort_problems
+from .problems import ERROR, WARNING, Problem, sort_problems
 from .read.formula_refs import follow, formula_files
 from .rules import validate
 from .table import Table, WorkbookRead
@@ -60,10 +62,29 @@ def check_reads(reads: list[WorkbookRead], pack: Any, *, missing: Iterable[str] 
         stage("合并")
     result = merge_reads(reads, missing=missing)
     problems = superseded_problems(problems, result) + result.problems
+    problems = unproven_where_rows_unread(problems, pack)
     if formulas is None:
         formulas = formula_files(sorted({p.file for p in problems if p.cell and p.sheet}))
     problems = to_input_cells(problems, formulas)
     return Checked(reads, sort_problems(problems), result)
+
+
+#: rule kinds that judge a submission's firm rows as a whole: a file with rows we could not read (a sheet of
+#: firms with no header: unread-sheet) does not prove them wrong
+WHOLE_LIST_KINDS = ("counts-match", "sum-matches", "ratio")
+UNREAD_NOTE = "（该文件另有未能读取的工作表，其中可能有其余企业，请核对后再定）"
+
+
+def unproven_where_rows_unread(problems: list[Problem], pack: Any) -> list[Problem]:
+    """Errors of the whole-list rules in a file that has rows the reader could not take (unread-sheet):
+    warnings, since the rows not read may be the firms that are missing."""
+    unread = {p.file for p in problems if p.rule == "unread-sheet"}
+    if not unread:
+        return problems
+    kinds = {r.id: r.kind for r in getattr(pack, "rules", ())}
+    return [replace(p, severity=WARNING, message=p.message + UNREAD_NOTE)
+            if p.file in unread and p.severity == ERROR and kinds.get(p.rule) in WHOLE_LIST_KINDS else p
+            for p in problems]
 
 
 REDIRECT_NOTE = "（{where} 是公式，取自本单元格，请在此修改）"

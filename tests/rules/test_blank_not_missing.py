@@ -98,3 +98,23 @@ def test_a_blank_count_that_may_be_zero_is_asked_about_not_called_missing():
     from rules_kit import a10_row, table
     ps = only(validate([table("附件10", [a10_row(gov_funding=None, service_staff=None)])], PACK), "required")
     assert {(p.field, p.severity) for p in ps} == {("获得政府支持资金金额", "warning"), ("基地服务人员数", "error")}
+
+
+def test_comparables_without_a_distance_are_undecided_not_missing():
+    from test_rules_engine import a4
+    (p,) = only(validate([a4(sites=((1.0, 60.0), (2.0, 60.0), (None, 60.0)))], PACK), "comparables-min")
+    assert p.severity == "warning" and "距离" in p.message          # 2 within 3 km, 1 unknown: maybe 3
+    (p,) = only(validate([a4(sites=((1.0, 60.0), (None, 60.0)))], PACK), "comparables-min")
+    assert p.severity == "error"                                    # even with the unknown one only 2
+
+
+def test_a_firm_count_is_no_proven_error_where_firm_rows_were_not_read():
+    from xlbase.check import unproven_where_rows_unread
+    from xlbase.problems import Problem
+    ps = [Problem("firm-count-match", "error", "附件10 已入驻企业数填 25 户，附件3 列出 20 户企业，不一致", "a.xlsx", "附件10", "G5"),
+          Problem("firm-count-match", "error", "…", "b.xlsx", "附件10", "G5"),
+          Problem("unread-sheet", "warning", "工作表“Sheet2”有 5 行内容…", "a.xlsx", "Sheet2", "A1"),
+          Problem("required", "error", "…", "a.xlsx", "附件3", "B7")]
+    got = unproven_where_rows_unread(ps, PACK)
+    assert [p.severity for p in got] == ["warning", "error", "warning", "error"]
+    assert "未能读取的工作表" in got[0].message

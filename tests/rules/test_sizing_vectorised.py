@@ -8,10 +8,13 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
-from xlbase.rules.sizing import BOUND_COLUMNS, LARGE_SIZES, SMALL_SIZES, classify, industries, industries_of, standard
+from xlbase.rules.sizing import BOUND_COLUMNS, classify, industries, industries_of, standard
 from xlbase.text import fold
 
 MODES = ("declared-then-strictest", "declared", "strictest", "none")
+# 企业规模 as clerks write it: what each spelling declares (中小型 says both: nothing)
+SMALL_SIZES = ("小型", "微型", "个体工商户", "小微", "小型企业", "微型企业", "个体户", "小 型")
+LARGE_SIZES = ("大型", "中型", "中型企业", "大型企业")
 COLUMNS = ("employees", "revenue", "industry", "size_class")
 MEDIUM = standard()["medium"]
 
@@ -40,13 +43,13 @@ def reference(row: dict, mode: str) -> tuple[object, str]:
     measures = {m: _number(row.get(m)) for m in BOUND_COLUMNS}
     names = [industries()[i] for i in sorted(industries_of(row.get("industry")))]
     size = fold(row["size_class"]) if isinstance(row.get("size_class"), str) else ""
-    if size == fold("个体工商户"):
+    if size in (fold("个体工商户"), fold("个体户")):
         return True, "declared"
     small, basis = None, "unknown"
     if names:
         small = _judge(names, measures)
         basis = "industry" if small is not None else "unknown"
-    declared = {fold(s): True for s in SMALL_SIZES} | {fold(s): False for s in LARGE_SIZES}
+    declared = {fold(s): True for s in SMALL_SIZES} | {fold(s): False for s in LARGE_SIZES}   # spellings below
     if small is None and mode in ("declared", "declared-then-strictest") and size in declared:
         small, basis = declared[size], "declared"
     if small is None and not names and mode in ("strictest", "declared-then-strictest"):
@@ -59,7 +62,7 @@ NUMBERS = st.one_of(st.none(), st.just(np.nan), st.integers(0, 7000), st.floats(
                     st.sampled_from([20, 50, 100, 300, 500, 1000, 2000, 5000, 6000, 19.999, "25", "1,200", "abc"]))
 INDUSTRIES = st.one_of(st.none(), st.sampled_from([*MEDIUM, " 工 业", "工业（）", "未知行业", "", 3.0, "制造业",
                                                     "批发和零售业", "住宿和餐饮业（快餐）", "房地产业"]))
-SIZES = st.one_of(st.none(), st.sampled_from([*SMALL_SIZES, *LARGE_SIZES, " 小 型", "奇怪", "", 1]))
+SIZES = st.one_of(st.none(), st.sampled_from([*SMALL_SIZES, *LARGE_SIZES, "中小型", "奇怪", "", 1]))
 ROWS = st.lists(st.fixed_dictionaries({"employees": NUMBERS, "revenue": NUMBERS, "industry": INDUSTRIES,
                                        "size_class": SIZES}), max_size=12)
 

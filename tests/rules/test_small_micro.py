@@ -84,3 +84,17 @@ def test_proven_and_undecided_together():
     rows[2].update(size_class="中型")                      # at best 7/10
     (p,) = share_problems(rows)
     assert p.severity == "error" and p.cell == ",".join(f"{NAME}{r}" for r in (5, 6, 7))
+
+
+def test_declared_sizes_as_clerks_spell_them():
+    from xlbase.rules.sizing import declared_size
+    from xlbase.text import fold
+    for text, want in {"小型": "small", "小微": "small", "微型企业": "small", "个体工商户": "small", "个体户": "small",
+                       "中型": "large", "中型企业": "large", "大型": "large", "中小型": None, "不详": None, "": None}.items():
+        assert declared_size(fold(text)) == want, text
+    rows = firms(10)
+    for r in rows[:3]:
+        r.update(size_class="中型企业")
+    (p,) = share_problems(rows)
+    assert p.severity == "error"
+    assert only(validate([table("附件3", rows)], PACK), "choice") == []     # 中型企业 is a size, not a stray value

@@ -25,7 +25,7 @@ from ..table import Table, stack
 from ..text import fold
 from .columns import blank_text, fold_text
 from .pack import Rule, RulePack, normalise_base_type
-from .sizing import classify, industries_of
+from .sizing import classify, declared_size, industries_of
 
 KindFn = Callable[["Context", Rule], Iterable[Problem]]
 KIND_FUNCTIONS: dict[str, KindFn] = {}
@@ -498,6 +498,7 @@ def _county_stem(text: str) -> bool:
 _CHOICE_SPELLINGS: dict[str, Callable[[Any], bool]] = {
     "city": _place_spelling(0), "county": _place_spelling(1),
     "industry": lambda v: bool(industries_of(v)),
+    "size_class": lambda v: isinstance(v, str) and declared_size(fold(v)) is not None,   # 小微, 中型企业
 }
 
 
@@ -1013,7 +1014,11 @@ def check_date_range(ctx: Context, rule: Rule) -> list[Problem]:
 
 @kind("comparables")
 def check_comparables(ctx: Context, rule: Rule) -> list[Problem]:
-    """Enough comparable sites per base, within the type's distance (楼宇型 ≥3 within 3 km)."""
+    """Enough comparable sites per base, within the type's distance (楼宇型 ≥3 within 3 km).
+
+    error: too few priced sites even counting those whose distance is not stated or not readable;
+    warning: enough only if those are within the distance (the message asks for their distance);
+    info: 基地类型 unknown, the per-type threshold could not be chosen."""
     head = ctx.frame(rule.form, "base_rent")
     rows = ctx.frame(rule.form, "site_name")
     if not len(head):
@@ -1023,22 +1028,35 @@ def check_comparables(ctx: Context, rule: Rule) -> list[Problem]:
     limit = rows["_btype"].map(lambda bt: _lookup(max_km, bt)) if len(rows) else pd.Series(dtype=float)
     named = ~_blank(rows["site_name"]) if len(rows) else pd.Series(dtype=bool)
     within = named & (_num(limit).isna() | (dist <= _num(limit)))
+    unsure = named & _num(limit).notna() & dist.isna()     # a distance not stated: maybe within, maybe not
     priced = _num(rows["rent"]).notna() if len(rows) else pd.Series(dtype=bool)   # a quote without a rent is none
     counts = (within & priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
+    maybe = (unsure & priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
     unread = (within & ~priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
     th = _thresholds(ctx, rule, head)
     out = []
     if rule.per_type:
         out += _unknown_type(ctx, rule, head[head["_btype"].isna() & th.isna()], rule.form, "base_rent")
     have = head["_sub"].map(counts).fillna(0)
-    fails = (have < _num(th)).fillna(False)
+    could = have + head["_sub"].map(maybe).fillna(0)
+    fails = (could < _num(th)).fillna(False)
+    doubt = ((have < _num(th)) & ~fails).fillna(False)
     km = head["_btype"].map(lambda bt: _lookup(max_km, bt))
-    rows_fail = head[fails].copy()
+    shown_km = km.map(lambda k: "" if k is None or k != k else k)
     # point at the first comparable row of the base's table, else at the base's rent cell
-    out += _emit(ctx, rule, rows_fail, rule.form, "base_rent", value=have, threshold=_num(th),
-                 max_km=km.map(lambda k: "" if k is None or k != k else k),
+    out += _emit(ctx, rule, head[fails], rule.form, "base_rent", value=have, threshold=_num(th), max_km=shown_km,
                  unread=head["_sub"].map(unread).fillna(0).map(lambda n: str(int(n)) if n else ""))
+    if doubt.any():
+        said = replace(rule, message=COMPARABLES_UNSURE)
+        out += _emit(ctx, said, head[doubt], rule.form, "base_rent", value=have, threshold=_num(th),
+                     max_km=shown_km, severity=WARNING,
+                     unread=head["_sub"].map(maybe).fillna(0).map(lambda n: str(int(n)) if n else ""))
     return out
+
+
+#: comparables-min when only sites without a readable distance would make up the number
+COMPARABLES_UNSURE = ("{{ base_type or '本' }}基地确认在 {{ max_km }} 千米以内的询价场地 {{ value }} 家，少于 {{ threshold }} 家；"
+                      "另有 {{ unread }} 家未填写或无法识别距离，无法判定是否在范围内：请补填这些场地与基地的距离")
 
 
 def _lookup(per_type: Any, bt: Any) -> Any:

@@ -31,8 +31,6 @@ import yaml
 from ..text import fold
 from .columns import fold_text
 
-SMALL_SIZES = ("小型", "微型", "个体工商户")
-LARGE_SIZES = ("大型", "中型")
 BOUND_COLUMNS = ("employees", "revenue", "assets")     # the standard's measures, as 附件3 keys (assets: none yet)
 STANDARD_FILE = "sme-2011-300.yaml"
 
@@ -141,8 +139,9 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
         yes[has_industry], no[has_industry] = decide(stated, has_industry)
         basis[has_industry & (yes | no)] = "industry"
     size = _folded(firms, "size_class").fillna("").to_numpy(dtype=object)
-    declared_small = np.isin(size, [fold(s) for s in SMALL_SIZES])
-    declared_large = np.isin(size, [fold(s) for s in LARGE_SIZES])
+    says = np.array([declared_size(t) for t in size], dtype=object) if n else np.zeros(0, dtype=object)
+    declared_small = says == "small"
+    declared_large = says == "large"
     open_ = ~(yes | no)
     if unknown_industry in ("declared", "declared-then-strictest"):
         use = open_ & (declared_small | declared_large)   # what the numbers left open: the size it declares
@@ -154,13 +153,27 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
             all_rows = np.broadcast_to(everything, (n, n_ind))
             yes[todo], no[todo] = decide(all_rows, todo)
             basis[todo & (yes | no)] = "strictest"
-    indiv = size == fold("个体工商户")   # 个体工商户 are small/micro whatever the numbers (300号 第五条 参照)
+    indiv = np.array([fold("个体") in t for t in size], dtype=bool) if n else np.zeros(0, dtype=bool)
+    # 个体工商户 are small/micro whatever the numbers (300号 第五条 参照)
     yes[indiv], no[indiv] = True, False
     basis[indiv] = "declared"
     small = pd.arrays.BooleanArray(yes, ~(yes | no))
     may_be = np.where(has_industry, stated.sum(axis=1), n_ind)
     return pd.DataFrame({"small": small, "basis": pd.Series(basis, index=idx, dtype=object),
                          "industries": pd.Series(may_be, index=idx)}, index=idx)
+
+
+@lru_cache(maxsize=1024)
+def declared_size(text: str) -> str | None:
+    """A declared 企业规模 as "small", "large" (中型 or 大型: not small/micro) or None, however it is spelled
+    (小型, 微型企业, 小微, 个体工商户; 中型企业, 大型): a spelling that says both (中小型) decides nothing."""
+    if not text:
+        return None
+    small = any(w in text for w in ("小", "微", fold("个体")))
+    large = any(w in text for w in ("中", "大"))
+    if small == large:
+        return None
+    return "small" if small else "large"
 
 
 def _numbers(firms: pd.DataFrame, key: str) -> np.ndarray:
