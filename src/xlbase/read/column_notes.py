@@ -87,10 +87,11 @@ def unit_factor(found, f: Field) -> tuple[str, Fraction] | None:
     family ("（元）" over a 万元 field); None when it states the field's own unit, none, or another family."""
     c = found.columns.get(f.key)
     h = found.heads.get(c) if c is not None else None
-    if h is None or not h.unit or not f.unit:
+    unit = h and (h.unit or h.table_unit)
+    if not unit or not f.unit:
         return None
-    factor = factor_for(h.unit, f)
-    return (h.unit, factor) if factor is not None and factor != 1 else None
+    factor = factor_for(unit, f)
+    return (unit, factor) if factor is not None and factor != 1 else None
 
 
 def _factor_text(factor: Fraction) -> str:
@@ -104,8 +105,9 @@ def _factor_text(factor: Fraction) -> str:
 def unit_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, unit: str, factor: Fraction) -> Problem:
     c = found.columns[f.key]
     shown = _clip(_header_text(sheet, found, c))
+    where = f"表头“{shown}”的单位是“{unit}”" if found.heads[c].unit else f"表格上方注明单位是“{unit}”，“{shown}”"
     return Problem("column-unit-converted", INFO,
-                   f"{form_id}表头“{shown}”的单位是“{unit}”，该列（{_span(found, c)}）的数值已{_factor_text(factor)} "
+                   f"{form_id}{where}，该列（{_span(found, c)}）的数值已{_factor_text(factor)} "
                    f"换算为{f.unit}后读取。", path, sheet.name, a1(found.heads[c].row, c), form_id, f.key, value=shown)
 
 

@@ -16,7 +16,7 @@ from functools import lru_cache
 from ..forms import get_form
 from ..text import fold, fold_unbracketed
 from .grid import Sheet
-from .labels import cached_fold, is_total_text, line_kind
+from .labels import cached_fold, is_column_numbers, is_total_text, line_kind
 from .matcher import ColumnHead, split_glued_group, vocabulary
 from .profile import PROFILE_ROWS, profile
 from .units import header_unit, strip_unit
@@ -193,9 +193,7 @@ def _band_heads(rows: tuple[tuple, ...], units_line: tuple | None, above_unit: s
             unit = header_unit(label)
         if unit is None and group:
             unit = header_unit(group)
-        if unit is None:
-            unit = above_unit
-        heads.append(ColumnHead(c, label, group, unit, (), label_at))
+        heads.append(ColumnHead(c, label, group, unit, (), label_at, table_unit=above_unit))
     return tuple(heads), number_col
 
 
@@ -212,8 +210,7 @@ def sample_rows(sheet: Sheet, start: int, lo: int, hi: int) -> list[int]:
         r += 1
         if len(filled) < 2 or is_units_line(cells):
             continue
-        nums = [v for v in filled if type(v) in (int, float)]
-        if len(nums) == len(filled) and len(nums) >= 3 and all(b - a == 1 for a, b in zip(nums, nums[1:])):
+        if is_column_numbers(filled):
             continue
         first = filled[0]
         if is_total_text(first) or (type(first) is str and line_kind(first) is not None):

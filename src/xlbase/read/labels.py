@@ -319,3 +319,37 @@ def is_section_text(value: object) -> bool:
         if name and len(name) >= 2:
             rest = rest.replace(fold(name), "", 1)
     return len(rest) <= 2
+
+
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十", 0)}
+_ORDINAL_TEXT = re.compile(r"^[\s(（\[【]*([0-9]{1,3}|[一二三四五六七八九十]{1,3}|[\u2460-\u2473])[\s)）\]】.、．]*$")
+
+
+def ordinal(v: object) -> int | None:
+    """The number of a column-number cell: 3, 3.0, "3", "(3)", "（三）", "③"; None for anything else."""
+    if type(v) in (int, float):
+        return int(v) if float(v).is_integer() else None
+    if type(v) is not str or len(v) > 8:
+        return None
+    m = _ORDINAL_TEXT.match(v)
+    if not m:
+        return None
+    t = m.group(1)
+    if t.isascii():
+        return int(t)
+    if "\u2460" <= t <= "\u2473":
+        return ord(t) - 0x2460 + 1
+    if len(t) == 1:
+        return _CN_DIGITS[t]
+    if t[0] == "十":
+        return 10 + _CN_DIGITS.get(t[1], 0)
+    return _CN_DIGITS[t[0]] * 10 + (_CN_DIGITS.get(t[2], 0) if len(t) == 3 else 0)
+
+
+def is_column_numbers(cells: list) -> bool:
+    """A '1 2 3 …' line under a header (numbers or ordinals such as "(1)" "①"): three or more filled cells
+    counting up by one from 0 or 1; `cells` are the line's non-empty cells."""
+    if len(cells) < 3:
+        return False
+    nums = [ordinal(v) for v in cells]
+    return None not in nums and nums[0] in (0, 1) and all(b - a == 1 for a, b in zip(nums, nums[1:]))

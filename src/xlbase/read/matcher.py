@@ -49,6 +49,8 @@ class ColumnHead:
     unit: str | None = None            # folded unit stated for it (header, units line or group)
     profile: tuple = ()                # read.profile.profile of the cells below
     row: int = dc_field(default=0, compare=False, hash=False)   # 0-based row of the label (for messages)
+    table_unit: str | None = None      # a one-unit 单位 line over the whole table ("单位：元"): converts the
+                                       # columns of its family that state none, says nothing of the others
 
 
 @dataclass
@@ -166,9 +168,14 @@ def _without_count_word(k: str) -> str:
     return k
 
 
+# a column number typed before a label: "1.基地名称", "（2）运营单位", "三、营业收入"
+_LEAD_ORDINAL = re.compile(r"^\s*(?:[(（]\s*[0-9一二三四五六七八九十]{1,3}\s*[)）]|[0-9一二三四五六七八九十]{1,3}\s*[.、．:：)）])\s*(?=\S)")
+
+
 @lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
-    """The comparable part of a header label: folded, its unit and a leading 其中 removed."""
+    """The comparable part of a header label: folded, its unit, a leading column number and 其中 removed."""
+    text = _LEAD_ORDINAL.sub("", text) if text else text
     k = strip_unit(text) if text else ""
     return k[2:] if k.startswith("其中") and len(k) > 2 else k
 

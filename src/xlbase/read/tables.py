@@ -26,8 +26,9 @@ from .column_notes import none_zero_problem, row_problems, unused_problems, word
 from .grid import Sheet, a1
 from .header_band import (Band, band_heads, group_name, is_line, is_number_label, is_text, is_units_line,
                           sample_rows, with_profiles)
-from .labels import (TOTAL_WORDS, cached_fold, group_keys, has_total_text, is_no_base_text, is_record_label_text,
-                     is_sample_text, is_section_text, is_total_text, is_unit_text, label_stem, line_kind, match_label)
+from .labels import (TOTAL_WORDS, cached_fold, group_keys, has_total_text, is_column_numbers, is_no_base_text,
+                     is_record_label_text, is_sample_text, is_section_text, is_total_text, is_unit_text, label_stem,
+                     line_kind, match_label, ordinal)
 from .normalise import NONE_WORDS
 from .matcher import WORD_HIT, ColumnHead, match_columns, word_scores
 from .records import find_record
@@ -209,13 +210,6 @@ def _classify_other_header_cells(found: FoundTable) -> None:
     del by_col
 
 
-def _is_column_numbers(nums: list) -> bool:
-    """A '1 2 3 …' line under the header; `nums` are the row's non-empty cells."""
-    if len(nums) < 3 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in nums):
-        return False
-    return all(b - a == 1 for a, b in zip(nums, nums[1:])) and nums[0] in (0, 1)
-
-
 def _picker(cols: list[int]) -> Callable[[list], tuple]:
     """The cells of `cols` of a row that is wide enough, as a tuple, in one C call."""
     if len(cols) == 1:
@@ -355,7 +349,7 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
             continue
         # a number in a data column is neither a units line nor text: only column numbers remain to rule out
         if (not typed and all(is_unit_text(v) for v in nonempty)) or (
-                nonempty[0] in (0, 1) and _is_column_numbers([v for v in row if v != "" and v is not None])):
+                ordinal(nonempty[0]) in (0, 1) and is_column_numbers([v for v in row if v != "" and v is not None])):
             r += 1
             continue
         if pending is not None:      # data after it: the line was inside the table
