@@ -64,10 +64,15 @@ def _firm_rows(ws) -> dict[str, dict]:
     return {r[col["firm_name"]]: {k: r[i] for k, i in col.items()} for r in rows[top + 1:] if r[col["firm_name"]]}
 
 
-@pytest.fixture(scope="module")
-def merged(tmp_path_factory):
+@pytest.fixture(scope="module", params=["first clerk", "second clerk"])
+def merged(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("retyped")
-    corpus = retyped.county_inbox(tmp / "inbox", seed=12, counties=8, sections=True)
+    words = retyped.CLERK_WORDS if request.param == "first clerk" else retyped.OTHER_WORDS
+    before = retyped.use_words(words)
+    try:
+        corpus = retyped.county_inbox(tmp / "inbox", seed=12, counties=8, sections=True)
+    finally:
+        retyped.use_words(before)
     out, report = _merge(tmp / "inbox", tmp)
     wb = openpyxl.load_workbook(out, data_only=True)
     return corpus, wb, report
