@@ -251,7 +251,7 @@ def generate(out: Path, scale: float = 1.0, seed: int = 20240820, year: int = 20
     recent: list[dict] = []       # firms a later base may list too (dedupe material)
     out.mkdir(parents=True, exist_ok=True)
     files, n_firms, per_county = [], 0, {}
-    for i, ((city, county), n) in enumerate(zip(places, counts)):
+    for (city, county), n in zip(places, counts):
         per_county[(city, county)] = per_county.get((city, county), 0) + 1
         region = codes[(city, county)]
         while True:

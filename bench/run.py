@@ -335,7 +335,7 @@ def report(res: dict) -> list[str]:
         lines.append(f"全国规模（scale {nat['corpus']['scale']:g}，{nat['corpus']['firms']} 家企业）："
                      f"floor {nat['floor'].get('seconds', float('nan')):.1f} 秒，"
                      + (f"merge {nm_['seconds']:.1f} 秒，峰值内存 {nm_['peak_mb']:.0f} MB" if nm_["ok"] else "merge 未成功运行"))
-        line, verdicts["national_growth"] = _ratio_line(f"national/province merge", growth, "≤", TARGETS["national_growth"])
+        line, verdicts["national_growth"] = _ratio_line("national/province merge", growth, "≤", TARGETS["national_growth"])
         lines.append(line)
         verdicts["national_peak"] = nm_["peak_mb"] < TARGETS["national_peak_mb"] if nm_["ok"] else None
         lines.append(f"全国规模峰值内存（目标 < {TARGETS['national_peak_mb']} MB）：{_verdict(verdicts['national_peak'])}")

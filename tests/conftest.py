@@ -20,8 +20,23 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 INSTALL_HINT = "LibreOffice 未安装：sudo apt-get install libreoffice-calc (Debian/Ubuntu) 或从 libreoffice.org 安装"
 
 
+_RUNNING: pytest.Item | None = None      # the test being set up, run or torn down
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    global _RUNNING
+    _RUNNING = item
+
+
 def require_soffice() -> str:
-    """Return the soffice path; skip (or fail in CI, where it must be present) without it."""
+    """Return the soffice path; skip (or fail in CI, where it must be present) without it.
+
+    Every way a test reaches LibreOffice comes here, so a test that does and is not marked
+    `libreoffice` (`-m "not libreoffice"` would run it and then need soffice) fails.
+    """
+    if _RUNNING is not None and _RUNNING.get_closest_marker("libreoffice") is None:
+        pytest.fail(f"{_RUNNING.nodeid} runs LibreOffice: mark it @pytest.mark.libreoffice")
     if SOFFICE:
         return SOFFICE
     if os.environ.get("XLBASE_REQUIRE_LIBREOFFICE"):

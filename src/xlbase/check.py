@@ -31,7 +31,8 @@ from .table import Table, WorkbookRead
 class Formulas(Protocol):
     """Formula texts of one workbook (a file's sheet XML, or the open book behind the 校验 button)."""
 
-    names: Mapping[str, str]
+    @property
+    def names(self) -> Mapping[str, str]: ...
 
     def formula(self, sheet: str, cell: str) -> str | None: ...
 
@@ -57,7 +58,7 @@ def check_reads(reads: list[WorkbookRead], pack: Any, *, missing: Iterable[str] 
     # not report): never carried from a lower level's 汇总表
     reads, tables, problems = prepare_reads(reads, pack, recomputed=RECOMPUTED_RULES | {UNIT_NOT_REPORTED})
     problems += validate(tables, pack)
-    tables = None
+    del tables      # not needed past validation
     if stage is not None:
         stage("合并")
     result = merge_reads(reads, missing=missing)
@@ -132,8 +133,9 @@ def _input_cell(book: Formulas, sheet: str, cell: str) -> tuple[str, str] | None
 def book_formulas(formula_of: Callable[[str, str], str | None], names: Mapping[str, str]) -> Formulas:
     """A Formulas from a lookup function and defined names (the 校验 button's open book)."""
     class _Book:
+        def __init__(self) -> None:
+            self.names = dict(names)
+
         def formula(self, sheet: str, cell: str) -> str | None:
             return formula_of(sheet, cell)
-    book = _Book()
-    book.names = dict(names)   # type: ignore[attr-defined]
-    return book
+    return _Book()

@@ -12,6 +12,7 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .progress import Progress
@@ -137,7 +138,7 @@ class _Parser(argparse.ArgumentParser):
         self._optionals.title = "选项"
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_UNUSABLE, f"xlbase: 参数错误：{chinese_error(message)}\n")
 
@@ -289,10 +290,12 @@ def _run(ns: argparse.Namespace) -> CommandResult:
 
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.reconfigure(encoding="utf-8", errors="replace")  # Windows consoles (GBK)
-        except (AttributeError, ValueError):
-            pass
+        reconfigure = getattr(stream, "reconfigure", None)    # none on a StringIO a caller swapped in
+        if reconfigure is not None:
+            try:
+                reconfigure(encoding="utf-8", errors="replace")  # Windows consoles (GBK)
+            except ValueError:
+                pass
     parser = build_parser()
     ns = parser.parse_args(argv)
     if not ns.command:

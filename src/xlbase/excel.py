@@ -159,7 +159,7 @@ def _api(sheet: Any) -> Any:
     """The sheet's Excel object when it has Windows Excel's protection interface, else None (Mac, stand-ins)."""
     try:
         api = sheet.api
-        api.ProtectContents
+        _ = api.ProtectContents     # Excel's object has it; a stand-in raises
     except Exception:
         return None
     return api

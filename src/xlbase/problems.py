@@ -6,7 +6,7 @@ The field order here is the column order of 问题清单 and of the JSON report.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Iterable
 
 ERROR = "error"

@@ -60,7 +60,9 @@ def problems_table(problems: Iterable[Problem], total_width: int = 120) -> list[
 
 def _wrap(text: str, cols: int) -> list[str]:
     text = " ".join(str(text).split())
-    out, cur, w = [], [], 0
+    out: list[str] = []
+    cur: list[str] = []
+    w = 0
     for ch in text:
         cw = width(ch)
         if w + cw > cols:

@@ -20,7 +20,6 @@ sheets no longer match it was edited after it was written, and its record cannot
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from typing import Any, Iterable

@@ -1,7 +1,10 @@
-"""Kill `xlbase merge` (SIGKILL) at random points: the output is the old file or the complete new one.
+"""Kill `xlbase merge` (SIGKILL) while it writes: the output is the old file or the complete new one.
 
-Stray temporary files (.汇总表.*.xlsx.tmp) may remain after a kill — SIGKILL runs no
-cleanup — but never under the output name. Delays come from a seeded RNG.
+The kill is timed by the writer's own temporary file (.汇总表.*.xlsx.tmp, created beside the
+output when writing starts and renamed onto it at the end): it is sent once that file exists,
+after a seeded random delay. SIGKILL runs no cleanup, so a temporary file still there after the
+kill proves the kill landed mid-write; then the output must be the old file, byte for byte.
+Temporary files may remain after a kill, never under the output name.
 """
 
 from __future__ import annotations
@@ -39,29 +42,43 @@ def _complete(path: Path) -> bool:
         return False
 
 
+def _temporaries(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
+
+
+def _kill_when_writing(proc: subprocess.Popen, folder: Path, delay: float) -> bool:
+    """SIGKILL `proc` `delay` s after its first temporary file appears in `folder`; False when it ended first."""
+    deadline = time.monotonic() + 300
+    while not _temporaries(folder):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGKILL)
+    return proc.wait(timeout=60) == -signal.SIGKILL
+
+
 def test_sigkill_never_leaves_a_partial_output(tmp_path):
     inbox = tmp_path / "inbox"
-    for i in range(12):  # enough files for the run to take a moment
+    for i in range(12):  # enough rows for the write to take a moment
         H.write_good(inbox / f"代县_{i}_申报表.xlsx", "代县", f"第{i}双创基地", f"代县第{i}有限公司", 20 + i)
     out = tmp_path / "out" / "汇总表.xlsx"
-    t0 = time.monotonic()
     assert _start(inbox, out).wait(timeout=300) in (0, 1)
-    full = time.monotonic() - t0
     assert _complete(out)
     rng = random.Random(20240825)
-    outcomes = set()
+    mid_write = 0
     for _ in range(6):
         previous = out.read_bytes()
-        proc = _start(inbox, out)
-        time.sleep(rng.uniform(0.3, 1.0) * full)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
-        now = out.read_bytes()
-        if now == previous:
-            outcomes.add("old")
-        else:
+        assert not _temporaries(out.parent)
+        killed = _kill_when_writing(_start(inbox, out), out.parent, rng.uniform(0.0, 0.05))
+        left = _temporaries(out.parent)
+        if killed and left:                          # killed between creating its file and renaming it
+            mid_write += 1
+            assert out.read_bytes() == previous, "the output changed although the write was cut off"
+        else:                                        # the write had finished: the new file, whole
             assert _complete(out), "partial output at the output name"
-            outcomes.add("new")
         for stray in out.parent.iterdir():           # temp files may remain, never as the output
-            assert stray == out or stray.name.startswith(".") and stray.name.endswith(".tmp"), stray.name
-    assert outcomes  # at least one kill happened; which outcome is timing-dependent
+            assert stray == out or stray in left, stray.name
+        for stray in left:
+            stray.unlink()
+    assert mid_write >= 1, "no kill landed while the output was being written"

@@ -6,9 +6,7 @@ validate --xlsx report, marked copies and templates pre-filled by write_applican
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
 import sys
 import zipfile
 from pathlib import Path
@@ -150,6 +148,7 @@ def test_odd_values_named_problems(odd):
     assert acc["rows_read"] == 3 == acc["rows_merged"] + acc["rows_rejected"]
 
 
+@pytest.mark.libreoffice
 def test_odd_values_outputs_open_and_hold_clean_text(odd, tmp_path):
     d, goods, run = odd
     wb = openpyxl.load_workbook(run.out)

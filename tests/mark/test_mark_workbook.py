@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from lxml import etree
 from mark_fixtures import (NS, applicant_workbook, cell_styles, element_xml, fill_of_xf, parts, sheet_names,
                            sheet_part, values)
 from xlbase.problems import Problem
-from xlbase.write.mark import (MARK_FILLS, MARK_RGB, MARKS_SHEET, RESULT_SHEET, clear_marks, default_output, mark_workbook,
+from xlbase.write.mark import (MARK_FILLS, MARKS_SHEET, RESULT_SHEET, clear_marks, default_output, mark_workbook,
                                sheet_location)
 from xlbase.write.mark_ooxml import col_letters, expand_cells, parse_ref
 from xlbase.write.safe import OutputPathError

@@ -7,7 +7,6 @@ import re
 import zipfile
 
 import openpyxl
-import pytest
 from hypothesis import given, settings, strategies as st
 
 from merge_helpers import applicant_read, base_row, firm

@@ -83,6 +83,7 @@ def _set_a11(path: Path, base: str, **by_label) -> None:
     wb.save(path)
 
 
+@pytest.mark.libreoffice
 def test_written_summaries_match_their_record_and_resaving_keeps_the_trust(counties, tmp_path):
     root, up, unedited = counties
     for path in sorted(up.glob("*.xlsx")):

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from conftest import soffice_convert
 from xlbase.read import read_workbook
 from xlbase.write.templates import write_applicant_workbook
@@ -23,6 +25,7 @@ def _a10(read):
     return next(t for t in read.tables if t.form_id == "附件10")
 
 
+@pytest.mark.libreoffice
 def test_xls_saved_by_libreoffice_keeps_the_identity_typed_on_a2(tmp_path):
     src = write_applicant_workbook(tmp_path / "app.xlsx", base=BASE, firms=[FIRM])
     xls = soffice_convert(src, "xls", tmp_path / "xls")

@@ -128,6 +128,7 @@ def test_column_matches_cell_by_cell(values):
         for v, o, n in zip(values, out, notes):
             p = parse_value(v, f) if v not in (None, "") else None
             assert o == (p.value if p else None) or (o is None and p is None)
+            assert (n.note if n else None) == (p.note if p else None)     # the same note, fast path or not
 
 
 # one field of each type: the fast paths are chosen by type

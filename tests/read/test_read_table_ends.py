@@ -55,6 +55,7 @@ def test_hidden_sheets_are_not_read_and_said(tmp_path):
     assert all(p.severity == "info" and "隐藏" in p.message and "未读取" in p.message for p in hidden)
 
 
+@pytest.mark.libreoffice
 def test_hidden_sheet_of_an_xls_is_not_read(tmp_path, soffice):
     src = tmp_path / "静乐县附件11.xlsx"
     _hidden_book(src)

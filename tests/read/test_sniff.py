@@ -9,9 +9,6 @@ import hashlib
 import io
 import os
 import re
-import shutil
-import subprocess
-import time
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -21,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import soffice_convert
 from xlbase.read import sniff
 from xlbase.read.limits import DEFAULT_LIMITS, Limits
 from xlbase.read.sniff import (
@@ -130,25 +128,9 @@ def test_xlsm_content_type_even_with_xlsx_extension(tmp_path: Path) -> None:
     assert_check(inspect_file(path), path, "ok", True, "xlsm")
 
 
-def _soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
+@pytest.mark.libreoffice
 def test_real_xls_from_libreoffice(tmp_path: Path) -> None:
-    exe = _soffice()
-    if exe is None:
-        pytest.skip("LibreOffice (soffice) not installed: cannot build a genuine .xls fixture")
-    src = make_xlsx(tmp_path / "legacy.xlsx")
-    out = tmp_path / "out"
-    profile = (tmp_path / "lo-profile").as_uri()  # private profile: parallel soffice runs do not clash
-    proc = subprocess.run(
-        [exe, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "xls",
-         "--outdir", str(out), str(src)],
-        capture_output=True, timeout=120,
-    )
-    path = out / "legacy.xls"
-    if not path.exists():
-        pytest.skip(f"soffice could not convert to .xls: {proc.stderr.decode(errors='replace')[:200]}")
+    path = soffice_convert(make_xlsx(tmp_path / "legacy.xlsx"), "xls", tmp_path / "out")
     assert_check(inspect_file(path), path, "ok", True, "xls")
 
 
@@ -410,22 +392,20 @@ def zip_bomb(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _timed_inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[FileCheck, float, int]:
+def _traced_inspect(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[FileCheck, int]:
+    """inspect_file and the peak of Python memory it took (its time: bench/sniff_bench.py)."""
     tracemalloc.start()
-    t0 = time.perf_counter()
     try:
         check = inspect_file(path, limits)
-        elapsed = time.perf_counter() - t0
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    return check, elapsed, peak
+    return check, peak
 
 
 def test_zip_bomb_refused_without_decompressing(zip_bomb: Path) -> None:
-    check, elapsed, peak = _timed_inspect(zip_bomb)
+    check, peak = _traced_inspect(zip_bomb)
     assert_check(check, zip_bomb, "zip-bomb", False)
-    assert elapsed < 2.0
     assert peak < 50 * 1024 * 1024
 
 
@@ -454,9 +434,8 @@ BILLION_LAUGHS = (
 
 def test_billion_laughs_in_shared_strings(tmp_path: Path) -> None:
     path = write_zip(tmp_path / "laughs.xlsx", minimal_ooxml(XLSX_MAIN, {"xl/sharedStrings.xml": BILLION_LAUGHS}))
-    check, elapsed, peak = _timed_inspect(path)
+    check, peak = _traced_inspect(path)
     assert_check(check, path, "xml-bomb", False)
-    assert elapsed < 2.0
     assert peak < 50 * 1024 * 1024
 
 
@@ -507,7 +486,7 @@ def test_large_legit_sheet_scans_only_head(tmp_path: Path) -> None:
     rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 200_000))
     sheet = SHEET_XML.replace("<sheetData/>", f"<sheetData>{rows}</sheetData>")
     path = write_zip(tmp_path / "large.xlsx", minimal_ooxml(XLSX_MAIN, {"xl/worksheets/sheet1.xml": sheet}))
-    check, _elapsed, peak = _timed_inspect(path)
+    check, peak = _traced_inspect(path)
     assert check.code == "ok"
     assert peak < 5 * 1024 * 1024  # the ~8 MB sheet is never fully inflated
 

@@ -107,7 +107,7 @@ def test_an_unusable_list_exits_2(tmp_path):
 
 
 def test_province_lists_every_city(tmp_path):
-    inbox = city_inbox(tmp_path / "收件" / "忻州市", placed_names=True)
+    city_inbox(tmp_path / "收件" / "忻州市", placed_names=True)
     county_summary(tmp_path / "收件" / "太原市" / "小店区.xlsx", "太原市小店区工信局",
                    [base("太原市小店区龙城双创基地", "龙城运营有限公司")])
     out = tmp_path / "省.xlsx"

@@ -70,7 +70,7 @@ def test_a_corrected_resubmission_shows_its_fixed_errors_as_gone(rounds):
     assert (row["上次错误数"], row["已改正"], row["仍有"], row["新增错误"]) == (
         sum(before.values()), sum(gone.values()), sum((before & after).values()), sum((after - before).values()))
     assert row["已改正"] >= 3 and row["错误数"] == sum(after.values())
-    assert f"五台县：" in second.stdout and f"已改正 {row['已改正']}" in second.stdout
+    assert "五台县：" in second.stdout and f"已改正 {row['已改正']}" in second.stdout
     assert "与上次汇总表" in second.stdout
 
 

@@ -75,6 +75,6 @@ def test_classify_matches_per_firm_reference(rows, mode, dropped, as_object):
     df.index = df.index * 3 + 7        # a stacked frame's index need not be 0..n-1
     got = classify(df, mode)
     assert list(got.index) == list(df.index) and str(got["small"].dtype) == "boolean"
-    for (i, r), small, basis in zip(df.iterrows(), got["small"], got["basis"]):
+    for (_, r), small, basis in zip(df.iterrows(), got["small"], got["basis"]):
         want_small, want_basis = reference(r.to_dict(), mode)
         assert (None if small is pd.NA else bool(small), basis) == (want_small, want_basis), (r.to_dict(), mode)

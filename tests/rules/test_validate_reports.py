@@ -7,7 +7,6 @@ import re
 from urllib.parse import unquote
 
 import openpyxl
-import pytest
 from hypothesis import given, strategies as st
 
 import xlbase.read as read_pkg

@@ -6,7 +6,7 @@ types, bounds and column order from here, never from a restated constant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterator
 
 from ..text import fold, fold_unbracketed

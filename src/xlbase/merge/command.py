@@ -41,7 +41,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     from ..check import check_reads
     from ..rules import PackError, load_pack
     from ..write.report import write_json_report
-    from ..write.summary import write_summary_workbook, TIMESTAMP_CELL
+    from ..write.summary import write_summary_workbook
     from ..write.return_pack import check_return_dir, return_pack_lines, write_return_pack
 
     paths, arg_problems = expand_inputs(inputs)
@@ -84,7 +84,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         result = checked.merged
         problems: list[Problem] = list(arg_problems) + checked.problems
         n_files = len(checked.reads)
-        reads = checked = None   # the merge result holds its own rows: free every read frame before the write
+        del reads, checked       # the merge result holds its own rows: free every read frame before the write
         lvl = level or infer_level(result)
         mismatch = level_mismatch(level, result)
         unit_name = unit if unit is not None else default_unit_name(result, lvl)
@@ -121,7 +121,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
                      "本次未与上次比较。")
     elif changes is not None:
         lines.insert(3, f"与上次汇总表（{previous or out}）比较：各单位“已改正 / 仍有 / 新增”的错误见{SHEET_NAME[lvl]}。")
-    if packs is not None:
+    if packs is not None and return_dir is not None:
         lines += return_pack_lines(Path(return_dir), packs)
     return CommandResult(code, lines)
 

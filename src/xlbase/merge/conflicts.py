@@ -39,9 +39,13 @@ def same_value(a: Any, b: Any, numeric: bool) -> bool:
     if numeric and isinstance(a, (int, float)) and isinstance(b, (int, float)):
         return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
     if isinstance(a, dt.date) and isinstance(b, dt.date):
-        day = (lambda d: d.date() if isinstance(d, dt.datetime) else d)
-        return day(a) == day(b)
+        return _day(a) == _day(b)
     return fold(a) == fold(b)
+
+
+def _day(d: dt.date) -> dt.date:
+    """A date, or a datetime's date."""
+    return d.date() if isinstance(d, dt.datetime) else d
 
 
 def _shown(v: Any) -> str:

@@ -360,15 +360,15 @@ def _attach_firms(ft: _FirmTable, winner_of: dict[str, BaseRow]) -> tuple[list[F
     if "_src" not in ft.columns:
         rows = _sheet_rows(t, ft.columns.get("_row"), n)
         cells = _column_cells(t, "credit_code", rows)
-        kept = [FirmRow(v, k, names[k], ft.path, t.sheet, r, c)
-                for v, k, r, c in zip(values, ft.keys, rows, cells) if names[k] is not None]
+        kept = [FirmRow(v, k, name, ft.path, t.sheet, r, c)
+                for v, k, r, c in zip(values, ft.keys, rows, cells) if (name := names[k]) is not None]
         return kept, orphans
     # a lower level's 汇总表: each row keeps its original file, sheet, row and cell
     files = {s: origin(ft.path, s) for s in set(ft.columns["_src"])}
     where = zip([files[s] for s in ft.columns["_src"]], ft.columns.get("_src_sheet", blank),
                 ft.columns.get("_src_row", blank), ft.columns.get("_src_cell", blank))
-    kept = [FirmRow(v, k, names[k], f, s or "", r or 0, c or "")
-            for v, k, (f, s, r, c) in zip(values, ft.keys, where) if names[k] is not None]
+    kept = [FirmRow(v, k, name, f, s or "", r or 0, c or "")
+            for v, k, (f, s, r, c) in zip(values, ft.keys, where) if (name := names[k]) is not None]
     return kept, orphans
 
 
@@ -509,7 +509,8 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                             if not _is_text(vals.get(k)) and _is_text(a2_ident[k]):
                                 vals[k] = a2_ident[k]
                     vals.pop("source_file", None)
-                    carried = rec.get("_src") if isinstance(rec.get("_src"), str) else ""
+                    src = rec.get("_src")
+                    carried = src if isinstance(src, str) else ""
                     key = rec.get("_base")
                     if not key or str(key) == "|":
                         key = t.base.get("key") if kind == APPLICANT and len(t.data) == 1 else None

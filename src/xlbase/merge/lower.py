@@ -27,7 +27,7 @@ import datetime as dt
 import hashlib
 import json
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import AbstractSet, Any, Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -163,8 +163,9 @@ def _written_parts(result) -> Iterator[tuple[str, bytes]]:
     names = {b.key: cell_text(b.name) for b in result.bases}
     files = {p: cell_text(result.display.get(p, p)) for p in {r.file for r in firms}}
     sheets = {s: cell_text(s) for s in {r.sheet for r in firms}}
-    texts = (lambda: [names.get(r.base_key) for r in firms], lambda: [files[r.file] for r in firms],
-             lambda: [sheets[r.sheet] for r in firms])
+    texts: tuple[Callable[[], list[str | None]], ...] = (
+        lambda: [names.get(r.base_key) for r in firms], lambda: [files[r.file] for r in firms],
+        lambda: [sheets[r.sheet] for r in firms])
     for name, column in zip(FIRM_PROVENANCE_TEXT, texts):
         yield name, text_bytes(column())
     yield FIRM_PROVENANCE_ROW, number_bytes([r.row for r in firms])
@@ -220,14 +221,15 @@ def rechecked(pack: Any, held: set[str]) -> set[tuple[str, str]]:
     return out
 
 
-def _carried(wr: WorkbookRead, skip_rules: frozenset[str], found_again: set[tuple[str, str]] = frozenset(),
-             batch: set[str] = frozenset()) -> list[Problem]:
+def _carried(wr: WorkbookRead, rec: dict[str, Any], skip_rules: frozenset[str],
+             found_again: AbstractSet[tuple[str, str]] = frozenset(), batch: AbstractSet[str] = frozenset()
+             ) -> list[Problem]:
     """The lower level's problems, pointing at “汇总表 ← 原来源文件”; not those of `skip_rules`, nor
     those whose (rule, form) this run finds again in the 汇总表's own rows, nor those of a source
     file that is in this batch too (read from the file itself, its problems are found again)."""
-    here = {str(s.get("file")) for s in wr.record["sources"] if s.get("sha256") in batch}
+    here = {str(s.get("file")) for s in rec["sources"] if s.get("sha256") in batch}
     out = []
-    for d in wr.record["problems"]:
+    for d in rec["problems"]:
         if d.get("rule") in skip_rules or d.get("severity") not in SEVERITIES:
             continue
         if here and str(d.get("file") or "").split(ORIGIN_SEP)[0] in here:
@@ -243,11 +245,11 @@ def _carried(wr: WorkbookRead, skip_rules: frozenset[str], found_again: set[tupl
     return out
 
 
-def _partly_here(wr: WorkbookRead, batch: set[str]) -> list[Problem]:
+def _partly_here(wr: WorkbookRead, rec: dict[str, Any], batch: set[str]) -> list[Problem]:
     """A 汇总表 some of whose sources came in this batch too, others not: the others are counted from
     the 汇总表, which may bring back material withdrawn since (a deleted application, an old output
     left in the inbox). Say which, so the officer can remove the 汇总表 if they were withdrawn."""
-    sources = [s for s in wr.record["sources"] if s.get("status") not in NOT_SOURCES and s.get("sha256")]
+    sources = [s for s in rec["sources"] if s.get("status") not in NOT_SOURCES and s.get("sha256")]
     absent = [str(s.get("file") or "") for s in sources if s["sha256"] not in batch]
     if not absent or len(absent) == len(sources):
         return []
@@ -258,9 +260,9 @@ def _partly_here(wr: WorkbookRead, batch: set[str]) -> list[Problem]:
                     "请从输入中删除该汇总表后重新汇总。", file=wr.path, value=len(absent))]
 
 
-def _previous_output(wr: WorkbookRead, batch: set[str]) -> bool:
-    """Every source this 汇总表 records is in the batch: it is an earlier run of this merge."""
-    sources = {s.get("sha256") for s in wr.record["sources"] if s.get("status") not in NOT_SOURCES}
+def _previous_output(wr: WorkbookRead, rec: dict[str, Any], batch: set[str]) -> bool:
+    """Every source this 汇总表 records (`rec`) is in the batch: it is an earlier run of this merge."""
+    sources = {s.get("sha256") for s in rec["sources"] if s.get("status") not in NOT_SOURCES}
     sources = {s for s in sources if isinstance(s, str) and s}
     return bool(sources) and sources <= batch - {wr.sha256}
 
@@ -276,7 +278,7 @@ def prepare_reads(reads: list[WorkbookRead], pack: Any, *, recomputed: Iterable[
     problems: list[Problem] = []
     for wr in reads:
         rec = wr.record if wr.ok else None
-        if rec is not None and _previous_output(wr, batch):
+        if rec is not None and _previous_output(wr, rec, batch):
             p = Problem("previous-output", INFO, "该文件是 xlbase 此前生成的汇总表，其来源文件也在本次输入中，已跳过。",
                         file=wr.path, value=rec.get("unit") or None)
             out.append(WorkbookRead(path=wr.path, status=SKIPPED, problems=[p], sha256=wr.sha256))
@@ -290,9 +292,9 @@ def prepare_reads(reads: list[WorkbookRead], pack: Any, *, recomputed: Iterable[
         changed = edited(wr)
         theirs = {k: rec.get(k) for k in here}
         recheck = changed or theirs != here     # its rows are validated again: what that finds is not carried
-        problems += _carried(wr, skip_rules, rechecked(pack, {t.form_id for t in wr.tables}) if recheck else set(),
+        problems += _carried(wr, rec, skip_rules, rechecked(pack, {t.form_id for t in wr.tables}) if recheck else set(),
                              batch - {wr.sha256})
-        problems += _partly_here(wr, batch)
+        problems += _partly_here(wr, rec, batch)
         if recheck:
             tables += wr.tables
         if changed:

@@ -143,11 +143,11 @@ def assign_bases(tables: list[Table], problems: list[Problem], path: str) -> lis
         if p.base:
             out.append(p)
             continue
-        t = next((t for t in tables if t.sheet == p.sheet and t.form_id == p.form), None)
-        if t is None:
+        owner = next((t for t in tables if t.sheet == p.sheet and t.form_id == p.form), None)
+        if owner is None:
             out.append(p)
-        elif t.form_id in APPLICANT:   # Problem.base is the name people know, not the dedupe key
-            out.append(replace(p, base=str(t.base.get("name") or "")))
+        elif owner.form_id in APPLICANT:   # Problem.base is the name people know, not the dedupe key
+            out.append(replace(p, base=str(owner.base.get("name") or "")))
         else:
             digits = "".join(ch for ch in p.cell if ch.isdigit())
             out.append(replace(p, base=names.get((p.sheet, digits), "")))

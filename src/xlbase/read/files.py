@@ -18,7 +18,7 @@ import re
 import sys
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from ..problems import ERROR, Problem
 from ..table import WorkbookRead
@@ -102,7 +102,7 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
     return sorted(seen.values(), key=lambda x: (str(x.parent), x.name)), problems
 
 
-def read_files(paths: list[Path | str], jobs: int | None = None, on_read: Callable[[int], None] | None = None,
+def read_files(paths: Sequence[Path | str], jobs: int | None = None, on_read: Callable[[int], None] | None = None,
                limits: Limits = DEFAULT_LIMITS) -> list[WorkbookRead]:
     """read_workbook over many files, results in input order; `jobs` worker processes read them.
     `on_read(n)`: n more files are read (a progress bar; called in this process).
@@ -115,17 +115,17 @@ def read_files(paths: list[Path | str], jobs: int | None = None, on_read: Callab
     have children, or the system refuses another process) the files are read here, panics
     caught but without the limits.
     """
-    paths = [os.fspath(p) for p in paths]
-    if not paths:
+    names = [os.fspath(p) for p in paths]
+    if not names:
         return []
     jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, MAX_JOBS)
     if not multiprocessing.current_process().daemon:
         try:
-            return read_isolated(paths, jobs, limits, _start_method(), on_read)
+            return read_isolated(names, jobs, limits, _start_method(), on_read)
         except PoolUnavailable:
             pass
     out = []
-    for p in paths:
+    for p in names:
         out.append(_read_here(p))
         if on_read is not None:
             on_read(1)

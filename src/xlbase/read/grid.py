@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, BinaryIO
+from typing import IO, Any
 
 import defusedxml.ElementTree as SafeET
 from xlsxwriter.utility import xl_col_to_name
@@ -77,7 +77,7 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def _tag_aligned_blocks(fh: BinaryIO, part: str, cap: int) -> Iterator[bytes]:
+def _tag_aligned_blocks(fh: IO[bytes], part: str, cap: int) -> Iterator[bytes]:
     """The member in ~1 MB pieces cut before a '<', so no tag is split; refuses more than `cap` bytes."""
     tail, seen = b"", 0
     while True:
@@ -98,7 +98,7 @@ def _tag_aligned_blocks(fh: BinaryIO, part: str, cap: int) -> Iterator[bytes]:
         tail = buf[cut:]
 
 
-def _used_area(fh: BinaryIO, part: str, cap: int, count_cells: bool = True) -> tuple[int, frozenset[int]]:
+def _used_area(fh: IO[bytes], part: str, cap: int, count_cells: bool = True) -> tuple[int, frozenset[int]]:
     """Cells in the rectangle from A1 (row 0 if a cell claims it) to the last filled row and column
     (0 when not `count_cells`), and the 0-based rows with cells that are hidden.
 
@@ -122,7 +122,7 @@ def _used_area(fh: BinaryIO, part: str, cap: int, count_cells: bool = True) -> t
     return ((hi_r - lo_r + 1) * hi_c if hi_r else 0), frozenset(hidden)
 
 
-def _mentions_hidden(fh: BinaryIO, part: str, cap: int) -> bool:
+def _mentions_hidden(fh: IO[bytes], part: str, cap: int) -> bool:
     """Whether the part says hidden=" anywhere: most sheets do not, and then nothing else is looked for."""
     tail, seen = b"", 0
     while True:
@@ -211,7 +211,7 @@ def calamine_sheets(wb, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
     """The worksheets of an open calamine workbook (chart, macro and dialog sheets skipped), closed after;
     SheetTooLarge for a sheet whose grid from A1 exceeds `max_sheet_cells` (before Python lists are made of it)."""
     try:
-        visible = {}
+        visible: dict[str, bool | None] = {}     # None: a chart, macro or dialog sheet
         for meta in getattr(wb, "sheets_metadata", []) or []:
             visible[meta.name] = _enum_name(getattr(meta, "visible", None)) in ("Visible", "")
             if _enum_name(getattr(meta, "typ", None)) not in ("WorkSheet", ""):
@@ -287,12 +287,13 @@ def _sheet_part_map(zf: zipfile.ZipFile) -> dict[str, str]:
     check_xml_safe(wb)
     rels = read_zip_member_capped(zf, "xl/_rels/workbook.xml.rels")
     check_xml_safe(rels)
-    rids = {}
+    rids: dict[str | None, str] = {}
     for el in SafeET.fromstring(wb).iter():
-        if el.tag.rsplit("}", 1)[-1] == "sheet" and el.get("name") is not None:
+        name = el.get("name")
+        if el.tag.rsplit("}", 1)[-1] == "sheet" and name is not None:
             rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
-            rids.setdefault(rid, el.get("name"))
-    out = {}
+            rids.setdefault(rid, name)
+    out: dict[str, str] = {}
     for el in SafeET.fromstring(rels).iter():
         if el.tag.rsplit("}", 1)[-1] == "Relationship" and el.get("Id") in rids:
             target = el.get("Target") or ""

@@ -69,7 +69,7 @@ def group_name(text: str, form_id: str) -> str | None:
 def is_line(v: object) -> bool:
     """A title, 填报单位 line or note, not a header cell (a column headed 备注 is a header cell)."""
     kind = line_kind(v)
-    if kind == "org":          # "填报单位（盖章）：…" is a line, "申报单位名称" a header
+    if kind == "org" and isinstance(v, str):    # "填报单位（盖章）：…" is a line, "申报单位名称" a header
         return ":" in v or "：" in v
     return kind is not None and (kind != "note" or len(cached_fold(v)) > 8)
 
@@ -155,7 +155,7 @@ def _band_heads(rows: tuple[tuple, ...], units_line: tuple | None, above_unit: s
     for c in range(width):
         texts = [(r, cell(r, c)) for r in range(len(rows)) if is_text(cell(r, c))]
         unit = None
-        label_at, label, group = None, "", ""
+        label_at, label, group = 0, "", ""        # label_at: the row of `label`, once there is one
         for r, t in texts:
             u = unit_only(t)
             if u:
@@ -200,7 +200,7 @@ def _band_heads(rows: tuple[tuple, ...], units_line: tuple | None, above_unit: s
 def sample_rows(sheet: Sheet, start: int, lo: int, hi: int) -> list[int]:
     """Up to PROFILE_ROWS rows below a header that look like data: two or more filled cells in the band's
     columns, not a units line, a '1 2 3' column-number line, a total, a note or a title."""
-    out = []
+    out: list[int] = []
     r = start
     limit = min(sheet.n_rows, start + 4 * PROFILE_ROWS)
     while r < limit and len(out) < PROFILE_ROWS:

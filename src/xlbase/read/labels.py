@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Iterable
 
-from ..forms import Form, get_form
+from ..forms import get_form
 from ..text import fold, fold_unbracketed
 
 UNIT_WORDS = ("万元", "平方米", "千米", "公里", "元/每年每平方米", "元/年/平方米", "人", "户", "个", "场", "家", "次", "㎡", "m2", "元")
@@ -327,7 +327,7 @@ _ORDINAL_TEXT = re.compile(r"^[\s(（\[【]*([0-9]{1,3}|[一二三四五六七�
 
 def ordinal(v: object) -> int | None:
     """The number of a column-number cell: 3, 3.0, "3", "(3)", "（三）", "③"; None for anything else."""
-    if type(v) in (int, float):
+    if type(v) is int or type(v) is float:     # exactly these types (not bool), as mypy narrows them
         return int(v) if float(v).is_integer() else None
     if type(v) is not str or len(v) > 8:
         return None
@@ -351,5 +351,5 @@ def is_column_numbers(cells: list) -> bool:
     counting up by one from 0 or 1; `cells` are the line's non-empty cells."""
     if len(cells) < 3:
         return False
-    nums = [ordinal(v) for v in cells]
-    return None not in nums and nums[0] in (0, 1) and all(b - a == 1 for a, b in zip(nums, nums[1:]))
+    nums = [n for n in map(ordinal, cells) if n is not None]
+    return len(nums) == len(cells) and nums[0] in (0, 1) and all(b - a == 1 for a, b in zip(nums, nums[1:]))

@@ -9,6 +9,7 @@ build smaller ``Limits`` to exercise the checks cheaply.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 MB = 1024 * 1024
 
@@ -80,7 +81,7 @@ def _from_env(limits: Limits) -> Limits:
     import os
     from dataclasses import replace
 
-    changes: dict[str, float | int] = {}
+    changes: dict[str, Any] = {}   # Limits fields of several types, by name
     for var, key, scale in (("XLBASE_READ_MEMORY_MB", "read_memory_bytes", MB), ("XLBASE_READ_SECONDS", "read_seconds", 1)):
         try:
             value = float(os.environ.get(var, ""))

@@ -28,7 +28,7 @@ from ..forms import Field, FORM_IDS, get_form
 from ..text import fold, fold_unbracketed
 from .labels import label_index, label_stem, stem_index
 from .profile import fit
-from .units import conflicts, field_family, header_unit, strip_unit
+from .units import conflicts, field_family, strip_unit
 
 EXACT, STEM = 1.0, 0.95
 TERM_BASE, TERM_SPAN, TERM_TAIL = 0.55, 0.3, 0.1
@@ -432,7 +432,7 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
             s = scores.get((ci, fi), 0.0)
             if weak.get(ci) == fi or s >= CANDIDATE:
                 return s
-            if by_position and ci in usable and (f.official or s > 0):
+            if by_position and ci in usable and (f.official or s > 0):    # noqa: B023 (used in this iteration only)
                 d = fit(h.profile, f, f.key == first_text)
                 if (d is None or d >= POSITION_FIT) and not (h.unit and conflicts(h.unit, f)) and (h.label or d):
                     return 0.05 + 0.1 * (d or 0)

@@ -167,9 +167,10 @@ def parse_number(v: Any, field: Field) -> Parsed:
         if math.isnan(value) or math.isinf(value):
             return Parsed(None, UNPARSEABLE)
     elif isinstance(v, str):
-        value, note, detail = _number_from_text(v, field.unit)
-        if value is None:
+        found, note, detail = _number_from_text(v, field.unit)
+        if found is None:
             return Parsed(None, note, detail)
+        value = found
     else:  # dates, times in a numeric field
         return Parsed(None, UNPARSEABLE)
     if abs(value) >= MAX_MAGNITUDE:
@@ -471,13 +472,21 @@ def _column_by_cell(values: list[Any], field: Field) -> tuple[list[Any], list[Pa
         if numeric and tv is float and -MAX_MAGNITUDE < v < MAX_MAGNITUDE:
             if whole:
                 if v.is_integer():
-                    out.append(int(v)); notes.append(None); continue
+                    out.append(int(v))
+                    notes.append(None)
+                    continue
             else:
-                out.append(v); notes.append(None); continue
+                out.append(v)
+                notes.append(None)
+                continue
         if dates and tv is dt.date:                      # calamine's date cells
-            out.append(v); notes.append(None); continue
+            out.append(v)
+            notes.append(None)
+            continue
         if v is None or v == "":
-            out.append(None); notes.append(None); continue
+            out.append(None)
+            notes.append(None)
+            continue
         p = direct(v, field) if direct is not None and tv is str else parse_value(v, field)
         out.append(p.value)
         notes.append(p if p.note else None)

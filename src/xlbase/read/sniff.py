@@ -25,7 +25,7 @@ import stat
 import zipfile
 import zlib
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import IO
 
 import defusedxml.ElementTree as SafeET
 import olefile
@@ -98,8 +98,10 @@ MESSAGES: dict[str, str] = {
     "not-excel": "文件“{name}”不是 Excel 文件（无法识别其格式）；请报送 .xlsx 或 .xls 格式的表格。",
     "check-failed": "检查文件“{name}”时发生意外错误，无法确认其安全；请将该文件转交技术人员处理。",
     "unsupported-format": "文件“{name}”是{what}，本系统不能直接读取；请用 Excel 或 WPS 另存为 .xlsx 后重新报送。",
-    "read-timeout": "读取文件“{name}”超过 {seconds:g} 秒仍未完成（文件内部结构异常，可能已损坏或被恶意构造），已停止读取；请用 Excel 或 WPS 打开后另存为 .xlsx，再重新报送。",
-    "read-memory": "读取文件“{name}”需要的内存超过 {memory} 的安全上限（文件内部结构异常，或工作表远处有误填的内容），已停止读取；请用 Excel 或 WPS 打开、删除多余的行列后另存为 .xlsx，再重新报送。",
+    "read-timeout": "读取文件“{name}”超过 {seconds:g} 秒仍未完成（文件内部结构异常，可能已损坏或被恶意构造），已停止读取；"
+                    "请用 Excel 或 WPS 打开后另存为 .xlsx，再重新报送。",
+    "read-memory": "读取文件“{name}”需要的内存超过 {memory} 的安全上限（文件内部结构异常，或工作表远处有误填的内容），已停止读取；"
+                   "请用 Excel 或 WPS 打开、删除多余的行列后另存为 .xlsx，再重新报送。",
     "read-crashed": "读取文件“{name}”时读取程序异常终止（文件内部结构已损坏），无法读取；请用 Excel 或 WPS 打开后另存为 .xlsx，再重新报送。",
 }
 
@@ -290,12 +292,12 @@ def _scan_prolog(text: str) -> str:
         elif len(text) - j < 9 and "<!DOCTYPE".startswith(text[j:]):
             return "incomplete"  # cut inside the keyword: a DOCTYPE or some other declaration
         elif text.startswith("<!DOCTYPE", j):
-            end = _doctype_end(text, j + 9)
-            if end is None:
+            doctype_end = _doctype_end(text, j + 9)
+            if doctype_end is None:
                 return "dtd"  # an internal subset ([...]) may declare entities: the only way to a bomb
-            if end < 0:
+            if doctype_end < 0:
                 return "incomplete"
-            i = end
+            i = doctype_end
         elif text.startswith("<!", j):
             return "dtd"  # <!ENTITY, <![CDATA[ -- none belongs in a prolog
         else:
@@ -402,7 +404,7 @@ def _stat_regular_file(path: str) -> int:
     return st.st_size
 
 
-def _open_readonly(path: str) -> BinaryIO:
+def _open_readonly(path: str) -> IO[bytes]:
     """Open read-only ('rb'); O_NONBLOCK so a FIFO swapped in cannot hang us."""
     flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
@@ -422,7 +424,7 @@ def _open_readonly(path: str) -> BinaryIO:
         raise
 
 
-def _sha256(fh: BinaryIO, chunk: int) -> str:
+def _sha256(fh: IO[bytes], chunk: int) -> str:
     """Stream the whole file through SHA-256 (proves later that inputs are unchanged)."""
     h = hashlib.sha256()
     try:
@@ -449,7 +451,7 @@ def _binary_format(head: bytes) -> str:
     return ""
 
 
-def _classify(fh: BinaryIO, limits: Limits) -> str:
+def _classify(fh: IO[bytes], limits: Limits) -> str:
     """Dispatch on magic bytes; return the kind or raise _Verdict."""
     head = fh.read(max(limits.text_sniff_bytes, 8))
     fh.seek(0)
@@ -478,7 +480,7 @@ def _classify(fh: BinaryIO, limits: Limits) -> str:
 # ---- ZIP / OOXML ---------------------------------------------------------
 
 
-def _classify_zip(fh: BinaryIO, limits: Limits) -> str:
+def _classify_zip(fh: IO[bytes], limits: Limits) -> str:
     """OOXML container: structure, bomb caps, content type, XML heads."""
     try:
         zf = zipfile.ZipFile(fh)
@@ -502,7 +504,7 @@ def _classify_zip(fh: BinaryIO, limits: Limits) -> str:
     return kind
 
 
-def _eocd_missing(fh: BinaryIO) -> bool:
+def _eocd_missing(fh: IO[bytes]) -> bool:
     """A ZIP that lost its tail (cut-off download) has no end-of-central-directory record."""
     try:
         fh.seek(0, os.SEEK_END)
@@ -617,7 +619,7 @@ def _scan_xml_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: L
         check_xml_safe(head, truncated=truncated)
 
 
-def _xml_head(part: BinaryIO, limit: int) -> bytes:
+def _xml_head(part: IO[bytes], limit: int) -> bytes:
     """The start of an XML part up to where its prolog ends, at most `limit` bytes.
 
     A prolog is a few hundred bytes, so a short probe decides almost every part without
@@ -673,7 +675,7 @@ def _check_ods(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limits: L
         raise _Verdict("zip-bomb")
 
 
-def _ods_extent(fh: BinaryIO, cap: int) -> tuple[int, int]:
+def _ods_extent(fh: IO[bytes], cap: int) -> tuple[int, int]:
     """(largest filled area of one sheet in cells, from A1 with repeats counted; spaces asked by text:s).
 
     Tags are matched by local name whatever their prefix, and a cell counts as filled when
@@ -738,7 +740,7 @@ def _ods_extent(fh: BinaryIO, cap: int) -> tuple[int, int]:
 # ---- OLE2 (legacy .xls, encrypted OOXML, .doc) ---------------------------
 
 
-def _classify_ole(fh: BinaryIO, limits: Limits) -> str:
+def _classify_ole(fh: IO[bytes], limits: Limits) -> str:
     """OLE2 compound file: look at its top-level streams."""
     try:
         with olefile.OleFileIO(fh) as ole:

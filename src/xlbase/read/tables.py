@@ -27,8 +27,7 @@ from .grid import Sheet, a1
 from .header_band import (Band, band_heads, group_name, is_line, is_number_label, is_text, is_units_line,
                           sample_rows, with_profiles)
 from .labels import (TOTAL_WORDS, cached_fold, group_keys, has_total_text, is_column_numbers, is_no_base_text,
-                     is_record_label_text, is_sample_text, is_section_text, is_total_text, is_unit_text, label_stem,
-                     line_kind, match_label, ordinal)
+                     is_record_label_text, is_sample_text, is_section_text, is_total_text, is_unit_text, line_kind, ordinal)
 from .normalise import NONE_WORDS
 from .matcher import WORD_HIT, ColumnHead, match_columns, word_scores
 from .records import find_record
@@ -292,7 +291,7 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
             data_vals = tuple(row[c] if c < len(row) else "" for c in data_cols)
         nonempty = [v for v in vals if v not in ("", None)]
         if sectioned and _section_row(row):
-            found.sections[r] = _first_text(row).strip()
+            found.sections[r] = (_first_text(row) or "").strip()
             section = r
             r += 1
             continue

@@ -38,7 +38,8 @@ STANDARD_FILE = "sme-2011-300.yaml"
 @lru_cache(maxsize=None)
 def standard() -> dict[str, Any]:
     """The standard as loaded from its YAML (medium floors per industry, stated names -> industries)."""
-    text = resources.files("xlbase.rules").joinpath("standards", STANDARD_FILE).read_text(encoding="utf-8")
+    text = (resources.files("xlbase.rules") / "standards" / STANDARD_FILE).read_text(   # one part per joinpath on 3.10
+        encoding="utf-8")
     return yaml.safe_load(text)
 
 
@@ -124,7 +125,7 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
         for i in industries_of(text):
             masks[u, i] = True
     stated[:] = masks[codes]
-    has_industry = stated.any(axis=1)
+    has_industry = np.asarray(stated.any(axis=1))   # an array (numpy types any() as maybe a scalar)
     everything = np.ones(n_ind, dtype=bool)
 
     def decide(allowed: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

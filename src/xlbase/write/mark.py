@@ -249,6 +249,14 @@ def _result_sheet(problems: list[Problem], styles: Styles, rule_pack: str, when:
                      print_fit=True)
 
 
+def _position(ref: str) -> tuple[int, int]:
+    """(row, column) of a reference that expand_cells gave, which is always a cell of the grid."""
+    pos = parse_ref(ref)
+    if pos is None:
+        raise ValueError(f"not a cell reference: {ref!r}")
+    return pos
+
+
 def _marks_sheet(records: list[MarkRecord], result_name: str) -> bytes:
     rows = [[(h, 0) for h in MARKS_HEADER]]
     for i, rec in enumerate(records):
@@ -280,13 +288,14 @@ def patch_package(pkg: Package, problems: list[Problem] | None, *, rule_pack: st
             if not (p.sheet and p.cell):
                 continue
             doc = _open_sheet(pkg, wb, docs, p.sheet)
-            if doc is None or not expand_cells(p.cell):
+            found = wb.find_sheet(p.sheet)
+            if doc is None or found is None or not expand_cells(p.cell):
                 result.unplaced.append(p)
                 continue
-            placed_sheets[p.sheet] = wb.find_sheet(p.sheet).name
+            placed_sheets[p.sheet] = found.name
             sheet_docs[p.sheet] = doc
             placed.append(p)
-        targets = problems_to_mark(placed, lambda sheet, ref: sheet_docs[sheet].merged_range(*parse_ref(ref)), merged)
+        targets = problems_to_mark(placed, lambda sheet, ref: sheet_docs[sheet].merged_range(*_position(ref)), merged)
         seen: set[tuple[str, str]] = set()
         for sheet, cells in targets.items():
             real = placed_sheets[sheet]
@@ -294,7 +303,7 @@ def patch_package(pkg: Package, problems: list[Problem] | None, *, rule_pack: st
                 if (real, ref) in seen:     # the same sheet named two ways: marked once
                     continue
                 seen.add((real, ref))
-                row, col = parse_ref(ref)
+                row, col = _position(ref)
                 cell, style, created = sheet_docs[sheet].ensure(row, col)
                 mark = styles.marked_xf(style, MARK_FILLS[severity])
                 cell.set("s", str(mark))

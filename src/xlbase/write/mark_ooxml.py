@@ -15,7 +15,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from lxml import etree
 
@@ -79,11 +79,11 @@ def expand_cells(cell: str, limit: int = 1000) -> list[str]:
             continue
         ends = part.split(":")
         pos = [parse_ref(e) for e in ends]
-        if len(ends) == 1 and pos[0]:
-            r, c = pos[0]
+        if len(ends) == 1 and (one := pos[0]):
+            r, c = one
             out.append(f"{col_letters(c)}{r}")
-        elif len(ends) == 2 and pos[0] and pos[1]:
-            (r1, c1), (r2, c2) = pos
+        elif len(ends) == 2 and (first := pos[0]) and (last := pos[1]):
+            (r1, c1), (r2, c2) = first, last
             for r in range(min(r1, r2), max(r1, r2) + 1):
                 for c in range(min(c1, c2), max(c1, c2) + 1):
                     out.append(f"{col_letters(c)}{r}")
@@ -460,8 +460,8 @@ class SheetDoc:
             el = self.root.find(self._q("mergeCells"))
             for m in (el if el is not None else []):
                 ends = [parse_ref(e) for e in (m.get("ref") or "").split(":")]
-                if len(ends) == 2 and ends[0] and ends[1]:
-                    (r1, c1), (r2, c2) = ends
+                if len(ends) == 2 and (first := ends[0]) and (last := ends[1]):
+                    (r1, c1), (r2, c2) = first, last
                     self._merges.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
         for r1, c1, r2, c2 in self._merges:
             if r1 <= row <= r2 and c1 <= col <= c2 and (r1, c1) != (r2, c2):
@@ -613,7 +613,7 @@ def _esc(text: str) -> str:
     return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;"))
 
 
-def sheet_xml(rows: Iterable[list[tuple[str | int | float | None, int]]], *, widths: list[float] = (),
+def sheet_xml(rows: Iterable[Sequence[tuple[str | int | float | None, int]]], *, widths: Sequence[float] = (),
               links: Iterable[tuple[str, str, str]] = (), merges: Iterable[str] = (),
               freeze_row: int = 0, tab_rgb: str | None = None, print_fit: bool = False) -> bytes:
     """A worksheet from rows of (value, style id); links are (ref, location, display).

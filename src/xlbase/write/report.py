@@ -11,17 +11,13 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import xlsxwriter
+from xlsxwriter.url import Url as _XUrl, UrlTypes as _XUrlTypes   # links as Url objects: xlsxwriter >= 3.2
 
 from .. import sheet_names
 from ..forms import get_form
 from ..problems import ERROR, INFO, SEVERITY_LABELS, WARNING, Problem, count_by_severity, sort_problems
 from .safe import atomic_output, cell_text, is_formula_like, write_text
 from .template_styles import lines_needed
-
-try:  # xlsxwriter >= 3.2 takes links as Url objects; older ones get no file links
-    from xlsxwriter.url import Url as _XUrl, UrlTypes as _XUrlTypes
-except ImportError:  # pragma: no cover
-    _XUrl = _XUrlTypes = None
 
 REPORT_VERSION = 1
 PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", "基地", "问题类别", "问题说明", "值", "标准",
@@ -60,13 +56,15 @@ def write_json_report(path: Path | str, *, command: str, pack: Any, inputs: list
         tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8", errors="backslashreplace")
 
 
-class _PosixFileUrl(_XUrl or object):
+class _PosixFileUrl(_XUrl):
     """A link to a local POSIX file as an RFC 8089 URI (Path.as_uri(): absolute, Chinese percent-encoded).
 
     xlsxwriter rewrites every "file://" or "external:" link into a Windows path, so
     /tmp/收件/a.xlsx became the relationship Target "\\tmp\\收件\\a.xlsx", which no program
     can open; this keeps the URI as the Target and the cell as the link's location.
     """
+
+    _text: str          # set by Url.__init__ (the cell's display text), read here
 
     def _parse_url(self) -> None:
         self._link_type = _XUrlTypes.EXTERNAL
@@ -78,7 +76,7 @@ class _PosixFileUrl(_XUrl or object):
 def _link(file: str, sheet: str, cell: str):
     """The link to `file` (at 'Sheet'!A1 when given) for a local file that exists, as an xlsxwriter Url;
     None for anything else (URLs, missing files, a name that is not valid UTF-8, a link too long)."""
-    if not file or "://" in file or _XUrl is None:
+    if not file or "://" in file:
         return None
     p = Path(file)
     try:
@@ -239,7 +237,7 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
     return ws
 
 
-def _row_height(texts: Iterable[Any], widths: Iterable[int]) -> float:
+def _row_height(texts: Iterable[Any], widths: Iterable[float]) -> float:
     """Points for a row whose wrapped texts all show: spreadsheets do not grow rows on open."""
     lines = max((lines_needed(str(t or ""), w) for t, w in zip(texts, widths)), default=1)
     return min(15.0 * max(lines, 1), 409.0)

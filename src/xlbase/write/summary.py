@@ -102,6 +102,8 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
     form = get_form(SUMMARY_FORM)
     fields = list(form.table_fields)
     number_col, cols, last = column_plan(form)
+    if number_col is None:
+        raise ValueError(f"{form.id}: the 汇总表 is numbered (number_label in its spec)")
     printed = len(form.official_table_fields)        # last printed column: the official ones only
     ws = wb.add_worksheet(form.sheet)
 
@@ -113,7 +115,7 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
         values["source_file"] = f"{src} ← {b.carried_source}" if b.carried_source else src
         rows.append(values)
     shown = [[_shown(f, r.get(f.key)) for r in rows] + [_shown(f, totals.get(f.key))] for f in fields]
-    widths = {number_col: A11_NUMBER_WIDTH, **{cols[f.key]: w for f, w in zip(fields, a11_widths(fields, shown))}}
+    widths: dict[int, float] = {number_col: A11_NUMBER_WIDTH, **{cols[f.key]: w for f, w in zip(fields, a11_widths(fields, shown))}}
     for c, w in widths.items():
         ws.set_column(c, c, w)
 

@@ -160,7 +160,7 @@ def write_units_sheet(wb, styles: Styles, result: MergeResult, problems: list[Pr
     ws.write_blank(last, 8, None, styles.get(**cell))
     for c, name in enumerate(ROUND_FIELDS if changes is not None else (), start=9):
         col = chr(ord("A") + c)
-        total = sum(getattr(changes.get(r["unit"], NO_CHANGE), name) for r in rows if r["status"] != STATUS_MISSING)
+        total = sum(getattr((changes or {}).get(r["unit"], NO_CHANGE), name) for r in rows if r["status"] != STATUS_MISSING)
         ws.write_formula(last, c, f"=SUM({col}{first + 1}:{col}{max(first + 1, last)})" if rows else "=0",
                          styles.get(bold=True, num_format="0", **cell), total)
     ws.freeze_panes(first, 2)
@@ -383,7 +383,12 @@ class _FirmXml:
 
     def __init__(self, cells: _FirmCells) -> None:
         self.cells = cells
-        self.xf = {id(fm): xf_index(fm) for fm in cells.formats}
+        self.xf: dict[int, int] = {}
+        for fm in cells.formats:
+            xf = xf_index(fm)
+            if xf is None:
+                raise ValueError("bulk rows need the style indices of xlsxwriter's formats (see _bulk_rows_ok)")
+            self.xf[id(fm)] = xf
         p = self.xf[id(cells.plain)]
         self.index, self.text, self.blank = number_cell(p), text_cell(p), blank_rest(p)
         self.numbers = [number_cell(self.xf[id(fm)]) for fm in cells.num_fmts]

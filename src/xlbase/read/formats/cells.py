@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
-EMPTY_ROW: tuple = ()
+# One shared empty row: a tuple, so no reader can grow it; typed as the rows (lists) it stands among.
+EMPTY_ROW = cast("list[Any]", ())
 
 
 def cell(v: Any) -> Any:
@@ -24,7 +25,7 @@ def cell(v: Any) -> Any:
     return v
 
 
-def row(values: Iterable[Any]) -> list[Any] | tuple:
+def row(values: Iterable[Any]) -> list[Any]:
     """One row as calamine's values, trailing empty cells dropped (the shared empty tuple when none is left)."""
     out = [cell(v) for v in values]
     while out and out[-1] == "":

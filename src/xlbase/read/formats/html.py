@@ -35,9 +35,9 @@ def decode_html(data: bytes, declared: str | None = None) -> str:
     m = _DECLARED.search(data[:8192])
     for name in (declared, (m.group(1) or m.group(2)).decode("ascii") if m else None):
         if name:
-            enc = _encoding(name)
-            if enc:
-                return data.decode(enc, "replace")
+            charset = _encoding(name)
+            if charset:
+                return data.decode(charset, "replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -73,7 +73,9 @@ def _mhtml_html(data: bytes) -> str:
     for part in msg.walk():
         if part.get_content_type() != "text/html":
             continue
-        payload = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)     # bytes for a part that is not itself multipart
+        if not isinstance(payload, bytes):
+            payload = b""
         pages.append((str(part.get("Content-Location", "")), decode_html(payload, part.get_content_charset())))
     sheets = [text for loc, text in pages if re.search(r"sheet\d+\.htm", loc, re.I)]
     return "\n".join(sheets) if sheets else (pages[0][1] if pages else "")

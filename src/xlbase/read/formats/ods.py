@@ -28,7 +28,7 @@ def read_odfpy(path: str | io.BytesIO, kind: str = "ods", limits: Limits = DEFAU
     from odf.opendocument import load
 
     doc = load(path)
-    sheets = []
+    sheets: list[Sheet] = []
     for table in _elements(doc.body, "table"):   # doc.spreadsheet is whatever came first in the body: whitespace, in a pretty-printed file
         sheets.append(Sheet(name=str(table.getAttribute("name") or f"Sheet{len(sheets) + 1}"),
                             rows=_rows(table, limits.max_sheet_cells)))

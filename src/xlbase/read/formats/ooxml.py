@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import warnings
 import zipfile
+from typing import Any
 
 from ..grid import Sheet, load_sheets_from
 from ..limits import DEFAULT_LIMITS, Limits
@@ -79,7 +80,7 @@ def read_openpyxl(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list
             sheets = []
             for ws in wb.worksheets:
                 ws.reset_dimensions()    # a <dimension> claim is no reason to pad every row
-                rows = []
+                rows: list[list[Any]] = []
                 for r in ws.iter_rows(values_only=True):
                     if len(rows) >= EXCEL_ROWS:   # a row number past Excel's grid: openpyxl would pad up to it
                         raise ValueError(f"{ws.title}: rows beyond {EXCEL_ROWS}")

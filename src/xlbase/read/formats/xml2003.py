@@ -26,7 +26,7 @@ def read_xml2003(path: str, kind: str = "xml2003", limits: Limits = DEFAULT_LIMI
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
                              remove_comments=True, remove_pis=True)
     root = etree.parse(path, parser).getroot()
-    sheets = []
+    sheets: list[Sheet] = []
     for ws in root.iter(_q("Worksheet")):
         found = []
         table = ws.find(_q("Table"))
