@@ -26,6 +26,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from .cell_text import is_formula_like
 from .sheet_names import SUMMARY_RECORD
 
 MAGIC = "xlbase-summary"
@@ -43,7 +44,6 @@ def to_cells(record: dict[str, Any]) -> list[str]:
 
 def add_record_sheet(wb, record: dict[str, Any]) -> None:
     """The very hidden record sheet, written last so it is never the first or active sheet."""
-    from .write.safe import is_formula_like
     ws = wb.add_worksheet(SUMMARY_RECORD)
     plain, quoted = wb.add_format(), wb.add_format({"quote_prefix": True})
     for r, chunk in enumerate(to_cells(record)):

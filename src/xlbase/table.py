@@ -20,6 +20,7 @@ from .problems import Problem
 # Provenance columns carried by every stacked frame. `_table` indexes the list of
 # Tables the frame was stacked from; `_row` is the 1-based sheet row (0 for records).
 PROVENANCE = ("_file", "_sheet", "_table", "_row", "_base")
+NOT_READ = ("not-spreadsheet", "archive")   # statuses of files set aside, not broken: a .docx, a .zip beside the submissions
 
 
 @dataclass

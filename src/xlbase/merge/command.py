@@ -158,7 +158,7 @@ def _gc_paused() -> Iterator[None]:
 
 def _summary_lines(result, problems, level, unit_name, out, json_out, pack, counts, changes=None) -> list[str]:
     from ..write.summary_sheets import STATUS_MISSING, unit_rows
-    from ..write.report import NOT_READ
+    from ..table import NOT_READ
     unusable = [a for a in result.accounts if a.status not in ("ok", "partial", *NOT_SOURCES, *NOT_READ)]
     skipped = sum(1 for a in result.accounts if a.status == "skipped")
     set_aside = sum(1 for a in result.accounts if a.status in NOT_READ)

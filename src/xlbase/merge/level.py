@@ -151,7 +151,7 @@ def canonical_unit(name: str, level: str, city: str | None) -> str:
 
 def received_units(result: MergeResult, level: str) -> set[str]:
     """Units that sent something readable as a submission or a spreadsheet (not only a notice .docx)."""
-    from ..write.report import NOT_READ
+    from ..table import NOT_READ
     units = {unit_of(b, level) for b in result.bases}
     for a in result.accounts:
         if a.status not in NOT_READ:
@@ -209,3 +209,26 @@ def _names_in_workbook(path: Path) -> list[str]:
     from python_calamine import CalamineWorkbook
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     return [next((str(v) for v in row if isinstance(v, str) and v.strip()), "") for row in rows]
+
+
+def problem_units(result: MergeResult, problems: list[Problem], level: str, base_unit: dict[str, str] | None = None,
+                  by_file: dict[str, set[str]] | None = None) -> list[set[str]]:
+    """The unit(s) each problem counts for: its base's unit, else its file's; a unit-not-reported
+    problem, the unit it names. The one attribution for 各县情况 and the return pack."""
+    if base_unit is None:
+        base_unit = {}
+        for b in result.bases:
+            base_unit[b.key] = base_unit[fold(b.name)] = unit_of(b, level)
+    if by_file is None:
+        by_file = {a.file: file_units(result, level, a.file) for a in result.accounts}
+    out = []
+    for p in problems:
+        if p.rule == UNIT_NOT_REPORTED:
+            out.append({str(p.value)})
+        elif p.base and fold(p.base) in base_unit:
+            out.append({base_unit[fold(p.base)]})
+        elif p.base in base_unit:
+            out.append({base_unit[p.base]})
+        else:
+            out.append(by_file.get(p.file) or file_units(result, level, p.file))
+    return out

@@ -36,7 +36,7 @@ from ..problems import INFO, PROBLEM_FIELDS, SEVERITIES, WARNING, Problem
 from ..read.normalise import MAX_MAGNITUDE, parse_value
 from ..summary_record import TEXT_SEP, date_bytes, digest, joined_text, number_bytes, text_bytes
 from ..table import Table, WorkbookRead
-from ..write.safe import _UNSAFE_CHARS, EXCEL_MAX_TEXT, cell_text
+from ..cell_text import EXCEL_MAX_TEXT, UNSAFE_CHARS, cell_text
 
 ORIGIN_SEP = " ← "
 SKIPPED = "skipped"
@@ -109,7 +109,7 @@ def _reads_back(values: list, f: Field, joined: str | None) -> bool:
     (every merged firm value is one): one check per column instead of write-then-read per value.
     `joined`: a text column's joined_text (None: not all str)."""
     if not (f.is_numeric or f.type in ("date", "yesno")):
-        if joined is None or _UNSAFE_CHARS.search(joined) or joined.count(TEXT_SEP) >= max(len(values), 1):
+        if joined is None or UNSAFE_CHARS.search(joined) or joined.count(TEXT_SEP) >= max(len(values), 1):
             return False
         return len(joined) <= EXCEL_MAX_TEXT or max(map(len, filter(None, values)), default=0) <= EXCEL_MAX_TEXT
     types = set(map(type, values)) - {type(None)}

@@ -36,7 +36,7 @@ class Change:
 
 def error_keys(result, problems: list[Problem], level: str) -> dict[str, list[list[str]]]:
     """unit -> one key per error-severity problem, for the record (attributed as in 各县情况)."""
-    from ..write.summary_sheets import problem_units
+    from .level import problem_units
     out: dict[str, list[list[str]]] = {}
     for p, units in zip(problems, problem_units(result, problems, level)):
         if p.severity == ERROR:

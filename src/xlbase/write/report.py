@@ -16,6 +16,7 @@ from xlsxwriter.url import Url as _XUrl, UrlTypes as _XUrlTypes   # links as Url
 from .. import sheet_names
 from ..forms import get_form
 from ..problems import ERROR, INFO, SEVERITY_LABELS, WARNING, Problem, count_by_severity, sort_problems
+from ..table import NOT_READ
 from .safe import atomic_output, cell_text, is_formula_like, write_text
 from .template_styles import lines_needed
 
@@ -133,7 +134,6 @@ FILE_STATUS = {
     "no-form": "没有可识别的表格", "read-failed": "读取出错", "read-timeout": "读取超时", "read-memory": "内存超限",
     "read-crashed": "读取程序异常终止", "unsupported-format": "不支持的表格格式",
 }
-NOT_READ = ("not-spreadsheet", "archive")   # set aside, not broken: a .docx, a .zip beside the submissions
 
 
 def file_status(code: Any) -> str:

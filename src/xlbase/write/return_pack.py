@@ -77,7 +77,7 @@ def folder_name(unit: str) -> str:
 def pack_units(result: MergeResult, problems: list[Problem], level: str) -> dict[str, list[Problem]]:
     """unit -> its problems, for the units that sent something: by the units of 各县情况 (a county-level
     merge returns to each base's operator, so there the unit is the base)."""
-    from .summary_sheets import problem_units
+    from ..merge.level import problem_units
     out: dict[str, list[Problem]] = {}
     if level == "county":
         name_of = {b.key: b.name for b in result.bases}

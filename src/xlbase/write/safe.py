@@ -14,34 +14,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import re
 import tempfile
 from pathlib import Path
 from typing import Iterator
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")
-EXCEL_MAX_TEXT = 32767
-_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")  # what cell_text removes/replaces
-
-
-def is_formula_like(text: str) -> bool:
-    return bool(text) and text.startswith(FORMULA_TRIGGERS)
-
-
-def cell_text(value: object) -> str:
-    """Text storable in a cell: no control characters or lone surrogates, ≤ 32 767 chars.
-
-    Writers write it with write_string (never write()), adding the quotePrefix
-    format when `is_formula_like(text)`.
-    """
-    s = "" if value is None else str(value)
-    if len(s) <= EXCEL_MAX_TEXT and not _UNSAFE_CHARS.search(s):  # the common case: nothing to clean
-        return s
-    s = "".join(ch for ch in s if ch in "\t\n\r" or ord(ch) >= 32)
-    s = s.encode("utf-8", "replace").decode("utf-8")  # lone surrogates -> '?'
-    if len(s) > EXCEL_MAX_TEXT:
-        s = s[: EXCEL_MAX_TEXT - 1] + "…"
-    return s
+# the writers' one import for cell text; defined below every layer (the merge reads it back too)
+from ..cell_text import EXCEL_MAX_TEXT as EXCEL_MAX_TEXT, FORMULA_TRIGGERS as FORMULA_TRIGGERS
+from ..cell_text import cell_text as cell_text, is_formula_like as is_formula_like
 
 
 def is_rich_text_lookalike(text: str) -> bool:

@@ -14,7 +14,7 @@ from .. import sheet_names
 from ..forms import get_form, value_list
 from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
 from ..merge.rounds import Change
-from ..merge.level import SHEET_NAME, UNIT_LABEL, UNIT_NOT_REPORTED, file_units, level_city, unit_of
+from ..merge.level import SHEET_NAME, UNIT_LABEL, UNIT_NOT_REPORTED, file_units, level_city, problem_units, unit_of
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
 from .report import NOT_READ
@@ -78,29 +78,6 @@ def unit_rows(result: MergeResult, problems: list[Problem], level: str) -> list[
     for r in out:
         r["status"] = STATUS_MISSING if r["unit"] in missing and not r["files"] else \
             STATUS_BACK if r["errors"] else STATUS_OK
-    return out
-
-
-def problem_units(result: MergeResult, problems: list[Problem], level: str, base_unit: dict[str, str] | None = None,
-                  by_file: dict[str, set[str]] | None = None) -> list[set[str]]:
-    """The unit(s) each problem counts for: its base's unit, else its file's; a unit-not-reported
-    problem, the unit it names. The one attribution for 各县情况 and the return pack."""
-    if base_unit is None:
-        base_unit = {}
-        for b in result.bases:
-            base_unit[b.key] = base_unit[fold(b.name)] = unit_of(b, level)
-    if by_file is None:
-        by_file = {a.file: file_units(result, level, a.file) for a in result.accounts}
-    out = []
-    for p in problems:
-        if p.rule == UNIT_NOT_REPORTED:
-            out.append({str(p.value)})
-        elif p.base and fold(p.base) in base_unit:
-            out.append({base_unit[fold(p.base)]})
-        elif p.base in base_unit:
-            out.append({base_unit[p.base]})
-        else:
-            out.append(by_file.get(p.file) or file_units(result, level, p.file))
     return out
 
 
