@@ -38,7 +38,7 @@ def _blank_stamps(v: object, today: dt.date) -> object:
     if isinstance(v, dt.date) and v == today:
         return None
     if isinstance(v, str) and (today.isoformat() in v or _STAMP.search(v)):
-        return _STAMP.sub("<time>", v.replace(today.isoformat(), "<today>"))
+        return _STAMP.sub("<time>", v).replace(today.isoformat(), "<today>")
     return v
 
 
