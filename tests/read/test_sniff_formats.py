@@ -143,3 +143,45 @@ def test_emf_is_an_image(tmp_path):
     p = tmp_path / "图.emf"
     p.write_bytes(b"\x01\x00\x00\x00" + b"\x00" * 36 + b" EMF" + b"\x00" * 60 + b"%PDF in a description")
     assert inspect_file(p).code == "image-file"
+
+
+BASE_ROWS = [("忻州市代县雁门双创基地", "代县雁门运营有限公司")]
+
+
+def test_excel95_default_password_is_undone_a_real_one_is_not(tmp_path):
+    """An Excel 5.0/95 workbook (a "Book" stream msoffcrypto-tool does not open) XOR-obfuscated with
+    Excel's default password is read with an info; with a password of the clerk's it stays 已加密."""
+    from biff5_writer import write_biff5
+    from table_layouts import a11_block
+    rows = a11_block(BASE_ROWS)
+    plain = read_workbook(write_biff5(tmp_path / "excel95.xls", rows))
+    wr = read_workbook(write_biff5(tmp_path / "excel95默认密码.xls", rows, password="VelvetSweatshop"))
+    assert wr.ok and [t.form_id for t in wr.tables] == ["附件11"]
+    assert wr.tables[0].data["base_name"].tolist() == [BASE_ROWS[0][0]]
+    assert wr.tables[0].data.equals(plain.tables[0].data)
+    [note] = [p for p in wr.problems if p.rule == "file-decrypted"]
+    assert note.severity == "info" and "默认密码" in note.message
+    locked = read_workbook(write_biff5(tmp_path / "excel95密码.xls", rows, password="123456"))
+    assert locked.status == "encrypted" and "已加密" in locked.problems[0].message
+
+
+def test_biff_xor_needs_the_password_that_made_it():
+    from biff5_writer import biff5_stream
+    from xlbase.read.formats.decrypt import biff_xor
+    rows = [["单位", 1], ["基地", "雁门"]]
+    stream = biff5_stream(rows, "Sheet1", password="VelvetSweatshop")
+    undone = [(t, b) for _, t, b in biff.records(biff_xor(stream, "VelvetSweatshop")) if t != 0x0000]  # FILEPASS gone
+    plain = [(t, b) for _, t, b in biff.records(biff5_stream(rows, "Sheet1"))]
+    assert [t for t, _ in undone] == [t for t, _ in plain]
+    assert [b for t, b in undone if t != 0x0085] == [b for t, b in plain if t != 0x0085]   # BOUNDSHEET: its offset moved
+    assert biff_xor(stream, "velvetsweatshop") is None
+    assert biff_xor(biff5_stream(rows, "Sheet1"), "VelvetSweatshop") is None     # nothing to undo
+
+
+def test_excel95_in_a_chinese_code_page_is_read_as_written(tmp_path):
+    """calamine reads Excel 95 text in code page 936 as mojibake without failing: such a file goes to xlrd."""
+    from biff5_writer import write_biff5
+    from table_layouts import a11_block
+    wr = read_workbook(write_biff5(tmp_path / "excel95.xls", a11_block(BASE_ROWS), sheet="附件11"))
+    assert wr.ok and [t.form_id for t in wr.tables] == ["附件11"] and wr.tables[0].sheet == "附件11"
+    assert wr.tables[0].data["operator"].tolist() == [BASE_ROWS[0][1]]

@@ -51,6 +51,28 @@ def is_encrypted(data: bytes) -> bool:
     return False
 
 
+#: Windows code pages of two bytes a character (Japanese, Simplified Chinese, Korean, Traditional Chinese)
+DBCS_CODEPAGES = frozenset({932, 936, 949, 950})
+CODEPAGE = 0x0042
+
+
+def is_dbcs_biff5(data: bytes) -> bool:
+    """A BIFF5 (Excel 5.0/95) workbook whose globals declare a double-byte code page such as 936 (GBK)."""
+    version = None
+    for _, rtype, body in records(data):
+        if version is None:
+            if rtype != 0x0809 or len(body) < 2:
+                return False
+            version = struct.unpack_from("<H", body, 0)[0]
+            if version != 0x0500:
+                return False
+        elif rtype == CODEPAGE and len(body) >= 2:
+            return struct.unpack_from("<H", body, 0)[0] in DBCS_CODEPAGES
+        elif rtype == EOF:
+            return False
+    return False
+
+
 def declared_areas(data: bytes) -> list[int]:
     """Cells each sheet's DIMENSIONS declares from A1 (rows × columns), for the sheets the globals list.
 

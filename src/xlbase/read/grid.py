@@ -61,6 +61,11 @@ class SheetTooLarge(ValueError):
         self.part, self.cells = part, cells
 
 
+class NotApplicable(Exception):
+    """This reader is not for this file (a transitional workbook is not Strict, an Excel 95 file in a
+    Chinese code page is not for calamine): the next reader of its format tries, unmentioned."""
+
+
 # the start tag of a filled cell: only <c> carries r="<letters><digits>" (<row r> is digits only), and
 # <c r="A1" s="1"/> is styled but empty; possessive so a self-closed tag fails without backtracking
 _FILLED_CELL = re.compile(rb'\sr="([A-Z]{1,3})([0-9]{1,7})"[^>]*+(?<!/)>')
@@ -256,7 +261,9 @@ def _named_as(path: str, suffix: str) -> Iterator[str]:
 def check_biff_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> None:
     """Refuse to hand calamine an .xls whose sheet declares a grid above `max_sheet_cells` (its DIMENSIONS
     record): calamine holds it dense, so four cells at A1 and IV65536 cost 16.7 million. Best effort:
-    a sheet that lies about its size is still bounded by the reader's memory cap."""
+    a sheet that lies about its size is still bounded by the reader's memory cap. An Excel 5.0/95
+    file written in a Chinese (or other double-byte) code page goes to xlrd: calamine reads its text
+    as garbage without failing."""
     import olefile
 
     from . import biff
@@ -272,6 +279,8 @@ def check_biff_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> None:
     cells = max(biff.declared_areas(data), default=0)
     if cells > limits.max_sheet_cells:
         raise SheetTooLarge("Workbook", cells)
+    if biff.is_dbcs_biff5(data):
+        raise NotApplicable("calamine decodes no double-byte code page in BIFF5 text (GBK 附件11 became mojibake)")
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.S)

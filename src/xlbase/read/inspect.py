@@ -61,10 +61,17 @@ def _describe(t: Table) -> list[str]:
     return lines
 
 
+def _unread_label(p) -> str:
+    """How a problem of a file not read is introduced: how it was opened is no reason it was not read."""
+    if p.severity == ERROR:
+        return "无法读取"
+    return "读取方式" if p.rule in FILE_RULES else "未读取的工作表" if p.rule in SHEET_RULES else "未读取"
+
+
 def _file_lines(wr: WorkbookRead) -> list[str]:
     lines = [f"文件：{wr.path}"]
     if not wr.ok:
-        lines += [f"  {'无法读取' if p.severity == ERROR else '未读取'}：{p.message}" for p in wr.problems]
+        lines += [f"  {_unread_label(p)}：{p.message}" for p in wr.problems]
         return lines
     lines += [f"  读取方式：{p.message}" for p in wr.problems if p.rule in FILE_RULES]
     for t in wr.tables:

@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..grid import Sheet, SheetTooLarge, load_sheets
+from ..grid import NotApplicable, Sheet, SheetTooLarge, load_sheets
 from ..limits import DEFAULT_LIMITS, Limits
 from ..sniff import SniffError
 from .html import read_html
 from .legacy import read_xlrd
 from .ods import read_fods, read_fods_odfpy, read_odfpy
-from .ooxml import NotApplicable, read_openpyxl, read_strict
+from .ooxml import read_openpyxl, read_strict
 from .text import read_text
 from .xlsb import read_pyxlsb
 from .xml2003 import read_xml2003

@@ -15,7 +15,7 @@ import warnings
 import zipfile
 from typing import Any
 
-from ..grid import Sheet, load_sheets_from
+from ..grid import NotApplicable, Sheet, load_sheets_from
 from ..limits import DEFAULT_LIMITS, Limits
 from ..sniff import read_zip_member_capped
 from . import cells
@@ -38,10 +38,6 @@ STRICT_NAMESPACES = (
 )
 _STRICT_MARK = b"http://purl.oclc.org/ooxml/"
 EXCEL_ROWS = 1_048_576
-
-
-class NotApplicable(Exception):
-    """This reader is not for this file (a transitional workbook is not Strict): the next one tries, unmentioned."""
 
 
 def is_strict(path: str, limits: Limits = DEFAULT_LIMITS) -> bool:
