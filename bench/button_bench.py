@@ -67,7 +67,7 @@ def values_book(path: Path):
 
 
 def _child_button(path: Path) -> None:
-    from xlbase import excel
+    from xlbase.commands import excel
 
     problems, _ = excel.book_problems(values_book(path))
     print(len(problems))

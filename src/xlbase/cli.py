@@ -223,27 +223,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _dispatch(ns: argparse.Namespace) -> CommandResult:
     if ns.command == "templates":
-        from .write.templates import templates_command
+        from .commands.templates import templates_command
         return templates_command(ns.out, year=ns.year, python=ns.python)
     if ns.command == "read":
-        from .read.inspect import inspect_command
+        from .commands.read import inspect_command
         return inspect_command(ns.inputs)
     if ns.command == "validate":
-        from .validate import validate_command
+        from .commands.validate import validate_command
         with Progress.for_terminal(ns.quiet) as progress:
             return validate_command(ns.inputs, rules=ns.rules, as_of=ns.as_of, json_out=ns.json_out,
                                     xlsx_out=ns.xlsx_out, return_dir=ns.return_dir, progress=progress)
     if ns.command == "rules":
-        from .rules.show import rules_command
+        from .commands.rules import rules_command
         return rules_command(ns.action, ns.pack)
     if ns.command == "merge":
-        from .merge import merge_command
+        from .commands.merge import merge_command
         with Progress.for_terminal(ns.quiet) as progress:
             return merge_command(ns.inputs, out=ns.out, level=ns.level, rules=ns.rules, as_of=ns.as_of,
                                  json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs, expect=ns.expect,
                                  return_dir=ns.return_dir, previous=ns.previous, progress=progress)
     if ns.command == "mark":
-        from .write.mark import mark_command
+        from .commands.mark import mark_command
         return mark_command(ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of, in_place=ns.in_place)
     raise AssertionError(ns.command)
 

@@ -97,10 +97,10 @@ def test_button_bench_runs_and_finds_the_messy_cells(tmp_path):
     """bench/button_bench.py at small size: the workbook it builds reads back with its firms, and it prints both verdicts."""
     import button_bench
 
-    from xlbase import excel
+    from xlbase.commands import excel
     from xlbase.read import read_workbook
     from xlbase.rules import load_pack
-    from xlbase.validate import validate_reads
+    from xlbase.commands.validate import validate_reads
 
     book = button_bench.make_workbook(tmp_path / "申报表.xlsm", 60)
     problems, label = excel.book_problems(button_bench.values_book(book))

@@ -71,7 +71,7 @@ def test_output_into_missing_folder_is_created(goods, tmp_path):
 
 
 def _merge_inprocess(inbox: Path, out: Path):
-    from xlbase.merge import merge_command
+    from xlbase.commands.merge import merge_command
     return merge_command([str(inbox)], out=out, json_out=out.with_suffix(".json"), jobs=1, quiet=True)
 
 

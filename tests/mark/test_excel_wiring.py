@@ -17,8 +17,9 @@ import pytest
 from openpyxl import load_workbook
 
 from mark_fixtures import applicant_workbook
-from xlbase import excel
-from xlbase.write.mark import MARKS_SHEET, RESULT_SHEET, first_cell, mark_command
+from xlbase.commands import excel
+from xlbase.commands.mark import mark_command
+from xlbase.write.mark import MARKS_SHEET, RESULT_SHEET, first_cell
 
 
 class FakeRange:
@@ -348,3 +349,12 @@ def test_pure_helpers() -> None:
     assert excel.excel_text("=1+1") == "'=1+1" and excel.excel_text(3) == 3
     assert excel.hyperlink_formula("附件3", "B7") == '=HYPERLINK("#\'附件3\'!B7","B7")'
     assert datetime  # timestamp comes from result_rows (tested in test_mark_workbook)
+
+
+def test_the_buttons_module_name_still_holds_their_entry_points():
+    """Every .xlsm handed out runs `import xlbase.excel; xlbase.excel.validate_caller()` (macros/XlbaseButton.bas)."""
+    import importlib
+
+    old = importlib.import_module("xlbase.excel")
+    assert old.validate_caller is excel.validate_caller
+    assert old.clear_marks_caller is excel.clear_marks_caller

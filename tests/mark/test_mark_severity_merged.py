@@ -11,7 +11,8 @@ import xlsxwriter
 
 from mark_fixtures import applicant_workbook, values
 from xlbase.problems import Problem
-from xlbase.write.mark import MARK_FILLS, RESULT_SHEET, mark_command, mark_workbook, where
+from xlbase.commands.mark import mark_command
+from xlbase.write.mark import MARK_FILLS, RESULT_SHEET, mark_workbook, where
 from xlbase.write.report import SEVERITY_FILLS
 
 

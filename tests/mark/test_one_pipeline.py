@@ -18,9 +18,10 @@ import pytest
 from city_inboxes import build_inbox_a, build_inbox_b
 from test_excel_wiring import FakeBook, fake_xlwings  # noqa: F401 - the fixture
 
-from xlbase import excel
-from xlbase.merge import merge_command
-from xlbase.validate import validate_command
+from xlbase.commands import excel
+from xlbase.commands.merge import merge_command
+from xlbase.commands.validate import validate_command
+from xlbase.commands import mark as mark_command_module
 from xlbase.write import mark as mark_module
 
 REPO = Path(__file__).resolve().parents[2]
@@ -77,8 +78,8 @@ def test_four_routes_report_identical_problems(workbooks, index, tmp_path, monke
     def spy(src, problems, *args, **kwargs):
         marked["problems"] = [*problems, *kwargs.get("elsewhere", ())]   # marked, and listed only (carried)
         return real(src, problems, *args, **kwargs)
-    monkeypatch.setattr(mark_module, "mark_workbook", spy)
-    mark_module.mark_command(path, out=tmp_path / "k.xlsx")
+    monkeypatch.setattr(mark_command_module, "mark_workbook", spy)
+    mark_command_module.mark_command(path, out=tmp_path / "k.xlsx")
     by_mark = _of(as_json(marked["problems"]), path)
 
     book = FakeBook(path)

@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from sample_generator import GEN
 
-from xlbase.merge import merge_command
+from xlbase.commands.merge import merge_command
 
 CHAIN = re.compile(r"[^\s（）“”()]+ ← ")
 FOLDERS = re.compile(r"[^\s（）“”()]+/([^/\s（）“”()]+)")
@@ -156,7 +156,7 @@ def test_summary_with_only_some_sources_here_is_read(world, tmp_path):
 
 
 def test_validate_counts_the_rows_merge_counts(world, tmp_path):
-    from xlbase.validate import validate_command
+    from xlbase.commands.validate import validate_command
     root, _ = world
     files = sorted((root / "收件/忻州市").rglob("*.xlsx")) + [root / "上报/县/忻州市/忻府区_汇总表.xlsx"]
     validate_command([str(f) for f in files], json_out=tmp_path / "v.json")

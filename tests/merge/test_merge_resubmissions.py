@@ -71,7 +71,7 @@ def test_a_corrected_resubmission_clears_the_county(tmp_path):
 
     from submissions import applicant
 
-    from xlbase.merge import merge_command
+    from xlbase.commands.merge import merge_command
 
     inbox = tmp_path / "忻府区"
     inbox.mkdir()

@@ -19,10 +19,10 @@ from conftest import soffice_convert
 from sample_generator import GEN
 from submissions import applicant
 
-from xlbase.merge import merge_command
+from xlbase.commands.merge import merge_command
 from xlbase.merge.lower import edited, read_digest
 from xlbase.read import read_workbook
-from xlbase.validate import validate_command
+from xlbase.commands.validate import validate_command
 
 EDITED = "summary-edited"
 MESSAGE = ("该汇总表在生成后被修改过（附件11/入驻企业与生成时记录不一致），已按本次规则包重新校验其各行；"

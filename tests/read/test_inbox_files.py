@@ -17,9 +17,9 @@ import ods
 import openpyxl
 import pytest
 
-from xlbase.merge.command import merge_command
+from xlbase.commands.merge import merge_command
 from xlbase.read import expand_inputs, read_workbook
-from xlbase.read.inspect import inspect_command
+from xlbase.commands.read import inspect_command
 from xlbase.read.workbook import UNREAD_MIN_CELLS, UNREAD_MIN_ROWS
 
 

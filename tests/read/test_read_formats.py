@@ -83,7 +83,7 @@ def _a11_cells(path: Path) -> list[tuple]:
 
 @pytest.mark.parametrize("name", ["网页导出.xls", "附件11.csv", "附件11.xlsb"])
 def test_merges_to_the_same_summary_as_the_xlsx(versions, tmp_path, name):
-    from xlbase.merge.command import merge_command
+    from xlbase.commands.merge import merge_command
 
     outs = {}
     for version in ("附件11.xlsx", name):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import messy
 from xlbase.cli import main
-from xlbase.read.inspect import inspect_command
+from xlbase.commands.read import inspect_command
 
 
 def test_inspect_lists_forms_and_bad_cells(tmp_path):

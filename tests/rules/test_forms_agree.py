@@ -15,7 +15,7 @@ from xlbase.rules import PackError, list_packs, load_pack, parse_pack
 from xlbase.rules.engine import _same_base_name, _target
 from xlbase.rules.pack import packs_dir
 from xlbase.text import fold
-from xlbase.validate import validate_reads
+from xlbase.commands.validate import validate_reads
 
 PACK = load_pack("shanxi-2024-base")
 
@@ -193,7 +193,7 @@ def test_a_county_summary_of_ours_is_not_an_applicant_workbook(tmp_path, as_of, 
     入驻企业 sheet is still a firm list of many bases, not one applicant's 附件3."""
     from openpyxl import load_workbook
 
-    from xlbase.merge import merge_command
+    from xlbase.commands.merge import merge_command
     inbox = tmp_path / "忻府区"
     inbox.mkdir()
     applicant(inbox / "晨光.xlsx")

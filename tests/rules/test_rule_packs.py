@@ -75,7 +75,7 @@ def test_unknown_pack_name_lists_the_shipped_ones():
 
 
 def test_rules_list_and_show_in_chinese():
-    from xlbase.rules.show import rules_command
+    from xlbase.commands.rules import rules_command
     res = rules_command("list")
     assert res.exit_code == 0 and any(l.startswith("shanxi-2024-base（默认）") for l in res.lines)
     shown = "\n".join(rules_command("show", "shanxi-2024-base").lines)

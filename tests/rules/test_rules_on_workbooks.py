@@ -7,7 +7,7 @@ import pytest
 from submissions import applicant
 from xlbase.read import read_files
 from xlbase.rules import load_pack
-from xlbase.validate import validate_reads
+from xlbase.commands.validate import validate_reads
 
 PACK = load_pack("shanxi-2024-base")
 

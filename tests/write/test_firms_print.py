@@ -16,7 +16,7 @@ from openpyxl.utils import column_index_from_string
 from conftest import number_heights, require_cjk_font, require_soffice, soffice_convert
 from sample_generator import GEN
 from xlbase.forms import get_form
-from xlbase.merge.command import merge_command
+from xlbase.commands.merge import merge_command
 
 A3 = get_form("附件3")
 BOOKKEEPING = ("来源文件", "工作表", "行号")

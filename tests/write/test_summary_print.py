@@ -18,7 +18,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 from conftest import number_heights, require_cjk_font, require_soffice, soffice_convert
 from sample_generator import GEN
 from xlbase.forms import SUMMARY_FORM, get_form
-from xlbase.merge.command import merge_command
+from xlbase.commands.merge import merge_command
 from xlbase.write.template_styles import balanced_lines, chars_per_line, display_width, lines_needed, row_height
 
 A11 = get_form(SUMMARY_FORM)

@@ -13,7 +13,7 @@ from conftest import soffice_convert
 
 from xlbase.read import read_files, read_workbook
 from xlbase.rules import load_pack
-from xlbase.validate import validate_reads
+from xlbase.commands.validate import validate_reads
 from xlbase.write.template_checks import CHECK_LABELS, DIFFERENT, SAME, THRESHOLD_RULES, UNTYPED
 from xlbase.write.template_lists import LIST_SHEET
 from xlbase.write.template_thresholds import threshold_for

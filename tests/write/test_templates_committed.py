@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from xlbase.write.templates import templates_command
+from xlbase.commands.templates import templates_command
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "workbook_templates"

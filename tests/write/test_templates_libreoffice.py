@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import require_soffice, soffice_convert
-from xlbase.write.templates import templates_command
+from xlbase.commands.templates import templates_command
 
 pytestmark = pytest.mark.libreoffice
 A4_LANDSCAPE = (841.89, 595.3)

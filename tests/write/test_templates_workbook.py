@@ -11,7 +11,8 @@ from openpyxl.utils import get_column_letter
 
 from xlbase.forms import APPLICANT_FORMS, divisions, get_form, value_list
 from xlbase.write.template_table import column_plan
-from xlbase.write.templates import (templates_command, write_applicant_workbook, write_summary_workbook)
+from xlbase.commands.templates import templates_command
+from xlbase.write.templates import (write_applicant_workbook, write_summary_workbook)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 
 from xlbase.write import vba
 from xlbase.write.template_guide import GUIDE_SHEET
-from xlbase.write.templates import templates_command
+from xlbase.commands.templates import templates_command
 
 MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 

@@ -2,16 +2,10 @@
 
 core.py   rows, dedupe rule, row accounting (pure, tested on hand-built tables)
 level.py  county / city / province inference and units
-command.py  the CLI entry point wiring reader → rules → merge → write/summary
 """
 
 from __future__ import annotations
 
 from .core import MergeResult, merge_reads
 
-__all__ = ["merge_command", "merge_reads", "MergeResult"]
-
-
-def merge_command(*args, **kwargs):
-    from .command import merge_command as run
-    return run(*args, **kwargs)
+__all__ = ["merge_reads", "MergeResult"]

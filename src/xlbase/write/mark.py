@@ -15,20 +15,18 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterable
 
 from xlbase import sheet_names
-from xlbase.problems import ERROR, SEVERITY_LABELS, SEVERITY_RANK, Problem, count_by_severity, sort_problems
-from xlbase.read.sniff import KINDS, SniffError, inspect_file
-from xlbase.result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+from xlbase.problems import ERROR, SEVERITY_LABELS, SEVERITY_RANK, Problem, sort_problems
 from xlbase.write.mark_ooxml import (
-    PackageError, Package, SheetDoc, Styles, Workbook, expand_cells, parse_ref, read_cell_texts,
+    Package, SheetDoc, Styles, Workbook, expand_cells, parse_ref, read_cell_texts,
     read_shared_strings, sheet_xml,
 )
-from xlbase.write.report import SEVERITY_FILLS, counts_text, pack_label
-from xlbase.write.safe import OutputPathError, atomic_output, cell_text, check_output_path, is_formula_like
+from xlbase.write.report import SEVERITY_FILLS, counts_text
+from xlbase.write.safe import atomic_output, cell_text, check_output_path, is_formula_like
 
 RESULT_SHEET = sheet_names.MARK_RESULTS
 MARKS_SHEET = sheet_names.MARK_RECORD
@@ -336,7 +334,8 @@ def _rewrite(src: Path, out: Path, problems: list[Problem] | None, rule_pack: st
     return result
 
 
-def _target(src: Path, out: Path | None, in_place: bool) -> Path:
+def mark_target(src: Path, out: Path | None, in_place: bool) -> Path:
+    """Where the marked copy goes (src itself in place); OutputPathError for one that cannot be written."""
     if in_place:
         return Path(src)
     target = Path(out) if out is not None else default_output(src)
@@ -354,7 +353,7 @@ def mark_workbook(src: Path, problems: list[Problem], out: Path | None = None, *
     OutputPathError for an output equal to the input (unless in_place), PackageError/SniffError for a
     package that cannot be patched.
     """
-    return _rewrite(Path(src), _target(src, out, in_place), list(problems), rule_pack, when, elsewhere)
+    return _rewrite(Path(src), mark_target(src, out, in_place), list(problems), rule_pack, when, elsewhere)
 
 
 def clear_marks(src: Path, out: Path | None = None, *, in_place: bool = False) -> MarkResult:
@@ -364,66 +363,3 @@ def clear_marks(src: Path, out: Path | None = None, *, in_place: bool = False) -
     if not in_place:
         check_output_path(target, [Path(src)])
     return _rewrite(Path(src), target, None, "", None)
-
-
-# ---------------------------------------------------------------------------
-# the CLI command
-# ---------------------------------------------------------------------------
-
-
-def _same_file(label: str, path: Path) -> bool:
-    if not label:
-        return True
-    if label == str(path) or Path(label).name == path.name:
-        return True
-    try:
-        return Path(label).resolve() == path.resolve()
-    except OSError:
-        return False
-
-
-def mark_command(file: Path, *, out: Path | None = None, rules: str | None = None, as_of: date | None = None,
-                 in_place: bool = False) -> CommandResult:
-    """Read, validate and mark one workbook; exit 1 when it has error-severity problems."""
-    file = Path(file)
-    check = inspect_file(file)
-    if not check.ok:
-        return CommandResult(EXIT_UNUSABLE, errors=[check.message])
-    if check.kind not in ("xlsx", "xlsm"):
-        return CommandResult(EXIT_UNUSABLE, errors=[
-            f"“{file.name}”是{KINDS.get(check.kind or '', '旧版 .xls 文件')}，无法直接标注；"
-            "请用 Excel 或 WPS 另存为 .xlsx 后再运行 xlbase mark。"])
-    try:
-        target = _target(file, out, in_place)
-    except OutputPathError as exc:
-        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
-    try:
-        from xlbase.check import check_reads
-        from xlbase.read import read_workbook
-        from xlbase.rules import load_pack
-    except ImportError as exc:
-        return CommandResult(EXIT_UNUSABLE, errors=[f"读取或校验模块不可用（{exc}），请检查 xlbase 是否安装完整。"])
-    try:
-        pack = load_pack(rules, as_of)
-    except Exception as exc:  # a bad pack name/file is an argument error
-        return CommandResult(EXIT_UNUSABLE, errors=[f"规则包“{rules or '默认'}”无法加载：{exc}"])
-    from xlbase.merge.lower import ORIGIN_SEP    # a 汇总表's problems about its sources: “汇总表 ← 原来源文件”
-    problems = check_reads([read_workbook(file)], pack).problems   # what validate and merge report
-    here = [p for p in problems if _same_file(p.file, file)]
-    carried = [p for p in problems if ORIGIN_SEP in p.file and _same_file(p.file.split(ORIGIN_SEP)[0], file)]
-    mine = here + carried
-    try:
-        result = mark_workbook(file, here, target, rule_pack=pack_label(pack, rules), in_place=in_place,
-                               elsewhere=carried)
-    except (PackageError, SniffError, zipfile.BadZipFile, ValueError) as exc:
-        return CommandResult(EXIT_UNUSABLE, errors=[f"无法在“{file.name}”上标注：{exc}"])
-    counts = count_by_severity(mine)
-    lines = [f"[{SEVERITY_LABELS[p.severity]}] {where(p)} {p.message}".replace("]  ", "] ")
-             for p in sort_problems(mine)[:MAX_LINES]]
-    if len(mine) > MAX_LINES:
-        lines.append(f"……另有 {len(mine) - MAX_LINES} 个问题，见“{RESULT_SHEET}”工作表。")
-    lines.append(f"共 {len(mine)} 个问题（错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}），"
-                 f"标注 {len(result.marked)} 个单元格；结果见“{RESULT_SHEET}”工作表：{result.out}")
-    if result.unplaced:
-        lines.append(f"另有 {len(result.unplaced)} 个问题找不到对应的工作表或单元格，仅列在“{RESULT_SHEET}”中。")
-    return CommandResult(EXIT_PROBLEMS if counts[ERROR] else EXIT_OK, lines)

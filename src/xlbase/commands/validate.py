@@ -9,13 +9,13 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from .check import check_reads
-from .problems import ERROR, Problem, sort_problems
-from .progress import Progress
-from .report_text import problems_table, summary_line
-from .result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
-from .rules import PackError, load_pack
-from .table import Table, WorkbookRead
+from ..check import check_reads
+from ..problems import ERROR, Problem, sort_problems
+from ..progress import Progress
+from ..report_text import problems_table, summary_line
+from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+from ..rules import PackError, load_pack
+from ..table import Table, WorkbookRead
 
 
 def validate_reads(reads: list[WorkbookRead], pack) -> tuple[list[Problem], list[Table]]:
@@ -27,7 +27,7 @@ def validate_reads(reads: list[WorkbookRead], pack) -> tuple[list[Problem], list
 
 def _inputs_info(reads: list[WorkbookRead]) -> list[dict]:
     """rows_read as merge counts it (merge.core.data_rows): base rows and firm rows, not 附件4 comparables."""
-    from .merge.core import data_rows
+    from ..merge.core import data_rows
     return [{"file": r.path, "status": r.status, "sha256": r.sha256, "rows_read": data_rows(r),
              "rows_merged": None, "rows_rejected": None} for r in reads]
 
@@ -50,14 +50,14 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
     except PackError as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"规则包错误：{exc}"])
     try:
-        from .read import expand_inputs, read_files
+        from ..read import expand_inputs, read_files
     except ImportError:  # pragma: no cover - reader not installed
         return CommandResult(EXIT_UNUSABLE, errors=["读取模块不可用（xlbase.read）"])
     paths, input_problems = expand_inputs([str(i) for i in inputs])
     if not paths:
         return CommandResult(EXIT_UNUSABLE, [p.message for p in input_problems],
                              errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
-    from .write.safe import OutputPathError, check_output_path
+    from ..write.safe import OutputPathError, check_output_path
     for out in (json_out, xlsx_out):
         if out:
             try:
@@ -65,7 +65,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
             except OutputPathError as exc:
                 return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     if return_dir is not None:
-        from .write.return_pack import check_return_dir
+        from ..write.return_pack import check_return_dir
         try:
             check_return_dir(Path(return_dir), [Path(p) for p in paths] + [Path(str(i)) for i in inputs])
         except OutputPathError as exc:
@@ -86,11 +86,11 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
     lines += problems_table(problems, total_width=shutil.get_terminal_size((120, 20)).columns)
     lines += ["", summary_line(problems, len(reads), bases, firms)]
     if json_out:
-        from .write.report import write_json_report
+        from ..write.report import write_json_report
         write_json_report(json_out, command="validate", pack=pack, inputs=info, problems=problems, summary=summary)
         lines.append(f"JSON 报告：{json_out}")
     if xlsx_out:
-        from .write.report import write_problems_workbook
+        from ..write.report import write_problems_workbook
         write_problems_workbook(xlsx_out, problems, info, pack=pack)
         lines.append(f"Excel 问题清单：{xlsx_out}")
     if readable == 0:
@@ -104,7 +104,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
 
 def _return_pack(out_dir: Path, result, problems: list[Problem], pack) -> list[str]:
     """The return pack (write.return_pack) of a validate run: units as the merge of these files (check_reads) found them."""
-    from .merge.level import infer_level
-    from .write.return_pack import return_pack_lines, write_return_pack
+    from ..merge.level import infer_level
+    from ..write.return_pack import return_pack_lines, write_return_pack
     packs = write_return_pack(out_dir, result, problems, level=infer_level(result), pack=pack)
     return ["", *return_pack_lines(out_dir, packs)]

@@ -16,10 +16,10 @@ from ..problems import ERROR, Problem, count_by_severity, sort_problems
 from ..progress import Progress
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..write.safe import OutputPathError, check_output_path
-from .level import (LEVEL_NAMES, SHEET_NAME, ExpectError, default_unit_name, expected_units, infer_level,
+from ..merge.level import (LEVEL_NAMES, SHEET_NAME, ExpectError, default_unit_name, expected_units, infer_level,
                     level_mismatch, read_expect_file, units_not_reported)
-from .lower import NOT_SOURCES, build_record
-from .rounds import ROUND_KEY, PreviousError, change_text, compare, read_previous, round_record
+from ..merge.lower import NOT_SOURCES, build_record
+from ..merge.rounds import ROUND_KEY, PreviousError, change_text, compare, read_previous, round_record
 
 
 def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rules: str | None = None,

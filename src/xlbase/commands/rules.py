@@ -5,8 +5,8 @@ from __future__ import annotations
 from ..forms import get_form
 from ..problems import SEVERITY_LABELS
 from ..result import EXIT_OK, EXIT_UNUSABLE, CommandResult
-from .engine import display_label
-from .pack import DEFAULT_PACK, PackError, list_packs, load_pack
+from ..rules.engine import display_label
+from ..rules.pack import DEFAULT_PACK, PackError, list_packs, load_pack
 
 
 def _threshold_text(rule) -> str:

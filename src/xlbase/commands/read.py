@@ -13,7 +13,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from ..problems import ERROR, sort_problems
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..table import Table, WorkbookRead
-from .files import expand_inputs, read_files
+from ..read.files import expand_inputs, read_files
 
 VALUE_RULES = ("unparseable", "precision-lost", "formula-no-value", "error-value")
 IGNORED_RULES = ("unknown-column", "duplicate-column")          # columns whose values were not read

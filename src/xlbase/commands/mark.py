@@ -1,0 +1,77 @@
+"""`xlbase mark FILE`: read, check (check.check_reads, as validate and merge do) and mark one workbook.
+
+The marking itself is write/mark.py; this is the command around it: what it refuses (not a
+.xlsx/.xlsm, an output it cannot write), the problems it lists and its exit code.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from ..problems import ERROR, SEVERITY_LABELS, count_by_severity, sort_problems
+from ..read.sniff import KINDS, SniffError, inspect_file
+from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+from ..write.mark import MAX_LINES, RESULT_SHEET, mark_target, mark_workbook, where
+from ..write.mark_ooxml import PackageError
+from ..write.report import pack_label
+from ..write.safe import OutputPathError
+
+
+def _same_file(label: str, path: Path) -> bool:
+    if not label:
+        return True
+    if label == str(path) or Path(label).name == path.name:
+        return True
+    try:
+        return Path(label).resolve() == path.resolve()
+    except OSError:
+        return False
+
+
+def mark_command(file: Path, *, out: Path | None = None, rules: str | None = None, as_of: date | None = None,
+                 in_place: bool = False) -> CommandResult:
+    """Read, validate and mark one workbook; exit 1 when it has error-severity problems."""
+    file = Path(file)
+    check = inspect_file(file)
+    if not check.ok:
+        return CommandResult(EXIT_UNUSABLE, errors=[check.message])
+    if check.kind not in ("xlsx", "xlsm"):
+        return CommandResult(EXIT_UNUSABLE, errors=[
+            f"“{file.name}”是{KINDS.get(check.kind or '', '旧版 .xls 文件')}，无法直接标注；"
+            "请用 Excel 或 WPS 另存为 .xlsx 后再运行 xlbase mark。"])
+    try:
+        target = mark_target(file, out, in_place)
+    except OutputPathError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
+    try:
+        from xlbase.check import check_reads
+        from xlbase.read import read_workbook
+        from xlbase.rules import load_pack
+    except ImportError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"读取或校验模块不可用（{exc}），请检查 xlbase 是否安装完整。"])
+    try:
+        pack = load_pack(rules, as_of)
+    except Exception as exc:  # a bad pack name/file is an argument error
+        return CommandResult(EXIT_UNUSABLE, errors=[f"规则包“{rules or '默认'}”无法加载：{exc}"])
+    from xlbase.merge.lower import ORIGIN_SEP    # a 汇总表's problems about its sources: “汇总表 ← 原来源文件”
+    problems = check_reads([read_workbook(file)], pack).problems   # what validate and merge report
+    here = [p for p in problems if _same_file(p.file, file)]
+    carried = [p for p in problems if ORIGIN_SEP in p.file and _same_file(p.file.split(ORIGIN_SEP)[0], file)]
+    mine = here + carried
+    try:
+        result = mark_workbook(file, here, target, rule_pack=pack_label(pack, rules), in_place=in_place,
+                               elsewhere=carried)
+    except (PackageError, SniffError, zipfile.BadZipFile, ValueError) as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"无法在“{file.name}”上标注：{exc}"])
+    counts = count_by_severity(mine)
+    lines = [f"[{SEVERITY_LABELS[p.severity]}] {where(p)} {p.message}".replace("]  ", "] ")
+             for p in sort_problems(mine)[:MAX_LINES]]
+    if len(mine) > MAX_LINES:
+        lines.append(f"……另有 {len(mine) - MAX_LINES} 个问题，见“{RESULT_SHEET}”工作表。")
+    lines.append(f"共 {len(mine)} 个问题（错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}），"
+                 f"标注 {len(result.marked)} 个单元格；结果见“{RESULT_SHEET}”工作表：{result.out}")
+    if result.unplaced:
+        lines.append(f"另有 {len(result.unplaced)} 个问题找不到对应的工作表或单元格，仅列在“{RESULT_SHEET}”中。")
+    return CommandResult(EXIT_PROBLEMS if counts[ERROR] else EXIT_OK, lines)
