@@ -8,7 +8,6 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, strategies as st
 from lxml import etree
 
 from mark_fixtures import (NS, applicant_workbook, cell_styles, element_xml, fill_of_xf, parts, sheet_names,
@@ -16,7 +15,6 @@ from mark_fixtures import (NS, applicant_workbook, cell_styles, element_xml, fil
 from xlbase.problems import Problem
 from xlbase.write.mark import (MARK_FILLS, MARKS_SHEET, RESULT_SHEET, clear_marks, default_output, mark_workbook,
                                sheet_location)
-from xlbase.write.mark_ooxml import col_letters, expand_cells, parse_ref
 from xlbase.write.safe import OutputPathError
 
 WHEN = datetime(2024, 8, 15, 9, 30, 0)
@@ -172,24 +170,3 @@ def test_default_output_names() -> None:
 def test_sheet_location_quotes() -> None:
     assert sheet_location("附件3", "B7") == "'附件3'!B7"
     assert sheet_location("It's", "A1") == "'It''s'!A1"
-
-
-@given(st.integers(1, 16384), st.integers(1, 1_048_576), st.booleans())
-def test_refs_round_trip(col: int, row: int, dollars: bool) -> None:
-    letters = col_letters(col)
-    ref = f"${letters}${row}" if dollars else f"{letters.lower()}{row}"
-    assert parse_ref(ref) == (row, col)
-    assert expand_cells(ref) == [f"{letters}{row}"]
-
-
-@given(st.text(max_size=30))
-def test_expand_cells_never_raises(text: str) -> None:
-    for ref in expand_cells(text):
-        assert parse_ref(ref) is not None
-
-
-def test_expand_ranges_and_lists() -> None:
-    assert expand_cells("B7:C8") == ["B7", "C7", "B8", "C8"]
-    assert expand_cells("B7，C9; B7") == ["B7", "C9"]
-    assert expand_cells("A0") == [] and expand_cells("XFE1") == []
-    assert len(expand_cells("A1:Z1000")) == 1000

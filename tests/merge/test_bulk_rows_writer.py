@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 
 from merge_helpers import applicant_read, base_row, firm
 from xlbase.merge.core import merge_reads
-from xlbase.write.bulk_rows import excel_date, text_rest
+from xlbase.ooxml.bulk_rows import excel_date, text_rest
 from xlbase.write.summary import write_summary_workbook
 from xlbase.write.summary_sheets import FIRMS_HEAD_ROW
 from xlsxwriter.utility import _datetime_to_excel_datetime

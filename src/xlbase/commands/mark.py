@@ -14,7 +14,7 @@ from ..problems import ERROR, SEVERITY_LABELS, count_by_severity, sort_problems
 from ..read.sniff import KINDS, SniffError, inspect_file
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..write.mark import MAX_LINES, RESULT_SHEET, mark_target, mark_workbook, where
-from ..write.mark_ooxml import PackageError
+from ..ooxml.package import PackageError
 from ..write.report import pack_label
 from ..write.safe import OutputPathError
 

@@ -6,7 +6,7 @@ severity's light colour (a merged range: its top-left cell, the one that shows);
 the original style index is recorded in a hidden sheet `_xlbase_marks` so
 `clear_marks` (and a later re-mark) restores it exactly. A 校验结果 sheet
 lists every problem with a link to its cell. Values are never touched, and
-the package is patched at the XML level (see mark_ooxml) so validations,
+the package is patched at the XML level (see xlbase.ooxml) so validations,
 VBA projects, buttons and merges survive.
 """
 
@@ -21,12 +21,14 @@ from typing import Callable, Iterable
 
 from xlbase import sheet_names
 from xlbase.problems import ERROR, SEVERITY_LABELS, SEVERITY_RANK, Problem, sort_problems
-from xlbase.write.mark_ooxml import (
-    Package, SheetDoc, Styles, Workbook, expand_cells, parse_ref, read_cell_texts,
-    read_shared_strings, sheet_xml,
-)
+from xlbase.ooxml.package import Package
+from xlbase.ooxml.refs import expand_cells, parse_ref
+from xlbase.ooxml.sheet import SheetDoc, read_cell_texts, sheet_xml
+from xlbase.ooxml.styles import Styles
+from xlbase.ooxml.workbook import Workbook, read_shared_strings
 from xlbase.write.report import SEVERITY_FILLS, counts_text
 from xlbase.write.safe import atomic_output, cell_text, check_output_path, is_formula_like
+from xlbase.write.template_print import A4, MARGINS
 
 RESULT_SHEET = sheet_names.MARK_RESULTS
 MARKS_SHEET = sheet_names.MARK_RECORD
@@ -244,7 +246,7 @@ def _result_sheet(problems: list[Problem], styles: Styles, rule_pack: str, when:
             cells.append((value, style))
         out_rows.append(cells)
     return sheet_xml(out_rows, widths=[6, 9, 22, 9, 80], links=links, freeze_row=header_row, tab_rgb=TAB_RGB,
-                     print_fit=True)
+                     print_fit=(A4, MARGINS))
 
 
 def _position(ref: str) -> tuple[int, int]:

@@ -32,7 +32,7 @@ from ..merge.level import UNIT_NOT_REPORTED, file_units, level_city
 from ..problems import ERROR, WARNING, Problem, count_by_severity, sort_problems
 from ..read.sniff import SniffError
 from .mark import MARK_SUFFIX, mark_workbook
-from .mark_ooxml import PackageError
+from ..ooxml.package import PackageError
 from .report import add_problems_sheet, pack_label, report_line
 from .safe import OutputPathError
 

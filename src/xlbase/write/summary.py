@@ -206,7 +206,7 @@ def write_summary_workbook(out: Path, result: MergeResult, problems: list[Proble
     with atomic_output(out) as tmp:
         # Never constant_memory: in that mode xlsxwriter writes a text shaped like
         # "<r>…</r>" as raw rich-text XML, so a clerk's cell could inject markup.
-        # The one big sheet (入驻企业) is streamed by write.bulk_rows instead.
+        # The one big sheet (入驻企业) is streamed by ooxml.bulk_rows instead.
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": False, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
         wb.set_properties({"title": get_form(SUMMARY_FORM).title_for(year), "author": "xlbase",

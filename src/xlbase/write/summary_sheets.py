@@ -18,7 +18,7 @@ from ..merge.level import SHEET_NAME, UNIT_LABEL, UNIT_NOT_REPORTED, file_units,
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
 from .report import NOT_READ
-from .bulk_rows import (SERIAL_FROM, SERIAL_ZERO, BulkRows, blank_rest, excel_date, number_cell, number_rest, text_cell,
+from ..ooxml.bulk_rows import (SERIAL_FROM, SERIAL_ZERO, BulkRows, blank_rest, excel_date, number_cell, number_rest, text_cell,
                         text_rest, xf_index)
 from .safe import EXCEL_MAX_TEXT, cell_text, is_formula_like, write_text
 from .template_print import A4, FOOTER
