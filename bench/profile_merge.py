@@ -24,7 +24,7 @@ def stages(corpus: Path, out: Path, jobs: int | None) -> dict[str, float]:
     from xlbase.problems import sort_problems
     from xlbase.read import expand_inputs, read_files
     from xlbase.rules import load_pack, validate
-    from xlbase.write.summary import write_summary_workbook
+    from xlbase.summary.workbook import write_summary_workbook
 
     t = {}
     t0 = time.perf_counter()

@@ -260,7 +260,7 @@ def _check_outputs(ns: argparse.Namespace) -> list[Path]:
     Each command checks its outputs against its inputs too; this is the one place every command
     that writes gets the same answer for /proc, a read-only share or a file where a folder should be.
     """
-    from .write.safe import check_output_dir, check_output_path
+    from .safe_output import check_output_dir, check_output_path
     made = []
     for attr, folder in _OUTPUTS.get(ns.command, ()):
         path = getattr(ns, attr, None)
@@ -274,7 +274,7 @@ def _check_outputs(ns: argparse.Namespace) -> list[Path]:
 
 def _run(ns: argparse.Namespace) -> CommandResult:
     """The command, with every output problem as a Chinese message and exit code 2, never a traceback."""
-    from .write.safe import OutputPathError, os_error_text
+    from .safe_output import OutputPathError, os_error_text
     try:
         made = _check_outputs(ns)
         result = _dispatch(ns)

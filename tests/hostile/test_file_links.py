@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from xlbase.problems import ERROR, Problem
-from xlbase.write.report import _link, write_problems_workbook
+from xlbase.reports.problems import _link, write_problems_workbook
 
 
 def _targets(book: Path) -> list[str]:

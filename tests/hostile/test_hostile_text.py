@@ -15,8 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from xlbase.problems import ERROR, Problem
-from xlbase.write.report import add_problems_sheet
-from xlbase.write.safe import EXCEL_MAX_TEXT, cell_text, is_formula_like
+from xlbase.reports.problems import add_problems_sheet
+from xlbase.safe_output import EXCEL_MAX_TEXT, cell_text, is_formula_like
 
 anything = st.text(st.characters(), max_size=200) | st.text(st.sampled_from("=+-@\t\r\x00\x01\ud800\udfff长"),
                                                              max_size=50)

@@ -12,8 +12,8 @@ import xlsxwriter
 from mark_fixtures import applicant_workbook, values
 from xlbase.problems import Problem
 from xlbase.commands.mark import mark_command
-from xlbase.write.mark import MARK_FILLS, RESULT_SHEET, mark_workbook, where
-from xlbase.write.report import SEVERITY_FILLS
+from xlbase.mark.copy import MARK_FILLS, RESULT_SHEET, mark_workbook, where
+from xlbase.reports.problems import SEVERITY_FILLS
 
 
 def _merged_book(path: Path) -> Path:

@@ -13,9 +13,9 @@ from lxml import etree
 from mark_fixtures import (NS, applicant_workbook, cell_styles, element_xml, fill_of_xf, parts, sheet_names,
                            sheet_part, values)
 from xlbase.problems import Problem
-from xlbase.write.mark import (MARK_FILLS, MARKS_SHEET, RESULT_SHEET, clear_marks, default_output, mark_workbook,
+from xlbase.mark.copy import (MARK_FILLS, MARKS_SHEET, RESULT_SHEET, clear_marks, default_output, mark_workbook,
                                sheet_location)
-from xlbase.write.safe import OutputPathError
+from xlbase.safe_output import OutputPathError
 
 WHEN = datetime(2024, 8, 15, 9, 30, 0)
 

@@ -12,8 +12,8 @@ from hypothesis import given, settings, strategies as st
 from merge_helpers import applicant_read, base_row, firm
 from xlbase.merge.core import merge_reads
 from xlbase.ooxml.bulk_rows import excel_date, text_rest
-from xlbase.write.summary import write_summary_workbook
-from xlbase.write.summary_sheets import FIRMS_HEAD_ROW
+from xlbase.summary.workbook import write_summary_workbook
+from xlbase.summary.sheets import FIRMS_HEAD_ROW
 from xlsxwriter.utility import _datetime_to_excel_datetime
 
 A = "忻州市忻府区云中双创基地"

@@ -24,7 +24,7 @@ from xlbase.merge.lower import build_record, edited, read_digest, written_digest
 from xlbase.read import read_workbook
 from xlbase.read.normalise import parse_value
 from xlbase.rules import load_pack
-from xlbase.write.summary import write_summary_workbook
+from xlbase.summary.workbook import write_summary_workbook
 
 PACK = load_pack()
 TRICKY = "甲乙丙ab1=+-@<>&_ \t\n\r\u3000\xa0\x01é"       # edge spaces, control and markup characters

@@ -16,7 +16,7 @@ from xlbase.report_text import fit, problems_table, width
 from xlbase.table import WorkbookRead
 from xlbase.problem_codes import title_of
 from xlbase.commands.validate import validate_command
-from xlbase.write.report import PROBLEM_COLUMNS, write_json_report, write_problems_workbook
+from xlbase.reports.problems import PROBLEM_COLUMNS, write_json_report, write_problems_workbook
 from xlbase.rules import load_pack
 
 

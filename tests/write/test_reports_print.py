@@ -16,7 +16,7 @@ from conftest import require_soffice, soffice_convert
 from sample_generator import GEN
 from xlbase.commands.merge import merge_command
 from xlbase.commands.validate import validate_command
-from xlbase.write.report import FILE_STATUS, PROBLEM_COLUMNS, file_status
+from xlbase.reports.problems import FILE_STATUS, PROBLEM_COLUMNS, file_status
 
 ENGLISH = set(FILE_STATUS) - {""}
 

@@ -9,7 +9,7 @@ import xlsxwriter
 from hypothesis import given, settings, strategies as st
 
 from xlbase.forms import FIELD_TYPES, all_forms
-from xlbase.write.safe import cell_text
+from xlbase.safe_output import cell_text
 from xlbase.write.template_styles import Styles, lines_needed
 from xlbase.write.template_validation import MESSAGE_MAX, TITLE_MAX, validation_for
 from xlbase.write.template_values import write_value

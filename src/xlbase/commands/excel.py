@@ -2,7 +2,7 @@
 
 The VBA macros (macros/XlbaseButton.bas) call `validate_caller()` and
 `clear_marks_caller()` through xlwings' RunPython. Everything that decides
-something lives in pure functions (xlbase.write.mark: which cells, which
+something lives in pure functions (xlbase.mark.copy: which cells, which
 rows, the record format) tested on real files; here we only move values in
 and out of the open workbook. Values the clerk typed are never written: we
 only change cell fills and write our own two sheets, 校验结果 and the hidden
@@ -17,10 +17,10 @@ from datetime import date, datetime
 from typing import Any
 
 from xlbase.problems import ERROR, INFO, Problem, sort_problems
-from xlbase.write.mark import (MARK_FILLS, MARKS_HEADER, MARKS_SHEET, RESULT_SHEET, MarkRecord, first_cell,
+from xlbase.mark.copy import (MARK_FILLS, MARKS_HEADER, MARKS_SHEET, RESULT_SHEET, MarkRecord, first_cell,
                                problems_to_mark, result_rows, sheet_location)
-from xlbase.write.report import pack_label
-from xlbase.write.safe import cell_text, is_formula_like
+from xlbase.reports.problems import pack_label
+from xlbase.safe_output import cell_text, is_formula_like
 
 #: the fills of `xlbase mark` (write.mark.MARK_FILLS) as xlwings colours, by severity
 MARK_COLORS = {sev: tuple(int(argb[i:i + 2], 16) for i in (2, 4, 6)) for sev, argb in MARK_FILLS.items()}

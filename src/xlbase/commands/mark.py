@@ -13,10 +13,10 @@ from pathlib import Path
 from ..problems import ERROR, SEVERITY_LABELS, count_by_severity, sort_problems
 from ..read.sniff import KINDS, SniffError, inspect_file
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
-from ..write.mark import MAX_LINES, RESULT_SHEET, mark_target, mark_workbook, where
+from ..mark.copy import MAX_LINES, RESULT_SHEET, mark_target, mark_workbook, where
 from ..ooxml.package import PackageError
-from ..write.report import pack_label
-from ..write.safe import OutputPathError
+from ..reports.problems import pack_label
+from ..safe_output import OutputPathError
 
 
 def _same_file(label: str, path: Path) -> bool:

@@ -1,7 +1,7 @@
 """`xlbase merge`: expand inputs → read → validate → merge → write 汇总表 (+ JSON) → summary lines.
 
 Nothing here parses cells or checks thresholds: reading is xlbase.read, rules are
-xlbase.rules, the 问题清单 and JSON report are xlbase.write.report.
+xlbase.rules, the 问题清单 and JSON report are xlbase.reports.problems.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any, Iterator
 from ..problems import ERROR, Problem, count_by_severity, sort_problems
 from ..progress import Progress
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
-from ..write.safe import OutputPathError, check_output_path
+from ..safe_output import OutputPathError, check_output_path
 from ..merge.level import (LEVEL_NAMES, SHEET_NAME, ExpectError, default_unit_name, expected_units, infer_level,
                     level_mismatch, read_expect_file, units_not_reported)
 from ..merge.lower import NOT_SOURCES, build_record
@@ -40,9 +40,9 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     from ..read import expand_inputs, read_files
     from ..check import check_reads
     from ..rules import PackError, load_pack
-    from ..write.report import write_json_report
-    from ..write.summary import write_summary_workbook
-    from ..write.return_pack import check_return_dir, return_pack_lines, write_return_pack
+    from ..reports.problems import write_json_report
+    from ..summary.workbook import write_summary_workbook
+    from ..mark.return_pack import check_return_dir, return_pack_lines, write_return_pack
 
     paths, arg_problems = expand_inputs(inputs)
     if not paths:
@@ -128,7 +128,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
 
 def _write_unread_report(json_out: Path, pack, reads, arg_problems: list[Problem]) -> None:
     """The --json report of a merge that read no form: every input with its status, every problem, no rows."""
-    from ..write.report import write_json_report
+    from ..reports.problems import write_json_report
 
     inputs = [{"file": wr.path, "status": wr.status, "sha256": wr.sha256, "rows_read": 0, "rows_merged": 0,
                "rows_rejected": 0} for wr in reads]
@@ -157,7 +157,7 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _summary_lines(result, problems, level, unit_name, out, json_out, pack, counts, changes=None) -> list[str]:
-    from ..write.summary_sheets import STATUS_MISSING, unit_rows
+    from ..summary.sheets import STATUS_MISSING, unit_rows
     from ..table import NOT_READ
     unusable = [a for a in result.accounts if a.status not in ("ok", "partial", *NOT_SOURCES, *NOT_READ)]
     skipped = sum(1 for a in result.accounts if a.status == "skipped")

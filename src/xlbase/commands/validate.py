@@ -57,7 +57,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
     if not paths:
         return CommandResult(EXIT_UNUSABLE, [p.message for p in input_problems],
                              errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
-    from ..write.safe import OutputPathError, check_output_path
+    from ..safe_output import OutputPathError, check_output_path
     for out in (json_out, xlsx_out):
         if out:
             try:
@@ -65,7 +65,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
             except OutputPathError as exc:
                 return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     if return_dir is not None:
-        from ..write.return_pack import check_return_dir
+        from ..mark.return_pack import check_return_dir
         try:
             check_return_dir(Path(return_dir), [Path(p) for p in paths] + [Path(str(i)) for i in inputs])
         except OutputPathError as exc:
@@ -86,11 +86,11 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
     lines += problems_table(problems, total_width=shutil.get_terminal_size((120, 20)).columns)
     lines += ["", summary_line(problems, len(reads), bases, firms)]
     if json_out:
-        from ..write.report import write_json_report
+        from ..reports.problems import write_json_report
         write_json_report(json_out, command="validate", pack=pack, inputs=info, problems=problems, summary=summary)
         lines.append(f"JSON 报告：{json_out}")
     if xlsx_out:
-        from ..write.report import write_problems_workbook
+        from ..reports.problems import write_problems_workbook
         write_problems_workbook(xlsx_out, problems, info, pack=pack)
         lines.append(f"Excel 问题清单：{xlsx_out}")
     if readable == 0:
@@ -105,6 +105,6 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
 def _return_pack(out_dir: Path, result, problems: list[Problem], pack) -> list[str]:
     """The return pack (write.return_pack) of a validate run: units as the merge of these files (check_reads) found them."""
     from ..merge.level import infer_level
-    from ..write.return_pack import return_pack_lines, write_return_pack
+    from ..mark.return_pack import return_pack_lines, write_return_pack
     packs = write_return_pack(out_dir, result, problems, level=infer_level(result), pack=pack)
     return ["", *return_pack_lines(out_dir, packs)]

@@ -11,7 +11,7 @@ import datetime as dt
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Field
-from .safe import cell_text, is_formula_like, write_text
+from ..safe_output import cell_text, is_formula_like, write_text
 from .template_styles import Styles
 
 

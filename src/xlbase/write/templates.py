@@ -16,7 +16,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from ..forms import APPLICANT_FORMS, SUMMARY_FORM, Form, get_form
-from .safe import atomic_output
+from ..safe_output import atomic_output
 from .template_blocks import write_lines, write_notes, write_signatures, write_title
 from .template_checks import (AGGREGATES, add_threshold_tables, aggregate_formula, mark_below_threshold,
                               mark_mismatch, mismatch_conditions, mismatch_values, table_type_cell,

@@ -31,10 +31,10 @@ from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
 from ..merge.level import UNIT_NOT_REPORTED, file_units, level_city
 from ..problems import ERROR, WARNING, Problem, count_by_severity, sort_problems
 from ..read.sniff import SniffError
-from .mark import MARK_SUFFIX, mark_workbook
+from .copy import MARK_SUFFIX, mark_workbook
 from ..ooxml.package import PackageError
-from .report import add_problems_sheet, pack_label, report_line
-from .safe import OutputPathError
+from ..reports.problems import add_problems_sheet, pack_label, report_line
+from ..safe_output import OutputPathError
 
 MARKER = ".xlbase-return-pack"          # in every pack: what may be replaced
 MARKABLE = (".xlsx", ".xlsm")

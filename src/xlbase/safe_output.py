@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Iterator
 
 # the writers' one import for cell text; defined below every layer (the merge reads it back too)
-from ..cell_text import EXCEL_MAX_TEXT as EXCEL_MAX_TEXT, FORMULA_TRIGGERS as FORMULA_TRIGGERS
-from ..cell_text import cell_text as cell_text, is_formula_like as is_formula_like
+from .cell_text import EXCEL_MAX_TEXT as EXCEL_MAX_TEXT, FORMULA_TRIGGERS as FORMULA_TRIGGERS
+from .cell_text import cell_text as cell_text, is_formula_like as is_formula_like
 
 
 def is_rich_text_lookalike(text: str) -> bool:

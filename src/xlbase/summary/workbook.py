@@ -20,11 +20,11 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..forms import SUMMARY_FORM, Field, get_form
 from ..merge.core import MergeResult
 from ..problems import Problem
-from .safe import atomic_output, cell_text, is_formula_like, write_text
-from .summary_sheets import write_firms_sheet, write_units_sheet
-from .template_print import A4, FOOTER
-from .template_styles import Styles, display_width, lines_needed, num_format, row_height, width_for
-from .template_table import DATA_ROW_HEIGHT, column_plan, write_header
+from ..safe_output import atomic_output, cell_text, is_formula_like, write_text
+from .sheets import write_firms_sheet, write_units_sheet
+from ..write.template_print import A4, FOOTER
+from ..write.template_styles import Styles, display_width, lines_needed, num_format, row_height, width_for
+from ..write.template_table import DATA_ROW_HEIGHT, column_plan, write_header
 
 TIMESTAMP_CELL = "A2"            # on the 各县情况 / 各市情况 sheet
 HEADER_TOP = 2                   # 0-based row of the first header row on 附件11
@@ -199,7 +199,7 @@ def write_summary_workbook(out: Path, result: MergeResult, problems: list[Proble
     `changes` (merge.rounds.compare): each unit's errors against the previous round, shown in 各县情况.
     """
     if add_problems_sheet is None:
-        from .report import add_problems_sheet as sheet, report_line
+        from ..reports.problems import add_problems_sheet as sheet, report_line
         add_problems_sheet = partial(sheet, display=result.display, pack=pack,
                                      line=report_line(pack, problems, as_of=as_of))
     stamp = as_of or dt.date(2000, 1, 1)

@@ -26,8 +26,8 @@ from xlbase.ooxml.refs import expand_cells, parse_ref
 from xlbase.ooxml.sheet import SheetDoc, read_cell_texts, sheet_xml
 from xlbase.ooxml.styles import Styles
 from xlbase.ooxml.workbook import Workbook, read_shared_strings
-from xlbase.write.report import SEVERITY_FILLS, counts_text
-from xlbase.write.safe import atomic_output, cell_text, check_output_path, is_formula_like
+from xlbase.reports.problems import SEVERITY_FILLS, counts_text
+from xlbase.safe_output import atomic_output, cell_text, check_output_path, is_formula_like
 from xlbase.write.template_print import A4, MARGINS
 
 RESULT_SHEET = sheet_names.MARK_RESULTS
