@@ -22,7 +22,7 @@ from xlbase.commands import excel
 from xlbase.commands.merge import merge_command
 from xlbase.commands.validate import validate_command
 from xlbase.commands import mark as mark_command_module
-from xlbase.write import mark as mark_module
+from xlbase.mark import copy as mark_module
 
 REPO = Path(__file__).resolve().parents[2]
 
