@@ -161,7 +161,7 @@ def test_no_readable_input_exit_2(tmp_path):
 
 def test_failure_mid_write_leaves_old_output(inbox, tmp_path, monkeypatch):
     from xlbase.commands.merge import merge_command
-    from xlbase.write import summary as summary_mod
+    from xlbase.summary import workbook as summary_mod
     out = tmp_path / "汇总表.xlsx"
     out.write_bytes(b"yesterday's output")
 

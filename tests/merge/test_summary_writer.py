@@ -8,7 +8,7 @@ import pytest
 from merge_helpers import applicant_read, base_row, firm, summary_read
 from xlbase.forms import get_form
 from xlbase.merge.core import merge_reads
-from xlbase.write import summary as summary_mod
+from xlbase.summary import workbook as summary_mod
 from xlbase.summary.workbook import write_summary_workbook
 
 A = "忻州市忻府区云中双创基地"
