@@ -6,7 +6,7 @@ Builds the workbook from our own .xlsm template (firm rows from bench/corpus.py,
 ~2 % of cells are typed the messy way), then times, each in a fresh process as a clerk
 meets it (interpreter start-up and imports included):
   mark    `python -m xlbase mark FILE -o OUT` end to end
-  button  what RunPython runs on a click, minus Excel: `xlbase.excel.book_problems` on a
+  button  what RunPython runs on a click, minus Excel: `xlbase.commands.excel.book_problems` on a
           book object that hands over the file's values the way xlwings does (rows from
           A1, None for blanks). The colouring itself is a few COM calls per problem cell
           and is not measurable without Excel.

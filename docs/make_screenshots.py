@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from xlbase.forms import get_form
-from xlbase.write.mark import RESULT_SHEET
+from xlbase.mark.copy import RESULT_SHEET
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "counties" / "五台县" / "五台县_台怀文旅创客_申报表.xlsx"

@@ -8,7 +8,7 @@ full (问题清单 shows labels and formatted values); the rule pack that found 
 sha256 of each source file, by which a previous output of the same merge is recognised.
 
 It is JSON (ASCII only) split over column A of a very hidden sheet (a cell holds at most
-32 767 characters). Written by write.summary, read by read.workbook, built and interpreted
+32 767 characters). Written by summary.workbook, read by read.workbook, built and interpreted
 by merge.lower. A record that does not parse is no record: the workbook is then read like
 any other 汇总表.
 

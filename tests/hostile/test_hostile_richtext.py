@@ -2,7 +2,7 @@
 
 xlsxwriter's constant_memory mode copies such strings into the sheet XML
 unescaped (markup injection); the 汇总表 never uses that mode and 入驻企业 is
-streamed by write.bulk_rows, which escapes it.
+streamed by ooxml.bulk_rows, which escapes it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""xlbase.excel against a minimal stand-in for xlwings' Book.caller(): only the wiring.
+"""commands/excel.py (the buttons' entry points) against a minimal stand-in for xlwings' Book.caller(): only the wiring.
 
 The decisions (which cells, result rows, the record format) are the ones
 tested on real files in the other tests; the stand-in hands over the values

@@ -22,7 +22,7 @@ from xlbase.mark.copy import (MARK_FILLS, MARKS_HEADER, MARKS_SHEET, RESULT_SHEE
 from xlbase.reports.problems import pack_label
 from xlbase.safe_output import cell_text, is_formula_like
 
-#: the fills of `xlbase mark` (write.mark.MARK_FILLS) as xlwings colours, by severity
+#: the fills of `xlbase mark` (mark.copy.MARK_FILLS) as xlwings colours, by severity
 MARK_COLORS = {sev: tuple(int(argb[i:i + 2], 16) for i in (2, 4, 6)) for sev, argb in MARK_FILLS.items()}
 MARK_COLOR = MARK_COLORS[ERROR]
 XL_SHEET_HIDDEN = 0  # xlSheetHidden

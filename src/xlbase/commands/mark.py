@@ -1,6 +1,6 @@
 """`xlbase mark FILE`: read, check (check.check_reads, as validate and merge do) and mark one workbook.
 
-The marking itself is write/mark.py; this is the command around it: what it refuses (not a
+The marking itself is mark/copy.py; this is the command around it: what it refuses (not a
 .xlsx/.xlsm, an output it cannot write), the problems it lists and its exit code.
 """
 

@@ -31,7 +31,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
 
     `expect`: the officer's list of units that should report (merge.level.read_expect_file); without
     it the division data's (a city's counties and zones, a province's cities). `return_dir`: where
-    the return pack goes (write.return_pack), one folder per unit with something to fix. `previous`:
+    the return pack goes (mark.return_pack), one folder per unit with something to fix. `previous`:
     the last round's 汇总表 to compare each unit's errors with (merge.rounds); by default `out` as it
     was before this run replaces it. `progress`: the terminal's progress bar (xlbase.progress), told
     each stage and each file read.

@@ -103,7 +103,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
 
 
 def _return_pack(out_dir: Path, result, problems: list[Problem], pack) -> list[str]:
-    """The return pack (write.return_pack) of a validate run: units as the merge of these files (check_reads) found them."""
+    """The return pack (mark.return_pack) of a validate run: units as the merge of these files (check_reads) found them."""
     from ..merge.level import infer_level
     from ..mark.return_pack import return_pack_lines, write_return_pack
     packs = write_return_pack(out_dir, result, problems, level=infer_level(result), pack=pack)

@@ -32,7 +32,7 @@ from xlbase.write.template_print import A4, MARGINS
 
 RESULT_SHEET = sheet_names.MARK_RESULTS
 MARKS_SHEET = sheet_names.MARK_RECORD
-#: cell fills by severity (ARGB), the colours of 问题清单 (write.report.SEVERITY_FILLS): light, so the
+#: cell fills by severity (ARGB), the colours of 问题清单 (reports.problems.SEVERITY_FILLS): light, so the
 #: value stays readable on screen and in print, and an info-only cell does not look like an error
 MARK_FILLS = {sev: "FF" + rgb for sev, rgb in SEVERITY_FILLS.items()}
 MARK_RGB = MARK_FILLS[ERROR]
@@ -56,7 +56,7 @@ class MarkResult:
 
 @dataclass
 class MarkRecord:
-    """One marked cell as stored in `_xlbase_marks` (shared with xlbase.excel)."""
+    """One marked cell as stored in `_xlbase_marks` (shared with commands/excel.py)."""
 
     sheet: str
     cell: str
@@ -79,7 +79,7 @@ class MarkRecord:
 
 
 # ---------------------------------------------------------------------------
-# pure helpers shared with xlbase.excel
+# pure helpers shared with commands/excel.py (the button)
 # ---------------------------------------------------------------------------
 
 

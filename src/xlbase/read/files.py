@@ -34,7 +34,7 @@ SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
 MAX_JOBS = 8     # default reader processes: the CPUs, at most this many
 
 
-#: the start of a `--json` report xlbase wrote (write.report.write_json_report): an officer keeps them
+#: the start of a `--json` report xlbase wrote (reports.problems.write_json_report): an officer keeps them
 #: beside the 汇总表s they merge on, and the 汇总表 itself carries everything the report says
 _OWN_REPORT = re.compile(rb'\A\s*\{\s*"version":\s*\d+,\s*"command":\s*"(?:merge|validate)"')
 
