@@ -19,6 +19,9 @@ from xlbase.write.template_lists import LIST_SHEET
 from xlbase.write.template_thresholds import threshold_for
 from xlbase.write.templates import write_applicant_workbook
 
+# openpyxl cannot keep the whole-column print area of 附件3 (it warns and drops it; the tests do not need it)
+pytestmark = pytest.mark.filterwarnings("ignore:Print area cannot be set")
+
 N_FIRMS, STAFF = 20, 15                    # 附件3: 20 firms of 15 employees = 300
 BASE = {"base_name": "忻州市忻府区晨光楼宇双创基地", "operator": "忻州晨光企业管理有限公司", "city": "忻州市",
         "county": "忻府区", "base_type": "楼宇型", "registered_on": dt.date(2018, 5, 10), "service_staff": 12,

@@ -65,10 +65,192 @@ def test_each_form_prints_one_page_wide(pdfs):
         pages = [i for i, t in enumerate(joined) if form.title_for(2024).replace(" ", "") in t]
         assert len(pages) == 1, (fid, pages)
         page = joined[pages[0]]
-        # the last column's header is on the same page as the first: nothing cut off sideways
-        last = form.table_fields[-1].label
-        assert last[:4] in page, (fid, last)
+        # the last printed column's header is on the same page as the first: nothing cut off sideways
+        last = _header_lines(pdf, form)[form.official_table_fields[-1].key]
+        assert last in page, (fid, last)
     summary = [t.replace(" ", "") for t in _page_texts(pdfs["附件11_基本情况汇总表"], 1)][0]
     a11 = get_form("附件11")
     assert a11.title_for(2024).replace(" ", "") in summary
-    assert a11.table_fields[-1].label[:4] in summary
+    last = _header_lines(pdfs["附件11_基本情况汇总表"], a11)[a11.official_table_fields[-1].key]
+    assert last in summary
+
+
+# ---------------------------------------------------------------- printed like the paper form
+
+BASE = {"base_name": "忻州市原平市同川经济开发区小微企业双创基地", "operator": "原平市同川园区运营管理有限公司",
+        "city": "忻州市", "county": "原平市", "base_type": "工业园区型", "service_staff": 12, "resident_firms": 40,
+        "employees": 500, "floor_area": 32000.5, "gov_funding": 120.5}
+
+
+@pytest.fixture(scope="module")
+def filled_pdfs(tmp_path_factory) -> dict[str, Path]:
+    """The templates pre-filled: 40 firms (past the ruled block) and a 附件11 of three bases."""
+    import random
+    from sample_generator import GEN
+    from xlbase.write.templates import write_applicant_workbook, write_summary_workbook
+    require_soffice()
+    d = tmp_path_factory.mktemp("filled")
+    firms = GEN.firms_for(random.Random(14), 40, "原平市")
+    comps = [{"site_name": f"同川{i}号园区", "distance_km": 1.5 + i, "rent": 150.0 + i, "contact": "王工",
+              "phone": "0350-3334025"} for i in range(3)]
+    a = write_applicant_workbook(d / "双创基地申报表.xlsx", base=BASE, firms=firms, comparables=comps, year=2024)
+    s = write_summary_workbook(d / "附件11_基本情况汇总表.xlsx", year=2024,
+                               rows=[dict(BASE, base_name=f"{BASE['base_name'][:-4]}{i}号基地") for i in range(3)])
+    return {"firms": firms, **{p.stem: soffice_convert(p, "pdf", d) for p in (a, s)}}
+
+
+def _words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    box = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', box)]
+
+
+def _titles() -> list[str]:
+    from xlbase.forms import APPLICANT_FORMS, SUMMARY_FORM, get_form
+    from xlbase.write.template_guide import GUIDE_SHEET
+    return [get_form(f).title_for(2024).replace(" ", "") for f in (*APPLICANT_FORMS, SUMMARY_FORM)] + [GUIDE_SHEET]
+
+
+def _sheet_pages(pdf: Path) -> list[tuple[str, str, list]]:
+    """(title of the sheet the page belongs to, page text without spaces, words) per page: a sheet's first
+    page carries its title, its further pages repeat only the header."""
+    out, title = [], None
+    for i, text in enumerate(_page_texts(pdf, len(_page_sizes(pdf))), start=1):
+        flat = text.replace(" ", "")
+        head = flat.strip().split("\n")[0] if flat.strip() else ""
+        title = next((t for t in _titles() if head == t), title)
+        out.append((title, flat, _words(pdf, i)))
+    return out
+
+
+@pytest.fixture(scope="module")
+def box_per_pt(tmp_path_factory) -> float:
+    """Word-box height per point of type, in the font LibreOffice prints our Chinese with: a sheet of
+    10 pt text printed at 100 % (the CJK fallback font's ascent and descent, about 1.1)."""
+    import xlsxwriter
+    from xlbase.write.template_styles import FONT
+    d = tmp_path_factory.mktemp("calibrate")
+    wb = xlsxwriter.Workbook(str(d / "pt.xlsx"))
+    ws = wb.add_worksheet()
+    ws.set_paper(9)
+    ws.write_string(0, 0, "校准文字2024", wb.add_format({"font_name": FONT, "font_size": CALIBRATION_PT}))
+    wb.close()
+    words = _words(soffice_convert(d / "pt.xlsx", "pdf", d), 1)
+    assert len(words) == 1, words
+    return (words[0][3] - words[0][1]) / CALIBRATION_PT
+
+
+CALIBRATION_PT = 10
+
+
+def _smallest_pt(pages: list[tuple[str, str, list]], box_per_pt: float) -> list[tuple[str, float, str]]:
+    """Per page, the smallest text as printed, in points (its word box over the font's box per point)."""
+    out = []
+    for title, _, words in pages:
+        small = min(words, key=lambda w: w[3] - w[1])
+        out.append((title, (small[3] - small[1]) / box_per_pt, small[4]))
+    return out
+
+
+@pytest.mark.parametrize("kind", ["blank", "filled"])
+def test_text_prints_at_least_7pt(kind, pdfs, filled_pdfs, box_per_pt):
+    """Every page of both templates, blank and filled: the smallest text on paper is 7 pt or more
+    (附件10/11 printed their grey columns too and came out near 4.5 pt)."""
+    source = pdfs if kind == "blank" else filled_pdfs
+    for name in ("双创基地申报表", "附件11_基本情况汇总表"):
+        pages = _sheet_pages(source[name])
+        assert all(t for t, _, _ in pages), name
+        for title, size, word in _smallest_pt(pages, box_per_pt):
+            assert size >= 7.0, (kind, name, title, round(size, 2), word)
+
+
+def _pages_of(pdf: Path, form_id: str) -> list[str]:
+    from xlbase.forms import get_form
+    title = get_form(form_id).title_for(2024).replace(" ", "")
+    return [flat for t, flat, _ in _sheet_pages(pdf) if t == title]
+
+
+def _header_lines(pdf: Path, form) -> dict[str, str]:
+    """Each column's header as the sheet printed to `pdf` shows its first line (field key -> text)."""
+    import warnings
+    import openpyxl
+    from xlbase.write.template_table import column_plan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")          # openpyxl cannot keep a whole-column print area
+        xlsx = next(p for p in (pdf.with_suffix(".xlsx"), pdf.parent.parent / f"{pdf.stem}.xlsx") if p.exists())
+        ws = openpyxl.load_workbook(xlsx)[form.sheet]
+    top = next(r for r in range(1, 10) if ws.cell(r, 1).value == form.number_label)
+    _, cols, _ = column_plan(form)
+    return {f.key: ws.cell(top + (1 if f.group else 0), cols[f.key] + 1).value.split("\n")[0]
+            for f in form.table_fields}
+
+
+@pytest.mark.parametrize("kind", ["blank", "filled"])
+def test_official_columns_print_ours_stay_on_screen(kind, pdfs, filled_pdfs):
+    from xlbase.forms import get_form
+    source = pdfs if kind == "blank" else filled_pdfs
+    for name, form_ids in (("双创基地申报表", ("附件3", "附件4", "附件10")), ("附件11_基本情况汇总表", ("附件11",))):
+        for fid in form_ids:
+            form = get_form(fid)
+            pages = _pages_of(source[name], fid)
+            assert pages, (name, fid)
+            first = pages[0]
+            heads = _header_lines(source[name], form)
+            for f in form.table_fields:
+                assert (heads[f.key] in first) == f.official, (kind, fid, f.label, heads[f.key])
+
+
+def test_blank_a3_prints_a_ruled_numbered_table(pdfs):
+    """A blank 附件3 is one page: header, 合计 line and numbered rows, each under a rule across the
+    printed width — a form a clerk can fill by hand."""
+    from xlbase.forms import get_form
+    pdf = pdfs["双创基地申报表"]
+    pages = [i for i, (t, _, _) in enumerate(_sheet_pages(pdf), start=1)
+             if t == get_form("附件3").title_for(2024).replace(" ", "")]
+    assert len(pages) == 1
+    words = _words(pdf, pages[0])
+    numbers = [int(w[4]) for w in words if w[4].isdigit() and w[0] < 100]
+    n = max(numbers)
+    assert numbers == list(range(1, n + 1)) and n >= 15, numbers
+    rules = _horizontal_rules(pdf, pages[0])
+    ys = [(w[1] + w[3]) / 2 for w in words if w[4].isdigit() and w[0] < 100]
+    # a rule between each two numbers, and under the last one
+    for above, below in zip(ys, ys[1:] + [ys[-1] + (ys[-1] - ys[-2])]):
+        assert any(above < y < below for y in rules), (above, below)
+
+
+def _horizontal_rules(pdf: Path, page: int, dpi: int = 72) -> list[float]:
+    """y (points) of the dark lines running across most of the page's table, from a greyscale render."""
+    out = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-gray", str(pdf)],
+                         capture_output=True, check=True).stdout
+    magic, w, h, maxval, data = _pgm(out)
+    rows = []
+    for y in range(h):
+        line = data[y * w:(y + 1) * w]
+        dark = sum(1 for px in line if px < maxval // 2)
+        if dark > 0.6 * w:
+            rows.append(y * 72 / dpi)
+    return rows
+
+
+def _pgm(blob: bytes):
+    """A binary PGM (P5): magic, width, height, maxval, pixels."""
+    parts, i = [], 0
+    while len(parts) < 4:
+        while blob[i:i + 1].isspace():
+            i += 1
+        j = i
+        while not blob[j:j + 1].isspace():
+            j += 1
+        parts.append(blob[i:j])
+        i = j
+    i += 1
+    return parts[0], int(parts[1]), int(parts[2]), int(parts[3]), blob[i:]
+
+
+def test_filled_a3_prints_every_firm(filled_pdfs):
+    """Rows typed past the ruled block print too (the print area is the official columns, whole)."""
+    text = "".join(_pages_of(filled_pdfs["双创基地申报表"], "附件3"))
+    for firm in filled_pdfs["firms"]:
+        assert firm["firm_name"] in text, firm["firm_name"]

@@ -7,10 +7,13 @@ from xlsxwriter.worksheet import Worksheet
 from ..forms import Form
 from .template_styles import Styles, lines_needed, row_height
 
+TITLE_HEIGHT = 32
+LINE_HEIGHT = 20
+
 
 def write_title(ws: Worksheet, row: int, last_col: int, text: str, styles: Styles) -> int:
     ws.merge_range(row, 0, row, last_col, text, styles.title())
-    ws.set_row(row, 32)
+    ws.set_row(row, TITLE_HEIGHT)
     return row + 1
 
 
@@ -32,7 +35,7 @@ def write_lines(ws: Worksheet, row: int, last_col: int, form: Form, styles: Styl
             ws.merge_range(row, start, row, last_col, form.unit_line, styles.line("right"))
         else:
             ws.write_string(row, last_col, form.unit_line, styles.line("right"))
-    ws.set_row(row, 20)
+    ws.set_row(row, LINE_HEIGHT)
     return row + 1
 
 

@@ -1,9 +1,10 @@
 """Print setup, frozen panes and sheet protection for a template sheet.
 
 A4 landscape, one page wide (as many pages tall as needed), header rows
-repeated on every page, page numbers in the footer; sheets protected without a
-password so locked labels and formulas stay put while clerks can still resize
-columns and rows.
+repeated on every page, page numbers in the footer; the print area holds the
+official columns only (our grey columns stay on screen, off the page); sheets
+protected without a password so locked labels and formulas stay put while
+clerks can still resize columns and rows.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 A4 = 9
+A4_LANDSCAPE_PT = (841.89, 595.28)
+LAST_ROW = 1_048_575     # a print area of whole columns prints down to the last used row
 FOOTER = "&C第 &P 页，共 &N 页"
 #: page margins in inches of the template sheets (and of 校验结果 in marked copies)
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}
+#: of a form whose 22 official columns must share one page (附件10/11): every point of width counts
+WIDE_MARGINS = {**MARGINS, "left": 0.25, "right": 0.25}
 PROTECT_OPTIONS = {
     "format_cells": False,
     "format_columns": True,
@@ -25,16 +30,43 @@ PROTECT_OPTIONS = {
 }
 
 
+def column_points(width: float) -> float:
+    """A column `width` (characters of the default font) in points, as Excel lays it out."""
+    return int(width * 7 + 5) * 0.75 if width >= 1 else int(width * 12) * 0.75
+
+
+def _printable_width_pt() -> float:
+    return A4_LANDSCAPE_PT[0] - 72 * (MARGINS["left"] + MARGINS["right"])
+
+
+def fits_page_width(widths: list[float]) -> bool:
+    """Columns of these widths print one A4 landscape page wide at full size."""
+    return sum(column_points(w) for w in widths) <= _printable_width_pt()
+
+
+def rows_on_first_page(above_pt: float, row_pt: float, widths: list[float]) -> int:
+    """Rows of `row_pt` that fit A4 landscape's first page under `above_pt` of title and header,
+    printed one page wide (fit to width shrinks heights too); one row kept spare for the tools'
+    rounding."""
+    width_pt = sum(column_points(w) for w in widths)
+    page_w, page_h = A4_LANDSCAPE_PT
+    scale = min(1.0, _printable_width_pt() / width_pt)
+    body = page_h - 72 * (MARGINS["top"] + MARGINS["bottom"])
+    return max(1, int((body / scale - above_pt) // row_pt) - 1)
+
+
 def setup_sheet(ws: Worksheet, *, last_row: int, last_col: int, repeat: tuple[int, int] | None = None,
                 freeze_row: int | None = None, open_ended: bool = False, protect: bool = True,
-                one_page: bool = False) -> None:
+                one_page: bool = False, wide: bool = False) -> None:
+    """`open_ended`: the print area is whole columns, so rows a clerk adds print and unused ones do not;
+    `wide`: narrow side margins (WIDE_MARGINS)."""
     ws.set_paper(A4)
     ws.set_landscape()
     ws.fit_to_pages(1, 1 if one_page else 0)   # a record form is one sheet of paper
     ws.center_horizontally()
-    ws.set_margins(**MARGINS)
+    ws.set_margins(**(WIDE_MARGINS if wide else MARGINS))
     ws.set_footer(FOOTER)
-    ws.print_area(0, 0, last_row, last_col)
+    ws.print_area(0, 0, LAST_ROW if open_ended else last_row, last_col)
     if repeat is not None:
         ws.repeat_rows(*repeat)
     if freeze_row is not None:

@@ -3,10 +3,11 @@
 Title, 填报单位/units line, the two-row grouped header (`Form.header_groups()`:
 a field without group is merged over both rows), numbered data rows with
 validation, and the total row with SUM formulas. Forms with many template rows
-(附件3: one row per resident firm) are "open-ended": input formats live on the
-columns, borders appear by conditional formatting once a row is used, and the
-合计 row sits just under the header, so an empty grid neither bloats the file
-nor prints dozens of blank pages.
+(附件3: one row per resident firm) are "open-ended": a first block of numbered,
+ruled rows (what a blank form prints: a table a clerk can fill by hand), then
+rows that only carry their columns' input formats, get borders by conditional
+formatting once used and print only when used; the 合计 row sits just under the
+header, frozen with it, so it stays in sight while the list grows below it.
 """
 
 from __future__ import annotations
@@ -18,8 +19,11 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Field, Form
-from .template_styles import Styles, header_label, lines_needed, num_format, row_height
+from .template_print import fits_page_width
+from .template_styles import (Styles, display_width, header_label, lines_needed, num_format, row_height,
+                              width_for)
 from .template_validation import validation_for
+from .safe import cell_text
 from .template_values import cached, write_value
 
 OPEN_ENDED_ROWS = 200      # more template rows than this: open-ended layout
@@ -47,6 +51,7 @@ class TableLayout:
     end_row: int = 0            # the row after everything written
     open_ended: bool = False
     widths: dict[int, float] = dc_field(default_factory=dict)
+    ruled_rows: int = 0         # rows numbered and ruled from the start (all of a closed form's)
 
     @property
     def last_row(self) -> int:
@@ -74,16 +79,68 @@ def column_plan(form: Form) -> tuple[int | None, dict[str, int], int]:
     return number_col, cols, col - 1
 
 
+def printed_last_col(form: Form) -> int:
+    """The last column on paper: 序号 and the official columns (ours come after them)."""
+    number_col, cols, last = column_plan(form)
+    official = [cols[f.key] for f in form.official_table_fields]
+    return max(official) if official else (number_col if number_col is not None else last)
+
+
+def printed_sizes(form: Form) -> dict[str, float]:
+    """Column widths (field key; "" the 序号 column) of a form too wide for the page at the model's
+    widths (附件10/11, 21 official columns): each as narrow as its header allows (three characters a
+    line, the unit on a line of its own; two for a 是/否 answer), dates as wide as a date, names four
+    characters a line and
+    wrapping, so the paper form prints one page wide at a legible size; {} when the model's widths fit."""
+    number_col, cols, _ = column_plan(form)
+    printed = printed_last_col(form)
+    model = [f.width or DEFAULT_WIDTH for f in form.table_fields if cols[f.key] <= printed]
+    if fits_page_width(model + ([NUMBER_WIDTH] if number_col is not None else [])):
+        return {}
+    out = {"": NARROW_NUMBER_WIDTH}
+    for f in form.table_fields:
+        if not f.official:
+            out[f.key] = f.width or DEFAULT_WIDTH          # on screen only
+        elif f.type == "text":
+            out[f.key] = width_for(NAME_CHARS)
+        elif f.type == "date":
+            out[f.key] = DATE_WIDTH
+        elif f.type == "yesno":
+            out[f.key] = width_for(ANSWER_HEADER_CHARS)
+        else:
+            out[f.key] = width_for(max(HEADER_CHARS, len(f.unit) + 2 if f.unit else 0))
+    return out
+
+
+HEADER_CHARS = 3       # full-width characters a header line of a narrow column holds
+ANSWER_HEADER_CHARS = 2  # a 是/否 column holds one character: its header goes two a line
+NAME_CHARS = 4         # a name column of a wide form: names wrap at four characters a line
+DATE_WIDTH = 9.5       # "2019-03-15" in the 10-point body font
+NARROW_NUMBER_WIDTH = 3  # 序号 up to 99, its label one character a line
+
+
+def blank_row_lines(form: Form, sizes: dict[str, float]) -> int:
+    """Lines a blank input row is tall: what the form's printed sample name needs in its column."""
+    if not form.sample_row:
+        return 1
+    first_text = next((f for f in form.table_fields if f.type == "text"), None)
+    if first_text is None:
+        return 1
+    return lines_needed(form.sample_row, sizes.get(first_text.key) or first_text.width or DEFAULT_WIDTH)
+
+
 def set_widths(ws: Worksheet, form: Form, number_col: int | None, cols: dict[str, int],
-               styles: Styles, open_ended: bool) -> dict[int, float]:
+               styles: Styles, open_ended: bool, sizes: dict[str, float] | None = None) -> dict[int, float]:
+    """Column widths from the model, or `sizes` (field key, and "" for the 序号 column)."""
+    sizes = sizes or {}
     widths = {}
     if number_col is not None:
-        widths[number_col] = NUMBER_WIDTH
-        ws.set_column(number_col, number_col, NUMBER_WIDTH,
+        widths[number_col] = sizes.get("", NUMBER_WIDTH)
+        ws.set_column(number_col, number_col, widths[number_col],
                       styles.get(locked=False, align="center") if open_ended else None)
     for f in form.table_fields:
         c = cols[f.key]
-        widths[c] = f.width or DEFAULT_WIDTH
+        widths[c] = sizes.get(f.key) or f.width or DEFAULT_WIDTH
         fmt = None
         if open_ended:
             fmt = styles.get(locked=f.merge_only, num_format=num_format(f), text_wrap=True)
@@ -94,6 +151,12 @@ def set_widths(ws: Worksheet, form: Form, number_col: int | None, cols: dict[str
 def write_header(ws: Worksheet, form: Form, top: int, number_col: int | None, cols: dict[str, int],
                  widths: dict[int, float], styles: Styles) -> int:
     """The grouped header from `Form.header_groups()`; returns its bottom row."""
+    return _write_header(ws, form, top, number_col, cols, widths, styles)[0]
+
+
+def _write_header(ws: Worksheet, form: Form, top: int, number_col: int | None, cols: dict[str, int],
+                  widths: dict[int, float], styles: Styles) -> tuple[int, float]:
+    """write_header, also giving the header's height in points."""
     two = form.has_group_row
     bottom = top + 1 if two else top
     lines = {top: 1, bottom: 1}
@@ -124,52 +187,67 @@ def write_header(ws: Worksheet, form: Form, top: int, number_col: int | None, co
             for f in fields:
                 put(bottom, bottom, cols[f.key], cols[f.key], header_label(f, widths.get(cols[f.key])),
                     styles.header(f.official))
-    for r, n in lines.items():
-        ws.set_row(r, row_height(max(n, 1)))
-    return bottom
+    heights = {r: row_height(max(n, 1)) for r, n in lines.items()}
+    for r, h in heights.items():
+        ws.set_row(r, h)
+    return bottom, sum(heights.values())
 
 
 def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
                 rows: list[dict] | None = None, n_rows: int | None = None,
                 formulas: dict[str, Formula] | None = None,
-                number_rows: bool = True) -> TableLayout:
+                number_rows: bool = True, ruled_rows: int | Callable[[float, float], int] = 0,
+                sizes: dict[str, float] | None = None, row_lines: int = 1) -> TableLayout:
     """Header at `top`, then data rows (values keyed by field key), then the total row.
 
     `formulas` makes a column a locked computed cell (identity from 附件2).
-    Returns the layout; validation is applied here too (one rule per column).
+    `ruled_rows`: of an open-ended form, how many rows are numbered and ruled before any is
+    used (at least the rows given); a callable gets the header's (and 合计 row's) height and a
+    row's height in points and says how many. `sizes`: column widths instead of the model's
+    (see set_widths); `row_lines`: text lines a blank input row is tall.
+    Returns the layout; validation is applied here too.
     """
     rows = rows or []
     formulas = formulas or {}
     n = n_rows if n_rows is not None else max(len(rows), form.template_rows)
     open_ended = form.template_rows > OPEN_ENDED_ROWS
     number_col, cols, last_col = column_plan(form)
-    widths = set_widths(ws, form, number_col, cols, styles, open_ended)
-    bottom = write_header(ws, form, top, number_col, cols, widths, styles)
+    widths = set_widths(ws, form, number_col, cols, styles, open_ended, sizes)
+    blank_height = max(DATA_ROW_HEIGHT, row_height(row_lines))
+    # a list of names that wrap (附件11): blank rows keep no height of their own, so Excel, WPS and
+    # LibreOffice grow each to the name typed into it
+    autofit = row_lines > 1 and n > 1 and not open_ended
+    bottom, header_pt = _write_header(ws, form, top, number_col, cols, widths, styles)
     total_row = None
     first = bottom + 1
     if form.total_label and open_ended:
         total_row, first = first, first + 1
+    if callable(ruled_rows):    # as many as fit the first page under the header and 合计 row
+        ruled_rows = ruled_rows(header_pt + (DATA_ROW_HEIGHT if total_row is not None else 0), blank_height)
+    ruled = min(n, max(len(rows), ruled_rows)) if open_ended else n
     layout = TableLayout(form, top, bottom, first, n, cols, number_col, last_col,
-                         open_ended=open_ended, widths=widths)
+                         open_ended=open_ended, widths=widths, ruled_rows=ruled)
 
     for i in range(n):
         r = first + i
         values = rows[i] if i < len(rows) else {}
-        used = bool(values)
-        if not open_ended:
-            ws.set_row(r, DATA_ROW_HEIGHT)
+        if i >= ruled and not values and not formulas:
+            continue        # an open-ended form's rows past the ruled block: column formats only
+        if values:
+            ws.set_row(r, max(blank_height, row_height(_lines(form, values, widths, cols))))
+        elif not autofit and (not open_ended or i < ruled):
+            ws.set_row(r, blank_height)
         if number_col is not None:
-            if number_rows and (not open_ended or used):
-                ws.write_number(r, number_col, i + 1, styles.get(border=1, align="center", locked=True))
-            elif not open_ended:
+            if number_rows:
+                ws.write_number(r, number_col, i + 1, styles.get(border=1, align="center",
+                                                                 locked=not open_ended))
+            else:
                 ws.write_blank(r, number_col, None, styles.get(border=1, locked=False, align="center"))
         for f in form.table_fields:
             c = cols[f.key]
             if f.key in formulas:
                 formula, value = formulas[f.key](r)
                 ws.write_formula(r, c, formula, styles.formula(f), cached(value))
-            elif open_ended and f.key not in values:
-                continue
             else:
                 write_value(ws, r, c, f, values.get(f.key), styles)
     _validate_columns(ws, form, layout, formulas)
@@ -182,6 +260,12 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
         layout.total_row = total_row
     layout.end_row = max(first + n, (total_row or 0) + 1)
     return layout
+
+
+def _lines(form: Form, values: dict, widths: dict[int, float], cols: dict[str, int]) -> int:
+    """Wrapped lines the row's longest text needs in its column (a filled copy's row height)."""
+    return max((lines_needed(cell_text(v), widths[cols[f.key]]) for f in form.table_fields
+                if isinstance(v := values.get(f.key), str) and v), default=1)
 
 
 def _validate_columns(ws: Worksheet, form: Form, layout: TableLayout, formulas: dict) -> None:
@@ -206,10 +290,14 @@ def _validate_columns(ws: Worksheet, form: Form, layout: TableLayout, formulas: 
 
 
 def _border_used_rows(ws: Worksheet, layout: TableLayout, styles: Styles) -> None:
+    """Rows past the ruled block get their borders once something is typed in them."""
+    top = layout.first_row + layout.ruled_rows
+    if top > layout.last_row:
+        return
     a = xl_col_to_name(0)
     z = xl_col_to_name(layout.last_col)
-    r = layout.first_row + 1
-    ws.conditional_format(layout.first_row, 0, layout.last_row, layout.last_col, {
+    r = top + 1
+    ws.conditional_format(top, 0, layout.last_row, layout.last_col, {
         "type": "formula",
         "criteria": f"=COUNTA(${a}{r}:${z}{r})>0",
         "format": styles.cf(border=1),
@@ -227,6 +315,7 @@ def _sum_cached(rows: list[dict], key: str) -> float:
 
 def _write_total(ws: Worksheet, form: Form, layout: TableLayout, r: int, rows: list[dict],
                  styles: Styles) -> None:
+    ws.set_row(r, DATA_ROW_HEIGHT)
     label_fmt = styles.get(bold=True, border=1, align="center", locked=True)
     label_col = layout.number_col if layout.number_col is not None else 0
     first_field = form.table_fields[0]

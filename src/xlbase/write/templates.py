@@ -17,16 +17,17 @@ from xlsxwriter.workbook import Workbook
 
 from ..forms import APPLICANT_FORMS, SUMMARY_FORM, Form, get_form
 from ..safe_output import atomic_output
-from .template_blocks import write_lines, write_notes, write_signatures, write_title
+from .template_blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_signatures, write_title
 from .template_checks import (AGGREGATES, add_threshold_tables, aggregate_formula, mark_below_threshold,
                               mark_mismatch, mismatch_conditions, mismatch_values, table_type_cell,
                               write_check_block)
 from .template_guide import GUIDE_SHEET, general_notes, write_guide
 from .template_lists import build_lists
-from .template_print import setup_sheet
+from .template_print import rows_on_first_page, setup_sheet
 from .template_record import grid_width, write_record_grid, write_record_head
 from .template_styles import Styles
-from .template_table import TableLayout, write_table
+from .template_table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, column_plan,
+                             printed_last_col, printed_sizes, write_table)
 from .template_thresholds import default_year
 
 APPLICANT_NAME = "双创基地申报表"
@@ -130,7 +131,6 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
 
     # 附件4: head about the base, then the comparables
     ws = sheets["附件4"]
-    from .template_table import column_plan
     _, _, last = column_plan(a4)
     r = write_title(ws, 0, last, a4.title_for(year), styles)
     r = write_lines(ws, r, last, a4, styles)
@@ -154,16 +154,31 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
 
 def _table_sheet(ws, form: Form, styles: Styles, year: int, *, rows: list[dict], formulas=None,
                  n_rows: int | None = None, unit: str | None = None) -> TableLayout:
-    """Title, lines, table, notes and print setup of a table form."""
-    from .template_table import column_plan
-    _, _, last = column_plan(form)
-    r = write_title(ws, 0, last, form.title_for(year), styles)
-    r = write_lines(ws, r, last, form, styles, unit=unit)
-    layout = write_table(ws, form, styles, top=r, rows=rows, formulas=formulas, n_rows=n_rows)
-    end = write_notes(ws, layout.end_row, last, form, styles, sum(layout.widths.values()))
-    setup_sheet(ws, last_row=end - 1, last_col=last, repeat=(layout.header_top, layout.header_bottom),
-                freeze_row=layout.first_row if not layout.total_row or layout.total_row > layout.first_row
-                else layout.total_row, open_ended=layout.open_ended)
+    """Title, lines, table, notes and print setup of a table form.
+
+    The page holds what the paper form holds: title, lines and notes span the printed
+    columns (序号 and the official ones); our grey columns stay on screen beside them.
+    """
+    number_col, cols, _ = column_plan(form)
+    printed = printed_last_col(form)
+    sizes = printed_sizes(form)
+    r = write_title(ws, 0, printed, form.title_for(year), styles)
+    r = write_lines(ws, r, printed, form, styles, unit=unit)
+    above = r
+
+    def fit_first_page(header_pt: float, row_pt: float) -> int:
+        widths = [sizes.get("", NUMBER_WIDTH) if c == number_col else 0 for c in range(printed + 1)]
+        for f in form.table_fields:
+            if cols[f.key] <= printed:
+                widths[cols[f.key]] = sizes.get(f.key) or f.width or DEFAULT_WIDTH
+        return rows_on_first_page(TITLE_HEIGHT + LINE_HEIGHT * (above - 1) + header_pt, row_pt, widths)
+
+    layout = write_table(ws, form, styles, top=r, rows=rows, formulas=formulas, n_rows=n_rows,
+                         ruled_rows=fit_first_page, sizes=sizes, row_lines=blank_row_lines(form, sizes))
+    end = write_notes(ws, layout.end_row, printed, form, styles,
+                      sum(w for c, w in layout.widths.items() if c <= printed))
+    setup_sheet(ws, last_row=end - 1, last_col=printed, repeat=(layout.header_top, layout.header_bottom),
+                freeze_row=layout.first_row, open_ended=layout.open_ended, wide=bool(sizes))
     return layout
 
 
