@@ -9,12 +9,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings, strategies as st
 from conftest import soffice_convert
 
 from xlbase.read import read_files, read_workbook
-from xlbase.rules import load_pack
+from xlbase.rules import load_pack, normalise_base_type
 from xlbase.commands.validate import validate_reads
-from xlbase.write.template_checks import CHECK_LABELS, DIFFERENT, SAME, THRESHOLD_RULES, UNTYPED
+from xlbase.write.template_checks import (CHECK_LABELS, DIFFERENT, SAME, THRESHOLD_RULES, UNTYPED, sheet_key,
+                                          spellings)
 from xlbase.write.template_lists import LIST_SHEET
 from xlbase.write.template_thresholds import threshold_for
 from xlbase.write.templates import write_applicant_workbook
@@ -110,3 +112,50 @@ def test_a_threshold_for_every_type_applies_with_the_type_blank(tmp_path):
             tables[c.value] = dict(zip(col, vals))
     assert tables["service-staff-min"][UNTYPED] == threshold_for("service-staff-min", None) == 10
     assert UNTYPED not in tables["resident-firms-min"] and tables["resident-firms-min"]["楼宇型"] == 25
+
+
+def _threshold_tables(path: Path) -> dict[str, dict]:
+    """rule id -> {key in the sheet's table: threshold}, as the workbook's lists sheet holds them."""
+    ws = openpyxl.load_workbook(path)[LIST_SHEET]
+    tables = {}
+    for c in ws[1]:
+        if c.value in THRESHOLD_RULES.values():
+            keys = [ws.cell(r, c.column - 1).value for r in range(2, ws.max_row + 1)]
+            vals = [ws.cell(r, c.column).value for r in range(2, ws.max_row + 1)]
+            tables[c.value] = {k: v for k, v in zip(keys, vals) if k is not None}
+    return tables
+
+
+@pytest.fixture(scope="module")
+def threshold_tables(tmp_path_factory) -> dict[str, dict]:
+    return _threshold_tables(write_applicant_workbook(tmp_path_factory.mktemp("thr") / "a.xlsx"))
+
+
+@st.composite
+def typed_types(draw) -> str:
+    """A 基地类型 as a clerk may type it: any accepted spelling, stray spaces, half-width brackets."""
+    text = draw(st.sampled_from(sorted(spellings("base_type"))))
+    text = "".join(draw(st.sampled_from(["", " ", "\u3000"])) + ch for ch in text)
+    return text.translate(str.maketrans("（）", "()")) if draw(st.booleans()) else text
+
+
+@settings(max_examples=150, deadline=None)
+@given(typed=typed_types())
+def test_a_typed_type_gets_the_threshold_validate_applies(threshold_tables, typed):
+    """楼宇 = 楼宇型, 龙头企业(平台)带动型 = 龙头企业（平台）带动型, with stray spaces: the sheet's folded key
+    (template_checks.sheet_key, the Python twin of its formula) finds the threshold the pack gives the type
+    validate reads (rules.normalise_base_type)."""
+    canonical = normalise_base_type(typed)
+    assert canonical is not None, typed
+    for rule, table in threshold_tables.items():
+        assert table.get(sheet_key(typed)) == threshold_for(rule, canonical), (rule, typed)
+
+
+def test_the_key_formula_folds_as_sheet_key():
+    """The Excel formula and its Python twin replace the same characters in the same order."""
+    import re
+    from xlbase.write.template_checks import _SHEET_FOLDS, key_formula
+    formula = key_formula("A1")
+    pairs = re.findall(r'SUBSTITUTE\(', formula)
+    assert len(pairs) == len(_SHEET_FOLDS)
+    assert re.findall(r',"([^"]*)","([^"]*)"\)', formula) == [tuple(p) for p in _SHEET_FOLDS]

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from ..forms import Form, value_list
+from ..forms import Form, value_list, value_lists
 from .template_lists import ListSheet
 from .template_styles import Styles
 from .template_thresholds import aggregate_rule, agreement_rule, threshold_for
@@ -48,23 +48,59 @@ def threshold_name(key: str) -> str:
 UNTYPED = "（未填）"
 
 
+def spellings(list_name: str) -> dict[str, str]:
+    """Every spelling a value list accepts (its values and their aliases, data/lists.yaml) -> the value."""
+    spec = value_lists()[list_name]
+    out = {v: v for v in spec["values"]}
+    for value, aliases in (spec.get("aliases") or {}).items():
+        out.update({a: value for a in aliases})
+    return out
+
+
+#: what the sheet's key formula folds, as `text.fold` does: spaces (half and full width) go, brackets are
+#: full width. Other differences fold would also take away are rare in a typed 基地类型 (see the tests).
+_SHEET_FOLDS = ((" ", ""), ("\u3000", ""), ("(", "（"), (")", "）"))
+
+
+def sheet_key(text: str) -> str:
+    """The lookup key `key_formula` computes in the sheet, in Python."""
+    for a, b in _SHEET_FOLDS:
+        text = text.replace(a, b)
+    return text
+
+
+def key_formula(cell: str) -> str:
+    """Excel: the typed text folded as `sheet_key` folds it."""
+    out = cell
+    for a, b in _SHEET_FOLDS:
+        out = f'SUBSTITUTE({out},"{a}","{b}")'
+    return out
+
+
 def add_threshold_tables(lists: ListSheet) -> dict[str, str]:
-    """One (基地类型, minimum) table per rule that has any threshold; field key -> defined name."""
+    """One (基地类型, minimum) table per rule that has any threshold; field key -> defined name.
+
+    Every spelling validate accepts for a type (楼宇 = 楼宇型: the value list's aliases) has a row, keyed
+    as the sheet folds what was typed."""
     out = {}
+    types = spellings("base_type")
     for key, rule in THRESHOLD_RULES.items():
         rows = [(bt, threshold_for(rule, bt)) for bt in (*value_list("base_type"), None)]
         if all(v is None for _, v in rows):
             continue
         # a type without a threshold has no row: VLOOKUP fails to IFERROR's 0 (a blank cell could compare as text)
+        table = {UNTYPED: threshold_for(rule, None)}
+        for spelling, value in types.items():
+            table.setdefault(sheet_key(spelling), threshold_for(rule, value))
         out[key] = lists.add_table(threshold_name(key), ("基地类型", rule),
-                                   [(bt or UNTYPED, v) for bt, v in rows if v is not None])
+                                   [(k, v) for k, v in table.items() if v is not None])
     return out
 
 
 def mark_below_threshold(ws: Worksheet, styles: Styles, area: tuple[int, int, int, int],
                          value_cell: str, type_cell: str, table: str) -> None:
     """Red when the value (relative ref to the area's first cell) is below the type's minimum."""
-    typed = f'IF({type_cell}="","{UNTYPED}",{type_cell})'
+    typed = f'IF({type_cell}="","{UNTYPED}",{key_formula(type_cell)})'
     ws.conditional_format(*area, {
         "type": "formula",
         "criteria": f'=AND(ISNUMBER({value_cell}),{value_cell}<IFERROR(VLOOKUP({typed},{table},2,FALSE),0))',

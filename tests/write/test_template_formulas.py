@@ -1,0 +1,116 @@
+"""Every formula in the committed templates is one Excel 2010, WPS and LibreOffice evaluate alike.
+
+Cell formulas, conditional-format rules, data-validation rules and defined names are listed from the
+files' XML; each function must be on the allow-list below with the reason it is safe, and nothing
+newer than Excel 2010 may appear (no dynamic arrays, LET, LAMBDA, XLOOKUP, FILTER: Excel writes those
+with an _xlfn./_xlws. prefix or as array/spill metadata; no structured table references).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATES = sorted((REPO / "workbook_templates").glob("*.xls[xm]"))
+
+#: function -> why every office suite computes it the same way
+ALLOWED = {
+    "SUM": "Excel 1.0 arithmetic; blank and text cells ignored alike in WPS and LibreOffice",
+    "COUNTA": "counts non-empty cells; a formula returning \"\" counts in all three, so it is only used on input columns",
+    "COUNTIF": "Excel 2000; criteria strings compared case-insensitively in all three",
+    "COUNTIFS": "Excel 2007; evaluated alike by WPS and LibreOffice",
+    "SUMPRODUCT": "Excel 2000; multiplies arrays without array entry (no Ctrl+Shift+Enter) in all three",
+    "IF": "core logic", "AND": "core logic", "OR": "core logic", "NOT": "core logic",
+    "IFERROR": "Excel 2007; WPS and LibreOffice 4+",
+    "ISNUMBER": "core information function", "ISBLANK": "core information function",
+    "ISERROR": "core information function",
+    "ABS": "arithmetic", "MOD": "arithmetic", "ROUND": "arithmetic", "INT": "arithmetic",
+    "VLOOKUP": "exact match (FALSE) into the hidden lists sheet; same in all three",
+    "MATCH": "exact match (0) into a named list; same in all three",
+    "INDEX": "core lookup",
+    "INDIRECT": "only in the county dropdown's list source, on a defined name built from MATCH; "
+                "Excel, WPS and LibreOffice resolve names alike",
+    "LEN": "characters, not bytes, in all three (LENB would differ)",
+    "LEFT": "characters", "RIGHT": "characters", "MID": "characters",
+    "FIND": "case-sensitive position of a character, same in all three",
+    "SUBSTITUTE": "text replacement", "TRIM": "removes spaces alike", "UPPER": "ASCII letters",
+    "DATE": "date serials from 1900 (LibreOffice reads xlsx with the 1899-12-30 epoch like Excel)",
+    "YEAR": "date parts", "MONTH": "date parts", "DAY": "date parts",
+    "EDATE": "built into Excel since 2007 (Analysis ToolPak before), WPS and LibreOffice",
+    "AVERAGE": "arithmetic mean, blanks ignored alike",
+}
+
+#: what Excel 2010, WPS or LibreOffice would not evaluate the same way
+FORBIDDEN = {
+    "_xlfn.": "a function newer than Excel 2010 (XLOOKUP, FILTER, LET, LAMBDA, …)",
+    "_xlws.": "a worksheet function newer than Excel 2010 (FILTER, SORT)",
+    "_xlpm.": "a LAMBDA/LET parameter",
+    "[#": "a structured table reference",
+    "#": "a spill reference or a literal error",
+}
+
+_TAGS = ("f", "formula", "formula1", "formula2", "xm:f", "definedName")
+
+
+def formulas(path: Path) -> list[tuple[str, str]]:
+    """(part, formula) for every formula the workbook holds."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for part in z.namelist():
+            if not part.endswith(".xml"):
+                continue
+            xml = z.read(part).decode("utf-8")
+            for tag in _TAGS:
+                for text in re.findall(rf"<{tag}(?: [^>]*)?>([^<]*)</{tag}>", xml):
+                    out.append((part, html.unescape(text)))
+    return out
+
+
+def _strip_strings(formula: str) -> str:
+    """The formula without its string literals (a "（未填）" is no function call)."""
+    return re.sub(r'"[^"]*"', '""', formula)
+
+
+def functions(formula: str) -> set[str]:
+    return set(re.findall(r"(?<![A-Za-z0-9_.$'])([A-Za-z_][A-Za-z0-9_.]*)\(", _strip_strings(formula)))
+
+
+def test_the_committed_templates_are_there():
+    assert {p.name for p in TEMPLATES} >= {"双创基地申报表.xlsx", "双创基地申报表.xlsm",
+                                         "附件11_基本情况汇总表.xlsx", "附件11_基本情况汇总表.xlsm"}
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_every_function_is_allowed(path):
+    found = formulas(path)
+    assert len(found) > 20, path.name                  # the checks, totals and dropdowns are there
+    unknown = sorted({(fn, f) for part, f in found for fn in functions(f) if fn.upper() not in ALLOWED})
+    assert not unknown, "\n".join(f"{fn}: {f}" for fn, f in unknown)
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_nothing_newer_than_excel_2010(path):
+    for part, f in formulas(path):
+        plain = _strip_strings(f)
+        for mark, why in FORBIDDEN.items():
+            assert mark not in plain, (part, f, why)
+    with zipfile.ZipFile(path) as z:
+        assert "xl/metadata.xml" not in z.namelist()      # dynamic-array (spill) cell metadata
+        for part in z.namelist():
+            if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+                xml = z.read(part).decode("utf-8")
+                assert 't="array"' not in xml, part       # Ctrl+Shift+Enter arrays: WPS and LO differ
+                assert not re.search(r'<c [^>]*\bcm="', xml), part
+
+
+def test_the_checker_finds_what_it_must_refuse():
+    """The listing is no blind spot: newer functions and structured references are caught."""
+    assert functions('=_xlfn.XLOOKUP(A1,B:B,C:C)') == {"_xlfn.XLOOKUP"}
+    assert functions('=IF(A1="SUM(",1,LET(x,1,x))') == {"IF", "LET"}
+    assert "LET" not in ALLOWED and "_xlfn.XLOOKUP" not in ALLOWED and "FILTER" not in ALLOWED
+    assert "[#" in FORBIDDEN and any(m in "=SUM(Table1[#Data])" for m in FORBIDDEN)
