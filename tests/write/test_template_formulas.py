@@ -22,13 +22,17 @@ TEMPLATES = sorted((REPO / "workbook_templates").glob("*.xls[xm]"))
 ALLOWED = {
     "SUM": "Excel 1.0 arithmetic; blank and text cells ignored alike in WPS and LibreOffice",
     "COUNTA": "counts non-empty cells; a formula returning \"\" counts in all three, so it is only used on input columns",
+    "COUNT": "counts numbers; text and blanks ignored alike",
     "COUNTIF": "Excel 2000; criteria strings compared case-insensitively in all three",
     "COUNTIFS": "Excel 2007; evaluated alike by WPS and LibreOffice",
     "SUMPRODUCT": "Excel 2000; multiplies arrays without array entry (no Ctrl+Shift+Enter) in all three",
     "IF": "core logic", "AND": "core logic", "OR": "core logic", "NOT": "core logic",
     "IFERROR": "Excel 2007; WPS and LibreOffice 4+",
     "ISNUMBER": "core information function", "ISBLANK": "core information function",
-    "ISERROR": "core information function",
+    "ISERROR": "core information function", "ISNA": "core information function (MATCH found nothing)",
+    "MMULT": "matrix product of numeric arrays (Excel 1.0); inside SUMPRODUCT it takes per-row arrays without "
+             "array entry in all three (the 表内检查 counts, recalculated by LibreOffice in the agreement test)",
+    "ROW": "row numbers of a range, an array inside SUMPRODUCT (first occurrence of a value with MATCH)",
     "ABS": "arithmetic", "MOD": "arithmetic", "ROUND": "arithmetic", "INT": "arithmetic",
     "VLOOKUP": "exact match (FALSE) into the hidden lists sheet; same in all three",
     "MATCH": "exact match (0) into a named list; same in all three",

@@ -108,8 +108,10 @@ def _words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]
 
 def _titles() -> list[str]:
     from xlbase.forms import APPLICANT_FORMS, SUMMARY_FORM, get_form
+    from xlbase.write.template_check_sheet import CHECK_SHEET
     from xlbase.write.template_guide import GUIDE_SHEET
-    return [get_form(f).title_for(2024).replace(" ", "") for f in (*APPLICANT_FORMS, SUMMARY_FORM)] + [GUIDE_SHEET]
+    return [get_form(f).title_for(2024).replace(" ", "") for f in (*APPLICANT_FORMS, SUMMARY_FORM)] + \
+        [GUIDE_SHEET, CHECK_SHEET]
 
 
 def _sheet_pages(pdf: Path) -> list[tuple[str, str, list]]:
@@ -119,7 +121,7 @@ def _sheet_pages(pdf: Path) -> list[tuple[str, str, list]]:
     for i, text in enumerate(_page_texts(pdf, len(_page_sizes(pdf))), start=1):
         flat = text.replace(" ", "")
         head = flat.strip().split("\n")[0] if flat.strip() else ""
-        title = next((t for t in _titles() if head == t), title)
+        title = next((t for t in _titles() if head == t or head.startswith(t + "（")), title)   # 表内检查（规则包：…）
         out.append((title, flat, _words(pdf, i)))
     return out
 
@@ -254,3 +256,13 @@ def test_filled_a3_prints_every_firm(filled_pdfs):
     text = "".join(_pages_of(filled_pdfs["双创基地申报表"], "附件3"))
     for firm in filled_pdfs["firms"]:
         assert firm["firm_name"] in text, firm["firm_name"]
+
+
+@pytest.mark.parametrize("kind", ["blank", "filled"])
+def test_the_guide_is_one_page(kind, pdfs, filled_pdfs):
+    from xlbase.write.template_guide import GUIDE_SHEET
+    source = pdfs if kind == "blank" else filled_pdfs
+    for name in ("双创基地申报表", "附件11_基本情况汇总表"):
+        pages = [flat for t, flat, _ in _sheet_pages(source[name]) if t == GUIDE_SHEET]
+        assert len(pages) == 1, (kind, name, len(pages))
+        assert "由市级汇总时检查" in pages[0] or "由上级汇总时检查" in pages[0]

@@ -10,6 +10,9 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from xlbase.forms import APPLICANT_FORMS, divisions, get_form, value_list
+from xlbase.read.workbook import TEMPLATE_SHEETS
+from xlbase.write.template_check_sheet import CHECK_SHEET
+from xlbase.write.template_guide import GUIDE_SHEET
 from xlbase.write.template_table import column_plan
 from xlbase.commands.templates import templates_command
 from xlbase.write.templates import (write_applicant_workbook, write_summary_workbook)
@@ -55,13 +58,18 @@ def _validations(ws):
 
 def test_sheet_order_and_hidden_lists(applicant):
     assert applicant.sheetnames[:4] == list(APPLICANT_FORMS)
-    assert applicant.sheetnames[4] == "填表说明"
-    lists = applicant.sheetnames[5]
+    assert applicant.sheetnames[4:6] == [GUIDE_SHEET, CHECK_SHEET]
+    lists = applicant.sheetnames[6]
     assert applicant[lists].sheet_state == "hidden"
     for name in ("xl_yesno", "xl_base_type", "xl_city", "xl_county_all"):
         ref = applicant.defined_names[name].attr_text
         sheet, cells = ref.split("!")
         assert sheet == lists and "!" not in cells and ":" in cells   # no sheet name after the colon
+
+
+def test_the_reader_passes_over_our_own_sheets():
+    """填表说明 and 表内检查 hold text and counts, no form: the reader skips them without a warning."""
+    assert set(TEMPLATE_SHEETS) == {GUIDE_SHEET, CHECK_SHEET}
 
 
 def test_city_county_lists_cover_every_division(applicant):
@@ -324,3 +332,61 @@ def test_summary_with_rows_and_unit(tmp_path):
     total = _find(ws, get_form("附件11").total_label)
     _, cols, _ = column_plan(get_form("附件11"))
     assert ws.cell(total.row, cols["resident_firms"] + 1).value == 6
+
+
+def _guide_text(wb) -> str:
+    ws = wb[GUIDE_SHEET]
+    return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value)
+
+
+def _check_rows(wb) -> list[dict]:
+    from xlbase.write.template_check_sheet import COLUMNS
+    ws = wb[CHECK_SHEET]
+    names = [n for n, _ in COLUMNS]
+    head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == names[0])
+    return [dict(zip(names, (ws.cell(r, c + 1).value for c in range(len(names)))))
+            for r in range(head + 1, ws.max_row + 1) if ws.cell(r, len(names)).value]
+
+
+def test_the_guide_says_what_is_true(applicant):
+    """附件3's numbered rows as many as the guide says; every rule of the pack either on the 表内检查 sheet
+    or named in the guide as checked when the city merges — never both, never neither."""
+    from xlbase.write.template_check_sheet import title
+    from xlbase.write.template_thresholds import pack
+    text = _guide_text(applicant)
+    ws = applicant["附件3"]
+    numbered = [c.value for c in ws["A"] if isinstance(c.value, int)]
+    assert f"前 {len(numbered)} 行已编号" in text
+    judged = [row["规则编号"] for row in _check_rows(applicant)]
+    assert judged and len(set(judged)) == len(judged)
+    merge_part = text.split("三、")[1]
+    for rule in pack().rules:
+        assert (rule.id in judged) != (title(rule) in merge_part), rule.id
+    assert "由市级汇总时检查" in merge_part
+
+
+def test_the_checks_quote_the_pack(tmp_path, monkeypatch):
+    """Numbers come from the pack: a pack with other thresholds gives a sheet and guide that say them."""
+    import yaml
+    from xlbase.rules import load_pack
+    from xlbase.rules.pack import DEFAULT_PACK
+    from xlbase.write import template_thresholds
+    from importlib import resources
+    spec = yaml.safe_load((resources.files("xlbase.rules.packs") / f"{DEFAULT_PACK}.yaml").read_text("utf-8"))
+    for rule in spec["rules"]:
+        if rule["id"] == "service-staff-min":
+            rule["threshold"], rule["title"] = 17, "专职服务人员不少于 17 人"
+        if rule["id"] == "resident-firms-min":
+            rule["threshold"]["楼宇型"] = 41
+        if rule["id"] == "employee-sum-match":
+            rule["tolerance"] = {"abs": 0, "rel": 0.03}
+    path = tmp_path / "other.yaml"
+    path.write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
+    other = load_pack(str(path))
+    monkeypatch.setattr(template_thresholds, "_pack", lambda: other)
+    wb = openpyxl.load_workbook(write_applicant_workbook(tmp_path / "a.xlsx", year=2024))
+    rows = {row["规则编号"]: row for row in _check_rows(wb)}
+    assert rows["service-staff-min"]["要求（取自规则包）"] == "不少于 17人"
+    assert "楼宇型 41户" in rows["resident-firms-min"]["要求（取自规则包）"]
+    assert "3%" in rows["employee-sum-match"]["要求（取自规则包）"]
+    assert "专职服务人员不少于 17 人" in _guide_text(wb)

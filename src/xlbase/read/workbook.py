@@ -400,6 +400,8 @@ def _apply_record(tables: list[Table], record: dict) -> None:
 
 
 GUIDE_WORDS = ("说明", "指南", "帮助", "须知", "readme")
+#: the sheets our templates add beside the forms (write.template_guide, write.template_check_sheet)
+TEMPLATE_SHEETS = ("填表说明", "表内检查")
 _GUIDE_QUALIFIERS = re.compile(r"填表|填报|填写|使用|操作|表格|模板|工作表|sheet|[\W\d_]")
 
 
@@ -409,6 +411,8 @@ def _is_guide(name: str) -> bool:
     Only a sheet named for instructions alone (说明, 填报说明, 使用指南 2): a clerk's
     "入驻企业情况说明" is a form sheet that happens to say 说明, and is read.
     """
+    if name in TEMPLATE_SHEETS:
+        return True
     low = name.lower()
     if not any(w in low for w in GUIDE_WORDS):
         return False

@@ -39,6 +39,21 @@ CHECK_LABELS = ("核对项", "附件3", "结果")
 SAME, DIFFERENT = "一致", "不一致"
 
 
+def mark_notes(forms: list[Form]) -> list[str]:
+    """What the red and yellow fills on `forms` mean, for the 填表说明: the rules behind them, by the
+    pack's titles."""
+    from .template_thresholds import pack
+    red = [pack().rule(r).title for key, r in THRESHOLD_RULES.items()
+           if pack().has_rule(r) and any(f.has_field(key) for f in forms)]
+    out = [f"红色底纹：低于规则包的门槛（{'；'.join(red)}），按所选基地类型判断，输入时就会变色。"] if red else []
+    source = next((f for f in forms if f.id == "附件3"), None)
+    yellow = [r.title for key, how, _ in AGGREGATES if (r := aggregate_rule(how, key)) is not None]
+    if source is not None and yellow:
+        out.append(f"黄色底纹：与{source.sheet} 的合计不一致（{'；'.join(yellow)}）；{source.sheet} 右侧的“核对项”"
+                   "列出两边的数字。")
+    return out
+
+
 def threshold_name(key: str) -> str:
     return f"xl_thr_{key}"
 

@@ -1,69 +1,116 @@
-"""The 填表说明 sheet: how to fill the workbook, then every field's unit and prompt from the model."""
+"""The 填表说明 sheet: how to fill the workbook, what the sheet checks and what only the city's merge can,
+on one printed page. Every statement is built from the form model (identity fields, choices, units,
+optional and non-official columns, 附件3's layout) and the default rule pack (its rules, the ones the
+表内检查 sheet judges and the rest), so it stays true when either changes.
+"""
 
 from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form
+from ..rules.pack import RulePack, Rule
 from .template_styles import Styles, lines_needed, row_height
 
 GUIDE_SHEET = "填表说明"
-COLUMNS = (("表格", 10), ("栏目", 30), ("单位", 10), ("必填", 6), ("填写说明", 70))
-TOP = 3   # rows left free at the top (the 校验 buttons of the .xlsm sit there)
+WIDTH = 150            # characters across the page
+COLUMNS = 6            # notes are merged across them (one very wide column prints badly in LibreOffice)
+TOP = 3                # rows left free at the top (the 校验 buttons of the .xlsm sit there)
+
+Section = tuple[str, list[str]]
 
 
-def general_notes(identity_labels: list[str], source_sheet: str | None) -> list[str]:
+def _labels(fields) -> str:
+    """Labels in order, once each; a label two fields of a form share gets its section (附件2: 名称)."""
+    fields = list(fields)
+    seen = [f.label for f in fields]
+    return "、".join(dict.fromkeys(f"{f.section}{f.label}" if f.section and seen.count(f.label) > 1 else f.label
+                                   for f in fields))
+
+
+def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[str, int]) -> list[str]:
+    """一、怎样填写: from the forms' fields, units and layout."""
     notes = []
-    if source_sheet:
-        notes.append(f"{'、'.join(identity_labels)}只在“{source_sheet}”填写一次，其他表自动引用（浅灰底的单元格为公式，不需填写）。")
-    notes += [
-        "带边框的白色单元格可以填写；选中单元格会显示填写提示，输入不符合要求时会弹出错误提示。",
-        "所在市、所在县（市、区）、是/否、基地类型等请从下拉列表选择；先选市，再选县（市、区）。",
-        "营业执照注册号（统一社会信用代码）按文本录入，18位（旧注册号15位），不要加空格。",
-        "金额单位为万元，面积单位为平方米，数字栏只填数字，不要带单位或文字。",
-        "灰色表头的栏目为非官方表格列，供校验使用，请一并填写。",
-        "红色底纹：低于所选基地类型的门槛要求；黄色底纹：与附件3的企业户数或职工人数合计不一致。",
-        "工作表已保护（无密码），只为防止误改表头和公式；如需调整，可在“审阅”中撤销工作表保护。",
-    ]
+    if identity_form is not None:
+        shared = [f.label for f in identity_form.fields]
+        ids = [f for f in identity_form.fields if f.identity]
+        ids_text = "、".join(f"{f.section}{f.label}" if f.section and shared.count(f.label) > 1 else f.label
+                             for f in ids)
+        others = [f.id for f in forms if f is not identity_form and any(g.identity for g in f.fields)]
+        notes.append(f"先填“{identity_form.sheet}”：{ids_text}只在“{identity_form.sheet}”填写一次，"
+                     f"{'、'.join(others)}自动引用（浅灰底的单元格是公式，不需填写）。")
+    choices = [f for form in forms for f in form.fields if f.type in ("choice", "yesno") and not f.merge_only]
+    notes.append(f"带边框的白色单元格可以填写，选中时显示填写提示；{_labels(choices)}从下拉列表选择"
+                 + ("，先选市，再选县（市、区）。" if any(f.choices == "county" for f in choices) else "。"))
+    for form in forms:
+        n = ruled.get(form.id)
+        if n:      # an open-ended list (附件3): template_table's ruled block under a frozen total line
+            total = (f"“{form.total_label}”行在表头下方，随填写自动计算，冻结在屏幕上方，滚动时始终可见。"
+                     if form.total_label else "")
+            notes.append(f"“{form.sheet}”每行填一条，从{form.number_label or '第'} 1 行开始往下填写。前 {n} 行已编号并画好"
+                         f"表格线，空白表打印出来可以手写；超过 {n} 行时接着往下填并续编{form.number_label or '号'}，"
+                         f"表格线自动出现，打印时包括所有已填的行。{total}")
+        elif form.kind == "table" and form.template_rows > 1 and form.total_label:
+            notes.append(f"“{form.sheet}”每行填一条，{form.number_label or '序号'}已编好；"
+                         f"最后的“{form.total_label}”行自动求和。")
+    units = list(dict.fromkeys(form.unit_line for form in forms if form.unit_line))
+    notes.append(f"数字栏只填数字，不带单位或文字，单位见各表的单位行（{'；'.join(units)}）。")
+    codes = [f for form in forms for f in form.fields if f.type == "credit_code"]
+    if codes:
+        notes.append(f"{_labels(codes)}按文本录入：18 位统一社会信用代码（旧营业执照注册号 15 位），不要加空格。")
+    optional = {form.sheet: [f for f in form.fields if not f.required and not f.merge_only] for form in forms}
+    optional = {k: v for k, v in optional.items() if v}
+    if optional:
+        notes.append("各表带边框的白色栏目都必须填写，以下除外：" +
+                     "；".join(f"{sheet} {_labels(fs)}" for sheet, fs in optional.items()) + "。")
+    ours = [f for form in forms for f in form.table_fields if not f.official and not f.merge_only]
+    if ours:
+        notes.append(f"灰色表头的栏目（{_labels(ours)}）是官方表格没有的栏目，供校验使用，请一并填写；"
+                     "它们只在屏幕上显示，不打印。")
+    notes.append("工作表已保护（无密码），只为防止误改表头和公式；如需调整，可在“审阅”中撤销工作表保护。")
     return notes
 
 
-def write_guide(ws: Worksheet, styles: Styles, forms: list[Form], notes: list[str]) -> int:
-    """Returns the last row written."""
-    total = sum(w for _, w in COLUMNS)
-    for c, (_, w) in enumerate(COLUMNS):
-        ws.set_column(c, c, w)
-    ws.merge_range(0, 0, 0, len(COLUMNS) - 1, GUIDE_SHEET, styles.title())
+def check_notes(pack: RulePack, judged: list[Rule], check_sheet: str | None, marks: list[str]) -> list[str]:
+    """二、表内检查: which of the pack's rules the workbook computes as it is typed."""
+    from .template_check_sheet import title
+    notes = []
+    if check_sheet and judged:
+        notes.append(f"“{check_sheet}”表随填写按规则包“{pack.title}”逐项计算不符合处，为 0 即通过，"
+                     f"与 xlbase 校验和市级汇总的结论一致（共 {len(judged)} 项：" +
+                     "、".join(title(r) for r in judged) + "）。")
+    notes += marks
+    return notes
+
+
+def merge_notes(rest: list[Rule], who: str = "市级") -> list[str]:
+    """三、由市级汇总时检查: the pack's rules the workbook does not compute, and the checks across bases."""
+    from .template_check_sheet import title
+    notes = []
+    if rest:
+        notes.append(f"以下各项表内不计算，由{who}汇总时检查（也可用“校验”按钮或 xlbase validate 检查）：" +
+                     "；".join(dict.fromkeys(title(r) for r in rest)) + "。")
+    notes.append(f"由{who}汇总时检查：同一企业是否出现在多个基地、同一基地是否重复报送（要把各基地的材料放在一起才能判断）。")
+    return notes
+
+
+def write_guide(ws: Worksheet, styles: Styles, sections: list[Section]) -> int:
+    """The notes under their headings, numbered through; returns the last row written (columns: COLUMNS)."""
+    ws.set_column(0, COLUMNS - 1, WIDTH / COLUMNS)
+    last = COLUMNS - 1
+    ws.merge_range(0, 0, 0, last, GUIDE_SHEET, styles.title())
     ws.set_row(0, 32)
-    r = TOP
-    for i, note in enumerate(notes, start=1):
-        text = f"{i}. {note}"
-        ws.merge_range(r, 0, r, len(COLUMNS) - 1, text, styles.note())
-        ws.set_row(r, row_height(lines_needed(text, total)))
+    r, n = TOP, 0
+    for heading, notes in sections:
+        if not notes:
+            continue
+        ws.merge_range(r, 0, r, last, heading, styles.get(bold=True))
+        ws.set_row(r, row_height(1))
         r += 1
-    r += 1
-    head = styles.header()
-    for c, (name, _) in enumerate(COLUMNS):
-        ws.write_string(r, c, name, head)
-    header_row = r
-    r += 1
-    cell = styles.get(border=1, text_wrap=True, locked=True)
-    for form in forms:
-        for f in form.fields:
-            if f.merge_only:
-                continue
-            label = f.label if f.official else f"{f.label}（非官方表格列）"
-            if f.section:
-                label = f"{f.section}：{label}"
-            row = (form.sheet, label, f.unit or "", "是" if f.required else "", f.prompt)
-            for c, v in enumerate(row):
-                ws.write_string(r, c, v, cell)
-            ws.set_row(r, row_height(max(lines_needed(label, COLUMNS[1][1]), lines_needed(f.prompt, COLUMNS[4][1]))))
+        for note in notes:
+            n += 1
+            text = f"{n}. {note}"
+            ws.merge_range(r, 0, r, last, text, styles.note())
+            ws.set_row(r, row_height(lines_needed(text, WIDTH)))
             r += 1
-        for note in form.notes:
-            ws.write_string(r, 0, form.sheet, cell)
-            ws.merge_range(r, 1, r, len(COLUMNS) - 1, note, cell)
-            ws.set_row(r, row_height(lines_needed(note, total - COLUMNS[0][1])))
-            r += 1
-    ws.repeat_rows(header_row, header_row)
     return r - 1

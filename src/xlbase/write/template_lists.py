@@ -61,8 +61,8 @@ class ListSheet:
         self.names[name] = ref
         return name
 
-    def add_table(self, name: str, headings: tuple[str, str], rows: list[tuple]) -> str:
-        """Two columns (key, value) for VLOOKUP; returns the defined name."""
+    def add_table(self, name: str, headings: tuple[str, str], rows: list[tuple], text_values: bool = False) -> str:
+        """Two columns (key, value) for VLOOKUP; values are numbers unless `text_values`; returns the name."""
         col = self.col
         self.col += 2
         for j, h in enumerate(headings):
@@ -71,6 +71,8 @@ class ListSheet:
             self.sheet.write_string(i, col, str(k))
             if v is None:
                 self.sheet.write_blank(i, col + 1, None)
+            elif text_values:
+                self.sheet.write_string(i, col + 1, str(v))
             else:
                 self.sheet.write_number(i, col + 1, v)
         a, b = xl_col_to_name(col), xl_col_to_name(col + 1)

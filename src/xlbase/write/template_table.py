@@ -18,9 +18,9 @@ from typing import Callable
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
-from ..forms import Field, Form
+from ..forms import Form
 from .template_print import fits_page_width
-from .template_styles import (Styles, display_width, header_label, lines_needed, num_format, row_height,
+from .template_styles import (Styles, header_label, lines_needed, num_format, row_height,
                               width_for)
 from .template_validation import validation_for
 from .safe import cell_text

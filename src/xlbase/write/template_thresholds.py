@@ -20,6 +20,11 @@ def _pack() -> RulePack:
     return load_pack()
 
 
+def pack() -> RulePack:
+    """The default rule pack the templates judge by (loaded once)."""
+    return _pack()
+
+
 def default_year() -> int:
     """The year printed in the titles: the default pack's programme year."""
     return int(_pack().year)

@@ -19,22 +19,24 @@ from ..forms import APPLICANT_FORMS, SUMMARY_FORM, Form, get_form
 from ..safe_output import atomic_output
 from .template_blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_signatures, write_title
 from .template_checks import (AGGREGATES, add_threshold_tables, aggregate_formula, mark_below_threshold,
-                              mark_mismatch, mismatch_conditions, mismatch_values, table_type_cell,
+                              mark_mismatch, mark_notes, mismatch_conditions, mismatch_values, table_type_cell,
                               write_check_block)
-from .template_guide import GUIDE_SHEET, general_notes, write_guide
+from .template_guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_notes, merge_notes, write_guide
 from .template_lists import build_lists
 from .template_print import rows_on_first_page, setup_sheet
 from .template_record import grid_width, write_record_grid, write_record_head
 from .template_styles import Styles
 from .template_table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, column_plan,
                              printed_last_col, printed_sizes, write_table)
-from .template_thresholds import default_year
+from .template_check_sheet import CHECK_SHEET, judged_rules, unjudged_rules, write_check_sheet
+from .template_rules import Places
+from .template_thresholds import default_year, pack
 
 APPLICANT_NAME = "双创基地申报表"
 SUMMARY_NAME = "附件11_基本情况汇总表"
 CREATED = dt.datetime(2024, 1, 1)      # fixed: two runs give identical bytes
 AUTHOR = "xlbase"
-BUTTON_CELL = "B2"
+BUTTON_CELL = "A2"
 
 
 def _workbook(path: Path, title: str) -> Workbook:
@@ -76,6 +78,7 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     forms = {fid: get_form(fid) for fid in APPLICANT_FORMS}
     sheets = {fid: wb.add_worksheet(forms[fid].sheet) for fid in APPLICANT_FORMS}
     guide = wb.add_worksheet(GUIDE_SHEET)
+    check_sheet = wb.add_worksheet(CHECK_SHEET)
     lists = build_lists(wb, styles)
     thresholds = add_threshold_tables(lists)
     a2, a3, a4, a10 = (forms[f] for f in APPLICANT_FORMS)
@@ -137,18 +140,31 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     head_formulas = {f.key: (f'=IF({_id_name(f.identity)}="","",{_id_name(f.identity)})', base.get(f.key))
                      for f in a4.record_fields if f.identity in identities}
     head_values = {f.key: base.get(f.key) for f in a4.record_fields}
-    _, r = write_record_head(ws, a4, styles, top=r, last_col=last, values=head_values, formulas=head_formulas)
+    a4_cells, r = write_record_head(ws, a4, styles, top=r, last_col=last, values=head_values,
+                                    formulas=head_formulas)
     l4 = write_table(ws, a4, styles, top=r, rows=comparables)
     r = write_notes(ws, l4.end_row, last, a4, styles, sum(l4.widths.values()))
     r = write_signatures(ws, r, last, a4, styles, label_cols=2)
     setup_sheet(ws, last_row=r - 1, last_col=last, repeat=(l4.header_top, l4.header_bottom))
 
-    forms_list = [forms[f] for f in APPLICANT_FORMS]
-    labels = [f.label for f in a2.fields]
-    id_labels = [f"{f.section}{f.label}" if labels.count(f.label) > 1 and f.section else f.label
-                 for f in a2.fields if f.identity and f.identity != "registered_on"]
-    last = write_guide(guide, styles, forms_list, general_notes(id_labels, a2.sheet))
-    setup_sheet(guide, last_row=last, last_col=4)
+    # every rule of the default pack the workbook can judge, counted as validate counts it
+    places = Places(lists=lists, tables={a3.id: (a3.sheet, l3), a4.id: (a4.sheet, l4)})
+    places.cells[a2.id] = {k: _sheet_ref(a2, r, c) for k, (r, c) in a2_cells.items()}
+    places.cells[a4.id] = {k: _sheet_ref(a4, r, c) for k, (r, c) in a4_cells.items()}
+    places.cells[a10.id] = {k: _sheet_ref(a10, l10.first_row, c) for k, c in l10.cols.items()}
+    places.computed = {places.cells[a10.id][k] for k in _identity_formulas(a10, base, identities)} | \
+                      {places.cells[a4.id][k] for k in head_formulas}
+    write_check_sheet(check_sheet, styles, places, pack())
+
+    judged = [r for r, _ in judged_rules(pack(), places)]
+    sections = [
+        ("一、怎样填写", filling_notes([forms[f] for f in APPLICANT_FORMS], identity_form=a2,
+                                   ruled={a3.id: l3.ruled_rows})),
+        ("二、表内检查", check_notes(pack(), judged, CHECK_SHEET, mark_notes(list(forms.values())))),
+        ("三、由市级汇总时检查", merge_notes(unjudged_rules(pack(), places))),
+    ]
+    last = write_guide(guide, styles, sections)
+    setup_sheet(guide, last_row=last, last_col=GUIDE_COLUMNS - 1, one_page=True)
     _finish(wb, guide, styles, macros, python)
 
 
@@ -204,8 +220,14 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     layout = _table_sheet(ws, form, styles, year, rows=rows, n_rows=len(rows) if rows else form.template_rows,
                           unit=unit)
     _threshold_marks(ws, layout, styles, thresholds)
-    last = write_guide(guide, styles, [form], general_notes([], None))
-    setup_sheet(guide, last_row=last, last_col=4)
+    rest = [r for r in pack().rules if form.id in r.forms or r.form == form.id]
+    sections = [
+        ("一、怎样填写", filling_notes([form], identity_form=None, ruled={})),
+        ("二、表内检查", check_notes(pack(), [], None, mark_notes([form]))),
+        ("三、由上级汇总时检查", merge_notes(rest, "上级")),
+    ]
+    last = write_guide(guide, styles, sections)
+    setup_sheet(guide, last_row=last, last_col=GUIDE_COLUMNS - 1, one_page=True)
     _finish(wb, guide, styles, macros, python)
 
 

@@ -1,0 +1,162 @@
+"""The 表内检查 sheet: each rule of the default pack the workbook can judge, with what it requires (quoted
+from the pack) and how many places break it, computed by formulas as the clerk types, in Excel, WPS and
+LibreOffice alike. The counts are validate's own (template_rules), so the sheet and the city's merge
+give the same verdicts. Rules it cannot judge are named below the table, and in the 填表说明.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from xlsxwriter.worksheet import Worksheet
+
+from ..forms import get_form
+from ..rules.pack import DEFAULT_KEY, Rule, RulePack
+from .template_rules import Places, count_formula
+from .template_styles import Styles, lines_needed, row_height
+
+CHECK_SHEET = "表内检查"
+COLUMNS = (("序号", 5), ("检查项目", 30), ("要求（取自规则包）", 52), ("表格", 12), ("不符合处", 8), ("结果", 9),
+           ("规则编号", 22))
+PASS, FAIL, CHECK = "通过", "不符合", "请核实"
+#: what a rule without a title checks, by kind (the form model holds the bounds)
+KIND_TITLES = {"required": "必填栏目已填写", "range": "数值不超出表格规定的范围", "choice": "选项为下拉列表中的值",
+               "type": "数字、日期、是/否按格式填写"}
+
+
+def _n(x) -> str:
+    x = float(x)
+    return str(int(x)) if x.is_integer() else f"{x:g}"
+
+
+def _unit(rule: Rule) -> str:
+    for form_id in (*rule.forms, rule.form):
+        if form_id and rule.field and get_form(form_id).has_field(rule.field):
+            return get_form(form_id).field(rule.field).unit or ""
+    return ""
+
+
+def per_type_text(values: dict, unit: str = "") -> str:
+    """{type: n} as '工业园区型 10；其他园区型、楼宇型 25；其他类型 2' (types sharing a value together)."""
+    groups: dict[object, list[str]] = {}
+    for bt, v in values.items():
+        groups.setdefault(v, []).append("其他类型" if bt == DEFAULT_KEY else bt)
+    return "；".join(f"{'、'.join(types)} {_n(v)}{unit}" for v, types in groups.items())
+
+
+def _tolerance_text(tol) -> str:
+    if tol is None or tol == 0:
+        return "须一致"
+    if isinstance(tol, dict):
+        parts = ([f"{_n(tol['rel'] * 100)}%"] if tol.get("rel") else []) + \
+                ([f"{_n(tol['abs'])}"] if tol.get("abs") else [])
+        return f"相差{'或'.join(parts)}以内视为一致" if parts else "须一致"
+    return f"相差 {_n(tol)} 以内视为一致"
+
+
+def title(rule: Rule) -> str:
+    return rule.title or KIND_TITLES.get(rule.kind, rule.id)
+
+
+def requirement(rule: Rule, pack: RulePack) -> str:
+    """What the rule asks, with its numbers as the pack states them."""
+    unit = _unit(rule)
+    th = rule.threshold
+    if rule.kind in ("min", "max"):
+        word = "不少于" if rule.kind == "min" else "不多于"
+        return f"{word}：{per_type_text(th, unit)}" if rule.per_type else f"{word} {_n(th)}{unit}"
+    if rule.kind == "age-in-years":
+        return f"至基准日期 {pack.as_of:%Y-%m-%d} 满 {_n(th)} 年"
+    if rule.kind == "equals":
+        return f"须为“{'是' if th else '否'}”（“是（企业法人）”等写法按“是”读）" if isinstance(th, bool) else f"须为 {th}"
+    if rule.kind in ("counts-match", "sum-matches", "sums-equal", "forms-agree"):
+        return _tolerance_text(rule.tolerance)
+    if rule.kind == "ratio":
+        return f"不低于 {_n(th * 100)}%"
+    if rule.kind == "rent-discount":
+        return f"不高于周边租金均价的 {_n(th * 100)}%"
+    if rule.kind == "comparables":
+        km = rule.params.get("max_km") or {}
+        far = "；".join(f"{bt} {_n(v)} 千米以内" for bt, v in km.items()) if isinstance(km, dict) else ""
+        return f"至少：{per_type_text(th) if rule.per_type else _n(th)} 家" + (f"（{far}）" if far else "")
+    if rule.kind == "date-range":
+        earliest = rule.params.get("earliest")
+        since = f"{earliest:%Y-%m-%d}" if isinstance(earliest, dt.date) else str(earliest or "")
+        return f"{since} 至基准日期 {pack.as_of:%Y-%m-%d} 之间" if since else f"不晚于基准日期 {pack.as_of:%Y-%m-%d}"
+    if rule.kind == "checksum":
+        return "18位，末位校验码正确（15位旧注册号只作提示）"
+    if rule.kind == "unique":
+        labels = "、".join(get_form(rule.form).field(k).label for k in rule.fields)
+        return f"{labels}不重复"
+    if rule.kind == "comparison":
+        form = get_form(rule.form)
+        pairs = []
+        for spec in rule.fields:
+            op = "<=" if "<=" in spec else ">="
+            a, b = (form.field(x.strip()).label for x in spec.split(op))
+            pairs.append(f"{a}{'≤' if op == '<=' else '≥'}{b}")
+        return "；".join(pairs)
+    if rule.kind == "required":
+        return f"{forms_of(rule)}中标明必填的栏目不为空"
+    if rule.kind == "range":
+        return "按表格模型：数量、金额、面积不为负数"
+    if rule.kind == "choice":
+        return "基地类型、所在市县、是/否等从下拉列表选择（常见的其他写法按规则包同样接受）"
+    return ""
+
+
+def forms_of(rule: Rule) -> str:
+    return "、".join(f for f in (*rule.forms, *((rule.form,) if rule.form and not rule.forms else ()))
+                    if f != "附件11")
+
+
+def judged_rules(pack: RulePack, places: Places) -> list[tuple[Rule, str]]:
+    """(rule, its count formula) for every rule of the pack the workbook judges, in pack order."""
+    return [(r, f) for r in pack.rules if (f := count_formula(r, places))]
+
+
+def unjudged_rules(pack: RulePack, places: Places) -> list[Rule]:
+    """The pack's rules the sheet does not judge: checked by xlbase when the city merges."""
+    judged = {r.id for r, _ in judged_rules(pack, places)}
+    return [r for r in pack.rules if r.id not in judged]
+
+
+def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RulePack) -> None:
+    for c, (_, w) in enumerate(COLUMNS):
+        ws.set_column(c, c, w)
+    last = len(COLUMNS) - 1
+    ws.merge_range(0, 0, 0, last, f"{CHECK_SHEET}（规则包：{pack.title}）", styles.title())
+    ws.set_row(0, 32)
+    ws.merge_range(1, 0, 1, last, "随填写自动计算，与 xlbase 校验、市级汇总使用同一规则包；“不符合处”为 0 即通过。",
+                   styles.note())
+    head = styles.header()
+    for c, (name, _) in enumerate(COLUMNS):
+        ws.write_string(2, c, name, head)
+    cell = styles.get(border=1, text_wrap=True, locked=True)
+    centre = styles.get(border=1, align="center", locked=True)
+    r = 3
+    for i, (rule, formula) in enumerate(judged_rules(pack, places), start=1):
+        texts = (title(rule), requirement(rule, pack), forms_of(rule))
+        ws.write_number(r, 0, i, centre)
+        for c, text in enumerate(texts, start=1):
+            ws.write_string(r, c, text, cell)
+        ws.write_formula(r, 4, "=" + formula, centre, 0)
+        bad = FAIL if rule.severity == "error" else CHECK
+        count = f"E{r + 1}"
+        ws.write_formula(r, 5, f'=IF({count}=0,"{PASS}","{bad}")', centre, PASS)
+        ws.write_string(r, 6, rule.id, cell)
+        fill = {"bg_color": "#FFC7CE", "font_color": "#9C0006"} if rule.severity == "error" else \
+            {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
+        ws.conditional_format(r, 4, r, 5, {"type": "formula", "criteria": f"=${count.replace('E', 'E$')}>0",
+                                           "format": styles.cf(**fill)})
+        ws.set_row(r, row_height(max(lines_needed(t, COLUMNS[c + 1][1]) for c, t in enumerate(texts))))
+        r += 1
+    rest = unjudged_rules(pack, places)
+    if rest:
+        r += 1
+        text = "以下检查表内不计算，由 xlbase 校验（校验按钮、xlbase validate）和市级汇总时进行：" + \
+               "；".join(f"{title(x)}（{x.id}）" for x in rest) + "。"
+        ws.merge_range(r, 0, r, last, text, styles.note())
+        ws.set_row(r, row_height(lines_needed(text, sum(w for _, w in COLUMNS))))
+    from .template_print import setup_sheet
+    setup_sheet(ws, last_row=r, last_col=last, repeat=(2, 2), one_page=False)

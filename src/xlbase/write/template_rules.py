@@ -1,0 +1,435 @@
+"""The default pack's rules judged inside the applicant's workbook, as `xlbase validate` judges them.
+
+For every rule a single workbook can decide, `count_formula` gives an Excel formula counting the
+problems validate would report for it (errors and warnings; its 提示 notes are not counted), built
+from the rule's kind, fields, thresholds and tolerances as the pack states them. The 表内检查 sheet
+shows these counts (template_check_sheet). Rules whose kind needs more than one workbook (a base's
+material spread over several files) or that the sheet does not compute get None: the 填表说明 names
+them as checked when the city merges.
+
+Only functions Excel 2010, WPS and LibreOffice evaluate alike (tests/write/test_template_formulas.py):
+SUMPRODUCT over whole columns instead of array formulas, no IF/IFERROR inside array arguments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..forms import Form, get_form, value_list
+from ..read.normalise import parse_value
+from ..rules.engine import _USCC_ALPHABET, _USCC_WEIGHTS
+from ..rules.pack import Rule
+from .template_checks import UNTYPED, key_formula, sheet_key, spellings
+from .template_lists import ListSheet
+from .template_table import TableLayout
+from .template_thresholds import pack
+
+#: kinds decided by the files a base sends, not by one workbook
+MERGE_ONLY_KINDS = frozenset({"forms-present"})
+
+
+@dataclass
+class Places:
+    """Where each form's values sit in the applicant's workbook (sheet-qualified absolute references)."""
+
+    cells: dict[str, dict[str, str]] = field(default_factory=dict)        # record / one-row forms: key -> ref
+    tables: dict[str, tuple[str, TableLayout]] = field(default_factory=dict)  # list forms: (sheet, layout)
+    lists: ListSheet | None = None
+    type_form: str = "附件2"               # the form whose 基地类型 cell the others take theirs from
+    computed: set[str] = field(default_factory=set)   # refs holding a formula (a value flowing from 附件2)
+
+    def cell(self, form_id: str, key: str) -> str | None:
+        return self.cells.get(form_id, {}).get(key)
+
+    def column(self, form_id: str, key: str) -> str | None:
+        if form_id not in self.tables or key not in self.tables[form_id][1].cols:
+            return None
+        sheet, layout = self.tables[form_id]
+        return f"'{sheet}'!{layout.column_range(key)}"
+
+    def used(self, form_id: str) -> str:
+        """Excel array: 1 for each row of a list form holding anything the clerk typed, else 0."""
+        sheet, layout = self.tables[form_id]
+        parts = "&".join(f"'{sheet}'!{layout.column_range(f.key)}" for f in layout.form.table_fields
+                         if not f.merge_only)
+        return f"(({parts})<>\"\")"
+
+    def type_key(self) -> str:
+        """Excel: the folded 基地类型 (template_checks.sheet_key), （未填） when blank."""
+        ref = self.cell(self.type_form, "base_type")
+        return f'IF({ref}="","{UNTYPED}",{key_formula(ref)})'
+
+
+def _blank(ref: str) -> str:
+    return f'TRIM({ref})=""'
+
+
+def _n(x: float) -> str:
+    return f"{float(x):G}"
+
+
+def _date(d: dt.date) -> str:
+    return f"DATE({d.year},{d.month},{d.day})"
+
+
+def _forms(rule: Rule) -> tuple[str, ...]:
+    return rule.forms or ((rule.form,) if rule.form else ())
+
+
+def _stated(rule: Rule, places: Places, key: str) -> str | None:
+    """Excel: the value a one-field rule judges, as engine._with_fallback picks it: the first of the
+    rule's forms that states it (a number or date), else the fallback form's."""
+    refs = [places.cell(f, key) for f in (*_forms(rule), rule.fallback) if f]
+    refs = [r for r in refs if r]
+    if not refs:
+        return None
+    out = refs[-1]
+    for ref in reversed(refs[:-1]):
+        out = f"IF(ISNUMBER({ref}),{ref},{out})"
+    return out
+
+
+# ------------------------------------------------------------------ per kind
+
+
+def _required(rule: Rule, places: Places) -> str | None:
+    terms = []
+    for form_id in _forms(rule):
+        form = get_form(form_id)
+        for f in form.fields:
+            if not f.required or f.merge_only:
+                continue
+            ref = places.cell(form_id, f.key)
+            if ref in places.computed:
+                continue        # the reader takes a formula's empty result for an unsaved one: not blank
+            if ref:
+                terms.append(f"({_blank(ref)})")
+            elif (col := places.column(form_id, f.key)):
+                terms.append(f"SUMPRODUCT({places.used(form_id)}*({_blank(col)}))")
+    return "+".join(terms) if terms else None
+
+
+def _range(rule: Rule, places: Places) -> str | None:
+    terms = []
+    for form_id in _forms(rule):
+        for f in get_form(form_id).fields:
+            if not f.is_numeric or f.merge_only:
+                continue
+            for bound, op in ((f.min, "<"), (f.max, ">")):
+                if bound is None:
+                    continue
+                if (ref := places.cell(form_id, f.key)):
+                    terms.append(f"AND(ISNUMBER({ref}),{ref}{op}{_n(bound)})*1")
+                elif (col := places.column(form_id, f.key)):
+                    terms.append(f'COUNTIF({col},"{op}{_n(bound)}")')
+    return "+".join(terms) if terms else None
+
+
+def _choice(rule: Rule, places: Places) -> str | None:
+    terms = []
+    for form_id in _forms(rule):
+        for f in get_form(form_id).fields:
+            if f.type != "choice" or not f.choices or f.merge_only:
+                continue
+            accepted = _spelling_list(places, f.choices)
+            if (ref := places.cell(form_id, f.key)):
+                terms.append(f"AND(NOT({_blank(ref)}),ISNA(MATCH({key_formula(ref)},{accepted},0)))*1")
+            elif (col := places.column(form_id, f.key)):
+                terms.append(f'SUMPRODUCT((TRIM({col})<>"")*ISNA(MATCH({key_formula(col)},{accepted},0)))')
+    return "+".join(terms) if terms else None
+
+
+def _spelling_list(places: Places, choices: str) -> str:
+    """A named list of every spelling validate accepts for a value list, keyed as the sheet folds."""
+    name = f"xl_accept_{choices}"
+    if name not in places.lists.names:
+        words = spellings(choices) if choices not in ("city", "county") else {v: v for v in value_list(choices)}
+        places.lists.add(name, f"{choices}（可接受的写法）", list(dict.fromkeys(sheet_key(w) for w in words)))
+    return name
+
+
+def per_type_table(places: Places, name: str, heading: str, value_for: Callable[[str | None], object]) -> str:
+    """A (folded 基地类型 -> value) table with a row per accepted spelling and （未填） for a blank type."""
+    if name not in places.lists.names:
+        rows = {UNTYPED: value_for(None)}
+        for spelling, canonical in spellings("base_type").items():
+            rows.setdefault(sheet_key(spelling), value_for(canonical))
+        places.lists.add_table(name, ("基地类型", heading), [(k, v) for k, v in rows.items() if v is not None])
+    return name
+
+
+def _threshold(rule: Rule, places: Places) -> str:
+    """Excel: the rule's threshold for the base's type, "" when the pack gives none for it."""
+    if not rule.per_type:
+        return _n(rule.threshold)
+    table = per_type_table(places, f"xl_thr_{rule.id.replace('-', '_')}", rule.id, rule.threshold_for)
+    return f'IFERROR(VLOOKUP({places.type_key()},{table},2,FALSE),"")'
+
+
+def _min(rule: Rule, places: Places) -> str | None:
+    value = _stated(rule, places, rule.field)
+    if value is None:
+        return None
+    th = _threshold(rule, places)
+    op = "<" if rule.kind == "min" else ">"
+    return f"IF(AND(ISNUMBER({value}),ISNUMBER({th})),IF({value}{op}{th},1,0),0)"
+
+
+def _answers(places: Places, field_key: str, form: Form) -> str:
+    """A named (typed answer -> 是/否) table: the ways clerks answer the field's 是否 question, each read
+    by the reader's own parser (read.normalise.parse_value), so the sheet reads them as validate does."""
+    name = f"xl_answers_{field_key}"
+    if name not in places.lists.names:
+        f = form.field(field_key)
+        rows = {}
+        for text in _answer_candidates(f.label):
+            parsed = parse_value(text, f)
+            if isinstance(parsed.value, bool) and not parsed.note:
+                rows.setdefault(sheet_key(text), "是" if parsed.value else "否")
+        places.lists.add_table(name, (f.label, "读作"), list(rows.items()), text_values=True)
+    return name
+
+
+#: how clerks answer a 是否X question besides 是/否 (the parser decides which of these it reads, and how)
+_MARKS = ("是", "否", "√", "×", "✓", "✗", "✔", "Y", "N", "yes", "no", "有", "无", "对", "错", "是的", "不是", "没有",
+          "1", "0", "true", "false")
+_PREFIXES = ("", "是", "为", "属于", "具有", "具备", "非", "不是", "不属于", "不具有", "无", "没有", "否")
+_TAILS = ("", "资格", "单位")
+
+
+def _answer_candidates(label: str) -> list[str]:
+    subject = label[2:] if label.startswith("是否") else label
+    return [*_MARKS, *(p + subject + t for p in _PREFIXES for t in _TAILS)]
+
+
+def answer_formula(ref: str, table: str) -> str:
+    """Excel: 是/否 as the reader reads the typed answer ('是（企业法人）' = 是), "" when it cannot."""
+    k = key_formula(ref)
+    stripped = f'LEFT({k},FIND("（",{k}&"（")-1)'
+    return f'IFERROR(VLOOKUP({k},{table},2,FALSE),IFERROR(VLOOKUP({stripped},{table},2,FALSE),""))'
+
+
+def _equals(rule: Rule, places: Places) -> str | None:
+    """A 是/否 that must be 是 (独立法人): counted when the answer the reader reads is the other one."""
+    if not isinstance(rule.threshold, bool):
+        return None
+    forms = [f for f in (*_forms(rule), rule.fallback) if f and places.cell(f, rule.field)]
+    if not forms or any(get_form(f).field(rule.field).type != "yesno" for f in forms):
+        return None
+    wrong = "否" if rule.threshold else "是"
+    out = "0"
+    for form_id in reversed(forms):         # the first form that states it is judged
+        ref = places.cell(form_id, rule.field)
+        answer = answer_formula(ref, _answers(places, rule.field, get_form(form_id)))
+        out = f'IF({_blank(ref)},{out},IF({answer}="{wrong}",1,0))'
+    return out
+
+
+def _age(rule: Rule, places: Places) -> str | None:
+    value = _stated(rule, places, rule.field)
+    if value is None or rule.per_type:
+        return None
+    years = int(rule.threshold)
+    as_of = _date(pack().as_of)
+    d = value
+    return (f"IF(ISNUMBER({d}),IF(DATE(YEAR({d})+{years},MONTH({d}),DAY({d}))>{as_of},1,0),0)")
+
+
+def _within(stated: str, other: str, tol) -> str:
+    from .template_checks import _within as within
+    return within(stated, other, tol)
+
+
+def _aggregate(rule: Rule, places: Places) -> str | None:
+    """counts-match / sum-matches: 附件3's rows (or a column's sum) against the figure the first target form
+    states (附件10), else the fallback form's (附件2), within the rule's tolerance; nothing without rows."""
+    from .template_thresholds import AGGREGATE_KINDS
+    how = next(h for h, k in AGGREGATE_KINDS.items() if k == rule.kind)
+    target = rule.params.get("target") or {}
+    key = target.get("field")
+    if not key or rule.form not in places.tables:
+        return None
+    rows = f"SUMPRODUCT(1*{places.used(rule.form)})"
+    refs = [r for r in (places.cell(f, key) for f in (*(target.get("forms") or ()), rule.fallback) if f) if r]
+    if not refs:
+        return None
+    if how == "count":
+        have, missing = rows, None
+    else:
+        col = places.column(rule.form, rule.field)
+        if not col:
+            return None
+        have, missing = f"SUM({col})", f"COUNT({col})=0"     # no figure at all: validate finds the sum missing
+
+    def judged(ref: str) -> str:
+        differs = f"IF({_within(ref, have, rule.tolerance)},0,1)"
+        return f"IF({missing},1,{differs})" if missing else differs
+
+    out = "0"
+    for ref in reversed(refs):
+        out = f"IF(ISNUMBER({ref}),{judged(ref)},{out})"
+    return f"IF({rows}=0,0,{out})"
+
+
+def _forms_agree(rule: Rule, places: Places) -> str | None:
+    a_form, b_form = rule.forms[:2]
+    terms = []
+    for key in rule.fields:
+        a, b = places.cell(a_form, key), places.cell(b_form, key)
+        if not a or not b:
+            continue
+        f = get_form(a_form).field(key)
+        if f.is_numeric:
+            terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({_within(a, b, rule.tolerance)},0,1),0)")
+        elif f.type == "date":
+            terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({a}={b},0,1),0)")
+        # names, places and the type: 附件10 takes them from 附件2 by formula, so they cannot differ
+    return "+".join(terms) if terms else "0"
+
+
+def _sums_equal(rule: Rule, places: Places) -> str | None:
+    *parts, total = rule.fields
+    refs = [places.cell(rule.form, k) for k in rule.fields]
+    if not all(refs):
+        return None
+    *prefs, tref = refs
+    s = f"SUM({','.join(prefs)})"
+    n = f"COUNT({','.join(prefs)})"
+    return f"IF(AND({n}>0,ISNUMBER({tref})),IF({_within(tref, s, rule.tolerance)},0,1),0)"
+
+
+def _comparison(rule: Rule, places: Places) -> str | None:
+    terms = []
+    for spec in rule.fields:
+        op = "<=" if "<=" in spec else ">="
+        a, b = (places.cell(rule.form, x.strip()) for x in spec.split(op))
+        if not a or not b:
+            return None
+        bad = ">" if op == "<=" else "<"
+        terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({a}{bad}{b},1,0),0)")
+    return "+".join(terms) if terms else None
+
+
+def _code(expr: str) -> str:
+    """Excel: credit codes as validate reads them: no spaces or hyphens, upper case."""
+    return f'UPPER(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({expr}," ",""),"\u3000",""),"-",""))'
+
+
+def _positions(n: int, column: bool = False) -> str:
+    return "{" + (";" if column else ",").join(str(i) for i in range(1, n + 1)) + "}"
+
+
+def _ones(n: int) -> str:
+    return "{" + ";".join("1" * n) + "}"
+
+
+def codes_invalid(cells: str) -> str:
+    """Excel: how many of `cells` (a column range, or one cell) hold a code that is neither a valid
+    统一社会信用代码 (GB 32100-2015, check character) nor a 15-digit 注册号 (validate's notice, not
+    counted); blanks count 0. One array expression, no IF: SUMPRODUCT and MMULT evaluate it per row
+    alike in Excel 2010, WPS and LibreOffice. Each code is padded with "~" (in no alphabet) so MID never
+    yields "" and FIND finds every character in alphabet & itself: a position past the alphabet is a
+    character the code may not hold."""
+    c = _code(cells)
+    pad = f'({c}&"{"~" * 18}")'
+    alphabet = f'"{_USCC_ALPHABET}"'
+
+    def index(positions: str, within: str) -> str:
+        return f"FIND(MID({pad},{positions},1),{within}&MID({pad},{positions},1))"
+
+    weights = "{" + ";".join(str(w) for w in _USCC_WEIGHTS) + ";0}"
+    strange = f"MMULT(--({index(_positions(18), alphabet)}>{len(_USCC_ALPHABET)}),{_ones(18)})"
+    lead = f'MMULT(--({index(_positions(8), chr(34) + "0123456789" + chr(34))}>10),{_ones(8)})'
+    weighted = f"MMULT({index(_positions(18), alphabet)}-1,{weights})"
+    check = f"{index('18', alphabet)}-1"
+    n = len(_USCC_ALPHABET)
+    valid = f"(LEN({c})=18)*({strange}=0)*({lead}=0)*(MOD({n}-MOD({weighted},{n}),{n})={check})"
+    legacy = f'(LEN({c})=15)*(MMULT(--({index(_positions(15), chr(34) + "0123456789" + chr(34))}>10),{_ones(15)})=0)'
+    return f'SUMPRODUCT(({c}<>"")*(1-{valid}-{legacy}))'
+
+
+def _checksum(rule: Rule, places: Places) -> str | None:
+    cells = places.cell(rule.form, rule.field) or places.column(rule.form, rule.field)
+    return codes_invalid(cells) if cells else None
+
+
+def _date_range(rule: Rule, places: Places) -> str | None:
+    col = places.column(rule.form, rule.field)
+    if not col:
+        return None
+    out = f'COUNTIF({col},">"&{_date(pack().as_of)})'
+    earliest = rule.params.get("earliest")
+    if earliest:
+        d = earliest if isinstance(earliest, dt.date) else dt.date.fromisoformat(str(earliest))
+        out += f'+COUNTIF({col},"<"&{_date(d)})'
+    return out
+
+
+def _unique(rule: Rule, places: Places) -> str | None:
+    """Rows repeating an earlier row's value, per field (spaces ignored, letters in any case): the rows
+    holding one less the first of each value, found with MATCH on the values as text."""
+    terms = []
+    sheet, layout = places.tables.get(rule.form, (None, None))
+    if layout is None:
+        return None
+    for key in rule.fields:
+        col = places.column(rule.form, key)
+        if not col:
+            return None
+        k = f'SUBSTITUTE(SUBSTITUTE({col}&""," ",""),"\u3000","")'
+        first = f"MATCH({k},{k},0)=ROW({col})-{layout.first_row}"
+        terms.append(f'SUMPRODUCT(({k}<>"")*(1-({first})))')
+    return "+".join(terms)
+
+
+def _comparables(rule: Rule, places: Places) -> str | None:
+    name, rent, dist = (places.column(rule.form, k) for k in ("site_name", "rent", "distance_km"))
+    base_rent = places.cell(rule.form, "base_rent")
+    if not (name and rent and dist and base_rent):
+        return None
+    th = _threshold(rule, places)
+    km_rule = rule.params.get("max_km") or {}
+    km_table = per_type_table(places, f"xl_km_{rule.id.replace('-', '_')}", "max_km",
+                              lambda bt: _per_type_value(km_rule, bt))
+    km = f'IFERROR(VLOOKUP({places.type_key()},{km_table},2,FALSE),"")'
+    priced = f'SUMPRODUCT((TRIM({name})<>"")*ISNUMBER({rent})'
+    have = f'IF(ISNUMBER({km}),{priced}*ISNUMBER({dist})*({dist}<={km})),{priced}))'
+    return f"IF(ISNUMBER({th}),IF({have}<{th},1,0),0)"
+
+
+def _per_type_value(per_type, bt):
+    from ..rules.pack import DEFAULT_KEY
+    if not isinstance(per_type, dict):
+        return per_type
+    return per_type.get(bt) if bt in per_type else per_type.get(DEFAULT_KEY)
+
+
+def _rent_discount(rule: Rule, places: Places) -> str | None:
+    rent = places.column(rule.form, "rent")
+    base_rent = places.cell(rule.form, "base_rent")
+    if not (rent and base_rent) or rule.per_type:
+        return None
+    used = f"SUMPRODUCT(1*{places.used(rule.form)})"
+    mean = f"SUM({rent})/COUNT({rent})"
+    return (f"IF(AND({used}>0,COUNT({rent})>0,ISNUMBER({base_rent})),"
+            f"IF({base_rent}>{mean}*{_n(rule.threshold)}+1E-9,1,0),0)")
+
+
+KIND_COUNTS: dict[str, Callable[[Rule, Places], str | None]] = {
+    "required": _required, "range": _range, "choice": _choice,
+    "min": _min, "max": _min, "equals": _equals, "age-in-years": _age,
+    "counts-match": _aggregate, "sum-matches": _aggregate, "forms-agree": _forms_agree,
+    "sums-equal": _sums_equal, "comparison": _comparison,
+    "checksum": _checksum, "unique": _unique, "date-range": _date_range,
+    "comparables": _comparables, "rent-discount": _rent_discount,
+}
+
+
+def count_formula(rule: Rule, places: Places) -> str | None:
+    """Excel formula (no "=") counting `rule`'s problems in the workbook, or None when the sheet does
+    not judge it (its kind needs several files, or the workbook lacks its forms)."""
+    if rule.kind in MERGE_ONLY_KINDS or rule.kind not in KIND_COUNTS:
+        return None
+    return KIND_COUNTS[rule.kind](rule, places)

@@ -1,0 +1,164 @@
+"""The 表内检查 sheet counts, for every rule of the default pack it judges, exactly the problems `xlbase
+validate` reports for that rule, once LibreOffice has recalculated the workbook a clerk filled in.
+
+Workbooks are filled as clerks fill them: typed over the template with openpyxl (which keeps no cached
+results, so LibreOffice computes every formula), with spellings validate accepts (楼宇, 是（企业法人）,
+codes in lower case with spaces) and with mistakes of every kind the sheet judges.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import soffice_convert
+from sample_generator import GEN
+from xlbase.read import read_files, read_workbook
+from xlbase.rules import load_pack
+from xlbase.validate import validate_reads
+from xlbase.write.template_check_sheet import CHECK_SHEET, COLUMNS
+from xlbase.write.templates import write_applicant_workbook
+
+pytestmark = [pytest.mark.libreoffice, pytest.mark.filterwarnings("ignore:Print area cannot be set")]
+
+RULE_COL = [name for name, _ in COLUMNS].index("规则编号") + 1
+COUNT_COL = [name for name, _ in COLUMNS].index("不符合处") + 1
+
+
+def _base(n_firms: int, base_type: str = "楼宇型"):
+    rng = random.Random(14)
+    firms = GEN.firms_for(rng, n_firms, "忻府区")
+    base = GEN.base_record(rng, county="忻府区", short="晨光", operator="忻州晨光企业管理有限公司",
+                           base_type=base_type, firms=firms)
+    return base, firms, GEN.comparables(rng, "忻府区")
+
+
+class Clerk:
+    """Types into a written workbook at the cells the reader finds for each field."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.tables = {t.form_id: t for t in read_workbook(path).tables}
+        self.wb = openpyxl.load_workbook(path)
+
+    def record(self, form_id: str, key: str, value) -> None:
+        self.wb[form_id][self.tables[form_id].record_cells[key]].value = value
+
+    def row(self, form_id: str, i: int, key: str, value) -> None:
+        t = self.tables[form_id]
+        self.wb[form_id][t.cell(key, int(t.data["_row"].iloc[i]))].value = value
+
+    def save(self) -> Path:
+        self.wb.save(self.path)
+        return self.path
+
+
+def clean(path: Path) -> Path:
+    base, firms, comps = _base(28)
+    write_applicant_workbook(path, base=base, firms=firms, comparables=comps)
+    return Clerk(path).save()
+
+
+def wrong(path: Path) -> Path:
+    """A mistake for every rule the sheet judges."""
+    base, firms, comps = _base(28)
+    write_applicant_workbook(path, base=base, firms=firms, comparables=comps)
+    c = Clerk(path)
+    c.record("附件2", "legal_rep", None)                       # required
+    c.record("附件2", "tutors", 2)                             # tutors-min
+    c.record("附件2", "fund_other", 150)                       # funding-sum
+    c.record("附件2", "staff_technical", 20)                   # a2-subtotals (more than the staff)
+    c.record("附件2", "operator_code", "91140900MA0K12345X")   # operator-code-checksum
+    c.record("附件2", "base_type", "楼宇")                     # an alias: 楼宇型's thresholds
+    c.record("附件2", "registered_on", dt.datetime(2024, 3, 1))  # operator-age
+    c.record("附件2", "resident_firms", 99)                    # forms-agree with 附件10
+    c.record("附件2", "land_area", -5)                         # value-range
+    c.row("附件10", 0, "independent_legal_person", "否（分支机构）")
+    c.row("附件10", 0, "employees", round(base["employees"] * 1.1))   # employee-sum-match (10 % off)
+    c.row("附件10", 0, "partner_orgs", 3)                      # partners-min
+    c.row("附件10", 0, "resident_firms", 20)                   # firm-count-match, resident-firms-min (楼宇 25)
+    c.row("附件3", 1, "firm_name", firms[0]["firm_name"])      # firm-duplicate
+    c.row("附件3", 2, "credit_code", "91140900MA0K12345Y")    # firm-code-checksum
+    c.row("附件3", 3, "credit_code", "140900123456789")       # a 15-digit 注册号: a notice only
+    c.row("附件3", 4, "entered_on", dt.datetime(1985, 1, 1))   # entry-date-plausible
+    c.row("附件3", 5, "entered_on", dt.datetime(2025, 1, 1))
+    c.row("附件3", 6, "industry", "制造")                      # choice
+    c.row("附件3", 7, "employees", None)                       # required
+    c.row("附件3", 8, "revenue", -5)                           # value-range
+    c.row("附件4", 0, "distance_km", 5)                        # comparables-min: 楼宇型 within 3 km
+    c.record("附件4", "base_rent", 300)                        # rent-discount
+    return c.save()
+
+
+def variants(path: Path) -> Path:
+    """Spellings validate accepts, and figures stated on 附件2 only."""
+    base, firms, comps = _base(20)
+    write_applicant_workbook(path, base=base, firms=firms, comparables=comps)
+    c = Clerk(path)
+    c.record("附件2", "base_type", "城市楼宇型")                # 20 firms: below 楼宇型's threshold
+    c.row("附件10", 0, "independent_legal_person", "是（企业法人）")
+    c.row("附件10", 0, "employees", None)                      # fallback: 附件2's figure is judged
+    c.record("附件2", "employees", base["employees"] + 40)
+    c.row("附件10", 0, "service_staff", None)
+    c.record("附件2", "service_staff", 8)                      # service-staff-min on 附件2
+    c.row("附件3", 0, "credit_code", " " + firms[0]["credit_code"].lower() + " ")   # still valid
+    c.row("附件3", 1, "credit_code", firms[2]["credit_code"][:9] + " " + firms[2]["credit_code"][9:])  # duplicate
+    return c.save()
+
+
+def empty(path: Path) -> Path:
+    """The blank template with only 附件2's identity typed: no firm rows, nothing to sum."""
+    write_applicant_workbook(path)
+    c = Clerk(path)
+    c.record("附件2", "base_name", "忻州市忻府区晨光双创基地")
+    c.record("附件2", "resident_firms", 30)
+    return c.save()
+
+
+CASES = {"clean": clean, "wrong": wrong, "variants": variants, "empty": empty}
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("rules")
+    (d / "src").mkdir()
+    return {name: soffice_convert(make(d / "src" / f"{name}.xlsx"), "xlsx", d / "lo") for name, make in CASES.items()}
+
+
+def sheet_counts(path: Path) -> dict[str, int]:
+    ws = openpyxl.load_workbook(path, data_only=True)[CHECK_SHEET]
+    out = {}
+    for r in range(1, ws.max_row + 1):
+        rule = ws.cell(r, RULE_COL).value
+        if rule and rule != "规则编号":
+            value = ws.cell(r, COUNT_COL).value
+            assert isinstance(value, (int, float)), (rule, value)
+            out[rule] = int(value)
+    return out
+
+
+def validate_counts(path: Path) -> Counter:
+    problems, _ = validate_reads(read_files([str(path)], jobs=1), load_pack())
+    return Counter(p.rule for p in problems if p.severity in ("error", "warning"))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_sheet_counts_what_validate_reports(recalculated, name):
+    path = recalculated[name]
+    sheet, found = sheet_counts(path), validate_counts(path)
+    assert sheet, "no rule on the 表内检查 sheet"
+    differ = {rule: (n, found.get(rule, 0)) for rule, n in sheet.items() if n != found.get(rule, 0)}
+    assert not differ, f"{name}: rule -> (sheet, validate): {differ}"
+
+
+def test_the_cases_break_every_rule_the_sheet_judges(recalculated):
+    """Every judged rule fails somewhere and passes somewhere: no count that cannot move."""
+    counts = {name: sheet_counts(path) for name, path in recalculated.items()}
+    rules = set(counts["clean"])
+    assert {r for r in rules if any(c[r] for c in counts.values())} == rules
+    assert {r for r in rules if not all(c[r] for c in counts.values())} == rules
