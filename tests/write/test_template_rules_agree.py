@@ -162,3 +162,62 @@ def test_the_cases_break_every_rule_the_sheet_judges(recalculated):
     rules = set(counts["clean"])
     assert {r for r in rules if any(c[r] for c in counts.values())} == rules
     assert {r for r in rules if not all(c[r] for c in counts.values())} == rules
+
+
+PROBE_COL = 40          # AN: far right of every form, where a probe of a mark's condition is written per cell
+
+
+@pytest.fixture(scope="module")
+def probed(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
+    """The cases with each red mark's condition copied, cell by cell, into a probe cell of its row, so
+    that LibreOffice computes it: (recalculated file, {(sheet, probe cell): (rule, marked cell)})."""
+    from openpyxl.formula.translate import Translator
+    from openpyxl.utils import get_column_letter
+    from xlbase.write.template_rules import Places, cell_marks
+    from xlbase.write import templates as tpl
+    d = tmp_path_factory.mktemp("marks")
+    (d / "src").mkdir()
+    seen: list[Places] = []
+    real = tpl.Places
+
+    def spy(*a, **k):
+        seen.append(real(*a, **k))
+        return seen[-1]
+
+    out = {}
+    for name in ("wrong", "variants"):
+        seen.clear()
+        tpl.Places = spy
+        try:
+            path = CASES[name](d / "src" / f"{name}.xlsx")
+        finally:
+            tpl.Places = real
+        places = seen[0]
+        wb = openpyxl.load_workbook(path)
+        probes, col = {}, PROBE_COL
+        for rule in load_pack().rules:
+            for m in cell_marks(rule, places):
+                r0, c0, r1, c1 = m.area
+                first = f"{get_column_letter(c0 + 1)}{r0 + 1}"
+                ws = wb[m.form_id]
+                for r in range(r0, min(r1, r0 + 40) + 1):
+                    target = f"{get_column_letter(c0 + 1)}{r + 1}"
+                    probe = ws.cell(r + 1, col)
+                    probe.value = Translator("=" + m.condition, origin=first).translate_formula(target)
+                    probes[(m.form_id, probe.coordinate)] = (rule.id, target)
+                col += 1
+        wb.save(path)
+        out[name] = (soffice_convert(path, "xlsx", d / "lo"), probes)
+    return out
+
+
+@pytest.mark.parametrize("name", ["wrong", "variants"])
+def test_the_red_marks_are_where_validate_points(probed, name):
+    path, probes = probed[name]
+    wb = openpyxl.load_workbook(path, data_only=True)
+    marked = {(sheet, cell, rule) for (sheet, probe), (rule, cell) in probes.items() if wb[sheet][probe].value is True}
+    rules = {rule for rule, _ in probes.values()}
+    problems, _ = validate_reads(read_files([str(path)], jobs=1), load_pack())
+    pointed = {(p.sheet, p.cell, p.rule) for p in problems if p.rule in rules and p.severity in ("error", "warning")}
+    assert marked == pointed
+    assert name != "wrong" or {r for _, _, r in marked} == rules      # every kind of mark shows somewhere

@@ -433,3 +433,65 @@ def count_formula(rule: Rule, places: Places) -> str | None:
     if rule.kind in MERGE_ONLY_KINDS or rule.kind not in KIND_COUNTS:
         return None
     return KIND_COUNTS[rule.kind](rule, places)
+
+
+# ------------------------------------------------------------------ marks on the cells
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A cell (or a list column) to fill red while `condition` holds; the condition refers to the area's
+    first cell relatively, without its sheet (conditional formats live on the cell's own sheet)."""
+
+    form_id: str
+    area: tuple[int, int, int, int]
+    condition: str
+
+
+def _area(places: Places, form_id: str, key: str) -> tuple[tuple[int, int, int, int], str, str | None] | None:
+    """(area, its first cell, the column's absolute top cell or None for a single cell)."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+    if form_id in places.tables and key in places.tables[form_id][1].cols:
+        layout = places.tables[form_id][1]
+        c = layout.cols[key]
+        return ((layout.first_row, c, layout.last_row, c), xl_rowcol_to_cell(layout.first_row, c),
+                xl_rowcol_to_cell(layout.first_row, c, True, True))
+    ref = places.cell(form_id, key)
+    if ref is None or ref in places.computed:
+        return None
+    cell = ref.split("!")[-1].replace("$", "")
+    from xlsxwriter.utility import xl_cell_to_rowcol
+    r, c = xl_cell_to_rowcol(cell)
+    return (r, c, r, c), cell, None
+
+
+def cell_marks(rule: Rule, places: Places) -> list[Mark]:
+    """Where a failing value of `rule` can be shown on the cell the clerk typed (codes, repeats, dates,
+    a 是/否 that must be 是): the same tests the 表内检查 counts make, one cell at a time."""
+    out = []
+    if rule.kind == "checksum":
+        for form_id in _forms(rule):
+            if (at := _area(places, form_id, rule.field)):
+                out.append(Mark(form_id, at[0], f"{codes_invalid(at[1])}>0"))
+    elif rule.kind == "unique":
+        for key in rule.fields:
+            if (at := _area(places, rule.form, key)) and at[2]:
+                k = f'SUBSTITUTE({at[1]}&""," ","")'
+                earlier = f'SUMPRODUCT(--(SUBSTITUTE({at[2]}:{at[1]}&""," ","")={k}))'
+                out.append(Mark(rule.form, at[0], f'AND({k}<>"",{earlier}>1)'))
+    elif rule.kind == "date-range":
+        if (at := _area(places, rule.form, rule.field)):
+            earliest = rule.params.get("earliest")
+            early = ""
+            if earliest:
+                d = earliest if isinstance(earliest, dt.date) else dt.date.fromisoformat(str(earliest))
+                early = f",{at[1]}<{_date(d)}"
+            out.append(Mark(rule.form, at[0], f"AND(ISNUMBER({at[1]}),OR({at[1]}>{_date(pack().as_of)}{early}))"))
+    elif rule.kind == "equals" and isinstance(rule.threshold, bool):
+        for form_id in (*_forms(rule), rule.fallback):
+            if form_id and (at := _area(places, form_id, rule.field)) and \
+                    get_form(form_id).field(rule.field).type == "yesno":
+                wrong = "否" if rule.threshold else "是"
+                answer = answer_formula(at[1], _answers(places, rule.field, get_form(form_id)))
+                out.append(Mark(form_id, at[0], f'{answer}="{wrong}"'))
+    return out

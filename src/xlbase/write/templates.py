@@ -18,7 +18,7 @@ from xlsxwriter.workbook import Workbook
 from ..forms import APPLICANT_FORMS, SUMMARY_FORM, Form, get_form
 from ..safe_output import atomic_output
 from .template_blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_signatures, write_title
-from .template_checks import (AGGREGATES, add_threshold_tables, aggregate_formula, mark_below_threshold,
+from .template_checks import (AGGREGATES, BAD, add_threshold_tables, aggregate_formula, mark_below_threshold,
                               mark_mismatch, mark_notes, mismatch_conditions, mismatch_values, table_type_cell,
                               write_check_block)
 from .template_guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_notes, merge_notes, write_guide
@@ -29,7 +29,7 @@ from .template_styles import Styles
 from .template_table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, column_plan,
                              printed_last_col, printed_sizes, write_table)
 from .template_check_sheet import CHECK_SHEET, judged_rules, unjudged_rules, write_check_sheet
-from .template_rules import Places
+from .template_rules import Places, cell_marks
 from .template_thresholds import default_year, pack
 
 APPLICANT_NAME = "双创基地申报表"
@@ -155,6 +155,10 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     places.computed = {places.cells[a10.id][k] for k in _identity_formulas(a10, base, identities)} | \
                       {places.cells[a4.id][k] for k in head_formulas}
     write_check_sheet(check_sheet, styles, places, pack())
+    for rule in pack().rules:      # and red on the very cell, where one cell shows the mistake
+        for m in cell_marks(rule, places):
+            sheets[m.form_id].conditional_format(*m.area, {"type": "formula", "criteria": "=" + m.condition,
+                                                           "format": styles.cf(**BAD)})
 
     judged = [r for r, _ in judged_rules(pack(), places)]
     sections = [
