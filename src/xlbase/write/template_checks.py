@@ -39,13 +39,14 @@ CHECK_LABELS = ("核对项", "附件3", "结果")
 SAME, DIFFERENT = "一致", "不一致"
 
 
-def mark_notes(forms: list[Form]) -> list[str]:
+def mark_notes(forms: list[Form], cell_rules: list[str] = ()) -> list[str]:
     """What the red and yellow fills on `forms` mean, for the 填表说明: the rules behind them, by the
-    pack's titles."""
+    pack's titles; `cell_rules`: titles of the rules marked on the cell typed (template_rules.cell_marks)."""
     from .template_thresholds import pack
     red = [pack().rule(r).title for key, r in THRESHOLD_RULES.items()
            if pack().has_rule(r) and any(f.has_field(key) for f in forms)]
-    out = [f"红色底纹：低于规则包的门槛（{'；'.join(red)}），按所选基地类型判断，输入时就会变色。"] if red else []
+    out = [f"红色底纹：低于规则包的门槛（{'；'.join(red)}），按所选基地类型判断，输入时就会变色"
+           + (f"；不符合“{'”“'.join(cell_rules)}”的单元格也标红。" if cell_rules else "。")] if red else []
     source = next((f for f in forms if f.id == "附件3"), None)
     yellow = [r.title for key, how, _ in AGGREGATES if (r := aggregate_rule(how, key)) is not None]
     if source is not None and yellow:

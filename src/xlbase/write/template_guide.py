@@ -13,7 +13,7 @@ from ..rules.pack import RulePack, Rule
 from .template_styles import Styles, lines_needed, row_height
 
 GUIDE_SHEET = "填表说明"
-WIDTH = 150            # characters across the page
+WIDTH = 110            # characters across the page (A4 landscape at about 100 %)
 COLUMNS = 6            # notes are merged across them (one very wide column prints badly in LibreOffice)
 TOP = 3                # rows left free at the top (the 校验 buttons of the .xlsm sit there)
 
@@ -21,11 +21,8 @@ Section = tuple[str, list[str]]
 
 
 def _labels(fields) -> str:
-    """Labels in order, once each; a label two fields of a form share gets its section (附件2: 名称)."""
-    fields = list(fields)
-    seen = [f.label for f in fields]
-    return "、".join(dict.fromkeys(f"{f.section}{f.label}" if f.section and seen.count(f.label) > 1 else f.label
-                                   for f in fields))
+    """Labels in order, once each."""
+    return "、".join(dict.fromkeys(f.label for f in fields))
 
 
 def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[str, int]) -> list[str]:
@@ -47,7 +44,7 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
         if n:      # an open-ended list (附件3): template_table's ruled block under a frozen total line
             total = (f"“{form.total_label}”行在表头下方，随填写自动计算，冻结在屏幕上方，滚动时始终可见。"
                      if form.total_label else "")
-            notes.append(f"“{form.sheet}”每行填一条，从{form.number_label or '第'} 1 行开始往下填写。前 {n} 行已编号并画好"
+            notes.append(f"“{form.sheet}”每行填一条，从{form.number_label or '编号'}为 1 的行开始往下填写。前 {n} 行已编号并画好"
                          f"表格线，空白表打印出来可以手写；超过 {n} 行时接着往下填并续编{form.number_label or '号'}，"
                          f"表格线自动出现，打印时包括所有已填的行。{total}")
         elif form.kind == "table" and form.template_rows > 1 and form.total_label:

@@ -28,7 +28,7 @@ from .template_record import grid_width, write_record_grid, write_record_head
 from .template_styles import Styles
 from .template_table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, column_plan,
                              printed_last_col, printed_sizes, write_table)
-from .template_check_sheet import CHECK_SHEET, judged_rules, unjudged_rules, write_check_sheet
+from .template_check_sheet import CHECK_SHEET, judged_rules, title, unjudged_rules, write_check_sheet
 from .template_rules import Places, cell_marks
 from .template_thresholds import default_year, pack
 
@@ -155,16 +155,18 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     places.computed = {places.cells[a10.id][k] for k in _identity_formulas(a10, base, identities)} | \
                       {places.cells[a4.id][k] for k in head_formulas}
     write_check_sheet(check_sheet, styles, places, pack())
+    marked = []
     for rule in pack().rules:      # and red on the very cell, where one cell shows the mistake
         for m in cell_marks(rule, places):
             sheets[m.form_id].conditional_format(*m.area, {"type": "formula", "criteria": "=" + m.condition,
                                                            "format": styles.cf(**BAD)})
+            marked.append(title(rule))
 
     judged = [r for r, _ in judged_rules(pack(), places)]
     sections = [
         ("一、怎样填写", filling_notes([forms[f] for f in APPLICANT_FORMS], identity_form=a2,
                                    ruled={a3.id: l3.ruled_rows})),
-        ("二、表内检查", check_notes(pack(), judged, CHECK_SHEET, mark_notes(list(forms.values())))),
+        ("二、表内检查", check_notes(pack(), judged, CHECK_SHEET, mark_notes(list(forms.values()), list(dict.fromkeys(marked))))),
         ("三、由市级汇总时检查", merge_notes(unjudged_rules(pack(), places))),
     ]
     last = write_guide(guide, styles, sections)
