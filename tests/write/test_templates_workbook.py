@@ -296,7 +296,8 @@ def test_threshold_conditional_formatting_reads_rule_tables(applicant, summary):
 def test_a3_check_block_compares_with_a10(applicant):
     ws = applicant["附件3"]
     formulas = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
-    assert any(f.startswith("=COUNTA(") for f in formulas)
+    assert any(f.startswith("=SUMPRODUCT(") for f in formulas)        # the firm rows in use
+    assert any(f.startswith("=SUM(") for f in formulas)               # the employees
     assert any("'附件10'!" in f for f in formulas)
 
 

@@ -52,14 +52,20 @@ class Places:
     def used(self, form_id: str) -> str:
         """Excel array: 1 for each row of a list form holding anything the clerk typed, else 0."""
         sheet, layout = self.tables[form_id]
-        parts = "&".join(f"'{sheet}'!{layout.column_range(f.key)}" for f in layout.form.table_fields
-                         if not f.merge_only)
-        return f"(({parts})<>\"\")"
+        return rows_in_use(layout, sheet)
 
     def type_key(self) -> str:
         """Excel: the folded 基地类型 (template_checks.sheet_key), （未填） when blank."""
         ref = self.cell(self.type_form, "base_type")
         return f'IF({ref}="","{UNTYPED}",{key_formula(ref)})'
+
+
+def rows_in_use(layout: TableLayout, sheet: str | None = None) -> str:
+    """Excel array over a list form's rows: true where anything is typed (what the reader reads as a row;
+    a 序号 alone is none)."""
+    prefix = f"'{sheet}'!" if sheet else ""
+    parts = "&".join(prefix + layout.column_range(f.key) for f in layout.form.table_fields if not f.merge_only)
+    return f'(({parts})<>"")'
 
 
 def _blank(ref: str) -> str:

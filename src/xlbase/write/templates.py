@@ -29,7 +29,7 @@ from .template_styles import Styles
 from .template_table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, column_plan,
                              printed_last_col, printed_sizes, write_table)
 from .template_check_sheet import CHECK_SHEET, judged_rules, title, unjudged_rules, write_check_sheet
-from .template_rules import Places, cell_marks
+from .template_rules import Places, cell_marks, rows_in_use
 from .template_thresholds import default_year, pack
 
 APPLICANT_NAME = "双创基地申报表"
@@ -114,10 +114,13 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     # cross-form totals: 附件3 vs 附件10 and 附件2
     items = []
     for target, how, col_key in AGGREGATES:
-        agg = aggregate_formula(how, f"'{a3.sheet}'!{l3.column_range(col_key)}")
-        local = aggregate_formula(how, l3.column_range(col_key))
-        value = (sum(1 for f in firms if f.get(col_key) not in (None, "")) if how == "count"
-                 else sum(v for f in firms if isinstance(v := f.get(col_key), (int, float))))
+        if how == "count":      # rows as the reader reads them: anything typed, a name or not
+            agg, local = (f"SUMPRODUCT(1*{rows_in_use(l3, sheet)})" for sheet in (a3.sheet, None))
+            value = sum(1 for f in firms if any(v not in (None, "") for v in f.values()))
+        else:
+            agg = aggregate_formula(how, f"'{a3.sheet}'!{l3.column_range(col_key)}")
+            local = aggregate_formula(how, l3.column_range(col_key))
+            value = sum(v for f in firms if isinstance(v := f.get(col_key), (int, float)))
         # judged as validate judges them (template_checks.mismatch_conditions)
         at = {a10.id: (ws10, l10.first_row, l10.cols[target]) if a10.has_field(target) else None,
               a2.id: (sheets["附件2"], *a2_cells[target]) if target in a2_cells else None}
