@@ -18,7 +18,8 @@ from .template_styles import Styles, lines_needed, row_height
 CHECK_SHEET = "表内检查"
 COLUMNS = (("序号", 5), ("检查项目", 30), ("要求（取自规则包）", 52), ("表格", 12), ("不符合处", 8), ("结果", 9),
            ("规则编号", 22))
-PASS, FAIL, CHECK = "通过", "不符合", "请核实"
+PASS, FAIL, CHECK, NOTE = "通过", "不符合", "请核实", "请留意"
+VERDICTS = {"error": FAIL, "warning": CHECK, "info": NOTE}
 #: what a rule without a title checks, by kind (the form model holds the bounds)
 KIND_TITLES = {"required": "必填栏目已填写", "range": "数值不超出表格规定的范围", "choice": "选项为下拉列表中的值",
                "type": "数字、日期、是/否按格式填写"}
@@ -141,7 +142,7 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
         for c, text in enumerate(texts, start=1):
             ws.write_string(r, c, text, cell)
         ws.write_formula(r, 4, "=" + formula, centre, 0)
-        bad = FAIL if rule.severity == "error" else CHECK
+        bad = VERDICTS.get(rule.severity, CHECK)
         count = f"E{r + 1}"
         ws.write_formula(r, 5, f'=IF({count}=0,"{PASS}","{bad}")', centre, PASS)
         ws.write_string(r, 6, rule.id, cell)

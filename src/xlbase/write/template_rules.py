@@ -1,7 +1,8 @@
 """The default pack's rules judged inside the applicant's workbook, as `xlbase validate` judges them.
 
 For every rule a single workbook can decide, `count_formula` gives an Excel formula counting the
-problems validate would report for it (errors and warnings; its 提示 notes are not counted), built
+problems validate would report for it at the rule's severity (the notes it adds beside them, such as
+基地类型 unknown, are not counted), built
 from the rule's kind, fields, thresholds and tolerances as the pack states them. The 表内检查 sheet
 shows these counts (template_check_sheet). Rules whose kind needs more than one workbook (a base's
 material spread over several files) or that the sheet does not compute get None: the 填表说明 names
