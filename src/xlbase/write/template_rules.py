@@ -102,11 +102,13 @@ def _stated(rule: Rule, places: Places, key: str) -> str | None:
 
 
 def _required(rule: Rule, places: Places) -> str | None:
+    """Blank required official fields: validate's errors of the rule. Blanks it doubts (our own columns, a
+    blank that may be a 0 left out, the parts of a breakdown) are its warnings, not counted here."""
     terms = []
     for form_id in _forms(rule):
         form = get_form(form_id)
         for f in form.fields:
-            if not f.required or f.merge_only:
+            if not f.required or f.merge_only or not f.official or f.blank_may_be_zero or f.part_of:
                 continue
             ref = places.cell(form_id, f.key)
             if ref in places.computed:
@@ -135,10 +137,16 @@ def _range(rule: Rule, places: Places) -> str | None:
 
 
 def _choice(rule: Rule, places: Places) -> str | None:
+    """Choices outside their list, on the official fields whose accepted spellings are data (the list and
+    its aliases). Validate reports our own columns as warnings beside the rule (not counted here) and
+    accepts places and industries in spellings only its matchers know (engine._CHOICE_SPELLINGS): those
+    are left to xlbase; the dropdowns keep typed values in the list."""
+    from ..rules.engine import _CHOICE_SPELLINGS
     terms = []
     for form_id in _forms(rule):
         for f in get_form(form_id).fields:
-            if f.type != "choice" or not f.choices or f.merge_only:
+            if f.type != "choice" or not f.choices or f.merge_only or not f.official \
+                    or f.choices in _CHOICE_SPELLINGS:
                 continue
             accepted = _spelling_list(places, f.choices)
             if (ref := places.cell(form_id, f.key)):
