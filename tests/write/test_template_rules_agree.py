@@ -91,6 +91,7 @@ def wrong(path: Path) -> Path:
     c.row("附件3", 7, "employees", None)                       # required
     c.row("附件3", 8, "revenue", -5)                           # value-range
     c.row("附件4", 0, "distance_km", 5)                        # comparables-min: 楼宇型 within 3 km
+    c.row("附件4", 1, "distance_km", None)                     # not stated: maybe within (validate's warning)
     c.record("附件4", "base_rent", 300)                        # rent-discount
     return c.save()
 
@@ -108,6 +109,7 @@ def variants(path: Path) -> Path:
     c.record("附件2", "service_staff", 8)                      # service-staff-min on 附件2
     c.row("附件3", 0, "credit_code", " " + firms[0]["credit_code"].lower() + " ")   # still valid
     c.row("附件3", 1, "credit_code", firms[2]["credit_code"][:9] + " " + firms[2]["credit_code"][9:])  # duplicate
+    c.row("附件4", 0, "distance_km", None)      # 楼宇型: one site without its distance may make up the three
     return c.save()
 
 

@@ -410,7 +410,9 @@ def _comparables(rule: Rule, places: Places) -> str | None:
                               lambda bt: _per_type_value(km_rule, bt))
     km = f'IFERROR(VLOOKUP({places.type_key()},{km_table},2,FALSE),"")'
     priced = f'SUMPRODUCT((TRIM({name})<>"")*ISNUMBER({rent})'
-    have = f'IF(ISNUMBER({km}),{priced}*ISNUMBER({dist})*({dist}<={km})),{priced}))'
+    # a site whose distance is not stated may be within it: too few is validate's error only without them
+    could = f"(1-ISNUMBER({dist})+ISNUMBER({dist})*({dist}<={km}))"
+    have = f'IF(ISNUMBER({km}),{priced}*{could}),{priced}))'
     return f"IF(ISNUMBER({th}),IF({have}<{th},1,0),0)"
 
 
