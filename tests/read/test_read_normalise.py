@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xlbase.forms import get_form
-from xlbase.read.normalise import (CONVERTED, NOT_WHOLE, PRECISION_LOST, UNPARSEABLE, normalise_column,
+from xlbase.read.normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, PRECISION_LOST, UNPARSEABLE, normalise_column,
                                    parse_credit_code, parse_date, parse_number, parse_phone, parse_text,
                                    parse_value, parse_yesno)
 
@@ -28,7 +28,7 @@ anything = st.one_of(st.text(), st.integers(), st.floats(allow_nan=True), st.boo
 @given(anything, st.sampled_from(FIELDS))
 def test_no_crash_and_no_silent_nan(v, f):
     p = parse_value(v, f)
-    assert p.note in (None, UNPARSEABLE, NOT_WHOLE, PRECISION_LOST, CONVERTED)
+    assert p.note in (None, UNPARSEABLE, NOT_WHOLE, PRECISION_LOST, CONVERTED, NONE_ZERO)
     if isinstance(p.value, float):
         assert p.value == p.value
     if p.value is None and isinstance(v, str) and v.strip() and p.note is None:
