@@ -92,3 +92,24 @@ def test_registration_typed_as_year_dot_month_fails_the_age_rule(tmp_path):
     problems = validate(read.tables, load_pack("shanxi-2024-base", dt.date(2024, 8, 25)))
     assert any(p.rule == "operator-age" and p.severity == "error" and p.cell == cell for p in problems), \
         [(p.rule, p.field, p.severity, p.cell) for p in problems]
+
+
+@given(st.integers(1950, 2099), st.integers(2, 12))
+def test_a_number_typed_into_a_date_cell_is_that_number(year, month):
+    """A date-formatted cell stores 2019.03 as the date 1905-07-11 00:43:12 (readers give a datetime):
+    it is the number the clerk typed, read as numbers are."""
+    typed = float(f"{year}.{month:02d}")
+    if month == 10:             # 2019.10 is stored as 2019.1: ambiguous, tested above
+        return
+    as_date = dt.datetime(1899, 12, 30) + dt.timedelta(days=typed)
+    p = parse_date(as_date)
+    assert p.value == dt.date(year, month, 1) and p.note == CONVERTED
+    assert parse_date(dt.datetime(1899, 12, 30) + dt.timedelta(days=year)).note == UNPARSEABLE   # a bare year
+    period = get_form("附件2").field("built_on")
+    assert parse_date(dt.date(1899, 12, 30) + dt.timedelta(days=year), period).value == dt.date(year, 1, 1)
+
+
+@given(st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2099, 12, 31)))
+def test_real_date_cells_still_read(d):
+    assert parse_date(dt.datetime(d.year, d.month, d.day)).value == d
+    assert parse_date(d).value == d

@@ -94,7 +94,8 @@ def raw_text(v: Any) -> str:
             return ""
         return str(int(v)) if v.is_integer() and abs(v) < 1e15 else repr(v)
     if isinstance(v, (dt.datetime, dt.date)):
-        return v.isoformat()
+        n = typed_number(v)
+        return v.isoformat() if n is v else raw_text(n)
     if isinstance(v, dt.timedelta):
         return str(v)
     return str(v)
@@ -255,7 +256,24 @@ def _year_month_number(value: float) -> Parsed:
     return Parsed(d, CONVERTED, f"“{shown}”只有年月，按当月1日计")
 
 
+FIRST_DATE = EXCEL_EPOCH + dt.timedelta(days=MIN_SERIAL)    # 1950-01-01
+
+
+def typed_number(v: Any) -> Any:
+    """The number a clerk typed into a date-formatted cell, where the file says a date before 1950.
+
+    A date cell formats whatever is typed as a date: 2019.03 or 2019 become 1905-07-11 on screen
+    and in the file. No date these forms ask for is that early, so the cell holds the number, read
+    as _date_from_serial reads any number (2019.03 is March 2019, a bare 2019 a year)."""
+    if isinstance(v, dt.datetime) and v < dt.datetime.combine(FIRST_DATE, dt.time()):
+        return round((v - dt.datetime.combine(EXCEL_EPOCH, dt.time())).total_seconds() / 86400, 6)
+    if type(v) is dt.date and v < FIRST_DATE:
+        return float((v - EXCEL_EPOCH).days)
+    return v
+
+
 def parse_date(v: Any, field: Field | None = None) -> Parsed:
+    v = typed_number(v)
     p = _parse_date(v)
     if p.note == UNPARSEABLE and field is not None and field.period:   # 建设时间 “2012年—2016年”
         start = period_start(v)
@@ -448,7 +466,7 @@ def _column_fast(values: list[Any], field: Field) -> list[Any] | None:
         if field.type != "integer":
             return values
         return arr.astype(np.int64).tolist() if (arr == np.trunc(arr)).all() else None
-    if tv is dt.date and field.type == "date":             # calamine's date cells
+    if tv is dt.date and field.type == "date" and min(values) >= FIRST_DATE:   # calamine's date cells
         return values
     if tv is str and field.type in ("text", "choice"):
         return list(map(_text_value, values))
@@ -479,7 +497,7 @@ def _column_by_cell(values: list[Any], field: Field) -> tuple[list[Any], list[Pa
                 out.append(v)
                 notes.append(None)
                 continue
-        if dates and tv is dt.date:                      # calamine's date cells
+        if dates and tv is dt.date and v >= FIRST_DATE:   # calamine's date cells
             out.append(v)
             notes.append(None)
             continue
