@@ -18,7 +18,9 @@ import pytest
 
 from conftest import soffice_convert
 from sample_generator import GEN
+from xlbase.forms import get_form
 from xlbase.read import read_files, read_workbook
+from xlbase.read.normalise import UNPARSEABLE
 from xlbase.rules import load_pack
 from xlbase.validate import validate_reads
 from xlbase.write.template_check_sheet import CHECK_SHEET, COLUMNS
@@ -90,6 +92,10 @@ def wrong(path: Path) -> Path:
     c.row("附件3", 6, "industry", "制造")                      # choice
     c.row("附件3", 7, "employees", None)                       # required
     c.row("附件3", 8, "revenue", -5)                           # value-range
+    c.row("附件3", 9, "entered_on", "2025年1月")               # entry-date-plausible, typed as text
+    c.row("附件3", 10, "entered_on", 1985.03)                  # a year.month number in a date cell: 1985-03
+    c.row("附件3", 11, "entered_on", "2019年春")               # no date: validate's unparseable, marked red
+    c.row("附件3", 12, "entered_on", 2019.1)                   # January or October: unparseable too
     c.row("附件4", 0, "distance_km", 5)                        # comparables-min: 楼宇型 within 3 km
     c.row("附件4", 1, "distance_km", None)                     # not stated: maybe within (validate's warning)
     c.record("附件4", "base_rent", 300)                        # rent-discount
@@ -110,6 +116,11 @@ def variants(path: Path) -> Path:
     c.row("附件3", 0, "credit_code", " " + firms[0]["credit_code"].lower() + " ")   # still valid
     c.row("附件3", 1, "credit_code", firms[2]["credit_code"][:9] + " " + firms[2]["credit_code"][9:])  # duplicate
     c.row("附件4", 0, "distance_km", None)      # 楼宇型: one site without its distance may make up the three
+    c.record("附件2", "registered_on", "2023.9.1")             # operator-age on 附件10, by formula from 附件2
+    c.record("附件2", "built_on", "2019年3月—2020年5月")        # a period, where the notice allows one
+    c.record("附件2", "service_org_founded", "2019年3月")
+    c.row("附件3", 3, "entered_on", "2019.3.15")
+    c.row("附件3", 4, "entered_on", 2021.05)
     return c.save()
 
 
@@ -181,7 +192,7 @@ def probed(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
     that LibreOffice computes it: (recalculated file, {(sheet, probe cell): (rule, marked cell)})."""
     from openpyxl.formula.translate import Translator
     from openpyxl.utils import get_column_letter
-    from xlbase.write.template_rules import Places, cell_marks
+    from xlbase.write.template_rules import Places, cell_marks, date_marks
     from xlbase.write import templates as tpl
     d = tmp_path_factory.mktemp("marks")
     (d / "src").mkdir()
@@ -203,17 +214,18 @@ def probed(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
         places = seen[0]
         wb = openpyxl.load_workbook(path)
         probes, col = {}, PROBE_COL
-        for rule in load_pack().rules:
-            for m in cell_marks(rule, places):
-                r0, c0, r1, c1 = m.area
-                first = f"{get_column_letter(c0 + 1)}{r0 + 1}"
-                ws = wb[m.form_id]
-                for r in range(r0, min(r1, r0 + 40) + 1):
-                    target = f"{get_column_letter(c0 + 1)}{r + 1}"
-                    probe = ws.cell(r + 1, col)
-                    probe.value = Translator("=" + m.condition, origin=first).translate_formula(target)
-                    probes[(m.form_id, probe.coordinate)] = (rule.id, target)
-                col += 1
+        marks = [(rule.id, m) for rule in load_pack().rules for m in cell_marks(rule, places)]
+        marks += [(UNPARSEABLE, m) for m in date_marks(places)]
+        for rule_id, m in marks:
+            r0, c0, r1, c1 = m.area
+            first = f"{get_column_letter(c0 + 1)}{r0 + 1}"
+            ws = wb[m.form_id]
+            for r in range(r0, min(r1, r0 + 40) + 1):
+                target = f"{get_column_letter(c0 + 1)}{r + 1}"
+                probe = ws.cell(r + 1, col)
+                probe.value = Translator("=" + m.condition, origin=first).translate_formula(target)
+                probes[(m.form_id, probe.coordinate)] = (rule_id, target)
+            col += 1
         wb.save(path)
         out[name] = (soffice_convert(path, "xlsx", d / "lo"), probes)
     return out
@@ -227,5 +239,7 @@ def test_the_red_marks_are_where_validate_points(probed, name):
     rules = {rule for rule, _ in probes.values()}
     problems, _ = validate_reads(read_files([str(path)], jobs=1), load_pack())
     pointed = {(p.sheet, p.cell, p.rule) for p in _the_rules_own(problems) if p.rule in rules}
+    pointed |= {(p.sheet, p.cell, p.rule) for p in problems       # a date the reader cannot read
+                if p.rule == UNPARSEABLE and get_form(p.form).field(p.field).type == "date"}
     assert marked == pointed
     assert name != "wrong" or {r for _, _, r in marked} == rules      # every kind of mark shows somewhere

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
-from ..forms import Form
+from ..forms import Form, divisions
 from ..rules.pack import RulePack, Rule
+from .template_dates import date_forms
 from .template_styles import Styles, lines_needed, row_height
 
 GUIDE_SHEET = "填表说明"
@@ -37,8 +38,10 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
         notes.append(f"先填“{identity_form.sheet}”：{ids_text}只在“{identity_form.sheet}”填写一次，"
                      f"{'、'.join(others)}自动引用（浅灰底的单元格是公式，不需填写）。")
     choices = [f for form in forms for f in form.fields if f.type in ("choice", "yesno") and not f.merge_only]
+    county = any(f.choices == "county" for f in choices)
     notes.append(f"带边框的白色单元格可以填写，选中时显示填写提示；{_labels(choices)}从下拉列表选择"
-                 + ("，先选市，再选县（市、区）。" if any(f.choices == "county" for f in choices) else "。"))
+                 + ("，先选市，再选县（市、区）" + ("，开发区也在县（市、区）列表中" if county and divisions().get("zones") else "")
+                    if county else "") + "；列表外的写法会提示确认。")
     for form in forms:
         n = ruled.get(form.id)
         if n:      # an open-ended list (附件3): template_table's ruled block under a frozen total line
@@ -52,6 +55,11 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
                          f"最后的“{form.total_label}”行自动求和。")
     units = list(dict.fromkeys(form.unit_line for form in forms if form.unit_line))
     notes.append(f"数字栏只填数字，不带单位或文字，单位见各表的单位行（{'；'.join(units)}）。")
+    dates = [f for form in forms for f in form.fields if f.type == "date" and not f.merge_only]
+    if dates:
+        periods = [f for f in dates if f.period]
+        notes.append(f"日期栏（{_labels(dates)}）{date_forms()}" + (
+            f"{_labels(periods)}{date_forms(period=True)}" if periods else ""))
     codes = [f for form in forms for f in form.fields if f.type == "credit_code"]
     if codes:
         notes.append(f"{_labels(codes)}按文本录入：18 位统一社会信用代码（旧营业执照注册号 15 位），不要加空格。")

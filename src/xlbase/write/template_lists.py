@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 
-from ..forms import divisions, value_list, value_lists
+from ..forms import divisions, reporting_units, value_list, value_lists
+from ..read.normalise import BLANK_TOKENS
 from .template_styles import Styles
 
 LIST_SHEET = "lists"
 CITY = "xl_city"
 COUNTY_ALL = "xl_county_all"
 COUNTY_PREFIX = "xl_county_"
+BLANK_WORDS = "xl_blank_words"
 
 
 def list_name(choices: str) -> str:
@@ -91,9 +93,12 @@ def build_lists(workbook: Workbook, styles: Styles) -> ListSheet:
         lists.add(list_name(key), key, list(value_list(key)))
     cities = divisions()["cities"]
     lists.add(CITY, "所在市", list(cities))
-    lists.add(COUNTY_ALL, "所在县（市、区）", list(value_list("county")))
-    for n, (city, counties) in enumerate(cities.items(), start=1):
-        lists.add(f"{COUNTY_PREFIX}{n}", city, list(counties))
+    # a city's counties and the development zones that report to it as units of their own: what
+    # identity.locate and the merge's 各县情况 know (forms.reporting_units, data/divisions_shanxi.yaml)
+    lists.add(COUNTY_ALL, "所在县（市、区）", [u for city in cities for u in reporting_units(city)])
+    for n, city in enumerate(cities, start=1):
+        lists.add(f"{COUNTY_PREFIX}{n}", city, list(reporting_units(city)))
+    lists.add(BLANK_WORDS, "空白写法", sorted(w for w in BLANK_TOKENS if w))   # what validate reads as blank
     return lists
 
 

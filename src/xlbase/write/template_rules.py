@@ -23,6 +23,7 @@ from ..read.normalise import parse_value
 from ..rules.engine import _USCC_ALPHABET, _USCC_WEIGHTS
 from ..rules.pack import Rule
 from .template_checks import UNTYPED, key_formula, sheet_key, spellings
+from .template_dates import DATE_SHEET, UNREADABLE
 from .template_lists import ListSheet
 from .template_table import TableLayout
 from .template_thresholds import pack
@@ -40,9 +41,23 @@ class Places:
     lists: ListSheet | None = None
     type_form: str = "附件2"               # the form whose 基地类型 cell the others take theirs from
     computed: set[str] = field(default_factory=set)   # refs holding a formula (a value flowing from 附件2)
+    dates: dict[str, str] = field(default_factory=dict)   # a date cell's ref -> the date validate reads there
+    date_columns: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (form, key) -> (range,
+    #                                                      its column letter on the template_dates sheet)
 
     def cell(self, form_id: str, key: str) -> str | None:
         return self.cells.get(form_id, {}).get(key)
+
+    def read(self, form_id: str, key: str) -> str | None:
+        """The value as validate reads it: a date cell's read date (template_dates), else the cell."""
+        ref = self.cell(form_id, key)
+        return self.dates.get(ref, ref) if ref else None
+
+    def read_column(self, form_id: str, key: str) -> str | None:
+        """A list column as validate reads it: a date column's read dates, else the column."""
+        if (form_id, key) in self.date_columns:
+            return self.date_columns[(form_id, key)][0]
+        return self.column(form_id, key)
 
     def column(self, form_id: str, key: str) -> str | None:
         if form_id not in self.tables or key not in self.tables[form_id][1].cols:
@@ -88,7 +103,7 @@ def _forms(rule: Rule) -> tuple[str, ...]:
 def _stated(rule: Rule, places: Places, key: str) -> str | None:
     """Excel: the value a one-field rule judges, as engine._with_fallback picks it: the first of the
     rule's forms that states it (a number or date), else the fallback form's."""
-    refs = [places.cell(f, key) for f in (*_forms(rule), rule.fallback) if f]
+    refs = [places.read(f, key) for f in (*_forms(rule), rule.fallback) if f]
     refs = [r for r in refs if r]
     if not refs:
         return None
@@ -299,6 +314,7 @@ def _forms_agree(rule: Rule, places: Places) -> str | None:
         if f.is_numeric:
             terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({_within(a, b, rule.tolerance)},0,1),0)")
         elif f.type == "date":
+            a, b = places.read(a_form, key), places.read(b_form, key)
             terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({a}={b},0,1),0)")
         # names, places and the type: 附件10 takes them from 附件2 by formula, so they cannot differ
     return "+".join(terms) if terms else "0"
@@ -371,7 +387,7 @@ def _checksum(rule: Rule, places: Places) -> str | None:
 
 
 def _date_range(rule: Rule, places: Places) -> str | None:
-    col = places.column(rule.form, rule.field)
+    col = places.read_column(rule.form, rule.field)
     if not col:
         return None
     out = f'COUNTIF({col},">"&{_date(pack().as_of)})'
@@ -502,8 +518,9 @@ def cell_marks(rule: Rule, places: Places) -> list[Mark]:
             early = ""
             if earliest:
                 d = earliest if isinstance(earliest, dt.date) else dt.date.fromisoformat(str(earliest))
-                early = f",{at[1]}<{_date(d)}"
-            out.append(Mark(rule.form, at[0], f"AND(ISNUMBER({at[1]}),OR({at[1]}>{_date(pack().as_of)}{early}))"))
+                early = f",{_read_at(places, rule.form, rule.field, at)}<{_date(d)}"
+            v = _read_at(places, rule.form, rule.field, at)
+            out.append(Mark(rule.form, at[0], f"AND(ISNUMBER({v}),OR({v}>{_date(pack().as_of)}{early}))"))
     elif rule.kind == "equals" and isinstance(rule.threshold, bool):
         for form_id in (*_forms(rule), rule.fallback):
             if form_id and (at := _area(places, form_id, rule.field)) and \
@@ -511,4 +528,30 @@ def cell_marks(rule: Rule, places: Places) -> list[Mark]:
                 wrong = "否" if rule.threshold else "是"
                 answer = answer_formula(at[1], _answers(places, rule.field, get_form(form_id)))
                 out.append(Mark(form_id, at[0], f'{answer}="{wrong}"'))
+    return out
+
+
+def _read_at(places: Places, form_id: str, key: str, at) -> str:
+    """The value validate reads at the area's first cell, for a mark's condition: a date's read date on the
+    template_dates sheet (its row relative, like the area's cell), else the typed cell itself."""
+    if (form_id, key) in places.date_columns:
+        layout = places.tables[form_id][1]
+        return f"'{DATE_SHEET}'!${places.date_columns[(form_id, key)][1]}{layout.first_row + 1}"
+    ref = places.cell(form_id, key)
+    return places.dates.get(ref, at[1]) if ref else at[1]
+
+
+#: what the red mark on a date the reader cannot read says, in the 填表说明
+UNREADABLE_TITLE = "日期能够识别"
+
+
+def date_marks(places: Places) -> list[Mark]:
+    """Red on every typed date validate cannot read (its unparseable error): the template_dates read is
+    UNREADABLE. Cells whose value flows from another sheet by formula are marked where it is typed."""
+    out = []
+    keys = [(form_id, key) for form_id, cells in places.cells.items() for key, ref in cells.items()
+            if ref in places.dates] + list(places.date_columns)
+    for form_id, key in keys:
+        if (at := _area(places, form_id, key)):
+            out.append(Mark(form_id, at[0], f'{_read_at(places, form_id, key, at)}="{UNREADABLE}"'))
     return out

@@ -15,9 +15,13 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 
 from ..forms import Field
+from ..read.normalise import MIN_SERIAL
 
 FONT = "宋体"
-DATE_FORMAT = "yyyy-mm-dd"
+# A date cell shows a date as a date, and a number typed as one (2019.03, 2019, 20190315) as typed: a
+# plain date format would show 2019.03 as 1905-07-11. Below the first serial the reader takes for a date
+# (1950-01-01) and past 9999-12-31 the number shows as it is; validate reads both as the clerk meant them.
+DATE_FORMAT = f"[<{MIN_SERIAL}]General;[<2958466]yyyy\\-mm\\-dd;General"
 GREY = "#D9D9D9"        # header fill of our (non-official) columns
 LIGHT = "#F2F2F2"       # locked cells that carry a formula
 INPUT = "#FFFFFF"

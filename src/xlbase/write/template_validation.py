@@ -1,22 +1,21 @@
 """Data validation for one input cell or column, derived from its Field.
 
-Every input cell gets a Chinese input prompt and a Chinese stop alert; the rule
-follows the field's type and bounds (counts whole ≥ min, money/areas decimal,
-利润总额 unbounded below because `Field.min is None`, dates 1949-10-01..2099-12-31,
-credit codes 15 or 18 characters, phones 7..20 characters, choices from the
-hidden list sheet).
+Every input cell gets a Chinese input prompt and a Chinese alert; the rule follows the field's type
+and bounds (counts whole ≥ min, money/areas decimal, 利润总额 unbounded below because
+`Field.min is None`, credit codes 15 or 18 characters once spaces and hyphens are left out, phones
+7..20 characters). It refuses only what validate calls an error: dates are gated by
+template_dates.date_validation (text dates, year.month numbers and periods pass; the red mark
+judges them exactly), and a choice outside its dropdown list only warns, since validate reads
+spellings no list holds (楼宇 for 楼宇型).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ..forms import Field
+from .template_dates import date_forms, date_validation
 from .template_lists import county_source, list_name
 from .template_styles import clip
 
-DATE_MIN = dt.date(1949, 10, 1)
-DATE_MAX = dt.date(2099, 12, 31)
 NUMBER_FLOOR = -1e12     # "no lower bound" for Excel, which needs a number
 NUMBER_CEIL = 1e12
 PHONE_LEN = (7, 20)
@@ -63,18 +62,23 @@ def validation_for(field: Field, top_left: str, *, city_cell: str | None = None)
         rule, error = _number_rule(field, kind)
         opts.update(validate=kind, **rule)
     elif t == "date":
-        opts.update(validate="date", criteria="between", minimum=DATE_MIN, maximum=DATE_MAX)
-        error = f"请输入{DATE_MIN:%Y-%m-%d}至{DATE_MAX:%Y-%m-%d}之间的日期，格式如2019-03-15。"
+        opts.update(validate="custom", value=date_validation(top_left, blank_words=not field.required))
+        prompt += "。" + date_forms(field)
+        error = "无法识别为日期。" + date_forms(field)
     elif t in ("yesno", "choice") and field.choices:
         if field.choices == "county":
             source = county_source(city_cell) if city_cell else "=xl_county_all"
         else:
             source = "=" + list_name(field.choices)
         opts.update(validate="list", source=source)
-        error = f"请从下拉列表中选择{label}。"
+        # validate reads more spellings than a list holds (楼宇 for 楼宇型, 是（企业法人）, a zone's short name):
+        # the alert asks, and the clerk may keep what was typed
+        opts["error_type"] = "warning"
+        error = f"所填内容不在下拉列表中。请尽量从下拉列表中选择{label}；常见的其他写法 xlbase 也能识别，确认无误可选“是”保留。"
     elif t == "credit_code":
         a, b = CREDIT_CODE_LENGTHS
-        opts.update(validate="custom", value=f"=OR(LEN({top_left})={a},LEN({top_left})={b})")
+        code = f'LEN(SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({top_left}," ",""),"　",""),"-",""))'   # as validate reads it
+        opts.update(validate="custom", value=f"=OR({code}={a},{code}={b})")
         error = f"统一社会信用代码应为{b}位（旧营业执照注册号为{a}位），请按文本录入，不要加空格。"
     elif t == "phone":
         lo, hi = PHONE_LEN
@@ -88,5 +92,5 @@ def validation_for(field: Field, top_left: str, *, city_cell: str | None = None)
     if opts["validate"] != "any":
         opts["error_title"] = clip(f"{label}填写有误", TITLE_MAX)
         opts["error_message"] = clip(error, MESSAGE_MAX)
-        opts["error_type"] = "stop"
+        opts.setdefault("error_type", "stop")
     return opts

@@ -29,7 +29,8 @@ from .template_styles import Styles
 from .template_table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, column_plan,
                              printed_last_col, printed_sizes, write_table)
 from .template_check_sheet import CHECK_SHEET, judged_rules, title, unjudged_rules, write_check_sheet
-from .template_rules import Places, cell_marks, rows_in_use
+from .template_dates import DateSheet
+from .template_rules import UNREADABLE_TITLE, Places, cell_marks, date_marks, rows_in_use
 from .template_thresholds import default_year, pack
 
 APPLICANT_NAME = "双创基地申报表"
@@ -157,13 +158,15 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     places.cells[a10.id] = {k: _sheet_ref(a10, l10.first_row, c) for k, c in l10.cols.items()}
     places.computed = {places.cells[a10.id][k] for k in _identity_formulas(a10, base, identities)} | \
                       {places.cells[a4.id][k] for k in head_formulas}
+    _read_dates(DateSheet(wb, lists), places, forms)
     write_check_sheet(check_sheet, styles, places, pack())
     marked = []
-    for rule in pack().rules:      # and red on the very cell, where one cell shows the mistake
-        for m in cell_marks(rule, places):
-            sheets[m.form_id].conditional_format(*m.area, {"type": "formula", "criteria": "=" + m.condition,
-                                                           "format": styles.cf(**BAD)})
-            marked.append(title(rule))
+    marks = [(title(rule), m) for rule in pack().rules for m in cell_marks(rule, places)]
+    marks += [(UNREADABLE_TITLE, m) for m in date_marks(places)]
+    for what, m in marks:      # and red on the very cell, where one cell shows the mistake
+        sheets[m.form_id].conditional_format(*m.area, {"type": "formula", "criteria": "=" + m.condition,
+                                                       "format": styles.cf(**BAD)})
+        marked.append(what)
 
     judged = [r for r, _ in judged_rules(pack(), places)]
     sections = [
@@ -175,6 +178,20 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     last = write_guide(guide, styles, sections)
     setup_sheet(guide, last_row=last, last_col=GUIDE_COLUMNS - 1, one_page=True)
     _finish(wb, guide, styles, macros, python)
+
+
+def _read_dates(dates: DateSheet, places: Places, forms: dict[str, Form]) -> None:
+    """Every date input read as validate reads it (template_dates), for the live checks and the marks."""
+    for form_id, cells in places.cells.items():
+        for key, ref in cells.items():
+            f = forms[form_id].field(key) if forms[form_id].has_field(key) else None
+            if f is not None and f.type == "date":
+                places.dates[ref] = dates.cell(ref, period=f.period)
+    for form_id, (sheet, layout) in places.tables.items():
+        for f in layout.form.table_fields:
+            if f.type == "date" and f.key in layout.cols:
+                places.date_columns[(form_id, f.key)] = dates.column(sheet, layout.first_row, layout.last_row,
+                                                                     layout.cols[f.key])
 
 
 def _table_sheet(ws, form: Form, styles: Styles, year: int, *, rows: list[dict], formulas=None,

@@ -1,0 +1,125 @@
+"""Dates typed as clerks type them are read inside the workbook (template_dates) as xlbase's reader reads
+them, and a date cell's data validation refuses only what validate calls unreadable.
+
+Each value is typed twice: into a cell formatted as the template's date cells (a number typed shows as
+typed) and into one with a plain date format (a clerk's own, or an older template: 2019.03 is stored
+there as a date of 1905). Each is read by the template's staged formulas as an ordinary date field and
+as one that may hold a period (附件2 建设时间); LibreOffice recalculates them, and each must equal the
+reader's value, or be UNREADABLE exactly where the reader reports the value unreadable (validate's error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+import xlsxwriter
+
+from conftest import soffice_convert
+from xlbase.forms import get_form
+from xlbase.read.normalise import EXCEL_EPOCH, UNPARSEABLE, parse_date
+from xlbase.write.template_dates import UNREADABLE, DateSheet, date_validation
+from xlbase.write.template_lists import build_lists
+from xlbase.write.template_styles import DATE_FORMAT, Styles
+
+pytestmark = pytest.mark.libreoffice
+
+#: what clerks type in a date cell, right and wrong (numbers as typed into a date-formatted cell)
+TYPED = [
+    "2019-03-15", "2019/3/15", "2019.3.15", " 2019.3.15 ", "2019年3月15日", "2019年3月5", "2019 年 3 月",
+    "２０１９年３月", "20190315", 20190315, dt.datetime(2019, 3, 15), 43500,
+    "2019年3月", "2019.03", 2019.03, 2019.5, "2019.12", 2019.12, "2019.1", 2019.1, 2019.13,
+    "2019", 2019, "2019年", "2019年度", 10, "abc", "2019年春", "2019年13月", "2019-2-30", "无", "—",
+    "2019年3月—2020年5月", "2019年3月-2020年5月", "2012-2016", "2016-2012", "2015年至今", "2019年3月～至今",
+    "2019.3.15—2020", "2019.3.15-2019.5", "2015年以来", "2012—", "建成于2019年",
+]
+FIELDS = (get_form("附件3").field("entered_on"), get_form("附件2").field("built_on"))
+assert not FIELDS[0].period and FIELDS[1].period
+
+
+ROWS = [(v, fmt) for fmt in (DATE_FORMAT, "yyyy-mm-dd") for v in TYPED]
+
+
+def _typed_workbook(path: Path) -> Path:
+    """Column A: the typed values; B, C: the template's reads (date, period); D: the data validation."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("typed")
+    dates = DateSheet(wb, build_lists(wb, Styles(wb)))
+    for i, (v, num_format) in enumerate(ROWS):
+        fmt = wb.add_format({"num_format": num_format})
+        if isinstance(v, str):
+            ws.write_string(i, 0, v)
+        elif isinstance(v, dt.datetime):
+            ws.write_datetime(i, 0, v, fmt)
+        else:       # a date cell shows a number as a date; past 9999-12-31 a reader cannot, so General
+            ws.write_number(i, 0, v, fmt if v < 2958466 else None)
+        ref = f"'typed'!$A${i + 1}"
+        for col, period in ((1, False), (2, True)):
+            ws.write_formula(i, col, "=" + dates.cell(ref, period=period))
+        ws.write_formula(i, 3, date_validation(f"A{i + 1}"))
+    wb.close()
+    wb = openpyxl.load_workbook(path)       # no cached results: LibreOffice computes every formula
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory) -> Path:
+    d = tmp_path_factory.mktemp("dates")
+    return soffice_convert(_typed_workbook(d / "typed.xlsx"), "xlsx", d / "lo")
+
+
+def _sheet_value(v):
+    if v is None or v == "":
+        return ""
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return EXCEL_EPOCH + dt.timedelta(days=int(v))
+    return v
+
+
+def _reader_value(typed, field):
+    p = parse_date(typed, field)
+    if p.value is not None:
+        return p.value
+    return UNREADABLE if p.note == UNPARSEABLE else ""
+
+
+def test_the_sheet_reads_each_date_as_the_reader_does(recalculated):
+    ws = openpyxl.load_workbook(recalculated, data_only=True)["typed"]
+    differ = []
+    for i, (v, _) in enumerate(ROWS, start=1):
+        typed = ws.cell(i, 1).value          # as the reader gets it: 2019.03 in a date cell is a 1905 date
+        for col, field in ((2, FIELDS[0]), (3, FIELDS[1])):
+            sheet, reader = _sheet_value(ws.cell(i, col).value), _reader_value(typed, field)
+            if sheet != reader:
+                differ.append((v, field.label, sheet, reader))
+    assert not differ, differ
+    reads = [_reader_value(ws.cell(i, 1).value, FIELDS[1]) for i in range(1, len(ROWS) + 1)]
+    assert UNREADABLE in reads and "" in reads and any(isinstance(r, dt.date) for r in reads)
+    kinds = {type(ws.cell(i, 1).value) for i in range(1, len(ROWS) + 1)}
+    assert dt.datetime in kinds and float in kinds and str in kinds    # both formats, as the reader gets them
+
+
+def test_the_data_validation_refuses_only_what_validate_cannot_read(recalculated):
+    ws = openpyxl.load_workbook(recalculated, data_only=True)["typed"]
+    refused, accepted = [], []
+    for i, (v, _) in enumerate(ROWS, start=1):
+        allowed = ws.cell(i, 4).value
+        assert allowed in (True, False), (v, allowed)
+        readable = any(_reader_value(ws.cell(i, 1).value, f) != UNREADABLE for f in FIELDS)
+        (accepted if allowed else refused).append(v)
+        if readable and _reader_value(ws.cell(i, 1).value, FIELDS[0]) != "":
+            assert allowed, f"{v!r}: validate reads it, the cell refuses it"
+    assert refused and "abc" in refused and 10 in refused
+    for v in ("2019.3.15", "2019年3月", 2019.03, "2019年3月—2020年5月", "2015年至今", "２０１９年３月"):
+        assert v in accepted, v
+
+
+def test_the_validation_fits_excel(tmp_path):
+    """Excel refuses a data-validation formula over 255 characters."""
+    assert len(date_validation("$XFD$1048576")[1:]) <= 255
+    assert len(date_validation("$XFD$1048576", blank_words=True)[1:]) <= 255
