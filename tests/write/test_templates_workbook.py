@@ -9,10 +9,12 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from xlbase.forms import APPLICANT_FORMS, divisions, get_form, value_list
+from xlbase.forms import APPLICANT_FORMS, divisions, get_form, value_list, zones
+from xlbase.identity import locate
 from xlbase.read.workbook import TEMPLATE_SHEETS
 from xlbase.write.template_check_sheet import CHECK_SHEET
 from xlbase.write.template_guide import GUIDE_SHEET
+from xlbase.write.template_dates import date_validation
 from xlbase.write.template_table import column_plan
 from xlbase.commands.templates import templates_command
 from xlbase.write.templates import (write_applicant_workbook, write_summary_workbook)
@@ -72,14 +74,25 @@ def test_the_reader_passes_over_our_own_sheets():
     assert set(TEMPLATE_SHEETS) == {GUIDE_SHEET, CHECK_SHEET}
 
 
+def _named_values(wb, name: str) -> list:
+    ref = wb.defined_names[name].attr_text.split("!")[1].replace("$", "")
+    return [c.value for row in wb["lists"][ref] for c in row]
+
+
 def test_city_county_lists_cover_every_division(applicant):
+    """Each city's dropdown: its counties, then the development zones that report to it as units of their
+    own — the units identity.locate finds in a base's name (a base in 忻州经济开发区 picks its zone)."""
     cities = divisions()["cities"]
-    ws = applicant["lists"]
+    everyone = _named_values(applicant, "xl_county_all")
     for n, (city, counties) in enumerate(cities.items(), start=1):
-        ref = applicant.defined_names[f"xl_county_{n}"].attr_text.split("!")[1].replace("$", "")
-        vals = [c.value for row in ws[ref] for c in row]
-        assert vals == list(counties)
+        vals = _named_values(applicant, f"xl_county_{n}")
+        zone_names = [z["name"] for z in zones(city)]
+        assert vals == list(counties) + zone_names
+        for unit in vals:
+            assert unit in everyone
+            assert locate(f"{city}{unit}某某双创基地") == (city, unit)
     assert sum(len(v) for v in cities.values()) == 117
+    assert "忻州经济开发区" in _named_values(applicant, f"xl_county_{list(cities).index('忻州市') + 1}")
 
 
 @pytest.mark.parametrize("form_id", ["附件3", "附件10", "附件11"])
@@ -134,7 +147,7 @@ def test_every_input_column_has_validation_and_prompt(form_id, applicant, summar
         assert dv is not None, f"{form_id}.{f.key} has no validation at {coord}"
         assert dv.prompt and dv.promptTitle and len(dv.promptTitle) <= 32 and len(dv.prompt) <= 255
         expected = {"integer": "whole", "money": "decimal", "area": "decimal", "decimal": "decimal",
-                    "date": "date", "yesno": "list", "choice": "list", "credit_code": "custom",
+                    "date": "custom", "yesno": "list", "choice": "list", "credit_code": "custom",
                     "phone": "textLength"}.get(f.type)
         if expected:
             assert dv.type == expected, (f.key, dv.type)
@@ -143,6 +156,10 @@ def test_every_input_column_has_validation_and_prompt(form_id, applicant, summar
             assert float(dv.formula1) == f.min and dv.operator in ("greaterThanOrEqual", "between", None)
         if f.type in ("yesno", "choice") and f.choices not in ("county",):
             assert dv.formula1 == f"xl_{f.choices}"
+        if f.type in ("yesno", "choice"):     # validate reads spellings a list lacks: warn, do not refuse
+            assert dv.errorStyle == "warning"
+        elif expected:
+            assert dv.errorStyle in (None, "stop")
         if f.choices == "county":
             assert "INDIRECT" in dv.formula1 and "xl_city" in dv.formula1
         if not f.official:
@@ -167,7 +184,7 @@ def test_profit_may_be_negative_and_dates_are_sane(applicant):
     profit = dvs[f"{get_column_letter(cols['profit'] + 1)}{first}"]
     assert float(profit.formula1) < 0
     date = dvs[f"{get_column_letter(cols['entered_on'] + 1)}{first}"]
-    assert date.operator in ("between", None) and date.formula1 and date.formula2
+    assert date.type == "custom" and date.formula1 == date_validation(f"{get_column_letter(cols['entered_on'] + 1)}{first}")[1:]
 
 
 def test_credit_code_columns_are_text(applicant):
@@ -283,7 +300,7 @@ def test_summary_rows_numbered_and_total_sums(summary):
     assert total.row == first + form.template_rows
     _, cols, _ = column_plan(form)
     c = ws.cell(total.row, cols["resident_firms"] + 1).value
-    assert c.startswith("=SUM(") and f"{first}" in c
+    assert "SUM(" in c and f"{first}" in c and "COUNT(" in c     # blank until a figure is typed
 
 
 def test_threshold_conditional_formatting_reads_rule_tables(applicant, summary):

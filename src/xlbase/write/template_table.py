@@ -330,8 +330,10 @@ def _write_total(ws: Worksheet, form: Form, layout: TableLayout, r: int, rows: l
         c = layout.cols[f.key]
         if c <= span_to:
             continue
-        if f.is_numeric:
-            ws.write_formula(r, c, f"=SUM({layout.column_range(f.key)})",
-                             styles.formula(f, bold=True), _sum_cached(rows, f.key))
+        if f.is_numeric:        # blank until a figure is typed: a blank form prints a line to write on
+            rng = layout.column_range(f.key)
+            typed = any(isinstance(row.get(f.key), (int, float)) for row in rows)
+            ws.write_formula(r, c, f'=IF(COUNT({rng})=0,"",SUM({rng}))',
+                             styles.formula(f, bold=True), _sum_cached(rows, f.key) if typed else "")
         else:
             ws.write_blank(r, c, None, styles.get(border=1, locked=True, bg_color="#F2F2F2"))
