@@ -22,7 +22,7 @@ from xlbase.forms import get_form
 from xlbase.read import read_files, read_workbook
 from xlbase.read.normalise import UNPARSEABLE
 from xlbase.rules import load_pack
-from xlbase.validate import validate_reads
+from xlbase.commands.validate import validate_reads
 from xlbase.write.template_check_sheet import CHECK_SHEET, COLUMNS
 from xlbase.write.templates import write_applicant_workbook
 

@@ -23,7 +23,7 @@ from .template_print import fits_page_width
 from .template_styles import (Styles, header_label, lines_needed, num_format, row_height,
                               width_for)
 from .template_validation import validation_for
-from .safe import cell_text
+from ..cell_text import cell_text
 from .template_values import cached, write_value
 
 OPEN_ENDED_ROWS = 200      # more template rows than this: open-ended layout
