@@ -243,3 +243,19 @@ def test_the_red_marks_are_where_validate_points(probed, name):
                 if p.rule == UNPARSEABLE and get_form(p.form).field(p.field).type == "date"}
     assert marked == pointed
     assert name != "wrong" or {r for _, _, r in marked} == rules      # every kind of mark shows somewhere
+
+
+def test_the_sheet_says_its_conclusion_in_one_line(recalculated):
+    """Above the table: how many rules fail, as the counts below say; nothing typed is said as such."""
+    from xlbase.write.template_check_sheet import FAIL, NOTHING_TYPED
+    lines = {name: openpyxl.load_workbook(path, data_only=True)[CHECK_SHEET]["A2"].value
+             for name, path in recalculated.items()}
+    failing = {name: sum(1 for rule, n in sheet_counts(path).items() if n and load_pack().rule(rule).severity == "error")
+               for name, path in recalculated.items()}
+    for name, line in lines.items():
+        assert line != NOTHING_TYPED, name          # every case types something
+        if failing[name]:
+            assert line.startswith(f"有 {failing[name]} 项{FAIL}"), (name, line)
+        else:
+            assert f"没有{FAIL}" in line, (name, line)
+    assert failing["wrong"] and not failing["clean"]

@@ -122,21 +122,39 @@ def unjudged_rules(pack: RulePack, places: Places) -> list[Rule]:
     return [r for r in pack.rules if r.id not in judged]
 
 
+NOTHING_TYPED = "表格尚未填写：xlbase 按“本年度没有申报基地”读取。填写后，下表随填写逐项计算（与 xlbase 校验、市级汇总使用同一规则包）。"
+
+
+def verdict_formula(places: Places, first: int, last: int) -> str:
+    """Excel: the sheet's conclusion in one line, above the table (rows first..last, 1-based): nothing typed
+    yet (validate reads an empty workbook as no base, and says nothing else), else how many rules fail."""
+    inputs = [ref for cells in places.cells.values() for ref in cells.values() if ref not in places.computed]
+    inputs += [places.column(form_id, f.key) or "" for form_id, (_, layout) in places.tables.items()
+               for f in layout.form.table_fields if not f.merge_only]
+    typed = "+".join(f"COUNTA({','.join(inputs[i:i + 200])})" for i in range(0, len(inputs), 200))
+    verdicts = f"$F${first}:$F${last}"
+    fail, check = f'COUNTIF({verdicts},"{FAIL}")', f'COUNTIF({verdicts},"{CHECK}")'
+    return (f'IF({typed}=0,"{NOTHING_TYPED}",IF({fail}>0,"有 "&{fail}&" 项{FAIL}（红色），请按“要求”修改；",'
+            f'"表内计算的各项没有{FAIL}；")&IF({check}>0,{check}&" 项{CHECK}（黄色）；","")'
+            f'&"“不符合处”为 0 即通过，与 xlbase 校验、市级汇总使用同一规则包。")')
+
+
 def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RulePack) -> None:
     for c, (_, w) in enumerate(COLUMNS):
         ws.set_column(c, c, w)
     last = len(COLUMNS) - 1
     ws.merge_range(0, 0, 0, last, f"{CHECK_SHEET}（规则包：{pack.title}）", styles.title())
     ws.set_row(0, 32)
-    ws.merge_range(1, 0, 1, last, "随填写自动计算，与 xlbase 校验、市级汇总使用同一规则包；“不符合处”为 0 即通过。",
-                   styles.note())
+    rules = judged_rules(pack, places)
+    ws.merge_range(1, 0, 1, last, "", styles.note())
+    ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(rules)), styles.note(), NOTHING_TYPED)
     head = styles.header()
     for c, (name, _) in enumerate(COLUMNS):
         ws.write_string(2, c, name, head)
     cell = styles.get(border=1, text_wrap=True, locked=True)
     centre = styles.get(border=1, align="center", locked=True)
     r = 3
-    for i, (rule, formula) in enumerate(judged_rules(pack, places), start=1):
+    for i, (rule, formula) in enumerate(rules, start=1):
         texts = (title(rule), requirement(rule, pack), forms_of(rule))
         ws.write_number(r, 0, i, centre)
         for c, text in enumerate(texts, start=1):
