@@ -123,3 +123,30 @@ def test_the_validation_fits_excel(tmp_path):
     """Excel refuses a data-validation formula over 255 characters."""
     assert len(date_validation("$XFD$1048576")[1:]) <= 255
     assert len(date_validation("$XFD$1048576", blank_words=True)[1:]) <= 255
+
+
+def test_the_summary_template_marks_a_date_validate_cannot_read(tmp_path):
+    """附件11 typed by a county: 注册时间 read in the sheet too, red where validate reports it unreadable."""
+    import re
+
+    from xlbase.write.templates import write_summary_workbook
+    path = write_summary_workbook(tmp_path / "a11.xlsx")
+    form = get_form("附件11")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[form.sheet]
+    rules = [(str(rng.sqref), r.formula[0]) for rng, rs in ws.conditional_formatting._cf_rules.items() for r in rs
+             if r.formula and "xl_dates" in r.formula[0] and UNREADABLE in r.formula[0]]
+    assert len(rules) == 1, rules
+    area, condition = rules[0]
+    first = int(re.search(r"[A-Z]+(\d+)", area).group(1))
+    letter = re.search(r"'xl_dates'!\$([A-Z]+)\d+", condition).group(1)
+    column = re.match(r"[A-Z]+", area).group(0)
+    typed = {first: "2019.3.15", first + 1: "2019年春", first + 2: 2019.03}
+    for row, value in typed.items():
+        ws[f"{column}{row}"] = value
+    wb.save(path)
+    done = openpyxl.load_workbook(soffice_convert(path, "xlsx", tmp_path / "lo"), data_only=True)
+    got = {row: done["xl_dates"][f"{letter}{row}"].value for row in typed}
+    assert _sheet_value(got[first]) == dt.date(2019, 3, 15)
+    assert got[first + 1] == UNREADABLE
+    assert _sheet_value(got[first + 2]) == dt.date(2019, 3, 1)

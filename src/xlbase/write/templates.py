@@ -246,10 +246,16 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     layout = _table_sheet(ws, form, styles, year, rows=rows, n_rows=len(rows) if rows else form.template_rows,
                           unit=unit)
     _threshold_marks(ws, layout, styles, thresholds)
+    # a date the county typed that validate cannot read is red on its cell, as in the applicant's workbook
+    places = Places(lists=lists, tables={form.id: (form.sheet, layout)})
+    _read_dates(DateSheet(wb, lists), places, {form.id: form})
+    marks = date_marks(places)
+    for m in marks:
+        ws.conditional_format(*m.area, {"type": "formula", "criteria": "=" + m.condition, "format": styles.cf(**BAD)})
     rest = [r for r in pack().rules if form.id in r.forms or r.form == form.id]
     sections = [
         ("一、怎样填写", filling_notes([form], identity_form=None, ruled={})),
-        ("二、表内检查", check_notes(pack(), [], None, mark_notes([form]))),
+        ("二、表内检查", check_notes(pack(), [], None, mark_notes([form], [UNREADABLE_TITLE] if marks else []))),
         ("三、由上级汇总时检查", merge_notes(rest, "上级")),
     ]
     last = write_guide(guide, styles, sections)
