@@ -104,7 +104,7 @@ KIND_TITLES = {
     "comparables": "询价场地不足", "rent-discount": "租金优惠不足", "forms-present": "缺少附表",
     "forms-agree": "两表填报不一致",
 }
-LEGACY_SUFFIX = "-legacy"     # rules.engine: a checksum rule's notice for a 15-digit 注册号
+LEGACY_SUFFIX = "-legacy"     # rules.kinds.firm_rows: a checksum rule's notice for a 15-digit 注册号
 
 
 def title_of(code: str, pack: Any = None) -> str:

@@ -12,7 +12,7 @@ from submissions import A2_PAIRS, A10_KEYS, BASE_NAME, OPERATOR, applicant
 from xlbase.forms import divisions, get_form
 from xlbase.read import read_files
 from xlbase.rules import PackError, list_packs, load_pack, parse_pack
-from xlbase.rules.engine import _same_base_name, _target
+from xlbase.rules.kinds.forms import same_base_name
 from xlbase.rules.pack import packs_dir
 from xlbase.text import fold
 from xlbase.commands.validate import validate_reads
@@ -147,7 +147,7 @@ def test_the_pack_checks_what_the_template_checks_in_the_sheet():
     for target, how, column in AGGREGATES:
         (rule,) = [r for r in pack.rules if r.kind == kinds[how] and r.params["target"]["field"] == target]
         assert aggregate_rule(how, target) == rule and agreement_rule(target) == agree
-        assert rule.form == "附件3" and "附件10" in _target(None, rule)[0] and rule.fallback == "附件2"
+        assert rule.form == "附件3" and "附件10" in rule.args.target.forms and rule.fallback == "附件2"
         assert how == "count" or rule.field == column
         assert target in agree.fields
     for key, rule_id in THRESHOLD_RULES.items():
@@ -233,10 +233,10 @@ _REST = st.text(alphabet="晨光楼宇创客文旅科技园区电商双创基地
 def test_a_base_name_with_or_without_its_place_is_one_name(rest, place, other):
     city, county = place
     full = fold(f"{city}{county}{rest}")
-    assert _same_base_name(full, fold(rest)) and _same_base_name(fold(f"{county}{rest}"), full)
-    assert _same_base_name(full, full)
+    assert same_base_name(full, fold(rest)) and same_base_name(fold(f"{county}{rest}"), full)
+    assert same_base_name(full, full)
     if other[1] != county:           # the same name in another county is another base
-        assert not _same_base_name(full, fold(f"{other[0]}{other[1]}{rest}"))
+        assert not same_base_name(full, fold(f"{other[0]}{other[1]}{rest}"))
 
 
 @pytest.mark.parametrize("a2,a10,differ", [(("忻州", "忻府区"), ("忻州市", "忻府区"), []),

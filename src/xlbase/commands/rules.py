@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..forms import get_form
 from ..problems import SEVERITY_LABELS
 from ..result import EXIT_OK, EXIT_UNUSABLE, CommandResult
-from ..rules.engine import display_label
-from ..rules.pack import DEFAULT_PACK, PackError, list_packs, load_pack
+from ..rules.emit import display_label
+from ..rules.pack import DEFAULT_PACK, list_packs, load_pack
+from ..rules.rule import PackError
 
 
 def _threshold_text(rule) -> str:

@@ -51,7 +51,9 @@ def origin(path: str, shown: Any) -> str:
 
 def pack_identity(pack: Any) -> dict[str, Any]:
     """Which rules found a 汇总表's problems: pack id, reference date and a digest of its rules and params."""
-    rules = [{k: v for k, v in dataclasses.asdict(r).items() if k != "line"} for r in getattr(pack, "rules", ())]
+    # what the pack wrote; not its line, nor `args` (the kind's typed reading of the same values)
+    rules = [{k: v for k, v in dataclasses.asdict(r).items() if k not in ("line", "args")}
+             for r in getattr(pack, "rules", ())]
     text = json.dumps([rules, getattr(pack, "params", {})], sort_keys=True, ensure_ascii=True, default=str)
     as_of = getattr(pack, "as_of", None)
     return {"rule_pack": getattr(pack, "id", ""), "as_of": as_of.isoformat() if as_of else None,
@@ -198,26 +200,19 @@ def edited(wr: WorkbookRead) -> bool:
 
 
 EQUIVALENT_FORM = {"附件10": SUMMARY_FORM}    # an applicant's 附件10 row is a 汇总表's 附件11 row
-PER_SUBMISSION_KINDS = ("counts-match", "sum-matches")   # problems land on the target form (rules.engine)
 
 
 def rechecked(pack: Any, held: set[str]) -> set[tuple[str, str]]:
     """(rule, form) whose problems validating a 汇总表's tables (forms `held`) finds again.
 
-    forms-present judges an applicant's workbook, not a 汇总表: kept. A per-submission rule (firm count
-    against 已入驻企业数) reports on its target form: found again when the 汇总表 holds the firm rows and
-    a target form (附件11, the 附件10 of the carried problems) — kept when the pack targets 附件10 only.
+    Each rule's kind says which (rules.kinds.base.Kind.found_again): forms-present judges an applicant's
+    workbook, not a 汇总表 (kept); a firm count against 已入驻企业数 reports on its target form (found
+    again when the 汇总表 holds the firm rows and a target form); the others on their own forms.
     """
-    from ..rules.engine import _forms_of, _target
+    from ..rules import kind_of
     out: set[tuple[str, str]] = set()
     for rule in getattr(pack, "rules", ()):
-        if rule.kind == "forms-present":
-            continue
-        if rule.kind in PER_SUBMISSION_KINDS:
-            if rule.form in held:
-                out.update((rule.id, f) for f in _target(None, rule)[0] if f in held)
-            continue
-        out.update((rule.id, f) for f in (*_forms_of(rule), rule.fallback) if f in held)
+        out.update((rule.id, f) for f in kind_of(rule).found_again(rule, held))
     return out
 
 

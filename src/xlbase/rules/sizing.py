@@ -12,7 +12,7 @@ for a name such as 批发和零售业), or every industry when it gives none. A 
   - not small/micro when it is medium under every industry of its set, or it declares 大型/中型,
   - undecided otherwise (it is small under some reading and not under another, or numbers are missing).
 
-So a judgement that a firm is not small/micro is a proof, and the share rule (engine.check_ratio) is an
+So a judgement that a firm is not small/micro is a proof, and the share rule (kinds/small_micro.py) is an
 error only when even the undecided firms cannot lift the share; otherwise it is a warning naming them.
 The pack parameter `unknown_industry` says how a firm without 所属行业 may be decided: "declared" (its
 企业规模 only), "strictest" (small when small under every industry), or "declared-then-strictest".
@@ -33,6 +33,8 @@ from .columns import fold_text
 
 BOUND_COLUMNS = ("employees", "revenue", "assets")     # the standard's measures, as 附件3 keys (assets: none yet)
 STANDARD_FILE = "sme-2011-300.yaml"
+#: how a firm without 所属行业 may be decided (a pack's `unknown_industry`); the first is the default
+UNKNOWN_INDUSTRY = ("declared-then-strictest", "declared", "strictest")
 
 
 @lru_cache(maxsize=None)

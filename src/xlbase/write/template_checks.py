@@ -86,7 +86,7 @@ def aggregate_formula(how: str, rng: str) -> str:
 
 
 def _within(stated: str, other: str, tol: Any) -> str:
-    """Excel: `stated` and `other` are one figure within a pack tolerance (as rules.engine._tolerance_ok:
+    """Excel: `stated` and `other` are one figure within a pack tolerance (as rules.columns.tolerance_ok:
     a number is absolute, {abs, rel} either, rel of the stated figure; none is equality)."""
     diff = f"ABS({stated}-{other})"
     if tol is None:
@@ -102,8 +102,8 @@ def _within_value(stated: Any, other: Any, tol: Any) -> bool:
     """`_within` on Python values, for the cached results a reader without recalculation sees."""
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (stated, other)):
         return True
-    from ..rules.engine import _tolerance_ok
-    return bool(_tolerance_ok(pd.Series([stated - other]), pd.Series([stated]), tol).iloc[0])
+    from ..rules.columns import tolerance_ok
+    return bool(tolerance_ok(pd.Series([stated - other]), pd.Series([stated]), tol).iloc[0])
 
 
 def mismatch_conditions(how: str, target: str, agg: str, a10: str | None, a2: str | None
