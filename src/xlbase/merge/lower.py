@@ -52,7 +52,7 @@ def origin(path: str, shown: Any) -> str:
 def pack_identity(pack: Any) -> dict[str, Any]:
     """Which rules found a 汇总表's problems: pack id, reference date and a digest of its rules and params."""
     # what the pack wrote; not its line, nor `args` (the kind's typed reading of the same values)
-    rules = [{k: v for k, v in dataclasses.asdict(r).items() if k not in ("line", "args")}
+    rules = [{**{k: v for k, v in dataclasses.asdict(r).items() if k not in ("line", "args")}, "form": r.form or None}
              for r in getattr(pack, "rules", ())]
     text = json.dumps([rules, getattr(pack, "params", {})], sort_keys=True, ensure_ascii=True, default=str)
     as_of = getattr(pack, "as_of", None)

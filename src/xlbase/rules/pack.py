@@ -174,7 +174,7 @@ def _parse_rule(spec: dict, fail) -> Rule:
         _check_fallback(fallback, kind, args, fields, rid, _line_of(spec, "fallback"), fail)
     message = template(spec["message"], site.at(spec, "message"))
     return Rule(
-        id=rid, kind=name, form=forms[0] if forms else None, forms=forms, fields=fields,
+        id=rid, kind=name, forms=forms, fields=fields,
         threshold=_declared(kind, args, "threshold", spec), tolerance=_declared(kind, args, "tolerance", spec),
         severity=sev, message=message, source=str(spec.get("source", "")), title=str(spec.get("title", "")),
         params=_strip_lines(raw_params), line=line if isinstance(line, int) else 0, fallback=fallback, args=args,

@@ -44,7 +44,6 @@ class Rule:
 
     id: str
     kind: str
-    form: str | None = None
     fields: tuple[str, ...] = ()
     threshold: Any = None
     tolerance: Any = None
@@ -58,15 +57,15 @@ class Rule:
     fallback: str | None = None   # a form whose rows are checked for submissions that have none of `forms`
     args: Any = None              # the kind's typed parameters (its Params dataclass)
 
-    def __post_init__(self) -> None:
-        if not self.forms and self.form:
-            object.__setattr__(self, "forms", (self.form,))
-        elif self.forms and not self.form:
-            object.__setattr__(self, "form", self.forms[0])
+    @property
+    def form(self) -> str:
+        """The rule's first form ("" for a rule that names none)."""
+        return self.forms[0] if self.forms else ""
 
     @property
-    def field(self) -> str | None:
-        return self.fields[0] if self.fields else None
+    def field(self) -> str:
+        """The rule's first field ("" for a rule that names none)."""
+        return self.fields[0] if self.fields else ""
 
     @property
     def per_type(self) -> bool:
@@ -105,6 +104,19 @@ class RulePack:
 
     def has_rule(self, rule_id: str) -> bool:
         return any(r.id == rule_id for r in self.rules)
+
+    def title_of(self, code: str) -> str:
+        """The Chinese title of a problem code of this pack: its rule's title (its kind's when the pack gives
+        none), or the title of a note a kind reports beside its rule (checksum: "<id>-legacy"); "" otherwise."""
+        from .kinds import KINDS    # the kinds import this module
+        for r in self.rules:
+            if r.id == code:
+                return r.title or KINDS[r.kind].title
+        for r in self.rules:
+            for suffix, title in KINDS[r.kind].notes.items():
+                if code == f"{r.id}{suffix}":
+                    return title
+        return ""
 
 
 # --- base types ---------------------------------------------------------------------

@@ -21,7 +21,7 @@ prove it reports as a warning whatever the pack says, and how it read something 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Callable, ClassVar, Iterable
 
 from ...problems import Problem
@@ -149,12 +149,30 @@ class Kind:
         """The fields read on the rule's forms, which its fallback form must have too."""
         return cls.field_keys(fields_)
 
+    @classmethod
+    def outcomes_for(cls, rule: Rule) -> Outcomes:
+        """The outcomes of one rule of this kind (a kind may leave out what the rule cannot report)."""
+        return cls.outcomes
+
+    @classmethod
+    def describe_fields(cls, rule: Rule) -> str:
+        """What `xlbase rules show` prints as the rule's fields; "" for the usual 表：栏目、栏目."""
+        return ""
+
     # --- what the merge asks ---------------------------------------------------------------
     @classmethod
     def found_again(cls, rule: Rule, held: set[str]) -> set[str]:
         """The forms whose problems of `rule` validating tables of the forms `held` finds again (a 汇总表's
         rows re-validated a level up: the lower level's problems on those forms are not carried)."""
         return {f for f in (*rule.forms, rule.fallback) if f in held}
+
+
+class PerType(Kind):
+    """A kind whose threshold may be one per 基地类型: a base of unknown type is an info only then."""
+
+    @classmethod
+    def outcomes_for(cls, rule: Rule) -> Outcomes:
+        return cls.outcomes if rule.per_type else replace(cls.outcomes, info="")
 
 
 KINDS: dict[str, type[Kind]] = {}

@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ...problem_codes import LEGACY_SUFFIX
 from ...problems import INFO, Problem
 from ..columns import as_date, dates_after, fold_key
 from ..context import Context, field_frames
@@ -19,6 +18,8 @@ from ..rule import Rule
 from ..uscc import uscc_valid_many
 from .base import Kind, Outcomes, param, register
 from .params import date, severity, template
+
+LEGACY_SUFFIX = "-legacy"     # the code of a checksum rule's notice for a 15-digit 注册号: its id + this
 
 
 @dataclass(frozen=True)

@@ -98,7 +98,7 @@ class SumMatches(FirmTotal):
 
     name = "sum-matches"
     title = "合计不一致"
-    outcomes = Outcomes(error="附件3 职工人数合计与吸纳就业人员数相差超过容差（山西规则包中为 warning）", warning=UNREAD)
+    outcomes = Outcomes(error="附件3 的合计与所填总数相差超过容差（在职人数会变动，规则包可设为 warning）", warning=UNREAD)
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         src = ctx.frame(rule.form, rule.field)

@@ -37,7 +37,7 @@ class FormsPresent(Kind):
     Params = Applicant
     per_submission = True
     variables = frozenset({"title"})
-    outcomes = Outcomes(error="申报材料缺少规则所列的表，相关核对未能进行（山西规则包中为 warning）")
+    outcomes = Outcomes(error="申报材料缺少规则所列的表，相关核对未能进行（规则包可设为 warning）")
 
     @classmethod
     def found_again(cls, rule: Rule, held: set[str]) -> set[str]:
@@ -91,13 +91,20 @@ class FormsAgree(Kind):
     Params = Agreement
     per_submission = True
     variables = frozenset({"cell", "other_form", "other_label", "other_value", "other_cell"})
-    outcomes = Outcomes(error="两张表所填同一事项不一致（山西规则包中为 warning：哪张表对无法从文件判定）")
+    outcomes = Outcomes(error="两张表所填同一事项不一致（哪张表对无法从文件判定，规则包可设为 warning）")
 
     @classmethod
     def check_shape(cls, forms: tuple[str, ...], fields_: tuple[str, ...], site: Site) -> None:
         if len(forms) != 2 or not fields_:
             raise site.error(f"规则 {site.rule_id}（forms-agree）应写两张表 forms: [表一, 表二]，"
                              "并在 fields 中列出两表都有的栏目", key="forms")
+
+    @classmethod
+    def describe_fields(cls, rule: Rule) -> str:
+        """Each fact as both forms label it: 企业职工人数／吸纳就业人员数."""
+        a, b = (get_form(f) for f in rule.forms[:2])
+        pairs = [(display_label(a, a.field(k)), display_label(b, b.field(k))) for k in rule.fields]
+        return f"{a.id}与{b.id}：" + "、".join(x if x == y else f"{x}／{y}" for x, y in pairs)
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         (a_form, b_form), out = rule.forms[:2], []

@@ -60,7 +60,7 @@ def per_type(inner: Reader) -> Reader:
             return inner(v, site)
         known = set(value_list("base_type")) | {DEFAULT_KEY}
         out = {}
-        for k, x in site.strip(v).items():
+        for k in site.strip(v):
             if k not in known and normalise_base_type(k) is None:
                 raise site.at(v, k).error(f"规则 {site.rule_id} 的门槛按基地类型设置，但“{k}”不是基地类型；"
                                           f"可用：{'、'.join(value_list('base_type'))}、{DEFAULT_KEY}")

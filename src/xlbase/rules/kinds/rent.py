@@ -13,7 +13,7 @@ from ..columns import blank, num
 from ..context import Context, thresholds
 from ..emit import emit, unknown_type
 from ..rule import Rule, lookup_per_type
-from .base import Kind, Outcomes, param, register
+from .base import Kind, Outcomes, PerType, param, register
 from .params import number, per_type
 
 #: comparables-min when only sites without a readable distance would make up the number
@@ -28,7 +28,7 @@ class Sites:
 
 
 @register
-class Comparables(Kind):
+class Comparables(PerType):
     """Enough comparable sites per base, within the type's distance (楼宇型 ≥3 within 3 km).
 
     error: too few priced sites even counting those whose distance is not stated or not readable;
@@ -93,7 +93,7 @@ class RentDiscount(Kind):
     Params = RentShare
     per_submission = True
     variables = frozenset({"mean", "percent", "share"})
-    outcomes = Outcomes(error="租金高于周边均价的上限（山西规则包中为 warning：询价是否可比无法从文件证明）")
+    outcomes = Outcomes(error="租金高于周边均价的上限（询价是否可比无法从文件证明，规则包可设为 warning）")
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         head = ctx.frame(rule.form, "base_rent")

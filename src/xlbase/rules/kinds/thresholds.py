@@ -19,7 +19,7 @@ from ..columns import as_date, num
 from ..context import Context, field_frames, thresholds
 from ..emit import emit, unknown_type
 from ..rule import Rule
-from .base import Kind, Outcomes, param, register
+from .base import Kind, Outcomes, PerType, param, register
 from .params import number, per_type, scalar
 
 UNKNOWN_TYPE = "基地类型未知，按类型的门槛未能核对"
@@ -46,7 +46,7 @@ def _compare(ctx: Context, rule: Rule, op: str) -> list[Problem]:
 
 
 @register
-class AtLeast(Kind):
+class AtLeast(PerType):
     """A count or amount not below the threshold (专职服务人员 ≥ 10, 入驻企业 ≥ 25 for 楼宇型)."""
 
     name = "min"
@@ -59,7 +59,7 @@ class AtLeast(Kind):
 
 
 @register
-class AtMost(Kind):
+class AtMost(PerType):
     """A count or amount not above the threshold."""
 
     name = "max"
