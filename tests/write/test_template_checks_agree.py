@@ -14,9 +14,8 @@ from conftest import soffice_convert
 from xlbase.read import read_files, read_workbook
 from xlbase.rules import load_pack
 from xlbase.commands.validate import validate_reads
-from xlbase.write.template_checks import CHECK_LABELS, DIFFERENT, SAME, THRESHOLD_RULES, UNTYPED
+from xlbase.write.template_checks import CHECK_LABELS, DIFFERENT, SAME, UNTYPED, threshold_rules
 from xlbase.write.template_lists import LIST_SHEET
-from xlbase.write.template_thresholds import threshold_for
 from xlbase.write.templates import write_applicant_workbook
 
 N_FIRMS, STAFF = 20, 15                    # 附件3: 20 firms of 15 employees = 300
@@ -101,9 +100,9 @@ def test_a_threshold_for_every_type_applies_with_the_type_blank(tmp_path):
     ws = wb[LIST_SHEET]
     tables = {}
     for c in ws[1]:
-        if c.value in THRESHOLD_RULES.values():
+        if c.value in {r.id for r in threshold_rules().values()}:
             col = [ws.cell(r, c.column - 1).value for r in range(2, ws.max_row + 1)]
             vals = [ws.cell(r, c.column).value for r in range(2, ws.max_row + 1)]
             tables[c.value] = dict(zip(col, vals))
-    assert tables["service-staff-min"][UNTYPED] == threshold_for("service-staff-min", None) == 10
+    assert tables["service-staff-min"][UNTYPED] == load_pack().rule("service-staff-min").threshold_for(None) == 10
     assert UNTYPED not in tables["resident-firms-min"] and tables["resident-firms-min"]["楼宇型"] == 25

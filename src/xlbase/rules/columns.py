@@ -114,5 +114,18 @@ def tolerance_ok(diff: pd.Series, total: pd.Series, tol: Any) -> pd.Series:
     return diff.abs() <= float(tol) + 1e-9
 
 
+def within_formula(stated: str, other: str, tol: Any) -> str:
+    """tolerance_ok as an Excel condition (a template's in-sheet check): `stated` and `other` (cells or
+    formulas) are one figure within `tol`, relative to the stated figure."""
+    diff = f"ABS({stated}-{other})"
+    if tol is None:
+        return f"{diff}<1E-6"
+    if not isinstance(tol, dict):
+        return f"{diff}<={float(tol):G}+1E-9"
+    parts = ([f"{diff}<={float(tol['abs']):G}+1E-9"] if "abs" in tol else []) + \
+            ([f"{diff}<={float(tol['rel']):G}*ABS({stated})+1E-9"] if "rel" in tol else [])
+    return f"OR({','.join(parts)})" if parts else "FALSE"
+
+
 def concat(parts: list[pd.Series]) -> pd.Series:
     return pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype=object)

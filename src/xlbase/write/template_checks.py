@@ -1,14 +1,16 @@
 """Live checks that need no Python (they work in Excel, WPS and LibreOffice).
 
-* Thresholds: a count below the default rule pack's minimum for the row's
+* Thresholds: a value below the default rule pack's minimum for the row's
   基地类型 turns red (conditional formatting with VLOOKUP into a table on the
-  hidden lists sheet; the numbers come from `template_thresholds`). A rule with
-  one threshold for every type applies with the type blank, as validate does.
-* Cross-form totals: 附件3's firm count and employee sum shown beside the
-  附件10 / 附件2 figures, judged as `xlbase validate` judges them: 附件10 against
-  附件3 within the pack rule's tolerance (firm-count-match, employee-sum-match);
-  附件2 against 附件10 (forms-agree) when 附件10 states the figure, else against
-  附件3 (the rule's fallback). So a clerk's sheet and validate agree.
+  hidden lists sheet). Which fields: the pack's rules whose kind checks a
+  minimum in the sheet (rules.live.minimum_rules). A rule with one threshold for
+  every type applies with the type blank, as validate does.
+* Cross-form totals: a form's row count or column sum (附件3) shown beside the
+  figure a rule compares it with (附件10, or its fallback 附件2), judged as
+  `xlbase validate` judges it: the pack's rules whose kind totals rows
+  (rules.live.firm_totals), with their tolerance; the fallback form against the
+  stated form (forms-agree) when that states the figure, else against the rows.
+  So a clerk's sheet and validate agree, and no rule id is named here.
 """
 
 from __future__ import annotations
@@ -19,19 +21,11 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form, value_list
+from ..rules.columns import tolerance_ok
+from ..rules.live import FirmTotal, fails, firm_totals, minimum_rules
 from .template_lists import ListSheet
 from .template_styles import Styles
-from .template_thresholds import aggregate_rule, agreement_rule, threshold_for
-
-#: field key -> rule id in the rule pack (the rules' own ids)
-THRESHOLD_RULES = {
-    "resident_firms": "resident-firms-min",
-    "service_staff": "service-staff-min",
-    "tutors": "tutors-min",
-    "partner_orgs": "partners-min",
-}
-#: what 附件3 must add up to: (field key on 附件10/附件2, "count"|"sum", 附件3 column key)
-AGGREGATES = (("resident_firms", "count", "firm_name"), ("employees", "sum", "employees"))
+from .template_thresholds import default_pack
 
 BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 MISMATCH = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
@@ -49,25 +43,32 @@ UNTYPED = "（未填）"
 
 
 def add_threshold_tables(lists: ListSheet) -> dict[str, str]:
-    """One (基地类型, minimum) table per rule that has any threshold; field key -> defined name."""
+    """One (基地类型, minimum) table per field the default pack sets a minimum for; field key -> defined name."""
     out = {}
-    for key, rule in THRESHOLD_RULES.items():
-        rows = [(bt, threshold_for(rule, bt)) for bt in (*value_list("base_type"), None)]
+    for key, rule in minimum_rules(default_pack()).items():
+        rows = [(bt, rule.threshold_for(bt)) for bt in (*value_list("base_type"), None)]
         if all(v is None for _, v in rows):
             continue
         # a type without a threshold has no row: VLOOKUP fails to IFERROR's 0 (a blank cell could compare as text)
-        out[key] = lists.add_table(threshold_name(key), ("基地类型", rule),
-                                   [(bt or UNTYPED, v) for bt, v in rows if v is not None])
+        out[key] = lists.add_table(threshold_name(key), ("基地类型", rule.id),
+                                   [(bt or UNTYPED, float(v)) for bt, v in rows if v is not None])
     return out
 
 
+def threshold_rules() -> dict[str, Any]:
+    """field key -> the default pack's rule whose minimum the sheet marks (rules.live.minimum_rules)."""
+    return minimum_rules(default_pack())
+
+
 def mark_below_threshold(ws: Worksheet, styles: Styles, area: tuple[int, int, int, int],
-                         value_cell: str, type_cell: str, table: str) -> None:
-    """Red when the value (relative ref to the area's first cell) is below the type's minimum."""
+                         value_cell: str, type_cell: str, table: str, key: str) -> None:
+    """Red when the value of field `key` (relative ref to the area's first cell) is below the type's minimum."""
+    rule = threshold_rules()[key]
     typed = f'IF({type_cell}="","{UNTYPED}",{type_cell})'
+    minimum = f"IFERROR(VLOOKUP({typed},{table},2,FALSE),0)"
     ws.conditional_format(*area, {
         "type": "formula",
-        "criteria": f'=AND(ISNUMBER({value_cell}),{value_cell}<IFERROR(VLOOKUP({typed},{table},2,FALSE),0))',
+        "criteria": f'=AND(ISNUMBER({value_cell}),{fails(rule, value_cell, minimum)})',
         "format": styles.cf(**BAD),
     })
 
@@ -81,61 +82,44 @@ def mark_mismatch(ws: Worksheet, styles: Styles, row: int, col: int, fails: str)
     })
 
 
-def aggregate_formula(how: str, rng: str) -> str:
-    return f"COUNTA({rng})" if how == "count" else f"SUM({rng})"
-
-
-def _within(stated: str, other: str, tol: Any) -> str:
-    """Excel: `stated` and `other` are one figure within a pack tolerance (as rules.columns.tolerance_ok:
-    a number is absolute, {abs, rel} either, rel of the stated figure; none is equality)."""
-    diff = f"ABS({stated}-{other})"
-    if tol is None:
-        return f"{diff}<1E-6"
-    if not isinstance(tol, dict):
-        return f"{diff}<={float(tol):G}+1E-9"
-    parts = ([f"{diff}<={float(tol['abs']):G}+1E-9"] if "abs" in tol else []) + \
-            ([f"{diff}<={float(tol['rel']):G}*ABS({stated})+1E-9"] if "rel" in tol else [])
-    return f"OR({','.join(parts)})" if parts else "FALSE"
+def totals() -> list[FirmTotal]:
+    """The default pack's rules that total a form's rows against a stated figure (rules.live.firm_totals)."""
+    return firm_totals(default_pack())
 
 
 def _within_value(stated: Any, other: Any, tol: Any) -> bool:
-    """`_within` on Python values, for the cached results a reader without recalculation sees."""
+    """The in-sheet comparison on Python values, for the cached results a reader without recalculation sees."""
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (stated, other)):
         return True
-    from ..rules.columns import tolerance_ok
     return bool(tolerance_ok(pd.Series([stated - other]), pd.Series([stated]), tol).iloc[0])
 
 
-def mismatch_conditions(how: str, target: str, agg: str, a10: str | None, a2: str | None
-                        ) -> dict[str, str]:
-    """Excel conditions, true where `xlbase validate` with the default pack reports the `target` figure
-    of 附件10 (cell `a10`) or 附件2 (cell `a2`) against 附件3's `agg`: {"附件10"/"附件2": condition}.
-    Cells are sheet-qualified absolute references: one condition serves the check block and the marks."""
-    rule, agree = aggregate_rule(how, target), agreement_rule(target)
+def mismatch_conditions(total: FirmTotal, agg: str, stated: str | None, fallback: str | None) -> dict[str, str]:
+    """Excel conditions, true where `xlbase validate` with the default pack reports the figure `total.target`
+    of the stated form (cell `stated`: 附件10) or of the rule's fallback form (cell `fallback`: 附件2) against
+    the rows' `agg`: {form id: condition}. Cells are sheet-qualified absolute references: one condition
+    serves the check block and the marks."""
+    rule, agree = total.rule, total.agreement
     out = {}
-    if rule is None:
-        return out
-    if a10:
-        out["附件10"] = f"AND(ISNUMBER({a10}),NOT({_within(a10, agg, rule.tolerance)}))"
-    if a2 and rule.fallback == "附件2":
-        fallback = f"NOT({_within(a2, agg, rule.tolerance)})"
-        judged = (f"IF(ISNUMBER({a10}),NOT({_within(a2, a10, agree.tolerance)}),{fallback})"
-                  if a10 and agree is not None else fallback)
-        out["附件2"] = f"AND(ISNUMBER({a2}),{judged})"
+    stated_form = rule.args.target.forms[0]
+    if stated:
+        out[stated_form] = f"AND(ISNUMBER({stated}),{fails(rule, stated, agg)})"
+    if fallback and rule.fallback:
+        own = fails(rule, fallback, agg)
+        judged = (f"IF(ISNUMBER({stated}),{fails(agree, fallback, stated)},{own})"
+                  if stated and agree is not None else own)
+        out[rule.fallback] = f"AND(ISNUMBER({fallback}),{judged})"
     return out
 
 
-def mismatch_values(how: str, target: str, have: Any, a10: Any, a2: Any) -> dict[str, bool]:
+def mismatch_values(total: FirmTotal, have: Any, stated: Any, fallback: Any) -> dict[str, bool]:
     """`mismatch_conditions` on Python values (None: blank), for cached results."""
-    rule, agree = aggregate_rule(how, target), agreement_rule(target)
-    out = {}
-    if rule is None:
-        return out
-    out["附件10"] = not _within_value(a10, have, rule.tolerance)
-    if rule.fallback == "附件2":
-        stated_a10 = isinstance(a10, (int, float)) and agree is not None
-        out["附件2"] = not (_within_value(a2, a10, agree.tolerance) if stated_a10 else
-                           _within_value(a2, have, rule.tolerance))
+    rule, agree = total.rule, total.agreement
+    out = {rule.args.target.forms[0]: not _within_value(stated, have, rule.tolerance)}
+    if rule.fallback:
+        stated_given = isinstance(stated, (int, float)) and agree is not None
+        out[rule.fallback] = not (_within_value(fallback, stated, agree.tolerance) if stated_given and agree else
+                                  _within_value(fallback, have, rule.tolerance))
     return out
 
 

@@ -108,9 +108,23 @@ class Kind:
     #: the fields and bounds come from the form model (required, type, range, choice): `fields` only narrows
     model_bounds: ClassVar[bool] = False
 
+    #: the check a template can make in the sheet (rules.live): "minimum", "count", "sum", "agree"; "" none
+    sheet_check: ClassVar[str] = ""
+
     # --- the check ---------------------------------------------------------------------
     def check(self, ctx: Any, rule: Rule) -> Iterable[Problem]:
         raise NotImplementedError
+
+    # --- the in-sheet check (sheet_check) --------------------------------------------------
+    @classmethod
+    def sheet_fails(cls, rule: Rule, stated: str, other: str) -> str:
+        """Excel: true where the rule reports `stated` against `other` (a threshold, a total, a second form)."""
+        raise NotImplementedError(f"rule kind {cls.name} has no in-sheet check")
+
+    @classmethod
+    def sheet_aggregate(cls, rng: str) -> str:
+        """Excel: the rows' figure over range `rng` (their count or sum)."""
+        raise NotImplementedError(f"rule kind {cls.name} aggregates nothing")
 
     # --- what the loader asks ------------------------------------------------------------
     @classmethod

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ...problems import Problem
-from ..columns import blank, num, tolerance_ok
+from ..columns import blank, num, tolerance_ok, within_formula
 from ..context import Context, with_fallback
 from ..emit import emit
 from ..rule import Rule
@@ -37,6 +37,10 @@ class FirmTotal(Kind):
     per_submission = True
     whole_list = True
     variables = frozenset({"counted", "difference"})
+
+    @classmethod
+    def sheet_fails(cls, rule: Rule, stated: str, other: str) -> str:
+        return f"NOT({within_formula(stated, other, rule.tolerance)})"
 
     @classmethod
     def stated_keys(cls, args: Comparison, fields_: tuple[str, ...]) -> list[str]:
@@ -84,6 +88,11 @@ class CountsMatch(FirmTotal):
     name = "counts-match"
     title = "户数不一致"
     outcomes = Outcomes(error="附件3 企业行数与已入驻企业数不一致", warning=UNREAD)
+    sheet_check = "count"
+
+    @classmethod
+    def sheet_aggregate(cls, rng: str) -> str:
+        return f"COUNTA({rng})"
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         src = ctx.frame(rule.form)
@@ -99,6 +108,11 @@ class SumMatches(FirmTotal):
     name = "sum-matches"
     title = "合计不一致"
     outcomes = Outcomes(error="附件3 的合计与所填总数相差超过容差（在职人数会变动，规则包可设为 warning）", warning=UNREAD)
+    sheet_check = "sum"
+
+    @classmethod
+    def sheet_aggregate(cls, rng: str) -> str:
+        return f"SUM({rng})"
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         src = ctx.frame(rule.form, rule.field)

@@ -14,7 +14,7 @@ from ...identity import locate, split_place
 from ...problems import Problem
 from ...table import Table
 from ...text import fold
-from ..columns import as_date, blank, fold_key, num, tolerance_ok
+from ..columns import as_date, blank, fold_key, num, tolerance_ok, within_formula
 from ..context import Context, names_bases_per_row
 from ..emit import display_label, emit, fmt, sheet_cells
 from ..rule import Rule
@@ -98,6 +98,12 @@ class FormsAgree(Kind):
         if len(forms) != 2 or not fields_:
             raise site.error(f"规则 {site.rule_id}（forms-agree）应写两张表 forms: [表一, 表二]，"
                              "并在 fields 中列出两表都有的栏目", key="forms")
+
+    sheet_check = "agree"
+
+    @classmethod
+    def sheet_fails(cls, rule: Rule, stated: str, other: str) -> str:
+        return f"NOT({within_formula(stated, other, rule.tolerance)})"
 
     @classmethod
     def describe_fields(cls, rule: Rule) -> str:

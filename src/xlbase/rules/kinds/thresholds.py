@@ -53,6 +53,11 @@ class AtLeast(PerType):
     title = "低于门槛"
     Params = Threshold
     outcomes = Outcomes(error="填写的值证明低于门槛", info=UNKNOWN_TYPE)
+    sheet_check = "minimum"
+
+    @classmethod
+    def sheet_fails(cls, rule: Rule, stated: str, other: str) -> str:
+        return f"{stated}<{other}"
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         return _compare(ctx, rule, "min")
