@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..forms.roles import BASE_FORM, BASE_NAME, BASE_TYPE, RECORD_FORM
 from ..forms import get_form
 from ..table import Table, stack
 from .columns import blank, concat
@@ -36,13 +37,13 @@ class Context:
             key = t.base.get("key") or ""
             if t.base.get("name"):
                 self.base_names.setdefault(key, str(t.base["name"]))
-            bt = normalise_base_type(t.base.get("base_type"))
+            bt = normalise_base_type(t.base.get(BASE_TYPE))
             if bt:
                 self.base_types.setdefault(key, bt)
-        for form_id, part in (("附件10", "table"), ("附件2", "record")):
+        for form_id, part in ((BASE_FORM, "table"), (RECORD_FORM, "record")):
             df = self._stacked(form_id, part)
-            if len(df) and "base_type" in df:
-                for k, v in zip(df["_base"], df["base_type"]):
+            if len(df) and BASE_TYPE in df:
+                for k, v in zip(df["_base"], df[BASE_TYPE]):
                     bt = normalise_base_type(v)
                     if bt:
                         self.base_types.setdefault(k, bt)
@@ -61,9 +62,9 @@ class Context:
             part = "record"
         if (form_id, part) not in self._frames:
             df = self._stacked(form_id, part)
-            own_type = df["base_type"].map(normalise_base_type) if "base_type" in df else pd.Series(None, index=df.index)
+            own_type = df[BASE_TYPE].map(normalise_base_type) if BASE_TYPE in df else pd.Series(None, index=df.index)
             df["_btype"] = own_type.where(own_type.notna(), df["_base"].map(self.base_types))
-            own_name = df["base_name"] if "base_name" in df else pd.Series(None, index=df.index, dtype=object)
+            own_name = df[BASE_NAME] if BASE_NAME in df else pd.Series(None, index=df.index, dtype=object)
             # the name a clerk knows the base by; never the internal key (name|operator) of identity.base_key
             df["_bname"] = own_name.astype(object).where(own_name.notna(), df["_base"].map(self.base_names)).fillna("")
             df["_sub"] = _submission_keys(df)

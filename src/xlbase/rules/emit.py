@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..forms.roles import BASE_TYPE
 from ..forms import APPLICANT_FORMS, get_form, value_list
 from ..problems import INFO, Problem
 from ..text import fold
@@ -101,23 +102,23 @@ def unknown_type(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, key
     form = get_form(form_id)
     label = form.field(key).label if form.has_field(key) else key
     for _, r in rows.iterrows():
-        has_column = has_field(ctx, pd.DataFrame({"_table": [r.get("_table")]}), "base_type")[0]
+        has_column = has_field(ctx, pd.DataFrame({"_table": [r.get("_table")]}), BASE_TYPE)[0]
         out.append(Problem(
             rule=rule.id, severity=INFO,
             message=f"基地类型未填写或无法识别（“{fmt(r.get('base_type'))}”），未能按类型核对“{label}”的门槛"
                     f"（{rule.title or rule.id}）；{where_base_type(form_id, has_column)}",
             file=str(r.get("_file", "")), sheet=str(r.get("_sheet", "")),
-            cell=ctx.cell(r.get("_table"), "base_type", r.get("_row")) or ctx.cell(r.get("_table"), key, r.get("_row")),
-            form=form_id, field=label, base=str(r.get("_bname") or ""), value=clean(r.get("base_type")),
+            cell=ctx.cell(r.get("_table"), BASE_TYPE, r.get("_row")) or ctx.cell(r.get("_table"), key, r.get("_row")),
+            form=form_id, field=label, base=str(r.get("_bname") or ""), value=clean(r.get(BASE_TYPE)),
         ))
     return out
 
 
 def where_base_type(form_id: str, has_column: bool) -> str:
     """Where the clerk gives the 基地类型: the template's dropdown, or a column a hand-made table lacks."""
-    forms = [f for f in APPLICANT_FORMS if get_form(f).has_field("base_type")] if form_id in APPLICANT_FORMS \
+    forms = [f for f in APPLICANT_FORMS if get_form(f).has_field(BASE_TYPE)] if form_id in APPLICANT_FORMS \
         else [form_id]
-    label = get_form(forms[0]).field("base_type").label     # the form model's word, not a second copy
+    label = get_form(forms[0]).field(BASE_TYPE).label     # the form model's word, not a second copy
     if has_column:
         return f"请在“{label}”栏从下拉列表选择或按附件1封面填写。"
     types = "、".join(value_list("base_type")[:2])

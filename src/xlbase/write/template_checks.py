@@ -21,6 +21,7 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form, value_list
+from ..forms.roles import BASE_TYPE, FIRM_FORM
 from ..rules.columns import tolerance_ok
 from ..rules.live import FirmTotal, fails, firm_totals, minimum_rules
 from .template_lists import ListSheet
@@ -29,7 +30,7 @@ from .template_thresholds import default_pack
 
 BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 MISMATCH = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
-CHECK_LABELS = ("核对项", "附件3", "结果")
+CHECK_LABELS = ("核对项", FIRM_FORM, "结果")
 SAME, DIFFERENT = "一致", "不一致"
 
 
@@ -159,4 +160,4 @@ def _a1(r: int, c: int) -> str:
 
 def table_type_cell(form: Form) -> str | None:
     """The key of the form's 基地类型 column, if it has one."""
-    return next((f.key for f in form.table_fields if f.identity == "base_type"), None)
+    return next((f.key for f in form.table_fields if f.identity == BASE_TYPE), None)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...forms.roles import BASE_NAME, CITY, COUNTY
 from ...forms import APPLICANT_FORMS, SUMMARY_FORM, get_form, value_list, value_lists
 from ...identity import locate, split_place
 from ...problems import Problem
@@ -150,10 +151,10 @@ def agree(fld, a: pd.Series, b: pd.Series, tol: Any) -> pd.Series:
         canon = _choice_canon(fld.choices)
         ka, kb = ka.map(lambda k: canon.get(k, k)), kb.map(lambda k: canon.get(k, k))
     same = ka == kb
-    if fld.identity == "base_name" and not same.all():     # "忻州市忻府区晨光…" on 附件10, "晨光…" on 附件2
+    if fld.identity == BASE_NAME and not same.all():     # "忻州市忻府区晨光…" on 附件10, "晨光…" on 附件2
         same |= pd.Series([same_base_name(x, y) for x, y in zip(ka, kb)], index=a.index)
-    elif fld.identity in ("city", "county") and not same.all():     # "忻州" and "忻州市" are one city
-        part = 0 if fld.identity == "city" else 1
+    elif fld.identity in (CITY, COUNTY) and not same.all():     # "忻州" and "忻州市" are one city
+        part = 0 if fld.identity == CITY else 1
         same |= pd.Series([locate(x)[part] is not None and locate(x)[part] == locate(y)[part]
                            for x, y in zip(ka, kb)], index=a.index)
     return same

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...forms.roles import OWN_RENT, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ...problems import WARNING, Problem
 from ..columns import blank, num
 from ..context import Context, thresholds
@@ -44,24 +45,24 @@ class Comparables(PerType):
                         warning="只有把未填或无法识别距离的场地算在范围内才够（请补填距离）", info="基地类型未知")
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
-        head = ctx.frame(rule.form, "base_rent")
-        rows = ctx.frame(rule.form, "site_name")
+        head = ctx.frame(rule.form, OWN_RENT)
+        rows = ctx.frame(rule.form, SITE_NAME)
         if not len(head):
             return []
         max_km = rule.args.max_km or {}
-        dist = num(rows["distance_km"]) if len(rows) else pd.Series(dtype=float)
+        dist = num(rows[SITE_DISTANCE]) if len(rows) else pd.Series(dtype=float)
         limit = rows["_btype"].map(lambda bt: lookup_per_type(max_km, bt)) if len(rows) else pd.Series(dtype=float)
-        named = ~blank(rows["site_name"]) if len(rows) else pd.Series(dtype=bool)
+        named = ~blank(rows[SITE_NAME]) if len(rows) else pd.Series(dtype=bool)
         within = named & (num(limit).isna() | (dist <= num(limit)))
         unsure = named & num(limit).notna() & dist.isna()     # a distance not stated: maybe within, maybe not
-        priced = num(rows["rent"]).notna() if len(rows) else pd.Series(dtype=bool)   # a quote without a rent is none
+        priced = num(rows[SITE_RENT]).notna() if len(rows) else pd.Series(dtype=bool)   # a quote without a rent is none
         counts = (within & priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
         maybe = (unsure & priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
         unread = (within & ~priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
         th = thresholds(rule, head)
         out = []
         if rule.per_type:
-            out += unknown_type(ctx, rule, head[head["_btype"].isna() & th.isna()], rule.form, "base_rent")
+            out += unknown_type(ctx, rule, head[head["_btype"].isna() & th.isna()], rule.form, OWN_RENT)
         have = head["_sub"].map(counts).fillna(0)
         could = have + head["_sub"].map(maybe).fillna(0)
         fails = (could < num(th)).fillna(False)
@@ -69,11 +70,11 @@ class Comparables(PerType):
         km = head["_btype"].map(lambda bt: lookup_per_type(max_km, bt))
         shown_km = km.map(lambda k: "" if k is None or k != k else k)
         # point at the first comparable row of the base's table, else at the base's rent cell
-        out += emit(ctx, rule, head[fails], rule.form, "base_rent", value=have, threshold=num(th), max_km=shown_km,
+        out += emit(ctx, rule, head[fails], rule.form, OWN_RENT, value=have, threshold=num(th), max_km=shown_km,
                     unread=head["_sub"].map(unread).fillna(0).map(lambda n: str(int(n)) if n else ""))
         if doubt.any():
             said = replace(rule, message=COMPARABLES_UNSURE)
-            out += emit(ctx, said, head[doubt], rule.form, "base_rent", value=have, threshold=num(th),
+            out += emit(ctx, said, head[doubt], rule.form, OWN_RENT, value=have, threshold=num(th),
                         max_km=shown_km, severity=WARNING,
                         unread=head["_sub"].map(maybe).fillna(0).map(lambda n: str(int(n)) if n else ""))
         return out
@@ -96,15 +97,15 @@ class RentDiscount(Kind):
     outcomes = Outcomes(error="租金高于周边均价的上限（询价是否可比无法从文件证明，规则包可设为 warning）")
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
-        head = ctx.frame(rule.form, "base_rent")
-        rows = ctx.frame(rule.form, "site_name")
+        head = ctx.frame(rule.form, OWN_RENT)
+        rows = ctx.frame(rule.form, SITE_NAME)
         if not len(head) or not len(rows):
             return []
-        mean = num(rows["rent"]).groupby(rows["_sub"]).mean()
+        mean = num(rows[SITE_RENT]).groupby(rows["_sub"]).mean()
         m = head["_sub"].map(mean)
         ratio = num(thresholds(rule, head))
         limit = m * ratio
-        rent = num(head["base_rent"])
+        rent = num(head[OWN_RENT])
         fails = (rent > limit + 1e-9).fillna(False)
-        return emit(ctx, rule, head[fails], rule.form, "base_rent", threshold=limit.round(2),
+        return emit(ctx, rule, head[fails], rule.form, OWN_RENT, threshold=limit.round(2),
                     mean=m.round(2), percent=(ratio * 100).round(0), share=(rent / m * 100).round(1))

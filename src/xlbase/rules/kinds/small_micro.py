@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from ...forms.roles import EMPLOYEES, FIRM_NAME, REVENUE
 from ...problems import WARNING, Problem
 from ..columns import num
 from ..context import Context, thresholds
@@ -94,14 +95,14 @@ class SmallMicroShare(Kind):
         out = []
         if proven.any():
             listed = _firm_lists(ctx, src, not_small, rows["_sub"])
-            out += emit(ctx, rule, rows[proven], rule.form, "firm_name", value=best.round(4),
+            out += emit(ctx, rule, rows[proven], rule.form, FIRM_NAME, value=best.round(4),
                         share=(best * 100).round(1), firm_list=listed["text"], cell=listed["cells"],
                         **{k: v for k, v in common.items() if k != "share_max"})
             _point_at(out, rows[proven], listed["cells"])
         if doubtful.any():
             listed = _firm_lists(ctx, src, undecided, rows["_sub"])
             warn = replace(rule, message=rule.args.undecided_message or UNDECIDED_MESSAGE)
-            found = emit(ctx, warn, rows[doubtful], rule.form, "firm_name", value=worst.round(4), severity=WARNING,
+            found = emit(ctx, warn, rows[doubtful], rule.form, FIRM_NAME, value=worst.round(4), severity=WARNING,
                          share=(worst * 100).round(1), firm_list=listed["text"], cell=listed["cells"],
                          **{k: v for k, v in common.items()})
             _point_at(found, rows[doubtful], listed["cells"])
@@ -111,7 +112,7 @@ class SmallMicroShare(Kind):
 
 def _numbers_missing(src: pd.DataFrame) -> pd.Series:
     """Firm rows with neither 职工人数 nor 营业收入: nothing to classify by."""
-    return num(src["employees"]).isna() & num(src["revenue"]).isna()
+    return num(src[EMPLOYEES]).isna() & num(src[REVENUE]).isna()
 
 
 def _firm_lists(ctx: Context, src: pd.DataFrame, picked: pd.DataFrame, subs: pd.Series) -> dict[str, pd.Series]:
@@ -120,8 +121,8 @@ def _firm_lists(ctx: Context, src: pd.DataFrame, picked: pd.DataFrame, subs: pd.
     texts, cells = {}, {}
     rows = src.loc[picked.index]
     for sub, part in rows.groupby("_sub", sort=False):
-        where = [ctx.cell(t, "firm_name", r) for t, r in zip(part["_table"], part["_row"])]
-        names = [fmt(v) for v in part["firm_name"]]
+        where = [ctx.cell(t, FIRM_NAME, r) for t, r in zip(part["_table"], part["_row"])]
+        names = [fmt(v) for v in part[FIRM_NAME]]
         shown = [f"{n}（{c}）" if c else n for n, c in zip(names, where)]
         texts[sub] = "、".join(shown[:FIRM_LIST_MAX]) + (f" 等 {len(shown)} 户" if len(shown) > FIRM_LIST_MAX else "")
         cells[sub] = ",".join(c for c in where[:FIRM_CELLS_MAX] if c)
