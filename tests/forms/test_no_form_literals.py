@@ -42,7 +42,7 @@ PENDING: dict[tuple[str, ...], set[str]] = {
     ("read/",): {"base_name", "base_type", "city", "county", "operator", "area", "credit_code", "phone", "industry",
                  "size_class", "base_rent", "附件2", "附件3", "附件4", "附件10", "附件11"},
     ("write/", "templates/", "summary/", "mark/", "reports/", "commands/", "ooxml/", "validate.py", "excel.py"): {
-        "base_name", "base_type", "city", "county", "registered_on", "area", "credit_code", "phone", "firm_name",
+        "base_name", "base_type", "city", "county", "operator", "registered_on", "area", "credit_code", "phone", "firm_name",
         "resident_firms", "source_file", "附件2", "附件3", "附件4", "附件10", "附件11"},
 }
 
