@@ -64,6 +64,11 @@ class Limits:
     read_memory_per_byte: int = 256
     #: Longest one file may take to read (wall clock, in its worker).  -> "read-timeout"
     read_seconds: float = 60.0
+    #: LibreOffice headless, the last-resort reader (read.formats.libreoffice): its time limit and the
+    #: address space of its process (it maps ~480 MB to convert a one-cell sheet; resident ~210 MB).
+    #: 0 seconds turns it off.
+    libreoffice_seconds: float = 30.0
+    libreoffice_memory_bytes: int = 1024 * MB
     #: Count each OOXML sheet's filled area before calamine allocates it (grid.check_sheet_extents).
     #: A reader process whose memory is capped turns it off: an allocation that fails there
     #: kills only the worker, and the file is read again by openpyxl.

@@ -65,6 +65,7 @@ class FileCheck:
     message: str  # one Simplified-Chinese sentence naming the file
     size: int
     sha256: str | None  # of the file's bytes; None when never read
+    foreign: str | None = None  # "unsupported-format": its key in FOREIGN_KINDS, for LibreOffice
 
 
 #: Stable codes -> user-facing message templates ({name} = file base name).
@@ -119,6 +120,18 @@ KINDS: dict[str, str] = {
     "csv": "文本表格（CSV/TSV）",
     "xml2003": "Excel 2003 XML 表格",
 }
+#: Spreadsheet formats no Python reader here opens: LibreOffice reads them where it is installed
+#: (read.formats.libreoffice); elsewhere the file is named as what it is and refused.
+FOREIGN_KINDS: dict[str, str] = {
+    "sxc": "OpenOffice.org 1.x 表格（.sxc）",
+    "slk": "SYLK 格式表格（.slk）",
+    "dif": "DIF 数据交换格式文件（.dif）",
+    "wk1": "Lotus 1-2-3 工作表（.wk1）",
+    "wk3": "Lotus 1-2-3 工作表（.wk3/.wk4/.123）",
+    "qpw": "Quattro Pro 表格（.qpw）",
+    "numbers": "Apple Numbers 表格（.numbers）",
+}
+KINDS.update(FOREIGN_KINDS)
 
 # --------------------------------------------------------------------------
 # Typed errors for readers
@@ -366,7 +379,13 @@ def _result(path: str, name: str, code: str, kind: str | None, size: int,
     message = MESSAGES[code].format(
         name=name, kind=kind or "", limit=_human_size(limits.max_file_bytes), what=what)
     return FileCheck(path=path, kind=kind if ok else None, ok=ok, code=code,
-                     message=message, size=size, sha256=digest)
+                     message=message, size=size, sha256=digest,
+                     foreign=kind if code == "unsupported-format" and kind in FOREIGN_KINDS else None)
+
+
+def _foreign(kind: str) -> _Verdict:
+    """The verdict on a spreadsheet format only LibreOffice reads: refused by name, kept for LibreOffice."""
+    return _Verdict("unsupported-format", kind=kind, what=FOREIGN_KINDS[kind])
 
 
 def _human_size(n: int) -> str:
@@ -444,10 +463,11 @@ _LOTUS_WK3 = b"\x00\x00\x1a\x00"                 # BOF record of Lotus 1-2-3 rel
 
 
 def _binary_format(head: bytes) -> str:
+    """The FOREIGN_KINDS key of a Lotus worksheet, or ""."""
     if head.startswith(_LOTUS_WK1) and head[4:6] in (b"\x04\x04", b"\x05\x04", b"\x06\x04"):
-        return "Lotus 1-2-3 工作表（.wk1）"
+        return "wk1"
     if head.startswith(_LOTUS_WK3) and head[5:6] == b"\x10":
-        return "Lotus 1-2-3 工作表（.wk3/.wk4/.123）"
+        return "wk3"
     return ""
 
 
@@ -465,9 +485,9 @@ def _classify(fh: IO[bytes], limits: Limits) -> str:
         if biff.is_encrypted(head):
             raise _Verdict("encrypted")
         return "biff"   # Excel 2.x-4.0 wrote a bare BIFF stream, no OLE container
-    what = _binary_format(head)
-    if what:
-        raise _Verdict("unsupported-format", what=what)
+    foreign = _binary_format(head)
+    if foreign:
+        raise _foreign(foreign)
     if head.startswith(_IMAGE_MAGIC) or head[40:44] == b" EMF" or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         raise _Verdict("image-file")  # a photo or scan of the stamped forms; EMF/WMF from a drawing program
     if PDF_MAGIC in head[:1024]:
@@ -584,6 +604,8 @@ def _non_ooxml_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limit
             return "ods"
         if b"opendocument.text" in value:
             return "word-file"
+        if b"vnd.sun.xml.calc" in value:
+            raise _foreign("sxc")
         what = next((w for mark, w in _ZIP_SHEET_FORMATS if mark in value), "")
         if what:
             raise _Verdict("unsupported-format", what=what)
@@ -594,15 +616,14 @@ def _non_ooxml_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limit
         if b"urn:oasis:names:tc:opendocument:xmlns:office" in head and b"spreadsheet" in head:
             return "ods"
         if b"openoffice.org/2000/office" in head:
-            raise _Verdict("unsupported-format", what="OpenOffice.org 1.x 表格（.sxc）")
+            raise _foreign("sxc")
     if any(n.startswith(("index/", "index.zip")) and (n.endswith(".iwa") or n == "index.zip") for n in names):
-        raise _Verdict("unsupported-format", what="Apple Numbers 表格（.numbers）")
+        raise _foreign("numbers")
     return "archive"
 
 
 #: ZIP spreadsheets of other suites, by their mimetype member
-_ZIP_SHEET_FORMATS = ((b"vnd.sun.xml.calc", "OpenOffice.org 1.x 表格（.sxc）"),
-                      (b"x-kspread", "KSpread 表格"), (b"x-gnumeric", "Gnumeric 表格"))
+_ZIP_SHEET_FORMATS = ((b"x-kspread", "KSpread 表格"), (b"x-gnumeric", "Gnumeric 表格"))
 
 
 def _scan_xml_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -764,7 +785,7 @@ def _classify_ole(fh: IO[bytes], limits: Limits) -> str:
     if "powerpoint document" in streams:
         raise _Verdict("ppt-file")
     if "nativecontent_main" in streams:
-        raise _Verdict("unsupported-format", what="Quattro Pro 表格（.qpw）")
+        raise _foreign("qpw")
     raise _Verdict("not-excel")
 
 
@@ -797,9 +818,9 @@ def _classify_text(head: bytes) -> str:
     if lead.startswith(("{", "[")):
         raise _Verdict("not-excel")   # JSON (an xlbase report kept beside the 汇总表s, an export of some system)
     if lead.startswith("id;p"):
-        raise _Verdict("unsupported-format", what="SYLK 符号链接文件（.slk）")
+        raise _foreign("slk")
     if lead.startswith(("table\r\n0,1", "table\n0,1")):
-        raise _Verdict("unsupported-format", what="DIF 数据交换格式文件（.dif）")
+        raise _foreign("dif")
     if any(sep in text for sep in (",", "\t", "，", ";", "|")) and ("\n" in text or len(head) < 4096):
         return "csv"
     raise _Verdict("not-excel")
