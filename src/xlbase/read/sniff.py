@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -98,7 +99,8 @@ MESSAGES: dict[str, str] = {
     "archive": "文件“{name}”是压缩包（ZIP/RAR/7z），不是 Excel 文件；请解压后分别报送其中的 Excel 文件。",
     "not-excel": "文件“{name}”不是 Excel 文件（无法识别其格式）；请报送 .xlsx 或 .xls 格式的表格。",
     "check-failed": "检查文件“{name}”时发生意外错误，无法确认其安全；请将该文件转交技术人员处理。",
-    "unsupported-format": "文件“{name}”是{what}，本系统不能直接读取；请用 Excel 或 WPS 另存为 .xlsx 后重新报送。",
+    "unsupported-format": "文件“{name}”是{what}，本系统不能直接读取；请用 Excel 或 WPS 另存为 .xlsx 后重新报送"
+                          "（Excel、WPS 打不开时，请用制作该文件的软件另存）。",
     "read-timeout": "读取文件“{name}”超过 {seconds:g} 秒仍未完成（文件内部结构异常，可能已损坏或被恶意构造），已停止读取；"
                     "请用 Excel 或 WPS 打开后另存为 .xlsx，再重新报送。",
     "read-memory": "读取文件“{name}”需要的内存超过 {memory} 的安全上限（文件内部结构异常，或工作表远处有误填的内容），已停止读取；"
@@ -462,10 +464,17 @@ _LOTUS_WK1 = b"\x00\x00\x02\x00"                 # BOF record of Lotus 1-2-3 rel
 _LOTUS_WK3 = b"\x00\x00\x1a\x00"                 # BOF record of Lotus 1-2-3 release 3 and later (.wk3/.wk4/.123)
 
 
+_QUATTRO_VERSIONS = (b"\x20\x51", b"\x21\x51", b"\x01\x10", b"\x02\x10", b"\x07\x10")   # .wq1 .wq2 .wb1 .wb2 .wb3
+#: first byte of a dBase / FoxPro table (.dbf): its version
+_DBASE_VERSIONS = frozenset({0x02, 0x03, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xF5, 0xFB})
+
+
 def _binary_format(head: bytes) -> str:
-    """The FOREIGN_KINDS key of a Lotus worksheet, or ""."""
+    """The FOREIGN_KINDS key of a Lotus or Quattro Pro worksheet (Lotus's record layout), or ""."""
     if head.startswith(_LOTUS_WK1) and head[4:6] in (b"\x04\x04", b"\x05\x04", b"\x06\x04"):
         return "wk1"
+    if head.startswith(_LOTUS_WK1) and head[4:6] in _QUATTRO_VERSIONS:
+        return "qpw"
     if head.startswith(_LOTUS_WK3) and head[5:6] == b"\x10":
         return "wk3"
     return ""
@@ -492,9 +501,32 @@ def _classify(fh: IO[bytes], limits: Limits) -> str:
         raise _Verdict("image-file")  # a photo or scan of the stamped forms; EMF/WMF from a drawing program
     if PDF_MAGIC in head[:1024]:
         raise _Verdict("pdf-file")
+    if head.startswith(GZIP_MAGIC) and b"gnumeric" in _gunzip_head(head):
+        raise _Verdict("unsupported-format", what="Gnumeric 表格（.gnumeric）")
     if head.startswith((RAR_MAGIC, SEVENZ_MAGIC, GZIP_MAGIC)):
         raise _Verdict("archive")
+    if _is_dbase(head):
+        raise _Verdict("unsupported-format", what="dBase 数据表（.dbf）")
     return _classify_text(head)
+
+
+def _gunzip_head(head: bytes, size: int = 4096) -> bytes:
+    """At most `size` bytes of what a gzip stream starts with (Gnumeric saves its XML gzipped)."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, size)
+    except zlib.error:
+        return b""
+
+
+def _is_dbase(head: bytes) -> bool:
+    """A dBase/FoxPro table: version byte, a date of last update, and its header (32-byte field
+    descriptors) ending with 0x0D where the header length says (dBase III+), or 263 bytes before (FoxPro)."""
+    if len(head) < 65 or head[0] not in _DBASE_VERSIONS or not (1 <= head[2] <= 12 and 1 <= head[3] <= 31):
+        return False
+    header, record = struct.unpack_from("<HH", head, 8)
+    if header < 65 or record < 2:
+        return False
+    return any(0 < end <= len(head) and head[end - 1] == 0x0D and (end - 1) % 32 == 0 for end in (header, header - 263))
 
 
 # ---- ZIP / OOXML ---------------------------------------------------------
