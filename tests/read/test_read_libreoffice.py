@@ -77,3 +77,13 @@ def test_a_workbook_with_nothing_in_it_is_called_empty(tmp_path):
     wb["Sheet2"]["D4"] = "备注"
     wb.save(tmp_path / "有字.xlsx")
     assert "没有找到可识别的表格" in read_workbook(tmp_path / "有字.xlsx").problems[0].message
+
+
+def test_the_officer_can_turn_libreoffice_off(monkeypatch, tmp_path):
+    from xlbase.read.limits import Limits, _from_env
+    monkeypatch.setenv("XLBASE_LIBREOFFICE_SECONDS", "0")
+    off = _from_env(Limits())
+    assert off.libreoffice_seconds == 0
+    assert read_workbook(_wk1(tmp_path / "旧表.wk1", WK1_ROWS), limits=off).status == "unsupported-format"
+    monkeypatch.setenv("XLBASE_LIBREOFFICE_SECONDS", "-5")
+    assert _from_env(Limits()).libreoffice_seconds == Limits().libreoffice_seconds   # no time at all: ignored
