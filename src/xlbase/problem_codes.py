@@ -1,8 +1,8 @@
 """Every problem code xlbase emits, registered once: its Chinese title, category and usual severity.
 
-Rule problems take their code from the rule pack (the rule's `id`, its `title` from the pack); the
-codes here are the reader's, the merge's and the commands' own, plus a title per rule kind for pack
-rules that have none. The 问题清单, 校验结果 and `xlbase rules show` show the title beside the code; the
+Rule problems take their code from the rule pack (the rule's `id`, its `title` from the pack, else its
+kind's: rules/kinds/); the codes here are the reader's, the merge's and the commands' own. docs/problems.md
+is generated from both (xlbase.rules.reference). The 问题清单, 校验结果 and `xlbase rules show` show the title beside the code; the
 JSON report keeps the code. A test finds every code written in `src/` here.
 
 The severity policy (README, docs/rules.md) is what `severity` follows:
@@ -95,31 +95,13 @@ register("level-mismatch", "汇总层级与基地分布不符", MERGE, WARNING)
 register("unit-not-reported", "应报单位未报送", MERGE, WARNING)
 register("incomplete-total", "有的表缺少该列，汇总数不完整", MERGE, WARNING)
 
-#: a title for a pack rule that has none of its own, by kind
-KIND_TITLES = {
-    "required": "必填项未填写", "type": "值的类型不对", "range": "超出取值范围", "choice": "不在下拉列表中",
-    "min": "低于门槛", "max": "高于上限", "equals": "不符合要求", "age-in-years": "成立年限不足",
-    "ratio": "占比不足", "counts-match": "户数不一致", "sum-matches": "合计不一致", "sums-equal": "分项合计不等于总数",
-    "comparison": "其中项超过总数", "checksum": "代码校验位错误", "unique": "重复填报", "date-range": "日期不合理",
-    "comparables": "询价场地不足", "rent-discount": "租金优惠不足", "forms-present": "缺少附表",
-    "forms-agree": "两表填报不一致",
-}
-LEGACY_SUFFIX = "-legacy"     # rules.engine: a checksum rule's notice for a 15-digit 注册号
-
 
 def title_of(code: str, pack: Any = None) -> str:
-    """The Chinese title of a problem code: the pack rule's title (or its kind's), else the registry's."""
-    rule = _rule(pack, code)
-    if rule is None and code.endswith(LEGACY_SUFFIX):
-        base = _rule(pack, code[: -len(LEGACY_SUFFIX)])
-        if base is not None:
-            return "15位旧注册号（已接受）"
-    if rule is not None:
-        return rule.title or KIND_TITLES.get(rule.kind, "")
+    """The Chinese title of a problem code: the pack's (its rule's title, or its kind's: RulePack.title_of),
+    else the registry's; "" for a code neither knows."""
+    titled = getattr(pack, "title_of", None)
+    title = titled(code) if titled is not None else ""
+    if title:
+        return title
     entry = REGISTRY.get(code)
     return entry.title if entry else ""
-
-
-def _rule(pack: Any, code: str) -> Any:
-    has = getattr(pack, "has_rule", None)
-    return pack.rule(code) if has is not None and has(code) else None

@@ -16,6 +16,9 @@ any other 汇总表.
 row's values and each 入驻企业 row's values and provenance, in a canonical form that the
 reader's values give back exactly (`number_bytes`, `date_bytes`, `text_bytes`, `digest`). A 汇总表 whose
 sheets no longer match it was edited after it was written, and its record cannot be trusted.
+`digest_columns` (optional) holds the digest of each column on its own, by name (附件11.base_name, …):
+the field list the digest was computed over. A reader whose form spec has lost or gained a field
+compares the columns both know; a record without it is checked against `digest` over today's fields.
 """
 
 from __future__ import annotations
@@ -127,6 +130,22 @@ def text_bytes(values: list | str) -> bytes:
     if joined is None:
         raise TypeError("text_bytes: a column of str and None only")
     return joined.encode("utf-8", "surrogatepass")
+
+
+def digests(parts: Iterable[tuple[str, bytes]]) -> tuple[str, dict[str, str]]:
+    """`digest` of all the parts, and the digest of each part on its own (by name), in one pass: a record
+    keeps both, so a reader that no longer knows a column (a field removed from the form spec) checks the
+    columns it does know instead of calling the whole 汇总表 edited."""
+    whole = hashlib.sha256()
+    each = {}
+    for name, data in parts:
+        one = hashlib.sha256()
+        for chunk in (name.encode("utf-8"), data):
+            for h in (whole, one):
+                h.update(len(chunk).to_bytes(8, "little"))
+                h.update(chunk)
+        each[name] = one.hexdigest()[:32]
+    return whole.hexdigest()[:32], each
 
 
 def digest(parts: Iterable[tuple[str, bytes]]) -> str:

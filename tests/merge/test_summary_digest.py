@@ -112,3 +112,45 @@ def test_edits_change_the_digest():
                [a[0], ("附件3.firm_name", sr.text_bytes(["甲乙", None]))],
                [("附件3.employees", sr.number_bytes([30, 12, None])), a[1]]]
     assert len({sr.digest(a), *(sr.digest(c) for c in changed)}) == 1 + len(changed)
+
+
+def _written(tmp_path: Path, firm_name: str = "甲有限公司") -> Path:
+    base = {f.key: None for f in A11} | {"base_name": "忻州市忻府区甲双创基地", "resident_firms": 1}
+    firm = {f.key: None for f in A3} | {"firm_name": firm_name, "employees": 12}
+    result = _result([base], [[firm]])
+    out = tmp_path / "汇总表.xlsx"
+    record = build_record(result, [], level="county", unit="忻府区", pack=PACK)
+    write_summary_workbook(out, result, [], level="county", year=PACK.year, unit="忻府区", as_of=PACK.as_of,
+                           pack=PACK, record=record)
+    return out
+
+
+def test_the_record_keeps_the_field_list_its_digest_was_computed_over(tmp_path, monkeypatch):
+    """A field removed from a form spec after a 汇总表 was written does not make it look hand-edited: the
+    record keeps one digest per column (its field list), and the columns both know are compared. An edit
+    to one of those is still found; a record of an older xlbase (one digest only) is checked as before."""
+    import dataclasses
+
+    import openpyxl
+
+    from xlbase.merge import lower
+    wr = read_workbook(_written(tmp_path))
+    columns = wr.record["digest_columns"]
+    assert {f"{SUMMARY_FORM}.{f.key}" for f in A11} | {f"附件3.{f.key}" for f in A3} <= set(columns)
+    assert not edited(wr)
+
+    a11, a3 = lower._digest_fields()
+    dropped = [f for f in a3 if f.key == "employees"]
+    monkeypatch.setattr(lower, "_digest_fields", lambda: (a11[1:], tuple(f for f in a3 if f not in dropped)))
+    assert not edited(wr)                                         # today's spec lacks 附件11's first field and 职工人数
+    older = dataclasses.replace(wr, record={k: v for k, v in wr.record.items() if k != "digest_columns"})
+    assert edited(older)                                          # an older record cannot tell: it says edited
+
+    (tmp_path / "b").mkdir()
+    path = _written(tmp_path / "b")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["入驻企业"]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == "甲有限公司")
+    cell.value = "乙有限公司"                                      # a name retyped by hand after the merge
+    wb.save(path)
+    assert edited(read_workbook(path))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from formats import (a11_spans, write_biff2, write_csv, write_fods, write_html, write_mhtml, write_xlsx,
+from formats import (a11_spans, write_biff2, write_csv, write_fods, write_html, write_mhtml, write_strict, write_xlsx,
                      write_xml2003)
 from table_layouts import a11_block
 from xlsb_writer import write_xlsb
@@ -41,6 +41,7 @@ VERSIONS = {
     "附件11_xml2003.xls": lambda p: write_xml2003(p, ROWS, SPANS),
     "附件11.fods": lambda p: write_fods(p, ROWS),
     "附件11_excel21.xls": lambda p: write_biff2(p, ROWS),
+    "附件11_strict.xlsx": lambda p: write_strict(p, ROWS, SPANS),
 }
 #: the real format named in an info when the file's name says otherwise
 NAMED = {"网页导出.xls": "网页（HTML）表格", "网页导出无声明.xls": "网页（HTML）表格", "单个文件网页.xls": "单个文件网页",

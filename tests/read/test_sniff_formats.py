@@ -33,6 +33,40 @@ def test_formats_we_do_not_read_are_named(tmp_path, head, what):
     p.write_bytes(head)
     check = inspect_file(p)
     assert check.code == "unsupported-format" and what in check.message and "另存为 .xlsx" in check.message
+    assert check.foreign    # kept for LibreOffice, which reads it where it is installed
+
+
+def _dbase(fields: list[tuple[str, str, int]], records: list[tuple]) -> bytes:
+    """A dBase III table: header, 32-byte field descriptors, 0x0D, fixed-width records, 0x1A."""
+    header = 32 + 32 * len(fields) + 1
+    record = 1 + sum(width for _, _, width in fields)
+    out = struct.pack("<BBBBIHH20x", 0x03, 124, 12, 6, len(records), header, record)
+    for name, kind, width in fields:
+        out += name.encode().ljust(11, b"\0") + kind.encode() + bytes(4) + bytes([width, 0]) + bytes(14)
+    out += b"\x0d"
+    for rec in records:
+        out += b" " + b"".join(str(v).encode().ljust(w)[:w] for v, (_, _, w) in zip(rec, fields))
+    return out + b"\x1a"
+
+
+def test_other_suites_binary_and_gzip_files_are_named(tmp_path):
+    import gzip
+    dbf = tmp_path / "企业.dbf"
+    dbf.write_bytes(_dbase([("NAME", "C", 20), ("FIRMS", "N", 5)], [("north", 12), ("south", 7)]))
+    gnumeric = tmp_path / "表.gnumeric"
+    gnumeric.write_bytes(gzip.compress(b'<?xml version="1.0"?><gnm:Workbook xmlns:gnm="http://www.gnumeric.org/v10.dtd">'))
+    quattro = tmp_path / "表.wb2"
+    quattro.write_bytes(b"\x00\x00\x02\x00\x02\x10" + b"\x00" * 40)
+    for p, what in ((dbf, "dBase"), (gnumeric, "Gnumeric"), (quattro, "Quattro Pro")):
+        check = inspect_file(p)
+        assert check.code == "unsupported-format" and what in check.message and "另存为 .xlsx" in check.message, check
+    assert inspect_file(quattro).foreign == "qpw"
+    tarball = tmp_path / "报表.tar.gz"
+    tarball.write_bytes(gzip.compress(b"not a spreadsheet " * 50))
+    assert inspect_file(tarball).code == "archive"
+    not_dbase = tmp_path / "x.dbf"
+    not_dbase.write_bytes(dbf.read_bytes()[:40] + b"\x01" * 60)     # no header end where its length says
+    assert inspect_file(not_dbase).code != "unsupported-format"
 
 
 def _zip(path: Path, members: dict[str, bytes | str]) -> Path:
@@ -49,7 +83,7 @@ def test_zip_spreadsheets_of_other_suites_are_named(tmp_path):
                                          'xmlns:office="http://openoffice.org/2000/office"/>'})
     for p, what in ((numbers, "Numbers"), (sxc, "OpenOffice.org 1.x"), (sxc_bare, "OpenOffice.org 1.x")):
         check = inspect_file(p)
-        assert check.code == "unsupported-format" and what in check.message, (p.name, check)
+        assert check.code == "unsupported-format" and what in check.message and check.foreign, (p.name, check)
     assert inspect_file(_zip(tmp_path / "d.zip", {"a.txt": "x"})).code == "archive"
 
 

@@ -4,6 +4,7 @@ and forms-missing only for an applicant's workbook. On workbooks written by test
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -12,7 +13,7 @@ from submissions import A2_PAIRS, A10_KEYS, BASE_NAME, OPERATOR, applicant
 from xlbase.forms import divisions, get_form
 from xlbase.read import read_files
 from xlbase.rules import PackError, list_packs, load_pack, parse_pack
-from xlbase.rules.engine import _same_base_name, _target
+from xlbase.rules.kinds.forms import same_base_name
 from xlbase.rules.pack import packs_dir
 from xlbase.text import fold
 from xlbase.commands.validate import validate_reads
@@ -136,23 +137,24 @@ def test_every_pack_judges_a_shared_fact_once(pack_id):
 
 
 def test_the_pack_checks_what_the_template_checks_in_the_sheet():
-    """The template's live checks beside 附件3 (write.template_checks.AGGREGATES: 附件3's count/sum against
-    附件10 and 附件2) are the default pack's counts-match / sum-matches rules plus forms-agree; its red
-    marks (THRESHOLD_RULES) are the pack's minimums, read from it (template_thresholds)."""
-    from xlbase.write.template_checks import AGGREGATES, THRESHOLD_RULES
-    from xlbase.write.template_thresholds import aggregate_rule, agreement_rule
+    """The template's live checks are chosen from the pack by kind and field (rules.live), never by rule id:
+    beside 附件3, the default pack's counts-match / sum-matches rules with forms-agree for the fallback form;
+    red marks for its minimums."""
+    from xlbase.rules.live import firm_totals, minimum_rules
     pack = load_pack()
     (agree,) = [r for r in pack.rules if r.kind == "forms-agree"]
-    kinds = {"count": "counts-match", "sum": "sum-matches"}
-    for target, how, column in AGGREGATES:
-        (rule,) = [r for r in pack.rules if r.kind == kinds[how] and r.params["target"]["field"] == target]
-        assert aggregate_rule(how, target) == rule and agreement_rule(target) == agree
-        assert rule.form == "附件3" and "附件10" in _target(None, rule)[0] and rule.fallback == "附件2"
-        assert how == "count" or rule.field == column
-        assert target in agree.fields
-    for key, rule_id in THRESHOLD_RULES.items():
-        rule = pack.rule(rule_id)
-        assert key in rule.fields and rule.kind == "min"      # the sheet marks a value below the threshold
+    totals = firm_totals(pack)
+    assert [(t.rule.kind, t.target, t.column) for t in totals] == [
+        ("counts-match", "resident_firms", "firm_name"), ("sum-matches", "employees", "employees")]
+    for t in totals:
+        assert t.agreement == agree and t.target in agree.fields
+        assert t.rule.form == "附件3" and "附件10" in t.rule.args.target.forms and t.rule.fallback == "附件2"
+    marks = minimum_rules(pack)
+    assert set(marks) == {"resident_firms", "service_staff", "tutors", "partner_orgs"}
+    assert all(rule.kind == "min" and rule.field == key for key, rule in marks.items())
+    # another pack's rules, not a list in the code: a pack without a firm-count rule has no such check
+    fewer = replace(pack, rules=tuple(r for r in pack.rules if r.kind != "counts-match"))
+    assert [t.rule.kind for t in firm_totals(fewer)] == ["sum-matches"]
 
 
 _FIGURE = st.none() | st.integers(0, 700)
@@ -167,7 +169,8 @@ def test_the_sheets_verdicts_are_validates(firms, staff, a10_firms, a2_firms, a1
     tests/write/test_template_checks_agree.py): a tolerance or fallback that drifts fails here."""
     from rules_kit import a3_rows, a10_row, record, table
     from xlbase.rules import validate
-    from xlbase.write.template_checks import AGGREGATES, mismatch_values
+    from xlbase.rules.live import firm_totals
+    from xlbase.write.template_checks import mismatch_values
     have = {"resident_firms": firms, "employees": firms * staff}
     if a10_staff is not None:          # often near the sum, where a tolerance decides
         a10_staff = round(have["employees"] * near)
@@ -176,13 +179,12 @@ def test_the_sheets_verdicts_are_validates(firms, staff, a10_firms, a2_firms, a1
     ts = [table("附件10", [a10_row(**a10)]), record("附件2", a2),
           table("附件3", [dict(r, employees=staff) for r in a3_rows(firms)])]
     problems = validate(ts, PACK)
-    for target, how, _ in AGGREGATES:
-        rule = [r for r in PACK.rules if r.kind in ("counts-match", "sum-matches")
-                and r.params["target"]["field"] == target][0]
+    for total in firm_totals(PACK):
+        rule, target = total.rule, total.target
         label = {f: get_form(f).field(target).label for f in ("附件2", "附件10")}
         found = {f: any(p.form == f and p.field == label[f] and p.rule in (rule.id, "forms-agree") for p in problems)
                  for f in ("附件10", "附件2")}
-        assert mismatch_values(how, target, have[target], a10[target], a2[target]) == found, (target, problems)
+        assert mismatch_values(total, have[target], a10[target], a2[target]) == found, (target, problems)
 
 
 @pytest.mark.parametrize("as_of,drop", [(None, False), (dt.date(2024, 8, 20), False), (dt.date(2024, 8, 20), True)])
@@ -233,10 +235,10 @@ _REST = st.text(alphabet="晨光楼宇创客文旅科技园区电商双创基地
 def test_a_base_name_with_or_without_its_place_is_one_name(rest, place, other):
     city, county = place
     full = fold(f"{city}{county}{rest}")
-    assert _same_base_name(full, fold(rest)) and _same_base_name(fold(f"{county}{rest}"), full)
-    assert _same_base_name(full, full)
+    assert same_base_name(full, fold(rest)) and same_base_name(fold(f"{county}{rest}"), full)
+    assert same_base_name(full, full)
     if other[1] != county:           # the same name in another county is another base
-        assert not _same_base_name(full, fold(f"{other[0]}{other[1]}{rest}"))
+        assert not same_base_name(full, fold(f"{other[0]}{other[1]}{rest}"))
 
 
 @pytest.mark.parametrize("a2,a10,differ", [(("忻州", "忻府区"), ("忻州市", "忻府区"), []),

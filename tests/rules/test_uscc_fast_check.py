@@ -1,11 +1,11 @@
-"""rules.engine.uscc_valid agrees with stdnum's is_valid on any text (it replaces it for speed)."""
+"""rules.uscc.uscc_valid agrees with stdnum's is_valid on any text (it replaces it for speed)."""
 
 from __future__ import annotations
 
 from hypothesis import example, given, settings, strategies as st
 from stdnum.cn import uscc
 
-from xlbase.rules.engine import uscc_valid, uscc_valid_many
+from xlbase.rules.uscc import uscc_valid, uscc_valid_many
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXYZIOSVabc -\n\t１"
 

@@ -15,10 +15,9 @@ from conftest import soffice_convert
 from xlbase.read import read_files, read_workbook
 from xlbase.rules import load_pack, normalise_base_type
 from xlbase.commands.validate import validate_reads
-from xlbase.write.template_checks import (CHECK_LABELS, DIFFERENT, SAME, THRESHOLD_RULES, UNTYPED, sheet_key,
-                                          spellings)
+from xlbase.write.template_checks import (CHECK_LABELS, DIFFERENT, SAME, UNTYPED, sheet_key, spellings,
+                                          threshold_rules)
 from xlbase.write.template_lists import LIST_SHEET
-from xlbase.write.template_thresholds import threshold_for
 from xlbase.write.templates import write_applicant_workbook
 
 # openpyxl cannot keep the whole-column print area of 附件3 (it warns and drops it; the tests do not need it)
@@ -106,11 +105,11 @@ def test_a_threshold_for_every_type_applies_with_the_type_blank(tmp_path):
     ws = wb[LIST_SHEET]
     tables = {}
     for c in ws[1]:
-        if c.value in THRESHOLD_RULES.values():
+        if c.value in {r.id for r in threshold_rules().values()}:
             col = [ws.cell(r, c.column - 1).value for r in range(2, ws.max_row + 1)]
             vals = [ws.cell(r, c.column).value for r in range(2, ws.max_row + 1)]
             tables[c.value] = dict(zip(col, vals))
-    assert tables["service-staff-min"][UNTYPED] == threshold_for("service-staff-min", None) == 10
+    assert tables["service-staff-min"][UNTYPED] == load_pack().rule("service-staff-min").threshold_for(None) == 10
     assert UNTYPED not in tables["resident-firms-min"] and tables["resident-firms-min"]["楼宇型"] == 25
 
 
@@ -119,7 +118,7 @@ def _threshold_tables(path: Path) -> dict[str, dict]:
     ws = openpyxl.load_workbook(path)[LIST_SHEET]
     tables = {}
     for c in ws[1]:
-        if c.value in THRESHOLD_RULES.values():
+        if c.value in {r.id for r in threshold_rules().values()}:
             keys = [ws.cell(r, c.column - 1).value for r in range(2, ws.max_row + 1)]
             vals = [ws.cell(r, c.column).value for r in range(2, ws.max_row + 1)]
             tables[c.value] = {k: v for k, v in zip(keys, vals) if k is not None}
@@ -148,7 +147,7 @@ def test_a_typed_type_gets_the_threshold_validate_applies(threshold_tables, type
     canonical = normalise_base_type(typed)
     assert canonical is not None, typed
     for rule, table in threshold_tables.items():
-        assert table.get(sheet_key(typed)) == threshold_for(rule, canonical), (rule, typed)
+        assert table.get(sheet_key(typed)) == load_pack().rule(rule).threshold_for(canonical), (rule, typed)
 
 
 def test_the_key_formula_folds_as_sheet_key():

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from . import roles
 from .model import FIELD_TYPES, NUMERIC_TYPES, Field, Form
 
 __all__ = [
@@ -25,7 +26,7 @@ __all__ = [
 SPEC_FILES = ("a2.yaml", "a3.yaml", "a4.yaml", "a10.yaml", "a11.yaml")
 FORM_IDS = ("附件2", "附件3", "附件4", "附件10", "附件11")
 APPLICANT_FORMS = ("附件2", "附件3", "附件4", "附件10")   # sheet order of 双创基地申报表.xlsx
-SUMMARY_FORM = "附件11"
+SUMMARY_FORM = roles.SUMMARY_FORM
 
 
 def _load_yaml(package: str, name: str) -> Any:

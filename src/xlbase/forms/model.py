@@ -36,7 +36,8 @@ class Field:
     prompt: str = ""
     aliases: tuple[str, ...] = ()
     official: bool = True           # False: our column, placed after the official ones
-    identity: str | None = None     # which base-identity item this field carries
+    identity: str | None = None     # which base-identity item this field carries (forms.roles)
+    role: str | None = None         # what code reads this field as, beside identity (forms.roles)
     part: str = "table"             # "record" (key/value) or "table" (a row per record)
     width: float | None = None
     combined: str | None = None     # a paper label that holds this and a sibling in one cell
@@ -111,6 +112,7 @@ class Form:
     signatures: tuple[dict, ...] = ()
     columns_from: str | None = None
     not_fields: tuple[str, ...] = ()  # headers clerks add that are no field of this form (备注, 联系人)
+    role: str = ""                   # what code names this form by (forms.roles.FORM_ROLES)
 
     def __iter__(self) -> Iterator[Field]:
         return iter(self.fields)

@@ -14,6 +14,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from ..forms.roles import BASE_NAME, OPERATOR
 from ..forms import SUMMARY_FORM, get_form
 from ..problems import WARNING, Problem
 from ..text import fold
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from .core import BaseRow
 
 BASE_CONFLICT = "base-conflict"
-IDENTITY = ("base_name", "operator")
+IDENTITY = (BASE_NAME, OPERATOR)
 
 
 @lru_cache(maxsize=None)

@@ -42,6 +42,8 @@ from functools import lru_cache
 import numpy as np
 from xlsxwriter.utility import xl_col_to_name
 
+from ..forms.roles import (BASE_FORM, BASE_NAME, BASE_TYPE, CITY, COUNTY, FIRM_CODE, FIRM_FORM, FIRM_NAME, OPERATOR,
+                           RECORD_FORM, SOURCE_FILE)
 from ..forms import SUMMARY_FORM, divisions, get_form, reporting_units
 from ..identity import base_key, locate, split_place, unit_hint
 from ..problems import ERROR, INFO, WARNING, Problem
@@ -117,7 +119,7 @@ class BaseRow:
         """The form the row was read from: an applicant's 附件10 (or its 附件2 standing in), a 汇总表's 附件11."""
         if self.kind != APPLICANT:
             return SUMMARY_FORM
-        return "附件2" if self.record_cells is not None else "附件10"
+        return RECORD_FORM if self.record_cells is not None else BASE_FORM
 
     def cell_of(self, key: str) -> tuple[str, str]:
         """(sheet, A1) of field `key` of this row in `file` itself ('' when the row has no such cell)."""
@@ -133,7 +135,7 @@ class BaseRow:
 
     @property
     def name(self) -> str:
-        return str(self.values.get("base_name") or "")
+        return str(self.values.get(BASE_NAME) or "")
 
     @property
     def completeness(self) -> int:
@@ -146,7 +148,7 @@ class BaseRow:
 @lru_cache(maxsize=None)
 def firm_keys() -> tuple[str, ...]:
     """The 附件3 table fields, in the order of `FirmRow.values`."""
-    return tuple(f.key for f in get_form("附件3").table_fields)
+    return tuple(f.key for f in get_form(FIRM_FORM).table_fields)
 
 
 @lru_cache(maxsize=None)
@@ -359,7 +361,7 @@ def _attach_firms(ft: _FirmTable, winner_of: dict[str, BaseRow]) -> tuple[list[F
     values = zip(*(ft.columns.get(k, blank) for k in firm_keys()))
     if "_src" not in ft.columns:
         rows = _sheet_rows(t, ft.columns.get("_row"), n)
-        cells = _column_cells(t, "credit_code", rows)
+        cells = _column_cells(t, FIRM_CODE, rows)
         kept = [FirmRow(v, k, name, ft.path, t.sheet, r, c)
                 for v, k, r, c in zip(values, ft.keys, rows, cells) if (name := names[k]) is not None]
         return kept, orphans
@@ -376,7 +378,7 @@ def _firm_columns(reads: list[WorkbookRead], firm_tables: list[_FirmTable]) -> d
     """(file, sheet) -> the credit-code column of each 附件3 sheet merged, also those behind a lower 汇总表."""
     out: dict[tuple[str, str], str] = {}
     for ft in firm_tables:
-        col = ft.table.columns.get("credit_code")
+        col = ft.table.columns.get(FIRM_CODE)
         if "_src" not in ft.columns and col:
             out[(ft.path, ft.table.sheet)] = xl_col_to_name(col - 1)
     for wr in reads:
@@ -407,9 +409,9 @@ def _place(values: dict, table: Table, path: str) -> tuple[str, str]:
     In a 汇总表 the table's base is the reporting office (its 填报单位 line or folder), so there
     a row's own name ("忻州市原平市…") comes first: a county's list may hold a neighbour's base.
     """
-    city, county = _known(values.get("city"), values.get("county"))
-    named = locate(values.get("base_name"))
-    office = _known(table.base.get("city"), table.base.get("county"))
+    city, county = _known(values.get(CITY), values.get(COUNTY))
+    named = locate(values.get(BASE_NAME))
+    office = _known(table.base.get(CITY), table.base.get(COUNTY))
     for c, k in ((named, office) if table.form_id == SUMMARY_FORM else (office, named)):
         if city and county:
             break
@@ -427,7 +429,7 @@ def _lacking(t: Table, carried: Any = None) -> tuple[str, ...]:
     columns 附件2 has no line for when it stands in for a missing 附件10. Their 汇总 is incomplete. A row of
     a lower level's 汇总表 also lacks what its source lacked (`carried`, from that 汇总表's record)."""
     form = get_form(SUMMARY_FORM)
-    if t.form_id == "附件2":
+    if t.form_id == RECORD_FORM:
         have = set(t.form.keys)
         return tuple(f.key for f in form.official_table_fields if f.is_numeric and f.key not in have)
     missing = set(t.missing_fields) | set(carried if isinstance(carried, (tuple, list)) else ())
@@ -437,13 +439,13 @@ def _lacking(t: Table, carried: Any = None) -> tuple[str, ...]:
 def _section_place(values: dict, section: Any) -> None:
     """A base listed under a section row of a city's table ("一、榆次区") is in that section's place, unless
     its own columns or name say otherwise."""
-    if not isinstance(section, str) or (values.get("city") and values.get("county")):
+    if not isinstance(section, str) or (values.get(CITY) and values.get(COUNTY)):
         return
     city, county = locate(section)
-    named = locate(values.get("base_name"))
-    if county and not named[1] and not values.get("county") and (not values.get("city") or values["city"] == city):
-        values["county"] = county
-        values["city"] = values.get("city") or city
+    named = locate(values.get(BASE_NAME))
+    if county and not named[1] and not values.get(COUNTY) and (not values.get(CITY) or values[CITY] == city):
+        values[COUNTY] = county
+        values[CITY] = values.get(CITY) or city
 
 
 BASE_ROWS, BASE_RECORD, FIRM_ROWS = "base", "base-record", "firms"
@@ -459,11 +461,11 @@ def row_tables(wr: WorkbookRead) -> list[tuple[Table, str]]:
     forms_here = {t.form_id for t in wr.tables}
     out = []
     for t in wr.tables:
-        if t.form_id in ("附件10", SUMMARY_FORM):
+        if t.form_id in (BASE_FORM, SUMMARY_FORM):
             out.append((t, BASE_ROWS))
-        elif t.form_id == "附件2" and "附件10" not in forms_here and t.record:
+        elif t.form_id == RECORD_FORM and BASE_FORM not in forms_here and t.record:
             out.append((t, BASE_RECORD))
-    return out + [(t, FIRM_ROWS) for t in wr.tables if t.form_id == "附件3"]
+    return out + [(t, FIRM_ROWS) for t in wr.tables if t.form_id == FIRM_FORM]
 
 
 def data_rows(wr: WorkbookRead) -> int:
@@ -479,51 +481,51 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
     a11_keys = set(a11.keys)
     for wr in reads:
         # identity from 附件2 of this workbook, for 附件10 cells that are formulas read as 0
-        a2 = next((t.record for t in wr.tables if t.form_id == "附件2" and _is_text(t.record.get("base_name"))), {})
-        a2_ident = {"name": tidy_name(a2.get("base_name")), "operator": tidy_name(a2.get("operator")),
-                    "city": a2.get("city"), "county": a2.get("county"), "base_type": a2.get("base_type")}
+        a2 = next((t.record for t in wr.tables if t.form_id == RECORD_FORM and _is_text(t.record.get(BASE_NAME))), {})
+        a2_ident = {"name": tidy_name(a2.get(BASE_NAME)), OPERATOR: tidy_name(a2.get(OPERATOR)),
+                    CITY: a2.get(CITY), COUNTY: a2.get(COUNTY), BASE_TYPE: a2.get(BASE_TYPE)}
         rekey: dict[str, str] = {}
         for t, role in row_tables(wr):  # base rows first (rekey)
             if role == BASE_ROWS:
-                kind = APPLICANT if t.form_id == "附件10" else SUMMARY
+                kind = APPLICANT if t.form_id == BASE_FORM else SUMMARY
                 records = _records(t)
                 sheet_rows = _sheet_rows(t, [rec.get("_row") for rec in records], len(records))
                 for rec, row in zip(records, sheet_rows):
                     vals = {k: v for k, v in _row_values(rec).items() if k in a11_keys}
                     if kind == APPLICANT:  # the workbook's identity fills what 附件10 lacks
-                        for k in ("city", "county", "base_type"):
+                        for k in (CITY, COUNTY, BASE_TYPE):
                             vals.setdefault(k, clean(t.base.get(k)))
                             if vals[k] is None:
                                 vals[k] = clean(t.base.get(k))
-                    for k in ("base_name", "operator"):
+                    for k in (BASE_NAME, OPERATOR):
                         vals[k] = tidy_name(vals.get(k))
                         if kind == APPLICANT and not _is_text(vals[k]):
                             # 附件10 names often are formulas on 附件2; a lost cache reads as 0
-                            ident = "name" if k == "base_name" else k
+                            ident = "name" if k == BASE_NAME else k
                             for alt in (tidy_name(clean(t.base.get(ident))), a2_ident[ident]):
                                 if _is_text(alt):
                                     vals[k] = alt
                                     break
                     if kind == APPLICANT:
-                        for k in ("city", "county", "base_type"):
+                        for k in (CITY, COUNTY, BASE_TYPE):
                             if not _is_text(vals.get(k)) and _is_text(a2_ident[k]):
                                 vals[k] = a2_ident[k]
-                    vals.pop("source_file", None)
+                    vals.pop(SOURCE_FILE, None)
                     src = rec.get("_src")
                     carried = src if isinstance(src, str) else ""
                     key = rec.get("_base")
                     if not key or str(key) == "|":
                         key = t.base.get("key") if kind == APPLICANT and len(t.data) == 1 else None
                     if not key or str(key) == "|":
-                        key = base_key(vals.get("base_name"), vals.get("operator"))
-                    proper = base_key(vals.get("base_name"), vals.get("operator"))
+                        key = base_key(vals.get(BASE_NAME), vals.get(OPERATOR))
+                    proper = base_key(vals.get(BASE_NAME), vals.get(OPERATOR))
                     if kind == APPLICANT and str(key) != proper and not _is_text(t.base.get("name")):
                         rekey[str(key)] = proper
                         key = proper
                     _section_place(vals, rec.get("_section"))
                     city, county = _place(vals, t, wr.path)
-                    vals["city"], vals["county"] = city, county
-                    where = (t.sheet, row, t.cell("base_name", row))
+                    vals[CITY], vals[COUNTY] = city, county
+                    where = (t.sheet, row, t.cell(BASE_NAME, row))
                     if carried:   # the place of the row the lower level took
                         where = (str(rec.get("_src_sheet") or ""), int(rec.get("_src_row") or 0),
                                  str(rec.get("_src_cell") or ""))
@@ -533,16 +535,16 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                                          columns=t.columns))
             elif role == BASE_RECORD:
                 vals = {k: clean(v) for k, v in t.record.items() if k in a11_keys}
-                for k in ("base_name", "operator", "city", "county", "base_type"):
+                for k in (BASE_NAME, OPERATOR, CITY, COUNTY, BASE_TYPE):
                     if vals.get(k) is None and clean(t.base.get(k)) is not None:
                         vals[k] = clean(t.base.get(k))
-                for k in ("base_name", "operator"):
+                for k in (BASE_NAME, OPERATOR):
                     vals[k] = tidy_name(vals.get(k))
-                key = t.base.get("key") or base_key(vals.get("base_name"), vals.get("operator"))
+                key = t.base.get("key") or base_key(vals.get(BASE_NAME), vals.get(OPERATOR))
                 city, county = _place(vals, t, wr.path)
-                vals["city"], vals["county"] = city, county
+                vals[CITY], vals[COUNTY] = city, county
                 bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, 0, APPLICANT,
-                                     0, "", t.record_cells.get("base_name", ""), _reporter(t, wr.path, APPLICANT),
+                                     0, "", t.record_cells.get(BASE_NAME, ""), _reporter(t, wr.path, APPLICANT),
                                      unit=_unit(county, t, wr.path), lacking=_lacking(t),
                                      record_cells=t.record_cells))
             else:
@@ -568,7 +570,7 @@ def same_base_aliases(bases: list[BaseRow]) -> dict[str, str]:
         if not b.name:
             continue
         prefix, rest = split_place(b.name)
-        seen = groups.setdefault((rest, fold(b.values.get("operator"))), {})
+        seen = groups.setdefault((rest, fold(b.values.get(OPERATOR))), {})
         _, city, county = seen.get(b.key, (0, None, None))
         seen[b.key] = (len(prefix), city or b.city or None, county or b.county or None)
     alias: dict[str, str] = {}
@@ -625,8 +627,8 @@ def _copied_from(row: BaseRow, source: BaseRow) -> bool:
 
 def _reporter(t: Table, path: str, kind: str) -> str | None:
     """The county that sent a row: a 汇总表's office (read.base puts it in the table's base), else the folder."""
-    if kind == SUMMARY and t.base.get("county"):
-        return str(t.base["county"])
+    if kind == SUMMARY and t.base.get(COUNTY):
+        return str(t.base[COUNTY])
     return locate(" ".join(Path(path).parts))[1]
 
 
@@ -688,8 +690,8 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
 
     for wr in reads:     # a county that answered "no base" (an empty table) is still a county that reported
         for t in wr.tables:
-            if t.form_id == SUMMARY_FORM and t.data.empty and t.base.get("county") and wr.path in accounts:
-                accounts[wr.path].units.add(str(t.base["county"]))
+            if t.form_id == SUMMARY_FORM and t.data.empty and t.base.get(COUNTY) and wr.path in accounts:
+                accounts[wr.path].units.add(str(t.base[COUNTY]))
     groups: dict[str, list[BaseRow]] = {}
     for b in cands:
         acc = accounts[b.file]
@@ -700,14 +702,14 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
             problems.append(Problem(
                 "merge-unnamed-base", ERROR,
                 f"{b.where(display[b.origin])}没有填写基地名称，该行未计入汇总表；请补填基地名称后重新报送。",
-                file=b.origin, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field="base_name"))
+                file=b.origin, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field=BASE_NAME))
             continue
         if _is_sample_name(b.name):
             acc.rows_rejected += 1
             problems.append(Problem(
                 "merge-sample-row", WARNING,
                 f"{b.where(display[b.origin])}是表格自带的示例行“{b.name}”，未计入汇总表；请删除该行。",
-                file=b.origin, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field="base_name", value=b.name))
+                file=b.origin, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field=BASE_NAME, value=b.name))
             continue
         groups.setdefault(b.key, []).append(b)
 
@@ -731,7 +733,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
                 f"基地“{win.name}”重复报送：汇总表采用 {win.where(display[win.origin])}，"
                 f"未采用 {lose.where(display[lose.origin])}{extra}。"
                 "取舍规则：申报表优先于汇总表中的行，其次取填写更完整的一份，再次取文件名排序靠后的一份；请核实两份材料是否一致。",
-                file=lose.origin, sheet=lose.sheet, cell=lose.cell, form=SUMMARY_FORM, field="base_name",
+                file=lose.origin, sheet=lose.sheet, cell=lose.cell, form=SUMMARY_FORM, field=BASE_NAME,
                 base=win.name, value=display[win.origin]))
             problems += base_conflicts(win, lose, display, why_adopted(win, lose))
 
@@ -752,7 +754,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
         problems.append(Problem(
             "merge-firms-unattached", ERROR,
             f"{display[file]}（{sheet}）的 {n} 行入驻企业找不到所属基地（附件10/附件2 的基地名称缺失或无效），未计入汇总；"
-            "请补全基地名称后重新报送。", file=file, sheet=sheet, form="附件3"))
+            "请补全基地名称后重新报送。", file=file, sheet=sheet, form=FIRM_FORM))
 
     winners.sort(key=lambda b: (place_order(b.city, b.county), fold(b.name), b.key))
     base_order = {b.key: (place_order(b.city, b.county), fold(b.name)) for b in winners}
@@ -812,7 +814,7 @@ def _code_key(v: Any) -> str:
 
 def duplicate_enterprises(firms: list[FirmRow], display: dict[str, str]) -> list[Problem]:
     """Same 统一社会信用代码 under two different bases: one warning per extra occurrence."""
-    at = _firm_index()["credit_code"]
+    at = _firm_index()[FIRM_CODE]
     codes = [_code_key(f.values[at]) for f in firms]
     repeated = {code for code, n in Counter(codes).items() if n > 1 and len(code) >= 15}
     by_code: dict[str, list[FirmRow]] = {}
@@ -828,9 +830,9 @@ def duplicate_enterprises(firms: list[FirmRow], display: dict[str, str]) -> list
                 continue
             out.append(Problem(
                 DUPLICATE_ENTERPRISE, WARNING,
-                f"统一社会信用代码 {code}（{r.get('firm_name') or ''}）同时出现在基地“{first.base_name}”"
+                f"统一社会信用代码 {code}（{r.get(FIRM_NAME) or ''}）同时出现在基地“{first.base_name}”"
                 f"（{display[first.file]} {first.sheet}第{first.row}行）和基地“{r.base_name}”"
                 f"（{display[r.file]} {r.sheet}第{r.row}行）的入驻企业名单中；同一企业不应重复计入两个基地，请核实。",
-                file=r.file, sheet=r.sheet, cell=r.cell, form="附件3", field="credit_code",
+                file=r.file, sheet=r.sheet, cell=r.cell, form=FIRM_FORM, field=FIRM_CODE,
                 base=r.base_name, value=code))
     return out

@@ -32,9 +32,10 @@ from typing import AbstractSet, Any, Callable, Iterable, Iterator
 import numpy as np
 
 from ..forms import SUMMARY_FORM, Field, get_form
+from ..forms.roles import BASE_FORM, FIRM_FORM
 from ..problems import INFO, PROBLEM_FIELDS, SEVERITIES, WARNING, Problem
 from ..read.normalise import MAX_MAGNITUDE, parse_value
-from ..summary_record import TEXT_SEP, date_bytes, digest, joined_text, number_bytes, text_bytes
+from ..summary_record import TEXT_SEP, date_bytes, digest, digests, joined_text, number_bytes, text_bytes
 from ..table import Table, WorkbookRead
 from ..cell_text import EXCEL_MAX_TEXT, UNSAFE_CHARS, cell_text
 
@@ -51,7 +52,9 @@ def origin(path: str, shown: Any) -> str:
 
 def pack_identity(pack: Any) -> dict[str, Any]:
     """Which rules found a 汇总表's problems: pack id, reference date and a digest of its rules and params."""
-    rules = [{k: v for k, v in dataclasses.asdict(r).items() if k != "line"} for r in getattr(pack, "rules", ())]
+    # what the pack wrote; not its line, nor `args` (the kind's typed reading of the same values)
+    rules = [{**{k: v for k, v in dataclasses.asdict(r).items() if k not in ("line", "args")}, "form": r.form or None}
+             for r in getattr(pack, "rules", ())]
     text = json.dumps([rules, getattr(pack, "params", {})], sort_keys=True, ensure_ascii=True, default=str)
     as_of = getattr(pack, "as_of", None)
     return {"rule_pack": getattr(pack, "id", ""), "as_of": as_of.isoformat() if as_of else None,
@@ -68,13 +71,12 @@ def build_record(result, problems: Iterable[Problem], *, level: str, unit: str, 
                    "cell": b.cell, **({"lacking": list(b.lacking)} if b.lacking else {})} for b in result.bases],
         "firm_columns": [[shown(f), s, letter] for (f, s), letter in result.firm_columns.items()],
         "problems": [{**p.to_dict(), "file": shown(p.file)} for p in problems],
-        "digest": written_digest(result),
+        **dict(zip(("digest", "digest_columns"), digests(_written_parts(result)))),
     }
 
 
 # --- the fingerprint of the visible sheets (summary_record.digest) ---------------------------
 
-FIRM_FORM = "附件3"
 FIRM_PROVENANCE_TEXT = ("_base_name", "_src", "_src_sheet")   # read.workbook._firm_provenance's columns
 FIRM_PROVENANCE_ROW = "_src_row"
 
@@ -173,7 +175,13 @@ def _written_parts(result) -> Iterator[tuple[str, bytes]]:
 
 def read_digest(tables: list[Table]) -> str:
     """The digest of the 附件11 and 入驻企业 rows of our 汇总表 as the reader read them."""
+    return digest(_read_parts(tables))
+
+
+def _read_parts(tables: list[Table], only: Iterable[str] | None = None) -> list[tuple[str, bytes]]:
+    """read_digest's columns (those named in `only`, when given) as the reader read them."""
     a11, a3 = _digest_fields()
+    wanted = None if only is None else set(only)
 
     def column(form_id: str, key: str) -> list:
         out: list = []
@@ -182,42 +190,48 @@ def read_digest(tables: list[Table]) -> str:
                 out += t.data[key].tolist() if key in t.data.columns else [None] * len(t.data)
         return out
 
+    def want(name: str) -> bool:
+        return wanted is None or name in wanted
+
     parts = [(f"{form_id}.{f.key}", _field_bytes(column(form_id, f.key), f))
-             for form_id, fields in ((SUMMARY_FORM, a11), (FIRM_FORM, a3)) for f in fields]
+             for form_id, fields in ((SUMMARY_FORM, a11), (FIRM_FORM, a3)) for f in fields
+             if want(f"{form_id}.{f.key}")]
     parts += [(name, text_bytes([v if isinstance(v, str) else None for v in column(FIRM_FORM, name)]))
-              for name in FIRM_PROVENANCE_TEXT]
-    rows = column(FIRM_FORM, FIRM_PROVENANCE_ROW)
-    parts.append((FIRM_PROVENANCE_ROW, number_bytes([v if isinstance(v, (int, float)) else None for v in rows])))
-    return digest(parts)
+              for name in FIRM_PROVENANCE_TEXT if want(name)]
+    if want(FIRM_PROVENANCE_ROW):
+        rows = column(FIRM_FORM, FIRM_PROVENANCE_ROW)
+        parts.append((FIRM_PROVENANCE_ROW, number_bytes([v if isinstance(v, (int, float)) else None for v in rows])))
+    return parts
 
 
 def edited(wr: WorkbookRead) -> bool:
-    """Our 汇总表's sheets no longer hold what its record says was written (an older record: unknown, trusted)."""
-    want = wr.record.get("digest") if wr.record else None
+    """Our 汇总表's sheets no longer hold what its record says was written (an older record: unknown, trusted).
+
+    With `digest_columns` (the field list the record was computed over, one digest per column), only the
+    columns today's form spec still has are compared: a field removed from a spec since is not an edit."""
+    rec = wr.record or {}
+    columns = rec.get("digest_columns")
+    if isinstance(columns, dict) and columns:
+        _, now = digests(_read_parts(wr.tables, only=columns))
+        return any(now[name] != want for name, want in columns.items() if name in now)
+    want = rec.get("digest")
     return isinstance(want, str) and want != read_digest(wr.tables)
 
 
-EQUIVALENT_FORM = {"附件10": SUMMARY_FORM}    # an applicant's 附件10 row is a 汇总表's 附件11 row
-PER_SUBMISSION_KINDS = ("counts-match", "sum-matches")   # problems land on the target form (rules.engine)
+EQUIVALENT_FORM = {BASE_FORM: SUMMARY_FORM}    # an applicant's 附件10 row is a 汇总表's 附件11 row
 
 
 def rechecked(pack: Any, held: set[str]) -> set[tuple[str, str]]:
     """(rule, form) whose problems validating a 汇总表's tables (forms `held`) finds again.
 
-    forms-present judges an applicant's workbook, not a 汇总表: kept. A per-submission rule (firm count
-    against 已入驻企业数) reports on its target form: found again when the 汇总表 holds the firm rows and
-    a target form (附件11, the 附件10 of the carried problems) — kept when the pack targets 附件10 only.
+    Each rule's kind says which (rules.kinds.base.Kind.found_again): forms-present judges an applicant's
+    workbook, not a 汇总表 (kept); a firm count against 已入驻企业数 reports on its target form (found
+    again when the 汇总表 holds the firm rows and a target form); the others on their own forms.
     """
-    from ..rules.engine import _forms_of, _target
+    from ..rules import kind_of
     out: set[tuple[str, str]] = set()
     for rule in getattr(pack, "rules", ()):
-        if rule.kind == "forms-present":
-            continue
-        if rule.kind in PER_SUBMISSION_KINDS:
-            if rule.form in held:
-                out.update((rule.id, f) for f in _target(None, rule)[0] if f in held)
-            continue
-        out.update((rule.id, f) for f in (*_forms_of(rule), rule.fallback) if f in held)
+        out.update((rule.id, f) for f in kind_of(rule).found_again(rule, held))
     return out
 
 

@@ -64,6 +64,11 @@ class Limits:
     read_memory_per_byte: int = 256
     #: Longest one file may take to read (wall clock, in its worker).  -> "read-timeout"
     read_seconds: float = 60.0
+    #: LibreOffice headless, the last-resort reader (read.formats.libreoffice): its time limit and the
+    #: address space of its process (it maps ~480 MB to convert a one-cell sheet; resident ~210 MB).
+    #: 0 seconds turns it off.
+    libreoffice_seconds: float = 30.0
+    libreoffice_memory_bytes: int = 1024 * MB
     #: Count each OOXML sheet's filled area before calamine allocates it (grid.check_sheet_extents).
     #: A reader process whose memory is capped turns it off: an allocation that fails there
     #: kills only the worker, and the file is read again by openpyxl.
@@ -74,7 +79,8 @@ def _from_env(limits: Limits) -> Limits:
     """The per-file read limits, raised or lowered by the officer's environment.
 
     XLBASE_READ_MEMORY_MB and XLBASE_READ_SECONDS: an honest workbook too large for the
-    defaults can still be read by raising them (SECURITY.md); tests lower them. The memory
+    defaults can still be read by raising them (SECURITY.md); tests lower them.
+    XLBASE_LIBREOFFICE_SECONDS: LibreOffice's time limit, 0 to leave it out. The memory
     value is the cap for every file (floor and ceiling). A value that is no positive number
     is ignored.
     """
@@ -82,12 +88,13 @@ def _from_env(limits: Limits) -> Limits:
     from dataclasses import replace
 
     changes: dict[str, Any] = {}   # Limits fields of several types, by name
-    for var, key, scale in (("XLBASE_READ_MEMORY_MB", "read_memory_bytes", MB), ("XLBASE_READ_SECONDS", "read_seconds", 1)):
+    for var, key, scale in (("XLBASE_READ_MEMORY_MB", "read_memory_bytes", MB), ("XLBASE_READ_SECONDS", "read_seconds", 1),
+                            ("XLBASE_LIBREOFFICE_SECONDS", "libreoffice_seconds", 1)):
         try:
             value = float(os.environ.get(var, ""))
         except ValueError:
             continue
-        if value > 0:
+        if value > 0 or (value == 0 and key == "libreoffice_seconds"):   # 0 turns LibreOffice off
             changes[key] = int(value * scale) if scale != 1 else value
     if "read_memory_bytes" in changes:
         changes["read_memory_min_bytes"] = changes["read_memory_bytes"]

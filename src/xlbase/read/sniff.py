@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import stat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -65,6 +66,7 @@ class FileCheck:
     message: str  # one Simplified-Chinese sentence naming the file
     size: int
     sha256: str | None  # of the file's bytes; None when never read
+    foreign: str | None = None  # "unsupported-format": its key in FOREIGN_KINDS, for LibreOffice
 
 
 #: Stable codes -> user-facing message templates ({name} = file base name).
@@ -97,7 +99,8 @@ MESSAGES: dict[str, str] = {
     "archive": "文件“{name}”是压缩包（ZIP/RAR/7z），不是 Excel 文件；请解压后分别报送其中的 Excel 文件。",
     "not-excel": "文件“{name}”不是 Excel 文件（无法识别其格式）；请报送 .xlsx 或 .xls 格式的表格。",
     "check-failed": "检查文件“{name}”时发生意外错误，无法确认其安全；请将该文件转交技术人员处理。",
-    "unsupported-format": "文件“{name}”是{what}，本系统不能直接读取；请用 Excel 或 WPS 另存为 .xlsx 后重新报送。",
+    "unsupported-format": "文件“{name}”是{what}，本系统不能直接读取；请用 Excel 或 WPS 另存为 .xlsx 后重新报送"
+                          "（Excel、WPS 打不开时，请用制作该文件的软件另存）。",
     "read-timeout": "读取文件“{name}”超过 {seconds:g} 秒仍未完成（文件内部结构异常，可能已损坏或被恶意构造），已停止读取；"
                     "请用 Excel 或 WPS 打开后另存为 .xlsx，再重新报送。",
     "read-memory": "读取文件“{name}”需要的内存超过 {memory} 的安全上限（文件内部结构异常，或工作表远处有误填的内容），已停止读取；"
@@ -119,6 +122,18 @@ KINDS: dict[str, str] = {
     "csv": "文本表格（CSV/TSV）",
     "xml2003": "Excel 2003 XML 表格",
 }
+#: Spreadsheet formats no Python reader here opens: LibreOffice reads them where it is installed
+#: (read.formats.libreoffice); elsewhere the file is named as what it is and refused.
+FOREIGN_KINDS: dict[str, str] = {
+    "sxc": "OpenOffice.org 1.x 表格（.sxc）",
+    "slk": "SYLK 格式表格（.slk）",
+    "dif": "DIF 数据交换格式文件（.dif）",
+    "wk1": "Lotus 1-2-3 工作表（.wk1）",
+    "wk3": "Lotus 1-2-3 工作表（.wk3/.wk4/.123）",
+    "qpw": "Quattro Pro 表格（.qpw）",
+    "numbers": "Apple Numbers 表格（.numbers）",
+}
+KINDS.update(FOREIGN_KINDS)
 
 # --------------------------------------------------------------------------
 # Typed errors for readers
@@ -366,7 +381,13 @@ def _result(path: str, name: str, code: str, kind: str | None, size: int,
     message = MESSAGES[code].format(
         name=name, kind=kind or "", limit=_human_size(limits.max_file_bytes), what=what)
     return FileCheck(path=path, kind=kind if ok else None, ok=ok, code=code,
-                     message=message, size=size, sha256=digest)
+                     message=message, size=size, sha256=digest,
+                     foreign=kind if code == "unsupported-format" and kind in FOREIGN_KINDS else None)
+
+
+def _foreign(kind: str) -> _Verdict:
+    """The verdict on a spreadsheet format only LibreOffice reads: refused by name, kept for LibreOffice."""
+    return _Verdict("unsupported-format", kind=kind, what=FOREIGN_KINDS[kind])
 
 
 def _human_size(n: int) -> str:
@@ -443,11 +464,19 @@ _LOTUS_WK1 = b"\x00\x00\x02\x00"                 # BOF record of Lotus 1-2-3 rel
 _LOTUS_WK3 = b"\x00\x00\x1a\x00"                 # BOF record of Lotus 1-2-3 release 3 and later (.wk3/.wk4/.123)
 
 
+_QUATTRO_VERSIONS = (b"\x20\x51", b"\x21\x51", b"\x01\x10", b"\x02\x10", b"\x07\x10")   # .wq1 .wq2 .wb1 .wb2 .wb3
+#: first byte of a dBase / FoxPro table (.dbf): its version
+_DBASE_VERSIONS = frozenset({0x02, 0x03, 0x30, 0x31, 0x32, 0x43, 0x63, 0x83, 0x8B, 0xCB, 0xF5, 0xFB})
+
+
 def _binary_format(head: bytes) -> str:
+    """The FOREIGN_KINDS key of a Lotus or Quattro Pro worksheet (Lotus's record layout), or ""."""
     if head.startswith(_LOTUS_WK1) and head[4:6] in (b"\x04\x04", b"\x05\x04", b"\x06\x04"):
-        return "Lotus 1-2-3 工作表（.wk1）"
+        return "wk1"
+    if head.startswith(_LOTUS_WK1) and head[4:6] in _QUATTRO_VERSIONS:
+        return "qpw"
     if head.startswith(_LOTUS_WK3) and head[5:6] == b"\x10":
-        return "Lotus 1-2-3 工作表（.wk3/.wk4/.123）"
+        return "wk3"
     return ""
 
 
@@ -465,16 +494,39 @@ def _classify(fh: IO[bytes], limits: Limits) -> str:
         if biff.is_encrypted(head):
             raise _Verdict("encrypted")
         return "biff"   # Excel 2.x-4.0 wrote a bare BIFF stream, no OLE container
-    what = _binary_format(head)
-    if what:
-        raise _Verdict("unsupported-format", what=what)
+    foreign = _binary_format(head)
+    if foreign:
+        raise _foreign(foreign)
     if head.startswith(_IMAGE_MAGIC) or head[40:44] == b" EMF" or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
         raise _Verdict("image-file")  # a photo or scan of the stamped forms; EMF/WMF from a drawing program
     if PDF_MAGIC in head[:1024]:
         raise _Verdict("pdf-file")
+    if head.startswith(GZIP_MAGIC) and b"gnumeric" in _gunzip_head(head):
+        raise _Verdict("unsupported-format", what="Gnumeric 表格（.gnumeric）")
     if head.startswith((RAR_MAGIC, SEVENZ_MAGIC, GZIP_MAGIC)):
         raise _Verdict("archive")
+    if _is_dbase(head):
+        raise _Verdict("unsupported-format", what="dBase 数据表（.dbf）")
     return _classify_text(head)
+
+
+def _gunzip_head(head: bytes, size: int = 4096) -> bytes:
+    """At most `size` bytes of what a gzip stream starts with (Gnumeric saves its XML gzipped)."""
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, size)
+    except zlib.error:
+        return b""
+
+
+def _is_dbase(head: bytes) -> bool:
+    """A dBase/FoxPro table: version byte, a date of last update, and its header (32-byte field
+    descriptors) ending with 0x0D where the header length says (dBase III+), or 263 bytes before (FoxPro)."""
+    if len(head) < 65 or head[0] not in _DBASE_VERSIONS or not (1 <= head[2] <= 12 and 1 <= head[3] <= 31):
+        return False
+    header, record = struct.unpack_from("<HH", head, 8)
+    if header < 65 or record < 2:
+        return False
+    return any(0 < end <= len(head) and head[end - 1] == 0x0D and (end - 1) % 32 == 0 for end in (header, header - 263))
 
 
 # ---- ZIP / OOXML ---------------------------------------------------------
@@ -584,6 +636,8 @@ def _non_ooxml_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limit
             return "ods"
         if b"opendocument.text" in value:
             return "word-file"
+        if b"vnd.sun.xml.calc" in value:
+            raise _foreign("sxc")
         what = next((w for mark, w in _ZIP_SHEET_FORMATS if mark in value), "")
         if what:
             raise _Verdict("unsupported-format", what=what)
@@ -594,15 +648,14 @@ def _non_ooxml_zip(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], limit
         if b"urn:oasis:names:tc:opendocument:xmlns:office" in head and b"spreadsheet" in head:
             return "ods"
         if b"openoffice.org/2000/office" in head:
-            raise _Verdict("unsupported-format", what="OpenOffice.org 1.x 表格（.sxc）")
+            raise _foreign("sxc")
     if any(n.startswith(("index/", "index.zip")) and (n.endswith(".iwa") or n == "index.zip") for n in names):
-        raise _Verdict("unsupported-format", what="Apple Numbers 表格（.numbers）")
+        raise _foreign("numbers")
     return "archive"
 
 
 #: ZIP spreadsheets of other suites, by their mimetype member
-_ZIP_SHEET_FORMATS = ((b"vnd.sun.xml.calc", "OpenOffice.org 1.x 表格（.sxc）"),
-                      (b"x-kspread", "KSpread 表格"), (b"x-gnumeric", "Gnumeric 表格"))
+_ZIP_SHEET_FORMATS = ((b"x-kspread", "KSpread 表格"), (b"x-gnumeric", "Gnumeric 表格"))
 
 
 def _scan_xml_parts(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits) -> None:
@@ -764,7 +817,7 @@ def _classify_ole(fh: IO[bytes], limits: Limits) -> str:
     if "powerpoint document" in streams:
         raise _Verdict("ppt-file")
     if "nativecontent_main" in streams:
-        raise _Verdict("unsupported-format", what="Quattro Pro 表格（.qpw）")
+        raise _foreign("qpw")
     raise _Verdict("not-excel")
 
 
@@ -797,9 +850,9 @@ def _classify_text(head: bytes) -> str:
     if lead.startswith(("{", "[")):
         raise _Verdict("not-excel")   # JSON (an xlbase report kept beside the 汇总表s, an export of some system)
     if lead.startswith("id;p"):
-        raise _Verdict("unsupported-format", what="SYLK 符号链接文件（.slk）")
+        raise _foreign("slk")
     if lead.startswith(("table\r\n0,1", "table\n0,1")):
-        raise _Verdict("unsupported-format", what="DIF 数据交换格式文件（.dif）")
+        raise _foreign("dif")
     if any(sep in text for sep in (",", "\t", "，", ";", "|")) and ("\n" in text or len(head) < 4096):
         return "csv"
     raise _Verdict("not-excel")

@@ -34,7 +34,7 @@ from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, PRECISION_LOST, Parsed,
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, find_record, unread_problem, unread_record_problems
 from .limits import DEFAULT_LIMITS, MB, Limits, read_memory_for
-from .sniff import KINDS, MESSAGES, SniffError, inspect_file
+from .sniff import FOREIGN_KINDS, KINDS, MESSAGES, SniffError, inspect_file
 from .labels import line_kind
 from .column_notes import none_zero_problem, settle_column
 from .no_base import is_unfilled, no_base_table, unfilled_answer
@@ -60,6 +60,9 @@ def read_workbook(path: str | os.PathLike, *, fast: bool = True, limits: Limits 
         data = with_default_password(spath, limits.max_file_bytes)
         if data is not None:
             return _read_decrypted(spath, check, data, fast, limits)
+    if check.foreign:      # a format only LibreOffice reads: refused by name unless it reads it
+        return _read_checked(spath, spath, replace(check, ok=True, kind=check.foreign), fast, [], limits,
+                             refusal=check)
     if not check.ok:
         return _not_read(spath, check)
     return _read_checked(spath, spath, check, fast, [], limits)
@@ -81,13 +84,17 @@ def _read_decrypted(path: str, check, data: bytes, fast: bool, limits: Limits) -
         return _read_checked(path, plain, replace(inner, path=path, sha256=check.sha256), fast, [note], limits)
 
 
-def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Problem], limits: Limits) -> WorkbookRead:
-    """The forms in a file the sniffer passed: `source` is read, problems name `spath`."""
+def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Problem], limits: Limits,
+                  refusal=None) -> WorkbookRead:
+    """The forms in a file the sniffer passed: `source` is read, problems name `spath`; `refusal` is the
+    sniffer's verdict on a format only LibreOffice reads, given when it does not."""
     name = Path(spath).name
     try:
         book = load_book(source, check.kind, fast=fast, limits=limits)
     except Unreadable as exc:
         log.debug("no reader opened %s: %s", spath, exc)
+        if refusal is not None:
+            return _not_read(spath, refusal)
         if exc.too_large is not None:
             msg = (f"文件“{name}”中有工作表的已用区域过大（约 {exc.too_large.cells:,} 个单元格，"
                    "通常是远处某个单元格误填了内容），无法读取；请删除多余的行列后另存再报送。")
@@ -126,11 +133,18 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
                         "（附件2、3、4、10、11），未读取。", file=spath)
             return WorkbookRead(path=spath, status=NOT_SPREADSHEET, problems=[p], sha256=check.sha256)
         real = f"（实际是{KINDS[check.kind]}）" if any(p.rule == "file-format" for p in notes) else ""
-        msg = (f"文件“{name}”{real}中没有找到可识别的表格（附件2、3、4、10、11）；"
-               "请确认报送的是申报表或汇总表，且表头栏目名称与通知中的表格一致。")
+        if any(_filled(sheet) for sheet in book.sheets):
+            msg = (f"文件“{name}”{real}中没有找到可识别的表格（附件2、3、4、10、11）；"
+                   "请确认报送的是申报表或汇总表，且表头栏目名称与通知中的表格一致。")
+        elif book.reader == "LibreOffice" and book.failed:   # its content may be what the readers could not parse
+            msg = (f"文件“{name}”{real}内部结构有误，常用读取器都无法读取；LibreOffice 能打开，但其中没有任何内容"
+                   "（内容可能已丢失）；请用 Excel 或 WPS 打开核对，另存为 .xlsx 后重新报送。")
+        else:
+            msg = (f"文件“{name}”{real}的工作表都是空的，没有任何内容；"
+                   "请确认是否选错了文件，填写后重新报送。")
         wr = _unusable(spath, "no-form", msg, check.sha256)
         wr.problems += [p for p in problems if p.rule == "unread-sheet"]   # which sheets had rows, and where
-        wr.problems += [p for p in notes if p.rule == "file-decrypted"]
+        wr.problems += [p for p in notes if p.rule in ("file-decrypted", "file-reader")]   # how it was opened
         return wr
     problems = assign_bases(tables, notes + problems, spath)
     if record is not None:
@@ -138,6 +152,11 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
     status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
     return WorkbookRead(path=spath, status=status, tables=tables, problems=problems, sha256=check.sha256,
                         record=record)
+
+
+def _filled(sheet: Sheet) -> bool:
+    """Any cell of the sheet holds something other than blanks."""
+    return any(v is not None and v != "" and not (type(v) is str and not v.strip()) for row in sheet.rows for v in row)
 
 
 #: the kinds a file name promises; a file of another kind gets an info naming what it really is
@@ -160,7 +179,14 @@ def _format_notes(path: str, kind: str, book) -> list[Problem]:
     out = []
     if kind not in SUFFIX_KINDS.get(suffix, ()) and kind in KINDS:
         out.append(Problem("file-format", INFO, f"文件“{name}”实际是{KINDS[kind]}，已按实际格式读取。", file=path))
-    if book.failed:
+    if book.reader == "LibreOffice":
+        tried = "；".join(f"{reader}：{reason}" for reader, reason in book.failed)
+        why = f"（其他读取器未能读取：{tried}）" if tried else ""
+        if kind in FOREIGN_KINDS:   # the note below names the format already
+            out = []
+        out.append(Problem("file-reader", INFO, f"文件“{name}”是{KINDS.get(kind, kind)}，已由 LibreOffice 转换后读取{why}；"
+                       "如读取的内容不全，请用 Excel 或 WPS 另存为 .xlsx 后重新报送。", file=path))
+    elif book.failed:
         why = "；".join(f"{reader}：{reason}" for reader, reason in book.failed)
         out.append(Problem("file-reader", INFO, f"文件“{name}”由 {book.reader} 读取（此前的读取器未能读取：{why}）。",
                            file=path))

@@ -1,4 +1,4 @@
-"""Rule packs (thresholds as YAML data) and the validation engine.
+"""Rule packs (thresholds as YAML data), the rule kinds that read them (rules/kinds/) and the engine.
 
     >>> from xlbase.rules import load_pack, validate
     >>> pack = load_pack()                       # shanxi-2024-base
@@ -6,9 +6,10 @@
     25
 """
 
-from .engine import KIND_FUNCTIONS, validate
-from .pack import (DEFAULT_PACK, KINDS, PackError, Rule, RulePack, list_packs, load_pack,
-                   normalise_base_type, parse_pack)
+from .engine import validate
+from .kinds import KINDS, Kind, kind_of
+from .pack import DEFAULT_PACK, list_packs, load_pack, parse_pack
+from .rule import PackError, Rule, RulePack, normalise_base_type
 
 __all__ = ["load_pack", "validate", "RulePack", "Rule", "list_packs", "PackError", "parse_pack",
-           "DEFAULT_PACK", "KINDS", "KIND_FUNCTIONS", "normalise_base_type"]
+           "DEFAULT_PACK", "KINDS", "Kind", "kind_of", "normalise_base_type"]

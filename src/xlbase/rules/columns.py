@@ -1,4 +1,6 @@
-"""Column helpers for the rule kinds: per-value Python work only where a value needs it.
+"""Column helpers for the rule kinds: stacked columns in, masks and values out, vectorised.
+
+Per-value Python work only where a value needs it.
 
 A stacked firm column at province scale has ~58 000 values. A choice column (所属行业,
 企业规模) has a handful of distinct ones, so each distinct text is folded once; a name or
@@ -7,6 +9,9 @@ letters and digits, which `fold` only lower-cases.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -59,3 +64,68 @@ def blank_text(s: pd.Series) -> np.ndarray:
     if infer_dtype(values, skipna=True) in _NO_TEXT:
         return np.zeros(len(values), dtype=bool)
     return np.fromiter((isinstance(v, str) and not v.strip() for v in values), dtype=bool, count=len(values))
+
+
+def num(s: pd.Series) -> pd.Series:
+    """The column as numbers; NaN where a value is not one."""
+    return pd.to_numeric(s, errors="coerce")
+
+
+def blank(s: pd.Series) -> pd.Series:
+    """Missing, or text that is only whitespace."""
+    return s.isna() | pd.Series(blank_text(s), index=s.index)
+
+
+def fold_key(s: pd.Series) -> pd.Series:
+    """`fold` of each value as a comparison key: "" when missing, a non-text value folded as its text."""
+    folded = fold_text(s, distinct=False)
+    other = folded.isna()
+    if other.any():
+        folded[other] = s[other].map(lambda v: "" if v is None or (isinstance(v, float) and v != v) else fold(v))
+    return folded
+
+
+def as_date(s: pd.Series) -> pd.Series:
+    """Each value as a datetime.date (a datetime without its time), None when it is not a date."""
+    return pd.Series([d.date() if isinstance(d, dt.datetime) else (d if isinstance(d, dt.date) else None)
+                      for d in s.to_numpy(dtype=object)], index=s.index, dtype=object)
+
+
+def dates_after(d: pd.Series, limit: dt.date, after: bool = True) -> pd.Series:
+    """Which dates (from as_date) are after `limit` (before it when after=False); False where there is none."""
+    known = d.notna().to_numpy()
+    dates = d.to_numpy(dtype=object)[known]
+    out = np.zeros(len(d), dtype=bool)
+    out[known] = (dates > limit) if after else (dates < limit)
+    return pd.Series(out, index=d.index)
+
+
+def tolerance_ok(diff: pd.Series, total: pd.Series, tol: Any) -> pd.Series:
+    """Within tolerance: `tol` is absolute, or {abs: n, rel: 0.05} (either suffices); none is equality."""
+    if tol is None:
+        return diff.abs() < 1e-6
+    if isinstance(tol, dict):
+        ok = pd.Series(False, index=diff.index)
+        if "abs" in tol:
+            ok |= diff.abs() <= float(tol["abs"]) + 1e-9
+        if "rel" in tol:
+            ok |= diff.abs() <= float(tol["rel"]) * total.abs() + 1e-9
+        return ok
+    return diff.abs() <= float(tol) + 1e-9
+
+
+def within_formula(stated: str, other: str, tol: Any) -> str:
+    """tolerance_ok as an Excel condition (a template's in-sheet check): `stated` and `other` (cells or
+    formulas) are one figure within `tol`, relative to the stated figure."""
+    diff = f"ABS({stated}-{other})"
+    if tol is None:
+        return f"{diff}<1E-6"
+    if not isinstance(tol, dict):
+        return f"{diff}<={float(tol):G}+1E-9"
+    parts = ([f"{diff}<={float(tol['abs']):G}+1E-9"] if "abs" in tol else []) + \
+            ([f"{diff}<={float(tol['rel']):G}*ABS({stated})+1E-9"] if "rel" in tol else [])
+    return f"OR({','.join(parts)})" if parts else "FALSE"
+
+
+def concat(parts: list[pd.Series]) -> pd.Series:
+    return pd.concat(parts, ignore_index=True) if parts else pd.Series([], dtype=object)

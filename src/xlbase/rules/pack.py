@@ -1,157 +1,27 @@
 """Rule packs: thresholds as data an officer can read and edit, loaded with line-aware errors.
 
-A pack is a YAML file (see packs/*.yaml). Loading checks its shape, so a mistake
-made by hand gets a Chinese message naming the line, not a traceback.
+A pack is a YAML file (see packs/*.yaml). Loading checks its shape, so a mistake made by hand gets a
+Chinese message naming the file and line, not a traceback. The loader knows no kind: each rule's own
+keys are read here, its parameters by the kind it names (rules/kinds/, `Kind.read_params`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from dataclasses import replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import jinja2.meta
 import yaml
 
-from ..forms import FORM_IDS, get_form, value_list, value_lists
-from ..problems import SEVERITIES
-from ..text import fold
+from ..forms import FORM_IDS, get_form
+from .kinds import KINDS, Kind
+from .kinds.base import Site
+from .kinds.params import form_list, severity, template
+from .rule import PackError, Rule, RulePack, normalise_base_type
 
 DEFAULT_PACK = "shanxi-2024-base"
-DEFAULT_KEY = "default"   # a per-type threshold map's fallback for types it does not name
-
-KINDS = (
-    "required", "type", "range", "choice",            # bounds read from the form model
-    "min", "max", "equals", "age-in-years",            # one field against a threshold
-    "ratio", "counts-match", "sum-matches",            # per base, across forms
-    "sums-equal", "comparison",                        # within one record/row
-    "checksum", "unique", "date-range",                # 附件3 firm rows
-    "comparables", "rent-discount",                    # 附件4
-    "forms-present", "forms-agree",                    # which forms a submission holds; facts they share
-)
-
-
-# Kinds whose threshold is a number (one, or one per 基地类型); of them, the ones whose threshold is a
-# share of 1 (0.8 = 80%). A share may be written "80%" in a pack: it is read as 0.8.
-NUMERIC_KINDS = ("min", "max", "age-in-years", "ratio", "comparables", "rent-discount")
-SHARE_KINDS = ("ratio", "rent-discount")
-
-# The variables the engine gives every message template, and each kind's own (rules/engine.py passes
-# them); a message naming any other is refused at load, it would render blank.
-MESSAGE_VARIABLES = frozenset({"value", "raw_value", "threshold", "label", "unit", "base", "base_type", "form",
-                               "as_of", "rule"})
-KIND_VARIABLES: dict[str, frozenset[str]] = {k: frozenset(v) for k, v in {
-    "type": {"type_name"}, "range": {"bound"}, "choice": {"choices"}, "age-in-years": {"years"},
-    "ratio": {"share", "percent", "firms", "small", "unknown", "strictest", "declared", "not_small", "undecided",
-              "share_max", "firm_list", "cell"},
-    "counts-match": {"counted", "difference"}, "sum-matches": {"counted", "difference"},
-    "sums-equal": {"parts_sum", "parts"}, "comparison": {"other", "op"}, "checksum": {"length"},
-    "unique": {"first_cell"}, "date-range": {"bound"}, "comparables": {"max_km", "unread"},
-    "rent-discount": {"mean", "percent", "share"}, "forms-present": {"title"},
-    "forms-agree": {"cell", "other_form", "other_label", "other_value", "other_cell"},
-}.items()}
-
-
-class PackError(ValueError):
-    """A pack that cannot be used; the message is Chinese and names file and line."""
-
-
-_ENV = jinja2.Environment(undefined=jinja2.ChainableUndefined, autoescape=False)
-
-
-@lru_cache(maxsize=256)
-def _template(message: str) -> jinja2.Template:
-    """A rule's message compiled once, not once per problem (compiling is ~1 ms, rendering ~20 µs)."""
-    return _ENV.from_string(message)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One check: what it reads, the threshold(s), how bad a failure is, and where it comes from."""
-
-    id: str
-    kind: str
-    form: str | None = None
-    fields: tuple[str, ...] = ()
-    threshold: Any = None
-    tolerance: Any = None
-    severity: str = "error"
-    message: str = ""
-    source: str = ""
-    title: str = ""
-    params: dict = field(default_factory=dict)
-    forms: tuple[str, ...] = ()
-    line: int = 0
-    fallback: str | None = None   # a form whose rows are checked for submissions that have none of `forms`
-
-    @property
-    def field(self) -> str | None:
-        return self.fields[0] if self.fields else None
-
-    @property
-    def per_type(self) -> bool:
-        return isinstance(self.threshold, dict)
-
-    def threshold_for(self, base_type: str | None) -> Any:
-        """The threshold for a 基地类型; None when the map names neither it nor a default."""
-        if not isinstance(self.threshold, dict):
-            return self.threshold
-        bt = normalise_base_type(base_type)
-        if bt is not None and bt in self.threshold:
-            return self.threshold[bt]
-        return self.threshold.get(DEFAULT_KEY)
-
-    def render(self, **ctx: Any) -> str:
-        return _template(self.message).render(rule=self, **ctx).strip()
-
-
-@dataclass(frozen=True)
-class RulePack:
-    id: str
-    title: str
-    jurisdiction: str
-    year: int
-    as_of: dt.date
-    rules: tuple[Rule, ...]
-    sources: tuple[dict, ...] = ()
-    params: dict = field(default_factory=dict)
-    path: str = ""
-
-    def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise KeyError(f"规则包 {self.id} 中没有规则 {rule_id}")
-
-    def has_rule(self, rule_id: str) -> bool:
-        return any(r.id == rule_id for r in self.rules)
-
-
-# --- base types ---------------------------------------------------------------------
-
-def _base_type_index() -> dict[str, str]:
-    index = {fold(v): v for v in value_list("base_type")}
-    for canon, spellings in (value_lists()["base_type"].get("aliases") or {}).items():
-        for s in spellings:
-            index[fold(s)] = canon
-    return index
-
-
-_BT_INDEX: dict[str, str] | None = None
-
-
-def normalise_base_type(text: object) -> str | None:
-    """The canonical 基地类型 for a clerk's spelling, or None when it is not recognised."""
-    global _BT_INDEX
-    if text is None or (isinstance(text, float) and text != text):
-        return None
-    if _BT_INDEX is None:
-        _BT_INDEX = _base_type_index()
-    return _BT_INDEX.get(fold(text))
 
 
 # --- loading ------------------------------------------------------------------------
@@ -269,6 +139,7 @@ _RULE_KEYS = {"id", "kind", "form", "forms", "field", "fields", "threshold", "to
 
 
 def _parse_rule(spec: dict, fail) -> Rule:
+    """One rule: its own keys here, its parameters by its kind; any mistake a PackError at its line."""
     line = spec.get("__line__", "?")
     unknown = sorted(set(spec) - _RULE_KEYS, key=lambda k: _line_of(spec, k))
     if unknown:
@@ -277,113 +148,54 @@ def _parse_rule(spec: dict, fail) -> Rule:
     for key in ("id", "kind", "severity", "message"):
         if not spec.get(key):
             raise fail(line, f"规则 {spec.get('id', '')} 缺少必填项“{key}”")
-    rid, kind = str(spec["id"]), str(spec["kind"])
-    if kind not in KINDS:
-        raise fail(_line_of(spec, "kind"), f"规则 {rid} 的 kind“{kind}”不认识；可用：{'、'.join(KINDS)}")
-    if spec["severity"] not in SEVERITIES:
-        raise fail(_line_of(spec, "severity"), f"规则 {rid} 的 severity 应为 error（错误）、warning（警告）或 info（提示），现为“{spec['severity']}”")
-    forms = tuple(spec.get("forms") or ([spec["form"]] if spec.get("form") else ()))
-    for f in forms:
-        if f not in FORM_IDS:
-            raise fail(_line_of(spec, "forms" if "forms" in spec else "form"), f"规则 {rid} 的表单“{f}”不认识；可用：{'、'.join(FORM_IDS)}")
+    rid, name = str(spec["id"]), str(spec["kind"])
+    if name not in KINDS:
+        raise fail(_line_of(spec, "kind"), f"规则 {rid} 的 kind“{name}”不认识；可用：{'、'.join(KINDS)}")
+    kind = KINDS[name]
+    site = Site(rid, kind, spec, "id", fail, _line_of, _strip_lines)
+    sev = severity(spec["severity"], site.at(spec, "severity"))
+    forms_key = "forms" if "forms" in spec else "form"
+    forms = form_list(spec[forms_key], site.at(spec, forms_key)) if spec.get(forms_key) else ()
     fields = spec.get("fields") or ([spec["field"]] if spec.get("field") else [])
     fields = tuple(fields if isinstance(fields, list) else [fields])
-    if kind == "forms-agree" and (len(forms) != 2 or not fields):
-        raise fail(_line_of(spec, "forms" if "forms" in spec else "id"),
-                   f"规则 {rid}（forms-agree）应写两张表 forms: [表一, 表二]，并在 fields 中列出两表都有的栏目")
-    if forms and fields and kind not in ("required", "type", "range", "choice"):
+    kind.check_shape(forms, fields, site)
+    if forms and fields and not kind.model_bounds:
         for form in map(get_form, forms):
-            for key in _field_keys(fields):
+            for key in kind.field_keys(fields):
                 if not form.has_field(key):
                     raise fail(_line_of(spec, "fields" if "fields" in spec else "field"),
                                f"规则 {rid}：{form.id} 没有字段“{key}”；可用：{'、'.join(form.keys)}")
-    raw_threshold = spec.get("threshold")
-    threshold = _strip_lines(raw_threshold)
-    if isinstance(threshold, dict):
-        known = set(value_list("base_type")) | {DEFAULT_KEY}
-        for k in threshold:
-            if k not in known and normalise_base_type(k) is None:
-                raise fail(_line_of(raw_threshold, k), f"规则 {rid} 的门槛按基地类型设置，但“{k}”不是基地类型；"
-                           f"可用：{'、'.join(value_list('base_type'))}、{DEFAULT_KEY}")
-        threshold = {(normalise_base_type(k) or k): v for k, v in threshold.items()}
-    if kind in NUMERIC_KINDS:
-        threshold = _numeric_threshold(spec, raw_threshold, threshold, kind, rid, fail)
-    params = _strip_lines(spec.get("params") or {})
+    raw_params = spec.get("params") or {}
+    if not isinstance(raw_params, dict):
+        raise fail(_line_of(spec, "params"), f"规则 {rid} 的 params 应为键值表，现为“{raw_params}”")
+    args = kind.read_params(spec, raw_params, site)
     fallback = spec.get("fallback")
     if fallback is not None:
-        _check_fallback(fallback, params, fields, rid, _line_of(spec, "fallback"), fail)
-    _check_message(str(spec["message"]), kind, rid, _line_of(spec, "message"), fail)
-    for k, template in params.items():   # further messages a kind renders (checksum: legacy_message)
-        if k.endswith("_message"):
-            _check_message(str(template), kind, rid, _line_of(spec["params"], k), fail, k)
+        _check_fallback(fallback, kind, args, fields, rid, _line_of(spec, "fallback"), fail)
+    message = template(spec["message"], site.at(spec, "message"))
     return Rule(
-        id=rid, kind=kind, form=forms[0] if forms else None, forms=forms, fields=fields,
-        threshold=threshold, tolerance=_strip_lines(spec.get("tolerance")), severity=spec["severity"],
-        message=str(spec["message"]), source=str(spec.get("source", "")), title=str(spec.get("title", "")),
-        params=params, line=line if isinstance(line, int) else 0, fallback=fallback,
+        id=rid, kind=name, forms=forms, fields=fields,
+        threshold=_declared(kind, args, "threshold", spec), tolerance=_declared(kind, args, "tolerance", spec),
+        severity=sev, message=message, source=str(spec.get("source", "")), title=str(spec.get("title", "")),
+        params=_strip_lines(raw_params), line=line if isinstance(line, int) else 0, fallback=fallback, args=args,
     )
 
 
-def _check_fallback(fallback: Any, params: dict, fields: tuple, rid: str, line: Any, fail) -> None:
-    """The fallback form exists and has the field it would be read for (the rule's, or its target's)."""
+def _declared(kind: type[Kind], args: Any, key: str, spec: dict) -> Any:
+    """A rule's `threshold` or `tolerance` as its kind read it (a share "80%" as 0.8, 基地类型 spellings as
+    the canonical type); as written when the kind does not use it (kept for the pack's digest)."""
+    if hasattr(args, key):
+        return getattr(args, key)
+    value = _strip_lines(spec.get(key))
+    if isinstance(value, dict) and key == "threshold":
+        value = {(normalise_base_type(k) or k): v for k, v in value.items()}
+    return value
+
+
+def _check_fallback(fallback: Any, kind: type[Kind], args: Any, fields: tuple, rid: str, line: Any, fail) -> None:
+    """The fallback form exists and has the fields it would be read for (the rule's, or its target's)."""
     if fallback not in FORM_IDS:
         raise fail(line, f"规则 {rid} 的 fallback（缺少上述表时改用的表）“{fallback}”不认识；可用：{'、'.join(FORM_IDS)}")
-    target = (params.get("target") or {}).get("field")
-    for key in ([target] if target else _field_keys(fields)):
+    for key in kind.stated_keys(args, fields):
         if not get_form(fallback).has_field(key):
             raise fail(line, f"规则 {rid} 的 fallback 表 {fallback} 没有字段“{key}”")
-
-
-def _numeric_threshold(spec: dict, raw: Any, threshold: Any, kind: str, rid: str, fail) -> Any:
-    """The threshold of a numeric kind as numbers; a share written "80%" as 0.8. Anything else fails at its line."""
-    if threshold is None:
-        raise fail(_line_of(spec, "id"), f"规则 {rid} 缺少门槛 threshold（应为数字）")
-    if isinstance(threshold, dict):
-        return {k: _number(v, kind, rid, _line_of(raw, k), fail) for k, v in threshold.items()}
-    return _number(threshold, kind, rid, _line_of(spec, "threshold"), fail)
-
-
-def _number(v: Any, kind: str, rid: str, line: Any, fail) -> float | int:
-    share = kind in SHARE_KINDS
-    text = v.strip() if isinstance(v, str) else None
-    if share and text and text.endswith(("%", "％")):
-        try:
-            v = float(text[:-1]) / 100
-        except ValueError:
-            pass
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v:
-        hint = "比例写小数，如 0.8（即 80%）" if share else "只写数字，不带单位，如 10"
-        raise fail(line, f"规则 {rid} 的门槛应为数字，现为“{v}”；{hint}")
-    if share and not 0 <= v <= 1:
-        example = v / 100 if 1 < v <= 100 and float(v).is_integer() else 0.8   # 80 meant 80%
-        raise fail(line, f"规则 {rid} 的门槛是比例，应在 0 到 1 之间（0% 到 100%），现为 {v:g}；"
-                   f"请写小数，如 {example:g}，或写成百分数“{example * 100:g}%”")
-    if not share and v < 0:
-        raise fail(line, f"规则 {rid} 的门槛不应为负数，现为 {v:g}")
-    return v
-
-
-def _check_message(message: str, kind: str, rid: str, line: Any, fail, name: str = "message") -> None:
-    """A message template that parses and names only variables the engine gives this kind."""
-    try:
-        ast = _ENV.parse(message)
-    except jinja2.TemplateSyntaxError as exc:
-        raise fail(line, f"规则 {rid} 的 {name} 模板有误：{exc.message}") from None
-    known = MESSAGE_VARIABLES | KIND_VARIABLES.get(kind, frozenset())
-    unknown = sorted(jinja2.meta.find_undeclared_variables(ast) - known)
-    if unknown:
-        raise fail(line, f"规则 {rid} 的 {name} 用了不认识的变量 {'、'.join('{{ ' + u + ' }}' for u in unknown)}；"
-                   f"可用：{'、'.join(sorted(known))}")
-
-
-def _field_keys(fields: tuple) -> list[str]:
-    """Plain field keys named by a rule (comparison pairs are written 'a<=b')."""
-    out = []
-    for f in fields:
-        for op in ("<=", ">="):
-            if op in str(f):
-                out += [x.strip() for x in str(f).split(op)]
-                break
-        else:
-            out.append(str(f))
-    return out

@@ -12,7 +12,7 @@ for a name such as 批发和零售业), or every industry when it gives none. A 
   - not small/micro when it is medium under every industry of its set, or it declares 大型/中型,
   - undecided otherwise (it is small under some reading and not under another, or numbers are missing).
 
-So a judgement that a firm is not small/micro is a proof, and the share rule (engine.check_ratio) is an
+So a judgement that a firm is not small/micro is a proof, and the share rule (kinds/small_micro.py) is an
 error only when even the undecided firms cannot lift the share; otherwise it is a warning naming them.
 The pack parameter `unknown_industry` says how a firm without 所属行业 may be decided: "declared" (its
 企业规模 only), "strictest" (small when small under every industry), or "declared-then-strictest".
@@ -28,11 +28,14 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ..forms.roles import EMPLOYEES, INDUSTRY, REVENUE, SIZE_CLASS
 from ..text import fold
 from .columns import fold_text
 
-BOUND_COLUMNS = ("employees", "revenue", "assets")     # the standard's measures, as 附件3 keys (assets: none yet)
+BOUND_COLUMNS = (EMPLOYEES, REVENUE, "assets")     # the standard's measures, as 附件3 keys (assets: none yet)
 STANDARD_FILE = "sme-2011-300.yaml"
+#: how a firm without 所属行业 may be decided (a pack's `unknown_industry`); the first is the default
+UNKNOWN_INDUSTRY = ("declared-then-strictest", "declared", "strictest")
 
 
 @lru_cache(maxsize=None)
@@ -118,7 +121,7 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
     small_in, medium_in = _under_each(values)
     n_ind = len(industries())
     stated = np.zeros((n, n_ind), dtype=bool)             # firm x industry: the industries its 所属行业 allows
-    folded = _folded(firms, "industry")
+    folded = _folded(firms, INDUSTRY)
     codes, uniques = pd.factorize(folded)
     masks = np.zeros((len(uniques) + 1, n_ind), dtype=bool)     # the last row: missing text, no industry
     for u, text in enumerate(uniques):
@@ -139,7 +142,7 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
     if has_industry.any():
         yes[has_industry], no[has_industry] = decide(stated, has_industry)
         basis[has_industry & (yes | no)] = "industry"
-    size = _folded(firms, "size_class").fillna("").to_numpy(dtype=object)
+    size = _folded(firms, SIZE_CLASS).fillna("").to_numpy(dtype=object)
     says = np.array([declared_size(t) for t in size], dtype=object) if n else np.zeros(0, dtype=object)
     declared_small = says == "small"
     declared_large = says == "large"

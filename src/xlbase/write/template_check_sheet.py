@@ -11,7 +11,7 @@ import datetime as dt
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import get_form
-from ..rules.pack import DEFAULT_KEY, Rule, RulePack
+from ..rules.rule import DEFAULT_KEY, Rule, RulePack
 from .template_rules import Places, count_formula
 from .template_styles import Styles, lines_needed, row_height
 

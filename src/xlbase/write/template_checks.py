@@ -1,14 +1,16 @@
 """Live checks that need no Python (they work in Excel, WPS and LibreOffice).
 
-* Thresholds: a count below the default rule pack's minimum for the row's
+* Thresholds: a value below the default rule pack's minimum for the row's
   基地类型 turns red (conditional formatting with VLOOKUP into a table on the
-  hidden lists sheet; the numbers come from `template_thresholds`). A rule with
-  one threshold for every type applies with the type blank, as validate does.
-* Cross-form totals: 附件3's firm count and employee sum shown beside the
-  附件10 / 附件2 figures, judged as `xlbase validate` judges them: 附件10 against
-  附件3 within the pack rule's tolerance (firm-count-match, employee-sum-match);
-  附件2 against 附件10 (forms-agree) when 附件10 states the figure, else against
-  附件3 (the rule's fallback). So a clerk's sheet and validate agree.
+  hidden lists sheet). Which fields: the pack's rules whose kind checks a
+  minimum in the sheet (rules.live.minimum_rules). A rule with one threshold for
+  every type applies with the type blank, as validate does.
+* Cross-form totals: a form's row count or column sum (附件3) shown beside the
+  figure a rule compares it with (附件10, or its fallback 附件2), judged as
+  `xlbase validate` judges it: the pack's rules whose kind totals rows
+  (rules.live.firm_totals), with their tolerance; the fallback form against the
+  stated form (forms-agree) when that states the figure, else against the rows.
+  So a clerk's sheet and validate agree, and no rule id is named here.
 """
 
 from __future__ import annotations
@@ -19,40 +21,17 @@ import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form, value_list, value_lists
+from ..forms.roles import BASE_TYPE, FIRM_FORM
+from ..rules.columns import tolerance_ok
+from ..rules.live import FirmTotal, fails, firm_totals, minimum_rules
 from .template_lists import ListSheet
 from .template_styles import Styles
-from .template_thresholds import aggregate_rule, agreement_rule, threshold_for
-
-#: field key -> rule id in the rule pack (the rules' own ids)
-THRESHOLD_RULES = {
-    "resident_firms": "resident-firms-min",
-    "service_staff": "service-staff-min",
-    "tutors": "tutors-min",
-    "partner_orgs": "partners-min",
-}
-#: what 附件3 must add up to: (field key on 附件10/附件2, "count"|"sum", 附件3 column key)
-AGGREGATES = (("resident_firms", "count", "firm_name"), ("employees", "sum", "employees"))
+from .template_thresholds import default_pack
 
 BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 MISMATCH = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
-CHECK_LABELS = ("核对项", "附件3", "结果")
+CHECK_LABELS = ("核对项", FIRM_FORM, "结果")
 SAME, DIFFERENT = "一致", "不一致"
-
-
-def mark_notes(forms: list[Form], cell_rules: list[str] = ()) -> list[str]:
-    """What the red and yellow fills on `forms` mean, for the 填表说明: the rules behind them, by the
-    pack's titles; `cell_rules`: titles of the rules marked on the cell typed (template_rules.cell_marks)."""
-    from .template_thresholds import pack
-    red = [pack().rule(r).title for key, r in THRESHOLD_RULES.items()
-           if pack().has_rule(r) and any(f.has_field(key) for f in forms)]
-    out = [f"红色底纹：低于规则包的门槛（{'；'.join(red)}），按所选基地类型判断，输入时就会变色"
-           + (f"；不符合“{'”“'.join(cell_rules)}”的单元格也标红。" if cell_rules else "。")] if red else []
-    source = next((f for f in forms if f.id == "附件3"), None)
-    yellow = [r.title for key, how, _ in AGGREGATES if (r := aggregate_rule(how, key)) is not None]
-    if source is not None and yellow:
-        out.append(f"黄色底纹：与{source.sheet} 的合计不一致（{'；'.join(yellow)}）；{source.sheet} 右侧的“核对项”"
-                   "列出两边的数字。")
-    return out
 
 
 def threshold_name(key: str) -> str:
@@ -62,6 +41,21 @@ def threshold_name(key: str) -> str:
 #: the 基地类型 key of each threshold table's row for a blank type: the pack's threshold without a type
 #: (a rule with one threshold for every type applies; a per-type one without a default does not)
 UNTYPED = "（未填）"
+
+
+def mark_notes(forms: list[Form], cell_rules: list[str] | tuple[str, ...] = ()) -> list[str]:
+    """What the red and yellow fills on `forms` mean, for the 填表说明: the rules behind them, by the
+    pack's titles; `cell_rules`: titles of the rules marked on the cell typed (template_rules.cell_marks)."""
+    pack = default_pack()
+    red = [pack.title_of(rule.id) for key, rule in threshold_rules().items() if any(f.has_field(key) for f in forms)]
+    out = [f"红色底纹：低于规则包的门槛（{'；'.join(red)}），按所选基地类型判断，输入时就会变色"
+           + (f"；不符合“{'”“'.join(cell_rules)}”的单元格也标红。" if cell_rules else "。")] if red else []
+    source = next((f for f in forms if f.id == FIRM_FORM), None)
+    yellow = [pack.title_of(t.rule.id) for t in totals() if source is not None and t.rule.form == source.id]
+    if source is not None and yellow:
+        out.append(f"黄色底纹：与{source.sheet} 的合计不一致（{'；'.join(yellow)}）；{source.sheet} 右侧的“核对项”"
+                   "列出两边的数字。")
+    return out
 
 
 def spellings(list_name: str) -> dict[str, str]:
@@ -94,32 +88,39 @@ def key_formula(cell: str) -> str:
 
 
 def add_threshold_tables(lists: ListSheet) -> dict[str, str]:
-    """One (基地类型, minimum) table per rule that has any threshold; field key -> defined name.
+    """One (基地类型, minimum) table per field the default pack sets a minimum for; field key -> defined name.
 
     Every spelling validate accepts for a type (楼宇 = 楼宇型: the value list's aliases) has a row, keyed
     as the sheet folds what was typed."""
     out = {}
     types = spellings("base_type")
-    for key, rule in THRESHOLD_RULES.items():
-        rows = [(bt, threshold_for(rule, bt)) for bt in (*value_list("base_type"), None)]
+    for key, rule in minimum_rules(default_pack()).items():
+        rows = [(bt, rule.threshold_for(bt)) for bt in (*value_list("base_type"), None)]
         if all(v is None for _, v in rows):
             continue
         # a type without a threshold has no row: VLOOKUP fails to IFERROR's 0 (a blank cell could compare as text)
-        table = {UNTYPED: threshold_for(rule, None)}
+        table = {UNTYPED: rule.threshold_for(None)}
         for spelling, value in types.items():
-            table.setdefault(sheet_key(spelling), threshold_for(rule, value))
-        out[key] = lists.add_table(threshold_name(key), ("基地类型", rule),
-                                   [(k, v) for k, v in table.items() if v is not None])
+            table.setdefault(sheet_key(spelling), rule.threshold_for(value))
+        out[key] = lists.add_table(threshold_name(key), ("基地类型", rule.id),
+                                   [(k, float(v)) for k, v in table.items() if v is not None])
     return out
 
 
+def threshold_rules() -> dict[str, Any]:
+    """field key -> the default pack's rule whose minimum the sheet marks (rules.live.minimum_rules)."""
+    return minimum_rules(default_pack())
+
+
 def mark_below_threshold(ws: Worksheet, styles: Styles, area: tuple[int, int, int, int],
-                         value_cell: str, type_cell: str, table: str) -> None:
-    """Red when the value (relative ref to the area's first cell) is below the type's minimum."""
+                         value_cell: str, type_cell: str, table: str, key: str) -> None:
+    """Red when the value of field `key` (relative ref to the area's first cell) is below the type's minimum."""
+    rule = threshold_rules()[key]
     typed = f'IF({type_cell}="","{UNTYPED}",{key_formula(type_cell)})'
+    minimum = f"IFERROR(VLOOKUP({typed},{table},2,FALSE),0)"
     ws.conditional_format(*area, {
         "type": "formula",
-        "criteria": f'=AND(ISNUMBER({value_cell}),{value_cell}<IFERROR(VLOOKUP({typed},{table},2,FALSE),0))',
+        "criteria": f'=AND(ISNUMBER({value_cell}),{fails(rule, value_cell, minimum)})',
         "format": styles.cf(**BAD),
     })
 
@@ -133,61 +134,44 @@ def mark_mismatch(ws: Worksheet, styles: Styles, row: int, col: int, fails: str)
     })
 
 
-def aggregate_formula(how: str, rng: str) -> str:
-    return f"COUNTA({rng})" if how == "count" else f"SUM({rng})"
-
-
-def _within(stated: str, other: str, tol: Any) -> str:
-    """Excel: `stated` and `other` are one figure within a pack tolerance (as rules.engine._tolerance_ok:
-    a number is absolute, {abs, rel} either, rel of the stated figure; none is equality)."""
-    diff = f"ABS({stated}-{other})"
-    if tol is None:
-        return f"{diff}<1E-6"
-    if not isinstance(tol, dict):
-        return f"{diff}<={float(tol):G}+1E-9"
-    parts = ([f"{diff}<={float(tol['abs']):G}+1E-9"] if "abs" in tol else []) + \
-            ([f"{diff}<={float(tol['rel']):G}*ABS({stated})+1E-9"] if "rel" in tol else [])
-    return f"OR({','.join(parts)})" if parts else "FALSE"
+def totals() -> list[FirmTotal]:
+    """The default pack's rules that total a form's rows against a stated figure (rules.live.firm_totals)."""
+    return firm_totals(default_pack())
 
 
 def _within_value(stated: Any, other: Any, tol: Any) -> bool:
-    """`_within` on Python values, for the cached results a reader without recalculation sees."""
+    """The in-sheet comparison on Python values, for the cached results a reader without recalculation sees."""
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (stated, other)):
         return True
-    from ..rules.engine import _tolerance_ok
-    return bool(_tolerance_ok(pd.Series([stated - other]), pd.Series([stated]), tol).iloc[0])
+    return bool(tolerance_ok(pd.Series([stated - other]), pd.Series([stated]), tol).iloc[0])
 
 
-def mismatch_conditions(how: str, target: str, agg: str, a10: str | None, a2: str | None
-                        ) -> dict[str, str]:
-    """Excel conditions, true where `xlbase validate` with the default pack reports the `target` figure
-    of 附件10 (cell `a10`) or 附件2 (cell `a2`) against 附件3's `agg`: {"附件10"/"附件2": condition}.
-    Cells are sheet-qualified absolute references: one condition serves the check block and the marks."""
-    rule, agree = aggregate_rule(how, target), agreement_rule(target)
+def mismatch_conditions(total: FirmTotal, agg: str, stated: str | None, fallback: str | None) -> dict[str, str]:
+    """Excel conditions, true where `xlbase validate` with the default pack reports the figure `total.target`
+    of the stated form (cell `stated`: 附件10) or of the rule's fallback form (cell `fallback`: 附件2) against
+    the rows' `agg`: {form id: condition}. Cells are sheet-qualified absolute references: one condition
+    serves the check block and the marks."""
+    rule, agree = total.rule, total.agreement
     out = {}
-    if rule is None:
-        return out
-    if a10:
-        out["附件10"] = f"AND(ISNUMBER({a10}),NOT({_within(a10, agg, rule.tolerance)}))"
-    if a2 and rule.fallback == "附件2":
-        fallback = f"NOT({_within(a2, agg, rule.tolerance)})"
-        judged = (f"IF(ISNUMBER({a10}),NOT({_within(a2, a10, agree.tolerance)}),{fallback})"
-                  if a10 and agree is not None else fallback)
-        out["附件2"] = f"AND(ISNUMBER({a2}),{judged})"
+    stated_form = rule.args.target.forms[0]
+    if stated:
+        out[stated_form] = f"AND(ISNUMBER({stated}),{fails(rule, stated, agg)})"
+    if fallback and rule.fallback:
+        own = fails(rule, fallback, agg)
+        judged = (f"IF(ISNUMBER({stated}),{fails(agree, fallback, stated)},{own})"
+                  if stated and agree is not None else own)
+        out[rule.fallback] = f"AND(ISNUMBER({fallback}),{judged})"
     return out
 
 
-def mismatch_values(how: str, target: str, have: Any, a10: Any, a2: Any) -> dict[str, bool]:
+def mismatch_values(total: FirmTotal, have: Any, stated: Any, fallback: Any) -> dict[str, bool]:
     """`mismatch_conditions` on Python values (None: blank), for cached results."""
-    rule, agree = aggregate_rule(how, target), agreement_rule(target)
-    out = {}
-    if rule is None:
-        return out
-    out["附件10"] = not _within_value(a10, have, rule.tolerance)
-    if rule.fallback == "附件2":
-        stated_a10 = isinstance(a10, (int, float)) and agree is not None
-        out["附件2"] = not (_within_value(a2, a10, agree.tolerance) if stated_a10 else
-                           _within_value(a2, have, rule.tolerance))
+    rule, agree = total.rule, total.agreement
+    out = {rule.args.target.forms[0]: not _within_value(stated, have, rule.tolerance)}
+    if rule.fallback:
+        stated_given = isinstance(stated, (int, float)) and agree is not None
+        out[rule.fallback] = not (_within_value(fallback, stated, agree.tolerance) if stated_given and agree else
+                                  _within_value(fallback, have, rule.tolerance))
     return out
 
 
@@ -227,4 +211,4 @@ def _a1(r: int, c: int) -> str:
 
 def table_type_cell(form: Form) -> str | None:
     """The key of the form's 基地类型 column, if it has one."""
-    return next((f.key for f in form.table_fields if f.identity == "base_type"), None)
+    return next((f.key for f in form.table_fields if f.identity == BASE_TYPE), None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form, divisions
-from ..rules.pack import RulePack, Rule
+from ..rules.rule import Rule, RulePack
 from .template_dates import date_forms
 from .template_styles import Styles, lines_needed, row_height
 

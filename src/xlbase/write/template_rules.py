@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..forms import Form, get_form, value_list
+from ..forms.roles import OWN_RENT, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..read.normalise import parse_value
-from ..rules.engine import _USCC_ALPHABET, _USCC_WEIGHTS
-from ..rules.pack import Rule
+from ..rules.rule import Rule
+from ..rules.uscc import USCC_ALPHABET as _USCC_ALPHABET, USCC_WEIGHTS as _USCC_WEIGHTS
 from .template_checks import UNTYPED, key_formula, sheet_key, spellings
 from .template_dates import DATE_SHEET, UNREADABLE
 from .template_lists import ListSheet
@@ -38,7 +39,7 @@ class Places:
 
     cells: dict[str, dict[str, str]] = field(default_factory=dict)        # record / one-row forms: key -> ref
     tables: dict[str, tuple[str, TableLayout]] = field(default_factory=dict)  # list forms: (sheet, layout)
-    lists: ListSheet | None = None
+    lists: ListSheet = None  # type: ignore[assignment]   # every writer gives it
     type_form: str = "附件2"               # the form whose 基地类型 cell the others take theirs from
     computed: set[str] = field(default_factory=set)   # refs holding a formula (a value flowing from 附件2)
     dates: dict[str, str] = field(default_factory=dict)   # a date cell's ref -> the date validate reads there
@@ -72,7 +73,7 @@ class Places:
 
     def type_key(self) -> str:
         """Excel: the folded 基地类型 (template_checks.sheet_key), （未填） when blank."""
-        ref = self.cell(self.type_form, "base_type")
+        ref = self.cell(self.type_form, "base_type") or '""'
         return f'IF({ref}="","{UNTYPED}",{key_formula(ref)})'
 
 
@@ -101,7 +102,7 @@ def _forms(rule: Rule) -> tuple[str, ...]:
 
 
 def _stated(rule: Rule, places: Places, key: str) -> str | None:
-    """Excel: the value a one-field rule judges, as engine._with_fallback picks it: the first of the
+    """Excel: the value a one-field rule judges, as rules.context.with_fallback picks it: the first of the
     rule's forms that states it (a number or date), else the fallback form's."""
     refs = [places.read(f, key) for f in (*_forms(rule), rule.fallback) if f]
     refs = [r for r in refs if r]
@@ -154,9 +155,9 @@ def _range(rule: Rule, places: Places) -> str | None:
 def _choice(rule: Rule, places: Places) -> str | None:
     """Choices outside their list, on the official fields whose accepted spellings are data (the list and
     its aliases). Validate reports our own columns as warnings beside the rule (not counted here) and
-    accepts places and industries in spellings only its matchers know (engine._CHOICE_SPELLINGS): those
+    accepts places and industries in spellings only its matchers know (rules.kinds.model_bounds._CHOICE_SPELLINGS): those
     are left to xlbase; the dropdowns keep typed values in the list."""
-    from ..rules.engine import _CHOICE_SPELLINGS
+    from ..rules.kinds.model_bounds import _CHOICE_SPELLINGS
     terms = []
     for form_id in _forms(rule):
         for f in get_form(form_id).fields:
@@ -213,7 +214,7 @@ def _answers(places: Places, field_key: str, form: Form) -> str:
     name = f"xl_answers_{field_key}"
     if name not in places.lists.names:
         f = form.field(field_key)
-        rows = {}
+        rows: dict[str, str] = {}
         for text in _answer_candidates(f.label):
             parsed = parse_value(text, f)
             if isinstance(parsed.value, bool) and not parsed.note:
@@ -251,7 +252,7 @@ def _equals(rule: Rule, places: Places) -> str | None:
     wrong = "否" if rule.threshold else "是"
     out = "0"
     for form_id in reversed(forms):         # the first form that states it is judged
-        ref = places.cell(form_id, rule.field)
+        ref = places.cell(form_id, rule.field) or '""'
         answer = answer_formula(ref, _answers(places, rule.field, get_form(form_id)))
         out = f'IF({_blank(ref)},{out},IF({answer}="{wrong}",1,0))'
     return out
@@ -268,15 +269,15 @@ def _age(rule: Rule, places: Places) -> str | None:
 
 
 def _within(stated: str, other: str, tol) -> str:
-    from .template_checks import _within as within
-    return within(stated, other, tol)
+    from ..rules.columns import within_formula
+    return within_formula(stated, other, tol)
 
 
 def _aggregate(rule: Rule, places: Places) -> str | None:
     """counts-match / sum-matches: 附件3's rows (or a column's sum) against the figure the first target form
     states (附件10), else the fallback form's (附件2), within the rule's tolerance; nothing without rows."""
-    from .template_thresholds import AGGREGATE_KINDS
-    how = next(h for h, k in AGGREGATE_KINDS.items() if k == rule.kind)
+    from ..rules.kinds import kind_of
+    how = kind_of(rule).sheet_check      # "count" | "sum" (rules.live)
     target = rule.params.get("target") or {}
     key = target.get("field")
     if not key or rule.form not in places.tables:
@@ -322,8 +323,8 @@ def _forms_agree(rule: Rule, places: Places) -> str | None:
 
 def _sums_equal(rule: Rule, places: Places) -> str | None:
     *parts, total = rule.fields
-    refs = [places.cell(rule.form, k) for k in rule.fields]
-    if not all(refs):
+    refs = [r for k in rule.fields if (r := places.cell(rule.form, k))]
+    if len(refs) < len(rule.fields):
         return None
     *prefs, tref = refs
     s = f"SUM({','.join(prefs)})"
@@ -416,8 +417,8 @@ def _unique(rule: Rule, places: Places) -> str | None:
 
 
 def _comparables(rule: Rule, places: Places) -> str | None:
-    name, rent, dist = (places.column(rule.form, k) for k in ("site_name", "rent", "distance_km"))
-    base_rent = places.cell(rule.form, "base_rent")
+    name, rent, dist = (places.column(rule.form, k) for k in (SITE_NAME, SITE_RENT, SITE_DISTANCE))
+    base_rent = places.cell(rule.form, OWN_RENT)
     if not (name and rent and dist and base_rent):
         return None
     th = _threshold(rule, places)
@@ -433,15 +434,15 @@ def _comparables(rule: Rule, places: Places) -> str | None:
 
 
 def _per_type_value(per_type, bt):
-    from ..rules.pack import DEFAULT_KEY
+    from ..rules.rule import DEFAULT_KEY
     if not isinstance(per_type, dict):
         return per_type
     return per_type.get(bt) if bt in per_type else per_type.get(DEFAULT_KEY)
 
 
 def _rent_discount(rule: Rule, places: Places) -> str | None:
-    rent = places.column(rule.form, "rent")
-    base_rent = places.cell(rule.form, "base_rent")
+    rent = places.column(rule.form, SITE_RENT)
+    base_rent = places.cell(rule.form, OWN_RENT)
     if not (rent and base_rent) or rule.per_type:
         return None
     used = f"SUMPRODUCT(1*{places.used(rule.form)})"
@@ -522,8 +523,8 @@ def cell_marks(rule: Rule, places: Places) -> list[Mark]:
             v = _read_at(places, rule.form, rule.field, at)
             out.append(Mark(rule.form, at[0], f"AND(ISNUMBER({v}),OR({v}>{_date(pack().as_of)}{early}))"))
     elif rule.kind == "equals" and isinstance(rule.threshold, bool):
-        for form_id in (*_forms(rule), rule.fallback):
-            if form_id and (at := _area(places, form_id, rule.field)) and \
+        for form_id in [f for f in (*_forms(rule), rule.fallback) if f]:
+            if (at := _area(places, form_id, rule.field)) and \
                     get_form(form_id).field(rule.field).type == "yesno":
                 wrong = "否" if rule.threshold else "是"
                 answer = answer_formula(at[1], _answers(places, rule.field, get_form(form_id)))

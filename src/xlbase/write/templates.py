@@ -18,8 +18,8 @@ from xlsxwriter.workbook import Workbook
 from ..forms import APPLICANT_FORMS, SUMMARY_FORM, Form, get_form
 from ..safe_output import atomic_output
 from .template_blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_signatures, write_title
-from .template_checks import (AGGREGATES, BAD, add_threshold_tables, aggregate_formula, mark_below_threshold,
-                              mark_mismatch, mark_notes, mismatch_conditions, mismatch_values, table_type_cell,
+from .template_checks import (BAD, add_threshold_tables, mark_below_threshold, mark_mismatch, mark_notes,
+                              mismatch_conditions, mismatch_values, table_type_cell, totals,
                               write_check_block)
 from .template_guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_notes, merge_notes, write_guide
 from .template_lists import build_lists
@@ -101,7 +101,7 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     for key, table in thresholds.items():
         if key in a2_cells:
             rr, cc = a2_cells[key]
-            mark_below_threshold(ws, styles, (rr, cc, rr, cc), xl_rowcol_to_cell(rr, cc), type_abs, table)
+            mark_below_threshold(ws, styles, (rr, cc, rr, cc), xl_rowcol_to_cell(rr, cc), type_abs, table, key)
 
     # 附件3: one row per resident firm, 合计 row, check block beside
     ws = sheets["附件3"]
@@ -112,22 +112,28 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
                        formulas=_identity_formulas(a10, base, identities), n_rows=max(1, a10.template_rows))
     _threshold_marks(ws10, l10, styles, thresholds)
 
-    # cross-form totals: 附件3 vs 附件10 and 附件2
+    # cross-form totals: the pack's rules that total 附件3's rows against a figure stated on 附件10 (or 附件2)
     items = []
-    for target, how, col_key in AGGREGATES:
-        if how == "count":      # rows as the reader reads them: anything typed, a name or not
+    for total in totals():
+        rule, target = total.rule, total.target
+        if rule.form != a3.id:
+            continue
+        if total.how == "count":      # rows as the reader reads them: anything typed, a name or not
             agg, local = (f"SUMPRODUCT(1*{rows_in_use(l3, sheet)})" for sheet in (a3.sheet, None))
             value = sum(1 for f in firms if any(v not in (None, "") for v in f.values()))
         else:
-            agg = aggregate_formula(how, f"'{a3.sheet}'!{l3.column_range(col_key)}")
-            local = aggregate_formula(how, l3.column_range(col_key))
-            value = sum(v for f in firms if isinstance(v := f.get(col_key), (int, float)))
+            agg = total.aggregate(f"'{a3.sheet}'!{l3.column_range(total.column)}")
+            local = total.aggregate(l3.column_range(total.column))
+            value = sum(v for f in firms if isinstance(v := f.get(total.column), (int, float)))
         # judged as validate judges them (template_checks.mismatch_conditions)
-        at = {a10.id: (ws10, l10.first_row, l10.cols[target]) if a10.has_field(target) else None,
-              a2.id: (sheets["附件2"], *a2_cells[target]) if target in a2_cells else None}
+        stated_form = rule.args.target.forms[0]
+        at = {stated_form: (ws10, l10.first_row, l10.cols[target]) if stated_form == a10.id and a10.has_field(target)
+              else None,
+              rule.fallback: (sheets[a2.id], *a2_cells[target]) if rule.fallback == a2.id and target in a2_cells
+              else None}
         cells = {fid: _sheet_ref(forms[fid], r, c) for fid, (_, r, c) in ((k, v) for k, v in at.items() if v)}
-        fails = mismatch_conditions(how, target, agg, cells.get(a10.id), cells.get(a2.id))
-        cached = mismatch_values(how, target, value, base.get(target), base.get(target))
+        fails = mismatch_conditions(total, agg, cells.get(stated_form), cells.get(rule.fallback or ""))
+        cached = mismatch_values(total, value, base.get(target), base.get(target))
         refs = []
         for fid, cond in fails.items():
             ws_at, r, c = at[fid]
@@ -232,7 +238,7 @@ def _threshold_marks(ws, layout: TableLayout, styles: Styles, thresholds: dict[s
         if key in layout.cols:
             c = layout.cols[key]
             mark_below_threshold(ws, styles, (layout.first_row, c, layout.last_row, c),
-                                 layout.cell(key), layout.cell(type_key, col_abs=True), table)
+                                 layout.cell(key), layout.cell(type_key, col_abs=True), table, key)
 
 
 def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, macros: bool,

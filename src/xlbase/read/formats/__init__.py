@@ -4,8 +4,9 @@ Each kind has a chain of readers, fastest first. calamine reads what it can (sev
 faster than the others); when it raises, panics, or would hold a sheet too large as a dense
 grid, the next reader of that format tries: openpyxl (and a Strict-to-transitional rename) for
 OOXML, xlrd for BIFF (also Excel 2.x-4.0, which calamine does not read), pyxlsb for .xlsb,
-odfpy for OpenDocument. Text formats have one reader each. Only a file no reader opens is
-damaged. `fast=False` leaves calamine out: the isolated pool asks for that after calamine
+odfpy for OpenDocument; LibreOffice headless last, when installed (and alone for the formats
+only it reads: .sxc, SYLK, DIF, Lotus, Quattro Pro, Numbers). Text formats have one reader
+each. Only a file no reader opens is damaged. `fast=False` leaves calamine out: the isolated pool asks for that after calamine
 killed its worker process (an abort no `except` catches).
 
     >>> book = load_book(path, "xls")
@@ -22,8 +23,9 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..sniff import SniffError
 from .html import read_html
 from .legacy import read_xlrd
+from .libreoffice import read_libreoffice
 from .ods import read_fods, read_fods_odfpy, read_odfpy
-from .ooxml import read_openpyxl, read_strict
+from .ooxml import read_beta, read_openpyxl, read_strict
 from .text import read_text
 from .xlsb import read_pyxlsb
 from .xml2003 import read_xml2003
@@ -39,18 +41,23 @@ class Step:
 
 
 CALAMINE = Step("calamine", load_sheets, fast=True)
+LIBREOFFICE = Step("LibreOffice", read_libreoffice)
+OOXML_FALLBACKS = (Step("Strict OOXML 转换", read_strict), Step("Excel 2007 测试版转换", read_beta),
+                   Step("openpyxl", read_openpyxl), LIBREOFFICE)
 CHAINS: dict[str, tuple[Step, ...]] = {
-    "xlsx": (CALAMINE, Step("Strict OOXML 转换", read_strict), Step("openpyxl", read_openpyxl)),
-    "xlsm": (CALAMINE, Step("Strict OOXML 转换", read_strict), Step("openpyxl", read_openpyxl)),
-    "xlsb": (CALAMINE, Step("pyxlsb", read_pyxlsb)),
-    "xls": (CALAMINE, Step("xlrd", read_xlrd)),
-    "biff": (Step("xlrd", read_xlrd),),
-    "ods": (CALAMINE, Step("odfpy", read_odfpy)),
-    "fods": (Step("calamine", read_fods, fast=True), Step("odfpy", read_fods_odfpy)),
+    "xlsx": (CALAMINE, *OOXML_FALLBACKS),
+    "xlsm": (CALAMINE, *OOXML_FALLBACKS),
+    "xlsb": (CALAMINE, Step("pyxlsb", read_pyxlsb), LIBREOFFICE),
+    "xls": (CALAMINE, Step("xlrd", read_xlrd), LIBREOFFICE),
+    "biff": (Step("xlrd", read_xlrd), LIBREOFFICE),
+    "ods": (CALAMINE, Step("odfpy", read_odfpy), LIBREOFFICE),
+    "fods": (Step("calamine", read_fods, fast=True), Step("odfpy", read_fods_odfpy), LIBREOFFICE),
     "html": (Step("lxml", read_html),),
     "mhtml": (Step("lxml", read_html),),
     "csv": (Step("csv", read_text),),
     "xml2003": (Step("lxml", read_xml2003),),
+    # formats only LibreOffice reads (sniff.FOREIGN_KINDS): named and refused where it is not installed
+    **{kind: (LIBREOFFICE,) for kind in ("sxc", "slk", "dif", "wk1", "wk3", "qpw", "numbers")},
 }
 
 

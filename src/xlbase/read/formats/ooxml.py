@@ -1,4 +1,4 @@
-"""OOXML workbooks calamine cannot open: Strict OOXML (namespaces rewritten) and openpyxl.
+"""OOXML workbooks calamine cannot open: Strict OOXML and Excel 2007 beta (namespaces rewritten), and openpyxl.
 
 Strict OOXML (ISO/IEC 29500 Strict, "Excel 工作簿（严格 Open XML）") is the transitional format
 with other namespace names; calamine and openpyxl know only the transitional ones, so the XML
@@ -37,6 +37,10 @@ STRICT_NAMESPACES = (
      b"http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"),
 )
 _STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+#: Excel 2007 beta 2 wrote SpreadsheetML under a namespace of its own, shared strings as <sstItem>
+BETA_NAMESPACE = b"http://schemas.microsoft.com/office/excel/2006/2"
+BETA_RENAMES = ((BETA_NAMESPACE, b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"),
+                (b"<sstItem>", b"<si>"), (b"</sstItem>", b"</si>"), (b"<sstItem/>", b"<si/>"))
 EXCEL_ROWS = 1_048_576
 
 
@@ -50,6 +54,26 @@ def read_strict(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[S
     """A Strict OOXML workbook, its namespaces made transitional in memory, read by calamine."""
     if not is_strict(path, limits):
         raise NotApplicable("not Strict OOXML")
+    return load_sheets_from(_renamed(path, limits, STRICT_NAMESPACES), limits)
+
+
+def is_beta(path: str, limits: Limits = DEFAULT_LIMITS) -> bool:
+    with zipfile.ZipFile(path) as zf:
+        part = next((i for i in zf.infolist() if i.filename.lstrip("/").lower() == "xl/workbook.xml"), None)
+        return part is not None and BETA_NAMESPACE in read_zip_member_capped(zf, part, limits.max_content_types_bytes)
+
+
+def read_beta(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
+    """A workbook saved by an Excel 2007 beta (main namespace .../office/excel/2006/2, shared strings in
+    <sstItem>): renamed to the released format in memory and read by calamine. openpyxl finds no
+    cell in it, and an empty read would be a false "the sheets are empty"."""
+    if not is_beta(path, limits):
+        raise NotApplicable("not an Excel 2007 beta workbook")
+    return load_sheets_from(_renamed(path, limits, BETA_RENAMES), limits)
+
+
+def _renamed(path: str, limits: Limits, renames: tuple[tuple[bytes, bytes], ...]) -> bytes:
+    """The workbook as a ZIP in memory with `renames` applied to its XML parts (sizes capped as the sniffer caps them)."""
     out = io.BytesIO()
     total = 0
     with zipfile.ZipFile(path) as zf, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -57,12 +81,12 @@ def read_strict(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[S
             data = read_zip_member_capped(zf, info, limits.max_member_bytes)
             total += len(data)
             if total > limits.max_total_uncompressed:
-                raise MemoryError("Strict workbook larger than max_total_uncompressed")
+                raise MemoryError("workbook larger than max_total_uncompressed")
             if info.filename.lower().endswith((".xml", ".rels")):
-                for strict, transitional in STRICT_NAMESPACES:
-                    data = data.replace(strict, transitional)
+                for old, new in renames:
+                    data = data.replace(old, new)
             dst.writestr(info.filename, data)
-    return load_sheets_from(out.getvalue(), limits)
+    return out.getvalue()
 
 
 def read_openpyxl(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:

@@ -1,0 +1,101 @@
+"""The last-resort reader: LibreOffice headless converts what no Python reader opens, when it is installed.
+
+LibreOffice imports formats no maintained Python library reads (OpenOffice.org 1.x .sxc, SYLK,
+DIF, Lotus 1-2-3, Quattro Pro, Apple Numbers) and opens some workbooks the Python readers
+refuse (an Excel 2007 beta .xlsb, a damaged .xls it can recover). The file is copied into a
+private temporary folder with its own LibreOffice profile (runs in parallel never share one),
+converted to .xlsx there and read by calamine like any workbook, so the input is never touched.
+
+soffice.bin itself is run (not the `soffice` script, whose launcher would leave it behind when
+killed): in its own process group, killed with the worker that started it (PR_SET_PDEATHSIG),
+with an address-space cap of its own and a time limit. A first start in a fresh profile ends
+with code 81 ("restart"), as LibreOffice's launcher knows; it is started once more.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from ..grid import NotApplicable, Sheet, load_sheets
+from ..limits import DEFAULT_LIMITS, Limits
+
+#: the suffix LibreOffice's type detection expects for each kind the sniffer names
+SUFFIX = {"xlsx": ".xlsx", "xlsm": ".xlsm", "xlsb": ".xlsb", "xls": ".xls", "biff": ".xls", "ods": ".ods",
+          "fods": ".fods", "sxc": ".sxc", "slk": ".slk", "dif": ".dif", "wk1": ".wk1", "wk3": ".wk3",
+          "qpw": ".qpw", "numbers": ".numbers"}
+RESTART = 81   # LibreOffice's E_RESTART: the profile was just made, start again
+
+
+def soffice_binary() -> str | None:
+    """soffice.bin beside the `soffice` found on PATH (or that program itself where there is no .bin)."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        return None
+    real = Path(found).resolve()
+    binary = real.with_name("soffice.bin")
+    return str(binary if binary.exists() else real)
+
+
+def read_libreoffice(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
+    """The sheets of `path` as LibreOffice converts them to .xlsx; NotApplicable when it is not installed."""
+    exe = soffice_binary()
+    if exe is None or not limits.libreoffice_seconds:
+        raise NotApplicable("LibreOffice is not installed")
+    with tempfile.TemporaryDirectory(prefix="xlbase-lo-") as tmp:
+        work = Path(tmp)
+        source = work / f"input{SUFFIX.get(kind, '')}"
+        shutil.copyfile(path, source)
+        out = work / "out"
+        target = out / "input.xlsx"
+        for _ in range(2):
+            code = _convert(exe, work, source, out, limits)
+            if target.exists() or code != RESTART:
+                break
+        if not target.exists():
+            raise ValueError(f"LibreOffice could not convert it (exit {code})")
+        return load_sheets(str(target), "xlsx", limits)
+
+
+def _convert(exe: str, work: Path, source: Path, out: Path, limits: Limits) -> int:
+    cmd = [exe, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--invisible", "--norestore",
+           "--nolockcheck", "--nodefault", "--nologo", "--convert-to", "xlsx:Calc MS Excel 2007 XML",
+           "--outdir", str(out), str(source)]
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "LANG": "C.UTF-8",
+           "SAL_USE_VCLPLUGIN": "svp", "TMPDIR": str(work)}
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=env, cwd=work, preexec_fn=lambda: _child_limits(limits.libreoffice_memory_bytes))
+    try:
+        return proc.wait(timeout=limits.libreoffice_seconds)
+    except subprocess.TimeoutExpired:
+        raise TimeoutError(f"LibreOffice took more than {limits.libreoffice_seconds:g} s") from None
+    finally:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            proc.wait()
+
+
+def _child_limits(memory: int) -> None:
+    """In the child before exec: its own process group, its own memory cap, and death with its parent."""
+    os.setpgid(0, 0)
+    try:
+        import resource
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError):
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+            ctypes.CDLL(None).prctl(1, signal.SIGKILL)   # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass

@@ -1,0 +1,184 @@
+"""What every rule kind reads: the tables stacked per form, each row's base and submission, and the
+lookups from a stacked row back to its sheet cell and the clerk's own text.
+
+A kind never loops over files: it asks `Context.frame(form)` for one DataFrame holding every file's
+rows of that form (with `_file`, `_sheet`, `_table`, `_row`, `_base`, `_btype`, `_bname`, `_sub`) and
+decides over whole columns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..forms.roles import BASE_FORM, BASE_NAME, BASE_TYPE, RECORD_FORM
+from ..forms import get_form
+from ..table import Table, stack
+from .columns import blank, concat
+from .rule import Rule, RulePack, normalise_base_type
+
+
+class Context:
+    """The tables, the pack and cached stacked frames with each row's base name and type."""
+
+    def __init__(self, tables: list[Table], pack: RulePack):
+        self.tables = tables
+        self.pack = pack
+        self.as_of = pack.as_of
+        self._stacks: dict[tuple[str, str], pd.DataFrame] = {}
+        self._frames: dict[tuple[str, str], pd.DataFrame] = {}
+        self._raw: dict[tuple[int, str], dict[Any, Any]] = {}
+        self._per_row_bases: np.ndarray | None = None
+        self.base_types: dict[str, str] = {}
+        self.base_names: dict[str, str] = {}
+        for t in tables:
+            key = t.base.get("key") or ""
+            if t.base.get("name"):
+                self.base_names.setdefault(key, str(t.base["name"]))
+            bt = normalise_base_type(t.base.get(BASE_TYPE))
+            if bt:
+                self.base_types.setdefault(key, bt)
+        for form_id, part in ((BASE_FORM, "table"), (RECORD_FORM, "record")):
+            df = self._stacked(form_id, part)
+            if len(df) and BASE_TYPE in df:
+                for k, v in zip(df["_base"], df[BASE_TYPE]):
+                    bt = normalise_base_type(v)
+                    if bt:
+                        self.base_types.setdefault(k, bt)
+
+    def _stacked(self, form_id: str, part: str) -> pd.DataFrame:
+        """stack() once per form and part: the base types are read from the same frame frame() completes."""
+        if (form_id, part) not in self._stacks:
+            self._stacks[(form_id, part)] = stack(self.tables, form_id, part)
+        return self._stacks[(form_id, part)]
+
+    def frame(self, form_id: str, key: str | None = None) -> pd.DataFrame:
+        """Stacked rows of a form (records for record fields), with `_btype` and `_bname`."""
+        part = "table"
+        form = get_form(form_id)
+        if form.kind == "record" or (key and form.has_field(key) and form.field(key).part == "record"):
+            part = "record"
+        if (form_id, part) not in self._frames:
+            df = self._stacked(form_id, part)
+            own_type = df[BASE_TYPE].map(normalise_base_type) if BASE_TYPE in df else pd.Series(None, index=df.index)
+            df["_btype"] = own_type.where(own_type.notna(), df["_base"].map(self.base_types))
+            own_name = df[BASE_NAME] if BASE_NAME in df else pd.Series(None, index=df.index, dtype=object)
+            # the name a clerk knows the base by; never the internal key (name|operator) of identity.base_key
+            df["_bname"] = own_name.astype(object).where(own_name.notna(), df["_base"].map(self.base_names)).fillna("")
+            df["_sub"] = _submission_keys(df)
+            self._frames[(form_id, part)] = df
+        return self._frames[(form_id, part)]
+
+    def names_own_base(self, df: pd.DataFrame) -> np.ndarray:
+        """Per row of a stacked frame: whether its table names a base per row (see names_bases_per_row)."""
+        if self._per_row_bases is None:
+            self._per_row_bases = np.fromiter((names_bases_per_row(t) for t in self.tables), dtype=bool,
+                                              count=len(self.tables))
+        return self._per_row_bases[df["_table"].to_numpy(dtype=np.int64)]
+
+    def cell(self, table_index: Any, key: str, row: Any) -> str:
+        try:
+            return self.tables[int(table_index)].cell(key, int(row))
+        except (ValueError, TypeError, IndexError):
+            return ""
+
+    def raw(self, table_index: Any, key: str, row: Any) -> Any:
+        """The clerk's own text for a cell, for messages; None when not kept."""
+        try:
+            t = self.tables[int(table_index)]
+        except (ValueError, TypeError, IndexError):
+            return None
+        if int(row) == 0:
+            return t.record_raw.get(key)
+        if key in t.raw.columns and "_row" in t.data.columns:
+            by_row = self._raw.get((id(t), key))
+            if by_row is None:  # one dict per (table, field), not a boolean scan per cell; first row wins
+                rows, texts = t.data["_row"].tolist(), t.raw[key].tolist()
+                by_row = self._raw[(id(t), key)] = dict(zip(reversed(rows), reversed(texts)))
+            try:
+                return by_row.get(int(row))
+            except TypeError:
+                return None
+        return None
+
+
+def names_bases_per_row(t: Table) -> bool:
+    """A table whose rows each name their base (a 汇总表's 附件11; our 入驻企业 sheet, read as 附件3 with
+    `_base` from the record and `_base_name` from 所属基地): a list of many bases, no applicant's form."""
+    return bool({"_base", "_base_name"} & set(t.data.columns))
+
+
+def _submission_keys(df: pd.DataFrame) -> pd.Series:
+    """One key per submission: a base in one file. Two copies of one base's workbook (a resubmission) are two
+    submissions, each judged on its own rows; the merge reports the copy it did not take (duplicate-base)."""
+    if not len(df):
+        return pd.Series([], index=df.index, dtype=object)
+    # the text is built once per (table, base) pair, not per row: a firm frame has 58 000 rows, ~1 000 pairs
+    base_codes, bases = pd.factorize(df["_base"].fillna(""))
+    pair_codes, _ = pd.factorize(df["_table"].to_numpy(dtype=np.int64) * (len(bases) + 1) + base_codes)
+    first = np.zeros(pair_codes.max() + 1, dtype=np.int64)
+    first[pair_codes] = np.arange(len(df))       # a row of each pair (any: they share file and base)
+    files = df["_file"].to_numpy(dtype=object)[first]
+    keys = np.array([f"{f}\n{bases[base_codes[r]]}" for f, r in zip(files, first)], dtype=object)
+    return pd.Series(keys[pair_codes], index=df.index, dtype=object)
+
+
+
+def has_field(ctx: Context, df: pd.DataFrame, key: str) -> np.ndarray:
+    """Per row: whether its table has the field at all, decided once per table, not per row."""
+    has = np.zeros(len(ctx.tables), dtype=bool)
+    for i in pd.unique(df["_table"]):
+        t = ctx.tables[i]
+        has[i] = key in t.columns or key in t.record_cells or key in t.record
+    return has[df["_table"].to_numpy()]
+
+
+def raw_texts(ctx: Context, df: pd.DataFrame, key: str, rows: pd.Series) -> pd.Series:
+    """The clerk's text of `key` for the `rows` (a mask) of `df`, None elsewhere; looked up per row only there."""
+    raw = pd.Series(None, index=df.index, dtype=object)
+    if rows.any():
+        sub = df[rows]
+        raw[rows] = pd.Series([ctx.raw(t, key, r) for t, r in zip(sub["_table"], sub["_row"])],
+                              index=sub.index, dtype=object)
+    return raw
+
+
+def thresholds(rule: Rule, df: pd.DataFrame) -> pd.Series:
+    """The rule's threshold for each row, by the row's 基地类型 when the pack gives one per type."""
+    if not rule.per_type:
+        return pd.Series(rule.threshold, index=df.index, dtype=object)
+    return df["_btype"].map(lambda bt: rule.threshold_for(bt) if isinstance(bt, str) else rule.threshold.get("default"))
+
+
+def field_frames(ctx: Context, rule: Rule) -> list[tuple[str, pd.DataFrame]]:
+    """(form id, stacked rows) for each form of a one-field rule that has rows, with the rule's fallback
+    form standing in where those lack the value (see with_fallback)."""
+    frames = [(form_id, ctx.frame(form_id, rule.field)) for form_id in rule.forms]
+    return with_fallback(ctx, rule, rule.field, [(f, df) for f, df in frames if len(df)])
+
+
+def with_fallback(ctx: Context, rule: Rule, key: str, frames: list[tuple[str, pd.DataFrame]]
+                  ) -> list[tuple[str, pd.DataFrame]]:
+    """`frames` plus the fallback form's rows (附件2) of the submissions whose rows in `frames` (附件10)
+    give no value of `key`: the form is missing, or its cell is blank or unreadable.
+
+    One fact stated on 附件10 and on 附件2 is judged once per submission, on 附件10 when it has it; a
+    附件10 row without the value gives way to a 附件2 row that has it. When the two forms state different
+    values, forms-agree says so.
+    """
+    if not rule.fallback:
+        return frames
+    fb = ctx.frame(rule.fallback, key)
+    if not len(fb):
+        return frames
+    subs = [df["_sub"] for _, df in frames]
+    stated = [df.loc[~blank(df[key]), "_sub"] for _, df in frames]
+    fb = fb[~fb["_sub"].isin(concat(stated))]
+    fb = fb[~blank(fb[key]) | ~fb["_sub"].isin(concat(subs))]   # a row of its own where neither has it
+    if not len(fb):
+        return frames
+    replaced = fb.loc[~blank(fb[key]), "_sub"]
+    frames = [(f, df[~(blank(df[key]) & df["_sub"].isin(replaced))]) for f, df in frames]
+    return [(f, df) for f, df in frames if len(df)] + [(rule.fallback, fb)]

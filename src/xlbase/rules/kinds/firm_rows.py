@@ -1,0 +1,130 @@
+"""Kinds that judge the firm rows of 附件3 (and codes elsewhere) one by one or within one submission:
+checksum (统一社会信用代码), unique (the same firm twice), date-range (入驻时间)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ...problems import INFO, Problem
+from ..columns import as_date, dates_after, fold_key
+from ..context import Context, field_frames
+from ..emit import emit
+from ..rule import Rule
+from ..uscc import uscc_valid_many
+from .base import Kind, Outcomes, param, register
+from .params import date, severity, template
+
+LEGACY_SUFFIX = "-legacy"     # the code of a checksum rule's notice for a 15-digit 注册号: its id + this
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    legacy_severity: str = param(severity, "15位旧注册号提示的严重程度", default=INFO)
+    legacy_message: str | None = param(template, "15位旧注册号的提示（不写则不提示）")
+
+
+@register
+class Checksum(Kind):
+    """统一社会信用代码 check character (GB 32100-2015); 15-digit 注册号 get a notice of their own
+    (code: the rule's id + LEGACY_SUFFIX)."""
+
+    name = "checksum"
+    title = "代码校验位错误"
+    Params = CodeCheck
+    variables = frozenset({"length"})
+    outcomes = Outcomes(error="统一社会信用代码校验位错误", info="15 位旧注册号（已接受；`legacy_severity` 可改）")
+    #: the codes this kind reports under beside the rule's own: suffix -> title
+    notes = {LEGACY_SUFFIX: "15位旧注册号（已接受）"}
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        out = []
+        for form_id, df in field_frames(ctx, rule):
+            code = pd.Series([_code_text(v) for v in df[rule.field].to_numpy(dtype=object)], index=df.index,
+                             dtype=object)
+            length = code.str.len()
+            legacy = pd.Series(False, index=df.index)
+            fifteen = length == 15    # \d{15} can only match 15 characters
+            legacy[fifteen] = code[fifteen].str.fullmatch(r"\d{15}").astype(bool)
+            valid = uscc_valid_many(code.tolist())
+            fails = (code != "") & ~valid & ~legacy
+            out += emit(ctx, rule, df[fails], form_id, rule.field, value=code, length=length)
+            if legacy.any() and rule.args.legacy_message:
+                legacy_rule = Rule(id=f"{rule.id}{LEGACY_SUFFIX}", kind=rule.kind, message=rule.args.legacy_message,
+                                   severity=rule.args.legacy_severity)
+                out += emit(ctx, legacy_rule, df[legacy], form_id, rule.field, value=code)
+        return out
+
+
+def _code_text(v: Any) -> str:
+    """A credit code as typed, without whitespace, upper case; "" when missing."""
+    return "" if v is None or (isinstance(v, float) and v != v) else "".join(str(v).split()).upper()
+
+
+@register
+class Unique(Kind):
+    """The same firm twice within one submission (folded name, or the same code); the later rows are flagged,
+    once per row (a row repeating both name and code is one mistake, reported at the first field that repeats).
+    The same firm in two files is the merge's finding (duplicate-enterprise)."""
+
+    name = "unique"
+    title = "重复填报"
+    per_submission = True
+    variables = frozenset({"first_cell"})
+    outcomes = Outcomes(error="同一基地内同一企业重复填报（每个重复行一条）")
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        out: list[Problem] = []
+        df = ctx.frame(rule.form)
+        if not len(df):
+            return out
+        base_codes = pd.factorize(df["_sub"])[0] + 1      # every row has a submission: codes from 1
+        flagged = np.zeros(len(df), dtype=bool)
+        for key in rule.fields:
+            k = fold_key(df[key])
+            k_codes, k_uniques = pd.factorize(k)
+            pair = base_codes.astype(np.int64) * (len(k_uniques) + 1) + k_codes
+            seen = pd.Series(pair).duplicated(keep="first").to_numpy()
+            dup = (k != "").to_numpy() & seen & ~flagged
+            flagged |= dup
+            # the first row of each (base, key); none where the base is unknown (a groupby drops NA keys)
+            first = pd.Series(df["_row"].to_numpy()[~seen], index=pair[~seen]).reindex(pair[dup]).to_numpy(dtype=object)
+            first_row = np.where(base_codes[dup] > 0, first, None)
+            first_cell = pd.Series([ctx.cell(t, key, r) for t, r in zip(df.loc[dup, "_table"], first_row)],
+                                   index=df.index[dup], dtype=object)
+            out += emit(ctx, rule, df[dup], rule.form, key, first_cell=first_cell)
+        return out
+
+
+@dataclass(frozen=True)
+class Dates:
+    earliest: dt.date | None = param(date, "最早的合理日期")
+
+
+@register
+class DateRange(Kind):
+    """Dates not after the reference date and not before a plausible earliest date."""
+
+    name = "date-range"
+    title = "日期不合理"
+    Params = Dates
+    variables = frozenset({"bound"})
+    outcomes = Outcomes(error="日期晚于基准日期或早于合理下限")
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        out: list[Problem] = []
+        df = ctx.frame(rule.form, rule.field)
+        if not len(df):
+            return out
+        d = as_date(df[rule.field])
+        earliest = rule.args.earliest
+        future = dates_after(d, ctx.as_of)
+        out += emit(ctx, rule, df[future], rule.form, rule.field, value=d, threshold=ctx.as_of, bound="晚于基准日期")
+        if earliest:
+            early = dates_after(d, earliest, after=False)
+            out += emit(ctx, rule, df[early], rule.form, rule.field, value=d, threshold=earliest, bound="早于合理日期")
+        return out

@@ -1,0 +1,179 @@
+"""Kinds about a submission's forms as a whole: forms-present (an applicant's workbook holds the forms
+the rules need), forms-agree (one fact stated on two forms is the same)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+
+from ...forms.roles import BASE_NAME, CITY, COUNTY
+from ...forms import APPLICANT_FORMS, SUMMARY_FORM, get_form, value_list, value_lists
+from ...identity import locate, split_place
+from ...problems import Problem
+from ...table import Table
+from ...text import fold
+from ..columns import as_date, blank, fold_key, num, tolerance_ok, within_formula
+from ..context import Context, names_bases_per_row
+from ..emit import display_label, emit, fmt, sheet_cells
+from ..rule import Rule
+from .base import Kind, Outcomes, Site, param, register
+from .params import form_list, tolerance
+
+
+@dataclass(frozen=True)
+class Applicant:
+    applicant: tuple[str, ...] = param(form_list, "含其中任一表的文件视为一份基地申报材料", default=APPLICANT_FORMS)
+
+
+@register
+class FormsPresent(Kind):
+    """An applicant's workbook that lacks one of the rule's forms: the rules on that form were not made
+    for it, which should not pass in silence. A 汇总表 is no applicant's workbook (see _applicant_files)."""
+
+    name = "forms-present"
+    title = "缺少附表"
+    Params = Applicant
+    per_submission = True
+    variables = frozenset({"title"})
+    outcomes = Outcomes(error="申报材料缺少规则所列的表，相关核对未能进行（规则包可设为 warning）")
+
+    @classmethod
+    def found_again(cls, rule: Rule, held: set[str]) -> set[str]:
+        return set()     # it judges an applicant's workbook, never a 汇总表: a lower level's finding is kept
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        out = []
+        for file, held in _applicant_files(ctx, set(rule.args.applicant or APPLICANT_FORMS)).items():
+            base = next((str(t.base["name"]) for t in held.values() if t.base.get("name")), "")
+            for form_id in rule.forms:
+                if form_id in held:
+                    continue
+                title = get_form(form_id).title_for(ctx.pack.year)
+                out.append(Problem(
+                    rule=rule.id, severity=rule.severity, file=file, form=form_id, base=base,
+                    message=rule.render(form=form_id, title=title, base=base, value="", threshold="", label="",
+                                        unit="", base_type="", as_of=ctx.as_of.isoformat())))
+        return out
+
+
+def _applicant_files(ctx: Context, applicant: set[str]) -> dict[str, dict[str, Table]]:
+    """file -> {form id: its first table} for each file that is one base's application: it holds one of
+    the `applicant` forms for one base, and no 附件11.
+
+    A 汇总表 lists many bases: it holds 附件11, and its 入驻企业 sheet reads as an 附件3 whose rows each
+    name their own base (`_base` from our record, `_base_name` from its 所属基地 column); such a firm
+    list is no applicant's 附件3 either, with or without 附件11 beside it.
+    """
+    by_file: dict[str, dict[str, Table]] = {}
+    for t in ctx.tables:
+        by_file.setdefault(t.file, {}).setdefault(t.form_id, t)
+    own = {t.file for t in ctx.tables if t.form_id in applicant and not names_bases_per_row(t)}
+    return {file: held for file, held in by_file.items() if file in own and SUMMARY_FORM not in held}
+
+
+
+@dataclass(frozen=True)
+class Agreement:
+    tolerance: Any = param(tolerance, "数字相差多少仍视为一致", top=True)
+
+
+@register
+class FormsAgree(Kind):
+    """The same fact stated on two forms of one submission (附件2 and 附件10: 已入驻企业数, 注册时间, …)
+    agrees: numbers equal (within the rule's tolerance), dates equal, yes/no equal, choices and names
+    equal after `fold`. One problem per differing fact, at the first form's cell; the message names
+    both forms, values and cells. A fact only one form states is not compared."""
+
+    name = "forms-agree"
+    title = "两表填报不一致"
+    Params = Agreement
+    per_submission = True
+    variables = frozenset({"cell", "other_form", "other_label", "other_value", "other_cell"})
+    outcomes = Outcomes(error="两张表所填同一事项不一致（哪张表对无法从文件判定，规则包可设为 warning）")
+
+    @classmethod
+    def check_shape(cls, forms: tuple[str, ...], fields_: tuple[str, ...], site: Site) -> None:
+        if len(forms) != 2 or not fields_:
+            raise site.error(f"规则 {site.rule_id}（forms-agree）应写两张表 forms: [表一, 表二]，"
+                             "并在 fields 中列出两表都有的栏目", key="forms")
+
+    sheet_check = "agree"
+
+    @classmethod
+    def sheet_fails(cls, rule: Rule, stated: str, other: str) -> str:
+        return f"NOT({within_formula(stated, other, rule.tolerance)})"
+
+    @classmethod
+    def describe_fields(cls, rule: Rule) -> str:
+        """Each fact as both forms label it: 企业职工人数／吸纳就业人员数."""
+        a, b = (get_form(f) for f in rule.forms[:2])
+        pairs = [(display_label(a, a.field(k)), display_label(b, b.field(k))) for k in rule.fields]
+        return f"{a.id}与{b.id}：" + "、".join(x if x == y else f"{x}／{y}" for x, y in pairs)
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        (a_form, b_form), out = rule.forms[:2], []
+        for key in rule.fields:
+            a, b = ctx.frame(a_form, key), ctx.frame(b_form, key)
+            if not len(a) or not len(b):
+                continue
+            a = a[~blank(a[key])].drop_duplicates("_sub")      # one row per submission: its first
+            b = b[~blank(b[key])].drop_duplicates("_sub").set_index("_sub")
+            a = a[a["_sub"].isin(b.index)]
+            if not len(a):
+                continue
+            b = b.loc[a["_sub"]].set_axis(a.index)
+            fa, fb = get_form(a_form).field(key), get_form(b_form).field(key)
+            differ = ~agree(fa, a[key], b[key], rule.tolerance)
+            if not differ.any():
+                continue
+            a, b = a[differ], b[differ]
+            out += emit(ctx, rule, a, a_form, key, threshold=b[key], cell=sheet_cells(ctx, a, key),
+                        other_form=b_form, other_label=display_label(get_form(b_form), fb),
+                        other_value=b[key].map(fmt), other_cell=sheet_cells(ctx, b, key))
+        return out
+
+
+def agree(fld, a: pd.Series, b: pd.Series, tol: Any) -> pd.Series:
+    """Whether two stated values of a field (same index) are the same fact, compared as the field's type."""
+    if fld.is_numeric:
+        va, vb = num(a), num(b)
+        return tolerance_ok(va - vb, va, tol) | va.isna() | vb.isna()
+    if fld.type == "date":
+        da, db = as_date(a), as_date(b)
+        return pd.Series([x is None or y is None or x == y for x, y in zip(da, db)], index=a.index)
+    if fld.type == "yesno":
+        return pd.Series([x == y for x, y in zip(a, b)], index=a.index)
+    ka, kb = fold_key(a), fold_key(b)
+    if fld.type == "choice" and fld.choices:
+        canon = _choice_canon(fld.choices)
+        ka, kb = ka.map(lambda k: canon.get(k, k)), kb.map(lambda k: canon.get(k, k))
+    same = ka == kb
+    if fld.identity == BASE_NAME and not same.all():     # "忻州市忻府区晨光…" on 附件10, "晨光…" on 附件2
+        same |= pd.Series([same_base_name(x, y) for x, y in zip(ka, kb)], index=a.index)
+    elif fld.identity in (CITY, COUNTY) and not same.all():     # "忻州" and "忻州市" are one city
+        part = 0 if fld.identity == CITY else 1
+        same |= pd.Series([locate(x)[part] is not None and locate(x)[part] == locate(y)[part]
+                           for x, y in zip(ka, kb)], index=a.index)
+    return same
+
+
+@lru_cache(maxsize=None)
+def _choice_canon(list_name: str) -> dict[str, str]:
+    """Folded spelling -> folded canonical value of a value list (aliases such as 楼宇 -> 楼宇型)."""
+    spec = value_lists().get(list_name) or {}
+    canon = {fold(v): fold(v) for v in value_list(list_name)}
+    for value, spellings in (spec.get("aliases") or {}).items():
+        canon.update({fold(s): fold(value) for s in spellings})
+    return canon
+
+
+def same_base_name(a: str, b: str) -> bool:
+    """One base named with and without its place: the same name after the place prefix, in places that
+    do not contradict each other (附件10 writes "x市x县（区）xx双创基地"; 附件2 has 所在市县 apart)."""
+    (pa, ra), (pb, rb) = split_place(a), split_place(b)
+    return ra == rb and all(x is None or y is None or x == y for x, y in zip(locate(pa), locate(pb)))
+
+

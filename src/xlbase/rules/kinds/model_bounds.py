@@ -1,0 +1,235 @@
+"""Kinds whose fields and bounds the form model holds (forms/specs): required, type, range, choice.
+
+A pack rule of these kinds names the forms (and may narrow the fields); which fields are required,
+their types, bounds and value lists are read from the spec, never restated in the pack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+from typing import Any, Callable
+
+import numpy as np
+
+from ...forms import SUMMARY_FORM, get_form, value_list, value_lists
+from ...identity import locate
+from ...problems import WARNING, Problem
+from ...read.normalise import is_blank_text
+from ...text import fold
+from ..columns import blank, fold_text, num
+from ..context import Context, has_field, raw_texts
+from ..emit import display_label, emit, fmt
+from ..rule import Rule
+from ..sizing import declared_size, industries_of
+from .base import Kind, Outcomes, register
+
+
+def model_fields(rule: Rule, form_id: str):
+    """The form's fields the rule covers: all a clerk fills in, or those its `fields` name."""
+    form = get_form(form_id)
+    wanted = set(rule.fields)
+    return [f for f in form.fields if not f.merge_only and (not wanted or f.key in wanted)]
+
+
+@register
+class Required(Kind):
+    """Empty required cells (the form model's `required`).
+
+    error: a blank cell of a required official field. warning: a blank in one of our own columns
+    (基地类型, 所在市县 on 附件10: the notice does not ask for them there), or in a field whose blank may
+    be a 0 left out (Field.blank_may_be_zero); all the parts of a breakdown blank while its total is
+    stated (Field.part_of — one part blank is none of it, nothing to report). In a 汇总表 (附件11) only
+    the official columns: our own columns there are copied from the applications, whose own checks
+    already spoke, so a 汇总表 re-checked a level up adds nothing."""
+
+    name = "required"
+    title = "必填项未填写"
+    model_bounds = True
+    outcomes = Outcomes(
+        error="官方栏目的必填单元格为空",
+        warning="我们增加的栏目（附件10 的所在市县、基地类型）为空；可能是“0”未填的数（`blank_may_be_zero`：孵化成果、"
+                "获得政府支持资金、附件3 的利润总额和上缴税金）为空；一组分项（`part_of`：资金来源、其中…）全部为空而总数已填")
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        out = []
+        for form_id in rule.forms:
+            for f in model_fields(rule, form_id):
+                if not f.required or (form_id == SUMMARY_FORM and not f.official) or f.part_of:
+                    continue
+                df = ctx.frame(form_id, f.key)
+                if not len(df):
+                    continue
+                # a column the sheet lacks is the reader's finding (missing_fields); here: empty values
+                fails = has_field(ctx, df, f.key) & blank(df[f.key])
+                if fails.any():  # text the reader could not parse was filled in: it reported that (unparseable)
+                    raw = raw_texts(ctx, df, f.key, fails)
+                    # in a number cell “无”, “/”, “—” answer the question (none); elsewhere they leave it open
+                    typed = (lambda s: isinstance(s, str) and bool(s.strip())) if f.is_numeric else \
+                        (lambda s: isinstance(s, str) and not is_blank_text(s))
+                    fails &= ~raw.map(typed).astype(bool)
+                doubt = not f.official or f.blank_may_be_zero   # our own column, or a blank that may be a 0
+                said = replace(rule, message=rule.message + ZERO_HINT) if f.blank_may_be_zero else rule
+                out += emit(ctx, said, df[fails], form_id, f.key, severity=WARNING if doubt else None)
+            out += _blank_breakdowns(ctx, rule, form_id)
+        return out
+
+
+ZERO_HINT = "（如果没有，请填 0）"
+
+
+def _blank_breakdowns(ctx: Context, rule: Rule, form_id: str) -> list[Problem]:
+    """Breakdown cells (Field.part_of: 资金来源 of 建设项目总投资) are not required one by one: a blank part
+    is none of it. A group whose parts are all blank while its total is stated above zero is in doubt:
+    one warning at its first part (the notice's form asks for the breakdown; none of it was given)."""
+    groups: dict[str, list] = {}
+    for f in model_fields(rule, form_id):
+        if f.required and f.part_of:
+            groups.setdefault(f.part_of, []).append(f)
+    out = []
+    form = get_form(form_id)
+    for total, parts in groups.items():
+        df = ctx.frame(form_id, parts[0].key)
+        if not len(df) or total not in df:
+            continue
+        empty = np.logical_and.reduce([blank(df[p.key]).to_numpy() & has_field(ctx, df, p.key) for p in parts])
+        given = (num(df[total]) > 0).to_numpy()
+        if not (empty & given).any():
+            continue
+        labels = "、".join(display_label(form, p) for p in parts)
+        total_label = display_label(form, form.field(total))
+        rows = df[empty & given]
+        for _, r in rows.iterrows():
+            out.append(Problem(
+                rule=rule.id, severity=WARNING,
+                message=f"“{labels}”都未填写，而“{total_label}”填了 {fmt(r[total])}"
+                        f"{form.field(total).unit or ''}：请按实际填写（没有的填 0）",
+                file=str(r["_file"]), sheet=str(r["_sheet"]), cell=ctx.cell(r["_table"], parts[0].key, r["_row"]),
+                form=form_id, field=parts[0].label, base=str(r.get("_bname") or "")))
+    return out
+
+
+
+@register
+class Typed(Kind):
+    """Text the reader could not turn into the field's type (a number, date, 是/否)."""
+
+    name = "type"
+    title = "值的类型不对"
+    model_bounds = True
+    variables = frozenset({"type_name"})
+    outcomes = Outcomes(error="填了无法识别为该栏类型的内容（按 `period` 可写时间段的栏目除外）",
+                        warning="读取时：合并的“所在市县”只认出了市（`unparseable`）",
+                        info="读取时：值经换算或补全（`value-converted`）")
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        out = []
+        for form_id in rule.forms:
+            for f in model_fields(rule, form_id):
+                if f.type in ("text", "phone", "credit_code", "choice"):
+                    continue
+                df = ctx.frame(form_id, f.key)
+                if not len(df):
+                    continue
+                na = df[f.key].isna()
+                raw = raw_texts(ctx, df, f.key, na)   # the clerk's text matters only where the reader found no value
+                fails = na & ~blank(raw)
+                out += emit(ctx, rule, df[fails], form_id, f.key, value=raw, type_name=_TYPE_NAMES.get(f.type, f.type))
+        return out
+
+
+_TYPE_NAMES = {"integer": "整数", "decimal": "数字", "money": "金额（万元）", "area": "面积（平方米）",
+               "date": "日期", "yesno": "“是”或“否”"}
+
+
+
+@register
+class InRange(Kind):
+    """Values below the form model's min (e.g. negative counts) or above its max."""
+
+    name = "range"
+    title = "超出取值范围"
+    model_bounds = True
+    variables = frozenset({"bound"})
+    outcomes = Outcomes(error="超出表单模型的上下限（如负数）")
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        out = []
+        for form_id in rule.forms:
+            for f in model_fields(rule, form_id):
+                if not f.is_numeric or (f.min is None and f.max is None):
+                    continue
+                df = ctx.frame(form_id, f.key)
+                if not len(df):
+                    continue
+                v = num(df[f.key])
+                if f.min is not None:
+                    out += emit(ctx, rule, df[v < f.min], form_id, f.key, threshold=f.min, bound="下限")
+                if f.max is not None:
+                    out += emit(ctx, rule, df[v > f.max], form_id, f.key, threshold=f.max, bound="上限")
+        return out
+
+
+@register
+class InList(Kind):
+    """A value outside its field's list. error on an official field; warning on one of our own columns
+    (所属行业, 企业规模, 基地类型…: the notice does not ask for them, a value we cannot use is no mistake of
+    the submission's). A place is accepted as any spelling `identity.locate` recognises (忻州 for 忻州市);
+    an industry as any name the small/micro standard places (制造业, 批发和零售业: sizing.industries_of)."""
+
+    name = "choice"
+    title = "不在下拉列表中"
+    model_bounds = True
+    variables = frozenset({"choices"})
+    outcomes = Outcomes(error="官方栏目的值不在列表中（地名认可常见写法：忻州、离石、太谷县）",
+                        warning="我们增加的栏目（所属行业、企业规模、基地类型…）的值用不上")
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        out = []
+        for form_id in rule.forms:
+            for f in model_fields(rule, form_id):
+                if f.type != "choice" or not f.choices:
+                    continue
+                df = ctx.frame(form_id, f.key)
+                if not len(df):
+                    continue
+                allowed = {fold(v) for v in value_list(f.choices)}
+                for spellings in ((value_lists().get(f.choices) or {}).get("aliases") or {}).values() \
+                        if f.choices in value_lists() else ():
+                    allowed |= {fold(s) for s in spellings}
+                folded = fold_text(df[f.key])
+                fails = folded.notna() & (folded != "") & ~folded.isin(allowed)
+                if fails.any() and f.choices in _CHOICE_SPELLINGS:
+                    fails &= ~df[f.key].map(_CHOICE_SPELLINGS[f.choices]).astype(bool)
+                out += emit(ctx, rule, df[fails], form_id, f.key, severity=None if f.official else WARNING,
+                            choices="、".join(value_list(f.choices)[:12]))
+        return out
+
+
+def _place_spelling(part: int) -> Callable[[Any], bool]:
+    def known(v: Any) -> bool:
+        return isinstance(v, str) and (locate(v)[part] is not None or (part == 1 and _county_stem(v)))
+    return known
+
+
+@lru_cache(maxsize=None)
+def _county_stems() -> frozenset[str]:
+    """Each county-level division's name without its 县/区/市 ending (离石区 -> 离石): retyped forms drop it,
+    and a county renamed a 区 (太谷县 -> 太谷区) is still written the old way."""
+    return frozenset(fold(c)[:-1] for c in value_list("county") if len(fold(c)) > 2)
+
+
+def _county_stem(text: str) -> bool:
+    key = fold(text)
+    if key.endswith(("县", "区", "市")) and len(key) > 2:
+        key = key[:-1]
+    return key in _county_stems()
+
+
+#: value lists whose values have spellings no list can hold: what else is accepted as one of them
+_CHOICE_SPELLINGS: dict[str, Callable[[Any], bool]] = {
+    "city": _place_spelling(0), "county": _place_spelling(1),
+    "industry": lambda v: bool(industries_of(v)),
+    "size_class": lambda v: isinstance(v, str) and declared_size(fold(v)) is not None,   # 小微, 中型企业
+}
+

@@ -1,0 +1,111 @@
+"""Kinds on 附件4 周边租金询价表: comparables (enough priced sites near enough), rent-discount (the
+base's rent a share of the sites' mean)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from ...forms.roles import OWN_RENT, SITE_DISTANCE, SITE_NAME, SITE_RENT
+from ...problems import WARNING, Problem
+from ..columns import blank, num
+from ..context import Context, thresholds
+from ..emit import emit, unknown_type
+from ..rule import Rule, lookup_per_type
+from .base import Kind, Outcomes, PerType, param, register
+from .params import number, per_type
+
+#: comparables-min when only sites without a readable distance would make up the number
+COMPARABLES_UNSURE = ("{{ base_type or '本' }}基地确认在 {{ max_km }} 千米以内的询价场地 {{ value }} 家，少于 {{ threshold }} 家；"
+                      "另有 {{ unread }} 家未填写或无法识别距离，无法判定是否在范围内：请补填这些场地与基地的距离")
+
+
+@dataclass(frozen=True)
+class Sites:
+    threshold: Any = param(per_type(number(what="门槛")), "至少应有的询价场地数", top=True, required=True)
+    max_km: Any = param(per_type(number(what="距离上限")), "询价场地与基地的距离上限（千米；不写则不限）")
+
+
+@register
+class Comparables(PerType):
+    """Enough comparable sites per base, within the type's distance (楼宇型 ≥3 within 3 km).
+
+    error: too few priced sites even counting those whose distance is not stated or not readable;
+    warning: enough only if those are within the distance (the message asks for their distance);
+    info: 基地类型 unknown, the per-type threshold could not be chosen."""
+
+    name = "comparables"
+    title = "询价场地不足"
+    Params = Sites
+    per_submission = True
+    variables = frozenset({"max_km", "unread"})
+    outcomes = Outcomes(error="有效询价场地少于门槛（把未填距离的也算上仍不足）",
+                        warning="只有把未填或无法识别距离的场地算在范围内才够（请补填距离）", info="基地类型未知")
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        head = ctx.frame(rule.form, OWN_RENT)
+        rows = ctx.frame(rule.form, SITE_NAME)
+        if not len(head):
+            return []
+        max_km = rule.args.max_km or {}
+        dist = num(rows[SITE_DISTANCE]) if len(rows) else pd.Series(dtype=float)
+        limit = rows["_btype"].map(lambda bt: lookup_per_type(max_km, bt)) if len(rows) else pd.Series(dtype=float)
+        named = ~blank(rows[SITE_NAME]) if len(rows) else pd.Series(dtype=bool)
+        within = named & (num(limit).isna() | (dist <= num(limit)))
+        unsure = named & num(limit).notna() & dist.isna()     # a distance not stated: maybe within, maybe not
+        priced = num(rows[SITE_RENT]).notna() if len(rows) else pd.Series(dtype=bool)   # a quote without a rent is none
+        counts = (within & priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
+        maybe = (unsure & priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
+        unread = (within & ~priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
+        th = thresholds(rule, head)
+        out = []
+        if rule.per_type:
+            out += unknown_type(ctx, rule, head[head["_btype"].isna() & th.isna()], rule.form, OWN_RENT)
+        have = head["_sub"].map(counts).fillna(0)
+        could = have + head["_sub"].map(maybe).fillna(0)
+        fails = (could < num(th)).fillna(False)
+        doubt = ((have < num(th)) & ~fails).fillna(False)
+        km = head["_btype"].map(lambda bt: lookup_per_type(max_km, bt))
+        shown_km = km.map(lambda k: "" if k is None or k != k else k)
+        # point at the first comparable row of the base's table, else at the base's rent cell
+        out += emit(ctx, rule, head[fails], rule.form, OWN_RENT, value=have, threshold=num(th), max_km=shown_km,
+                    unread=head["_sub"].map(unread).fillna(0).map(lambda n: str(int(n)) if n else ""))
+        if doubt.any():
+            said = replace(rule, message=COMPARABLES_UNSURE)
+            out += emit(ctx, said, head[doubt], rule.form, OWN_RENT, value=have, threshold=num(th),
+                        max_km=shown_km, severity=WARNING,
+                        unread=head["_sub"].map(maybe).fillna(0).map(lambda n: str(int(n)) if n else ""))
+        return out
+
+
+@dataclass(frozen=True)
+class RentShare:
+    threshold: Any = param(per_type(number(share=True)), "基地租金占周边均价的上限（比例）", top=True, required=True)
+
+
+@register
+class RentDiscount(Kind):
+    """The base's rent is at most `threshold` × the comparables' mean rent."""
+
+    name = "rent-discount"
+    title = "租金优惠不足"
+    Params = RentShare
+    per_submission = True
+    variables = frozenset({"mean", "percent", "share"})
+    outcomes = Outcomes(error="租金高于周边均价的上限（询价是否可比无法从文件证明，规则包可设为 warning）")
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        head = ctx.frame(rule.form, OWN_RENT)
+        rows = ctx.frame(rule.form, SITE_NAME)
+        if not len(head) or not len(rows):
+            return []
+        mean = num(rows[SITE_RENT]).groupby(rows["_sub"]).mean()
+        m = head["_sub"].map(mean)
+        ratio = num(thresholds(rule, head))
+        limit = m * ratio
+        rent = num(head[OWN_RENT])
+        fails = (rent > limit + 1e-9).fillna(False)
+        return emit(ctx, rule, head[fails], rule.form, OWN_RENT, threshold=limit.round(2),
+                    mean=m.round(2), percent=(ratio * 100).round(0), share=(rent / m * 100).round(1))

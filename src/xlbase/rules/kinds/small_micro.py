@@ -1,0 +1,137 @@
+"""The small/micro share (ratio): the share of a base's firms that are small or micro by 工信部联企业
+〔2011〕300号, decided only as far as 附件3 and the standard decide it (rules/sizing.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+
+from ...forms.roles import EMPLOYEES, FIRM_NAME, REVENUE
+from ...problems import WARNING, Problem
+from ..columns import num
+from ..context import Context, thresholds
+from ..emit import emit, fmt
+from ..rule import Rule
+from ..sizing import UNKNOWN_INDUSTRY, classify
+from .base import Kind, Outcomes, param, register
+from .params import number, one_of, per_type, template
+
+#: the share rule's warning when a pack gives no `params.undecided_message` of its own
+UNDECIDED_MESSAGE = (
+    "小微企业占比能否达到 {{ percent }}% 无法从材料判定：已确认小微企业 {{ small }}/{{ firms }} 户（{{ share }}%），"
+    "另有 {{ undecided }} 户无法判定（{{ firm_list }}），全部计为小微时为 {{ share_max }}%。"
+    "附件3 没有所属行业，按300号标准这些企业在有的行业属小微、有的不属；请补充这些企业的“所属行业”（或“企业规模”）后再核对")
+FIRM_LIST_MAX = 8      # firms named in a message; the problem's cells list them all (up to FIRM_CELLS_MAX)
+FIRM_CELLS_MAX = 200
+
+
+
+@dataclass(frozen=True)
+class Share:
+    threshold: Any = param(per_type(number(share=True)), "门槛（比例）", top=True, required=True)
+    undecided_message: str = param(template, "只在把无法判定的企业计为非小微时才低于门槛时的警告", default=UNDECIDED_MESSAGE)
+    unknown_industry: str | None = param(one_of(*UNKNOWN_INDUSTRY), "没有所属行业的企业怎样判定（默认取规则包的 params）")
+
+
+@register
+class SmallMicroShare(Kind):
+    """Share of small/micro firms per base (附件3), by 300号 as far as the data decides it (sizing.py).
+
+    error: below the threshold even when every undecided firm counts as small/micro — the firms proven
+    not small/micro (medium under every industry they may be in, or declared 大型/中型) alone sink it;
+    the message names them with their cells, and the problem points at them.
+    warning: below the threshold only when the undecided firms count as not small/micro; it names them
+    and asks for their 所属行业 (or 企业规模) — what would decide it.
+    """
+
+    name = "ratio"
+    title = "占比不足"
+    Params = Share
+    per_submission = True
+    whole_list = True
+    variables = frozenset({"share", "percent", "firms", "small", "unknown", "strictest", "declared", "not_small",
+                           "undecided", "share_max", "firm_list", "cell"})
+    outcomes = Outcomes(
+        error="把无法判定的企业都算作小微，占比仍低于门槛（列出按300号已证明不属于小微的企业及其单元格）",
+        warning="只有把无法判定的企业算作非小微时才低于门槛（列出这些企业，请补充所属行业或企业规模）；"
+                "文件中另有读不出的企业行（`unread-sheet`）时，错误改为警告")
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        src = ctx.frame(rule.form)
+        if not len(src):
+            return []
+        basis_param = rule.args.unknown_industry or ctx.pack.params.get("unknown_industry") or UNKNOWN_INDUSTRY[0]
+        cls = classify(src, basis_param)
+        small = cls["small"]
+        g = pd.DataFrame({"_sub": src["_sub"], "small": small.fillna(False).astype(bool),
+                          "not_small": (~small).fillna(False).astype(bool), "open": small.isna(),
+                          "unknown": _numbers_missing(src), "strict": cls["basis"] == "strictest",
+                          "declared": cls["basis"] == "declared"})
+        agg = g.groupby("_sub").agg(n=("small", "size"), small=("small", "sum"), not_small=("not_small", "sum"),
+                                    open=("open", "sum"), unknown=("unknown", "sum"), strict=("strict", "sum"),
+                                    declared=("declared", "sum"))
+        if agg.empty:   # no firm row tied to a submission: nothing to judge
+            return []
+        first = src.groupby("_sub").head(1).set_index("_sub")
+        rows = first.loc[agg.index].copy()
+        rows["_sub"] = rows.index
+        rows.index = range(len(rows))
+        th = num(thresholds(rule, rows))
+
+        def col(c: str) -> pd.Series:
+            return pd.Series(agg[c].to_numpy(), index=rows.index)
+
+        worst = col("small") / col("n")                       # the undecided counted as not small/micro
+        best = (col("n") - col("not_small")) / col("n")       # the undecided counted as small/micro
+        proven = (best < th).fillna(False)
+        doubtful = (worst < th).fillna(False) & ~proven
+        not_small, undecided = g[g["not_small"]], g[g["open"]]
+        common = dict(threshold=th, percent=(th * 100).round(1), firms=col("n"), small=col("small"),
+                      not_small=col("not_small"), undecided=col("open"), unknown=col("unknown"),
+                      strictest=col("strict"), declared=col("declared"), share_max=(best * 100).round(1))
+        out = []
+        if proven.any():
+            listed = _firm_lists(ctx, src, not_small, rows["_sub"])
+            out += emit(ctx, rule, rows[proven], rule.form, FIRM_NAME, value=best.round(4),
+                        share=(best * 100).round(1), firm_list=listed["text"], cell=listed["cells"],
+                        **{k: v for k, v in common.items() if k != "share_max"})
+            _point_at(out, rows[proven], listed["cells"])
+        if doubtful.any():
+            listed = _firm_lists(ctx, src, undecided, rows["_sub"])
+            warn = replace(rule, message=rule.args.undecided_message or UNDECIDED_MESSAGE)
+            found = emit(ctx, warn, rows[doubtful], rule.form, FIRM_NAME, value=worst.round(4), severity=WARNING,
+                         share=(worst * 100).round(1), firm_list=listed["text"], cell=listed["cells"],
+                         **{k: v for k, v in common.items()})
+            _point_at(found, rows[doubtful], listed["cells"])
+            out += found
+        return out
+
+
+def _numbers_missing(src: pd.DataFrame) -> pd.Series:
+    """Firm rows with neither 职工人数 nor 营业收入: nothing to classify by."""
+    return num(src[EMPLOYEES]).isna() & num(src[REVENUE]).isna()
+
+
+def _firm_lists(ctx: Context, src: pd.DataFrame, picked: pd.DataFrame, subs: pd.Series) -> dict[str, pd.Series]:
+    """Per submission in `subs`: 'name（B7）、…' of the firm rows `picked` (rows of `g`, indexed as `src`)
+    and their name cells joined by commas (a problem's cell list, marked one by one)."""
+    texts, cells = {}, {}
+    rows = src.loc[picked.index]
+    for sub, part in rows.groupby("_sub", sort=False):
+        where = [ctx.cell(t, FIRM_NAME, r) for t, r in zip(part["_table"], part["_row"])]
+        names = [fmt(v) for v in part[FIRM_NAME]]
+        shown = [f"{n}（{c}）" if c else n for n, c in zip(names, where)]
+        texts[sub] = "、".join(shown[:FIRM_LIST_MAX]) + (f" 等 {len(shown)} 户" if len(shown) > FIRM_LIST_MAX else "")
+        cells[sub] = ",".join(c for c in where[:FIRM_CELLS_MAX] if c)
+    return {"text": subs.map(texts).fillna(""), "cells": subs.map(cells).fillna("")}
+
+
+def _point_at(problems: list[Problem], rows: pd.DataFrame, cells: pd.Series) -> None:
+    """The share problems point at the firms they name (their name cells), not at a header."""
+    for i, (p, c) in enumerate(zip(problems, cells.loc[rows.index])):
+        if c:
+            problems[i] = replace(p, cell=c)
+
