@@ -11,14 +11,17 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .forms.programmes import (DEFAULT_PROGRAMME, Programme, ProgrammeError, ProgrammeMismatch, list_programmes,
                                load_programme, using)
-from .merge.programme import Checked, check_files
 from .problems import ERROR, INFO, WARNING, Problem, count_by_severity, sort_problems
 from .result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
-from .rules.programme import GenericPack, load_generic_pack
-from .table import WorkbookRead
+
+if TYPE_CHECKING:    # the CLI builds its parser from this module: pandas and jinja2 load only when used
+    from .merge.programme import Checked
+    from .rules.programme import GenericPack
+    from .table import WorkbookRead
 
 COMMANDS = ("templates", "read", "validate", "merge", "mark")
 CHECKED = ("validate", "merge", "mark")      # commands that refuse a batch of several programmes
@@ -73,6 +76,7 @@ def run_generic(ns: argparse.Namespace, programme: Programme) -> CommandResult |
         return None
     if ns.command == "templates":
         from .write.programme_templates import templates_for
+        from .rules.programme import load_generic_pack
         made = templates_for(programme, Path(ns.out), pack=load_generic_pack(programme))
         return CommandResult(EXIT_OK, [f"已生成 {p}" for p in made])
     if ns.command == "read":
@@ -135,7 +139,13 @@ def run(ns: argparse.Namespace, dispatch) -> CommandResult:
 # --- the generic programmes' commands ------------------------------------------------------------
 
 def _load(programme, rules: str | None, as_of: dt.date | None) -> GenericPack:
+    from .rules.programme import load_generic_pack
     return load_generic_pack(programme, rules, as_of)
+
+
+def check_files(programme, reads: list[WorkbookRead], pack: GenericPack) -> Checked:
+    from .merge.programme import check_files as check
+    return check(programme, reads, pack)
 
 
 def _read(inputs, jobs: int | None = None) -> tuple[list[Path], list[Problem], list[WorkbookRead]]:
@@ -153,7 +163,7 @@ def _lines(problems: list[Problem], limit: int = 200) -> list[str]:
     return out
 
 
-def _counts_line(programme, checked: Checked) -> str:
+def _counts_line(programme, checked: "Checked") -> str:
     c = count_by_severity(checked.problems)
     return (f"“{programme.title}”：{len(checked.reads)} 个文件，{len(checked.rows)} 个基地，{len(checked.firms)} 家入驻企业；"
             f"错误 {c[ERROR]}，警告 {c[WARNING]}，提示 {c[INFO]}")
