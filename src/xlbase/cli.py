@@ -221,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("programmes", help="列出申报项目及其依据文件（programmes）",
                    description="列出自带的申报项目（表单、规则包、汇总表、依据的通知文件）。")
-    from .programme_commands import add_argument as add_programme
+    from .commands.programmes import add_argument as add_programme
     for cmd in (t, r, v, m, k):
         add_programme(cmd)
     return p
@@ -229,9 +229,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _dispatch(ns: argparse.Namespace) -> CommandResult:
     if ns.command == "programmes":
-        from .programme_commands import programmes_command
+        from .commands.programmes import programmes_command
         return programmes_command()
-    from .programme_commands import COMMANDS, run
+    from .commands.programmes import COMMANDS, run
     if ns.command in COMMANDS and not getattr(ns, "_programme_chosen", False):
         ns._programme_chosen = True      # run() calls back here under the chosen programme
         return run(ns, _dispatch)

@@ -17,7 +17,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..forms import Form, value_list
-from .safe import atomic_output
+from ..safe_output import atomic_output
 from .template_blocks import write_lines, write_notes, write_title
 from .template_guide import GUIDE_SHEET, write_guide
 from .template_lists import ListSheet, list_name

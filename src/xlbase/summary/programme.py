@@ -14,11 +14,11 @@ from ..forms import value_list
 from ..merge.programme import Checked
 from ..problems import ERROR, INFO, WARNING
 from ..rules.programme import GenericPack
-from .programme_templates import summary_sheet
-from .report import add_problems_sheet, report_line
-from .safe import atomic_output, write_text
-from .template_styles import Styles
-from .template_values import write_value
+from ..reports.problems import add_problems_sheet, report_line
+from ..safe_output import atomic_output, write_text
+from ..write.programme_templates import summary_sheet
+from ..write.template_styles import Styles
+from ..write.template_values import write_value
 
 
 def write_merged(programme, path: Path, checked: Checked, pack: GenericPack, unit: str = "") -> None:

@@ -13,15 +13,15 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .forms.programmes import (DEFAULT_PROGRAMME, Programme, ProgrammeError, ProgrammeMismatch, list_programmes,
+from ..forms.programmes import (DEFAULT_PROGRAMME, Programme, ProgrammeError, ProgrammeMismatch, list_programmes,
                                load_programme, using)
-from .problems import ERROR, INFO, WARNING, Problem, count_by_severity, sort_problems
-from .result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+from ..problems import ERROR, INFO, WARNING, Problem, count_by_severity, sort_problems
+from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 
 if TYPE_CHECKING:    # the CLI builds its parser from this module: pandas and jinja2 load only when used
-    from .merge.programme import Checked
-    from .rules.programme import GenericPack
-    from .table import WorkbookRead
+    from ..merge.programme import Checked
+    from ..rules.programme import GenericPack
+    from ..table import WorkbookRead
 
 COMMANDS = ("templates", "read", "validate", "merge", "mark")
 CHECKED = ("validate", "merge", "mark")      # commands that refuse a batch of several programmes
@@ -75,8 +75,8 @@ def run_generic(ns: argparse.Namespace, programme: Programme) -> CommandResult |
             ns.rules = programme.pack
         return None
     if ns.command == "templates":
-        from .write.programme_templates import templates_for
-        from .rules.programme import load_generic_pack
+        from ..write.programme_templates import templates_for
+        from ..rules.programme import load_generic_pack
         made = templates_for(programme, Path(ns.out), pack=load_generic_pack(programme))
         return CommandResult(EXIT_OK, [f"已生成 {p}" for p in made])
     if ns.command == "read":
@@ -102,7 +102,7 @@ def recognised_in(ns: argparse.Namespace) -> Programme | None:
     """mark reads one file itself (no batch): the programme its forms show, when not the default's."""
     if ns.command != "mark" or getattr(ns, "programme", None) is not None:
         return None
-    from .read import read_workbook
+    from ..read import read_workbook
     wr = read_workbook(ns.file)
     if wr.programme and load_programme(wr.programme).generic:
         return load_programme(wr.programme)
@@ -139,23 +139,23 @@ def run(ns: argparse.Namespace, dispatch) -> CommandResult:
 # --- the generic programmes' commands ------------------------------------------------------------
 
 def _load(programme, rules: str | None, as_of: dt.date | None) -> GenericPack:
-    from .rules.programme import load_generic_pack
+    from ..rules.programme import load_generic_pack
     return load_generic_pack(programme, rules, as_of)
 
 
 def check_files(programme, reads: list[WorkbookRead], pack: GenericPack) -> Checked:
-    from .merge.programme import check_files as check
+    from ..merge.programme import check_files as check
     return check(programme, reads, pack)
 
 
 def _read(inputs, jobs: int | None = None) -> tuple[list[Path], list[Problem], list[WorkbookRead]]:
-    from .read import expand_inputs, read_files
+    from ..read import expand_inputs, read_files
     paths, input_problems = expand_inputs([str(i) for i in inputs])
     return paths, input_problems, read_files(paths, jobs) if paths else []
 
 
 def _lines(problems: list[Problem], limit: int = 200) -> list[str]:
-    from .problems import SEVERITY_LABELS
+    from ..problems import SEVERITY_LABELS
     out = [f"[{SEVERITY_LABELS[p.severity]}] {Path(p.file).name} {p.sheet}!{p.cell} {p.message}".replace("! ", " ")
            for p in problems[:limit]]
     if len(problems) > limit:
@@ -175,7 +175,7 @@ def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Pat
     paths, input_problems, reads = _read(inputs)
     if not paths:
         return CommandResult(EXIT_UNUSABLE, errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
-    from .write.safe import check_output_path
+    from ..safe_output import check_output_path
     for out in (json_out, xlsx_out):
         if out:
             check_output_path(Path(out), [Path(p) for p in paths])
@@ -184,12 +184,12 @@ def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Pat
     lines = [f"申报项目：{programme.title}（{programme.name}）；规则包：{pack.title}（{pack.id}），基准日期 "
              f"{pack.as_of.isoformat()}", "", *_lines(problems), "", _counts_line(programme, checked)]
     if json_out:
-        from .write.report import write_json_report
+        from ..reports.problems import write_json_report
         write_json_report(json_out, command="validate", pack=pack, inputs=checked.inputs, problems=problems,
                           summary={"files": len(reads), "bases": len(checked.rows), "firms": len(checked.firms)})
         lines.append(f"JSON 报告：{json_out}")
     if xlsx_out:
-        from .write.report import write_problems_workbook
+        from ..reports.problems import write_problems_workbook
         write_problems_workbook(xlsx_out, problems, checked.inputs, pack=pack)
         lines.append(f"Excel 问题清单：{xlsx_out}")
     if not any(r.ok for r in reads):
@@ -203,7 +203,7 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
     paths, input_problems, reads = _read(inputs, jobs)
     if not paths:
         return CommandResult(EXIT_UNUSABLE, errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
-    from .write.safe import check_output_path
+    from ..safe_output import check_output_path
     check_output_path(Path(out), [Path(p) for p in paths])
     if json_out:
         check_output_path(Path(json_out), [Path(p) for p in paths])
@@ -211,12 +211,12 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
     checked.problems = sort_problems([*input_problems, *checked.problems])
     if not any(r.ok for r in reads):
         return CommandResult(EXIT_UNUSABLE, _lines(checked.problems), errors=["没有可读取的输入文件"])
-    from .write.programme_summary import write_merged
+    from ..summary.programme import write_merged
     write_merged(programme, Path(out), checked, pack, unit=unit or "")
     lines = [f"申报项目：{programme.title}（{programme.name}）；规则包：{pack.title}（{pack.id}）",
              *_lines(checked.problems), "", _counts_line(programme, checked), f"已写出汇总表：{out}"]
     if json_out:
-        from .write.report import write_json_report
+        from ..reports.problems import write_json_report
         write_json_report(json_out, command="merge", pack=pack, inputs=checked.inputs, problems=checked.problems,
                           summary={"files": len(reads), "bases": len(checked.rows), "firms": len(checked.firms)})
         lines.append(f"JSON 报告：{json_out}")
@@ -226,9 +226,9 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
 
 def mark_command(programme, file: Path, *, out: Path | None = None, rules=None, as_of=None,
                  in_place: bool = False) -> CommandResult:
-    from .read import read_workbook
-    from .write.mark import mark_workbook
-    from .write.report import pack_label
+    from ..read import read_workbook
+    from ..mark.copy import mark_workbook
+    from ..reports.problems import pack_label
     pack = _load(programme, rules, as_of)
     checked = check_files(programme, [read_workbook(file)], pack)
     result = mark_workbook(Path(file), checked.problems, out, rule_pack=pack_label(pack), in_place=in_place)
