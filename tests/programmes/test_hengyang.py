@@ -194,3 +194,24 @@ def test_programmes_are_listed_with_their_documents():
                       ("hengyang-2023", "002_4b465eacb7976e9f.txt"), ("liaocheng-2021", "003_ec0d65c3d60cd5f5.txt")):
         assert name in res.stdout and doc in res.stdout
     assert "沿用山西" in res.stdout
+    one = xlbase("programmes", "hengyang-2023")
+    assert one.returncode == 0 and "shanxi-2024-base" not in one.stdout
+    assert "self-held-share  建设或运营机构自持20%以上" in one.stdout and "门槛：0.2" in one.stdout
+    assert "检查：min 衡阳申请表：总建筑面积    门槛：20000" in one.stdout
+    res = xlbase("rules", "show", "hengyang-2023")
+    assert res.returncode == 2 and "--programme hengyang-2023" in res.stderr
+
+
+def test_templates_sent_back_blank_are_no_application(templates, tmp_path):
+    """A county that returns the blank templates reports nothing: no 40 missing values, no row."""
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for name in (APPLICANT, SUMMARY):
+        (inbox / name).write_bytes((templates / name).read_bytes())
+    res = xlbase("merge", str(inbox), "--programme", "hengyang-2023", "-o", str(tmp_path / "out.xlsx"), "--json",
+                 str(tmp_path / "r.json"))
+    assert res.returncode == 0, res.stdout + res.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["summary"]["bases"] == 0
+    assert sorted(p["rule"] for p in report["problems"] if p["severity"] != "info") == []
+    assert [p["rule"] for p in report["problems"]].count("no-base") == 2

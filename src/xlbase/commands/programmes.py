@@ -32,11 +32,16 @@ UNSUPPORTED = {"validate": (("--return-dir", "return_dir"),),
                "templates": (("--python", "python"),)}
 
 
-def programmes_command() -> CommandResult:
-    """Every shipped programme: name, title, issuer, forms, pack, source documents."""
+def programmes_command(name: str | None = None) -> CommandResult:
+    """Every shipped programme: name, title, issuer, forms, pack, source documents; with `name` (or a
+    programme.yaml path) that one only, with each rule of its pack, threshold and source."""
     lines = []
-    for name in list_programmes():
-        p = load_programme(name)
+    try:
+        chosen = [load_programme(name)] if name else [load_programme(n) for n in list_programmes()]
+    except ProgrammeError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
+    for p in chosen:
+        name = p.name
         default = "（默认）" if name == DEFAULT_PROGRAMME else ""
         lines.append(f"{p.name}{default}：{p.title}")
         lines.append(f"    发文：{p.issuer} {p.document}")
@@ -47,10 +52,39 @@ def programmes_command() -> CommandResult:
             lines.append(f"    依据：{s.get('file', '')} {s.get('what', '')}".rstrip())
         if p.note:
             lines.append(f"    说明：{p.note}")
+        if len(chosen) == 1 and p.generic:
+            lines += _rule_lines(p)
         lines.append("")
     lines.append("用法：xlbase 命令 --programme 项目名称（或项目清单 programme.yaml 的路径），如 "
                  "xlbase merge 收件/ --programme hengyang-2023 -o 汇总表.xlsx")
     return CommandResult(EXIT_OK, lines)
+
+
+def _rule_lines(p: Programme) -> list[str]:
+    """The pack's rules as `xlbase rules show` lists Shanxi's: severity, id, title, what, threshold, source."""
+    from ..problems import SEVERITY_LABELS
+    from ..rules.programme import load_generic_pack
+    try:
+        pack = load_generic_pack(p)
+    except ProgrammeError as exc:
+        return [f"    规则包无法加载：{exc}"]
+    out = ["", f"    规则包 {pack.title}（{pack.id}），基准日期 {pack.as_of.isoformat()}："]
+    for r in pack.rules:
+        what = "、".join(_label(p, r.forms, f) for f in r.fields)
+        threshold = "取自表单模型" if r.threshold is None and r.kind in ("required", "range", "choice") else (
+            "" if r.threshold is None else str(r.threshold))
+        out.append(f"    [{SEVERITY_LABELS[r.severity]}] {r.id}  {r.title}".rstrip())
+        out.append(f"        检查：{r.kind} {'、'.join(r.forms)}{('：' + what) if what else ''}"
+                   + (f"    门槛：{threshold}" if threshold else "") + (f"    依据：{r.source}" if r.source else ""))
+    return out
+
+
+def _label(p: Programme, forms: tuple[str, ...], key: str) -> str:
+    """A field key as its form labels it (a comparison like `a + b <= c` is kept as written)."""
+    for fid in forms:
+        if p.forms[fid].has_field(key):
+            return p.forms[fid].field(key).label
+    return key
 
 
 def _summary_of(p: Programme) -> str:

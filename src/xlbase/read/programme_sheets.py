@@ -51,6 +51,12 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
     except Exception:   # a reader bug must not stop the batch
         return _unusable(path, "read-failed", f"文件“{name}”读取时出错，未能读取；请另存为 .xlsx 后重新报送。",
                          check.sha256)
+    if tables and _unfilled(tables):     # the template sent back as it came: nothing to report, no 40 blanks
+        forms = "、".join(dict.fromkeys(t.form.title for t in tables))
+        p = Problem("no-base", INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报”读取，基地数为 0。",
+                    path, tables[0].sheet, "", tables[0].form_id)
+        return WorkbookRead(path=path, status="ok", problems=notes + [p], sha256=check.sha256,
+                            programme=recognised.name if recognised is not None else programme.name)
     if not tables:
         forms = "、".join(f.title for f in programme.forms.values())
         wr = _unusable(path, "no-form", f"文件“{name}”中没有找到“{programme.title}”的表格（{forms}）；"
@@ -96,6 +102,19 @@ def read_programme_sheets(programme, path: str, sheets: list[Sheet], kind: str) 
             problems.extend(p for p in [unread_sheet_problem(path, sheet)] if p)
     _assign_base(tables)
     return tables, problems
+
+
+def _unfilled(tables: list[Table]) -> bool:
+    """No record value and no table row with more than the one value a template writes in it (its year or
+    service item): a template nobody filled in."""
+    for t in tables:
+        if any(v not in (None, "") for v in t.record.values()):
+            return False
+        keys = [c for c in t.data.columns if not str(c).startswith("_")]
+        for _, row in t.data.iterrows():
+            if sum(1 for k in keys if row[k] not in (None, "")) > 1:
+                return False
+    return True
 
 
 def _belongs(sheet: Sheet, form, rec) -> bool:

@@ -88,7 +88,7 @@ def load_pack(name_or_path: str | Path | None = None, as_of: dt.date | None = No
         text, where = shipped.read_text(encoding="utf-8"), f"{name}.yaml"
         if _programme_of(text):
             raise PackError(f"规则包“{name}”属于申报项目 {_programme_of(text)}，它有自己的表单："
-                            f"请用 --programme {_programme_of(text)}（xlbase programmes 列出全部项目）")
+                            f"在命令后加 --programme {_programme_of(text)}；它的规则：xlbase programmes {_programme_of(text)}")
     else:
         path = Path(name)
         if not path.is_file():
