@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..forms import value_list
+from ..forms.roles import BASE_NAME
 from ..identity import name_key
 from ..problems import INFO, WARNING, Problem, sort_problems
 from ..rules.programme import GenericPack, Submission, validate_programme
@@ -88,7 +89,7 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead]):
     columns: dict = layout.get("columns") or {}
     helpers_spec: dict = layout.get("values") or {}
     firms_form = layout.get("firms")
-    name_key_field = next((f.key for f in form.table_fields if f.identity == "base_name"), form.table_fields[0].key)
+    name_key_field = next((f.key for f in form.table_fields if f.identity == BASE_NAME), form.table_fields[0].key)
     rows: list[dict] = []
     firms: list[dict] = []
     problems: list[Problem] = []
@@ -148,8 +149,9 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead]):
                                     r.path, t.sheet, t.cell(name_key_field, row_no), form.id, name_key_field,
                                     str(values.get(name_key_field))))
         else:
-            if "county" in form.keys and not values.get("county") and t.org_line:
-                values["county"] = _unit_from_line(t.org_line, layout)
+            unit_key = layout.get("unit")     # the 填报单位 line names who reports when the row does not
+            if unit_key in form.keys and not values.get(unit_key) and t.org_line:
+                values[unit_key] = _unit_from_line(t.org_line, layout)
             values["_file"] = r.path
             values["source"] = values.get("source") or Path(r.path).name
             rows.append(values)

@@ -90,6 +90,13 @@ class GenericPack:
     def has_rule(self, rule_id: str) -> bool:
         return any(r.id == rule_id for r in self.rules)
 
+    def title_of(self, code: str) -> str:
+        """问题类别 of a problem code (problem_codes.title_of): the rule's title, else its kind's."""
+        for r in self.rules:
+            if r.id == code:
+                return r.title or str(kind_specs()[r.kind].get("title", ""))
+        return ""
+
 
 def load_generic_pack(programme, name_or_path: str | None = None, as_of: dt.date | None = None) -> GenericPack:
     """The programme's pack (or `name_or_path`: a shipped pack name or a YAML file), checked against its forms."""
