@@ -218,10 +218,25 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--rules", default=None, metavar="规则包", help=rules_help)
     k.add_argument("--as-of", type=_date, default=None, metavar="日期", help=asof_help)
     k.add_argument("--in-place", action="store_true", help="直接修改原文件（慎用）")
+
+    pg = sub.add_parser("programmes", help="列出申报项目及其依据文件（programmes）",
+                        description="列出自带的申报项目（表单、规则包、汇总表、依据的通知文件）；"
+                        "给出项目名时另列其规则包的每条规则、门槛和依据。")
+    pg.add_argument("name", nargs="?", default=None, metavar="项目", help="项目名称或项目清单 programme.yaml 的路径")
+    from .commands.programmes import add_argument as add_programme
+    for cmd in (t, r, v, m, k):
+        add_programme(cmd)
     return p
 
 
 def _dispatch(ns: argparse.Namespace) -> CommandResult:
+    if ns.command == "programmes":
+        from .commands.programmes import programmes_command
+        return programmes_command(ns.name)
+    from .commands.programmes import COMMANDS, run
+    if ns.command in COMMANDS and not getattr(ns, "_programme_chosen", False):
+        ns._programme_chosen = True      # run() calls back here under the chosen programme
+        return run(ns, _dispatch)
     if ns.command == "templates":
         from .commands.templates import templates_command
         return templates_command(ns.out, year=ns.year, python=ns.python)

@@ -80,6 +80,7 @@ register("hidden-sheet", "隐藏的工作表", READ, INFO)
 register("skipped-line", "表中跳过的行", READ, INFO)
 register("sample-row", "表格示例行，已忽略", READ, INFO)
 register("unread-sheet", "有内容但没有表头的工作表", READ, WARNING)
+register("programme-recognised", "按表格识别申报项目", READ, INFO)
 
 # --- merging ----------------------------------------------------------------------------------------
 register("duplicate-base", "同一基地重复报送", MERGE, WARNING, "汇总表中的行就是本次也收到的原文件时为提示")

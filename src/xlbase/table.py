@@ -89,6 +89,7 @@ class WorkbookRead:
     problems: list[Problem] = field(default_factory=list)
     sha256: str | None = None
     record: dict[str, Any] | None = None   # an xlbase 汇总表's machine record (xlbase.summary_record)
+    programme: str | None = None           # the programme its forms were recognised as (xlbase.programmes)
 
     @property
     def ok(self) -> bool:

@@ -87,3 +87,32 @@ def test_the_officer_can_turn_libreoffice_off(monkeypatch, tmp_path):
     assert read_workbook(_wk1(tmp_path / "旧表.wk1", WK1_ROWS), limits=off).status == "unsupported-format"
     monkeypatch.setenv("XLBASE_LIBREOFFICE_SECONDS", "-5")
     assert _from_env(Limits()).libreoffice_seconds == Limits().libreoffice_seconds   # no time at all: ignored
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_past_its_time_is_stopped_and_the_file_named(tmp_path):
+    """A conversion that outlasts libreoffice_seconds is killed with its process group; the file is
+    named as what it is, and no soffice.bin of ours is left."""
+    import os
+    rushed = replace(DEFAULT_LIMITS, libreoffice_seconds=0.05)
+    wr = read_workbook(_wk1(tmp_path / "旧表.wk1", WK1_ROWS), limits=rushed)
+    assert wr.status == "unsupported-format" and "Lotus 1-2-3" in wr.problems[0].message
+    assert [pid for pid in _children(os.getpid()) if "soffice" in _name(pid)] == []
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def _name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text()
+    except OSError:
+        return ""

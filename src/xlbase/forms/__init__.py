@@ -20,10 +20,11 @@ from .model import FIELD_TYPES, NUMERIC_TYPES, Field, Form
 __all__ = [
     "Field", "Form", "FIELD_TYPES", "NUMERIC_TYPES",
     "get_form", "all_forms", "FORM_IDS", "APPLICANT_FORMS", "SUMMARY_FORM",
-    "value_list", "value_lists", "divisions", "unit_families",
+    "value_list", "value_lists", "divisions", "unit_families", "build_forms", "register_forms", "register_lists",
 ]
 
 SPEC_FILES = ("a2.yaml", "a3.yaml", "a4.yaml", "a10.yaml", "a11.yaml")
+SHANXI_FOLDER = "shanxi-2024"   # the form set of the Shanxi 2024 programmes (base, demonstration, 聊城's pack)
 FORM_IDS = ("附件2", "附件3", "附件4", "附件10", "附件11")
 APPLICANT_FORMS = ("附件2", "附件3", "附件4", "附件10")   # sheet order of 双创基地申报表.xlsx
 SUMMARY_FORM = roles.SUMMARY_FORM
@@ -31,6 +32,10 @@ SUMMARY_FORM = roles.SUMMARY_FORM
 
 def _load_yaml(package: str, name: str) -> Any:
     text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
+    return _parse_yaml(text)
+
+
+def _parse_yaml(text: str) -> Any:
     # libyaml's parser when PyYAML was built with it: the specs load in ~15 ms instead of ~130 ms, paid by
     # every reader process; the same safe loader either way
     return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
@@ -70,17 +75,54 @@ def _build(spec: dict, loaded: dict[str, Form]) -> Form:
 @lru_cache(maxsize=None)
 def _forms() -> dict[str, Form]:
     loaded: dict[str, Form] = {}
+    folder = resources.files("xlbase.forms.specs").joinpath(SHANXI_FOLDER)
     for name in SPEC_FILES:
-        spec = _load_yaml("xlbase.forms.specs", name)
+        spec = _parse_yaml(folder.joinpath(name).read_text(encoding="utf-8"))
         loaded[spec["id"]] = _build(spec, loaded)
     return loaded
+
+
+def build_forms(specs: list[dict]) -> dict[str, Form]:
+    """Forms from parsed spec dicts in order (a `columns_from` names an earlier one): a programme's form set."""
+    loaded: dict[str, Form] = {}
+    for spec in specs:
+        loaded[spec["id"]] = _build(spec, loaded)
+    return loaded
+
+
+#: forms of other programmes (xlbase.programmes registers them when it loads a programme): their ids are
+#: unique across programmes, so the reader's per-form caches never mix two programmes' forms
+_REGISTERED: dict[str, Form] = {}
+
+
+def register_forms(forms: dict[str, Form]) -> None:
+    """Make a programme's forms known to get_form; an id another programme already uses is refused."""
+    shanxi = _forms()
+    for fid, form in forms.items():
+        old = _REGISTERED.get(fid)
+        if fid in shanxi or (old is not None and old != form):
+            raise ValueError(f"表单编号“{fid}”已被另一个申报项目使用，请改用本项目独有的编号（如在前面加上地名）")
+        _REGISTERED[fid] = form
 
 
 def get_form(form_id: str) -> Form:
     try:
         return _forms()[form_id]
     except KeyError:
+        pass
+    if form_id not in _REGISTERED:
+        _register_shipped_programmes()   # a read came back from a worker with another programme's forms
+    try:
+        return _REGISTERED[form_id]
+    except KeyError:
         raise KeyError(f"unknown form {form_id!r}; known: {', '.join(FORM_IDS)}") from None
+
+
+@lru_cache(maxsize=None)
+def _register_shipped_programmes() -> None:
+    from .programmes import known_programmes
+    for p in known_programmes():
+        _ = p.forms
 
 
 def all_forms() -> list[Form]:
@@ -93,8 +135,22 @@ def value_lists() -> dict[str, dict]:
     return _load_yaml("xlbase.data", "lists.yaml")
 
 
+#: value lists of other programmes (a form folder's lists.yaml), registered with their forms
+_REGISTERED_LISTS: dict[str, dict] = {}
+
+
+def register_lists(lists: dict[str, dict]) -> None:
+    """A programme's own value lists (name -> {values, source}); a name data/lists.yaml has is refused."""
+    for name, spec in lists.items():
+        if name in value_lists() or (name in _REGISTERED_LISTS and _REGISTERED_LISTS[name] != spec):
+            raise ValueError(f"下拉列表名“{name}”已被使用，请改用本项目独有的名称")
+        _REGISTERED_LISTS[name] = spec
+
+
 def value_list(name: str) -> tuple[str, ...]:
     """The allowed values of a choice field; 'city' and 'county' come from the division list."""
+    if name in _REGISTERED_LISTS:
+        return tuple(_REGISTERED_LISTS[name]["values"])
     if name == "city":
         return tuple(divisions()["cities"])
     if name == "county":

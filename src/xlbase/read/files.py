@@ -115,6 +115,14 @@ def read_files(paths: Sequence[Path | str], jobs: int | None = None, on_read: Ca
     have children, or the system refuses another process) the files are read here, panics
     caught but without the limits.
     """
+    from ..forms.programmes import check_command_batch
+    out = _read_all(paths, jobs, on_read, limits)
+    check_command_batch(out)       # a batch of another programme, or of several, is refused (ProgrammeMismatch)
+    return out
+
+
+def _read_all(paths: Sequence[Path | str], jobs: int | None, on_read: Callable[[int], None] | None,
+              limits: Limits) -> list[WorkbookRead]:
     names = [os.fspath(p) for p in paths]
     if not names:
         return []

@@ -68,7 +68,7 @@ def _official(family: str) -> frozenset[str]:
 @lru_cache(maxsize=None)
 def _threshold(family: str) -> int:
     """Header cells that must name a field (by words) for a band to be this form's header."""
-    return max(3, math.ceil(0.3 * len(_official(family))))
+    return min(len(_official(family)), max(3, math.ceil(0.3 * len(_official(family)))))   # a 2-column list: both
 
 
 def _row_hits(row: list, family: str) -> dict[int, str]:
@@ -126,16 +126,17 @@ def _span(sheet: Sheet, top: int, last: int, cols: list[int]) -> tuple[int, int]
     return lo, hi
 
 
-def find_header(sheet: Sheet, r: int) -> FoundTable | None:
-    """A header band starting at row r (or at a group row just above it), for the best-matching family."""
+def find_header(sheet: Sheet, r: int, families: tuple[str, ...] = TABLE_FAMILIES) -> FoundTable | None:
+    """A header band starting at row r (or at a group row just above it), for the best-matching family
+    (`families`: Shanxi's table forms, or another programme's)."""
     row = sheet.rows[r]
     if _text_cells(row) < 2:
         return None
     best: tuple[float, FoundTable] | None = None
-    all_hits = {family: _row_hits(row, family) for family in TABLE_FAMILIES}
+    all_hits = {family: _row_hits(row, family) for family in families}
     cover = {family: len(set(h.values())) / len(_official(family)) for family, h in all_hits.items()}
     top_cover = max(cover.values())
-    for family in TABLE_FAMILIES:
+    for family in families:
         hits = all_hits[family]
         # a family whose words cover far less of its form than another's is not weighed in full (speed)
         if len(set(hits.values())) < 2 or cover[family] < FAMILY_MARGIN * top_cover or _record_row(row, family):
@@ -263,7 +264,7 @@ def _first_text(row: list) -> str | None:
     return next((v for v in row if type(v) is str and v and not v.isspace()), None)
 
 
-def collect_rows(sheet: Sheet, found: FoundTable) -> None:
+def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TABLE_FAMILIES) -> None:
     """Classify the rows under a header, up to another form's header or the end of the sheet.
 
     A line that would end a paper table (note, signature, 以下空白, a title, 填报单位, another
@@ -320,7 +321,7 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
             if _is_header_line(row, found.family):
                 same = True
             else:
-                other = find_header(sheet, r)
+                other = find_header(sheet, r, families)
                 if other is not None and other.family != found.family:
                     break
                 same = other is not None
@@ -361,16 +362,16 @@ def collect_rows(sheet: Sheet, found: FoundTable) -> None:
     found.end_row = r if pending is None else pending
 
 
-def find_tables(sheet: Sheet) -> list[FoundTable]:
+def find_tables(sheet: Sheet, families: tuple[str, ...] = TABLE_FAMILIES) -> list[FoundTable]:
     """Every table form in the sheet, top to bottom."""
     out: list[FoundTable] = []
     r = 0
     while r < sheet.n_rows:
-        found = find_header(sheet, r)
+        found = find_header(sheet, r, families)
         if found is None:
             r += 1
             continue
-        collect_rows(sheet, found)
+        collect_rows(sheet, found, families)
         out.append(found)
         r = max(found.end_row, found.header_rows[1] + 1)
     return out

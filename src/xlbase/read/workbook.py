@@ -40,6 +40,7 @@ from .column_notes import none_zero_problem, settle_column
 from .no_base import is_unfilled, no_base_table, unfilled_answer
 from .vertical import find_vertical, turned_back
 from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem, table_problems
+from .programme_sheets import read_programme_book, reading_programme
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,9 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
         log.debug("loading failed on %s", spath, exc_info=True)
         return _unusable(spath, "read-failed", MESSAGES["check-failed"].format(name=name), check.sha256)
     notes = notes + _format_notes(spath, check.kind, book)
+    programme, recognised, said = reading_programme(spath, book.sheets)
+    if programme.generic:    # another programme's forms: read by its own form set (read.programme_sheets)
+        return read_programme_book(programme, recognised, spath, book.sheets, check, notes + said)
     try:
         tables, problems, record = _read_sheets(spath, book.sheets, check.kind or "")
     except MemoryError:
@@ -151,7 +155,7 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
         _apply_record(tables, record)
     status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
     return WorkbookRead(path=spath, status=status, tables=tables, problems=problems, sha256=check.sha256,
-                        record=record)
+                        record=record, programme=recognised.name if recognised is not None else None)
 
 
 def _filled(sheet: Sheet) -> bool:

@@ -66,8 +66,18 @@ def packs_dir():
 
 
 def list_packs() -> list[str]:
-    """Ids of the packs shipped with xlbase."""
-    return sorted(p.name[:-5] for p in packs_dir().iterdir() if p.name.endswith(".yaml"))
+    """Ids of the packs shipped with xlbase for the Shanxi forms (another programme's pack names its
+    `programme:` and is loaded by xlbase.programmes.rules)."""
+    return sorted(p.name[:-5] for p in packs_dir().iterdir() if p.name.endswith(".yaml")
+                  and not _programme_of(p.read_text(encoding="utf-8")))
+
+
+def _programme_of(text: str) -> str | None:
+    """The generic programme a pack belongs to (its top-level `programme:` line), if any."""
+    for line in text.splitlines():
+        if line.startswith("programme:"):
+            return line.split(":", 1)[1].split("#")[0].strip() or None
+    return None
 
 
 def load_pack(name_or_path: str | Path | None = None, as_of: dt.date | None = None) -> RulePack:
@@ -76,6 +86,9 @@ def load_pack(name_or_path: str | Path | None = None, as_of: dt.date | None = No
     shipped = packs_dir().joinpath(f"{name}.yaml")
     if shipped.is_file() and not Path(name).suffix:
         text, where = shipped.read_text(encoding="utf-8"), f"{name}.yaml"
+        if _programme_of(text):
+            raise PackError(f"规则包“{name}”属于申报项目 {_programme_of(text)}，它有自己的表单："
+                            f"在命令后加 --programme {_programme_of(text)}；它的规则：xlbase programmes {_programme_of(text)}")
     else:
         path = Path(name)
         if not path.is_file():

@@ -1,0 +1,273 @@
+"""`--programme NAME` on templates, read, validate, merge and mark, and `xlbase programmes`.
+
+A Shanxi-engine programme runs the original commands with its pack (unless --rules names another);
+a generic one runs xlbase.programmes.pipeline. Without --programme the default (Shanxi 2024 base) is
+used, unless every recognised file of a batch belongs to one other programme: then that one is used
+and the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..forms.programmes import (DEFAULT_PROGRAMME, Programme, ProgrammeError, ProgrammeMismatch, list_programmes,
+                               load_programme, using)
+from ..problems import ERROR, INFO, WARNING, Problem, count_by_severity, sort_problems
+from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+
+if TYPE_CHECKING:    # the CLI builds its parser from this module: pandas and jinja2 load only when used
+    from ..merge.programme import Checked
+    from ..rules.programme import GenericPack
+    from ..table import WorkbookRead
+
+COMMANDS = ("templates", "read", "validate", "merge", "mark")
+CHECKED = ("validate", "merge", "mark")      # commands that refuse a batch of several programmes
+#: options of the Shanxi commands a generic programme does not have (yet): (option, attribute)
+UNSUPPORTED = {"validate": (("--return-dir", "return_dir"),),
+               "merge": (("--return-dir", "return_dir"), ("--level", "level"), ("--expect", "expect"),
+                         ("--previous", "previous")),
+               "templates": (("--python", "python"),)}
+
+
+def programmes_command(name: str | None = None) -> CommandResult:
+    """Every shipped programme: name, title, issuer, forms, pack, source documents; with `name` (or a
+    programme.yaml path) that one only, with each rule of its pack, threshold and source."""
+    lines = []
+    try:
+        chosen = [load_programme(name)] if name else [load_programme(n) for n in list_programmes()]
+    except ProgrammeError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
+    for p in chosen:
+        name = p.name
+        default = "（默认）" if name == DEFAULT_PROGRAMME else ""
+        lines.append(f"{p.name}{default}：{p.title}")
+        lines.append(f"    发文：{p.issuer} {p.document}")
+        forms = "、".join(f"{f.id}（{f.title_for(p.year)}）" for f in p.forms.values())
+        lines.append(f"    表单（{p.form_set}）：{forms}")
+        lines.append(f"    规则包：{p.pack}；汇总表：{_summary_of(p)}")
+        for s in p.sources:
+            lines.append(f"    依据：{s.get('file', '')} {s.get('what', '')}".rstrip())
+        if p.note:
+            lines.append(f"    说明：{p.note}")
+        if len(chosen) == 1 and p.generic:
+            lines += _rule_lines(p)
+        lines.append("")
+    lines.append("用法：xlbase 命令 --programme 项目名称（或项目清单 programme.yaml 的路径），如 "
+                 "xlbase merge 收件/ --programme hengyang-2023 -o 汇总表.xlsx")
+    return CommandResult(EXIT_OK, lines)
+
+
+def _rule_lines(p: Programme) -> list[str]:
+    """The pack's rules as `xlbase rules show` lists Shanxi's: severity, id, title, what, threshold, source."""
+    from ..problems import SEVERITY_LABELS
+    from ..rules.programme import load_generic_pack
+    try:
+        pack = load_generic_pack(p)
+    except ProgrammeError as exc:
+        return [f"    规则包无法加载：{exc}"]
+    out = ["", f"    规则包 {pack.title}（{pack.id}），基准日期 {pack.as_of.isoformat()}："]
+    for r in pack.rules:
+        what = "、".join(_label(p, r.forms, f) for f in r.fields)
+        threshold = "取自表单模型" if r.threshold is None and r.kind in ("required", "range", "choice") else (
+            "" if r.threshold is None else str(r.threshold))
+        out.append(f"    [{SEVERITY_LABELS[r.severity]}] {r.id}  {r.title}".rstrip())
+        out.append(f"        检查：{r.kind} {'、'.join(r.forms)}{('：' + what) if what else ''}"
+                   + (f"    门槛：{threshold}" if threshold else "") + (f"    依据：{r.source}" if r.source else ""))
+    return out
+
+
+def _label(p: Programme, forms: tuple[str, ...], key: str) -> str:
+    """A field key as its form labels it (a comparison like `a + b <= c` is kept as written)."""
+    for fid in forms:
+        if p.forms[fid].has_field(key):
+            return p.forms[fid].field(key).label
+    return key
+
+
+def _summary_of(p: Programme) -> str:
+    if not p.generic:
+        return "附件11 基本情况汇总表（含问题清单、各县情况、入驻企业）"
+    form = p.form(p.layout("summary.yaml")["form"])
+    return f"{form.title}（含问题清单、各县情况、入驻企业）"
+
+
+def add_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--programme", default=None, metavar="申报项目",
+                        help=f"申报项目名称或项目清单 programme.yaml 的路径（默认 {DEFAULT_PROGRAMME}；"
+                             "xlbase programmes 列出全部）；不指定时按表格识别")
+
+
+
+
+def run_generic(ns: argparse.Namespace, programme: Programme) -> CommandResult | None:
+    """The command under a generic programme; None for a Shanxi-engine one (its pack goes into ns.rules)."""
+    if not programme.generic:
+        if getattr(ns, "rules", None) is None and "rules" in ns and programme.name != DEFAULT_PROGRAMME:
+            ns.rules = programme.pack
+        return None
+    if ns.command == "templates":
+        from ..write.programme_templates import templates_for
+        from ..rules.programme import load_generic_pack
+        made = templates_for(programme, Path(ns.out), pack=load_generic_pack(programme))
+        return CommandResult(EXIT_OK, [f"已生成 {p}" for p in made])
+    if ns.command == "read":
+        return None           # the reader is the same; it reads by the active programme's forms
+    unsupported = [opt for opt, attr in UNSUPPORTED.get(ns.command, ()) if getattr(ns, attr, None)]
+    if unsupported:
+        return CommandResult(EXIT_UNUSABLE, errors=[
+            f"xlbase {ns.command}：申报项目“{programme.name}”暂不支持 {'、'.join(unsupported)}"
+            "（这些选项只用于山西表单的附件11汇总表）"])
+    if ns.command == "validate":
+        return validate_command(programme, ns.inputs, rules=ns.rules, as_of=ns.as_of, json_out=ns.json_out,
+                                         xlsx_out=ns.xlsx_out)
+    if ns.command == "merge":
+        return merge_command(programme, ns.inputs, out=ns.out, rules=ns.rules, as_of=ns.as_of,
+                                      json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs)
+    if ns.command == "mark":
+        return mark_command(programme, ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of,
+                                     in_place=ns.in_place)
+    return None
+
+
+def recognised_in(ns: argparse.Namespace) -> Programme | None:
+    """mark reads one file itself (no batch): the programme its forms show, when not the default's."""
+    if ns.command != "mark" or getattr(ns, "programme", None) is not None:
+        return None
+    from ..read import read_workbook
+    wr = read_workbook(ns.file)
+    if wr.programme and load_programme(wr.programme).generic:
+        return load_programme(wr.programme)
+    return None
+
+
+def run(ns: argparse.Namespace, dispatch) -> CommandResult:
+    """`dispatch(ns)` (the original commands) under the chosen programme, switching to the recognised one
+    when every file belongs to it and none was named; a mixed batch is refused (exit 2)."""
+    explicit = getattr(ns, "programme", None) is not None
+    try:
+        chosen = load_programme(ns.programme if explicit else DEFAULT_PROGRAMME)
+        with using(chosen, check_batch=ns.command in CHECKED, explicit=explicit):
+            other = recognised_in(ns)
+        with using(other or chosen, check_batch=ns.command in CHECKED, explicit=explicit) as programme:
+            result = run_generic(ns, programme)
+            if result is None:
+                result = dispatch(ns)
+    except ProgrammeMismatch as exc:
+        if exc.only is None:
+            return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase {ns.command}：{exc}"])
+        ns.programme = exc.only.name if Path(exc.only.manifest).name != "programme.yaml" else exc.only.manifest
+        said = f"按报送表格识别为“{exc.only.title}”（{exc.only.name}），按该项目处理（可用 --programme 指定）。"
+        result = run(ns, dispatch)
+        result.lines.insert(0, said)
+        return result
+    except ProgrammeError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase {ns.command}：{exc}"])
+    if other is not None:
+        result.lines.insert(0, f"按报送表格识别为“{other.title}”（{other.name}），按该项目处理。")
+    return result
+
+
+# --- the generic programmes' commands ------------------------------------------------------------
+
+def _load(programme, rules: str | None, as_of: dt.date | None) -> GenericPack:
+    from ..rules.programme import load_generic_pack
+    return load_generic_pack(programme, rules, as_of)
+
+
+def check_files(programme, reads: list[WorkbookRead], pack: GenericPack) -> Checked:
+    from ..merge.programme import check_files as check
+    return check(programme, reads, pack)
+
+
+def _read(inputs, jobs: int | None = None) -> tuple[list[Path], list[Problem], list[WorkbookRead]]:
+    from ..read import expand_inputs, read_files
+    paths, input_problems = expand_inputs([str(i) for i in inputs])
+    return paths, input_problems, read_files(paths, jobs) if paths else []
+
+
+def _lines(problems: list[Problem], limit: int = 200) -> list[str]:
+    from ..problems import SEVERITY_LABELS
+    out = [f"[{SEVERITY_LABELS[p.severity]}] {Path(p.file).name} {p.sheet}!{p.cell} {p.message}".replace("! ", " ")
+           for p in problems[:limit]]
+    if len(problems) > limit:
+        out.append(f"……另有 {len(problems) - limit} 个问题")
+    return out
+
+
+def _counts_line(programme, checked: "Checked") -> str:
+    c = count_by_severity(checked.problems)
+    return (f"“{programme.title}”：{len(checked.reads)} 个文件，{len(checked.rows)} 个基地，{len(checked.firms)} 家入驻企业；"
+            f"错误 {c[ERROR]}，警告 {c[WARNING]}，提示 {c[INFO]}")
+
+
+def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Path | None = None,
+                     xlsx_out: Path | None = None) -> CommandResult:
+    pack = _load(programme, rules, as_of)
+    paths, input_problems, reads = _read(inputs)
+    if not paths:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
+    from ..safe_output import check_output_path
+    for out in (json_out, xlsx_out):
+        if out:
+            check_output_path(Path(out), [Path(p) for p in paths])
+    checked = check_files(programme, reads, pack)
+    problems = sort_problems([*input_problems, *checked.problems])
+    lines = [f"申报项目：{programme.title}（{programme.name}）；规则包：{pack.title}（{pack.id}），基准日期 "
+             f"{pack.as_of.isoformat()}", "", *_lines(problems), "", _counts_line(programme, checked)]
+    if json_out:
+        from ..reports.problems import write_json_report
+        write_json_report(json_out, command="validate", pack=pack, inputs=checked.inputs, problems=problems,
+                          summary={"files": len(reads), "bases": len(checked.rows), "firms": len(checked.firms)})
+        lines.append(f"JSON 报告：{json_out}")
+    if xlsx_out:
+        from ..reports.problems import write_problems_workbook
+        write_problems_workbook(xlsx_out, problems, checked.inputs, pack=pack)
+        lines.append(f"Excel 问题清单：{xlsx_out}")
+    if not any(r.ok for r in reads):
+        return CommandResult(EXIT_UNUSABLE, lines, errors=["没有可读取的输入文件"])
+    return CommandResult(EXIT_PROBLEMS if any(p.severity == ERROR for p in problems) else EXIT_OK, lines)
+
+
+def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_out: Path | None = None,
+                  unit: str | None = None, jobs: int | None = None) -> CommandResult:
+    pack = _load(programme, rules, as_of)
+    paths, input_problems, reads = _read(inputs, jobs)
+    if not paths:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
+    from ..safe_output import check_output_path
+    check_output_path(Path(out), [Path(p) for p in paths])
+    if json_out:
+        check_output_path(Path(json_out), [Path(p) for p in paths])
+    checked = check_files(programme, reads, pack)
+    checked.problems = sort_problems([*input_problems, *checked.problems])
+    if not any(r.ok for r in reads):
+        return CommandResult(EXIT_UNUSABLE, _lines(checked.problems), errors=["没有可读取的输入文件"])
+    from ..summary.programme import write_merged
+    write_merged(programme, Path(out), checked, pack, unit=unit or "")
+    lines = [f"申报项目：{programme.title}（{programme.name}）；规则包：{pack.title}（{pack.id}）",
+             *_lines(checked.problems), "", _counts_line(programme, checked), f"已写出汇总表：{out}"]
+    if json_out:
+        from ..reports.problems import write_json_report
+        write_json_report(json_out, command="merge", pack=pack, inputs=checked.inputs, problems=checked.problems,
+                          summary={"files": len(reads), "bases": len(checked.rows), "firms": len(checked.firms)})
+        lines.append(f"JSON 报告：{json_out}")
+    code = EXIT_PROBLEMS if any(p.severity == ERROR for p in checked.problems) else EXIT_OK
+    return CommandResult(code, lines)
+
+
+def mark_command(programme, file: Path, *, out: Path | None = None, rules=None, as_of=None,
+                 in_place: bool = False) -> CommandResult:
+    from ..read import read_workbook
+    from ..mark.copy import mark_workbook
+    from ..reports.problems import pack_label
+    pack = _load(programme, rules, as_of)
+    checked = check_files(programme, [read_workbook(file)], pack)
+    result = mark_workbook(Path(file), checked.problems, out, rule_pack=pack_label(pack), in_place=in_place)
+    c = count_by_severity(checked.problems)
+    lines = [*_lines(checked.problems),
+             f"共 {len(checked.problems)} 个问题（错误 {c[ERROR]}，警告 {c[WARNING]}，提示 {c[INFO]}），"
+             f"标注 {len(result.marked)} 个单元格：{result.out}"]
+    return CommandResult(EXIT_PROBLEMS if c[ERROR] else EXIT_OK, lines)

@@ -1,0 +1,166 @@
+"""A generic programme's check and merge: files in, every problem and the 汇总表's rows out.
+
+One function (`check_files`) goes from what was read and the pack to problems and rows; validate, merge and
+mark use it. The 汇总表's rows come from the programme's summary layout (summary.yaml: each column's source),
+one per submission holding its `row_per` form; a unit's own 汇总表 rows (a county's 推荐汇总表, or its
+xlbase output) are taken too, unless the base's own submission is in the batch. Every input row is in
+the rows or in the problem list (`inputs`: rows read = merged + rejected per file).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..forms import value_list
+from ..forms.roles import BASE_NAME
+from ..identity import name_key
+from ..problems import INFO, WARNING, Problem, sort_problems
+from ..rules.programme import GenericPack, Submission, validate_programme
+from ..table import Table, WorkbookRead
+
+
+@dataclass
+class Checked:
+    reads: list[WorkbookRead]
+    problems: list[Problem]
+    rows: list[dict] = field(default_factory=list)          # 汇总表 rows, by field key (+ _file, _base)
+    firms: list[dict] = field(default_factory=list)         # 入驻企业 rows (+ _base, _file, _sheet, _row)
+    inputs: list[dict] = field(default_factory=list)        # per file: file, status, sha256, rows_*
+
+
+def check_files(programme, reads: list[WorkbookRead], pack: GenericPack) -> Checked:
+    """Every problem of `reads` under `pack`, and the 汇总表 rows the summary layout makes of them."""
+    problems = [p for r in reads for p in r.problems]
+    tables = [t for r in reads if r.ok for t in r.tables]
+    problems += validate_programme(tables, pack)
+    layout = programme.layout("summary.yaml")
+    rows, firms, merge_problems, counts = _summary_rows(programme, layout, reads)
+    problems += merge_problems
+    inputs = []
+    for r in reads:
+        read_n, merged_n = counts.get(r.path, (0, 0))
+        inputs.append({"file": r.path, "status": r.status, "sha256": r.sha256, "rows_read": read_n,
+                       "rows_merged": merged_n, "rows_rejected": read_n - merged_n})
+    return Checked(reads, sort_problems(problems), rows, firms, inputs)
+
+
+def _source(spec: dict, sub: Submission, row: dict, helpers: dict) -> Any:
+    if "field" in spec:
+        form_id, key = spec["field"].split(".", 1)
+        vals = sub.values(form_id, key, spec.get("row"))
+        got = [v.value for v in vals if v.value is not None]
+        return got[-1] if got else None
+    if "count" in spec:
+        return sum(t.n_rows for t in sub.of(spec["count"]))
+    if "sum" in spec:
+        form_id, key = spec["sum"].split(".", 1)
+        total = 0.0
+        for t in sub.of(form_id):
+            if key in t.data.columns:
+                total += sum(float(v) for v in t.data[key] if isinstance(v, (int, float)) and not isinstance(v, bool))
+        return int(total) if total.is_integer() else round(total, 6)
+    if "join" in spec:
+        form_id, key = spec["join"].split(".", 1)
+        where = spec.get("where")
+        out = []
+        for t in sub.of(form_id):
+            for _, r in t.data.iterrows():
+                if r.get(key) not in (None, "") and (not where or str(r.get(where) or "").strip()):
+                    out.append(str(r[key]))
+        return "、".join(dict.fromkeys(out))
+    if "source" in spec:
+        return Path(sub.file).name
+    if "text" in spec:
+        def sub_value(m: re.Match) -> str:
+            v = row.get(m.group(1), helpers.get(m.group(1)))
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
+            return "—" if v in (None, "") else str(v)
+        return re.sub(r"\{(\w+)\}", sub_value, spec["text"])
+    raise ValueError(f"summary.yaml: unknown column source {spec}")
+
+
+def _summary_rows(programme, layout: dict, reads: list[WorkbookRead]):
+    """Rows of the 汇总表 and of 入驻企业, problems of the merging, and per file (rows read, rows merged)."""
+    form = programme.form(layout["form"])
+    columns: dict = layout.get("columns") or {}
+    helpers_spec: dict = layout.get("values") or {}
+    firms_form = layout.get("firms")
+    name_key_field = next((f.key for f in form.table_fields if f.identity == BASE_NAME), form.table_fields[0].key)
+    rows: list[dict] = []
+    firms: list[dict] = []
+    problems: list[Problem] = []
+    counts: dict[str, tuple[int, int]] = {}
+    own: dict[str, dict] = {}
+    listed: list[tuple[WorkbookRead, Table, int]] = []
+    for r in reads:
+        if not r.ok:
+            continue
+        sub = Submission(r.path, r.tables)
+        n_read = n_merged = 0
+        if sub.of(layout["row_per"]):
+            row: dict[str, Any] = {}
+            helpers: dict[str, Any] = {}
+            for key, spec in helpers_spec.items():
+                helpers[key] = _source(spec, sub, row, helpers)
+            for key, spec in columns.items():
+                if "text" not in spec:
+                    row[key] = _source(spec, sub, row, helpers)
+            for key, spec in columns.items():
+                if "text" in spec:
+                    row[key] = _source(spec, sub, row, helpers)
+            row["_file"] = r.path
+            k = name_key(row.get(name_key_field) or Path(r.path).stem)
+            if k in own:
+                problems.append(Problem("duplicate-base", WARNING,
+                                        f"基地“{row.get(name_key_field)}”在“{Path(own[k]['_file']).name}”和"
+                                        f"“{Path(r.path).name}”中各报送一次；汇总表只取后者，请核实哪一份为准。",
+                                        r.path, base=str(row.get(name_key_field) or "")))
+                rows.remove(own[k])
+            own[k] = row
+            rows.append(row)
+            n_read += 1
+            n_merged += 1
+            if firms_form:
+                for t in sub.of(firms_form):
+                    for _, fr in t.data.iterrows():
+                        firms.append({**{c: fr[c] for c in t.data.columns if not c.startswith("_")},
+                                      "_base": row.get(name_key_field), "_file": r.path, "_sheet": t.sheet,
+                                      "_row": int(fr["_row"])})
+                        n_read += 1
+                        n_merged += 1
+        for t in sub.of(form.id):
+            for i in t.data.index:
+                listed.append((r, t, i))
+                n_read += 1
+        counts[r.path] = (n_read, n_merged)
+    for r, t, i in listed:          # a unit's own 汇总表: its rows, unless the base's own submission is here
+        values = {k: t.data.at[i, k] for k in t.data.columns if not k.startswith("_")}
+        k = name_key(values.get(name_key_field) or "")
+        n_read, n_merged = counts[r.path]
+        row_no = int(t.data.at[i, "_row"])
+        if k and k in own:
+            problems.append(Problem("duplicate-base", INFO,
+                                    f"{form.title}第{row_no}行“{values.get(name_key_field)}”的申报材料"
+                                    f"（{Path(own[k]['_file']).name}）也在本次输入中，汇总表按申报材料填写。",
+                                    r.path, t.sheet, t.cell(name_key_field, row_no), form.id, name_key_field,
+                                    str(values.get(name_key_field))))
+        else:
+            unit_key = layout.get("unit")     # the 填报单位 line names who reports when the row does not
+            if unit_key in form.keys and not values.get(unit_key) and t.org_line:
+                values[unit_key] = _unit_from_line(t.org_line, layout)
+            values["_file"] = r.path
+            values["source"] = values.get("source") or Path(r.path).name
+            rows.append(values)
+            own[k or f"{r.path}:{row_no}"] = values
+        counts[r.path] = (n_read, n_merged + 1)
+    return rows, firms, problems, counts
+
+
+def _unit_from_line(line: str, layout: dict) -> str | None:
+    """填报单位：衡南县工信局 -> 衡南县, when the layout's unit list has it."""
+    units = value_list(layout["units"]) if layout.get("units") else ()
+    return next((u for u in units if u in line), None)

@@ -1,0 +1,158 @@
+"""Read a workbook by another programme's form set (衡阳, 太原, a city's own call): no Shanxi literal here.
+
+Which programme a file belongs to is told by the titles its sheets show (xlbase.programmes.recognise),
+else it is the one the command runs under. Its table forms are found by the same header matcher as
+Shanxi's (read.tables, given the programme's families), its record forms by the same label reader
+(read.records); a file is one submission, so every table gets the identity its record forms state.
+A programme's 汇总表 form lists one base per row: each row names its own.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from ..identity import name_key
+from ..problems import ERROR, INFO, Problem
+from ..table import Table, WorkbookRead
+from ..text import fold
+from .grid import Sheet
+from .records import find_record
+from .tables import find_tables
+
+RECORD_MIN_FIELDS = 3       # labels of a record form found on a sheet before it counts as that form
+TITLE_ROWS = 8              # a form's title is in the first lines of its sheet
+
+
+def reading_programme(path: str, sheets: list[Sheet]):
+    """(programme to read by, programme recognised or None, info problems saying so)."""
+    from ..forms.programmes import active, recognise
+    chosen = active()
+    found, title = recognise(sheets)
+    if found is None:
+        return chosen, None, []
+    said = []
+    if found.generic:
+        said.append(Problem("programme-recognised", INFO,
+                            f"文件“{Path(path).name}”中有“{title}”，按“{found.title}”（{found.name}）的表格读取。",
+                            file=path))
+    return found, found, said
+
+
+def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], check, notes: list[Problem]
+                        ) -> WorkbookRead:
+    """Every form of `programme` in `sheets`, as read_workbook returns them (never raises for bad input)."""
+    from .workbook import _unusable, read_failed
+    name = Path(path).name
+    try:
+        tables, problems = read_programme_sheets(programme, path, sheets, check.kind or "")
+    except MemoryError:
+        return read_failed(path, "read-memory", sha=check.sha256)
+    except Exception:   # a reader bug must not stop the batch
+        return _unusable(path, "read-failed", f"文件“{name}”读取时出错，未能读取；请另存为 .xlsx 后重新报送。",
+                         check.sha256)
+    if tables and _unfilled(tables):     # the template sent back as it came: nothing to report, no 40 blanks
+        forms = "、".join(dict.fromkeys(t.form.title for t in tables))
+        p = Problem("no-base", INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报”读取，基地数为 0。",
+                    path, tables[0].sheet, "", tables[0].form_id)
+        return WorkbookRead(path=path, status="ok", problems=notes + [p], sha256=check.sha256,
+                            programme=recognised.name if recognised is not None else programme.name)
+    if not tables:
+        forms = "、".join(f.title for f in programme.forms.values())
+        wr = _unusable(path, "no-form", f"文件“{name}”中没有找到“{programme.title}”的表格（{forms}）；"
+                       "请确认报送的是本项目的申报材料，且表头栏目名称与通知中的表格一致。", check.sha256)
+        wr.problems += [p for p in problems if p.rule == "unread-sheet"]
+        wr.programme = recognised.name if recognised is not None else None
+        return wr
+    problems = notes + problems
+    status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
+    return WorkbookRead(path=path, status=status, tables=tables, problems=problems, sha256=check.sha256,
+                        programme=recognised.name if recognised is not None else programme.name)
+
+
+def read_programme_sheets(programme, path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table], list[Problem]]:
+    from .workbook import _fill_record, _is_guide, _table_from, unread_sheet_problem
+    from .. import sheet_names
+    forms = programme.forms
+    families = tuple(fid for fid, f in forms.items() if f.kind == "table")
+    records = [fid for fid, f in forms.items() if f.kind == "record"]
+    tables: list[Table] = []
+    problems: list[Problem] = []
+    ours = sheet_names.is_xlbase_output([s.name for s in sheets])
+    for sheet in sheets:
+        if not sheet.visible or _is_guide(sheet.name) or (ours and sheet.name in sheet_names.REPORT_SHEETS):
+            continue
+        n_tables = len(tables)
+        used: set[int] = set()
+        top = 0
+        for ft in find_tables(sheet, families) if families else []:
+            _end_at_record_label(sheet, ft, records)
+            used.update(range(ft.header_rows[0], ft.end_row))
+            tables.append(_table_from(path, sheet, ft, ft.family, kind, problems, top))
+            top = ft.end_row
+        for fid in records:
+            need = min(RECORD_MIN_FIELDS, len(forms[fid].record_fields))
+            rec = find_record(sheet, fid, skip=used, min_fields=need)
+            if rec is not None and _belongs(sheet, forms[fid], rec):
+                t = Table(form_id=fid, file=path, sheet=sheet.name)
+                _fill_record(path, sheet, t, rec, problems)
+                tables.append(t)
+                used.update(rec.rows)
+        if len(tables) == n_tables:
+            problems.extend(p for p in [unread_sheet_problem(path, sheet)] if p)
+    _assign_base(tables)
+    return tables, problems
+
+
+def _unfilled(tables: list[Table]) -> bool:
+    """No record value and no table row with more than the one value a template writes in it (its year or
+    service item): a template nobody filled in."""
+    for t in tables:
+        if any(v not in (None, "") for v in t.record.values()):
+            return False
+        keys = [c for c in t.data.columns if not str(c).startswith("_")]
+        for _, row in t.data.iterrows():
+            if sum(1 for k in keys if row[k] not in (None, "")) > 1:
+                return False
+    return True
+
+
+def _belongs(sheet: Sheet, form, rec) -> bool:
+    """A record form found on a sheet is that form when the sheet is named for it or shows its title, or
+    when at least half its labels are there: a few shared labels (联系人, 联系电话) on another form's sheet
+    do not make one."""
+    if fold(sheet.name) == fold(form.sheet):
+        return True
+    title = fold(form.title.replace("{year}", ""))
+    for row in sheet.rows[:TITLE_ROWS]:
+        if any(type(v) is str and title in fold(v) for v in row):
+            return True
+    return len(rec.values) >= max(RECORD_MIN_FIELDS, math.ceil(len(form.record_fields) / 2))
+
+
+def _end_at_record_label(sheet: Sheet, ft, records: list[str]) -> None:
+    """A table inside a record form ends where a row starts with one of the record's labels (服务情况
+    followed by 获得专业服务资质情况 on paper): that row and the rest are the record's."""
+    from .labels import match_label
+    for i, r in enumerate(ft.data_rows):
+        first = next((v for v in sheet.rows[r] if type(v) is str and v.strip()), None)
+        if first is not None and any(match_label(first, fid, "record") for fid in records):
+            ft.data_rows[i:] = []
+            ft.total_rows = [t for t in ft.total_rows if t < r]
+            ft.end_row = r
+            return
+
+
+def _assign_base(tables: list[Table]) -> None:
+    """One file is one submission: the identity its record forms state (base name, county) goes on every
+    table; a table form whose rows each name a base (a 汇总表) is left to name them itself."""
+    ident: dict = {}
+    for t in tables:
+        for role, f in t.form.identity_fields.items():
+            if f.part == "record" and t.record.get(f.key) not in (None, ""):
+                ident.setdefault(role, t.record[f.key])
+    name = ident.get("base_name")
+    base = {"key": name_key(str(name)) if name else "", "name": name, "operator": ident.get("operator"),
+            "city": ident.get("city"), "county": ident.get("county"), "base_type": ident.get("base_type")}
+    for t in tables:
+        t.base = dict(base)

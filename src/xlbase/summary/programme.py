@@ -1,0 +1,92 @@
+"""A generic programme's 汇总表 workbook: its summary form with 合计, 问题清单, 各县情况, 入驻企业.
+
+Written atomically; submitted text through write_text / write_value (never as a formula).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import xlsxwriter
+
+from .. import sheet_names
+from ..forms import value_list
+from ..merge.programme import Checked
+from ..problems import ERROR, INFO, WARNING
+from ..rules.programme import GenericPack
+from ..reports.problems import add_problems_sheet, report_line
+from ..safe_output import atomic_output, write_text
+from ..write.programme_templates import summary_sheet
+from ..write.template_styles import Styles
+from ..write.template_values import write_value
+
+
+def write_merged(programme, path: Path, checked: Checked, pack: GenericPack, unit: str = "") -> None:
+    layout = programme.layout("summary.yaml")
+    form = programme.form(layout["form"])
+    with atomic_output(path, suffix=".tmp.xlsx") as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
+        styles = Styles(wb)
+        ws = wb.add_worksheet(form.sheet)
+        summary_sheet(ws, form, styles, rows=[{k: v for k, v in r.items() if not k.startswith("_")}
+                                              for r in checked.rows], unit=unit)
+        add_problems_sheet(wb, checked.problems, line=report_line(pack, checked.problems), pack=pack)
+        _units_sheet(wb, styles, layout, checked)
+        _firms_sheet(wb, styles, programme, layout, checked)
+        wb.close()
+
+
+def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked) -> None:
+    key = layout.get("unit")
+    expected = list(value_list(layout["units"])) if layout.get("units") else []
+    seen: dict[str, list[dict]] = {}
+    for row in checked.rows:
+        seen.setdefault(str(row.get(key) or "（未填写）"), []).append(row)
+    by_file: dict[str, dict[str, int]] = {}
+    for p in checked.problems:
+        counts = by_file.setdefault(p.file, {ERROR: 0, WARNING: 0, INFO: 0})
+        counts[p.severity] += 1
+    ws = wb.add_worksheet(sheet_names.UNITS_COUNTY)
+    head = styles.header()
+    cell = styles.get(border=1, text_wrap=True)
+    for c, (text, width) in enumerate((("县市区", 14), ("报送情况", 10), ("基地数", 8), ("错误", 8), ("警告", 8),
+                                       ("基地", 60))):
+        ws.write_string(0, c, text, head)
+        ws.set_column(c, c, width)
+    r = 1
+    for unit in expected + [u for u in seen if u not in expected]:
+        got = seen.get(unit, [])
+        files = {x["_file"] for x in got}
+        errors = sum(by_file.get(f, {}).get(ERROR, 0) for f in files)
+        warnings = sum(by_file.get(f, {}).get(WARNING, 0) for f in files)
+        write_text(ws, r, 0, unit, cell)
+        ws.write_string(r, 1, "已报送" if got else "未报送", cell)
+        ws.write_number(r, 2, len(got), cell)
+        ws.write_number(r, 3, errors, cell)
+        ws.write_number(r, 4, warnings, cell)
+        form_key = next(iter(layout.get("columns") or {}), None)
+        write_text(ws, r, 5, "、".join(str(x.get(form_key) or "") for x in got), cell)
+        r += 1
+    ws.freeze_panes(1, 0)
+
+
+def _firms_sheet(wb, styles: Styles, programme, layout: dict, checked: Checked) -> None:
+    if not layout.get("firms"):
+        return
+    form = programme.form(layout["firms"])
+    ws = wb.add_worksheet(sheet_names.FIRMS)
+    heads = [sheet_names.FIRMS_BASE] + [f.header_text for f in form.table_fields] + [
+        sheet_names.FIRMS_FILE, sheet_names.FIRMS_SHEET, sheet_names.FIRMS_ROW]
+    for c, h in enumerate(heads):
+        ws.write_string(0, c, h, styles.header())
+        ws.set_column(c, c, 16)
+    for i, fr in enumerate(checked.firms, start=1):
+        write_text(ws, i, 0, str(fr.get("_base") or ""), styles.get(border=1))
+        for j, f in enumerate(form.table_fields, start=1):
+            write_value(ws, i, j, f, fr.get(f.key), styles)
+        n = len(form.table_fields)
+        write_text(ws, i, n + 1, Path(fr["_file"]).name, styles.get(border=1))
+        write_text(ws, i, n + 2, fr["_sheet"], styles.get(border=1))
+        ws.write_number(i, n + 3, fr["_row"], styles.get(border=1))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(checked.firms), 1), len(heads) - 1)

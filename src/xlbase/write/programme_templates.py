@@ -1,0 +1,191 @@
+"""Fillable templates of a generic programme, from its form folder only (workbook.yaml, the specs, the pack).
+
+The same building blocks as Shanxi's templates (write.template_*: the paper grid of a record form,
+table forms with their 合计 row, validations and prompts from the form model, print setup, the guide
+sheet); what goes on which sheet comes from workbook.yaml. Live checks come from the pack: a `min`
+rule colours its cell when the value typed is below the threshold, a `share-min` rule when the share is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from ..forms import Form, value_list
+from ..safe_output import atomic_output
+from .template_blocks import write_lines, write_notes, write_title
+from .template_guide import GUIDE_SHEET, write_guide
+from .template_lists import ListSheet, list_name
+from .template_print import setup_sheet
+from .template_record import grid_width, write_record_grid
+from .template_styles import Styles
+from .template_table import TableLayout, column_plan, write_table
+
+Cells = dict[str, dict[str, Any]]     # form id -> {field key: (row, col)} for records, or its TableLayout
+MIXED_WIDTH = 15                      # columns of a sheet holding a record grid and tables
+BAD_FILL = "#FFC7CE"
+
+
+def applicant_name(programme) -> str:
+    return programme.layout("workbook.yaml").get("name") or programme.name
+
+
+def summary_name(programme) -> str:
+    return programme.layout("summary.yaml").get("file_name") or f"{programme.name}_汇总表"
+
+
+def write_applicant(programme, path: Path, *, values: dict | None = None, pack=None) -> Cells:
+    """The applicant's workbook; `values`: form id -> {key: value} (record) or [row dicts] (table).
+    Returns where every record field and table landed, so code can fill it as a clerk would."""
+    layout = programme.layout("workbook.yaml")
+    values = values or {}
+    cells: Cells = {}
+    with atomic_output(path, suffix=".tmp.xlsx") as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
+        styles = Styles(wb)
+        forms_used: list[Form] = []
+        for sheet in layout.get("sheets") or []:
+            form = programme.form(sheet["form"])
+            ws = wb.add_worksheet(sheet.get("sheet") or form.sheet)
+            blocks = sheet.get("blocks") or [{"table" if form.kind == "table" else "record": form.id}]
+            _sheet(ws, programme, form, blocks, styles, values, cells)
+            forms_used += [programme.form(b.get("record") or b.get("table")) for b in blocks]
+        _lists(wb, styles, forms_used)
+        guide = wb.add_worksheet(GUIDE_SHEET)
+        unique = list({f.id: f for f in forms_used}.values())
+        last = write_guide(guide, styles, unique, list(layout.get("guide") or []))
+        setup_sheet(guide, last_row=last, last_col=4)
+        if pack is not None:
+            _live_checks(wb, styles, pack, cells)
+        wb.close()
+    return cells
+
+
+def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values: dict, cells: Cells) -> None:
+    mixed = any("record" in b for b in blocks)
+    width = grid_width(form) if form.kind == "record" else column_plan(form)[2] + 1
+    for b in blocks:
+        if "table" in b:
+            width = max(width, column_plan(programme.form(b["table"]))[2] + 1)
+    last = width - 1
+    r = write_title(ws, 0, last, form.title, styles)
+    r = write_lines(ws, r, last, form, styles)
+    top_of_data = r
+    rows_done = 0
+    repeat = None
+    for b in blocks:
+        if "record" in b:
+            rec = programme.form(b["record"])
+            upto = b.get("upto")
+            rows = list(rec.rows)[rows_done:]
+            if upto:
+                end = next(i for i, row in enumerate(rows) if upto in (row["fields"] if isinstance(row, dict) else row))
+                rows = rows[:end + 1]
+            rows_done += len(rows)
+            got, r = write_record_grid(ws, replace(rec, rows=tuple(rows)), styles, top=r, width=width,
+                                       values=values.get(rec.id) or {})
+            cells.setdefault(rec.id, {}).update(got)
+        else:
+            tab = programme.form(b["table"])
+            given = values.get(tab.id) or b.get("rows") or []
+            lay = write_table(ws, tab, styles, top=r, rows=list(given), n_rows=max(len(given), tab.template_rows))
+            cells[tab.id] = {"layout": lay}
+            repeat = (lay.header_top, lay.header_bottom) if not mixed else None
+            r = lay.end_row
+            if not mixed:
+                r = write_notes(ws, r, last, tab, styles, sum(lay.widths.values()))
+    if mixed:
+        ws.set_column(0, last, MIXED_WIDTH)
+    setup_sheet(ws, last_row=max(r - 1, top_of_data), last_col=last, repeat=repeat, one_page=False)
+
+
+def _lists(wb, styles: Styles, forms: list[Form]) -> None:
+    names = sorted({f.choices for form in forms for f in form.fields if f.choices and f.type in ("choice", "yesno")})
+    if not names:
+        return
+    lists = ListSheet(wb, styles)
+    for name in names:
+        lists.add(list_name(name), name, list(value_list(name)))
+
+
+def _where(cells: Cells, form_id: str, key: str, row: str | None) -> tuple[int, int] | None:
+    got = cells.get(form_id) or {}
+    if key in got:
+        return got[key]
+    lay: TableLayout | None = got.get("layout")
+    if lay is None or key not in lay.cols:
+        return None
+    return (lay.last_row if row == "last" else lay.first_row, lay.cols[key])
+
+
+def _live_checks(wb, styles: Styles, pack, cells: Cells) -> None:
+    """Colour a value as it is typed when the pack's `min` / `share-min` rule would reject it."""
+    bad = styles.cf(bg_color=BAD_FILL, font_color="#9C0006")
+    for rule in pack.rules:
+        if rule.kind not in ("min", "share-min"):
+            continue
+        at = _where(cells, rule.form, rule.field, rule.row)
+        if at is None:
+            continue
+        ws = _sheet_of(wb, cells, rule.form)
+        a1 = xl_rowcol_to_cell(*at)
+        if rule.kind == "min":
+            formula = f"=AND(ISNUMBER({a1}),{a1}<{rule.threshold})"
+        else:
+            whole = _where(cells, rule.form, rule.fields[1], rule.row)
+            if whole is None:
+                continue
+            w = xl_rowcol_to_cell(*whole)
+            formula = f"=AND(ISNUMBER({a1}),ISNUMBER({w}),{w}>0,{a1}/{w}<{rule.threshold})"
+        ws.conditional_format(at[0], at[1], at[0], at[1], {"type": "formula", "criteria": formula, "format": bad})
+
+
+def _sheet_of(wb, cells: Cells, form_id: str):
+    from ..forms import get_form
+    name = get_form(form_id).sheet
+    return wb.get_worksheet_by_name(name)
+
+
+def write_summary_template(programme, path: Path, *, rows: list[dict] | None = None, unit: str = "",
+                           year: Any = None) -> TableLayout:
+    """The blank (or filled) 汇总表 form a reporting unit sends: title, 填报单位, table with 合计, notes."""
+    form = programme.form(programme.layout("summary.yaml")["form"])
+    form = replace(form, fields=tuple(f for f in form.fields if not f.merge_only))   # a unit fills no merge column
+    with atomic_output(path, suffix=".tmp.xlsx") as tmp:
+        wb = xlsxwriter.Workbook(str(tmp))
+        styles = Styles(wb)
+        ws = wb.add_worksheet(form.sheet)
+        lay = summary_sheet(ws, form, styles, rows=rows or [], unit=unit)
+        _lists(wb, styles, [form])
+        wb.close()
+    return lay
+
+
+def summary_sheet(ws, form: Form, styles: Styles, *, rows: list[dict], unit: str = "") -> TableLayout:
+    last = column_plan(form)[2]
+    r = write_title(ws, 0, last, form.title, styles)
+    r = write_lines(ws, r, last, form, styles, unit=unit)
+    lay = write_table(ws, form, styles, top=r, rows=rows, n_rows=len(rows) if rows else form.template_rows)
+    end = write_notes(ws, lay.end_row, last, form, styles, sum(lay.widths.values()))
+    setup_sheet(ws, last_row=end - 1, last_col=last, repeat=(lay.header_top, lay.header_bottom),
+                freeze_row=lay.first_row)
+    return lay
+
+
+def templates_for(programme, out_dir: Path, pack=None) -> list[Path]:
+    """`xlbase templates --programme NAME`: the applicant's workbook and the blank 汇总表."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    a = out_dir / f"{applicant_name(programme)}.xlsx"
+    s = out_dir / f"{summary_name(programme)}.xlsx"
+    write_applicant(programme, a, pack=pack)
+    write_summary_template(programme, s)
+    return [a, s]
+
+
+def today() -> dt.date:
+    return dt.date.today()

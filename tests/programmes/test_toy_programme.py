@@ -1,0 +1,150 @@
+"""Adding a programme needs no code: a toy programme built from data files alone in a temporary folder
+(manifest, forms, lists, workbook and summary layouts, pack) runs templates -> filled -> merge."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import openpyxl
+
+from programme_clerk import Clerk
+
+REPO = Path(__file__).resolve().parents[2]
+
+FILES = {
+    "programme.yaml": """
+        name: toy-2025
+        title: 2025年示例市小店扶持申报
+        year: 2025
+        issuer: 示例市商务局
+        document: 示商〔2025〕1号
+        sources: [{file: 示例通知.txt, what: 申报条件与附表}]
+        forms: 表单
+        pack: 规则.yaml
+        engine: generic
+        recognise: [示例市小店扶持申请表]
+    """,
+    "规则.yaml": """
+        programme: toy-2025
+        id: toy-2025
+        title: 2025年示例市小店扶持申报
+        jurisdiction: 示例市
+        year: 2025
+        as_of: 2025-06-30
+        rules:
+          - {id: required, kind: required, forms: [示例申请表, 示例店员表], severity: error,
+             message: "“{{ label }}”未填写", source: 表样}
+          - {id: staff-min, title: 店员3人以上, kind: min, form: 示例申请表, field: staff, threshold: 3,
+             severity: error, message: "店员 {{ value }} 人，少于 {{ threshold }} 人", source: 第二条}
+          - {id: staff-listed, title: 店员表人数与申请表一致, kind: counts-match, form: 示例店员表,
+             target: {form: 示例申请表, field: staff}, severity: warning,
+             message: "申请表填 {{ value }} 人，店员表 {{ counted }} 人", source: 第三条}
+    """,
+    "表单/a_apply.yaml": """
+        id: 示例申请表
+        sheet: 申请表
+        kind: record
+        title: 示例市小店扶持申请表
+        fields:
+          - {key: shop, label: 店铺名称, type: text, required: true, identity: base_name}
+          - {key: district, label: 所在区, type: choice, choices: toy_district, required: true, identity: county}
+          - {key: staff, label: 店员人数, type: integer, unit: 人, min: 0, required: true}
+          - {key: rent, label: 月租金, type: money, unit: 万元, min: 0}
+        rows:
+          - [shop, district]
+          - [staff, rent]
+    """,
+    "表单/b_staff.yaml": """
+        id: 示例店员表
+        sheet: 店员表
+        kind: table
+        title: 店员名单
+        number_label: 序号
+        total_label: 合计
+        template_rows: 5
+        fields:
+          - {key: name, label: 姓名, type: text, required: true}
+          - {key: pay, label: 月工资, type: money, unit: 万元, min: 0}
+    """,
+    "表单/c_summary.yaml": """
+        id: 示例汇总表
+        sheet: 汇总表
+        kind: table
+        title: 示例市小店扶持汇总表
+        number_label: 序号
+        total_label: 合计
+        fields:
+          - {key: shop, label: 店铺名称, type: text, identity: base_name}
+          - {key: district, label: 所在区, type: text, identity: county}
+          - {key: staff, label: 店员人数, type: integer, unit: 人}
+          - {key: payroll, label: 月工资合计, type: money, unit: 万元, merge_only: true}
+    """,
+    "表单/lists.yaml": """
+        toy_district: {source: 示例, values: [东区, 西区]}
+    """,
+    "表单/workbook.yaml": """
+        name: 示例申请书
+        sheets:
+          - {sheet: 申请表, form: 示例申请表}
+          - {sheet: 店员表, form: 示例店员表}
+    """,
+    "表单/summary.yaml": """
+        form: 示例汇总表
+        row_per: 示例申请表
+        firms: 示例店员表
+        unit: district
+        units: toy_district
+        columns:
+          shop: {field: 示例申请表.shop}
+          district: {field: 示例申请表.district}
+          staff: {field: 示例申请表.staff}
+          payroll: {sum: 示例店员表.pay}
+    """,
+}
+
+
+def xlbase(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "xlbase", *args], capture_output=True, text=True, cwd=REPO,
+                          timeout=300)
+
+
+def test_a_programme_from_data_files_only(tmp_path):
+    home = tmp_path / "toy"
+    for name, text in FILES.items():
+        (home / name).parent.mkdir(parents=True, exist_ok=True)
+        (home / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
+    manifest = str(home / "programme.yaml")
+    res = xlbase("templates", "--programme", manifest, "-o", str(tmp_path / "模板"))
+    assert res.returncode == 0, res.stderr
+    template = tmp_path / "模板" / "示例申请书.xlsx"
+    assert openpyxl.load_workbook(template).sheetnames[:2] == ["申请表", "店员表"]
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    shops = [("东区一号店", "东区", 4, [0.5, 0.6, 0.4, 0.5]), ("西区二号店", "西区", 2, [0.3, 0.3])]
+    where = {}
+    for shop, district, staff, pays in shops:
+        clerk = Clerk(template)
+        clerk.record("店铺名称", shop)
+        clerk.record("所在区", district)
+        where[shop] = clerk.record("店员人数", staff)
+        clerk.table(["姓名", "月工资（万元）"], [[f"{shop}店员{i}", p] for i, p in enumerate(pays)])
+        clerk.save(inbox / f"{shop}.xlsx")
+    out = tmp_path / "汇总.xlsx"
+    res = xlbase("merge", str(inbox), "--programme", manifest, "-o", str(out), "--json", str(tmp_path / "r.json"))
+    assert res.returncode == 1, res.stdout + res.stderr         # 西区二号店 has 2 staff, fewer than 3
+    ws = openpyxl.load_workbook(out, data_only=True)["汇总表"]
+    rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] is not None]
+    data = sorted(r[1:5] for r in rows if isinstance(r[0], int))
+    assert data == [("东区一号店", "东区", 4, 2.0), ("西区二号店", "西区", 2, 0.6)]
+    total = next(r for r in rows if r[0] == "合计")
+    assert total[3:5] == (6, 2.6)
+    problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
+    errors = [p for p in problems if p["severity"] == "error"]
+    assert [(p["rule"], Path(p["file"]).name, p["cell"]) for p in errors] == [
+        ("staff-min", "西区二号店.xlsx", where["西区二号店"])]
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["汇总表", "问题清单", "各县情况", "入驻企业"]
