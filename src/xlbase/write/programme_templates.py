@@ -19,7 +19,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..forms import Form, value_list
 from ..safe_output import atomic_output
 from .template_blocks import write_lines, write_notes, write_title
-from .template_guide import GUIDE_SHEET, write_guide
+from .template_field_guide import write_field_guide
+from .template_guide import GUIDE_SHEET
 from .template_lists import ListSheet, list_name
 from .template_print import setup_sheet
 from .template_record import grid_width, write_record_grid
@@ -58,7 +59,7 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
         _lists(wb, styles, forms_used)
         guide = wb.add_worksheet(GUIDE_SHEET)
         unique = list({f.id: f for f in forms_used}.values())
-        last = write_guide(guide, styles, unique, list(layout.get("guide") or []))
+        last = write_field_guide(guide, styles, unique, list(layout.get("guide") or []))
         setup_sheet(guide, last_row=last, last_col=4)
         if pack is not None:
             _live_checks(wb, styles, pack, cells)
