@@ -1,4 +1,4 @@
-"""The 太原 2023 form set (forms/specs/taiyuan-2023/) loads with the spec loader and matches the notice.
+"""The 太原 2023 programme's form set (forms/specs/taiyuan-2023/) and pack match the notice.
 
 Source: seeds/004_8553de26f5d5b2c3.txt (并工信字〔2023〕26号, 附件1-3). The 汇总表 (附件3) prints no
 columns in the notice; ours are derived from the 申请表 (summary.yaml), which these tests hold to: every
@@ -13,6 +13,8 @@ import pytest
 import yaml
 
 from xlbase.forms import FIELD_TYPES, _build
+from xlbase.forms.programmes import load_programme
+from xlbase.rules.programme import load_generic_pack
 from xlbase.text import fold
 
 FOLDER = resources.files("xlbase.forms.specs").joinpath("taiyuan-2023")
@@ -24,12 +26,27 @@ def _yaml(name: str):
 
 @pytest.fixture(scope="module")
 def forms():
+    return load_programme("taiyuan-2023").forms
+
+
+def test_the_spec_loader_builds_the_same_forms(forms):
+    """Each spec file is a plain Form spec: the spec loader alone builds what the programme loads."""
     loaded = {}
     for p in sorted(FOLDER.iterdir(), key=lambda p: p.name):
         spec = _yaml(p.name) if p.name.endswith(".yaml") else None
         if isinstance(spec, dict) and "id" in spec:
             loaded[spec["id"]] = _build(spec, loaded)
-    return loaded
+    assert loaded == forms
+
+
+def test_every_rule_cites_the_notice_or_its_forms():
+    pack = load_generic_pack(load_programme("taiyuan-2023"))
+    assert pack.as_of.isoformat() == "2023-03-23"                # 通知 一5、二5 deadline
+    assert {r.id for r in pack.rules} >= {"evaluation-sample-min", "staff-list-min"}
+    assert {r.id: r.threshold for r in pack.rules if r.kind == "rows-min"} == {
+        "evaluation-sample-min": 10, "staff-list-min": 12}
+    for r in pack.rules:
+        assert r.source, r.id
 
 
 @pytest.fixture(scope="module")

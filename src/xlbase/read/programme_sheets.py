@@ -21,6 +21,7 @@ from .records import find_record
 from .tables import find_tables
 
 RECORD_MIN_FIELDS = 3       # labels of a record form found on a sheet before it counts as that form
+RECORD_MIN_LINES = 3        # lines its values are on before a file counts as an application (no 汇总表)
 TITLE_ROWS = 8              # a form's title is in the first lines of its sheet
 
 
@@ -74,14 +75,16 @@ def read_programme_sheets(programme, path: str, sheets: list[Sheet], kind: str) 
     from .workbook import _fill_record, _is_guide, _table_from, unread_sheet_problem
     from .. import sheet_names
     forms = programme.forms
-    families = tuple(fid for fid, f in forms.items() if f.kind == "table")
     records = [fid for fid, f in forms.items() if f.kind == "record"]
+    ours = sheet_names.is_xlbase_output([s.name for s in sheets])
+    readable = [s for s in sheets if s.visible and not _is_guide(s.name)
+                and not (ours and s.name in sheet_names.REPORT_SHEETS)]
+    summary = (programme.layout("summary.yaml") or {}).get("form")
+    families = tuple(fid for fid, f in forms.items() if f.kind == "table"
+                     and not (fid == summary and _is_application(readable, forms, records)))
     tables: list[Table] = []
     problems: list[Problem] = []
-    ours = sheet_names.is_xlbase_output([s.name for s in sheets])
-    for sheet in sheets:
-        if not sheet.visible or _is_guide(sheet.name) or (ours and sheet.name in sheet_names.REPORT_SHEETS):
-            continue
+    for sheet in readable:
         n_tables = len(tables)
         used: set[int] = set()
         top = 0
@@ -130,13 +133,35 @@ def _belongs(sheet: Sheet, form, rec) -> bool:
     return len(rec.values) >= max(RECORD_MIN_FIELDS, math.ceil(len(form.record_fields) / 2))
 
 
+def _is_application(sheets: list[Sheet], forms: dict, records: list[str]) -> bool:
+    """A file holding one of the programme's record forms is one applicant's submission, never a unit's
+    汇总表: the summary form is not looked for in it. (Its columns may be the application's own labels —
+    太原's 附件3 is derived from the 申请表 — so a line of the 申请表 holding several labels would pass for its
+    header.) A record is label–value pairs down the sheet, its values on several lines; a line of labels
+    over one line of values (a 汇总表's header and row) is no record."""
+    for sheet in sheets:
+        for fid in records:
+            rec = find_record(sheet, fid, skip=set(), min_fields=min(RECORD_MIN_FIELDS, len(forms[fid].record_fields)))
+            if rec is not None and len({r for r, _ in rec.cells.values()}) >= RECORD_MIN_LINES:
+                return True
+    return False
+
+
+def _heading(row: list) -> bool:
+    """A line holding one text only, a numbered heading: “三、平台服务能力及业绩”, “（二）运营情况”."""
+    from .labels import _ORDINAL
+    texts = [v for v in row if v != "" and v is not None]
+    return len(texts) == 1 and type(texts[0]) is str and bool(_ORDINAL.match(texts[0].strip()))
+
+
 def _end_at_record_label(sheet: Sheet, ft, records: list[str]) -> None:
     """A table inside a record form ends where a row starts with one of the record's labels (服务情况
-    followed by 获得专业服务资质情况 on paper): that row and the rest are the record's."""
+    followed by 获得专业服务资质情况 on paper), or at the paper's next numbered heading (“三、…”): that row
+    and the rest are the record's."""
     from .labels import match_label
     for i, r in enumerate(ft.data_rows):
         first = next((v for v in sheet.rows[r] if type(v) is str and v.strip()), None)
-        if first is not None and any(match_label(first, fid, "record") for fid in records):
+        if first is not None and (_heading(sheet.rows[r]) or any(match_label(first, fid, "record") for fid in records)):
             ft.data_rows[i:] = []
             ft.total_rows = [t for t in ft.total_rows if t < r]
             ft.end_row = r

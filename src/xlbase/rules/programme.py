@@ -411,6 +411,9 @@ def check_rows_min(ctx: Ctx, rule: GenericRule, sub: Submission) -> list[Problem
     if not _applicant(sub, ctx.pack, None):
         return []
     tables = sub.of(rule.form)
+    if not tables and rule.blank:   # the list is not in this file (it may come in another): undecided, not short
+        return [ctx.problem(rule, sub, None, "", table=None, severity=rule.blank, message=rule.blank_message or None,
+                            value=0, counted=0)]
     n = sum(t.n_rows for t in tables)
     if n >= float(rule.threshold):
         return []
