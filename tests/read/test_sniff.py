@@ -469,19 +469,6 @@ def test_head_cut_right_after_a_bracket_is_not_safe() -> None:
         check_xml_safe(head)  # whole (not truncated): nothing declared, the parser decides
 
 
-PROLOG_PIECES = st.sampled_from(["<?xml version='1.0'?>", "<!-- c -->", "<?pi x?>", "<!DOCTYPE x>", "<!ENTITY a 'b'>",
-                                 "<!---->", "<root/>", "<r a='<!x'>", " ", "\n", "\ufeff"])
-
-
-@given(st.lists(PROLOG_PIECES, max_size=8), st.data())
-def test_prolog_verdict_on_a_prefix_is_final(pieces, data) -> None:
-    text = "".join(pieces)
-    cut = data.draw(st.integers(0, len(text)))
-    verdict = sniff._scan_prolog(text[:cut])
-    if verdict != "incomplete":
-        assert verdict == sniff._scan_prolog(text)
-
-
 def test_large_legit_sheet_scans_only_head(tmp_path: Path) -> None:
     rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 200_000))
     sheet = SHEET_XML.replace("<sheetData/>", f"<sheetData>{rows}</sheetData>")

@@ -4,8 +4,9 @@ Why not openpyxl for this: a load/save round trip drops x14 (cross-sheet) data v
 button's drawing, and rewrites every part. Here a package is copied entry by entry; only the parts
 changed are re-serialised (lxml keeps unknown elements, extLst and namespace declarations), every
 other entry (vbaProject.bin, drawings, VML, printer settings…) keeps identical bytes. Members are
-inflated through the reader's capped, DTD-refusing zip helpers (read.sniff).
+inflated under a cap and XML is refused with a DTD (zip.py), as the reader opens them.
 
+zip.py        members inflated under a cap, XML prologs vetted (the reader's sniffer uses them too)
 refs.py       A1 references: parse, expand a problem's cell text, column letters
 package.py    the zip: parts read (capped), replaced, removed, added; XML in and out
 workbook.py   workbook.xml, its relationships and [Content_Types].xml; sheets added and removed; shared strings

@@ -8,7 +8,7 @@ import zipfile
 
 from lxml import etree
 
-from ..read.sniff import check_xml_safe, read_zip_member_capped
+from .zip import check_xml_safe, read_zip_member_capped
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

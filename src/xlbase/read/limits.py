@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..ooxml.zip import MEMBER_CAP
+
 MB = 1024 * 1024
 
 
@@ -38,7 +40,7 @@ class Limits:
     max_entries: int = 10_000
     #: Largest single ZIP member a reader may decompress via
     #: ``read_zip_member_capped`` when it does not pass its own cap.
-    max_member_bytes: int = 200 * MB
+    max_member_bytes: int = MEMBER_CAP      # 200 MB (ooxml.zip's default cap)
     #: How much of the start of each XML part is scanned for a DTD.  A DTD
     #: must precede the root element, so the head is enough.  -> "xml-bomb"
     xml_head_bytes: int = 64 * 1024
