@@ -4,13 +4,15 @@
 same files give the same problems whichever way an officer or a clerk checks them:
   1. merge.lower.prepare_reads — a lower level's 汇总表 brings its recorded problems, a previous
      output is skipped, an edited 汇总表 is checked again;
-  2. rules.validate — every rule of the pack over every readable table;
-  3. merge.core.merge_reads — one base arriving twice (duplicate-base, and base-conflict per field
+  2. merge.attach.attach_firm_lists — a firm list (附件3) whose workbook names no base is tied to the
+     base its sheet name, title, 填报单位 line, file name or folder names, so the rules count its firms;
+  3. rules.validate — every rule of the pack over every readable table;
+  4. merge.core.merge_reads — one base arriving twice (duplicate-base, and base-conflict per field
      that differs), the same firm under two bases, rows that cannot be merged; what a resubmission
      replaced becomes a note (superseded_problems);
-  4. unproven_where_rows_unread — a firm count or share is no proven error in a file with firm rows
+  5. unproven_where_rows_unread — a firm count or share is no proven error in a file with firm rows
      the reader could not take (a continued 附件3 without its header);
-  5. to_input_cells — a problem on a formula cell that copies one other cell (附件10 pulling from
+  6. to_input_cells — a problem on a formula cell that copies one other cell (附件10 pulling from
      附件2) is moved to that cell, the one the clerk typed.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
+from .merge.attach import attach_firm_lists
 from .merge.core import RECOMPUTED_RULES, MergeResult, merge_reads, superseded_problems
 from .merge.level import UNIT_NOT_REPORTED
 from .merge.lower import prepare_reads
@@ -57,6 +60,7 @@ def check_reads(reads: list[WorkbookRead], pack: Any, *, missing: Iterable[str] 
     # found again by the merge of this batch (duplicate firms), or the merging level's own finding (who did
     # not report): never carried from a lower level's 汇总表
     reads, tables, problems = prepare_reads(reads, pack, recomputed=RECOMPUTED_RULES | {UNIT_NOT_REPORTED})
+    problems = attach_firm_lists(reads, problems)
     problems += validate(tables, pack)
     del tables      # not needed past validation
     if stage is not None:

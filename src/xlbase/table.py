@@ -42,6 +42,10 @@ class Table:
               assembler fills it, see xlbase.read.
     org_line  the 填报单位 line above the table as typed ("填报单位（盖章）：五台县工信局"): where
               the base names and forms say nothing of the place, it often does.
+    heading   the lines between the previous table and this one's header, as (A1 of the line's first
+              text, its texts joined): the title a clerk typed ("XX双创基地入驻企业基本情况表"), the
+              填报单位 and units lines. A firm list sent apart from its base names the base there
+              (merge.attach).
     """
 
     form_id: str
@@ -59,6 +63,7 @@ class Table:
     missing_fields: list[str] = field(default_factory=list)
     base: dict[str, Any] = field(default_factory=dict)
     org_line: str = ""
+    heading: tuple[tuple[str, str], ...] = ()
     transposed: bool = False     # a 附件10 typed vertically: `columns` holds sheet rows, `_row` sheet columns
 
     @property

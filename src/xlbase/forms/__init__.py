@@ -21,6 +21,7 @@ __all__ = [
     "Field", "Form", "FIELD_TYPES", "NUMERIC_TYPES",
     "get_form", "all_forms", "FORM_IDS", "APPLICANT_FORMS", "SUMMARY_FORM",
     "value_list", "value_lists", "divisions", "unit_families", "build_forms", "register_forms", "register_lists",
+    "name_words",
 ]
 
 SPEC_FILES = ("a2.yaml", "a3.yaml", "a4.yaml", "a10.yaml", "a11.yaml")
@@ -156,6 +157,12 @@ def value_list(name: str) -> tuple[str, ...]:
     if name == "county":
         return tuple(c for cs in divisions()["cities"].values() for c in cs)
     return tuple(value_lists()[name]["values"])
+
+
+@lru_cache(maxsize=None)
+def name_words() -> dict:
+    """Words of base, operator and firm-list names that say what a name is, not which one (data/names.yaml)."""
+    return _load_yaml("xlbase.data", "names.yaml")
 
 
 @lru_cache(maxsize=None)

@@ -60,7 +60,8 @@ LEVELS = ("county", "city", "province")
 DUPLICATE_ENTERPRISE = "duplicate-enterprise"
 # found again by every merge over the rows a lower level's 汇总表 carries, so not carried as problems
 INCOMPLETE_TOTAL = "incomplete-total"
-RECOMPUTED_RULES = frozenset({DUPLICATE_ENTERPRISE, INCOMPLETE_TOTAL})
+BASE_WITHOUT_ROW = "base-without-row"    # a base with firms but no base row: found again from the carried firms
+RECOMPUTED_RULES = frozenset({DUPLICATE_ENTERPRISE, INCOMPLETE_TOTAL, BASE_WITHOUT_ROW})
 
 
 def clean(v: Any) -> Any:
@@ -200,6 +201,7 @@ class MergeResult:
     display: dict[str, str]           # file path -> name shown in 来源文件 / 问题清单
     firm_columns: dict[tuple[str, str], str] = field(default_factory=dict)   # (file, sheet) -> credit-code column
     superseded: list[BaseRow] = field(default_factory=list)   # base rows not adopted (a duplicate won)
+    firm_only: list[BaseRow] = field(default_factory=list)    # bases with firms but no base row (not in 附件11)
 
     def shown(self, file: str) -> str:
         """The name shown for a file, or for “汇总表 ← 原来源文件” the 汇总表's shown name ← the original."""
@@ -345,33 +347,103 @@ def _firm_table(t: Table, path: str, rekey: dict[str, str]) -> _FirmTable:
     return _FirmTable(path, t, cols, [rekey.get(k, k) for k in keys])
 
 
-def _attach_firms(ft: _FirmTable, winner_of: dict[str, BaseRow]) -> tuple[list[FirmRow], int]:
-    """The rows whose base won with a row of this same file, as FirmRows; and how many rows have no base at all."""
-    names: dict[str, str | None] = {}
-    orphans = 0
-    for k, count in Counter(ft.keys).items():
-        w = winner_of.get(k)
-        names[k] = w.name if w is not None and w.file == ft.path else None
-        if w is None:
-            orphans += count
-    if all(name is None for name in names.values()):
-        return [], orphans
+def _attach_firms(ft: _FirmTable, names: dict[str, str | None]) -> list[FirmRow]:
+    """The rows whose base `names` gives (key -> the base's name, None: not merged), as FirmRows."""
+    if all(names.get(k) is None for k in set(ft.keys)):
+        return []
     t, n = ft.table, len(ft.keys)
     blank = [None] * n
     values = zip(*(ft.columns.get(k, blank) for k in firm_keys()))
     if "_src" not in ft.columns:
         rows = _sheet_rows(t, ft.columns.get("_row"), n)
         cells = _column_cells(t, FIRM_CODE, rows)
-        kept = [FirmRow(v, k, name, ft.path, t.sheet, r, c)
-                for v, k, r, c in zip(values, ft.keys, rows, cells) if (name := names[k]) is not None]
-        return kept, orphans
+        return [FirmRow(v, k, name, ft.path, t.sheet, r, c)
+                for v, k, r, c in zip(values, ft.keys, rows, cells) if (name := names.get(k)) is not None]
     # a lower level's 汇总表: each row keeps its original file, sheet, row and cell
     files = {s: origin(ft.path, s) for s in set(ft.columns["_src"])}
     where = zip([files[s] for s in ft.columns["_src"]], ft.columns.get("_src_sheet", blank),
                 ft.columns.get("_src_row", blank), ft.columns.get("_src_cell", blank))
-    kept = [FirmRow(v, k, name, f, s or "", r or 0, c or "")
-            for v, k, (f, s, r, c) in zip(values, ft.keys, where) if (name := names[k]) is not None]
-    return kept, orphans
+    return [FirmRow(v, k, name, f, s or "", r or 0, c or "")
+            for v, k, (f, s, r, c) in zip(values, ft.keys, where) if (name := names.get(k)) is not None]
+
+
+LIST_REPEATED = "firms-list-repeated"
+
+
+def _firm_owners(firm_tables: list[_FirmTable], winner_of: dict[str, BaseRow], rejected: set[str],
+                 display: dict[str, str]) -> tuple[list[dict[str, str | None]], list[BaseRow], list[Problem]]:
+    """Per firm table, key -> the name of the base its rows go to (None: not merged); the bases that have
+    firms but no base row (`firm_only`); and the problems of both.
+
+    A table of an applicant's workbook goes to its base when that base won with a row of this same file
+    (a copy that lost is not counted twice). A list attached by merge.attach goes to its base wherever the
+    base's row is, unless the base has a list of its own there, or another file's list for it ranks higher
+    (resubmission by file name, then the later path): that list is set aside with a warning. A list of a
+    base that has no row in the batch (named only by the list, or a lower 汇总表's such base) keeps its
+    firms under that base, and the base gets one warning. Keys of rows rejected as samples or unnamed stay
+    without a base.
+    """
+    own: set[str] = set()
+    for ft in firm_tables:
+        if not ft.table.base.get("attached"):
+            own |= {k for k in set(ft.keys) if k in winner_of and winner_of[k].file == ft.path}
+    by_key: dict[str, list[_FirmTable]] = {}
+    for ft in firm_tables:
+        if ft.table.base.get("attached") and ft.keys:
+            by_key.setdefault(ft.keys[0], []).append(ft)
+    taken: dict[int, bool] = {}
+    problems: list[Problem] = []
+    for key, lists in by_key.items():
+        ranked = sorted(lists, key=lambda ft: (revision_rank(PurePath(ft.path).name), ft.path), reverse=True)
+        first = next((ft for ft in firm_tables if not ft.table.base.get("attached") and key in own
+                      and ft.path == winner_of[key].file and key in ft.keys), None)
+        keep_path = None if first is not None else ranked[0].path
+        for ft in lists:
+            taken[id(ft)] = ft.path == keep_path
+            if ft.path != keep_path:
+                other = first if first is not None else ranked[0]
+                problems.append(Problem(
+                    LIST_REPEATED, WARNING,
+                    f"附件3（{display[ft.path]} {ft.table.sheet}，{len(ft.keys)} 行）{ft.table.base['attached']}归入基地"
+                    f"“{ft.table.base.get('name') or ''}”，但该基地已有入驻企业名单（{display[other.path]} "
+                    f"{other.table.sheet}），这份名单未重复计入汇总；请核实哪一份是准确的，删去另一份后重新报送。",
+                    file=ft.path, sheet=ft.table.sheet, form="附件3", base=str(ft.table.base.get("name") or ""),
+                    value=len(ft.keys)))
+    firm_only: dict[str, BaseRow] = {}
+    counts: Counter = Counter()
+    out = []
+    for ft in firm_tables:
+        t = ft.table
+        attached, alone = bool(t.base.get("attached")), bool(t.base.get("firm_only"))
+        per_row = dict(zip(ft.keys, ft.columns["_base_name"])) if "_base_name" in ft.columns else {}
+        names: dict[str, str | None] = {}
+        for k, n in Counter(ft.keys).items():
+            w = winner_of.get(k)
+            if w is not None:       # an application's own list, or a list attached to a base with a row
+                names[k] = w.name if (taken.get(id(ft), False) if attached else w.file == ft.path) else None
+                continue
+            name = t.base.get("name") if attached else per_row.get(k)
+            if (attached and not (alone and taken.get(id(ft)))) or not k or k == "|" or k in rejected \
+                    or not _is_text(name):
+                names[k] = None
+                continue
+            if k not in firm_only:
+                vals = {"base_name": tidy_name(name), "operator": t.base.get("operator") if alone else None,
+                        "city": t.base.get("city") if alone else None, "county": t.base.get("county") if alone else None}
+                city, county = _place(vals, t, ft.path)
+                vals["city"], vals["county"] = city, county
+                firm_only[k] = BaseRow(k, vals, city, county, ft.path, t.sheet, 0, APPLICANT, 0)
+            names[k] = firm_only[k].name
+            counts[k] += n
+        out.append(names)
+    for k, b in firm_only.items():
+        problems.append(Problem(
+            BASE_WITHOUT_ROW, WARNING,
+            f"基地“{b.name}”有入驻企业名单（{display.get(b.file, b.file)} {b.sheet}，{counts[k]} 户，已计入入驻企业），"
+            "但本批材料中没有该基地的附件10（基本情况表），也没有汇总表中的行：汇总表附件11中没有该基地，"
+            "其已入驻企业数、吸纳就业人数等未计入汇总；请补报该基地的附件10（或在县汇总表中补列该基地）。",
+            file=b.file, sheet=b.sheet, form="附件10", base=b.name, value=counts[k]))
+    return out, list(firm_only.values()), problems
 
 
 def _firm_columns(reads: list[WorkbookRead], firm_tables: list[_FirmTable]) -> dict[tuple[str, str], str]:
@@ -738,15 +810,20 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
             problems += base_conflicts(win, lose, display, why_adopted(win, lose))
 
     winner_of = {b.key: b for b in winners}
+    rejected = {b.key for b in cands if not b.name or _is_sample_name(b.name)}
+    owners, firm_only, found = _firm_owners(firm_tables, winner_of, rejected, display)
+    problems += found
     kept_firms: list[FirmRow] = []
     orphans: dict[tuple[str, str], int] = {}
-    for ft in firm_tables:
-        kept, n_orphans = _attach_firms(ft, winner_of)
+    for ft, names in zip(firm_tables, owners):
+        kept = _attach_firms(ft, names)
         acc = accounts[ft.path]
         acc.rows_read += len(ft.keys)
         acc.rows_merged += len(kept)
         acc.rows_rejected += len(ft.keys) - len(kept)
         kept_firms += kept
+        n_orphans = 0 if ft.table.base.get("unattached") or ft.table.base.get("attached") else \
+            sum(1 for k in ft.keys if names.get(k) is None and k not in winner_of)
         if n_orphans:
             where = (ft.path, ft.table.sheet)
             orphans[where] = orphans.get(where, 0) + n_orphans
@@ -757,7 +834,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
             "请补全基地名称后重新报送。", file=file, sheet=sheet, form=FIRM_FORM))
 
     winners.sort(key=lambda b: (place_order(b.city, b.county), fold(b.name), b.key))
-    base_order = {b.key: (place_order(b.city, b.county), fold(b.name)) for b in winners}
+    base_order = {b.key: (place_order(b.city, b.county), fold(b.name)) for b in (*winners, *firm_only)}
     kept_firms.sort(key=lambda f: (base_order[f.base_key], f.file, f.sheet, f.row))
     # on the sorted rows: which occurrence comes first must not depend on how the files were grouped
     # (four counties' workbooks, or one city 汇总表 holding them all)
@@ -765,7 +842,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
     problems += incomplete_totals(winners, display)
     result = MergeResult(winners, kept_firms, problems,
                          [accounts[p] for p in paths] + [FileAccount(m, MISSING, None) for m in missing], display,
-                         _firm_columns(reads, firm_tables), superseded)
+                         _firm_columns(reads, firm_tables), superseded, firm_only)
     result.check_accounting()
     for wr in reads:
         assert accounts[wr.path].rows_read == data_rows(wr), f"rows_read of {wr.path} is not data_rows()"

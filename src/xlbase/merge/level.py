@@ -217,7 +217,7 @@ def problem_units(result: MergeResult, problems: list[Problem], level: str, base
     problem, the unit it names. The one attribution for 各县情况 and the return pack."""
     if base_unit is None:
         base_unit = {}
-        for b in result.bases:
+        for b in (*result.firm_only, *result.bases):    # a base with firms but no 附件11 row too
             base_unit[b.key] = base_unit[fold(b.name)] = unit_of(b, level)
     if by_file is None:
         by_file = {a.file: file_units(result, level, a.file) for a in result.accounts}

@@ -70,9 +70,21 @@ def build_record(result, problems: Iterable[Problem], *, level: str, unit: str, 
         "bases": [{"key": b.key, "name": b.name, "file": shown(b.origin), "sheet": b.sheet, "row": b.row,
                    "cell": b.cell, **({"lacking": list(b.lacking)} if b.lacking else {})} for b in result.bases],
         "firm_columns": [[shown(f), s, letter] for (f, s), letter in result.firm_columns.items()],
+        "firm_sources": firm_sources(result),
         "problems": [{**p.to_dict(), "file": shown(p.file)} for p in problems],
         **dict(zip(("digest", "digest_columns"), digests(_written_parts(result)))),
     }
+
+
+def firm_sources(result) -> list[dict[str, str]]:
+    """The key of 入驻企业 rows whose 来源文件 is not the file of their base's row: a firm list sent apart from
+    its base (merge.attach), a base with firms but no 附件11 row. The next level finds the others' key by the
+    base's own file and name (read.workbook._apply_record)."""
+    names = {b.key: (b.name, b.origin) for b in result.bases}
+    names.update({b.key: (b.name, "") for b in result.firm_only})    # in no record "bases": every file
+    pairs = {(f.file, f.base_key) for f in result.firms}
+    return [{"key": k, "name": names[k][0], "file": result.shown(file)} for file, k in sorted(pairs)
+            if k in names and file != names[k][1]]
 
 
 # --- the fingerprint of the visible sheets (summary_record.digest) ---------------------------
@@ -162,7 +174,7 @@ def _written_parts(result) -> Iterator[tuple[str, bytes]]:
     firms = result.firms
     for i, f in enumerate(a3):
         yield f"{FIRM_FORM}.{f.key}", _field_bytes([r.values[i] for r in firms], f)
-    names = {b.key: cell_text(b.name) for b in result.bases}
+    names = {b.key: cell_text(b.name) for b in (*result.bases, *result.firm_only)}
     files = {p: cell_text(result.display.get(p, p)) for p in {r.file for r in firms}}
     sheets = {s: cell_text(s) for s in {r.sheet for r in firms}}
     texts: tuple[Callable[[], list[str | None]], ...] = (

@@ -404,13 +404,14 @@ def _apply_record(tables: list[Table], record: dict) -> None:
 
     附件11 rows: `_base` (the key the lower merge used) and `_src`, `_src_sheet`, `_src_row`,
     `_src_cell` (file shown there, sheet, row, cell of the row it took). 入驻企业 rows: `_base`
-    from 所属基地 + 来源文件, and `_src_cell` from the source sheet's credit-code column. A row
+    from 所属基地 + 来源文件 (the base's file, or a firm list's own: record `firm_sources`), and `_src_cell` from the source sheet's credit-code column. A row
     the record does not know (the sheet was edited after it was written) keeps only its own place.
     """
     bases = [b for b in record["bases"] if isinstance(b.get("key"), str)]
     by_key = {b["key"]: b for b in bases}
     by_name = {fold(b.get("name")): b for b in bases if b.get("name")}
-    by_firm_source = {(b.get("file"), fold(b.get("name"))): b["key"] for b in bases}
+    apart = [b for b in record.get("firm_sources") or () if isinstance(b, dict) and isinstance(b.get("key"), str)]
+    by_firm_source = {(b.get("file"), fold(b.get("name"))): b["key"] for b in (*bases, *apart)}
     letters = {(c[0], c[1]): c[2] for c in record["firm_columns"] if len(c) == 3}
     for t in tables:
         if t.form_id == SUMMARY_FORM and "_base" in t.data.columns:
@@ -482,11 +483,23 @@ def _org_line(sheet: Sheet, header_top: int, top: int) -> str:
     return ""
 
 
+def _heading(sheet: Sheet, header_top: int, top: int) -> tuple[tuple[str, str], ...]:
+    """The text lines just above a table's header (not above the previous table's end): (A1, texts joined)."""
+    out = []
+    for r in range(max(top, header_top - ORG_LINE_REACH), min(header_top, sheet.n_rows)):
+        cells = [(c, v.strip()) for c, v in enumerate(sheet.rows[r]) if isinstance(v, str) and v.strip()]
+        if cells:
+            out.append((a1(r, cells[0][0]), " ".join(v for _, v in cells)))
+    return tuple(out)
+
+
 def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
                 problems: list[Problem], top: int = 0) -> Table:
     form = get_form(form_id)
     t = Table(form_id=form_id, file=path, sheet=sheet.name, header_row=ft.header_rows[1] + 1,
               org_line=_org_line(sheet, ft.header_rows[0], top))
+    if form_id == "附件3":    # where a firm list sent apart from its base names it (merge.attach)
+        t.heading = _heading(sheet, ft.header_rows[0], top)
     t.columns = {k: c + 1 for k, c in ft.columns.items()}
     rows = ft.data_rows
     n = len(rows)

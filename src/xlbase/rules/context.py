@@ -31,6 +31,9 @@ class Context:
         self._frames: dict[tuple[str, str], pd.DataFrame] = {}
         self._raw: dict[tuple[int, str], dict[Any, Any]] = {}
         self._per_row_bases: np.ndarray | None = None
+        # the file of each table's submission: its own, or for a firm list sent apart from its base (merge.attach)
+        # the file of that base's row, so that its firms are counted with the base they were attached to
+        self.homes = np.array([home_file(t) for t in tables], dtype=object)
         self.base_types: dict[str, str] = {}
         self.base_names: dict[str, str] = {}
         for t in tables:
@@ -67,7 +70,7 @@ class Context:
             own_name = df[BASE_NAME] if BASE_NAME in df else pd.Series(None, index=df.index, dtype=object)
             # the name a clerk knows the base by; never the internal key (name|operator) of identity.base_key
             df["_bname"] = own_name.astype(object).where(own_name.notna(), df["_base"].map(self.base_names)).fillna("")
-            df["_sub"] = _submission_keys(df)
+            df["_sub"] = _submission_keys(df, self.homes)
             self._frames[(form_id, part)] = df
         return self._frames[(form_id, part)]
 
@@ -110,9 +113,16 @@ def names_bases_per_row(t: Table) -> bool:
     return bool({"_base", "_base_name"} & set(t.data.columns))
 
 
-def _submission_keys(df: pd.DataFrame) -> pd.Series:
-    """One key per submission: a base in one file. Two copies of one base's workbook (a resubmission) are two
-    submissions, each judged on its own rows; the merge reports the copy it did not take (duplicate-base)."""
+def home_file(t: Table) -> str:
+    """The file whose submission a table belongs to: its own, or for a firm list merge.attach tied to a base
+    read from another file, that base's file. A base named only by its list (`firm_only`) has none but its own."""
+    return str(t.base.get("home") or t.file) if t.base.get("attached") else t.file
+
+
+def _submission_keys(df: pd.DataFrame, homes: np.ndarray | None = None) -> pd.Series:
+    """One key per submission: a base in one file (its home file, see home_file). Two copies of one base's
+    workbook (a resubmission) are two submissions, each judged on its own rows; the merge reports the copy it
+    did not take (duplicate-base)."""
     if not len(df):
         return pd.Series([], index=df.index, dtype=object)
     # the text is built once per (table, base) pair, not per row: a firm frame has 58 000 rows, ~1 000 pairs
@@ -120,7 +130,8 @@ def _submission_keys(df: pd.DataFrame) -> pd.Series:
     pair_codes, _ = pd.factorize(df["_table"].to_numpy(dtype=np.int64) * (len(bases) + 1) + base_codes)
     first = np.zeros(pair_codes.max() + 1, dtype=np.int64)
     first[pair_codes] = np.arange(len(df))       # a row of each pair (any: they share file and base)
-    files = df["_file"].to_numpy(dtype=object)[first]
+    files = df["_file"].to_numpy(dtype=object)[first] if homes is None else \
+        homes[df["_table"].to_numpy(dtype=np.int64)[first]]
     keys = np.array([f"{f}\n{bases[base_codes[r]]}" for f, r in zip(files, first)], dtype=object)
     return pd.Series(keys[pair_codes], index=df.index, dtype=object)
 

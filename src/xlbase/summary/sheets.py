@@ -59,6 +59,9 @@ def unit_rows(result: MergeResult, problems: list[Problem], level: str) -> list[
         r["firms"] += int(n) if isinstance(n, (int, float)) and not isinstance(n, bool) else 0
         base_unit[b.key] = u
         base_unit[fold(b.name)] = u
+    for b in result.firm_only:      # a base with firms but no 附件10/附件11 row: its firms count for its unit
+        base_unit.setdefault(b.key, unit_of(b, level))
+        base_unit.setdefault(fold(b.name), unit_of(b, level))
     for key, n in Counter(f.base_key for f in result.firms).items():
         row(base_unit.get(key, UNKNOWN_UNIT))["firm_rows"] += n
     missing = set()
@@ -276,7 +279,7 @@ class _FirmCells:
         self.num_fmts = [styles.get(num_format=num_format(fld), **cell) for fld in fields]
         self.formats = [self.plain, self.quoted, self.keep, self.date_fmt, *self.num_fmts]
         self.numeric = [fld.is_numeric for fld in fields]
-        self.bases = {b.key: b for b in result.bases}
+        self.bases = {b.key: b for b in (*result.bases, *result.firm_only)}   # a base with firms but no row too
         self._base_texts: dict[str, list] = {}
         self._file_texts: dict[str, tuple] = {}
         self._sheet_texts: dict[str, tuple] = {}

@@ -16,7 +16,7 @@ from ...problems import Problem
 from ...table import Table
 from ...text import fold
 from ..columns import as_date, blank, fold_key, num, tolerance_ok, within_formula
-from ..context import Context, names_bases_per_row
+from ..context import Context, home_file, names_bases_per_row
 from ..emit import display_label, emit, fmt, sheet_cells
 from ..rule import Rule
 from .base import Kind, Outcomes, Site, param, register
@@ -63,14 +63,19 @@ def _applicant_files(ctx: Context, applicant: set[str]) -> dict[str, dict[str, T
     """file -> {form id: its first table} for each file that is one base's application: it holds one of
     the `applicant` forms for one base, and no 附件11.
 
+    A firm list merge.attach tied to a base read from another file belongs to that file's submission; a
+    base named only by its firm list, and a list tied to no base, are left to the merge's own warnings.
     A 汇总表 lists many bases: it holds 附件11, and its 入驻企业 sheet reads as an 附件3 whose rows each
     name their own base (`_base` from our record, `_base_name` from its 所属基地 column); such a firm
     list is no applicant's 附件3 either, with or without 附件11 beside it.
     """
     by_file: dict[str, dict[str, Table]] = {}
-    for t in ctx.tables:
-        by_file.setdefault(t.file, {}).setdefault(t.form_id, t)
-    own = {t.file for t in ctx.tables if t.form_id in applicant and not names_bases_per_row(t)}
+    # a base named only by its list, or a list no base could be found for: the merge says so (base-without-row,
+    # firms-base-unclear); a 附件10 missing beside a list that is not an application is no second finding
+    tables = [t for t in ctx.tables if not (t.base.get("firm_only") or t.base.get("unattached"))]
+    for t in tables:    # a firm list sent apart from its base is held by the base's file (home_file)
+        by_file.setdefault(home_file(t), {}).setdefault(t.form_id, t)
+    own = {home_file(t) for t in tables if t.form_id in applicant and not names_bases_per_row(t)}
     return {file: held for file, held in by_file.items() if file in own and SUMMARY_FORM not in held}
 
 

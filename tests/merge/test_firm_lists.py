@@ -1,0 +1,132 @@
+"""Firm lists (附件3) sent apart from their base, the way strangers send them (tests/fixtures/firm_lists.py):
+as files named after the base, its operator or something vague with the base in the title line, as sheets of a
+county workbook beside its 附件11, for a base that is nowhere else, and for two bases that fit equally.
+
+`xlbase merge` as a subprocess: every firm of the truth is in 入驻企业 under its base, or its list is named in
+a warning; the firms per base are exactly the truth; every row read is merged or rejected; the rules count an
+attached list with its base (a planted 已入驻企业数 that disagrees with it is the only error). Then the same
+inbox merged county by county and the counties' 汇总表s merged again: the same firms under the same bases.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import openpyxl
+import pytest
+from firm_lists import build_inbox
+
+from xlbase.merge import merge_command
+from xlbase.merge.attach import core, named_base
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory):
+    root = tmp_path_factory.mktemp("firm_lists") / "晋中市"
+    return root, build_inbox(root)
+
+
+def firms_by_base(path: Path) -> dict[str, list[str]]:
+    """所属基地 -> 企业名称 of every row of the 入驻企业 sheet of a 汇总表 we wrote."""
+    ws = openpyxl.load_workbook(path, read_only=True)["入驻企业"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r and "所属基地" in r and "企业名称" in r)
+    b, f = rows[head].index("所属基地"), rows[head].index("企业名称")
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in rows[head + 1:]:
+        if r and r[f]:
+            out[r[b]].append(r[f])
+    return dict(out)
+
+
+def rel(file: str, root: Path) -> str:
+    head = file.split(" ← ")[0]
+    try:
+        return Path(head).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return head
+
+
+def test_every_firm_reaches_its_base_or_a_warning(inbox, tmp_path):
+    root, truth = inbox
+    out, rep = tmp_path / "市汇总.xlsx", tmp_path / "市汇总.json"
+    proc = subprocess.run([sys.executable, "-m", "xlbase", "merge", str(root), "-o", str(out), "--json", str(rep)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 1, proc.stderr       # one error was planted
+    report = json.loads(rep.read_text(encoding="utf-8"))
+    problems = report["problems"]
+
+    got = firms_by_base(out)
+    assert {b: sorted(v) for b, v in got.items()} == {b: sorted(v) for b, v in truth.firms.items()}
+    assert report["summary"]["firms"] == sum(len(v) for v in truth.firms.values())
+
+    for (file, sheet), base in truth.attached.items():
+        hits = [p for p in problems if p["rule"] == "firms-attached" and rel(p["file"], root) == file
+                and p["sheet"] == sheet]
+        assert len(hits) == 1 and hits[0]["base"] == base and hits[0]["severity"] == "info", (file, sheet, hits)
+    for file, sheet, names in truth.unattached:
+        hits = [p for p in problems if p["rule"] == "firms-base-unclear" and rel(p["file"], root) == file
+                and p["sheet"] == sheet]
+        assert len(hits) == 1 and hits[0]["severity"] == "warning", hits
+        assert hits[0]["value"] == len(names) and all(n in hits[0]["message"] for n in names[:6])
+        assert "汇源科创" in hits[0]["message"] and "汇源文创" in hits[0]["message"]   # the candidates named
+        account = next(a for a in report["inputs"] if rel(a["file"], root) == file)
+        assert account["rows_rejected"] == len(names) and account["rows_merged"] == 0
+    for name in truth.firm_only:
+        hits = [p for p in problems if p["rule"] == "base-without-row" and p["base"] == name]
+        assert len(hits) == 1 and hits[0]["severity"] == "warning"
+        assert not [p for p in problems if p["base"] == name and p["severity"] == "error"]
+
+    for a in report["inputs"]:
+        assert a["rows_read"] == a["rows_merged"] + a["rows_rejected"], a
+    errors = [(rel(p["file"], root), p["sheet"], p["cell"], p["rule"]) for p in problems if p["severity"] == "error"]
+    assert errors == truth.planted
+    assert "merge-firms-unattached" not in {p["rule"] for p in problems}
+    # an attached list is the application's 附件3: no “申报材料中没有附件3/附件10” for either file
+    attached_files = {f for f, _ in truth.attached} | {f for f, _, _ in truth.unattached}
+    missing = [rel(p["file"], root) for p in problems if p["rule"] == "forms-missing"]
+    assert not set(missing) & attached_files
+    assert all(f.startswith("灵石县/") for f in missing), missing     # only the bases whose list was not placed
+
+
+def test_county_summaries_merged_again_give_the_same_firms(inbox, tmp_path):
+    root, truth = inbox
+    summaries = []
+    for county in sorted(p for p in root.iterdir() if p.is_dir()):
+        out = tmp_path / "县" / f"{county.name}汇总表.xlsx"
+        out.parent.mkdir(exist_ok=True)
+        res = merge_command([str(county)], out=out, jobs=1, quiet=True)
+        assert res.exit_code in (0, 1), res.errors
+        summaries.append(out)
+    city = tmp_path / "市汇总（由县汇总表）.xlsx"
+    rep = city.with_suffix(".json")
+    res = merge_command([str(s) for s in summaries], out=city, json_out=rep, jobs=1, quiet=True)
+    assert res.exit_code == 1, res.errors
+    got = firms_by_base(city)
+    assert {b: sorted(v) for b, v in got.items()} == {b: sorted(v) for b, v in truth.firms.items()}
+    report = json.loads(rep.read_text(encoding="utf-8"))
+    rules = Counter(p["rule"] for p in report["problems"] if p["severity"] != "info")
+    assert rules["base-without-row"] == 1 and rules["firms-base-unclear"] == 1
+    assert "merge-firms-unattached" not in rules
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("寿阳县鑫源双创基地", "鑫源"), ("晋中市寿阳县鑫源双创基地", "鑫源"), ("寿阳县鑫源科技发展有限公司", "鑫源"),
+    ("山西晋商企业服务有限公司", "晋商"), ("平遥金庄电子商务有限公司", "金庄电子商务"),
+    ("太原市晋源区晋源双创基地", "晋源"), ("小微企业创业创新基地", ""),
+])
+def test_the_core_of_a_name_is_what_a_person_reads_as_the_name(name, expected):
+    assert core(name) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("介休市绵山众创空间入驻企业基本情况表", "介休市绵山众创空间"), ("附件3-农谷科创基地", "农谷科创基地"),
+    ("小微企业创新创业基地入驻企业基本情况表", None), ("入驻企业名单", None), ("Sheet1", None),
+    ("填报单位（盖章）：平遥县工业和信息化局", None),
+])
+def test_a_text_names_a_base_only_when_it_ends_like_one_and_is_more_than_its_kind(text, expected):
+    assert named_base(text) == expected
