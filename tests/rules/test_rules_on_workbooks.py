@@ -81,11 +81,14 @@ def test_with_a10_the_a2_fallback_is_not_checked_twice(tmp_path):
     assert [p.form for p in of(problems, "forms-missing")] == []
 
 
-@pytest.mark.parametrize("forms,missing", [(("附件3",), ["附件10"]), (("附件2", "附件4"), ["附件10", "附件3"]),
+# a workbook holding only a 附件3 that names no base is a firm list sent apart from its base (merge.attach):
+# which base it belongs to is the finding, not a missing 附件10
+@pytest.mark.parametrize("forms,missing", [(("附件3",), []), (("附件2", "附件4"), ["附件10", "附件3"]),
                                            (("附件10",), [])])
 def test_a_missing_form_is_named_only_in_an_applicant_workbook(tmp_path, forms, missing):
     problems = check(applicant(tmp_path / "x.xlsx", forms=forms))
     assert sorted(p.form for p in of(problems, "forms-missing")) == missing
+    assert len(of(problems, "firms-base-unclear")) == (1 if forms == ("附件3",) else 0)
     # a base known by name carries it; one without a name (附件3 alone) carries none, never a key or "nan"
     # (the merge's incomplete-total is about a 汇总 column, no base's: validate reports what merge does)
     assert {p.base for p in problems if p.rule != "incomplete-total"} == \
