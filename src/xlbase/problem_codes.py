@@ -81,6 +81,8 @@ register("skipped-line", "表中跳过的行", READ, INFO)
 register("sample-row", "表格示例行，已忽略", READ, INFO)
 register("unread-sheet", "有内容但没有表头的工作表", READ, WARNING)
 register("programme-recognised", "按表格识别申报项目", READ, INFO)
+register("cover-base-type", "基地类型取自附件1封面", READ, INFO)
+register("cover-base-type-unclear", "附件1封面的基地类型无法确定", READ, WARNING)
 
 # --- merging ----------------------------------------------------------------------------------------
 register("duplicate-base", "同一基地重复报送", MERGE, WARNING, "汇总表中的行就是本次也收到的原文件时为提示")

@@ -21,10 +21,11 @@ __all__ = [
     "Field", "Form", "FIELD_TYPES", "NUMERIC_TYPES",
     "get_form", "all_forms", "FORM_IDS", "APPLICANT_FORMS", "SUMMARY_FORM",
     "value_list", "value_lists", "divisions", "unit_families", "build_forms", "register_forms", "register_lists",
-    "name_words",
+    "name_words", "tick_marks",
 ]
 
-SPEC_FILES = ("a2.yaml", "a3.yaml", "a4.yaml", "a10.yaml", "a11.yaml")
+# a1.yaml: the 附件1 cover, read for the base's 基地类型 (read.cover); no form we write or merge
+SPEC_FILES = ("a1.yaml", "a2.yaml", "a3.yaml", "a4.yaml", "a10.yaml", "a11.yaml")
 SHANXI_FOLDER = "shanxi-2024"   # the form set of the Shanxi 2024 programmes (base, demonstration, 聊城's pack)
 FORM_IDS = ("附件2", "附件3", "附件4", "附件10", "附件11")
 APPLICANT_FORMS = ("附件2", "附件3", "附件4", "附件10")   # sheet order of 双创基地申报表.xlsx
@@ -163,6 +164,12 @@ def value_list(name: str) -> tuple[str, ...]:
 def name_words() -> dict:
     """Words of base, operator and firm-list names that say what a name is, not which one (data/names.yaml)."""
     return _load_yaml("xlbase.data", "names.yaml")
+
+
+@lru_cache(maxsize=None)
+def tick_marks() -> dict:
+    """The marks that tick or leave open a printed option ("☑楼宇型 □园区型"; data/ticks.yaml)."""
+    return _load_yaml("xlbase.data", "ticks.yaml")
 
 
 @lru_cache(maxsize=None)

@@ -4,6 +4,7 @@ In an applicant workbook 附件2/3/4/10 describe one base: its name and operator
 from 附件10's row, else 附件2's record, else 附件4's head. City and county fall back,
 in order: the form's own columns, 附件2's 所在市县, the base name (identity.locate),
 then the file's folder path (counties/忻州市/忻府区/x.xlsx, or a file named 忻府区.xlsx).
+基地类型: 附件10's column, else 附件2's line, else the 附件1 cover (read.cover).
 In 附件11 every row is a base: `_base`, `_city`, `_county` are added per row.
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from ..identity import base_key, locate
 from ..problems import Problem
 from ..table import Table
+from .cover import Cover, cover_problems
 
 APPLICANT = ("附件2", "附件3", "附件4", "附件10")
 
@@ -98,7 +100,9 @@ def _place_fallback(tables: list[Table], path: str, operator: Any = None) -> tup
     return city, county
 
 
-def assign_bases(tables: list[Table], problems: list[Problem], path: str) -> list[Problem]:
+def assign_bases(tables: list[Table], problems: list[Problem], path: str, cover: Cover | None = None) -> list[Problem]:
+    """Table.base for every table (module docstring). An application's 基地类型 comes from 附件10's row,
+    else 附件2, else the 附件1 `cover` (read.cover), which then says how it was read or why it could not be."""
     problems = fill_identity_from_a2(tables, problems)
     by_form: dict[str, Table] = {}
     for t in tables:
@@ -113,8 +117,12 @@ def assign_bases(tables: list[Table], problems: list[Problem], path: str) -> lis
     city = _first(_row0(a10, "city"), rec2.get("city"), ncity, pcity)
     county = _first(_row0(a10, "county"), rec2.get("county"), ncounty if (ncounty and (not city or ncity == city)) else None,
                     pcounty if (not city or pcity == city) else None)
+    base_type = _first(_row0(a10, "base_type"), rec2.get("base_type"))
+    if base_type is None and cover is not None and any(t.form_id in APPLICANT for t in tables):
+        base_type = cover.base_type
+        problems = problems + cover_problems(path, cover, str(name or ""))
     applicant = {"key": base_key(name, operator) if name else "", "name": name, "operator": operator,
-                 "city": city, "county": county, "base_type": _first(_row0(a10, "base_type"), rec2.get("base_type"))}
+                 "city": city, "county": county, "base_type": base_type}
     ocity, ocounty = _place_fallback(tables, path)
     office = {"key": "", "name": None, "operator": None, "city": ocity, "county": ocounty, "base_type": None}
     names: dict[tuple[str, str], str] = {}     # (sheet, row) -> the base's name, for the row's problems

@@ -27,6 +27,7 @@ from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
 from .base import assign_bases
+from .cover import find_cover
 from .formats import Unreadable, load_book
 from .formats.decrypt import with_default_password
 from .grid import Sheet, a1, unread_cells
@@ -150,7 +151,7 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
         wr.problems += [p for p in problems if p.rule == "unread-sheet"]   # which sheets had rows, and where
         wr.problems += [p for p in notes if p.rule in ("file-decrypted", "file-reader")]   # how it was opened
         return wr
-    problems = assign_bases(tables, notes + problems, spath)
+    problems = assign_bases(tables, notes + problems, spath, find_cover(book.sheets, tables))
     if record is not None:
         _apply_record(tables, record)
     status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
@@ -213,7 +214,7 @@ def read_grids(label: str, sheets: list[Sheet]) -> WorkbookRead:
     if not tables:
         msg = f"工作簿“{label}”中没有找到可识别的表格（附件2、3、4、10、11）。"
         return _unusable(label, "no-form", msg, None)
-    problems = assign_bases(tables, problems, label)
+    problems = assign_bases(tables, problems, label, find_cover(sheets, tables))
     if record is not None:
         _apply_record(tables, record)
     status = "partial" if any(p.severity == ERROR for p in problems) else "ok"

@@ -137,6 +137,15 @@ def _submission_keys(df: pd.DataFrame, homes: np.ndarray | None = None) -> pd.Se
 
 
 
+def has_cell(ctx: Context, df: pd.DataFrame, key: str) -> np.ndarray:
+    """Per row: whether its table has a cell for the field (a column, or a labelled record cell)."""
+    has = np.zeros(len(ctx.tables), dtype=bool)
+    for i in pd.unique(df["_table"]):
+        t = ctx.tables[i]
+        has[i] = key in t.columns or key in t.record_cells
+    return has[df["_table"].to_numpy()]
+
+
 def has_field(ctx: Context, df: pd.DataFrame, key: str) -> np.ndarray:
     """Per row: whether its table has the field at all, decided once per table, not per row."""
     has = np.zeros(len(ctx.tables), dtype=bool)

@@ -13,12 +13,13 @@ from typing import Any, Callable
 import numpy as np
 
 from ...forms import SUMMARY_FORM, get_form, value_list, value_lists
+from ...forms.roles import BASE_TYPE
 from ...identity import locate
 from ...problems import WARNING, Problem
 from ...read.normalise import is_blank_text
 from ...text import fold
 from ..columns import blank, fold_text, num
-from ..context import Context, has_field, raw_texts
+from ..context import Context, has_cell, has_field, raw_texts
 from ..emit import display_label, emit, fmt
 from ..rule import Rule
 from ..sizing import declared_size, industries_of
@@ -36,8 +37,9 @@ def model_fields(rule: Rule, form_id: str):
 class Required(Kind):
     """Empty required cells (the form model's `required`).
 
-    error: a blank cell of a required official field. warning: a blank in one of our own columns
-    (基地类型, 所在市县 on 附件10: the notice does not ask for them there), or in a field whose blank may
+    error: a blank cell of a required official field. warning: a blank cell of one of our own columns
+    (基地类型, 所在市县 on 附件10: the notice does not ask for them there; nothing where the form has no
+    cell for it, or the base's 基地类型 is known from another form such as the 附件1 cover), or in a field whose blank may
     be a 0 left out (Field.blank_may_be_zero); all the parts of a breakdown blank while its total is
     stated (Field.part_of — one part blank is none of it, nothing to report). In a 汇总表 (附件11) only
     the official columns: our own columns there are copied from the applications, whose own checks
@@ -48,7 +50,8 @@ class Required(Kind):
     model_bounds = True
     outcomes = Outcomes(
         error="官方栏目的必填单元格为空",
-        warning="我们增加的栏目（附件10 的所在市县、基地类型）为空；可能是“0”未填的数（`blank_may_be_zero`：孵化成果、"
+        warning="我们增加的栏目（附件10 的所在市县、基地类型）有单元格而为空（表中没有这一栏或这一行时不报；基地类型已由"
+                "附件1封面等给出时不报）；可能是“0”未填的数（`blank_may_be_zero`：孵化成果、"
                 "获得政府支持资金、附件3 的利润总额和上缴税金）为空；一组分项（`part_of`：资金来源、其中…）全部为空而总数已填")
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
@@ -60,8 +63,13 @@ class Required(Kind):
                 df = ctx.frame(form_id, f.key)
                 if not len(df):
                     continue
-                # a column the sheet lacks is the reader's finding (missing_fields); here: empty values
-                fails = has_field(ctx, df, f.key) & blank(df[f.key])
+                # a column the sheet lacks is the reader's finding (missing_fields); here: empty values. Our own
+                # column only where the form gives it a cell (a hand-made 附件2 without a 基地类型 line was asked
+                # nothing), and not when the base has the value from another form (基地类型 on the 附件1 cover)
+                has = has_field(ctx, df, f.key) if f.official else has_cell(ctx, df, f.key)
+                fails = has & blank(df[f.key])
+                if not f.official and f.identity == BASE_TYPE:
+                    fails &= df["_btype"].isna().to_numpy()
                 if fails.any():  # text the reader could not parse was filled in: it reported that (unparseable)
                     raw = raw_texts(ctx, df, f.key, fails)
                     # in a number cell “无”, “/”, “—” answer the question (none); elsewhere they leave it open

@@ -1,0 +1,207 @@
+"""The 附件1 cover gives a base its 基地类型, the only place the notice asks for it, and the per-type
+thresholds use it; our own 基地类型 column is never a required-field problem where a form has no place for it.
+
+Covers are typed as strangers type them: label and value side by side, value below the label,
+"基地类型：…" in one cell, the printed options ticked with whatever mark the clerk's font offers, or the
+options in cells of their own. `xlbase validate` runs as a subprocess on workbooks built here.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from city_inboxes import Base, a2_list, a10_table, a10_values, make_firms
+from firm_lists import a3_sheet
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from xlbase.forms import value_list, value_lists
+from xlbase.read.cover import ticked_type
+
+TYPES = value_list("base_type")
+CHECKED = ["☑", "☒", "■", "√", "✓", "✔", "●", "R"]
+UNCHECKED = ["□", "☐", "○", "口", "£"]
+
+
+def _spellings(t: str) -> list[str]:
+    return [t, *((value_lists()["base_type"].get("aliases") or {}).get(t) or ())]
+
+
+@st.composite
+def ticked_lists(draw, n_ticked: int | None = 1):
+    """A printed option list with marks before or after each option, and which type is ticked."""
+    options = draw(st.lists(st.sampled_from(TYPES), min_size=2, max_size=6, unique=True))
+    ticked = n_ticked if n_ticked is not None else draw(st.sampled_from([0, 2]))
+    on = set(draw(st.permutations(range(len(options))))[:ticked])
+    after = draw(st.booleans())
+    sep = draw(st.sampled_from([" ", "  ", "　", "、", "\n", "；"]))
+    parts = []
+    for i, t in enumerate(options):
+        mark = draw(st.sampled_from(CHECKED if i in on else UNCHECKED))
+        spelled = draw(st.sampled_from(_spellings(t)))
+        wrapped = draw(st.sampled_from(["{}", "（{}）", "{} "]))
+        parts.append(f"{spelled}{wrapped.format(mark)}" if after else f"{mark}{spelled}")
+    chosen = [options[i] for i in sorted(on)]
+    return sep.join(parts), chosen
+
+
+@settings(max_examples=200, deadline=None)
+@given(ticked_lists())
+def test_the_one_ticked_option_is_the_type(case):
+    text, chosen = case
+    base_type, why, by_tick = ticked_type(text)
+    assert (base_type, why, by_tick) == (chosen[0], "", True), text
+
+
+@settings(max_examples=100, deadline=None)
+@given(ticked_lists(n_ticked=None))
+def test_none_or_several_ticked_decide_nothing_and_say_why(case):
+    text, _ = case
+    base_type, why, _ = ticked_type(text)
+    assert base_type is None and why, text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("楼宇型", "楼宇型"), (" 城市楼宇型 ", "楼宇型"), ("☑楼宇型 □园区型", "楼宇型"), ("□楼宇型 ☑园区型", None),
+    ("楼宇型（√）  工业园区型（ ）", "楼宇型"), ("√工业园区型", "工业园区型"), ("R楼宇型 £工业园区型", "楼宇型"),
+    ("□楼宇型 □工业园区型", None), ("综合型", None), ("", None), (None, None),
+])
+def test_cover_type_texts(text, expected):
+    assert ticked_type(text)[0] == expected
+
+
+# --- whole workbooks through the CLI ------------------------------------------------------------
+
+def cover(ws, base: Base, style: str, type_text: str) -> str:
+    """附件1 as a clerk lays it out; returns the cell that holds the type (or its first option)."""
+    ws["A1"], ws["A2"] = "附件1", "山西省小微企业创业创新基地申请报告"
+    lines = [("申请单位名称（盖章）", base.operator), ("运营主体", base.operator), ("基地类型", type_text),
+             ("主管部门", f"{base.county}工业和信息化局")]
+    if style == "inline":          # "基地类型：☑楼宇型 □园区型" in one cell
+        for r, (label, value) in enumerate(lines, start=4):
+            ws.cell(r, 1, f"{label}：{value}")
+        return "A6"
+    if style == "below":           # each label with its value on the line below
+        for i, (label, value) in enumerate(lines):
+            ws.cell(4 + 2 * i, 2, label)
+            ws.cell(5 + 2 * i, 2, value)
+        return "B9"
+    if style == "cells":           # options ticked in cells of their own after the label
+        for r, (label, value) in enumerate(lines, start=4):
+            ws.cell(r, 2, label)
+            for c, part in enumerate(value.split(" ") if label == "基地类型" else [value], start=3):
+                ws.cell(r, c, part)
+        return "C6"
+    for r, (label, value) in enumerate(lines, start=4):       # label | value
+        ws.cell(r, 2, label)
+        ws.cell(r, 4, value)
+    return "D6"
+
+
+WORDS = iter("鑫源 锦纶 东阳 凤鸣 农谷 金庄 晋商 汇源 绵山 古城 通达 科创 文创 星火 远航 启明 华耀 宏达".split())
+
+
+def application(path: Path, n_firms: int, *, cover_style: str | None, type_text: str = "",
+                a2_type: str | None = None) -> str | None:
+    """A base's workbook: optional 附件1 cover, 附件2 without a 基地类型 line unless `a2_type`, 附件3, 附件10."""
+    rng = random.Random(n_firms)
+    word = next(WORDS)      # each workbook its own base: one batch, no resubmissions
+    b = Base(f"寿阳县{word}双创基地", f"寿阳县{word}科技发展有限公司", "晋中市", "寿阳县",
+             firms=make_firms(rng, n_firms, 7, region="140700"), base_type=a2_type)
+    wb = Workbook()
+    ws = wb.active
+    cell = None
+    if cover_style is not None:
+        ws.title = "封面"
+        cell = cover(ws, b, cover_style, type_text)
+        ws = wb.create_sheet("附件2")
+    else:
+        ws.title = "附件2"
+    a2_list(ws, b)
+    if a2_type is None:
+        for r in range(1, ws.max_row + 1):
+            if ws.cell(r, 1).value == "基地类型":
+                ws.delete_rows(r)
+                break
+    a3_sheet(wb.create_sheet("附件3"), b.firms)
+    a10_table(wb.create_sheet("附件10"), [a10_values(b)], title="2024年省级小微企业双创基地基本情况表", org=b.operator)
+    wb.save(path)
+    return cell
+
+
+STYLES = [("beside", "楼宇型"), ("inline", "☑楼宇型 □工业园区型"), ("below", "□工业园区型 √楼宇型"),
+          ("cells", "☑楼宇型 □工业园区型 □其他园区型")]
+UNDECIDED = ["□楼宇型 □工业园区型", "☑楼宇型 ☑工业园区型", "☑园区型 □楼宇型"]
+
+
+def _swap(text: str) -> str:
+    return text.replace("楼宇型", "X").replace("工业园区型", "楼宇型").replace("X", "工业园区型")
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory):
+    """Every case's workbook in one folder, validated by one `xlbase validate` subprocess; the problems
+    per file name, and the cell each case put its type in."""
+    root = tmp_path_factory.mktemp("covers")
+    cells = {}
+    for style, text in STYLES:
+        cells[f"{style}.xlsx"] = application(root / f"{style}.xlsx", 20, cover_style=style, type_text=text)
+        application(root / f"{style}-park.xlsx", 20, cover_style=style, type_text=_swap(text))
+    for i, text in enumerate(UNDECIDED):
+        cells[f"undecided{i}.xlsx"] = application(root / f"undecided{i}.xlsx", 20, cover_style="beside",
+                                                   type_text=text)
+    application(root / "both.xlsx", 20, cover_style="beside", type_text="楼宇型", a2_type="工业园区型")
+    application(root / "bare.xlsx", 20, cover_style=None)
+    rep = root.parent / "covers.json"
+    proc = subprocess.run([sys.executable, "-m", "xlbase", "validate", str(root), "--json", str(rep), "-q"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr
+    problems: dict[str, list[dict]] = {}
+    for p in json.loads(rep.read_text(encoding="utf-8"))["problems"]:
+        problems.setdefault(Path(p["file"]).name, []).append(p)
+    return problems, cells
+
+
+@pytest.mark.parametrize("style", [s for s, _ in STYLES])
+def test_the_cover_type_decides_the_threshold(inbox, style):
+    found, cells = inbox
+    # 20 firms: too few for a 楼宇型 base (25), enough for a 工业园区型 one (10)
+    problems = found[f"{style}.xlsx"]
+    low = [p for p in problems if p["rule"] == "resident-firms-min"]
+    assert [(p["severity"], p["sheet"]) for p in low] == [("error", "附件10")], low
+    assert "楼宇型" in low[0]["message"] and "25" in low[0]["message"]
+    read = [p for p in problems if p["rule"] == "cover-base-type"]
+    assert [(p["severity"], p["sheet"], p["cell"], p["value"]) for p in read] == \
+        [("info", "封面", cells[f"{style}.xlsx"], "楼宇型")]
+    assert not [p for p in problems if p["rule"] == "required" and p.get("field") == "基地类型"]
+    park = found.get(f"{style}-park.xlsx", [])
+    assert not [p for p in park if p["rule"] == "resident-firms-min" and p["severity"] != "info"]
+    assert [p["value"] for p in park if p["rule"] == "cover-base-type"] == ["工业园区型"]
+
+
+@pytest.mark.parametrize("i", range(len(UNDECIDED)))
+def test_an_undecided_cover_is_one_warning_naming_the_cell(inbox, i):
+    found, cells = inbox
+    problems = found[f"undecided{i}.xlsx"]
+    unclear = [p for p in problems if p["rule"] == "cover-base-type-unclear"]
+    assert [(p["severity"], p["cell"]) for p in unclear] == [("warning", cells[f"undecided{i}.xlsx"])]
+    assert "工业园区型" in unclear[0]["message"]          # says which types would decide it
+    assert not [p for p in problems if p["rule"] == "resident-firms-min" and p["severity"] == "error"]
+
+
+def test_a2_type_wins_over_the_cover_and_no_cover_is_no_required_problem(inbox):
+    found, _ = inbox
+    problems = found["both.xlsx"]
+    assert not [p for p in problems if p["rule"] in ("cover-base-type", "cover-base-type-unclear")]
+    assert not [p for p in problems if p["rule"] == "resident-firms-min" and p["severity"] == "error"]
+
+    problems = found["bare.xlsx"]     # no cover, no 基地类型 line: the per-type check says it was not made
+    assert not [p for p in problems if p["rule"] == "required" and p.get("field") == "基地类型"], problems
+    unknown = [p for p in problems if p["rule"] == "resident-firms-min"]
+    assert unknown and all(p["severity"] == "info" and "附件1" in p["message"] for p in unknown)
