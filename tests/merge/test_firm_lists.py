@@ -130,3 +130,29 @@ def test_the_core_of_a_name_is_what_a_person_reads_as_the_name(name, expected):
 ])
 def test_a_text_names_a_base_only_when_it_ends_like_one_and_is_more_than_its_kind(text, expected):
     assert named_base(text) == expected
+
+
+def test_a_base_column_and_the_only_base_of_a_county_attach_lists(tmp_path):
+    from firm_lists import build_row_base_inbox
+    root = tmp_path / "晋中市"
+    truth = build_row_base_inbox(root)
+    out, rep = tmp_path / "市汇总.xlsx", tmp_path / "市汇总.json"
+    proc = subprocess.run([sys.executable, "-m", "xlbase", "merge", str(root), "-o", str(out), "--json", str(rep)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr
+    report = json.loads(rep.read_text(encoding="utf-8"))
+    problems = report["problems"]
+    got = firms_by_base(out)
+    assert {b: sorted(v) for b, v in got.items()} == {b: sorted(v) for b, v in truth.firms.items()}
+    for a in report["inputs"]:
+        assert a["rows_read"] == a["rows_merged"] + a["rows_rejected"] and a["rows_rejected"] == 0, a
+    attached = [p for p in problems if p["rule"] == "firms-attached"]
+    by_column = [p for p in attached if rel(p["file"], root) == "祁县/祁县入驻企业汇总.xlsx"]
+    assert sorted(p["base"] for p in by_column) == sorted(b for b in truth.firms if b.startswith("晋中市祁县"))
+    assert all("所属基地" in p["message"] for p in by_column)
+    (county,) = [p for p in attached if rel(p["file"], root) == "补报/昔阳县入驻企业情况.xlsx"]
+    assert county["base"] == truth.attached[("补报/昔阳县入驻企业情况.xlsx", "Sheet1")] and "唯一" in county["message"]
+    assert not [p for p in problems if p["rule"] in ("unknown-column", "firms-base-unclear", "merge-firms-unattached",
+                                                     "forms-missing")]
+    # the rules count each base's part of the county list with the base: no firm-count or employee-sum error
+    assert not [p for p in problems if p["severity"] == "error"], [p for p in problems if p["severity"] == "error"]

@@ -3,7 +3,8 @@
 Clerks send a base's 附件3 as a file of its own ("寿阳县/鑫源双创基地入驻企业名单.xlsx", "附件3-XX基地.xlsx"
 beside "附件10-XX基地.xlsx"), or a county sends one workbook with its 附件11 and a sheet per base's firm
 list. Such a table's workbook names no base, or holds no base row of its own. It is tied to a base of the
-batch by the evidence a person reads, in this order: the sheet's name, the lines above its header (title,
+batch by the evidence a person reads, in this order: its 所属基地 column (read.workbook splits a list
+naming several bases into one table per base), the sheet's name, the lines above its header (title,
 填报单位), the base its workbook names elsewhere (附件4's head), the file's name, its folders. Each is
 compared with the names and operators of the bases read from the other files and sheets, by what is left
 of a name without its place and without the words that say what kind of thing it is (data/names.yaml):
@@ -14,8 +15,8 @@ the same folder, then the same county beats one further away; each later piece o
 the choice the earlier ones left, and a base that has no firm list of its own beats one that has. Two
 bases still equal: a warning naming both, and the rows are not merged. No base fits but the evidence
 names one ("介休市绵山众创空间入驻企业基本情况表"): the firms are kept under that name (the merge says its
-附件10 is missing). No evidence at all: the one base of the same file, or of the same folder; else a
-warning. Every decision is one problem at the table (an info when attached).
+附件10 is missing). No evidence at all: the one base of the same file, of the same folder, or of the
+same county; else a warning. Every decision is one problem at the table (an info when attached).
 
 Runs once per batch, over tables, before the rules (check.check_reads): the rules and the merge then see
 the firms under their base (Table.base, with `attached`, and `firm_only` for a base named only there).
@@ -243,6 +244,18 @@ def _places_agree(a: Candidate, b: Candidate) -> bool:
     return all(x is None or y is None or x == y for x, y in ((a.city, b.city), (a.county, b.county)))
 
 
+ROW_BASE = "所属基地栏"
+
+
+def row_base(t: Table) -> str | None:
+    """The one base a firm list's 所属基地 column names for its rows (read.workbook `_row_base`; a list
+    naming several is read as one table per base)."""
+    if "_row_base" not in t.data.columns:
+        return None
+    names = {v for v in t.data["_row_base"] if _is_text(v)}
+    return str(names.pop()) if len(names) == 1 else None
+
+
 def orphan_lists(reads: list[WorkbookRead]) -> list[tuple[WorkbookRead, Table]]:
     """附件3 tables whose workbook gives them no base: no base named, or no base row in the workbook
     (a firm list sent alone, or beside a county's 附件11). A 汇总表's own 入驻企业 names each row's base."""
@@ -264,7 +277,8 @@ def orphan_lists(reads: list[WorkbookRead]) -> list[tuple[WorkbookRead, Table]]:
 def _evidence(t: Table, path: str, named: str | None) -> list[Evidence]:
     """What a person reads to tell a firm list's base, in the order they read it."""
     from ..read.labels import line_kind
-    out = [Evidence("工作表名", t.sheet)]
+    out = [Evidence(ROW_BASE, own)] if (own := row_base(t)) else []
+    out.append(Evidence("工作表名", t.sheet))
     for cell, text in t.heading:
         out.append(Evidence("填报单位行" if line_kind(text) == "org" else "标题行", text, cell))
     if named:
@@ -350,7 +364,8 @@ def attach_firm_lists(reads: list[WorkbookRead], problems: list[Problem]) -> lis
     out: list[Problem] = []
     for wr, t in orphans:
         shown = display.get(wr.path, wr.path)
-        what = f"附件3（文件“{shown}”工作表“{t.sheet}”，{len(t.data)} 行）"
+        own = f"所属基地为“{row_base(t)}”的" if row_base(t) else ""
+        what = f"附件3（文件“{shown}”工作表“{t.sheet}”{own}，{len(t.data)} 行）"
         d = decide(t, wr.path, cands)
         if len(d.chosen) == 1:
             c = d.chosen[0]
@@ -409,7 +424,7 @@ def _fallback(t: Table, path: str, what: str, cands: list[Candidate], display: d
     for ev in _evidence(t, path, str(t.base["name"]) if _is_text(t.base.get("name")) else None):
         if ev.how == "文件夹名":
             break
-        name = ev.text if ev.how == "基地名称" else named_base(ev.text)
+        name = ev.text if ev.how in ("基地名称", ROW_BASE) else named_base(ev.text)
         if name:
             city, county = locate(name)
             if not county:
@@ -421,7 +436,8 @@ def _fallback(t: Table, path: str, what: str, cands: list[Candidate], display: d
                            "附件10 或汇总表中的行（见该基地的提示）。", path, t.sheet, _cell(t, ev), FIRM_FORM,
                            base=name, value=name)
     place = _where(t, path)
-    for scope, how in ((SAME_FILE, "本文件中唯一的基地"), (SAME_FOLDER, "所在文件夹中唯一的基地")):
+    for scope, how in ((SAME_FILE, "本文件中唯一的基地"), (SAME_FOLDER, "所在文件夹中唯一的基地"),
+                       (SAME_COUNTY, "本县（市、区）唯一的基地")):
         near = [c for c in cands if _proximity(c, path, place) <= scope]
         if len(near) == 1 and not near[0].listed:
             c = near[0]
@@ -441,8 +457,19 @@ def _fallback(t: Table, path: str, what: str, cands: list[Candidate], display: d
 
 
 def _name_problems(problems: list[Problem], tables: list[Table]) -> list[Problem]:
-    """The reader's problems about an attached table's rows name its base, now that it has one."""
-    named = {(t.file, t.sheet): str(t.base["name"]) for t in tables
-             if _is_text(t.base.get("name")) and not t.base.get("unattached")}
-    return [replace(p, base=named[(p.file, p.sheet)]) if not p.base and p.form == FIRM_FORM
-            and (p.file, p.sheet) in named else p for p in problems]
+    """The reader's problems about an attached table's rows name its base, now that it has one (a list
+    split by its 所属基地 column: the base of the problem's row)."""
+    named: dict[tuple[str, str], list[tuple[set[int], str]]] = {}
+    for t in tables:
+        if _is_text(t.base.get("name")) and not t.base.get("unattached"):
+            rows = {int(r) for r in t.data["_row"]} if "_row" in t.data.columns else set()
+            named.setdefault((t.file, t.sheet), []).append((rows, str(t.base["name"])))
+    out = []
+    for p in problems:
+        hits = named.get((p.file, p.sheet)) if not p.base and p.form == FIRM_FORM else None
+        if hits:
+            row = int(digits) if (digits := "".join(ch for ch in p.cell if ch.isdigit())) else None
+            name = hits[0][1] if len(hits) == 1 else next((n for rows, n in hits if row in rows), None)
+            p = replace(p, base=name) if name else p
+        out.append(p)
+    return out

@@ -22,10 +22,10 @@ import numpy as np
 import pandas as pd
 
 from .. import sheet_names, summary_record
-from ..forms import SUMMARY_FORM, get_form
+from ..forms import SUMMARY_FORM, get_form, name_words
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
-from ..text import fold
+from ..text import fold, fold_unbracketed
 from .base import assign_bases
 from .cover import find_cover
 from .formats import Unreadable, load_book
@@ -335,6 +335,10 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
                 problems[n_problems:] = [p for p in problems[n_problems:] if p.rule != "total-row"]
             if own_firms:
                 _firm_provenance(t, sheet, ft, ours_extra)
+            if "_row_base" in t.data.columns:
+                pieces = split_by_row_base(t)
+                tables += pieces[:-1]
+                t = pieces[-1]
             if form_id == "附件4":
                 head = find_record(sheet, "附件4", rows=range(top, ft.header_rows[0]))
                 if head:
@@ -494,6 +498,41 @@ def _heading(sheet: Sheet, header_top: int, top: int) -> tuple[tuple[str, str], 
     return tuple(out)
 
 
+def _row_bases(t: Table, sheet: Sheet, ft: FoundTable) -> None:
+    """A firm list's column naming each row's base (所属基地: one county list for several bases) as
+    `_row_base`, a blank cell taking the name above it (a name merged down its base's rows); the column
+    is used, so no unknown column. merge.attach ties each base's rows to it."""
+    words = {fold_unbracketed(w) for w in name_words().get("base_column") or ()}
+    col = next((c for c, head in ft.extra.items() if fold_unbracketed(head) in words), None)
+    if col is None:
+        return
+    names, last = [], None
+    for r in ft.data_rows:
+        v = sheet.get(r, col)
+        if isinstance(v, str) and v.strip():
+            last = v.strip()
+        names.append(last)
+    if any(names):
+        t.data["_row_base"] = names
+        del ft.extra[col]
+
+
+def split_by_row_base(t: Table) -> list[Table]:
+    """A firm list whose 所属基地 column names several bases, as one table per base named (in the order
+    first named; rows above the first name go with the first): each is a list of its own base, tied to
+    it by merge.attach like a list sent alone."""
+    col = t.data["_row_base"]
+    names = list(dict.fromkeys(v for v in col if isinstance(v, str)))
+    if len(names) < 2:
+        return [t]
+    pieces = []
+    for i, name in enumerate(names):
+        mask = ((col == name) | col.isna()).to_numpy() if i == 0 else (col == name).to_numpy()
+        pieces.append(replace(t, data=t.data[mask].reset_index(drop=True), raw=t.raw[mask].reset_index(drop=True),
+                              totals=list(t.totals) if i == 0 else [], base=dict(t.base)))
+    return pieces
+
+
 def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
                 problems: list[Problem], top: int = 0) -> Table:
     form = get_form(form_id)
@@ -537,6 +576,8 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
         for key in ordered:
             total[key] = parse_value(sheet.get(r, ft.columns[key]), form.field(key)).value
         t.totals.append(total)
+    if form_id == "附件3" and ft.extra:
+        _row_bases(t, sheet, ft)
     t.extra_columns.extend(ft.extra.values())
     problems.extend(table_problems(path, sheet, ft, form_id))   # unknown/repeated columns, totals, skipped lines
     for f in form.table_fields:
