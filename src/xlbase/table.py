@@ -95,6 +95,7 @@ class WorkbookRead:
     sha256: str | None = None
     record: dict[str, Any] | None = None   # an xlbase 汇总表's machine record (xlbase.summary_record)
     programme: str | None = None           # the programme its forms were recognised as (xlbase.programmes)
+    cover: Any = None                # a file holding only a 附件1 cover (read.cover.Cover): merge.attach ties it
 
     @property
     def ok(self) -> bool:

@@ -108,7 +108,7 @@ WORDS = iter("鑫源 锦纶 东阳 凤鸣 农谷 金庄 晋商 汇源 绵山 古
 
 
 def application(path: Path, n_firms: int, *, cover_style: str | None, type_text: str = "",
-                a2_type: str | None = None) -> str | None:
+                a2_type: str | None = None, cover_file: Path | None = None) -> str | None:
     """A base's workbook: optional 附件1 cover, 附件2 without a 基地类型 line unless `a2_type`, 附件3, 附件10."""
     rng = random.Random(n_firms)
     word = next(WORDS)      # each workbook its own base: one batch, no resubmissions
@@ -117,7 +117,13 @@ def application(path: Path, n_firms: int, *, cover_style: str | None, type_text:
     wb = Workbook()
     ws = wb.active
     cell = None
-    if cover_style is not None:
+    if cover_file is not None:      # the cover sent as a file of its own
+        alone = Workbook()
+        alone.active.title = "附件1"
+        cell = cover(alone.active, b, cover_style or "beside", type_text)
+        alone.save(cover_file)
+        ws.title = "附件2"
+    elif cover_style is not None:
         ws.title = "封面"
         cell = cover(ws, b, cover_style, type_text)
         ws = wb.create_sheet("附件2")
@@ -158,6 +164,13 @@ def inbox(tmp_path_factory):
                                                    type_text=text)
     application(root / "both.xlsx", 20, cover_style="beside", type_text="楼宇型", a2_type="工业园区型")
     application(root / "bare.xlsx", 20, cover_style=None)
+    cells["封面.xlsx"] = application(root / "alone.xlsx", 20, cover_style=None, type_text="☑楼宇型 □工业园区型",
+                                     cover_file=root / "封面.xlsx")
+    stray = Workbook()
+    stray.active.title = "附件1"
+    cells["stray.xlsx"] = cover(stray.active, Base("平遥县远山双创基地", "平遥县远山物流有限公司", "晋中市", "平遥县"),
+                                "beside", "楼宇型")
+    stray.save(root / "stray.xlsx")
     rep = root.parent / "covers.json"
     proc = subprocess.run([sys.executable, "-m", "xlbase", "validate", str(root), "--json", str(rep), "-q"],
                           capture_output=True, text=True, timeout=600)
@@ -205,3 +218,18 @@ def test_a2_type_wins_over_the_cover_and_no_cover_is_no_required_problem(inbox):
     assert not [p for p in problems if p["rule"] == "required" and p.get("field") == "基地类型"], problems
     unknown = [p for p in problems if p["rule"] == "resident-firms-min"]
     assert unknown and all(p["severity"] == "info" and "附件1" in p["message"] for p in unknown)
+
+
+def test_a_cover_sent_alone_gives_its_type_to_the_application_it_names(inbox):
+    found, cells = inbox
+    # the cover's 申请单位名称 names the operator of alone.xlsx: its 20 firms are judged as 楼宇型
+    low = [p for p in found["alone.xlsx"] if p["rule"] == "resident-firms-min"]
+    assert [(p["severity"], p["sheet"]) for p in low] == [("error", "附件10")], low
+    read = [p for p in found["封面.xlsx"] if p["rule"] == "cover-base-type"]
+    assert [(p["severity"], p["sheet"], p["cell"], p["value"]) for p in read] == [("info", "附件1", cells["封面.xlsx"], "楼宇型")]
+    assert "alone.xlsx" in read[0]["message"]
+    assert not [p for p in found["封面.xlsx"] if p["severity"] == "error"]
+    # a cover of a base with no application here: its type is used for nothing, and it says so
+    stray = found["stray.xlsx"]
+    assert [(p["rule"], p["severity"], p["cell"]) for p in stray if p["severity"] != "info"] == \
+        [("cover-unattached", "warning", cells["stray.xlsx"])]

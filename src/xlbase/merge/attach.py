@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any
 
-from ..forms import SUMMARY_FORM, divisions, name_words, zones
+from ..forms import APPLICANT_FORMS, SUMMARY_FORM, divisions, name_words, zones
 from ..identity import base_key, locate, split_place
 from ..problems import INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
@@ -39,6 +39,7 @@ from .core import BASE_RECORD, BASE_ROWS, FIRM_ROWS, _is_sample_name, _is_text, 
 
 ATTACHED = "firms-attached"         # problem codes: registered in problem_codes
 UNCLEAR = "firms-base-unclear"
+COVER_ALONE = "cover-unattached"
 
 FIRM_FORM = "附件3"
 SAME_FILE, SAME_FOLDER, SAME_COUNTY, ELSEWHERE = range(4)
@@ -264,7 +265,7 @@ def orphan_lists(reads: list[WorkbookRead]) -> list[tuple[WorkbookRead, Table]]:
         roles = row_tables(wr)
         has_rows = any(role != FIRM_ROWS for _, role in roles)
         summary_only = all(t.form_id == SUMMARY_FORM for t, role in roles if role != FIRM_ROWS)
-        for t, role in roles:
+        for t, _role in roles:
             if t.form_id != FIRM_FORM or t.data.empty or {"_base", "_base_name", "_src"} & set(t.data.columns):
                 continue
             if t.base.get("attached") or t.base.get("unattached"):
@@ -321,9 +322,12 @@ def decide(t: Table, path: str, cands: list[Candidate]) -> Decision:
     Whole names first, over all the evidence; only when no piece of evidence holds a whole name do
     parts of names count (a sheet called 鑫源 must not outweigh a title naming another base whole)."""
     place = _where(t, path)
-    prox = {id(c): _proximity(c, path, place) for c in cands}
     named = str(t.base["name"]) if _is_text(t.base.get("name")) else None
-    evidence = _evidence(t, path, named)
+    return _choose(_evidence(t, path, named), {id(c): _proximity(c, path, place) for c in cands}, cands)
+
+
+def _choose(evidence: list[Evidence], prox: dict[int, int], cands: list[Candidate]) -> Decision:
+    """decide() over any evidence: `prox` is each candidate's distance (SAME_FILE … ELSEWHERE)."""
     result = Decision([])
     for least in (WHOLE, PART):
         left = cands
@@ -358,7 +362,7 @@ def attach_firm_lists(reads: list[WorkbookRead], problems: list[Problem]) -> lis
     once decided is left alone."""
     orphans = orphan_lists(reads)
     if not orphans:
-        return problems
+        return problems + attach_covers(reads)
     cands = _candidates(reads)
     display = display_names([wr.path for wr in reads])
     out: list[Problem] = []
@@ -380,7 +384,7 @@ def attach_firm_lists(reads: list[WorkbookRead], problems: list[Problem]) -> lis
             out.append(_unclear(t, wr.path, what, d, display))
         else:
             out.append(_fallback(t, wr.path, what, cands, display))
-    return _name_problems(problems, [t for _, t in orphans]) + out
+    return _name_problems(problems, [t for _, t in orphans]) + out + attach_covers(reads, cands)
 
 
 def _how(ev: Evidence | None, c: Candidate) -> str:
@@ -472,4 +476,53 @@ def _name_problems(problems: list[Problem], tables: list[Table]) -> list[Problem
             name = hits[0][1] if len(hits) == 1 else next((n for rows, n in hits if row in rows), None)
             p = replace(p, base=name) if name else p
         out.append(p)
+    return out
+
+
+# --- a 附件1 cover sent as a file of its own ---------------------------------------------------------
+
+def attach_covers(reads: list[WorkbookRead], cands: list[Candidate] | None = None) -> list[Problem]:
+    """Give the 基地类型 of each cover sent alone (WorkbookRead.cover, read.cover) to the application it
+    names: by its 申请单位名称 and 运营主体, its file name and folders, as a firm list; with no evidence,
+    the only application of its folder. The base takes it only when its 附件10 / 附件2 give no type (one
+    info or warning, read.cover.cover_problems); a cover tied to no base is a warning."""
+    covers = [wr for wr in reads if wr.cover is not None]
+    if not covers:
+        return []
+    from ..read.base import path_location
+    from ..read.cover import COVER_FORM, cover_problems
+    apps = [c for c in (cands if cands is not None else _candidates(reads)) if c.applicant]
+    display = display_names([wr.path for wr in reads])
+    out: list[Problem] = []
+    for wr in covers:
+        cov, p = wr.cover, PurePath(wr.path)
+        evidence = [Evidence("封面单位名称", n) for n in cov.names] + [Evidence("文件名", p.stem)]
+        evidence += [Evidence("文件夹名", part) for part in reversed(p.parent.parts[-3:])]
+        place = next(((c, k) for c, k in map(locate, cov.names) if k), None) or path_location(wr.path)
+        prox = {id(c): _proximity(c, wr.path, place) for c in apps}
+        d = _choose(evidence, prox, apps)
+        how = _how(d.how, d.chosen[0]) if len(d.chosen) == 1 else ""
+        if not d.chosen:
+            near = [c for c in apps if prox[id(c)] <= SAME_FOLDER]
+            d = Decision(near[:1]) if len(near) == 1 else d
+            how = "按所在文件夹中唯一的申报表" if len(near) == 1 else ""
+        shown = display.get(wr.path, wr.path)
+        if len(d.chosen) != 1:
+            why = f"同样符合{len(d.chosen)}个基地：{_names(d.chosen, display)}" if d.chosen else \
+                "封面的单位名称、文件名和文件夹名都不能确定它属于本批材料中哪个基地的申报表"
+            out.append(Problem(COVER_ALONE, WARNING,
+                               f"附件1封面（文件“{shown}”）单独报送，{why}，其基地类型“{cov.text}”未用于核对；"
+                               "请把封面与该基地的申报表放在同一工作簿中，或在附件2中填写基地类型。",
+                               wr.path, cov.sheet, cov.cell, COVER_FORM, "基地类型", value=cov.text))
+            continue
+        c = d.chosen[0]
+        tables = [t for r in reads if r.path == c.file for t in r.tables
+                  if t.form_id in APPLICANT_FORMS and str(t.base.get("key") or "") == c.key]
+        if not tables or any(t.base.get("base_type") for t in tables):
+            continue        # the application gives its own type: the cover adds nothing
+        for t in tables:
+            t.base["base_type"] = cov.base_type
+        c.base_type = cov.base_type
+        out += cover_problems(wr.path, cov, c.name, f"（封面单独报送，{how}归入基地“{c.name}”，"
+                                                     f"{display.get(c.file, c.file)}）")
     return out

@@ -41,6 +41,7 @@ class Cover:
     base_type: str | None
     why: str = ""                 # no type: what is wrong with the text
     ticked: bool = False          # decided by a tick among printed options
+    names: tuple[str, ...] = ()   # 申请单位名称, 运营主体 as typed: which base a cover sent alone is of
 
 
 @lru_cache(maxsize=None)
@@ -152,10 +153,11 @@ def ticked_type(text: Any) -> tuple[str | None, str, bool]:
     return t, "", True
 
 
-def find_cover(sheets: list[Sheet], tables: list[Table]) -> Cover | None:
+def find_cover(sheets: list[Sheet], tables: list[Table], alone: bool = False) -> Cover | None:
     """The first visible sheet without another form that reads as a cover with a 基地类型 line, in a
-    workbook holding an application (a 汇总表's workbook has no cover of one base)."""
-    if not any(t.form_id in APPLICANT_FORMS for t in tables):
+    workbook holding an application (a 汇总表's workbook has no cover of one base), or (`alone`) in a
+    workbook with no form at all: a cover sent as a file of its own."""
+    if not alone and not any(t.form_id in APPLICANT_FORMS for t in tables):
         return None
     taken = {t.sheet for t in tables}
     for sheet in sheets:
@@ -173,16 +175,18 @@ def find_cover(sheets: list[Sheet], tables: list[Table]) -> Cover | None:
             row = sheet.rows[r] if r < sheet.n_rows else []
             text = " ".join([text.strip(), *(v.strip() for v in row[c + 1:] if isinstance(v, str) and v.strip())])
         base_type, why, ticked = ticked_type(text)
-        return Cover(sheet.name, a1(r, c), text, base_type, why, ticked)
+        names = tuple(str(rec.values[k]).strip() for k in ("applicant", "operator")
+                      if isinstance(rec.values.get(k), str) and rec.values[k].strip())
+        return Cover(sheet.name, a1(r, c), text, base_type, why, ticked, names)
     return None
 
 
-def cover_problems(path: str, cover: Cover, base: str) -> list[Problem]:
+def cover_problems(path: str, cover: Cover, base: str, where: str = "") -> list[Problem]:
     """One line for a cover whose type the base takes (附件10 / 附件2 gave none): an info when it decided
-    the type, a warning when it could not."""
+    the type, a warning when it could not. `where`: how a cover sent alone was tied to its base."""
     if cover.base_type:
         how = f"按勾选读作“{cover.base_type}”" if cover.ticked else f"读作“{cover.base_type}”"
-        return [Problem(COVER_READ, INFO, f"基地类型取自附件1封面“{cover.text}”，{how}，按该类型核对入驻企业户数等门槛。",
+        return [Problem(COVER_READ, INFO, f"基地类型取自附件1封面“{cover.text}”{where}，{how}，按该类型核对入驻企业户数等门槛。",
                         path, cover.sheet, cover.cell, COVER_FORM, "基地类型", base=base, value=cover.base_type)]
     types = "、".join(value_lists()["base_type"]["values"])
     return [Problem(COVER_UNCLEAR, WARNING,

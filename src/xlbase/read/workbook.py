@@ -127,6 +127,9 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
     answer = no_base_table(spath, book.sheets) if not tables else None
     if answer is not None:       # "本县无申报" and no table: the county's answer, not an unreadable file
         tables, problems = [answer[0]], [answer[1]]
+    cover = find_cover(book.sheets, tables, alone=True) if not tables else None
+    if cover is not None:       # a cover sent as a file of its own: merge.attach ties it to its base
+        return WorkbookRead(path=spath, status=NOT_SPREADSHEET, sha256=check.sha256, cover=cover)
     if not tables:
         suffix = Path(spath).suffix.lower()
         what = None
