@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 from firm_lists import build_inbox
 
-from xlbase.merge import merge_command
+from xlbase.commands.merge import merge_command
 from xlbase.merge.attach import core, named_base
 
 
