@@ -31,6 +31,7 @@ from pathlib import PurePath
 from typing import Any
 
 from ..forms import APPLICANT_FORMS, SUMMARY_FORM, divisions, name_words, zones
+from ..forms.roles import BASE_NAME, BASE_TYPE, CITY, COUNTY, FIRM_FORM, FIRM_NAME, OPERATOR
 from ..identity import base_key, locate, split_place
 from ..problems import INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
@@ -41,7 +42,6 @@ ATTACHED = "firms-attached"         # problem codes: registered in problem_codes
 UNCLEAR = "firms-base-unclear"
 COVER_ALONE = "cover-unattached"
 
-FIRM_FORM = "附件3"
 SAME_FILE, SAME_FOLDER, SAME_COUNTY, ELSEWHERE = range(4)
 WHOLE, PART = 2, 1
 SHOWN_MAX = 6        # candidates named in a message
@@ -186,8 +186,8 @@ def _candidates(reads: list[WorkbookRead]) -> list[Candidate]:
                     listed.add((wr.path, str(t.base["key"])))
                 continue
             if role == BASE_RECORD:
-                rows = [(t.base.get("key"), t.base.get("name"), t.base.get("operator"), t.base.get("city"),
-                         t.base.get("county"), t.base.get("base_type"))]
+                rows = [(t.base.get("key"), t.base.get("name"), t.base.get(OPERATOR), t.base.get(CITY),
+                         t.base.get(COUNTY), t.base.get(BASE_TYPE))]
             elif t.form_id == SUMMARY_FORM:
                 rows = _summary_rows(t)
             elif role == BASE_ROWS:
@@ -213,16 +213,16 @@ def _column(t: Table, key: str) -> list:
 
 
 def _summary_rows(t: Table) -> list[tuple]:
-    return list(zip(_column(t, "_base"), _column(t, "base_name"), _column(t, "operator"), _column(t, "_city"),
-                    _column(t, "_county"), _column(t, "base_type")))
+    return list(zip(_column(t, "_base"), _column(t, BASE_NAME), _column(t, OPERATOR), _column(t, "_city"),
+                    _column(t, "_county"), _column(t, BASE_TYPE)))
 
 
 def _applicant_rows(t: Table) -> list[tuple]:
     b = t.base
     if len(t.data) == 1:    # the workbook's identity (附件2 fills what 附件10's formulas lost)
-        return [(b.get("key"), b.get("name"), b.get("operator"), b.get("city"), b.get("county"), b.get("base_type"))]
-    return [(None, n, o, b.get("city"), b.get("county"), b.get("base_type"))
-            for n, o in zip(_column(t, "base_name"), _column(t, "operator"))]
+        return [(b.get("key"), b.get("name"), b.get(OPERATOR), b.get(CITY), b.get(COUNTY), b.get(BASE_TYPE))]
+    return [(None, n, o, b.get(CITY), b.get(COUNTY), b.get(BASE_TYPE))
+            for n, o in zip(_column(t, BASE_NAME), _column(t, OPERATOR))]
 
 
 def _one_per_base(cands: list[Candidate]) -> list[Candidate]:
@@ -373,8 +373,8 @@ def attach_firm_lists(reads: list[WorkbookRead], problems: list[Problem]) -> lis
         d = decide(t, wr.path, cands)
         if len(d.chosen) == 1:
             c = d.chosen[0]
-            t.base = {"key": c.key, "name": c.name, "operator": c.operator or None, "city": c.city,
-                      "county": c.county, "base_type": c.base_type, "home": c.file,
+            t.base = {"key": c.key, "name": c.name, OPERATOR: c.operator or None, CITY: c.city,
+                      COUNTY: c.county, BASE_TYPE: c.base_type, "home": c.file,
                       "attached": _how(d.how, c)}
             c.listed = True
             out.append(Problem(ATTACHED, INFO, f"{what}本身没有写明所属基地，{_how(d.how, c)}归入基地“{c.name}”"
@@ -399,7 +399,7 @@ def _cell(t: Table, ev: Evidence | None) -> str:
     """The cell of the evidence (a title or 填报单位 line), else the list's first header cell."""
     if ev is not None and ev.cell:
         return ev.cell
-    return t.cell("firm_name", t.header_row) if t.header_row else ""
+    return t.cell(FIRM_NAME, t.header_row) if t.header_row else ""
 
 
 def _names(cands: list[Candidate], display: dict[str, str]) -> str:
@@ -408,7 +408,7 @@ def _names(cands: list[Candidate], display: dict[str, str]) -> str:
 
 
 def _firms(t: Table) -> str:
-    names = [str(v) for v in (t.data["firm_name"].tolist() if "firm_name" in t.data.columns else []) if _is_text(v)]
+    names = [str(v) for v in (t.data[FIRM_NAME].tolist() if FIRM_NAME in t.data.columns else []) if _is_text(v)]
     return "、".join(names[:SHOWN_MAX]) + (f"等 {len(names)} 户" if len(names) > SHOWN_MAX else "")
 
 
@@ -434,8 +434,8 @@ def _fallback(t: Table, path: str, what: str, cands: list[Candidate], display: d
             if not county:
                 city, county = _where(t, path)
             name = tidy_name(name)
-            t.base = {"key": base_key(name, None), "name": name, "operator": None, "city": city, "county": county,
-                      "base_type": None, "home": path, "attached": f"按{ev.how}“{ev.text}”", "firm_only": True}
+            t.base = {"key": base_key(name, None), "name": name, OPERATOR: None, CITY: city, COUNTY: county,
+                      BASE_TYPE: None, "home": path, "attached": f"按{ev.how}“{ev.text}”", "firm_only": True}
             return Problem(ATTACHED, INFO, f"{what}按{ev.how}“{ev.text}”归入基地“{name}”；本批材料中没有该基地的"
                            "附件10 或汇总表中的行（见该基地的提示）。", path, t.sheet, _cell(t, ev), FIRM_FORM,
                            base=name, value=name)
@@ -445,8 +445,8 @@ def _fallback(t: Table, path: str, what: str, cands: list[Candidate], display: d
         near = [c for c in cands if _proximity(c, path, place) <= scope]
         if len(near) == 1 and not near[0].listed:
             c = near[0]
-            t.base = {"key": c.key, "name": c.name, "operator": c.operator or None, "city": c.city,
-                      "county": c.county, "base_type": c.base_type, "home": c.file, "attached": f"按{how}"}
+            t.base = {"key": c.key, "name": c.name, OPERATOR: c.operator or None, CITY: c.city,
+                      COUNTY: c.county, BASE_TYPE: c.base_type, "home": c.file, "attached": f"按{how}"}
             c.listed = True
             return Problem(ATTACHED, INFO, f"{what}本身没有写明所属基地，也没有写基地名称的标题，按{how}归入基地"
                            f"“{c.name}”（{display.get(c.file, c.file)}）；如有误，请在该表标题行写明基地全称。",
@@ -518,10 +518,10 @@ def attach_covers(reads: list[WorkbookRead], cands: list[Candidate] | None = Non
         c = d.chosen[0]
         tables = [t for r in reads if r.path == c.file for t in r.tables
                   if t.form_id in APPLICANT_FORMS and str(t.base.get("key") or "") == c.key]
-        if not tables or any(t.base.get("base_type") for t in tables):
+        if not tables or any(t.base.get(BASE_TYPE) for t in tables):
             continue        # the application gives its own type: the cover adds nothing
         for t in tables:
-            t.base["base_type"] = cov.base_type
+            t.base[BASE_TYPE] = cov.base_type
         c.base_type = cov.base_type
         out += cover_problems(wr.path, cov, c.name, f"（封面单独报送，{how}归入基地“{c.name}”，"
                                                      f"{display.get(c.file, c.file)}）")

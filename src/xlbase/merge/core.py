@@ -407,7 +407,7 @@ def _firm_owners(firm_tables: list[_FirmTable], winner_of: dict[str, BaseRow], r
                     f"附件3（{display[ft.path]} {ft.table.sheet}，{len(ft.keys)} 行）{ft.table.base['attached']}归入基地"
                     f"“{ft.table.base.get('name') or ''}”，但该基地已有入驻企业名单（{display[other.path]} "
                     f"{other.table.sheet}），这份名单未重复计入汇总；请核实哪一份是准确的，删去另一份后重新报送。",
-                    file=ft.path, sheet=ft.table.sheet, form="附件3", base=str(ft.table.base.get("name") or ""),
+                    file=ft.path, sheet=ft.table.sheet, form=FIRM_FORM, base=str(ft.table.base.get("name") or ""),
                     value=len(ft.keys)))
     firm_only: dict[str, BaseRow] = {}
     counts: Counter = Counter()
@@ -428,10 +428,10 @@ def _firm_owners(firm_tables: list[_FirmTable], winner_of: dict[str, BaseRow], r
                 names[k] = None
                 continue
             if k not in firm_only:
-                vals = {"base_name": tidy_name(name), "operator": t.base.get("operator") if alone else None,
-                        "city": t.base.get("city") if alone else None, "county": t.base.get("county") if alone else None}
+                vals = {BASE_NAME: tidy_name(name), OPERATOR: t.base.get(OPERATOR) if alone else None,
+                        CITY: t.base.get(CITY) if alone else None, COUNTY: t.base.get(COUNTY) if alone else None}
                 city, county = _place(vals, t, ft.path)
-                vals["city"], vals["county"] = city, county
+                vals[CITY], vals[COUNTY] = city, county
                 firm_only[k] = BaseRow(k, vals, city, county, ft.path, t.sheet, 0, APPLICANT, 0)
             names[k] = firm_only[k].name
             counts[k] += n
@@ -442,7 +442,7 @@ def _firm_owners(firm_tables: list[_FirmTable], winner_of: dict[str, BaseRow], r
             f"基地“{b.name}”有入驻企业名单（{display.get(b.file, b.file)} {b.sheet}，{counts[k]} 户，已计入入驻企业），"
             "但本批材料中没有该基地的附件10（基本情况表），也没有汇总表中的行：汇总表附件11中没有该基地，"
             "其已入驻企业数、吸纳就业人数等未计入汇总；请补报该基地的附件10（或在县汇总表中补列该基地）。",
-            file=b.file, sheet=b.sheet, form="附件10", base=b.name, value=counts[k]))
+            file=b.file, sheet=b.sheet, form=BASE_FORM, base=b.name, value=counts[k]))
     return out, list(firm_only.values()), problems
 
 
