@@ -141,3 +141,20 @@ def test_every_converted_and_reworded_column_is_said(merged):
     assert {"column-read-as", "column-unit-converted"} <= rules
     converted = [p for p in report["problems"] if p["rule"] == "column-unit-converted"]
     assert all("元" in p["message"] or "亩" in p["message"] for p in converted)
+
+
+def test_a_section_naming_a_development_zone_counts_its_bases_for_the_zone(tmp_path):
+    """A city's own table in sections, one of them a development zone reporting through the city: its bases
+    are counted for the zone in 各县情况, the county section's for the county."""
+    import random
+    rng = random.Random(7)
+    b1 = retyped.base_values(rng, "云谷双创基地", "云谷运营管理有限公司")
+    b2 = retyped.base_values(rng, "智造双创基地", "智造运营管理有限公司")
+    t = retyped.a10_table(rng, [b1, b2], layout="one-row", sections=[("一、榆次区", 1), ("二、晋中开发区（代报）", 1)])
+    t.rows[1] = ["填报单位（盖章）：晋中市工业和信息化局"]
+    retyped.save(tmp_path / "inbox" / "晋中市代报.xlsx", {"Sheet1": t.rows})
+    out, report = _merge(tmp_path / "inbox", tmp_path)
+    wb = openpyxl.load_workbook(out, data_only=True)
+    units = {row[1]: row[3] for row in wb["各县情况"].iter_rows(min_row=5, values_only=True) if row[1]}
+    assert units.get("榆次区") == 1 and units.get("晋中开发区") == 1, units
+    assert not [p for p in report["problems"] if p["severity"] == "error" and p["rule"] == "merge-unnamed-base"]

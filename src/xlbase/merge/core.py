@@ -45,8 +45,9 @@ from xlsxwriter.utility import xl_col_to_name
 from ..forms.roles import (BASE_FORM, BASE_NAME, BASE_TYPE, CITY, COUNTY, FIRM_CODE, FIRM_FORM, FIRM_NAME, OPERATOR,
                            RECORD_FORM, SOURCE_FILE)
 from ..forms import SUMMARY_FORM, divisions, get_form, reporting_units
-from ..identity import base_key, locate, split_place, unit_hint
+from ..identity import base_key, locate, split_place, unit_hint, zone_name
 from ..problems import ERROR, INFO, WARNING, Problem
+from ..read.labels import section_title
 from ..table import Table, WorkbookRead
 from ..text import fold
 from .conflicts import base_conflicts
@@ -603,7 +604,8 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                                  str(rec.get("_src_cell") or ""))
                     bases.append(BaseRow(str(key), vals, city, county, wr.path, where[0], where[1], kind,
                                          0, carried, where[2], _reporter(t, wr.path, kind), (t.sheet, row),
-                                         _unit(county, t, wr.path), lacking=_lacking(t, rec.get("_lacking")),
+                                         _unit(county, t, wr.path, rec.get("_section")),
+                                         lacking=_lacking(t, rec.get("_lacking")),
                                          columns=t.columns))
             elif role == BASE_RECORD:
                 vals = {k: clean(v) for k, v in t.record.items() if k in a11_keys}
@@ -704,11 +706,16 @@ def _reporter(t: Table, path: str, kind: str) -> str | None:
     return locate(" ".join(Path(path).parts))[1]
 
 
-def _unit(county: str, t: Table, path: str) -> str:
-    """The unit that sent a base whose county is not known: a zone or office its 填报单位 line or
-    path names, so that 各县情况 never says （未注明） while a name is at hand."""
+def _unit(county: str, t: Table, path: str, section: Any = None) -> str:
+    """The unit that sent a base whose county is not known: a zone its section row names ("二、晋中开发区"
+    in a city's table), or a zone or office its 填报单位 line or path names, so that 各县情况 never says
+    （未注明） while a name is at hand."""
     if county != UNKNOWN_UNIT:
         return ""
+    if isinstance(section, str):
+        hint = zone_name(section_title(section))
+        if hint:
+            return hint
     p = PurePath(path)
     return unit_hint(t.org_line, "/".join([*p.parent.parts[-3:], p.stem])) or ""
 

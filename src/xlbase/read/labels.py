@@ -302,6 +302,12 @@ def is_no_base_text(value: object) -> bool:
 _ORDINAL = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|[（(]\d{1,2}[)）]|\d{1,2}[、．])\s*\S")
 
 
+def section_title(text: str) -> str:
+    """A section line without its ordinal: "二、晋中开发区（代报）" -> "晋中开发区（代报）"."""
+    m = _ORDINAL.match(text)
+    return text[m.end() - 1:].strip() if m else text.strip()
+
+
 @lru_cache(maxsize=4096)
 def is_section_text(value: object) -> bool:
     """A section line in a list of bases: an ordinal and a heading ("一、榆次区", "（二）开发区（代报）"), or a

@@ -19,6 +19,7 @@ from .grid import Sheet
 from .tables import FoundTable, find_tables
 
 VERTICAL_FAMILIES = ("附件10",)
+MAX_ROWS, MAX_COLUMNS = 150, 60
 _A1 = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,3})([0-9]{1,7})(?![0-9])")
 
 
@@ -31,8 +32,9 @@ def transpose(sheet: Sheet) -> Sheet:
 
 def find_vertical(sheet: Sheet) -> tuple[Sheet, list[FoundTable]] | None:
     """The transposed sheet and the vertical tables on it, when the sheet holds no table the usual way."""
-    if not sheet.rows or max((len(r) for r in sheet.rows), default=0) > 60:
-        return None          # a vertical form is narrow: a wide sheet is no such thing (and costly to turn)
+    if not sheet.rows or sheet.n_rows > MAX_ROWS or max((len(r) for r in sheet.rows), default=0) > MAX_COLUMNS:
+        return None          # a vertical 附件10 is ~25 lines by a few bases: a bigger sheet is no such thing
+                             # (and costly to turn)
     turned = transpose(sheet)
     found = [ft for ft in find_tables(turned) if ft.family in VERTICAL_FAMILIES and ft.data_rows]
     return (turned, found) if found else None
