@@ -172,3 +172,17 @@ def test_dates_of_registration_are_not_taken_for_a_count_of_firms():
     t, _ = _read("附件3", _sheet("附件3", heads, [f.key for f in A3]))
     assert t.columns["entered_on"] == 4
     assert isinstance(t.data["entered_on"].iloc[0], dt.date)
+
+
+@pytest.mark.parametrize("text, unit, key", [("举办活动场次\n人次", "人次", "service_events"),
+                                             ("举办活动场次 人次", "人次", "service_events"),
+                                             ("服务企业户数\n户", "户", "smes_served"),
+                                             ("服务场次", None, "service_sessions"),
+                                             ("服务\n场次", None, "service_sessions")])
+def test_a_count_unit_after_a_counted_label_is_its_unit(text, unit, key):
+    """A count unit typed after a label that already ends in its counting word (活动场次 + 人次, on a second
+    line or after a space) is the column's unit, not part of what is counted: 举办活动场次/人次 counts 活动.
+    A label that merely ends in a count word (服务场次) states no unit."""
+    from xlbase.read.units import header_unit
+    assert header_unit(text) == unit
+    assert word_scores(text, "附件10")[0][0] == key

@@ -49,8 +49,9 @@ class ColumnHead:
     unit: str | None = None            # folded unit stated for it (header, units line or group)
     profile: tuple = ()                # read.profile.profile of the cells below
     row: int = dc_field(default=0, compare=False, hash=False)   # 0-based row of the label (for messages)
-    table_unit: str | None = None      # a one-unit 单位 line over the whole table ("单位：元"): converts the
-                                       # columns of its family that state none, says nothing of the others
+    table_units: tuple = ()            # (family, unit) named by a 单位 line over the whole table ("单位：元",
+                                       # "单位：元、平方米、人"): converts the columns of those families that
+                                       # state none; not a matching signal (a count column under 元 is fine)
 
 
 @dataclass
@@ -161,10 +162,15 @@ COUNT_WORDS = ("场次", "次数", "人次", "户数", "人数", "个数", "家�
 
 
 def _without_count_word(k: str) -> str:
-    """A label without its trailing counting word (活动场次 -> 活动), for where its head noun ends."""
-    for w in COUNT_WORDS:
-        if k.endswith(w) and len(k) > len(w):
-            return k[: -len(w)]
+    """A label without its trailing counting words (活动场次 -> 活动, 活动场次人次 -> 活动), for where its head
+    noun ends."""
+    cut = True
+    while cut:
+        cut = False
+        for w in COUNT_WORDS:
+            if k.endswith(w) and len(k) > len(w):
+                k, cut = k[: -len(w)], True
+                break
     return k
 
 

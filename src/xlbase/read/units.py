@@ -77,12 +77,53 @@ def header_unit(text: object) -> str | None:
     for unit in _units_longest_first():
         if bare.endswith(unit) and len(bare) > len(unit):
             head = bare[: -len(unit)].rstrip("/")
-            if (_is_count(unit) or unit == "m") and not bare.endswith("/" + unit):
+            if (_is_count(unit) or unit == "m") and not bare.endswith("/" + unit) and not _ends_counted(head):
                 return None   # "服务场次", "企业户" end in a count word that is part of the label: only a
-                              # bracketed or "/个" count unit is one
+                              # bracketed or "/个" count unit is one, or one after a label that already
+                              # ends in its counting word ("举办活动场次 人次": 场次 counts, 人次 is the unit)
             if head:
                 return unit
     return None
+
+
+def _ends_counted(label: str) -> bool:
+    """A label that ends in a count unit or a count noun of its own (活动场次, 企业户数, 服务人数)."""
+    if len(label) < 3:
+        return False
+    if label.endswith("数"):
+        return True
+    return any(label.endswith(u) and len(label) > len(u) and _is_count(u) for u in _units_longest_first())
+
+
+_LINE_PARTS = re.compile(r"[、,;；，\s()（）\[\]【】]+")
+_UNIT_PREFIX = re.compile(r"^.*?单位(?:为|是)?[:：]?")
+
+
+@lru_cache(maxsize=4096)
+def line_units(text: str) -> tuple[tuple[str, str], ...]:
+    """(family, folded unit) for each family a 单位 line or title names: "单位：元" -> money and rent in 元,
+    "（单位：元、平方米、人）" -> money 元, area 平方米, persons 人, "金额单位：元；面积单位：亩" -> money 元, area 亩;
+    () when it names none. A family named twice with different units ("万元、元") says nothing for it."""
+    raw = unicodedata.normalize("NFKC", text)
+    start = 0
+    while True:
+        at = raw.find("单位", start)
+        if at < 0:
+            return ()
+        by_family: dict[str, str | None] = {}
+        for part in _LINE_PARTS.split(raw[at:]):
+            p = _UNIT_PREFIX.sub("", part) if "单位" in part else part
+            if not p:
+                continue
+            unit = fold(p)
+            if unit not in _unit_index():
+                break
+            for fam in family_of(unit):
+                by_family[fam] = unit if by_family.get(fam, unit) == unit else None
+        got = tuple((fam, u) for fam, u in by_family.items() if u)
+        if got:
+            return got
+        start = at + 2
 
 
 def _is_count(unit: str) -> bool:
