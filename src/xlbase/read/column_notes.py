@@ -21,7 +21,7 @@ from ..problems import INFO, WARNING, Problem
 from ..text import fold, fold_unbracketed
 from .grid import Sheet, a1
 from .matcher import label_key
-from .units import factor_for
+from .units import factor_for, field_family
 
 
 def _clip(text: Any, n: int = 30) -> str:
@@ -87,7 +87,7 @@ def unit_factor(found, f: Field) -> tuple[str, Fraction] | None:
     family ("（元）" over a 万元 field); None when it states the field's own unit, none, or another family."""
     c = found.columns.get(f.key)
     h = found.heads.get(c) if c is not None else None
-    unit = h and (h.unit or h.table_unit)
+    unit = h and (h.unit or dict(h.table_units).get(field_family(f)))
     if not unit or not f.unit:
         return None
     factor = factor_for(unit, f)

@@ -19,10 +19,10 @@ from .grid import Sheet
 from .labels import cached_fold, is_column_numbers, is_total_text, line_kind
 from .matcher import ColumnHead, split_glued_group, vocabulary
 from .profile import PROFILE_ROWS, profile
-from .units import header_unit, strip_unit
+from .units import header_unit, line_units, strip_unit
 
 NUMBER_KEYS = frozenset({"序号", "编号", "no", "序", "number", "排序", "顺序号"})
-UNIT_LINE_REACH = 3      # rows above a header searched for a one-unit 单位 line
+UNIT_LINE_REACH = 3      # non-blank rows above a header searched for a 单位 line
 
 
 def is_text(v: object) -> bool:
@@ -87,22 +87,25 @@ class Band:
     hi: int
 
 
-def table_unit(sheet: Sheet, top: int) -> str | None:
-    """A one-unit 单位 line just above the header ("单位：元", "（单位：万元）"), folded; None otherwise
-    (the official "单位：万元、平方米、人…" names several and says nothing about one column)."""
-    for r in range(top - 1, max(-1, top - 1 - UNIT_LINE_REACH), -1):
-        for v in (sheet.rows[r] if r < sheet.n_rows else ()):
-            if not is_text(v):
-                continue
-            k = cached_fold(v)
-            at = k.find("单位")
-            if at < 0:
-                continue
-            tail = k[at:]
-            unit = header_unit(tail)
-            if unit:
-                return unit
-    return None
+def table_units(sheet: Sheet, top: int) -> tuple[tuple[str, str], ...]:
+    """(family, folded unit) pairs a 单位 line or title just above the header names ("单位：元", "金额单位：元",
+    "（单位：元、平方米、人）", "表名（金额单位：元）"): each family's unit for the columns that state none; ()
+    when no such line is there."""
+    seen = 0
+    for r in range(min(top, sheet.n_rows) - 1, -1, -1):
+        row = sheet.rows[r]
+        if all(v is None or v == "" or (type(v) is str and v.isspace()) for v in row):
+            continue            # blank separator lines do not count
+        texts = [v for v in row if is_text(v)]
+        for v in texts:
+            if "单位" in v:
+                got = line_units(v)
+                if got:
+                    return got
+        seen += 1
+        if seen == UNIT_LINE_REACH:
+            break
+    return ()
 
 
 def band_heads(sheet: Sheet, band: Band, form_id: str) -> tuple[tuple[ColumnHead, ...], int | None]:
@@ -110,14 +113,14 @@ def band_heads(sheet: Sheet, band: Band, form_id: str) -> tuple[tuple[ColumnHead
     column, if any. Cached on the band's text: a province of files typed from one template has one."""
     rows = tuple(tuple(sheet.rows[r][band.lo:band.hi + 1]) for r in range(band.top, band.last + 1))
     units = tuple(sheet.rows[band.units_row][band.lo:band.hi + 1]) if band.units_row is not None else None
-    return _placed_heads(rows, units, table_unit(sheet, band.top), form_id, band.lo, band.top)
+    return _placed_heads(rows, units, table_units(sheet, band.top), form_id, band.lo, band.top)
 
 
 @lru_cache(maxsize=1024)
-def _placed_heads(rows: tuple[tuple, ...], units: tuple | None, above_unit: str | None, form_id: str, lo: int,
+def _placed_heads(rows: tuple[tuple, ...], units: tuple | None, above_units: tuple, form_id: str, lo: int,
                   top: int) -> tuple[tuple[ColumnHead, ...], int | None]:
     """_band_heads moved to the band's place on the sheet."""
-    heads, number_col = _band_heads(rows, units, above_unit, form_id)
+    heads, number_col = _band_heads(rows, units, above_units, form_id)
     return (tuple(replace(h, col=h.col + lo, row=h.row + top) for h in heads),
             None if number_col is None else number_col + lo)
 
@@ -141,7 +144,7 @@ def with_profiles(sheet: Sheet, heads: tuple[ColumnHead, ...], band: Band, numbe
 
 
 @lru_cache(maxsize=1024)
-def _band_heads(rows: tuple[tuple, ...], units_line: tuple | None, above_unit: str | None,
+def _band_heads(rows: tuple[tuple, ...], units_line: tuple | None, above_units: tuple,
                 form_id: str) -> tuple[tuple[ColumnHead, ...], int | None]:
     """band_heads on the band's cells (column and row numbers relative to the band)."""
     number_col = None
@@ -193,7 +196,7 @@ def _band_heads(rows: tuple[tuple, ...], units_line: tuple | None, above_unit: s
             unit = header_unit(label)
         if unit is None and group:
             unit = header_unit(group)
-        heads.append(ColumnHead(c, label, group, unit, (), label_at, table_unit=above_unit))
+        heads.append(ColumnHead(c, label, group, unit, (), label_at, table_units=above_units))
     return tuple(heads), number_col
 
 

@@ -107,6 +107,8 @@ def _record_row(row: list, family: str) -> bool:
 def _group_row(row: list, family: str) -> bool:
     """A row of group cells only (基本情况 | 运营情况 | …, perhaps 序号): the top of a three-row header."""
     texts = [v for v in row if is_text(v)]
+    if any(is_line(v) for v in texts):
+        return False        # a title that holds a group's words ("双创基地基本情况表") is no group row
     groups = sum(1 for v in texts if group_name(v, family))
     return groups >= 1 and all(group_name(v, family) or is_number_label(v) for v in texts)
 
