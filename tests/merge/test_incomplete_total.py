@@ -72,3 +72,34 @@ def test_the_mark_survives_a_merge_of_the_counties_own_summaries(tmp_path):
     col = 2 + [f.key for f in A11.table_fields].index("taxes")
     total_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == A11.total_label)
     assert ws.cell(total_row, col).number_format.endswith('"*"')
+
+
+def test_one_warning_per_table_names_every_column_it_lacks(tmp_path):
+    """A table without two official columns: one warning naming both, both totals marked."""
+    rng = random.Random(5)
+    part = [retyped.base_values(rng, f"晋中市太谷区缺{i}号双创基地", f"太谷缺{i}运营有限公司") for i in range(2)]
+    drop = sorted(1 + retyped.A10_KEYS.index(k) for k in ("employees", "gov_funding"))
+    rows = [[v for c, v in enumerate(r) if c not in drop] for r in retyped.a10_table(rng, part, layout="one-row").rows]
+    retyped.save(tmp_path / "inbox" / "太谷区.xlsx", {"Sheet1": rows})
+    out, report = tmp_path / "汇总表.xlsx", tmp_path / "r.json"
+    subprocess.run([sys.executable, "-m", "xlbase", "merge", str(tmp_path / "inbox"), "-o", str(out),
+                    "--json", str(report)], capture_output=True, text=True, timeout=300)
+    problems = json.loads(report.read_text(encoding="utf-8"))["problems"]
+    (warn,) = [p for p in problems if p["rule"] == "incomplete-total"]
+    for key in ("employees", "gov_funding"):
+        assert f"“{A11.field(key).label}”" in warn["message"]
+    assert "2 列" in warn["message"] and "太谷区.xlsx" in warn["message"]
+
+
+def test_an_applicant_without_its_a10_gets_one_warning_saying_why(tmp_path):
+    """附件2 stands in for a missing 附件10 and has no line for most 汇总 columns: one warning that says so,
+    not one per column."""
+    from submissions import applicant
+    path = applicant(tmp_path / "申报.xlsx", forms=("附件2", "附件3", "附件4"))
+    report = tmp_path / "r.json"
+    subprocess.run([sys.executable, "-m", "xlbase", "validate", str(path), "--json", str(report)],
+                   capture_output=True, text=True, timeout=300)
+    problems = json.loads(report.read_text(encoding="utf-8"))["problems"]
+    (warn,) = [p for p in problems if p["rule"] == "incomplete-total"]
+    assert "没有附件10" in warn["message"] and "附件2" in warn["message"]
+    assert f"“{A11.field('revenue').label}”" in warn["message"]

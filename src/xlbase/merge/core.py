@@ -857,22 +857,33 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
 
 
 def incomplete_totals(bases: list[BaseRow], display: dict[str, str]) -> list[Problem]:
-    """One warning per official column whose 汇总 is incomplete, naming the tables that lack the column."""
+    """One warning per table whose rows miss official columns of the 汇总: which columns, and why (the
+    table has no such column, or a 附件2 stood in for a missing 附件10) — not one warning per column."""
     form = get_form(SUMMARY_FORM)
-    by_key: dict[str, list[BaseRow]] = {}
+    order = {f.key: i for i, f in enumerate(form.official_table_fields)}
+    by_table: dict[tuple[str, str], list[BaseRow]] = {}
     for b in bases:
-        for key in b.lacking:
-            by_key.setdefault(key, []).append(b)
+        if b.lacking:
+            by_table.setdefault((b.origin, b.sheet), []).append(b)
     out = []
-    for key, rows in by_key.items():
-        f = form.field(key)
-        where = list(dict.fromkeys(f"{display.get(b.origin, b.origin)}（{b.sheet}）" for b in rows))
-        shown = "、".join(where[:6]) + (f"等 {len(where)} 个表格" if len(where) > 6 else "")
+    for (where, sheet), rows in by_table.items():
+        keys = sorted({k for b in rows for k in b.lacking}, key=lambda k: order.get(k, len(order)))
+        labels = [f"“{form.field(k).label}”" for k in keys]
+        cols = "、".join(labels[:6]) + (f"等 {len(labels)} 项" if len(labels) > 6 else "")
+        shown = f"{display.get(where, where)}（{sheet}）"
+        if all(b.form_id == "附件2" for b in rows):
+            why = f"{shown}没有附件10，基地按附件2读取，附件2没有{cols}"
+            ask = "请该单位补报附件10后重新汇总"
+        else:
+            why = f"{shown}没有{cols}" + ("这一列" if len(keys) == 1 else f"这 {len(keys)} 列")
+            ask = "请该单位补报" + ("该列" if len(keys) == 1 else "这些列") + "后重新汇总"
         out.append(Problem(
             INCOMPLETE_TOTAL, WARNING,
-            f"附件11“{f.label}”的汇总数不完整：{shown}没有“{f.label}”这一列，其中 {len(rows)} 个基地的该项未计入汇总"
-            "（汇总行中该数以 * 标出）；请这些单位补报该列后重新汇总。",
-            file=rows[0].origin, sheet=rows[0].sheet, form=SUMMARY_FORM, field=key, value=len(rows)))
+            (f"附件11{cols}的汇总数不完整：{why}，其中 {len(rows)} 个基地的该项未计入汇总（汇总行中该数以 * 标出）"
+             if len(keys) == 1 else
+             f"附件11有 {len(keys)} 项的汇总数不完整：{why}，其中 {len(rows)} 个基地的这些项未计入汇总（汇总行中这些数以 * 标出）")
+            + f"；{ask}。",
+            file=rows[0].origin, sheet=rows[0].sheet, form=SUMMARY_FORM, field=keys[0], value=len(rows)))
     return out
 
 
