@@ -10,7 +10,6 @@ bases and no error.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import subprocess
 import sys
@@ -20,20 +19,10 @@ import openpyxl
 import pytest
 
 import retyped
+from output_cells import firm_rows, tally
 from xlbase.forms import get_form
 
 A11 = get_form("附件11")
-A3 = get_form("附件3")
-
-
-def _same(got, want) -> bool:
-    if isinstance(want, bool):
-        return got == ("是" if want else "否")
-    if isinstance(want, dt.date):
-        return isinstance(got, dt.datetime) and got.date() == want
-    if isinstance(want, (int, float)):
-        return isinstance(got, (int, float)) and abs(got - want) <= 1e-9 * max(1.0, abs(want))
-    return got == want
 
 
 def _merge(inbox: Path, tmp: Path) -> tuple[Path, dict]:
@@ -56,14 +45,6 @@ def _a11_rows(ws) -> tuple[dict[str, dict], dict]:
     return bases, total
 
 
-def _firm_rows(ws) -> dict[str, dict]:
-    rows = list(ws.iter_rows(values_only=True))
-    top = next(i for i, r in enumerate(rows) if r[0] == "序号")        # the header, under the title lines
-    head = [str(h or "").replace("\n", "") for h in rows[top]]
-    col = {f.key: next(i for i, h in enumerate(head) if h.startswith(f.label)) for f in A3.official_table_fields}
-    return {r[col["firm_name"]]: {k: r[i] for k, i in col.items()} for r in rows[top + 1:] if r[col["firm_name"]]}
-
-
 @pytest.fixture(scope="module", params=["first clerk", "second clerk"])
 def merged(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("retyped")
@@ -81,22 +62,11 @@ def merged(request, tmp_path_factory):
 def test_cells_reach_their_columns(merged):
     corpus, wb, _ = merged
     bases, _ = _a11_rows(wb["附件11"])
-    firms = _firm_rows(wb["入驻企业"])
-    right = wrong = missed = 0
-    for want in corpus.bases:
-        got = bases.get(want["base_name"], {})
-        for f in A11.official_table_fields:
-            v = got.get(f.key)
-            right += _same(v, want[f.key])
-            wrong += v is not None and not _same(v, want[f.key])
-            missed += v is None
-    for _, want in corpus.firms:
-        got = firms.get(want["firm_name"], {})
-        for key, value in want.items():
-            v = got.get(key)
-            right += _same(v, value)
-            wrong += v is not None and not _same(v, value)
-            missed += v is None
+    firms = firm_rows(wb["入驻企业"])
+    keys = [f.key for f in A11.official_table_fields]
+    r1, w1, m1 = tally((bases.get(want["base_name"], {}), {k: want[k] for k in keys}) for want in corpus.bases)
+    r2, w2, m2 = tally((firms.get(want["firm_name"], {}), want) for _, want in corpus.firms)
+    right, wrong, missed = r1 + r2, w1 + w2, m1 + m2
     share = right / (right + wrong + missed)
     print(f"cells under their right column: {right}/{right + wrong + missed} = {share:.4f}")
     assert share >= 0.98 and wrong == 0, (right, wrong, missed)

@@ -37,6 +37,7 @@ CANDIDATE = 0.3          # a pair below this is never matched on words
 ANCHOR = 0.55            # a pair at or above this is fixed regardless of order
 WORD_HIT = 0.5           # a header cell "names" a field at this word score (header detection)
 POSITION_FIT = 0.7       # a column taken by position alone must hold values that fit this well
+OUTWEIGH = 0.3           # a pair off the order's run takes its field back from one this much weaker
 
 
 @dataclass(frozen=True)
@@ -347,17 +348,20 @@ def _assign(pairs: dict[tuple[int, int], float], n_cols: int, n_fields: int) -> 
     return out
 
 
-def _increasing(anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The longest run of (column, field index) anchors whose fields rise with the columns."""
+def _increasing(anchors: list[tuple[int, int]], weight=None) -> list[tuple[int, int]]:
+    """The run of (column, field index) anchors whose fields rise with the columns and whose summed
+    `weight` is largest (the longest run when no weight is given): where two strong anchors disagree with
+    the official order (a clerk typed 信用代码 before 名称), the stronger evidence keeps its place."""
     if not anchors:
         return []
     anchors = sorted(anchors)
-    best = [1] * len(anchors)
+    w = [weight(a) if weight else 1.0 for a in anchors]
+    best = list(w)
     prev = [-1] * len(anchors)
     for i in range(len(anchors)):
         for j in range(i):
-            if anchors[j][1] < anchors[i][1] and best[j] + 1 > best[i]:
-                best[i], prev[i] = best[j] + 1, j
+            if anchors[j][1] < anchors[i][1] and best[j] + w[i] > best[i]:
+                best[i], prev[i] = best[j] + w[i], j
     i = max(range(len(anchors)), key=lambda k: best[k])
     out = []
     while i >= 0:
@@ -413,7 +417,7 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
     candidates = {p: s for p, s in scores.items() if s >= CANDIDATE}
     picked = _assign(candidates, len(heads), len(v.fields))
     anchors = [(ci, fi) for ci, fi in picked.items() if candidates[(ci, fi)] >= ANCHOR]
-    spine = _increasing(anchors)
+    spine = _increasing(anchors, candidates.get)
     # an anchor out of the official order stands when its label is exact (a permuted table); otherwise
     # it is weighed again among the fields its place in the order offers
     on_spine = set(spine)
@@ -448,10 +452,20 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
             chosen[ci] = fi
             if scores.get((ci, fi), 0.0) < CANDIDATE and weak.get(ci) != fi:
                 position.add(ci)
-    # weak pairs outside the order (a permuted table): kept when nothing else took their field
+    # weak pairs outside the order (a permuted table): kept when nothing else took their field, or when
+    # what took it by its place in the order has much weaker evidence (基地名称 before 信用代码 took 企业名称
+    # by position while 公司名称 stood after it)
+    holder = {fi: ci for ci, fi in chosen.items()}
     for ci, fi in weak.items():
-        if ci not in chosen and fi not in chosen.values():
-            chosen[ci] = fi
+        if ci in chosen:
+            continue
+        other = holder.get(fi)
+        if other is None:
+            chosen[ci], holder[fi] = fi, ci
+        elif (other, fi) not in anchors and scores.get((ci, fi), 0.0) >= scores.get((other, fi), 0.0) + OUTWEIGH:
+            del chosen[other]
+            position.discard(other)
+            chosen[ci], holder[fi] = fi, ci
     out = Assignment()
     for ci, fi in sorted(chosen.items()):
         key = v.keys[fi]

@@ -136,8 +136,10 @@ def _weights(field: Field, first_text: bool) -> dict[str, float]:
     # text: a base's name, an organisation's, or anything written
     if field.identity == "base_name":
         return {"base": 1.0, "org": 0.45, "text": 0.6, "place": 0.1}
-    if field.identity == "operator" or first_text:
+    if field.identity == "operator":
         return {"org": 1.0, "base": 0.6, "text": 0.6}
+    if first_text:          # a list's names (附件3's firms): a column of base names is the list's base
+        return {"org": 1.0, "text": 0.6, "base": 0.35}
     return {"text": 1.0, "org": 0.6, "base": 0.6, "place": 0.6, "choice": 0.6}
 
 

@@ -66,7 +66,8 @@ def header_unit(text: object) -> str | None:
         if got:
             return got
     # "（元，上年度）", "(单位:元; 口径: 上年)": a unit among the words of a bracket
-    raw = unicodedata.normalize("NFKC", text).replace("【", "(").replace("】", ")")
+    # a line break inside a bracket wraps a word ("（单\n位）"), it separates nothing
+    raw = unicodedata.normalize("NFKC", text).replace("【", "(").replace("】", ")").replace("\r", "").replace("\n", "")
     for inner in reversed(_RAW_BRACKETED.findall(raw)):
         for part in _WORDS.split(inner):
             got = _as_unit(fold(part)) if part.strip() else None

@@ -1,0 +1,62 @@
+"""A third clerk's 附件3 lists (tests/fixtures/stranger_a3.py: titles, 单位 lines, merged header bands, 合计
+rows, blank lines, numbers as text with thousands separators, 元 and 亩, a base column, swapped columns)
+merged by `xlbase merge` in a subprocess: the firm cells that reach 入驻企业 under their right column."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+import stranger_a3
+from output_cells import firm_rows, tally
+from xlbase.read.grid import Sheet
+from xlbase.read.workbook import read_grids
+
+@pytest.mark.parametrize("seed", [2])
+def test_firm_cells_of_a_strangers_lists_reach_their_columns(tmp_path, seed):
+    firms, facts = stranger_a3.inbox(tmp_path / "inbox", seed)
+    assert {f["money"] for f in facts} == {"元", "万元"} and len({f["layout"] for f in facts}) >= 3
+    out, report = tmp_path / "汇总表.xlsx", tmp_path / "r.json"
+    proc = subprocess.run([sys.executable, "-m", "xlbase", "merge", str(tmp_path / "inbox"), "-o", str(out),
+                           "--json", str(report), "-q"], capture_output=True, text=True, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr
+    got = firm_rows(openpyxl.load_workbook(out, data_only=True)["入驻企业"])
+    right, wrong, missed = tally((got.get(want["firm_name"], {}), want) for _, want in firms)
+    share = right / (right + wrong + missed)
+    print(f"firm cells under their right column: {right}/{right + wrong + missed} = {share:.4f}")
+    assert share >= 0.98 and wrong == 0, (right, wrong, missed)
+    problems = json.loads(report.read_text(encoding="utf-8"))["problems"]
+    yuan = sum(1 for f in facts if f["money"] == "元")
+    converted = {(p["file"], p["field"]) for p in problems if p["rule"] == "column-unit-converted"
+                 and p["form"] == "附件3" and p["field"] in ("revenue", "profit", "taxes")}
+    assert len(converted) == 3 * yuan
+
+
+def _table(heads: list[str], rows: list[list]):
+    sheet = Sheet("Sheet1", [["入驻企业名单"], ["序号", *heads], *[[i, *r] for i, r in enumerate(rows, 1)]])
+    (t,) = [t for t in read_grids("t.xlsx", [sheet]).tables if t.form_id == "附件3"]
+    return t
+
+
+def test_a_base_column_and_the_code_before_the_name_do_not_take_the_firms_name():
+    """所属基地 first (every cell the same base), then 信用代码 before 公司名称: the names come from 公司名称 —
+    its words and its values outweigh the place the official order would give 企业名称."""
+    heads = ["基地名称", "营业执照代码", "公司名称", "入驻日期", "面积", "员工人数", "营业收入", "利润", "纳税"]
+    base = "忻州市忻府区云谷双创基地"
+    rows = [[base, "91140702MA0062027K", "山西程丰科技有限公司", "2021-03-04", 100, 5, 10.5, 1.2, 0.3],
+            [base, "91140702MA0062028N", "山西华鑫商贸有限公司", "2022-05-06", 80, 3, 20.1, 2.2, 0.5]]
+    t = _table(heads, rows)
+    assert t.columns["firm_name"] == 4 and t.columns["credit_code"] == 3      # 1-based: 序号 is column 1
+    assert list(t.data["firm_name"]) == ["山西程丰科技有限公司", "山西华鑫商贸有限公司"]
+
+
+def test_a_line_break_inside_a_bracket_is_no_unit():
+    """"企业（单\\n位）全称": the wrapped 单位 is part of the words, not a unit 位 (persons) that would turn the
+    column away from 企业名称."""
+    heads = ["企业（单\n位）全称", "信用代码", "入驻日期", "面积", "员工人数", "营业收入", "利润", "纳税"]
+    t = _table(heads, [["山西程丰科技有限公司", "91140702MA0062027K", "2021-03-04", 100, 5, 10.5, 1.2, 0.3]])
+    assert t.columns["firm_name"] == 2 and list(t.data["firm_name"]) == ["山西程丰科技有限公司"]
