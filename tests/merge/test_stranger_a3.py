@@ -60,3 +60,17 @@ def test_a_line_break_inside_a_bracket_is_no_unit():
     heads = ["企业（单\n位）全称", "信用代码", "入驻日期", "面积", "员工人数", "营业收入", "利润", "纳税"]
     t = _table(heads, [["山西程丰科技有限公司", "91140702MA0062027K", "2021-03-04", 100, 5, 10.5, 1.2, 0.3]])
     assert t.columns["firm_name"] == 2 and list(t.data["firm_name"]) == ["山西程丰科技有限公司"]
+
+
+def test_a_first_row_of_numbers_typed_as_text_is_data_not_a_header_line():
+    """A two-row header (经济指标 over 营收 | 利润 | 纳税) and every number typed as text: the first firm's row,
+    whose 备注 says 新入驻 (入驻 is a header word), is still the first data row, not a third header line."""
+    sheet = Sheet("Sheet1", [
+        ["入驻企业基本情况表"],
+        ["序号", "名称", "社会信用代码", "入园时间", "备注", "从业人员（人）", "面积（㎡）", "经济指标", "", ""],
+        ["", "", "", "", "", "", "", "营收", "利润", "纳税"],
+        ["1", "山西鑫远商贸有限公司", "91140702MA0064021F", "2020.11.7", "新入驻", "64", "2650", "1,529.36", "86.19", "0.48"],
+        ["2", "山西恒恒信息技术有限公司", "91140702MA0064022J", "2022.4.6", "", "32", "403", "1,039.6", "-12.84", "47.85"]])
+    (t,) = [t for t in read_grids("t.xlsx", [sheet]).tables if t.form_id == "附件3"]
+    assert list(t.data["firm_name"]) == ["山西鑫远商贸有限公司", "山西恒恒信息技术有限公司"]
+    assert [float(v) for v in t.data["revenue"]] == [1529.36, 1039.6]

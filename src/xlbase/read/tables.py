@@ -30,6 +30,7 @@ from .labels import (TOTAL_WORDS, cached_fold, group_keys, has_total_text, is_co
                      is_record_label_text, is_sample_text, is_section_text, is_total_text, is_unit_text, line_kind, ordinal)
 from .normalise import NONE_WORDS
 from .matcher import WORD_HIT, ColumnHead, match_columns, word_scores
+from .profile import cell_kind
 from .records import find_record
 
 TABLE_FAMILIES = ("附件3", "附件4", "附件10")   # 附件11 shares 附件10's columns: decided after
@@ -92,8 +93,15 @@ def _text_cells(row: list) -> int:
     return sum(1 for v in row if isinstance(v, str) and v.strip())
 
 
+_VALUE_KINDS = frozenset({"int", "dec", "date", "code", "phone"})
+
+
 def _has_numbers(row: list) -> bool:
-    return any(type(v) in (int, float) for v in row)
+    """A row of values, not of labels: a number, or two cells of numbers, dates or codes typed as text
+    ("15,293,600", "2020.11.7", a credit code) — a header cell is neither."""
+    if any(type(v) in (int, float) for v in row):
+        return True
+    return sum(1 for v in row if type(v) is str and v and cell_kind(v) in _VALUE_KINDS) >= 2
 
 
 def _record_row(row: list, family: str) -> bool:
