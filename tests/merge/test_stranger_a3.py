@@ -74,3 +74,15 @@ def test_a_first_row_of_numbers_typed_as_text_is_data_not_a_header_line():
     (t,) = [t for t in read_grids("t.xlsx", [sheet]).tables if t.form_id == "附件3"]
     assert list(t.data["firm_name"]) == ["山西鑫远商贸有限公司", "山西恒恒信息技术有限公司"]
     assert [float(v) for v in t.data["revenue"]] == [1529.36, 1039.6]
+
+
+def test_an_empty_column_left_inside_the_table_does_not_end_it():
+    """An empty column between 员工人数 and the group 上年经济指标 (a deleted column): the money columns past it
+    are still this table's."""
+    sheet = Sheet("Sheet1", [
+        ["入驻企业名单"], ["", "", "单位：元"],
+        ["序号", "企业名称", "注册号", "入园时间", "场地面积", "在职人数", "", "上年经济指标", "", ""],
+        ["", "", "", "", "", "", "", "收入", "实现利润", "纳税总额"],
+        [1, "山西达泰餐饮管理有限公司", "91140702MA0063033F", "2023年3月5日", 219, 68, "", "19,216,500", "662,500", "229,400"]])
+    (t,) = [t for t in read_grids("t.xlsx", [sheet]).tables if t.form_id == "附件3"]
+    assert [float(t.data[k].iloc[0]) for k in ("revenue", "profit", "taxes")] == [1921.65, 66.25, 22.94]

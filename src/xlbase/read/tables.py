@@ -121,17 +121,27 @@ def _group_row(row: list, family: str) -> bool:
     return groups >= 1 and all(group_name(v, family) or is_number_label(v) for v in texts)
 
 
-def _span(sheet: Sheet, top: int, last: int, cols: list[int]) -> tuple[int, int]:
-    """The contiguous header columns around `cols`: a check area beside the table is not a column of it."""
+def _span(sheet: Sheet, top: int, last: int, cols: list[int], family: str | None = None) -> tuple[int, int]:
+    """The contiguous header columns around `cols`: a check area beside the table is not a column of it.
+    One empty column is stepped over when the column past it names a field or a group of `family` in the
+    band or the line under it (a column the clerk left empty inside the table)."""
     band = [sheet.rows[rr] for rr in range(top, last + 1)]
 
     def has_text(c: int) -> bool:       # a title, 填报单位 or note line next to the labels is not a header cell
         return any(c < len(row) and is_text(row[c]) and not is_line(row[c]) for row in band)
 
+    below = sheet.rows[last + 1] if last + 1 < sheet.n_rows else []
+    near = band + ([below] if below and not _has_numbers(below) else [])    # labels under a merged group cell
+
+    def named(c: int) -> bool:
+        return family is not None and c >= 0 and any(
+            c < len(row) and is_text(row[c]) and (c in _row_hits(row, family) or group_name(row[c], family))
+            for row in near)
+
     lo, hi = min(cols), max(cols)
-    while lo > 0 and has_text(lo - 1):
+    while lo > 0 and (has_text(lo - 1) or named(lo - 2)):
         lo -= 1
-    while has_text(hi + 1):
+    while has_text(hi + 1) or named(hi + 2):
         hi += 1
     return lo, hi
 
@@ -153,7 +163,7 @@ def find_header(sheet: Sheet, r: int, families: tuple[str, ...] = TABLE_FAMILIES
             continue
         top = r - 1 if r > 0 and _group_row(sheet.rows[r - 1], family) else r
         last, units_row = r, None
-        lo, hi = _span(sheet, r, r, list(hits))
+        lo, hi = _span(sheet, r, r, list(hits), family)
         for rr in range(r + 1, min(r + MAX_BAND, sheet.n_rows)):
             nxt = sheet.rows[rr][lo:hi + 1]          # a check area beside the header is not part of it
             if is_units_line(nxt):
@@ -164,7 +174,7 @@ def find_header(sheet: Sheet, r: int, families: tuple[str, ...] = TABLE_FAMILIES
             last = rr
         if units_row is None and last + 1 < sheet.n_rows and is_units_line(sheet.rows[last + 1][lo:hi + 1]):
             units_row = last + 1
-        lo, hi = _span(sheet, top, last, list(hits))
+        lo, hi = _span(sheet, top, last, list(hits), family)
         band = Band(top, last, units_row, lo, hi)
         heads, number_col = band_heads(sheet, band, family)
         got = match_columns(heads, family)
