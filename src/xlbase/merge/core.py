@@ -871,7 +871,7 @@ def incomplete_totals(bases: list[BaseRow], display: dict[str, str]) -> list[Pro
         labels = [f"“{form.field(k).label}”" for k in keys]
         cols = "、".join(labels[:6]) + (f"等 {len(labels)} 项" if len(labels) > 6 else "")
         shown = f"{display.get(where, where)}（{sheet}）"
-        if all(b.form_id == "附件2" for b in rows):
+        if all(b.record_cells is not None for b in rows):     # a 附件2 record stood in for the 附件10
             why = f"{shown}没有附件10，基地按附件2读取，附件2没有{cols}"
             ask = "请该单位补报附件10后重新汇总"
         else:
