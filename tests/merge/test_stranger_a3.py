@@ -86,3 +86,15 @@ def test_an_empty_column_left_inside_the_table_does_not_end_it():
         [1, "山西达泰餐饮管理有限公司", "91140702MA0063033F", "2023年3月5日", 219, 68, "", "19,216,500", "662,500", "229,400"]])
     (t,) = [t for t in read_grids("t.xlsx", [sheet]).tables if t.form_id == "附件3"]
     assert [float(t.data[k].iloc[0]) for k in ("revenue", "profit", "taxes")] == [1921.65, 66.25, 22.94]
+
+
+def test_a_column_repeating_one_base_name_is_not_the_firms_names():
+    """基地名称 (the same base on every row) before 入驻单位 (the firms): a column that repeats one value names
+    no row, so the firms' names come from 入驻单位 although its words say less; 纳税人识别号 is the code."""
+    base = "忻州市忻府区云谷双创基地"
+    heads = ["基地名称", "入驻单位", "纳税人识别号", "入驻年月", "面积", "职工总数", "营业收入", "利润", "纳税"]
+    names = ["山西程丰科技有限公司", "山西华鑫商贸有限公司", "山西博远信息技术有限公司"]
+    codes = ["91140702MA0062027K", "91140702MA0062028N", "91140702MA0062029R"]
+    rows = [[base, n, c, "2021.3", 100 + i, 5, 10.5, 1.2, 0.3] for i, (n, c) in enumerate(zip(names, codes))]
+    t = _table(heads, rows)
+    assert list(t.data["firm_name"]) == names and list(t.data["credit_code"]) == codes

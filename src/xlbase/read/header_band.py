@@ -134,12 +134,15 @@ def with_profiles(sheet: Sheet, heads: tuple[ColumnHead, ...], band: Band, numbe
     for c in range(band.lo, band.hi + 1):
         if c == number_col:
             continue
-        prof = profile([row[c] if c < len(row) else "" for row in sample])
+        cells = [row[c] if c < len(row) else "" for row in sample]
+        prof = profile(cells)
+        filled = [v for v in cells if v is not None and v != ""]
+        repeated = len(filled) >= 3 and len(set(map(str, filled))) == 1
         h = by_col.get(c)
         if h is not None:
-            out.append(replace(h, profile=prof))
+            out.append(replace(h, profile=prof, repeated=repeated))
         elif prof:
-            out.append(ColumnHead(c, "", "", None, prof, band.top))
+            out.append(ColumnHead(c, "", "", None, prof, band.top, repeated=repeated))
     return tuple(out)
 
 

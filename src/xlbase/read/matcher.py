@@ -38,6 +38,7 @@ ANCHOR = 0.55            # a pair at or above this is fixed regardless of order
 WORD_HIT = 0.5           # a header cell "names" a field at this word score (header detection)
 POSITION_FIT = 0.7       # a column taken by position alone must hold values that fit this well
 OUTWEIGH = 0.3           # a pair off the order's run takes its field back from one this much weaker
+REPEATED = 0.4           # weight left to a list's name or code field over a column repeating one value
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class ColumnHead:
     unit: str | None = None            # folded unit stated for it (header, units line or group)
     profile: tuple = ()                # read.profile.profile of the cells below
     row: int = dc_field(default=0, compare=False, hash=False)   # 0-based row of the label (for messages)
+    repeated: bool = False             # three or more values below, all the same (a 所属基地 column of a list)
     table_units: tuple = ()            # (family, unit) named by a 单位 line over the whole table ("单位：元",
                                        # "单位：元、平方米、人"): converts the columns of those families that
                                        # state none; not a matching signal (a count column under 元 is fine)
@@ -268,6 +270,8 @@ def pair_score(v: _Vocab, head: ColumnHead, f: Field, word: float, first_text: b
     d = fit(head.profile, f, first_text)
     if d is not None:
         s *= floor + (1 - floor) * d
+    if head.repeated and (first_text or f.type == "credit_code"):
+        s *= REPEATED      # one value on every row names no row: not a list's names or codes
     return s
 
 
