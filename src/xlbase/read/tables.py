@@ -134,9 +134,20 @@ def _span(sheet: Sheet, top: int, last: int, cols: list[int], family: str | None
     near = band + ([below] if below and not _has_numbers(below) else [])    # labels under a merged group cell
 
     def named(c: int) -> bool:
-        return family is not None and c >= 0 and any(
-            c < len(row) and is_text(row[c]) and (c in _row_hits(row, family) or group_name(row[c], family))
-            for row in near)
+        """Column c names a group, or a field no column of the span names yet (a check area beside the
+        table repeats the table's words: 已入驻企业数 beside 入驻时间)."""
+        if family is None or c < 0:
+            return False
+        for row in near:
+            if c >= len(row) or not is_text(row[c]):
+                continue
+            if group_name(row[c], family):
+                return True
+            key = _row_hits(row, family).get(c)
+            if key is not None and not any(k == key for r in near for cc, k in _row_hits(r, family).items()
+                                           if lo <= cc <= hi):
+                return True
+        return False
 
     lo, hi = min(cols), max(cols)
     while lo > 0 and (has_text(lo - 1) or named(lo - 2)):
