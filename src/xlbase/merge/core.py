@@ -872,16 +872,16 @@ def incomplete_totals(bases: list[BaseRow], display: dict[str, str]) -> list[Pro
         cols = "、".join(labels[:6]) + (f"等 {len(labels)} 项" if len(labels) > 6 else "")
         shown = f"{display.get(where, where)}（{sheet}）"
         if all(b.record_cells is not None for b in rows):     # a 附件2 record stood in for the 附件10
-            why = f"{shown}没有附件10，基地按附件2读取，附件2没有{cols}"
-            ask = "请该单位补报附件10后重新汇总"
+            why = f"{shown}没有{BASE_FORM}，基地按{RECORD_FORM}读取，{RECORD_FORM}没有{cols}"
+            ask = f"请该单位补报{BASE_FORM}后重新汇总"
         else:
             why = f"{shown}没有{cols}" + ("这一列" if len(keys) == 1 else f"这 {len(keys)} 列")
             ask = "请该单位补报" + ("该列" if len(keys) == 1 else "这些列") + "后重新汇总"
         out.append(Problem(
             INCOMPLETE_TOTAL, WARNING,
-            (f"附件11{cols}的汇总数不完整：{why}，其中 {len(rows)} 个基地的该项未计入汇总（汇总行中该数以 * 标出）"
+            (f"{SUMMARY_FORM}{cols}的汇总数不完整：{why}，其中 {len(rows)} 个基地的该项未计入汇总（汇总行中该数以 * 标出）"
              if len(keys) == 1 else
-             f"附件11有 {len(keys)} 项的汇总数不完整：{why}，其中 {len(rows)} 个基地的这些项未计入汇总（汇总行中这些数以 * 标出）")
+             f"{SUMMARY_FORM}有 {len(keys)} 项的汇总数不完整：{why}，其中 {len(rows)} 个基地的这些项未计入汇总（汇总行中这些数以 * 标出）")
             + f"；{ask}。",
             file=rows[0].origin, sheet=rows[0].sheet, form=SUMMARY_FORM, field=keys[0], value=len(rows)))
     return out
