@@ -28,9 +28,9 @@ EXPECTED = {
     "0221_51535.xls": ("no-form", "没有找到可识别的表格", "file-reader"),   # cells at A1..IV65536: xlrd, not 16.7 M cells
     "0369_60284.xls": ("no-form", "没有找到可识别的表格", "file-decrypted"),   # Excel 95, XOR with the default password
     "0377_60825.xlsx": ("no-form", "工作表都是空的", "file-reader"),   # calamine: relationship not found; openpyxl
-    "0539_Simple.xlsb": ("no-form", "没有任何内容", "file-reader"),     # Excel 2007 beta .xlsb: LibreOffice
+    "0539_Simple.xlsb": ("corrupt-zip", "已损坏", ""),     # Excel 2007 beta .xlsb: only LibreOffice opens it, empty
     "0541_SimpleEMF_mac.emf": ("not-spreadsheet", "图片", ""),
-    "0661_clusterfuzz-testcase-minimized-POIHSSFFuzzer-5816431116615680.xls": ("no-form", "内容可能已丢失", "file-reader"),
+    "0661_clusterfuzz-testcase-minimized-POIHSSFFuzzer-5816431116615680.xls": ("corrupt-ole", "已损坏", ""),
     "0768_sample-beta.xlsx": ("no-form", "没有找到可识别的表格", "file-reader"),   # Excel 2007 beta namespace renamed
     "0818_xlmmacro.xlsm": ("no-form", "工作表都是空的", "file-reader"),      # Excel 4.0 macro sheet: openpyxl
     "0967_biff4_no_format_no_window2.xls": ("no-form", "没有找到可识别的表格", ""),   # a bare BIFF4 stream: xlrd
@@ -50,8 +50,7 @@ EXPECTED = {
     "1586_花名册.xls": ("no-form", "实际是Excel 工作簿", ""),            # an .xlsx named .xls, empty
 }
 #: read by LibreOffice, so they need it; without it they are named as what they are
-NEEDS_LIBREOFFICE = {"0539_Simple.xlsb": "已损坏", "0661_clusterfuzz-testcase-minimized-POIHSSFFuzzer-5816431116615680.xls":
-                     "已损坏", "1015_chart-range-import.sxc": "OpenOffice.org 1.x", "1221_1900.slk": "SYLK",
+NEEDS_LIBREOFFICE = {"1015_chart-range-import.sxc": "OpenOffice.org 1.x", "1221_1900.slk": "SYLK",
                      "1264_write_L2.wk1": "Lotus 1-2-3", "1405_minimal_112.numbers": "Apple Numbers"}
 
 
