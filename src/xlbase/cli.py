@@ -185,9 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--quiet", "-q", action="store_true", help=quiet_help)
 
     rl = sub.add_parser("rules", help="列出规则包或显示规则包内容（rules）",
-                        description="xlbase rules list 列出自带的规则包；xlbase rules show [规则包] 显示其中每条规则和门槛。")
+                        description="xlbase rules list 列出自带的规则包；xlbase rules show [规则包] 显示其中每条规则、门槛及其错误/警告/提示；"
+                        "xlbase rules show 规则编号 只显示默认规则包中的那一条。")
     rl.add_argument("action", choices=("list", "show"), metavar="操作", help="list 列出规则包；show 显示规则包内容")
-    rl.add_argument("pack", nargs="?", default=None, metavar="规则包", help="规则包名称或文件（show 用，默认 shanxi-2024-base）")
+    rl.add_argument("pack", nargs="?", default=None, metavar="规则包", help="规则包名称或文件，或默认规则包中的规则编号（show 用，默认 shanxi-2024-base）")
 
     m = sub.add_parser("merge", help="合并各县（市）材料，生成附件11汇总表（merge）",
                        description="读取各县（市）报来的全部材料，校验并合并为附件11汇总表"

@@ -100,3 +100,15 @@ def test_wrap_keeps_text_and_fits(text, width):
         # a line only overflows by punctuation that may not start the next one, or by one long ASCII word
         body = line.rstrip("）)，,。；;：:、 ")
         assert _cells(body) <= width or re.fullmatch(r"[\x21-\x7e]+", body), (line, width)
+
+
+def test_rules_show_prints_what_is_an_error_a_warning_and_a_notice():
+    """`xlbase rules show <rule id>`: one rule of the default pack, with its outcomes at the pack's severity
+    (forms-agree is a warning in the Shanxi pack: its “two forms differ” outcome prints as 警告)."""
+    one = _run("rules", "show", "forms-agree")
+    assert one.returncode == 0, one.stderr
+    assert "forms-agree" in one.stdout and "\n    警告：两张表所填同一事项不一致" in one.stdout
+    assert "resident-firms-min" not in one.stdout
+    whole = _run("rules", "show")
+    assert whole.returncode == 0 and whole.stdout.count("\n    错误：") >= 10 and "提示：基地类型未知" in whole.stdout
+    assert _run("rules", "show", "no-such-rule").returncode == 2
