@@ -26,6 +26,7 @@ MUST_STAY: dict[str, dict[str, str]] = {
     "merge/core.py": dict.fromkeys(("city", "county"), LEVEL_NAMES),
     "merge/level.py": dict.fromkeys(("city", "county"), LEVEL_NAMES),
     "cli.py": dict.fromkeys(("city", "county"), LEVEL_NAMES + ": the --level choices"),
+    "mark/return_pack.py": {"county": LEVEL_NAMES},
     "rules/emit.py": {"base_type": VALUE_LIST},
     "rules/rule.py": {"base_type": VALUE_LIST},
     "rules/kinds/params.py": {"base_type": VALUE_LIST},
@@ -42,8 +43,7 @@ PENDING: dict[tuple[str, ...], set[str]] = {
     ("read/",): {"base_name", "base_type", "city", "county", "operator", "area", "credit_code", "phone", "industry",
                  "size_class", "base_rent", "附件2", "附件3", "附件4", "附件10", "附件11"},
     ("write/", "templates/", "summary/", "mark/", "reports/", "commands/", "ooxml/", "validate.py", "excel.py"): {
-        "base_name", "base_type", "city", "county", "operator", "area", "credit_code", "phone", "firm_name",
-        "resident_firms", "source_file", "附件2", "附件3", "附件4", "附件10", "附件11"},
+        "base_type", "city", "county", "area", "credit_code", "phone", "附件2", "附件3", "附件4", "附件10", "附件11"},
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
+from ..forms.roles import OPERATOR, SUMMARY_FORM
 from ..problems import ERROR, sort_problems
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..table import Table, WorkbookRead
@@ -49,9 +50,9 @@ def _describe(t: Table) -> list[str]:
         lines.append(f"    合计/汇总行：第 {'、'.join(str(x['_row']) for x in t.totals)} 行（不计入数据）")
     b = t.base
     if b.get("name"):
-        lines.append(f"    基地：{b['name']}；运营单位：{b.get('operator') or '（未识别）'}；"
+        lines.append(f"    基地：{b['name']}；运营单位：{b.get(OPERATOR) or '（未识别）'}；"
                      f"所在：{b.get('city') or '？'}{b.get('county') or ''}")
-    elif t.form_id == "附件11" and "_base" in t.data.columns:
+    elif t.form_id == SUMMARY_FORM and "_base" in t.data.columns:
         lines.append(f"    基地 {t.data['_base'].astype(bool).sum()} 个（每行一个基地）")
     if t.extra_columns:
         lines.append(f"    未识别的列：{'、'.join(t.extra_columns)}")

@@ -9,6 +9,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+from ..forms.roles import FIRM_FORM, SUMMARY_FORM
 from ..check import check_reads
 from ..problems import ERROR, Problem, sort_problems
 from ..progress import Progress
@@ -35,9 +36,9 @@ def _inputs_info(reads: list[WorkbookRead]) -> list[dict]:
 def _counts(tables: list[Table]) -> tuple[int, int]:
     bases = {t.base.get("key") for t in tables if t.base.get("key")}
     for t in tables:
-        if t.form_id == "附件11" and "_base" in t.data:
+        if t.form_id == SUMMARY_FORM and "_base" in t.data:
             bases |= set(t.data["_base"].dropna())
-    firms = sum(t.n_rows for t in tables if t.form_id == "附件3")
+    firms = sum(t.n_rows for t in tables if t.form_id == FIRM_FORM)
     return len(bases), firms
 
 

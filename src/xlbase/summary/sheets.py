@@ -10,6 +10,7 @@ import os
 import re
 from typing import Any, Iterator
 
+from ..forms.roles import FIRM_FORM, FIRM_NAME, RESIDENT_FIRMS
 from .. import sheet_names
 from ..forms import get_form, value_list
 from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
@@ -55,7 +56,7 @@ def unit_rows(result: MergeResult, problems: list[Problem], level: str) -> list[
         u = unit_of(b, level)
         r = row(u)
         r["bases"] += 1
-        n = b.values.get("resident_firms")
+        n = b.values.get(RESIDENT_FIRMS)
         r["firms"] += int(n) if isinstance(n, (int, float)) and not isinstance(n, bool) else 0
         base_unit[b.key] = u
         base_unit[fold(b.name)] = u
@@ -192,7 +193,7 @@ def firm_widths(result: MergeResult, fields: list) -> list[float]:
     widths = [max(4.5, len(str(len(result.firms))) + 2.0), fit((b.name for b in bases), 12, NAME_WIDTH),
               fit((b.city for b in bases), 6, 12), fit((b.county for b in bases), 6, 16)]
     for j, f in enumerate(fields):
-        if f.key == "firm_name":
+        if f.key == FIRM_NAME:
             longest = max((len(v) for v in (r.values[j] for r in result.firms) if type(v) is str), default=0)
             widths.append(min(NAME_WIDTH, max(12.0, 2 * longest + 1.5)))
         elif f.type == "choice" and f.choices:
@@ -215,7 +216,7 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult, *, year: Any = No
     page, the bookkeeping columns (来源文件, 工作表, 行号) left off the print area.
     Returns the rows still to splice into the closed workbook (bulk_rows), or None when written here.
     """
-    a3 = get_form("附件3")
+    a3 = get_form(FIRM_FORM)
     fields = list(a3.table_fields)
     ws = wb.add_worksheet(sheet_names.FIRMS)
     heads = ["序号", sheet_names.FIRMS_BASE, "所在市", "所在县（市、区）"] + [f.header_text for f in fields] + list(BOOKKEEPING)

@@ -17,6 +17,7 @@ from typing import Any, Callable
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from ..forms.roles import BASE_NAME, SOURCE_FILE
 from ..forms import SUMMARY_FORM, Field, get_form
 from ..merge.core import MergeResult
 from ..problems import Problem
@@ -112,7 +113,7 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
     for b in result.bases:
         values = dict(b.values)
         src = result.display.get(b.file, b.file)
-        values["source_file"] = f"{src} ← {b.carried_source}" if b.carried_source else src
+        values[SOURCE_FILE] = f"{src} ← {b.carried_source}" if b.carried_source else src
         rows.append(values)
     shown = [[_shown(f, r.get(f.key)) for r in rows] + [_shown(f, totals.get(f.key))] for f in fields]
     widths: dict[int, float] = {number_col: A11_NUMBER_WIDTH, **{cols[f.key]: w for f, w in zip(fields, a11_widths(fields, shown))}}
@@ -136,7 +137,7 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
         lines = 1
         for f in fields:
             c, v = cols[f.key], values.get(f.key)
-            if f.key == "source_file":
+            if f.key == SOURCE_FILE:
                 put_text(ws, r, c, v, styles, **cell)
             else:
                 put_value(ws, r, c, f, v, styles, cell)
@@ -159,7 +160,7 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
             mark = {"num_format": f'{num_format(f)}"*"', "bg_color": INCOMPLETE_FILL} if f.key in incomplete else \
                 {"num_format": num_format(f)}
             ws.write_formula(total_row, c, formula, styles.get(**mark, **bold), totals[f.key])
-        elif f.key == "base_name":
+        elif f.key == BASE_NAME:
             ws.write_string(total_row, c, f"共 {len(result.bases)} 个基地", styles.get(**bold))
         else:
             ws.write_blank(total_row, c, None, styles.get(**bold))
