@@ -215,3 +215,24 @@ def test_templates_sent_back_blank_are_no_application(templates, tmp_path):
     assert report["summary"]["bases"] == 0
     assert sorted(p["rule"] for p in report["problems"] if p["severity"] != "info") == []
     assert [p["rule"] for p in report["problems"]].count("no-base") == 2
+
+
+def test_mark_and_validate_a_hengyang_file(templates, tmp_path):
+    """mark colours the cell of a broken threshold and lists it in 校验结果; validate --xlsx writes the list."""
+    src = tmp_path / "衡阳某基地.xlsx"
+    cells = fill_applicant(templates / APPLICANT, src, Base("衡阳某基地", service_staff=4))
+    res = xlbase("mark", str(src), "-o", str(tmp_path / "标注.xlsx"))      # recognised: no --programme
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "hengyang-2023" in res.stdout.splitlines()[0]
+    wb = openpyxl.load_workbook(tmp_path / "标注.xlsx")
+    assert "校验结果" in wb.sheetnames
+    cell = wb["申请表"][cells["申请表!其中：专职服务人员"]]
+    assert cell.fill.fgColor.rgb not in (None, "00000000") and cell.value == 4
+    listed = [r for r in wb["校验结果"].iter_rows(values_only=True) if r and r[1] == "错误"]
+    assert [(r[2], r[4]) for r in listed] == [("申请表", "专职服务人员 4 人，少于 6 人")]
+    res = xlbase("validate", str(src), "--programme", "hengyang-2023", "--xlsx", str(tmp_path / "问题.xlsx"))
+    assert res.returncode == 1 and "专职服务人员 4 人，少于 6 人" in res.stdout
+    rows = list(openpyxl.load_workbook(tmp_path / "问题.xlsx").worksheets[0].iter_rows(values_only=True))
+    assert any("service-staff-min" in map(str, r) for r in rows)
+    res = xlbase("merge", str(src), "--programme", "hengyang-2023", "-o", str(tmp_path / "o.xlsx"), "--level", "city")
+    assert res.returncode == 2 and "--level" in res.stderr
