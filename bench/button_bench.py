@@ -33,7 +33,7 @@ TARGET_SECONDS = 2.0
 def make_workbook(path: Path, n_firms: int, seed: int = 20241125) -> Path:
     from corpus import _firm, region_codes
 
-    from xlbase.write.templates import write_applicant_workbook
+    from xlbase.templates.workbooks import write_applicant_workbook
 
     rng = random.Random(seed)
     region = region_codes()[("忻州市", "忻府区")]

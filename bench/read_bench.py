@@ -22,7 +22,7 @@ from pathlib import Path
 
 def generate(out: Path, n: int, seed: int = 7) -> list[Path]:
     from xlbase.forms import get_form
-    from xlbase.write.templates import write_applicant_workbook
+    from xlbase.templates.workbooks import write_applicant_workbook
 
     rng = random.Random(seed)
     a3 = get_form("附件3")

@@ -100,7 +100,7 @@ def comparables(rng: random.Random, county: str) -> list[dict]:
 
 
 def applicant(path: Path, rng: random.Random, base: dict, firms: list[dict]) -> None:
-    from xlbase.write.templates import write_applicant_workbook
+    from xlbase.templates.workbooks import write_applicant_workbook
     path.parent.mkdir(parents=True, exist_ok=True)
     write_applicant_workbook(path, base=base, firms=firms, comparables=comparables(rng, base["county"]), year=YEAR)
     _pin_zip(path)

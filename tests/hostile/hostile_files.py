@@ -44,7 +44,7 @@ def good_base(county: str, short: str, operator: str, n_firms: int, seed: int = 
 
 def write_good(path: Path, county: str, short: str, operator: str, n_firms: int, **over) -> dict:
     """One applicant workbook via the real template writer; returns what a test needs to find it."""
-    from xlbase.write.templates import write_applicant_workbook
+    from xlbase.templates.workbooks import write_applicant_workbook
     base, firms = good_base(county, short, operator, n_firms, **over)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_applicant_workbook(path, base=base, firms=firms, year=2024)
@@ -409,7 +409,7 @@ PAYLOADS = ('=HYPERLINK("http://evil.example/x","点我")', "=cmd|' /C calc'!A0"
 
 def injected_applicant(path: Path) -> dict:
     """A real applicant workbook whose name/operator/firm/contact fields carry formula payloads."""
-    from xlbase.write.templates import write_applicant_workbook
+    from xlbase.templates.workbooks import write_applicant_workbook
     base, firms = good_base("五台县", "台怀双创基地", PAYLOADS[1], 6)
     base["base_name"] = "忻州市五台县" + "台怀双创基地"  # identity stays locatable
     base["operator"] = PAYLOADS[1]

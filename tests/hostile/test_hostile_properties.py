@@ -135,7 +135,7 @@ def test_applicant_firms_roundtrip_exact(numbers):
             f.update(n)
         base["resident_firms"] = len(firms)
         path = Path(d) / "申报表.xlsx"
-        from xlbase.write.templates import write_applicant_workbook
+        from xlbase.templates.workbooks import write_applicant_workbook
         write_applicant_workbook(path, base=base, firms=firms, year=2024)
         wr = read_workbook(path)
         validate(wr.tables, PACK)

@@ -12,7 +12,7 @@ import datetime as dt
 import openpyxl
 
 from xlbase.commands.merge import merge_command
-from xlbase.write.templates import write_applicant_workbook
+from xlbase.templates.workbooks import write_applicant_workbook
 
 LOOKALIKE = '<r><t>z</t></r><c r="A1"><f>1+1</f></c><r>'
 TAIL = "</r>"

@@ -16,7 +16,7 @@ A3_HEADER = ["序号", "企业名称", "营业执照注册号", "入驻时间", 
 
 def applicant_workbook(path: Path, n_firms: int = 30, *, macros: bool = False) -> Path:
     """附件3-like sheet with merged headers, list validations (literal and from another sheet), a 附件2 record sheet,
-    and, with macros=True, a VBA project with the 校验 button (xlbase.write.vba)."""
+    and, with macros=True, a VBA project with the 校验 button (xlbase.templates.vba)."""
     wb = xlsxwriter.Workbook(str(path))
     title = wb.add_format({"bold": True, "align": "center", "border": 1})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
@@ -65,7 +65,7 @@ def applicant_workbook(path: Path, n_firms: int = 30, *, macros: bool = False) -
     a3.set_row(3 + n_firms + 2, None, yellow)  # a formatted empty row
     a3.set_column(11, 11, 12, num)              # a formatted empty column
     if macros:
-        from xlbase.write.vba import add_macros, insert_validate_button
+        from xlbase.templates.vba import add_macros, insert_validate_button
 
         btn = wb.add_worksheet("校验")
         btn.write_string("A1", "点击按钮校验")

@@ -271,7 +271,7 @@ def test_validate_caller_marks_the_same_cells_as_xlbase_mark(tmp_path: Path, fak
 def _template_with_problems(path: Path) -> Path:
     """Our own applicant template (every form sheet protected, no password), filled with bad credit codes."""
     from xlbase.forms import get_form
-    from xlbase.write.templates import write_applicant_workbook
+    from xlbase.templates.workbooks import write_applicant_workbook
 
     firms = [{"firm_name": f"企业{i}", "credit_code": f"91140902MA0K1234X{i}", "employees": 10 + i}
              for i in range(3)]

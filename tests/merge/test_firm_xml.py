@@ -18,7 +18,7 @@ from merge_helpers import applicant_read, base_row, firm
 from xlbase.merge.core import firm_keys, merge_reads
 from xlbase.ooxml.bulk_rows import SERIAL_FROM, SERIAL_ZERO, BulkRows, excel_date
 from xlbase.summary.sheets import _FirmCells, _FirmXml, _all_plain
-from xlbase.write.template_styles import Styles
+from xlbase.templates.styles import Styles
 from xlbase.forms import get_form
 
 A = "忻州市忻府区云中双创基地"

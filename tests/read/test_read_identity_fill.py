@@ -13,7 +13,7 @@ import pytest
 
 from conftest import soffice_convert
 from xlbase.read import read_workbook
-from xlbase.write.templates import write_applicant_workbook
+from xlbase.templates.workbooks import write_applicant_workbook
 
 BASE = {"base_name": "忻州市定襄县法兰产业创客双创基地", "operator": "定襄法兰产业运营有限公司",
         "city": "忻州市", "county": "定襄县", "base_type": "工业园区型",

@@ -9,7 +9,7 @@ import pytest
 from xlbase.forms import get_form
 from xlbase.read import read_workbook
 
-templates = pytest.importorskip("xlbase.write.templates")
+templates = pytest.importorskip("xlbase.templates.workbooks")
 
 CHOICES = {"city": "忻州市", "county": "忻府区", "base_type": "楼宇型", "size_class": "小型"}
 

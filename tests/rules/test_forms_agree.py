@@ -164,13 +164,13 @@ _FIGURE = st.none() | st.integers(0, 700)
 @given(firms=st.integers(1, 30), staff=st.integers(0, 20), a10_firms=_FIGURE, a2_firms=_FIGURE,
        a10_staff=_FIGURE, a2_staff=_FIGURE, near=st.floats(0.9, 1.1))
 def test_the_sheets_verdicts_are_validates(firms, staff, a10_firms, a2_firms, a10_staff, a2_staff, near):
-    """write.template_checks judges 附件10's and 附件2's figures against 附件3 as validate does (the same
+    """templates.checks judges 附件10's and 附件2's figures against 附件3 as validate does (the same
     rules, tolerances and fallback; the Excel formulas are checked against this in
-    tests/write/test_template_checks_agree.py): a tolerance or fallback that drifts fails here."""
+    tests/templates/test_template_checks_agree.py): a tolerance or fallback that drifts fails here."""
     from rules_kit import a3_rows, a10_row, record, table
     from xlbase.rules import validate
     from xlbase.rules.live import firm_totals
-    from xlbase.write.template_checks import mismatch_values
+    from xlbase.templates.checks import mismatch_values
     have = {"resident_firms": firms, "employees": firms * staff}
     if a10_staff is not None:          # often near the sum, where a tolerance decides
         a10_staff = round(have["employees"] * near)

@@ -19,7 +19,7 @@ from conftest import number_heights, require_cjk_font, require_soffice, soffice_
 from sample_generator import GEN
 from xlbase.forms import SUMMARY_FORM, get_form
 from xlbase.commands.merge import merge_command
-from xlbase.write.template_styles import balanced_lines, chars_per_line, display_width, lines_needed, row_height
+from xlbase.templates.styles import balanced_lines, chars_per_line, display_width, lines_needed, row_height
 
 A11 = get_form(SUMMARY_FORM)
 PRINTED = len(A11.official_table_fields) + 1            # 序号 + the official columns: A:V

@@ -109,7 +109,7 @@ def run_generic(ns: argparse.Namespace, programme: Programme) -> CommandResult |
             ns.rules = programme.pack
         return None
     if ns.command == "templates":
-        from ..write.programme_templates import templates_for
+        from ..templates.programme import templates_for
         from ..rules.programme import load_generic_pack
         made = templates_for(programme, Path(ns.out), pack=load_generic_pack(programme))
         return CommandResult(EXIT_OK, [f"已生成 {p}" for p in made])

@@ -1,11 +1,11 @@
-"""`xlbase templates -o DIR`: the blank templates (write/templates.py), .xlsx and, when VBA can be built, .xlsm."""
+"""`xlbase templates -o DIR`: the blank templates (templates/workbooks.py), .xlsx and, when VBA can be built, .xlsm."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from ..result import EXIT_OK, EXIT_UNUSABLE, CommandResult
-from ..write.templates import template_paths, write_applicant_workbook, write_summary_workbook
+from ..templates.workbooks import template_paths, write_applicant_workbook, write_summary_workbook
 
 
 def templates_command(out_dir: Path, year: int | None = None, python: str | None = None) -> CommandResult:

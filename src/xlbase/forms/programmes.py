@@ -5,7 +5,7 @@ its form set (`forms/specs/<set>/`), its rule pack (`rules/packs/<pack>.yaml`) a
 that is not Shanxi's, the summary layout and applicant workbook in its form folder. The Shanxi 2024
 programmes (base, demonstration, and 聊城's pack on Shanxi's forms) run the original reader, merge and
 附件11 writer (`engine: shanxi`); every other programme runs the generic path (`engine: generic`:
-read.programme_sheets, rules.programme, merge.programme, write.programme_*), driven only by its files.
+read.programme_sheets, rules.programme, merge.programme, templates.programme), driven only by its files.
 This module is the model of a programme (below the reader); docs/programmes.md is the contract.
 
     >>> from xlbase.forms.programmes import load_programme

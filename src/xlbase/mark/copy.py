@@ -28,7 +28,7 @@ from xlbase.ooxml.styles import Styles
 from xlbase.ooxml.workbook import Workbook, read_shared_strings
 from xlbase.reports.problems import SEVERITY_FILLS, counts_text
 from xlbase.safe_output import atomic_output, cell_text, check_output_path, is_formula_like
-from xlbase.write.template_print import A4, MARGINS
+from xlbase.templates.printing import A4, MARGINS
 
 RESULT_SHEET = sheet_names.MARK_RESULTS
 MARKS_SHEET = sheet_names.MARK_RECORD

@@ -439,7 +439,7 @@ def _apply_record(tables: list[Table], record: dict) -> None:
 
 
 GUIDE_WORDS = ("说明", "指南", "帮助", "须知", "readme")
-#: the sheets our templates add beside the forms (write.template_guide, write.template_check_sheet)
+#: the sheets our templates add beside the forms (templates.guide, templates.check_sheet)
 TEMPLATE_SHEETS = ("填表说明", "表内检查")
 _GUIDE_QUALIFIERS = re.compile(r"填表|填报|填写|使用|操作|表格|模板|工作表|sheet|[\W\d_]")
 

@@ -18,7 +18,7 @@ from ..forms import get_form
 from ..problems import ERROR, INFO, SEVERITY_LABELS, WARNING, Problem, count_by_severity, sort_problems
 from ..table import NOT_READ
 from ..safe_output import atomic_output, cell_text, is_formula_like, write_text
-from ..write.template_styles import lines_needed
+from ..templates.styles import lines_needed
 
 REPORT_VERSION = 1
 PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", "基地", "问题类别", "问题说明", "值", "标准",

@@ -16,9 +16,9 @@ from ..problems import ERROR, INFO, WARNING
 from ..rules.programme import GenericPack
 from ..reports.problems import add_problems_sheet, report_line
 from ..safe_output import atomic_output, write_text
-from ..write.programme_templates import summary_sheet
-from ..write.template_styles import Styles
-from ..write.template_values import write_value
+from ..templates.programme import summary_sheet
+from ..templates.styles import Styles
+from ..templates.values import write_value
 
 
 def write_merged(programme, path: Path, checked: Checked, pack: GenericPack, unit: str = "") -> None:

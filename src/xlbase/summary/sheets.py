@@ -22,8 +22,8 @@ from ..table import NOT_READ
 from ..ooxml.bulk_rows import (SERIAL_FROM, SERIAL_ZERO, BulkRows, blank_rest, excel_date, number_cell, number_rest, text_cell,
                         text_rest, xf_index)
 from ..safe_output import EXCEL_MAX_TEXT, cell_text, is_formula_like, write_text
-from ..write.template_print import A4, FOOTER
-from ..write.template_styles import Styles, balanced_lines, display_width, header_label, lines_needed, num_format, row_height
+from ..templates.printing import A4, FOOTER
+from ..templates.styles import Styles, balanced_lines, display_width, header_label, lines_needed, num_format, row_height
 
 STATUS_OK = "可上报"
 STATUS_BACK = "需退回修改"

@@ -23,9 +23,9 @@ from ..merge.core import MergeResult
 from ..problems import Problem
 from ..safe_output import atomic_output, cell_text, is_formula_like, write_text
 from .sheets import write_firms_sheet, write_units_sheet
-from ..write.template_print import A4, FOOTER
-from ..write.template_styles import Styles, display_width, lines_needed, num_format, row_height, width_for
-from ..write.template_table import DATA_ROW_HEIGHT, column_plan, write_header
+from ..templates.printing import A4, FOOTER
+from ..templates.styles import Styles, display_width, lines_needed, num_format, row_height, width_for
+from ..templates.table import DATA_ROW_HEIGHT, column_plan, write_header
 
 TIMESTAMP_CELL = "A2"            # on the 各县情况 / 各市情况 sheet
 HEADER_TOP = 2                   # 0-based row of the first header row on 附件11

@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from xlbase.write import vba
-from xlbase.write.template_guide import GUIDE_SHEET
+from xlbase.templates import vba
+from xlbase.templates.guide import GUIDE_SHEET
 from xlbase.commands.templates import templates_command
 
 MACRO_MAIN = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"

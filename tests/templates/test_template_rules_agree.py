@@ -23,8 +23,8 @@ from xlbase.read import read_files, read_workbook
 from xlbase.read.normalise import UNPARSEABLE
 from xlbase.rules import load_pack
 from xlbase.commands.validate import validate_reads
-from xlbase.write.template_check_sheet import CHECK_SHEET, COLUMNS
-from xlbase.write.templates import write_applicant_workbook
+from xlbase.templates.check_sheet import CHECK_SHEET, COLUMNS
+from xlbase.templates.workbooks import write_applicant_workbook
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.filterwarnings("ignore:Print area cannot be set")]
 
@@ -192,8 +192,8 @@ def probed(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
     that LibreOffice computes it: (recalculated file, {(sheet, probe cell): (rule, marked cell)})."""
     from openpyxl.formula.translate import Translator
     from openpyxl.utils import get_column_letter
-    from xlbase.write.template_rules import Places, cell_marks, date_marks
-    from xlbase.write import templates as tpl
+    from xlbase.templates.rule_counts import Places, cell_marks, date_marks
+    from xlbase.templates import workbooks as tpl
     d = tmp_path_factory.mktemp("marks")
     (d / "src").mkdir()
     seen: list[Places] = []
@@ -247,7 +247,7 @@ def test_the_red_marks_are_where_validate_points(probed, name):
 
 def test_the_sheet_says_its_conclusion_in_one_line(recalculated):
     """Above the table: how many rules fail, as the counts below say; nothing typed is said as such."""
-    from xlbase.write.template_check_sheet import FAIL, NOTHING_TYPED
+    from xlbase.templates.check_sheet import FAIL, NOTHING_TYPED
     lines = {name: openpyxl.load_workbook(path, data_only=True)[CHECK_SHEET]["A2"].value
              for name, path in recalculated.items()}
     failing = {name: sum(1 for rule, n in sheet_counts(path).items() if n and load_pack().rule(rule).severity == "error")

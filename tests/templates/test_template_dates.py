@@ -20,9 +20,9 @@ import xlsxwriter
 from conftest import soffice_convert
 from xlbase.forms import get_form
 from xlbase.read.normalise import EXCEL_EPOCH, UNPARSEABLE, parse_date
-from xlbase.write.template_dates import UNREADABLE, DateSheet, date_validation
-from xlbase.write.template_lists import build_lists
-from xlbase.write.template_styles import DATE_FORMAT, Styles
+from xlbase.templates.dates import UNREADABLE, DateSheet, date_validation
+from xlbase.templates.lists import build_lists
+from xlbase.templates.styles import DATE_FORMAT, Styles
 
 pytestmark = pytest.mark.libreoffice
 
@@ -129,7 +129,7 @@ def test_the_summary_template_marks_a_date_validate_cannot_read(tmp_path):
     """附件11 typed by a county: 注册时间 read in the sheet too, red where validate reports it unreadable."""
     import re
 
-    from xlbase.write.templates import write_summary_workbook
+    from xlbase.templates.workbooks import write_summary_workbook
     path = write_summary_workbook(tmp_path / "a11.xlsx")
     form = get_form("附件11")
     wb = openpyxl.load_workbook(path)

@@ -87,7 +87,7 @@ def filled_pdfs(tmp_path_factory) -> dict[str, Path]:
     """The templates pre-filled: 40 firms (past the ruled block) and a 附件11 of three bases."""
     import random
     from sample_generator import GEN
-    from xlbase.write.templates import write_applicant_workbook, write_summary_workbook
+    from xlbase.templates.workbooks import write_applicant_workbook, write_summary_workbook
     require_soffice()
     d = tmp_path_factory.mktemp("filled")
     firms = GEN.firms_for(random.Random(14), 40, "原平市")
@@ -108,8 +108,8 @@ def _words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]
 
 def _titles() -> list[str]:
     from xlbase.forms import APPLICANT_FORMS, SUMMARY_FORM, get_form
-    from xlbase.write.template_check_sheet import CHECK_SHEET
-    from xlbase.write.template_guide import GUIDE_SHEET
+    from xlbase.templates.check_sheet import CHECK_SHEET
+    from xlbase.templates.guide import GUIDE_SHEET
     return [get_form(f).title_for(2024).replace(" ", "") for f in (*APPLICANT_FORMS, SUMMARY_FORM)] + \
         [GUIDE_SHEET, CHECK_SHEET]
 
@@ -131,7 +131,7 @@ def box_per_pt(tmp_path_factory) -> float:
     """Word-box height per point of type, in the font LibreOffice prints our Chinese with: a sheet of
     10 pt text printed at 100 % (the CJK fallback font's ascent and descent, about 1.1)."""
     import xlsxwriter
-    from xlbase.write.template_styles import FONT
+    from xlbase.templates.styles import FONT
     d = tmp_path_factory.mktemp("calibrate")
     wb = xlsxwriter.Workbook(str(d / "pt.xlsx"))
     ws = wb.add_worksheet()
@@ -177,7 +177,7 @@ def _header_lines(pdf: Path, form) -> dict[str, str]:
     """Each column's header as the sheet printed to `pdf` shows its first line (field key -> text)."""
     import warnings
     import openpyxl
-    from xlbase.write.template_table import column_plan
+    from xlbase.templates.table import column_plan
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")          # openpyxl cannot keep a whole-column print area
         xlsx = next(p for p in (pdf.with_suffix(".xlsx"), pdf.parent.parent / f"{pdf.stem}.xlsx") if p.exists())
@@ -260,7 +260,7 @@ def test_filled_a3_prints_every_firm(filled_pdfs):
 
 @pytest.mark.parametrize("kind", ["blank", "filled"])
 def test_the_guide_is_one_page(kind, pdfs, filled_pdfs):
-    from xlbase.write.template_guide import GUIDE_SHEET
+    from xlbase.templates.guide import GUIDE_SHEET
     source = pdfs if kind == "blank" else filled_pdfs
     for name in ("双创基地申报表", "附件11_基本情况汇总表"):
         pages = [flat for t, flat, _ in _sheet_pages(source[name]) if t == GUIDE_SHEET]

@@ -15,8 +15,8 @@ from old_templates import write_old_applicant
 from sample_generator import GEN
 from xlbase.forms import get_form
 from xlbase.read import read_workbook
-from xlbase.write.template_table import column_plan
-from xlbase.write.templates import write_applicant_workbook
+from xlbase.templates.table import column_plan
+from xlbase.templates.workbooks import write_applicant_workbook
 
 A3 = get_form("附件3")
 N_FIRMS = 40                      # more than the ruled block: the clerk types on below it

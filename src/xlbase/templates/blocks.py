@@ -5,7 +5,7 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form
-from .template_styles import Styles, lines_needed, row_height
+from .styles import Styles, lines_needed, row_height
 
 TITLE_HEIGHT = 32
 LINE_HEIGHT = 20

@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Field
 from ..safe_output import cell_text, is_formula_like, write_text
-from .template_styles import Styles
+from .styles import Styles
 
 
 def write_value(ws: Worksheet, row: int, col: int, field: Field | None, value: object,

@@ -8,7 +8,7 @@ shows these counts (template_check_sheet). Rules whose kind needs more than one 
 material spread over several files) or that the sheet does not compute get None: the 填表说明 names
 them as checked when the city merges.
 
-Only functions Excel 2010, WPS and LibreOffice evaluate alike (tests/write/test_template_formulas.py):
+Only functions Excel 2010, WPS and LibreOffice evaluate alike (tests/templates/test_template_formulas.py):
 SUMPRODUCT over whole columns instead of array formulas, no IF/IFERROR inside array arguments.
 """
 
@@ -23,11 +23,11 @@ from ..forms.roles import OWN_RENT, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..read.normalise import parse_value
 from ..rules.rule import Rule
 from ..rules.uscc import USCC_ALPHABET as _USCC_ALPHABET, USCC_WEIGHTS as _USCC_WEIGHTS
-from .template_checks import UNTYPED, key_formula, sheet_key, spellings
-from .template_dates import DATE_SHEET, UNREADABLE
-from .template_lists import ListSheet
-from .template_table import TableLayout
-from .template_thresholds import pack
+from .checks import UNTYPED, key_formula, sheet_key, spellings
+from .dates import DATE_SHEET, UNREADABLE
+from .lists import ListSheet
+from .table import TableLayout
+from .thresholds import pack
 
 #: kinds decided by the files a base sends, not by one workbook
 MERGE_ONLY_KINDS = frozenset({"forms-present"})

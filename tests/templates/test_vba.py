@@ -1,4 +1,4 @@
-"""Tests for xlbase.write.vba: a macro-enabled workbook built on Linux.
+"""Tests for xlbase.templates.vba: a macro-enabled workbook built on Linux.
 
 What is checked here is everything short of running the macros: the VBA
 source round-trips through oletools (an independent reader of the binary
@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from xlbase.write import vba
+from xlbase.templates import vba
 
 REPO = Path(__file__).resolve().parents[2]
 MACRO_SOURCE = REPO / "macros" / "XlbaseButton.bas"
@@ -150,7 +150,7 @@ def test_two_builds_are_byte_identical(xlsm: Path, tmp_path: Path) -> None:
 def test_build_is_identical_across_processes() -> None:
     """Hash randomisation or a clock must not leak into the bytes."""
     script = (
-        "import hashlib; from xlbase.write.vba import build_vba_project; "
+        "import hashlib; from xlbase.templates.vba import build_vba_project; "
         "print(hashlib.sha256(build_vba_project(sheet_names=['Sheet1', 'Sheet2'])).hexdigest())"
     )
     digests = {

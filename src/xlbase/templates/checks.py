@@ -24,9 +24,9 @@ from ..forms import Form, value_list, value_lists
 from ..forms.roles import BASE_TYPE, FIRM_FORM
 from ..rules.columns import tolerance_ok
 from ..rules.live import FirmTotal, fails, firm_totals, minimum_rules
-from .template_lists import ListSheet
-from .template_styles import Styles
-from .template_thresholds import default_pack
+from .lists import ListSheet
+from .styles import Styles
+from .thresholds import default_pack
 
 BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 MISMATCH = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}

@@ -15,10 +15,10 @@ from conftest import soffice_convert
 from xlbase.read import read_files, read_workbook
 from xlbase.rules import load_pack, normalise_base_type
 from xlbase.commands.validate import validate_reads
-from xlbase.write.template_checks import (CHECK_LABELS, DIFFERENT, SAME, UNTYPED, sheet_key, spellings,
+from xlbase.templates.checks import (CHECK_LABELS, DIFFERENT, SAME, UNTYPED, sheet_key, spellings,
                                           threshold_rules)
-from xlbase.write.template_lists import LIST_SHEET
-from xlbase.write.templates import write_applicant_workbook
+from xlbase.templates.lists import LIST_SHEET
+from xlbase.templates.workbooks import write_applicant_workbook
 
 # openpyxl cannot keep the whole-column print area of 附件3 (it warns and drops it; the tests do not need it)
 pytestmark = pytest.mark.filterwarnings("ignore:Print area cannot be set")
@@ -153,7 +153,7 @@ def test_a_typed_type_gets_the_threshold_validate_applies(threshold_tables, type
 def test_the_key_formula_folds_as_sheet_key():
     """The Excel formula and its Python twin replace the same characters in the same order."""
     import re
-    from xlbase.write.template_checks import _SHEET_FOLDS, key_formula
+    from xlbase.templates.checks import _SHEET_FOLDS, key_formula
     formula = key_formula("A1")
     pairs = re.findall(r'SUBSTITUTE\(', formula)
     assert len(pairs) == len(_SHEET_FOLDS)

@@ -19,12 +19,12 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form
-from .template_print import fits_page_width
-from .template_styles import (Styles, header_label, lines_needed, num_format, row_height,
+from .printing import fits_page_width
+from .styles import (Styles, header_label, lines_needed, num_format, row_height,
                               width_for)
-from .template_validation import validation_for
+from .validation import validation_for
 from ..cell_text import cell_text
-from .template_values import cached, write_value
+from .values import cached, write_value
 
 OPEN_ENDED_ROWS = 200      # more template rows than this: open-ended layout
 NUMBER_WIDTH = 6

@@ -1,6 +1,6 @@
 """Fillable templates of a generic programme, from its form folder only (workbook.yaml, the specs, the pack).
 
-The same building blocks as Shanxi's templates (write.template_*: the paper grid of a record form,
+The same building blocks as Shanxi's templates (templates.*: the paper grid of a record form,
 table forms with their 合计 row, validations and prompts from the form model, print setup, the guide
 sheet); what goes on which sheet comes from workbook.yaml. Live checks come from the pack: a `min`
 rule colours its cell when the value typed is below the threshold, a `share-min` rule when the share is.
@@ -18,14 +18,14 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..forms import Form, value_list
 from ..safe_output import atomic_output
-from .template_blocks import write_lines, write_notes, write_title
-from .template_field_guide import write_field_guide
-from .template_guide import GUIDE_SHEET
-from .template_lists import ListSheet, list_name
-from .template_print import setup_sheet
-from .template_record import grid_width, write_record_grid
-from .template_styles import Styles
-from .template_table import TableLayout, column_plan, write_table
+from .blocks import write_lines, write_notes, write_title
+from .field_guide import write_field_guide
+from .guide import GUIDE_SHEET
+from .lists import ListSheet, list_name
+from .printing import setup_sheet
+from .record import grid_width, write_record_grid
+from .styles import Styles
+from .table import TableLayout, column_plan, write_table
 
 Cells = dict[str, dict[str, Any]]     # form id -> {field key: (row, col)} for records, or its TableLayout
 MIXED_WIDTH = 15                      # columns of a sheet holding a record grid and tables

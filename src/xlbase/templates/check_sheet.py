@@ -12,8 +12,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..forms import get_form
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
-from .template_rules import Places, count_formula
-from .template_styles import Styles, lines_needed, row_height
+from .rule_counts import Places, count_formula
+from .styles import Styles, lines_needed, row_height
 
 CHECK_SHEET = "表内检查"
 COLUMNS = (("序号", 5), ("检查项目", 30), ("要求（取自规则包）", 52), ("表格", 12), ("不符合处", 8), ("结果", 9),
@@ -177,5 +177,5 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
                "；".join(f"{title(x)}（{x.id}）" for x in rest) + "。"
         ws.merge_range(r, 0, r, last, text, styles.note())
         ws.set_row(r, row_height(lines_needed(text, sum(w for _, w in COLUMNS))))
-    from .template_print import setup_sheet
+    from .printing import setup_sheet
     setup_sheet(ws, last_row=r, last_col=last, repeat=(2, 2), one_page=False)

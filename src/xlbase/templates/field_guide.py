@@ -1,5 +1,5 @@
 """A 填表说明 of notes and one row per field (unit, required, prompt), for a programme's workbook that has
-no generated guide of its own (write.programme_templates). The Shanxi templates' guide, built from the
+no generated guide of its own (templates.programme). The Shanxi templates' guide, built from the
 form model and the rule pack on one page, is template_guide."""
 
 from __future__ import annotations
@@ -7,8 +7,8 @@ from __future__ import annotations
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form
-from .template_guide import GUIDE_SHEET
-from .template_styles import Styles, lines_needed, row_height
+from .guide import GUIDE_SHEET
+from .styles import Styles, lines_needed, row_height
 
 COLUMNS = (("表格", 10), ("栏目", 30), ("单位", 10), ("必填", 6), ("填写说明", 70))
 TOP = 3   # rows left free at the top (the 校验 buttons of the .xlsm sit there)

@@ -9,7 +9,7 @@ see a date typed as text. So every date input gets a row of staged formulas on t
 blank word such as 无), or UNREADABLE where validate reports the value as unreadable (an error).
 Stages keep each formula short: Excel 2010, WPS and LibreOffice have no LET, and a date parsed in one
 formula would repeat each part many times. Only functions of the allow-list
-(tests/write/test_template_formulas.py); IFERROR guards the text-to-number steps.
+(tests/templates/test_template_formulas.py); IFERROR guards the text-to-number steps.
 
 The data validation of a date cell (`date_validation`) is a coarse gate within Excel's 255-character
 limit: it refuses only values validate calls an error, and the red mark on the cell (driven by the
@@ -25,7 +25,7 @@ from xlsxwriter.workbook import Workbook
 
 from ..read.normalise import MAX_SERIAL, MIN_SERIAL
 from ..read.periods import _OPEN_END
-from .template_lists import BLANK_WORDS, ListSheet
+from .lists import BLANK_WORDS, ListSheet
 
 DATE_SHEET = "xl_dates"
 UNREADABLE = "?"

@@ -17,7 +17,7 @@ from xlsxwriter.workbook import Workbook
 
 from ..forms import divisions, reporting_units, value_list, value_lists
 from ..read.normalise import BLANK_TOKENS
-from .template_styles import Styles
+from .styles import Styles
 
 LIST_SHEET = "lists"
 CITY = "xl_city"

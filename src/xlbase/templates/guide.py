@@ -10,8 +10,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form, divisions
 from ..rules.rule import Rule, RulePack
-from .template_dates import date_forms
-from .template_styles import Styles, lines_needed, row_height
+from .dates import date_forms
+from .styles import Styles, lines_needed, row_height
 
 GUIDE_SHEET = "填表说明"
 WIDTH = 110            # characters across the page (A4 landscape at about 100 %)
@@ -78,7 +78,7 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
 
 def check_notes(pack: RulePack, judged: list[Rule], check_sheet: str | None, marks: list[str]) -> list[str]:
     """二、表内检查: which of the pack's rules the workbook computes as it is typed."""
-    from .template_check_sheet import title
+    from .check_sheet import title
     notes = []
     if check_sheet and judged:
         notes.append(f"“{check_sheet}”表随填写按规则包“{pack.title}”逐项计算不符合处，为 0 即通过，"
@@ -90,7 +90,7 @@ def check_notes(pack: RulePack, judged: list[Rule], check_sheet: str | None, mar
 
 def merge_notes(rest: list[Rule], who: str = "市级") -> list[str]:
     """三、由市级汇总时检查: the pack's rules the workbook does not compute, and the checks across bases."""
-    from .template_check_sheet import title
+    from .check_sheet import title
     notes = []
     if rest:
         notes.append(f"以下各项表内不计算，由{who}汇总时检查（也可用“校验”按钮或 xlbase validate 检查）：" +

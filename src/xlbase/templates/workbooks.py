@@ -17,21 +17,21 @@ from xlsxwriter.workbook import Workbook
 
 from ..forms import APPLICANT_FORMS, SUMMARY_FORM, Form, get_form
 from ..safe_output import atomic_output
-from .template_blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_signatures, write_title
-from .template_checks import (BAD, add_threshold_tables, mark_below_threshold, mark_mismatch, mark_notes,
+from .blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_signatures, write_title
+from .checks import (BAD, add_threshold_tables, mark_below_threshold, mark_mismatch, mark_notes,
                               mismatch_conditions, mismatch_values, table_type_cell, totals,
                               write_check_block)
-from .template_guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_notes, merge_notes, write_guide
-from .template_lists import build_lists
-from .template_print import rows_on_first_page, setup_sheet
-from .template_record import grid_width, write_record_grid, write_record_head
-from .template_styles import Styles
-from .template_table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, column_plan,
+from .guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_notes, merge_notes, write_guide
+from .lists import build_lists
+from .printing import rows_on_first_page, setup_sheet
+from .record import grid_width, write_record_grid, write_record_head
+from .styles import Styles
+from .table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, column_plan,
                              printed_last_col, printed_sizes, write_table)
-from .template_check_sheet import CHECK_SHEET, judged_rules, title, unjudged_rules, write_check_sheet
-from .template_dates import DateSheet
-from .template_rules import UNREADABLE_TITLE, Places, cell_marks, date_marks, rows_in_use
-from .template_thresholds import default_year, pack
+from .check_sheet import CHECK_SHEET, judged_rules, title, unjudged_rules, write_check_sheet
+from .dates import DateSheet
+from .rule_counts import UNREADABLE_TITLE, Places, cell_marks, date_marks, rows_in_use
+from .thresholds import default_year, pack
 
 APPLICANT_NAME = "双创基地申报表"
 SUMMARY_NAME = "附件11_基本情况汇总表"

@@ -12,12 +12,12 @@ from openpyxl.utils import get_column_letter
 from xlbase.forms import APPLICANT_FORMS, divisions, get_form, value_list, zones
 from xlbase.identity import locate
 from xlbase.read.workbook import TEMPLATE_SHEETS
-from xlbase.write.template_check_sheet import CHECK_SHEET
-from xlbase.write.template_guide import GUIDE_SHEET
-from xlbase.write.template_dates import date_validation
-from xlbase.write.template_table import column_plan
+from xlbase.templates.check_sheet import CHECK_SHEET
+from xlbase.templates.guide import GUIDE_SHEET
+from xlbase.templates.dates import date_validation
+from xlbase.templates.table import column_plan
 from xlbase.commands.templates import templates_command
-from xlbase.write.templates import (write_applicant_workbook, write_summary_workbook)
+from xlbase.templates.workbooks import (write_applicant_workbook, write_summary_workbook)
 
 
 # openpyxl cannot keep the whole-column print area of 附件3 (it warns and drops it; the tests do not need it)
@@ -358,7 +358,7 @@ def _guide_text(wb) -> str:
 
 
 def _check_rows(wb) -> list[dict]:
-    from xlbase.write.template_check_sheet import COLUMNS
+    from xlbase.templates.check_sheet import COLUMNS
     ws = wb[CHECK_SHEET]
     names = [n for n, _ in COLUMNS]
     head = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == names[0])
@@ -369,8 +369,8 @@ def _check_rows(wb) -> list[dict]:
 def test_the_guide_says_what_is_true(applicant):
     """附件3's numbered rows as many as the guide says; every rule of the pack either on the 表内检查 sheet
     or named in the guide as checked when the city merges — never both, never neither."""
-    from xlbase.write.template_check_sheet import title
-    from xlbase.write.template_thresholds import pack
+    from xlbase.templates.check_sheet import title
+    from xlbase.templates.thresholds import pack
     text = _guide_text(applicant)
     ws = applicant["附件3"]
     numbered = [c.value for c in ws["A"] if isinstance(c.value, int)]
@@ -388,7 +388,7 @@ def test_the_checks_quote_the_pack(tmp_path, monkeypatch):
     import yaml
     from xlbase.rules import load_pack
     from xlbase.rules.pack import DEFAULT_PACK
-    from xlbase.write import template_thresholds
+    from xlbase.templates import thresholds as template_thresholds
     from importlib import resources
     spec = yaml.safe_load((resources.files("xlbase.rules.packs") / f"{DEFAULT_PACK}.yaml").read_text("utf-8"))
     for rule in spec["rules"]:

@@ -12,9 +12,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Field, Form
-from .template_styles import Styles, lines_needed, row_height
-from .template_validation import validation_for
-from .template_values import cached, write_value
+from .styles import Styles, lines_needed, row_height
+from .validation import validation_for
+from .values import cached, write_value
 
 LABEL_WIDTH = 14
 CELL_WIDTH = 13

@@ -12,9 +12,9 @@ spellings no list holds (楼宇 for 楼宇型).
 from __future__ import annotations
 
 from ..forms import Field
-from .template_dates import date_forms, date_validation
-from .template_lists import county_source, list_name
-from .template_styles import clip
+from .dates import date_forms, date_validation
+from .lists import county_source, list_name
+from .styles import clip
 
 NUMBER_FLOOR = -1e12     # "no lower bound" for Excel, which needs a number
 NUMBER_CEIL = 1e12

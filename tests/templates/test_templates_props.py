@@ -10,9 +10,9 @@ from hypothesis import given, settings, strategies as st
 
 from xlbase.forms import FIELD_TYPES, all_forms
 from xlbase.safe_output import cell_text
-from xlbase.write.template_styles import Styles, lines_needed
-from xlbase.write.template_validation import MESSAGE_MAX, TITLE_MAX, validation_for
-from xlbase.write.template_values import write_value
+from xlbase.templates.styles import Styles, lines_needed
+from xlbase.templates.validation import MESSAGE_MAX, TITLE_MAX, validation_for
+from xlbase.templates.values import write_value
 
 FIELDS = [f for form in all_forms() for f in form.fields]
 
