@@ -20,7 +20,7 @@ from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 
 if TYPE_CHECKING:    # the CLI builds its parser from this module: pandas and jinja2 load only when used
     from ..merge.programme import Checked
-    from ..rules.programme import GenericPack
+    from ..rules.rule import RulePack
     from ..table import WorkbookRead
 
 COMMANDS = ("templates", "read", "validate", "merge", "mark")
@@ -172,12 +172,12 @@ def run(ns: argparse.Namespace, dispatch) -> CommandResult:
 
 # --- the generic programmes' commands ------------------------------------------------------------
 
-def _load(programme, rules: str | None, as_of: dt.date | None) -> GenericPack:
+def _load(programme, rules: str | None, as_of: dt.date | None) -> RulePack:
     from ..rules.programme import load_generic_pack
     return load_generic_pack(programme, rules, as_of)
 
 
-def check_files(programme, reads: list[WorkbookRead], pack: GenericPack) -> Checked:
+def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked:
     from ..merge.programme import check_files as check
     return check(programme, reads, pack)
 

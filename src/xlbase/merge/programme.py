@@ -18,7 +18,9 @@ from ..forms import value_list
 from ..forms.roles import BASE_NAME
 from ..identity import name_key
 from ..problems import INFO, WARNING, Problem, sort_problems
-from ..rules.programme import GenericPack, Submission, validate_programme
+from ..rules.programme import validate_programme
+from ..rules.rule import RulePack
+from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
 
 
@@ -31,7 +33,7 @@ class Checked:
     inputs: list[dict] = field(default_factory=list)        # per file: file, status, sha256, rows_*
 
 
-def check_files(programme, reads: list[WorkbookRead], pack: GenericPack) -> Checked:
+def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked:
     """Every problem of `reads` under `pack`, and the 汇总表 rows the summary layout makes of them."""
     problems = [p for r in reads for p in r.problems]
     tables = [t for r in reads if r.ok for t in r.tables]

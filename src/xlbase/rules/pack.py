@@ -11,17 +11,21 @@ import datetime as dt
 from dataclasses import replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 import yaml
 
-from ..forms import FORM_IDS, get_form
-from .kinds import KINDS, Kind
+from ..forms import FORM_IDS, Form, get_form
+from .kinds import KINDS, Kind, param_specs
 from .kinds.base import Site
 from .kinds.params import form_list, severity, template
 from .rule import PackError, Rule, RulePack, normalise_base_type
 
 DEFAULT_PACK = "shanxi-2024-base"
+
+#: where a kind judges, by the forms its pack is for (Kind.engines)
+FRAMES, SUBMISSIONS = "frames", "submissions"
+_ENGINE_FORMS = {FRAMES: "山西表单的规则包", SUBMISSIONS: "有自己表单的申报项目（--programme）的规则包"}
 
 
 # --- loading ------------------------------------------------------------------------
@@ -102,7 +106,15 @@ def load_pack(name_or_path: str | Path | None = None, as_of: dt.date | None = No
     return replace(pack, as_of=as_of) if as_of else pack
 
 
-def parse_pack(text: str, where: str = "<规则包>") -> RulePack:
+def shanxi_forms() -> dict[str, Form]:
+    """The forms a Shanxi pack's rules name."""
+    return {fid: get_form(fid) for fid in FORM_IDS}
+
+
+def parse_pack(text: str, where: str = "<规则包>", forms: Mapping[str, Form] | None = None,
+               engine: str = FRAMES) -> RulePack:
+    """A pack from its YAML text. `forms`: the forms its rules may name (Shanxi's by default; a programme's
+    own for its pack, judged per submission: `engine="submissions"`); each rule's kind must judge there."""
     try:
         doc = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -131,10 +143,11 @@ def parse_pack(text: str, where: str = "<规则包>") -> RulePack:
     if not isinstance(doc["rules"], list) or not doc["rules"]:
         raise fail(top, "rules 应为规则列表，且至少有一条规则")
     rules, seen = [], set()
+    catalogue = shanxi_forms() if forms is None else forms
     for spec in doc["rules"]:
         if not isinstance(spec, dict):
             raise fail(top, f"rules 中的每一项应为键值表，现为“{spec}”")
-        rule = _parse_rule(spec, fail)
+        rule = _parse_rule(spec, fail, catalogue, engine)
         if rule.id in seen:
             raise fail(rule.line, f"规则编号 {rule.id} 重复")
         seen.add(rule.id)
@@ -143,7 +156,7 @@ def parse_pack(text: str, where: str = "<规则包>") -> RulePack:
         id=str(doc["id"]), title=str(doc["title"]), jurisdiction=str(doc.get("jurisdiction", "")),
         year=int(doc["year"]), as_of=as_of, rules=tuple(rules),
         sources=tuple(_strip_lines(doc.get("sources") or [])), params=_strip_lines(doc.get("params") or {}),
-        path=where,
+        path=where, programme=str(doc.get("programme") or ""),
     )
 
 
@@ -151,29 +164,35 @@ _RULE_KEYS = {"id", "kind", "form", "forms", "field", "fields", "threshold", "to
               "message", "source", "title", "params", "fallback", "__line__", _KEY_LINES}
 
 
-def _parse_rule(spec: dict, fail) -> Rule:
+def _parse_rule(spec: dict, fail, forms: Mapping[str, Form], engine: str) -> Rule:
     """One rule: its own keys here, its parameters by its kind; any mistake a PackError at its line."""
     line = spec.get("__line__", "?")
-    unknown = sorted(set(spec) - _RULE_KEYS, key=lambda k: _line_of(spec, k))
-    if unknown:
-        raise fail(_line_of(spec, unknown[0]), f"规则 {spec.get('id', '')} 有不认识的项：{'、'.join(map(str, unknown))}"
-                   f"（可用：{'、'.join(sorted(k for k in _RULE_KEYS if not k.startswith('__')))}）")
     for key in ("id", "kind", "severity", "message"):
         if not spec.get(key):
             raise fail(line, f"规则 {spec.get('id', '')} 缺少必填项“{key}”")
     rid, name = str(spec["id"]), str(spec["kind"])
+    usable = [k for k, c in KINDS.items() if engine in c.engines()]
     if name not in KINDS:
-        raise fail(_line_of(spec, "kind"), f"规则 {rid} 的 kind“{name}”不认识；可用：{'、'.join(KINDS)}")
+        raise fail(_line_of(spec, "kind"), f"规则 {rid} 的 kind“{name}”不认识；可用：{'、'.join(usable)}")
     kind = KINDS[name]
-    site = Site(rid, kind, spec, "id", fail, _line_of, _strip_lines)
+    if engine not in kind.engines():
+        where_used = "、".join(_ENGINE_FORMS[e] for e in sorted(kind.engines()))
+        raise fail(_line_of(spec, "kind"), f"规则 {rid} 的 kind“{name}”只用于{where_used}，{_ENGINE_FORMS[engine]}"
+                   f"不能用；可用：{'、'.join(usable)}")
+    keys = _RULE_KEYS | set(param_specs(kind.Params))
+    unknown = sorted(set(spec) - keys, key=lambda k: _line_of(spec, k))
+    if unknown:
+        raise fail(_line_of(spec, unknown[0]), f"规则 {rid} 有不认识的项：{'、'.join(map(str, unknown))}"
+                   f"（可用：{'、'.join(sorted(k for k in keys if not k.startswith('__')))}）")
+    site = Site(rid, kind, spec, "id", fail, _line_of, _strip_lines, forms)
     sev = severity(spec["severity"], site.at(spec, "severity"))
     forms_key = "forms" if "forms" in spec else "form"
-    forms = form_list(spec[forms_key], site.at(spec, forms_key)) if spec.get(forms_key) else ()
+    rule_forms = form_list(spec[forms_key], site.at(spec, forms_key)) if spec.get(forms_key) else ()
     fields = spec.get("fields") or ([spec["field"]] if spec.get("field") else [])
     fields = tuple(fields if isinstance(fields, list) else [fields])
-    kind.check_shape(forms, fields, site)
-    if forms and fields and not kind.model_bounds:
-        for form in map(get_form, forms):
+    kind.check_shape(rule_forms, fields, site)
+    if rule_forms and fields and not kind.model_bounds:
+        for form in (forms[f] for f in rule_forms):
             for key in kind.field_keys(fields):
                 if not form.has_field(key):
                     raise fail(_line_of(spec, "fields" if "fields" in spec else "field"),
@@ -184,10 +203,10 @@ def _parse_rule(spec: dict, fail) -> Rule:
     args = kind.read_params(spec, raw_params, site)
     fallback = spec.get("fallback")
     if fallback is not None:
-        _check_fallback(fallback, kind, args, fields, rid, _line_of(spec, "fallback"), fail)
+        _check_fallback(fallback, kind, args, fields, rid, _line_of(spec, "fallback"), fail, forms)
     message = template(spec["message"], site.at(spec, "message"))
     return Rule(
-        id=rid, kind=name, forms=forms, fields=fields,
+        id=rid, kind=name, forms=rule_forms, fields=fields,
         threshold=_declared(kind, args, "threshold", spec), tolerance=_declared(kind, args, "tolerance", spec),
         severity=sev, message=message, source=str(spec.get("source", "")), title=str(spec.get("title", "")),
         params=_strip_lines(raw_params), line=line if isinstance(line, int) else 0, fallback=fallback, args=args,
@@ -205,10 +224,11 @@ def _declared(kind: type[Kind], args: Any, key: str, spec: dict) -> Any:
     return value
 
 
-def _check_fallback(fallback: Any, kind: type[Kind], args: Any, fields: tuple, rid: str, line: Any, fail) -> None:
+def _check_fallback(fallback: Any, kind: type[Kind], args: Any, fields: tuple, rid: str, line: Any, fail,
+                    forms: Mapping[str, Form]) -> None:
     """The fallback form exists and has the fields it would be read for (the rule's, or its target's)."""
-    if fallback not in FORM_IDS:
-        raise fail(line, f"规则 {rid} 的 fallback（缺少上述表时改用的表）“{fallback}”不认识；可用：{'、'.join(FORM_IDS)}")
+    if fallback not in forms:
+        raise fail(line, f"规则 {rid} 的 fallback（缺少上述表时改用的表）“{fallback}”不认识；可用：{'、'.join(forms)}")
     for key in kind.stated_keys(args, fields):
-        if not get_form(fallback).has_field(key):
+        if not forms[fallback].has_field(key):
             raise fail(line, f"规则 {rid} 的 fallback 表 {fallback} 没有字段“{key}”")

@@ -41,6 +41,13 @@ def _params(kind: type[Kind]) -> str:
                        for name, s in specs.items()) or "—"
 
 
+_ENGINE_WORDS = {"frames": "山西表单", "submissions": "申报项目"}
+
+
+def _engines(kind: type[Kind]) -> str:
+    return "、".join(_ENGINE_WORDS[e] for e in sorted(kind.engines()))
+
+
 def problems_markdown() -> str:
     """docs/problems.md: every code the reader and the merge emit, and every rule kind's outcomes."""
     out = [
@@ -66,16 +73,17 @@ def problems_markdown() -> str:
         "",
         "规则的问题代码是规则包中规则的 `id`（`xlbase rules show` 列出每条规则及其错误、警告、提示），标题取规则的 "
         "`title`，没有时取下表中该类规则的标题。规则包的 `severity` 是**已证明**的不符合的严重程度（“错误”一栏）；"
-        "文件无法证明的情况该类规则总是报警告，读取说明总是提示。",
+        "文件无法证明的情况该类规则总是报警告，读取说明总是提示。“用于”：山西表单的规则包（逐表汇总核对），"
+        "或有自己表单的申报项目的规则包（`--programme`，逐份申报材料核对，见 [programmes.md](programmes.md)）。",
         "",
-        "| 类别 `kind` | 标题 | 错误 | 警告 | 提示 | 按每份申报材料整体核对 | 参数 |",
-        "|---|---|---|---|---|---|---|",
+        "| 类别 `kind` | 标题 | 错误 | 警告 | 提示 | 按每份申报材料整体核对 | 用于 | 参数 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, kind in KINDS.items():
         o = kind.outcomes
         info = o.info + "".join(f"（代码：规则 id 加 `{s}`）" for s in kind.notes)
         out.append(f"| `{name}` | {kind.title} | {_cell(o.error)} | {_cell(o.warning)} | {_cell(info)} | "
-                   f"{'是' if kind.per_submission else '否'} | {_params(kind)} |")
+                   f"{'是' if kind.per_submission else '否'} | {_engines(kind)} | {_params(kind)} |")
     out.append("")
     return "\n".join(out)
 

@@ -95,6 +95,7 @@ class RulePack:
     sources: tuple[dict, ...] = ()
     params: dict = field(default_factory=dict)
     path: str = ""
+    programme: str = ""          # the programme whose own forms the pack's rules name ("" for Shanxi's)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:

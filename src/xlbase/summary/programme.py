@@ -13,7 +13,7 @@ from .. import sheet_names
 from ..forms import value_list
 from ..merge.programme import Checked
 from ..problems import ERROR, INFO, WARNING
-from ..rules.programme import GenericPack
+from ..rules.rule import RulePack
 from ..reports.problems import add_problems_sheet, report_line
 from ..safe_output import atomic_output, write_text
 from ..templates.programme import summary_sheet
@@ -21,7 +21,7 @@ from ..templates.styles import Styles
 from ..templates.values import write_value
 
 
-def write_merged(programme, path: Path, checked: Checked, pack: GenericPack, unit: str = "") -> None:
+def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: str = "") -> None:
     layout = programme.layout("summary.yaml")
     form = programme.form(layout["form"])
     with atomic_output(path, suffix=".tmp.xlsx") as tmp:

@@ -130,7 +130,7 @@ def _live_checks(wb, styles: Styles, pack, cells: Cells) -> None:
     for rule in pack.rules:
         if rule.kind not in ("min", "share-min"):
             continue
-        at = _where(cells, rule.form, rule.field, rule.row)
+        at = _where(cells, rule.form, rule.field, rule.args.row)
         if at is None:
             continue
         ws = _sheet_of(wb, cells, rule.form)
@@ -138,7 +138,7 @@ def _live_checks(wb, styles: Styles, pack, cells: Cells) -> None:
         if rule.kind == "min":
             formula = f"=AND(ISNUMBER({a1}),{a1}<{rule.threshold})"
         else:
-            whole = _where(cells, rule.form, rule.fields[1], rule.row)
+            whole = _where(cells, rule.form, rule.fields[1], rule.args.row)
             if whole is None:
                 continue
             w = xl_rowcol_to_cell(*whole)

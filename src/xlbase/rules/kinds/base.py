@@ -13,7 +13,11 @@ kinds/__init__.py), registered with `@register`:
         per_submission = False                        # judged over a submission's rows together?
         whole_list = False                            # over all its firm rows (unread rows leave it open)?
         outcomes = Outcomes(error="…", info="…")      # when it reports 错误/警告/提示
-        def check(self, ctx, rule): ...               # vectorised over ctx.frame(form)
+        def check(self, ctx, rule): ...               # Shanxi's forms: vectorised over ctx.frame(form)
+        def check_submission(self, ctx, rule, sub): ...   # a programme's own forms: one file (rules.submission)
+
+A kind implements either check or both; `engines()` says which, and the loader refuses a kind in a pack
+it cannot judge (a programme's pack is parsed with its own forms: rules.programme).
 
 The pack's `severity` is the severity of a proven failure (the `error` outcome); what a kind cannot
 prove it reports as a warning whatever the pack says, and how it read something as an info.
@@ -22,14 +26,14 @@ prove it reports as a warning whatever the pack says, and how it read something 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Callable, ClassVar, Iterable
+from typing import Any, Callable, ClassVar, Iterable, Mapping
 
 from ...problems import Problem
 from ..rule import Rule
 
 #: the variables every message template gets (rules.emit); a kind adds its own in `variables`
 COMMON_VARIABLES = frozenset({"value", "raw_value", "threshold", "label", "unit", "base", "base_type", "form",
-                              "as_of", "rule"})
+                              "as_of", "rule", "cell", "row_label"})
 
 
 @dataclass(frozen=True)
@@ -47,13 +51,14 @@ class Site:
 
     def __init__(self, rule_id: str, kind: type[Kind], mapping: Any, key: Any,
                  fail: Callable[[Any, str], Exception], line_of: Callable[[Any, Any], Any],
-                 strip: Callable[[Any], Any]):
+                 strip: Callable[[Any], Any], forms: Mapping[str, Any]):
         self.rule_id, self.kind, self.mapping, self.key = rule_id, kind, mapping, key
         self._fail, self._line_of, self.strip = fail, line_of, strip
+        self.forms = forms          # the forms the pack's rules may name (its programme's): id -> Form
 
     def at(self, mapping: Any, key: Any) -> Site:
         """The same rule, another value: `mapping[key]` (a per-type entry, a target's field)."""
-        return Site(self.rule_id, self.kind, mapping, key, self._fail, self._line_of, self.strip)
+        return Site(self.rule_id, self.kind, mapping, key, self._fail, self._line_of, self.strip, self.forms)
 
     def line(self, key: Any = None) -> Any:
         return self._line_of(self.mapping, self.key if key is None else key) \
@@ -71,6 +76,7 @@ class ParamSpec:
     read: Callable[[Any, Site], Any]   # the pack's value -> the typed value; raises site.error(…) on a mistake
     label: str                         # Chinese: what it is, for `xlbase rules show`, docs/problems.md, messages
     top: bool = False                  # written as a key of the rule (threshold, tolerance), else under params:
+                                       # (or as a key of the rule: a programme's pack writes `target:` there)
     required: bool = False
 
 
@@ -113,7 +119,18 @@ class Kind:
 
     # --- the check ---------------------------------------------------------------------
     def check(self, ctx: Any, rule: Rule) -> Iterable[Problem]:
+        """Shanxi's forms: vectorised over every file's rows stacked per form (rules.context.Context)."""
         raise NotImplementedError
+
+    def check_submission(self, ctx: Any, rule: Rule, sub: Any) -> list[Problem]:
+        """A programme's own forms: one submission (rules.submission.Submission, one file's tables)."""
+        raise NotImplementedError
+
+    #: the engines a kind judges in, by what it implements: "frames" (check), "submissions" (check_submission)
+    @classmethod
+    def engines(cls) -> frozenset[str]:
+        return frozenset(name for name, method in (("frames", "check"), ("submissions", "check_submission"))
+                         if getattr(cls, method) is not getattr(Kind, method))
 
     # --- the in-sheet check (sheet_check) --------------------------------------------------
     @classmethod
@@ -140,7 +157,7 @@ class Kind:
                 raise site.at(params, key).error(f"规则 {site.rule_id}（{cls.name}）的 params 有不认识的项“{key}”（{known}）")
         values = {}
         for name, p in specs.items():
-            where = spec if p.top else params
+            where = spec if p.top or (name in spec and name not in params) else params
             raw = where.get(name) if isinstance(where, dict) else None
             if raw is None:
                 if p.required:

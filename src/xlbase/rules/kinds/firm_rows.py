@@ -15,6 +15,8 @@ from ..columns import as_date, dates_after, fold_key
 from ..context import Context, field_frames
 from ..emit import emit
 from ..rule import Rule
+from ..submission import Submission, SubmissionContext
+from ...text import fold
 from ..uscc import uscc_valid_many
 from .base import Kind, Outcomes, param, register
 from .params import date, severity, template
@@ -97,6 +99,22 @@ class Unique(Kind):
             first_cell = pd.Series([ctx.cell(t, key, r) for t, r in zip(df.loc[dup, "_table"], first_row)],
                                    index=df.index[dup], dtype=object)
             out += emit(ctx, rule, df[dup], rule.form, key, first_cell=first_cell)
+        return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        out = []
+        flagged: set[tuple[int, int]] = set()        # (table, row) already reported at an earlier field
+        for key in rule.fields:
+            seen: dict[str, str] = {}
+            for v in sub.values(rule.form, key):
+                if not isinstance(v.value, str) or not v.value.strip():
+                    continue
+                k = fold(v.value)
+                if k not in seen:
+                    seen[k] = v.cell
+                elif (id(v.table), v.row) not in flagged:
+                    flagged.add((id(v.table), v.row))
+                    out.append(ctx.problem(rule, sub, v, key, first_cell=seen[k]))
         return out
 
 

@@ -13,13 +13,16 @@ from typing import Any, Callable
 import numpy as np
 import pandas as pd
 
+from ...ooxml.refs import col_letters
+
 from ...problems import Problem
 from ..columns import blank, num, tolerance_ok, within_formula
 from ..context import Context, with_fallback
 from ..emit import emit
 from ..rule import Rule
+from ..submission import Submission, SubmissionContext, Value, number
 from .base import Kind, Outcomes, param, register
-from .params import Target, target, tolerance
+from .params import Target, number as a_number, severity, target, template, tolerance
 
 UNREAD = "该文件另有读不出表头的工作表（`unread-sheet`，可能是附件3 的续表）时，错误改为警告"
 
@@ -100,6 +103,20 @@ class CountsMatch(FirmTotal):
             return []
         return self.compare(ctx, rule, src, lambda df: df.groupby("_sub").size().astype(float))
 
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        """An applicant's list: its rows against the figure it states (`target`, its `row`)."""
+        tables = sub.of(rule.form)
+        if not sub.applicant or not tables:
+            return []
+        tg = rule.args.target
+        n = sum(t.n_rows for t in tables)
+        out = []
+        for v in (v for form_id in tg.forms for v in sub.values(form_id, tg.field, tg.row)):
+            x = number(v.value)
+            if x is not None and not tolerance_ok(pd.Series([x - n]), pd.Series([x]), rule.tolerance).iloc[0]:
+                out.append(ctx.problem(rule, sub, v, tg.field, threshold=n, counted=n, difference=x - n))
+        return out
+
 
 @register
 class SumMatches(FirmTotal):
@@ -120,3 +137,71 @@ class SumMatches(FirmTotal):
             return []
         return self.compare(ctx, rule, src,
                             lambda df: num(df[rule.field]).groupby(df["_sub"]).sum(min_count=1))
+
+
+@dataclass(frozen=True)
+class Listed:
+    threshold: float = param(a_number(), "门槛（行数）", top=True, required=True)
+    blank: str | None = param(severity, "文件中根本没有这张表时的严重程度（名单可能另行报送）；不写则按 0 行", top=True)
+    blank_message: str | None = param(template, "文件中没有这张表时的说明", top=True)
+
+
+@register
+class RowsAtLeast(Kind):
+    """An applicant's list (a table form) has at least the threshold's rows in its file: 人员名单 ≥ 12,
+    测评抽样企业 ≥ 10. A file without the list at all is undecided when the rule says so (`blank`: the
+    list may be sent apart), else 0 rows."""
+
+    name = "rows-min"
+    title = "名单行数不足"
+    Params = Listed
+    per_submission = True
+    variables = frozenset({"counted"})
+    outcomes = Outcomes(error="一份申报材料中该表格的数据行少于门槛",
+                        warning="文件中没有这张表（`blank: warning`，名单可能另行报送）")
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        if not sub.applicant:
+            return []
+        tables = sub.of(rule.form)
+        if not tables and rule.args.blank:
+            return [ctx.problem(rule, sub, None, "", severity=rule.args.blank, message=rule.args.blank_message,
+                                value=0, counted=0)]
+        n = sum(t.n_rows for t in tables)
+        if n >= float(rule.threshold):
+            return []
+        t = tables[0] if tables else None
+        cell = ""
+        if t is not None and t.columns:
+            cell = f"{col_letters(min(t.columns.values()))}{t.header_row}"
+        return [ctx.problem(rule, sub, None, "", table=t, cell=cell, value=n, counted=n)]
+
+
+@dataclass(frozen=True)
+class TotalRow:
+    tolerance: Any = param(tolerance, "容差", top=True)
+
+
+@register
+class TotalMatches(Kind):
+    """A table's 合计 row equals the sum of its data rows, column by column (`fields`)."""
+
+    name = "total-matches"
+    title = "合计行与各行之和不一致"
+    Params = TotalRow
+    variables = frozenset({"counted", "difference"})
+    outcomes = Outcomes(error="合计行的值与数据行之和相差超过容差")
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        out = []
+        for t in sub.of(rule.form):
+            for total in t.totals:
+                for key in rule.fields:
+                    stated = number(total.get(key))
+                    if stated is None or key not in t.data.columns:
+                        continue
+                    s = sum(x for x in (number(v) for v in t.data[key]) if x is not None)
+                    if not tolerance_ok(pd.Series([stated - s]), pd.Series([stated]), rule.tolerance).iloc[0]:
+                        v = Value(stated, t.cell(key, int(total["_row"])), t, int(total["_row"]), "合计")
+                        out.append(ctx.problem(rule, sub, v, key, counted=round(s, 6), difference=stated - s))
+        return out

@@ -23,6 +23,7 @@ from ..context import Context, has_cell, has_field, raw_texts
 from ..emit import display_label, emit, fmt
 from ..rule import Rule
 from ..sizing import declared_size, industries_of
+from ..submission import Submission, SubmissionContext, is_blank, number, raw_typed
 from .base import Kind, Outcomes, register
 
 
@@ -80,6 +81,29 @@ class Required(Kind):
                 said = replace(rule, message=rule.message + ZERO_HINT) if f.blank_may_be_zero else rule
                 out += emit(ctx, said, df[fails], form_id, f.key, severity=WARNING if doubt else None)
             out += _blank_breakdowns(ctx, rule, form_id)
+        return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        """A programme's form: a required cell left blank (a warning for one of our own fields, or a blank that
+        may be a 0); a required line of a record form the sheet lacks altogether."""
+        out = []
+        for form_id in rule.forms:
+            for t in sub.of(form_id):
+                form = t.form
+                fields = form.record_fields if form.kind == "record" else form.table_fields
+                for f in fields:
+                    if not f.required or f.merge_only:
+                        continue
+                    if f.key in t.missing_fields:
+                        if form.kind == "record":
+                            out.append(ctx.problem(rule, sub, None, f.key, table=t,
+                                                   severity=WARNING if not f.official else rule.severity,
+                                                   message=f"{form.title}中没有找到“{{{{ label }}}}”一栏，请按表样补上并填写"))
+                        continue
+                    for v in sub.values(form_id, f.key):
+                        if v.table is t and is_blank(v) and not raw_typed(v, f.key):
+                            sev = WARNING if f.blank_may_be_zero else rule.severity
+                            out.append(ctx.problem(rule, sub, v, f.key, severity=sev))
         return out
 
 
@@ -177,6 +201,22 @@ class InRange(Kind):
                     out += emit(ctx, rule, df[v > f.max], form_id, f.key, threshold=f.max, bound="上限")
         return out
 
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        out = []
+        for form_id in rule.forms:
+            for f in model_fields(rule, form_id):
+                if not f.is_numeric or (f.min is None and f.max is None):
+                    continue
+                for v in sub.values(form_id, f.key):
+                    x = number(v.value)
+                    if x is None:
+                        continue
+                    if f.min is not None and x < f.min:
+                        out.append(ctx.problem(rule, sub, v, f.key, threshold=f.min, bound="下限"))
+                    elif f.max is not None and x > f.max:
+                        out.append(ctx.problem(rule, sub, v, f.key, threshold=f.max, bound="上限"))
+        return out
+
 
 @register
 class InList(Kind):
@@ -211,6 +251,20 @@ class InList(Kind):
                     fails &= ~df[f.key].map(_CHOICE_SPELLINGS[f.choices]).astype(bool)
                 out += emit(ctx, rule, df[fails], form_id, f.key, severity=None if f.official else WARNING,
                             choices="、".join(value_list(f.choices)[:12]))
+        return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        out = []
+        for form_id in rule.forms:
+            for f in model_fields(rule, form_id):
+                if f.type != "choice" or not f.choices:
+                    continue
+                allowed = value_list(f.choices)
+                keys = {fold(a) for a in allowed}
+                for v in sub.values(form_id, f.key):
+                    if isinstance(v.value, str) and v.value.strip() and fold(v.value) not in keys:
+                        out.append(ctx.problem(rule, sub, v, f.key, severity=None if f.official else WARNING,
+                                               choices="、".join(allowed)))
         return out
 
 

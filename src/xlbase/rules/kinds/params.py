@@ -14,7 +14,7 @@ from typing import Any, Callable
 import jinja2
 import jinja2.meta
 
-from ...forms import FORM_IDS, get_form, value_list
+from ...forms import value_list
 from ...problems import SEVERITIES
 from ..rule import DEFAULT_KEY, TEMPLATES, normalise_base_type
 from .base import COMMON_VARIABLES, Site
@@ -131,11 +131,11 @@ def date(v: Any, site: Site) -> dt.date:
 
 @shown("表单列表，如 [附件2, 附件3]")
 def form_list(v: Any, site: Site) -> tuple[str, ...]:
-    """A list of forms (附件2、附件3…)."""
+    """A list of the pack's forms (附件2、附件3…; a programme's own forms for its pack)."""
     forms = v if isinstance(v, list) else [v]
     for f in forms:
-        if f not in FORM_IDS:
-            raise site.error(f"规则 {site.rule_id} 的 {site.key} 中的表单“{f}”不认识；可用：{'、'.join(FORM_IDS)}")
+        if f not in site.forms:
+            raise site.error(f"规则 {site.rule_id} 的 {site.key} 中的表单“{f}”不认识；可用：{'、'.join(site.forms)}")
     return tuple(forms)
 
 
@@ -147,15 +147,28 @@ def one_of(*values: str) -> Reader:
     return shown("、".join(values) + " 之一")(read)
 
 
+ROW_CHOICES = ("last",)
+
+
+def row_choice(v: Any, site: Site) -> str:
+    """Which of a table's rows a rule reads: `last` (the latest year of a by-year table)."""
+    return one_of(*ROW_CHOICES)(v, site)
+
+
+row_choice.shown = "last（表格的最后一行，如最近一年）"   # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Target:
-    """The figure firm rows are compared with: `field` as stated on the first of `forms` that has it."""
+    """The figure firm rows are compared with: `field` as stated on the first of `forms` that has it
+    (`row`: which row of a table form, as a rule's own `row`)."""
 
     forms: tuple[str, ...]
     field: str
+    row: str | None = None
 
 
-@shown("{forms: [表…], field: 栏目}")
+@shown("{forms: [表…], field: 栏目, row: last（可选）}")
 def target(v: Any, site: Site) -> Target:
     """{forms: [附件10, 附件11], field: 栏目}: where the figure to compare with is stated."""
     if not isinstance(v, dict) or not v.get("field"):
@@ -165,7 +178,8 @@ def target(v: Any, site: Site) -> Target:
     if not forms:
         raise site.at(v, "field").error(f"规则 {site.rule_id} 的 target 缺少表 forms（如 [附件10, 附件11]）")
     for f in forms:
-        if not get_form(f).has_field(v["field"]):
+        if not site.forms[f].has_field(v["field"]):
             raise site.at(v, "field").error(f"规则 {site.rule_id} 的 target：{f} 没有字段“{v['field']}”；"
-                                            f"可用：{'、'.join(get_form(f).keys)}")
-    return Target(forms, str(v["field"]))
+                                            f"可用：{'、'.join(site.forms[f].keys)}")
+    row = row_choice(v["row"], site.at(v, "row")) if v.get("row") is not None else None
+    return Target(forms, str(v["field"]), row)

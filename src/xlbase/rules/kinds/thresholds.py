@@ -19,15 +19,46 @@ from ..columns import as_date, num
 from ..context import Context, field_frames, thresholds
 from ..emit import emit, unknown_type
 from ..rule import Rule
-from .base import Kind, Outcomes, PerType, param, register
-from .params import number, per_type, scalar
+from ..submission import Submission, SubmissionContext, is_blank, number as number_of, raw_typed, shown
+from .base import Kind, Outcomes, PerType, Site, param, register
+from .params import number, per_type, row_choice, scalar, severity, template
 
 UNKNOWN_TYPE = "基地类型未知，按类型的门槛未能核对"
+BLANK = "`blank`：值为空时按其严重程度提示 `blank_message`（申报项目的表单）"
 
 
 @dataclass(frozen=True)
 class Threshold:
     threshold: Any = param(per_type(number()), "门槛", top=True, required=True)
+    row: str | None = param(row_choice, "表格中读哪一行（申报项目的表单）", top=True)
+    blank: str | None = param(severity, "值为空时的严重程度（不写则空值交给 required）", top=True)
+    blank_message: str | None = param(template, "值为空时的说明", top=True)
+
+
+def _submission_compare(ctx: SubmissionContext, rule: Rule, sub: Submission, fails, **extra) -> list[Problem]:
+    """A programme's rule of one field: each value (the record's, or the rule's `row` of a table) that
+    `fails(value)`; a blank one at the rule's `blank` severity when it sets one."""
+    out = []
+    for v in sub.values(rule.form, rule.field, rule.args.row):
+        if is_blank(v):
+            if rule.args.blank and not raw_typed(v, rule.field):
+                out.append(ctx.problem(rule, sub, v, rule.field, severity=rule.args.blank,
+                                       message=rule.args.blank_message))
+            continue
+        said = fails(v.value)
+        if said is not None:
+            out.append(ctx.problem(rule, sub, v, rule.field, **said, **extra))
+    return out
+
+
+def _beyond(op: str, rule: Rule):
+    """`value` -> {} when it is below (min) or above (max) the rule's threshold, else None."""
+    def fails(value: Any) -> dict | None:
+        x, t = number_of(value), number_of(rule.threshold_for(None))
+        if x is None or t is None:
+            return None
+        return {} if (x < t if op == "min" else x > t) else None
+    return fails
 
 
 def _compare(ctx: Context, rule: Rule, op: str) -> list[Problem]:
@@ -62,6 +93,9 @@ class AtLeast(PerType):
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         return _compare(ctx, rule, "min")
 
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        return _submission_compare(ctx, rule, sub, _beyond("min", rule))
+
 
 @register
 class AtMost(PerType):
@@ -75,10 +109,16 @@ class AtMost(PerType):
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         return _compare(ctx, rule, "max")
 
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        return _submission_compare(ctx, rule, sub, _beyond("max", rule))
+
 
 @dataclass(frozen=True)
 class Expected:
     threshold: Any = param(scalar, "要求的值", top=True, required=True)
+    row: str | None = param(row_choice, "表格中读哪一行（申报项目的表单）", top=True)
+    blank: str | None = param(severity, "值为空时的严重程度（不写则空值交给 required）", top=True)
+    blank_message: str | None = param(template, "值为空时的说明", top=True)
 
 
 @register
@@ -97,6 +137,11 @@ class Equals(Kind):
             fails = v.notna() & (v != rule.threshold)
             out += emit(ctx, rule, df[fails], form_id, rule.field, threshold=rule.threshold)
         return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        def fails(value: Any) -> dict | None:
+            return {} if value != rule.threshold else None
+        return _submission_compare(ctx, rule, sub, fails)
 
 
 def _years_between(start: pd.Series, end: dt.date) -> pd.Series:
@@ -127,4 +172,66 @@ class AgeInYears(Kind):
             th = num(thresholds(rule, df))
             fails = (years < th).fillna(False)
             out += emit(ctx, rule, df[fails], form_id, rule.field, threshold=th, years=years)
+        return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        def fails(d: Any) -> dict | None:
+            if not isinstance(d, dt.date):
+                return None
+            years = _years_between(pd.Series([d]), ctx.as_of).iloc[0]
+            return {"years": years} if years < float(rule.threshold_for(None)) else None
+        return _submission_compare(ctx, rule, sub, fails)
+
+
+@dataclass(frozen=True)
+class Share:
+    threshold: float = param(number(share=True), "比例门槛", top=True, required=True)
+    row: str | None = param(row_choice, "表格中读哪一行（申报项目的表单）", top=True)
+
+
+@register
+class ShareAtLeast(Kind):
+    """A part's share of its whole not below the threshold (`fields: [部分, 总数]`): 自持面积 ≥ 20 % of the
+    floor area, 小微企业 ≥ 70 % of the firms, in one record or row."""
+
+    name = "share-min"
+    title = "占比不足"
+    Params = Share
+    variables = frozenset({"whole", "percent", "threshold_percent", "share"})
+    outcomes = Outcomes(error="部分占总数的比例低于门槛（总数为空或为 0 时不判断）")
+
+    @classmethod
+    def check_shape(cls, forms: tuple[str, ...], fields_: tuple[str, ...], site: Site) -> None:
+        if len(fields_) != 2:
+            raise site.error(f"规则 {site.rule_id}（share-min）的 fields 应写两个栏目：[部分, 总数]")
+
+    def _said(self, rule: Rule, part: Any, whole: Any) -> dict | None:
+        x, total = number_of(part), number_of(whole)
+        if x is None or not total:
+            return None
+        share = x / total
+        if share >= float(rule.threshold) - 1e-12:
+            return None
+        return {"whole": total, "percent": round(100 * share, 1), "share": share,
+                "threshold_percent": shown(round(100 * float(rule.threshold), 1))}
+
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        part, whole = rule.fields
+        out = []
+        for form_id, df in field_frames(ctx, rule):
+            said = [self._said(rule, p, w) for p, w in zip(df[part], df[whole])]
+            fails = pd.Series([s is not None for s in said], index=df.index)
+            rows = [s for s in said if s is not None]
+            extra = {k: pd.Series([s[k] for s in rows], index=df.index[fails]) for k in
+                     ("whole", "percent", "share", "threshold_percent")}
+            out += emit(ctx, rule, df[fails], form_id, part, threshold=rule.threshold, **extra)
+        return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        part_key, whole_key = rule.fields
+        out = []
+        for p, w in zip(sub.values(rule.form, part_key, rule.args.row), sub.values(rule.form, whole_key, rule.args.row)):
+            said = self._said(rule, p.value, w.value)
+            if said is not None:
+                out.append(ctx.problem(rule, sub, p, part_key, **said))
         return out

@@ -14,8 +14,9 @@ from ..columns import num, tolerance_ok
 from ..context import Context
 from ..emit import emit
 from ..rule import Rule
+from ..submission import Submission, SubmissionContext, Value, number
 from .base import Kind, Outcomes, Site, param, register
-from .params import tolerance
+from .params import row_choice, tolerance
 
 
 @dataclass(frozen=True)
@@ -55,42 +56,82 @@ class SumsEqual(Kind):
 OPERATORS = ("<=", ">=")
 
 
-def pair(spec: str) -> tuple[str, str, str]:
-    """'a <= b' -> (a, '<=', b)."""
+def pair(spec: str) -> tuple[list[str], str, str]:
+    """'a + b <= c' -> ([a, b], '<=', c)."""
     op = "<=" if "<=" in spec else ">="
-    a, b = (x.strip() for x in spec.split(op))
-    return a, op, b
+    left, right = spec.split(op)
+    return [k.strip() for k in left.split("+")], op, right.strip()
+
+
+@dataclass(frozen=True)
+class Within:
+    row: str | None = param(row_choice, "表格中读哪一行（申报项目的表单）", top=True)
 
 
 @register
 class Comparison(Kind):
-    """`a<=b` pairs within one record/row: completed ≤ planned, 其中 ≤ 总数."""
+    """`a<=b` (or `a + b <= c`) within one record/row: completed ≤ planned, 其中 ≤ 总数."""
 
     name = "comparison"
     title = "其中项超过总数"
+    Params = Within
     variables = frozenset({"other", "op"})
-    outcomes = Outcomes(error="其中项超过总数")
+    outcomes = Outcomes(error="其中项（之和）超过总数")
 
     @classmethod
     def field_keys(cls, fields_: tuple[str, ...]) -> list[str]:
-        return [k for spec in fields_ for k in (pair(spec)[::2] if any(op in spec for op in OPERATORS) else (spec,))]
+        out = []
+        for spec in fields_:
+            if any(op in spec for op in OPERATORS):
+                left, _, right = pair(spec)
+                out += [*left, right]
+            else:
+                out.append(spec)
+        return out
 
     @classmethod
     def check_shape(cls, forms: tuple[str, ...], fields_: tuple[str, ...], site: Site) -> None:
         for spec in fields_:
             if not any(op in str(spec) for op in OPERATORS):
-                raise site.error(f"规则 {site.rule_id}（comparison）的 fields 每项应写成“栏目 <= 栏目”或“栏目 >= 栏目”，现为“{spec}”")
+                raise site.error(f"规则 {site.rule_id}（comparison）的 fields 每项应写成“栏目 <= 栏目”、"
+                                 f"“栏目 + 栏目 <= 栏目”或“栏目 >= 栏目”，现为“{spec}”")
+
+    @staticmethod
+    def _words(rule: Rule, left: list[str], op: str, right: str) -> dict[str, Any]:
+        form = get_form(rule.form)
+        return {"label": "+".join(form.field(k).label for k in left), "other": form.field(right).label,
+                "op": "不超过" if op == "<=" else "不少于"}
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         out = []
-        form = get_form(rule.form)
         for spec in rule.fields:
-            a, op, b = pair(spec)
-            df = ctx.frame(rule.form, a)
+            left, op, b = pair(spec)
+            df = ctx.frame(rule.form, left[0])
             if not len(df):
                 continue
-            va, vb = num(df[a]), num(df[b])
+            va = pd.concat([num(df[a]) for a in left], axis=1).sum(axis=1, min_count=1)
+            vb = num(df[b])
             fails = (va > vb) if op == "<=" else (va < vb)
-            out += emit(ctx, rule, df[fails.fillna(False)], rule.form, a, threshold=vb,
-                        other=form.field(b).label, op="不超过" if op == "<=" else "不少于")
+            words = self._words(rule, left, op, b)
+            if len(left) == 1:
+                del words["label"]      # emit's label: the field's, with its section where two share it
+            out += emit(ctx, rule, df[fails.fillna(False)], rule.form, left[0],
+                        value=va if len(left) > 1 else None, threshold=vb, **words)
+        return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        out = []
+        for spec in rule.fields:
+            left, op, right = pair(spec)
+            cols = [sub.values(rule.form, k, rule.args.row) for k in left]
+            for i, rv in enumerate(sub.values(rule.form, right, rule.args.row)):
+                b = number(rv.value)
+                parts = [number(c[i].value) if i < len(c) else None for c in cols]
+                if b is None or all(p is None for p in parts):
+                    continue
+                a = sum(p for p in parts if p is not None)
+                if (a > b + 1e-9) if op == "<=" else (a < b - 1e-9):
+                    first = next(c[i] for c, p in zip(cols, parts) if p is not None)
+                    at = Value(a, first.cell, first.table, first.row, first.row_label)
+                    out.append(ctx.problem(rule, sub, at, left[0], threshold=b, **self._words(rule, left, op, right)))
         return out
