@@ -1,0 +1,168 @@
+"""Every programme with a case file (cases/<programme>.yaml) runs the same round through the CLI: templates
+out, filled by a clerk under their printed labels, validated, merged by a county and again by its city;
+each rule the case breaks is found once, at the cell the clerk typed. A new programme gets these tests by
+adding its case file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.utils import range_boundaries
+
+from programme_inbox import (REPO, Case, expected_summary_row, fill, load_cases, make_templates, read_summary,
+                             sheet_of, xlbase)
+
+CASES = load_cases()
+
+
+@pytest.fixture(scope="module", params=CASES, ids=[c.name for c in CASES])
+def case(request, tmp_path_factory) -> tuple[Case, Path]:
+    return request.param, make_templates(request.param.name, tmp_path_factory.mktemp(request.param.name))
+
+
+def _within(cell: str, where: str) -> bool:
+    """`cell` is `where`, or one of the cells of the merged range `where` (a header merged down two lines)."""
+    lo_c, lo_r, hi_c, hi_r = range_boundaries(where)
+    c, r = range_boundaries(cell)[:2]
+    return lo_c <= c <= hi_c and lo_r <= r <= hi_r
+
+
+def test_templates_print_every_form_on_its_sheet(case):
+    c, templates = case
+    wb = openpyxl.load_workbook(templates / c.applicant_file)
+    for form_id in c.good:
+        form = c.programme.forms[form_id]
+        ws = wb[sheet_of(c.programme, form_id)]
+        texts = {"".join(x.value.split()) for row in ws.iter_rows() for x in row if isinstance(x.value, str)}
+        for f in (form.record_fields if form.kind == "record" else form.table_fields):
+            assert any(t == f.label or t.startswith(f.label + "（") for t in texts), (form_id, f.label)
+        assert ws.data_validations.dataValidation and ws.protection.sheet and ws.print_area
+    assert (templates / c.summary_file).is_file()
+
+
+def test_a_filled_template_meets_every_rule(case, tmp_path):
+    c, templates = case
+    src = tmp_path / "达标.xlsx"
+    fill(templates / c.applicant_file, src, c.programme, c.answers(), "达标单位")
+    res = xlbase("validate", str(src), "--programme", c.name, "--json", str(tmp_path / "r.json"))
+    problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
+    assert [p for p in problems if p["severity"] != "info"] == [], res.stdout
+    assert res.returncode == 0
+
+
+def test_each_rule_broken_once_is_found_at_its_cell(case, tmp_path):
+    c, templates = case
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    cells = {}
+    for i, v in enumerate(c.violations):
+        cells[v["rule"]] = fill(templates / c.applicant_file, inbox / f"{v['rule']}.xlsx", c.programme,
+                                c.answers(v["change"]), f"第{i + 1}单位")
+    res = xlbase("merge", str(inbox), "-o", str(tmp_path / "汇总表.xlsx"), "--json", str(tmp_path / "r.json"))
+    assert c.name in res.stdout.splitlines()[0], res.stdout + res.stderr       # recognised without --programme
+    problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
+    for v in c.violations:
+        mine = [p for p in problems if Path(p["file"]).name == f"{v['rule']}.xlsx" and p["severity"] != "info"]
+        assert [p["rule"] for p in mine] == [v["rule"]], (v, mine)
+        form_id = v["at"].split(".")[0].split("@")[0]
+        assert mine[0]["sheet"] == sheet_of(c.programme, form_id), (v, mine[0])
+        assert _within(mine[0]["cell"], cells[v["rule"]][v["at"]]), (v, mine[0])
+
+
+def test_county_and_city_merges_give_each_submission_its_row(case, tmp_path):
+    c, templates = case
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    names = ["甲单位", "乙单位", "丙单位"]
+    for name in names:
+        fill(templates / c.applicant_file, inbox / f"{name}.xlsx", c.programme, c.answers(), name)
+    county = tmp_path / "县汇总表.xlsx"
+    res = xlbase("merge", str(inbox), "--programme", c.name, "-o", str(county), "--json", str(tmp_path / "r.json"))
+    assert res.returncode == 0, res.stdout + res.stderr
+    rows, total = read_summary(county, c.programme)
+    expected = {n: expected_summary_row(c.programme, c.answers(), n) for n in names}
+    identity = next(k for k, spec in c.programme.layout("summary.yaml")["columns"].items()
+                    if "{name}" in str(_value_of(c, spec)))
+    got = {r[identity]: r for r in rows}
+    assert sorted(got) == sorted(e[identity] for e in expected.values())
+    for e in expected.values():
+        row = got[e[identity]]
+        assert {k: row[k] for k in e if k not in _numbers(e)} == {k: v for k, v in e.items() if k not in _numbers(e)}
+        assert {k: row[k] for k in _numbers(e)} == pytest.approx(_numbers(e)), e[identity]
+    numeric = [k for k, v in next(iter(expected.values())).items() if isinstance(v, (int, float))]
+    for k in numeric:
+        assert total[k] == pytest.approx(sum(e[k] for e in expected.values())), k
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    for i in report["inputs"]:
+        assert i["rows_read"] == i["rows_merged"] + i["rows_rejected"]
+    # the city merges the county's 汇总表: the same rows and totals
+    city = tmp_path / "市汇总表.xlsx"
+    res = xlbase("merge", str(county), "--programme", c.name, "-o", str(city))
+    assert res.returncode == 0, res.stdout + res.stderr
+    city_rows, city_total = read_summary(city, c.programme)
+    keys = list(next(iter(expected.values())))
+    assert [{k: r[k] for k in keys} for r in city_rows] == [{k: r[k] for k in keys} for r in rows]
+    assert {k: city_total[k] for k in numeric} == {k: total[k] for k in numeric}
+
+
+def _numbers(row: dict) -> dict:
+    return {k: v for k, v in row.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def _value_of(c: Case, spec: dict) -> object:
+    """The answer a summary column's `field` source names ('' for other sources)."""
+    if "field" not in spec:
+        return ""
+    form_id, key = spec["field"].split(".", 1)
+    given = c.good.get(form_id)
+    return given.get(key, "") if isinstance(given, dict) else ""
+
+
+def test_templates_sent_back_blank_are_no_application(case, tmp_path):
+    """An office returning the blank templates reports nothing: no missing values, no row."""
+    c, templates = case
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for name in (c.applicant_file, c.summary_file):
+        (inbox / name).write_bytes((templates / name).read_bytes())
+    res = xlbase("merge", str(inbox), "--programme", c.name, "-o", str(tmp_path / "out.xlsx"), "--json",
+                 str(tmp_path / "r.json"))
+    assert res.returncode == 0, res.stdout + res.stderr
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["summary"]["bases"] == 0
+    assert [p["rule"] for p in report["problems"] if p["severity"] != "info"] == []
+
+
+def test_a_batch_mixing_programmes_is_refused(case, tmp_path):
+    c, templates = case
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    fill(templates / c.applicant_file, inbox / "申报.xlsx", c.programme, c.answers(), "某单位")
+    shanxi = sorted((REPO / "samples" / "counties").rglob("*.xlsx"))[0]
+    (inbox / shanxi.name).write_bytes(shanxi.read_bytes())
+    res = xlbase("merge", str(inbox), "-o", str(tmp_path / "out.xlsx"))
+    assert res.returncode == 2
+    assert "混有不同申报项目" in res.stderr and c.name in res.stderr
+    assert not (tmp_path / "out.xlsx").exists()
+    res = xlbase("validate", str(inbox / "申报.xlsx"), "--programme", "shanxi-2024-base")
+    assert res.returncode == 2 and f"--programme {c.name}" in res.stderr
+
+
+def test_mark_colours_a_broken_rule_at_its_cell(case, tmp_path):
+    """mark (the programme recognised) colours the cell of the first violation with a cell of its own."""
+    c, templates = case
+    v = next(v for v in c.violations if "@" not in v["at"] or v["at"].endswith("@last"))
+    src = tmp_path / "申报.xlsx"
+    cells = fill(templates / c.applicant_file, src, c.programme, c.answers(v["change"]), "某单位")
+    res = xlbase("mark", str(src), "-o", str(tmp_path / "标注.xlsx"))
+    assert c.name in res.stdout.splitlines()[0], res.stdout + res.stderr
+    wb = openpyxl.load_workbook(tmp_path / "标注.xlsx")
+    assert "校验结果" in wb.sheetnames
+    form_id = v["at"].split(".")[0]
+    cell = wb[sheet_of(c.programme, form_id)][cells[v["at"]]]
+    assert cell.fill.fgColor.rgb not in (None, "00000000")
+    listed = [r for r in wb["校验结果"].iter_rows(values_only=True) if r and r[1] in ("错误", "警告")]
+    assert len(listed) == 1
