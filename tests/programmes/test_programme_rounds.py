@@ -13,7 +13,7 @@ import pytest
 from openpyxl.utils import range_boundaries
 
 from programme_inbox import (REPO, Case, expected_summary_row, fill, load_cases, make_templates, read_summary,
-                             sheet_of, xlbase)
+                             rows_of, sheet_of, xlbase)
 
 CASES = load_cases()
 
@@ -106,6 +106,25 @@ def test_county_and_city_merges_give_each_submission_its_row(case, tmp_path):
     keys = list(next(iter(expected.values())))
     assert [{k: r[k] for k in keys} for r in city_rows] == [{k: r[k] for k in keys} for r in rows]
     assert {k: city_total[k] for k in numeric} == {k: total[k] for k in numeric}
+    if c.programme.layout("summary.yaml").get("firms"):     # the firm list travels in the 汇总表
+        county_firms = _firm_sheet(county)
+        assert len(county_firms) == sum(len(rows_of(c.answers()[_firms_form(c)], n)) for n in names)
+        assert _firm_sheet(city) == county_firms               # base, every value, and where it was first read
+        # a base whose own submission reaches the city too: its list once, from the submission
+        again = tmp_path / "市汇总表2.xlsx"
+        res = xlbase("merge", str(county), str(inbox / f"{names[0]}.xlsx"), "--programme", c.name, "-o", str(again))
+        assert res.returncode == 0, res.stdout + res.stderr
+        assert sorted(_firm_sheet(again)) == sorted(county_firms)
+
+
+def _firms_form(c: Case) -> str:
+    return c.programme.layout("summary.yaml")["firms"]
+
+
+def _firm_sheet(path: Path) -> list[tuple]:
+    """The 入驻企业 sheet's rows (所属基地, the list's values, 来源文件, 工作表, 行号)."""
+    ws = openpyxl.load_workbook(path, data_only=True)["入驻企业"]
+    return [tuple(r) for r in ws.iter_rows(min_row=2, values_only=True)]
 
 
 def _numbers(row: dict) -> dict:

@@ -98,6 +98,7 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead]):
     counts: dict[str, tuple[int, int]] = {}
     own: dict[str, dict] = {}
     listed: list[tuple[WorkbookRead, Table, int]] = []
+    lower_firms: list[tuple[WorkbookRead, Table]] = []
     for r in reads:
         if not r.ok:
             continue
@@ -138,7 +139,10 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead]):
             for i in t.data.index:
                 listed.append((r, t, i))
                 n_read += 1
+        if not sub.of(layout["row_per"]):
+            lower_firms += [(r, t) for t in sub.of(firms_form or "") if "_base_name" in t.data.columns]
         counts[r.path] = (n_read, n_merged)
+    applicants = set(own)
     for r, t, i in listed:          # a unit's own 汇总表: its rows, unless the base's own submission is here
         values = {k: t.data.at[i, k] for k in t.data.columns if not k.startswith("_")}
         k = name_key(values.get(name_key_field) or "")
@@ -147,7 +151,7 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead]):
         if k and k in own:
             problems.append(Problem("duplicate-base", INFO,
                                     f"{form.title}第{row_no}行“{values.get(name_key_field)}”的申报材料"
-                                    f"（{Path(own[k]['_file']).name}）也在本次输入中，汇总表按申报材料填写。",
+                                    f"（{Path(own[k]['_file']).name}）也在本次输入中，汇总表{'和入驻企业' if firms_form else ''}按申报材料填写。",
                                     r.path, t.sheet, t.cell(name_key_field, row_no), form.id, name_key_field,
                                     str(values.get(name_key_field))))
         else:
@@ -159,7 +163,37 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead]):
             rows.append(values)
             own[k or f"{r.path}:{row_no}"] = values
         counts[r.path] = (n_read, n_merged + 1)
+    for r, t in lower_firms:
+        firms += _lower_firms(r, t, applicants, counts)
     return rows, firms, problems, counts
+
+
+def _lower_firms(r: WorkbookRead, t: Table, applicants: set[str], counts: dict[str, tuple[int, int]]) -> list[dict]:
+    """The 入驻企业 rows of a lower level's 汇总表, each with its base (所属基地) and the place it was first read
+    (来源文件, 工作表, 行号). A base whose own submission is in the batch takes its list from there (that base's
+    duplicate-base note says so): its rows here are read, not merged."""
+    out = []
+    n_read, n_merged = counts[r.path]
+    for i in t.data.index:
+        base = t.data.at[i, "_base_name"]
+        n_read += 1
+        if name_key(base or "") in applicants:
+            continue
+        fr = t.data.loc[i]
+        src, sheet, row = fr.get("_src"), fr.get("_src_sheet"), fr.get("_src_row")
+        out.append({**{c: fr[c] for c in t.data.columns if not c.startswith("_")}, "_base": base,
+                    "_file": src or r.path, "_sheet": sheet or t.sheet, "_row": _whole(row) or int(fr["_row"])})
+        n_merged += 1
+    counts[r.path] = (n_read, n_merged)
+    return out
+
+
+def _whole(v: Any) -> int | None:
+    """A row number as read (an int, a numpy int, a float), None for a blank (NaN)."""
+    try:
+        return int(v)
+    except (TypeError, ValueError):
+        return None
 
 
 def _unit_from_line(line: str, layout: dict) -> str | None:

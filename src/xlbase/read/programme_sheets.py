@@ -103,8 +103,29 @@ def read_programme_sheets(programme, path: str, sheets: list[Sheet], kind: str) 
                 used.update(rec.rows)
         if len(tables) == n_tables:
             problems.extend(p for p in [unread_sheet_problem(path, sheet)] if p)
+    if ours:
+        tables += _lower_firms(programme, path, sheets, kind, problems)
     _assign_base(tables)
     return tables, problems
+
+
+def _lower_firms(programme, path: str, sheets: list[Sheet], kind: str, problems: list[Problem]) -> list[Table]:
+    """The 入驻企业 sheet of a 汇总表 xlbase wrote (a county's, merged again by its city): the programme's firm
+    list, each row naming its base (所属基地) and where it was first read (来源文件, 工作表, 行号), as
+    `_base_name`, `_src`, `_src_sheet`, `_src_row` (merge.programme gives each row back to its base)."""
+    from .workbook import _firm_provenance, _table_from
+    from .. import sheet_names
+    firms = (programme.layout("summary.yaml") or {}).get("firms")
+    out: list[Table] = []
+    for sheet in sheets:
+        if not firms or sheet.name != sheet_names.FIRMS or not sheet.visible:
+            continue
+        for ft in find_tables(sheet, (firms,)):
+            ours_extra, ft.extra = dict(ft.extra), {}       # our own columns are not unknown ones
+            t = _table_from(path, sheet, ft, firms, kind, problems)
+            _firm_provenance(t, sheet, ft, ours_extra)
+            out.append(t)
+    return out
 
 
 def _unfilled(tables: list[Table]) -> bool:

@@ -19,6 +19,9 @@ from ..table import Table
 from .rule import Rule, RulePack
 
 
+ROW_BASE = "_base_name"      # a table column naming each row's base (read.workbook's provenance of 入驻企业)
+
+
 @dataclass
 class Value:
     """A field's value in a record (row 0) or in a table's data row, with its cell."""
@@ -28,6 +31,7 @@ class Value:
     table: Table
     row: int = 0              # sheet row (0: a record value)
     row_label: str = ""       # the row's first column (2022年), for messages on a table row
+    base: str = ""            # the base the row names as its own (a lower 汇总表's 入驻企业: 所属基地), else ""
 
 
 class Submission:
@@ -60,10 +64,13 @@ class Submission:
             if row == "last":
                 filled = [i for i in rows if t.data.at[i, key] is not None]
                 rows = filled[-1:] if filled else rows[-1:]
+            own_base = t.data[ROW_BASE] if ROW_BASE in t.data.columns else None
             for i in rows:
                 r = int(t.data.at[i, "_row"])
                 lab = t.data.at[i, label_key] if label_key in t.data.columns else None
-                out.append(Value(t.data.at[i, key], t.cell(key, r), t, r, f"{lab}" if lab not in (None, "") else ""))
+                base = own_base.at[i] if own_base is not None else None
+                out.append(Value(t.data.at[i, key], t.cell(key, r), t, r, f"{lab}" if lab not in (None, "") else "",
+                                 base if isinstance(base, str) else ""))
         return out
 
 

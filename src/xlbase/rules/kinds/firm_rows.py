@@ -105,11 +105,11 @@ class Unique(Kind):
         out = []
         flagged: set[tuple[int, int]] = set()        # (table, row) already reported at an earlier field
         for key in rule.fields:
-            seen: dict[str, str] = {}
+            seen: dict[tuple[str, str], str] = {}
             for v in sub.values(rule.form, key):
                 if not isinstance(v.value, str) or not v.value.strip():
                     continue
-                k = fold(v.value)
+                k = (v.base, fold(v.value))         # within one base: a 汇总表's 入驻企业 lists several
                 if k not in seen:
                     seen[k] = v.cell
                 elif (id(v.table), v.row) not in flagged:
