@@ -51,10 +51,29 @@ def require_soffice() -> str:
     pytest.skip(INSTALL_HINT)
 
 
-def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180) -> Path:
-    """Convert a file with LibreOffice headless, in a private profile (parallel-safe)."""
+#: LibreOffice's setting that recalculates every formula of an .xlsx/.xls on load (0: always), instead of
+#: trusting the results the writer cached (xlsxwriter caches the value we give, not one computed)
+_RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180, *, recalc: bool = False) -> Path:
+    """Convert a file with LibreOffice headless, in a private profile (parallel-safe).
+
+    recalc: recalculate every formula on load (else LibreOffice keeps the results cached in the file and
+    computes only the formulas saved without one, as openpyxl saves them)."""
     exe = require_soffice()
     profile = Path("/tmp") / f"xlbase_lo_{uuid.uuid4().hex}"
+    if recalc:
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
     cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
            "--convert-to", fmt, "--outdir", str(outdir), str(src)]
     try:
@@ -91,3 +110,24 @@ def number_heights(pdf: Path, page: int) -> list[float]:
                          capture_output=True, text=True, check=True).stdout
     return [float(y1) - float(y0) for y0, y1 in
             re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">[0-9.\-]+</word>', box)]
+
+
+#: what an error result looks like once saved (LibreOffice saves its Err:5xx as one of Excel's)
+FORMULA_ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NULL!", "Err:")
+
+
+def formula_errors(recalculated: Path, source: Path) -> list[str]:
+    """'sheet!cell: value' for every formula cell of `source` whose result in `recalculated` is an error."""
+    import openpyxl
+    formulas = openpyxl.load_workbook(source, keep_vba=source.suffix == ".xlsm")
+    values = openpyxl.load_workbook(recalculated, data_only=True)
+    out = []
+    for ws in formulas.worksheets:
+        done = values[ws.title]
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("=")):
+                    v = done[c.coordinate].value
+                    if isinstance(v, str) and v.startswith(FORMULA_ERRORS):
+                        out.append(f"{ws.title}!{c.coordinate}: {v}")
+    return out

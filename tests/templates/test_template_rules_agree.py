@@ -167,6 +167,15 @@ def validate_counts(path: Path) -> Counter:
 
 
 @pytest.mark.parametrize("name", list(CASES))
+def test_typed_mistakes_leave_no_formula_error(recalculated, name, tmp_path):
+    """Whatever the clerk typed (text in a date or number cell, a blank list), no formula of any sheet
+    computes to an error value in LibreOffice."""
+    from conftest import formula_errors
+    path = recalculated[name]
+    assert formula_errors(path, path.parents[1] / "src" / path.name) == []
+
+
+@pytest.mark.parametrize("name", list(CASES))
 def test_the_sheet_counts_what_validate_reports(recalculated, name):
     path = recalculated[name]
     sheet, found = sheet_counts(path), validate_counts(path)
