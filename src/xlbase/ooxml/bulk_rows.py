@@ -29,8 +29,10 @@ from typing import IO, Any, Iterable, Iterator
 from xlsxwriter.utility import xl_col_to_name
 
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
-_NEEDS_WORK = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
+# characters XML 1.0 does not allow in text (C0 controls but tab and newline, and the non-characters U+FFFE and
+# U+FFFF): written as Excel's _xHHHH_ escape, which Excel, LibreOffice and openpyxl decode back
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f\ufffe\uffff])")
+_NEEDS_WORK = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _EPOCH = dt.datetime(1899, 12, 31)
 # From 1900-03-01 on, a date's serial is its distance from 1899-12-30 (after Excel's 1900-02-29)
 SERIAL_FROM = dt.date(1900, 3, 1)
