@@ -68,6 +68,12 @@ def _county_index() -> dict[str, list[tuple[str, str]]]:
     return index
 
 
+def county_index() -> dict[str, list[tuple[str, str]]]:
+    """Each name of a county-level unit `locate` looks for -> the (city, unit) pairs it may mean (the
+    templates judge a typed place in the sheet from it)."""
+    return _county_index()
+
+
 def locate(text: object) -> tuple[str | None, str | None]:
     """(city, county) named in a text such as '忻州市忻府区xx双创基地' or '忻州市 忻府区'.
 

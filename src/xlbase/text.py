@@ -13,7 +13,9 @@ import unicodedata
 # zero-width and format characters a name picks up when copied from a web page or Word: invisible, so
 # "云中\u200b双创基地" is the same name to a person and must be to us
 INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u180e\u202a\u202b\u202c\u202d\u202e"
-_DROP = re.compile(r"[\s\u3000\u00a0" + INVISIBLE + r":：,，、;；.。·•*＊_\-—–~～\"'“”‘’]+")
+#: punctuation a label or a typed value may carry that is no part of it (dropped by `fold`)
+FILLER = ":：,，、;；.。·•*＊_-—–~～\"'“”‘’"
+_DROP = re.compile("[\\s\u3000\u00a0" + INVISIBLE + re.escape(FILLER) + "]+")
 # text that fold only lower-cases: unified ideographs (no NFKC mapping) and ASCII letters/digits
 PLAIN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]*")   # text fold only lower-cases
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "〔": "(", "〕": ")", "[": "(", "]": ")", "{": "(", "}": ")"})

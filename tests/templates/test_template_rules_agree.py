@@ -30,6 +30,7 @@ pytestmark = [pytest.mark.libreoffice, pytest.mark.filterwarnings("ignore:Print 
 
 RULE_COL = [name for name, _ in COLUMNS].index("规则编号") + 1
 COUNT_COL = [name for name, _ in COLUMNS].index("不符合处") + 1
+RESULT_COL = [name for name, _ in COLUMNS].index("结果") + 1
 
 
 def _base(n_firms: int, base_type: str = "楼宇型"):
@@ -132,7 +133,47 @@ def empty(path: Path) -> Path:
     return path
 
 
-CASES = {"clean": clean, "wrong": wrong, "variants": variants, "empty": empty}
+def shares(path: Path) -> Path:
+    """A quarter of the firms proven medium (工业 by 300号: 职工 ≥ 300 and 营业收入 ≥ 2000 万元): the
+    small/micro share is below 80 % even with the rest small. Places typed as validate's matcher reads
+    them; our own columns holding values validate cannot use (its warnings: 请核实)."""
+    base, firms, comps = _base(28)
+    write_applicant_workbook(path, base=base, firms=firms, comparables=comps)
+    c = Clerk(path)
+    for i in range(7):
+        c.row("附件3", i, "industry", ["制造业（食品加工）", "工业", "采矿业"][i % 3])
+        c.row("附件3", i, "employees", 300 + 10 * i)
+        c.row("附件3", i, "revenue", 2000 + 100 * i)
+        c.row("附件3", i, "size_class", None)
+    c.row("附件3", 10, "industry", "说不清的行业")            # no industry of the standard: choice warning
+    c.row("附件3", 11, "size_class", "中小型")                 # says neither small nor large: choice warning
+    c.record("附件2", "city", "山西省忻州市")                  # locate reads 忻州市
+    c.record("附件2", "county", "忻府")                        # a county written without its 区
+    return c.save()
+
+
+def undecided(path: Path) -> Path:
+    """A quarter of the firms neither provably small nor medium (no 所属行业, no 企业规模, 职工 150, 营业收入
+    800 万元: small in some industries of 300号, not in others): below 80 % only if they are not small —
+    validate's warning, the sheet's 请核实. Places no matcher reads: choice errors."""
+    base, firms, comps = _base(28)
+    write_applicant_workbook(path, base=base, firms=firms, comparables=comps)
+    c = Clerk(path)
+    for i in range(7):
+        c.row("附件3", i, "industry", None)
+        c.row("附件3", i, "size_class", None)
+        c.row("附件3", i, "employees", 150)
+        c.row("附件3", i, "revenue", 800)
+    c.row("附件3", 8, "size_class", "个体户")                  # an individual business: small, a size validate reads
+    c.row("附件3", 9, "industry", "批发和零售业")              # a 门类 of two industries of the standard
+    c.record("附件2", "city", "山西省某某市")
+    c.record("附件2", "county", "某某县")
+    c.record("附件2", "base_type", "孵化器型")                 # no type of the list: choice warning (附件2, 附件10)
+    return c.save()
+
+
+CASES = {"clean": clean, "wrong": wrong, "variants": variants, "empty": empty, "shares": shares,
+         "undecided": undecided}
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +181,13 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("rules")
     (d / "src").mkdir()
     return {name: soffice_convert(make(d / "src" / f"{name}.xlsx"), "xlsx", d / "lo") for name, make in CASES.items()}
+
+
+def sheet_results(path: Path) -> dict[str, str]:
+    """rule id -> the 结果 the 表内检查 shows (通过 / 不符合 / 请核实)."""
+    ws = openpyxl.load_workbook(path, data_only=True)[CHECK_SHEET]
+    return {ws.cell(r, RULE_COL).value: ws.cell(r, RESULT_COL).value for r in range(1, ws.max_row + 1)
+            if ws.cell(r, RULE_COL).value and ws.cell(r, RULE_COL).value != "规则编号"}
 
 
 def sheet_counts(path: Path) -> dict[str, int]:
@@ -184,12 +232,51 @@ def test_the_sheet_counts_what_validate_reports(recalculated, name):
     assert not differ, f"{name}: rule -> (sheet, validate): {differ}"
 
 
+def _doubted() -> list[str]:
+    """The pack's rules whose milder verdict the sheet shows too (template_rules.KIND_DOUBTS)."""
+    from xlbase.templates.rule_counts import KIND_DOUBTS
+    pack = load_pack()
+    return [r.id for r in pack.rules if r.kind in KIND_DOUBTS and r.severity == "error"]
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_sheet_asks_to_check_where_validate_warns(recalculated, name):
+    """A rule whose error the sheet counts and whose warning (undecided firms, a value of our own column
+    validate cannot use) it shows as 请核实: 请核实 exactly where validate warns under that rule and finds
+    no error."""
+    from xlbase.templates.check_sheet import CHECK
+    path = recalculated[name]
+    results = sheet_results(path)
+    problems, _ = validate_reads(read_files([str(path)], jobs=1), load_pack())
+    for rule in _doubted():
+        errors = any(p.rule == rule and p.severity == "error" for p in problems)
+        warns = any(p.rule == rule and p.severity == "warning" for p in problems)
+        if not errors:
+            assert (results[rule] == CHECK) == warns, (name, rule, results[rule], warns)
+
+
+def test_every_doubt_shows_somewhere(recalculated):
+    from xlbase.templates.check_sheet import CHECK
+    shown = {rule for path in recalculated.values() for rule, v in sheet_results(path).items() if v == CHECK}
+    assert set(_doubted()) <= shown
+
+
 def test_the_cases_break_every_rule_the_sheet_judges(recalculated):
     """Every judged rule fails somewhere and passes somewhere: no count that cannot move."""
     counts = {name: sheet_counts(path) for name, path in recalculated.items()}
     rules = set(counts["clean"])
     assert {r for r in rules if any(c[r] for c in counts.values())} == rules
     assert {r for r in rules if not all(c[r] for c in counts.values())} == rules
+
+
+class _FileNames:
+    """The defined names of a written workbook, as templates.conditions looks them up (xlsxwriter's list)."""
+
+    def __init__(self, wb):
+        self.defined_names = [[name, -1, d.attr_text, False] for name, d in wb.defined_names.items()]
+
+    def define_name(self, name, formula):
+        raise AssertionError(f"{formula}: the written workbook has no name for this reference")
 
 
 PROBE_COL = 40          # AN: far right of every form, where a probe of a mark's condition is written per cell
@@ -201,6 +288,7 @@ def probed(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
     that LibreOffice computes it: (recalculated file, {(sheet, probe cell): (rule, marked cell)})."""
     from openpyxl.formula.translate import Translator
     from openpyxl.utils import get_column_letter
+    from xlbase.templates.conditions import sheet_local
     from xlbase.templates.rule_counts import Places, cell_marks, date_marks
     from xlbase.templates import workbooks as tpl
     d = tmp_path_factory.mktemp("marks")
@@ -222,6 +310,7 @@ def probed(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
             tpl.Places = real
         places = seen[0]
         wb = openpyxl.load_workbook(path)
+        names = _FileNames(wb)      # the condition as the conditional format holds it: other sheets by name
         probes, col = {}, PROBE_COL
         marks = [(rule.id, m) for rule in load_pack().rules for m in cell_marks(rule, places)]
         marks += [(UNPARSEABLE, m) for m in date_marks(places)]
@@ -232,7 +321,8 @@ def probed(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
             for r in range(r0, min(r1, r0 + 40) + 1):
                 target = f"{get_column_letter(c0 + 1)}{r + 1}"
                 probe = ws.cell(r + 1, col)
-                probe.value = Translator("=" + m.condition, origin=first).translate_formula(target)
+                probe.value = Translator("=" + sheet_local(names, m.condition, m.area[:2]),
+                                         origin=first).translate_formula(target)
                 probes[(m.form_id, probe.coordinate)] = (rule_id, target)
             col += 1
         wb.save(path)

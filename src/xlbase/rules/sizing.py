@@ -34,8 +34,15 @@ from .columns import fold_text
 
 BOUND_COLUMNS = (EMPLOYEES, REVENUE, "assets")     # the standard's measures, as 附件3 keys (assets: none yet)
 STANDARD_FILE = "sme-2011-300.yaml"
+#: the shortest name found inside a longer 所属行业 text ("制造业（食品）")
+MIN_CONTAINED = 2
 #: how a firm without 所属行业 may be decided (a pack's `unknown_industry`); the first is the default
 UNKNOWN_INDUSTRY = ("declared-then-strictest", "declared", "strictest")
+#: words of a declared 企业规模 (folded) that say small/micro, and that say medium or large
+SMALL_WORDS = ("小", "微", "个体")
+LARGE_WORDS = ("中", "大")
+#: a declared 企业规模 naming an individual business (个体工商户): small/micro whatever its numbers
+INDIVIDUAL = "个体"
 
 
 @lru_cache(maxsize=None)
@@ -56,6 +63,12 @@ def _floors() -> np.ndarray:
     """industry x measure: the medium floor, NaN where the industry does not use that measure."""
     med = standard()["medium"]
     return np.array([[float(med[i][m]) if m in med[i] else np.nan for m in BOUND_COLUMNS] for i in med])
+
+
+def name_table() -> tuple[tuple[str, frozenset[int]], ...]:
+    """(folded name, industry positions) for every name a stated 所属行业 is matched against, in the order
+    `industries_of` tries them (longest first): the templates judge 所属行业 in the sheet from it."""
+    return _names()
 
 
 @lru_cache(maxsize=None)
@@ -83,7 +96,7 @@ def industries_of(text: Any) -> frozenset[int]:
         if key == name:
             return targets
     for name, targets in _names():
-        if len(name) >= 2 and name in key:
+        if len(name) >= MIN_CONTAINED and name in key:
             return targets
     return frozenset()
 
@@ -157,7 +170,7 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
             all_rows = np.broadcast_to(everything, (n, n_ind))
             yes[todo], no[todo] = decide(all_rows, todo)
             basis[todo & (yes | no)] = "strictest"
-    indiv = np.array([fold("个体") in t for t in size], dtype=bool) if n else np.zeros(0, dtype=bool)
+    indiv = np.array([fold(INDIVIDUAL) in t for t in size], dtype=bool) if n else np.zeros(0, dtype=bool)
     # 个体工商户 are small/micro whatever the numbers (300号 第五条 参照)
     yes[indiv], no[indiv] = True, False
     basis[indiv] = "declared"
@@ -173,8 +186,8 @@ def declared_size(text: str) -> str | None:
     (小型, 微型企业, 小微, 个体工商户; 中型企业, 大型): a spelling that says both (中小型) decides nothing."""
     if not text:
         return None
-    small = any(w in text for w in ("小", "微", fold("个体")))
-    large = any(w in text for w in ("中", "大"))
+    small = any(fold(w) in text for w in SMALL_WORDS)
+    large = any(fold(w) in text for w in LARGE_WORDS)
     if small == large:
         return None
     return "small" if small else "large"

@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..forms import get_form
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
-from .rule_counts import Places, count_formula
+from .rule_counts import Places, count_formula, doubt_formula
 from .styles import Styles, lines_needed, row_height
 
 CHECK_SHEET = "表内检查"
@@ -73,7 +73,10 @@ def requirement(rule: Rule, pack: RulePack) -> str:
     if rule.kind in ("counts-match", "sum-matches", "sums-equal", "forms-agree"):
         return _tolerance_text(rule.tolerance)
     if rule.kind == "ratio":
-        return f"不低于 {_n(th * 100)}%"
+        from ..rules.sizing import standard
+        share = per_type_text({k: v * 100 for k, v in th.items()}, "%") if rule.per_type else f"{_n(th * 100)}%"
+        return (f"不低于 {share}（小型、微型企业按{standard()['id']}，依所属行业、职工人数、营业收入判定；"
+                f"未填所属行业的按企业规模或各行业标准判定，判定不了的企业会使结果为“{CHECK}”）")
     if rule.kind == "rent-discount":
         return f"不高于周边租金均价的 {_n(th * 100)}%"
     if rule.kind == "comparables":
@@ -102,8 +105,20 @@ def requirement(rule: Rule, pack: RulePack) -> str:
     if rule.kind == "range":
         return "按表格模型：数量、金额、面积不为负数"
     if rule.kind == "choice":
-        return "基地类型、所在市县、是/否等从下拉列表选择（常见的其他写法按规则包同样接受）"
+        return _choice_text(rule)
     return ""
+
+
+def _choice_text(rule: Rule) -> str:
+    """The choice fields the rule reads: official ones (不符合 outside the list), ours (请核实)."""
+    fields = [f for form_id in rule.forms for f in get_form(form_id).fields
+              if f.type == "choice" and f.choices and not f.merge_only]
+    official = list(dict.fromkeys(f.label for f in fields if f.official))
+    ours = list(dict.fromkeys(f.label for f in fields if not f.official))
+    out = f"{'、'.join(official)}从下拉列表选择（常见的其他写法同样认可）" if official else ""
+    if ours:
+        out += f"；{'、'.join(ours)}填写列表外、xlbase 不能识别的值时为“{CHECK}”"
+    return out.lstrip("；")
 
 
 def forms_of(rule: Rule) -> str:
@@ -121,6 +136,9 @@ def unjudged_rules(pack: RulePack, places: Places) -> list[Rule]:
     judged = {r.id for r, _ in judged_rules(pack, places)}
     return [r for r in pack.rules if r.id not in judged]
 
+
+_RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
+_YELLOW = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 
 NOTHING_TYPED = "表格尚未填写：xlbase 按“本年度没有申报基地”读取。填写后，下表随填写逐项计算（与 xlbase 校验、市级汇总使用同一规则包）。"
 
@@ -162,12 +180,16 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
         ws.write_formula(r, 4, "=" + formula, centre, 0)
         bad = VERDICTS.get(rule.severity, CHECK)
         count = f"E{r + 1}"
-        ws.write_formula(r, 5, f'=IF({count}=0,"{PASS}","{bad}")', centre, PASS)
+        doubt = doubt_formula(rule, places)     # validate's milder verdict of the same rule (请核实)
+        otherwise = f'IF({doubt}>0,"{CHECK}","{PASS}")' if doubt and bad != CHECK else f'"{PASS}"'
+        ws.write_formula(r, 5, f'=IF({count}=0,{otherwise},"{bad}")', centre, PASS)
         ws.write_string(r, 6, rule.id, cell)
-        fill = {"bg_color": "#FFC7CE", "font_color": "#9C0006"} if rule.severity == "error" else \
-            {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
+        fill = _RED if rule.severity == "error" else _YELLOW
         ws.conditional_format(r, 4, r, 5, {"type": "formula", "criteria": f"=${count.replace('E', 'E$')}>0",
                                            "format": styles.cf(**fill)})
+        if doubt:
+            ws.conditional_format(r, 5, r, 5, {"type": "cell", "criteria": "==", "value": f'"{CHECK}"',
+                                               "format": styles.cf(**_YELLOW)})
         ws.set_row(r, row_height(max(lines_needed(t, COLUMNS[c + 1][1]) for c, t in enumerate(texts))))
         r += 1
     rest = unjudged_rules(pack, places)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from ..forms import divisions, reporting_units, value_list, value_lists
 from ..read.normalise import BLANK_TOKENS
@@ -84,6 +85,38 @@ class ListSheet:
         self.workbook.define_name(name, ref)
         self.names[name] = ref
         return name
+
+
+    def add_grid(self, name: str, headings: tuple[str, ...], rows: list[tuple]) -> tuple[str, str]:
+        """A block whose first column holds each row's key and the rest its numbers (a matrix read a row
+        at a time with INDEX(name, n, 0), or across with SUMPRODUCT); returns the defined names of
+        (the key column, the numbers)."""
+        col = self.col
+        self.col += len(headings)
+        for j, h in enumerate(headings):
+            self.sheet.write_string(0, col + j, h, self.styles.get(bold=True))
+        for i, (key, *values) in enumerate(rows, start=1):
+            self.sheet.write_string(i, col, str(key))
+            for j, v in enumerate(values, start=1):
+                self.sheet.write_number(i, col + j, v)
+        last = max(len(rows), 1) + 1
+        keys, body = f"{name}_key", name
+        for defined, (a, b) in ((keys, (col, col)), (body, (col + 1, col + len(headings) - 1))):
+            ref = f"={LIST_SHEET}!${xl_col_to_name(a)}$2:${xl_col_to_name(b)}${last}"
+            self.workbook.define_name(defined, ref)
+            self.names[defined] = ref
+        return keys, body
+
+
+def hidden_sheet(workbook: Workbook, name: str) -> tuple[Worksheet, bool]:
+    """The workbook's hidden, protected helper sheet `name`, added on first use: (sheet, whether new)."""
+    ws = workbook.get_worksheet_by_name(name)
+    if ws is not None:
+        return ws, False
+    ws = workbook.add_worksheet(name)
+    ws.hide()
+    ws.protect("")
+    return ws, True
 
 
 def build_lists(workbook: Workbook, styles: Styles) -> ListSheet:

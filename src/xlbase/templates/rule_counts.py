@@ -45,6 +45,8 @@ class Places:
     dates: dict[str, str] = field(default_factory=dict)   # a date cell's ref -> the date validate reads there
     date_columns: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (form, key) -> (range,
     #                                                      its column letter on the template_dates sheet)
+    sizes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)   # template_sizes' columns
+    place_reads: dict[tuple[str, str], str] = field(default_factory=dict)      # template_choices' place tests
 
     def cell(self, form_id: str, key: str) -> str | None:
         return self.cells.get(form_id, {}).get(key)
@@ -153,23 +155,79 @@ def _range(rule: Rule, places: Places) -> str | None:
 
 
 def _choice(rule: Rule, places: Places) -> str | None:
-    """Choices outside their list, on the official fields whose accepted spellings are data (the list and
-    its aliases). Validate reports our own columns as warnings beside the rule (not counted here) and
-    accepts places and industries in spellings only its matchers know (rules.kinds.model_bounds._CHOICE_SPELLINGS): those
-    are left to xlbase; the dropdowns keep typed values in the list."""
-    from ..rules.kinds.model_bounds import _CHOICE_SPELLINGS
+    """Choices outside their list on the official fields: validate's errors. Accepted as validate accepts
+    them: the list and its aliases, and the spellings only its matchers know (places, industries, sizes:
+    templates.choices)."""
+    return _choices(rule, places, official=True)
+
+
+def _choice_doubt(rule: Rule, places: Places) -> str | None:
+    """Values of our own choice columns (基地类型, 所属行业, 企业规模) validate cannot use: its warnings."""
+    return _choices(rule, places, official=False)
+
+
+def _choices(rule: Rule, places: Places, *, official: bool) -> str | None:
+    from .choices import accepted_beyond_list
     terms = []
     for form_id in _forms(rule):
         for f in get_form(form_id).fields:
-            if f.type != "choice" or not f.choices or f.merge_only or not f.official \
-                    or f.choices in _CHOICE_SPELLINGS:
+            if f.type != "choice" or not f.choices or f.merge_only or f.official != official:
                 continue
-            accepted = _spelling_list(places, f.choices)
+            listed = _spelling_list(places, f.choices)
+            role = f.identity or f.role
             if (ref := places.cell(form_id, f.key)):
-                terms.append(f"AND(NOT({_blank(ref)}),ISNA(MATCH({key_formula(ref)},{accepted},0)))*1")
+                also = accepted_beyond_list(role, places.lists, ref=ref, known=places.place_reads)
+                outside = f"ISNA(MATCH({key_formula(ref)},{listed},0))" + (f",NOT({also})" if also else "")
+                terms.append(f"AND(NOT({_blank(ref)}),{outside})*1")
             elif (col := places.column(form_id, f.key)):
-                terms.append(f'SUMPRODUCT((TRIM({col})<>"")*ISNA(MATCH({key_formula(col)},{accepted},0)))')
+                also = accepted_beyond_list(role, places.lists, sizes=_sizes(places, form_id))
+                terms.append(f'SUMPRODUCT((TRIM({col})<>"")*ISNA(MATCH({key_formula(col)},{listed},0))'
+                             + (f"*(1-{also})" if also else "") + ")")
     return "+".join(terms) if terms else None
+
+
+def _mode(rule: Rule | None = None) -> str:
+    """How a firm without 所属行业 is sized (the rule's `unknown_industry`, else the pack's)."""
+    from ..rules.sizing import UNKNOWN_INDUSTRY
+    own = rule.args.unknown_industry if rule is not None and rule.kind == "ratio" else None
+    return own or pack().params.get("unknown_industry") or UNKNOWN_INDUSTRY[0]
+
+
+def _sizes(places: Places, form_id: str, rule: Rule | None = None) -> dict[str, str]:
+    """The size sheet's columns for a list form's rows (templates.sizes)."""
+    from .sizes import size_columns
+    sheet, layout = places.tables[form_id]
+    return size_columns(places.lists, sheet, layout, _mode(rule), places.sizes)
+
+
+def _share_parts(rule: Rule, places: Places) -> tuple[str, str, str, str] | None:
+    """Excel: (firms, firms proven not small/micro, firms proven small/micro, threshold) of the list."""
+    from .sizes import NOT_SMALL, SMALL
+    if rule.form not in places.tables:
+        return None
+    verdict = _sizes(places, rule.form, rule)["value"]
+    used = places.used(rule.form)
+    n = f"SUMPRODUCT(1*{used})"
+    said = f'({verdict}&"")'         # "" (undecided) equals neither verdict, in every office suite
+    return (n, f'SUMPRODUCT({used}*({said}="{NOT_SMALL}"))', f'SUMPRODUCT({used}*({said}="{SMALL}"))',
+            _threshold(rule, places))
+
+
+def _share(rule: Rule, places: Places) -> str | None:
+    """The small/micro share below the threshold even with every undecided firm counted small: validate's
+    error (rules.kinds.small_micro)."""
+    if not (parts := _share_parts(rule, places)):
+        return None
+    n, no, _, th = parts
+    return f"IF({n}=0,0,IF(ISNUMBER({th}),IF(({n}-{no})/{n}<{th},1,0),0))"
+
+
+def _share_doubt(rule: Rule, places: Places) -> str | None:
+    """Below the threshold only with the undecided firms counted not small: validate's warning."""
+    if not (parts := _share_parts(rule, places)):
+        return None
+    n, no, yes, th = parts
+    return f"IF({n}=0,0,IF(ISNUMBER({th}),IF(AND(({n}-{no})/{n}>={th},{yes}/{n}<{th}),1,0),0))"
 
 
 def _spelling_list(places: Places, choices: str) -> str:
@@ -457,8 +515,12 @@ KIND_COUNTS: dict[str, Callable[[Rule, Places], str | None]] = {
     "counts-match": _aggregate, "sum-matches": _aggregate, "forms-agree": _forms_agree,
     "sums-equal": _sums_equal, "comparison": _comparison,
     "checksum": _checksum, "unique": _unique, "date-range": _date_range,
-    "comparables": _comparables, "rent-discount": _rent_discount,
+    "comparables": _comparables, "rent-discount": _rent_discount, "ratio": _share,
 }
+
+#: kinds whose rule, at the rule's severity, also reports a milder problem the sheet can count: the
+#: verdict 请核实 where validate warns (the 表内检查 result column)
+KIND_DOUBTS: dict[str, Callable[[Rule, Places], str | None]] = {"ratio": _share_doubt, "choice": _choice_doubt}
 
 
 def count_formula(rule: Rule, places: Places) -> str | None:
@@ -467,6 +529,12 @@ def count_formula(rule: Rule, places: Places) -> str | None:
     if rule.kind in MERGE_ONLY_KINDS or rule.kind not in KIND_COUNTS:
         return None
     return KIND_COUNTS[rule.kind](rule, places)
+
+
+def doubt_formula(rule: Rule, places: Places) -> str | None:
+    """Excel formula (no "=") counting the warnings `rule` gives below its own severity, or None."""
+    how = KIND_DOUBTS.get(rule.kind)
+    return how(rule, places) if how and rule.kind not in MERGE_ONLY_KINDS else None
 
 
 # ------------------------------------------------------------------ marks on the cells

@@ -274,6 +274,11 @@ def _place_spelling(part: int) -> Callable[[Any], bool]:
     return known
 
 
+def county_stems() -> frozenset[str]:
+    """The county names a typed county may stop short of (the templates judge it in the sheet from them)."""
+    return _county_stems()
+
+
 @lru_cache(maxsize=None)
 def _county_stems() -> frozenset[str]:
     """Each county-level division's name without its 县/区/市 ending (离石区 -> 离石): retyped forms drop it,
@@ -281,9 +286,13 @@ def _county_stems() -> frozenset[str]:
     return frozenset(fold(c)[:-1] for c in value_list("county") if len(fold(c)) > 2)
 
 
+#: the endings a county-level name is typed without (离石区 -> 离石, 太谷县 -> 太谷)
+COUNTY_ENDINGS = ("县", "区", "市")
+
+
 def _county_stem(text: str) -> bool:
     key = fold(text)
-    if key.endswith(("县", "区", "市")) and len(key) > 2:
+    if key.endswith(COUNTY_ENDINGS) and len(key) > 2:
         key = key[:-1]
     return key in _county_stems()
 

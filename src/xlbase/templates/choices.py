@@ -1,0 +1,119 @@
+"""Typed choices accepted in the sheet as `xlbase validate`'s choice rule accepts them
+(rules.kinds.model_bounds.InList): besides the list and its aliases, a place in any spelling
+`identity.locate` recognises (忻州, 山西省忻州市, 忻州市忻府区, 离石 for 离石区), an industry any name of the
+small/micro standard places (制造业（食品）), a size any wording that says small or large (小微, 中型企业).
+
+The place test follows locate step by step on tables of the lists sheet generated from the divisions
+data: a city is named when exactly one city is found in the text (its name, or the text starting with
+it); a county when one of the names of county-level units is found whose candidates — all its cities,
+or only the city found — are one; else a county written without its 县/区/市. Industries and sizes are
+read once per row on the size sheet (templates.sizes), which the share rule uses too.
+"""
+
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_col_to_name
+
+from ..forms import divisions
+from ..forms.roles import CITY, COUNTY, INDUSTRY, SIZE_CLASS
+from ..identity import county_index
+from ..rules.kinds.model_bounds import COUNTY_ENDINGS, county_stems
+from .lists import ListSheet, hidden_sheet
+
+CITIES, CITY_STEMS, CITY_SHI = "xl_loc_city", "xl_loc_city_stem", "xl_loc_city_shi"
+UNITS = "xl_loc_unit"       # + _city, _stem, _shi, _all, _here: one row per (unit name, city) locate knows
+STEMS = "xl_loc_stem"
+
+#: what locate takes out of a typed place before looking (all whitespace)
+_SPACES = (" ", "\u3000", "\u00a0", "\n", "\t", "\r")
+
+
+def _place_tables(lists: ListSheet) -> None:
+    if CITIES in lists.names:
+        return
+    cities = list(divisions()["cities"])
+    lists.add(CITIES, "市", cities)
+    lists.add(CITY_STEMS, "市（不带末字）", [c[:-1] for c in cities])
+    lists.add(CITY_SHI, "市（末字为市）", [c[:-1] + "市" for c in cities])
+    index = county_index()
+    rows = [(name, city, len(pairs), sum(1 for p in pairs if p[0] == city))
+            for name, pairs in index.items() for city in dict.fromkeys(p[0] for p in pairs)]
+    lists.add(UNITS, "县级单位写法", [r[0] for r in rows])
+    lists.add(f"{UNITS}_city", "所属市", [r[1] for r in rows])
+    lists.add(f"{UNITS}_stem", "所属市（不带末字）", [r[1][:-1] for r in rows])
+    lists.add(f"{UNITS}_shi", "所属市（末字为市）", [r[1][:-1] + "市" for r in rows])
+    lists.add(f"{UNITS}_all", "同名单位数", [r[2] for r in rows])
+    lists.add(f"{UNITS}_here", "该市同名单位数", [r[3] for r in rows])
+    lists.add(STEMS, "县（不带县区市）", sorted(county_stems()))
+
+
+def _spaceless(ref: str) -> str:
+    out = ref
+    for ch in _SPACES:
+        out = f'SUBSTITUTE({out},CHAR({ord(ch)}),"")' if ord(ch) < 32 else f'SUBSTITUTE({out},"{ch}","")'
+    return out
+
+
+def _named(s: str, full: str, shi: str, stem: str) -> str:
+    """Excel (per row of the ranges): the city is named in text `s` as locate finds one."""
+    return f"SIGN(ISNUMBER(FIND({full},{s}))+ISNUMBER(FIND({shi},{s}))+(LEFT({s},LEN({stem}))={stem}))"
+
+
+def _cities_found(s: str) -> str:
+    return f"SUMPRODUCT({_named(s, CITIES, CITY_SHI, CITY_STEMS)})"
+
+
+def _stem_found(ref: str) -> str:
+    """Excel: a county typed without its ending (rules.kinds.model_bounds._county_stem)."""
+    from .sizes import fold_formula
+    k = fold_formula(ref)
+    ends = ",".join(f'RIGHT({k})="{e}"' for e in COUNTY_ENDINGS)
+    return (f"ISNUMBER(MATCH(IF(AND(LEN({k})>2,OR({ends})),LEFT({k},LEN({k})-1),{k}),{STEMS},0))")
+
+
+PLACE_SHEET = "xl_places"
+#: a typed place's stages, one cell each (a whole test in one formula would pass Excel's 8192 characters)
+_PLACE_STAGES = ("cities", "unit", "accepted")
+
+
+def place_accepted(ref: str, role: str, lists: ListSheet, known: dict[tuple[str, str], str]) -> str:
+    """Excel: a cell (on the hidden sheet PLACE_SHEET) true when the place typed in `ref` is one locate reads
+    (city: role CITY; else the county); `known` caches it per (ref, role)."""
+    if (ref, role) in known:
+        return known[(ref, role)]
+    _place_tables(lists)
+    ws, new = hidden_sheet(lists.workbook, PLACE_SHEET)
+    if new:
+        for j, stage in enumerate(_PLACE_STAGES):
+            ws.write_string(0, j, stage)
+    row = len(known) + 1
+    at = {stage: f"'{PLACE_SHEET}'!${xl_col_to_name(j)}${row + 1}" for j, stage in enumerate(_PLACE_STAGES)}
+    s = _spaceless(ref)
+    n = at["cities"]
+    here = _named(s, f"{UNITS}_city", f"{UNITS}_shi", f"{UNITS}_stem")
+    formulas = {
+        "cities": _cities_found(s),
+        "unit": (f"SUMPRODUCT(ISNUMBER(FIND({UNITS},{s}))*(({n}<>1)*({UNITS}_all=1)"
+                 f"+({n}=1)*{here}*({UNITS}_here=1)))>0"),
+        "accepted": (f"OR({n}=1,{at['unit']})" if role == CITY else f"OR({at['unit']},{_stem_found(ref)})"),
+    }
+    blank = {"cities": 0, "unit": False, "accepted": False}      # what a blank place computes
+    for j, stage in enumerate(_PLACE_STAGES):
+        ws.write_formula(row, j, "=" + formulas[stage], None, blank[stage])
+    known[(ref, role)] = at["accepted"]
+    return at["accepted"]
+
+
+def accepted_beyond_list(role: str | None, lists: ListSheet, *, ref: str | None = None,
+                         sizes: dict[str, str] | None = None, known: dict[tuple[str, str], str] | None = None,
+                         ) -> str | None:
+    """Excel: what validate accepts for a field of this role besides its list — a boolean for one cell
+    (`ref`; `known` caches the place tests), or a 1/0 array over a list form's rows (`sizes`: that form's
+    size-sheet columns); None when only the list is accepted."""
+    if role in (CITY, COUNTY) and ref is not None and known is not None:
+        return place_accepted(ref, role, lists, known)
+    if sizes is not None and role == INDUSTRY:
+        return f"({sizes['name']}>0)"
+    if sizes is not None and role == SIZE_CLASS:
+        return f'({sizes["declared"]}<>"")'
+    return None
