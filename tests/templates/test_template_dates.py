@@ -134,8 +134,11 @@ def test_the_summary_template_marks_a_date_validate_cannot_read(tmp_path):
     form = get_form("附件11")
     wb = openpyxl.load_workbook(path)
     ws = wb[form.sheet]
-    rules = [(str(rng.sqref), r.formula[0]) for rng, rs in ws.conditional_formatting._cf_rules.items() for r in rs
-             if r.formula and "xl_dates" in r.formula[0] and UNREADABLE in r.formula[0]]
+    def named(formula: str) -> str:      # a reference to another sheet is a defined name (templates.conditions)
+        return re.sub(r"\bxl_ref_\d+\b", lambda m: wb.defined_names[m.group()].attr_text, formula)
+
+    rules = [(str(rng.sqref), named(r.formula[0])) for rng, rs in ws.conditional_formatting._cf_rules.items()
+             for r in rs if r.formula and "xl_dates" in named(r.formula[0]) and UNREADABLE in r.formula[0]]
     assert len(rules) == 1, rules
     area, condition = rules[0]
     first = int(re.search(r"[A-Z]+(\d+)", area).group(1))

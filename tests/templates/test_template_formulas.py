@@ -47,7 +47,16 @@ ALLOWED = {
     "YEAR": "date parts", "MONTH": "date parts", "DAY": "date parts",
     "EDATE": "built into Excel since 2007 (Analysis ToolPak before), WPS and LibreOffice",
     "AVERAGE": "arithmetic mean, blanks ignored alike",
+    "SIGN": "arithmetic (1 where a sum of flags is positive), element-wise inside SUMPRODUCT",
+    "CHAR": "CHAR(9), CHAR(10), CHAR(13): the tab, line feed and carriage return a typed text may hold",
+    "LOOKUP": "only as LOOKUP(1,0/(condition),result): the last row where the condition holds, the idiom "
+              "Excel, WPS and LibreOffice evaluate without array entry (templates.sizes)",
 }
+
+#: Excel's limits (Excel 2007 and later; WPS keeps Excel's): a longer or deeper formula is refused on load
+MAX_FORMULA_CHARS = 8192
+MAX_NESTING = 64
+MAX_VALIDATION_CHARS = 255    # a data-validation formula (Excel's dialog and its file limit)
 
 #: what Excel 2010, WPS or LibreOffice would not evaluate the same way
 FORBIDDEN = {
@@ -112,9 +121,55 @@ def test_nothing_newer_than_excel_2010(path):
                 assert not re.search(r'<c [^>]*\bcm="', xml), part
 
 
+def _depth(formula: str) -> int:
+    depth = most = 0
+    for ch in _strip_strings(formula):
+        depth += (ch == "(") - (ch == ")")
+        most = max(most, depth)
+    return most
+
+
+def _conditions(path: Path, tag: str) -> list[tuple[str, str]]:
+    """(part, formula) of one kind: "formula" (conditional formats) or "formula1"/"formula2" (validations)."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        for part in z.namelist():
+            if part.startswith("xl/worksheets/") and part.endswith(".xml"):
+                xml = z.read(part).decode("utf-8")
+                out += [(part, html.unescape(t)) for t in re.findall(rf"<{tag}(?: [^>]*)?>([^<]*)</{tag}>", xml)]
+    return out
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_every_formula_is_within_excels_limits(path):
+    """Excel (and WPS) refuse a formula over 8192 characters or 64 nested calls, and a data-validation
+    formula over 255 characters; LibreOffice would compute them, so only this test sees it."""
+    for part, f in formulas(path):
+        assert len(f) <= MAX_FORMULA_CHARS, (part, len(f), f[:200])
+        assert _depth(f) <= MAX_NESTING, (part, _depth(f), f[:200])
+    for tag in ("formula1", "formula2"):
+        for part, f in _conditions(path, tag):
+            assert len(f) <= MAX_VALIDATION_CHARS, (part, len(f), f)
+
+
+def _other_sheets(formula: str) -> list[str]:
+    return re.findall(r"(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!\$?[A-Z]{1,3}\$?\d+", _strip_strings(formula))
+
+
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_conditions_reach_other_sheets_by_name(path):
+    """Excel 2007, and WPS versions built like it, refuse a conditional-format or data-validation formula
+    referring to another sheet; a defined name is the way every suite accepts (templates.conditions)."""
+    for tag in ("formula", "formula1", "formula2"):
+        for part, f in _conditions(path, tag):
+            assert not _other_sheets(f), (part, f)
+
+
 def test_the_checker_finds_what_it_must_refuse():
     """The listing is no blind spot: newer functions and structured references are caught."""
     assert functions('=_xlfn.XLOOKUP(A1,B:B,C:C)') == {"_xlfn.XLOOKUP"}
     assert functions('=IF(A1="SUM(",1,LET(x,1,x))') == {"IF", "LET"}
     assert "LET" not in ALLOWED and "_xlfn.XLOOKUP" not in ALLOWED and "FILTER" not in ALLOWED
     assert "[#" in FORBIDDEN and any(m in "=SUM(Table1[#Data])" for m in FORBIDDEN)
+    assert _other_sheets("AND(ISNUMBER('附件10'!$G$5),xl_dates!$T6=\"x!A1\")") == ["'附件10'!$G$5", "xl_dates!$T6"]
+    assert _depth('IF(A1="((",SUM((1)),0)') == 3

@@ -25,6 +25,7 @@ from ..forms.roles import BASE_TYPE, FIRM_FORM
 from ..rules.columns import tolerance_ok
 from ..rules.live import FirmTotal, fails, firm_totals, minimum_rules
 from .lists import ListSheet
+from .conditions import formula_format
 from .styles import Styles
 from .thresholds import default_pack
 
@@ -118,20 +119,13 @@ def mark_below_threshold(ws: Worksheet, styles: Styles, area: tuple[int, int, in
     rule = threshold_rules()[key]
     typed = f'IF({type_cell}="","{UNTYPED}",{key_formula(type_cell)})'
     minimum = f"IFERROR(VLOOKUP({typed},{table},2,FALSE),0)"
-    ws.conditional_format(*area, {
-        "type": "formula",
-        "criteria": f'=AND(ISNUMBER({value_cell}),{fails(rule, value_cell, minimum)})',
-        "format": styles.cf(**BAD),
-    })
+    formula_format(styles.workbook, ws, area, f"AND(ISNUMBER({value_cell}),{fails(rule, value_cell, minimum)})",
+                   styles.cf(**BAD))
 
 
 def mark_mismatch(ws: Worksheet, styles: Styles, row: int, col: int, fails: str) -> None:
     """Yellow where `fails` (a condition from `mismatch_conditions`) holds: validate reports the figure."""
-    ws.conditional_format(row, col, row, col, {
-        "type": "formula",
-        "criteria": f"={fails}",
-        "format": styles.cf(**MISMATCH),
-    })
+    formula_format(styles.workbook, ws, (row, col, row, col), fails, styles.cf(**MISMATCH))
 
 
 def totals() -> list[FirmTotal]:

@@ -18,6 +18,7 @@ from xlsxwriter.workbook import Workbook
 from ..forms import APPLICANT_FORMS, SUMMARY_FORM, Form, get_form
 from ..safe_output import atomic_output
 from .blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_signatures, write_title
+from .conditions import formula_format
 from .checks import (BAD, add_threshold_tables, mark_below_threshold, mark_mismatch, mark_notes,
                               mismatch_conditions, mismatch_values, table_type_cell, totals,
                               write_check_block)
@@ -170,8 +171,7 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     marks = [(title(rule), m) for rule in pack().rules for m in cell_marks(rule, places)]
     marks += [(UNREADABLE_TITLE, m) for m in date_marks(places)]
     for what, m in marks:      # and red on the very cell, where one cell shows the mistake
-        sheets[m.form_id].conditional_format(*m.area, {"type": "formula", "criteria": "=" + m.condition,
-                                                       "format": styles.cf(**BAD)})
+        formula_format(wb, sheets[m.form_id], m.area, m.condition, styles.cf(**BAD))
         marked.append(what)
 
     judged = [r for r, _ in judged_rules(pack(), places)]
@@ -257,7 +257,7 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     _read_dates(DateSheet(wb, lists), places, {form.id: form})
     marks = date_marks(places)
     for m in marks:
-        ws.conditional_format(*m.area, {"type": "formula", "criteria": "=" + m.condition, "format": styles.cf(**BAD)})
+        formula_format(wb, ws, m.area, m.condition, styles.cf(**BAD))
     rest = [r for r in pack().rules if form.id in r.forms or r.form == form.id]
     sections = [
         ("一、怎样填写", filling_notes([form], identity_form=None, ruled={})),
