@@ -69,20 +69,26 @@ def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180, *, re
 
     recalc: recalculate every formula on load (else LibreOffice keeps the results cached in the file and
     computes only the formulas saved without one, as openpyxl saves them)."""
+    return soffice_convert_all([src], fmt, outdir, timeout, recalc=recalc)[0]
+
+
+def soffice_convert_all(srcs: list[Path], fmt: str, outdir: Path, timeout: int = 180, *,
+                        recalc: bool = False) -> list[Path]:
+    """`soffice_convert` of several files in one LibreOffice run (one start-up instead of one a file)."""
     exe = require_soffice()
     profile = Path("/tmp") / f"xlbase_lo_{uuid.uuid4().hex}"
     if recalc:
         (profile / "user").mkdir(parents=True)
         (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
     cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-           "--convert-to", fmt, "--outdir", str(outdir), str(src)]
+           "--convert-to", fmt, "--outdir", str(outdir), *map(str, srcs)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
-    target = outdir / (src.stem + "." + fmt.split(":")[0])
-    assert proc.returncode == 0 and target.exists(), f"soffice failed: {proc.stdout}\n{proc.stderr}"
-    return target
+    targets = [outdir / (src.stem + "." + fmt.split(":")[0]) for src in srcs]
+    assert proc.returncode == 0 and all(t.exists() for t in targets), f"soffice failed: {proc.stdout}\n{proc.stderr}"
+    return targets
 
 
 @pytest.fixture

@@ -9,67 +9,32 @@ codes in lower case with spaces) and with mistakes of every kind the sheet judge
 from __future__ import annotations
 
 import datetime as dt
-import random
-from collections import Counter
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from conftest import soffice_convert
-from sample_generator import GEN
+from conftest import soffice_convert_all
+from template_clerk import (Clerk, base_for, rules_own, sheet_counts, sheet_results, validate_counts)
 from xlbase.forms import get_form
-from xlbase.read import read_files, read_workbook
+from xlbase.read import read_files
 from xlbase.read.normalise import UNPARSEABLE
 from xlbase.rules import load_pack
 from xlbase.commands.validate import validate_reads
-from xlbase.templates.check_sheet import CHECK_SHEET, COLUMNS
+from xlbase.templates.check_sheet import CHECK_SHEET
 from xlbase.templates.workbooks import write_applicant_workbook
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.filterwarnings("ignore:Print area cannot be set")]
 
-RULE_COL = [name for name, _ in COLUMNS].index("规则编号") + 1
-COUNT_COL = [name for name, _ in COLUMNS].index("不符合处") + 1
-RESULT_COL = [name for name, _ in COLUMNS].index("结果") + 1
-
-
-def _base(n_firms: int, base_type: str = "楼宇型"):
-    rng = random.Random(14)
-    firms = GEN.firms_for(rng, n_firms, "忻府区")
-    base = GEN.base_record(rng, county="忻府区", short="晨光", operator="忻州晨光企业管理有限公司",
-                           base_type=base_type, firms=firms)
-    return base, firms, GEN.comparables(rng, "忻府区")
-
-
-class Clerk:
-    """Types into a written workbook at the cells the reader finds for each field."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.tables = {t.form_id: t for t in read_workbook(path).tables}
-        self.wb = openpyxl.load_workbook(path)
-
-    def record(self, form_id: str, key: str, value) -> None:
-        self.wb[form_id][self.tables[form_id].record_cells[key]].value = value
-
-    def row(self, form_id: str, i: int, key: str, value) -> None:
-        t = self.tables[form_id]
-        self.wb[form_id][t.cell(key, int(t.data["_row"].iloc[i]))].value = value
-
-    def save(self) -> Path:
-        self.wb.save(self.path)
-        return self.path
-
-
 def clean(path: Path) -> Path:
-    base, firms, comps = _base(28)
+    base, firms, comps = base_for(28)
     write_applicant_workbook(path, base=base, firms=firms, comparables=comps)
     return Clerk(path).save()
 
 
 def wrong(path: Path) -> Path:
     """A mistake for every rule the sheet judges."""
-    base, firms, comps = _base(28)
+    base, firms, comps = base_for(28)
     write_applicant_workbook(path, base=base, firms=firms, comparables=comps)
     c = Clerk(path)
     c.record("附件2", "legal_rep", None)                       # required
@@ -105,7 +70,7 @@ def wrong(path: Path) -> Path:
 
 def variants(path: Path) -> Path:
     """Spellings validate accepts, and figures stated on 附件2 only."""
-    base, firms, comps = _base(20)
+    base, firms, comps = base_for(20)
     write_applicant_workbook(path, base=base, firms=firms, comparables=comps)
     c = Clerk(path)
     c.record("附件2", "base_type", "城市楼宇型")                # 20 firms: below 楼宇型's threshold
@@ -137,7 +102,7 @@ def shares(path: Path) -> Path:
     """A quarter of the firms proven medium (工业 by 300号: 职工 ≥ 300 and 营业收入 ≥ 2000 万元): the
     small/micro share is below 80 % even with the rest small. Places typed as validate's matcher reads
     them; our own columns holding values validate cannot use (its warnings: 请核实)."""
-    base, firms, comps = _base(28)
+    base, firms, comps = base_for(28)
     write_applicant_workbook(path, base=base, firms=firms, comparables=comps)
     c = Clerk(path)
     for i in range(7):
@@ -156,7 +121,7 @@ def undecided(path: Path) -> Path:
     """A quarter of the firms neither provably small nor medium (no 所属行业, no 企业规模, 职工 150, 营业收入
     800 万元: small in some industries of 300号, not in others): below 80 % only if they are not small —
     validate's warning, the sheet's 请核实. Places no matcher reads: choice errors."""
-    base, firms, comps = _base(28)
+    base, firms, comps = base_for(28)
     write_applicant_workbook(path, base=base, firms=firms, comparables=comps)
     c = Clerk(path)
     for i in range(7):
@@ -180,38 +145,8 @@ CASES = {"clean": clean, "wrong": wrong, "variants": variants, "empty": empty, "
 def recalculated(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("rules")
     (d / "src").mkdir()
-    return {name: soffice_convert(make(d / "src" / f"{name}.xlsx"), "xlsx", d / "lo") for name, make in CASES.items()}
-
-
-def sheet_results(path: Path) -> dict[str, str]:
-    """rule id -> the 结果 the 表内检查 shows (通过 / 不符合 / 请核实)."""
-    ws = openpyxl.load_workbook(path, data_only=True)[CHECK_SHEET]
-    return {ws.cell(r, RULE_COL).value: ws.cell(r, RESULT_COL).value for r in range(1, ws.max_row + 1)
-            if ws.cell(r, RULE_COL).value and ws.cell(r, RULE_COL).value != "规则编号"}
-
-
-def sheet_counts(path: Path) -> dict[str, int]:
-    ws = openpyxl.load_workbook(path, data_only=True)[CHECK_SHEET]
-    out = {}
-    for r in range(1, ws.max_row + 1):
-        rule = ws.cell(r, RULE_COL).value
-        if rule and rule != "规则编号":
-            value = ws.cell(r, COUNT_COL).value
-            assert isinstance(value, (int, float)), (rule, value)
-            out[rule] = int(value)
-    return out
-
-
-def _the_rules_own(problems: list) -> list:
-    """The problems a rule reports at its own severity: not the notes it adds beside them (基地类型 unknown,
-    a 15-digit 注册号 under a rule id of its own)."""
-    pack = load_pack()
-    return [p for p in problems if pack.has_rule(p.rule) and p.severity == pack.rule(p.rule).severity]
-
-
-def validate_counts(path: Path) -> Counter:
-    problems, _ = validate_reads(read_files([str(path)], jobs=1), load_pack())
-    return Counter(p.rule for p in _the_rules_own(problems))
+    sources = {name: make(d / "src" / f"{name}.xlsx") for name, make in CASES.items()}
+    return dict(zip(sources, soffice_convert_all(list(sources.values()), "xlsx", d / "lo", timeout=600)))
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -326,8 +261,9 @@ def probed(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
                 probes[(m.form_id, probe.coordinate)] = (rule_id, target)
             col += 1
         wb.save(path)
-        out[name] = (soffice_convert(path, "xlsx", d / "lo"), probes)
-    return out
+        out[name] = (path, probes)
+    done = soffice_convert_all([path for path, _ in out.values()], "xlsx", d / "lo", timeout=600)
+    return {name: (lo, probes) for (name, (_, probes)), lo in zip(out.items(), done)}
 
 
 @pytest.mark.parametrize("name", ["wrong", "variants"])
@@ -337,7 +273,7 @@ def test_the_red_marks_are_where_validate_points(probed, name):
     marked = {(sheet, cell, rule) for (sheet, probe), (rule, cell) in probes.items() if wb[sheet][probe].value is True}
     rules = {rule for rule, _ in probes.values()}
     problems, _ = validate_reads(read_files([str(path)], jobs=1), load_pack())
-    pointed = {(p.sheet, p.cell, p.rule) for p in _the_rules_own(problems) if p.rule in rules}
+    pointed = {(p.sheet, p.cell, p.rule) for p in rules_own(problems) if p.rule in rules}
     pointed |= {(p.sheet, p.cell, p.rule) for p in problems       # a date the reader cannot read
                 if p.rule == UNPARSEABLE and get_form(p.form).field(p.field).type == "date"}
     assert marked == pointed

@@ -114,7 +114,7 @@ def _choice_text(rule: Rule) -> str:
     fields = [f for form_id in rule.forms for f in get_form(form_id).fields
               if f.type == "choice" and f.choices and not f.merge_only]
     official = list(dict.fromkeys(f.label for f in fields if f.official))
-    ours = list(dict.fromkeys(f.label for f in fields if not f.official))
+    ours = [label for label in dict.fromkeys(f.label for f in fields if not f.official) if label not in official]
     out = f"{'、'.join(official)}从下拉列表选择（常见的其他写法同样认可）" if official else ""
     if ours:
         out += f"；{'、'.join(ours)}填写列表外、xlbase 不能识别的值时为“{CHECK}”"
