@@ -1,50 +1,110 @@
-"""A county's answer "no base this year", typed without any table: "本县无申报", "暂无".
+"""A county's answer "no base this year", typed without a known form: "本县无申报", "暂无".
 
 Counties without an applicant still send a file, often a sheet with a title, the 填报单位 line
-and one line saying so. That is an answer, not an unreadable file: it becomes an empty 附件11
-(so the county is counted with 0 bases, its place taken from the 填报单位 line or the folder)
-and one info, never an error.
+and one line saying so, or a short table of their own (基地名称 | 运营主体 | 入驻企业数) whose only
+row says 无 (a header too short for the table finder to take for a form; a full 附件11 saying 无 is read
+by read.tables). That is an answer, not an unreadable file: it becomes an empty 附件11 (so the county
+is counted with 0 bases, its place taken from the 填报单位 line or the folder) and one info, never an
+error.
 """
 
 from __future__ import annotations
 
-from ..forms import SUMMARY_FORM
+from functools import lru_cache
+
+from ..forms import SUMMARY_FORM, get_form
+from ..forms.roles import BASE_FORM
 from ..problems import INFO, Problem
 from ..table import Table
 from .grid import Sheet, a1
-from .labels import is_no_base_text, line_kind
+from .labels import is_no_base_text, line_kind, ordinal
+from .matcher import CANDIDATE, word_scores
+from .normalise import NONE_WORDS
 
-MAX_FILLED_ROW = 2     # a sheet with a row of three or more filled cells holds a table, not an answer
+MAX_FILLED_ROW = 2     # a row of three or more filled cells is a table's: its header, or data that is no answer
+MAX_HEADER_ROWS = 3    # a short table's header band (groups, labels, units)
 
 
 def no_base_table(path: str, sheets: list[Sheet]) -> tuple[Table, Problem] | None:
-    """The empty 附件11 and its info when a visible sheet holds only a title, a 填报单位 line and the answer."""
+    """The empty 附件11 and its info when a visible sheet holds only the answer "no base": a title, a 填报单位
+    line and the answer, or a short table of the clerk's own (基地名称 | 运营主体 | 入驻企业数) whose only
+    row says 无. Such a header is no known form's, so the table finder passes it by; it must name a base
+    by at least one identifying column (base name, operator, place), or the sheet is not read as an answer."""
     for sheet in sheets:
         if not sheet.visible:
             continue
-        answer = None
-        org = ""
-        for r, row in enumerate(sheet.rows):
-            filled = [(c, v) for c, v in enumerate(row) if v != "" and v is not None
-                      and not (type(v) is str and not v.strip())]
-            if len(filled) > MAX_FILLED_ROW:
-                answer = None
-                break
-            for c, v in filled:
-                if type(v) is not str:
-                    continue
-                if line_kind(v) == "org":
-                    org = " ".join(str(x).strip() for _, x in filled if type(x) is str)
-                elif answer is None and is_no_base_text(v):
-                    answer = (r, c, v.strip())
-        if answer is None:
+        found = _answer(sheet)
+        if found is None:
             continue
-        r, c, text = answer
+        r, c, text, org = found
         t = Table(form_id=SUMMARY_FORM, file=path, sheet=sheet.name, org_line=org)
-        p = Problem("no-base", INFO, f"工作表“{sheet.name}”填写“{text}”，没有表格：按“本年度没有申报基地”读取，基地数为 0。",
-                    path, sheet.name, a1(r, c), SUMMARY_FORM, value=text)
+        p = Problem("no-base", INFO, f"工作表“{sheet.name}”填写“{text}”，没有基地数据：按“本年度没有申报基地”读取，"
+                    "基地数为 0。", path, sheet.name, a1(r, c), SUMMARY_FORM, value=text)
         return t, p
     return None
+
+
+def _answer(sheet: Sheet) -> tuple[int, int, str, str] | None:
+    """(row, column, text, 填报单位 line) of the answer "no base" when it is all the sheet says.
+
+    Lines of one or two cells (title, 填报单位, note, signature) pass anywhere; a wider row is a header
+    (labels only, above the answer, one of them identifying a base) or a row of none-marks holding the
+    answer (无 | / | —); any other row — a value, a header naming no base — means the sheet is no answer."""
+    answer: tuple[int, int, str] | None = None
+    org = ""
+    header_rows = 0
+    labels: list[str] = []
+    for r, row in enumerate(sheet.rows):
+        filled = [(c, v) for c, v in enumerate(row) if v != "" and v is not None
+                  and not (type(v) is str and not v.strip())]
+        if not filled:
+            continue
+        texts = [v for _, v in filled if type(v) is str]
+        if any(line_kind(v) == "org" for v in texts):
+            org = " ".join(v.strip() for v in texts)
+            continue
+        said = next(((c, v.strip()) for c, v in filled if type(v) is str and is_no_base_text(v)), None)
+        if said is not None and is_none_row(row, _number_col(filled)):
+            answer = answer or (r, *said)
+            continue
+        if len(filled) <= MAX_FILLED_ROW and (not header_rows or any(map(line_kind, texts))):
+            continue        # a title, note or signature line (any short line when there is no header)
+        if answer is not None or header_rows == MAX_HEADER_ROWS or len(texts) < len(filled):
+            return None     # a value, or more rows than a header
+        header_rows += 1
+        labels += [v.strip() for v in texts]
+    if answer is None or (header_rows and not any(map(_identifies_base, labels))):
+        return None
+    return (*answer, org)
+
+
+def _number_col(filled: list[tuple[int, object]]) -> int | None:
+    """The 序号 column of a row: its first cell when that is a small whole number (1, "1")."""
+    c, v = filled[0]
+    return c if ordinal(v) is not None else None
+
+
+@lru_cache(maxsize=1024)
+def _identifies_base(label: str) -> bool:
+    """A header cell whose words name, first of all a base's fields, one that identifies a base (基地名称,
+    运营主体, 项目名称, 所在县…) — at the matcher's candidate score, as a short header gives no other signal."""
+    got = word_scores(label, BASE_FORM) if len(label) <= 80 else ()
+    return bool(got) and got[0][1] >= CANDIDATE and get_form(BASE_FORM).field(got[0][0]).identity is not None
+
+
+def is_none_row(row: list, number_col: int | None) -> bool:
+    """A row whose only content (besides its 序号) is the answer "no base": 无, 本县无申报, with "/" or "—" beside."""
+    said = False
+    for c, v in enumerate(row):
+        if v == "" or v is None or c == number_col or (type(v) in (int, float) and v == 0):   # 0: none as well
+            continue
+        if type(v) is not str:
+            return False
+        if is_no_base_text(v):
+            said = True
+        elif v.strip() not in NONE_WORDS and v.strip():
+            return False
+    return said
 
 
 def is_unfilled(tables: list[Table]) -> bool:

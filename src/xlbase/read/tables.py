@@ -26,9 +26,9 @@ from .column_notes import none_zero_problem, row_problems, unused_problems, word
 from .grid import Sheet, a1
 from .header_band import (Band, band_heads, group_name, is_line, is_number_label, is_text, is_units_line,
                           sample_rows, with_profiles)
-from .labels import (TOTAL_WORDS, cached_fold, group_keys, has_total_text, is_column_numbers, is_no_base_text,
+from .labels import (TOTAL_WORDS, cached_fold, group_keys, has_total_text, is_column_numbers,
                      is_record_label_text, is_sample_text, is_section_text, is_total_text, is_unit_text, line_kind, ordinal)
-from .normalise import NONE_WORDS
+from .no_base import is_none_row
 from .matcher import WORD_HIT, ColumnHead, match_columns, word_scores
 from .profile import cell_kind
 from .records import find_record
@@ -276,21 +276,6 @@ def _section_row(row: list) -> bool:
     return len(texts) == 1 and type(texts[0]) is str and is_section_text(texts[0]) and not is_total_text(texts[0])
 
 
-def _none_row(row: list, number_col: int | None) -> bool:
-    """A row whose only content (besides its 序号) is the answer "no base": 无, 本县无申报, with "/" or "—" beside."""
-    said = False
-    for c, v in enumerate(row):
-        if v == "" or v is None or c == number_col or (type(v) in (int, float) and v == 0):   # 0: none as well
-            continue
-        if type(v) is not str:
-            return False
-        if is_no_base_text(v):
-            said = True
-        elif v.strip() not in NONE_WORDS and v.strip():
-            return False
-    return said
-
-
 def _first_text(row: list) -> str | None:
     return next((v for v in row if type(v) is str and v and not v.isspace()), None)
 
@@ -370,7 +355,7 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
             r += 1                   # only a 序号 typed: a blank template row
             continue
         said = row[name_col] if name_col is not None and name_col < len(row) else first
-        if type(said) is str and ("无" in said or "没" in said or "未" in said) and _none_row(row, found.number_col):
+        if type(said) is str and ("无" in said or "没" in said or "未" in said) and is_none_row(row, found.number_col):
             found.none_rows.append(r)    # "无", "本县无申报": the answer "no base", not a base called 无
             r += 1
             continue

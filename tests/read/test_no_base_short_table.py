@@ -1,0 +1,105 @@
+"""A county with no base that says so under a short table of its own (基地名称 | 运营主体 | 入驻企业数, then
+one row: 无) — a header no known form has, so the table finder passes it by. That is the county's answer
+"no base this year" (one info, no error); a short table holding anything else is still reported."""
+
+from __future__ import annotations
+
+import retyped
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from xlbase.merge.core import merge_reads
+from xlbase.read import read_files, read_workbook
+from xlbase.read.grid import Sheet
+from xlbase.read.no_base import no_base_table
+
+# how clerks head the base's own columns, and the others they add (words of the retyped corpus, two clerks);
+# not 依托单位 (the sponsor) nor 管理机构 (read as 合作服务机构 first): with no values below, a short header
+# has only its words, and these name no base by them
+NAME_WORDS = [w for w in retyped.CLERK_WORDS["base_name"] + retyped.OTHER_WORDS["base_name"]
+              + retyped.CLERK_WORDS["operator"] + retyped.OTHER_WORDS["operator"] if w not in ("依托单位", "管理机构")]
+OTHER_WORDS = [w for key in ("resident_firms", "employees", "revenue", "floor_area", "service_staff")
+               for w in retyped.CLERK_WORDS[key] + retyped.OTHER_WORDS[key]]
+ANSWERS = (*retyped.NO_BASE_ANSWERS, "本县暂无申报", "今年没有符合条件的基地", "暂无申报项目")
+BLANKS = ("", "/", "／", "—", "－", 0)
+
+
+@st.composite
+def short_answers(draw):
+    """A sheet: maybe a title and a 填报单位 line, a short header naming the base one way or another among
+    others, maybe a 序号 column, and one row whose only content is the answer (none-marks beside it)."""
+    heads = [draw(st.sampled_from(NAME_WORDS))]
+    heads += draw(st.lists(st.sampled_from(OTHER_WORDS), min_size=1, max_size=5, unique=True))
+    heads = draw(st.permutations(heads))
+    numbered = draw(st.booleans())
+    answer = draw(st.sampled_from(ANSWERS))
+    at = draw(st.integers(0, len(heads) - 1))
+    row = [answer if i == at else draw(st.sampled_from(BLANKS)) for i in range(len(heads))]
+    rows = []
+    if draw(st.booleans()):
+        rows.append(["2024年省级小微企业双创基地情况"])
+    if draw(st.booleans()):
+        rows.append(["填报单位：神池县工业和信息化局", "", "日期：2024年8月"])
+    rows.append((["序号"] if numbered else []) + list(heads))
+    rows.append(([1] if numbered else []) + row)
+    return rows, answer
+
+
+@given(short_answers())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_short_table_saying_none_is_the_answer_no_base(case):
+    rows, answer = case
+    got = no_base_table("神池县.xlsx", [Sheet("Sheet1", rows)])
+    assert got is not None, rows
+    table, info = got
+    assert table.data.empty and info.rule == "no-base" and info.severity == "info"
+    r, c = next((r, c) for r, row in enumerate(rows) for c, v in enumerate(row) if v == answer)
+    assert info.cell == f"{'ABCDEFGH'[c]}{r + 1}" and answer in info.message
+
+
+@given(short_answers(), st.sampled_from([("忻州市神池县创客双创基地", "神池创客运营有限公司", 30),
+                                         ("某某基地", 12), (30, 450), ("无", "某某运营有限公司")]))
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_a_short_table_holding_values_is_no_answer(case, values):
+    """A row of values under the header (a base typed into a table no form has, or 无 beside a name) is no
+    answer: the sheet must still be reported, never read as "no base"."""
+    rows, _ = case
+    header = rows[-2]
+    rows[-1] = list(values) + [""] * (len(header) - len(values))
+    assert no_base_table("神池县.xlsx", [Sheet("Sheet1", rows)]) is None
+
+
+def test_a_header_that_names_no_base_is_no_answer():
+    rows = [["科目", "金额", "备注"], ["无", "/", ""]]           # a page of accounts, not a base list
+    assert no_base_table("a.xlsx", [Sheet("Sheet1", rows)]) is None
+
+
+def test_lines_after_a_table_of_values_do_not_make_it_an_answer():
+    rows = [["基地名称", "运营主体", "入驻企业数"], ["某某双创基地", "某某公司", 30], ["无"]]
+    assert no_base_table("a.xlsx", [Sheet("Sheet1", rows)]) is None
+
+
+def _county(tmp, county: str, heads: list[str], answer: str):
+    return retyped.save(tmp / county / f"{county}.xlsx", {"Sheet1": [
+        [f"{county}小微企业双创基地情况"], [f"填报单位：{county}工信局"], heads, [answer] + ["/"] * (len(heads) - 2)]})
+
+
+def test_counties_answering_under_short_tables_merge_to_no_base_and_no_error(tmp_path):
+    files = [_county(tmp_path, "神池县", ["基地名称", "运营主体", "入驻企业数"], "无"),
+             _county(tmp_path, "五寨县", ["双创基地", "运营单位", "企业户数", "就业人数"], "本县无申报"),
+             _county(tmp_path, "岢岚县", ["名称", "入驻企业"], "暂无")]
+    reads = read_files([str(f) for f in files], jobs=1)
+    for wr in reads:
+        assert wr.ok and [t.n_rows for t in wr.tables] == [0], wr.problems
+        assert [(p.rule, p.severity) for p in wr.problems] == [("no-base", "info")]
+    result = merge_reads(reads)
+    assert result.bases == [] and not [p for p in result.problems if p.severity == "error"]
+    assert {u for acc in result.accounts for u in acc.units} == {"神池县", "五寨县", "岢岚县"}
+
+
+def test_a_short_table_of_a_base_is_still_reported(tmp_path):
+    path = retyped.save(tmp_path / "a.xlsx", {"Sheet1": [
+        ["基地名称", "运营主体", "入驻企业数"], ["某某双创基地", "某某运营有限公司", 30],
+        ["另一双创基地", "另一运营有限公司", 25], ["第三双创基地", "第三运营有限公司", 12]]})
+    wr = read_workbook(path)
+    assert not wr.ok and [p.severity for p in wr.problems if p.rule == "file-unusable"] == ["error"]
+
