@@ -48,6 +48,19 @@ def _span(found, c: int) -> str:
     return f"{a1(rows[0], c)}:{a1(rows[-1], c)}" if len(rows) > 1 else a1(rows[0], c)
 
 
+def header_cells(found, c: int | None = None) -> str:
+    """The header the clerk typed, as cells: column c's cells in the header band (C3, or C3:C4 under a group
+    row), or without c the whole band across the table (A3:V4), where a column it lacks would be."""
+    top, last = found.header_rows
+    if c is None:
+        cols = [*found.heads, *([found.number_col] if found.number_col is not None else [])] or [0]
+        lo, hi = min(cols), max(cols)
+    else:
+        lo = hi = c
+    first, end = a1(top, lo), a1(last, hi)
+    return first if first == end else f"{first}:{end}"
+
+
 def _header_text(sheet: Sheet, found, c: int) -> str:
     """The header of column c as the clerk typed it (group glued on, units included)."""
     h = found.heads.get(c)
@@ -70,12 +83,15 @@ def wording_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Probl
         if how != "position" and (k in official_keys(found.family, key)
                                   or fold_unbracketed(k) in official_keys(found.family, key)):
             continue
-        shown = _clip(_header_text(sheet, found, c)) or "（无表头）"
+        shown = _clip(_header_text(sheet, found, c))
         cell = a1(h.row, c)
         if how == "position":
-            msg = (f"{form_id}表头“{shown}”（{cell}）不是可识别的栏目名称，按官方表格的栏目顺序读作“{f.label}”"
-                   f"（{_span(found, c)}）；请核对，如不是该栏目请改正表头。")
-            out.append(Problem("column-by-position", WARNING, msg, path, sheet.name, cell, form_id, key, value=shown))
+            cell = header_cells(found, c) if not shown else cell
+            head = f"表头“{shown}”（{cell}）不是可识别的栏目名称" if shown else f"第 {a1(0, c)[:-1]} 列没有表头（{cell}）"
+            msg = (f"{form_id}{head}；该列在官方表格中是“{f.label}”的位置，其数值（{_span(found, c)}）已按“{f.label}”"
+                   f"读取并计入汇总；请核对，如果该列正是“{f.label}”，请把表头改为“{f.label}”，否则请改正表头后重新报送。")
+            out.append(Problem("column-by-position", WARNING, msg, path, sheet.name, cell, form_id, key,
+                               value=shown or "（无表头）"))
             continue
         out.append(Problem("column-read-as", INFO, f"{form_id}表头“{shown}”（{cell}）按“{f.label}”读取。",
                            path, sheet.name, cell, form_id, key, value=shown))
@@ -124,7 +140,7 @@ def implausible_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, 
     c = found.columns[f.key]
     shown = _clip(_header_text(sheet, found, c))
     return Problem("column-implausible", WARNING,
-                   f"{form_id}“{shown}”列（{_span(found, c)}）的数值都大于 {f.plausible_max:g}{f.unit or ''}，"
+                   f"{form_id}“{shown}”列（{_span(found, c)}）的数值都大于 {f.plausible_max:,.10g}{f.unit or ''}，"
                    f"按{f.unit}计不合常理，可能是按更小的单位（如元）填写的；已按{f.unit}读取并计入汇总，请核实单位，"
                    "必要时在表头注明单位（如“（元）”）后重新报送。",
                    path, sheet.name, a1(found.heads[c].row if c in found.heads else found.header_rows[1], c),

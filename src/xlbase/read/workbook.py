@@ -37,7 +37,7 @@ from .records import FORMULA_NO_VALUE, FoundRecord, find_record, unread_problem,
 from .limits import DEFAULT_LIMITS, MB, Limits, read_memory_for
 from .sniff import FOREIGN_KINDS, KINDS, MESSAGES, SniffError, inspect_file
 from .labels import line_kind
-from .column_notes import none_zero_problem, settle_column
+from .column_notes import header_cells, none_zero_problem, settle_column
 from .no_base import is_unfilled, no_base_table, unfilled_answer
 from .vertical import find_vertical, turned_back
 from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem, table_problems
@@ -588,25 +588,26 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
             continue
         t.missing_fields.append(f.key)
         if f.official:   # our own columns (所在市, 基地类型, 所属行业…) are no clerk's duty: nothing to report
-            problems.append(_missing_column(path, sheet.name, form_id, f, list(ft.extra.values())))
+            problems.append(_missing_column(path, sheet.name, header_cells(ft), form_id, f, list(ft.extra.values())))
     for r in ft.sample_rows:
         problems.append(Problem("sample-row", INFO, f"{form_id}第{r + 1}行是填表示例行，已忽略。",
                                 path, sheet.name, a1(r, ft.columns.get(form.table_fields[0].key, 0)), form_id))
     return t
 
 
-def _missing_column(path: str, sheet: str, form_id: str, f, unrecognised: list[str]) -> Problem:
-    """An official column the table lacks: an error when it is required and the table has no header we could
-    not place (the column is really absent); a warning when one of those might be it under another wording
-    (not proven absent) or the column's values are often none (Field.blank_may_be_zero: a column left out
-    is every cell blank); an info for a column the form does not require."""
+def _missing_column(path: str, sheet: str, header: str, form_id: str, f, unrecognised: list[str]) -> Problem:
+    """An official column the table lacks, pointed at the table's header (`header`, its cells): an error when
+    it is required and the table has no header we could not place (the column is really absent); a warning
+    when one of those might be it under another wording (not proven absent) or the column's values are often
+    none (Field.blank_may_be_zero: a column left out is every cell blank); an info for a column the form
+    does not require."""
     if f.required and not f.blank_may_be_zero and not unrecognised:
-        return Problem("missing-column", ERROR, f"{form_id}缺少“{f.label}”列；请按通知中的表样补上该列。",
-                       path, sheet, "", form_id, f.key)
+        return Problem("missing-column", ERROR, f"{form_id}表头（{header}）缺少“{f.label}”列；请按通知中的表样补上该列。",
+                       path, sheet, header, form_id, f.key)
     maybe = "、".join(f"“{h}”" for h in unrecognised[:3])
     tail = f"如果{maybe}就是该列，请改用标准栏目名称“{f.label}”" if unrecognised else "请按通知中的表样补上该列"
-    return Problem("missing-column", WARNING if f.required else INFO, f"{form_id}没有找到“{f.label}”列；{tail}。",
-                   path, sheet, "", form_id, f.key)
+    return Problem("missing-column", WARNING if f.required else INFO,
+                   f"{form_id}表头（{header}）中没有找到“{f.label}”列；{tail}。", path, sheet, header, form_id, f.key)
 
 
 def _column_cells(grid: list[list[Any]], rows: list[int], cols: list[int]) -> list[list[Any]]:
