@@ -233,3 +233,20 @@ def test_a_cover_sent_alone_gives_its_type_to_the_application_it_names(inbox):
     stray = found["stray.xlsx"]
     assert [(p["rule"], p["severity"], p["cell"]) for p in stray if p["severity"] != "info"] == \
         [("cover-unattached", "warning", cells["stray.xlsx"])]
+
+
+@pytest.mark.parametrize(("style", "text", "said"), [*[(s, t, "基地类型“楼宇型”") for s, t in STYLES],
+                                                     ("beside", UNDECIDED[1], "基地类型未能确定")])
+def test_read_shows_a_cover_sent_alone_as_a_cover(tmp_path, style, text, said):
+    """`xlbase read` on a workbook holding only a 附件1 cover names it a cover with its 基地类型 (and cell),
+    not a file that is no spreadsheet."""
+    wb = Workbook()
+    wb.active.title = "封面"
+    cell = cover(wb.active, Base("平遥县远山双创基地", "平遥县远山物流有限公司", "晋中市", "平遥县"), style, text)
+    wb.save(tmp_path / "封面.xlsx")
+    proc = subprocess.run([sys.executable, "-m", "xlbase", "read", str(tmp_path / "封面.xlsx")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    body, _, summary = proc.stdout.partition("共 1 个文件")
+    assert "附件1 申请书封面" in body and f"{cell} {said}" in body and "平遥县远山物流有限公司" in body
+    assert "不是表格文件" not in proc.stdout and "封面 1 个" in summary

@@ -4,6 +4,9 @@ one row: 无) — a header no known form has, so the table finder passes it by. 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import retyped
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -103,3 +106,9 @@ def test_a_short_table_of_a_base_is_still_reported(tmp_path):
     wr = read_workbook(path)
     assert not wr.ok and [p.severity for p in wr.problems if p.rule == "file-unusable"] == ["error"]
 
+
+def test_read_command_says_no_base(tmp_path):
+    path = _county(tmp_path, "神池县", ["基地名称", "运营主体", "入驻企业数"], "无")
+    out = subprocess.run([sys.executable, "-m", "xlbase", "read", str(path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "没有基地" in out.stdout and "本年度没有申报基地" in out.stdout and "无法读取" not in out.stdout.split("共")[0]

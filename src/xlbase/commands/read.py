@@ -2,7 +2,8 @@
 
 Per file: forms found (sheet, range, rows), base identity, unknown/missing columns,
 sheets with rows that were not read, and every value that could not be parsed, with its
-cell; files that are no spreadsheet (a .docx, a .zip) are listed as not read. Exit 0
+cell; a file holding only a 附件1 cover is shown with its 基地类型, and a county's answer "no base" as
+such; files that are no spreadsheet (a .docx, a .zip) are listed as not read. Exit 0
 (clean), 1 (values not parsed or unusable files), 2 (no readable input at all).
 """
 
@@ -21,6 +22,7 @@ IGNORED_RULES = ("unknown-column", "duplicate-column")          # columns whose 
 READ_AS_RULES = ("column-read-as", "column-by-position", "column-unit-converted")   # how columns were read
 SHEET_RULES = ("unread-sheet", "hidden-sheet")   # sheets whose rows were not read
 FILE_RULES = ("file-format", "file-reader", "file-decrypted")   # how the file was opened (real format, reader)
+ANSWER_RULES = ("no-base",)      # the county's answer "no base this year"
 
 
 def _range(t: Table) -> str:
@@ -45,7 +47,8 @@ def _describe(t: Table) -> list[str]:
     if form.kind == "mixed":
         kind += f"，表头信息 {sum(v is not None for v in t.record.values())} 项"
     title = form.title.replace("{year}", "").lstrip(" 年")
-    lines = [f"  {t.form_id} {title}：工作表“{t.sheet}”，范围 {_range(t)}，{kind}"]
+    where = _range(t)
+    lines = [f"  {t.form_id} {title}：工作表“{t.sheet}”，{f'范围 {where}，' if where else ''}{kind}"]
     if t.totals:
         lines.append(f"    合计/汇总行：第 {'、'.join(str(x['_row']) for x in t.totals)} 行（不计入数据）")
     b = t.base
@@ -69,8 +72,19 @@ def _unread_label(p) -> str:
     return "读取方式" if p.rule in FILE_RULES else "未读取的工作表" if p.rule in SHEET_RULES else "未读取"
 
 
+def _cover_lines(cover) -> list[str]:
+    """A file holding only a 附件1 cover: what it says, and that merge ties it to its base's application."""
+    kind = (f"基地类型“{cover.base_type}”" + ("（按勾选读取）" if cover.ticked else "") if cover.base_type
+            else f"基地类型未能确定：“{cover.text}”{cover.why}")
+    names = f"；申请单位/运营主体：{'、'.join(cover.names)}" if cover.names else ""
+    return [f"  附件1 申请书封面：工作表“{cover.sheet}”，{cover.cell} {kind}{names}",
+            "    没有表格；汇总时其基地类型用于同一基地的申报材料（按文件夹、文件名或申请单位名称对应）。"]
+
+
 def _file_lines(wr: WorkbookRead) -> list[str]:
     lines = [f"文件：{wr.path}"]
+    if wr.cover is not None:
+        return lines + _cover_lines(wr.cover)
     if not wr.ok:
         lines += [f"  {_unread_label(p)}：{p.message}" for p in wr.problems]
         return lines
@@ -78,6 +92,7 @@ def _file_lines(wr: WorkbookRead) -> list[str]:
     for t in wr.tables:
         lines += _describe(t)
     lines += [f"  未读取的工作表：{p.message}" for p in wr.problems if p.rule in SHEET_RULES]
+    lines += [f"  没有基地：{p.message}" for p in wr.problems if p.rule in ANSWER_RULES]
     read_as = [p for p in sort_problems(wr.problems) if p.rule in READ_AS_RULES]
     if read_as:
         lines.append(f"  按其他名称、位置或单位读取的列（{len(read_as)} 个）：")
@@ -108,12 +123,14 @@ def inspect_command(inputs: list[str]) -> CommandResult:
         lines += _file_lines(wr)
         lines.append("")
     readable = [wr for wr in reads if wr.ok]
+    covers = [wr for wr in reads if wr.cover is not None]
     unusable = [wr for wr in reads if not wr.ok and any(p.severity == ERROR for p in wr.problems)]
-    set_aside = len(reads) - len(readable) - len(unusable)
+    set_aside = len(reads) - len(readable) - len(unusable) - len(covers)
     n_bad = sum(1 for wr in reads for p in wr.problems if p.rule in VALUE_RULES)
-    lines.append(f"共 {len(reads)} 个文件：可读取 {len(readable)} 个，无法读取 {len(unusable)} 个"
+    lines.append(f"共 {len(reads)} 个文件：可读取 {len(readable)} 个"
+                 f"{f'，附件1 封面 {len(covers)} 个' if covers else ''}，无法读取 {len(unusable)} 个"
                  f"{f'，不是表格文件或压缩包（未读取）{set_aside} 个' if set_aside else ''}；无法解析的值 {n_bad} 个。")
-    if not readable:
+    if not readable and not covers:
         return CommandResult(EXIT_UNUSABLE, lines, errors)
     failed = n_bad or unusable or problems or any(p.severity == ERROR for wr in reads for p in wr.problems)
     return CommandResult(EXIT_PROBLEMS if failed else EXIT_OK, lines, errors)
