@@ -8,6 +8,7 @@ damaged, encrypted or malicious when it is not, and that none costs more than it
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,9 @@ def test_each_file_for_its_true_reason():
         pytest.skip("none of the named files is in the folder")
     reads = read_files([FOLDER / n for n in names], jobs=2)
     wrong = []
+    english = [(name, p.message) for name, wr in zip(names, reads) for p in wr.problems
+               if re.search(r"[A-Za-z]*(Error|Exception|Panic)\b|[A-Za-z]{4,} [a-z]{3,} [a-z]{3,}", p.message)]
+    assert not english, english           # a reader's failure is said in Chinese, not in its library's words
     for name, wr in zip(names, reads):
         status, words, info = EXPECTED[name]
         if name in NEEDS_LIBREOFFICE and soffice_binary() is None:

@@ -102,7 +102,9 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
                    "通常是远处某个单元格误填了内容），无法读取；请删除多余的行列后另存再报送。")
             return _unusable(spath, "sheet-too-large", msg, check.sha256)
         code = "corrupt-ole" if check.kind in ("xls", "biff") else "corrupt-zip"
-        return _unusable(spath, code, MESSAGES[code].format(name=name), check.sha256)
+        found = "；".join(dict.fromkeys(why for _, why in exc.failed))     # read.formats.reasons: in Chinese
+        return _unusable(spath, code, MESSAGES[code].format(name=name) + (f"读取时发现：{found}。" if found else ""),
+                         check.sha256)
     except SniffError as exc:  # a part that inflates past its cap (lying ZIP sizes)
         return _unusable(spath, exc.code, MESSAGES[exc.code].format(name=name), check.sha256)
     except MemoryError:

@@ -13,7 +13,7 @@ each. Only a file no reader opens is damaged. `fast=False` leaves calamine out: 
 killed its worker process (an abort no `except` catches).
 
     >>> book = load_book(path, "xls")
-    >>> book.reader, book.failed      # ('xlrd', [('calamine', 'Codepage 8001 not found')])
+    >>> book.reader, book.failed      # ('xlrd', [('calamine', '文字编码无法识别')])
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from .legacy import read_xlrd
 from .libreoffice import read_libreoffice
 from .ods import read_fods, read_fods_odfpy, read_odfpy
 from .ooxml import read_beta, read_openpyxl, read_strict
+from .reasons import failure_reason
 from .text import read_text
 from .xlsb import read_pyxlsb
 from .xml2003 import read_xml2003
@@ -100,5 +101,5 @@ def load_book(path: str, kind: str, *, fast: bool = True, limits: Limits = DEFAU
         except BaseException as exc:   # pyo3's PanicException is a BaseException
             if isinstance(exc, (KeyboardInterrupt, SystemExit, GeneratorExit)):
                 raise
-            failed.append((step.name, f"{type(exc).__name__}: {str(exc)[:200]}"))
+            failed.append((step.name, failure_reason(exc, step.name)))   # Chinese: the library's text is no reason
     raise Unreadable(failed, too_large)
