@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -22,6 +24,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from xlbase.forms import value_list, value_lists
+from xlbase.read import read_workbook
 from xlbase.read.cover import ticked_type
 
 TYPES = value_list("base_type")
@@ -250,3 +253,91 @@ def test_read_shows_a_cover_sent_alone_as_a_cover(tmp_path, style, text, said):
     body, _, summary = proc.stdout.partition("共 1 个文件")
     assert "附件1 申请书封面" in body and f"{cell} {said}" in body and "平遥县远山物流有限公司" in body
     assert "不是表格文件" not in proc.stdout and "封面 1 个" in summary
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def cover_docx(path: Path, base: Base, style: str, type_text: str) -> str:
+    """附件1 filled in Word, as a minimal .docx package (what Word saves, less styles and settings): the lines
+    as paragraphs ("label：value") or as a label | value table; returns where Word shows the type."""
+    def para(text: str) -> str:
+        runs = "".join(f"<w:r><w:t xml:space=\"preserve\">{part}</w:t></w:r>"    # a run per word, as Word splits them
+                       for part in re.findall(r"\S+\s*", text))
+        return f"<w:p>{runs}</w:p>"
+
+    lines = [("申请单位名称（盖章）", base.operator), ("运营主体", base.operator), ("基地类型", type_text),
+             ("主管部门", f"{base.county}工业和信息化局")]
+    body = [para("附件1"), para("山西省小微企业创业创新基地申请报告"), "<w:p/>"]
+    if style == "table":
+        rows = "".join(f"<w:tr><w:tc>{para(label)}</w:tc><w:tc>{para(value)}</w:tc></w:tr>" for label, value in lines)
+        body.append(f"<w:tbl>{rows}</w:tbl>")
+        where = "表格1第3行第2格"
+    else:
+        body += [para(f"{label}：{value}") for label, value in lines]
+        where = "第6段"
+    doc = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{W_NS}">'
+           f'<w:body>{"".join(body)}<w:sectPr/></w:body></w:document>')
+    types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+             'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+             'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+             '"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+             'document.main+xml"/></Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            '2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", types)
+        zf.writestr("_rels/.rels", rels)
+        zf.writestr("word/document.xml", doc)
+    return where
+
+
+@pytest.mark.parametrize(("style", "text"), [("paragraphs", "☑楼宇型 □工业园区型"), ("table", "楼宇型（√） 工业园区型（ ）"),
+                                             ("table", "楼宇型")])
+def test_a_cover_written_in_word_gives_its_type_to_the_application_beside_it(tmp_path, style, text):
+    """附件1 sent as a .docx beside the base's workbook: read as a cover (read shows its type and where Word
+    shows it), and merge judges the base by that type."""
+    root = tmp_path / "寿阳县"
+    root.mkdir()
+    rng = random.Random(3)
+    b = Base("寿阳县远帆双创基地", "寿阳县远帆科技发展有限公司", "晋中市", "寿阳县",
+             firms=make_firms(rng, 20, 7, region="140700"))
+    wb = Workbook()
+    wb.active.title = "附件2"
+    a2_list(wb.active, b)
+    for r in range(1, wb.active.max_row + 1):
+        if wb.active.cell(r, 1).value == "基地类型":
+            wb.active.delete_rows(r)
+            break
+    a3_sheet(wb.create_sheet("附件3"), b.firms)
+    a10_table(wb.create_sheet("附件10"), [a10_values(b)], title="2024年省级小微企业双创基地基本情况表", org=b.operator)
+    wb.save(root / "申报表.xlsx")
+    where = cover_docx(root / "附件1 申请报告封面.docx", b, style, text)
+
+    shown = subprocess.run([sys.executable, "-m", "xlbase", "read", str(root / "附件1 申请报告封面.docx")],
+                           capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0 and f"{where} 基地类型“楼宇型”" in shown.stdout, shown.stdout + shown.stderr
+    rep = tmp_path / "rep.json"
+    proc = subprocess.run([sys.executable, "-m", "xlbase", "validate", str(root), "--json", str(rep), "-q"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode in (0, 1), proc.stderr
+    problems = json.loads(rep.read_text(encoding="utf-8"))["problems"]
+    low = [p for p in problems if p["rule"] == "resident-firms-min"]
+    assert [(p["severity"], p["sheet"]) for p in low] == [("error", "附件10")], low     # 20 firms < 25 (楼宇型)
+    read = [p for p in problems if p["rule"] == "cover-base-type"]
+    assert [(Path(p["file"]).suffix, p["cell"], p["value"]) for p in read] == [(".docx", where, "楼宇型")]
+    assert not [p for p in problems if Path(p["file"] or "").suffix == ".docx" and p["severity"] != "info"]
+
+
+def test_a_word_file_that_is_no_cover_is_set_aside_as_before(tmp_path):
+    made = tmp_path / "made.docx"
+    cover_docx(made, Base("寿阳县远帆双创基地", "某公司", "晋中市", "寿阳县"), "paragraphs", "楼宇型")
+    with zipfile.ZipFile(made) as zf:
+        parts = {n: zf.read(n) for n in zf.namelist()}
+    parts["word/document.xml"] = parts["word/document.xml"].replace("基地类型".encode(), "联系电话".encode())
+    with zipfile.ZipFile(tmp_path / "说明.docx", "w") as zf:
+        for n, d in parts.items():
+            zf.writestr(n, d)
+    wr = read_workbook(tmp_path / "说明.docx")
+    assert wr.cover is None and [p.rule for p in wr.problems] == ["file-not-spreadsheet"]

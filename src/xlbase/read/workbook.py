@@ -28,6 +28,7 @@ from ..table import Table, WorkbookRead
 from ..text import fold, fold_unbracketed
 from .base import assign_bases
 from .cover import find_cover
+from .docx_cover import read_docx_cover
 from .formats import Unreadable, load_book
 from .formats.decrypt import with_default_password
 from .grid import Sheet, a1, unread_cells
@@ -65,6 +66,10 @@ def read_workbook(path: str | os.PathLike, *, fast: bool = True, limits: Limits 
     if check.foreign:      # a format only LibreOffice reads: refused by name unless it reads it
         return _read_checked(spath, spath, replace(check, ok=True, kind=check.foreign), fast, [], limits,
                              refusal=check)
+    if check.code == "word-file":
+        cover = read_docx_cover(spath, limits)
+        if cover is not None:     # 附件1 filled in Word: merge.attach ties it to its base, as a workbook's
+            return WorkbookRead(path=spath, status=NOT_SPREADSHEET, sha256=check.sha256, cover=cover)
     if not check.ok:
         return _not_read(spath, check)
     return _read_checked(spath, spath, check, fast, [], limits)
