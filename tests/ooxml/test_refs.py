@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
+import pytest
 from hypothesis import given, strategies as st
+from openpyxl.utils.cell import column_index_from_string
 
 from xlbase.ooxml.refs import col_index, col_letters, expand_cells, parse_ref
 
@@ -32,3 +37,22 @@ def test_letters_past_excels_last_column_are_no_reference() -> None:
     assert col_letters(16384) == "XFD" and col_index("xfd") == 16384
     assert parse_ref("XFE1") is None and parse_ref("ZZZ1") is None and parse_ref("A1048577") is None
     assert parse_ref("A1048576") == (1048576, 1)
+
+
+@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz", min_size=1, max_size=3))
+def test_col_index_agrees_with_openpyxl(letters: str) -> None:
+    assert col_index(letters) == column_index_from_string(letters.upper())
+
+
+@pytest.mark.parametrize("bad", ["", "AAAA", "A1", "Ａ", "É", "$A", " A"])
+def test_col_index_refuses_what_is_no_column_name(bad: str) -> None:
+    with pytest.raises(ValueError):
+        col_index(bad)
+
+
+def test_merge_validate_and_read_start_without_openpyxl() -> None:
+    """openpyxl/__init__ costs ~0.1 s of every start-up; the reading and merging path never needs it."""
+    code = ("import sys, xlbase.cli, xlbase.commands.merge, xlbase.commands.validate, xlbase.read.files, "
+            "xlbase.check, xlbase.summary.workbook; print(sorted(m for m in sys.modules if m.startswith('openpyxl')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -1,11 +1,14 @@
-"""A1 cell references: 'B7' / '$B$7' to (row, column) and back (openpyxl's and xlsxwriter's conversions),
-and a problem's cell text ('B7', 'B7:C8', 'B7,C9') to the cells it names."""
+"""A1 cell references: 'B7' / '$B$7' to (row, column) and back, and a problem's cell text
+('B7', 'B7:C8', 'B7,C9') to the cells it names.
+
+Letters to a number is computed here rather than taken from openpyxl.utils: importing any
+openpyxl module runs openpyxl/__init__, ~0.1 s of every merge/validate/read start-up, and
+this module is on the reader's import path (read.vertical)."""
 
 from __future__ import annotations
 
 import re
 
-from openpyxl.utils.cell import column_index_from_string
 from xlsxwriter.utility import xl_col_to_name
 
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
@@ -13,8 +16,14 @@ MAX_ROW, MAX_COL = 1_048_576, 16_384     # Excel's grid: A1:XFD1048576
 
 
 def col_index(letters: str) -> int:
-    """'B' -> 2 (1-based); ValueError past ZZZ (openpyxl's limit, beyond Excel's XFD)."""
-    return column_index_from_string(letters.upper())
+    """'B' -> 2 (1-based); ValueError for anything but 1-3 letters A-Z (as openpyxl: up to ZZZ, past Excel's XFD)."""
+    upper = letters.upper()
+    if not 1 <= len(upper) <= 3 or not upper.isascii() or not upper.isalpha():
+        raise ValueError(f"{letters!r} is not a valid column name")
+    n = 0
+    for ch in upper:
+        n = n * 26 + ord(ch) - 64
+    return n
 
 
 def col_letters(n: int) -> str:

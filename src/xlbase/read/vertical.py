@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
-
+from ..ooxml.refs import col_index, col_letters
 from ..problems import Problem
 from .grid import Sheet
 from .tables import FoundTable, find_tables
@@ -42,7 +41,7 @@ def find_vertical(sheet: Sheet) -> tuple[Sheet, list[FoundTable]] | None:
 
 def swap_a1(text: str) -> str:
     """Every A1 address in a text with row and column swapped: 'C2' on the transpose is 'B3' on the sheet."""
-    return _A1.sub(lambda m: f"{get_column_letter(int(m.group(2)))}{column_index_from_string(m.group(1))}", text)
+    return _A1.sub(lambda m: f"{col_letters(int(m.group(2)))}{col_index(m.group(1))}", text)
 
 
 def turned_back(problems: list[Problem]) -> list[Problem]:
