@@ -141,3 +141,30 @@ def test_every_kind_variable_a_shipped_message_uses_is_declared():
     # the packs load (each message checked against MESSAGE_VARIABLES and its kind's own)
     for name in PACKS:
         assert load_pack(name).rules
+
+
+@pytest.mark.parametrize("path", sorted((p for p in packs_dir().iterdir() if p.name.endswith(".yaml")), key=str),
+                         ids=lambda p: p.name)
+def test_packs_load_the_same_on_libyaml_as_on_the_python_parser(path):
+    """Packs are parsed by libyaml for speed; every value and every remembered line is the pure parser's."""
+    import yaml
+
+    from xlbase.rules.pack import _FastLineLoader, _LineLoader
+
+    text = path.read_text(encoding="utf-8-sig")
+    assert yaml.load(text, Loader=_FastLineLoader) == yaml.load(text, Loader=_LineLoader)  # noqa: S506
+
+
+def test_a_broken_pack_is_told_by_the_python_parser_line_and_words():
+    """libyaml words its errors differently: a text it refuses is reported as the pure parser reports it."""
+    import yaml
+
+    from xlbase.rules.pack import _LineLoader, parse_pack
+
+    text = "id: x\ntitle: t\nrules:\n  - id: a\n    kind: required\n   bad: [1, 2\n"
+    with pytest.raises(yaml.YAMLError) as pure:
+        yaml.load(text, Loader=_LineLoader)  # noqa: S506
+    with pytest.raises(PackError) as err:
+        parse_pack(text)
+    assert str(pure.value.problem) in str(err.value)
+    assert f"第 {pure.value.problem_mark.line + 1} 行" in str(err.value)

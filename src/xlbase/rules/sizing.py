@@ -26,8 +26,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from ..forms import _parse_yaml as parse_yaml
 from ..forms.roles import EMPLOYEES, INDUSTRY, REVENUE, SIZE_CLASS
 from ..text import fold
 from .columns import fold_text
@@ -50,7 +50,7 @@ def standard() -> dict[str, Any]:
     """The standard as loaded from its YAML (medium floors per industry, stated names -> industries)."""
     text = (resources.files("xlbase.rules") / "standards" / STANDARD_FILE).read_text(   # one part per joinpath on 3.10
         encoding="utf-8")
-    return yaml.safe_load(text)
+    return parse_yaml(text)   # libyaml when PyYAML has it: the standard is read at every merge's start
 
 
 def industries() -> tuple[str, ...]:
