@@ -153,6 +153,9 @@ _column = st.one_of(st.lists(_cell, max_size=12), *(st.lists(s, min_size=1, max_
 @example(values=["91140902MA0K12345X", "NA"]).via("a blank word among clean codes")
 @example(values=["91140902MA0K12345X", "91-1409"]).via("a dash among clean codes")
 @example(values=[1.0, 2.5, float("nan"), 1e15]).via("floats out of range or not whole")
+@example(values=["山西某某有限公司", "", "N/A", "na"]).via("a text column: blank cell, blank words in any case")
+@example(values=["山西 某某", "\u3000文字", "名\u200b称", "a\u00a0b", "无"]).via("texts to trim, 无 as an answer")
+@example(values=["91140902MA0K12345X", "91140902ma0k12345x", "NA", "1E17", ""]).via("codes cell by cell")
 def test_column_fast_paths_equal_parse_value(ftype, values):
     """normalise_column == parse_value cell by cell: same values, same types, same notes."""
     f = BY_TYPE[ftype]

@@ -383,6 +383,12 @@ def _plain_codes(values: list[str]) -> bool:
             and BLANK_TOKENS.isdisjoint(map(str.lower, values)) and not any(map(_SCIENTIFIC.fullmatch, values)))
 
 
+def _plain_code(v: str) -> bool:
+    """One str that parse_credit_code returns unchanged with no note (_plain_codes for a single value)."""
+    return (v.isascii() and v.isalnum() and v == v.upper() and v.lower() not in BLANK_TOKENS
+            and not _SCIENTIFIC.fullmatch(v))
+
+
 def parse_phone(v: Any, field: Field | None = None) -> Parsed:
     if v is None:
         return Parsed(None)
@@ -413,6 +419,19 @@ def _text_value(v: str) -> str | None:
     if s.replace(" ", "").replace("\u3000", "") in _TEXT_BLANKS or not s.strip("\u3000 "):
         return None
     return s.strip("\u3000 ")
+
+
+_TEXT_WORDS = _TEXT_BLANKS - {""}
+
+
+def _text_column(values: list[str]) -> list[str | None]:
+    """_text_value of every text of a column. When the column holds no whitespace at all (ASCII space
+    excluded, every other kind is unprintable) and no zero-width character (unprintable too), nothing is
+    trimmed: each text is itself, "" None, and a blank word None — decided for the whole column in C."""
+    joined = "".join(values)
+    if " " not in joined and joined.isprintable() and _TEXT_WORDS.isdisjoint(values):
+        return [v or None for v in values]
+    return list(map(_text_value, values))
 
 
 def parse_text(v: Any, field: Field | None = None) -> Parsed:
@@ -469,7 +488,7 @@ def _column_fast(values: list[Any], field: Field) -> list[Any] | None:
     if tv is dt.date and field.type == "date" and min(values) >= FIRST_DATE:   # calamine's date cells
         return values
     if tv is str and field.type in ("text", "choice"):
-        return list(map(_text_value, values))
+        return _text_column(values)
     if tv is str and field.type == "credit_code" and _plain_codes(values):
         return values
     return None
@@ -485,8 +504,13 @@ def _column_by_cell(values: list[Any], field: Field) -> tuple[list[Any], list[Pa
     # a str in a text field or a credit code: the parser directly (it cannot raise on a str)
     direct = {"text": parse_text, "choice": parse_text, "credit_code": parse_credit_code}.get(field.type) \
         if field.type in PARSERS else None
+    codes = field.type == "credit_code"
     for v in values:
         tv = type(v)
+        if codes and tv is str and _plain_code(v):    # most codes of a column with one messy cell
+            out.append(v)
+            notes.append(None)
+            continue
         if numeric and tv is float and -MAX_MAGNITUDE < v < MAX_MAGNITUDE:
             if whole:
                 if v.is_integer():
