@@ -90,7 +90,9 @@ class _Pool:
 
     def run(self, paths: list[str]) -> list[WorkbookRead]:
         results: list[WorkbookRead | None] = [None] * len(paths)
-        queue = deque(_Task(i, p) for i, p in enumerate(paths))
+        # largest files first: what is left when the queue runs dry (up to PIPELINE files per worker) is the
+        # smallest, so no worker idles while another still reads a 1 200-firm list (results keep input order)
+        queue = deque(_Task(i, paths[i]) for i in sorted(range(len(paths)), key=lambda i: -_size(paths[i])))
         while queue or any(w.tasks for w in self.workers):
             self._fill(queue)
             busy = [w for w in self.workers if w.tasks]
