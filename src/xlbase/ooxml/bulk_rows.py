@@ -21,6 +21,7 @@ import os
 import re
 import sys
 import zipfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from itertools import islice
 from pathlib import Path
@@ -167,9 +168,24 @@ def _splice(xlsx: Path, out: Path, bulk: BulkRows) -> None:
             zi.compress_type = zipfile.ZIP_DEFLATED
             _set_level(zi, 1)   # the big part: level 1 is ~3x faster than 6 on this XML, file ~30 % larger
             with dst.open(zi, "w", force_zip64=True) as fh:
+                _use_fast_deflate(fh)
                 fh.write(head.encode("utf-8"))
                 _write_overlapped(fh, bulk.blocks())
                 fh.write(("</sheetData>" + tail).encode("utf-8"))
+
+
+def _use_fast_deflate(fh: IO[bytes]) -> None:
+    """A member just opened for writing (nothing written yet) is deflated by zlib-ng when it is installed:
+    the same raw deflate stream zipfile writes, level 1, ~2.3x faster than zlib's on this XML (57 MB:
+    0.225 -> 0.098 s CPU). Deflate runs in the second thread (_write_overlapped) but the rows wait for it:
+    province splice 0.78-0.85 -> 0.62-0.72 s, the file ~20 % larger. zipfile has no public way to choose a
+    compressor; its member writer keeps it as `_compressor` (Python 3.8-3.13): elsewhere zlib stays."""
+    try:
+        from zlib_ng import zlib_ng
+    except ImportError:   # a platform without its wheel
+        return
+    if getattr(fh, "_compressor", None) is not None:
+        fh._compressor = zlib_ng.compressobj(1, zlib.DEFLATED, -15)   # type: ignore[attr-defined]
 
 
 def _set_level(zi: zipfile.ZipInfo, level: int) -> None:
