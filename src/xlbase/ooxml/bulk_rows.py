@@ -123,7 +123,9 @@ class BulkRows:
                  for col, part in zip(self.cols, parts)]
         assert next(fields, None) is None and len(parts) == len(self.cols), "one column of values per field"
         n = len(columns[0])
-        rows = map(('<row r="{0}">' + "".join(cells) + "</row>").format, range(first, first + n), *columns)
+        # the row number goes into every cell's reference: as a str it is copied, as an int formatted each time
+        numbers = map(str, range(first, first + n))
+        rows = map(('<row r="{0}">' + "".join(cells) + "</row>").format, numbers, *columns)
         return "".join(["".join(islice(rows, ROWS_PER_JOIN)) for _ in range(0, n, ROWS_PER_JOIN)])
 
     def blocks(self) -> Iterator[bytes]:
