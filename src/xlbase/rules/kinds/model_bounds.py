@@ -77,6 +77,8 @@ class Required(Kind):
                     typed = (lambda s: isinstance(s, str) and bool(s.strip())) if f.is_numeric else \
                         (lambda s: isinstance(s, str) and not is_blank_text(s))
                     fails &= ~raw.map(typed).astype(bool)
+                if not fails.any():   # most columns: no frame of no rows to slice and render
+                    continue
                 doubt = not f.official or f.blank_may_be_zero   # our own column, or a blank that may be a 0
                 said = replace(rule, message=rule.message + ZERO_HINT) if f.blank_may_be_zero else rule
                 out += emit(ctx, said, df[fails], form_id, f.key, severity=WARNING if doubt else None)
