@@ -29,6 +29,8 @@ from .problems import ERROR, WARNING, Problem, sort_problems
 from .read.formula_refs import follow, formula_files
 from .rules import validate
 from .table import Table, WorkbookRead
+from .problem_codes import (DUPLICATE_BASE, DUPLICATE_ENTERPRISE, ERROR_VALUE, FORMULA_NO_VALUE,
+                            MERGE_SAMPLE_ROW, MERGE_UNNAMED_BASE, UNREAD_SHEET)
 
 
 class Formulas(Protocol):
@@ -83,7 +85,7 @@ UNREAD_NOTE = "（该文件另有未能读取的工作表，其中可能有其�
 def unproven_where_rows_unread(problems: list[Problem], pack: Any) -> list[Problem]:
     """Errors of the whole-list rules in a file that has rows the reader could not take (unread-sheet):
     warnings, since the rows not read may be the firms that are missing."""
-    unread = {p.file for p in problems if p.rule == "unread-sheet"}
+    unread = {p.file for p in problems if p.rule == UNREAD_SHEET}
     if not unread:
         return problems
     kinds = {r.id: r.kind for r in getattr(pack, "rules", ())}
@@ -96,8 +98,8 @@ REDIRECT_NOTE = "（{where} 是公式，取自本单元格，请在此修改）"
 #: problems that stay on their cell: about a whole row, pointing at the name that identifies it (merge.core:
 #: not about a value a formula copies, and kept where they are so a county's 汇总表 carries them as a direct
 #: merge finds them); about the formula cell itself (it shows #REF!, or was saved without a result)
-STAY_PROBLEMS = frozenset({"duplicate-base", "merge-sample-row", "merge-unnamed-base", "duplicate-enterprise",
-                           "error-value", "formula-no-value"})
+STAY_PROBLEMS = frozenset({DUPLICATE_BASE, MERGE_SAMPLE_ROW, MERGE_UNNAMED_BASE, DUPLICATE_ENTERPRISE,
+                           ERROR_VALUE, FORMULA_NO_VALUE})
 
 
 def to_input_cells(problems: list[Problem], formulas: Mapping[str, Formulas]) -> list[Problem]:

@@ -9,10 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any, Iterable
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
-SEVERITIES = (ERROR, WARNING, INFO)
+from .problem_codes import ERROR, FILE_UNUSABLE, INFO, INPUT_MISSING, SEVERITIES, WARNING
+
 SEVERITY_LABELS = {ERROR: "错误", WARNING: "警告", INFO: "提示"}
 SEVERITY_RANK = {ERROR: 0, WARNING: 1, INFO: 2}
 
@@ -53,7 +51,7 @@ class Problem:
 
 PROBLEM_FIELDS = tuple(f.name for f in fields(Problem))
 #: problems that say a whole input could not be used: they head every list
-UNUSABLE_RULES = frozenset({"file-unusable", "input-missing"})
+UNUSABLE_RULES = frozenset({FILE_UNUSABLE, INPUT_MISSING})
 
 
 def _cell_order(a1: str) -> tuple[int, str]:

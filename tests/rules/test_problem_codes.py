@@ -1,7 +1,9 @@
-"""Every problem code written in src/ is registered once, with a Chinese title, category and severity."""
+"""Every problem code src/ emits is registered once, with a Chinese title, category and severity, and written
+by its registry constant."""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -11,28 +13,77 @@ from xlbase.rules import KINDS, list_packs, load_pack
 from xlbase.rules.reference import problems_markdown
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "xlbase"
-LITERAL = re.compile(r'Problem\(\s*(?:rule=)?"([a-z0-9-]+)"')
-NAMED = re.compile(r'Problem\(\s*(?:rule=)?([A-Z][A-Z0-9_]+)\b')
-CONSTANT = r'^{name}\s*=\s*"([a-z0-9-]+)"'
+REGISTRY_MODULE = "problem_codes.py"
 
 
-def codes_in_source() -> set[str]:
-    found = set()
-    texts = {p: p.read_text(encoding="utf-8") for p in SRC.rglob("*.py")}
-    every = "\n".join(texts.values())
-    for text in texts.values():
-        found |= set(LITERAL.findall(text))
-        for name in NAMED.findall(text):
-            m = re.search(CONSTANT.format(name=name), every, re.M)
-            assert m, f"Problem({name}, …): no string constant of that name"
-            found.add(m.group(1))
-    return found
+def modules() -> dict[str, ast.Module]:
+    """Every module of src/xlbase (path relative to it) with its syntax tree."""
+    return {p.relative_to(SRC).as_posix(): ast.parse(p.read_text(encoding="utf-8")) for p in sorted(SRC.rglob("*.py"))}
 
 
-def test_every_code_in_the_source_is_registered():
-    codes = codes_in_source()
-    assert len(codes) > 20
-    assert codes - set(REGISTRY) == set()
+def registry_names(tree: ast.Module) -> dict[str, str]:
+    """Local name -> problem_codes constant, for the names a module imports from the registry."""
+    return {a.asname or a.name: a.name for n in ast.walk(tree)
+            if isinstance(n, ast.ImportFrom) and (n.module or "").split(".")[-1] == "problem_codes" for a in n.names}
+
+
+def rule_arguments(tree: ast.Module) -> list[ast.expr]:
+    """What each Problem(...) is given as its code (first argument or rule=), and replace(p, rule=...)."""
+    out = []
+    for n in ast.walk(tree):
+        if not isinstance(n, ast.Call):
+            continue
+        name = n.func.id if isinstance(n.func, ast.Name) else n.func.attr if isinstance(n.func, ast.Attribute) else ""
+        arg = next((k.value for k in n.keywords if k.arg == "rule"), None)
+        if arg is None and name == "Problem" and n.args:
+            arg = n.args[0]
+        if arg is not None and name in ("Problem", "replace"):
+            out.append(arg)
+    return out
+
+
+def test_no_problem_code_is_written_as_a_literal():
+    """Codes come from problem_codes' constants, so a misspelt one is an unknown name (ruff, mypy, the import)
+    instead of a problem no list or title knows."""
+    stray = {}
+    for module, tree in modules().items():
+        if module == REGISTRY_MODULE:
+            continue
+        found = sorted({n.value for n in ast.walk(tree)
+                        if isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value in REGISTRY})
+        if found:
+            stray[module] = found
+    assert not stray, f"import these codes from xlbase.problem_codes instead of writing them: {stray}"
+
+
+def test_every_code_a_problem_is_given_is_registered():
+    """A Problem's code is a registry constant or a pack rule's id (rule.id); never a string literal or a
+    constant of the module's own, which the registry would not know."""
+    from xlbase import problem_codes
+    named = 0
+    for module, tree in modules().items():
+        imported = registry_names(tree)
+        for arg in rule_arguments(tree):
+            where = f"{module}:{arg.lineno}"
+            assert not isinstance(arg, ast.Constant), f"{where}: code {arg.value!r} written inline; register it"
+            if isinstance(arg, ast.Name) and arg.id in imported:
+                assert getattr(problem_codes, imported[arg.id]) in REGISTRY, where
+                named += 1
+            elif isinstance(arg, ast.Name):
+                own = [n for n in tree.body if isinstance(n, ast.Assign) and isinstance(n.value, ast.Constant)
+                       and any(isinstance(t, ast.Name) and t.id == arg.id for t in n.targets)]
+                assert not own, f"{where}: {arg.id} is the module's own constant; use problem_codes'"
+    assert named > 40           # the scan sees the emitters (an empty result would prove nothing)
+
+
+def test_each_code_has_its_constant():
+    """problem_codes names each code's constant after it (input-missing -> INPUT_MISSING), once."""
+    tree = modules()[REGISTRY_MODULE]
+    declared = {n.targets[0].id: n.value.args[0].value for n in tree.body
+                if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
+                and getattr(n.value.func, "id", "") == "register"}
+    assert set(declared.values()) == set(REGISTRY)
+    assert all(name == code.upper().replace("-", "_") for name, code in declared.items())
 
 
 def test_registry_entries_are_complete():

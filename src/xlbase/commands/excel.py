@@ -21,6 +21,7 @@ from xlbase.mark.copy import (MARK_FILLS, MARKS_HEADER, MARKS_SHEET, RESULT_SHEE
                                problems_to_mark, result_rows, sheet_location)
 from xlbase.reports.problems import pack_label
 from xlbase.safe_output import cell_text, is_formula_like
+from ..problem_codes import SHEET_LOCKED
 
 #: the fills of `xlbase mark` (mark.copy.MARK_FILLS) as xlwings colours, by severity
 MARK_COLORS = {sev: tuple(int(argb[i:i + 2], 16) for i in (2, 4, 6)) for sev, argb in MARK_FILLS.items()}
@@ -92,7 +93,7 @@ def validate_book(book: Any, *, rules: str | None = None, as_of: date | None = N
         ws = book.sheets[sheet]
         with formattable(ws) as ok:
             if not ok:
-                locked.append(Problem("sheet-locked", INFO,
+                locked.append(Problem(SHEET_LOCKED, INFO,
                                       f"工作表“{sheet}”设有保护密码，无法给问题单元格标色；请按本表所列单元格逐一核对，"
                                       "或撤销保护后再点“校验”。", sheet=sheet))
                 continue

@@ -20,6 +20,7 @@ from ..merge.level import (LEVEL_NAMES, SHEET_NAME, ExpectError, default_unit_na
                     level_mismatch, read_expect_file, units_not_reported)
 from ..merge.lower import NOT_SOURCES, build_record
 from ..merge.rounds import ROUND_KEY, PreviousError, change_text, compare, read_previous, round_record
+from ..problem_codes import INPUT_MISSING
 
 
 @contextlib.contextmanager
@@ -99,7 +100,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
             _write_unread_report(json_out, pack, reads, arg_problems)
             lines.append(f"JSON 报告已写入：{json_out}")
         return CommandResult(EXIT_UNUSABLE, errors=["xlbase merge：没有可读取的输入文件，未生成汇总表。", *lines])
-    checked = check_reads(reads, pack, missing=[p.file for p in arg_problems if p.rule == "input-missing"],
+    checked = check_reads(reads, pack, missing=[p.file for p in arg_problems if p.rule == INPUT_MISSING],
                           stage=progress.stage)
     result = checked.merged
     problems: list[Problem] = list(arg_problems) + checked.problems

@@ -16,13 +16,16 @@ from ..problems import ERROR, sort_problems
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..table import Table, WorkbookRead
 from ..read.files import expand_inputs, read_files
+from ..problem_codes import (COLUMN_BY_POSITION, COLUMN_READ_AS, COLUMN_UNIT_CONVERTED, DUPLICATE_COLUMN,
+                             ERROR_VALUE, FILE_DECRYPTED, FILE_FORMAT, FILE_READER, FORMULA_NO_VALUE,
+                             HIDDEN_SHEET, NO_BASE, PRECISION_LOST, UNKNOWN_COLUMN, UNPARSEABLE, UNREAD_SHEET)
 
-VALUE_RULES = ("unparseable", "precision-lost", "formula-no-value", "error-value")
-IGNORED_RULES = ("unknown-column", "duplicate-column")          # columns whose values were not read
-READ_AS_RULES = ("column-read-as", "column-by-position", "column-unit-converted")   # how columns were read
-SHEET_RULES = ("unread-sheet", "hidden-sheet")   # sheets whose rows were not read
-FILE_RULES = ("file-format", "file-reader", "file-decrypted")   # how the file was opened (real format, reader)
-ANSWER_RULES = ("no-base",)      # the county's answer "no base this year"
+VALUE_RULES = (UNPARSEABLE, PRECISION_LOST, FORMULA_NO_VALUE, ERROR_VALUE)
+IGNORED_RULES = (UNKNOWN_COLUMN, DUPLICATE_COLUMN)          # columns whose values were not read
+READ_AS_RULES = (COLUMN_READ_AS, COLUMN_BY_POSITION, COLUMN_UNIT_CONVERTED)   # how columns were read
+SHEET_RULES = (UNREAD_SHEET, HIDDEN_SHEET)   # sheets whose rows were not read
+FILE_RULES = (FILE_FORMAT, FILE_READER, FILE_DECRYPTED)   # how the file was opened (real format, reader)
+ANSWER_RULES = (NO_BASE,)      # the county's answer "no base this year"
 
 
 def _range(t: Table) -> str:

@@ -37,10 +37,8 @@ from ..problems import INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
 from .core import BASE_RECORD, BASE_ROWS, FIRM_ROWS, _is_sample_name, _is_text, display_names, row_tables, tidy_name
+from ..problem_codes import COVER_UNATTACHED, FIRMS_ATTACHED, FIRMS_BASE_UNCLEAR
 
-ATTACHED = "firms-attached"         # problem codes: registered in problem_codes
-UNCLEAR = "firms-base-unclear"
-COVER_ALONE = "cover-unattached"
 
 SAME_FILE, SAME_FOLDER, SAME_COUNTY, ELSEWHERE = range(4)
 WHOLE, PART = 2, 1
@@ -377,7 +375,7 @@ def attach_firm_lists(reads: list[WorkbookRead], problems: list[Problem]) -> lis
                       COUNTY: c.county, BASE_TYPE: c.base_type, "home": c.file,
                       "attached": _how(d.how, c)}
             c.listed = True
-            out.append(Problem(ATTACHED, INFO, f"{what}本身没有写明所属基地，{_how(d.how, c)}归入基地“{c.name}”"
+            out.append(Problem(FIRMS_ATTACHED, INFO, f"{what}本身没有写明所属基地，{_how(d.how, c)}归入基地“{c.name}”"
                                f"（{display.get(c.file, c.file)}）；如有误，请在该表标题行写明基地全称。",
                                wr.path, t.sheet, _cell(t, d.how), FIRM_FORM, base=c.name, value=c.name))
         elif d.chosen:
@@ -415,7 +413,7 @@ def _firms(t: Table) -> str:
 def _unclear(t: Table, path: str, what: str, d: Decision, display: dict[str, str]) -> Problem:
     t.base = {**t.base, "unattached": True}
     assert d.how is not None
-    return Problem(UNCLEAR, WARNING,
+    return Problem(FIRMS_BASE_UNCLEAR, WARNING,
                    f"{what}本身没有写明所属基地，{d.how.how}“{d.how.text}”同样符合{len(d.chosen)}个基地："
                    f"{_names(d.chosen, display)}，无法确定，其中的入驻企业（{_firms(t)}）未计入汇总；"
                    "请在该表标题行或填报单位行写明基地全称后重新报送。",
@@ -436,7 +434,7 @@ def _fallback(t: Table, path: str, what: str, cands: list[Candidate], display: d
             name = tidy_name(name)
             t.base = {"key": base_key(name, None), "name": name, OPERATOR: None, CITY: city, COUNTY: county,
                       BASE_TYPE: None, "home": path, "attached": f"按{ev.how}“{ev.text}”", "firm_only": True}
-            return Problem(ATTACHED, INFO, f"{what}按{ev.how}“{ev.text}”归入基地“{name}”；本批材料中没有该基地的"
+            return Problem(FIRMS_ATTACHED, INFO, f"{what}按{ev.how}“{ev.text}”归入基地“{name}”；本批材料中没有该基地的"
                            "附件10 或汇总表中的行（见该基地的提示）。", path, t.sheet, _cell(t, ev), FIRM_FORM,
                            base=name, value=name)
     place = _where(t, path)
@@ -448,13 +446,13 @@ def _fallback(t: Table, path: str, what: str, cands: list[Candidate], display: d
             t.base = {"key": c.key, "name": c.name, OPERATOR: c.operator or None, CITY: c.city,
                       COUNTY: c.county, BASE_TYPE: c.base_type, "home": c.file, "attached": f"按{how}"}
             c.listed = True
-            return Problem(ATTACHED, INFO, f"{what}本身没有写明所属基地，也没有写基地名称的标题，按{how}归入基地"
+            return Problem(FIRMS_ATTACHED, INFO, f"{what}本身没有写明所属基地，也没有写基地名称的标题，按{how}归入基地"
                            f"“{c.name}”（{display.get(c.file, c.file)}）；如有误，请在该表标题行写明基地全称。",
                            path, t.sheet, _cell(t, None), FIRM_FORM, base=c.name, value=c.name)
     t.base = {**t.base, "unattached": True}
     near = [c for c in cands if _proximity(c, path, place) <= SAME_COUNTY and not c.listed]
     hint = f"同一县（市、区）或文件夹中尚无入驻企业名单的基地有：{_names(near, display)}；" if near else ""
-    return Problem(UNCLEAR, WARNING,
+    return Problem(FIRMS_BASE_UNCLEAR, WARNING,
                    f"{what}本身没有写明所属基地，工作表名、标题行、填报单位行、文件名和文件夹名都不能确定它属于哪个基地，"
                    f"其中的入驻企业（{_firms(t)}）未计入汇总；{hint}请在该表标题行写明基地全称后重新报送。",
                    path, t.sheet, _cell(t, None), FIRM_FORM, value=len(t.data))
@@ -510,7 +508,7 @@ def attach_covers(reads: list[WorkbookRead], cands: list[Candidate] | None = Non
         if len(d.chosen) != 1:
             why = f"同样符合{len(d.chosen)}个基地：{_names(d.chosen, display)}" if d.chosen else \
                 "封面的单位名称、文件名和文件夹名都不能确定它属于本批材料中哪个基地的申报表"
-            out.append(Problem(COVER_ALONE, WARNING,
+            out.append(Problem(COVER_UNATTACHED, WARNING,
                                f"附件1封面（文件“{shown}”）单独报送，{why}，其基地类型“{cov.text}”未用于核对；"
                                "请把封面与该基地的申报表放在同一工作簿中，或在附件2中填写基地类型。",
                                wr.path, cov.sheet, cov.cell, COVER_FORM, "基地类型", value=cov.text))

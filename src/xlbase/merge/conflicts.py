@@ -18,11 +18,11 @@ from ..forms.roles import BASE_NAME, OPERATOR
 from ..forms import SUMMARY_FORM, get_form
 from ..problems import WARNING, Problem
 from ..text import fold
+from ..problem_codes import BASE_CONFLICT
 
 if TYPE_CHECKING:
     from .core import BaseRow
 
-BASE_CONFLICT = "base-conflict"
 IDENTITY = (BASE_NAME, OPERATOR)
 
 

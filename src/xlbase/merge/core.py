@@ -53,15 +53,15 @@ from ..text import fold
 from .conflicts import base_conflicts
 from .lower import MISSING, ORIGIN_SEP, origin
 from .revision import revision_rank
+from ..problem_codes import (BASE_WITHOUT_ROW, DUPLICATE_BASE, DUPLICATE_ENTERPRISE, FIRMS_LIST_REPEATED,
+                             INCOMPLETE_TOTAL, MERGE_FIRMS_UNATTACHED, MERGE_SAMPLE_ROW, MERGE_UNNAMED_BASE)
 
 APPLICANT = "applicant"
 SUMMARY = "summary"
 UNKNOWN_UNIT = "（未注明）"
 LEVELS = ("county", "city", "province")
-DUPLICATE_ENTERPRISE = "duplicate-enterprise"
-# found again by every merge over the rows a lower level's 汇总表 carries, so not carried as problems
-INCOMPLETE_TOTAL = "incomplete-total"
-BASE_WITHOUT_ROW = "base-without-row"    # a base with firms but no base row: found again from the carried firms
+# found again by every merge over the rows a lower level's 汇总表 carries, so not carried as problems (a base
+# without a base row is found again from the carried firms)
 RECOMPUTED_RULES = frozenset({DUPLICATE_ENTERPRISE, INCOMPLETE_TOTAL, BASE_WITHOUT_ROW})
 
 
@@ -368,8 +368,6 @@ def _attach_firms(ft: _FirmTable, names: dict[str, str | None]) -> list[FirmRow]
             for v, k, (f, s, r, c) in zip(values, ft.keys, where) if (name := names.get(k)) is not None]
 
 
-LIST_REPEATED = "firms-list-repeated"
-
 
 def _firm_owners(firm_tables: list[_FirmTable], winner_of: dict[str, BaseRow], rejected: set[str],
                  display: dict[str, str]) -> tuple[list[dict[str, str | None]], list[BaseRow], list[Problem]]:
@@ -404,7 +402,7 @@ def _firm_owners(firm_tables: list[_FirmTable], winner_of: dict[str, BaseRow], r
             if ft.path != keep_path:
                 other = first if first is not None else ranked[0]
                 problems.append(Problem(
-                    LIST_REPEATED, WARNING,
+                    FIRMS_LIST_REPEATED, WARNING,
                     f"附件3（{display[ft.path]} {ft.table.sheet}，{len(ft.keys)} 行）{ft.table.base['attached']}归入基地"
                     f"“{ft.table.base.get('name') or ''}”，但该基地已有入驻企业名单（{display[other.path]} "
                     f"{other.table.sheet}），这份名单未重复计入汇总；请核实哪一份是准确的，删去另一份后重新报送。",
@@ -679,7 +677,7 @@ def superseded_problems(problems: list[Problem], result: MergeResult) -> list[Pr
         return problems
     out = []
     for p in problems:
-        stale = p.rule != "duplicate-base" and p.severity != INFO and (
+        stale = p.rule != DUPLICATE_BASE and p.severity != INFO and (
             p.file in whole or (p.file, p.sheet, _cell_row(p.cell)) in rows)
         out.append(replace(p, severity=INFO, message=SUPERSEDED_NOTE + p.message) if stale else p)
     return out
@@ -779,14 +777,14 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
         if not b.name:
             acc.rows_rejected += 1
             problems.append(Problem(
-                "merge-unnamed-base", ERROR,
+                MERGE_UNNAMED_BASE, ERROR,
                 f"{b.where(display[b.origin])}没有填写基地名称，该行未计入汇总表；请补填基地名称后重新报送。",
                 file=b.origin, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field=BASE_NAME))
             continue
         if _is_sample_name(b.name):
             acc.rows_rejected += 1
             problems.append(Problem(
-                "merge-sample-row", WARNING,
+                MERGE_SAMPLE_ROW, WARNING,
                 f"{b.where(display[b.origin])}是表格自带的示例行“{b.name}”，未计入汇总表；请删除该行。",
                 file=b.origin, sheet=b.sheet, cell=b.cell, form=SUMMARY_FORM, field=BASE_NAME, value=b.name))
             continue
@@ -808,7 +806,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
             lost_firms = firms_per_base[(lose.file, key)]
             extra = f"；该文件中该基地的 {lost_firms} 行入驻企业也未重复计入" if lost_firms and lose.file != win.file else ""
             problems.append(Problem(
-                "duplicate-base", INFO if _copied_from(lose, win) else WARNING,
+                DUPLICATE_BASE, INFO if _copied_from(lose, win) else WARNING,
                 f"基地“{win.name}”重复报送：汇总表采用 {win.where(display[win.origin])}，"
                 f"未采用 {lose.where(display[lose.origin])}{extra}。"
                 "取舍规则：申报表优先于汇总表中的行，其次取填写更完整的一份，再次取文件名排序靠后的一份；请核实两份材料是否一致。",
@@ -836,7 +834,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
             orphans[where] = orphans.get(where, 0) + n_orphans
     for (file, sheet), n in sorted(orphans.items()):
         problems.append(Problem(
-            "merge-firms-unattached", ERROR,
+            MERGE_FIRMS_UNATTACHED, ERROR,
             f"{display[file]}（{sheet}）的 {n} 行入驻企业找不到所属基地（附件10/附件2 的基地名称缺失或无效），未计入汇总；"
             "请补全基地名称后重新报送。", file=file, sheet=sheet, form=FIRM_FORM))
 

@@ -19,6 +19,7 @@ from ..problems import WARNING, Problem
 from ..text import fold
 from .core import LEVELS, UNKNOWN_UNIT, BaseRow, MergeResult
 from .lower import ORIGIN_SEP, SKIPPED
+from ..problem_codes import LEVEL_MISMATCH, UNIT_NOT_REPORTED
 
 UNIT_LABEL = {"county": "县（市、区）", "city": "县（市、区）", "province": "市"}
 SHEET_NAME = {"county": sheet_names.UNITS_COUNTY, "city": sheet_names.UNITS_COUNTY, "province": sheet_names.UNITS_CITY}
@@ -48,7 +49,7 @@ def level_mismatch(declared: str | None, result: MergeResult) -> Problem | None:
     cities = sorted({b.city for b in result.bases if b.city != UNKNOWN_UNIT})
     counties = sorted({b.county for b in result.bases if b.county != UNKNOWN_UNIT})
     spread = f"{len(cities)} 个市" if inferred == "province" else f"{len(counties)} 个县（市、区）"
-    return Problem("level-mismatch", WARNING,
+    return Problem(LEVEL_MISMATCH, WARNING,
                    f"指定的汇总层级为{LEVEL_NAMES[declared]}（--level {declared}），但汇总的基地分布在{spread}"
                    f"（按基地所在地应为{LEVEL_NAMES[inferred]}）；{SHEET_NAME[declared]}按指定层级分组，"
                    "填报单位可能不对，请确认层级或输入文件。", value=declared, threshold=inferred)
@@ -105,8 +106,6 @@ def file_units(result: MergeResult, level: str, path: str) -> set[str]:
 
 
 # --- who should have reported --------------------------------------------------------------------
-
-UNIT_NOT_REPORTED = "unit-not-reported"
 
 
 class ExpectError(ValueError):

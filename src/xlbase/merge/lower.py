@@ -38,6 +38,7 @@ from ..read.normalise import MAX_MAGNITUDE, parse_value
 from ..summary_record import TEXT_SEP, date_bytes, digest, digests, joined_text, number_bytes, text_bytes
 from ..table import Table, WorkbookRead
 from ..cell_text import EXCEL_MAX_TEXT, UNSAFE_CHARS, cell_text
+from ..problem_codes import LOWER_PACK_DIFFERS, PREVIOUS_OUTPUT, SUMMARY_EDITED, SUMMARY_SOURCES_PARTLY_HERE
 
 ORIGIN_SEP = " ← "
 SKIPPED = "skipped"
@@ -280,7 +281,7 @@ def _partly_here(wr: WorkbookRead, rec: dict[str, Any], batch: set[str]) -> list
     if not absent or len(absent) == len(sources):
         return []
     shown = "、".join(absent[:5]) + (f" 等 {len(absent)} 个" if len(absent) > 5 else "")
-    return [Problem("summary-sources-partly-here", WARNING,
+    return [Problem(SUMMARY_SOURCES_PARTLY_HERE, WARNING,
                     f"该汇总表的 {len(sources)} 个来源文件中有 {len(sources) - len(absent)} 个也在本次输入中（以原文件为准），"
                     f"另有 {len(absent)} 个不在：{shown}。这些材料的基地按该汇总表计入；如果已经撤回，"
                     "请从输入中删除该汇总表后重新汇总。", file=wr.path, value=len(absent))]
@@ -305,7 +306,7 @@ def prepare_reads(reads: list[WorkbookRead], pack: Any, *, recomputed: Iterable[
     for wr in reads:
         rec = wr.record if wr.ok else None
         if rec is not None and _previous_output(wr, rec, batch):
-            p = Problem("previous-output", INFO, "该文件是 xlbase 此前生成的汇总表，其来源文件也在本次输入中，已跳过。",
+            p = Problem(PREVIOUS_OUTPUT, INFO, "该文件是 xlbase 此前生成的汇总表，其来源文件也在本次输入中，已跳过。",
                         file=wr.path, value=rec.get("unit") or None)
             out.append(WorkbookRead(path=wr.path, status=SKIPPED, problems=[p], sha256=wr.sha256))
             problems.append(p)
@@ -325,12 +326,12 @@ def prepare_reads(reads: list[WorkbookRead], pack: Any, *, recomputed: Iterable[
             tables += wr.tables
         if changed:
             problems.append(Problem(
-                "summary-edited", WARNING,
+                SUMMARY_EDITED, WARNING,
                 "该汇总表在生成后被修改过（附件11/入驻企业与生成时记录不一致），已按本次规则包重新校验其各行；"
                 "请确认修改已在原申报材料中同步。", file=wr.path))
         if theirs != here:
             problems.append(Problem(
-                "lower-pack-differs", INFO,
+                LOWER_PACK_DIFFERS, INFO,
                 f"该汇总表由下级按规则包 {theirs['rule_pack'] or '（未注明）'}（基准日期 {theirs['as_of'] or '（未注明）'}）"
                 f"校验，本次为 {here['rule_pack']}（基准日期 {here['as_of']}）：其附件11和入驻企业各行已按本次规则包"
                 "重新校验（下级对这些行的同类问题不再照录）；附件2、附件4 不在汇总表中，下级对它们的问题照录。",

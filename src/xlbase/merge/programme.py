@@ -22,6 +22,7 @@ from ..rules.programme import validate_programme
 from ..rules.rule import RulePack
 from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
+from ..problem_codes import DUPLICATE_BASE
 
 
 @dataclass
@@ -118,7 +119,7 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead]):
             row["_file"] = r.path
             k = name_key(row.get(name_key_field) or Path(r.path).stem)
             if k in own:
-                problems.append(Problem("duplicate-base", WARNING,
+                problems.append(Problem(DUPLICATE_BASE, WARNING,
                                         f"基地“{row.get(name_key_field)}”在“{Path(own[k]['_file']).name}”和"
                                         f"“{Path(r.path).name}”中各报送一次；汇总表只取后者，请核实哪一份为准。",
                                         r.path, base=str(row.get(name_key_field) or "")))
@@ -149,7 +150,7 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead]):
         n_read, n_merged = counts[r.path]
         row_no = int(t.data.at[i, "_row"])
         if k and k in own:
-            problems.append(Problem("duplicate-base", INFO,
+            problems.append(Problem(DUPLICATE_BASE, INFO,
                                     f"{form.title}第{row_no}行“{values.get(name_key_field)}”的申报材料"
                                     f"（{Path(own[k]['_file']).name}）也在本次输入中，汇总表{'和入驻企业' if firms_form else ''}按申报材料填写。",
                                     r.path, t.sheet, t.cell(name_key_field, row_no), form.id, name_key_field,

@@ -22,6 +22,8 @@ from ..text import fold, fold_unbracketed
 from .grid import Sheet, a1
 from .matcher import label_key
 from .units import factor_for, field_family
+from ..problem_codes import (COLUMN_BY_POSITION, COLUMN_IMPLAUSIBLE, COLUMN_READ_AS, COLUMN_UNIT_CONVERTED,
+                             NONE_AS_ZERO, NO_BASE, SECTION_ROW, UNKNOWN_COLUMN)
 
 
 def _clip(text: Any, n: int = 30) -> str:
@@ -90,10 +92,10 @@ def wording_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Probl
             head = f"表头“{shown}”（{cell}）不是可识别的栏目名称" if shown else f"第 {a1(0, c)[:-1]} 列没有表头（{cell}）"
             msg = (f"{form_id}{head}；该列在官方表格中是“{f.label}”的位置，其数值（{_span(found, c)}）已按“{f.label}”"
                    f"读取并计入汇总；请核对，如果该列正是“{f.label}”，请把表头改为“{f.label}”，否则请改正表头后重新报送。")
-            out.append(Problem("column-by-position", WARNING, msg, path, sheet.name, cell, form_id, key,
+            out.append(Problem(COLUMN_BY_POSITION, WARNING, msg, path, sheet.name, cell, form_id, key,
                                value=shown or "（无表头）"))
             continue
-        out.append(Problem("column-read-as", INFO, f"{form_id}表头“{shown}”（{cell}）按“{f.label}”读取。",
+        out.append(Problem(COLUMN_READ_AS, INFO, f"{form_id}表头“{shown}”（{cell}）按“{f.label}”读取。",
                            path, sheet.name, cell, form_id, key, value=shown))
     return out
 
@@ -122,7 +124,7 @@ def unit_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, unit: s
     c = found.columns[f.key]
     shown = _clip(_header_text(sheet, found, c))
     where = f"表头“{shown}”的单位是“{unit}”" if found.heads[c].unit else f"表格上方注明单位是“{unit}”，“{shown}”"
-    return Problem("column-unit-converted", INFO,
+    return Problem(COLUMN_UNIT_CONVERTED, INFO,
                    f"{form_id}{where}，该列（{_span(found, c)}）的数值已{_factor_text(factor)} "
                    f"换算为{f.unit}后读取。", path, sheet.name, a1(found.heads[c].row, c), form_id, f.key, value=shown)
 
@@ -139,7 +141,7 @@ def implausible_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, 
         return None
     c = found.columns[f.key]
     shown = _clip(_header_text(sheet, found, c))
-    return Problem("column-implausible", WARNING,
+    return Problem(COLUMN_IMPLAUSIBLE, WARNING,
                    f"{form_id}“{shown}”列（{_span(found, c)}）的数值都大于 {f.plausible_max:,.10g}{f.unit or ''}，"
                    f"按{f.unit}计不合常理，可能是按更小的单位（如元）填写的；已按{f.unit}读取并计入汇总，请核实单位，"
                    "必要时在表头注明单位（如“（元）”）后重新报送。",
@@ -177,9 +179,9 @@ def unused_problems(path: str, sheet: Sheet, found, form_id: str, hint) -> list[
             name = f"表头“{_clip(text)}”（{cell}）" if text else f"第 {a1(0, c)[:-1]} 列（没有表头）"
             msg = (f"{form_id}{name}不是本表栏目，该列 {n} 个有内容的单元格（{_span(found, c)}）未读取。{tail}"
                    "如果其中是需要汇总的数据，请改用官方栏目名称后重新报送。")
-            out.append(Problem("unknown-column", WARNING, msg, path, sheet.name, cell, form_id, value=_clip(text)))
+            out.append(Problem(UNKNOWN_COLUMN, WARNING, msg, path, sheet.name, cell, form_id, value=_clip(text)))
         elif text:
-            out.append(Problem("unknown-column", INFO,
+            out.append(Problem(UNKNOWN_COLUMN, INFO,
                                f"{form_id}表头“{_clip(text)}”（第{cell}格）不是本表栏目，该列没有内容，已忽略。{tail}",
                                path, sheet.name, cell, form_id, value=_clip(text)))
     return out
@@ -195,7 +197,7 @@ def none_zero_problem(path: str, sheet: str, form_id: str, cells: list[str]) -> 
     if not cells:
         return None
     shown = "、".join(cells[:8]) + ("等" if len(cells) > 8 else "")
-    return Problem("none-as-zero", INFO,
+    return Problem(NONE_AS_ZERO, INFO,
                    f"{form_id}有 {len(cells)} 个数值单元格填写的是“/”“—”“无”等（{shown}），表示没有，按 0 读取。",
                    path, sheet, cells[0], form_id, value=len(cells))
 
@@ -212,10 +214,10 @@ def row_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Problem]:
         else:
             msg = f"{form_id}填写“{_clip(text)}”：本表按“本年度没有申报基地”读取，基地数为 0。"
         cell = next((a1(r, c) for c, v in enumerate(sheet.rows[r]) if v is text), a1(r, 0))
-        out.append(Problem("no-base", INFO, msg, path, sheet.name, cell, form_id, value=_clip(text)))
+        out.append(Problem(NO_BASE, INFO, msg, path, sheet.name, cell, form_id, value=_clip(text)))
     if found.sections:
         names = "、".join(f"“{_clip(t, 16)}”（第{r + 1}行）" for r, t in found.sections.items())
-        out.append(Problem("section-row", INFO,
+        out.append(Problem(SECTION_ROW, INFO,
                            f"{form_id}中的分组行 {names} 不是基地，其下各行的所在地按分组名称确定（各行自己写明的除外）。",
                            path, sheet.name, a1(next(iter(found.sections)), 0), form_id))
     return out

@@ -24,11 +24,10 @@ from ..table import Table
 from ..text import fold
 from .grid import Sheet, a1
 from .records import find_record
+from ..problem_codes import COVER_BASE_TYPE, COVER_BASE_TYPE_UNCLEAR
 
 COVER_FORM = "附件1"
 COVER_MIN_FIELDS = 2          # a cover has 基地类型 and at least one more of its lines
-COVER_READ = "cover-base-type"
-COVER_UNCLEAR = "cover-base-type-unclear"
 
 
 @dataclass
@@ -186,10 +185,10 @@ def cover_problems(path: str, cover: Cover, base: str, where: str = "") -> list[
     the type, a warning when it could not. `where`: how a cover sent alone was tied to its base."""
     if cover.base_type:
         how = f"按勾选读作“{cover.base_type}”" if cover.ticked else f"读作“{cover.base_type}”"
-        return [Problem(COVER_READ, INFO, f"基地类型取自附件1封面“{cover.text}”{where}，{how}，按该类型核对入驻企业户数等门槛。",
+        return [Problem(COVER_BASE_TYPE, INFO, f"基地类型取自附件1封面“{cover.text}”{where}，{how}，按该类型核对入驻企业户数等门槛。",
                         path, cover.sheet, cover.cell, COVER_FORM, "基地类型", base=base, value=cover.base_type)]
     types = "、".join(value_lists()["base_type"]["values"])
-    return [Problem(COVER_UNCLEAR, WARNING,
+    return [Problem(COVER_BASE_TYPE_UNCLEAR, WARNING,
                     f"附件1封面的基地类型“{cover.text}”{cover.why}，附件10、附件2 中也没有基地类型，"
                     f"入驻企业户数等门槛无法按类型核对；请在封面勾选或写明一种基地类型（{types}）。",
                     path, cover.sheet, cover.cell, COVER_FORM, "基地类型", base=base, value=cover.text)]

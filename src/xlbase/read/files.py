@@ -25,6 +25,7 @@ from ..table import WorkbookRead
 from .isolation import PoolUnavailable, read_isolated
 from .limits import DEFAULT_LIMITS, Limits
 from .workbook import read_failed, read_workbook
+from ..problem_codes import INPUT_MISSING
 
 
 #: files no clerk sends: Windows thumbnails and folder settings (Thumbs.db, desktop.ini), macOS
@@ -80,18 +81,18 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
                 elif not is_system_file(mp.name):
                     hits.append(mp)
             if not hits:
-                problems.append(Problem("input-missing", ERROR, f"没有找到与“{arg}”匹配的文件。", file=arg))
+                problems.append(Problem(INPUT_MISSING, ERROR, f"没有找到与“{arg}”匹配的文件。", file=arg))
             found += hits
         elif p.is_dir():
             files = _walk(p)
             if not files:
-                problems.append(Problem("input-missing", ERROR,
+                problems.append(Problem(INPUT_MISSING, ERROR,
                                         f"文件夹“{arg}”中没有文件（系统文件和临时锁定文件不算）。", file=arg))
             found += files
         elif p.exists():
             found.append(p)
         else:
-            problems.append(Problem("input-missing", ERROR, f"找不到文件或文件夹“{arg}”，请检查路径。", file=arg))
+            problems.append(Problem(INPUT_MISSING, ERROR, f"找不到文件或文件夹“{arg}”，请检查路径。", file=arg))
     seen: dict[str, Path] = {}
     for f in found:
         try:

@@ -20,6 +20,7 @@ from .grid import Sheet, a1
 from .labels import is_no_base_text, line_kind, ordinal
 from .matcher import CANDIDATE, word_scores
 from .normalise import NONE_WORDS
+from ..problem_codes import NO_BASE
 
 MAX_FILLED_ROW = 2     # a row of three or more filled cells is a table's: its header, or data that is no answer
 MAX_HEADER_ROWS = 3    # a short table's header band (groups, labels, units)
@@ -38,7 +39,7 @@ def no_base_table(path: str, sheets: list[Sheet]) -> tuple[Table, Problem] | Non
             continue
         r, c, text, org = found
         t = Table(form_id=SUMMARY_FORM, file=path, sheet=sheet.name, org_line=org)
-        p = Problem("no-base", INFO, f"工作表“{sheet.name}”填写“{text}”，没有基地数据：按“本年度没有申报基地”读取，"
+        p = Problem(NO_BASE, INFO, f"工作表“{sheet.name}”填写“{text}”，没有基地数据：按“本年度没有申报基地”读取，"
                     "基地数为 0。", path, sheet.name, a1(r, c), SUMMARY_FORM, value=text)
         return t, p
     return None
@@ -119,6 +120,6 @@ def unfilled_answer(path: str, tables: list[Table]) -> tuple[list[Table], list[P
     first = tables[0]
     t = Table(form_id=SUMMARY_FORM, file=path, sheet=first.sheet, org_line=first.org_line)
     forms = "、".join(dict.fromkeys(x.form_id for x in tables))
-    p = Problem("no-base", INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报基地”读取，基地数为 0。",
+    p = Problem(NO_BASE, INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报基地”读取，基地数为 0。",
                 path, first.sheet, "", SUMMARY_FORM)
     return [t], [p]

@@ -36,11 +36,10 @@ import numpy as np
 from ..forms import Field
 from ..text import INVISIBLE
 from .periods import period_start
+from ..problem_codes import PRECISION_LOST, UNPARSEABLE
 
 # Notes a parse can carry; severity is decided by the caller's Problem builder.
-UNPARSEABLE = "unparseable"
 NOT_WHOLE = "not-whole"
-PRECISION_LOST = "precision-lost"
 CONVERTED = "converted"          # info: value changed unit or was completed (month -> 1st)
 NONE_ZERO = "none-zero"          # info: "/", "—", "无" in a number cell: none, read as 0 (said once per table)
 

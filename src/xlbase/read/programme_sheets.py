@@ -19,6 +19,7 @@ from ..text import fold
 from .grid import Sheet
 from .records import find_record
 from .tables import find_tables
+from ..problem_codes import NO_BASE, PROGRAMME_RECOGNISED, UNREAD_SHEET
 
 RECORD_MIN_FIELDS = 3       # labels of a record form found on a sheet before it counts as that form
 RECORD_MIN_LINES = 3        # lines its values are on before a file counts as an application (no 汇总表)
@@ -34,7 +35,7 @@ def reading_programme(path: str, sheets: list[Sheet]):
         return chosen, None, []
     said = []
     if found.generic:
-        said.append(Problem("programme-recognised", INFO,
+        said.append(Problem(PROGRAMME_RECOGNISED, INFO,
                             f"文件“{Path(path).name}”中有“{title}”，按“{found.title}”（{found.name}）的表格读取。",
                             file=path))
     return found, found, said
@@ -54,7 +55,7 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
                          check.sha256)
     if tables and _unfilled(tables):     # the template sent back as it came: nothing to report, no 40 blanks
         forms = "、".join(dict.fromkeys(t.form.title for t in tables))
-        p = Problem("no-base", INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报”读取，基地数为 0。",
+        p = Problem(NO_BASE, INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报”读取，基地数为 0。",
                     path, tables[0].sheet, "", tables[0].form_id)
         return WorkbookRead(path=path, status="ok", problems=notes + [p], sha256=check.sha256,
                             programme=recognised.name if recognised is not None else programme.name)
@@ -62,7 +63,7 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
         forms = "、".join(f.title for f in programme.forms.values())
         wr = _unusable(path, "no-form", f"文件“{name}”中没有找到“{programme.title}”的表格（{forms}）；"
                        "请确认报送的是本项目的申报材料，且表头栏目名称与通知中的表格一致。", check.sha256)
-        wr.problems += [p for p in problems if p.rule == "unread-sheet"]
+        wr.problems += [p for p in problems if p.rule == UNREAD_SHEET]
         wr.programme = recognised.name if recognised is not None else None
         return wr
     problems = notes + problems

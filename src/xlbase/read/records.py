@@ -22,6 +22,7 @@ from ..table import Table
 from ..text import fold
 from .grid import Sheet, unread_cells
 from .labels import match_label, section_keys
+from ..problem_codes import ERROR_VALUE, FORMULA_NO_VALUE as FORMULA_NO_VALUE_CODE
 
 _COLON = re.compile(r"[:：]")
 
@@ -218,10 +219,10 @@ def unread_problem(path: str, sheet_name: str, cell: str, form_id: str, key: str
     error value such as #REF! (from grid.unread_cells)."""
     label = get_form(form_id).field(key).label
     if error is None:
-        return Problem("formula-no-value", ERROR,
+        return Problem(FORMULA_NO_VALUE_CODE, ERROR,
                        f"{form_id}“{label}”{cell}是公式，但文件中没有保存计算结果，已按空值处理；"
                        "请在 Excel/WPS 中打开、重新计算并保存后再报送。", path, sheet_name, cell, form_id, key)
-    return Problem("error-value", ERROR,
+    return Problem(ERROR_VALUE, ERROR,
                    f"{form_id}“{label}”{cell}是错误值 {error}（公式引用的单元格已删除或计算出错），已按空值处理；"
                    "请改正公式或直接填写数值。", path, sheet_name, cell, form_id, key, value=error)
 

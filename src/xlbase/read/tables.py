@@ -32,6 +32,7 @@ from .no_base import is_none_row
 from .matcher import WORD_HIT, ColumnHead, match_columns, word_scores
 from .profile import cell_kind
 from .records import find_record
+from ..problem_codes import DUPLICATE_COLUMN, HIDDEN_ROW, HIDDEN_SHEET, SKIPPED_LINE, TOTAL_ROW
 
 TABLE_FAMILIES = ("附件3", "附件4", "附件10")   # 附件11 shares 附件10's columns: decided after
 MAX_BAND = 3
@@ -446,7 +447,7 @@ def table_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> 
     for c, (r, c0) in sorted(found.duplicates.items()):
         text = _clip(sheet.get(r, c))
         first = found.heads[c0].row if c0 in found.heads else hr
-        out.append(Problem("duplicate-column", WARNING,
+        out.append(Problem(DUPLICATE_COLUMN, WARNING,
                            f"{form_id}表头“{text}”（{a1(r, c)}）与{a1(first, c0)}“{_clip(sheet.get(first, c0))}”是重复的列，"
                            f"只读取{a1(first, c0)}所在的列，{a1(r, c)}所在的列已忽略；请删除重复的列或改正栏目名称。",
                            path, sheet.name, a1(r, c), form_id, by_col.get(c0, ""), value=text))
@@ -458,7 +459,7 @@ def table_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> 
                                                            or sheet.get(r, name_col) in ("", None)):
             continue    # the form's own 合计/汇总 row (our templates have one): no name it could be hiding
         last = max((c for c, v in enumerate(row) if v not in ("", None)), default=c)
-        out.append(Problem("total-row", INFO,
+        out.append(Problem(TOTAL_ROW, INFO,
                            f"{form_id}第{r + 1}行（{a1(r, c)}“{_clip(row[c])}”，{a1(r, 0)}:{a1(r, last)}）是合计/小计行，"
                            "不作为数据读取，也不计入汇总；如果这一行其实是一条数据，请改正其名称。",
                            path, sheet.name, a1(r, c), form_id, value=_clip(row[c])))
@@ -466,12 +467,12 @@ def table_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> 
     if hidden:
         shown = "、".join(str(r + 1) for r in hidden[:20]) + ("等" if len(hidden) > 20 else "")
         cell = a1(hidden[0], name_col if name_col is not None else 0)
-        out.append(Problem("hidden-row", INFO,
+        out.append(Problem(HIDDEN_ROW, INFO,
                            f"{form_id}第{shown}行是隐藏的行（在 Excel/WPS 中看不到），共 {len(hidden)} 行，仍作为数据读取；"
                            "如果这些行已作废，请删除后重新报送。", path, sheet.name, cell, form_id, value=len(hidden)))
     for r, text in found.skipped:
         c = next((c for c, v in enumerate(sheet.rows[r]) if v is text), 0)
-        out.append(Problem("skipped-line", INFO,
+        out.append(Problem(SKIPPED_LINE, INFO,
                            f"{form_id}第{r + 1}行（{a1(r, c)}“{_clip(text)}”）夹在数据行之间，不是数据，已跳过；"
                            "其后的数据照常读取。", path, sheet.name, a1(r, c), form_id, value=_clip(text)))
     return out
@@ -486,7 +487,7 @@ def hidden_sheet_problem(path: str, sheet: Sheet, record_min_fields: int) -> Pro
     if not forms:
         return None
     names = "、".join(dict.fromkeys(forms))
-    return Problem("hidden-sheet", INFO,
+    return Problem(HIDDEN_SHEET, INFO,
                    f"工作表“{sheet.name}”是隐藏的工作表（其中有{names}），未读取；"
                    "如果需要汇总这张表，请在 Excel/WPS 中取消隐藏后重新报送。",
                    path, sheet.name, "", forms[0])

@@ -32,7 +32,7 @@ from .docx_cover import read_docx_cover
 from .formats import Unreadable, load_book
 from .formats.decrypt import with_default_password
 from .grid import Sheet, a1, unread_cells
-from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, PRECISION_LOST, Parsed, describe_expected, normalise_column,
+from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, find_record, unread_problem, unread_record_problems
 from .limits import DEFAULT_LIMITS, MB, Limits, read_memory_for
@@ -43,6 +43,9 @@ from .no_base import is_unfilled, no_base_table, unfilled_answer
 from .vertical import find_vertical, turned_back
 from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem, table_problems
 from .programme_sheets import read_programme_book, reading_programme
+from ..problem_codes import (FILE_ARCHIVE, FILE_DECRYPTED, FILE_FORMAT, FILE_NOT_SPREADSHEET, FILE_READER,
+                             FILE_UNUSABLE, MISSING_COLUMN, PRECISION_LOST, SAMPLE_ROW, TOTAL_ROW,
+                             UNPARSEABLE, UNREAD_SHEET, VALUE_CONVERTED)
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +81,7 @@ def read_workbook(path: str | os.PathLike, *, fast: bool = True, limits: Limits 
 def _read_decrypted(path: str, check, data: bytes, fast: bool, limits: Limits) -> WorkbookRead:
     """The plain workbook inside a default-password file, read from a private temporary copy."""
     name = Path(path).name
-    note = Problem("file-decrypted", INFO, f"文件“{name}”设有 Excel 内置的默认密码（Excel 打开时不询问密码），"
+    note = Problem(FILE_DECRYPTED, INFO, f"文件“{name}”设有 Excel 内置的默认密码（Excel 打开时不询问密码），"
                    "已自动解密后读取。", file=path)
     with tempfile.TemporaryDirectory(prefix="xlbase-") as tmp:
         plain = os.path.join(tmp, "decrypted")
@@ -144,10 +147,10 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
             what = DOCUMENT_SUFFIXES.get(suffix) or ("网页" if check.kind in ("html", "mhtml") else "文本文件")
         if what is not None:   # a page or a text file with no form in it: set aside, as any other document
             sev = WARNING if Path(spath).suffix.lower() in (".csv", ".tsv") else INFO
-            p = Problem("file-not-spreadsheet", sev, f"文件“{name}”是{what}，其中没有找到可识别的表格"
+            p = Problem(FILE_NOT_SPREADSHEET, sev, f"文件“{name}”是{what}，其中没有找到可识别的表格"
                         "（附件2、3、4、10、11），未读取。", file=spath)
             return WorkbookRead(path=spath, status=NOT_SPREADSHEET, problems=[p], sha256=check.sha256)
-        real = f"（实际是{KINDS[check.kind]}）" if any(p.rule == "file-format" for p in notes) else ""
+        real = f"（实际是{KINDS[check.kind]}）" if any(p.rule == FILE_FORMAT for p in notes) else ""
         if any(_filled(sheet) for sheet in book.sheets):
             msg = (f"文件“{name}”{real}中没有找到可识别的表格（附件2、3、4、10、11）；"
                    "请确认报送的是申报表或汇总表，且表头栏目名称与通知中的表格一致。")
@@ -158,8 +161,8 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
             msg = (f"文件“{name}”{real}的工作表都是空的，没有任何内容；"
                    "请确认是否选错了文件，填写后重新报送。")
         wr = _unusable(spath, "no-form", msg, check.sha256)
-        wr.problems += [p for p in problems if p.rule == "unread-sheet"]   # which sheets had rows, and where
-        wr.problems += [p for p in notes if p.rule in ("file-decrypted", "file-reader")]   # how it was opened
+        wr.problems += [p for p in problems if p.rule == UNREAD_SHEET]   # which sheets had rows, and where
+        wr.problems += [p for p in notes if p.rule in (FILE_DECRYPTED, FILE_READER)]   # how it was opened
         return wr
     problems = assign_bases(tables, notes + problems, spath, find_cover(book.sheets, tables))
     if record is not None:
@@ -193,17 +196,17 @@ def _format_notes(path: str, kind: str, book) -> list[Problem]:
     name, suffix = Path(path).name, Path(path).suffix.lower()
     out = []
     if kind not in SUFFIX_KINDS.get(suffix, ()) and kind in KINDS:
-        out.append(Problem("file-format", INFO, f"文件“{name}”实际是{KINDS[kind]}，已按实际格式读取。", file=path))
+        out.append(Problem(FILE_FORMAT, INFO, f"文件“{name}”实际是{KINDS[kind]}，已按实际格式读取。", file=path))
     if book.reader == "LibreOffice":
         tried = "；".join(f"{reader}：{reason}" for reader, reason in book.failed)
         why = f"（其他读取器未能读取：{tried}）" if tried else ""
         if kind in FOREIGN_KINDS:   # the note below names the format already
             out = []
-        out.append(Problem("file-reader", INFO, f"文件“{name}”是{KINDS.get(kind, kind)}，已由 LibreOffice 转换后读取{why}；"
+        out.append(Problem(FILE_READER, INFO, f"文件“{name}”是{KINDS.get(kind, kind)}，已由 LibreOffice 转换后读取{why}；"
                        "如读取的内容不全，请用 Excel 或 WPS 另存为 .xlsx 后重新报送。", file=path))
     elif book.failed:
         why = "；".join(f"{reader}：{reason}" for reader, reason in book.failed)
-        out.append(Problem("file-reader", INFO, f"文件“{name}”由 {book.reader} 读取（此前的读取器未能读取：{why}）。",
+        out.append(Problem(FILE_READER, INFO, f"文件“{name}”由 {book.reader} 读取（此前的读取器未能读取：{why}）。",
                            file=path))
     return out
 
@@ -265,7 +268,7 @@ def _not_read(path: str, check) -> WorkbookRead:
         return _unusable(path, check.code, check.message, check.sha256)
     if check.code == "archive" or suffix in ARCHIVE_SUFFIXES:
         msg = f"文件“{name}”是压缩包，请解压后把其中的表格放进收件文件夹再汇总（本工具不会自动解压）。"
-        p = Problem("file-archive", WARNING, msg, file=path)
+        p = Problem(FILE_ARCHIVE, WARNING, msg, file=path)
         return WorkbookRead(path=path, status="archive", problems=[p], sha256=check.sha256)
     what = NOT_SHEET_KINDS.get(check.code) if check.code != "not-excel" else None
     what = what or DOCUMENT_SUFFIXES.get(suffix) or NOT_SHEET_KINDS.get(check.code)
@@ -274,9 +277,9 @@ def _not_read(path: str, check) -> WorkbookRead:
     if suffix == ".csv":
         msg = (f"文件“{name}”是 CSV 文本文件，不是表格文件，未读取；如果其中是申报数据，"
                "请用 Excel 或 WPS 打开后另存为 .xlsx 再放进收件文件夹。")
-        p = Problem("file-not-spreadsheet", WARNING, msg, file=path)
+        p = Problem(FILE_NOT_SPREADSHEET, WARNING, msg, file=path)
     else:
-        p = Problem("file-not-spreadsheet", INFO, f"文件“{name}”不是表格文件（{what}），未读取。", file=path)
+        p = Problem(FILE_NOT_SPREADSHEET, INFO, f"文件“{name}”不是表格文件（{what}），未读取。", file=path)
     return WorkbookRead(path=path, status=NOT_SPREADSHEET, problems=[p], sha256=check.sha256)
 
 
@@ -296,7 +299,7 @@ def _file_size(path: str) -> int:
 
 
 def _unusable(path: str, code: str, message: str, sha: str | None) -> WorkbookRead:
-    p = Problem(rule="file-unusable", severity=ERROR, message=message, file=path, value=code)
+    p = Problem(rule=FILE_UNUSABLE, severity=ERROR, message=message, file=path, value=code)
     return WorkbookRead(path=path, status=code, problems=[p], sha256=sha)
 
 
@@ -342,7 +345,7 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
             n_problems = len(problems)
             t = _table_from(path, sheet, ft, form_id, kind, problems, top)
             if record is not None:   # our own 汇总 row is no clerk's doing
-                problems[n_problems:] = [p for p in problems[n_problems:] if p.rule != "total-row"]
+                problems[n_problems:] = [p for p in problems[n_problems:] if p.rule != TOTAL_ROW]
             if own_firms:
                 _firm_provenance(t, sheet, ft, ours_extra)
             if "_row_base" in t.data.columns:
@@ -391,7 +394,7 @@ def unread_sheet_problem(path: str, sheet: Sheet) -> Problem | None:
         return None
     top, left = filled[0][0], min(cols[0] for _, cols in filled)
     span = f"{a1(top, left)}:{a1(filled[-1][0], max(cols[-1] for _, cols in filled))}"
-    return Problem("unread-sheet", WARNING,
+    return Problem(UNREAD_SHEET, WARNING,
                    f"工作表“{sheet.name}”有 {len(filled)} 行内容（{span}），但没有找到官方表格的表头，未读取；"
                    "如果是附件3的续表，请把表头复制到数据上方，或把这些行移到附件3 表中。",
                    path, sheet.name, a1(top, left))
@@ -473,17 +476,17 @@ def _problem(path: str, sheet: str, cell: str, form_id: str, key: str, raw: str,
     label = f.label
     expected = describe_expected(f)
     if p.note == CONVERTED:
-        return Problem("value-converted", INFO, f"{form_id}“{label}”{p.detail}", path, sheet, cell, form_id, key,
+        return Problem(VALUE_CONVERTED, INFO, f"{form_id}“{label}”{p.detail}", path, sheet, cell, form_id, key,
                        value=raw)
     if p.note == NOT_WHOLE:
         msg = f"{form_id}“{label}”的值“{raw}”不是整数，已保留原文；请填写整数。"
     elif p.note == PRECISION_LOST:
         msg = f"{form_id}“{label}”的值“{raw}”{p.detail}。"
-        return Problem("precision-lost", ERROR, msg, path, sheet, cell, form_id, key, value=raw)
+        return Problem(PRECISION_LOST, ERROR, msg, path, sheet, cell, form_id, key, value=raw)
     else:
         extra = f"（{p.detail}）" if p.detail else ""
         msg = f"{form_id}“{label}”的值“{raw}”无法识别为{expected}{extra}，已保留原文；请按{expected}填写。"
-    return Problem("unparseable", ERROR, msg, path, sheet, cell, form_id, key, value=raw)
+    return Problem(UNPARSEABLE, ERROR, msg, path, sheet, cell, form_id, key, value=raw)
 
 
 ORG_LINE_REACH = 4   # rows above a header searched for its 填报单位 line
@@ -597,7 +600,7 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
         if f.official:   # our own columns (所在市, 基地类型, 所属行业…) are no clerk's duty: nothing to report
             problems.append(_missing_column(path, sheet.name, header_cells(ft), form_id, f, list(ft.extra.values())))
     for r in ft.sample_rows:
-        problems.append(Problem("sample-row", INFO, f"{form_id}第{r + 1}行是填表示例行，已忽略。",
+        problems.append(Problem(SAMPLE_ROW, INFO, f"{form_id}第{r + 1}行是填表示例行，已忽略。",
                                 path, sheet.name, a1(r, ft.columns.get(form.table_fields[0].key, 0)), form_id))
     return t
 
@@ -609,11 +612,11 @@ def _missing_column(path: str, sheet: str, header: str, form_id: str, f, unrecog
     none (Field.blank_may_be_zero: a column left out is every cell blank); an info for a column the form
     does not require."""
     if f.required and not f.blank_may_be_zero and not unrecognised:
-        return Problem("missing-column", ERROR, f"{form_id}表头（{header}）缺少“{f.label}”列；请按通知中的表样补上该列。",
+        return Problem(MISSING_COLUMN, ERROR, f"{form_id}表头（{header}）缺少“{f.label}”列；请按通知中的表样补上该列。",
                        path, sheet, header, form_id, f.key)
     maybe = "、".join(f"“{h}”" for h in unrecognised[:3])
     tail = f"如果{maybe}就是该列，请改用标准栏目名称“{f.label}”" if unrecognised else "请按通知中的表样补上该列"
-    return Problem("missing-column", WARNING if f.required else INFO,
+    return Problem(MISSING_COLUMN, WARNING if f.required else INFO,
                    f"{form_id}表头（{header}）中没有找到“{f.label}”列；{tail}。", path, sheet, header, form_id, f.key)
 
 
@@ -684,7 +687,7 @@ def _fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: 
             t.record_raw[f.key] = raw_text(value)
             t.record_cells[f.key] = a1(*pos)
         if raw_text(value).strip() and (city is None or county is None):
-            problems.append(Problem("unparseable", WARNING if city else ERROR,
+            problems.append(Problem(UNPARSEABLE, WARNING if city else ERROR,
                                     f"{t.form_id}“{label}”的值“{raw_text(value)}”无法识别出所在市和县（市、区），"
                                     "请填写如“忻州市忻府区”。", path, sheet.name, a1(*pos), t.form_id,
                                     targets[0].key if targets else "", value=raw_text(value)))

@@ -19,13 +19,13 @@ from ..problems import ERROR, INFO, SEVERITY_LABELS, WARNING, Problem, count_by_
 from ..table import NOT_READ
 from ..safe_output import atomic_output, cell_text, is_formula_like, write_text
 from ..templates.styles import lines_needed
+from ..problem_codes import FILE_UNUSABLE
 
 REPORT_VERSION = 1
 PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", "基地", "问题类别", "问题说明", "值", "标准",
                    "规则编号", "文件完整路径")
 _WIDTHS = (8, 28, 10, 8, 8, 16, 28, 20, 60, 16, 12, 22, 60)
 UNPRINTED = 2           # 规则编号 and 文件完整路径: for filtering and the link, not for the printed return slip
-FILE_UNUSABLE = "file-unusable"
 
 
 def summary_counts(problems: Iterable[Problem], **extra: Any) -> dict[str, Any]:
