@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
-from ..forms.roles import OPERATOR, SUMMARY_FORM
+from ..forms.roles import CITY, COUNTY, OPERATOR, SUMMARY_FORM
 from ..problems import ERROR, sort_problems
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..table import Table, WorkbookRead
@@ -57,7 +57,7 @@ def _describe(t: Table) -> list[str]:
     b = t.base
     if b.get("name"):
         lines.append(f"    基地：{b['name']}；运营单位：{b.get(OPERATOR) or '（未识别）'}；"
-                     f"所在：{b.get('city') or '？'}{b.get('county') or ''}")
+                     f"所在：{b.get(CITY) or '？'}{b.get(COUNTY) or ''}")
     elif t.form_id == SUMMARY_FORM and "_base" in t.data.columns:
         lines.append(f"    基地 {t.data['_base'].astype(bool).sum()} 个（每行一个基地）")
     if t.extra_columns:

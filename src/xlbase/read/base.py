@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from ..identity import base_key, locate
+from ..forms import APPLICANT_FORMS
+from ..forms.roles import BASE_FORM, BASE_NAME, BASE_TYPE, CITY, COUNTY, OPERATOR, RECORD_FORM, RENT_FORM
 from ..problems import Problem
 from ..table import Table
 from .cover import Cover, cover_problems
 
-APPLICANT = ("附件2", "附件3", "附件4", "附件10")
+APPLICANT = APPLICANT_FORMS
 
 
 def _first(*values: Any) -> Any:
@@ -61,12 +63,12 @@ def fill_identity_from_a2(tables: list[Table], problems: list[Problem]) -> list[
     results, which would otherwise read as a base called "0" in city "0". The
     patched cells' own problems are dropped: the value the clerk typed is on 附件2.
     """
-    a2 = next((t for t in tables if t.form_id == "附件2" and t.record), None)
+    a2 = next((t for t in tables if t.form_id == RECORD_FORM and t.record), None)
     if a2 is None:
         return problems
     patched: set[tuple[str, str]] = set()
     for t in tables:
-        if t.form_id == "附件2":
+        if t.form_id == RECORD_FORM:
             continue
         for f in t.form.fields:
             if not f.identity or (f.identity not in a2.record and f.identity not in a2.record_cells):
@@ -107,24 +109,24 @@ def assign_bases(tables: list[Table], problems: list[Problem], path: str, cover:
     by_form: dict[str, Table] = {}
     for t in tables:
         by_form.setdefault(t.form_id, t)
-    a10, a2, a4 = by_form.get("附件10"), by_form.get("附件2"), by_form.get("附件4")
+    a10, a2, a4 = by_form.get(BASE_FORM), by_form.get(RECORD_FORM), by_form.get(RENT_FORM)
     rec2 = a2.record if a2 else {}
     rec4 = a4.record if a4 else {}
-    name = _first(_row0(a10, "base_name"), rec2.get("base_name"), rec4.get("base_name"))
-    operator = _first(_row0(a10, "operator"), rec2.get("operator"))
+    name = _first(_row0(a10, BASE_NAME), rec2.get(BASE_NAME), rec4.get(BASE_NAME))
+    operator = _first(_row0(a10, OPERATOR), rec2.get(OPERATOR))
     pcity, pcounty = _place_fallback(tables, path, operator)
     ncity, ncounty = locate(name) if name else (None, None)
-    city = _first(_row0(a10, "city"), rec2.get("city"), ncity, pcity)
-    county = _first(_row0(a10, "county"), rec2.get("county"), ncounty if (ncounty and (not city or ncity == city)) else None,
+    city = _first(_row0(a10, CITY), rec2.get(CITY), ncity, pcity)
+    county = _first(_row0(a10, COUNTY), rec2.get(COUNTY), ncounty if (ncounty and (not city or ncity == city)) else None,
                     pcounty if (not city or pcity == city) else None)
-    base_type = _first(_row0(a10, "base_type"), rec2.get("base_type"))
+    base_type = _first(_row0(a10, BASE_TYPE), rec2.get(BASE_TYPE))
     if base_type is None and cover is not None and any(t.form_id in APPLICANT for t in tables):
         base_type = cover.base_type
         problems = problems + cover_problems(path, cover, str(name or ""))
-    applicant = {"key": base_key(name, operator) if name else "", "name": name, "operator": operator,
-                 "city": city, "county": county, "base_type": base_type}
+    applicant = {"key": base_key(name, operator) if name else "", "name": name, OPERATOR: operator,
+                 CITY: city, COUNTY: county, BASE_TYPE: base_type}
     ocity, ocounty = _place_fallback(tables, path)
-    office = {"key": "", "name": None, "operator": None, "city": ocity, "county": ocounty, "base_type": None}
+    office = {"key": "", "name": None, OPERATOR: None, CITY: ocity, COUNTY: ocounty, BASE_TYPE: None}
     names: dict[tuple[str, str], str] = {}     # (sheet, row) -> the base's name, for the row's problems
     for t in tables:
         if t.form_id in APPLICANT:
@@ -135,12 +137,12 @@ def assign_bases(tables: list[Table], problems: list[Problem], path: str, cover:
             continue
         bases, cities, counties = [], [], []
         for _, row in t.data.iterrows():
-            n, op = row.get("base_name"), row.get("operator")
+            n, op = row.get(BASE_NAME), row.get(OPERATOR)
             bases.append(base_key(n, op) if n else "")
             lc, lk = locate(n) if n else (None, None)
-            c = _first(row.get("city"), lc, ocity)
+            c = _first(row.get(CITY), lc, ocity)
             cities.append(c)
-            counties.append(_first(row.get("county"), lk if (lk and lc == c) else None,
+            counties.append(_first(row.get(COUNTY), lk if (lk and lc == c) else None,
                                    ocounty if ocity == c else None))
             names[(t.sheet, str(int(row["_row"])))] = str(n) if n else ""
         t.data["_base"] = bases

@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..forms import APPLICANT_FORMS, tick_marks, value_lists
+from ..forms.roles import BASE_TYPE, OPERATOR
 from ..problems import INFO, WARNING, Problem
 from ..table import Table
 from ..text import fold
@@ -163,10 +164,10 @@ def find_cover(sheets: list[Sheet], tables: list[Table], alone: bool = False) ->
         if not sheet.visible or sheet.name in taken or sheet.n_rows == 0:
             continue
         rec = find_record(sheet, COVER_FORM, min_fields=COVER_MIN_FIELDS)
-        if rec is None or "base_type" not in rec.cells:
+        if rec is None or BASE_TYPE not in rec.cells:
             continue
-        r, c = rec.cells["base_type"]
-        value = rec.values.get("base_type")
+        r, c = rec.cells[BASE_TYPE]
+        value = rec.values.get(BASE_TYPE)
         text = value if isinstance(value, str) else ("" if value is None else str(value))
         checked, unchecked = _marks()
         if any(ch in checked or ch in unchecked for ch in text):
@@ -174,7 +175,7 @@ def find_cover(sheets: list[Sheet], tables: list[Table], alone: bool = False) ->
             row = sheet.rows[r] if r < sheet.n_rows else []
             text = " ".join([text.strip(), *(v.strip() for v in row[c + 1:] if isinstance(v, str) and v.strip())])
         base_type, why, ticked = ticked_type(text)
-        names = tuple(str(rec.values[k]).strip() for k in ("applicant", "operator")
+        names = tuple(str(rec.values[k]).strip() for k in ("applicant", OPERATOR)
                       if isinstance(rec.values.get(k), str) and rec.values[k].strip())
         return Cover(sheet.name, a1(r, c), text, base_type, why, ticked, names)
     return None

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 
 from ..forms import Field, FORM_IDS, get_form
+from ..forms.roles import BASE_NAME
 from ..text import fold, fold_unbracketed
 from .labels import label_index, label_stem, stem_index
 from .profile import fit
@@ -417,7 +418,7 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
             if e:
                 exact.add((ci, fi))
             if w > 0:
-                scores[(ci, fi)] = pair_score(v, h, f, w, f.key == first_text and f.identity != "base_name", e)
+                scores[(ci, fi)] = pair_score(v, h, f, w, f.key == first_text and f.identity != BASE_NAME, e)
     candidates = {p: s for p, s in scores.items() if s >= CANDIDATE}
     picked = _assign(candidates, len(heads), len(v.fields))
     anchors = [(ci, fi) for ci, fi in picked.items() if candidates[(ci, fi)] >= ANCHOR]

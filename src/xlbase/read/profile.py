@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, Iterable
 
 from ..forms import Field, value_list
+from ..forms.roles import BASE_NAME, OPERATOR
 from ..text import fold
 from .normalise import BLANK_TOKENS
 
@@ -134,9 +135,9 @@ def _weights(field: Field, first_text: bool) -> dict[str, float]:
             return {"place": 1.0, "text": 0.4}
         return {"choice": 1.0, "text": 0.5}
     # text: a base's name, an organisation's, or anything written
-    if field.identity == "base_name":
+    if field.identity == BASE_NAME:
         return {"base": 1.0, "org": 0.45, "text": 0.6, "place": 0.1}
-    if field.identity == "operator":
+    if field.identity == OPERATOR:
         return {"org": 1.0, "base": 0.6, "text": 0.6}
     if first_text:          # a list's names (附件3's firms): a column of base names is the list's base
         return {"org": 1.0, "text": 0.6, "base": 0.35}

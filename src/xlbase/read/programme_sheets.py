@@ -13,6 +13,7 @@ import math
 from pathlib import Path
 
 from ..identity import name_key
+from ..forms.roles import BASE_NAME, BASE_TYPE, CITY, COUNTY, OPERATOR
 from ..problems import ERROR, INFO, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
@@ -198,8 +199,8 @@ def _assign_base(tables: list[Table]) -> None:
         for role, f in t.form.identity_fields.items():
             if f.part == "record" and t.record.get(f.key) not in (None, ""):
                 ident.setdefault(role, t.record[f.key])
-    name = ident.get("base_name")
-    base = {"key": name_key(str(name)) if name else "", "name": name, "operator": ident.get("operator"),
-            "city": ident.get("city"), "county": ident.get("county"), "base_type": ident.get("base_type")}
+    name = ident.get(BASE_NAME)
+    base = {"key": name_key(str(name)) if name else "", "name": name, OPERATOR: ident.get(OPERATOR),
+            CITY: ident.get(CITY), COUNTY: ident.get(COUNTY), BASE_TYPE: ident.get(BASE_TYPE)}
     for t in tables:
         t.base = dict(base)

@@ -20,6 +20,7 @@ from operator import itemgetter
 from typing import Callable
 
 from ..forms import get_form
+from ..forms.roles import BASE_FORM, BASE_NAME, FIRM_FORM, RECORD_FORM, RENT_FORM, SUMMARY_FORM
 from ..problems import INFO, WARNING, Problem
 from ..text import fold, fold_unbracketed
 from .column_notes import none_zero_problem, row_problems, unused_problems, wording_problems
@@ -34,7 +35,7 @@ from .profile import cell_kind
 from .records import find_record
 from ..problem_codes import DUPLICATE_COLUMN, HIDDEN_ROW, HIDDEN_SHEET, SKIPPED_LINE, TOTAL_ROW
 
-TABLE_FAMILIES = ("附件3", "附件4", "附件10")   # 附件11 shares 附件10's columns: decided after
+TABLE_FAMILIES = (FIRM_FORM, RENT_FORM, BASE_FORM)   # 附件11 shares 附件10's columns: decided after
 MAX_BAND = 3
 FAMILY_MARGIN = 0.5
 
@@ -297,7 +298,7 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
     pick, pick_data, width = _picker(cols), _picker(data_cols), max(cols) + 1
     pending: int | None = None
     pending_lines: list[tuple[int, str]] = []
-    sectioned = any(f.identity == "base_name" for f in form.table_fields)   # lists of bases: 一、榆次区 …
+    sectioned = any(f.identity == BASE_NAME for f in form.table_fields)   # lists of bases: 一、榆次区 …
     section: int | None = None
     r = found.header_rows[1] + 1
     while r < sheet.n_rows:
@@ -396,22 +397,22 @@ def find_tables(sheet: Sheet, families: tuple[str, ...] = TABLE_FAMILIES) -> lis
 
 def choose_summary(sheet: Sheet, found: FoundTable, top: int) -> str:
     """附件10 or 附件11 for a 附件10-family table: title line, sheet name, then row count."""
-    if found.family != "附件10":
+    if found.family != BASE_FORM:
         return found.family
     for rr in range(top, found.header_rows[0]):
         for v in sheet.rows[rr]:
             if isinstance(v, str) and v.strip():
                 k = fold(v)
                 if "汇总表" in k:
-                    return "附件11"
+                    return SUMMARY_FORM
                 if "基本情况表" in k:
-                    return "附件10"
+                    return BASE_FORM
     m = re.search(r"附件\s*(\d+)", sheet.name)
-    if m and m.group(1) in ("10", "11"):
+    if m and "附件" + m.group(1) in (BASE_FORM, SUMMARY_FORM):
         return "附件" + m.group(1)
     if "汇总" in sheet.name:
-        return "附件11"
-    return "附件11" if len(found.data_rows) > 1 else "附件10"
+        return SUMMARY_FORM
+    return SUMMARY_FORM if len(found.data_rows) > 1 else BASE_FORM
 
 
 def _clip(text: str, n: int = 30) -> str:
@@ -482,8 +483,8 @@ def hidden_sheet_problem(path: str, sheet: Sheet, record_min_fields: int) -> Pro
     """A hidden (or very hidden) sheet is not read; when it holds a form the clerk is told so, since
     last year's table hidden beside this year's is the usual case. Helper sheets (lists) say nothing."""
     forms = [choose_summary(sheet, ft, 0) for ft in find_tables(sheet)]
-    if not forms and find_record(sheet, "附件2", min_fields=record_min_fields) is not None:
-        forms = ["附件2"]
+    if not forms and find_record(sheet, RECORD_FORM, min_fields=record_min_fields) is not None:
+        forms = [RECORD_FORM]
     if not forms:
         return None
     names = "、".join(dict.fromkeys(forms))

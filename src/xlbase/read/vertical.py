@@ -14,10 +14,11 @@ from dataclasses import replace
 
 from ..ooxml.refs import col_index, col_letters
 from ..problems import Problem
+from ..forms.roles import BASE_FORM
 from .grid import Sheet
 from .tables import FoundTable, find_tables
 
-VERTICAL_FAMILIES = ("附件10",)
+VERTICAL_FAMILIES = (BASE_FORM,)
 MAX_ROWS, MAX_COLUMNS = 150, 60
 _A1 = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,3})([0-9]{1,7})(?![0-9])")
 

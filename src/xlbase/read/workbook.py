@@ -23,6 +23,7 @@ import pandas as pd
 
 from .. import sheet_names, summary_record
 from ..forms import SUMMARY_FORM, get_form, name_words
+from ..forms.roles import BASE_NAME, CITY, FIRM_FORM, OWN_RENT, RECORD_FORM, RENT_FORM
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold, fold_unbracketed
@@ -324,7 +325,7 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
         n_tables = len(tables)
         found = find_tables(sheet)
         if own_firms:
-            found = [ft for ft in found if ft.family == "附件3"][:1]
+            found = [ft for ft in found if ft.family == FIRM_FORM][:1]
         vertical = find_vertical(sheet) if not found and not ours else None
         if vertical is not None:      # 附件10 typed down a column: read on the transpose, addresses turned back
             turned, vts = vertical
@@ -338,7 +339,7 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
         used_rows: set[int] = set()
         top = 0
         for ft in found:
-            form_id = "附件3" if own_firms else choose_summary(sheet, ft, top)
+            form_id = FIRM_FORM if own_firms else choose_summary(sheet, ft, top)
             used_rows.update(range(ft.header_rows[0], ft.end_row))
             ours_extra = dict(ft.extra) if record is not None else {}
             ft.extra = {} if record is not None else ft.extra   # our own columns (来源文件, 所属基地…) are not unknown
@@ -352,22 +353,22 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
                 pieces = split_by_row_base(t)
                 tables += pieces[:-1]
                 t = pieces[-1]
-            if form_id == "附件4":
-                head = find_record(sheet, "附件4", rows=range(top, ft.header_rows[0]))
+            if t.form.kind == "mixed":     # a record head above the table (附件4's own rent)
+                head = find_record(sheet, form_id, rows=range(top, ft.header_rows[0]))
                 if head:
                     _fill_record(path, sheet, t, head, problems)
                     used_rows.update(head.rows)
             tables.append(t)
             top = ft.end_row
-        a2 = find_record(sheet, "附件2", skip=used_rows, min_fields=A2_MIN_FIELDS)
+        a2 = find_record(sheet, RECORD_FORM, skip=used_rows, min_fields=A2_MIN_FIELDS)
         if a2 is not None:
-            t = Table(form_id="附件2", file=path, sheet=sheet.name)
+            t = Table(form_id=RECORD_FORM, file=path, sheet=sheet.name)
             _fill_record(path, sheet, t, a2, problems)
             tables.append(t)
-        elif not any(t.form_id == "附件4" and t.sheet == sheet.name for t in tables):
-            head = find_record(sheet, "附件4", skip=used_rows, min_fields=2)
-            if head is not None and "base_rent" in head.values:
-                t = Table(form_id="附件4", file=path, sheet=sheet.name)
+        elif not any(t.form_id == RENT_FORM and t.sheet == sheet.name for t in tables):
+            head = find_record(sheet, RENT_FORM, skip=used_rows, min_fields=2)
+            if head is not None and OWN_RENT in head.values:
+                t = Table(form_id=RENT_FORM, file=path, sheet=sheet.name)
                 _fill_record(path, sheet, t, head, problems)
                 t.missing_fields = [f.key for f in t.form.table_fields]
                 tables.append(t)
@@ -433,13 +434,13 @@ def _apply_record(tables: list[Table], record: dict) -> None:
     letters = {(c[0], c[1]): c[2] for c in record["firm_columns"] if len(c) == 3}
     for t in tables:
         if t.form_id == SUMMARY_FORM and "_base" in t.data.columns:
-            picked = [by_key.get(k) or by_name.get(fold(n)) for k, n in zip(t.data["_base"], t.data["base_name"])]
+            picked = [by_key.get(k) or by_name.get(fold(n)) for k, n in zip(t.data["_base"], t.data[BASE_NAME])]
             t.data["_base"] = [b["key"] if b else k for b, k in zip(picked, t.data["_base"])]
             for col, key in (("_src", "file"), ("_src_sheet", "sheet"), ("_src_row", "row"), ("_src_cell", "cell")):
                 t.data[col] = [b.get(key) if b else None for b in picked]
             if any(b and b.get("lacking") for b in picked):   # columns its source lacked: its 汇总 stays marked
                 t.data["_lacking"] = [tuple(b.get("lacking") or ()) if b else () for b in picked]
-        elif t.form_id == "附件3" and "_src" in t.data.columns:
+        elif t.form_id == FIRM_FORM and "_src" in t.data.columns:
             names = t.data["_base_name"].tolist() if "_base_name" in t.data.columns else [None] * len(t.data)
             folded = {n: fold(n) for n in set(names)}
             srcs, sheets, rows = t.data["_src"].tolist(), t.data["_src_sheet"].tolist(), t.data["_src_row"].tolist()
@@ -551,7 +552,7 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
     form = get_form(form_id)
     t = Table(form_id=form_id, file=path, sheet=sheet.name, header_row=ft.header_rows[1] + 1,
               org_line=_org_line(sheet, ft.header_rows[0], top))
-    if form_id == "附件3":    # where a firm list sent apart from its base names it (merge.attach)
+    if form_id == FIRM_FORM:    # where a firm list sent apart from its base names it (merge.attach)
         t.heading = _heading(sheet, ft.header_rows[0], top)
     t.columns = {k: c + 1 for k, c in ft.columns.items()}
     rows = ft.data_rows
@@ -589,7 +590,7 @@ def _table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str
         for key in ordered:
             total[key] = parse_value(sheet.get(r, ft.columns[key]), form.field(key)).value
         t.totals.append(total)
-    if form_id == "附件3" and ft.extra:
+    if form_id == FIRM_FORM and ft.extra:
         _row_bases(t, sheet, ft)
     t.extra_columns.extend(ft.extra.values())
     problems.extend(table_problems(path, sheet, ft, form_id))   # unknown/repeated columns, totals, skipped lines
@@ -682,7 +683,7 @@ def _fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: 
         for f in targets:
             if f.key in t.record and t.record[f.key] is not None:
                 continue
-            got = city if f.identity == "city" else county
+            got = city if f.identity == CITY else county
             t.record[f.key] = got
             t.record_raw[f.key] = raw_text(value)
             t.record_cells[f.key] = a1(*pos)

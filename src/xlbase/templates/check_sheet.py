@@ -11,6 +11,7 @@ import datetime as dt
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import get_form
+from ..forms.roles import SUMMARY_FORM
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
 from .rule_counts import Places, count_formula, doubt_formula
 from .styles import Styles, lines_needed, row_height
@@ -123,7 +124,7 @@ def _choice_text(rule: Rule) -> str:
 
 def forms_of(rule: Rule) -> str:
     return "、".join(f for f in (*rule.forms, *((rule.form,) if rule.form and not rule.forms else ()))
-                    if f != "附件11")
+                    if f != SUMMARY_FORM)
 
 
 def judged_rules(pack: RulePack, places: Places) -> list[tuple[Rule, str]]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..forms import Form, get_form, value_list
-from ..forms.roles import OWN_RENT, SITE_DISTANCE, SITE_NAME, SITE_RENT
+from ..forms.roles import BASE_TYPE, OWN_RENT, RECORD_FORM, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..read.normalise import parse_value
 from ..rules.rule import Rule
 from ..rules.uscc import USCC_ALPHABET as _USCC_ALPHABET, USCC_WEIGHTS as _USCC_WEIGHTS
@@ -40,7 +40,7 @@ class Places:
     cells: dict[str, dict[str, str]] = field(default_factory=dict)        # record / one-row forms: key -> ref
     tables: dict[str, tuple[str, TableLayout]] = field(default_factory=dict)  # list forms: (sheet, layout)
     lists: ListSheet = None  # type: ignore[assignment]   # every writer gives it
-    type_form: str = "附件2"               # the form whose 基地类型 cell the others take theirs from
+    type_form: str = RECORD_FORM           # the form whose 基地类型 cell the others take theirs from
     computed: set[str] = field(default_factory=set)   # refs holding a formula (a value flowing from 附件2)
     dates: dict[str, str] = field(default_factory=dict)   # a date cell's ref -> the date validate reads there
     date_columns: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (form, key) -> (range,
@@ -75,7 +75,7 @@ class Places:
 
     def type_key(self) -> str:
         """Excel: the folded 基地类型 (template_checks.sheet_key), （未填） when blank."""
-        ref = self.cell(self.type_form, "base_type") or '""'
+        ref = self.cell(self.type_form, BASE_TYPE) or '""'
         return f'IF({ref}="","{UNTYPED}",{key_formula(ref)})'
 
 

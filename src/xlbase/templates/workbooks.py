@@ -16,6 +16,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from ..forms import APPLICANT_FORMS, SUMMARY_FORM, Form, get_form
+from ..forms.roles import BASE_TYPE
 from ..safe_output import atomic_output
 from .blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_signatures, write_title
 from .conditions import formula_format
@@ -86,7 +87,7 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     a2, a3, a4, a10 = (forms[f] for f in APPLICANT_FORMS)
 
     # 附件2: the paper grid; identity cells get names the other sheets refer to
-    ws = sheets["附件2"]
+    ws = sheets[a2.id]
     width = grid_width(a2)
     r = write_title(ws, 0, width - 1, a2.title_for(year), styles)
     r = write_lines(ws, r, width - 1, a2, styles)
@@ -97,7 +98,7 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
         if f.identity:
             wb.define_name(_id_name(f.identity), "=" + _sheet_ref(a2, *a2_cells[f.key]))
     identities = {f.identity for f in a2.fields if f.identity}
-    type_key = next(f.key for f in a2.fields if f.identity == "base_type")
+    type_key = next(f.key for f in a2.fields if f.identity == BASE_TYPE)
     type_abs = xl_rowcol_to_cell(*a2_cells[type_key], True, True)
     for key, table in thresholds.items():
         if key in a2_cells:
@@ -105,10 +106,10 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
             mark_below_threshold(ws, styles, (rr, cc, rr, cc), xl_rowcol_to_cell(rr, cc), type_abs, table, key)
 
     # 附件3: one row per resident firm, 合计 row, check block beside
-    ws = sheets["附件3"]
+    ws = sheets[a3.id]
     l3 = _table_sheet(ws, a3, styles, year, rows=firms)
     # 附件10: one row for the base, identity from 附件2
-    ws10 = sheets["附件10"]
+    ws10 = sheets[a10.id]
     l10 = _table_sheet(ws10, a10, styles, year, rows=[base],
                        formulas=_identity_formulas(a10, base, identities), n_rows=max(1, a10.template_rows))
     _threshold_marks(ws10, l10, styles, thresholds)
@@ -144,7 +145,7 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     write_check_block(ws, styles, top=l3.header_top, col=l3.last_col + 2, items=items)
 
     # 附件4: head about the base, then the comparables
-    ws = sheets["附件4"]
+    ws = sheets[a4.id]
     _, _, last = column_plan(a4)
     r = write_title(ws, 0, last, a4.title_for(year), styles)
     r = write_lines(ws, r, last, a4, styles)
