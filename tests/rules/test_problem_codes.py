@@ -77,13 +77,15 @@ def test_every_code_a_problem_is_given_is_registered():
 
 
 def test_each_code_has_its_constant():
-    """problem_codes names each code's constant after it (input-missing -> INPUT_MISSING), once."""
+    """problem_codes names each code's constant after it (input-missing -> INPUT_MISSING) and declares what
+    each constant is (category, severity, title): no constant without an entry, no entry without a constant."""
     tree = modules()[REGISTRY_MODULE]
-    declared = {n.targets[0].id: n.value.args[0].value for n in tree.body
-                if isinstance(n, ast.Assign) and isinstance(n.value, ast.Call)
-                and getattr(n.value.func, "id", "") == "register"}
-    assert set(declared.values()) == set(REGISTRY)
-    assert all(name == code.upper().replace("-", "_") for name, code in declared.items())
+    constants = {n.targets[0].id: n.value.value for n in tree.body
+                 if isinstance(n, ast.Assign) and len(n.targets) == 1 and isinstance(n.targets[0], ast.Name)
+                 and isinstance(n.value, ast.Constant) and isinstance(n.value.value, str)
+                 and n.value.value not in SEVERITIES and n.targets[0].id == n.value.value.upper().replace("-", "_")}
+    assert set(constants.values()) == set(REGISTRY)
+    assert len(constants) == len(REGISTRY)
 
 
 def test_registry_entries_are_complete():

@@ -8,7 +8,7 @@ fallback form (附件2) for submissions whose target forms lack it; problems lan
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -34,12 +34,25 @@ class Comparison:
 
 
 class FirmTotal(Kind):
-    """Shared by the two kinds: the aggregate of the firm rows per submission against the stated figure."""
+    """Shared by the two kinds: the total of the firm rows per submission against the stated figure. A kind
+    says only how it totals the rows (`total`, and `sheet_function`, the same in Excel)."""
 
     Params = Comparison
     per_submission = True
     whole_list = True
     variables = frozenset({"counted", "difference"})
+    #: Excel's function over the firm rows' range, as `total` computes them (COUNTA, SUM)
+    sheet_function: ClassVar[str]
+    #: the total reads the rule's field (a sum); else it counts the rows
+    reads_field: ClassVar[bool] = False
+
+    def total(self, rule: Rule, rows: pd.DataFrame) -> pd.Series:
+        """The firm rows' figure per submission: a Series by `_sub`."""
+        raise NotImplementedError
+
+    @classmethod
+    def sheet_aggregate(cls, rng: str) -> str:
+        return f"{cls.sheet_function}({rng})"
 
     @classmethod
     def sheet_fails(cls, rule: Rule, stated: str, other: str) -> str:
@@ -54,17 +67,19 @@ class FirmTotal(Kind):
         """Problems land on the target form: found again where the 汇总表 holds the firm rows and a target form."""
         return {f for f in rule.args.target.forms if f in held} if rule.form in held else set()
 
-    def compare(self, ctx: Context, rule: Rule, src: pd.DataFrame,
-                aggregate: Callable[[pd.DataFrame], pd.Series]) -> list[Problem]:
-        """`aggregate` of the firm rows `src` per submission (a Series by `_sub`) against the value stated on
-        the target forms; on the fallback form (附件2) for submissions whose target forms lack the value.
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        """The firm rows' `total` per submission against the value stated on the target forms; on the
+        fallback form (附件2) for submissions whose target forms lack the value.
 
         An applicant's 附件10 is compared with its own 附件3. A 汇总表's 附件11 rows are compared only with
         firm rows that name their base one by one (its 入驻企业 sheet, read as 附件3): a hand-typed 附件11
         has no firm rows of its bases, and an applicant's 附件3 beside it is not a 汇总表's list.
         """
+        src = ctx.frame(rule.form, rule.field) if self.reads_field else ctx.frame(rule.form)
+        if not len(src):
+            return []
         listed = ctx.names_own_base(src)
-        aggs = (aggregate(src[~listed]), aggregate(src[listed & ~blank(src["_base"])]))
+        aggs = (self.total(rule, src[~listed]), self.total(rule, src[listed & ~blank(src["_base"])]))
         forms, key = rule.args.target.forms, rule.args.target.field
         frames = [(form_id, ctx.frame(form_id, key)) for form_id in forms]
         out = []
@@ -91,17 +106,10 @@ class CountsMatch(FirmTotal):
     name = "counts-match"
     title = "户数不一致"
     outcomes = Outcomes(error="附件3 企业行数与已入驻企业数不一致", warning=UNREAD)
-    sheet_check = "count"
+    sheet_check, sheet_function = "count", "COUNTA"
 
-    @classmethod
-    def sheet_aggregate(cls, rng: str) -> str:
-        return f"COUNTA({rng})"
-
-    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
-        src = ctx.frame(rule.form)
-        if not len(src):
-            return []
-        return self.compare(ctx, rule, src, lambda df: df.groupby("_sub").size().astype(float))
+    def total(self, rule: Rule, rows: pd.DataFrame) -> pd.Series:
+        return rows.groupby("_sub").size().astype(float)
 
     def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
         """An applicant's list: its rows against the figure it states (`target`, its `row`)."""
@@ -125,18 +133,11 @@ class SumMatches(FirmTotal):
     name = "sum-matches"
     title = "合计不一致"
     outcomes = Outcomes(error="附件3 的合计与所填总数相差超过容差（在职人数会变动，规则包可设为 warning）", warning=UNREAD)
-    sheet_check = "sum"
+    sheet_check, sheet_function = "sum", "SUM"
+    reads_field = True
 
-    @classmethod
-    def sheet_aggregate(cls, rng: str) -> str:
-        return f"SUM({rng})"
-
-    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
-        src = ctx.frame(rule.form, rule.field)
-        if not len(src):
-            return []
-        return self.compare(ctx, rule, src,
-                            lambda df: num(df[rule.field]).groupby(df["_sub"]).sum(min_count=1))
+    def total(self, rule: Rule, rows: pd.DataFrame) -> pd.Series:
+        return num(rows[rule.field]).groupby(rows["_sub"]).sum(min_count=1)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,9 @@ and 附件2 is judged once per submission (the rule's `fallback`, rules.context.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from typing import Any
+import operator
+from dataclasses import dataclass, replace
+from typing import Any, Callable, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -51,66 +52,62 @@ def _submission_compare(ctx: SubmissionContext, rule: Rule, sub: Submission, fai
     return out
 
 
-def _beyond(op: str, rule: Rule):
-    """`value` -> {} when it is below (min) or above (max) the rule's threshold, else None."""
-    def fails(value: Any) -> dict | None:
-        x, t = number_of(value), number_of(rule.threshold_for(None))
-        if x is None or t is None:
-            return None
-        return {} if (x < t if op == "min" else x > t) else None
-    return fails
+class Bound(PerType):
+    """min and max: one field against the pack's threshold (one per 基地类型 where the pack gives them), on
+    Shanxi's stacked forms and on a programme's submission alike; a kind gives only `breaks`."""
 
+    Params = Threshold
+    outcomes = Outcomes(info=UNKNOWN_TYPE)
+    #: (value, threshold) -> true where the value breaks the bound: operator.lt for min, operator.gt for max
+    breaks: ClassVar[Callable[[Any, Any], Any]]
 
-def _compare(ctx: Context, rule: Rule, op: str) -> list[Problem]:
-    out = []
-    key = rule.field
-    for form_id, df in field_frames(ctx, rule):
-        th = thresholds(rule, df)
-        if rule.per_type:
-            unknown = df["_btype"].isna() & th.isna()
-            out += unknown_type(ctx, rule, df[unknown], form_id, key)
-        v = num(df[key])
-        t = num(th)
-        fails = (v < t) if op == "min" else (v > t)
-        out += emit(ctx, rule, df[fails.fillna(False)], form_id, key, threshold=t)
-    return out
+    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
+        out = []
+        key = rule.field
+        for form_id, df in field_frames(ctx, rule):
+            th = thresholds(rule, df)
+            if rule.per_type:
+                unknown = df["_btype"].isna() & th.isna()
+                out += unknown_type(ctx, rule, df[unknown], form_id, key)
+            t = num(th)
+            fails = type(self).breaks(num(df[key]), t)
+            out += emit(ctx, rule, df[fails.fillna(False)], form_id, key, threshold=t)
+        return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        breaks = type(self).breaks
+
+        def fails(value: Any) -> dict | None:
+            x, t = number_of(value), number_of(rule.threshold_for(None))
+            if x is None or t is None:
+                return None
+            return {} if breaks(x, t) else None
+        return _submission_compare(ctx, rule, sub, fails)
 
 
 @register
-class AtLeast(PerType):
+class AtLeast(Bound):
     """A count or amount not below the threshold (专职服务人员 ≥ 10, 入驻企业 ≥ 25 for 楼宇型)."""
 
     name = "min"
     title = "低于门槛"
-    Params = Threshold
-    outcomes = Outcomes(error="填写的值证明低于门槛", info=UNKNOWN_TYPE)
+    outcomes = replace(Bound.outcomes, error="填写的值证明低于门槛")
+    breaks = operator.lt
     sheet_check = "minimum"
 
     @classmethod
     def sheet_fails(cls, rule: Rule, stated: str, other: str) -> str:
         return f"{stated}<{other}"
 
-    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
-        return _compare(ctx, rule, "min")
-
-    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
-        return _submission_compare(ctx, rule, sub, _beyond("min", rule))
-
 
 @register
-class AtMost(PerType):
+class AtMost(Bound):
     """A count or amount not above the threshold."""
 
     name = "max"
     title = "高于上限"
-    Params = Threshold
-    outcomes = Outcomes(error="填写的值证明高于上限", info=UNKNOWN_TYPE)
-
-    def check(self, ctx: Context, rule: Rule) -> list[Problem]:
-        return _compare(ctx, rule, "max")
-
-    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
-        return _submission_compare(ctx, rule, sub, _beyond("max", rule))
+    outcomes = replace(Bound.outcomes, error="填写的值证明高于上限")
+    breaks = operator.gt
 
 
 @dataclass(frozen=True)
