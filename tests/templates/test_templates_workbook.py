@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
 
-from xlbase.forms import APPLICANT_FORMS, divisions, get_form, value_list, zones
+from xlbase.forms import APPLICANT_FORMS, divisions, get_form, zones
 from xlbase.identity import locate
 from xlbase.read.workbook import TEMPLATE_SHEETS
 from xlbase.templates.check_sheet import CHECK_SHEET
@@ -132,7 +132,6 @@ def test_every_input_column_has_validation_and_prompt(form_id, applicant, summar
     form = get_form(form_id)
     ws = wb[form.sheet]
     dvs = _validations(ws)
-    cols_by_letter = {}
     _, cols, _ = column_plan(form)
     first = _first_data_row(ws, form)
     for f in form.table_fields:

@@ -97,7 +97,7 @@ def printed_sizes(form: Form) -> dict[str, float]:
     model = [f.width or DEFAULT_WIDTH for f in form.table_fields if cols[f.key] <= printed]
     if fits_page_width(model + ([NUMBER_WIDTH] if number_col is not None else [])):
         return {}
-    out = {"": NARROW_NUMBER_WIDTH}
+    out: dict[str, float] = {"": NARROW_NUMBER_WIDTH}
     for f in form.table_fields:
         if not f.official:
             out[f.key] = f.width or DEFAULT_WIDTH          # on screen only
@@ -174,7 +174,7 @@ def _write_header(ws: Worksheet, form: Form, top: int, number_col: int | None, c
             lines[r1] = max(lines[r1], need - lines[r0])
 
     if number_col is not None:
-        put(top, bottom, number_col, number_col, form.number_label, styles.header(form.number_official))
+        put(top, bottom, number_col, number_col, form.number_label or "", styles.header(form.number_official))
     for group, fields in form.header_groups():
         official = all(f.official for f in fields)
         if group is None:

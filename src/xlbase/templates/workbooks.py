@@ -115,11 +115,12 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     _threshold_marks(ws10, l10, styles, thresholds)
 
     # cross-form totals: the pack's rules that total 附件3's rows against a figure stated on 附件10 (or 附件2)
-    items = []
+    items: list[tuple[str, str, object, list[tuple[str, str, object, str, bool]]]] = []
     for total in totals():
         rule, target = total.rule, total.target
         if rule.form != a3.id:
             continue
+        value: float
         if total.how == "count":      # rows as the reader reads them: anything typed, a name or not
             agg, local = (f"SUMPRODUCT(1*{rows_in_use(l3, sheet)})" for sheet in (a3.sheet, None))
             value = sum(1 for f in firms if any(v not in (None, "") for v in f.values()))
@@ -136,9 +137,11 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
         cells = {fid: _sheet_ref(forms[fid], r, c) for fid, (_, r, c) in ((k, v) for k, v in at.items() if v)}
         fails = mismatch_conditions(total, agg, cells.get(stated_form), cells.get(rule.fallback or ""))
         cached = mismatch_values(total, value, base.get(target), base.get(target))
-        refs = []
+        refs: list[tuple[str, str, object, str, bool]] = []
         for fid, cond in fails.items():
-            ws_at, r, c = at[fid]
+            where = at[fid]
+            assert where is not None     # fails names only the forms `at` found
+            ws_at, r, c = where
             refs.append((forms[fid].sheet, cells[fid], base.get(target), cond, cached[fid]))
             mark_mismatch(ws_at, styles, r, c, cond)
         items.append((a10.field(target).label if a10.has_field(target) else target, local, value, refs))
