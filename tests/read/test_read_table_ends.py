@@ -8,7 +8,7 @@ disappear without a problem naming its cells.
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import table_layouts as tl
@@ -337,3 +337,25 @@ def test_a_form_sheet_whose_name_says_shuoming_is_read(tmp_path):
     wb.save(path)
     (table,) = [t for t in read_workbook(path).tables if t.form_id == "附件3"]
     assert len(table.data) == 3
+
+
+# a column typing one value on every row --------------------------------------------------------------
+
+@settings(max_examples=15, deadline=None)
+@given(name=st.text("1２9甲乙丙AB", min_size=1, max_size=4).map(lambda s: f"{s}有限公司"),
+       n=st.integers(3, 6), only_names=st.booleans())
+@example(name="1有限公司", n=3, only_names=True)
+def test_one_firm_typed_on_every_row_is_still_the_list(tmp_path_factory, name, n, only_names):
+    """A 企业名称 column repeating one value (a row pasted n times, the rest blank or not) is still the
+    firm names: the official label is the clerk's statement; the repeats are for validation to report.
+    Found by the 汇总表 digest property: "1有限公司" three times in a list with columns of our own on the
+    right (来源文件, 工作表, 行号) — the column went unread, the sheet was taken for an empty 附件11 and
+    the three rows vanished behind a 提示 "没有申报基地"."""
+    head = list(tl.A3_HEAD) + ["来源文件", "工作表", "行号"]
+    width = len(tl.A3_HEAD) - 1
+    rows = [([i + 1, name] + [""] * (width - 1) if only_names else tl.firm_row(i, name)) + ["汇总表.xlsx", "附件3", 6 + i]
+            for i in range(n)]
+    path = tmp_path_factory.mktemp("same") / "入驻企业.xlsx"
+    tl.workbook(path, {"入驻企业": [[["入驻企业基本情况表"], head] + rows]})
+    wr = read_workbook(path)
+    assert _names(wr, "附件3") == [name] * n

@@ -272,7 +272,9 @@ def pair_score(v: _Vocab, head: ColumnHead, f: Field, word: float, first_text: b
     if d is not None:
         s *= floor + (1 - floor) * d
     if head.repeated and (first_text or f.type == "credit_code"):
-        s *= REPEATED      # one value on every row names no row: not a list's names or codes
+        # one value on every row names no row: not a list's names or codes — unless the header says
+        # so in the form's own words (the same firm typed three times is still a list of firms)
+        s *= max(REPEATED, floor) if exact else REPEATED
     return s
 
 
