@@ -84,6 +84,7 @@ TOTAL_ROW = "total-row"
 HIDDEN_ROW = "hidden-row"
 HIDDEN_SHEET = "hidden-sheet"
 SKIPPED_LINE = "skipped-line"
+UNPLACED_ROWS = "unplaced-rows"
 SAMPLE_ROW = "sample-row"
 UNREAD_SHEET = "unread-sheet"
 PROGRAMME_RECOGNISED = "programme-recognised"
@@ -141,6 +142,7 @@ _declare(READ, {
     HIDDEN_ROW: (INFO, "隐藏的行"),
     HIDDEN_SHEET: (INFO, "隐藏的工作表"),
     SKIPPED_LINE: (INFO, "表中跳过的行"),
+    UNPLACED_ROWS: (WARNING, "只在认不出的栏目下有内容的行，未读取"),
     SAMPLE_ROW: (INFO, "表格示例行，已忽略"),
     UNREAD_SHEET: (WARNING, "有内容但没有表头的工作表"),
     PROGRAMME_RECOGNISED: (INFO, "按表格识别申报项目"),

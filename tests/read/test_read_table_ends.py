@@ -359,3 +359,26 @@ def test_one_firm_typed_on_every_row_is_still_the_list(tmp_path_factory, name, n
     tl.workbook(path, {"入驻企业": [[["入驻企业基本情况表"], head] + rows]})
     wr = read_workbook(path)
     assert _names(wr, "附件3") == [name] * n
+
+
+@pytest.mark.parametrize("layout", ["序号 typed twice", "remarks only"])
+def test_rows_typed_only_under_headers_we_cannot_place_are_warned_not_dropped(tmp_path, layout):
+    """A row with nothing under the form's columns but text under a header we could not place is no blank
+    template row: it is one 警告 naming the rows and the first cell typed — never a silent loss, and never
+    the answer "no base" (an unfilled template) when the list has content."""
+    if layout == "序号 typed twice":      # the names slide under the second 序号
+        head = ["序号"] + list(tl.A3_HEAD)
+        rows = [[i + 1, f"忻州晨光{i}号科技有限公司"] for i in range(3)]
+        first_cell, read = "B3", 0
+    else:                                 # a remark typed on rows left blank, under real data
+        head = list(tl.A3_HEAD) + ["备注"]
+        rows = [tl.firm_row(0) + ["已迁出"], [2] + [""] * (len(tl.A3_HEAD) - 1) + ["待补充"],
+                [3] + [""] * (len(tl.A3_HEAD) - 1) + ["待补充"]]
+        first_cell, read = f"{chr(ord('A') + len(tl.A3_HEAD))}4", 1
+    path = tmp_path / "附件3.xlsx"
+    tl.workbook(path, {"附件3": [[["入驻企业基本情况表"], head] + rows]})
+    wr = read_workbook(path)
+    assert not _rules(wr, "no-base")
+    assert len(_names(wr, "附件3")) == read
+    [p] = _rules(wr, "unplaced-rows")
+    assert p.severity == "warning" and p.cell == first_cell and p.value == len(rows) - read

@@ -180,7 +180,7 @@ def unused_problems(path: str, sheet: Sheet, found, form_id: str, hint) -> list[
             msg = (f"{form_id}{name}不是本表栏目，该列 {n} 个有内容的单元格（{_span(found, c)}）未读取。{tail}"
                    "如果其中是需要汇总的数据，请改用官方栏目名称后重新报送。")
             out.append(Problem(UNKNOWN_COLUMN, WARNING, msg, path, sheet.name, cell, form_id, value=_clip(text)))
-        elif text:
+        elif text and not _filled(sheet, [r for r, _ in found.unplaced_rows], c):   # else: unplaced-rows says it
             out.append(Problem(UNKNOWN_COLUMN, INFO,
                                f"{form_id}表头“{_clip(text)}”（第{cell}格）不是本表栏目，该列没有内容，已忽略。{tail}",
                                path, sheet.name, cell, form_id, value=_clip(text)))

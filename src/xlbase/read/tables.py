@@ -33,7 +33,7 @@ from .no_base import is_none_row
 from .matcher import WORD_HIT, ColumnHead, match_columns, word_scores
 from .profile import cell_kind
 from .records import find_record
-from ..problem_codes import DUPLICATE_COLUMN, HIDDEN_ROW, HIDDEN_SHEET, SKIPPED_LINE, TOTAL_ROW
+from ..problem_codes import DUPLICATE_COLUMN, HIDDEN_ROW, HIDDEN_SHEET, SKIPPED_LINE, TOTAL_ROW, UNPLACED_ROWS
 
 TABLE_FAMILIES = (FIRM_FORM, RENT_FORM, BASE_FORM)   # 附件11 shares 附件10's columns: decided after
 MAX_BAND = 3
@@ -61,6 +61,8 @@ class FoundTable:
     row_section: dict[int, int] = field(default_factory=dict)     # data row -> the section row above it
     none_rows: list[int] = field(default_factory=list)            # rows saying "no base" (无, 本县无申报)
     none_cells: list[str] = field(default_factory=list)           # number cells saying none ("/", "—"): 0
+    unplaced_rows: list[tuple[int, int]] = field(default_factory=list)  # (row, first cell typed) of rows
+                                                                        # typed only under unplaced headers
 
 
 @lru_cache(maxsize=None)
@@ -296,6 +298,7 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
     name_col = found.columns.get(form.table_fields[0].key)
     sample = form.sample_row
     pick, pick_data, width = _picker(cols), _picker(data_cols), max(cols) + 1
+    unplaced = sorted((set(found.heads) | set(found.extra)) - set(data_cols) - {found.number_col})
     pending: int | None = None
     pending_lines: list[tuple[int, str]] = []
     sectioned = any(f.identity == BASE_NAME for f in form.table_fields)   # lists of bases: 一、榆次区 …
@@ -354,6 +357,11 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
             r += 1
             continue
         if all(v in ("", None) for v in data_vals):
+            at = next((c for c in unplaced if c < len(row) and row[c] not in ("", None)), None)
+            if at is not None and is_none_row(row, found.number_col):
+                found.none_rows.append(r)           # "本县无申报" under a header we could not place
+            elif at is not None:
+                found.unplaced_rows.append((r, at))   # typed, but only under headers we could not place
             r += 1                   # only a 序号 typed: a blank template row
             continue
         said = row[name_col] if name_col is not None and name_col < len(row) else first
@@ -471,12 +479,34 @@ def table_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> 
         out.append(Problem(HIDDEN_ROW, INFO,
                            f"{form_id}第{shown}行是隐藏的行（在 Excel/WPS 中看不到），共 {len(hidden)} 行，仍作为数据读取；"
                            "如果这些行已作废，请删除后重新报送。", path, sheet.name, cell, form_id, value=len(hidden)))
+    if found.unplaced_rows:
+        out.append(_unplaced_rows_problem(path, sheet, found, form_id))
     for r, text in found.skipped:
         c = next((c for c, v in enumerate(sheet.rows[r]) if v is text), 0)
         out.append(Problem(SKIPPED_LINE, INFO,
                            f"{form_id}第{r + 1}行（{a1(r, c)}“{_clip(text)}”）夹在数据行之间，不是数据，已跳过；"
                            "其后的数据照常读取。", path, sheet.name, a1(r, c), form_id, value=_clip(text)))
     return out
+
+
+def _head_text(sheet: Sheet, found: FoundTable, c: int) -> str:
+    """The header words over column `c`: its lowest non-empty header cell."""
+    top, last = found.header_rows
+    return next((str(sheet.get(r, c)).strip() for r in range(last, top - 1, -1) if sheet.get(r, c) not in ("", None)), "")
+
+
+def _unplaced_rows_problem(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> Problem:
+    """Rows with nothing under the form's columns but something under headers we could not place: not
+    blank template rows (they would vanish in silence) and not data we can read — the clerk decides."""
+    rows = [r for r, _ in found.unplaced_rows]
+    r0, c0 = found.unplaced_rows[0]
+    cols = sorted({c for _, c in found.unplaced_rows})
+    shown = "、".join(str(r + 1) for r in rows[:20]) + ("等" if len(rows) > 20 else "")
+    heads = "、".join(f"“{_clip(_head_text(sheet, found, c), 12)}”（{a1(found.header_rows[1], c)}）" for c in cols[:3])
+    return Problem(UNPLACED_ROWS, WARNING,
+                   f"{form_id}第{shown}行（共 {len(rows)} 行）只在无法识别的栏目（{heads}）下有内容，本表的栏目都是空的，"
+                   "这些行未读取；如果它们是数据，请把内容填到通知表样的对应栏目下（或改正表头）后重新报送。",
+                   path, sheet.name, a1(r0, c0), form_id, value=len(rows))
 
 
 def hidden_sheet_problem(path: str, sheet: Sheet, record_min_fields: int) -> Problem | None:

@@ -133,7 +133,9 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
         log.debug("reader failed on %s", spath, exc_info=True)
         msg = MESSAGES["check-failed"].format(name=name)
         return _unusable(spath, "read-failed", msg, check.sha256)
-    if is_unfilled(tables):      # a template sent back empty: the answer "no base", not 35 missing values
+    # a template sent back empty: the answer "no base", not 35 missing values — unless cells with content
+    # were left unread (a column we could not place): then the tables and that warning stand
+    if is_unfilled(tables) and all(p.severity == INFO for p in problems):
         tables, problems = unfilled_answer(spath, tables)
     answer = no_base_table(spath, book.sheets) if not tables else None
     if answer is not None:       # "本县无申报" and no table: the county's answer, not an unreadable file
