@@ -358,3 +358,25 @@ def test_the_buttons_module_name_still_holds_their_entry_points():
     old = importlib.import_module("xlbase.excel")
     assert old.validate_caller is excel.validate_caller
     assert old.clear_marks_caller is excel.clear_marks_caller
+
+
+@pytest.mark.parametrize("programme", ["hengyang-2023", "taiyuan-2023"])
+def test_the_button_of_a_programmes_template_judges_by_its_pack(tmp_path: Path, programme: str) -> None:
+    """A programme's .xlsm button (its template recognised by its titles): the same cells as `xlbase mark`,
+    by the programme's own pack, on the cell of each rule its case breaks."""
+    from programme_inbox import fill, load_case, make_templates
+    case = load_case(programme)
+    v = next(v for v in case.violations if "@" not in v["at"] or v["at"].endswith("@last"))
+    src = tmp_path / "申报.xlsx"
+    cells = fill(make_templates(programme, tmp_path / "t") / case.applicant_file, src, case.programme,
+                 case.answers(v["change"]), "某单位")
+    book = FakeBook(src)
+    excel.validate_book(book)
+    marked = {(sheet, ref) for kind, sheet, ref in book.log if kind == "color"}
+    from xlbase.commands.programmes import mark_command as mark_programme
+    mark_programme(case.programme, src, out=tmp_path / "标注.xlsx")
+    out = load_workbook(tmp_path / "标注.xlsx")
+    expected = {(str(r[2].value), first_cell(ref)) for r in out[RESULT_SHEET].iter_rows(min_row=4) if r[3].value
+                for ref in str(r[3].value).split(",")}
+    assert marked == expected
+    assert any(ref == cells[v["at"]] for _, ref in marked), (v, marked)

@@ -6,6 +6,7 @@ adding its case file."""
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -185,3 +186,15 @@ def test_mark_colours_a_broken_rule_at_its_cell(case, tmp_path):
     assert cell.fill.fgColor.rgb not in (None, "00000000")
     listed = [r for r in wb["校验结果"].iter_rows(values_only=True) if r and r[1] in ("错误", "警告")]
     assert len(listed) == 1
+
+
+def test_the_template_has_its_check_sheet_and_a_macro_workbook(case):
+    """The 表内检查 sheet lists the pack's rules with its numbers; the .xlsm carries the VBA of the 校验 buttons."""
+    c, templates = case
+    wb = openpyxl.load_workbook(templates / c.applicant_file)
+    assert "表内检查" in wb.sheetnames
+    listed = {r[6] for r in wb["表内检查"].iter_rows(min_row=4, values_only=True) if r[6]}
+    assert {v["rule"] for v in c.violations} & listed
+    xlsm = (templates / c.applicant_file).with_suffix(".xlsm")
+    assert "xl/vbaProject.bin" in zipfile.ZipFile(xlsm).namelist()
+    assert "表内检查" in openpyxl.load_workbook(xlsm, keep_vba=True).sheetnames

@@ -222,15 +222,23 @@ def book_problems(book: Any, *, rules: str | None = None, as_of: date | None = N
     is saved, and the same reading and rules as `xlbase validate` apply.
     """
     from xlbase.check import book_formulas, check_reads
+    from xlbase.forms.programmes import load_programme
     from xlbase.read import Sheet, read_grids
     from xlbase.rules import load_pack
 
-    pack = load_pack(rules, as_of)
     sheets = [Sheet(name=ws.name, rows=_sheet_rows(ws), visible=_visible(ws))
               for ws in book.sheets if ws.name not in (RESULT_SHEET, MARKS_SHEET)]
     label = str(book.name)
+    read = read_grids(label, sheets)
+    if read.programme and load_programme(read.programme).generic:   # another programme's template: its pack
+        from xlbase.merge.programme import check_files
+        from xlbase.rules.programme import load_generic_pack
+        programme = load_programme(read.programme)
+        generic = load_generic_pack(programme, rules, as_of)
+        return check_files(programme, [read], generic).problems, pack_label(generic, rules)
+    pack = load_pack(rules, as_of)
     formulas = book_formulas(lambda sheet, cell: _formula(book, sheet, cell), _defined_names(book))
-    problems = check_reads([read_grids(label, sheets)], pack, formulas={label: formulas}).problems
+    problems = check_reads([read], pack, formulas={label: formulas}).problems
     return problems, pack_label(pack, rules)
 
 

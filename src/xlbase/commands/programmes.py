@@ -28,8 +28,7 @@ CHECKED = ("validate", "merge", "mark")      # commands that refuse a batch of s
 #: options of the Shanxi commands a generic programme does not have (yet): (option, attribute)
 UNSUPPORTED = {"validate": (("--return-dir", "return_dir"),),
                "merge": (("--return-dir", "return_dir"), ("--level", "level"), ("--expect", "expect"),
-                         ("--previous", "previous")),
-               "templates": (("--python", "python"),)}
+                         ("--previous", "previous"))}
 
 
 def programmes_command(name: str | None = None) -> CommandResult:
@@ -111,8 +110,9 @@ def run_generic(ns: argparse.Namespace, programme: Programme) -> CommandResult |
     if ns.command == "templates":
         from ..templates.programme import templates_for
         from ..rules.programme import load_generic_pack
-        made = templates_for(programme, Path(ns.out), pack=load_generic_pack(programme))
-        return CommandResult(EXIT_OK, [f"已生成 {p}" for p in made])
+        made, errors = templates_for(programme, Path(ns.out), pack=load_generic_pack(programme),
+                                     python=getattr(ns, "python", None))
+        return CommandResult(EXIT_OK, [f"已生成 {p}" for p in made], errors)
     if ns.command == "read":
         return None           # the reader is the same; it reads by the active programme's forms
     unsupported = [opt for opt, attr in UNSUPPORTED.get(ns.command, ()) if getattr(ns, attr, None)]

@@ -214,6 +214,13 @@ def _format_notes(path: str, kind: str, book) -> list[Problem]:
     return out
 
 
+class _GridCheck:
+    """What read_programme_book asks of a file's sniff, for sheets already in memory: no kind, no digest."""
+
+    kind = "grid"
+    sha256 = None
+
+
 def read_grids(label: str, sheets: list[Sheet]) -> WorkbookRead:
     """Every known form in sheets already in memory (the open book behind Excel's 校验 button).
 
@@ -222,6 +229,9 @@ def read_grids(label: str, sheets: list[Sheet]) -> WorkbookRead:
     keeps its record (its hidden sheet is among the book's sheets), so the button judges it as
     `xlbase validate` does.
     """
+    programme, recognised, said = reading_programme(label, sheets)
+    if programme.generic:    # another programme's workbook (its template's 校验 button): its own form set
+        return read_programme_book(programme, recognised, label, sheets, _GridCheck(), said)
     try:
         tables, problems, record = _read_sheets(label, sheets, "grid")
     except Exception:  # a reader bug must not stop the button

@@ -12,6 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ..forms import get_form
 from ..forms.roles import SUMMARY_FORM
+from ..rules.kinds.within_record import pair
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
 from .rule_counts import Places, count_formula, doubt_formula
 from .styles import Styles, lines_needed, row_height
@@ -71,13 +72,17 @@ def requirement(rule: Rule, pack: RulePack) -> str:
         return f"至基准日期 {pack.as_of:%Y-%m-%d} 满 {_n(th)} 年"
     if rule.kind == "equals":
         return f"须为“{'是' if th else '否'}”（“是（企业法人）”等写法按“是”读）" if isinstance(th, bool) else f"须为 {th}"
-    if rule.kind in ("counts-match", "sum-matches", "sums-equal", "forms-agree"):
+    if rule.kind in ("counts-match", "sum-matches", "sums-equal", "forms-agree", "total-matches"):
         return _tolerance_text(rule.tolerance)
     if rule.kind == "ratio":
         from ..rules.sizing import standard
         share = per_type_text({k: v * 100 for k, v in th.items()}, "%") if rule.per_type else f"{_n(th * 100)}%"
         return (f"不低于 {share}（小型、微型企业按{standard()['id']}，依所属行业、职工人数、营业收入判定；"
                 f"未填所属行业的按企业规模或各行业标准判定，判定不了的企业会使结果为“{CHECK}”）")
+    if rule.kind == "share-min":
+        return f"不低于 {_n(th * 100)}%"
+    if rule.kind == "rows-min":
+        return f"不少于 {_n(th)} 行"
     if rule.kind == "rent-discount":
         return f"不高于周边租金均价的 {_n(th * 100)}%"
     if rule.kind == "comparables":
@@ -97,9 +102,9 @@ def requirement(rule: Rule, pack: RulePack) -> str:
         form = get_form(rule.form)
         pairs = []
         for spec in rule.fields:
-            op = "<=" if "<=" in spec else ">="
-            a, b = (form.field(x.strip()).label for x in spec.split(op))
-            pairs.append(f"{a}{'≤' if op == '<=' else '≥'}{b}")
+            left, op, right = pair(spec)
+            a = "+".join(form.field(k).label for k in left)
+            pairs.append(f"{a}{'≤' if op == '<=' else '≥'}{form.field(right).label}")
         return "；".join(pairs)
     if rule.kind == "required":
         return f"{forms_of(rule)}中标明必填的栏目不为空"

@@ -60,7 +60,10 @@ def mark_notes(forms: list[Form], cell_rules: list[str] | tuple[str, ...] = ()) 
 
 
 def spellings(list_name: str) -> dict[str, str]:
-    """Every spelling a value list accepts (its values and their aliases, data/lists.yaml) -> the value."""
+    """Every spelling a value list accepts (its values and their aliases, data/lists.yaml) -> the value; a
+    programme's own list (its form folder's lists.yaml) by its values."""
+    if list_name not in value_lists():
+        return {v: v for v in value_list(list_name)}
     spec = value_lists()[list_name]
     out = {v: v for v in spec["values"]}
     for value, aliases in (spec.get("aliases") or {}).items():

@@ -3,7 +3,9 @@
 The same building blocks as Shanxi's templates (templates.*: the paper grid of a record form,
 table forms with their 合计 row, validations and prompts from the form model, print setup, the guide
 sheet); what goes on which sheet comes from workbook.yaml. Live checks come from the pack: a `min`
-rule colours its cell when the value typed is below the threshold, a `share-min` rule when the share is.
+rule colours its cell when the value typed is below the threshold, a `share-min` rule when the share is,
+and the 表内检查 sheet counts, for every rule one workbook can decide, the problems validate reports
+(templates.rule_counts, with the pack's numbers). The .xlsm carries the 校验 buttons of Shanxi's.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..forms import Form, value_list
 from ..safe_output import atomic_output
 from .blocks import write_lines, write_notes, write_title
+from .check_sheet import CHECK_SHEET, write_check_sheet
 from .field_guide import write_field_guide
 from .guide import GUIDE_SHEET
 from .lists import ListSheet, list_name
 from .printing import setup_sheet
 from .record import grid_width, write_record_grid
+from .rule_counts import Places
 from .styles import Styles
 from .table import TableLayout, column_plan, write_table
 
@@ -40,13 +44,21 @@ def summary_name(programme) -> str:
     return programme.layout("summary.yaml").get("file_name") or f"{programme.name}_汇总表"
 
 
-def write_applicant(programme, path: Path, *, values: dict | None = None, pack=None) -> Cells:
-    """The applicant's workbook; `values`: form id -> {key: value} (record) or [row dicts] (table).
-    Returns where every record field and table landed, so code can fill it as a clerk would."""
+CHECK_NOTE = ("“{sheet}”工作表随填写逐项计算规则包中一个工作簿就能判断的各项（门槛取自规则包，与 xlbase 校验、"
+              "汇总时的判断一致）；其余各项在校验和汇总时检查。含宏的 .xlsm 版本在本页有“校验”按钮，"
+              "用 xlbase 校验整个工作簿并在问题单元格上标色。")
+
+
+def write_applicant(programme, path: Path, *, values: dict | None = None, pack=None, macros: bool = False,
+                    python: str | None = None) -> Cells:
+    """The applicant's workbook; `values`: form id -> {key: value} (record) or [row dicts] (table); with
+    `pack`, its live checks and 表内检查 sheet; `macros`: an .xlsm with the 校验 buttons (python: the
+    python.exe they run). Returns where every record field and table landed."""
     layout = programme.layout("workbook.yaml")
     values = values or {}
     cells: Cells = {}
-    with atomic_output(path, suffix=".tmp.xlsx") as tmp:
+    where: dict[str, str] = {}
+    with atomic_output(path, suffix=".tmp" + path.suffix) as tmp:
         wb = xlsxwriter.Workbook(str(tmp))
         styles = Styles(wb)
         forms_used: list[Form] = []
@@ -56,13 +68,26 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
             blocks = sheet.get("blocks") or [{"table" if form.kind == "table" else "record": form.id}]
             _sheet(ws, programme, form, blocks, styles, values, cells)
             forms_used += [programme.form(b.get("record") or b.get("table")) for b in blocks]
-        _lists(wb, styles, forms_used)
+            where.update((b.get("record") or b.get("table"), ws.name) for b in blocks)
+        lists = _lists(wb, styles, forms_used)
         guide = wb.add_worksheet(GUIDE_SHEET)
         unique = list({f.id: f for f in forms_used}.values())
-        last = write_field_guide(guide, styles, unique, list(layout.get("guide") or []))
+        notes = list(layout.get("guide") or []) + ([CHECK_NOTE.format(sheet=CHECK_SHEET)] if pack is not None else [])
+        last = write_field_guide(guide, styles, unique, notes)
         setup_sheet(guide, last_row=last, last_col=4)
         if pack is not None:
-            _live_checks(wb, styles, pack, cells)
+            _live_checks(wb, styles, pack, cells, where)
+            places = Places(lists=lists, as_of=pack.as_of)
+            for form_id, got in cells.items():
+                if "layout" in got:
+                    places.tables[form_id] = (where[form_id], got["layout"])
+                else:
+                    places.cells[form_id] = {k: f"'{where[form_id]}'!{xl_rowcol_to_cell(r, c, True, True)}"
+                                             for k, (r, c) in got.items()}
+            write_check_sheet(wb.add_worksheet(CHECK_SHEET), styles, places, pack)
+        if macros:      # pyOpenVBA loads only for the .xlsm
+            from .vba import add_validate_buttons
+            add_validate_buttons(wb, guide, python)
         wb.close()
     return cells
 
@@ -105,13 +130,13 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
     setup_sheet(ws, last_row=max(r - 1, top_of_data), last_col=last, repeat=repeat, one_page=False)
 
 
-def _lists(wb, styles: Styles, forms: list[Form]) -> None:
+def _lists(wb, styles: Styles, forms: list[Form]) -> ListSheet:
+    """The hidden sheet of the dropdowns' value lists (the 表内检查 formulas add theirs to it)."""
     names = sorted({f.choices for form in forms for f in form.fields if f.choices and f.type in ("choice", "yesno")})
-    if not names:
-        return
     lists = ListSheet(wb, styles)
     for name in names:
         lists.add(list_name(name), name, list(value_list(name)))
+    return lists
 
 
 def _where(cells: Cells, form_id: str, key: str, row: str | None) -> tuple[int, int] | None:
@@ -124,7 +149,7 @@ def _where(cells: Cells, form_id: str, key: str, row: str | None) -> tuple[int, 
     return (lay.last_row if row == "last" else lay.first_row, lay.cols[key])
 
 
-def _live_checks(wb, styles: Styles, pack, cells: Cells) -> None:
+def _live_checks(wb, styles: Styles, pack, cells: Cells, where: dict[str, str]) -> None:
     """Colour a value as it is typed when the pack's `min` / `share-min` rule would reject it."""
     bad = styles.cf(bg_color=BAD_FILL, font_color="#9C0006")
     for rule in pack.rules:
@@ -133,7 +158,7 @@ def _live_checks(wb, styles: Styles, pack, cells: Cells) -> None:
         at = _where(cells, rule.form, rule.field, rule.args.row)
         if at is None:
             continue
-        ws = _sheet_of(wb, cells, rule.form)
+        ws = wb.get_worksheet_by_name(where[rule.form])
         a1 = xl_rowcol_to_cell(*at)
         if rule.kind == "min":
             formula = f"=AND(ISNUMBER({a1}),{a1}<{rule.threshold})"
@@ -144,12 +169,6 @@ def _live_checks(wb, styles: Styles, pack, cells: Cells) -> None:
             w = xl_rowcol_to_cell(*whole)
             formula = f"=AND(ISNUMBER({a1}),ISNUMBER({w}),{w}>0,{a1}/{w}<{rule.threshold})"
         ws.conditional_format(at[0], at[1], at[0], at[1], {"type": "formula", "criteria": formula, "format": bad})
-
-
-def _sheet_of(wb, cells: Cells, form_id: str):
-    from ..forms import get_form
-    name = get_form(form_id).sheet
-    return wb.get_worksheet_by_name(name)
 
 
 def write_summary_template(programme, path: Path, *, rows: list[dict] | None = None, unit: str = "",
@@ -178,14 +197,21 @@ def summary_sheet(ws, form: Form, styles: Styles, *, rows: list[dict], unit: str
     return lay
 
 
-def templates_for(programme, out_dir: Path, pack=None) -> list[Path]:
-    """`xlbase templates --programme NAME`: the applicant's workbook and the blank 汇总表."""
+def templates_for(programme, out_dir: Path, pack=None, python: str | None = None) -> tuple[list[Path], list[str]]:
+    """`xlbase templates --programme NAME`: the applicant's workbook (.xlsx, and .xlsm with the 校验 buttons
+    when VBA can be built) and the blank 汇总表; (files written, why the .xlsm could not be)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     a = out_dir / f"{applicant_name(programme)}.xlsx"
     s = out_dir / f"{summary_name(programme)}.xlsx"
     write_applicant(programme, a, pack=pack)
     write_summary_template(programme, s)
-    return [a, s]
+    made, errors = [a, s], []
+    try:
+        write_applicant(programme, a.with_suffix(".xlsm"), pack=pack, macros=True, python=python)
+        made.insert(1, a.with_suffix(".xlsm"))
+    except (ImportError, FileNotFoundError) as exc:   # pyOpenVBA or xlwings' VBA sources missing
+        errors.append(f"未能生成含宏的 .xlsm 模板（{exc}）；.xlsx 模板已生成，可用 xlbase mark 校验")
+    return made, errors
 
 
 def today() -> dt.date:

@@ -18,6 +18,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from ..forms import Form, get_form, value_list
 from ..forms.roles import BASE_TYPE, OWN_RENT, RECORD_FORM, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..read.normalise import parse_value
@@ -47,6 +49,7 @@ class Places:
     #                                                      its column letter on the template_dates sheet)
     sizes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)   # template_sizes' columns
     place_reads: dict[tuple[str, str], str] = field(default_factory=dict)      # template_choices' place tests
+    as_of: dt.date | None = None           # the pack's reference date (None: the default pack's)
 
     def cell(self, form_id: str, key: str) -> str | None:
         return self.cells.get(form_id, {}).get(key)
@@ -61,6 +64,14 @@ class Places:
         if (form_id, key) in self.date_columns:
             return self.date_columns[(form_id, key)][0]
         return self.column(form_id, key)
+
+    def at_row(self, form_id: str, key: str, row: str | None) -> str | None:
+        """A list form's cell in the row a rule reads (`row: last`: the template's last row, the latest
+        year of a by-year table); None for other rules."""
+        if row != "last" or form_id not in self.tables or key not in self.tables[form_id][1].cols:
+            return None
+        sheet, layout = self.tables[form_id]
+        return f"'{sheet}'!{xl_rowcol_to_cell(layout.last_row, layout.cols[key], True, True)}"
 
     def column(self, form_id: str, key: str) -> str | None:
         if form_id not in self.tables or key not in self.tables[form_id][1].cols:
@@ -103,10 +114,20 @@ def _forms(rule: Rule) -> tuple[str, ...]:
     return rule.forms or ((rule.form,) if rule.form else ())
 
 
+def _row(rule: Rule) -> str | None:
+    """The table row a rule reads (`row: last`), for the kinds that take one."""
+    return getattr(rule.args, "row", None)
+
+
+def _as_of(places: Places) -> dt.date:
+    return places.as_of or pack().as_of
+
+
 def _stated(rule: Rule, places: Places, key: str) -> str | None:
     """Excel: the value a one-field rule judges, as rules.context.with_fallback picks it: the first of the
-    rule's forms that states it (a number or date), else the fallback form's."""
-    refs = [places.read(f, key) for f in (*_forms(rule), rule.fallback) if f]
+    rule's forms that states it (a number or date), else the fallback form's; a list form's row the rule
+    names (`row: last`)."""
+    refs = [places.read(f, key) or places.at_row(f, key, _row(rule)) for f in (*_forms(rule), rule.fallback) if f]
     refs = [r for r in refs if r]
     if not refs:
         return None
@@ -321,7 +342,7 @@ def _age(rule: Rule, places: Places) -> str | None:
     if value is None or rule.per_type:
         return None
     years = int(rule.threshold)
-    as_of = _date(pack().as_of)
+    as_of = _date(_as_of(places))
     d = value
     return (f"IF(ISNUMBER({d}),IF(DATE(YEAR({d})+{years},MONTH({d}),DAY({d}))>{as_of},1,0),0)")
 
@@ -336,12 +357,13 @@ def _aggregate(rule: Rule, places: Places) -> str | None:
     states (附件10), else the fallback form's (附件2), within the rule's tolerance; nothing without rows."""
     from ..rules.kinds import kind_of
     how = kind_of(rule).sheet_check      # "count" | "sum" (rules.live)
-    target = rule.params.get("target") or {}
-    key = target.get("field")
+    target = rule.args.target
+    key = target.field
     if not key or rule.form not in places.tables:
         return None
     rows = f"SUMPRODUCT(1*{places.used(rule.form)})"
-    refs = [r for r in (places.cell(f, key) for f in (*(target.get("forms") or ()), rule.fallback) if f) if r]
+    refs = [r for r in (places.cell(f, key) or places.at_row(f, key, target.row)
+                        for f in (*target.forms, rule.fallback) if f) if r]
     if not refs:
         return None
     if how == "count":
@@ -391,14 +413,60 @@ def _sums_equal(rule: Rule, places: Places) -> str | None:
 
 
 def _comparison(rule: Rule, places: Places) -> str | None:
+    """`a <= b` (or `a + b <= c`) in one record or row; on a list form, in every row (or the rule's `row`)."""
+    from ..rules.kinds.within_record import pair
     terms = []
     for spec in rule.fields:
-        op = "<=" if "<=" in spec else ">="
-        a, b = (places.cell(rule.form, x.strip()) for x in spec.split(op))
-        if not a or not b:
-            return None
+        left, op, right = pair(spec)
         bad = ">" if op == "<=" else "<"
-        terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({a}{bad}{b},1,0),0)")
+        refs = [places.cell(rule.form, k) or places.at_row(rule.form, k, _row(rule)) for k in [*left, right]]
+        if all(refs):
+            *parts, b = [r for r in refs if r]
+            if len(parts) == 1:
+                terms.append(f"IF(AND(ISNUMBER({parts[0]}),ISNUMBER({b})),IF({parts[0]}{bad}{b},1,0),0)")
+            else:       # blank parts count as none of it; nothing to judge when every part is blank
+                slack = "+1E-9" if op == "<=" else "-1E-9"
+                terms.append(f"IF(AND(COUNT({','.join(parts)})>0,ISNUMBER({b})),"
+                             f"IF(SUM({','.join(parts)}){bad}{b}{slack},1,0),0)")
+            continue
+        cols = [places.column(rule.form, k) for k in [*left, right]]
+        if len(left) != 1 or not all(cols):
+            return None
+        a, b = cols
+        terms.append(f"SUMPRODUCT(ISNUMBER({a})*ISNUMBER({b})*({a}{bad}{b}))")
+    return "+".join(terms) if terms else None
+
+
+def _share_min(rule: Rule, places: Places) -> str | None:
+    """share-min: the part's share of its whole below the threshold (a blank or 0 whole judges nothing)."""
+    part, whole = (_stated(rule, places, k) for k in rule.fields[:2])
+    if part is None or whole is None:
+        return None
+    return (f"IF(AND(ISNUMBER({part}),ISNUMBER({whole})),IF({whole}=0,0,IF({part}/{whole}<{_n(rule.threshold)}-1E-12,"
+            f"1,0)),0)")
+
+
+def _rows_min(rule: Rule, places: Places) -> str | None:
+    """rows-min: fewer rows typed in the list than the threshold (the template always holds the list)."""
+    if rule.form not in places.tables:
+        return None
+    return f"IF(SUMPRODUCT(1*{places.used(rule.form)})<{_n(rule.threshold)},1,0)"
+
+
+def _total_matches(rule: Rule, places: Places) -> str | None:
+    """total-matches: each column's 合计 cell (typed over the template's SUM) against the rows' sum."""
+    if rule.form not in places.tables:
+        return None
+    sheet, layout = places.tables[rule.form]
+    if layout.total_row is None:
+        return None
+    terms = []
+    for key in rule.fields:
+        if key not in layout.cols:
+            continue
+        total = f"'{sheet}'!{xl_rowcol_to_cell(layout.total_row, layout.cols[key], True, True)}"
+        terms.append(f"IF(ISNUMBER({total}),IF({_within(total, f'SUM({places.column(rule.form, key)})', rule.tolerance)},"
+                     f"0,1),0)")
     return "+".join(terms) if terms else None
 
 
@@ -516,6 +584,7 @@ KIND_COUNTS: dict[str, Callable[[Rule, Places], str | None]] = {
     "sums-equal": _sums_equal, "comparison": _comparison,
     "checksum": _checksum, "unique": _unique, "date-range": _date_range,
     "comparables": _comparables, "rent-discount": _rent_discount, "ratio": _share,
+    "share-min": _share_min, "rows-min": _rows_min, "total-matches": _total_matches,
 }
 
 #: kinds whose rule, at the rule's severity, also reports a milder problem the sheet can count: the
@@ -589,7 +658,7 @@ def cell_marks(rule: Rule, places: Places) -> list[Mark]:
                 d = earliest if isinstance(earliest, dt.date) else dt.date.fromisoformat(str(earliest))
                 early = f",{_read_at(places, rule.form, rule.field, at)}<{_date(d)}"
             v = _read_at(places, rule.form, rule.field, at)
-            out.append(Mark(rule.form, at[0], f"AND(ISNUMBER({v}),OR({v}>{_date(pack().as_of)}{early}))"))
+            out.append(Mark(rule.form, at[0], f"AND(ISNUMBER({v}),OR({v}>{_date(_as_of(places))}{early}))"))
     elif rule.kind == "equals" and isinstance(rule.threshold, bool):
         for form_id in [f for f in (*_forms(rule), rule.fallback) if f]:
             if (at := _area(places, form_id, rule.field)) and \

@@ -271,6 +271,15 @@ def add_macros(workbook: Workbook, modules: Mapping[str, str] | None = None) -> 
     return project
 
 
+def add_validate_buttons(workbook: Workbook, sheet: Worksheet, python: str | None = None,
+                         cell: str = "A2") -> None:
+    """What makes a workbook an .xlsm with the 校验 / 清除标记 buttons on `sheet`: the buttons, the hidden
+    xlwings.conf sheet (python: the python.exe they run) and the VBA project. Call after every other sheet."""
+    insert_validate_button(sheet, cell)
+    add_xlwings_conf_sheet(workbook, xlwings_settings(python))
+    add_macros(workbook)
+
+
 def insert_validate_button(
     worksheet: Worksheet,
     cell: str,

@@ -70,9 +70,7 @@ def _identity_formulas(form: Form, base: dict, keys: set[str]) -> dict:
 def _finish(wb: Workbook, guide, styles: Styles, macros: bool, python: str | None = None) -> None:
     if macros:
         from . import vba
-        vba.insert_validate_button(guide, BUTTON_CELL)
-        vba.add_xlwings_conf_sheet(wb, vba.xlwings_settings(python))
-        vba.add_macros(wb)
+        vba.add_validate_buttons(wb, guide, python, BUTTON_CELL)
 
 
 def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: list[dict],

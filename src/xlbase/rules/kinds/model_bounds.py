@@ -86,8 +86,8 @@ class Required(Kind):
         return out
 
     def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
-        """A programme's form: a required cell left blank (a warning for one of our own fields, or a blank that
-        may be a 0); a required line of a record form the sheet lacks altogether."""
+        """A programme's form: a required cell left blank (a warning for one of our own columns, or a blank
+        that may be a 0, as on Shanxi's forms); a required line of a record form the sheet lacks altogether."""
         out = []
         for form_id in rule.forms:
             for t in sub.of(form_id):
@@ -104,8 +104,8 @@ class Required(Kind):
                         continue
                     for v in sub.values(form_id, f.key):
                         if v.table is t and is_blank(v) and not raw_typed(v, f.key):
-                            sev = WARNING if f.blank_may_be_zero else rule.severity
-                            out.append(ctx.problem(rule, sub, v, f.key, severity=sev))
+                            doubt = not f.official or f.blank_may_be_zero   # our own column, or a 0 left out
+                            out.append(ctx.problem(rule, sub, v, f.key, severity=WARNING if doubt else None))
         return out
 
 

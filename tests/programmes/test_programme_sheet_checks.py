@@ -1,0 +1,59 @@
+"""A programme's applicant template judges in the sheet what its pack lets one workbook decide: its 表内检查
+sheet counts, once LibreOffice has recalculated a clerk's filled template, exactly the problems `xlbase
+validate --programme` reports for each rule it lists, with the pack's own numbers. Cases: every
+programme's case file (cases/<programme>.yaml): the clean answers and each rule broken once."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest import soffice_convert_all
+from programme_inbox import fill, load_cases, make_templates, xlbase
+from xlbase.rules.programme import load_generic_pack
+from template_clerk import sheet_counts
+
+pytestmark = [pytest.mark.libreoffice, pytest.mark.filterwarnings("ignore:Print area cannot be set")]
+
+CASES = load_cases()
+
+
+@pytest.fixture(scope="module", params=CASES, ids=[c.name for c in CASES])
+def recalculated(request, tmp_path_factory) -> tuple:
+    """(case, {variant: the recalculated workbook}, {variant: validate's problems of the typed workbook})."""
+    case = request.param
+    d = tmp_path_factory.mktemp(case.name)
+    templates = make_templates(case.name, d / "templates")
+    (d / "src").mkdir()
+    variants = {"clean": {}, **{v["rule"]: v["change"] for v in case.violations}}
+    typed = {name: d / "src" / f"{name}.xlsx" for name in variants}
+    for name, change in variants.items():
+        fill(templates / case.applicant_file, typed[name], case.programme, case.answers(change), f"{name}单位")
+    res = xlbase("validate", str(d / "src"), "--programme", case.name, "--json", str(d / "r.json"))
+    assert res.returncode in (0, 1), res.stdout + res.stderr
+    problems = json.loads((d / "r.json").read_text(encoding="utf-8"))["problems"]
+    found = {name: [p for p in problems if Path(p["file"]).name == path.name] for name, path in typed.items()}
+    books = soffice_convert_all(list(typed.values()), "xlsx", d / "lo")      # one LibreOffice start
+    return case, dict(zip(typed, books)), found
+
+
+def test_the_sheet_counts_what_validate_reports(recalculated):
+    case, books, found = recalculated
+    pack = load_generic_pack(case.programme)
+    own_variant = {}
+    for name, path in books.items():
+        sheet = sheet_counts(path)
+        assert sheet, "no rule on the 表内检查 sheet"
+        validate = Counter(p["rule"] for p in found[name]          # at the rule's own severity, not its notes
+                           if pack.has_rule(p["rule"]) and p["severity"] == pack.rule(p["rule"]).severity)
+        differ = {rule: (n, validate.get(rule, 0)) for rule, n in sheet.items() if n != validate.get(rule, 0)}
+        assert not differ, f"{case.name} {name}: rule -> (sheet, validate): {differ}"
+        own_variant[name] = sheet.get(name)
+    judged = set(sheet_counts(books["clean"]))
+    assert not any(sheet_counts(books["clean"]).values())
+    # each rule a variant breaks, when the sheet lists it, is counted there; every threshold is listed
+    assert {v["rule"] for v in case.violations if own_variant[v["rule"]]} == {v["rule"] for v in case.violations} & judged
+    assert {r.id for r in pack.rules if r.kind in ("min", "share-min", "rows-min")} <= judged
