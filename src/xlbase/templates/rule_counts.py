@@ -429,11 +429,10 @@ def _comparison(rule: Rule, places: Places) -> str | None:
                 terms.append(f"IF(AND(COUNT({','.join(parts)})>0,ISNUMBER({b})),"
                              f"IF(SUM({','.join(parts)}){bad}{b}{slack},1,0),0)")
             continue
-        cols = [places.column(rule.form, k) for k in [*left, right]]
-        if len(left) != 1 or not all(cols):
+        ca, cb = places.column(rule.form, left[0]), places.column(rule.form, right)
+        if len(left) != 1 or not ca or not cb:
             return None
-        a, b = cols
-        terms.append(f"SUMPRODUCT(ISNUMBER({a})*ISNUMBER({b})*({a}{bad}{b}))")
+        terms.append(f"SUMPRODUCT(ISNUMBER({ca})*ISNUMBER({cb})*({ca}{bad}{cb}))")
     return "+".join(terms) if terms else None
 
 
