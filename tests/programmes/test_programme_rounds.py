@@ -198,3 +198,39 @@ def test_the_template_has_its_check_sheet_and_a_macro_workbook(case):
     xlsm = (templates / c.applicant_file).with_suffix(".xlsm")
     assert "xl/vbaProject.bin" in zipfile.ZipFile(xlsm).namelist()
     assert "表内检查" in openpyxl.load_workbook(xlsm, keep_vba=True).sheetnames
+
+
+def test_round_options_return_pack_and_expected_units(case, tmp_path):
+    """--return-dir: a folder per unit with errors or warnings (one county merging its bases: per base), with the
+    marked copy of what it sent and its own 问题清单; --expect: a unit on the list that sent nothing is named.
+    --level and --previous are refused, saying why, and `xlbase programmes` says so too."""
+    c, templates = case
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    broken = c.violations[:2]
+    for i, v in enumerate(broken):
+        fill(templates / c.applicant_file, inbox / f"{v['rule']}.xlsx", c.programme, c.answers(v["change"]),
+             f"第{i + 1}单位")
+    fill(templates / c.applicant_file, inbox / "达标.xlsx", c.programme, c.answers(), "达标单位")
+    layout = c.programme.layout("summary.yaml")
+    listed = [*dict.fromkeys(str(c.good[form].get(key)) for form, key in
+                             [layout["columns"][layout["unit"]]["field"].split(".", 1)]), "未报送的单位"]
+    (tmp_path / "应报.txt").write_text("\n".join(listed), encoding="utf-8")
+    back = tmp_path / "退回"
+    res = xlbase("merge", str(inbox), "--programme", c.name, "-o", str(tmp_path / "汇总表.xlsx"),
+                 "--return-dir", str(back), "--expect", str(tmp_path / "应报.txt"), "--json", str(tmp_path / "r.json"))
+    assert res.returncode == 1, res.stdout + res.stderr
+    folders = sorted(p.name for p in back.iterdir() if p.is_dir())
+    assert folders == sorted(f"第{i + 1}单位" for i in range(len(broken)))
+    for i, v in enumerate(broken):
+        got = sorted(p.name for p in (back / f"第{i + 1}单位").iterdir())
+        assert got == sorted([f"{v['rule']}.校验.xlsx", f"问题清单_第{i + 1}单位.xlsx"])
+    problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
+    assert [p["value"] for p in problems if p["rule"] == "unit-not-reported"] == ["未报送的单位"]
+    units = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "汇总表.xlsx")["各县情况"].iter_rows(
+        min_row=2, values_only=True)}
+    assert units == {listed[0]: "已报送", "未报送的单位": "未报送"}
+    for option, value, why in (("--level", "city", "汇总层级"), ("--previous", str(tmp_path / "汇总表.xlsx"), "汇总记录")):
+        res = xlbase("merge", str(inbox), "--programme", c.name, "-o", str(tmp_path / "x.xlsx"), option, value)
+        assert res.returncode == 2 and option in res.stderr and why in res.stderr
+        assert why in xlbase("programmes", c.name).stdout

@@ -25,10 +25,14 @@ if TYPE_CHECKING:    # the CLI builds its parser from this module: pandas and ji
 
 COMMANDS = ("templates", "read", "validate", "merge", "mark")
 CHECKED = ("validate", "merge", "mark")      # commands that refuse a batch of several programmes
-#: options of the Shanxi commands a generic programme does not have (yet): (option, attribute)
-UNSUPPORTED = {"validate": (("--return-dir", "return_dir"),),
-               "merge": (("--return-dir", "return_dir"), ("--level", "level"), ("--expect", "expect"),
-                         ("--previous", "previous"))}
+#: options of the Shanxi commands a programme with its own forms does not have: (option, attribute, why)
+UNSUPPORTED = {"merge": (
+    ("--level", "level", "汇总层级（县级、市级、省级）是山西附件11的三级汇总：按山西的市、县区划分出“各县情况”“各市情况”并判断"
+                         "每份材料来自哪一级；本项目的汇总表只有一列报送单位（{unit}），县里和市里都用同一个 xlbase merge 合并，"
+                         "市里合并县里的汇总表时自动读取其各行和入驻企业名单，不需要 --level"),
+    ("--previous", "previous", "与上次汇总表比较（每个单位上次的错误已改正、仍有、新增几条）依靠山西汇总表中 xlbase 写入的"
+                               "汇总记录（各基地、各问题的来源）；本项目的汇总表不写这份记录，无法逐条对照上次的问题"),
+)}
 
 
 def programmes_command(name: str | None = None) -> CommandResult:
@@ -51,6 +55,10 @@ def programmes_command(name: str | None = None) -> CommandResult:
             lines.append(f"    依据：{s.get('file', '')} {s.get('what', '')}".rstrip())
         if p.note:
             lines.append(f"    说明：{p.note}")
+        if p.generic:
+            lines.append("    汇总选项：--return-dir（按报送单位退回标注副本和问题清单）、--expect（应报单位名单）可用；"
+                         + "；".join(f"{opt} 不可用（{why.format(unit=_unit_label(p))}）"
+                                    for opt, _, why in UNSUPPORTED["merge"]))
         if len(chosen) == 1 and p.generic:
             lines += _rule_lines(p)
         lines.append("")
@@ -86,6 +94,13 @@ def _label(p: Programme, forms: tuple[str, ...], key: str) -> str:
     return key
 
 
+def _unit_label(p: Programme) -> str:
+    """The summary layout's reporting-unit column, as its form labels it (“所在县市区”)."""
+    layout = p.layout("summary.yaml")
+    form = p.form(layout["form"])
+    return form.field(layout["unit"]).label if layout.get("unit") and form.has_field(layout["unit"]) else "报送单位"
+
+
 def _summary_of(p: Programme) -> str:
     if not p.generic:
         return "附件11 基本情况汇总表（含问题清单、各县情况、入驻企业）"
@@ -115,17 +130,18 @@ def run_generic(ns: argparse.Namespace, programme: Programme) -> CommandResult |
         return CommandResult(EXIT_OK, [f"已生成 {p}" for p in made], errors)
     if ns.command == "read":
         return None           # the reader is the same; it reads by the active programme's forms
-    unsupported = [opt for opt, attr in UNSUPPORTED.get(ns.command, ()) if getattr(ns, attr, None)]
-    if unsupported:
+    refused = [(opt, why) for opt, attr, why in UNSUPPORTED.get(ns.command, ()) if getattr(ns, attr, None)]
+    if refused:
         return CommandResult(EXIT_UNUSABLE, errors=[
-            f"xlbase {ns.command}：申报项目“{programme.name}”暂不支持 {'、'.join(unsupported)}"
-            "（这些选项只用于山西表单的附件11汇总表）"])
+            f"xlbase {ns.command}：申报项目“{programme.name}”不能用 {opt}：{why.format(unit=_unit_label(programme))}。"
+            for opt, why in refused])
     if ns.command == "validate":
         return validate_command(programme, ns.inputs, rules=ns.rules, as_of=ns.as_of, json_out=ns.json_out,
-                                         xlsx_out=ns.xlsx_out)
+                                xlsx_out=ns.xlsx_out, return_dir=ns.return_dir)
     if ns.command == "merge":
         return merge_command(programme, ns.inputs, out=ns.out, rules=ns.rules, as_of=ns.as_of,
-                                      json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs)
+                             json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs, return_dir=ns.return_dir,
+                             expect=ns.expect)
     if ns.command == "mark":
         return mark_command(programme, ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of,
                                      in_place=ns.in_place)
@@ -204,7 +220,7 @@ def _counts_line(programme, checked: "Checked") -> str:
 
 
 def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Path | None = None,
-                     xlsx_out: Path | None = None) -> CommandResult:
+                     xlsx_out: Path | None = None, return_dir: Path | None = None) -> CommandResult:
     pack = _load(programme, rules, as_of)
     paths, input_problems, reads = _read(inputs)
     if not paths:
@@ -226,14 +242,23 @@ def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Pat
         from ..reports.problems import write_problems_workbook
         write_problems_workbook(xlsx_out, problems, checked.inputs, pack=pack)
         lines.append(f"Excel 问题清单：{xlsx_out}")
+    if return_dir:
+        checked.problems = problems
+        lines += _return_pack(programme, checked, pack, Path(return_dir), paths)
     if not any(r.ok for r in reads):
         return CommandResult(EXIT_UNUSABLE, lines, errors=["没有可读取的输入文件"])
     return CommandResult(EXIT_PROBLEMS if any(p.severity == ERROR for p in problems) else EXIT_OK, lines)
 
 
 def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_out: Path | None = None,
-                  unit: str | None = None, jobs: int | None = None) -> CommandResult:
+                  unit: str | None = None, jobs: int | None = None, return_dir: Path | None = None,
+                  expect: Path | None = None) -> CommandResult:
     pack = _load(programme, rules, as_of)
+    from ..merge.level import ExpectError, read_expect_file
+    try:
+        expected = read_expect_file(expect) if expect is not None else None
+    except ExpectError as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
     paths, input_problems, reads = _read(inputs, jobs)
     if not paths:
         return CommandResult(EXIT_UNUSABLE, errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
@@ -241,14 +266,19 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
     check_output_path(Path(out), [Path(p) for p in paths])
     if json_out:
         check_output_path(Path(json_out), [Path(p) for p in paths])
+    if return_dir:
+        from ..mark.return_pack import check_return_dir
+        check_return_dir(Path(return_dir), [Path(p) for p in paths])
     checked = check_files(programme, reads, pack)
-    checked.problems = sort_problems([*input_problems, *checked.problems])
+    checked.problems = sort_problems([*input_problems, *checked.problems, *_not_reported(programme, checked, expected)])
     if not any(r.ok for r in reads):
         return CommandResult(EXIT_UNUSABLE, _lines(checked.problems), errors=["没有可读取的输入文件"])
     from ..summary.programme import write_merged
-    write_merged(programme, Path(out), checked, pack, unit=unit or "")
+    write_merged(programme, Path(out), checked, pack, unit=unit or "", expected=expected)
     lines = [f"申报项目：{programme.title}（{programme.name}）；规则包：{pack.title}（{pack.id}）",
              *_lines(checked.problems), "", _counts_line(programme, checked), f"已写出汇总表：{out}"]
+    if return_dir:
+        lines += _return_pack(programme, checked, pack, Path(return_dir), paths)
     if json_out:
         from ..reports.problems import write_json_report
         write_json_report(json_out, command="merge", pack=pack, inputs=checked.inputs, problems=checked.problems,
@@ -256,6 +286,28 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
         lines.append(f"JSON 报告：{json_out}")
     code = EXIT_PROBLEMS if any(p.severity == ERROR for p in checked.problems) else EXIT_OK
     return CommandResult(code, lines)
+
+
+def _not_reported(programme, checked: "Checked", expected: list[str] | None) -> list[Problem]:
+    """One warning per unit of the officer's list (--expect) that sent nothing (by the layout's unit column)."""
+    if not expected:
+        return []
+    from ..merge.level import UNIT_NOT_REPORTED
+    from ..text import fold
+    key = programme.layout("summary.yaml").get("unit")
+    got = {fold(str(r.get(key) or "")) for r in checked.rows}
+    return [Problem(UNIT_NOT_REPORTED, WARNING,
+                    f"{u}未报送：本次汇总的输入中没有{u}的材料（按应报单位名单）。请催报，收到后重新汇总；"
+                    "如该单位本次确无申报，请让其报送说明或空白的汇总表。", value=u)
+            for u in expected if fold(u) not in got]
+
+
+def _return_pack(programme, checked: "Checked", pack, out_dir: Path, paths) -> list[str]:
+    """--return-dir: a folder per reporting unit with errors or warnings (merge.programme.return_units)."""
+    from ..mark.return_pack import check_return_dir, return_pack_lines, write_units_pack
+    from ..merge.programme import return_units
+    check_return_dir(out_dir, [Path(p) for p in paths])
+    return return_pack_lines(out_dir, write_units_pack(out_dir, return_units(programme, checked), pack=pack))
 
 
 def mark_command(programme, file: Path, *, out: Path | None = None, rules=None, as_of=None,

@@ -121,19 +121,28 @@ def instructions(unit: str, deadline: Any = None) -> str:
 def write_return_pack(out_dir: Path, result: MergeResult, problems: list[Problem], *, level: str,
                       pack: Any = None, when: dt.datetime | None = None) -> list[UnitPack]:
     """Write the pack for every unit with errors or warnings, replacing `out_dir` as a whole."""
-    out_dir = Path(out_dir)
     units = {u: ps for u, ps in pack_units(result, problems, level).items()
              if any(p.severity in (ERROR, WARNING) for p in ps)}
+    city = level_city(result, None) or ""
+    order = sorted(units, key=lambda u: (u == UNKNOWN_UNIT, place_order(u, "") if level == "province"
+                                         else place_order(city, u)))
+    return write_units_pack(out_dir, {u: (unit_files(result, level, u, units[u]), units[u]) for u in order},
+                            pack=pack, display=result.display, when=when)
+
+
+def write_units_pack(out_dir: Path, units: dict[str, tuple[list[str], list[Problem]]], *, pack: Any = None,
+                     display: Any = None, when: dt.datetime | None = None) -> list[UnitPack]:
+    """The pack of `units` (unit -> (the files it sent, its problems)), in their order, replacing `out_dir` as a
+    whole: any merge's pack (Shanxi's by 各县情况, a programme's by its summary layout's reporting unit)."""
+    out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     packs = []
     try:
         used: set[str] = set()
-        city = level_city(result, None) or ""
-        for unit in sorted(units, key=lambda u: (u == UNKNOWN_UNIT, place_order(u, "") if level == "province"
-                                                 else place_order(city, u))):
+        for unit, (files, problems) in units.items():
             name = _unique(folder_name(unit), used)
-            packs.append(_write_unit(tmp / name, unit, name, units[unit], result, level, pack, when))
+            packs.append(_write_unit(tmp / name, unit, name, problems, files, pack, display, when))
         (tmp / MARKER).write_text(json.dumps({"units": [p.unit for p in packs]}, ensure_ascii=False),
                                   encoding="utf-8")
         _swap(tmp, out_dir)
@@ -143,12 +152,12 @@ def write_return_pack(out_dir: Path, result: MergeResult, problems: list[Problem
     return packs
 
 
-def _write_unit(folder: Path, unit: str, name: str, problems: list[Problem], result: MergeResult, level: str,
-                pack: Any, when: dt.datetime | None) -> UnitPack:
+def _write_unit(folder: Path, unit: str, name: str, problems: list[Problem], files: list[str], pack: Any,
+                display: Any, when: dt.datetime | None) -> UnitPack:
     folder.mkdir()
     up = UnitPack(unit, name, sort_problems(problems))
     taken: set[str] = set()
-    for src in unit_files(result, level, unit, problems):
+    for src in files:
         path = Path(src)
         mine = [p for p in problems if p.file == src]
         suffix = path.suffix.lower()
@@ -171,7 +180,7 @@ def _write_unit(folder: Path, unit: str, name: str, problems: list[Problem], res
     wb = xlsxwriter.Workbook(str(book), {"strings_to_formulas": False, "strings_to_urls": False})
     line = f"{instructions(unit)}\n{report_line(pack, up.problems)}" if pack is not None else \
         f"{instructions(unit)}\n错误 {counts[ERROR]} 条，警告 {counts[WARNING]} 条"
-    add_problems_sheet(wb, up.problems, display=result.display, title=f"{unit} 退回修改问题清单", line=line)
+    add_problems_sheet(wb, up.problems, display=display, title=f"{unit} 退回修改问题清单", line=line)
     wb.close()
     return up
 

@@ -17,7 +17,7 @@ from typing import Any
 from ..forms import value_list
 from ..forms.roles import BASE_NAME
 from ..identity import name_key
-from ..problems import INFO, WARNING, Problem, sort_problems
+from ..problems import ERROR, INFO, WARNING, Problem, sort_problems
 from ..rules.programme import validate_programme
 from ..rules.rule import RulePack
 from ..rules.submission import Submission
@@ -201,3 +201,30 @@ def _unit_from_line(line: str, layout: dict) -> str | None:
     """填报单位：衡南县工信局 -> 衡南县, when the layout's unit list has it."""
     units = value_list(layout["units"]) if layout.get("units") else ()
     return next((u for u in units if u in line), None)
+
+
+def return_units(programme, checked: Checked) -> dict[str, tuple[list[str], list[Problem]]]:
+    """Who gets what back (mark.return_pack.write_units_pack): unit -> (the files it sent, their problems),
+    for every unit with an error or a warning. The unit is the summary layout's reporting unit (`unit`: 县市区) of
+    the rows a file gave; when all rows name one unit (a county merging its own bases) each base is a unit.
+    A file that gave no row (unreadable, no form) goes back under its own name."""
+    layout = programme.layout("summary.yaml")
+    form = programme.form(layout["form"])
+    name_key_field = next((f.key for f in form.table_fields if f.identity == BASE_NAME), form.table_fields[0].key)
+    unit_key = layout.get("unit")
+    units = {str(r.get(unit_key) or "") for r in checked.rows}
+    by_base = len(units) <= 1
+    of_file: dict[str, list[str]] = {}
+    for r in checked.rows:
+        who = r.get(name_key_field) if by_base else r.get(unit_key)
+        of_file.setdefault(r["_file"], []).append(str(who or Path(r["_file"]).stem))
+    out: dict[str, tuple[list[str], list[Problem]]] = {}
+    for p in checked.problems:
+        if not p.file:
+            continue
+        for who in dict.fromkeys(of_file.get(p.file) or [Path(p.file).stem]):
+            files, problems = out.setdefault(who, ([], []))
+            if p.file not in files:
+                files.append(p.file)
+            problems.append(p)
+    return {u: out[u] for u in sorted(out) if any(p.severity in (ERROR, WARNING) for p in out[u][1])}

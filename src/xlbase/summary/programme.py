@@ -21,7 +21,9 @@ from ..templates.styles import Styles
 from ..templates.values import write_value
 
 
-def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: str = "") -> None:
+def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: str = "",
+                 expected: list[str] | None = None) -> None:
+    """The 汇总表 workbook; `expected`: the units that should report (--expect), else the layout's `units`."""
     layout = programme.layout("summary.yaml")
     form = programme.form(layout["form"])
     with atomic_output(path, suffix=".tmp.xlsx") as tmp:
@@ -31,14 +33,15 @@ def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: 
         summary_sheet(ws, form, styles, rows=[{k: v for k, v in r.items() if not k.startswith("_")}
                                               for r in checked.rows], unit=unit)
         add_problems_sheet(wb, checked.problems, line=report_line(pack, checked.problems), pack=pack)
-        _units_sheet(wb, styles, layout, checked)
+        _units_sheet(wb, styles, layout, checked, expected)
         _firms_sheet(wb, styles, programme, layout, checked)
         wb.close()
 
 
-def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked) -> None:
+def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: list[str] | None = None) -> None:
     key = layout.get("unit")
-    expected = list(value_list(layout["units"])) if layout.get("units") else []
+    if expected is None:
+        expected = list(value_list(layout["units"])) if layout.get("units") else []
     seen: dict[str, list[dict]] = {}
     for row in checked.rows:
         seen.setdefault(str(row.get(key) or "（未填写）"), []).append(row)
