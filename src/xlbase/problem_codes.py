@@ -98,6 +98,8 @@ MERGE_UNNAMED_BASE = "merge-unnamed-base"
 MERGE_SAMPLE_ROW = "merge-sample-row"
 MERGE_FIRMS_UNATTACHED = "merge-firms-unattached"
 FIRMS_ATTACHED = "firms-attached"
+PART_ATTACHED = "part-attached"
+PART_BASE_UNCLEAR = "part-base-unclear"
 FIRMS_BASE_UNCLEAR = "firms-base-unclear"
 COVER_UNATTACHED = "cover-unattached"
 FIRMS_LIST_REPEATED = "firms-list-repeated"
@@ -160,6 +162,8 @@ _declare(MERGE, {
     FIRMS_BASE_UNCLEAR: (WARNING, "入驻企业名单无法确定所属基地"),
     COVER_UNATTACHED: (WARNING, "单独报送的附件1封面无法确定所属基地"),
     FIRMS_LIST_REPEATED: (WARNING, "同一基地有两份入驻企业名单"),
+    PART_ATTACHED: (INFO, "单独报送的表格按名称归入申报材料"),
+    PART_BASE_UNCLEAR: (WARNING, "单独报送的表格无法确定属于哪份申报材料"),
     BASE_WITHOUT_ROW: (WARNING, "有入驻企业名单但没有附件10"),
     SUMMARY_EDITED: (WARNING, "汇总表生成后被修改过"),
     SUMMARY_SOURCES_PARTLY_HERE: (WARNING, "汇总表的来源文件部分在本次输入中"),

@@ -106,22 +106,39 @@ def test_clerk_filled_retyped_and_county_list_merge_exactly(templates, tmp_path)
     assert not [p for p in problems if p[0] == "错误"], problems
 
 
-def test_a_recommendation_sent_apart_is_no_short_list(templates, tmp_path):
-    """The notice's 推荐表 (附件1) and 申请报告 (附件2) may come as two files: neither file's missing list is
-    called short (an error); each is a warning that names what would decide it."""
+def test_a_recommendation_sent_apart_joins_its_application(templates, tmp_path):
+    """The notice's 推荐表 (附件1, filled by the recommending office) and the 申请报告 (附件2) may come as two
+    files: the 推荐表 joins the 申请报告 of the platform it names (its name typed shorter, the other platform's
+    application in the same batch), and they are judged and summed as one; a 推荐表 naming no platform of
+    the batch stays apart, its missing lists a warning that says what would decide it, not an error."""
     inbox = tmp_path / "收件"
     inbox.mkdir()
-    filled = tmp_path / "filled.xlsx"
-    fill(templates / APPLICANT, filled, CASE.programme, CASE.answers(), "太原市分开报送平台")
-    split_recommendation(filled, inbox / "申请报告.xlsx", inbox / "推荐表.xlsx")
+    names = ("太原市分开报送中小企业服务有限公司", "太原市另一家服务平台有限公司", "阳曲县某服务中心")
+    for name, sample in zip(names, (11, 10, 10)):
+        filled = tmp_path / f"{name}.xlsx"
+        fill(templates / APPLICANT, filled, CASE.programme, CASE.answers({"太原测评企业": {"repeat": sample}}), name)
+        split_recommendation(filled, inbox / f"{name}申请报告.xlsx", tmp_path / f"{name}推荐表.xlsx")
+    # the office types the platform's name as it knows it: without the place and the company form
+    book = openpyxl.load_workbook(tmp_path / f"{names[0]}推荐表.xlsx")
+    for row in book["推荐表"].iter_rows():
+        for c in row:
+            if c.value == names[0]:
+                c.value = "分开报送中小企业服务"
+    book.save(inbox / "推荐表（分开报送）.xlsx")
+    (inbox / f"{names[1]}申请报告.xlsx").unlink()                 # its 推荐表 only, no 申请报告 in the batch
+    (inbox / "另一家的推荐表.xlsx").write_bytes((tmp_path / f"{names[1]}推荐表.xlsx").read_bytes())
     out = tmp_path / "汇总表.xlsx"
     res = xlbase("merge", str(inbox), "--programme", "taiyuan-2023", "-o", str(out), "--json", str(tmp_path / "r.json"))
     assert res.returncode == 0, res.stdout + res.stderr
     problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
     found = sorted((Path(p["file"]).name, p["rule"], p["severity"]) for p in problems if p["severity"] != "info")
-    assert found == [("推荐表.xlsx", "staff-list-min", "warning"), ("申请报告.xlsx", "evaluation-sample-min", "warning")]
+    assert found == [("另一家的推荐表.xlsx", "staff-list-min", "warning"),
+                     (f"{names[2]}申请报告.xlsx", "evaluation-sample-min", "warning")]
+    joined = [p for p in problems if p["rule"] == "part-attached"]
+    assert [(Path(p["file"]).name, p["base"]) for p in joined] == [("推荐表（分开报送）.xlsx", "分开报送中小企业服务")]
+    assert f"{names[0]}申请报告.xlsx" in joined[0]["message"]
     rows, _ = read_summary(out, CASE.programme)
-    assert [r["applicant"] for r in rows] == ["太原市分开报送平台"]
+    assert {r["applicant"]: r["sampled_firms"] for r in rows} == {names[0]: 11, names[2]: 0}
 
 
 def test_taiyuan_is_listed_with_its_notice():

@@ -17,12 +17,13 @@ from typing import Any
 from ..forms import value_list
 from ..forms.roles import BASE_NAME
 from ..identity import name_key
+from ..text import fold
 from ..problems import ERROR, INFO, WARNING, Problem, sort_problems
 from ..rules.programme import validate_programme
 from ..rules.rule import RulePack
 from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
-from ..problem_codes import DUPLICATE_BASE
+from ..problem_codes import DUPLICATE_BASE, PART_ATTACHED, PART_BASE_UNCLEAR
 
 
 @dataclass
@@ -38,9 +39,11 @@ def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked
     """Every problem of `reads` under `pack`, and the 汇总表 rows the summary layout makes of them."""
     problems = [p for r in reads for p in r.problems]
     tables = [t for r in reads if r.ok for t in r.tables]
-    problems += validate_programme(tables, pack)
     layout = programme.layout("summary.yaml")
-    rows, firms, merge_problems, counts = _summary_rows(programme, layout, reads)
+    homes, joined = join_parts(programme, reads)
+    problems += joined
+    problems += validate_programme(tables, pack, homes)
+    rows, firms, merge_problems, counts = _summary_rows(programme, layout, reads, homes)
     problems += merge_problems
     inputs = []
     for r in reads:
@@ -86,8 +89,53 @@ def _source(spec: dict, sub: Submission, row: dict, helpers: dict) -> Any:
     raise ValueError(f"summary.yaml: unknown column source {spec}")
 
 
-def _summary_rows(programme, layout: dict, reads: list[WorkbookRead]):
-    """Rows of the 汇总表 and of 入驻企业, problems of the merging, and per file (rows read, rows merged)."""
+def join_parts(programme, reads: list[WorkbookRead]) -> tuple[dict[str, str], list[Problem]]:
+    """Parts of an application sent as files of their own (太原's 推荐表, filled by the recommending office): a
+    file holding neither the form the 汇总表 takes a row from (`row_per`) nor the summary form, whose record
+    forms name a base (identity base_name), joins the application in the batch naming the same base — by
+    the name a person reads (merge.attach.core: the name without its place and kind words; a name found
+    whole beats a part of it). Returns (file -> the application's file, one problem per such file: an info
+    when joined, a warning when two applications fit equally; none when no application of the batch fits,
+    the part then stands alone and its rules say what it lacks)."""
+    from .attach import PART, WHOLE, Candidate, core, fit
+    layout = programme.layout("summary.yaml")
+    row_per, summary = layout["row_per"], layout["form"]
+    applications: list[Candidate] = []
+    parts: list[tuple[WorkbookRead, str]] = []
+    for r in reads:
+        if not r.ok or not r.tables:
+            continue
+        forms = {t.form_id for t in r.tables}
+        name = next((str(t.base.get("name")) for t in r.tables if t.base.get("name")), "")
+        if row_per in forms:
+            applications.append(Candidate(key=name_key(name), name=name, operator="", city=None, county=None,
+                                          base_type=None, file=r.path, cores=(core(name) or fold(name),)))
+        elif summary not in forms and name:
+            parts.append((r, name))
+    homes: dict[str, str] = {}
+    problems: list[Problem] = []
+    for r, name in parts:
+        said = fold(name)
+        level = {c.file: fit(said, c) for c in applications}
+        best = max(level.values(), default=0)
+        fits = [c for c in applications if best in (WHOLE, PART) and level[c.file] == best]
+        titles = "、".join(dict.fromkeys(t.form.title for t in r.tables))
+        if len(fits) == 1:
+            homes[r.path] = fits[0].file
+            problems.append(Problem(PART_ATTACHED, INFO,
+                                    f"“{Path(r.path).name}”中的{titles}填写的是“{name}”，与“{Path(fits[0].file).name}”"
+                                    f"的申报材料（{fits[0].name}）合在一起核对和汇总。", r.path, base=name))
+        elif len(fits) > 1:
+            problems.append(Problem(PART_BASE_UNCLEAR, WARNING,
+                                    f"“{Path(r.path).name}”中的{titles}填写的是“{name}”，与"
+                                    f"{'、'.join(f'“{c.name}”' for c in fits)}的申报材料都对得上，无法确定属于哪一份，"
+                                    "未合并核对；请在表中写明完整的单位名称。", r.path, base=name))
+    return homes, problems
+
+
+def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dict[str, str] | None = None):
+    """Rows of the 汇总表 and of 入驻企业, problems of the merging, and per file (rows read, rows merged).
+    A part sent apart (`homes`) is read with its application's file."""
     form = programme.form(layout["form"])
     columns: dict = layout.get("columns") or {}
     helpers_spec: dict = layout.get("values") or {}
@@ -100,10 +148,18 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead]):
     own: dict[str, dict] = {}
     listed: list[tuple[WorkbookRead, Table, int]] = []
     lower_firms: list[tuple[WorkbookRead, Table]] = []
+    homes = homes or {}
+    joined: dict[str, list[Table]] = {}
+    for r in reads:
+        if r.ok and r.path in homes:
+            joined.setdefault(homes[r.path], []).extend(r.tables)
     for r in reads:
         if not r.ok:
             continue
-        sub = Submission(r.path, r.tables)
+        if r.path in homes:
+            counts[r.path] = (0, 0)
+            continue
+        sub = Submission(r.path, r.tables + joined.get(r.path, []))
         n_read = n_merged = 0
         if sub.of(layout["row_per"]):
             row: dict[str, Any] = {}

@@ -37,6 +37,6 @@ def load_generic_pack(programme, name_or_path: str | None = None, as_of: dt.date
     return pack if as_of is None else replace(pack, as_of=as_of)
 
 
-def validate_programme(tables: list[Table], pack: RulePack) -> list[Problem]:
-    """Every rule of `pack` over every submission of `tables` (grouped by file)."""
-    return validate_submissions(tables, pack)
+def validate_programme(tables: list[Table], pack: RulePack, homes: dict[str, str] | None = None) -> list[Problem]:
+    """Every rule of `pack` over every submission of `tables` (grouped by file, a part sent apart with its home)."""
+    return validate_submissions(tables, pack, homes)

@@ -134,16 +134,19 @@ class SubmissionContext:
                            unit=(fld.unit or "") if fld else "", base=sub.base, base_type="", form=form.title,
                            as_of=self.as_of.isoformat(), cell=v.cell if v else cell,
                            row_label=v.row_label if v else "", **{k: shown(x) for k, x in extra.items()})
-        return Problem(rule.id, severity or rule.severity, text, sub.file, t.sheet if t is not None else "",
+        return Problem(rule.id, severity or rule.severity, text, t.file if t is not None else sub.file,
+                       t.sheet if t is not None else "",
                        v.cell if v is not None else cell, form.id, key, sub.base, value, threshold)
 
 
-def validate_submissions(tables: list[Table], pack: RulePack) -> list[Problem]:
-    """Every rule of `pack` over every submission (tables grouped by file), through its kind."""
+def validate_submissions(tables: list[Table], pack: RulePack, homes: dict[str, str] | None = None) -> list[Problem]:
+    """Every rule of `pack` over every submission (tables grouped by file; `homes`: a file sent apart -> the
+    file of the submission it belongs to, merge.programme.join_parts), through its kind."""
     from .kinds import KINDS     # the kinds import this module
+    homes = homes or {}
     by_file: dict[str, list[Table]] = {}
     for t in tables:
-        by_file.setdefault(t.file, []).append(t)
+        by_file.setdefault(homes.get(t.file, t.file), []).append(t)
     ctx = SubmissionContext(pack)
     out: list[Problem] = []
     for file, ts in by_file.items():
