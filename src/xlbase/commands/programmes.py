@@ -104,8 +104,9 @@ def _unit_label(p: Programme) -> str:
 def _summary_of(p: Programme) -> str:
     if not p.generic:
         return "附件11 基本情况汇总表（含问题清单、各县情况、入驻企业）"
-    form = p.form(p.layout("summary.yaml")["form"])
-    return f"{form.title}（含问题清单、各县情况、入驻企业）"
+    layout = p.layout("summary.yaml")
+    form = p.form(layout["form"])
+    return f"{form.title}（含问题清单、各县情况{'、入驻企业' if layout.get('firms') else ''}）"
 
 
 def add_argument(parser: argparse.ArgumentParser) -> None:
