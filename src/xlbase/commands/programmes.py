@@ -293,7 +293,7 @@ def _not_reported(programme, checked: "Checked", expected: list[str] | None) -> 
     """One warning per unit of the officer's list (--expect) that sent nothing (by the layout's unit column)."""
     if not expected:
         return []
-    from ..merge.level import UNIT_NOT_REPORTED
+    from ..problem_codes import UNIT_NOT_REPORTED
     from ..text import fold
     key = programme.layout("summary.yaml").get("unit")
     got = {fold(str(r.get(key) or "")) for r in checked.rows}
