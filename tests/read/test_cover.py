@@ -43,12 +43,15 @@ def ticked_lists(draw, n_ticked: int | None = 1):
     ticked = n_ticked if n_ticked is not None else draw(st.sampled_from([0, 2]))
     on = set(draw(st.permutations(range(len(options))))[:ticked])
     after = draw(st.booleans())
-    sep = draw(st.sampled_from([" ", "  ", "　", "、", "\n", "；"]))
+    sep = draw(st.sampled_from([" ", "  ", "　", "、", "\n", "；", ""]))     # "": options typed without a space
     parts = []
     for i, t in enumerate(options):
-        mark = draw(st.sampled_from(CHECKED if i in on else UNCHECKED))
-        spelled = draw(st.sampled_from(_spellings(t)))
         wrapped = draw(st.sampled_from(["{}", "（{}）", "{} "]))
+        blank = ["（ ）", "（）"] if after and on and wrapped == "（{}）" else []    # an option left unticked: ( )
+        mark = draw(st.sampled_from(CHECKED if i in on else UNCHECKED + blank))
+        if mark in blank:
+            mark, wrapped = "", mark
+        spelled = draw(st.sampled_from(_spellings(t)))
         parts.append(f"{spelled}{wrapped.format(mark)}" if after else f"{mark}{spelled}")
     chosen = [options[i] for i in sorted(on)]
     return sep.join(parts), chosen
@@ -74,6 +77,9 @@ def test_none_or_several_ticked_decide_nothing_and_say_why(case):
     ("楼宇型", "楼宇型"), (" 城市楼宇型 ", "楼宇型"), ("☑楼宇型 □园区型", "楼宇型"), ("□楼宇型 ☑园区型", None),
     ("楼宇型（√）  工业园区型（ ）", "楼宇型"), ("√工业园区型", "工业园区型"), ("R楼宇型 £工业园区型", "楼宇型"),
     ("□楼宇型 □工业园区型", None), ("综合型", None), ("", None), (None, None),
+    # typed without a space, the unticked option's brackets left empty: the mark closes onto the option before
+    ("楼宇型（√）工业园区型（ ）", "楼宇型"), ("楼宇型(√)工业园区型()其他园区型( )", "楼宇型"),
+    ("工业园区型（ ）楼宇型（√）", "楼宇型"), ("楼宇型【√】工业园区型【 】", "楼宇型"),
 ])
 def test_cover_type_texts(text, expected):
     assert ticked_type(text)[0] == expected

@@ -117,6 +117,24 @@ def _pairs(tokens: list[tuple[str, Any]], before: bool, strict: bool) -> list[tu
     return out
 
 
+_OPENERS, _CLOSERS = "（([【〔", "）)]】〕"
+
+
+_EMPTY_BRACKETS = re.compile(r"[（(\[【〔]\s*[）)\]】〕]")
+
+
+def _marks_after(text: str, tokens: list[tuple[str, Any]]) -> bool:
+    """The options carry their marks after them: every mark stands in brackets of its own (the text before
+    it ends with an opening bracket, the text after it starts with the closing one), or an option is
+    followed by empty brackets (楼宇型（ ）: its mark's place left blank)."""
+    marks = [i for i, (kind, _) in enumerate(tokens) if kind == "M"]
+    if _EMPTY_BRACKETS.search(text):
+        return True
+    return all(0 < i < len(tokens) - 1 and tokens[i - 1][0] == "T" and tokens[i + 1][0] == "T"
+               and tokens[i - 1][1].endswith(tuple(_OPENERS)) and tokens[i + 1][1].startswith(tuple(_CLOSERS))
+               for i in marks)
+
+
 def ticked_type(text: Any) -> tuple[str | None, str, bool]:
     """(type, why not, decided by a tick) for a cover's 基地类型 text.
 
@@ -128,12 +146,13 @@ def ticked_type(text: Any) -> tuple[str | None, str, bool]:
     if not isinstance(text, str) or not text.strip():
         return None, "未填写", False
     s = text.strip()
-    tokens = _tokens(s)
+    tokens = _tokens(_EMPTY_BRACKETS.sub(" ", s))     # an option's empty brackets (its mark left out) part it from the next
     if not any(kind == "M" for kind, _ in tokens):
         t = _option(s)
         return (t, "", False) if t else (None, f"“{s}”不是通知列出的基地类型", False)
     solid = [kind for kind, _ in tokens if kind != "S"]
-    marks_first = solid[0] == "M" or solid[-1] != "M"
+    # a mark in brackets closes onto the option before them ("楼宇型（√）工业园区型（ ）", typed without a space)
+    marks_first = (solid[0] == "M" or solid[-1] != "M") and not _marks_after(s, tokens)
     for strict in (True, False):
         readings = [_pairs(tokens, before, strict) for before in (marks_first, not marks_first)]
         paired = [sum(1 for _, opt in r if opt is not None) for r in readings]
