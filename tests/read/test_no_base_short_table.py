@@ -7,6 +7,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import random
+
+import pytest
 import retyped
 from hypothesis import HealthCheck, given, settings, strategies as st
 
@@ -22,8 +25,9 @@ NAME_WORDS = [w for w in retyped.CLERK_WORDS["base_name"] + retyped.OTHER_WORDS[
               + retyped.CLERK_WORDS["operator"] + retyped.OTHER_WORDS["operator"] if w not in ("依托单位", "管理机构")]
 OTHER_WORDS = [w for key in ("resident_firms", "employees", "revenue", "floor_area", "service_staff")
                for w in retyped.CLERK_WORDS[key] + retyped.OTHER_WORDS[key]]
-ANSWERS = (*retyped.NO_BASE_ANSWERS, "本县暂无申报", "今年没有符合条件的基地", "暂无申报项目")
+ANSWERS = (*retyped.NO_BASE_ANSWERS, "本县暂无申报", "今年没有符合条件的基地", "暂无申报项目", "/", "—", "－")
 BLANKS = ("", "/", "／", "—", "－", 0)
+MARKS = frozenset(b for b in BLANKS if b)
 
 
 @st.composite
@@ -55,8 +59,9 @@ def test_a_short_table_saying_none_is_the_answer_no_base(case):
     assert got is not None, rows
     table, info = got
     assert table.data.empty and info.rule == "no-base" and info.severity == "info"
-    r, c = next((r, c) for r, row in enumerate(rows) for c, v in enumerate(row) if v == answer)
-    assert info.cell == f"{'ABCDEFGH'[c]}{r + 1}" and answer in info.message
+    r = len(rows) - 1        # the answer's own cell, or with marks alone the first of them
+    c = next(c for c, v in enumerate(rows[r]) if v == answer or (answer in MARKS and v in MARKS))
+    assert info.cell == f"{'ABCDEFGH'[c]}{r + 1}" and f"“{rows[r][c]}”" in info.message
 
 
 @given(short_answers(), st.sampled_from([("忻州市神池县创客双创基地", "神池创客运营有限公司", 30),
@@ -74,6 +79,25 @@ def test_a_short_table_holding_values_is_no_answer(case, values):
 def test_a_header_that_names_no_base_is_no_answer():
     rows = [["科目", "金额", "备注"], ["无", "/", ""]]           # a page of accounts, not a base list
     assert no_base_table("a.xlsx", [Sheet("Sheet1", rows)]) is None
+    assert no_base_table("a.xlsx", [Sheet("Sheet1", [["2024年情况"], ["/"]])]) is None   # a mark with no header
+
+
+@pytest.mark.parametrize("layout", retyped.LAYOUTS_A10)
+@pytest.mark.parametrize("marks", [["/"], ["—", "/"], ["－", "", "—"]])
+def test_a_full_table_whose_row_is_struck_through_is_no_base(tmp_path, layout, marks):
+    """The county's 附件11 retyped in full, its one row "/" in every cell it filled: no base (one info at the
+    row), never a base named "/" (a 汇总表 row without a name is an error)."""
+    t = retyped.a10_table(random.Random(len(layout)), [], layout=layout, county_of=["祁县"])
+    width = len(retyped.A10_KEYS) + 1
+    t.rows.append([1] + [marks[i % len(marks)] for i in range(width - 1)])
+    path = retyped.save(tmp_path / "祁县" / "汇总表.xlsx", {"Sheet1": t.rows})
+    reads = read_files([str(path)], jobs=1)
+    [wr] = reads
+    assert wr.ok and [t.n_rows for t in wr.tables] == [0]
+    [info] = wr.problems
+    assert (info.rule, info.severity) == ("no-base", "info") and info.cell.endswith(str(len(t.rows)))
+    result = merge_reads(reads)
+    assert result.bases == [] and not [p for p in result.problems if p.severity != "info"]
 
 
 def test_lines_after_a_table_of_values_do_not_make_it_an_answer():

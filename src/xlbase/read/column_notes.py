@@ -207,7 +207,8 @@ def row_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Problem]:
     out = []
     if found.none_rows:
         r = found.none_rows[0]
-        text = next((v for v in sheet.rows[r] if type(v) is str and v.strip() and v.strip() not in ("/", "—")), "")
+        texts = [v for v in sheet.rows[r] if type(v) is str and v.strip()]
+        text = next((v for v in texts if v.strip() not in ("/", "—")), texts[0] if texts else "")   # else a row of "/"
         if found.data_rows:
             msg = (f"{form_id}第{'、'.join(str(x + 1) for x in found.none_rows)}行填写“{_clip(text)}”，表示没有基地，"
                    "不作为基地读取。")

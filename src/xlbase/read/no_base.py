@@ -48,9 +48,10 @@ def no_base_table(path: str, sheets: list[Sheet]) -> tuple[Table, Problem] | Non
 def _answer(sheet: Sheet) -> tuple[int, int, str, str] | None:
     """(row, column, text, 填报单位 line) of the answer "no base" when it is all the sheet says.
 
-    Lines of one or two cells (title, 填报单位, note, signature) pass anywhere; a wider row is a header
-    (labels only, above the answer, one of them identifying a base) or a row of none-marks holding the
-    answer (无 | / | —); any other row — a value, a header naming no base — means the sheet is no answer."""
+    Title, 填报单位, note and signature lines pass anywhere (and any line of one or two cells naming no
+    base above a header); another row is a header (labels only, above the answer, one of them identifying
+    a base) or the answer: 无 / 本县无申报 with none-marks beside, or under a header none-marks alone
+    (/ | — | －). Any other row — a value, a header naming no base — means the sheet is no answer."""
     answer: tuple[int, int, str] | None = None
     org = ""
     header_rows = 0
@@ -65,12 +66,16 @@ def _answer(sheet: Sheet) -> tuple[int, int, str, str] | None:
             org = " ".join(v.strip() for v in texts)
             continue
         said = next(((c, v.strip()) for c, v in filled if type(v) is str and is_no_base_text(v)), None)
+        if said is None and header_rows:     # under a header, a row of "/" and "—" alone says none as well
+            said = next(((c, v.strip()) for c, v in filled if type(v) is str and v.strip() in NONE_WORDS), None)
         if said is not None and is_none_row(row, _number_col(filled)):
             answer = answer or (r, *said)
             continue
-        if len(filled) <= MAX_FILLED_ROW and (not header_rows or any(map(line_kind, texts))):
-            continue        # a title, note or signature line (any short line when there is no header)
-        if answer is not None or header_rows == MAX_HEADER_ROWS or len(texts) < len(filled):
+        labels_only = len(texts) == len(filled)
+        if len(filled) <= MAX_FILLED_ROW and (any(map(line_kind, texts)) or not header_rows and not (
+                labels_only and any(map(_identifies_base, texts)))):
+            continue        # a title, note or signature line (a short line naming no base, above any header)
+        if answer is not None or header_rows == MAX_HEADER_ROWS or not labels_only:
             return None     # a value, or more rows than a header
         header_rows += 1
         labels += [v.strip() for v in texts]
@@ -94,16 +99,18 @@ def _identifies_base(label: str) -> bool:
 
 
 def is_none_row(row: list, number_col: int | None) -> bool:
-    """A row whose only content (besides its 序号) is the answer "no base": 无, 本县无申报, with "/" or "—" beside."""
+    """A row whose only content (besides its 序号) is the answer "no base": 无, 本县无申报, with "/" or "—"
+    beside, or "/" and "—" alone (every cell struck through: nothing to report)."""
     said = False
     for c, v in enumerate(row):
         if v == "" or v is None or c == number_col or (type(v) in (int, float) and v == 0):   # 0: none as well
             continue
         if type(v) is not str:
             return False
-        if is_no_base_text(v):
+        s = v.strip()
+        if s in NONE_WORDS or is_no_base_text(s):
             said = True
-        elif v.strip() not in NONE_WORDS and v.strip():
+        elif s:
             return False
     return said
 
@@ -115,11 +122,18 @@ def is_unfilled(tables: list[Table]) -> bool:
                                 for t in tables)
 
 
-def unfilled_answer(path: str, tables: list[Table]) -> tuple[list[Table], list[Problem]]:
-    """An unfilled template read as "no base": one empty 附件11 (for the county's place) and one info."""
+def unfilled_answer(path: str, tables: list[Table], problems: list[Problem]) -> tuple[list[Table], list[Problem]]:
+    """An unfilled template read as "no base": one empty 附件11 (for the county's place) and one info — the
+    table's own, at the row that says 无 or "/", when it has one; else one at the first list's header."""
     first = tables[0]
     t = Table(form_id=SUMMARY_FORM, file=path, sheet=first.sheet, org_line=first.org_line)
+    said = [p for p in problems if p.rule == NO_BASE][:1]
+    if said:
+        return [t], said
     forms = "、".join(dict.fromkeys(x.form_id for x in tables))
+    headed = next((x for x in tables if x.header_row and x.columns), None)   # a list's header, where it is empty
+    cols = sorted(headed.columns.values()) if headed else []
+    cell = f"{a1(headed.header_row - 1, cols[0] - 1)}:{a1(headed.header_row - 1, cols[-1] - 1)}" if headed else ""
     p = Problem(NO_BASE, INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报基地”读取，基地数为 0。",
-                path, first.sheet, "", SUMMARY_FORM)
+                path, headed.sheet if headed else first.sheet, cell, SUMMARY_FORM)
     return [t], [p]

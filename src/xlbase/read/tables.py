@@ -30,6 +30,7 @@ from .header_band import (Band, band_heads, group_name, is_line, is_number_label
 from .labels import (TOTAL_WORDS, cached_fold, group_keys, has_total_text, is_column_numbers,
                      is_record_label_text, is_sample_text, is_section_text, is_total_text, is_unit_text, line_kind, ordinal)
 from .no_base import is_none_row
+from .normalise import NONE_WORDS
 from .matcher import WORD_HIT, ColumnHead, match_columns, word_scores
 from .profile import cell_kind
 from .records import find_record
@@ -365,8 +366,9 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
             r += 1                   # only a 序号 typed: a blank template row
             continue
         said = row[name_col] if name_col is not None and name_col < len(row) else first
-        if type(said) is str and ("无" in said or "没" in said or "未" in said) and is_none_row(row, found.number_col):
-            found.none_rows.append(r)    # "无", "本县无申报": the answer "no base", not a base called 无
+        if type(said) is str and ("无" in said or "没" in said or "未" in said or said.strip() in NONE_WORDS) \
+                and is_none_row(row, found.number_col):
+            found.none_rows.append(r)    # "无", "本县无申报", a row of "/": the answer "no base", not a base called 无
             r += 1
             continue
         if name_col is not None and is_sample_text(row[name_col] if name_col < len(row) else "", sample):

@@ -136,7 +136,7 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
     # a template sent back empty: the answer "no base", not 35 missing values — unless cells with content
     # were left unread (a column we could not place): then the tables and that warning stand
     if is_unfilled(tables) and all(p.severity == INFO for p in problems):
-        tables, problems = unfilled_answer(spath, tables)
+        tables, problems = unfilled_answer(spath, tables, problems)
     answer = no_base_table(spath, book.sheets) if not tables else None
     if answer is not None:       # "本县无申报" and no table: the county's answer, not an unreadable file
         tables, problems = [answer[0]], [answer[1]]
