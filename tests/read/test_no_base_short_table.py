@@ -136,3 +136,21 @@ def test_read_command_says_no_base(tmp_path):
     out = subprocess.run([sys.executable, "-m", "xlbase", "read", str(path)], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "没有基地" in out.stdout and "本年度没有申报基地" in out.stdout and "无法读取" not in out.stdout.split("共")[0]
+
+
+@pytest.mark.parametrize("said", ["本县今年无符合条件的申报主体", "本年度未申报", "未申报", "无拟推荐基地", "无（本县今年没有申报）",
+                                  "无此项", "本县（区）无申报", "2024年度无申报", "我县无小微企业双创基地", "无申报项目。"])
+def test_other_ways_of_saying_no_base(said):
+    rows = [["2024年省级小微企业双创基地基本情况汇总表"], ["填报单位：祁县工信局"], ["基地名称", "运营单位", "入驻企业数"],
+            [said, "", ""]]
+    got = no_base_table("祁县.xlsx", [Sheet("Sheet1", rows)])
+    assert got is not None and got[1].cell == "A4"
+
+
+@given(st.sampled_from(["无锡", "未来", "无界", "未名", "无人机", "无限", "未央"]),
+       st.sampled_from(["创客", "科创", "电商", "", "产业"]), st.sampled_from(["双创基地", "产业园", "科技有限公司", "孵化器"]))
+def test_a_name_holding_a_none_word_is_a_base(head, word, tail):
+    """无锡创客双创基地, 未来城产业园: a name, so a row holding it is a base's, whatever else the row says."""
+    name = f"{head}{word}{tail}"
+    rows = [["基地名称", "运营单位", "入驻企业数"], [name, "/", "/"]]
+    assert no_base_table("祁县.xlsx", [Sheet("Sheet1", rows)]) is None
