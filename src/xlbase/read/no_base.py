@@ -124,16 +124,13 @@ def is_unfilled(tables: list[Table]) -> bool:
 
 def unfilled_answer(path: str, tables: list[Table], problems: list[Problem]) -> tuple[list[Table], list[Problem]]:
     """An unfilled template read as "no base": one empty 附件11 (for the county's place) and one info — the
-    table's own, at the row that says 无 or "/", when it has one; else one at the first list's header."""
+    table's own, at the row that says 无 or "/", when it has one; else one for the file."""
     first = tables[0]
     t = Table(form_id=SUMMARY_FORM, file=path, sheet=first.sheet, org_line=first.org_line)
     said = [p for p in problems if p.rule == NO_BASE][:1]
     if said:
         return [t], said
     forms = "、".join(dict.fromkeys(x.form_id for x in tables))
-    headed = next((x for x in tables if x.header_row and x.columns), None)   # a list's header, where it is empty
-    cols = sorted(headed.columns.values()) if headed else []
-    cell = f"{a1(headed.header_row - 1, cols[0] - 1)}:{a1(headed.header_row - 1, cols[-1] - 1)}" if headed else ""
     p = Problem(NO_BASE, INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报基地”读取，基地数为 0。",
-                path, headed.sheet if headed else first.sheet, cell, SUMMARY_FORM)
+                path, first.sheet, "", SUMMARY_FORM)   # nothing typed: no cell to point at
     return [t], [p]
