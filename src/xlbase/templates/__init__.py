@@ -8,8 +8,9 @@ values.py       pre-filled values as the form's types;  validation.py / lists.py
 dates.py        dates read in the sheet as read.normalise reads them (the hidden xl_dates sheet)
 checks.py / thresholds.py  live checks beside the tables, from the default rule pack
 rule_counts.py / check_sheet.py  表内检查: per rule kind, the count of problems validate would report
+row_counts.py   the same counts row by row on a one-row-per-base list (附件11; hidden xl_rows)
 sizes.py        each firm sized small/micro per 300号 in the sheet (hidden xl_sizes), for the share rule
-choices.py      typed places, industries, sizes accepted as validate's matchers accept them (hidden xl_places)
+choices.py      typed places, industries, sizes accepted as validate's matchers accept them
 conditions.py   conditional formats that reach other sheets through defined names
 guide.py / field_guide.py  填表说明 (Shanxi's by sections; a programme's notes and fields)
 blocks.py       titles, notes, signatures;  printing.py  page setup and protection

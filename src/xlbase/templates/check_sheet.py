@@ -11,7 +11,6 @@ import datetime as dt
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import get_form
-from ..forms.roles import SUMMARY_FORM
 from ..rules.kinds.within_record import pair
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
 from .rule_counts import Places, count_formula, doubt_formula
@@ -61,7 +60,7 @@ def title(rule: Rule) -> str:
     return rule.title or KIND_TITLES.get(rule.kind, rule.id)
 
 
-def requirement(rule: Rule, pack: RulePack) -> str:
+def requirement(rule: Rule, pack: RulePack, present: set[str] | None = None) -> str:
     """What the rule asks, with its numbers as the pack states them."""
     unit = _unit(rule)
     th = rule.threshold
@@ -107,7 +106,7 @@ def requirement(rule: Rule, pack: RulePack) -> str:
             pairs.append(f"{a}{'≤' if op == '<=' else '≥'}{form.field(right).label}")
         return "；".join(pairs)
     if rule.kind == "required":
-        return f"{forms_of(rule)}中标明必填的栏目不为空"
+        return f"{forms_of(rule, present)}中标明必填的栏目不为空"
     if rule.kind == "range":
         return "按表格模型：数量、金额、面积不为负数"
     if rule.kind == "choice":
@@ -127,9 +126,10 @@ def _choice_text(rule: Rule) -> str:
     return out.lstrip("；")
 
 
-def forms_of(rule: Rule) -> str:
+def forms_of(rule: Rule, present: set[str] | None = None) -> str:
+    """The rule's forms that the workbook holds (`present`; all of them when not given)."""
     return "、".join(f for f in (*rule.forms, *((rule.form,) if rule.form and not rule.forms else ()))
-                    if f != SUMMARY_FORM)
+                    if present is None or f in present)
 
 
 def judged_rules(pack: RulePack, places: Places) -> list[tuple[Rule, str]]:
@@ -146,7 +146,7 @@ def unjudged_rules(pack: RulePack, places: Places) -> list[Rule]:
 _RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 _YELLOW = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 
-NOTHING_TYPED = "表格尚未填写：xlbase 按“本年度没有申报基地”读取。填写后，下表随填写逐项计算（与 xlbase 校验、市级汇总使用同一规则包）。"
+NOTHING_TYPED = "表格尚未填写：xlbase 按“本年度没有申报基地”读取。填写后，下表随填写逐项计算（与 xlbase 校验、汇总时使用同一规则包）。"
 
 
 def verdict_formula(places: Places, first: int, last: int) -> str:
@@ -160,26 +160,30 @@ def verdict_formula(places: Places, first: int, last: int) -> str:
     fail, check = f'COUNTIF({verdicts},"{FAIL}")', f'COUNTIF({verdicts},"{CHECK}")'
     return (f'IF({typed}=0,"{NOTHING_TYPED}",IF({fail}>0,"有 "&{fail}&" 项{FAIL}（红色），请按“要求”修改；",'
             f'"表内计算的各项没有{FAIL}；")&IF({check}>0,{check}&" 项{CHECK}（黄色）；","")'
-            f'&"“不符合处”为 0 即通过，与 xlbase 校验、市级汇总使用同一规则包。")')
+            f'&"“不符合处”为 0 即通过，与 xlbase 校验、汇总时使用同一规则包。")')
 
 
-def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RulePack) -> None:
+def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RulePack,
+                      rules: list[Rule] | None = None, who: str = "市级") -> None:
+    """The sheet for the pack's rules the workbook judges (of `rules`, when given: the ones about its forms)."""
+    wanted = None if rules is None else {r.id for r in rules}
+    present = set(places.cells) | set(places.tables)
     for c, (_, w) in enumerate(COLUMNS):
         ws.set_column(c, c, w)
     last = len(COLUMNS) - 1
     ws.merge_range(0, 0, 0, last, f"{CHECK_SHEET}（规则包：{pack.title}）", styles.title())
     ws.set_row(0, 32)
-    rules = judged_rules(pack, places)
+    judged = [(r, f) for r, f in judged_rules(pack, places) if wanted is None or r.id in wanted]
     ws.merge_range(1, 0, 1, last, "", styles.note())
-    ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(rules)), styles.note(), NOTHING_TYPED)
+    ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(judged)), styles.note(), NOTHING_TYPED)
     head = styles.header()
     for c, (name, _) in enumerate(COLUMNS):
         ws.write_string(2, c, name, head)
     cell = styles.get(border=1, text_wrap=True, locked=True)
     centre = styles.get(border=1, align="center", locked=True)
     r = 3
-    for i, (rule, formula) in enumerate(rules, start=1):
-        texts = (title(rule), requirement(rule, pack), forms_of(rule))
+    for i, (rule, formula) in enumerate(judged, start=1):
+        texts = (title(rule), requirement(rule, pack, present), forms_of(rule, present))
         ws.write_number(r, 0, i, centre)
         for c, text in enumerate(texts, start=1):
             ws.write_string(r, c, text, cell)
@@ -198,10 +202,10 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
                                                "format": styles.cf(**_YELLOW)})
         ws.set_row(r, row_height(max(lines_needed(t, COLUMNS[c + 1][1]) for c, t in enumerate(texts))))
         r += 1
-    rest = unjudged_rules(pack, places)
+    rest = [r for r in unjudged_rules(pack, places) if wanted is None or r.id in wanted]
     if rest:
         r += 1
-        text = "以下检查表内不计算，由 xlbase 校验（校验按钮、xlbase validate）和市级汇总时进行：" + \
+        text = f"以下检查表内不计算，由 xlbase 校验（校验按钮、xlbase validate）和{who}汇总时进行：" + \
                "；".join(f"{title(x)}（{x.id}）" for x in rest) + "。"
         ws.merge_range(r, 0, r, last, text, styles.note())
         ws.set_row(r, row_height(lines_needed(text, sum(w for _, w in COLUMNS))))

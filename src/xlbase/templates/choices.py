@@ -12,13 +12,11 @@ read once per row on the size sheet (templates.sizes), which the share rule uses
 
 from __future__ import annotations
 
-from xlsxwriter.utility import xl_col_to_name
-
 from ..forms import divisions
 from ..forms.roles import CITY, COUNTY, INDUSTRY, SIZE_CLASS
 from ..identity import county_index
 from ..rules.kinds.model_bounds import COUNTY_ENDINGS, county_stems
-from .lists import ListSheet, hidden_sheet
+from .lists import ListSheet
 
 CITIES, CITY_STEMS, CITY_SHI = "xl_loc_city", "xl_loc_city_stem", "xl_loc_city_shi"
 UNITS = "xl_loc_unit"       # + _city, _stem, _shi, _all, _here: one row per (unit name, city) locate knows
@@ -63,31 +61,26 @@ def _cities_found(s: str) -> str:
     return f"SUMPRODUCT({_named(s, CITIES, CITY_SHI, CITY_STEMS)})"
 
 
-def _stem_found(ref: str) -> str:
-    """Excel: a county typed without its ending (rules.kinds.model_bounds._county_stem)."""
-    from .sizes import fold_formula
-    k = fold_formula(ref)
+def _stem_found(k: str) -> str:
+    """Excel: a county typed without its ending (rules.kinds.model_bounds._county_stem); `k` the folded text."""
     ends = ",".join(f'RIGHT({k})="{e}"' for e in COUNTY_ENDINGS)
     return (f"ISNUMBER(MATCH(IF(AND(LEN({k})>2,OR({ends})),LEFT({k},LEN({k})-1),{k}),{STEMS},0))")
 
 
-PLACE_SHEET = "xl_places"
-#: a typed place's stages, one cell each (a whole test in one formula would pass Excel's 8192 characters)
-_PLACE_STAGES = ("cities", "unit", "accepted")
+#: a typed place's stages, one defined name each (a whole test in one formula would pass Excel's 8192
+#: characters); names, not cells, so that a reference relative to a row (a list form's column) reads the
+#: row the name is used in
+_PLACE_STAGES = ("cities", "unit", "folded", "accepted")
 
 
 def place_accepted(ref: str, role: str, lists: ListSheet, known: dict[tuple[str, str], str]) -> str:
-    """Excel: a cell (on the hidden sheet PLACE_SHEET) true when the place typed in `ref` is one locate reads
-    (city: role CITY; else the county); `known` caches it per (ref, role)."""
+    """Excel: a defined name, true when the place typed in `ref` is one locate reads (city: role CITY; else
+    the county); `known` caches it per (ref, role)."""
+    from .sizes import fold_formula
     if (ref, role) in known:
         return known[(ref, role)]
     _place_tables(lists)
-    ws, new = hidden_sheet(lists.workbook, PLACE_SHEET)
-    if new:
-        for j, stage in enumerate(_PLACE_STAGES):
-            ws.write_string(0, j, stage)
-    row = len(known) + 1
-    at = {stage: f"'{PLACE_SHEET}'!${xl_col_to_name(j)}${row + 1}" for j, stage in enumerate(_PLACE_STAGES)}
+    at = {stage: f"xl_place{len(known) + 1}_{stage}" for stage in _PLACE_STAGES}
     s = _spaceless(ref)
     n = at["cities"]
     here = _named(s, f"{UNITS}_city", f"{UNITS}_shi", f"{UNITS}_stem")
@@ -95,11 +88,11 @@ def place_accepted(ref: str, role: str, lists: ListSheet, known: dict[tuple[str,
         "cities": _cities_found(s),
         "unit": (f"SUMPRODUCT(ISNUMBER(FIND({UNITS},{s}))*(({n}<>1)*({UNITS}_all=1)"
                  f"+({n}=1)*{here}*({UNITS}_here=1)))>0"),
-        "accepted": (f"OR({n}=1,{at['unit']})" if role == CITY else f"OR({at['unit']},{_stem_found(ref)})"),
+        "folded": fold_formula(ref),
+        "accepted": (f"OR({n}=1,{at['unit']})" if role == CITY else f"OR({at['unit']},{_stem_found(at['folded'])})"),
     }
-    blank = {"cities": 0, "unit": False, "accepted": False}      # what a blank place computes
-    for j, stage in enumerate(_PLACE_STAGES):
-        ws.write_formula(row, j, "=" + formulas[stage], None, blank[stage])
+    for stage in _PLACE_STAGES:
+        lists.workbook.define_name(at[stage], "=" + formulas[stage])
     known[(ref, role)] = at["accepted"]
     return at["accepted"]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -50,6 +50,7 @@ class Places:
     sizes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)   # template_sizes' columns
     place_reads: dict[tuple[str, str], str] = field(default_factory=dict)      # template_choices' place tests
     as_of: dt.date | None = None           # the pack's reference date (None: the default pack's)
+    rows: Any = None          # a list form judged row by row (templates.row_counts.RowCounts), else None
 
     def cell(self, form_id: str, key: str) -> str | None:
         return self.cells.get(form_id, {}).get(key)
@@ -179,7 +180,8 @@ def _choice(rule: Rule, places: Places) -> str | None:
     """Choices outside their list on the official fields: validate's errors. Accepted as validate accepts
     them: the list and its aliases, and the spellings only its matchers know (places, industries, sizes:
     templates.choices)."""
-    return _choices(rule, places, official=True)
+    # a form whose choice fields are all ours: validate finds no error there, only its warnings (请核实)
+    return _choices(rule, places, official=True) or ("0" if _choices(rule, places, official=False) else None)
 
 
 def _choice_doubt(rule: Rule, places: Places) -> str | None:
@@ -596,13 +598,17 @@ def count_formula(rule: Rule, places: Places) -> str | None:
     not judge it (its kind needs several files, or the workbook lacks its forms)."""
     if rule.kind in MERGE_ONLY_KINDS or rule.kind not in KIND_COUNTS:
         return None
+    if places.rows is not None:
+        return places.rows.count(rule)
     return KIND_COUNTS[rule.kind](rule, places)
 
 
 def doubt_formula(rule: Rule, places: Places) -> str | None:
     """Excel formula (no "=") counting the warnings `rule` gives below its own severity, or None."""
     how = KIND_DOUBTS.get(rule.kind)
-    return how(rule, places) if how and rule.kind not in MERGE_ONLY_KINDS else None
+    if not how or rule.kind in MERGE_ONLY_KINDS:
+        return None
+    return places.rows.doubt(rule) if places.rows is not None else how(rule, places)
 
 
 # ------------------------------------------------------------------ marks on the cells

@@ -32,6 +32,7 @@ from .table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, c
                              printed_last_col, printed_sizes, write_table)
 from .check_sheet import CHECK_SHEET, judged_rules, title, unjudged_rules, write_check_sheet
 from .dates import DateSheet
+from .row_counts import RowCounts
 from .rule_counts import UNREADABLE_TITLE, Places, cell_marks, date_marks, rows_in_use
 from .thresholds import default_year, pack
 
@@ -249,6 +250,7 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     form = get_form(SUMMARY_FORM)
     ws = wb.add_worksheet(form.sheet)
     guide = wb.add_worksheet(GUIDE_SHEET)
+    check_sheet = wb.add_worksheet(CHECK_SHEET)
     lists = build_lists(wb, styles)
     thresholds = add_threshold_tables(lists)
     layout = _table_sheet(ws, form, styles, year, rows=rows, n_rows=len(rows) if rows else form.template_rows,
@@ -260,10 +262,17 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     marks = date_marks(places)
     for m in marks:
         formula_format(wb, ws, m.area, m.condition, styles.cf(**BAD))
-    rest = [r for r in pack().rules if form.id in r.forms or r.form == form.id]
+    # the pack's one-value rules judged on each row, as validate judges each base of a 汇总表
+    places.rows = RowCounts(form, form.sheet, layout, lists,
+                            {key: letter for (_, key), (_, letter) in places.date_columns.items()})
+    ours = [r for r in pack().rules if form.id in r.forms or r.form == form.id]
+    write_check_sheet(check_sheet, styles, places, pack(), rules=ours, who="上级")
+    judged = [r for r, _ in judged_rules(pack(), places) if r in ours]
+    rest = [r for r in ours if r not in judged]
     sections = [
         ("一、怎样填写", filling_notes([form], identity_form=None, ruled={})),
-        ("二、表内检查", check_notes(pack(), [], None, mark_notes([form], [UNREADABLE_TITLE] if marks else []))),
+        ("二、表内检查", check_notes(pack(), judged, CHECK_SHEET,
+                                 mark_notes([form], [UNREADABLE_TITLE] if marks else []))),
         ("三、由上级汇总时检查", merge_notes(rest, "上级")),
     ]
     last = write_guide(guide, styles, sections)
