@@ -3,7 +3,7 @@
 The layouts are drawn as a stranger types them: a title, perhaps a 填报单位 line, blank lines, the
 units said on their own line, at the right end of the 填报单位 line or in brackets in the title, as one
 unit ("单位：元"), one per kind ("金额单位：元；面积单位：亩") or the official list with 元 in it
-("单位：元、平方米、人"); money as numbers or as text with thousands separators. The reader must give
+("单位：元、平方米、人") or without the word 单位 ("金额：元 面积：亩"); money as numbers or as text with thousands separators. The reader must give
 the forms' units (万元, 平方米) and say once per converted column, at its header, how it read it.
 """
 
@@ -30,7 +30,7 @@ def unit_statement(draw):
     """(text, money unit, area unit or None): how the clerk says the units once for the whole table."""
     money = draw(st.sampled_from(sorted(MONEY)))
     area = draw(st.sampled_from([None, *sorted(AREA)]))
-    style = draw(st.sampled_from(["one", "list", "per-kind"]))
+    style = draw(st.sampled_from(["one", "list", "per-kind", "labelled"]))
     colon = draw(st.sampled_from(["：", ":", "", "为"]))
     if style == "one" or area is None:
         prefix = draw(st.sampled_from(["单位", "金额单位", "计量单位"]))
@@ -39,6 +39,10 @@ def unit_statement(draw):
     elif style == "list":
         joiner = draw(st.sampled_from(["、", "，", ",", " "]))
         text = f"单位{colon}{joiner.join([money, area, '人'])}"
+    elif style == "labelled":      # no word 单位: "金额：元 面积：亩"
+        colon = draw(st.sampled_from(["：", ":"]))
+        label = draw(st.sampled_from(["金额", "资金", "收入"]))
+        text = f"{label}{colon}{money}{draw(st.sampled_from(['；', ' ', '，']))}面积{colon}{area}"
     else:
         text = f"金额单位{colon}{money}{draw(st.sampled_from(['；', ';', '  ', '，']))}面积单位{colon}{area}"
     return text, money, area

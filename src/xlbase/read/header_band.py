@@ -98,7 +98,7 @@ def table_units(sheet: Sheet, top: int) -> tuple[tuple[str, str], ...]:
             continue            # blank separator lines do not count
         texts = [v for v in row if is_text(v)]
         for v in texts:
-            if "单位" in v:
+            if "单位" in v or "：" in v or ":" in v:
                 got = line_units(v)
                 if got:
                     return got

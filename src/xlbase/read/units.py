@@ -106,6 +106,8 @@ def line_units(text: str) -> tuple[tuple[str, str], ...]:
     "（单位：元、平方米、人）" -> money 元, area 平方米, persons 人, "金额单位：元；面积单位：亩" -> money 元, area 亩;
     () when it names none. A family named twice with different units ("万元、元") says nothing for it."""
     raw = unicodedata.normalize("NFKC", text)
+    if "单位" not in raw:
+        return _labelled_units(raw)
     start = 0
     while True:
         at = raw.find("单位", start)
@@ -125,6 +127,25 @@ def line_units(text: str) -> tuple[tuple[str, str], ...]:
         if got:
             return got
         start = at + 2
+
+
+_LABELLED_UNIT = re.compile(r"^[^\W\d_]{1,6}:(.+)$")
+
+
+def _labelled_units(raw: str) -> tuple[tuple[str, str], ...]:
+    """A units line without the word 单位, each part a short label and its unit: "金额:元 面积:亩" -> money
+    元, area 亩, also in a title's brackets. Every part with a colon must be one, or the text is no units
+    line (a 填报人:张三 is not)."""
+    by_family: dict[str, str | None] = {}
+    parts = [p for p in _LINE_PARTS.split(raw) if ":" in p]
+    for part in parts:
+        m = _LABELLED_UNIT.match(part)
+        unit = fold(m.group(1)) if m else None
+        if unit is None or unit not in _unit_index():
+            return ()
+        for fam in family_of(unit):
+            by_family[fam] = unit if by_family.get(fam, unit) == unit else None
+    return tuple((fam, u) for fam, u in by_family.items() if u)
 
 
 def _is_count(unit: str) -> bool:
