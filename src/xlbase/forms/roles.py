@@ -11,6 +11,7 @@ keyed by field keys is indexed by role.
 from __future__ import annotations
 
 # --- forms (spec: `role:` at the top) ----------------------------------------------------------
+COVER_FORM = "附件1"         # cover: the application's 封面 (基地类型 ticked), lines not a table
 RECORD_FORM = "附件2"        # base_record: one base's record (申报书), cells under labels
 FIRM_FORM = "附件3"          # firms: one row per resident firm
 RENT_FORM = "附件4"          # rents: the base's rent, then one row per comparable site

@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..forms import APPLICANT_FORMS, tick_marks, value_lists
-from ..forms.roles import BASE_TYPE, OPERATOR
+from ..forms.roles import BASE_TYPE, COVER_FORM, OPERATOR
 from ..problems import INFO, WARNING, Problem
 from ..table import Table
 from ..text import fold
@@ -27,7 +27,6 @@ from .grid import Sheet, a1
 from .records import find_record
 from ..problem_codes import COVER_BASE_TYPE, COVER_BASE_TYPE_UNCLEAR
 
-COVER_FORM = "附件1"
 COVER_MIN_FIELDS = 2          # a cover has 基地类型 and at least one more of its lines
 
 
