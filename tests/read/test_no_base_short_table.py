@@ -11,7 +11,7 @@ import random
 
 import pytest
 import retyped
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from xlbase.merge.core import merge_reads
 from xlbase.read import read_files, read_workbook
@@ -52,6 +52,7 @@ def short_answers(draw):
 
 
 @given(short_answers())
+@example(([["申报单位名称", "入驻企业"], ["/", ""]], "/"))   # 申报单位名称 was taken for a 填报单位 line (CI draw)
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_a_short_table_saying_none_is_the_answer_no_base(case):
     rows, answer = case

@@ -62,7 +62,8 @@ def _answer(sheet: Sheet) -> tuple[int, int, str, str] | None:
         if not filled:
             continue
         texts = [v for _, v in filled if type(v) is str]
-        if any(line_kind(v) == "org" for v in texts):
+        kinds = [_line_kind(v, len(texts)) for v in texts]
+        if "org" in kinds:
             org = " ".join(v.strip() for v in texts)
             continue
         said = next(((c, v.strip()) for c, v in filled if type(v) is str and is_no_base_text(v)), None)
@@ -72,7 +73,7 @@ def _answer(sheet: Sheet) -> tuple[int, int, str, str] | None:
             answer = answer or (r, *said)
             continue
         labels_only = len(texts) == len(filled)
-        if len(filled) <= MAX_FILLED_ROW and (any(map(line_kind, texts)) or not header_rows and not (
+        if len(filled) <= MAX_FILLED_ROW and (any(kinds) or not header_rows and not (
                 labels_only and any(map(_identifies_base, texts)))):
             continue        # a title, note or signature line (a short line naming no base, above any header)
         if answer is not None or header_rows == MAX_HEADER_ROWS or not labels_only:
@@ -82,6 +83,15 @@ def _answer(sheet: Sheet) -> tuple[int, int, str, str] | None:
     if answer is None or (header_rows and not any(map(_identifies_base, labels))):
         return None
     return (*answer, org)
+
+
+def _line_kind(text: str, cells: int) -> str | None:
+    """line_kind, except that a 申报单位名称 among other labels (no colon, no unit named) is a header cell,
+    not a 填报单位 line."""
+    kind = line_kind(text)
+    if kind == "org" and cells > 1 and ":" not in text and "：" not in text:
+        return None
+    return kind
 
 
 def _number_col(filled: list[tuple[int, object]]) -> int | None:
