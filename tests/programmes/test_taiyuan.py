@@ -147,3 +147,9 @@ def test_taiyuan_is_listed_with_its_notice():
     block = res.stdout[res.stdout.index("taiyuan-2023"):]
     assert "004_8553de26f5d5b2c3.txt" in block and "并工信字〔2023〕26号" in block
     assert "由申请表导出" in block                      # the 汇总表's columns are ours, and it says so
+    # the conditions the notice hands to a 管理办法 whose text we do not hold: said, with what would decide them
+    assert "缺少依据：晋企发〔2018〕29号" in block and "认定条件" in block and "取得该办法的文本" in block
+    one = xlbase("programmes", "taiyuan-2023").stdout
+    assert "未收到文本的依据：晋企发〔2018〕29号" in one          # the pack's own sources say it too
+    liaocheng = res.stdout[res.stdout.index("liaocheng-2021"):res.stdout.index("shanxi-2024-demo")]
+    assert "表单（shanxi-2024）" in liaocheng and "沿用山西2024年的表单" in liaocheng

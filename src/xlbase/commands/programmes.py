@@ -53,6 +53,9 @@ def programmes_command(name: str | None = None) -> CommandResult:
         lines.append(f"    规则包：{p.pack}；汇总表：{_summary_of(p)}")
         for s in p.sources:
             lines.append(f"    依据：{s.get('file', '')} {s.get('what', '')}".rstrip())
+        for gap in p.not_held:
+            lines.append(f"    缺少依据：{gap['document']}——{gap['conditions']}"
+                         + (f"；{gap['decide']}" if gap.get("decide") else ""))
         if p.note:
             lines.append(f"    说明：{p.note}")
         if p.generic:
@@ -76,6 +79,10 @@ def _rule_lines(p: Programme) -> list[str]:
     except ProgrammeError as exc:
         return [f"    规则包无法加载：{exc}"]
     out = ["", f"    规则包 {pack.title}（{pack.id}），基准日期 {pack.as_of.isoformat()}："]
+    for s in pack.sources:
+        held = s.get("held", True) is not False
+        out.append(f"    {'依据' if held else '未收到文本的依据'}：{s.get('document', '')} {s.get('clause', '')}".rstrip()
+                   + ("" if held else f"——{s.get('missing', '')}"))
     for r in pack.rules:
         what = "、".join(_label(p, r.forms, f) for f in r.fields)
         threshold = "取自表单模型" if r.threshold is None and r.kind in ("required", "range", "choice") else (

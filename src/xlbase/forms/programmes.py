@@ -60,6 +60,8 @@ class Programme:
     sources: tuple[dict, ...] = ()
     recognise: tuple[str, ...] = ()
     note: str = ""
+    #: documents the notice relies on whose text we do not hold: {document, conditions} (what is missing)
+    not_held: tuple[dict, ...] = ()
     manifest: str = ""               # where the manifest was read from
     folder: Any = field(default=None, compare=False)   # the form set's folder (Traversable or Path)
 
@@ -149,7 +151,18 @@ def _parse(text: str, where: str, home: Path | None) -> Programme:
                      kind=str(spec.get("kind", "")), form_set=str(folder) if home is not None else forms,
                      pack=pack, engine=engine, sources=tuple(spec.get("sources") or ()),
                      recognise=tuple(str(t) for t in spec.get("recognise") or ()), note=str(spec.get("note", "")),
-                     manifest=where, folder=folder)
+                     not_held=_not_held(spec.get("not_held"), where), manifest=where, folder=folder)
+
+
+def _not_held(entries: Any, where: str) -> tuple[dict, ...]:
+    """`not_held:` of a manifest: each a document (with the clauses citing it) and the conditions it holds
+    that no rule can state, because its text is not among the sources."""
+    out = []
+    for e in entries or ():
+        if not isinstance(e, dict) or not e.get("document") or not e.get("conditions"):
+            raise ProgrammeError(f"项目清单 {where} 的 not_held 每项应写 document（文件）和 conditions（缺少的条件）")
+        out.append({k: str(v) for k, v in e.items()})
+    return tuple(out)
 
 
 @lru_cache(maxsize=None)
