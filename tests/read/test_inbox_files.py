@@ -20,7 +20,7 @@ import pytest
 from xlbase.commands.merge import merge_command
 from xlbase.read import expand_inputs, read_workbook
 from xlbase.commands.read import inspect_command
-from xlbase.read.workbook import UNREAD_MIN_CELLS, UNREAD_MIN_ROWS
+from xlbase.read.sheet_tables import UNREAD_MIN_CELLS, UNREAD_MIN_ROWS
 
 
 def _docx(path: Path) -> Path:

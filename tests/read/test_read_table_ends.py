@@ -320,12 +320,12 @@ def test_a_form_sheet_whose_name_says_shuoming_is_read(tmp_path):
 
     from xlbase.forms import get_form
     from xlbase.read import read_workbook
-    from xlbase.read.workbook import _is_guide
+    from xlbase.read.sheet_tables import is_guide
 
     for guide in ("填表说明", "说明", "使用说明", "填报须知", "README", "填写指南(2)"):
-        assert _is_guide(guide), guide
+        assert is_guide(guide), guide
     for form_sheet in ("入驻企业情况说明", "附件3 说明", "基本情况说明"):
-        assert not _is_guide(form_sheet), form_sheet
+        assert not is_guide(form_sheet), form_sheet
     form = get_form("附件3")
     wb = Workbook()
     ws = wb.active

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from xlbase.forms import APPLICANT_FORMS, divisions, get_form, zones
 from xlbase.identity import locate
-from xlbase.read.workbook import TEMPLATE_SHEETS
+from xlbase.read.sheet_tables import TEMPLATE_SHEETS
 from xlbase.templates.check_sheet import CHECK_SHEET
 from xlbase.templates.guide import GUIDE_SHEET
 from xlbase.templates.dates import date_validation

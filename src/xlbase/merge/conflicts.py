@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ..forms.roles import BASE_NAME, OPERATOR
 from ..forms import SUMMARY_FORM, get_form
@@ -20,8 +20,22 @@ from ..problems import WARNING, Problem
 from ..text import fold
 from ..problem_codes import BASE_CONFLICT
 
-if TYPE_CHECKING:
-    from .core import BaseRow
+
+class ComparedRow(Protocol):
+    """What base_conflicts needs of a candidate row (merge.core.BaseRow), named here so that this module,
+    which core imports, does not import core back."""
+
+    values: dict[str, Any]
+    file: str
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def form_id(self) -> str: ...
+
+    def cell_of(self, key: str) -> tuple[str, str]: ...
+
 
 IDENTITY = (BASE_NAME, OPERATOR)
 
@@ -61,7 +75,7 @@ def _shown(v: Any) -> str:
     return str(v)
 
 
-def base_conflicts(win: "BaseRow", lose: "BaseRow", display: dict[str, str], why: str) -> list[Problem]:
+def base_conflicts(win: ComparedRow, lose: ComparedRow, display: dict[str, str], why: str) -> list[Problem]:
     """A warning at each of the two cells for every field the two rows of one base state differently."""
     out: list[Problem] = []
     for f in _compared_fields():

@@ -90,7 +90,7 @@ def firm_sources(result) -> list[dict[str, str]]:
 
 # --- the fingerprint of the visible sheets (summary_record.digest) ---------------------------
 
-FIRM_PROVENANCE_TEXT = ("_base_name", "_src", "_src_sheet")   # read.workbook._firm_provenance's columns
+FIRM_PROVENANCE_TEXT = ("_base_name", "_src", "_src_sheet")   # read.sheet_tables.firm_provenance's columns
 FIRM_PROVENANCE_ROW = "_src_row"
 
 

@@ -24,7 +24,8 @@ from ..problems import ERROR, Problem
 from ..table import WorkbookRead
 from .isolation import PoolUnavailable, read_isolated
 from .limits import DEFAULT_LIMITS, Limits
-from .workbook import read_failed, read_workbook
+from .failed import read_failed
+from .workbook import read_workbook
 from ..problem_codes import INPUT_MISSING
 
 

@@ -34,7 +34,8 @@ from multiprocessing.connection import Connection, wait
 
 from ..table import WorkbookRead
 from .limits import DEFAULT_LIMITS, Limits, read_memory_for
-from .workbook import read_failed, read_workbook
+from .failed import read_failed
+from .workbook import read_workbook
 
 log = logging.getLogger(__name__)
 

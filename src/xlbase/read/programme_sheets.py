@@ -20,6 +20,8 @@ from ..text import fold
 from .grid import Sheet
 from .records import find_record
 from .tables import find_tables
+from .failed import read_failed, unusable
+from .sheet_tables import fill_record, firm_provenance, is_guide, table_from, unread_sheet_problem
 from ..problem_codes import NO_BASE, PROGRAMME_RECOGNISED, UNREAD_SHEET
 
 RECORD_MIN_FIELDS = 3       # labels of a record form found on a sheet before it counts as that form
@@ -45,14 +47,13 @@ def reading_programme(path: str, sheets: list[Sheet]):
 def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], check, notes: list[Problem]
                         ) -> WorkbookRead:
     """Every form of `programme` in `sheets`, as read_workbook returns them (never raises for bad input)."""
-    from .workbook import _unusable, read_failed
     name = Path(path).name
     try:
         tables, problems = read_programme_sheets(programme, path, sheets, check.kind or "")
     except MemoryError:
         return read_failed(path, "read-memory", sha=check.sha256)
     except Exception:   # a reader bug must not stop the batch
-        return _unusable(path, "read-failed", f"文件“{name}”读取时出错，未能读取；请另存为 .xlsx 后重新报送。",
+        return unusable(path, "read-failed", f"文件“{name}”读取时出错，未能读取；请另存为 .xlsx 后重新报送。",
                          check.sha256)
     if tables and _unfilled(tables):     # the template sent back as it came: nothing to report, no 40 blanks
         forms = "、".join(dict.fromkeys(t.form.title for t in tables))
@@ -62,7 +63,7 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
                             programme=recognised.name if recognised is not None else programme.name)
     if not tables:
         forms = "、".join(f.title for f in programme.forms.values())
-        wr = _unusable(path, "no-form", f"文件“{name}”中没有找到“{programme.title}”的表格（{forms}）；"
+        wr = unusable(path, "no-form", f"文件“{name}”中没有找到“{programme.title}”的表格（{forms}）；"
                        "请确认报送的是本项目的申报材料，且表头栏目名称与通知中的表格一致。", check.sha256)
         wr.problems += [p for p in problems if p.rule == UNREAD_SHEET]
         wr.programme = recognised.name if recognised is not None else None
@@ -74,12 +75,11 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
 
 
 def read_programme_sheets(programme, path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table], list[Problem]]:
-    from .workbook import _fill_record, _is_guide, _table_from, unread_sheet_problem
     from .. import sheet_names
     forms = programme.forms
     records = [fid for fid, f in forms.items() if f.kind == "record"]
     ours = sheet_names.is_xlbase_output([s.name for s in sheets])
-    readable = [s for s in sheets if s.visible and not _is_guide(s.name)
+    readable = [s for s in sheets if s.visible and not is_guide(s.name)
                 and not (ours and s.name in sheet_names.REPORT_SHEETS)]
     summary = (programme.layout("summary.yaml") or {}).get("form")
     families = tuple(fid for fid, f in forms.items() if f.kind == "table"
@@ -93,14 +93,14 @@ def read_programme_sheets(programme, path: str, sheets: list[Sheet], kind: str) 
         for ft in find_tables(sheet, families) if families else []:
             _end_at_record_label(sheet, ft, records)
             used.update(range(ft.header_rows[0], ft.end_row))
-            tables.append(_table_from(path, sheet, ft, ft.family, kind, problems, top))
+            tables.append(table_from(path, sheet, ft, ft.family, kind, problems, top))
             top = ft.end_row
         for fid in records:
             need = min(RECORD_MIN_FIELDS, len(forms[fid].record_fields))
             rec = find_record(sheet, fid, skip=used, min_fields=need)
             if rec is not None and _belongs(sheet, forms[fid], rec):
                 t = Table(form_id=fid, file=path, sheet=sheet.name)
-                _fill_record(path, sheet, t, rec, problems)
+                fill_record(path, sheet, t, rec, problems)
                 tables.append(t)
                 used.update(rec.rows)
         if len(tables) == n_tables:
@@ -115,7 +115,6 @@ def _lower_firms(programme, path: str, sheets: list[Sheet], kind: str, problems:
     """The 入驻企业 sheet of a 汇总表 xlbase wrote (a county's, merged again by its city): the programme's firm
     list, each row naming its base (所属基地) and where it was first read (来源文件, 工作表, 行号), as
     `_base_name`, `_src`, `_src_sheet`, `_src_row` (merge.programme gives each row back to its base)."""
-    from .workbook import _firm_provenance, _table_from
     from .. import sheet_names
     firms = (programme.layout("summary.yaml") or {}).get("firms")
     out: list[Table] = []
@@ -124,8 +123,8 @@ def _lower_firms(programme, path: str, sheets: list[Sheet], kind: str, problems:
             continue
         for ft in find_tables(sheet, (firms,)):
             ours_extra, ft.extra = dict(ft.extra), {}       # our own columns are not unknown ones
-            t = _table_from(path, sheet, ft, firms, kind, problems)
-            _firm_provenance(t, sheet, ft, ours_extra)
+            t = table_from(path, sheet, ft, firms, kind, problems)
+            firm_provenance(t, sheet, ft, ours_extra)
             out.append(t)
     return out
 

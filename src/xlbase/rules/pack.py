@@ -169,8 +169,18 @@ def parse_pack(text: str, where: str = "<规则包>", forms: Mapping[str, Form] 
         id=str(doc["id"]), title=str(doc["title"]), jurisdiction=str(doc.get("jurisdiction", "")),
         year=int(doc["year"]), as_of=as_of, rules=tuple(rules),
         sources=tuple(_strip_lines(doc.get("sources") or [])), params=_strip_lines(doc.get("params") or {}),
-        path=where, programme=str(doc.get("programme") or ""),
+        path=where, programme=str(doc.get("programme") or ""), titles=code_titles(rules),
     )
+
+
+def code_titles(rules: list[Rule]) -> dict[str, str]:
+    """Each problem code the rules report, with its Chinese title: a rule's own (its kind's when the pack
+    gives none), then the notes its kind reports beside it (checksum: "<id>-legacy")."""
+    titles = {r.id: r.title or KINDS[r.kind].title for r in rules}
+    for r in rules:
+        for suffix, title in KINDS[r.kind].notes.items():
+            titles.setdefault(f"{r.id}{suffix}", title)
+    return titles
 
 
 _RULE_KEYS = {"id", "kind", "form", "forms", "field", "fields", "threshold", "tolerance", "severity",

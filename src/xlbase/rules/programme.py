@@ -13,9 +13,9 @@ from pathlib import Path
 from ..forms.programmes import ProgrammeError
 from ..problems import Problem
 from ..table import Table
+from .engine import validate_submissions
 from .pack import SUBMISSIONS, parse_pack
 from .rule import PackError, RulePack
-from .submission import validate_submissions
 
 
 def load_generic_pack(programme, name_or_path: str | None = None, as_of: dt.date | None = None) -> RulePack:

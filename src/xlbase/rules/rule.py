@@ -96,6 +96,7 @@ class RulePack:
     params: dict = field(default_factory=dict)
     path: str = ""
     programme: str = ""          # the programme whose own forms the pack's rules name ("" for Shanxi's)
+    titles: dict = field(default_factory=dict)   # problem code -> Chinese title (title_of)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -108,16 +109,9 @@ class RulePack:
 
     def title_of(self, code: str) -> str:
         """The Chinese title of a problem code of this pack: its rule's title (its kind's when the pack gives
-        none), or the title of a note a kind reports beside its rule (checksum: "<id>-legacy"); "" otherwise."""
-        from .kinds import KINDS    # the kinds import this module
-        for r in self.rules:
-            if r.id == code:
-                return r.title or KINDS[r.kind].title
-        for r in self.rules:
-            for suffix, title in KINDS[r.kind].notes.items():
-                if code == f"{r.id}{suffix}":
-                    return title
-        return ""
+        none), or the title of a note a kind reports beside its rule (checksum: "<id>-legacy"); "" otherwise.
+        The titles are gathered when the pack loads (rules.pack.code_titles), where the kinds are known."""
+        return self.titles.get(code, "")
 
 
 # --- base types ---------------------------------------------------------------------

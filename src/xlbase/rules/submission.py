@@ -137,20 +137,3 @@ class SubmissionContext:
         return Problem(rule.id, severity or rule.severity, text, t.file if t is not None else sub.file,
                        t.sheet if t is not None else "",
                        v.cell if v is not None else cell, form.id, key, sub.base, value, threshold)
-
-
-def validate_submissions(tables: list[Table], pack: RulePack, homes: dict[str, str] | None = None) -> list[Problem]:
-    """Every rule of `pack` over every submission (tables grouped by file; `homes`: a file sent apart -> the
-    file of the submission it belongs to, merge.programme.join_parts), through its kind."""
-    from .kinds import KINDS     # the kinds import this module
-    homes = homes or {}
-    by_file: dict[str, list[Table]] = {}
-    for t in tables:
-        by_file.setdefault(homes.get(t.file, t.file), []).append(t)
-    ctx = SubmissionContext(pack)
-    out: list[Problem] = []
-    for file, ts in by_file.items():
-        sub = Submission(file, ts)
-        for rule in pack.rules:
-            out += KINDS[rule.kind]().check_submission(ctx, rule, sub)
-    return out
