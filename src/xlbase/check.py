@@ -1,7 +1,10 @@
-"""One check pipeline: what was read of some files and a rule pack in, every problem out.
+"""One check: a rule pack and what was read of some files in, every problem out.
 
-`xlbase validate`, `xlbase merge`, `xlbase mark` and the 校验 button all call `check_reads`, so the
-same files give the same problems whichever way an officer or a clerk checks them:
+`xlbase validate`, `xlbase merge`, `xlbase mark` and the 校验 button all take their pack from `pack_for`
+and their problems from `check`, for Shanxi's forms and a programme's own alike, so the same files give
+the same problems (and a pack that cannot be used the same message) whichever way an officer or a clerk
+checks them. A programme with its own forms is judged per submission by its pack
+(merge.programme.check_files); Shanxi's forms by `check_reads`:
   1. merge.lower.prepare_reads — a lower level's 汇总表 brings its recorded problems, a previous
      output is skipped, an edited 汇总表 is checked again;
   2. merge.attach.attach_firm_lists — a firm list (附件3) whose workbook names no base is tied to the
@@ -18,19 +21,25 @@ same files give the same problems whichever way an officer or a clerk checks the
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol, overload
 
+from .forms.programmes import ProgrammeError
 from .merge.attach import attach_firm_lists
 from .merge.core import RECOMPUTED_RULES, MergeResult, merge_reads, superseded_problems
 from .merge.level import UNIT_NOT_REPORTED
 from .merge.lower import prepare_reads
 from .problems import ERROR, WARNING, Problem, sort_problems
 from .read.formula_refs import follow, formula_files
-from .rules import validate
+from .rules import PackError, RulePack, load_pack, validate
 from .table import Table, WorkbookRead
 from .problem_codes import (DUPLICATE_BASE, DUPLICATE_ENTERPRISE, ERROR_VALUE, FORMULA_NO_VALUE,
                             MERGE_SAMPLE_ROW, MERGE_UNNAMED_BASE, UNREAD_SHEET)
+
+if TYPE_CHECKING:
+    from .forms.programmes import Programme
+    from .merge.programme import Checked as ProgrammeChecked
 
 
 class Formulas(Protocol):
@@ -51,6 +60,52 @@ class Checked:
     @property
     def tables(self) -> list[Table]:
         return [t for r in self.reads if r.ok for t in r.tables]
+
+
+class PackUnusable(Exception):
+    """A rule pack no check can run under. Its text is the one Chinese message every route shows:
+    validate, merge and mark print it (exit 2), the 校验 button puts it in its message box."""
+
+
+def pack_for(rules: str | None = None, as_of: dt.date | None = None,
+             programme: Programme | None = None) -> RulePack:
+    """The pack a check runs under: `rules` (a shipped pack's name or a YAML file) or, without it, a
+    programme's own pack (`programme` with its own forms: the pack is checked against them) or Shanxi's
+    default; `as_of` replaces the pack's reference date. Raises PackUnusable."""
+    try:
+        if programme is not None and programme.generic:
+            from .rules.programme import load_generic_pack
+            return load_generic_pack(programme, rules, as_of)
+        return load_pack(rules, as_of)
+    except (PackError, ProgrammeError) as exc:
+        raise PackUnusable(f"规则包无法使用：{exc}") from None
+
+
+@overload
+def check(reads: list[WorkbookRead], pack: RulePack, *, programme: None = None, missing: Iterable[str] = (),
+          formulas: Mapping[str, Formulas] | None = None,
+          stage: Callable[[str], None] | None = None) -> Checked: ...
+
+
+@overload
+def check(reads: list[WorkbookRead], pack: RulePack, *, programme: Programme, missing: Iterable[str] = (),
+          formulas: Mapping[str, Formulas] | None = None,
+          stage: Callable[[str], None] | None = None) -> ProgrammeChecked: ...
+
+
+def check(reads: list[WorkbookRead], pack: RulePack, *, programme: Programme | None = None,
+          missing: Iterable[str] = (), formulas: Mapping[str, Formulas] | None = None,
+          stage: Callable[[str], None] | None = None) -> Checked | ProgrammeChecked:
+    """Every problem of `reads` under `pack` (from pack_for): the one function validate, merge, mark and the
+    校验 button call. `programme`: a programme with its own forms, whose 汇总表 rows come back too
+    (merge.programme.Checked); None for Shanxi's forms (Checked, with the merge of the batch). `missing`,
+    `formulas`, `stage`: as check_reads takes them (Shanxi's forms)."""
+    if programme is None:
+        return check_reads(reads, pack, missing=missing, formulas=formulas, stage=stage)
+    if not programme.generic:
+        raise ValueError(f"{programme.name} reads Shanxi's forms: check it with programme=None")
+    from .merge.programme import check_files
+    return check_files(programme, reads, pack)
 
 
 def check_reads(reads: list[WorkbookRead], pack: Any, *, missing: Iterable[str] = (),

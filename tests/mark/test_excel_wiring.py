@@ -317,6 +317,8 @@ def test_a_failure_reaches_the_clerk_as_one_chinese_message(tmp_path: Path, fake
     fake_xlwings["book"] = book
     excel.validate_caller()
     assert len(alerts) == 1 and alerts[0][1].startswith("校验未完成") and "保护工作簿" in alerts[0][1]
+    assert f"写出“{RESULT_SHEET}”工作表时" in alerts[0][1]     # the step it failed at, in words
+    assert not re.search(r"[A-Za-z]+Error|structure is protected", alerts[0][1])   # no class, no English text
 
     def no_alert(*args, **kwargs):
         raise RuntimeError("no Excel")
@@ -380,3 +382,20 @@ def test_the_button_of_a_programmes_template_judges_by_its_pack(tmp_path: Path, 
                 for ref in str(r[3].value).split(",")}
     assert marked == expected
     assert any(ref == cells[v["at"]] for _, ref in marked), (v, marked)
+
+
+def test_the_failure_box_says_the_step_and_its_cause_in_chinese() -> None:
+    """failure_text: what the button was doing and why, in words a clerk reads; never a class name."""
+    from xlbase.check import PackUnusable
+    cases = {
+        excel.StepFailed(excel.CLEARING, PermissionError("COM: read-only")): ("清除上次的标记时", "只读"),
+        excel.StepFailed(excel.MARKING, RuntimeError("0x800A03EC")): ("标色时", "保护工作簿"),
+        excel.StepFailed(excel.CHECKING, KeyError("附件3")): ("读取并校验工作簿的内容时出错", "xlbase validate"),
+        excel.StepFailed(excel.CHECKING, MemoryError()): ("内存不足", "xlbase mark"),
+        excel.StepFailed(excel.CHECKING, PackUnusable("规则包无法使用：找不到规则包“x”")): ("找不到规则包“x”", ""),
+        ValueError("outside any step"): ("校验未完成：校验时出错", "xlbase validate"),
+    }
+    for exc, (step, hint) in cases.items():
+        text = excel.failure_text("校验", exc)
+        assert text.startswith("校验未完成：") and step in text and hint in text, text
+        assert not re.search(r"[A-Za-z]+Error|read-only|0x800A03EC", text), text

@@ -13,6 +13,7 @@ clearing restores it.
 from __future__ import annotations
 
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -54,23 +55,71 @@ def clear_marks_caller() -> None:
     import xlwings as xw
 
     book = xw.Book.caller()
-    with alert_on_failure(book, "清除标记"):
+    with alert_on_failure(book, "清除标记"), step(CLEARING):
         clear_book(book)
 
 
 @contextmanager
 def alert_on_failure(book: Any, action: str):
-    """A failure reaches the clerk as one Chinese message box, not a Python traceback."""
+    """A failure reaches the clerk as one Chinese message box (failure_text), not a Python traceback."""
     try:
         yield
     except Exception as exc:
-        text = (f"{action}未完成：{type(exc).__name__}: {exc}\n\n"
+        cause = exc.cause if isinstance(exc, StepFailed) else exc
+        try:
+            book.app.alert(failure_text(action, exc), title="xlbase")
+        except Exception:
+            raise cause from None
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a button, as the clerk would name it; `changes`: it changes the book (fills, sheets)."""
+    doing: str
+    changes: bool
+
+
+CLEARING = Step("清除上次的标记", True)
+CHECKING = Step("读取并校验工作簿的内容", False)
+MARKING = Step("给问题单元格标色", True)
+LISTING = Step(f"写出“{RESULT_SHEET}”工作表", True)
+
+
+class StepFailed(Exception):
+    """A step of a button that raised: the step, and the exception it raised (`cause`)."""
+
+    def __init__(self, step: Step, cause: BaseException) -> None:
+        super().__init__(step.doing)
+        self.step, self.cause = step, cause
+
+
+@contextmanager
+def step(what: Step):
+    """Run one step of a button; what it raises comes out as StepFailed, naming the step."""
+    try:
+        yield
+    except Exception as exc:
+        raise StepFailed(what, exc) from exc
+
+
+def failure_text(action: str, exc: BaseException) -> str:
+    """The message box of a button that failed: the step and its cause in words. Never an exception's class
+    or Excel's English text: a clerk reads it (the command line's xlbase validate shows the details)."""
+    from xlbase.check import PackUnusable
+    cause = exc.cause if isinstance(exc, StepFailed) else exc
+    what = exc.step if isinstance(exc, StepFailed) else None
+    doing = what.doing if what is not None else action
+    if isinstance(cause, PackUnusable):       # the same message validate, merge and mark print
+        return f"{action}未完成：{cause}"
+    if isinstance(cause, MemoryError):
+        return (f"{action}未完成：{doing}时内存不足。\n\n请关闭其他工作簿后再点“{action}”，"
+                "或在命令行运行 xlbase mark 文件名.xlsx 得到标注副本。")
+    if what is not None and what.changes:
+        return (f"{action}未完成：{doing}时，Excel 不允许修改这个工作簿。\n\n"
                 "常见原因：工作簿结构受保护（请在“审阅 → 保护工作簿”中撤销），或工作簿为只读。"
                 "也可以在命令行运行 xlbase mark 文件名.xlsx 得到标注副本。")
-        try:
-            book.app.alert(text, title="xlbase")
-        except Exception:
-            raise exc from None
+    return (f"{action}未完成：{doing}时出错。\n\n请保存工作簿，在命令行运行 xlbase validate 文件名.xlsx 查看原因；"
+            "也可以运行 xlbase mark 文件名.xlsx 得到标注副本。")
 
 
 # ---------------------------------------------------------------------------
@@ -81,14 +130,27 @@ def alert_on_failure(book: Any, action: str):
 def validate_book(book: Any, *, rules: str | None = None, as_of: date | None = None,
                   when: datetime | None = None) -> list[Problem]:
     """Clear old marks, validate the book's current values, mark and list the problems."""
-    clear_book(book)
-    problems, label = book_problems(book, rules=rules, as_of=as_of)
+    with step(CLEARING):
+        clear_book(book)
+    with step(CHECKING):
+        problems, label = book_problems(book, rules=rules, as_of=as_of)
     names = {s.name for s in book.sheets}
     records: list[MarkRecord] = []
     locked: list[Problem] = []
     merged: dict[tuple[str, str], str] = {}
     own = str(book.name)     # a 汇总表's problems about its sources (“汇总表 ← 原来源文件”) are listed, not marked
     mine = [p for p in problems if p.file == own and p.sheet in names and p.sheet not in (RESULT_SHEET, MARKS_SHEET)]
+    with step(MARKING):
+        _mark_cells(book, mine, records, locked, merged)
+    with step(LISTING):
+        _write_result_sheet(book, locked + problems, label, when or datetime.now(), names, merged, own)
+        _write_marks_sheet(book, records)
+    return problems
+
+
+def _mark_cells(book: Any, mine: list[Problem], records: list[MarkRecord], locked: list[Problem],
+                merged: dict[tuple[str, str], str]) -> None:
+    """Colour each problem's cell by its severity, recording its fill; a sheet with a password is listed."""
     for sheet, cells in problems_to_mark(mine, lambda s, ref: merge_area(book.sheets[s].range(ref)), merged).items():
         ws = book.sheets[sheet]
         with formattable(ws) as ok:
@@ -101,9 +163,6 @@ def validate_book(book: Any, *, rules: str | None = None, as_of: date | None = N
                 rng = ws.range(ref)
                 records.append(MarkRecord(sheet, ref, fill=fill_text(rng.color)))
                 rng.color = MARK_COLORS[severity]
-    _write_result_sheet(book, locked + problems, label, when or datetime.now(), names, merged, own)
-    _write_marks_sheet(book, records)
-    return problems
 
 
 def clear_book(book: Any) -> int:
@@ -221,25 +280,21 @@ def book_problems(book: Any, *, rules: str | None = None, as_of: date | None = N
     The open book's values go straight to the shared reader (read_grids): nothing
     is saved, and the same reading and rules as `xlbase validate` apply.
     """
-    from xlbase.check import book_formulas, check_reads
+    from xlbase.check import book_formulas, check, pack_for
     from xlbase.forms.programmes import load_programme
     from xlbase.read import Sheet, read_grids
-    from xlbase.rules import load_pack
 
     sheets = [Sheet(name=ws.name, rows=_sheet_rows(ws), visible=_visible(ws))
               for ws in book.sheets if ws.name not in (RESULT_SHEET, MARKS_SHEET)]
     label = str(book.name)
     read = read_grids(label, sheets)
     if read.programme and load_programme(read.programme).generic:   # another programme's template: its pack
-        from xlbase.merge.programme import check_files
-        from xlbase.rules.programme import load_generic_pack
         programme = load_programme(read.programme)
-        generic = load_generic_pack(programme, rules, as_of)
-        return check_files(programme, [read], generic).problems, pack_label(generic, rules)
-    pack = load_pack(rules, as_of)
+        pack = pack_for(rules, as_of, programme)
+        return check([read], pack, programme=programme).problems, pack_label(pack, rules)
+    pack = pack_for(rules, as_of)
     formulas = book_formulas(lambda sheet, cell: _formula(book, sheet, cell), _defined_names(book))
-    problems = check_reads([read], pack, formulas={label: formulas}).problems
-    return problems, pack_label(pack, rules)
+    return check([read], pack, formulas={label: formulas}).problems, pack_label(pack, rules)
 
 
 def _formula(book: Any, sheet: str, cell: str) -> str | None:

@@ -1,4 +1,4 @@
-"""`xlbase mark FILE`: read, check (check.check_reads, as validate and merge do) and mark one workbook.
+"""`xlbase mark FILE`: read, check (check.check, as validate and merge do) and mark one workbook.
 
 The marking itself is mark/copy.py; this is the command around it: what it refuses (not a
 .xlsx/.xlsm, an output it cannot write), the problems it lists and its exit code.
@@ -10,7 +10,10 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+from ..check import PackUnusable, check, pack_for
+from ..merge.lower import ORIGIN_SEP    # a 汇总表's problems about its sources: “汇总表 ← 原来源文件”
 from ..problems import ERROR, SEVERITY_LABELS, count_by_severity, sort_problems
+from ..read import read_workbook
 from ..read.sniff import KINDS, SniffError, inspect_file
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..mark.copy import MAX_LINES, RESULT_SHEET, mark_target, mark_workbook, where
@@ -34,29 +37,22 @@ def mark_command(file: Path, *, out: Path | None = None, rules: str | None = Non
                  in_place: bool = False) -> CommandResult:
     """Read, validate and mark one workbook; exit 1 when it has error-severity problems."""
     file = Path(file)
-    check = inspect_file(file)
-    if not check.ok:
-        return CommandResult(EXIT_UNUSABLE, errors=[check.message])
-    if check.kind not in ("xlsx", "xlsm"):
+    sniffed = inspect_file(file)
+    if not sniffed.ok:
+        return CommandResult(EXIT_UNUSABLE, errors=[sniffed.message])
+    if sniffed.kind not in ("xlsx", "xlsm"):
         return CommandResult(EXIT_UNUSABLE, errors=[
-            f"“{file.name}”是{KINDS.get(check.kind or '', '旧版 .xls 文件')}，无法直接标注；"
+            f"“{file.name}”是{KINDS.get(sniffed.kind or '', '旧版 .xls 文件')}，无法直接标注；"
             "请用 Excel 或 WPS 另存为 .xlsx 后再运行 xlbase mark。"])
     try:
         target = mark_target(file, out, in_place)
     except OutputPathError as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     try:
-        from xlbase.check import check_reads
-        from xlbase.read import read_workbook
-        from xlbase.rules import load_pack
-    except ImportError as exc:
-        return CommandResult(EXIT_UNUSABLE, errors=[f"读取或校验模块不可用（{exc}），请检查 xlbase 是否安装完整。"])
-    try:
-        pack = load_pack(rules, as_of)
-    except Exception as exc:  # a bad pack name/file is an argument error
-        return CommandResult(EXIT_UNUSABLE, errors=[f"规则包“{rules or '默认'}”无法加载：{exc}"])
-    from xlbase.merge.lower import ORIGIN_SEP    # a 汇总表's problems about its sources: “汇总表 ← 原来源文件”
-    problems = check_reads([read_workbook(file)], pack).problems   # what validate and merge report
+        pack = pack_for(rules, as_of)
+    except PackUnusable as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
+    problems = check([read_workbook(file)], pack).problems   # what validate and merge report
     here = [p for p in problems if _same_file(p.file, file)]
     carried = [p for p in problems if ORIGIN_SEP in p.file and _same_file(p.file.split(ORIGIN_SEP)[0], file)]
     mine = here + carried

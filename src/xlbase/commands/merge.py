@@ -60,8 +60,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     """
     progress = progress or Progress(False)
     from ..read import expand_inputs, read_files
-    from ..check import check_reads
-    from ..rules import PackError, load_pack
+    from ..check import PackUnusable, check, pack_for
     from ..reports.problems import write_json_report
     from ..summary.workbook import write_summary_workbook
     from ..mark.return_pack import check_return_dir, return_pack_lines, write_return_pack
@@ -81,9 +80,9 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     except OutputPathError as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
     try:
-        pack = load_pack(rules, as_of)
-    except (PackError, OSError, KeyError, ValueError) as exc:
-        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：规则包无法使用：{exc}"])
+        pack = pack_for(rules, as_of)
+    except PackUnusable as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     try:
         expect_list = read_expect_file(expect) if expect is not None else None
         before = read_previous(Path(previous), required=True) if previous is not None else \
@@ -100,7 +99,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
             _write_unread_report(json_out, pack, reads, arg_problems)
             lines.append(f"JSON 报告已写入：{json_out}")
         return CommandResult(EXIT_UNUSABLE, errors=["xlbase merge：没有可读取的输入文件，未生成汇总表。", *lines])
-    checked = check_reads(reads, pack, missing=[p.file for p in arg_problems if p.rule == INPUT_MISSING],
+    checked = check(reads, pack, missing=[p.file for p in arg_problems if p.rule == INPUT_MISSING],
                           stage=progress.stage)
     result = checked.merged
     problems: list[Problem] = list(arg_problems) + checked.problems

@@ -9,7 +9,6 @@ and the output says so.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +19,6 @@ from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 
 if TYPE_CHECKING:    # the CLI builds its parser from this module: pandas and jinja2 load only when used
     from ..merge.programme import Checked
-    from ..rules.rule import RulePack
     from ..table import WorkbookRead
 
 COMMANDS = ("templates", "read", "validate", "merge", "mark")
@@ -72,12 +70,12 @@ def programmes_command(name: str | None = None) -> CommandResult:
 
 def _rule_lines(p: Programme) -> list[str]:
     """The pack's rules as `xlbase rules show` lists Shanxi's: severity, id, title, what, threshold, source."""
+    from ..check import PackUnusable, pack_for
     from ..problems import SEVERITY_LABELS
-    from ..rules.programme import load_generic_pack
     try:
-        pack = load_generic_pack(p)
-    except ProgrammeError as exc:
-        return [f"    规则包无法加载：{exc}"]
+        pack = pack_for(programme=p)
+    except PackUnusable as exc:
+        return [f"    {exc}"]
     out = ["", f"    规则包 {pack.title}（{pack.id}），基准日期 {pack.as_of.isoformat()}："]
     for s in pack.sources:
         held = s.get("held", True) is not False
@@ -131,9 +129,13 @@ def run_generic(ns: argparse.Namespace, programme: Programme) -> CommandResult |
             ns.rules = programme.pack
         return None
     if ns.command == "templates":
+        from ..check import PackUnusable, pack_for
         from ..templates.programme import templates_for
-        from ..rules.programme import load_generic_pack
-        made, errors = templates_for(programme, Path(ns.out), pack=load_generic_pack(programme),
+        try:
+            pack = pack_for(programme=programme)
+        except PackUnusable as exc:
+            return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
+        made, errors = templates_for(programme, Path(ns.out), pack=pack,
                                      python=getattr(ns, "python", None))
         return CommandResult(EXIT_OK, [f"已生成 {p}" for p in made], errors)
     if ns.command == "read":
@@ -196,16 +198,6 @@ def run(ns: argparse.Namespace, dispatch) -> CommandResult:
 
 # --- the generic programmes' commands ------------------------------------------------------------
 
-def _load(programme, rules: str | None, as_of: dt.date | None) -> RulePack:
-    from ..rules.programme import load_generic_pack
-    return load_generic_pack(programme, rules, as_of)
-
-
-def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked:
-    from ..merge.programme import check_files as check
-    return check(programme, reads, pack)
-
-
 def _read(inputs, jobs: int | None = None) -> tuple[list[Path], list[Problem], list[WorkbookRead]]:
     from ..read import expand_inputs, read_files
     paths, input_problems = expand_inputs([str(i) for i in inputs])
@@ -229,7 +221,11 @@ def _counts_line(programme, checked: "Checked") -> str:
 
 def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Path | None = None,
                      xlsx_out: Path | None = None, return_dir: Path | None = None) -> CommandResult:
-    pack = _load(programme, rules, as_of)
+    from ..check import PackUnusable, check, pack_for
+    try:
+        pack = pack_for(rules, as_of, programme)
+    except PackUnusable as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     paths, input_problems, reads = _read(inputs)
     if not paths:
         return CommandResult(EXIT_UNUSABLE, errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
@@ -237,7 +233,7 @@ def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Pat
     for out in (json_out, xlsx_out):
         if out:
             check_output_path(Path(out), [Path(p) for p in paths])
-    checked = check_files(programme, reads, pack)
+    checked = check(reads, pack, programme=programme)
     problems = sort_problems([*input_problems, *checked.problems])
     lines = [f"申报项目：{programme.title}（{programme.name}）；规则包：{pack.title}（{pack.id}），基准日期 "
              f"{pack.as_of.isoformat()}", "", *_lines(problems), "", _counts_line(programme, checked)]
@@ -261,7 +257,11 @@ def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Pat
 def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_out: Path | None = None,
                   unit: str | None = None, jobs: int | None = None, return_dir: Path | None = None,
                   expect: Path | None = None) -> CommandResult:
-    pack = _load(programme, rules, as_of)
+    from ..check import PackUnusable, check, pack_for
+    try:
+        pack = pack_for(rules, as_of, programme)
+    except PackUnusable as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     from ..merge.level import ExpectError, read_expect_file
     try:
         expected = read_expect_file(expect) if expect is not None else None
@@ -277,7 +277,7 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
     if return_dir:
         from ..mark.return_pack import check_return_dir
         check_return_dir(Path(return_dir), [Path(p) for p in paths])
-    checked = check_files(programme, reads, pack)
+    checked = check(reads, pack, programme=programme)
     checked.problems = sort_problems([*input_problems, *checked.problems, *_not_reported(programme, checked, expected)])
     if not any(r.ok for r in reads):
         return CommandResult(EXIT_UNUSABLE, _lines(checked.problems), errors=["没有可读取的输入文件"])
@@ -323,8 +323,12 @@ def mark_command(programme, file: Path, *, out: Path | None = None, rules=None, 
     from ..read import read_workbook
     from ..mark.copy import mark_workbook
     from ..reports.problems import pack_label
-    pack = _load(programme, rules, as_of)
-    checked = check_files(programme, [read_workbook(file)], pack)
+    from ..check import PackUnusable, check, pack_for
+    try:
+        pack = pack_for(rules, as_of, programme)
+    except PackUnusable as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
+    checked = check([read_workbook(file)], pack, programme=programme)
     result = mark_workbook(Path(file), checked.problems, out, rule_pack=pack_label(pack), in_place=in_place)
     c = count_by_severity(checked.problems)
     lines = [*_lines(checked.problems),

@@ -3,13 +3,14 @@ each rule what is 错误, 警告 and 提示 (from its kind's declaration, rules.
 
 from __future__ import annotations
 
+from ..check import PackUnusable, pack_for
 from ..forms import get_form
 from ..problems import SEVERITY_LABELS
 from ..result import EXIT_OK, EXIT_UNUSABLE, CommandResult
 from ..rules.kinds import KINDS
 from ..rules.pack import DEFAULT_PACK, list_packs, load_pack
 from ..rules.reference import rule_outcome_lines
-from ..rules.rule import PackError, Rule, RulePack
+from ..rules.rule import Rule, RulePack
 
 
 def _threshold_text(rule: Rule) -> str:
@@ -62,9 +63,9 @@ def rules_command(action: str, pack: str | None = None) -> CommandResult:
             lines.append(f"{pid}{mark}  {p.title}  {p.jurisdiction}  基准日期 {p.as_of.isoformat()}  {len(p.rules)} 条规则")
         return CommandResult(EXIT_OK, lines)
     try:
-        p = load_pack(pack)
-    except PackError as exc:
-        default = load_pack()
+        p = pack_for(pack)
+    except PackUnusable as exc:
+        default = pack_for()
         if pack and default.has_rule(pack):
             return CommandResult(EXIT_OK, [f"{default.title}（{default.id}）", *_rule_lines(default.rule(pack))])
         return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])

@@ -10,19 +10,18 @@ import shutil
 from pathlib import Path
 
 from ..forms.roles import FIRM_FORM, SUMMARY_FORM
-from ..check import check_reads
+from ..check import PackUnusable, check, pack_for
 from ..problems import ERROR, Problem, sort_problems
 from ..progress import Progress
 from ..report_text import problems_table, summary_line
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
-from ..rules import PackError, load_pack
 from ..table import Table, WorkbookRead
 
 
 def validate_reads(reads: list[WorkbookRead], pack) -> tuple[list[Problem], list[Table]]:
-    """Every problem of the reads (check.check_reads: what merge, mark and the 校验 button report too)
+    """Every problem of the reads (check.check: what merge, mark and the 校验 button report too)
     and every readable table."""
-    checked = check_reads(reads, pack)
+    checked = check(reads, pack)
     return checked.problems, checked.tables
 
 
@@ -47,9 +46,9 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
                      progress: Progress | None = None) -> CommandResult:
     progress = progress or Progress(False)   # the terminal's bar (xlbase.progress): stages and files read
     try:
-        pack = load_pack(rules, as_of=as_of)
-    except PackError as exc:
-        return CommandResult(EXIT_UNUSABLE, errors=[f"规则包错误：{exc}"])
+        pack = pack_for(rules, as_of)
+    except PackUnusable as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     try:
         from ..read import expand_inputs, read_files
     except ImportError:  # pragma: no cover - reader not installed
@@ -74,7 +73,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
     progress.stage("读取文件", total=len(paths))
     reads = read_files(paths, on_read=progress.on_read)
     progress.stage("校验")
-    checked = check_reads(reads, pack, stage=progress.stage)
+    checked = check(reads, pack, stage=progress.stage)
     reads, tables = checked.reads, checked.tables
     progress.stage("写出")
     problems = sort_problems([*input_problems, *checked.problems])
@@ -104,7 +103,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
 
 
 def _return_pack(out_dir: Path, result, problems: list[Problem], pack) -> list[str]:
-    """The return pack (mark.return_pack) of a validate run: units as the merge of these files (check_reads) found them."""
+    """The return pack (mark.return_pack) of a validate run: units as the merge of these files (check.check) found them."""
     from ..merge.level import infer_level
     from ..mark.return_pack import return_pack_lines, write_return_pack
     packs = write_return_pack(out_dir, result, problems, level=infer_level(result), pack=pack)

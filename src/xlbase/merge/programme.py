@@ -1,8 +1,9 @@
 """A generic programme's check and merge: files in, every problem and the 汇总表's rows out.
 
-One function (`check_files`) goes from what was read and the pack to problems and rows; validate, merge and
-mark use it. The 汇总表's rows come from the programme's summary layout (summary.yaml: each column's source),
-one per submission holding its `row_per` form; a unit's own 汇总表 rows (a county's 推荐汇总表, or its
+`check_files` goes from what was read and the pack to problems and rows; validate, merge, mark and the 校验
+button reach it through check.check, the one entry they share with Shanxi's forms. The 汇总表's rows come
+from the programme's summary layout (summary.yaml: each column's source), one per submission holding its
+`row_per` form; a unit's own 汇总表 rows (a county's 推荐汇总表, or its
 xlbase output) are taken too, unless the base's own submission is in the batch. Every input row is in
 the rows or in the problem list (`inputs`: rows read = merged + rejected per file).
 """

@@ -27,7 +27,8 @@ def load_generic_pack(programme, name_or_path: str | None = None, as_of: dt.date
     else:
         shipped = resources.files("xlbase.rules").joinpath("packs").joinpath(f"{name}.yaml")
         if not shipped.is_file():
-            raise ProgrammeError(f"找不到规则包“{name}”")
+            raise ProgrammeError(f"找不到规则包“{name}”。申报项目 {programme.name} 的规则包是 {programme.pack}；"
+                                 "或给出 YAML 文件路径")
         text, where = shipped.read_text(encoding="utf-8"), f"{name}.yaml"
     try:
         pack = parse_pack(text, where, forms=programme.forms, engine=SUBMISSIONS)

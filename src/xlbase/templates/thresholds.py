@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..rules import RulePack, load_pack
+from ..check import pack_for
+from ..rules import RulePack
 
 
 @lru_cache(maxsize=None)
 def _pack() -> RulePack:
-    return load_pack()
+    return pack_for()       # the pack every command checks by when none is named
 
 
 def default_pack() -> RulePack:
