@@ -9,9 +9,10 @@ checks them. A programme with its own forms is judged per submission by its pack
      output is skipped, an edited 汇总表 is checked again;
   2. merge.attach.attach_firm_lists — a firm list (附件3) whose workbook names no base is tied to the
      base its sheet name, title, 填报单位 line, file name or folder names, so the rules count its firms;
-  3. rules.validate — every rule of the pack over every readable table;
-  4. merge.core.merge_reads — one base arriving twice (duplicate-base, and base-conflict per field
-     that differs), the same firm under two bases, rows that cannot be merged; what a resubmission
+  3. merge.core.merge_reads — one base arriving twice (duplicate-base, and base-conflict per field
+     that differs), the same firm under two bases, rows that cannot be merged; run before the rules
+     (it changes no table), so the merge command can start writing its 入驻企业 rows meanwhile;
+  4. rules.validate — every rule of the pack over every readable table; what a resubmission
      replaced becomes a note (superseded_problems);
   5. unproven_where_rows_unread — a firm count or share is no proven error in a file with firm rows
      the reader could not take (a continued 附件3 without its header);
@@ -84,7 +85,8 @@ def pack_for(rules: str | None = None, as_of: dt.date | None = None,
 @overload
 def check(reads: list[WorkbookRead], pack: RulePack, *, programme: None = None, missing: Iterable[str] = (),
           formulas: Mapping[str, Formulas] | None = None,
-          stage: Callable[[str], None] | None = None) -> Checked: ...
+          stage: Callable[[str], None] | None = None,
+          on_merged: Callable[[MergeResult], None] | None = None) -> Checked: ...
 
 
 @overload
@@ -95,13 +97,14 @@ def check(reads: list[WorkbookRead], pack: RulePack, *, programme: Programme, mi
 
 def check(reads: list[WorkbookRead], pack: RulePack, *, programme: Programme | None = None,
           missing: Iterable[str] = (), formulas: Mapping[str, Formulas] | None = None,
-          stage: Callable[[str], None] | None = None) -> Checked | ProgrammeChecked:
+          stage: Callable[[str], None] | None = None,
+          on_merged: Callable[[MergeResult], None] | None = None) -> Checked | ProgrammeChecked:
     """Every problem of `reads` under `pack` (from pack_for): the one function validate, merge, mark and the
     校验 button call. `programme`: a programme with its own forms, whose 汇总表 rows come back too
     (merge.programme.Checked); None for Shanxi's forms (Checked, with the merge of the batch). `missing`,
-    `formulas`, `stage`: as check_reads takes them (Shanxi's forms)."""
+    `formulas`, `stage`, `on_merged`: as check_reads takes them (Shanxi's forms)."""
     if programme is None:
-        return check_reads(reads, pack, missing=missing, formulas=formulas, stage=stage)
+        return check_reads(reads, pack, missing=missing, formulas=formulas, stage=stage, on_merged=on_merged)
     if not programme.generic:
         raise ValueError(f"{programme.name} reads Shanxi's forms: check it with programme=None")
     from .merge.programme import check_files
@@ -110,19 +113,23 @@ def check(reads: list[WorkbookRead], pack: RulePack, *, programme: Programme | N
 
 def check_reads(reads: list[WorkbookRead], pack: Any, *, missing: Iterable[str] = (),
                 formulas: Mapping[str, Formulas] | None = None,
-                stage: Callable[[str], None] | None = None) -> Checked:
+                stage: Callable[[str], None] | None = None,
+                on_merged: Callable[[MergeResult], None] | None = None) -> Checked:
     """Every problem of `reads` under `pack`. `missing`: arguments that named no file (merge accounts
     for them); `formulas`: file -> its formula texts (default: read from each .xlsx/.xlsm as needed);
-    `stage`: told when the merging starts (a terminal's progress bar)."""
+    `stage`: told when the merging starts (a terminal's progress bar); `on_merged`: given the merge
+    result as soon as it is made, before the rules run (the merge command starts its 入驻企业 rows)."""
     # found again by the merge of this batch (duplicate firms), or the merging level's own finding (who did
     # not report): never carried from a lower level's 汇总表
     reads, tables, problems = prepare_reads(reads, pack, recomputed=RECOMPUTED_RULES | {UNIT_NOT_REPORTED})
     problems = attach_firm_lists(reads, problems)
-    problems += validate(tables, pack)
-    del tables      # not needed past validation
     if stage is not None:
         stage("合并")
-    result = merge_reads(reads, missing=missing)
+    result = merge_reads(reads, missing=missing)    # reads the tables, changes none: before the rules or after
+    if on_merged is not None:
+        on_merged(result)
+    problems += validate(tables, pack)
+    del tables      # not needed past validation
     problems = superseded_problems(problems, result) + result.problems
     problems = unproven_where_rows_unread(problems, pack)
     if formulas is None:

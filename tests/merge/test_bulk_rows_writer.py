@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from pathlib import Path
 
 import openpyxl
 from hypothesis import given, settings, strategies as st
@@ -107,3 +108,75 @@ def test_spliced_part_is_sound_deflate_whichever_compressor(tmp_path, monkeypatc
         with zipfile.ZipFile(path) as zf:
             assert zf.testzip() is None
     assert _cells(fast) == _cells(plain)
+
+
+def _merged(n: int):
+    names = (ODD * (n // len(ODD) + 1))[:n]
+    firms = [firm(f"{name}{i}", f"91140900MA0K{i:06d}", employees=i) for i, name in enumerate(names)]
+    firms[0]["entered_on"] = dt.date(2020, 5, 6)
+    return merge_reads([applicant_read("in/a.xlsx", base_row(A, "云中公司", firms=len(firms)), firms)])
+
+
+def _members(path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        assert zf.testzip() is None      # every member's CRC and sizes, the spliced one's combined from its pieces
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def _write_with(tmp_path, name, res, ahead=None):
+    out = tmp_path / name
+    write_summary_workbook(out, res, [], level="county", year=2024, unit="", add_problems_sheet=_stub, firm_rows=ahead)
+    return out
+
+
+def test_rows_rendered_by_the_helper_are_the_rows_rendered_here(tmp_path, monkeypatch):
+    """The 入驻企业 rows deflated by a helper process (FirmRowsAhead, ooxml.row_render) and spliced between
+    the sheet's own head and tail give a workbook whose every member holds the bytes of the one written
+    in process (several row blocks: more firms than _FirmXml.CHUNK)."""
+    from xlbase.ooxml import bulk_rows
+    from xlbase.summary import sheets
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    res = _merged(sheets._FirmXml.CHUNK * 2 + 7)
+    here = _write_with(tmp_path, "here.xlsx", res)
+    monkeypatch.setattr(sheets, "AHEAD_MIN_FIRMS", 1)
+    used = []
+    real = bulk_rows.write_deflated
+    monkeypatch.setattr(bulk_rows, "write_deflated", lambda *a: used.append(real(*a)) or used[-1])
+    ahead = sheets.FirmRowsAhead.start(res)
+    assert ahead is not None
+    helped = _write_with(tmp_path, "helped.xlsx", res, ahead)
+    ahead.close()
+    assert used == [True]
+    assert _members(helped) == _members(here)
+    assert _cells(helped) == _cells(here)
+    assert not [p for p in (ahead.renderer.blocks_path, ahead.renderer.out_path) if Path(p).exists()]
+
+
+def test_rows_are_rendered_here_when_the_helper_fails_or_differs(tmp_path, monkeypatch):
+    """A helper whose rows did not all reach their file, or rows made with other style indices, are not
+    used: the rows are rendered in process and the workbook is the same."""
+    import os
+
+    from xlbase.summary import sheets
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(sheets, "AHEAD_MIN_FIRMS", 1)
+    res = _merged(30)
+    here = _members(_write_with(tmp_path, "here.xlsx", res))
+    short = sheets.FirmRowsAhead.start(res)
+    assert short.renderer.proc.wait() == 0
+    os.truncate(short.renderer.out_path, os.path.getsize(short.renderer.out_path) // 2)
+    other = sheets.FirmRowsAhead.start(res)
+    other.xfs = [x + 1 for x in other.xfs]
+    for name, ahead in (("short.xlsx", short), ("other.xlsx", other)):
+        assert _members(_write_with(tmp_path, name, res, ahead)) == here
+        ahead.close()
+    assert short.renderer._result is None
+
+
+def test_small_merges_render_their_rows_here():
+    """Below AHEAD_MIN_FIRMS no helper is started (it costs more than the rows)."""
+    from xlbase.summary.sheets import FirmRowsAhead
+
+    assert FirmRowsAhead.start(_merged(30)) is None

@@ -63,6 +63,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     from ..check import PackUnusable, check, pack_for
     from ..reports.problems import write_json_report
     from ..summary.workbook import write_summary_workbook
+    from ..summary.sheets import FirmRowsAhead
     from ..mark.return_pack import check_return_dir, return_pack_lines, write_return_pack
 
     paths, arg_problems = expand_inputs(inputs)
@@ -99,8 +100,10 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
             _write_unread_report(json_out, pack, reads, arg_problems)
             lines.append(f"JSON 报告已写入：{json_out}")
         return CommandResult(EXIT_UNUSABLE, errors=["xlbase merge：没有可读取的输入文件，未生成汇总表。", *lines])
+    ahead: list[FirmRowsAhead | None] = []    # the 入驻企业 rows, rendered by a helper while the rules run
     checked = check(reads, pack, missing=[p.file for p in arg_problems if p.rule == INPUT_MISSING],
-                          stage=progress.stage)
+                    stage=progress.stage, on_merged=lambda merged: ahead.append(FirmRowsAhead.start(merged)))
+    firm_rows = ahead[0] if ahead else None
     result = checked.merged
     problems: list[Problem] = list(arg_problems) + checked.problems
     n_files = len(checked.reads)
@@ -115,7 +118,9 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     changes = compare(before, record[ROUND_KEY]) if before and before.get("level") == lvl else None
     progress.stage("写出汇总表")
     write_summary_workbook(Path(out), result, problems, level=lvl, year=pack.year, unit=unit_name,
-                           as_of=pack.as_of, pack=pack, record=record, changes=changes)
+                           as_of=pack.as_of, pack=pack, record=record, changes=changes, firm_rows=firm_rows)
+    if firm_rows is not None:
+        firm_rows.close()
     if return_dir is not None:
         progress.stage("写出退回材料")
     packs = write_return_pack(Path(return_dir), result, problems, level=lvl, pack=pack) \

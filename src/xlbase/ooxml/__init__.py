@@ -13,4 +13,5 @@ workbook.py   workbook.xml, its relationships and [Content_Types].xml; sheets ad
 styles.py     styles.xml: fills, fonts and cellXfs found or appended
 sheet.py      one worksheet: cells found, created, restyled; small sheets generated
 bulk_rows.py  a big sheet's rows streamed into a closed xlsxwriter workbook
+row_render.py those rows rendered and deflated by a helper process meanwhile (the merge's 入驻企业 sheet)
 """

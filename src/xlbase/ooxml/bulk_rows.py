@@ -19,15 +19,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import sys
 import zipfile
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from itertools import islice
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator
+from typing import IO, Any, Callable, Iterable, Iterator
 
 from xlsxwriter.utility import xl_col_to_name
+
+from .row_render import LEVEL, Deflated, crc32_combine, deflater, render_rows
 
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
 # characters XML 1.0 does not allow in text (C0 controls but tab and newline, and the non-characters U+FFFE and
@@ -38,7 +40,6 @@ _EPOCH = dt.datetime(1899, 12, 31)
 # From 1900-03-01 on, a date's serial is its distance from 1899-12-30 (after Excel's 1900-02-29)
 SERIAL_FROM = dt.date(1900, 3, 1)
 SERIAL_ZERO = dt.date(1899, 12, 30).toordinal()
-ROWS_PER_JOIN = 100     # rows joined by one C call: the GIL is free for the deflate thread between them
 GIL_SWITCH_S = 0.0005   # switch interval while the deflate thread runs (Python's default: 0.005)
 
 
@@ -98,35 +99,22 @@ class BulkRows:
 
     `chunks` yields (parts, columns) per block of rows, see `render`; it is consumed once,
     after `Workbook.close()`, so it may only use style indices taken before the close.
+    `ahead`: the same rows already rendered and deflated by a helper process (row_render), or
+    None; when it has no result, `chunks` is rendered here.
     """
 
     def __init__(self, sheet_index: int, first_row: int, ncols: int, nrows: int,
-                 chunks: Iterable[tuple[list[str], list]]) -> None:
+                 chunks: Iterable[tuple[list[str], list]], ahead: Callable[[], Deflated | None] | None = None) -> None:
         self.part = f"xl/worksheets/sheet{sheet_index + 1}.xml"
         self.first_row = first_row          # 0-based row of the first bulk row
         self.nrows = nrows
-        self.cols = [xl_col_to_name(c) for c in range(ncols)]
+        self.cols = column_letters(ncols)
         self.chunks = chunks
+        self.ahead = ahead
 
     def render(self, first: int, parts: list[str], columns: list) -> str:
-        """Rows from a chunk's columns, a str.format per row; `first` is the 1-based sheet row of the first.
-
-        parts[c] is column c's cell markup after its reference (text_cell, number_cell,
-        blank_rest), with one '{}' or '{:spec}' where that cell's value goes — the values
-        come from the next of `columns`, in order — or none (the same cell in every row).
-        Values go in verbatim: the caller has escaped them or knows they need nothing.
-        Joined ROWS_PER_JOIN rows at a time, so that the deflate thread gets the GIL back
-        between short C calls (see _write_overlapped).
-        """
-        fields = iter(range(1, len(columns) + 1))
-        cells = [f'<c r="{col}{{0}}' + (part.replace("{", f"{{{next(fields)}", 1) if "{" in part else part)
-                 for col, part in zip(self.cols, parts)]
-        assert next(fields, None) is None and len(parts) == len(self.cols), "one column of values per field"
-        n = len(columns[0])
-        # the row number goes into every cell's reference: as a str it is copied, as an int formatted each time
-        numbers = map(str, range(first, first + n))
-        rows = map(('<row r="{0}">' + "".join(cells) + "</row>").format, numbers, *columns)
-        return "".join(["".join(islice(rows, ROWS_PER_JOIN)) for _ in range(0, n, ROWS_PER_JOIN)])
+        """Rows from a chunk's columns (row_render.render_rows); `first` is the 1-based sheet row of the first."""
+        return render_rows(self.cols, first, parts, columns)
 
     def blocks(self) -> Iterator[bytes]:
         """The rows' XML, a chunk at a time."""
@@ -168,26 +156,56 @@ def _splice(xlsx: Path, out: Path, bulk: BulkRows) -> None:
                           f'<dimension ref="A1:{bulk.cols[-1]}{max(last_row, 1)}"/>', head, count=1)
             zi = zipfile.ZipInfo(bulk.part, date_time=info.date_time)
             zi.compress_type = zipfile.ZIP_DEFLATED
-            _set_level(zi, 1)   # the big part: level 1 is ~3x faster than 6 on this XML, file ~30 % larger
+            _set_level(zi, LEVEL)
+            done = bulk.ahead() if bulk.ahead is not None else None
             with dst.open(zi, "w", force_zip64=True) as fh:
-                _use_fast_deflate(fh)
-                fh.write(head.encode("utf-8"))
-                _write_overlapped(fh, bulk.blocks())
+                if done is None or not write_deflated(fh, head.encode("utf-8"), done):
+                    _use_fast_deflate(fh)
+                    fh.write(head.encode("utf-8"))
+                    _write_overlapped(fh, bulk.blocks())
                 fh.write(("</sheetData>" + tail).encode("utf-8"))
 
 
+def column_letters(ncols: int) -> list[str]:
+    """The letters of the first `ncols` columns (A, B, …)."""
+    return [xl_col_to_name(c) for c in range(ncols)]
+
+
+def write_deflated(fh: IO[bytes], head: bytes, body: Deflated) -> bool:
+    """Write `head`, then the helper's already deflated rows, into a zip member just opened for writing;
+    False (nothing written) where this zipfile's member writer is not the one known here.
+
+    A raw deflate stream may be cut into pieces that each end on a sync flush, as long as no piece
+    refers back into another: the head gets a compressor of its own, the rows are the helper's
+    stream, and what the caller writes next goes through a fresh compressor that the member's close
+    finishes. The member's crc32 and sizes are combined from the pieces'. zipfile's member writer
+    keeps them as `_crc`, `_file_size`, `_compress_size` and `_compressor` (Python 3.8-3.13).
+    """
+    crc = crc32_combine(zlib.crc32(head), body.crc, body.size)
+    if crc is None or getattr(fh, "_compressor", None) is None or \
+            not all(isinstance(getattr(fh, a, None), int) for a in ("_crc", "_file_size", "_compress_size")):
+        return False
+    comp = deflater()
+    first = comp.compress(head) + comp.flush(zlib.Z_SYNC_FLUSH)
+    out = fh._fileobj   # type: ignore[attr-defined]
+    out.write(first)
+    with open(body.path, "rb") as src:
+        shutil.copyfileobj(src, out, 1 << 20)
+    fh._compressor = deflater()                                  # type: ignore[attr-defined]
+    fh._crc = crc                                                # type: ignore[attr-defined]
+    fh._file_size = len(head) + body.size                        # type: ignore[attr-defined]
+    fh._compress_size = len(first) + body.compressed             # type: ignore[attr-defined]
+    return True
+
+
 def _use_fast_deflate(fh: IO[bytes]) -> None:
-    """A member just opened for writing (nothing written yet) is deflated by zlib-ng when it is installed:
-    the same raw deflate stream zipfile writes, level 1, ~2.3x faster than zlib's on this XML (57 MB:
-    0.225 -> 0.098 s CPU). Deflate runs in the second thread (_write_overlapped) but the rows wait for it:
-    province splice 0.78-0.85 -> 0.62-0.72 s, the file ~20 % larger. zipfile has no public way to choose a
-    compressor; its member writer keeps it as `_compressor` (Python 3.8-3.13): elsewhere zlib stays."""
-    try:
-        from zlib_ng import zlib_ng
-    except ImportError:   # a platform without its wheel
-        return
+    """A member just opened for writing (nothing written yet) is deflated by row_render.deflater: zlib-ng
+    when it is installed, the same raw deflate stream zipfile writes, level 1, ~2.3x faster than zlib's on
+    this XML (57 MB: 0.225 -> 0.098 s CPU). Deflate runs in the second thread (_write_overlapped) but the
+    rows wait for it: province splice 0.78-0.85 -> 0.62-0.72 s, the file ~20 % larger. zipfile has no public
+    way to choose a compressor; its member writer keeps it as `_compressor` (Python 3.8-3.13)."""
     if getattr(fh, "_compressor", None) is not None:
-        fh._compressor = zlib_ng.compressobj(1, zlib.DEFLATED, -15)   # type: ignore[attr-defined]
+        fh._compressor = deflater()   # type: ignore[attr-defined]
 
 
 def _set_level(zi: zipfile.ZipInfo, level: int) -> None:

@@ -19,8 +19,9 @@ from ..merge.level import SHEET_NAME, UNIT_LABEL, UNIT_NOT_REPORTED, file_units,
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
 from ..table import NOT_READ
-from ..ooxml.bulk_rows import (SERIAL_FROM, SERIAL_ZERO, BulkRows, blank_rest, excel_date, number_cell, number_rest, text_cell,
-                        text_rest, xf_index)
+from ..ooxml.bulk_rows import (SERIAL_FROM, SERIAL_ZERO, BulkRows, blank_rest, column_letters, excel_date, number_cell,
+                               number_rest, text_cell, text_rest, xf_index)
+from ..ooxml.row_render import Deflated, RowRenderer
 from ..safe_output import EXCEL_MAX_TEXT, cell_text, is_formula_like, write_text
 from ..templates.printing import A4, FOOTER
 from ..templates.styles import Styles, balanced_lines, display_width, header_label, lines_needed, num_format, row_height
@@ -209,17 +210,20 @@ def firm_widths(result: MergeResult, fields: list) -> list[float]:
     return widths + [28.0, 10.0, 7.0]
 
 
-def write_firms_sheet(wb, styles: Styles, result: MergeResult, *, year: Any = None, unit: str = "") -> BulkRows | None:
+def write_firms_sheet(wb, styles: Styles, result: MergeResult, *, year: Any = None, unit: str = "",
+                      ahead: FirmRowsAhead | None = None) -> BulkRows | None:
     """Every merged 附件3 row with its base and source, filterable, printable as the list an officer files.
 
     A title and 填报单位 line over the header; on paper A4 landscape one page wide, the header on every
     page, the bookkeeping columns (来源文件, 工作表, 行号) left off the print area.
     Returns the rows still to splice into the closed workbook (bulk_rows), or None when written here.
+    `ahead`: the same rows already being rendered by a helper (firm_rows_ahead), used when its style
+    indices are this workbook's.
     """
     a3 = get_form(FIRM_FORM)
     fields = list(a3.table_fields)
     ws = wb.add_worksheet(sheet_names.FIRMS)
-    heads = ["序号", sheet_names.FIRMS_BASE, "所在市", "所在县（市、区）"] + [f.header_text for f in fields] + list(BOOKKEEPING)
+    heads = _firm_heads(fields)
     widths = firm_widths(result, fields)
     printed = len(heads) - len(BOOKKEEPING) - 1          # the last column on paper
     top = FIRMS_HEAD_ROW
@@ -240,8 +244,10 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult, *, year: Any = No
     cells = _FirmCells(styles, result, fields)
     bulk = None
     if result.firms and _bulk_rows_ok(cells.formats):
-        bulk = BulkRows(wb.worksheets().index(ws), first, len(heads), len(result.firms),
-                        _FirmXml(cells).chunks(result.firms))
+        xml = _FirmXml(cells)
+        done = ahead.result if ahead is not None and ahead.fits(xml, len(result.firms)) else None
+        bulk = BulkRows(wb.worksheets().index(ws), first, len(heads), len(result.firms), xml.chunks(result.firms),
+                        ahead=done)
     else:
         write = {"s": partial(write_text, ws), "n": ws.write_number, "d": ws.write_datetime, "b": ws.write_blank}
         for i, f in enumerate(result.firms, start=1):
@@ -259,6 +265,61 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult, *, year: Any = No
     ws.set_footer(FOOTER)
     ws.print_area(0, 0, top + len(result.firms), printed)
     return bulk
+
+
+def _firm_heads(fields: list) -> list[str]:
+    """The 入驻企业 sheet's column heads: number, base, place, the 附件3 fields, bookkeeping."""
+    return ["序号", sheet_names.FIRMS_BASE, "所在市", "所在县（市、区）"] + [f.header_text for f in fields] + list(BOOKKEEPING)
+
+
+#: fewer merged firms than this are rendered in the command's process: a helper costs ~0.05 s to start,
+#: the rows ~8 µs each (a county's few hundred firms never wait for it)
+AHEAD_MIN_FIRMS = 10_000
+
+
+class FirmRowsAhead:
+    """The 入驻企业 rows rendered and deflated by a helper process (ooxml.row_render) while the merge
+    command validates and writes the other sheets; at province scale that is ~0.5 s of one core off
+    the command's critical path. The rows are built here with the style indices a fresh workbook
+    gives the sheet's formats (they are registered before any other cell's: see write_firms_sheet);
+    write_firms_sheet uses them only if its workbook gave the same ones, else renders them itself."""
+
+    def __init__(self, renderer: RowRenderer, xfs: list[int], nrows: int) -> None:
+        self.renderer, self.xfs, self.nrows = renderer, xfs, nrows
+
+    @classmethod
+    def start(cls, result: MergeResult) -> FirmRowsAhead | None:
+        """Start the helper on `result`'s firm rows; None for a small batch or where no helper can run."""
+        if len(result.firms) < AHEAD_MIN_FIRMS:
+            return None
+        import io
+        import xlsxwriter
+
+        fields = list(get_form(FIRM_FORM).table_fields)
+        scratch = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})   # never closed: only its style indices
+        cells = _FirmCells(Styles(scratch), result, fields)
+        if not _bulk_rows_ok(cells.formats):
+            return None
+        xml = _FirmXml(cells)
+
+        def blocks() -> Iterator[tuple[int, list[str], list]]:
+            row = FIRMS_HEAD_ROW + 2          # 1-based sheet row of the first firm, as BulkRows.blocks counts
+            for parts, cols in xml.chunks(result.firms):
+                yield row, parts, cols
+                row += len(cols[0])
+
+        renderer = RowRenderer.start(column_letters(len(_firm_heads(fields))), blocks())
+        return cls(renderer, xml.xfs(), len(result.firms)) if renderer is not None else None
+
+    def fits(self, xml: _FirmXml, nrows: int) -> bool:
+        """Whether the helper's rows are these: same number of rows, same style indices."""
+        return nrows == self.nrows and xml.xfs() == self.xfs
+
+    def result(self) -> Deflated | None:
+        return self.renderer.result()
+
+    def close(self) -> None:
+        self.renderer.close()
 
 
 class _FirmCells:
@@ -374,6 +435,10 @@ class _FirmXml:
         self.index, self.text, self.blank = number_cell(p), text_cell(p), blank_rest(p)
         self.numbers = [number_cell(self.xf[id(fm)]) for fm in cells.num_fmts]
         self.date = number_cell(self.xf[id(cells.date_fmt)])     # with whole-day serials
+
+    def xfs(self) -> list[int]:
+        """The style index of each of the sheet's formats, in `_FirmCells.formats` order."""
+        return [self.xf[id(fm)] for fm in self.cells.formats]
 
     def chunks(self, firms: list) -> Iterator[tuple[list[str], list]]:
         for a in range(0, len(firms), self.CHUNK):

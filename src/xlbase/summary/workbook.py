@@ -22,7 +22,7 @@ from ..forms import SUMMARY_FORM, Field, get_form
 from ..merge.core import MergeResult
 from ..problems import Problem
 from ..safe_output import atomic_output, cell_text, is_formula_like, write_text
-from .sheets import write_firms_sheet, write_units_sheet
+from .sheets import FirmRowsAhead, write_firms_sheet, write_units_sheet
 from ..templates.printing import A4, FOOTER
 from ..templates.styles import Styles, display_width, lines_needed, num_format, row_height, width_for
 from ..templates.table import DATA_ROW_HEIGHT, column_plan, write_header
@@ -192,12 +192,14 @@ INCOMPLETE_FILL = "#FFEB9C"     # the 问题清单's warning colour
 def write_summary_workbook(out: Path, result: MergeResult, problems: list[Problem], *, level: str, year: Any,
                            unit: str, as_of: dt.date | None = None, pack: Any = None,
                            add_problems_sheet: Callable[[Any, list[Problem]], Any] | None = None,
-                           record: dict[str, Any] | None = None, changes: dict[str, Any] | None = None) -> None:
+                           record: dict[str, Any] | None = None, changes: dict[str, Any] | None = None,
+                           firm_rows: FirmRowsAhead | None = None) -> None:
     """Write the whole 汇总表 atomically: a failure anywhere leaves `out` as it was.
 
     `record` (merge.lower.build_record) goes into a very hidden sheet, so that a higher level
     merging this file gets the same rows and problems as from its sources (xlbase.summary_record).
     `changes` (merge.rounds.compare): each unit's errors against the previous round, shown in 各县情况.
+    `firm_rows`: the 入驻企业 rows already being rendered by a helper (sheets.FirmRowsAhead.start).
     """
     if add_problems_sheet is None:
         from ..reports.problems import add_problems_sheet as sheet, report_line
@@ -216,7 +218,7 @@ def write_summary_workbook(out: Path, result: MergeResult, problems: list[Proble
         write_a11_sheet(wb, styles, result, year=year, unit=unit)
         add_problems_sheet(wb, problems)
         write_units_sheet(wb, styles, result, problems, level=level, stamp=generated_at(), changes=changes)
-        bulk = write_firms_sheet(wb, styles, result, year=year, unit=unit)
+        bulk = write_firms_sheet(wb, styles, result, year=year, unit=unit, ahead=firm_rows)
         if record is not None:
             from ..summary_record import add_record_sheet
             add_record_sheet(wb, record)
