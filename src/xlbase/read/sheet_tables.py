@@ -270,11 +270,31 @@ def _raw_where_none(values: list[Any], normed: list[Any]) -> list[str | None]:
 
 def _frame(row_numbers: np.ndarray, keys: list[str], columns: np.ndarray) -> pd.DataFrame:
     """`_row` (int64) then one object column per key (rows of `columns`); dtype=object keeps pandas from
-    inferring str columns."""
-    df = pd.DataFrame(columns.T, index=pd.RangeIndex(len(row_numbers)), columns=_column_index(tuple(keys)),
-                      dtype=object, copy=False)
-    df.insert(0, "_row", row_numbers)
-    return df
+    inferring str columns.
+
+    Made from its two blocks (pandas.api.internals, pandas >= 3) — the object block as it is, `_row` —
+    the layout the constructor plus insert("_row") gives, for ~7 instead of ~50 µs a frame (two a
+    table, ~900 tables at province scale). Elsewhere (older pandas, no field) by those two calls."""
+    if _from_blocks is None or not keys:
+        df = pd.DataFrame(columns.T, index=pd.RangeIndex(len(row_numbers)), columns=_column_index(tuple(keys)),
+                          dtype=object, copy=False)
+        df.insert(0, "_row", row_numbers)
+        return df
+    return _from_blocks([(columns, _places(len(keys))), (row_numbers.reshape(1, -1), _ROW_PLACE)],
+                        pd.RangeIndex(len(row_numbers)), _column_index(("_row", *keys)))
+
+
+try:
+    from pandas.api.internals import create_dataframe_from_blocks as _from_blocks
+except ImportError:     # pandas < 3
+    _from_blocks = None
+_ROW_PLACE = np.zeros(1, dtype=np.intp)
+
+
+@lru_cache(maxsize=64)
+def _places(n: int) -> np.ndarray:
+    """Where a frame's object block goes: columns 1..n (column 0 is `_row`)."""
+    return np.arange(1, n + 1, dtype=np.intp)
 
 
 @lru_cache(maxsize=256)
