@@ -132,12 +132,12 @@ def _write_with(tmp_path, name, res, ahead=None):
 def test_rows_rendered_by_the_helper_are_the_rows_rendered_here(tmp_path, monkeypatch):
     """The 入驻企业 rows deflated by a helper process (FirmRowsAhead, ooxml.row_render) and spliced between
     the sheet's own head and tail give a workbook whose every member holds the bytes of the one written
-    in process (several row blocks: more firms than _FirmXml.CHUNK)."""
+    in process (several row blocks: more firms than FirmXml.CHUNK)."""
     from xlbase.ooxml import bulk_rows
     from xlbase.summary import sheets
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    res = _merged(sheets._FirmXml.CHUNK * 2 + 7)
+    res = _merged(sheets.FirmXml.CHUNK * 2 + 7)
     here = _write_with(tmp_path, "here.xlsx", res)
     monkeypatch.setattr(sheets, "AHEAD_MIN_FIRMS", 1)
     used = []

@@ -1,7 +1,7 @@
 """The 入驻企业 rows built a column at a time hold exactly the cells the per-cell rules give.
 
-`_FirmXml` writes uniform columns through the row template and mixed ones with inline
-fast paths; the reference here renders every cell through `_FirmCells.row` + `rest`, the
+`FirmXml` writes uniform columns through the row template and mixed ones with inline
+fast paths; the reference here renders every cell through `FirmCells.row` + `rest`, the
 rules the xlsxwriter path (XLBASE_XLSXWRITER_ROWS=1) also uses.
 """
 
@@ -17,7 +17,8 @@ from hypothesis import example, given, settings, strategies as st
 from merge_helpers import applicant_read, base_row, firm
 from xlbase.merge.core import firm_keys, merge_reads
 from xlbase.ooxml.bulk_rows import SERIAL_FROM, SERIAL_ZERO, BulkRows, excel_date
-from xlbase.summary.sheets import _FirmCells, _FirmXml, _all_plain
+from xlbase.summary.firm_xml import FirmXml, _all_plain
+from xlbase.summary.sheets import firm_cells
 from xlbase.templates.styles import Styles
 from xlbase.forms import get_form
 
@@ -46,11 +47,11 @@ def _setup(tmp_path, rows):
     res.firms = [dataclasses.replace(proto, values=tuple(v), row=5 + i, sheet="附件3" if i % 2 else "=s")
                  for i, v in enumerate(rows)]
     wb = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"))
-    cells = _FirmCells(Styles(wb), res, list(get_form("附件3").table_fields))
+    cells = firm_cells(Styles(wb), res, list(get_form("附件3").table_fields))
     return res, cells
 
 
-def _reference(xml: _FirmXml, bulk: BulkRows, firms) -> str:
+def _reference(xml: FirmXml, bulk: BulkRows, firms) -> str:
     out = []
     for i, f in enumerate(firms, start=1):
         r = str(i + 1)
@@ -63,7 +64,7 @@ def _reference(xml: _FirmXml, bulk: BulkRows, firms) -> str:
 @given(firm_rows(), st.integers(1, 4))
 def test_column_wise_rows_equal_per_cell_rows(tmp_path_factory, rows, chunk):
     res, cells = _setup(tmp_path_factory.mktemp("x"), rows)
-    xml = _FirmXml(cells)
+    xml = FirmXml(cells)
     xml.CHUNK = chunk
     bulk = BulkRows(3, 1, 17, len(res.firms), xml.chunks(res.firms))
     assert b"".join(bulk.blocks()).decode() == _reference(xml, bulk, res.firms)
@@ -72,7 +73,7 @@ def test_column_wise_rows_equal_per_cell_rows(tmp_path_factory, rows, chunk):
 def test_uniform_columns_use_the_template(tmp_path):
     rows = [["甲", "9114", dt.date(2020, 5, 6), 1.5, 3, 1.0, 2.0, 3.0, None, "微型"]] * 4
     res, cells = _setup(tmp_path, rows)
-    parts, cols = _FirmXml(cells).chunk(res.firms, 1)
+    parts, cols = FirmXml(cells).chunk(res.firms, 1)
     assert len(cols) == 17 - 1            # the all-blank 所属行业 column takes no values
     assert sum("{}" in p or "{:" in p for p in parts) == len(cols)
 

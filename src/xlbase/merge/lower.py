@@ -102,7 +102,7 @@ def _digest_fields() -> tuple[tuple[Field, ...], tuple[Field, ...]]:
 
 
 def _as_written(v: Any, f: Field) -> Any:
-    """The cell the 汇总表 writer makes of `v` in field `f` (summary.workbook.put_value, summary.sheets._FirmCells.value)."""
+    """The cell the 汇总表 writer makes of `v` in field `f` (summary.workbook.put_value, summary.firm_xml.FirmCells.value)."""
     if v is None:
         return None
     if isinstance(v, bool):

@@ -27,8 +27,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator
 
-from xlsxwriter.utility import xl_col_to_name
-
 from .row_render import LEVEL, Deflated, crc32_combine, deflater, render_rows
 
 _ESCAPED_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
@@ -168,6 +166,8 @@ def _splice(xlsx: Path, out: Path, bulk: BulkRows) -> None:
 
 def column_letters(ncols: int) -> list[str]:
     """The letters of the first `ncols` columns (A, B, …)."""
+    from xlsxwriter.utility import xl_col_to_name   # here: the row helper imports this module, not xlsxwriter
+
     return [xl_col_to_name(c) for c in range(ncols)]
 
 

@@ -8,8 +8,11 @@ interpreter, not a fork: a fork would carry (and, in the process tree's RSS, cou
 merge's whole heap. This module imports neither xlsxwriter nor pandas, so the helper starts in
 ~50 ms; nothing here knows what the rows hold.
 
-The rows go to the helper in a file of pickled blocks, (first 1-based row, parts, columns) each
-(render_rows), written before it starts, so the caller never waits on a pipe. The helper writes a
+The rows go to the helper in a file of pickled blocks, written before it starts (so the caller never
+waits on a pipe): the column letters and a `builder` first, then (first 1-based row, payload) per
+block; the builder's `block(payload)` gives the block's (parts, columns) for render_rows (without a
+builder the payload is those). A builder is what knows the cells (summary.firm_xml.FirmXml): the
+helper imports its module when it unpickles it, and builds the XML there too. The helper writes a
 raw deflate stream ended by a sync flush (so more can follow it in one member) and prints its
 crc32 and sizes. Anything amiss — no helper, a crash, a short answer — makes `result()` None and
 the caller renders the rows itself as before: the output never depends on the helper.
@@ -101,16 +104,16 @@ class RowRenderer:
         self._cleanup = weakref.finalize(self, _stop, proc, blocks_path, out_path)
 
     @classmethod
-    def start(cls, cols: list[str], blocks: Iterable[tuple[int, list[str], list]]) -> RowRenderer | None:
-        """Write `blocks` to a file and start the helper on it; None where no helper can be had
-        (a frozen executable has no interpreter to start, or the system refuses a process)."""
+    def start(cls, cols: list[str], blocks: Iterable[tuple[int, Any]], builder: Any = None) -> RowRenderer | None:
+        """Write `builder` and `blocks` to a file and start the helper on it; None where no helper can be
+        had (a frozen executable has no interpreter to start, or the system refuses a process)."""
         if getattr(sys, "frozen", False) or crc32_combine(0, 0, 0) is None:
             return None
         fd, blocks_path = tempfile.mkstemp(prefix="xlbase-rows-", suffix=".pickle")
         out_path = blocks_path[: -len(".pickle")] + ".deflate"
         try:
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump(cols, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((cols, builder), fh, protocol=pickle.HIGHEST_PROTOCOL)
                 for block in blocks:   # one at a time: the caller's memory holds one block, never all rows
                     pickle.dump(block, fh, protocol=pickle.HIGHEST_PROTOCOL)
             proc = subprocess.Popen([sys.executable, "-m", __name__, blocks_path, out_path],
@@ -164,12 +167,13 @@ def _helper(blocks_path: str, out_path: str) -> int:
     """The helper process: render and deflate every block of `blocks_path` into `out_path`."""
     comp, crc32, crc, size, compressed = deflater(), _crc32(), 0, 0, 0
     with open(blocks_path, "rb") as src, open(out_path, "wb") as dst:
-        cols = pickle.load(src)
+        cols, builder = pickle.load(src)
         while True:
             try:
-                first, parts, columns = pickle.load(src)
+                first, payload = pickle.load(src)
             except EOFError:
                 break
+            parts, columns = builder.block(payload) if builder is not None else payload
             data = render_rows(cols, first, parts, columns).encode("utf-8")
             crc, size = crc32(data, crc), size + len(data)
             out = comp.compress(data)

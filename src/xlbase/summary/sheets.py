@@ -7,7 +7,6 @@ from functools import partial
 
 import datetime as dt
 import os
-import re
 from typing import Any, Iterator
 
 from ..forms.roles import FIRM_FORM, FIRM_NAME, RESIDENT_FIRMS
@@ -19,10 +18,10 @@ from ..merge.level import SHEET_NAME, UNIT_LABEL, UNIT_NOT_REPORTED, file_units,
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
 from ..table import NOT_READ
-from ..ooxml.bulk_rows import (SERIAL_FROM, SERIAL_ZERO, BulkRows, blank_rest, column_letters, excel_date, number_cell,
-                               number_rest, text_cell, text_rest, xf_index)
+from ..ooxml.bulk_rows import BulkRows, column_letters, xf_index
 from ..ooxml.row_render import Deflated, RowRenderer
-from ..safe_output import EXCEL_MAX_TEXT, cell_text, is_formula_like, write_text
+from ..safe_output import cell_text, write_text
+from .firm_xml import CellFormats, FirmCells, FirmXml, block_payload
 from ..templates.printing import A4, FOOTER
 from ..templates.styles import Styles, balanced_lines, display_width, header_label, lines_needed, num_format, row_height
 
@@ -241,10 +240,10 @@ def write_firms_sheet(wb, styles: Styles, result: MergeResult, *, year: Any = No
     ws.merge_range(1, 0, 1, half, f"{a3.org_line or ''}{cell_text(unit)}", styles.line())
     ws.merge_range(1, half + 1, 1, printed, a3.unit_line or "", styles.line("right"))
     first = top + 1
-    cells = _FirmCells(styles, result, fields)
+    cells = firm_cells(styles, result, fields)
     bulk = None
     if result.firms and _bulk_rows_ok(cells.formats):
-        xml = _FirmXml(cells)
+        xml = FirmXml(cells)
         done = ahead.result if ahead is not None and ahead.fits(xml, len(result.firms)) else None
         bulk = BulkRows(wb.worksheets().index(ws), first, len(heads), len(result.firms), xml.chunks(result.firms),
                         ahead=done)
@@ -278,11 +277,12 @@ AHEAD_MIN_FIRMS = 10_000
 
 
 class FirmRowsAhead:
-    """The 入驻企业 rows rendered and deflated by a helper process (ooxml.row_render) while the merge
-    command validates and writes the other sheets; at province scale that is ~0.5 s of one core off
-    the command's critical path. The rows are built here with the style indices a fresh workbook
-    gives the sheet's formats (they are registered before any other cell's: see write_firms_sheet);
-    write_firms_sheet uses them only if its workbook gave the same ones, else renders them itself."""
+    """The 入驻企业 rows built, rendered and deflated by a helper process (ooxml.row_render) while the
+    merge command validates and writes the other sheets; at province scale that is ~0.6 s of one core
+    off the command's critical path. The helper gets the firms' values (firm_xml.block_payload) and a
+    FirmXml whose formats are the style indices a fresh workbook gives the sheet's formats (they are
+    registered before any other cell's: see write_firms_sheet); write_firms_sheet uses its rows only
+    if its workbook gave the same ones, else renders them itself."""
 
     def __init__(self, renderer: RowRenderer, xfs: list[int], nrows: int) -> None:
         self.renderer, self.xfs, self.nrows = renderer, xfs, nrows
@@ -296,22 +296,23 @@ class FirmRowsAhead:
         import xlsxwriter
 
         fields = list(get_form(FIRM_FORM).table_fields)
-        scratch = xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})   # never closed: only its style indices
-        cells = _FirmCells(Styles(scratch), result, fields)
-        if not _bulk_rows_ok(cells.formats):
+        scratch = cell_formats(Styles(xlsxwriter.Workbook(io.BytesIO(), {"in_memory": True})), fields)  # never closed
+        if not _bulk_rows_ok(scratch.all()):
             return None
-        xml = _FirmXml(cells)
+        xfs = CellFormats(xf_index(scratch.plain), xf_index(scratch.quoted), xf_index(scratch.keep),
+                          xf_index(scratch.date), tuple(map(xf_index, scratch.numbers)))
+        xml = FirmXml(_firm_cells(xfs, result, fields), xf_of=int)
 
-        def blocks() -> Iterator[tuple[int, list[str], list]]:
+        def blocks() -> Iterator[tuple[int, tuple]]:
             row = FIRMS_HEAD_ROW + 2          # 1-based sheet row of the first firm, as BulkRows.blocks counts
-            for parts, cols in xml.chunks(result.firms):
-                yield row, parts, cols
-                row += len(cols[0])
+            for a in range(0, len(result.firms), FirmXml.CHUNK):
+                firms = result.firms[a:a + FirmXml.CHUNK]
+                yield row + a, block_payload(firms, a + 1)
 
-        renderer = RowRenderer.start(column_letters(len(_firm_heads(fields))), blocks())
+        renderer = RowRenderer.start(column_letters(len(_firm_heads(fields))), blocks(), builder=xml)
         return cls(renderer, xml.xfs(), len(result.firms)) if renderer is not None else None
 
-    def fits(self, xml: _FirmXml, nrows: int) -> bool:
+    def fits(self, xml: FirmXml, nrows: int) -> bool:
         """Whether the helper's rows are these: same number of rows, same style indices."""
         return nrows == self.nrows and xml.xfs() == self.xfs
 
@@ -322,185 +323,23 @@ class FirmRowsAhead:
         self.renderer.close()
 
 
-class _FirmCells:
-    """What each 入驻企业 cell holds: ("n"|"s"|"d"|"b", value, format), typed by its field.
-
-    The one statement of the sheet's cell rules, for both writers: xlsxwriter calls
-    (XLBASE_XLSXWRITER_ROWS=1) and the spliced XML, whose column fast paths fall back to it.
-    Formats and repeated texts are resolved once, not per cell (58 000 rows x 17 columns at province scale).
-    """
-
-    def __init__(self, styles: Styles, result: MergeResult, fields: list) -> None:
-        self.result = result
-        # text wraps within its column (a long base or firm name takes a second line instead of
-        # widening the printed page); the bookkeeping texts (file, sheet) stay on one line
-        cell = {"border": 1, "valign": "vcenter"}
-        self.plain, self.quoted = styles.get(text_wrap=True, **cell), styles.get(quote_prefix=True, text_wrap=True, **cell)
-        self.keep = styles.get(**cell)
-        self.date_fmt = styles.get(num_format="yyyy-mm-dd", **cell)
-        self.num_fmts = [styles.get(num_format=num_format(fld), **cell) for fld in fields]
-        self.formats = [self.plain, self.quoted, self.keep, self.date_fmt, *self.num_fmts]
-        self.numeric = [fld.is_numeric for fld in fields]
-        self.bases = {b.key: b for b in (*result.bases, *result.firm_only)}   # a base with firms but no row too
-        self._base_texts: dict[str, list] = {}
-        self._file_texts: dict[str, tuple] = {}
-        self._sheet_texts: dict[str, tuple] = {}
-
-    def text(self, v: Any) -> tuple[str, Any, Any]:
-        """Submission text: cleaned, with quotePrefix when a spreadsheet would run it."""
-        t = cell_text(v)
-        return "s", t, (self.quoted if is_formula_like(t) else self.plain)
-
-    def value(self, j: int, v: Any) -> tuple[str, Any, Any]:
-        """The cell of field `j` holding `v`: numbers as numbers (numeric fields), dates as dates, the rest text."""
-        if v is None:
-            return "b", None, self.plain
-        tv = type(v)
-        if self.numeric[j] and (tv is int or tv is float or (isinstance(v, (int, float)) and tv is not bool)):
-            return "n", v, self.num_fmts[j]
-        if tv is not str and isinstance(v, (dt.date, dt.datetime)):
-            return "d", v if isinstance(v, dt.datetime) else dt.datetime(v.year, v.month, v.day), self.date_fmt
-        return self.text(v)
-
-    def base(self, key: str) -> list[tuple[str, Any, Any]]:
-        """所属基地, 所在市, 所在县 of a base."""
-        bt = self._base_texts.get(key)
-        if bt is None:
-            b = self.bases[key]
-            bt = self._base_texts[key] = [self.text(v) for v in (b.name, b.city, b.county)]
-        return bt
-
-    def file(self, path: str) -> tuple[str, Any, Any]:
-        ft = self._file_texts.get(path)
-        if ft is None:
-            ft = self._file_texts[path] = ("s", cell_text(self.result.display.get(path, path)), self.keep)
-        return ft
-
-    def sheet(self, name: str) -> tuple[str, Any, Any]:
-        st = self._sheet_texts.get(name)
-        if st is None:
-            st = self._sheet_texts[name] = ("s", cell_text(name), self.keep)
-        return st
-
-    def row(self, i: int, f) -> list[tuple[str, Any, Any]]:
-        """The whole row of firm `f`, numbered `i`."""
-        return [("n", i, self.plain), *self.base(f.base_key), *(self.value(j, v) for j, v in enumerate(f.values)),
-                self.file(f.file), self.sheet(f.sheet), ("n", f.row, self.plain)]
+def cell_formats(styles: Styles, fields: list) -> CellFormats:
+    """The 入驻企业 cells' formats. Text wraps within its column (a long base or firm name takes a second
+    line instead of widening the printed page); the bookkeeping texts (file, sheet) stay on one line."""
+    cell = {"border": 1, "valign": "vcenter"}
+    return CellFormats(styles.get(text_wrap=True, **cell), styles.get(quote_prefix=True, text_wrap=True, **cell),
+                       styles.get(**cell), styles.get(num_format="yyyy-mm-dd", **cell),
+                       tuple(styles.get(num_format=num_format(fld), **cell) for fld in fields))
 
 
-# What makes a text need more than copying into <t>: cell_text's cleaning (control characters,
-# surrogates), is_formula_like's quotePrefix (a trigger first), text_rest's escaping (markup,
-# _xHHHH_) or xml:space (a space at either end). Texts longer than EXCEL_MAX_TEXT are cut.
-# Tested on a whole column joined by _SEP, which none of these looks for.
-_SEP = "\uffff"
-_NEEDS_CLEANING = re.compile(r"[\x00-\x1f&<>\ud800-\udfff]")
-_ESCAPE_LIKE = re.compile(r"_x[0-9a-fA-F]{4}_")
-_EDGE = re.compile(_SEP + r"[=+\-@\s]")   # a text's first character
-_EDGE_SPACE = re.compile(_SEP + r"\s")      # its last one, searched on the reversed column
+def firm_cells(styles: Styles, result: MergeResult, fields: list) -> FirmCells:
+    """The 入驻企业 cells of `result` with this workbook's formats."""
+    return _firm_cells(cell_formats(styles, fields), result, fields)
 
 
-def _all_plain(texts: list[str]) -> bool:
-    """True when no text needs cleaning, quoting, escaping or xml:space.
-
-    Checked on the joined column with patterns that start with one character class or a
-    literal (which re scans for in C): about 4x faster than one search per text. A text
-    that holds _SEP itself may be taken as not plain; it then goes cell by cell, as it should.
-    """
-    joined = _SEP + _SEP.join(texts) + _SEP
-    return not (_NEEDS_CLEANING.search(joined) or ("_x" in joined and _ESCAPE_LIKE.search(joined))
-                or _EDGE.search(joined) or _EDGE_SPACE.search(joined[::-1]))
-
-
-class _FirmXml:
-    """The 入驻企业 rows as spliced cell XML, built a chunk of rows and a column at a time.
-
-    A column whose cells in the chunk are all plain numbers, whole-day dates, texts with
-    nothing to clean, quote or escape, or all blank, has its markup in the chunk's row
-    template and its values go in as they are; with some blanks among them, it is a list
-    of whole cells made by one format each. Any other column goes cell by cell through
-    `_FirmCells`, the rules the xlsxwriter path uses.
-    """
-
-    CHUNK = 2000    # rows per write: bounded memory at national scale
-
-    def __init__(self, cells: _FirmCells) -> None:
-        self.cells = cells
-        self.xf: dict[int, int] = {}
-        for fm in cells.formats:
-            xf = xf_index(fm)
-            if xf is None:
-                raise ValueError("bulk rows need the style indices of xlsxwriter's formats (see _bulk_rows_ok)")
-            self.xf[id(fm)] = xf
-        p = self.xf[id(cells.plain)]
-        self.index, self.text, self.blank = number_cell(p), text_cell(p), blank_rest(p)
-        self.numbers = [number_cell(self.xf[id(fm)]) for fm in cells.num_fmts]
-        self.date = number_cell(self.xf[id(cells.date_fmt)])     # with whole-day serials
-
-    def xfs(self) -> list[int]:
-        """The style index of each of the sheet's formats, in `_FirmCells.formats` order."""
-        return [self.xf[id(fm)] for fm in self.cells.formats]
-
-    def chunks(self, firms: list) -> Iterator[tuple[list[str], list]]:
-        for a in range(0, len(firms), self.CHUNK):
-            yield self.chunk(firms[a:a + self.CHUNK], a + 1)
-
-    def rest(self, cell: tuple[str, Any, Any]) -> str:
-        """One cell's XML after its reference."""
-        kind, v, fm = cell
-        xf = self.xf[id(fm)]
-        if kind == "s":
-            return text_rest(v, xf)
-        if kind == "n":
-            return number_rest(v, xf)
-        if kind == "d":
-            return number_rest(excel_date(v), xf)
-        return blank_rest(xf)
-
-    def chunk(self, firms: list, first: int) -> tuple[list[str], list]:
-        """Each column's markup ('{}' where a value goes) and the values, for `firms` numbered from `first`."""
-        c, rest = self.cells, self.rest
-        bases = {k: [rest(x) for x in c.base(k)] for k in {f.base_key for f in firms}}
-        files = {path: rest(c.file(path)) for path in {f.file for f in firms}}
-        sheets = {name: rest(c.sheet(name)) for name in {f.sheet for f in firms}}
-        parts = [self.index, "{}", "{}", "{}"]
-        cols: list = [range(first, first + len(firms)), *zip(*(bases[f.base_key] for f in firms))]
-        for j, vals in enumerate(zip(*(f.values for f in firms))):
-            part, col = self.field(j, vals)
-            parts.append(part)
-            if col is not None:
-                cols.append(col)
-        parts += ["{}", "{}", self.index]
-        cols += [[files[f.file] for f in firms], [sheets[f.sheet] for f in firms], [f.row for f in firms]]
-        return parts, cols
-
-    def field(self, j: int, vals: tuple) -> tuple[str, Any]:
-        """Field `j`'s markup and values in this chunk.
-
-        Its filled cells all of one plain kind: the values themselves, or whole cells when
-        some are blank. Anything else: whole cells by the cell rules, blanks inline.
-        """
-        filled = [v for v in vals if v is not None]
-        if not filled:
-            return self.blank, None
-        part, values = self.uniform(j, filled)
-        if part is None:
-            c, blank, rest = self.cells, self.blank, self.rest
-            return "{}", [blank if v is None else rest(c.value(j, v)) for v in vals]
-        if len(filled) == len(vals):
-            return part, values
-        fmt, it = part.format, iter(values)
-        return "{}", [self.blank if v is None else fmt(next(it)) for v in vals]
-
-    def uniform(self, j: int, filled: list) -> tuple[str | None, Any]:
-        """(markup, values) when every filled cell is a plain number, a whole-day date or a plain text."""
-        types = set(map(type, filled))
-        if self.cells.numeric[j] and types <= {int, float}:
-            return self.numbers[j], filled
-        if types == {str} and max(map(len, filled)) <= EXCEL_MAX_TEXT and _all_plain(filled):
-            return self.text, filled
-        if types == {dt.date} and min(filled) >= SERIAL_FROM:
-            return self.date, [v.toordinal() - SERIAL_ZERO for v in filled]
-        return None, None
+def _firm_cells(formats: CellFormats, result: MergeResult, fields: list) -> FirmCells:
+    bases = {b.key: (b.name, b.city, b.county) for b in (*result.bases, *result.firm_only)}  # firms but no row too
+    return FirmCells(formats, bases, result.display, [fld.is_numeric for fld in fields])
 
 
 def _bulk_rows_ok(formats: list) -> bool:
