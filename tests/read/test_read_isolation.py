@@ -137,3 +137,37 @@ def test_memory_budget_follows_the_file_size(monkeypatch):
     raised = _from_env(Limits())
     assert read_memory_for(raised, 40_000) == read_memory_for(raised, 50 * MB) == 2000 * MB
     assert raised.read_seconds == Limits().read_seconds                              # not a number: ignored
+
+
+def test_a_dead_worker_is_blamed_on_the_file_it_was_reading(tmp_path):
+    """A worker sends its reads from a thread of its own and reads on meanwhile, so when it dies, reads it
+    made but had not sent yet are unanswered too: the file it was reading is the one retried with the other
+    readers (or reported), the others are read again as usual — not the first unanswered file."""
+    import multiprocessing
+    from collections import deque
+
+    from xlbase.read.isolation import _Pool, _Task
+    from xlbase.read.limits import DEFAULT_LIMITS
+
+    pool = _Pool(1, DEFAULT_LIMITS, multiprocessing.get_context("fork"))
+    try:
+        w = pool._start()
+        pool.workers.append(w)
+        w.tasks = deque(_Task(i, str(tmp_path / f"{i}.xlsx")) for i in range(3))
+        w.reading.value = 1
+        w.proc.kill()
+        w.proc.join()
+        queue: deque = deque()
+        pool._lost(w, "read-crashed", [None] * 3, queue)
+        assert [(t.index, t.fast, t.first_death) for t in queue] == [(1, False, "read-crashed"), (0, True, None),
+                                                                     (2, True, None)]
+        w = pool._start()
+        pool.workers.append(w)
+        w.tasks = deque(_Task(i, str(tmp_path / f"{i}.xlsx")) for i in range(2))
+        w.proc.kill()                  # it said no task (between files): the first unanswered one, as always
+        w.proc.join()
+        queue = deque()
+        pool._lost(w, "read-crashed", [None] * 2, queue)
+        assert [(t.index, t.fast) for t in queue] == [(0, False), (1, True)]
+    finally:
+        pool.stop()
