@@ -1,7 +1,8 @@
 """The 附件11 汇总表 template a county fills: its 表内检查 counts, for every rule of the default pack it judges
 row by row, exactly the problems `xlbase validate` reports, once LibreOffice has recalculated it; 请核实
 exactly where validate only warns. Rows are generated bases (samples/generate.py), each breaking one rule,
-some typed in spellings validate accepts (楼宇, 是（企业法人）, 忻州, 忻府).
+some typed in spellings validate accepts (楼宇, 是（企业法人）, 忻州, 忻府), and figures typed as clerks type
+them ("20户", "８ 人", "1,000平方米", generated from the unit words validate reads: tests/fixtures/typed_numbers).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import pytest
 from conftest import soffice_convert_all
 from sample_generator import GEN
 from template_clerk import Clerk, rules_own, sheet_counts, sheet_results, validate_problems
-from xlbase.forms import SUMMARY_FORM
+from typed_numbers import spelling, strange
+from xlbase.forms import SUMMARY_FORM, get_form
 from xlbase.rules import load_pack
 from xlbase.templates.check_sheet import CHECK, PASS
 from xlbase.templates.rule_counts import KIND_DOUBTS
@@ -53,6 +55,22 @@ BREAKS = [
 ]
 SPELLINGS = [("base_type", "楼宇"), ("independent_legal_person", "是（企业法人）"), ("city", "忻州"),
              ("county", "忻府")]
+#: figures typed with their unit, full-width or grouped: each breaks one rule as its number would
+TYPED_BREAKS = [("resident_firms", "20户"), ("service_staff", "８ 人"), ("partner_orgs", "3（个）"),
+                ("floor_area", "-1,000平方米"), ("employees", "约300")]
+
+
+def _typed_numbers(rows: list[dict], seed: int) -> list[tuple[int, str, object]]:
+    """Every figure of every row typed in a stranger's spelling of it (tests/fixtures/typed_numbers), and
+    one row's figures in spellings validate cannot read."""
+    rng = random.Random(seed)
+    form = get_form(SUMMARY_FORM)
+    out = []
+    for i, row in enumerate(rows):
+        for f in form.table_fields:
+            if f.is_numeric and not f.merge_only and isinstance(row.get(f.key), (int, float)):
+                out.append((i, f.key, strange(f, rng) if i == len(rows) - 1 else spelling(row[f.key], f, rng)))
+    return out
 
 
 def _type_over(path: Path, changes: list[tuple[int, str, object]]) -> Path:
@@ -70,6 +88,8 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
         "clean": [],
         "broken": [(i, key, value) for i, (key, value) in enumerate(BREAKS)],
         "spellings": [(0, key, value) for key, value in SPELLINGS],
+        "typed-numbers": _typed_numbers(_rows(len(BREAKS) + 2), 5),
+        "typed-breaks": [(i, key, value) for i, (key, value) in enumerate(TYPED_BREAKS)],
     }
     sources = {}
     for name, changes in cases.items():
@@ -82,7 +102,7 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
     return dict(zip(sources, done))
 
 
-@pytest.mark.parametrize("name", ["clean", "broken", "spellings", "blank"])
+@pytest.mark.parametrize("name", ["clean", "broken", "spellings", "blank", "typed-numbers", "typed-breaks"])
 def test_the_summary_sheet_counts_what_validate_reports(recalculated, name):
     path = recalculated[name]
     problems = validate_problems(path)
@@ -106,3 +126,10 @@ def test_every_rule_judged_on_the_summary_fails_somewhere(recalculated):
     assert {rule for rule, n in counts.items() if n or results[rule] != PASS} == set(counts)
     assert not any(sheet_counts(recalculated["clean"]).values())
     assert not any(sheet_counts(recalculated["spellings"]).values())
+
+
+def test_figures_typed_with_their_units_are_judged(recalculated):
+    """The rules broken by a figure typed as text ("20户", "８ 人") fail in the sheet, as in validate."""
+    counts = sheet_counts(recalculated["typed-breaks"])
+    assert {rule for rule, n in counts.items() if n} >= {"resident-firms-min", "service-staff-min", "partners-min",
+                                                         "value-range"}

@@ -43,6 +43,8 @@ ALLOWED = {
     "LEFT": "characters", "RIGHT": "characters", "MID": "characters",
     "FIND": "case-sensitive position of a character, same in all three",
     "SUBSTITUTE": "text replacement", "TRIM": "removes spaces alike", "UPPER": "ASCII letters",
+    "LOWER": "ASCII letters (a unit word typed as KM or M2, templates.numbers); Chinese characters unchanged",
+    "REPT": "a text repeated (zeros padding a number's digits so MID never starts before it, templates.numbers)",
     "DATE": "date serials from 1900 (LibreOffice reads xlsx with the 1899-12-30 epoch like Excel)",
     "YEAR": "date parts", "MONTH": "date parts", "DAY": "date parts",
     "EDATE": "built into Excel since 2007 (Analysis ToolPak before), WPS and LibreOffice",

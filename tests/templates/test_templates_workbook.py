@@ -16,6 +16,7 @@ from xlbase.templates.check_sheet import CHECK_SHEET
 from xlbase.templates.guide import GUIDE_SHEET
 from xlbase.templates.dates import date_validation
 from xlbase.templates.table import column_plan
+from xlbase.templates.validation import number_rule, number_validation
 from xlbase.commands.templates import templates_command
 from xlbase.templates.workbooks import (write_applicant_workbook, write_summary_workbook)
 
@@ -145,14 +146,16 @@ def test_every_input_column_has_validation_and_prompt(form_id, applicant, summar
         dv = dvs.get(coord)
         assert dv is not None, f"{form_id}.{f.key} has no validation at {coord}"
         assert dv.prompt and dv.promptTitle and len(dv.promptTitle) <= 32 and len(dv.prompt) <= 255
-        expected = {"integer": "whole", "money": "decimal", "area": "decimal", "decimal": "decimal",
+        expected = {"integer": "custom", "money": "custom", "area": "custom", "decimal": "custom",
                     "date": "custom", "yesno": "list", "choice": "list", "credit_code": "custom",
                     "phone": "textLength"}.get(f.type)
         if expected:
             assert dv.type == expected, (f.key, dv.type)
             assert dv.error and dv.errorTitle and len(dv.error) <= 255
-        if f.is_numeric and f.min is not None:
-            assert float(dv.formula1) == f.min and dv.operator in ("greaterThanOrEqual", "between", None)
+        if f.is_numeric:        # a number within the bounds, or text templates.numbers reads ("25人")
+            assert dv.formula1 == number_validation(coord, number_rule(f, "integer" if f.type == "integer" else
+                                                                        "decimal")[0], whole=f.type == "integer")[1:]
+            assert (f.min is None) == (f"{coord}>=" not in dv.formula1)
         if f.type in ("yesno", "choice") and f.choices not in ("county",):
             assert dv.formula1 == f"xl_{f.choices}"
         if f.type in ("yesno", "choice"):     # validate reads spellings a list lacks: warn, do not refuse
@@ -180,8 +183,8 @@ def test_profit_may_be_negative_and_dates_are_sane(applicant):
     _, cols, _ = column_plan(form)
     first = _first_data_row(ws, form)
     dvs = _validations(ws)
-    profit = dvs[f"{get_column_letter(cols['profit'] + 1)}{first}"]
-    assert float(profit.formula1) < 0
+    profit_cell = f"{get_column_letter(cols['profit'] + 1)}{first}"
+    assert f"{profit_cell}>=" not in dvs[profit_cell].formula1 and f"{profit_cell}<=" not in dvs[profit_cell].formula1
     date = dvs[f"{get_column_letter(cols['entered_on'] + 1)}{first}"]
     assert date.type == "custom" and date.formula1 == date_validation(f"{get_column_letter(cols['entered_on'] + 1)}{first}")[1:]
 

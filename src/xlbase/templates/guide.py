@@ -11,6 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..forms import Form, divisions
 from ..rules.rule import Rule, RulePack
 from .dates import date_forms
+from .validation import NUMBER_FORMS
 from .styles import Styles, lines_needed, row_height
 
 GUIDE_SHEET = "填表说明"
@@ -54,7 +55,8 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
             notes.append(f"“{form.sheet}”每行填一条，{form.number_label or '序号'}已编好；"
                          f"最后的“{form.total_label}”行自动求和。")
     units = list(dict.fromkeys(form.unit_line for form in forms if form.unit_line))
-    notes.append(f"数字栏只填数字，不带单位或文字，单位见各表的单位行（{'；'.join(units)}）。")
+    notes.append(f"数字栏填数字，单位见各表的单位行（{'；'.join(units)}）；{NUMBER_FORMS[:-1]}，"
+                 "与 xlbase 的读法相同，读不出数字的单元格标红。")
     dates = [f for form in forms for f in form.fields if f.type == "date" and not f.merge_only]
     if dates:
         periods = [f for f in dates if f.period]

@@ -131,8 +131,15 @@ def build_lists(workbook: Workbook, styles: Styles) -> ListSheet:
     lists.add(COUNTY_ALL, "所在县（市、区）", [u for city in cities for u in reporting_units(city)])
     for n, city in enumerate(cities, start=1):
         lists.add(f"{COUNTY_PREFIX}{n}", city, list(reporting_units(city)))
-    lists.add(BLANK_WORDS, "空白写法", sorted(w for w in BLANK_TOKENS if w))   # what validate reads as blank
+    add_blank_words(lists)
     return lists
+
+
+def add_blank_words(lists: ListSheet) -> str:
+    """The words validate reads as blank (n/a, —), once per workbook: the date and number reads use them."""
+    if BLANK_WORDS not in lists.names:
+        lists.add(BLANK_WORDS, "空白写法", sorted(w for w in BLANK_TOKENS if w))
+    return BLANK_WORDS
 
 
 def county_source(city_cell: str) -> str:

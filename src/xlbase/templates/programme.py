@@ -21,13 +21,16 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..forms import Form, value_list
 from ..safe_output import atomic_output
 from .blocks import write_lines, write_notes, write_title
+from .checks import BAD
+from .conditions import formula_format
 from .check_sheet import CHECK_SHEET, write_check_sheet
 from .field_guide import write_field_guide
 from .guide import GUIDE_SHEET
 from .lists import ListSheet, list_name
 from .printing import setup_sheet
 from .record import grid_width, write_record_grid
-from .rule_counts import Places
+from .reads import read_typed
+from .rule_counts import Places, date_marks, number_marks
 from .styles import Styles
 from .table import TableLayout, column_plan, write_table
 
@@ -84,6 +87,9 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
                 else:
                     places.cells[form_id] = {k: f"'{where[form_id]}'!{xl_rowcol_to_cell(r, c, True, True)}"
                                              for k, (r, c) in got.items()}
+            read_typed(wb, lists, places, {f.id: f for f in unique})     # dates and numbers as validate reads them
+            for m in date_marks(places) + number_marks(places):
+                formula_format(wb, wb.get_worksheet_by_name(where[m.form_id]), m.area, m.condition, styles.cf(**BAD))
             write_check_sheet(wb.add_worksheet(CHECK_SHEET), styles, places, pack)
         if macros:      # pyOpenVBA loads only for the .xlsm
             from .vba import add_validate_buttons

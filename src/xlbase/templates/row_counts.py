@@ -20,6 +20,7 @@ from ..forms import Form
 from ..rules.rule import Rule
 from .dates import DATE_SHEET
 from .lists import ListSheet, hidden_sheet
+from .numbers import NUMBER_SHEET
 from .rule_counts import Places, count_formula, doubt_formula
 from .table import TableLayout
 
@@ -35,6 +36,7 @@ class RowCounts:
     layout: TableLayout
     lists: ListSheet
     date_letters: dict[str, str] = field(default_factory=dict)
+    number_letters: dict[str, str] = field(default_factory=dict)     # a number field's column, numbers sheet
     done: dict[tuple[str, str], str | None] = field(default_factory=dict)     # (rule id, what) -> total
     place_reads: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -43,6 +45,7 @@ class RowCounts:
         places = Places(lists=self.lists, type_form=self.form.id, place_reads=self.place_reads)
         places.cells[self.form.id] = cells
         places.dates = {cells[k]: f"'{DATE_SHEET}'!${letter}1" for k, letter in self.date_letters.items()}
+        places.numbers = {cells[k]: f"'{NUMBER_SHEET}'!${letter}1" for k, letter in self.number_letters.items()}
         return places
 
     def _used(self) -> str:

@@ -27,6 +27,7 @@ from ..rules.rule import Rule
 from ..rules.uscc import USCC_ALPHABET as _USCC_ALPHABET, USCC_WEIGHTS as _USCC_WEIGHTS
 from .checks import UNTYPED, key_formula, sheet_key, spellings
 from .dates import DATE_SHEET, UNREADABLE
+from .numbers import NUMBER_SHEET
 from .lists import ListSheet
 from .table import TableLayout
 from .thresholds import pack
@@ -45,8 +46,10 @@ class Places:
     type_form: str = RECORD_FORM           # the form whose 基地类型 cell the others take theirs from
     computed: set[str] = field(default_factory=set)   # refs holding a formula (a value flowing from 附件2)
     dates: dict[str, str] = field(default_factory=dict)   # a date cell's ref -> the date validate reads there
+    numbers: dict[str, str] = field(default_factory=dict)  # a number cell's ref -> the number validate reads
     date_columns: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (form, key) -> (range,
     #                                                      its column letter on the template_dates sheet)
+    number_columns: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # the same, numbers
     sizes: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)   # template_sizes' columns
     place_reads: dict[tuple[str, str], str] = field(default_factory=dict)      # template_choices' place tests
     as_of: dt.date | None = None           # the pack's reference date (None: the default pack's)
@@ -56,14 +59,16 @@ class Places:
         return self.cells.get(form_id, {}).get(key)
 
     def read(self, form_id: str, key: str) -> str | None:
-        """The value as validate reads it: a date cell's read date (template_dates), else the cell."""
+        """The value as validate reads it: a date cell's read date (templates.dates), a number cell's read
+        number (templates.numbers), else the cell."""
         ref = self.cell(form_id, key)
-        return self.dates.get(ref, ref) if ref else None
+        return self.dates.get(ref, self.numbers.get(ref, ref)) if ref else None
 
     def read_column(self, form_id: str, key: str) -> str | None:
-        """A list column as validate reads it: a date column's read dates, else the column."""
-        if (form_id, key) in self.date_columns:
-            return self.date_columns[(form_id, key)][0]
+        """A list column as validate reads it: a date or number column's reads, else the column."""
+        for reads in (self.date_columns, self.number_columns):
+            if (form_id, key) in reads:
+                return reads[(form_id, key)][0]
         return self.column(form_id, key)
 
     def at_row(self, form_id: str, key: str, row: str | None) -> str | None:
@@ -72,6 +77,9 @@ class Places:
         if row != "last" or form_id not in self.tables or key not in self.tables[form_id][1].cols:
             return None
         sheet, layout = self.tables[form_id]
+        for read_sheet, reads in ((DATE_SHEET, self.date_columns), (NUMBER_SHEET, self.number_columns)):
+            if (form_id, key) in reads:     # the row's read, as validate reads what was typed there
+                return f"'{read_sheet}'!${reads[(form_id, key)][1]}${layout.last_row + 1}"
         return f"'{sheet}'!{xl_rowcol_to_cell(layout.last_row, layout.cols[key], True, True)}"
 
     def column(self, form_id: str, key: str) -> str | None:
@@ -169,9 +177,9 @@ def _range(rule: Rule, places: Places) -> str | None:
             for bound, op in ((f.min, "<"), (f.max, ">")):
                 if bound is None:
                     continue
-                if (ref := places.cell(form_id, f.key)):
+                if (ref := places.read(form_id, f.key)):
                     terms.append(f"AND(ISNUMBER({ref}),{ref}{op}{_n(bound)})*1")
-                elif (col := places.column(form_id, f.key)):
+                elif (col := places.read_column(form_id, f.key)):
                     terms.append(f'COUNTIF({col},"{op}{_n(bound)}")')
     return "+".join(terms) if terms else None
 
@@ -220,7 +228,9 @@ def _sizes(places: Places, form_id: str, rule: Rule | None = None) -> dict[str, 
     """The size sheet's columns for a list form's rows (templates.sizes)."""
     from .sizes import size_columns
     sheet, layout = places.tables[form_id]
-    return size_columns(places.lists, sheet, layout, _mode(rule), places.sizes)
+    reads = {key: f"'{NUMBER_SHEET}'!${letter}1" for (fid, key), (_, letter) in places.number_columns.items()
+             if fid == form_id}
+    return size_columns(places.lists, sheet, layout, _mode(rule), places.sizes, reads)
 
 
 def _share_parts(rule: Rule, places: Places) -> tuple[str, str, str, str] | None:
@@ -364,14 +374,14 @@ def _aggregate(rule: Rule, places: Places) -> str | None:
     if not key or rule.form not in places.tables:
         return None
     rows = f"SUMPRODUCT(1*{places.used(rule.form)})"
-    refs = [r for r in (places.cell(f, key) or places.at_row(f, key, target.row)
+    refs = [r for r in (places.read(f, key) or places.at_row(f, key, target.row)
                         for f in (*target.forms, rule.fallback) if f) if r]
     if not refs:
         return None
     if how == "count":
         have, missing = rows, None
     else:
-        col = places.column(rule.form, rule.field)
+        col = places.read_column(rule.form, rule.field)
         if not col:
             return None
         have, missing = f"SUM({col})", f"COUNT({col})=0"     # no figure at all: validate finds the sum missing
@@ -394,10 +404,10 @@ def _forms_agree(rule: Rule, places: Places) -> str | None:
         if not a or not b:
             continue
         f = get_form(a_form).field(key)
+        a, b = places.read(a_form, key) or a, places.read(b_form, key) or b     # as validate reads them
         if f.is_numeric:
             terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({_within(a, b, rule.tolerance)},0,1),0)")
         elif f.type == "date":
-            a, b = places.read(a_form, key), places.read(b_form, key)
             terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({a}={b},0,1),0)")
         # names, places and the type: 附件10 takes them from 附件2 by formula, so they cannot differ
     return "+".join(terms) if terms else "0"
@@ -405,7 +415,7 @@ def _forms_agree(rule: Rule, places: Places) -> str | None:
 
 def _sums_equal(rule: Rule, places: Places) -> str | None:
     *parts, total = rule.fields
-    refs = [r for k in rule.fields if (r := places.cell(rule.form, k))]
+    refs = [r for k in rule.fields if (r := places.read(rule.form, k))]
     if len(refs) < len(rule.fields):
         return None
     *prefs, tref = refs
@@ -421,7 +431,7 @@ def _comparison(rule: Rule, places: Places) -> str | None:
     for spec in rule.fields:
         left, op, right = pair(spec)
         bad = ">" if op == "<=" else "<"
-        refs = [places.cell(rule.form, k) or places.at_row(rule.form, k, _row(rule)) for k in [*left, right]]
+        refs = [places.read(rule.form, k) or places.at_row(rule.form, k, _row(rule)) for k in [*left, right]]
         if all(refs):
             *parts, b = [r for r in refs if r]
             if len(parts) == 1:
@@ -431,7 +441,7 @@ def _comparison(rule: Rule, places: Places) -> str | None:
                 terms.append(f"IF(AND(COUNT({','.join(parts)})>0,ISNUMBER({b})),"
                              f"IF(SUM({','.join(parts)}){bad}{b}{slack},1,0),0)")
             continue
-        ca, cb = places.column(rule.form, left[0]), places.column(rule.form, right)
+        ca, cb = places.read_column(rule.form, left[0]), places.read_column(rule.form, right)
         if len(left) != 1 or not ca or not cb:
             return None
         terms.append(f"SUMPRODUCT(ISNUMBER({ca})*ISNUMBER({cb})*({ca}{bad}{cb}))")
@@ -466,7 +476,7 @@ def _total_matches(rule: Rule, places: Places) -> str | None:
         if key not in layout.cols:
             continue
         total = f"'{sheet}'!{xl_rowcol_to_cell(layout.total_row, layout.cols[key], True, True)}"
-        terms.append(f"IF(ISNUMBER({total}),IF({_within(total, f'SUM({places.column(rule.form, key)})', rule.tolerance)},"
+        terms.append(f"IF(ISNUMBER({total}),IF({_within(total, f'SUM({places.read_column(rule.form, key)})', rule.tolerance)},"
                      f"0,1),0)")
     return "+".join(terms) if terms else None
 
@@ -544,8 +554,9 @@ def _unique(rule: Rule, places: Places) -> str | None:
 
 
 def _comparables(rule: Rule, places: Places) -> str | None:
-    name, rent, dist = (places.column(rule.form, k) for k in (SITE_NAME, SITE_RENT, SITE_DISTANCE))
-    base_rent = places.cell(rule.form, OWN_RENT)
+    name = places.column(rule.form, SITE_NAME)
+    rent, dist = (places.read_column(rule.form, k) for k in (SITE_RENT, SITE_DISTANCE))
+    base_rent = places.read(rule.form, OWN_RENT)
     if not (name and rent and dist and base_rent):
         return None
     th = _threshold(rule, places)
@@ -568,8 +579,8 @@ def _per_type_value(per_type, bt):
 
 
 def _rent_discount(rule: Rule, places: Places) -> str | None:
-    rent = places.column(rule.form, SITE_RENT)
-    base_rent = places.cell(rule.form, OWN_RENT)
+    rent = places.read_column(rule.form, SITE_RENT)
+    base_rent = places.read(rule.form, OWN_RENT)
     if not (rent and base_rent) or rule.per_type:
         return None
     used = f"SUMPRODUCT(1*{places.used(rule.form)})"
@@ -675,13 +686,14 @@ def cell_marks(rule: Rule, places: Places) -> list[Mark]:
 
 
 def _read_at(places: Places, form_id: str, key: str, at) -> str:
-    """The value validate reads at the area's first cell, for a mark's condition: a date's read date on the
-    template_dates sheet (its row relative, like the area's cell), else the typed cell itself."""
-    if (form_id, key) in places.date_columns:
-        layout = places.tables[form_id][1]
-        return f"'{DATE_SHEET}'!${places.date_columns[(form_id, key)][1]}{layout.first_row + 1}"
+    """The value validate reads at the area's first cell, for a mark's condition: a date's or a number's
+    read on its hidden sheet (its row relative, like the area's cell), else the typed cell itself."""
+    for sheet, reads in ((DATE_SHEET, places.date_columns), (NUMBER_SHEET, places.number_columns)):
+        if (form_id, key) in reads:
+            layout = places.tables[form_id][1]
+            return f"'{sheet}'!${reads[(form_id, key)][1]}{layout.first_row + 1}"
     ref = places.cell(form_id, key)
-    return places.dates.get(ref, at[1]) if ref else at[1]
+    return places.dates.get(ref, places.numbers.get(ref, at[1])) if ref else at[1]
 
 
 #: what the red mark on a date the reader cannot read says, in the 填表说明
@@ -691,9 +703,18 @@ UNREADABLE_TITLE = "日期能够识别"
 def date_marks(places: Places) -> list[Mark]:
     """Red on every typed date validate cannot read (its unparseable error): the template_dates read is
     UNREADABLE. Cells whose value flows from another sheet by formula are marked where it is typed."""
+    return _unreadable_marks(places, places.dates, places.date_columns)
+
+
+def number_marks(places: Places) -> list[Mark]:
+    """Red on every typed number validate cannot read (its unparseable error: 请填写数字), as date_marks."""
+    return _unreadable_marks(places, places.numbers, places.number_columns)
+
+
+def _unreadable_marks(places: Places, cells_read: dict, columns_read: dict) -> list[Mark]:
     out = []
     keys = [(form_id, key) for form_id, cells in places.cells.items() for key, ref in cells.items()
-            if ref in places.dates] + list(places.date_columns)
+            if ref in cells_read] + list(columns_read)
     for form_id, key in keys:
         if (at := _area(places, form_id, key)):
             out.append(Mark(form_id, at[0], f'{_read_at(places, form_id, key, at)}="{UNREADABLE}"'))

@@ -128,13 +128,14 @@ def _stages(layout: TableLayout, x, at: dict[str, str], mode: str) -> dict[str, 
 
 
 def size_columns(lists: ListSheet, sheet: str, layout: TableLayout, mode: str,
-                 known: dict[tuple[str, str], dict[str, str]]) -> dict[str, str]:
+                 known: dict[tuple[str, str], dict[str, str]], reads: dict[str, str] | None = None) -> dict[str, str]:
     """Absolute ranges (on SIZE_SHEET, the form's rows) of each row's stages kept in cells: "value" the
     verdict (SMALL, NOT_SMALL or ""), "name" the standard's name read (0: none), "declared" the declared
     size read ("" when it says neither).
 
     `known` caches them per (form sheet, mode), so a rule's formula can be asked for again; `mode` is the
-    pack's `unknown_industry`."""
+    pack's `unknown_industry`; `reads` the row-relative read of a number column (templates.numbers),
+    which the measures take instead of the typed cell."""
     if (sheet, mode) in known:
         return known[(sheet, mode)]
     _tables(lists)
@@ -147,7 +148,7 @@ def size_columns(lists: ListSheet, sheet: str, layout: TableLayout, mode: str,
           for s in names}
 
     def x(key: str) -> str:
-        return f"'{sheet}'!${xl_col_to_name(layout.cols[key])}1"
+        return (reads or {}).get(key) or f"'{sheet}'!${xl_col_to_name(layout.cols[key])}1"
 
     for stage, formula in _stages(layout, x, at, mode).items():
         wb.define_name(names[stage], "=" + formula)

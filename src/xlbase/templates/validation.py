@@ -2,7 +2,8 @@
 
 Every input cell gets a Chinese input prompt and a Chinese alert; the rule follows the field's type
 and bounds (counts whole ≥ min, money/areas decimal, 利润总额 unbounded below because
-`Field.min is None`, credit codes 15 or 18 characters once spaces and hyphens are left out, phones
+`Field.min is None`, text a number may be typed as — "25人", "3.5万" — let through to
+templates.numbers, credit codes 15 or 18 characters once spaces and hyphens are left out, phones
 7..20 characters). It refuses only what validate calls an error: dates are gated by
 template_dates.date_validation (text dates, year.month numbers and periods pass; the red mark
 judges them exactly), and a choice outside its dropdown list only warns, since validate reads
@@ -24,18 +25,39 @@ OURS_NOTE = "（非官方表格列，供校验使用）"
 TITLE_MAX, MESSAGE_MAX = 32, 255
 
 
-def _number_rule(field: Field, kind: str) -> tuple[dict, str]:
+def number_rule(field: Field, kind: str) -> tuple[dict, str]:
     lo, hi = field.min, field.max
     unit = f"（{field.unit}）" if field.unit else ""
     what = "整数" if kind == "integer" else "数字"
     if lo is not None and hi is not None:
         return {"criteria": "between", "minimum": lo, "maximum": hi}, f"请输入{_n(lo)}到{_n(hi)}之间的{what}{unit}。"
     if lo is not None:
-        return {"criteria": ">=", "value": lo}, f"请输入不小于{_n(lo)}的{what}{unit}，不要带单位或文字。"
+        return {"criteria": ">=", "value": lo}, f"请输入不小于{_n(lo)}的{what}{unit}。"
     if hi is not None:
         return {"criteria": "<=", "value": hi}, f"请输入不大于{_n(hi)}的{what}{unit}。"
     return ({"criteria": "between", "minimum": NUMBER_FLOOR, "maximum": NUMBER_CEIL},
-            f"请输入{what}{unit}，亏损等负值可填负数，不要带单位或文字。")
+            f"请输入{what}{unit}，亏损等负值可填负数。")
+
+
+#: what a number cell accepts besides a number, in the clerk's words (templates.numbers reads it)
+NUMBER_FORMS = "可带单位，如25人、3.5万元、1,200；没有的填0或“无”。"
+_DIGITS = "{" + ",".join([*"0123456789", *(f'"{chr(0xFF10 + i)}"' for i in range(10))]) + "}"
+
+
+def number_validation(top_left: str, rule: dict, *, whole: bool) -> str:
+    """Excel data-validation formula (at most 255 characters) for a number cell: a number within the
+    field's bounds (whole for a count), or text that holds a digit or is a short word (无, n/a): validate
+    reads "25人", "3.5万", "１２" (templates.numbers reads them in the sheet, and marks red what it cannot)."""
+    x = top_left
+    lo, hi = (rule["minimum"], rule["maximum"]) if rule["criteria"] == "between" else \
+        ((rule["value"], None) if rule["criteria"] == ">=" else (None, rule["value"]))
+    lo = None if lo == NUMBER_FLOOR else lo
+    hi = None if hi == NUMBER_CEIL else hi
+    tests = [f"{x}>={_n(lo)}" if lo is not None else "", f"{x}<={_n(hi)}" if hi is not None else "",
+             f"{x}=INT({x})" if whole else "", f"ABS({x})<1E15" if lo is None or hi is None else ""]
+    number = f"AND({','.join(t for t in tests if t)})"
+    text = f"OR(LEN(TRIM({x}))<=4,SUMPRODUCT(--ISNUMBER(FIND({_DIGITS},{x})))>0)"
+    return f"=IF(ISNUMBER({x}),{number},{text})"
 
 
 def _n(x: float) -> str:
@@ -59,8 +81,9 @@ def validation_for(field: Field, top_left: str, *, city_cell: str | None = None)
     t = field.type
     if t in ("integer", "decimal", "money", "area"):
         kind = "integer" if t == "integer" else "decimal"
-        rule, error = _number_rule(field, kind)
-        opts.update(validate=kind, **rule)
+        rule, error = number_rule(field, kind)
+        opts.update(validate="custom", value=number_validation(top_left, rule, whole=kind == "integer"))
+        prompt += "。" + NUMBER_FORMS
     elif t == "date":
         opts.update(validate="custom", value=date_validation(top_left, blank_words=not field.required))
         prompt += "。" + date_forms(field)

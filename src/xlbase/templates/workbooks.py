@@ -31,9 +31,10 @@ from .styles import Styles
 from .table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, column_plan,
                              printed_last_col, printed_sizes, write_table)
 from .check_sheet import CHECK_SHEET, judged_rules, title, unjudged_rules, write_check_sheet
-from .dates import DateSheet
+from .numbers import UNREADABLE_NUMBER_TITLE
 from .row_counts import RowCounts
-from .rule_counts import UNREADABLE_TITLE, Places, cell_marks, date_marks, rows_in_use
+from .reads import read_typed
+from .rule_counts import UNREADABLE_TITLE, Places, cell_marks, date_marks, number_marks, rows_in_use
 from .thresholds import default_year, pack
 
 APPLICANT_NAME = "双创基地申报表"
@@ -168,11 +169,12 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     places.cells[a10.id] = {k: _sheet_ref(a10, l10.first_row, c) for k, c in l10.cols.items()}
     places.computed = {places.cells[a10.id][k] for k in _identity_formulas(a10, base, identities)} | \
                       {places.cells[a4.id][k] for k in head_formulas}
-    _read_dates(DateSheet(wb, lists), places, forms)
+    read_typed(wb, lists, places, forms)
     write_check_sheet(check_sheet, styles, places, pack())
     marked = []
     marks = [(title(rule), m) for rule in pack().rules for m in cell_marks(rule, places)]
     marks += [(UNREADABLE_TITLE, m) for m in date_marks(places)]
+    marks += [(UNREADABLE_NUMBER_TITLE, m) for m in number_marks(places)]
     for what, m in marks:      # and red on the very cell, where one cell shows the mistake
         formula_format(wb, sheets[m.form_id], m.area, m.condition, styles.cf(**BAD))
         marked.append(what)
@@ -187,20 +189,6 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     last = write_guide(guide, styles, sections)
     setup_sheet(guide, last_row=last, last_col=GUIDE_COLUMNS - 1, one_page=True)
     _finish(wb, guide, styles, macros, python)
-
-
-def _read_dates(dates: DateSheet, places: Places, forms: dict[str, Form]) -> None:
-    """Every date input read as validate reads it (template_dates), for the live checks and the marks."""
-    for form_id, cells in places.cells.items():
-        for key, ref in cells.items():
-            f = forms[form_id].field(key) if forms[form_id].has_field(key) else None
-            if f is not None and f.type == "date":
-                places.dates[ref] = dates.cell(ref, period=f.period)
-    for form_id, (sheet, layout) in places.tables.items():
-        for f in layout.form.table_fields:
-            if f.type == "date" and f.key in layout.cols:
-                places.date_columns[(form_id, f.key)] = dates.column(sheet, layout.first_row, layout.last_row,
-                                                                     layout.cols[f.key])
 
 
 def _table_sheet(ws, form: Form, styles: Styles, year: int, *, rows: list[dict], formulas=None,
@@ -258,13 +246,17 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     _threshold_marks(ws, layout, styles, thresholds)
     # a date the county typed that validate cannot read is red on its cell, as in the applicant's workbook
     places = Places(lists=lists, tables={form.id: (form.sheet, layout)})
-    _read_dates(DateSheet(wb, lists), places, {form.id: form})
+    read_typed(wb, lists, places, {form.id: form})
     marks = date_marks(places)
+    number_marked = number_marks(places)
+    for m in number_marked:
+        formula_format(wb, ws, m.area, m.condition, styles.cf(**BAD))
     for m in marks:
         formula_format(wb, ws, m.area, m.condition, styles.cf(**BAD))
     # the pack's one-value rules judged on each row, as validate judges each base of a 汇总表
     places.rows = RowCounts(form, form.sheet, layout, lists,
-                            {key: letter for (_, key), (_, letter) in places.date_columns.items()})
+                            {key: letter for (_, key), (_, letter) in places.date_columns.items()},
+                            {key: letter for (_, key), (_, letter) in places.number_columns.items()})
     ours = [r for r in pack().rules if form.id in r.forms or r.form == form.id]
     write_check_sheet(check_sheet, styles, places, pack(), rules=ours, who="上级")
     judged = [r for r, _ in judged_rules(pack(), places) if r in ours]
@@ -272,7 +264,8 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     sections = [
         ("一、怎样填写", filling_notes([form], identity_form=None, ruled={})),
         ("二、表内检查", check_notes(pack(), judged, CHECK_SHEET,
-                                 mark_notes([form], [UNREADABLE_TITLE] if marks else []))),
+                                 mark_notes([form], ([UNREADABLE_TITLE] if marks else [])
+                                            + ([UNREADABLE_NUMBER_TITLE] if number_marked else [])))),
         ("三、由上级汇总时检查", merge_notes(rest, "上级")),
     ]
     last = write_guide(guide, styles, sections)

@@ -1,0 +1,199 @@
+"""Numbers read inside the workbook the way xlbase's reader reads them (read.normalise.parse_number).
+
+Clerks type "25人", "1,200", "１２", "3.5万", "12.5万元" or "无" into a number cell; validate reads all of
+these (a unit the field's unit family knows, its 万 multiple, grouping commas, full-width digits; 无 and
+/ as 0), and reports what it cannot read as unparseable. A live check that took only numbers would skip
+such a cell (or count it as 0) and disagree with validate. So every number input gets a read on the
+hidden sheet `xl_numbers`: the number validate reads, "" for blank (or a blank word such as n/a), or
+UNREADABLE where validate reports the value (unparseable, not whole in a count, too large); the
+表内检查 counts and the red marks use the read, never the typed cell.
+
+How the text is read, in steps each suite computes alike (no regular expressions, no LET):
+- fold: the characters a Chinese input method types instead of ASCII (full-width digits, signs,
+  brackets and the letters of the unit words, ㎡, ², ideographic and no-break spaces) are replaced as
+  NFKC replaces them, spaces dropped, lower case — generated from the unit words the field accepts;
+  rarer compatibility characters (①, ⑴) are not folded: the sheet shows them unreadable where
+  validate reads them (the 填表说明 asks for digits);
+- the number part is the text up to its first character that is no digit, point, comma or sign
+  (found with FIND of the first such character left after removing those); it must be a number
+  (one sign first, one point, a digit) and its commas must group thousands (1,200 but not 12,00);
+- the rest, without the brackets around it ("25（人）"), must be one of the field's unit words
+  (read.units.cell_suffixes: the same table validate uses), whose factor converts the number.
+Only functions of the allow-list (tests/templates/test_template_formulas.py).
+"""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field as dc_field
+
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.workbook import Workbook
+
+from ..forms import Field
+from ..read.normalise import MAX_MAGNITUDE, NONE_WORDS
+from ..read.units import cell_suffixes
+from .dates import UNREADABLE
+from .lists import BLANK_WORDS, ListSheet, hidden_sheet
+
+NUMBER_SHEET = "xl_numbers"
+_LIMIT = f"{MAX_MAGNITUDE:.0E}".replace("E+", "E")
+NONE_LIST = "xl_none_words"
+#: what a clerk is asked when the red mark shows on a number cell (填表说明)
+UNREADABLE_NUMBER_TITLE = "数字能够识别（否则请填写数字）"
+
+_NUMBER_CHARS = "0123456789.,+-"
+_DIGITS = "0123456789"
+_BRACKETS = ("(", ")")
+#: characters that are no ASCII but fold to it (NFKC) and that Chinese input methods type, beyond the
+#: full-width forms of the ASCII the unit words use (added per table, `_fold_pairs`)
+_EXTRA_FOLDS = (("\u3000", ""), ("\u00a0", ""), (" ", ""), ("\u2212", "-"), ("㎡", "m2"), ("²", "2"),
+                ("㎞", "km"), ("，", ","), ("＇", ","), ("'", ","))
+
+# the parser's stages, one column each (those in _CELLS are kept in cells for a list column)
+_STAGES = ("text", "others", "length", "part", "core", "skeleton", "grouped", "ok", "factor", "value")
+_CELLS = ("text", "length", "value")
+#: what each stage computes on a blank cell (the cached value, for a viewer that does not recalculate)
+_BLANK: dict[str, object] = {"text": "", "others": "", "length": 0, "part": "", "core": "", "skeleton": "",
+                             "grouped": True, "ok": False, "factor": 1, "value": ""}
+
+
+def _subst(expr: str, pairs) -> str:
+    for old, new in pairs:
+        expr = f'SUBSTITUTE({expr},"{old}","{new}")'
+    return expr
+
+
+def _fold_pairs(words) -> tuple[tuple[str, str], ...]:
+    """(typed, as NFKC reads it) for the full-width forms of every ASCII character of the numbers and of
+    `words` (upper and lower case), then the extra folds."""
+    ascii_chars = sorted({c for w in words for c in w if "!" <= c <= "~"} | set(_NUMBER_CHARS + "()/"))
+    pairs = []
+    for c in ascii_chars:
+        for v in dict.fromkeys((c, c.upper())):     # in order: the same formula on every run
+            pairs.append((chr(ord(v) + 0xFEE0), v))
+    return tuple(pairs) + _EXTRA_FOLDS
+
+
+@dataclass
+class UnitTable:
+    """A field unit's words on the lists sheet: (word, numerator, denominator) as three named columns."""
+
+    word: str
+    num: str
+    den: str
+    folds: tuple[tuple[str, str], ...]
+
+
+def _unit_table(lists: ListSheet, unit: str | None) -> UnitTable:
+    table = {w: f for w, f in cell_suffixes(unit).items() if w}
+    n = sorted(table)
+    key = f"xl_units_{zlib.crc32('|'.join(n).encode()):08x}"
+    if key + "_word" not in lists.names:
+        lists.add(key + "_word", f"单位写法（{unit or '无单位'}）", n or ["—"])
+        lists.add(key + "_num", "倍数分子", [table[w].numerator for w in n] or [1])
+        lists.add(key + "_den", "倍数分母", [table[w].denominator for w in n] or [1])
+    return UnitTable(key + "_word", key + "_num", key + "_den", _fold_pairs(n))
+
+
+def _none_list(lists: ListSheet) -> str:
+    if NONE_LIST not in lists.names:
+        lists.add(NONE_LIST, "读作0的写法", sorted(NONE_WORDS))
+    return NONE_LIST
+
+
+def _has(words: str, value: str) -> str:
+    """Excel: `value` is one of the named list `words` (compared with =, so no wildcard reading)."""
+    return f"(SUMPRODUCT(--({words}={value}))>0)"
+
+
+def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str, whole: bool) -> dict[str, str]:
+    """Each stage's formula for the typed cell `x`; c maps a stage to its cell (or name) in the same row."""
+    t, o, n, p, core, sk = c["text"], c["others"], c["length"], c["part"], c["core"], c["skeleton"]
+    rest = f"MID({t},{n}+1,999)"
+    typed = f"LEFT({t},{n})"
+    commas = f'(LEN({typed})-LEN({p}))'
+    unsigned = f'IF(OR(LEFT({typed},1)="+",LEFT({typed},1)="-"),MID({typed},2,999),{typed})'
+    whole_part = f'IFERROR(LEFT({unsigned},FIND(".",{unsigned})-1),{unsigned})'
+    positions = "{3,7,11,15,19}"
+    at_groups = (f'SUMPRODUCT(--(MID(REPT("0",24)&{whole_part},24+LEN({whole_part})-{positions},1)=",")'
+                 f'*({{1,2,3,4,5}}<={commas}))')
+    number = f"(--{p})"
+    value = f"{number}*{c['factor']}"
+    judged = f'IF(ABS({value})>={_LIMIT},"{UNREADABLE}",{value})'
+    if whole:
+        judged = f'IF({value}<>INT({value}),"{UNREADABLE}",{judged})'
+    numeric = f'IF(ABS({x})>={_LIMIT},"{UNREADABLE}",{x})'
+    if whole:
+        numeric = f'IF({x}<>INT({x}),"{UNREADABLE}",{numeric})'
+    return {
+        # what was typed, folded as NFKC folds it, without spaces, in lower case; "" for a number
+        "text": f'IF(ISNUMBER({x}),"",LOWER({_subst(x + chr(38) + chr(34) * 2, units.folds)}))',
+        # the characters that are no part of a number (the first one ends the number part)
+        "others": _subst(t, ((ch, "") for ch in _NUMBER_CHARS)),
+        "length": f'IF(LEFT({o},1)="",LEN({t}),FIND(LEFT({o},1),{t})-1)',
+        "part": f'SUBSTITUTE({typed},",","")',
+        # the unit word: the rest without the brackets around it
+        "core": _subst(rest, ((b, "") for b in _BRACKETS)),
+        "skeleton": _subst(p, ((d, "") for d in _DIGITS)),
+        "grouped": (f'IF({commas}=0,TRUE,AND({commas}<=5,LEN({whole_part})-LEN(SUBSTITUTE({whole_part},",",""))={commas},'
+                    f'LEN({whole_part})-4*{commas}>=1,LEN({whole_part})-4*{commas}<=3,{at_groups}={commas}))'),
+        "ok": (f'AND(LEN({sk})<LEN({p}),OR({sk}="",{sk}=".",{sk}="+",{sk}="-",{sk}="+.",{sk}="-."),'
+               f'OR({sk}="",LEFT({sk},1)=".",LEFT({p},1)=LEFT({sk},1)),{c["grouped"]},'
+               f'OR({core}="",AND(ISNUMBER(FIND({core},{rest})),{_has(units.word, core)})))'),
+        "factor": (f'IF({core}="",1,IFERROR(SUMPRODUCT(({units.word}={core})*{units.num})'
+                   f'/SUMPRODUCT(({units.word}={core})*{units.den}),1))'),
+        "value": (f'IF(ISNUMBER({x}),{numeric},IF({t}="","",IF({_has(none_words, t)},0,'
+                  f'IF({_has(BLANK_WORDS, t)},"",IFERROR(IF({c["ok"]},{judged},"{UNREADABLE}"),"{UNREADABLE}")))))'),
+    }
+
+
+@dataclass
+class NumberSheet:
+    """The hidden sheet of staged number reads. `cell` reads one input cell, `column` a list column."""
+
+    workbook: Workbook
+    lists: ListSheet
+    reads: dict[str, str] = dc_field(default_factory=dict)     # typed cell (sheet-qualified) -> its read
+
+    def __post_init__(self) -> None:
+        self.sheet, _ = hidden_sheet(self.workbook, NUMBER_SHEET)
+        self.row = 1            # next free row of the first block (single cells)
+        self.columns = 0        # list columns read so far
+        self.next_col = len(_STAGES) + 1
+
+    def _formulas(self, x: str, cells: dict[str, str], f: Field) -> dict[str, str]:
+        return _stage_formulas(x, cells, _unit_table(self.lists, f.unit), _none_list(self.lists),
+                               whole=f.type == "integer")
+
+    def cell(self, typed: str, f: Field) -> str:
+        """The read value of one input cell (`typed`: sheet-qualified absolute reference), as an absolute
+        reference on this sheet."""
+        row = self.row
+        self.row += 1
+        cells = {s: xl_rowcol_to_cell(row, i) for i, s in enumerate(_STAGES)}
+        for i, (stage, formula) in enumerate(self._formulas(typed, cells, f).items()):
+            self.sheet.write_formula(row, i, "=" + formula, None, _BLANK[stage])
+        ref = f"'{NUMBER_SHEET}'!" + xl_rowcol_to_cell(row, _STAGES.index("value"), True, True)
+        self.reads[typed] = ref
+        return ref
+
+    def column(self, sheet: str, first_row: int, last_row: int, col: int, f: Field) -> tuple[str, str]:
+        """Read values of a list column (rows first_row..last_row of `sheet`, column `col`), on the same rows
+        of this sheet: (the absolute range, the column's letter for relative references). The stages are
+        defined names relative to the row they are used in (as templates.dates does); the stages many
+        others use are kept in cells."""
+        block = self.next_col
+        self.next_col += len(_CELLS) + 1
+        self.columns += 1
+        x = f"'{sheet}'!${xl_col_to_name(col)}1"
+        names = {s: f"xl_num{self.columns}_{s}" for s in _STAGES}
+        at = {s: f"'{NUMBER_SHEET}'!${xl_col_to_name(block + _CELLS.index(s))}1" if s in _CELLS else names[s]
+              for s in _STAGES}
+        for stage, formula in self._formulas(x, at, f).items():
+            self.workbook.define_name(names[stage], "=" + formula)
+        for row in range(first_row, last_row + 1):
+            for i, stage in enumerate(_CELLS):
+                self.sheet.write_formula(row, block + i, "=" + names[stage], None, _BLANK[stage])
+        letter = xl_col_to_name(block + _CELLS.index("value"))
+        return f"'{NUMBER_SHEET}'!${letter}${first_row + 1}:${letter}${last_row + 1}", letter

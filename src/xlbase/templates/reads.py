@@ -1,0 +1,48 @@
+"""Every date and number a clerk types, read in the sheet as validate reads it (templates.dates,
+templates.numbers): the live checks and the red marks of a workbook use these reads, never the typed
+cell, in Shanxi's workbooks and in a programme's alike."""
+
+from __future__ import annotations
+
+from xlsxwriter.workbook import Workbook
+
+from ..forms import Form
+from .dates import DateSheet
+from .lists import ListSheet, add_blank_words
+from .numbers import NumberSheet
+from .rule_counts import Places
+
+
+def read_dates(dates: DateSheet, places: Places, forms: dict[str, Form]) -> None:
+    """Every date input read as validate reads it (templates.dates), for the live checks and the marks."""
+    for form_id, cells in places.cells.items():
+        for key, ref in cells.items():
+            f = forms[form_id].field(key) if forms[form_id].has_field(key) else None
+            if f is not None and f.type == "date":
+                places.dates[ref] = dates.cell(ref, period=f.period)
+    for form_id, (sheet, layout) in places.tables.items():
+        for f in layout.form.table_fields:
+            if f.type == "date" and f.key in layout.cols:
+                places.date_columns[(form_id, f.key)] = dates.column(sheet, layout.first_row, layout.last_row,
+                                                                     layout.cols[f.key])
+
+
+def read_numbers(numbers: NumberSheet, places: Places, forms: dict[str, Form]) -> None:
+    """Every number input read as validate reads it (templates.numbers), for the live checks and the marks."""
+    for form_id, cells in places.cells.items():
+        for key, ref in cells.items():
+            f = forms[form_id].field(key) if forms[form_id].has_field(key) else None
+            if f is not None and f.is_numeric and not f.merge_only and ref not in places.computed:
+                places.numbers[ref] = numbers.cell(ref, f)
+    for form_id, (sheet, layout) in places.tables.items():
+        for f in layout.form.table_fields:
+            if f.is_numeric and not f.merge_only and f.key in layout.cols:
+                places.number_columns[(form_id, f.key)] = numbers.column(sheet, layout.first_row, layout.last_row,
+                                                                         layout.cols[f.key], f)
+
+
+def read_typed(wb: Workbook, lists: ListSheet, places: Places, forms: dict[str, Form]) -> None:
+    """Dates and numbers of every form in `places`, each on its hidden sheet."""
+    add_blank_words(lists)
+    read_dates(DateSheet(wb, lists), places, forms)
+    read_numbers(NumberSheet(wb, lists), places, forms)

@@ -1,0 +1,246 @@
+"""Numbers typed the way clerks type them ("25人", "1,200", "１２", "3.5万", "无") are read in the sheet as
+`xlbase validate` reads them (templates.numbers), so the 表内检查 and the red marks agree with validate.
+
+The spellings are generated from the field's own unit words (read.units.cell_suffixes, the table validate
+uses), not listed by hand: every number input of a generated workbook is retyped in a stranger's
+spelling of the same value, and values validate cannot read are drawn from the same generator broken
+(wrong grouping, words around the number, an unknown unit). After one LibreOffice recalculation:
+- each read on the hidden numbers sheet is the number validate reads, blank where it reads none, and
+  UNREADABLE exactly where validate reports the value (unparseable);
+- the 表内检查 counts of a workbook typed entirely in such spellings equal validate's counts, and a
+  rule broken by a figure typed with its unit is counted.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import soffice_convert_all
+from template_clerk import Clerk, base_for, rules_own, sheet_counts, validate_counts, validate_problems
+from typed_numbers import spelling, strange
+from xlbase.forms import Field, get_form
+from xlbase.read.normalise import NOT_WHOLE, UNPARSEABLE, parse_number
+from xlbase.templates.dates import UNREADABLE
+from xlbase.templates.numbers import NUMBER_SHEET
+from xlbase.templates.workbooks import write_applicant_workbook
+
+pytestmark = [pytest.mark.libreoffice, pytest.mark.filterwarnings("ignore:Print area cannot be set")]
+
+NUMBER_FORMS = ("附件2", "附件3", "附件4", "附件10")
+
+
+def _number_cells(c: Clerk):
+    """(form, i or None, field, typed value) of every number input holding a number."""
+    for form_id in NUMBER_FORMS:
+        form, t = get_form(form_id), c.tables[form_id]
+        ws = c.wb[form_id]
+        for key, ref in t.record_cells.items():
+            f = form.field(key)
+            if f.is_numeric and not f.merge_only and isinstance(ws[ref].value, (int, float)):
+                yield form_id, None, f, ws[ref].value
+        if form.table_fields and len(t.data):
+            for i in range(len(t.data)):
+                for f in form.table_fields:
+                    if not f.is_numeric or f.merge_only or f.key not in t.columns:
+                        continue
+                    v = ws[t.cell(f.key, int(t.data["_row"].iloc[i]))].value
+                    if isinstance(v, (int, float)) and not isinstance(v, bool):
+                        yield form_id, i, f, v
+
+
+def _type(c: Clerk, form_id: str, i, key: str, value) -> None:
+    if i is None:
+        c.record(form_id, key, value)
+    else:
+        c.row(form_id, i, key, value)
+
+
+def retyped(path: Path, seed: int) -> Path:
+    """Every number input of a clean workbook typed in a stranger's spelling of its own value."""
+    rng = random.Random(seed)
+    c = Clerk(path)
+    for form_id, i, f, v in list(_number_cells(c)):
+        _type(c, form_id, i, f.key, spelling(v, f, rng))
+    return c.save()
+
+
+def mixed(path: Path, seed: int) -> Path:
+    """The firm list's numbers typed in every way: spellings validate reads and ones it refuses."""
+    rng = random.Random(seed)
+    c = Clerk(path)
+    for form_id, i, f, v in list(_number_cells(c)):
+        if form_id == "附件3":
+            _type(c, form_id, i, f.key, strange(f, rng) if rng.random() < 0.5 else spelling(v, f, rng))
+    return c.save()
+
+
+def _break(key: str, value: str, form_id: str = "附件2"):
+    def do(path: Path) -> Path:
+        c = Clerk(path)
+        _type(c, form_id, None if form_id != "附件10" else 0, key, value)
+        return c.save()
+    return do
+
+
+CASES = {
+    "retyped": lambda p: retyped(p, 1),
+    "retyped-2": lambda p: retyped(p, 2),
+    "mixed": lambda p: mixed(p, 3),
+    "mixed-2": lambda p: mixed(p, 4),
+    "tutors-typed": _break("tutors", "２名"),                    # tutors-min: 3 asked
+    "staff-typed": _break("service_staff", "8 人", "附件10"),       # service-staff-min on 附件10
+    "fund-typed": _break("fund_other", "1,500,000元"),              # funding-sum: 150 万元
+}
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory) -> dict[str, Path]:
+    d = tmp_path_factory.mktemp("numbers")
+    (d / "src").mkdir()
+    base, firms, comps = base_for(28)
+    written = write_applicant_workbook(d / "written.xlsx", base=base, firms=firms, comparables=comps)
+    tables = Clerk(written).tables
+    sources = {}
+    for name, make in CASES.items():
+        path = d / "src" / f"{name}.xlsx"
+        shutil.copyfile(written, path)
+        Clerk(path, tables).save()
+        sources[name] = make(path)
+    done = soffice_convert_all(list(sources.values()), "xlsx", d / "lo", timeout=600)
+    return dict(zip(sources, done))
+
+
+def _reads(path: Path) -> dict[tuple[str, str], object]:
+    """(sheet, typed cell) -> its read on the numbers sheet (LibreOffice's result), found by the formulas
+    that name the typed cell: a list column's value stage names the column's defined names, a single
+    cell's value stage begins with the typed cell."""
+    src = openpyxl.load_workbook(path.parents[1] / "src" / path.name)
+    got = openpyxl.load_workbook(path, data_only=True)
+    names = {n: d.attr_text for n, d in src.defined_names.items()}
+    out = {}
+    for row in src[NUMBER_SHEET].iter_rows():
+        for cell in row:
+            formula = cell.value if isinstance(cell.value, str) else ""
+            column = re.fullmatch(r"=xl_num(\d+)_value", formula)
+            single = re.match(r"=IF\(ISNUMBER\('([^']+)'!\$([A-Z]+)\$(\d+)\),IF\(", formula)
+            if column:
+                sheet, col = re.search(r"'([^']+)'!\$([A-Z]+)1", names[f"xl_num{column.group(1)}_text"]).groups()
+                out[(sheet, f"{col}{cell.row}")] = got[NUMBER_SHEET][cell.coordinate].value
+            elif single:
+                out[(single.group(1), single.group(2) + single.group(3))] = got[NUMBER_SHEET][cell.coordinate].value
+    return out
+
+
+def _number_fields(path: Path) -> dict[tuple[str, str], Field]:
+    """(sheet, cell) -> the number field the reader reads there, for every record cell and list row typed."""
+    c = Clerk(path)
+    out = {}
+    for form_id in NUMBER_FORMS:
+        form, t = get_form(form_id), c.tables[form_id]
+        for key, ref in t.record_cells.items():
+            out[(form.sheet, ref)] = form.field(key)
+        for i in range(len(t.data)):
+            for f in form.table_fields:
+                if f.is_numeric and f.key in t.columns:
+                    out[(form.sheet, t.cell(f.key, int(t.data["_row"].iloc[i])))] = f
+    return out
+
+
+@pytest.mark.parametrize("name", ["retyped", "mixed", "mixed-2"])
+def test_each_number_is_read_as_validate_reads_it(recalculated, name):
+    path = recalculated[name]
+    src = path.parents[1] / "src" / path.name
+    reads, fields = _reads(path), _number_fields(src)
+    typed = openpyxl.load_workbook(src)
+    checked = 0
+    for (sheet, ref), f in fields.items():
+        value = typed[sheet][ref].value
+        if not f.is_numeric or f.merge_only or value is None or str(value).startswith("="):
+            continue
+        got = reads[(sheet, ref)]
+        want = parse_number(value, f)
+        if want.note in (UNPARSEABLE, NOT_WHOLE):
+            assert got == UNREADABLE, (sheet, ref, value, got)
+        elif want.value is None:
+            assert got in (None, ""), (sheet, ref, value, got)
+        else:
+            assert isinstance(got, (int, float)) and math.isclose(got, want.value, rel_tol=1e-12), \
+                (sheet, ref, value, got, want.value)
+        checked += 1
+    assert checked > 100
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_sheet_counts_what_validate_reports(recalculated, name):
+    path = recalculated[name]
+    sheet, found = sheet_counts(path), validate_counts(path)
+    differ = {rule: (n, found.get(rule, 0)) for rule, n in sheet.items() if n != found.get(rule, 0)}
+    assert not differ, f"{name}: rule -> (sheet, validate): {differ}"
+
+
+@pytest.mark.parametrize("name,rule", [("tutors-typed", "tutors-min"), ("staff-typed", "service-staff-min"),
+                                       ("fund-typed", "funding-sum")])
+def test_a_figure_typed_with_its_unit_breaks_its_rule(recalculated, name, rule):
+    path = recalculated[name]
+    assert sheet_counts(path)[rule] == 1
+    assert {p.rule for p in rules_own(validate_problems(path))} >= {rule}
+
+
+def test_a_workbook_typed_in_spellings_passes_as_in_numbers(recalculated):
+    """Retyped in spellings of the same values, the clean workbook fails nothing, in the sheet and in validate."""
+    for name in ("retyped", "retyped-2"):
+        assert not any(sheet_counts(recalculated[name]).values()), name
+
+
+@pytest.fixture(scope="module")
+def validated(tmp_path_factory) -> tuple[Path, list[tuple[Field, object]]]:
+    """Column A: typed values (generated spellings, refused spellings, numbers); B: the number cell's data
+    validation for the field, as LibreOffice computes it."""
+    import xlsxwriter
+    from xlbase.templates.validation import validation_for
+    d = tmp_path_factory.mktemp("number_validation")
+    rng = random.Random(7)
+    fields = [f for form_id in NUMBER_FORMS for f in get_form(form_id).fields if f.is_numeric and not f.merge_only]
+    typed: list[tuple[Field, object]] = []
+    for f in fields:
+        for _ in range(6):
+            typed.append((f, spelling(rng.choice([0, 3, 25, 1200, 12.5, 3456789]), f, rng)))
+            typed.append((f, strange(f, rng)))
+        typed += [(f, 25), (f, -5), (f, 2.5), (f, "大约二十五人"), (f, "二十五人左右")]
+    path = d / "typed.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("typed")
+    for i, (f, v) in enumerate(typed):
+        (ws.write_string if isinstance(v, str) else ws.write_number)(i, 0, v)
+        ws.write_formula(i, 1, validation_for(f, f"A{i + 1}")["value"])
+    wb.close()
+    book = openpyxl.load_workbook(path)      # no cached results: LibreOffice computes every formula
+    book.save(path)
+    return soffice_convert_all([path], "xlsx", d / "lo")[0], typed
+
+
+def test_a_number_cell_refuses_only_what_validate_calls_an_error(validated):
+    """The data validation lets through every spelling validate reads (the read in the sheet judges it)
+    and refuses numbers out of the field's bounds and text with no digit."""
+    path, typed = validated
+    ws = openpyxl.load_workbook(path, data_only=True)["typed"]
+    refused = []
+    for i, (f, v) in enumerate(typed, start=1):
+        allowed = ws.cell(i, 2).value
+        assert allowed in (True, False), (f.key, v, allowed)
+        read = parse_number(v, f)
+        in_bounds = read.value is None or ((f.min is None or read.value >= f.min) and
+                                          (f.max is None or read.value <= f.max))
+        if read.note not in (UNPARSEABLE, NOT_WHOLE) and in_bounds:
+            assert allowed, f"{f.key}: {v!r} is read as {read.value}, the cell refuses it"
+        if not allowed:
+            refused.append(v)
+    assert {"大约二十五人", "二十五人左右"} <= set(refused)      # no digit: no number at all
+    assert -5 in refused and 2.5 in refused        # below a count's 0, not whole
