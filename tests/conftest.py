@@ -96,6 +96,13 @@ def soffice() -> str:
     return require_soffice()
 
 
+@pytest.fixture(scope="session")
+def programme_templates(tmp_path_factory) -> Path:
+    """Every generic programme's templates, written once a session (tests/fixtures/every_template.py)."""
+    from every_template import write_programme_templates
+    return write_programme_templates(tmp_path_factory.mktemp("programme_templates"))
+
+
 def require_cjk_font() -> None:
     """Skip (fail in CI) without a Chinese font: LibreOffice would print boxes, and sizes mean nothing."""
     try:
@@ -137,3 +144,24 @@ def formula_errors(recalculated: Path, source: Path) -> list[str]:
                     if isinstance(v, str) and v.startswith(FORMULA_ERRORS):
                         out.append(f"{ws.title}!{c.coordinate}: {v}")
     return out
+
+
+@pytest.fixture(scope="session")
+def box_per_pt(tmp_path_factory) -> float:
+    """Word-box height per point of type, in the font LibreOffice prints our Chinese with: a sheet of
+    10 pt text printed at 100 % (the CJK fallback font's ascent and descent, about 1.1)."""
+    import xlsxwriter
+    from pdf_pages import words
+    from xlbase.templates.styles import FONT
+    d = tmp_path_factory.mktemp("calibrate")
+    wb = xlsxwriter.Workbook(str(d / "pt.xlsx"))
+    ws = wb.add_worksheet()
+    ws.set_paper(9)
+    ws.write_string(0, 0, "校准文字2024", wb.add_format({"font_name": FONT, "font_size": CALIBRATION_PT}))
+    wb.close()
+    found = words(soffice_convert(d / "pt.xlsx", "pdf", d), 1)
+    assert len(found) == 1, found
+    return (found[0][3] - found[0][1]) / CALIBRATION_PT
+
+
+CALIBRATION_PT = 10

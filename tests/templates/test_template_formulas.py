@@ -1,4 +1,6 @@
-"""Every formula in the committed templates is one Excel 2010, WPS and LibreOffice evaluate alike.
+"""Every formula in the templates is one Excel 2010, WPS and LibreOffice evaluate alike: the committed
+templates and every generic programme's (tests/fixtures/every_template.py: a new programme is scanned
+without a test edit).
 
 Cell formulas, conditional-format rules, data-validation rules and defined names are listed from the
 files' XML; each function must be on the allow-list below with the reason it is safe, and nothing
@@ -15,8 +17,16 @@ from pathlib import Path
 
 import pytest
 
+from every_template import TEMPLATE_IDS, template_path
+
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((REPO / "workbook_templates").glob("*.xls[xm]"))
+
+
+@pytest.fixture
+def path(request, programme_templates) -> Path:
+    """A template by its id: a committed file's name, or PROGRAMME/FILE generated for the session."""
+    return template_path(request.param, programme_templates)
 
 #: function -> why every office suite computes it the same way
 ALLOWED = {
@@ -95,12 +105,18 @@ def functions(formula: str) -> set[str]:
     return set(re.findall(r"(?<![A-Za-z0-9_.$'])([A-Za-z_][A-Za-z0-9_.]*)\(", _strip_strings(formula)))
 
 
+def test_the_programmes_templates_are_scanned_too():
+    from every_template import generic_programmes
+    assert {"hengyang-2023", "taiyuan-2023"} <= set(generic_programmes())
+    assert {i.split("/")[0] for i in TEMPLATE_IDS if "/" in i} == set(generic_programmes())
+
+
 def test_the_committed_templates_are_there():
     assert {p.name for p in TEMPLATES} >= {"双创基地申报表.xlsx", "双创基地申报表.xlsm",
                                          "附件11_基本情况汇总表.xlsx", "附件11_基本情况汇总表.xlsm"}
 
 
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TEMPLATE_IDS, indirect=True)
 def test_every_function_is_allowed(path):
     found = formulas(path)
     assert len(found) > 20, path.name                  # the checks, totals and dropdowns are there
@@ -108,7 +124,7 @@ def test_every_function_is_allowed(path):
     assert not unknown, "\n".join(f"{fn}: {f}" for fn, f in unknown)
 
 
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TEMPLATE_IDS, indirect=True)
 def test_nothing_newer_than_excel_2010(path):
     for part, f in formulas(path):
         plain = _strip_strings(f)
@@ -142,7 +158,7 @@ def _conditions(path: Path, tag: str) -> list[tuple[str, str]]:
     return out
 
 
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TEMPLATE_IDS, indirect=True)
 def test_every_formula_is_within_excels_limits(path):
     """Excel (and WPS) refuse a formula over 8192 characters or 64 nested calls, and a data-validation
     formula over 255 characters; LibreOffice would compute them, so only this test sees it."""
@@ -158,7 +174,7 @@ def _other_sheets(formula: str) -> list[str]:
     return re.findall(r"(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!\$?[A-Z]{1,3}\$?\d+", _strip_strings(formula))
 
 
-@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", TEMPLATE_IDS, indirect=True)
 def test_conditions_reach_other_sheets_by_name(path):
     """Excel 2007, and WPS versions built like it, refuse a conditional-format or data-validation formula
     referring to another sheet; a defined name is the way every suite accepts (templates.conditions)."""

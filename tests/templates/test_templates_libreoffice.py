@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import require_soffice, soffice_convert
+from pdf_pages import page_sizes as _page_sizes, page_texts as _page_texts, words as _words
 from xlbase.commands.templates import templates_command
 
 pytestmark = pytest.mark.libreoffice
 A4_LANDSCAPE = (841.89, 595.3)
-
-
-def _page_sizes(pdf: Path) -> list[tuple[float, float]]:
-    out = subprocess.run(["pdfinfo", "-f", "1", "-l", "999", str(pdf)], capture_output=True, text=True,
-                         check=True).stdout
-    return [(float(w), float(h)) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)]
-
-
-def _page_texts(pdf: Path, n: int) -> list[str]:
-    return [subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), "-layout", str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout for i in range(1, n + 1)]
 
 
 @pytest.fixture(scope="module")
@@ -99,13 +88,6 @@ def filled_pdfs(tmp_path_factory) -> dict[str, Path]:
     return {"firms": firms, **{p.stem: soffice_convert(p, "pdf", d) for p in (a, s)}}
 
 
-def _words(pdf: Path, page: int) -> list[tuple[float, float, float, float, str]]:
-    box = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
-            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', box)]
-
-
 def _titles() -> list[str]:
     from xlbase.forms import APPLICANT_FORMS, SUMMARY_FORM, get_form
     from xlbase.templates.check_sheet import CHECK_SHEET
@@ -126,24 +108,6 @@ def _sheet_pages(pdf: Path) -> list[tuple[str, str, list]]:
     return out
 
 
-@pytest.fixture(scope="module")
-def box_per_pt(tmp_path_factory) -> float:
-    """Word-box height per point of type, in the font LibreOffice prints our Chinese with: a sheet of
-    10 pt text printed at 100 % (the CJK fallback font's ascent and descent, about 1.1)."""
-    import xlsxwriter
-    from xlbase.templates.styles import FONT
-    d = tmp_path_factory.mktemp("calibrate")
-    wb = xlsxwriter.Workbook(str(d / "pt.xlsx"))
-    ws = wb.add_worksheet()
-    ws.set_paper(9)
-    ws.write_string(0, 0, "校准文字2024", wb.add_format({"font_name": FONT, "font_size": CALIBRATION_PT}))
-    wb.close()
-    words = _words(soffice_convert(d / "pt.xlsx", "pdf", d), 1)
-    assert len(words) == 1, words
-    return (words[0][3] - words[0][1]) / CALIBRATION_PT
-
-
-CALIBRATION_PT = 10
 
 
 def _smallest_pt(pages: list[tuple[str, str, list]], box_per_pt: float) -> list[tuple[str, float, str]]:

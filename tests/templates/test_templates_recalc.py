@@ -1,5 +1,6 @@
-"""Every formula of the templates computes in LibreOffice: the committed templates blank, and templates
-pre-filled by the code, recalculated in full on load (not the results the writer cached), leave no error
+"""Every formula of the templates computes in LibreOffice: the committed templates and every generic
+programme's (tests/fixtures/every_template.py) blank, and templates pre-filled by the code or typed by a
+clerk with a programme's case answers, recalculated in full on load (not the results the writer cached), leave no error
 value (#NAME?, #VALUE!, #REF!, #DIV/0!, #N/A …, LibreOffice's Err:5xx saved as one of these) in any formula
 cell of any sheet, hidden ones included. A function LibreOffice lacks, or an argument it reads otherwise,
 shows here before a clerk sees it."""
@@ -14,9 +15,8 @@ import openpyxl
 import pytest
 
 from conftest import formula_errors, soffice_convert, soffice_convert_all
+from every_template import TEMPLATE_IDS, generic_programmes, template_path
 
-REPO = Path(__file__).resolve().parents[2]
-COMMITTED = REPO / "workbook_templates"
 
 # openpyxl cannot keep the whole-column print area of 附件3 (it warns; the scan does not need it)
 pytestmark = [pytest.mark.libreoffice, pytest.mark.filterwarnings("ignore:Print area cannot be set")]
@@ -43,25 +43,42 @@ def _filled(d: Path) -> list[Path]:
     return [a, s]
 
 
-COMMITTED_NAMES = sorted(p.name for p in COMMITTED.glob("*.xls*"))
-FILLED_NAMES = ["filled_申报表.xlsx", "filled_汇总表.xlsx"]
+def _programme_filled(d: Path, programme_root: Path) -> dict[str, Path]:
+    """Each programme's applicant workbook typed with its case file's clean answers (tests/programmes/cases),
+    as a clerk fills it: "PROGRAMME/filled"."""
+    from programme_inbox import fill, load_cases
+    from xlbase.templates.programme import applicant_name
+    out = {}
+    for case in load_cases():
+        if case.name not in generic_programmes():
+            continue
+        template = programme_root / case.name / f"{applicant_name(case.programme)}.xlsx"
+        out[f"{case.name}/filled"] = d / f"{case.name}_filled.xlsx"
+        fill(template, out[f"{case.name}/filled"], case.programme, case.answers({}), "填报单位")
+    return out
+
+
+BLANK_NAMES = TEMPLATE_IDS          # the committed templates and every generic programme's
+FILLED_NAMES = ["filled_申报表.xlsx", "filled_汇总表.xlsx"] + [f"{name}/filled" for name in generic_programmes()]
 
 
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory) -> dict[str, tuple[Path, Path]]:
-    """name -> (the workbook, as LibreOffice saved it after recalculating every formula): the committed
-    templates blank and the pre-filled ones, in one LibreOffice run."""
+def recalculated(tmp_path_factory, programme_templates) -> dict[str, tuple[Path, Path]]:
+    """name -> (the workbook, as LibreOffice saved it after recalculating every formula): the templates
+    blank and pre-filled ones, in one LibreOffice run."""
     d = tmp_path_factory.mktemp("recalc")
     sources = {}
-    for name in COMMITTED_NAMES:        # .xlsx and .xlsm of one stem would convert to one name
-        sources[name] = d / f"{Path(name).stem}_{Path(name).suffix[1:]}{Path(name).suffix}"
-        shutil.copyfile(COMMITTED / name, sources[name])
-    sources.update(zip(FILLED_NAMES, _filled(d)))
+    for name in BLANK_NAMES:        # .xlsx and .xlsm of one stem would convert to one name
+        path = Path(name)
+        sources[name] = d / f"{str(path.with_suffix('')).replace('/', '_')}_{path.suffix[1:]}{path.suffix}"
+        shutil.copyfile(template_path(name, programme_templates), sources[name])
+    sources.update(zip(FILLED_NAMES[:2], _filled(d)))
+    sources.update(_programme_filled(d, programme_templates))
     done = soffice_convert_all(list(sources.values()), "xlsx", d / "lo", timeout=600, recalc=True)
     return {name: (src, out) for (name, src), out in zip(sources.items(), done)}
 
 
-@pytest.mark.parametrize("name", COMMITTED_NAMES + FILLED_NAMES)
+@pytest.mark.parametrize("name", BLANK_NAMES + FILLED_NAMES)
 def test_templates_recalculate_without_errors(name, recalculated):
     src, out = recalculated[name]
     assert count_formulas(src) > 0

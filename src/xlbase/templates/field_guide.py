@@ -1,6 +1,6 @@
-"""A 填表说明 of notes and one row per field (unit, required, prompt), for a programme's workbook that has
-no generated guide of its own (templates.programme). The Shanxi templates' guide, built from the
-form model and the rule pack on one page, is template_guide."""
+"""The 表格说明 sheet of a programme's workbook: one row per field (unit, required, prompt), beside its
+one-page 填表说明 (templates.guide, built from the form model and the pack as Shanxi's). The reader
+skips it as an instruction sheet (read.workbook._is_guide: 表格 and 说明 only)."""
 
 from __future__ import annotations
 
@@ -10,16 +10,18 @@ from ..forms import Form
 from .guide import GUIDE_SHEET
 from .styles import Styles, lines_needed, row_height
 
+FIELDS_SHEET = "表格说明"
 COLUMNS = (("表格", 10), ("栏目", 30), ("单位", 10), ("必填", 6), ("填写说明", 70))
 TOP = 3   # rows left free at the top (the 校验 buttons of the .xlsm sit there)
 
 
-def write_field_guide(ws: Worksheet, styles: Styles, forms: list[Form], notes: list[str]) -> int:
+def write_field_guide(ws: Worksheet, styles: Styles, forms: list[Form], notes: list[str],
+                      title: str = GUIDE_SHEET) -> int:
     """The notes, then one row per field (form, label, unit, required, prompt); returns the last row written."""
     total = sum(w for _, w in COLUMNS)
     for c, (_, w) in enumerate(COLUMNS):
         ws.set_column(c, c, w)
-    ws.merge_range(0, 0, 0, len(COLUMNS) - 1, GUIDE_SHEET, styles.title())
+    ws.merge_range(0, 0, 0, len(COLUMNS) - 1, title, styles.title())
     ws.set_row(0, 32)
     r = TOP
     for i, note in enumerate(notes, start=1):

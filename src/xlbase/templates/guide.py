@@ -27,8 +27,10 @@ def _labels(fields) -> str:
     return "、".join(dict.fromkeys(f.label for f in fields))
 
 
-def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[str, int]) -> list[str]:
-    """一、怎样填写: from the forms' fields, units and layout."""
+def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[str, int],
+                  record_ours: bool = False) -> list[str]:
+    """一、怎样填写: from the forms' fields, units and layout; `record_ours`: name our own fields of the record
+    forms too (a programme's 所在县, which the 汇总 uses), not only our table columns."""
     notes = []
     if identity_form is not None:
         shared = [f.label for f in identity_form.fields]
@@ -70,10 +72,11 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
     if optional:
         notes.append("各表带边框的白色栏目都必须填写，以下除外：" +
                      "；".join(f"{sheet} {_labels(fs)}" for sheet, fs in optional.items()) + "。")
-    ours = [f for form in forms for f in form.table_fields if not f.official and not f.merge_only]
+    ours = [f for form in forms for f in (form.fields if record_ours else form.table_fields)
+            if not f.official and not f.merge_only]
     if ours:
-        notes.append(f"灰色表头的栏目（{_labels(ours)}）是官方表格没有的栏目，供校验使用，请一并填写；"
-                     "它们只在屏幕上显示，不打印。")
+        notes.append(f"灰色表头的栏目（{_labels(ours)}）是官方表格没有的栏目，供校验{'和汇总' if record_ours else ''}使用，"
+                     "请一并填写；" + ("表格中的这些列" if record_ours else "它们") + "只在屏幕上显示，不打印。")
     notes.append("工作表已保护（无密码），只为防止误改表头和公式；如需调整，可在“审阅”中撤销工作表保护。")
     return notes
 

@@ -23,16 +23,17 @@ from ..safe_output import atomic_output
 from .blocks import write_lines, write_notes, write_title
 from .checks import BAD
 from .conditions import formula_format
-from .check_sheet import CHECK_SHEET, write_check_sheet
-from .field_guide import write_field_guide
-from .guide import GUIDE_SHEET
+from .check_sheet import CHECK_SHEET, judged_rules, unjudged_rules, write_check_sheet
+from .field_guide import FIELDS_SHEET, write_field_guide
+from .guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_notes, merge_notes, write_guide
+from .numbers import UNREADABLE_NUMBER_TITLE
 from .lists import ListSheet, list_name
 from .printing import setup_sheet
 from .record import grid_width, write_record_grid
 from .reads import read_typed
-from .rule_counts import Places, date_marks, number_marks
+from .rule_counts import UNREADABLE_TITLE, Places, date_marks, number_marks
 from .styles import Styles
-from .table import TableLayout, column_plan, write_table
+from .table import TableLayout, printed_last_col, printed_sizes, write_table
 
 Cells = dict[str, dict[str, Any]]     # form id -> {field key: (row, col)} for records, or its TableLayout
 MIXED_WIDTH = 15                      # columns of a sheet holding a record grid and tables
@@ -45,11 +46,6 @@ def applicant_name(programme) -> str:
 
 def summary_name(programme) -> str:
     return programme.layout("summary.yaml").get("file_name") or f"{programme.name}_汇总表"
-
-
-CHECK_NOTE = ("“{sheet}”工作表随填写逐项计算规则包中一个工作簿就能判断的各项（门槛取自规则包，与 xlbase 校验、"
-              "汇总时的判断一致）；其余各项在校验和汇总时检查。含宏的 .xlsm 版本在本页有“校验”按钮，"
-              "用 xlbase 校验整个工作簿并在问题单元格上标色。")
 
 
 def write_applicant(programme, path: Path, *, values: dict | None = None, pack=None, macros: bool = False,
@@ -74,12 +70,15 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
             where.update((b.get("record") or b.get("table"), ws.name) for b in blocks)
         lists = _lists(wb, styles, forms_used)
         guide = wb.add_worksheet(GUIDE_SHEET)
+        fields = wb.add_worksheet(FIELDS_SHEET)
         unique = list({f.id: f for f in forms_used}.values())
-        notes = list(layout.get("guide") or []) + ([CHECK_NOTE.format(sheet=CHECK_SHEET)] if pack is not None else [])
-        last = write_field_guide(guide, styles, unique, notes)
-        setup_sheet(guide, last_row=last, last_col=4)
+        last = write_field_guide(fields, styles, unique, [], title=FIELDS_SHEET)
+        setup_sheet(fields, last_row=last, last_col=4)
+        judged: list = []
+        rest: list = []
+        marked: list[str] = []
         if pack is not None:
-            _live_checks(wb, styles, pack, cells, where)
+            marked += _live_checks(wb, styles, pack, cells, where)
             places = Places(lists=lists, as_of=pack.as_of)
             for form_id, got in cells.items():
                 if "layout" in got:
@@ -88,9 +87,22 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
                     places.cells[form_id] = {k: f"'{where[form_id]}'!{xl_rowcol_to_cell(r, c, True, True)}"
                                              for k, (r, c) in got.items()}
             read_typed(wb, lists, places, {f.id: f for f in unique})     # dates and numbers as validate reads them
-            for m in date_marks(places) + number_marks(places):
-                formula_format(wb, wb.get_worksheet_by_name(where[m.form_id]), m.area, m.condition, styles.cf(**BAD))
+            for title, marks in ((UNREADABLE_TITLE, date_marks(places)), (UNREADABLE_NUMBER_TITLE, number_marks(places))):
+                for m in marks:
+                    formula_format(wb, wb.get_worksheet_by_name(where[m.form_id]), m.area, m.condition,
+                                   styles.cf(**BAD))
+                marked += [title] if marks else []
             write_check_sheet(wb.add_worksheet(CHECK_SHEET), styles, places, pack)
+            judged = [r for r, _ in judged_rules(pack, places)]
+            rest = unjudged_rules(pack, places)
+        sections = [
+            ("一、怎样填写", [*filling_notes(unique, identity_form=None, ruled={}, record_ours=True), *(layout.get("guide") or []),
+                         f"每个栏目的单位、是否必填和填写说明见“{FIELDS_SHEET}”表（选中单元格时也会显示）。"]),
+            ("二、表内检查", check_notes(pack, judged, CHECK_SHEET, _mark_notes(marked)) if pack is not None else []),
+            ("三、由上级汇总时检查", merge_notes(rest, "上级") if pack is not None else []),
+        ]
+        last = write_guide(guide, styles, sections)
+        setup_sheet(guide, last_row=last, last_col=GUIDE_COLUMNS - 1, one_page=True)
         if macros:      # pyOpenVBA loads only for the .xlsm
             from .vba import add_validate_buttons
             add_validate_buttons(wb, guide, python)
@@ -100,16 +112,18 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
 
 def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values: dict, cells: Cells) -> None:
     mixed = any("record" in b for b in blocks)
-    width = grid_width(form) if form.kind == "record" else column_plan(form)[2] + 1
+    # the page holds 序号 and the official columns; ours stay on screen after them (as Shanxi's forms)
+    width = grid_width(form) if form.kind == "record" else printed_last_col(form) + 1
     for b in blocks:
         if "table" in b:
-            width = max(width, column_plan(programme.form(b["table"]))[2] + 1)
+            width = max(width, printed_last_col(programme.form(b["table"])) + 1)
     last = width - 1
     r = write_title(ws, 0, last, form.title, styles)
     r = write_lines(ws, r, last, form, styles)
     top_of_data = r
     rows_done = 0
     repeat = None
+    wide = False
     for b in blocks:
         if "record" in b:
             rec = programme.form(b["record"])
@@ -125,7 +139,10 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
         else:
             tab = programme.form(b["table"])
             given = values.get(tab.id) or b.get("rows") or []
-            lay = write_table(ws, tab, styles, top=r, rows=list(given), n_rows=max(len(given), tab.template_rows))
+            sizes = printed_sizes(tab) if not mixed else {}
+            wide = wide or bool(sizes)
+            lay = write_table(ws, tab, styles, top=r, rows=list(given), n_rows=max(len(given), tab.template_rows),
+                              sizes=sizes)
             cells[tab.id] = {"layout": lay}
             repeat = (lay.header_top, lay.header_bottom) if not mixed else None
             r = lay.end_row
@@ -133,7 +150,7 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
                 r = write_notes(ws, r, last, tab, styles, sum(lay.widths.values()))
     if mixed:
         ws.set_column(0, last, MIXED_WIDTH)
-    setup_sheet(ws, last_row=max(r - 1, top_of_data), last_col=last, repeat=repeat, one_page=False)
+    setup_sheet(ws, last_row=max(r - 1, top_of_data), last_col=last, repeat=repeat, one_page=False, wide=wide)
 
 
 def _lists(wb, styles: Styles, forms: list[Form]) -> ListSheet:
@@ -155,9 +172,17 @@ def _where(cells: Cells, form_id: str, key: str, row: str | None) -> tuple[int, 
     return (lay.last_row if row == "last" else lay.first_row, lay.cols[key])
 
 
-def _live_checks(wb, styles: Styles, pack, cells: Cells, where: dict[str, str]) -> None:
-    """Colour a value as it is typed when the pack's `min` / `share-min` rule would reject it."""
+def _mark_notes(marked: list[str]) -> list[str]:
+    """What the red fill on the forms means, for the 填表说明: the rules whose mark shows on the cell typed."""
+    return [f"红色底纹：不符合“{'”“'.join(dict.fromkeys(marked))}”，输入时就会变色。"] if marked else []
+
+
+def _live_checks(wb, styles: Styles, pack, cells: Cells, where: dict[str, str]) -> list[str]:
+    """Colour a value as it is typed when the pack's `min` / `share-min` rule would reject it; returns the
+    titles of the rules so marked."""
+    from .check_sheet import title
     bad = styles.cf(bg_color=BAD_FILL, font_color="#9C0006")
+    marked = []
     for rule in pack.rules:
         if rule.kind not in ("min", "share-min"):
             continue
@@ -175,6 +200,8 @@ def _live_checks(wb, styles: Styles, pack, cells: Cells, where: dict[str, str]) 
             w = xl_rowcol_to_cell(*whole)
             formula = f"=AND(ISNUMBER({a1}),ISNUMBER({w}),{w}>0,{a1}/{w}<{rule.threshold})"
         ws.conditional_format(at[0], at[1], at[0], at[1], {"type": "formula", "criteria": formula, "format": bad})
+        marked.append(title(rule))
+    return marked
 
 
 def write_summary_template(programme, path: Path, *, rows: list[dict] | None = None, unit: str = "",
@@ -193,13 +220,18 @@ def write_summary_template(programme, path: Path, *, rows: list[dict] | None = N
 
 
 def summary_sheet(ws, form: Form, styles: Styles, *, rows: list[dict], unit: str = "") -> TableLayout:
-    last = column_plan(form)[2]
+    """The 汇总表 sheet: on paper 序号 and the official columns, narrowed to one legible page width when
+    they are many (templates.table.printed_sizes); our columns (所在县, the figures the checks use) on
+    screen after them."""
+    last = printed_last_col(form)
+    sizes = printed_sizes(form)
     r = write_title(ws, 0, last, form.title, styles)
     r = write_lines(ws, r, last, form, styles, unit=unit)
-    lay = write_table(ws, form, styles, top=r, rows=rows, n_rows=len(rows) if rows else form.template_rows)
-    end = write_notes(ws, lay.end_row, last, form, styles, sum(lay.widths.values()))
+    lay = write_table(ws, form, styles, top=r, rows=rows, n_rows=len(rows) if rows else form.template_rows,
+                      sizes=sizes)
+    end = write_notes(ws, lay.end_row, last, form, styles, sum(w for c, w in lay.widths.items() if c <= last))
     setup_sheet(ws, last_row=end - 1, last_col=last, repeat=(lay.header_top, lay.header_bottom),
-                freeze_row=lay.first_row)
+                freeze_row=lay.first_row, wide=bool(sizes))
     return lay
 
 

@@ -1,0 +1,150 @@
+"""Every generic programme's templates print like the paper form, as Shanxi's do (test_templates_libreoffice):
+the applicant's workbook, blank and typed with the programme's clean case answers, and the blank 汇总表,
+printed to PDF by LibreOffice — every page A4 landscape, no text under 7 pt on paper, each table's official
+columns on one page with its first column (nothing cut off sideways). The programmes are listed from the
+shipped ones (tests/fixtures/every_template.py): a new programme is printed without a test edit."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import soffice_convert_all
+from every_template import generic_programmes
+from pdf_pages import page_sizes, page_texts, words
+
+pytestmark = [pytest.mark.libreoffice, pytest.mark.filterwarnings("ignore:Print area cannot be set")]
+
+A4_LANDSCAPE = (841.89, 595.3)
+KINDS = ("blank", "filled", "summary")
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory, programme_templates) -> dict[tuple[str, str], tuple[Path, Path]]:
+    """(programme, kind) -> (the workbook, its PDF), all printed in one LibreOffice run."""
+    from programme_inbox import fill, load_cases
+    from xlbase.forms.programmes import load_programme
+    from xlbase.templates.programme import applicant_name, summary_name
+    d = tmp_path_factory.mktemp("programme_print")
+    cases = {c.name: c for c in load_cases()}
+    sources = {}
+    for name in generic_programmes():
+        p = load_programme(name)
+        blank = programme_templates / name / f"{applicant_name(p)}.xlsx"
+        sources[(name, "blank")] = blank
+        sources[(name, "summary")] = programme_templates / name / f"{summary_name(p)}.xlsx"
+        filled = d / f"{name}_filled.xlsx"
+        answers = cases[name].answers({}) if name in cases else {}
+        fill(blank, filled, p, answers, "填报单位")
+        sources[(name, "filled")] = filled
+    keys = list(sources)
+    pdfs = soffice_convert_all([sources[k] for k in keys], "pdf", d / "pdf", timeout=600)
+    return {k: (sources[k], pdf) for k, pdf in zip(keys, pdfs)}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("programme", generic_programmes())
+def test_every_page_is_a4_landscape(printed, programme, kind):
+    sizes = page_sizes(printed[(programme, kind)][1])
+    assert sizes
+    for w, h in sizes:
+        assert abs(w - A4_LANDSCAPE[0]) < 2 and abs(h - A4_LANDSCAPE[1]) < 2, (programme, kind, w, h)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("programme", generic_programmes())
+def test_text_prints_at_least_7pt(printed, programme, kind, box_per_pt):
+    pdf = printed[(programme, kind)][1]
+    for page in range(1, len(page_sizes(pdf)) + 1):
+        found = words(pdf, page)
+        if not found:
+            continue
+        small = min(found, key=lambda w: w[3] - w[1])
+        size = (small[3] - small[1]) / box_per_pt
+        assert size >= 7.0, (programme, kind, page, round(size, 2), small[4])
+
+
+def _tables(programme: str, xlsx: Path) -> list[tuple[str, list[str], list[str], list[str]]]:
+    """(sheet, official headers, our headers, the form's notes) of every table the workbook's sheets hold: each header's first
+    line, as printed, read from the cells the layout names (templates.programme)."""
+    from xlbase.forms.programmes import load_programme
+    from xlbase.templates.programme import write_applicant, write_summary_template
+    p = load_programme(programme)
+    probe = xlsx.parent / f"{xlsx.stem}.layout.xlsx"
+    if "汇总" in xlsx.stem or xlsx.stem.endswith("汇总表"):
+        lay = write_summary_template(p, probe)
+        cells = {lay.form.id: {"layout": lay}}
+    else:
+        cells = write_applicant(p, probe)
+    where = {}        # form -> its sheet, as the workbook layout places it (templates.programme)
+    for sheet in p.layout("workbook.yaml").get("sheets") or []:
+        form = p.form(sheet["form"])
+        for b in sheet.get("blocks") or [{"table" if form.kind == "table" else "record": form.id}]:
+            where[b.get("record") or b.get("table")] = sheet.get("sheet") or form.sheet
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(xlsx)
+    out = []
+    for form_id, got in cells.items():
+        lay = got.get("layout") if isinstance(got, dict) else None
+        if lay is None:
+            continue
+        ws = wb[where.get(form_id, lay.form.sheet)]
+        heads: dict[bool, list[str]] = {True: [], False: []}
+        for f in lay.form.table_fields:
+            if f.merge_only or f.key not in lay.cols:
+                continue
+            value = ws.cell(lay.header_top + 1 + (1 if f.group else 0), lay.cols[f.key] + 1).value
+            if value:
+                heads[f.official].append(str(value).split("\n")[0].replace(" ", ""))
+        out.append((ws.title, heads[True], heads[False], [n.replace(" ", "") for n in lay.form.notes]))
+    return out
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("programme", generic_programmes())
+def test_each_tables_official_columns_print_on_one_page(printed, programme, kind):
+    """Some page holds every official column's header (a table cut sideways would spread them over two),
+    and no page of the form shows one of our own columns."""
+    xlsx, pdf = printed[(programme, kind)]
+    pages = [t.replace(" ", "") for t in page_texts(pdf, len(page_sizes(pdf)))]
+    from xlbase.templates.check_sheet import CHECK_SHEET
+    from xlbase.templates.guide import GUIDE_SHEET
+    forms_pages = [t for t in pages if not t.lstrip().startswith((GUIDE_SHEET, CHECK_SHEET, "表格栏目"))]
+    tables = _tables(programme, xlsx)
+    assert tables, programme
+    for sheet, official, ours, notes in tables:
+        assert official, (programme, sheet)
+        assert any(all(h in page for h in official) for page in forms_pages), (programme, kind, sheet, official)
+        for h in ours:     # the form's printed notes may name the figure (服务人员数、入驻企业数 …)
+            assert not any(h in _without(page, notes) for page in forms_pages), (programme, kind, sheet, h)
+
+
+def _without(page: str, notes: list[str]) -> str:
+    flat = page.replace("\n", "")
+    for note in notes:
+        flat = flat.replace(note, "")
+    return flat
+
+
+@pytest.mark.parametrize("kind", ["blank", "filled"])
+@pytest.mark.parametrize("programme", generic_programmes())
+def test_the_guide_is_one_page_from_the_model_and_pack(printed, programme, kind):
+    """The 填表说明 prints on one page and names, by the pack's titles, every rule the 表内检查 sheet
+    judges and the rules left to the 汇总 (templates.guide, as Shanxi's)."""
+    from xlbase.forms.programmes import load_programme
+    from xlbase.rules.programme import load_generic_pack
+    from xlbase.templates.check_sheet import title
+    from xlbase.templates.guide import GUIDE_SHEET
+    pdf = printed[(programme, kind)][1]
+    pages = [t.replace(" ", "").replace("\n", "") for t in page_texts(pdf, len(page_sizes(pdf)))]
+    guide = [t for t in pages if t.startswith(GUIDE_SHEET)]
+    assert len(guide) == 1, (programme, kind, len(guide))
+    pack = load_generic_pack(load_programme(programme))
+    for rule in pack.rules:
+        assert title(rule).replace(" ", "") in guide[0], (programme, rule.id, title(rule))
+    assert "由上级汇总时检查" in guide[0]
+
