@@ -30,11 +30,11 @@ def number_rule(field: Field, kind: str) -> tuple[dict, str]:
     unit = f"（{field.unit}）" if field.unit else ""
     what = "整数" if kind == "integer" else "数字"
     if lo is not None and hi is not None:
-        return {"criteria": "between", "minimum": lo, "maximum": hi}, f"请输入{_n(lo)}到{_n(hi)}之间的{what}{unit}。"
+        return {"criteria": "between", "minimum": lo, "maximum": hi}, f"请输入{number_text(lo)}到{number_text(hi)}之间的{what}{unit}。"
     if lo is not None:
-        return {"criteria": ">=", "value": lo}, f"请输入不小于{_n(lo)}的{what}{unit}。"
+        return {"criteria": ">=", "value": lo}, f"请输入不小于{number_text(lo)}的{what}{unit}。"
     if hi is not None:
-        return {"criteria": "<=", "value": hi}, f"请输入不大于{_n(hi)}的{what}{unit}。"
+        return {"criteria": "<=", "value": hi}, f"请输入不大于{number_text(hi)}的{what}{unit}。"
     return ({"criteria": "between", "minimum": NUMBER_FLOOR, "maximum": NUMBER_CEIL},
             f"请输入{what}{unit}，亏损等负值可填负数。")
 
@@ -53,14 +53,15 @@ def number_validation(top_left: str, rule: dict, *, whole: bool) -> str:
         ((rule["value"], None) if rule["criteria"] == ">=" else (None, rule["value"]))
     lo = None if lo == NUMBER_FLOOR else lo
     hi = None if hi == NUMBER_CEIL else hi
-    tests = [f"{x}>={_n(lo)}" if lo is not None else "", f"{x}<={_n(hi)}" if hi is not None else "",
+    tests = [f"{x}>={number_text(lo)}" if lo is not None else "", f"{x}<={number_text(hi)}" if hi is not None else "",
              f"{x}=INT({x})" if whole else "", f"ABS({x})<1E15" if lo is None or hi is None else ""]
     number = f"AND({','.join(t for t in tests if t)})"
     text = f"OR(LEN(TRIM({x}))<=4,SUMPRODUCT(--ISNUMBER(FIND({_DIGITS},{x})))>0)"
     return f"=IF(ISNUMBER({x}),{number},{text})"
 
 
-def _n(x: float) -> str:
+def number_text(x: float) -> str:
+    """A bound as the formula and the message write it: 10, not 10.0."""
     return str(int(x)) if float(x).is_integer() else str(x)
 
 
