@@ -196,12 +196,11 @@ def generate(inbox: Path = INBOX, *, with_xls: bool = True) -> list[Path]:
     dx_firms = firms_for(rng, 27, "定襄县")
     dx = base_record(rng, county="定襄县", short="法兰产业创客", operator="定襄县法兰创客空间有限公司",
                      base_type="其他园区型", firms=dx_firms)
-    if with_xls:
-        with tempfile.TemporaryDirectory() as tmp:
-            src = Path(tmp) / "定襄县_法兰产业创客_申报表.xlsx"
-            applicant(src, rng, dx, dx_firms)
-            if to_xls(src, inbox / "定襄县" / "定襄县_法兰产业创客_申报表.xls"):
-                written.append(inbox / "定襄县" / "定襄县_法兰产业创客_申报表.xls")
+    with tempfile.TemporaryDirectory() as tmp:      # written either way: the files after it draw the same numbers
+        src = Path(tmp) / "定襄县_法兰产业创客_申报表.xlsx"
+        applicant(src, rng, dx, dx_firms)
+        if with_xls and to_xls(src, inbox / "定襄县" / "定襄县_法兰产业创客_申报表.xls"):
+            written.append(inbox / "定襄县" / "定襄县_法兰产业创客_申报表.xls")
 
     # 五台县: a base below the thresholds, and a padded application
     wt_firms = firms_for(rng, 8, "五台县")

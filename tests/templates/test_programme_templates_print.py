@@ -148,3 +148,21 @@ def test_the_guide_is_one_page_from_the_model_and_pack(printed, programme, kind)
         assert title(rule).replace(" ", "") in guide[0], (programme, rule.id, title(rule))
     assert "由上级汇总时检查" in guide[0]
 
+
+
+@pytest.mark.parametrize("programme", ["shanxi", *generic_programmes()])
+def test_a_blank_form_prints_the_same_before_and_after_recalculating(tmp_path, programme_templates, programme):
+    """The blank applicant's workbook printed by LibreOffice as it opens it (the results cached in the file)
+    and after a full recalculation: the same text on every page — a printed blank form shows no stale 0 or
+    通过 where a recalculation shows nothing yet."""
+    from conftest import soffice_convert
+    from every_template import COMMITTED
+    from xlbase.forms.programmes import load_programme
+    from xlbase.templates.programme import applicant_name
+    src = COMMITTED / "双创基地申报表.xlsx" if programme == "shanxi" else \
+        programme_templates / programme / f"{applicant_name(load_programme(programme))}.xlsx"
+    opened = soffice_convert(src, "pdf", tmp_path / "opened")
+    recalculated = soffice_convert(src, "pdf", tmp_path / "recalculated", recalc=True)
+    n = len(page_sizes(opened))
+    assert n == len(page_sizes(recalculated))
+    assert page_texts(opened, n) == page_texts(recalculated, n)

@@ -112,6 +112,9 @@ def test_the_summary_sheet_counts_what_validate_reports(recalculated, name):
     differ = {rule: (n, found.get(rule, 0)) for rule, n in sheet.items() if n != found.get(rule, 0)}
     assert not differ, f"{name}: rule -> (sheet, validate): {differ}"
     pack = load_pack()
+    if name == "blank":         # nothing typed: no verdict yet (the line above the table says so)
+        assert set(results.values()) == {""} or set(results.values()) == {None}, results
+        return
     for rule, n in sheet.items():
         warns = any(p.rule == rule and p.severity == "warning" for p in problems)
         if n == 0 and pack.rule(rule).kind in KIND_DOUBTS:

@@ -98,3 +98,31 @@ def test_the_scan_sees_an_error_libreoffice_computes(tmp_path):
     wb.close()
     out = soffice_convert(src, "xlsx", tmp_path / "lo", recalc=True)
     assert formula_errors(out, src) == ["表!A1: #DIV/0!", "表!A2: #NAME?"]
+
+
+def _value(v):
+    """A cell's value for comparison: blank and "" alike, numbers rounded."""
+    if v is None:
+        return ""
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return round(float(v), 9)
+    return v
+
+
+@pytest.mark.parametrize("name", BLANK_NAMES)
+def test_a_blank_template_caches_what_libreoffice_computes(name, recalculated):
+    """A viewer that shows the results cached in the file (WPS and LibreOffice may, before recalculating)
+    shows on a blank template exactly what a full recalculation gives: every formula cell of every sheet,
+    hidden ones included — no stale 0 or 通过 on a printed blank form — and the file asks every suite to
+    recalculate on load."""
+    import zipfile
+    src, out = recalculated[name]
+    with zipfile.ZipFile(src) as z:
+        assert 'fullCalcOnLoad="1"' in z.read("xl/workbook.xml").decode("utf-8")
+    formulas = openpyxl.load_workbook(src)
+    cached = openpyxl.load_workbook(src, data_only=True)
+    computed = openpyxl.load_workbook(out, data_only=True)
+    stale = [(ws.title, c.coordinate, cached[ws.title][c.coordinate].value, computed[ws.title][c.coordinate].value)
+             for ws in formulas.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"
+             and _value(cached[ws.title][c.coordinate].value) != _value(computed[ws.title][c.coordinate].value)]
+    assert not stale, stale[:10]

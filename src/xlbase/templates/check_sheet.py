@@ -149,16 +149,28 @@ _YELLOW = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 NOTHING_TYPED = "表格尚未填写：xlbase 按“本年度没有申报基地”读取。填写后，下表随填写逐项计算（与 xlbase 校验、汇总时使用同一规则包）。"
 
 
-def verdict_formula(places: Places, first: int, last: int) -> str:
+#: a defined name, true while nothing is typed in the workbook's inputs (what validate reads as no base)
+NOTHING_TYPED_NAME = "xl_nothing_typed"
+
+
+def nothing_typed(wb, places: Places) -> str:
+    """Defines NOTHING_TYPED_NAME for the workbook (the inputs of `places`, without the computed cells and the
+    columns the template fills itself, such as a by-year table's years); returns the name."""
+    if not any(n == NOTHING_TYPED_NAME for n, *_ in wb.defined_names):
+        inputs = [ref for cells in places.cells.values() for ref in cells.values() if ref not in places.computed]
+        inputs += [places.column(form_id, f.key) or "" for form_id, (_, layout) in places.tables.items()
+                   for f in layout.form.table_fields if not f.merge_only and (form_id, f.key) not in places.prefilled]
+        typed = "+".join(f"COUNTA({','.join(inputs[i:i + 200])})" for i in range(0, len(inputs), 200))
+        wb.define_name(NOTHING_TYPED_NAME, f"=({typed})=0")
+    return NOTHING_TYPED_NAME
+
+
+def verdict_formula(places: Places, first: int, last: int, empty: str = NOTHING_TYPED_NAME) -> str:
     """Excel: the sheet's conclusion in one line, above the table (rows first..last, 1-based): nothing typed
     yet (validate reads an empty workbook as no base, and says nothing else), else how many rules fail."""
-    inputs = [ref for cells in places.cells.values() for ref in cells.values() if ref not in places.computed]
-    inputs += [places.column(form_id, f.key) or "" for form_id, (_, layout) in places.tables.items()
-               for f in layout.form.table_fields if not f.merge_only]
-    typed = "+".join(f"COUNTA({','.join(inputs[i:i + 200])})" for i in range(0, len(inputs), 200))
     verdicts = f"$F${first}:$F${last}"
     fail, check = f'COUNTIF({verdicts},"{FAIL}")', f'COUNTIF({verdicts},"{CHECK}")'
-    return (f'IF({typed}=0,"{NOTHING_TYPED}",IF({fail}>0,"有 "&{fail}&" 项{FAIL}（红色），请按“要求”修改；",'
+    return (f'IF({empty},"{NOTHING_TYPED}",IF({fail}>0,"有 "&{fail}&" 项{FAIL}（红色），请按“要求”修改；",'
             f'"表内计算的各项没有{FAIL}；")&IF({check}>0,{check}&" 项{CHECK}（黄色）；","")'
             f'&"“不符合处”为 0 即通过，与 xlbase 校验、汇总时使用同一规则包。")')
 
@@ -175,7 +187,8 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
     ws.set_row(0, 32)
     judged = [(r, f) for r, f in judged_rules(pack, places) if wanted is None or r.id in wanted]
     ws.merge_range(1, 0, 1, last, "", styles.note())
-    ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(judged)), styles.note(), NOTHING_TYPED)
+    empty = nothing_typed(places.lists.workbook, places)
+    ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(judged), empty), styles.note(), NOTHING_TYPED)
     head = styles.header()
     for c, (name, _) in enumerate(COLUMNS):
         ws.write_string(2, c, name, head)
@@ -187,15 +200,18 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
         ws.write_number(r, 0, i, centre)
         for c, text in enumerate(texts, start=1):
             ws.write_string(r, c, text, cell)
-        ws.write_formula(r, 4, "=" + formula, centre, 0)
+        # a blank form judges nothing yet: the count and the verdict stay empty (and so does the cached result
+        # a suite shows before it recalculates), as the line above says
+        ws.write_formula(r, 4, f'=IF({empty},"",{formula})', centre, "")
         bad = VERDICTS.get(rule.severity, CHECK)
         count = f"E{r + 1}"
         doubt = doubt_formula(rule, places)     # validate's milder verdict of the same rule (请核实)
         otherwise = f'IF({doubt}>0,"{CHECK}","{PASS}")' if doubt and bad != CHECK else f'"{PASS}"'
-        ws.write_formula(r, 5, f'=IF({count}=0,{otherwise},"{bad}")', centre, PASS)
+        ws.write_formula(r, 5, f'=IF({count}="","",IF({count}=0,{otherwise},"{bad}"))', centre, "")
         ws.write_string(r, 6, rule.id, cell)
         fill = _RED if rule.severity == "error" else _YELLOW
-        ws.conditional_format(r, 4, r, 5, {"type": "formula", "criteria": f"=${count.replace('E', 'E$')}>0",
+        at = count.replace("E", "$E$")
+        ws.conditional_format(r, 4, r, 5, {"type": "formula", "criteria": f"=AND(ISNUMBER({at}),{at}>0)",
                                            "format": styles.cf(**fill)})
         if doubt:
             ws.conditional_format(r, 5, r, 5, {"type": "cell", "criteria": "==", "value": f'"{CHECK}"',

@@ -42,6 +42,9 @@ _SPACELESS = ((" ", ""), ("　", ""), *((chr(0xFF10 + i), str(i)) for i in range
 # the parser's stages, one column each (a, b, … refer to the stage cells of the same row)
 _STAGES = ("spaceless", "no_day", "no_month", "parts", "count", "year", "month", "day", "number",
            "from_number", "from_parts", "value")
+#: what a stage computes on a blank cell (the result cached in the file, for a viewer that shows cached
+#: results without recalculating); "" for the stages not named
+_BLANK = {"count": 0, "day": "1", "from_number": UNREADABLE, "from_parts": UNREADABLE, "period_value": UNREADABLE}
 #: the stages a list column keeps in cells, one per row; the others are names evaluated from them
 _COLUMN_CELLS = ("parts", "number", "value")
 _PERIOD_STAGES = ("period_text", "start_text", "tail_text", "period_value")
@@ -152,8 +155,8 @@ class DateSheet:
 
     def _write_parser(self, x: str, row: int, col: int, period: bool) -> dict[str, str]:
         cells = {s: xl_rowcol_to_cell(row, col + i) for i, s in enumerate(_STAGES)}
-        for i, formula in enumerate(_stage_formulas(x, cells, period).values()):
-            self.sheet.write_formula(row, col + i, "=" + formula, None, "")
+        for i, (stage, formula) in enumerate(_stage_formulas(x, cells, period).items()):
+            self.sheet.write_formula(row, col + i, "=" + formula, None, _BLANK.get(stage, ""))
         return cells
 
     def cell(self, typed: str, period: bool = False) -> str:
@@ -173,7 +176,7 @@ class DateSheet:
             formulas = _period_formulas(typed, pcells, start["value"], start["count"], end["value"],
                                         pcells["tail_text"])
             for i, stage in enumerate(_PERIOD_STAGES):
-                self.sheet.write_formula(row, pcol + i, "=" + formulas[stage], None, "")
+                self.sheet.write_formula(row, pcol + i, "=" + formulas[stage], None, _BLANK.get(stage, ""))
             value = xl_rowcol_to_cell(row, pcol + len(_PERIOD_STAGES))
             self.sheet.write_formula(row, pcol + len(_PERIOD_STAGES),
                                      f'=IF({cells["value"]}<>"{UNREADABLE}",{cells["value"]},IF(ISNUMBER({typed}),'

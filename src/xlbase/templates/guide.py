@@ -88,7 +88,8 @@ def check_notes(pack: RulePack, judged: list[Rule], check_sheet: str | None, mar
     if check_sheet and judged:
         notes.append(f"“{check_sheet}”表随填写按规则包“{pack.title}”逐项计算不符合处，为 0 即通过，"
                      f"与 xlbase 校验和市级汇总的结论一致（共 {len(judged)} 项：" +
-                     "、".join(title(r) for r in judged) + "）。")
+                     "、".join(title(r) for r in judged) + "）。只用 WPS、Excel 2010、LibreOffice 计算结果相同的函数，"
+                     "打开文件时自动重算。")
     notes += marks
     return notes
 

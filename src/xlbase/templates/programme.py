@@ -56,6 +56,7 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
     layout = programme.layout("workbook.yaml")
     values = values or {}
     cells: Cells = {}
+    prefilled: set[tuple[str, str]] = set()
     where: dict[str, str] = {}
     with atomic_output(path, suffix=".tmp" + path.suffix) as tmp:
         wb = xlsxwriter.Workbook(str(tmp))
@@ -66,6 +67,9 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
             ws = wb.add_worksheet(sheet.get("sheet") or form.sheet)
             blocks = sheet.get("blocks") or [{"table" if form.kind == "table" else "record": form.id}]
             _sheet(ws, programme, form, blocks, styles, values, cells)
+            # the columns the layout fills itself (a by-year table's years): typing starts elsewhere
+            prefilled |= {(b["table"], key) for b in blocks if "table" in b and not values.get(b["table"])
+                          for row in b.get("rows") or [] for key in row}
             forms_used += [programme.form(b.get("record") or b.get("table")) for b in blocks]
             where.update((b.get("record") or b.get("table"), ws.name) for b in blocks)
         lists = _lists(wb, styles, forms_used)
@@ -79,7 +83,7 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
         marked: list[str] = []
         if pack is not None:
             marked += _live_checks(wb, styles, pack, cells, where)
-            places = Places(lists=lists, as_of=pack.as_of)
+            places = Places(lists=lists, as_of=pack.as_of, prefilled=prefilled)
             for form_id, got in cells.items():
                 if "layout" in got:
                     places.tables[form_id] = (where[form_id], got["layout"])

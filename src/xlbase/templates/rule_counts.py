@@ -54,6 +54,7 @@ class Places:
     place_reads: dict[tuple[str, str], str] = field(default_factory=dict)      # template_choices' place tests
     as_of: dt.date | None = None           # the pack's reference date (None: the default pack's)
     rows: Any = None          # a list form judged row by row (templates.row_counts.RowCounts), else None
+    prefilled: set[tuple[str, str]] = field(default_factory=set)   # (form, key): list columns the template fills
 
     def cell(self, form_id: str, key: str) -> str | None:
         return self.cells.get(form_id, {}).get(key)
