@@ -203,7 +203,7 @@ def test_the_template_has_its_check_sheet_and_a_macro_workbook(case):
 def test_round_options_return_pack_and_expected_units(case, tmp_path):
     """--return-dir: a folder per unit with errors or warnings (one county merging its bases: per base), with the
     marked copy of what it sent and its own 问题清单; --expect: a unit on the list that sent nothing is named.
-    --level and --previous are refused, saying why, and `xlbase programmes` says so too."""
+    (--level and --previous: test_programme_levels.py.)"""
     c, templates = case
     inbox = tmp_path / "收件"
     inbox.mkdir()
@@ -230,7 +230,3 @@ def test_round_options_return_pack_and_expected_units(case, tmp_path):
     units = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "汇总表.xlsx")["各县情况"].iter_rows(
         min_row=2, values_only=True)}
     assert units == {listed[0]: "已报送", "未报送的单位": "未报送"}
-    for option, value, why in (("--level", "city", "汇总层级"), ("--previous", str(tmp_path / "汇总表.xlsx"), "汇总记录")):
-        res = xlbase("merge", str(inbox), "--programme", c.name, "-o", str(tmp_path / "x.xlsx"), option, value)
-        assert res.returncode == 2 and option in res.stderr and why in res.stderr
-        assert why in xlbase("programmes", c.name).stdout

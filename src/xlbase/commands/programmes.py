@@ -23,16 +23,6 @@ if TYPE_CHECKING:    # the CLI builds its parser from this module: pandas and ji
 
 COMMANDS = ("templates", "read", "validate", "merge", "mark")
 CHECKED = ("validate", "merge", "mark")      # commands that refuse a batch of several programmes
-#: options of the Shanxi commands a programme with its own forms does not have: (option, attribute, why)
-UNSUPPORTED = {"merge": (
-    ("--level", "level", "汇总层级（县级、市级、省级）是山西附件11的三级汇总：按山西的市、县区划分出“各县情况”“各市情况”并判断"
-                         "每份材料来自哪一级；本项目的汇总表只有一列报送单位（{unit}），县里和市里都用同一个 xlbase merge 合并，"
-                         "市里合并县里的汇总表时自动读取其各行和入驻企业名单，不需要 --level"),
-    ("--previous", "previous", "与上次汇总表比较（每个单位上次的错误已改正、仍有、新增几条）依靠山西汇总表中 xlbase 写入的"
-                               "汇总记录（各基地、各问题的来源）；本项目的汇总表不写这份记录，无法逐条对照上次的问题"),
-)}
-
-
 def programmes_command(name: str | None = None) -> CommandResult:
     """Every shipped programme: name, title, issuer, forms, pack, source documents; with `name` (or a
     programme.yaml path) that one only, with each rule of its pack, threshold and source."""
@@ -57,15 +47,25 @@ def programmes_command(name: str | None = None) -> CommandResult:
         if p.note:
             lines.append(f"    说明：{p.note}")
         if p.generic:
-            lines.append("    汇总选项：--return-dir（按报送单位退回标注副本和问题清单）、--expect（应报单位名单）可用；"
-                         + "；".join(f"{opt} 不可用（{why.format(unit=_unit_label(p))}）"
-                                    for opt, _, why in UNSUPPORTED["merge"]))
+            lines.append(_round_options(p))
         if len(chosen) == 1 and p.generic:
             lines += _rule_lines(p)
         lines.append("")
     lines.append("用法：xlbase 命令 --programme 项目名称（或项目清单 programme.yaml 的路径），如 "
                  "xlbase merge 收件/ --programme hengyang-2023 -o 汇总表.xlsx")
     return CommandResult(EXIT_OK, lines)
+
+
+def _round_options(p: Programme) -> str:
+    """The merge options of a round under `p`: its levels (data: summary.yaml) and what each option does."""
+    from ..merge.programme_levels import levels_text
+    try:
+        levels = levels_text(p)
+    except ProgrammeError as exc:
+        levels = f"无法使用（{exc}）"
+    return (f"    汇总选项：--level 汇总层级 {levels}（不写时按各行的{_unit_label(p)}推断）；--previous 上次的汇总表"
+            "（各县情况列出每个单位上次的错误已改正、仍有、新增几条；不写时与 -o 已有的汇总表比较）；--return-dir"
+            "（按报送单位退回标注副本和问题清单）；--expect（应报单位名单）")
 
 
 def _rule_lines(p: Programme) -> list[str]:
@@ -140,18 +140,13 @@ def run_generic(ns: argparse.Namespace, programme: Programme) -> CommandResult |
         return CommandResult(EXIT_OK, [f"已生成 {p}" for p in made], errors)
     if ns.command == "read":
         return None           # the reader is the same; it reads by the active programme's forms
-    refused = [(opt, why) for opt, attr, why in UNSUPPORTED.get(ns.command, ()) if getattr(ns, attr, None)]
-    if refused:
-        return CommandResult(EXIT_UNUSABLE, errors=[
-            f"xlbase {ns.command}：申报项目“{programme.name}”不能用 {opt}：{why.format(unit=_unit_label(programme))}。"
-            for opt, why in refused])
     if ns.command == "validate":
         return validate_command(programme, ns.inputs, rules=ns.rules, as_of=ns.as_of, json_out=ns.json_out,
                                 xlsx_out=ns.xlsx_out, return_dir=ns.return_dir)
     if ns.command == "merge":
         return merge_command(programme, ns.inputs, out=ns.out, rules=ns.rules, as_of=ns.as_of,
                              json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs, return_dir=ns.return_dir,
-                             expect=ns.expect)
+                             expect=ns.expect, level=ns.level, previous=ns.previous)
     if ns.command == "mark":
         return mark_command(programme, ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of,
                                      in_place=ns.in_place)
@@ -256,16 +251,22 @@ def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Pat
 
 def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_out: Path | None = None,
                   unit: str | None = None, jobs: int | None = None, return_dir: Path | None = None,
-                  expect: Path | None = None) -> CommandResult:
+                  expect: Path | None = None, level: str | None = None, previous: Path | None = None
+                  ) -> CommandResult:
+    """The programme's merge: its 汇总表 at `level` (its summary layout's levels; None: as the rows show),
+    compared with the `previous` round (else with `out` as it was, when it is one of ours)."""
     from ..check import PackUnusable, check, pack_for
     try:
         pack = pack_for(rules, as_of, programme)
     except PackUnusable as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     from ..merge.level import ExpectError, read_expect_file
+    from ..merge.rounds import PreviousError, read_previous
     try:
         expected = read_expect_file(expect) if expect is not None else None
-    except ExpectError as exc:
+        before = read_previous(Path(previous), required=True) if previous is not None else \
+            read_previous(Path(out), required=False)
+    except (ExpectError, PreviousError) as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
     paths, input_problems, reads = _read(inputs, jobs)
     if not paths:
@@ -278,44 +279,56 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
         from ..mark.return_pack import check_return_dir
         check_return_dir(Path(return_dir), [Path(p) for p in paths])
     checked = check(reads, pack, programme=programme)
-    checked.problems = sort_problems([*input_problems, *checked.problems, *_not_reported(programme, checked, expected)])
+    from ..merge import programme_levels as levels
+    lvl, mismatch = levels.choose(programme, level, checked.rows)
+    unit_key = programme.layout("summary.yaml").get("unit")
+    units = levels.expected(lvl, expected)
+    missing = levels.not_reported(unit_key, checked.rows, units, _unit_label(programme))
+    checked.problems = sort_problems([*input_problems, *checked.problems, *mismatch, *missing])
     if not any(r.ok for r in reads):
         return CommandResult(EXIT_UNUSABLE, _lines(checked.problems), errors=["没有可读取的输入文件"])
+    round_ = levels.round_record(lvl, unit_key, checked.rows, checked.problems, checked.homes)
+    changes = None
+    if before and before.get("level") == lvl.name:
+        from ..merge.rounds import compare
+        changes = compare(before, round_)
     from ..summary.programme import write_merged
-    write_merged(programme, Path(out), checked, pack, unit=unit or "", expected=expected)
-    lines = [f"申报项目：{programme.title}（{programme.name}）；规则包：{pack.title}（{pack.id}）",
-             *_lines(checked.problems), "", _counts_line(programme, checked), f"已写出汇总表：{out}"]
+    unit_name = levels.unit_name(lvl, checked.rows, unit)
+    write_merged(programme, Path(out), checked, pack, unit=unit_name, expected=units,
+                 record=levels.summary_record(programme, round_), changes=changes)
+    lines = [f"申报项目：{programme.title}（{programme.name}）；{lvl.title}汇总（{unit_name or '未注明填报单位'}）；"
+             f"规则包：{pack.title}（{pack.id}）", *_lines(checked.problems), "", _counts_line(programme, checked)]
+    lines += _change_lines(changes, previous or out, previous is not None)
+    lines.append(f"已写出汇总表：{out}")
     if return_dir:
-        lines += _return_pack(programme, checked, pack, Path(return_dir), paths)
+        lines += _return_pack(programme, checked, pack, Path(return_dir), paths, by_base=lvl.one is not None)
     if json_out:
         from ..reports.problems import write_json_report
         write_json_report(json_out, command="merge", pack=pack, inputs=checked.inputs, problems=checked.problems,
-                          summary={"files": len(reads), "bases": len(checked.rows), "firms": len(checked.firms)})
+                          summary={"files": len(reads), "bases": len(checked.rows), "firms": len(checked.firms),
+                                   "level": lvl.name})
         lines.append(f"JSON 报告：{json_out}")
     code = EXIT_PROBLEMS if any(p.severity == ERROR for p in checked.problems) else EXIT_OK
     return CommandResult(code, lines)
 
 
-def _not_reported(programme, checked: "Checked", expected: list[str] | None) -> list[Problem]:
-    """One warning per unit of the officer's list (--expect) that sent nothing (by the layout's unit column)."""
-    if not expected:
-        return []
-    from ..problem_codes import UNIT_NOT_REPORTED
-    from ..text import fold
-    key = programme.layout("summary.yaml").get("unit")
-    got = {fold(str(r.get(key) or "")) for r in checked.rows}
-    return [Problem(UNIT_NOT_REPORTED, WARNING,
-                    f"{u}未报送：本次汇总的输入中没有{u}的材料（按应报单位名单）。请催报，收到后重新汇总；"
-                    "如该单位本次确无申报，请让其报送说明或空白的汇总表。", value=u)
-            for u in expected if fold(u) not in got]
+def _change_lines(changes, previous: Path, named: bool) -> list[str]:
+    """Each unit's errors against the last round (merge.rounds), or why there was nothing to compare."""
+    from ..merge.rounds import change_text
+    if changes is None:
+        return ["", f"上次的汇总表 {previous} 中没有可比较的记录（不是 xlbase 生成的、版本较早或汇总层级不同），本次未与上次比较。"] \
+            if named else []
+    return ["", f"与上次汇总表（{previous}）比较（各县情况中也列出）："] + [
+        f"  {u or '（未填写）'}：{change_text(c)}" for u, c in sorted(changes.items())]
 
 
-def _return_pack(programme, checked: "Checked", pack, out_dir: Path, paths) -> list[str]:
+def _return_pack(programme, checked: "Checked", pack, out_dir: Path, paths, by_base: bool | None = None) -> list[str]:
     """--return-dir: a folder per reporting unit with errors or warnings (merge.programme.return_units)."""
     from ..mark.return_pack import check_return_dir, return_pack_lines, write_units_pack
     from ..merge.programme import return_units
     check_return_dir(out_dir, [Path(p) for p in paths])
-    return return_pack_lines(out_dir, write_units_pack(out_dir, return_units(programme, checked), pack=pack))
+    return return_pack_lines(out_dir, write_units_pack(out_dir, return_units(programme, checked, by_base),
+                                                       pack=pack))
 
 
 def mark_command(programme, file: Path, *, out: Path | None = None, rules=None, as_of=None,

@@ -678,12 +678,12 @@ def superseded_problems(problems: list[Problem], result: MergeResult) -> list[Pr
     out = []
     for p in problems:
         stale = p.rule != DUPLICATE_BASE and p.severity != INFO and (
-            p.file in whole or (p.file, p.sheet, _cell_row(p.cell)) in rows)
+            p.file in whole or (p.file, p.sheet, cell_row(p.cell)) in rows)
         out.append(replace(p, severity=INFO, message=SUPERSEDED_NOTE + p.message) if stale else p)
     return out
 
 
-def _cell_row(cell: str) -> int:
+def cell_row(cell: str) -> int:
     digits = "".join(ch for ch in (cell or "").split(":")[0] if ch.isdigit())
     return int(digits) if digits else 0
 

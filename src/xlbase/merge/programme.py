@@ -11,7 +11,7 @@ the rows or in the problem list (`inputs`: rows read = merged + rejected per fil
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,8 @@ from ..rules.rule import RulePack
 from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
 from ..problem_codes import DUPLICATE_BASE, PART_ATTACHED, PART_BASE_UNCLEAR
+from .core import SUPERSEDED_NOTE
+from .revision import revision_rank
 
 
 @dataclass
@@ -34,6 +36,7 @@ class Checked:
     rows: list[dict] = field(default_factory=list)          # 汇总表 rows, by field key (+ _file, _base)
     firms: list[dict] = field(default_factory=list)         # 入驻企业 rows (+ _base, _file, _sheet, _row)
     inputs: list[dict] = field(default_factory=list)        # per file: file, status, sha256, rows_*
+    homes: dict[str, str] = field(default_factory=dict)     # a part sent apart -> its application's file
 
 
 def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked:
@@ -44,14 +47,23 @@ def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked
     homes, joined = join_parts(programme, reads)
     problems += joined
     problems += validate_programme(tables, pack, homes)
-    rows, firms, merge_problems, counts = _summary_rows(programme, layout, reads, homes)
-    problems += merge_problems
+    rows, firms, merge_problems, counts, superseded = _summary_rows(programme, layout, reads, homes)
+    problems = _superseded(problems, superseded, homes) + merge_problems
     inputs = []
     for r in reads:
         read_n, merged_n = counts.get(r.path, (0, 0))
         inputs.append({"file": r.path, "status": r.status, "sha256": r.sha256, "rows_read": read_n,
                        "rows_merged": merged_n, "rows_rejected": read_n - merged_n})
-    return Checked(reads, sort_problems(problems), rows, firms, inputs)
+    return Checked(reads, sort_problems(problems), rows, firms, inputs, homes)
+
+
+def _superseded(problems: list[Problem], files: set[str], homes: dict[str, str]) -> list[Problem]:
+    """Problems of an application the merge did not adopt (a resubmission replaced it), as notes: they do not
+    count against its unit, and the record of the round holds the adopted file's only."""
+    if not files:
+        return problems
+    return [replace(p, severity=INFO, message=SUPERSEDED_NOTE + p.message)
+            if homes.get(p.file, p.file) in files and p.severity != INFO else p for p in problems]
 
 
 def _source(spec: dict, sub: Submission, row: dict, helpers: dict) -> Any:
@@ -135,18 +147,14 @@ def join_parts(programme, reads: list[WorkbookRead]) -> tuple[dict[str, str], li
 
 
 def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dict[str, str] | None = None):
-    """Rows of the 汇总表 and of 入驻企业, problems of the merging, and per file (rows read, rows merged).
+    """Rows of the 汇总表 and of 入驻企业, problems of the merging, per file (rows read, rows merged), and the
+    files not adopted (a base sent twice: the resubmission by its file name, else the later one, is taken).
     A part sent apart (`homes`) is read with its application's file."""
     form = programme.form(layout["form"])
-    columns: dict = layout.get("columns") or {}
-    helpers_spec: dict = layout.get("values") or {}
     firms_form = layout.get("firms")
-    name_key_field = next((f.key for f in form.table_fields if f.identity == BASE_NAME), form.table_fields[0].key)
-    rows: list[dict] = []
-    firms: list[dict] = []
+    name_key_field = _name_field(programme)
     problems: list[Problem] = []
     counts: dict[str, tuple[int, int]] = {}
-    own: dict[str, dict] = {}
     listed: list[tuple[WorkbookRead, Table, int]] = []
     lower_firms: list[tuple[WorkbookRead, Table]] = []
     homes = homes or {}
@@ -154,6 +162,7 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
     for r in reads:
         if r.ok and r.path in homes:
             joined.setdefault(homes[r.path], []).extend(r.tables)
+    applications: dict[str, list[tuple[Submission, dict]]] = {}
     for r in reads:
         if not r.ok:
             continue
@@ -161,46 +170,49 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
             counts[r.path] = (0, 0)
             continue
         sub = Submission(r.path, r.tables + joined.get(r.path, []))
-        n_read = n_merged = 0
+        counts[r.path] = (0, 0)
         if sub.of(layout["row_per"]):
-            row: dict[str, Any] = {}
-            helpers: dict[str, Any] = {}
-            for key, spec in helpers_spec.items():
-                helpers[key] = _source(spec, sub, row, helpers)
-            for key, spec in columns.items():
-                if "text" not in spec:
-                    row[key] = _source(spec, sub, row, helpers)
-            for key, spec in columns.items():
-                if "text" in spec:
-                    row[key] = _source(spec, sub, row, helpers)
+            row = _application_row(layout, sub)
             row["_file"] = r.path
-            k = name_key(row.get(name_key_field) or Path(r.path).stem)
-            if k in own:
-                problems.append(Problem(DUPLICATE_BASE, WARNING,
-                                        f"基地“{row.get(name_key_field)}”在“{Path(own[k]['_file']).name}”和"
-                                        f"“{Path(r.path).name}”中各报送一次；汇总表只取后者，请核实哪一份为准。",
-                                        r.path, base=str(row.get(name_key_field) or "")))
-                rows.remove(own[k])
-            own[k] = row
-            rows.append(row)
-            n_read += 1
-            n_merged += 1
-            if firms_form:
-                for t in sub.of(firms_form):
-                    for _, fr in t.data.iterrows():
-                        firms.append({**{c: fr[c] for c in t.data.columns if not c.startswith("_")},
-                                      "_base": row.get(name_key_field), "_file": r.path, "_sheet": t.sheet,
-                                      "_row": int(fr["_row"])})
-                        n_read += 1
-                        n_merged += 1
-        for t in sub.of(form.id):
-            for i in t.data.index:
-                listed.append((r, t, i))
-                n_read += 1
-        if not sub.of(layout["row_per"]):
+            applications.setdefault(name_key(row.get(name_key_field) or Path(r.path).stem), []).append((sub, row))
+        else:
             lower_firms += [(r, t) for t in sub.of(firms_form or "") if "_base_name" in t.data.columns]
-        counts[r.path] = (n_read, n_merged)
-    applicants = set(own)
+        for t in sub.of(form.id):
+            listed += [(r, t, i) for i in t.data.index]
+    own: dict[str, dict] = {}
+    adopted: set[str] = set()
+    superseded: set[str] = set()
+    for k, subs in applications.items():
+        ranked = sorted(enumerate(subs), key=lambda e: (revision_rank(Path(e[1][0].file).name), e[0]))
+        win_sub, win = ranked[-1][1]
+        own[k] = win
+        adopted.add(win_sub.file)
+        for _, (lose_sub, _lost) in ranked[:-1]:
+            superseded.add(lose_sub.file)
+            why = ("重新报送的一份（按文件名）优先于原件" if revision_rank(Path(lose_sub.file).name)
+                   != revision_rank(Path(win_sub.file).name) else "取后读到的一份")
+            problems.append(Problem(DUPLICATE_BASE, WARNING,
+                                    f"基地“{win.get(name_key_field)}”在“{Path(lose_sub.file).name}”和"
+                                    f"“{Path(win_sub.file).name}”中各报送一次；汇总表采用后者（{why}），前者的问题仅作提示。"
+                                    "请核实哪一份为准。", lose_sub.file, base=str(win.get(name_key_field) or "")))
+    rows: list[dict] = []
+    firms: list[dict] = []
+    for subs in applications.values():
+        for sub, row in subs:
+            taken = sub.file in adopted
+            n_read, n_merged = counts[sub.file]
+            if taken:
+                rows.append(row)
+            n_read, n_merged = n_read + 1, n_merged + taken
+            for t in sub.of(firms_form) if firms_form else ():
+                n_read += t.n_rows
+                if taken:
+                    n_merged += t.n_rows
+                    firms += [{**{c: fr[c] for c in t.data.columns if not c.startswith("_")},
+                               "_base": row.get(name_key_field), "_file": sub.file, "_sheet": t.sheet,
+                               "_row": int(fr["_row"])} for _, fr in t.data.iterrows()]
+            counts[sub.file] = (n_read, n_merged)
+    rows.sort(key=lambda x: [r.path for r in reads].index(x["_file"]))
     for r, t, i in listed:          # a unit's own 汇总表: its rows, unless the base's own submission is here
         values = {k: t.data.at[i, k] for k in t.data.columns if not k.startswith("_")}
         k = name_key(values.get(name_key_field) or "")
@@ -212,18 +224,44 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
                                     f"（{Path(own[k]['_file']).name}）也在本次输入中，汇总表{'和入驻企业' if firms_form else ''}按申报材料填写。",
                                     r.path, t.sheet, t.cell(name_key_field, row_no), form.id, name_key_field,
                                     str(values.get(name_key_field))))
-        else:
-            unit_key = layout.get("unit")     # the 填报单位 line names who reports when the row does not
-            if unit_key in form.keys and not values.get(unit_key) and t.org_line:
-                values[unit_key] = _unit_from_line(t.org_line, layout)
-            values["_file"] = r.path
-            values["source"] = values.get("source") or Path(r.path).name
-            rows.append(values)
-            own[k or f"{r.path}:{row_no}"] = values
-        counts[r.path] = (n_read, n_merged + 1)
+            counts[r.path] = (n_read + 1, n_merged)
+            continue
+        unit_key = layout.get("unit")     # the 填报单位 line names who reports when the row does not
+        if unit_key in form.keys and not values.get(unit_key) and t.org_line:
+            values[unit_key] = _unit_from_line(t.org_line, layout)
+        values["_file"] = r.path
+        values["_row"] = row_no
+        for key, spec in (layout.get("columns") or {}).items():   # 来源文件: the 汇总表 it came in
+            if "source" in spec:
+                values[key] = values.get(key) or Path(r.path).name
+        rows.append(values)
+        own[k or f"{r.path}:{row_no}"] = values
+        counts[r.path] = (n_read + 1, n_merged + 1)
     for r, t in lower_firms:
-        firms += _lower_firms(r, t, applicants, counts)
-    return rows, firms, problems, counts
+        firms += _lower_firms(r, t, set(applications), counts)
+    return rows, firms, problems, counts, superseded
+
+
+def _application_row(layout: dict, sub: Submission) -> dict[str, Any]:
+    """The 汇总表 row the summary layout makes of one application: its columns, the text ones last."""
+    columns: dict = layout.get("columns") or {}
+    row: dict[str, Any] = {}
+    helpers: dict[str, Any] = {}
+    for key, spec in (layout.get("values") or {}).items():
+        helpers[key] = _source(spec, sub, row, helpers)
+    for key, spec in columns.items():
+        if "text" not in spec:
+            row[key] = _source(spec, sub, row, helpers)
+    for key, spec in columns.items():
+        if "text" in spec:
+            row[key] = _source(spec, sub, row, helpers)
+    return row
+
+
+def _name_field(programme) -> str:
+    """The summary form's column naming the base (identity base_name), else its first column."""
+    form = programme.form(programme.layout("summary.yaml")["form"])
+    return next((f.key for f in form.table_fields if f.identity == BASE_NAME), form.table_fields[0].key)
 
 
 def _lower_firms(r: WorkbookRead, t: Table, applicants: set[str], counts: dict[str, tuple[int, int]]) -> list[dict]:
@@ -260,17 +298,17 @@ def _unit_from_line(line: str, layout: dict) -> str | None:
     return next((u for u in units if u in line), None)
 
 
-def return_units(programme, checked: Checked) -> dict[str, tuple[list[str], list[Problem]]]:
+def return_units(programme, checked: Checked, by_base: bool | None = None) -> dict[str, tuple[list[str], list[Problem]]]:
     """Who gets what back (mark.return_pack.write_units_pack): unit -> (the files it sent, their problems),
     for every unit with an error or a warning. The unit is the summary layout's reporting unit (`unit`: 县市区) of
-    the rows a file gave; when all rows name one unit (a county merging its own bases) each base is a unit.
+    the rows a file gave; at a level merging one unit's material (`by_base`; None: when all rows name one unit,
+    as a county merging its own bases) each base is a unit.
     A file that gave no row (unreadable, no form) goes back under its own name."""
     layout = programme.layout("summary.yaml")
-    form = programme.form(layout["form"])
-    name_key_field = next((f.key for f in form.table_fields if f.identity == BASE_NAME), form.table_fields[0].key)
+    name_key_field = _name_field(programme)
     unit_key = layout.get("unit")
-    units = {str(r.get(unit_key) or "") for r in checked.rows}
-    by_base = len(units) <= 1
+    if by_base is None:
+        by_base = len({str(r.get(unit_key) or "") for r in checked.rows}) <= 1
     of_file: dict[str, list[str]] = {}
     for r in checked.rows:
         who = r.get(name_key_field) if by_base else r.get(unit_key)

@@ -12,18 +12,24 @@ import xlsxwriter
 from .. import sheet_names
 from ..forms import value_list
 from ..merge.programme import Checked
+from ..merge.programme_levels import problem_units
+from ..merge.rounds import Change, change_text
 from ..problems import ERROR, INFO, WARNING
 from ..rules.rule import RulePack
 from ..reports.problems import add_problems_sheet, report_line
 from ..safe_output import atomic_output, write_text
+from ..summary_record import add_record_sheet
 from ..templates.programme import summary_sheet
 from ..templates.styles import Styles
 from ..templates.values import write_value
 
 
 def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: str = "",
-                 expected: list[str] | None = None) -> None:
-    """The 汇总表 workbook; `expected`: the units that should report (--expect), else the layout's `units`."""
+                 expected: list[str] | None = None, record: dict | None = None,
+                 changes: dict[str, Change] | None = None) -> None:
+    """The 汇总表 workbook; `expected`: the units that should report at its level (None: the layout's `units`);
+    `record` (merge.programme_levels.summary_record) goes into the very hidden record sheet the next round
+    reads; `changes` (merge.rounds.compare): each unit's errors against the previous round, in 各县情况."""
     layout = programme.layout("summary.yaml")
     form = programme.form(layout["form"])
     with atomic_output(path, suffix=".tmp.xlsx") as tmp:
@@ -33,35 +39,40 @@ def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: 
         summary_sheet(ws, form, styles, rows=[{k: v for k, v in r.items() if not k.startswith("_")}
                                               for r in checked.rows], unit=unit)
         add_problems_sheet(wb, checked.problems, line=report_line(pack, checked.problems), pack=pack)
-        _units_sheet(wb, styles, layout, checked, expected)
+        _units_sheet(wb, styles, layout, checked, expected, changes)
         _firms_sheet(wb, styles, programme, layout, checked)
+        if record is not None:
+            add_record_sheet(wb, record)
         wb.close()
 
 
-def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: list[str] | None = None) -> None:
+def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: list[str] | None = None,
+                 changes: dict[str, Change] | None = None) -> None:
     key = layout.get("unit")
     if expected is None:
         expected = list(value_list(layout["units"])) if layout.get("units") else []
     seen: dict[str, list[dict]] = {}
     for row in checked.rows:
         seen.setdefault(str(row.get(key) or "（未填写）"), []).append(row)
-    by_file: dict[str, dict[str, int]] = {}
-    for p in checked.problems:
-        counts = by_file.setdefault(p.file, {ERROR: 0, WARNING: 0, INFO: 0})
-        counts[p.severity] += 1
+    per_unit: dict[str, dict[str, int]] = {}
+    for p, units in zip(checked.problems, problem_units(key, checked.rows, checked.problems, checked.homes)):
+        for u in units:
+            counts = per_unit.setdefault(u or "（未填写）", {ERROR: 0, WARNING: 0, INFO: 0})
+            counts[p.severity] += 1
     ws = wb.add_worksheet(sheet_names.UNITS_COUNTY)
     head = styles.header()
     cell = styles.get(border=1, text_wrap=True)
-    for c, (text, width) in enumerate((("县市区", 14), ("报送情况", 10), ("基地数", 8), ("错误", 8), ("警告", 8),
-                                       ("基地", 60))):
+    heads = [("县市区", 14), ("报送情况", 10), ("基地数", 8), ("错误", 8), ("警告", 8), ("基地", 60)]
+    if changes is not None:
+        heads.append(("与上次比较", 36))
+    for c, (text, width) in enumerate(heads):
         ws.write_string(0, c, text, head)
         ws.set_column(c, c, width)
     r = 1
     for unit in expected + [u for u in seen if u not in expected]:
         got = seen.get(unit, [])
-        files = {x["_file"] for x in got}
-        errors = sum(by_file.get(f, {}).get(ERROR, 0) for f in files)
-        warnings = sum(by_file.get(f, {}).get(WARNING, 0) for f in files)
+        errors = per_unit.get(unit, {}).get(ERROR, 0)
+        warnings = per_unit.get(unit, {}).get(WARNING, 0)
         write_text(ws, r, 0, unit, cell)
         ws.write_string(r, 1, "已报送" if got else "未报送", cell)
         ws.write_number(r, 2, len(got), cell)
@@ -69,6 +80,9 @@ def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: l
         ws.write_number(r, 4, warnings, cell)
         form_key = next(iter(layout.get("columns") or {}), None)
         write_text(ws, r, 5, "、".join(str(x.get(form_key) or "") for x in got), cell)
+        if changes is not None:
+            change = changes.get(unit)
+            write_text(ws, r, 6, change_text(change) if change else "", cell)
         r += 1
     ws.freeze_panes(1, 0)
 
