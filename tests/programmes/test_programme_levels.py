@@ -109,6 +109,15 @@ def test_counties_merge_their_own_and_the_city_merges_the_counties(case, tmp_pat
     assert (units[other]["报送情况"], units[other]["基地数"]) == ("已报送", 1)
     chased = [p["value"] for p in _problems(tmp_path / "c.json") if p["rule"] == "unit-not-reported"]
     assert chased == [u for u in listed if u not in (mine, other)]
+    # the county's finding in 乙单位's application travels up with its 汇总表, and counts for the county
+    carried = [p for p in _problems(tmp_path / "c.json") if p["severity"] == "error"]
+    assert [(p["rule"], p["file"]) for p in carried] == [(error["rule"], f"{out_a} ← 乙单位.xlsx")]
+    assert units[mine]["错误"] == 1 and units[other]["错误"] == 0
+    # 乙单位's application sent up as well: found once, in the application itself
+    res = xlbase("merge", str(out_a), str(county_a / "乙单位.xlsx"), "--programme", c.name, "--level", "city",
+                 "-o", str(tmp_path / "w.xlsx"), "--json", str(tmp_path / "w.json"))
+    again = [p for p in _problems(tmp_path / "w.json") if p["severity"] == "error"]
+    assert [(p["rule"], p["file"]) for p in again] == [(error["rule"], str(county_a / "乙单位.xlsx"))]
     # the same inputs declared a county's: the level the rows show is said, and nothing is lost
     res = xlbase("merge", str(out_a), str(out_b), "--programme", c.name, "--level", "county",
                  "-o", str(tmp_path / "x.xlsx"), "--json", str(tmp_path / "x.json"))

@@ -295,7 +295,7 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
     from ..summary.programme import write_merged
     unit_name = levels.unit_name(lvl, checked.rows, unit)
     write_merged(programme, Path(out), checked, pack, unit=unit_name, expected=units,
-                 record=levels.summary_record(programme, round_), changes=changes)
+                 record=levels.summary_record(programme, round_, checked.problems, checked.inputs), changes=changes)
     lines = [f"申报项目：{programme.title}（{programme.name}）；{lvl.title}汇总（{unit_name or '未注明填报单位'}）；"
              f"规则包：{pack.title}（{pack.id}）", *_lines(checked.problems), "", _counts_line(programme, checked)]
     lines += _change_lines(changes, previous or out, previous is not None)

@@ -19,13 +19,15 @@ from ..forms import value_list
 from ..forms.roles import BASE_NAME
 from ..identity import name_key
 from ..text import fold
-from ..problems import ERROR, INFO, WARNING, Problem, sort_problems
+from ..problems import ERROR, INFO, PROBLEM_FIELDS, SEVERITIES, WARNING, Problem, sort_problems
 from ..rules.programme import validate_programme
 from ..rules.rule import RulePack
 from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
-from ..problem_codes import DUPLICATE_BASE, PART_ATTACHED, PART_BASE_UNCLEAR
+from ..problem_codes import (DUPLICATE_BASE, LEVEL_MISMATCH, PART_ATTACHED, PART_BASE_UNCLEAR, PROGRAMME_RECOGNISED,
+                             UNIT_NOT_REPORTED)
 from .core import SUPERSEDED_NOTE
+from .lower import ORIGIN_SEP, origin
 from .revision import revision_rank
 
 
@@ -48,13 +50,47 @@ def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked
     problems += joined
     problems += validate_programme(tables, pack, homes)
     rows, firms, merge_problems, counts, superseded = _summary_rows(programme, layout, reads, homes)
-    problems = _superseded(problems, superseded, homes) + merge_problems
+    problems = _superseded(problems, superseded, homes) + merge_problems + _carried(programme, reads, rows)
     inputs = []
     for r in reads:
         read_n, merged_n = counts.get(r.path, (0, 0))
         inputs.append({"file": r.path, "status": r.status, "sha256": r.sha256, "rows_read": read_n,
                        "rows_merged": merged_n, "rows_rejected": read_n - merged_n})
     return Checked(reads, sort_problems(problems), rows, firms, inputs, homes)
+
+
+#: a lower level's findings its higher level makes again itself (of its own merge, not of the applications)
+_NOT_CARRIED = frozenset({UNIT_NOT_REPORTED, LEVEL_MISMATCH, DUPLICATE_BASE, PART_ATTACHED, PART_BASE_UNCLEAR,
+                          PROGRAMME_RECOGNISED})
+
+
+def _carried(programme, reads: list[WorkbookRead], rows: list[dict]) -> list[Problem]:
+    """The problems a lower level's 汇总表 found in the applications behind its rows (its record), pointing at
+    “汇总表 ← 原来源文件”: as a Shanxi city carries its counties' (merge.lower). Not those of a row not taken
+    here (the base's own application is in this batch and is checked itself), nor those on the lower 汇总表's
+    own summary rows (this merge checks those rows again), nor those of its own merging."""
+    summary = programme.layout("summary.yaml")["form"]
+    batch = {r.sha256 for r in reads if r.sha256}
+    out = []
+    for r in reads:
+        rec = r.record or {}
+        if not r.ok or rec.get("programme") != programme.name:
+            continue
+        here = {str(s.get("file")) for s in rec.get("sources") or () if s.get("sha256") in batch}
+        taken = {name_key(str(x.get("_base") or "")) for x in rows if x.get("_file") == r.path}
+        for d in rec.get("problems") or ():
+            if d.get("rule") in _NOT_CARRIED or d.get("severity") not in SEVERITIES or d.get("form") == summary:
+                continue
+            if str(d.get("file") or "").split(ORIGIN_SEP)[0] in here:
+                continue
+            if d.get("base") and name_key(str(d["base"])) not in taken:
+                continue
+            vals = {k: d.get(k) for k in PROBLEM_FIELDS}
+            for k in ("rule", "message", "file", "sheet", "cell", "form", "field", "base"):
+                vals[k] = "" if vals[k] is None else str(vals[k])
+            vals["file"] = origin(r.path, vals["file"])
+            out.append(Problem(**vals))
+    return out
 
 
 def _superseded(problems: list[Problem], files: set[str], homes: dict[str, str]) -> list[Problem]:
@@ -174,6 +210,7 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
         if sub.of(layout["row_per"]):
             row = _application_row(layout, sub)
             row["_file"] = r.path
+            row["_base"] = row.get(name_key_field)
             applications.setdefault(name_key(row.get(name_key_field) or Path(r.path).stem), []).append((sub, row))
         else:
             lower_firms += [(r, t) for t in sub.of(firms_form or "") if "_base_name" in t.data.columns]
@@ -231,6 +268,7 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
             values[unit_key] = _unit_from_line(t.org_line, layout)
         values["_file"] = r.path
         values["_row"] = row_no
+        values["_base"] = values.get(name_key_field)
         for key, spec in (layout.get("columns") or {}).items():   # 来源文件: the 汇总表 it came in
             if "source" in spec:
                 values[key] = values.get(key) or Path(r.path).name
@@ -317,9 +355,10 @@ def return_units(programme, checked: Checked, by_base: bool | None = None) -> di
     for p in checked.problems:
         if not p.file:
             continue
-        for who in dict.fromkeys(of_file.get(p.file) or [Path(p.file).stem]):
+        sent = p.file.split(ORIGIN_SEP)[0]        # a problem carried from a 汇总表: the 汇总表 is what was sent
+        for who in dict.fromkeys(of_file.get(sent) or [Path(sent).stem]):
             files, problems = out.setdefault(who, ([], []))
-            if p.file not in files:
-                files.append(p.file)
+            if sent not in files:
+                files.append(sent)
             problems.append(p)
     return {u: out[u] for u in sorted(out) if any(p.severity in (ERROR, WARNING) for p in out[u][1])}

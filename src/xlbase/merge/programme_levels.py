@@ -22,7 +22,9 @@ from ..forms.programmes import ProgrammeError
 from ..problem_codes import LEVEL_MISMATCH, UNIT_NOT_REPORTED
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
+from ..identity import name_key
 from .core import LEVELS, cell_row
+from .lower import ORIGIN_SEP
 from .level import LEVEL_NAMES
 from .rounds import ROUND_KEY
 
@@ -128,9 +130,12 @@ def problem_units(unit_key: str | None, rows: list[dict], problems: list[Problem
     homes = homes or {}
     of_file: dict[str, set[str]] = {}
     of_row: dict[tuple[str, int], str] = {}
+    of_base: dict[str, str] = {}
     for r in rows:
         u = str(r.get(unit_key) or "") if unit_key else ""
         of_file.setdefault(r["_file"], set()).add(u)
+        if r.get("_base"):
+            of_base[name_key(str(r["_base"]))] = u
         if r.get("_row"):
             of_row[(r["_file"], int(r["_row"]))] = u
     out = []
@@ -142,7 +147,11 @@ def problem_units(unit_key: str | None, rows: list[dict], problems: list[Problem
         if (p.file, row) in of_row:
             out.append({of_row[(p.file, row)]})
             continue
-        units = of_file.get(homes.get(p.file, p.file))
+        if p.base and name_key(p.base) in of_base:      # carried from a lower 汇总表: its base's unit
+            out.append({of_base[name_key(p.base)]})
+            continue
+        head = p.file.split(ORIGIN_SEP)[0] if p.file else ""
+        units = of_file.get(homes.get(head, head))
         out.append(units if units else {Path(p.file).stem if p.file else ""})
     return out
 
@@ -158,7 +167,15 @@ def round_record(level: Level, unit_key: str | None, rows: list[dict], problems:
     return {"level": level.name, "errors": errors}
 
 
-def summary_record(programme, round_: dict) -> dict:
-    """The 汇总表's machine record (xlbase.summary_record): no Shanxi rows or problems, the programme and its round."""
-    return {"sources": [], "bases": [], "firm_columns": [], "problems": [], "programme": programme.name,
-            ROUND_KEY: round_}
+def summary_record(programme, round_: dict, problems: list[Problem], inputs: list[dict]) -> dict:
+    """The 汇总表's machine record (xlbase.summary_record): the programme, its round, every problem (file as its
+    name, or “汇总表 ← original” for one carried from below) for the level above to carry, and its sources."""
+    return {"sources": [{"file": Path(i["file"]).name, "sha256": i.get("sha256"), "status": i.get("status")}
+                        for i in inputs],
+            "bases": [], "firm_columns": [], "problems": [{**p.to_dict(), "file": _shown(p.file)} for p in problems],
+            "programme": programme.name, ROUND_KEY: round_}
+
+
+def _shown(file: str) -> str:
+    head, sep, tail = (file or "").partition(ORIGIN_SEP)
+    return f"{Path(head).name}{sep}{tail}" if head else ""

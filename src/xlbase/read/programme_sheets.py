@@ -71,7 +71,15 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
     problems = notes + problems
     status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
     return WorkbookRead(path=path, status=status, tables=tables, problems=problems, sha256=check.sha256,
-                        programme=recognised.name if recognised is not None else programme.name)
+                        programme=recognised.name if recognised is not None else programme.name,
+                        record=_record(sheets))
+
+
+def _record(sheets: list[Sheet]) -> dict | None:
+    """The machine record of a 汇总表 xlbase wrote (its very hidden sheet): the problems a county found in
+    the applications behind its rows, which its city's merge carries (merge.programme)."""
+    from .. import sheet_names, summary_record
+    return next((summary_record.from_cells(s.rows) for s in sheets if s.name == sheet_names.SUMMARY_RECORD), None)
 
 
 def read_programme_sheets(programme, path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table], list[Problem]]:
