@@ -195,9 +195,34 @@ def test_the_template_has_its_check_sheet_and_a_macro_workbook(case):
     assert "表内检查" in wb.sheetnames
     listed = {r[6] for r in wb["表内检查"].iter_rows(min_row=4, values_only=True) if r[6]}
     assert {v["rule"] for v in c.violations} & listed
-    xlsm = (templates / c.applicant_file).with_suffix(".xlsm")
-    assert "xl/vbaProject.bin" in zipfile.ZipFile(xlsm).namelist()
-    assert "表内检查" in openpyxl.load_workbook(xlsm, keep_vba=True).sheetnames
+    for name in (c.applicant_file, c.summary_file):     # the blank 汇总表 too, as Shanxi's 附件11 template
+        xlsm = (templates / name).with_suffix(".xlsm")
+        assert "xl/vbaProject.bin" in zipfile.ZipFile(xlsm).namelist()
+        assert {"表内检查", "填表说明"} <= set(openpyxl.load_workbook(xlsm, keep_vba=True).sheetnames)
+    summary = openpyxl.load_workbook(templates / c.summary_file)
+    listed = {r[6] for r in summary["表内检查"].iter_rows(min_row=4, values_only=True) if r[6]}
+    form = c.programme.layout("summary.yaml")["form"]
+    assert listed == {r.id for r in _pack(c).rules if form in (*r.forms, r.form)} & listed != set()
+
+
+def _pack(c: Case):
+    from xlbase.rules.programme import load_generic_pack
+    return load_generic_pack(c.programme)
+
+
+def test_templates_speak_only_of_their_own_region(case):
+    """No word of another region in a programme's templates: no Shanxi city (but its own) among the accepted
+    places, not 忻州's area code in a phone number's message (the examples are the programme's data)."""
+    from xlbase.forms import divisions
+    c, templates = case
+    shanxi = [*(city for city in divisions()["cities"] if city[:-1] not in c.programme.title), "0350-"]
+    for path in sorted(templates.glob("*.xls*")):
+        wb = openpyxl.load_workbook(path)
+        texts = [x.value for ws in wb.worksheets for row in ws.iter_rows() for x in row if isinstance(x.value, str)]
+        texts += [t for ws in wb.worksheets for dv in ws.data_validations.dataValidation
+                  for t in (dv.prompt, dv.error, dv.formula1) if t]
+        found = sorted({w for t in texts for w in shanxi if w in t})
+        assert found == [], (path.name, found)
 
 
 def test_round_options_return_pack_and_expected_units(case, tmp_path):

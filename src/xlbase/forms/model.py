@@ -55,6 +55,9 @@ class Field:
     # `blank_may_be_zero`: a count or amount that is often none (孵化成果, 获得政府支持资金金额, a small firm's
     # 利润总额/上缴税金): a blank cell cannot be told from a 0 left out, so it is asked about, not called missing.
     blank_may_be_zero: bool = False
+    # `example`: a value as the notice's own region writes it, for the template's input message (a phone
+    # number with the local area code): programme data, so that no template shows another region's.
+    example: str = ""
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:

@@ -264,12 +264,17 @@ def _carried(wr: WorkbookRead, rec: dict[str, Any], skip_rules: frozenset[str],
         form = d.get("form")
         if found_again and (d.get("rule"), EQUIVALENT_FORM.get(form, form)) in found_again:
             continue
-        vals = {k: d.get(k) for k in PROBLEM_FIELDS}
-        for k in ("rule", "message", "file", "sheet", "cell", "form", "field", "base"):
-            vals[k] = "" if vals[k] is None else str(vals[k])
-        vals["file"] = origin(wr.path, vals["file"])
-        out.append(Problem(**vals))
+        out.append(carried_problem(wr.path, d))
     return out
+
+
+def carried_problem(path: str, d: dict[str, Any]) -> Problem:
+    """A problem a lower 汇总表's record holds (`d`, Problem.to_dict), pointing at “汇总表 ← 原来源文件”."""
+    vals: dict[str, Any] = {k: d.get(k) for k in PROBLEM_FIELDS}
+    for k in ("rule", "message", "file", "sheet", "cell", "form", "field", "base"):
+        vals[k] = "" if vals[k] is None else str(vals[k])
+    vals["file"] = origin(path, vals["file"])
+    return Problem(**vals)
 
 
 def _partly_here(wr: WorkbookRead, rec: dict[str, Any], batch: set[str]) -> list[Problem]:

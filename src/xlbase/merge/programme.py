@@ -19,7 +19,7 @@ from ..forms import value_list
 from ..forms.roles import BASE_NAME
 from ..identity import name_key
 from ..text import fold
-from ..problems import ERROR, INFO, PROBLEM_FIELDS, SEVERITIES, WARNING, Problem, sort_problems
+from ..problems import ERROR, INFO, SEVERITIES, WARNING, Problem, sort_problems
 from ..rules.programme import validate_programme
 from ..rules.rule import RulePack
 from ..rules.submission import Submission
@@ -27,7 +27,7 @@ from ..table import Table, WorkbookRead
 from ..problem_codes import (DUPLICATE_BASE, LEVEL_MISMATCH, PART_ATTACHED, PART_BASE_UNCLEAR, PROGRAMME_RECOGNISED,
                              UNIT_NOT_REPORTED)
 from .core import SUPERSEDED_NOTE
-from .lower import ORIGIN_SEP, origin
+from .lower import ORIGIN_SEP, carried_problem
 from .revision import revision_rank
 
 
@@ -85,11 +85,7 @@ def _carried(programme, reads: list[WorkbookRead], rows: list[dict]) -> list[Pro
                 continue
             if d.get("base") and name_key(str(d["base"])) not in taken:
                 continue
-            vals = {k: d.get(k) for k in PROBLEM_FIELDS}
-            for k in ("rule", "message", "file", "sheet", "cell", "form", "field", "base"):
-                vals[k] = "" if vals[k] is None else str(vals[k])
-            vals["file"] = origin(r.path, vals["file"])
-            out.append(Problem(**vals))
+            out.append(carried_problem(r.path, d))
     return out
 
 

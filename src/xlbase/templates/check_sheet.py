@@ -110,13 +110,14 @@ def requirement(rule: Rule, pack: RulePack, present: set[str] | None = None) -> 
     if rule.kind == "range":
         return "按表格模型：数量、金额、面积不为负数"
     if rule.kind == "choice":
-        return _choice_text(rule)
+        return _choice_text(rule, present)
     return ""
 
 
-def _choice_text(rule: Rule) -> str:
-    """The choice fields the rule reads: official ones (不符合 outside the list), ours (请核实)."""
-    fields = [f for form_id in rule.forms for f in get_form(form_id).fields
+def _choice_text(rule: Rule, present: set[str] | None = None) -> str:
+    """The choice fields the rule reads on the forms the workbook holds (`present`; all when not given):
+    official ones (不符合 outside the list), ours (请核实)."""
+    fields = [f for form_id in rule.forms if present is None or form_id in present for f in get_form(form_id).fields
               if f.type == "choice" and f.choices and not f.merge_only]
     official = list(dict.fromkeys(f.label for f in fields if f.official))
     ours = [label for label in dict.fromkeys(f.label for f in fields if not f.official) if label not in official]

@@ -209,16 +209,31 @@ def _live_checks(wb, styles: Styles, pack, cells: Cells, where: dict[str, str]) 
 
 
 def write_summary_template(programme, path: Path, *, rows: list[dict] | None = None, unit: str = "",
-                           year: Any = None) -> TableLayout:
-    """The blank (or filled) 汇总表 form a reporting unit sends: title, 填报单位, table with 合计, notes."""
-    form = programme.form(programme.layout("summary.yaml")["form"])
+                           year: Any = None, pack=None, macros: bool = False, python: str | None = None) -> TableLayout:
+    """The blank (or filled) 汇总表 form a reporting unit sends: title, 填报单位, table with 合计, notes; with
+    `pack`, the 填表说明 and the 表内检查 sheet of the pack's rules on the summary form; `macros`: an .xlsm with
+    the 校验 buttons on the 填表说明, as Shanxi's 附件11 template."""
+    layout = programme.layout("summary.yaml")
+    form = programme.form(layout["form"])
     form = replace(form, fields=tuple(f for f in form.fields if not f.merge_only))   # a unit fills no merge column
-    with atomic_output(path, suffix=".tmp.xlsx") as tmp:
+    with atomic_output(path, suffix=".tmp" + path.suffix) as tmp:
         wb = xlsxwriter.Workbook(str(tmp))
         styles = Styles(wb)
         ws = wb.add_worksheet(form.sheet)
         lay = summary_sheet(ws, form, styles, rows=rows or [], unit=unit)
-        _lists(wb, styles, [form])
+        lists = _lists(wb, styles, [form])
+        if pack is not None or macros:
+            guide = wb.add_worksheet(GUIDE_SHEET)
+            notes = list(layout.get("guide") or []) + ([CHECK_NOTE.format(sheet=CHECK_SHEET)] if pack is not None else [])
+            setup_sheet(guide, last_row=write_field_guide(guide, styles, [form], notes), last_col=4)
+            if pack is not None:
+                places = Places(lists=lists, as_of=pack.as_of)
+                places.tables[form.id] = (ws.name, lay)
+                write_check_sheet(wb.add_worksheet(CHECK_SHEET), styles, places, pack,
+                                  rules=[r for r in pack.rules if form.id in (*r.forms, r.form)])
+            if macros:
+                from .vba import add_validate_buttons
+                add_validate_buttons(wb, guide, python)
         wb.close()
     return lay
 
@@ -240,17 +255,19 @@ def summary_sheet(ws, form: Form, styles: Styles, *, rows: list[dict], unit: str
 
 
 def templates_for(programme, out_dir: Path, pack=None, python: str | None = None) -> tuple[list[Path], list[str]]:
-    """`xlbase templates --programme NAME`: the applicant's workbook (.xlsx, and .xlsm with the 校验 buttons
-    when VBA can be built) and the blank 汇总表; (files written, why the .xlsm could not be)."""
+    """`xlbase templates --programme NAME`: the applicant's workbook and the blank 汇总表 (.xlsx, and .xlsm with
+    the 校验 buttons when VBA can be built); (files written, why the .xlsm could not be)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     a = out_dir / f"{applicant_name(programme)}.xlsx"
     s = out_dir / f"{summary_name(programme)}.xlsx"
     write_applicant(programme, a, pack=pack)
-    write_summary_template(programme, s)
+    write_summary_template(programme, s, pack=pack)
     made, errors = [a, s], []
     try:
         write_applicant(programme, a.with_suffix(".xlsm"), pack=pack, macros=True, python=python)
         made.insert(1, a.with_suffix(".xlsm"))
+        write_summary_template(programme, s.with_suffix(".xlsm"), pack=pack, macros=True, python=python)
+        made.append(s.with_suffix(".xlsm"))
     except (ImportError, FileNotFoundError) as exc:   # pyOpenVBA or xlwings' VBA sources missing
         errors.append(f"未能生成含宏的 .xlsm 模板（{exc}）；.xlsx 模板已生成，可用 xlbase mark 校验")
     return made, errors

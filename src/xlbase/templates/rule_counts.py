@@ -23,6 +23,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..forms import Form, get_form, value_list
 from ..forms.roles import BASE_TYPE, OWN_RENT, RECORD_FORM, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..read.normalise import parse_value
+from ..rules.kinds.model_bounds import SPELLED_LISTS
 from ..rules.rule import Rule
 from ..rules.uscc import USCC_ALPHABET as _USCC_ALPHABET, USCC_WEIGHTS as _USCC_WEIGHTS
 from .checks import UNTYPED, key_formula, sheet_key, spellings
@@ -206,7 +207,7 @@ def _choices(rule: Rule, places: Places, *, official: bool) -> str | None:
             if f.type != "choice" or not f.choices or f.merge_only or f.official != official:
                 continue
             listed = _spelling_list(places, f.choices)
-            role = f.identity or f.role
+            role = (f.identity or f.role) if f.choices in SPELLED_LISTS else None   # a programme's own list: as listed
             if (ref := places.cell(form_id, f.key)):
                 also = accepted_beyond_list(role, places.lists, ref=ref, known=places.place_reads)
                 outside = f"ISNA(MATCH({key_formula(ref)},{listed},0))" + (f",NOT({also})" if also else "")

@@ -107,7 +107,8 @@ def validation_for(field: Field, top_left: str, *, city_cell: str | None = None)
     elif t == "phone":
         lo, hi = PHONE_LEN
         opts.update(validate="length", criteria="between", minimum=lo, maximum=hi)
-        error = f"联系电话应为{lo}到{hi}个字符，如0350-3334025或13800000000。"
+        error = f"{label}应为{lo}到{hi}个字符，" + (f"如{field.example}。" if field.example else
+                                                    "固定电话写区号和号码，或写11位手机号。")
     else:
         opts.update(validate="any")
         error = ""

@@ -243,10 +243,7 @@ class InList(Kind):
                 df = ctx.frame(form_id, f.key)
                 if not len(df):
                     continue
-                allowed = {fold(v) for v in value_list(f.choices)}
-                for spellings in ((value_lists().get(f.choices) or {}).get("aliases") or {}).values() \
-                        if f.choices in value_lists() else ():
-                    allowed |= {fold(s) for s in spellings}
+                allowed = accepted_keys(f.choices)
                 folded = fold_text(df[f.key])
                 fails = folded.notna() & (folded != "") & ~folded.isin(allowed)
                 if fails.any() and f.choices in _CHOICE_SPELLINGS:
@@ -262,12 +259,24 @@ class InList(Kind):
                 if f.type != "choice" or not f.choices:
                     continue
                 allowed = value_list(f.choices)
-                keys = {fold(a) for a in allowed}
+                keys = accepted_keys(f.choices)
+                spelled = _CHOICE_SPELLINGS.get(f.choices)
                 for v in sub.values(form_id, f.key):
-                    if isinstance(v.value, str) and v.value.strip() and fold(v.value) not in keys:
+                    if isinstance(v.value, str) and v.value.strip() and fold(v.value) not in keys \
+                            and not (spelled and spelled(v.value)):
                         out.append(ctx.problem(rule, sub, v, f.key, severity=None if f.official else WARNING,
                                                choices="、".join(allowed)))
         return out
+
+
+def accepted_keys(choices: str) -> set[str]:
+    """A value list's values and their aliases (lists.yaml `aliases`), folded: what a choice field accepts as
+    typed, on Shanxi's forms and a programme's alike (the templates' in-sheet check accepts the same)."""
+    allowed = {fold(v) for v in value_list(choices)}
+    for spellings in ((value_lists().get(choices) or {}).get("aliases") or {}).values() \
+            if choices in value_lists() else ():
+        allowed |= {fold(s) for s in spellings}
+    return allowed
 
 
 def _place_spelling(part: int) -> Callable[[Any], bool]:
@@ -305,4 +314,7 @@ _CHOICE_SPELLINGS: dict[str, Callable[[Any], bool]] = {
     "industry": lambda v: bool(industries_of(v)),
     "size_class": lambda v: isinstance(v, str) and declared_size(fold(v)) is not None,   # 小微, 中型企业
 }
+#: the lists accepted beyond their values (Shanxi's places, the standard's industries and sizes); a programme's
+#: own list of its counties is accepted as listed (templates.choices follows the same)
+SPELLED_LISTS = frozenset(_CHOICE_SPELLINGS)
 
