@@ -43,6 +43,10 @@ FILES = {
           - {id: staff-listed, title: 店员表人数与申请表一致, kind: counts-match, form: 示例店员表,
              target: {form: 示例申请表, field: staff}, severity: warning,
              message: "申请表填 {{ value }} 人，店员表 {{ counted }} 人", source: 第三条}
+          - {id: code-check, title: 信用代码校验位, kind: checksum, form: 示例申请表, field: code, severity: error,
+             message: "统一社会信用代码 {{ value }} 校验位不对", source: 国家标准}
+          - {id: opened-date, title: 开业日期不晚于基准日期, kind: date-range, form: 示例申请表, field: opened_on,
+             severity: error, message: "开业日期 {{ value }} 晚于 {{ threshold }}", source: 第二条}
     """,
     "表单/a_apply.yaml": """
         id: 示例申请表
@@ -54,9 +58,12 @@ FILES = {
           - {key: district, label: 所在区, type: choice, choices: toy_district, required: true, identity: county}
           - {key: staff, label: 店员人数, type: integer, unit: 人, min: 0, required: true}
           - {key: rent, label: 月租金, type: money, unit: 万元, min: 0}
+          - {key: code, label: 统一社会信用代码, type: credit_code}
+          - {key: opened_on, label: 开业日期, type: date}
         rows:
           - [shop, district]
           - [staff, rent]
+          - [code, opened_on]
     """,
     "表单/b_staff.yaml": """
         id: 示例店员表
@@ -124,13 +131,18 @@ def test_a_programme_from_data_files_only(tmp_path):
     assert openpyxl.load_workbook(template).sheetnames[:2] == ["申请表", "店员表"]
     inbox = tmp_path / "收件"
     inbox.mkdir()
-    shops = [("东区一号店", "东区", 4, [0.5, 0.6, 0.4, 0.5]), ("西区二号店", "西区", 2, [0.3, 0.3])]
+    # kinds first written for Shanxi's firm lists judge the toy's own fields too: 东区's code has a wrong check
+    # character, 西区 opens after the reference date
+    shops = [("东区一号店", "东区", 4, [0.5, 0.6, 0.4, 0.5], "91350100M000100Y44", "2020-01-01"),
+             ("西区二号店", "西区", 2, [0.3, 0.3], "91350100M000100Y43", "2025-09-01")]
     where = {}
-    for shop, district, staff, pays in shops:
+    for shop, district, staff, pays, code, opened in shops:
         clerk = Clerk(template)
         clerk.record("店铺名称", shop)
         clerk.record("所在区", district)
         where[shop] = clerk.record("店员人数", staff)
+        where[code] = clerk.record("统一社会信用代码", code)
+        where[opened] = clerk.record("开业日期", opened)
         clerk.table(["姓名", "月工资（万元）"], [[f"{shop}店员{i}", p] for i, p in enumerate(pays)])
         clerk.save(inbox / f"{shop}.xlsx")
     out = tmp_path / "汇总.xlsx"
@@ -144,7 +156,8 @@ def test_a_programme_from_data_files_only(tmp_path):
     assert total[3:5] == (6, 2.6)
     problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
     errors = [p for p in problems if p["severity"] == "error"]
-    assert [(p["rule"], Path(p["file"]).name, p["cell"]) for p in errors] == [
-        ("staff-min", "西区二号店.xlsx", where["西区二号店"])]
+    assert sorted((p["rule"], Path(p["file"]).name, p["cell"]) for p in errors) == [
+        ("code-check", "东区一号店.xlsx", where["91350100M000100Y44"]),
+        ("opened-date", "西区二号店.xlsx", where["2025-09-01"]), ("staff-min", "西区二号店.xlsx", where["西区二号店"])]
     wb = openpyxl.load_workbook(out)
     assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == ["汇总表", "问题清单", "各县情况", "入驻企业"]

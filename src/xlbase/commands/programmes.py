@@ -327,7 +327,7 @@ def _return_pack(programme, checked: "Checked", pack, out_dir: Path, paths, by_b
     from ..mark.return_pack import check_return_dir, return_pack_lines, write_units_pack
     from ..merge.programme import return_units
     check_return_dir(out_dir, [Path(p) for p in paths])
-    return return_pack_lines(out_dir, write_units_pack(out_dir, return_units(programme, checked, by_base),
+    return return_pack_lines(out_dir, write_units_pack(out_dir, return_units(programme, checked, by_base, pack),
                                                        pack=pack))
 
 

@@ -21,6 +21,7 @@ from ..identity import name_key
 from ..text import fold
 from ..problems import ERROR, INFO, SEVERITIES, WARNING, Problem, sort_problems
 from ..rules.programme import validate_programme
+from ..rules.kinds import kind_of
 from ..rules.rule import RulePack
 from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
@@ -332,9 +333,11 @@ def _unit_from_line(line: str, layout: dict) -> str | None:
     return next((u for u in units if u in line), None)
 
 
-def return_units(programme, checked: Checked, by_base: bool | None = None) -> dict[str, tuple[list[str], list[Problem]]]:
+def return_units(programme, checked: Checked, by_base: bool | None = None, pack: RulePack | None = None
+                 ) -> dict[str, tuple[list[str], list[Problem]]]:
     """Who gets what back (mark.return_pack.write_units_pack): unit -> (the files it sent, their problems),
-    for every unit with an error or a warning. The unit is the summary layout's reporting unit (`unit`: 县市区) of
+    for every unit with an error or a warning (not counting the pack's notes for the officer: kind attest).
+    The unit is the summary layout's reporting unit (`unit`: 县市区) of
     the rows a file gave; at a level merging one unit's material (`by_base`; None: when all rows name one unit,
     as a county merging its own bases) each base is a unit.
     A file that gave no row (unreadable, no form) goes back under its own name."""
@@ -357,4 +360,6 @@ def return_units(programme, checked: Checked, by_base: bool | None = None) -> di
             if sent not in files:
                 files.append(sent)
             problems.append(p)
-    return {u: out[u] for u in sorted(out) if any(p.severity in (ERROR, WARNING) for p in out[u][1])}
+    officer = {r.id for r in pack.rules if not kind_of(r).returned} if pack is not None else set()
+    return {u: out[u] for u in sorted(out)
+            if any(p.severity in (ERROR, WARNING) and p.rule not in officer for p in out[u][1])}

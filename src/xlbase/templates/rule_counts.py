@@ -530,7 +530,7 @@ def _date_range(rule: Rule, places: Places) -> str | None:
     col = places.read_column(rule.form, rule.field)
     if not col:
         return None
-    out = f'COUNTIF({col},">"&{_date(pack().as_of)})'
+    out = f'COUNTIF({col},">"&{_date(_as_of(places))})'
     earliest = rule.params.get("earliest")
     if earliest:
         d = earliest if isinstance(earliest, dt.date) else dt.date.fromisoformat(str(earliest))

@@ -8,6 +8,7 @@
     firm_rows      checksum, unique, date-range      附件3's firm rows
     rent           comparables, rent-discount        附件4's rent quotes
     forms          forms-present, forms-agree        a submission's forms as a whole
+    manual         attest                            a condition the files cannot decide (what decides it)
 
 A new kind goes in the module of its family (or a new module imported here), as one `@register`ed class.
 """
@@ -15,7 +16,7 @@ A new kind goes in the module of its family (or a new module imported here), as 
 # ruff: noqa: I001, F401 — imported in the order above: the order the docs and messages list the kinds in
 from .base import COMMON_VARIABLES, KINDS, Kind, Outcomes, kind_of, param_specs
 from . import model_bounds, thresholds, small_micro, firm_totals, within_record  # registers
-from . import firm_rows, rent, forms  # registers
+from . import firm_rows, rent, forms, manual  # registers
 
 NAMES = tuple(KINDS)
 

@@ -113,6 +113,8 @@ class Kind:
     notes: ClassVar[dict[str, str]] = {}
     #: the fields and bounds come from the form model (required, type, range, choice): `fields` only narrows
     model_bounds: ClassVar[bool] = False
+    #: its findings are the submitter's to fix, so a unit with one gets its return pack (attest: the officer's)
+    returned: ClassVar[bool] = True
 
     #: the check a template can make in the sheet (rules.live): "minimum", "count", "sum", "agree"; "" none
     sheet_check: ClassVar[str] = ""

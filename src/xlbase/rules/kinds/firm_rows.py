@@ -17,7 +17,7 @@ from ..emit import emit
 from ..rule import Rule
 from ..submission import Submission, SubmissionContext
 from ...text import fold
-from ..uscc import uscc_valid_many
+from ..uscc import uscc_valid, uscc_valid_many
 from .base import Kind, Outcomes, param, register
 from .params import date, severity, template
 
@@ -59,6 +59,23 @@ class Checksum(Kind):
                 legacy_rule = Rule(id=f"{rule.id}{LEGACY_SUFFIX}", kind=rule.kind, message=rule.args.legacy_message,
                                    severity=rule.args.legacy_severity)
                 out += emit(ctx, legacy_rule, df[legacy], form_id, rule.field, value=code)
+        return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        """A programme's code fields, value by value (the record's, or each row's)."""
+        out = []
+        legacy_rule = Rule(id=f"{rule.id}{LEGACY_SUFFIX}", kind=rule.kind, message=rule.args.legacy_message or "",
+                           severity=rule.args.legacy_severity, forms=rule.forms)
+        for form_id in rule.forms:
+            for v in sub.values(form_id, rule.field):
+                code = _code_text(v.value)
+                if not code:
+                    continue
+                if len(code) == 15 and code.isdigit():
+                    if rule.args.legacy_message:
+                        out.append(ctx.problem(legacy_rule, sub, v, rule.field))
+                elif not uscc_valid(code):
+                    out.append(ctx.problem(rule, sub, v, rule.field, length=len(code)))
         return out
 
 
@@ -145,4 +162,19 @@ class DateRange(Kind):
         if earliest:
             early = dates_after(d, earliest, after=False)
             out += emit(ctx, rule, df[early], rule.form, rule.field, value=d, threshold=earliest, bound="早于合理日期")
+        return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        """A programme's date fields, value by value: after the pack's reference date, or before `earliest`."""
+        out = []
+        earliest = rule.args.earliest
+        for form_id in rule.forms:
+            for v in sub.values(form_id, rule.field):
+                d = v.value.date() if isinstance(v.value, dt.datetime) else v.value
+                if not isinstance(d, dt.date):
+                    continue
+                if d > ctx.as_of:
+                    out.append(ctx.problem(rule, sub, v, rule.field, threshold=ctx.as_of, bound="晚于基准日期"))
+                elif earliest and d < earliest:
+                    out.append(ctx.problem(rule, sub, v, rule.field, threshold=earliest, bound="早于合理日期"))
         return out
