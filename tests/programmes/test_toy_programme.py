@@ -47,6 +47,11 @@ FILES = {
              message: "统一社会信用代码 {{ value }} 校验位不对", source: 国家标准}
           - {id: opened-date, title: 开业日期不晚于基准日期, kind: date-range, form: 示例申请表, field: opened_on,
              severity: error, message: "开业日期 {{ value }} 晚于 {{ threshold }}", source: 第二条}
+          - {id: payroll-sum, title: 月工资总额等于店员表之和, kind: sum-matches, form: 示例店员表, field: pay,
+             target: {form: 示例申请表, field: payroll}, tolerance: 0.01, severity: error,
+             message: "申请表月工资总额 {{ value }} 万元，店员表合计 {{ counted }} 万元", source: 第三条}
+          - {id: staff-list-sent, title: 申请表附店员表, kind: forms-present, forms: [示例店员表],
+             applicant: [示例申请表], severity: error, message: "缺少{{ title }}", source: 第三条}
     """,
     "表单/a_apply.yaml": """
         id: 示例申请表
@@ -60,10 +65,12 @@ FILES = {
           - {key: rent, label: 月租金, type: money, unit: 万元, min: 0}
           - {key: code, label: 统一社会信用代码, type: credit_code}
           - {key: opened_on, label: 开业日期, type: date}
+          - {key: payroll, label: 月工资总额, type: money, unit: 万元, min: 0}
         rows:
           - [shop, district]
           - [staff, rent]
           - [code, opened_on]
+          - [payroll]
     """,
     "表单/b_staff.yaml": """
         id: 示例店员表
@@ -143,21 +150,31 @@ def test_a_programme_from_data_files_only(tmp_path):
         where[shop] = clerk.record("店员人数", staff)
         where[code] = clerk.record("统一社会信用代码", code)
         where[opened] = clerk.record("开业日期", opened)
+        where[f"{shop}工资"] = clerk.record("月工资总额", 0.9 if shop.startswith("西区") else sum(pays))
         clerk.table(["姓名", "月工资（万元）"], [[f"{shop}店员{i}", p] for i, p in enumerate(pays)])
         clerk.save(inbox / f"{shop}.xlsx")
+    clerk = Clerk(template)                 # a third shop sends its 申请表 without the 店员表 sheet
+    clerk.record("店铺名称", "南区三号店")
+    clerk.record("所在区", "东区")
+    clerk.record("店员人数", 3)
+    clerk.save(inbox / "南区三号店.xlsx")
+    book = openpyxl.load_workbook(inbox / "南区三号店.xlsx")
+    del book["店员表"]
+    book.save(inbox / "南区三号店.xlsx")
     out = tmp_path / "汇总.xlsx"
     res = xlbase("merge", str(inbox), "--programme", manifest, "-o", str(out), "--json", str(tmp_path / "r.json"))
     assert res.returncode == 1, res.stdout + res.stderr         # 西区二号店 has 2 staff, fewer than 3
     ws = openpyxl.load_workbook(out, data_only=True)["汇总表"]
     rows = [r for r in ws.iter_rows(min_row=3, values_only=True) if r[0] is not None]
     data = sorted(r[1:5] for r in rows if isinstance(r[0], int))
-    assert data == [("东区一号店", "东区", 4, 2.0), ("西区二号店", "西区", 2, 0.6)]
+    assert data == [("东区一号店", "东区", 4, 2.0), ("南区三号店", "东区", 3, 0), ("西区二号店", "西区", 2, 0.6)]
     total = next(r for r in rows if r[0] == "合计")
-    assert total[3:5] == (6, 2.6)
+    assert total[3:5] == (9, 2.6)
     problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
     errors = [p for p in problems if p["severity"] == "error"]
     assert sorted((p["rule"], Path(p["file"]).name, p["cell"]) for p in errors) == [
         ("code-check", "东区一号店.xlsx", where["91350100M000100Y44"]),
-        ("opened-date", "西区二号店.xlsx", where["2025-09-01"]), ("staff-min", "西区二号店.xlsx", where["西区二号店"])]
+        ("opened-date", "西区二号店.xlsx", where["2025-09-01"]), ("payroll-sum", "西区二号店.xlsx", where["西区二号店工资"]),
+        ("staff-list-sent", "南区三号店.xlsx", ""), ("staff-min", "西区二号店.xlsx", where["西区二号店"])]
     wb = openpyxl.load_workbook(out)
     assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == ["汇总表", "问题清单", "各县情况", "入驻企业"]

@@ -222,5 +222,19 @@ def register(kind: type[Kind]) -> type[Kind]:
     return kind
 
 
+class PerSubmission(Kind):
+    """A kind judged one submission at a time (a list's rows, its 合计 row): on Shanxi's forms as on a
+    programme's, its `check` groups the stacked tables by submission (each table's home file, as
+    rules.context) and runs `check_submission` on each; only `check_submission` is written."""
+
+    def check(self, ctx: Any, rule: Rule) -> list[Problem]:
+        from ..submission import Submission, SubmissionContext
+        by_file: dict[str, list] = {}
+        for t, home in zip(ctx.tables, ctx.homes):
+            by_file.setdefault(home, []).append(t)
+        sctx = SubmissionContext(ctx.pack)
+        return [p for file, tables in by_file.items() for p in self.check_submission(sctx, rule, Submission(file, tables))]
+
+
 def kind_of(rule: Rule) -> type[Kind]:
     return KINDS[rule.kind]

@@ -21,7 +21,7 @@ from ..context import Context, with_fallback
 from ..emit import emit
 from ..rule import Rule
 from ..submission import Submission, SubmissionContext, Value, number
-from .base import Kind, Outcomes, param, register
+from .base import Kind, Outcomes, PerSubmission, param, register
 from .params import Target, number as a_number, severity, target, template, tolerance
 
 UNREAD = "该文件另有读不出表头的工作表（`unread-sheet`，可能是附件3 的续表）时，错误改为警告"
@@ -139,6 +139,25 @@ class SumMatches(FirmTotal):
     def total(self, rule: Rule, rows: pd.DataFrame) -> pd.Series:
         return num(rows[rule.field]).groupby(rows["_sub"]).sum(min_count=1)
 
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        """An applicant's list: its column's sum against the figure it states (`target`, its `row`)."""
+        tables = sub.of(rule.form)
+        if not sub.applicant or not tables:
+            return []
+        tg = rule.args.target
+        got = [x for t in tables if rule.field in t.data.columns for x in (number(v) for v in t.data[rule.field])
+               if x is not None]
+        if not got:
+            return []
+        s = sum(got)
+        out = []
+        for v in (v for form_id in tg.forms for v in sub.values(form_id, tg.field, tg.row)):
+            x = number(v.value)
+            if x is not None and not tolerance_ok(pd.Series([x - s]), pd.Series([x]), rule.tolerance).iloc[0]:
+                out.append(ctx.problem(rule, sub, v, tg.field, threshold=round(s, 6), counted=round(s, 6),
+                                       difference=x - s))
+        return out
+
 
 @dataclass(frozen=True)
 class Listed:
@@ -148,7 +167,7 @@ class Listed:
 
 
 @register
-class RowsAtLeast(Kind):
+class RowsAtLeast(PerSubmission):
     """An applicant's list (a table form) has at least the threshold's rows in its file: 人员名单 ≥ 12,
     测评抽样企业 ≥ 10. A file without the list at all is undecided when the rule says so (`blank`: the
     list may be sent apart), else 0 rows."""
@@ -184,7 +203,7 @@ class TotalRow:
 
 
 @register
-class TotalMatches(Kind):
+class TotalMatches(PerSubmission):
     """A table's 合计 row equals the sum of its data rows, column by column (`fields`)."""
 
     name = "total-matches"

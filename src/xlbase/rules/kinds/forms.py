@@ -19,6 +19,7 @@ from ..columns import as_date, blank, fold_key, num, tolerance_ok, within_formul
 from ..context import Context, home_file, names_bases_per_row
 from ..emit import display_label, emit, fmt, sheet_cells
 from ..rule import Rule
+from ..submission import Submission, SubmissionContext
 from .base import Kind, Outcomes, Site, param, register
 from .params import form_list, tolerance
 
@@ -56,6 +57,24 @@ class FormsPresent(Kind):
                     rule=rule.id, severity=rule.severity, file=file, form=form_id, base=base,
                     message=rule.render(form=form_id, title=title, base=base, value="", threshold="", label="",
                                         unit="", base_type="", as_of=ctx.as_of.isoformat())))
+        return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        """A programme's application (a file holding one of the pack's `applicant` forms when it names its own,
+        else one of its record forms) without one of the rule's forms: one problem per form it lacks, for the
+        file (no cell: nothing was typed)."""
+        held = {t.form_id for t in sub.tables}
+        own = set(rule.args.applicant or ()) - set(APPLICANT_FORMS)
+        if not (held & own if own else sub.applicant):
+            return []
+        out = []
+        for form_id in rule.forms:
+            if form_id in held:
+                continue
+            title = get_form(form_id).title_for(ctx.pack.year)
+            out.append(Problem(rule=rule.id, severity=rule.severity, file=sub.file, form=form_id, base=sub.base,
+                               message=rule.render(form=form_id, title=title, base=sub.base, value="", threshold="",
+                                                   label="", unit="", base_type="", as_of=ctx.as_of.isoformat())))
         return out
 
 

@@ -52,6 +52,22 @@ class SumsEqual(Kind):
         labels = "、".join(get_form(rule.form).field(p).label for p in parts)
         return emit(ctx, rule, df[~ok], rule.form, total, threshold=s, parts_sum=s, parts=labels)
 
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        """A programme's record (or each row): the parts' sum against the total, at the total's cell."""
+        *parts, total = rule.fields
+        labels = "、".join(get_form(rule.form).field(p).label for p in parts)
+        cols = [sub.values(rule.form, k) for k in parts]
+        out = []
+        for i, tv in enumerate(sub.values(rule.form, total)):
+            t = number(tv.value)
+            got = [number(c[i].value) for c in cols if i < len(c)]
+            if t is None or all(x is None for x in got):
+                continue
+            s = sum(x for x in got if x is not None)
+            if not tolerance_ok(pd.Series([s - t]), pd.Series([t]), rule.tolerance).iloc[0]:
+                out.append(ctx.problem(rule, sub, tv, total, threshold=s, parts_sum=s, parts=labels))
+        return out
+
 
 OPERATORS = ("<=", ">=")
 
