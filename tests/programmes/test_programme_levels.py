@@ -105,6 +105,9 @@ def test_counties_merge_their_own_and_the_city_merges_the_counties(case, tmp_pat
     units = _units_sheet(city)
     listed = list(value_list(c.programme.layout("summary.yaml")["units"]))
     assert list(units) == listed                            # every unit of the city, in the list's order
+    layout = c.programme.layout("summary.yaml")
+    head = openpyxl.load_workbook(city)["各县情况"]["A1"].value
+    assert head == c.programme.form(layout["form"]).field(layout["unit"]).label   # the unit as the programme names it
     assert (units[mine]["报送情况"], units[mine]["基地数"]) == ("已报送", 2)
     assert (units[other]["报送情况"], units[other]["基地数"]) == ("已报送", 1)
     chased = [p["value"] for p in _problems(tmp_path / "c.json") if p["rule"] == "unit-not-reported"]
@@ -171,6 +174,13 @@ def test_a_resubmission_replaces_the_original_and_the_round_says_what_it_fixed(c
     res = xlbase("merge", str(inbox / "乙单位申报书.xlsx"), str(inbox / "甲单位.xlsx"), "--programme", c.name,
                  "-o", str(tmp_path / "z.xlsx"), "--previous", str(first))
     assert _units_sheet(tmp_path / "z.xlsx")[mine]["与上次比较"] == "上次错误 1：已改正 0，仍有 1；新增 0"
+    # a Shanxi 汇总表 is no previous round of this programme
+    shanxi = tmp_path / "山西.xlsx"
+    sample = sorted((Path(__file__).resolve().parents[2] / "samples" / "counties").rglob("*申报表.xlsx"))[0]
+    assert xlbase("merge", str(sample), "-o", str(shanxi)).returncode in (0, 1)
+    res = xlbase("merge", str(inbox / "甲单位.xlsx"), "--programme", c.name, "-o", str(tmp_path / "s.xlsx"),
+                 "--previous", str(shanxi))
+    assert "没有可比较的记录" in res.stdout and "与上次比较" not in _units_sheet(tmp_path / "s.xlsx")[mine]
 
 
 def test_an_edited_county_summary_is_checked_again_at_the_cell_edited(case, tmp_path):

@@ -289,7 +289,7 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
         return CommandResult(EXIT_UNUSABLE, _lines(checked.problems), errors=["没有可读取的输入文件"])
     round_ = levels.round_record(lvl, unit_key, checked.rows, checked.problems, checked.homes)
     changes = None
-    if before and before.get("level") == lvl.name:
+    if before is not None and levels.comparable(programme, before, round_):
         from ..merge.rounds import compare
         changes = compare(before, round_)
     from ..summary.programme import write_merged

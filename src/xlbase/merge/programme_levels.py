@@ -167,13 +167,19 @@ def round_record(level: Level, unit_key: str | None, rows: list[dict], problems:
     return {"level": level.name, "errors": errors}
 
 
+def comparable(programme, before: dict | None, round_: dict) -> bool:
+    """The previous round is this programme's, at this level (a Shanxi 汇总表's round is not)."""
+    return before is not None and before.get("level") == round_.get("level") and before.get("programme") == programme.name
+
+
 def summary_record(programme, round_: dict, problems: list[Problem], inputs: list[dict]) -> dict:
+    # the round names its programme, so that --previous never compares with another programme's 汇总表
     """The 汇总表's machine record (xlbase.summary_record): the programme, its round, every problem (file as its
     name, or “汇总表 ← original” for one carried from below) for the level above to carry, and its sources."""
     return {"sources": [{"file": Path(i["file"]).name, "sha256": i.get("sha256"), "status": i.get("status")}
                         for i in inputs],
             "bases": [], "firm_columns": [], "problems": [{**p.to_dict(), "file": _shown(p.file)} for p in problems],
-            "programme": programme.name, ROUND_KEY: round_}
+            "programme": programme.name, ROUND_KEY: {**round_, "programme": programme.name}}
 
 
 def _shown(file: str) -> str:

@@ -62,7 +62,8 @@ def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: l
     ws = wb.add_worksheet(sheet_names.UNITS_COUNTY)
     head = styles.header()
     cell = styles.get(border=1, text_wrap=True)
-    heads = [("县市区", 14), ("报送情况", 10), ("基地数", 8), ("错误", 8), ("警告", 8), ("基地", 60)]
+    unit_label = _unit_label(layout)
+    heads = [(unit_label, 14), ("报送情况", 10), ("基地数", 8), ("错误", 8), ("警告", 8), ("基地", 60)]
     if changes is not None:
         heads.append(("与上次比较", 36))
     for c, (text, width) in enumerate(heads):
@@ -85,6 +86,14 @@ def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: l
             write_text(ws, r, 6, change_text(change) if change else "", cell)
         r += 1
     ws.freeze_panes(1, 0)
+
+
+def _unit_label(layout: dict) -> str:
+    """The reporting unit's column as the summary form labels it (所在县市区, 所在县（市、区）)."""
+    from ..forms import get_form
+    form = get_form(layout["form"])
+    key = layout.get("unit")
+    return form.field(key).label if key and form.has_field(key) else "报送单位"
 
 
 def _firms_sheet(wb, styles: Styles, programme, layout: dict, checked: Checked) -> None:
