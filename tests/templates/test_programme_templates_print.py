@@ -112,8 +112,9 @@ def test_each_tables_official_columns_print_on_one_page(printed, programme, kind
     xlsx, pdf = printed[(programme, kind)]
     pages = [t.replace(" ", "") for t in page_texts(pdf, len(page_sizes(pdf)))]
     from xlbase.templates.check_sheet import CHECK_SHEET
+    from xlbase.templates.field_guide import FIELDS_SHEET
     from xlbase.templates.guide import GUIDE_SHEET
-    forms_pages = [t for t in pages if not t.lstrip().startswith((GUIDE_SHEET, CHECK_SHEET, "表格栏目"))]
+    forms_pages = [t for t in pages if not t.lstrip().startswith((GUIDE_SHEET, CHECK_SHEET, FIELDS_SHEET, "表格栏目"))]
     tables = _tables(programme, xlsx)
     assert tables, programme
     for sheet, official, ours, notes in tables:

@@ -73,45 +73,56 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
             forms_used += [programme.form(b.get("record") or b.get("table")) for b in blocks]
             where.update((b.get("record") or b.get("table"), ws.name) for b in blocks)
         lists = _lists(wb, styles, forms_used)
-        guide = wb.add_worksheet(GUIDE_SHEET)
-        fields = wb.add_worksheet(FIELDS_SHEET)
         unique = list({f.id: f for f in forms_used}.values())
-        last = write_field_guide(fields, styles, unique, [], title=FIELDS_SHEET)
-        setup_sheet(fields, last_row=last, last_col=4)
-        judged: list = []
-        rest: list = []
-        marked: list[str] = []
-        if pack is not None:
-            marked += _live_checks(wb, styles, pack, cells, where)
-            places = Places(lists=lists, as_of=pack.as_of, prefilled=prefilled)
-            for form_id, got in cells.items():
-                if "layout" in got:
-                    places.tables[form_id] = (where[form_id], got["layout"])
-                else:
-                    places.cells[form_id] = {k: f"'{where[form_id]}'!{xl_rowcol_to_cell(r, c, True, True)}"
-                                             for k, (r, c) in got.items()}
-            read_typed(wb, lists, places, {f.id: f for f in unique})     # dates and numbers as validate reads them
-            for title, marks in ((UNREADABLE_TITLE, date_marks(places)), (UNREADABLE_NUMBER_TITLE, number_marks(places))):
-                for m in marks:
-                    formula_format(wb, wb.get_worksheet_by_name(where[m.form_id]), m.area, m.condition,
-                                   styles.cf(**BAD))
-                marked += [title] if marks else []
-            write_check_sheet(wb.add_worksheet(CHECK_SHEET), styles, places, pack)
-            judged = [r for r, _ in judged_rules(pack, places)]
-            rest = unjudged_rules(pack, places)
-        sections = [
-            ("一、怎样填写", [*filling_notes(unique, identity_form=None, ruled={}, record_ours=True), *(layout.get("guide") or []),
-                         f"每个栏目的单位、是否必填和填写说明见“{FIELDS_SHEET}”表（选中单元格时也会显示）。"]),
-            ("二、表内检查", check_notes(pack, judged, CHECK_SHEET, _mark_notes(marked)) if pack is not None else []),
-            ("三、由上级汇总时检查", merge_notes(rest, "上级") if pack is not None else []),
-        ]
-        last = write_guide(guide, styles, sections)
-        setup_sheet(guide, last_row=last, last_col=GUIDE_COLUMNS - 1, one_page=True)
-        if macros:      # pyOpenVBA loads only for the .xlsm
-            from .vba import add_validate_buttons
-            add_validate_buttons(wb, guide, python)
+        _guide_and_checks(wb, styles, lists, unique, cells, where, pack, list(layout.get("guide") or []),
+                          prefilled=prefilled, macros=macros, python=python)
         wb.close()
     return cells
+
+
+def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], cells: Cells, where: dict[str, str],
+                      pack, notes: list[str], *, prefilled: set[tuple[str, str]], macros: bool,
+                      python: str | None, rules: list | None = None) -> None:
+    """The 填表说明, 表格说明 and 表内检查 sheets of a programme's workbook — the applicant's, and the blank 汇总表
+    (`rules`: the pack's rules on its form) — with the pack's live checks, and the .xlsm's 校验 buttons.
+    `cells`/`where`: where each form landed (form id -> its record cells or {"layout": …}; -> its sheet)."""
+    guide = wb.add_worksheet(GUIDE_SHEET)
+    fields = wb.add_worksheet(FIELDS_SHEET)
+    last = write_field_guide(fields, styles, forms, [], title=FIELDS_SHEET)
+    setup_sheet(fields, last_row=last, last_col=4)
+    judged: list = []
+    rest: list = []
+    marked: list[str] = []
+    if pack is not None:
+        marked += _live_checks(wb, styles, pack, cells, where)
+        places = Places(lists=lists, as_of=pack.as_of, prefilled=prefilled)
+        for form_id, got in cells.items():
+            if "layout" in got:
+                places.tables[form_id] = (where[form_id], got["layout"])
+            else:
+                places.cells[form_id] = {k: f"'{where[form_id]}'!{xl_rowcol_to_cell(r, c, True, True)}"
+                                         for k, (r, c) in got.items()}
+        read_typed(wb, lists, places, {f.id: f for f in forms})     # dates and numbers as validate reads them
+        for title, marks in ((UNREADABLE_TITLE, date_marks(places)), (UNREADABLE_NUMBER_TITLE, number_marks(places))):
+            for m in marks:
+                formula_format(wb, wb.get_worksheet_by_name(where[m.form_id]), m.area, m.condition,
+                               styles.cf(**BAD))
+            marked += [title] if marks else []
+        write_check_sheet(wb.add_worksheet(CHECK_SHEET), styles, places, pack, rules=rules)
+        wanted = None if rules is None else {r.id for r in rules}
+        judged = [r for r, _ in judged_rules(pack, places) if wanted is None or r.id in wanted]
+        rest = [r for r in unjudged_rules(pack, places) if wanted is None or r.id in wanted]
+    sections = [
+        ("一、怎样填写", [*filling_notes(forms, identity_form=None, ruled={}, record_ours=True), *notes,
+                     f"每个栏目的单位、是否必填和填写说明见“{FIELDS_SHEET}”表（选中单元格时也会显示）。"]),
+        ("二、表内检查", check_notes(pack, judged, CHECK_SHEET, _mark_notes(marked)) if pack is not None else []),
+        ("三、由上级汇总时检查", merge_notes(rest, "上级") if pack is not None else []),
+    ]
+    last = write_guide(guide, styles, sections)
+    setup_sheet(guide, last_row=last, last_col=GUIDE_COLUMNS - 1, one_page=True)
+    if macros:      # pyOpenVBA loads only for the .xlsm
+        from .vba import add_validate_buttons
+        add_validate_buttons(wb, guide, python)
 
 
 def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values: dict, cells: Cells) -> None:
@@ -223,17 +234,10 @@ def write_summary_template(programme, path: Path, *, rows: list[dict] | None = N
         lay = summary_sheet(ws, form, styles, rows=rows or [], unit=unit)
         lists = _lists(wb, styles, [form])
         if pack is not None or macros:
-            guide = wb.add_worksheet(GUIDE_SHEET)
-            notes = list(layout.get("guide") or []) + ([CHECK_NOTE.format(sheet=CHECK_SHEET)] if pack is not None else [])
-            setup_sheet(guide, last_row=write_field_guide(guide, styles, [form], notes), last_col=4)
-            if pack is not None:
-                places = Places(lists=lists, as_of=pack.as_of)
-                places.tables[form.id] = (ws.name, lay)
-                write_check_sheet(wb.add_worksheet(CHECK_SHEET), styles, places, pack,
-                                  rules=[r for r in pack.rules if form.id in (*r.forms, r.form)])
-            if macros:
-                from .vba import add_validate_buttons
-                add_validate_buttons(wb, guide, python)
+            _guide_and_checks(wb, styles, lists, [form], {form.id: {"layout": lay}}, {form.id: ws.name}, pack,
+                              list(layout.get("guide") or []), prefilled=set(), macros=macros,
+                              python=python, rules=[r for r in pack.rules if form.id in (*r.forms, r.form)]
+                              if pack is not None else None)
         wb.close()
     return lay
 
