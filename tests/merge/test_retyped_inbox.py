@@ -10,39 +10,14 @@ bases and no error.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import openpyxl
 import pytest
 
 import retyped
-from output_cells import firm_rows, tally
+from output_cells import a11_rows as _a11_rows, firm_rows, merge as _merge, tally
 from xlbase.forms import get_form
 
 A11 = get_form("附件11")
-
-
-def _merge(inbox: Path, tmp: Path) -> tuple[Path, dict]:
-    out, report = tmp / "汇总表.xlsx", tmp / "report.json"
-    proc = subprocess.run([sys.executable, "-m", "xlbase", "merge", str(inbox), "-o", str(out), "--json", str(report)],
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode in (0, 1), proc.stderr
-    return out, json.loads(report.read_text(encoding="utf-8"))
-
-
-def _a11_rows(ws) -> tuple[dict[str, dict], dict]:
-    """Base rows by name and the 汇总 row, as field key -> value (columns in the form model's order)."""
-    keys = [f.key for f in A11.table_fields]
-    bases, total = {}, {}
-    for row in ws.iter_rows(values_only=True):
-        if isinstance(row[0], (int, float)) and isinstance(row[1], str):
-            bases[row[1]] = dict(zip(keys, row[1:]))
-        elif row[0] == A11.total_label:
-            total = dict(zip(keys, row[1:]))
-    return bases, total
 
 
 @pytest.fixture(scope="module", params=["first clerk", "second clerk"])

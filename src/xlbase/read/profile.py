@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 from typing import Any, Iterable
@@ -20,7 +21,8 @@ from ..forms.roles import BASE_NAME, OPERATOR
 from ..text import fold
 from .normalise import BLANK_TOKENS
 
-_DATE_TEXT = re.compile(r"^\d{4}\s*[年./\-]\s*\d{1,2}(\s*[月./\-]\s*\d{1,2}\s*日?|\s*月?)$")
+# a date typed as text: a year of this or the last century and a month 1..12 ("8983.56" is an amount)
+_DATE_TEXT = re.compile(r"^(?:19|20)\d{2}\s*[年./\-]\s*(?:0?[1-9]|1[0-2])(\s*[月./\-]\s*\d{1,2}\s*日?|\s*月?)$")
 _CODE = re.compile(r"^[0-9A-Z]{15}$|^[0-9A-Z]{18}$")
 _PHONE = re.compile(r"^(?:1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,4})?|\d{7,8})$")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
@@ -65,8 +67,9 @@ def _text_kind(s: str) -> str | None:
         return "code"
     if _PHONE.match(t.replace(" ", "")):
         return "phone"
-    m = _NUMBER.match(k)
-    if m and len(k) - m.end() <= 4:      # "25户", "1,200", "12.5万元"
+    n = unicodedata.normalize("NFKC", t).replace(" ", "")        # not folded: fold drops the decimal point ("1,200.5" is no int)
+    m = _NUMBER.match(n)
+    if m and len(n) - m.end() <= 4:      # "25户", "1,200", "12.5万元"
         return "dec" if "." in m.group(0) else "int"
     if k in _places():
         return "place"

@@ -34,6 +34,7 @@ from .normalise import NONE_WORDS
 from .matcher import WORD_HIT, ColumnHead, match_columns, word_scores
 from .profile import cell_kind
 from .records import find_record
+from .units import is_units_statement
 from ..problem_codes import DUPLICATE_COLUMN, HIDDEN_ROW, HIDDEN_SHEET, SKIPPED_LINE, TOTAL_ROW, UNPLACED_ROWS
 
 TABLE_FAMILIES = (FIRM_FORM, RENT_FORM, BASE_FORM)   # 附件11 shares 附件10's columns: decided after
@@ -87,7 +88,7 @@ def _hits(row: tuple, family: str) -> dict[int, str]:
     """_row_hits on a row as a tuple (cached: a province typed from one template has the same header rows)."""
     out: dict[int, str] = {}
     for c, v in enumerate(row):
-        if type(v) is str and v and len(v) <= 80:
+        if type(v) is str and v and len(v) <= 80 and not is_line(v) and not is_units_statement(v):
             got = word_scores(v, family)
             if got and got[0][1] >= WORD_HIT:
                 out[c] = got[0][0]

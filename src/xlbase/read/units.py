@@ -148,6 +148,16 @@ def _labelled_units(raw: str) -> tuple[tuple[str, str], ...]:
     return tuple((fam, u) for fam, u in by_family.items() if u)
 
 
+@lru_cache(maxsize=4096)
+def is_units_statement(text: str) -> bool:
+    """A cell that only states the table's units ("单位：元、平方米", "金额单位：元", "金额：元 面积：亩"), not a
+    column's label ("营业收入（单位：万元）" is a label with its unit)."""
+    if not line_units(text):
+        return False
+    at = fold(text).find("单位")
+    return at <= 2          # nothing before 单位 but a family's short name (金额单位), or no 单位 at all
+
+
 def _is_count(unit: str) -> bool:
     fams = unit_families()
     return any(fams[name]["counts"] for name in family_of(unit))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .. import sheet_names, summary_record
 from ..forms import SUMMARY_FORM
-from ..forms.roles import BASE_NAME, FIRM_FORM, OWN_RENT, RECORD_FORM, RENT_FORM
+from ..forms.roles import BASE_FORM, BASE_NAME, FIRM_FORM, OWN_RENT, RECORD_FORM, RENT_FORM
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
@@ -32,7 +32,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .sniff import FOREIGN_KINDS, KINDS, MESSAGES, SniffError, inspect_file
 from .no_base import is_unfilled, no_base_table, unfilled_answer
 from .vertical import find_vertical, turned_back
-from .tables import choose_summary, find_tables, hidden_sheet_problem
+from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem
 from .programme_sheets import read_programme_book, reading_programme
 from .failed import read_failed, unusable
 from .sheet_tables import (fill_record, firm_provenance, is_guide, org_line, split_by_row_base, table_from,
@@ -299,15 +299,22 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
     ours = sheet_names.is_xlbase_output([s.name for s in sheets])
     record = next((summary_record.from_cells(s.rows) for s in sheets if s.name == sheet_names.SUMMARY_RECORD),
                   None) if ours else None
-    for sheet in sheets:
+    found_in: dict[int, list[FoundTable]] = {}
+    for i, sheet in enumerate(sheets):
+        report = ours and sheet.name in sheet_names.REPORT_SHEETS
+        own_firms = record is not None and sheet.name == sheet_names.FIRMS
+        if sheet.visible and not is_guide(sheet.name) and (own_firms or not report):
+            found_in[i] = find_tables(sheet)
+    several = _several_bases(sheets, found_in)
+    for i, sheet in enumerate(sheets):
         own_firms = record is not None and sheet.name == sheet_names.FIRMS
         report = ours and sheet.name in sheet_names.REPORT_SHEETS
         if not sheet.visible and not is_guide(sheet.name) and not report:
             problems.extend(p for p in [hidden_sheet_problem(path, sheet, A2_MIN_FIELDS)] if p)
-        if not sheet.visible or is_guide(sheet.name) or (report and not own_firms):
+        if i not in found_in:
             continue
         n_tables = len(tables)
-        found = find_tables(sheet)
+        found = found_in[i]
         if own_firms:
             found = [ft for ft in found if ft.family == FIRM_FORM][:1]
         vertical = find_vertical(sheet) if not found and not ours else None
@@ -324,6 +331,8 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
         top = 0
         for ft in found:
             form_id = FIRM_FORM if own_firms else choose_summary(sheet, ft, top)
+            if several and form_id == BASE_FORM:     # one base per sheet or table: the county's list
+                form_id = SUMMARY_FORM
             used_rows.update(range(ft.header_rows[0], ft.end_row))
             ours_extra = dict(ft.extra) if record is not None else {}
             ft.extra = {} if record is not None else ft.extra   # our own columns (来源文件, 所属基地…) are not unknown
@@ -359,6 +368,23 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
         if len(tables) == n_tables:
             problems.extend(p for p in [unread_sheet_problem(path, sheet)] if p)
     return tables, problems, record
+
+
+def _several_bases(sheets: list[Sheet], found_in: dict[int, list[FoundTable]]) -> bool:
+    """The workbook's 附件10 tables name two or more bases: a county's list typed one base per sheet (or per
+    table), not one applicant's forms: each row is its own base, as in 附件11."""
+    names: set[str] = set()
+    for i, found in found_in.items():
+        rows = sheets[i].rows
+        for ft in found:
+            c = ft.columns.get(BASE_NAME)
+            if ft.family != BASE_FORM or c is None:
+                continue
+            names.update(fold(v) for r in ft.data_rows if c < len(rows[r]) and isinstance(v := rows[r][c], str)
+                         and fold(v))
+            if len(names) >= 2:
+                return True
+    return False
 
 
 def _apply_record(tables: list[Table], record: dict) -> None:
