@@ -181,12 +181,15 @@ def _band_heads(rows: tuple[tuple, ...], units_line: tuple | None, above_units: 
             continue
         if not group:
             # a group cell stands over the columns to its right (merged across): the nearest text to the
-            # left in a row above this column's label, when that row is empty here
+            # left in a row above this column's label, when that row is empty here — a group of the form,
+            # or any text with labels under it ("运营数据（元）": its unit holds for the whole span), not a
+            # label merged down the band's rows
             for r in range(label_at):
                 if is_text(cell(r, c)):
                     break
                 left = next((cc for cc in range(c - 1, -1, -1) if is_text(cell(r, cc))), None)
-                if left is not None and group_name(cell(r, left), form_id):
+                if left is not None and (group_name(cell(r, left), form_id) or any(
+                        is_text(cell(rr, left)) and not unit_only(cell(rr, left)) for rr in range(r + 1, last + 1))):
                     group = cell(r, left).strip()
                     break
         if not group:

@@ -40,6 +40,8 @@ WORD_HIT = 0.5           # a header cell "names" a field at this word score (hea
 POSITION_FIT = 0.7       # a column taken by position alone must hold values that fit this well
 OUTWEIGH = 0.3           # a pair off the order's run takes its field back from one this much weaker
 REPEATED = 0.4           # weight left to a list's name or code field over a column repeating one value
+FOREIGN = 0.7            # weight left to a resemblance when the header says another form's field better
+FOREIGN_F1 = 0.8         # ... that closely (gram F1 with that field's label; 1.0 for its exact label)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class _Vocab:
     groups: dict[str, str]                      # folded group -> group
     postings: dict = dc_field(default_factory=dict)   # gram -> ((field index, spelling index), …)
     weights: tuple[tuple[float, ...], ...] = ()       # IDF weight of each spelling's grams, per field
+    foreign: tuple[frozenset, ...] = ()               # gram sets of other forms' labels for fields this form lacks
 
 
 def _grams(k: str) -> frozenset[str]:
@@ -134,11 +137,43 @@ def vocabulary(form_id: str) -> _Vocab:
     weights = tuple(tuple(sum(idf[g] for g in gs) for gs in per_field) for per_field in grams)
     return _Vocab(tuple(f.key for f in fields), fields, tuple(spellings), tuple(terms), tuple(grams), idf,
                   frozenset(fold(w) for w in form.not_fields), groups,
-                  {g: tuple(p) for g, p in postings.items()}, weights)
+                  {g: tuple(p) for g, p in postings.items()}, weights,
+                  tuple(_grams(k) for k in _foreign_labels(form_id, {f.key for f in fields},
+                                                           {k for ks in (*spellings, *terms) for k in ks})))
+
+
+def _foreign_labels(form_id: str, keys: set[str], own: set[str]) -> frozenset[str]:
+    """The labels of the programme's other forms' fields that mean something this form has no field for
+    (附件2's 占地面积 is land, not a firm's 厂房（场地）面积; its 建设项目总投资 is no 当年完成投资额): a header
+    saying exactly that is weaker evidence for a field it only resembles."""
+    if form_id not in FORM_IDS:
+        return frozenset()
+    out: set[str] = set()
+    for other in FORM_IDS:
+        form = get_form(other)
+        if other == form_id or form.columns_from == form_id or get_form(form_id).columns_from == other:
+            continue
+        for f in form.fields:
+            if f.key not in keys:
+                for t in f.labels:
+                    out |= _variants(strip_unit(t)) | _variants(fold(t))
+    return frozenset(out - own)
 
 
 def _idf(v: _Vocab, g: str) -> float:
     return v.idf.get(g, math.log((len(v.keys) + 1) / 0.5))
+
+
+def _foreign_f1(v: _Vocab, head: frozenset) -> float:
+    """How closely a header says another form's field (the same F1 of IDF-weighted grams as `_fuzzy`)."""
+    head_w = sum(_idf(v, g) for g in head)
+    best = 0.0
+    for gs in v.foreign:
+        shared = sum(_idf(v, g) for g in head & gs)
+        if shared:
+            a, b = shared / sum(_idf(v, g) for g in gs), shared / head_w
+            best = max(best, 2 * a * b / (a + b))
+    return best
 
 
 def _fuzzy(v: _Vocab, head: frozenset) -> dict[int, float]:
@@ -216,6 +251,7 @@ def word_scores(text: str, form_id: str) -> tuple[tuple[str, float, bool], ...]:
     core = _without_count_word(bare)
     head = _grams(bare)
     fuzzies = _fuzzy(v, head)
+    foreign = _foreign_f1(v, head) if len(bare) > 2 else 0.0     # 名称 alone says no field of any form
     for i, key in enumerate(v.keys):
         if key in out:
             continue
@@ -231,6 +267,8 @@ def word_scores(text: str, form_id: str) -> tuple[tuple[str, float, bool], ...]:
             term_score = max(term_score, score)
         fuzzy = fuzzies.get(i, 0.0) * FUZZY_MAX
         best = min(STEM, max(term_score, fuzzy) + 0.1 * min(term_score, fuzzy))   # the other signal breaks ties
+        if foreign >= FOREIGN_F1 and foreign > fuzzies.get(i, 0.0):
+            best *= FOREIGN     # it says another form's field (占地面积, 建设项目总投资) better than this one
         if best >= 0.12:
             out[key] = (round(best, 4), False)
     return tuple(sorted(((key, s, e) for key, (s, e) in out.items()), key=lambda x: -x[1]))
@@ -442,7 +480,8 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
             continue
         usable = [ci for ci in gap_cols if (heads[ci].label or heads[ci].profile)
                   and label_key(heads[ci].label) not in v.not_fields]
-        by_position = len(usable) == len(gap_fields)
+        # the form's own fields (所在市, 基地类型 after the official ones) are never expected in a clerk's table
+        by_position = len(usable) == sum(1 for fi in gap_fields if v.fields[fi].official)
 
         def score(ci: int, fi: int) -> float | None:
             h, f = heads[ci], v.fields[fi]

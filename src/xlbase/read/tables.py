@@ -118,13 +118,30 @@ def _record_row(row: list, family: str) -> bool:
     return rec * 2 >= len(texts)
 
 
-def _group_row(row: list, family: str) -> bool:
-    """A row of group cells only (基本情况 | 运营情况 | …, perhaps 序号): the top of a three-row header."""
-    texts = [v for v in row if is_text(v)]
-    if any(is_line(v) for v in texts):
+GROUP_WORDS_MAX = 12    # characters of a group cell of the clerk's own words (经营指标（元）, 培育成果)
+
+
+def _group_row(row: list, family: str, labels: list | None = None) -> bool:
+    """A row of group cells only (基本情况 | 运营情况 | …, perhaps 序号) over the label row `labels`: the
+    top of a two- or three-row header. A group in the clerk's own words (基本信息, 经营指标（元）) counts when
+    it names no field, is short and has a label under it; one of the form's groups, or two such, make the row."""
+    texts = [(c, v) for c, v in enumerate(row) if is_text(v)]
+    if not texts or any(is_line(v) or is_units_statement(v) for _, v in texts) or any(
+            type(v) in (int, float) for v in row):
         return False        # a title that holds a group's words ("双创基地基本情况表") is no group row
-    groups = sum(1 for v in texts if group_name(v, family))
-    return groups >= 1 and all(group_name(v, family) or is_number_label(v) for v in texts)
+    known = own = 0
+    hits = _row_hits(row, family)
+    for c, v in texts:
+        if group_name(v, family):
+            known += 1
+        elif is_number_label(v):
+            continue
+        elif labels is not None and c not in hits and len(v.strip()) <= GROUP_WORDS_MAX and c < len(labels) \
+                and is_text(labels[c]):
+            own += 1
+        else:
+            return False
+    return known >= 1 or own >= 2
 
 
 def _span(sheet: Sheet, top: int, last: int, cols: list[int], family: str | None = None) -> tuple[int, int]:
@@ -178,7 +195,7 @@ def find_header(sheet: Sheet, r: int, families: tuple[str, ...] = TABLE_FAMILIES
         # a family whose words cover far less of its form than another's is not weighed in full (speed)
         if len(set(hits.values())) < 2 or cover[family] < FAMILY_MARGIN * top_cover or _record_row(row, family):
             continue
-        top = r - 1 if r > 0 and _group_row(sheet.rows[r - 1], family) else r
+        top = r - 1 if r > 0 and _group_row(sheet.rows[r - 1], family, row) else r
         last, units_row = r, None
         lo, hi = _span(sheet, r, r, list(hits), family)
         for rr in range(r + 1, min(r + MAX_BAND, sheet.n_rows)):
