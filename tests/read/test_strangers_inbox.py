@@ -12,8 +12,10 @@ from hypothesis import assume, given, settings, strategies as st
 
 import strangers
 import strangers_measure
+from xlbase.forms import get_form
 from xlbase.read import read_workbook
-from xlbase.read.profile import cell_kind
+from xlbase.read.normalise import parse_value
+from xlbase.read.profile import cell_kind, fit, profile
 from xlbase.read.units import is_units_statement
 
 # an error the county must really fix: a required official column left out of its table
@@ -135,3 +137,41 @@ def test_a_column_of_another_meaning_beside_a_field_does_not_take_it(tmp_path_fa
     cols.insert(at, strangers.Column(None, extra[0], extra=extra[1]))
     table = _read_one(tmp_path_factory.mktemp("x"), rng, firms, cols, style)
     _same_values(table, firms, strangers.A3_ORDER)
+
+
+@settings(derandomize=True, max_examples=25)
+@given(st.integers(0, 2**32))
+def test_labels_typed_in_the_lower_header_row_past_empty_upper_cells_are_read(tmp_path_factory, seed):
+    """An unmerged two-row header whose extra columns' labels sit in the lower row only, the upper row empty
+    over them: the money labels past them (under 经济指标) were left out of the header (缺少营业收入列)."""
+    rng = random.Random(seed)
+    style = strangers.Style(header="two-plain", extras=2, numeric_extras=2, bracket=rng.choice(strangers.BRACKETS))
+    firms = [strangers.firm_values(rng, i, "潞州区") for i in range(4)]
+    cols = strangers.columns(rng, strangers.A3_WORDS, strangers.A3_GROUPS, style)
+    table = _read_one(tmp_path_factory.mktemp("l"), rng, firms, cols, style)
+    _same_values(table, firms, strangers.A3_ORDER)
+
+
+NAME = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=4, max_size=20)
+
+
+@given(NAME, st.data())
+def test_a_name_typed_with_spaces_or_wrapped_is_the_name(name, data):
+    """长治市潞州区\\n智谷双创基地, 商贸 有限公司, a full-width space: the 汇总表 shows the name as a person reads it
+    (only its identity ignored the spaces before); free text keeps its lines."""
+    cut = data.draw(st.integers(1, len(name) - 1))
+    gap = data.draw(st.sampled_from([" ", "  ", "\u3000", "\n", "\r\n", "\u00a0", " \n"]))
+    typed = name[:cut] + gap + name[cut:]
+    firm_name = get_form("附件3").field("firm_name")
+    assert parse_value(typed, firm_name).value == name
+    assert parse_value("ABC Technology 山西有限公司", firm_name).value == "ABC Technology山西有限公司"
+    content = get_form("附件2").field("project_content")
+    assert "\n" in (parse_value("1、孵化楼\n2、展厅", content).value or "")
+
+
+@pytest.mark.parametrize("serial", [18264, 40000, 44287, 54788])
+def test_a_date_typed_into_a_number_cell_fits_a_date_column(serial):
+    """成立时间 over 44287 (a date shown as its serial): the column fits the date field, not only a count."""
+    prof = profile([serial, min(serial + 31, 54788)])
+    assert fit(prof, get_form("附件10").field("registered_on")) >= 0.7
+    assert fit(prof, get_form("附件10").field("employees")) == 1.0

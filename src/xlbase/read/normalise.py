@@ -409,35 +409,50 @@ _TEXT_BLANKS = BLANK_TOKENS - {"无"}   # in a text field "无" is an answer, no
 _NO_INVISIBLE = str.maketrans("", "", INVISIBLE)
 
 
-def _text_value(v: str) -> str | None:
+# whitespace inside a Chinese text that is no word break: a wrapped line, a full-width or padding space
+# (商贸 有限公司, 王  丽); kept (as one space) only between two Latin letters ("ABC Technology")
+_INNER_SPACE = re.compile(r"(?<![A-Za-z])[\s\u3000]+|[\s\u3000]+(?![A-Za-z])")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _text_value(v: str, name: bool = False) -> str | None:
     """A text cell trimmed (ASCII, full-width and no-break spaces, zero-width characters a copy from a web
-    page or Word leaves inside a name); None for a blank word."""
+    page or Word leaves inside a name; in a `name`, the spaces and line breaks inside its Chinese, as a person
+    reads it); None for a blank word."""
     s = v.strip().replace("\u00a0", " ")
     if not s.isprintable():          # cheap test: zero-width and format characters are not printable
         s = s.translate(_NO_INVISIBLE).strip()
     if s.replace(" ", "").replace("\u3000", "") in _TEXT_BLANKS or not s.strip("\u3000 "):
         return None
-    return s.strip("\u3000 ")
+    s = s.strip("\u3000 ")
+    if name and (" " in s or not s.isprintable()) and _CJK.search(s):
+        s = _INNER_SPACE.sub("", s)
+    return s
 
 
 _TEXT_WORDS = _TEXT_BLANKS - {""}
 
 
-def _text_column(values: list[str]) -> list[str | None]:
+def is_name(field: Field | None) -> bool:
+    """A field naming a base, an operator, a place or a firm (identity or role), not free text."""
+    return field is not None and bool(field.identity or field.role)
+
+
+def _text_column(values: list[str], name: bool = False) -> list[str | None]:
     """_text_value of every text of a column. When the column holds no whitespace at all (ASCII space
     excluded, every other kind is unprintable) and no zero-width character (unprintable too), nothing is
     trimmed: each text is itself, "" None, and a blank word None — decided for the whole column in C."""
     joined = "".join(values)
     if " " not in joined and joined.isprintable() and _TEXT_WORDS.isdisjoint(values):
         return [v or None for v in values]
-    return list(map(_text_value, values))
+    return [_text_value(v, name) for v in values]
 
 
 def parse_text(v: Any, field: Field | None = None) -> Parsed:
     if v is None:
         return Parsed(None)
     if isinstance(v, str):
-        return Parsed(_text_value(v))
+        return Parsed(_text_value(v, is_name(field)))
     return Parsed(raw_text(v) or None)
 
 
@@ -487,7 +502,7 @@ def _column_fast(values: list[Any], field: Field) -> list[Any] | None:
     if tv is dt.date and field.type == "date" and min(values) >= FIRST_DATE:   # calamine's date cells
         return values
     if tv is str and field.type in ("text", "choice"):
-        return _text_column(values)
+        return _text_column(values, is_name(field))
     if tv is str and field.type == "credit_code" and _plain_codes(values):
         return values
     return None

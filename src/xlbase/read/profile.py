@@ -34,7 +34,8 @@ BASE_ENDINGS = ("基地", "园", "园区", "空间", "孵化器", "加速器", "
 ORG_ENDINGS = ("公司", "中心", "集团", "合作社", "厂", "店", "社", "所", "部", "室", "院", "学校", "大学", "学院", "协会",
                "商会", "站", "行", "馆", "局", "委员会", "联合会", "工作室", "经营部", "门市", "个体户")
 
-KINDS = ("date", "yesno", "code", "phone", "int", "dec", "base", "org", "place", "choice", "text")
+KINDS = ("date", "yesno", "code", "phone", "int", "serial", "dec", "base", "org", "place", "choice", "text")
+SERIAL_FIRST, SERIAL_LAST = 18264, 54788      # Excel serials of 1950-01-01 and 2049-12-31
 
 PROFILE_ROWS = 25    # cells sampled per column: enough to see the kind, cheap at province scale
 
@@ -99,6 +100,8 @@ def cell_kind(v: Any) -> str | None:
             return "code"
         if 10**10 <= n < 2 * 10**10:
             return "phone"
+        if SERIAL_FIRST <= v <= SERIAL_LAST:
+            return "serial"         # a whole number that is also an Excel date serial of 1950..2049
         return "int"
     if t is dt.date or t is dt.datetime:
         return "date"
@@ -122,17 +125,17 @@ def _weights(field: Field, first_text: bool) -> dict[str, float]:
     """How well each kind of cell fits `field` (0: never such a value, 1: exactly what it holds)."""
     t = field.type
     if t in ("integer",):
-        return {"int": 1.0, "dec": 0.15}
+        return {"int": 1.0, "serial": 1.0, "dec": 0.15}
     if t in ("money", "area", "decimal"):
-        return {"int": 0.9, "dec": 1.0}
-    if t == "date":
-        return {"date": 1.0, "int": 0.3, "dec": 0.2}
+        return {"int": 0.9, "serial": 0.9, "dec": 1.0}
+    if t == "date":         # a date typed into a number cell shows as its serial (44287)
+        return {"date": 1.0, "serial": 0.8, "int": 0.3, "dec": 0.2}
     if t == "yesno":
         return {"yesno": 1.0}
     if t == "credit_code":
-        return {"code": 1.0, "int": 0.2, "text": 0.1}
+        return {"code": 1.0, "int": 0.2, "serial": 0.2, "text": 0.1}
     if t == "phone":
-        return {"phone": 1.0, "int": 0.5}
+        return {"phone": 1.0, "int": 0.5, "serial": 0.5}
     if t == "choice":
         if field.choices in ("city", "county"):
             return {"place": 1.0, "text": 0.4}

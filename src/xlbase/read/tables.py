@@ -199,7 +199,10 @@ def find_header(sheet: Sheet, r: int, families: tuple[str, ...] = TABLE_FAMILIES
         last, units_row = r, None
         lo, hi = _span(sheet, r, r, list(hits), family)
         for rr in range(r + 1, min(r + MAX_BAND, sheet.n_rows)):
-            nxt = sheet.rows[rr][lo:hi + 1]          # a check area beside the header is not part of it
+            # a check area beside the header is not part of it; the span is that of both rows (a lower row's
+            # labels may fill the columns the upper row left empty)
+            lo2, hi2 = _span(sheet, r, rr, list(hits), family)
+            nxt = sheet.rows[rr][lo2:hi2 + 1]
             if is_units_line(nxt):
                 units_row = rr
                 break
