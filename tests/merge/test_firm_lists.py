@@ -156,3 +156,27 @@ def test_a_base_column_and_the_only_base_of_a_county_attach_lists(tmp_path):
                                                      "forms-missing")]
     # the rules count each base's part of the county list with the base: no firm-count or employee-sum error
     assert not [p for p in problems if p["severity"] == "error"], [p for p in problems if p["severity"] == "error"]
+
+
+def test_a_title_naming_the_longer_of_two_like_names_ties_the_list_to_it(tmp_path):
+    """科创园双创基地 and 科创园83双创基地 in one county: a list titled 长治市潞城区科创园83双创基地入驻企业基本情况表
+    holds both cores whole, and names the longer one (it was 'unclear', the firms unattached)."""
+    import random
+
+    import strangers
+    from output_cells import merge
+
+    rng = random.Random(3)
+    bases = [strangers.base_values(rng, f"长治市潞城区科创园{n}双创基地", f"长治科创园{n}运营管理有限公司") for n in ("", "83")]
+    firms = [strangers.firm_values(rng, i, "潞城区") for i in range(4)]
+    style = strangers.Style()
+    grid, list_grid = strangers.Grid(), strangers.Grid()
+    strangers.write_table(rng, grid, 1, bases, strangers.columns(rng, strangers.A10_WORDS, strangers.A10_GROUPS, style),
+                          style, title="潞城区2024年省级小微企业双创基地基本情况汇总表")
+    strangers.write_table(rng, list_grid, 1, firms, strangers.columns(rng, strangers.A3_WORDS, strangers.A3_GROUPS, style),
+                          style, title="长治市潞城区科创园83双创基地入驻企业基本情况表")
+    strangers.save(tmp_path / "inbox" / "潞城区" / "潞城区汇总表.xlsx", {"Sheet1": grid})
+    strangers.save(tmp_path / "inbox" / "潞城区" / "入驻企业名单.xlsx", {"Sheet1": list_grid})
+    out, report = merge(tmp_path / "inbox", tmp_path)
+    assert sorted(firms_by_base(out)["长治市潞城区科创园83双创基地"]) == sorted(f["firm_name"] for f in firms)
+    assert not [p for p in report["problems"] if p["rule"] == "firms-base-unclear"]

@@ -191,12 +191,14 @@ def reporting_units(city: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=None)
 def unit_families() -> dict[str, dict]:
-    """Unit families (money, area, length, rent, persons, firms, events): base unit, unit -> factor to the
-    base as an exact Fraction, `cell_only` units, `counts`. From specs/units.yaml."""
+    """Unit families (money, area, length, rent, persons, firms, events, ratio): base unit, unit -> factor to
+    the base as an exact Fraction, `cell_only` units, `counts`, `label_endings` (a label ending so is of the
+    family without stating a unit: 入驻率). From specs/units.yaml."""
     from fractions import Fraction
     out = {}
     for name, spec in _load_yaml("xlbase.forms.specs", "units.yaml")["families"].items():
         out[name] = {"base": spec["base"], "counts": bool(spec.get("counts")),
                      "units": {str(u): Fraction(str(f)) for u, f in spec["units"].items()},
-                     "cell_only": {str(u): Fraction(str(f)) for u, f in (spec.get("cell_only") or {}).items()}}
+                     "cell_only": {str(u): Fraction(str(f)) for u, f in (spec.get("cell_only") or {}).items()},
+                     "label_endings": tuple(str(w) for w in spec.get("label_endings") or ())}
     return out

@@ -168,6 +168,11 @@ def fit(evidence: str, c: Candidate) -> int:
     return level
 
 
+def _held(evidence: str, c: Candidate) -> int:
+    """Length of the longest of a base's cores that a piece of evidence holds whole."""
+    return max((len(k) for k in c.cores if k in evidence), default=0)
+
+
 # --- the batch ---------------------------------------------------------------------------------
 
 def _candidates(reads: list[WorkbookRead]) -> list[Candidate]:
@@ -330,11 +335,14 @@ def _choose(evidence: list[Evidence], prox: dict[int, int], cands: list[Candidat
     for least in (WHOLE, PART):
         left = cands
         for ev in evidence:
-            scored = [(lvl, -prox[id(c)], c) for c in left if (lvl := fit(ev.folded, c)) >= least]
+            # a longer name held whole is the more specific one: a title naming 科创园83双创基地 holds the core
+            # of 科创园双创基地 too, and names the first
+            scored = [(lvl, _held(ev.folded, c) if lvl == WHOLE else 0, -prox[id(c)], c) for c in left
+                      if (lvl := fit(ev.folded, c)) >= least]
             if not scored:
                 continue
-            best = max(s[:2] for s in scored)
-            left = [c for lvl, p, c in scored if (lvl, p) == best]
+            best = max(s[:3] for s in scored)
+            left = [c for lvl, n, p, c in scored if (lvl, n, p) == best]
             if not result.chosen or len(left) < len(result.chosen):
                 result = Decision(left, ev, best[0])
             if len(left) == 1:

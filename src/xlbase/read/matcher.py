@@ -29,7 +29,7 @@ from ..forms.roles import BASE_NAME
 from ..text import fold, fold_unbracketed
 from .labels import label_index, label_stem, stem_index
 from .profile import fit
-from .units import conflicts, field_family, strip_unit
+from .units import conflicts, field_family, label_family, strip_unit
 
 EXACT, STEM = 1.0, 0.95
 TERM_BASE, TERM_SPAN, TERM_TAIL = 0.55, 0.3, 0.1
@@ -40,8 +40,9 @@ WORD_HIT = 0.5           # a header cell "names" a field at this word score (hea
 POSITION_FIT = 0.7       # a column taken by position alone must hold values that fit this well
 OUTWEIGH = 0.3           # a pair off the order's run takes its field back from one this much weaker
 REPEATED = 0.4           # weight left to a list's name or code field over a column repeating one value
-FOREIGN = 0.7            # weight left to a resemblance when the header says another form's field better
-FOREIGN_F1 = 0.8         # ... that closely (gram F1 with that field's label; 1.0 for its exact label)
+FOREIGN = 0.7            # weight left to a claim contested by a column that does not say another form's field
+FOREIGN_F1 = 0.8         # ... as closely as this (gram F1 with that field's label; 1.0 for its exact label)
+FOREIGN_POSITION = 0.6   # a header this like a field of a form about the same thing is never read by position
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,7 @@ class _Vocab:
     postings: dict = dc_field(default_factory=dict)   # gram -> ((field index, spelling index), …)
     weights: tuple[tuple[float, ...], ...] = ()       # IDF weight of each spelling's grams, per field
     foreign: tuple[frozenset, ...] = ()               # gram sets of other forms' labels for fields this form lacks
+    kin: tuple[frozenset, ...] = ()                   # ... of those forms about the same thing (a base's forms)
 
 
 def _grams(k: str) -> frozenset[str]:
@@ -138,20 +140,25 @@ def vocabulary(form_id: str) -> _Vocab:
     return _Vocab(tuple(f.key for f in fields), fields, tuple(spellings), tuple(terms), tuple(grams), idf,
                   frozenset(fold(w) for w in form.not_fields), groups,
                   {g: tuple(p) for g, p in postings.items()}, weights,
-                  tuple(_grams(k) for k in _foreign_labels(form_id, {f.key for f in fields},
-                                                           {k for ks in (*spellings, *terms) for k in ks})))
+                  *(tuple(_grams(k) for k in _foreign_labels(form_id, {f.key for f in fields},
+                                                             {k for ks in (*spellings, *terms) for k in ks}, kin))
+                    for kin in (False, True)))
 
 
-def _foreign_labels(form_id: str, keys: set[str], own: set[str]) -> frozenset[str]:
+def _foreign_labels(form_id: str, keys: set[str], own: set[str], kin: bool) -> frozenset[str]:
     """The labels of the programme's other forms' fields that mean something this form has no field for
-    (附件2's 占地面积 is land, not a firm's 厂房（场地）面积; its 建设项目总投资 is no 当年完成投资额): a header
-    saying exactly that is weaker evidence for a field it only resembles."""
+    (附件2's 占地面积 is land, not a firm's 厂房（场地）面积; its 建设项目总投资 is no 当年完成投资额); with `kin`,
+    only of the forms about the same thing (a base's forms carry its identity, a firm list none): 附件3's
+    场地面积 is a firm's, and a base's 场地面积 is still its 建筑面积."""
     if form_id not in FORM_IDS:
         return frozenset()
+    this = get_form(form_id)
     out: set[str] = set()
     for other in FORM_IDS:
         form = get_form(other)
-        if other == form_id or form.columns_from == form_id or get_form(form_id).columns_from == other:
+        if other == form_id or form.columns_from == form_id or this.columns_from == other:
+            continue
+        if kin and bool(form.identity_fields) != bool(this.identity_fields):
             continue
         for f in form.fields:
             if f.key not in keys:
@@ -164,11 +171,11 @@ def _idf(v: _Vocab, g: str) -> float:
     return v.idf.get(g, math.log((len(v.keys) + 1) / 0.5))
 
 
-def _foreign_f1(v: _Vocab, head: frozenset) -> float:
+def _foreign_f1(v: _Vocab, head: frozenset, kin: bool = False) -> float:
     """How closely a header says another form's field (the same F1 of IDF-weighted grams as `_fuzzy`)."""
     head_w = sum(_idf(v, g) for g in head)
     best = 0.0
-    for gs in v.foreign:
+    for gs in (v.kin if kin else v.foreign):
         shared = sum(_idf(v, g) for g in head & gs)
         if shared:
             a, b = shared / sum(_idf(v, g) for g in gs), shared / head_w
@@ -251,7 +258,6 @@ def word_scores(text: str, form_id: str) -> tuple[tuple[str, float, bool], ...]:
     core = _without_count_word(bare)
     head = _grams(bare)
     fuzzies = _fuzzy(v, head)
-    foreign = _foreign_f1(v, head) if len(bare) > 2 else 0.0     # 名称 alone says no field of any form
     for i, key in enumerate(v.keys):
         if key in out:
             continue
@@ -267,11 +273,18 @@ def word_scores(text: str, form_id: str) -> tuple[tuple[str, float, bool], ...]:
             term_score = max(term_score, score)
         fuzzy = fuzzies.get(i, 0.0) * FUZZY_MAX
         best = min(STEM, max(term_score, fuzzy) + 0.1 * min(term_score, fuzzy))   # the other signal breaks ties
-        if foreign >= FOREIGN_F1 and foreign > fuzzies.get(i, 0.0):
-            best *= FOREIGN     # it says another form's field (占地面积, 建设项目总投资) better than this one
         if best >= 0.12:
             out[key] = (round(best, 4), False)
     return tuple(sorted(((key, s, e) for key, (s, e) in out.items()), key=lambda x: -x[1]))
+
+
+@lru_cache(maxsize=8192)
+def foreign_likeness(text: str, form_id: str, kin: bool = False) -> float:
+    """How closely a header label says a field of another form (0..1; `kin`: of a form about the same thing):
+    创业导师 is 附件2's 创业辅导师, 占地面积 its land. 名称 alone says no field of any form."""
+    k = label_key(text)
+    bare = fold_unbracketed(k) or k
+    return _foreign_f1(vocabulary(form_id), _grams(bare), kin) if len(bare) > 2 else 0.0
 
 
 def best_word(text: str, form_id: str) -> tuple[str, float] | None:
@@ -292,6 +305,12 @@ def _group_signal(v: _Vocab, group: str, f: Field) -> float:
     return 1.0 if known == f.group else -1.0
 
 
+def _share_over_count(head: ColumnHead, f: Field) -> bool:
+    """The label's own head noun says another family than the field's (入驻率 is a share, not a count)."""
+    said = label_family(head.label)
+    return said is not None and f.is_numeric and said != field_family(f)
+
+
 def pair_score(v: _Vocab, head: ColumnHead, f: Field, word: float, first_text: bool, exact: bool = False) -> float:
     """The combined evidence that `head` holds `f` (about 0..1.3).
 
@@ -301,7 +320,9 @@ def pair_score(v: _Vocab, head: ColumnHead, f: Field, word: float, first_text: b
     """
     s = word + 0.12 * _group_signal(v, head.group, f)
     floor = 0.7 if exact else 0.25
-    if head.unit:
+    if _share_over_count(head, f):
+        s *= max(0.3, floor)
+    elif head.unit:
         if conflicts(head.unit, f):
             s *= max(0.3, floor)
         elif field_family(f) is not None:
@@ -459,7 +480,12 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
                 exact.add((ci, fi))
             if w > 0:
                 scores[(ci, fi)] = pair_score(v, h, f, w, f.key == first_text and f.identity != BASE_NAME, e)
+    _contested_foreign(scores, heads, form_id)
     candidates = {p: s for p, s in scores.items() if s >= CANDIDATE}
+    named: dict[int, tuple[int, float]] = {}     # column -> the field its words name best, and how well
+    for (ci, fi), w in words.items():
+        if w > named.get(ci, (fi, 0.0))[1]:
+            named[ci] = (fi, w)
     picked = _assign(candidates, len(heads), len(v.fields))
     anchors = [(ci, fi) for ci, fi in picked.items() if candidates[(ci, fi)] >= ANCHOR]
     spine = _increasing(anchors, candidates.get)
@@ -488,9 +514,15 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
             s = scores.get((ci, fi), 0.0)
             if weak.get(ci) == fi or s >= CANDIDATE:
                 return s
-            if by_position and ci in usable and (f.official or s > 0):    # noqa: B023 (used in this iteration only)
+            # by position only a column whose words name no other field (办公面积 between 员工数 and 利润, the
+            # clerk's order swapped and 营业收入 left out, is the firms' area, not their revenue)
+            # nor one that says a field of another form (创业导师（人） where 吸纳就业人数 was left out)
+            other, w = named.get(ci, (fi, 0.0))
+            if by_position and ci in usable and (f.official or s > 0) and (w < WORD_HIT or other == fi) \
+                    and foreign_likeness(h.label, form_id, True) < FOREIGN_POSITION:  # noqa: B023
                 d = fit(h.profile, f, f.key == first_text)
-                if (d is None or d >= POSITION_FIT) and not (h.unit and conflicts(h.unit, f)) and (h.label or d):
+                if (d is None or d >= POSITION_FIT) and not (h.unit and conflicts(h.unit, f)) and (h.label or d) \
+                        and not _share_over_count(h, f):
                     return 0.05 + 0.1 * (d or 0)
             return None
 
@@ -503,8 +535,8 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
     # by position while 公司名称 stood after it)
     holder = {fi: ci for ci, fi in chosen.items()}
     for ci, fi in weak.items():
-        if ci in chosen:
-            continue
+        if ci in chosen or ((ci, fi) not in exact and _says_kin_field(heads[ci].label, form_id, fi)):
+            continue        # off the order, and more like another form's field (项目总投资 is no 当年完成投资额)
         other = holder.get(fi)
         if other is None:
             chosen[ci], holder[fi] = fi, ci
@@ -522,6 +554,34 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
     return out
 
 
+@lru_cache(maxsize=8192)
+def _says_kin_field(text: str, form_id: str, fi: int) -> bool:
+    """The label says a field of a form about the same thing (FOREIGN_F1 or closer) more closely than its
+    words resemble field `fi`'s spellings: 项目总投资 is 附件2's 建设项目总投资 rather than 当年完成投资额."""
+    kin = foreign_likeness(text, form_id, True)
+    if kin < FOREIGN_F1:
+        return False
+    k = label_key(text)
+    return kin > _fuzzy(vocabulary(form_id), _grams(fold_unbracketed(k) or k)).get(fi, 0.0)
+
+
+def _contested_foreign(scores: dict[tuple[int, int], float], heads: tuple[ColumnHead, ...], form_id: str) -> None:
+    """Where two columns claim one field and one of them says another form's field (占地面积（亩） beside a
+    firm's 办公面积, 项目总投资 beside 本年度完成投资), that one keeps FOREIGN of its claim."""
+    claims: dict[int, list[int]] = {}
+    for (ci, fi), sc in scores.items():
+        if sc >= CANDIDATE:
+            claims.setdefault(fi, []).append(ci)
+    for fi, cols in claims.items():
+        if len(cols) < 2:
+            continue
+        like = {ci: foreign_likeness(heads[ci].label, form_id) >= FOREIGN_F1 for ci in cols}
+        if any(like.values()) and not all(like.values()):
+            for ci in cols:
+                if like[ci]:
+                    scores[(ci, fi)] *= FOREIGN
+
+
 _SEPARATORS = re.compile(r"\s*[-—–_:：|/·]+\s*")
 
 
@@ -534,7 +594,9 @@ def split_glued_group(text: str, form_id: str) -> tuple[str, str]:
     if len(parts) == 2 and parts[0] and parts[1]:
         g = fold_unbracketed(parts[0])
         right = word_scores(parts[1], form_id)
-        if any(key and (key == g or key in g) for key in v.groups) and right and right[0][1] >= WORD_HIT:
+        if any(key and key == g for key in v.groups):
+            return parts[0].strip(), parts[1].strip()     # the form's group, a separator: whatever follows
+        if any(key and key in g for key in v.groups) and right and right[0][1] >= WORD_HIT:
             return parts[0].strip(), parts[1].strip()
     k = fold(text)
     for key, name in sorted(v.groups.items(), key=lambda kv: -len(kv[0])):

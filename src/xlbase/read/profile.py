@@ -24,7 +24,9 @@ from .normalise import BLANK_TOKENS
 # a date typed as text: a year of this or the last century and a month 1..12 ("8983.56" is an amount)
 _DATE_TEXT = re.compile(r"^(?:19|20)\d{2}\s*[年./\-]\s*(?:0?[1-9]|1[0-2])(\s*[月./\-]\s*\d{1,2}\s*日?|\s*月?)$")
 _CODE = re.compile(r"^[0-9A-Z]{15}$|^[0-9A-Z]{18}$")
-_PHONE = re.compile(r"^(?:1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,4})?|\d{7,8})$")
+# a mobile number, or a landline with its area code: seven or eight bare digits are as often an amount typed
+# as text ("2263800" 元) as a local number, and an amount must not lose its column
+_PHONE = re.compile(r"^(?:1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,4})?)$")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _BRACKETED = re.compile(r"\([^()]*\)")
 _YES_NO = frozenset({"是", "否", "√", "×", "✓", "✗", "有", "y", "n", "yes", "no", "是的", "不是"})

@@ -188,12 +188,20 @@ def find_header(sheet: Sheet, r: int, families: tuple[str, ...] = TABLE_FAMILIES
         return None
     best: tuple[float, FoundTable] | None = None
     all_hits = {family: _row_hits(row, family) for family in families}
-    cover = {family: len(set(h.values())) / len(_official(family)) for family, h in all_hits.items()}
+    if all(len(set(h.values())) < 2 for h in all_hits.values()):
+        return None
+    # how much of each form the band's words cover: this row's and, under a group row, the label row's
+    # (a group row's own words may name one field of the right form and two of another: 联系人 | 联系电话)
+    below = sheet.rows[r + 1] if r + 1 < sheet.n_rows and not _has_numbers(sheet.rows[r + 1]) else None
+    named = {family: set(h.values()) | (set(_row_hits(below, family).values()) if below else set())
+             for family, h in all_hits.items()}
+    cover = {family: len(named[family]) / len(_official(family)) for family in families}
     top_cover = max(cover.values())
     for family in families:
         hits = all_hits[family]
         # a family whose words cover far less of its form than another's is not weighed in full (speed)
-        if len(set(hits.values())) < 2 or cover[family] < FAMILY_MARGIN * top_cover or _record_row(row, family):
+        if not hits or len(named[family]) < 2 or cover[family] < FAMILY_MARGIN * top_cover \
+                or _record_row(row, family):
             continue
         top = r - 1 if r > 0 and _group_row(sheet.rows[r - 1], family, row) else r
         last, units_row = r, None
@@ -211,7 +219,16 @@ def find_header(sheet: Sheet, r: int, families: tuple[str, ...] = TABLE_FAMILIES
             last = rr
         if units_row is None and last + 1 < sheet.n_rows and is_units_line(sheet.rows[last + 1][lo:hi + 1]):
             units_row = last + 1
-        lo, hi = _span(sheet, top, last, list(hits), family)
+        # the span of every row's hits: a group row whose group words name fields (服务机构情况, 孵化成效) may
+        # have started the band, its label row under it names the rest
+        # (of a lower row, only hits of fields the band does not name yet: a check area beside the table repeats
+        # the table's words, 已入驻企业数 beside 入驻时间)
+        band_hits = dict(hits)
+        for rr in range(r + 1, last + 1):
+            for c, key in _row_hits(sheet.rows[rr], family).items():
+                if key not in band_hits.values():
+                    band_hits.setdefault(c, key)
+        lo, hi = _span(sheet, top, last, sorted(band_hits), family)
         band = Band(top, last, units_row, lo, hi)
         heads, number_col = band_heads(sheet, band, family)
         got = match_columns(heads, family)

@@ -13,7 +13,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from ..forms import Field, unit_families
-from ..text import fold
+from ..text import fold, fold_unbracketed
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
 _RAW_BRACKETED = re.compile(r"\(([^()]*)\)")
@@ -204,6 +204,16 @@ def conflicts(unit: str | None, field: Field) -> bool:
     if fam is None:
         return bool(fams) and field.type in ("date", "yesno", "credit_code", "phone", "text", "choice")
     return bool(fams) and fam not in fams
+
+
+@lru_cache(maxsize=8192)
+def label_family(label: str) -> str | None:
+    """The family a label's own head noun says without a unit ("入驻率" -> ratio), or None."""
+    k = fold_unbracketed(label) if label else ""
+    for name, fam in unit_families().items():
+        if any(k.endswith(w) and len(k) > len(w) for w in fam["label_endings"]):
+            return name
+    return None
 
 
 def unit_words() -> frozenset[str]:
