@@ -1,7 +1,8 @@
-"""Names of the report sheets xlbase writes next to the forms.
+"""Names of the sheets xlbase writes next to the forms: reports, marks and the templates' own.
 
 One place, because the reader must know them too: a city's 汇总表 is the
-province's input, and its 问题清单 or 入驻企业 must never be read as a form.
+province's input, and its 问题清单 or 入驻企业 must never be read as a form,
+nor a template's 填表说明 (which lists every label).
 """
 
 PROBLEMS = "问题清单"
@@ -18,6 +19,11 @@ FIRMS_BASE = "所属基地"
 FIRMS_FILE = "来源文件"
 FIRMS_SHEET = "工作表"
 FIRMS_ROW = "行号"
+
+# the sheets our templates add beside the forms (templates.guide, templates.check_sheet): never read as forms
+GUIDE = "填表说明"
+CHECK = "表内检查"
+TEMPLATE_SHEETS = (GUIDE, CHECK)
 
 REPORT_SHEETS = frozenset({PROBLEMS, UNITS_COUNTY, UNITS_CITY, FIRMS, MARK_RESULTS, MARK_RECORD, FILES,
                            SUMMARY_RECORD})

@@ -19,7 +19,7 @@ from .model import FIELD_TYPES, NUMERIC_TYPES, Field, Form
 
 __all__ = [
     "Field", "Form", "FIELD_TYPES", "NUMERIC_TYPES",
-    "get_form", "all_forms", "FORM_IDS", "APPLICANT_FORMS", "SUMMARY_FORM",
+    "get_form", "all_forms", "table_families", "sharing_columns", "FORM_IDS", "APPLICANT_FORMS", "SUMMARY_FORM",
     "value_list", "value_lists", "divisions", "unit_families", "build_forms", "register_forms", "register_lists",
     "name_words", "tick_marks",
 ]
@@ -69,7 +69,7 @@ def _build(spec: dict, loaded: dict[str, Form]) -> Form:
     else:
         fields = [_field(s, default_part) for s in spec.pop("fields")]
     spec["fields"] = tuple(fields)
-    for key in ("notes", "rows", "signatures", "not_fields"):
+    for key in ("notes", "rows", "signatures", "not_fields", "title_words", "sheet_words"):
         spec[key] = tuple(spec.get(key) or ())
     return Form(**spec)
 
@@ -129,6 +129,20 @@ def _register_shipped_programmes() -> None:
 
 def all_forms() -> list[Form]:
     return [get_form(i) for i in FORM_IDS]
+
+
+def table_families(form_ids: tuple[str, ...] = FORM_IDS) -> tuple[str, ...]:
+    """The table forms a header is matched against: each table (or record head + table) whose columns are its
+    own. A form that takes another's columns (`columns_from`: 附件11 takes 附件10's) is told from it after
+    the header is found, by its title, sheet name and rows (read.tables.choose_summary)."""
+    forms = [get_form(i) for i in form_ids]
+    return tuple(f.id for f in forms if f.kind in ("table", "mixed") and not f.columns_from)
+
+
+def sharing_columns(form_id: str, form_ids: tuple[str, ...] = FORM_IDS) -> tuple[Form, ...]:
+    """The forms whose columns are `form_id`'s: those that take them (`columns_from`), then the form itself."""
+    takers = [get_form(i) for i in form_ids if get_form(i).columns_from == form_id]
+    return (*takers, get_form(form_id))
 
 
 @lru_cache(maxsize=None)

@@ -115,6 +115,8 @@ class Form:
     signatures: tuple[dict, ...] = ()
     columns_from: str | None = None
     not_fields: tuple[str, ...] = ()  # headers clerks add that are no field of this form (备注, 联系人)
+    title_words: tuple[str, ...] = ()  # words of a title line that name this form (附件11's 汇总表)
+    sheet_words: tuple[str, ...] = ()  # words of a sheet name that name it, beside its own sheet name
     role: str = ""                   # what code names this form by (forms.roles.FORM_ROLES)
 
     def __iter__(self) -> Iterator[Field]:

@@ -79,7 +79,7 @@ def _place_prefixes() -> tuple[str, ...]:
     """Place words a name may start with: the province, cities, counties, zones, and their stems
     (寿阳县 -> 寿阳, 晋中市 -> 晋中: "寿阳鑫源科技有限公司"), longest first."""
     d = divisions()
-    words = {d.get("province") or "山西省"}
+    words = {d["province"]} if d.get("province") else set()
     for city, counties in d["cities"].items():
         words.add(city)
         for county in counties:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..forms import get_form
+from ..forms import FORM_IDS, get_form
 from ..problems import ERROR, Problem
 from ..table import Table
 from ..text import fold
@@ -45,11 +45,18 @@ class _Occ:
 
 
 def _other_label(v: Any) -> bool:
-    """Cells that are labels of something else: signatures, opinions, titles, lines."""
+    """Cells that are labels of something else: signatures, opinions, titles (the words that name a record
+    form's title: spec title_words), lines."""
     if not isinstance(v, str):
         return False
     k = fold(v)
-    return k.endswith("意见") or k.startswith(("填报单位", "单位")) or "申请表" in k or "询价表" in k
+    return k.endswith("意见") or k.startswith(("填报单位", "单位")) or any(w in k for w in _record_titles())
+
+
+@lru_cache(maxsize=None)
+def _record_titles() -> tuple[str, ...]:
+    """The title words of Shanxi's forms with a record part (附件2's 申请表, 附件4's 询价表)."""
+    return tuple(fold(w) for fid in FORM_IDS for w in get_form(fid).title_words if get_form(fid).kind != "table")
 
 
 def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set[int] | frozenset = frozenset(),

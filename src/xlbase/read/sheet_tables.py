@@ -73,8 +73,7 @@ def firm_provenance(t: Table, sheet: Sheet, ft: FoundTable, extra: dict[int, str
 
 
 GUIDE_WORDS = ("说明", "指南", "帮助", "须知", "readme")
-#: the sheets our templates add beside the forms (templates.guide, templates.check_sheet)
-TEMPLATE_SHEETS = ("填表说明", "表内检查")
+TEMPLATE_SHEETS = sheet_names.TEMPLATE_SHEETS
 _GUIDE_QUALIFIERS = re.compile(r"填表|填报|填写|使用|操作|表格|模板|工作表|sheet|[\W\d_]")
 
 

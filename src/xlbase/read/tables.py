@@ -19,8 +19,8 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Callable
 
-from ..forms import get_form
-from ..forms.roles import BASE_FORM, BASE_NAME, FIRM_FORM, RECORD_FORM, RENT_FORM, SUMMARY_FORM
+from ..forms import FORM_IDS, get_form, sharing_columns, table_families
+from ..forms.roles import BASE_NAME, RECORD_FORM
 from ..problems import INFO, WARNING, Problem
 from ..text import fold, fold_unbracketed
 from .column_notes import none_zero_problem, row_problems, unused_problems, wording_problems
@@ -37,7 +37,7 @@ from .records import find_record
 from .units import is_units_statement
 from ..problem_codes import DUPLICATE_COLUMN, HIDDEN_ROW, HIDDEN_SHEET, SKIPPED_LINE, TOTAL_ROW, UNPLACED_ROWS
 
-TABLE_FAMILIES = (FIRM_FORM, RENT_FORM, BASE_FORM)   # 附件11 shares 附件10's columns: decided after
+TABLE_FAMILIES = table_families()   # Shanxi's (forms.table_families); 附件11 shares 附件10's columns: decided after
 MAX_BAND = 3
 FAMILY_MARGIN = 0.5
 
@@ -444,23 +444,42 @@ def find_tables(sheet: Sheet, families: tuple[str, ...] = TABLE_FAMILIES) -> lis
 
 
 def choose_summary(sheet: Sheet, found: FoundTable, top: int) -> str:
-    """附件10 or 附件11 for a 附件10-family table: title line, sheet name, then row count."""
-    if found.family != BASE_FORM:
+    """Which of the forms sharing a table's columns it is (附件11 takes 附件10's: the spec's columns_from): the
+    one a title line above it names (spec title_words), else the one its sheet is named for (the form's
+    sheet name, or its sheet_words), else by its rows: a form whose template holds one row (附件10, one base)
+    takes a table of one row, the other one of more."""
+    forms = sharing_columns(found.family)
+    if len(forms) == 1:
         return found.family
     for rr in range(top, found.header_rows[0]):
         for v in sheet.rows[rr]:
             if isinstance(v, str) and v.strip():
                 k = fold(v)
-                if "汇总表" in k:
-                    return SUMMARY_FORM
-                if "基本情况表" in k:
-                    return BASE_FORM
-    m = re.search(r"附件\s*(\d+)", sheet.name)
-    if m and "附件" + m.group(1) in (BASE_FORM, SUMMARY_FORM):
-        return "附件" + m.group(1)
-    if "汇总" in sheet.name:
-        return SUMMARY_FORM
-    return SUMMARY_FORM if len(found.data_rows) > 1 else BASE_FORM
+                for f in forms:
+                    if any(w in k for w in f.title_words):
+                        return f.id
+    named = _named_sheet(sheet.name)
+    if named in {f.id for f in forms}:
+        return named
+    for f in forms:
+        if any(w in sheet.name for w in f.sheet_words):
+            return f.id
+    one_row = len(found.data_rows) <= 1
+    return next((f.id for f in forms if (f.template_rows <= 1) == one_row), found.family)
+
+
+@lru_cache(maxsize=None)
+def _sheet_names() -> re.Pattern:
+    """Any of Shanxi's forms' sheet names (附件2 … 附件11), longest first, not followed by a digit."""
+    names = sorted({re.sub(r"\s+", "", get_form(fid).sheet) for fid in FORM_IDS}, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in names) + r"(?!\d)" if names else r"(?!)")
+
+
+def _named_sheet(name: str) -> str | None:
+    """The form whose sheet name a sheet's name starts its first form name with ('附件 11（汇总）' -> 附件11)."""
+    by_sheet = {re.sub(r"\s+", "", get_form(fid).sheet): fid for fid in FORM_IDS}
+    m = _sheet_names().search(re.sub(r"\s+", "", name))
+    return by_sheet.get(m.group(0)) if m else None
 
 
 def _clip(text: str, n: int = 30) -> str:

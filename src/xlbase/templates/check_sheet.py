@@ -10,13 +10,14 @@ import datetime as dt
 
 from xlsxwriter.worksheet import Worksheet
 
+from .. import sheet_names
 from ..forms import get_form
 from ..rules.kinds.within_record import pair
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
 from .rule_counts import Places, count_formula, doubt_formula
 from .styles import Styles, lines_needed, row_height
 
-CHECK_SHEET = "表内检查"
+CHECK_SHEET = sheet_names.CHECK
 COLUMNS = (("序号", 5), ("检查项目", 30), ("要求（取自规则包）", 52), ("表格", 12), ("不符合处", 8), ("结果", 9),
            ("规则编号", 22))
 PASS, FAIL, CHECK, NOTE = "通过", "不符合", "请核实", "请留意"

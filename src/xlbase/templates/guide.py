@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from xlsxwriter.worksheet import Worksheet
 
+from .. import sheet_names
 from ..forms import Form, divisions
 from ..rules.rule import Rule, RulePack
 from .dates import date_forms
 from .validation import NUMBER_FORMS
 from .styles import Styles, lines_needed, row_height
 
-GUIDE_SHEET = "填表说明"
+GUIDE_SHEET = sheet_names.GUIDE
 WIDTH = 110            # characters across the page (A4 landscape at about 100 %)
 COLUMNS = 6            # notes are merged across them (one very wide column prints badly in LibreOffice)
 TOP = 3                # rows left free at the top (the 校验 buttons of the .xlsm sit there)
