@@ -64,9 +64,10 @@ def unit_of(base: BaseRow, level: str) -> str:
 
 
 def default_unit_name(result: MergeResult, level: str) -> str:
-    """The 填报单位 when --unit is not given: the one county/city all bases share, or 山西省."""
+    """The 填报单位 when --unit is not given: the one county/city all bases share, or the province (its name in
+    the division data)."""
     if level == "province":
-        return "山西省"
+        return str(divisions().get("province") or "")
     if level == "city":
         cities = sorted({b.city for b in result.bases if b.city != UNKNOWN_UNIT})
         return cities[0] if len(cities) == 1 else ""

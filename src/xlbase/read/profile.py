@@ -16,7 +16,7 @@ from collections import Counter
 from functools import lru_cache
 from typing import Any, Iterable
 
-from ..forms import Field, value_list
+from ..forms import Field, name_words, value_list
 from ..forms.roles import BASE_NAME, OPERATOR
 from ..text import fold
 from .normalise import BLANK_TOKENS
@@ -30,11 +30,9 @@ _PHONE = re.compile(r"^(?:1\d{10}|0\d{2,3}-?\d{7,8}(?:-\d{1,4})?)$")
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 _BRACKETED = re.compile(r"\([^()]*\)")
 _YES_NO = frozenset({"是", "否", "√", "×", "✓", "✗", "有", "y", "n", "yes", "no", "是的", "不是"})
-# endings of names: a base (a place people work in) and an organisation (who runs it / a firm)
-BASE_ENDINGS = ("基地", "园", "园区", "空间", "孵化器", "加速器", "大厦", "广场", "楼", "港", "谷", "小镇", "街区", "中心", "城",
-                "平台", "工场", "家园", "社区")
-ORG_ENDINGS = ("公司", "中心", "集团", "合作社", "厂", "店", "社", "所", "部", "室", "院", "学校", "大学", "学院", "协会",
-               "商会", "站", "行", "馆", "局", "委员会", "联合会", "工作室", "经营部", "门市", "个体户")
+# endings of names: a base (a place people work in) and an organisation (who runs it / a firm): data/names.yaml
+BASE_ENDINGS = tuple(name_words()["base_endings"])
+ORG_ENDINGS = tuple(name_words()["org_endings"])
 
 KINDS = ("date", "yesno", "code", "phone", "int", "serial", "dec", "base", "org", "place", "choice", "text")
 SERIAL_FIRST, SERIAL_LAST = 18264, 54788      # Excel serials of 1950-01-01 and 2049-12-31
