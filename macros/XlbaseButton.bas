@@ -22,7 +22,7 @@ Attribute VB_Name = "XlbaseButton"
 ' captions) lives on the Python side or in the workbook cells.
 '
 ' Source of truth: macros/XlbaseButton.bas in the xlbase repository; the
-' workbook's vbaProject.bin is generated from it by xlbase.write.vba.
+' workbook's vbaProject.bin is generated from it by xlbase.templates.vba.
 Option Explicit
 
 Public Sub XlbaseValidate()

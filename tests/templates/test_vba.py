@@ -77,6 +77,19 @@ def test_button_module_is_ascii_and_calls_the_xlbase_entry_points() -> None:
     assert "Sub XlbaseValidate()" in text and "Sub XlbaseClearMarks()" in text
 
 
+def test_every_xlbase_module_the_macros_name_exists() -> None:
+    """The button module names the Python it runs and the code that builds it (a comment): a module that
+    moved (xlbase.write.vba became xlbase.templates.vba) must be renamed here too, and the templates rebuilt."""
+    import importlib.util
+    import re
+
+    named = set(re.findall(r"\bxlbase(?:\.[a-z_]+)+", MACRO_SOURCE.read_text("ascii")))
+    modules = {n.rsplit(".", 1)[0] if n.endswith("_caller") else n for n in named}   # RunPython's functions
+    assert {"xlbase.excel", "xlbase.templates.vba"} <= modules, modules
+    for module in modules:
+        assert importlib.util.find_spec(module) is not None, f"the macros name {module}, which does not exist"
+
+
 def test_packaged_modules_come_from_macros_folder() -> None:
     assert _normalised(vba.xlbase_modules()["XlbaseButton"]) == _normalised(
         MACRO_SOURCE.read_text("ascii")
