@@ -244,3 +244,44 @@ def test_a_number_cell_refuses_only_what_validate_calls_an_error(validated):
             refused.append(v)
     assert {"大约二十五人", "二十五人左右"} <= set(refused)      # no digit: no number at all
     assert -5 in refused and 2.5 in refused        # below a count's 0, not whole
+
+
+@pytest.mark.parametrize("name", ["retyped", "mixed", "mixed-2"])
+def test_the_total_row_sums_what_validate_reads(recalculated, name):
+    """附件3's 合计 line adds up the figures as validate reads them ("25人" is 25, "约25" nothing), not only
+    the cells that hold numbers."""
+    path = recalculated[name]
+    src = path.parents[1] / "src" / path.name
+    c = Clerk(src)
+    t = c.tables["附件3"]
+    form = get_form("附件3")
+    got = openpyxl.load_workbook(path, data_only=True)["附件3"]
+    typed = openpyxl.load_workbook(src)["附件3"]
+    total_row = next(r for r in range(1, 20) if got.cell(r, 1).value == form.total_label)
+    checked = 0
+    for f in form.table_fields:
+        if not f.is_numeric or f.key not in t.columns:
+            continue
+        col = "".join(ch for ch in t.cell(f.key, 1) if ch.isalpha())
+        values = [parse_number(typed[f"{col}{int(r)}"].value, f).value for r in t.data["_row"]]
+        want = sum(v for v in values if v is not None)
+        shown = got[f"{col}{total_row}"].value
+        assert isinstance(shown, (int, float)) and math.isclose(shown, want, rel_tol=1e-9, abs_tol=1e-9), \
+            (f.key, shown, want)
+        checked += 1
+    assert checked >= 3
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_check_beside_the_list_agrees_with_validate(recalculated, name):
+    """The 核对项 block beside 附件3 (its figure against 附件10's and 附件2's) says 不一致 exactly when validate
+    reports the rule that totals the list (firm-count-match, employee-sum-match), figures typed as text
+    included."""
+    from xlbase.templates.checks import DIFFERENT, SAME, totals
+    path = recalculated[name]
+    ws = openpyxl.load_workbook(path, data_only=True)["附件3"]
+    verdicts = [c.value for row in ws.iter_rows() for c in row if c.value in (SAME, DIFFERENT)]
+    assert verdicts, "no check block"
+    rules = {t.rule.id for t in totals()}
+    reported = {p.rule for p in rules_own(validate_problems(path)) if p.rule in rules}
+    assert (DIFFERENT in verdicts) == bool(reported), (name, verdicts, reported)

@@ -151,13 +151,14 @@ def mismatch_conditions(total: FirmTotal, agg: str, stated: str | None, fallback
     rule, agree = total.rule, total.agreement
     out = {}
     stated_form = rule.args.target.forms[0]
+    # IF, not AND: a read left blank is "" (templates.numbers), and arithmetic on it is an error AND would keep
     if stated:
-        out[stated_form] = f"AND(ISNUMBER({stated}),{fails(rule, stated, agg)})"
+        out[stated_form] = f"IF(ISNUMBER({stated}),{fails(rule, stated, agg)},FALSE)"
     if fallback and rule.fallback:
         own = fails(rule, fallback, agg)
         judged = (f"IF(ISNUMBER({stated}),{fails(agree, fallback, stated)},{own})"
                   if stated and agree is not None else own)
-        out[rule.fallback] = f"AND(ISNUMBER({fallback}),{judged})"
+        out[rule.fallback] = f"IF(ISNUMBER({fallback}),{judged},FALSE)"
     return out
 
 

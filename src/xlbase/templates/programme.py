@@ -30,7 +30,7 @@ from .numbers import UNREADABLE_NUMBER_TITLE
 from .lists import ListSheet, list_name
 from .printing import setup_sheet
 from .record import grid_width, write_record_grid
-from .reads import read_typed
+from .reads import read_typed, sum_reads
 from .rule_counts import UNREADABLE_TITLE, Places, date_marks, number_marks
 from .styles import Styles
 from .table import TableLayout, printed_last_col, printed_sizes, write_table
@@ -75,14 +75,15 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
         lists = _lists(wb, styles, forms_used)
         unique = list({f.id: f for f in forms_used}.values())
         _guide_and_checks(wb, styles, lists, unique, cells, where, pack, list(layout.get("guide") or []),
-                          prefilled=prefilled, macros=macros, python=python)
+                          prefilled=prefilled, macros=macros, python=python,
+                          rows={fid: v for fid, v in values.items() if isinstance(v, list)})
         wb.close()
     return cells
 
 
 def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], cells: Cells, where: dict[str, str],
                       pack, notes: list[str], *, prefilled: set[tuple[str, str]], macros: bool,
-                      python: str | None, rules: list | None = None) -> None:
+                      python: str | None, rules: list | None = None, rows: dict[str, list] | None = None) -> None:
     """The 填表说明, 表格说明 and 表内检查 sheets of a programme's workbook — the applicant's, and the blank 汇总表
     (`rules`: the pack's rules on its form) — with the pack's live checks, and the .xlsm's 校验 buttons.
     `cells`/`where`: where each form landed (form id -> its record cells or {"layout": …}; -> its sheet)."""
@@ -103,6 +104,7 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
                 places.cells[form_id] = {k: f"'{where[form_id]}'!{xl_rowcol_to_cell(r, c, True, True)}"
                                          for k, (r, c) in got.items()}
         read_typed(wb, lists, places, {f.id: f for f in forms})     # dates and numbers as validate reads them
+        sum_reads({fid: wb.get_worksheet_by_name(where[fid]) for fid in places.tables}, places, rows or {}, styles)
         for title, marks in ((UNREADABLE_TITLE, date_marks(places)), (UNREADABLE_NUMBER_TITLE, number_marks(places))):
             for m in marks:
                 formula_format(wb, wb.get_worksheet_by_name(where[m.form_id]), m.area, m.condition,
@@ -237,7 +239,7 @@ def write_summary_template(programme, path: Path, *, rows: list[dict] | None = N
             _guide_and_checks(wb, styles, lists, [form], {form.id: {"layout": lay}}, {form.id: ws.name}, pack,
                               list(layout.get("guide") or []), prefilled=set(), macros=macros,
                               python=python, rules=[r for r in pack.rules if form.id in (*r.forms, r.form)]
-                              if pack is not None else None)
+                              if pack is not None else None, rows={form.id: rows or []})
         wb.close()
     return lay
 

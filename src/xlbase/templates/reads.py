@@ -11,6 +11,8 @@ from .dates import DateSheet
 from .lists import ListSheet, add_blank_words
 from .numbers import NumberSheet
 from .rule_counts import Places
+from .styles import Styles
+from .table import write_total_sum
 
 
 def read_dates(dates: DateSheet, places: Places, forms: dict[str, Form]) -> None:
@@ -46,3 +48,13 @@ def read_typed(wb: Workbook, lists: ListSheet, places: Places, forms: dict[str, 
     add_blank_words(lists)
     read_dates(DateSheet(wb, lists), places, forms)
     read_numbers(NumberSheet(wb, lists), places, forms)
+
+
+def sum_reads(sheets: dict, places: Places, rows: dict[str, list[dict]], styles: Styles) -> None:
+    """Each 合计 cell of a number column sums the column's reads, as validate sums what was typed ("25人" is
+    25), not only the cells holding numbers. `sheets`: form id -> its worksheet; `rows`: the pre-filled rows."""
+    for (form_id, key), (read, _) in places.number_columns.items():
+        sheet = sheets.get(form_id)
+        layout = places.tables[form_id][1]
+        if sheet is not None and layout.total_row is not None:
+            write_total_sum(sheet, layout, layout.form.field(key), read, rows.get(form_id) or [], styles)

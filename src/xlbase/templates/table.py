@@ -256,8 +256,8 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
     if form.total_label:
         if total_row is None:
             total_row = first + n
-        _write_total(ws, form, layout, total_row, rows, styles)
         layout.total_row = total_row
+        _write_total(ws, form, layout, total_row, rows, styles)
     layout.end_row = max(first + n, (total_row or 0) + 1)
     return layout
 
@@ -330,10 +330,16 @@ def _write_total(ws: Worksheet, form: Form, layout: TableLayout, r: int, rows: l
         c = layout.cols[f.key]
         if c <= span_to:
             continue
-        if f.is_numeric:        # blank until a figure is typed: a blank form prints a line to write on
-            rng = layout.column_range(f.key)
-            typed = any(isinstance(row.get(f.key), (int, float)) for row in rows)
-            ws.write_formula(r, c, f'=IF(COUNT({rng})=0,"",SUM({rng}))',
-                             styles.formula(f, bold=True), _sum_cached(rows, f.key) if typed else "")
+        if f.is_numeric:
+            write_total_sum(ws, layout, f, layout.column_range(f.key), rows, styles)
         else:
             ws.write_blank(r, c, None, styles.get(border=1, locked=True, bg_color="#F2F2F2"))
+
+
+def write_total_sum(ws: Worksheet, layout: TableLayout, f, column: str, rows: list[dict], styles: Styles) -> None:
+    """The 合计 cell of a number column: the sum of `column` (the typed column, or its reads: templates.reads),
+    blank until a figure is there — a blank form prints a line to write on."""
+    assert layout.total_row is not None
+    typed = any(isinstance(row.get(f.key), (int, float)) for row in rows)
+    ws.write_formula(layout.total_row, layout.cols[f.key], f'=IF(COUNT({column})=0,"",SUM({column}))',
+                     styles.formula(f, bold=True), _sum_cached(rows, f.key) if typed else "")

@@ -33,7 +33,7 @@ from .table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, c
 from .check_sheet import CHECK_SHEET, judged_rules, title, unjudged_rules, write_check_sheet
 from .numbers import UNREADABLE_NUMBER_TITLE
 from .row_counts import RowCounts
-from .reads import read_typed
+from .reads import read_typed, sum_reads
 from .rule_counts import UNREADABLE_TITLE, Places, cell_marks, date_marks, number_marks, rows_in_use
 from .thresholds import default_year, pack
 
@@ -114,38 +114,6 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
                        formulas=_identity_formulas(a10, base, identities), n_rows=max(1, a10.template_rows))
     _threshold_marks(ws10, l10, styles, thresholds)
 
-    # cross-form totals: the pack's rules that total 附件3's rows against a figure stated on 附件10 (or 附件2)
-    items: list[tuple[str, str, object, list[tuple[str, str, object, str, bool]]]] = []
-    for total in totals():
-        rule, target = total.rule, total.target
-        if rule.form != a3.id:
-            continue
-        value: float
-        if total.how == "count":      # rows as the reader reads them: anything typed, a name or not
-            agg, local = (f"SUMPRODUCT(1*{rows_in_use(l3, sheet)})" for sheet in (a3.sheet, None))
-            value = sum(1 for f in firms if any(v not in (None, "") for v in f.values()))
-        else:
-            agg = total.aggregate(f"'{a3.sheet}'!{l3.column_range(total.column)}")
-            local = total.aggregate(l3.column_range(total.column))
-            value = sum(v for f in firms if isinstance(v := f.get(total.column), (int, float)))
-        # judged as validate judges them (template_checks.mismatch_conditions)
-        stated_form = rule.args.target.forms[0]
-        at = {stated_form: (ws10, l10.first_row, l10.cols[target]) if stated_form == a10.id and a10.has_field(target)
-              else None,
-              rule.fallback: (sheets[a2.id], *a2_cells[target]) if rule.fallback == a2.id and target in a2_cells
-              else None}
-        cells = {fid: _sheet_ref(forms[fid], r, c) for fid, (_, r, c) in ((k, v) for k, v in at.items() if v)}
-        fails = mismatch_conditions(total, agg, cells.get(stated_form), cells.get(rule.fallback or ""))
-        cached = mismatch_values(total, value, base.get(target), base.get(target))
-        refs: list[tuple[str, str, object, str, bool]] = []
-        for fid, cond in fails.items():
-            where = at[fid]
-            assert where is not None     # fails names only the forms `at` found
-            ws_at, r, c = where
-            refs.append((forms[fid].sheet, cells[fid], base.get(target), cond, cached[fid]))
-            mark_mismatch(ws_at, styles, r, c, cond)
-        items.append((a10.field(target).label if a10.has_field(target) else target, local, value, refs))
-    write_check_block(ws, styles, top=l3.header_top, col=l3.last_col + 2, items=items)
 
     # 附件4: head about the base, then the comparables
     ws = sheets[a4.id]
@@ -170,6 +138,40 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     places.computed = {places.cells[a10.id][k] for k in _identity_formulas(a10, base, identities)} | \
                       {places.cells[a4.id][k] for k in head_formulas}
     read_typed(wb, lists, places, forms)
+    sum_reads(sheets, places, {a3.id: firms, a4.id: comparables, a10.id: [base]}, styles)
+    # cross-form totals: the pack's rules that total 附件3's rows against a figure stated on 附件10 (or 附件2)
+    items: list[tuple[str, str, object, list[tuple[str, str, object, str, bool]]]] = []
+    for total in totals():
+        rule, target = total.rule, total.target
+        if rule.form != a3.id:
+            continue
+        value: float
+        if total.how == "count":      # rows as the reader reads them: anything typed, a name or not
+            agg, local = (f"SUMPRODUCT(1*{rows_in_use(l3, sheet)})" for sheet in (a3.sheet, None))
+            value = sum(1 for f in firms if any(v not in (None, "") for v in f.values()))
+        else:
+            read = places.read_column(a3.id, total.column)      # as validate reads each row's figure
+            agg = local = total.aggregate(read or f"'{a3.sheet}'!{l3.column_range(total.column)}")
+            value = sum(v for f in firms if isinstance(v := f.get(total.column), (int, float)))
+        # judged as validate judges them (template_checks.mismatch_conditions)
+        stated_form = rule.args.target.forms[0]
+        at = {stated_form: (ws10, l10.first_row, l10.cols[target]) if stated_form == a10.id and a10.has_field(target)
+              else None,
+              rule.fallback: (sheets[a2.id], *a2_cells[target]) if rule.fallback == a2.id and target in a2_cells
+              else None}
+        cells = {fid: places.read(fid, target) or _sheet_ref(forms[fid], r, c)
+                 for fid, (_, r, c) in ((k, v) for k, v in at.items() if v)}
+        fails = mismatch_conditions(total, agg, cells.get(stated_form), cells.get(rule.fallback or ""))
+        cached = mismatch_values(total, value, base.get(target), base.get(target))
+        refs: list[tuple[str, str, object, str, bool]] = []
+        for fid, cond in fails.items():
+            where = at[fid]
+            assert where is not None     # fails names only the forms `at` found
+            ws_at, r, c = where
+            refs.append((forms[fid].sheet, cells[fid], base.get(target), cond, cached[fid]))
+            mark_mismatch(ws_at, styles, r, c, cond)
+        items.append((a10.field(target).label if a10.has_field(target) else target, local, value, refs))
+    write_check_block(sheets[a3.id], styles, top=l3.header_top, col=l3.last_col + 2, items=items)
     write_check_sheet(check_sheet, styles, places, pack())
     marked = []
     marks = [(title(rule), m) for rule in pack().rules for m in cell_marks(rule, places)]
@@ -247,6 +249,7 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     # a date the county typed that validate cannot read is red on its cell, as in the applicant's workbook
     places = Places(lists=lists, tables={form.id: (form.sheet, layout)})
     read_typed(wb, lists, places, {form.id: form})
+    sum_reads({form.id: ws}, places, {form.id: rows}, styles)
     marks = date_marks(places)
     number_marked = number_marks(places)
     for m in number_marked:
