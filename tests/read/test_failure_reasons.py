@@ -14,7 +14,7 @@ import zipfile
 from pathlib import Path
 
 import retyped
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 from openpyxl import load_workbook
 
 from xlbase.read.formats import CHAINS
@@ -103,11 +103,16 @@ LIBRARY_WORDS = ["Relationship not found", "Cell string index not found in share
 @given(st.sampled_from(LIBRARY_TYPES),
        st.one_of(st.sampled_from(LIBRARY_WORDS), st.text(max_size=60),
                  st.text(alphabet="abcdefghijklmnopqrstuvwxyz :'/._0123456789", max_size=80)))
+@example("CalamineError", "文件内部")   # drawn in a full suite: a piece of our own sentence
 @settings(max_examples=300, deadline=None)
 def test_every_failure_reason_is_a_chinese_sentence_without_the_library_text(kind, text):
     exc = type(kind, (Exception,), {})(text)
     reason = failure_reason(exc, "calamine")
     assert reason in {r for _, _, r in REASONS} | {GENERAL}
     assert re.search(r"[\u4e00-\u9fff]", reason) and not _foreign_words(reason, "")
-    if len(text.strip()) >= 4:
-        assert text.strip() not in reason and kind not in reason
+    assert kind not in reason
+    # Hypothesis also draws string literals from our own modules: a library text that is itself a
+    # piece of one of our sentences ('文件内部') proves nothing about echoing the library.
+    ours = {r for _, _, r in REASONS} | {GENERAL}
+    if len(text.strip()) >= 4 and not any(text.strip() in r for r in ours):
+        assert text.strip() not in reason
