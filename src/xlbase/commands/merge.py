@@ -44,6 +44,23 @@ def _gc_paused() -> Iterator[None]:
 
 
 @_gc_paused()   # as a decorator: the run's data is freed when the body returns, before collection resumes
+
+def round_setup(rules, as_of, programme, expect: Path | None, previous: Path | None, out: Path):
+    """A merge round's givens — its rule pack, the officer's list of units that should report and the
+    previous 汇总表 (`previous`, else `out` as it was) — or the CommandResult that refuses them."""
+    from ..check import PackUnusable, pack_for
+    try:
+        pack = pack_for(rules, as_of, programme)
+    except PackUnusable as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
+    try:
+        expected = read_expect_file(expect) if expect is not None else None
+        before = read_previous(Path(previous), required=True) if previous is not None else \
+            read_previous(Path(out), required=False)
+    except (ExpectError, PreviousError) as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
+    return pack, expected, before
+
 def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rules: str | None = None,
                   as_of: dt.date | None = None, json_out: Path | None = None, unit: str | None = None,
                   jobs: int | None = None, quiet: bool = False, expect: Path | None = None,
@@ -60,7 +77,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
     """
     progress = progress or Progress(False)
     from ..read import expand_inputs, read_files
-    from ..check import PackUnusable, check, pack_for
+    from ..check import check
     from ..reports.problems import write_json_report
     from ..summary.workbook import write_summary_workbook
     from ..summary.sheets import FirmRowsAhead
@@ -80,16 +97,10 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
             check_return_dir(Path(return_dir), [Path(p) for p in paths] + [Path(a) for a in inputs])
     except OutputPathError as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
-    try:
-        pack = pack_for(rules, as_of)
-    except PackUnusable as exc:
-        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
-    try:
-        expect_list = read_expect_file(expect) if expect is not None else None
-        before = read_previous(Path(previous), required=True) if previous is not None else \
-            read_previous(Path(out), required=False)
-    except (ExpectError, PreviousError) as exc:
-        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
+    setup = round_setup(rules, as_of, None, expect, previous, out)
+    if isinstance(setup, CommandResult):
+        return setup
+    pack, expect_list, before = setup
 
     progress.stage("读取文件", total=len(paths))
     reads = read_files(paths, jobs, on_read=progress.on_read)

@@ -255,19 +255,12 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
                   ) -> CommandResult:
     """The programme's merge: its 汇总表 at `level` (its summary layout's levels; None: as the rows show),
     compared with the `previous` round (else with `out` as it was, when it is one of ours)."""
-    from ..check import PackUnusable, check, pack_for
-    try:
-        pack = pack_for(rules, as_of, programme)
-    except PackUnusable as exc:
-        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
-    from ..merge.level import ExpectError, read_expect_file
-    from ..merge.rounds import PreviousError, read_previous
-    try:
-        expected = read_expect_file(expect) if expect is not None else None
-        before = read_previous(Path(previous), required=True) if previous is not None else \
-            read_previous(Path(out), required=False)
-    except (ExpectError, PreviousError) as exc:
-        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{exc}"])
+    from ..check import check
+    from .merge import round_setup
+    setup = round_setup(rules, as_of, programme, expect, previous, out)
+    if isinstance(setup, CommandResult):
+        return setup
+    pack, expected, before = setup
     paths, input_problems, reads = _read(inputs, jobs)
     if not paths:
         return CommandResult(EXIT_UNUSABLE, errors=[f"没有找到可读取的文件：{'、'.join(map(str, inputs))}"])
