@@ -186,3 +186,29 @@ def test_a_count_unit_after_a_counted_label_is_its_unit(text, unit, key):
     from xlbase.read.units import header_unit
     assert header_unit(text) == unit
     assert word_scores(text, "附件10")[0][0] == key
+
+
+def _counting_labels() -> list[tuple[str, str, str]]:
+    """(form, field, label) for every official label of a table form ending in a counting unit + 数
+    (服务次数, 孵化成功企业户数 …): the labels a clerk may write as 服务（次）数."""
+    counts = {u for fam in unit_families().values() if fam["counts"] for u in fam["units"]}
+    out = []
+    for form_id, fields in (("附件10", A10), ("附件3", A3)):
+        for f in fields:
+            if len(f.label) > 3 and f.label.endswith("数") and f.label[-2] in counts:
+                out.append((form_id, f.key, f.label))
+    return out
+
+
+@pytest.mark.parametrize("form_id, key, label", _counting_labels())
+@settings(max_examples=20, deadline=None)
+@given(style=st.sampled_from(BRACKETS[:3]), tail=st.sampled_from(["", "（{u}）", "/{u}", "\n{u}"]))
+def test_a_counting_unit_bracketed_inside_the_label_keeps_the_word(form_id, key, label, style, tail):
+    """服务（次）数, 孵化成功企业（户）数: the unit marked inside the counting word is that word's first
+    character, so the label still names its field (cutting it left 服务数, which named nothing and lost the
+    column of a glued header such as 合作机构情况-服务（次）数(次))."""
+    unit = label[-2]
+    left, right = style
+    text = f"{label[:-2]}{left}{unit}{right}数" + tail.format(u=unit)
+    assert word_scores(text, form_id)[0][0] == key
+    assert word_scores(text, form_id)[0][1] == word_scores(label, form_id)[0][1]

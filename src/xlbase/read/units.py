@@ -164,10 +164,14 @@ def _is_count(unit: str) -> bool:
 
 
 def strip_unit(text: str) -> str:
-    """A folded header without its unit: '营收(元)' -> '营收', '收入/万元' -> '收入', '面积亩' -> '面积'."""
+    """A folded header without its unit: '营收(元)' -> '营收', '收入/万元' -> '收入', '面积亩' -> '面积'.
+    A counting unit bracketed before 数 is the first character of a counting word ('服务（次）数' ->
+    '服务次数', a clerk marking the unit inside the word), kept rather than cut to a word that names nothing."""
     k = fold(text)
     for inner in _BRACKETED.findall(k):
         if _as_unit(inner):
+            if _is_count(inner):
+                k = re.sub(rf"\({re.escape(inner)}\)(?=数)", inner, k)
             k = k.replace(f"({inner})", "")
     unit = header_unit(k)
     if unit and k.endswith(unit) and len(k) > len(unit):
