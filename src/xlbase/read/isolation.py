@@ -10,7 +10,10 @@ Linux, so they start at once with everything imported), each with its address sp
 next file meanwhile. A worker that dies or overruns is killed and replaced, and its file
 becomes one Problem saying why; every other file is read as usual. A file whose worker died is
 read once more with the fallback readers only (`read_workbook(..., fast=False)`): the fast
-reader's crash is not the file's fault when another reader opens it.
+reader's crash is not the file's fault when another reader opens it. A file that needs
+LibreOffice (~210 MB resident) is answered "later" and converted after every other file was
+read, by one remaining reader process, one file at a time, so the process tree stays within
+its memory budget however many such files a batch holds.
 
 Workers never outlive the command: each asks the kernel to kill it when its parent dies
 (Linux), watches its parent otherwise, and the pool stops and reaps them on the way out.
@@ -38,6 +41,7 @@ from queue import Queue
 from typing import Any
 
 from ..table import WorkbookRead
+from .formats import LibreOfficeLater
 from .limits import DEFAULT_LIMITS, Limits, read_memory_for
 from .failed import read_failed
 from .workbook import read_workbook
@@ -53,6 +57,8 @@ RETRY_WITH_FALLBACK = True
 GC_EVERY = 32
 #: files sent to a worker ahead of its answers, so that it never waits for this process to unpickle one
 PIPELINE = 8
+#: a worker's answer for a file that needs LibreOffice while other readers are at work
+LATER = "libreoffice-later"
 
 
 class PoolUnavailable(RuntimeError):
@@ -65,6 +71,7 @@ class _Task:
     path: str
     fast: bool = True               # False: the fallback readers only (a retry after a crash)
     first_death: str | None = None  # why the first attempt's worker died
+    libreoffice: bool = False       # LibreOffice may run now (the pool's last stage): no other reader is at work
 
 
 @dataclass
@@ -93,13 +100,24 @@ class _Pool:
     def __init__(self, size: int, limits: Limits, ctx, on_read: Callable[[int], None] | None = None) -> None:
         self.size, self.limits, self.ctx, self.on_read = size, limits, ctx, on_read
         self.workers: list[_Worker] = []
+        self.later: list[_Task] = []     # files answered LATER: they need LibreOffice
         self.log_dir = tempfile.mkdtemp(prefix="xlbase-read-")
 
     def run(self, paths: list[str]) -> list[WorkbookRead]:
         results: list[WorkbookRead | None] = [None] * len(paths)
         # largest files first: what is left when the queue runs dry (up to PIPELINE files per worker) is the
         # smallest, so no worker idles while another still reads a 1 200-firm list (results keep input order)
-        queue = deque(_Task(i, paths[i]) for i in sorted(range(len(paths)), key=lambda i: -_size(paths[i])))
+        self._drain(deque(_Task(i, paths[i]) for i in sorted(range(len(paths)), key=lambda i: -_size(paths[i]))),
+                    results)
+        if self.later:   # LibreOffice's turn: one reader process (the smallest), one conversion at a time
+            self._keep_smallest()
+            self.size = 1
+            queue = deque(replace(t, libreoffice=True) for t in self.later)
+            self.later = []
+            self._drain(queue, results)
+        return [r for r in results if r is not None]
+
+    def _drain(self, queue: deque, results: list) -> None:
         while queue or any(w.tasks for w in self.workers):
             self._fill(queue)
             busy = [w for w in self.workers if w.tasks]
@@ -110,7 +128,13 @@ class _Pool:
                     self._collect(w, results, queue)
                 elif time.monotonic() >= w.deadline:
                     self._lost(w, "read-timeout", results, queue)
-        return [r for r in results if r is not None]
+
+    def _keep_smallest(self) -> None:
+        """Retire every idle worker but the one holding the least memory (a worker that read large files
+        keeps its heap)."""
+        idle = sorted((w for w in self.workers if not w.tasks), key=lambda w: _resident(w.proc.pid))
+        for w in idle[1:]:
+            self._retire(w)
 
     def _fill(self, queue: deque) -> None:
         """Keep PIPELINE tasks with every worker (so none waits for this process), starting workers as needed."""
@@ -126,7 +150,7 @@ class _Pool:
             while queue and len(w.tasks) < PIPELINE:
                 task = queue.popleft()
                 try:
-                    w.conn.send((task.index, task.path, task.fast))
+                    w.conn.send((task.index, task.path, task.fast, task.libreoffice))
                 except (OSError, ValueError):   # it died between reads: the loop reports its first task
                     queue.appendleft(task)
                     break
@@ -158,7 +182,11 @@ class _Pool:
             except Exception:   # died mid-answer (EOFError, OSError), or an answer that will not unpickle
                 answer = None
         if isinstance(answer, tuple) and len(answer) == 2 and answer[0] == w.tasks[0].index:
-            self._store(results, w.tasks.popleft().index, answer[1])
+            task = w.tasks.popleft()
+            if answer[1] == LATER:
+                self.later.append(task)
+            else:
+                self._store(results, task.index, answer[1])
             if w.tasks:
                 self._started(w)
             return
@@ -238,6 +266,15 @@ def _kill(proc) -> None:
             pass
 
 
+def _resident(pid: int | None) -> int:
+    """A process's resident pages (Linux), 0 where that cannot be told."""
+    try:
+        with open(f"/proc/{pid}/statm") as fh:
+            return int(fh.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _size(path: str) -> int:
     try:
         return os.path.getsize(path)
@@ -292,7 +329,7 @@ def _read_tasks(conn: Connection, sender: _Sender, limits: Limits, parent_pid: i
             return
         if task is None:
             return
-        index, path, fast = task
+        index, path, fast, libreoffice = task
         read += 1
         if read % GC_EVERY == 0:
             gc.collect()   # the parent may run with the collector off (merge): cycles must not creep up to the cap
@@ -300,8 +337,11 @@ def _read_tasks(conn: Connection, sender: _Sender, limits: Limits, parent_pid: i
             _cap_memory(read_memory_for(limits, _size(path), retry=not fast))
         fresh = True
         reading.value = index
+        wr: WorkbookRead | str
         try:
-            wr = read_workbook(path, fast=fast, limits=limits)
+            wr = read_workbook(path, fast=fast, limits=replace(limits, libreoffice_later=not libreoffice))
+        except LibreOfficeLater:
+            wr = LATER
         except MemoryError:
             wr, fresh = read_failed(path, "read-memory", limits), False
         except BaseException as exc:   # pyo3's PanicException and anything else read_workbook let through

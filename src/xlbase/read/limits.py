@@ -71,6 +71,10 @@ class Limits:
     #: 0 seconds turns it off.
     libreoffice_seconds: float = 30.0
     libreoffice_memory_bytes: int = 1024 * MB
+    #: LibreOffice is not started now: the reader raises formats.LibreOfficeLater, and the isolated pool
+    #: (read.isolation) converts such files after all others, alone (its ~210 MB beside the other readers
+    #: took a batch's process tree past 500 MB).
+    libreoffice_later: bool = False
     #: Count each OOXML sheet's filled area before calamine allocates it (grid.check_sheet_extents).
     #: A reader process whose memory is capped turns it off: an allocation that fails there
     #: kills only the worker, and the file is read again by openpyxl.

@@ -24,7 +24,7 @@ from ..text import fold
 from .base import assign_bases
 from .cover import find_cover
 from .docx_cover import read_docx_cover
-from .formats import Unreadable, load_book
+from .formats import LibreOfficeLater, Unreadable, load_book
 from .formats.decrypt import with_default_password
 from .grid import Sheet
 from .records import find_record
@@ -110,6 +110,8 @@ def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Proble
         return unusable(spath, exc.code, MESSAGES[exc.code].format(name=name), check.sha256)
     except MemoryError:
         return read_failed(spath, "read-memory", sha=check.sha256)
+    except LibreOfficeLater:   # the isolated pool converts it when no other reader is at work
+        raise
     except Exception:  # a bug of ours around the readers (each reader's own failure is caught in load_book)
         log.debug("loading failed on %s", spath, exc_info=True)
         return unusable(spath, "read-failed", MESSAGES["check-failed"].format(name=name), check.sha256)

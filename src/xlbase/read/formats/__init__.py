@@ -26,7 +26,7 @@ from ..limits import DEFAULT_LIMITS, Limits
 from ..sniff import SniffError
 from .html import read_html
 from .legacy import read_xlrd
-from .libreoffice import read_libreoffice
+from .libreoffice import LibreOfficeLater, read_libreoffice
 from .ods import read_fods, read_fods_odfpy, read_odfpy
 from .ooxml import read_beta, read_openpyxl, read_strict
 from .reasons import failure_reason
@@ -82,7 +82,8 @@ class Unreadable(Exception):
 
 def load_book(path: str, kind: str, *, fast: bool = True, limits: Limits = DEFAULT_LIMITS) -> Book:
     """The sheets of `path` read as `kind`; raises Unreadable when every reader failed, SniffError
-    when a capped read found a bomb, MemoryError when one ran out of memory."""
+    when a capped read found a bomb, MemoryError when one ran out of memory, LibreOfficeLater when
+    LibreOffice is next and `limits.libreoffice_later` (the isolated pool converts the file later)."""
     failed: list[tuple[str, str]] = []
     too_large: SheetTooLarge | None = None
     for step in CHAINS[kind]:
@@ -91,7 +92,7 @@ def load_book(path: str, kind: str, *, fast: bool = True, limits: Limits = DEFAU
             continue
         try:
             return Book(step.read(path, kind, limits), step.name, failed)
-        except (SniffError, MemoryError):
+        except (SniffError, MemoryError, LibreOfficeLater):
             raise
         except NotApplicable:
             continue
