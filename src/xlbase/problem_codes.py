@@ -110,6 +110,8 @@ LOWER_PACK_DIFFERS = "lower-pack-differs"
 LEVEL_MISMATCH = "level-mismatch"
 UNIT_NOT_REPORTED = "unit-not-reported"
 INCOMPLETE_TOTAL = "incomplete-total"
+# rules (beside the pack's own rule ids)
+DOCUMENTS_TO_CHECK = "documents-to-check"
 
 
 # --- what each code is, by category: code -> (usual severity, title[, when another severity is used]) -----
@@ -171,6 +173,9 @@ _declare(MERGE, {
     LEVEL_MISMATCH: (WARNING, "汇总层级与基地分布不符"),
     UNIT_NOT_REPORTED: (WARNING, "应报单位未报送"),
     INCOMPLETE_TOTAL: (WARNING, "有的表缺少该列，汇总数不完整"),
+})
+_declare(RULE, {
+    DOCUMENTS_TO_CHECK: (WARNING, "须核对证明材料的申报条件"),
 })
 
 

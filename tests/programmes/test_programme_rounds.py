@@ -13,6 +13,9 @@ import openpyxl
 import pytest
 from openpyxl.utils import range_boundaries
 
+from xlbase.forms import value_list
+from xlbase.problem_codes import DOCUMENTS_TO_CHECK
+
 from programme_inbox import (REPO, Case, expected_summary_row, fill, load_cases, make_templates, read_summary,
                              rows_of, sheet_of, xlbase)
 
@@ -50,16 +53,18 @@ def test_a_filled_template_meets_every_rule(case, tmp_path):
     fill(templates / c.applicant_file, src, c.programme, c.answers(), "达标单位")
     res = xlbase("validate", str(src), "--programme", c.name, "--json", str(tmp_path / "r.json"))
     problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
-    manual = _manual(c)
-    assert [p for p in problems if p["severity"] != "info" and p["rule"] not in manual] == [], res.stdout
+    assert [p for p in problems if p["severity"] != "info" and p["rule"] not in _notes(c)] == [], res.stdout
     assert res.returncode == 0
-    # each condition of the notice the files cannot decide is said once, as a warning, where it belongs
-    said = [p for p in problems if p["rule"] in manual]
-    assert sorted(p["rule"] for p in said) == sorted(manual) and {p["severity"] for p in said} == {"warning"}
-    pack = _pack(c)
-    for p in said:
-        rule = pack.rule(p["rule"])
-        assert (p["form"], p["field"]) == (rule.form, rule.field) and p["cell"], p
+    # the conditions of the notice the files cannot decide: one warning for the application, at the first
+    # condition's cell, naming each condition with what decides it (not one warning per condition)
+    said = [p for p in problems if p["rule"] in _notes(c)]
+    assert [(p["rule"], p["severity"]) for p in said] == [(DOCUMENTS_TO_CHECK, "warning")], said
+    manual = [r for r in _pack(c).rules if r.kind == "attest"]
+    assert (said[0]["form"], said[0]["field"]) == (manual[0].form, manual[0].field) and said[0]["cell"]
+    text = said[0]["message"]
+    assert f"以下 {len(manual)} 项申报条件无法从表格判断" in text
+    for rule in manual:
+        assert rule.message.rstrip("。；") in text and rule.source in text, rule.id
 
 
 def test_each_rule_broken_once_is_found_at_its_cell(case, tmp_path):
@@ -75,7 +80,7 @@ def test_each_rule_broken_once_is_found_at_its_cell(case, tmp_path):
     problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
     for v in c.violations:
         mine = [p for p in problems if Path(p["file"]).name == f"{v['rule']}.xlsx" and p["severity"] != "info"
-                and p["rule"] not in _manual(c)]
+                and p["rule"] not in _notes(c)]
         assert [p["rule"] for p in mine] == [v["rule"]], (v, mine)
         form_id = v["at"].split(".")[0].split("@")[0]
         assert mine[0]["sheet"] == sheet_of(c.programme, form_id), (v, mine[0])
@@ -194,7 +199,7 @@ def test_mark_colours_a_broken_rule_at_its_cell(case, tmp_path):
     cell = wb[sheet_of(c.programme, form_id)][cells[v["at"]]]
     assert cell.fill.fgColor.rgb not in (None, "00000000")
     listed = [r for r in wb["校验结果"].iter_rows(values_only=True) if r and r[1] in ("错误", "警告")]
-    assert len(listed) == 1 + len(_manual(c))           # the violation, and the notes for the officer
+    assert len(listed) == 2           # the violation, and the one note for the officer (conditions to check)
 
 
 def test_the_template_has_its_check_sheet_and_a_macro_workbook(case):
@@ -219,9 +224,11 @@ def _pack(c: Case):
     return load_generic_pack(c.programme)
 
 
-def _manual(c: Case) -> set[str]:
-    """The pack's conditions the files cannot decide (kind attest): a warning on every application."""
-    return {r.id for r in _pack(c).rules if r.kind == "attest"}
+def _notes(c: Case) -> set[str]:
+    """The codes of the pack's notes for the officer (the conditions the files cannot decide, kind attest):
+    one warning on every application."""
+    from xlbase.rules.kinds import officer_notes
+    return officer_notes(_pack(c).rules)
 
 
 def test_templates_speak_only_of_their_own_region(case):
@@ -269,3 +276,34 @@ def test_round_options_return_pack_and_expected_units(case, tmp_path):
     units = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "汇总表.xlsx")["各县情况"].iter_rows(
         min_row=2, values_only=True)}
     assert units == {listed[0]: "已报送", "未报送的单位": "未报送"}
+
+
+def test_units_sheet_counts_what_a_unit_may_have_to_answer(case, tmp_path):
+    """各县情况's 错误 and 警告 are the unit's own problems: the note naming the conditions to check on paper
+    (one per application, in the 问题清单) is not counted, so a unit of good applications shows 0 and 0, and a
+    unit's counts are its real findings, as validate reports them."""
+    c, templates = case
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    for name in ("甲单位", "乙单位"):
+        fill(templates / c.applicant_file, inbox / f"{name}.xlsx", c.programme, c.answers(), name)
+    v = next(v for v in c.violations if _pack(c).rule(v["rule"]).severity == "warning")
+    layout = c.programme.layout("summary.yaml")
+    form_id, key = layout["columns"][layout["unit"]]["field"].split(".", 1)
+    good = str(c.good[form_id][key])
+    other = next(u for u in value_list(layout["units"]) if u != good)       # another unit of the programme
+    change = {**v["change"], form_id: {**v["change"].get(form_id, {}), key: other}}
+    fill(templates / c.applicant_file, inbox / "丙单位.xlsx", c.programme, c.answers(change), "丙单位")
+    out = tmp_path / "汇总表.xlsx"
+    res = xlbase("merge", str(inbox), "--programme", c.name, "-o", str(out), "--json", str(tmp_path / "r.json"))
+    assert res.returncode == 0, res.stdout + res.stderr
+    problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
+    notes = [p for p in problems if p["rule"] == DOCUMENTS_TO_CHECK]
+    assert sorted(Path(p["file"]).name for p in notes) == ["丙单位.xlsx", "乙单位.xlsx", "甲单位.xlsx"]
+    real = [p for p in problems if p["severity"] == "warning" and p["rule"] not in _notes(c) and p["file"]]
+    assert [(Path(p["file"]).name, p["rule"]) for p in real] == [("丙单位.xlsx", v["rule"])]
+    heads = [x.value for x in openpyxl.load_workbook(out)["各县情况"][1]]
+    units = {r[0]: dict(zip(heads, r)) for r in openpyxl.load_workbook(out)["各县情况"].iter_rows(
+        min_row=2, values_only=True)}
+    assert (units[good]["基地数"], units[good]["错误"], units[good]["警告"]) == (2, 0, 0)
+    assert (units[other]["基地数"], units[other]["错误"], units[other]["警告"]) == (1, 0, 1)

@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from xlbase.rules.kinds import officer_notes
 from xlbase.rules.programme import load_generic_pack
 from programme_inbox import expected_summary_row, fill, load_case, make_templates, read_summary, xlbase
 from taiyuan_inbox import county_summary, retyped_applicant, split_recommendation
@@ -132,7 +133,7 @@ def test_a_recommendation_sent_apart_joins_its_application(templates, tmp_path):
     res = xlbase("merge", str(inbox), "--programme", "taiyuan-2023", "-o", str(out), "--json", str(tmp_path / "r.json"))
     assert res.returncode == 0, res.stdout + res.stderr
     problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
-    manual = {r.id for r in load_generic_pack(CASE.programme).rules if r.kind == "attest"}   # the officer's notes
+    manual = officer_notes(load_generic_pack(CASE.programme).rules)       # the officer's notes
     found = sorted((Path(p["file"]).name, p["rule"], p["severity"]) for p in problems
                    if p["severity"] != "info" and p["rule"] not in manual)
     assert found == [("另一家的推荐表.xlsx", "staff-list-min", "warning"),

@@ -21,7 +21,7 @@ from ..identity import name_key
 from ..text import fold
 from ..problems import ERROR, INFO, SEVERITIES, WARNING, Problem, sort_problems
 from ..rules.programme import validate_programme
-from ..rules.kinds import kind_of
+from ..rules.kinds import officer_notes
 from ..rules.rule import RulePack
 from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
@@ -360,6 +360,6 @@ def return_units(programme, checked: Checked, by_base: bool | None = None, pack:
             if sent not in files:
                 files.append(sent)
             problems.append(p)
-    officer = {r.id for r in pack.rules if not kind_of(r).returned} if pack is not None else set()
+    officer = officer_notes(pack.rules) if pack is not None else set()
     return {u: out[u] for u in sorted(out)
             if any(p.severity in (ERROR, WARNING) and p.rule not in officer for p in out[u][1])}

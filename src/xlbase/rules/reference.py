@@ -84,6 +84,10 @@ def problems_markdown() -> str:
         info = o.info + "".join(f"（代码：规则 id 加 `{s}`）" for s in kind.notes)
         out.append(f"| `{name}` | {kind.title} | {_cell(o.error)} | {_cell(o.warning)} | {_cell(info)} | "
                    f"{'是' if kind.per_submission else '否'} | {_engines(kind)} | {_params(kind)} |")
+    out += ["", "规则报告时用的其他代码（一份申报材料的同类规则合为一条，见上表）：", "",
+            "| 代码 | 标题 | 通常的严重程度 | 何时不同 |", "|---|---|---|---|"]
+    out += [f"| `{e.code}` | {e.title} | {SEVERITY_LABELS[e.severity]} | {_cell(e.varies)} |"
+            for e in REGISTRY.values() if e.category == RULE]
     out.append("")
     return "\n".join(out)
 

@@ -5,6 +5,7 @@ Written atomically; submitted text through write_text / write_value (never as a 
 
 from __future__ import annotations
 
+from collections.abc import Set
 from pathlib import Path
 
 import xlsxwriter
@@ -15,6 +16,7 @@ from ..merge.programme import Checked
 from ..merge.programme_levels import problem_units
 from ..merge.rounds import Change, change_text
 from ..problems import ERROR, INFO, WARNING
+from ..rules.kinds import officer_notes
 from ..rules.rule import RulePack
 from ..reports.problems import add_problems_sheet, report_line
 from ..safe_output import atomic_output, write_text
@@ -39,7 +41,7 @@ def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: 
         summary_sheet(ws, form, styles, rows=[{k: v for k, v in r.items() if not k.startswith("_")}
                                               for r in checked.rows], unit=unit)
         add_problems_sheet(wb, checked.problems, line=report_line(pack, checked.problems), pack=pack)
-        _units_sheet(wb, styles, layout, checked, expected, changes)
+        _units_sheet(wb, styles, layout, checked, expected, changes, officer_notes(pack.rules))
         _firms_sheet(wb, styles, programme, layout, checked)
         if record is not None:
             add_record_sheet(wb, record)
@@ -47,7 +49,10 @@ def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: 
 
 
 def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: list[str] | None = None,
-                 changes: dict[str, Change] | None = None) -> None:
+                 changes: dict[str, Change] | None = None, notes: Set[str] = frozenset()) -> None:
+    """One row per unit: reported or not, its applications, its 错误 and 警告 (`notes`, the pack's notes for the
+    officer — the conditions to check on paper, one per application — are in the 问题清单, not counted here:
+    a unit's warnings are what it may have to answer)."""
     key = layout.get("unit")
     if expected is None:
         expected = list(value_list(layout["units"])) if layout.get("units") else []
@@ -56,6 +61,8 @@ def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: l
         seen.setdefault(str(row.get(key) or "（未填写）"), []).append(row)
     per_unit: dict[str, dict[str, int]] = {}
     for p, units in zip(checked.problems, problem_units(key, checked.rows, checked.problems, checked.homes)):
+        if p.rule in notes:
+            continue
         for u in units:
             counts = per_unit.setdefault(u or "（未填写）", {ERROR: 0, WARNING: 0, INFO: 0})
             counts[p.severity] += 1

@@ -14,10 +14,10 @@ A new kind goes in the module of its family (or a new module imported here), as 
 """
 
 # ruff: noqa: I001, F401 — imported in the order above: the order the docs and messages list the kinds in
-from .base import COMMON_VARIABLES, KINDS, Kind, Outcomes, kind_of, param_specs
+from .base import COMMON_VARIABLES, KINDS, Kind, Outcomes, kind_of, officer_notes, param_specs
 from . import model_bounds, thresholds, small_micro, firm_totals, within_record  # registers
 from . import firm_rows, rent, forms, manual  # registers
 
 NAMES = tuple(KINDS)
 
-__all__ = ["KINDS", "NAMES", "Kind", "Outcomes", "COMMON_VARIABLES", "kind_of", "param_specs"]
+__all__ = ["KINDS", "NAMES", "Kind", "Outcomes", "COMMON_VARIABLES", "kind_of", "officer_notes", "param_specs"]

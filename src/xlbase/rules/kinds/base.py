@@ -115,6 +115,9 @@ class Kind:
     model_bounds: ClassVar[bool] = False
     #: its findings are the submitter's to fix, so a unit with one gets its return pack (attest: the officer's)
     returned: ClassVar[bool] = True
+    #: the code under which the findings of all its rules on one submission are reported as one problem
+    #: (`combine`; attest: one note per application listing every condition to check on paper); "" each alone
+    combined: ClassVar[str] = ""
 
     #: the check a template can make in the sheet (rules.live): "minimum", "count", "sum", "agree"; "" none
     sheet_check: ClassVar[str] = ""
@@ -133,6 +136,11 @@ class Kind:
     def engines(cls) -> frozenset[str]:
         return frozenset(name for name, method in (("frames", "check"), ("submissions", "check_submission"))
                          if getattr(cls, method) is not getattr(Kind, method))
+
+    @classmethod
+    def combine(cls, found: list[tuple[Rule, Problem]]) -> Problem:
+        """One problem (code `combined`) for the findings of this kind's rules on one submission, in pack order."""
+        raise NotImplementedError(f"rule kind {cls.name} reports each finding alone")
 
     # --- the in-sheet check (sheet_check) --------------------------------------------------
     @classmethod
@@ -238,3 +246,10 @@ class PerSubmission(Kind):
 
 def kind_of(rule: Rule) -> type[Kind]:
     return KINDS[rule.kind]
+
+
+def officer_notes(rules: Iterable[Rule]) -> set[str]:
+    """The codes of what `rules` say for the officer rather than the submitter (kinds not `returned`: their
+    rules' ids and the code they combine under): no return pack on their own, not in a unit's warning count."""
+    kinds = {r.id: kind_of(r) for r in rules if not kind_of(r).returned}
+    return set(kinds) | {k.combined for k in kinds.values() if k.combined}

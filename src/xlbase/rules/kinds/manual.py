@@ -1,11 +1,16 @@
 """A condition of the notice the files cannot decide (社保证明, 独立法人, an audit report with a bar code, no
-related party already recognised): one note per applicant's submission saying what decides it, so that the
-officer checks it on paper instead of taking silence for a pass. The pack states it as a rule (kind attest),
-at the cell of the field it concerns when it names one; its severity is the pack's (警告: undecidable)."""
+related party already recognised): said for every applicant's submission with what decides it, so that the
+officer checks it on paper instead of taking silence for a pass. The pack states each condition as a rule
+(kind attest); an application gets them as ONE 警告 (documents-to-check, at the first condition's cell)
+listing every condition and what decides it: one line per application for the officer, and a unit's
+warning count (各县情况) is not inflated by the number of conditions."""
 
 from __future__ import annotations
 
-from ...problems import Problem
+from dataclasses import replace
+
+from ...problem_codes import DOCUMENTS_TO_CHECK
+from ...problems import SEVERITY_RANK, Problem
 from ..context import Context
 from ..emit import emit
 from ..rule import Rule
@@ -22,7 +27,21 @@ class Attest(Kind):
     title = "须人工核对"
     per_submission = True
     returned = False          # the officer checks the paper; no reason on its own to send the files back
-    outcomes = Outcomes(warning="通知的条件无法从表格判断：每份申报材料一条，说明由什么材料确定")
+    combined = DOCUMENTS_TO_CHECK
+    outcomes = Outcomes(warning="通知的条件无法从表格判断：每份申报材料合为一条（代码 documents-to-check），"
+                                "逐项说明由什么材料确定")
+
+    @classmethod
+    def combine(cls, found: list[tuple[Rule, Problem]]) -> Problem:
+        """One 警告 per application: every condition's message (what decides it) and where it comes from."""
+        marks = "①②③④⑤⑥⑦⑧⑨⑩"
+        items = [f"{marks[i] if i < len(marks) else f'({i + 1})'}{p.message.rstrip('。；')}"
+                 f"{f'（依据：{r.source}）' if r.source else ''}" for i, (r, p) in enumerate(found)]
+        first = found[0][1]
+        text = f"以下 {len(found)} 项申报条件无法从表格判断，须核对证明材料：" + "；".join(items) + "。"
+        return replace(first, rule=DOCUMENTS_TO_CHECK, message=text,
+            severity=min((p.severity for _, p in found), key=SEVERITY_RANK.__getitem__),
+            value=None, threshold=None)
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         out: list[Problem] = []
