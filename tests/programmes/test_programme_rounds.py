@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import openpyxl
@@ -73,18 +74,34 @@ def test_each_rule_broken_once_is_found_at_its_cell(case, tmp_path):
     inbox.mkdir()
     cells = {}
     for i, v in enumerate(c.violations):
-        cells[v["rule"]] = fill(templates / c.applicant_file, inbox / f"{v['rule']}.xlsx", c.programme,
-                                c.answers(v["change"]), f"第{i + 1}单位")
+        cells[c.variant(v)] = fill(templates / c.applicant_file, inbox / f"{c.variant(v)}.xlsx", c.programme,
+                                   c.answers(v["change"]), f"第{i + 1}单位")
     res = xlbase("merge", str(inbox), "-o", str(tmp_path / "汇总表.xlsx"), "--json", str(tmp_path / "r.json"))
     assert c.name in res.stdout.splitlines()[0], res.stdout + res.stderr       # recognised without --programme
     problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
     for v in c.violations:
-        mine = [p for p in problems if Path(p["file"]).name == f"{v['rule']}.xlsx" and p["severity"] != "info"
+        mine = [p for p in problems if Path(p["file"]).name == f"{c.variant(v)}.xlsx" and p["severity"] != "info"
                 and p["rule"] not in _notes(c)]
         assert [p["rule"] for p in mine] == [v["rule"]], (v, mine)
         form_id = v["at"].split(".")[0].split("@")[0]
         assert mine[0]["sheet"] == sheet_of(c.programme, form_id), (v, mine[0])
-        assert _within(mine[0]["cell"], cells[v["rule"]][v["at"]]), (v, mine[0])
+        assert _within(mine[0]["cell"], cells[c.variant(v)][v["at"]]), (v, mine[0])
+
+
+def test_every_rule_of_the_pack_is_broken_by_the_case(case):
+    """Each rule of the programme's pack (the notice's thresholds, the form model's required/range/choice, the
+    consistency and duplicate checks) is broken by one variant of the case file, and each comparison of a rule
+    (`a + b <= c`, one per line of its fields) by one of its own: the test above then finds each at its cell.
+    The conditions only documents decide (attest) are said for every application instead."""
+    c, _ = case
+    pack = _pack(c)
+    broken = Counter(v["rule"] for v in c.violations)
+    assert {r.id for r in pack.rules if r.kind != "attest"} - set(broken) == set()
+    assert set(broken) <= {r.id for r in pack.rules}
+    for rule in pack.rules:
+        if rule.kind == "comparison":
+            assert broken[rule.id] == len(rule.fields), rule.id
+    assert len({c.variant(v) for v in c.violations}) == len(c.violations)
 
 
 def test_county_and_city_merges_give_each_submission_its_row(case, tmp_path):

@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 
 from programme_clerk import Clerk
+from xlbase.problem_codes import DOCUMENTS_TO_CHECK
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -52,6 +53,17 @@ FILES = {
              message: "申请表月工资总额 {{ value }} 万元，店员表合计 {{ counted }} 万元", source: 第三条}
           - {id: staff-list-sent, title: 申请表附店员表, kind: forms-present, forms: [示例店员表],
              applicant: [示例申请表], severity: error, message: "缺少{{ title }}", source: 第三条}
+          - {id: staff-parts, title: 全职与兼职店员之和等于店员人数, kind: sums-equal, form: 示例申请表,
+             fields: [full_time, part_time, staff], severity: error,
+             message: "全职、兼职店员合计 {{ parts_sum }} 人，店员人数填 {{ value }} 人", source: 表样}
+          - {id: opened-agree, title: 承诺书与申请表的开业日期一致, kind: forms-agree, forms: [示例申请表, 示例承诺书],
+             fields: [opened_on = since, shop], severity: warning,
+             message: "申请表“{{ label }}”{{ value }}（{{ cell }}），承诺书“{{ other_label }}”{{ other_value }}（{{ other_cell }}）",
+             source: 第四条}
+          - {id: licence, title: 营业执照（须核对原件）, kind: attest, form: 示例申请表, field: code, severity: warning,
+             message: "营业执照须为本市登记：请核对原件", source: 第二条}
+          - {id: lease, title: 租赁合同（须核对原件）, kind: attest, form: 示例申请表, field: rent, severity: warning,
+             message: "月租金须有租赁合同：请核对合同", source: 第三条}
     """,
     "表单/a_apply.yaml": """
         id: 示例申请表
@@ -66,11 +78,26 @@ FILES = {
           - {key: code, label: 统一社会信用代码, type: credit_code}
           - {key: opened_on, label: 开业日期, type: date}
           - {key: payroll, label: 月工资总额, type: money, unit: 万元, min: 0}
+          - {key: full_time, label: 其中全职, type: integer, unit: 人, min: 0}
+          - {key: part_time, label: 其中兼职, type: integer, unit: 人, min: 0}
         rows:
           - [shop, district]
           - [staff, rent]
           - [code, opened_on]
           - [payroll]
+          - [full_time, part_time]
+    """,
+    "表单/d_pledge.yaml": """
+        id: 示例承诺书
+        sheet: 承诺书
+        kind: record
+        title: 示例市小店扶持承诺书
+        fields:
+          - {key: shop, label: 承诺店铺, type: text}
+          - {key: since, label: 开业时间, type: date}
+        rows:
+          - [shop]
+          - [since]
     """,
     "表单/b_staff.yaml": """
         id: 示例店员表
@@ -105,6 +132,7 @@ FILES = {
         sheets:
           - {sheet: 申请表, form: 示例申请表}
           - {sheet: 店员表, form: 示例店员表}
+          - {sheet: 承诺书, form: 示例承诺书}
     """,
     "表单/summary.yaml": """
         form: 示例汇总表
@@ -140,10 +168,11 @@ def test_a_programme_from_data_files_only(tmp_path):
     inbox.mkdir()
     # kinds first written for Shanxi's firm lists judge the toy's own fields too: 东区's code has a wrong check
     # character, 西区 opens after the reference date
-    shops = [("东区一号店", "东区", 4, [0.5, 0.6, 0.4, 0.5], "91350100M000100Y44", "2020-01-01"),
-             ("西区二号店", "西区", 2, [0.3, 0.3], "91350100M000100Y43", "2025-09-01")]
+    # (sums-equal) 西区's full- and part-time staff add up to 1, not its 2; its 承诺书 agrees with its 申请表
+    shops = [("东区一号店", "东区", 4, [0.5, 0.6, 0.4, 0.5], "91350100M000100Y44", "2020-01-01", (3, 1)),
+             ("西区二号店", "西区", 2, [0.3, 0.3], "91350100M000100Y43", "2025-09-01", (1, 0))]
     where = {}
-    for shop, district, staff, pays, code, opened in shops:
+    for shop, district, staff, pays, code, opened, (full, part) in shops:
         clerk = Clerk(template)
         clerk.record("店铺名称", shop)
         clerk.record("所在区", district)
@@ -151,12 +180,19 @@ def test_a_programme_from_data_files_only(tmp_path):
         where[code] = clerk.record("统一社会信用代码", code)
         where[opened] = clerk.record("开业日期", opened)
         where[f"{shop}工资"] = clerk.record("月工资总额", 0.9 if shop.startswith("西区") else sum(pays))
+        clerk.record("其中全职", full)
+        clerk.record("其中兼职", part)
         clerk.table(["姓名", "月工资（万元）"], [[f"{shop}店员{i}", p] for i, p in enumerate(pays)])
+        clerk.record("承诺店铺", shop)
+        clerk.record("开业时间", opened)
         clerk.save(inbox / f"{shop}.xlsx")
     clerk = Clerk(template)                 # a third shop sends its 申请表 without the 店员表 sheet
     clerk.record("店铺名称", "南区三号店")
     clerk.record("所在区", "东区")
     clerk.record("店员人数", 3)
+    where["南区开业"] = clerk.record("开业日期", "2021-05-01")
+    clerk.record("承诺店铺", "南区三号店")
+    where["南区承诺"] = clerk.record("开业时间", "2021-06-01")      # (forms-agree) a month later than its 申请表
     clerk.save(inbox / "南区三号店.xlsx")
     book = openpyxl.load_workbook(inbox / "南区三号店.xlsx")
     del book["店员表"]
@@ -175,6 +211,16 @@ def test_a_programme_from_data_files_only(tmp_path):
     assert sorted((p["rule"], Path(p["file"]).name, p["cell"]) for p in errors) == [
         ("code-check", "东区一号店.xlsx", where["91350100M000100Y44"]),
         ("opened-date", "西区二号店.xlsx", where["2025-09-01"]), ("payroll-sum", "西区二号店.xlsx", where["西区二号店工资"]),
-        ("staff-list-sent", "南区三号店.xlsx", ""), ("staff-min", "西区二号店.xlsx", where["西区二号店"])]
+        ("staff-list-sent", "南区三号店.xlsx", ""), ("staff-min", "西区二号店.xlsx", where["西区二号店"]),
+        ("staff-parts", "西区二号店.xlsx", where["西区二号店"])]
+    notes = [p for p in problems if p["rule"] == DOCUMENTS_TO_CHECK]       # the two attest rules: one note each
+    assert sorted(Path(p["file"]).name for p in notes) == ["东区一号店.xlsx", "南区三号店.xlsx", "西区二号店.xlsx"]
+    assert all("①营业执照须为本市登记" in p["message"] and "②月租金须有租赁合同" in p["message"] for p in notes)
+    warnings = [p for p in problems if p["severity"] == "warning" and p["rule"] != DOCUMENTS_TO_CHECK]
+    assert [(p["rule"], Path(p["file"]).name, p["cell"]) for p in warnings] == [
+        ("opened-agree", "南区三号店.xlsx", where["南区开业"])]
+    assert "2021-06-01" in warnings[0]["message"] and where["南区承诺"] in warnings[0]["message"]
     wb = openpyxl.load_workbook(out)
     assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == ["汇总表", "问题清单", "各县情况", "入驻企业"]
+    units = {r[0]: r[2:5] for r in wb["各县情况"].iter_rows(min_row=2, values_only=True)}
+    assert units == {"东区": (2, 2, 1), "西区": (1, 4, 0)}       # bases, errors, warnings (not the notes)

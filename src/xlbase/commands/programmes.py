@@ -72,6 +72,7 @@ def _rule_lines(p: Programme) -> list[str]:
     """The pack's rules as `xlbase rules show` lists Shanxi's: severity, id, title, what, threshold, source."""
     from ..check import PackUnusable, pack_for
     from ..problems import SEVERITY_LABELS
+    from ..rules.kinds import kind_of
     try:
         pack = pack_for(programme=p)
     except PackUnusable as exc:
@@ -86,7 +87,8 @@ def _rule_lines(p: Programme) -> list[str]:
         threshold = "取自表单模型" if r.threshold is None and r.kind in ("required", "range", "choice") else (
             "" if r.threshold is None else str(r.threshold))
         out.append(f"    [{SEVERITY_LABELS[r.severity]}] {r.id}  {r.title}".rstrip())
-        out.append(f"        检查：{r.kind} {'、'.join(r.forms)}{('：' + what) if what else ''}"
+        said = kind_of(r).describe_fields(r) or f"{'、'.join(r.forms)}{('：' + what) if what else ''}"
+        out.append(f"        检查：{r.kind} {said}"
                    + (f"    门槛：{threshold}" if threshold else "") + (f"    依据：{r.source}" if r.source else ""))
     return out
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ..forms import get_form
 from .kinds import kind_of
+from .kinds.forms import fact_pairs
 from .rule import Rule, RulePack
 
 
@@ -55,8 +56,10 @@ def firm_totals(pack: RulePack) -> list[FirmTotal]:
 
 
 def agreement_rule(pack: RulePack, key: str) -> Rule | None:
-    """The pack's rule that compares field `key` between two forms (a kind with sheet_check "agree")."""
-    return next((r for r in pack.rules if kind_of(r).sheet_check == "agree" and key in r.fields), None)
+    """The pack's rule that compares field `key` between two forms that both key it so (a kind with sheet_check
+    "agree")."""
+    return next((r for r in pack.rules if kind_of(r).sheet_check == "agree"
+                 and (key, key) in fact_pairs(r.fields)), None)
 
 
 def _row_name(form_id: str) -> str:

@@ -215,8 +215,8 @@ def _parse_rule(spec: dict, fail, forms: Mapping[str, Form], engine: str) -> Rul
     fields = tuple(fields if isinstance(fields, list) else [fields])
     kind.check_shape(rule_forms, fields, site)
     if rule_forms and fields and not kind.model_bounds:
-        for form in (forms[f] for f in rule_forms):
-            for key in kind.field_keys(fields):
+        for i, form in enumerate(forms[f] for f in rule_forms):
+            for key in kind.keys_on(i, fields):
                 if not form.has_field(key):
                     raise fail(_line_of(spec, "fields" if "fields" in spec else "field"),
                                f"规则 {rid}：{form.id} 没有字段“{key}”；可用：{'、'.join(form.keys)}")

@@ -23,6 +23,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..forms import Form, get_form, value_list
 from ..forms.roles import BASE_TYPE, OWN_RENT, RECORD_FORM, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..read.normalise import parse_value
+from ..rules.kinds.forms import fact_pairs
 from ..rules.kinds.model_bounds import SPELLED_LISTS
 from ..rules.rule import Rule
 from ..rules.uscc import USCC_ALPHABET as _USCC_ALPHABET, USCC_WEIGHTS as _USCC_WEIGHTS
@@ -401,12 +402,13 @@ def _aggregate(rule: Rule, places: Places) -> str | None:
 def _forms_agree(rule: Rule, places: Places) -> str | None:
     a_form, b_form = rule.forms[:2]
     terms = []
-    for key in rule.fields:
-        a, b = places.cell(a_form, key), places.cell(b_form, key)
+    for key, b_key in fact_pairs(rule.fields):
+        # as validate reads them: a record's cell, or a list's row the rule names (row: last)
+        a = places.read(a_form, key) or places.at_row(a_form, key, _row(rule))
+        b = places.read(b_form, b_key) or places.at_row(b_form, b_key, _row(rule))
         if not a or not b:
             continue
         f = get_form(a_form).field(key)
-        a, b = places.read(a_form, key) or a, places.read(b_form, key) or b     # as validate reads them
         if f.is_numeric:
             terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({_within(a, b, rule.tolerance)},0,1),0)")
         elif f.type == "date":

@@ -182,6 +182,11 @@ class Kind:
         return list(fields_)
 
     @classmethod
+    def keys_on(cls, index: int, fields_: tuple[str, ...]) -> list[str]:
+        """The field keys the rule's `index`-th form must have (every form: all of field_keys)."""
+        return cls.field_keys(fields_)
+
+    @classmethod
     def check_shape(cls, forms: tuple[str, ...], fields_: tuple[str, ...], site: Site) -> None:
         """Refuse a rule whose forms or fields this kind cannot work with."""
 

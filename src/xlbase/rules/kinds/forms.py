@@ -19,9 +19,9 @@ from ..columns import as_date, blank, fold_key, num, tolerance_ok, within_formul
 from ..context import Context, home_file, names_bases_per_row
 from ..emit import display_label, emit, fmt, sheet_cells
 from ..rule import Rule
-from ..submission import Submission, SubmissionContext
+from ..submission import Submission, SubmissionContext, is_blank, shown
 from .base import Kind, Outcomes, Site, param, register
-from .params import form_list, tolerance
+from .params import form_list, row_choice, tolerance
 
 
 @dataclass(frozen=True)
@@ -102,14 +102,26 @@ def _applicant_files(ctx: Context, applicant: set[str]) -> dict[str, dict[str, T
 @dataclass(frozen=True)
 class Agreement:
     tolerance: Any = param(tolerance, "数字相差多少仍视为一致", top=True)
+    row: str | None = param(row_choice, "表格中读哪一行（申报项目的表单：两张表中按年度的那张）", top=True)
+
+
+def fact_pairs(fields_: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The facts a forms-agree rule compares, as (key on the first form, key on the second): `key` names the
+    same field on both, `key_a = key_b` a fact each form keys its own way (上年末总资产 = 资产总额)."""
+    out = []
+    for spec in fields_:
+        a, _, b = str(spec).partition("=")
+        out.append((a.strip(), (b or a).strip()))
+    return out
 
 
 @register
 class FormsAgree(Kind):
-    """The same fact stated on two forms of one submission (附件2 and 附件10: 已入驻企业数, 注册时间, …)
-    agrees: numbers equal (within the rule's tolerance), dates equal, yes/no equal, choices and names
-    equal after `fold`. One problem per differing fact, at the first form's cell; the message names
-    both forms, values and cells. A fact only one form states is not compared."""
+    """The same fact stated on two forms of one submission (附件2 and 附件10: 已入驻企业数, 注册时间, …;
+    太原's 申请表 上年末总资产 and its 运营情况's latest 资产总额) agrees: numbers equal (within the rule's
+    tolerance), dates equal, yes/no equal, choices and names equal after `fold`. One problem per differing
+    fact, at the first form's cell; the message names both forms, values and cells. A fact only one form
+    states is not compared."""
 
     name = "forms-agree"
     title = "两表填报不一致"
@@ -122,7 +134,15 @@ class FormsAgree(Kind):
     def check_shape(cls, forms: tuple[str, ...], fields_: tuple[str, ...], site: Site) -> None:
         if len(forms) != 2 or not fields_:
             raise site.error(f"规则 {site.rule_id}（forms-agree）应写两张表 forms: [表一, 表二]，"
-                             "并在 fields 中列出两表都有的栏目", key="forms")
+                             "并在 fields 中列出两表都有的栏目（两表栏目名不同的写“表一栏目 = 表二栏目”）", key="forms")
+
+    @classmethod
+    def field_keys(cls, fields_: tuple[str, ...]) -> list[str]:
+        return [k for pair in fact_pairs(fields_) for k in dict.fromkeys(pair)]
+
+    @classmethod
+    def keys_on(cls, index: int, fields_: tuple[str, ...]) -> list[str]:
+        return [pair[min(index, 1)] for pair in fact_pairs(fields_)]
 
     sheet_check = "agree"
 
@@ -134,29 +154,47 @@ class FormsAgree(Kind):
     def describe_fields(cls, rule: Rule) -> str:
         """Each fact as both forms label it: 企业职工人数／吸纳就业人员数."""
         a, b = (get_form(f) for f in rule.forms[:2])
-        pairs = [(display_label(a, a.field(k)), display_label(b, b.field(k))) for k in rule.fields]
+        pairs = [(display_label(a, a.field(ka)), display_label(b, b.field(kb))) for ka, kb in fact_pairs(rule.fields)]
         return f"{a.id}与{b.id}：" + "、".join(x if x == y else f"{x}／{y}" for x, y in pairs)
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         (a_form, b_form), out = rule.forms[:2], []
-        for key in rule.fields:
-            a, b = ctx.frame(a_form, key), ctx.frame(b_form, key)
+        for key, b_key in fact_pairs(rule.fields):
+            a, b = ctx.frame(a_form, key), ctx.frame(b_form, b_key)
             if not len(a) or not len(b):
                 continue
             a = a[~blank(a[key])].drop_duplicates("_sub")      # one row per submission: its first
-            b = b[~blank(b[key])].drop_duplicates("_sub").set_index("_sub")
+            b = b[~blank(b[b_key])].drop_duplicates("_sub").set_index("_sub")
             a = a[a["_sub"].isin(b.index)]
             if not len(a):
                 continue
             b = b.loc[a["_sub"]].set_axis(a.index)
-            fa, fb = get_form(a_form).field(key), get_form(b_form).field(key)
-            differ = ~agree(fa, a[key], b[key], rule.tolerance)
+            fa, fb = get_form(a_form).field(key), get_form(b_form).field(b_key)
+            differ = ~agree(fa, a[key], b[b_key], rule.tolerance)
             if not differ.any():
                 continue
             a, b = a[differ], b[differ]
-            out += emit(ctx, rule, a, a_form, key, threshold=b[key], cell=sheet_cells(ctx, a, key),
+            out += emit(ctx, rule, a, a_form, key, threshold=b[b_key], cell=sheet_cells(ctx, a, key),
                         other_form=b_form, other_label=display_label(get_form(b_form), fb),
-                        other_value=b[key].map(fmt), other_cell=sheet_cells(ctx, b, key))
+                        other_value=b[b_key].map(fmt), other_cell=sheet_cells(ctx, b, b_key))
+        return out
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        """A programme's submission: each fact as its two forms state it (a table form's row: the rule's `row`,
+        else its first filled row), compared as the first form's field; at the first form's cell."""
+        (a_form, b_form), out = rule.forms[:2], []
+        for key, b_key in fact_pairs(rule.fields):
+            a = next((v for v in sub.values(a_form, key, rule.args.row) if not is_blank(v)), None)
+            b = next((v for v in sub.values(b_form, b_key, rule.args.row) if not is_blank(v)), None)
+            if a is None or b is None:
+                continue
+            fa = get_form(a_form).field(key)
+            if agree(fa, pd.Series([a.value]), pd.Series([b.value]), rule.tolerance).iloc[0]:
+                continue
+            fb = get_form(b_form).field(b_key)
+            out.append(ctx.problem(rule, sub, a, key, threshold=b.value, label=display_label(a.table.form, fa),
+                                   other_form=b_form, other_label=display_label(b.table.form, fb),
+                                   other_value=shown(b.value), other_cell=b.cell))
         return out
 
 
