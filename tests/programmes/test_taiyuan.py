@@ -155,5 +155,26 @@ def test_taiyuan_is_listed_with_its_notice():
     assert "缺少依据：晋企发〔2018〕29号" in block and "认定条件" in block and "取得该办法的文本" in block
     one = xlbase("programmes", "taiyuan-2023").stdout
     assert "未收到文本的依据：晋企发〔2018〕29号" in one          # the pack's own sources say it too
+    # which conditions come from the notice and its forms, which only documents decide, which are not available
+    sources = dict(line.strip().split("：", 1) for line in
+                   one[one.index("条件来源："):].splitlines()[1:5] if line.startswith("      "))
+    from_notice = next(v for k, v in sources.items() if k.startswith("通知和表样写明、由表格核对")).split("、")
+    assert {"evaluation-sample-min", "staff-list-min", "assets-agree"} <= set(from_notice)
+    on_paper = next(v for k, v in sources.items() if k.startswith("通知写明、表格无法判断")).split("、")
+    assert set(on_paper) == {"management-rules", "audit-report", "recognition-period"}
+    assert sources["未收到文本、未能核对（没有写入规则，也没有自拟门槛）"].startswith("晋企发〔2018〕29号")
     liaocheng = res.stdout[res.stdout.index("liaocheng-2021"):res.stdout.index("shanxi-2024-demo")]
     assert "表单（shanxi-2024）" in liaocheng and "沿用山西2024年的表单" in liaocheng
+
+
+def test_no_rule_takes_a_number_from_a_document_not_held():
+    """太原's notice hands its conditions to a 管理办法 whose text is not among the sources: no rule judging the
+    files cites it (no threshold made up for it); it is only named as what the officer must check on paper."""
+    pack = load_generic_pack(CASE.programme)
+    missing = [str(s["document"]).split("《")[0] for s in pack.sources if s.get("held", True) is False]
+    assert missing == ["晋企发〔2018〕29号"]
+    citing = {r.id for r in pack.rules for doc in missing if doc in r.source + r.message + str(r.params)}
+    assert citing == {"management-rules"} and pack.rule("management-rules").kind == "attest"
+    for r in pack.rules:
+        if r.threshold is not None:
+            assert any(w in r.source for w in ("附件", "通知")), r.id       # the notice and its forms state it

@@ -82,6 +82,7 @@ def _rule_lines(p: Programme) -> list[str]:
         held = s.get("held", True) is not False
         out.append(f"    {'依据' if held else '未收到文本的依据'}：{s.get('document', '')} {s.get('clause', '')}".rstrip()
                    + ("" if held else f"——{s.get('missing', '')}"))
+    out += _condition_sources(pack)
     for r in pack.rules:
         what = "、".join(_label(p, r.forms, f) for f in r.fields)
         threshold = "取自表单模型" if r.threshold is None and r.kind in ("required", "range", "choice") else (
@@ -90,6 +91,26 @@ def _rule_lines(p: Programme) -> list[str]:
         said = kind_of(r).describe_fields(r) or f"{'、'.join(r.forms)}{('：' + what) if what else ''}"
         out.append(f"        检查：{r.kind} {said}"
                    + (f"    门槛：{threshold}" if threshold else "") + (f"    依据：{r.source}" if r.source else ""))
+    return out
+
+
+def _condition_sources(pack) -> list[str]:
+    """Where the pack's conditions come from, said plainly: the rules the files judge (the notice's and its
+    forms' own numbers), the form model's bounds, the conditions only documents decide, and the documents the
+    notice relies on whose text was not received — whose conditions are in no rule, with no number made up."""
+    from ..rules.kinds import kind_of
+    groups: dict[str, list[str]] = {"notice": [], "model": [], "documents": []}
+    for r in pack.rules:
+        kind = kind_of(r)
+        groups["model" if kind.model_bounds else "documents" if not kind.returned else "notice"].append(r.id)
+    said = {"notice": "通知和表样写明、由表格核对", "model": "表单模型的必填、取值范围、下拉值",
+            "documents": "通知写明、表格无法判断、须核对证明材料（每份申报材料合为一条警告）"}
+    out = ["    条件来源："]
+    out += [f"      {said[k]}（{len(ids)} 条）：{'、'.join(ids)}" for k, ids in groups.items() if ids]
+    for s in pack.sources:
+        if s.get("held", True) is False:
+            out.append(f"      未收到文本、未能核对（没有写入规则，也没有自拟门槛）：{s.get('document', '')} "
+                       f"{s.get('clause', '')}".rstrip())
     return out
 
 
