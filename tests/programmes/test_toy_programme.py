@@ -60,6 +60,9 @@ FILES = {
              fields: [opened_on = since, shop], severity: warning,
              message: "申请表“{{ label }}”{{ value }}（{{ cell }}），承诺书“{{ other_label }}”{{ other_value }}（{{ other_cell }}）",
              source: 第四条}
+          - {id: supplier-share, title: 供货商中小微企业占60%以上, kind: ratio, form: 示例供货商, threshold: 60%,
+             severity: error, message: "供货商中小微企业至多占 {{ share }}%，低于 {{ percent }}%（{{ firm_list }} 按300号不属于小微）",
+             source: 第五条}
           - {id: licence, title: 营业执照（须核对原件）, kind: attest, form: 示例申请表, field: code, severity: warning,
              message: "营业执照须为本市登记：请核对原件", source: 第二条}
           - {id: lease, title: 租赁合同（须核对原件）, kind: attest, form: 示例申请表, field: rent, severity: warning,
@@ -86,6 +89,19 @@ FILES = {
           - [code, opened_on]
           - [payroll]
           - [full_time, part_time]
+    """,
+    "表单/e_suppliers.yaml": """
+        id: 示例供货商
+        sheet: 供货商
+        kind: table
+        title: 主要供货商名单
+        number_label: 序号
+        template_rows: 5
+        fields:
+          - {key: firm_name, label: 企业名称, type: text, required: true}
+          - {key: employees, label: 职工人数, type: integer, unit: 人, min: 0}
+          - {key: revenue, label: 营业收入, type: money, unit: 万元, min: 0}
+          - {key: industry, label: 所属行业, type: text}
     """,
     "表单/d_pledge.yaml": """
         id: 示例承诺书
@@ -133,6 +149,7 @@ FILES = {
           - {sheet: 申请表, form: 示例申请表}
           - {sheet: 店员表, form: 示例店员表}
           - {sheet: 承诺书, form: 示例承诺书}
+          - {sheet: 供货商, form: 示例供货商}
     """,
     "表单/summary.yaml": """
         form: 示例汇总表
@@ -185,6 +202,10 @@ def test_a_programme_from_data_files_only(tmp_path):
         clerk.table(["姓名", "月工资（万元）"], [[f"{shop}店员{i}", p] for i, p in enumerate(pays)])
         clerk.record("承诺店铺", shop)
         clerk.record("开业时间", opened)
+        if shop.startswith("东区"):         # (ratio, 300号) one of its two suppliers is a large industrial firm
+            typed = clerk.table(["企业名称", "职工人数（人）", "营业收入（万元）", "所属行业"],
+                                [["东区小卖部", 10, 100, "零售业"], ["东区钢铁集团", 2000, 500000, "工业"]])
+            where["钢铁"] = typed[1]["企业名称"]
         clerk.save(inbox / f"{shop}.xlsx")
     clerk = Clerk(template)                 # a third shop sends its 申请表 without the 店员表 sheet
     clerk.record("店铺名称", "南区三号店")
@@ -212,7 +233,9 @@ def test_a_programme_from_data_files_only(tmp_path):
         ("code-check", "东区一号店.xlsx", where["91350100M000100Y44"]),
         ("opened-date", "西区二号店.xlsx", where["2025-09-01"]), ("payroll-sum", "西区二号店.xlsx", where["西区二号店工资"]),
         ("staff-list-sent", "南区三号店.xlsx", ""), ("staff-min", "西区二号店.xlsx", where["西区二号店"]),
-        ("staff-parts", "西区二号店.xlsx", where["西区二号店"])]
+        ("staff-parts", "西区二号店.xlsx", where["西区二号店"]), ("supplier-share", "东区一号店.xlsx", where["钢铁"])]
+    share = next(p for p in errors if p["rule"] == "supplier-share")
+    assert "至多占 50%" in share["message"] and "东区钢铁集团" in share["message"] and "小卖部" not in share["message"]
     notes = [p for p in problems if p["rule"] == DOCUMENTS_TO_CHECK]       # the two attest rules: one note each
     assert sorted(Path(p["file"]).name for p in notes) == ["东区一号店.xlsx", "南区三号店.xlsx", "西区二号店.xlsx"]
     assert all("①营业执照须为本市登记" in p["message"] and "②月租金须有租赁合同" in p["message"] for p in notes)
@@ -223,4 +246,4 @@ def test_a_programme_from_data_files_only(tmp_path):
     wb = openpyxl.load_workbook(out)
     assert [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] == ["汇总表", "问题清单", "各县情况", "入驻企业"]
     units = {r[0]: r[2:5] for r in wb["各县情况"].iter_rows(min_row=2, values_only=True)}
-    assert units == {"东区": (2, 2, 1), "西区": (1, 4, 0)}       # bases, errors, warnings (not the notes)
+    assert units == {"东区": (2, 3, 1), "西区": (1, 4, 0)}       # bases, errors, warnings (not the notes)

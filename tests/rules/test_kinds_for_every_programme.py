@@ -106,7 +106,8 @@ def test_target_may_be_written_on_the_rule_or_under_params():
 
 # --- kinds first written for one engine, on the other's forms: rows-min and total-matches (written for a
 # programme's lists) on Shanxi's 附件3, as an officer adding them to a copy of the Shanxi pack would use them;
-# checksum, date-range, sum-matches, forms-present and attest on a programme's own forms: tests/programmes.
+# checksum, date-range, sum-matches, sums-equal, forms-present, forms-agree, ratio and attest on a programme's own
+# forms: tests/programmes (the 衡阳/太原 case files, the toy programme).
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "samples" / "counties" / "忻府区" / "忻府区_云中双创基地_申报表.xlsx"
@@ -135,7 +136,7 @@ EXTRA_RULES = """
 def test_the_kinds_written_for_one_engine_judge_the_others_forms_too():
     assert {"frames", "submissions"} <= {e for k in KINDS.values() for e in k.engines()}
     for name in ("rows-min", "total-matches", "checksum", "date-range", "attest", "min", "share-min", "unique",
-                 "sum-matches", "sums-equal", "forms-present"):
+                 "sum-matches", "sums-equal", "forms-present", "forms-agree", "ratio"):
         assert KINDS[name].engines() == {"frames", "submissions"}, name
 
 

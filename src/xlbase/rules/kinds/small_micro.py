@@ -16,6 +16,7 @@ from ..context import Context, thresholds
 from ..emit import emit, fmt
 from ..rule import Rule
 from ..sizing import UNKNOWN_INDUSTRY, classify
+from ..submission import Submission, SubmissionContext
 from .base import Kind, Outcomes, param, register
 from .params import number, one_of, per_type, template
 
@@ -110,9 +111,61 @@ class SmallMicroShare(Kind):
         return out
 
 
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        """A programme's firm list (its fields keyed as Shanxi's 附件3 is: firm_name, employees, revenue, and
+        industry / size_class where it has them): the same decision over one application's rows, the problem
+        at the name cells of the firms it names."""
+        tables = [t for t in sub.of(rule.form) if len(t.data)]
+        if not sub.applicant or not tables:
+            return []
+        src = pd.concat([t.data.assign(_t=i) for i, t in enumerate(tables)], ignore_index=True)
+        basis_param = rule.args.unknown_industry or ctx.pack.params.get("unknown_industry") or UNKNOWN_INDUSTRY[0]
+        cls = classify(src, basis_param)
+        small = cls["small"]
+        yes, no, open_ = small.fillna(False).astype(bool), (~small).fillna(False).astype(bool), small.isna()
+        th = number_of(rule.threshold_for(None))
+        n = len(src)
+        if th is None or not n:
+            return []
+        worst, best = yes.sum() / n, (n - no.sum()) / n
+        common = dict(threshold=th, percent=round(th * 100, 1), firms=n, small=int(yes.sum()), not_small=int(no.sum()),
+                      undecided=int(open_.sum()), unknown=int(_numbers_missing(src).sum()),
+                      strictest=int((cls["basis"] == "strictest").sum()),
+                      declared=int((cls["basis"] == "declared").sum()), share_max=round(best * 100, 1))
+
+        def named(mask: pd.Series) -> tuple[str, str]:
+            rows = src[mask]
+            cells = [tables[int(i)].cell(FIRM_NAME, int(r)) for i, r in zip(rows["_t"], rows["_row"])]
+            names = [fmt(v) for v in (rows[FIRM_NAME] if FIRM_NAME in rows else [""] * len(rows))]
+            said = [f"{x}（{c}）" if c else x for x, c in zip(names, cells)]
+            text = "、".join(said[:FIRM_LIST_MAX]) + (f" 等 {len(said)} 户" if len(said) > FIRM_LIST_MAX else "")
+            return text, ",".join(c for c in cells[:FIRM_CELLS_MAX] if c)
+
+        if best < th:
+            text, cells = named(no)
+            return [ctx.problem(rule, sub, None, FIRM_NAME, table=tables[0], cell=cells, value=round(best, 4),
+                                share=round(best * 100, 1), firm_list=text,
+                                **{k: v for k, v in common.items() if k != "share_max"})]
+        if worst < th:
+            text, cells = named(open_)
+            return [ctx.problem(rule, sub, None, FIRM_NAME, table=tables[0], cell=cells, severity=WARNING,
+                                message=rule.args.undecided_message or UNDECIDED_MESSAGE, value=round(worst, 4),
+                                share=round(worst * 100, 1), firm_list=text, **common)]
+        return []
+
+
+def number_of(v: Any) -> float | None:
+    """A threshold as a float (None when the pack gives none for this case)."""
+    return None if v is None else float(v)
+
+
 def _numbers_missing(src: pd.DataFrame) -> pd.Series:
     """Firm rows with neither 职工人数 nor 营业收入: nothing to classify by."""
-    return num(src[EMPLOYEES]).isna() & num(src[REVENUE]).isna()
+    missing = pd.Series(True, index=src.index)
+    for key in (EMPLOYEES, REVENUE):        # a programme's list may key only one of them
+        if key in src:
+            missing &= num(src[key]).isna()
+    return missing
 
 
 def _firm_lists(ctx: Context, src: pd.DataFrame, picked: pd.DataFrame, subs: pd.Series) -> dict[str, pd.Series]:
