@@ -25,9 +25,9 @@ COLUMNS = ["申请单位名称", "注册日期", "单位性质", "法人代表",
            "服务中小企业户数（户）", "所在县（市、区）"]
 GUJIAO = {"太原申请表": {"county": "古交市", "registered_capital": 200, "total_assets": 640, "equipment_count": 12,
                     "equipment_price": 96, "site_area": 600, "site_owned": 0, "site_rented": 600, "staff": 13,
-                    "staff_professional": 9},
-          "太原运营情况": {"last": {"revenue": 410.25, "service_revenue": 260.75, "profit": 8.5, "taxes": 4.25,
-                                 "smes_served": 95}},
+                    "staff_professional": 9, "equipment_share": 15, "staff_professional_share": 69.2},
+          "太原运营情况": {"last": {"revenue": 410.25, "service_revenue": 260.75, "assets": 640, "profit": 8.5,
+                                 "taxes": 4.25, "smes_served": 95}},
           "太原人员名单": {"repeat": 13}, "太原测评企业": {"repeat": 11}, "太原服务企业总数": {"served_total": 95}}
 QINGXU = {"太原申请表": {"county": "清徐县", "registered_capital": 100, "total_assets": 300, "staff": 12,
                     "staff_professional": 8},

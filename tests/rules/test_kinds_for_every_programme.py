@@ -136,7 +136,7 @@ EXTRA_RULES = """
 def test_the_kinds_written_for_one_engine_judge_the_others_forms_too():
     assert {"frames", "submissions"} <= {e for k in KINDS.values() for e in k.engines()}
     for name in ("rows-min", "total-matches", "checksum", "date-range", "attest", "min", "share-min", "unique",
-                 "sum-matches", "sums-equal", "forms-present", "forms-agree", "ratio"):
+                 "sum-matches", "sums-equal", "forms-present", "forms-agree", "ratio", "rows-within"):
         assert KINDS[name].engines() == {"frames", "submissions"}, name
 
 

@@ -198,6 +198,39 @@ class RowsAtLeast(PerSubmission):
 
 
 @dataclass(frozen=True)
+class Bound:
+    target: Target = param(target, "名单行数不得超过的、申报材料所填的数（表和栏目）", required=True)
+
+
+@register
+class RowsWithin(PerSubmission):
+    """An applicant's list of people does not name more than the figure its application states for all of them
+    (太原's 管理人员和服务人员名单 within its 从业人数, 衡阳's 人员名单 within its 申报单位从业人员数量): at the
+    stated figure, naming the list's count."""
+
+    name = "rows-within"
+    title = "名单行数超过所填总数"
+    Params = Bound
+    per_submission = True
+    variables = frozenset({"counted"})
+    outcomes = Outcomes(error="一份申报材料中该表格的数据行多于它所填的总数（规则包可设为 warning）")
+
+    @classmethod
+    def stated_keys(cls, args: Bound, fields_: tuple[str, ...]) -> list[str]:
+        return [args.target.field]
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        tables = sub.of(rule.form)
+        if not sub.applicant or not tables:
+            return []
+        n = sum(t.n_rows for t in tables)
+        tg = rule.args.target
+        return [ctx.problem(rule, sub, v, tg.field, threshold=x, counted=n)
+                for v in (v for form_id in tg.forms for v in sub.values(form_id, tg.field, tg.row))
+                if (x := number(v.value)) is not None and n > x]
+
+
+@dataclass(frozen=True)
 class TotalRow:
     tolerance: Any = param(tolerance, "容差", top=True)
 

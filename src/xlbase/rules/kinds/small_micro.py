@@ -16,7 +16,7 @@ from ..context import Context, thresholds
 from ..emit import emit, fmt
 from ..rule import Rule
 from ..sizing import UNKNOWN_INDUSTRY, classify
-from ..submission import Submission, SubmissionContext
+from ..submission import Submission, SubmissionContext, number as number_of
 from .base import Kind, Outcomes, param, register
 from .params import number, one_of, per_type, template
 
@@ -152,11 +152,6 @@ class SmallMicroShare(Kind):
                                 message=rule.args.undecided_message or UNDECIDED_MESSAGE, value=round(worst, 4),
                                 share=round(worst * 100, 1), firm_list=text, **common)]
         return []
-
-
-def number_of(v: Any) -> float | None:
-    """A threshold as a float (None when the pack gives none for this case)."""
-    return None if v is None else float(v)
 
 
 def _numbers_missing(src: pd.DataFrame) -> pd.Series:

@@ -16,13 +16,13 @@ import numpy as np
 import pandas as pd
 
 from ...problems import Problem
-from ..columns import as_date, num
+from ..columns import as_date, num, tolerance_ok
 from ..context import Context, field_frames, thresholds
 from ..emit import emit, unknown_type
 from ..rule import Rule
 from ..submission import Submission, SubmissionContext, is_blank, number as number_of, raw_typed, shown
 from .base import Kind, Outcomes, PerType, Site, param, register
-from .params import number, per_type, row_choice, scalar, severity, template
+from .params import number, per_type, row_choice, scalar, severity, template, tolerance
 
 UNKNOWN_TYPE = "基地类型未知，按类型的门槛未能核对"
 BLANK = "`blank`：值为空时按其严重程度提示 `blank_message`（申报项目的表单）"
@@ -231,4 +231,44 @@ class ShareAtLeast(Kind):
             said = self._said(rule, p.value, w.value)
             if said is not None:
                 out.append(ctx.problem(rule, sub, p, part_key, **said))
+        return out
+
+
+@dataclass(frozen=True)
+class StatedShare:
+    tolerance: Any = param(tolerance, "所填百分比与算出的百分比相差多少仍视为一致（百分点）", top=True)
+    row: str | None = param(row_choice, "表格中读哪一行（申报项目的表单）", top=True)
+
+
+@register
+class ShareStated(Kind):
+    """A percentage the form asks for beside its two figures (`fields: [部分, 总数, 所填百分比]`: 太原's
+    设备购买价格 占总资产 %, 专业人员 占总人数 %) is part / whole × 100, within the rule's tolerance in
+    percentage points: a stated share its own figures contradict. At the percentage's cell."""
+
+    name = "share-stated"
+    title = "所填百分比与其数字不符"
+    Params = StatedShare
+    variables = frozenset({"part", "whole", "percent"})
+    outcomes = Outcomes(error="所填的百分比与同表的部分、总数算出的不一致（任一项为空、总数为 0 或部分大于总数时不判断："
+                              "部分大于总数由 comparison 报）")
+
+    @classmethod
+    def check_shape(cls, forms: tuple[str, ...], fields_: tuple[str, ...], site: Site) -> None:
+        if len(fields_) != 3:
+            raise site.error(f"规则 {site.rule_id}（share-stated）的 fields 应写三个栏目：[部分, 总数, 所填百分比]")
+
+    def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        part_key, whole_key, stated_key = rule.fields
+        out = []
+        row = rule.args.row
+        for p, w, st in zip(sub.values(rule.form, part_key, row), sub.values(rule.form, whole_key, row),
+                            sub.values(rule.form, stated_key, row)):
+            x, total, said = number_of(p.value), number_of(w.value), number_of(st.value)
+            if x is None or not total or said is None or x > total:     # a part above its whole: comparison's
+                continue
+            percent = 100 * x / total
+            if not tolerance_ok(pd.Series([said - percent]), pd.Series([percent]), rule.tolerance).iloc[0]:
+                out.append(ctx.problem(rule, sub, st, stated_key, threshold=round(percent, 2), part=x, whole=total,
+                                       percent=round(percent, 2)))
         return out
