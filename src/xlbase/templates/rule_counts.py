@@ -468,6 +468,27 @@ def _rows_min(rule: Rule, places: Places) -> str | None:
     return f"IF(SUMPRODUCT(1*{places.used(rule.form)})<{_n(rule.threshold)},1,0)"
 
 
+def _rows_within(rule: Rule, places: Places) -> str | None:
+    """rows-within: more rows typed in the list than the figure the application states (a number there)."""
+    target = rule.args.target
+    refs = [r for r in (places.read(f, target.field) or places.at_row(f, target.field, target.row)
+                        for f in target.forms) if r]
+    if rule.form not in places.tables or not refs:
+        return None
+    return f"IF(ISNUMBER({refs[0]}),IF(SUMPRODUCT(1*{places.used(rule.form)})>{refs[0]},1,0),0)"
+
+
+def _share_stated(rule: Rule, places: Places) -> str | None:
+    """share-stated: the stated percentage against part / whole × 100, within the rule's tolerance in points;
+    not judged with a figure missing, a zero whole or a part above its whole (as validate)."""
+    refs = [r for k in rule.fields if (r := places.read(rule.form, k) or places.at_row(rule.form, k, _row(rule)))]
+    if len(refs) < len(rule.fields):
+        return None
+    part, whole, stated = refs
+    return (f"IF(AND(ISNUMBER({part}),ISNUMBER({whole}),ISNUMBER({stated})),IF(AND({whole}<>0,{part}<={whole}),"
+            f"IF({_within(f'100*{part}/{whole}', stated, rule.tolerance)},0,1),0),0)")
+
+
 def _total_matches(rule: Rule, places: Places) -> str | None:
     """total-matches: each column's 合计 cell (typed over the template's SUM) against the rows' sum."""
     if rule.form not in places.tables:
@@ -601,6 +622,7 @@ KIND_COUNTS: dict[str, Callable[[Rule, Places], str | None]] = {
     "checksum": _checksum, "unique": _unique, "date-range": _date_range,
     "comparables": _comparables, "rent-discount": _rent_discount, "ratio": _share,
     "share-min": _share_min, "rows-min": _rows_min, "total-matches": _total_matches,
+    "rows-within": _rows_within, "share-stated": _share_stated,
 }
 
 #: kinds whose rule, at the rule's severity, also reports a milder problem the sheet can count: the
