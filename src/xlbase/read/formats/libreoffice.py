@@ -2,7 +2,7 @@
 
 LibreOffice imports formats no maintained Python library reads (OpenOffice.org 1.x .sxc, SYLK,
 DIF, Lotus 1-2-3, Quattro Pro, Apple Numbers) and opens some workbooks the Python readers
-refuse (an Excel 2007 beta .xlsb, a damaged .xls it can recover). The file is copied into a
+refuse (a damaged .xls it can recover). The file is copied into a
 private temporary folder with its own LibreOffice profile (runs in parallel never share one),
 converted to .xlsx there and read by calamine like any workbook, so the input is never touched.
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import warnings
 import zipfile
+from collections.abc import Callable
 from typing import Any
 
 from ..grid import NotApplicable, Sheet, load_sheets_from
@@ -74,6 +75,17 @@ def read_beta(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[She
 
 def _renamed(path: str, limits: Limits, renames: tuple[tuple[bytes, bytes], ...]) -> bytes:
     """The workbook as a ZIP in memory with `renames` applied to its XML parts (sizes capped as the sniffer caps them)."""
+    def rename(name: str, data: bytes) -> bytes:
+        if name.lower().endswith((".xml", ".rels")):
+            for old, new in renames:
+                data = data.replace(old, new)
+        return data
+    return rewritten(path, limits, rename)
+
+
+def rewritten(path: str, limits: Limits, change: Callable[[str, bytes], bytes] | dict[str, bytes]) -> bytes:
+    """The ZIP at `path` copied in memory, each part through `change(name, data)` (or replaced by `change[name]`);
+    sizes capped as the sniffer caps them."""
     out = io.BytesIO()
     total = 0
     with zipfile.ZipFile(path) as zf, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -82,9 +94,10 @@ def _renamed(path: str, limits: Limits, renames: tuple[tuple[bytes, bytes], ...]
             total += len(data)
             if total > limits.max_total_uncompressed:
                 raise MemoryError("workbook larger than max_total_uncompressed")
-            if info.filename.lower().endswith((".xml", ".rels")):
-                for old, new in renames:
-                    data = data.replace(old, new)
+            if callable(change):
+                data = change(info.filename, data)
+            else:
+                data = change.get(info.filename, data)
             dst.writestr(info.filename, data)
     return out.getvalue()
 
