@@ -28,7 +28,8 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 #: the reader as each file name asks: raise, panic (a BaseException, as pyo3's PanicException), abort,
 #: segfault, allocate until the memory cap, never return
 FAULTY_READER = r"""
-import ctypes, os, runpy, sys, time
+import ctypes, dataclasses, os, runpy, sys, time
+import xlbase.read.formats as formats
 import xlbase.read.workbook as workbook
 
 class PanicException(BaseException):
@@ -52,11 +53,25 @@ def load_book(path, kind, **kw):
             hoard.append(bytearray(32 << 20))
     if name.startswith("hang"):
         time.sleep(3600)
-    if name.startswith("fastabort") and kw.get("fast", True):
-        os.abort()   # the fast reader dies; the file is read again by the others
     return real(path, kind, **kw)
 
 workbook.load_book = load_book
+
+def dies(step, *faults):
+    # the chain's reader `step`, but aborting the process (a native crash) or panicking on files so named
+    def read(path, kind, limits):
+        name = os.path.basename(path)
+        if any(name.startswith(f) for f in faults if f.endswith("abort")):
+            os.abort()
+        if any(name.startswith(f) for f in faults if f.endswith("panic")):
+            raise PanicException("called `Option::unwrap()` on a `None` value")
+        return step.read(path, kind, limits)
+    return dataclasses.replace(step, read=read)
+
+# fastabort: calamine dies, the others read the file; midabort: calamine panics, then the next reader (the
+# Strict OOXML rename, itself calamine) dies: the file is read again from the reader after it (openpyxl)
+first, second, *rest = formats.CHAINS["xlsx"]
+formats.CHAINS["xlsx"] = (dies(first, "fastabort", "midabort_panic"), dies(second, "midabort"), *rest)
 sys.argv = ["xlbase", *sys.argv[1:]]
 runpy.run_module("xlbase", run_name="__main__")
 """
@@ -69,7 +84,7 @@ FAULTS = {"raise": "read-failed", "panic": "read-crashed", "abort": "read-crashe
 def inbox(tmp_path_factory) -> tuple[Path, list[dict]]:
     d = tmp_path_factory.mktemp("inbox")
     goods = H.good_inbox(d)
-    for fault in [*FAULTS, "fastabort"]:
+    for fault in [*FAULTS, "fastabort", "midabort_panic"]:
         shutil.copy(goods[0]["path"], d / f"{fault}_申报表.xlsx")
     return d, goods
 
@@ -117,9 +132,10 @@ def test_failing_readers_cost_their_file_only(inbox, tmp_path, jobs):
     by_file = {Path(a["file"]).name: a for a in rep["inputs"]}
     for g in goods:
         assert by_file[g["path"].name]["status"] == "ok"
-    assert by_file["fastabort_申报表.xlsx"]["status"] in ("ok", "partial")    # read by openpyxl after calamine died
-    [note] = [p for p in rep["problems"] if p["rule"] == "file-reader" and p["file"].endswith("fastabort_申报表.xlsx")]
-    assert "openpyxl" in note["message"] and note["severity"] == "info"
+    for fault in ("fastabort", "midabort_panic"):   # read by openpyxl after the reader(s) before it died
+        assert by_file[f"{fault}_申报表.xlsx"]["status"] in ("ok", "partial")
+        [note] = [p for p in rep["problems"] if p["rule"] == "file-reader" and p["file"].endswith(f"{fault}_申报表.xlsx")]
+        assert "openpyxl" in note["message"] and note["severity"] == "info"
     wb = openpyxl.load_workbook(out, read_only=True)
     names = {str(r[1]) for r in wb["附件11"].iter_rows(min_row=5, values_only=True) if r[1]}
     assert {g["base"]["base_name"] for g in goods} <= names
@@ -155,19 +171,20 @@ def test_a_dead_worker_is_blamed_on_the_file_it_was_reading(tmp_path):
         pool.workers.append(w)
         w.tasks = deque(_Task(i, str(tmp_path / f"{i}.xlsx")) for i in range(3))
         w.reading.value = 1
+        w.step.value = 0               # its first reader (calamine) was running
         w.proc.kill()
         w.proc.join()
         queue: deque = deque()
         pool._lost(w, "read-crashed", [None] * 3, queue)
-        assert [(t.index, t.fast, t.first_death) for t in queue] == [(1, False, "read-crashed"), (0, True, None),
-                                                                     (2, True, None)]
+        assert [(t.index, t.start, t.retried, t.first_death) for t in queue] == [
+            (1, 1, True, "read-crashed"), (0, 0, False, None), (2, 0, False, None)]
         w = pool._start()
         pool.workers.append(w)
         w.tasks = deque(_Task(i, str(tmp_path / f"{i}.xlsx")) for i in range(2))
-        w.proc.kill()                  # it said no task (between files): the first unanswered one, as always
-        w.proc.join()
+        w.proc.kill()                  # it said no task (between files): the first unanswered one, as always,
+        w.proc.join()                  # read again by the same readers (no reader said it died)
         queue = deque()
         pool._lost(w, "read-crashed", [None] * 2, queue)
-        assert [(t.index, t.fast) for t in queue] == [(0, False), (1, True)]
+        assert [(t.index, t.start, t.retried) for t in queue] == [(0, 0, True), (1, 0, False)]
     finally:
         pool.stop()

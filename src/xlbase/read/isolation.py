@@ -8,9 +8,10 @@ Linux, so they start at once with everything imported), each with its address sp
 (above what it holds before each file: `Limits.read_memory_*`, by the file's size) and each file with a deadline
 (`Limits.read_seconds`). A worker sends its reads by a thread of its own (`_Sender`) and goes on with its
 next file meanwhile. A worker that dies or overruns is killed and replaced, and its file
-becomes one Problem saying why; every other file is read as usual. A file whose worker died is
-read once more with the fallback readers only (`read_workbook(..., fast=False)`): the fast
-reader's crash is not the file's fault when another reader opens it. A file that needs
+becomes one Problem saying why; every other file is read as usual. A file whose worker died in
+one of its readers is read once more from the next reader of its chain on (`read_workbook(...,
+start=n)`; the worker tells which reader runs through a shared value): one reader's crash is
+not the file's fault when another reader opens it, and every chain reaches its last reader. A file that needs
 LibreOffice (~210 MB resident) is answered "later" and converted after every other file was
 read, by one remaining reader process, one file at a time, so the process tree stays within
 its memory budget however many such files a batch holds.
@@ -51,7 +52,7 @@ log = logging.getLogger(__name__)
 #: how much of a dead worker's stderr is kept to tell why it died (Rust prints "memory allocation of N bytes failed")
 STDERR_TAIL_BYTES = 16 * 1024
 _STOP_GRACE_SECONDS = 2.0
-#: a file whose worker died is read again by the fallback readers alone (read_workbook(fast=False))
+#: a file whose worker died in a reader is read again by the readers after it (read_workbook(start=...))
 RETRY_WITH_FALLBACK = True
 #: a worker collects cyclic garbage after this many files (its parent may have the collector off)
 GC_EVERY = 32
@@ -69,7 +70,8 @@ class PoolUnavailable(RuntimeError):
 class _Task:
     index: int
     path: str
-    fast: bool = True               # False: the fallback readers only (a retry after a crash)
+    start: int = 0                  # the first reader of its chain tried (those before it killed a worker)
+    retried: bool = False           # a worker died on it before: read again with twice the memory
     first_death: str | None = None  # why the first attempt's worker died
     libreoffice: bool = False       # LibreOffice may run now (the pool's last stage): no other reader is at work
 
@@ -80,6 +82,7 @@ class _Worker:
     conn: Connection
     log_path: str
     reading: Any                                  # shared with the worker: the index of the task it reads, or -1
+    step: Any                                     # shared too: which reader of the task's chain runs, or -1
     tasks: deque = field(default_factory=deque)   # sent, in order, not answered yet
     deadline: float = 0.0                         # of the first task
     log_offset: int = 0                           # where the first task's stderr starts
@@ -150,7 +153,7 @@ class _Pool:
             while queue and len(w.tasks) < PIPELINE:
                 task = queue.popleft()
                 try:
-                    w.conn.send((task.index, task.path, task.fast, task.libreoffice))
+                    w.conn.send((task.index, task.path, task.start, task.retried, task.libreoffice))
                 except (OSError, ValueError):   # it died between reads: the loop reports its first task
                     queue.appendleft(task)
                     break
@@ -167,11 +170,12 @@ class _Pool:
         fd, log_path = tempfile.mkstemp(prefix="worker-", suffix=".log", dir=self.log_dir)
         os.close(fd)
         reading = self.ctx.Value("q", -1, lock=False)
+        step = self.ctx.Value("i", -1, lock=False)
         proc = self.ctx.Process(target=_worker_main, name="xlbase-reader", daemon=True,
-                                args=(child_end, log_path, self.limits, os.getpid(), reading))
+                                args=(child_end, log_path, self.limits, os.getpid(), reading, step))
         proc.start()
         child_end.close()
-        return _Worker(proc, parent_end, log_path, reading)
+        return _Worker(proc, parent_end, log_path, reading, step)
 
     def _collect(self, w: _Worker, results: list, queue: deque) -> None:
         """The worker's answer for its first task, or, when it died instead, why."""
@@ -207,14 +211,18 @@ class _Pool:
 
     def _lost(self, w: _Worker, cause: str, results: list, queue: deque) -> None:
         """The worker died or overran: retire it; the task it was reading (its first unanswered one if it
-        said none) is retried or reported, the rest requeued — reads it made but had not sent yet too."""
+        said none) is retried from the reader after the one that died, or reported; the rest are requeued —
+        reads it made but had not sent yet too."""
         self._retire(w)
         task = next((t for t in w.tasks if t.index == w.reading.value), w.tasks[0])
+        in_reader = w.step.value if task.index == w.reading.value else -1
         w.tasks.remove(task)
         queue.extendleft(reversed(w.tasks))
-        log.debug("reader worker for %s ended (%s, exit %s)", task.path, cause, w.proc.exitcode)
-        if cause != "read-timeout" and task.fast and RETRY_WITH_FALLBACK:
-            queue.appendleft(_Task(task.index, task.path, fast=False, first_death=cause))   # a fresh worker, other readers
+        log.debug("reader worker for %s ended (%s, exit %s, reader %s)", task.path, cause, w.proc.exitcode, in_reader)
+        if cause != "read-timeout" and RETRY_WITH_FALLBACK and (in_reader >= 0 or not task.retried):
+            # a fresh worker, from the reader after the one that died (the same ones when it died elsewhere)
+            queue.appendleft(replace(task, start=in_reader + 1 if in_reader >= 0 else task.start, retried=True,
+                                     first_death=task.first_death or cause))
             return
         self._store(results, task.index, read_failed(task.path, task.first_death or cause, self.limits,
                                                      _sha256(task.path)))
@@ -295,9 +303,10 @@ def _tail(path: str, offset: int) -> bytes:
 # ---------------------------------------------------------------- the worker
 
 
-def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: int, reading: Any) -> None:
+def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: int, reading: Any, step: Any) -> None:
     """Read the files the parent sends, one at a time, until it sends None or goes away; `reading` (shared
-    with the parent) holds the index of the task being read, -1 between tasks."""
+    with the parent) holds the index of the task being read, -1 between tasks, `step` the reader of its
+    chain that runs, -1 outside the readers."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)       # Ctrl-C is the parent's to handle: it stops us
     _stderr_to(log_path)
@@ -307,12 +316,12 @@ def _worker_main(conn: Connection, log_path: str, limits: Limits, parent_pid: in
     gc.freeze()   # what the parent built is never scanned here (nor copied page by page by the scan)
     sender = _Sender(conn)   # its thread's stack is mapped before the memory cap
     try:
-        _read_tasks(conn, sender, limits, parent_pid, reading)
+        _read_tasks(conn, sender, limits, parent_pid, reading, step)
     finally:
         sender.close()
 
 
-def _read_tasks(conn: Connection, sender: _Sender, limits: Limits, parent_pid: int, reading: Any) -> None:
+def _read_tasks(conn: Connection, sender: _Sender, limits: Limits, parent_pid: int, reading: Any, step: Any) -> None:
     if _cap_memory(limits.read_memory_bytes):   # the cap and the retry stand in for counting cells first
         limits = replace(limits, scan_sheet_extents=False)
         capped = True
@@ -329,17 +338,18 @@ def _read_tasks(conn: Connection, sender: _Sender, limits: Limits, parent_pid: i
             return
         if task is None:
             return
-        index, path, fast, libreoffice = task
+        index, path, start, retried, libreoffice = task
         read += 1
         if read % GC_EVERY == 0:
             gc.collect()   # the parent may run with the collector off (merge): cycles must not creep up to the cap
         if capped:
-            _cap_memory(read_memory_for(limits, _size(path), retry=not fast))
+            _cap_memory(read_memory_for(limits, _size(path), retry=retried))
         fresh = True
         reading.value = index
         wr: WorkbookRead | str
         try:
-            wr = read_workbook(path, fast=fast, limits=replace(limits, libreoffice_later=not libreoffice))
+            wr = read_workbook(path, start=start, limits=replace(limits, libreoffice_later=not libreoffice),
+                               on_step=lambda i: setattr(step, "value", i))
         except LibreOfficeLater:
             wr = LATER
         except MemoryError:

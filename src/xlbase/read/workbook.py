@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -41,26 +42,29 @@ from ..problem_codes import (FILE_ARCHIVE, FILE_DECRYPTED, FILE_FORMAT, FILE_NOT
                              TOTAL_ROW, UNREAD_SHEET)
 
 log = logging.getLogger(__name__)
+#: where in its chain of readers a file is read from, and who hears which reader runs (formats.load_book)
+Steps = tuple[int, Callable[[int], None] | None]
 
 A2_MIN_FIELDS = 6
 
 
-def read_workbook(path: str | os.PathLike, *, fast: bool = True, limits: Limits = DEFAULT_LIMITS) -> WorkbookRead:
+def read_workbook(path: str | os.PathLike, *, start: int = 0, limits: Limits = DEFAULT_LIMITS,
+                  on_step: Callable[[int], None] | None = None) -> WorkbookRead:
     """Every known form in one file; never raises for bad input.
 
     The sniffer's verdict on the content picks the reader (read.formats), never the name;
-    a file encrypted with Excel's default password is decrypted first. `fast=False` leaves
-    the fast reader (calamine) out: the isolated pool (read.isolation) asks for that after
-    calamine killed its worker.
+    a file encrypted with Excel's default password is decrypted first. `start` and `on_step` as
+    for formats.load_book: the isolated pool (read.isolation) reads a file again from the reader
+    after the one that killed its worker.
     """
     spath = os.fspath(path)
     check = inspect_file(spath, limits)
     if check.code == "encrypted":
         data = with_default_password(spath, limits.max_file_bytes)
         if data is not None:
-            return _read_decrypted(spath, check, data, fast, limits)
+            return _read_decrypted(spath, check, data, (start, on_step), limits)
     if check.foreign:      # a format only LibreOffice reads: refused by name unless it reads it
-        return _read_checked(spath, spath, replace(check, ok=True, kind=check.foreign), fast, [], limits,
+        return _read_checked(spath, spath, replace(check, ok=True, kind=check.foreign), (start, on_step), [], limits,
                              refusal=check)
     if check.code == "word-file":
         cover = read_docx_cover(spath, limits)
@@ -68,10 +72,10 @@ def read_workbook(path: str | os.PathLike, *, fast: bool = True, limits: Limits 
             return WorkbookRead(path=spath, status=NOT_SPREADSHEET, sha256=check.sha256, cover=cover)
     if not check.ok:
         return _not_read(spath, check)
-    return _read_checked(spath, spath, check, fast, [], limits)
+    return _read_checked(spath, spath, check, (start, on_step), [], limits)
 
 
-def _read_decrypted(path: str, check, data: bytes, fast: bool, limits: Limits) -> WorkbookRead:
+def _read_decrypted(path: str, check, data: bytes, steps: Steps, limits: Limits) -> WorkbookRead:
     """The plain workbook inside a default-password file, read from a private temporary copy."""
     name = Path(path).name
     note = Problem(FILE_DECRYPTED, INFO, f"文件“{name}”设有 Excel 内置的默认密码（Excel 打开时不询问密码），"
@@ -84,16 +88,17 @@ def _read_decrypted(path: str, check, data: bytes, fast: bool, limits: Limits) -
         if not inner.ok:
             return unusable(path, inner.code, MESSAGES[inner.code].format(
                 name=name, kind="", limit="", what=""), check.sha256)
-        return _read_checked(path, plain, replace(inner, path=path, sha256=check.sha256), fast, [note], limits)
+        return _read_checked(path, plain, replace(inner, path=path, sha256=check.sha256), steps, [note], limits)
 
 
-def _read_checked(spath: str, source: str, check, fast: bool, notes: list[Problem], limits: Limits,
+def _read_checked(spath: str, source: str, check, steps: Steps, notes: list[Problem], limits: Limits,
                   refusal=None) -> WorkbookRead:
-    """The forms in a file the sniffer passed: `source` is read, problems name `spath`; `refusal` is the
-    sniffer's verdict on a format only LibreOffice reads, given when it does not."""
+    """The forms in a file the sniffer passed: `source` is read, problems name `spath`, `steps` (start,
+    on_step) go to load_book; `refusal` is the sniffer's verdict on a format only LibreOffice reads, given
+    when it does not."""
     name = Path(spath).name
     try:
-        book = load_book(source, check.kind, fast=fast, limits=limits)
+        book = load_book(source, check.kind, start=steps[0], on_step=steps[1], limits=limits)
     except Unreadable as exc:
         log.debug("no reader opened %s: %s", spath, exc)
         if refusal is not None:
