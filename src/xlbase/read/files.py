@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 
 from ..problems import ERROR, Problem
 from ..table import WorkbookRead
-from .isolation import PoolUnavailable, read_isolated
+from .isolation import PoolUnavailable, read_isolated, readers_within
 from .limits import DEFAULT_LIMITS, Limits
 from .failed import read_failed
 from .workbook import read_workbook
@@ -128,7 +128,7 @@ def _read_all(paths: Sequence[Path | str], jobs: int | None, on_read: Callable[[
     names = [os.fspath(p) for p in paths]
     if not names:
         return []
-    jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, MAX_JOBS)
+    jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, MAX_JOBS, readers_within(limits))
     if not multiprocessing.current_process().daemon:
         try:
             return read_isolated(names, jobs, limits, _start_method(), on_read)

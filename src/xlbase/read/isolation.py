@@ -13,8 +13,14 @@ one of its readers is read once more from the next reader of its chain on (`read
 start=n)`; the worker tells which reader runs through a shared value): one reader's crash is
 not the file's fault when another reader opens it, and every chain reaches its last reader. A file that needs
 LibreOffice (~210 MB resident) is answered "later" and converted after every other file was
-read, by one remaining reader process, one file at a time, so the process tree stays within
-its memory budget however many such files a batch holds.
+read, by one remaining reader process, one file at a time.
+
+The whole process tree — this process, its readers, LibreOffice — has a memory budget
+(`Limits.read_tree_bytes`; summed resident memory, where each forked reader counts the pages it
+shares with this process again). Readers working side by side share it: each file's cap is its
+part of what is left after the processes themselves, and a file that needs more is read again
+alone, at the end, with the cap a single reader can have. By default no more readers are started
+than leave each at least `read_share_min_bytes`.
 
 Workers never outlive the command: each asks the kernel to kill it when its parent dies
 (Linux), watches its parent otherwise, and the pool stops and reaps them on the way out.
@@ -74,6 +80,7 @@ class _Task:
     retried: bool = False           # a worker died on it before: read again with twice the memory
     first_death: str | None = None  # why the first attempt's worker died
     libreoffice: bool = False       # LibreOffice may run now (the pool's last stage): no other reader is at work
+    alone: bool = False             # no other reader runs beside it: its cap is a single reader's share of the tree
 
 
 @dataclass
@@ -102,23 +109,41 @@ def read_isolated(paths: list[str], workers: int, limits: Limits = DEFAULT_LIMIT
 class _Pool:
     def __init__(self, size: int, limits: Limits, ctx, on_read: Callable[[int], None] | None = None) -> None:
         self.size, self.limits, self.ctx, self.on_read = size, limits, ctx, on_read
+        self.base = _resident(os.getpid())   # a forked reader starts as large as this process
         self.workers: list[_Worker] = []
-        self.later: list[_Task] = []     # files answered LATER: they need LibreOffice
+        self.later: list[_Task] = []     # files answered LATER (they need LibreOffice) or that need a reader's whole share
         self.log_dir = tempfile.mkdtemp(prefix="xlbase-read-")
 
     def run(self, paths: list[str]) -> list[WorkbookRead]:
         results: list[WorkbookRead | None] = [None] * len(paths)
         # largest files first: what is left when the queue runs dry (up to PIPELINE files per worker) is the
         # smallest, so no worker idles while another still reads a 1 200-firm list (results keep input order)
-        self._drain(deque(_Task(i, paths[i]) for i in sorted(range(len(paths)), key=lambda i: -_size(paths[i]))),
-                    results)
-        if self.later:   # LibreOffice's turn: one reader process (the smallest), one conversion at a time
+        alone = self.size == 1
+        self._drain(deque(_Task(i, paths[i], alone=alone)
+                          for i in sorted(range(len(paths)), key=lambda i: -_size(paths[i]))), results)
+        if self.later:   # one reader process (the smallest), LibreOffice's conversions first, one at a time
             self._keep_smallest()
             self.size = 1
-            queue = deque(replace(t, libreoffice=True) for t in self.later)
+            queue = deque(replace(t, libreoffice=True, alone=True)
+                          for t in sorted(self.later, key=lambda t: not t.libreoffice))
             self.later = []
             self._drain(queue, results)
         return [r for r in results if r is not None]
+
+    def share(self, readers: int) -> int:
+        """The memory one of `readers` reader processes may take for a file: its part of the tree's budget left
+        after this process and the readers themselves (at least read_share_min_bytes)."""
+        left = self.limits.read_tree_bytes - (readers + 1) * self.base
+        return max(self.limits.read_share_min_bytes, left // readers)
+
+    def budget(self, task: _Task) -> int:
+        """The address space `task`'s reader may take above what it holds."""
+        return min(read_memory_for(self.limits, _size(task.path), retry=task.retried),
+                   self.share(1 if task.alone else self.size))
+
+    def _more_alone(self, task: _Task) -> bool:
+        """`task` ran short of memory beside other readers, and alone it would have more."""
+        return not task.alone and self.budget(replace(task, alone=True, retried=True)) > self.budget(task)
 
     def _drain(self, queue: deque, results: list) -> None:
         while queue or any(w.tasks for w in self.workers):
@@ -134,9 +159,9 @@ class _Pool:
 
     def _keep_smallest(self) -> None:
         """Retire every idle worker but the one holding the least memory (a worker that read large files
-        keeps its heap)."""
+        keeps its heap), and that one too when a fresh one would be smaller."""
         idle = sorted((w for w in self.workers if not w.tasks), key=lambda w: _resident(w.proc.pid))
-        for w in idle[1:]:
+        for w in idle[1:] + [w for w in idle[:1] if _resident(w.proc.pid) > _resident(os.getpid())]:
             self._retire(w)
 
     def _fill(self, queue: deque) -> None:
@@ -153,7 +178,7 @@ class _Pool:
             while queue and len(w.tasks) < PIPELINE:
                 task = queue.popleft()
                 try:
-                    w.conn.send((task.index, task.path, task.start, task.retried, task.libreoffice))
+                    w.conn.send((task.index, task.path, task.start, self.budget(task), task.libreoffice))
                 except (OSError, ValueError):   # it died between reads: the loop reports its first task
                     queue.appendleft(task)
                     break
@@ -188,7 +213,9 @@ class _Pool:
         if isinstance(answer, tuple) and len(answer) == 2 and answer[0] == w.tasks[0].index:
             task = w.tasks.popleft()
             if answer[1] == LATER:
-                self.later.append(task)
+                self.later.append(replace(task, libreoffice=True))
+            elif getattr(answer[1], "status", None) == "read-memory" and self._more_alone(task):
+                self.later.append(replace(task, alone=True, retried=True))   # again, with a reader's whole share
             else:
                 self._store(results, task.index, answer[1])
             if w.tasks:
@@ -219,6 +246,10 @@ class _Pool:
         w.tasks.remove(task)
         queue.extendleft(reversed(w.tasks))
         log.debug("reader worker for %s ended (%s, exit %s, reader %s)", task.path, cause, w.proc.exitcode, in_reader)
+        if cause == "read-memory" and self._more_alone(task):   # the same readers again, alone, with more memory
+            self.later.append(replace(task, start=max(in_reader, task.start), alone=True, retried=True,
+                                      first_death=task.first_death or cause))
+            return
         if cause != "read-timeout" and RETRY_WITH_FALLBACK and (in_reader >= 0 or not task.retried):
             # a fresh worker, from the reader after the one that died (the same ones when it died elsewhere)
             queue.appendleft(replace(task, start=in_reader + 1 if in_reader >= 0 else task.start, retried=True,
@@ -275,12 +306,22 @@ def _kill(proc) -> None:
 
 
 def _resident(pid: int | None) -> int:
-    """A process's resident pages (Linux), 0 where that cannot be told."""
+    """A process's resident memory in bytes (Linux), 0 where that cannot be told."""
     try:
         with open(f"/proc/{pid}/statm") as fh:
-            return int(fh.read().split()[1])
-    except (OSError, ValueError, IndexError):
+            return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
         return 0
+
+
+def readers_within(limits: Limits) -> int:
+    """How many reader processes the tree's memory budget holds beside this process, each with at least
+    read_share_min_bytes to read in (forked, each starts as large as this process)."""
+    base = _resident(os.getpid())
+    n = 1
+    while n < 64 and limits.read_tree_bytes - (n + 2) * base >= (n + 1) * limits.read_share_min_bytes:
+        n += 1
+    return n
 
 
 def _size(path: str) -> int:
@@ -338,12 +379,12 @@ def _read_tasks(conn: Connection, sender: _Sender, limits: Limits, parent_pid: i
             return
         if task is None:
             return
-        index, path, start, retried, libreoffice = task
+        index, path, start, budget, libreoffice = task
         read += 1
         if read % GC_EVERY == 0:
             gc.collect()   # the parent may run with the collector off (merge): cycles must not creep up to the cap
         if capped:
-            _cap_memory(read_memory_for(limits, _size(path), retry=retried))
+            _cap_memory(budget)
         fresh = True
         reading.value = index
         wr: WorkbookRead | str

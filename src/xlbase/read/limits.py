@@ -64,6 +64,16 @@ class Limits:
     read_memory_bytes: int = 384 * MB
     read_memory_min_bytes: int = 96 * MB
     read_memory_per_byte: int = 256
+    #: The reading process tree's memory: the command, its reader processes and LibreOffice, resident memory
+    #: summed (a forked reader's pages shared with the command counted again: each starts at ~90 MB). Readers
+    #: side by side share what is left of it, so a file's cap above is lowered to its reader's share (at least
+    #: read_share_min_bytes); a file that needs more is read again alone at the end. On the 100-file fuzz
+    #: batches two readers each reading a 1.4 MB mutant .xls at its 373 MB cap took the tree to 500 MB.
+    read_tree_bytes: int = 480 * MB
+    #: A reader side by side with others is given at least this much (honest county workbooks take ~5 MB,
+    #: a sheet with one stray cell at XFD1048576 ~75 MB); by default no more readers are started than leave
+    #: each this much: two beside a command of up to ~115 MB.
+    read_share_min_bytes: int = 64 * MB
     #: Longest one file may take to read (wall clock, in its worker).  -> "read-timeout"
     read_seconds: float = 60.0
     #: LibreOffice headless, the last-resort reader (read.formats.libreoffice): its time limit and the
