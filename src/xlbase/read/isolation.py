@@ -160,8 +160,10 @@ class _Pool:
     def _keep_smallest(self) -> None:
         """Retire every idle worker but the one holding the least memory (a worker that read large files
         keeps its heap), and that one too when a fresh one would be smaller."""
-        idle = sorted((w for w in self.workers if not w.tasks), key=lambda w: _resident(w.proc.pid))
-        for w in idle[1:] + [w for w in idle[:1] if _resident(w.proc.pid) > _resident(os.getpid())]:
+        idle = [w for w in self.workers if not w.tasks]
+        gone = [w for w in idle if not w.proc.is_alive()]          # left on purpose: reaped, not kept
+        idle = sorted((w for w in idle if w not in gone), key=lambda w: _resident(w.proc.pid))
+        for w in gone + idle[1:] + [w for w in idle[:1] if _resident(w.proc.pid) > _resident(os.getpid())]:
             self._retire(w)
 
     def _fill(self, queue: deque) -> None:
