@@ -241,3 +241,34 @@ def test_a_group_row_with_field_words_and_extras_over_the_labels_is_one_header(t
     (table,) = [t for t in read_workbook(path).tables if not t.data.empty]
     assert table.form_id != "附件4"
     _same_values(table, bases, [c.key for c in cols if c.key])
+
+
+# nouns of the trade that name no field of 附件10 or 附件3 (patents, workstations, mentors, land, exports, loans …)
+OTHER_HEADS = ["专利", "商标", "工位", "导师", "土地", "占地", "出口", "贷款", "车位", "学员", "会员", "绿地", "宿舍",
+               "设备", "仪器", "版权", "展厅", "食堂"]
+
+
+@settings(derandomize=True, max_examples=40)
+@given(st.integers(0, 2**32), st.sampled_from(["附件10", "附件3"]), st.sampled_from(OTHER_HEADS),
+       st.sampled_from(["数", "", "个数", "总数", "数量", "额"]), st.sampled_from(["", "（个）", "（亩）", "（件）", "（万元）"]))
+def test_a_column_naming_something_else_in_a_left_out_fields_place_is_not_read_as_it(tmp_path_factory, seed, form,
+                                                                                       head, count, unit):
+    """专利数（件）, 占地（亩）, 工位数 typed exactly where a field was left out: its place in the official order is
+    the field's, but its words name something else — the column stays unused and the field visibly missing
+    (a missed cell, never a wrong one). It was read as the left-out field by position alone."""
+    rng = random.Random(seed)
+    style = strangers.Style(bracket=rng.choice(strangers.BRACKETS))
+    if form == "附件10":
+        rows = [strangers.base_values(rng, f"长治市潞州区{i}号双创基地", f"{i}号运营管理有限公司") for i in range(3)]
+        cols = strangers.columns(rng, strangers.A10_WORDS, strangers.A10_GROUPS, style)
+    else:
+        rows = [strangers.firm_values(rng, i, "潞州区") for i in range(4)]
+        cols = strangers.columns(rng, strangers.A3_WORDS, strangers.A3_GROUPS, style)
+    numeric = [i for i, c in enumerate(cols) if c.key and isinstance(rows[0][c.key], (int, float))
+               and not isinstance(rows[0][c.key], bool)]
+    at = rng.choice(numeric)
+    key = cols[at].key
+    cols[at] = strangers.Column(None, f"{head}{count}{unit}", extra=lambda r: r.randrange(3, 900))
+    table = _read_one(tmp_path_factory.mktemp("n"), rng, rows, cols, style)
+    assert key not in table.columns, (key, cols[at].header)
+    _same_values(table, rows, [c.key for c in cols if c.key])

@@ -287,6 +287,27 @@ def foreign_likeness(text: str, form_id: str, kin: bool = False) -> float:
     return _foreign_f1(vocabulary(form_id), _grams(bare), kin) if len(bare) > 2 else 0.0
 
 
+def _head(bare: str) -> str:
+    """The head noun of a label (Chinese compounds are head-final): its last two characters once its
+    counting words are set aside (惠及企业数 -> 企业, 占用土地 -> 土地, 专利数 -> 专利); "" for a label
+    of counting words only (金额, 数量), which names no thing."""
+    if any(bare == w or (bare.endswith(w) and bare[: -len(w)] in COUNT_WORDS) for w in COUNT_WORDS):
+        return ""
+    return _without_count_word(bare)[-2:]
+
+
+@lru_cache(maxsize=8192)
+def head_of_field(text: str, form_id: str, fi: int) -> bool:
+    """The label's head noun is spelled in field `fi`'s own words (its labels, aliases or terms), or the
+    label says nothing (a column known by its place and values only): the test a column taken by its place
+    in the official order must pass, so that position fills a field worded oddly (惠及企业数 where 年服务中小
+    企业户数 stands) but never gives a field to a column that names something else (专利数, 占地（亩）)."""
+    k = label_key(text)
+    bare = fold_unbracketed(k) or k
+    head = _head(bare)
+    return not head or any(head in gs for gs in vocabulary(form_id).grams[fi])
+
+
 def best_word(text: str, form_id: str) -> tuple[str, float] | None:
     got = word_scores(text, form_id)
     return (got[0][0], got[0][1]) if got else None
@@ -517,8 +538,11 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
             # by position only a column whose words name no other field (办公面积 between 员工数 and 利润, the
             # clerk's order swapped and 营业收入 left out, is the firms' area, not their revenue)
             # nor one that says a field of another form (创业导师（人） where 吸纳就业人数 was left out)
+            # and one whose head noun is the field's (惠及企业数 counts 企业; 专利数, 占地（亩）, 创业导师 name
+            # something this field is not: a column of another meaning typed where the field was left out)
             other, w = named.get(ci, (fi, 0.0))
             if by_position and ci in usable and (f.official or s > 0) and (w < WORD_HIT or other == fi) \
+                    and head_of_field(h.label, form_id, fi) \
                     and foreign_likeness(h.label, form_id, True) < FOREIGN_POSITION:  # noqa: B023
                 d = fit(h.profile, f, f.key == first_text)
                 if (d is None or d >= POSITION_FIT) and not (h.unit and conflicts(h.unit, f)) and (h.label or d) \
