@@ -43,6 +43,10 @@ class Field:
     combined: str | None = None     # a paper label that holds this and a sibling in one cell
     merge_only: bool = False        # written by merge, never filled by a clerk
     terms: tuple[str, ...] = ()     # distinctive words a clerk's own header for this field contains (营收, 税)
+    # words that make a header another concept than this field, however much else of it matches: 占地 and
+    # 土地 are land, not 建筑面积; 总投资 is a project's whole cost, not 当年完成投资额. Never weighed
+    # against the field's own labels and aliases (the clerk's exact statement).
+    unlike: tuple[str, ...] = ()
     plausible_max: float | None = None  # in `unit`: a column whose every value exceeds it was likely typed in
                                         # a smaller unit (元 for 万元): a warning, never a silent sum
     # Blank is not always missing. `part_of`: this value is one part of the total in field `part_of`

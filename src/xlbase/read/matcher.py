@@ -90,6 +90,7 @@ class _Vocab:
     weights: tuple[tuple[float, ...], ...] = ()       # IDF weight of each spelling's grams, per field
     foreign: tuple[frozenset, ...] = ()               # gram sets of other forms' labels for fields this form lacks
     kin: tuple[frozenset, ...] = ()                   # ... of those forms about the same thing (a base's forms)
+    unlike: tuple[tuple[str, ...], ...] = ()          # folded words that make a header another concept, per field
 
 
 def _grams(k: str) -> frozenset[str]:
@@ -137,12 +138,13 @@ def vocabulary(form_id: str) -> _Vocab:
             for g in gs:
                 postings.setdefault(g, []).append((i, j))
     weights = tuple(tuple(sum(idf[g] for g in gs) for gs in per_field) for per_field in grams)
+    foreign, kin = (tuple(_grams(k) for k in _foreign_labels(form_id, {f.key for f in fields},
+                                                            {k for ks in (*spellings, *terms) for k in ks}, kin))
+                    for kin in (False, True))
     return _Vocab(tuple(f.key for f in fields), fields, tuple(spellings), tuple(terms), tuple(grams), idf,
                   frozenset(fold(w) for w in form.not_fields), groups,
-                  {g: tuple(p) for g, p in postings.items()}, weights,
-                  *(tuple(_grams(k) for k in _foreign_labels(form_id, {f.key for f in fields},
-                                                             {k for ks in (*spellings, *terms) for k in ks}, kin))
-                    for kin in (False, True)))
+                  {g: tuple(p) for g, p in postings.items()}, weights, foreign, kin,
+                  tuple(tuple(fold(w) for w in f.unlike if fold(w)) for f in fields))
 
 
 def _foreign_labels(form_id: str, keys: set[str], own: set[str], kin: bool) -> frozenset[str]:
@@ -259,7 +261,7 @@ def word_scores(text: str, form_id: str) -> tuple[tuple[str, float, bool], ...]:
     head = _grams(bare)
     fuzzies = _fuzzy(v, head)
     for i, key in enumerate(v.keys):
-        if key in out:
+        if key in out or _unlike(v, i, bare):
             continue
         term_score = 0.0
         for term in v.terms[i]:
@@ -304,8 +306,15 @@ def head_of_field(text: str, form_id: str, fi: int) -> bool:
     企业户数 stands) but never gives a field to a column that names something else (专利数, 占地（亩）)."""
     k = label_key(text)
     bare = fold_unbracketed(k) or k
+    if _unlike(vocabulary(form_id), fi, bare):
+        return False
     head = _head(bare)
     return not head or any(head in gs for gs in vocabulary(form_id).grams[fi])
+
+
+def _unlike(v: _Vocab, fi: int, bare: str) -> bool:
+    """The label holds a word the form model says makes it another concept than field `fi` (占地 for 建筑面积)."""
+    return any(w in bare for w in v.unlike[fi])
 
 
 def best_word(text: str, form_id: str) -> tuple[str, float] | None:
