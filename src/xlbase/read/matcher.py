@@ -38,11 +38,11 @@ CANDIDATE = 0.3          # a pair below this is never matched on words
 ANCHOR = 0.55            # a pair at or above this is fixed regardless of order
 WORD_HIT = 0.5           # a header cell "names" a field at this word score (header detection)
 POSITION_FIT = 0.7       # a column taken by position alone must hold values that fit this well
+SAYS_OTHER = 0.8         # a header this like another form's field (gram F1; 1.0 for its exact label) may say it
+                         # rather than ours (measured: with no floor, 基地面积 and 合作机构服务频次, 0.7 like 附件2's
+                         # labels, lost their fields — 22 cells missed over the strangers' seeds 1-32; none at 0.8)
 OUTWEIGH = 0.3           # a pair off the order's run takes its field back from one this much weaker
 REPEATED = 0.4           # weight left to a list's name or code field over a column repeating one value
-FOREIGN = 0.7            # weight left to a claim contested by a column that does not say another form's field
-FOREIGN_F1 = 0.8         # ... as closely as this (gram F1 with that field's label; 1.0 for its exact label)
-FOREIGN_POSITION = 0.6   # a header this like a field of a form about the same thing is never read by position
 
 
 @dataclass(frozen=True)
@@ -552,7 +552,7 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
             other, w = named.get(ci, (fi, 0.0))
             if by_position and ci in usable and (f.official or s > 0) and (w < WORD_HIT or other == fi) \
                     and head_of_field(h.label, form_id, fi) \
-                    and foreign_likeness(h.label, form_id, True) < FOREIGN_POSITION:  # noqa: B023
+                    and not closer_to_other_form(h.label, form_id, fi, True):  # noqa: B023
                 d = fit(h.profile, f, f.key == first_text)
                 if (d is None or d >= POSITION_FIT) and not (h.unit and conflicts(h.unit, f)) and (h.label or d) \
                         and not _share_over_count(h, f):
@@ -568,7 +568,7 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
     # by position while 公司名称 stood after it)
     holder = {fi: ci for ci, fi in chosen.items()}
     for ci, fi in weak.items():
-        if ci in chosen or ((ci, fi) not in exact and _says_kin_field(heads[ci].label, form_id, fi)):
+        if ci in chosen or ((ci, fi) not in exact and closer_to_other_form(heads[ci].label, form_id, fi, True)):
             continue        # off the order, and more like another form's field (项目总投资 is no 当年完成投资额)
         other = holder.get(fi)
         if other is None:
@@ -588,19 +588,24 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
 
 
 @lru_cache(maxsize=8192)
-def _says_kin_field(text: str, form_id: str, fi: int) -> bool:
-    """The label says a field of a form about the same thing (FOREIGN_F1 or closer) more closely than its
-    words resemble field `fi`'s spellings: 项目总投资 is 附件2's 建设项目总投资 rather than 当年完成投资额."""
-    kin = foreign_likeness(text, form_id, True)
-    if kin < FOREIGN_F1:
+def closer_to_other_form(text: str, form_id: str, fi: int, kin: bool) -> bool:
+    """The label is closer to a field of another form (`kin`: of one about the same thing) than to field `fi`
+    of this one, both measured alike (F1 of IDF-weighted grams with the nearest spelling): 创业导师 is
+    附件2's 创业辅导师 rather than 吸纳就业人数, 占地面积 附件2's land rather than a firm's 厂房（场地）面积.
+
+    Weighed only where something else speaks for the field — its place in the official order, or another
+    column claiming it: uncontested, a clerk's word that happens to be another form's label (成立时间 is
+    附件2's service organisation's) is still the nearest field of the table he typed."""
+    other = foreign_likeness(text, form_id, kin)
+    if other < SAYS_OTHER:
         return False
     k = label_key(text)
-    return kin > _fuzzy(vocabulary(form_id), _grams(fold_unbracketed(k) or k)).get(fi, 0.0)
+    return other > _fuzzy(vocabulary(form_id), _grams(fold_unbracketed(k) or k)).get(fi, 0.0)
 
 
 def _contested_foreign(scores: dict[tuple[int, int], float], heads: tuple[ColumnHead, ...], form_id: str) -> None:
-    """Where two columns claim one field and one of them says another form's field (占地面积（亩） beside a
-    firm's 办公面积, 项目总投资 beside 本年度完成投资), that one keeps FOREIGN of its claim."""
+    """Where two columns claim one field and one of them is closer to another form's field than to it (占地面积
+    （亩） beside a firm's 办公面积, 项目总投资 beside 本年度完成投资), that one loses its claim."""
     claims: dict[int, list[int]] = {}
     for (ci, fi), sc in scores.items():
         if sc >= CANDIDATE:
@@ -608,11 +613,11 @@ def _contested_foreign(scores: dict[tuple[int, int], float], heads: tuple[Column
     for fi, cols in claims.items():
         if len(cols) < 2:
             continue
-        like = {ci: foreign_likeness(heads[ci].label, form_id) >= FOREIGN_F1 for ci in cols}
+        like = {ci: closer_to_other_form(heads[ci].label, form_id, fi, False) for ci in cols}
         if any(like.values()) and not all(like.values()):
             for ci in cols:
                 if like[ci]:
-                    scores[(ci, fi)] *= FOREIGN
+                    del scores[(ci, fi)]
 
 
 _SEPARATORS = re.compile(r"\s*[-—–_:：|/·]+\s*")
