@@ -212,3 +212,28 @@ def test_a_counting_unit_bracketed_inside_the_label_keeps_the_word(form_id, key,
     text = f"{label[:-2]}{left}{unit}{right}数" + tail.format(u=unit)
     assert word_scores(text, form_id)[0][0] == key
     assert word_scores(text, form_id)[0][1] == word_scores(label, form_id)[0][1]
+
+
+def test_a_converted_column_is_said_the_way_a_clerk_reads_it():
+    """“占地（亩）”列 … 按“亩”换算为平方米（×666.67）: the header, the range, the unit and the factor in one
+    plain sentence (it read "表格上方注明单位是“亩”，“占地”，该列…的数值已乘以 666.667 …")."""
+    keys = [f.key for f in A3]
+    heads = [f.label for f in A3]
+    heads[keys.index("area")] = "厂房面积（亩）"
+    heads[keys.index("revenue")] = "营业收入（元）"
+    t, wr = _read("附件3", _sheet("附件3", heads, keys, 2))
+    said = {p.field: p.message for p in wr.problems if p.rule == "column-unit-converted"}
+    assert said["area"].endswith("“厂房面积（亩）”列（E3:E4）按“亩”换算为平方米（×666.67）后读取。"), said
+    assert said["revenue"].endswith("“营业收入（元）”列（G3:G4）按“元”换算为万元（÷10000）后读取。"), said
+
+
+def test_a_missing_column_names_only_headers_that_could_be_it():
+    """营业收入 not found beside 主导产业, 备注 and 资产总额（万元）: none of them is offered as the column ("如果“主导
+    产业”、“备注”就是该列" read as nonsense)."""
+    keys = [f.key for f in A10]
+    heads = [f.label for f in A10]
+    for odd in ("主导产业", "备注", "资产总额（万元）"):
+        heads[keys.index("revenue")] = odd
+        _, wr = _read("附件10", _sheet("附件10", heads, keys, 2))
+        (p,) = [p for p in wr.problems if p.rule == "missing-column" and p.field == "revenue"]
+        assert odd not in p.message and "请按通知中的表样补上该列" in p.message, p.message

@@ -113,20 +113,24 @@ def unit_factor(found, f: Field) -> tuple[str, Fraction] | None:
 
 
 def _factor_text(factor: Fraction) -> str:
+    """×666.67, ÷10000: how a clerk writes a conversion (at most two decimals)."""
     if factor.denominator == 1:
-        return f"乘以 {factor.numerator}"
+        return f"×{factor.numerator}"
     if factor.numerator == 1:
-        return f"除以 {factor.denominator}"
-    return f"乘以 {float(factor):.6g}"
+        return f"÷{factor.denominator}"
+    return f"×{float(factor):.2f}".rstrip("0").rstrip(".")
 
 
 def unit_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, unit: str, factor: Fraction) -> Problem:
+    """"附件11“营收（元）”列（J4:J6）按“元”换算为万元（÷10000）后读取。" — and when the unit came from a 单位
+    line over the table, which line said it."""
     c = found.columns[f.key]
     shown = _clip(_header_text(sheet, found, c))
-    where = f"表头“{shown}”的单位是“{unit}”" if found.heads[c].unit else f"表格上方注明单位是“{unit}”，“{shown}”"
+    said = "" if found.heads[c].unit else "（表格上方注明的单位）"
     return Problem(COLUMN_UNIT_CONVERTED, INFO,
-                   f"{form_id}{where}，该列（{_span(found, c)}）的数值已{_factor_text(factor)} "
-                   f"换算为{f.unit}后读取。", path, sheet.name, a1(found.heads[c].row, c), form_id, f.key, value=shown)
+                   f"{form_id}“{shown}”列（{_span(found, c)}）按“{unit}”{said}换算为{f.unit}"
+                   f"（{_factor_text(factor)}）后读取。", path, sheet.name, a1(found.heads[c].row, c), form_id, f.key,
+                   value=shown)
 
 
 def implausible_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, values: list[Any]) -> Problem | None:
@@ -182,7 +186,7 @@ def unused_problems(path: str, sheet: Sheet, found, form_id: str, hint) -> list[
             out.append(Problem(UNKNOWN_COLUMN, WARNING, msg, path, sheet.name, cell, form_id, value=_clip(text)))
         elif text and not _filled(sheet, [r for r, _ in found.unplaced_rows], c):   # else: unplaced-rows says it
             out.append(Problem(UNKNOWN_COLUMN, INFO,
-                               f"{form_id}表头“{_clip(text)}”（第{cell}格）不是本表栏目，该列没有内容，已忽略。{tail}",
+                               f"{form_id}表头“{_clip(text)}”（{cell}）不是本表栏目，该列没有内容，已忽略。{tail}",
                                path, sheet.name, cell, form_id, value=_clip(text)))
     return out
 

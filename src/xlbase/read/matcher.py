@@ -317,6 +317,20 @@ def _unlike(v: _Vocab, fi: int, bare: str) -> bool:
     return any(w in bare for w in v.unlike[fi])
 
 
+def might_name(text: str, form_id: str, key: str) -> bool:
+    """Whether an unplaced header could be field `key` under a wording we did not recognise: some of its words
+    are the field's, or its head noun is (not 主导产业, 备注 or 资产总额 for 营业收入) — the headers worth naming
+    to the clerk when the field's column was not found."""
+    v = vocabulary(form_id)
+    if key not in v.keys:
+        return False
+    k = label_key(text)
+    if not k or k in v.not_fields or fold_unbracketed(k) in v.not_fields:
+        return False
+    return any(got == key for got, _, _ in word_scores(text, form_id)) or head_of_field(text, form_id,
+                                                                                           v.keys.index(key))
+
+
 def best_word(text: str, form_id: str) -> tuple[str, float] | None:
     got = word_scores(text, form_id)
     return (got[0][0], got[0][1]) if got else None

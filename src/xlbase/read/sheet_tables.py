@@ -26,6 +26,7 @@ from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, Parsed, describe_expect
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, unread_problem, unread_record_problems
 from .labels import line_kind
+from .matcher import might_name
 from .column_notes import header_cells, none_zero_problem, settle_column
 from .tables import FoundTable, table_problems
 from ..problem_codes import (MISSING_COLUMN, PRECISION_LOST, SAMPLE_ROW, UNPARSEABLE, UNREAD_SHEET,
@@ -237,8 +238,8 @@ def _missing_column(path: str, sheet: str, header: str, form_id: str, f, unrecog
     if f.required and not f.blank_may_be_zero and not unrecognised:
         return Problem(MISSING_COLUMN, ERROR, f"{form_id}表头（{header}）缺少“{f.label}”列；请按通知中的表样补上该列。",
                        path, sheet, header, form_id, f.key)
-    maybe = "、".join(f"“{h}”" for h in unrecognised[:3])
-    tail = f"如果{maybe}就是该列，请改用标准栏目名称“{f.label}”" if unrecognised else "请按通知中的表样补上该列"
+    maybe = "、".join(f"“{h}”" for h in [h for h in unrecognised if might_name(h, form_id, f.key)][:3])
+    tail = f"如果{maybe}就是该列，请改用标准栏目名称“{f.label}”" if maybe else "请按通知中的表样补上该列"
     return Problem(MISSING_COLUMN, WARNING if f.required else INFO,
                    f"{form_id}表头（{header}）中没有找到“{f.label}”列；{tail}。", path, sheet, header, form_id, f.key)
 
