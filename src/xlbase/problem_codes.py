@@ -79,6 +79,7 @@ COLUMN_IMPLAUSIBLE = "column-implausible"
 NONE_AS_ZERO = "none-as-zero"
 NO_BASE = "no-base"
 SECTION_ROW = "section-row"
+PLACE_FROM_ABOVE = "place-from-above"
 DUPLICATE_COLUMN = "duplicate-column"
 TOTAL_ROW = "total-row"
 HIDDEN_ROW = "hidden-row"
@@ -141,6 +142,7 @@ _declare(READ, {
     NONE_AS_ZERO: (INFO, "“/”“无”等按 0 读取"),
     NO_BASE: (INFO, "本年度没有申报基地"),
     SECTION_ROW: (INFO, "表中的分段行（设定其下各行的所在地）"),
+    PLACE_FROM_ABOVE: (INFO, "所在地栏的空白格按其上方所填读取（合并单元格或只在首行填写）"),
     DUPLICATE_COLUMN: (WARNING, "重复的栏目"),
     TOTAL_ROW: (INFO, "合计行，未计入"),
     HIDDEN_ROW: (INFO, "隐藏的行"),

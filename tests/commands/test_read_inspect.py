@@ -51,5 +51,5 @@ def test_read_lists_columns_it_did_not_use_and_how_it_read_the_others(tmp_path):
     lines = inspect_command([str(path)]).lines
     text = "\n".join(lines)
     assert "未使用的列（1 列" in text and "“联系人”" in text
-    assert "按其他名称、位置或单位读取的列" in text and "除以 10000" in text
+    assert "按其他名称、位置或单位读取的列" in text and "÷10000" in text
     assert "所有值均已识别。" not in lines and "  所有值均已识别。" not in lines

@@ -298,3 +298,32 @@ def test_a_column_of_another_concept_in_a_left_out_fields_place_is_not_read_as_i
     table = _read_one(tmp_path_factory.mktemp("u"), rng, rows, cols, style)
     assert key not in table.columns, (key, label)
     _same_values(table, rows, [c.key for c in cols if c.key])
+
+
+@pytest.mark.parametrize("layout", strangers.CITY_LAYOUTS)
+@pytest.mark.parametrize("seed", [3, 11])
+def test_a_city_table_says_each_bases_county_in_a_merged_or_first_row_column(tmp_path, layout, seed):
+    """县区 | 基地名称 | … with the county merged down its block, repeated, or typed on the block's first row
+    only, a 小计 row after each block: every base in its county (the blank cells took the folder's county),
+    while a blank place in a table not grouped so stays blank (xlbase's own 汇总表 reads back as written);
+    whatever the column's header (地区 names no field: its values are county names)."""
+    rng = random.Random(seed)
+    corpus = strangers.Corpus(tmp_path)
+    (path,) = strangers._city_subtotals(rng, corpus, tmp_path / "潞州区", "潞州区", "city-subtotals", layout)
+    wr = read_workbook(path)
+    (t,) = [t for t in wr.tables if not t.data.empty]
+    got = dict(zip(t.data["base_name"], t.data["county"]))
+    assert got == {b["base_name"]: corpus.county_of[b["base_name"]] for b in corpus.bases}
+    assert len(t.totals) == 4          # three 小计 and the 合计, none of them a base
+
+
+@pytest.mark.parametrize("layout", strangers.STACK_LAYOUTS)
+def test_firms_of_several_bases_stacked_in_one_list_go_to_their_base(tmp_path, layout):
+    """One 附件3 sheet with the firms of three bases one after another: a 所属基地 column on every row or on
+    each base's first row, or a section row "二、xx双创基地（6户）" over each base's firms."""
+    rng = random.Random(5)
+    corpus = strangers.Corpus(tmp_path)
+    _, path = strangers._firms_stacked(rng, corpus, tmp_path / "潞州区", "潞州区", "firms-stacked", layout)
+    wr = read_workbook(path)
+    got = {f: b for t in wr.tables for f, b in zip(t.data["firm_name"], t.data["_row_base"])}
+    assert got == {f["firm_name"]: base for base, f in corpus.firms}

@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..forms import FORM_IDS, Field, get_form
+from ..forms.roles import FIRM_FORM
 from ..problems import INFO, WARNING, Problem
 from ..text import fold, fold_unbracketed
 from .grid import Sheet, a1
@@ -222,8 +223,9 @@ def row_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Problem]:
         out.append(Problem(NO_BASE, INFO, msg, path, sheet.name, cell, form_id, value=_clip(text)))
     if found.sections:
         names = "、".join(f"“{_clip(t, 16)}”（第{r + 1}行）" for r, t in found.sections.items())
-        out.append(Problem(SECTION_ROW, INFO,
-                           f"{form_id}中的分组行 {names} 不是基地，其下各行的所在地按分组名称确定（各行自己写明的除外）。",
+        said = ("不是企业，其下各行是该行所写基地的入驻企业" if found.family == FIRM_FORM else
+                "不是基地，其下各行的所在地按分组名称确定（各行自己写明的除外）")
+        out.append(Problem(SECTION_ROW, INFO, f"{form_id}中的分组行 {names} {said}。",
                            path, sheet.name, a1(next(iter(found.sections)), 0), form_id))
     return out
 

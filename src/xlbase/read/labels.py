@@ -310,6 +310,27 @@ def section_title(text: str) -> str:
     return text[m.end() - 1:].strip() if m else text.strip()
 
 
+_COUNT_TAIL = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+
+
+def base_section_name(text: str) -> str | None:
+    """The base a section line of a firm list names ("一、长治市潞州区智谷双创基地（6户）" -> "长治市潞州区智谷双创
+    基地"), or None: the line without its ordinal and a bracketed tail must end like a base's name
+    (data/names.yaml), and either carry an ordinal or say 基地 — a firm's name typed alone on its row
+    (xx服务中心) is no section."""
+    if type(text) is not str or len(text) > 60:
+        return None
+    from .profile import BASE_ENDINGS, ORG_ENDINGS
+    name = _COUNT_TAIL.sub("", section_title(text)).strip()
+    if len(name) < 4 or not name.endswith(BASE_ENDINGS):
+        return None
+    if not (_ORDINAL.match(text) or "基地" in name):
+        return None
+    if any(name.endswith(e) for e in ORG_ENDINGS if e not in BASE_ENDINGS):
+        return None
+    return name
+
+
 @lru_cache(maxsize=4096)
 def is_section_text(value: object) -> bool:
     """A section line in a list of bases: an ordinal and a heading ("一、榆次区", "（二）开发区（代报）"), or a

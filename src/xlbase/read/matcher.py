@@ -25,7 +25,7 @@ from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 
 from ..forms import Field, FORM_IDS, get_form
-from ..forms.roles import BASE_NAME
+from ..forms.roles import BASE_NAME, CITY, COUNTY
 from ..text import fold, fold_unbracketed
 from .labels import label_index, label_stem, stem_index
 from .profile import fit
@@ -591,6 +591,7 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
             del chosen[other]
             position.discard(other)
             chosen[ci], holder[fi] = fi, ci
+    _places_by_values(v, heads, chosen, named)
     out = Assignment()
     for ci, fi in sorted(chosen.items()):
         key = v.keys[fi]
@@ -599,6 +600,23 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
         out.how[key] = "position" if ci in position else "label" if (ci, fi) in exact else "words"
         out.score += scores.get((ci, fi), 0.0)
     return out
+
+
+def _places_by_values(v: _Vocab, heads: tuple[ColumnHead, ...], chosen: dict[int, int],
+                      named: dict[int, tuple[int, float]]) -> None:
+    """A column left over whose values are the programme's county (or city) names is the place column of
+    that level, whatever its header (地区, 区域, 所属): a city office's table says each base's county there,
+    and it would otherwise be placed in the county of the folder it came in. Only a header that names no
+    other field, and only a place field no column took."""
+    taken = set(chosen.values())
+    for fi, f in enumerate(v.fields):
+        if f.identity not in (CITY, COUNTY) or fi in taken:
+            continue
+        fits = [ci for ci, h in enumerate(heads) if ci not in chosen and h.profile
+                and label_key(h.label) not in v.not_fields and named.get(ci, (fi, 0.0))[1] < WORD_HIT
+                and (fit(h.profile, f) or 0.0) >= POSITION_FIT]
+        if len(fits) == 1:
+            chosen[fits[0]] = fi
 
 
 @lru_cache(maxsize=8192)

@@ -34,15 +34,16 @@ _YES_NO = frozenset({"是", "否", "√", "×", "✓", "✗", "有", "y", "n", "
 BASE_ENDINGS = tuple(name_words()["base_endings"])
 ORG_ENDINGS = tuple(name_words()["org_endings"])
 
-KINDS = ("date", "yesno", "code", "phone", "int", "serial", "dec", "base", "org", "place", "choice", "text")
+KINDS = ("date", "yesno", "code", "phone", "int", "serial", "dec", "base", "org", "city", "county", "choice", "text")
 SERIAL_FIRST, SERIAL_LAST = 18264, 54788      # Excel serials of 1950-01-01 and 2049-12-31
 
 PROFILE_ROWS = 25    # cells sampled per column: enough to see the kind, cheap at province scale
 
 
-@lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    return frozenset(fold(v) for v in (*value_list("city"), *value_list("county")))
+@lru_cache(maxsize=2)
+def _places(level: str) -> frozenset[str]:
+    """The names of the programme's cities or counties, folded."""
+    return frozenset(fold(v) for v in value_list(level))
 
 
 @lru_cache(maxsize=1)
@@ -72,8 +73,10 @@ def _text_kind(s: str) -> str | None:
     m = _NUMBER.match(n)
     if m and len(n) - m.end() <= 4:      # "25户", "1,200", "12.5万元"
         return "dec" if "." in m.group(0) else "int"
-    if k in _places():
-        return "place"
+    if k in _places("county"):       # 城区 or a county named like its city: the lower level is the likelier column
+        return "county"
+    if k in _places("city"):
+        return "city"
     if k in _choices():
         return "choice"
     if k.endswith(BASE_ENDINGS) and len(k) >= 4:
@@ -137,17 +140,17 @@ def _weights(field: Field, first_text: bool) -> dict[str, float]:
     if t == "phone":
         return {"phone": 1.0, "int": 0.5, "serial": 0.5}
     if t == "choice":
-        if field.choices in ("city", "county"):
-            return {"place": 1.0, "text": 0.4}
+        if field.choices in ("city", "county"):     # a column of county names is no column of cities
+            return {"city": 0.3, "county": 0.3, "text": 0.4, field.choices: 1.0}
         return {"choice": 1.0, "text": 0.5}
     # text: a base's name, an organisation's, or anything written
     if field.identity == BASE_NAME:
-        return {"base": 1.0, "org": 0.45, "text": 0.6, "place": 0.1}
+        return {"base": 1.0, "org": 0.45, "text": 0.6, "city": 0.1, "county": 0.1}
     if field.identity == OPERATOR:
         return {"org": 1.0, "base": 0.6, "text": 0.6}
     if first_text:          # a list's names (附件3's firms): a column of base names is the list's base
         return {"org": 1.0, "text": 0.6, "base": 0.35}
-    return {"text": 1.0, "org": 0.6, "base": 0.6, "place": 0.6, "choice": 0.6}
+    return {"text": 1.0, "org": 0.6, "base": 0.6, "city": 0.6, "county": 0.6, "choice": 0.6}
 
 
 def fit(prof: tuple[tuple[str, int], ...], field: Field, first_text: bool = False) -> float | None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import sheet_names
 from ..forms import get_form, name_words
-from ..forms.roles import CITY, FIRM_FORM
+from ..forms.roles import CITY, COUNTY, FIRM_FORM
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table
 from ..text import fold, fold_unbracketed
@@ -25,12 +25,12 @@ from .grid import Sheet, a1, unread_cells
 from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, unread_problem, unread_record_problems
-from .labels import line_kind
+from .labels import base_section_name, line_kind
 from .matcher import might_name
 from .column_notes import header_cells, none_zero_problem, settle_column
 from .tables import FoundTable, table_problems
-from ..problem_codes import (MISSING_COLUMN, PRECISION_LOST, SAMPLE_ROW, UNPARSEABLE, UNREAD_SHEET,
-                             VALUE_CONVERTED)
+from ..problem_codes import (MISSING_COLUMN, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW, UNPARSEABLE,
+                             UNREAD_SHEET, VALUE_CONVERTED)
 
 #: a visible sheet where no form was found is reported when it has at least UNREAD_MIN_ROWS rows of at
 #: least UNREAD_MIN_CELLS filled cells each: rows of a table (a 附件3 continued without its header); a
@@ -142,6 +142,9 @@ def _row_bases(t: Table, sheet: Sheet, ft: FoundTable) -> None:
     words = {fold_unbracketed(w) for w in name_words().get("base_column") or ()}
     col = next((c for c, head in ft.extra.items() if fold_unbracketed(head) in words), None)
     if col is None:
+        if ft.row_section:      # a section row naming each base (一、xx双创基地（6户）) over its firms
+            t.data["_row_base"] = [base_section_name(ft.sections[ft.row_section[r]]) if r in ft.row_section
+                                   else None for r in ft.data_rows]
         return
     names, last = [], None
     for r in ft.data_rows:
@@ -152,6 +155,38 @@ def _row_bases(t: Table, sheet: Sheet, ft: FoundTable) -> None:
     if any(names):
         t.data["_row_base"] = names
         del ft.extra[col]
+
+
+def _place_from_above(path: str, sheet: Sheet, ft: FoundTable, form_id: str, key: str, values: list[Any],
+                      problems: list[Problem]) -> list[Any]:
+    """A place column (所在县, 县区) with blank cells under a filled one, as a city office types its table in
+    blocks: the county merged down its bases' rows, or typed on its block's first row only. A blank takes the place above
+    it, as a reader sees it; a 合计/小计 row or a section row (二、屯留区) ends the block, so a place never
+    runs into the next county's rows. Only in a table grouped so (a 小计 row between its data rows): elsewhere
+    a blank place is unknown, not "as above". One info per column names the cells so read."""
+    if not any(ft.data_rows[0] < r < ft.data_rows[-1] for r in ft.total_rows):
+        return values
+    breaks = sorted(set(ft.total_rows) | set(ft.sections))
+    out, last, prev, filled = [], None, -1, []
+    for r, v in zip(ft.data_rows, values):
+        if any(prev < b < r for b in breaks):
+            last = None
+        if isinstance(v, str) and v.strip():
+            last = v
+        elif (v is None or v == "") and last is not None:
+            v = last
+            filled.append(r)
+        out.append(v)
+        prev = r
+    if filled:
+        c = ft.columns[key]
+        shown = "、".join(a1(r, c) for r in filled[:8]) + ("等" if len(filled) > 8 else "")
+        label = get_form(form_id).field(key).label
+        problems.append(Problem(PLACE_FROM_ABOVE, INFO,
+                                f"{form_id}“{label}”列的空白单元格（{shown}）按其上方所填的地名读取"
+                                "（合并单元格或只在每组首行填写）。", path, sheet.name, a1(filled[0], c), form_id, key,
+                                value=len(filled)))
+    return out
 
 
 def split_by_row_base(t: Table) -> list[Table]:
@@ -187,6 +222,8 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
     cells = _column_cells(sheet.rows, rows, [ft.columns[k] for k in ordered])
     for j, (key, values) in enumerate(zip(ordered, cells)):
         col = ft.columns[key]
+        if form.field(key).identity in (CITY, COUNTY) and len(rows) > 1:
+            values = _place_from_above(path, sheet, ft, form_id, key, values, problems)
         normed, notes = normalise_column(values, form.field(key))
         normed, notes = settle_column(path, sheet, ft, form_id, form.field(key), values, normed, notes, problems)
         data[j] = np.fromiter(normed, dtype=object, count=n)
@@ -200,7 +237,7 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
                     empties[a1(rows[i], col)] = (key, i)
     row_numbers = np.fromiter((r + 1 for r in rows), dtype="int64", count=n)
     t.data = _frame(row_numbers, ordered, data)
-    if ft.row_section:    # a list of bases in sections (一、榆次区): each row's section, for its place
+    if ft.row_section and form_id != FIRM_FORM:    # a list of bases in sections (一、榆次区): each row's place
         t.data["_section"] = [ft.sections.get(ft.row_section.get(r, -1)) for r in rows]
     t.raw = _frame(row_numbers.copy(), ordered, raw)
     if empties and kind in ("xlsx", "xlsm"):
@@ -213,7 +250,7 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
         for key in ordered:
             total[key] = parse_value(sheet.get(r, ft.columns[key]), form.field(key)).value
         t.totals.append(total)
-    if form_id == FIRM_FORM and ft.extra:
+    if form_id == FIRM_FORM and (ft.extra or ft.row_section):
         _row_bases(t, sheet, ft)
     t.extra_columns.extend(ft.extra.values())
     problems.extend(table_problems(path, sheet, ft, form_id))   # unknown/repeated columns, totals, skipped lines

@@ -20,14 +20,14 @@ from operator import itemgetter
 from typing import Callable
 
 from ..forms import FORM_IDS, get_form, sharing_columns, table_families
-from ..forms.roles import BASE_NAME, RECORD_FORM
+from ..forms.roles import BASE_NAME, FIRM_FORM, RECORD_FORM
 from ..problems import INFO, WARNING, Problem
 from ..text import fold, fold_unbracketed
 from .column_notes import none_zero_problem, row_problems, unused_problems, wording_problems
 from .grid import Sheet, a1
 from .header_band import (Band, band_heads, group_name, is_line, is_number_label, is_text, is_units_line,
                           sample_rows, with_profiles)
-from .labels import (TOTAL_WORDS, cached_fold, group_keys, has_total_text, is_column_numbers,
+from .labels import (TOTAL_WORDS, base_section_name, cached_fold, group_keys, has_total_text, is_column_numbers,
                      is_record_label_text, is_sample_text, is_section_text, is_total_text, is_unit_text, line_kind, ordinal)
 from .no_base import is_none_row
 from .normalise import NONE_WORDS
@@ -319,6 +319,13 @@ def _section_row(row: list) -> bool:
     return len(texts) == 1 and type(texts[0]) is str and is_section_text(texts[0]) and not is_total_text(texts[0])
 
 
+def _base_section_row(row: list) -> bool:
+    """A row of a firm list holding one text only that names a base ("二、xx双创基地（6户）"): the firms below
+    it are that base's (several bases' lists stacked in one sheet)."""
+    texts = [v for v in row if v != "" and v is not None]
+    return len(texts) == 1 and base_section_name(texts[0]) is not None and not is_total_text(texts[0])
+
+
 def _first_text(row: list) -> str | None:
     return next((v for v in row if type(v) is str and v and not v.isspace()), None)
 
@@ -341,6 +348,7 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
     pending: int | None = None
     pending_lines: list[tuple[int, str]] = []
     sectioned = any(f.identity == BASE_NAME for f in form.table_fields)   # lists of bases: 一、榆次区 …
+    firm_list = found.family == FIRM_FORM                                   # firms of several bases: 一、xx基地
     section: int | None = None
     r = found.header_rows[1] + 1
     while r < sheet.n_rows:
@@ -351,7 +359,7 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
             vals = tuple(row[c] if c < len(row) else "" for c in cols)
             data_vals = tuple(row[c] if c < len(row) else "" for c in data_cols)
         nonempty = [v for v in vals if v not in ("", None)]
-        if sectioned and _section_row(row):
+        if (sectioned and _section_row(row)) or (firm_list and _base_section_row(row)):
             found.sections[r] = (_first_text(row) or "").strip()
             section = r
             r += 1
