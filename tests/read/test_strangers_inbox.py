@@ -72,7 +72,11 @@ def test_an_amount_typed_as_text_is_an_amount_not_a_date(x, fmt):
 
 @given(st.integers(1950, 2030), st.integers(1, 12), st.sampled_from(["{y}.{m}", "{y}年{m}月", "{y}-{m:02d}"]))
 def test_a_year_and_month_typed_as_text_is_a_date(y, m, fmt):
-    assert cell_kind(fmt.format(y=y, m=m)) == "date"
+    """2021.3 fits a date column; so does 2021年3月 — and 2021.3 (1966.8) fits an amount column as well: a
+    lone revenue typed as text "1966.8" lost its column to being read as a date."""
+    text = fmt.format(y=y, m=m)
+    assert fit(profile([text]), get_form("附件10").field("registered_on")) == 1.0
+    assert (fit(profile([text]), get_form("附件10").field("revenue")) == 1.0) == (fmt == "{y}.{m}")
 
 
 @pytest.mark.parametrize("text, statement", [
@@ -327,3 +331,20 @@ def test_firms_of_several_bases_stacked_in_one_list_go_to_their_base(tmp_path, l
     wr = read_workbook(path)
     got = {f: b for t in wr.tables for f, b in zip(t.data["firm_name"], t.data["_row_base"])}
     assert got == {f["firm_name"]: base for base, f in corpus.firms}
+
+
+@settings(derandomize=True, max_examples=15)
+@given(st.integers(0, 2**32), st.sampled_from(["成立时间", "成立日期", "设立时间"]))
+def test_the_one_date_column_typed_out_of_order_is_the_date_field(tmp_path_factory, seed, label):
+    """成立时间 typed elsewhere in the order (a clerk's own order): its words are also 附件2's label for the
+    service organisation's founding, but over dates in a 附件10 — whose only date field is 注册时间 — it is
+    that field (it was left unread, 注册时间 missing)."""
+    rng = random.Random(seed)
+    style = strangers.Style(bracket=rng.choice(strangers.BRACKETS))
+    rows, cols = _rows_and_columns(rng, "附件10", style)
+    at = next(i for i, c in enumerate(cols) if c.key == "registered_on")
+    col = cols.pop(at)
+    col.header = label
+    cols.insert(rng.randrange(at + 3, len(cols) + 1), col)
+    table = _read_one(tmp_path_factory.mktemp("d"), rng, rows, cols, style)
+    _same_values(table, rows, [c.key for c in cols if c.key])

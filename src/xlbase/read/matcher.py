@@ -582,7 +582,8 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
     # by position while 公司名称 stood after it)
     holder = {fi: ci for ci, fi in chosen.items()}
     for ci, fi in weak.items():
-        if ci in chosen or ((ci, fi) not in exact and closer_to_other_form(heads[ci].label, form_id, fi, True)):
+        if ci in chosen or ((ci, fi) not in exact and closer_to_other_form(heads[ci].label, form_id, fi, True)
+                            and not _values_name(v, heads[ci], fi)):
             continue        # off the order, and more like another form's field (项目总投资 is no 当年完成投资额)
         other = holder.get(fi)
         if other is None:
@@ -600,6 +601,19 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
         out.how[key] = "position" if ci in position else "label" if (ci, fi) in exact else "words"
         out.score += scores.get((ci, fi), 0.0)
     return out
+
+
+DISTINCT_TYPES = ("date", "yesno", "credit_code")     # value kinds a column's cells show beyond doubt
+
+
+def _values_name(v: _Vocab, head: ColumnHead, fi: int) -> bool:
+    """The column's values say it is field `fi`: they fit it, and it is the form's only field of its kind of
+    value (成立时间 typed elsewhere in the order, over dates, is 附件10's one date field — whatever 附件2 calls
+    its service organisation's founding date)."""
+    f = v.fields[fi]
+    if f.type not in DISTINCT_TYPES or sum(1 for g in v.fields if g.type == f.type) > 1:
+        return False
+    return (fit(head.profile, f) or 0.0) >= POSITION_FIT
 
 
 def _places_by_values(v: _Vocab, heads: tuple[ColumnHead, ...], chosen: dict[int, int],

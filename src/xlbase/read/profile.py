@@ -23,6 +23,8 @@ from .normalise import BLANK_TOKENS
 
 # a date typed as text: a year of this or the last century and a month 1..12 ("8983.56" is an amount)
 _DATE_TEXT = re.compile(r"^(?:19|20)\d{2}\s*[年./\-]\s*(?:0?[1-9]|1[0-2])(\s*[月./\-]\s*\d{1,2}\s*日?|\s*月?)$")
+# 2021.3, 1966.8: a year and a month, or an amount typed as text with one or two decimals — both fit
+_YEAR_DOT_MONTH = re.compile(r"^(?:19|20)\d{2}\.(?:0?[1-9]|1[0-2])$")
 _CODE = re.compile(r"^[0-9A-Z]{15}$|^[0-9A-Z]{18}$")
 # a mobile number, or a landline with its area code: seven or eight bare digits are as often an amount typed
 # as text ("2263800" 元) as a local number, and an amount must not lose its column
@@ -34,7 +36,7 @@ _YES_NO = frozenset({"是", "否", "√", "×", "✓", "✗", "有", "y", "n", "
 BASE_ENDINGS = tuple(name_words()["base_endings"])
 ORG_ENDINGS = tuple(name_words()["org_endings"])
 
-KINDS = ("date", "yesno", "code", "phone", "int", "serial", "dec", "base", "org", "city", "county", "choice", "text")
+KINDS = ("date", "ym", "yesno", "code", "phone", "int", "serial", "dec", "base", "org", "city", "county", "choice", "text")
 SERIAL_FIRST, SERIAL_LAST = 18264, 54788      # Excel serials of 1950-01-01 and 2049-12-31
 
 PROFILE_ROWS = 25    # cells sampled per column: enough to see the kind, cheap at province scale
@@ -60,6 +62,8 @@ def _text_kind(s: str) -> str | None:
     k = fold(t)
     if not k or k in BLANK_TOKENS:
         return None
+    if _YEAR_DOT_MONTH.match(t):
+        return "ym"
     if _DATE_TEXT.match(t):
         return "date"
     if k in _YES_NO or _BRACKETED.sub("", k) in _YES_NO:      # "是（企业法人）"
@@ -128,11 +132,11 @@ def _weights(field: Field, first_text: bool) -> dict[str, float]:
     """How well each kind of cell fits `field` (0: never such a value, 1: exactly what it holds)."""
     t = field.type
     if t in ("integer",):
-        return {"int": 1.0, "serial": 1.0, "dec": 0.15}
+        return {"int": 1.0, "serial": 1.0, "dec": 0.15, "ym": 0.15}
     if t in ("money", "area", "decimal"):
-        return {"int": 0.9, "serial": 0.9, "dec": 1.0}
+        return {"int": 0.9, "serial": 0.9, "dec": 1.0, "ym": 1.0}
     if t == "date":         # a date typed into a number cell shows as its serial (44287)
-        return {"date": 1.0, "serial": 0.8, "int": 0.3, "dec": 0.2}
+        return {"date": 1.0, "ym": 1.0, "serial": 0.8, "int": 0.3, "dec": 0.2}
     if t == "yesno":
         return {"yesno": 1.0}
     if t == "credit_code":

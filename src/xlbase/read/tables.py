@@ -99,7 +99,7 @@ def _text_cells(row: list) -> int:
     return sum(1 for v in row if isinstance(v, str) and v.strip())
 
 
-_VALUE_KINDS = frozenset({"int", "dec", "date", "code", "phone"})
+_VALUE_KINDS = frozenset({"int", "dec", "date", "ym", "code", "phone"})
 
 
 def _has_numbers(row: list) -> bool:
