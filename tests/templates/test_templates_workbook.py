@@ -405,7 +405,7 @@ def test_the_checks_quote_the_pack(tmp_path, monkeypatch):
     path = tmp_path / "other.yaml"
     path.write_text(yaml.safe_dump(spec, allow_unicode=True), "utf-8")
     other = load_pack(str(path))
-    monkeypatch.setattr(template_thresholds, "_pack", lambda: other)
+    monkeypatch.setattr(template_thresholds, "_pack", lambda programme: other)
     wb = openpyxl.load_workbook(write_applicant_workbook(tmp_path / "a.xlsx", year=2024))
     rows = {row["规则编号"]: row for row in _check_rows(wb)}
     assert rows["service-staff-min"]["要求（取自规则包）"] == "不少于 17人"

@@ -48,8 +48,10 @@ def mark_notes(forms: list[Form], cell_rules: list[str] | tuple[str, ...] = ()) 
     """What the red and yellow fills on `forms` mean, for the 填表说明: the rules behind them, by the
     pack's titles; `cell_rules`: titles of the rules marked on the cell typed (template_rules.cell_marks)."""
     pack = default_pack()
-    red = [pack.title_of(rule.id) for key, rule in threshold_rules().items() if any(f.has_field(key) for f in forms)]
-    out = [f"红色底纹：低于规则包的门槛（{'；'.join(red)}），按所选基地类型判断，输入时就会变色"
+    reds = [rule for key, rule in threshold_rules().items() if any(f.has_field(key) for f in forms)]
+    red = [pack.title_of(rule.id) for rule in reds]
+    by_type = "，按所选基地类型判断" if any(isinstance(rule.threshold, dict) for rule in reds) else ""
+    out = [f"红色底纹：低于规则包的门槛（{'；'.join(red)}）{by_type}，输入时就会变色"
            + (f"；不符合“{'”“'.join(cell_rules)}”的单元格也标红。" if cell_rules else "。")] if red else []
     source = next((f for f in forms if f.id == FIRM_FORM), None)
     yellow = [pack.title_of(t.rule.id) for t in totals() if source is not None and t.rule.form == source.id]
