@@ -34,6 +34,8 @@ TYPED = [
     "2019", 2019, "2019年", "2019年度", 10, "abc", "2019年春", "2019年13月", "2019-2-30", "无", "—",
     "2019年3月—2020年5月", "2019年3月-2020年5月", "2012-2016", "2016-2012", "2015年至今", "2019年3月～至今",
     "2019.3.15—2020", "2019.3.15-2019.5", "2015年以来", "2012—", "建成于2019年",
+    # a digit typed as an ordinal (circled, bracketed, with a full stop, superscript, Arabic-Indic): no date
+    "2019年③月", "2019.⑶.15", "2019年3月⒖日", "²⁰¹⁹年3月", "٢٠١٩-03-15", "2019年③月至今", "⑵⓪①⑨年",
 ]
 FIELDS = (get_form("附件3").field("entered_on"), get_form("附件2").field("built_on"))
 assert not FIELDS[0].period and FIELDS[1].period

@@ -24,7 +24,7 @@ import pytest
 
 from conftest import soffice_convert_all
 from template_clerk import Clerk, base_for, rules_own, sheet_counts, validate_counts, validate_problems
-from typed_numbers import spelling, strange
+from typed_numbers import ordinal, spelling, strange
 from xlbase.forms import Field, get_form
 from xlbase.read.normalise import NOT_WHOLE, UNPARSEABLE, parse_number
 from xlbase.templates.dates import UNREADABLE
@@ -81,6 +81,16 @@ def mixed(path: Path, seed: int) -> Path:
     return c.save()
 
 
+def ordinals(path: Path, seed: int) -> Path:
+    """Every number input typed with one of its digits as an ordinal (⑤, ⒉, ¹, 𝟑, ٣), the rest as digits:
+    neither the sheet nor validate reads a figure there."""
+    rng = random.Random(seed)
+    c = Clerk(path)
+    for form_id, i, f, v in list(_number_cells(c)):
+        _type(c, form_id, i, f.key, ordinal(v, f, rng))
+    return c.save()
+
+
 def _break(key: str, value: str, form_id: str = "附件2"):
     def do(path: Path) -> Path:
         c = Clerk(path)
@@ -94,6 +104,7 @@ CASES = {
     "retyped-2": lambda p: retyped(p, 2),
     "mixed": lambda p: mixed(p, 3),
     "mixed-2": lambda p: mixed(p, 4),
+    "ordinals": lambda p: ordinals(p, 5),
     "tutors-typed": _break("tutors", "２名"),                    # tutors-min: 3 asked
     "staff-typed": _break("service_staff", "8 人", "附件10"),       # service-staff-min on 附件10
     "fund-typed": _break("fund_other", "1,500,000元"),              # funding-sum: 150 万元
@@ -153,7 +164,7 @@ def _number_fields(path: Path) -> dict[tuple[str, str], Field]:
     return out
 
 
-@pytest.mark.parametrize("name", ["retyped", "mixed", "mixed-2"])
+@pytest.mark.parametrize("name", ["retyped", "mixed", "mixed-2", "ordinals"])
 def test_each_number_is_read_as_validate_reads_it(recalculated, name):
     path = recalculated[name]
     src = path.parents[1] / "src" / path.name

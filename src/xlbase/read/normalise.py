@@ -78,6 +78,28 @@ def _nfkc(s: str) -> str:
     return s.replace("\u2212", "-").replace("\u00a0", " ").strip()
 
 
+#: signs holding a digit that are a unit, not a figure (㎡ is m2): NFKC folds them, and so do the templates'
+#: in-sheet reads (templates.numbers)
+UNIT_SIGN_FOLDS = (("㎡", "m2"), ("²", "2"), ("㎞", "km"))
+_UNIT_SIGNS = frozenset(sign for sign, _ in UNIT_SIGN_FOLDS)
+ORDINAL_DIGITS = "①、⑴、⒈、¹ 等编号或上标字符不作数字读，请用阿拉伯数字 0–9"
+
+
+def ordinal_digits(text: str) -> bool:
+    """True when `text` holds a digit that is not typed as one: ①, ⑴, ⒈, ㉑, ¹, 𝟏, ٣ — NFKC (or a \\d)
+    would make a figure of it. A circled or bracketed numeral is an ordinal, not a figure, and the
+    templates' in-sheet reads take only ASCII and full-width digits, so validate reads no other either
+    (the sheet and validate agree; the clerk is asked for digits)."""
+    if text.isascii():
+        return False
+    for c in text:
+        if c.isascii() or "\uff10" <= c <= "\uff19" or c in _UNIT_SIGNS:
+            continue
+        if c.isdigit() or any("0" <= d <= "9" for d in unicodedata.normalize("NFKC", c)):
+            return True
+    return False
+
+
 def is_blank_text(s: str) -> bool:
     return _nfkc(s).lower().replace(" ", "") in BLANK_TOKENS
 
@@ -117,6 +139,8 @@ def _suffixes(unit: str | None) -> dict[str, Fraction]:
 
 @lru_cache(maxsize=65536)
 def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | None, str]:
+    if ordinal_digits(text):
+        return None, UNPARSEABLE, ORDINAL_DIGITS
     s = _nfkc(text)
     squeezed = s.replace(" ", "")
     if squeezed in NONE_WORDS or text.strip() in NONE_WORDS:
@@ -200,6 +224,8 @@ def _mkdate(y: int, m: int, d: int) -> dt.date | None:
 
 @lru_cache(maxsize=65536)
 def _date_from_text(text: str) -> Parsed:
+    if ordinal_digits(text):
+        return Parsed(None, UNPARSEABLE, ORDINAL_DIGITS)
     s = _nfkc(text)
     if s.replace(" ", "").lower() in BLANK_TOKENS:
         return Parsed(None)
@@ -274,7 +300,7 @@ def typed_number(v: Any) -> Any:
 def parse_date(v: Any, field: Field | None = None) -> Parsed:
     v = typed_number(v)
     p = _parse_date(v)
-    if p.note == UNPARSEABLE and field is not None and field.period:   # 建设时间 “2012年—2016年”
+    if p.note == UNPARSEABLE and p.detail != ORDINAL_DIGITS and field is not None and field.period:   # 建设时间 “2012年—2016年”
         start = period_start(v)
         if start is not None:
             return Parsed(start, CONVERTED, f"“{raw_text(v).strip()}”是年份或起止时间，按开始时间 {start.isoformat()} 计")

@@ -12,8 +12,8 @@ How the text is read, in steps each suite computes alike (no regular expressions
 - fold: the characters a Chinese input method types instead of ASCII (full-width digits, signs,
   brackets and the letters of the unit words, ㎡, ², ideographic and no-break spaces) are replaced as
   NFKC replaces them, spaces dropped, lower case — generated from the unit words the field accepts;
-  rarer compatibility characters (①, ⑴) are not folded: the sheet shows them unreadable where
-  validate reads them (the 填表说明 asks for digits);
+  other characters that hold a digit (①, ⑴, ⒈, ¹, 𝟏) are ordinals, not figures: neither the sheet
+  nor validate reads them (read.normalise.ordinal_digits), the cell is red and the clerk types digits;
 - the number part is the text up to its first character that is no digit, point, comma or sign
   (found with FIND of the first such character left after removing those); it must be a number
   (one sign first, one point, a digit) and its commas must group thousands (1,200 but not 12,00);
@@ -31,7 +31,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from ..forms import Field
-from ..read.normalise import MAX_MAGNITUDE, NONE_WORDS
+from ..read.normalise import MAX_MAGNITUDE, NONE_WORDS, UNIT_SIGN_FOLDS
 from ..read.units import cell_suffixes
 from .dates import UNREADABLE
 from .lists import BLANK_WORDS, ListSheet, hidden_sheet
@@ -47,8 +47,8 @@ _DIGITS = "0123456789"
 _BRACKETS = ("(", ")")
 #: characters that are no ASCII but fold to it (NFKC) and that Chinese input methods type, beyond the
 #: full-width forms of the ASCII the unit words use (added per table, `_fold_pairs`)
-_EXTRA_FOLDS = (("\u3000", ""), ("\u00a0", ""), (" ", ""), ("\u2212", "-"), ("㎡", "m2"), ("²", "2"),
-                ("㎞", "km"), ("，", ","), ("＇", ","), ("'", ","))
+_EXTRA_FOLDS = (("\u3000", ""), ("\u00a0", ""), (" ", ""), ("\u2212", "-"), *UNIT_SIGN_FOLDS,
+                ("，", ","), ("＇", ","), ("'", ","))
 
 # the parser's stages, one column each (those in _CELLS are kept in cells for a list column)
 _STAGES = ("text", "others", "length", "part", "core", "skeleton", "grouped", "ok", "factor", "value")
