@@ -62,6 +62,7 @@ class Programme:
     note: str = ""
     #: documents the notice relies on whose text we do not hold: {document, conditions} (what is missing)
     not_held: tuple[dict, ...] = ()
+    noun: str = "基地"                # what one application is about, in a clerk's words (太原: 平台)
     manifest: str = ""               # where the manifest was read from
     folder: Any = field(default=None, compare=False)   # the form set's folder (Traversable or Path)
 
@@ -151,7 +152,7 @@ def _parse(text: str, where: str, home: Path | None) -> Programme:
                      kind=str(spec.get("kind", "")), form_set=str(folder) if home is not None else forms,
                      pack=pack, engine=engine, sources=tuple(spec.get("sources") or ()),
                      recognise=tuple(str(t) for t in spec.get("recognise") or ()), note=str(spec.get("note", "")),
-                     not_held=_not_held(spec.get("not_held"), where), manifest=where, folder=folder)
+                     not_held=_not_held(spec.get("not_held"), where), noun=str(spec.get("noun") or "基地"), manifest=where, folder=folder)
 
 
 def _not_held(entries: Any, where: str) -> tuple[dict, ...]:

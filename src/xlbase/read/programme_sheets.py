@@ -189,10 +189,13 @@ def _end_at_record_label(sheet: Sheet, ft, records: list[str]) -> None:
     followed by 获得专业服务资质情况 on paper), or at the paper's next numbered heading (“三、…”): that row
     and the rest are the record's."""
     from .labels import match_label
-    for i, r in enumerate(ft.data_rows):
+    # its data rows, and the rows after them the table still spans (a list left blank holds none, and its
+    # end may run over the record's line: 太原's 上一年度共服务企业 under an empty 服务企业名单)
+    after = (ft.data_rows[-1] if ft.data_rows else max(ft.header_rows)) + 1
+    for r in [*ft.data_rows, *range(after, min(ft.end_row, sheet.n_rows))]:
         first = next((v for v in sheet.rows[r] if type(v) is str and v.strip()), None)
         if first is not None and (_heading(sheet.rows[r]) or any(match_label(first, fid, "record") for fid in records)):
-            ft.data_rows[i:] = []
+            ft.data_rows[:] = [d for d in ft.data_rows if d < r]
             ft.total_rows = [t for t in ft.total_rows if t < r]
             ft.end_row = r
             return

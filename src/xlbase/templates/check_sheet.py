@@ -148,7 +148,16 @@ def unjudged_rules(pack: RulePack, places: Places) -> list[Rule]:
 _RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 _YELLOW = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 
-NOTHING_TYPED = "表格尚未填写：xlbase 按“本年度没有申报基地”读取。填写后，下表随填写逐项计算（与 xlbase 校验、汇总时使用同一规则包）。"
+NOTHING_TYPED_LEAD = "表格尚未填写："
+
+
+def nothing_typed_text(noun: str = "基地") -> str:
+    """The check sheet's line while nothing is typed, in the programme's word for what is applied for."""
+    return (f"{NOTHING_TYPED_LEAD}xlbase 按“本年度没有申报{noun}”读取。填写后，下表随填写逐项计算"
+            "（与 xlbase 校验、汇总时使用同一规则包）。")
+
+
+NOTHING_TYPED = nothing_typed_text()
 
 
 #: a defined name, true while nothing is typed in the workbook's inputs (what validate reads as no base)
@@ -167,18 +176,19 @@ def nothing_typed(wb, places: Places) -> str:
     return NOTHING_TYPED_NAME
 
 
-def verdict_formula(places: Places, first: int, last: int, empty: str = NOTHING_TYPED_NAME) -> str:
+def verdict_formula(places: Places, first: int, last: int, empty: str = NOTHING_TYPED_NAME,
+                    noun: str = "基地") -> str:
     """Excel: the sheet's conclusion in one line, above the table (rows first..last, 1-based): nothing typed
     yet (validate reads an empty workbook as no base, and says nothing else), else how many rules fail."""
     verdicts = f"$F${first}:$F${last}"
     fail, check = f'COUNTIF({verdicts},"{FAIL}")', f'COUNTIF({verdicts},"{CHECK}")'
-    return (f'IF({empty},"{NOTHING_TYPED}",IF({fail}>0,"有 "&{fail}&" 项{FAIL}（红色），请按“要求”修改；",'
+    return (f'IF({empty},"{nothing_typed_text(noun)}",IF({fail}>0,"有 "&{fail}&" 项{FAIL}（红色），请按“要求”修改；",'
             f'"表内计算的各项没有{FAIL}；")&IF({check}>0,{check}&" 项{CHECK}（黄色）；","")'
             f'&"“不符合处”为 0 即通过，与 xlbase 校验、汇总时使用同一规则包。")')
 
 
 def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RulePack,
-                      rules: list[Rule] | None = None, who: str = "市级") -> None:
+                      rules: list[Rule] | None = None, who: str = "市级", noun: str = "基地") -> None:
     """The sheet for the pack's rules the workbook judges (of `rules`, when given: the ones about its forms)."""
     wanted = None if rules is None else {r.id for r in rules}
     present = set(places.cells) | set(places.tables)
@@ -190,7 +200,8 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
     judged = [(r, f) for r, f in judged_rules(pack, places) if wanted is None or r.id in wanted]
     ws.merge_range(1, 0, 1, last, "", styles.note())
     empty = nothing_typed(places.lists.workbook, places)
-    ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(judged), empty), styles.note(), NOTHING_TYPED)
+    ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(judged), empty, noun), styles.note(),
+                     nothing_typed_text(noun))
     head = styles.header()
     for c, (name, _) in enumerate(COLUMNS):
         ws.write_string(2, c, name, head)

@@ -95,14 +95,17 @@ def check_notes(pack: RulePack, judged: list[Rule], check_sheet: str | None, mar
     return notes
 
 
-def merge_notes(rest: list[Rule], who: str = "市级") -> list[str]:
-    """三、由市级汇总时检查: the pack's rules the workbook does not compute, and the checks across bases."""
+def merge_notes(rest: list[Rule], who: str = "市级", noun: str = "基地", firms_across: bool = True) -> list[str]:
+    """三、由市级汇总时检查: the pack's rules the workbook does not compute, and the checks across applications
+    the merge makes (`noun`: what one application is about; `firms_across`: the merge also finds a firm
+    listed by several — Shanxi's does, a programme's merge finds only an application sent twice)."""
     from .check_sheet import title
     notes = []
     if rest:
         notes.append(f"以下各项表内不计算，由{who}汇总时检查（也可用“校验”按钮或 xlbase validate 检查）：" +
                      "；".join(dict.fromkeys(title(r) for r in rest)) + "。")
-    notes.append(f"由{who}汇总时检查：同一企业是否出现在多个基地、同一基地是否重复报送（要把各基地的材料放在一起才能判断）。")
+    firms = f"同一企业是否出现在多个{noun}、" if firms_across else ""
+    notes.append(f"由{who}汇总时检查：{firms}同一{noun}是否重复报送（要把各{noun}的材料放在一起才能判断）。")
     return notes
 
 

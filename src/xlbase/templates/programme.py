@@ -75,7 +75,7 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
         lists = _lists(wb, styles, forms_used)
         unique = list({f.id: f for f in forms_used}.values())
         _guide_and_checks(wb, styles, lists, unique, cells, where, pack, list(layout.get("guide") or []),
-                          prefilled=prefilled, macros=macros, python=python,
+                          prefilled=prefilled, macros=macros, python=python, noun=programme.noun,
                           rows={fid: v for fid, v in values.items() if isinstance(v, list)})
         wb.close()
     return cells
@@ -83,10 +83,12 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
 
 def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], cells: Cells, where: dict[str, str],
                       pack, notes: list[str], *, prefilled: set[tuple[str, str]], macros: bool,
-                      python: str | None, rules: list | None = None, rows: dict[str, list] | None = None) -> None:
+                      python: str | None, rules: list | None = None, rows: dict[str, list] | None = None,
+                      noun: str = "基地") -> None:
     """The 填表说明, 表格说明 and 表内检查 sheets of a programme's workbook — the applicant's, and the blank 汇总表
     (`rules`: the pack's rules on its form) — with the pack's live checks, and the .xlsm's 校验 buttons.
-    `cells`/`where`: where each form landed (form id -> its record cells or {"layout": …}; -> its sheet)."""
+    `cells`/`where`: where each form landed (form id -> its record cells or {"layout": …}; -> its sheet);
+    `noun`: the programme's word for what one application is about (基地, 平台)."""
     guide = wb.add_worksheet(GUIDE_SHEET)
     fields = wb.add_worksheet(FIELDS_SHEET)
     last = write_field_guide(fields, styles, forms, [], title=FIELDS_SHEET)
@@ -96,7 +98,7 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
     marked: list[str] = []
     if pack is not None:
         marked += _live_checks(wb, styles, pack, cells, where)
-        places = Places(lists=lists, as_of=pack.as_of, prefilled=prefilled)
+        places = Places(lists=lists, as_of=pack.as_of, prefilled=prefilled, count_empty_lists=True)
         for form_id, got in cells.items():
             if "layout" in got:
                 places.tables[form_id] = (where[form_id], got["layout"])
@@ -110,7 +112,7 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
                 formula_format(wb, wb.get_worksheet_by_name(where[m.form_id]), m.area, m.condition,
                                styles.cf(**BAD))
             marked += [title] if marks else []
-        write_check_sheet(wb.add_worksheet(CHECK_SHEET), styles, places, pack, rules=rules)
+        write_check_sheet(wb.add_worksheet(CHECK_SHEET), styles, places, pack, rules=rules, who="上级", noun=noun)
         wanted = None if rules is None else {r.id for r in rules}
         judged = [r for r, _ in judged_rules(pack, places) if wanted is None or r.id in wanted]
         rest = [r for r in unjudged_rules(pack, places) if wanted is None or r.id in wanted]
@@ -118,7 +120,7 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
         ("一、怎样填写", [*filling_notes(forms, identity_form=None, ruled={}, record_ours=True), *notes,
                      f"每个栏目的单位、是否必填和填写说明见“{FIELDS_SHEET}”表（选中单元格时也会显示）。"]),
         ("二、表内检查", check_notes(pack, judged, CHECK_SHEET, _mark_notes(marked)) if pack is not None else []),
-        ("三、由上级汇总时检查", merge_notes(rest, "上级") if pack is not None else []),
+        ("三、由上级汇总时检查", merge_notes(rest, "上级", noun, firms_across=False) if pack is not None else []),
     ]
     last = write_guide(guide, styles, sections)
     setup_sheet(guide, last_row=last, last_col=GUIDE_COLUMNS - 1, one_page=True)
@@ -239,7 +241,7 @@ def write_summary_template(programme, path: Path, *, rows: list[dict] | None = N
             _guide_and_checks(wb, styles, lists, [form], {form.id: {"layout": lay}}, {form.id: ws.name}, pack,
                               list(layout.get("guide") or []), prefilled=set(), macros=macros,
                               python=python, rules=[r for r in pack.rules if form.id in (*r.forms, r.form)]
-                              if pack is not None else None, rows={form.id: rows or []})
+                              if pack is not None else None, rows={form.id: rows or []}, noun=programme.noun)
         wb.close()
     return lay
 

@@ -57,6 +57,9 @@ class Places:
     as_of: dt.date | None = None           # the pack's reference date (None: the default pack's)
     rows: Any = None          # a list form judged row by row (templates.row_counts.RowCounts), else None
     prefilled: set[tuple[str, str]] = field(default_factory=set)   # (form, key): list columns the template fills
+    #: a list the clerk left empty is still counted against the figure stated for it (a programme's
+    #: counts-match judges the list its workbook holds; Shanxi's leaves a submission without firm rows alone)
+    count_empty_lists: bool = False
 
     def cell(self, form_id: str, key: str) -> str | None:
         return self.cells.get(form_id, {}).get(key)
@@ -369,7 +372,8 @@ def _within(stated: str, other: str, tol) -> str:
 
 def _aggregate(rule: Rule, places: Places) -> str | None:
     """counts-match / sum-matches: 附件3's rows (or a column's sum) against the figure the first target form
-    states (附件10), else the fallback form's (附件2), within the rule's tolerance; nothing without rows."""
+    states (附件10), else the fallback form's (附件2), within the rule's tolerance; nothing without rows,
+    except a count where places.count_empty_lists."""
     from ..rules.kinds import kind_of
     how = kind_of(rule).sheet_check      # "count" | "sum" (rules.live)
     target = rule.args.target
@@ -396,7 +400,7 @@ def _aggregate(rule: Rule, places: Places) -> str | None:
     out = "0"
     for ref in reversed(refs):
         out = f"IF(ISNUMBER({ref}),{judged(ref)},{out})"
-    return f"IF({rows}=0,0,{out})"
+    return out if how == "count" and places.count_empty_lists else f"IF({rows}=0,0,{out})"
 
 
 def _forms_agree(rule: Rule, places: Places) -> str | None:
