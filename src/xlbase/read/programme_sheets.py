@@ -92,6 +92,7 @@ def read_programme_sheets(programme, path: str, sheets: list[Sheet], kind: str) 
     summary = (programme.layout("summary.yaml") or {}).get("form")
     families = tuple(fid for fid, f in forms.items() if f.kind == "table"
                      and not (fid == summary and _is_application(readable, forms, records)))
+    titles = {fold(f.title.replace("{year}", "")) for f in forms.values()}
     tables: list[Table] = []
     problems: list[Problem] = []
     for sheet in readable:
@@ -99,7 +100,7 @@ def read_programme_sheets(programme, path: str, sheets: list[Sheet], kind: str) 
         used: set[int] = set()
         top = 0
         for ft in find_tables(sheet, families) if families else []:
-            _end_at_record_label(sheet, ft, records)
+            _end_at_record_label(sheet, ft, records, titles)
             used.update(range(ft.header_rows[0], ft.end_row))
             tables.append(table_from(path, sheet, ft, ft.family, kind, problems, top))
             top = ft.end_row
@@ -184,17 +185,26 @@ def _heading(row: list) -> bool:
     return len(texts) == 1 and type(texts[0]) is str and bool(_ORDINAL.match(texts[0].strip()))
 
 
-def _end_at_record_label(sheet: Sheet, ft, records: list[str]) -> None:
+def _caption(row: list, titles: frozenset[str] | set[str]) -> bool:
+    """A line holding one text only, which is a form's title (folded)."""
+    texts = [v for v in row if v != "" and v is not None]
+    return len(texts) == 1 and type(texts[0]) is str and fold(texts[0]) in titles
+
+
+def _end_at_record_label(sheet: Sheet, ft, records: list[str], titles: frozenset[str] | set[str] = frozenset()
+                         ) -> None:
     """A table inside a record form ends where a row starts with one of the record's labels (服务情况
-    followed by 获得专业服务资质情况 on paper), or at the paper's next numbered heading (“三、…”): that row
-    and the rest are the record's."""
+    followed by 获得专业服务资质情况 on paper), at the paper's next numbered heading (“三、…”), or at a line
+    holding only the title of one of the programme's forms (`titles`, folded: the next table's caption,
+    合作服务机构情况 under 近两年运营情况): that row and the rest are the record's or the next table's."""
     from .labels import match_label
     # its data rows, and the rows after them the table still spans (a list left blank holds none, and its
     # end may run over the record's line: 太原's 上一年度共服务企业 under an empty 服务企业名单)
     after = (ft.data_rows[-1] if ft.data_rows else max(ft.header_rows)) + 1
     for r in [*ft.data_rows, *range(after, min(ft.end_row, sheet.n_rows))]:
         first = next((v for v in sheet.rows[r] if type(v) is str and v.strip()), None)
-        if first is not None and (_heading(sheet.rows[r]) or any(match_label(first, fid, "record") for fid in records)):
+        if first is not None and (_heading(sheet.rows[r]) or _caption(sheet.rows[r], titles)
+                                  or any(match_label(first, fid, "record") for fid in records)):
             ft.data_rows[:] = [d for d in ft.data_rows if d < r]
             ft.total_rows = [t for t in ft.total_rows if t < r]
             ft.end_row = r

@@ -32,7 +32,7 @@ from .printing import setup_sheet
 from .record import grid_width, write_record_grid
 from .reads import read_typed, sum_reads
 from .rule_counts import UNREADABLE_TITLE, Places, date_marks, number_marks
-from .styles import Styles
+from .styles import Styles, lines_needed, row_height
 from .table import TableLayout, printed_last_col, printed_sizes, write_table
 
 Cells = dict[str, dict[str, Any]]     # form id -> {field key: (row, col)} for records, or its TableLayout
@@ -70,8 +70,8 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
             # the columns the layout fills itself (a by-year table's years): typing starts elsewhere
             prefilled |= {(b["table"], key) for b in blocks if "table" in b and not values.get(b["table"])
                           for row in b.get("rows") or [] for key in row}
-            forms_used += [programme.form(b.get("record") or b.get("table")) for b in blocks]
-            where.update((b.get("record") or b.get("table"), ws.name) for b in blocks)
+            forms_used += [programme.form(b.get("record") or b.get("table")) for b in blocks if "heading" not in b]
+            where.update((b.get("record") or b.get("table"), ws.name) for b in blocks if "heading" not in b)
         lists = _lists(wb, styles, forms_used)
         unique = list({f.id: f for f in forms_used}.values())
         _guide_and_checks(wb, styles, lists, unique, cells, where, pack, list(layout.get("guide") or []),
@@ -144,7 +144,11 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
     repeat = None
     wide = False
     for b in blocks:
-        if "record" in b:
+        if "heading" in b:      # the paper's section line (二、运营管理情况（单位：万元）), across the page
+            ws.merge_range(r, 0, r, last, b["heading"], styles.get(bold=True, border=1, valign="vcenter"))
+            ws.set_row(r, row_height(lines_needed(b["heading"], width * MIXED_WIDTH)))
+            r += 1
+        elif "record" in b:
             rec = programme.form(b["record"])
             upto = b.get("upto")
             rows = list(rec.rows)[rows_done:]
