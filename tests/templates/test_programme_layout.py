@@ -40,3 +40,23 @@ def test_section_lines_stand_where_the_paper_prints_them(programme_templates, na
                     any(form.field(f.key).label[:2] in str(v) for v in below for f in form.table_fields), (name, text, below)
             last = r
     assert any("heading" in b for s in p.layout("workbook.yaml")["sheets"] for b in s.get("blocks") or [])
+
+
+@pytest.mark.parametrize("name", generic_programmes())
+def test_a_list_repeats_its_header_and_its_rows_grow_to_their_text(programme_templates, name):
+    """Printed over several pages, a list that opens its sheet (太原's 服务企业名单, with its 上一年度共服务企业
+    line under it) shows its header on every page; its blank rows hold no fixed height, so a name that
+    wraps in its column grows the row in Excel, WPS and LibreOffice instead of being cut off on paper."""
+    p = load_programme(name)
+    wb = openpyxl.load_workbook(programme_templates / name / f"{applicant_name(p)}.xlsx")
+    for sheet in p.layout("workbook.yaml")["sheets"]:
+        blocks = sheet.get("blocks") or [{"table": sheet["form"]}]
+        if "table" not in blocks[0]:
+            continue
+        ws = wb[sheet["sheet"]]
+        assert ws.print_title_rows, (name, sheet["sheet"])
+        form = p.form(blocks[0]["table"])
+        header_last = int(ws.print_title_rows.split(":")[1].lstrip("$"))
+        blank = range(header_last + 1, header_last + 1 + form.template_rows)
+        fixed = [r for r in blank if ws.row_dimensions[r].customHeight]
+        assert not fixed, (name, sheet["sheet"], fixed[:5])

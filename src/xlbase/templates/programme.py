@@ -37,6 +37,7 @@ from .table import TableLayout, printed_last_col, printed_sizes, write_table
 
 Cells = dict[str, dict[str, Any]]     # form id -> {field key: (row, col)} for records, or its TableLayout
 MIXED_WIDTH = 15                      # columns of a sheet holding a record grid and tables
+TABLE_ROW_LINES = 2                   # a list's blank rows grow to their text (templates.table: autofit)
 BAD_FILL = "#FFC7CE"
 
 
@@ -164,10 +165,12 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
             given = values.get(tab.id) or b.get("rows") or []
             sizes = printed_sizes(tab) if not mixed else {}
             wide = wide or bool(sizes)
+            # rows keep no height of their own: each grows to what is typed (a name wraps in its column)
             lay = write_table(ws, tab, styles, top=r, rows=list(given), n_rows=max(len(given), tab.template_rows),
-                              sizes=sizes)
+                              sizes=sizes, row_lines=TABLE_ROW_LINES)
             cells[tab.id] = {"layout": lay}
-            repeat = (lay.header_top, lay.header_bottom) if not mixed else None
+            if not mixed or b is blocks[0]:     # a list that opens its sheet: its header on every page
+                repeat = (lay.header_top, lay.header_bottom)
             r = lay.end_row
             if not mixed:
                 r = write_notes(ws, r, last, tab, styles, sum(lay.widths.values()))
