@@ -83,7 +83,8 @@ def _tables(programme: str, xlsx: Path) -> list[tuple[str, list[str], list[str],
     for sheet in p.layout("workbook.yaml").get("sheets") or []:
         form = p.form(sheet["form"])
         for b in sheet.get("blocks") or [{"table" if form.kind == "table" else "record": form.id}]:
-            where[b.get("record") or b.get("table")] = sheet.get("sheet") or form.sheet
+            if "heading" not in b:      # a section line holds no form
+                where[b.get("record") or b.get("table")] = sheet.get("sheet") or form.sheet
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         wb = openpyxl.load_workbook(xlsx)
