@@ -188,3 +188,44 @@ def test_a_dead_worker_is_blamed_on_the_file_it_was_reading(tmp_path):
         assert [(t.index, t.start, t.retried) for t in queue] == [(0, 0, True), (1, 0, False)]
     finally:
         pool.stop()
+
+
+def test_a_reader_that_leaves_as_it_is_handed_a_file_is_replaced(monkeypatch, tmp_path):
+    """A reader that exits on purpose (after a file that exhausted it) may still be alive when the pool hands
+    it the next file, so the hand-over fails with nothing of ours on it. The bug: no reader was busy, and
+    the pool's wait raised "min() arg is an empty sequence" — a traceback that stopped a merge (seen in a
+    full suite under load, test_failing_readers_cost_their_file_only[2]). That reader is retired and
+    another reads the file."""
+    import xlbase.read.isolation as isolation
+
+    refused: list = []
+
+    class Leaving:
+        def __init__(self, conn):
+            self._conn = conn
+
+        def send(self, obj):
+            refused.append(obj)
+            raise BrokenPipeError
+
+        def __getattr__(self, name):
+            return getattr(self._conn, name)
+
+    real_start = isolation._Pool._start
+
+    def start(pool):
+        w = real_start(pool)
+        if not refused:
+            w.conn = Leaving(w.conn)
+        return w
+
+    monkeypatch.setattr(isolation._Pool, "_start", start)
+    book = tmp_path / "表.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["序号", "名称"])
+    wb.save(book)
+    reads = isolation.read_isolated([str(book)], 1)
+    assert refused, "the first reader was never handed the file"
+    assert [r.path for r in reads] == [str(book)]
+    assert reads[0].status not in ("read-crashed", "read-timeout"), [p.message for p in reads[0].problems]
+    assert not [p for p in reads[0].problems if p.rule.startswith("read-")], [p.message for p in reads[0].problems]

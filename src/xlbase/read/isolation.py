@@ -106,6 +106,11 @@ def read_isolated(paths: list[str], workers: int, limits: Limits = DEFAULT_LIMIT
         pool.stop()
 
 
+#: rounds in a row in which every reader left as it was handed a file before the pool gives up (the
+#: command then reads in its own process, read.files)
+_REFUSALS = 8
+
+
 class _Pool:
     def __init__(self, size: int, limits: Limits, ctx, on_read: Callable[[int], None] | None = None) -> None:
         self.size, self.limits, self.ctx, self.on_read = size, limits, ctx, on_read
@@ -146,9 +151,16 @@ class _Pool:
         return not task.alone and self.budget(replace(task, alone=True, retried=True)) > self.budget(task)
 
     def _drain(self, queue: deque, results: list) -> None:
+        refused = 0
         while queue or any(w.tasks for w in self.workers):
             self._fill(queue)
             busy = [w for w in self.workers if w.tasks]
+            if not busy:   # every idle reader left as it was handed a file: _fill retired them, starts others
+                refused += 1
+                if refused > _REFUSALS:
+                    raise PoolUnavailable
+                continue
+            refused = 0
             timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
             ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout))
             for w in busy:
@@ -176,13 +188,15 @@ class _Pool:
                 if not self.workers:
                     raise PoolUnavailable from None
                 break
-        for w in self.workers:
+        for w in list(self.workers):
             while queue and len(w.tasks) < PIPELINE:
                 task = queue.popleft()
                 try:
                     w.conn.send((task.index, task.path, task.start, self.budget(task), task.libreoffice))
                 except (OSError, ValueError):   # it died between reads: the loop reports its first task
                     queue.appendleft(task)
+                    if not w.tasks:   # it was leaving (after a file that exhausted it) with nothing of ours
+                        self._retire(w)
                     break
                 if not w.tasks:
                     self._started(w)
