@@ -312,7 +312,7 @@ def _defined_names(book: Any) -> dict[str, str]:
     try:
         for name in book.names:
             refers = str(name.refers_to or "")
-            if "!" not in str(name.name):      # a sheet-level name ('附件2'!x) is not the workbook's
+            if "!" not in str(name.name):      # a sheet-level name ('申请表'!x) is not the workbook's
                 out[str(name.name)] = refers.lstrip("=")
     except Exception:
         return out
@@ -372,6 +372,6 @@ def excel_text(value: Any) -> Any:
 
 
 def hyperlink_formula(sheet: str, cell: str) -> str:
-    """=HYPERLINK("#'附件3'!B7","B7"): an internal link that works in Excel and WPS (a range: to its first cell)."""
+    """=HYPERLINK("#'入驻企业'!B7","B7"): an internal link that works in Excel and WPS (a range: to its first cell)."""
     target = ("#" + sheet_location(sheet, first_cell(cell))).replace('"', '""')
     return f'=HYPERLINK("{target}","{cell}")'

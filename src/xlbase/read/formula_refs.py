@@ -1,7 +1,8 @@
 """Which cell a formula cell shows: the cell the clerk typed, when a rule read a copy of it.
 
-Our 附件10 row pulls its identity from 附件2 (`=IF(xl_id_registered_on="","",xl_id_registered_on)`,
-a defined name for '附件2'!$C$9), and hand-made workbooks do the same with `=附件2!C9`. A problem found
+Our one-row base table pulls its identity from the application form (`=IF(xl_id_registered_on="","",
+xl_id_registered_on)`, a defined name for a cell of that sheet), and hand-made workbooks do the same with
+`=申请表!C9`. A problem found
 on the formula cell must send the clerk to the cell they can change. This module reads, for the few
 cells problems point at, their formula text (sheet XML of .xlsx/.xlsm; the open book behind the 校验
 button hands its own) and finds the one cell a formula refers to. Reading values stays calamine's

@@ -4,7 +4,7 @@ Excel 2007 refuses a conditional-format formula that refers to another worksheet
 worksheets or workbooks" may not be used in conditional formatting criteria); WPS Spreadsheets, built to
 behave as Excel, has been reported to do the same in versions still used in offices. A defined name that
 holds the reference is the documented way round it and is evaluated alike by Excel 2007+, WPS and
-LibreOffice. So every sheet-qualified reference of a mark's condition ('附件10'!$G$5, 'xl_dates'!$T6) is
+LibreOffice. So every sheet-qualified reference of a mark's condition ('基本情况'!$G$5, 'xl_dates'!$T6) is
 replaced by a name `xl_ref_<n>`: an absolute reference as it is, a relative one counted from A1 the way a
 name's relative references are (its offset from the area's first cell), which is how the date reads of
 templates.dates already use names.

@@ -96,7 +96,7 @@ def write_record_grid(ws: Worksheet, form: Form, styles: Styles, *, top: int, wi
 def write_record_head(ws: Worksheet, form: Form, styles: Styles, *, top: int, last_col: int,
                       label_cols: int = 2, values: dict | None = None,
                       formulas: dict | None = None) -> tuple[Cells, int]:
-    """附件4's head: one row per record field, label over `label_cols` columns, value across the rest."""
+    """A record form's head (the rent enquiry's): one row per record field, label over `label_cols` columns, value across the rest."""
     values, formulas = values or {}, formulas or {}
     cells: Cells = {}
     r = top

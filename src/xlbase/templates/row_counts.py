@@ -4,7 +4,7 @@ each row of it.
 validate reads every row of a 汇总表 as one base and applies the pack's one-value rules (required, range,
 choice, age, equals, minimums) to it. The 表内检查 of the applicant's workbook builds those counts from
 cells (templates.rule_counts); here the same builders are given a row instead of a cell: each field's
-reference is relative to the row (`'附件11'!$G1`), the count is a defined name (whose relative references
+reference is relative to the row (`'汇总'!$G1`), the count is a defined name (whose relative references
 read the row it is used in, as the date reads of templates.dates do), and the hidden sheet `xl_rows`
 evaluates it on every row of the form that holds anything typed. The 表内检查 sums the column. Rules the
 row builders cannot judge (they need more than one row, or other forms) stay for the merge.
