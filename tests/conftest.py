@@ -13,6 +13,8 @@ import sys
 import pytest
 from hypothesis import settings
 
+from xlbase.read.formats.libreoffice import seed_profile, soffice_binary
+
 # Hypothesis's default 200 ms deadline per example is a timing assertion: on a shared, loaded machine it
 # fails property tests whose code is right (seen: test_column_matches_cell_by_cell failed once, then passed
 # on replay). Timings belong in bench/; examples may take what they take.
@@ -77,8 +79,11 @@ def soffice_convert_all(srcs: list[Path], fmt: str, outdir: Path, timeout: int =
     """`soffice_convert` of several files in one LibreOffice run (one start-up instead of one a file)."""
     exe = require_soffice()
     profile = Path("/tmp") / f"xlbase_lo_{uuid.uuid4().hex}"
+    binary = soffice_binary()
+    if binary:   # no restart (the launcher starts soffice.bin again when a fresh profile lacks the build id)
+        seed_profile(profile, binary)
     if recalc:
-        (profile / "user").mkdir(parents=True)
+        (profile / "user").mkdir(parents=True, exist_ok=True)
         (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
     cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
            "--convert-to", fmt, "--outdir", str(outdir), *map(str, srcs)]

@@ -104,6 +104,21 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
     return sorted(seen.values(), key=lambda x: (str(x.parent), x.name)), problems
 
 
+def cores() -> int:
+    """The CPUs this process may run on (its affinity mask where the system has one: a container's share)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):   # no affinity call (Windows, macOS)
+        return os.cpu_count() or 1
+
+
+def default_readers(limits: Limits = DEFAULT_LIMITS, cpus: int | None = None, base: int | None = None) -> int:
+    """Reader processes when the caller names none: one per CPU, at most MAX_JOBS, and no more than the
+    process tree's memory budget holds (isolation.readers_within, `base` the command's resident memory);
+    at least one."""
+    return max(1, min(cores() if cpus is None else cpus, MAX_JOBS, readers_within(limits, base)))
+
+
 def read_files(paths: Sequence[Path | str], jobs: int | None = None, on_read: Callable[[int], None] | None = None,
                limits: Limits = DEFAULT_LIMITS) -> list[WorkbookRead]:
     """read_workbook over many files, results in input order; `jobs` worker processes read them.
@@ -128,7 +143,7 @@ def _read_all(paths: Sequence[Path | str], jobs: int | None, on_read: Callable[[
     names = [os.fspath(p) for p in paths]
     if not names:
         return []
-    jobs = jobs if jobs and jobs > 0 else min(os.cpu_count() or 1, MAX_JOBS, readers_within(limits))
+    jobs = jobs if jobs and jobs > 0 else default_readers(limits)
     if not multiprocessing.current_process().daemon:
         try:
             return read_isolated(names, jobs, limits, _start_method(), on_read)

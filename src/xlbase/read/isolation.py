@@ -330,14 +330,13 @@ def _resident(pid: int | None) -> int:
         return 0
 
 
-def readers_within(limits: Limits) -> int:
+def readers_within(limits: Limits, base: int | None = None) -> int:
     """How many reader processes the tree's memory budget holds beside this process, each with at least
-    read_share_min_bytes to read in (forked, each starts as large as this process)."""
-    base = _resident(os.getpid())
-    n = 1
-    while n < 64 and limits.read_tree_bytes - (n + 2) * base >= (n + 1) * limits.read_share_min_bytes:
-        n += 1
-    return n
+    read_share_min_bytes to read in: n readers where the command and the n readers, each starting as large
+    as the command (`base`, its resident memory now: a forked reader counts its pages again), leave each
+    reader that share, (n + 1) * base + n * share <= budget. Never fewer than one."""
+    base = _resident(os.getpid()) if base is None else base
+    return max(1, (limits.read_tree_bytes - base) // (base + limits.read_share_min_bytes))
 
 
 def _size(path: str) -> int:

@@ -8,8 +8,12 @@ converted to .xlsx there and read by calamine like any workbook, so the input is
 
 soffice.bin itself is run (not the `soffice` script, whose launcher would leave it behind when
 killed): in its own process group, killed with the worker that started it (PR_SET_PDEATHSIG),
-with an address-space cap of its own and a time limit. A first start in a fresh profile ends
-with code 81 ("restart"), as LibreOffice's launcher knows; it is started once more.
+with an address-space cap of its own and a time limit. A start in a fresh profile ends with code 81
+("restart", as LibreOffice's launcher knows) when the profile's user/extensions/buildid is not the
+installation's: LibreOffice then rebuilds its extension cache, writes the id and asks to be started
+again — ~1 s and a second start for every conversion. So the fresh profile gets the id first: read from
+the installation's version file (versionrc, version.ini) or, where none is found, the one LibreOffice
+wrote on its first restart in this process (`profile_seed`). A restart all the same starts it once more.
 
 soffice.bin is ~210 MB resident: started beside the other reader processes it took a batch's
 process tree past its 500 MB budget (two conversions at once, in two workers, with the command
@@ -36,6 +40,11 @@ SUFFIX = {"xlsx": ".xlsx", "xlsm": ".xlsm", "xlsb": ".xlsb", "xls": ".xls", "bif
           "fods": ".fods", "sxc": ".sxc", "slk": ".slk", "dif": ".dif", "wk1": ".wk1", "wk3": ".wk3",
           "qpw": ".qpw", "numbers": ".numbers"}
 RESTART = 81   # LibreOffice's E_RESTART: the profile was just made, start again
+#: where LibreOffice keeps, in a profile, the build id its extension cache was made for
+BUILD_ID_FILE = ("user", "extensions", "buildid")
+#: the installation's version file, relative to soffice.bin's folder: Linux, Windows, macOS (Contents/MacOS)
+VERSION_FILES = ("versionrc", "version.ini", "../Resources/versionrc")
+_learned_build_ids: dict[str, str] = {}   # soffice.bin -> the build id it wrote into a fresh profile
 
 
 class LibreOfficeLater(Exception):
@@ -65,13 +74,55 @@ def read_libreoffice(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> l
         shutil.copyfile(path, source)
         out = work / "out"
         target = out / "input.xlsx"
+        profile = work / "profile"
+        seed_profile(profile, exe)
         for _ in range(2):
             code = _convert(exe, work, source, out, limits)
             if target.exists() or code != RESTART:
                 break
+            _learn(profile, exe)
         if not target.exists():
             raise ValueError(f"LibreOffice could not convert it (exit {code})")
         return load_sheets(str(target), "xlsx", limits)
+
+
+def installed_build_id(exe: str) -> str | None:
+    """The build id in the installation's version file beside `exe` (`buildid=`), None when none is found."""
+    for name in VERSION_FILES:
+        try:
+            text = (Path(exe).parent / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for line in text.splitlines():
+            key, sep, value = line.partition("=")
+            if sep and key.strip() == "buildid" and value.strip():
+                return value.strip()
+    return None
+
+
+def profile_seed(exe: str) -> str | None:
+    """The build id a fresh profile for `exe` gets, so that LibreOffice starts once: the one it wrote itself
+    in this process, else its installation's."""
+    return _learned_build_ids.get(exe) or installed_build_id(exe)
+
+
+def seed_profile(profile: Path, exe: str) -> None:
+    """Give a fresh LibreOffice profile folder the build id, so that its first start converts (no restart)."""
+    build = profile_seed(exe)
+    if build:
+        target = profile.joinpath(*BUILD_ID_FILE)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(build, encoding="utf-8")
+
+
+def _learn(profile: Path, exe: str) -> None:
+    """After a restart: keep the build id LibreOffice wrote into the profile, for the next conversions."""
+    try:
+        build = profile.joinpath(*BUILD_ID_FILE).read_text(encoding="utf-8").splitlines()[0].strip()
+    except (OSError, IndexError, UnicodeDecodeError):
+        return
+    if build:
+        _learned_build_ids[exe] = build
 
 
 def _convert(exe: str, work: Path, source: Path, out: Path, limits: Limits) -> int:
