@@ -74,6 +74,7 @@ MISSING_COLUMN = "missing-column"
 UNKNOWN_COLUMN = "unknown-column"
 COLUMN_READ_AS = "column-read-as"
 COLUMN_BY_POSITION = "column-by-position"
+COLUMN_READ_UNSURE = "column-read-unsure"
 COLUMN_UNIT_CONVERTED = "column-unit-converted"
 COLUMN_IMPLAUSIBLE = "column-implausible"
 NONE_AS_ZERO = "none-as-zero"
@@ -137,6 +138,7 @@ _declare(READ, {
     UNKNOWN_COLUMN: (INFO, "不认识的栏目，已忽略", "该列有内容时为警告"),
     COLUMN_READ_AS: (INFO, "栏目按另一种写法读取"),
     COLUMN_BY_POSITION: (WARNING, "栏目按位置推断"),
+    COLUMN_READ_UNSURE: (WARNING, "栏目名称多了限定词，可能是相近的另一概念，已按该栏目读取"),
     COLUMN_UNIT_CONVERTED: (INFO, "整列按表头单位换算"),
     COLUMN_IMPLAUSIBLE: (WARNING, "整列数值按该单位不合常理"),
     NONE_AS_ZERO: (INFO, "“/”“无”等按 0 读取"),

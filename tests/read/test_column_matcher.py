@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from retyped import CLERK_WORDS, base_values, firm_values
 from xlbase.forms import get_form, unit_families
 from xlbase.read.grid import Sheet
-from xlbase.read.matcher import ColumnHead, match_columns, word_scores
-from xlbase.read.units import field_family
+from xlbase.read.matcher import ColumnHead, counts_other_thing, match_columns, qualifier, word_scores
+from xlbase.read.units import field_family, header_unit
 from xlbase.read.workbook import read_grids
 
 BRACKETS = [("（", "）"), ("(", ")"), ("【", "】"), ("/", ""), ("\n", ""), ("\n（", "）"), (" ", "")]
@@ -237,3 +237,39 @@ def test_a_missing_column_names_only_headers_that_could_be_it():
         _, wr = _read("附件10", _sheet("附件10", heads, keys, 2))
         (p,) = [p for p in wr.problems if p.rule == "missing-column" and p.field == "revenue"]
         assert odd not in p.message and "请按通知中的表样补上该列" in p.message, p.message
+
+
+QUANTITIES = [(form_id, f.key) for form_id, fields in (("附件10", A10), ("附件3", A3)) for f in fields if f.is_numeric]
+SCOPE = ["", "当年", "上年", "本年度", "总", "现有", "全年"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(QUANTITIES), st.sampled_from(SCOPE), st.data())
+def test_a_header_in_the_fields_own_words_is_neither_another_thing_nor_in_doubt(case, scope, data):
+    """A field's own label, alias or distinctive term, after a scope word (当年, 总, 现有) and before a counting
+    word or unit: never "counts another thing" (dropped) nor "a qualifier in doubt" (warned) — only what the
+    form model's words do not say can make a header another concept."""
+    form_id, key = case
+    f = get_form(form_id).field(key)
+    word = data.draw(st.sampled_from([w for w in (f.label, *f.aliases, *f.terms) if len(w) >= 2
+                                      and header_unit(w) is None]))      # 平米 alone is a unit, no label
+    tail = data.draw(st.sampled_from(["", "数", "（万元）" if field_family(f) == "money" else "（个）"]))
+    text = f"{scope}{word}{tail}"
+    fi = [g.key for g in get_form(form_id).table_fields if not g.merge_only].index(key)
+    assert not counts_other_thing(text, form_id, fi), text
+    assert qualifier(text, form_id, key) == "", text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(QUANTITIES), st.data())
+def test_a_header_sharing_only_a_counting_word_with_a_field_counts_another_thing(case, data):
+    """学员人数, 专利数量, 大学生创业户数: a thing none of the field's words name, then a counting word — whatever
+    else it shares with the field, it counts that thing, never the field."""
+    form_id, key = case
+    f = get_form(form_id).field(key)
+    own = "".join((f.label, *f.aliases, *f.terms))
+    noun = data.draw(st.sampled_from([n for n in ("学员", "专利", "大学生创业", "志愿者", "宿舍", "车位", "商标")
+                                      if not set(n) & set(own)]))
+    text = noun + data.draw(st.sampled_from(["人数", "数", "户数", "数量", "个数"]))
+    fi = [g.key for g in get_form(form_id).table_fields if not g.merge_only].index(key)
+    assert counts_other_thing(text, form_id, fi), text

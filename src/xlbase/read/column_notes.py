@@ -1,7 +1,9 @@
 """What the reader says about the columns of a table it read: nothing is dropped or converted in silence.
 
 - a column read under a wording that is not the field's official label: one info
-  ("“营收（万元）”按“营业收入”读取"); read by its place in the official order alone: a warning;
+  ("“营收（万元）”按“营业收入”读取"); read by its place in the official order alone: a warning; read under a
+  wording that puts a word of its own before the field's head noun (办公面积 for 建筑面积: maybe a part, maybe
+  all): a warning saying what the file cannot tell;
 - a column whose header states another unit of the field's family: one info naming header and factor;
 - a column whose numbers are implausible for its unit (every value over the field's `plausible_max`):
   a warning, never a silent sum;
@@ -21,9 +23,10 @@ from ..forms.roles import FIRM_FORM
 from ..problems import INFO, WARNING, Problem
 from ..text import fold, fold_unbracketed
 from .grid import Sheet, a1
-from .matcher import label_key
+from .matcher import label_key, qualifier
 from .units import factor_for, field_family
-from ..problem_codes import (COLUMN_BY_POSITION, COLUMN_IMPLAUSIBLE, COLUMN_READ_AS, COLUMN_UNIT_CONVERTED,
+from ..problem_codes import (COLUMN_BY_POSITION, COLUMN_IMPLAUSIBLE, COLUMN_READ_AS, COLUMN_READ_UNSURE,
+                             COLUMN_UNIT_CONVERTED,
                              NONE_AS_ZERO, NO_BASE, SECTION_ROW, UNKNOWN_COLUMN)
 
 
@@ -95,6 +98,13 @@ def wording_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Probl
                    f"读取并计入汇总；请核对，如果该列正是“{f.label}”，请把表头改为“{f.label}”，否则请改正表头后重新报送。")
             out.append(Problem(COLUMN_BY_POSITION, WARNING, msg, path, sheet.name, cell, form_id, key,
                                value=shown or "（无表头）"))
+            continue
+        extra = qualifier(h.label, found.family, key)
+        if extra:
+            msg = (f"{form_id}表头“{shown}”（{cell}）按“{f.label}”读取，其数值（{_span(found, c)}）已计入汇总；但表头多了"
+                   f"“{extra}”，所填可能只是“{f.label}”的一部分或另一种口径，文件本身无法判断。请申报单位核实：该列"
+                   f"就是“{f.label}”时把表头改为“{f.label}”，不是时按“{f.label}”的口径另行填报。")
+            out.append(Problem(COLUMN_READ_UNSURE, WARNING, msg, path, sheet.name, cell, form_id, key, value=shown))
             continue
         out.append(Problem(COLUMN_READ_AS, INFO, f"{form_id}表头“{shown}”（{cell}）按“{f.label}”读取。",
                            path, sheet.name, cell, form_id, key, value=shown))

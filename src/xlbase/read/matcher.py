@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 
-from ..forms import Field, FORM_IDS, get_form
+from ..forms import Field, FORM_IDS, get_form, name_words
 from ..forms.roles import BASE_NAME, CITY, COUNTY
 from ..text import fold, fold_unbracketed
 from .labels import label_index, label_stem, stem_index
@@ -317,6 +317,99 @@ def _unlike(v: _Vocab, fi: int, bare: str) -> bool:
     return any(w in bare for w in v.unlike[fi])
 
 
+@lru_cache(maxsize=8192)
+def counts_other_thing(text: str, form_id: str, fi: int) -> bool:
+    """The label counts something field `fi` is not: its head noun is not the field's, and what it shares with
+    the field's words is a counting word only (大学生创业人数 shares 人数 with 职工人数 but counts student
+    founders; 服务团队人数 holds 服务团队, a word of 基地服务人员数). A counting word names no thing; only a
+    quantity has one (管理方 for 运营单位 is a wording, not a count of something else)."""
+    v = vocabulary(form_id)
+    if not v.fields[fi].is_numeric or head_of_field(text, form_id, fi):
+        return False
+    k = label_key(text)
+    bare = fold_unbracketed(k) or k
+    rest = bare
+    for w in _scope_words(form_id):
+        rest = rest.replace(w, "")
+    if not rest or not _head(rest) or head_of_field(rest, form_id, fi):
+        return False        # 当年人数, 服务总次数: without its scope words it names nothing else
+    words = (*v.terms[fi], *v.spellings[fi])
+    return not any(w not in COUNT_WORDS and (w in bare or w in rest) for w in words)
+
+
+_NAME_ENDS = ("名称", "全称", "名")
+
+
+@lru_cache(maxsize=None)
+def _scope_words(form_id: str) -> tuple[str, ...]:
+    """Words before a head noun that keep a field's concept (data/names.yaml's scope_words: 当年, 总, 现有) and
+    the nouns of the form's subject, from its name field's words (基地名称, 载体名称 -> 基地, 载体; 企业名称 ->
+    企业): 基地面积 is the base's area, 入驻企业职工 a firm's staff. Longest first."""
+    v = vocabulary(form_id)
+    out = {fold(w) for w in name_words()["scope_words"]}
+    subject = next((f for f in v.fields if f.type == "text"), None)
+    for t in (*subject.labels, *subject.terms) if subject else ():
+        k = fold_unbracketed(t) or fold(t)
+        end = next((e for e in _NAME_ENDS if k.endswith(e)), None)
+        if end and len(k) > len(end):
+            out.add(k[: -len(end)])
+    return tuple(sorted((w for w in out if w), key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _field_chars(form_id: str, fi: int) -> frozenset[str]:
+    """The characters of field `fi`'s own words: labels, aliases, terms and its prompt (what the form asks)."""
+    v = vocabulary(form_id)
+    return frozenset("".join((*v.spellings[fi], *v.terms[fi], fold(v.fields[fi].prompt))))
+
+
+@lru_cache(maxsize=8192)
+def qualifier(text: str, form_id: str, key: str) -> str:
+    """The words a header puts before the field's head noun that neither the field's own words nor a scope or
+    subject word (`_scope_words`) say: "办公" in 办公面积 read as 建筑面积 — the office space may be all of the
+    base's floor area or a part of it, which the file cannot tell; "" when nothing stands there that the field
+    does not say (总建筑面积, 基地面积, 带动就业人数, 主营业务收入) or the head noun is not the field's."""
+    v = vocabulary(form_id)
+    if key not in v.keys or not v.fields[v.keys.index(key)].is_numeric:
+        return ""           # a name, a date, a yes/no: what stands before it says whose, not how much
+    fi = v.keys.index(key)
+    k = label_key(_SEPARATORS.split(text.strip())[-1] or text)      # a group glued on before is no qualifier
+    core = _without_count_word(fold_unbracketed(k) or k)
+    own = {_without_count_word(w) for w in (*v.spellings[fi], *v.terms[fi])}
+    end = max((w for w in own if w and core.endswith(w)), key=len, default="")
+    if not end:
+        head = core[-2:]
+        if len(core) <= 2 or not any(head in gs for gs in v.grams[fi]):
+            return ""
+        end = head
+    before = core[: -len(end)]
+    for w in _scope_words(form_id):
+        before = before.replace(w, "")
+    chars = _field_chars(form_id, fi)
+    if len(before) < 2 or 2 * sum(1 for c in before if c in chars) >= len(before):
+        return ""
+    # only a word the form model tells fields apart by (办公 is in 附件3's 办公用房) makes another concept
+    # likely; a verb or flourish it does not know (解决就业, 签约服务机构) is the clerk's wording
+    said = _words_of_other_fields(form_id, key)
+    return before if any(before in w for w in said) else ""
+
+
+@lru_cache(maxsize=None)
+def _words_of_other_fields(form_id: str, key: str) -> tuple[str, ...]:
+    """The folded labels, aliases and terms of every other quantity of the programme's forms (names and other
+    texts say whose, not what; a field of the same key in another form is the same concept, a firm's 职工人数
+    and a base's 吸纳就业人数): the words the form model tells concepts apart by."""
+    own = get_form(form_id)
+    forms = [get_form(i) for i in FORM_IDS] if form_id in FORM_IDS else [own]
+    out: set[str] = set()
+    for form in forms:
+        for f in form.fields:
+            if not f.is_numeric or f.key == key:      # one key is one concept across the forms (职工人数, 吸纳就业)
+                continue
+            out |= {fold_unbracketed(t) or fold(t) for t in (*f.labels, *f.terms)}
+    return tuple(sorted(w for w in out if w))
+
+
 def might_name(text: str, form_id: str, key: str) -> bool:
     """Whether an unplaced header could be field `key` under a wording we did not recognise: some of its words
     are the field's, or its head noun is (not 主导产业, 备注 or 资产总额 for 营业收入) — the headers worth naming
@@ -525,6 +618,7 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
             if w > 0:
                 scores[(ci, fi)] = pair_score(v, h, f, w, f.key == first_text and f.identity != BASE_NAME, e)
     _contested_foreign(scores, heads, form_id)
+    _other_concepts(v, scores, heads, form_id, exact)
     candidates = {p: s for p, s in scores.items() if s >= CANDIDATE}
     named: dict[int, tuple[int, float]] = {}     # column -> the field its words name best, and how well
     for (ci, fi), w in words.items():
@@ -664,6 +758,23 @@ def _contested_foreign(scores: dict[tuple[int, int], float], heads: tuple[Column
             for ci in cols:
                 if like[ci]:
                     del scores[(ci, fi)]
+
+
+def _other_concepts(v: _Vocab, scores: dict[tuple[int, int], float], heads: tuple[ColumnHead, ...], form_id: str,
+                    exact: set[tuple[int, int]]) -> None:
+    """A header that names a neighbouring concept does not become the field, contested or not: one that counts
+    another thing (`counts_other_thing`: 大学生创业人数 is no 职工人数), or a quantity's header closer to another
+    form's field than to this one (固定资产投资 is 附件2's, not 当年完成投资额: it would be summed as this
+    year's investment). The column is then unused and the field missing, each reported at its cells — never the
+    field read silently from another concept. A name or a date keeps its nearest field (成立时间 over the
+    operators' founding dates is 附件10's 注册时间, whatever 附件2 calls its service organisation's)."""
+    for ci, fi in list(scores):
+        if (ci, fi) in exact:
+            continue
+        label = heads[ci].label
+        if counts_other_thing(label, form_id, fi) or (v.fields[fi].is_numeric
+                                                      and closer_to_other_form(label, form_id, fi, True)):
+            del scores[(ci, fi)]
 
 
 _SEPARATORS = re.compile(r"\s*[-—–_:：|/·]+\s*")

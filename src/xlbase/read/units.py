@@ -88,8 +88,9 @@ def header_unit(text: object) -> str | None:
 
 
 def _ends_counted(label: str) -> bool:
-    """A label that ends in a count unit or a count noun of its own (活动场次, 企业户数, 服务人数)."""
-    if len(label) < 3:
+    """A label that ends in a count unit or a count noun of its own (活动场次, 企业户数, 服务人数, 人数: "人数 人"
+    is 人数 in 人)."""
+    if len(label) < 2:
         return False
     if label.endswith("数"):
         return True
