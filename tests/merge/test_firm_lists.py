@@ -180,3 +180,29 @@ def test_a_title_naming_the_longer_of_two_like_names_ties_the_list_to_it(tmp_pat
     out, report = merge(tmp_path / "inbox", tmp_path)
     assert sorted(firms_by_base(out)["长治市潞城区科创园83双创基地"]) == sorted(f["firm_name"] for f in firms)
     assert not [p for p in report["problems"] if p["rule"] == "firms-base-unclear"]
+
+
+@pytest.mark.parametrize("layout", ["sections", "column", "column-merged"])
+def test_a_stacked_list_says_what_named_each_bases_firms(tmp_path, layout):
+    """One 附件3 with the firms of three bases one after another, under section rows (一、xx双创基地（6户）) or a
+    所属基地 column: each base's firms are attached by what the clerk typed, and the message says that — the
+    section row or the column, at the cell holding the base's name — never “本身没有写明所属基地” (the rows do
+    name it) nor “所属基地栏” for a list that has no such column (it said so under section rows)."""
+    import random
+
+    import strangers
+
+    from xlbase.merge.attach import attach_firm_lists
+    from xlbase.read import read_workbook
+
+    corpus = strangers.Corpus(tmp_path)
+    paths = strangers._firms_stacked(random.Random(5), corpus, tmp_path / "潞州区", "潞州区", "firms-stacked", layout)
+    reads = [read_workbook(p) for p in paths]
+    said = [p for p in attach_firm_lists(reads, []) if p.rule == "firms-attached"]
+    bases = list(dict.fromkeys(b for b, _ in corpus.firms))
+    assert sorted(p.base for p in said) == sorted(bases)
+    for p in said:
+        assert "本身没有写明所属基地" not in p.message, p.message
+        assert ("分段行" in p.message) == (layout == "sections") and ("所属基地栏" in p.message) == (layout != "sections")
+        ws = __import__("openpyxl").load_workbook(paths[1])[p.sheet]
+        assert p.base in str(ws[p.cell].value), (p.cell, ws[p.cell].value)      # the cell holding its name

@@ -38,6 +38,7 @@ from ..table import Table, WorkbookRead
 from ..text import fold
 from .core import BASE_RECORD, BASE_ROWS, FIRM_ROWS, _is_sample_name, _is_text, display_names, row_tables, tidy_name
 from ..problem_codes import COVER_UNATTACHED, FIRMS_ATTACHED, FIRMS_BASE_UNCLEAR
+from ..read.sheet_tables import ROW_BASE_COLUMN, ROW_BASE_SECTION
 
 
 SAME_FILE, SAME_FOLDER, SAME_COUNTY, ELSEWHERE = range(4)
@@ -248,16 +249,32 @@ def _places_agree(a: Candidate, b: Candidate) -> bool:
     return all(x is None or y is None or x == y for x, y in ((a.city, b.city), (a.county, b.county)))
 
 
-ROW_BASE = "所属基地栏"
+ROW_BASE_HOWS = (ROW_BASE_COLUMN, ROW_BASE_SECTION)
 
 
 def row_base(t: Table) -> str | None:
-    """The one base a firm list's 所属基地 column names for its rows (read.workbook `_row_base`; a list
-    naming several is read as one table per base)."""
+    """The one base a firm list's 所属基地 column or section rows name for its rows (read.sheet_tables
+    `_row_base`; a list naming several is read as one table per base)."""
     if "_row_base" not in t.data.columns:
         return None
     names = {v for v in t.data["_row_base"] if _is_text(v)}
     return str(names.pop()) if len(names) == 1 else None
+
+
+def _row_base_evidence(t: Table) -> Evidence | None:
+    """What names the base of a firm list's rows, as the clerk typed it: its 所属基地 column or the section row
+    over them (一、xx双创基地（6户）), at the cell where the name stands."""
+    name = row_base(t)
+    if name is None:
+        return None
+    how = next((h for h in t.data.get("_row_base_how", ()) if _is_text(h)), ROW_BASE_COLUMN)
+    cell = next((c for c in t.data.get("_row_base_at", ()) if _is_text(c)), "")
+    return Evidence(str(how), name, str(cell))
+
+
+def _row_base_owner(ev: Evidence) -> str:
+    """The words of a list's own part when its rows name their base: “所属基地为…的” or “分段行…下的”."""
+    return f"{ev.how}“{ev.text}”下的" if ev.how == ROW_BASE_SECTION else f"所属基地为“{ev.text}”的"
 
 
 def orphan_lists(reads: list[WorkbookRead]) -> list[tuple[WorkbookRead, Table]]:
@@ -281,7 +298,7 @@ def orphan_lists(reads: list[WorkbookRead]) -> list[tuple[WorkbookRead, Table]]:
 def _evidence(t: Table, path: str, named: str | None) -> list[Evidence]:
     """What a person reads to tell a firm list's base, in the order they read it."""
     from ..read.labels import line_kind
-    out = [Evidence(ROW_BASE, own)] if (own := row_base(t)) else []
+    out = [own] if (own := _row_base_evidence(t)) else []
     out.append(Evidence("工作表名", t.sheet))
     for cell, text in t.heading:
         out.append(Evidence("填报单位行" if line_kind(text) == "org" else "标题行", text, cell))
@@ -374,8 +391,8 @@ def attach_firm_lists(reads: list[WorkbookRead], problems: list[Problem]) -> lis
     out: list[Problem] = []
     for wr, t in orphans:
         shown = display.get(wr.path, wr.path)
-        own = f"所属基地为“{row_base(t)}”的" if row_base(t) else ""
-        what = f"附件3（文件“{shown}”工作表“{t.sheet}”{own}，{len(t.data)} 行）"
+        own = _row_base_evidence(t)
+        what = f"附件3（文件“{shown}”工作表“{t.sheet}”{_row_base_owner(own) if own else ''}，{len(t.data)} 行）"
         d = decide(t, wr.path, cands)
         if len(d.chosen) == 1:
             c = d.chosen[0]
@@ -383,9 +400,15 @@ def attach_firm_lists(reads: list[WorkbookRead], problems: list[Problem]) -> lis
                       COUNTY: c.county, BASE_TYPE: c.base_type, "home": c.file,
                       "attached": _how(d.how, c)}
             c.listed = True
-            out.append(Problem(FIRMS_ATTACHED, INFO, f"{what}本身没有写明所属基地，{_how(d.how, c)}归入基地“{c.name}”"
-                               f"（{display.get(c.file, c.file)}）；如有误，请在该表标题行写明基地全称。",
-                               wr.path, t.sheet, _cell(t, d.how), FIRM_FORM, base=c.name, value=c.name))
+            if d.how is not None and d.how.how in ROW_BASE_HOWS:      # the rows name their base: said so
+                above = "其上方的" if d.how.how == ROW_BASE_SECTION else "其"
+                msg = (f"附件3（文件“{shown}”工作表“{t.sheet}”，{len(t.data)} 行）按{above}{_how(d.how, c)[1:]}"
+                       f"（{d.how.cell}）归入基地“{c.name}”（{display.get(c.file, c.file)}）。")
+            else:
+                msg = (f"{what}本身没有写明所属基地，{_how(d.how, c)}归入基地“{c.name}”"
+                       f"（{display.get(c.file, c.file)}）；如有误，请在该表标题行写明基地全称。")
+            out.append(Problem(FIRMS_ATTACHED, INFO, msg, wr.path, t.sheet, _cell(t, d.how), FIRM_FORM, base=c.name,
+                               value=c.name))
         elif d.chosen:
             out.append(_unclear(t, wr.path, what, d, display))
         else:
@@ -434,7 +457,7 @@ def _fallback(t: Table, path: str, what: str, cands: list[Candidate], display: d
     for ev in _evidence(t, path, str(t.base["name"]) if _is_text(t.base.get("name")) else None):
         if ev.how == "文件夹名":
             break
-        name = ev.text if ev.how in ("基地名称", ROW_BASE) else named_base(ev.text)
+        name = ev.text if ev.how in ("基地名称", *ROW_BASE_HOWS) else named_base(ev.text)
         if name:
             city, county = locate(name)
             if not county:

@@ -143,18 +143,35 @@ def _row_bases(t: Table, sheet: Sheet, ft: FoundTable) -> None:
     col = next((c for c, head in ft.extra.items() if fold_unbracketed(head) in words), None)
     if col is None:
         if ft.row_section:      # a section row naming each base (一、xx双创基地（6户）) over its firms
-            t.data["_row_base"] = [base_section_name(ft.sections[ft.row_section[r]]) if r in ft.row_section
-                                   else None for r in ft.data_rows]
+            at = {r: ft.row_section[r] for r in ft.data_rows if r in ft.row_section}
+            t.data["_row_base"] = [base_section_name(ft.sections[at[r]]) if r in at else None for r in ft.data_rows]
+            t.data["_row_base_at"] = [a1(at[r], _first_filled(sheet, at[r])) if r in at else None
+                                      for r in ft.data_rows]
+            t.data["_row_base_how"] = ROW_BASE_SECTION
         return
-    names, last = [], None
+    names, cells, last, cell = [], [], None, None
     for r in ft.data_rows:
         v = sheet.get(r, col)
         if isinstance(v, str) and v.strip():
-            last = v.strip()
+            last, cell = v.strip(), a1(r, col)
         names.append(last)
+        cells.append(cell)
     if any(names):
         t.data["_row_base"] = names
+        t.data["_row_base_at"] = cells
+        t.data["_row_base_how"] = ROW_BASE_COLUMN
         del ft.extra[col]
+
+
+# how a firm list's rows say their base (`_row_base_how`), as the clerk sees it (merge.attach says which)
+ROW_BASE_COLUMN = "所属基地栏"
+ROW_BASE_SECTION = "分段行"
+
+
+def _first_filled(sheet: Sheet, r: int) -> int:
+    """The column of a row's first non-blank cell (where a section row's text stands)."""
+    row = sheet.rows[r] if 0 <= r < sheet.n_rows else []
+    return next((c for c, v in enumerate(row) if str(v or "").strip()), 0)
 
 
 def _place_from_above(path: str, sheet: Sheet, ft: FoundTable, form_id: str, key: str, values: list[Any],
