@@ -111,7 +111,7 @@ class FirmCells:
 # _xHHHH_) or xml:space (a space at either end). Texts longer than EXCEL_MAX_TEXT are cut.
 # Tested on a whole column joined by _SEP, which none of these looks for.
 _SEP = "\uffff"
-_NEEDS_CLEANING = re.compile(r"[\x00-\x1f&<>\ud800-\udfff]")
+_NEEDS_CLEANING = re.compile(r"[\x00-\x1f&<>\ud800-\udfff\ufffe]")     # U+FFFE: ooxml writes it _xFFFE_
 _ESCAPE_LIKE = re.compile(r"_x[0-9a-fA-F]{4}_")
 _EDGE = re.compile(_SEP + r"[=+\-@\s]")   # a text's first character
 _EDGE_SPACE = re.compile(_SEP + r"\s")      # its last one, searched on the reversed column
@@ -125,6 +125,8 @@ def _all_plain(texts: list[str]) -> bool:
     that holds _SEP itself may be taken as not plain; it then goes cell by cell, as it should.
     """
     joined = _SEP + _SEP.join(texts) + _SEP
+    if joined.count(_SEP) != max(len(texts), 1) + 1:      # a text holding U+FFFF itself (written _xFFFF_)
+        return False
     return not (_NEEDS_CLEANING.search(joined) or ("_x" in joined and _ESCAPE_LIKE.search(joined))
                 or _EDGE.search(joined) or _EDGE_SPACE.search(joined[::-1]))
 
