@@ -426,3 +426,35 @@ def test_a_column_whose_qualifier_may_make_it_another_concept_is_read_with_a_war
     assert warned.severity == "warning" and warned.cell.rstrip("0123456789") == column      # at its header
     assert label[:2] in warned.message and "核实" in warned.message
     assert not [p for p in wr.problems if p.field == key and p.rule == "column-read-as"]
+
+
+@pytest.mark.parametrize("seed", [3, 11, 12])
+def test_a_county_merged_down_its_bases_places_each_base_without_subtotal_rows(tmp_path, seed):
+    """县区 | 基地名称 | … with each county merged down its bases' rows and no 小计 row between the blocks: the
+    merge is the clerk's "as above" — every base in the county the merged cell shows (the blank cells under the
+    merge took the county of the folder the file came in), with one info naming the cells so read."""
+    rng = random.Random(seed)
+    corpus = strangers.Corpus(tmp_path)
+    (path,) = strangers._city_subtotals(rng, corpus, tmp_path / "潞州区", "潞州区", "city-subtotals", "merged",
+                                        subtotals=False)
+    wr = read_workbook(path)
+    (t,) = [t for t in wr.tables if not t.data.empty]
+    assert dict(zip(t.data["base_name"], t.data["county"])) == {b["base_name"]: corpus.county_of[b["base_name"]]
+                                                                  for b in corpus.bases}
+    assert [p.rule for p in wr.problems if p.rule == "place-from-above"] == ["place-from-above"]
+
+
+@pytest.mark.libreoffice
+def test_a_county_merged_down_its_bases_in_an_xls_places_each_base(tmp_path):
+    """The same table saved as .xls (BIFF8, by LibreOffice as WPS and old Excel save it): the merges are read
+    from the .xls too."""
+    from conftest import soffice_convert
+
+    rng = random.Random(11)
+    corpus = strangers.Corpus(tmp_path)
+    (path,) = strangers._city_subtotals(rng, corpus, tmp_path / "潞州区", "潞州区", "city-subtotals", "merged",
+                                        subtotals=False)
+    xls = soffice_convert(path, "xls", tmp_path / "xls")
+    (t,) = [t for t in read_workbook(xls).tables if not t.data.empty]
+    assert dict(zip(t.data["base_name"], t.data["county"])) == {b["base_name"]: corpus.county_of[b["base_name"]]
+                                                                  for b in corpus.bases}

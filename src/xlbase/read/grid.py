@@ -34,6 +34,16 @@ class Sheet:
     rows: list[list[Any]]   # rows[0][0] is A1; '' for empty cells
     visible: bool = True
     hidden_rows: frozenset[int] = frozenset()   # 0-based rows with content hidden in the sheet (OOXML only)
+    # merged ranges as (first row, first col, last row, last col), 0-based, inclusive: a merged cell shows its
+    # value over the whole range, the grid holds it in the first cell only (calamine and xlrd give them)
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+
+    def merged_from(self, r: int, c: int) -> tuple[int, int] | None:
+        """The first cell of the merged range covering (r, c) when it is not that cell itself, else None."""
+        for r1, c1, r2, c2 in self.merged:
+            if r1 <= r <= r2 and c1 <= c <= c2 and (r, c) != (r1, c1):
+                return r1, c1
+        return None
 
     @property
     def n_rows(self) -> int:
@@ -230,7 +240,8 @@ def calamine_sheets(wb, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
             if end is not None and (end[0] + 1) * (end[1] + 1) > limits.max_sheet_cells:
                 raise SheetTooLarge(name, (end[0] + 1) * (end[1] + 1))
             rows = sheet.to_python(skip_empty_area=False)
-            out.append(Sheet(name=name, rows=rows, visible=bool(visible.get(name, True))))
+            merged = tuple((a[0], a[1], b[0], b[1]) for a, b in (getattr(sheet, "merged_cell_ranges", None) or ()))
+            out.append(Sheet(name=name, rows=rows, visible=bool(visible.get(name, True)), merged=merged))
         return out
     finally:
         close = getattr(wb, "close", None)

@@ -180,11 +180,22 @@ def _place_from_above(path: str, sheet: Sheet, ft: FoundTable, form_id: str, key
     blocks: the county merged down its bases' rows, or typed on its block's first row only. A blank takes the place above
     it, as a reader sees it; a 合计/小计 row or a section row (二、屯留区) ends the block, so a place never
     runs into the next county's rows. Only in a table grouped so (a 小计 row between its data rows): elsewhere
-    a blank place is unknown, not "as above". One info per column names the cells so read."""
+    a blank place is unknown, not "as above" — unless the sheet merged it with the filled cell above (the merge
+    is the clerk's own "as above", with or without 小计 rows). One info per column names the cells so read."""
+    c = ft.columns[key]
+    filled: list[int] = []
+    if sheet.merged:
+        values = list(values)
+        for i, r in enumerate(ft.data_rows):
+            top = sheet.merged_from(r, c) if values[i] is None or values[i] == "" else None
+            if top is not None and top[1] == c and ft.header_rows[1] < top[0] < r:
+                values[i] = sheet.get(*top)
+                filled.append(r)
     if not any(ft.data_rows[0] < r < ft.data_rows[-1] for r in ft.total_rows):
+        _said_from_above(path, sheet, form_id, key, c, filled, problems)
         return values
     breaks = sorted(set(ft.total_rows) | set(ft.sections))
-    out, last, prev, filled = [], None, -1, []
+    out, last, prev = [], None, -1
     for r, v in zip(ft.data_rows, values):
         if any(prev < b < r for b in breaks):
             last = None
@@ -195,15 +206,21 @@ def _place_from_above(path: str, sheet: Sheet, ft: FoundTable, form_id: str, key
             filled.append(r)
         out.append(v)
         prev = r
-    if filled:
-        c = ft.columns[key]
-        shown = "、".join(a1(r, c) for r in filled[:8]) + ("等" if len(filled) > 8 else "")
-        label = get_form(form_id).field(key).label
-        problems.append(Problem(PLACE_FROM_ABOVE, INFO,
-                                f"{form_id}“{label}”列的空白单元格（{shown}）按其上方所填的地名读取"
-                                "（合并单元格或只在每组首行填写）。", path, sheet.name, a1(filled[0], c), form_id, key,
-                                value=len(filled)))
+    _said_from_above(path, sheet, form_id, key, c, sorted(filled), problems)
     return out
+
+
+def _said_from_above(path: str, sheet: Sheet, form_id: str, key: str, c: int, filled: list[int],
+                     problems: list[Problem]) -> None:
+    """One info naming the blank place cells read as the place above them."""
+    if not filled:
+        return
+    shown = "、".join(a1(r, c) for r in filled[:8]) + ("等" if len(filled) > 8 else "")
+    label = get_form(form_id).field(key).label
+    problems.append(Problem(PLACE_FROM_ABOVE, INFO,
+                            f"{form_id}“{label}”列的空白单元格（{shown}）按其上方所填的地名读取"
+                            "（合并单元格或只在每组首行填写）。", path, sheet.name, a1(filled[0], c), form_id, key,
+                            value=len(filled)))
 
 
 def split_by_row_base(t: Table) -> list[Table]:

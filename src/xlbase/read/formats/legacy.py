@@ -18,14 +18,18 @@ from . import cells
 def read_xlrd(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
     import xlrd
 
-    book = xlrd.open_workbook(path, ragged_rows=True, on_demand=True, logfile=io.StringIO())
+    try:        # formatting_info gives the merged ranges (a county merged down its bases' rows)
+        book = xlrd.open_workbook(path, ragged_rows=True, on_demand=True, logfile=io.StringIO(), formatting_info=True)
+    except Exception:       # a writer's formatting records xlrd cannot parse: the values still count
+        book = xlrd.open_workbook(path, ragged_rows=True, on_demand=True, logfile=io.StringIO())
     try:
         sheets = []
         for i in range(book.nsheets):
             sh = book.sheet_by_index(i)
             rows = [cells.row(_value(book, t, v) for t, v in zip(sh.row_types(r), sh.row_values(r)))
                     for r in range(sh.nrows)]
-            sheets.append(Sheet(name=sh.name, rows=rows, visible=getattr(sh, "visibility", 0) == 0))
+            merged = tuple((r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in getattr(sh, "merged_cells", None) or ())
+            sheets.append(Sheet(name=sh.name, rows=rows, visible=getattr(sh, "visibility", 0) == 0, merged=merged))
             book.unload_sheet(i)
         return sheets
     finally:
