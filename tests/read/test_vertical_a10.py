@@ -43,3 +43,30 @@ def test_a_vertical_a10_is_read_with_every_value_and_its_own_cells(tmp_path, gro
 def test_cells_in_messages_are_turned_back_too():
     assert swap_a1("表头“营收”（B3）按“营业收入”读取（C3:C5）；代码 91140902MA0K1234X5") == \
         "表头“营收”（C2）按“营业收入”读取（C3:E3）；代码 91140902MA0K1234X5"
+
+
+@pytest.mark.parametrize("title", ["长治市潞州区智谷双创基地基本情况", "省级双创基地申报信息表（单位：万元）", "潞州区智谷双创基地"])
+@pytest.mark.parametrize("extra", [False, True])
+def test_a_line_of_a_vertical_a10_is_no_column(tmp_path, title, extra):
+    """The title of a vertical 附件10 (a base's name, a units note) stands in the label column: on the transpose
+    it is a "column" with nothing under it, and got "表头“…”（A1）不是本表栏目，该列没有内容，已忽略" — it is no
+    column, so nothing is said of it. A label line the clerk filled that names no field (联系人 | 王丽) is still
+    a warning, said as the line it is (该行)."""
+    import strangers
+
+    rng = random.Random(1)
+    grid = strangers.Grid()
+    base = strangers.base_values(rng, "长治市潞州区智谷双创基地", "智谷运营有限公司")
+    strangers._vertical(rng, grid, base, strangers.MONEY_UNITS[0], strangers.AREA_UNITS[0])
+    col = min(c for (r, c) in grid.cells if r == 3)
+    grid.cells[(1, 1)] = title
+    if extra:
+        grid.put(grid.last_row + 1, col, "联系人")
+        grid.put(grid.last_row, col + 1, "王丽")
+    path = strangers.save(tmp_path / "v.xlsx", {"Sheet1": grid})
+    wr = read_workbook(path)
+    (t,) = [t for t in wr.tables if t.form_id == "附件10"]
+    assert t.transposed and t.data.iloc[0]["base_name"] == base["base_name"]
+    unknown = [p for p in wr.problems if p.rule == "unknown-column"]
+    assert [(p.severity, p.value) for p in unknown] == ([("warning", "联系人")] if extra else [])
+    assert all("该行" in p.message and "该列" not in p.message for p in unknown)

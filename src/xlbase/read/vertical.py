@@ -13,7 +13,8 @@ import re
 from dataclasses import replace
 
 from ..ooxml.refs import col_index, col_letters
-from ..problems import Problem
+from ..problems import INFO, Problem
+from ..problem_codes import UNKNOWN_COLUMN
 from ..forms.roles import BASE_FORM
 from .grid import Sheet
 from .tables import FoundTable, find_tables
@@ -46,5 +47,15 @@ def swap_a1(text: str) -> str:
 
 
 def turned_back(problems: list[Problem]) -> list[Problem]:
-    """Problems found on the transpose, addressed to the sheet the clerk typed."""
-    return [replace(p, cell=swap_a1(p.cell), message=swap_a1(p.message)) for p in problems]
+    """Problems found on the transpose, addressed to the sheet the clerk typed. A "column" of the transpose
+    with nothing beside its label is a line of the sheet (the title, 填报单位, a note): no column, so nothing
+    is said of it; one with values is a line the clerk filled, said as a line (该行, not 该列)."""
+    out = []
+    for p in problems:
+        if p.rule == UNKNOWN_COLUMN and p.severity == INFO:
+            continue
+        message = swap_a1(p.message)
+        if p.rule == UNKNOWN_COLUMN:
+            message = message.replace("表头“", "栏目“").replace("该列", "该行")
+        out.append(replace(p, cell=swap_a1(p.cell), message=message))
+    return out
