@@ -313,18 +313,41 @@ def section_title(text: str) -> str:
 _COUNT_TAIL = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
 
 
+_SAID_BASE = re.compile(r"^([^：:]{1,10})[：:]\s*(\S.*)$")
+
+
+@lru_cache(maxsize=None)
+def _base_column_words() -> frozenset[str]:
+    from ..forms import name_words
+    return frozenset(fold_unbracketed(w) for w in name_words().get("base_column") or ())
+
+
+@lru_cache(maxsize=None)
+def _list_tails() -> tuple[str, ...]:
+    from ..forms import name_words
+    return tuple(sorted(name_words().get("list_tails") or (), key=len, reverse=True))
+
+
 def base_section_name(text: str) -> str | None:
     """The base a section line of a firm list names ("一、长治市潞州区智谷双创基地（6户）" -> "长治市潞州区智谷双创
     基地"), or None: the line without its ordinal and a bracketed tail must end like a base's name
     (data/names.yaml), and either carry an ordinal or say 基地 — a firm's name typed alone on its row
-    (xx服务中心) is no section."""
+    (xx服务中心) is no section. A label before it ("基地：…", "所属基地：…") and the list's own words after it
+    ("…双创基地入驻企业", data/names.yaml list_tails) are not the name."""
     if type(text) is not str or len(text) > 60:
         return None
     from .profile import BASE_ENDINGS, ORG_ENDINGS
     name = _COUNT_TAIL.sub("", section_title(text)).strip()
+    said = _SAID_BASE.match(name)             # "基地：…", "所属基地：…": the label of the name typed before it
+    labelled = said is not None and (fold_unbracketed(said.group(1)) in _base_column_words()
+                                     or said.group(1).strip().endswith("基地"))
+    if said is not None and labelled:
+        name = said.group(2).strip()
+    tail = next((w for w in _list_tails() if name.endswith(w) and name[: -len(w)].endswith(BASE_ENDINGS)), "")
+    name = name[: len(name) - len(tail)] if tail else name      # "…双创基地入驻企业": the list's words after it
     if len(name) < 4 or not name.endswith(BASE_ENDINGS):
         return None
-    if not (_ORDINAL.match(text) or "基地" in name):
+    if not (_ORDINAL.match(text) or "基地" in name or labelled or tail):
         return None
     if any(name.endswith(e) for e in ORG_ENDINGS if e not in BASE_ENDINGS):
         return None

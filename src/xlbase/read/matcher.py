@@ -292,10 +292,15 @@ def foreign_likeness(text: str, form_id: str, kin: bool = False) -> float:
 def _head(bare: str) -> str:
     """The head noun of a label (Chinese compounds are head-final): its last two characters once its
     counting words are set aside (惠及企业数 -> 企业, 占用土地 -> 土地, 专利数 -> 专利); "" for a label
-    of counting words only (金额, 数量), which names no thing."""
+    of counting words only (金额, 数量), which names no thing, and for one without Chinese (USCC)."""
     if any(bare == w or (bare.endswith(w) and bare[: -len(w)] in COUNT_WORDS) for w in COUNT_WORDS):
         return ""
+    if not _HAN.search(bare):
+        return ""       # an abbreviation (USCC, Rev, QYMC): no Chinese head noun to read, known by place and values
     return _without_count_word(bare)[-2:]
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=8192)

@@ -56,9 +56,14 @@ def _choices() -> frozenset[str]:
     return frozenset(words)
 
 
+# full-width ASCII (ＡＢＣ１２３．) as typed with a Chinese input method in full-width mode: the same code, date or
+# number (only that block: NFKC would also read ① as 1, which the normaliser refuses as a figure)
+_HALF_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 @lru_cache(maxsize=65536)
 def _text_kind(s: str) -> str | None:
-    t = s.strip()
+    t = s.translate(_HALF_WIDTH).strip()
     k = fold(t)
     if not k or k in BLANK_TOKENS:
         return None
