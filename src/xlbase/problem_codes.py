@@ -183,12 +183,13 @@ _declare(RULE, {
 })
 
 
-def title_of(code: str, pack: Any = None) -> str:
+def title_of(code: str, pack: Any = None, noun: str = "基地") -> str:
     """The Chinese title of a problem code: the pack's (its rule's title, or its kind's: RulePack.title_of),
-    else the registry's; "" for a code neither knows."""
+    else the registry's, whose 基地 is said as the programme's `noun` (平台 for 太原: Programme.noun);
+    "" for a code neither knows."""
     titled = getattr(pack, "title_of", None)
     title = titled(code) if titled is not None else ""
     if title:
         return title
     entry = REGISTRY.get(code)
-    return entry.title if entry else ""
+    return entry.title.replace("基地", noun) if entry else ""

@@ -108,8 +108,8 @@ def test_counties_merge_their_own_and_the_city_merges_the_counties(case, tmp_pat
     layout = c.programme.layout("summary.yaml")
     head = openpyxl.load_workbook(city)["各县情况"]["A1"].value
     assert head == c.programme.form(layout["form"]).field(layout["unit"]).label   # the unit as the programme names it
-    assert (units[mine]["报送情况"], units[mine]["基地数"]) == ("已报送", 2)
-    assert (units[other]["报送情况"], units[other]["基地数"]) == ("已报送", 1)
+    assert (units[mine]["报送情况"], units[mine][f"{c.programme.noun}数"]) == ("已报送", 2)
+    assert (units[other]["报送情况"], units[other][f"{c.programme.noun}数"]) == ("已报送", 1)
     chased = [p["value"] for p in _problems(tmp_path / "c.json") if p["rule"] == "unit-not-reported"]
     assert chased == [u for u in listed if u not in (mine, other)]
     # the county's finding in 乙单位's application travels up with its 汇总表, and counts for the county

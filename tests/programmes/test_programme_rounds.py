@@ -322,5 +322,5 @@ def test_units_sheet_counts_what_a_unit_may_have_to_answer(case, tmp_path):
     heads = [x.value for x in openpyxl.load_workbook(out)["各县情况"][1]]
     units = {r[0]: dict(zip(heads, r)) for r in openpyxl.load_workbook(out)["各县情况"].iter_rows(
         min_row=2, values_only=True)}
-    assert (units[good]["基地数"], units[good]["错误"], units[good]["警告"]) == (2, 0, 0)
-    assert (units[other]["基地数"], units[other]["错误"], units[other]["警告"]) == (1, 0, 1)
+    assert (units[good][f"{c.programme.noun}数"], units[good]["错误"], units[good]["警告"]) == (2, 0, 0)
+    assert (units[other][f"{c.programme.noun}数"], units[other]["错误"], units[other]["警告"]) == (1, 0, 1)

@@ -233,7 +233,7 @@ def _lines(problems: list[Problem], limit: int = 200) -> list[str]:
 
 def _counts_line(programme, checked: "Checked") -> str:
     c = count_by_severity(checked.problems)
-    return (f"“{programme.title}”：{len(checked.reads)} 个文件，{len(checked.rows)} 个基地，{len(checked.firms)} 家入驻企业；"
+    return (f"“{programme.title}”：{len(checked.reads)} 个文件，{len(checked.rows)} 个{programme.noun}，{len(checked.firms)} 家入驻企业；"
             f"错误 {c[ERROR]}，警告 {c[WARNING]}，提示 {c[INFO]}")
 
 
@@ -262,7 +262,7 @@ def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Pat
         lines.append(f"JSON 报告：{json_out}")
     if xlsx_out:
         from ..reports.problems import write_problems_workbook
-        write_problems_workbook(xlsx_out, problems, checked.inputs, pack=pack)
+        write_problems_workbook(xlsx_out, problems, checked.inputs, pack=pack, noun=programme.noun)
         lines.append(f"Excel 问题清单：{xlsx_out}")
     if return_dir:
         checked.problems = problems
@@ -344,7 +344,7 @@ def _return_pack(programme, checked: "Checked", pack, out_dir: Path, paths, by_b
     from ..merge.programme import return_units
     check_return_dir(out_dir, [Path(p) for p in paths])
     return return_pack_lines(out_dir, write_units_pack(out_dir, return_units(programme, checked, by_base, pack),
-                                                       pack=pack))
+                                                       pack=pack, noun=programme.noun))
 
 
 def mark_command(programme, file: Path, *, out: Path | None = None, rules=None, as_of=None,

@@ -131,9 +131,10 @@ def write_return_pack(out_dir: Path, result: MergeResult, problems: list[Problem
 
 
 def write_units_pack(out_dir: Path, units: dict[str, tuple[list[str], list[Problem]]], *, pack: Any = None,
-                     display: Any = None, when: dt.datetime | None = None) -> list[UnitPack]:
+                     display: Any = None, when: dt.datetime | None = None, noun: str = "基地") -> list[UnitPack]:
     """The pack of `units` (unit -> (the files it sent, its problems)), in their order, replacing `out_dir` as a
-    whole: any merge's pack (Shanxi's by 各县情况, a programme's by its summary layout's reporting unit)."""
+    whole: any merge's pack (Shanxi's by 各县情况, a programme's by its summary layout's reporting unit);
+    `noun`: the programme's word for what one application is about (Programme.noun)."""
     out_dir = Path(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
@@ -142,7 +143,7 @@ def write_units_pack(out_dir: Path, units: dict[str, tuple[list[str], list[Probl
         used: set[str] = set()
         for unit, (files, problems) in units.items():
             name = _unique(folder_name(unit), used)
-            packs.append(_write_unit(tmp / name, unit, name, problems, files, pack, display, when))
+            packs.append(_write_unit(tmp / name, unit, name, problems, files, pack, display, when, noun))
         (tmp / MARKER).write_text(json.dumps({"units": [p.unit for p in packs]}, ensure_ascii=False),
                                   encoding="utf-8")
         _swap(tmp, out_dir)
@@ -153,7 +154,7 @@ def write_units_pack(out_dir: Path, units: dict[str, tuple[list[str], list[Probl
 
 
 def _write_unit(folder: Path, unit: str, name: str, problems: list[Problem], files: list[str], pack: Any,
-                display: Any, when: dt.datetime | None) -> UnitPack:
+                display: Any, when: dt.datetime | None, noun: str = "基地") -> UnitPack:
     folder.mkdir()
     up = UnitPack(unit, name, sort_problems(problems))
     taken: set[str] = set()
@@ -180,7 +181,8 @@ def _write_unit(folder: Path, unit: str, name: str, problems: list[Problem], fil
     wb = xlsxwriter.Workbook(str(book), {"strings_to_formulas": False, "strings_to_urls": False})
     line = f"{instructions(unit)}\n{report_line(pack, up.problems)}" if pack is not None else \
         f"{instructions(unit)}\n错误 {counts[ERROR]} 条，警告 {counts[WARNING]} 条"
-    add_problems_sheet(wb, up.problems, display=display, title=f"{unit} 退回修改问题清单", line=line)
+    add_problems_sheet(wb, up.problems, display=display, title=f"{unit} 退回修改问题清单", line=line,
+                       noun=noun)
     wb.close()
     return up
 

@@ -659,7 +659,12 @@ def same_base_aliases(bases: list[BaseRow]) -> dict[str, str]:
     return alias
 
 
-SUPERSEDED_NOTE = "（该份材料未被采用：同一基地已采用另一份，本条仅供核对）"
+def superseded_note(noun: str = "基地") -> str:
+    """The lead of a problem of material the merge did not adopt; `noun`: the programme's word (基地, 平台)."""
+    return f"（该份材料未被采用：同一{noun}已采用另一份，本条仅供核对）"
+
+
+SUPERSEDED_NOTE = superseded_note()
 
 
 def superseded_problems(problems: list[Problem], result: MergeResult) -> list[Problem]:

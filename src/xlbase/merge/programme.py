@@ -27,7 +27,7 @@ from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
 from ..problem_codes import (DUPLICATE_BASE, LEVEL_MISMATCH, PART_ATTACHED, PART_BASE_UNCLEAR, PROGRAMME_RECOGNISED,
                              UNIT_NOT_REPORTED)
-from .core import SUPERSEDED_NOTE
+from .core import superseded_note
 from .lower import ORIGIN_SEP, carried_problem
 from .revision import revision_rank
 
@@ -51,7 +51,7 @@ def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked
     problems += joined
     problems += validate_programme(tables, pack, homes)
     rows, firms, merge_problems, counts, superseded = _summary_rows(programme, layout, reads, homes)
-    problems = _superseded(problems, superseded, homes) + merge_problems + _carried(programme, reads, rows)
+    problems = _superseded(problems, superseded, homes, programme.noun) + merge_problems + _carried(programme, reads, rows)
     inputs = []
     for r in reads:
         read_n, merged_n = counts.get(r.path, (0, 0))
@@ -90,12 +90,12 @@ def _carried(programme, reads: list[WorkbookRead], rows: list[dict]) -> list[Pro
     return out
 
 
-def _superseded(problems: list[Problem], files: set[str], homes: dict[str, str]) -> list[Problem]:
+def _superseded(problems: list[Problem], files: set[str], homes: dict[str, str], noun: str) -> list[Problem]:
     """Problems of an application the merge did not adopt (a resubmission replaced it), as notes: they do not
     count against its unit, and the record of the round holds the adopted file's only."""
     if not files:
         return problems
-    return [replace(p, severity=INFO, message=SUPERSEDED_NOTE + p.message)
+    return [replace(p, severity=INFO, message=superseded_note(noun) + p.message)
             if homes.get(p.file, p.file) in files and p.severity != INFO else p for p in problems]
 
 
@@ -226,7 +226,7 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
             why = ("重新报送的一份（按文件名）优先于原件" if revision_rank(Path(lose_sub.file).name)
                    != revision_rank(Path(win_sub.file).name) else "取后读到的一份")
             problems.append(Problem(DUPLICATE_BASE, WARNING,
-                                    f"基地“{win.get(name_key_field)}”在“{Path(lose_sub.file).name}”和"
+                                    f"{programme.noun}“{win.get(name_key_field)}”在“{Path(lose_sub.file).name}”和"
                                     f"“{Path(win_sub.file).name}”中各报送一次；汇总表采用后者（{why}），前者的问题仅作提示。"
                                     "请核实哪一份为准。", lose_sub.file, base=str(win.get(name_key_field) or "")))
     rows: list[dict] = []

@@ -85,8 +85,8 @@ def choose(programme, declared: str | None, rows: list[dict]) -> tuple[Level, li
     form = programme.form(programme.layout("summary.yaml")["form"])
     spread = _values(rows, chosen.one)
     return chosen, [Problem(LEVEL_MISMATCH, WARNING,
-                            f"指定的汇总层级为{chosen.title}（--level {chosen.name}），但汇总的基地分布在 {len(spread)} 个"
-                            f"{_label(form, chosen.one)}（{'、'.join(sorted(spread))}），按基地所在地应为{inferred.title}；"
+                            f"指定的汇总层级为{chosen.title}（--level {chosen.name}），但汇总的{programme.noun}分布在 {len(spread)} 个"
+                            f"{_label(form, chosen.one)}（{'、'.join(sorted(spread))}），按{programme.noun}所在地应为{inferred.title}；"
                             "各县情况按实际的报送单位分组，请确认层级或输入文件。", value=chosen.name, threshold=inferred.name)]
 
 

@@ -57,7 +57,7 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
                          check.sha256)
     if tables and _unfilled(tables):     # the template sent back as it came: nothing to report, no 40 blanks
         forms = "、".join(dict.fromkeys(t.form.title for t in tables))
-        p = Problem(NO_BASE, INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报”读取，基地数为 0。",
+        p = Problem(NO_BASE, INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报”读取，{programme.noun}数为 0。",
                     path, tables[0].sheet, "", tables[0].form_id)
         return WorkbookRead(path=path, status="ok", problems=notes + [p], sha256=check.sha256,
                             programme=recognised.name if recognised is not None else programme.name)

@@ -22,7 +22,8 @@ from ..templates.styles import lines_needed
 from ..problem_codes import FILE_UNUSABLE
 
 REPORT_VERSION = 1
-PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", "基地", "问题类别", "问题说明", "值", "标准",
+BASE_COLUMN = "基地"     # said as the programme's noun
+PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", BASE_COLUMN, "问题类别", "问题说明", "值", "标准",
                    "规则编号", "文件完整路径")
 _WIDTHS = (8, 28, 10, 8, 8, 16, 28, 20, 60, 16, 12, 22, 60)
 UNPRINTED = 2           # 规则编号 and 文件完整路径: for filtering and the link, not for the printed return slip
@@ -178,7 +179,7 @@ def _print_setup(ws, header_row: int, last_row: int, last_col: int) -> None:
 
 def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem], *, name: str = sheet_names.PROBLEMS,
                        display: dict[str, str] | None = None, title: str = "问题清单", line: str | None = None,
-                       pack: object = None):
+                       pack: object = None, noun: str = "基地"):
     """Add the 问题清单 sheet: title, header, autofilter, frozen header, severity colours, links to sources.
 
     Rows come as problems.sort_problems orders them: files that could not be used first, then errors,
@@ -186,6 +187,7 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
     inputs' folder, as merge.core.display_names gives them); 问题类别 the Chinese title of the problem's
     code (problem_codes.title_of: the pack rule's title, else the registry's). The last two columns,
     which do not print, hold the code (as the JSON report has it) and the full path as a link to the cell.
+    `noun`: the programme's word for what one application is about (基地, 平台: Programme.noun).
     """
     from ..problem_codes import title_of
     from ..merge.core import display_names
@@ -201,7 +203,7 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
              sum(_WIDTHS[:printed + 1]))
     top = TITLE_ROWS
     for c, (head_text, width) in enumerate(zip(PROBLEM_COLUMNS, _WIDTHS)):
-        ws.write_string(top, c, head_text, head)
+        ws.write_string(top, c, noun if head_text == BASE_COLUMN else head_text, head)
         ws.set_column(c, c, width)
     ws.freeze_panes(top + 1, 0)
 
@@ -214,7 +216,7 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
         name_shown = shown.get(p.file) or p.file
         put(r, 1, name_shown)
         value = file_status(p.value) if p.rule == FILE_UNUSABLE else _show(p.value)
-        cells = (p.sheet, p.cell, p.form, field_label(p.form, p.field), p.base, title_of(p.rule, pack) or p.rule,
+        cells = (p.sheet, p.cell, p.form, field_label(p.form, p.field), p.base, title_of(p.rule, pack, noun) or p.rule,
                  p.message, value, _show(p.threshold), p.rule)
         for c, v in enumerate(cells, start=2):
             put(r, c, v)
@@ -266,7 +268,7 @@ def _show(v: Any) -> str:
 
 
 def write_problems_workbook(path: Path | str, problems: Iterable[Problem], inputs: list[dict], *,
-                            pack: object = None) -> None:
+                            pack: object = None, noun: str = "基地") -> None:
     """The --xlsx report of validate: 问题清单 plus a 文件 sheet (status in Chinese, rows, sha256).
 
     Both sheets carry a title and the rule pack and 基准日期 the problems were found with, and
@@ -278,7 +280,8 @@ def write_problems_workbook(path: Path | str, problems: Iterable[Problem], input
     line = report_line(pack, problems)
     with atomic_output(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        add_problems_sheet(wb, problems, display=shown, title="校验问题清单", line=line, pack=pack)
+        add_problems_sheet(wb, problems, display=shown, title="校验问题清单", line=line, pack=pack,
+                           noun=noun)
         ws = wb.add_worksheet(sheet_names.FILES)
         head = wb.add_format(_HEAD)
         text = wb.add_format({"text_wrap": True, "valign": "top"})

@@ -40,8 +40,9 @@ def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: 
         ws = wb.add_worksheet(form.sheet)
         summary_sheet(ws, form, styles, rows=[{k: v for k, v in r.items() if not k.startswith("_")}
                                               for r in checked.rows], unit=unit)
-        add_problems_sheet(wb, checked.problems, line=report_line(pack, checked.problems), pack=pack)
-        _units_sheet(wb, styles, layout, checked, expected, changes, officer_notes(pack.rules))
+        add_problems_sheet(wb, checked.problems, line=report_line(pack, checked.problems), pack=pack,
+                           noun=programme.noun)
+        _units_sheet(wb, styles, layout, checked, expected, changes, officer_notes(pack.rules), programme.noun)
         _firms_sheet(wb, styles, programme, layout, checked)
         if record is not None:
             add_record_sheet(wb, record)
@@ -49,7 +50,7 @@ def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: 
 
 
 def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: list[str] | None = None,
-                 changes: dict[str, Change] | None = None, notes: Set[str] = frozenset()) -> None:
+                 changes: dict[str, Change] | None = None, notes: Set[str] = frozenset(), noun: str = "基地") -> None:
     """One row per unit: reported or not, its applications, its 错误 and 警告 (`notes`, the pack's notes for the
     officer — the conditions to check on paper, one per application — are in the 问题清单, not counted here:
     a unit's warnings are what it may have to answer)."""
@@ -70,7 +71,7 @@ def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: l
     head = styles.header()
     cell = styles.get(border=1, text_wrap=True)
     unit_label = _unit_label(layout)
-    heads = [(unit_label, 14), ("报送情况", 10), ("基地数", 8), ("错误", 8), ("警告", 8), ("基地", 60)]
+    heads = [(unit_label, 14), ("报送情况", 10), (f"{noun}数", 8), ("错误", 8), ("警告", 8), (noun, 60)]
     if changes is not None:
         heads.append(("与上次比较", 36))
     for c, (text, width) in enumerate(heads):
