@@ -197,9 +197,10 @@ def _value_of(sheet: Sheet, occ: _Occ, labels: set[tuple[int, int]]) -> tuple[tu
     if occ.inline is not None:
         return (r, c), occ.inline
     width = len(sheet.rows[r])
-    right_is_label = (r, c + 1) in labels or c + 1 >= width
-    if right_is_label and r + 1 < sheet.n_rows and (r + 1, c) not in labels:
-        return (r + 1, c), sheet.get(r + 1, c)
+    below = (r + 1, c)
+    under = r + 1 < sheet.n_rows and below not in labels
+    if (r, c + 1) in labels and under:
+        return below, sheet.get(*below)
     first_empty = None
     cc = c + 1
     while cc < width and (r, cc) not in labels:
@@ -209,10 +210,14 @@ def _value_of(sheet: Sheet, occ: _Occ, labels: set[tuple[int, int]]) -> tuple[tu
         if first_empty is None:
             first_empty = (r, cc)
         cc += 1
-    # nothing to the right: a row of side-by-side labels has its values beneath
-    below = (r + 1, c)
-    if (r, c - 1) in labels and below not in labels and sheet.get(*below) not in ("", None):
+    # nothing to the right: a row of side-by-side labels (a section block's sub-labels) has its values beneath,
+    # blank or not; a label with a value beside it on paper keeps its blank there, also at the right end of
+    # the sheet's used width (a blank form's last column holds nothing), unless its value was typed beneath
+    side_by_side = (r, c - 1) in labels
+    if under and (side_by_side or c + 1 >= width) and sheet.get(*below) not in ("", None):
         return below, sheet.get(*below)
+    if under and side_by_side:
+        return below, ""
     return first_empty or (r, c + 1), ""
 
 
