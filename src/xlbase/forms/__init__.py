@@ -163,6 +163,10 @@ def register_lists(lists: dict[str, dict]) -> None:
         _REGISTERED_LISTS[name] = spec
 
 
+#: the value lists of places, from the division data (a programme's manifest says whose: Programme.places)
+PLACE_LISTS = ("city", "county")
+
+
 def value_list(name: str) -> tuple[str, ...]:
     """The allowed values of a choice field; 'city' and 'county' come from the division list."""
     if name in _REGISTERED_LISTS:

@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import Form, build_forms, register_forms, register_lists
+from . import PLACE_LISTS, Field, Form, build_forms, register_forms, register_lists
 from . import _parse_yaml as parse_yaml
 
 DEFAULT_PROGRAMME = "shanxi-2024-base"
@@ -63,6 +63,9 @@ class Programme:
     #: documents the notice relies on whose text we do not hold: {document, conditions} (what is missing)
     not_held: tuple[dict, ...] = ()
     noun: str = "基地"                # what one application is about, in a clerk's words (太原: 平台)
+    #: whose divisions the place lists (所在市, 所在县) offer: data/divisions_<places>.yaml ('shanxi'); '' when the
+    #: notice names none (聊城 on Shanxi's forms): its places are typed, never chosen from another province's list
+    places: str = ""
     manifest: str = ""               # where the manifest was read from
     folder: Any = field(default=None, compare=False)   # the form set's folder (Traversable or Path)
 
@@ -152,7 +155,25 @@ def _parse(text: str, where: str, home: Path | None) -> Programme:
                      kind=str(spec.get("kind", "")), form_set=str(folder) if home is not None else forms,
                      pack=pack, engine=engine, sources=tuple(spec.get("sources") or ()),
                      recognise=tuple(str(t) for t in spec.get("recognise") or ()), note=str(spec.get("note", "")),
-                     not_held=_not_held(spec.get("not_held"), where), noun=str(spec.get("noun") or "基地"), manifest=where, folder=folder)
+                     not_held=_not_held(spec.get("not_held"), where), noun=str(spec.get("noun") or "基地"),
+                     places=_places(spec.get("places"), where), manifest=where, folder=folder)
+
+
+def _places(name: Any, where: str) -> str:
+    """`places:` of a manifest: the division data its place lists come from (data/divisions_<name>.yaml)."""
+    if not name:
+        return ""
+    if not resources.files("xlbase.data").joinpath(f"divisions_{name}.yaml").is_file():
+        raise ProgrammeError(f"项目清单 {where} 的 places “{name}”没有对应的行政区划数据（data/divisions_{name}.yaml）")
+    return str(name)
+
+
+def choices_of(field: Field, programme: "Programme | None" = None) -> str | None:
+    """The value list a field's input is chosen from: its `choices`, but none for a place field (所在市, 所在县:
+    choices city or county) of a programme whose manifest names no places — typed as text there."""
+    if field.choices in PLACE_LISTS and not (programme or active()).places:
+        return None
+    return field.choices or None
 
 
 def _not_held(entries: Any, where: str) -> tuple[dict, ...]:

@@ -10,6 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import sheet_names
 from ..forms import Form, divisions
+from ..forms.programmes import choices_of
 from ..rules.rule import Rule, RulePack
 from .dates import date_forms
 from .validation import NUMBER_FORMS
@@ -41,8 +42,9 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
         others = [f.id for f in forms if f is not identity_form and any(g.identity for g in f.fields)]
         notes.append(f"先填“{identity_form.sheet}”：{ids_text}只在“{identity_form.sheet}”填写一次，"
                      f"{'、'.join(others)}自动引用（浅灰底的单元格是公式，不需填写）。")
-    choices = [f for form in forms for f in form.fields if f.type in ("choice", "yesno") and not f.merge_only]
-    county = any(f.choices == "county" for f in choices)
+    choices = [f for form in forms for f in form.fields if f.type in ("choice", "yesno") and not f.merge_only
+               and choices_of(f)]
+    county = any(choices_of(f) == "county" for f in choices)
     notes.append(f"带边框的白色单元格可以填写，选中时显示填写提示；{_labels(choices)}从下拉列表选择"
                  + ("，先选市，再选县（市、区）" + ("，开发区也在县（市、区）列表中" if county and divisions().get("zones") else "")
                     if county else "") + "；列表外的写法会提示确认。")

@@ -17,6 +17,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import divisions, reporting_units, value_list, value_lists
+from ..forms.programmes import active
 from ..read.normalise import BLANK_TOKENS
 from .styles import Styles
 
@@ -120,10 +121,19 @@ def hidden_sheet(workbook: Workbook, name: str) -> tuple[Worksheet, bool]:
 
 
 def build_lists(workbook: Workbook, styles: Styles) -> ListSheet:
-    """Every value list of data/lists.yaml, the cities, and each city's counties."""
+    """Every value list of data/lists.yaml, and the cities and each city's counties when the programme has
+    place lists (Programme.places: never another province's places)."""
     lists = ListSheet(workbook, styles)
     for key in value_lists():
         lists.add(list_name(key), key, list(value_list(key)))
+    if active().places:
+        add_places(lists)
+    add_blank_words(lists)
+    return lists
+
+
+def add_places(lists: ListSheet) -> None:
+    """The cities (xl_city), every county (xl_county_all) and each city's (xl_county_<n>)."""
     cities = divisions()["cities"]
     lists.add(CITY, "所在市", list(cities))
     # a city's counties and the development zones that report to it as units of their own: what
@@ -131,8 +141,6 @@ def build_lists(workbook: Workbook, styles: Styles) -> ListSheet:
     lists.add(COUNTY_ALL, "所在县（市、区）", [u for city in cities for u in reporting_units(city)])
     for n, city in enumerate(cities, start=1):
         lists.add(f"{COUNTY_PREFIX}{n}", city, list(reporting_units(city)))
-    add_blank_words(lists)
-    return lists
 
 
 def add_blank_words(lists: ListSheet) -> str:

@@ -21,6 +21,7 @@ from typing import Any, Callable
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..forms import Form, get_form, value_list
+from ..forms.programmes import choices_of
 from ..forms.roles import BASE_TYPE, OWN_RENT, RECORD_FORM, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..read.normalise import parse_value
 from ..rules.kinds.forms import fact_pairs
@@ -208,9 +209,10 @@ def _choices(rule: Rule, places: Places, *, official: bool) -> str | None:
     terms = []
     for form_id in _forms(rule):
         for f in get_form(form_id).fields:
-            if f.type != "choice" or not f.choices or f.merge_only or f.official != official:
+            choices = choices_of(f)     # none for a place the programme lists none for: typed, not judged
+            if f.type != "choice" or not choices or f.merge_only or f.official != official:
                 continue
-            listed = _spelling_list(places, f.choices)
+            listed = _spelling_list(places, choices)
             role = (f.identity or f.role) if f.choices in SPELLED_LISTS else None   # a programme's own list: as listed
             if (ref := places.cell(form_id, f.key)):
                 also = accepted_beyond_list(role, places.lists, ref=ref, known=places.place_reads)

@@ -13,6 +13,7 @@ spellings no list holds (楼宇 for 楼宇型).
 from __future__ import annotations
 
 from ..forms import Field
+from ..forms.programmes import choices_of
 from .dates import date_forms, date_validation
 from .lists import county_source, list_name
 from .styles import clip
@@ -75,7 +76,10 @@ def validation_for(field: Field, top_left: str, *, city_cell: str | None = None)
     if field.merge_only:
         return None
     label = field.label
-    prompt = field.prompt or f"请填写{label}"
+    choices = choices_of(field)
+    # a place the programme lists none for (聊城 on Shanxi's forms) is typed: no list, no 下拉列表 in the prompt
+    typed_place = field.type == "choice" and bool(field.choices) and not choices
+    prompt = f"请填写{label}的全称（通知没有给出地名清单）" if typed_place else field.prompt or f"请填写{label}"
     if not field.official:
         prompt += OURS_NOTE
     opts: dict = {"ignore_blank": True}
@@ -89,11 +93,11 @@ def validation_for(field: Field, top_left: str, *, city_cell: str | None = None)
         opts.update(validate="custom", value=date_validation(top_left, blank_words=not field.required))
         prompt += "。" + date_forms(field)
         error = "无法识别为日期。" + date_forms(field)
-    elif t in ("yesno", "choice") and field.choices:
-        if field.choices == "county":
+    elif t in ("yesno", "choice") and choices:
+        if choices == "county":
             source = county_source(city_cell) if city_cell else "=xl_county_all"
         else:
-            source = "=" + list_name(field.choices)
+            source = "=" + list_name(choices)
         opts.update(validate="list", source=source)
         # validate reads more spellings than a list holds (楼宇 for 楼宇型, 是（企业法人）, a zone's short name):
         # the alert asks, and the clerk may keep what was typed

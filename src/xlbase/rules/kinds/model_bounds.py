@@ -13,6 +13,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ...forms import SUMMARY_FORM, get_form, value_list, value_lists
+from ...forms.programmes import choices_of
 from ...forms.roles import BASE_TYPE
 from ...identity import locate
 from ...problems import WARNING, Problem
@@ -238,7 +239,7 @@ class InList(Kind):
         out = []
         for form_id in rule.forms:
             for f in model_fields(rule, form_id):
-                if f.type != "choice" or not f.choices:
+                if f.type != "choice" or not choices_of(f):     # a place the programme lists none for
                     continue
                 df = ctx.frame(form_id, f.key)
                 if not len(df):
@@ -256,7 +257,7 @@ class InList(Kind):
         out = []
         for form_id in rule.forms:
             for f in model_fields(rule, form_id):
-                if f.type != "choice" or not f.choices:
+                if f.type != "choice" or not choices_of(f):     # a place the programme lists none for
                     continue
                 allowed = value_list(f.choices)
                 keys = accepted_keys(f.choices)
