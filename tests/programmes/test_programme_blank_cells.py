@@ -9,9 +9,11 @@ a workbook with every record value blank but the name is read at the cell the fi
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from programme_inbox import fill, load_cases, make_templates
+from programme_inbox import fill, load_cases, make_templates, xlbase
 from xlbase.forms.programmes import using
 from xlbase.read import read_workbook
 
@@ -48,3 +50,22 @@ def test_a_blank_record_value_sits_where_the_filled_one_does(case, templates, tm
     moved = {k: (full[k], blank[k]) for k in full.keys() & blank.keys() if full[k] != blank[k]}
     assert not moved, f"(form, field) -> (the filled value's cell, the blank's): {moved}"
     assert full.keys() <= blank.keys(), full.keys() - blank.keys()
+
+
+@pytest.mark.parametrize("blank, errors, warnings", [(("site_owned",), 0, 0), (("site_owned", "site_rented"), 0, 1)])
+def test_a_blank_part_of_a_breakdown_is_no_error(blank, errors, warnings, templates, tmp_path):
+    """太原's 服务场地面积 其中：自有 / 租用 (required, part_of the area): one part blank is none of it; both blank
+    under a stated area is one warning at the first part (validate called each blank part an 错误)."""
+    case = next(c for c in CASES if c.name == "taiyuan-2023")
+    path = tmp_path / "parts.xlsx"
+    fill(templates[case.name] / case.applicant_file, path, case.programme,
+         case.answers({"太原申请表": {k: None for k in blank}}), "甲单位服务中心")
+    res = xlbase("validate", str(path), "--programme", case.name, "--json", str(tmp_path / "r.json"))
+    assert res.returncode in (0, 1), res.stderr
+    found = [p for p in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
+             if p["rule"] == "required"]
+    assert sum(p["severity"] == "error" for p in found) == errors, found
+    said = [p for p in found if p["severity"] == "warning"]
+    assert len(said) == warnings, found
+    for p in said:
+        assert "其中：自有" in p["message"] and "租用" in p["message"] and p["field"] == "site_owned", p

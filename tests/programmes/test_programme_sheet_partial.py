@@ -7,11 +7,12 @@ This found: a list left empty beside a figure stated for it (衡阳's 入驻企�
 counted by validate and not by the sheet; the record line under an empty list (太原's 上一年度共服务企业) was
 not read when blank, so validate did not report it.
 
-Left out: the variants whose applicant record (the summary layout's `row_per` form, 申请表) is blank while
-other forms are typed. The reader places some blank cells of that record elsewhere than the template
-(a label in the sheet's last used column takes the cell below it, e.g. 太原 法人代表 at G5 for H4), and
-a programme's required rule judges a blank part of a breakdown (其中：自有) where the sheet, as Shanxi's
-rule, does not — reader and rule-kind work, not the template's.
+Every form alone and every form but one, the applicant record (the summary layout's `row_per` form, 申请表)
+too: those were left out while the reader placed some blank cells of that record elsewhere than the template
+(a label in the sheet's last used column took the cell below it: 太原 法人代表 at G6 for H5) and a
+programme's required rule called a blank part of a breakdown (其中：自有) an error where the sheet, as Shanxi's
+rule, does not (a blank part is none of it; only all parts blank under a stated total is in doubt, a warning).
+Each record's breakdowns are also typed with one part blank, and with all of them blank.
 """
 
 from __future__ import annotations
@@ -34,9 +35,19 @@ CASES = load_cases()
 
 def _variants(case) -> dict[str, dict]:
     good = case.answers()
-    main = case.programme.layout("summary.yaml").get("row_per")
-    out = {f"only-{k}": {k: good[k]} for k in good if main is None or k == main}
-    out.update({f"but-{k}": {j: v for j, v in good.items() if j != k} for k in good if k != main})
+    out = {f"only-{k}": {k: good[k]} for k in good}
+    out.update({f"but-{k}": {j: v for j, v in good.items() if j != k} for k in good})
+    for form_id, given in good.items():
+        form = case.programme.forms.get(form_id)
+        if form is None or form.kind != "record" or not isinstance(given, dict):
+            continue
+        groups: dict[str, list[str]] = {}
+        for f in form.record_fields:
+            if f.part_of and f.key in given:
+                groups.setdefault(f.part_of, []).append(f.key)
+        for total, parts in groups.items():
+            out[f"{total}-one-part-blank"] = case.answers({form_id: {parts[0]: None}})
+            out[f"{total}-parts-blank"] = case.answers({form_id: {k: None for k in parts}})
     return out
 
 

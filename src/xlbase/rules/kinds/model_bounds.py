@@ -88,7 +88,9 @@ class Required(Kind):
 
     def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
         """A programme's form: a required cell left blank (a warning for one of our own columns, or a blank
-        that may be a 0, as on Shanxi's forms); a required line of a record form the sheet lacks altogether."""
+        that may be a 0, as on Shanxi's forms); a required line of a record form the sheet lacks altogether.
+        A breakdown's part (其中：自有) blank is none of it, as on Shanxi's forms: only all the parts of a
+        group blank while its total is stated is in doubt (one warning, _blank_parts)."""
         out = []
         for form_id in rule.forms:
             for t in sub.of(form_id):
@@ -96,6 +98,8 @@ class Required(Kind):
                 fields = form.record_fields if form.kind == "record" else form.table_fields
                 for f in fields:
                     if not f.required or f.merge_only:
+                        continue
+                    if f.part_of and f.key not in t.missing_fields:
                         continue
                     if f.key in t.missing_fields:
                         if form.kind == "record":
@@ -107,7 +111,40 @@ class Required(Kind):
                         if v.table is t and is_blank(v) and not raw_typed(v, f.key):
                             doubt = not f.official or f.blank_may_be_zero   # our own column, or a 0 left out
                             out.append(ctx.problem(rule, sub, v, f.key, severity=WARNING if doubt else None))
+                out += _blank_parts(ctx, rule, sub, t, fields)
         return out
+
+
+def _breakdown_groups(fields) -> dict[str, list]:
+    """The required parts of each breakdown (Field.part_of), by their total's key."""
+    groups: dict[str, list] = {}
+    for f in fields:
+        if f.required and f.part_of:
+            groups.setdefault(f.part_of, []).append(f)
+    return groups
+
+
+def _breakdown_message(form, parts: list, total: str, value: Any) -> str:
+    """What a group of blank parts under a stated total tells the clerk (Shanxi's forms and a programme's)."""
+    labels = "、".join(display_label(form, p) for p in parts)
+    return (f"“{labels}”都未填写，而“{display_label(form, form.field(total))}”填了 {fmt(value)}"
+            f"{form.field(total).unit or ''}：请按实际填写（没有的填 0）")
+
+
+def _blank_parts(ctx: SubmissionContext, rule: Rule, sub: Submission, t, fields) -> list[Problem]:
+    """A programme's record: every part of a breakdown blank while its total is stated above zero — one warning
+    at the first part (the form asks for the breakdown; none of it was given)."""
+    out = []
+    for total, parts in _breakdown_groups(fields).items():
+        if total not in t.record or any(p.key in t.missing_fields for p in parts):
+            continue
+        pairs = [(p, v) for p in parts for v in sub.values(t.form_id, p.key) if v.table is t]
+        stated = number(t.record.get(total))
+        if pairs and stated is not None and stated > 0 and \
+                all(is_blank(v) and not raw_typed(v, p.key) for p, v in pairs):
+            out.append(ctx.problem(rule, sub, pairs[0][1], pairs[0][0].key, severity=WARNING,
+                                   message=_breakdown_message(t.form, parts, total, stated)))
+    return out
 
 
 ZERO_HINT = "（如果没有，请填 0）"
@@ -117,13 +154,9 @@ def _blank_breakdowns(ctx: Context, rule: Rule, form_id: str) -> list[Problem]:
     """Breakdown cells (Field.part_of: 资金来源 of 建设项目总投资) are not required one by one: a blank part
     is none of it. A group whose parts are all blank while its total is stated above zero is in doubt:
     one warning at its first part (the notice's form asks for the breakdown; none of it was given)."""
-    groups: dict[str, list] = {}
-    for f in model_fields(rule, form_id):
-        if f.required and f.part_of:
-            groups.setdefault(f.part_of, []).append(f)
     out = []
     form = get_form(form_id)
-    for total, parts in groups.items():
+    for total, parts in _breakdown_groups(model_fields(rule, form_id)).items():
         df = ctx.frame(form_id, parts[0].key)
         if not len(df) or total not in df:
             continue
@@ -131,14 +164,10 @@ def _blank_breakdowns(ctx: Context, rule: Rule, form_id: str) -> list[Problem]:
         given = (num(df[total]) > 0).to_numpy()
         if not (empty & given).any():
             continue
-        labels = "、".join(display_label(form, p) for p in parts)
-        total_label = display_label(form, form.field(total))
         rows = df[empty & given]
         for _, r in rows.iterrows():
             out.append(Problem(
-                rule=rule.id, severity=WARNING,
-                message=f"“{labels}”都未填写，而“{total_label}”填了 {fmt(r[total])}"
-                        f"{form.field(total).unit or ''}：请按实际填写（没有的填 0）",
+                rule=rule.id, severity=WARNING, message=_breakdown_message(form, parts, total, r[total]),
                 file=str(r["_file"]), sheet=str(r["_sheet"]), cell=ctx.cell(r["_table"], parts[0].key, r["_row"]),
                 form=form_id, field=parts[0].label, base=str(r.get("_bname") or "")))
     return out
