@@ -51,7 +51,10 @@ class Submission:
         return any(t.form.kind == "record" for t in self.tables)
 
     def values(self, form_id: str, key: str, row: str | None = None) -> list[Value]:
-        """`key`'s values: the record's, or each data row's (only the last one filled with `row: last`)."""
+        """`key`'s values: the record's, or each data row's; with `row: last` only the latest filled row's: of
+        the rows where `key` is filled, the one whose first column names the latest year (year_of), in sheet
+        order among equals (a by-year table typed newest first, or a year added below, is still read at
+        its latest year)."""
         out = []
         for t in self.of(form_id):
             if t.form.kind == "record" or key in t.record:
@@ -63,7 +66,9 @@ class Submission:
             rows = list(t.data.index)
             if row == "last":
                 filled = [i for i in rows if t.data.at[i, key] is not None]
-                rows = filled[-1:] if filled else rows[-1:]
+                years = t.data[label_key] if label_key in t.data.columns else None
+                rows = [max(filled, key=lambda i: (year_of(years.at[i]) if years is not None else 0,
+                                                   filled.index(i)))] if filled else rows[-1:]
             own_base = t.data[ROW_BASE] if ROW_BASE in t.data.columns else None
             for i in rows:
                 r = int(t.data.at[i, "_row"])
@@ -72,6 +77,14 @@ class Submission:
                 out.append(Value(t.data.at[i, key], t.cell(key, r), t, r, f"{lab}" if lab not in (None, "") else "",
                                  base if isinstance(base, str) else ""))
         return out
+
+
+def year_of(label: Any) -> int:
+    """The year a by-year table's row names, from the first four characters of its label (2022年, 2022年度,
+    2022): ASCII digits only, as the templates' in-sheet read (rule_counts.Places.at_row) takes them; 0 when
+    they are not a year."""
+    head = str(int(label) if isinstance(label, float) and label.is_integer() else label or "").strip(" ")[:4]
+    return int(head) if len(head) == 4 and all("0" <= ch <= "9" for ch in head) else 0
 
 
 def number(v: Any) -> float | None:

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..forms import Form, get_form, value_list
 from ..forms.programmes import choices_of
@@ -31,9 +31,12 @@ from ..rules.uscc import USCC_ALPHABET as _USCC_ALPHABET, USCC_WEIGHTS as _USCC_
 from .checks import UNTYPED, key_formula, sheet_key, spellings
 from .dates import DATE_SHEET, UNREADABLE
 from .numbers import NUMBER_SHEET
-from .lists import ListSheet
+from .lists import ListSheet, hidden_sheet
 from .table import TableLayout
 from .thresholds import pack
+
+#: the hidden sheet ordering a by-year list's rows by their year (Places.at_row: `row: last`)
+ORDER_SHEET = "xl_order"
 
 #: kinds decided by the files a base sends, not by one workbook
 MERGE_ONLY_KINDS = frozenset({"forms-present"})
@@ -58,6 +61,7 @@ class Places:
     as_of: dt.date | None = None           # the pack's reference date (None: the default pack's)
     rows: Any = None          # a list form judged row by row (templates.row_counts.RowCounts), else None
     prefilled: set[tuple[str, str]] = field(default_factory=set)   # (form, key): list columns the template fills
+    orders: dict[str, str] = field(default_factory=dict)   # "form.key" -> its rows' latest-year order (at_row)
     #: a list the clerk left empty is still counted against the figure stated for it (a programme's
     #: counts-match judges the list its workbook holds; Shanxi's leaves a submission without firm rows alone)
     count_empty_lists: bool = False
@@ -79,15 +83,50 @@ class Places:
         return self.column(form_id, key)
 
     def at_row(self, form_id: str, key: str, row: str | None) -> str | None:
-        """A list form's cell in the row a rule reads (`row: last`: the template's last row, the latest
-        year of a by-year table); None for other rules."""
+        """A list form's value in the row a rule reads (`row: last`: of the rows where `key` is filled, the one
+        whose first column names the latest year — rules.submission.year_of, as validate picks it), as validate
+        reads what was typed there; None for other rules."""
         if row != "last" or form_id not in self.tables or key not in self.tables[form_id][1].cols:
             return None
         sheet, layout = self.tables[form_id]
+        column = f"'{sheet}'!{layout.column_range(key)}"
+        for reads in (self.date_columns, self.number_columns):
+            if (form_id, key) in reads:     # the rows' reads, as validate reads what was typed there
+                column = reads[(form_id, key)][0]
+        order = self._latest_order(form_id, key)
+        return f"INDEX({column},MATCH(MAX({order}),{order},0))"
+
+    def _read_at(self, form_id: str, key: str, row: int) -> str:
+        """Excel: the read of a list cell (0-based sheet row) as validate reads it: its date or number read
+        on the hidden sheets, else the cell."""
         for read_sheet, reads in ((DATE_SHEET, self.date_columns), (NUMBER_SHEET, self.number_columns)):
-            if (form_id, key) in reads:     # the row's read, as validate reads what was typed there
-                return f"'{read_sheet}'!${reads[(form_id, key)][1]}${layout.last_row + 1}"
-        return f"'{sheet}'!{xl_rowcol_to_cell(layout.last_row, layout.cols[key], True, True)}"
+            if (form_id, key) in reads:
+                return f"'{read_sheet}'!${reads[(form_id, key)][1]}${row + 1}"
+        sheet, layout = self.tables[form_id]
+        return f"'{sheet}'!{xl_rowcol_to_cell(row, layout.cols[key], True, True)}"
+
+    def _latest_order(self, form_id: str, key: str) -> str:
+        """A hidden column beside each row of a by-year list: 0 where `key` is blank, else the row's year
+        × 100 + its place (the latest year wins, the lower row among equals); its absolute range."""
+        name = f"{form_id}.{key}"
+        if name not in self.orders:
+            sheet, layout = self.tables[form_id]
+            ws, _ = hidden_sheet(self.lists.workbook, ORDER_SHEET)
+            col = len(self.orders)
+            ws.write_string(0, col, name)
+            years = layout.form.table_fields[0].key
+            for i in range(layout.n_rows):
+                y = f"TRIM('{sheet}'!{layout.cell(years, i, True, True)})"
+                head = f'LEFT({y}&"xxxx",4)'
+                digits = ",".join(f'ISNUMBER(FIND(MID({head},{k},1),"0123456789"))' for k in range(1, 5))
+                read = self._read_at(form_id, key, layout.first_row + i)
+                # validate's value: a number or date it read, or nothing; a text column's typed text
+                blank = f"NOT(ISNUMBER({read}))" if read.startswith((f"'{NUMBER_SHEET}'", f"'{DATE_SHEET}'")) \
+                    else f'TRIM({read})=""'
+                ws.write_formula(i + 1, col, f"=IF({blank},0,IF(AND({digits}),--{head},0)*100+{i + 1})", None, 0)
+            letter = xl_col_to_name(col)
+            self.orders[name] = f"'{ORDER_SHEET}'!${letter}$2:${letter}${layout.n_rows + 1}"
+        return self.orders[name]
 
     def column(self, form_id: str, key: str) -> str | None:
         if form_id not in self.tables or key not in self.tables[form_id][1].cols:
