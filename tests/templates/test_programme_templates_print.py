@@ -135,19 +135,29 @@ def _without(page: str, notes: list[str]) -> str:
 @pytest.mark.parametrize("kind", ["blank", "filled"])
 @pytest.mark.parametrize("programme", generic_programmes())
 def test_the_guide_is_one_page_from_the_model_and_pack(printed, programme, kind):
-    """The 填表说明 prints on one page and names, by the pack's titles, every rule the 表内检查 sheet
-    judges and the rules left to the 汇总 (templates.guide, as Shanxi's)."""
+    """The 填表说明 prints on one page and says only what is true: how many rules the 表内检查 sheet judges (as
+    many as it lists; their numbers are on that sheet, quoted from the pack — the note restated every title,
+    ~440 characters for 衡阳, and named the 市级 where a programme's next level is the 上级) and, by the pack's
+    titles, the rules left to the 汇总 (templates.guide, as Shanxi's)."""
     from xlbase.forms.programmes import load_programme
     from xlbase.rules.programme import load_generic_pack
-    from xlbase.templates.check_sheet import title
+    from xlbase.templates.check_sheet import CHECK_SHEET, title
     from xlbase.templates.guide import GUIDE_SHEET
-    pdf = printed[(programme, kind)][1]
+    book, pdf = printed[(programme, kind)]
     pages = [t.replace(" ", "").replace("\n", "") for t in page_texts(pdf, len(page_sizes(pdf)))]
     guide = [t for t in pages if t.startswith(GUIDE_SHEET)]
     assert len(guide) == 1, (programme, kind, len(guide))
+    check = openpyxl.load_workbook(book)[CHECK_SHEET]
+    judged = {r[6] for r in check.iter_rows(min_row=4, values_only=True) if len(r) > 6 and r[6]}
+    assert judged
+    assert f"逐项计算{len(judged)}项检查" in guide[0], programme
+    assert "上级汇总的结论一致" in guide[0] and "市级汇总" not in guide[0], programme
     pack = load_generic_pack(load_programme(programme))
+    rest = guide[0].split("三、")[1]
     for rule in pack.rules:
-        assert title(rule).replace(" ", "") in guide[0], (programme, rule.id, title(rule))
+        assert (rule.id in judged) != (title(rule).replace(" ", "") in rest), (programme, rule.id, title(rule))
+    note = next(line for line in openpyxl.load_workbook(book)[GUIDE_SHEET]["A"] if "逐项计算" in str(line.value))
+    assert len(note.value) < 200, note.value
     assert "由上级汇总时检查" in guide[0]
 
 

@@ -84,15 +84,16 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
     return notes
 
 
-def check_notes(pack: RulePack, judged: list[Rule], check_sheet: str | None, marks: list[str]) -> list[str]:
-    """二、表内检查: which of the pack's rules the workbook computes as it is typed."""
-    from .check_sheet import title
+def check_notes(pack: RulePack, judged: list[Rule], check_sheet: str | None, marks: list[str],
+                who: str = "市级") -> list[str]:
+    """二、表内检查: how many of the pack's rules the workbook computes as it is typed, and where each is stated
+    with its numbers (the check sheet's 要求 column, quoted from the pack: the note restates none of them, and
+    stays a few lines long however many rules a pack has); `who` merges next (市级, a programme's 上级)."""
     notes = []
     if check_sheet and judged:
-        notes.append(f"“{check_sheet}”表随填写按规则包“{pack.title}”逐项计算不符合处，为 0 即通过，"
-                     f"与 xlbase 校验和市级汇总的结论一致（共 {len(judged)} 项：" +
-                     "、".join(title(r) for r in judged) + "）。只用 WPS、Excel 2010、LibreOffice 计算结果相同的函数，"
-                     "打开文件时自动重算。")
+        notes.append(f"“{check_sheet}”表随填写按规则包“{pack.title}”逐项计算 {len(judged)} 项检查的不符合处，"
+                     f"每项的要求和门槛见该表“要求”列（取自规则包），不符合处为 0 即通过，与 xlbase 校验和{who}汇总的结论一致。"
+                     "只用 WPS、Excel 2010、LibreOffice 计算结果相同的函数，打开文件时自动重算。")
     notes += marks
     return notes
 

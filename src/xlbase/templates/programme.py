@@ -120,7 +120,7 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
     sections = [
         ("一、怎样填写", [*filling_notes(forms, identity_form=None, ruled={}, record_ours=True), *notes,
                      f"每个栏目的单位、是否必填和填写说明见“{FIELDS_SHEET}”表（选中单元格时也会显示）。"]),
-        ("二、表内检查", check_notes(pack, judged, CHECK_SHEET, _mark_notes(marked)) if pack is not None else []),
+        ("二、表内检查", check_notes(pack, judged, CHECK_SHEET, _mark_notes(marked), "上级") if pack is not None else []),
         ("三、由上级汇总时检查", merge_notes(rest, "上级", noun, firms_across=False) if pack is not None else []),
     ]
     last = write_guide(guide, styles, sections)
