@@ -125,6 +125,28 @@ def test_each_tables_official_columns_print_on_one_page(printed, programme, kind
             assert not any(h in _without(page, notes) for page in forms_pages), (programme, kind, sheet, h)
 
 
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("programme", generic_programmes())
+def test_our_record_lines_and_totals_stay_off_the_page(printed, programme, kind):
+    """Our own lines of a record form (衡阳 所在县市区, 重点服务活动场次; 太原 所在县（市、区）: official: false) stay on
+    screen and off the page, as our columns do; a 合计 line prints only under a printed column it totals (衡阳's
+    推荐汇总表 prints five text columns: no 合计 on paper)."""
+    from xlbase.forms.programmes import load_programme
+    p = load_programme(programme)
+    xlsx, pdf = printed[(programme, kind)]
+    flat = "".join(page_texts(pdf, len(page_sizes(pdf)))).replace(" ", "").replace("\n", "")
+    from xlbase.templates.guide import GUIDE_SHEET
+    forms_text = flat.split(GUIDE_SHEET)[0]       # the forms print before the 填表说明
+    ours = {f.label for form in p.forms.values() if form.kind == "record" for f in form.record_fields if not f.official}
+    labels = {f.label for form in p.forms.values() for f in form.fields if f.official}
+    for label in ours - labels:
+        if kind != "summary":
+            assert label.replace(" ", "") not in forms_text, (programme, kind, label)
+    summary = p.form(p.layout("summary.yaml")["form"])
+    if kind == "summary" and summary.total_label and not any(f.official and f.is_numeric for f in summary.table_fields):
+        assert summary.total_label not in forms_text, (programme, forms_text[-200:])
+
+
 def _without(page: str, notes: list[str]) -> str:
     flat = page.replace("\n", "")
     for note in notes:

@@ -79,7 +79,7 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
             if not f.official and not f.merge_only]
     if ours:
         notes.append(f"灰色表头的栏目（{_labels(ours)}）是官方表格没有的栏目，供校验{'和汇总' if record_ours else ''}使用，"
-                     "请一并填写；" + ("表格中的这些列" if record_ours else "它们") + "只在屏幕上显示，不打印。")
+                     "请一并填写；它们只在屏幕上显示，不打印" + ("（这几行排在各表下方）" if record_ours else "") + "。")
     notes.append("工作表已保护（无密码），只为防止误改表头和公式；如需调整，可在“审阅”中撤销工作表保护。")
     return notes
 

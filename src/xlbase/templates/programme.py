@@ -33,7 +33,7 @@ from .record import grid_width, write_record_grid
 from .reads import read_typed, sum_reads
 from .rule_counts import UNREADABLE_TITLE, Places, date_marks, number_marks
 from .styles import Styles, lines_needed, row_height
-from .table import TableLayout, printed_last_col, printed_sizes, write_table
+from .table import TableLayout, printed_last_col, printed_sizes, total_printed, write_table, write_total_row
 
 Cells = dict[str, dict[str, Any]]     # form id -> {field key: (row, col)} for records, or its TableLayout
 MIXED_WIDTH = 15                      # columns of a sheet holding a record grid and tables
@@ -144,6 +144,8 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
     rows_done = 0
     repeat = None
     wide = False
+    ours: dict[str, tuple[Form, list]] = {}   # record lines holding only our own fields: below the printed form
+    late_totals: list[tuple[TableLayout, list]] = []
     for b in blocks:
         if "heading" in b:      # the paper's section line (二、运营管理情况（单位：万元）), across the page
             ws.merge_range(r, 0, r, last, b["heading"], styles.get(bold=True, border=1, valign="vcenter"))
@@ -157,26 +159,55 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
                 end = next(i for i, row in enumerate(rows) if upto in (row["fields"] if isinstance(row, dict) else row))
                 rows = rows[:end + 1]
             rows_done += len(rows)
-            got, r = write_record_grid(ws, replace(rec, rows=tuple(rows)), styles, top=r, width=width,
-                                       values=values.get(rec.id) or {})
-            cells.setdefault(rec.id, {}).update(got)
+            paper = [row for row in rows if not _ours_only(rec, row)]
+            ours.setdefault(rec.id, (rec, []))[1].extend(row for row in rows if _ours_only(rec, row))
+            if paper:
+                got, r = write_record_grid(ws, replace(rec, rows=tuple(paper)), styles, top=r, width=width,
+                                           values=values.get(rec.id) or {})
+                cells.setdefault(rec.id, {}).update(got)
         else:
             tab = programme.form(b["table"])
             given = values.get(tab.id) or b.get("rows") or []
             sizes = printed_sizes(tab) if not mixed else {}
             wide = wide or bool(sizes)
             # rows keep no height of their own: each grows to what is typed (a name wraps in its column)
+            on_paper = mixed or total_printed(tab)
             lay = write_table(ws, tab, styles, top=r, rows=list(given), n_rows=max(len(given), tab.template_rows),
-                              sizes=sizes, row_lines=TABLE_ROW_LINES)
+                              sizes=sizes, row_lines=TABLE_ROW_LINES, total=on_paper)
             cells[tab.id] = {"layout": lay}
             if not mixed or b is blocks[0]:     # a list that opens its sheet: its header on every page
                 repeat = (lay.header_top, lay.header_bottom)
             r = lay.end_row
             if not mixed:
                 r = write_notes(ws, r, last, tab, styles, sum(lay.widths.values()))
+            if not on_paper:                    # a 合计 of our columns only: under the notes, off the page
+                late_totals.append((lay, list(given)))
+    printed = r
+    for lay, given in late_totals:
+        r = write_total_row(ws, lay, r + 1, given, styles)
+    if any(rows for _, rows in ours.values()):     # on screen under the form, off the page (as our columns)
+        r += 1
+        ws.merge_range(r, 0, r, last, OURS_LINES, styles.note())
+        ws.set_row(r, row_height(lines_needed(OURS_LINES, (last + 1) * MIXED_WIDTH)))
+        r += 1
+        for rec, rows in ours.values():
+            if rows:
+                got, r = write_record_grid(ws, replace(rec, rows=tuple(rows)), styles, top=r, width=width,
+                                           values=values.get(rec.id) or {})
+                cells.setdefault(rec.id, {}).update(got)
     if mixed:
         ws.set_column(0, last, MIXED_WIDTH)
-    setup_sheet(ws, last_row=max(r - 1, top_of_data), last_col=last, repeat=repeat, one_page=False, wide=wide)
+    setup_sheet(ws, last_row=max(printed - 1, top_of_data), last_col=last, repeat=repeat, one_page=False, wide=wide)
+
+
+#: the line above a record form's lines of our own, written under the printed form
+OURS_LINES = "以下栏目不在官方表格中（灰色），供 xlbase 校验和汇总使用，请一并填写；打印时不出现。"
+
+
+def _ours_only(form: Form, row) -> bool:
+    """A paper row of a record form (Form.rows) holding only fields of our own (official: false)."""
+    keys = row["fields"] if isinstance(row, dict) else row
+    return all(not form.field(k).official for k in keys)
 
 
 def _lists(wb, styles: Styles, forms: list[Form]) -> ListSheet:
@@ -261,9 +292,12 @@ def summary_sheet(ws, form: Form, styles: Styles, *, rows: list[dict], unit: str
     sizes = printed_sizes(form)
     r = write_title(ws, 0, last, form.title, styles)
     r = write_lines(ws, r, last, form, styles, unit=unit)
+    on_paper = total_printed(form)
     lay = write_table(ws, form, styles, top=r, rows=rows, n_rows=len(rows) if rows else form.template_rows,
-                      sizes=sizes)
+                      sizes=sizes, total=on_paper)
     end = write_notes(ws, lay.end_row, last, form, styles, sum(w for c, w in lay.widths.items() if c <= last))
+    if form.total_label and not on_paper:       # on screen under the notes, off the page
+        write_total_row(ws, lay, end + 1, rows, styles)
     setup_sheet(ws, last_row=end - 1, last_col=last, repeat=(lay.header_top, lay.header_bottom),
                 freeze_row=lay.first_row, wide=bool(sizes))
     return lay

@@ -197,14 +197,15 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
                 rows: list[dict] | None = None, n_rows: int | None = None,
                 formulas: dict[str, Formula] | None = None,
                 number_rows: bool = True, ruled_rows: int | Callable[[float, float], int] = 0,
-                sizes: dict[str, float] | None = None, row_lines: int = 1) -> TableLayout:
+                sizes: dict[str, float] | None = None, row_lines: int = 1, total: bool = True) -> TableLayout:
     """Header at `top`, then data rows (values keyed by field key), then the total row.
 
     `formulas` makes a column a locked computed cell (identity from 附件2).
     `ruled_rows`: of an open-ended form, how many rows are numbered and ruled before any is
     used (at least the rows given); a callable gets the header's (and 合计 row's) height and a
     row's height in points and says how many. `sizes`: column widths instead of the model's
-    (see set_widths); `row_lines`: text lines a blank input row is tall.
+    (see set_widths); `row_lines`: text lines a blank input row is tall; `total`: False leaves the 合计 row
+    to the caller (write_total_row: a total no printed column shows goes under the notes, off the page).
     Returns the layout; validation is applied here too.
     """
     rows = rows or []
@@ -253,13 +254,26 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
     _validate_columns(ws, form, layout, formulas)
     if open_ended:
         _border_used_rows(ws, layout, styles)
-    if form.total_label:
+    if form.total_label and (total or total_row is not None):
         if total_row is None:
             total_row = first + n
         layout.total_row = total_row
         _write_total(ws, form, layout, total_row, rows, styles)
     layout.end_row = max(first + n, (total_row or 0) + 1)
     return layout
+
+
+def total_printed(form: Form) -> bool:
+    """Whether the form's 合计 line goes on paper: it totals a printed column (an official number). 衡阳's
+    推荐汇总表 prints five text columns; its 合计 sums only our own columns, which stay on screen."""
+    return bool(form.total_label) and any(f.official and f.is_numeric for f in form.table_fields)
+
+
+def write_total_row(ws: Worksheet, layout: TableLayout, r: int, rows: list[dict], styles: Styles) -> int:
+    """The 合计 row of a table written with total=False, at row `r` (below its notes); the row after it."""
+    layout.total_row = r
+    _write_total(ws, layout.form, layout, r, rows, styles)
+    return r + 1
 
 
 def _lines(form: Form, values: dict, widths: dict[int, float], cols: dict[str, int]) -> int:
