@@ -147,6 +147,47 @@ def test_our_record_lines_and_totals_stay_off_the_page(printed, programme, kind)
         assert summary.total_label not in forms_text, (programme, forms_text[-200:])
 
 
+@pytest.mark.parametrize("programme", generic_programmes())
+def test_a_filled_list_prints_its_rows_not_the_templates_blank_ones(printed, programme):
+    """A list longer than a page (太原's 服务企业名单, 100 rows; its 设备清单 and 人员名单, 30) rules and numbers
+    only the rows of its first page; a filled one prints the rows typed, not every blank ruled row of the
+    template (a filled 服务企业名单 of 25 firms printed 100 rows over four pages, a 设备清单 of 2 items two
+    pages). In the filled workbook nothing is written or ruled below the typed rows and the first page's block,
+    and LibreOffice prints a 设备清单 of two items on one page."""
+    from xlbase.forms.programmes import load_programme
+    from xlbase.templates.programme import write_applicant
+    p = load_programme(programme)
+    xlsx, pdf = printed[(programme, "filled")]
+    cells = write_applicant(p, xlsx.parent / f"{xlsx.stem}.probe.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(xlsx)
+    where = {b.get("table"): sheet.get("sheet") for sheet in p.layout("workbook.yaml").get("sheets") or []
+             for b in sheet.get("blocks") or [{"table": sheet["form"]}]}
+    checked = 0
+    for form_id, got in cells.items():
+        lay = got.get("layout") if isinstance(got, dict) else None
+        if lay is None or lay.form.total_label or lay.n_rows <= lay.ruled_rows:
+            continue
+        ws = wb[where.get(form_id) or lay.form.sheet]
+        typed = [i for i in range(lay.n_rows) if any(ws.cell(lay.first_row + i + 1, c + 1).value not in (None, "")
+                                                     for c in lay.cols.values())]
+        end = max(lay.ruled_rows, (typed[-1] + 1) if typed else 0)
+        for i in range(end, lay.n_rows):
+            r = lay.first_row + i + 1
+            for c in [*lay.cols.values(), *([lay.number_col] if lay.number_col is not None else [])]:
+                cell = ws.cell(r, c + 1)
+                assert cell.value in (None, "") and not cell.border.bottom.style, (programme, form_id, cell.coordinate)
+        checked += 1
+    if programme == "taiyuan-2023":
+        assert checked >= 3, checked
+        from xlbase.templates.guide import GUIDE_SHEET
+        texts = [t.replace(" ", "") for t in page_texts(pdf, len(page_sizes(pdf)))]
+        forms_pages = texts[:next(i for i, t in enumerate(texts) if t.lstrip().startswith(GUIDE_SHEET))]
+        pages = [t for t in forms_pages if "购买时间" in t]
+        assert len(pages) == 1, len(pages)
+
+
 def _without(page: str, notes: list[str]) -> str:
     flat = page.replace("\n", "")
     for note in notes:

@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..forms import Form, value_list
 from ..safe_output import atomic_output
-from .blocks import write_lines, write_notes, write_title
+from .blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_title
 from .checks import BAD
 from .conditions import formula_format
 from .check_sheet import CHECK_SHEET, judged_rules, unjudged_rules, write_check_sheet
@@ -28,12 +28,13 @@ from .field_guide import FIELDS_SHEET, write_field_guide
 from .guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_notes, merge_notes, write_guide
 from .numbers import UNREADABLE_NUMBER_TITLE
 from .lists import ListSheet, list_name
-from .printing import setup_sheet
+from .printing import rows_on_first_page, setup_sheet
 from .record import grid_width, write_record_grid
 from .reads import read_typed, sum_reads
 from .rule_counts import UNREADABLE_TITLE, Places, date_marks, number_marks
 from .styles import Styles, lines_needed, row_height
-from .table import TableLayout, printed_last_col, printed_sizes, total_printed, write_table, write_total_row
+from .table import (DATA_ROW_HEIGHT, DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, column_plan, printed_last_col,
+                    printed_sizes, total_printed, write_table, write_total_row)
 
 Cells = dict[str, dict[str, Any]]     # form id -> {field key: (row, col)} for records, or its TableLayout
 MIXED_WIDTH = 15                      # columns of a sheet holding a record grid and tables
@@ -117,8 +118,10 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
         wanted = None if rules is None else {r.id for r in rules}
         judged = [r for r, _ in judged_rules(pack, places) if wanted is None or r.id in wanted]
         rest = [r for r in unjudged_rules(pack, places) if wanted is None or r.id in wanted]
+    ruled = {fid: got["layout"].ruled_rows for fid, got in cells.items()       # lists ruled on their first page
+             if "layout" in got and got["layout"].open_ended}
     sections = [
-        ("一、怎样填写", [*filling_notes(forms, identity_form=None, ruled={}, record_ours=True), *notes,
+        ("一、怎样填写", [*filling_notes(forms, identity_form=None, ruled=ruled, record_ours=True), *notes,
                      f"每个栏目的单位、是否必填和填写说明见“{FIELDS_SHEET}”表（选中单元格时也会显示）。"]),
         ("二、表内检查", check_notes(pack, judged, CHECK_SHEET, _mark_notes(marked), "上级") if pack is not None else []),
         ("三、由上级汇总时检查", merge_notes(rest, "上级", noun, firms_across=False) if pack is not None else []),
@@ -172,8 +175,14 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
             wide = wide or bool(sizes)
             # rows keep no height of their own: each grows to what is typed (a name wraps in its column)
             on_paper = mixed or total_printed(tab)
+            # a list opening its sheet, longer than a page and without a 合计 (太原's 服务企业名单, 100 rows): its
+            # first page ruled and numbered, the rows after it ruled once typed — a filled list prints its rows,
+            # not 100 blank ones
+            ruled = _first_page_rows(r, tab, sizes) if b is blocks[0] and not tab.total_label and not b.get("rows") \
+                else None
             lay = write_table(ws, tab, styles, top=r, rows=list(given), n_rows=max(len(given), tab.template_rows),
-                              sizes=sizes, row_lines=TABLE_ROW_LINES, total=on_paper)
+                              sizes=sizes, row_lines=TABLE_ROW_LINES, total=on_paper,
+                              open_ended=bool(ruled) or None, ruled_rows=ruled or 0)
             cells[tab.id] = {"layout": lay}
             if not mixed or b is blocks[0]:     # a list that opens its sheet: its header on every page
                 repeat = (lay.header_top, lay.header_bottom)
@@ -198,6 +207,21 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
     if mixed:
         ws.set_column(0, last, MIXED_WIDTH)
     setup_sheet(ws, last_row=max(printed - 1, top_of_data), last_col=last, repeat=repeat, one_page=False, wide=wide)
+
+
+def _first_page_rows(top: int, form: Form, sizes: dict[str, float]):
+    """How many of a list's rows to rule from the start — those fitting its first printed page under `top`
+    rows of title and lines and its header — as write_table's ruled_rows; None when all its rows fit."""
+    number_col, cols, _ = column_plan(form)
+    printed = printed_last_col(form)
+    widths = [sizes.get("", NUMBER_WIDTH) if c == number_col else 0 for c in range(printed + 1)]
+    for f in form.table_fields:
+        if cols[f.key] <= printed:
+            widths[cols[f.key]] = sizes.get(f.key) or f.width or DEFAULT_WIDTH
+
+    def fit(header_pt: float, row_pt: float) -> int:
+        return rows_on_first_page(TITLE_HEIGHT + LINE_HEIGHT * (top - 1) + header_pt, row_pt, widths)
+    return fit if form.template_rows > fit(2 * LINE_HEIGHT, DATA_ROW_HEIGHT) else None
 
 
 #: the line above a record form's lines of our own, written under the printed form

@@ -197,7 +197,8 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
                 rows: list[dict] | None = None, n_rows: int | None = None,
                 formulas: dict[str, Formula] | None = None,
                 number_rows: bool = True, ruled_rows: int | Callable[[float, float], int] = 0,
-                sizes: dict[str, float] | None = None, row_lines: int = 1, total: bool = True) -> TableLayout:
+                sizes: dict[str, float] | None = None, row_lines: int = 1, total: bool = True,
+                open_ended: bool | None = None) -> TableLayout:
     """Header at `top`, then data rows (values keyed by field key), then the total row.
 
     `formulas` makes a column a locked computed cell (identity from 附件2).
@@ -205,19 +206,21 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
     used (at least the rows given); a callable gets the header's (and 合计 row's) height and a
     row's height in points and says how many. `sizes`: column widths instead of the model's
     (see set_widths); `row_lines`: text lines a blank input row is tall; `total`: False leaves the 合计 row
-    to the caller (write_total_row: a total no printed column shows goes under the notes, off the page).
+    to the caller (write_total_row: a total no printed column shows goes under the notes, off the page);
+    `open_ended`: the layout above for a list of any length (None: for lists longer than OPEN_ENDED_ROWS).
     Returns the layout; validation is applied here too.
     """
     rows = rows or []
     formulas = formulas or {}
     n = n_rows if n_rows is not None else max(len(rows), form.template_rows)
-    open_ended = form.template_rows > OPEN_ENDED_ROWS
+    asked = bool(open_ended)      # a list the caller made open-ended (a programme's) keeps its rows' autofit
+    open_ended = form.template_rows > OPEN_ENDED_ROWS if open_ended is None else open_ended
     number_col, cols, last_col = column_plan(form)
     widths = set_widths(ws, form, number_col, cols, styles, open_ended, sizes)
     blank_height = max(DATA_ROW_HEIGHT, row_height(row_lines))
     # a list of names that wrap (附件11): blank rows keep no height of their own, so Excel, WPS and
     # LibreOffice grow each to the name typed into it
-    autofit = row_lines > 1 and n > 1 and not open_ended
+    autofit = row_lines > 1 and n > 1 and (not open_ended or asked)
     bottom, header_pt = _write_header(ws, form, top, number_col, cols, widths, styles)
     total_row = None
     first = bottom + 1
