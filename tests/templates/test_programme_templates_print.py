@@ -173,6 +173,10 @@ def test_a_filled_list_prints_its_rows_not_the_templates_blank_ones(printed, pro
         typed = [i for i in range(lay.n_rows) if any(ws.cell(lay.first_row + i + 1, c + 1).value not in (None, "")
                                                      for c in lay.cols.values())]
         end = max(lay.ruled_rows, (typed[-1] + 1) if typed else 0)
+        assert lay.total_row is None, (programme, form_id, lay.total_row)     # no 合计 of its own: none written
+        for r in range(lay.first_row + lay.n_rows + 1, ws.max_row + 1):      # no sums under the list's rows
+            assert not any(str(ws.cell(r, c + 1).value or "").startswith("=") for c in lay.cols.values()), \
+                (programme, form_id, r)
         for i in range(end, lay.n_rows):
             r = lay.first_row + i + 1
             for c in [*lay.cols.values(), *([lay.number_col] if lay.number_col is not None else [])]:

@@ -189,7 +189,7 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
             r = lay.end_row
             if not mixed:
                 r = write_notes(ws, r, last, tab, styles, sum(lay.widths.values()))
-            if not on_paper:                    # a 合计 of our columns only: under the notes, off the page
+            if tab.total_label and not on_paper:    # a 合计 of our columns only: under the notes, off the page
                 late_totals.append((lay, list(given)))
     printed = r
     for lay, given in late_totals:
