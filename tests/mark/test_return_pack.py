@@ -4,6 +4,7 @@ untouched; nothing for clean units; a re-run replaces the pack as a whole."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import shutil
@@ -77,12 +78,21 @@ def test_originals_are_untouched(packed, inbox):
 
 def _merged_top_left(src: Path, sheet: str, cell: str) -> str:
     """Where a mark on `cell` shows: the top-left cell of the merged range holding it."""
-    ws = openpyxl.load_workbook(src)[sheet]
-    for rng in ws.merged_cells.ranges:
+    for rng, top_left in _merged_ranges(src, sheet):
         if cell in rng:
-            c1, r1, _, _ = range_boundaries(str(rng))
-            return ws.cell(r1, c1).coordinate
+            return top_left
     return cell
+
+
+@functools.lru_cache(maxsize=None)
+def _merged_ranges(src: Path, sheet: str) -> tuple:
+    """The merged ranges of a sent sheet with their top-left cells, read once per sheet (not once per problem)."""
+    ws = openpyxl.load_workbook(src)[sheet]
+    out = []
+    for rng in ws.merged_cells.ranges:
+        c1, r1, _, _ = range_boundaries(str(rng))
+        out.append((rng, ws.cell(r1, c1).coordinate))
+    return tuple(out)
 
 
 def _marks(copy: Path) -> set[tuple[str, str]]:

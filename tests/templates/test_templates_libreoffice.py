@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import require_soffice, soffice_convert
+from conftest import require_soffice, soffice_convert_all
 from pdf_pages import page_sizes as _page_sizes, page_texts as _page_texts, words as _words
 from xlbase.commands.templates import templates_command
 
@@ -21,10 +21,12 @@ def pdfs(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("lo")
     templates_command(d, year=2024)
     out = {}
-    for p in sorted(d.glob("*.xls*")):
-        target = d / p.suffix.lstrip(".")
+    for suffix in sorted({p.suffix for p in d.glob("*.xls*")}):   # one LibreOffice run per suffix (stems repeat)
+        sources = sorted(d.glob(f"*{suffix}"))
+        target = d / suffix.lstrip(".")
         target.mkdir(exist_ok=True)
-        out[p.stem if p.suffix == ".xlsx" else p.name] = soffice_convert(p, "pdf", target)
+        for p, pdf in zip(sources, soffice_convert_all(sources, "pdf", target, timeout=600)):
+            out[p.stem if p.suffix == ".xlsx" else p.name] = pdf
     return out
 
 
@@ -85,7 +87,7 @@ def filled_pdfs(tmp_path_factory) -> dict[str, Path]:
     a = write_applicant_workbook(d / "双创基地申报表.xlsx", base=BASE, firms=firms, comparables=comps, year=2024)
     s = write_summary_workbook(d / "附件11_基本情况汇总表.xlsx", year=2024,
                                rows=[dict(BASE, base_name=f"{BASE['base_name'][:-4]}{i}号基地") for i in range(3)])
-    return {"firms": firms, **{p.stem: soffice_convert(p, "pdf", d) for p in (a, s)}}
+    return {"firms": firms, **{p.stem: pdf for p, pdf in zip((a, s), soffice_convert_all([a, s], "pdf", d))}}
 
 
 def _titles() -> list[str]:
