@@ -102,6 +102,17 @@ def soffice() -> str:
 
 
 @pytest.fixture(scope="session")
+def generated_counties(tmp_path_factory) -> Path:
+    """samples/generate.py's county inbox without its .xls (GEN.generate(with_xls=False)), written once a
+    session: it takes 10-16 s and nine modules wrote it each. Never changed in place: a module copies it
+    (shutil.copytree) into its own folder, then adds, edits or merges there."""
+    from sample_generator import GEN
+    root = tmp_path_factory.mktemp("generated") / "counties"
+    GEN.generate(root, with_xls=False)
+    return root
+
+
+@pytest.fixture(scope="session")
 def programme_templates(tmp_path_factory) -> Path:
     """Every generic programme's templates, written once a session (tests/fixtures/every_template.py)."""
     from every_template import write_programme_templates

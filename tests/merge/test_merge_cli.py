@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -36,9 +37,9 @@ def sha(p: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def inbox(tmp_path_factory):
+def inbox(tmp_path_factory, generated_counties):
     root = tmp_path_factory.mktemp("inbox") / "counties"
-    GEN.generate(root, with_xls=False)
+    shutil.copytree(generated_counties, root)
     return root
 
 

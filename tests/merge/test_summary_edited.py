@@ -16,7 +16,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import soffice_convert_all
-from sample_generator import GEN
 from submissions import applicant
 
 from xlbase.commands.merge import merge_command
@@ -38,10 +37,10 @@ def merge(inputs, out: Path) -> dict:
 
 
 @pytest.fixture(scope="module")
-def counties(tmp_path_factory):
+def counties(tmp_path_factory, generated_counties):
     root = tmp_path_factory.mktemp("edited")
     inbox = root / "收件" / "忻州市"
-    GEN.generate(inbox, with_xls=False)
+    shutil.copytree(generated_counties, inbox)
     up = root / "县"
     for county in sorted(p for p in inbox.iterdir() if p.is_dir()):
         merge([county], up / f"{county.name}_汇总表.xlsx")

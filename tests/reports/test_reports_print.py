@@ -6,6 +6,7 @@ later column; Chinese statuses; a title with the rule pack and 基准日期; one
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -13,7 +14,6 @@ import openpyxl
 import pytest
 
 from conftest import require_soffice, soffice_convert
-from sample_generator import GEN
 from xlbase.commands.merge import merge_command
 from xlbase.commands.validate import validate_command
 from xlbase.reports.problems import FILE_STATUS, PROBLEM_COLUMNS, file_status
@@ -22,9 +22,9 @@ ENGLISH = set(FILE_STATUS) - {""}
 
 
 @pytest.fixture(scope="module")
-def inbox(tmp_path_factory) -> Path:
+def inbox(tmp_path_factory, generated_counties) -> Path:
     root = tmp_path_factory.mktemp("reports") / "counties"
-    GEN.generate(root, with_xls=False)
+    shutil.copytree(generated_counties, root)
     return root.resolve()                       # absolute, as a clerk's file manager gives it
 
 

@@ -5,6 +5,7 @@ and type of at least 7 pt as LibreOffice prints it."""
 from __future__ import annotations
 
 import re
+import shutil
 import statistics
 import subprocess
 from pathlib import Path
@@ -14,7 +15,6 @@ import pytest
 from openpyxl.utils import column_index_from_string
 
 from conftest import number_heights, require_cjk_font, require_soffice, soffice_convert
-from sample_generator import GEN
 from xlbase.forms import get_form
 from xlbase.commands.merge import merge_command
 
@@ -23,9 +23,9 @@ BOOKKEEPING = ("来源文件", "工作表", "行号")
 
 
 @pytest.fixture(scope="module")
-def merged(tmp_path_factory) -> Path:
+def merged(tmp_path_factory, generated_counties) -> Path:
     root = tmp_path_factory.mktemp("firms_print")
-    GEN.generate(root / "counties", with_xls=False)
+    shutil.copytree(generated_counties, root / "counties")
     out = root / "汇总表.xlsx"
     merge_command([str(root / "counties")], out=out, unit="忻州市工业和信息化局", quiet=True)
     return out

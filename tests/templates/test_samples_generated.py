@@ -7,18 +7,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sample_generator import GEN
-
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples" / "counties"
 
 
-def test_the_samples_are_what_the_generator_writes(tmp_path):
-    """Byte for byte, every file but the .xls LibreOffice converts (not byte-stable across its versions)."""
-    written = GEN.generate(tmp_path / "counties", with_xls=False)
+def test_the_samples_are_what_the_generator_writes(generated_counties):
+    """Byte for byte, every file but the .xls LibreOffice converts (not byte-stable across its versions).
+    `generated_counties` is GEN.generate(with_xls=False) into a fresh folder, once a session (conftest)."""
     committed = {p.relative_to(SAMPLES) for p in SAMPLES.rglob("*") if p.is_file()}
-    fresh = {p.relative_to(tmp_path / "counties") for p in written}
+    fresh = {p.relative_to(generated_counties) for p in generated_counties.rglob("*") if p.is_file()}
     assert fresh == {p for p in committed if p.suffix != ".xls"}, "run: python samples/generate.py"
-    drift = [str(rel) for rel in sorted(fresh) if (SAMPLES / rel).read_bytes() != (tmp_path / "counties" / rel).read_bytes()]
+    drift = [str(rel) for rel in sorted(fresh) if (SAMPLES / rel).read_bytes() != (generated_counties / rel).read_bytes()]
     assert not drift, f"{drift} drifted from the generator; run: python samples/generate.py"
     assert any(p.suffix == ".xls" for p in committed)      # the .xls sample (定襄县) is there too
