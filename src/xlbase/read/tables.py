@@ -359,7 +359,8 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
             vals = tuple(row[c] if c < len(row) else "" for c in cols)
             data_vals = tuple(row[c] if c < len(row) else "" for c in data_cols)
         nonempty = [v for v in vals if v not in ("", None)]
-        if (sectioned and _section_row(row)) or (firm_list and _base_section_row(row)):
+        # a section line holds one text in the whole row: two cells of the table's columns are no section
+        if len(nonempty) < 2 and ((sectioned and _section_row(row)) or (firm_list and _base_section_row(row))):
             found.sections[r] = (_first_text(row) or "").strip()
             section = r
             r += 1
