@@ -51,8 +51,11 @@ def emit(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, key: str,
          **extra: Any) -> list[Problem]:
     """Problems for failing rows; messages are rendered here only.
 
-    Columns are read once as lists, not row by row (iterrows builds a Series per row).
+    Columns are read once as lists, not row by row (iterrows builds a Series per row). Most calls pass
+    no failing row (66 of 91 in a small applicant's validate): they return before any column lookup.
     """
+    if not len(rows):
+        return []
     out = []
     form = get_form(form_id)
     fld = form.field(key) if key and form.has_field(key) else None
@@ -92,8 +95,13 @@ def display_label(form, fld) -> str:
 
 
 def _per_row(x: Any, rows: pd.DataFrame) -> list:
-    """`x` for each of `rows`: a Series looked up by the rows' index labels, or one value for all."""
-    return x.loc[rows.index].tolist() if isinstance(x, pd.Series) else [x] * len(rows)
+    """`x` for each of `rows`: a Series looked up by the rows' index labels, or one value for all. A column of
+    `rows` itself (same index object, labels unique) is already in their order: no lookup (~0.1 ms each)."""
+    if not isinstance(x, pd.Series):
+        return [x] * len(rows)
+    if x.index is rows.index and rows.index.is_unique:
+        return x.tolist()
+    return x.loc[rows.index].tolist()
 
 
 def unknown_type(ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, key: str) -> list[Problem]:
