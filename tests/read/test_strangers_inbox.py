@@ -508,3 +508,28 @@ def test_a_header_in_latin_letters_is_known_by_its_place_and_values(tmp_path_fac
     table = _read_one(tmp_path_factory.mktemp("a"), rng, rows, cols, style)
     assert key in table.columns, label
     _same_values(table, rows, [c.key for c in cols if c.key])
+
+
+COUNTED = ["resident_firms", "employees", "service_staff", "smes_served", "incubated_firms", "revenue", "taxes"]
+
+
+@settings(derandomize=True, max_examples=30)
+@given(st.integers(0, 2**32), st.sampled_from(COUNTED), st.sampled_from(["其中：", "其中", "其中:", "（1）其中："]),
+       st.sampled_from(["小微企业", "高校毕业生", "", "科技型企业"]), st.booleans())
+def test_a_column_saying_it_is_a_part_is_not_the_field(tmp_path_factory, seed, key, lead, what, keep):
+    """其中：入驻企业数 (of which …) beside or instead of 已入驻企业数: a breakdown of the column before it, not the
+    field — with the field's column kept, the field keeps its own values; with it left out, the part is not
+    read as the total (it was, by its words or its place)."""
+    rng = random.Random(seed)
+    style = strangers.Style(bracket=rng.choice(strangers.BRACKETS))
+    rows, cols = _rows_and_columns(rng, "附件10", style)
+    at = next(i for i, c in enumerate(cols) if c.key == key)
+    label = f"{lead}{what}{rng.choice(strangers.A10_WORDS[key])}"
+    part = strangers.Column(None, label, extra=lambda r: r.randrange(0, 5))
+    if keep:
+        cols.insert(at + 1, part)
+    else:
+        cols[at] = part
+    table = _read_one(tmp_path_factory.mktemp("p"), rng, rows, cols, style)
+    assert (key in table.columns) == keep, label
+    _same_values(table, rows, [c.key for c in cols if c.key])

@@ -664,7 +664,7 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
             # something this field is not: a column of another meaning typed where the field was left out)
             other, w = named.get(ci, (fi, 0.0))
             if by_position and ci in usable and (f.official or s > 0) and (w < WORD_HIT or other == fi) \
-                    and head_of_field(h.label, form_id, fi) \
+                    and head_of_field(h.label, form_id, fi) and not says_part(h.label, f) \
                     and not closer_to_other_form(h.label, form_id, fi, True):  # noqa: B023
                 d = fit(h.profile, f, f.key == first_text)
                 if (d is None or d >= POSITION_FIT) and not (h.unit and conflicts(h.unit, f)) and (h.label or d) \
@@ -768,18 +768,28 @@ def _contested_foreign(scores: dict[tuple[int, int], float], heads: tuple[Column
 def _other_concepts(v: _Vocab, scores: dict[tuple[int, int], float], heads: tuple[ColumnHead, ...], form_id: str,
                     exact: set[tuple[int, int]]) -> None:
     """A header that names a neighbouring concept does not become the field, contested or not: one that counts
-    another thing (`counts_other_thing`: 大学生创业人数 is no 职工人数), or a quantity's header closer to another
+    another thing (`counts_other_thing`: 大学生创业人数 is no 职工人数), one that says it is a part (`says_part`:
+    其中：小微企业数 is no 已入驻企业数), or a quantity's header closer to another
     form's field than to this one (固定资产投资 is 附件2's, not 当年完成投资额: it would be summed as this
     year's investment). The column is then unused and the field missing, each reported at its cells — never the
     field read silently from another concept. A name or a date keeps its nearest field (成立时间 over the
     operators' founding dates is 附件10's 注册时间, whatever 附件2 calls its service organisation's)."""
     for ci, fi in list(scores):
-        if (ci, fi) in exact:
-            continue
         label = heads[ci].label
-        if counts_other_thing(label, form_id, fi) or (v.fields[fi].is_numeric
-                                                      and closer_to_other_form(label, form_id, fi, True)):
+        if says_part(label, v.fields[fi]):          # 其中：吸纳就业人数 — the field's exact words, as a part
             del scores[(ci, fi)]
+            exact.discard((ci, fi))
+        elif (ci, fi) not in exact and (counts_other_thing(label, form_id, fi) or (
+                v.fields[fi].is_numeric and closer_to_other_form(label, form_id, fi, True))):
+            del scores[(ci, fi)]
+
+
+def says_part(text: str, f: Field) -> bool:
+    """The header says it is a part of something ("其中：小微企业数", "其中大学生创业人数") and the field is no part
+    of anything (no `part_of`, its label no 其中…): such a column breaks down the column before it — it is not
+    the field, however alike their words (the field's own total would be read as its part)."""
+    k = fold(_LEAD_ORDINAL.sub("", text)) if text else ""
+    return k.startswith("其中") and not (f.part_of or fold(f.label).startswith("其中"))
 
 
 _SEPARATORS = re.compile(r"\s*[-—–_:：|/·]+\s*")
