@@ -84,6 +84,32 @@ def test_every_column_of_a_retyped_header_reaches_its_field(form_id, fields, dat
     assert not [p for p in wr.problems if p.rule in ("unknown-column", "missing-column") and p.severity != "info"]
 
 
+GROUP_CHARS = "基础本信息概况运营经营数据指标年度成果服务情况合作主体单位资料登记统计其他核心"
+GLUE = ["-", "—", "_", "：", ":", "|", "·", "/", " - "]
+
+
+@pytest.mark.parametrize("form_id, fields", [("附件10", A10), ("附件3", A3)])
+@SETTINGS
+@given(data=st.data())
+def test_a_prefix_glued_on_by_several_headers_is_their_group_whatever_its_words(form_id, fields, data):
+    """A one-row header whose clerk glued his own section names on ("基础信息-基地", "基础信息-运营机构" …,
+    "运营数据-税收/元"): a prefix several columns share before a separator is their group, not part of each
+    label — even where it is none of the form's groups and the rest is a single generic word (基地, 名称)."""
+    keys = [f.key for f in fields]
+    cuts = sorted(data.draw(st.sets(st.integers(1, len(keys) - 1), min_size=1, max_size=3)))
+    runs = [keys[a:b] for a, b in zip([0, *cuts], [*cuts, len(keys)])]
+    heads = []
+    for run in runs:
+        prefix = data.draw(st.text(GROUP_CHARS, min_size=2, max_size=5).filter(
+            lambda g: not g.startswith("其中") and not any(s >= 0.5 for _, s, _ in word_scores(g, form_id))))
+        glue = data.draw(st.sampled_from(GLUE))
+        for k in run:
+            head = data.draw(header_cell(form_id, k))
+            heads.append(f"{prefix}{glue}{head}" if len(run) > 1 else head)
+    t, wr = _read(form_id, _sheet(form_id, heads, keys))
+    assert {k: t.columns.get(k) for k in keys} == {k: i + 2 for i, k in enumerate(keys)}, heads
+
+
 @pytest.mark.parametrize("form_id, fields", [("附件10", A10), ("附件3", A3)])
 @SETTINGS
 @given(data=st.data())

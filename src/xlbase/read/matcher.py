@@ -795,19 +795,28 @@ def says_part(text: str, f: Field) -> bool:
 _SEPARATORS = re.compile(r"\s*[-—–_:：|/·]+\s*")
 
 
+def glued_parts(text: str) -> tuple[str, str]:
+    """("基础信息", "基地") for "基础信息-基地": the text before its first separator and the rest, each
+    stripped; ("", text) when there is no separator between two non-empty parts."""
+    parts = _SEPARATORS.split(text.strip(), maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        return parts[0].strip(), parts[1].strip()
+    return "", text
+
+
 @lru_cache(maxsize=8192)
 def split_glued_group(text: str, form_id: str) -> tuple[str, str]:
     """("基本情况", "基地名称") for a one-row header with its group glued on ("基本情况-基地名称",
     "运营情况：营业收入", "孵化成果孵化成功企业数"); ("", text) when no group of the form starts it."""
     v = vocabulary(form_id)
-    parts = _SEPARATORS.split(text.strip(), maxsplit=1)
-    if len(parts) == 2 and parts[0] and parts[1]:
-        g = fold_unbracketed(parts[0])
-        right = word_scores(parts[1], form_id)
+    left, rest = glued_parts(text)
+    if left:
+        g = fold_unbracketed(left)
+        right = word_scores(rest, form_id)
         if any(key and key == g for key in v.groups):
-            return parts[0].strip(), parts[1].strip()     # the form's group, a separator: whatever follows
+            return left, rest     # the form's group, a separator: whatever follows
         if any(key and key in g for key in v.groups) and right and right[0][1] >= WORD_HIT:
-            return parts[0].strip(), parts[1].strip()
+            return left, rest
     k = fold(text)
     for key, name in sorted(v.groups.items(), key=lambda kv: -len(kv[0])):
         if key and k.startswith(key) and len(k) > len(key) + 1:
