@@ -17,7 +17,7 @@ from ..forms import get_form
 from ..text import fold, fold_unbracketed
 from .grid import Sheet
 from .labels import cached_fold, is_column_numbers, is_total_text, line_kind
-from .matcher import WORD_HIT, ColumnHead, glued_parts, split_glued_group, vocabulary, word_scores
+from .matcher import WORD_HIT, ColumnHead, best_word, glued_parts, marks_part, split_glued_group, vocabulary
 from .profile import PROFILE_ROWS, profile
 from .units import header_unit, line_units, strip_unit
 
@@ -211,19 +211,17 @@ def _shared_glued_groups(heads: tuple[ColumnHead, ...], form_id: str) -> tuple[C
     words: "基础信息-基地", "基础信息-运营机构" … are 基地 and 运营机构 under 基础信息, as "基本情况-基地名称" is
     under the form's own group (`split_glued_group`). A shared prefix that itself names a field (营业收入/元,
     营业收入/万元) or marks a part (其中：自有, 其中：租用) is no group."""
+    parts = [glued_parts(h.label) if not h.group else ("", h.label) for h in heads]
     counts: dict[str, int] = {}
-    for h in heads:
-        if not h.group:
-            left, right = glued_parts(h.label)
-            if left and not unit_only(right):
-                counts[left] = counts.get(left, 0) + 1
-    shared = {g for g, n in counts.items() if n >= 2 and not fold(g).startswith("其中")
-              and not any(score >= WORD_HIT for _, score, _ in word_scores(g, form_id))}
+    for left, right in parts:
+        if left and not unit_only(right):
+            counts[left] = counts.get(left, 0) + 1
+    shared = {g for g, n in counts.items() if n >= 2 and not marks_part(g)
+              and (best_word(g, form_id) or ("", 0.0))[1] < WORD_HIT}
     if not shared:
         return heads
     out = []
-    for h in heads:
-        left, right = glued_parts(h.label) if not h.group else ("", "")
+    for h, (left, right) in zip(heads, parts):
         if left in shared:
             # the group's unit only where it states one in brackets ("运营数据（元）-营业收入"): a section name's
             # last character is no unit (基本信息-… is not in 息, 运营单位-… not in 位)

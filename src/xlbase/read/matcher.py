@@ -788,8 +788,12 @@ def says_part(text: str, f: Field) -> bool:
     """The header says it is a part of something ("其中：小微企业数", "其中大学生创业人数") and the field is no part
     of anything (no `part_of`, its label no 其中…): such a column breaks down the column before it — it is not
     the field, however alike their words (the field's own total would be read as its part)."""
-    k = fold(_LEAD_ORDINAL.sub("", text)) if text else ""
-    return k.startswith("其中") and not (f.part_of or fold(f.label).startswith("其中"))
+    return marks_part(text) and not (f.part_of or marks_part(f.label))
+
+
+def marks_part(text: str) -> bool:
+    """The text opens with 其中 (a leading ordinal aside): what follows is a part of what stands before it."""
+    return bool(text) and fold(_LEAD_ORDINAL.sub("", text)).startswith("其中")
 
 
 _SEPARATORS = re.compile(r"\s*[-—–_:：|/·]+\s*")
