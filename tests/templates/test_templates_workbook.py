@@ -194,8 +194,10 @@ def test_credit_code_columns_are_text(applicant):
     ws = applicant[form.sheet]
     _, cols, _ = column_plan(form)
     letter = get_column_letter(cols["credit_code"] + 1)
-    assert ws.column_dimensions[letter].number_format == "@"
-    dv = _validations(ws)[f"{letter}{_first_data_row(ws, form)}"]
+    first = _first_data_row(ws, form)
+    # every row of the list, ruled or not, down to the template's last: typed codes stay text
+    assert {ws[f"{letter}{r}"].number_format for r in (first, first + 100, first + form.template_rows - 1)} == {"@"}
+    dv = _validations(ws)[f"{letter}{first}"]
     assert "LEN" in dv.formula1 and "18" in dv.formula1 and "15" in dv.formula1
     a2 = applicant["附件2"]
     code = next(c for row in a2.iter_rows() for c in row if c.number_format == "@" and not c.protection.locked)

@@ -607,8 +607,9 @@ def _date_range(rule: Rule, places: Places) -> str | None:
 
 
 def _unique(rule: Rule, places: Places) -> str | None:
-    """Rows repeating an earlier row's value, per field (spaces ignored, letters in any case): the rows
-    holding one less the first of each value, found with MATCH on the values as text."""
+    """Rows repeating an earlier row's value in any of the rule's fields (spaces ignored, letters in any
+    case), each row once as validate reports it (a row repeating both name and code is one mistake): per
+    field the rows holding a value less the first of each, found with MATCH on the values as text."""
     terms = []
     sheet, layout = places.tables.get(rule.form, (None, None))
     if layout is None:
@@ -619,8 +620,8 @@ def _unique(rule: Rule, places: Places) -> str | None:
             return None
         k = f'SUBSTITUTE(SUBSTITUTE({col}&""," ",""),"\u3000","")'
         first = f"MATCH({k},{k},0)=ROW({col})-{layout.first_row}"
-        terms.append(f'SUMPRODUCT(({k}<>"")*(1-({first})))')
-    return "+".join(terms)
+        terms.append(f'({k}<>"")*(1-({first}))')
+    return f"SUMPRODUCT(--(({'+'.join(terms)})>0))"
 
 
 def _comparables(rule: Rule, places: Places) -> str | None:

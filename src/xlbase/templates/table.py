@@ -5,9 +5,12 @@ a field without group is merged over both rows), numbered data rows with
 validation, and the total row with SUM formulas. Forms with many template rows
 (附件3: one row per resident firm) are "open-ended": a first block of numbered,
 ruled rows (what a blank form prints: a table a clerk can fill by hand), then
-rows that only carry their columns' input formats, get borders by conditional
-formatting once used and print only when used; the 合计 row sits just under the
-header, frozen with it, so it stays in sight while the list grows below it.
+rows that only carry their input formats, get borders by conditional formatting
+once used and print only when used; the 合计 row sits just under the header,
+frozen with it, so it stays in sight while the list grows below it. Only the
+list's own rows are open to typing (each cell unlocked, the columns locked on the
+protected sheet): a row typed below them would be read by `xlbase validate` and
+missed by the 表内检查, whose ranges end with the list.
 """
 
 from __future__ import annotations
@@ -130,22 +133,30 @@ def blank_row_lines(form: Form, sizes: dict[str, float]) -> int:
 
 
 def set_widths(ws: Worksheet, form: Form, number_col: int | None, cols: dict[str, int],
-               styles: Styles, open_ended: bool, sizes: dict[str, float] | None = None) -> dict[int, float]:
+               sizes: dict[str, float] | None = None) -> dict[int, float]:
     """Column widths from the model, or `sizes` (field key, and "" for the 序号 column)."""
     sizes = sizes or {}
     widths = {}
     if number_col is not None:
         widths[number_col] = sizes.get("", NUMBER_WIDTH)
-        ws.set_column(number_col, number_col, widths[number_col],
-                      styles.get(locked=False, align="center") if open_ended else None)
+        ws.set_column(number_col, number_col, widths[number_col])
     for f in form.table_fields:
         c = cols[f.key]
         widths[c] = sizes.get(f.key) or f.width or DEFAULT_WIDTH
-        fmt = None
-        if open_ended:
-            fmt = styles.get(locked=f.merge_only, num_format=num_format(f), text_wrap=True)
-        ws.set_column(c, c, widths[c], fmt)
+        ws.set_column(c, c, widths[c])
     return widths
+
+
+def open_formats(form: Form, layout: TableLayout, styles: Styles) -> dict[int, object]:
+    """An open-ended list's unruled rows, per column: unlocked (our merge-only columns aside), the column's
+    input format, no border until used (_border_used_rows). Written cell by cell on the list's rows only —
+    a column format would open every row of the sheet to typing, below the reach of the checks."""
+    out: dict[int, object] = {}
+    if layout.number_col is not None:
+        out[layout.number_col] = styles.get(locked=False, align="center")
+    for f in form.table_fields:
+        out[layout.cols[f.key]] = styles.get(locked=f.merge_only, num_format=num_format(f), text_wrap=True)
+    return out
 
 
 def write_header(ws: Worksheet, form: Form, top: int, number_col: int | None, cols: dict[str, int],
@@ -216,7 +227,7 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
     asked = bool(open_ended)      # a list the caller made open-ended (a programme's) keeps its rows' autofit
     open_ended = form.template_rows > OPEN_ENDED_ROWS if open_ended is None else open_ended
     number_col, cols, last_col = column_plan(form)
-    widths = set_widths(ws, form, number_col, cols, styles, open_ended, sizes)
+    widths = set_widths(ws, form, number_col, cols, sizes)
     blank_height = max(DATA_ROW_HEIGHT, row_height(row_lines))
     # a list of names that wrap (附件11): blank rows keep no height of their own, so Excel, WPS and
     # LibreOffice grow each to the name typed into it
@@ -231,12 +242,15 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
     ruled = min(n, max(len(rows), ruled_rows)) if open_ended else n
     layout = TableLayout(form, top, bottom, first, n, cols, number_col, last_col,
                          open_ended=open_ended, widths=widths, ruled_rows=ruled)
+    unruled = open_formats(form, layout, styles) if open_ended else {}
 
     for i in range(n):
         r = first + i
         values = rows[i] if i < len(rows) else {}
         if i >= ruled and not values and not formulas:
-            continue        # an open-ended form's rows past the ruled block: column formats only
+            for c, fmt in unruled.items():      # an open-ended form's rows past the ruled block
+                ws.write_blank(r, c, None, fmt)
+            continue
         if values:
             ws.set_row(r, max(blank_height, row_height(_lines(form, values, widths, cols))))
         elif not autofit and (not open_ended or i < ruled):
