@@ -79,9 +79,23 @@ def locate(text: object) -> tuple[str | None, str | None]:
 
     A county name shared by two cities (城区, 矿区, 郊区) needs its city in the text too.
     A listed development zone counts as a county ('忻州经济开发区…' -> (忻州市, 忻州经济开发区));
-    the longest name found wins.
+    the longest name found wins. Under a programme whose manifest names no place list (聊城 on Shanxi's
+    forms) nothing is located by Shanxi's list: (None, None) (its places are typed: merge.places).
     """
+    if not divisions_apply():
+        return None, None
     return _locate(re.sub(r"\s+", "", str(text or "")))
+
+
+def divisions_apply() -> bool:
+    """Whether the active programme's places are the division list's (its manifest's `places:`)."""
+    return bool(_active()().places)
+
+
+@lru_cache(maxsize=None)
+def _active():
+    from .forms.programmes import active     # forms.programmes loads the form sets: only when first asked
+    return active
 
 
 @lru_cache(maxsize=65536)

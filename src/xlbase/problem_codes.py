@@ -99,6 +99,7 @@ DUPLICATE_ENTERPRISE = "duplicate-enterprise"
 MERGE_UNNAMED_BASE = "merge-unnamed-base"
 MERGE_SAMPLE_ROW = "merge-sample-row"
 MERGE_FIRMS_UNATTACHED = "merge-firms-unattached"
+PLACE_FOLDER_DIFFERS = "place-folder-differs"
 FIRMS_ATTACHED = "firms-attached"
 PART_ATTACHED = "part-attached"
 PART_BASE_UNCLEAR = "part-base-unclear"
@@ -168,6 +169,7 @@ _declare(MERGE, {
     FIRMS_BASE_UNCLEAR: (WARNING, "入驻企业名单无法确定所属基地"),
     COVER_UNATTACHED: (WARNING, "单独报送的附件1封面无法确定所属基地"),
     FIRMS_LIST_REPEATED: (WARNING, "同一基地有两份入驻企业名单"),
+    PLACE_FOLDER_DIFFERS: (WARNING, "所在县与所在文件夹不一致"),
     PART_ATTACHED: (INFO, "单独报送的表格按名称归入申报材料"),
     PART_BASE_UNCLEAR: (WARNING, "单独报送的表格无法确定属于哪份申报材料"),
     BASE_WITHOUT_ROW: (WARNING, "有入驻企业名单但没有附件10"),

@@ -34,7 +34,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any, Iterable
 
 from functools import lru_cache
@@ -45,20 +45,21 @@ from xlsxwriter.utility import xl_col_to_name
 from ..forms.roles import (BASE_FORM, BASE_NAME, BASE_TYPE, CITY, COUNTY, FIRM_CODE, FIRM_FORM, FIRM_NAME, OPERATOR,
                            RECORD_FORM, SOURCE_FILE)
 from ..forms import SUMMARY_FORM, divisions, get_form, reporting_units
-from ..identity import base_key, locate, split_place, unit_hint, zone_name
+from ..identity import base_key, split_place, unit_hint, zone_name
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..read.labels import section_title
 from ..table import Table, WorkbookRead
 from ..text import fold
 from .conflicts import base_conflicts
+from .places import DIVISIONS, UNKNOWN_UNIT, Places, places_for
 from .lower import MISSING, ORIGIN_SEP, origin
 from .revision import revision_rank
 from ..problem_codes import (BASE_WITHOUT_ROW, DUPLICATE_BASE, DUPLICATE_ENTERPRISE, FIRMS_LIST_REPEATED,
-                             INCOMPLETE_TOTAL, MERGE_FIRMS_UNATTACHED, MERGE_SAMPLE_ROW, MERGE_UNNAMED_BASE)
+                             INCOMPLETE_TOTAL, MERGE_FIRMS_UNATTACHED, MERGE_SAMPLE_ROW, MERGE_UNNAMED_BASE,
+                             PLACE_FOLDER_DIFFERS)
 
 APPLICANT = "applicant"
 SUMMARY = "summary"
-UNKNOWN_UNIT = "（未注明）"
 LEVELS = ("county", "city", "province")
 # found again by every merge over the rows a lower level's 汇总表 carries, so not carried as problems (a base
 # without a base row is found again from the carried firms)
@@ -203,6 +204,7 @@ class MergeResult:
     firm_columns: dict[tuple[str, str], str] = field(default_factory=dict)   # (file, sheet) -> credit-code column
     superseded: list[BaseRow] = field(default_factory=list)   # base rows not adopted (a duplicate won)
     firm_only: list[BaseRow] = field(default_factory=list)    # bases with firms but no base row (not in 附件11)
+    places: Places = DIVISIONS        # where the bases are: the division list, or the typed places (merge.places)
 
     def shown(self, file: str) -> str:
         """The name shown for a file, or for “汇总表 ← 原来源文件” the 汇总表's shown name ← the original."""
@@ -370,7 +372,7 @@ def _attach_firms(ft: _FirmTable, names: dict[str, str | None]) -> list[FirmRow]
 
 
 def _firm_owners(firm_tables: list[_FirmTable], winner_of: dict[str, BaseRow], rejected: set[str],
-                 display: dict[str, str]) -> tuple[list[dict[str, str | None]], list[BaseRow], list[Problem]]:
+                 display: dict[str, str], places: Places = DIVISIONS) -> tuple[list[dict[str, str | None]], list[BaseRow], list[Problem]]:
     """Per firm table, key -> the name of the base its rows go to (None: not merged); the bases that have
     firms but no base row (`firm_only`); and the problems of both.
 
@@ -429,7 +431,7 @@ def _firm_owners(firm_tables: list[_FirmTable], winner_of: dict[str, BaseRow], r
             if k not in firm_only:
                 vals = {BASE_NAME: tidy_name(name), OPERATOR: t.base.get(OPERATOR) if alone else None,
                         CITY: t.base.get(CITY) if alone else None, COUNTY: t.base.get(COUNTY) if alone else None}
-                city, county = _place(vals, t, ft.path)
+                city, county = _place(vals, t, ft.path, places)
                 vals[CITY], vals[COUNTY] = city, county
                 firm_only[k] = BaseRow(k, vals, city, county, ft.path, t.sheet, 0, APPLICANT, 0)
             names[k] = firm_only[k].name
@@ -459,39 +461,31 @@ def _firm_columns(reads: list[WorkbookRead], firm_tables: list[_FirmTable]) -> d
     return out
 
 
-def _known(city: Any, county: Any) -> tuple[str | None, str | None]:
-    """Keep only real divisions (and the zones that report as units): a formula's 0 or a typo must not
-    become a unit."""
-    cities = divisions()["cities"]
-    c = str(city).strip() if isinstance(city, str) else None
-    if c and c not in cities:
-        c = locate(c)[0]
-    k = str(county).strip() if isinstance(county, str) else None
-    if k and not any(k in reporting_units(ct) for ct in cities):
-        k = locate(f"{c or ''}{k}")[1]
-    if c and k and k not in reporting_units(c):
-        k = None
-    return c, k
-
-
-def _place(values: dict, table: Table, path: str) -> tuple[str, str]:
+def _place(values: dict, table: Table, path: str, places: Places = DIVISIONS) -> tuple[str, str]:
     """(city, county) of a base: its own columns, then the table's base, its name, its file path.
 
     In a 汇总表 the table's base is the reporting office (its 填报单位 line or folder), so there
     a row's own name ("忻州市原平市…") comes first: a county's list may hold a neighbour's base.
+    Under typed places (merge.places) the office is the place its 填报单位 line names.
     """
-    city, county = _known(values.get(CITY), values.get(COUNTY))
-    named = locate(values.get(BASE_NAME))
-    office = _known(table.base.get(CITY), table.base.get(COUNTY))
+    city, county = places.known(values.get(CITY), values.get(COUNTY))
+    named = places.locate(values.get(BASE_NAME))
+    office = places.known(table.base.get(CITY), table.base.get(COUNTY))
+    if places.typed and table.form_id == SUMMARY_FORM and office == (None, None):
+        office = places.named(table.org_line)
     for c, k in ((named, office) if table.form_id == SUMMARY_FORM else (office, named)):
         if city and county:
             break
         if c and (not city or city == c):
             city, county = c, county or k
+        elif places.typed and k and not county and c is None:
+            county = k
     if not county or not city:
-        c3, k3 = locate(" ".join(Path(path).parts))
+        c3, k3 = places.path_place(path)
         if c3 and (not city or city == c3):
             city, county = c3, county or k3
+        elif places.typed and k3 and not county and c3 is None:
+            county = k3
     return str(city or UNKNOWN_UNIT), str(county or UNKNOWN_UNIT)
 
 
@@ -507,13 +501,13 @@ def _lacking(t: Table, carried: Any = None) -> tuple[str, ...]:
     return tuple(f.key for f in form.official_table_fields if f.is_numeric and f.key in missing)
 
 
-def _section_place(values: dict, section: Any) -> None:
+def _section_place(values: dict, section: Any, places: Places = DIVISIONS) -> None:
     """A base listed under a section row of a city's table ("一、榆次区") is in that section's place, unless
     its own columns or name say otherwise."""
     if not isinstance(section, str) or (values.get(CITY) and values.get(COUNTY)):
         return
-    city, county = locate(section)
-    named = locate(values.get(BASE_NAME))
+    city, county = places.named(section) if places.typed else places.locate(section)
+    named = places.locate(values.get(BASE_NAME))
     if county and not named[1] and not values.get(COUNTY) and (not values.get(CITY) or values[CITY] == city):
         values[COUNTY] = county
         values[CITY] = values.get(CITY) or city
@@ -544,9 +538,26 @@ def data_rows(wr: WorkbookRead) -> int:
     return sum(1 if role == BASE_RECORD else t.n_rows for t, role in row_tables(wr))
 
 
-def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_FirmTable]]:
-    """Every base row and firm table read; `BaseRow.file_order` is set by the caller."""
+def typed_places(reads: list[WorkbookRead]) -> list[tuple[Any, Any]]:
+    """Every (所在市, 所在县) typed in the batch's base tables and records: the place list of a programme
+    that names none (merge.places.Typed)."""
+    out: list[tuple[Any, Any]] = []
+    for wr in reads:
+        for t in wr.tables:
+            if t.record:
+                out.append((t.record.get(CITY), t.record.get(COUNTY)))
+            if t.form_id in (BASE_FORM, SUMMARY_FORM) and not t.data.empty and CITY in t.data.columns:
+                counties = t.data[COUNTY] if COUNTY in t.data.columns else [None] * len(t.data)
+                out += list(zip(t.data[CITY], counties))
+    return out
+
+
+def _candidate_rows(reads: list[WorkbookRead], places: Places = DIVISIONS
+                    ) -> tuple[list[BaseRow], list[_FirmTable], list[Problem]]:
+    """Every base row and firm table read, and where a row's typed county and its folder disagree;
+    `BaseRow.file_order` is set by the caller."""
     bases: list[BaseRow] = []
+    problems: list[Problem] = []
     firms: list[_FirmTable] = []
     a11 = get_form(SUMMARY_FORM)
     a11_keys = set(a11.keys)
@@ -593,15 +604,15 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                     if kind == APPLICANT and str(key) != proper and not _is_text(t.base.get("name")):
                         rekey[str(key)] = proper
                         key = proper
-                    _section_place(vals, rec.get("_section"))
-                    city, county = _place(vals, t, wr.path)
+                    _section_place(vals, rec.get("_section"), places)
+                    city, county = _place(vals, t, wr.path, places)
                     vals[CITY], vals[COUNTY] = city, county
                     where = (t.sheet, row, t.cell(BASE_NAME, row))
                     if carried:   # the place of the row the lower level took
                         where = (str(rec.get("_src_sheet") or ""), int(rec.get("_src_row") or 0),
                                  str(rec.get("_src_cell") or ""))
                     bases.append(BaseRow(str(key), vals, city, county, wr.path, where[0], where[1], kind,
-                                         0, carried, where[2], _reporter(t, wr.path, kind), (t.sheet, row),
+                                         0, carried, where[2], _reporter(t, wr.path, kind, places), (t.sheet, row),
                                          _unit(county, t, wr.path, rec.get("_section")),
                                          lacking=_lacking(t, rec.get("_lacking")),
                                          columns=t.columns))
@@ -613,15 +624,40 @@ def _candidate_rows(reads: list[WorkbookRead]) -> tuple[list[BaseRow], list[_Fir
                 for k in (BASE_NAME, OPERATOR):
                     vals[k] = tidy_name(vals.get(k))
                 key = t.base.get("key") or base_key(vals.get(BASE_NAME), vals.get(OPERATOR))
-                city, county = _place(vals, t, wr.path)
+                city, county = _place(vals, t, wr.path, places)
                 vals[CITY], vals[COUNTY] = city, county
                 bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, 0, APPLICANT,
-                                     0, "", t.record_cells.get(BASE_NAME, ""), _reporter(t, wr.path, APPLICANT),
+                                     0, "", t.record_cells.get(BASE_NAME, ""), _reporter(t, wr.path, APPLICANT, places),
                                      unit=_unit(county, t, wr.path), lacking=_lacking(t),
                                      record_cells=t.record_cells))
             else:
                 firms.append(_firm_table(t, wr.path, rekey))
-    return bases, firms
+        if places.typed:
+            problems += _folder_places(wr, bases, places)
+    return bases, firms, problems
+
+
+def _folder_places(wr: WorkbookRead, bases: list[BaseRow], places: Places) -> list[Problem]:
+    """A 警告 for each base row of `wr` whose typed county is not the place its folder names (filed under
+    临清市/, typed 东昌府区): the typed place is kept, and the message names both — never one silently."""
+    out = []
+    typed_at = next(((t.sheet, t.record_cells[COUNTY]) for t in wr.tables
+                     if t.form_id == RECORD_FORM and t.record_cells.get(COUNTY)), None)
+    for b in bases:
+        if b.file != wr.path or b.carried_source:
+            continue
+        folder = places.folder_disagrees(b.city, b.county, wr.path)
+        if folder is None:
+            continue
+        sheet, cell = typed_at if b.kind == APPLICANT and typed_at else (b.sheet, b.cell_of(COUNTY)[1])
+        out.append(Problem(
+            PLACE_FOLDER_DIFFERS, WARNING,
+            f"“{b.name}”的所在县（市、区）填写为“{b.county}”，而这份材料放在“{folder}”文件夹中：汇总表按填写的"
+            f"“{b.county}”计入。请核实它属于“{b.county}”还是“{folder}”（以推荐单位的盖章为准），"
+            "填错的改正所在县，放错的移到所属县的文件夹后重新汇总。",
+            file=wr.path, sheet=sheet, cell=cell, form=SUMMARY_FORM, field=COUNTY, base=b.name,
+            value=b.county, threshold=folder))
+    return out
 
 
 def _compatible(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
@@ -702,11 +738,14 @@ def _copied_from(row: BaseRow, source: BaseRow) -> bool:
     return first[0] == first[1]
 
 
-def _reporter(t: Table, path: str, kind: str) -> str | None:
-    """The county that sent a row: a 汇总表's office (read.base puts it in the table's base), else the folder."""
+def _reporter(t: Table, path: str, kind: str, places: Places = DIVISIONS) -> str | None:
+    """The county that sent a row: a 汇总表's office (read.base puts it in the table's base; under typed places
+    the one its 填报单位 line names), else the folder."""
     if kind == SUMMARY and t.base.get(COUNTY):
         return str(t.base[COUNTY])
-    return locate(" ".join(Path(path).parts))[1]
+    if places.typed and kind == SUMMARY and places.named(t.org_line)[1]:
+        return places.named(t.org_line)[1]
+    return places.path_place(path)[1]
 
 
 def _unit(county: str, t: Table, path: str, section: Any = None) -> str:
@@ -751,9 +790,8 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
     missing = [m for m in dict.fromkeys(missing) if m not in paths]
     display = display_names(paths + missing)
     accounts = {wr.path: FileAccount(wr.path, wr.status, wr.sha256) for wr in reads}
-    problems: list[Problem] = []
-
-    cands, firm_tables = _candidate_rows(reads)
+    places = places_for(lambda: typed_places(reads))
+    cands, firm_tables, problems = _candidate_rows(reads, places)
     alias = same_base_aliases(cands)
     if alias:   # one base, spelled with and without its place: one key, so the duplicate rule applies
         for b in cands:
@@ -821,7 +859,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
 
     winner_of = {b.key: b for b in winners}
     rejected = {b.key for b in cands if not b.name or _is_sample_name(b.name)}
-    owners, firm_only, found = _firm_owners(firm_tables, winner_of, rejected, display)
+    owners, firm_only, found = _firm_owners(firm_tables, winner_of, rejected, display, places)
     problems += found
     kept_firms: list[FirmRow] = []
     orphans: dict[tuple[str, str], int] = {}
@@ -852,7 +890,7 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
     problems += incomplete_totals(winners, display)
     result = MergeResult(winners, kept_firms, problems,
                          [accounts[p] for p in paths] + [FileAccount(m, MISSING, None) for m in missing], display,
-                         _firm_columns(reads, firm_tables), superseded, firm_only)
+                         _firm_columns(reads, firm_tables), superseded, firm_only, places)
     result.check_accounting()
     for wr in reads:
         assert accounts[wr.path].rows_read == data_rows(wr), f"rows_read of {wr.path} is not data_rows()"

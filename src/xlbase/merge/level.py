@@ -13,11 +13,11 @@ from collections import Counter
 from pathlib import Path
 
 from .. import sheet_names
-from ..forms import divisions, reporting_units
-from ..identity import locate, zone_name
+from ..identity import zone_name
 from ..problems import WARNING, Problem
 from ..text import fold
 from .core import LEVELS, UNKNOWN_UNIT, BaseRow, MergeResult
+from .places import DIVISIONS, Places
 from .lower import ORIGIN_SEP, SKIPPED
 from ..problem_codes import LEVEL_MISMATCH, UNIT_NOT_REPORTED
 
@@ -67,7 +67,7 @@ def default_unit_name(result: MergeResult, level: str) -> str:
     """The 填报单位 when --unit is not given: the one county/city all bases share, or the province (its name in
     the division data)."""
     if level == "province":
-        return str(divisions().get("province") or "")
+        return result.places.province()
     if level == "city":
         cities = sorted({b.city for b in result.bases if b.city != UNKNOWN_UNIT})
         return cities[0] if len(cities) == 1 else ""
@@ -83,7 +83,7 @@ def file_units(result: MergeResult, level: str, path: str) -> set[str]:
     """
     if ORIGIN_SEP in path and not any(a.file == path for a in result.accounts):
         head, tail = path.split(ORIGIN_SEP, 1)
-        city, county = locate(tail.replace("/", " "))
+        city, county = _located(result, tail)
         u = city if level == "province" else county
         return {u} if u else file_units(result, level, head)
     acc = next((a for a in result.accounts if a.file == path), None)
@@ -100,10 +100,18 @@ def file_units(result: MergeResult, level: str, path: str) -> set[str]:
             units = set(acc.units)
     if not units or units == {UNKNOWN_UNIT}:
         shown = result.display.get(path, path)
-        city, county = locate(shown.replace("/", " "))
+        city, county = _located(result, shown)
         u = city if level == "province" else (county or zone_name(re.sub(r"[/\\_]", " ", shown)))
         units = {u or UNKNOWN_UNIT}
     return units
+
+
+def _located(result: MergeResult, shown: str) -> tuple[str | None, str | None]:
+    """The place a file's shown path names (its folders and name), by the merge's places."""
+    city, county = result.places.locate(shown.replace("/", " "))
+    if result.places.typed and not (city or county):
+        city, county = result.places.path_place(shown)
+    return city, county
 
 
 # --- who should have reported --------------------------------------------------------------------
@@ -115,7 +123,7 @@ class ExpectError(ValueError):
 
 def level_city(result: MergeResult, unit: str | None) -> str | None:
     """The city a city-level merge is for: named in --unit (忻州市工业和信息化局), else the one city of its bases."""
-    city = locate(unit)[0] if unit else None
+    city = result.places.locate(unit)[0] if unit else None
     if city:
         return city
     cities = Counter(b.city for b in result.bases if b.city != UNKNOWN_UNIT)
@@ -126,24 +134,25 @@ def expected_units(result: MergeResult, level: str, unit: str | None, expect: li
     """Who should report at this level: the officer's list (--expect), else the data's — a province's
     cities, a city's counties and development zones (forms.reporting_units). None known: []."""
     if expect is not None:
-        return [canonical_unit(e, level, level_city(result, unit)) for e in expect]
+        return [canonical_unit(e, level, level_city(result, unit), result.places) for e in expect]
+    if result.places.typed:     # no division list: who should report is only what the officer lists
+        return []
     if level == "province":
-        return list(divisions()["cities"])
+        return result.places.cities()
     if level == "city":
-        city = level_city(result, unit)
-        return list(reporting_units(city)) if city else []
+        return list(result.places.units(level_city(result, unit)))
     return []
 
 
-def canonical_unit(name: str, level: str, city: str | None) -> str:
+def canonical_unit(name: str, level: str, city: str | None, places: Places = DIVISIONS) -> str:
     """An expected-list entry as the merge names units: '忻州市岢岚县' / '岢岚' / '岢岚县工信局' -> 岢岚县."""
     name = name.strip()
-    c, k = locate(name if level == "province" or not city or city[:-1] in name else f"{city}{name}")
+    c, k = places.locate(name if level == "province" or not city or city[:-1] in name else f"{city}{name}")
     if level == "province" and c:
         return c
     if k and (not city or c in (None, city)):
         return k
-    for u in reporting_units(city) if city else ():
+    for u in places.units(city):
         if fold(u).startswith(fold(name)) and len(fold(name)) >= 2:   # 岢岚 -> 岢岚县
             return u
     return zone_name(name) or name
