@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .forms.programmes import DEFAULT_NOUN
+
 #: severities (Problem.severity); xlbase.problems re-exports them
 ERROR = "error"
 WARNING = "warning"
@@ -32,10 +34,18 @@ CATEGORIES = (FILE, READ, RULE, MERGE)
 @dataclass(frozen=True)
 class ProblemCode:
     code: str
-    title: str          # what the 问题清单 shows beside the code
+    template: str       # what the 问题清单 shows beside the code; {noun}: what one application is about
     category: str       # 文件 / 读取 / 规则 / 汇总
     severity: str       # the usual severity; `varies` says when another is used
     varies: str = ""
+
+    def title_for(self, noun: str) -> str:
+        """The title said of a programme's applications (Programme.noun: 基地, 平台 for 太原)."""
+        return self.template.format(noun=noun)
+
+    @property
+    def title(self) -> str:
+        return self.title_for(DEFAULT_NOUN)
 
 
 REGISTRY: dict[str, ProblemCode] = {}
@@ -143,7 +153,7 @@ _declare(READ, {
     COLUMN_UNIT_CONVERTED: (INFO, "整列按表头单位换算"),
     COLUMN_IMPLAUSIBLE: (WARNING, "整列数值按该单位不合常理"),
     NONE_AS_ZERO: (INFO, "“/”“无”等按 0 读取"),
-    NO_BASE: (INFO, "本年度没有申报基地"),
+    NO_BASE: (INFO, "本年度没有申报{noun}"),
     SECTION_ROW: (INFO, "表中的分段行（设定其下各行的所在地）"),
     PLACE_FROM_ABOVE: (INFO, "所在地栏的空白格按其上方所填读取（合并单元格或只在首行填写）"),
     DUPLICATE_COLUMN: (WARNING, "重复的栏目"),
@@ -159,16 +169,16 @@ _declare(READ, {
     COVER_BASE_TYPE_UNCLEAR: (WARNING, "附件1封面的基地类型无法确定"),
 })
 _declare(MERGE, {
-    DUPLICATE_BASE: (WARNING, "同一基地重复报送", "汇总表中的行就是本次也收到的原文件时为提示"),
-    BASE_CONFLICT: (WARNING, "同一基地两份材料填报不一致"),
-    DUPLICATE_ENTERPRISE: (WARNING, "同一企业出现在两个基地"),
-    MERGE_UNNAMED_BASE: (ERROR, "基地行没有基地名称"),
-    MERGE_SAMPLE_ROW: (WARNING, "示例基地行，未计入"),
-    MERGE_FIRMS_UNATTACHED: (ERROR, "入驻企业找不到所属基地"),
-    FIRMS_ATTACHED: (INFO, "入驻企业名单按名称归入基地"),
-    FIRMS_BASE_UNCLEAR: (WARNING, "入驻企业名单无法确定所属基地"),
-    COVER_UNATTACHED: (WARNING, "单独报送的附件1封面无法确定所属基地"),
-    FIRMS_LIST_REPEATED: (WARNING, "同一基地有两份入驻企业名单"),
+    DUPLICATE_BASE: (WARNING, "同一{noun}重复报送", "汇总表中的行就是本次也收到的原文件时为提示"),
+    BASE_CONFLICT: (WARNING, "同一{noun}两份材料填报不一致"),
+    DUPLICATE_ENTERPRISE: (WARNING, "同一企业出现在两个{noun}"),
+    MERGE_UNNAMED_BASE: (ERROR, "{noun}行没有{noun}名称"),
+    MERGE_SAMPLE_ROW: (WARNING, "示例{noun}行，未计入"),
+    MERGE_FIRMS_UNATTACHED: (ERROR, "入驻企业找不到所属{noun}"),
+    FIRMS_ATTACHED: (INFO, "入驻企业名单按名称归入{noun}"),
+    FIRMS_BASE_UNCLEAR: (WARNING, "入驻企业名单无法确定所属{noun}"),
+    COVER_UNATTACHED: (WARNING, "单独报送的附件1封面无法确定所属{noun}"),
+    FIRMS_LIST_REPEATED: (WARNING, "同一{noun}有两份入驻企业名单"),
     PLACE_FOLDER_DIFFERS: (WARNING, "所在县与所在文件夹不一致"),
     PART_ATTACHED: (INFO, "单独报送的表格按名称归入申报材料"),
     PART_BASE_UNCLEAR: (WARNING, "单独报送的表格无法确定属于哪份申报材料"),
@@ -176,7 +186,7 @@ _declare(MERGE, {
     SUMMARY_EDITED: (WARNING, "汇总表生成后被修改过"),
     SUMMARY_SOURCES_PARTLY_HERE: (WARNING, "汇总表的来源文件部分在本次输入中"),
     LOWER_PACK_DIFFERS: (INFO, "下级汇总表所用规则包不同"),
-    LEVEL_MISMATCH: (WARNING, "汇总层级与基地分布不符"),
+    LEVEL_MISMATCH: (WARNING, "汇总层级与{noun}分布不符"),
     UNIT_NOT_REPORTED: (WARNING, "应报单位未报送"),
     INCOMPLETE_TOTAL: (WARNING, "有的表缺少该列，汇总数不完整"),
 })
@@ -185,13 +195,13 @@ _declare(RULE, {
 })
 
 
-def title_of(code: str, pack: Any = None, noun: str = "基地") -> str:
+def title_of(code: str, pack: Any = None, noun: str = DEFAULT_NOUN) -> str:
     """The Chinese title of a problem code: the pack's (its rule's title, or its kind's: RulePack.title_of),
-    else the registry's, whose 基地 is said as the programme's `noun` (平台 for 太原: Programme.noun);
+    else the registry's, said of the programme's `noun` (平台 for 太原: Programme.noun);
     "" for a code neither knows."""
     titled = getattr(pack, "title_of", None)
     title = titled(code) if titled is not None else ""
     if title:
         return title
     entry = REGISTRY.get(code)
-    return entry.title.replace("基地", noun) if entry else ""
+    return entry.title_for(noun) if entry else ""

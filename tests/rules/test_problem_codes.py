@@ -126,3 +126,19 @@ def test_rules_show_names_each_rules_outcomes():
         assert any(l.startswith(f"    {label}：") and outcome in l for l in block), rule.id
     one = rules_command("show", "small-micro-share").lines      # a rule id of the default pack
     assert any("警告：" in l and "所属行业" in l for l in one) and not any("resident-firms-min" in l for l in one)
+
+
+def test_titles_take_the_programmes_noun_as_data():
+    """A registry title names what an application is about through `{noun}` (Programme.noun; one default,
+    forms.programmes.DEFAULT_NOUN), not by replacing 基地 in the text: said of 太原's 平台 no title keeps 基地 but
+    the name of a Shanxi form's own field (基地类型 on 附件1's cover), and a pack's own title is never rewritten."""
+    from xlbase.forms.programmes import DEFAULT_NOUN
+    from xlbase.rules import load_pack
+    for code, entry in REGISTRY.items():
+        assert entry.title == entry.title_for(DEFAULT_NOUN), code
+        assert "基地" not in entry.title_for("平台").replace("基地类型", ""), code
+    assert title_of("duplicate-base", noun="平台") == "同一平台重复报送"
+    assert title_of("level-mismatch", noun="平台") == "汇总层级与平台分布不符"
+    pack = load_pack("shanxi-2024-base")
+    rule = next(r for r in pack.rules if "基地" in title_of(r.id, pack))
+    assert title_of(rule.id, pack, noun="平台") == title_of(rule.id, pack)

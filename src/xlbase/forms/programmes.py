@@ -28,6 +28,7 @@ from . import PLACE_LISTS, Field, Form, build_forms, register_forms, register_li
 from . import _parse_yaml as parse_yaml
 
 DEFAULT_PROGRAMME = "shanxi-2024-base"
+DEFAULT_NOUN = "基地"                # what one application is about when a manifest does not say (Programme.noun)
 ENV = "XLBASE_PROGRAMME"            # the programme a command chose: reader processes inherit it
 ENGINES = ("shanxi", "generic")
 LAYOUT_FILES = ("lists.yaml", "summary.yaml", "workbook.yaml")
@@ -62,7 +63,7 @@ class Programme:
     note: str = ""
     #: documents the notice relies on whose text we do not hold: {document, conditions} (what is missing)
     not_held: tuple[dict, ...] = ()
-    noun: str = "基地"                # what one application is about, in a clerk's words (太原: 平台)
+    noun: str = DEFAULT_NOUN          # what one application is about, in a clerk's words (太原: 平台)
     #: whose divisions the place lists (所在市, 所在县) offer: data/divisions_<places>.yaml ('shanxi'); '' when the
     #: notice names none (聊城 on Shanxi's forms): its places are typed, never chosen from another province's list
     places: str = ""
@@ -155,7 +156,7 @@ def _parse(text: str, where: str, home: Path | None) -> Programme:
                      kind=str(spec.get("kind", "")), form_set=str(folder) if home is not None else forms,
                      pack=pack, engine=engine, sources=tuple(spec.get("sources") or ()),
                      recognise=tuple(str(t) for t in spec.get("recognise") or ()), note=str(spec.get("note", "")),
-                     not_held=_not_held(spec.get("not_held"), where), noun=str(spec.get("noun") or "基地"),
+                     not_held=_not_held(spec.get("not_held"), where), noun=str(spec.get("noun") or DEFAULT_NOUN),
                      places=_places(spec.get("places"), where), manifest=where, folder=folder)
 
 

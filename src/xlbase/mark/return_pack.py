@@ -27,6 +27,7 @@ from typing import Any, Iterable
 
 import xlsxwriter
 
+from ..forms.programmes import DEFAULT_NOUN
 from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
 from ..merge.level import UNIT_NOT_REPORTED, file_units, level_city
 from ..problems import ERROR, WARNING, Problem, count_by_severity, sort_problems
@@ -131,7 +132,7 @@ def write_return_pack(out_dir: Path, result: MergeResult, problems: list[Problem
 
 
 def write_units_pack(out_dir: Path, units: dict[str, tuple[list[str], list[Problem]]], *, pack: Any = None,
-                     display: Any = None, when: dt.datetime | None = None, noun: str = "基地") -> list[UnitPack]:
+                     display: Any = None, when: dt.datetime | None = None, noun: str = DEFAULT_NOUN) -> list[UnitPack]:
     """The pack of `units` (unit -> (the files it sent, its problems)), in their order, replacing `out_dir` as a
     whole: any merge's pack (Shanxi's by 各县情况, a programme's by its summary layout's reporting unit);
     `noun`: the programme's word for what one application is about (Programme.noun)."""
@@ -154,7 +155,7 @@ def write_units_pack(out_dir: Path, units: dict[str, tuple[list[str], list[Probl
 
 
 def _write_unit(folder: Path, unit: str, name: str, problems: list[Problem], files: list[str], pack: Any,
-                display: Any, when: dt.datetime | None, noun: str = "基地") -> UnitPack:
+                display: Any, when: dt.datetime | None, noun: str = DEFAULT_NOUN) -> UnitPack:
     folder.mkdir()
     up = UnitPack(unit, name, sort_problems(problems))
     taken: set[str] = set()

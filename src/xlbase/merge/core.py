@@ -45,6 +45,7 @@ from xlsxwriter.utility import xl_col_to_name
 from ..forms.roles import (BASE_FORM, BASE_NAME, BASE_TYPE, CITY, COUNTY, FIRM_CODE, FIRM_FORM, FIRM_NAME, OPERATOR,
                            RECORD_FORM, SOURCE_FILE)
 from ..forms import SUMMARY_FORM, divisions, get_form, reporting_units
+from ..forms.programmes import DEFAULT_NOUN
 from ..identity import base_key, split_place, unit_hint, zone_name
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..read.labels import section_title
@@ -695,7 +696,7 @@ def same_base_aliases(bases: list[BaseRow]) -> dict[str, str]:
     return alias
 
 
-def superseded_note(noun: str = "基地") -> str:
+def superseded_note(noun: str = DEFAULT_NOUN) -> str:
     """The lead of a problem of material the merge did not adopt; `noun`: the programme's word (基地, 平台)."""
     return f"（该份材料未被采用：同一{noun}已采用另一份，本条仅供核对）"
 

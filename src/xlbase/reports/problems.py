@@ -15,6 +15,7 @@ from xlsxwriter.url import Url as _XUrl, UrlTypes as _XUrlTypes   # links as Url
 
 from .. import sheet_names
 from ..forms import get_form
+from ..forms.programmes import DEFAULT_NOUN
 from ..problems import ERROR, INFO, SEVERITY_LABELS, WARNING, Problem, count_by_severity, sort_problems
 from ..table import NOT_READ
 from ..safe_output import atomic_output, cell_text, is_formula_like, write_text
@@ -22,7 +23,7 @@ from ..templates.styles import lines_needed
 from ..problem_codes import FILE_UNUSABLE
 
 REPORT_VERSION = 1
-BASE_COLUMN = "基地"     # said as the programme's noun
+BASE_COLUMN = DEFAULT_NOUN     # said as the programme's noun
 PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", BASE_COLUMN, "问题类别", "问题说明", "值", "标准",
                    "规则编号", "文件完整路径")
 _WIDTHS = (8, 28, 10, 8, 8, 16, 28, 20, 60, 16, 12, 22, 60)
@@ -179,7 +180,7 @@ def _print_setup(ws, header_row: int, last_row: int, last_col: int) -> None:
 
 def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem], *, name: str = sheet_names.PROBLEMS,
                        display: dict[str, str] | None = None, title: str = "问题清单", line: str | None = None,
-                       pack: object = None, noun: str = "基地"):
+                       pack: object = None, noun: str = DEFAULT_NOUN):
     """Add the 问题清单 sheet: title, header, autofilter, frozen header, severity colours, links to sources.
 
     Rows come as problems.sort_problems orders them: files that could not be used first, then errors,
@@ -268,7 +269,7 @@ def _show(v: Any) -> str:
 
 
 def write_problems_workbook(path: Path | str, problems: Iterable[Problem], inputs: list[dict], *,
-                            pack: object = None, noun: str = "基地") -> None:
+                            pack: object = None, noun: str = DEFAULT_NOUN) -> None:
     """The --xlsx report of validate: 问题清单 plus a 文件 sheet (status in Chinese, rows, sha256).
 
     Both sheets carry a title and the rule pack and 基准日期 the problems were found with, and

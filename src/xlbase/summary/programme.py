@@ -12,6 +12,7 @@ import xlsxwriter
 
 from .. import sheet_names
 from ..forms import value_list
+from ..forms.programmes import DEFAULT_NOUN
 from ..merge.programme import Checked
 from ..merge.programme_levels import problem_units
 from ..merge.rounds import Change, change_text
@@ -50,7 +51,7 @@ def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: 
 
 
 def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: list[str] | None = None,
-                 changes: dict[str, Change] | None = None, notes: Set[str] = frozenset(), noun: str = "基地") -> None:
+                 changes: dict[str, Change] | None = None, notes: Set[str] = frozenset(), noun: str = DEFAULT_NOUN) -> None:
     """One row per unit: reported or not, its applications, its 错误 and 警告 (`notes`, the pack's notes for the
     officer — the conditions to check on paper, one per application — are in the 问题清单, not counted here:
     a unit's warnings are what it may have to answer)."""

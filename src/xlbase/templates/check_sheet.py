@@ -12,6 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import sheet_names
 from ..forms import get_form
+from ..forms.programmes import DEFAULT_NOUN
 from ..rules.kinds.within_record import pair
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
 from .rule_counts import Places, count_formula, doubt_formula
@@ -151,7 +152,7 @@ _YELLOW = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 NOTHING_TYPED_LEAD = "表格尚未填写："
 
 
-def nothing_typed_text(noun: str = "基地") -> str:
+def nothing_typed_text(noun: str = DEFAULT_NOUN) -> str:
     """The check sheet's line while nothing is typed, in the programme's word for what is applied for."""
     return (f"{NOTHING_TYPED_LEAD}xlbase 按“本年度没有申报{noun}”读取。填写后，下表随填写逐项计算"
             "（与 xlbase 校验、汇总时使用同一规则包）。")
@@ -177,7 +178,7 @@ def nothing_typed(wb, places: Places) -> str:
 
 
 def verdict_formula(places: Places, first: int, last: int, empty: str = NOTHING_TYPED_NAME,
-                    noun: str = "基地") -> str:
+                    noun: str = DEFAULT_NOUN) -> str:
     """Excel: the sheet's conclusion in one line, above the table (rows first..last, 1-based): nothing typed
     yet (validate reads an empty workbook as no base, and says nothing else), else how many rules fail."""
     verdicts = f"$F${first}:$F${last}"
@@ -188,7 +189,7 @@ def verdict_formula(places: Places, first: int, last: int, empty: str = NOTHING_
 
 
 def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RulePack,
-                      rules: list[Rule] | None = None, who: str = "市级", noun: str = "基地") -> None:
+                      rules: list[Rule] | None = None, who: str = "市级", noun: str = DEFAULT_NOUN) -> None:
     """The sheet for the pack's rules the workbook judges (of `rules`, when given: the ones about its forms)."""
     wanted = None if rules is None else {r.id for r in rules}
     present = set(places.cells) | set(places.tables)

@@ -10,7 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import sheet_names
 from ..forms import Form, divisions
-from ..forms.programmes import choices_of
+from ..forms.programmes import DEFAULT_NOUN, choices_of
 from ..rules.rule import Rule, RulePack
 from .dates import date_forms
 from .validation import NUMBER_FORMS
@@ -98,7 +98,7 @@ def check_notes(pack: RulePack, judged: list[Rule], check_sheet: str | None, mar
     return notes
 
 
-def merge_notes(rest: list[Rule], who: str = "市级", noun: str = "基地", firms_across: bool = True) -> list[str]:
+def merge_notes(rest: list[Rule], who: str = "市级", noun: str = DEFAULT_NOUN, firms_across: bool = True) -> list[str]:
     """三、由市级汇总时检查: the pack's rules the workbook does not compute, and the checks across applications
     the merge makes (`noun`: what one application is about; `firms_across`: the merge also finds a firm
     listed by several — Shanxi's does, a programme's merge finds only an application sent twice)."""

@@ -19,6 +19,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..forms import Form, value_list
+from ..forms.programmes import DEFAULT_NOUN
 from ..safe_output import atomic_output
 from .blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_title
 from .checks import BAD
@@ -86,7 +87,7 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
 def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], cells: Cells, where: dict[str, str],
                       pack, notes: list[str], *, prefilled: set[tuple[str, str]], macros: bool,
                       python: str | None, rules: list | None = None, rows: dict[str, list] | None = None,
-                      noun: str = "基地") -> None:
+                      noun: str = DEFAULT_NOUN) -> None:
     """The 填表说明, 表格说明 and 表内检查 sheets of a programme's workbook — the applicant's, and the blank 汇总表
     (`rules`: the pack's rules on its form) — with the pack's live checks, and the .xlsm's 校验 buttons.
     `cells`/`where`: where each form landed (form id -> its record cells or {"layout": …}; -> its sheet);
