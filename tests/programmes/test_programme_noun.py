@@ -56,3 +56,19 @@ def test_messages_and_sheets_say_the_programmes_noun(name, noun, other, tmp_path
     res = xlbase("validate", str(inbox / "一.xlsx"), str(inbox / "空白.xlsx"), "--programme", name, "--xlsx", str(xlsx))
     assert res.returncode in (0, 1), res.stderr
     assert not [s for s in _texts(xlsx) + res.stdout.splitlines() if other in s]
+
+
+def test_a_programme_without_a_firm_list_counts_no_resident_firms(tmp_path):
+    """太原's platforms have no 入驻企业 (its summary layout names no `firms` list): validate and merge said
+    “3 个平台，0 家入驻企业”. They count what the programme has; 衡阳 (a firm list) keeps its 入驻企业 count."""
+    for name, said in (("taiyuan-2023", None), ("hengyang-2023", "家入驻企业")):
+        case = load_case(name)
+        templates = make_templates(name, tmp_path / name)
+        src = tmp_path / name / "收件" / "甲.xlsx"
+        src.parent.mkdir()
+        fill(templates / case.applicant_file, src, case.programme, case.answers(), "甲单位服务中心")
+        for args in (("validate", str(src)), ("merge", str(src.parent), "-o", str(tmp_path / name / "汇总.xlsx"))):
+            res = xlbase(*args, "--programme", name)
+            assert res.returncode in (0, 1), res.stderr
+            counts = next(line for line in res.stdout.splitlines() if "个文件" in line)
+            assert (said in counts) if said else "入驻" not in counts, counts

@@ -233,7 +233,8 @@ def _lines(problems: list[Problem], limit: int = 200) -> list[str]:
 
 def _counts_line(programme, checked: "Checked") -> str:
     c = count_by_severity(checked.problems)
-    return (f"“{programme.title}”：{len(checked.reads)} 个文件，{len(checked.rows)} 个{programme.noun}，{len(checked.firms)} 家入驻企业；"
+    firms = f"，{len(checked.firms)} 家入驻企业" if programme.layout("summary.yaml").get("firms") else ""
+    return (f"“{programme.title}”：{len(checked.reads)} 个文件，{len(checked.rows)} 个{programme.noun}{firms}；"
             f"错误 {c[ERROR]}，警告 {c[WARNING]}，提示 {c[INFO]}")
 
 
