@@ -156,3 +156,19 @@ def test_a_toy_programme_of_another_province_merges_its_banners_and_districts(tm
     assert "鄂尔多斯市" in _org_line(city)
     shown = json.dumps(report, ensure_ascii=False)
     assert UNKNOWN not in shown and "山西" not in shown
+
+
+def test_who_should_report_is_only_the_officers_list(liaocheng, tmp_path):
+    """No division list says which counties 聊城市 has: without --expect nobody is chased; with it, the listed
+    units that sent nothing are (“临清” is 临清市, typed short as officers type it)."""
+    out = tmp_path / "汇总表.xlsx"
+    report = _merge("liaocheng-2021", out, liaocheng)
+    assert not [p for p in report["problems"] if p["rule"] == "unit-not-reported"]
+    expect = tmp_path / "应报.txt"
+    expect.write_text("临清\n东昌府区\n茌平区\n", encoding="utf-8")
+    done = xlbase("merge", str(liaocheng), "--programme", "liaocheng-2021", "-o", str(out), "--expect", str(expect),
+                  "--json", str(tmp_path / "r.json"))
+    chased = [p["value"] for p in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
+              if p["rule"] == "unit-not-reported"]
+    assert chased == ["茌平区"], done.stdout
+    assert set(_units(out)) == {"临清市", "东昌府区", "茌平区"} and _units(out)["茌平区"][8] == "未报送"

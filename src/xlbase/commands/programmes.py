@@ -36,7 +36,7 @@ def programmes_command(name: str | None = None) -> CommandResult:
         default = "（默认）" if name == DEFAULT_PROGRAMME else ""
         lines.append(f"{p.name}{default}：{p.title}")
         lines.append(f"    发文：{p.issuer} {p.document}")
-        forms = "、".join(f"{f.id}（{f.title_for(p.year)}）" for f in p.forms.values())
+        forms = "、".join(f"{f.id}（{p.worded(f).title_for(p.year)}）" for f in p.forms.values())
         lines.append(f"    表单（{p.form_set}）：{forms}")
         lines.append(f"    规则包：{p.pack}；汇总表：{_summary_of(p)}")
         for s in p.sources:

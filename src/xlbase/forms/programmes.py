@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -67,6 +67,9 @@ class Programme:
     #: whose divisions the place lists (所在市, 所在县) offer: data/divisions_<places>.yaml ('shanxi'); '' when the
     #: notice names none (聊城 on Shanxi's forms): its places are typed, never chosen from another province's list
     places: str = ""
+    #: a borrowed form as this programme prints it: form id -> {title, notes} (聊城 on Shanxi's forms prints its own
+    #: notice's names, never 山西省 or 省级); manifest `wording:`
+    wording: tuple[tuple[str, dict], ...] = ()
     manifest: str = ""               # where the manifest was read from
     folder: Any = field(default=None, compare=False)   # the form set's folder (Traversable or Path)
 
@@ -85,6 +88,14 @@ class Programme:
     def layout(self, name: str) -> dict:
         """A layout file of the form folder (summary.yaml, workbook.yaml); {} when absent."""
         return _form_set(self.folder_key)[1].get(name) or {}
+
+    def worded(self, form: Form) -> Form:
+        """`form` with this programme's title and notes for it (`wording:`), else as its spec says."""
+        said = dict(self.wording).get(form.id)
+        if not said:
+            return form
+        return replace(form, title=str(said.get("title") or form.title),
+                       notes=tuple(str(n) for n in said["notes"] or ()) if "notes" in said else form.notes)
 
     def form(self, form_id: str) -> Form:
         try:
@@ -157,7 +168,8 @@ def _parse(text: str, where: str, home: Path | None) -> Programme:
                      pack=pack, engine=engine, sources=tuple(spec.get("sources") or ()),
                      recognise=tuple(str(t) for t in spec.get("recognise") or ()), note=str(spec.get("note", "")),
                      not_held=_not_held(spec.get("not_held"), where), noun=str(spec.get("noun") or DEFAULT_NOUN),
-                     places=_places(spec.get("places"), where), manifest=where, folder=folder)
+                     places=_places(spec.get("places"), where), wording=_wording(spec.get("wording"), where),
+                     manifest=where, folder=folder)
 
 
 def _places(name: Any, where: str) -> str:
@@ -167,6 +179,21 @@ def _places(name: Any, where: str) -> str:
     if not resources.files("xlbase.data").joinpath(f"divisions_{name}.yaml").is_file():
         raise ProgrammeError(f"项目清单 {where} 的 places “{name}”没有对应的行政区划数据（data/divisions_{name}.yaml）")
     return str(name)
+
+
+def _wording(entries: Any, where: str) -> tuple[tuple[str, dict], ...]:
+    """`wording:` of a manifest: form id -> {title, notes} the programme prints a borrowed form with."""
+    if not entries:
+        return ()
+    if not isinstance(entries, dict) or not all(isinstance(v, dict) and set(v) <= {"title", "notes"}
+                                                for v in entries.values()):
+        raise ProgrammeError(f"项目清单 {where} 的 wording 应为“表单: {{title: 表名, notes: [表下注释]}}”")
+    return tuple((str(k), dict(v)) for k, v in entries.items())
+
+
+def worded(form: Form) -> Form:
+    """`form` as the active programme prints it (Programme.worded)."""
+    return active().worded(form)
 
 
 def choices_of(field: Field, programme: "Programme | None" = None) -> str | None:
@@ -324,9 +351,19 @@ def same_forms(a: Programme, b: Programme) -> bool:
     return a.folder_key == b.folder_key
 
 
+def same_call(file_of: Programme, chosen: Programme) -> bool:
+    """A file recognised as `file_of`'s belongs to `chosen`'s batch: the same programme, or the same forms under
+    the same titles (Shanxi's base and demonstration calls share their forms and titles) or under titles
+    `chosen` does not claim (a programme given by path on Shanxi's forms). 聊城's own titles on Shanxi's
+    forms are another call's."""
+    if file_of.name == chosen.name:
+        return True
+    return same_forms(file_of, chosen) and (not chosen.recognise or bool(set(file_of.recognise) & set(chosen.recognise)))
+
+
 def check_batch(reads: list, chosen: Programme, explicit: bool) -> None:
-    """Refuse a batch whose recognised files belong to several form sets, or (when the programme was
-    chosen explicitly) to another one than `chosen`; raise ProgrammeMismatch with a Chinese message.
+    """Refuse a batch whose recognised files belong to several calls, or (when the programme was chosen
+    explicitly) to another one than `chosen`; raise ProgrammeMismatch with a Chinese message.
     Files no programme recognised are taken as `chosen`'s."""
     groups: dict[str, list[str]] = {}
     names: dict[str, Programme] = {}
@@ -335,9 +372,10 @@ def check_batch(reads: list, chosen: Programme, explicit: bool) -> None:
         if not name:
             continue
         p = load_programme(name) if name != chosen.name else chosen
-        groups.setdefault(p.folder_key, []).append(Path(r.path).name)
-        names.setdefault(p.folder_key, p)
-    if not groups or (len(groups) == 1 and chosen.folder_key in groups):
+        key = chosen.name if same_call(p, chosen) else p.name
+        groups.setdefault(key, []).append(Path(r.path).name)
+        names.setdefault(key, chosen if key == chosen.name else p)
+    if not groups or set(groups) == {chosen.name}:
         return
     if len(groups) == 1:
         p = next(iter(names.values()))

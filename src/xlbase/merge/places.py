@@ -80,10 +80,15 @@ def place_text(v: Any) -> str | None:
     return s if re.search(r"[\u4e00-\u9fff]", s) else None
 
 
+#: the levels of data/names.yaml's place_endings: a province, a prefecture-level city, a county-level unit
+PROVINCE, PREFECTURE, COUNTY_LEVEL = "省级", "地级", "县级"
+
+
 @lru_cache(maxsize=None)
 def _endings() -> dict[str, tuple[str, ...]]:
     spec = name_words().get("place_endings") or {}
-    return {level: tuple(sorted(spec.get(level) or (), key=len, reverse=True)) for level in ("province", "city", "county")}
+    return {level: tuple(sorted(spec.get(level) or (), key=len, reverse=True))
+            for level in (PROVINCE, PREFECTURE, COUNTY_LEVEL)}
 
 
 @lru_cache(maxsize=None)
@@ -117,7 +122,7 @@ def _fuller(name: str | None, pool: Iterable[str]) -> str | None:
     if not name:
         return name
     longer = [m for m in pool if len(m) == len(name) + 1 and m.startswith(name)
-              and (ends_as(m, "county") or ends_as(m, "city"))]
+              and (ends_as(m, COUNTY_LEVEL) or ends_as(m, PREFECTURE))]
     return longer[0] if len(longer) == 1 else name
 
 
@@ -174,7 +179,7 @@ class Typed:
         s = place_text(text) or ""
         if not s:
             return None, None
-        found = [c for c in self._cities if c in s or (len(c) > 2 and ends_as(c, "city") and s.startswith(c[:-1]))]
+        found = [c for c in self._cities if c in s or (len(c) > 2 and ends_as(c, PREFECTURE) and s.startswith(c[:-1]))]
         city = found[0] if len(found) == 1 else None
         for k in self._counties:
             if k in s:
@@ -195,12 +200,12 @@ class Typed:
         if c or k:
             return c, k
         words = place_words(text) or place_words(re.sub(r"^.*?[：:]", "", str(text or "")))
-        words = [w for w in words if not ends_as(w, "province") or ends_as(w, "county")]
+        words = [w for w in words if not ends_as(w, PROVINCE) or ends_as(w, COUNTY_LEVEL)]
         if len(words) >= 2:
             return words[-2], words[-1]
         if len(words) == 1:
             w = words[0]
-            if w in self._cities or (ends_as(w, "city") and not ends_as(w, "county")):
+            if w in self._cities or (ends_as(w, PREFECTURE) and not ends_as(w, COUNTY_LEVEL)):
                 return w, None
             return None, w
         return None, None

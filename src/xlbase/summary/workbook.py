@@ -19,6 +19,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..forms.roles import BASE_NAME, SOURCE_FILE
 from ..forms import SUMMARY_FORM, Field, get_form
+from ..forms.programmes import worded
 from ..merge.core import MergeResult
 from ..problems import Problem
 from ..safe_output import atomic_output, cell_text, is_formula_like, write_text
@@ -100,7 +101,7 @@ def a11_widths(fields: list[Field], columns: list[list[str]]) -> list[float]:
 
 
 def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit: str) -> None:
-    form = get_form(SUMMARY_FORM)
+    form = worded(get_form(SUMMARY_FORM))
     fields = list(form.table_fields)
     number_col, cols, last = column_plan(form)
     if number_col is None:
@@ -212,7 +213,7 @@ def write_summary_workbook(out: Path, result: MergeResult, problems: list[Proble
         # The one big sheet (入驻企业) is streamed by ooxml.bulk_rows instead.
         wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": False, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
-        wb.set_properties({"title": get_form(SUMMARY_FORM).title_for(year), "author": "xlbase",
+        wb.set_properties({"title": worded(get_form(SUMMARY_FORM)).title_for(year), "author": "xlbase",
                            "created": dt.datetime(stamp.year, stamp.month, stamp.day)})
         styles = Styles(wb)
         write_a11_sheet(wb, styles, result, year=year, unit=unit)

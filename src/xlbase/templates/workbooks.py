@@ -17,6 +17,7 @@ from xlsxwriter.workbook import Workbook
 
 from ..forms import APPLICANT_FORMS, SUMMARY_FORM, Form, get_form
 from ..forms.roles import BASE_TYPE
+from ..forms.programmes import worded
 from ..safe_output import atomic_output
 from .blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_signatures, write_title
 from .conditions import formula_format
@@ -78,7 +79,7 @@ def _finish(wb: Workbook, guide, styles: Styles, macros: bool, python: str | Non
 def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: list[dict],
                      year: int, macros: bool, python: str | None = None) -> None:
     styles = Styles(wb)
-    forms = {fid: get_form(fid) for fid in APPLICANT_FORMS}
+    forms = {fid: worded(get_form(fid)) for fid in APPLICANT_FORMS}
     sheets = {fid: wb.add_worksheet(forms[fid].sheet) for fid in APPLICANT_FORMS}
     guide = wb.add_worksheet(GUIDE_SHEET)
     check_sheet = wb.add_worksheet(CHECK_SHEET)
@@ -237,7 +238,7 @@ def _threshold_marks(ws, layout: TableLayout, styles: Styles, thresholds: dict[s
 def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, macros: bool,
                    python: str | None = None) -> None:
     styles = Styles(wb)
-    form = get_form(SUMMARY_FORM)
+    form = worded(get_form(SUMMARY_FORM))
     ws = wb.add_worksheet(form.sheet)
     guide = wb.add_worksheet(GUIDE_SHEET)
     check_sheet = wb.add_worksheet(CHECK_SHEET)

@@ -1,0 +1,78 @@
+"""聊城 2021 on Shanxi's forms, as a 聊城 officer sees it (issue 16).
+
+Its notice prints no forms, so the columns are Shanxi's 附件2/3/4/10/11 — but its clerks filled a workbook titled
+“山西省小微企业创业创新基地认定申请表”, a 附件10 noting who applies for a 省级 base, and the city got back a
+“2021 年省级小微企业双创基地基本情况汇总表”; and a 聊城 batch merged without --programme was judged by Shanxi's
+pack, its files being Shanxi's by their titles. The manifest now words the borrowed forms as 聊城's 管理办法 names
+them (`wording:`), and those titles tell a 聊城 batch from a Shanxi one (`recognise:`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from typed_places_inbox import write_inbox
+
+REPO = Path(__file__).resolve().parents[2]
+SHANXI = re.compile("山西|省级")
+
+
+def xlbase(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "xlbase", *args], capture_output=True, text=True, timeout=600)
+
+
+def _texts(path: Path) -> list[tuple[str, str]]:
+    wb = openpyxl.load_workbook(path)
+    return [(ws.title, c.value) for ws in wb if ws.sheet_state == "visible" for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str)]
+
+
+@pytest.fixture(scope="module")
+def inbox(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("liaocheng") / "收件"
+    write_inbox(root, "liaocheng-2021")
+    return root
+
+
+def test_templates_and_the_merged_summary_say_liaochengs_names_never_shanxis(inbox, tmp_path):
+    done = xlbase("templates", "--programme", "liaocheng-2021", "-o", str(tmp_path / "templates"))
+    assert done.returncode == 0, done.stderr
+    books = sorted((tmp_path / "templates").glob("*.xlsx"))
+    out = tmp_path / "聊城市汇总表.xlsx"
+    done = xlbase("merge", str(inbox), "--programme", "liaocheng-2021", "-o", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    texts = [t for book in [*books, out] for t in _texts(book)]
+    assert not [t for t in texts if SHANXI.search(t[1])], [t for t in texts if SHANXI.search(t[1])][:5]
+    said = {sheet: v for sheet, v in texts if "聊城市小型微型企业创业创新示范基地" in v and len(v) < 40}
+    assert said["附件2"] == "聊城市小型微型企业创业创新示范基地认定申请表", said
+    assert said["附件10"] == "2021 年聊城市小型微型企业创业创新示范基地基本情况表", said
+    assert said["附件11"] == "2021 年聊城市小型微型企业创业创新示范基地情况汇总表", said
+    shanxi = xlbase("templates", "-o", str(tmp_path / "shanxi"))
+    assert shanxi.returncode == 0, shanxi.stderr
+    applicant = next(b for b in (tmp_path / "shanxi").glob("*.xlsx") if "申报表" in b.name)
+    assert ("附件2", "山西省小微企业创业创新基地认定申请表") in _texts(applicant)
+
+
+def test_a_liaocheng_batch_is_recognised_and_a_mixed_one_refused(inbox, tmp_path):
+    out = tmp_path / "汇总表.xlsx"
+    done = xlbase("merge", str(inbox), "-o", str(out), "--json", str(tmp_path / "r.json"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "识别为" in done.stdout.splitlines()[0] and "liaocheng-2021" in done.stdout.splitlines()[0], done.stdout
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["rule_pack"] == "liaocheng-2021"
+    shanxi = REPO / "samples" / "counties" / "忻府区"
+    mixed = tmp_path / "混合"
+    shutil.copytree(inbox, mixed / "聊城")
+    shutil.copytree(shanxi, mixed / "忻府区")
+    done = xlbase("merge", str(mixed), "-o", str(tmp_path / "混合.xlsx"))
+    assert done.returncode == 2 and "混有不同申报项目" in done.stderr, done.stderr
+    assert "liaocheng-2021" in done.stderr and "shanxi-2024-base" in done.stderr
+    done = xlbase("merge", str(shanxi), "--programme", "liaocheng-2021", "-o", str(tmp_path / "山西.xlsx"))
+    assert done.returncode == 2 and "--programme shanxi-2024-base" in done.stderr, done.stderr
