@@ -17,9 +17,7 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pytest
 
-from typed_places_inbox import write_inbox
 
 REPO = Path(__file__).resolve().parents[2]
 SHANXI = re.compile("山西|省级")
@@ -35,19 +33,12 @@ def _texts(path: Path) -> list[tuple[str, str]]:
             if isinstance(c.value, str)]
 
 
-@pytest.fixture(scope="module")
-def inbox(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("liaocheng") / "收件"
-    write_inbox(root, "liaocheng-2021")
-    return root
-
-
-def test_templates_and_the_merged_summary_say_liaochengs_names_never_shanxis(inbox, tmp_path):
+def test_templates_and_the_merged_summary_say_liaochengs_names_never_shanxis(liaocheng_inbox, tmp_path):
     done = xlbase("templates", "--programme", "liaocheng-2021", "-o", str(tmp_path / "templates"))
     assert done.returncode == 0, done.stderr
     books = sorted((tmp_path / "templates").glob("*.xlsx"))
     out = tmp_path / "聊城市汇总表.xlsx"
-    done = xlbase("merge", str(inbox), "--programme", "liaocheng-2021", "-o", str(out))
+    done = xlbase("merge", str(liaocheng_inbox), "--programme", "liaocheng-2021", "-o", str(out))
     assert done.returncode == 0, done.stdout + done.stderr
     texts = [t for book in [*books, out] for t in _texts(book)]
     assert not [t for t in texts if SHANXI.search(t[1])], [t for t in texts if SHANXI.search(t[1])][:5]
@@ -61,15 +52,15 @@ def test_templates_and_the_merged_summary_say_liaochengs_names_never_shanxis(inb
     assert ("附件2", "山西省小微企业创业创新基地认定申请表") in _texts(applicant)
 
 
-def test_a_liaocheng_batch_is_recognised_and_a_mixed_one_refused(inbox, tmp_path):
+def test_a_liaocheng_batch_is_recognised_and_a_mixed_one_refused(liaocheng_inbox, tmp_path):
     out = tmp_path / "汇总表.xlsx"
-    done = xlbase("merge", str(inbox), "-o", str(out), "--json", str(tmp_path / "r.json"))
+    done = xlbase("merge", str(liaocheng_inbox), "-o", str(out), "--json", str(tmp_path / "r.json"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert "识别为" in done.stdout.splitlines()[0] and "liaocheng-2021" in done.stdout.splitlines()[0], done.stdout
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["rule_pack"] == "liaocheng-2021"
     shanxi = REPO / "samples" / "counties" / "忻府区"
     mixed = tmp_path / "混合"
-    shutil.copytree(inbox, mixed / "聊城")
+    shutil.copytree(liaocheng_inbox, mixed / "聊城")
     shutil.copytree(shanxi, mixed / "忻府区")
     done = xlbase("merge", str(mixed), "-o", str(tmp_path / "混合.xlsx"))
     assert done.returncode == 2 and "混有不同申报项目" in done.stderr, done.stderr

@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 
 import openpyxl
-import pytest
 
 from typed_places_inbox import LIAOCHENG, ORDOS, write_inbox
 
@@ -62,16 +61,9 @@ def _org_line(path: Path) -> str:
     return str(openpyxl.load_workbook(path)["附件11"]["A2"].value or "")
 
 
-@pytest.fixture(scope="module")
-def liaocheng(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("liaocheng") / "收件"
-    write_inbox(root, "liaocheng-2021")
-    return root
-
-
-def test_a_city_merge_keeps_each_typed_place_and_its_counties(liaocheng, tmp_path):
+def test_a_city_merge_keeps_each_typed_place_and_its_counties(liaocheng_inbox, tmp_path):
     out = tmp_path / "聊城市汇总表.xlsx"
-    report = _merge("liaocheng-2021", out, liaocheng)
+    report = _merge("liaocheng-2021", out, liaocheng_inbox)
     assert report["summary"]["level"] == "city", report["stdout"]
     assert sorted(_places(out)) == sorted((f"{c}{k}{s}双创基地", c, k) for _, c, k, s in LIAOCHENG)
     assert set(_units(out)) == {"临清市", "东昌府区"}, _units(out)
@@ -82,14 +74,14 @@ def test_a_city_merge_keeps_each_typed_place_and_its_counties(liaocheng, tmp_pat
     assert UNKNOWN not in shown and "太原" not in shown and "山西" not in shown
 
 
-def test_counties_then_the_city_merge_their_summaries(liaocheng, tmp_path):
+def test_counties_then_the_city_merge_their_summaries(liaocheng_inbox, tmp_path):
     """Each county merges its own applications; the city merges the two counties' 汇总表s: the same places,
     two units — 临清市 stays a county although a city's name ends in 市 too."""
     summaries = []
     for county, unit in (("临清市", "临清市工业和信息化局"), ("东昌府区", None)):
         out = tmp_path / county / f"{county}汇总表.xlsx"
         out.parent.mkdir()
-        report = _merge("liaocheng-2021", out, liaocheng / county, unit=unit)
+        report = _merge("liaocheng-2021", out, liaocheng_inbox / county, unit=unit)
         assert report["summary"]["level"] == "county", report["stdout"]
         assert set(_units(out)) == {county}, _units(out)
         summaries.append(out)
@@ -103,9 +95,9 @@ def test_counties_then_the_city_merge_their_summaries(liaocheng, tmp_path):
     assert UNKNOWN not in json.dumps(report, ensure_ascii=False)
 
 
-def test_a_folder_naming_another_county_is_a_warning_naming_both(liaocheng, tmp_path):
+def test_a_folder_naming_another_county_is_a_warning_naming_both(liaocheng_inbox, tmp_path):
     inbox = tmp_path / "收件"
-    shutil.copytree(liaocheng, inbox)
+    shutil.copytree(liaocheng_inbox, inbox)
     moved = inbox / "临清市" / "水城双创基地申报表.xlsx"
     shutil.move(inbox / "东昌府区" / "水城双创基地申报表.xlsx", moved)
     out = tmp_path / "汇总表.xlsx"
@@ -158,15 +150,15 @@ def test_a_toy_programme_of_another_province_merges_its_banners_and_districts(tm
     assert UNKNOWN not in shown and "山西" not in shown
 
 
-def test_who_should_report_is_only_the_officers_list(liaocheng, tmp_path):
+def test_who_should_report_is_only_the_officers_list(liaocheng_inbox, tmp_path):
     """No division list says which counties 聊城市 has: without --expect nobody is chased; with it, the listed
     units that sent nothing are (“临清” is 临清市, typed short as officers type it)."""
     out = tmp_path / "汇总表.xlsx"
-    report = _merge("liaocheng-2021", out, liaocheng)
+    report = _merge("liaocheng-2021", out, liaocheng_inbox)
     assert not [p for p in report["problems"] if p["rule"] == "unit-not-reported"]
     expect = tmp_path / "应报.txt"
     expect.write_text("临清\n东昌府区\n茌平区\n", encoding="utf-8")
-    done = xlbase("merge", str(liaocheng), "--programme", "liaocheng-2021", "-o", str(out), "--expect", str(expect),
+    done = xlbase("merge", str(liaocheng_inbox), "--programme", "liaocheng-2021", "-o", str(out), "--expect", str(expect),
                   "--json", str(tmp_path / "r.json"))
     chased = [p["value"] for p in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
               if p["rule"] == "unit-not-reported"]
