@@ -113,6 +113,16 @@ def generated_counties(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def liaocheng_inbox(tmp_path_factory) -> Path:
+    """A 聊城 inbox of filled templates, a folder per county (tests/fixtures/typed_places_inbox.py); copy it
+    before changing it."""
+    from typed_places_inbox import write_inbox
+    root = tmp_path_factory.mktemp("liaocheng") / "收件"
+    write_inbox(root, "liaocheng-2021")
+    return root
+
+
+@pytest.fixture(scope="session")
 def programme_templates(tmp_path_factory) -> Path:
     """Every generic programme's templates, written once a session (tests/fixtures/every_template.py)."""
     from every_template import write_programme_templates

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import openpyxl
 
-
 REPO = Path(__file__).resolve().parents[2]
 SHANXI = re.compile("山西|省级")
 
@@ -67,3 +66,27 @@ def test_a_liaocheng_batch_is_recognised_and_a_mixed_one_refused(liaocheng_inbox
     assert "liaocheng-2021" in done.stderr and "shanxi-2024-base" in done.stderr
     done = xlbase("merge", str(shanxi), "--programme", "liaocheng-2021", "-o", str(tmp_path / "山西.xlsx"))
     assert done.returncode == 2 and "--programme shanxi-2024-base" in done.stderr, done.stderr
+
+
+def test_a_base_meeting_the_notice_gets_no_share_it_does_not_state(tmp_path):
+    """聊城's 第五条（二） asks 入驻小型微型企业25家以上 and states no share; the pack judged Shanxi's 80 % (“比例沿用省级
+    口径”), so a base with 26 small firms among 40 got a warning citing a number 聊城 never wrote."""
+    import datetime as dt
+    import random
+    from sample_generator import GEN
+    from xlbase.forms.programmes import load_programme, using
+    from xlbase.templates.workbooks import write_applicant_workbook
+    rng = random.Random(7)
+    firms = GEN.firms_for(rng, 40, "临清市")
+    for i, f in enumerate(firms):      # 14 medium retailers by 300号 (≥ 50 employees, ≥ 500 万元 revenue)
+        f.update(entered_on=dt.date(2019, 5, 1), industry="零售业", employees=12 if i < 26 else 60,
+                 revenue=200.0 if i < 26 else 800.0, size_class="小型" if i < 26 else "中型")
+    base = GEN.base_record(rng, county="临清市", short="运河", operator="聊城运河企业管理有限公司", base_type="楼宇型",
+                           firms=firms, city="聊城市")
+    path = tmp_path / "临清市" / "运河.xlsx"
+    path.parent.mkdir()
+    with using(load_programme("liaocheng-2021")):
+        write_applicant_workbook(path, base=base, firms=firms, comparables=GEN.comparables(rng, "临清市"), year=2021)
+    done = xlbase("validate", str(path), "--programme", "liaocheng-2021", "--json", str(tmp_path / "r.json"))
+    problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
+    assert done.returncode == 0 and not problems, [p["message"] for p in problems]
