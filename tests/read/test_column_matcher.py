@@ -299,3 +299,82 @@ def test_a_header_sharing_only_a_counting_word_with_a_field_counts_another_thing
     text = noun + data.draw(st.sampled_from(["人数", "数", "户数", "数量", "个数"]))
     fi = [g.key for g in get_form(form_id).table_fields if not g.merge_only].index(key)
     assert counts_other_thing(text, form_id, fi), text
+
+
+def _shared_word_pairs() -> list[tuple[str, str, str, str]]:
+    """(form, field a, field b, word) for two quantities of a table form whose own words (labels, aliases,
+    terms) share a two-character word that is no counting fragment (人员, 服务, 企业, 场次 …): the word a
+    stranger may type alone, which names either field."""
+    import re
+    from xlbase.text import fold, fold_unbracketed
+    out = []
+    for form_id, fields in (("附件10", A10), ("附件3", A3)):
+        nums = [f for f in fields if f.is_numeric]
+
+        def bigrams(f):
+            ws = {fold_unbracketed(t) or fold(t) for t in (*f.labels, *f.terms)}
+            return {w[i:i + 2] for w in ws for i in range(len(w) - 1)
+                    if re.fullmatch(r"[\u4e00-\u9fff]{2}", w[i:i + 2]) and w[i + 1] not in "数户"}
+        for i, a in enumerate(nums):
+            for b in nums[i + 1:]:
+                out += [(form_id, a.key, b.key, w) for w in sorted(bigrams(a) & bigrams(b))]
+    return out
+
+
+def _distinct_words(form_id: str, key: str, other: str) -> list[str]:
+    """A stranger's words (tests/fixtures/retyped.py) that name `key` alone and share no two characters with
+    any word of `other`."""
+    g = get_form(form_id).field(other)
+    theirs = "|".join((*g.labels, *g.terms))
+    return [w for w in _words(form_id, key)[1:]
+            if word_scores(w, form_id) and word_scores(w, form_id)[0][0] == key
+            and not any(w[i:i + 2] in theirs for i in range(len(w) - 1))]
+
+
+SHARED = [(fid, a, b, w) for fid, a, b, w in _shared_word_pairs()
+          if _distinct_words(fid, a, b) or _distinct_words(fid, b, a)]
+
+
+@pytest.mark.parametrize("form_id, a, b, shared", SHARED)
+@settings(max_examples=12, deadline=None)
+@given(data=st.data())
+def test_two_columns_one_with_a_fields_own_word_one_with_a_shared_word_each_get_their_field(form_id, a, b,
+                                                                                                 shared, data):
+    """Two fields share a word (人员 in 基地服务人员数 and 吸纳就业人员数, 企业 in six counts): one column says its
+    field's own everyday word, the other only the shared word, each in its official place. The assignment is
+    one decision: the column with the distinctive word takes its field, the other its place's — never the
+    two swapped, never one dropped, whichever of the two fields gets the distinctive word."""
+    fields = {"附件10": A10, "附件3": A3}[form_id]
+    keys = [f.key for f in fields]
+    pair = [(a, b), (b, a)]
+    pair = [p for p in pair if _distinct_words(form_id, p[0], p[1])]
+    own, plain = data.draw(st.sampled_from(pair))
+    heads = [f.label for f in fields]
+    heads[keys.index(own)] = data.draw(st.sampled_from(_distinct_words(form_id, own, plain)))
+    unit = get_form(form_id).field(plain).unit
+    left, right = data.draw(st.sampled_from(BRACKETS[:3]))
+    heads[keys.index(plain)] = shared + data.draw(st.sampled_from(["", f"{left}{unit}{right}" if unit else ""]))
+    t, wr = _read(form_id, _sheet(form_id, heads, keys))
+    got = {k: t.columns.get(k) for k in (own, plain)}
+    assert got == {own: keys.index(own) + 2, plain: keys.index(plain) + 2}, (heads[keys.index(own)],
+                                                                          heads[keys.index(plain)], got)
+    assert not [p for p in wr.problems if p.rule == "unknown-column" and p.severity != "info"]
+
+
+def test_a_staff_word_in_the_service_staffs_place_leaves_employment_to_its_own_word():
+    """A 附件10 typed by a stranger: 员工(人) where 基地服务人员数 stands, 带动就业（人） where 吸纳就业人员数 stands.
+    带动就业 is employment's own word, 员工 a word for people several fields count: the two claims on 吸纳就业人员数
+    are settled by the whole table — words and the official order — not by who came first."""
+    keys = [f.key for f in A10]
+    for staff, jobs in (("员工(人)", "带动就业（人）"), ("员工数", "带动就业人数"), ("员工", "解决就业")):
+        heads = [f.label for f in A10]
+        heads[keys.index("service_staff")], heads[keys.index("employees")] = staff, jobs
+        t, wr = _read("附件10", _sheet("附件10", heads, keys))
+        got = {k: t.columns.get(k) for k in ("service_staff", "employees")}
+        assert got == {"service_staff": keys.index("service_staff") + 2, "employees": keys.index("employees") + 2}, \
+            (staff, jobs, got)
+        assert not [p for p in wr.problems if p.rule in ("unknown-column", "missing-column")
+                    and p.severity != "info"], (staff, jobs)
+        # not silent: the staff column read by its place is said, at its header
+        assert [p for p in wr.problems if p.field == "service_staff" and p.severity == "warning"], (staff, jobs)
+

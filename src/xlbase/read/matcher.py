@@ -43,6 +43,7 @@ SAYS_OTHER = 0.8         # a header this like another form's field (gram F1; 1.0
                          # labels, lost their fields — 22 cells missed over the strangers' seeds 1-32; none at 0.8)
 OUTWEIGH = 0.3           # a pair off the order's run takes its field back from one this much weaker
 REPEATED = 0.4           # weight left to a list's name or code field over a column repeating one value
+TIE = 0.15               # two strong claims on one field this close are a tie the official order settles
 
 
 @dataclass(frozen=True)
@@ -629,6 +630,7 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
     for (ci, fi), w in words.items():
         if w > named.get(ci, (fi, 0.0))[1]:
             named[ci] = (fi, w)
+    _ties_by_order(candidates)
     picked = _assign(candidates, len(heads), len(v.fields))
     anchors = [(ci, fi) for ci, fi in picked.items() if candidates[(ci, fi)] >= ANCHOR]
     spine = _increasing(anchors, candidates.get)
@@ -662,9 +664,15 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
             # nor one that says a field of another form (创业导师（人） where 吸纳就业人数 was left out)
             # and one whose head noun is the field's (惠及企业数 counts 企业; 专利数, 占地（亩）, 创业导师 name
             # something this field is not: a column of another meaning typed where the field was left out)
+            # — unless what its words name best is held by a column that says it at least as well, and its
+            # words touch this field too, its head noun is the other field's and both count the same kind of thing
+            # (员工 where 基地服务人员数 stands, 带动就业 holding 吸纳就业人员数; 服务 alone where 服务活动 stands, 服务次数
+            # in its own place): a word several fields share, read by its place
             other, w = named.get(ci, (fi, 0.0))
-            if by_position and ci in usable and (f.official or s > 0) and (w < WORD_HIT or other == fi) \
-                    and head_of_field(h.label, form_id, fi) and not says_part(h.label, f) \
+            shared = words.get((ci, fi), 0.0) > 0 and other != fi and _held_by_better(other, ci, chosen, scores) \
+                and head_of_field(h.label, form_id, other) and field_family(v.fields[other]) == field_family(f)
+            if by_position and ci in usable and (f.official or s > 0) and (w < WORD_HIT or other == fi or shared) \
+                    and (shared or head_of_field(h.label, form_id, fi)) and not says_part(h.label, f) \
                     and not closer_to_other_form(h.label, form_id, fi, True):  # noqa: B023
                 d = fit(h.profile, f, f.key == first_text)
                 if (d is None or d >= POSITION_FIT) and not (h.unit and conflicts(h.unit, f)) and (h.label or d) \
@@ -700,6 +708,47 @@ def match_columns(heads: tuple[ColumnHead, ...], form_id: str) -> Assignment:
         out.how[key] = "position" if ci in position else "label" if (ci, fi) in exact else "words"
         out.score += scores.get((ci, fi), 0.0)
     return out
+
+
+def _held_by_better(fi: int, ci: int, chosen: dict[int, int], scores: dict[tuple[int, int], float]) -> bool:
+    """Field `fi` is held by another column whose claim on it is as strong as column `ci`'s (within `TIE`: a
+    tie the official order settled)."""
+    holder = next((c for c, f in chosen.items() if f == fi and c != ci), None)
+    return holder is not None and scores.get((holder, fi), 0.0) >= scores.get((ci, fi), 0.0) - TIE
+
+
+def _ties_by_order(candidates: dict[tuple[int, int], float]) -> None:
+    """Two strong claims on one field within `TIE` of each other are settled by the official order: the
+    claim whose column stands where the field's neighbours put it keeps its weight, a claim out of place
+    loses `TIE` (员工 between 是否独立法人 and 已入驻企业数, 带动就业 between 已入驻企业数 and 建筑面积: both say
+    吸纳就业人员数, only the second stands in its place). The neighbours are the nearest columns on each side
+    with a strong claim of their own, not in the tie; a side without one bounds nothing."""
+    best: dict[int, tuple[int, float]] = {}          # column -> its strongest claim
+    claims: dict[int, list[tuple[float, int]]] = {}
+    for (ci, fi), s in candidates.items():
+        if s >= ANCHOR:
+            claims.setdefault(fi, []).append((s, ci))
+            if s > best.get(ci, (fi, 0.0))[1]:
+                best[ci] = (fi, s)
+    for fi, strong in claims.items():
+        top = max(s for s, _ in strong)
+        tied = {ci for s, ci in strong if s >= top - TIE}
+        if len(tied) < 2:
+            continue
+        others = sorted((c, f) for c, (f, _) in best.items() if c not in tied)
+        placed = {ci: _in_place(ci, fi, others) for ci in tied}
+        if any(placed.values()) and not all(placed.values()):
+            for ci, ok in placed.items():
+                if not ok:
+                    candidates[(ci, fi)] -= TIE
+
+
+def _in_place(ci: int, fi: int, others: list[tuple[int, int]]) -> bool:
+    """Column `ci` stands where the official order puts field `fi`: between the fields of its nearest
+    neighbours among `others` ((column, field) sorted by column)."""
+    left = [f for c, f in others if c < ci]
+    right = [f for c, f in others if c > ci]
+    return (not left or left[-1] < fi) and (not right or fi < right[0])
 
 
 DISTINCT_TYPES = ("date", "yesno", "credit_code")     # value kinds a column's cells show beyond doubt
