@@ -70,3 +70,30 @@ def test_a_line_of_a_vertical_a10_is_no_column(tmp_path, title, extra):
     unknown = [p for p in wr.problems if p.rule == "unknown-column"]
     assert [(p.severity, p.value) for p in unknown] == ([("warning", "联系人")] if extra else [])
     assert all("该行" in p.message and "该列" not in p.message for p in unknown)
+
+
+@pytest.mark.parametrize("heading", [("项目", "内容"), ("指标", "数值"), ("栏目", "填报内容"), ("名称", "情况"),
+                                     ("指标名称", "本年度"), ("填报事项", "填报数据")])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_heading_line_of_a_vertical_a10_is_no_unread_column(tmp_path, heading, seed):
+    """A vertical 附件10 whose clerk headed its two columns (项目 | 内容, 指标 | 数值) on the line above the first
+    label: that line is the record's heading — two words that name no field over no value shaped like data —
+    not a column of the transpose left unread ("表头“项目”（A1）不是本表栏目，该列 1 个有内容的单元格未读取")."""
+    import strangers
+
+    rng = random.Random(seed)
+    grid = strangers.Grid()
+    base = strangers.base_values(rng, "长治市潞州区智谷双创基地", "智谷运营有限公司")
+    strangers._vertical(rng, grid, base, strangers.MONEY_UNITS[0], strangers.AREA_UNITS[0])
+    col = min(c for (r, c) in grid.cells if r == 3)
+    grid.cells.pop((2, 1), None)
+    grid.put(2, col, heading[0])
+    grid.put(2, col + 1, heading[1])
+    path = strangers.save(tmp_path / "v.xlsx", {"Sheet1": grid})
+    wr = read_workbook(path)
+    (t,) = [t for t in wr.tables if t.form_id == "附件10"]
+    assert t.transposed and t.data.iloc[0]["base_name"] == base["base_name"]
+    assert not [p for p in wr.problems if p.severity in ("warning", "error")], [p.message for p in wr.problems]
+    (said,) = [p for p in wr.problems if p.value == heading[0]]       # one info, at the clerk's own cell
+    assert said.severity == "info" and said.cell == ("A2" if col == 1 else "B2")
+    assert "第 2 行" in said.message and "标题" in said.message, said.message

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..ooxml.refs import col_index, col_letters
-from ..problems import INFO, Problem
+from ..ooxml.refs import col_index, col_letters, parse_ref
+from ..problems import INFO, WARNING, Problem
 from ..problem_codes import UNKNOWN_COLUMN
 from ..forms.roles import BASE_FORM
 from .grid import Sheet
+from .matcher import WORD_HIT, best_word
+from .profile import cell_kind
 from .tables import FoundTable, find_tables
 
 VERTICAL_FAMILIES = (BASE_FORM,)
@@ -46,15 +48,47 @@ def swap_a1(text: str) -> str:
     return _A1.sub(lambda m: f"{col_letters(int(m.group(2)))}{col_index(m.group(1))}", text)
 
 
-def turned_back(problems: list[Problem]) -> list[Problem]:
+def heading_line(turned: Sheet, ft: FoundTable) -> int | None:
+    """The transpose's column (the sheet's line) that heads the record: the line just above its first label
+    read (blank lines aside), left unread by the matcher, whose label and values are all plain words naming no
+    field — 项目 | 内容, 指标 | 数值, 栏目 | 填报内容: what each column of the record is, not a datum. None when
+    there is no such line (a value shaped like data — a number, a date, a name of a base or a firm — is
+    never a heading)."""
+    used = set(ft.columns.values())
+    if not used or not ft.data_rows:
+        return None
+    label_row = ft.header_rows[1]
+    for c in range(min(used) - 1, -1, -1):
+        cells = [turned.get(r, c) for r in (label_row, *ft.data_rows)]
+        if all(v in ("", None) or (isinstance(v, str) and not v.strip()) for v in cells):
+            continue                                           # a blank line between heading and labels
+        if c not in ft.extra or any(v in ("", None) for v in cells):
+            return None
+        if all(cell_kind(v) == "text" and (best_word(str(v), BASE_FORM) or ("", 0.0))[1] < WORD_HIT
+               for v in cells[1:]) and cell_kind(cells[0]) == "text":
+            return c
+        return None
+    return None
+
+
+def turned_back(problems: list[Problem], heading: int | None = None) -> list[Problem]:
     """Problems found on the transpose, addressed to the sheet the clerk typed. A "column" of the transpose
     with nothing beside its label is a line of the sheet (the title, 填报单位, a note): no column, so nothing
-    is said of it; one with values is a line the clerk filled, said as a line (该行, not 该列)."""
+    is said of it; one with values is a line the clerk filled, said as a line (该行, not 该列) — but the
+    record's heading line (`heading`, the transpose's column) is no unread line: one info says how it was
+    taken."""
     out = []
     for p in problems:
         if p.rule == UNKNOWN_COLUMN and p.severity == INFO:
             continue
         message = swap_a1(p.message)
+        at = parse_ref(p.cell) if p.cell else None
+        if p.rule == UNKNOWN_COLUMN and p.severity == WARNING and heading is not None and at \
+                and at[1] - 1 == heading:
+            out.append(replace(p, severity=INFO, cell=swap_a1(p.cell),
+                               message=f"{p.form}第 {heading + 1} 行（“{p.value}”…）是竖排表各列的标题，不是栏目，"
+                                       "按标题行读取（不计入数据）。"))
+            continue
         if p.rule == UNKNOWN_COLUMN:
             message = message.replace("表头“", "栏目“").replace("该列", "该行")
         out.append(replace(p, cell=swap_a1(p.cell), message=message))

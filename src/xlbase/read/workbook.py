@@ -32,7 +32,7 @@ from .records import find_record
 from .limits import DEFAULT_LIMITS, Limits
 from .sniff import FOREIGN_KINDS, KINDS, MESSAGES, SniffError, inspect_file
 from .no_base import is_unfilled, no_base_table, unfilled_answer
-from .vertical import find_vertical, turned_back
+from .vertical import find_vertical, heading_line, turned_back
 from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem
 from .programme_sheets import read_programme_book, reading_programme
 from .failed import read_failed, unusable
@@ -331,7 +331,7 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
                 n_problems = len(problems)
                 t = table_from(path, turned, ft, choose_summary(turned, ft, 0), kind, problems)
                 t.transposed, t.org_line = True, org_line(sheet, ft.heads[min(ft.heads)].col if ft.heads else 0, 0)
-                problems[n_problems:] = turned_back(problems[n_problems:])
+                problems[n_problems:] = turned_back(problems[n_problems:], heading_line(turned, ft))
                 tables.append(t)
             continue
         used_rows: set[int] = set()
