@@ -378,3 +378,66 @@ def test_a_staff_word_in_the_service_staffs_place_leaves_employment_to_its_own_w
         # not silent: the staff column read by its place is said, at its header
         assert [p for p in wr.problems if p.field == "service_staff" and p.severity == "warning"], (staff, jobs)
 
+
+# words a stranger may put before a field's head noun that no form of the programme uses: each may make another
+# amount (减免税金 is tax relief, 使用面积 usable area, 应缴 owed, 预计 expected) or be a flourish
+UNKNOWN_QUALIFIERS = ["减免", "使用", "应缴", "预计", "可用", "返还", "欠缴", "意向", "出租", "闲置", "对外", "线上"]
+
+
+def _amounts_with_one_kind() -> list[tuple[str, str, str]]:
+    """(form, field, head noun) for the amounts (money, area: no count) whose own words put one kind of word before
+    their head noun, at most (建筑面积; 上缴税金): the fields where a word no form knows in that place says another
+    amount may be meant. (获得政府支持资金 with 专项资金, 奖励资金 … already varies it: 争取资金 is its wording.)"""
+    from xlbase.read.matcher import _without_count_word
+    from xlbase.text import fold, fold_unbracketed
+    out = []
+    for form_id, fields in (("附件10", A10), ("附件3", A3)):
+        for f in fields:
+            fam = field_family(f)
+            if not f.is_numeric or fam is None or unit_families()[fam]["counts"]:
+                continue
+            head = _without_count_word(fold_unbracketed(f.label) or fold(f.label))[-2:]
+            words = {_without_count_word(fold_unbracketed(t) or fold(t)) for t in (*f.labels, *f.terms)}
+            if len({w[:-2] for w in words if w.endswith(head) and len(w) > 2}) < 2:
+                out.append((form_id, f.key, head))
+    return out
+
+
+AMOUNTS = _amounts_with_one_kind()
+
+
+def test_the_amounts_in_doubt_are_the_ones_a_person_would_doubt():
+    assert {("附件10", "floor_area"), ("附件10", "taxes"), ("附件3", "taxes")} <= {(f, k) for f, k, _ in AMOUNTS}
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(AMOUNTS), st.sampled_from(UNKNOWN_QUALIFIERS), st.sampled_from(["", "unit"]))
+def test_a_qualifier_no_form_knows_before_an_amounts_head_noun_is_never_silently_the_field(case, word, tail):
+    """减免税金 where 上缴税金 stands, 使用面积 where 建筑面积 stands: the head noun is the field's, the word before it
+    none of the forms' and not the field's own — the column is either left unread (a warning at its header) or
+    read with a warning that names the word in doubt and who decides; never read as the field with an info only."""
+    form_id, key, head = case
+    fields = {"附件10": A10, "附件3": A3}[form_id]
+    f = get_form(form_id).field(key)
+    if set(word) & set("".join((f.label, *f.aliases, *f.terms, f.prompt))):
+        return                                   # a word the field itself says is no qualifier in doubt
+    keys = [g.key for g in fields]
+    heads = [g.label for g in fields]
+    text = word + head + (f"（{f.unit}）" if tail == "unit" else "")
+    heads[keys.index(key)] = text
+    t, wr = _read(form_id, _sheet(form_id, heads, keys))
+    if t.columns.get(key) != keys.index(key) + 2:
+        return                                   # not taken: the unread column and the missing field are warned
+    said = [p for p in wr.problems if p.field == key and p.severity == "warning"]
+    assert said, (text, [p.message for p in wr.problems if p.field == key])
+    assert any(f"“{word}”" in p.message or p.rule == "column-by-position" for p in said), [p.message for p in said]
+
+
+@pytest.mark.parametrize("text, key", [("争取资金（万元）", "gov_funding"), ("解决就业", "employees"),
+                                       ("签约服务机构", "partner_orgs"), ("Revenue 营收", "revenue"),
+                                       ("经营情况当年投资（万元）", "investment_completed"), ("2023年经济指标收入", "revenue")])
+def test_a_wording_of_the_same_thing_is_not_in_doubt(text, key):
+    """Before a count's head noun (解决就业, 签约服务机构), before a head noun the field's own words already qualify
+    several ways (争取资金: 专项资金, 奖励资金 …), a Latin gloss (Revenue 营收) or a group glued on without a
+    separator (经营情况…, 2023年经济指标…): the clerk's wording of the field, read as it with an info."""
+    assert qualifier(text, "附件10", key) == ""

@@ -93,7 +93,8 @@ def test_the_heading_line_of_a_vertical_a10_is_no_unread_column(tmp_path, headin
     wr = read_workbook(path)
     (t,) = [t for t in wr.tables if t.form_id == "附件10"]
     assert t.transposed and t.data.iloc[0]["base_name"] == base["base_name"]
-    assert not [p for p in wr.problems if p.severity in ("warning", "error")], [p.message for p in wr.problems]
+    assert not [p for p in wr.problems if p.severity == "error" or p.rule == "unknown-column" and p.severity != "info"], \
+        [p.message for p in wr.problems]
     (said,) = [p for p in wr.problems if p.value == heading[0]]       # one info, at the clerk's own cell
     assert said.severity == "info" and said.cell == ("A2" if col == 1 else "B2")
     assert "第 2 行" in said.message and "标题" in said.message, said.message

@@ -100,7 +100,8 @@ def wording_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Probl
                                value=shown or "（无表头）"))
             continue
         extra = qualifier(h.label, found.family, key)
-        if extra:
+        if extra and _filled(sheet, [r for r in found.data_rows if r not in found.none_rows], c):   # else nothing
+            # was summed under the doubtful wording (an empty table, a county's "no base" answer): how it was read
             msg = (f"{form_id}表头“{shown}”（{cell}）按“{f.label}”读取，其数值（{_span(found, c)}）已计入汇总；但表头多了"
                    f"“{extra}”，所填可能只是“{f.label}”的一部分或另一种口径，文件本身无法判断。请申报单位核实：该列"
                    f"就是“{f.label}”时把表头改为“{f.label}”，不是时按“{f.label}”的口径另行填报。")

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 
-from ..forms import Field, FORM_IDS, get_form, name_words
+from ..forms import Field, FORM_IDS, get_form, name_words, unit_families
 from ..forms.roles import BASE_NAME, CITY, COUNTY
 from ..text import fold, fold_unbracketed
 from .labels import label_index, label_stem, stem_index
@@ -374,7 +374,8 @@ def qualifier(text: str, form_id: str, key: str) -> str:
     """The words a header puts before the field's head noun that neither the field's own words nor a scope or
     subject word (`_scope_words`) say: "办公" in 办公面积 read as 建筑面积 — the office space may be all of the
     base's floor area or a part of it, which the file cannot tell; "" when nothing stands there that the field
-    does not say (总建筑面积, 基地面积, 带动就业人数, 主营业务收入) or the head noun is not the field's."""
+    does not say (总建筑面积, 基地面积, 带动就业人数, 主营业务收入) or the head noun is not the field's. A word the
+    form model does not know (减免, 使用) is in doubt too where the field's own words leave no room for it."""
     v = vocabulary(form_id)
     if key not in v.keys or not v.fields[v.keys.index(key)].is_numeric:
         return ""           # a name, a date, a yes/no: what stands before it says whose, not how much
@@ -388,16 +389,38 @@ def qualifier(text: str, form_id: str, key: str) -> str:
         if len(core) <= 2 or not any(head in gs for gs in v.grams[fi]):
             return ""
         end = head
-    before = core[: -len(end)]
+    before = _HAN_ONLY.sub("", core[: -len(end)])      # "Revenue 营收", "2023年经济指标收入": Latin and digits say nothing
+    for g in _group_heads():
+        at = before.rfind(g)
+        if at >= 0:                                       # a group glued on without a separator (经营情况当年投资)
+            before = before[at + len(g):]
     for w in _scope_words(form_id):
         before = before.replace(w, "")
     chars = _field_chars(form_id, fi)
     if len(before) < 2 or 2 * sum(1 for c in before if c in chars) >= len(before):
         return ""
-    # only a word the form model tells fields apart by (办公 is in 附件3's 办公用房) makes another concept
-    # likely; a verb or flourish it does not know (解决就业, 签约服务机构) is the clerk's wording
-    said = _words_of_other_fields(form_id, key)
-    return before if any(before in w for w in said) else ""
+    # a word the form model tells fields apart by (办公 is in 附件3's 办公用房) makes another concept likely
+    if any(before in w for w in _words_of_other_fields(form_id, key)):
+        return before
+    # one it does not know (减免税金, 使用面积) is in doubt for an amount (money, area: the word says which amount)
+    # where the field's own words fix what stands before its head noun (建筑面积: one kind of area, so usable area
+    # is another; 上缴税金: tax paid, so relief is another); where they already vary it (专项资金, 支持资金, 奖励资金)
+    # it is one more wording of the same thing (争取资金), and before a count's head noun (解决就业, 签约服务机构,
+    # 在岗职工) the head noun says what is counted
+    kinds = {w[: -len(end)] for w in own if w.endswith(end) and len(w) > len(end)}
+    fam = field_family(v.fields[fi])
+    counted = fam is None or unit_families()[fam]["counts"]     # a count: its head noun says what is counted
+    return before if len(kinds) < 2 and not counted else ""
+
+
+_HAN_ONLY = re.compile(r"[^\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=None)
+def _group_heads() -> tuple[str, ...]:
+    """The head nouns of the programme's forms' group names (情况, 成果, 指标): what ends a group a clerk glues on."""
+    out = {(fold_unbracketed(f.group) or fold(f.group))[-2:] for i in FORM_IDS for f in get_form(i).fields if f.group}
+    return tuple(sorted(g for g in out if len(g) == 2 and _HAN.fullmatch(g[0]) and _HAN.fullmatch(g[1])))
 
 
 @lru_cache(maxsize=None)
