@@ -82,6 +82,7 @@ ERROR_VALUE = "error-value"
 VALUE_CONVERTED = "value-converted"
 MISSING_COLUMN = "missing-column"
 UNKNOWN_COLUMN = "unknown-column"
+EXTRA_COLUMN = "extra-column"
 COLUMN_READ_AS = "column-read-as"
 COLUMN_BY_POSITION = "column-by-position"
 COLUMN_READ_UNSURE = "column-read-unsure"
@@ -147,6 +148,7 @@ _declare(READ, {
     VALUE_CONVERTED: (INFO, "值已换算或补全"),
     MISSING_COLUMN: (ERROR, "缺少官方栏目", "表中另有认不出的栏目（可能就是该列）时为警告；非必填栏目为提示；本工具增加的栏目缺少时不报"),
     UNKNOWN_COLUMN: (INFO, "不认识的栏目，已忽略", "该列有内容时为警告"),
+    EXTRA_COLUMN: (INFO, "表样以外的栏目（备注、联系人等），内容不需汇总，未读取"),
     COLUMN_READ_AS: (INFO, "栏目按另一种写法读取"),
     COLUMN_BY_POSITION: (WARNING, "栏目按位置推断"),
     COLUMN_READ_UNSURE: (WARNING, "栏目名称多了限定词，可能是相近的另一概念，已按该栏目读取"),

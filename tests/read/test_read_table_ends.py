@@ -273,14 +273,18 @@ def test_a_header_in_other_words_is_read_as_its_field_and_said(tmp_path):
 
 
 def test_an_unknown_header_with_values_is_a_warning_naming_its_range(tmp_path):
-    labels = list(tl.A10_LABELS) + ["联系人"]
+    """主导产业 is no field and the form model does not know it: its values may be data the clerk meant to report
+    (a warning naming header and range). 联系人 is one the model lists as no field of the form (not_fields): decided,
+    nothing to sum — one info, not a warning the county cannot act on."""
+    labels = list(tl.A10_LABELS) + ["主导产业", "联系人"]
     path = tmp_path / "a10.xlsx"
     block = tl.a11_block(BASES[:2], title="2024年省级小微企业双创基地基本情况汇总表", group_row=False, labels=labels)
-    block[3].append("王丽")
+    block[3] += ["新材料", "王丽"]
     tl.workbook(path, {"Sheet1": [block]})
     wr = read_workbook(path)
-    (p,) = _rules(wr, "unknown-column")
-    assert p.severity == "warning" and "“联系人”（W3）" in p.message and "W4:W5" in p.message
+    (p,), (q,) = _rules(wr, "unknown-column"), _rules(wr, "extra-column")
+    assert p.severity == "warning" and "“主导产业”（W3）" in p.message and "W4:W5" in p.message
+    assert q.severity == "info" and "“联系人”（X3）" in q.message and "X4:X5" in q.message
 
 
 def test_a_column_typed_twice_is_a_repeated_column(tmp_path):

@@ -18,10 +18,10 @@ from ..table import Table, WorkbookRead
 from ..read.files import expand_inputs, read_files
 from ..problem_codes import (COLUMN_BY_POSITION, COLUMN_READ_AS, COLUMN_UNIT_CONVERTED, DUPLICATE_COLUMN,
                              ERROR_VALUE, FILE_DECRYPTED, FILE_FORMAT, FILE_READER, FORMULA_NO_VALUE,
-                             HIDDEN_SHEET, NO_BASE, PRECISION_LOST, UNKNOWN_COLUMN, UNPARSEABLE, UNREAD_SHEET)
+                             EXTRA_COLUMN, HIDDEN_SHEET, NO_BASE, PRECISION_LOST, UNKNOWN_COLUMN, UNPARSEABLE, UNREAD_SHEET)
 
 VALUE_RULES = (UNPARSEABLE, PRECISION_LOST, FORMULA_NO_VALUE, ERROR_VALUE)
-IGNORED_RULES = (UNKNOWN_COLUMN, DUPLICATE_COLUMN)          # columns whose values were not read
+IGNORED_RULES = (UNKNOWN_COLUMN, DUPLICATE_COLUMN, EXTRA_COLUMN)      # columns whose values were not read
 READ_AS_RULES = (COLUMN_READ_AS, COLUMN_BY_POSITION, COLUMN_UNIT_CONVERTED)   # how columns were read
 SHEET_RULES = (UNREAD_SHEET, HIDDEN_SHEET)   # sheets whose rows were not read
 FILE_RULES = (FILE_FORMAT, FILE_READER, FILE_DECRYPTED)   # how the file was opened (real format, reader)
@@ -100,7 +100,8 @@ def _file_lines(wr: WorkbookRead) -> list[str]:
     if read_as:
         lines.append(f"  按其他名称、位置或单位读取的列（{len(read_as)} 个）：")
         lines += [f"    [{p.sheet}!{p.cell}] {p.message}" for p in read_as]
-    ignored = [p for p in sort_problems(wr.problems) if p.rule in IGNORED_RULES and p.severity != "info"]
+    ignored = [p for p in sort_problems(wr.problems) if p.rule in IGNORED_RULES
+               and (p.severity != "info" or p.rule == EXTRA_COLUMN)]       # an empty unknown column held nothing
     if ignored:
         lines.append(f"  未使用的列（{len(ignored)} 列，其中的内容没有读取）：")
         lines += [f"    [{p.sheet}!{p.cell}] {p.message}" for p in ignored]

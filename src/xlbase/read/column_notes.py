@@ -27,12 +27,20 @@ from .matcher import label_key, qualifier
 from .units import factor_for, field_family
 from ..problem_codes import (COLUMN_BY_POSITION, COLUMN_IMPLAUSIBLE, COLUMN_READ_AS, COLUMN_READ_UNSURE,
                              COLUMN_UNIT_CONVERTED,
-                             NONE_AS_ZERO, NO_BASE, SECTION_ROW, UNKNOWN_COLUMN)
+                             EXTRA_COLUMN, NONE_AS_ZERO, NO_BASE, SECTION_ROW,
+                             UNKNOWN_COLUMN)
 
 
 def _clip(text: Any, n: int = 30) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _known_extra(form_id: str, label: str) -> bool:
+    """The header is one the form model lists as no field of the form (its `not_fields`: 备注, 联系人, 联系电话)."""
+    k = label_key(label)
+    said = {fold(w) for w in get_form(form_id).not_fields} if form_id in FORM_IDS else set()
+    return bool(k) and (k in said or fold_unbracketed(k) in said)
 
 
 @lru_cache(maxsize=None)
@@ -191,7 +199,12 @@ def unused_problems(path: str, sheet: Sheet, found, form_id: str, hint) -> list[
         tip = hint(text) if text else ""
         tail = f"如果这是“{tip}”列，请改用标准栏目名称“{tip}”。" if tip else ""
         cell = a1(h.row if text else hr, c)
-        if n:
+        if n and text and _known_extra(found.family, h.label or text):
+            # a column the form model knows is no field (备注, 联系人, 联系电话): decided, nothing to sum — how it was read
+            out.append(Problem(EXTRA_COLUMN, INFO,
+                               f"{form_id}表头“{_clip(text)}”（{cell}）是表样以外的栏目，不需汇总；该列 {n} 个有内容的"
+                               f"单元格（{_span(found, c)}）未读取。", path, sheet.name, cell, form_id, value=_clip(text)))
+        elif n:
             name = f"表头“{_clip(text)}”（{cell}）" if text else f"第 {a1(0, c)[:-1]} 列（没有表头）"
             msg = (f"{form_id}{name}不是本表栏目，该列 {n} 个有内容的单元格（{_span(found, c)}）未读取。{tail}"
                    "如果其中是需要汇总的数据，请改用官方栏目名称后重新报送。")

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..ooxml.refs import col_index, col_letters, parse_ref
 from ..problems import INFO, WARNING, Problem
-from ..problem_codes import UNKNOWN_COLUMN
+from ..problem_codes import EXTRA_COLUMN, UNKNOWN_COLUMN
 from ..forms.roles import BASE_FORM
 from .grid import Sheet
 from .matcher import WORD_HIT, best_word
@@ -80,7 +80,7 @@ def turned_back(problems: list[Problem], heading: int | None = None) -> list[Pro
     out = []
     for p in problems:
         if p.rule == UNKNOWN_COLUMN and p.severity == INFO:
-            continue
+            continue            # an empty line (a title, a note); a filled line of no field (联系人) is said
         message = swap_a1(p.message)
         at = parse_ref(p.cell) if p.cell else None
         if p.rule == UNKNOWN_COLUMN and p.severity == WARNING and heading is not None and at \
@@ -89,7 +89,7 @@ def turned_back(problems: list[Problem], heading: int | None = None) -> list[Pro
                                message=f"{p.form}第 {heading + 1} 行（“{p.value}”…）是竖排表各列的标题，不是栏目，"
                                        "按标题行读取（不计入数据）。"))
             continue
-        if p.rule == UNKNOWN_COLUMN:
+        if p.rule in (UNKNOWN_COLUMN, EXTRA_COLUMN):
             message = message.replace("表头“", "栏目“").replace("该列", "该行")
         out.append(replace(p, cell=swap_a1(p.cell), message=message))
     return out
