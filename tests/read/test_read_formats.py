@@ -123,3 +123,29 @@ def test_text_file_without_a_form_is_set_aside(tmp_path):
     notes.write_text("各县：\n请于8月20日前报送，联系人：张三, 电话 1234。\n", encoding="gbk")
     wr = read_workbook(notes)
     assert wr.status == "not-spreadsheet" and [p.severity for p in wr.problems] == ["info"]
+
+
+def test_ods_merged_ranges_count_repeated_rows_and_cells(tmp_path):
+    """content.xml says a merge on its first cell (table:number-rows-spanned / number-columns-spanned); the cells
+    before it may be repeats and the rows before it repeated rows: the range is placed counting both, per table."""
+    import ods
+
+    from xlbase.read.grid import load_sheets
+
+    row = "<table:table-row>{}</table:table-row>"
+    span = ('<table:table-cell table:number-rows-spanned="3" table:number-columns-spanned="2" '
+            'office:value-type="string"><text:p>榆次区</text:p></table:table-cell>')
+    tables = ('<table:table table:name="甲">'
+              '<table:table-row table:number-rows-repeated="2"><table:table-cell/></table:table-row>'
+              + row.format('<table:table-cell table:number-columns-repeated="3"/>' + span
+                           + '<table:table-cell office:value-type="string"><text:p>甲基地</text:p></table:table-cell>')
+              + row.format('<table:table-cell table:number-columns-repeated="3"/><table:covered-table-cell '
+                           'table:number-columns-repeated="2"/><table:table-cell office:value-type="string">'
+                           '<text:p>乙基地</text:p></table:table-cell>')
+              + "</table:table>"
+              '<table:table table:name="乙 &amp; 丙">' + row.format(
+                  '<table:table-cell table:number-columns-spanned="4" office:value-type="string">'
+                  "<text:p>标题</text:p></table:table-cell>") + "</table:table>")
+    path = ods.write_raw(tmp_path / "m.ods", tables)
+    got = {s.name: s.merged for s in load_sheets(str(path), "ods")}
+    assert got == {"甲": ((2, 3, 4, 4),), "乙 & 丙": ((0, 0, 0, 3),)}

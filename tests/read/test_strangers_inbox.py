@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 import pytest
 from hypothesis import assume, given, settings, strategies as st
@@ -428,15 +429,20 @@ def test_a_column_whose_qualifier_may_make_it_another_concept_is_read_with_a_war
     assert not [p for p in wr.problems if p.field == key and p.rule == "column-read-as"]
 
 
+def _merged_city(tmp_path, seed: int) -> tuple[strangers.Corpus, Path]:
+    """A city office's table with each county merged down its bases' rows and no 小计 row between the blocks."""
+    corpus = strangers.Corpus(tmp_path)
+    (path,) = strangers._city_subtotals(random.Random(seed), corpus, tmp_path / "潞州区", "潞州区", "city-subtotals",
+                                        "merged", subtotals=False)
+    return corpus, path
+
+
 @pytest.mark.parametrize("seed", [3, 11, 12])
 def test_a_county_merged_down_its_bases_places_each_base_without_subtotal_rows(tmp_path, seed):
     """县区 | 基地名称 | … with each county merged down its bases' rows and no 小计 row between the blocks: the
     merge is the clerk's "as above" — every base in the county the merged cell shows (the blank cells under the
     merge took the county of the folder the file came in), with one info naming the cells so read."""
-    rng = random.Random(seed)
-    corpus = strangers.Corpus(tmp_path)
-    (path,) = strangers._city_subtotals(rng, corpus, tmp_path / "潞州区", "潞州区", "city-subtotals", "merged",
-                                        subtotals=False)
+    corpus, path = _merged_city(tmp_path, seed)
     wr = read_workbook(path)
     (t,) = [t for t in wr.tables if not t.data.empty]
     assert dict(zip(t.data["base_name"], t.data["county"])) == {b["base_name"]: corpus.county_of[b["base_name"]]
@@ -450,14 +456,45 @@ def test_a_county_merged_down_its_bases_in_an_xls_places_each_base(tmp_path):
     from the .xls too."""
     from conftest import soffice_convert
 
-    rng = random.Random(11)
-    corpus = strangers.Corpus(tmp_path)
-    (path,) = strangers._city_subtotals(rng, corpus, tmp_path / "潞州区", "潞州区", "city-subtotals", "merged",
-                                        subtotals=False)
+    corpus, path = _merged_city(tmp_path, 11)
     xls = soffice_convert(path, "xls", tmp_path / "xls")
     (t,) = [t for t in read_workbook(xls).tables if not t.data.empty]
     assert dict(zip(t.data["base_name"], t.data["county"])) == {b["base_name"]: corpus.county_of[b["base_name"]]
                                                                   for b in corpus.bases}
+
+
+@pytest.mark.libreoffice
+def test_a_county_merged_down_its_bases_in_an_ods_places_each_base(tmp_path):
+    """The same table saved as .ods (LibreOffice's own format, which WPS and web systems also export): calamine
+    reports no merged range for an .ods, so the ranges are read from content.xml (table:number-rows-spanned) —
+    by calamine's path and by odfpy's (the fallback for an .ods calamine refuses) alike. Every base but each
+    block's first fell back to the folder's county before."""
+    from conftest import soffice_convert
+    from xlbase.read.formats.ods import read_odfpy
+    from xlbase.read.grid import load_sheets
+
+    corpus, path = _merged_city(tmp_path, 11)
+    ods = soffice_convert(path, "ods", tmp_path / "ods")
+    (t,) = [t for t in read_workbook(ods).tables if not t.data.empty]
+    assert dict(zip(t.data["base_name"], t.data["county"])) == {b["base_name"]: corpus.county_of[b["base_name"]]
+                                                                  for b in corpus.bases}
+    xlsx_merges = {s.name: set(s.merged) for s in load_sheets(str(path))}
+    assert xlsx_merges and any(xlsx_merges.values())
+    assert {s.name: set(s.merged) for s in load_sheets(str(ods), "ods")} == xlsx_merges
+    assert {s.name: set(s.merged) for s in read_odfpy(str(ods))} == xlsx_merges
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_the_openpyxl_fallback_sees_the_merged_ranges_too(tmp_path, seed):
+    """openpyxl's read-only mode (the reader of an .xlsx calamine refuses) shows no merged range: they are read from
+    each worksheet part's <mergeCell> elements, the same ranges calamine gives."""
+    from xlbase.read.formats.ooxml import read_openpyxl
+    from xlbase.read.grid import load_sheets
+
+    corpus, path = _merged_city(tmp_path, seed)
+    want = {s.name: set(s.merged) for s in load_sheets(str(path))}
+    assert any(want.values())
+    assert {s.name: set(s.merged) for s in read_openpyxl(str(path), "xlsx")} == want
 
 
 _FULL_WIDTH = str.maketrans("0123456789.,-/ABCDEFGHJKLMNPQRTUWXY", "０１２３４５６７８９．，－／ＡＢＣＤＥＦＧＨＪＫＬＭＮＰＱＲＴＵＷＸＹ")

@@ -208,11 +208,48 @@ def load_sheets(path: str, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) 
     with _named_as(path, CALAMINE_SUFFIX[kind]) as named:
         wb = CalamineWorkbook.from_path(named)
     out = calamine_sheets(wb, limits)
+    if kind == "ods":
+        with_ods_merges(path, out, limits)
     if hidden_rows:
         parts = _sheet_parts(path)
         for sheet in out:
             sheet.hidden_rows = hidden_rows.get(parts.get(sheet.name, ""), frozenset())
     return out
+
+
+def with_ods_merges(path: str | IO[bytes], sheets: list[Sheet], limits: Limits = DEFAULT_LIMITS) -> None:
+    """Fill each sheet's merged ranges from the .ods' content.xml (calamine reports none for an .ods); best
+    effort: a file whose content.xml cannot be scanned keeps its sheets as read."""
+    from .ods_merges import merged_ranges
+
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
+            tables = merged_ranges(fh, limits.max_member_bytes)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile):
+        return
+    by_name = dict(tables)
+    named = len(tables) == len(sheets) and all(s.name in by_name for s in sheets)
+    for i, sheet in enumerate(sheets):
+        if not sheet.merged:
+            ranges = by_name.get(sheet.name) if named else (tables[i][1] if len(tables) == len(sheets) else None)
+            sheet.merged = ranges or ()
+
+
+def merge_cells_of(zf: zipfile.ZipFile, part: str, limits: Limits = DEFAULT_LIMITS) -> tuple[tuple[int, int, int, int], ...]:
+    """The <mergeCell ref="A2:A4"/> ranges of one worksheet part, 0-based inclusive (openpyxl's read-only mode
+    shows none)."""
+    from ..ooxml.refs import parse_ref
+
+    data = read_zip_member_capped(zf, part, limits.max_member_bytes)
+    out = []
+    for m in _MERGE_CELL.finditer(data):
+        a, b = parse_ref(m.group(1).decode("ascii")), parse_ref(m.group(2).decode("ascii"))
+        if a and b:
+            out.append((a[0] - 1, a[1] - 1, b[0] - 1, b[1] - 1))
+    return tuple(out)
+
+
+_MERGE_CELL = re.compile(rb"""<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*["']\$?([A-Z]{1,3}\$?\d+):\$?([A-Z]{1,3}\$?\d+)["']""")
 
 
 def load_sheets_from(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:

@@ -14,7 +14,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 
-from ..grid import Sheet, load_sheets_from
+from ..grid import Sheet, load_sheets_from, with_ods_merges
 from ..limits import DEFAULT_LIMITS, Limits
 from . import cells
 
@@ -24,7 +24,7 @@ MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
 def read_odfpy(path: str | io.BytesIO, kind: str = "ods", limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
-    """Every table of an .ods by odfpy, covered (merged) cells empty as in calamine."""
+    """Every table of an .ods by odfpy, covered (merged) cells empty as in calamine, with the merged ranges."""
     from odf.opendocument import load
 
     doc = load(path)
@@ -32,6 +32,9 @@ def read_odfpy(path: str | io.BytesIO, kind: str = "ods", limits: Limits = DEFAU
     for table in _elements(doc.body, "table"):   # doc.spreadsheet is whatever came first in the body: whitespace, in a pretty-printed file
         sheets.append(Sheet(name=str(table.getAttribute("name") or f"Sheet{len(sheets) + 1}"),
                             rows=_rows(table, limits.max_sheet_cells)))
+    if isinstance(path, io.BytesIO):
+        path.seek(0)
+    with_ods_merges(path, sheets, limits)
     return sheets
 
 

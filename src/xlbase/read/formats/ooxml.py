@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from ..grid import NotApplicable, Sheet, load_sheets_from
+from ..grid import NotApplicable, Sheet, _sheet_part_map, load_sheets_from, merge_cells_of
 from ..limits import DEFAULT_LIMITS, Limits
 from ..sniff import read_zip_member_capped
 from . import cells
@@ -119,6 +119,21 @@ def read_openpyxl(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list
                         raise ValueError(f"{ws.title}: rows beyond {EXCEL_ROWS}")
                     rows.append(cells.row(r))
                 sheets.append(Sheet(name=ws.title, rows=rows, visible=ws.sheet_state == "visible"))
-            return sheets
         finally:
             wb.close()
+    _with_merges(path, sheets, limits)
+    return sheets
+
+
+def _with_merges(path: str, sheets: list[Sheet], limits: Limits) -> None:
+    """The merged ranges of each sheet from its worksheet part (read-only openpyxl has none: a county merged down
+    its bases' rows would place them in the folder's county); best effort, a part that cannot be read keeps none."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            parts = _sheet_part_map(zf)
+            for sheet in sheets:
+                part = parts.get(sheet.name)
+                if part:
+                    sheet.merged = merge_cells_of(zf, part, limits)
+    except Exception:   # a damaged part openpyxl read past: its merges are not worth failing the file
+        return
