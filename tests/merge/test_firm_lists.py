@@ -206,3 +206,30 @@ def test_a_stacked_list_says_what_named_each_bases_firms(tmp_path, layout):
         assert ("分段行" in p.message) == (layout == "sections") and ("所属基地栏" in p.message) == (layout != "sections")
         ws = __import__("openpyxl").load_workbook(paths[1])[p.sheet]
         assert p.base in str(ws[p.cell].value), (p.cell, ws[p.cell].value)      # the cell holding its name
+
+
+@pytest.mark.parametrize("header", ["载体名称", "园区名称", "双创基地", "归口", ""])
+def test_a_base_column_is_known_by_the_form_models_words_or_by_its_values(tmp_path, header):
+    """The county's one firm list with each row's base in a column headed by a word of 附件10's 基地名称 (载体名称,
+    园区名称, 双创基地 — the form model's words for a base's name, not only data/names.yaml's base_column list), or
+    by a word saying nothing (归口, no header at all) over values that are names of bases: that column names each
+    row's base, and the firms are attached by it (they were "本身没有写明所属基地" and unattached)."""
+    import random
+
+    import openpyxl
+    import strangers
+
+    from xlbase.merge.attach import attach_firm_lists
+    from xlbase.read import read_workbook
+
+    corpus = strangers.Corpus(tmp_path)
+    paths = strangers._firms_stacked(random.Random(5), corpus, tmp_path / "潞州区", "潞州区", "firms-stacked", "column")
+    wb = openpyxl.load_workbook(paths[1])
+    ws = wb.active
+    (cell,) = [c for row in ws.iter_rows() for c in row if c.value in ("所属基地", "基地名称", "入驻基地")]
+    cell.value = header or None
+    wb.save(paths[1])
+    reads = [read_workbook(p) for p in paths]
+    said = [p for p in attach_firm_lists(reads, []) if p.rule == "firms-attached"]
+    assert sorted(p.base for p in said) == sorted(dict.fromkeys(b for b, _ in corpus.firms))
+    assert all("本身没有写明所属基地" not in p.message for p in said), [p.message for p in said]

@@ -317,9 +317,15 @@ _SAID_BASE = re.compile(r"^([^：:]{1,10})[：:]\s*(\S.*)$")
 
 
 @lru_cache(maxsize=None)
-def _base_column_words() -> frozenset[str]:
-    from ..forms import name_words
-    return frozenset(fold_unbracketed(w) for w in name_words().get("base_column") or ())
+def base_column_words() -> frozenset[str]:
+    """Headers of a firm list's column naming each row's base (and labels typed before a base's name, 所属基地：…):
+    data/names.yaml's base_column and the form model's words for a base's name (附件10's 基地名称: its label,
+    aliases and terms — 载体名称, 园区名称, 双创基地)."""
+    from ..forms import get_form, name_words
+    from ..forms.roles import BASE_FORM, BASE_NAME
+    base_name = next(f for f in get_form(BASE_FORM).fields if f.identity == BASE_NAME)
+    said = (*(name_words().get("base_column") or ()), *base_name.labels, *base_name.terms)
+    return frozenset(fold_unbracketed(w) or fold(w) for w in said)
 
 
 @lru_cache(maxsize=None)
@@ -339,7 +345,7 @@ def base_section_name(text: str) -> str | None:
     from .profile import BASE_ENDINGS, ORG_ENDINGS
     name = _COUNT_TAIL.sub("", section_title(text)).strip()
     said = _SAID_BASE.match(name)             # "基地：…", "所属基地：…": the label of the name typed before it
-    labelled = said is not None and (fold_unbracketed(said.group(1)) in _base_column_words()
+    labelled = said is not None and (fold_unbracketed(said.group(1)) in base_column_words()
                                      or said.group(1).strip().endswith("基地"))
     if said is not None and labelled:
         name = said.group(2).strip()

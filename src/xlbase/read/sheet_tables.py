@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .. import sheet_names
-from ..forms import get_form, name_words
+from ..forms import get_form
 from ..forms.roles import CITY, COUNTY, FIRM_FORM
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table
@@ -25,8 +25,9 @@ from .grid import Sheet, a1, unread_cells
 from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, unread_problem, unread_record_problems
-from .labels import base_section_name, line_kind
+from .labels import base_column_words, base_section_name, line_kind
 from .matcher import might_name
+from .profile import cell_kind
 from .column_notes import header_cells, none_zero_problem, settle_column
 from .tables import FoundTable, table_problems
 from ..problem_codes import (MISSING_COLUMN, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW, UNPARSEABLE,
@@ -139,8 +140,13 @@ def _row_bases(t: Table, sheet: Sheet, ft: FoundTable) -> None:
     """A firm list's column naming each row's base (所属基地: one county list for several bases) as
     `_row_base`, a blank cell taking the name above it (a name merged down its base's rows); the column
     is used, so no unknown column. merge.attach ties each base's rows to it."""
-    words = {fold_unbracketed(w) for w in name_words().get("base_column") or ()}
+    words = base_column_words()
     col = next((c for c, head in ft.extra.items() if fold_unbracketed(head) in words), None)
+    if col is None:     # a column headed otherwise (归口) or not at all, whose values are names of bases
+        right = max(ft.heads, default=-1)
+        unheaded = {c for c in range(right + 1) if c != ft.number_col and not (c in ft.heads and ft.heads[c].label)}
+        col = next((c for c in sorted({*ft.extra, *unheaded})
+                    if c not in ft.columns.values() and _names_bases(sheet, ft.data_rows, c)), None)
     if col is None:
         if ft.row_section:      # a section row naming each base (一、xx双创基地（6户）) over its firms
             at = {r: ft.row_section[r] for r in ft.data_rows if r in ft.row_section}
@@ -160,7 +166,15 @@ def _row_bases(t: Table, sheet: Sheet, ft: FoundTable) -> None:
         t.data["_row_base"] = names
         t.data["_row_base_at"] = cells
         t.data["_row_base_how"] = ROW_BASE_COLUMN
-        del ft.extra[col]
+        ft.extra.pop(col, None)
+
+
+def _names_bases(sheet: Sheet, rows: list[int], c: int) -> bool:
+    """The column's filled cells (two at least) are names of bases (read.profile: ending like one, 基地, 园区,
+    众创空间 …) — what a county list's 所属基地 column holds whatever its header."""
+    kinds = [cell_kind(v) for v in (sheet.get(r, c) for r in rows)]
+    named = [k for k in kinds if k is not None]
+    return len(named) >= 2 and all(k == "base" for k in named)
 
 
 # how a firm list's rows say their base (`_row_base_how`), as the clerk sees it (merge.attach says which)
@@ -284,7 +298,7 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
         for key in ordered:
             total[key] = parse_value(sheet.get(r, ft.columns[key]), form.field(key)).value
         t.totals.append(total)
-    if form_id == FIRM_FORM and (ft.extra or ft.row_section):
+    if form_id == FIRM_FORM:
         _row_bases(t, sheet, ft)
     t.extra_columns.extend(ft.extra.values())
     problems.extend(table_problems(path, sheet, ft, form_id))   # unknown/repeated columns, totals, skipped lines
