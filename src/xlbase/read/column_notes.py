@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from functools import lru_cache
 from typing import Any
@@ -84,9 +85,12 @@ def _header_text(sheet: Sheet, found, c: int) -> str:
 
 
 def wording_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Problem]:
-    """One line per column read under another wording than the official label, or by position alone."""
+    """One line per column read under another wording than the official label, or by position alone — but one for
+    the table for its columns headed in Latin letters only (Staff, Tax, USCC, RZQYS): the clerk typed the table
+    in another script, and one check of its column order against the official one decides them all."""
     form = get_form(form_id)
     out = []
+    latin: list[tuple[str, str, str, int, str]] = []
     for key, c in found.columns.items():
         h = found.heads.get(c)
         if h is None or not form.has_field(key):
@@ -99,13 +103,14 @@ def wording_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Probl
             continue
         shown = _clip(_header_text(sheet, found, c))
         cell = a1(h.row, c)
+        if how == "position" and shown and not _HAN.search(shown):
+            latin.append((shown, cell, f.label, c, key))     # said once for the table, below
+            continue
         if how == "position":
             cell = header_cells(found, c) if not shown else cell
             head = f"表头“{shown}”（{cell}）不是可识别的栏目名称" if shown else f"第 {a1(0, c)[:-1]} 列没有表头（{cell}）"
-            msg = (f"{form_id}{head}；该列在官方表格中是“{f.label}”的位置，其数值（{_span(found, c)}）已按“{f.label}”"
-                   f"读取并计入汇总；请核对，如果该列正是“{f.label}”，请把表头改为“{f.label}”，否则请改正表头后重新报送。")
-            out.append(Problem(COLUMN_BY_POSITION, WARNING, msg, path, sheet.name, cell, form_id, key,
-                               value=shown or "（无表头）"))
+            out.append(Problem(COLUMN_BY_POSITION, WARNING, _by_position(form_id, head, _span(found, c), f.label), path,
+                               sheet.name, cell, form_id, key, value=shown or "（无表头）"))
             continue
         extra = qualifier(h.label, found.family, key)
         if extra and _filled(sheet, [r for r in found.data_rows if r not in found.none_rows], c):   # else nothing
@@ -117,7 +122,29 @@ def wording_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Probl
             continue
         out.append(Problem(COLUMN_READ_AS, INFO, f"{form_id}表头“{shown}”（{cell}）按“{f.label}”读取。",
                            path, sheet.name, cell, form_id, key, value=shown))
+    if len(latin) == 1:
+        shown, cell, label, c, key = latin[0]
+        out.append(Problem(COLUMN_BY_POSITION, WARNING,
+                           _by_position(form_id, f"表头“{shown}”（{cell}）不是可识别的栏目名称", _span(found, c), label),
+                           path, sheet.name, cell, form_id, key, value=shown))
+    elif latin:
+        latin.sort(key=lambda x: x[3])
+        said = "、".join(f"“{shown}”（{cell}）按“{label}”" for shown, cell, label, _, _ in latin)
+        first = latin[0]
+        out.append(Problem(COLUMN_BY_POSITION, WARNING,
+                           f"{form_id}有 {len(latin)} 列的表头是字母（缩写或外文），不是可识别的栏目名称，已按官方表格中各列的位置"
+                           f"读取并计入汇总：{said}。请核对这些列的顺序与官方表格是否一致：一致时请把表头改为官方栏目名称，"
+                           "不一致时请改正表头后重新报送。", path, sheet.name, first[1], form_id, first[4],
+                           value="、".join(x[0] for x in latin)))
     return out
+
+
+def _by_position(form_id: str, head: str, span: str, label: str) -> str:
+    return (f"{form_id}{head}；该列在官方表格中是“{label}”的位置，其数值（{span}）已按“{label}”读取并计入汇总；请核对，"
+            f"如果该列正是“{label}”，请把表头改为“{label}”，否则请改正表头后重新报送。")
+
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def unit_factor(found, f: Field) -> tuple[str, Fraction] | None:
