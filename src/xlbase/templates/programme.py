@@ -32,7 +32,7 @@ from .lists import ListSheet, list_name
 from .printing import rows_on_first_page, setup_sheet
 from .record import grid_width, write_record_grid
 from .reads import read_typed, sum_reads
-from .rule_counts import UNREADABLE_TITLE, Places, date_marks, number_marks
+from .rule_counts import UNREADABLE_TITLE, Places, count_formula, date_marks, judged_area, number_marks
 from .styles import Styles, lines_needed, row_height
 from .table import (DATA_ROW_HEIGHT, DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, column_plan, printed_last_col,
                     printed_sizes, total_printed, write_table, write_total_row)
@@ -100,7 +100,6 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
     rest: list = []
     marked: list[str] = []
     if pack is not None:
-        marked += _live_checks(wb, styles, pack, cells, where)
         places = Places(lists=lists, as_of=pack.as_of, prefilled=prefilled, count_empty_lists=True)
         for form_id, got in cells.items():
             if "layout" in got:
@@ -109,6 +108,7 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
                 places.cells[form_id] = {k: f"'{where[form_id]}'!{xl_rowcol_to_cell(r, c, True, True)}"
                                          for k, (r, c) in got.items()}
         read_typed(wb, lists, places, {f.id: f for f in forms})     # dates and numbers as validate reads them
+        marked += _live_checks(wb, styles, pack, places, where)
         sum_reads({fid: wb.get_worksheet_by_name(where[fid]) for fid in places.tables}, places, rows or {}, styles)
         for title, marks in ((UNREADABLE_TITLE, date_marks(places)), (UNREADABLE_NUMBER_TITLE, number_marks(places))):
             for m in marks:
@@ -244,44 +244,29 @@ def _lists(wb, styles: Styles, forms: list[Form]) -> ListSheet:
     return lists
 
 
-def _where(cells: Cells, form_id: str, key: str, row: str | None) -> tuple[int, int] | None:
-    got = cells.get(form_id) or {}
-    if key in got:
-        return got[key]
-    lay: TableLayout | None = got.get("layout")
-    if lay is None or key not in lay.cols:
-        return None
-    return (lay.last_row if row == "last" else lay.first_row, lay.cols[key])
-
-
 def _mark_notes(marked: list[str]) -> list[str]:
     """What the red fill on the forms means, for the 填表说明: the rules whose mark shows on the cell typed."""
     return [f"红色底纹：不符合“{'”“'.join(dict.fromkeys(marked))}”，输入时就会变色。"] if marked else []
 
 
-def _live_checks(wb, styles: Styles, pack, cells: Cells, where: dict[str, str]) -> list[str]:
-    """Colour a value as it is typed when the pack's `min` / `share-min` rule would reject it; returns the
-    titles of the rules so marked."""
+def _live_checks(wb, styles: Styles, pack, places: Places, where: dict[str, str]) -> list[str]:
+    """Colour a value as it is typed when the pack's `min` / `share-min` rule would reject it, on the cell validate
+    points at: a record's cell, or of a by-year list (`row: last`) the row of the latest year, whatever the order
+    the years were typed in (rule_counts.Places.at_row) — the condition is the rule's own 表内检查 count, so the mark
+    and the count judge the same value, read as validate reads it. Returns the titles of the rules so marked."""
     from .check_sheet import title
     bad = styles.cf(bg_color=BAD_FILL, font_color="#9C0006")
     marked = []
     for rule in pack.rules:
-        if rule.kind not in ("min", "share-min"):
+        if rule.kind not in ("min", "share-min") or rule.form not in where:
             continue
-        at = _where(cells, rule.form, rule.field, rule.args.row)
-        if at is None:
+        area = judged_area(rule, places)
+        count = count_formula(rule, places)
+        if area is None or count is None:
             continue
-        ws = wb.get_worksheet_by_name(where[rule.form])
-        a1 = xl_rowcol_to_cell(*at)
-        if rule.kind == "min":
-            formula = f"=AND(ISNUMBER({a1}),{a1}<{rule.threshold})"
-        else:
-            whole = _where(cells, rule.form, rule.fields[1], rule.args.row)
-            if whole is None:
-                continue
-            w = xl_rowcol_to_cell(*whole)
-            formula = f"=AND(ISNUMBER({a1}),ISNUMBER({w}),{w}>0,{a1}/{w}<{rule.threshold})"
-        ws.conditional_format(at[0], at[1], at[0], at[1], {"type": "formula", "criteria": formula, "format": bad})
+        cells, latest = area
+        condition = f"({count})>0" if latest is None else f"AND({latest},({count})>0)"
+        formula_format(wb, wb.get_worksheet_by_name(where[rule.form]), cells, condition, bad)
         marked.append(title(rule))
     return marked
 

@@ -96,6 +96,15 @@ class Places:
         order = self._latest_order(form_id, key)
         return f"INDEX({column},MATCH(MAX({order}),{order},0))"
 
+    def is_latest(self, form_id: str, key: str) -> str:
+        """Excel, relative to a by-year list's first row: true on the row `at_row` reads (the latest year's, `key`
+        filled) — a red mark's condition over the list's column."""
+        order = self._latest_order(form_id, key)
+        sheet, cells = order.split("!")
+        first = cells.split(":")[0]
+        row_relative = sheet + "!" + first[:first.rindex("$")] + first[first.rindex("$") + 1:]
+        return f"AND({row_relative}>0,{row_relative}=MAX({order}))"
+
     def _read_at(self, form_id: str, key: str, row: int) -> str:
         """Excel: the read of a list cell (0-based sheet row) as validate reads it: its date or number read
         on the hidden sheets, else the cell."""
@@ -106,8 +115,8 @@ class Places:
         return f"'{sheet}'!{xl_rowcol_to_cell(row, layout.cols[key], True, True)}"
 
     def _latest_order(self, form_id: str, key: str) -> str:
-        """A hidden column beside each row of a by-year list: 0 where `key` is blank, else the row's year
-        × 100 + its place (the latest year wins, the lower row among equals); its absolute range."""
+        """A hidden column beside each row of a by-year list, on the list's own rows: 0 where `key` is blank, else
+        the row's year × 100 + its place (the latest year wins, the lower row among equals); its absolute range."""
         name = f"{form_id}.{key}"
         if name not in self.orders:
             sheet, layout = self.tables[form_id]
@@ -123,9 +132,11 @@ class Places:
                 # validate's value: a number or date it read, or nothing; a text column's typed text
                 blank = f"NOT(ISNUMBER({read}))" if read.startswith((f"'{NUMBER_SHEET}'", f"'{DATE_SHEET}'")) \
                     else f'TRIM({read})=""'
-                ws.write_formula(i + 1, col, f"=IF({blank},0,IF(AND({digits}),--{head},0)*100+{i + 1})", None, 0)
+                # on the list's own row (as the date and number reads): a mark's condition refers to it relatively
+                ws.write_formula(layout.first_row + i, col,
+                                 f"=IF({blank},0,IF(AND({digits}),--{head},0)*100+{i + 1})", None, 0)
             letter = xl_col_to_name(col)
-            self.orders[name] = f"'{ORDER_SHEET}'!${letter}$2:${letter}${layout.n_rows + 1}"
+            self.orders[name] = f"'{ORDER_SHEET}'!${letter}${layout.first_row + 1}:${letter}${layout.last_row + 1}"
         return self.orders[name]
 
     def column(self, form_id: str, key: str) -> str | None:
@@ -705,6 +716,22 @@ class Mark:
     form_id: str
     area: tuple[int, int, int, int]
     condition: str
+
+
+def judged_area(rule: Rule, places: Places) -> tuple[tuple[int, int, int, int], str | None] | None:
+    """Where a one-field rule's failing value shows: (the cell's area, None) for a record's cell; for a list's
+    `row: last` (the latest year's row, Places.at_row) the column's rows with the condition, relative to its
+    first row, that holds on the judged row only. None when the rule reads no cell of its form."""
+    key = rule.field or (rule.fields[0] if rule.fields else None)
+    if key is None:
+        return None
+    if _row(rule) == "last" and places.at_row(rule.form, key, "last"):
+        layout = places.tables[rule.form][1]
+        c = layout.cols[key]
+        return (layout.first_row, c, layout.last_row, c), places.is_latest(rule.form, key)
+    if (at := _area(places, rule.form, key)) is None or at[2] is not None:
+        return None
+    return at[0], None
 
 
 def _area(places: Places, form_id: str, key: str) -> tuple[tuple[int, int, int, int], str, str | None] | None:
