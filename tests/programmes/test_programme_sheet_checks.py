@@ -60,3 +60,18 @@ def test_the_sheet_counts_what_validate_reports(recalculated):
     assert {v["rule"] for v in case.violations if own_variant[case.variant(v)][0]} == \
         {v["rule"] for v in case.violations if own_variant[case.variant(v)][1]} & judged
     assert {r.id for r in pack.rules if r.kind in ("min", "share-min", "rows-min")} <= judged
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_every_rule_the_sheet_judges_has_a_case(case, tmp_path):
+    """A rule added to a programme's pack that its 表内检查 judges comes with a case breaking it (as Shanxi's
+    tests/templates/test_template_rules_one_by_one), so the agreement above covers every judged rule."""
+    import openpyxl
+    from template_clerk import RULE_COL
+    from xlbase.templates.check_sheet import CHECK_SHEET
+    templates = make_templates(case.name, tmp_path / "templates")
+    ws = openpyxl.load_workbook(templates / case.applicant_file, read_only=True)[CHECK_SHEET]
+    judged = {row[RULE_COL - 1] for row in ws.iter_rows(values_only=True)
+              if len(row) >= RULE_COL and row[RULE_COL - 1] and row[RULE_COL - 1] != "规则编号"}
+    assert judged, "no rule on the 表内检查 sheet"
+    assert judged <= {v["rule"] for v in case.violations}, sorted(judged - {v["rule"] for v in case.violations})
