@@ -161,4 +161,7 @@ def test_the_key_formula_folds_as_sheet_key():
     formula = key_formula("A1")
     pairs = re.findall(r'SUBSTITUTE\(', formula)
     assert len(pairs) == len(_SHEET_FOLDS)
-    assert re.findall(r',"([^"]*)","([^"]*)"\)', formula) == [tuple(p) for p in _SHEET_FOLDS]
+    typed = [chr(int(code)) if code else text.replace('""', '"') for code, text, _ in
+             re.findall(r',(?:CHAR\((\d+)\)|"((?:[^"]|"")*)"),"([^"]*)"\)', formula)]
+    assert list(zip(typed, re.findall(r',(?:CHAR\(\d+\)|"(?:[^"]|"")*"),"([^"]*)"\)', formula))) == \
+        [tuple(p) for p in _SHEET_FOLDS]

@@ -24,6 +24,7 @@ from ..forms import Form, value_list, value_lists
 from ..forms.roles import BASE_TYPE, FIRM_FORM
 from ..rules.columns import tolerance_ok
 from ..rules.live import FirmTotal, fails, firm_totals, minimum_rules
+from ..text import FILLER
 from .lists import ListSheet
 from .conditions import formula_format
 from .styles import Styles
@@ -73,24 +74,42 @@ def spellings(list_name: str) -> dict[str, str]:
     return out
 
 
-#: what the sheet's key formula folds, as `text.fold` does: spaces (half and full width) go, brackets are
-#: full width. Other differences fold would also take away are rare in a typed 基地类型 (see the tests).
-_SHEET_FOLDS = ((" ", ""), ("\u3000", ""), ("(", "（"), (")", "）"))
+#: what the sheet's key formula folds, as `text.fold` folds a typed choice (rules.kinds.model_bounds: validate's
+#: choice rule and 基地类型): every space (half and full width, no-break, a line break or tab typed with Alt+Enter
+#: or pasted), the filler punctuation fold drops (楼宇型。, 楼宇-型), every bracket style as full width. Not
+#: folded: NFKC's other compatibility forms and the zero-width characters (Excel's 64 nesting levels; the lists
+#: are Chinese words).
+_SHEET_FOLDS = ((" ", ""), ("\u3000", ""), ("\u00a0", ""), ("\n", ""), ("\r", ""), ("\t", ""),
+                *((ch, "") for ch in FILLER),
+                *((ch, "（") for ch in "(【〔[{"), *((ch, "）") for ch in ")】〕]}"))
+#: what the reader's 是/否 parser (read.normalise.parse_yesno) folds: line breaks and tabs at the ends (it strips
+#: them; the sheet's TRIM takes them as spaces, inside the answer too), the spaces NFKC makes a space, the
+#: brackets of a remark (是（企业法人）); punctuation it does not read, so neither does the sheet
+_ANSWER_SPACES = (("\n", " "), ("\r", " "), ("\t", " "), ("\u3000", " "), ("\u00a0", " "))
+_ANSWER_FOLDS = ((" ", ""), *((ch, "（") for ch in "(【["), *((ch, "）") for ch in ")】]"))
 
 
-def sheet_key(text: str) -> str:
+def sheet_key(text: str, *, answer: bool = False) -> str:
     """The lookup key `key_formula` computes in the sheet, in Python."""
-    for a, b in _SHEET_FOLDS:
+    if answer:
+        for a, b in _ANSWER_SPACES:
+            text = text.replace(a, b)
+        text = " ".join(part for part in text.split(" ") if part)     # TRIM
+    for a, b in _ANSWER_FOLDS if answer else _SHEET_FOLDS:
         text = text.replace(a, b)
     return text
 
 
-def key_formula(cell: str) -> str:
-    """Excel: the typed text folded as `sheet_key` folds it."""
-    out = cell
-    for a, b in _SHEET_FOLDS:
-        out = f'SUBSTITUTE({out},"{a}","{b}")'
-    return out
+def key_formula(cell: str, *, answer: bool = False) -> str:
+    """Excel: the typed text folded as `sheet_key` folds it (`answer`: a 是/否 answer, as the reader reads one)."""
+    def chain(out: str, folds) -> str:
+        for a, b in folds:
+            typed = f"CHAR({ord(a)})" if ord(a) < 32 else '"' + a.replace('"', '""') + '"'
+            out = f'SUBSTITUTE({out},{typed},"{b}")'
+        return out
+    if answer:
+        return chain(f"TRIM({chain(cell, _ANSWER_SPACES)})", _ANSWER_FOLDS)
+    return chain(cell, _SHEET_FOLDS)
 
 
 def add_threshold_tables(lists: ListSheet) -> dict[str, str]:

@@ -367,7 +367,7 @@ def _answers(places: Places, field_key: str, form: Form) -> str:
         for text in _answer_candidates(f.label):
             parsed = parse_value(text, f)
             if isinstance(parsed.value, bool) and not parsed.note:
-                rows.setdefault(sheet_key(text), "是" if parsed.value else "否")
+                rows.setdefault(sheet_key(text, answer=True), "是" if parsed.value else "否")
         places.lists.add_table(name, (f.label, "读作"), list(rows.items()), text_values=True)
     return name
 
@@ -386,7 +386,7 @@ def _answer_candidates(label: str) -> list[str]:
 
 def answer_formula(ref: str, table: str) -> str:
     """Excel: 是/否 as the reader reads the typed answer ('是（企业法人）' = 是), "" when it cannot."""
-    k = key_formula(ref)
+    k = key_formula(ref, answer=True)
     stripped = f'LEFT({k},FIND("（",{k}&"（")-1)'
     return f'IFERROR(VLOOKUP({k},{table},2,FALSE),IFERROR(VLOOKUP({stripped},{table},2,FALSE),""))'
 

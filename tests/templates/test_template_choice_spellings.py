@@ -1,0 +1,212 @@
+"""A choice typed by hand is accepted by the sheet's live checks exactly when `xlbase validate` accepts it:
+any spelling of the list (楼宇 = 楼宇型, 龙头企业(平台)带动型) with what `text.fold` takes away typed around
+or inside it — spaces of every kind (full-width, no-break, a line break typed with Alt+Enter), filler
+punctuation (楼宇型。, 楼宇-型), another bracket style. The sheet's key (templates.checks.key_formula; its
+Python twin sheet_key, proven equal to it in test_template_checks_agree) is looked up in the accepted
+spellings keyed the same way, case-insensitively as MATCH and VLOOKUP compare; validate folds
+(rules.kinds.model_bounds.accepted_keys). Checked for the 基地类型 list (its thresholds too) and every list
+of every generic programme; the places, industries and sizes validate reads by matcher have their own
+tests (templates.choices, templates.sizes). In LibreOffice: test_the_sheet_counts_typed_spellings_as_validate.
+
+Before, the key dropped only spaces and made brackets full width: 楼宇型。, 小型\n or a no-break space pasted
+from a web page were a 基地类型 validate read and the sheet did not (no threshold applied, a choice error).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from every_template import generic_programmes
+from xlbase.forms import get_form, value_list
+from xlbase.forms.programmes import load_programme, using
+from xlbase.rules import load_pack, normalise_base_type
+from xlbase.rules.kinds.model_bounds import SPELLED_LISTS, accepted_keys
+from xlbase.read.normalise import parse_yesno
+from xlbase.templates.checks import sheet_key, spellings
+from xlbase.templates.rule_counts import _answer_candidates
+from xlbase.text import FILLER, fold
+
+#: what a clerk's typing adds that fold takes away
+NOISE = [" ", "\u3000", "\u00a0", "\n", "\r\n", "\t", *FILLER]
+BRACKETS = {"（": "(【〔[{", "）": ")】〕]}", "(": "（【〔[{", ")": "）】〕]}"}
+
+
+def noisy(draw_or_rng, text: str) -> str:
+    """`text` as a clerk may type it: noise inserted anywhere, brackets of another style, Latin in any case."""
+    pick = draw_or_rng
+    out = []
+    for ch in text:
+        if pick(range(4)) == 0:
+            out.append(pick(NOISE))
+        out.append(pick(BRACKETS[ch]) if ch in BRACKETS and pick(range(2)) else
+                   (ch.swapcase() if ch.isascii() and pick(range(2)) else ch))
+    if pick(range(2)):
+        out.append(pick(NOISE))
+    return "".join(out)
+
+
+def _sheet_accepts(typed: str, choices: str) -> bool:
+    return sheet_key(typed).lower() in {sheet_key(w).lower() for w in spellings(choices)}
+
+
+def _lists() -> list[tuple[str | None, str]]:
+    """(programme or None for the shared lists, list name) of every list the sheet judges by its spellings."""
+    out: list[tuple[str | None, str]] = [(None, "base_type")]
+    for name in generic_programmes():
+        p = load_programme(name)
+        with using(p):
+            for form in p.forms.values():
+                for f in form.fields:
+                    if f.type == "choice" and f.choices and f.choices not in SPELLED_LISTS and value_list(f.choices):
+                        out.append((name, f.choices))
+    return sorted(set(out), key=str)
+
+
+LISTS = _lists()
+
+
+@st.composite
+def typed_choice(draw, choices: str) -> str:
+    word = draw(st.sampled_from(sorted(spellings(choices))))
+    return noisy(lambda xs: draw(st.sampled_from(list(xs))), word)
+
+
+@pytest.mark.parametrize("where", LISTS, ids=[f"{p or 'shanxi'}-{c}" for p, c in LISTS])
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_a_spelling_validate_accepts_the_sheet_accepts(where, data):
+    programme, choices = where
+    with using(load_programme(programme)) if programme else _nothing():
+        typed = data.draw(typed_choice(choices))
+        assert fold(typed) in accepted_keys(choices), typed          # validate accepts it …
+        assert _sheet_accepts(typed, choices), repr(typed)           # … and so does the sheet
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_a_typed_type_gets_the_threshold_validate_applies(data):
+    """The per-type threshold tables are keyed by sheet_key: a noisy 基地类型 finds the pack's threshold for
+    the type validate reads (rules.normalise_base_type)."""
+    typed = data.draw(typed_choice("base_type"))
+    canonical = normalise_base_type(typed)
+    assert canonical is not None, typed
+    table = {sheet_key(s).lower(): v for s, v in spellings("base_type").items()}
+    assert table.get(sheet_key(typed).lower()) == canonical, repr(typed)
+    for rule in load_pack().rules:
+        if rule.per_type:
+            assert rule.threshold_for(table[sheet_key(typed).lower()]) == rule.threshold_for(canonical)
+
+
+ANSWER_FIELD = get_form("附件10").field("independent_legal_person")
+
+
+def _sheet_answer(typed: str) -> str:
+    """templates.rule_counts.answer_formula in Python: the answers table (each candidate as the reader reads
+    it, keyed as the sheet folds an answer) looked up with the typed key, then with its part before a remark."""
+    table = {sheet_key(text, answer=True).lower(): ("是" if parse_yesno(text, ANSWER_FIELD).value else "否")
+             for text in _answer_candidates(ANSWER_FIELD.label)
+             if isinstance(parse_yesno(text, ANSWER_FIELD).value, bool) and not parse_yesno(text, ANSWER_FIELD).note}
+    k = sheet_key(typed, answer=True).lower()
+    return table.get(k) or table.get(k.split("（")[0]) or ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(word=st.sampled_from(_answer_candidates(ANSWER_FIELD.label)),
+       spaces=st.lists(st.tuples(st.integers(0, 20), st.sampled_from([" ", "\u3000", "\u00a0", "。", "、"])),
+                       max_size=3),
+       remark=st.sampled_from(["", "（企业法人）", "(独立核算)", "【是】", "[无]"]),
+       ends=st.tuples(*[st.sampled_from(["", " ", "\n", "\r\n", "\t", "\u3000"])] * 2),
+       case=st.booleans())
+def test_an_answer_reads_in_the_sheet_as_the_reader_reads_it(word, spaces, remark, ends, case):
+    """是（企业法人）, √, 非独立法人, YES … with spaces, a remark, a line break typed before or after: the sheet's 是/否
+    is the reader's (read.normalise.parse_yesno), "" where the reader cannot read it (a 。 inside the answer).
+    Left out: a line break or tab inside the answer (the reader strips them at the ends only, the sheet's TRIM
+    everywhere: 否⏎（个体） is unreadable to one and 否 to the other)."""
+    typed = word.upper() if case else word
+    for at, ch in spaces:
+        typed = typed[:at] + ch + typed[at:]
+    typed = ends[0] + typed + remark + ends[1]
+    read = parse_yesno(typed, ANSWER_FIELD)
+    want = {True: "是", False: "否"}.get(read.value, "") if not read.note else ""
+    assert _sheet_answer(typed) == want, repr(typed)
+
+
+def test_a_word_outside_the_list_stays_outside():
+    """Folding more does not accept more than validate: a near miss is refused by both."""
+    rng = random.Random(14)
+    for programme, choices in LISTS:
+        with using(load_programme(programme)) if programme else _nothing():
+            for word in spellings(choices):
+                wrong = noisy(rng.choice, word + "类别")
+                assert fold(wrong) not in accepted_keys(choices) and not _sheet_accepts(wrong, choices), wrong
+
+
+class _nothing:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+@pytest.mark.libreoffice
+@pytest.mark.filterwarnings("ignore:Print area cannot be set")
+def test_the_sheet_counts_typed_spellings_as_validate(tmp_path):
+    """The twins above against the formulas: Shanxi workbooks whose 基地类型 is typed with noise (20 firms: too
+    few for a 楼宇型, a count validate makes only when it reads the type) or whose 是否独立法人 is answered with
+    spaces, line breaks and a remark, and 衡阳's 人员名单 with each
+    性别 typed with noise, recalculated by LibreOffice — every rule's count equals validate's."""
+    import json
+    from collections import Counter
+
+    from conftest import soffice_convert_all
+    from programme_inbox import fill, load_case, make_templates, sheet_of, xlbase
+    from template_clerk import Clerk, base_for, sheet_counts, validate_counts
+    from xlbase.rules.programme import load_generic_pack
+    from xlbase.templates.workbooks import write_applicant_workbook
+    import openpyxl
+
+    rng = random.Random(6)
+    base, firms, comparables = base_for(20)
+    written = write_applicant_workbook(tmp_path / "written.xlsx", base=base, firms=firms, comparables=comparables)
+    (tmp_path / "src").mkdir()
+    shanxi = {}
+    for i, word in enumerate(["楼宇型", "楼宇", "城市楼宇型", "楼宇型", "楼宇"]):
+        typed = noisy(rng.choice, word)
+        clerk = Clerk(written)
+        clerk.path = tmp_path / "src" / f"type{i}.xlsx"
+        clerk.record("附件2", "base_type", typed)
+        shanxi[typed] = clerk.save()
+    for i, answer in enumerate([" 否（个体）\n", "\t非独立法人 ", "是\u3000(企业法人)\r\n"]):     # 独立法人 answered
+        clerk = Clerk(written)
+        clerk.path = tmp_path / "src" / f"answer{i}.xlsx"
+        clerk.row("附件10", 0, "independent_legal_person", answer)
+        shanxi[answer] = clerk.save()
+    case = load_case("hengyang-2023")
+    templates = make_templates(case.name, tmp_path / "templates")
+    hy = tmp_path / "src" / "hengyang.xlsx"
+    where = fill(templates / case.applicant_file, hy, case.programme, case.answers(), "甲单位")
+    wb = openpyxl.load_workbook(hy)
+    ws = wb[sheet_of(case.programme, "衡阳人员名单")]
+    genders = [k for k in where if k.startswith("衡阳人员名单.gender@") and not k.endswith("last")]
+    for k in genders:
+        ws[where[k]] = noisy(rng.choice, str(ws[where[k]].value))
+    wb.save(hy)
+    res = xlbase("validate", str(hy), "--programme", case.name, "--json", str(tmp_path / "r.json"))
+    assert res.returncode in (0, 1), res.stderr
+    pack = load_generic_pack(case.programme)
+    hy_found = Counter(p["rule"] for p in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
+                       if pack.has_rule(p["rule"]) and p["severity"] == pack.rule(p["rule"]).severity)
+    books = soffice_convert_all([*shanxi.values(), hy], "xlsx", tmp_path / "lo")
+    for (typed, path), book in zip(shanxi.items(), books):
+        validate, sheet = validate_counts(path), sheet_counts(book)
+        assert validate["resident-firms-min"] == 1, (typed, validate)     # the type is read: 楼宇型 asks 25
+        assert validate["independent-legal-person"] == ("否" in typed or "非" in typed), (typed, validate)
+        differ = {r: (n, validate.get(r, 0)) for r, n in sheet.items() if n != validate.get(r, 0)}
+        assert not differ, f"基地类型 {typed!r}: rule -> (sheet, validate): {differ}"
+    sheet = sheet_counts(books[-1])
+    differ = {r: (n, hy_found.get(r, 0)) for r, n in sheet.items() if n != hy_found.get(r, 0)}
+    assert not differ and len(genders) >= 3, f"性别 typed {len(genders)}x with noise: rule -> (sheet, validate): {differ}"
