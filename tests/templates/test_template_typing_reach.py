@@ -90,3 +90,21 @@ def test_a_clerk_types_only_where_the_checks_read(path):
             assert (below, col) not in open_cells or labelled, \
                 f"{ws.title} column {col}: row {below} open to typing, the checks read to row {read}"
     assert checked, "no list column found: the scan checks nothing"
+
+
+@pytest.mark.parametrize("path", TEMPLATE_IDS, indirect=True)
+def test_the_guide_says_how_many_rows_a_list_takes(path):
+    """填表说明 says a list takes at most N rows: N is the rows of its sheet open to typing under its 序号."""
+    from xlbase.templates.guide import GUIDE_SHEET
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(path)
+    guide = "".join(str(v) for row in wb[GUIDE_SHEET].iter_rows(values_only=True) for v in row if isinstance(v, str))
+    said = re.findall(r"“([^”]+)”每行填一条[^“]*?最多 (\d+) 行", guide)
+    for sheet, n in said:
+        ws = wb[sheet]
+        open_numbers = sum(1 for (cell,) in ws.iter_rows(min_col=1, max_col=1)
+                           if cell.has_style and not cell.protection.locked)
+        assert open_numbers == int(n), (sheet, open_numbers, n)
+    if "申报表" in path.name or "申请" in path.name:
+        assert said, "an applicant workbook's lists say how many rows they take"

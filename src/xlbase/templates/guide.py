@@ -29,10 +29,15 @@ def _labels(fields) -> str:
     return "、".join(dict.fromkeys(f.label for f in fields))
 
 
+def _at_most(n: int | None) -> str:
+    return f"；最多 {n} 行" if n else ""
+
+
 def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[str, int],
-                  record_ours: bool = False) -> list[str]:
-    """一、怎样填写: from the forms' fields, units and layout; `record_ours`: name our own fields of the record
-    forms too (a programme's 所在县, which the 汇总 uses), not only our table columns."""
+                  record_ours: bool = False, rows: dict[str, int] | None = None) -> list[str]:
+    """一、怎样填写: from the forms' fields, units and layout; `ruled`: an open-ended list's ruled rows, `rows`: all
+    its rows (the last a clerk can type in: templates.table opens no row below them); `record_ours`: name our own
+    fields of the record forms too (a programme's 所在县, which the 汇总 uses), not only our table columns."""
     notes = []
     if identity_form is not None:
         shared = [f.label for f in identity_form.fields]
@@ -55,7 +60,7 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
                      if form.total_label else "")
             notes.append(f"“{form.sheet}”每行填一条，从{form.number_label or '编号'}为 1 的行开始往下填写。前 {n} 行已编号并画好"
                          f"表格线，空白表打印出来可以手写；超过 {n} 行时接着往下填并续编{form.number_label or '号'}，"
-                         f"表格线自动出现，打印时包括所有已填的行。{total}")
+                         f"表格线自动出现，打印时包括所有已填的行{_at_most((rows or {}).get(form.id))}。{total}")
         elif form.kind == "table" and form.template_rows > 1 and form.total_label:
             notes.append(f"“{form.sheet}”每行填一条，{form.number_label or '序号'}已编好；"
                          f"最后的“{form.total_label}”行自动求和。")

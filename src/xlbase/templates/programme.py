@@ -122,7 +122,8 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
     ruled = {fid: got["layout"].ruled_rows for fid, got in cells.items()       # lists ruled on their first page
              if "layout" in got and got["layout"].open_ended}
     sections = [
-        ("一、怎样填写", [*filling_notes(forms, identity_form=None, ruled=ruled, record_ours=True), *notes,
+        ("一、怎样填写", [*filling_notes(forms, identity_form=None, ruled=ruled, record_ours=True,
+                                      rows={fid: cells[fid]["layout"].n_rows for fid in ruled}), *notes,
                      f"每个栏目的单位、是否必填和填写说明见“{FIELDS_SHEET}”表（选中单元格时也会显示）。"]),
         ("二、表内检查", check_notes(pack, judged, CHECK_SHEET, _mark_notes(marked), "上级") if pack is not None else []),
         ("三、由上级汇总时检查", merge_notes(rest, "上级", noun, firms_across=False) if pack is not None else []),

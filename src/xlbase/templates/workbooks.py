@@ -185,7 +185,7 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     judged = [r for r, _ in judged_rules(pack(), places)]
     sections = [
         ("一、怎样填写", filling_notes([forms[f] for f in APPLICANT_FORMS], identity_form=a2,
-                                   ruled={a3.id: l3.ruled_rows})),
+                                   ruled={a3.id: l3.ruled_rows}, rows={a3.id: l3.n_rows})),
         ("二、表内检查", check_notes(pack(), judged, CHECK_SHEET, mark_notes(list(forms.values()), list(dict.fromkeys(marked))))),
         ("三、由市级汇总时检查", merge_notes(unjudged_rules(pack(), places))),
     ]
