@@ -119,3 +119,21 @@ def test_shanxi_firm_list_typed_to_its_last_row_is_judged_as_validate_judges_it(
     sheet = sheet_counts(book)
     differ = {rule: (n, validate.get(rule, 0)) for rule, n in sheet.items() if n != validate.get(rule, 0)}
     assert not differ, f"附件3 typed at row {last} ({get_column_letter(name_col)}): rule -> (sheet, validate): {differ}"
+
+
+def test_a_firm_repeated_in_another_spelling_is_judged_as_validate_judges_it(tmp_path):
+    """firm-duplicate compares folded names (text.fold: brackets of any style, spaces, filler punctuation):
+    晋新(太原)科技 under 晋新（太原）科技, 晋新·太原 科技 under 晋新太原科技 are repeats for validate — and for the sheet,
+    whose key dropped only spaces before (sheet 1, validate 2)."""
+    rng = random.Random(9)
+    firms = GEN.firms_for(rng, 6, "忻府区")
+    firms[0]["firm_name"], firms[1]["firm_name"] = "忻州晋新（太原）科技有限公司", "忻州晋新(太原)科技有限公司 "
+    firms[2]["firm_name"], firms[3]["firm_name"] = "忻州晋新太原商贸有限公司", "忻州晋新·太原\u3000商贸有限公司"
+    base = GEN.base_record(rng, county="忻府区", short="晨光", operator="忻州晨光企业管理有限公司",
+                           base_type="楼宇型", firms=firms)
+    path = write_applicant_workbook(tmp_path / "a.xlsx", base=base, firms=firms)
+    validate = validate_counts(path)
+    assert validate["firm-duplicate"] == 2, validate
+    sheet = sheet_counts(soffice_convert_all([path], "xlsx", tmp_path / "lo", recalc=True)[0])
+    differ = {rule: (n, validate.get(rule, 0)) for rule, n in sheet.items() if n != validate.get(rule, 0)}
+    assert not differ, f"rule -> (sheet, validate): {differ}"

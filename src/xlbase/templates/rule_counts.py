@@ -618,9 +618,10 @@ def _date_range(rule: Rule, places: Places) -> str | None:
 
 
 def _unique(rule: Rule, places: Places) -> str | None:
-    """Rows repeating an earlier row's value in any of the rule's fields (spaces ignored, letters in any
-    case), each row once as validate reports it (a row repeating both name and code is one mistake): per
-    field the rows holding a value less the first of each, found with MATCH on the values as text."""
+    """Rows repeating an earlier row's value in any of the rule's fields, folded as validate folds them
+    (key_formula: spaces, filler punctuation, bracket styles; letters in any case), each row once as validate
+    reports it (a row repeating both name and code is one mistake): per field the rows holding a value less
+    the first of each, found with MATCH on the values as text."""
     terms = []
     sheet, layout = places.tables.get(rule.form, (None, None))
     if layout is None:
@@ -629,7 +630,7 @@ def _unique(rule: Rule, places: Places) -> str | None:
         col = places.column(rule.form, key)
         if not col:
             return None
-        k = f'SUBSTITUTE(SUBSTITUTE({col}&""," ",""),"\u3000","")'
+        k = key_formula(f'{col}&""')
         first = f"MATCH({k},{k},0)=ROW({col})-{layout.first_row}"
         terms.append(f'({k}<>"")*(1-({first}))')
     return f"SUMPRODUCT(--(({'+'.join(terms)})>0))"
@@ -762,8 +763,8 @@ def cell_marks(rule: Rule, places: Places) -> list[Mark]:
     elif rule.kind == "unique":
         for key in rule.fields:
             if (at := _area(places, rule.form, key)) and at[2]:
-                k = f'SUBSTITUTE({at[1]}&""," ","")'
-                earlier = f'SUMPRODUCT(--(SUBSTITUTE({at[2]}:{at[1]}&""," ","")={k}))'
+                k = key_formula(f'{at[1]}&""')
+                earlier = f'SUMPRODUCT(--({key_formula(f"{at[2]}:{at[1]}&{chr(34) * 2}")}={k}))'
                 out.append(Mark(rule.form, at[0], f'AND({k}<>"",{earlier}>1)'))
     elif rule.kind == "date-range":
         if (at := _area(places, rule.form, rule.field)):
