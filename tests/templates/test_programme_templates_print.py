@@ -245,3 +245,27 @@ def test_a_blank_form_prints_the_same_before_and_after_recalculating(tmp_path, p
     n = len(page_sizes(opened))
     assert n == len(page_sizes(recalculated))
     assert page_texts(opened, n) == page_texts(recalculated, n)
+
+
+@pytest.mark.parametrize("programme", generic_programmes())
+def test_a_blank_lists_notes_print_on_its_first_page(printed, programme):
+    """A list that opens its sheet and rules its first page only (太原's 人员名单: 12 of 30 rows) printed its
+    notes (备注：不少于12人) under all 30 rows: a blank form came out as a page of ruled rows and a second page
+    with the header and the note alone. The notes print in the page footer, on the page of the list's title."""
+    from xlbase.forms.programmes import load_programme
+    p = load_programme(programme)
+    _, pdf = printed[(programme, "blank")]
+    texts = [t.replace(" ", "") for t in page_texts(pdf, len(page_sizes(pdf)))]
+    checked = 0
+    for sheet in p.layout("workbook.yaml").get("sheets") or []:
+        form = p.form(sheet["form"])
+        if sheet.get("blocks") or form.kind != "table" or not form.notes:
+            continue
+        title = form.title.replace(" ", "")
+        pages = [t for t in texts if t.lstrip().startswith(title)]
+        assert len(pages) == 1, (programme, form.id, len(pages))
+        for note in form.notes:
+            assert note.replace(" ", "") in pages[0], (programme, form.id, note)
+        checked += 1
+    if programme == "taiyuan-2023":
+        assert checked, "太原's 人员名单 has a note"

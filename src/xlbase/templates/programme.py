@@ -29,7 +29,7 @@ from .field_guide import FIELDS_SHEET, write_field_guide
 from .guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_notes, merge_notes, write_guide
 from .numbers import UNREADABLE_NUMBER_TITLE
 from .lists import ListSheet, list_name
-from .printing import rows_on_first_page, setup_sheet
+from .printing import FOOTER, rows_on_first_page, setup_sheet
 from .record import grid_width, write_record_grid
 from .reads import read_typed, sum_reads
 from .rule_counts import UNREADABLE_TITLE, Places, count_formula, date_marks, judged_area, number_marks
@@ -151,6 +151,7 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
     wide = False
     ours: dict[str, tuple[Form, list]] = {}   # record lines holding only our own fields: below the printed form
     late_totals: list[tuple[TableLayout, list]] = []
+    footer, paper_end = "", None
     for b in blocks:
         if "heading" in b:      # the paper's section line (二、运营管理情况（单位：万元）), across the page
             ws.merge_range(r, 0, r, last, b["heading"], styles.get(bold=True, border=1, valign="vcenter"))
@@ -189,11 +190,17 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
             if not mixed or b is blocks[0]:     # a list that opens its sheet: its header on every page
                 repeat = (lay.header_top, lay.header_bottom)
             r = lay.end_row
+            if not mixed and ruled and tab.notes:
+                # an open-ended list's notes (人员名单's 备注：不少于12人) print in the page footer, under the rows
+                # typed: written under all its rows they printed alone on a page of their own (the blank rows
+                # between print nothing); on screen they stay under the list
+                footer = "；".join(tab.notes)
+                paper_end = r
             if not mixed:
                 r = write_notes(ws, r, last, tab, styles, sum(lay.widths.values()))
             if tab.total_label and not on_paper:    # a 合计 of our columns only: under the notes, off the page
                 late_totals.append((lay, list(given)))
-    printed = r
+    printed = paper_end if paper_end is not None else r
     for lay, given in late_totals:
         r = write_total_row(ws, lay, r + 1, given, styles)
     if any(rows for _, rows in ours.values()):     # on screen under the form, off the page (as our columns)
@@ -209,6 +216,8 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
     if mixed:
         ws.set_column(0, last, MIXED_WIDTH)
     setup_sheet(ws, last_row=max(printed - 1, top_of_data), last_col=last, repeat=repeat, one_page=False, wide=wide)
+    if footer:
+        ws.set_footer("&L" + footer.replace("&", "&&") + FOOTER)
 
 
 def _first_page_rows(top: int, form: Form, sizes: dict[str, float]):
