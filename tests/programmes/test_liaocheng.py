@@ -90,3 +90,23 @@ def test_a_base_meeting_the_notice_gets_no_share_it_does_not_state(tmp_path):
     done = xlbase("validate", str(path), "--programme", "liaocheng-2021", "--json", str(tmp_path / "r.json"))
     problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
     assert done.returncode == 0 and not problems, [p["message"] for p in problems]
+
+
+def test_the_city_merging_its_counties_summaries_is_recognised_as_liaocheng(liaocheng_inbox, tmp_path):
+    """Walked from a fresh clone: the counties merged their applications (recognised by the 认定申请表), but the
+    city merging the counties' 汇总表s without --programme got Shanxi's pack and divisions — its units were
+    “临清市工业和信息化局” and “聊城市东昌府区”. 聊城's 情况汇总表 title is recognised too."""
+    city_inbox = tmp_path / "市收件"
+    city_inbox.mkdir()
+    for county, unit in (("临清市", "临清市工业和信息化局"), ("东昌府区", "东昌府区工业和信息化局")):
+        done = xlbase("merge", str(liaocheng_inbox / county), "-o", str(city_inbox / f"{county}汇总表.xlsx"),
+                      "--unit", unit)
+        assert done.returncode == 0 and "liaocheng-2021" in done.stdout.splitlines()[0], done.stdout + done.stderr
+    done = xlbase("merge", str(city_inbox), "-o", str(tmp_path / "聊城市汇总表.xlsx"),
+                  "--json", str(tmp_path / "r.json"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "liaocheng-2021" in done.stdout.splitlines()[0], done.stdout
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["rule_pack"] == "liaocheng-2021" and report["summary"]["level"] == "city", report["summary"]
+    assert not report["problems"], [p["message"] for p in report["problems"]]
+    assert "临清市：文件 1，基地 2" in done.stdout and "东昌府区：文件 1，基地 1" in done.stdout, done.stdout

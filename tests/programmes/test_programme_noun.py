@@ -72,3 +72,19 @@ def test_a_programme_without_a_firm_list_counts_no_resident_firms(tmp_path):
             assert res.returncode in (0, 1), res.stderr
             counts = next(line for line in res.stdout.splitlines() if "个文件" in line)
             assert (said in counts) if said else "入驻" not in counts, counts
+
+
+def test_read_names_an_application_as_its_programme_does(tmp_path):
+    """Walked from a fresh clone: `xlbase read` of a 太原 application said “基地：…；运营单位：（未识别）；所在：？小店区”
+    — 太原 speaks of a 平台, and its forms have no 运营单位 and no 所在市 to be missing. It says what the forms have."""
+    for name, said, unsaid in (("taiyuan-2023", "平台：甲单位服务中心；所在：", ("基地", "运营单位", "？")),
+                               ("hengyang-2023", "基地：甲单位服务中心；所在：", ("平台", "运营单位", "？"))):
+        case = load_case(name)
+        templates = make_templates(name, tmp_path / name)
+        src = tmp_path / name / "甲.xlsx"
+        fill(templates / case.applicant_file, src, case.programme, case.answers(), "甲单位服务中心")
+        res = xlbase("read", str(src))
+        assert res.returncode == 0, res.stdout + res.stderr
+        identity = [line.strip() for line in res.stdout.splitlines() if "甲单位服务中心；" in line]
+        assert identity and all(line.startswith(said) for line in identity), res.stdout
+        assert not [w for line in identity for w in unsaid if w in line], identity

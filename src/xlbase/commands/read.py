@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
+from ..forms.programmes import Programme, active, load_programme
 from ..forms.roles import CITY, COUNTY, OPERATOR, SUMMARY_FORM
 from ..problems import ERROR, sort_problems
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
@@ -44,20 +45,19 @@ def _range(t: Table) -> str:
     return f"第{t.header_row}行表头" if t.header_row else ""
 
 
-def _describe(t: Table) -> list[str]:
+def _describe(t: Table, programme: Programme) -> list[str]:
     form = t.form
     kind = f"{t.n_rows} 行数据" if form.kind != "record" else f"{sum(v is not None for v in t.record.values())} 项已填"
     if form.kind == "mixed":
         kind += f"，表头信息 {sum(v is not None for v in t.record.values())} 项"
-    title = form.title.replace("{year}", "").lstrip(" 年")
+    title = programme.worded(form).title.replace("{year}", "").lstrip(" 年")
     where = _range(t)
     lines = [f"  {t.form_id} {title}：工作表“{t.sheet}”，{f'范围 {where}，' if where else ''}{kind}"]
     if t.totals:
         lines.append(f"    合计/汇总行：第 {'、'.join(str(x['_row']) for x in t.totals)} 行（不计入数据）")
     b = t.base
     if b.get("name"):
-        lines.append(f"    基地：{b['name']}；运营单位：{b.get(OPERATOR) or '（未识别）'}；"
-                     f"所在：{b.get(CITY) or '？'}{b.get(COUNTY) or ''}")
+        lines.append(f"    {_identity(b, programme)}")
     elif t.form_id == SUMMARY_FORM and "_base" in t.data.columns:
         lines.append(f"    基地 {t.data['_base'].astype(bool).sum()} 个（每行一个基地）")
     if t.extra_columns:
@@ -66,6 +66,19 @@ def _describe(t: Table) -> list[str]:
     if missing:
         lines.append(f"    缺少的栏目：{'、'.join(missing)}")
     return lines
+
+
+def _identity(b: dict, programme: Programme) -> str:
+    """Who the application is, in its programme's words: its noun (太原: 平台), its operator and its city only
+    where the programme's forms have them (太原's have neither: no “运营单位：（未识别）”, no “？小店区”)."""
+    said = {f.identity for form in programme.forms.values() for f in form.fields if f.identity}
+    parts = [f"{programme.noun}：{b['name']}"]
+    if OPERATOR in said:
+        parts.append(f"运营单位：{b.get(OPERATOR) or '（未识别）'}")
+    city = b.get(CITY) or ("？" if CITY in said else "")
+    if city or b.get(COUNTY):
+        parts.append(f"所在：{city}{b.get(COUNTY) or ''}")
+    return "；".join(parts)
 
 
 def _unread_label(p) -> str:
@@ -92,8 +105,9 @@ def _file_lines(wr: WorkbookRead) -> list[str]:
         lines += [f"  {_unread_label(p)}：{p.message}" for p in wr.problems]
         return lines
     lines += [f"  读取方式：{p.message}" for p in wr.problems if p.rule in FILE_RULES]
+    programme = load_programme(wr.programme) if wr.programme else active()    # the forms the file was read by
     for t in wr.tables:
-        lines += _describe(t)
+        lines += _describe(t, programme)
     lines += [f"  未读取的工作表：{p.message}" for p in wr.problems if p.rule in SHEET_RULES]
     lines += [f"  没有基地：{p.message}" for p in wr.problems if p.rule in ANSWER_RULES]
     read_as = [p for p in sort_problems(wr.problems) if p.rule in READ_AS_RULES]
