@@ -110,3 +110,16 @@ def test_the_city_merging_its_counties_summaries_is_recognised_as_liaocheng(liao
     assert report["rule_pack"] == "liaocheng-2021" and report["summary"]["level"] == "city", report["summary"]
     assert not report["problems"], [p["message"] for p in report["problems"]]
     assert "临清市：文件 1，基地 2" in done.stdout and "东昌府区：文件 1，基地 1" in done.stdout, done.stdout
+
+
+def test_mark_recognises_a_liaocheng_workbook(liaocheng_inbox, tmp_path):
+    """Walked from a fresh clone: `xlbase mark` of a 聊城 workbook without --programme stayed on Shanxi's programme
+    (it switched only to a programme with forms of its own) and warned that 阳谷县/东昌府区 “不在下拉列表中（可选：
+    小店区、迎泽区…）”. It switches to the programme the workbook's titles name, as validate and merge do."""
+    src = liaocheng_inbox / "东昌府区" / "水城双创基地申报表.xlsx"
+    out = tmp_path / "水城.校验.xlsx"
+    done = xlbase("mark", str(src), "-o", str(out))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "liaocheng-2021" in done.stdout.splitlines()[0], done.stdout
+    shown = [t for t in _texts(out) if t[0] == "校验结果"]
+    assert not [t for t in shown if SHANXI.search(t[1]) or "小店区" in t[1] or "下拉列表" in t[1]], shown

@@ -12,8 +12,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..forms.programmes import (DEFAULT_PROGRAMME, Programme, ProgrammeError, ProgrammeMismatch, list_programmes,
-                               load_programme, using)
+from ..forms.programmes import (DEFAULT_PROGRAMME, Programme, ProgrammeError, ProgrammeMismatch, active,
+                               list_programmes, load_programme, same_call, using)
 from ..problems import ERROR, INFO, WARNING, Problem, count_by_severity, sort_problems
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 
@@ -177,12 +177,13 @@ def run_generic(ns: argparse.Namespace, programme: Programme) -> CommandResult |
 
 
 def recognised_in(ns: argparse.Namespace) -> Programme | None:
-    """mark reads one file itself (no batch): the programme its forms show, when not the default's."""
+    """mark reads one file itself (no batch): the programme its forms show, when it is another call than the
+    default's — a programme of its own forms, or 聊城's titles on Shanxi's forms (forms.programmes.same_call)."""
     if ns.command != "mark" or getattr(ns, "programme", None) is not None:
         return None
     from ..read import read_workbook
     wr = read_workbook(ns.file)
-    if wr.programme and load_programme(wr.programme).generic:
+    if wr.programme and not same_call(load_programme(wr.programme), active()):
         return load_programme(wr.programme)
     return None
 
