@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -141,6 +142,15 @@ def test_every_kind_variable_a_shipped_message_uses_is_declared():
     # the packs load (each message checked against MESSAGE_VARIABLES and its kind's own)
     for name in PACKS:
         assert load_pack(name).rules
+
+
+@pytest.mark.parametrize("name", sorted(list_packs()))
+def test_a_message_names_the_base_type_only_when_the_threshold_depends_on_it(name):
+    # "楼宇型基地吸纳就业人员 260 人，少于 400 人" tells the clerk a type matters where the notice sets one number
+    # for every base (聊城: 从业人员400人以上); a reworded message must not bring that back
+    for rule in load_pack(name).rules:
+        if rule.threshold is not None and not rule.per_type:
+            assert not re.search(r"{{\s*base_type\s*}}", rule.message), (name, rule.id, rule.message)
 
 
 @pytest.mark.parametrize("path", sorted((p for p in packs_dir().iterdir() if p.name.endswith(".yaml")), key=str),
