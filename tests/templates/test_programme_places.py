@@ -75,6 +75,23 @@ def test_shanxis_templates_keep_their_place_dropdowns(tmp_path):
     assert places and all(dv.type == "list" for _, dv in places), places
 
 
+def _choice_requirements(book: Path) -> str:
+    """The 要求 text of the 表内检查's choice line (选项为下拉列表中的值)."""
+    ws = openpyxl.load_workbook(book)["表内检查"]
+    return " ".join(str(v) for row in ws.iter_rows(values_only=True) if "选项为下拉列表中的值" in row
+                    for v in row if isinstance(v, str))
+
+
+@pytest.mark.parametrize("name, named", [("liaocheng-2021", False), ("shanxi-2024-base", True)])
+def test_the_check_sheet_names_a_place_only_where_it_is_chosen_from_a_list(name, named, tmp_path):
+    """聊城's 表内检查 said “所在市、所在县（市、区）从下拉列表选择” (and 附件11's: …填写列表外的值时为“请核实”) over
+    place cells that are typed, with no list; Shanxi's, whose places are dropdowns, keeps naming them."""
+    for book in (b for b in _templates(name, tmp_path / name) if b.suffix == ".xlsx"):
+        text = _choice_requirements(book)
+        assert text, book.name
+        assert all((title in text) == named for title in PLACE_TITLES), (book.name, text)
+
+
 @pytest.mark.libreoffice
 def test_a_liaocheng_place_is_no_error_for_validate_or_the_sheet(tmp_path):
     """聊城市 / 东昌府区 typed in a 聊城 workbook: validate --programme liaocheng-2021 reports no choice problem

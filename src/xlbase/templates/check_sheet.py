@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import sheet_names
 from ..forms import get_form
-from ..forms.programmes import DEFAULT_NOUN
+from ..forms.programmes import DEFAULT_NOUN, choices_of
 from ..rules.kinds.within_record import pair
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
 from .rule_counts import Places, count_formula, doubt_formula
@@ -118,9 +118,10 @@ def requirement(rule: Rule, pack: RulePack, present: set[str] | None = None) -> 
 
 def _choice_text(rule: Rule, present: set[str] | None = None) -> str:
     """The choice fields the rule reads on the forms the workbook holds (`present`; all when not given):
-    official ones (不符合 outside the list), ours (请核实)."""
+    official ones (不符合 outside the list), ours (请核实); a place the programme gives no list for (聊城's
+    所在市) is typed, so it is named in neither."""
     fields = [f for form_id in rule.forms if present is None or form_id in present for f in get_form(form_id).fields
-              if f.type == "choice" and f.choices and not f.merge_only]
+              if f.type == "choice" and choices_of(f) and not f.merge_only]
     official = list(dict.fromkeys(f.label for f in fields if f.official))
     ours = [label for label in dict.fromkeys(f.label for f in fields if not f.official) if label not in official]
     out = f"{'、'.join(official)}从下拉列表选择（常见的其他写法同样认可）" if official else ""
