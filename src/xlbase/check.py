@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Protocol, ov
 
 from .forms.programmes import ProgrammeError
 from .merge.attach import attach_firm_lists
-from .merge.core import RECOMPUTED_RULES, MergeResult, merge_reads, superseded_problems
+from .merge.core import merge_reads
+from .merge.dedupe import superseded_problems
+from .merge.rows import RECOMPUTED_RULES, MergeResult
 from .merge.level import UNIT_NOT_REPORTED
 from .merge.lower import prepare_reads
 from .problems import ERROR, WARNING, Problem, sort_problems
@@ -157,7 +159,7 @@ def unproven_where_rows_unread(problems: list[Problem], pack: Any) -> list[Probl
 
 
 REDIRECT_NOTE = "（{where} 是公式，取自本单元格，请在此修改）"
-#: problems that stay on their cell: about a whole row, pointing at the name that identifies it (merge.core:
+#: problems that stay on their cell: about a whole row, pointing at the name that identifies it (merge.core, merge.dedupe:
 #: not about a value a formula copies, and kept where they are so a county's 汇总表 carries them as a direct
 #: merge finds them); about the formula cell itself (it shows #REF!, or was saved without a result)
 STAY_PROBLEMS = frozenset({DUPLICATE_BASE, MERGE_SAMPLE_ROW, MERGE_UNNAMED_BASE, DUPLICATE_ENTERPRISE,

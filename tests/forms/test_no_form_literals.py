@@ -18,13 +18,13 @@ from xlbase.forms import FORM_IDS, get_form
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "xlbase"
 
-LEVEL_NAMES = "汇总层级 county/city/province (merge.core.LEVELS), not the 所在市/县 fields"
+LEVEL_NAMES = "汇总层级 county/city/province (merge.rows.LEVELS), not the 所在市/县 fields"
 VALUE_LIST = "the value list of that name in data/lists.yaml (Field.choices), not the field"
 FIELD_TYPE = "field type names (forms.FIELD_TYPES), not fields"
 CELL_KIND = "a kind of cell value read.profile tells apart (a phone number), not the field"
 
 MUST_STAY: dict[str, dict[str, str]] = {
-    "merge/core.py": dict.fromkeys(("city", "county"), LEVEL_NAMES),
+    "merge/rows.py": dict.fromkeys(("city", "county"), LEVEL_NAMES),
     "merge/level.py": dict.fromkeys(("city", "county"), LEVEL_NAMES),
     "cli.py": dict.fromkeys(("city", "county"), LEVEL_NAMES + ": the --level choices"),
     "mark/return_pack.py": {"county": LEVEL_NAMES},

@@ -15,7 +15,8 @@ import xlsxwriter
 from hypothesis import example, given, settings, strategies as st
 
 from merge_helpers import applicant_read, base_row, firm
-from xlbase.merge.core import firm_keys, merge_reads
+from xlbase.merge.core import merge_reads
+from xlbase.merge.rows import firm_keys
 from xlbase.ooxml.bulk_rows import SERIAL_FROM, SERIAL_ZERO, BulkRows, excel_date
 from xlbase.summary.firm_xml import FirmXml, _all_plain
 from xlbase.summary.sheets import firm_cells

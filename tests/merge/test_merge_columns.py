@@ -10,7 +10,10 @@ import pandas as pd
 from hypothesis import given, strategies as st
 
 from merge_helpers import applicant_read, base_row, firm
-from xlbase.merge.core import _clean_column, _code_key, _columns, clean, firm_keys, merge_reads
+from xlbase.merge.core import merge_reads
+from xlbase.merge.cross_checks import code_key
+from xlbase.merge.rows import firm_keys
+from xlbase.merge.table_rows import clean, clean_column, cleaned_columns
 from xlbase.table import Table
 from xlbase.text import fold
 
@@ -28,7 +31,7 @@ def _same(a, b) -> bool:
 
 @given(st.lists(values, max_size=30))
 def test_clean_column_is_clean_per_value(vals):
-    assert all(_same(a, b) for a, b in zip(_clean_column(vals), [clean(v) for v in vals]))
+    assert all(_same(a, b) for a, b in zip(clean_column(vals), [clean(v) for v in vals]))
 
 
 def test_columns_match_series_tolist_for_every_dtype():
@@ -41,14 +44,14 @@ def test_columns_match_series_tolist_for_every_dtype():
     ]
     for df in frames:
         want = {c: [clean(v) for v in df.iloc[:, j].tolist()] for j, c in enumerate(df.columns)}
-        got = _columns(df)
+        got = cleaned_columns(df)
         assert list(got) == list(want)
         assert all(all(_same(x, y) for x, y in zip(got[c], want[c])) and len(got[c]) == len(want[c]) for c in want)
 
 
 @given(st.one_of(st.none(), st.text(max_size=20), st.integers(), st.sampled_from(["91140900ma0k00000x", "ａ1"])))
 def test_code_key_fast_path_is_fold(v):
-    assert _code_key(v) == (fold(v).upper() if v is not None else "")
+    assert code_key(v) == (fold(v).upper() if v is not None else "")
 
 
 def test_firm_rows_keep_field_order_cells_and_rows():

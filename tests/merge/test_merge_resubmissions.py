@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from merge_helpers import applicant_read, base_row, summary_read
 
-from xlbase.merge.core import SUPERSEDED_NOTE, merge_reads, superseded_problems
+from xlbase.merge.core import merge_reads
+from xlbase.merge.dedupe import SUPERSEDED_NOTE, superseded_problems
 from xlbase.merge.revision import revision_rank
 from xlbase.problems import ERROR, INFO, Problem
 

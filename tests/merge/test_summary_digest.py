@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from xlbase import summary_record as sr
 from xlbase.forms import SUMMARY_FORM, get_form
 from xlbase.identity import base_key
-from xlbase.merge.core import BaseRow, FileAccount, FirmRow, MergeResult
+from xlbase.merge.rows import BaseRow, FileAccount, FirmRow, MergeResult
 from xlbase.merge.lower import build_record, edited, read_digest, written_digest
 from xlbase.read import read_workbook
 from xlbase.read.normalise import parse_value

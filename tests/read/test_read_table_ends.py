@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import table_layouts as tl
 from conftest import soffice_convert
 from xlbase.forms import FORM_IDS, divisions, get_form
-from xlbase.merge.core import _is_sample_name
+from xlbase.merge.table_rows import is_sample_name
 from xlbase.read import read_workbook
 from xlbase.read.labels import TOTAL_WORDS, is_sample_text, is_total_text, label_stem, match_label
 from xlbase.text import fold
@@ -121,12 +121,12 @@ def test_sample_placeholders_alike_in_reader_and_merge(ph, n, space, bracket, co
     p = ph * n
     text = f"{p}{space}市{space}{p}{space}{county}{bracket}{p}{p}{space}双创基地"
     assert is_sample_text(text, get_form("附件11").sample_row)
-    assert _is_sample_name(text)
+    assert is_sample_name(text)
 
 
 def test_real_names_are_not_samples():
     for name in ["忻州市忻府区云中双创基地", "忻州市XX科技双创基地".replace("XX", "星新"), "忻州市忻府区Box创客空间双创基地"]:
-        assert not is_sample_text(name) and not _is_sample_name(name)
+        assert not is_sample_text(name) and not is_sample_name(name)
 
 
 def test_sample_rows_typed_with_times_signs_are_not_bases(tmp_path):

@@ -26,8 +26,8 @@ def validate_reads(reads: list[WorkbookRead], pack) -> tuple[list[Problem], list
 
 
 def _inputs_info(reads: list[WorkbookRead]) -> list[dict]:
-    """rows_read as merge counts it (merge.core.data_rows): base rows and firm rows, not 附件4 comparables."""
-    from ..merge.core import data_rows
+    """rows_read as merge counts it (merge.table_rows.data_rows): base rows and firm rows, not 附件4 comparables."""
+    from ..merge.table_rows import data_rows
     return [{"file": r.path, "status": r.status, "sha256": r.sha256, "rows_read": data_rows(r),
              "rows_merged": None, "rows_rejected": None} for r in reads]
 

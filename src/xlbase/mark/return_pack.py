@@ -28,7 +28,8 @@ from typing import Any, Iterable
 import xlsxwriter
 
 from ..forms.programmes import DEFAULT_NOUN
-from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
+from ..merge.places import UNKNOWN_UNIT
+from ..merge.rows import MergeResult, place_order
 from ..merge.level import UNIT_NOT_REPORTED, file_units, level_city
 from ..problems import ERROR, WARNING, Problem, count_by_severity, sort_problems
 from ..read.sniff import SniffError

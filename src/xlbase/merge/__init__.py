@@ -6,6 +6,8 @@ level.py  county / city / province inference and units
 
 from __future__ import annotations
 
-from .core import MergeResult, merge_reads
+from .core import merge_reads
+
+from .rows import MergeResult
 
 __all__ = ["merge_reads", "MergeResult"]

@@ -36,7 +36,8 @@ from ..identity import base_key, locate, split_place
 from ..problems import INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
-from .core import BASE_RECORD, BASE_ROWS, FIRM_ROWS, _is_sample_name, _is_text, display_names, row_tables, tidy_name
+from .rows import display_names
+from .table_rows import BASE_RECORD, BASE_ROWS, FIRM_ROWS, is_sample_name, is_text, row_tables, tidy_name
 from ..problem_codes import COVER_UNATTACHED, FIRMS_ATTACHED, FIRMS_BASE_UNCLEAR
 from ..read.sheet_tables import ROW_BASE_COLUMN, ROW_BASE_SECTION
 
@@ -200,7 +201,7 @@ def _candidates(reads: list[WorkbookRead]) -> list[Candidate]:
                 continue
             for key, name, op, city, county, btype in rows:
                 name, op = tidy_name(name), tidy_name(op)
-                if not _is_text(name) or _is_sample_name(str(name)):
+                if not is_text(name) or is_sample_name(str(name)):
                     continue
                 key = str(key) if key and str(key) != "|" else base_key(name, op)
                 cores = tuple(dict.fromkeys(k for k in (core(name), core(op)) if k))
@@ -257,7 +258,7 @@ def row_base(t: Table) -> str | None:
     `_row_base`; a list naming several is read as one table per base)."""
     if "_row_base" not in t.data.columns:
         return None
-    names = {v for v in t.data["_row_base"] if _is_text(v)}
+    names = {v for v in t.data["_row_base"] if is_text(v)}
     return str(names.pop()) if len(names) == 1 else None
 
 
@@ -267,8 +268,8 @@ def _row_base_evidence(t: Table) -> Evidence | None:
     name = row_base(t)
     if name is None:
         return None
-    how = next((h for h in t.data.get("_row_base_how", ()) if _is_text(h)), ROW_BASE_COLUMN)
-    cell = next((c for c in t.data.get("_row_base_at", ()) if _is_text(c)), "")
+    how = next((h for h in t.data.get("_row_base_how", ()) if is_text(h)), ROW_BASE_COLUMN)
+    cell = next((c for c in t.data.get("_row_base_at", ()) if is_text(c)), "")
     return Evidence(str(how), name, str(cell))
 
 
@@ -290,7 +291,7 @@ def orphan_lists(reads: list[WorkbookRead]) -> list[tuple[WorkbookRead, Table]]:
                 continue
             if t.base.get("attached") or t.base.get("unattached"):
                 continue
-            if not _is_text(t.base.get("name")) or not has_rows or summary_only:
+            if not is_text(t.base.get("name")) or not has_rows or summary_only:
                 out.append((wr, t))
     return out
 
@@ -342,7 +343,7 @@ def decide(t: Table, path: str, cands: list[Candidate]) -> Decision:
     Whole names first, over all the evidence; only when no piece of evidence holds a whole name do
     parts of names count (a sheet called 鑫源 must not outweigh a title naming another base whole)."""
     place = _where(t, path)
-    named = str(t.base["name"]) if _is_text(t.base.get("name")) else None
+    named = str(t.base["name"]) if is_text(t.base.get("name")) else None
     return _choose(_evidence(t, path, named), {id(c): _proximity(c, path, place) for c in cands}, cands)
 
 
@@ -437,7 +438,7 @@ def _names(cands: list[Candidate], display: dict[str, str]) -> str:
 
 
 def _firms(t: Table) -> str:
-    names = [str(v) for v in (t.data[FIRM_NAME].tolist() if FIRM_NAME in t.data.columns else []) if _is_text(v)]
+    names = [str(v) for v in (t.data[FIRM_NAME].tolist() if FIRM_NAME in t.data.columns else []) if is_text(v)]
     return "、".join(names[:SHOWN_MAX]) + (f"等 {len(names)} 户" if len(names) > SHOWN_MAX else "")
 
 
@@ -454,7 +455,7 @@ def _unclear(t: Table, path: str, what: str, d: Decision, display: dict[str, str
 def _fallback(t: Table, path: str, what: str, cands: list[Candidate], display: dict[str, str]) -> Problem:
     """No base of the batch fits: the base the list names (kept under that name), the one base of its
     file or folder, else a warning naming the bases near it."""
-    for ev in _evidence(t, path, str(t.base["name"]) if _is_text(t.base.get("name")) else None):
+    for ev in _evidence(t, path, str(t.base["name"]) if is_text(t.base.get("name")) else None):
         if ev.how == "文件夹名":
             break
         name = ev.text if ev.how in ("基地名称", *ROW_BASE_HOWS) else named_base(ev.text)
@@ -494,7 +495,7 @@ def _name_problems(problems: list[Problem], tables: list[Table]) -> list[Problem
     split by its 所属基地 column: the base of the problem's row)."""
     named: dict[tuple[str, str], list[tuple[set[int], str]]] = {}
     for t in tables:
-        if _is_text(t.base.get("name")) and not t.base.get("unattached"):
+        if is_text(t.base.get("name")) and not t.base.get("unattached"):
             rows = {int(r) for r in t.data["_row"]} if "_row" in t.data.columns else set()
             named.setdefault((t.file, t.sheet), []).append((rows, str(t.base["name"])))
     out = []

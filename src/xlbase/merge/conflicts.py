@@ -4,7 +4,7 @@ A county 汇总表 row and the base's own application (or two submissions of one
 fact differently (吸纳就业人员数 2046 vs 2064) used to merge in silence: one value won, the other
 vanished. Each official 附件11 field both rows state and that differs is now a `base-conflict`
 warning at each of the two cells, naming both values and cells and which one the 汇总表 took by the
-documented precedence (merge.core: `why_adopted`, docs/merge.md). A fact only one row states is not
+documented precedence (merge.dedupe: `why_adopted`, docs/merge.md). A fact only one row states is not
 compared; the base's name and operator are what made the two rows one base, so they are not either.
 """
 
@@ -22,7 +22,7 @@ from ..problem_codes import BASE_CONFLICT
 
 
 class ComparedRow(Protocol):
-    """What base_conflicts needs of a candidate row (merge.core.BaseRow), named here so that this module,
+    """What base_conflicts needs of a candidate row (merge.rows.BaseRow), named here so that this module,
     which core imports, does not import core back."""
 
     values: dict[str, Any]

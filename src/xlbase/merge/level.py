@@ -16,7 +16,8 @@ from .. import sheet_names
 from ..identity import zone_name
 from ..problems import WARNING, Problem
 from ..text import fold
-from .core import LEVELS, UNKNOWN_UNIT, BaseRow, MergeResult
+from .places import UNKNOWN_UNIT
+from .rows import LEVELS, BaseRow, MergeResult
 from .places import DIVISIONS, Places
 from .lower import ORIGIN_SEP, SKIPPED
 from ..problem_codes import LEVEL_MISMATCH, UNIT_NOT_REPORTED

@@ -27,7 +27,7 @@ from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
 from ..problem_codes import (DUPLICATE_BASE, LEVEL_MISMATCH, PART_ATTACHED, PART_BASE_UNCLEAR, PROGRAMME_RECOGNISED,
                              UNIT_NOT_REPORTED)
-from .core import superseded_note
+from .dedupe import superseded_note
 from .lower import ORIGIN_SEP, carried_problem
 from .revision import revision_rank
 

@@ -23,7 +23,7 @@ from ..problem_codes import LEVEL_MISMATCH, UNIT_NOT_REPORTED
 from ..problems import ERROR, WARNING, Problem
 from ..text import fold
 from ..identity import name_key
-from .core import LEVELS, cell_row
+from .rows import LEVELS, cell_row
 from .lower import ORIGIN_SEP
 from .level import LEVEL_NAMES
 from .rounds import ROUND_KEY
@@ -31,7 +31,7 @@ from .rounds import ROUND_KEY
 
 @dataclass(frozen=True)
 class Level:
-    name: str                 # as --level takes it (merge.core.LEVELS)
+    name: str                 # as --level takes it (merge.rows.LEVELS)
     title: str                # 县级
     one: str | None           # a merge at this level holds one value of this column (None: the top)
     expect: str | None        # value list of the units expected to report at this level

@@ -185,13 +185,13 @@ def add_problems_sheet(workbook: xlsxwriter.Workbook, problems: Iterable[Problem
 
     Rows come as problems.sort_problems orders them: files that could not be used first, then errors,
     warnings and infos, each by file and cell. The 文件 column shows `display` names (relative to the
-    inputs' folder, as merge.core.display_names gives them); 问题类别 the Chinese title of the problem's
+    inputs' folder, as merge.rows.display_names gives them); 问题类别 the Chinese title of the problem's
     code (problem_codes.title_of: the pack rule's title, else the registry's). The last two columns,
     which do not print, hold the code (as the JSON report has it) and the full path as a link to the cell.
     `noun`: the programme's word for what one application is about (基地, 平台: Programme.noun).
     """
     from ..problem_codes import title_of
-    from ..merge.core import display_names
+    from ..merge.rows import display_names
     problems = sort_problems(problems)
     shown = display if display is not None else display_names(p.file for p in problems if p.file)
     ws = workbook.add_worksheet(name)
@@ -275,7 +275,7 @@ def write_problems_workbook(path: Path | str, problems: Iterable[Problem], input
     Both sheets carry a title and the rule pack and 基准日期 the problems were found with, and
     print one A4 page wide: it is the document a clerk files or sends back to a county.
     """
-    from ..merge.core import display_names
+    from ..merge.rows import display_names
     problems = sort_problems(problems)
     shown = display_names([*(i.get("file") or "" for i in inputs), *(p.file for p in problems if p.file)])
     line = report_line(pack, problems)

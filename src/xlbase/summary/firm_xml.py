@@ -31,7 +31,7 @@ class CellFormats:
 
 
 class FirmData(NamedTuple):
-    """What a merged firm row (merge.core.FirmRow) gives its 入驻企业 row."""
+    """What a merged firm row (merge.rows.FirmRow) gives its 入驻企业 row."""
     base_key: str
     values: tuple
     file: str

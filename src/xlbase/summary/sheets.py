@@ -12,7 +12,8 @@ from typing import Any, Iterator
 from ..forms.roles import FIRM_FORM, FIRM_NAME, RESIDENT_FIRMS
 from .. import sheet_names
 from ..forms import get_form, value_list
-from ..merge.core import UNKNOWN_UNIT, MergeResult, place_order
+from ..merge.places import UNKNOWN_UNIT
+from ..merge.rows import MergeResult, place_order
 from ..merge.rounds import Change
 from ..merge.level import SHEET_NAME, UNIT_LABEL, UNIT_NOT_REPORTED, file_units, level_city, problem_units, unit_of
 from ..problems import ERROR, WARNING, Problem

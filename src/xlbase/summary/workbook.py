@@ -20,7 +20,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..forms.roles import BASE_NAME, SOURCE_FILE
 from ..forms import SUMMARY_FORM, Field, get_form
 from ..forms.programmes import worded
-from ..merge.core import MergeResult
+from ..merge.rows import MergeResult
 from ..problems import Problem
 from ..safe_output import atomic_output, cell_text, is_formula_like, write_text
 from .sheets import FirmRowsAhead, write_firms_sheet, write_units_sheet
