@@ -98,3 +98,32 @@ def test_the_heading_line_of_a_vertical_a10_is_no_unread_column(tmp_path, headin
     (said,) = [p for p in wr.problems if p.value == heading[0]]       # one info, at the clerk's own cell
     assert said.severity == "info" and said.cell == ("A2" if col == 1 else "B2")
     assert "第 2 行" in said.message and "标题" in said.message, said.message
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("n_bases", [2, 3])
+def test_a_county_list_typed_one_vertical_a10_per_sheet_names_each_base(tmp_path, seed, n_bases):
+    """A county that types each of its bases as a vertical 附件10 on a sheet of its own sends a list, not one
+    applicant's forms: each sheet is a base of its own (before, every sheet was read as the first sheet's base,
+    and the others were merged into it as "the same base reported twice")."""
+    rng = random.Random(seed)
+    bases = [retyped.base_values(rng, f"晋中市榆次区竖表{i}号双创基地", f"榆次竖表{i}号运营管理有限公司")
+             for i in range(n_bases)]
+    tables = [retyped.a10_vertical(rng, [b], groups=rng.random() < 0.5) for b in bases]
+    path = retyped.save(tmp_path / "各基地竖表.xlsx", {f"基地{i + 1}": t.rows for i, t in enumerate(tables)})
+    wr = read_workbook(path)
+    read = [t for t in wr.tables if t.form_id in ("附件10", "附件11")]
+    assert [t.form_id for t in read] == ["附件11"] * n_bases      # rows of the county's list, each its own base
+    assert [t.data.iloc[0]["base_name"] for t in read] == [b["base_name"] for b in bases]
+    for t, b in zip(read, bases):
+        assert t.transposed and t.data.iloc[0]["resident_firms"] == b["resident_firms"]
+        assert t.data.iloc[0]["operator"] == b["operator"]
+
+
+def test_one_base_typed_vertically_beside_its_firm_list_stays_one_applicants_forms(tmp_path):
+    rng = random.Random(7)
+    base = retyped.base_values(rng, "晋中市榆次区竖表双创基地", "榆次竖表运营管理有限公司")
+    t10 = retyped.a10_vertical(rng, [base])
+    t3 = retyped.a3_table(rng, [retyped.firm_values(rng, i, "榆次区") for i in range(3)], layout="one-row")
+    wr = read_workbook(retyped.save(tmp_path / "竖表.xlsx", {"附件10": t10.rows, "附件3": t3.rows}))
+    assert [t.form_id for t in wr.tables if t.transposed] == ["附件10"]

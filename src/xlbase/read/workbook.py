@@ -307,12 +307,16 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
     record = next((summary_record.from_cells(s.rows) for s in sheets if s.name == sheet_names.SUMMARY_RECORD),
                   None) if ours else None
     found_in: dict[int, list[FoundTable]] = {}
+    verticals: dict[int, tuple[Sheet, list[FoundTable]]] = {}
     for i, sheet in enumerate(sheets):
         report = ours and sheet.name in sheet_names.REPORT_SHEETS
         own_firms = record is not None and sheet.name == sheet_names.FIRMS
         if sheet.visible and not is_guide(sheet.name) and (own_firms or not report):
             found_in[i] = find_tables(sheet)
-    several = _several_bases(sheets, found_in)
+            vertical = find_vertical(sheet) if not found_in[i] and not ours else None
+            if vertical is not None:
+                verticals[i] = vertical
+    several = _several_bases([(sheets[i], found) for i, found in found_in.items()] + list(verticals.values()))
     for i, sheet in enumerate(sheets):
         own_firms = record is not None and sheet.name == sheet_names.FIRMS
         report = ours and sheet.name in sheet_names.REPORT_SHEETS
@@ -324,12 +328,14 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
         found = found_in[i]
         if own_firms:
             found = [ft for ft in found if ft.family == FIRM_FORM][:1]
-        vertical = find_vertical(sheet) if not found and not ours else None
-        if vertical is not None:      # 附件10 typed down a column: read on the transpose, addresses turned back
-            turned, vts = vertical
+        if i in verticals:      # 附件10 typed down a column: read on the transpose, addresses turned back
+            turned, vts = verticals[i]
             for ft in vts:
                 n_problems = len(problems)
-                t = table_from(path, turned, ft, choose_summary(turned, ft, 0), kind, problems)
+                form_id = choose_summary(turned, ft, 0)
+                if several and form_id == BASE_FORM:     # one base per sheet: the county's list, turned
+                    form_id = SUMMARY_FORM
+                t = table_from(path, turned, ft, form_id, kind, problems)
                 t.transposed, t.org_line = True, org_line(sheet, ft.heads[min(ft.heads)].col if ft.heads else 0, 0)
                 problems[n_problems:] = turned_back(problems[n_problems:], heading_line(turned, ft))
                 tables.append(t)
@@ -377,12 +383,13 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
     return tables, problems, record
 
 
-def _several_bases(sheets: list[Sheet], found_in: dict[int, list[FoundTable]]) -> bool:
+def _several_bases(found_in: list[tuple[Sheet, list[FoundTable]]]) -> bool:
     """The workbook's 附件10 tables name two or more bases: a county's list typed one base per sheet (or per
-    table), not one applicant's forms: each row is its own base, as in 附件11."""
+    table, across or down a column: a vertical table's sheet is its transpose), not one applicant's forms:
+    each row is its own base, as in 附件11."""
     names: set[str] = set()
-    for i, found in found_in.items():
-        rows = sheets[i].rows
+    for sheet, found in found_in:
+        rows = sheet.rows
         for ft in found:
             c = ft.columns.get(BASE_NAME)
             if ft.family != BASE_FORM or c is None:
