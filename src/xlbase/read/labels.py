@@ -8,6 +8,7 @@ tolerance for what clerks do to them: units on a second line without brackets,
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Iterable
 
@@ -293,12 +294,35 @@ _NO_BASE = re.compile(
     r"(?:\([^()]*\))?$")
 
 
+# a nil return said as one word: 零报告, 零申报 (a form sent back to say there is nothing to report)
+_NIL_RETURN = re.compile(r"^(?:本|我|该)?(?:县|区|市|单位)?(?:今年|本年|本年度|\d{4}年度?)?(?:为|系|属)?"
+                         r"(?:零报告|零申报|零上报|零报送|空报)$")
+# how the answer was reached, said before it ("经摸底排查，…", "根据通知要求，经核实，…"), and the close after it
+# ("…，特此说明"): clauses of a sentence, apart from the answer, that name nothing
+_LEAD_IN = re.compile(r"^(?:经|通过|根据|按照|依据|对照)[^，,；;：:0-9]{0,16}$")
+_CLOSE = re.compile(r"^特此(?:说明|报告|证明|函告)$")
+MAX_ANSWER, MAX_ANSWER_SENTENCE = 40, 80      # an answer's length; with how it was found out and a close
+_CLAUSES = re.compile(r"[，,；;：:。.!！]+")
+
+
 @lru_cache(maxsize=4096)
 def is_no_base_text(value: object) -> bool:
-    """A cell that answers "no base" (无, 暂无, 本县无申报, 今年没有申报的基地), not a name that holds 无."""
-    if type(value) is not str or not value.strip() or len(value) > 40:
+    """A cell that answers "no base" (无, 暂无, 本县无申报, 今年没有申报的基地, 零报告), not a name that holds 无;
+    the answer may be the last clause of a sentence opened by how it was reached ("经摸底排查，我县今年没有
+    符合条件的基地申报。") and closed by 特此说明."""
+    if type(value) is not str or not value.strip() or len(value) > MAX_ANSWER_SENTENCE:
         return False
-    return bool(_NO_BASE.match(cached_fold(value)))
+    if len(value) <= MAX_ANSWER and _answers_no_base(cached_fold(value)):
+        return True
+    clauses = [c for c in _CLAUSES.split(unicodedata.normalize("NFKC", value).strip()) if c.strip()]
+    while len(clauses) > 1 and _CLOSE.match(cached_fold(clauses[-1])):
+        clauses.pop()
+    return bool(clauses) and _answers_no_base(cached_fold(clauses[-1])) \
+        and all(_LEAD_IN.match(cached_fold(c)) for c in clauses[:-1])
+
+
+def _answers_no_base(folded: str) -> bool:
+    return bool(_NO_BASE.match(folded) or _NIL_RETURN.match(folded))
 
 
 _ORDINAL = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|[（(]\d{1,2}[)）]|\d{1,2}[、．])\s*\S")
