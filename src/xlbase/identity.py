@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 
 from .forms import divisions, zones
-from .text import fold
+from .text import fold, place_key
 
 
 def name_key(name: object) -> str:
@@ -64,7 +64,7 @@ def _county_index() -> dict[str, list[tuple[str, str]]]:
             index.setdefault(county, []).append((city, county))
         for zone in zones(city):
             for spelling in (zone["name"], *(zone.get("aliases") or ())):
-                index.setdefault(re.sub(r"\s+", "", spelling), []).append((city, zone["name"]))
+                index.setdefault(place_key(spelling), []).append((city, zone["name"]))
     return index
 
 
@@ -84,7 +84,7 @@ def locate(text: object) -> tuple[str | None, str | None]:
     """
     if not divisions_apply():
         return None, None
-    return _locate(re.sub(r"\s+", "", str(text or "")))
+    return _locate(place_key(text or ""))
 
 
 def divisions_apply() -> bool:

@@ -40,3 +40,21 @@ def fold_unbracketed(text: object) -> str:
         prev = s
         s = re.sub(r"\([^()]*\)", "", s)
     return s
+
+
+_NO_INVISIBLE = str.maketrans("", "", INVISIBLE)
+_ANY_SPACE = re.compile(r"\s+")       # after NFKC: the full-width space and NBSP are spaces too
+
+
+def place_key(text: object) -> str:
+    """A place as typed — a 所在县 cell, a 填报单位 line, a folder's name — as the one text every reader of places
+    compares: NFKC (full-width letters and digits, compatibility ideographs), no zero-width or format character
+    (a copy from a web page or Word), no whitespace of any kind (spaces, the full-width space, NBSP, line breaks:
+    "忻州市 忻府区", "忻\u200b府区" and "忻府区\n" are 忻州市忻府区 and 忻府区). Brackets and other punctuation are
+    kept (a place's words, 县（市、区）, are the callers' to read)."""
+    if text is None:
+        return ""
+    s = str(text)
+    if PLAIN.fullmatch(s):
+        return s
+    return _ANY_SPACE.sub("", unicodedata.normalize("NFKC", s).translate(_NO_INVISIBLE))

@@ -14,13 +14,13 @@ as the 所在县 of 聊城市.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..forms import divisions, name_words, reporting_units
 from ..identity import divisions_apply, locate
+from ..text import place_key
 
 UNKNOWN_UNIT = "（未注明）"
 
@@ -72,11 +72,11 @@ DIVISIONS = Divisions()
 
 
 def place_text(v: Any) -> str | None:
-    """A typed place as the merge keeps it: NFKC, no spaces; None for a blank, a number (a formula's 0) or a
+    """A typed place as the merge keeps it (text.place_key: NFKC, no spaces or zero-width characters); None for a blank, a number (a formula's 0) or a
     text with no Chinese character in it."""
     if not isinstance(v, str):
         return None
-    s = re.sub(r"\s+", "", unicodedata.normalize("NFKC", v))
+    s = place_key(v)
     return s if re.search(r"[\u4e00-\u9fff]", s) else None
 
 

@@ -34,7 +34,8 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from ..forms import Field
-from ..text import INVISIBLE
+from ..forms.roles import CITY, COUNTY
+from ..text import INVISIBLE, place_key
 from .periods import period_start
 from ..problem_codes import PRECISION_LOST, UNPARSEABLE
 
@@ -459,6 +460,17 @@ def _text_value(v: str, name: bool = False) -> str | None:
 _TEXT_WORDS = _TEXT_BLANKS - {""}
 
 
+def is_place(field: Field | None) -> bool:
+    """A field naming a place (所在市, 所在县): read as every place is (text.place_key), so the cell, the 填报单位
+    line and the folder that name one place give one text."""
+    return field is not None and field.identity in (CITY, COUNTY)
+
+
+def _place_value(v: str) -> str | None:
+    s = place_key(v)
+    return None if not s or s in _TEXT_BLANKS else s
+
+
 def is_name(field: Field | None) -> bool:
     """A field naming a base, an operator, a place or a firm (identity or role), not free text."""
     return field is not None and bool(field.identity or field.role)
@@ -478,7 +490,7 @@ def parse_text(v: Any, field: Field | None = None) -> Parsed:
     if v is None:
         return Parsed(None)
     if isinstance(v, str):
-        return Parsed(_text_value(v, is_name(field)))
+        return Parsed(_place_value(v) if is_place(field) else _text_value(v, is_name(field)))
     return Parsed(raw_text(v) or None)
 
 
@@ -528,7 +540,7 @@ def _column_fast(values: list[Any], field: Field) -> list[Any] | None:
     if tv is dt.date and field.type == "date" and min(values) >= FIRST_DATE:   # calamine's date cells
         return values
     if tv is str and field.type in ("text", "choice"):
-        return _text_column(values, is_name(field))
+        return [_place_value(v) for v in values] if is_place(field) else _text_column(values, is_name(field))
     if tv is str and field.type == "credit_code" and _plain_codes(values):
         return values
     return None
