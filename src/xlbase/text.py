@@ -57,4 +57,5 @@ def place_key(text: object) -> str:
     s = str(text)
     if PLAIN.fullmatch(s):
         return s
-    return _ANY_SPACE.sub("", unicodedata.normalize("NFKC", s).translate(_NO_INVISIBLE))
+    squeezed = _ANY_SPACE.sub("", unicodedata.normalize("NFKC", s).translate(_NO_INVISIBLE))
+    return unicodedata.normalize("NFC", squeezed)    # a mark a dropped space stood before joins its letter (C¸)
