@@ -5,8 +5,8 @@ A county typed once and merged down its bases' rows is what places each of them 
 Sheet.merged); without the ranges an .ods saved by LibreOffice, WPS or a web system put every base but the
 first in the folder's county. content.xml says a merge on its first cell (table:number-rows-spanned,
 table:number-columns-spanned); the cells it covers follow as covered-table-cell. The scan is the sniffer's
-(a streamed regular expression over the bytes, repeats counted), so a file the sniffer let through costs
-no more here.
+(a streamed regular expression over the bytes, repeats counted, with the patterns of read.odf_tags), so a file
+the sniffer let through costs no more here.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ import html
 import re
 from typing import IO
 
-from .sniff import _ATTRS, _COLS_REPEATED, _ROWS_REPEATED
+from .odf_tags import COLS_REPEATED, ROWS_REPEATED, tag_pattern
 
-_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])" + _ATTRS + rb">")
+_TAG = tag_pattern("table", "table-row", "table-cell", "covered-table-cell")
 _ROWS_SPANNED = re.compile(rb"""number-rows-spanned\s*=\s*["']\s*(\d+)""")
 _COLS_SPANNED = re.compile(rb"""number-columns-spanned\s*=\s*["']\s*(\d+)""")
 _NAME = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?name\s*=\s*["']([^"']*)["']""")
@@ -58,12 +58,12 @@ def merged_ranges(fh: IO[bytes], cap: int) -> list[tuple[str, tuple[Range, ...]]
                 if closing:
                     row += row_repeat
                 else:
-                    n = _ROWS_REPEATED.search(attrs)
+                    n = ROWS_REPEATED.search(attrs)
                     row_repeat, col = (int(n.group(1)) if n else 1), 0
                     if empty:
                         row += row_repeat
             elif not closing:        # a cell or a covered cell
-                n = _COLS_REPEATED.search(attrs)
+                n = COLS_REPEATED.search(attrs)
                 width = int(n.group(1)) if n else 1
                 if name == b"table-cell":
                     rs, cs = _ROWS_SPANNED.search(attrs), _COLS_SPANNED.search(attrs)

@@ -35,6 +35,7 @@ from xlbase.read import biff
 from xlbase.ooxml.zip import (ZIP_ERRORS, SniffError, XmlBombError, ZipMemberCorrupt, ZipMemberTooLarge, ascii_view,
                               check_xml_safe, read_zip_member_capped, scan_prolog)
 from xlbase.read.limits import DEFAULT_LIMITS, MB, Limits
+from xlbase.read.odf_tags import COLS_REPEATED, ROWS_REPEATED, tag_pattern
 
 log = logging.getLogger(__name__)
 
@@ -529,10 +530,7 @@ def _xml_head(part: IO[bytes], limit: int) -> bytes:
 #: all out, so a 1 KB file asking for 10^9 spaces took 4 GB. Excel holds 32 767 characters a cell.
 ODS_MAX_SPACES = 1_000_000
 
-_ATTRS = rb"""((?:[^>"']|"[^"]*"|'[^']*')*)"""   # attribute values may hold '>', never '<'
-_ODS_TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(table|table-row|table-cell|covered-table-cell|s)(?=[\s/>])" + _ATTRS + rb">")
-_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["']\s*(\d+)""")
-_COLS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["']\s*(\d+)""")
+_ODS_TAG = tag_pattern("table", "table-row", "table-cell", "covered-table-cell", "s")
 _SPACES = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?c\s*=\s*["']\s*(\d+)""")
 _VALUE_TYPE = re.compile(rb"value-type\s*=")
 
@@ -609,13 +607,13 @@ def _ods_extent(fh: IO[bytes], cap: int) -> tuple[int, int]:
                         t[4] = t[0] + t[1]
                     t[0] += t[1]
                 else:
-                    n = _ROWS_REPEATED.search(attrs)
+                    n = ROWS_REPEATED.search(attrs)
                     t[1], t[2], t[3] = (int(n.group(1)) if n else 1), 0, 0
                     if attrs.rstrip().endswith(b"/"):
                         t[0] += t[1]
             elif not closing:   # a cell
                 t = stack[-1]
-                n = _COLS_REPEATED.search(attrs)
+                n = COLS_REPEATED.search(attrs)
                 width = int(n.group(1)) if n else 1
                 if not attrs.rstrip().endswith(b"/") or _VALUE_TYPE.search(attrs):
                     t[3] = 1
