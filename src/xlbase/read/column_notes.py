@@ -23,6 +23,7 @@ from ..forms import FORM_IDS, Field, get_form
 from ..forms.roles import FIRM_FORM
 from ..problems import INFO, WARNING, Problem
 from ..text import fold, fold_unbracketed
+from .cover import section_type
 from .grid import Sheet, a1
 from .matcher import label_key, qualifier
 from .units import factor_for, field_family
@@ -274,7 +275,9 @@ def row_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Problem]:
         out.append(Problem(NO_BASE, INFO, msg, path, sheet.name, cell, form_id, value=_clip(text)))
     if found.sections:
         names = "、".join(f"“{_clip(t, 16)}”（第{r + 1}行）" for r, t in found.sections.items())
+        typed = found.family != FIRM_FORM and any(section_type(t) for t in found.sections.values())
         said = ("不是企业，其下各行是该行所写基地的入驻企业" if found.family == FIRM_FORM else
+                "不是基地，其下各行的基地类型按分组名称确定（各行自己写明的除外）" if typed else
                 "不是基地，其下各行的所在地按分组名称确定（各行自己写明的除外）")
         out.append(Problem(SECTION_ROW, INFO, f"{form_id}中的分组行 {names} {said}。",
                            path, sheet.name, a1(next(iter(found.sections)), 0), form_id))

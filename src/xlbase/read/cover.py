@@ -24,6 +24,7 @@ from ..problems import INFO, WARNING, Problem
 from ..table import Table
 from ..text import fold
 from .grid import Sheet, a1
+from .labels import section_title
 from .records import find_record
 from ..problem_codes import COVER_BASE_TYPE, COVER_BASE_TYPE_UNCLEAR
 
@@ -66,6 +67,23 @@ def _option(text: str) -> str | None:
     """The type an option's text names ('楼宇型 ', '（楼宇型）'), or None."""
     k = _NOISE.sub("", fold(text))
     return _type_index().get(k) if k else None
+
+
+_TYPE_TAILS = ("基地", "类型", "类")
+_COUNT_TAIL = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+
+
+def section_type(text: Any) -> str | None:
+    """The base type a section row of a list of bases names — "一、楼宇型", "（二）工业园区型基地（1个）",
+    "楼宇类" — or None (a place, a base's name, any other heading)."""
+    if type(text) is not str or len(text) > 30:
+        return None
+    name = _COUNT_TAIL.sub("", section_title(text)).strip()
+    for tail in _TYPE_TAILS:
+        if name.endswith(tail) and len(name) > len(tail):
+            name = name[: -len(tail)]
+            break
+    return _option(name) or _option(name + "型")
 
 
 _SEPARATOR = re.compile(r"[\s、，,；;/／]+")

@@ -17,10 +17,11 @@ import pandas as pd
 
 from .. import sheet_names
 from ..forms import get_form
-from ..forms.roles import CITY, COUNTY, FIRM_FORM
+from ..forms.roles import BASE_TYPE, CITY, COUNTY, FIRM_FORM
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table
 from ..text import fold, fold_unbracketed
+from .cover import section_type
 from .grid import Sheet, a1, unread_cells
 from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
@@ -112,6 +113,19 @@ def _problem(path: str, sheet: str, cell: str, form_id: str, key: str, raw: str,
         extra = f"（{p.detail}）" if p.detail else ""
         msg = f"{form_id}“{label}”的值“{raw}”无法识别为{expected}{extra}，已保留原文；请按{expected}填写。"
     return Problem(UNPARSEABLE, ERROR, msg, path, sheet, cell, form_id, key, value=raw)
+
+
+def _types_from_sections(t: Table) -> None:
+    """A list of bases in sections by type ("一、楼宇型" … "二、工业园区型"): a row whose own 基地类型 is blank (or
+    whose table has no such column) is of its section's type (read.cover.section_type)."""
+    key = next((f.key for f in t.form.table_fields if f.identity == BASE_TYPE), None)
+    if key is None:
+        return
+    typed = [section_type(s) for s in t.data["_section"]]
+    if not any(typed):
+        return
+    own = t.data[key].tolist() if key in t.data.columns else [None] * len(typed)
+    t.data[key] = [o if o not in (None, "") else s for o, s in zip(own, typed)]
 
 
 ORG_LINE_REACH = 4   # rows above a header searched for its 填报单位 line
@@ -287,6 +301,7 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
     t.data = _frame(row_numbers, ordered, data)
     if ft.row_section and form_id != FIRM_FORM:    # a list of bases in sections (一、榆次区): each row's place
         t.data["_section"] = [ft.sections.get(ft.row_section.get(r, -1)) for r in rows]
+        _types_from_sections(t)
     t.raw = _frame(row_numbers.copy(), ordered, raw)
     if empties and kind in ("xlsx", "xlsm"):
         for cell, error in sorted(unread_cells(path, sheet.name, set(empties)).items()):
