@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_UNUSABLE = 2
+#: a merge or validate whose inputs gave no form at all: none opened, or every one opened holds no form (a
+#: spreadsheet of something else, an empty workbook) — not "no readable file" when files were read
+NOTHING_READ = "输入文件中没有读到任何申报表或汇总表（每个文件未读到的原因已逐一列出）"
 
 
 @dataclass

@@ -112,3 +112,24 @@ def test_rules_show_prints_what_is_an_error_a_warning_and_a_notice():
     whole = _run("rules", "show")
     assert whole.returncode == 0 and whole.stdout.count("\n    错误：") >= 10 and "提示：基地类型未知" in whole.stdout
     assert _run("rules", "show", "no-such-rule").returncode == 2
+
+
+@pytest.mark.parametrize("command", ["merge", "validate"])
+def test_files_read_but_holding_no_form_are_not_said_to_be_unreadable(tmp_path, command):
+    """A batch whose files all opened but hold no form (a price list, an empty workbook) exits 2 saying no form
+    was read in them — not "no readable input file", which was untrue of every file in it."""
+    from openpyxl import Workbook
+
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    wb = Workbook()
+    wb.active.append(["品名", "单价", "数量"])
+    wb.active.append(["打印纸", 25, 4])
+    wb.save(inbox / "采购清单.xlsx")
+    Workbook().save(inbox / "空白.xlsx")
+    args = [command, str(inbox)] + (["-o", str(tmp_path / "汇总表.xlsx")] if command == "merge" else [])
+    run = _run(*args)
+    assert run.returncode == 2
+    said = run.stdout + run.stderr
+    assert "没有读到任何申报表或汇总表" in said and "没有可读取的输入文件" not in said
+    assert "采购清单.xlsx" in said and "空白.xlsx" in said        # each file's own reason is still given

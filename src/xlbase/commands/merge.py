@@ -14,7 +14,7 @@ from typing import Any, Iterator
 
 from ..problems import ERROR, Problem, count_by_severity, sort_problems
 from ..progress import Progress
-from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult, NOTHING_READ
 from ..safe_output import OutputPathError, check_output_path
 from ..merge.level import (LEVEL_NAMES, SHEET_NAME, ExpectError, default_unit_name, expected_units, infer_level,
                     level_mismatch, read_expect_file, units_not_reported)
@@ -110,7 +110,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         if json_out is not None:   # what was wrong with each file is the report the officer asked for
             _write_unread_report(json_out, pack, reads, arg_problems)
             lines.append(f"JSON 报告已写入：{json_out}")
-        return CommandResult(EXIT_UNUSABLE, errors=["xlbase merge：没有可读取的输入文件，未生成汇总表。", *lines])
+        return CommandResult(EXIT_UNUSABLE, errors=[f"xlbase merge：{NOTHING_READ}，未生成汇总表。", *lines])
     ahead: list[FirmRowsAhead | None] = []    # the 入驻企业 rows, rendered by a helper while the rules run
     checked = check(reads, pack, missing=[p.file for p in arg_problems if p.rule == INPUT_MISSING],
                     stage=progress.stage, on_merged=lambda merged: ahead.append(FirmRowsAhead.start(merged)))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..forms.programmes import (DEFAULT_PROGRAMME, Programme, ProgrammeError, ProgrammeMismatch, active,
                                list_programmes, load_programme, same_call, using)
 from ..problems import ERROR, INFO, WARNING, Problem, count_by_severity, sort_problems
-from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult, NOTHING_READ
 
 if TYPE_CHECKING:    # the CLI builds its parser from this module: pandas and jinja2 load only when used
     from ..merge.programme import Checked
@@ -270,7 +270,7 @@ def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Pat
         checked.problems = problems
         lines += _return_pack(programme, checked, pack, Path(return_dir), paths)
     if not any(r.ok for r in reads):
-        return CommandResult(EXIT_UNUSABLE, lines, errors=["没有可读取的输入文件"])
+        return CommandResult(EXIT_UNUSABLE, lines, errors=[NOTHING_READ])
     return CommandResult(EXIT_PROBLEMS if any(p.severity == ERROR for p in problems) else EXIT_OK, lines)
 
 
@@ -304,7 +304,7 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
     missing = levels.not_reported(unit_key, checked.rows, units, _unit_label(programme))
     checked.problems = sort_problems([*input_problems, *checked.problems, *mismatch, *missing])
     if not any(r.ok for r in reads):
-        return CommandResult(EXIT_UNUSABLE, _lines(checked.problems), errors=["没有可读取的输入文件"])
+        return CommandResult(EXIT_UNUSABLE, _lines(checked.problems), errors=[NOTHING_READ])
     round_ = levels.round_record(lvl, unit_key, checked.rows, checked.problems, checked.homes)
     changes = None
     if before is not None and levels.comparable(programme, before, round_):

@@ -14,7 +14,7 @@ from ..check import PackUnusable, check, pack_for
 from ..problems import ERROR, Problem, sort_problems
 from ..progress import Progress
 from ..report_text import problems_table, summary_line
-from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
+from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult, NOTHING_READ
 from ..table import Table, WorkbookRead
 
 
@@ -94,7 +94,7 @@ def validate_command(inputs, rules=None, as_of: dt.date | None = None, json_out:
         write_problems_workbook(xlsx_out, problems, info, pack=pack)
         lines.append(f"Excel 问题清单：{xlsx_out}")
     if readable == 0:
-        return CommandResult(EXIT_UNUSABLE, lines, errors=["没有可读取的输入文件"])
+        return CommandResult(EXIT_UNUSABLE, lines, errors=[NOTHING_READ])
     if return_dir is not None:
         lines += _return_pack(Path(return_dir), checked.merged, problems, pack)
     progress.close()
