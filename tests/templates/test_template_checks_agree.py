@@ -15,6 +15,7 @@ from conftest import soffice_convert_all
 
 from xlbase.read import read_files, read_workbook
 from xlbase.rules import load_pack, normalise_base_type
+from xlbase.rules.live import untyped_threshold
 from xlbase.commands.validate import validate_reads
 from xlbase.templates.checks import (CHECK_LABELS, DIFFERENT, SAME, UNTYPED, sheet_key, spellings,
                                           threshold_rules)
@@ -103,7 +104,8 @@ def test_the_cases_cover_both_verdicts(recalculated):
 
 def test_a_threshold_for_every_type_applies_with_the_type_blank(tmp_path):
     """service-staff-min (10 for every type) is an error with 基地类型 blank; resident-firms-min (per type,
-    no default) is not judged then: the lists sheet's threshold tables say so with their （未填） row."""
+    no default) holds a blank type to the loosest type's threshold, short under every type (validate's
+    rules.live.untyped_threshold): the lists sheet's threshold tables say so with their （未填） row."""
     path = write_applicant_workbook(tmp_path / "a.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb[LIST_SHEET]
@@ -114,7 +116,10 @@ def test_a_threshold_for_every_type_applies_with_the_type_blank(tmp_path):
             vals = [ws.cell(r, c.column).value for r in range(2, ws.max_row + 1)]
             tables[c.value] = dict(zip(col, vals))
     assert tables["service-staff-min"][UNTYPED] == load_pack().rule("service-staff-min").threshold_for(None) == 10
-    assert UNTYPED not in tables["resident-firms-min"] and tables["resident-firms-min"]["楼宇型"] == 25
+    resident = load_pack().rule("resident-firms-min")
+    typed = [v for k, v in resident.threshold.items() if k != "default"]
+    assert tables["resident-firms-min"][UNTYPED] == untyped_threshold(resident) == min(typed) < max(typed)
+    assert tables["resident-firms-min"]["楼宇型"] == 25
 
 
 def _threshold_tables(path: Path) -> dict[str, dict]:

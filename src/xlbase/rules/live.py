@@ -9,6 +9,7 @@ declaration and by the fields they read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..forms import get_form
 from .kinds import kind_of
@@ -70,3 +71,8 @@ def _row_name(form_id: str) -> str:
 def fails(rule: Rule, stated: str, other: str) -> str:
     """Excel: true where `rule` reports `stated` against `other` (cells or formulas)."""
     return kind_of(rule).sheet_fails(rule, stated, other)
+
+
+def untyped_threshold(rule: Rule) -> Any:
+    """The threshold validate holds a base of blank or unknown 基地类型 to (the sheet's （未填） row)."""
+    return kind_of(rule).untyped_threshold(rule)

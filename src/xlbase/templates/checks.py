@@ -23,7 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..forms import Form, value_list, value_lists
 from ..forms.roles import BASE_TYPE, FIRM_FORM
 from ..rules.columns import tolerance_ok
-from ..rules.live import FirmTotal, fails, firm_totals, minimum_rules
+from ..rules.live import FirmTotal, fails, firm_totals, minimum_rules, untyped_threshold
 from ..text import FILLER
 from .lists import ListSheet
 from .conditions import formula_format
@@ -123,8 +123,9 @@ def add_threshold_tables(lists: ListSheet) -> dict[str, str]:
         rows = [(bt, rule.threshold_for(bt)) for bt in (*value_list("base_type"), None)]
         if all(v is None for _, v in rows):
             continue
-        # a type without a threshold has no row: VLOOKUP fails to IFERROR's 0 (a blank cell could compare as text)
-        table = {UNTYPED: rule.threshold_for(None)}
+        # a type without a threshold has no row: VLOOKUP fails to IFERROR's 0 (a blank cell could compare as text);
+        # a blank or unknown type takes the （未填） row, the threshold validate holds it to (Kind.untyped_threshold)
+        table = {UNTYPED: untyped_threshold(rule)}
         for spelling, value in types.items():
             table.setdefault(sheet_key(spelling), rule.threshold_for(value))
         out[key] = lists.add_table(threshold_name(key), ("基地类型", rule.id),
@@ -142,7 +143,7 @@ def mark_below_threshold(ws: Worksheet, styles: Styles, area: tuple[int, int, in
     """Red when the value of field `key` (relative ref to the area's first cell) is below the type's minimum."""
     rule = threshold_rules()[key]
     typed = f'IF({type_cell}="","{UNTYPED}",{key_formula(type_cell)})'
-    minimum = f"IFERROR(VLOOKUP({typed},{table},2,FALSE),0)"
+    minimum = f'IFERROR(VLOOKUP({typed},{table},2,FALSE),IFERROR(VLOOKUP("{UNTYPED}",{table},2,FALSE),0))'
     formula_format(styles.workbook, ws, area, f"AND(ISNUMBER({value_cell}),{fails(rule, value_cell, minimum)})",
                    styles.cf(**BAD))
 

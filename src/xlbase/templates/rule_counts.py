@@ -25,6 +25,7 @@ from ..forms.programmes import choices_of
 from ..forms.roles import BASE_TYPE, OWN_RENT, RECORD_FORM, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..read.normalise import parse_value
 from ..rules.kinds.forms import fact_pairs
+from ..rules.live import untyped_threshold
 from ..rules.kinds.model_bounds import SPELLED_LISTS
 from ..rules.rule import Rule
 from ..rules.uscc import USCC_ALPHABET as _USCC_ALPHABET, USCC_WEIGHTS as _USCC_WEIGHTS
@@ -344,8 +345,10 @@ def _threshold(rule: Rule, places: Places) -> str:
     """Excel: the rule's threshold for the base's type, "" when the pack gives none for it."""
     if not rule.per_type:
         return _n(rule.threshold)
-    table = per_type_table(places, f"xl_thr_{rule.id.replace('-', '_')}", rule.id, rule.threshold_for)
-    return f'IFERROR(VLOOKUP({places.type_key()},{table},2,FALSE),"")'
+    untyped = untyped_threshold(rule)     # a blank or unknown type: what validate holds it to
+    table = per_type_table(places, f"xl_thr_{rule.id.replace('-', '_')}", rule.id,
+                           lambda bt: rule.threshold_for(bt) if bt is not None else untyped)
+    return f'IFERROR(VLOOKUP({places.type_key()},{table},2,FALSE),IFERROR(VLOOKUP("{UNTYPED}",{table},2,FALSE),""))'
 
 
 def _min(rule: Rule, places: Places) -> str | None:

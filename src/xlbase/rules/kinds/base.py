@@ -144,6 +144,12 @@ class Kind:
 
     # --- the in-sheet check (sheet_check) --------------------------------------------------
     @classmethod
+    def untyped_threshold(cls, rule: Rule) -> Any:
+        """The threshold a base whose 基地类型 is unknown is held to (the sheet's （未填） row): the pack's
+        `default`; a kind that can do better (a bound failed under every type) says so."""
+        return rule.threshold_for(None)
+
+    @classmethod
     def sheet_fails(cls, rule: Rule, stated: str, other: str) -> str:
         """Excel: true where the rule reports `stated` against `other` (a threshold, a total, a second form)."""
         raise NotImplementedError(f"rule kind {cls.name} has no in-sheet check")

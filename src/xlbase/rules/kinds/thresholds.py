@@ -1,7 +1,10 @@
 """Kinds that hold one field against a pack's threshold: min, max, equals, age-in-years.
 
-The threshold may be one number or one per 基地类型 (`{楼宇型: 25, 工业园区型: 10, default: 25}`); a
-base whose type is unknown gets an info that its per-type check was not made. A fact stated on 附件10
+The threshold may be one number or one per 基地类型 (`{楼宇型: 25, 工业园区型: 10, default: 25}`). A base
+whose type is unknown (a hand-made 汇总表 often has no 基地类型 column) is held to the loosest of the types'
+thresholds: below it, it fails whatever its type, and that is proven (the rule's severity); between the
+loosest and the strictest only its type decides, so an info says the per-type check was not made; above
+every type's threshold nothing is said. A fact stated on 附件10
 and 附件2 is judged once per submission (the rule's `fallback`, rules.context.with_fallback).
 """
 
@@ -15,6 +18,7 @@ from typing import Any, Callable, ClassVar
 import numpy as np
 import pandas as pd
 
+from ...forms import get_form
 from ...problems import Problem
 from ..columns import as_date, num, tolerance_ok
 from ..context import Context, field_frames, thresholds
@@ -60,19 +64,52 @@ class Bound(PerType):
     outcomes = Outcomes(info=UNKNOWN_TYPE)
     #: (value, threshold) -> true where the value breaks the bound: operator.lt for min, operator.gt for max
     breaks: ClassVar[Callable[[Any, Any], Any]]
+    #: of several thresholds, the one fewest values break: min for a minimum, max for a maximum
+    loosest: ClassVar[Callable[..., Any]]
+
+    @classmethod
+    def untyped_threshold(cls, rule: Rule) -> Any:
+        """The pack's `default`, else the loosest of the types' thresholds: a value that breaks it breaks
+        the bound of every type."""
+        given = rule.threshold_for(None)
+        if given is not None or not rule.per_type:
+            return given
+        values = [x for x in rule.threshold.values() if number_of(x) is not None]
+        return cls.loosest(values, key=number_of) if values else None
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         out = []
         key = rule.field
+        breaks = type(self).breaks
         for form_id, df in field_frames(ctx, rule):
             th = thresholds(rule, df)
             if rule.per_type:
                 unknown = df["_btype"].isna() & th.isna()
-                out += unknown_type(ctx, rule, df[unknown], form_id, key)
+                if unknown.any():
+                    out += self._untyped(ctx, rule, df[unknown], form_id)
             t = num(th)
-            fails = type(self).breaks(num(df[key]), t)
+            fails = breaks(num(df[key]), t)
             out += emit(ctx, rule, df[fails.fillna(False)], form_id, key, threshold=t)
         return out
+
+    def _untyped(self, ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str) -> list[Problem]:
+        """Bases of unknown type: proven short under every type (the rule's severity, saying so), undecided
+        (the info asking for the type), or fine under every type (nothing)."""
+        cls = type(self)
+        values = [v for v in (number_of(x) for x in rule.threshold.values()) if v is not None]
+        if not values:
+            return unknown_type(ctx, rule, rows, form_id, rule.field)
+        loose, strict = cls.loosest(values), (max if cls.loosest is min else min)(values)
+        x = num(rows[rule.field])
+        proven = cls.breaks(x, loose).fillna(False)
+        undecided = ~proven & (cls.breaks(x, strict).fillna(False) | x.isna())
+        form = get_form(form_id)
+        unit = (form.field(rule.field).unit or "") if form.has_field(rule.field) else ""
+        note = (f"（基地类型未填写或无法识别：按各类型中{'最低' if cls.loosest is min else '最高'}的门槛"
+                f" {shown(loose)}{' ' + unit if unit else ''}核对，无论哪种类型都不满足；请同时补填基地类型）")
+        found = emit(ctx, rule, rows[proven], form_id, rule.field, threshold=loose)
+        return [replace(p, message=p.message + note) for p in found] + \
+            unknown_type(ctx, rule, rows[undecided], form_id, rule.field)
 
     def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
         breaks = type(self).breaks
@@ -93,6 +130,7 @@ class AtLeast(Bound):
     title = "低于门槛"
     outcomes = replace(Bound.outcomes, error="填写的值证明低于门槛")
     breaks = operator.lt
+    loosest = min
     sheet_check = "minimum"
 
     @classmethod
@@ -108,6 +146,7 @@ class AtMost(Bound):
     title = "高于上限"
     outcomes = replace(Bound.outcomes, error="填写的值证明高于上限")
     breaks = operator.gt
+    loosest = max
 
 
 @dataclass(frozen=True)
