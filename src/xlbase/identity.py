@@ -117,6 +117,65 @@ def _locate(s: str) -> tuple[str | None, str | None]:
     return city, None
 
 
+def locate_sender(text: object) -> tuple[str | None, str | None]:
+    """Where who sent a file is: `locate`, and a county named without its ending by a folder ("汾西/") or a
+    填报单位 line ("汾西工信局", "临汾汾西") — a clerk's own shorthand for his county, which a base's name or a
+    typed 所在县 cell is not read by (a firm named 中阳光伏 is not in 中阳县)."""
+    city, county = locate(text)
+    if county is not None or not divisions_apply():
+        return city, county
+    return _by_stem([place_key(p) for p in _PARTS.split(str(text or ""))], city) or (city, county)
+
+
+_PARTS = re.compile(r"[\s/\\：:，,；;（）()\[\]【】_\-—]+")
+_COUNTY_ENDINGS = ("县", "区", "市")
+MAX_OFFICE_TAIL = 10      # 工业和信息化局, 行政审批服务管理局: the office after a county's stem
+
+
+def _by_stem(parts: list[str], city: str | None) -> tuple[str, str] | None:
+    """A county named without its ending — a folder "汾西", a 填报单位 "汾西工信局", "临汾汾西": a part of the
+    text (between spaces and separators) that is the stem alone, or the stem and
+    an office (a name ending as a government office does, data/names.yaml office_endings: 局, 委员会, 政府…, at
+    most MAX_OFFICE_TAIL characters),
+    after the city or its stem or not. Only stems of two characters or more that no city and no other county
+    shares (古县, 吉县, 城区 have none)."""
+    from .forms import name_words
+    endings = tuple(name_words().get("office_endings") or ())
+    for part in parts:
+        for c in (city, *divisions()["cities"]):
+            for prefix in ((c, c[:-1]) if c else ()):
+                if part.startswith(prefix) and len(part) > len(prefix):
+                    part = part[len(prefix):]
+                    break
+            else:
+                continue
+            break
+        for stem, pair in _stems().items():
+            if city is not None and pair[0] != city or not part.startswith(stem):
+                continue
+            rest = part[len(stem):]
+            if not rest or (len(rest) <= MAX_OFFICE_TAIL and rest.endswith(endings)
+                            and not rest.startswith(_COUNTY_ENDINGS)):
+                return pair
+    return None
+
+
+@lru_cache(maxsize=None)
+def _stems() -> dict[str, tuple[str, str]]:
+    """Each county's name without its ending (汾西县 -> 汾西) -> (city, county), for the stems that name one county
+    only: two characters or more, no city's stem, no other county's."""
+    cities = divisions()["cities"]
+    seen: dict[str, list[tuple[str, str]]] = {}
+    for city, counties in cities.items():
+        for county in counties:
+            if county.endswith(_COUNTY_ENDINGS) and len(county) >= 3:
+                seen.setdefault(county[:-1], []).append((city, county))
+    city_stems = {c[:-1] for c in cities} | set(cities)
+    taken = {k for ks in cities.values() for k in ks}
+    return {stem: pairs[0] for stem, pairs in seen.items()
+            if len(pairs) == 1 and stem not in city_stems and stem not in taken}
+
+
 @lru_cache(maxsize=None)
 def _zone_words() -> re.Pattern:
     words = sorted(divisions().get("zone_words") or (), key=len, reverse=True)

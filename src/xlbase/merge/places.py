@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ..forms import divisions, name_words, reporting_units
-from ..identity import divisions_apply, locate
+from ..identity import divisions_apply, locate, locate_sender
 from ..text import place_key
 
 UNKNOWN_UNIT = "（未注明）"
@@ -49,10 +49,10 @@ class Divisions:
 
     def named(self, text: Any) -> tuple[str | None, str | None]:
         """The place a 填报单位 line, section row or folder names."""
-        return locate(text)
+        return locate_sender(text)
 
     def path_place(self, path: str) -> tuple[str | None, str | None]:
-        return locate(" ".join(Path(path).parts))
+        return locate_sender(" ".join(Path(path).parts))
 
     def units(self, city: str | None) -> tuple[str, ...]:
         """Who reports to a city (its counties and zones, in the data's order); () for no city."""

@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..identity import base_key, locate
+from ..identity import base_key, locate, locate_sender
 from ..forms import APPLICANT_FORMS
 from ..forms.roles import BASE_FORM, BASE_NAME, BASE_TYPE, CITY, COUNTY, OPERATOR, RECORD_FORM, RENT_FORM
 from ..problems import Problem
@@ -34,7 +34,7 @@ def _first(*values: Any) -> Any:
 def path_location(path: str) -> tuple[str | None, str | None]:
     p = Path(path)
     parts = [*p.parent.parts[-3:], p.stem]
-    return locate("/".join(parts))
+    return locate_sender("/".join(parts))
 
 
 def _row0(t: Table | None, key: str) -> Any:
@@ -92,7 +92,7 @@ def _place_fallback(tables: list[Table], path: str, operator: Any = None) -> tup
     Each source fills only what the earlier ones left open, and only in the same city."""
     city = county = None
     sources = [t.org_line for t in tables if t.org_line]
-    places = [locate(s) for s in sources] + [path_location(path)] + ([locate(operator)] if operator else [])
+    places = [locate_sender(s) for s in sources] + [path_location(path)] + ([locate(operator)] if operator else [])
     for c, k in places:
         if city is None and c:
             city = c
