@@ -19,7 +19,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import defusedxml.ElementTree as SafeET
 from xlsxwriter.utility import xl_col_to_name
@@ -34,6 +34,7 @@ class Sheet:
     rows: list[list[Any]]   # rows[0][0] is A1; '' for empty cells
     visible: bool = True
     hidden_rows: frozenset[int] = frozenset()   # 0-based rows with content hidden in the sheet (OOXML only)
+    hidden_cols: frozenset[int] = frozenset()   # 0-based columns hidden in the sheet (OOXML only)
     # merged ranges as (first row, first col, last row, last col), 0-based, inclusive: a merged cell shows its
     # value over the whole range, the grid holds it in the first cell only (calamine and xlrd give them)
     merged: tuple[tuple[int, int, int, int], ...] = ()
@@ -83,6 +84,16 @@ _COLS, _ROWS = itemgetter(0), itemgetter(1)
 # a row start tag that holds cells (not self-closed) and is hidden: <row r="7" ... hidden="1">
 _HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\shidden="(?:1|true)"[^>]*+(?<!/)>')
 _ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
+# a hidden column span: <col min="11" max="12" width="0" hidden="1"/>
+_HIDDEN_COL = re.compile(rb'<(?:\w+:)?col\b[^>]*?\shidden="(?:1|true)"[^>]*>')
+_COL_MIN, _COL_MAX = re.compile(rb'\smin="([0-9]{1,5})"'), re.compile(rb'\smax="([0-9]{1,5})"')
+MAX_COLUMNS = 16384     # XFD: a <col> span claiming more is cut there
+
+
+class Hidden(NamedTuple):
+    """The 0-based rows holding cells and the columns a worksheet part hides."""
+    rows: frozenset[int]
+    cols: frozenset[int]
 
 
 def _col_number(letters: bytes) -> int:
@@ -113,9 +124,9 @@ def _tag_aligned_blocks(fh: IO[bytes], part: str, cap: int) -> Iterator[bytes]:
         tail = buf[cut:]
 
 
-def _used_area(fh: IO[bytes], part: str, cap: int, count_cells: bool = True) -> tuple[int, frozenset[int]]:
+def _used_area(fh: IO[bytes], part: str, cap: int, count_cells: bool = True) -> tuple[int, Hidden]:
     """Cells in the rectangle from A1 (row 0 if a cell claims it) to the last filled row and column
-    (0 when not `count_cells`), and the 0-based rows with cells that are hidden.
+    (0 when not `count_cells`), and the 0-based rows with cells and the columns that are hidden.
 
     One findall per block; the per-cell work is C (sets of the distinct row numbers and
     column letters), only those few distinct values go through int() in Python. Hidden rows
@@ -123,6 +134,7 @@ def _used_area(fh: IO[bytes], part: str, cap: int, count_cells: bool = True) -> 
     """
     lo_r, hi_r, hi_c = 1, 0, 0
     hidden: set[int] = set()
+    cols: set[int] = set()
     for buf in _tag_aligned_blocks(fh, part, cap):
         filled = _FILLED_CELL.findall(buf) if count_cells else None
         if filled:
@@ -134,7 +146,11 @@ def _used_area(fh: IO[bytes], part: str, cap: int, count_cells: bool = True) -> 
                 m = _ROW_NUMBER.search(tag)
                 if m:
                     hidden.add(int(m.group(1)) - 1)
-    return ((hi_r - lo_r + 1) * hi_c if hi_r else 0), frozenset(hidden)
+            for tag in _HIDDEN_COL.findall(buf):
+                lo, hi = _COL_MIN.search(tag), _COL_MAX.search(tag)
+                if lo and hi:
+                    cols.update(range(int(lo.group(1)) - 1, min(int(hi.group(1)), MAX_COLUMNS)))
+    return ((hi_r - lo_r + 1) * hi_c if hi_r else 0), Hidden(frozenset(hidden), frozenset(cols))
 
 
 def _mentions_hidden(fh: IO[bytes], part: str, cap: int) -> bool:
@@ -152,9 +168,9 @@ def _mentions_hidden(fh: IO[bytes], part: str, cap: int) -> bool:
         tail = block[-16:]
 
 
-def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, frozenset[int]]:
+def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Hidden]:
     """Refuse an OOXML file with a sheet whose filled cells span more than `max_sheet_cells`;
-    return the hidden rows (0-based) of each worksheet part that has some.
+    return the hidden rows and columns (0-based) of each worksheet part that has some.
 
     calamine allocates the dense rectangle from the first to the last filled cell
     *before* Python sees anything, so one value at XFD1048576 asks for ~500 GB and
@@ -165,7 +181,7 @@ def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str,
     caught and the file read again by openpyxl) only the hidden rows are looked for: the
     cell count is a tenth of a county file's read time.
     """
-    hidden: dict[str, frozenset[int]] = {}
+    hidden: dict[str, Hidden] = {}
     if not zipfile.is_zipfile(path):
         return hidden
     with zipfile.ZipFile(path) as zf:
@@ -178,11 +194,11 @@ def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str,
                     if not _mentions_hidden(fh, info.filename, limits.max_member_bytes):
                         continue
             with zf.open(info) as fh:
-                cells, rows = _used_area(fh, info.filename, limits.max_member_bytes, limits.scan_sheet_extents)
+                cells, seen = _used_area(fh, info.filename, limits.max_member_bytes, limits.scan_sheet_extents)
             if cells > limits.max_sheet_cells:
                 raise SheetTooLarge(info.filename, cells)
-            if rows:
-                hidden[info.filename.lstrip("/")] = rows
+            if seen.rows or seen.cols:
+                hidden[info.filename.lstrip("/")] = seen
     return hidden
 
 
@@ -202,7 +218,7 @@ def load_sheets(path: str, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) 
     raises on a file calamine cannot parse, SheetTooLarge on a grid too large to hold (the caller tries another reader)."""
     from python_calamine import CalamineWorkbook
 
-    hidden_rows = check_sheet_extents(path, limits) if kind in ("xlsx", "xlsm") else {}
+    hidden = check_sheet_extents(path, limits) if kind in ("xlsx", "xlsm") else {}
     if kind == "xls":
         check_biff_extents(path, limits)
     with _named_as(path, CALAMINE_SUFFIX[kind]) as named:
@@ -210,10 +226,12 @@ def load_sheets(path: str, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) 
     out = calamine_sheets(wb, limits)
     if kind == "ods":
         with_ods_merges(path, out, limits)
-    if hidden_rows:
+    if hidden:
         parts = _sheet_parts(path)
         for sheet in out:
-            sheet.hidden_rows = hidden_rows.get(parts.get(sheet.name, ""), frozenset())
+            seen = hidden.get(parts.get(sheet.name, ""))
+            if seen is not None:
+                sheet.hidden_rows, sheet.hidden_cols = seen
     return out
 
 

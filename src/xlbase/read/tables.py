@@ -253,7 +253,24 @@ def find_header(sheet: Sheet, r: int, families: tuple[str, ...] = TABLE_FAMILIES
         return None
     found = best[1]
     _classify_other_header_cells(found)
+    if sheet.hidden_cols:
+        _prefer_visible(found, sheet.hidden_cols)
     return found
+
+
+def _prefer_visible(found: FoundTable, hidden: frozenset[int]) -> None:
+    """A field read from a hidden column while a repeat of its label stands visible (营业收入（2022年） hidden beside
+    营业收入（2023年）): the clerk hid what he no longer shows — last year's figures, a draft — so the visible
+    column is read and the hidden one is the repeat set aside (said as one, DUPLICATE_COLUMN)."""
+    by_col = {c: k for k, c in found.columns.items()}
+    for c, (r, c0) in sorted(found.duplicates.items()):
+        key = by_col.get(c0)
+        if key is None or c0 not in hidden or c in hidden or found.columns[key] != c0:
+            continue
+        found.columns[key] = c
+        del found.duplicates[c]
+        found.duplicates[c0] = (found.heads[c0].row if c0 in found.heads else r, c)
+        by_col = {col: k for k, col in found.columns.items()}
 
 
 def _settled(got, heads: tuple[ColumnHead, ...], sheet: Sheet, band: Band, number_col: int | None) -> bool:
@@ -524,9 +541,10 @@ def table_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> 
     for c, (r, c0) in sorted(found.duplicates.items()):
         text = _clip(sheet.get(r, c))
         first = found.heads[c0].row if c0 in found.heads else hr
+        hid = "（隐藏的列）" if c in sheet.hidden_cols else ""
         out.append(Problem(DUPLICATE_COLUMN, WARNING,
-                           f"{form_id}表头“{text}”（{a1(r, c)}）与{a1(first, c0)}“{_clip(sheet.get(first, c0))}”是重复的列，"
-                           f"只读取{a1(first, c0)}所在的列，{a1(r, c)}所在的列已忽略；请删除重复的列或改正栏目名称。",
+                           f"{form_id}表头“{text}”（{a1(r, c)}{hid}）与{a1(first, c0)}“{_clip(sheet.get(first, c0))}”是重复的列，"
+                           f"只读取{a1(first, c0)}所在的列，{a1(r, c)}所在的列{hid}已忽略；请删除重复的列或改正栏目名称。",
                            path, sheet.name, a1(r, c), form_id, by_col.get(c0, ""), value=text))
     name_col = found.columns.get(form.table_fields[0].key)
     for r in found.total_rows:
