@@ -126,6 +126,10 @@ def raw_text(v: Any) -> str:
 # --------------------------------------------------------------------------- numbers
 
 _NUM = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$")
+# a bound or a round figure, not a number: ≥18, 不少于10, 30户以上, 300余人, 50多家 (still unread: the sheet's
+# in-sheet read refuses them alike; the message says why)
+_BOUND = re.compile(r"(≥|≤|>=|<=|>|<|不少于|不低于|不超过|不多于|超过|多于|少于|不足|不到|至少|最少|以上|以下|以内|左右|开外)"
+                    r"|\d(余|多)")
 _GROUPED = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)((?:\.\d+)?(?:\D.*)?)$")   # unit may hold digits: ㎡ -> m2
 
 
@@ -150,6 +154,9 @@ def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | 
         return None, None, ""
     if squeezed.startswith(("约", "≈", "~", "大约")):
         return None, UNPARSEABLE, "带有“约”等近似字样，请填写确切数字"
+    bound = _BOUND.search(squeezed)
+    if bound and any(ch.isdigit() for ch in squeezed):
+        return None, UNPARSEABLE, f"带有“{bound.group(1) or bound.group(2)}”等表示范围的字样，请填写确切数字"
     s = squeezed.replace("，", ",").replace("'", ",")
     if "," in s:
         m = _GROUPED.match(s)
