@@ -562,9 +562,10 @@ def table_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> 
     if hidden:
         shown = "、".join(str(r + 1) for r in hidden[:20]) + ("等" if len(hidden) > 20 else "")
         cell = a1(hidden[0], name_col if name_col is not None else 0)
-        out.append(Problem(HIDDEN_ROW, INFO,
-                           f"{form_id}第{shown}行是隐藏的行（在 Excel/WPS 中看不到），共 {len(hidden)} 行，仍作为数据读取；"
-                           "如果这些行已作废，请删除后重新报送。", path, sheet.name, cell, form_id, value=len(hidden)))
+        out.append(Problem(HIDDEN_ROW, WARNING,
+                           f"{form_id}第{shown}行是隐藏的行（在 Excel/WPS 中看不到，打印的纸质材料中也没有），共 {len(hidden)} 行，"
+                           "仍作为数据读取和校验，纸质与电子版因此不一致；如果这些行已作废，请删除后重新报送，如果需要申报，"
+                           "请取消隐藏。", path, sheet.name, cell, form_id, value=len(hidden)))
     if found.unplaced_rows:
         out.append(_unplaced_rows_problem(path, sheet, found, form_id))
     for r, text in found.skipped:
