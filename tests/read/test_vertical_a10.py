@@ -127,3 +127,21 @@ def test_one_base_typed_vertically_beside_its_firm_list_stays_one_applicants_for
     t3 = retyped.a3_table(rng, [retyped.firm_values(rng, i, "榆次区") for i in range(3)], layout="one-row")
     wr = read_workbook(retyped.save(tmp_path / "竖表.xlsx", {"附件10": t10.rows, "附件3": t3.rows}))
     assert [t.form_id for t in wr.tables if t.transposed] == ["附件10"]
+
+
+@pytest.mark.parametrize("line", [["填报单位（盖章）：榆次区工信局", "", "2024年8月"], ["填表人：王丽", "审核人：张强"],
+                                  ["注：金额单位为万元", "", "以上数据截至6月底"]])
+def test_a_filled_page_line_of_a_vertical_a10_is_no_unread_column(tmp_path, line):
+    """The 填报单位 line of a vertical 附件10 with the date beside it, a 填表人/审核人 line, a note with a remark:
+    lines of the page typed in the label column, not a field left unread — an info, never the warning of a
+    column whose content was not read (it was \"栏目“填报单位：…”不是本表栏目，该行 1 个有内容的单元格未读取\")."""
+    rng = random.Random(3)
+    bases = [retyped.base_values(rng, f"晋中市榆次区竖表{i}号双创基地", f"榆次竖表{i}号运营管理有限公司") for i in (1, 2)]
+    t10 = retyped.a10_vertical(rng, bases)          # two bases: the line's cells stand in their value columns
+    rows = [t10.rows[0], line, *t10.rows[2:]]
+    wr = read_workbook(retyped.save(tmp_path / "竖表.xlsx", {"附件10": rows}))
+    (t,) = [t for t in wr.tables if t.transposed]
+    assert t.data["base_name"].tolist() == [b["base_name"] for b in bases]
+    said = [p for p in wr.problems if p.cell and p.cell.lstrip("ABCDEFGH") == "2"]      # of the line, wherever
+    assert all(p.severity == "info" for p in said), said
+    assert not [p for p in wr.problems if p.severity == "warning" and p.rule == "unknown-column"]

@@ -17,6 +17,7 @@ from ..problems import INFO, WARNING, Problem
 from ..problem_codes import EXTRA_COLUMN, UNKNOWN_COLUMN
 from ..forms.roles import BASE_FORM
 from .grid import Sheet
+from .labels import line_kind
 from .matcher import WORD_HIT, best_word
 from .profile import cell_kind
 from .tables import FoundTable, find_tables
@@ -38,9 +39,22 @@ def find_vertical(sheet: Sheet) -> tuple[Sheet, list[FoundTable]] | None:
     if not sheet.rows or sheet.n_rows > MAX_ROWS or max((len(r) for r in sheet.rows), default=0) > MAX_COLUMNS:
         return None          # a vertical 附件10 is ~25 lines by a few bases: a bigger sheet is no such thing
                              # (and costly to turn)
-    turned = transpose(sheet)
+    turned = transpose(_page_lines_alone(sheet))
     found = [ft for ft in find_tables(turned) if ft.family in VERTICAL_FAMILIES and ft.data_rows]
     return (turned, found) if found else None
+
+
+def _page_lines_alone(sheet: Sheet) -> Sheet:
+    """The sheet with the cells beside a line of the page emptied — the title, 填报单位 (with the date beside it),
+    填表人 | 审核人, a note: turned, such a line's cells would stand in the bases' rows, above their first value,
+    and a base's row that opens with "审核人：张强" reads as a line to skip, not as the base."""
+    rows = []
+    for row in sheet.rows:
+        first = next((i for i, v in enumerate(row) if v not in ("", None)), None)
+        if first is not None and line_kind(row[first]) is not None and any(v not in ("", None) for v in row[first + 1:]):
+            row = [*row[:first + 1], *([""] * (len(row) - first - 1))]
+        rows.append(row)
+    return Sheet(sheet.name, rows, sheet.visible)
 
 
 def swap_a1(text: str) -> str:
