@@ -26,7 +26,7 @@ from ..text import fold, fold_unbracketed
 from .cover import section_type
 from .grid import Sheet, a1
 from .matcher import label_key, qualifier
-from .units import factor_for, field_family
+from .units import factor_for, field_family, label_family
 from ..problem_codes import (COLUMN_BY_POSITION, COLUMN_IMPLAUSIBLE, COLUMN_READ_AS, COLUMN_READ_UNSURE,
                              COLUMN_UNIT_CONVERTED,
                              EXTRA_COLUMN, NONE_AS_ZERO, NO_BASE, SECTION_ROW,
@@ -39,10 +39,19 @@ def _clip(text: Any, n: int = 30) -> str:
 
 
 def _known_extra(form_id: str, label: str) -> bool:
-    """The header is one the form model lists as no field of the form (its `not_fields`: 备注, 联系人, 联系电话)."""
+    """The header is one the form model lists as no field of the form (its `not_fields`: 备注, 联系人, 联系电话), or
+    names a kind of quantity no field of the form has (a share — 小微企业占比, 入驻率 — on 附件10/11)."""
     k = label_key(label)
     said = {fold(w) for w in get_form(form_id).not_fields} if form_id in FORM_IDS else set()
-    return bool(k) and (k in said or fold_unbracketed(k) in said)
+    if bool(k) and (k in said or fold_unbracketed(k) in said):
+        return True
+    kind = label_family(label) if label else None
+    return kind is not None and form_id in FORM_IDS and kind not in _families(form_id)
+
+
+@lru_cache(maxsize=None)
+def _families(form_id: str) -> frozenset[str]:
+    return frozenset(fam for f in get_form(form_id).fields if (fam := field_family(f)) is not None)
 
 
 @lru_cache(maxsize=None)
