@@ -127,6 +127,7 @@ def locate_sender(text: object) -> tuple[str | None, str | None]:
     return _by_stem([place_key(p) for p in _PARTS.split(str(text or ""))], city) or (city, county)
 
 
+_ORDINAL_LEAD = re.compile(r"^(?:\d{1,3}[.、．]?|[一二三四五六七八九十]{1,3}[.、．])")
 _PARTS = re.compile(r"[\s/\\：:，,；;（）()\[\]【】_\-—]+")
 _COUNTY_ENDINGS = ("县", "区", "市")
 MAX_OFFICE_TAIL = 10      # 工业和信息化局, 行政审批服务管理局: the office after a county's stem
@@ -142,6 +143,7 @@ def _by_stem(parts: list[str], city: str | None) -> tuple[str, str] | None:
     from .forms import name_words
     endings = tuple(name_words().get("office_endings") or ())
     for part in parts:
+        part = _ORDINAL_LEAD.sub("", part)       # 01汾西, 1.汾西, 二、汾西: a folder numbered in the inbox's order
         for c in (city, *divisions()["cities"]):
             for prefix in ((c, c[:-1]) if c else ()):
                 if part.startswith(prefix) and len(part) > len(prefix):

@@ -36,6 +36,8 @@ def test_a_county_stem_in_a_folder_or_an_office_line_names_the_county(entry, off
     assert path_location(f"/收件/{before}{stem}/汇总表.xlsx") == (city, county)
     assert DIVISIONS.path_place(f"/收件/{stem}/报送材料.xlsx") == (city, county)
     assert DIVISIONS.named(f"{stem}{office}") == (city, county)
+    for number in ("01", "3.", "12、", "二、"):          # folders numbered in the inbox's order
+        assert path_location(f"/收件/{number}{stem}/汇总表.xlsx") == (city, county)
 
 
 @given(st.sampled_from(STEMS), st.sampled_from(FIRMS))
