@@ -335,6 +335,28 @@ def section_title(text: str) -> str:
 
 
 _COUNT_TAIL = re.compile(r"\s*[（(][^（()）]*[)）]\s*$")
+_TAIL_BRACKET = re.compile(r"\s*[（(【\[]\s*([^（()）【】\[\]]{1,12}?)\s*[)）】\]]\s*$")
+
+
+@lru_cache(maxsize=None)
+def _status_words() -> re.Pattern:
+    from ..forms import name_words
+    words = sorted((fold(w) for w in name_words().get("status_tags") or ()), key=len, reverse=True)
+    return re.compile(r"^(?:\d{4}年度?)?(?:" + "|".join(map(re.escape, words)) + r")(?:基地)?$") if words \
+        else re.compile(r"(?!)")
+
+
+def status_tag(name: object) -> tuple[str, str] | None:
+    """(the name, the tag) of a base's name that ends in a bracketed status of the submission — "…双创基地（续报）",
+    "…（2024年新申报）", "…【拟推荐】" (data/names.yaml status_tags) — else None: a bracket that is part of a name
+    (…（晋中）双创基地, …（一期）) is kept."""
+    if type(name) is not str or not name.endswith((")", "）", "】", "]")):
+        return None
+    m = _TAIL_BRACKET.search(name)
+    if m is None or not _status_words().match(fold(m.group(1))):
+        return None
+    rest = name[:m.start()].rstrip()
+    return (rest, name[m.start():].strip()) if rest else None
 
 
 _SAID_BASE = re.compile(r"^([^：:]{1,10})[：:]\s*(\S.*)$")

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .. import sheet_names
 from ..forms import get_form
-from ..forms.roles import BASE_TYPE, CITY, COUNTY, FIRM_FORM
+from ..forms.roles import BASE_NAME, BASE_TYPE, CITY, COUNTY, FIRM_FORM
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table
 from ..text import fold, fold_unbracketed
@@ -26,12 +26,12 @@ from .grid import Sheet, a1, unread_cells
 from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, unread_problem, unread_record_problems
-from .labels import base_column_words, base_section_name, line_kind
+from .labels import base_column_words, base_section_name, line_kind, status_tag
 from .matcher import might_name
 from .profile import cell_kind
 from .column_notes import header_cells, none_zero_problem, settle_column
 from .tables import FoundTable, table_problems
-from ..problem_codes import (MISSING_COLUMN, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW, UNPARSEABLE,
+from ..problem_codes import (MISSING_COLUMN, NAME_STATUS_TAG, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW, UNPARSEABLE,
                              UNREAD_SHEET, VALUE_CONVERTED)
 
 #: a visible sheet where no form was found is reported when it has at least UNREAD_MIN_ROWS rows of at
@@ -126,6 +126,26 @@ def _types_from_sections(t: Table) -> None:
         return
     own = t.data[key].tolist() if key in t.data.columns else [None] * len(typed)
     t.data[key] = [o if o not in (None, "") else s for o, s in zip(own, typed)]
+
+
+def _without_status_tags(path: str, sheet: str, form_id: str, col: int, rows: list[int], names: list[Any],
+                         problems: list[Problem]) -> list[Any]:
+    """Base names with the submission's status bracketed after them ("…双创基地（续报）") read without it: the
+    applicant's own forms name the base without it, and the two must be one base. One info per table."""
+    out, tagged = [], []
+    for r, v in zip(rows, names):
+        got = status_tag(v)
+        if got is not None:
+            tagged.append((a1(r, col), got))
+            v = got[0]
+        out.append(v)
+    if tagged:
+        cell, (name, tag) = tagged[0]
+        more = f"等 {len(tagged)} 处" if len(tagged) > 1 else ""
+        problems.append(Problem(NAME_STATUS_TAG, INFO,
+                                f"{form_id}基地名称后括注的“{tag}”（{cell}）{more}是申报状态，不是名称的一部分："
+                                f"按“{name}”读取。", path, sheet, cell, form_id, BASE_NAME, value=tag))
+    return out
 
 
 ORG_LINE_REACH = 4   # rows above a header searched for its 填报单位 line
@@ -288,6 +308,8 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
             values = _place_from_above(path, sheet, ft, form_id, key, values, problems)
         normed, notes = normalise_column(values, form.field(key))
         normed, notes = settle_column(path, sheet, ft, form_id, form.field(key), values, normed, notes, problems)
+        if form.field(key).identity == BASE_NAME:
+            normed = _without_status_tags(path, sheet.name, form_id, col, rows, normed, problems)
         data[j] = np.fromiter(normed, dtype=object, count=n)
         raw[j] = np.fromiter(_raw_where_none(values, normed), dtype=object, count=n)
         for i, p in enumerate(notes):
