@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import require_soffice, soffice_convert_all
-from pdf_pages import page_sizes as _page_sizes, page_texts as _page_texts, words as _words
+from pdf_pages import page_sizes as _page_sizes, page_texts as _page_texts, pgm, words as _words
 from xlbase.commands.templates import templates_command
 
 pytestmark = pytest.mark.libreoffice
@@ -192,7 +192,7 @@ def _horizontal_rules(pdf: Path, page: int, dpi: int = 72) -> list[float]:
     """y (points) of the dark lines running across most of the page's table, from a greyscale render."""
     out = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-gray", str(pdf)],
                          capture_output=True, check=True).stdout
-    magic, w, h, maxval, data = _pgm(out)
+    magic, w, h, maxval, data = pgm(out)
     rows = []
     for y in range(h):
         line = data[y * w:(y + 1) * w]
@@ -200,21 +200,6 @@ def _horizontal_rules(pdf: Path, page: int, dpi: int = 72) -> list[float]:
         if dark > 0.6 * w:
             rows.append(y * 72 / dpi)
     return rows
-
-
-def _pgm(blob: bytes):
-    """A binary PGM (P5): magic, width, height, maxval, pixels."""
-    parts, i = [], 0
-    while len(parts) < 4:
-        while blob[i:i + 1].isspace():
-            i += 1
-        j = i
-        while not blob[j:j + 1].isspace():
-            j += 1
-        parts.append(blob[i:j])
-        i = j
-    i += 1
-    return parts[0], int(parts[1]), int(parts[2]), int(parts[3]), blob[i:]
 
 
 def test_filled_a3_prints_every_firm(filled_pdfs):

@@ -147,6 +147,9 @@ def unjudged_rules(pack: RulePack, places: Places) -> list[Rule]:
     return [r for r in pack.rules if r.id not in judged]
 
 
+TITLE_PT = 32
+DEFAULT_ROW_PT = 15     # a row without a height of its own (the line above the table, the header)
+
 _RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 _YELLOW = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 
@@ -198,7 +201,7 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
         ws.set_column(c, c, w)
     last = len(COLUMNS) - 1
     ws.merge_range(0, 0, 0, last, f"{CHECK_SHEET}（规则包：{pack.title}）", styles.title())
-    ws.set_row(0, 32)
+    ws.set_row(0, TITLE_PT)
     judged = [(r, f) for r, f in judged_rules(pack, places) if wanted is None or r.id in wanted]
     ws.merge_range(1, 0, 1, last, "", styles.note())
     empty = nothing_typed(places.lists.workbook, places)
@@ -210,6 +213,7 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
     cell = styles.get(border=1, text_wrap=True, locked=True)
     centre = styles.get(border=1, align="center", locked=True)
     r = 3
+    heights: list[float] = []       # of the rows under the header, in points (printing.balanced_breaks)
     for i, (rule, formula) in enumerate(judged, start=1):
         texts = (title(rule), requirement(rule, pack, present), forms_of(rule, present))
         ws.write_number(r, 0, i, centre)
@@ -231,7 +235,8 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
         if doubt:
             ws.conditional_format(r, 5, r, 5, {"type": "cell", "criteria": "==", "value": f'"{CHECK}"',
                                                "format": styles.cf(**_YELLOW)})
-        ws.set_row(r, row_height(max(lines_needed(t, COLUMNS[c + 1][1]) for c, t in enumerate(texts))))
+        heights.append(row_height(max(lines_needed(t, COLUMNS[c + 1][1]) for c, t in enumerate(texts))))
+        ws.set_row(r, heights[-1])
         r += 1
     rest = [r for r in unjudged_rules(pack, places) if wanted is None or r.id in wanted]
     if rest:
@@ -239,6 +244,11 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
         text = f"以下检查表内不计算，由 xlbase 校验（校验按钮、xlbase validate）和{who}汇总时进行：" + \
                "；".join(f"{title(x)}（{x.id}）" for x in rest) + "。"
         ws.merge_range(r, 0, r, last, text, styles.note())
-        ws.set_row(r, row_height(lines_needed(text, sum(w for _, w in COLUMNS))))
-    from .printing import setup_sheet
+        heights += [DEFAULT_ROW_PT, row_height(lines_needed(text, sum(w for _, w in COLUMNS)))]
+        ws.set_row(r, heights[-1])
+    from .printing import balanced_breaks, setup_sheet
     setup_sheet(ws, last_row=r, last_col=last, repeat=(2, 2), one_page=False)
+    # a page holding only the last rule (and the note) — Shanxi's 21st printed alone on a page: the rules share the
+    # pages evenly
+    ws.set_h_pagebreaks([3 + i for i in balanced_breaks(heights, above=TITLE_PT + 2 * DEFAULT_ROW_PT,
+                                                        repeat=DEFAULT_ROW_PT, widths=[w for _, w in COLUMNS])])

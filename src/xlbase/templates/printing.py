@@ -55,6 +55,33 @@ def rows_on_first_page(above_pt: float, row_pt: float, widths: list[float]) -> i
     return max(1, int((body / scale - above_pt) // row_pt) - 1)
 
 
+def balanced_breaks(heights: list[float], *, above: float, repeat: float, widths: list[float]) -> list[int]:
+    """Where to break the pages of a list of rows (`heights` in points, under `above` points of title and header
+    on the first page and the `repeat`ed header on the others), printed one page wide: before which of them
+    (indices), so that each page holds about as much as the others and the last one never just a row or two.
+    The pages are counted at the largest scale the tools may print at (our column widths: LibreOffice lays the
+    columns out wider and so shrinks more, fitting more), so each share fits on its page whatever the tool;
+    [] when the list fits one page. A manual break comes before the automatic one, which it replaces."""
+    width_pt = sum(column_points(w) for w in widths)
+    scale = min(1.0, _printable_width_pt() / width_pt) if width_pt else 1.0
+    room = (A4_LANDSCAPE_PT[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])) / scale
+    pages, used = 1, above
+    for h in heights:
+        if used + h > room and used > repeat:
+            pages, used = pages + 1, repeat
+        used += h
+    if pages == 1:
+        return []
+    share = sum(heights) / pages
+    breaks: list[int] = []
+    done = 0.0
+    for i, h in enumerate(heights):
+        if done + h / 2 > share * (len(breaks) + 1) and len(breaks) < pages - 1 and i:
+            breaks.append(i)
+        done += h
+    return breaks
+
+
 def setup_sheet(ws: Worksheet, *, last_row: int, last_col: int, repeat: tuple[int, int] | None = None,
                 freeze_row: int | None = None, open_ended: bool = False, protect: bool = True,
                 one_page: bool = False, wide: bool = False) -> None:

@@ -147,6 +147,12 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
     r = write_lines(ws, r, last, form, styles)
     top_of_data = r
     rows_done = 0
+    opens = blocks[0]
+    if _ruled_list(programme, opens, mixed, r):
+        # a list ruled on its first page only (太原's 服务企业名单, 100 rows) prints its later rows only once typed:
+        # a record line written under all its rows (上一年度共服务企业) printed alone on a page of its own, under the
+        # repeated header, blank or filled. It goes above the list's header, on the list's first page.
+        blocks = [b for b in blocks if "record" in b] + [b for b in blocks if "record" not in b]
     repeat = None
     wide = False
     ours: dict[str, tuple[Form, list]] = {}   # record lines holding only our own fields: below the printed form
@@ -181,13 +187,12 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
             # a list opening its sheet, longer than a page and without a 合计 (太原's 服务企业名单, 100 rows): its
             # first page ruled and numbered, the rows after it ruled once typed — a filled list prints its rows,
             # not 100 blank ones
-            ruled = _first_page_rows(r, tab, sizes) if b is blocks[0] and not tab.total_label and not b.get("rows") \
-                else None
+            ruled = _first_page_rows(r, tab, sizes) if _ruled_list(programme, b, mixed, r) and b is opens else None
             lay = write_table(ws, tab, styles, top=r, rows=list(given), n_rows=max(len(given), tab.template_rows),
                               sizes=sizes, row_lines=TABLE_ROW_LINES, total=on_paper,
                               open_ended=bool(ruled) or None, ruled_rows=ruled or 0)
             cells[tab.id] = {"layout": lay}
-            if not mixed or b is blocks[0]:     # a list that opens its sheet: its header on every page
+            if not mixed or b is opens:     # a list that opens its sheet: its header on every page
                 repeat = (lay.header_top, lay.header_bottom)
             r = lay.end_row
             if not mixed and ruled and tab.notes:
@@ -218,6 +223,15 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
     setup_sheet(ws, last_row=max(printed - 1, top_of_data), last_col=last, repeat=repeat, one_page=False, wide=wide)
     if footer:
         ws.set_footer("&L" + footer.replace("&", "&&") + FOOTER)
+
+
+def _ruled_list(programme, block: dict, mixed: bool, top: int) -> bool:
+    """Whether a sheet's first block is a list longer than its first printed page, without a 合计 or pre-filled
+    rows: only its first page is ruled and numbered (_first_page_rows), the rows after it once typed."""
+    if "table" not in block or block.get("rows"):
+        return False
+    tab = programme.form(block["table"])
+    return not tab.total_label and _first_page_rows(top, tab, {} if mixed else printed_sizes(tab)) is not None
 
 
 def _first_page_rows(top: int, form: Form, sizes: dict[str, float]):

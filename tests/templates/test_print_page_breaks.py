@@ -1,0 +1,133 @@
+"""No printed page of any programme's templates holds only a header, a note or one line: every page that continues
+a sheet (one not opening with a sheet's title) prints at least two ruled rows of its own under the header rows it
+repeats — measured in the PDF LibreOffice prints (tests/fixtures/pdf_pages.rows_of_its_own: the rules drawn on the
+rendered page), blank and filled, the applicant's workbook and the 汇总表, for every shipped programme
+(`xlbase programmes`), so a new programme is checked without a test edit.
+
+Found so: 太原's blank 服务企业名单 printed its 上一年度共服务企业 line alone under the repeated header on a page
+of its own; Shanxi's 表内检查 printed its 21st rule alone with the note on its second page."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import REPO, soffice_convert_all
+from pdf_pages import rows_of_its_own
+from xlbase.forms.programmes import list_programmes, load_programme
+
+pytestmark = [pytest.mark.libreoffice, pytest.mark.filterwarnings("ignore:Print area cannot be set")]
+
+MIN_ROWS = 2       # a page continuing a sheet with fewer ruled rows of its own holds a header, a note or one line
+PROGRAMMES = list_programmes()
+KINDS = ("blank", "filled", "summary")
+
+
+def _cli_templates(name: str, out: Path) -> list[Path]:
+    done = subprocess.run([sys.executable, "-m", "xlbase", "templates", "--programme", name, "-o", str(out)],
+                          capture_output=True, text=True, cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO / "src")})
+    assert done.returncode == 0, done.stderr
+    return sorted(out.glob("*.xlsx"))
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory) -> dict[tuple[str, str], tuple[Path, Path]]:
+    """(programme, kind) -> (workbook, its PDF), all printed in one LibreOffice run: the templates `xlbase
+    templates --programme` writes, and the applicant's filled — a generic programme's with its clean case
+    (tests/programmes/cases), Shanxi's forms with a base of 40 firms (past 附件3's ruled block)."""
+    from programme_inbox import fill, load_cases
+    from template_clerk import base_for
+    from xlbase.templates.programme import applicant_name, summary_name
+    from xlbase.templates.workbooks import write_applicant_workbook
+    d = tmp_path_factory.mktemp("page_breaks")
+    cases = {c.name: c for c in load_cases()}
+    sources: dict[tuple[str, str], Path] = {}
+    for name in PROGRAMMES:
+        p = load_programme(name)
+        made = _cli_templates(name, d / name)
+        applicant = next(x for x in made if x.stem == (applicant_name(p) if p.generic else "双创基地申报表"))
+        summary = next(x for x in made if x != applicant)
+        assert not p.generic or summary.stem == summary_name(p)
+        sources[(name, "blank")], sources[(name, "summary")] = applicant, summary
+        filled = d / f"{name}_filled.xlsx"
+        if p.generic:
+            fill(applicant, filled, p, cases[name].answers({}) if name in cases else {}, "晋阳科创")
+        else:
+            base, _, comps = base_for(40)
+            from sample_generator import GEN
+            firms = GEN.firms_for(random.Random(14), 40, "忻府区")
+            write_applicant_workbook(filled, base=base, firms=firms, comparables=comps, year=2024)
+        sources[(name, "filled")] = filled
+    keys = list(sources)
+    pdfs = soffice_convert_all([sources[k] for k in keys], "pdf", d / "pdf", timeout=900)
+    return {k: (sources[k], pdf) for k, pdf in zip(keys, pdfs)}
+
+
+def _titles(xlsx: Path) -> set[str]:
+    """The first text of each sheet's first row (its title, as printed), without spaces."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(xlsx, read_only=True)
+    out = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=1, max_row=1, values_only=True):
+            first = next((v for v in row if v not in (None, "")), None)
+            if first is not None:
+                out.add(str(first).replace(" ", "").replace("\n", ""))
+    return out
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_no_page_holds_only_a_header_a_note_or_one_line(printed, programme, kind):
+    xlsx, pdf = printed[(programme, kind)]
+    for page, rows, own in rows_of_its_own(pdf, _titles(xlsx)):
+        assert rows >= MIN_ROWS, (programme, kind, page, rows, own[:4])
+
+
+def _rows_book(path: Path, n: int) -> Path:
+    """A ruled list of `n` numbered rows under a title and a header repeated on every page."""
+    import xlsxwriter
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("表")
+    ruled = wb.add_format({"border": 1})
+    ws.merge_range(0, 0, 0, 3, "标题", wb.add_format({"bold": True, "align": "center"}))
+    for c in range(4):
+        ws.write_string(1, c, f"栏目{c}", ruled)
+    for r in range(n):
+        for c in range(4):
+            ws.write_string(2 + r, c, f"第{r + 1}行" if c == 0 else "", ruled)
+    ws.set_column(0, 3, 30)
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.repeat_rows(1, 1)
+    ws.fit_to_pages(1, 0)
+    wb.close()
+    return path
+
+
+def test_the_measure_sees_a_lone_line(tmp_path):
+    """The measure itself: a list whose last row falls alone on a page under its repeated header is caught; one
+    leaving several rows on its last page passes. (How many rows a page holds is read from a first print.)"""
+    from conftest import soffice_convert
+    from pdf_pages import page_texts
+    import re
+    probe = soffice_convert(_rows_book(tmp_path / "probe.xlsx", 120), "pdf", tmp_path / "probe")
+    first = max(int(n) for n in re.findall(r"第(\d+)行", page_texts(probe, 1)[0]))
+    found = {}
+    for n in range(first + 1, first + 4):       # the first list that spills onto a second page spills one row
+        pdf = soffice_convert(_rows_book(tmp_path / f"rows{n}.xlsx", n), "pdf", tmp_path / f"pdf{n}")
+        found[n] = [rows for _, rows, _ in rows_of_its_own(pdf, {"标题"})]
+        if found[n]:
+            break
+    assert found[n] == [1], found
+    pdf = soffice_convert(_rows_book(tmp_path / "more.xlsx", n + 5), "pdf", tmp_path / "more")
+    assert [rows for _, rows, _ in rows_of_its_own(pdf, {"标题"})] == [6]
