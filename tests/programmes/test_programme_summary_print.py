@@ -2,8 +2,8 @@
 
 Seen in the PDFs of a city's merge of three applications: 衡阳's 推荐汇总表 printed its five paper columns at the
 template's default widths — the 基地基本情况（简要） text wrapped a dozen lines in a narrow column, two bases a
-page, and the 填报单位 line cut to “衡阳市工业和信息化”. (太原's 汇总表, eighteen columns narrowed to one page by
-templates.table.printed_sizes, still breaks a 联系电话 over three lines: left to the templates' print layout.)
+page, and the 填报单位 line cut to “衡阳市工业和信息化”. 太原's 汇总表, eighteen columns narrowed to one page by
+templates.table.printed_sizes, broke its 联系电话 over three lines (tests/summary/test_summary_unbroken_values.py).
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def _summary_pdf_pages(name: str, tmp_path: Path) -> list[str]:
 
 @pytest.mark.libreoffice
 @pytest.mark.parametrize("name, org, phone", [("hengyang-2023", "填报单位：衡阳市工业和信息化局", "0734-8857006"),
-                                              ("taiyuan-2023", "推荐单位（盖章）：太原市工业和信息化局", None)])
+                                              ("taiyuan-2023", "推荐单位（盖章）：太原市工业和信息化局", "0351-2020238")])
 def test_the_merged_summary_prints_its_rows_whole_on_one_page(name, org, phone, tmp_path):
     pages = _summary_pdf_pages(name, tmp_path)
     first = pages[0]

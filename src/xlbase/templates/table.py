@@ -104,10 +104,10 @@ def printed_sizes(form: Form) -> dict[str, float]:
     for f in form.table_fields:
         if not f.official:
             out[f.key] = f.width or DEFAULT_WIDTH          # on screen only
-        elif f.type == "text":
-            out[f.key] = width_for(NAME_CHARS)
-        elif f.type == "date":
-            out[f.key] = DATE_WIDTH
+        elif f.type in UNBROKEN_CHARS:      # a date, a phone, a credit code: no place to break it, as wide as it is
+            out[f.key] = content_width(UNBROKEN_CHARS[f.type])
+        elif f.type == "text":      # a short text (a person's name: 法人代表, 联系人) three characters a line
+            out[f.key] = width_for(HEADER_CHARS if (f.width or DEFAULT_WIDTH) <= SHORT_TEXT_WIDTH else NAME_CHARS)
         elif f.type == "yesno":
             out[f.key] = width_for(ANSWER_HEADER_CHARS)
         else:
@@ -118,7 +118,18 @@ def printed_sizes(form: Form) -> dict[str, float]:
 HEADER_CHARS = 3       # full-width characters a header line of a narrow column holds
 ANSWER_HEADER_CHARS = 2  # a 是/否 column holds one character: its header goes two a line
 NAME_CHARS = 4         # a name column of a wide form: names wrap at four characters a line
+SHORT_TEXT_WIDTH = 9   # a text column the model gives at most this width holds a short text (a person's name)
 DATE_WIDTH = 9.5       # "2019-03-15" in the 10-point body font
+#: the longest value of a type written without a place to break a line (half-width characters): a date
+#: "2019-03-15", a phone "0351-12345678" (a mobile has 11 digits), a 统一社会信用代码 of 18 characters. A column
+#: narrowed like a number broke 太原's 联系电话 over three lines.
+UNBROKEN_CHARS = {"date": 10, "phone": 13, "credit_code": 18}
+
+
+def content_width(chars: int) -> float:
+    """The column width a value of `chars` half-width characters takes in the 10-point body font, whole on one
+    line (a digit of it is 0.95 of the width unit: DATE_WIDTH for ten)."""
+    return round(chars * DATE_WIDTH / UNBROKEN_CHARS["date"], 1)
 NARROW_NUMBER_WIDTH = 3  # 序号 up to 99, its label one character a line
 
 
