@@ -340,6 +340,7 @@ _NO = frozenset({"否", "×", "✗", "✘", "x", "n", "no", "无", "不是", "fa
 
 
 _BRACKETED = re.compile(r"[(（\[【].*?[)）\]】]")
+_REMARK = re.compile(r"[(（\[【].*$", re.S)     # from the first opening bracket on
 _NEGATIONS = ("非", "不是", "不属于", "不具有", "无", "没有", "否")
 _AFFIRMATIONS = ("是", "属于", "具有", "具备", "为")
 
@@ -367,8 +368,10 @@ def parse_yesno(v: Any, field: Field | None = None) -> Parsed:
         if v in (0, 1):
             return Parsed(bool(v))
         return Parsed(None, UNPARSEABLE)
-    s = _nfkc(str(v)).replace(" ", "").lower()
-    for text in dict.fromkeys((s, _BRACKETED.sub("", s))):   # '是（企业法人）': the answer before the remark
+    s = "".join(_nfkc(str(v)).split()).lower()      # every space: 否⏎（个体） typed with Alt+Enter is 否（个体）
+    # '是（企业法人）': the answer without the remark, or before it — its bracket left open (是（企业法人) or
+    # punctuation after it (是（企业法人）。), as the templates' sheets read it (templates.rule_counts.answer_formula)
+    for text in dict.fromkeys((s, _BRACKETED.sub("", s), _REMARK.sub("", s))):
         if text in _YES:
             return Parsed(True)
         if text in _NO:

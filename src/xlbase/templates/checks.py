@@ -82,9 +82,10 @@ def spellings(list_name: str) -> dict[str, str]:
 _SHEET_FOLDS = ((" ", ""), ("\u3000", ""), ("\u00a0", ""), ("\n", ""), ("\r", ""), ("\t", ""),
                 *((ch, "") for ch in FILLER),
                 *((ch, "（") for ch in "(【〔[{"), *((ch, "）") for ch in ")】〕]}"))
-#: what the reader's 是/否 parser (read.normalise.parse_yesno) folds: line breaks and tabs at the ends (it strips
-#: them; the sheet's TRIM takes them as spaces, inside the answer too), the spaces NFKC makes a space, the
-#: brackets of a remark (是（企业法人）); punctuation it does not read, so neither does the sheet
+#: what the reader's 是/否 parser (read.normalise.parse_yesno) folds: every space, line break and tab (the sheet's
+#: TRIM, then no space at all), the spaces NFKC makes a space, the brackets of a remark (是（企业法人）); punctuation
+#: it does not read, so neither does the sheet. What it folds past these (NFKC's full-width letters, zero-width
+#: characters) the sheet reads as no answer: 请核实 (rule_counts._equals_doubt)
 _ANSWER_SPACES = (("\n", " "), ("\r", " "), ("\t", " "), ("\u3000", " "), ("\u00a0", " "))
 _ANSWER_FOLDS = ((" ", ""), *((ch, "（") for ch in "(【["), *((ch, "）") for ch in ")】]"))
 

@@ -410,6 +410,23 @@ def _equals(rule: Rule, places: Places) -> str | None:
     return out
 
 
+def _equals_doubt(rule: Rule, places: Places) -> str | None:
+    """An answer typed that the sheet cannot read (“否。”, a zero-width space pasted in, ｎｏ in full width: NFKC
+    and such characters are past what the sheet folds): 请核实, never 通过 — validate reads it (ｎｏ = 否, an
+    error) or reports it unreadable (an error at the same cell)."""
+    if not isinstance(rule.threshold, bool):
+        return None
+    forms = [f for f in (*_forms(rule), rule.fallback) if f and places.cell(f, rule.field)]
+    if not forms or any(get_form(f).field(rule.field).type != "yesno" for f in forms):
+        return None
+    out = "0"
+    for form_id in reversed(forms):         # the first form that states it, as _equals judges
+        ref = places.cell(form_id, rule.field) or '""'
+        answer = answer_formula(ref, _answers(places, rule.field, get_form(form_id)))
+        out = f'IF({_blank(ref)},{out},IF({answer}="",1,0))'
+    return out
+
+
 def _age(rule: Rule, places: Places) -> str | None:
     value = _stated(rule, places, rule.field)
     if value is None or rule.per_type:
@@ -688,7 +705,8 @@ KIND_COUNTS: dict[str, Callable[[Rule, Places], str | None]] = {
 
 #: kinds whose rule, at the rule's severity, also reports a milder problem the sheet can count: the
 #: verdict 请核实 where validate warns (the 表内检查 result column)
-KIND_DOUBTS: dict[str, Callable[[Rule, Places], str | None]] = {"ratio": _share_doubt, "choice": _choice_doubt}
+KIND_DOUBTS: dict[str, Callable[[Rule, Places], str | None]] = {"ratio": _share_doubt, "choice": _choice_doubt,
+                                                                 "equals": _equals_doubt}
 
 
 def count_formula(rule: Rule, places: Places) -> str | None:
