@@ -22,10 +22,10 @@ from openpyxl.utils import column_index_from_string
 from every_template import TEMPLATE_IDS, template_path
 
 
-def _reach(wb) -> dict[tuple[str, int], int]:
-    """(sheet, column) -> the last row a range of the workbook's formulas reads in that column (cell formulas of
-    every sheet, conditional formats, defined names): a list's columns, not a record's lone cells."""
-    reach: dict[tuple[str, int], int] = defaultdict(int)
+def _reach(wb) -> dict[tuple[str, int], list[tuple[int, int]]]:
+    """(sheet, column) -> the (first, last) rows of every range of the workbook's formulas in that column (cell
+    formulas of every sheet, conditional formats, defined names): a list's columns, not a record's lone cells."""
+    reach: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
 
     def scan(formula: str, home: str) -> None:
         text = re.sub(r'"[^"]*"', '""', formula)       # string constants hold no reference
@@ -41,7 +41,7 @@ def _reach(wb) -> dict[tuple[str, int], int]:
             if r0 == r1:
                 continue
             for c in range(column_index_from_string(c0), column_index_from_string(c1) + 1):
-                reach[(sheet, c)] = max(reach[(sheet, c)], int(r0), int(r1))
+                reach[(sheet, c)].append((min(int(r0), int(r1)), max(int(r0), int(r1))))
 
     for ws in wb.worksheets:
         for row in ws.iter_rows():
@@ -79,7 +79,11 @@ def test_a_clerk_types_only_where_the_checks_read(path):
         assert not open_rows, f"{ws.title}: whole rows open to typing: {open_rows[:5]}"
         open_cells = {(cell.row, cell.column) for row in ws.iter_rows() for cell in row
                       if cell.has_style and not cell.protection.locked}
-        for (sheet, col), read in reach.items():
+        for (sheet, col), ranges in reach.items():
+            typed = [r for r, c in open_cells if c == col]
+            # the ranges over the list's rows: not the block under the sheet the 表内检查 counts for what is typed
+            # below a list (templates.below), which starts under every open cell
+            read = max((r1 for r0, r1 in ranges if typed and r0 <= max(typed)), default=0)
             if sheet != ws.title or not any((r, col) in open_cells for r in range(read - 1, read + 1)):
                 continue        # not a list column the clerk types in
             checked += 1

@@ -15,6 +15,7 @@ from ..forms import get_form
 from ..forms.programmes import DEFAULT_NOUN, choices_of
 from ..rules.kinds.within_record import pair
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
+from .below import below_total
 from .rule_counts import Places, count_formula, doubt_formula
 from .styles import Styles, lines_needed, row_height
 
@@ -177,17 +178,24 @@ def nothing_typed(wb, places: Places) -> str:
         inputs += [places.column(form_id, f.key) or "" for form_id, (_, layout) in places.tables.items()
                    for f in layout.form.table_fields if not f.merge_only and (form_id, f.key) not in places.prefilled]
         typed = "+".join(f"COUNTA({','.join(inputs[i:i + 200])})" for i in range(0, len(inputs), 200))
-        wb.define_name(NOTHING_TYPED_NAME, f"=({typed})=0")
+        outside = below_total(wb, places, [*places.tables, *places.one_row])     # rows typed under a list
+        wb.define_name(NOTHING_TYPED_NAME, f"=({typed}{'+' + outside if outside else ''})=0")
     return NOTHING_TYPED_NAME
 
 
+#: the verdict line's sentence when something stands under a list, outside the rows the checks read
+OUTSIDE_TEXT = "表格行下方另有填写内容（表内检查不计算，xlbase 校验和汇总时会读取），请移入表格行内；"
+
+
 def verdict_formula(places: Places, first: int, last: int, empty: str = NOTHING_TYPED_NAME,
-                    noun: str = DEFAULT_NOUN) -> str:
+                    noun: str = DEFAULT_NOUN, outside: str | None = None) -> str:
     """Excel: the sheet's conclusion in one line, above the table (rows first..last, 1-based): nothing typed
-    yet (validate reads an empty workbook as no base, and says nothing else), else how many rules fail."""
+    yet (validate reads an empty workbook as no base, and says nothing else), else how many rules fail;
+    `outside` (templates.below): what stands under the lists, said first."""
     verdicts = f"$F${first}:$F${last}"
     fail, check = f'COUNTIF({verdicts},"{FAIL}")', f'COUNTIF({verdicts},"{CHECK}")'
-    return (f'IF({empty},"{nothing_typed_text(noun)}",IF({fail}>0,"有 "&{fail}&" 项{FAIL}（红色），请按“要求”修改；",'
+    said = f'IF({outside}>0,"{OUTSIDE_TEXT}","")&' if outside else ""
+    return (f'IF({empty},"{nothing_typed_text(noun)}",{said}IF({fail}>0,"有 "&{fail}&" 项{FAIL}（红色），请按“要求”修改；",'
             f'"表内计算的各项没有{FAIL}；")&IF({check}>0,{check}&" 项{CHECK}（黄色）；","")'
             f'&"“不符合处”为 0 即通过，与 xlbase 校验、汇总时使用同一规则包。")')
 
@@ -204,8 +212,10 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
     ws.set_row(0, TITLE_PT)
     judged = [(r, f) for r, f in judged_rules(pack, places) if wanted is None or r.id in wanted]
     ws.merge_range(1, 0, 1, last, "", styles.note())
-    empty = nothing_typed(places.lists.workbook, places)
-    ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(judged), empty, noun), styles.note(),
+    wb = places.lists.workbook
+    empty = nothing_typed(wb, places)
+    outside = below_total(wb, places, [*places.tables, *places.one_row])
+    ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(judged), empty, noun, outside), styles.note(),
                      nothing_typed_text(noun))
     head = styles.header()
     for c, (name, _) in enumerate(COLUMNS):
@@ -225,6 +235,9 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
         bad = VERDICTS.get(rule.severity, CHECK)
         count = f"E{r + 1}"
         doubt = doubt_formula(rule, places)     # validate's milder verdict of the same rule (请核实)
+        # rows typed under a list its checks do not reach (the protection removed): validate reads them
+        below = below_total(wb, places, forms_of(rule, present).split("、"))
+        doubt = "+".join(f"({d})" for d in (doubt, below) if d) or None
         otherwise = f'IF({doubt}>0,"{CHECK}","{PASS}")' if doubt and bad != CHECK else f'"{PASS}"'
         ws.write_formula(r, 5, f'=IF({count}="","",IF({count}=0,{otherwise},"{bad}"))', centre, "")
         ws.write_string(r, 6, rule.id, cell)

@@ -66,6 +66,9 @@ class Places:
     #: a list the clerk left empty is still counted against the figure stated for it (a programme's
     #: counts-match judges the list its workbook holds; Shanxi's leaves a submission without firm rows alone)
     count_empty_lists: bool = False
+    #: a table form written as one row and judged by its cells (Shanxi's 附件10): the reader reads a row typed
+    #: below it as another (templates.below)
+    one_row: dict[str, tuple[str, TableLayout]] = field(default_factory=dict)
 
     def cell(self, form_id: str, key: str) -> str | None:
         return self.cells.get(form_id, {}).get(key)

@@ -136,6 +136,7 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     places.cells[a2.id] = {k: _sheet_ref(a2, r, c) for k, (r, c) in a2_cells.items()}
     places.cells[a4.id] = {k: _sheet_ref(a4, r, c) for k, (r, c) in a4_cells.items()}
     places.cells[a10.id] = {k: _sheet_ref(a10, l10.first_row, c) for k, c in l10.cols.items()}
+    places.one_row[a10.id] = (a10.sheet, l10)
     places.computed = {places.cells[a10.id][k] for k in _identity_formulas(a10, base, identities)} | \
                       {places.cells[a4.id][k] for k in head_formulas}
     read_typed(wb, lists, places, forms)
