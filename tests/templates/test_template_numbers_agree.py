@@ -99,7 +99,16 @@ def _break(key: str, value: str, form_id: str = "附件2"):
     return do
 
 
+def _unreadable(path: Path) -> Path:
+    """Words where figures belong: a record's cell and a firm's row (validate: unparseable, an error each)."""
+    c = Clerk(path)
+    _type(c, "附件2", None, "tutors", "见附表")
+    _type(c, "附件3", 0, "revenue", "详见报表")
+    return c.save()
+
+
 CASES = {
+    "unreadable": _unreadable,
     "retyped": lambda p: retyped(p, 1),
     "retyped-2": lambda p: retyped(p, 2),
     "mixed": lambda p: mixed(p, 3),
@@ -296,3 +305,20 @@ def test_the_check_beside_the_list_agrees_with_validate(recalculated, name):
     rules = {t.rule.id for t in totals()}
     reported = {p.rule for p in rules_own(validate_problems(path)) if p.rule in rules}
     assert (DIFFERENT in verdicts) == bool(reported), (name, verdicts, reported)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_the_check_line_counts_the_values_validate_cannot_read(recalculated, name):
+    """The 表内检查's line above its table says how many typed dates and numbers cannot be read (红色底纹): as many
+    as validate's unparseable errors on date and number fields. Before, the line said 表内计算的各项没有不符合 over
+    a workbook validate rejected for them (太原 设备清单 数量 “2台”)."""
+    from xlbase.templates.check_sheet import CHECK_SHEET, UNREADABLE_TEXT
+    path = recalculated[name]
+    src = path.parents[1] / "src" / path.name
+    want = sum(1 for p in validate_problems(src) if p.rule == UNPARSEABLE and p.severity == "error" and p.form
+               and p.field and get_form(p.form).has_field(p.field)
+               and (get_form(p.form).field(p.field).is_numeric or get_form(p.form).field(p.field).type == "date"))
+    line = str(openpyxl.load_workbook(path, data_only=True)[CHECK_SHEET]["A2"].value or "")
+    said = re.search(r"有 (\d+)" + re.escape(UNREADABLE_TEXT), line)
+    assert (int(said.group(1)) if said else 0) == want, (name, want, line[:80])
+    assert want or name != "unreadable", "the case types two values validate cannot read"

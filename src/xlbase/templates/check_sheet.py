@@ -16,7 +16,7 @@ from ..forms.programmes import DEFAULT_NOUN, choices_of
 from ..rules.kinds.within_record import pair
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
 from .below import below_total
-from .rule_counts import Places, count_formula, doubt_formula
+from .rule_counts import Places, count_formula, doubt_formula, unreadable_count
 from .styles import Styles, lines_needed, row_height
 
 CHECK_SHEET = sheet_names.CHECK
@@ -187,14 +187,21 @@ def nothing_typed(wb, places: Places) -> str:
 OUTSIDE_TEXT = "表格行下方另有填写内容（表内检查不计算，xlbase 校验和汇总时会读取），请移入表格行内；"
 
 
+#: the verdict line's sentence after the count of typed dates and numbers validate cannot read
+UNREADABLE_TEXT = " 个日期或数字无法识别（红色底纹），xlbase 校验时为错误，请按格式填写；"
+
+
 def verdict_formula(places: Places, first: int, last: int, empty: str = NOTHING_TYPED_NAME,
-                    noun: str = DEFAULT_NOUN, outside: str | None = None) -> str:
+                    noun: str = DEFAULT_NOUN, outside: str | None = None, unreadable: str | None = None) -> str:
     """Excel: the sheet's conclusion in one line, above the table (rows first..last, 1-based): nothing typed
     yet (validate reads an empty workbook as no base, and says nothing else), else how many rules fail;
-    `outside` (templates.below): what stands under the lists, said first."""
+    `outside` (templates.below): what stands under the lists, said first; `unreadable`: how many typed dates and
+    numbers validate cannot read (rule_counts.unreadable_count)."""
     verdicts = f"$F${first}:$F${last}"
     fail, check = f'COUNTIF({verdicts},"{FAIL}")', f'COUNTIF({verdicts},"{CHECK}")'
     said = f'IF({outside}>0,"{OUTSIDE_TEXT}","")&' if outside else ""
+    if unreadable:
+        said += f'IF({unreadable}>0,"有 "&({unreadable})&"{UNREADABLE_TEXT}","")&'
     return (f'IF({empty},"{nothing_typed_text(noun)}",{said}IF({fail}>0,"有 "&{fail}&" 项{FAIL}（红色），请按“要求”修改；",'
             f'"表内计算的各项没有{FAIL}；")&IF({check}>0,{check}&" 项{CHECK}（黄色）；","")'
             f'&"“不符合处”为 0 即通过，与 xlbase 校验、汇总时使用同一规则包。")')
@@ -215,7 +222,8 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
     wb = places.lists.workbook
     empty = nothing_typed(wb, places)
     outside = below_total(wb, places, [*places.tables, *places.one_row])
-    ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(judged), empty, noun, outside), styles.note(),
+    ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(judged), empty, noun, outside,
+                                                 unreadable_count(places)), styles.note(),
                      nothing_typed_text(noun))
     head = styles.header()
     for c, (name, _) in enumerate(COLUMNS):

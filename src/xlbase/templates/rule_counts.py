@@ -835,6 +835,20 @@ def number_marks(places: Places) -> list[Mark]:
     return _unreadable_marks(places, places.numbers, places.number_columns)
 
 
+def unreadable_count(places: Places) -> str | None:
+    """Excel (no "="): how many typed dates and numbers validate cannot read (each its unparseable 错误) — the
+    cells date_marks and number_marks fill red, counted where typed (not where a formula carries the value on);
+    None when the workbook reads none."""
+    terms = [f'({read}="{UNREADABLE}")*1' for ref, read in {**places.dates, **places.numbers}.items()
+             if ref not in places.computed]
+    for sheet, columns in ((DATE_SHEET, places.date_columns), (NUMBER_SHEET, places.number_columns)):
+        for (form_id, _key), (_, letter) in columns.items():
+            layout = places.tables[form_id][1]
+            rows = f"'{sheet}'!${letter}${layout.first_row + 1}:${letter}${layout.last_row + 1}"
+            terms.append(f'SUMPRODUCT(({rows}="{UNREADABLE}")*1)')
+    return "+".join(terms) if terms else None
+
+
 def _unreadable_marks(places: Places, cells_read: dict, columns_read: dict) -> list[Mark]:
     out = []
     keys = [(form_id, key) for form_id, cells in places.cells.items() for key, ref in cells.items()
