@@ -63,8 +63,9 @@ def title(rule: Rule) -> str:
     return rule.title or KIND_TITLES.get(rule.kind, rule.id)
 
 
-def requirement(rule: Rule, pack: RulePack, present: set[str] | None = None) -> str:
-    """What the rule asks, with its numbers as the pack states them."""
+def requirement(rule: Rule, pack: RulePack, present: set[str] | None = None,
+                names: dict[str, str] | None = None) -> str:
+    """What the rule asks, with its numbers as the pack states them (`names`: forms_of's)."""
     unit = _unit(rule)
     th = rule.threshold
     if rule.kind in ("min", "max"):
@@ -109,7 +110,7 @@ def requirement(rule: Rule, pack: RulePack, present: set[str] | None = None) -> 
             pairs.append(f"{a}{'≤' if op == '<=' else '≥'}{form.field(right).label}")
         return "；".join(pairs)
     if rule.kind == "required":
-        return f"{forms_of(rule, present)}中标明必填的栏目不为空"
+        return f"{forms_of(rule, present, names)}中标明必填的栏目不为空"
     if rule.kind == "range":
         return "按表格模型：数量、金额、面积不为负数"
     if rule.kind == "choice":
@@ -131,10 +132,23 @@ def _choice_text(rule: Rule, present: set[str] | None = None) -> str:
     return out.lstrip("；")
 
 
-def forms_of(rule: Rule, present: set[str] | None = None) -> str:
-    """The rule's forms that the workbook holds (`present`; all of them when not given)."""
-    return "、".join(f for f in (*rule.forms, *((rule.form,) if rule.form and not rule.forms else ()))
-                    if present is None or f in present)
+def forms_of(rule: Rule, present: set[str] | None = None, names: dict[str, str] | None = None) -> str:
+    """The rule's forms that the workbook holds (`present`; all of them when not given); `names`: each form as the
+    clerk sees it (the sheet it is on), once."""
+    found = [f for f in (*rule.forms, *((rule.form,) if rule.form and not rule.forms else ()))
+             if present is None or f in present]
+    return "、".join(dict.fromkeys((names or {}).get(f, f) for f in found))
+
+
+def sheets_of(places: Places) -> dict[str, str]:
+    """form id -> the sheet it is on in the workbook: what the 表内检查 names (太原's 运营情况 is on 申请表; a
+    form id such as 太原运营情况 names no sheet the clerk can find)."""
+    out = {fid: sheet for fid, (sheet, _) in places.tables.items()}
+    for fid, cells in places.cells.items():
+        ref = next(iter(cells.values()), "")
+        if ref.startswith("'") and fid not in out:
+            out[fid] = ref[1:].split("'!")[0].replace("''", "'")
+    return out
 
 
 def judged_rules(pack: RulePack, places: Places) -> list[tuple[Rule, str]]:
@@ -232,8 +246,9 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
     centre = styles.get(border=1, align="center", locked=True)
     r = 3
     heights: list[float] = []       # of the rows under the header, in points (printing.balanced_breaks)
+    names = sheets_of(places)
     for i, (rule, formula) in enumerate(judged, start=1):
-        texts = (title(rule), requirement(rule, pack, present), forms_of(rule, present))
+        texts = (title(rule), requirement(rule, pack, present, names), forms_of(rule, present, names))
         ws.write_number(r, 0, i, centre)
         for c, text in enumerate(texts, start=1):
             ws.write_string(r, c, text, cell)
