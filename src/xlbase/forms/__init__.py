@@ -178,6 +178,13 @@ def value_list(name: str) -> tuple[str, ...]:
     return tuple(value_lists()[name]["values"])
 
 
+def list_aliases(name: str) -> dict[str, list[str]]:
+    """A value list's other spellings, value -> [spelling…] (lists.yaml `aliases`: 楼宇 for 楼宇型, 女性 for 女), of a
+    shared list or a programme's own alike; {} for the place lists."""
+    spec = _REGISTERED_LISTS.get(name) or (value_lists().get(name) if name not in PLACE_LISTS else None) or {}
+    return dict(spec.get("aliases") or {})
+
+
 @lru_cache(maxsize=None)
 def name_words() -> dict:
     """Words of base, operator and firm-list names that say what a name is, not which one (data/names.yaml)."""

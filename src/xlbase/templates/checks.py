@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
-from ..forms import Form, value_list, value_lists
+from ..forms import Form, list_aliases, value_list
 from ..forms.roles import BASE_TYPE, FIRM_FORM
 from ..rules.columns import tolerance_ok
 from ..rules.live import FirmTotal, fails, firm_totals, minimum_rules, untyped_threshold
@@ -63,13 +63,10 @@ def mark_notes(forms: list[Form], cell_rules: list[str] | tuple[str, ...] = ()) 
 
 
 def spellings(list_name: str) -> dict[str, str]:
-    """Every spelling a value list accepts (its values and their aliases, data/lists.yaml) -> the value; a
-    programme's own list (its form folder's lists.yaml) by its values."""
-    if list_name not in value_lists():
-        return {v: v for v in value_list(list_name)}
-    spec = value_lists()[list_name]
-    out = {v: v for v in spec["values"]}
-    for value, aliases in (spec.get("aliases") or {}).items():
+    """Every spelling a value list accepts (its values and their aliases: data/lists.yaml, or a programme's own
+    lists.yaml) -> the value."""
+    out = {v: v for v in value_list(list_name)}
+    for value, aliases in list_aliases(list_name).items():
         out.update({a: value for a in aliases})
     return out
 

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ...forms.roles import BASE_NAME, CITY, COUNTY
-from ...forms import APPLICANT_FORMS, SUMMARY_FORM, get_form, value_list, value_lists
+from ...forms import APPLICANT_FORMS, SUMMARY_FORM, get_form, list_aliases, value_list
 from ...identity import locate, split_place
 from ...problems import Problem
 from ...table import Table
@@ -225,9 +225,8 @@ def agree(fld, a: pd.Series, b: pd.Series, tol: Any) -> pd.Series:
 @lru_cache(maxsize=None)
 def _choice_canon(list_name: str) -> dict[str, str]:
     """Folded spelling -> folded canonical value of a value list (aliases such as 楼宇 -> 楼宇型)."""
-    spec = value_lists().get(list_name) or {}
     canon = {fold(v): fold(v) for v in value_list(list_name)}
-    for value, spellings in (spec.get("aliases") or {}).items():
+    for value, spellings in list_aliases(list_name).items():
         canon.update({fold(s): fold(value) for s in spellings})
     return canon
 

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from ...forms import SUMMARY_FORM, get_form, value_list, value_lists
+from ...forms import SUMMARY_FORM, get_form, list_aliases, value_list
 from ...forms.programmes import choices_of
 from ...forms.roles import BASE_TYPE
 from ...identity import locate
@@ -303,8 +303,7 @@ def accepted_keys(choices: str) -> set[str]:
     """A value list's values and their aliases (lists.yaml `aliases`), folded: what a choice field accepts as
     typed, on Shanxi's forms and a programme's alike (the templates' in-sheet check accepts the same)."""
     allowed = {fold(v) for v in value_list(choices)}
-    for spellings in ((value_lists().get(choices) or {}).get("aliases") or {}).values() \
-            if choices in value_lists() else ():
+    for spellings in list_aliases(choices).values():
         allowed |= {fold(s) for s in spellings}
     return allowed
 
