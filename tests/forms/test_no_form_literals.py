@@ -48,7 +48,7 @@ MUST_STAY: dict[str, dict[str, str]] = {
     "templates/record.py": {"city": VALUE_LIST},
     "templates/rule_counts.py": dict.fromkeys(("base_type", "city", "county"), VALUE_LIST),
     "templates/styles.py": dict.fromkeys(("area", "credit_code", "phone"), FIELD_TYPE),
-    "templates/table.py": {"city": VALUE_LIST},
+    "templates/table.py": {"city": VALUE_LIST, **dict.fromkeys(("credit_code", "phone"), FIELD_TYPE)},
     "templates/validation.py": {**dict.fromkeys(("area", "credit_code", "phone"), FIELD_TYPE), "county": VALUE_LIST},
     "templates/values.py": dict.fromkeys(("credit_code", "phone"), FIELD_TYPE),
 }
