@@ -171,7 +171,9 @@ def _doubted() -> list[str]:
     """The pack's rules whose milder verdict the sheet shows too (template_rules.KIND_DOUBTS)."""
     from xlbase.templates.rule_counts import KIND_DOUBTS
     pack = load_pack()
-    return [r.id for r in pack.rules if r.kind in KIND_DOUBTS and r.severity == "error"]
+    # equals: its 请核实 is an answer the sheet cannot read, which validate reports under another code (unparseable)
+    # or reads (ｎｏ): proven in test_template_choice_spellings, not a warning of the rule's own
+    return [r.id for r in pack.rules if r.kind in KIND_DOUBTS and r.kind != "equals" and r.severity == "error"]
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -290,7 +292,7 @@ def test_the_sheet_says_its_conclusion_in_one_line(recalculated):
     for name, line in lines.items():
         assert line != NOTHING_TYPED, name          # every case types something
         if failing[name]:
-            assert line.startswith(f"有 {failing[name]} 项{FAIL}"), (name, line)
+            assert f"有 {failing[name]} 项{FAIL}" in line, (name, line)     # after what is unreadable, if any
         else:
             assert f"没有{FAIL}" in line, (name, line)
     assert failing["wrong"] and not failing["clean"]
