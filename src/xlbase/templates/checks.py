@@ -131,6 +131,13 @@ def add_threshold_tables(lists: ListSheet) -> dict[str, str]:
     return out
 
 
+def type_threshold(type_key: str, table: str, missing: str) -> str:
+    """Excel: the threshold of a per-type table (add_threshold_tables, rule_counts.per_type_table) for the folded
+    基地类型 `type_key`; a spelling the table does not know takes the （未填） row, as validate holds an unknown type
+    to the untyped threshold; `missing` when neither has a row."""
+    return f'IFERROR(VLOOKUP({type_key},{table},2,FALSE),IFERROR(VLOOKUP("{UNTYPED}",{table},2,FALSE),{missing}))'
+
+
 def threshold_rules() -> dict[str, Any]:
     """field key -> the default pack's rule whose minimum the sheet marks (rules.live.minimum_rules)."""
     return minimum_rules(default_pack())
@@ -141,7 +148,7 @@ def mark_below_threshold(ws: Worksheet, styles: Styles, area: tuple[int, int, in
     """Red when the value of field `key` (relative ref to the area's first cell) is below the type's minimum."""
     rule = threshold_rules()[key]
     typed = f'IF({type_cell}="","{UNTYPED}",{key_formula(type_cell)})'
-    minimum = f'IFERROR(VLOOKUP({typed},{table},2,FALSE),IFERROR(VLOOKUP("{UNTYPED}",{table},2,FALSE),0))'
+    minimum = type_threshold(typed, table, "0")
     formula_format(styles.workbook, ws, area, f"AND(ISNUMBER({value_cell}),{fails(rule, value_cell, minimum)})",
                    styles.cf(**BAD))
 

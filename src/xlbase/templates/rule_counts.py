@@ -29,7 +29,7 @@ from ..rules.live import untyped_threshold
 from ..rules.kinds.model_bounds import SPELLED_LISTS
 from ..rules.rule import Rule
 from ..rules.uscc import USCC_ALPHABET as _USCC_ALPHABET, USCC_WEIGHTS as _USCC_WEIGHTS
-from .checks import UNTYPED, key_formula, sheet_key, spellings
+from .checks import UNTYPED, key_formula, sheet_key, spellings, type_threshold
 from .dates import DATE_SHEET, UNREADABLE
 from .numbers import NUMBER_SHEET
 from .lists import ListSheet, hidden_sheet
@@ -351,7 +351,7 @@ def _threshold(rule: Rule, places: Places) -> str:
     untyped = untyped_threshold(rule)     # a blank or unknown type: what validate holds it to
     table = per_type_table(places, f"xl_thr_{rule.id.replace('-', '_')}", rule.id,
                            lambda bt: rule.threshold_for(bt) if bt is not None else untyped)
-    return f'IFERROR(VLOOKUP({places.type_key()},{table},2,FALSE),IFERROR(VLOOKUP("{UNTYPED}",{table},2,FALSE),""))'
+    return type_threshold(places.type_key(), table, '""')
 
 
 def _min(rule: Rule, places: Places) -> str | None:

@@ -64,8 +64,9 @@ class Bound(PerType):
     outcomes = Outcomes(info=UNKNOWN_TYPE)
     #: (value, threshold) -> true where the value breaks the bound: operator.lt for min, operator.gt for max
     breaks: ClassVar[Callable[[Any, Any], Any]]
-    #: of several thresholds, the one fewest values break: min for a minimum, max for a maximum
+    #: of several thresholds, the one fewest values break (min for a minimum, max for a maximum), and the one most do
     loosest: ClassVar[Callable[..., Any]]
+    strictest: ClassVar[Callable[..., Any]]
 
     @classmethod
     def untyped_threshold(cls, rule: Rule) -> Any:
@@ -96,10 +97,10 @@ class Bound(PerType):
         """Bases of unknown type: proven short under every type (the rule's severity, saying so), undecided
         (the info asking for the type), or fine under every type (nothing)."""
         cls = type(self)
-        values = [v for v in (number_of(x) for x in rule.threshold.values()) if v is not None]
-        if not values:
+        loose = number_of(cls.untyped_threshold(rule))
+        if loose is None:
             return unknown_type(ctx, rule, rows, form_id, rule.field)
-        loose, strict = cls.loosest(values), (max if cls.loosest is min else min)(values)
+        strict = cls.strictest(v for v in map(number_of, rule.threshold.values()) if v is not None)
         x = num(rows[rule.field])
         proven = cls.breaks(x, loose).fillna(False)
         undecided = ~proven & (cls.breaks(x, strict).fillna(False) | x.isna())
@@ -130,7 +131,7 @@ class AtLeast(Bound):
     title = "低于门槛"
     outcomes = replace(Bound.outcomes, error="填写的值证明低于门槛")
     breaks = operator.lt
-    loosest = min
+    loosest, strictest = min, max
     sheet_check = "minimum"
 
     @classmethod
@@ -146,7 +147,7 @@ class AtMost(Bound):
     title = "高于上限"
     outcomes = replace(Bound.outcomes, error="填写的值证明高于上限")
     breaks = operator.gt
-    loosest = max
+    loosest, strictest = max, min
 
 
 @dataclass(frozen=True)
