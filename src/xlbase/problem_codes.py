@@ -148,7 +148,9 @@ _declare(READ, {
     ERROR_VALUE: (ERROR, "单元格是错误值（如 #REF!）"),
     VALUE_CONVERTED: (INFO, "值已换算或补全"),
     NAME_STATUS_TAG: (INFO, "{noun}名称后括注的申报状态（续报、新申报），不作为名称的一部分"),
-    MISSING_COLUMN: (ERROR, "缺少官方栏目", "表中另有认不出的栏目（可能就是该列）时为警告；非必填栏目为提示；本工具增加的栏目缺少时不报"),
+    MISSING_COLUMN: (ERROR, "缺少官方栏目",
+                     "每张表按严重程度各一条，列出所缺的全部栏目，指向表头；表中另有认不出的栏目（可能就是所缺的栏目）"
+                     "或该栏常为空（如孵化成果）时为警告；非必填栏目为提示；本工具增加的栏目缺少时不报"),
     UNKNOWN_COLUMN: (INFO, "不认识的栏目，已忽略", "该列有内容时为警告"),
     EXTRA_COLUMN: (INFO, "表样以外的栏目（备注、联系人等），内容不需汇总，未读取"),
     COLUMN_READ_AS: (INFO, "栏目按另一种写法读取"),

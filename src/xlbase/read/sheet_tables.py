@@ -288,7 +288,9 @@ def split_by_row_base(t: Table) -> list[Table]:
 
 
 def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
-                problems: list[Problem], top: int = 0) -> Table:
+                problems: list[Problem], top: int = 0, heading: int | None = None) -> Table:
+    """The Table of one found table, its problems added to `problems`. `heading`: the column of a vertical
+    sheet's transpose that heads the record (项目 | 内容: vertical.heading_line), no header of a column."""
     form = get_form(form_id)
     t = Table(form_id=form_id, file=path, sheet=sheet.name, header_row=ft.header_rows[1] + 1,
               org_line=org_line(sheet, ft.header_rows[0], top))
@@ -339,31 +341,46 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
         _row_bases(t, sheet, ft)
     t.extra_columns.extend(ft.extra.values())
     problems.extend(table_problems(path, sheet, ft, form_id))   # unknown/repeated columns, totals, skipped lines
-    for f in form.table_fields:
-        if f.key in ft.columns or f.merge_only or not rows:   # an empty table ("无", unfilled) lacks nothing
-            continue
-        t.missing_fields.append(f.key)
-        if f.official:   # our own columns (所在市, 基地类型, 所属行业…) are no clerk's duty: nothing to report
-            problems.append(_missing_column(path, sheet.name, header_cells(ft), form_id, f, list(ft.extra.values())))
+    absent = [f for f in form.table_fields if f.key not in ft.columns and not f.merge_only and rows]
+    t.missing_fields.extend(f.key for f in absent)      # an empty table ("无", unfilled) lacks nothing
+    unrecognised = [text for c, text in ft.extra.items() if c != heading]
+    # our own columns (所在市, 基地类型, 所属行业…) are no clerk's duty: nothing to report
+    problems.extend(missing_columns(path, sheet.name, header_cells(ft), form_id, [f for f in absent if f.official],
+                                    unrecognised))
     for r in ft.sample_rows:
         problems.append(Problem(SAMPLE_ROW, INFO, f"{form_id}第{r + 1}行是填表示例行，已忽略。",
                                 path, sheet.name, a1(r, ft.columns.get(form.table_fields[0].key, 0)), form_id))
     return t
 
 
-def _missing_column(path: str, sheet: str, header: str, form_id: str, f, unrecognised: list[str]) -> Problem:
-    """An official column the table lacks, pointed at the table's header (`header`, its cells): an error when
-    it is required and the table has no header we could not place (the column is really absent); a warning
-    when one of those might be it under another wording (not proven absent) or the column's values are often
-    none (Field.blank_may_be_zero: a column left out is every cell blank); an info for a column the form
-    does not require."""
-    if f.required and not f.blank_may_be_zero and not unrecognised:
-        return Problem(MISSING_COLUMN, ERROR, f"{form_id}表头（{header}）缺少“{f.label}”列；请按通知中的表样补上该列。",
-                       path, sheet, header, form_id, f.key)
-    maybe = "、".join(f"“{h}”" for h in [h for h in unrecognised if might_name(h, form_id, f.key)][:3])
-    tail = f"如果{maybe}就是该列，请改用标准栏目名称“{f.label}”" if maybe else "请按通知中的表样补上该列"
-    return Problem(MISSING_COLUMN, WARNING if f.required else INFO,
-                   f"{form_id}表头（{header}）中没有找到“{f.label}”列；{tail}。", path, sheet, header, form_id, f.key)
+def missing_columns(path: str, sheet: str, header: str, form_id: str, absent: list, unrecognised: list[str]
+                    ) -> list[Problem]:
+    """The official columns a table lacks, one problem per severity naming every one of them, pointed at the
+    table's header (`header`, its cells): an error for the required ones provably absent (the table has no
+    header we could not place); a warning for the required ones a header we could not place might be under
+    another wording (that header is named), or whose values are often none (Field.blank_may_be_zero: a column
+    left out is every cell blank); an info for the columns the form does not require. Problem.field is the
+    first of them, Problem.value all their keys."""
+    grades: dict[str, list] = {ERROR: [], WARNING: [], INFO: []}
+    for f in absent:
+        proven = f.required and not f.blank_may_be_zero and not unrecognised
+        grades[ERROR if proven else WARNING if f.required else INFO].append(f)
+    out = []
+    for severity, fields in grades.items():
+        if not fields:
+            continue
+        names = "、".join(f"“{f.label}”" for f in fields)
+        some = f" {len(fields)} 个栏目：{names}" if len(fields) > 1 else f"{names}栏目"
+        maybe = {f.key: [h for h in unrecognised if might_name(h, form_id, f.key)][:3] for f in fields}
+        hints = [f"如果{'、'.join(f'“{h}”' for h in maybe[f.key])}就是“{f.label}”，请改用标准栏目名称“{f.label}”"
+                 for f in fields if severity != ERROR and maybe[f.key]]
+        rest = "请按通知中的表样补上" + ("这些栏目" if len(fields) > 1 else "该栏目")
+        if hints:
+            rest = "；".join(hints) + ("" if len(hints) == len(fields) else "；其余" + rest.removeprefix("请"))
+        said = f"{form_id}表头（{header}）" + ("缺少" if severity == ERROR else "中没有找到") + f"{some}；{rest}。"
+        out.append(Problem(MISSING_COLUMN, severity, said, path, sheet, header, form_id, fields[0].key,
+                           value=[f.key for f in fields]))
+    return out
 
 
 def _column_cells(grid: list[list[Any]], rows: list[int], cols: list[int]) -> list[list[Any]]:

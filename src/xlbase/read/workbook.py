@@ -335,9 +335,10 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
                 form_id = choose_summary(turned, ft, 0)
                 if several and form_id == BASE_FORM:     # one base per sheet: the county's list, turned
                     form_id = SUMMARY_FORM
-                t = table_from(path, turned, ft, form_id, kind, problems)
+                heading = heading_line(turned, ft)
+                t = table_from(path, turned, ft, form_id, kind, problems, heading=heading)
                 t.transposed, t.org_line = True, org_line(sheet, ft.heads[min(ft.heads)].col if ft.heads else 0, 0)
-                problems[n_problems:] = turned_back(problems[n_problems:], heading_line(turned, ft))
+                problems[n_problems:] = turned_back(problems[n_problems:], heading)
                 tables.append(t)
             continue
         used_rows: set[int] = set()
