@@ -242,6 +242,19 @@ def line_kind(value: object) -> str | None:
     return _line_kind(s)
 
 
+#: the words a page line opens with (填报单位, 填表人, 备注…), each letter perhaps spaced out ("填 表 人")
+_LINE_WORDS = tuple(sorted({*ORG_PREFIXES, *SIGN_PREFIXES, "备注", "填表说明", "填报说明"}, key=len, reverse=True))
+_GLUED_WORD = re.compile(r"^[\s(\[【〔]*(?:" + "|".join(r"\s*".join(map(re.escape, w)) for w in _LINE_WORDS)
+                         + r")(?=[^\s:：(（)）\[\]【】〔〕,，.。;；、_＿/-])")
+
+
+def glued_line_word(value: object) -> bool:
+    """Whether a text opens with a page line's word (填报单位, 填表人, 备注…) glued to more words, with no colon,
+    space or bracket after it: "填报单位乙1科技有限公司" may be a firm's name; the label shapes "填报单位：…",
+    "填报单位（盖章）", "填表人 王丽" or the word alone are not glued."""
+    return isinstance(value, str) and bool(_GLUED_WORD.match(unicodedata.normalize("NFKC", value)))
+
+
 @lru_cache(maxsize=None)
 def record_label_keys() -> frozenset[str]:
     """Folded labels of every record (key/value) part: 附件2's fields, 附件4's head."""

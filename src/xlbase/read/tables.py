@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from operator import itemgetter
-from typing import Callable
+from typing import Any, Callable
 
 from ..forms import FORM_IDS, get_form, sharing_columns, table_families
 from ..forms.roles import BASE_NAME, FIRM_FORM, RECORD_FORM
@@ -27,8 +27,9 @@ from .column_notes import none_zero_problem, row_problems, unused_problems, word
 from .grid import Sheet, a1
 from .header_band import (Band, band_heads, group_name, is_line, is_number_label, is_text, is_units_line,
                           sample_rows, with_profiles)
-from .labels import (TOTAL_WORDS, base_section_name, cached_fold, group_keys, has_total_text, is_column_numbers,
-                     is_record_label_text, is_sample_text, is_section_text, is_total_text, is_unit_text, line_kind, ordinal)
+from .labels import (TOTAL_WORDS, base_section_name, cached_fold, glued_line_word, group_keys, has_total_text,
+                     is_column_numbers, is_record_label_text, is_sample_text, is_section_text, is_total_text,
+                     is_unit_text, line_kind, ordinal)
 from .no_base import is_none_row
 from .normalise import NONE_WORDS
 from .matcher import WORD_HIT, ColumnHead, match_columns, word_scores
@@ -398,6 +399,8 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
             kind = line_kind(lead)
             if kind == "title" and _text_cells(row) > 1:
                 kind = None
+            elif kind is not None and glued_line_word(lead) and _holds_data(row, data_cols, lead):
+                kind = None          # "填报单位乙1科技有限公司" in a data column, its values beside it: a name
             if kind is not None or (first is lead and is_record_label_text(lead)):
                 pending = r if pending is None else pending
                 pending_lines.append((r, lead))
@@ -452,6 +455,16 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
             found.row_section[r] = section
         r += 1
     found.end_row = r if pending is None else pending
+
+
+def _holds_data(row: list[Any], data_cols: list[int], lead: str) -> bool:
+    """Whether `lead` sits in one of the table's data columns with a number, or two more values, in the others: a
+    data row, whatever words its first text opens with."""
+    at = next((c for c, v in enumerate(row) if v is lead), None)
+    if at not in data_cols:
+        return False
+    others = [row[c] for c in data_cols if c != at and c < len(row) and row[c] not in ("", None)]
+    return len(others) >= 2 or any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in others)
 
 
 def find_tables(sheet: Sheet, families: tuple[str, ...] = TABLE_FAMILIES) -> list[FoundTable]:
