@@ -164,7 +164,7 @@ _declare(READ, {
     PLACE_FROM_ABOVE: (INFO, "所在地栏的空白格按其上方所填读取（合并单元格或只在首行填写）"),
     DUPLICATE_COLUMN: (WARNING, "重复的栏目"),
     TOTAL_ROW: (INFO, "合计行，未计入"),
-    HIDDEN_ROW: (WARNING, "隐藏的行（纸质材料中没有）"),
+    HIDDEN_ROW: (WARNING, "隐藏的行（纸质材料中没有），未计入汇总", "被自动筛选隐藏的行仍计入汇总，为提示"),
     HIDDEN_SHEET: (INFO, "隐藏的工作表"),
     SKIPPED_LINE: (INFO, "表中跳过的行"),
     UNPLACED_ROWS: (WARNING, "只在认不出的栏目下有内容的行，未读取"),

@@ -106,3 +106,58 @@ def _area(body: bytes) -> int:
     else:
         return 0
     return rows * cols
+
+
+ROW = 0x0208                  # BIFF3-8; its option flags at byte 12, bit 5 (fDyZero): the row is hidden
+COLINFO = 0x007D              # a span of columns' width and options, bit 0 of the options: hidden
+FILTERMODE = 0x009B           # in a sheet whose autofilter hides rows at the moment
+
+
+def sheet_names_and_offsets(data: bytes) -> list[tuple[str, int]]:
+    """(name, stream offset) of each worksheet the globals list (BOUNDSHEET, in order; chart and macro sheets
+    left out). A BIFF8 name is latin-1 or UTF-16; a BIFF5 name is bytes of the workbook's code page, given as
+    latin-1 (it then only serves as order)."""
+    out = []
+    biff8 = False
+    for n, (_, rtype, body) in enumerate(records(data)):
+        if n == 0:
+            biff8 = rtype == 0x0809 and len(body) >= 2 and struct.unpack_from("<H", body, 0)[0] == 0x0600
+        elif rtype == BOUNDSHEET and len(body) >= 7:
+            offset, kind, size = struct.unpack_from("<I", body, 0)[0], body[5], body[6]
+            if kind != 0:
+                continue
+            wide = biff8 and len(body) > 7 and body[7] & 1
+            start = 8 if biff8 else 7
+            raw = body[start:start + size * (2 if wide else 1)]
+            out.append((raw.decode("utf-16-le", "replace") if wide else raw.decode("latin-1"), offset))
+        elif rtype == EOF:
+            break
+    return out
+
+
+def hidden_lines(data: bytes, offset: int) -> tuple[frozenset[int], frozenset[int], bool]:
+    """The 0-based rows and columns the sheet at `offset` hides, and whether an autofilter hides rows of it
+    (FILTERMODE: the filter then hides them, not the clerk)."""
+    rows: set[int] = set()
+    cols: set[int] = set()
+    filtered = False
+    depth = 0                   # an embedded chart's BOF … EOF inside the sheet's
+    for _, rtype, body in records(data, offset):
+        if rtype in BOF_TYPES:
+            depth += 1
+        elif rtype == EOF:
+            depth -= 1
+            if depth <= 0:
+                break
+        elif depth > 1:
+            continue
+        elif rtype == ROW and len(body) >= 14:
+            if struct.unpack_from("<H", body, 12)[0] & 0x20:
+                rows.add(struct.unpack_from("<H", body, 0)[0])
+        elif rtype == COLINFO and len(body) >= 10:
+            first, last, _, _, options = struct.unpack_from("<HHHHH", body, 0)
+            if options & 1:
+                cols.update(range(first, min(last, 255) + 1))
+        elif rtype == FILTERMODE:
+            filtered = True
+    return frozenset(rows), frozenset(cols), filtered

@@ -33,8 +33,9 @@ class Sheet:
     name: str
     rows: list[list[Any]]   # rows[0][0] is A1; '' for empty cells
     visible: bool = True
-    hidden_rows: frozenset[int] = frozenset()   # 0-based rows with content hidden in the sheet (OOXML only)
-    hidden_cols: frozenset[int] = frozenset()   # 0-based columns hidden in the sheet (OOXML only)
+    hidden_rows: frozenset[int] = frozenset()   # 0-based rows with content the clerk hid (xlsx, xls, ods)
+    hidden_cols: frozenset[int] = frozenset()   # 0-based columns hidden in the sheet (xlsx, xls, ods)
+    filtered_rows: frozenset[int] = frozenset()  # 0-based rows an autofilter hides at the moment (not in hidden_rows)
     # merged ranges as (first row, first col, last row, last col), 0-based, inclusive: a merged cell shows its
     # value over the whole range, the grid holds it in the first cell only (calamine and xlrd give them)
     merged: tuple[tuple[int, int, int, int], ...] = ()
@@ -88,12 +89,17 @@ _ROW_NUMBER = re.compile(rb'\sr="([0-9]{1,7})"')
 _HIDDEN_COL = re.compile(rb'<(?:\w+:)?col\b[^>]*?\shidden="(?:1|true)"[^>]*>')
 _COL_MIN, _COL_MAX = re.compile(rb'\smin="([0-9]{1,5})"'), re.compile(rb'\smax="([0-9]{1,5})"')
 MAX_COLUMNS = 16384     # XFD: a <col> span claiming more is cut there
+# a worksheet's autofilter (after sheetData) and a criterion of it: rows it hides are the filter's doing
+_AUTOFILTER = re.compile(rb'<(?:\w+:)?autoFilter\b[^>]*?\sref="[A-Z]{1,3}([0-9]{1,7})(?::[A-Z]{1,3}([0-9]{1,7}))?"')
+_FILTER_COLUMN = re.compile(rb'<(?:\w+:)?filterColumn\b')
 
 
 class Hidden(NamedTuple):
-    """The 0-based rows holding cells and the columns a worksheet part hides."""
+    """The 0-based rows holding cells and the columns a worksheet part hides; `filtered`: the hidden rows inside
+    an autofilter with a criterion set (the filter hides them; they are not in `rows`)."""
     rows: frozenset[int]
     cols: frozenset[int]
+    filtered: frozenset[int] = frozenset()
 
 
 def _col_number(letters: bytes) -> int:
@@ -135,6 +141,8 @@ def _used_area(fh: IO[bytes], part: str, cap: int, count_cells: bool = True) -> 
     lo_r, hi_r, hi_c = 1, 0, 0
     hidden: set[int] = set()
     cols: set[int] = set()
+    autofilter: tuple[int, int] | None = None     # its rows, 0-based, below its header row
+    criteria = False
     for buf in _tag_aligned_blocks(fh, part, cap):
         filled = _FILLED_CELL.findall(buf) if count_cells else None
         if filled:
@@ -150,7 +158,14 @@ def _used_area(fh: IO[bytes], part: str, cap: int, count_cells: bool = True) -> 
                 lo, hi = _COL_MIN.search(tag), _COL_MAX.search(tag)
                 if lo and hi:
                     cols.update(range(int(lo.group(1)) - 1, min(int(hi.group(1)), MAX_COLUMNS)))
-    return ((hi_r - lo_r + 1) * hi_c if hi_r else 0), Hidden(frozenset(hidden), frozenset(cols))
+        if b"utoFilter" in buf or autofilter is not None:
+            m = _AUTOFILTER.search(buf)
+            if m:
+                autofilter = (int(m.group(1)), int(m.group(2) or m.group(1)) - 1)
+            criteria = criteria or (autofilter is not None and bool(_FILTER_COLUMN.search(buf)))
+    filtered = {r for r in hidden if autofilter and criteria and autofilter[0] <= r <= autofilter[1]}
+    return ((hi_r - lo_r + 1) * hi_c if hi_r else 0), Hidden(frozenset(hidden - filtered), frozenset(cols),
+                                                             frozenset(filtered))
 
 
 def _mentions_hidden(fh: IO[bytes], part: str, cap: int) -> bool:
@@ -197,7 +212,7 @@ def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str,
                 cells, seen = _used_area(fh, info.filename, limits.max_member_bytes, limits.scan_sheet_extents)
             if cells > limits.max_sheet_cells:
                 raise SheetTooLarge(info.filename, cells)
-            if seen.rows or seen.cols:
+            if seen.rows or seen.cols or seen.filtered:
                 hidden[info.filename.lstrip("/")] = seen
     return hidden
 
@@ -219,25 +234,26 @@ def load_sheets(path: str, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) 
     from python_calamine import CalamineWorkbook
 
     hidden = check_sheet_extents(path, limits) if kind in ("xlsx", "xlsm") else {}
-    if kind == "xls":
-        check_biff_extents(path, limits)
+    biff_hidden = check_biff_extents(path, limits) if kind == "xls" else []
     with _named_as(path, CALAMINE_SUFFIX[kind]) as named:
         wb = CalamineWorkbook.from_path(named)
     out = calamine_sheets(wb, limits)
     if kind == "ods":
         with_ods_merges(path, out, limits)
+    if biff_hidden:
+        with_biff_hidden(out, biff_hidden)
     if hidden:
         parts = _sheet_parts(path)
         for sheet in out:
             seen = hidden.get(parts.get(sheet.name, ""))
             if seen is not None:
-                sheet.hidden_rows, sheet.hidden_cols = seen
+                sheet.hidden_rows, sheet.hidden_cols, sheet.filtered_rows = seen
     return out
 
 
 def with_ods_merges(path: str | IO[bytes], sheets: list[Sheet], limits: Limits = DEFAULT_LIMITS) -> None:
-    """Fill each sheet's merged ranges from the .ods' content.xml (calamine reports none for an .ods); best
-    effort: a file whose content.xml cannot be scanned keeps its sheets as read."""
+    """Fill each sheet's merged ranges and hidden rows and columns from the .ods' content.xml (calamine and odfpy
+    report none); best effort: a file whose content.xml cannot be scanned keeps its sheets as read."""
     from .ods_merges import merged_ranges
 
     try:
@@ -245,12 +261,16 @@ def with_ods_merges(path: str | IO[bytes], sheets: list[Sheet], limits: Limits =
             tables = merged_ranges(fh, limits.max_member_bytes)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile):
         return
-    by_name = dict(tables)
+    by_name = {t.name: t for t in tables}
     named = len(tables) == len(sheets) and all(s.name in by_name for s in sheets)
     for i, sheet in enumerate(sheets):
+        table = by_name.get(sheet.name) if named else (tables[i] if len(tables) == len(sheets) else None)
+        if table is None:
+            continue
         if not sheet.merged:
-            ranges = by_name.get(sheet.name) if named else (tables[i][1] if len(tables) == len(sheets) else None)
-            sheet.merged = ranges or ()
+            sheet.merged = table.merged or ()
+        sheet.hidden_rows, sheet.filtered_rows, sheet.hidden_cols = table.hidden_rows, table.filtered_rows, \
+            table.hidden_cols
 
 
 def merge_cells_of(zf: zipfile.ZipFile, part: str, limits: Limits = DEFAULT_LIMITS) -> tuple[tuple[int, int, int, int], ...]:
@@ -324,29 +344,67 @@ def _named_as(path: str, suffix: str) -> Iterator[str]:
         yield named
 
 
-def check_biff_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> None:
+def check_biff_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> list[tuple[str, Hidden]]:
     """Refuse to hand calamine an .xls whose sheet declares a grid above `max_sheet_cells` (its DIMENSIONS
     record): calamine holds it dense, so four cells at A1 and IV65536 cost 16.7 million. Best effort:
     a sheet that lies about its size is still bounded by the reader's memory cap. An Excel 5.0/95
     file written in a Chinese (or other double-byte) code page goes to xlrd: calamine reads its text
-    as garbage without failing."""
-    import olefile
-
+    as garbage without failing. Returns each worksheet's name and hidden rows and columns (biff_hidden)."""
     from . import biff
 
-    try:
-        with olefile.OleFileIO(path) as ole:
-            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
-            if name is None or ole.get_size(name) > min(os.path.getsize(path), limits.max_member_bytes):
-                return
-            data = ole.openstream(name).read()
-    except Exception:   # calamine will say what is wrong with it
-        return
+    data = _biff_stream(path, limits)
+    if data is None:
+        return []
     cells = max(biff.declared_areas(data), default=0)
     if cells > limits.max_sheet_cells:
         raise SheetTooLarge("Workbook", cells)
     if biff.is_dbcs_biff5(data):
         raise NotApplicable("calamine decodes no double-byte code page in BIFF5 text (GBK 附件11 became mojibake)")
+    return biff_hidden(data)
+
+
+def _biff_stream(path: str, limits: Limits) -> bytes | None:
+    """The Workbook (BIFF8) or Book (BIFF5) stream of an .xls, None when it cannot be had (the reader will say)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(path) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None or ole.get_size(name) > min(os.path.getsize(path), limits.max_member_bytes):
+                return None
+            return ole.openstream(name).read()
+    except Exception:   # calamine will say what is wrong with it
+        return None
+
+
+def biff_hidden(data: bytes) -> list[tuple[str, Hidden]]:
+    """Each worksheet's name and the rows and columns it hides (ROW and COLINFO records); its hidden rows are
+    the filter's (Hidden.filtered) when the sheet's autofilter hides rows (FILTERMODE)."""
+    from . import biff
+
+    out = []
+    for name, offset in biff.sheet_names_and_offsets(data):
+        rows, cols, filtered = biff.hidden_lines(data, offset) if offset < len(data) else (frozenset(), frozenset(),
+                                                                                           False)
+        out.append((name, Hidden(frozenset() if filtered else rows, cols, rows if filtered else frozenset())))
+    return out
+
+
+def with_biff_hidden(sheets: list[Sheet], hidden: list[tuple[str, Hidden]]) -> None:
+    """Set each sheet's hidden rows and columns from biff_hidden: by name, else by order when the counts agree."""
+    by_name = dict(hidden)
+    named = all(s.name in by_name for s in sheets)
+    if not named and len(hidden) != len(sheets):
+        return
+    for i, sheet in enumerate(sheets):
+        sheet.hidden_rows, sheet.hidden_cols, sheet.filtered_rows = by_name[sheet.name] if named else hidden[i][1]
+
+
+def read_biff_hidden(path: str, sheets: list[Sheet], limits: Limits = DEFAULT_LIMITS) -> None:
+    """with_biff_hidden for a reader that did not walk the stream itself (xlrd)."""
+    data = _biff_stream(path, limits)
+    if data is not None:
+        with_biff_hidden(sheets, biff_hidden(data))
 
 
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)", re.S)

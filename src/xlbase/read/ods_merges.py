@@ -1,4 +1,4 @@
-"""The merged ranges of an OpenDocument spreadsheet, which calamine does not report (its merged_cell_ranges is
+"""The merged ranges and the hidden rows and columns of an OpenDocument spreadsheet, which calamine does not report (its merged_cell_ranges is
 None for an .ods) and odfpy shows only as covered cells.
 
 A county typed once and merged down its bases' rows is what places each of them (read.tables reads
@@ -6,18 +6,24 @@ Sheet.merged); without the ranges an .ods saved by LibreOffice, WPS or a web sys
 first in the folder's county. content.xml says a merge on its first cell (table:number-rows-spanned,
 table:number-columns-spanned); the cells it covers follow as covered-table-cell. The scan is the sniffer's
 (a streamed regular expression over the bytes, repeats counted, with the patterns of read.odf_tags), so a file
-the sniffer let through costs no more here.
+the sniffer let through costs no more here. A row or column says it is hidden by table:visibility: "collapse"
+(the clerk hid it) or "filter" (a row in a filtered range). LibreOffice writes "filter" for a row the clerk hid
+inside an autofilter's range even when no criterion is set: a table whose database range holds no
+filter-condition has no filter hiding rows, so its "filter" rows are the clerk's.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from typing import IO
+from typing import IO, NamedTuple
 
 from .odf_tags import COLS_REPEATED, ROWS_REPEATED, tag_pattern
 
-_TAG = tag_pattern("table", "table-row", "table-cell", "covered-table-cell")
+_TAG = tag_pattern("table", "table-row", "table-cell", "covered-table-cell", "table-column", "database-range",
+                   "filter-condition")
+_TARGET = re.compile(rb"""target-range-address\s*=\s*["']\$?'?([^"'.]*)'?\.""")
+_VISIBILITY = re.compile(rb"""visibility\s*=\s*["']\s*(collapse|filter)""")
 _ROWS_SPANNED = re.compile(rb"""number-rows-spanned\s*=\s*["']\s*(\d+)""")
 _COLS_SPANNED = re.compile(rb"""number-columns-spanned\s*=\s*["']\s*(\d+)""")
 _NAME = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?name\s*=\s*["']([^"']*)["']""")
@@ -25,12 +31,29 @@ _NAME = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?name\s*=\s*["']([^"']*)["']""")
 Range = tuple[int, int, int, int]
 
 
-def merged_ranges(fh: IO[bytes], cap: int) -> list[tuple[str, tuple[Range, ...]]]:
-    """(table name, merged ranges as (first row, first col, last row, last col), 0-based, inclusive) per table of
-    content.xml, in order; reads at most `cap` bytes (a longer part ends the scan: what was seen is kept)."""
+class OdsTable(NamedTuple):
+    """One table of content.xml: its name, merged ranges as (first row, first col, last row, last col), 0-based,
+    inclusive, and its hidden rows (by the clerk; by a filter) and columns, 0-based."""
+    name: str
+    merged: tuple[Range, ...]
+    hidden_rows: frozenset[int] = frozenset()
+    filtered_rows: frozenset[int] = frozenset()
+    hidden_cols: frozenset[int] = frozenset()
+
+
+#: a hidden span repeated further than this (a blank tail to the sheet's end) is cut here
+MAX_HIDDEN_SPAN = 10_000
+
+
+def merged_ranges(fh: IO[bytes], cap: int) -> list[OdsTable]:
+    """Each table of content.xml, in order, with its merged ranges and hidden rows and columns; reads at most
+    `cap` bytes (a longer part ends the scan: what was seen is kept)."""
     out: list[tuple[str, list[Range]]] = []
+    hidden: list[tuple[set[int], set[int], set[int]]] = []     # per table: collapsed rows, filtered rows, columns
     depth = 0                       # nested tables (a table inside a cell) are not sheets: skipped
-    row = col = row_repeat = 0
+    row = col = row_repeat = column = 0
+    filtering: set[str] = set()     # tables a database range filters by a condition
+    target: str | None = None       # the table of the database range being read
     seen, tail = 0, b""
     while True:
         block = fh.read(1 << 20)
@@ -50,9 +73,27 @@ def merged_ranges(fh: IO[bytes], cap: int) -> list[tuple[str, tuple[Range, ...]]
                     if depth == 1:
                         n = _NAME.search(attrs)
                         out.append((html.unescape(n.group(1).decode("utf-8", "replace")) if n else "", []))
-                        row = 0
+                        hidden.append((set(), set(), set()))
+                        row = column = 0
+                continue
+            if name == b"database-range":
+                t = _TARGET.search(attrs) if not closing else None
+                target = html.unescape(t.group(1).decode("utf-8", "replace")) if t and not empty else None
+                continue
+            if name == b"filter-condition":
+                if target is not None:
+                    filtering.add(target)
                 continue
             if depth != 1:
+                continue
+            if name == b"table-column":
+                if not closing:
+                    n = COLS_REPEATED.search(attrs)
+                    width = int(n.group(1)) if n else 1
+                    v = _VISIBILITY.search(attrs) if b"visibility" in attrs else None
+                    if v:
+                        hidden[-1][2].update(range(column, column + min(width, MAX_HIDDEN_SPAN)))
+                    column += width
                 continue
             if name == b"table-row":
                 if closing:
@@ -60,6 +101,10 @@ def merged_ranges(fh: IO[bytes], cap: int) -> list[tuple[str, tuple[Range, ...]]
                 else:
                     n = ROWS_REPEATED.search(attrs)
                     row_repeat, col = (int(n.group(1)) if n else 1), 0
+                    v = _VISIBILITY.search(attrs) if b"visibility" in attrs else None
+                    if v:
+                        hidden[-1][0 if v.group(1) == b"collapse" else 1].update(
+                            range(row, row + min(row_repeat, MAX_HIDDEN_SPAN)))
                     if empty:
                         row += row_repeat
             elif not closing:        # a cell or a covered cell
@@ -74,4 +119,6 @@ def merged_ranges(fh: IO[bytes], cap: int) -> list[tuple[str, tuple[Range, ...]]
         if not block or seen > cap:
             break
         tail = buf[cut:]
-    return [(name, tuple(ranges)) for name, ranges in out]
+    return [OdsTable(name, tuple(ranges), frozenset(rows), frozenset(filtered), frozenset(cols))
+            if name in filtering else OdsTable(name, tuple(ranges), frozenset(rows | filtered), frozenset(), frozenset(cols))
+            for (name, ranges), (rows, filtered, cols) in zip(out, hidden)]

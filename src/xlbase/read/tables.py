@@ -66,6 +66,8 @@ class FoundTable:
     none_cells: list[str] = field(default_factory=list)           # number cells saying none ("/", "—"): 0
     unplaced_rows: list[tuple[int, int]] = field(default_factory=list)  # (row, first cell typed) of rows
                                                                         # typed only under unplaced headers
+    hidden_rows: list[int] = field(default_factory=list)          # data rows the clerk hid: not read (withdrawn)
+    filtered_rows: list[int] = field(default_factory=list)        # data rows an autofilter hides: read
 
 
 @lru_cache(maxsize=None)
@@ -455,6 +457,21 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
             found.row_section[r] = section
         r += 1
     found.end_row = r if pending is None else pending
+    if sheet.hidden_rows or sheet.filtered_rows:
+        _set_hidden_aside(sheet, found)
+
+
+def _set_hidden_aside(sheet: Sheet, found: FoundTable) -> None:
+    """A data row the clerk hid is not read: the stamped paper copy, the official one, lacks it (a withdrawn
+    base the county hid rather than deleted); each is said (hidden_problems). A row an autofilter hides is
+    read: a filter is a way of looking at the list, cleared with one click, and hides no row for good."""
+    found.hidden_rows = [r for r in found.data_rows if r in sheet.hidden_rows]
+    found.filtered_rows = [r for r in found.data_rows if r in sheet.filtered_rows]
+    if found.hidden_rows:
+        gone = set(found.hidden_rows)
+        found.data_rows = [r for r in found.data_rows if r not in gone]
+        for r in gone:
+            found.row_section.pop(r, None)
 
 
 def _holds_data(row: list[Any], data_cols: list[int], lead: str) -> bool:
@@ -571,14 +588,7 @@ def table_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> 
                            f"{form_id}第{r + 1}行（{a1(r, c)}“{_clip(row[c])}”，{a1(r, 0)}:{a1(r, last)}）是合计/小计行，"
                            "不作为数据读取，也不计入汇总；如果这一行其实是一条数据，请改正其名称。",
                            path, sheet.name, a1(r, c), form_id, value=_clip(row[c])))
-    hidden = [r for r in found.data_rows if r in sheet.hidden_rows] if sheet.hidden_rows else []
-    if hidden:
-        shown = "、".join(str(r + 1) for r in hidden[:20]) + ("等" if len(hidden) > 20 else "")
-        cell = a1(hidden[0], name_col if name_col is not None else 0)
-        out.append(Problem(HIDDEN_ROW, WARNING,
-                           f"{form_id}第{shown}行是隐藏的行（在 Excel/WPS 中看不到，打印的纸质材料中也没有），共 {len(hidden)} 行，"
-                           "仍作为数据读取和校验，纸质与电子版因此不一致；如果这些行已作废，请删除后重新报送，如果需要申报，"
-                           "请取消隐藏。", path, sheet.name, cell, form_id, value=len(hidden)))
+    out += hidden_problems(path, sheet, found, form_id, name_col)
     if found.unplaced_rows:
         out.append(_unplaced_rows_problem(path, sheet, found, form_id))
     for r, text in found.skipped:
@@ -586,6 +596,29 @@ def table_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> 
         out.append(Problem(SKIPPED_LINE, INFO,
                            f"{form_id}第{r + 1}行（{a1(r, c)}“{_clip(text)}”）夹在数据行之间，不是数据，已跳过；"
                            "其后的数据照常读取。", path, sheet.name, a1(r, c), form_id, value=_clip(text)))
+    return out
+
+
+def hidden_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str, name_col: int | None) -> list[Problem]:
+    """One warning per data row the clerk hid (not read, named by its base or firm) and one info for the rows an
+    autofilter hides (read)."""
+    out = []
+    for r in found.hidden_rows:
+        c = name_col if name_col is not None and sheet.get(r, name_col) not in ("", None) else \
+            next((c for c, v in enumerate(sheet.rows[r]) if v not in ("", None)), 0)
+        name = _clip(sheet.get(r, c), 40)
+        out.append(Problem(HIDDEN_ROW, WARNING,
+                           f"{form_id}第{r + 1}行（{a1(r, c)}“{name}”）是隐藏的行：在 Excel/WPS 中看不到，盖章的纸质材料中也没有，"
+                           "按已撤下处理，未读取、未计入汇总，也未校验；如应计入，请取消隐藏后重新报送。",
+                           path, sheet.name, a1(r, c), form_id, value=name))
+    if found.filtered_rows:
+        rows = found.filtered_rows
+        shown = "、".join(str(r + 1) for r in rows[:20]) + ("等" if len(rows) > 20 else "")
+        c = name_col if name_col is not None else 0
+        out.append(Problem(HIDDEN_ROW, INFO,
+                           f"{form_id}第{shown}行（共 {len(rows)} 行）被自动筛选隐藏，仍作为数据读取和汇总（筛选只是查看方式，"
+                           "取消筛选即可看到）；如果打印的纸质材料中没有这些行，请取消筛选后重新打印。",
+                           path, sheet.name, a1(rows[0], c), form_id, value=len(rows)))
     return out
 
 

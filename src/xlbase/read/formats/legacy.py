@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 
-from ..grid import Sheet
+from ..grid import Sheet, read_biff_hidden
 from ..limits import DEFAULT_LIMITS, Limits
 from . import cells
 
@@ -31,6 +31,7 @@ def read_xlrd(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[She
             merged = tuple((r1, c1, r2 - 1, c2 - 1) for r1, r2, c1, c2 in getattr(sh, "merged_cells", None) or ())
             sheets.append(Sheet(name=sh.name, rows=rows, visible=getattr(sh, "visibility", 0) == 0, merged=merged))
             book.unload_sheet(i)
+        read_biff_hidden(path, sheets, limits)
         return sheets
     finally:
         book.release_resources()
