@@ -22,6 +22,7 @@ from ..table import Table
 from ..text import fold
 from .grid import Sheet, unread_cells
 from .labels import match_label, section_keys
+from .normalise import is_blank_text
 from ..problem_codes import ERROR_VALUE, FORMULA_NO_VALUE as FORMULA_NO_VALUE_CODE
 
 _COLON = re.compile(r"[:：]")
@@ -34,6 +35,7 @@ class FoundRecord:
     cells: dict[str, tuple[int, int]] = field(default_factory=dict)
     combined: dict[str, tuple[Any, tuple[int, int]]] = field(default_factory=dict)  # label -> (value, pos)
     rows: set[int] = field(default_factory=set)
+    unknown: list[str] = field(default_factory=list)   # words in its rows that may be labels we do not know
 
 
 @dataclass
@@ -89,6 +91,11 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
                 occs.append(_Occ(r, c, keys))
                 labels.add((r, c))
                 continue
+            several = _inline_several(v, form_id)
+            if several:
+                occs += [_Occ(r, c, keys, value) for keys, value in several]
+                labels.add((r, c))
+                continue
             inline = _inline(v, form_id, combined_keys)
             if inline is not None:
                 label, keys, value = inline
@@ -101,10 +108,10 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
                 labels.add((r, c))
 
     found = FoundRecord(form_id)
-    taken: set[tuple[int, int]] = set()
+    taken: set[int] = set()                 # occurrences (id) given to a field
     sec_rows = sorted(p[0] for p in section_pos.values())
     for f in form.record_fields:
-        cands = [o for o in occs if f.key in o.keys and (o.r, o.c) not in taken]
+        cands = [o for o in occs if f.key in o.keys and id(o) not in taken]
         if not cands:
             continue
         pick = None
@@ -118,7 +125,7 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
             pick = next((o for o in cands if not _belongs_elsewhere(o, f, form, section_pos, sec_rows)), None)
         if pick is None:
             continue
-        taken.add((pick.r, pick.c))
+        taken.add(id(pick))
         pos, value = _value_of(sheet, pick, labels)
         found.values[f.key] = value
         found.cells[f.key] = pos
@@ -129,6 +136,10 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
         found.rows.update({occ.r, pos[0]})
     if len(found.values) + len(found.combined) < min_fields:
         return None
+    used = set(labels) | set(found.cells.values()) | {pos for _, pos in found.combined.values()}
+    span = range(min(found.rows), max(found.rows) + 1) if found.rows else range(0)
+    found.unknown = [v.strip() for r in span if r not in skip for c, v in enumerate(sheet.rows[r])
+                     if (r, c) not in used and _word(v) and not is_blank_text(v)]
     return found
 
 
@@ -178,6 +189,25 @@ def _inline(text: str, form_id: str, combined_keys: dict[str, str]) -> tuple[str
     return None
 
 
+_CLAUSES = re.compile(r"[；;，,。、\n]+")
+_LABEL_AMOUNT = re.compile(r"^(?:其中)?[:：]?\s*(\D+?)\s*[:：]?\s*(-?\d+(?:\.\d+)?\s*(?:万元|元|万|千元|亿元)?)\s*$")
+
+
+def _inline_several(text: str, form_id: str) -> list[tuple[tuple[str, ...], str]]:
+    """A sentence naming two or more of the form's lines, each with its amount — the notice's own 资金来源 line
+    filled in: "其中：自筹 2500 万元； 贷款 600 万元； 地方政府投资 0 万元； 其他 0 万元。" — as (field keys, amount)
+    per line; [] for any other text (one label and value is _inline's)."""
+    if len(text) > 200 or not any(ch.isdigit() for ch in text):
+        return []
+    out = []
+    for clause in _CLAUSES.split(text):
+        m = _LABEL_AMOUNT.match(clause.strip())
+        keys = record_keys(m.group(1).strip(), form_id) if m else ()
+        if m and keys:
+            out.append((keys, m.group(2).strip()))
+    return out if len(out) >= 2 else []
+
+
 def _belongs_elsewhere(o: _Occ, f, form, section_pos, sec_rows) -> bool:
     """The occurrence lies in the section of another field that shares its label."""
     for other in o.keys:
@@ -201,6 +231,8 @@ def _value_of(sheet: Sheet, occ: _Occ, labels: set[tuple[int, int]]) -> tuple[tu
     under = r + 1 < sheet.n_rows and below not in labels
     if (r, c + 1) in labels and under:
         return below, sheet.get(*below)
+    if under and (r, c - 1) in labels and _word(sheet.get(r, c + 1)) and sheet.get(*below) not in ("", None):
+        return below, sheet.get(*below)     # a row of labels (one we do not know beside it), values beneath
     first_empty = None
     cc = c + 1
     while cc < width and (r, cc) not in labels:
@@ -219,6 +251,12 @@ def _value_of(sheet: Sheet, occ: _Occ, labels: set[tuple[int, int]]) -> tuple[tu
     if under and side_by_side:
         return below, ""
     return first_empty or (r, c + 1), ""
+
+
+def _word(v: Any) -> bool:
+    """A cell that reads as a label, not a value: text without a digit (工作人员, 联系人), as the labels of a row
+    of side-by-side labels are."""
+    return isinstance(v, str) and bool(v.strip()) and not any(ch.isdigit() for ch in v) and len(v.strip()) <= 20
 
 
 # what Table.raw / record_raw hold for a cell with a formula but no saved value: the cell is not blank, so

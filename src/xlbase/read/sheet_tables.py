@@ -353,14 +353,15 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
     return t
 
 
-def missing_columns(path: str, sheet: str, header: str, form_id: str, absent: list, unrecognised: list[str]
-                    ) -> list[Problem]:
+def missing_columns(path: str, sheet: str, header: str, form_id: str, absent: list, unrecognised: list[str],
+                    record: bool = False) -> list[Problem]:
     """The official columns a table lacks, one problem per severity naming every one of them, pointed at the
     table's header (`header`, its cells): an error for the required ones provably absent (the table has no
     header we could not place); a warning for the required ones a header we could not place might be under
     another wording (that header is named), or whose values are often none (Field.blank_may_be_zero: a column
     left out is every cell blank); an info for the columns the form does not require. Problem.field is the
-    first of them, Problem.value all their keys."""
+    first of them, Problem.value all their keys. `record`: the lines of a key/value form (附件2), `header` its
+    cells."""
     grades: dict[str, list] = {ERROR: [], WARNING: [], INFO: []}
     for f in absent:
         proven = f.required and not f.blank_may_be_zero and not unrecognised
@@ -377,7 +378,8 @@ def missing_columns(path: str, sheet: str, header: str, form_id: str, absent: li
         rest = "请按通知中的表样补上" + ("这些栏目" if len(fields) > 1 else "该栏目")
         if hints:
             rest = "；".join(hints) + ("" if len(hints) == len(fields) else "；其余" + rest.removeprefix("请"))
-        said = f"{form_id}表头（{header}）" + ("缺少" if severity == ERROR else "中没有找到") + f"{some}；{rest}。"
+        where = f"{form_id}（{header}）" if record else f"{form_id}表头（{header}）"
+        said = where + ("缺少" if severity == ERROR else "中没有找到") + f"{some}；{rest}。"
         out.append(Problem(MISSING_COLUMN, severity, said, path, sheet, header, form_id, fields[0].key,
                            value=[f.key for f in fields]))
     return out
@@ -442,7 +444,11 @@ def _column_index(keys: tuple[str, ...]) -> pd.Index:
     return pd.Index(keys)
 
 
-def fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: list[Problem]) -> None:
+def fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: list[Problem],
+                say_missing: bool = False) -> None:
+    """The record's values into `t`, its problems into `problems`; `say_missing`: the official lines the record
+    lacks are said (missing_columns: a line not found is no blank the clerk left — its label may be one we do
+    not know), for Shanxi's forms (a programme's check says them itself)."""
     form = get_form(t.form_id)
     none_cells = []
     for key, value in rec.values.items():
@@ -474,8 +480,18 @@ def fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: l
                                     f"{t.form_id}“{label}”的值“{raw_text(value)}”无法识别出所在市和县（市、区），"
                                     "请填写如“忻州市忻府区”。", path, sheet.name, a1(*pos), t.form_id,
                                     targets[0].key if targets else "", value=raw_text(value)))
+    absent = []
     for f in form.record_fields:
         if f.key not in t.record:
             t.record[f.key] = None
             if f.key not in t.missing_fields:
                 t.missing_fields.append(f.key)
+                absent.append(f)
+    if say_missing and absent:
+        top, bottom = min(rec.rows), max(rec.rows)
+        right = max((c for _, c in [*rec.cells.values(), *(pos for _, pos in rec.combined.values())]), default=0)
+        gone = {f.key for f in absent}      # a part of a breakdown (资金来源) counts when its whole group is gone
+        said = [f for f in absent if f.official and (not f.part_of or all(
+            p.key in gone for p in form.record_fields if p.part_of == f.part_of))]
+        problems += missing_columns(path, sheet.name, f"{a1(top, 0)}:{a1(bottom, right)}", t.form_id, said,
+                                    rec.unknown, record=True)

@@ -363,20 +363,20 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
             if t.form.kind == "mixed":     # a record head above the table (附件4's own rent)
                 head = find_record(sheet, form_id, rows=range(top, ft.header_rows[0]))
                 if head:
-                    fill_record(path, sheet, t, head, problems)
+                    fill_record(path, sheet, t, head, problems, say_missing=True)
                     used_rows.update(head.rows)
             tables.append(t)
             top = ft.end_row
         a2 = find_record(sheet, RECORD_FORM, skip=used_rows, min_fields=A2_MIN_FIELDS)
         if a2 is not None:
             t = Table(form_id=RECORD_FORM, file=path, sheet=sheet.name)
-            fill_record(path, sheet, t, a2, problems)
+            fill_record(path, sheet, t, a2, problems, say_missing=True)
             tables.append(t)
         elif not any(t.form_id == RENT_FORM and t.sheet == sheet.name for t in tables):
             head = find_record(sheet, RENT_FORM, skip=used_rows, min_fields=2)
             if head is not None and OWN_RENT in head.values:
                 t = Table(form_id=RENT_FORM, file=path, sheet=sheet.name)
-                fill_record(path, sheet, t, head, problems)
+                fill_record(path, sheet, t, head, problems, say_missing=True)
                 t.missing_fields = [f.key for f in t.form.table_fields]
                 tables.append(t)
         if len(tables) == n_tables:

@@ -147,11 +147,12 @@ def has_cell(ctx: Context, df: pd.DataFrame, key: str) -> np.ndarray:
 
 
 def has_field(ctx: Context, df: pd.DataFrame, key: str) -> np.ndarray:
-    """Per row: whether its table has the field at all, decided once per table, not per row."""
+    """Per row: whether its table has the field at all, decided once per table, not per row (a record's line the
+    sheet lacks is in Table.record as None, and in missing_fields: the reader said it)."""
     has = np.zeros(len(ctx.tables), dtype=bool)
     for i in pd.unique(df["_table"]):
         t = ctx.tables[i]
-        has[i] = key in t.columns or key in t.record_cells or key in t.record
+        has[i] = key in t.columns or key in t.record_cells or (key in t.record and key not in t.missing_fields)
     return has[df["_table"].to_numpy()]
 
 
