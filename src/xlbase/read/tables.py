@@ -434,6 +434,11 @@ def collect_rows(sheet: Sheet, found: FoundTable, families: tuple[str, ...] = TA
                 found.unplaced_rows.append((r, at))   # typed, but only under headers we could not place
             r += 1                   # only a 序号 typed: a blank template row
             continue
+        if len(nonempty) == 1 and _alone_beside_the_name(row, first, name_col):
+            pending = r if pending is None else pending      # "其中：2024年新申报" in the 县区 column: a line,
+            pending_lines.append((r, first))                 # not a base without a name
+            r += 1
+            continue
         said = row[name_col] if name_col is not None and name_col < len(row) else first
         if type(said) is str and ("无" in said or "没" in said or "未" in said or said.strip() in NONE_WORDS) \
                 and is_none_row(row, found.number_col):
@@ -472,6 +477,20 @@ def _set_hidden_aside(sheet: Sheet, found: FoundTable) -> None:
         found.data_rows = [r for r in found.data_rows if r not in gone]
         for r in gone:
             found.row_section.pop(r, None)
+
+
+#: what a cell of words is (profile.cell_kind): plain words, or words shaped like a name (…基地, …公司); a place
+#: alone (a county) is left to the place rules
+_WORDS_KINDS = frozenset({"text", "base", "org"})
+
+
+def _alone_beside_the_name(row: list[Any], first: Any, name_col: int | None) -> bool:
+    """The row's one filled cell is words (no number, date or code) outside the name column of a list that has
+    one: a heading or note typed in another column (其中：新申报, a county alone), not a row of data whose name
+    was left out."""
+    if name_col is None or type(first) is not str or cell_kind(first) not in _WORDS_KINDS:
+        return False
+    return next((c for c, v in enumerate(row) if v is first), name_col) != name_col
 
 
 def _holds_data(row: list[Any], data_cols: list[int], lead: str) -> bool:
