@@ -82,6 +82,7 @@ ERROR_VALUE = "error-value"
 VALUE_CONVERTED = "value-converted"
 NAME_STATUS_TAG = "name-status-tag"
 MISSING_COLUMN = "missing-column"
+OWN_ROW = "own-row"
 UNKNOWN_COLUMN = "unknown-column"
 EXTRA_COLUMN = "extra-column"
 COLUMN_READ_AS = "column-read-as"
@@ -152,6 +153,7 @@ _declare(READ, {
                      "每张表按严重程度各一条，列出所缺的全部栏目，指向表头；表中另有认不出的栏目（可能就是所缺的栏目）"
                      "或该栏常为空（如孵化成果）时为警告；非必填栏目为提示；本工具增加的栏目缺少时不报"),
     UNKNOWN_COLUMN: (INFO, "不认识的栏目，已忽略", "该列有内容时为警告"),
+    OWN_ROW: (INFO, "列表中本{noun}自己的一行（如附件4的周边场地中写了“本{noun}”），不作为列表数据"),
     EXTRA_COLUMN: (INFO, "表样以外的栏目（备注、联系人等），内容不需汇总，未读取"),
     COLUMN_READ_AS: (INFO, "栏目按另一种写法读取"),
     COLUMN_BY_POSITION: (WARNING, "栏目按位置推断"),

@@ -33,6 +33,7 @@ from .limits import DEFAULT_LIMITS, Limits
 from .sniff import FOREIGN_KINDS, KINDS, MESSAGES, SniffError, inspect_file
 from .no_base import is_unfilled, no_base_table, unfilled_answer
 from .vertical import find_vertical, heading_line, turned_back
+from .own_row import own_row
 from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem
 from .programme_sheets import read_programme_book, reading_programme
 from .failed import read_failed, unusable
@@ -365,6 +366,7 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
                 if head:
                     fill_record(path, sheet, t, head, problems, say_missing=True)
                     used_rows.update(head.rows)
+                own_row(path, t, problems)
             tables.append(t)
             top = ft.end_row
         a2 = find_record(sheet, RECORD_FORM, skip=used_rows, min_fields=A2_MIN_FIELDS)

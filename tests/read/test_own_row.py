@@ -1,0 +1,41 @@
+"""附件4 retyped with the base's own rent as a row of the comparables ("上马物流（本基地）| 0 | 16"), as an
+operator did in the stranger round of session 11: that row is the base, not a comparable — its rent is the base's
+own (when the head has none), it leaves the list, and its blank 联系人 / 联系电话 are nobody's 错误."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from xlbase.check import check, pack_for
+from xlbase.forms import name_words
+from xlbase.read import read_workbook
+
+SITES = [("华贸大厦", 1.2, 28), ("兴业广场", 2.1, 26), ("恒信写字楼", 2.6, 27)]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(word=st.sampled_from(name_words()["self_words"]), at=st.integers(0, 3), own=st.integers(8, 40),
+       bracket=st.booleans(), head=st.booleans())
+def test_the_bases_own_row_gives_its_rent_and_leaves_the_list(tmp_path_factory, word, at, own, bracket, head):
+    rows: list[list] = [["周边租金询价表"]]
+    if head:
+        rows += [["基地名称", "长治市襄垣县上马物流双创基地"], ["基地租金价格（元/每年每平方米）", own]]
+    rows.append(["名称", "距离（公里）", "租金（元/平方米·年）", "联系人", "电话"])
+    sites = [[n, d, p, "刘先生", f"138355210{i}"] for i, (n, d, p) in enumerate(SITES)]
+    sites.insert(at, [f"上马物流（{word}）" if bracket else word, 0, own, "", ""])
+    rows += sites
+    wb = Workbook()
+    for row in rows:
+        wb.active.append(row)
+    path = tmp_path_factory.mktemp("r") / "a4.xlsx"
+    wb.save(path)
+    wr = read_workbook(str(path))
+    (t,) = [t for t in wr.tables if t.form_id == "附件4"]
+    assert list(t.data["site_name"]) == [n for n, _, _ in SITES]
+    assert float(t.record["base_rent"]) == own
+    (said,) = [p for p in wr.problems if p.rule == "own-row"]
+    assert said.severity == "info" and said.cell == f"A{len(rows) - len(sites) + at + 1}"
+    problems = check([wr], pack_for(None, None, None)).problems
+    assert not [p for p in problems if p.severity == "error" and p.field in ("联系人", "联系电话", "contact", "phone")]
