@@ -15,6 +15,7 @@ from xml.sax.saxutils import quoteattr
 
 import ods
 import pytest
+import retyped
 from biff5_writer import write_biff5
 from conftest import soffice_convert
 from hypothesis import HealthCheck, given, settings
@@ -34,25 +35,8 @@ TOP = 3                     # title, units line, header: the first base is on ro
 def _rows(rng: random.Random, n: int) -> tuple[list[list], list[str]]:
     """A one-row-header 附件11 of `n` bases typed with the official labels, each base a valid one; their names."""
     rows: list[list] = [["2024年双创基地基本情况汇总表"], ["单位：万元、平方米、人、户"], ["序号", *(f.label for f in FIELDS)]]
-    names = []
-    for i in range(n):
-        name = f"临汾市霍州市隐藏行{i + 1}号双创基地"
-        names.append(name)
-        row: list = [i + 1]
-        for f in FIELDS:
-            if f.key == "base_name":
-                row.append(name)
-            elif f.key == "operator":
-                row.append(f"霍州隐藏行{i + 1}号运营有限公司")
-            elif f.type == "date":
-                row.append(f"201{rng.randrange(0, 8)}-0{rng.randrange(1, 9)}-01")
-            elif f.type == "yesno":
-                row.append("是")
-            elif f.type in ("integer", "decimal", "money", "area"):
-                row.append(rng.randrange(40, 90))
-            else:
-                row.append("信息服务、创业辅导")
-        rows.append(row)
+    names = [f"临汾市霍州市隐藏行{i + 1}号双创基地" for i in range(n)]
+    rows += [[i + 1, *retyped.valid_row(rng, name, f"霍州隐藏行{i + 1}号运营有限公司")] for i, name in enumerate(names)]
     return rows, names
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 
+import retyped
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
@@ -20,21 +21,7 @@ WORDS = st.sampled_from(["其中：2024年新申报", "（二）续报基地", "
 
 
 def _row(rng: random.Random, county: str, i: int) -> list:
-    out: list = [county]
-    for f in FIELDS:
-        if f.key == "base_name":
-            out.append(f"长治市{county}行间{i}号双创基地")
-        elif f.key == "operator":
-            out.append(f"行间{i}号运营有限公司")
-        elif f.type == "date":
-            out.append("2016-05-01")
-        elif f.type == "yesno":
-            out.append("是")
-        elif f.type in ("integer", "decimal", "money", "area"):
-            out.append(rng.randrange(40, 90))
-        else:
-            out.append("信息服务")
-    return out
+    return [county, *retyped.valid_row(rng, f"长治市{county}行间{i}号双创基地", f"行间{i}号运营有限公司")]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
