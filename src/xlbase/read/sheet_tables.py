@@ -446,9 +446,10 @@ def _column_index(keys: tuple[str, ...]) -> pd.Index:
 
 def fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: list[Problem],
                 say_missing: bool = False) -> None:
-    """The record's values into `t`, its problems into `problems`; `say_missing`: the official lines the record
-    lacks are said (missing_columns: a line not found is no blank the clerk left — its label may be one we do
-    not know), for Shanxi's forms (a programme's check says them itself)."""
+    """The record's values into `t`, its problems into `problems`; `say_missing`: the required official lines the
+    record lacks are said (missing_columns: a line not found is no blank the clerk left — its label may be one we
+    do not know; the required rule said them as blanks before), for Shanxi's forms (a programme's check says them
+    itself). A line the form does not require is not said, as before."""
     form = get_form(t.form_id)
     none_cells = []
     for key, value in rec.values.items():
@@ -491,7 +492,7 @@ def fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: l
         top, bottom = min(rec.rows), max(rec.rows)
         right = max((c for _, c in [*rec.cells.values(), *(pos for _, pos in rec.combined.values())]), default=0)
         gone = {f.key for f in absent}      # a part of a breakdown (资金来源) counts when its whole group is gone
-        said = [f for f in absent if f.official and (not f.part_of or all(
+        said = [f for f in absent if f.official and f.required and (not f.part_of or all(
             p.key in gone for p in form.record_fields if p.part_of == f.part_of))]
         problems += missing_columns(path, sheet.name, f"{a1(top, 0)}:{a1(bottom, right)}", t.form_id, said,
                                     rec.unknown, record=True)
