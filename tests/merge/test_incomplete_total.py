@@ -91,6 +91,23 @@ def test_one_warning_per_table_names_every_column_it_lacks(tmp_path):
     assert "2 列" in warn["message"] and "太谷区.xlsx" in warn["message"]
 
 
+def test_a_table_lacking_many_columns_counts_them_once(tmp_path):
+    """Past six columns the warning names six and counts them all once ("…等 8 列"), not "等 8 项这 8 列"."""
+    rng = random.Random(6)
+    part = [retyped.base_values(rng, f"晋中市太谷区缺{i}号双创基地", f"太谷缺{i}运营有限公司") for i in range(2)]
+    gone = [k for k in retyped.A10_KEYS if k in {f.key for f in A11.official_table_fields}][-8:]
+    drop = sorted(1 + retyped.A10_KEYS.index(k) for k in gone)
+    rows = [[v for c, v in enumerate(r) if c not in drop] for r in retyped.a10_table(rng, part, layout="one-row").rows]
+    retyped.save(tmp_path / "inbox" / "太谷区.xlsx", {"Sheet1": rows})
+    out, report = tmp_path / "汇总表.xlsx", tmp_path / "r.json"
+    subprocess.run([sys.executable, "-m", "xlbase", "merge", str(tmp_path / "inbox"), "-o", str(out),
+                    "--json", str(report)], capture_output=True, text=True, timeout=300)
+    problems = json.loads(report.read_text(encoding="utf-8"))["problems"]
+    (warn,) = [p for p in problems if p["rule"] == "incomplete-total"]
+    assert len(gone) == 8 and "等 8 列" in warn["message"], warn["message"]
+    assert "项这" not in warn["message"] and warn["message"].count("8 ") == 2     # "有 8 项…" and "等 8 列"
+
+
 def test_an_applicant_without_its_a10_gets_one_warning_saying_why(tmp_path):
     """附件2 stands in for a missing 附件10 and has no line for most 汇总 columns: one warning that says so,
     not one per column."""

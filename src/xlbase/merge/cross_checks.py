@@ -35,12 +35,15 @@ def incomplete_totals(bases: list[BaseRow], display: dict[str, str]) -> list[Pro
         keys = sorted({k for b in rows for k in b.lacking}, key=lambda k: order.get(k, len(order)))
         labels = [f"“{form.field(k).label}”" for k in keys]
         cols = "、".join(labels[:6]) + (f"等 {len(labels)} 项" if len(labels) > 6 else "")
+        # the columns named once: "没有“甲”、“乙”这 2 列", or past six "没有“甲”…等 10 列" (not "等 10 项这 10 列")
+        col_list = "、".join(labels[:6]) + (f"等 {len(labels)} 列" if len(labels) > 6 else
+                                            "这一列" if len(labels) == 1 else f"这 {len(labels)} 列")
         shown = f"{display.get(where, where)}（{sheet}）"
         if all(b.record_cells is not None for b in rows):     # a 附件2 record stood in for the 附件10
             why = f"{shown}没有{BASE_FORM}，基地按{RECORD_FORM}读取，{RECORD_FORM}没有{cols}"
             ask = f"请该单位补报{BASE_FORM}后重新汇总"
         else:
-            why = f"{shown}没有{cols}" + ("这一列" if len(keys) == 1 else f"这 {len(keys)} 列")
+            why = f"{shown}没有{col_list}"
             ask = "请该单位补报" + ("该列" if len(keys) == 1 else "这些列") + "后重新汇总"
         out.append(Problem(
             INCOMPLETE_TOTAL, WARNING,
