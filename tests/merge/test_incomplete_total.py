@@ -74,11 +74,11 @@ def test_the_mark_survives_a_merge_of_the_counties_own_summaries(tmp_path):
     assert ws.cell(total_row, col).number_format.endswith('"*"')
 
 
-def test_one_warning_per_table_names_every_column_it_lacks(tmp_path):
-    """A table without two official columns: one warning naming both, both totals marked."""
-    rng = random.Random(5)
+def _warning_for_a_table_without(tmp_path, seed: int, keys: list[str]) -> dict:
+    """The incomplete-total warning of a 太谷区 table of two bases typed without the columns `keys`."""
+    rng = random.Random(seed)
     part = [retyped.base_values(rng, f"晋中市太谷区缺{i}号双创基地", f"太谷缺{i}运营有限公司") for i in range(2)]
-    drop = sorted(1 + retyped.A10_KEYS.index(k) for k in ("employees", "gov_funding"))
+    drop = sorted(1 + retyped.A10_KEYS.index(k) for k in keys)
     rows = [[v for c, v in enumerate(r) if c not in drop] for r in retyped.a10_table(rng, part, layout="one-row").rows]
     retyped.save(tmp_path / "inbox" / "太谷区.xlsx", {"Sheet1": rows})
     out, report = tmp_path / "汇总表.xlsx", tmp_path / "r.json"
@@ -86,6 +86,12 @@ def test_one_warning_per_table_names_every_column_it_lacks(tmp_path):
                     "--json", str(report)], capture_output=True, text=True, timeout=300)
     problems = json.loads(report.read_text(encoding="utf-8"))["problems"]
     (warn,) = [p for p in problems if p["rule"] == "incomplete-total"]
+    return warn
+
+
+def test_one_warning_per_table_names_every_column_it_lacks(tmp_path):
+    """A table without two official columns: one warning naming both, both totals marked."""
+    warn = _warning_for_a_table_without(tmp_path, 5, ["employees", "gov_funding"])
     for key in ("employees", "gov_funding"):
         assert f"“{A11.field(key).label}”" in warn["message"]
     assert "2 列" in warn["message"] and "太谷区.xlsx" in warn["message"]
@@ -93,17 +99,8 @@ def test_one_warning_per_table_names_every_column_it_lacks(tmp_path):
 
 def test_a_table_lacking_many_columns_counts_them_once(tmp_path):
     """Past six columns the warning names six and counts them all once ("…等 8 列"), not "等 8 项这 8 列"."""
-    rng = random.Random(6)
-    part = [retyped.base_values(rng, f"晋中市太谷区缺{i}号双创基地", f"太谷缺{i}运营有限公司") for i in range(2)]
     gone = [k for k in retyped.A10_KEYS if k in {f.key for f in A11.official_table_fields}][-8:]
-    drop = sorted(1 + retyped.A10_KEYS.index(k) for k in gone)
-    rows = [[v for c, v in enumerate(r) if c not in drop] for r in retyped.a10_table(rng, part, layout="one-row").rows]
-    retyped.save(tmp_path / "inbox" / "太谷区.xlsx", {"Sheet1": rows})
-    out, report = tmp_path / "汇总表.xlsx", tmp_path / "r.json"
-    subprocess.run([sys.executable, "-m", "xlbase", "merge", str(tmp_path / "inbox"), "-o", str(out),
-                    "--json", str(report)], capture_output=True, text=True, timeout=300)
-    problems = json.loads(report.read_text(encoding="utf-8"))["problems"]
-    (warn,) = [p for p in problems if p["rule"] == "incomplete-total"]
+    warn = _warning_for_a_table_without(tmp_path, 6, gone)
     assert len(gone) == 8 and "等 8 列" in warn["message"], warn["message"]
     assert "项这" not in warn["message"] and warn["message"].count("8 ") == 2     # "有 8 项…" and "等 8 列"
 
