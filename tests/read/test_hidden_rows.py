@@ -206,3 +206,31 @@ def test_the_merge_leaves_a_hidden_row_out_of_the_summary(tmp_path):
     assert names[0] in texts and names[2] in texts and names[1] not in texts
     (p,) = [p for p in report["problems"] if p["rule"] == "hidden-row"]
     assert p["severity"] == "warning" and p["value"] == names[1]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_row_the_filter_would_show_was_hidden_by_the_clerk(tmp_path, seed):
+    """An autofilter shows 榆次区 and 太谷区 (a value list on the 县区 column): the hidden 介休市 rows are the filter's
+    (counted, one info); a hidden 太谷区 row is one the filter would show, so the clerk hid it (not counted)."""
+    rng = random.Random(seed)
+    counties = ["榆次区", "太谷区", "介休市", "太谷区", "介休市", "榆次区"]
+    rows: list[list] = [["晋中市汇总表"], ["县区", "序号", *(f.label for f in FIELDS)]]
+    names = [f"晋中市{c}筛选{i}号双创基地" for i, c in enumerate(counties)]
+    rows += [[c, i + 1, *retyped.valid_row(rng, n, f"筛选{i}号运营有限公司")] for i, (c, n) in enumerate(zip(counties, names))]
+    clerk = 2 + rng.choice([i for i, c in enumerate(counties) if c == "太谷区"])
+    by_filter = {2 + i for i, c in enumerate(counties) if c == "介休市"}
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(row)
+    for r in {clerk} | by_filter:
+        ws.row_dimensions[r + 1].hidden = True
+    ws.auto_filter.ref = f"A2:{get_column_letter(len(rows[1]))}{len(rows)}"
+    ws.auto_filter.add_filter_column(0, ["榆次区", "太谷区"])
+    wb.save(tmp_path / "晋中.xlsx")
+    wr, t = _read(tmp_path / "晋中.xlsx")
+    assert list(t.data["base_name"]) == [n for i, n in enumerate(names) if 2 + i != clerk]
+    (said,) = _hidden_said(wr, "warning")
+    assert said.value == names[clerk - 2]
+    (info,) = _hidden_said(wr, "info")
+    assert info.value == len(by_filter)

@@ -9,6 +9,7 @@ caller found empty, only for OOXML files.
 from __future__ import annotations
 
 import contextlib
+import html
 import io
 import os
 import posixpath
@@ -36,6 +37,9 @@ class Sheet:
     hidden_rows: frozenset[int] = frozenset()   # 0-based rows with content the clerk hid (xlsx, xls, ods)
     hidden_cols: frozenset[int] = frozenset()   # 0-based columns hidden in the sheet (xlsx, xls, ods)
     filtered_rows: frozenset[int] = frozenset()  # 0-based rows an autofilter hides at the moment (not in hidden_rows)
+    # the autofilter's criteria, (0-based column, the values it shows or None for another kind of criterion):
+    # a hidden row the filter would show was hidden by the clerk (read.tables)
+    filter_shows: tuple[tuple[int, frozenset[str] | None], ...] = ()
     # merged ranges as (first row, first col, last row, last col), 0-based, inclusive: a merged cell shows its
     # value over the whole range, the grid holds it in the first cell only (calamine and xlrd give them)
     merged: tuple[tuple[int, int, int, int], ...] = ()
@@ -90,8 +94,10 @@ _HIDDEN_COL = re.compile(rb'<(?:\w+:)?col\b[^>]*?\shidden="(?:1|true)"[^>]*>')
 _COL_MIN, _COL_MAX = re.compile(rb'\smin="([0-9]{1,5})"'), re.compile(rb'\smax="([0-9]{1,5})"')
 MAX_COLUMNS = 16384     # XFD: a <col> span claiming more is cut there
 # a worksheet's autofilter (after sheetData) and a criterion of it: rows it hides are the filter's doing
-_AUTOFILTER = re.compile(rb'<(?:\w+:)?autoFilter\b[^>]*?\sref="[A-Z]{1,3}([0-9]{1,7})(?::[A-Z]{1,3}([0-9]{1,7}))?"')
-_FILTER_COLUMN = re.compile(rb'<(?:\w+:)?filterColumn\b')
+_AUTOFILTER = re.compile(rb'<(?:\w+:)?autoFilter\b[^>]*?\sref="([A-Z]{1,3})([0-9]{1,7})(?::[A-Z]{1,3}([0-9]{1,7}))?"')
+_FILTER_TAG = re.compile(rb'<(/?)(?:\w+:)?(filterColumn|filter|customFilters|top10|dynamicFilter|colorFilter|iconFilter)'
+                         rb'\b([^>]*)>')
+_COL_ID, _VAL = re.compile(rb'\scolId="([0-9]{1,5})"'), re.compile(rb'\sval="([^"]*)"')
 
 
 class Hidden(NamedTuple):
@@ -100,6 +106,7 @@ class Hidden(NamedTuple):
     rows: frozenset[int]
     cols: frozenset[int]
     filtered: frozenset[int] = frozenset()
+    shows: tuple[tuple[int, frozenset[str] | None], ...] = ()    # Sheet.filter_shows
 
 
 def _col_number(letters: bytes) -> int:
@@ -141,8 +148,9 @@ def _used_area(fh: IO[bytes], part: str, cap: int, count_cells: bool = True) -> 
     lo_r, hi_r, hi_c = 1, 0, 0
     hidden: set[int] = set()
     cols: set[int] = set()
-    autofilter: tuple[int, int] | None = None     # its rows, 0-based, below its header row
-    criteria = False
+    autofilter: tuple[int, int, int] | None = None     # its rows, 0-based, below its header row; its first column
+    shows: dict[int, set[str] | None] = {}            # its criteria: filterColumn colId -> the values it shows
+    at: int | None = None
     for buf in _tag_aligned_blocks(fh, part, cap):
         filled = _FILLED_CELL.findall(buf) if count_cells else None
         if filled:
@@ -161,11 +169,36 @@ def _used_area(fh: IO[bytes], part: str, cap: int, count_cells: bool = True) -> 
         if b"utoFilter" in buf or autofilter is not None:
             m = _AUTOFILTER.search(buf)
             if m:
-                autofilter = (int(m.group(1)), int(m.group(2) or m.group(1)) - 1)
-            criteria = criteria or (autofilter is not None and bool(_FILTER_COLUMN.search(buf)))
-    filtered = {r for r in hidden if autofilter and criteria and autofilter[0] <= r <= autofilter[1]}
+                autofilter = (int(m.group(2)), int(m.group(3) or m.group(2)) - 1, _col_number(m.group(1)) - 1)
+            if autofilter is not None:
+                at = _filter_criteria(buf, shows, at)
+    shows = {c: v for c, v in shows.items() if v is None or v}     # a filterColumn with no criterion filters nothing
+    filtered = {r for r in hidden if autofilter and shows and autofilter[0] <= r <= autofilter[1]}
+    said = tuple((autofilter[2] + c, frozenset(v) if v is not None else None) for c, v in shows.items()) \
+        if autofilter and filtered else ()
     return ((hi_r - lo_r + 1) * hi_c if hi_r else 0), Hidden(frozenset(hidden - filtered), frozenset(cols),
-                                                             frozenset(filtered))
+                                                             frozenset(filtered), said)
+
+
+def _filter_criteria(buf: bytes, shows: dict[int, set[str] | None], at: int | None) -> int | None:
+    """Add the autofilter's criteria in `buf` to `shows` (colId -> the values a value-list filter shows, None for
+    any other criterion); `at`: the filterColumn open across blocks. Returns the one open at the end."""
+    for closing, name, attrs in _FILTER_TAG.findall(buf):
+        if name == b"filterColumn":
+            if closing:
+                at = None
+            else:
+                c = _COL_ID.search(attrs)
+                at = int(c.group(1)) if c else None
+                if at is not None:
+                    shows.setdefault(at, set())
+        elif at is not None and not closing:
+            v = _VAL.search(attrs) if name == b"filter" else None
+            if v is not None and shows.get(at) is not None:
+                shows[at].add(html.unescape(v.group(1).decode("utf-8", "replace")).strip())   # type: ignore[union-attr]
+            elif name != b"filter":
+                shows[at] = None
+    return at
 
 
 def _mentions_hidden(fh: IO[bytes], part: str, cap: int) -> bool:
@@ -247,7 +280,8 @@ def load_sheets(path: str, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) 
         for sheet in out:
             seen = hidden.get(parts.get(sheet.name, ""))
             if seen is not None:
-                sheet.hidden_rows, sheet.hidden_cols, sheet.filtered_rows = seen
+                sheet.hidden_rows, sheet.hidden_cols, sheet.filtered_rows = seen.rows, seen.cols, seen.filtered
+                sheet.filter_shows = seen.shows
     return out
 
 
@@ -397,7 +431,8 @@ def with_biff_hidden(sheets: list[Sheet], hidden: list[tuple[str, Hidden]]) -> N
     if not named and len(hidden) != len(sheets):
         return
     for i, sheet in enumerate(sheets):
-        sheet.hidden_rows, sheet.hidden_cols, sheet.filtered_rows = by_name[sheet.name] if named else hidden[i][1]
+        seen = by_name[sheet.name] if named else hidden[i][1]
+        sheet.hidden_rows, sheet.hidden_cols, sheet.filtered_rows = seen.rows, seen.cols, seen.filtered
 
 
 def read_biff_hidden(path: str, sheets: list[Sheet], limits: Limits = DEFAULT_LIMITS) -> None:

@@ -470,8 +470,9 @@ def _set_hidden_aside(sheet: Sheet, found: FoundTable) -> None:
     """A data row the clerk hid is not read: the stamped paper copy, the official one, lacks it (a withdrawn
     base the county hid rather than deleted); each is said (hidden_problems). A row an autofilter hides is
     read: a filter is a way of looking at the list, cleared with one click, and hides no row for good."""
-    found.hidden_rows = [r for r in found.data_rows if r in sheet.hidden_rows]
-    found.filtered_rows = [r for r in found.data_rows if r in sheet.filtered_rows]
+    shown = [r for r in found.data_rows if r in sheet.filtered_rows and _filter_shows(sheet, r)]
+    found.hidden_rows = [r for r in found.data_rows if r in sheet.hidden_rows or r in shown]
+    found.filtered_rows = [r for r in found.data_rows if r in sheet.filtered_rows and r not in shown]
     if found.hidden_rows:
         gone = set(found.hidden_rows)
         found.data_rows = [r for r in found.data_rows if r not in gone]
@@ -482,6 +483,21 @@ def _set_hidden_aside(sheet: Sheet, found: FoundTable) -> None:
 #: what a cell of words is (profile.cell_kind): plain words, or words shaped like a name (…基地, …公司); a place
 #: alone (a county) is left to the place rules
 _WORDS_KINDS = frozenset({"text", "base", "org"})
+
+
+def _filter_shows(sheet: Sheet, r: int) -> bool:
+    """Whether the sheet's autofilter would show row `r` (each criterion a list of values the row's cell is among):
+    then the filter did not hide it, the clerk did. False when a criterion is of another kind (we cannot tell)."""
+    if not sheet.filter_shows or any(v is None for _, v in sheet.filter_shows):
+        return False
+    return all(_shown_text(sheet.get(r, c)) in values for c, values in sheet.filter_shows if values is not None)
+
+
+def _shown_text(v: Any) -> str:
+    """A cell's value as an autofilter lists it (12, not 12.0)."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
 
 
 def _alone_beside_the_name(row: list[Any], first: Any, name_col: int | None) -> bool:
