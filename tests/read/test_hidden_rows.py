@@ -208,10 +208,9 @@ def test_the_merge_leaves_a_hidden_row_out_of_the_summary(tmp_path):
     assert p["severity"] == "warning" and p["value"] == names[1]
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_a_row_the_filter_would_show_was_hidden_by_the_clerk(tmp_path, seed):
-    """An autofilter shows 榆次区 and 太谷区 (a value list on the 县区 column): the hidden 介休市 rows are the filter's
-    (counted, one info); a hidden 太谷区 row is one the filter would show, so the clerk hid it (not counted)."""
+def _filtered_list(path: Path, seed: int) -> tuple[list[str], int, set[int]]:
+    """A 晋中 list whose autofilter shows 榆次区 and 太谷区 (a value list on the 县区 column): the 介休市 rows hidden by
+    it, and one 太谷区 row hidden by the clerk. The names, the clerk's row and the filter's rows (0-based)."""
     rng = random.Random(seed)
     counties = ["榆次区", "太谷区", "介休市", "太谷区", "介休市", "榆次区"]
     rows: list[list] = [["晋中市汇总表"], ["县区", "序号", *(f.label for f in FIELDS)]]
@@ -227,10 +226,30 @@ def test_a_row_the_filter_would_show_was_hidden_by_the_clerk(tmp_path, seed):
         ws.row_dimensions[r + 1].hidden = True
     ws.auto_filter.ref = f"A2:{get_column_letter(len(rows[1]))}{len(rows)}"
     ws.auto_filter.add_filter_column(0, ["榆次区", "太谷区"])
-    wb.save(tmp_path / "晋中.xlsx")
-    wr, t = _read(tmp_path / "晋中.xlsx")
+    wb.save(path)
+    return names, clerk, by_filter
+
+
+def _assert_clerk_and_filter(path: Path, names: list[str], clerk: int, by_filter: set[int]) -> None:
+    wr, t = _read(path)
     assert list(t.data["base_name"]) == [n for i, n in enumerate(names) if 2 + i != clerk]
     (said,) = _hidden_said(wr, "warning")
     assert said.value == names[clerk - 2]
     (info,) = _hidden_said(wr, "info")
     assert info.value == len(by_filter)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_row_the_filter_would_show_was_hidden_by_the_clerk(tmp_path, seed):
+    """The hidden 介休市 rows are the filter's (counted, one info); a hidden 太谷区 row is one the filter would show,
+    so the clerk hid it (not counted, one warning)."""
+    names, clerk, by_filter = _filtered_list(tmp_path / "晋中.xlsx", seed)
+    _assert_clerk_and_filter(tmp_path / "晋中.xlsx", names, clerk, by_filter)
+
+
+@pytest.mark.libreoffice
+def test_the_filter_and_the_clerk_are_told_apart_in_a_libreoffice_ods(tmp_path):
+    """LibreOffice writes every hidden row of a filtered range as table:visibility="filter", the clerk's too: the
+    filter's condition (its filter-set-items) tells them apart, as in the .xlsx."""
+    names, clerk, by_filter = _filtered_list(tmp_path / "晋中.xlsx", 1)
+    _assert_clerk_and_filter(soffice_convert(tmp_path / "晋中.xlsx", "ods", tmp_path / "ods"), names, clerk, by_filter)

@@ -305,6 +305,7 @@ def with_ods_merges(path: str | IO[bytes], sheets: list[Sheet], limits: Limits =
             sheet.merged = table.merged or ()
         sheet.hidden_rows, sheet.filtered_rows, sheet.hidden_cols = table.hidden_rows, table.filtered_rows, \
             table.hidden_cols
+        sheet.filter_shows = table.filter_shows
 
 
 def merge_cells_of(zf: zipfile.ZipFile, part: str, limits: Limits = DEFAULT_LIMITS) -> tuple[tuple[int, int, int, int], ...]:

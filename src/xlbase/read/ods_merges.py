@@ -21,8 +21,11 @@ from typing import IO, NamedTuple
 from .odf_tags import COLS_REPEATED, ROWS_REPEATED, tag_pattern
 
 _TAG = tag_pattern("table", "table-row", "table-cell", "covered-table-cell", "table-column", "database-range",
-                   "filter-condition")
-_TARGET = re.compile(rb"""target-range-address\s*=\s*["']\$?'?([^"'.]*)'?\.""")
+                   "filter-condition", "filter-set-item")
+_TARGET = re.compile(rb"""target-range-address\s*=\s*["']\$?'?([^"'.]*)'?\.\$?([A-Z]{1,3})""")
+_FIELD = re.compile(rb"""field-number\s*=\s*["']\s*(\d+)""")
+_VALUE = re.compile(rb"""(?:^|\s)(?:[\w.-]+:)?value\s*=\s*["']([^"']*)["']""")
+_OPERATOR = re.compile(rb"""operator\s*=\s*["']([^"']*)["']""")
 _VISIBILITY = re.compile(rb"""visibility\s*=\s*["']\s*(collapse|filter)""")
 _ROWS_SPANNED = re.compile(rb"""number-rows-spanned\s*=\s*["']\s*(\d+)""")
 _COLS_SPANNED = re.compile(rb"""number-columns-spanned\s*=\s*["']\s*(\d+)""")
@@ -39,6 +42,7 @@ class OdsTable(NamedTuple):
     hidden_rows: frozenset[int] = frozenset()
     filtered_rows: frozenset[int] = frozenset()
     hidden_cols: frozenset[int] = frozenset()
+    filter_shows: tuple[tuple[int, frozenset[str] | None], ...] = ()   # grid.Sheet.filter_shows
 
 
 #: a hidden span repeated further than this (a blank tail to the sheet's end) is cut here
@@ -52,8 +56,10 @@ def merged_ranges(fh: IO[bytes], cap: int) -> list[OdsTable]:
     hidden: list[tuple[set[int], set[int], set[int]]] = []     # per table: collapsed rows, filtered rows, columns
     depth = 0                       # nested tables (a table inside a cell) are not sheets: skipped
     row = col = row_repeat = column = 0
-    filtering: set[str] = set()     # tables a database range filters by a condition
+    filtering: dict[str, dict[int, set[str] | None]] = {}   # table -> its filter: column -> the values it shows
     target: str | None = None       # the table of the database range being read
+    first_col = 0                   # that range's first column
+    field: int | None = None        # the filter-condition being read
     seen, tail = 0, b""
     while True:
         block = fh.read(1 << 20)
@@ -79,10 +85,17 @@ def merged_ranges(fh: IO[bytes], cap: int) -> list[OdsTable]:
             if name == b"database-range":
                 t = _TARGET.search(attrs) if not closing else None
                 target = html.unescape(t.group(1).decode("utf-8", "replace")) if t and not empty else None
+                first_col = _letters(t.group(2)) if t else 0
                 continue
             if name == b"filter-condition":
-                if target is not None:
-                    filtering.add(target)
+                field = _condition(attrs, filtering.setdefault(target, {}), first_col) \
+                    if target is not None and not closing else None
+                continue
+            if name == b"filter-set-item":
+                shows = filtering.get(target or "", {})
+                v = _VALUE.search(attrs)
+                if field is not None and v and shows.get(field) is not None:
+                    shows[field].add(html.unescape(v.group(1).decode("utf-8", "replace")).strip())  # type: ignore[union-attr]
                 continue
             if depth != 1:
                 continue
@@ -119,6 +132,31 @@ def merged_ranges(fh: IO[bytes], cap: int) -> list[OdsTable]:
         if not block or seen > cap:
             break
         tail = buf[cut:]
-    return [OdsTable(name, tuple(ranges), frozenset(rows), frozenset(filtered), frozenset(cols))
+    return [OdsTable(name, tuple(ranges), frozenset(rows), frozenset(filtered), frozenset(cols),
+                     tuple((c, frozenset(v) if v is not None else None) for c, v in filtering[name].items()))
             if name in filtering else OdsTable(name, tuple(ranges), frozenset(rows | filtered), frozenset(), frozenset(cols))
             for (name, ranges), (rows, filtered, cols) in zip(out, hidden)]
+
+
+def _letters(col: bytes) -> int:
+    """0-based column of letters (B -> 1)."""
+    n = 0
+    for ch in col:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def _condition(attrs: bytes, shows: dict[int, set[str] | None], first_col: int) -> int | None:
+    """One filter-condition into `shows` (sheet column -> the values it shows; None for a condition other than
+    equality, which we cannot evaluate); the column, for its filter-set-items (a list of values)."""
+    f = _FIELD.search(attrs)
+    if f is None:
+        return None
+    col = first_col + int(f.group(1))
+    op = _OPERATOR.search(attrs)
+    v = _VALUE.search(attrs)
+    if op is None or op.group(1) != b"=" or v is None or shows.get(col, set()) is None:
+        shows[col] = None
+        return col
+    shows.setdefault(col, set()).add(html.unescape(v.group(1).decode("utf-8", "replace")).strip())  # type: ignore[union-attr]
+    return col
