@@ -139,8 +139,8 @@ def test_an_answer_reads_in_the_sheet_as_the_reader_reads_it(word, spaces, remar
     assert _sheet_answer(typed) == want, repr(typed)
 
 
-#: what the sheet cannot fold within Excel's nesting limit and the reader does: zero-width characters (NFKC keeps
-#: them: the reader cannot read the answer then), full-width forms NFKC makes ASCII (ｎｏ), other spaces
+#: what a clerk's typing may hold besides the answer: zero-width characters (the sheet and the reader drop them),
+#: others the sheet cannot fold within Excel's nesting limit (U+2060, an en space, U+3164)
 UNFOLDED = ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u2002", "\u3164"]
 
 
@@ -198,10 +198,12 @@ class _nothing:
 
 
 #: 是否独立法人 answers typed in a real workbook -> the 表内检查's verdict after LibreOffice recalculates it: read as
-#: validate reads them (line breaks inside, a remark left open), 请核实 where the sheet cannot read what validate
-#: reads (ｎｏ) or finds unreadable (否。, a zero-width space)
+#: validate reads them (line breaks inside, a remark left open, full width: ｎｏ, a zero-width space: 是\u200b),
+#: 请核实 where the sheet cannot read what validate finds unreadable (否。) or reads (ｎ\u2060ｏ: NFKC's U+2060 is past
+#: what the sheet folds)
 ANSWERS = {" 否（个体）\n": "不符合", "\t非独立法人 ": "不符合", "是\u3000(企业法人)\r\n": "通过", "否\n（个体）": "不符合",
-           "是（企业法人": "通过", "否。": "请核实", "ｎｏ": "请核实", "是\u200b": "请核实"}
+           "是（企业法人": "通过", "否。": "请核实", "ｎｏ": "不符合", "是\u200b": "通过", "Ｙｅｓ\ufeff": "通过",
+           "否\u2060": "请核实"}
 
 
 @pytest.mark.libreoffice

@@ -368,7 +368,9 @@ def parse_yesno(v: Any, field: Field | None = None) -> Parsed:
         if v in (0, 1):
             return Parsed(bool(v))
         return Parsed(None, UNPARSEABLE)
-    s = "".join(_nfkc(str(v)).split()).lower()      # every space: 否⏎（个体） typed with Alt+Enter is 否（个体）
+    # every space (否⏎（个体） typed with Alt+Enter is 否（个体）) and every invisible character (是 copied with a
+    # zero-width space from a web page is 是), as text.fold takes them out of a choice
+    s = "".join(_nfkc(str(v)).translate(_NO_INVISIBLE).split()).lower()
     # '是（企业法人）': the answer without the remark, or before it — its bracket left open (是（企业法人) or
     # punctuation after it (是（企业法人）。), as the templates' sheets read it (templates.rule_counts.answer_formula)
     for text in dict.fromkeys((s, _BRACKETED.sub("", s), _REMARK.sub("", s))):

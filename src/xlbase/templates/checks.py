@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from functools import cache
 from typing import Any
 
 import pandas as pd
@@ -24,7 +26,7 @@ from ..forms import Form, list_aliases, value_list
 from ..forms.roles import BASE_TYPE, FIRM_FORM
 from ..rules.columns import tolerance_ok
 from ..rules.live import FirmTotal, fails, firm_totals, minimum_rules, untyped_threshold
-from ..text import FILLER
+from ..text import FILLER, INVISIBLE, fold
 from .lists import ListSheet
 from .conditions import formula_format
 from .styles import Styles
@@ -71,24 +73,51 @@ def spellings(list_name: str) -> dict[str, str]:
     return out
 
 
-#: what the sheet's key formula folds, as `text.fold` folds a typed choice (rules.kinds.model_bounds: validate's
-#: choice rule and 基地类型): every space (half and full width, no-break, a line break or tab typed with Alt+Enter
-#: or pasted), the filler punctuation fold drops (楼宇型。, 楼宇-型), every bracket style as full width. Not
-#: folded: NFKC's other compatibility forms and the zero-width characters (Excel's 64 nesting levels; the lists
-#: are Chinese words).
+#: the zero-width and format characters a copy from a web page or Word leaves in a cell, which `text.fold` drops
+#: (text.INVISIBLE) and the sheet drops too; the rest of INVISIBLE (direction marks, U+2060…) would pass Excel's 64
+#: nesting levels: `unfolded` makes them 请核实
+ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\ufeff")
+#: Excel's ASC (full-width ASCII -> ASCII, as NFKC does: ｙｅｓ, Ａ类, （ -> ( ) also makes 。、 half-width ｡､ in LibreOffice
+#: and a Japanese Excel, so the sheet drops those as it drops 。、; ‘ becomes ` (no filler: dropped before ASC, as
+#: fold drops it); its other conversions (「」・ー ￥ ’ ”) touch no accepted spelling. Emulated by `asc` for the
+#: sheet's keys in Python (measured in LibreOffice: test_template_choice_folding).
+ASC_MAP = {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}, "。": "｡", "、": "､", "「": "｢", "」": "｣",
+           "・": "･", "ー": "ｰ", "’": "'", "”": '"', "‘": "`", "￥": "\\"}
+#: dropped before ASC: what it would turn into a character fold keeps
+_BEFORE_ASC = (("‘", ""),)
+_ASC = str.maketrans(ASC_MAP)
+
+#: what the sheet's key formula folds after ASC, as `text.fold` folds a typed choice (rules.kinds.model_bounds:
+#: validate's choice rule and 基地类型): every space (half and full width, no-break, a line break or tab typed with
+#: Alt+Enter or pasted), the zero-width characters, the filler punctuation fold drops (楼宇型。, 楼宇-型; ASC's ｡､),
+#: every bracket style as full width. Not folded: NFKC's other compatibility forms (⼯ for 工, ︵) and the rest of
+#: INVISIBLE — what `unfolded` lists, 请核实 where they are typed.
 _SHEET_FOLDS = ((" ", ""), ("\u3000", ""), ("\u00a0", ""), ("\n", ""), ("\r", ""), ("\t", ""),
-                *((ch, "") for ch in FILLER),
+                *((ch, "") for ch in ZERO_WIDTH), *((ch, "") for ch in FILLER + "｡､"),
                 *((ch, "（") for ch in "(【〔[{"), *((ch, "）") for ch in ")】〕]}"))
 #: what the reader's 是/否 parser (read.normalise.parse_yesno) folds: every space, line break and tab (the sheet's
-#: TRIM, then no space at all), the spaces NFKC makes a space, the brackets of a remark (是（企业法人）); punctuation
-#: it does not read, so neither does the sheet. What it folds past these (NFKC's full-width letters, zero-width
-#: characters) the sheet reads as no answer: 请核实 (rule_counts._equals_doubt)
-_ANSWER_SPACES = (("\n", " "), ("\r", " "), ("\t", " "), ("\u3000", " "), ("\u00a0", " "))
+#: TRIM, then no space at all), the spaces NFKC makes a space, the zero-width characters, full-width ASCII (ASC:
+#: ｎｏ = no), the brackets of a remark (是（企业法人）); punctuation it does not read, so neither does the sheet. What
+#: it folds past these (NFKC's other compatibility forms) the sheet reads as no answer: 请核实
+#: (rule_counts._equals_doubt)
+_ANSWER_SPACES = (("\n", " "), ("\r", " "), ("\t", " "), ("\u3000", " "), ("\u00a0", " "),
+                  *((ch, "") for ch in ZERO_WIDTH))
 _ANSWER_FOLDS = ((" ", ""), *((ch, "（") for ch in "(【["), *((ch, "）") for ch in ")】]"))
 
 
-def sheet_key(text: str, *, answer: bool = False) -> str:
-    """The lookup key `key_formula` computes in the sheet, in Python."""
+def asc(text: str) -> str:
+    """Excel's ASC as LibreOffice computes it, for the characters a key can hold (ASC_MAP)."""
+    return text.translate(_ASC)
+
+
+def sheet_key(text: str, *, answer: bool = False, with_asc: bool = True) -> str:
+    """The lookup key `key_formula` computes in the sheet, in Python (`with_asc=False`: in an office suite whose
+    ASC changes nothing, as Microsoft documents it outside double-byte languages)."""
+    if not answer:
+        for a, b in _BEFORE_ASC:
+            text = text.replace(a, b)
+    if with_asc:
+        text = asc(text)
     if answer:
         for a, b in _ANSWER_SPACES:
             text = text.replace(a, b)
@@ -106,8 +135,42 @@ def key_formula(cell: str, *, answer: bool = False) -> str:
             out = f'SUBSTITUTE({out},{typed},"{b}")'
         return out
     if answer:
-        return chain(f"TRIM({chain(cell, _ANSWER_SPACES)})", _ANSWER_FOLDS)
-    return chain(cell, _SHEET_FOLDS)
+        return chain(chain(f"TRIM({chain(f'ASC({cell})', _ANSWER_SPACES)})", _ANSWER_FOLDS), _LITERAL)
+    return chain(chain(f"ASC({chain(cell, _BEFORE_ASC)})", _SHEET_FOLDS), _LITERAL)
+
+
+#: MATCH and VLOOKUP read ? as any one character (* and ~ are folded away): 楼宇？ (ASC: 楼宇?) must not find 楼宇型.
+#: Escaped in the formula only; sheet_key keeps the text (no accepted spelling holds a ?)
+_LITERAL = (("?", "~?"),)
+
+
+@cache
+def _compatibility_chars() -> tuple[tuple[str, str], ...]:
+    """(character, what `text.fold` makes of it) for every character fold changes beyond lower case: NFKC's
+    compatibility forms and the invisible ones."""
+    out = []
+    for cp in range(0x20, 0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        c = chr(cp)
+        if c in INVISIBLE or unicodedata.normalize("NFKC", c) != c:
+            out.append((c, fold(c)))
+    return tuple(out)
+
+
+def unfolded(words) -> list[str]:
+    """The characters validate may read as part of one of `words` (what text.fold makes of them lies within the
+    words' folded letters) that the sheet's key does not fold alike, even where ASC changes nothing: ⼯ (a Kangxi
+    radical) for 工, U+2060, ｙ. A key outside the list holding one of them is 请核实, not 不符合 (rule_counts)."""
+    letters = set("".join(fold(w) for w in words))
+    out = []
+    for c, folded in _compatibility_chars():
+        if not all(ch in letters for ch in folded):
+            continue
+        sheet = sheet_key(c, with_asc=False)
+        if sheet and sheet.lower() != sheet_key(folded, with_asc=False).lower():
+            out.append(c)
+    return out
 
 
 def add_threshold_tables(lists: ListSheet) -> dict[str, str]:

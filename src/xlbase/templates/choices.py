@@ -16,14 +16,15 @@ from ..forms import divisions
 from ..forms.roles import CITY, COUNTY, INDUSTRY, SIZE_CLASS
 from ..identity import county_index
 from ..rules.kinds.model_bounds import COUNTY_ENDINGS, county_stems
+from .checks import ZERO_WIDTH
 from .lists import ListSheet
 
 CITIES, CITY_STEMS, CITY_SHI = "xl_loc_city", "xl_loc_city_stem", "xl_loc_city_shi"
 UNITS = "xl_loc_unit"       # + _city, _stem, _shi, _all, _here: one row per (unit name, city) locate knows
 STEMS = "xl_loc_stem"
 
-#: what locate takes out of a typed place before looking (all whitespace)
-_SPACES = (" ", "\u3000", "\u00a0", "\n", "\t", "\r")
+#: what locate takes out of a typed place before looking (text.place_key: all whitespace, the zero-width characters)
+_SPACES = (" ", "\u3000", "\u00a0", "\n", "\t", "\r", *ZERO_WIDTH)
 
 
 def _place_tables(lists: ListSheet) -> None:

@@ -26,6 +26,8 @@ CITY = "xl_city"
 COUNTY_ALL = "xl_county_all"
 COUNTY_PREFIX = "xl_county_"
 BLANK_WORDS = "xl_blank_words"
+#: the hidden sheet of values laid out across a row (ListSheet.add_row)
+ROW_SHEET = "xl_rows"
 
 
 def list_name(choices: str) -> str:
@@ -40,6 +42,7 @@ class ListSheet:
     workbook: Workbook
     styles: Styles
     names: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
 
     def __post_init__(self) -> None:
         self.sheet = self.workbook.add_worksheet(LIST_SHEET)
@@ -61,6 +64,20 @@ class ListSheet:
         letter = xl_col_to_name(col)
         last = max(len(values), 1)
         ref = f"={LIST_SHEET}!${letter}$2:${letter}${last + 1}"
+        self.workbook.define_name(name, ref)
+        self.names[name] = ref
+        return name
+
+    def add_row(self, name: str, heading: str, values: list[str]) -> str:
+        """One row of the hidden ROW_SHEET: heading in column A, `values` across from B; returns the defined name
+        of the 1×n range (an array across: FIND looks for each in a text, a column of texts gives a matrix)."""
+        ws, _ = hidden_sheet(self.workbook, ROW_SHEET)
+        row = self.rows
+        self.rows += 1
+        ws.write_string(row, 0, heading)
+        for j, v in enumerate(values, start=1):
+            ws.write_string(row, j, v)
+        ref = f"={ROW_SHEET}!$B${row + 1}:${xl_col_to_name(max(len(values), 1))}${row + 1}"
         self.workbook.define_name(name, ref)
         self.names[name] = ref
         return name
