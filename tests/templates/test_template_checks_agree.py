@@ -160,13 +160,16 @@ def test_a_typed_type_gets_the_threshold_validate_applies(threshold_tables, type
 
 
 def test_the_key_formula_folds_as_sheet_key():
-    """The Excel formula and its Python twin replace the same characters in the same order."""
+    """The Excel formula and its Python twin replace the same characters in the same order: what goes before ASC,
+    ASC, the folds, the escaped wildcard."""
     import re
-    from xlbase.templates.checks import _SHEET_FOLDS, key_formula
+    from xlbase.templates.checks import _BEFORE_ASC, _LITERAL, _SHEET_FOLDS, key_formula
+    folds = (*_BEFORE_ASC, *_SHEET_FOLDS, *_LITERAL)
     formula = key_formula("A1")
     pairs = re.findall(r'SUBSTITUTE\(', formula)
-    assert len(pairs) == len(_SHEET_FOLDS)
+    assert len(pairs) == len(folds) and formula.count("ASC(") == 1
+    assert formula.index("ASC(") == len("SUBSTITUTE(") * (len(_SHEET_FOLDS) + len(_LITERAL))
     typed = [chr(int(code)) if code else text.replace('""', '"') for code, text, _ in
              re.findall(r',(?:CHAR\((\d+)\)|"((?:[^"]|"")*)"),"([^"]*)"\)', formula)]
     assert list(zip(typed, re.findall(r',(?:CHAR\(\d+\)|"(?:[^"]|"")*"),"([^"]*)"\)', formula))) == \
-        [tuple(p) for p in _SHEET_FOLDS]
+        [tuple(p) for p in folds]
