@@ -131,3 +131,58 @@ def test_the_measure_sees_a_lone_line(tmp_path):
     assert found[n] == [1], found
     pdf = soffice_convert(_rows_book(tmp_path / "more.xlsx", n + 5), "pdf", tmp_path / "more")
     assert [rows for _, rows, _ in rows_of_its_own(pdf, {"标题"})] == [6]
+
+
+def _sheet_xml(xlsx: Path) -> dict[str, str]:
+    """Worksheet part name -> its XML."""
+    import zipfile
+    with zipfile.ZipFile(xlsx) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist()
+                if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")}
+
+
+def _printed_widths(xml: str) -> list[float]:
+    """The widths asked for of the columns a sheet prints (its <col> widths without xlsxwriter's padding)."""
+    import re
+    from xlbase.templates.check_sheet import COLUMNS
+    cols = [dict(re.findall(r'(\w+)="([^"]*)"', attrs)) for attrs in re.findall(r"<col ([^>]*)/?>", xml)]
+    out = [float(c["width"]) - 5 / 7 for c in cols for _ in range(int(c["min"]), int(c["max"]) + 1)]
+    return out[:len(COLUMNS)]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_manual_breaks_hold_in_excel_too(printed, programme, kind):
+    """Excel (and WPS) ignore manual page breaks on a sheet set to fit to page: a sheet with breaks (the 表内检查's
+    balanced pages) has none of fitToPage and an explicit scale — the one at which its columns print one page wide in
+    LibreOffice's wider layout too (printing.print_scale), keeping 10-point text at 7 pt or more."""
+    import re
+    from xlbase.templates.printing import MIN_SCALE, print_scale
+    xlsx, _ = printed[(programme, kind)]
+    for part, xml in _sheet_xml(xlsx).items():
+        if "<rowBreaks" not in xml:
+            continue
+        assert 'fitToPage="1"' not in xml, (programme, kind, part)
+        scale = re.search(r'<pageSetup [^>]*scale="(\d+)"', xml)
+        assert scale, (programme, kind, part)
+        assert int(scale.group(1)) == print_scale(_printed_widths(xml)) >= MIN_SCALE, (programme, kind, part)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_a_scaled_sheet_prints_its_columns_on_one_page_width(printed, programme, kind, box_per_pt):
+    """The 表内检查 printed by LibreOffice at its explicit scale: as many pages as its manual breaks make (no column
+    spilt onto pages of its own), each with the whole header (序号 … 规则编号) and no text under 7 pt."""
+    from pdf_pages import page_texts, page_sizes, words
+    xlsx, pdf = printed[(programme, kind)]
+    breaks = sum(xml.count("<brk ") for xml in _sheet_xml(xlsx).values() if "<rowBreaks" in xml)
+    if not breaks:
+        return
+    texts = page_texts(pdf, len(page_sizes(pdf)))
+    pages = [i for i, t in enumerate(texts, start=1) if "检查项目" in t.replace(" ", "")]
+    assert len(pages) == breaks + 1, (programme, kind, pages, breaks)
+    for i in pages:
+        flat = texts[i - 1].replace(" ", "")
+        assert "序号" in flat and "规则编号" in flat, (programme, kind, i)
+        small = min(words(pdf, i), key=lambda w: w[3] - w[1])
+        assert (small[3] - small[1]) / box_per_pt >= 7.0, (programme, kind, i, small)

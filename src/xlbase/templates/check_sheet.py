@@ -16,6 +16,7 @@ from ..forms.programmes import DEFAULT_NOUN, choices_of
 from ..rules.kinds.within_record import pair
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
 from .below import below_total
+from .unnumbered import UNNUMBERED_TEXT, unnumbered_formula
 from .rule_counts import Places, count_formula, doubt_formula, unreadable_count
 from .styles import Styles, lines_needed, row_height
 
@@ -206,16 +207,20 @@ UNREADABLE_TEXT = " 个日期或数字无法识别（红色底纹），xlbase �
 
 
 def verdict_formula(places: Places, first: int, last: int, empty: str = NOTHING_TYPED_NAME,
-                    noun: str = DEFAULT_NOUN, outside: str | None = None, unreadable: str | None = None) -> str:
+                    noun: str = DEFAULT_NOUN, outside: str | None = None, unreadable: str | None = None,
+                    unnumbered: str | None = None) -> str:
     """Excel: the sheet's conclusion in one line, above the table (rows first..last, 1-based): nothing typed
     yet (validate reads an empty workbook as no base, and says nothing else), else how many rules fail;
     `outside` (templates.below): what stands under the lists, said first; `unreadable`: how many typed dates and
-    numbers validate cannot read (rule_counts.unreadable_count)."""
+    numbers validate cannot read (rule_counts.unreadable_count); `unnumbered`: how many rows typed past a list's
+    numbered block have no 序号 (templates.unnumbered)."""
     verdicts = f"$F${first}:$F${last}"
     fail, check = f'COUNTIF({verdicts},"{FAIL}")', f'COUNTIF({verdicts},"{CHECK}")'
     said = f'IF({outside}>0,"{OUTSIDE_TEXT}","")&' if outside else ""
     if unreadable:
         said += f'IF({unreadable}>0,"有 "&({unreadable})&"{UNREADABLE_TEXT}","")&'
+    if unnumbered:
+        said += f'IF({unnumbered}>0,"有 "&({unnumbered})&"{UNNUMBERED_TEXT}","")&'
     return (f'IF({empty},"{nothing_typed_text(noun)}",{said}IF({fail}>0,"有 "&{fail}&" 项{FAIL}（红色），请按“要求”修改；",'
             f'"表内计算的各项没有{FAIL}；")&IF({check}>0,{check}&" 项{CHECK}（黄色）；","")'
             f'&"“不符合处”为 0 即通过，与 xlbase 校验、汇总时使用同一规则包。")')
@@ -237,7 +242,7 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
     empty = nothing_typed(wb, places)
     outside = below_total(wb, places, [*places.tables, *places.one_row])
     ws.write_formula(1, 0, "=" + verdict_formula(places, 4, 3 + len(judged), empty, noun, outside,
-                                                 unreadable_count(places)), styles.note(),
+                                                 unreadable_count(places), unnumbered_formula(places)), styles.note(),
                      nothing_typed_text(noun))
     head = styles.header()
     for c, (name, _) in enumerate(COLUMNS):
@@ -282,9 +287,14 @@ def write_check_sheet(ws: Worksheet, styles: Styles, places: Places, pack: RuleP
         ws.merge_range(r, 0, r, last, text, styles.note())
         heights += [DEFAULT_ROW_PT, row_height(lines_needed(text, sum(w for _, w in COLUMNS)))]
         ws.set_row(r, heights[-1])
-    from .printing import balanced_breaks, setup_sheet
+    from .printing import balanced_breaks, print_scale, setup_sheet
     setup_sheet(ws, last_row=r, last_col=last, repeat=(2, 2), one_page=False)
     # a page holding only the last rule (and the note) — Shanxi's 21st printed alone on a page: the rules share the
-    # pages evenly
-    ws.set_h_pagebreaks([3 + i for i in balanced_breaks(heights, above=TITLE_PT + 2 * DEFAULT_ROW_PT,
-                                                        repeat=DEFAULT_ROW_PT, widths=[w for _, w in COLUMNS])])
+    # pages evenly. Excel ignores manual breaks on a sheet set to fit to page: an explicit scale instead, one at which
+    # every tool prints the columns one page wide
+    widths: list[float] = [w for _, w in COLUMNS]
+    breaks = balanced_breaks(heights, above=TITLE_PT + 2 * DEFAULT_ROW_PT, repeat=DEFAULT_ROW_PT, widths=widths,
+                             scale=print_scale(widths))
+    if breaks:
+        ws.set_print_scale(print_scale(widths))
+        ws.set_h_pagebreaks([3 + i for i in breaks])

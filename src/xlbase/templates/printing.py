@@ -55,16 +55,56 @@ def rows_on_first_page(above_pt: float, row_pt: float, widths: list[float]) -> i
     return max(1, int((body / scale - above_pt) // row_pt) - 1)
 
 
-def balanced_breaks(heights: list[float], *, above: float, repeat: float, widths: list[float]) -> list[int]:
+#: LibreOffice lays a column out wider than Excel where the workbook's default font (Calibri) is missing (it measures
+#: the width unit with a substitute's digit): 9.7 px a unit against Excel's 7, measured from the merged 附件11 printed
+#: to PDF — 163.0 units asked over 22 columns at 63 % of A4 landscape's width, 145.7 units at 70 %: both 9.69 px a
+#: unit and 5 px a column
+SUBSTITUTE_PX_PER_CHAR = 9.7
+#: the smallest print scale that keeps 10-point text at 7 pt on paper (issue 14)
+MIN_SCALE = 70
+
+
+def column_points_wide(width: float) -> float:
+    """A column `width` in points as LibreOffice lays it out without Calibri (SUBSTITUTE_PX_PER_CHAR)."""
+    return (width * SUBSTITUTE_PX_PER_CHAR + 5) * 0.75
+
+
+def print_scale(widths: list[float], margins: dict[str, float] | None = None) -> int:
+    """The print scale (percent) at which columns of these widths print one A4 landscape page wide in Excel, WPS
+    and LibreOffice alike (at LibreOffice's wider layout, column_points_wide), at most 100: what a sheet with manual
+    page breaks sets instead of fit to width, which Excel obeys by ignoring the breaks."""
+    m = margins or MARGINS
+    room = A4_LANDSCAPE_PT[0] - 72 * (m["left"] + m["right"])
+    return max(10, min(100, int(100 * room / sum(column_points_wide(w) for w in widths))))
+
+
+def narrow_to_scale(widths: list[float], printed: list[int], wrapping: list[int], floor: float, scale: int,
+                    margins: dict[str, float] | None = None) -> list[float]:
+    """`widths` with the columns that wrap (`wrapping`: indices, names and such) narrowed, the widest first by half a
+    character down to `floor`, until the `printed` columns print one page wide at `scale` percent or more
+    (print_scale); what cannot reach it stays at the floor. Numbers and dates keep their widths: they cannot wrap."""
+    out = list(widths)
+    while print_scale([out[i] for i in printed], margins) < scale:
+        wide = [i for i in wrapping if out[i] > floor]
+        if not wide:
+            break
+        i = max(wide, key=lambda i: out[i])
+        out[i] = max(floor, round(out[i] - 0.5, 1))
+    return out
+
+
+def balanced_breaks(heights: list[float], *, above: float, repeat: float, widths: list[float],
+                    scale: int | None = None) -> list[int]:
     """Where to break the pages of a list of rows (`heights` in points, under `above` points of title and header
     on the first page and the `repeat`ed header on the others), printed one page wide: before which of them
     (indices), so that each page holds about as much as the others and the last one never just a row or two.
     The pages are counted at the largest scale the tools may print at (our column widths: LibreOffice lays the
     columns out wider and so shrinks more, fitting more), so each share fits on its page whatever the tool;
-    [] when the list fits one page. A manual break comes before the automatic one, which it replaces."""
+    [] when the list fits one page. A manual break comes before the automatic one, which it replaces. `scale`: the
+    sheet's print scale (percent; print_scale), which every tool then prints at."""
     width_pt = sum(column_points(w) for w in widths)
-    scale = min(1.0, _printable_width_pt() / width_pt) if width_pt else 1.0
-    room = (A4_LANDSCAPE_PT[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])) / scale
+    fit = min(1.0, _printable_width_pt() / width_pt) if width_pt else 1.0
+    room = (A4_LANDSCAPE_PT[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])) / (scale / 100 if scale else fit)
     pages, used = 1, above
     for h in heights:
         if used + h > room and used > repeat:
