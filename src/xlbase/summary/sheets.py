@@ -23,8 +23,9 @@ from ..ooxml.bulk_rows import BulkRows, column_letters, xf_index
 from ..ooxml.row_render import Deflated, RowRenderer
 from ..safe_output import cell_text, write_text
 from .firm_xml import CellFormats, FirmCells, FirmXml, block_payload
-from ..templates.printing import A4, FOOTER
-from ..templates.styles import Styles, balanced_lines, display_width, header_label, lines_needed, num_format, row_height
+from ..templates.printing import A4, FOOTER, MIN_SCALE, narrow_to_scale
+from ..templates.styles import (Styles, balanced_lines, display_width, header_label, lines_needed, num_format, row_height,
+                               width_for)
 
 STATUS_OK = "可上报"
 STATUS_BACK = "需退回修改"
@@ -178,6 +179,7 @@ def write_units_sheet(wb, styles: Styles, result: MergeResult, problems: list[Pr
 FIRMS_HEAD_ROW = 2          # 0-based: title, 填报单位 line, then the header
 NAME_WIDTH = 30.0           # 所属基地 and 企业名称 wrap beyond 15 Chinese characters
 FIRMS_MARGINS = {"left": 0.25, "right": 0.25, "top": 0.5, "bottom": 0.5}
+NAME_LINE_CHARS = 4     # the narrowest a name wraps to in 入驻企业: four characters a line
 BOOKKEEPING = (sheet_names.FIRMS_FILE, sheet_names.FIRMS_SHEET, sheet_names.FIRMS_ROW)   # on screen, not on paper
 
 
@@ -207,6 +209,11 @@ def firm_widths(result: MergeResult, fields: list) -> list[float]:
             widths.append(7.0 if f.type == "integer" else 9.5)
         else:
             widths.append(float(f.width or 10))
+    # the base's and the firm's names wrap narrower where the printed columns would print under 7 pt (issue 14:
+    # Shanxi's printed at 6.0 pt in LibreOffice)
+    names = [1, *(4 + j for j, f in enumerate(fields) if f.key == FIRM_NAME)]
+    widths = narrow_to_scale(widths, list(range(len(widths))), names, width_for(NAME_LINE_CHARS) + 0.1,
+                             MIN_SCALE + 3, FIRMS_MARGINS)
     return widths + [28.0, 10.0, 7.0]
 
 

@@ -24,9 +24,9 @@ from ..merge.rows import MergeResult
 from ..problems import Problem
 from ..safe_output import atomic_output, cell_text, is_formula_like, write_text
 from .sheets import FirmRowsAhead, write_firms_sheet, write_units_sheet
-from ..templates.printing import A4, FOOTER
+from ..templates.printing import A4, FOOTER, MIN_SCALE, narrow_to_scale
 from ..templates.styles import Styles, display_width, lines_needed, num_format, row_height, width_for
-from ..templates.table import DATA_ROW_HEIGHT, column_plan, write_header
+from ..templates.table import DATA_ROW_HEIGHT, UNBROKEN_CHARS, column_plan, printed_sizes, write_header
 
 TIMESTAMP_CELL = "A2"            # on the 各县情况 / 各市情况 sheet
 HEADER_TOP = 2                   # 0-based row of the first header row on 附件11
@@ -69,7 +69,14 @@ A11_NUMBER_WIDTH = 4.5
 A11_TEXT_MAX = 14
 A11_MIN_WIDTH = 6.5
 A11_HEADER_CHARS = 3
+A11_DIGIT_PAD = 1.0     # a number's column: its widest value and a character's room (宋体's digits are narrower)
 A11_MARGINS = {"left": 0.3, "right": 0.3, "top": 0.5, "bottom": 0.5}
+#: the print scale the merged 附件11 keeps to (printing.print_scale, at LibreOffice's wider layout): 10-point text at
+#: 7 pt and a little more, for the rounding of LibreOffice's fit
+A11_MIN_SCALE = MIN_SCALE + 3
+#: the narrowest a name column of the merged 附件11 wraps to: three characters a line, with the pixel xlsxwriter's
+#: rounding takes off width_for(3) (41 px + 5 for 5.9, where three characters and the padding need 46.2)
+A11_NAME_FLOOR = width_for(A11_HEADER_CHARS) + 0.1
 
 
 def _shown(f: Field, v: Any) -> str:
@@ -85,18 +92,31 @@ def _shown(f: Field, v: Any) -> str:
     return cell_text(v)
 
 
-def a11_widths(fields: list[Field], columns: list[list[str]]) -> list[float]:
-    """Column widths for the merged 附件11 from what the columns hold (`columns[i]`: shown texts)."""
+def a11_widths(fields: list[Field], columns: list[list[str]], narrow: dict[str, float] | None = None) -> list[float]:
+    """Column widths for the merged 附件11 from what the columns hold (`columns[i]`: shown texts): an official
+    column no wider than the paper form's (`narrow`: templates.table.printed_sizes — headers three characters a line,
+    names four, wrapping), wider only for a value that cannot wrap (a number, a date: its widest value). At the
+    content's widths (names up to 14) Shanxi's 附件11 printed at 6.3 pt in LibreOffice."""
+    narrow = narrow or {}
     out = []
     for f, texts in zip(fields, columns):
         widest = max((display_width(t) for t in texts), default=0)
         if not f.official:
             out.append(f.width or A11_TEXT_MAX)
+        elif f.type in UNBROKEN_CHARS and f.key in narrow:      # a date: as wide as one, whole on its line
+            out.append(narrow[f.key])
         elif f.is_numeric or f.type in ("date", "yesno"):
             unit = len(f.unit) + 2 if f.unit else 0
-            out.append(max(width_for(max(A11_HEADER_CHARS, unit)), widest + 1.5))
+            out.append(max(narrow.get(f.key) or width_for(max(A11_HEADER_CHARS, unit)), widest + A11_DIGIT_PAD))
         else:
-            out.append(min(max(A11_MIN_WIDTH, widest + 1.5), A11_TEXT_MAX, f.width or A11_TEXT_MAX))
+            cap = min(narrow.get(f.key) or A11_TEXT_MAX, A11_TEXT_MAX, f.width or A11_TEXT_MAX)
+            out.append(min(max(A11_MIN_WIDTH, widest + 1.5), cap))
+    # numbers wide enough for their widest value may still push the page under 7 pt: the names wrap narrower
+    printed = [i for i, f in enumerate(fields) if f.official]
+    names = [i for i in printed if fields[i].type == "text"]
+    fitted = narrow_to_scale([*out, A11_NUMBER_WIDTH], [*printed, len(out)], names, A11_NAME_FLOOR, A11_MIN_SCALE,
+                             A11_MARGINS)
+    out = fitted[:-1]
     return out
 
 
@@ -117,7 +137,7 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
         values[SOURCE_FILE] = f"{src} ← {b.carried_source}" if b.carried_source else src
         rows.append(values)
     shown = [[_shown(f, r.get(f.key)) for r in rows] + [_shown(f, totals.get(f.key))] for f in fields]
-    widths: dict[int, float] = {number_col: A11_NUMBER_WIDTH, **{cols[f.key]: w for f, w in zip(fields, a11_widths(fields, shown))}}
+    widths: dict[int, float] = {number_col: A11_NUMBER_WIDTH, **{cols[f.key]: w for f, w in zip(fields, a11_widths(fields, shown, printed_sizes(form)))}}
     for c, w in widths.items():
         ws.set_column(c, c, w)
 
