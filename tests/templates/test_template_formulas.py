@@ -61,10 +61,12 @@ ALLOWED = {
     "EDATE": "built into Excel since 2007 (Analysis ToolPak before), WPS and LibreOffice",
     "AVERAGE": "arithmetic mean, blanks ignored alike",
     "SIGN": "arithmetic (1 where a sum of flags is positive), element-wise inside SUMPRODUCT",
-    "ASC": "full-width ASCII to ASCII (ｙｅｓ, Ａ类, （ ), as NFKC reads it: documented by Microsoft for double-byte "
-           "languages (a Chinese Excel, WPS), computed by LibreOffice in every locale (test_template_choice_spellings); "
-           "also 。、 to ｡､ in LibreOffice, which the sheet drops alike. Where it changes nothing (a Western Excel) "
-           "a full-width letter is a character the sheet cannot fold: 请核实, never 不符合 (templates.checks.unfolded)",
+    "ASC": "full-width ASCII to ASCII (ｙｅｓ, Ａ类, （ ), as NFKC reads it. Excel: since Excel 2000 (support.microsoft.com "
+           "ASC function: full-width to half-width in double-byte languages — a Chinese Excel); WPS: its ET object model "
+           "documents WorksheetFunction.Asc alike (airsheet.wps.cn); LibreOffice: computes it in every locale, measured "
+           "in test_template_choice_folding (also 。、 to ｡､ and ‘ to `, which the sheet drops alike). Where it changes "
+           "nothing (a Western Excel) a full-width letter is a character the sheet cannot fold: 请核实, never 不符合 "
+           "(templates.checks.unfolded)",
     "CHAR": "CHAR(9), CHAR(10), CHAR(13): the tab, line feed and carriage return a typed text may hold",
     "LOOKUP": "only as LOOKUP(1,0/(condition),result): the last row where the condition holds, the idiom "
               "Excel, WPS and LibreOffice evaluate without array entry (templates.sizes)",
