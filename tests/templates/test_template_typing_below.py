@@ -66,7 +66,11 @@ def test_a_row_typed_below_a_list_gets_the_same_verdict_in_the_sheet_as_from_val
                 wb = openpyxl.load_workbook(src)
             ws = wb[t.sheet]
             row = ws.max_row + 2
-            ws.cell(row, min(t.columns.values()) + 1, TYPED)
+            # a row of the list as a clerk adds one: its name and a figure (a lone words cell off the name column is
+            # a line between rows to the reader, no row)
+            cols = sorted(t.columns.values())
+            ws.cell(row, cols[0], TYPED)
+            ws.cell(row, cols[-1] if len(cols) > 1 else cols[0] + 1, 1)
             typed = tmp_path / f"{name}_{t.form_id}.xlsx"
             wb.save(typed)
             after = next(x for x in read_workbook(str(typed)).tables if x.form_id == t.form_id)
