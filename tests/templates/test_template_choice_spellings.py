@@ -229,17 +229,14 @@ def test_the_sheet_counts_typed_spellings_as_validate(tmp_path):
     written = write_applicant_workbook(tmp_path / "written.xlsx", base=base, firms=firms, comparables=comparables)
     (tmp_path / "src").mkdir()
     shanxi = {}
+    clerk = Clerk(written)      # each case typed on the written workbook alone (save_case takes it back)
     for i, word in enumerate(["楼宇型", "楼宇", "城市楼宇型", "楼宇型", "楼宇"]):
         typed = noisy(rng.choice, word)
-        clerk = Clerk(written)
-        clerk.path = tmp_path / "src" / f"type{i}.xlsx"
         clerk.record("附件2", "base_type", typed)
-        shanxi[typed] = clerk.save()
+        shanxi[typed] = clerk.save_case(tmp_path / "src" / f"type{i}.xlsx")
     for i, answer in enumerate(ANSWERS):     # 独立法人 answered
-        clerk = Clerk(written)
-        clerk.path = tmp_path / "src" / f"answer{i}.xlsx"
         clerk.row("附件10", 0, "independent_legal_person", answer)
-        shanxi[answer] = clerk.save()
+        shanxi[answer] = clerk.save_case(tmp_path / "src" / f"answer{i}.xlsx")
     case = load_case("hengyang-2023")
     templates = make_templates(case.name, tmp_path / "templates")
     hy = tmp_path / "src" / "hengyang.xlsx"
