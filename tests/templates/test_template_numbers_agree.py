@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import random
 import re
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -62,58 +61,48 @@ def _type(c: Clerk, form_id: str, i, key: str, value) -> None:
         c.row(form_id, i, key, value)
 
 
-def retyped(path: Path, seed: int) -> Path:
+def retyped(c: Clerk, seed: int) -> None:
     """Every number input of a clean workbook typed in a stranger's spelling of its own value."""
     rng = random.Random(seed)
-    c = Clerk(path)
     for form_id, i, f, v in list(_number_cells(c)):
         _type(c, form_id, i, f.key, spelling(v, f, rng))
-    return c.save()
 
 
-def mixed(path: Path, seed: int) -> Path:
+def mixed(c: Clerk, seed: int) -> None:
     """The firm list's numbers typed in every way: spellings validate reads and ones it refuses."""
     rng = random.Random(seed)
-    c = Clerk(path)
     for form_id, i, f, v in list(_number_cells(c)):
         if form_id == "附件3":
             _type(c, form_id, i, f.key, strange(f, rng) if rng.random() < 0.5 else spelling(v, f, rng))
-    return c.save()
 
 
-def ordinals(path: Path, seed: int) -> Path:
+def ordinals(c: Clerk, seed: int) -> None:
     """Every number input typed with one of its digits as an ordinal (⑤, ⒉, ¹, 𝟑, ٣), the rest as digits:
     neither the sheet nor validate reads a figure there."""
     rng = random.Random(seed)
-    c = Clerk(path)
     for form_id, i, f, v in list(_number_cells(c)):
         _type(c, form_id, i, f.key, ordinal(v, f, rng))
-    return c.save()
 
 
 def _break(key: str, value: str, form_id: str = "附件2"):
-    def do(path: Path) -> Path:
-        c = Clerk(path)
+    def do(c: Clerk) -> None:
         _type(c, form_id, None if form_id != "附件10" else 0, key, value)
-        return c.save()
     return do
 
 
-def _unreadable(path: Path) -> Path:
+def _unreadable(c: Clerk) -> None:
     """Words where figures belong: a record's cell and a firm's row (validate: unparseable, an error each)."""
-    c = Clerk(path)
     _type(c, "附件2", None, "tutors", "见附表")
     _type(c, "附件3", 0, "revenue", "详见报表")
-    return c.save()
 
 
 CASES = {
     "unreadable": _unreadable,
-    "retyped": lambda p: retyped(p, 1),
-    "retyped-2": lambda p: retyped(p, 2),
-    "mixed": lambda p: mixed(p, 3),
-    "mixed-2": lambda p: mixed(p, 4),
-    "ordinals": lambda p: ordinals(p, 5),
+    "retyped": lambda c: retyped(c, 1),
+    "retyped-2": lambda c: retyped(c, 2),
+    "mixed": lambda c: mixed(c, 3),
+    "mixed-2": lambda c: mixed(c, 4),
+    "ordinals": lambda c: ordinals(c, 5),
     "tutors-typed": _break("tutors", "２名"),                    # tutors-min: 3 asked
     "staff-typed": _break("service_staff", "8 人", "附件10"),       # service-staff-min on 附件10
     "fund-typed": _break("fund_other", "1,500,000元"),              # funding-sum: 150 万元
@@ -126,13 +115,11 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
     (d / "src").mkdir()
     base, firms, comps = base_for(28)
     written = write_applicant_workbook(d / "written.xlsx", base=base, firms=firms, comparables=comps)
-    tables = Clerk(written).tables
+    c = Clerk(written)
     sources = {}
-    for name, make in CASES.items():
-        path = d / "src" / f"{name}.xlsx"
-        shutil.copyfile(written, path)
-        Clerk(path, tables).save()
-        sources[name] = make(path)
+    for name, make in CASES.items():    # each case typed on the written workbook alone (save_case takes it back)
+        make(c)
+        sources[name] = c.save_case(d / "src" / f"{name}.xlsx")
     done = soffice_convert_all(list(sources.values()), "xlsx", d / "lo", timeout=600)
     return dict(zip(sources, done))
 
