@@ -101,25 +101,36 @@ def soffice() -> str:
     return require_soffice()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_folder(tmp_path_factory) -> Path:
+    """A folder all xdist workers of this session see (the parent of their own popen-gwN folders; the
+    session's own folder without xdist), where made_once keeps what a slow command made once."""
+    import made_once
+    base = tmp_path_factory.getbasetemp()
+    made_once.ROOT = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "made_once"
+    return made_once.ROOT
+
+
 @pytest.fixture(scope="session")
-def generated_counties(tmp_path_factory) -> Path:
+def generated_counties(tmp_path_factory, shared_folder) -> Path:
     """samples/generate.py's county inbox without its .xls (GEN.generate(with_xls=False)), written once a
-    session: it takes 10-16 s and nine modules wrote it each. Never changed in place: a module copies it
-    (shutil.copytree) into its own folder, then adds, edits or merges there."""
+    session, shared by the xdist workers (made_once): it takes 10-16 s (36-45 s a worker at load 3) and nine
+    modules wrote it each. Never changed in place: a module copies it (shutil.copytree) into its own folder,
+    then adds, edits or merges there."""
+    from made_once import made_once
     from sample_generator import GEN
-    root = tmp_path_factory.mktemp("generated") / "counties"
-    GEN.generate(root, with_xls=False)
-    return root
+    return made_once("generated_counties", lambda folder: GEN.generate(folder, with_xls=False),
+                     tmp_path_factory.mktemp("generated") / "counties")
 
 
 @pytest.fixture(scope="session")
-def liaocheng_inbox(tmp_path_factory) -> Path:
-    """A 聊城 inbox of filled templates, a folder per county (tests/fixtures/typed_places_inbox.py); copy it
-    before changing it."""
+def liaocheng_inbox(tmp_path_factory, shared_folder) -> Path:
+    """A 聊城 inbox of filled templates, a folder per county (tests/fixtures/typed_places_inbox.py), written
+    once a session for all xdist workers (made_once); copy it before changing it."""
+    from made_once import made_once
     from typed_places_inbox import write_inbox
-    root = tmp_path_factory.mktemp("liaocheng") / "收件"
-    write_inbox(root, "liaocheng-2021")
-    return root
+    return made_once("liaocheng_inbox", lambda folder: write_inbox(folder, "liaocheng-2021"),
+                     tmp_path_factory.mktemp("liaocheng") / "收件")
 
 
 @pytest.fixture(scope="session")

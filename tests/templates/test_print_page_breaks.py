@@ -9,17 +9,14 @@ of its own; Shanxi's 表内检查 printed its 21st rule alone with the note on i
 
 from __future__ import annotations
 
-import os
 import random
-import subprocess
-import sys
 import warnings
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from conftest import REPO, soffice_convert_all
+from conftest import soffice_convert_all
 from pdf_pages import rows_of_its_own
 from xlbase.forms.programmes import list_programmes, load_programme
 
@@ -31,11 +28,8 @@ KINDS = ("blank", "filled", "summary")
 
 
 def _cli_templates(name: str, out: Path) -> list[Path]:
-    done = subprocess.run([sys.executable, "-m", "xlbase", "templates", "--programme", name, "-o", str(out)],
-                          capture_output=True, text=True, cwd=REPO,
-                          env={**os.environ, "PYTHONPATH": str(REPO / "src")})
-    assert done.returncode == 0, done.stderr
-    return sorted(out.glob("*.xlsx"))
+    from programme_inbox import make_templates
+    return sorted(make_templates(name, out).glob("*.xlsx"))
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ import openpyxl
 import pytest
 
 from conftest import soffice_convert
+from programme_inbox import make_templates
 from template_clerk import Clerk, base_for, sheet_counts
 from xlbase.forms import divisions
 from xlbase.forms.programmes import load_programme, using
@@ -33,10 +34,8 @@ PLACE_TITLES = ("所在市", "所在县（市、区）")
 
 
 def _templates(name: str, out: Path) -> list[Path]:
-    done = subprocess.run([sys.executable, "-m", "xlbase", "templates", "--programme", name, "-o", str(out)],
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return sorted(out.glob("*.xls[xm]"))
+    """What `xlbase templates --programme NAME` writes (programme_inbox.make_templates)."""
+    return sorted(make_templates(name, out).glob("*.xls[xm]"))
 
 
 def _place_validations(wb) -> list:
