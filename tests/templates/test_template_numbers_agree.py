@@ -124,11 +124,10 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
     return dict(zip(sources, done))
 
 
-def _reads(path: Path) -> dict[tuple[str, str], object]:
+def _reads(path: Path, src) -> dict[tuple[str, str], object]:
     """(sheet, typed cell) -> its read on the numbers sheet (LibreOffice's result), found by the formulas
     that name the typed cell: a list column's value stage names the column's defined names, a single
-    cell's value stage begins with the typed cell."""
-    src = openpyxl.load_workbook(path.parents[1] / "src" / path.name)
+    cell's value stage begins with the typed cell. `src`: the workbook typed (openpyxl, formulas)."""
     got = openpyxl.load_workbook(path, data_only=True)
     names = {n: d.attr_text for n, d in src.defined_names.items()}
     out = {}
@@ -145,9 +144,8 @@ def _reads(path: Path) -> dict[tuple[str, str], object]:
     return out
 
 
-def _number_fields(path: Path) -> dict[tuple[str, str], Field]:
+def _number_fields(c: Clerk) -> dict[tuple[str, str], Field]:
     """(sheet, cell) -> the number field the reader reads there, for every record cell and list row typed."""
-    c = Clerk(path)
     out = {}
     for form_id in NUMBER_FORMS:
         form, t = get_form(form_id), c.tables[form_id]
@@ -164,8 +162,8 @@ def _number_fields(path: Path) -> dict[tuple[str, str], Field]:
 def test_each_number_is_read_as_validate_reads_it(recalculated, name):
     path = recalculated[name]
     src = path.parents[1] / "src" / path.name
-    reads, fields = _reads(path), _number_fields(src)
-    typed = openpyxl.load_workbook(src)
+    c = Clerk(src)          # the typed workbook, loaded once: its cells, the reader's tables, its formulas
+    reads, fields, typed = _reads(path, c.wb), _number_fields(c), c.wb
     checked = 0
     for (sheet, ref), f in fields.items():
         value = typed[sheet][ref].value
