@@ -16,12 +16,11 @@ import openpyxl
 import pytest
 
 from conftest import soffice_convert_all
-from template_clerk import (Clerk, base_for, rules_own, sheet_counts, sheet_results, validate_counts)
+from template_clerk import (Clerk, base_for, rules_own, sheet_counts, sheet_results, validate_counts,
+                            validate_problems)
 from xlbase.forms import get_form
-from xlbase.read import read_files
 from xlbase.read.normalise import UNPARSEABLE
 from xlbase.rules import load_pack
-from xlbase.commands.validate import validate_reads
 from xlbase.templates.check_sheet import CHECK_SHEET
 from xlbase.templates.workbooks import write_applicant_workbook
 
@@ -195,7 +194,7 @@ def test_the_sheet_asks_to_check_where_validate_warns(recalculated, name):
     from xlbase.templates.check_sheet import CHECK
     path = recalculated[name]
     results = sheet_results(path)
-    problems, _ = validate_reads(read_files([str(path)], jobs=1), load_pack())
+    problems = validate_problems(path)
     for rule in _doubted():
         errors = any(p.rule == rule and p.severity == "error" for p in problems)
         warns = any(p.rule == rule and p.severity == "warning" for p in problems)
@@ -286,7 +285,7 @@ def test_the_red_marks_are_where_validate_points(probed, name):
     wb = openpyxl.load_workbook(path, data_only=True)
     marked = {(sheet, cell, rule) for (sheet, probe), (rule, cell) in probes.items() if wb[sheet][probe].value is True}
     rules = {rule for rule, _ in probes.values()}
-    problems, _ = validate_reads(read_files([str(path)], jobs=1), load_pack())
+    problems = validate_problems(path)
     pointed = {(p.sheet, p.cell, p.rule) for p in rules_own(problems) if p.rule in rules}
     pointed |= {(p.sheet, p.cell, p.rule) for p in problems       # a date the reader cannot read
                 if p.rule == UNPARSEABLE and get_form(p.form).field(p.field).type == "date"}
