@@ -5,15 +5,16 @@ reports the figure: 附件10 against 附件3 within the rule's tolerance (employ
 from __future__ import annotations
 
 import datetime as dt
-import shutil
+import functools
 from pathlib import Path
 
 import openpyxl
 import pytest
 from hypothesis import given, settings, strategies as st
 from conftest import soffice_convert_all
+from template_clerk import Clerk
 
-from xlbase.read import read_files, read_workbook
+from xlbase.read import read_files
 from xlbase.rules import load_pack, normalise_base_type
 from xlbase.rules.live import untyped_threshold
 from xlbase.commands.validate import validate_reads
@@ -44,18 +45,15 @@ CASES = {
 }
 
 
-def _set(path: Path, a10: dict, a2: dict) -> None:
+def _set(c: Clerk, a10: dict, a2: dict) -> None:
     """Retype figures on 附件10 and 附件2, as a clerk does (cells found by the reader)."""
-    tables = {t.form_id: t for t in read_workbook(path).tables}
-    wb = openpyxl.load_workbook(path)
     for key, v in a10.items():
-        t = tables["附件10"]
-        wb["附件10"][t.cell(key, int(t.data["_row"].iloc[0]))].value = v
+        c.row("附件10", 0, key, v)
     for key, v in a2.items():
-        wb["附件2"][tables["附件2"].record_cells[key]].value = v
-    wb.save(path)
+        c.record("附件2", key, v)
 
 
+@functools.lru_cache(maxsize=None)
 def _verdicts(path: Path) -> dict[str, bool]:
     """The check block's result per fact (label of 附件10's field -> 不一致)."""
     ws = openpyxl.load_workbook(path, data_only=True)["附件3"]
@@ -74,10 +72,11 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
     written = write_applicant_workbook(d / "written.xlsx", base=BASE, firms=FIRMS)
     (d / "src").mkdir()
     sources = []
-    for i, (a10, a2) in enumerate(CASES.values()):   # each case a copy of one written workbook, retyped
+    clerk = Clerk(written)
+    for i, (a10, a2) in enumerate(CASES.values()):   # each case the written workbook retyped (save_case takes it back)
         src = d / "src" / f"case{i}.xlsx"
-        shutil.copyfile(written, src)
-        _set(src, a10, a2)
+        _set(clerk, a10, a2)
+        clerk.save_case(src)
         sources.append(src)
     return dict(zip(CASES, soffice_convert_all(sources, "xlsx", d / "lo", timeout=600)))   # one LibreOffice run
 
