@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 
 from conftest import require_soffice, soffice_convert
+from pdf_pages import line_sizes, page_sizes
 from xlbase.commands.merge import merge_command
 from xlbase.commands.validate import validate_command
 from xlbase.reports.problems import FILE_STATUS, PROBLEM_COLUMNS, file_status
@@ -96,3 +97,25 @@ def test_printed_file_list_keeps_names_beside_their_hashes(report, tmp_path):
                            check=True).stdout.split("\f")
     with_hash = [p for p in pages if "SHA-256" in p]
     assert with_hash and all(".xlsx" in p for p in with_hash)    # not a page of hashes without names
+
+
+#: the smallest type on paper (issue 14's measure, kept for every printed report)
+MIN_PT = 7.0
+
+
+@pytest.mark.libreoffice
+def test_the_problem_list_prints_at_7pt(report, tmp_path, box_per_pt):
+    """The 问题清单 is the return slip a county reads on paper: every line of it, title, report line, header and
+    each problem, at 7 pt or more (its eleven printed columns were 214 width units, fitted to A4 at 5.5 pt)."""
+    require_soffice()
+    one = tmp_path / "问题清单.xlsx"
+    wb = openpyxl.load_workbook(report)
+    for name in wb.sheetnames:
+        if name != "问题清单":
+            del wb[name]
+    wb.save(one)
+    pdf = soffice_convert(one, "pdf", tmp_path)
+    sizes = [(size, p, text) for p in range(1, len(page_sizes(pdf)) + 1) for size, text in line_sizes(pdf, p, box_per_pt)]
+    assert len(sizes) > 10
+    small = [(round(size, 2), p, text[:40]) for size, p, text in sizes if size < MIN_PT]
+    assert not small, small[:10]

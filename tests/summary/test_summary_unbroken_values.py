@@ -22,7 +22,7 @@ import openpyxl
 import pytest
 
 from conftest import soffice_convert_all
-from pdf_pages import lines, page_sizes, words
+from pdf_pages import line_sizes, lines, page_sizes
 from xlbase import sheet_names
 from xlbase.forms.programmes import list_programmes, load_programme
 
@@ -111,16 +111,6 @@ def test_dates_phones_and_codes_print_whole_on_one_line(merged, programme, box_p
 
 #: the smallest type on paper (issue 14)
 MIN_PT = 7.0
-
-
-def line_sizes(pdf: Path, page: int, box_per_pt: float) -> list[tuple[float, str]]:
-    """(the smallest type on the line, in points; its text) of every line a page prints."""
-    found = words(pdf, page)
-    out = []
-    for top, bottom, text in lines(pdf, page):
-        inline = [w for w in found if w[1] >= top - 0.1 and w[3] <= bottom + 0.1]
-        out.append((min(w[3] - w[1] for w in inline) / box_per_pt, text))
-    return out
 
 
 @pytest.mark.parametrize("programme", PROGRAMMES)

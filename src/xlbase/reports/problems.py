@@ -26,7 +26,7 @@ REPORT_VERSION = 1
 BASE_COLUMN = DEFAULT_NOUN     # said as the programme's noun
 PROBLEM_COLUMNS = ("严重程度", "文件", "工作表", "单元格", "表单", "字段", BASE_COLUMN, "问题类别", "问题说明", "值", "标准",
                    "规则编号", "文件完整路径")
-_WIDTHS = (8, 28, 10, 8, 8, 16, 28, 20, 60, 16, 12, 22, 60)
+_WIDTHS = (6, 16, 8, 7, 6, 12, 16, 10, 52, 10, 8, 22, 60)
 UNPRINTED = 2           # 规则编号 and 文件完整路径: for filtering and the link, not for the printed return slip
 
 
