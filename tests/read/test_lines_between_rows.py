@@ -9,7 +9,6 @@ import random
 import retyped
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from xlbase.check import check, pack_for
 from xlbase.forms import get_form
@@ -31,11 +30,7 @@ def test_a_line_alone_in_another_column_is_no_base(tmp_path_factory, seed, words
     rows = [["长治市推荐省级双创基地汇总表"], ["县区", *(f.label for f in FIELDS)]]
     data = [_row(rng, "潞州区" if i < 2 else "屯留区", i) for i in range(4)]
     rows += data[:at] + [[words]] + data[at:]
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    path = tmp_path_factory.mktemp("l") / "长治市.xlsx"
-    wb.save(path)
+    path = retyped.save(tmp_path_factory.mktemp("l") / "长治市.xlsx", {"Sheet1": rows})
     wr = read_workbook(str(path))
     (t,) = [t for t in wr.tables if t.form_id == "附件11"]
     assert list(t.data["base_name"]) == [r[1] for r in data]

@@ -4,9 +4,9 @@ own (when the head has none), it leaves the list, and its blank 联系人 / 联�
 
 from __future__ import annotations
 
+import retyped
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import Workbook
 
 from xlbase.check import check, pack_for
 from xlbase.forms import name_words
@@ -26,11 +26,7 @@ def test_the_bases_own_row_gives_its_rent_and_leaves_the_list(tmp_path_factory, 
     sites = [[n, d, p, "刘先生", f"138355210{i}"] for i, (n, d, p) in enumerate(SITES)]
     sites.insert(at, [f"上马物流（{word}）" if bracket else word, 0, own, "", ""])
     rows += sites
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    path = tmp_path_factory.mktemp("r") / "a4.xlsx"
-    wb.save(path)
+    path = retyped.save(tmp_path_factory.mktemp("r") / "a4.xlsx", {"Sheet1": rows})
     wr = read_workbook(str(path))
     (t,) = [t for t in wr.tables if t.form_id == "附件4"]
     assert list(t.data["site_name"]) == [n for n, _, _ in SITES]
