@@ -18,6 +18,7 @@ import html
 import re
 from typing import IO, NamedTuple
 
+from ..ooxml.refs import col_index
 from .odf_tags import COLS_REPEATED, ROWS_REPEATED, tag_pattern
 
 _TAG = tag_pattern("table", "table-row", "table-cell", "covered-table-cell", "table-column", "database-range",
@@ -85,7 +86,7 @@ def merged_ranges(fh: IO[bytes], cap: int) -> list[OdsTable]:
             if name == b"database-range":
                 t = _TARGET.search(attrs) if not closing else None
                 target = html.unescape(t.group(1).decode("utf-8", "replace")) if t and not empty else None
-                first_col = _letters(t.group(2)) if t else 0
+                first_col = col_index(t.group(2).decode()) - 1 if t else 0     # _TARGET: 1-3 letters A-Z
                 continue
             if name == b"filter-condition":
                 field = _condition(attrs, filtering.setdefault(target, {}), first_col) \
@@ -136,14 +137,6 @@ def merged_ranges(fh: IO[bytes], cap: int) -> list[OdsTable]:
                      tuple((c, frozenset(v) if v is not None else None) for c, v in filtering[name].items()))
             if name in filtering else OdsTable(name, tuple(ranges), frozenset(rows | filtered), frozenset(), frozenset(cols))
             for (name, ranges), (rows, filtered, cols) in zip(out, hidden)]
-
-
-def _letters(col: bytes) -> int:
-    """0-based column of letters (B -> 1)."""
-    n = 0
-    for ch in col:
-        n = n * 26 + ch - 64
-    return n - 1
 
 
 def _condition(attrs: bytes, shows: dict[int, set[str] | None], first_col: int) -> int | None:
