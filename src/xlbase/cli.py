@@ -283,7 +283,7 @@ def _check_outputs(ns: argparse.Namespace) -> list[Path]:
         if path is None:
             continue
         missing = check_output_dir(path) if folder else check_output_path(path)
-        if missing is not None:
+        if missing is not None and missing not in made:     # -o, --json, --return-dir in one new folder
             made.append(missing)
     return made
 

@@ -83,12 +83,15 @@ def test_output_under_a_file_exits_2(tmp_path):
     assert "是一个文件而不是文件夹" in proc.stderr
 
 
-def test_missing_output_folder_is_made_and_said(tmp_path):
-    out = tmp_path / "新建" / "市级" / "汇总表.xlsx"
-    proc = _run("merge", str(SAMPLE), "-o", str(out))
+def test_missing_output_folder_is_made_and_said_once(tmp_path):
+    new = tmp_path / "新建"
+    out = new / "市级" / "汇总表.xlsx"
+    proc = _run("merge", str(SAMPLE), "-o", str(out), "--json", str(new / "r.json"),
+                "--return-dir", str(new / "退回"))
     assert proc.returncode in (0, 1), proc.stderr
-    assert out.is_file()
-    assert f"已新建输出文件夹：{tmp_path / '新建'}" in proc.stdout
+    assert out.is_file() and (new / "r.json").is_file()
+    assert proc.stdout.count("已新建输出文件夹") == 1             # three outputs, one new folder
+    assert f"已新建输出文件夹：{new}" in proc.stdout
 
 
 @given(st.text(alphabet="汇总表规则包（）、，abc 12-", max_size=60), st.integers(8, 40))
