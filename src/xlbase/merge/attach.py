@@ -437,7 +437,8 @@ def _names(cands: list[Candidate], display: dict[str, str]) -> str:
     return "、".join(shown) + (f"等 {len(cands)} 个" if len(cands) > SHOWN_MAX else "")
 
 
-def _firms(t: Table) -> str:
+def firm_names(t: Table) -> str:
+    """A list's firms as a message names them: the first few, then how many."""
     names = [str(v) for v in (t.data[FIRM_NAME].tolist() if FIRM_NAME in t.data.columns else []) if is_text(v)]
     return "、".join(names[:SHOWN_MAX]) + (f"等 {len(names)} 户" if len(names) > SHOWN_MAX else "")
 
@@ -447,7 +448,7 @@ def _unclear(t: Table, path: str, what: str, d: Decision, display: dict[str, str
     assert d.how is not None
     return Problem(FIRMS_BASE_UNCLEAR, WARNING,
                    f"{what}本身没有写明所属基地，{d.how.how}“{d.how.text}”同样符合{len(d.chosen)}个基地："
-                   f"{_names(d.chosen, display)}，无法确定，其中的入驻企业（{_firms(t)}）未计入汇总；"
+                   f"{_names(d.chosen, display)}，无法确定，其中的入驻企业（{firm_names(t)}）未计入汇总；"
                    "请在该表标题行或填报单位行写明基地全称后重新报送。",
                    path, t.sheet, _cell(t, d.how), FIRM_FORM, value=len(t.data))
 
@@ -486,7 +487,7 @@ def _fallback(t: Table, path: str, what: str, cands: list[Candidate], display: d
     hint = f"同一县（市、区）或文件夹中尚无入驻企业名单的基地有：{_names(near, display)}；" if near else ""
     return Problem(FIRMS_BASE_UNCLEAR, WARNING,
                    f"{what}本身没有写明所属基地，工作表名、标题行、填报单位行、文件名和文件夹名都不能确定它属于哪个基地，"
-                   f"其中的入驻企业（{_firms(t)}）未计入汇总；{hint}请在该表标题行写明基地全称后重新报送。",
+                   f"其中的入驻企业（{firm_names(t)}）未计入汇总；{hint}请在该表标题行写明基地全称后重新报送。",
                    path, t.sheet, _cell(t, None), FIRM_FORM, value=len(t.data))
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..forms import value_list
-from ..forms.roles import BASE_NAME
+from ..forms.roles import BASE_NAME, FIRM_NAME
 from ..identity import name_key
 from ..text import fold
 from ..problems import ERROR, INFO, SEVERITIES, WARNING, Problem, sort_problems
@@ -25,8 +25,8 @@ from ..rules.kinds import officer_notes
 from ..rules.rule import RulePack
 from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
-from ..problem_codes import (DUPLICATE_BASE, LEVEL_MISMATCH, PART_ATTACHED, PART_BASE_UNCLEAR, PROGRAMME_RECOGNISED,
-                             UNIT_NOT_REPORTED)
+from ..problem_codes import (DUPLICATE_BASE, FIRMS_BASE_UNCLEAR, LEVEL_MISMATCH, PART_ATTACHED, PART_BASE_UNCLEAR,
+                             PROGRAMME_RECOGNISED, UNIT_NOT_REPORTED)
 from .dedupe import superseded_note
 from .lower import ORIGIN_SEP, carried_problem
 from .revision import revision_rank
@@ -50,7 +50,8 @@ def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked
     homes, joined = join_parts(programme, reads)
     problems += joined
     problems += validate_programme(tables, pack, homes)
-    rows, firms, merge_problems, counts, superseded = _summary_rows(programme, layout, reads, homes)
+    unclear = {p.file for p in joined if p.rule == PART_BASE_UNCLEAR}
+    rows, firms, merge_problems, counts, superseded = _summary_rows(programme, layout, reads, homes, unclear)
     problems = _superseded(problems, superseded, homes, programme.noun) + merge_problems + _carried(programme, reads, rows)
     inputs = []
     for r in reads:
@@ -152,7 +153,7 @@ def join_parts(programme, reads: list[WorkbookRead]) -> tuple[dict[str, str], li
         if not r.ok or not r.tables:
             continue
         forms = {t.form_id for t in r.tables}
-        name = next((str(t.base.get("name")) for t in r.tables if t.base.get("name")), "")
+        name = _named(r)
         if row_per in forms:
             applications.append(Candidate(key=name_key(name), name=name, operator="", city=None, county=None,
                                           base_type=None, file=r.path, cores=(core(name) or fold(name),)))
@@ -179,10 +180,20 @@ def join_parts(programme, reads: list[WorkbookRead]) -> tuple[dict[str, str], li
     return homes, problems
 
 
-def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dict[str, str] | None = None):
+def _named(r: WorkbookRead) -> str:
+    """The base a workbook names: a table's own base name, else one its title lines name
+    ('耒阳市蔡伦科技创业园入驻中小微企业名单' -> '耒阳市蔡伦科技创业园'; merge.attach.named_base)."""
+    from .attach import named_base
+    own = next((str(t.base.get("name")) for t in r.tables if t.base.get("name")), "")
+    return own or next((n for t in r.tables for _, text in t.heading if (n := named_base(text))), "")
+
+
+def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dict[str, str] | None = None,
+                  unclear: frozenset[str] | set[str] = frozenset()):
     """Rows of the 汇总表 and of 入驻企业, problems of the merging, per file (rows read, rows merged), and the
     files not adopted (a base sent twice: the resubmission by its file name, else the later one, is taken).
-    A part sent apart (`homes`) is read with its application's file."""
+    A part sent apart (`homes`) is read with its application's file; a firm list no application takes
+    is read and not merged, with a warning (none more where `unclear` already says the part fits two)."""
     form = programme.form(layout["form"])
     firms_form = layout.get("firms")
     name_key_field = _name_field(programme)
@@ -210,7 +221,13 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
             row["_base"] = row.get(name_key_field)
             applications.setdefault(name_key(row.get(name_key_field) or Path(r.path).stem), []).append((sub, row))
         else:
-            lower_firms += [(r, t) for t in sub.of(firms_form or "") if "_base_name" in t.data.columns]
+            for t in sub.of(firms_form or ""):
+                if "_base_name" in t.data.columns:
+                    lower_firms.append((r, t))
+                elif t.n_rows:
+                    counts[r.path] = (counts[r.path][0] + t.n_rows, counts[r.path][1])
+                    if r.path not in unclear:
+                        problems.append(_list_alone(programme, layout, r, t))
         for t in sub.of(form.id):
             listed += [(r, t, i) for i in t.data.index]
     own: dict[str, dict] = {}
@@ -297,6 +314,23 @@ def _name_field(programme) -> str:
     """The summary form's column naming the base (identity base_name), else its first column."""
     form = programme.form(programme.layout("summary.yaml")["form"])
     return next((f.key for f in form.table_fields if f.identity == BASE_NAME), form.table_fields[0].key)
+
+
+def _list_alone(programme, layout: dict, r: WorkbookRead, t: Table) -> Problem:
+    """A firm list sent without the application it belongs to (a file of its own naming a base the batch
+    has no application of, or naming none): its rows are read, not merged, and said so, with what decides."""
+    from .attach import firm_names
+    app = programme.form(layout["row_per"]).title
+    noun = programme.noun
+    name = _named(r)
+    said = f"写明的{noun}是“{name}”，" if name else f"没有写明所属{noun}，"
+    key = FIRM_NAME if FIRM_NAME in t.data.columns else t.form.table_fields[0].key
+    return Problem(FIRMS_BASE_UNCLEAR, WARNING,
+                   f"{t.form.title}（文件“{Path(r.path).name}”工作表“{t.sheet}”，{t.n_rows} 行）{said}本批材料中没有与之"
+                   f"对应的{app}，其中的企业（{firm_names(t)}）未计入汇总；请与该{noun}的{app}一并报送，"
+                   f"或在名单标题中写明与{app}一致的{noun}名称后重新汇总。",
+                   r.path, t.sheet, t.cell(key, t.header_row) if t.header_row else "", t.form_id,
+                   base=name, value=t.n_rows)
 
 
 def _lower_firms(r: WorkbookRead, t: Table, applicants: set[str], counts: dict[str, tuple[int, int]]) -> list[dict]:

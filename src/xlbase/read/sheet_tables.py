@@ -294,8 +294,8 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
     form = get_form(form_id)
     t = Table(form_id=form_id, file=path, sheet=sheet.name, header_row=ft.header_rows[1] + 1,
               org_line=org_line(sheet, ft.header_rows[0], top))
-    if form_id == FIRM_FORM:    # where a firm list sent apart from its base names it (merge.attach)
-        t.heading = _heading(sheet, ft.header_rows[0], top)
+    # where a list sent apart from its base names it (merge.attach, merge.programme: any programme's firm list)
+    t.heading = _heading(sheet, ft.header_rows[0], top)
     t.columns = {k: c + 1 for k, c in ft.columns.items()}
     rows = ft.data_rows
     n = len(rows)
