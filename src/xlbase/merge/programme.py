@@ -277,9 +277,9 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
                                     str(values.get(name_key_field))))
             counts[r.path] = (n_read + 1, n_merged)
             continue
-        unit_key = layout.get("unit")     # the 填报单位 line names who reports when the row does not
-        if unit_key in form.keys and not values.get(unit_key) and t.org_line:
-            values[unit_key] = _unit_from_line(t.org_line, layout)
+        unit_key = layout.get("unit")     # who reports, when the row does not say: the 填报单位 line, the file
+        if unit_key in form.keys and not values.get(unit_key):
+            values[unit_key] = _unit_named(layout, t.org_line, *_path_words(r.path), values.get(name_key_field))
         values["_file"] = r.path
         values["_row"] = row_no
         values["_base"] = values.get(name_key_field)
@@ -361,10 +361,20 @@ def _whole(v: Any) -> int | None:
         return None
 
 
-def _unit_from_line(line: str, layout: dict) -> str | None:
-    """填报单位：衡南县工信局 -> 衡南县, when the layout's unit list has it."""
+def _unit_named(layout: dict, *texts: object) -> str | None:
+    """The first reporting unit of the layout's list a text names, in the order given: 填报单位：衡南县工信局,
+    a folder 衡南县, a file 衡南县推荐汇总表, a base 衡南县云集众创空间 -> 衡南县."""
     units = value_list(layout["units"]) if layout.get("units") else ()
-    return next((u for u in units if u in line), None)
+    for text in texts:
+        if isinstance(text, str) and (hit := next((u for u in units if u in text), None)):
+            return hit
+    return None
+
+
+def _path_words(path: str) -> list[str]:
+    """A file's name, then its folders, nearest first."""
+    p = Path(path)
+    return [p.stem, *reversed(p.parent.parts[-3:])]
 
 
 def return_units(programme, checked: Checked, by_base: bool | None = None, pack: RulePack | None = None

@@ -1,0 +1,46 @@
+"""Who reports a 推荐汇总表's rows when its 填报单位 line does not say: a stranger typed "推荐单位（盖章）：…"
+(or nothing), so the rows came out with a blank 所在县市区 and the 各县情况 sheet listed "（未填写）" beside
+a county marked 未报送. The unit is then the one the file's name, its folder or the base's own name names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from programme_inbox import load_case, read_summary, xlbase
+
+CASE = load_case("hengyang-2023")
+BASES = [("云集众创空间", "刘明", "13907341234", "服务人员12人，入驻企业36家"),
+         ("车江工业园创业基地", "陈芳", "0734-8812345", "专职服务人员8人；入驻中小微企业52户")]
+
+
+def _typed_list(out: Path, unit_line: str, prefix: str) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["衡阳市中小微企业创新创业基地推荐汇总表"])
+    ws.append([unit_line, None, None, "日期：2023年6月5日"])
+    ws.append(["编号", "基地名称", "联系人", "电话", "基地情况简介"])
+    for i, (name, contact, phone, brief) in enumerate(BASES, start=1):
+        ws.append([i, prefix + name, contact, phone, brief])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(out)
+
+
+@pytest.mark.parametrize("where, unit_line, prefix", [
+    ("衡南县/推荐汇总表.xlsx", "推荐单位（盖章）：", ""),                # the folder says
+    ("衡南县推荐汇总表.xlsx", "", ""),                                   # the file's name says
+    ("推荐汇总表.xlsx", "推荐单位（盖章）：工业和信息化局", "衡南县"),     # each base's name says
+    ("耒阳市/推荐汇总表.xlsx", "填报单位：衡南县工业和信息化局", ""),     # the 填报单位 line first
+])
+def test_a_lists_rows_take_the_unit_its_file_names(tmp_path, where, unit_line, prefix):
+    inbox = tmp_path / "收件"
+    _typed_list(inbox / where, unit_line, prefix)
+    out = tmp_path / "汇总表.xlsx"
+    res = xlbase("merge", str(inbox), "--programme", CASE.name, "-o", str(out))
+    assert res.returncode == 0, res.stdout + res.stderr
+    rows, _ = read_summary(out, CASE.programme)
+    assert [(r["unit_name"], r["county"]) for r in rows] == [(prefix + b[0], "衡南县") for b in BASES]
+    units = {r[0]: r[1:3] for r in openpyxl.load_workbook(out)["各县情况"].iter_rows(min_row=2, values_only=True)}
+    assert units["衡南县"] == ("已报送", 2) and "（未填写）" not in units
