@@ -116,6 +116,7 @@ PLACE_FOLDER_DIFFERS = "place-folder-differs"
 FIRMS_ATTACHED = "firms-attached"
 PART_ATTACHED = "part-attached"
 PART_BASE_UNCLEAR = "part-base-unclear"
+UNIT_FROM_PLACE = "unit-from-place"
 FIRMS_BASE_UNCLEAR = "firms-base-unclear"
 COVER_UNATTACHED = "cover-unattached"
 FIRMS_LIST_REPEATED = "firms-list-repeated"
@@ -190,6 +191,7 @@ _declare(MERGE, {
     PLACE_FOLDER_DIFFERS: (WARNING, "所在县与所在文件夹不一致"),
     PART_ATTACHED: (INFO, "单独报送的表格按名称归入申报材料"),
     PART_BASE_UNCLEAR: (WARNING, "单独报送的表格无法确定属于哪份申报材料"),
+    UNIT_FROM_PLACE: (INFO, "表中没有填写报送单位（所在县区），按文件名、文件夹或{noun}名称确定"),
     BASE_WITHOUT_ROW: (WARNING, "有入驻企业名单但没有附件10"),
     SUMMARY_EDITED: (WARNING, "汇总表生成后被修改过"),
     SUMMARY_SOURCES_PARTLY_HERE: (WARNING, "汇总表的来源文件部分在本次输入中"),

@@ -1,6 +1,7 @@
-"""Who reports a 推荐汇总表's rows when its 填报单位 line does not say: a stranger typed "推荐单位（盖章）：…"
-(or nothing), so the rows came out with a blank 所在县市区 and the 各县情况 sheet listed "（未填写）" beside
-a county marked 未报送. The unit is then the one the file's name, its folder or the base's own name names."""
+"""Who reports a row when the form does not say: a stranger's 推荐汇总表 headed "推荐单位（盖章）：…" (or nothing),
+an application retyped from the paper, which has no 所在县 line (the column is ours). Their rows came out with
+a blank unit and the 各县情况 sheet listed "（未填写）" beside a county marked 未报送. The unit is now the one
+the 填报单位 line, the file's name, its folder or the row's own name names, with one info saying which."""
 
 from __future__ import annotations
 
@@ -44,3 +45,23 @@ def test_a_lists_rows_take_the_unit_its_file_names(tmp_path, where, unit_line, p
     assert [(r["unit_name"], r["county"]) for r in rows] == [(prefix + b[0], "衡南县") for b in BASES]
     units = {r[0]: r[1:3] for r in openpyxl.load_workbook(out)["各县情况"].iter_rows(min_row=2, values_only=True)}
     assert units["衡南县"] == ("已报送", 2) and "（未填写）" not in units
+    said = [r for r in openpyxl.load_workbook(out)["问题清单"].iter_rows(values_only=True) if "unit-from-place" in r]
+    assert len(said) == (0 if unit_line.startswith("填报单位") else 1)        # the line is what it is for
+
+
+def test_a_retyped_application_takes_the_unit_of_its_folder(tmp_path):
+    case = load_case("taiyuan-2023")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for row in (["太原市中小企业公共服务示范平台申请表"], ["单位名称", "山西晋创科技服务有限公司", "成立时间", "2016年5月"],
+                ["企业性质", "有限责任公司", "法定代表人", "张伟"], ["联系人", "李梅", "电话", "0351-7654321"]):
+        ws.append(row)
+    src = tmp_path / "收件" / "小店区" / "晋创科技申请表.xlsx"
+    src.parent.mkdir(parents=True)
+    wb.save(src)
+    out = tmp_path / "汇总表.xlsx"
+    res = xlbase("merge", str(src.parent.parent), "--programme", case.name, "-o", str(out))
+    assert res.returncode in (0, 1), res.stdout + res.stderr
+    rows, _ = read_summary(out, case.programme)
+    assert [(r["applicant"], r["county"]) for r in rows] == [("山西晋创科技服务有限公司", "小店区")]
+    assert "按文件夹“小店区”归入小店区" in res.stdout

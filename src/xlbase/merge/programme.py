@@ -26,7 +26,7 @@ from ..rules.rule import RulePack
 from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
 from ..problem_codes import (DUPLICATE_BASE, FIRMS_BASE_UNCLEAR, LEVEL_MISMATCH, PART_ATTACHED, PART_BASE_UNCLEAR,
-                             PROGRAMME_RECOGNISED, UNIT_NOT_REPORTED)
+                             PROGRAMME_RECOGNISED, UNIT_FROM_PLACE, UNIT_NOT_REPORTED)
 from .dedupe import superseded_note
 from .lower import ORIGIN_SEP, carried_problem
 from .revision import revision_rank
@@ -202,6 +202,7 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
     listed: list[tuple[WorkbookRead, Table, int]] = []
     lower_firms: list[tuple[WorkbookRead, Table]] = []
     homes = homes or {}
+    unit_said: set[str] = set()
     joined: dict[str, list[Table]] = {}
     for r in reads:
         if r.ok and r.path in homes:
@@ -217,6 +218,12 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
         counts[r.path] = (0, 0)
         if sub.of(layout["row_per"]):
             row = _application_row(layout, sub)
+            unit_key = layout.get("unit")
+            if unit_key in row and not row[unit_key]:       # a retyped application lacks our grey 所在县 line
+                row[unit_key], how = _unit_named(layout, _unit_texts(programme, r.path, row.get(name_key_field)))
+                if how:
+                    unit_said.add(r.path)
+                    problems.append(_unit_note(programme, layout, r.path, row[unit_key], how, ""))
             row["_file"] = r.path
             row["_base"] = row.get(name_key_field)
             applications.setdefault(name_key(row.get(name_key_field) or Path(r.path).stem), []).append((sub, row))
@@ -279,7 +286,11 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
             continue
         unit_key = layout.get("unit")     # who reports, when the row does not say: the 填报单位 line, the file
         if unit_key in form.keys and not values.get(unit_key):
-            values[unit_key] = _unit_named(layout, t.org_line, *_path_words(r.path), values.get(name_key_field))
+            values[unit_key], how = _unit_named(layout, _unit_texts(programme, r.path, values.get(name_key_field),
+                                                                     t.org_line))
+            if how and r.path not in unit_said:
+                unit_said.add(r.path)
+                problems.append(_unit_note(programme, layout, r.path, values[unit_key], how, t.sheet))
         values["_file"] = r.path
         values["_row"] = row_no
         values["_base"] = values.get(name_key_field)
@@ -361,20 +372,30 @@ def _whole(v: Any) -> int | None:
         return None
 
 
-def _unit_named(layout: dict, *texts: object) -> str | None:
-    """The first reporting unit of the layout's list a text names, in the order given: 填报单位：衡南县工信局,
-    a folder 衡南县, a file 衡南县推荐汇总表, a base 衡南县云集众创空间 -> 衡南县."""
-    units = value_list(layout["units"]) if layout.get("units") else ()
-    for text in texts:
-        if isinstance(text, str) and (hit := next((u for u in units if u in text), None)):
-            return hit
-    return None
-
-
-def _path_words(path: str) -> list[str]:
-    """A file's name, then its folders, nearest first."""
+def _unit_texts(programme, path: str, name: object, org_line: str = "") -> list[tuple[str, object]]:
+    """Where a row's reporting unit may be named, in the order a person looks: its 填报单位 line, the file's
+    name, its folders (nearest first), the row's own name."""
     p = Path(path)
-    return [p.stem, *reversed(p.parent.parts[-3:])]
+    return [("", org_line), ("文件名", p.stem), *(("文件夹", part) for part in reversed(p.parent.parts[-3:])),
+            (f"{programme.noun}名称", name)]
+
+
+def _unit_named(layout: dict, texts: list[tuple[str, object]]) -> tuple[str | None, str]:
+    """The first unit of the layout's list a text names (填报单位：衡南县工信局, a folder 衡南县, a file
+    衡南县推荐汇总表, a base 衡南县云集众创空间 -> 衡南县), and how it was found ("" for the 填报单位 line,
+    which is what that line is for; 文件夹“衡南县” otherwise)."""
+    units = value_list(layout["units"]) if layout.get("units") else ()
+    for how, text in texts:
+        if isinstance(text, str) and (hit := next((u for u in units if u in text), None)):
+            return hit, f"{how}“{text}”" if how else ""
+    return None, ""
+
+
+def _unit_note(programme, layout: dict, path: str, unit: str | None, how: str, sheet: str) -> Problem:
+    """One info per file whose rows took their unit from where the file came (the form itself did not say)."""
+    label = programme.form(layout["form"]).field(layout["unit"]).label
+    return Problem(UNIT_FROM_PLACE, INFO, f"“{Path(path).name}”中没有填写{label}，按{how}归入{unit}；如有误，请在表中填写。",
+                   path, sheet, value=unit)
 
 
 def return_units(programme, checked: Checked, by_base: bool | None = None, pack: RulePack | None = None
