@@ -130,6 +130,7 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
         found.values[f.key] = value
         found.cells[f.key] = pos
         found.rows.update({pick.r, pos[0]})
+    _split_totals(form, found)
     for label, occ in combined_pos.items():
         pos, value = _value_of(sheet, occ, labels)
         found.combined[label] = (value, pos)
@@ -206,6 +207,52 @@ def _inline_several(text: str, form_id: str) -> list[tuple[tuple[str, ...], str]
         if m and keys:
             out.append((keys, m.group(2).strip()))
     return out if len(out) >= 2 else []
+
+
+_TOTAL_THEN = re.compile(r"^\s*(-?\d+(?:[.,，]\d+)*\s*[^\d\s(（,，;；:：]*?)\s*([（(，,；;].*|其中.*)$")
+_LABEL_NUMBER = re.compile(r"^(\D+?)\s*[:：为是]?\s*(-?\d+(?:[.,]\d+)*\s*\D{0,8})$")
+_PARTS_OPEN = re.compile(r"^[\s（(，,；;]*(?:其中|包括|含)?\s*[:：]?\s*")
+
+
+def total_and_parts(text: object, form_id: str, total_key: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """A total's cell holding its parts too, as the paper line reads when typed into one cell:
+    "1200平方米（其中自有800，租用400）", "26人，其中专业人员18人" -> ("1200平方米", [(site_owned, "800"), …]).
+    Every clause after the total must name one part of that total (Field.part_of) with its number; else None
+    (the cell is read as typed, and its number's reader says what it could not read)."""
+    if not isinstance(text, str) or len(text) > 200:
+        return None
+    m = _TOTAL_THEN.match(text)
+    if m is None:
+        return None
+    parts = {f.key for f in get_form(form_id).record_fields if f.part_of == total_key}
+    rest = _PARTS_OPEN.sub("", m.group(2)).rstrip(" )）。.")
+    out: list[tuple[str, str]] = []
+    for clause in _CLAUSES.split(rest):
+        if not clause.strip():
+            continue
+        said = _LABEL_NUMBER.match(clause.strip())
+        if said is None:
+            return None
+        keys = [k for k in record_keys(said.group(1).strip(), form_id) if k in parts]
+        if len(keys) != 1 or keys[0] in dict(out):
+            return None
+        out.append((keys[0], said.group(2).strip()))
+    return (m.group(1).strip(), out) if out else None
+
+
+def _split_totals(form, found: FoundRecord) -> None:
+    """Each total whose cell holds its parts (total_and_parts): the total, and every part not on a line of its
+    own, read from that cell (pointing at it: the cell the clerk typed)."""
+    for f in form.record_fields:
+        got = total_and_parts(found.values.get(f.key), form.id, f.key)
+        if got is None:
+            continue
+        total, parts = got
+        found.values[f.key] = total
+        for key, amount in parts:
+            if key not in found.values:
+                found.values[key] = amount
+                found.cells[key] = found.cells[f.key]
 
 
 def _belongs_elsewhere(o: _Occ, f, form, section_pos, sec_rows) -> bool:
