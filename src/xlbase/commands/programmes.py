@@ -301,11 +301,11 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
     lvl, mismatch = levels.choose(programme, level, checked.rows)
     unit_key = programme.layout("summary.yaml").get("unit")
     units = levels.expected(lvl, expected)
-    missing = levels.not_reported(unit_key, checked.rows, units, _unit_label(programme))
+    missing = levels.not_reported(unit_key, checked.rows, units, _unit_label(programme), checked.sent)
     checked.problems = sort_problems([*input_problems, *checked.problems, *mismatch, *missing])
     if not any(r.ok for r in reads):
         return CommandResult(EXIT_UNUSABLE, _lines(checked.problems), errors=[NOTHING_READ])
-    round_ = levels.round_record(lvl, unit_key, checked.rows, checked.problems, checked.homes)
+    round_ = levels.round_record(lvl, unit_key, checked.rows, checked.problems, checked.homes, checked.sent)
     changes = None
     if before is not None and levels.comparable(programme, before, round_):
         from ..merge.rounds import compare

@@ -40,6 +40,7 @@ class Checked:
     firms: list[dict] = field(default_factory=list)         # 入驻企业 rows (+ _base, _file, _sheet, _row)
     inputs: list[dict] = field(default_factory=list)        # per file: file, status, sha256, rows_*
     homes: dict[str, str] = field(default_factory=dict)     # a part sent apart -> its application's file
+    sent: dict[str, str] = field(default_factory=dict)      # a file that gave no row -> the unit that sent it
 
 
 def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked:
@@ -58,7 +59,22 @@ def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked
         read_n, merged_n = counts.get(r.path, (0, 0))
         inputs.append({"file": r.path, "status": r.status, "sha256": r.sha256, "rows_read": read_n,
                        "rows_merged": merged_n, "rows_rejected": read_n - merged_n})
-    return Checked(reads, sort_problems(problems), rows, firms, inputs, homes)
+    return Checked(reads, sort_problems(problems), rows, firms, inputs, homes, _senders(programme, layout, reads, rows))
+
+
+def _senders(programme, layout: dict, reads: list[WorkbookRead], rows: list[dict]) -> dict[str, str]:
+    """The unit that sent each file giving no 汇总表 row (a county's 汇总表 saying it has no base this year, a list
+    sent alone, a file that could not be read), by its 填报单位 line, name or folders: it did report."""
+    gave = {r["_file"] for r in rows}
+    out = {}
+    for r in reads:
+        if r.path in gave:
+            continue
+        line = next((t.org_line for t in r.tables if t.org_line), "")
+        unit, _ = _unit_named(layout, _unit_texts(programme, r.path, None, line))
+        if unit:
+            out[r.path] = unit
+    return out
 
 
 #: a lower level's findings its higher level makes again itself (of its own merge, not of the applications)

@@ -111,9 +111,12 @@ def expected(level: Level, expect: list[str] | None) -> list[str]:
     return list(value_list(level.expect)) if level.expect else []
 
 
-def not_reported(unit_key: str | None, rows: list[dict], expected_units: list[str], kind: str) -> list[Problem]:
-    """One warning per expected unit that sent nothing (by the layout's unit column)."""
+def not_reported(unit_key: str | None, rows: list[dict], expected_units: list[str], kind: str,
+                 sent: dict[str, str] | None = None) -> list[Problem]:
+    """One warning per expected unit that sent nothing (by the layout's unit column; `sent`: the unit of each
+    file that gave no row, such as a 汇总表 saying the unit has no base this year)."""
     got = {fold(str(r.get(unit_key) or "")) for r in rows} if unit_key else set()
+    got |= {fold(u) for u in (sent or {}).values()}
     return [Problem(UNIT_NOT_REPORTED, WARNING,
                     f"{u}未报送：本次汇总的输入中没有{u}的材料（按应报{kind}名单）。请催报，收到后重新汇总；"
                     "如该单位本次确无申报，请让其报送说明或空白的汇总表。", value=u)
@@ -123,11 +126,12 @@ def not_reported(unit_key: str | None, rows: list[dict], expected_units: list[st
 # --- rounds -----------------------------------------------------------------------------------------------
 
 def problem_units(unit_key: str | None, rows: list[dict], problems: list[Problem],
-                  homes: dict[str, str] | None = None) -> list[set[str]]:
+                  homes: dict[str, str] | None = None, sent: dict[str, str] | None = None) -> list[set[str]]:
     """The unit(s) each problem counts for: a row's own unit when the problem is on a 汇总表 row, else the units
-    of the rows its file gave (a part sent apart: its application's file), else its file's name; a
-    unit-not-reported warning, the unit it names. The one attribution for 各县情况 and the round record."""
-    homes = homes or {}
+    of the rows its file gave (a part sent apart: its application's file), else the unit that sent a file
+    giving no row (`sent`), else its file's name; a unit-not-reported warning, the unit it names. The one
+    attribution for 各县情况 and the round record."""
+    homes, sent = homes or {}, sent or {}
     of_file: dict[str, set[str]] = {}
     of_row: dict[tuple[str, int], str] = {}
     of_base: dict[str, str] = {}
@@ -151,16 +155,16 @@ def problem_units(unit_key: str | None, rows: list[dict], problems: list[Problem
             out.append({of_base[name_key(p.base)]})
             continue
         head = p.file.split(ORIGIN_SEP)[0] if p.file else ""
-        units = of_file.get(homes.get(head, head))
+        units = of_file.get(homes.get(head, head)) or ({sent[head]} if head in sent else None)
         out.append(units if units else {Path(p.file).stem if p.file else ""})
     return out
 
 
 def round_record(level: Level, unit_key: str | None, rows: list[dict], problems: list[Problem],
-                 homes: dict[str, str] | None = None) -> dict:
+                 homes: dict[str, str] | None = None, sent: dict[str, str] | None = None) -> dict:
     """What the next round compares with: the level and, per unit, one key per error (rule, base, form, field)."""
     errors: dict[str, list[list[str]]] = {}
-    for p, units in zip(problems, problem_units(unit_key, rows, problems, homes)):
+    for p, units in zip(problems, problem_units(unit_key, rows, problems, homes, sent)):
         if p.severity == ERROR:
             for u in units:
                 errors.setdefault(u, []).append([p.rule, fold(p.base or ""), p.form or "", p.field or ""])

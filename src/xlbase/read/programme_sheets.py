@@ -59,7 +59,10 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
         forms = "、".join(dict.fromkeys(t.form.title for t in tables))
         p = Problem(NO_BASE, INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报”读取，{programme.noun}数为 0。",
                     path, tables[0].sheet, "", tables[0].form_id)
+        # its empty 汇总表 stays (no row, no blank to report): its 填报单位 line names the unit that answered
+        summary = programme.layout("summary.yaml")["form"]
         return WorkbookRead(path=path, status="ok", problems=notes + [p], sha256=check.sha256,
+                            tables=[t for t in tables if t.form_id == summary],
                             programme=recognised.name if recognised is not None else programme.name)
     if not tables:
         forms = "、".join(f.title for f in programme.forms.values())

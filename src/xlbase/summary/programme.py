@@ -62,7 +62,8 @@ def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: l
     for row in checked.rows:
         seen.setdefault(str(row.get(key) or "（未填写）"), []).append(row)
     per_unit: dict[str, dict[str, int]] = {}
-    for p, units in zip(checked.problems, problem_units(key, checked.rows, checked.problems, checked.homes)):
+    for p, units in zip(checked.problems, problem_units(key, checked.rows, checked.problems, checked.homes,
+                                                        checked.sent)):
         if p.rule in notes:
             continue
         for u in units:
@@ -79,12 +80,13 @@ def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: l
         ws.write_string(0, c, text, head)
         ws.set_column(c, c, width)
     r = 1
+    sent = set(checked.sent.values())      # a unit whose 汇总表 says it has no base this year did report
     for unit in expected + [u for u in seen if u not in expected]:
         got = seen.get(unit, [])
         errors = per_unit.get(unit, {}).get(ERROR, 0)
         warnings = per_unit.get(unit, {}).get(WARNING, 0)
         write_text(ws, r, 0, unit, cell)
-        ws.write_string(r, 1, "已报送" if got else "未报送", cell)
+        ws.write_string(r, 1, "已报送" if got or unit in sent else "未报送", cell)
         ws.write_number(r, 2, len(got), cell)
         ws.write_number(r, 3, errors, cell)
         ws.write_number(r, 4, warnings, cell)
