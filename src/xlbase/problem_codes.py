@@ -198,7 +198,8 @@ _declare(MERGE, {
     LOWER_PACK_DIFFERS: (INFO, "下级汇总表所用规则包不同"),
     LEVEL_MISMATCH: (WARNING, "汇总层级与{noun}分布不符"),
     UNIT_NOT_REPORTED: (WARNING, "应报单位未报送"),
-    INCOMPLETE_TOTAL: (WARNING, "有的表缺少该列，汇总数不完整"),
+    INCOMPLETE_TOTAL: (WARNING, "有的表缺少该列，汇总数不完整",
+                       "申报项目的汇总表中缺少的只是本工具增加的数字栏目（通知表样没有）时为提示"),
 })
 _declare(RULE, {
     DOCUMENTS_TO_CHECK: (WARNING, "须核对证明材料的申报条件"),

@@ -25,7 +25,7 @@ from ..rules.kinds import officer_notes
 from ..rules.rule import RulePack
 from ..rules.submission import Submission
 from ..table import Table, WorkbookRead
-from ..problem_codes import (DUPLICATE_BASE, FIRMS_BASE_UNCLEAR, LEVEL_MISMATCH, PART_ATTACHED, PART_BASE_UNCLEAR,
+from ..problem_codes import (DUPLICATE_BASE, FIRMS_BASE_UNCLEAR, INCOMPLETE_TOTAL, LEVEL_MISMATCH, PART_ATTACHED, PART_BASE_UNCLEAR,
                              PROGRAMME_RECOGNISED, UNIT_FROM_PLACE, UNIT_NOT_REPORTED)
 from .dedupe import superseded_note
 from .lower import ORIGIN_SEP, carried_problem
@@ -41,6 +41,7 @@ class Checked:
     inputs: list[dict] = field(default_factory=list)        # per file: file, status, sha256, rows_*
     homes: dict[str, str] = field(default_factory=dict)     # a part sent apart -> its application's file
     sent: dict[str, str] = field(default_factory=dict)      # a file that gave no row -> the unit that sent it
+    incomplete: dict[str, int] = field(default_factory=dict)  # a total some rows lack -> how many rows lack it
 
 
 def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked:
@@ -59,7 +60,36 @@ def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked
         read_n, merged_n = counts.get(r.path, (0, 0))
         inputs.append({"file": r.path, "status": r.status, "sha256": r.sha256, "rows_read": read_n,
                        "rows_merged": merged_n, "rows_rejected": read_n - merged_n})
-    return Checked(reads, sort_problems(problems), rows, firms, inputs, homes, _senders(programme, layout, reads, rows))
+    incomplete, lacking = _incomplete_totals(programme, layout, rows)
+    return Checked(reads, sort_problems(problems + lacking), rows, firms, inputs, homes,
+                   _senders(programme, layout, reads, rows), incomplete)
+
+
+def _incomplete_totals(programme, layout: dict, rows: list[dict]) -> tuple[dict[str, int], list[Problem]]:
+    """Number columns of the 汇总表 some rows give and others lack (a county's own 汇总表 has the notice's columns,
+    not the figures an application gives): each such column's rows lacking it, and one problem per file
+    naming its rows' missing figures — a warning when the notice's form asks for them, else an info (the
+    total is marked *, never a quietly lower sum)."""
+    form = programme.form(layout["form"])
+    fields = [f for f in form.table_fields if f.is_numeric and not f.merge_only]
+    has = {f.key: [isinstance(r.get(f.key), (int, float)) and not isinstance(r.get(f.key), bool) for r in rows]
+           for f in fields}
+    partial = [f for f in fields if any(has[f.key]) and not all(has[f.key])]
+    by_file: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        if any(not has[f.key][i] for f in partial):
+            by_file.setdefault(r["_file"], []).append(i)
+    out = []
+    for file, idx in by_file.items():
+        lack = [f for f in partial if any(not has[f.key][i] for i in idx)]
+        labels = "、".join(f"“{f.label}”" for f in lack[:6]) + (f"等 {len(lack)} 项" if len(lack) > 6 else "")
+        official = any(f.official for f in lack)
+        why = "" if official else f"（{form.title}的表样没有这些栏目）"
+        out.append(Problem(INCOMPLETE_TOTAL, WARNING if official else INFO,
+                           f"“{Path(file).name}”的 {len(idx)} 个{programme.noun}没有{labels}的数字{why}，合计中这些数未计入"
+                           f"（以 * 标出）；需要完整的合计时，请该单位补报。", file, form=form.id,
+                           field=lack[0].key, value=len(idx)))
+    return {f.key: sum(not x for x in has[f.key]) for f in partial}, out
 
 
 def _senders(programme, layout: dict, reads: list[WorkbookRead], rows: list[dict]) -> dict[str, str]:
@@ -79,7 +109,7 @@ def _senders(programme, layout: dict, reads: list[WorkbookRead], rows: list[dict
 
 #: a lower level's findings its higher level makes again itself (of its own merge, not of the applications)
 _NOT_CARRIED = frozenset({UNIT_NOT_REPORTED, LEVEL_MISMATCH, DUPLICATE_BASE, PART_ATTACHED, PART_BASE_UNCLEAR,
-                          PROGRAMME_RECOGNISED})
+                          PROGRAMME_RECOGNISED, INCOMPLETE_TOTAL})
 
 
 def _carried(programme, reads: list[WorkbookRead], rows: list[dict]) -> list[Problem]:

@@ -23,6 +23,7 @@ from ..reports.problems import add_problems_sheet, report_line
 from ..safe_output import atomic_output, write_text
 from ..summary_record import add_record_sheet
 from ..templates.programme import summary_sheet
+from ..templates.table import write_total_sum
 from ..templates.styles import Styles
 from ..templates.values import write_value
 
@@ -39,8 +40,9 @@ def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: 
         wb = xlsxwriter.Workbook(str(tmp))
         styles = Styles(wb)
         ws = wb.add_worksheet(form.sheet)
-        summary_sheet(ws, form, styles, rows=[{k: v for k, v in r.items() if not k.startswith("_")}
-                                              for r in checked.rows], unit=unit)
+        rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in checked.rows]
+        lay = summary_sheet(ws, form, styles, rows=rows, unit=unit)
+        _mark_incomplete(ws, styles, form, lay, rows, checked.incomplete)
         add_problems_sheet(wb, checked.problems, line=report_line(pack, checked.problems), pack=pack,
                            noun=programme.noun)
         _units_sheet(wb, styles, layout, checked, expected, changes, officer_notes(pack.rules), programme.noun)
@@ -97,6 +99,18 @@ def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: l
             write_text(ws, r, 6, change_text(change) if change else "", cell)
         r += 1
     ws.freeze_panes(1, 0)
+
+
+def _mark_incomplete(ws, styles: Styles, form, lay, rows: list[dict], incomplete: dict[str, int]) -> None:
+    """The 合计 of each column some rows lack, marked * (merge.programme._incomplete_totals), and one line under
+    it saying so."""
+    if not incomplete or lay.total_row is None:
+        return
+    for key in incomplete:
+        write_total_sum(ws, lay, form.field(key), lay.column_range(key), rows, styles, incomplete=True)
+    names = "、".join(form.field(k).label for k in incomplete)
+    write_text(ws, lay.total_row + 1, 0, f"注：带 * 的合计不完整（{names}）：有的行没有这些数字，未计入，详见“问题清单”。",
+               styles.get(font_color="#9C5700"))
 
 
 def _unit_label(layout: dict) -> str:

@@ -25,6 +25,7 @@ DATE_FORMAT = f"[<{MIN_SERIAL}]General;[<2958466]yyyy\\-mm\\-dd;General"
 GREY = "#D9D9D9"        # header fill of our (non-official) columns
 LIGHT = "#F2F2F2"       # locked cells that carry a formula
 INPUT = "#FFFFFF"
+INCOMPLETE = "#FFEB9C"  # a total some rows could not add to (the 问题清单's warning colour), its figure marked *
 
 _BASE = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
 
@@ -83,12 +84,14 @@ class Styles:
         return self.get(border=border or None, locked=False, num_format=fmt, text_wrap=True,
                         align=align, quote_prefix=True if quote else None)
 
-    def formula(self, field: Field | None = None, *, bold: bool = False):
+    def formula(self, field: Field | None = None, *, bold: bool = False, incomplete: bool = False):
         fmt = num_format(field) if field is not None else None
         if fmt == "@":
             fmt = None     # a text-formatted cell would show the formula, not its result
-        return self.get(border=1, locked=True, num_format=fmt, bg_color=LIGHT, bold=bold or None,
-                        text_wrap=True)
+        if incomplete:     # a total that lacks some rows' figures: never a quietly lower sum
+            fmt = f'{fmt or "General"}"*"'
+        return self.get(border=1, locked=True, num_format=fmt, bg_color=INCOMPLETE if incomplete else LIGHT,
+                        bold=bold or None, text_wrap=True)
 
     def note(self):
         return self.get(text_wrap=True, valign="top")

@@ -378,10 +378,12 @@ def _write_total(ws: Worksheet, form: Form, layout: TableLayout, r: int, rows: l
             ws.write_blank(r, c, None, styles.get(border=1, locked=True, bg_color="#F2F2F2"))
 
 
-def write_total_sum(ws: Worksheet, layout: TableLayout, f, column: str, rows: list[dict], styles: Styles) -> None:
+def write_total_sum(ws: Worksheet, layout: TableLayout, f, column: str, rows: list[dict], styles: Styles,
+                    incomplete: bool = False) -> None:
     """The 合计 cell of a number column: the sum of `column` (the typed column, or its reads: templates.reads),
-    blank until a figure is there — a blank form prints a line to write on."""
+    blank until a figure is there — a blank form prints a line to write on. `incomplete`: some rows lack
+    the figure (a merged 汇总表): the sum is marked *."""
     assert layout.total_row is not None
     typed = any(isinstance(row.get(f.key), (int, float)) for row in rows)
     ws.write_formula(layout.total_row, layout.cols[f.key], f'=IF(COUNT({column})=0,"",SUM({column}))',
-                     styles.formula(f, bold=True), _sum_cached(rows, f.key) if typed else "")
+                     styles.formula(f, bold=True, incomplete=incomplete), _sum_cached(rows, f.key) if typed else "")
