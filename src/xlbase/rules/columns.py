@@ -39,17 +39,25 @@ def fold_text(s: pd.Series, distinct: bool = True) -> pd.Series:
     distinct: fold each distinct text once — a choice column repeats a handful of texts;
     for a column of nearly all distinct texts (names, codes) hashing them costs more than it saves.
     """
-    values = s.to_numpy(dtype=object)
+    return pd.Series(fold_values(s.to_numpy(dtype=object), distinct), index=s.index, dtype=object)
+
+
+def fold_values(values: np.ndarray, distinct: bool = True) -> np.ndarray:
+    """fold_text of an object array (a column's values), as an object array."""
     is_text = _text_mask(values)
     out = np.full(len(values), None, dtype=object)
     if is_text.any():
         texts = values[is_text]
-        if distinct:  # only str values are factorized: a str never equals a non-str, so none collapse
+        if distinct and len(texts) > _FEW:   # only str values are factorized: a str never equals a non-str
             codes, uniques = pd.factorize(texts)
             out[is_text] = np.array(fold_each(uniques), dtype=object)[codes]
         else:
             out[is_text] = np.array(fold_each(texts), dtype=object)
-    return pd.Series(out, index=s.index, dtype=object)
+    return out
+
+
+#: up to this many values, a column's per-value Python work costs less than a pandas call (~20-50 µs each) saves
+_FEW = 64
 
 
 def fold_each(texts) -> list[str]:
@@ -60,10 +68,24 @@ def fold_each(texts) -> list[str]:
 
 def blank_text(s: pd.Series) -> np.ndarray:
     """Which values are text that is empty or only whitespace (a numeric or date column has none)."""
-    values = s.to_numpy(dtype=object)
-    if infer_dtype(values, skipna=True) in _NO_TEXT:
+    return blank_text_values(s.to_numpy(dtype=object))
+
+
+def blank_text_values(values: np.ndarray) -> np.ndarray:
+    """blank_text of an object array."""
+    if len(values) > _FEW and infer_dtype(values, skipna=True) in _NO_TEXT:
         return np.zeros(len(values), dtype=bool)
     return np.fromiter((isinstance(v, str) and not v.strip() for v in values), dtype=bool, count=len(values))
+
+
+def blank_values(values: np.ndarray) -> np.ndarray:
+    """blank of an object array (a column's values): missing, or text that is only whitespace."""
+    return pd.isna(values) | blank_text_values(values)
+
+
+def num_values(values: np.ndarray) -> np.ndarray:
+    """num of an object array: float numbers, NaN where a value is not one."""
+    return np.asarray(pd.to_numeric(values, errors="coerce"), dtype=float)
 
 
 def num(s: pd.Series) -> pd.Series:

@@ -16,7 +16,7 @@ import pandas as pd
 from ..forms.roles import BASE_FORM, BASE_NAME, BASE_TYPE, RECORD_FORM
 from ..forms import get_form
 from ..table import Table, stack
-from .columns import blank, concat
+from .columns import blank_values, num_values
 from .rule import Rule, RulePack, normalise_base_type
 
 
@@ -30,6 +30,8 @@ class Context:
         self._stacks: dict[tuple[str, str], pd.DataFrame] = {}
         self._frames: dict[tuple[str, str], pd.DataFrame] = {}
         self._raw: dict[tuple[int, str], dict[Any, Any]] = {}
+        self._arrays: dict[tuple[str, str, str, str], np.ndarray] = {}
+        self._frame_tables: dict[tuple[str, str], tuple[np.ndarray, list[Table]]] = {}
         self._per_row_bases: np.ndarray | None = None
         # the file of each table's submission: its own, or for a firm list sent apart from its base (merge.attach)
         # the file of that base's row, so that its firms are counted with the base they were attached to
@@ -59,20 +61,51 @@ class Context:
 
     def frame(self, form_id: str, key: str | None = None) -> pd.DataFrame:
         """Stacked rows of a form (records for record fields), with `_btype` and `_bname`."""
-        part = "table"
-        form = get_form(form_id)
-        if form.kind == "record" or (key and form.has_field(key) and form.field(key).part == "record"):
-            part = "record"
+        part = _part(form_id, key)
         if (form_id, part) not in self._frames:
             df = self._stacked(form_id, part)
-            own_type = df[BASE_TYPE].map(normalise_base_type) if BASE_TYPE in df else pd.Series(None, index=df.index)
-            df["_btype"] = own_type.where(own_type.notna(), df["_base"].map(self.base_types))
-            own_name = df[BASE_NAME] if BASE_NAME in df else pd.Series(None, index=df.index, dtype=object)
+            bases = df["_base"].to_numpy(dtype=object)
+            # a row's own 基地类型 (a 汇总表's column), else its base's (read from any of its forms); NaN for none
+            own_types = df[BASE_TYPE].to_numpy(dtype=object) if BASE_TYPE in df else [None] * len(df)
+            df["_btype"] = _objects([t if t is not None else self.base_types.get(b, np.nan)
+                                     for t, b in zip(map(normalise_base_type, own_types), bases)])
             # the name a clerk knows the base by; never the internal key (name|operator) of identity.base_key
-            df["_bname"] = own_name.astype(object).where(own_name.notna(), df["_base"].map(self.base_names)).fillna("")
+            own_names = df[BASE_NAME].to_numpy(dtype=object) if BASE_NAME in df else [None] * len(df)
+            df["_bname"] = _objects([n if not _missing(n) else self.base_names.get(b, "")
+                                     for n, b in zip(own_names, bases)])
             df["_sub"] = _submission_keys(df, self.homes)
             self._frames[(form_id, part)] = df
         return self._frames[(form_id, part)]
+
+    def column(self, form_id: str, key: str, what: str = "values") -> np.ndarray:
+        """A column of frame(form_id, key) as an array, made once per context (a rule kind's per-field loop
+        asks for the same columns as other kinds; a pandas call costs ~20-50 µs however few the rows):
+        "values" (objects), "blank" (rules.columns.blank), "num" (rules.columns.num, floats), "has_field"
+        and "has_cell" (which rows' tables have the field: has_field, has_cell), "sub" (each row's `_sub`)."""
+        part = _part(form_id, key)
+        got = self._arrays.get((form_id, part, key, what))
+        if got is None:
+            if what == "values":
+                df = self.frame(form_id, key)
+                got = df[key].to_numpy(dtype=object) if key in df else np.full(len(df), None, dtype=object)
+            elif what == "sub":     # each row's submission (the frame's `_sub`), for the frame `key` is in
+                got = self.frame(form_id, key)["_sub"].to_numpy(dtype=object)
+            elif what == "blank":
+                got = blank_values(self.column(form_id, key))
+            elif what == "num":
+                got = num_values(self.column(form_id, key))
+            elif what in ("has_field", "has_cell"):
+                # decided once per table, as has_field and has_cell do; the frame's tables are factorized once
+                tables = self._frame_tables.get((form_id, part))
+                if tables is None:
+                    codes, each = pd.factorize(self.frame(form_id, key)["_table"].to_numpy(dtype=np.int64))
+                    tables = self._frame_tables[(form_id, part)] = (codes, [self.tables[i] for i in each])
+                has = _has_field if what == "has_field" else _has_cell
+                got = np.array([has(t, key) for t in tables[1]] or [False], dtype=bool)[tables[0]]
+            else:
+                raise ValueError(what)
+            self._arrays[(form_id, part, key, what)] = got
+        return got
 
     def names_own_base(self, df: pd.DataFrame) -> np.ndarray:
         """Per row of a stacked frame: whether its table names a base per row (see names_bases_per_row)."""
@@ -105,6 +138,26 @@ class Context:
             except TypeError:
                 return None
         return None
+
+
+def _objects(values: list) -> np.ndarray:
+    """A list of scalars as an object column (numpy would split a tuple into a dimension)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and v != v)
+
+
+def _part(form_id: str, key: str | None) -> str:
+    """Which stacked frame holds `key` of the form: "record" (a record form, or a record field of a table
+    form such as 附件4's own rent) or "table"."""
+    form = get_form(form_id)
+    if form.kind == "record" or (key and form.has_field(key) and form.field(key).part == "record"):
+        return "record"
+    return "table"
 
 
 def names_bases_per_row(t: Table) -> bool:
@@ -141,8 +194,7 @@ def has_cell(ctx: Context, df: pd.DataFrame, key: str) -> np.ndarray:
     """Per row: whether its table has a cell for the field (a column, or a labelled record cell)."""
     has = np.zeros(len(ctx.tables), dtype=bool)
     for i in pd.unique(df["_table"]):
-        t = ctx.tables[i]
-        has[i] = key in t.columns or key in t.record_cells
+        has[i] = _has_cell(ctx.tables[i], key)
     return has[df["_table"].to_numpy()]
 
 
@@ -151,19 +203,27 @@ def has_field(ctx: Context, df: pd.DataFrame, key: str) -> np.ndarray:
     sheet lacks is in Table.record as None, and in missing_fields: the reader said it)."""
     has = np.zeros(len(ctx.tables), dtype=bool)
     for i in pd.unique(df["_table"]):
-        t = ctx.tables[i]
-        has[i] = key in t.columns or key in t.record_cells or (key in t.record and key not in t.missing_fields)
+        has[i] = _has_field(ctx.tables[i], key)
     return has[df["_table"].to_numpy()]
 
 
-def raw_texts(ctx: Context, df: pd.DataFrame, key: str, rows: pd.Series) -> pd.Series:
+def _has_cell(t: Table, key: str) -> bool:
+    return key in t.columns or key in t.record_cells
+
+
+def _has_field(t: Table, key: str) -> bool:
+    return key in t.columns or key in t.record_cells or (key in t.record and key not in t.missing_fields)
+
+
+def raw_texts(ctx: Context, df: pd.DataFrame, key: str, rows: pd.Series | np.ndarray) -> pd.Series:
     """The clerk's text of `key` for the `rows` (a mask) of `df`, None elsewhere; looked up per row only there."""
-    raw = pd.Series(None, index=df.index, dtype=object)
-    if rows.any():
-        sub = df[rows]
-        raw[rows] = pd.Series([ctx.raw(t, key, r) for t, r in zip(sub["_table"], sub["_row"])],
-                              index=sub.index, dtype=object)
-    return raw
+    raw = np.full(len(df), None, dtype=object)
+    mask = np.asarray(rows, dtype=bool)
+    if mask.any():
+        at = np.flatnonzero(mask)
+        for i, t, r in zip(at, df["_table"].to_numpy()[at], df["_row"].to_numpy()[at]):
+            raw[i] = ctx.raw(t, key, r)
+    return pd.Series(raw, index=df.index, dtype=object)
 
 
 def thresholds(rule: Rule, df: pd.DataFrame) -> pd.Series:
@@ -194,12 +254,21 @@ def with_fallback(ctx: Context, rule: Rule, key: str, frames: list[tuple[str, pd
     fb = ctx.frame(rule.fallback, key)
     if not len(fb):
         return frames
-    subs = [df["_sub"] for _, df in frames]
-    stated = [df.loc[~blank(df[key]), "_sub"] for _, df in frames]
-    fb = fb[~fb["_sub"].isin(concat(stated))]
-    fb = fb[~blank(fb[key]) | ~fb["_sub"].isin(concat(subs))]   # a row of its own where neither has it
-    if not len(fb):
+    # sets of submission keys and masks over arrays: a handful of pandas calls per frame, whatever its rows
+    subs = [df["_sub"].to_numpy(dtype=object) for _, df in frames]
+    blanks = [blank_values(df[key].to_numpy(dtype=object)) for _, df in frames]
+    stated = {s for sub, b in zip(subs, blanks) for s in sub[~b]}
+    given = {s for sub in subs for s in sub}
+    fb_subs, fb_blank = ctx.column(rule.fallback, key, "sub"), ctx.column(rule.fallback, key, "blank")
+    # a row of its own where neither has it
+    keep = np.fromiter((s not in stated and (not b or s not in given) for s, b in zip(fb_subs, fb_blank)),
+                       dtype=bool, count=len(fb_subs))
+    if not keep.any():
         return frames
-    replaced = fb.loc[~blank(fb[key]), "_sub"]
-    frames = [(f, df[~(blank(df[key]) & df["_sub"].isin(replaced))]) for f, df in frames]
-    return [(f, df) for f, df in frames if len(df)] + [(rule.fallback, fb)]
+    fb = fb[keep]
+    replaced = set(fb_subs[keep & ~fb_blank])
+    kept = []
+    for (f, df), sub, b in zip(frames, subs, blanks):
+        drop = b & np.fromiter((s in replaced for s in sub), dtype=bool, count=len(sub))
+        kept.append((f, df[~drop]))
+    return [(f, df) for f, df in kept if len(df)] + [(rule.fallback, fb)]

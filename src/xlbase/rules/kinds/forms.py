@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ...forms.roles import BASE_NAME, CITY, COUNTY
@@ -15,7 +16,7 @@ from ...identity import locate, split_place
 from ...problems import Problem
 from ...table import Table
 from ...text import fold
-from ..columns import as_date, blank, fold_key, num, tolerance_ok, within_formula
+from ..columns import as_date, fold_key, num, tolerance_ok, within_formula
 from ..context import Context, home_file, names_bases_per_row
 from ..emit import display_label, emit, fmt, sheet_cells
 from ..rule import Rule
@@ -163,17 +164,20 @@ class FormsAgree(Kind):
             a, b = ctx.frame(a_form, key), ctx.frame(b_form, b_key)
             if not len(a) or not len(b):
                 continue
-            a = a[~blank(a[key])].drop_duplicates("_sub")      # one row per submission: its first
-            b = b[~blank(b[b_key])].drop_duplicates("_sub").set_index("_sub")
-            a = a[a["_sub"].isin(b.index)]
-            if not len(a):
+            # one row per submission stating the fact on both forms: each form's first row with a value
+            b_first = first_stated(ctx.column(b_form, b_key, "blank"), ctx.column(b_form, b_key, "sub"))
+            pairs = [(i, b_first[s]) for s, i in first_stated(ctx.column(a_form, key, "blank"),
+                                                              ctx.column(a_form, key, "sub")).items() if s in b_first]
+            if not pairs:
                 continue
-            b = b.loc[a["_sub"]].set_axis(a.index)
+            at, bt = (np.array(x, dtype=np.int64) for x in zip(*pairs))
             fa, fb = get_form(a_form).field(key), get_form(b_form).field(b_key)
-            differ = ~agree(fa, a[key], b[b_key], rule.tolerance)
+            differ = ~agree(fa, pd.Series(ctx.column(a_form, key)[at], dtype=object),
+                            pd.Series(ctx.column(b_form, b_key)[bt], dtype=object), rule.tolerance).to_numpy()
             if not differ.any():
                 continue
-            a, b = a[differ], b[differ]
+            a = a.iloc[at[differ]]
+            b = b.iloc[bt[differ]].set_axis(a.index)
             out += emit(ctx, rule, a, a_form, key, threshold=b[b_key], cell=sheet_cells(ctx, a, key),
                         other_form=b_form, other_label=display_label(get_form(b_form), fb),
                         other_value=b[b_key].map(fmt), other_cell=sheet_cells(ctx, b, b_key))
@@ -196,6 +200,14 @@ class FormsAgree(Kind):
                                    other_form=b_form, other_label=display_label(b.table.form, fb),
                                    other_value=shown(b.value), other_cell=b.cell))
         return out
+
+
+def first_stated(blank: np.ndarray, subs: np.ndarray) -> dict[Any, int]:
+    """Submission -> the position of its first row whose value is not blank, in the rows' order."""
+    first: dict[Any, int] = {}
+    for i in np.flatnonzero(~blank):
+        first.setdefault(subs[i], int(i))
+    return first
 
 
 def agree(fld, a: pd.Series, b: pd.Series, tol: Any) -> pd.Series:

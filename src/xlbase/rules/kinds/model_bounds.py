@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
+import pandas as pd
 
 from ...forms import SUMMARY_FORM, get_form, list_aliases, value_list
 from ...forms.programmes import choices_of
@@ -19,8 +20,8 @@ from ...identity import locate
 from ...problems import WARNING, Problem
 from ...read.normalise import is_blank_text
 from ...text import fold
-from ..columns import blank, fold_text, num
-from ..context import Context, has_cell, has_field, raw_texts
+from ..columns import blank_values, fold_values
+from ..context import Context, raw_texts
 from ..emit import display_label, emit, fmt
 from ..rule import Rule
 from ..sizing import declared_size, industries_of
@@ -68,16 +69,16 @@ class Required(Kind):
                 # a column the sheet lacks is the reader's finding (missing_fields); here: empty values. Our own
                 # column only where the form gives it a cell (a hand-made 附件2 without a 基地类型 line was asked
                 # nothing), and not when the base has the value from another form (基地类型 on the 附件1 cover)
-                has = has_field(ctx, df, f.key) if f.official else has_cell(ctx, df, f.key)
-                fails = has & blank(df[f.key])
+                has = ctx.column(form_id, f.key, "has_field" if f.official else "has_cell")
+                fails = has & ctx.column(form_id, f.key, "blank")
                 if not f.official and f.identity == BASE_TYPE:
-                    fails &= df["_btype"].isna().to_numpy()
+                    fails &= pd.isna(df["_btype"].to_numpy(dtype=object))
                 if fails.any():  # text the reader could not parse was filled in: it reported that (unparseable)
                     raw = raw_texts(ctx, df, f.key, fails)
                     # in a number cell “无”, “/”, “—” answer the question (none); elsewhere they leave it open
                     typed = (lambda s: isinstance(s, str) and bool(s.strip())) if f.is_numeric else \
                         (lambda s: isinstance(s, str) and not is_blank_text(s))
-                    fails &= ~raw.map(typed).astype(bool)
+                    fails &= ~raw.map(typed).astype(bool).to_numpy()
                 if not fails.any():   # most columns: no frame of no rows to slice and render
                     continue
                 doubt = not f.official or f.blank_may_be_zero   # our own column, or a blank that may be a 0
@@ -160,8 +161,9 @@ def _blank_breakdowns(ctx: Context, rule: Rule, form_id: str) -> list[Problem]:
         df = ctx.frame(form_id, parts[0].key)
         if not len(df) or total not in df:
             continue
-        empty = np.logical_and.reduce([blank(df[p.key]).to_numpy() & has_field(ctx, df, p.key) for p in parts])
-        given = (num(df[total]) > 0).to_numpy()
+        empty = np.logical_and.reduce([ctx.column(form_id, p.key, "blank") & ctx.column(form_id, p.key, "has_field")
+                                       for p in parts])
+        given = ctx.column(form_id, total, "num") > 0
         if not (empty & given).any():
             continue
         rows = df[empty & given]
@@ -195,9 +197,13 @@ class Typed(Kind):
                 df = ctx.frame(form_id, f.key)
                 if not len(df):
                     continue
-                na = df[f.key].isna()
+                na = pd.isna(ctx.column(form_id, f.key))
+                if not na.any():
+                    continue
                 raw = raw_texts(ctx, df, f.key, na)   # the clerk's text matters only where the reader found no value
-                fails = na & ~blank(raw)
+                fails = na & ~blank_values(raw.to_numpy(dtype=object))
+                if not fails.any():
+                    continue
                 out += emit(ctx, rule, df[fails], form_id, f.key, value=raw, type_name=_TYPE_NAMES.get(f.type, f.type))
         return out
 
@@ -226,10 +232,10 @@ class InRange(Kind):
                 df = ctx.frame(form_id, f.key)
                 if not len(df):
                     continue
-                v = num(df[f.key])
-                if f.min is not None:
+                v = ctx.column(form_id, f.key, "num")
+                if f.min is not None and (v < f.min).any():
                     out += emit(ctx, rule, df[v < f.min], form_id, f.key, threshold=f.min, bound="下限")
-                if f.max is not None:
+                if f.max is not None and (v > f.max).any():
                     out += emit(ctx, rule, df[v > f.max], form_id, f.key, threshold=f.max, bound="上限")
         return out
 
@@ -274,10 +280,15 @@ class InList(Kind):
                 if not len(df):
                     continue
                 allowed = accepted_keys(f.choices)
-                folded = fold_text(df[f.key])
-                fails = folded.notna() & (folded != "") & ~folded.isin(allowed)
+                folded = fold_values(ctx.column(form_id, f.key))
+                fails = np.fromiter((k is not None and k != "" and k not in allowed for k in folded), dtype=bool,
+                                    count=len(folded))
                 if fails.any() and f.choices in _CHOICE_SPELLINGS:
-                    fails &= ~df[f.key].map(_CHOICE_SPELLINGS[f.choices]).astype(bool)
+                    spelled = _CHOICE_SPELLINGS[f.choices]
+                    values = ctx.column(form_id, f.key)
+                    fails[fails] = [not spelled(v) for v in values[fails]]
+                if not fails.any():
+                    continue
                 out += emit(ctx, rule, df[fails], form_id, f.key, severity=None if f.official else WARNING,
                             choices="、".join(value_list(f.choices)[:12]))
         return out

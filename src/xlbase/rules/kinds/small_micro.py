@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ...forms.roles import EMPLOYEES, FIRM_NAME, REVENUE
@@ -71,15 +72,22 @@ class SmallMicroShare(Kind):
                           "not_small": (~small).fillna(False).astype(bool), "open": small.isna(),
                           "unknown": _numbers_missing(src), "strict": cls["basis"] == "strictest",
                           "declared": cls["basis"] == "declared"})
-        agg = g.groupby("_sub").agg(n=("small", "size"), small=("small", "sum"), not_small=("not_small", "sum"),
-                                    open=("open", "sum"), unknown=("unknown", "sum"), strict=("strict", "sum"),
-                                    declared=("declared", "sum"))
-        if agg.empty:   # no firm row tied to a submission: nothing to judge
+        # per submission (in sorted order, as a groupby gives them): its row count and each mask's count, by
+        # bincount over factorized keys — a groupby().agg of seven columns costs ~5 ms however few the rows
+        codes, keys = pd.factorize(src["_sub"].to_numpy(dtype=object), sort=True)
+        if not len(keys):   # no firm row tied to a submission: nothing to judge
             return []
-        first = src.groupby("_sub").head(1).set_index("_sub")
-        rows = first.loc[agg.index].copy()
-        rows["_sub"] = rows.index
-        rows.index = range(len(rows))
+        tied = codes >= 0
+
+        def count(mask: Any = None) -> np.ndarray:
+            weights = None if mask is None else np.asarray(mask, dtype=float)[tied]
+            return np.bincount(codes[tied], weights=weights, minlength=len(keys)).astype(np.int64)
+
+        agg = pd.DataFrame({"n": count(), **{c: count(g[c]) for c in
+                                             ("small", "not_small", "open", "unknown", "strict", "declared")}},
+                           index=pd.Index(keys, name="_sub"))
+        _, first = np.unique(codes[tied], return_index=True)     # each submission's first row
+        rows = src.iloc[np.flatnonzero(tied)[first]].reset_index(drop=True)
         th = num(thresholds(rule, rows))
 
         def col(c: str) -> pd.Series:
