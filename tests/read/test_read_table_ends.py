@@ -7,15 +7,21 @@ disappear without a problem naming its cells.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import table_layouts as tl
 from conftest import soffice_convert
+from xlbase import sheet_names
 from xlbase.forms import FORM_IDS, divisions, get_form
 from xlbase.merge.table_rows import is_sample_name
 from xlbase.read import read_workbook
+from xlbase.read.formats import load_book
+from xlbase.read.tables import hidden_sheet_problem
+from xlbase.read.workbook import A2_MIN_FIELDS
 from xlbase.read.labels import TOTAL_WORDS, is_sample_text, is_total_text, label_stem, match_label
 from xlbase.text import fold
 
@@ -53,6 +59,34 @@ def test_hidden_sheets_are_not_read_and_said(tmp_path):
     hidden = _rules(wr, "hidden-sheet")
     assert sorted(p.sheet for p in hidden) == ["2023年", "旧表"]           # the lists sheet holds no form
     assert all(p.severity == "info" and "隐藏" in p.message and "未读取" in p.message for p in hidden)
+
+
+def test_a_helper_sheet_is_skipped_only_in_our_templates(tmp_path):
+    """A hidden sheet named as our templates name their helper sheets (lists, xl_…) is not searched for forms
+    in a workbook with our 填表说明/表内检查 sheet; in a clerk's own workbook it is searched like any other."""
+    old = [tl.a11_block([("忻州市静乐县旧版双创基地", "静乐县旧版有限公司")])]
+    sheets = {"2024年": [tl.a11_block(BASES)], "lists": old, "xl_old": old, "旧表": old}
+    states = {"lists": "hidden", "xl_old": "hidden", "旧表": "hidden"}
+    tl.workbook(tmp_path / "clerk.xlsx", sheets, states=states)
+    tl.workbook(tmp_path / "ours.xlsx", {**sheets, sheet_names.GUIDE: [[["填表说明"]]]}, states=states)
+    clerk, ours = read_workbook(tmp_path / "clerk.xlsx"), read_workbook(tmp_path / "ours.xlsx")
+    assert sorted(p.sheet for p in _rules(clerk, "hidden-sheet")) == ["lists", "xl_old", "旧表"]
+    assert [p.sheet for p in _rules(ours, "hidden-sheet")] == ["旧表"]
+    assert [t.sheet for t in ours.tables] == [t.sheet for t in clerk.tables] == ["2024年"]
+
+
+def test_our_templates_hidden_sheets_are_helpers_holding_no_form():
+    """Skipping the helper sheets changes nothing for our templates: each hidden sheet they write (but the
+    button's xlwings.conf) is named as a helper, and searching it finds no form."""
+    templates = sorted((Path(__file__).resolve().parents[2] / "workbook_templates").glob("*.xls[xm]"))
+    assert templates
+    for path in templates:
+        sheets = load_book(str(path), "xlsx").sheets
+        hidden = [s for s in sheets if not s.visible and s.name != "xlwings.conf"]
+        assert hidden, path
+        for sheet in hidden:
+            assert sheet_names.is_template_helper(sheet.name, [s.name for s in sheets]), (path, sheet.name)
+            assert hidden_sheet_problem(str(path), sheet, A2_MIN_FIELDS) is None, (path, sheet.name)
 
 
 @pytest.mark.libreoffice

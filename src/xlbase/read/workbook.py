@@ -318,10 +318,12 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
             if vertical is not None:
                 verticals[i] = vertical
     several = _several_bases([(sheets[i], found) for i, found in found_in.items()] + list(verticals.values()))
+    names = [s.name for s in sheets]
     for i, sheet in enumerate(sheets):
         own_firms = record is not None and sheet.name == sheet_names.FIRMS
         report = ours and sheet.name in sheet_names.REPORT_SHEETS
-        if not sheet.visible and not is_guide(sheet.name) and not report:
+        if not sheet.visible and not is_guide(sheet.name) and not report and \
+                not sheet_names.is_template_helper(sheet.name, names):
             problems.extend(p for p in [hidden_sheet_problem(path, sheet, A2_MIN_FIELDS)] if p)
         if i not in found_in:
             continue

@@ -16,12 +16,13 @@ from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from .. import sheet_names
 from ..forms import divisions, reporting_units, value_list, value_lists
 from ..forms.programmes import active
 from ..read.normalise import BLANK_TOKENS
 from .styles import Styles
 
-LIST_SHEET = "lists"
+LIST_SHEET = sheet_names.TEMPLATE_LISTS
 CITY = "xl_city"
 COUNTY_ALL = "xl_county_all"
 COUNTY_PREFIX = "xl_county_"
