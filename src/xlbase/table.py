@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
-from xlsxwriter.utility import xl_col_to_name
+from .ooxml.refs import col_letters
 
 from .forms import Form, get_form
 from .problems import Problem
@@ -85,8 +85,8 @@ class Table:
             return self.record_cells.get(key, "")
         col = self.columns.get(key)
         if self.transposed:
-            return f"{xl_col_to_name(row - 1)}{col}" if col else ""
-        return f"{xl_col_to_name(col - 1)}{row}" if col else ""
+            return f"{col_letters(row)}{col}" if col else ""
+        return f"{col_letters(col)}{row}" if col else ""
 
     @property
     def n_rows(self) -> int:

@@ -8,6 +8,7 @@ import sys
 import pytest
 from hypothesis import given, strategies as st
 from openpyxl.utils.cell import column_index_from_string
+from xlsxwriter.utility import xl_col_to_name
 
 from xlbase.ooxml.refs import col_index, col_letters, expand_cells, parse_ref
 
@@ -31,6 +32,11 @@ def test_expand_ranges_and_lists() -> None:
     assert expand_cells("B7，C9; B7") == ["B7", "C9"]
     assert expand_cells("A0") == [] and expand_cells("XFE1") == []
     assert len(expand_cells("A1:Z1000")) == 1000
+
+
+@given(st.integers(0, 20_000))
+def test_letters_as_the_writer_names_columns(col: int) -> None:
+    assert col_letters(col) == xl_col_to_name(col - 1)
 
 
 def test_letters_past_excels_last_column_are_no_reference() -> None:

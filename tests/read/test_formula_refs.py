@@ -47,6 +47,22 @@ def test_shift_moves_relative_references_only():
     assert shift("=A1+$B$2+附件2!C3+\"D4\"", "D5", "E7") == "=B3+$B$2+附件2!D5+\"D4\""
 
 
+CELLS = st.tuples(st.integers(0, 2000), st.integers(0, 800), st.booleans(), st.booleans())
+
+
+@given(CELLS, CELLS, CELLS)
+def test_shift_moves_a_reference_as_the_writer_addresses_cells(ref, origin, to):
+    """shift's own A1 arithmetic (no xlsxwriter import on validate's path) agrees with xlsxwriter's."""
+    from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
+    row, col, row_abs, col_abs = ref
+    (r0, c0), (r1, c1) = xl_cell_to_rowcol(xl_rowcol_to_cell(*origin[:2])), xl_cell_to_rowcol(xl_rowcol_to_cell(*to[:2]))
+    r = row if row_abs else row + r1 - r0
+    c = col if col_abs else col + c1 - c0
+    written = xl_rowcol_to_cell(row, col, row_abs=row_abs, col_abs=col_abs)
+    moved = xl_rowcol_to_cell(r, c, row_abs=row_abs, col_abs=col_abs) if r >= 0 and c >= 0 else written
+    assert shift(f"=附件2!{written}+1", xl_rowcol_to_cell(*origin[:2]), xl_rowcol_to_cell(*to[:2])) == f"=附件2!{moved}+1"
+
+
 def test_follow_stops_at_the_input_cell_and_at_cycles():
     formulas = {("附件10", "D5"): "=附件2!C9", ("附件2", "C9"): None, ("S", "A1"): "=S!A2", ("S", "A2"): "=S!A1"}
     look = lambda s, c: formulas.get((s, c))   # noqa: E731

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from xlsxwriter.utility import xl_col_to_name
+from ..ooxml.refs import col_letters
 
 from ..forms.roles import (BASE_FORM, BASE_NAME, CITY, COUNTY, FIRM_CODE, FIRM_FORM, OPERATOR)
 from ..problems import WARNING, Problem
@@ -142,7 +142,7 @@ def firm_columns(reads: list[WorkbookRead], firm_tables: list[FirmTable]) -> dic
     for ft in firm_tables:
         col = ft.table.columns.get(FIRM_CODE)
         if "_src" not in ft.columns and col:
-            out[(ft.path, ft.table.sheet)] = xl_col_to_name(col - 1)
+            out[(ft.path, ft.table.sheet)] = col_letters(col)
     for wr in reads:
         for entry in (wr.record or {}).get("firm_columns", ()):
             if len(entry) == 3 and all(isinstance(x, str) for x in entry):

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any, Iterable
 
-from xlsxwriter.utility import xl_col_to_name
+from ..ooxml.refs import col_letters
 
 from ..forms.roles import (BASE_FORM, BASE_NAME, FIRM_FORM, RECORD_FORM)
 from ..forms import SUMMARY_FORM, divisions, get_form, reporting_units
@@ -67,7 +67,7 @@ class BaseRow:
         if self.record_cells is not None:
             return self.sheet, self.record_cells.get(key, "")
         col = (self.columns or {}).get(key)
-        return (self.at[0], f"{xl_col_to_name(col - 1)}{self.at[1]}") if col and self.at[1] else (self.at[0], "")
+        return (self.at[0], f"{col_letters(col)}{self.at[1]}") if col and self.at[1] else (self.at[0], "")
 
     @property
     def origin(self) -> str:

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import numpy as np
-from xlsxwriter.utility import xl_col_to_name
+from ..ooxml.refs import col_letters
 
 from ..forms.roles import (BASE_FORM, FIRM_FORM, RECORD_FORM)
 from ..forms import SUMMARY_FORM, get_form
@@ -112,7 +112,7 @@ def column_cells(table: Table, key: str, rows: list[int]) -> list[str]:
     col = table.columns.get(key)
     if not col or table.transposed:
         return [table.cell(key, r) for r in rows]
-    letter = xl_col_to_name(col - 1)
+    letter = col_letters(col)
     return [f"{letter}{r}" if r else table.cell(key, r) for r in rows]
 
 

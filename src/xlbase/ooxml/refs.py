@@ -1,15 +1,15 @@
 """A1 cell references: 'B7' / '$B$7' to (row, column) and back, and a problem's cell text
 ('B7', 'B7:C8', 'B7,C9') to the cells it names.
 
-Letters to a number is computed here rather than taken from openpyxl.utils: importing any
-openpyxl module runs openpyxl/__init__, ~0.1 s of every merge/validate/read start-up, and
-this module is on the reader's import path (read.vertical)."""
+Letters to a number and back are computed here rather than taken from openpyxl.utils or
+xlsxwriter.utility: importing any openpyxl module runs openpyxl/__init__ (~0.1 s), any xlsxwriter
+module the whole writer (~25 ms), of every merge/validate/read start-up, and this module is on the
+reader's import path (read.vertical, table)."""
 
 from __future__ import annotations
 
 import re
-
-from xlsxwriter.utility import xl_col_to_name
+from functools import lru_cache
 
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([1-9][0-9]{0,6})$")
 MAX_ROW, MAX_COL = 1_048_576, 16_384     # Excel's grid: A1:XFD1048576
@@ -26,9 +26,14 @@ def col_index(letters: str) -> int:
     return n
 
 
+@lru_cache(maxsize=4096)
 def col_letters(n: int) -> str:
-    """2 -> 'B' (1-based)."""
-    return xl_col_to_name(n - 1)
+    """2 -> 'B' (1-based); "" for 0."""
+    letters = ""
+    while n > 0:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
 
 def parse_ref(ref: str) -> tuple[int, int] | None:

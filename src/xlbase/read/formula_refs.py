@@ -16,8 +16,8 @@ import re
 import zipfile
 from typing import Iterable
 
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_rowcol_to_cell
 
+from ..ooxml.refs import col_index, col_letters
 from .grid import _sheet_part
 from .sniff import check_xml_safe, read_zip_member_capped
 
@@ -171,22 +171,31 @@ class FileFormulas:
 
 def shift(formula: str, origin: str, to: str) -> str:
     """`formula` written in `origin` as Excel shows it in `to`: relative rows and columns moved."""
-    (r0, c0), (r1, c1) = xl_cell_to_rowcol(origin), xl_cell_to_rowcol(to)
+    (r0, c0), (r1, c1) = _rowcol(origin), _rowcol(to)
     dr, dc = r1 - r0, c1 - c0
 
     def move(m: re.Match) -> str:
         head = m.group(0)[: m.start(3) - m.start(0)]
         col_abs, col, row_abs, row = m.group(3), m.group(4), m.group(5), int(m.group(6))
-        r, c = xl_cell_to_rowcol(f"{col}{row}")
+        r, c = row - 1, col_index(col) - 1
         r = r if row_abs else r + dr
         c = c if col_abs else c + dc
         if r < 0 or c < 0:
             return m.group(0)
-        new = xl_rowcol_to_cell(r, c, row_abs=bool(row_abs), col_abs=bool(col_abs))
-        return head + new
+        return f"{head}{col_abs}{col_letters(c + 1)}{row_abs}{r + 1}"
 
     parts = re.split(r'("(?:[^"]|"")*")', formula)
     return "".join(p if i % 2 else _REF.sub(move, p) for i, p in enumerate(parts))
+
+
+_CELL = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)")
+
+
+def _rowcol(cell: str) -> tuple[int, int]:
+    """0-based (row, column) of an A1 reference at the start of `cell`; (0, 0) for none (as xlsxwriter's
+    xl_cell_to_rowcol, without importing the writer on every validate)."""
+    m = _CELL.match(cell)
+    return (int(m.group(4)) - 1, col_index(m.group(2)) - 1) if m else (0, 0)
 
 
 def formula_files(paths: Iterable[str]) -> dict[str, FileFormulas]:

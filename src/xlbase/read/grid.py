@@ -23,7 +23,7 @@ from operator import itemgetter
 from typing import IO, Any, NamedTuple
 
 import defusedxml.ElementTree as SafeET
-from xlsxwriter.utility import xl_col_to_name
+from ..ooxml.refs import col_letters
 
 from .limits import DEFAULT_LIMITS, Limits
 from .sniff import ZipMemberTooLarge, check_xml_safe, read_zip_member_capped
@@ -66,7 +66,7 @@ class Sheet:
 
 def a1(r: int, c: int) -> str:
     """A1 address of 0-based (row, col)."""
-    return f"{xl_col_to_name(c)}{r + 1}"
+    return f"{col_letters(c + 1)}{r + 1}"
 
 
 class SheetTooLarge(ValueError):
