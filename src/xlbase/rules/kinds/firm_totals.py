@@ -95,6 +95,8 @@ class FirmTotal(Kind):
             stated = num(stated_rows[key])
             diff = stated - have
             ok = tolerance_ok(diff, stated, rule.tolerance) | stated.isna()
+            if ok.all():
+                continue
             out += emit(ctx, rule, stated_rows[~ok], form_id, key, threshold=have, counted=have, difference=diff)
         return out
 

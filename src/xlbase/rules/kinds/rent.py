@@ -61,8 +61,9 @@ class Comparables(PerType):
         unread = (within & ~priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
         th = thresholds(rule, head)
         out = []
-        if rule.per_type:
-            out += unknown_type(ctx, rule, head[head["_btype"].isna() & th.isna()], rule.form, OWN_RENT)
+        untyped = head["_btype"].isna() & th.isna()
+        if rule.per_type and untyped.any():
+            out += unknown_type(ctx, rule, head[untyped], rule.form, OWN_RENT)
         have = head["_sub"].map(counts).fillna(0)
         could = have + head["_sub"].map(maybe).fillna(0)
         fails = (could < num(th)).fillna(False)
@@ -70,8 +71,9 @@ class Comparables(PerType):
         km = head["_btype"].map(lambda bt: lookup_per_type(max_km, bt))
         shown_km = km.map(lambda k: "" if k is None or k != k else k)
         # point at the first comparable row of the base's table, else at the base's rent cell
-        out += emit(ctx, rule, head[fails], rule.form, OWN_RENT, value=have, threshold=num(th), max_km=shown_km,
-                    unread=head["_sub"].map(unread).fillna(0).map(lambda n: str(int(n)) if n else ""))
+        if fails.any():
+            out += emit(ctx, rule, head[fails], rule.form, OWN_RENT, value=have, threshold=num(th), max_km=shown_km,
+                        unread=head["_sub"].map(unread).fillna(0).map(lambda n: str(int(n)) if n else ""))
         if doubt.any():
             said = replace(rule, message=COMPARABLES_UNSURE)
             out += emit(ctx, said, head[doubt], rule.form, OWN_RENT, value=have, threshold=num(th),
@@ -107,5 +109,7 @@ class RentDiscount(Kind):
         limit = m * ratio
         rent = num(head[OWN_RENT])
         fails = (rent > limit + 1e-9).fillna(False)
+        if not fails.any():
+            return []
         return emit(ctx, rule, head[fails], rule.form, OWN_RENT, threshold=limit.round(2),
                     mean=m.round(2), percent=(ratio * 100).round(0), share=(rent / m * 100).round(1))

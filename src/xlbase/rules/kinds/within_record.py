@@ -49,6 +49,8 @@ class SumsEqual(Kind):
         s = vals.sum(axis=1, min_count=1)
         t = num(df[total])
         ok = tolerance_ok(s - t, t, rule.tolerance) | s.isna() | t.isna()
+        if ok.all():    # no slice of no rows (a take over every column of the form)
+            return []
         labels = "、".join(get_form(rule.form).field(p).label for p in parts)
         return emit(ctx, rule, df[~ok], rule.form, total, threshold=s, parts_sum=s, parts=labels)
 
@@ -128,6 +130,8 @@ class Comparison(Kind):
             va = pd.concat([num(df[a]) for a in left], axis=1).sum(axis=1, min_count=1)
             vb = num(df[b])
             fails = (va > vb) if op == "<=" else (va < vb)
+            if not fails.any():
+                continue
             words = self._words(rule, left, op, b)
             if len(left) == 1:
                 del words["label"]      # emit's label: the field's, with its section where two share it
