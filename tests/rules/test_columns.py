@@ -10,7 +10,8 @@ from hypothesis import example, given, settings, strategies as st
 
 from rules_kit import BASE, a3_rows, col, table
 from xlbase.rules import load_pack, validate
-from xlbase.rules.columns import blank_text, fold_each, fold_text
+from xlbase.rules.columns import (blank, blank_text, blank_text_values, blank_values, fold_each, fold_text,
+                                  fold_values, num, num_values)
 from xlbase.text import fold
 
 PLAIN = st.text(alphabet=st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
@@ -35,6 +36,19 @@ def test_fold_text_and_blank_text_match_per_value(values):
     for distinct in (True, False):
         assert fold_text(s, distinct).tolist() == want and list(fold_text(s, distinct).index) == list(s.index)
     assert blank_text(s).tolist() == [isinstance(v, str) and not v.strip() for v in values]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(VALUES, max_size=150), st.sampled_from([object, None]))
+def test_array_forms_match_the_series_helpers(values, dtype):
+    """blank_values, num_values and fold_values (what Context.column keeps per validate) give what blank, num and
+    fold_text give for the same column, short (per-value Python) or long (infer_dtype, factorize)."""
+    s = pd.Series(values, dtype=dtype, index=range(5, 5 + len(values)))
+    arr = s.to_numpy(dtype=object)
+    assert blank_values(arr).tolist() == blank(s).tolist()
+    np.testing.assert_array_equal(num_values(arr), num(s).to_numpy(dtype=float))
+    assert fold_values(arr).tolist() == fold_text(s).tolist()
+    assert blank_text_values(arr).tolist() == blank_text(s).tolist()
 
 
 def test_blank_text_skips_columns_without_text():
