@@ -11,7 +11,7 @@ from hypothesis import example, given, settings, strategies as st
 from rules_kit import BASE, a3_rows, col, table
 from xlbase.rules import load_pack, validate
 from xlbase.rules.columns import (blank, blank_text, blank_text_values, blank_values, fold_each, fold_text,
-                                  fold_values, num, num_values)
+                                  fold_values, num, num_values, outside)
 from xlbase.text import fold
 
 PLAIN = st.text(alphabet=st.one_of(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF),
@@ -49,6 +49,12 @@ def test_array_forms_match_the_series_helpers(values, dtype):
     np.testing.assert_array_equal(num_values(arr), num(s).to_numpy(dtype=float))
     assert fold_values(arr).tolist() == fold_text(s).tolist()
     assert blank_text_values(arr).tolist() == blank_text(s).tolist()
+    keys = fold_values(arr)
+    allowed = {k for k in keys[: len(keys) // 2] if k}
+    want = [isinstance(k, str) and k != "" and k not in allowed for k in keys]
+    assert outside(keys, allowed).tolist() == want
+    assert outside(np.tile(keys, 2100 // max(1, len(keys)) + 1), allowed).tolist() == \
+        want * (2100 // max(1, len(keys)) + 1)     # past the cut-over to Series.isin
 
 
 def test_blank_text_skips_columns_without_text():

@@ -58,6 +58,16 @@ def fold_values(values: np.ndarray, distinct: bool = True) -> np.ndarray:
 
 #: up to this many values, a column's per-value Python work costs less than a pandas call (~20-50 µs each) saves
 _FEW = 64
+#: outside(): a set lookup per value in Python (~0.2 µs each) against Series.isin's ~0.3 ms however few the values;
+#: measured even at ~2 000-4 000 values (a province's firm column: 58 000)
+_MANY = 2048
+
+
+def outside(keys: np.ndarray, allowed: set) -> np.ndarray:
+    """Which of `keys` (folded texts, None for no text) are a text, not empty, and not in `allowed`."""
+    if len(keys) <= _MANY:
+        return np.fromiter((k is not None and k != "" and k not in allowed for k in keys), dtype=bool, count=len(keys))
+    return pd.notna(keys) & (keys != "") & ~pd.Series(keys, dtype=object).isin(allowed).to_numpy()
 
 
 def fold_each(texts) -> list[str]:

@@ -20,7 +20,7 @@ from ...identity import locate
 from ...problems import WARNING, Problem
 from ...read.normalise import is_blank_text
 from ...text import fold
-from ..columns import blank_values, fold_values
+from ..columns import blank_values, fold_values, outside
 from ..context import Context, raw_texts
 from ..emit import display_label, emit, fmt
 from ..rule import Rule
@@ -281,8 +281,7 @@ class InList(Kind):
                     continue
                 allowed = accepted_keys(f.choices)
                 folded = fold_values(ctx.column(form_id, f.key))
-                fails = np.fromiter((k is not None and k != "" and k not in allowed for k in folded), dtype=bool,
-                                    count=len(folded))
+                fails = outside(folded, allowed)
                 if fails.any() and f.choices in _CHOICE_SPELLINGS:
                     spelled = _CHOICE_SPELLINGS[f.choices]
                     values = ctx.column(form_id, f.key)
