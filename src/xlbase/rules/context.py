@@ -141,7 +141,9 @@ class Context:
 
 
 def _objects(values: list) -> np.ndarray:
-    """A list of scalars as an object column (numpy would split a tuple into a dimension)."""
+    """A list of scalars as a column's values (numpy would split a tuple into a dimension). `_btype` holds a
+    canonical type or NaN, `_bname` a name or ""; the kinds read their values (isna, isinstance str), never
+    their dtype, which is as pandas infers it on assignment."""
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
