@@ -159,6 +159,7 @@ class FakeSheet:
     def range(self, ref, last=None):
         if isinstance(ref, tuple):  # range((1, 1), (r, c)): the grid xlwings hands over, A1-anchored
             (r0, c0), (r1, c1) = ref, last
+            self.book.log.append(("read", self.name, (r1 - r0 + 1) * (c1 - c0 + 1)))
             return FakeBlock([row[c0 - 1:c1] for row in self.grid[r0 - 1:r1]])
         return FakeRange(self, ref)
 
@@ -382,6 +383,21 @@ def test_the_button_of_a_programmes_template_judges_by_its_pack(tmp_path: Path, 
                 for ref in str(r[3].value).split(",")}
     assert marked == expected
     assert any(ref == cells[v["at"]] for _, ref in marked), (v, marked)
+
+
+def test_the_button_fetches_no_value_of_our_hidden_helper_sheets(monkeypatch) -> None:
+    """Our template's hidden helper sheets (lists, xl_numbers…: ~90 000 cells, never a form) are not fetched
+    from Excel; the problems are those found when they are."""
+    from xlbase import sheet_names
+    book = FakeBook(Path(__file__).resolve().parents[2] / "workbook_templates" / "双创基地申报表.xlsx")
+    helpers = {s.name for s in book.sheets if not s.visible and s.name != "xlwings.conf"}
+    problems, _ = excel.book_problems(book)
+    read = {sheet for kind, sheet, *_ in book.log if kind == "read"}
+    assert helpers and not read & helpers and {"附件2", "附件3", "附件4", "附件10"} <= read
+    monkeypatch.setattr(sheet_names, "is_template_helper", lambda name, names: False)
+    book.log.clear()
+    assert excel.book_problems(book)[0] == problems
+    assert helpers <= {sheet for kind, sheet, *_ in book.log if kind == "read"}
 
 
 def test_the_failure_box_says_the_step_and_its_cause_in_chinese() -> None:

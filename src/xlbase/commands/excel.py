@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from xlbase import sheet_names
 from xlbase.problems import ERROR, INFO, Problem, sort_problems
 from xlbase.mark.copy import (MARK_FILLS, MARKS_HEADER, MARKS_SHEET, RESULT_SHEET, MarkRecord, first_cell,
                                problems_to_mark, result_rows, sheet_location)
@@ -284,8 +285,12 @@ def book_problems(book: Any, *, rules: str | None = None, as_of: date | None = N
     from xlbase.forms.programmes import load_programme
     from xlbase.read import Sheet, read_grids
 
-    sheets = [Sheet(name=ws.name, rows=_sheet_rows(ws), visible=_visible(ws))
-              for ws in book.sheets if ws.name not in (RESULT_SHEET, MARKS_SHEET)]
+    names = [ws.name for ws in book.sheets]
+    # a hidden helper sheet of our template (lists, xl_numbers: ~90 000 cells) is never read as a form
+    # (read.workbook): its values are not fetched from Excel, one call across the process boundary each
+    sheets = [Sheet(name=ws.name, visible=visible,
+                    rows=[] if not visible and sheet_names.is_template_helper(ws.name, names) else _sheet_rows(ws))
+              for ws, visible in ((ws, _visible(ws)) for ws in book.sheets) if ws.name not in (RESULT_SHEET, MARKS_SHEET)]
     label = str(book.name)
     read = read_grids(label, sheets)
     if read.programme and load_programme(read.programme).generic:   # another programme's template: its pack
