@@ -107,11 +107,11 @@ def _variants(k: str) -> set[str]:
 
 
 @lru_cache(maxsize=None)
-def vocabulary(form_id: str) -> _Vocab:
+def vocabulary(form_id: str, part: str = "table") -> _Vocab:
     """Spellings, terms and gram statistics of a form's table fields (with the spellings of forms that
-    share its columns, 附件11 for 附件10)."""
+    share its columns, 附件11 for 附件10); `part="record"`: of its record (label/value) fields."""
     form = get_form(form_id)
-    fields = tuple(f for f in form.table_fields if not f.merge_only)
+    fields = tuple(f for f in (form.record_fields if part == "record" else form.table_fields) if not f.merge_only)
     sharing = [get_form(i) for i in FORM_IDS if get_form(i).columns_from == form_id]
     spellings, terms, grams = [], [], []
     for f in fields:
@@ -451,6 +451,31 @@ def might_name(text: str, form_id: str, key: str) -> bool:
         return False
     return any(got == key for got, _, _ in word_scores(text, form_id)) or head_of_field(text, form_id,
                                                                                            v.keys.index(key))
+
+
+RECORD_FUZZY = 0.75       # a record label this like one field's spelling (gram F1) …
+RECORD_MARGIN = 0.15      # … and this much more than like any other field's, names that field
+
+
+@lru_cache(maxsize=8192)
+def record_word(text: str, form_id: str) -> str | None:
+    """The one record field a clerk's own label names by its words, where no exact label, alias or stem does
+    ("对区域中小企业发展的作用" -> 对区域中小企业发展的影响和作用): the gram F1 of `_fuzzy` over the record
+    fields' spellings, high and clearly ahead of the next field. A cell with digits or a 标签：值 colon, or
+    shorter than four or longer than thirty characters, is a value, never a label."""
+    if re.search(r"[:：]\s*\S", text):           # 标签：值 — the inline reader's, never one label
+        return None
+    k = label_key(text)
+    bare = fold_unbracketed(k) or k
+    if not 4 <= len(bare) <= 30 or any(ch.isdigit() for ch in bare):
+        return None
+    v = vocabulary(form_id, "record")
+    if not v.keys or bare in v.not_fields:
+        return None
+    ranked = sorted(_fuzzy(v, _grams(bare)).items(), key=lambda x: -x[1])
+    if not ranked or ranked[0][1] < RECORD_FUZZY or (len(ranked) > 1 and ranked[1][1] > ranked[0][1] - RECORD_MARGIN):
+        return None
+    return v.keys[ranked[0][0]]
 
 
 def best_word(text: str, form_id: str) -> tuple[str, float] | None:

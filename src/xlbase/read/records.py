@@ -22,6 +22,7 @@ from ..table import Table
 from ..text import fold
 from .grid import Sheet, unread_cells
 from .labels import match_label, section_keys
+from .matcher import record_word
 from .normalise import is_blank_text
 from ..problem_codes import ERROR_VALUE, FORMULA_NO_VALUE as FORMULA_NO_VALUE_CODE
 
@@ -36,6 +37,8 @@ class FoundRecord:
     combined: dict[str, tuple[Any, tuple[int, int]]] = field(default_factory=dict)  # label -> (value, pos)
     rows: set[int] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)   # words in its rows that may be labels we do not know
+    read_as: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)   # key -> (label typed, its
+    # cell), for a line found by its words only (matcher.record_word): the reader says how it read it
 
 
 @dataclass
@@ -71,6 +74,7 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
     section_pos: dict[str, tuple[int, int]] = {}
     combined_pos: dict[str, _Occ] = {}
     labels: set[tuple[int, int]] = set()
+    worded: dict[tuple[int, int], str] = {}
     for r in rows:
         if r in skip or r >= sheet.n_rows:
             continue
@@ -104,6 +108,10 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
                 else:
                     occs.append(_Occ(r, c, keys, value))
                 labels.add((r, c))
+            elif word := record_word(v, form_id):       # a clerk's own wording of one line, no value in it
+                occs.append(_Occ(r, c, (word,)))
+                labels.add((r, c))
+                worded[(r, c)] = v
             elif _other_label(v):
                 labels.add((r, c))
 
@@ -111,7 +119,8 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
     taken: set[int] = set()                 # occurrences (id) given to a field
     sec_rows = sorted(p[0] for p in section_pos.values())
     for f in form.record_fields:
-        cands = [o for o in occs if f.key in o.keys and id(o) not in taken]
+        # a line's own label or alias before a cell that only words it like that line
+        cands = sorted((o for o in occs if f.key in o.keys and id(o) not in taken), key=lambda o: (o.r, o.c) in worded)
         if not cands:
             continue
         pick = None
@@ -129,6 +138,8 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
         pos, value = _value_of(sheet, pick, labels)
         found.values[f.key] = value
         found.cells[f.key] = pos
+        if (pick.r, pick.c) in worded:
+            found.read_as[f.key] = (worded[pick.r, pick.c], (pick.r, pick.c))
         found.rows.update({pick.r, pos[0]})
     _split_totals(form, found)
     for label, occ in combined_pos.items():

@@ -31,7 +31,7 @@ from .matcher import might_name
 from .profile import cell_kind
 from .column_notes import header_cells, none_zero_problem, settle_column
 from .tables import FoundTable, table_problems
-from ..problem_codes import (MISSING_COLUMN, NAME_STATUS_TAG, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW, UNPARSEABLE,
+from ..problem_codes import (COLUMN_READ_AS, MISSING_COLUMN, NAME_STATUS_TAG, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW, UNPARSEABLE,
                              UNREAD_SHEET, VALUE_CONVERTED)
 
 #: a visible sheet where no form was found is reported when it has at least UNREAD_MIN_ROWS rows of at
@@ -464,6 +464,8 @@ def fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: l
         elif p.note:
             problems.append(_problem(path, sheet.name, cell, t.form_id, key, raw_text(value), p))
     problems += [p for p in [none_zero_problem(path, sheet.name, t.form_id, none_cells)] if p]
+    problems += [Problem(COLUMN_READ_AS, INFO, f"{t.form_id}“{typed}”（{a1(*at)}）按“{form.field(key).label}”读取。",
+                         path, sheet.name, a1(*at), t.form_id, key, typed) for key, (typed, at) in rec.read_as.items()]
     problems += unread_record_problems(path, t)
     from ..identity import locate
     for label, (value, pos) in rec.combined.items():
