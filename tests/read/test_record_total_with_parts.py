@@ -5,9 +5,9 @@ Now the total and each part are read from that cell, pointing at it."""
 
 from __future__ import annotations
 
-import openpyxl
 from hypothesis import given, settings, strategies as st
 
+from retyped import save
 from xlbase.forms.programmes import list_programmes, load_programme, using
 from xlbase.read.records import total_and_parts
 from xlbase.read.workbook import read_workbook
@@ -71,14 +71,9 @@ def test_a_cell_that_names_no_part_is_left_as_typed(breakdown, text):
 
 
 def test_a_retyped_application_reads_its_parts_from_the_totals_cell(tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "申请表"
-    for row in (["太原市中小企业公共服务示范平台申请表"], ["单位名称", "山西晋创科技服务有限公司", "成立时间", "2016年5月"],
-                ["服务场地面积", "1200平方米（其中自有800，租用400）"], ["从业人数", "26人，其中专业人员18人", "占总人数", "69%"]):
-        ws.append(row)
-    src = tmp_path / "晋创科技申请表.xlsx"
-    wb.save(src)
+    src = save(tmp_path / "晋创科技申请表.xlsx", {"申请表": [
+        ["太原市中小企业公共服务示范平台申请表"], ["单位名称", "山西晋创科技服务有限公司", "成立时间", "2016年5月"],
+        ["服务场地面积", "1200平方米（其中自有800，租用400）"], ["从业人数", "26人，其中专业人员18人", "占总人数", "69%"]]})
     with using(load_programme("taiyuan-2023")):
         read = read_workbook(src)
     [t] = [t for t in read.tables if t.form_id == "太原申请表"]

@@ -6,9 +6,9 @@ is clearly closest; a reader's info says how the line was read."""
 
 from __future__ import annotations
 
-import openpyxl
 from hypothesis import given, strategies as st
 
+from retyped import save
 from xlbase.forms.programmes import list_programmes, load_programme, using
 from xlbase.read.matcher import record_word
 from xlbase.read.workbook import read_workbook
@@ -51,15 +51,10 @@ def test_a_cell_with_a_number_or_a_value_is_never_a_label(entry, n, shape):
 
 
 def test_a_recommendation_retyped_in_everyday_words_is_read(tmp_path):
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "推荐表"
-    for row in (["太原市中小企业公共服务示范平台推荐表"], ["平台名称", "山西晋创科技服务有限公司"],
-                ["推荐部门", "小店区工业和信息化局"], ["填报日期", "2023.3.25"], ["测评方式", "电话回访与实地走访相结合"],
-                ["对区域中小企业发展的作用", "为区内中小企业提供技术咨询和融资对接服务"], ["主管部门意见", "同意推荐"]):
-        ws.append(row)
-    src = tmp_path / "推荐表.xlsx"
-    wb.save(src)
+    src = save(tmp_path / "推荐表.xlsx", {"推荐表": [
+        ["太原市中小企业公共服务示范平台推荐表"], ["平台名称", "山西晋创科技服务有限公司"], ["推荐部门", "小店区工业和信息化局"],
+        ["填报日期", "2023.3.25"], ["测评方式", "电话回访与实地走访相结合"],
+        ["对区域中小企业发展的作用", "为区内中小企业提供技术咨询和融资对接服务"], ["主管部门意见", "同意推荐"]]})
     with using(load_programme("taiyuan-2023")):
         read = read_workbook(src)
     [t] = [t for t in read.tables if t.form_id == "太原推荐表"]
