@@ -7,7 +7,7 @@ where validate rejects.
 
 The spellings are drawn by hypothesis (derandomized, a fixed number per list) for every choice list of every
 programme and for the 是/否 answers, written into ONE workbook through the templates' own formula builders
-(rule_counts.choice_cell_terms, answer_formula), recalculated in ONE LibreOffice run and compared cell by cell with
+(count_choices.choice_cell_terms, count_answers.answer_formula), recalculated in ONE LibreOffice run and compared cell by cell with
 validate's reading and with the formulas' Python twin (sheet_key, unfolded).
 
 Before: 楼\u200b宇型, （楼宇型） typed in full width with ｙｅｓ were 不符合 in the sheet and accepted by validate;
@@ -28,7 +28,7 @@ from xlbase.forms.programmes import load_programme, using
 from xlbase.read.normalise import parse_yesno
 from xlbase.rules.kinds.model_bounds import SPELLED_LISTS, accepted_keys
 from xlbase.templates.checks import ZERO_WIDTH, sheet_key, spellings, unfolded
-from xlbase.templates.rule_counts import _answer_candidates
+from xlbase.templates.count_answers import _answer_candidates
 from xlbase.text import FILLER, fold
 
 #: what the sheet folds, typed in or around a word
@@ -111,7 +111,7 @@ def _draw(strategy, n: int) -> list:
 
 
 def _twin(text: str, words: list[str], odd: list[str]) -> str:
-    """The verdict the sheet's formulas give (rule_counts.choice_cell_terms), in Python."""
+    """The verdict the sheet's formulas give (count_choices.choice_cell_terms), in Python."""
     key = sheet_key(text)
     if key.lower() in {sheet_key(w).lower() for w in words}:
         return PASS
@@ -166,8 +166,9 @@ def test_libreoffice_computes_the_verdicts_validate_gives(tmp_path):
 
     from conftest import soffice_convert_all
     from xlbase.templates.lists import ListSheet
-    from xlbase.templates.rule_counts import Places, _answers, _spelling_list, _unfolded_row, answer_formula, \
-        choice_cell_terms
+    from xlbase.templates.count_answers import answer_formula, answers_table
+    from xlbase.templates.count_choices import _spelling_list, _unfolded_row, choice_cell_terms
+    from xlbase.templates.places import Places
     from xlbase.templates.styles import Styles
 
     path = tmp_path / "spellings.xlsx"
@@ -190,7 +191,7 @@ def test_libreoffice_computes_the_verdicts_validate_gives(tmp_path):
                 cases.append((choices, text, _twin(text, words, odd), PASS if accepted else FAIL))
                 assert how not in ("folded", "wide") or cases[-1][2:] == (PASS, PASS), cases[-1]
                 row += 1
-    table = _answers(places, ANSWER_FIELD.key, get_form("附件10"))
+    table = answers_table(places, ANSWER_FIELD.key, get_form("附件10"))
     for text in _answer_spellings():
         ws.write_string(row, 0, text)
         ws.write_formula(row, 1, f"={answer_formula(f'probe!$A${row + 1}', table)}")

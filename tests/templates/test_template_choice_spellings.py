@@ -27,7 +27,7 @@ from xlbase.rules import load_pack, normalise_base_type
 from xlbase.rules.kinds.model_bounds import SPELLED_LISTS, accepted_keys
 from xlbase.read.normalise import parse_yesno
 from xlbase.templates.checks import sheet_key, spellings
-from xlbase.templates.rule_counts import _answer_candidates
+from xlbase.templates.count_answers import _answer_candidates
 from xlbase.text import FILLER, fold
 
 #: what a clerk's typing adds that fold takes away
@@ -105,7 +105,7 @@ ANSWER_FIELD = get_form("附件10").field("independent_legal_person")
 
 
 def _sheet_answer(typed: str) -> str:
-    """templates.rule_counts.answer_formula in Python: the answers table (each candidate as the reader reads
+    """templates.count_answers.answer_formula in Python: the answers table (each candidate as the reader reads
     it, keyed as the sheet folds an answer) looked up with the typed key, then with its part before a remark."""
     table = {sheet_key(text, answer=True).lower(): ("是" if parse_yesno(text, ANSWER_FIELD).value else "否")
              for text in _answer_candidates(ANSWER_FIELD.label)
@@ -146,7 +146,7 @@ UNFOLDED = ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060", "\u2002", "\u3164"
 
 def _sheet_verdict(typed: str) -> str | None:
     """The 表内检查's 结果 of 具有独立法人资格 (must be 是) for one typed answer, in Python: 不符合 for 否, 通过 for 是,
-    请核实 for an answer it cannot read (rule_counts._equals_doubt), None for a blank cell."""
+    请核实 for an answer it cannot read (count_answers._equals_doubt), None for a blank cell."""
     if not typed.strip():
         return None
     return {"否": "不符合", "是": "通过"}.get(_sheet_answer(typed), "请核实")

@@ -43,7 +43,7 @@ ALLOWED = {
     "MMULT": "matrix product of numeric arrays (Excel 1.0); inside SUMPRODUCT it takes per-row arrays without "
              "array entry in all three (the 表内检查 counts, recalculated by LibreOffice in the agreement test)",
     "ROW": "row numbers of a range, an array inside SUMPRODUCT (first occurrence of a value with MATCH)",
-    "MAX": "largest number of a range (a by-year list's latest row, templates.rule_counts); text and blanks ignored alike",
+    "MAX": "largest number of a range (a by-year list's latest row, templates.places); text and blanks ignored alike",
     "ABS": "arithmetic", "MOD": "arithmetic", "ROUND": "arithmetic", "INT": "arithmetic",
     "VLOOKUP": "exact match (FALSE) into the hidden lists sheet; same in all three",
     "MATCH": "exact match (0) into a named list; same in all three",

@@ -236,7 +236,8 @@ def probed(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
     from openpyxl.formula.translate import Translator
     from openpyxl.utils import get_column_letter
     from xlbase.templates.conditions import sheet_local
-    from xlbase.templates.rule_counts import Places, cell_marks, date_marks
+    from xlbase.templates.marks import cell_marks, date_marks
+    from xlbase.templates.places import Places
     from xlbase.templates import workbooks as tpl
     d = tmp_path_factory.mktemp("marks")
     (d / "src").mkdir()

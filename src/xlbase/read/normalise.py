@@ -372,7 +372,7 @@ def parse_yesno(v: Any, field: Field | None = None) -> Parsed:
     # zero-width space from a web page is 是), as text.fold takes them out of a choice
     s = "".join(_nfkc(str(v)).translate(_NO_INVISIBLE).split()).lower()
     # '是（企业法人）': the answer without the remark, or before it — its bracket left open (是（企业法人) or
-    # punctuation after it (是（企业法人）。), as the templates' sheets read it (templates.rule_counts.answer_formula)
+    # punctuation after it (是（企业法人）。), as the templates' sheets read it (templates.count_answers.answer_formula)
     for text in dict.fromkeys((s, _BRACKETED.sub("", s), _REMARK.sub("", s))):
         if text in _YES:
             return Parsed(True)

@@ -81,7 +81,7 @@ class Submission:
 
 def year_of(label: Any) -> int:
     """The year a by-year table's row names, from the first four characters of its label (2022年, 2022年度,
-    2022): ASCII digits only, as the templates' in-sheet read (rule_counts.Places.at_row) takes them; 0 when
+    2022): ASCII digits only, as the templates' in-sheet read (places.Places.at_row) takes them; 0 when
     they are not a year."""
     head = str(int(label) if isinstance(label, float) and label.is_integer() else label or "").strip(" ")[:4]
     return int(head) if len(head) == 4 and all("0" <= ch <= "9" for ch in head) else 0

@@ -10,6 +10,8 @@ numbers.py      numbers typed as clerks type them ("25人", "3.5万", "１２") 
 reads.py        every typed date and number of a workbook read so (Shanxi's and a programme's)
 checks.py / thresholds.py  live checks beside the tables, from the default rule pack
 rule_counts.py / check_sheet.py  表内检查: per rule kind, the count of problems validate would report
+count_*.py      those counts, one module per kind of check (fields, choices, answers, thresholds, shares,
+                totals, codes); places.py where each form's values sit;  marks.py  red marks on typed cells
 row_counts.py   the same counts row by row on a one-row-per-base list (附件11; hidden xl_rows)
 sizes.py        each firm sized small/micro per 300号 in the sheet (hidden xl_sizes), for the share rule
 choices.py      typed places, industries, sizes accepted as validate's matchers accept them

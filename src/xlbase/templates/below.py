@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .rule_counts import Places
+from .places import Places
 
 BELOW_ROWS = 500        # rows under a list the sheet looks at: a block typed below, not a second list far away
 

@@ -17,7 +17,9 @@ from ..rules.kinds.within_record import pair
 from ..rules.rule import DEFAULT_KEY, Rule, RulePack
 from .below import below_total
 from .unnumbered import UNNUMBERED_TEXT, unnumbered_formula
-from .rule_counts import Places, count_formula, doubt_formula, unreadable_count
+from .marks import unreadable_count
+from .places import Places
+from .rule_counts import count_formula, doubt_formula
 from .styles import Styles, lines_needed, row_height
 
 CHECK_SHEET = sheet_names.CHECK
@@ -212,7 +214,7 @@ def verdict_formula(places: Places, first: int, last: int, empty: str = NOTHING_
     """Excel: the sheet's conclusion in one line, above the table (rows first..last, 1-based): nothing typed
     yet (validate reads an empty workbook as no base, and says nothing else), else how many rules fail;
     `outside` (templates.below): what stands under the lists, said first; `unreadable`: how many typed dates and
-    numbers validate cannot read (rule_counts.unreadable_count); `unnumbered`: how many rows typed past a list's
+    numbers validate cannot read (marks.unreadable_count); `unnumbered`: how many rows typed past a list's
     numbered block have no 序号 (templates.unnumbered)."""
     verdicts = f"$F${first}:$F${last}"
     fail, check = f'COUNTIF({verdicts},"{FAIL}")', f'COUNTIF({verdicts},"{CHECK}")'

@@ -99,7 +99,7 @@ _SHEET_FOLDS = ((" ", ""), ("\u3000", ""), ("\u00a0", ""), ("\n", ""), ("\r", ""
 #: TRIM, then no space at all), the spaces NFKC makes a space, the zero-width characters, full-width ASCII (ASC:
 #: ｎｏ = no), the brackets of a remark (是（企业法人）); punctuation it does not read, so neither does the sheet. What
 #: it folds past these (NFKC's other compatibility forms) the sheet reads as no answer: 请核实
-#: (rule_counts._equals_doubt)
+#: (count_answers._equals_doubt)
 _ANSWER_SPACES = (("\n", " "), ("\r", " "), ("\t", " "), ("\u3000", " "), ("\u00a0", " "),
                   *((ch, "") for ch in ZERO_WIDTH))
 _ANSWER_FOLDS = ((" ", ""), *((ch, "（") for ch in "(【["), *((ch, "）") for ch in ")】]"))
@@ -161,7 +161,7 @@ def _compatibility_chars() -> tuple[tuple[str, str], ...]:
 def unfolded(words) -> list[str]:
     """The characters validate may read as part of one of `words` (what text.fold makes of them lies within the
     words' folded letters) that the sheet's key does not fold alike, even where ASC changes nothing: ⼯ (a Kangxi
-    radical) for 工, U+2060, ｙ. A key outside the list holding one of them is 请核实, not 不符合 (rule_counts)."""
+    radical) for 工, U+2060, ｙ. A key outside the list holding one of them is 请核实, not 不符合 (count_choices)."""
     letters = set("".join(fold(w) for w in words))
     out = []
     for c, folded in _compatibility_chars():
@@ -195,7 +195,7 @@ def add_threshold_tables(lists: ListSheet) -> dict[str, str]:
 
 
 def type_threshold(type_key: str, table: str, missing: str) -> str:
-    """Excel: the threshold of a per-type table (add_threshold_tables, rule_counts.per_type_table) for the folded
+    """Excel: the threshold of a per-type table (add_threshold_tables, count_thresholds.per_type_table) for the folded
     基地类型 `type_key`; a spelling the table does not know takes the （未填） row, as validate holds an unknown type
     to the untyped threshold; `missing` when neither has a row."""
     return f'IFERROR(VLOOKUP({type_key},{table},2,FALSE),IFERROR(VLOOKUP("{UNTYPED}",{table},2,FALSE),{missing}))'

@@ -32,7 +32,9 @@ from .lists import ListSheet, list_name
 from .printing import FOOTER, rows_on_first_page, setup_sheet
 from .record import grid_width, write_record_grid
 from .reads import read_typed, sum_reads
-from .rule_counts import UNREADABLE_TITLE, Places, count_formula, date_marks, judged_area, number_marks
+from .marks import UNREADABLE_TITLE, date_marks, judged_area, number_marks
+from .places import Places
+from .rule_counts import count_formula
 from .styles import Styles, lines_needed, row_height
 from .table import (DATA_ROW_HEIGHT, DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, column_plan, printed_last_col,
                     printed_sizes, total_printed, write_table, write_total_row)
@@ -276,7 +278,7 @@ def _mark_notes(marked: list[str]) -> list[str]:
 def _live_checks(wb, styles: Styles, pack, places: Places, where: dict[str, str]) -> list[str]:
     """Colour a value as it is typed when the pack's `min` / `share-min` rule would reject it, on the cell validate
     points at: a record's cell, or of a by-year list (`row: last`) the row of the latest year, whatever the order
-    the years were typed in (rule_counts.Places.at_row) — the condition is the rule's own 表内检查 count, so the mark
+    the years were typed in (places.Places.at_row) — the condition is the rule's own 表内检查 count, so the mark
     and the count judge the same value, read as validate reads it. Returns the titles of the rules so marked."""
     from .check_sheet import title
     bad = styles.cf(bg_color=BAD_FILL, font_color="#9C0006")

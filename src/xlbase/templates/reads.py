@@ -10,7 +10,7 @@ from ..forms import Form
 from .dates import DateSheet
 from .lists import ListSheet, add_blank_words
 from .numbers import NumberSheet
-from .rule_counts import Places
+from .places import Places
 from .styles import Styles
 from .table import write_total_sum
 

@@ -21,7 +21,8 @@ from ..rules.rule import Rule
 from .dates import DATE_SHEET
 from .lists import ListSheet, hidden_sheet
 from .numbers import NUMBER_SHEET
-from .rule_counts import Places, count_formula, doubt_formula
+from .places import Places
+from .rule_counts import count_formula, doubt_formula
 from .table import TableLayout
 
 ROW_SHEET = "xl_rows"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .rule_counts import Places
+from .places import Places
 
 #: the verdict line's sentence after the count of such rows
 UNNUMBERED_TEXT = (" 行写在预先编号的行以下、没有序号（备用行不预先编号，以免打印出空白页），"
@@ -20,7 +20,7 @@ UNNUMBERED_TEXT = (" 行写在预先编号的行以下、没有序号（备用�
 
 def unnumbered_formula(places: Places) -> str | None:
     """Excel (no "="): how many rows past the ruled block of the workbook's open-ended lists hold something typed
-    (what the reader reads as a row: templates.rule_counts.rows_in_use) and no 序号; None when no list has
+    (what the reader reads as a row: templates.places.rows_in_use) and no 序号; None when no list has
     spare rows."""
     terms = []
     for sheet, layout in places.tables.values():

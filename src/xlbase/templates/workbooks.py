@@ -35,7 +35,8 @@ from .check_sheet import CHECK_SHEET, judged_rules, title, unjudged_rules, write
 from .numbers import UNREADABLE_NUMBER_TITLE
 from .row_counts import RowCounts
 from .reads import read_typed, sum_reads
-from .rule_counts import UNREADABLE_TITLE, Places, cell_marks, date_marks, number_marks, rows_in_use
+from .marks import UNREADABLE_TITLE, cell_marks, date_marks, number_marks
+from .places import Places, rows_in_use
 from .thresholds import default_year, pack
 
 APPLICANT_NAME = "双创基地申报表"

@@ -1,0 +1,118 @@
+"""In-sheet counts of the rules holding a value to a threshold (one, or one per 基地类型): minimums and
+maximums, age, a share, a list's rows, comparables within a distance, the rent discount (templates.rule_counts).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..forms.roles import OWN_RENT, SITE_DISTANCE, SITE_NAME, SITE_RENT
+from ..rules.live import untyped_threshold
+from ..rules.rule import Rule
+from .checks import UNTYPED, sheet_key, spellings, type_threshold
+from .places import Places, excel_date, number_text, reference_date, stated_value
+
+
+def per_type_table(places: Places, name: str, heading: str, value_for: Callable[[str | None], object]) -> str:
+    """A (folded 基地类型 -> value) table with a row per accepted spelling and （未填） for a blank type."""
+    if name not in places.lists.names:
+        rows = {UNTYPED: value_for(None)}
+        for spelling, canonical in spellings("base_type").items():
+            rows.setdefault(sheet_key(spelling), value_for(canonical))
+        places.lists.add_table(name, ("基地类型", heading), [(k, v) for k, v in rows.items() if v is not None])
+    return name
+
+
+def threshold_formula(rule: Rule, places: Places) -> str:
+    """Excel: the rule's threshold for the base's type, "" when the pack gives none for it."""
+    if not rule.per_type:
+        return number_text(rule.threshold)
+    untyped = untyped_threshold(rule)     # a blank or unknown type: what validate holds it to
+    table = per_type_table(places, f"xl_thr_{rule.id.replace('-', '_')}", rule.id,
+                           lambda bt: rule.threshold_for(bt) if bt is not None else untyped)
+    return type_threshold(places.type_key(), table, '""')
+
+
+def _min(rule: Rule, places: Places) -> str | None:
+    value = stated_value(rule, places, rule.field)
+    if value is None:
+        return None
+    th = threshold_formula(rule, places)
+    op = "<" if rule.kind == "min" else ">"
+    return f"IF(AND(ISNUMBER({value}),ISNUMBER({th})),IF({value}{op}{th},1,0),0)"
+
+
+def _age(rule: Rule, places: Places) -> str | None:
+    value = stated_value(rule, places, rule.field)
+    if value is None or rule.per_type:
+        return None
+    years = int(rule.threshold)
+    as_of = excel_date(reference_date(places))
+    d = value
+    return (f"IF(ISNUMBER({d}),IF(DATE(YEAR({d})+{years},MONTH({d}),DAY({d}))>{as_of},1,0),0)")
+
+
+def _share_min(rule: Rule, places: Places) -> str | None:
+    """share-min: the part's share of its whole below the threshold (a blank or 0 whole judges nothing)."""
+    part, whole = (stated_value(rule, places, k) for k in rule.fields[:2])
+    if part is None or whole is None:
+        return None
+    return (f"IF(AND(ISNUMBER({part}),ISNUMBER({whole})),IF({whole}=0,0,IF({part}/{whole}<{number_text(rule.threshold)}-1E-12,"
+            f"1,0)),0)")
+
+
+def _rows_min(rule: Rule, places: Places) -> str | None:
+    """rows-min: fewer rows typed in the list than the threshold (the template always holds the list)."""
+    if rule.form not in places.tables:
+        return None
+    return f"IF(SUMPRODUCT(1*{places.used(rule.form)})<{number_text(rule.threshold)},1,0)"
+
+
+def _rows_within(rule: Rule, places: Places) -> str | None:
+    """rows-within: more rows typed in the list than the figure the application states (a number there)."""
+    target = rule.args.target
+    refs = [r for r in (places.read(f, target.field) or places.at_row(f, target.field, target.row)
+                        for f in target.forms) if r]
+    if rule.form not in places.tables or not refs:
+        return None
+    return f"IF(ISNUMBER({refs[0]}),IF(SUMPRODUCT(1*{places.used(rule.form)})>{refs[0]},1,0),0)"
+
+
+def _comparables(rule: Rule, places: Places) -> str | None:
+    name = places.column(rule.form, SITE_NAME)
+    rent, dist = (places.read_column(rule.form, k) for k in (SITE_RENT, SITE_DISTANCE))
+    base_rent = places.read(rule.form, OWN_RENT)
+    if not (name and rent and dist and base_rent):
+        return None
+    th = threshold_formula(rule, places)
+    km_rule = rule.params.get("max_km") or {}
+    km_table = per_type_table(places, f"xl_km_{rule.id.replace('-', '_')}", "max_km",
+                              lambda bt: _per_type_value(km_rule, bt))
+    km = f'IFERROR(VLOOKUP({places.type_key()},{km_table},2,FALSE),"")'
+    priced = f'SUMPRODUCT((TRIM({name})<>"")*ISNUMBER({rent})'
+    # a site whose distance is not stated may be within it: too few is validate's error only without them
+    could = f"(1-ISNUMBER({dist})+ISNUMBER({dist})*({dist}<={km}))"
+    have = f'IF(ISNUMBER({km}),{priced}*{could}),{priced}))'
+    return f"IF(ISNUMBER({th}),IF({have}<{th},1,0),0)"
+
+
+def _per_type_value(per_type, bt):
+    from ..rules.rule import DEFAULT_KEY
+    if not isinstance(per_type, dict):
+        return per_type
+    return per_type.get(bt) if bt in per_type else per_type.get(DEFAULT_KEY)
+
+
+def _rent_discount(rule: Rule, places: Places) -> str | None:
+    rent = places.read_column(rule.form, SITE_RENT)
+    base_rent = places.read(rule.form, OWN_RENT)
+    if not (rent and base_rent) or rule.per_type:
+        return None
+    used = f"SUMPRODUCT(1*{places.used(rule.form)})"
+    mean = f"SUM({rent})/COUNT({rent})"
+    return (f"IF(AND({used}>0,COUNT({rent})>0,ISNUMBER({base_rent})),"
+            f"IF({base_rent}>{mean}*{number_text(rule.threshold)}+1E-9,1,0),0)")
+
+
+COUNTS = {"min": _min, "max": _min, "age-in-years": _age, "share-min": _share_min, "rows-min": _rows_min,
+          "rows-within": _rows_within, "comparables": _comparables, "rent-discount": _rent_discount}
