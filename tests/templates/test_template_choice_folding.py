@@ -17,22 +17,20 @@ Before: 楼\u200b宇型, （楼宇型） typed in full width with ｙｅｓ were
 from __future__ import annotations
 
 import contextlib
-import unicodedata
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import strategies as st
 
 from every_template import generic_programmes
+from typed_choices import drawn, typed, wide
 from xlbase.forms import get_form, value_list
 from xlbase.forms.programmes import load_programme, using
 from xlbase.read.normalise import parse_yesno
 from xlbase.rules.kinds.model_bounds import SPELLED_LISTS, accepted_keys
 from xlbase.templates.checks import ZERO_WIDTH, sheet_key, spellings, unfolded
 from xlbase.templates.count_answers import _answer_candidates
-from xlbase.text import FILLER, fold
+from xlbase.text import fold
 
-#: what the sheet folds, typed in or around a word
-FOLDED = [*ZERO_WIDTH, "\u00a0", "\u3000", " ", "\n", "\t", *FILLER]
 PASS, FAIL, CHECK = "通过", "不符合", "请核实"
 EXAMPLES = 150      # per list
 
@@ -54,60 +52,6 @@ ANSWER_FIELD = get_form("附件10").field("independent_legal_person")
 
 def _programme(name: str | None):
     return using(load_programme(name)) if name else contextlib.nullcontext()
-
-
-def _wide(text: str) -> str:
-    """`text` with its ASCII typed in full width (an IME in full-width mode)."""
-    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
-
-
-def _compatible(ch: str) -> list[str]:
-    """Characters NFKC reads as `ch` (⼯ for 工, ｙ for y)."""
-    return _COMPAT.get(ch, [])
-
-
-_COMPAT: dict[str, list[str]] = {}
-for _cp in range(0x2E80, 0x10000):
-    _c = chr(_cp)
-    _n = unicodedata.normalize("NFKC", _c)
-    if len(_n) == 1 and _n != _c and not 0xD800 <= _cp < 0xE000:
-        _COMPAT.setdefault(_n, []).append(_c)
-
-
-@st.composite
-def typed(draw, words: list[str], odd: list[str]) -> tuple[str, str]:
-    """A spelling of one of `words` as a clerk may type it: noise the sheet folds anywhere, full width, brackets of
-    another style — and, sometimes, what it cannot fold (`odd`, a compatibility form of a letter) — or a word outside
-    the list; (the text, how it was drawn: folded, wide, odd or outside)."""
-    word = draw(st.sampled_from(words))
-    how = draw(st.sampled_from(["folded", "folded", "wide", "odd", "outside"]))
-    if how == "outside":
-        word = draw(st.sampled_from([word + "类", word[:-1] or "其他", "其他" + word, "楼宇？"]))
-    out = []
-    for ch in word:
-        if draw(st.integers(0, 3)) == 0:
-            out.append(draw(st.sampled_from(FOLDED)))
-        if how == "odd" and _compatible(ch) and draw(st.booleans()):
-            ch = draw(st.sampled_from(_compatible(ch)))
-        out.append(ch)
-    if how == "odd" and odd:
-        out.insert(draw(st.integers(0, len(out))), draw(st.sampled_from(odd)))
-    text = "".join(out)
-    return (_wide(text) if how == "wide" or draw(st.integers(0, 4)) == 0 else text), how
-
-
-def _draw(strategy, n: int) -> list:
-    """`n` examples of `strategy`, the same ones every run (derandomized)."""
-    found: list = []
-
-    @settings(max_examples=n, derandomize=True, database=None, deadline=None,
-              suppress_health_check=list(HealthCheck))
-    @given(strategy)
-    def collect(x):
-        found.append(x)
-
-    collect()
-    return list(dict.fromkeys(found))
 
 
 def _twin(text: str, words: list[str], odd: list[str]) -> str:
@@ -135,10 +79,10 @@ def _answer_spellings() -> list[str]:
     @st.composite
     def answer(draw):
         w = draw(st.sampled_from(words))
-        w = _wide(w) if draw(st.booleans()) else w
+        w = wide(w) if draw(st.booleans()) else w
         at = draw(st.integers(0, len(w)))
         return w[:at] + draw(noise) + w[at:] + draw(st.sampled_from(["", "（企业法人）", "（个体"]))
-    return _draw(answer(), EXAMPLES)
+    return drawn(answer(), EXAMPLES)
 
 
 def test_the_twin_never_contradicts_validate():
@@ -149,7 +93,7 @@ def test_the_twin_never_contradicts_validate():
         with _programme(programme):
             words = sorted(spellings(choices))
             odd = unfolded(words)
-            for text, how in _draw(typed(words, odd), EXAMPLES * 3):
+            for text, how in drawn(typed(words, odd), EXAMPLES * 3):
                 verdict, accepted = _twin(text, words, odd), fold(text) in accepted_keys(choices)
                 assert not (verdict == PASS and not accepted), (choices, text)
                 assert not (verdict == FAIL and accepted), (choices, text)
@@ -167,7 +111,8 @@ def test_libreoffice_computes_the_verdicts_validate_gives(tmp_path):
     from conftest import soffice_convert_all
     from xlbase.templates.lists import ListSheet
     from xlbase.templates.count_answers import answer_formula, answers_table
-    from xlbase.templates.count_choices import _spelling_list, _unfolded_row, choice_cell_terms
+    from xlbase.templates.checks import accepted_list
+    from xlbase.templates.count_choices import _unfolded_row, choice_cell_terms
     from xlbase.templates.places import Places
     from xlbase.templates.styles import Styles
 
@@ -181,9 +126,9 @@ def test_libreoffice_computes_the_verdicts_validate_gives(tmp_path):
         with _programme(programme):
             words = sorted(spellings(choices))
             odd = unfolded(words)
-            listed, odd_row = _spelling_list(places, choices), _unfolded_row(places, choices)
+            listed, odd_row = accepted_list(places.lists, choices), _unfolded_row(places, choices)
             assert bool(odd) == bool(odd_row)
-            for text, how in _draw(typed(words, odd), EXAMPLES):
+            for text, how in drawn(typed(words, odd), EXAMPLES):
                 ws.write_string(row, 0, text)
                 fail, doubt = choice_cell_terms(f"probe!$A${row + 1}", listed, odd_row)
                 ws.write_formula(row, 1, f'=IF({fail}=1,"{FAIL}",IF({doubt or 0}=1,"{CHECK}","{PASS}"))')

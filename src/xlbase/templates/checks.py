@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import cache
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
@@ -194,11 +194,58 @@ def add_threshold_tables(lists: ListSheet) -> dict[str, str]:
     return out
 
 
-def type_threshold(type_key: str, table: str, missing: str) -> str:
+def accepted_list(lists: ListSheet, choices: str) -> str:
+    """A named list of every spelling validate accepts for a value list, keyed as the sheet folds."""
+    name = f"xl_accept_{choices}"
+    if name not in lists.names:
+        words = spellings(choices) if choices not in ("city", "county") else {v: v for v in value_list(choices)}
+        lists.add(name, f"{choices}（可接受的写法）", list(dict.fromkeys(sheet_key(w) for w in words)))
+    return name
+
+
+def type_key(cell: str) -> str:
+    """Excel: the 基地类型 typed in `cell` folded as `sheet_key` folds it, （未填） when blank."""
+    return f'IF({cell}="","{UNTYPED}",{key_formula(cell)})'
+
+
+def type_unread(key: str, lists: ListSheet) -> str:
+    """Excel: true where a 基地类型 is typed that the sheet cannot read (`key`: `type_key`; not blank and no spelling
+    validate accepts: a Kangxi radical ⼯ for 工, U+2060 — `unfolded` — or a word outside the list). validate may read
+    it as any type (NFKC), so the sheet knows only that the base's threshold lies between the types' loosest and
+    strictest (`threshold_range`)."""
+    return f'AND({key}<>"{UNTYPED}",ISNA(MATCH({key},{accepted_list(lists, "base_type")},0)))'
+
+
+def type_threshold(key: str, table: str, missing: str, *, unread_if: str, unread: object = None) -> str:
     """Excel: the threshold of a per-type table (add_threshold_tables, count_thresholds.per_type_table) for the folded
-    基地类型 `type_key`; a spelling the table does not know takes the （未填） row, as validate holds an unknown type
-    to the untyped threshold; `missing` when neither has a row."""
-    return f'IFERROR(VLOOKUP({type_key},{table},2,FALSE),IFERROR(VLOOKUP("{UNTYPED}",{table},2,FALSE),{missing}))'
+    基地类型 `key` (`type_key`): a blank type takes the （未填） row (the threshold validate holds it to); where
+    `unread_if` holds (`type_unread`: the sheet cannot read the type) `unread` (one end of `threshold_range`; None:
+    `missing`); a type without a row (none for it in the pack) `missing`."""
+    other = missing if unread is None else _number(unread)
+    return f'IF({unread_if},{other},IFERROR(VLOOKUP({key},{table},2,FALSE),{missing}))'
+
+
+def threshold_range(rule: Any, per_type: Any = None) -> tuple[Any, Any]:
+    """(loosest, strictest) of the values a per-type map gives the 基地类型s and its default (`per_type`, else the
+    rule's threshold): all the sheet knows of a type it cannot read. Loosest is the value fewest bases fail (the
+    lowest minimum: a kind's `loosest`, else min); None where some type has none (then nothing is proven), and
+    strictest None when no type has one."""
+    from ..rules.kinds import kind_of
+    from ..rules.rule import lookup_per_type
+    loosest = getattr(kind_of(rule), "loosest", min)
+    strictest = getattr(kind_of(rule), "strictest", max)
+    given = rule.threshold if per_type is None else per_type
+    values = [lookup_per_type(given, bt) for bt in value_list("base_type")]
+    if isinstance(given, dict) and lookup_per_type(given, None) is not None:
+        values.append(lookup_per_type(given, None))
+    known = [float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if not known:
+        return None, None
+    return (loosest(known) if len(known) == len(values) else None), strictest(known)
+
+
+def _number(x: Any) -> str:
+    return f"{float(x):G}"
 
 
 def threshold_rules() -> dict[str, Any]:
@@ -207,11 +254,17 @@ def threshold_rules() -> dict[str, Any]:
 
 
 def mark_below_threshold(ws: Worksheet, styles: Styles, area: tuple[int, int, int, int],
-                         value_cell: str, type_cell: str, table: str, key: str) -> None:
-    """Red when the value of field `key` (relative ref to the area's first cell) is below the type's minimum."""
+                         value_cell: str, type_reads: Callable[[], tuple[str, str]], table: str, key: str) -> None:
+    """Red when the value of field `key` (relative ref to the area's first cell) is below the type's minimum; under a
+    type the sheet cannot read, below the loosest type's (below every type's: validate's error whatever it reads).
+    `type_reads`: gives the type's folded key and cannot-read flag (templates.type_reads), relative to the area's first
+    cell where the type is a list's column; not asked for a threshold the same for every type."""
     rule = threshold_rules()[key]
-    typed = f'IF({type_cell}="","{UNTYPED}",{key_formula(type_cell)})'
-    minimum = type_threshold(typed, table, "0")
+    if rule.per_type:
+        typed, unread = type_reads()
+        minimum = type_threshold(typed, table, "0", unread_if=unread, unread=threshold_range(rule)[0])
+    else:
+        minimum = _number(rule.threshold)
     formula_format(styles.workbook, ws, area, f"AND(ISNUMBER({value_cell}),{fails(rule, value_cell, minimum)})",
                    styles.cf(**BAD))
 

@@ -4,11 +4,11 @@ sheet cannot fold (请核实), accepted as validate accepts them (templates.rule
 
 from __future__ import annotations
 
-from ..forms import get_form, value_list
+from ..forms import get_form
 from ..forms.programmes import choices_of
 from ..rules.kinds.model_bounds import SPELLED_LISTS
 from ..rules.rule import Rule
-from .checks import key_formula, sheet_key, spellings, unfolded
+from .checks import accepted_list, key_formula, spellings, unfolded
 from .places import Places, blank, rule_forms, size_columns_of
 
 
@@ -47,7 +47,7 @@ def _choice_terms(rule: Rule, places: Places, *, official: bool = True) -> list[
             choices = choices_of(f)     # none for a place the programme lists none for: typed, not judged
             if f.type != "choice" or not choices or f.merge_only or f.official != official:
                 continue
-            listed = _spelling_list(places, choices)
+            listed = accepted_list(places.lists, choices)
             odd = _unfolded_row(places, choices) if official and f.choices not in SPELLED_LISTS else None
             role = (f.identity or f.role) if f.choices in SPELLED_LISTS else None   # a programme's own list: as listed
             if (ref := places.cell(form_id, f.key)):
@@ -85,15 +85,6 @@ def _unfolded_row(places: Places, choices: str) -> str | None:
             return None
         places.lists.add_row(name, f"{choices}（表内无法归一的字符）", chars)
         places.lists.add(f"{name}_ones", f"{choices}（1）", [1] * len(chars))
-    return name
-
-
-def _spelling_list(places: Places, choices: str) -> str:
-    """A named list of every spelling validate accepts for a value list, keyed as the sheet folds."""
-    name = f"xl_accept_{choices}"
-    if name not in places.lists.names:
-        words = spellings(choices) if choices not in ("city", "county") else {v: v for v in value_list(choices)}
-        places.lists.add(name, f"{choices}（可接受的写法）", list(dict.fromkeys(sheet_key(w) for w in words)))
     return name
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from typing import Callable
 
+from ..forms import value_list
 from ..forms.roles import OWN_RENT, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..rules.live import untyped_threshold
 from ..rules.rule import Rule
-from .checks import UNTYPED, sheet_key, spellings, type_threshold
+from .checks import UNTYPED, sheet_key, spellings, threshold_range, type_threshold
 from .places import Places, excel_date, number_text, reference_date, stated_value
 
 
@@ -23,23 +24,46 @@ def per_type_table(places: Places, name: str, heading: str, value_for: Callable[
     return name
 
 
-def threshold_formula(rule: Rule, places: Places) -> str:
-    """Excel: the rule's threshold for the base's type, "" when the pack gives none for it."""
+def threshold_formula(rule: Rule, places: Places, *, strictest: bool = False) -> str:
+    """Excel: the rule's threshold for the base's type, "" when the pack gives none for it. Under a 基地类型 the
+    sheet cannot read (checks.type_unread: validate may read it as any type) the loosest of the types' thresholds —
+    one a value fails only when it fails every type's: validate's error whatever type it reads — or, `strictest`,
+    the strictest (a value failing only that one is 请核实: `doubt_of`). A blank type takes the （未填） row, as
+    validate holds it: the pack's default, else the loosest (and, `strictest`, the strictest: validate's info says
+    the type decides)."""
     if not rule.per_type:
         return number_text(rule.threshold)
-    untyped = untyped_threshold(rule)     # a blank or unknown type: what validate holds it to
+    untyped = untyped_threshold(rule)     # a blank type: what validate holds it to
     table = per_type_table(places, f"xl_thr_{rule.id.replace('-', '_')}", rule.id,
                            lambda bt: rule.threshold_for(bt) if bt is not None else untyped)
-    return type_threshold(places.type_key(), table, '""')
+    loosest, strict = threshold_range(rule)
+    unread = places.type_unread()
+    if strictest and rule.threshold_for(None) is None:
+        # a blank type without the pack's default: validate judges it only below the loosest (its info asks for the
+        # type above it), so the strict reading takes the strictest for it too
+        unread = f'OR({unread},{places.type_key()}="{UNTYPED}")'
+    return type_threshold(places.type_key(), table, '""', unread_if=unread, unread=strict if strictest else loosest)
 
 
-def _min(rule: Rule, places: Places) -> str | None:
+def doubt_of(count: Callable[..., str | None], rule: Rule, places: Places) -> str | None:
+    """Excel (1/0): where the sheet cannot read the 基地类型, the rule fails under the strictest type's threshold but
+    not under the loosest's (`count` built both ways, its `strictest` argument): validate's verdict depends on the
+    type it reads, so the sheet says 请核实 — never 通过. 0 wherever the type is read (both readings agree)."""
+    loose, strict = count(rule, places), count(rule, places, strictest=True)
+    return f"IF(AND({strict}>0,{loose}=0),1,0)" if loose and strict else None
+
+
+def _min(rule: Rule, places: Places, *, strictest: bool = False) -> str | None:
     value = stated_value(rule, places, rule.field)
     if value is None:
         return None
-    th = threshold_formula(rule, places)
+    th = threshold_formula(rule, places, strictest=strictest)
     op = "<" if rule.kind == "min" else ">"
     return f"IF(AND(ISNUMBER({value}),ISNUMBER({th})),IF({value}{op}{th},1,0),0)"
+
+
+def _min_doubt(rule: Rule, places: Places) -> str | None:
+    return doubt_of(_min, rule, places) if rule.per_type else None
 
 
 def _age(rule: Rule, places: Places) -> str | None:
@@ -78,22 +102,30 @@ def _rows_within(rule: Rule, places: Places) -> str | None:
     return f"IF(ISNUMBER({refs[0]}),IF(SUMPRODUCT(1*{places.used(rule.form)})>{refs[0]},1,0),0)"
 
 
-def _comparables(rule: Rule, places: Places) -> str | None:
+def _comparables(rule: Rule, places: Places, *, strictest: bool = False) -> str | None:
     name = places.column(rule.form, SITE_NAME)
     rent, dist = (places.read_column(rule.form, k) for k in (SITE_RENT, SITE_DISTANCE))
     base_rent = places.read(rule.form, OWN_RENT)
     if not (name and rent and dist and base_rent):
         return None
-    th = threshold_formula(rule, places)
+    th = threshold_formula(rule, places, strictest=strictest)
     km_rule = rule.params.get("max_km") or {}
     km_table = per_type_table(places, f"xl_km_{rule.id.replace('-', '_')}", "max_km",
                               lambda bt: _per_type_value(km_rule, bt))
-    km = f'IFERROR(VLOOKUP({places.type_key()},{km_table},2,FALSE),"")'
+    # a type the sheet cannot read: the farthest any type allows (none where one has no limit), or the nearest
+    kms = [_per_type_value(km_rule, bt) for bt in value_list("base_type")]
+    limits = [float(k) for k in kms if k is not None]
+    unread = (min(limits) if limits else None) if strictest else (max(limits) if len(limits) == len(kms) else None)
+    km = type_threshold(places.type_key(), km_table, '""', unread_if=places.type_unread(), unread=unread)
     priced = f'SUMPRODUCT((TRIM({name})<>"")*ISNUMBER({rent})'
     # a site whose distance is not stated may be within it: too few is validate's error only without them
     could = f"(1-ISNUMBER({dist})+ISNUMBER({dist})*({dist}<={km}))"
     have = f'IF(ISNUMBER({km}),{priced}*{could}),{priced}))'
     return f"IF(ISNUMBER({th}),IF({have}<{th},1,0),0)"
+
+
+def _comparables_doubt(rule: Rule, places: Places) -> str | None:
+    return doubt_of(_comparables, rule, places) if rule.per_type or (rule.params.get("max_km") or {}) else None
 
 
 def _per_type_value(per_type, bt):
@@ -116,3 +148,4 @@ def _rent_discount(rule: Rule, places: Places) -> str | None:
 
 COUNTS = {"min": _min, "max": _min, "age-in-years": _age, "share-min": _share_min, "rows-min": _rows_min,
           "rows-within": _rows_within, "comparables": _comparables, "rent-discount": _rent_discount}
+DOUBTS = {"min": _min_doubt, "max": _min_doubt, "comparables": _comparables_doubt}

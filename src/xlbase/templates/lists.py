@@ -44,6 +44,8 @@ class ListSheet:
     styles: Styles
     names: dict[str, str] = field(default_factory=dict)
     rows: int = 0
+    #: a typed 基地类型's cell or list column -> its first column on the xl_types sheet (templates.type_reads)
+    type_reads: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sheet = self.workbook.add_worksheet(LIST_SHEET)

@@ -6,6 +6,7 @@ one-field rule judges, the size sheet's columns of a list.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +14,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from ..forms.roles import BASE_TYPE, RECORD_FORM
 from ..rules.rule import Rule
-from .checks import UNTYPED, key_formula
+from .checks import UNTYPED, type_key, type_unread
 from .dates import DATE_SHEET
 from .lists import ListSheet, hidden_sheet
 from .numbers import NUMBER_SHEET
@@ -49,6 +50,9 @@ class Places:
     #: a table form written as one row and judged by its cells (Shanxi's 附件10): the reader reads a row typed
     #: below it as another (templates.below)
     one_row: dict[str, tuple[str, TableLayout]] = field(default_factory=dict)
+    #: a list's 基地类型 column whose rows a row's formulas read (sheet, column letter, first and last row, 0-based:
+    #: templates.row_counts), read once a row on xl_types (templates.type_reads) where a formula needs the type
+    type_rows: tuple[str, str, int, int] | None = None
 
     def cell(self, form_id: str, key: str) -> str | None:
         return self.cells.get(form_id, {}).get(key)
@@ -136,8 +140,25 @@ class Places:
 
     def type_key(self) -> str:
         """Excel: the folded 基地类型 (template_checks.sheet_key), （未填） when blank."""
-        ref = self.cell(self.type_form, BASE_TYPE) or '""'
-        return f'IF({ref}="","{UNTYPED}",{key_formula(ref)})'
+        return self._type_reads()[0]
+
+    def type_unread(self) -> str:
+        """Excel: true where the sheet cannot read the 基地类型 typed (checks.type_unread)."""
+        return self._type_reads()[1]
+
+    def _type_reads(self) -> tuple[str, str]:
+        """The type's folded key and cannot-read flag: read once on xl_types (templates.type_reads) for a typed cell
+        or a list's rows (`type_rows`: relative to the row), else in the formula."""
+        from .type_reads import TYPE_SHEET, type_cell_reads, type_column_reads
+        if self.type_rows:
+            typed, unread = type_column_reads(self.lists, *self.type_rows)
+            return f"'{TYPE_SHEET}'!${typed}1", f"'{TYPE_SHEET}'!${unread}1"
+        ref = self.cell(self.type_form, BASE_TYPE)
+        if ref is None:
+            return f'"{UNTYPED}"', "FALSE"
+        if self.lists is not None and re.search(r"\$[A-Z]+\$\d+$", ref):
+            return type_cell_reads(self.lists, ref)
+        return type_key(ref), type_unread(type_key(ref), self.lists)
 
 
 def rows_in_use(layout: TableLayout, sheet: str | None = None) -> str:

@@ -18,6 +18,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..forms import Form
 from ..rules.rule import Rule
+from .checks import table_type_cell
 from .dates import DATE_SHEET
 from .lists import ListSheet, hidden_sheet
 from .numbers import NUMBER_SHEET
@@ -47,6 +48,9 @@ class RowCounts:
         places.cells[self.form.id] = cells
         places.dates = {cells[k]: f"'{DATE_SHEET}'!${letter}1" for k, letter in self.date_letters.items()}
         places.numbers = {cells[k]: f"'{NUMBER_SHEET}'!${letter}1" for k, letter in self.number_letters.items()}
+        if (key := table_type_cell(self.form)) and key in self.layout.cols:     # read once a row on xl_types
+            places.type_rows = (self.sheet, xl_col_to_name(self.layout.cols[key]), self.layout.first_row,
+                                self.layout.last_row)
         return places
 
     def _used(self) -> str:

@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from ..forms import APPLICANT_FORMS, SUMMARY_FORM, Form, get_form
@@ -25,7 +25,8 @@ from .checks import (BAD, add_threshold_tables, mark_below_threshold, mark_misma
                               mismatch_conditions, mismatch_values, table_type_cell, totals,
                               write_check_block)
 from .guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_notes, merge_notes, write_guide
-from .lists import build_lists
+from .lists import ListSheet, build_lists
+from .type_reads import TYPE_SHEET, type_cell_reads, type_column_reads
 from .printing import rows_on_first_page, setup_sheet
 from .record import grid_width, write_record_grid, write_record_head
 from .styles import Styles
@@ -101,11 +102,11 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
             wb.define_name(_id_name(f.identity), "=" + _sheet_ref(a2, *a2_cells[f.key]))
     identities = {f.identity for f in a2.fields if f.identity}
     type_key = next(f.key for f in a2.fields if f.identity == BASE_TYPE)
-    type_abs = xl_rowcol_to_cell(*a2_cells[type_key], True, True)
     for key, table in thresholds.items():
         if key in a2_cells:
             rr, cc = a2_cells[key]
-            mark_below_threshold(ws, styles, (rr, cc, rr, cc), xl_rowcol_to_cell(rr, cc), type_abs, table, key)
+            mark_below_threshold(ws, styles, (rr, cc, rr, cc), xl_rowcol_to_cell(rr, cc),
+                                 lambda: type_cell_reads(lists, _sheet_ref(a2, *a2_cells[type_key])), table, key)
 
     # 附件3: one row per resident firm, 合计 row, check block beside
     ws = sheets[a3.id]
@@ -114,7 +115,7 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     ws10 = sheets[a10.id]
     l10 = _table_sheet(ws10, a10, styles, year, rows=[base],
                        formulas=_identity_formulas(a10, base, identities), n_rows=max(1, a10.template_rows))
-    _threshold_marks(ws10, l10, styles, thresholds)
+    _threshold_marks(ws10, l10, styles, lists, thresholds)
 
 
     # 附件4: head about the base, then the comparables
@@ -226,15 +227,22 @@ def _table_sheet(ws, form: Form, styles: Styles, year: int, *, rows: list[dict],
     return layout
 
 
-def _threshold_marks(ws, layout: TableLayout, styles: Styles, thresholds: dict[str, str]) -> None:
+def _list_type_reads(lists: ListSheet, sheet: str, layout: TableLayout, type_key: str) -> tuple[str, str]:
+    """A list's 基地类型 read on xl_types (templates.type_reads), relative to the list's first row."""
+    typed, unread = type_column_reads(lists, sheet, xl_col_to_name(layout.cols[type_key]), layout.first_row,
+                                      layout.last_row)
+    return f"'{TYPE_SHEET}'!${typed}{layout.first_row + 1}", f"'{TYPE_SHEET}'!${unread}{layout.first_row + 1}"
+
+
+def _threshold_marks(ws, layout: TableLayout, styles: Styles, lists: ListSheet, thresholds: dict[str, str]) -> None:
     type_key = table_type_cell(layout.form)
     if type_key is None:
         return
     for key, table in thresholds.items():
         if key in layout.cols:
             c = layout.cols[key]
-            mark_below_threshold(ws, styles, (layout.first_row, c, layout.last_row, c),
-                                 layout.cell(key), layout.cell(type_key, col_abs=True), table, key)
+            mark_below_threshold(ws, styles, (layout.first_row, c, layout.last_row, c), layout.cell(key),
+                                 lambda: _list_type_reads(lists, ws.name, layout, type_key), table, key)
 
 
 def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, macros: bool,
@@ -248,7 +256,7 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     thresholds = add_threshold_tables(lists)
     layout = _table_sheet(ws, form, styles, year, rows=rows, n_rows=len(rows) if rows else form.template_rows,
                           unit=unit)
-    _threshold_marks(ws, layout, styles, thresholds)
+    _threshold_marks(ws, layout, styles, lists, thresholds)
     # a date the county typed that validate cannot read is red on its cell, as in the applicant's workbook
     places = Places(lists=lists, tables={form.id: (form.sheet, layout)})
     read_typed(wb, lists, places, {form.id: form})
