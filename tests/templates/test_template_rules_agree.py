@@ -177,13 +177,16 @@ def test_the_sheet_counts_what_validate_reports(recalculated, name):
     assert not differ, f"{name}: rule -> (sheet, validate): {differ}"
 
 
-def _doubted() -> list[str]:
-    """The pack's rules whose milder verdict the sheet shows too (template_rules.KIND_DOUBTS)."""
+def _doubted(by_type: bool = False) -> list[str]:
+    """The pack's rules whose milder verdict the sheet shows too (template_rules.KIND_DOUBTS); `by_type`: those whose
+    请核实 is a threshold per 基地类型 the sheet could not look up (count_thresholds.DOUBTS), else the others."""
+    from xlbase.templates.count_thresholds import DOUBTS as TYPE_DOUBTS
     from xlbase.templates.rule_counts import KIND_DOUBTS
     pack = load_pack()
     # equals: its 请核实 is an answer the sheet cannot read, which validate reports under another code (unparseable)
     # or reads (ｎｏ): proven in test_template_choice_spellings, not a warning of the rule's own
-    return [r.id for r in pack.rules if r.kind in KIND_DOUBTS and r.kind != "equals" and r.severity == "error"]
+    return [r.id for r in pack.rules if r.kind in KIND_DOUBTS and r.kind != "equals" and r.severity == "error"
+            and (r.kind in TYPE_DOUBTS) == by_type and (not by_type or r.per_type)]
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -200,6 +203,21 @@ def test_the_sheet_asks_to_check_where_validate_warns(recalculated, name):
         warns = any(p.rule == rule and p.severity == "warning" for p in problems)
         if not errors:
             assert (results[rule] == CHECK) == warns, (name, rule, results[rule], warns)
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_a_type_doubt_is_where_validate_says_something(recalculated, name):
+    """A threshold per 基地类型 the sheet could not look up (a blank type without the pack's default, or one it cannot
+    read) shows 请核实 only where validate reports the rule: its info that the type decides, or its error under the
+    type it reads (never 请核实 over a value validate is silent about). Drawn spellings and figures:
+    test_template_threshold_types."""
+    from xlbase.templates.check_sheet import CHECK
+    path = recalculated[name]
+    results = sheet_results(path)
+    problems = validate_problems(path)
+    for rule in _doubted(by_type=True):
+        if results[rule] == CHECK:
+            assert any(p.rule == rule for p in problems), (name, rule)
 
 
 def test_every_doubt_shows_somewhere(recalculated):

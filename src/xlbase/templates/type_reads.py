@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from xlsxwriter.utility import xl_col_to_name
 
-from .checks import type_key, type_unread
+from .checks import UNTYPED, type_key, type_unread
 from .lists import ListSheet, hidden_sheet
 
 TYPE_SHEET = "xl_types"
@@ -28,7 +28,7 @@ def _columns(lists: ListSheet, source: str, heading: str) -> tuple[int, bool]:
 def _write(lists: ListSheet, row: int, col: int, typed: str) -> None:
     ws, _ = hidden_sheet(lists.workbook, TYPE_SHEET)
     key = f"'{TYPE_SHEET}'!${xl_col_to_name(col)}${row + 1}"
-    ws.write_formula(row, col, "=" + type_key(typed), None, "")
+    ws.write_formula(row, col, "=" + type_key(typed), None, UNTYPED)      # cached: a blank form's
     ws.write_formula(row, col + 1, "=" + type_unread(key, lists), None, False)
 
 
