@@ -269,3 +269,41 @@ def test_a_blank_lists_notes_print_on_its_first_page(printed, programme):
         checked += 1
     if programme == "taiyuan-2023":
         assert checked, "太原's 人员名单 has a note"
+
+
+@pytest.mark.parametrize("programme", generic_programmes())
+def test_a_blank_list_rules_a_full_first_page(printed, programme, tmp_path):
+    """A blank list longer than a page rules and numbers its first page only (the rows after it ruled once typed):
+    that page is full — ruled rows down to ≥ 80 % of the printable height — and the list stays on it (no later page
+    repeats its header). 太原's blank 设备清单 printed 11 ruled rows on half a page: its rows were counted at the
+    two-line height of a filled name, not at the height a blank row prints (templates.table.DEFAULT_ROW_PT). Text
+    on the page ≥ 7 pt: test_text_prints_at_least_7pt."""
+    from pdf_pages import lines, ruled_rows
+    from xlbase.forms.programmes import load_programme
+    from xlbase.templates.printing import MARGINS
+    from xlbase.templates.programme import write_applicant
+    p = load_programme(programme)
+    _, pdf = printed[(programme, "blank")]
+    n_pages = len(page_sizes(pdf))
+    firsts = [lines(pdf, page) for page in range(1, n_pages + 1)]
+    checked = 0
+    for got in write_applicant(p, tmp_path / "layout.xlsx").values():
+        lay = got.get("layout") if isinstance(got, dict) else None
+        if lay is None or not lay.open_ended or lay.ruled_rows >= lay.n_rows:
+            continue
+        title = lay.form.title.replace(" ", "")
+        pages = [i + 1 for i, found in enumerate(firsts) if found and found[0][2].replace(" ", "") == title]
+        assert len(pages) == 1, (programme, lay.form.id, pages)
+        page = pages[0]
+        height = page_sizes(pdf)[page - 1][1]
+        top, bottom = 72 * MARGINS["top"], height - 72 * MARGINS["bottom"]
+        rows = ruled_rows(pdf, page)
+        assert len(rows) >= lay.ruled_rows, (programme, lay.form.id, len(rows), lay.ruled_rows)
+        filled = (rows[-1][1] - top) / (bottom - top)
+        assert filled >= 0.8, (programme, lay.form.id, f"{filled:.0%}", len(rows))
+        header = next(ln[2] for ln in firsts[page - 1] if (lay.form.number_label or "序号") in ln[2])
+        later = [i + 1 for i, found in enumerate(firsts) if i + 1 != page and any(ln[2] == header for ln in found)]
+        assert not later, (programme, lay.form.id, header, later)
+        checked += 1
+    if programme == "taiyuan-2023":
+        assert checked >= 3, "太原's 设备清单, 人员名单 and 服务企业名单 are longer than a page"

@@ -33,6 +33,9 @@ OPEN_ENDED_ROWS = 200      # more template rows than this: open-ended layout
 NUMBER_WIDTH = 6
 DEFAULT_WIDTH = 12
 DATA_ROW_HEIGHT = 20
+#: the height of a row without its own (the sheet's defaultRowHeight, as xlsxwriter writes it and Excel, WPS and
+#: LibreOffice print a blank row that grows to its text): 15 pt, measured in LibreOffice's PDF
+DEFAULT_ROW_PT = 15
 
 #: A locked cell computed from elsewhere (identity flowing from 附件2): key -> (formula, cached value)
 Formula = Callable[[int], tuple[str, object]]
@@ -249,7 +252,10 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
     if form.total_label and open_ended:
         total_row, first = first, first + 1
     if callable(ruled_rows):    # as many as fit the first page under the header and 合计 row
-        ruled_rows = ruled_rows(header_pt + (DATA_ROW_HEIGHT if total_row is not None else 0), blank_height)
+        # at the height a blank row prints: the sheet's default where rows grow to their text (autofit), else its own
+        # (the two-line height of a filled name left 11 ruled rows on half of 太原's blank 设备清单 page)
+        printed = DEFAULT_ROW_PT if autofit else blank_height
+        ruled_rows = ruled_rows(header_pt + (DATA_ROW_HEIGHT if total_row is not None else 0), printed)
     ruled = min(n, max(len(rows), ruled_rows)) if open_ended else n
     layout = TableLayout(form, top, bottom, first, n, cols, number_col, last_col,
                          open_ended=open_ended, widths=widths, ruled_rows=ruled)
