@@ -221,9 +221,23 @@ def unit_families() -> dict[str, dict]:
     family without stating a unit: 入驻率). From specs/units.yaml."""
     from fractions import Fraction
     out = {}
-    for name, spec in _load_yaml("xlbase.forms.specs", "units.yaml")["families"].items():
-        out[name] = {"base": spec["base"], "counts": bool(spec.get("counts")),
-                     "units": {str(u): Fraction(str(f)) for u, f in spec["units"].items()},
+    families = _load_yaml("xlbase.forms.specs", "units.yaml")["families"]
+    for name, spec in families.items():
+        units = {str(u): Fraction(str(f)) for u, f in spec["units"].items()}
+        # 元 per area per time (rent): every area unit of factor 1 with every time, in either order
+        areas = [str(u) for u, f in families["area"]["units"].items() if Fraction(str(f)) == 1]
+        per = spec.get("per_area_and") or {}
+        for area in areas if per else ():
+            units.setdefault(f"元/{area}", Fraction(1))      # no time: the base's (a year's rent, 元/平方米)
+            for time, factor in per.items():
+                for unit in (f"元/{area}/{time}", f"元/{time}/{area}"):
+                    units.setdefault(unit, Fraction(str(factor)))
+        out[name] = {"base": spec["base"], "counts": bool(spec.get("counts")), "units": units,
                      "cell_only": {str(u): Fraction(str(f)) for u, f in (spec.get("cell_only") or {}).items()},
                      "label_endings": tuple(str(w) for w in spec.get("label_endings") or ())}
     return out
+
+
+def unit_separators() -> tuple[str, ...]:
+    """What a clerk types between the parts of a unit of several ("·" in 元/㎡·天): specs/units.yaml."""
+    return tuple(str(s) for s in _load_yaml("xlbase.forms.specs", "units.yaml").get("separators") or ())

@@ -134,6 +134,11 @@ _GROUPED = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)((?:\.\d+)?(?:\D.*)?)$")   # u
 
 
 
+def _unit_key(text: str) -> str:
+    from .units import unit_key
+    return unit_key(text)
+
+
 @lru_cache(maxsize=None)
 def _suffixes(unit: str | None) -> dict[str, Fraction]:
     """Accepted unit suffixes (folded, lower case) of a number in a cell of a field in `unit`: the unit
@@ -167,7 +172,7 @@ def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | 
     if not m:
         return None, UNPARSEABLE, ""
     number, rest = m.group(1), m.group(2).strip().lower()
-    rest = rest.strip("()（）")
+    rest = _unit_key(rest.strip("()（）"))       # 元/㎡·天: its parts' separators dropped (read.units.unit_key)
     table = _suffixes(unit)
     if rest not in table:
         return None, UNPARSEABLE, ""

@@ -12,7 +12,7 @@ import unicodedata
 from fractions import Fraction
 from functools import lru_cache
 
-from ..forms import Field, unit_families
+from ..forms import Field, unit_families, unit_separators
 from ..text import fold, fold_unbracketed
 
 _BRACKETED = re.compile(r"\(([^()]*)\)")
@@ -21,13 +21,25 @@ _WORDS = re.compile(r"[,，、;；\s]+")
 _UNIT_LINE = re.compile(r"^(?:计量)?单位(?:为)?")
 
 
+@lru_cache(maxsize=4096)
+def unit_key(text: str) -> str:
+    """A unit without what separates its parts ("元/m2·天", "元每平方米每天" -> "元m2天", "元平方米天"): the
+    separators of specs/units.yaml, as the templates' in-sheet read drops them (templates.numbers)."""
+    for sep in unit_separators():
+        text = text.replace(sep, "")
+    return text
+
+
 @lru_cache(maxsize=None)
 def _unit_index() -> dict[str, tuple[tuple[str, Fraction], ...]]:
-    """folded unit -> ((family, factor), …): 元 is money (1/10000 of 万元) and rent (1)."""
+    """folded unit -> ((family, factor), …): 元 is money (1/10000 of 万元) and rent (1); a unit of several parts
+    also under its unit_key ("元/㎡·天" in a header: 元m2天)."""
     out: dict[str, list[tuple[str, Fraction]]] = {}
     for name, fam in unit_families().items():
         for unit, factor in fam["units"].items():
-            out.setdefault(fold(unit), []).append((name, factor))
+            for key in dict.fromkeys((fold(unit), unit_key(fold(unit)))):
+                if (name, factor) not in out.get(key, []):
+                    out.setdefault(key, []).append((name, factor))
     return {k: tuple(v) for k, v in out.items()}
 
 
@@ -48,7 +60,9 @@ def field_family(field: Field) -> str | None:
 def _as_unit(text: str) -> str | None:
     """`text` (folded) when it is a unit alone, also as '单位：元' / '单位万元'; else None."""
     t = _UNIT_LINE.sub("", text) if text.startswith(("单位", "计量单位")) else text
-    return t if t in _unit_index() else None
+    if t in _unit_index():
+        return t
+    return unit_key(t) if unit_key(t) in _unit_index() else None
 
 
 @lru_cache(maxsize=8192)
@@ -245,7 +259,7 @@ def cell_suffixes(field_unit: str | None) -> dict[str, Fraction]:
         return {"": Fraction(1), **counts, **{"万" + u: Fraction(10000) for u in ("", *counts)}}
     base = fam["units"][fam["base"]] if fam["base"] in fam["units"] else Fraction(1)
     out = {"": Fraction(1)}
-    for u, f in {**fam["units"], **fam["cell_only"]}.items():
-        out[fold(u)] = f / base
-        out[u.lower()] = f / base
+    for u, f in {**fam["units"], **fam["cell_only"]}.items():     # without separators: looked up by unit_key
+        out[unit_key(fold(u))] = f / base
+        out[unit_key(u.lower())] = f / base
     return out

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field as dc_field
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
-from ..forms import Field
+from ..forms import Field, unit_separators
 from ..read.normalise import MAX_MAGNITUDE, NONE_WORDS, UNIT_SIGN_FOLDS
 from ..read.units import cell_suffixes
 from .dates import UNREADABLE
@@ -110,6 +110,7 @@ def _has(words: str, value: str) -> str:
 def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str, whole: bool) -> dict[str, str]:
     """Each stage's formula for the typed cell `x`; c maps a stage to its cell (or name) in the same row."""
     t, o, n, p, core, sk = c["text"], c["others"], c["length"], c["part"], c["core"], c["skeleton"]
+    key = _subst(core, ((s, "") for s in unit_separators()))
     rest = f"MID({t},{n}+1,999)"
     typed = f"LEFT({t},{n})"
     commas = f'(LEN({typed})-LEN({p}))'
@@ -133,16 +134,17 @@ def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str
         "others": _subst(t, ((ch, "") for ch in _NUMBER_CHARS)),
         "length": f'IF(LEFT({o},1)="",LEN({t}),FIND(LEFT({o},1),{t})-1)',
         "part": f'SUBSTITUTE({typed},",","")',
-        # the unit word: the rest without the brackets around it
+        # the unit word: the rest without the brackets around it (its parts' separators dropped where it is looked
+        # up: read.units.unit_key)
         "core": _subst(rest, ((b, "") for b in _BRACKETS)),
         "skeleton": _subst(p, ((d, "") for d in _DIGITS)),
         "grouped": (f'IF({commas}=0,TRUE,AND({commas}<=5,LEN({whole_part})-LEN(SUBSTITUTE({whole_part},",",""))={commas},'
                     f'LEN({whole_part})-4*{commas}>=1,LEN({whole_part})-4*{commas}<=3,{at_groups}={commas}))'),
         "ok": (f'AND(LEN({sk})<LEN({p}),OR({sk}="",{sk}=".",{sk}="+",{sk}="-",{sk}="+.",{sk}="-."),'
                f'OR({sk}="",LEFT({sk},1)=".",LEFT({p},1)=LEFT({sk},1)),{c["grouped"]},'
-               f'OR({core}="",AND(ISNUMBER(FIND({core},{rest})),{_has(units.word, core)})))'),
-        "factor": (f'IF({core}="",1,IFERROR(SUMPRODUCT(({units.word}={core})*{units.num})'
-                   f'/SUMPRODUCT(({units.word}={core})*{units.den}),1))'),
+               f'OR({core}="",AND(ISNUMBER(FIND({core},{rest})),{_has(units.word, key)})))'),
+        "factor": (f'IF({core}="",1,IFERROR(SUMPRODUCT(({units.word}={key})*{units.num})'
+                   f'/SUMPRODUCT(({units.word}={key})*{units.den}),1))'),
         "value": (f'IF(ISNUMBER({x}),{numeric},IF({t}="","",IF({_has(none_words, t)},0,'
                   f'IF({_has(BLANK_WORDS, t)},"",IFERROR(IF({c["ok"]},{judged},"{UNREADABLE}"),"{UNREADABLE}")))))'),
     }
