@@ -172,7 +172,7 @@ def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | 
     if not m:
         return None, UNPARSEABLE, ""
     number, rest = m.group(1), m.group(2).strip().lower()
-    rest = _unit_key(rest.strip("()（）"))       # 元/㎡·天: its parts' separators dropped (read.units.unit_key)
+    rest = _unit_key(rest)      # 元/㎡·天, 台（套）, (人): separators and brackets dropped (read.units.unit_key)
     table = _suffixes(unit)
     if rest not in table:
         return None, UNPARSEABLE, ""

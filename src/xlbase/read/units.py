@@ -23,8 +23,9 @@ _UNIT_LINE = re.compile(r"^(?:计量)?单位(?:为)?")
 
 @lru_cache(maxsize=4096)
 def unit_key(text: str) -> str:
-    """A unit without what separates its parts ("元/m2·天", "元每平方米每天" -> "元m2天", "元平方米天"): the
-    separators of specs/units.yaml, as the templates' in-sheet read drops them (templates.numbers)."""
+    """A unit without what separates its parts and without brackets ("元/m2·天", "元每平方米每天", "台(套)" -> "元m2天",
+    "元平方米天", "台套"): the separators of specs/units.yaml, as the templates' in-sheet read drops them
+    (templates.numbers)."""
     for sep in unit_separators():
         text = text.replace(sep, "")
     return text
@@ -252,10 +253,10 @@ def cell_suffixes(field_unit: str | None) -> dict[str, Fraction]:
     key = fold(field_unit)
     fam_name = next((n for n, f in _unit_index().get(key, ()) if f == 1), None)
     if fam_name is None:
-        return {"": Fraction(1), key: Fraction(1)}
+        return {"": Fraction(1), unit_key(key): Fraction(1)}
     fam = fams[fam_name]
     if fam["counts"]:
-        counts = {fold(u): Fraction(1) for f in fams.values() if f["counts"] for u in f["units"]}
+        counts = {unit_key(fold(u)): Fraction(1) for f in fams.values() if f["counts"] for u in f["units"]}
         return {"": Fraction(1), **counts, **{"万" + u: Fraction(10000) for u in ("", *counts)}}
     base = fam["units"][fam["base"]] if fam["base"] in fam["units"] else Fraction(1)
     out = {"": Fraction(1)}

@@ -134,15 +134,15 @@ def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str
         "others": _subst(t, ((ch, "") for ch in _NUMBER_CHARS)),
         "length": f'IF(LEFT({o},1)="",LEN({t}),FIND(LEFT({o},1),{t})-1)',
         "part": f'SUBSTITUTE({typed},",","")',
-        # the unit word: the rest without the brackets around it (its parts' separators dropped where it is looked
-        # up: read.units.unit_key)
+        # the unit word: the rest without brackets (and its parts' separators dropped where it is looked up:
+        # read.units.unit_key)
         "core": _subst(rest, ((b, "") for b in _BRACKETS)),
         "skeleton": _subst(p, ((d, "") for d in _DIGITS)),
         "grouped": (f'IF({commas}=0,TRUE,AND({commas}<=5,LEN({whole_part})-LEN(SUBSTITUTE({whole_part},",",""))={commas},'
                     f'LEN({whole_part})-4*{commas}>=1,LEN({whole_part})-4*{commas}<=3,{at_groups}={commas}))'),
         "ok": (f'AND(LEN({sk})<LEN({p}),OR({sk}="",{sk}=".",{sk}="+",{sk}="-",{sk}="+.",{sk}="-."),'
                f'OR({sk}="",LEFT({sk},1)=".",LEFT({p},1)=LEFT({sk},1)),{c["grouped"]},'
-               f'OR({core}="",AND(ISNUMBER(FIND({core},{rest})),{_has(units.word, key)})))'),
+               f'OR({core}="",{_has(units.word, key)}))'),
         "factor": (f'IF({core}="",1,IFERROR(SUMPRODUCT(({units.word}={key})*{units.num})'
                    f'/SUMPRODUCT(({units.word}={key})*{units.den}),1))'),
         "value": (f'IF(ISNUMBER({x}),{numeric},IF({t}="","",IF({_has(none_words, t)},0,'
