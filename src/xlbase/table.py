@@ -14,7 +14,7 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 from .forms import Form, get_form
-from .ooxml.refs import col_letters
+from .ooxml.refs import col_letters, parse_ref
 from .problems import Problem
 
 # Provenance columns carried by every stacked frame. `_table` indexes the list of
@@ -78,6 +78,14 @@ class Table:
     @property
     def form(self) -> Form:
         return get_form(self.form_id)
+
+    def record_span(self) -> str:
+        """The cells a record form's lines were read from, as one range (A2:D13): where a line it lacks belongs."""
+        at = [p for p in map(parse_ref, self.record_cells.values()) if p]
+        if not at:
+            return ""
+        rows, cols = [r for r, _ in at], [c for _, c in at]
+        return f"{col_letters(min(cols))}{min(rows)}:{col_letters(max(cols))}{max(rows)}"
 
     def cell(self, key: str, row: int | None = None) -> str:
         """A1 address of a field's value: a record cell, or `key`'s column at sheet `row`."""

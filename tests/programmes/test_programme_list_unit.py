@@ -5,12 +5,14 @@ the 填报单位 line, the file's name, its folder or the row's own name names, 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from programme_inbox import load_case, read_summary, xlbase
+from retyped import save
 
 CASE = load_case("hengyang-2023")
 BASES = [("云集众创空间", "刘明", "13907341234", "服务人员12人，入驻企业36家"),
@@ -49,19 +51,24 @@ def test_a_lists_rows_take_the_unit_its_file_names(tmp_path, where, unit_line, p
     assert len(said) == (0 if unit_line.startswith("填报单位") else 1)        # the line is what it is for
 
 
-def test_a_retyped_application_takes_the_unit_of_its_folder(tmp_path):
+@pytest.mark.parametrize("folder", ["小店区", ""])
+def test_a_retyped_application_takes_the_unit_of_its_folder(tmp_path, folder):
+    """The paper has no place line (所在县 is our grey one): it is never asked for; the folder names the unit, and
+    with nothing naming it one warning says the 汇总表's cell stays blank."""
     case = load_case("taiyuan-2023")
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for row in (["太原市中小企业公共服务示范平台申请表"], ["单位名称", "山西晋创科技服务有限公司", "成立时间", "2016年5月"],
-                ["企业性质", "有限责任公司", "法定代表人", "张伟"], ["联系人", "李梅", "电话", "0351-7654321"]):
-        ws.append(row)
-    src = tmp_path / "收件" / "小店区" / "晋创科技申请表.xlsx"
-    src.parent.mkdir(parents=True)
-    wb.save(src)
+    inbox = tmp_path / "收件"
+    save(inbox / folder / "晋创科技申请表.xlsx", {"申请表": [
+        ["太原市中小企业公共服务示范平台申请表"], ["单位名称", "山西晋创科技服务有限公司", "成立时间", "2016年5月"],
+        ["企业性质", "有限责任公司", "法定代表人", "张伟"], ["联系人", "李梅", "电话", "0351-7654321"]]})
     out = tmp_path / "汇总表.xlsx"
-    res = xlbase("merge", str(src.parent.parent), "--programme", case.name, "-o", str(out))
+    res = xlbase("merge", str(inbox), "--programme", case.name, "-o", str(out), "--json", str(tmp_path / "r.json"))
     assert res.returncode in (0, 1), res.stdout + res.stderr
     rows, _ = read_summary(out, case.programme)
-    assert [(r["applicant"], r["county"]) for r in rows] == [("山西晋创科技服务有限公司", "小店区")]
-    assert "按文件夹“小店区”归入小店区" in res.stdout
+    assert [(r["applicant"], r["county"]) for r in rows] == [("山西晋创科技服务有限公司", folder or None)]
+    problems = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["problems"]
+    [said] = [p for p in problems if p["rule"] == "unit-from-place"]
+    assert said["severity"] == ("info" if folder else "warning")
+    assert not folder or "按文件夹“小店区”归入小店区" in said["message"]
+    assert not [p for p in problems if "所在县" in p["message"] and p["rule"] != "unit-from-place"]
+    lacking = [p for p in problems if "请按表样补上并填写" in p["message"]]
+    assert lacking and all(p["cell"] == "B2:D4" for p in lacking)       # where the lines it has were read

@@ -267,9 +267,8 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
             unit_key = layout.get("unit")
             if unit_key in row and not row[unit_key]:       # a retyped application lacks our grey 所在县 line
                 row[unit_key], how = _unit_named(layout, _unit_texts(programme, r.path, row.get(name_key_field)))
-                if how:
-                    unit_said.add(r.path)
-                    problems.append(_unit_note(programme, layout, r.path, row[unit_key], how, ""))
+                unit_said.add(r.path)
+                problems.append(_unit_note(programme, layout, r.path, row[unit_key], how, ""))
             row["_file"] = r.path
             row["_base"] = row.get(name_key_field)
             applications.setdefault(name_key(row.get(name_key_field) or Path(r.path).stem), []).append((sub, row))
@@ -334,7 +333,7 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
         if unit_key in form.keys and not values.get(unit_key):
             values[unit_key], how = _unit_named(layout, _unit_texts(programme, r.path, values.get(name_key_field),
                                                                      t.org_line))
-            if how and r.path not in unit_said:
+            if (how or not values[unit_key]) and r.path not in unit_said:      # the 填报单位 line is what it is for
                 unit_said.add(r.path)
                 problems.append(_unit_note(programme, layout, r.path, values[unit_key], how, t.sheet))
         values["_file"] = r.path
@@ -438,9 +437,15 @@ def _unit_named(layout: dict, texts: list[tuple[str, object]]) -> tuple[str | No
 
 
 def _unit_note(programme, layout: dict, path: str, unit: str | None, how: str, sheet: str) -> Problem:
-    """One info per file whose rows took their unit from where the file came (the form itself did not say)."""
+    """One problem per file whose rows' unit the form does not give: an info when it was taken from where the
+    file came (`how`), a warning when nothing names it (the 汇总表's cell stays blank, 各县情况 （未填写）)."""
     label = programme.form(layout["form"]).field(layout["unit"]).label
-    return Problem(UNIT_FROM_PLACE, INFO, f"“{Path(path).name}”中没有填写{label}，按{how}归入{unit}；如有误，请在表中填写。",
+    name = Path(path).name
+    if unit is None:
+        return Problem(UNIT_FROM_PLACE, WARNING, f"“{name}”中没有填写{label}，文件名和所在文件夹也没有写明，汇总表中该栏空白，"
+                       f"“各县情况”计入“（未填写）”；请在表中填写{label}，或把文件放进以该单位命名的文件夹后重新汇总。",
+                       path, sheet)
+    return Problem(UNIT_FROM_PLACE, INFO, f"“{name}”中没有填写{label}，按{how}归入{unit}；如有误，请在表中填写。",
                    path, sheet, value=unit)
 
 
