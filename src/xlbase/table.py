@@ -14,7 +14,7 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 from .forms import Form, get_form
-from .ooxml.refs import col_letters, parse_ref
+from .cell_refs import col_letters, parse_ref
 from .problems import Problem
 
 # Provenance columns carried by every stacked frame. `_table` indexes the list of

@@ -9,7 +9,7 @@ import random
 import pytest
 import retyped
 
-from xlbase.ooxml.refs import expand_cells
+from xlbase.cell_refs import expand_cells
 from xlbase.read import read_workbook
 from xlbase.read.grid import a1
 

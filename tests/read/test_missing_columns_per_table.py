@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from xlbase.forms import get_form
-from xlbase.ooxml.refs import expand_cells
+from xlbase.cell_refs import expand_cells
 from xlbase.read import read_workbook
 
 DROPPABLE = [k for k in retyped.A10_KEYS if k not in ("base_name", "operator")]

@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 from xlbase import sheet_names
 from xlbase.problems import ERROR, SEVERITY_LABELS, SEVERITY_RANK, Problem, sort_problems
 from xlbase.ooxml.package import Package
-from xlbase.ooxml.refs import expand_cells, parse_ref
+from xlbase.cell_refs import expand_cells, parse_ref
 from xlbase.ooxml.sheet import SheetDoc, read_cell_texts, sheet_xml
 from xlbase.ooxml.styles import Styles
 from xlbase.ooxml.workbook import Workbook, read_shared_strings

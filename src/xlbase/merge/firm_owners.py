@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from ..ooxml.refs import col_letters
+from ..cell_refs import col_letters
 
 from ..forms.roles import (BASE_FORM, BASE_NAME, CITY, COUNTY, FIRM_CODE, FIRM_FORM, OPERATOR)
 from ..problems import WARNING, Problem

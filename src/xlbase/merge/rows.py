@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import PurePath
 from typing import Any, Iterable
 
-from ..ooxml.refs import col_letters
+from ..cell_refs import col_letters
 
 from ..forms.roles import (BASE_FORM, BASE_NAME, FIRM_FORM, RECORD_FORM)
 from ..forms import SUMMARY_FORM, divisions, get_form, reporting_units

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import numpy as np
-from ..ooxml.refs import col_letters
+from ..cell_refs import col_letters
 
 from ..forms.roles import (BASE_FORM, FIRM_FORM, RECORD_FORM)
 from ..forms import SUMMARY_FORM, get_form

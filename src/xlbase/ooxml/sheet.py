@@ -10,7 +10,7 @@ from typing import Iterable, Mapping, Sequence
 from lxml import etree
 
 from .package import MAIN_NS, REL_NS, parse_xml, root_namespace, to_xml
-from .refs import col_index, col_letters, parse_ref
+from ..cell_refs import col_index, col_letters, parse_ref
 
 CREATED_CELL, CREATED_ROW = 1, 2
 

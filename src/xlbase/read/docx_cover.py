@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from lxml import etree
 
-from ..ooxml.refs import parse_ref
+from ..cell_refs import parse_ref
 from ..ooxml.zip import SniffError, check_xml_safe, read_zip_member_capped
 from .cover import Cover, find_cover
 from .grid import Sheet

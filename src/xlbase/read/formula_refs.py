@@ -17,7 +17,7 @@ import zipfile
 from typing import Iterable
 
 
-from ..ooxml.refs import col_index, col_letters
+from ..cell_refs import col_index, col_letters
 from .grid import _sheet_part
 from .sniff import check_xml_safe, read_zip_member_capped
 

@@ -23,7 +23,7 @@ from operator import itemgetter
 from typing import IO, Any, NamedTuple
 
 import defusedxml.ElementTree as SafeET
-from ..ooxml.refs import col_letters
+from ..cell_refs import col_letters
 
 from .limits import DEFAULT_LIMITS, Limits
 from .sniff import ZipMemberTooLarge, check_xml_safe, read_zip_member_capped
@@ -311,7 +311,7 @@ def with_ods_merges(path: str | IO[bytes], sheets: list[Sheet], limits: Limits =
 def merge_cells_of(zf: zipfile.ZipFile, part: str, limits: Limits = DEFAULT_LIMITS) -> tuple[tuple[int, int, int, int], ...]:
     """The <mergeCell ref="A2:A4"/> ranges of one worksheet part, 0-based inclusive (openpyxl's read-only mode
     shows none)."""
-    from ..ooxml.refs import parse_ref
+    from ..cell_refs import parse_ref
 
     data = read_zip_member_capped(zf, part, limits.max_member_bytes)
     out = []

@@ -18,7 +18,7 @@ import html
 import re
 from typing import IO, NamedTuple
 
-from ..ooxml.refs import col_index
+from ..cell_refs import col_index
 from .odf_tags import COLS_REPEATED, ROWS_REPEATED, tag_pattern
 
 _TAG = tag_pattern("table", "table-row", "table-cell", "covered-table-cell", "table-column", "database-range",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ..ooxml.refs import col_index, col_letters, parse_ref
+from ..cell_refs import col_index, col_letters, parse_ref
 from ..problems import INFO, WARNING, Problem
 from ..problem_codes import EXTRA_COLUMN, UNKNOWN_COLUMN
 from ..forms.roles import BASE_FORM

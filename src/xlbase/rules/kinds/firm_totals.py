@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from ...ooxml.refs import col_letters
+from ...cell_refs import col_letters
 
 from ...problems import Problem
 from ..columns import blank, num, tolerance_ok, within_formula

@@ -4,7 +4,7 @@
 Letters to a number and back are computed here rather than taken from openpyxl.utils or
 xlsxwriter.utility: importing any openpyxl module runs openpyxl/__init__ (~0.1 s), any xlsxwriter
 module the whole writer (~25 ms), of every merge/validate/read start-up, and this module is on the
-reader's import path (read.vertical, table)."""
+reader's import path (read.vertical, table). It sits with the model (table.Table names cells with it), below ooxml."""
 
 from __future__ import annotations
 

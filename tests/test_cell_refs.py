@@ -1,4 +1,4 @@
-"""A1 references as the marked copy reads and writes them (xlbase.ooxml.refs)."""
+"""A1 references as the marked copy reads and writes them (xlbase.cell_refs)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 from openpyxl.utils.cell import column_index_from_string
 from xlsxwriter.utility import xl_col_to_name
 
-from xlbase.ooxml.refs import col_index, col_letters, expand_cells, parse_ref
+from xlbase.cell_refs import col_index, col_letters, expand_cells, parse_ref
 
 
 @given(st.integers(1, 16384), st.integers(1, 1_048_576), st.booleans())
