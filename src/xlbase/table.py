@@ -79,13 +79,11 @@ class Table:
     def form(self) -> Form:
         return get_form(self.form_id)
 
-    def record_span(self) -> str:
-        """The cells a record form's lines were read from, as one range (A2:D13): where a line it lacks belongs."""
+    def record_corner(self) -> str:
+        """The top-left of the cells a record form's lines were read from (B2): where a problem about a line it
+        lacks points — one cell, so a marked copy colours the form's corner, not every value it holds."""
         at = [p for p in map(parse_ref, self.record_cells.values()) if p]
-        if not at:
-            return ""
-        rows, cols = [r for r, _ in at], [c for _, c in at]
-        return f"{col_letters(min(cols))}{min(rows)}:{col_letters(max(cols))}{max(rows)}"
+        return f"{col_letters(min(c for _, c in at))}{min(r for r, _ in at)}" if at else ""
 
     def cell(self, key: str, row: int | None = None) -> str:
         """A1 address of a field's value: a record cell, or `key`'s column at sheet `row`."""

@@ -103,10 +103,10 @@ class Required(Kind):
                     if f.part_of and f.key not in t.missing_fields:
                         continue
                     if f.key in t.missing_fields:
-                        # a line of the notice's form the sheet lacks, pointed at the lines it has; our own line
+                        # a line of the notice's form the sheet lacks, pointed at the corner of the lines it has; our own line
                         # (所在县: the merge takes it from where the file came) is asked nothing, as on Shanxi's forms
                         if form.kind == "record" and f.official:
-                            out.append(ctx.problem(rule, sub, None, f.key, table=t, cell=t.record_span(),
+                            out.append(ctx.problem(rule, sub, None, f.key, table=t, cell=t.record_corner(),
                                                    message=f"{form.title}中没有找到“{{{{ label }}}}”一栏，请按表样补上并填写"))
                         continue
                     for v in sub.values(form_id, f.key):
