@@ -138,6 +138,18 @@ def test_a_message_naming_an_unknown_variable_is_refused(tmp_path, old, new, rul
     assert "valeu" in str(err.value) or "codee" in str(err.value)
 
 
+def test_a_message_that_is_no_template_is_refused_at_every_load(tmp_path):
+    """A template's syntax is checked once a process (params._variables is cached): the second load of the same
+    broken pack is refused with the same message as the first."""
+    copy, line = _edited(tmp_path, "专业创业辅导员 {{ value }} 人", "专业创业辅导员 {{ value 人")
+    said = []
+    for _ in range(2):
+        with pytest.raises(PackError, match=f"第 {line} 行：规则 tutors-min 的 message 模板有误") as err:
+            load_pack(str(copy))
+        said.append(str(err.value))
+    assert said[0] == said[1]
+
+
 def test_every_kind_variable_a_shipped_message_uses_is_declared():
     # the packs load (each message checked against MESSAGE_VARIABLES and its kind's own)
     for name in PACKS:
