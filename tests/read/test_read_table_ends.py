@@ -75,18 +75,24 @@ def test_a_helper_sheet_is_skipped_only_in_our_templates(tmp_path):
     assert [t.sheet for t in ours.tables] == [t.sheet for t in clerk.tables] == ["2024年"]
 
 
-def test_our_templates_hidden_sheets_are_helpers_holding_no_form():
+def test_our_templates_hidden_sheets_are_helpers_holding_no_form(monkeypatch):
     """Skipping the helper sheets changes nothing for our templates: each hidden sheet they write (but the
-    button's xlwings.conf) is named as a helper, and searching it finds no form."""
+    button's xlwings.conf) is named as a helper, is not loaded, and when loaded, searching it finds no form."""
     templates = sorted((Path(__file__).resolve().parents[2] / "workbook_templates").glob("*.xls[xm]"))
     assert templates
     for path in templates:
-        sheets = load_book(str(path), "xlsx").sheets
+        skipped = {s.name: s for s in load_book(str(path), "xlsx").sheets}
+        with monkeypatch.context() as m:
+            m.setattr(sheet_names, "is_template_helper", lambda name, names: False)
+            sheets = load_book(str(path), "xlsx").sheets
         hidden = [s for s in sheets if not s.visible and s.name != "xlwings.conf"]
         assert hidden, path
         for sheet in hidden:
             assert sheet_names.is_template_helper(sheet.name, [s.name for s in sheets]), (path, sheet.name)
+            assert skipped[sheet.name].rows == [] and not skipped[sheet.name].visible
             assert hidden_sheet_problem(str(path), sheet, A2_MIN_FIELDS) is None, (path, sheet.name)
+        assert any(sheet.rows for sheet in hidden)      # the lists sheet, at least, holds values when loaded
+        assert all(skipped[s.name].rows == s.rows for s in sheets if s.visible)
 
 
 @pytest.mark.libreoffice
