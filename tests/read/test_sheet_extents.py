@@ -105,3 +105,42 @@ def test_not_a_zip_is_left_to_calamine(tmp_path):
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
     check_sheet_extents(str(path))
+
+
+def _with_far_sheet(path: Path, sheets: list[str], far: str) -> str:
+    """An .xlsx of `sheets` (those starting xl_ hidden) whose sheet `far` holds a value at XFD1048576."""
+    from openpyxl import Workbook
+    wb = Workbook()
+    wb.active.title = sheets[0]
+    for name in sheets[1:]:
+        wb.create_sheet(name)
+    for ws in wb.worksheets:
+        ws["A1"] = ws.title
+        if ws.title.startswith("xl_"):
+            ws.sheet_state = "hidden"
+    wb.save(path)
+    part = f"xl/worksheets/sheet{sheets.index(far) + 1}.xml"
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    members[part] = members[part].replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return str(path)
+
+
+def test_our_templates_helper_sheets_are_neither_scanned_nor_loaded(tmp_path):
+    """A hidden sheet named as our template's helpers, in a workbook with our 填表说明, is not counted and not
+    loaded (load_sheets returns it without rows); the same sheet in a clerk's workbook is refused as any."""
+    from xlbase.read.grid import load_sheets, template_helper_parts
+    ours = _with_far_sheet(tmp_path / "ours.xlsx", ["附件3", "填表说明", "xl_far"], "xl_far")
+    assert set(template_helper_parts(ours)) == {"xl_far"}
+    sheets = {s.name: s for s in load_sheets(ours)}
+    assert sheets["xl_far"].rows == [] and not sheets["xl_far"].visible and sheets["附件3"].rows == [["附件3"]]
+    clerk = _with_far_sheet(tmp_path / "clerk.xlsx", ["附件3", "说明页", "xl_far"], "xl_far")
+    assert template_helper_parts(clerk) == {}
+    with pytest.raises(SheetTooLarge):
+        load_sheets(clerk)
+    visible = _with_far_sheet(tmp_path / "visible.xlsx", ["附件3", "填表说明", "xl_far"], "附件3")
+    with pytest.raises(SheetTooLarge):     # a form sheet of ours is counted as ever
+        load_sheets(visible)

@@ -218,7 +218,28 @@ def _mentions_hidden(fh: IO[bytes], part: str, cap: int) -> bool:
         tail = block[-16:]
 
 
-def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Hidden]:
+def template_helper_parts(path: str) -> dict[str, str]:
+    """Our template's hidden helper sheets (sheet_names.is_template_helper) -> their worksheet parts, from the
+    workbook's own list of sheets; a part another sheet also names is left out. {} on any doubt: then every
+    sheet is scanned and loaded as any other."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            wb = read_zip_member_capped(zf, "xl/workbook.xml")
+            check_xml_safe(wb)
+            states = {str(el.get("name")): el.get("state") or "visible" for el in SafeET.fromstring(wb).iter()
+                      if el.tag.rsplit("}", 1)[-1] == "sheet" and el.get("name") is not None}
+            parts = _sheet_part_map(zf)
+    except Exception:
+        return {}
+    names = list(states)
+    helpers = {n: parts[n] for n, state in states.items()
+               if state in ("hidden", "veryHidden") and n in parts and sheet_names.is_template_helper(n, names)}
+    shared = {p for n, p in parts.items() if n not in helpers}
+    return {n: p for n, p in helpers.items() if p not in shared}
+
+
+def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS,
+                        skip: frozenset[str] | set[str] = frozenset()) -> dict[str, Hidden]:
     """Refuse an OOXML file with a sheet whose filled cells span more than `max_sheet_cells`;
     return the hidden rows and columns (0-based) of each worksheet part that has some.
 
@@ -229,7 +250,8 @@ def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str,
     cost nothing. Non-ZIP files (.xls) are left to calamine. With
     `limits.scan_sheet_extents` off (a reader process whose memory is capped: its death is
     caught and the file read again by openpyxl) only the hidden rows are looked for: the
-    cell count is a tenth of a county file's read time.
+    cell count is a tenth of a county file's read time. `skip`: worksheet parts not scanned (our template's
+    helper sheets, which calamine does not load: load_sheets).
     """
     hidden: dict[str, Hidden] = {}
     if not zipfile.is_zipfile(path):
@@ -237,7 +259,7 @@ def check_sheet_extents(path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str,
     with zipfile.ZipFile(path) as zf:
         for info in zf.infolist():
             name = info.filename.lstrip("/").lower()
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")) or info.filename.lstrip("/") in skip:
                 continue
             if not limits.scan_sheet_extents:
                 with zf.open(info) as fh:
@@ -268,11 +290,14 @@ def load_sheets(path: str, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) 
     raises on a file calamine cannot parse, SheetTooLarge on a grid too large to hold (the caller tries another reader)."""
     from python_calamine import CalamineWorkbook
 
-    hidden = check_sheet_extents(path, limits) if kind in ("xlsx", "xlsm") else {}
+    ooxml = kind in ("xlsx", "xlsm")
+    # our template's hidden helper sheets: neither scanned nor loaded, the same names both times
+    helpers = template_helper_parts(path) if ooxml else {}
+    hidden = check_sheet_extents(path, limits, skip=set(helpers.values())) if ooxml else {}
     biff_hidden = check_biff_extents(path, limits) if kind == "xls" else []
     with _named_as(path, CALAMINE_SUFFIX[kind]) as named:
         wb = CalamineWorkbook.from_path(named)
-    out = calamine_sheets(wb, limits)
+    out = calamine_sheets(wb, limits, skip=set(helpers) if ooxml else None)
     if kind == "ods":
         with_ods_merges(path, out, limits)
     if biff_hidden:
@@ -334,9 +359,11 @@ def load_sheets_from(data: bytes, limits: Limits = DEFAULT_LIMITS) -> list[Sheet
     return calamine_sheets(CalamineWorkbook.from_filelike(io.BytesIO(data)), limits)
 
 
-def calamine_sheets(wb, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
+def calamine_sheets(wb, limits: Limits = DEFAULT_LIMITS, skip: set[str] | None = None) -> list[Sheet]:
     """The worksheets of an open calamine workbook (chart, macro and dialog sheets skipped), closed after;
-    SheetTooLarge for a sheet whose grid from A1 exceeds `max_sheet_cells` (before Python lists are made of it)."""
+    SheetTooLarge for a sheet whose grid from A1 exceeds `max_sheet_cells` (before Python lists are made of it).
+    `skip`: the sheets returned hidden and without rows, not loaded (template_helper_parts, which
+    check_sheet_extents did not scan either); None: our template's hidden helper sheets as calamine sees them."""
     try:
         visible: dict[str, bool | None] = {}     # None: a chart, macro or dialog sheet
         for meta in getattr(wb, "sheets_metadata", []) or []:
@@ -348,7 +375,8 @@ def calamine_sheets(wb, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
         for name in names:
             if visible.get(name, True) is None:
                 continue
-            if visible.get(name) is False and sheet_names.is_template_helper(name, names):
+            if (name in skip) if skip is not None else \
+                    (visible.get(name) is False and sheet_names.is_template_helper(name, names)):
                 # our template's hidden helper sheet, never read as a form (read.workbook): its cells are not
                 # loaded (xl_numbers, lists, xl_dates, xl_sizes took ~120 ms of a filled template's read)
                 out.append(Sheet(name=name, rows=[], visible=False))
