@@ -9,6 +9,8 @@ A programme's 汇总表 form lists one base per row: each row names its own.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import math
 from pathlib import Path
 
@@ -102,8 +104,7 @@ def read_programme_sheets(programme, path: str, sheets: list[Sheet], kind: str) 
         n_tables = len(tables)
         used: set[int] = set()
         top = 0
-        for ft in find_tables(sheet, families) if families else []:
-            _end_at_record_label(sheet, ft, records, titles)
+        for ft in _tables(sheet, families, records, titles):
             used.update(range(ft.header_rows[0], ft.end_row))
             tables.append(table_from(path, sheet, ft, ft.family, kind, problems, top))
             top = ft.end_row
@@ -194,12 +195,38 @@ def _caption(row: list, titles: frozenset[str] | set[str]) -> bool:
     return len(texts) == 1 and type(texts[0]) is str and fold(texts[0]) in titles
 
 
+def _tables(sheet: Sheet, families: tuple[str, ...], records: list[str], titles: set[str]) -> list:
+    """find_tables, each table cut where the record or the next caption takes over (_end_at_record_label); the
+    rows a cut table had taken are searched again, so the table under them is found (the partners' table under
+    a clerk's own caption, once taken for more rows of 近两年运营情况)."""
+    out = []
+    pending = find_tables(sheet, families) if families else []
+    while pending:
+        ft = pending.pop(0)
+        stop = ft.end_row
+        _end_at_record_label(sheet, ft, records, titles)
+        out.append(ft)
+        if ft.end_row < stop:     # the same rows, numbered as in the sheet, with nothing above the cut
+            view = replace(sheet, rows=[[] for _ in range(ft.end_row)] + sheet.rows[ft.end_row:stop])
+            pending[:0] = find_tables(view, families)
+    return out
+
+
+def _lone_after_blank(sheet: Sheet, r: int) -> bool:
+    """A line holding one text only under a blank line: a caption in the clerk's words ("合作服务机构" over the
+    partners' table retyped under 近两年运营情况), never a row of the table above."""
+    texts = [v for v in sheet.rows[r] if v != "" and v is not None]
+    return r > 0 and len(texts) == 1 and type(texts[0]) is str and not any(
+        v != "" and v is not None for v in sheet.rows[r - 1])
+
+
 def _end_at_record_label(sheet: Sheet, ft, records: list[str], titles: frozenset[str] | set[str] = frozenset()
                          ) -> None:
     """A table inside a record form ends where a row starts with one of the record's labels (服务情况
-    followed by 获得专业服务资质情况 on paper), at the paper's next numbered heading (“三、…”), or at a line
+    followed by 获得专业服务资质情况 on paper), at the paper's next numbered heading (“三、…”), at a line
     holding only the title of one of the programme's forms (`titles`, folded: the next table's caption,
-    合作服务机构情况 under 近两年运营情况): that row and the rest are the record's or the next table's."""
+    合作服务机构情况 under 近两年运营情况), or at a lone text under a blank line (a caption in the clerk's own
+    words): that row and the rest are the record's or the next table's."""
     from .labels import match_label
     # its data rows, and the rows after them the table still spans (a list left blank holds none, and its
     # end may run over the record's line: 太原's 上一年度共服务企业 under an empty 服务企业名单)
@@ -207,6 +234,7 @@ def _end_at_record_label(sheet: Sheet, ft, records: list[str], titles: frozenset
     for r in [*ft.data_rows, *range(after, min(ft.end_row, sheet.n_rows))]:
         first = next((v for v in sheet.rows[r] if type(v) is str and v.strip()), None)
         if first is not None and (_heading(sheet.rows[r]) or _caption(sheet.rows[r], titles)
+                                  or _lone_after_blank(sheet, r)
                                   or any(match_label(first, fid, "record") for fid in records)):
             ft.data_rows[:] = [d for d in ft.data_rows if d < r]
             ft.total_rows = [t for t in ft.total_rows if t < r]
