@@ -5,6 +5,7 @@ Now the total and each part are read from that cell, pointing at it."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from retyped import save
@@ -82,3 +83,16 @@ def test_a_retyped_application_reads_its_parts_from_the_totals_cell(tmp_path):
     assert t.record_cells["site_owned"] == t.record_cells["site_area"] == "B3"
     assert {"site_owned", "site_rented", "staff_professional"}.isdisjoint(t.missing_fields)
     assert not [p for p in read.problems if p.severity == "error"], read.problems
+
+
+@pytest.mark.parametrize("programme, form_id, total, text, expected", [
+    ("hengyang-2023", "衡阳申请表", "staff_total", "45人，其中专职服务人员12人", ("45人", [("service_staff", "12人")])),
+    ("shanxi-2024-base", "附件2", "total_investment", "3000万元，其中固定资产投资2500万元",
+     ("3000万元", [("fixed_investment", "2500万元")])),
+    ("shanxi-2024-base", "附件2", "resident_firms", "30户，其中本科以上学历8人", None),   # another line's 其中
+])
+def test_the_papers_own_qizhong_line_is_a_part(programme, form_id, total, text, expected):
+    """The paper's own 其中 line right under a total (衡阳 从业人员数量 / 其中：专职服务人员) is read from the
+    total's cell like a declared part; a 其中 line under another total is not."""
+    with using(load_programme(programme)):
+        assert total_and_parts(text, form_id, total) == expected

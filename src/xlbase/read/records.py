@@ -228,14 +228,14 @@ _PARTS_OPEN = re.compile(r"^[\s（(，,；;]*(?:其中|包括|含)?\s*[:：]?\s*
 def total_and_parts(text: object, form_id: str, total_key: str) -> tuple[str, list[tuple[str, str]]] | None:
     """A total's cell holding its parts too, as the paper line reads when typed into one cell:
     "1200平方米（其中自有800，租用400）", "26人，其中专业人员18人" -> ("1200平方米", [(site_owned, "800"), …]).
-    Every clause after the total must name one part of that total (Field.part_of) with its number; else None
+    Every clause after the total must name one part of that total (_parts_of) with its number; else None
     (the cell is read as typed, and its number's reader says what it could not read)."""
     if not isinstance(text, str) or len(text) > 200:
         return None
     m = _TOTAL_THEN.match(text)
     if m is None:
         return None
-    parts = {f.key for f in get_form(form_id).record_fields if f.part_of == total_key}
+    parts = _parts_of(form_id, total_key)
     rest = _PARTS_OPEN.sub("", m.group(2)).rstrip(" )）。.")
     out: list[tuple[str, str]] = []
     for clause in _CLAUSES.split(rest):
@@ -249,6 +249,21 @@ def total_and_parts(text: object, form_id: str, total_key: str) -> tuple[str, li
             return None
         out.append((keys[0], said.group(2).strip()))
     return (m.group(1).strip(), out) if out else None
+
+
+@lru_cache(maxsize=None)
+def _parts_of(form_id: str, total_key: str) -> frozenset[str]:
+    """The lines a total breaks into: its parts (Field.part_of), and the 其中 lines the paper prints right
+    under it (衡阳's 从业人员数量, then 其中：专职服务人员)."""
+    fields = get_form(form_id).record_fields
+    out = {f.key for f in fields if f.part_of == total_key}
+    keys = [f.key for f in fields]
+    if total_key in keys:
+        for f in fields[keys.index(total_key) + 1:]:
+            if not f.label.startswith("其中") or f.part_of not in (None, total_key):
+                break
+            out.add(f.key)
+    return frozenset(out)
 
 
 def _split_totals(form, found: FoundRecord) -> None:
