@@ -80,6 +80,7 @@ PRECISION_LOST = "precision-lost"
 FORMULA_NO_VALUE = "formula-no-value"
 ERROR_VALUE = "error-value"
 VALUE_CONVERTED = "value-converted"
+VALUE_ESTIMATE = "value-estimate"
 NAME_STATUS_TAG = "name-status-tag"
 MISSING_COLUMN = "missing-column"
 OWN_ROW = "own-row"
@@ -149,6 +150,7 @@ _declare(READ, {
     FORMULA_NO_VALUE: (ERROR, "公式没有计算结果"),
     ERROR_VALUE: (ERROR, "单元格是错误值（如 #REF!）"),
     VALUE_CONVERTED: (INFO, "值已换算或补全"),
+    VALUE_ESTIMATE: (INFO, "数字写成范围或估计值（如“30户以上”“约300”）、日期只写了年份：按所写的范围判断，不是确切的值"),
     NAME_STATUS_TAG: (INFO, "{noun}名称后括注的申报状态（续报、新申报），不作为名称的一部分"),
     MISSING_COLUMN: (ERROR, "缺少官方栏目",
                      "每张表按严重程度各一条，列出所缺的全部栏目，指向表头；表中另有认不出的栏目（可能就是所缺的栏目）"

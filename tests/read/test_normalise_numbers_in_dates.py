@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from xlbase.forms import get_form
 from xlbase.read import read_workbook
-from xlbase.read.normalise import (CONVERTED, MIN_SERIAL, UNPARSEABLE, parse_credit_code, parse_date,
+from xlbase.read.normalise import (CONVERTED, ESTIMATE, MIN_SERIAL, UNPARSEABLE, parse_credit_code, parse_date,
                                    parse_number)
 from xlbase.rules import load_pack, validate
 
@@ -31,8 +31,8 @@ def test_year_dot_month_numbers_are_that_month(year, month):
 @given(st.integers(1900, 2100))
 def test_a_bare_year_is_reported_not_a_1905_date(year):
     for typed in (year, float(year), str(year)):
-        p = parse_date(typed)
-        assert p.value is None and p.note == UNPARSEABLE and "年份" in p.detail
+        p = parse_date(typed)        # no date: the range of the year's days (note ESTIMATE), judged by the rules
+        assert p.value is None and p.note == ESTIMATE and "年份" in p.detail
 
 
 def test_year_dot_one_is_ambiguous_between_january_and_october():
@@ -104,7 +104,7 @@ def test_a_number_typed_into_a_date_cell_is_that_number(year, month):
     as_date = dt.datetime(1899, 12, 30) + dt.timedelta(days=typed)
     p = parse_date(as_date)
     assert p.value == dt.date(year, month, 1) and p.note == CONVERTED
-    assert parse_date(dt.datetime(1899, 12, 30) + dt.timedelta(days=year)).note == UNPARSEABLE   # a bare year
+    assert parse_date(dt.datetime(1899, 12, 30) + dt.timedelta(days=year)).note == ESTIMATE   # a bare year
     period = get_form("附件2").field("built_on")
     assert parse_date(dt.date(1899, 12, 30) + dt.timedelta(days=year), period).value == dt.date(year, 1, 1)
 

@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from xlbase.forms import get_form
-from xlbase.read.normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, PRECISION_LOST, UNPARSEABLE, normalise_column,
+from xlbase.read.normalise import (CONVERTED, ESTIMATE, NONE_ZERO, NOT_WHOLE, PRECISION_LOST, UNPARSEABLE, normalise_column,
                                    parse_credit_code, parse_date, parse_number, parse_phone, parse_text,
                                    parse_value, parse_yesno)
 
@@ -117,9 +117,11 @@ def test_credit_code_numbers():
 
 
 def test_unparseable_is_never_zero():
-    for s in ("待定", "约100", "1,2", "十二", "12..5"):
+    for s in ("待定", "1,2", "十二", "12..5"):
         p = parse_number(s, MONEY)
         assert p.value is None and p.note == UNPARSEABLE, s
+    p = parse_number("约100", MONEY)        # an estimate: a range the rules judge (read.estimates), no value either
+    assert p.value is None and p.note == ESTIMATE
 
 
 @given(st.lists(st.one_of(st.floats(allow_nan=False, allow_infinity=False, width=32), st.text(max_size=8), st.none()),

@@ -23,7 +23,11 @@ def rules_at(problems, where):
 
 
 # "无" / "—" in a number cell mean none: 0 (one info), so 0 employees against the firms' sum is what is left
-@pytest.mark.parametrize("typed,expected", [("约450", ["unparseable"]), ("450余", ["unparseable"]),
+# an estimate ("约450", "450余") is read as a range (read.estimates): one info saying so, and the total it leaves out
+# marked incomplete — never also "required"
+@pytest.mark.parametrize("typed,expected", [("约450", ["incomplete-total", "value-estimate"]),
+                                            ("450余", ["incomplete-total", "value-estimate"]),
+                                            ("4五0", ["unparseable"]),
                                             ("无", ["employee-sum-match", "none-as-zero"]),
                                             ("—", ["employee-sum-match", "none-as-zero"]), (None, ["required"])])
 def test_a_filled_but_unparseable_value_is_one_problem_not_also_required(tmp_path, typed, expected):
@@ -120,7 +124,7 @@ def test_problems_on_a_summary_row_carry_that_base_name(tmp_path):
     exp = summary_workbook(path)
     first = exp["rows"][0]
     wb = load_workbook(path)
-    wb.active[first["resident_firms"][1]] = "约25"      # unparseable: a reader problem on that row
+    wb.active[first["resident_firms"][1]] = "约25"      # an estimate: a reader problem on that row
     wb.save(path)
-    (p,) = [p for p in check(path) if p.rule == "unparseable"]
+    (p,) = [p for p in check(path) if p.rule == "value-estimate"]
     assert p.base == first["base_name"][0]

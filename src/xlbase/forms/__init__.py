@@ -198,6 +198,12 @@ def tick_marks() -> dict:
 
 
 @lru_cache(maxsize=None)
+def estimate_words() -> dict:
+    """The words that make a typed figure a bound or an estimate ("30户以上", "约300"; data/estimates.yaml)."""
+    return _load_yaml("xlbase.data", "estimates.yaml")
+
+
+@lru_cache(maxsize=None)
 def divisions() -> dict:
     """Shanxi's cities and county-level divisions, with source and date."""
     return _load_yaml("xlbase.data", "divisions_shanxi.yaml")

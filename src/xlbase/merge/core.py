@@ -48,8 +48,8 @@ from .dedupe import copied_from, same_base_aliases, why_adopted, winner_sort_key
 from .firm_owners import FirmTable, attach_firms, firm_columns, firm_owners, firm_table
 from .row_places import base_place, folder_places, reporter_of, section_place, typed_places, unit_of
 from .rows import APPLICANT, SUMMARY, BaseRow, FileAccount, FirmRow, MergeResult, display_names, place_order
-from .table_rows import (BASE_RECORD, BASE_ROWS, clean, data_rows, is_sample_name, is_text, row_numbers, row_tables,
-                         row_values, table_records, tidy_name)
+from .table_rows import (BASE_RECORD, BASE_ROWS, clean, data_rows, is_sample_name, is_text, record_estimates,
+                         row_numbers, row_tables, row_values, table_records, tidy_name, typed_estimates)
 
 
 def _lacking(t: Table, carried: Any = None) -> tuple[str, ...]:
@@ -73,6 +73,7 @@ def _candidate_rows(reads: list[WorkbookRead], places: Places = DIVISIONS
     firms: list[FirmTable] = []
     a11 = get_form(SUMMARY_FORM)
     a11_keys = set(a11.keys)
+    a11_figures = {f.key for f in a11.official_table_fields if f.is_numeric or f.type == "date"}
     for wr in reads:
         # identity from 附件2 of this workbook, for 附件10 cells that are formulas read as 0
         a2 = next((t.record for t in wr.tables if t.form_id == RECORD_FORM and is_text(t.record.get(BASE_NAME))), {})
@@ -84,7 +85,8 @@ def _candidate_rows(reads: list[WorkbookRead], places: Places = DIVISIONS
                 kind = APPLICANT if t.form_id == BASE_FORM else SUMMARY
                 records = table_records(t)
                 sheet_rows = row_numbers(t, [rec.get("_row") for rec in records], len(records))
-                for rec, row in zip(records, sheet_rows):
+                estimates = typed_estimates(t, a11_figures)
+                for rec, row, typed in zip(records, sheet_rows, estimates):
                     vals = {k: v for k, v in row_values(rec).items() if k in a11_keys}
                     if kind == APPLICANT:  # the workbook's identity fills what 附件10 lacks
                         for k in (CITY, COUNTY, BASE_TYPE):
@@ -127,7 +129,7 @@ def _candidate_rows(reads: list[WorkbookRead], places: Places = DIVISIONS
                                          0, carried, where[2], reporter_of(t, wr.path, kind, places), (t.sheet, row),
                                          unit_of(county, t, wr.path, rec.get("_section")),
                                          lacking=_lacking(t, rec.get("_lacking")),
-                                         columns=t.columns))
+                                         typed=typed or None, columns=t.columns))
             elif role == BASE_RECORD:
                 vals = {k: clean(v) for k, v in t.record.items() if k in a11_keys}
                 for k in (BASE_NAME, OPERATOR, CITY, COUNTY, BASE_TYPE):
@@ -141,7 +143,7 @@ def _candidate_rows(reads: list[WorkbookRead], places: Places = DIVISIONS
                 bases.append(BaseRow(str(key), vals, city, county, wr.path, t.sheet, 0, APPLICANT,
                                      0, "", t.record_cells.get(BASE_NAME, ""), reporter_of(t, wr.path, APPLICANT, places),
                                      unit=unit_of(county, t, wr.path), lacking=_lacking(t),
-                                     record_cells=t.record_cells))
+                                     typed=record_estimates(t, a11_figures) or None, record_cells=t.record_cells))
             else:
                 firms.append(firm_table(t, wr.path, rekey))
         if places.typed:

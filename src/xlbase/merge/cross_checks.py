@@ -30,7 +30,7 @@ def incomplete_totals(bases: list[BaseRow], display: dict[str, str]) -> list[Pro
     for b in bases:
         if b.lacking:
             by_table.setdefault((b.origin, b.sheet), []).append(b)
-    out = []
+    out = [p for b in bases if b.typed for p in typed_totals(b, form, display)]
     for (where, sheet), rows in by_table.items():
         keys = sorted({k for b in rows for k in b.lacking}, key=lambda k: order.get(k, len(order)))
         labels = [f"“{form.field(k).label}”" for k in keys]
@@ -53,6 +53,22 @@ def incomplete_totals(bases: list[BaseRow], display: dict[str, str]) -> list[Pro
             + f"；{ask}。",
             file=rows[0].origin, sheet=rows[0].sheet, form=SUMMARY_FORM, field=keys[0], value=len(rows)))
     return out
+
+
+def typed_totals(b: BaseRow, form: Any, display: dict[str, str]) -> list[Problem]:
+    """One warning per base row whose figures are typed as a bound or an estimate ("30户以上", "约300"): the 汇总
+    of those columns leaves them out (marked *), at the first such cell the clerk typed, saying what decides it."""
+    keys = [f.key for f in form.official_table_fields if f.is_numeric and f.key in (b.typed or {})]
+    if not keys:
+        return []
+    texts = "、".join(f"“{form.field(k).label}”填“{b.typed[k]}”" for k in keys)   # type: ignore[index]
+    sheet, cell = b.cell_of(keys[0])
+    return [Problem(
+        INCOMPLETE_TOTAL, WARNING,
+        f"{SUMMARY_FORM}的汇总数不完整：“{b.name}”的{texts}，是范围或估计值，不是确切数字：附件11中照录原文，"
+        f"未计入汇总（汇总行中该数以 * 标出）；请该单位填写确切数字后重新汇总。",
+        file=b.origin, sheet=sheet or b.sheet, cell=cell, form=b.form_id, field=keys[0],
+        base=b.name, value=b.typed[keys[0]])]   # type: ignore[index]
 
 
 def duplicate_enterprises(firms: list[FirmRow], display: dict[str, str]) -> list[Problem]:

@@ -52,6 +52,8 @@ class BaseRow:
     at: tuple[str, int] = ("", 0)  # sheet and row of the row in `file` itself (sheet/row say where it came from)
     unit: str = ""              # county unknown: who sent it, from the 填报单位 line or path (identity.unit_hint)
     lacking: tuple[str, ...] = ()  # official numeric columns its table does not have: their 汇总 is incomplete
+    typed: dict[str, str] | None = None   # official numeric columns typed as a bound or an estimate ("30户以上"):
+    # field -> the clerk's text, shown as typed in the 附件11; their 汇总 is incomplete too
     columns: dict[str, int] | None = None      # the table's field -> column (shared, not copied), for cell_of
     record_cells: dict[str, str] | None = None  # a 附件2 record standing in for 附件10: field -> cell
 
@@ -167,10 +169,12 @@ class MergeResult:
 
     def incomplete(self) -> dict[str, list[BaseRow]]:
         """Official numeric columns whose 汇总 misses some merged base's value because its table lacks the
-        column: field key -> those bases."""
+        column or its cell holds a bound or an estimate, not a figure: field key -> those bases."""
         out: dict[str, list[BaseRow]] = {}
+        form = get_form(SUMMARY_FORM)
+        figures = {f.key: f.is_numeric for f in form.fields}
         for b in self.bases:
-            for key in b.lacking:
+            for key in (*b.lacking, *(k for k in b.typed or () if figures[k])):
                 out.setdefault(key, []).append(b)
         return out
 

@@ -13,6 +13,7 @@ from ..cell_refs import col_letters
 
 from ..forms.roles import (BASE_FORM, FIRM_FORM, RECORD_FORM)
 from ..forms import SUMMARY_FORM, get_form
+from ..read.normalise import estimate_of, year_of
 from ..table import Table, WorkbookRead
 from ..text import fold
 
@@ -93,6 +94,36 @@ def table_records(table: Table) -> list[dict[str, Any]]:
     """Every data row as a cleaned dict, converted once per table (not one iloc per row)."""
     cols = cleaned_columns(table.data)
     return [dict(zip(cols, row)) for row in zip(*cols.values())] if cols else [{} for _ in range(len(table.data))]
+
+
+def _ranged(text: Any, f: Any) -> bool:
+    """A cell's text typed as a bound or an estimate of a figure ("30户以上", "约300": read.estimates), or as a
+    year alone in a date field ("2018年")."""
+    return isinstance(text, str) and bool(text) and (estimate_of(text, f) is not None or year_of(text, f) is not None)
+
+
+def typed_estimates(table: Table, keys: set[str]) -> list[dict[str, str]]:
+    """Per data row of `table`: field -> the clerk's text of each field of `keys` typed as a bound or an
+    estimate, or a year alone, which the reader left without a value (the 汇总表 shows it as typed)."""
+    out: list[dict[str, str]] = [{} for _ in range(len(table.data))]
+    form = table.form
+    for key in table.raw.columns:
+        if key not in keys or not form.has_field(key):
+            continue
+        f = form.field(key)
+        if not (f.is_numeric or f.type == "date"):
+            continue
+        for i, text in enumerate(table.raw[key].tolist()):
+            if _ranged(text, f):
+                out[i][key] = text
+    return out
+
+
+def record_estimates(table: Table, keys: set[str]) -> dict[str, str]:
+    """typed_estimates of a record (附件2 standing in for 附件10)."""
+    form = table.form
+    return {k: text for k, text in table.record_raw.items()
+            if k in keys and table.record.get(k) is None and form.has_field(k) and _ranged(text, form.field(k))}
 
 
 def row_values(rec: dict[str, Any]) -> dict[str, Any]:

@@ -12,9 +12,12 @@ Decisions (documented for the rules and the user):
 - A 万元 field given in 元 ("125000元") is divided by 10 000, with an info note;
   "亿元" is multiplied by 10 000. A 千米 field given in 米 is divided by 1 000.
 - "2019-03" / "2019年3月" become the first of the month, with an info note; a year
-  alone is unparseable (too coarse for the "registered ≥ 1 year" rule). A number in a
+  alone ("2018年", 2018) is no date but a range of dates (note ESTIMATE): the rules judge by the year
+  where it decides them (read.estimates.year_range). A number in a
   date field is YYYYMMDD, a typed year.month (2019.5: Excel stores what the clerk typed as
   a number), or an Excel serial from 1950 on; anything else is reported, never 1905.
+- A figure typed as a bound or an estimate ("30户以上", "≥18", "约300", "300余人") is no value either (note
+  ESTIMATE, read.estimates): the cell's text is kept and the rules decide what its range proves.
 - A credit code that arrives as a number ≥ 1e15 has lost digits in Excel: it is
   reported (precision-lost) and kept only as raw text.
 """
@@ -36,6 +39,7 @@ import numpy as np
 from ..forms import Field
 from ..forms.roles import CITY, COUNTY
 from ..text import INVISIBLE, place_key
+from .estimates import Estimate, parse_estimate, year_range
 from .periods import period_start
 from ..problem_codes import PRECISION_LOST, UNPARSEABLE
 
@@ -43,6 +47,7 @@ from ..problem_codes import PRECISION_LOST, UNPARSEABLE
 NOT_WHOLE = "not-whole"
 CONVERTED = "converted"          # info: value changed unit or was completed (month -> 1st)
 NONE_ZERO = "none-zero"          # info: "/", "—", "无" in a number cell: none, read as 0 (said once per table)
+ESTIMATE = "estimate"            # info: a bound or an estimate ("30户以上", "约300"), or a year alone in a date field
 
 BLANK_TOKENS = frozenset({
     "", "无", "没有", "暂无", "—", "——", "–", "-", "--", "－", "/", "／", "\\", "空", "n/a", "na",
@@ -126,8 +131,7 @@ def raw_text(v: Any) -> str:
 # --------------------------------------------------------------------------- numbers
 
 _NUM = re.compile(r"^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$")
-# a bound or a round figure, not a number: ≥18, 不少于10, 30户以上, 300余人, 50多家 (still unread: the sheet's
-# in-sheet read refuses them alike; the message says why)
+# a bound or a round figure the estimate words do not read (不少于300以下, 20多以上): the message says why
 _BOUND = re.compile(r"(≥|≤|>=|<=|>|<|不少于|不低于|不超过|不多于|超过|多于|少于|不足|不到|至少|最少|以上|以下|以内|左右|开外)"
                     r"|\d(余|多)")
 _GROUPED = re.compile(r"^([+-]?\d{1,3}(?:,\d{3})+)((?:\.\d+)?(?:\D.*)?)$")   # unit may hold digits: ㎡ -> m2
@@ -157,6 +161,9 @@ def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | 
         return 0.0, NONE_ZERO, ""
     if squeezed.lower() in BLANK_TOKENS:
         return None, None, ""
+    estimate = parse_estimate(squeezed, _suffixes(unit))
+    if estimate is not None:
+        return None, ESTIMATE, estimate.describe(unit or "")
     if squeezed.startswith(("约", "≈", "~", "大约")):
         return None, UNPARSEABLE, "带有“约”等近似字样，请填写确切数字"
     bound = _BOUND.search(squeezed)
@@ -190,6 +197,21 @@ def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | 
 
 def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.10g}"
+
+
+def estimate_of(v: Any, field: Field) -> Estimate | None:
+    """The range a cell's text typed as a bound or an estimate says (in the field's unit), for a numeric field;
+    None when it is no such text (read.estimates)."""
+    if not isinstance(v, str) or not field.is_numeric or ordinal_digits(v):
+        return None
+    return parse_estimate(_nfkc(v), _suffixes(field.unit))
+
+
+def year_of(v: Any, field: Field) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of the year a date field's cell gives alone ("2018年", "2018", 2018); else None."""
+    if field.type != "date" or field.period:
+        return None
+    return year_range(raw_text(typed_number(v)) if not isinstance(v, str) else _nfkc(v))
 
 
 def parse_number(v: Any, field: Field) -> Parsed:
@@ -248,6 +270,9 @@ def _date_from_text(text: str) -> Parsed:
         if m:
             d = _mkdate(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             return Parsed(d) if d else Parsed(None, UNPARSEABLE)
+    year = year_range(s)
+    if year is not None:
+        return Parsed(None, ESTIMATE, f"只有年份 {year[0].year} 年")
     m = _YM.match(s)
     if m:
         d = _mkdate(int(m.group(1)), int(m.group(2)), 1)
@@ -283,7 +308,7 @@ def _year_month_number(value: float) -> Parsed:
     year, _, digits = repr(value).partition(".")
     shown = _fmt(value)
     if value.is_integer():
-        return Parsed(None, UNPARSEABLE, "只有年份，请填写完整的年、月、日")
+        return Parsed(None, ESTIMATE, f"只有年份 {year} 年")
     if digits == "1":
         return Parsed(None, UNPARSEABLE, f"数字 {shown} 可能是 {year} 年 1 月，也可能是输入的 {year}.10"
                                         f"（Excel 会去掉末尾的 0），请写成 {year}-01-01 或 {year}-10-01")
@@ -313,7 +338,7 @@ def typed_number(v: Any) -> Any:
 def parse_date(v: Any, field: Field | None = None) -> Parsed:
     v = typed_number(v)
     p = _parse_date(v)
-    if p.note == UNPARSEABLE and p.detail != ORDINAL_DIGITS and field is not None and field.period:   # 建设时间 “2012年—2016年”
+    if p.note in (UNPARSEABLE, ESTIMATE) and p.detail != ORDINAL_DIGITS and field is not None and field.period:   # 建设时间 “2012年—2016年”
         start = period_start(v)
         if start is not None:
             return Parsed(start, CONVERTED, f"“{raw_text(v).strip()}”是年份或起止时间，按开始时间 {start.isoformat()} 计")

@@ -23,7 +23,7 @@ from ..table import Table
 from ..text import fold, fold_unbracketed
 from .cover import section_type
 from .grid import Sheet, a1, unread_cells
-from .normalise import (CONVERTED, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, normalise_column,
+from .normalise import (CONVERTED, ESTIMATE, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, unread_problem, unread_record_problems
 from .labels import base_column_words, base_section_name, line_kind, status_tag
@@ -31,8 +31,8 @@ from .matcher import might_name
 from .profile import cell_kind
 from .column_notes import header_cells, none_zero_problem, settle_column
 from .tables import FoundTable, table_problems
-from ..problem_codes import (COLUMN_READ_AS, MISSING_COLUMN, NAME_STATUS_TAG, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW, UNPARSEABLE,
-                             UNREAD_SHEET, VALUE_CONVERTED)
+from ..problem_codes import (COLUMN_READ_AS, MISSING_COLUMN, NAME_STATUS_TAG, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW,
+                             UNPARSEABLE, UNREAD_SHEET, VALUE_CONVERTED, VALUE_ESTIMATE)
 
 #: a visible sheet where no form was found is reported when it has at least UNREAD_MIN_ROWS rows of at
 #: least UNREAD_MIN_CELLS filled cells each: rows of a table (a 附件3 continued without its header); a
@@ -104,6 +104,9 @@ def _problem(path: str, sheet: str, cell: str, form_id: str, key: str, raw: str,
     if p.note == CONVERTED:
         return Problem(VALUE_CONVERTED, INFO, f"{form_id}“{label}”{p.detail}", path, sheet, cell, form_id, key,
                        value=raw)
+    if p.note == ESTIMATE:
+        return Problem(VALUE_ESTIMATE, INFO, estimate_message(form_id, label, raw, p, f.type == "date"), path, sheet,
+                       cell, form_id, key, value=raw)
     if p.note == NOT_WHOLE:
         msg = f"{form_id}“{label}”的值“{raw}”不是整数，已保留原文；请填写整数。"
     elif p.note == PRECISION_LOST:
@@ -113,6 +116,15 @@ def _problem(path: str, sheet: str, cell: str, form_id: str, key: str, raw: str,
         extra = f"（{p.detail}）" if p.detail else ""
         msg = f"{form_id}“{label}”的值“{raw}”无法识别为{expected}{extra}，已保留原文；请按{expected}填写。"
     return Problem(UNPARSEABLE, ERROR, msg, path, sheet, cell, form_id, key, value=raw)
+
+
+def estimate_message(form_id: str, label: str, raw: str, p: Parsed, date: bool) -> str:
+    """How a bound, an estimate or a year alone was read (the rules say what it proves or cannot decide)."""
+    if date:
+        return (f"{form_id}“{label}”“{raw}”{p.detail}，没有月、日：能由年份判定的规则按年份判定，不能判定时另有警告；"
+                "汇总表照录原文。")
+    return (f"{form_id}“{label}”填的是“{raw}”，读作{p.detail}：不是确切数字，汇总表照录原文，合计不含此格；"
+            "门槛按这个范围判定，不能判定时另有警告。")
 
 
 def _types_from_sections(t: Table) -> None:

@@ -133,6 +133,9 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
     rows = []
     for b in result.bases:
         values = dict(b.values)
+        for k, text in (b.typed or {}).items():     # a bound or an estimate ("30户以上"): shown as typed
+            if values.get(k) is None:
+                values[k] = text
         src = result.display.get(b.file, b.file)
         values[SOURCE_FILE] = f"{src} ← {b.carried_source}" if b.carried_source else src
         rows.append(values)
@@ -193,7 +196,8 @@ def write_a11_sheet(wb, styles: Styles, result: MergeResult, *, year: Any, unit:
         n = len({b.key for bs in incomplete.values() for b in bs})
         ws.set_row(last_printed, 30)
         ws.merge_range(last_printed, 0, last_printed, printed,
-                       f"注：带 * 的汇总数不完整（{names}）：有 {n} 个基地的报表没有这些栏目，其数值未计入，详见“问题清单”。",
+                       f"注：带 * 的汇总数不完整（{names}）：有 {n} 个基地的报表没有这些栏目或只填了范围、估计值，其数值未计入，"
+                       "详见“问题清单”。",
                        styles.get(text_wrap=True, valign="vcenter", font_color="#9C5700"))
     ws.freeze_panes(first, 2)
     ws.set_landscape()

@@ -4,15 +4,17 @@ checksum (统一社会信用代码), unique (the same firm twice), date-range (�
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ...problems import INFO, Problem
+from ...forms import get_form
+from ...problems import INFO, WARNING, Problem
+from ...read.normalise import year_of
 from ..columns import as_date, dates_after, fold_key
-from ..context import Context, field_frames
+from ..context import Context, field_frames, raw_texts
 from ..emit import emit
 from ..rule import Rule
 from ..submission import Submission, SubmissionContext
@@ -162,6 +164,36 @@ class DateRange(Kind):
         if earliest:
             early = dates_after(d, earliest, after=False)
             out += emit(ctx, rule, df[early], rule.form, rule.field, value=d, threshold=earliest, bound="早于合理日期")
+        return out + self._years_alone(ctx, rule, df, d)
+
+    def _years_alone(self, ctx: Context, rule: Rule, df: pd.DataFrame, d: pd.Series) -> list[Problem]:
+        """A date typed as a year alone ("2019年"): the rule's problem when every day of the year breaks it, a
+        warning when only some days do (the year holds the reference date or the earliest date), else nothing."""
+        form = get_form(rule.form)
+        if rule.field not in df or not form.has_field(rule.field):
+            return []
+        na = d.isna()
+        if not na.any():
+            return []
+        fld = form.field(rule.field)
+        raw = raw_texts(ctx, df, rule.field, na)
+        out: list[Problem] = []
+        for i in df.index[na]:
+            year = year_of(raw[i], fld)
+            if year is None:
+                continue
+            first, last = year
+            earliest = rule.args.earliest or first
+            for bad, some, threshold, bound in ((first > ctx.as_of, last > ctx.as_of, ctx.as_of, "晚于基准日期"),
+                                                (last < earliest, first < earliest, earliest, "早于合理日期")):
+                if not some:
+                    continue
+                found = emit(ctx, rule, df.loc[[i]], rule.form, rule.field, value=raw.loc[[i]], threshold=threshold,
+                             bound=bound, severity=None if bad else WARNING)
+                tail = (f"（只填了年份：{first.year} 年内每一天都{bound}）" if bad else
+                        f"（只填了年份：{first.year} 年内有的日期{bound}，不能判定；请填写完整的日期）")
+                out += [replace(p, message=p.message + tail) for p in found]
+                break
         return out
 
     def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:

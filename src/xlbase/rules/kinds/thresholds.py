@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from ...forms import get_form
-from ...problems import Problem
+from ...problems import WARNING, Problem
+from ...read.normalise import estimate_of, year_of
 from ..columns import as_date, num, tolerance_ok
-from ..context import Context, field_frames, thresholds
+from ..context import Context, field_frames, raw_texts, thresholds
 from ..emit import emit, unknown_type
 from ..rule import Rule
 from ..submission import Submission, SubmissionContext, is_blank, number as number_of, raw_typed, shown
@@ -56,6 +57,21 @@ def _submission_compare(ctx: SubmissionContext, rule: Rule, sub: Submission, fai
     return out
 
 
+def estimates_of(ctx: Context, df: pd.DataFrame, form_id: str, key: str) -> dict[Any, tuple[str, Any]]:
+    """Row index -> (the clerk's text, its read.estimates.Estimate) of the rows of `df` whose `key` holds no value
+    but a figure typed as a bound or an estimate."""
+    form = get_form(form_id)
+    if not len(df) or key not in df or not form.has_field(key):
+        return {}
+    na = num(df[key]).isna()
+    if not na.any():
+        return {}
+    fld = form.field(key)
+    raw = raw_texts(ctx, df, key, na)
+    found = {i: (raw[i], estimate_of(raw[i], fld)) for i in df.index[na]}
+    return {i: (r, e) for i, (r, e) in found.items() if e is not None}
+
+
 class Bound(PerType):
     """min and max: one field against the pack's threshold (one per 基地类型 where the pack gives them), on
     Shanxi's stacked forms and on a programme's submission alike; a kind gives only `breaks`."""
@@ -67,6 +83,11 @@ class Bound(PerType):
     #: of several thresholds, the one fewest values break (min for a minimum, max for a maximum), and the one most do
     loosest: ClassVar[Callable[..., Any]]
     strictest: ClassVar[Callable[..., Any]]
+    #: the read.estimates.Estimate tests that prove a typed range meets / breaks the bound, and their words
+    proves_met: ClassVar[str]
+    proves_broken: ClassVar[str]
+    met_word: ClassVar[str]
+    broke_word: ClassVar[str]
 
     @classmethod
     def untyped_threshold(cls, rule: Rule) -> Any:
@@ -91,6 +112,50 @@ class Bound(PerType):
             t = num(th)
             fails = breaks(num(df[key]), t)
             out += emit(ctx, rule, df[fails.fillna(False)], form_id, key, threshold=t)
+            out += self._estimates(ctx, rule, df[t.notna()], form_id, t[t.notna()])
+        return out
+
+    def _estimates(self, ctx: Context, rule: Rule, df: pd.DataFrame, form_id: str, t: pd.Series) -> list[Problem]:
+        """Rows whose value is typed as a bound or an estimate ("30户以上", "约300", read.estimates) against their
+        threshold `t`: one that proves the bound met says nothing more (the reader's info says how it was read);
+        one that proves it broken is the rule's problem (a warning when only an estimate's margin proves it); one
+        that cannot decide it is a warning saying what would."""
+        found = estimates_of(ctx, df, form_id, rule.field)
+        return self._judge(ctx, rule, df, form_id, t, found) if found else []
+
+    def _judge(self, ctx: Context, rule: Rule, df: pd.DataFrame, form_id: str, t: pd.Series,
+               found: dict[Any, tuple[str, Any]], note: str = "") -> list[Problem]:
+        cls = type(self)
+        broken: list[tuple[Any, str, Any]] = []
+        undecided: list[tuple[Any, str, Any]] = []
+        broken_about: list[tuple[Any, str, Any]] = []
+        for i, (raw, e) in found.items():
+            if getattr(e, cls.proves_met)(t[i]):
+                continue
+            if getattr(e, cls.proves_broken)(t[i]):
+                (broken_about if e.about else broken).append((i, raw, e))
+            else:
+                undecided.append((i, raw, e))
+        fld = get_form(form_id).field(rule.field)
+        unit = fld.unit or ""
+        out = []
+        for rows, level, say in ((broken, None, "，按此也{broke}门槛"),
+                                    (broken_about, WARNING, "（估计值），按其误差范围也{broke}门槛，请填写确切数字核实"),
+                                    (undecided, WARNING, None)):
+            if not rows:
+                continue
+            idx = [i for i, _, _ in rows]
+            figures = pd.Series([e.figure for _, _, e in rows], index=idx, dtype=object)
+            made = emit(ctx, rule, df.loc[idx], form_id, rule.field, value=figures, threshold=t.loc[idx],
+                        severity=level)
+            for p, (i, raw, e) in zip(made, rows):
+                read = f"“{raw}”，读作{e.describe(unit)}"
+                if say is None:
+                    msg = (f"“{p.field}”填的是{read}，不能判定是否{cls.met_word}门槛 {shown(t[i])}{' ' + unit if unit else ''}"
+                           f"（{rule.title or rule.id}）{note}：请填写确切数字。")
+                else:
+                    msg = f"{p.message}（填的是{read}{say.format(broke=cls.broke_word)}）{note}"
+                out.append(replace(p, message=msg))
         return out
 
     def _untyped(self, ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str) -> list[Problem]:
@@ -109,8 +174,15 @@ class Bound(PerType):
         note = (f"（基地类型未填写或无法识别：按各类型中{'最低' if cls.loosest is min else '最高'}的门槛"
                 f" {shown(loose)}{' ' + unit if unit else ''}核对，无论哪种类型都不满足；请同时补填基地类型）")
         found = emit(ctx, rule, rows[proven], form_id, rule.field, threshold=loose)
-        return [replace(p, message=p.message + note) for p in found] + \
-            unknown_type(ctx, rule, rows[undecided], form_id, rule.field)
+        out = [replace(p, message=p.message + note) for p in found]
+        # typed as a bound or an estimate: judged against the loosest threshold; met there, only the type decides
+        typed = estimates_of(ctx, rows, form_id, rule.field)
+        if typed:
+            out += self._judge(ctx, rule, rows, form_id, pd.Series(loose, index=rows.index), typed,
+                               note="（基地类型未填写或无法识别：按各类型中最宽的门槛核对）")
+            undecided &= ~rows.index.isin([i for i, (_, e) in typed.items()
+                                           if not getattr(e, cls.proves_met)(loose) or getattr(e, cls.proves_met)(strict)])
+        return out + unknown_type(ctx, rule, rows[undecided], form_id, rule.field)
 
     def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
         breaks = type(self).breaks
@@ -132,6 +204,7 @@ class AtLeast(Bound):
     outcomes = replace(Bound.outcomes, error="填写的值证明低于门槛")
     breaks = operator.lt
     loosest, strictest = min, max
+    proves_met, proves_broken, met_word, broke_word = "at_least", "below", "达到", "低于"
     sheet_check = "minimum"
 
     @classmethod
@@ -148,6 +221,7 @@ class AtMost(Bound):
     outcomes = replace(Bound.outcomes, error="填写的值证明高于上限")
     breaks = operator.gt
     loosest, strictest = max, min
+    proves_met, proves_broken, met_word, broke_word = "at_most", "above", "不超过", "超过"
 
 
 @dataclass(frozen=True)
@@ -191,6 +265,15 @@ def _years_between(start: pd.Series, end: dt.date) -> pd.Series:
     return start.map(years)
 
 
+def _years_before(day: dt.date, years: float) -> str:
+    """`day` `years` whole years earlier (29 Feb -> 28 Feb), as ISO."""
+    y = day.year - int(years)
+    try:
+        return day.replace(year=y).isoformat()
+    except ValueError:
+        return day.replace(year=y, day=28).isoformat()
+
+
 @register
 class AgeInYears(Kind):
     """Whole years from a date (注册时间) to the pack's reference date, not below the threshold."""
@@ -209,6 +292,47 @@ class AgeInYears(Kind):
             th = num(thresholds(rule, df))
             fails = (years < th).fillna(False)
             out += emit(ctx, rule, df[fails], form_id, rule.field, threshold=th, years=years)
+            out += self._years_alone(ctx, rule, df, form_id, th)
+        return out
+
+    def _years_alone(self, ctx: Context, rule: Rule, df: pd.DataFrame, form_id: str, th: pd.Series) -> list[Problem]:
+        """A date typed as a year alone ("2018年"): judged by the year where every day of it gives the same
+        verdict (2018 is over a year before 2024-08-25 whatever the day: nothing said; 2024 is under it: the
+        rule's problem), else a warning asking for the full date."""
+        form = get_form(form_id)
+        key = rule.field
+        if not len(df) or key not in df or not form.has_field(key):
+            return []
+        na = df[key].isna() & th.notna()
+        if not na.any():
+            return []
+        fld = form.field(key)
+        raw = raw_texts(ctx, df, key, na)
+        broken: list[tuple[Any, int]] = []
+        undecided: list[tuple[Any, int]] = []
+        for i in df.index[na]:
+            year = year_of(raw[i], fld)
+            if year is None:
+                continue
+            most, least = (_years_between(pd.Series(list(year)), ctx.as_of).tolist())
+            if least >= th[i]:
+                continue
+            (broken if most < th[i] else undecided).append((i, year[0].year))
+        out = []
+        for rows, level in ((broken, None), (undecided, WARNING)):
+            if not rows:
+                continue
+            idx = [i for i, _ in rows]
+            made = emit(ctx, rule, df.loc[idx], form_id, key, value=raw.loc[idx], threshold=th.loc[idx],
+                        severity=level)
+            for p, (i, y) in zip(made, rows):
+                if level is None:
+                    msg = f"{p.message}（只填了年份“{raw[i]}”：{y} 年内任何一天注册都不满 {shown(th[i])} 年）"
+                else:
+                    msg = (f"“{p.field}”只填了年份“{raw[i]}”：{_years_before(ctx.as_of, th[i])} 及以前的日期满"
+                           f" {shown(th[i])} 年，之后的不满（基准日期 {ctx.as_of.isoformat()}，{rule.title or rule.id}），"
+                           "不能判定：请填写完整的日期。")
+                out.append(replace(p, message=msg))
         return out
 
     def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:

@@ -1,0 +1,208 @@
+"""A figure typed as a bound or an estimate ("30户以上", "≥18", "不少于25", "约300", "300余人", "近百", "2千多万元"),
+read as what it says: the range the true value lies in.
+
+The words and what each makes of the figure are data (data/estimates.yaml); the figure itself is read as
+any typed number (read.normalise: the field's units, "万元", "人"). An `Estimate` is no value: the reader
+keeps the cell's text (the 汇总表 shows it, its total says it is incomplete) and the rules decide what the
+range proves (rules.kinds.thresholds: a bound that meets a threshold proves it, one that cannot decide it
+is a warning saying what would).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+from ..forms import estimate_words
+
+AT_LEAST, MORE_THAN, AT_MOST, LESS_THAN, ABOUT, NEARLY = "at_least", "more_than", "at_most", "less_than", "about", "nearly"
+PAST_FIGURE = "past_figure"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a typed bound or estimate says of the value: low <= value <= high (None: unbounded), an end
+    excluded when `low_open` / `high_open`; `about` when the ends are the estimate's margin, not the clerk's
+    own words. `figure` is the number typed (in the field's unit), `words` the words that made it a range."""
+
+    figure: float
+    low: float | None
+    high: float | None
+    low_open: bool = False
+    high_open: bool = False
+    about: bool = False
+    words: str = ""
+
+    def at_least(self, threshold: float) -> bool:
+        """Proven: the value is not below `threshold`."""
+        return self.low is not None and self.low >= threshold
+
+    def below(self, threshold: float) -> bool:
+        """Proven: the value is below `threshold`."""
+        return self.high is not None and (self.high < threshold or (self.high_open and self.high <= threshold))
+
+    def at_most(self, threshold: float) -> bool:
+        """Proven: the value is not above `threshold`."""
+        return self.high is not None and self.high <= threshold
+
+    def above(self, threshold: float) -> bool:
+        """Proven: the value is above `threshold`."""
+        return self.low is not None and (self.low > threshold or (self.low_open and self.low >= threshold))
+
+    def describe(self, unit: str = "") -> str:
+        """How the text was read, in words: "不少于 30 户", "30 至 40 户之间（不含 40）", "约 300 人"."""
+        u = f" {unit}" if unit else ""
+        f = shown(self.figure)
+        if self.about:
+            return f"约 {f}{u}"
+        if self.low is not None and self.high is not None:
+            return f"{shown(self.low)} 至 {shown(self.high)}{u}之间{'（不含 ' + shown(self.high) + '）' if self.high_open else ''}"
+        if self.low is not None:
+            return f"{'多于' if self.low_open else '不少于'} {shown(self.low)}{u}"
+        if self.high is not None:
+            return f"{'少于' if self.high_open else '不多于'} {shown(self.high)}{u}"
+        return f"{f}{u}"
+
+
+def shown(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:.10g}"
+
+
+def _fold(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    return "".join(s.split())
+
+
+@lru_cache(maxsize=None)
+def _words() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], tuple[str, ...], dict[str, int]]:
+    spec = estimate_words()
+
+    def longest_first(group: dict) -> tuple[tuple[str, str], ...]:
+        pairs = [(_fold(w), kind) for kind, words in group.items() for w in words]
+        return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+    mags = {_fold(k): int(v) for k, v in spec["magnitudes"].items()}
+    return longest_first(spec["before"]), longest_first(spec["after"]), tuple(map(_fold, spec["past_figure"])), mags
+
+
+def about_margin() -> float:
+    return float(estimate_words()["about_margin"])
+
+
+_DIGITS = re.compile(r"^(\d+(?:\.\d+)?|\.\d+)(.*)$")
+
+
+def _strip(s: str, pairs: tuple[tuple[str, str], ...], front: bool) -> tuple[str, str | None, str]:
+    for w, kind in pairs:
+        if front and s.startswith(w) and len(s) > len(w):
+            return s[len(w):], kind, w
+        if not front and s.endswith(w) and len(s) > len(w):
+            return s[:-len(w)], kind, w
+    return s, None, ""
+
+
+def _place(number: str) -> Decimal:
+    """The place of a typed number's last non-zero digit: 300 -> 100, 1250 -> 10, 2 -> 1, 2.5 -> 0.1."""
+    d = Decimal(number)
+    if d == 0:
+        return Decimal(1)
+    exp = d.normalize().as_tuple().exponent
+    return Decimal(1).scaleb(int(exp))
+
+
+def parse_estimate(text: Any, suffixes: dict[str, Fraction]) -> Estimate | None:
+    """The range a typed bound or estimate says, in the field's unit (`suffixes`: the unit words a number in
+    the field's cells may carry and their factors, read.units.cell_suffixes); None when `text` is no bound or
+    estimate of a number (a plain number, words, two figures)."""
+    if not isinstance(text, str):
+        return None
+    s = _fold(text)
+    if not s or len(s) > 40:
+        return None
+    before, after, past_words, mags = _words()
+    s, head, head_word = _strip(s, before, front=True)
+    s, tail, tail_word = _strip(s, after, front=False)
+    figure = _figure(s, suffixes, past_words, mags)
+    if figure is None:
+        return None
+    value, past, place = figure
+    kinds = [k for k in (head, tail) if k]
+    if past:
+        kinds.append(PAST_FIGURE)
+    if not kinds:
+        return None
+    words = "".join(w for w in (head_word, past or "", tail_word) if w)
+    return _range(value, place, kinds, words)
+
+
+def _figure(s: str, suffixes: dict[str, Fraction], past_words: tuple[str, ...], mags: dict[str, int]
+            ) -> tuple[float, str | None, float] | None:
+    """(value in the field's unit, the word past the figure or None, the value of one at its last digit's
+    place) of "300", "300余人", "2千多万元", "百余", or None."""
+    m = _DIGITS.match(s)
+    number, rest = (m.group(1), m.group(2)) if m else ("1", s)
+    for mag_word, mag in [("", 1), *mags.items()]:
+        if mag_word:
+            if not rest.startswith(mag_word):
+                continue
+            tail = rest[len(mag_word):]
+        else:
+            if not m:
+                continue        # a lone magnitude ("近百") needs its magnitude
+            tail = rest
+        past = next((w for w in past_words if tail.startswith(w)), None)
+        unit = (tail[len(past):] if past else tail).strip("()（）").lower()
+        factor = suffixes.get(unit)
+        if factor is None:
+            continue
+        scale = Decimal(mag) * factor.numerator / factor.denominator
+        value = float(Decimal(number) * scale)
+        if math.isnan(value) or math.isinf(value) or value < 0:
+            return None
+        return value, past, float(_place(number) * scale)
+    return None
+
+
+def _range(value: float, place: float, kinds: list[str], words: str) -> Estimate | None:
+    """The range the words make of `value`; None when they contradict each other (不少于300以下)."""
+    bounds = {AT_LEAST, MORE_THAN, AT_MOST, LESS_THAN}
+    said = [k for k in kinds if k in bounds]
+    if len(set(said)) > 1:
+        return None
+    if ABOUT in kinds or NEARLY in kinds:
+        if said:
+            return None
+        margin = value * about_margin()
+        return Estimate(value, value - margin, value if NEARLY in kinds else value + margin, about=True, words=words)
+    low: float | None = None
+    high: float | None = None
+    low_open = high_open = False
+    if PAST_FIGURE in kinds:        # 300余: 300 up to (not) 400
+        low, low_open, high, high_open = value, True, value + place, True
+    kind = said[0] if said else None
+    if kind in (AT_LEAST, MORE_THAN):
+        low, low_open = value, kind == MORE_THAN or PAST_FIGURE in kinds
+        high, high_open = None, False
+    elif kind in (AT_MOST, LESS_THAN):
+        if PAST_FIGURE in kinds:
+            return None
+        low, high, high_open = None, value, kind == LESS_THAN
+    return Estimate(value, low, high, low_open, high_open, words=words)
+
+
+_YEAR = re.compile(r"^(\d{4})(?:\.0+)?年?$")
+
+
+def year_range(text: str) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a year typed alone in a date field ("2018年", "2018"), or None."""
+    m = _YEAR.match(_fold(text))
+    if not m or not 1900 <= int(m.group(1)) <= 2100:
+        return None
+    y = int(m.group(1))
+    return dt.date(y, 1, 1), dt.date(y, 12, 31)
