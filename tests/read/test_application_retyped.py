@@ -94,6 +94,18 @@ def test_a_line_under_a_word_we_do_not_know_is_no_blank_left_by_the_clerk(tmp_pa
     assert said.severity == "warning" and "“从业人员数量”" in said.message and said.cell
 
 
+def test_a_line_the_record_lacks_beside_a_word_that_cannot_be_it_is_an_error(tmp_path):
+    """An unknown word elsewhere in the record (工作亮点 | 电商直播带货 after 已入驻企业数, far from where 从业人员数量
+    would be), of no word or unit of the missing line, does not make it a warning: before, any unplaced word did."""
+    rows = _pairs(staff_label=None)
+    at = next(i for i, row in enumerate(rows) if row[0] == "已入驻企业数")
+    rows.insert(at + 1, ["工作亮点", "电商直播带货"])
+    wr, t = _record(_save(tmp_path / "a.xlsx", rows))
+    problems = check([wr], pack_for(None, None, None)).problems
+    (said,) = [p for p in problems if p.rule == "missing-column" and "service_staff" in (p.value or [])]
+    assert said.severity == "error" and "缺少" in said.message
+
+
 def test_a_line_the_record_lacks_with_no_unknown_word_is_an_error(tmp_path):
     wr, t = _record(_save(tmp_path / "a.xlsx", _pairs(staff_label=None)))
     problems = check([wr], pack_for(None, None, None)).problems

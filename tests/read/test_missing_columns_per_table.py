@@ -81,3 +81,35 @@ def test_a_vertical_sheets_heading_is_never_offered_as_a_missing_column(tmp_path
     assert set(dropped) <= {k for p in said for k in p.value}
     for p in said:
         assert f"“{heading[0]}”" not in p.message and f"“{heading[1]}”" not in p.message, p.message
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 2**16), dropped=st.sets(st.sampled_from(DROPPABLE), min_size=1, max_size=6),
+       extras=st.sets(st.sampled_from(["备注", "联系人", "联系电话"]), min_size=1))
+def test_a_header_left_unplaced_softens_only_the_columns_it_could_be(tmp_path_factory, seed, dropped, extras):
+    """An unplaced header that cannot be a missing column (备注, 联系人: none of its words or units) leaves it
+    proven absent (an error); before, any unplaced header made every missing column a warning."""
+    rng = random.Random(seed)
+    bases = [retyped.base_values(rng, "忻州市静乐县创客双创基地", "静乐创客运营有限公司")]
+    t = retyped.a10_table(rng, bases, layout="one-row", extras=sorted(extras))
+    for c in sorted((1 + retyped.A10_KEYS.index(k) for k in dropped), reverse=True):
+        for row in t.rows:
+            if len(row) > c:
+                del row[c]
+    wr = read_workbook(retyped.save(tmp_path_factory.mktemp("x") / "静乐县.xlsx", {"Sheet1": t.rows}))
+    form = get_form("附件10")
+    proven = {k for k in dropped if form.field(k).required and not form.field(k).blank_may_be_zero}
+    errors = {k for p in _missing(wr) if p.severity == "error" for k in p.value}
+    assert errors == proven, [p.message for p in _missing(wr)]
+
+
+@given(st.sampled_from([f for f in get_form("附件2").record_fields if f.required and f.official
+                         and not f.blank_may_be_zero and f.unit]))
+def test_a_line_with_the_fields_unit_or_words_keeps_it_a_warning(f):
+    """A record's unplaced line that states the missing line's unit ("情况（人）" for a count of people) could be it
+    under another wording: a warning naming it; a line of no such word or unit cannot (an error)."""
+    from xlbase.read.sheet_tables import missing_columns
+    (unit_line,) = missing_columns("a.xlsx", "附件2", "A1:B9", "附件2", [f], [f"其他情况（{f.unit}）"], record=True)
+    assert unit_line.severity == "warning" and "其他情况" in unit_line.message
+    (unrelated,) = missing_columns("a.xlsx", "附件2", "A1:B9", "附件2", [f], ["备注", "联系人"], record=True)
+    assert unrelated.severity == "error"

@@ -37,6 +37,7 @@ class FoundRecord:
     combined: dict[str, tuple[Any, tuple[int, int]]] = field(default_factory=dict)  # label -> (value, pos)
     rows: set[int] = field(default_factory=set)
     unknown: list[str] = field(default_factory=list)   # words in its rows that may be labels we do not know
+    unknown_at: list[tuple[int, int]] = field(default_factory=list)   # where each of them is (0-based)
     read_as: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)   # key -> (label typed, its
     # cell), for a line found by its words only (matcher.record_word): the reader says how it read it
 
@@ -150,9 +151,33 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
         return None
     used = set(labels) | set(found.cells.values()) | {pos for _, pos in found.combined.values()}
     span = range(min(found.rows), max(found.rows) + 1) if found.rows else range(0)
-    found.unknown = [v.strip() for r in span if r not in skip for c, v in enumerate(sheet.rows[r])
-                     if (r, c) not in used and _word(v) and not is_blank_text(v)]
+    words = [((r, c), v.strip()) for r in span if r not in skip for c, v in enumerate(sheet.rows[r])
+             if (r, c) not in used and _word(v) and not is_blank_text(v)]
+    found.unknown = [w for _, w in words]
+    found.unknown_at = [at for at, _ in words]
     return found
+
+
+def placed_words(rec: FoundRecord, form_id: str, absent: list) -> dict[str, list[str]]:
+    """For each absent line (`absent`: Fields), the unknown words of the record that stand where it would: after
+    the line before it in the form's order that was found and before the line after it (a line typed under a
+    label we do not know, "服务团队规模 | 16" between 成立时间 and 其中：本科以上学历, may be 从业人员数量)."""
+    order = [f.key for f in get_form(form_id).record_fields]
+    out: dict[str, list[str]] = {}
+    for f in absent:
+        i = order.index(f.key) if f.key in order else -1
+        before = [rec.cells[k] for k in order[:i] if k in rec.cells] if i >= 0 else []
+        after = [rec.cells[k] for k in order[i + 1:] if k in rec.cells] if i >= 0 else []
+        lo = before[-1] if before else None
+        hi = after[0] if after else None
+        out[f.key] = [w for w, at in zip(rec.unknown, rec.unknown_at)
+                      if (lo is None or _after(at, lo)) and (hi is None or _after(hi, at))]
+    return out
+
+
+def _after(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """`a` comes after `b` reading the sheet line by line (a later row; on one row, a later column)."""
+    return a[0] > b[0] or (a[0] == b[0] and a[1] > b[1])
 
 
 def record_keys(text: Any, form_id: str) -> tuple[str, ...]:

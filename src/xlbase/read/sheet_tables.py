@@ -25,9 +25,10 @@ from .cover import section_type
 from .grid import Sheet, a1, unread_cells
 from .normalise import (CONVERTED, ESTIMATE, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, normalise_column,
                         parse_value, raw_text)
-from .records import FORMULA_NO_VALUE, FoundRecord, unread_problem, unread_record_problems
+from .records import FORMULA_NO_VALUE, FoundRecord, placed_words, unread_problem, unread_record_problems
 from .labels import base_column_words, base_section_name, line_kind, status_tag
-from .matcher import might_name
+from .matcher import label_key, might_name, vocabulary
+from .units import factor_for, header_unit
 from .profile import cell_kind
 from .column_notes import header_cells, none_zero_problem, settle_column
 from .tables import FoundTable, table_problems
@@ -365,18 +366,34 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
     return t
 
 
+def could_be(text: str, form_id: str, f: Any) -> bool:
+    """Whether an unplaced header or line label could be field `f` under a wording we did not recognise: some of
+    its words are the field's (matcher.might_name), or it states a unit of the field's family ("辅导老师（人）" may
+    be 专业创业辅导员; "工位（个）" is no 建筑面积) and is not a word the form model says names no field of it."""
+    if might_name(text, form_id, f.key):
+        return True
+    k = label_key(text)
+    if k in vocabulary(form_id).not_fields or fold_unbracketed(k) in vocabulary(form_id).not_fields:
+        return False            # words the form model says name no field of it (资产总额, 主导产业)
+    unit = header_unit(text)
+    return unit is not None and factor_for(unit, f) is not None
+
+
 def missing_columns(path: str, sheet: str, header: str, form_id: str, absent: list, unrecognised: list[str],
-                    record: bool = False) -> list[Problem]:
+                    record: bool = False, placed: dict[str, list[str]] | None = None) -> list[Problem]:
     """The official columns a table lacks, one problem per severity naming every one of them, pointed at the
-    table's header (`header`, its cells): an error for the required ones provably absent (the table has no
-    header we could not place); a warning for the required ones a header we could not place might be under
+    table's header (`header`, its cells): an error for the required ones provably absent (no header we could not
+    place could be it: `could_be`, or, in a record, stands where it would: `placed`); a warning for the required ones a header we could not place might be under
     another wording (that header is named), or whose values are often none (Field.blank_may_be_zero: a column
     left out is every cell blank); an info for the columns the form does not require. Problem.field is the
     first of them, Problem.value all their keys. `record`: the lines of a key/value form (附件2), `header` its
     cells."""
     grades: dict[str, list] = {ERROR: [], WARNING: [], INFO: []}
+    placed = placed or {}
+    maybe = {f.key: [h for h in unrecognised if could_be(h, form_id, f) or h in placed.get(f.key, ())][:3]
+             for f in absent}
     for f in absent:
-        proven = f.required and not f.blank_may_be_zero and not unrecognised
+        proven = f.required and not f.blank_may_be_zero and not maybe[f.key]
         grades[ERROR if proven else WARNING if f.required else INFO].append(f)
     out = []
     for severity, fields in grades.items():
@@ -384,7 +401,6 @@ def missing_columns(path: str, sheet: str, header: str, form_id: str, absent: li
             continue
         names = "、".join(f"“{f.label}”" for f in fields)
         some = f" {len(fields)} 个栏目：{names}" if len(fields) > 1 else f"{names}栏目"
-        maybe = {f.key: [h for h in unrecognised if might_name(h, form_id, f.key)][:3] for f in fields}
         hints = [f"如果{'、'.join(f'“{h}”' for h in maybe[f.key])}就是“{f.label}”，请改用标准栏目名称“{f.label}”"
                  for f in fields if severity != ERROR and maybe[f.key]]
         rest = "请按通知中的表样补上" + ("这些栏目" if len(fields) > 1 else "该栏目")
@@ -509,4 +525,4 @@ def fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: l
         said = [f for f in absent if f.official and f.required and (not f.part_of or all(
             p.key in gone for p in form.record_fields if p.part_of == f.part_of))]
         problems += missing_columns(path, sheet.name, f"{a1(top, 0)}:{a1(bottom, right)}", t.form_id, said,
-                                    rec.unknown, record=True)
+                                    rec.unknown, record=True, placed=placed_words(rec, t.form_id, said))
