@@ -3,7 +3,8 @@ base, hidden rather than deleted, entered the 汇总表 with its 4 errors). Each
 base and saying what decides it (取消隐藏后重新报送), so every typed row is in the 汇总表 or in the problem list,
 and no 错误 comes from a row not counted. A row an autofilter hides is counted (a filter is a view of the list,
 cleared with one click), with one info. Hidden rows and columns are read from .xlsx (<row hidden>, <col
-hidden>), .xls (ROW / COLINFO records; FILTERMODE) and .ods (table:visibility collapse / filter) alike."""
+hidden>; also when openpyxl reads it, calamine having failed), .xls (ROW / COLINFO records; FILTERMODE), .xlsb
+(BrtRowHdr fDyZero, BrtColInfo fHidden) and .ods (table:visibility collapse / filter) alike."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import ods
 import pytest
 import retyped
 from biff5_writer import write_biff5
+from xlsb_writer import write_xlsb
 from conftest import soffice_convert
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -108,7 +110,8 @@ def _assert_no_error_from(wr, hidden: set[int]) -> None:
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 2**16), n=st.integers(2, 6), data=st.data(), fmt=st.sampled_from(["xlsx", "ods", "xls"]))
+@given(seed=st.integers(0, 2**16), n=st.integers(2, 6), data=st.data(),
+       fmt=st.sampled_from(["xlsx", "ods", "xls", "xlsb"]))
 def test_a_hidden_data_row_is_not_counted_and_is_said_by_its_base(tmp_path_factory, seed, n, data, fmt):
     rng = random.Random(seed)
     rows, names = _rows(rng, n)
@@ -119,10 +122,30 @@ def test_a_hidden_data_row_is_not_counted_and_is_said_by_its_base(tmp_path_facto
         path = _xlsx(folder / "霍州.xlsx", rows, hidden, autofilter=rng.random() < 0.5)
     elif fmt == "ods":
         path = _ods(folder / "霍州.ods", rows, hidden)
+    elif fmt == "xlsb":
+        path = write_xlsb(folder / "霍州.xlsb", rows, "霍州", hidden_rows=tuple(sorted(hidden)))
     else:
         path = write_biff5(folder / "霍州.xls", rows, "霍州", hidden_rows=tuple(sorted(hidden)))
     wr, t = _read(path)
     _assert_not_counted(wr, t, names, hidden)
+
+
+@pytest.mark.parametrize("filtered", [False, True])
+def test_an_xlsx_read_by_openpyxl_keeps_its_hidden_rows(tmp_path, monkeypatch, filtered):
+    """calamine failing (a damaged part) hands the .xlsx to openpyxl, whose read-only mode reports no hidden row:
+    the rows the clerk hid are still set aside, the filter's still counted."""
+    from xlbase.read import formats
+    monkeypatch.setitem(formats.CHAINS, "xlsx", formats.OOXML_FALLBACKS)
+    rng = random.Random(9)
+    rows, names = _rows(rng, 5)
+    hidden = {TOP + 1, TOP + 3}
+    path = _xlsx(tmp_path / "霍州.xlsx", rows, hidden, filtered=filtered)
+    assert formats.load_book(str(path), "xlsx").reader == "openpyxl"
+    wr, t = _read(path)
+    if filtered:
+        assert list(t.data["base_name"]) == names and len(_hidden_said(wr, "info")) == 1
+    else:
+        _assert_not_counted(wr, t, names, hidden)
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])

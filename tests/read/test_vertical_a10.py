@@ -145,3 +145,36 @@ def test_a_filled_page_line_of_a_vertical_a10_is_no_unread_column(tmp_path, line
     said = [p for p in wr.problems if p.cell and p.cell.lstrip("ABCDEFGH") == "2"]      # of the line, wherever
     assert all(p.severity == "info" for p in said), said
     assert not [p for p in wr.problems if p.severity == "warning" and p.rule == "unknown-column"]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", pytest.param("xls", marks=pytest.mark.libreoffice)])
+def test_a_hidden_base_column_of_a_vertical_a10_is_not_counted_and_a_hidden_line_is_read(tmp_path, fmt):
+    """Turned, a vertical 附件10's base columns are its data rows: the one the clerk hid is not counted (one warning
+    at its name cell, naming the column), as a hidden row of a table typed the usual way; a hidden line is a
+    hidden column of the record, read as a hidden column is."""
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    rng = random.Random(4)
+    bases = [retyped.base_values(rng, f"晋中市榆次区竖表{i}号双创基地", f"榆次竖表{i}号运营有限公司") for i in range(3)]
+    t10 = retyped.a10_vertical(rng, bases, groups=False)
+    path = retyped.save(tmp_path / "竖表.xlsx", {"附件10": t10.rows})
+    name_row = next(r for r, row in enumerate(t10.rows, 1) if bases[0]["base_name"] in row)
+    wb = load_workbook(path)
+    ws = wb["附件10"]
+    hidden_col = next(c for c in range(1, ws.max_column + 1) if ws.cell(name_row, c).value == bases[1]["base_name"])
+    ws.column_dimensions[get_column_letter(hidden_col)].hidden = True
+    staff_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, hidden_col).value == bases[1]["service_staff"]
+                     and ws.cell(r, hidden_col - 1).value == bases[0]["service_staff"])
+    ws.row_dimensions[staff_row].hidden = True
+    wb.save(path)
+    if fmt == "xls":
+        from conftest import soffice_convert
+        path = soffice_convert(path, "xls", tmp_path / "xls")
+    wr = read_workbook(path)
+    (a10,) = [t for t in wr.tables if t.transposed]        # three bases side by side: read as a 附件11
+    assert list(a10.data["base_name"]) == [bases[0]["base_name"], bases[2]["base_name"]]
+    assert list(a10.data["service_staff"]) == [bases[0]["service_staff"], bases[2]["service_staff"]]
+    (said,) = [p for p in wr.problems if p.rule == "hidden-row"]
+    letter = get_column_letter(hidden_col)
+    assert said.severity == "warning" and said.cell == f"{letter}{name_row}" and said.value == bases[1]["base_name"]
+    assert f"第 {letter} 列" in said.message and "隐藏的列" in said.message

@@ -18,7 +18,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import itemgetter
 from typing import IO, Any, NamedTuple
 
@@ -303,13 +303,31 @@ def load_sheets(path: str, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) 
     if biff_hidden:
         with_biff_hidden(out, biff_hidden)
     if hidden:
-        parts = _sheet_parts(path)
-        for sheet in out:
-            seen = hidden.get(parts.get(sheet.name, ""))
-            if seen is not None:
-                sheet.hidden_rows, sheet.hidden_cols, sheet.filtered_rows = seen.rows, seen.cols, seen.filtered
-                sheet.filter_shows = seen.shows
+        _put_hidden(path, out, hidden)
     return out
+
+
+def _put_hidden(path: str, sheets: list[Sheet], hidden: dict[str, Hidden]) -> None:
+    """Each sheet's hidden rows and columns and its filter's criteria, from check_sheet_extents' parts."""
+    parts = _sheet_parts(path)
+    for sheet in sheets:
+        seen = hidden.get(parts.get(sheet.name, ""))
+        if seen is not None:
+            sheet.hidden_rows, sheet.hidden_cols, sheet.filtered_rows = seen.rows, seen.cols, seen.filtered
+            sheet.filter_shows = seen.shows
+
+
+def with_ooxml_hidden(path: str, sheets: list[Sheet], limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
+    """`sheets` read from the OOXML file at `path` by another reader than calamine (openpyxl's read-only mode
+    reports no hidden row) with the rows and columns each hides; best effort: a part that cannot be scanned
+    leaves its sheet as read."""
+    try:
+        hidden = check_sheet_extents(path, replace(limits, scan_sheet_extents=False))
+    except Exception:   # the file is damaged enough to need this reader: its hidden lines are not worth failing it
+        return sheets
+    if hidden:
+        _put_hidden(path, sheets, hidden)
+    return sheets
 
 
 def with_ods_merges(path: str | IO[bytes], sheets: list[Sheet], limits: Limits = DEFAULT_LIMITS) -> None:

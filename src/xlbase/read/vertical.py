@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..cell_refs import col_index, col_letters, parse_ref
 from ..problems import INFO, WARNING, Problem
-from ..problem_codes import EXTRA_COLUMN, UNKNOWN_COLUMN
+from ..problem_codes import EXTRA_COLUMN, HIDDEN_ROW, UNKNOWN_COLUMN
 from ..forms.roles import BASE_FORM
 from .grid import Sheet
 from .labels import line_kind
@@ -28,10 +28,16 @@ _A1 = re.compile(r"(?<![A-Za-z0-9])([A-Z]{1,3})([0-9]{1,7})(?![0-9])")
 
 
 def transpose(sheet: Sheet) -> Sheet:
-    """The sheet with rows and columns swapped ('' where a row was short)."""
+    """The sheet with rows and columns swapped ('' where a row was short), its hidden lines swapped too: a base's
+    value column the clerk hid is a hidden data row of the transpose (not counted, said at its name cell, as in a
+    table typed the usual way), a hidden line (a field's label and values, hidden by the clerk or a filter) a hidden
+    column of it (read, as a hidden column is; of two lines of one field the visible one)."""
     width = max((len(r) for r in sheet.rows), default=0)
     rows = [[row[c] if c < len(row) else "" for row in sheet.rows] for c in range(width)]
-    return Sheet(sheet.name, rows, sheet.visible)
+    turned = Sheet(sheet.name, rows, sheet.visible)
+    turned.hidden_rows = sheet.hidden_cols
+    turned.hidden_cols = sheet.hidden_rows | sheet.filtered_rows
+    return turned
 
 
 def find_vertical(sheet: Sheet) -> tuple[Sheet, list[FoundTable]] | None:
@@ -54,7 +60,7 @@ def _page_lines_alone(sheet: Sheet) -> Sheet:
         if first is not None and line_kind(row[first]) is not None and any(v not in ("", None) for v in row[first + 1:]):
             row = [*row[:first + 1], *([""] * (len(row) - first - 1))]
         rows.append(row)
-    return Sheet(sheet.name, rows, sheet.visible)
+    return replace(sheet, rows=rows)
 
 
 def swap_a1(text: str) -> str:
@@ -105,5 +111,7 @@ def turned_back(problems: list[Problem], heading: int | None = None) -> list[Pro
             continue
         if p.rule in (UNKNOWN_COLUMN, EXTRA_COLUMN):
             message = message.replace("表头“", "栏目“").replace("该列", "该行")
+        if p.rule == HIDDEN_ROW and at:         # a base's hidden value column, said of the transpose's row
+            message = message.replace(f"第{at[0]}行", f"第 {col_letters(at[0])} 列").replace("隐藏的行", "隐藏的列")
         out.append(replace(p, cell=swap_a1(p.cell), message=message))
     return out

@@ -32,7 +32,7 @@ from .ods import read_fods, read_fods_odfpy, read_odfpy
 from .ooxml import read_beta, read_openpyxl, read_strict
 from .reasons import failure_reason
 from .text import read_text
-from .xlsb import read_beta_xlsb, read_pyxlsb
+from .xlsb import read_beta_xlsb, read_calamine_xlsb, read_pyxlsb
 from .xml2003 import read_xml2003
 
 Reader = Callable[[str, str, Limits], list[Sheet]]
@@ -53,7 +53,8 @@ OOXML_FALLBACKS = (Step("Strict OOXML 转换", read_strict), Step("Excel 2007 �
 CHAINS: dict[str, tuple[Step, ...]] = {
     "xlsx": (CALAMINE, *OOXML_FALLBACKS),
     "xlsm": (CALAMINE, *OOXML_FALLBACKS),
-    "xlsb": (CALAMINE, Step("Excel 2007 测试版转换", read_beta_xlsb), Step("pyxlsb", read_pyxlsb)),
+    "xlsb": (Step("calamine", read_calamine_xlsb), Step("Excel 2007 测试版转换", read_beta_xlsb),
+             Step("pyxlsb", read_pyxlsb)),
     "xls": (CALAMINE, Step("xlrd", read_xlrd)),
     "biff": (Step("xlrd", read_xlrd), LIBREOFFICE),
     "ods": (CALAMINE, Step("odfpy", read_odfpy)),

@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from ..grid import NotApplicable, Sheet, _sheet_part_map, load_sheets_from, merge_cells_of
+from ..grid import NotApplicable, Sheet, _sheet_part_map, load_sheets_from, merge_cells_of, with_ooxml_hidden
 from ..limits import DEFAULT_LIMITS, Limits
 from ..sniff import read_zip_member_capped
 from . import cells
@@ -122,7 +122,7 @@ def read_openpyxl(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list
         finally:
             wb.close()
     _with_merges(path, sheets, limits)
-    return sheets
+    return with_ooxml_hidden(path, sheets, limits)
 
 
 def _with_merges(path: str, sheets: list[Sheet], limits: Limits) -> None:

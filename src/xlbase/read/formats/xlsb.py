@@ -15,14 +15,20 @@ from __future__ import annotations
 import struct
 import zipfile
 
-from ..grid import NotApplicable, Sheet, load_sheets_from
+from ..grid import NotApplicable, Sheet, load_sheets, load_sheets_from
 from ..limits import DEFAULT_LIMITS, Limits
 from ..sniff import read_zip_member_capped
+from ..xlsb_parts import records as _records, with_xlsb_hidden
 from . import cells
 from .ooxml import rewritten
 
 BUNDLE_SHEET = 0x9C      # BrtBundleSh: one sheet of the workbook ([MS-XLSB] 2.4.304)
 WORKBOOK_PART = "xl/workbook.bin"
+
+
+def read_calamine_xlsb(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
+    """An .xlsb by calamine, with the rows and columns each sheet hides (read.xlsb_parts; calamine reports none)."""
+    return with_xlsb_hidden(path, load_sheets(path, kind, limits), limits)
 
 
 def read_pyxlsb(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
@@ -34,7 +40,7 @@ def read_pyxlsb(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[S
             with wb.get_sheet(name) as sh:
                 found = ((c.r, c.c, cells.cell(c.v)) for row in sh.rows(sparse=True) for c in row)
                 sheets.append(Sheet(name=name, rows=cells.place(found)))
-    return sheets
+    return with_xlsb_hidden(path, sheets, limits)
 
 
 def read_beta_xlsb(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
@@ -47,7 +53,7 @@ def read_beta_xlsb(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> lis
         released = released_sheet_records(read_zip_member_capped(zf, part, limits.max_member_bytes))
     if released is None:
         raise NotApplicable("not an Excel 2007 beta workbook")
-    return load_sheets_from(rewritten(path, limits, {part.filename: released}), limits)
+    return with_xlsb_hidden(path, load_sheets_from(rewritten(path, limits, {part.filename: released}), limits), limits)
 
 
 def released_sheet_records(workbook: bytes) -> bytes | None:
@@ -74,32 +80,6 @@ def _strings_fit(body: bytes, at: int) -> bool:
             return False
         at += 4 + 2 * struct.unpack_from("<I", body, at)[0]
     return at == len(body)
-
-
-def _records(data: bytes):
-    """(type, header bytes, body) of each record: type and size are 7-bit varints of up to 2 and 4 bytes."""
-    i = 0
-    while i < len(data):
-        start = i
-        rtype, i = _read_varint(data, i, 2)
-        size, i = _read_varint(data, i, 4)
-        if i + size > len(data):
-            raise ValueError("a record runs past the end of the workbook part")
-        yield rtype, data[start:i], data[i:i + size]
-        i += size
-
-
-def _read_varint(data: bytes, i: int, max_bytes: int) -> tuple[int, int]:
-    value = 0
-    for k in range(max_bytes):
-        if i >= len(data):
-            raise ValueError("a record header runs past the end of the workbook part")
-        byte = data[i]
-        i += 1
-        value |= (byte & 0x7F) << (7 * k)
-        if not byte & 0x80:
-            break
-    return value, i
 
 
 def varint(n: int, max_bytes: int) -> bytes:
