@@ -231,16 +231,18 @@ def test_the_merge_leaves_a_hidden_row_out_of_the_summary(tmp_path):
     assert p["severity"] == "warning" and p["value"] == names[1]
 
 
-def _filtered_list(path: Path, seed: int) -> tuple[list[str], int, set[int]]:
-    """A 晋中 list whose autofilter shows 榆次区 and 太谷区 (a value list on the 县区 column): the 介休市 rows hidden by
-    it, and one 太谷区 row hidden by the clerk. The names, the clerk's row and the filter's rows (0-based)."""
+def _filtered_list(path: Path, seed: int, shows: tuple[str, ...] = ("榆次区", "太谷区"),
+                   counties: tuple[str, ...] = ("榆次区", "太谷区", "介休市", "太谷区", "介休市", "榆次区")
+                   ) -> tuple[list[str], int, set[int]]:
+    """A 晋中 list whose autofilter shows the counties `shows` (a value list on the 县区 column): the other counties'
+    rows hidden by it, and one row of a shown county hidden by the clerk. The names, the clerk's row and the
+    filter's rows (0-based)."""
     rng = random.Random(seed)
-    counties = ["榆次区", "太谷区", "介休市", "太谷区", "介休市", "榆次区"]
     rows: list[list] = [["晋中市汇总表"], ["县区", "序号", *(f.label for f in FIELDS)]]
     names = [f"晋中市{c}筛选{i}号双创基地" for i, c in enumerate(counties)]
     rows += [[c, i + 1, *retyped.valid_row(rng, n, f"筛选{i}号运营有限公司")] for i, (c, n) in enumerate(zip(counties, names))]
     clerk = 2 + rng.choice([i for i, c in enumerate(counties) if c == "太谷区"])
-    by_filter = {2 + i for i, c in enumerate(counties) if c == "介休市"}
+    by_filter = {2 + i for i, c in enumerate(counties) if c not in shows}
     wb = Workbook()
     ws = wb.active
     for row in rows:
@@ -248,7 +250,7 @@ def _filtered_list(path: Path, seed: int) -> tuple[list[str], int, set[int]]:
     for r in {clerk} | by_filter:
         ws.row_dimensions[r + 1].hidden = True
     ws.auto_filter.ref = f"A2:{get_column_letter(len(rows[1]))}{len(rows)}"
-    ws.auto_filter.add_filter_column(0, ["榆次区", "太谷区"])
+    ws.auto_filter.add_filter_column(0, list(shows))
     wb.save(path)
     return names, clerk, by_filter
 
@@ -276,3 +278,35 @@ def test_the_filter_and_the_clerk_are_told_apart_in_a_libreoffice_ods(tmp_path):
     filter's condition (its filter-set-items) tells them apart, as in the .xlsx."""
     names, clerk, by_filter = _filtered_list(tmp_path / "晋中.xlsx", 1)
     _assert_clerk_and_filter(soffice_convert(tmp_path / "晋中.xlsx", "ods", tmp_path / "ods"), names, clerk, by_filter)
+
+
+@pytest.mark.libreoffice
+def test_the_filter_and_the_clerk_are_told_apart_in_an_xls(tmp_path):
+    """An .xls keeps its autofilter's range (the _FilterDatabase name) and criteria (AUTOFILTER: one or two equals
+    conditions joined by OR are a list of values): a hidden row the filter would show was hidden by the clerk.
+    Before, every hidden row of a filtered .xls was taken as the filter's and counted."""
+    names, clerk, by_filter = _filtered_list(tmp_path / "晋中.xlsx", 2, shows=("太谷区",),
+                                             counties=("榆次区", "太谷区", "介休市", "太谷区", "太谷区", "榆次区"))
+    _assert_clerk_and_filter(soffice_convert(tmp_path / "晋中.xlsx", "xls", tmp_path / "xls"), names, clerk, by_filter)
+
+
+def test_an_xls_autofilter_condition_is_read_as_the_values_it_shows():
+    """AUTOFILTER records ([MS-XLS] 2.4.8) as Excel writes them: two equals conditions on strings joined by OR
+    show those two values; joined by AND, or a comparison, or top 10, show what a value list cannot say."""
+    import struct
+
+    from xlbase.read.biff import _criterion
+
+    def record(entry: int, join: int, *conditions: tuple[int, str]) -> bytes:
+        opers, texts = b"", b""
+        for sign, text in conditions:
+            opers += bytes([6, sign]) + b"\0" * 4 + bytes([len(text), 0, 0, 0])
+            texts += b"\x01" + text.encode("utf-16-le")
+        opers += b"\0" * (20 - len(opers))
+        return struct.pack("<HH", entry, join) + opers + texts
+
+    assert _criterion(record(3, 1, (2, "榆次区"), (2, "太谷区"))) == (3, frozenset({"榆次区", "太谷区"}))
+    assert _criterion(record(0, 0, (2, "榆次区"))) == (0, frozenset({"榆次区"}))
+    assert _criterion(record(1, 0, (2, "榆次区"), (2, "太谷区"))) == (1, None)        # AND
+    assert _criterion(record(1, 1, (2, "榆次区"), (5, "太谷区"))) == (1, None)        # <>
+    assert _criterion(record(2, 0x10, (2, "榆次区"))) == (2, None)                    # top 10

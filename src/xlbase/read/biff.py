@@ -135,12 +135,82 @@ def sheet_names_and_offsets(data: bytes) -> list[tuple[str, int]]:
     return out
 
 
-def hidden_lines(data: bytes, offset: int) -> tuple[frozenset[int], frozenset[int], bool]:
-    """The 0-based rows and columns the sheet at `offset` hides, and whether an autofilter hides rows of it
-    (FILTERMODE: the filter then hides them, not the clerk)."""
+NAME = 0x0018
+AUTOFILTER = 0x009E           # one column's criteria of the sheet's autofilter (up to two conditions)
+AUTOFILTER12 = 0x087E         # Excel 2007's criteria kept in an .xls (a longer value list, colours…): not decoded
+FILTER_DATABASE = 0x0D        # the built-in name _FilterDatabase: the autofilter's range, one per sheet
+PTG_AREA3D = (0x3B, 0x5B, 0x7B)
+
+
+def filter_ranges(data: bytes) -> dict[int, tuple[int, int, int]]:
+    """Sheet index (0-based, as the globals list the sheets) -> its autofilter's range as (header row, last row,
+    first column), 0-based, from the BIFF8 _FilterDatabase names ({} for BIFF5 or none)."""
+    out: dict[int, tuple[int, int, int]] = {}
+    for n, (_, rtype, body) in enumerate(records(data)):
+        if n == 0 and (rtype != 0x0809 or len(body) < 2 or struct.unpack_from("<H", body, 0)[0] != 0x0600):
+            return out
+        if rtype == EOF:
+            break
+        if rtype != NAME or len(body) < 16:
+            continue
+        grbit, _, cch, cce, _, itab = struct.unpack_from("<HBBHHH", body, 0)
+        if not grbit & 0x20 or cch != 1 or not itab:        # fBuiltin, a one-character built-in name, a sheet's
+            continue
+        wide = body[14] & 1
+        if (body[15] if not wide else struct.unpack_from("<H", body, 15)[0]) != FILTER_DATABASE:
+            continue
+        at = 15 + (2 if wide else 1)
+        rgce = body[at:at + cce]
+        if len(rgce) >= 11 and rgce[0] in PTG_AREA3D:
+            _, first, last, left, _ = struct.unpack_from("<HHHHH", rgce, 1)
+            out[itab - 1] = (first, last, left & 0x3FFF)
+    return out
+
+
+def _criterion(body: bytes) -> tuple[int, frozenset[str] | None] | None:
+    """(column within the autofilter's range, the values it shows, None when it is not a list of values) of an
+    AUTOFILTER record: one or two "equals" conditions joined by OR are a list of values; anything else (a
+    comparison, top 10, two joined by AND) shows what cannot be told from a cell's value alone."""
+    if len(body) < 24:
+        return None
+    entry, grbit = struct.unpack_from("<HH", body, 0)
+    if grbit & 0x10:                                        # fTopN
+        return entry, None
+    opers = [body[4:14], body[14:24]]
+    used = [op for op in opers if op[0] != 0]
+    if not used or (len(used) == 2 and grbit & 0x3 != 1):   # wJoin 1: OR
+        return entry, None
+    values: set[str] = set()
+    at = 24
+    for op in opers:
+        vt, sign = op[0], op[1]
+        if vt == 6:                                         # a string: its characters follow the two conditions
+            cch = op[6]
+            if at >= len(body):
+                return entry, None
+            wide = body[at] & 1
+            text = body[at + 1:at + 1 + cch * (2 if wide else 1)]
+            at += 1 + cch * (2 if wide else 1)
+            if sign != 2:
+                return entry, None
+            values.add((text.decode("utf-16-le", "replace") if wide else text.decode("latin-1")).strip())
+        elif vt == 4 and sign == 2:                         # an IEEE number
+            number = struct.unpack_from("<d", op, 2)[0]
+            values.add(str(int(number)) if number.is_integer() else repr(number))
+        elif vt != 0:
+            return entry, None
+    return entry, frozenset(values)
+
+
+def sheet_lines(data: bytes, offset: int
+                ) -> tuple[frozenset[int], frozenset[int], bool, tuple[tuple[int, frozenset[str] | None], ...]]:
+    """The 0-based rows and columns the sheet at `offset` hides, whether an autofilter hides rows of it
+    (FILTERMODE: the filter then hides those in its range, not the clerk), and the filter's criteria: (column
+    within its range, the values it shows or None for another kind of criterion)."""
     rows: set[int] = set()
     cols: set[int] = set()
     filtered = False
+    criteria: dict[int, frozenset[str] | None] = {}
     depth = 0                   # an embedded chart's BOF … EOF inside the sheet's
     for _, rtype, body in records(data, offset):
         if rtype in BOF_TYPES:
@@ -160,4 +230,10 @@ def hidden_lines(data: bytes, offset: int) -> tuple[frozenset[int], frozenset[in
                 cols.update(range(first, min(last, 255) + 1))
         elif rtype == FILTERMODE:
             filtered = True
-    return frozenset(rows), frozenset(cols), filtered
+        elif rtype == AUTOFILTER:
+            said = _criterion(body)
+            if said is not None:
+                criteria[said[0]] = said[1]
+        elif rtype == AUTOFILTER12 and len(body) >= 14:
+            criteria[struct.unpack_from("<H", body, 12)[0]] = None
+    return frozenset(rows), frozenset(cols), filtered, tuple(criteria.items())

@@ -472,10 +472,21 @@ def biff_hidden(data: bytes) -> list[tuple[str, Hidden]]:
     from . import biff
 
     out = []
-    for name, offset in biff.sheet_names_and_offsets(data):
-        rows, cols, filtered = biff.hidden_lines(data, offset) if offset < len(data) else (frozenset(), frozenset(),
-                                                                                           False)
-        out.append((name, Hidden(frozenset() if filtered else rows, cols, rows if filtered else frozenset())))
+    ranges = biff.filter_ranges(data)
+    for i, (name, offset) in enumerate(biff.sheet_names_and_offsets(data)):
+        if offset >= len(data):
+            out.append((name, Hidden(frozenset(), frozenset())))
+            continue
+        rows, cols, filtered, criteria = biff.sheet_lines(data, offset)
+        area = ranges.get(i)
+        if not filtered:
+            out.append((name, Hidden(rows, cols)))
+        elif area is None:                 # the filter's range unknown (BIFF5): every hidden row is taken as its
+            out.append((name, Hidden(frozenset(), cols, rows)))
+        else:                              # hidden rows in its range are the filter's; its criteria tell the rest
+            inside = frozenset(r for r in rows if area[0] < r <= area[1])
+            shows = tuple((area[2] + c, v) for c, v in criteria)
+            out.append((name, Hidden(rows - inside, cols, inside, shows)))
     return out
 
 
@@ -488,6 +499,7 @@ def with_biff_hidden(sheets: list[Sheet], hidden: list[tuple[str, Hidden]]) -> N
     for i, sheet in enumerate(sheets):
         seen = by_name[sheet.name] if named else hidden[i][1]
         sheet.hidden_rows, sheet.hidden_cols, sheet.filtered_rows = seen.rows, seen.cols, seen.filtered
+        sheet.filter_shows = seen.shows
 
 
 def read_biff_hidden(path: str, sheets: list[Sheet], limits: Limits = DEFAULT_LIMITS) -> None:
