@@ -25,7 +25,8 @@ from conftest import soffice_convert_all
 from template_clerk import Clerk, base_for, rules_own, sheet_counts, validate_counts, validate_problems
 from typed_numbers import ordinal, spelling, strange
 from xlbase.forms import Field, get_form
-from xlbase.read.normalise import NOT_WHOLE, UNPARSEABLE, parse_number
+from xlbase.read.normalise import ESTIMATE, NOT_WHOLE, UNPARSEABLE, parse_number
+from xlbase.problem_codes import VALUE_ESTIMATE
 from xlbase.templates.dates import UNREADABLE
 from xlbase.templates.numbers import NUMBER_SHEET
 from xlbase.templates.workbooks import write_applicant_workbook
@@ -171,7 +172,7 @@ def test_each_number_is_read_as_validate_reads_it(recalculated, name):
             continue
         got = reads[(sheet, ref)]
         want = parse_number(value, f)
-        if want.note in (UNPARSEABLE, NOT_WHOLE):
+        if want.note in (UNPARSEABLE, NOT_WHOLE, ESTIMATE):    # a bound or an estimate: the sheet asks for the figure
             assert got == UNREADABLE, (sheet, ref, value, got)
         elif want.value is None:
             assert got in (None, ""), (sheet, ref, value, got)
@@ -295,12 +296,14 @@ def test_the_check_beside_the_list_agrees_with_validate(recalculated, name):
 @pytest.mark.parametrize("name", list(CASES))
 def test_the_check_line_counts_the_values_validate_cannot_read(recalculated, name):
     """The 表内检查's line above its table says how many typed dates and numbers cannot be read (红色底纹): as many
-    as validate's unparseable errors on date and number fields. Before, the line said 表内计算的各项没有不符合 over
+    as validate's unparseable errors on date and number fields and its bounds and estimates (value-estimate: the
+    sheet asks for the exact figure). Before, the line said 表内计算的各项没有不符合 over
     a workbook validate rejected for them (太原 设备清单 数量 “2台”)."""
     from xlbase.templates.check_sheet import CHECK_SHEET, UNREADABLE_TEXT
     path = recalculated[name]
     src = path.parents[1] / "src" / path.name
-    want = sum(1 for p in validate_problems(src) if p.rule == UNPARSEABLE and p.severity == "error" and p.form
+    want = sum(1 for p in validate_problems(src) if (p.rule == UNPARSEABLE and p.severity == "error"
+                                                     or p.rule == VALUE_ESTIMATE) and p.form
                and p.field and get_form(p.form).has_field(p.field)
                and (get_form(p.form).field(p.field).is_numeric or get_form(p.form).field(p.field).type == "date"))
     line = str(openpyxl.load_workbook(path, data_only=True)[CHECK_SHEET]["A2"].value or "")
