@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Callable
@@ -68,6 +68,9 @@ class FoundTable:
                                                                         # typed only under unplaced headers
     hidden_rows: list[int] = field(default_factory=list)          # data rows the clerk hid: not read (withdrawn)
     filtered_rows: list[int] = field(default_factory=list)        # data rows an autofilter hides: read
+    # the areas (first row, end row, first column, last column; 0-based, end excluded) of the tables typed beside
+    # this one on its rows: no cell of theirs is this table's (read it from without(sheet, beside))
+    beside: tuple[tuple[int, int, int, int], ...] = ()
 
 
 @lru_cache(maxsize=None)
@@ -520,7 +523,31 @@ def _holds_data(row: list[Any], data_cols: list[int], lead: str) -> bool:
 
 
 def find_tables(sheet: Sheet, families: tuple[str, ...] = TABLE_FAMILIES) -> list[FoundTable]:
-    """Every table form in the sheet, top to bottom."""
+    """Every table form in the sheet, top to bottom, and the tables beside them (a 附件11 and its 入驻企业 list
+    typed side by side on one sheet: a row holds one header of each)."""
+    out = _tables_down(sheet, families)
+    for ft in list(out):
+        out += [t for t in _beside(sheet, ft, families) if not any(_overlap(t, o) for o in out)]
+    for a in out:
+        a.beside = tuple(_area(b) for b in out if b is not a and _rows_meet(a, b) and not _overlap(a, b))
+    out = [_again(sheet, a, families) if a.beside else a for a in out]
+    return sorted(out, key=lambda t: (t.header_rows[0], _cols(t)[0]))
+
+
+def _again(sheet: Sheet, ft: FoundTable, families: tuple[str, ...]) -> FoundTable:
+    """A table found beside others, found again without their cells: found first on the whole sheet, its header
+    band or its rows may have taken in a neighbour's label row."""
+    view = without(sheet, ft.beside)
+    for r in (ft.header_rows[0], ft.header_rows[0] + 1):
+        found = find_header(view, r, families) if r < view.n_rows else None
+        if found is not None and found.family == ft.family and _overlap(found, ft):
+            collect_rows(view, found, families)
+            found.beside = ft.beside
+            return found
+    return ft
+
+
+def _tables_down(sheet: Sheet, families: tuple[str, ...]) -> list[FoundTable]:
     out: list[FoundTable] = []
     r = 0
     while r < sheet.n_rows:
@@ -532,6 +559,47 @@ def find_tables(sheet: Sheet, families: tuple[str, ...] = TABLE_FAMILIES) -> lis
         out.append(found)
         r = max(found.end_row, found.header_rows[1] + 1)
     return out
+
+
+def _cols(ft: FoundTable) -> tuple[int, int]:
+    """The first and last column a found table's header holds."""
+    cols = [*ft.columns.values(), *ft.extra, *ft.heads, *([ft.number_col] if ft.number_col is not None else [])]
+    return min(cols), max(cols)
+
+
+def _area(ft: FoundTable) -> tuple[int, int, int, int]:
+    """(first row, end row, first column, last column) a found table covers, 0-based, end excluded."""
+    return (ft.header_rows[0], max(ft.end_row, ft.header_rows[1] + 1), *_cols(ft))
+
+
+def _rows_meet(a: FoundTable, b: FoundTable) -> bool:
+    (a_top, a_end, _, _), (b_top, b_end, _, _) = _area(a), _area(b)
+    return a_top < b_end and b_top < a_end
+
+
+def _overlap(a: FoundTable, b: FoundTable) -> bool:
+    (_, _, a0, a1), (_, _, b0, b1) = _area(a), _area(b)
+    return a0 <= b1 and b0 <= a1 and _rows_meet(a, b)
+
+
+def without(sheet: Sheet, areas: tuple[tuple[int, int, int, int], ...]) -> Sheet:
+    """The sheet with the cells of `areas` (first row, end row, first column, last column) emptied."""
+    rows = list(sheet.rows)
+    for top, end, lo, hi in areas:
+        for r in range(top, min(end, len(rows))):
+            rows[r] = [*rows[r][:lo], *([""] * len(rows[r][lo:hi + 1])), *rows[r][hi + 1:]]
+    return replace(sheet, rows=rows)
+
+
+def _beside(sheet: Sheet, ft: FoundTable, families: tuple[str, ...]) -> list[FoundTable]:
+    """The tables that share rows with `ft` but lie in other columns, found on the sheet with `ft`'s columns
+    emptied over its rows (so its cells are no data of theirs): none when nothing is typed beside it over its rows
+    (almost every sheet: no second scan)."""
+    top, end, lo, hi = _area(ft)
+    if not any(any(row[:lo]) or any(row[hi + 1:]) for row in sheet.rows[top:end]):
+        return []
+    found = _tables_down(without(sheet, (_area(ft),)), families)
+    return [t for t in found if _rows_meet(t, ft) and not _overlap(t, ft)]
 
 
 def choose_summary(sheet: Sheet, found: FoundTable, top: int) -> str:

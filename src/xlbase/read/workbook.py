@@ -34,7 +34,7 @@ from .sniff import FOREIGN_KINDS, KINDS, MESSAGES, SniffError, inspect_file
 from .no_base import is_unfilled, no_base_table, unfilled_answer
 from .vertical import find_vertical, heading_line, turned_back
 from .own_row import own_row
-from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem
+from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem, without
 from .programme_sheets import read_programme_book, reading_programme
 from .failed import read_failed, unusable
 from .sheet_tables import (fill_record, firm_provenance, is_guide, org_line, split_by_row_base, table_from,
@@ -347,26 +347,28 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
         used_rows: set[int] = set()
         top = 0
         for ft in found:
-            form_id = FIRM_FORM if own_firms else choose_summary(sheet, ft, top)
+            # a table typed beside another (a 附件11 and its firm list side by side) is read without the other's cells
+            view, top = (without(sheet, ft.beside), 0) if ft.beside else (sheet, top)
+            form_id = FIRM_FORM if own_firms else choose_summary(view, ft, top)
             if several and form_id == BASE_FORM:     # one base per sheet or table: the county's list
                 form_id = SUMMARY_FORM
             used_rows.update(range(ft.header_rows[0], ft.end_row))
             ours_extra = dict(ft.extra) if record is not None else {}
             ft.extra = {} if record is not None else ft.extra   # our own columns (来源文件, 所属基地…) are not unknown
             n_problems = len(problems)
-            t = table_from(path, sheet, ft, form_id, kind, problems, top)
+            t = table_from(path, view, ft, form_id, kind, problems, top)
             if record is not None:   # our own 汇总 row is no clerk's doing
                 problems[n_problems:] = [p for p in problems[n_problems:] if p.rule != TOTAL_ROW]
             if own_firms:
-                firm_provenance(t, sheet, ft, ours_extra)
+                firm_provenance(t, view, ft, ours_extra)
             if "_row_base" in t.data.columns:
                 pieces = split_by_row_base(t)
                 tables += pieces[:-1]
                 t = pieces[-1]
             if t.form.kind == "mixed":     # a record head above the table (附件4's own rent)
-                head = find_record(sheet, form_id, rows=range(top, ft.header_rows[0]))
+                head = find_record(view, form_id, rows=range(top, ft.header_rows[0]))
                 if head:
-                    fill_record(path, sheet, t, head, problems, say_missing=True)
+                    fill_record(path, view, t, head, problems, say_missing=True)
                     used_rows.update(head.rows)
                 own_row(path, t, problems)
             tables.append(t)
