@@ -91,6 +91,14 @@ def _words() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...], 
     return longest_first(spec["before"]), longest_first(spec["after"]), tuple(map(_fold, spec["past_figure"])), mags
 
 
+@lru_cache(maxsize=None)
+def _any_word() -> re.Pattern:
+    """Any word of the data (before, after, past the figure): a text without one is no bound or estimate."""
+    before, after, past, _ = _words()
+    words = sorted({w for w, _ in (*before, *after)} | set(past), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def about_margin() -> float:
     return float(estimate_words()["about_margin"])
 
@@ -123,7 +131,7 @@ def parse_estimate(text: Any, suffixes: dict[str, Fraction]) -> Estimate | None:
     if not isinstance(text, str):
         return None
     s = _fold(text)
-    if not s or len(s) > 40:
+    if not s or len(s) > 40 or not _any_word().search(s):
         return None
     before, after, past_words, mags = _words()
     s, head, head_word = _strip(s, before, front=True)
