@@ -107,3 +107,24 @@ def test_a_year_alone_in_a_date_field_is_the_range_of_its_days(year, shape):
     assert year_of(text, field) == (dt.date(year, 1, 1), dt.date(year, 12, 31))
     assert parse_date(float(year), field).note == ESTIMATE             # typed as a number
     assert parse_date(f"{year}年3月", field).value == dt.date(year, 3, 1)   # a month still makes it a date
+
+
+def _programme_units() -> list:
+    from xlbase.forms.programmes import known_programmes
+    seen: dict = {}
+    for p in known_programmes():
+        for form in p.forms.values():
+            for f in form.fields:
+                if f.is_numeric and f.unit:
+                    seen.setdefault(f.unit, f)
+    return sorted(seen.values(), key=lambda f: f.unit)
+
+
+@given(st.sampled_from(_programme_units()), st.integers(0, 99999), st.sampled_from(["{n}{u}", "{n}（{u}）", "{n} {u}",
+                                                                                   "{n}({u})"]))
+def test_a_figure_typed_with_its_fields_own_unit_is_that_figure(field, n, shape):
+    """Every numeric field's unit of every programme, typed after the figure, bracketed or not: 35台（套） and
+    35（台（套）） are 35 (a unit holding brackets was cut to "台(套" before: an untrue 错误 on 太原's 设备数量)."""
+    text = shape.format(n=n, u=field.unit)
+    p = parse_number(text, field)
+    assert p.value == n and p.note is None, (text, p)
