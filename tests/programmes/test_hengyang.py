@@ -133,3 +133,18 @@ def test_validate_writes_its_problem_list(templates, tmp_path):
     assert res.returncode == 1 and "专职服务人员 4 人，少于 6 人" in res.stdout
     rows = list(openpyxl.load_workbook(tmp_path / "问题.xlsx").worksheets[0].iter_rows(values_only=True))
     assert any("service-staff-min" in map(str, r) for r in rows)
+
+
+@pytest.mark.parametrize("typed,severity", [("不足5人", "error"), ("≥4", "warning"), ("6人以上", None)])
+def test_a_programmes_threshold_judges_a_bound_by_what_it_proves(templates, tmp_path, typed, severity):
+    """A programme's figure typed as a bound (专职服务人员 "不足5人", "≥4", "6人以上" against 6): proven short is the
+    rule's error, undecided a warning asking for the figure, proven met nothing — as on Shanxi's forms."""
+    src = tmp_path / "衡阳某基地.xlsx"
+    fill(templates / APPLICANT, src, CASE.programme, CASE.answers({"衡阳申请表": {"service_staff": typed}}), "衡阳某基地")
+    report = tmp_path / "r.json"
+    xlbase("validate", str(src), "--programme", CASE.name, "--json", str(report))
+    problems = json.loads(report.read_text(encoding="utf-8"))["problems"]
+    said = [p for p in problems if p["rule"] == "service-staff-min"]
+    assert [p["severity"] for p in said] == ([severity] if severity else []), said
+    assert any(p["rule"] == "value-estimate" and p["value"] == typed for p in problems)
+    assert not any(p["rule"] == "unparseable" for p in problems)

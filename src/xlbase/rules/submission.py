@@ -113,13 +113,19 @@ def is_blank(v: Value) -> bool:
 
 def raw_typed(v: Value, key: str) -> bool:
     """The clerk typed something the reader could not take (the reader reported it)."""
+    return bool((raw_text_of(v, key) or "").strip())
+
+
+def raw_text_of(v: Value, key: str) -> str | None:
+    """The clerk's text of `v`'s cell where the reader took no value from it (Table.raw / record_raw), else None."""
     t = v.table
     if v.row == 0:
-        return bool((t.record_raw.get(key) or "").strip())
+        return t.record_raw.get(key)
     if key in t.raw.columns:
         i = t.data.index[t.data["_row"] == v.row]
-        return len(i) > 0 and t.raw.at[i[0], key] not in (None, "")
-    return False
+        text = t.raw.at[i[0], key] if len(i) else None
+        return text if isinstance(text, str) and text else None
+    return None
 
 
 @dataclass

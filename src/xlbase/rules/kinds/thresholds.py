@@ -25,7 +25,8 @@ from ..columns import as_date, num, tolerance_ok
 from ..context import Context, field_frames, raw_texts, thresholds
 from ..emit import emit, unknown_type
 from ..rule import Rule
-from ..submission import Submission, SubmissionContext, is_blank, number as number_of, raw_typed, shown
+from ..submission import (Submission, SubmissionContext, is_blank, number as number_of, raw_text_of, raw_typed,
+                          shown)
 from .base import Kind, Outcomes, PerType, Site, param, register
 from .params import number, per_type, row_choice, scalar, severity, template, tolerance
 
@@ -192,7 +193,33 @@ class Bound(PerType):
             if x is None or t is None:
                 return None
             return {} if breaks(x, t) else None
-        return _submission_compare(ctx, rule, sub, fails)
+        return _submission_compare(ctx, rule, sub, fails) + self._submission_estimates(ctx, rule, sub)
+
+    def _submission_estimates(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
+        """A programme's value typed as a bound or an estimate, judged as on Shanxi's forms (_judge)."""
+        cls = type(self)
+        t = number_of(rule.threshold_for(None))
+        out: list[Problem] = []
+        if t is None:
+            return out
+        for v in sub.values(rule.form, rule.field, rule.args.row):
+            raw = raw_text_of(v, rule.field) if is_blank(v) else None
+            if not raw or not v.table.form.has_field(rule.field):
+                continue
+            fld = v.table.form.field(rule.field)
+            e = estimate_of(raw, fld)
+            if e is None or getattr(e, cls.proves_met)(t):
+                continue
+            unit = fld.unit or ""
+            read = f"“{raw}”，读作{e.describe(unit)}"
+            if getattr(e, cls.proves_broken)(t):
+                p = ctx.problem(rule, sub, v, rule.field, severity=WARNING if e.about else None)
+                out.append(replace(p, message=f"{p.message}（填的是{read}，按此也{cls.broke_word}门槛）"))
+            else:
+                p = ctx.problem(rule, sub, v, rule.field, severity=WARNING)
+                out.append(replace(p, message=f"“{p.field}”填的是{read}，不能判定是否{cls.met_word}门槛 {shown(t)}"
+                                              f"{' ' + unit if unit else ''}（{rule.title or rule.id}）：请填写确切数字。"))
+        return out
 
 
 @register
