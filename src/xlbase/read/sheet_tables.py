@@ -121,11 +121,9 @@ def _problem(path: str, sheet: str, cell: str, form_id: str, key: str, raw: str,
 
 def estimate_message(form_id: str, label: str, raw: str, p: Parsed, date: bool) -> str:
     """How a bound, an estimate or a year alone was read (the rules say what it proves or cannot decide)."""
-    if date:
-        return (f"{form_id}“{label}”“{raw}”{p.detail}，没有月、日：能由年份判定的规则按年份判定，不能判定时另有警告；"
-                "汇总表照录原文。")
-    return (f"{form_id}“{label}”填的是“{raw}”，读作{p.detail}：不是确切数字，汇总表照录原文，合计不含此格；"
-            "门槛按这个范围判定，不能判定时另有警告。")
+    if date:     # the 汇总表's cell and total, where the field has one, are said by merge (incomplete-total)
+        return f"{form_id}“{label}”“{raw}”{p.detail}，没有月、日：能由年份判定的规则按年份判定，不能判定时另有警告。"
+    return f"{form_id}“{label}”填的是“{raw}”，读作{p.detail}，不是确切数字：门槛按这个范围判定，不能判定时另有警告。"
 
 
 def _types_from_sections(t: Table) -> None:
