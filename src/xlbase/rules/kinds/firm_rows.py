@@ -179,7 +179,7 @@ class DateRange(Kind):
         raw = raw_texts(ctx, df, rule.field, na)
         out: list[Problem] = []
         for i in df.index[na]:
-            year = year_of(raw[i], fld)
+            year = year_of(raw[i], fld) if raw[i] else None      # a blank cell (most of them) is no year
             if year is None:
                 continue
             first, last = year

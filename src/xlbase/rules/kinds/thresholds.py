@@ -338,7 +338,7 @@ class AgeInYears(Kind):
         broken: list[tuple[Any, int]] = []
         undecided: list[tuple[Any, int]] = []
         for i in df.index[na]:
-            year = year_of(raw[i], fld)
+            year = year_of(raw[i], fld) if raw[i] else None      # a blank cell (most of them) is no year
             if year is None:
                 continue
             most, least = (_years_between(pd.Series(list(year)), ctx.as_of).tolist())
