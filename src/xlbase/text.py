@@ -59,3 +59,8 @@ def place_key(text: object) -> str:
         return s
     squeezed = _ANY_SPACE.sub("", unicodedata.normalize("NFKC", s).translate(_NO_INVISIBLE))
     return unicodedata.normalize("NFC", squeezed)    # a mark a dropped space stood before joins its letter (C¸)
+
+
+def some_of(items: list[str], count_word: str, most: int = 6) -> str:
+    """Names as a message lists them: the first `most` joined by 、, then how many in all ("甲、乙…等 8 户")."""
+    return "、".join(items[:most]) + (f"等 {len(items)} {count_word}" if len(items) > most else "")

@@ -35,7 +35,7 @@ from ..forms.roles import BASE_NAME, BASE_TYPE, CITY, COUNTY, FIRM_FORM, FIRM_NA
 from ..identity import base_key, locate, split_place
 from ..problems import INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
-from ..text import fold
+from ..text import fold, some_of
 from .rows import display_names
 from .table_rows import BASE_RECORD, BASE_ROWS, FIRM_ROWS, is_sample_name, is_text, row_tables, tidy_name
 from ..problem_codes import COVER_UNATTACHED, FIRMS_ATTACHED, FIRMS_BASE_UNCLEAR
@@ -440,7 +440,7 @@ def _names(cands: list[Candidate], display: dict[str, str]) -> str:
 def firm_names(t: Table) -> str:
     """A list's firms as a message names them: the first few, then how many."""
     names = [str(v) for v in (t.data[FIRM_NAME].tolist() if FIRM_NAME in t.data.columns else []) if is_text(v)]
-    return "、".join(names[:SHOWN_MAX]) + (f"等 {len(names)} 户" if len(names) > SHOWN_MAX else "")
+    return some_of(names, "户", SHOWN_MAX)
 
 
 def _unclear(t: Table, path: str, what: str, d: Decision, display: dict[str, str]) -> Problem:

@@ -9,7 +9,7 @@ from typing import Any
 from ..forms.roles import (BASE_FORM, FIRM_CODE, FIRM_FORM, FIRM_NAME, RECORD_FORM)
 from ..forms import SUMMARY_FORM, get_form
 from ..problems import WARNING, Problem
-from ..text import fold
+from ..text import fold, some_of
 from ..problem_codes import (DUPLICATE_ENTERPRISE, INCOMPLETE_TOTAL)
 from .rows import BaseRow, FirmRow, firm_index
 
@@ -34,7 +34,7 @@ def incomplete_totals(bases: list[BaseRow], display: dict[str, str]) -> list[Pro
     for (where, sheet), rows in by_table.items():
         keys = sorted({k for b in rows for k in b.lacking}, key=lambda k: order.get(k, len(order)))
         labels = [f"“{form.field(k).label}”" for k in keys]
-        cols = "、".join(labels[:6]) + (f"等 {len(labels)} 项" if len(labels) > 6 else "")
+        cols = some_of(labels, "项")
         # the columns named once: "没有“甲”、“乙”这 2 列", or past six "没有“甲”…等 10 列" (not "等 10 项这 10 列")
         col_list = "、".join(labels[:6]) + (f"等 {len(labels)} 列" if len(labels) > 6 else
                                             "这一列" if len(labels) == 1 else f"这 {len(labels)} 列")

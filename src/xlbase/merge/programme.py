@@ -18,7 +18,7 @@ from typing import Any
 from ..forms import value_list
 from ..forms.roles import BASE_NAME, FIRM_NAME
 from ..identity import name_key
-from ..text import fold
+from ..text import fold, some_of
 from ..problems import ERROR, INFO, SEVERITIES, WARNING, Problem, sort_problems
 from ..rules.programme import validate_programme
 from ..rules.kinds import officer_notes
@@ -82,7 +82,7 @@ def _incomplete_totals(programme, layout: dict, rows: list[dict]) -> tuple[dict[
     out = []
     for file, idx in by_file.items():
         lack = [f for f in partial if any(not has[f.key][i] for i in idx)]
-        labels = "、".join(f"“{f.label}”" for f in lack[:6]) + (f"等 {len(lack)} 项" if len(lack) > 6 else "")
+        labels = some_of([f"“{f.label}”" for f in lack], "项")
         official = any(f.official for f in lack)
         why = "" if official else f"（{form.title}的表样没有这些栏目）"
         out.append(Problem(INCOMPLETE_TOTAL, WARNING if official else INFO,

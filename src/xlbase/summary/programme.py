@@ -23,7 +23,6 @@ from ..reports.problems import add_problems_sheet, report_line
 from ..safe_output import atomic_output, write_text
 from ..summary_record import add_record_sheet
 from ..templates.programme import summary_sheet
-from ..templates.table import write_total_sum
 from ..templates.styles import Styles
 from ..templates.values import write_value
 
@@ -41,8 +40,8 @@ def write_merged(programme, path: Path, checked: Checked, pack: RulePack, unit: 
         styles = Styles(wb)
         ws = wb.add_worksheet(form.sheet)
         rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in checked.rows]
-        lay = summary_sheet(ws, form, styles, rows=rows, unit=unit)
-        _mark_incomplete(ws, styles, form, lay, rows, checked.incomplete)
+        lay = summary_sheet(ws, form, styles, rows=rows, unit=unit, incomplete=set(checked.incomplete))
+        _say_incomplete(ws, styles, form, lay, checked.incomplete)
         add_problems_sheet(wb, checked.problems, line=report_line(pack, checked.problems), pack=pack,
                            noun=programme.noun)
         _units_sheet(wb, styles, layout, checked, expected, changes, officer_notes(pack.rules), programme.noun)
@@ -101,13 +100,11 @@ def _units_sheet(wb, styles: Styles, layout: dict, checked: Checked, expected: l
     ws.freeze_panes(1, 0)
 
 
-def _mark_incomplete(ws, styles: Styles, form, lay, rows: list[dict], incomplete: dict[str, int]) -> None:
-    """The 合计 of each column some rows lack, marked * (merge.programme._incomplete_totals), and one line under
-    it saying so."""
+def _say_incomplete(ws, styles: Styles, form, lay, incomplete: dict[str, int]) -> None:
+    """A line under the 合计 naming the columns whose sum lacks some rows' figures (marked *:
+    merge.programme._incomplete_totals)."""
     if not incomplete or lay.total_row is None:
         return
-    for key in incomplete:
-        write_total_sum(ws, lay, form.field(key), lay.column_range(key), rows, styles, incomplete=True)
     names = "、".join(form.field(k).label for k in incomplete)
     write_text(ws, lay.total_row + 1, 0, f"注：带 * 的合计不完整（{names}）：有的行没有这些数字，未计入，详见“问题清单”。",
                styles.get(font_color="#9C5700"))

@@ -10,6 +10,8 @@ and the 表内检查 sheet counts, for every rule one workbook can decide, the p
 
 from __future__ import annotations
 
+from collections.abc import Set
+
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
@@ -320,20 +322,21 @@ def write_summary_template(programme, path: Path, *, rows: list[dict] | None = N
     return lay
 
 
-def summary_sheet(ws, form: Form, styles: Styles, *, rows: list[dict], unit: str = "") -> TableLayout:
+def summary_sheet(ws, form: Form, styles: Styles, *, rows: list[dict], unit: str = "",
+                  incomplete: Set[str] = frozenset()) -> TableLayout:
     """The 汇总表 sheet: on paper 序号 and the official columns, narrowed to one legible page width when
     they are many (templates.table.printed_sizes); our columns (所在县, the figures the checks use) on
-    screen after them."""
+    screen after them. `incomplete`: columns whose 合计 lacks some rows' figures (marked *)."""
     last = printed_last_col(form)
     sizes = printed_sizes(form)
     r = write_title(ws, 0, last, form.title, styles)
     r = write_lines(ws, r, last, form, styles, unit=unit)
     on_paper = total_printed(form)
     lay = write_table(ws, form, styles, top=r, rows=rows, n_rows=len(rows) if rows else form.template_rows,
-                      sizes=sizes, total=on_paper)
+                      sizes=sizes, total=on_paper, incomplete=incomplete)
     end = write_notes(ws, lay.end_row, last, form, styles, sum(w for c, w in lay.widths.items() if c <= last))
     if form.total_label and not on_paper:       # on screen under the notes, off the page
-        write_total_row(ws, lay, end + 1, rows, styles)
+        write_total_row(ws, lay, end + 1, rows, styles, incomplete)
     setup_sheet(ws, last_row=end - 1, last_col=last, repeat=(lay.header_top, lay.header_bottom),
                 freeze_row=lay.first_row, wide=bool(sizes))
     return lay

@@ -15,6 +15,7 @@ missed by the 表内检查, whose ranges end with the list.
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field as dc_field
 from typing import Callable
 
@@ -223,7 +224,7 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
                 formulas: dict[str, Formula] | None = None,
                 number_rows: bool = True, ruled_rows: int | Callable[[float, float], int] = 0,
                 sizes: dict[str, float] | None = None, row_lines: int = 1, total: bool = True,
-                open_ended: bool | None = None) -> TableLayout:
+                open_ended: bool | None = None, incomplete: Set[str] = frozenset()) -> TableLayout:
     """Header at `top`, then data rows (values keyed by field key), then the total row.
 
     `formulas` makes a column a locked computed cell (identity from 附件2).
@@ -232,7 +233,8 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
     row's height in points and says how many. `sizes`: column widths instead of the model's
     (see set_widths); `row_lines`: text lines a blank input row is tall; `total`: False leaves the 合计 row
     to the caller (write_total_row: a total no printed column shows goes under the notes, off the page);
-    `open_ended`: the layout above for a list of any length (None: for lists longer than OPEN_ENDED_ROWS).
+    `open_ended`: the layout above for a list of any length (None: for lists longer than OPEN_ENDED_ROWS);
+    `incomplete`: the columns whose 合计 lacks some rows' figures (a merged 汇总表), marked *.
     Returns the layout; validation is applied here too.
     """
     rows = rows or []
@@ -292,7 +294,7 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
         if total_row is None:
             total_row = first + n
         layout.total_row = total_row
-        _write_total(ws, form, layout, total_row, rows, styles)
+        _write_total(ws, form, layout, total_row, rows, styles, incomplete)
     layout.end_row = max(first + n, (total_row or 0) + 1)
     return layout
 
@@ -303,10 +305,11 @@ def total_printed(form: Form) -> bool:
     return bool(form.total_label) and any(f.official and f.is_numeric for f in form.table_fields)
 
 
-def write_total_row(ws: Worksheet, layout: TableLayout, r: int, rows: list[dict], styles: Styles) -> int:
+def write_total_row(ws: Worksheet, layout: TableLayout, r: int, rows: list[dict], styles: Styles,
+                    incomplete: Set[str] = frozenset()) -> int:
     """The 合计 row of a table written with total=False, at row `r` (below its notes); the row after it."""
     layout.total_row = r
-    _write_total(ws, layout.form, layout, r, rows, styles)
+    _write_total(ws, layout.form, layout, r, rows, styles, incomplete)
     return r + 1
 
 
@@ -362,7 +365,7 @@ def _sum_cached(rows: list[dict], key: str) -> float:
 
 
 def _write_total(ws: Worksheet, form: Form, layout: TableLayout, r: int, rows: list[dict],
-                 styles: Styles) -> None:
+                 styles: Styles, incomplete: Set[str] = frozenset()) -> None:
     ws.set_row(r, DATA_ROW_HEIGHT)
     label_fmt = styles.get(bold=True, border=1, align="center", locked=True)
     label_col = layout.number_col if layout.number_col is not None else 0
@@ -379,7 +382,7 @@ def _write_total(ws: Worksheet, form: Form, layout: TableLayout, r: int, rows: l
         if c <= span_to:
             continue
         if f.is_numeric:
-            write_total_sum(ws, layout, f, layout.column_range(f.key), rows, styles)
+            write_total_sum(ws, layout, f, layout.column_range(f.key), rows, styles, f.key in incomplete)
         else:
             ws.write_blank(r, c, None, styles.get(border=1, locked=True, bg_color="#F2F2F2"))
 
