@@ -38,6 +38,7 @@ MUST_STAY: dict[str, dict[str, str]] = {
     "rules/sizing.py": {"industry": "the basis a firm was sized by (industry / declared / strictest)"},
     "read/cover.py": {"base_type": VALUE_LIST},
     "read/matcher.py": {"credit_code": FIELD_TYPE},
+    "read/pair_scores.py": {"credit_code": FIELD_TYPE},
     "read/normalise.py": dict.fromkeys(("area", "credit_code", "phone"), FIELD_TYPE),
     "read/profile.py": {**dict.fromkeys(("area", "credit_code"), FIELD_TYPE), "phone": FIELD_TYPE + "; " + CELL_KIND,
                         **dict.fromkeys(("base_type", "city", "county", "industry", "size_class"), VALUE_LIST)},

@@ -16,7 +16,10 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from retyped import CLERK_WORDS, base_values, firm_values
 from xlbase.forms import get_form, unit_families
 from xlbase.read.grid import Sheet
-from xlbase.read.matcher import ColumnHead, counts_other_thing, match_columns, qualifier, word_scores
+from xlbase.read.column_head import ColumnHead
+from xlbase.read.header_concepts import counts_other_thing, qualifier
+from xlbase.read.header_words import word_scores
+from xlbase.read.matcher import match_columns
 from xlbase.read.units import field_family, header_unit
 from xlbase.read.workbook import read_grids
 
@@ -388,7 +391,7 @@ def _amounts_with_one_kind() -> list[tuple[str, str, str]]:
     """(form, field, head noun) for the amounts (money, area: no count) whose own words put one kind of word before
     their head noun, at most (建筑面积; 上缴税金): the fields where a word no form knows in that place says another
     amount may be meant. (获得政府支持资金 with 专项资金, 奖励资金 … already varies it: 争取资金 is its wording.)"""
-    from xlbase.read.matcher import _without_count_word
+    from xlbase.read.label_text import without_count_word
     from xlbase.text import fold, fold_unbracketed
     out = []
     for form_id, fields in (("附件10", A10), ("附件3", A3)):
@@ -396,8 +399,8 @@ def _amounts_with_one_kind() -> list[tuple[str, str, str]]:
             fam = field_family(f)
             if not f.is_numeric or fam is None or unit_families()[fam]["counts"]:
                 continue
-            head = _without_count_word(fold_unbracketed(f.label) or fold(f.label))[-2:]
-            words = {_without_count_word(fold_unbracketed(t) or fold(t)) for t in (*f.labels, *f.terms)}
+            head = without_count_word(fold_unbracketed(f.label) or fold(f.label))[-2:]
+            words = {without_count_word(fold_unbracketed(t) or fold(t)) for t in (*f.labels, *f.terms)}
             if len({w[:-2] for w in words if w.endswith(head) and len(w) > 2}) < 2:
                 out.append((form_id, f.key, head))
     return out

@@ -1,7 +1,7 @@
 """A record (label | value) form's line under a clerk's own words: "对区域中小企业发展的作用" for the notice's
 "对区域中小企业发展的影响和作用", "平台名称" for "示范平台承担单位名称". Record labels were matched only by their
 exact spellings, aliases and stems (column headers have had a fuzzy matcher for long), so such a line was
-"没有找到…一栏" — a 错误 the clerk had not made. matcher.record_word names a line by its words when one field
+"没有找到…一栏" — a 错误 the clerk had not made. record_words.record_word names a line by its words when one field
 is clearly closest; a reader's info says how the line was read."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 
 from retyped import save
 from xlbase.forms.programmes import list_programmes, load_programme, using
-from xlbase.read.matcher import record_word
+from xlbase.read.record_words import record_word
 from xlbase.read.workbook import read_workbook
 
 

@@ -25,7 +25,8 @@ from ..problems import INFO, WARNING, Problem
 from ..text import fold, fold_unbracketed
 from .cover import section_type
 from .grid import Sheet, a1
-from .matcher import label_key, qualifier
+from .header_concepts import qualifier
+from .label_text import label_key
 from .units import factor_for, field_family, label_family
 from ..problem_codes import (COLUMN_BY_POSITION, COLUMN_IMPLAUSIBLE, COLUMN_READ_AS, COLUMN_READ_UNSURE,
                              COLUMN_UNIT_CONVERTED,

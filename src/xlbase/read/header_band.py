@@ -17,7 +17,10 @@ from ..forms import get_form
 from ..text import fold, fold_unbracketed
 from .grid import Sheet
 from .labels import cached_fold, is_column_numbers, is_total_text, line_kind
-from .matcher import WORD_HIT, ColumnHead, best_word, glued_parts, marks_part, split_glued_group, vocabulary
+from .column_head import ColumnHead
+from .header_words import WORD_HIT, best_word, split_glued_group
+from .label_text import glued_parts, marks_part
+from .match_vocab import vocabulary
 from .profile import PROFILE_ROWS, profile
 from .units import header_unit, line_units, strip_unit
 

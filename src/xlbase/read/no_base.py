@@ -18,7 +18,8 @@ from ..problems import INFO, Problem
 from ..table import Table
 from .grid import Sheet, a1
 from .labels import is_no_base_text, line_kind, ordinal
-from .matcher import CANDIDATE, word_scores
+from .header_words import word_scores
+from .matcher import CANDIDATE
 from .normalise import NONE_WORDS
 from ..problem_codes import NO_BASE
 

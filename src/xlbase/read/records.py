@@ -22,7 +22,7 @@ from ..table import Table
 from ..text import fold
 from .grid import Sheet, unread_cells
 from .labels import match_label, section_keys
-from .matcher import record_word
+from .record_words import record_word
 from .normalise import is_blank_text
 from ..problem_codes import ERROR_VALUE, FORMULA_NO_VALUE as FORMULA_NO_VALUE_CODE
 
@@ -39,7 +39,7 @@ class FoundRecord:
     unknown: list[str] = field(default_factory=list)   # words in its rows that may be labels we do not know
     unknown_at: list[tuple[int, int]] = field(default_factory=list)   # where each of them is (0-based)
     read_as: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)   # key -> (label typed, its
-    # cell), for a line found by its words only (matcher.record_word): the reader says how it read it
+    # cell), for a line found by its words only (record_words.record_word): the reader says how it read it
 
 
 @dataclass

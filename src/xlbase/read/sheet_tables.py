@@ -27,7 +27,9 @@ from .normalise import (CONVERTED, ESTIMATE, NONE_ZERO, NOT_WHOLE, Parsed, descr
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, placed_words, unread_problem, unread_record_problems
 from .labels import base_column_words, base_section_name, line_kind, status_tag
-from .matcher import label_key, might_name, vocabulary
+from .header_words import might_name
+from .label_text import label_key
+from .match_vocab import vocabulary
 from .units import factor_for, header_unit
 from .profile import cell_kind
 from .column_notes import header_cells, none_zero_problem, settle_column
@@ -366,7 +368,7 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
 
 def could_be(text: str, form_id: str, f: Any) -> bool:
     """Whether an unplaced header or line label could be field `f` under a wording we did not recognise: some of
-    its words are the field's (matcher.might_name), or it states a unit of the field's family ("辅导老师（人）" may
+    its words are the field's (header_words.might_name), or it states a unit of the field's family ("辅导老师（人）" may
     be 专业创业辅导员; "工位（个）" is no 建筑面积) and is not a word the form model says names no field of it."""
     if might_name(text, form_id, f.key):
         return True

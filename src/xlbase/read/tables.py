@@ -32,7 +32,9 @@ from .labels import (TOTAL_WORDS, base_section_name, cached_fold, glued_line_wor
                      is_unit_text, line_kind, ordinal)
 from .no_base import is_none_row
 from .normalise import NONE_WORDS
-from .matcher import WORD_HIT, ColumnHead, match_columns, word_scores
+from .column_head import ColumnHead
+from .header_words import WORD_HIT, word_scores
+from .matcher import match_columns
 from .profile import cell_kind
 from .records import find_record
 from .units import is_units_statement

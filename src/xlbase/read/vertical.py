@@ -18,7 +18,7 @@ from ..problem_codes import EXTRA_COLUMN, HIDDEN_ROW, UNKNOWN_COLUMN
 from ..forms.roles import BASE_FORM
 from .grid import Sheet
 from .labels import line_kind
-from .matcher import WORD_HIT, best_word
+from .header_words import WORD_HIT, best_word
 from .profile import cell_kind
 from .tables import FoundTable, find_tables
 
