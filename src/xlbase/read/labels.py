@@ -53,7 +53,8 @@ _SAMPLE_PLACE = re.compile(r"^x+市x+[县区]|xx+双创基地")
 _BRACKETED = re.compile(r"\([^()]*\)")
 
 
-def _variants(text: object) -> list[str]:
+def label_variants(text: object) -> list[str]:
+    """The folded spellings of a label the index is looked up by (unbracketed, first line, unit and 其中 dropped)."""
     s = str(text)
     keys = [fold(s), fold_unbracketed(s)]
     first = s.replace("\r", "\n").split("\n", 1)[0]
@@ -113,7 +114,7 @@ def stem_index(form_id: str, part: str) -> dict[str, tuple[str, ...]]:
 @lru_cache(maxsize=200_000)
 def _match(text: str, form_id: str, part: str) -> tuple[str, ...]:
     index = label_index(form_id, part)
-    variants = _variants(text)
+    variants = label_variants(text)
     for k in variants:
         if k in index:
             return index[k]

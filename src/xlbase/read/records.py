@@ -21,8 +21,9 @@ from ..problems import ERROR, Problem
 from ..table import Table
 from ..text import fold
 from .grid import Sheet, unread_cells
-from .labels import match_label, section_keys
+from .labels import label_index, label_variants, match_label, section_keys
 from .record_words import record_word
+from .short_labels import short_label
 from .normalise import is_blank_text
 from ..problem_codes import ERROR_VALUE, FORMULA_NO_VALUE as FORMULA_NO_VALUE_CODE
 
@@ -48,6 +49,10 @@ class _Occ:
     c: int
     keys: tuple[str, ...]
     inline: Any = None
+    grade: int = 0          # how firmly the label names its line: EXACT, STEM, then WORDED
+
+
+EXACT, STEM, WORDED = 0, 1, 2   # a line's own label/alias/section-qualified label; its stem; the clerk's words
 
 
 def _other_label(v: Any) -> bool:
@@ -93,7 +98,7 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
                 continue
             keys = record_keys(v, form_id)
             if keys:
-                occs.append(_Occ(r, c, keys))
+                occs.append(_Occ(r, c, keys, grade=_grade(v, form_id)))
                 labels.add((r, c))
                 continue
             several = _inline_several(v, form_id)
@@ -110,7 +115,11 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
                     occs.append(_Occ(r, c, keys, value))
                 labels.add((r, c))
             elif word := record_word(v, form_id):       # a clerk's own wording of one line, no value in it
-                occs.append(_Occ(r, c, (word,)))
+                occs.append(_Occ(r, c, (word,), grade=WORDED))
+                labels.add((r, c))
+                worded[(r, c)] = v
+            elif (short := short_label(v, form_id)) and not _value_place(r, c, labels, occs):
+                occs.append(_Occ(r, c, short, grade=WORDED))     # 地址, 法人, 建成面积: a line's label shortened
                 labels.add((r, c))
                 worded[(r, c)] = v
             elif _other_label(v):
@@ -120,8 +129,9 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
     taken: set[int] = set()                 # occurrences (id) given to a field
     sec_rows = sorted(p[0] for p in section_pos.values())
     for f in form.record_fields:
-        # a line's own label or alias before a cell that only words it like that line
-        cands = sorted((o for o in occs if f.key in o.keys and id(o) not in taken), key=lambda o: (o.r, o.c) in worded)
+        # a line's own label or alias before its stem ("成立日期" beside the operator is no better a 成立时间 than
+        # "服务机构成立时间"), before a cell that only words it like that line
+        cands = sorted((o for o in occs if f.key in o.keys and id(o) not in taken), key=lambda o: o.grade)
         if not cands:
             continue
         pick = None
@@ -142,6 +152,7 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
         if (pick.r, pick.c) in worded:
             found.read_as[f.key] = (worded[pick.r, pick.c], (pick.r, pick.c))
         found.rows.update({pick.r, pos[0]})
+    _by_place(sheet, form, found, [o for o in occs if id(o) not in taken and o.inline is None], labels, taken)
     _split_totals(form, found)
     for label, occ in combined_pos.items():
         pos, value = _value_of(sheet, occ, labels)
@@ -149,13 +160,46 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
         found.rows.update({occ.r, pos[0]})
     if len(found.values) + len(found.combined) < min_fields:
         return None
-    used = set(labels) | set(found.cells.values()) | {pos for _, pos in found.combined.values()}
+    spare = {(o.r, o.c) for o in occs if id(o) not in taken and o.inline is None}   # a label no line took
+    used = (set(labels) - spare) | set(found.cells.values()) | {pos for _, pos in found.combined.values()}
     span = range(min(found.rows), max(found.rows) + 1) if found.rows else range(0)
     words = [((r, c), v.strip()) for r in span if r not in skip for c, v in enumerate(sheet.rows[r])
              if (r, c) not in used and _word(v) and not is_blank_text(v)]
     found.unknown = [w for _, w in words]
     found.unknown_at = [at for at, _ in words]
     return found
+
+
+def _by_place(sheet: Sheet, form, found: FoundRecord, spare: list[_Occ], labels: set[tuple[int, int]],
+              taken: set[int]) -> None:
+    """A label a firmer one beat to its line ("成立日期" beside the operator, where "服务机构成立时间" took
+    成立时间) is read as the absent line of the same kind whose place it stands in (注册时间: after the
+    operator's name, before its licence number), and the reader says how it read it."""
+    order = [f.key for f in form.record_fields]
+    for f in form.record_fields:
+        if f.key in found.values:
+            continue
+        lo, hi = _between(found.cells, order, f.key)
+        fits = [o for o in spare if id(o) not in taken and all(form.field(k).type == f.type for k in o.keys)
+                and (lo is None or _after((o.r, o.c), lo)) and (hi is None or _after(hi, (o.r, o.c)))]
+        if len(fits) != 1:
+            continue
+        o = fits[0]
+        taken.add(id(o))
+        pos, value = _value_of(sheet, o, labels)
+        found.values[f.key] = value
+        found.cells[f.key] = pos
+        found.read_as[f.key] = (str(sheet.get(o.r, o.c)).strip(), (o.r, o.c))
+        found.rows.update({o.r, pos[0]})
+
+
+def _between(cells: dict[str, tuple[int, int]], order: list[str], key: str
+             ) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """The cells of the lines found before and after `key` in the form's order (None where none was)."""
+    i = order.index(key) if key in order else -1
+    before = [cells[k] for k in order[:i] if k in cells] if i >= 0 else []
+    after = [cells[k] for k in order[i + 1:] if k in cells] if i >= 0 else []
+    return (before[-1] if before else None), (after[0] if after else None)
 
 
 def placed_words(rec: FoundRecord, form_id: str, absent: list) -> dict[str, list[str]]:
@@ -165,11 +209,7 @@ def placed_words(rec: FoundRecord, form_id: str, absent: list) -> dict[str, list
     order = [f.key for f in get_form(form_id).record_fields]
     out: dict[str, list[str]] = {}
     for f in absent:
-        i = order.index(f.key) if f.key in order else -1
-        before = [rec.cells[k] for k in order[:i] if k in rec.cells] if i >= 0 else []
-        after = [rec.cells[k] for k in order[i + 1:] if k in rec.cells] if i >= 0 else []
-        lo = before[-1] if before else None
-        hi = after[0] if after else None
+        lo, hi = _between(rec.cells, order, f.key)
         out[f.key] = [w for w, at in zip(rec.unknown, rec.unknown_at)
                       if (lo is None or _after(at, lo)) and (hi is None or _after(hi, at))]
     return out
@@ -178,6 +218,19 @@ def placed_words(rec: FoundRecord, form_id: str, absent: list) -> dict[str, list
 def _after(a: tuple[int, int], b: tuple[int, int]) -> bool:
     """`a` comes after `b` reading the sheet line by line (a later row; on one row, a later column)."""
     return a[0] > b[0] or (a[0] == b[0] and a[1] > b[1])
+
+
+def _grade(text: str, form_id: str) -> int:
+    """EXACT when the label is one of its line's labels or aliases (or one qualified by its section), else STEM."""
+    index = label_index(form_id, "record")
+    if any(k in index for k in label_variants(text)) or fold(text) in _qualified_labels(form_id):
+        return EXACT
+    return STEM
+
+
+def _value_place(r: int, c: int, labels: set[tuple[int, int]], occs: list[_Occ]) -> bool:
+    """The cell stands where the label on its left puts its value (法人 typed as the answer to 是否独立法人)."""
+    return (r, c - 1) in labels and not any(o.r == r and o.c == c - 1 and o.inline is not None for o in occs)
 
 
 def record_keys(text: Any, form_id: str) -> tuple[str, ...]:

@@ -401,15 +401,31 @@ def missing_columns(path: str, sheet: str, header: str, form_id: str, absent: li
             continue
         names = "、".join(f"“{f.label}”" for f in fields)
         some = f" {len(fields)} 个栏目：{names}" if len(fields) > 1 else f"{names}栏目"
-        hints = [f"如果{'、'.join(f'“{h}”' for h in maybe[f.key])}就是“{f.label}”，请改用标准栏目名称“{f.label}”"
-                 for f in fields if severity != ERROR and maybe[f.key]]
+        hints = _hints([f for f in fields if severity != ERROR and maybe[f.key]], maybe)
         rest = "请按通知中的表样补上" + ("这些栏目" if len(fields) > 1 else "该栏目")
         if hints:
-            rest = "；".join(hints) + ("" if len(hints) == len(fields) else "；其余" + rest.removeprefix("请"))
+            hinted = all(maybe[f.key] for f in fields)
+            rest = "；".join(hints) + ("" if hinted else "；其余" + rest.removeprefix("请"))
         where = f"{form_id}（{header}）" if record else f"{form_id}表头（{header}）"
         said = where + ("缺少" if severity == ERROR else "中没有找到") + f"{some}；{rest}。"
         out.append(Problem(MISSING_COLUMN, severity, said, path, sheet, header, form_id, fields[0].key,
                            value=[f.key for f in fields]))
+    return out
+
+
+def _hints(fields: list, maybe: dict[str, list[str]]) -> list[str]:
+    """"如果“X”就是“栏目”，请改用标准栏目名称…" per absent column; the columns one same set of unplaced headers
+    might be are named in one phrase (a word after the last line found stands in the place of every line after)."""
+    by_words: dict[tuple[str, ...], list] = {}
+    for f in fields:
+        by_words.setdefault(tuple(maybe[f.key]), []).append(f)
+    out = []
+    for words, group in by_words.items():
+        typed = "、".join(f"“{h}”" for h in words)
+        if len(group) == 1:
+            out.append(f"如果{typed}就是“{group[0].label}”，请改用标准栏目名称“{group[0].label}”")
+        else:
+            out.append(f"如果{typed}是{'、'.join(f'“{f.label}”' for f in group)}中的一个，请改用该栏目的标准名称")
     return out
 
 
@@ -521,8 +537,9 @@ def fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: l
     if say_missing and absent:
         top, bottom = min(rec.rows), max(rec.rows)
         right = max((c for _, c in [*rec.cells.values(), *(pos for _, pos in rec.combined.values())]), default=0)
-        gone = {f.key for f in absent}      # a part of a breakdown (资金来源) counts when its whole group is gone
-        said = [f for f in absent if f.official and f.required and (not f.part_of or all(
+        gone = {f.key for f in absent}      # a part of a breakdown (资金来源) counts when its whole group is gone,
+        placed = placed_words(rec, t.form_id, absent)   # or when a label we do not know stands in its place
+        said = [f for f in absent if f.official and f.required and (not f.part_of or placed[f.key] or all(
             p.key in gone for p in form.record_fields if p.part_of == f.part_of))]
         problems += missing_columns(path, sheet.name, f"{a1(top, 0)}:{a1(bottom, right)}", t.form_id, said,
-                                    rec.unknown, record=True, placed=placed_words(rec, t.form_id, said))
+                                    rec.unknown, record=True, placed=placed)

@@ -1,0 +1,96 @@
+"""Record labels a clerk shortens to a few characters: 地址, 租金, 法人, 建成面积, 创业导师.
+
+The fuzzy matcher (matcher.record_word) weighs character grams and needs four characters or more; a two- or
+three-character label shares too few grams to be told from the rest. A short label is instead read the way a
+reader reads an abbreviation: its characters stand, in order, in one line's label or alias (地址 in
+小微企业双创基地地址, 建成面积 in 已建成厂房（场地）面积), they cover at least half of that label once the form's
+subject (小微企业双创基地) is set aside, and no other line's label holds them. One character of the typed label
+may be the clerk's own, one no line's label has (本科及以上 for 本科以上学历). Lines that share one label (联系电话 of the operator and of
+the project) are named together, as the exact label names them, for the record reader to tell apart by section
+or paper order.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from ..forms import get_form
+from ..text import fold, fold_unbracketed
+from .labels import label_stem
+from .label_text import label_key
+
+SHORTEST, LONGEST = 2, 8        # characters of a label read this way (longer ones are record_word's)
+COVER = 0.5                     # share of the line's core label the typed one must spell
+
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=None)
+def _subjects(form_id: str) -> tuple[str, ...]:
+    """The words naming the form's subject ahead of a line's own words: 小微企业双创基地 of 小微企业双创基地地址,
+    from the base-name line's label and aliases without their 名称 (longest first)."""
+    form = get_form(form_id)
+    name = next((f for f in form.record_fields if f.identity == "base_name"), None)
+    out = set()
+    for t in (*name.labels,) if name else ():
+        k = fold_unbracketed(t) or fold(t)
+        if k.endswith("名称") and len(k) > 2:
+            out.add(k[:-2])
+    return tuple(sorted(out, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _cores(form_id: str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(key, folded label, cores) per record line: its label and aliases with brackets, unit, 其中 and the form's
+    subject dropped, and their stems (企业职工人数 -> 企业职工)."""
+    out = []
+    for f in get_form(form_id).record_fields:
+        cores: set[str] = set()
+        for t in f.labels:
+            k = _NOT_HAN.sub("", fold_unbracketed(label_key(t)) or label_key(t))
+            for s in _subjects(form_id):
+                if k.startswith(s) and len(k) > len(s):
+                    k = k[len(s):]
+                    break
+            if k:
+                cores |= {k, label_stem(k)}
+        out.append((f.key, fold(f.label), tuple(sorted(c for c in cores if c))))
+    return tuple(out)
+
+
+def _in_order(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+@lru_cache(maxsize=None)
+def _own_chars(form_id: str) -> frozenset[str]:
+    """Every character of the form's record lines' labels: one the clerk may not have added."""
+    return frozenset(ch for _, _, cores in _cores(form_id) for c in cores for ch in c)
+
+
+def _variants(typed: str, form_id: str) -> list[list[str]]:
+    """The typed label, then (from four characters on) it without one inner character no line's label has
+    (及 of 本科及以上; never 县 of 所在县市): tried in that order."""
+    own = _own_chars(form_id)
+    drops = [typed[:i] + typed[i + 1:] for i in range(1, len(typed) - 1) if typed[i] not in own]
+    return [[typed]] + ([drops] if len(typed) >= 4 and drops else [])
+
+
+@lru_cache(maxsize=8192)
+def short_label(text: str, form_id: str) -> tuple[str, ...]:
+    """The record line(s) a short Chinese label abbreviates; () when none does, or when its characters stand in
+    the labels of two lines that are not one label (面积: 占地面积, 已建成厂房面积, 在建厂房面积)."""
+    k = label_key(text)
+    bare = fold_unbracketed(k) or k
+    if bare != _NOT_HAN.sub("", bare) or not SHORTEST <= len(bare) <= LONGEST:
+        return ()
+    for tries in _variants(bare, form_id):
+        spelled = [(key, label, any(len(t) >= COVER * len(c) for t in tries for c in cores if _in_order(t, c)))
+                   for key, label, cores in _cores(form_id) if any(_in_order(t, c) for t in tries for c in cores)]
+        if spelled:
+            if len({label for _, label, _ in spelled}) > 1 or not all(covers for *_, covers in spelled):
+                return ()
+            return tuple(key for key, _, _ in spelled)
+    return ()
