@@ -12,9 +12,13 @@ from xlbase.read.labels import is_no_base_text
 
 LEAD_INS = ["经摸底排查", "经核实", "根据通知要求", "经认真排查", "按照市局通知", "通过摸排", "依据文件精神"]
 ANSWERS = ["我县今年没有符合条件的小微企业双创基地申报", "本县暂无申报", "我区无符合条件的申报主体", "无",
-           "今年暂无推荐的基地", "零报告", "本县零申报", "我县2024年度为零报告"]
+           "今年暂无推荐的基地", "零报告", "本县零申报", "我县2024年度为零报告",
+           # what there is none of, in the clerk's own order of words (data: names.yaml no_base_words)
+           "我县今年无符合申报条件的双创基地", "本县不具备申报条件", "暂不申报", "我区暂无可推荐的项目",
+           "没有达到申报标准的基地", "无满足条件的申报主体（已电话说明）"]
 CLOSES = ["特此说明", "特此报告"]
-NAMES = ["云中双创基地", "无限创意双创基地", "经开区创业园", "平阳电商产业园双创基地", "零点科技有限公司"]
+NAMES = ["云中双创基地", "无限创意双创基地", "经开区创业园", "平阳电商产业园双创基地", "零点科技有限公司",
+         "无忧创业园", "不夜城双创基地", "未来科技城基地", "无锡路电商产业园"]
 STOPS = ["，", ",", "；", "。", ""]
 
 
@@ -50,3 +54,19 @@ def test_a_sheet_saying_it_in_a_sentence_is_read_as_the_answer(tmp_path):
         assert not [p for p in wr.problems if p.severity == "error"], wr.problems
         assert [p.rule for p in wr.problems] == ["no-base"]
         assert [t.n_rows for t in wr.tables] == [0]
+
+
+def test_a_table_whose_one_row_says_it_is_the_answer(tmp_path):
+    """The official header typed, then the answer in the first cell under it (祁县 in a stranger's city inbox):
+    no table of bases, no 'no table found' error."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2024年省级小微企业双创基地基本情况汇总表"])
+    ws.append(["填报单位：祁县工业和信息化局"])
+    ws.append(["序号", "基地名称", "项目运营单位名称", "注册时间", "是否独立法人", "基地服务人员数", "已入驻企业数"])
+    ws.append(["经排查，我县今年无符合申报条件的双创基地。"])
+    path = tmp_path / "祁县附件11.xlsx"
+    wb.save(path)
+    wr = read_workbook(str(path))
+    assert not [p for p in wr.problems if p.severity == "error"], wr.problems
+    assert "no-base" in [p.rule for p in wr.problems]

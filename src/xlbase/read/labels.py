@@ -336,7 +336,39 @@ def is_no_base_text(value: object) -> bool:
 
 
 def _answers_no_base(folded: str) -> bool:
-    return bool(_NO_BASE.match(folded) or _NIL_RETURN.match(folded))
+    if _NO_BASE.match(folded) or _NIL_RETURN.match(folded):
+        return True
+    m = _NONE_WORD.match(folded)
+    rest = folded[m.end():] if m else ""
+    return bool(m) and (bool(rest) or not folded.endswith("不")) and _only_none_of_words(rest)   # 不 alone: no answer
+
+
+# a place or time, then a none word: what follows must say only what there is none of (data: no_base_words)
+_NONE_WORD = re.compile(
+    r"^(?:本|我|该)?(?:县|区|市|县区|县市区|县\(市区\)|县\(区\)|单位|地区)?(?:今年|本年|本年度|今年度|\d{4}年度?)?"
+    r"(?:暂|均|尚|目前|暂时|仍|还)?(?:没有|未有|暂无|无|未|不)")
+
+
+def _only_none_of_words(rest: str) -> bool:
+    """`rest` is made of no_base_words alone (longest first at each place), an optional note in brackets at its end."""
+    rest = _TAIL_NOTE.sub("", rest)
+    words = _none_of_words()
+    i = 0
+    while i < len(rest):
+        w = next((w for w in words if rest.startswith(w, i)), None)
+        if w is None:
+            return False
+        i += len(w)
+    return True
+
+
+_TAIL_NOTE = re.compile(r"\([^()]*\)$")
+
+
+@lru_cache(maxsize=None)
+def _none_of_words() -> tuple[str, ...]:
+    from ..forms import name_words
+    return tuple(sorted({fold(w) for w in name_words().get("no_base_words") or ()}, key=len, reverse=True))
 
 
 _ORDINAL = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|[（(]\d{1,2}[)）]|\d{1,2}[、．])\s*\S")
