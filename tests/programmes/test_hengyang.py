@@ -135,10 +135,12 @@ def test_validate_writes_its_problem_list(templates, tmp_path):
     assert any("service-staff-min" in map(str, r) for r in rows)
 
 
-@pytest.mark.parametrize("typed,severity", [("不足5人", "error"), ("≥4", "warning"), ("6人以上", None)])
+@pytest.mark.parametrize("typed,severity", [("不足5人", "error"), ("≥4", "warning"), ("6人以上", None),
+                                            ("约3人", "warning")])
 def test_a_programmes_threshold_judges_a_bound_by_what_it_proves(templates, tmp_path, typed, severity):
     """A programme's figure typed as a bound (专职服务人员 "不足5人", "≥4", "6人以上" against 6): proven short is the
-    rule's error, undecided a warning asking for the figure, proven met nothing — as on Shanxi's forms."""
+    rule's error, undecided a warning asking for the figure, proven met nothing; an estimate ("约3人") short only
+    by its margin a warning — as on Shanxi's forms, in the same words (Bound.estimate_message)."""
     src = tmp_path / "衡阳某基地.xlsx"
     fill(templates / APPLICANT, src, CASE.programme, CASE.answers({"衡阳申请表": {"service_staff": typed}}), "衡阳某基地")
     report = tmp_path / "r.json"
@@ -148,3 +150,19 @@ def test_a_programmes_threshold_judges_a_bound_by_what_it_proves(templates, tmp_
     assert [p["severity"] for p in said] == ([severity] if severity else []), said
     assert any(p["rule"] == "value-estimate" and p["value"] == typed for p in problems)
     assert not any(p["rule"] == "unparseable" for p in problems)
+    if said:    # how the text was read and what decides it: the words Shanxi's forms give the same text
+        assert shanxi_estimate_words(tmp_path, typed) in said[0]["message"], said[0]["message"]
+
+
+def shanxi_estimate_words(tmp_path: Path, typed: str) -> str:
+    """What Shanxi's service-staff-min (threshold 10) says of `typed` after its own message: the part that tells how
+    the text was read and what decides the verdict ("（填的是“约3人”，读作…）", or from "填的是" when undecided)."""
+    from submissions import applicant
+    from xlbase.commands.validate import validate_reads
+    from xlbase.read import read_files
+    from xlbase.rules import load_pack
+    path = applicant(tmp_path / "shanxi.xlsx", forms=("附件3", "附件4", "附件10"), a10={"service_staff": typed})
+    problems, _ = validate_reads(read_files([str(path)], jobs=1), load_pack("shanxi-2024-base"))
+    (p,) = [p for p in problems if p.rule == "service-staff-min"]
+    return p.message[p.message.index("填的是"):].split("门槛")[0] if "不能判定" in p.message else \
+        p.message[p.message.index("（填的是"):]

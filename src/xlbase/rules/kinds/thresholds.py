@@ -31,6 +31,9 @@ from .base import Kind, Outcomes, PerType, Site, param, register
 from .params import number, per_type, row_choice, scalar, severity, template, tolerance
 
 UNKNOWN_TYPE = "基地类型未知，按类型的门槛未能核对"
+#: the verdicts on a typed range, in the order their problems are listed: proven broken, proven by an
+#: estimate's margin only, undecided (Bound.estimate_verdict)
+_VERDICTS: tuple[tuple[str | None, bool], ...] = ((None, True), (WARNING, True), (WARNING, False))
 BLANK = "`blank`：值为空时按其严重程度提示 `blank_message`（申报项目的表单）"
 
 
@@ -116,6 +119,31 @@ class Bound(PerType):
             out += self._estimates(ctx, rule, df[t.notna()], form_id, t[t.notna()])
         return out
 
+    @classmethod
+    def estimate_verdict(cls, e: Any, threshold: Any) -> tuple[str | None, bool] | None:
+        """What a figure typed as a bound or an estimate proves against `threshold`: None when it proves the
+        bound met; else (severity, proven): proven broken by the clerk's own bound is the rule's severity (None),
+        by an estimate's margin only a warning; undecided a warning."""
+        if getattr(e, cls.proves_met)(threshold):
+            return None
+        if getattr(e, cls.proves_broken)(threshold):
+            return (WARNING if e.about else None), True
+        return WARNING, False
+
+    @classmethod
+    def estimate_message(cls, p: Problem, rule: Rule, raw: str, e: Any, unit: str, threshold: Any, proven: bool,
+                         note: str = "") -> str:
+        """The one wording of a threshold's problem on a figure typed as a bound or an estimate, on Shanxi's forms
+        and a programme's alike: how the text was read and what decides it — proven by the bound typed, proven
+        only by an estimate's margin (the exact figure decides), or undecided (the exact figure decides)."""
+        read = f"“{raw}”，读作{e.describe(unit)}"
+        if not proven:
+            return (f"“{p.field}”填的是{read}，不能判定是否{cls.met_word}门槛 {shown(threshold)}{' ' + unit if unit else ''}"
+                    f"（{rule.title or rule.id}）{note}：请填写确切数字。")
+        if e.about:
+            return f"{p.message}（填的是{read}（估计值），按其误差范围也{cls.broke_word}门槛，请填写确切数字核实）{note}"
+        return f"{p.message}（填的是{read}，按此也{cls.broke_word}门槛）{note}"
+
     def _estimates(self, ctx: Context, rule: Rule, df: pd.DataFrame, form_id: str, t: pd.Series) -> list[Problem]:
         """Rows whose value is typed as a bound or an estimate ("30户以上", "约300", read.estimates) against their
         threshold `t`: one that proves the bound met says nothing more (the reader's info says how it was read);
@@ -127,36 +155,22 @@ class Bound(PerType):
     def _judge(self, ctx: Context, rule: Rule, df: pd.DataFrame, form_id: str, t: pd.Series,
                found: dict[Any, tuple[str, Any]], note: str = "") -> list[Problem]:
         cls = type(self)
-        broken: list[tuple[Any, str, Any]] = []
-        undecided: list[tuple[Any, str, Any]] = []
-        broken_about: list[tuple[Any, str, Any]] = []
+        verdicts: dict[tuple[str | None, bool], list[tuple[Any, str, Any]]] = {v: [] for v in _VERDICTS}
         for i, (raw, e) in found.items():
-            if getattr(e, cls.proves_met)(t[i]):
-                continue
-            if getattr(e, cls.proves_broken)(t[i]):
-                (broken_about if e.about else broken).append((i, raw, e))
-            else:
-                undecided.append((i, raw, e))
-        fld = get_form(form_id).field(rule.field)
-        unit = fld.unit or ""
+            verdict = cls.estimate_verdict(e, t[i])
+            if verdict is not None:
+                verdicts[verdict].append((i, raw, e))
+        unit = get_form(form_id).field(rule.field).unit or ""
         out = []
-        for rows, level, say in ((broken, None, "，按此也{broke}门槛"),
-                                    (broken_about, WARNING, "（估计值），按其误差范围也{broke}门槛，请填写确切数字核实"),
-                                    (undecided, WARNING, None)):
+        for (level, proven), rows in verdicts.items():
             if not rows:
                 continue
             idx = [i for i, _, _ in rows]
             figures = pd.Series([e.figure for _, _, e in rows], index=idx, dtype=object)
             made = emit(ctx, rule, df.loc[idx], form_id, rule.field, value=figures, threshold=t.loc[idx],
                         severity=level)
-            for p, (i, raw, e) in zip(made, rows):
-                read = f"“{raw}”，读作{e.describe(unit)}"
-                if say is None:
-                    msg = (f"“{p.field}”填的是{read}，不能判定是否{cls.met_word}门槛 {shown(t[i])}{' ' + unit if unit else ''}"
-                           f"（{rule.title or rule.id}）{note}：请填写确切数字。")
-                else:
-                    msg = f"{p.message}（填的是{read}{say.format(broke=cls.broke_word)}）{note}"
-                out.append(replace(p, message=msg))
+            out += [replace(p, message=cls.estimate_message(p, rule, raw, e, unit, t[i], proven, note))
+                    for p, (i, raw, e) in zip(made, rows)]
         return out
 
     def _untyped(self, ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str) -> list[Problem]:
@@ -208,17 +222,12 @@ class Bound(PerType):
                 continue
             fld = v.table.form.field(rule.field)
             e = estimate_of(raw, fld)
-            if e is None or getattr(e, cls.proves_met)(t):
+            verdict = None if e is None else cls.estimate_verdict(e, t)
+            if verdict is None:
                 continue
-            unit = fld.unit or ""
-            read = f"“{raw}”，读作{e.describe(unit)}"
-            if getattr(e, cls.proves_broken)(t):
-                p = ctx.problem(rule, sub, v, rule.field, severity=WARNING if e.about else None)
-                out.append(replace(p, message=f"{p.message}（填的是{read}，按此也{cls.broke_word}门槛）"))
-            else:
-                p = ctx.problem(rule, sub, v, rule.field, severity=WARNING)
-                out.append(replace(p, message=f"“{p.field}”填的是{read}，不能判定是否{cls.met_word}门槛 {shown(t)}"
-                                              f"{' ' + unit if unit else ''}（{rule.title or rule.id}）：请填写确切数字。"))
+            level, proven = verdict
+            p = ctx.problem(rule, sub, v, rule.field, severity=level)
+            out.append(replace(p, message=cls.estimate_message(p, rule, raw, e, fld.unit or "", t, proven)))
         return out
 
 
