@@ -19,7 +19,8 @@ from ..safe_output import OutputPathError, check_output_path
 from ..merge.level import (LEVEL_NAMES, SHEET_NAME, ExpectError, default_unit_name, expected_units, infer_level,
                     level_mismatch, read_expect_file, units_not_reported)
 from ..merge.lower import NOT_SOURCES, build_record
-from ..merge.rounds import ROUND_KEY, PreviousError, change_text, compare, read_previous, round_record
+from ..merge.rounds import (ROUND_KEY, PreviousError, change_text, compare, not_compared_text, read_previous,
+                           round_record)
 from ..problem_codes import INPUT_MISSING
 
 
@@ -153,8 +154,7 @@ def merge_command(inputs: list[str], *, out: Path, level: str | None = None, rul
         return CommandResult(code)
     lines = _summary_lines(result, problems, lvl, unit_name, out, json_out, pack, counts, changes)
     if previous is not None and changes is None:
-        lines.append(f"上次的汇总表 {previous} 中没有可比较的记录（不是 xlbase 生成的、版本较早或汇总层级不同），"
-                     "本次未与上次比较。")
+        lines.append(not_compared_text(previous))
     elif changes is not None:
         lines.insert(3, f"与上次汇总表（{previous or out}）比较：各单位“已改正 / 仍有 / 新增”的错误见{SHEET_NAME[lvl]}。")
     if packs is not None and return_dir is not None:

@@ -332,10 +332,9 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
 
 def _change_lines(changes, previous: Path, named: bool) -> list[str]:
     """Each unit's errors against the last round (merge.rounds), or why there was nothing to compare."""
-    from ..merge.rounds import change_text
+    from ..merge.rounds import change_text, not_compared_text
     if changes is None:
-        return ["", f"上次的汇总表 {previous} 中没有可比较的记录（不是 xlbase 生成的、版本较早或汇总层级不同），本次未与上次比较。"] \
-            if named else []
+        return ["", not_compared_text(previous)] if named else []
     return ["", f"与上次汇总表（{previous}）比较（各县情况中也列出）："] + [
         f"  {u or '（未填写）'}：{change_text(c)}" for u, c in sorted(changes.items())]
 

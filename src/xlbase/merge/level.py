@@ -172,11 +172,22 @@ def received_units(result: MergeResult, level: str) -> set[str]:
 def units_not_reported(result: MergeResult, level: str, expected: list[str]) -> list[Problem]:
     """One warning per expected unit that sent nothing: the officer's list of whom to chase."""
     got = {fold(u) for u in received_units(result, level)}
-    kind = "市" if level == "province" else "县（市、区）"
+    return not_reported_problems(expected, got, "市" if level == "province" else "县（市、区）",
+                                 "说明或 0 个基地的汇总表")
+
+
+def not_reported_problems(expected: list[str], got: set[str], kind: str, instead: str) -> list[Problem]:
+    """The unit-not-reported warning of each expected unit (in the list's order, once) whose folded name is not in
+    `got`, for Shanxi's levels and a programme's alike: whom to chase, by which list (`kind` of unit), and what a
+    unit with nothing to report this time sends `instead` ("说明或空白的汇总表")."""
     return [Problem(UNIT_NOT_REPORTED, WARNING,
                     f"{u}未报送：本次汇总的输入中没有{u}的材料（按应报{kind}名单）。请催报，收到后重新汇总；"
-                    "如该单位本次确无申报，请让其报送说明或 0 个基地的汇总表。", value=u)
+                    f"如该单位本次确无申报，请让其报送{instead}。", value=u)
             for u in dict.fromkeys(expected) if fold(u) not in got]
+
+
+def _unreadable_list(path: Path, why: object) -> ExpectError:
+    return ExpectError(f"应报单位名单 {path} 无法读取：{why}")
 
 
 def read_expect_file(path: Path) -> list[str]:
@@ -193,7 +204,7 @@ def read_expect_file(path: Path) -> list[str]:
             text = next((data.decode(enc) for enc in ("utf-8-sig", "gb18030") if _decodes(data, enc)), "")
             names = [n for line in text.splitlines() for n in re.split(r"[,，、;；\t]", line.split("#")[0])]
     except (OSError, ValueError) as exc:
-        raise ExpectError(f"应报单位名单 {path} 无法读取：{exc}") from exc
+        raise _unreadable_list(path, exc) from exc
     names = [n.strip() for n in names if n and n.strip() and n.strip() not in _HEADER_WORDS]
     if not names:
         raise ExpectError(f"应报单位名单 {path} 中没有单位名称（每行写一个，如 岢岚县）")
@@ -215,7 +226,7 @@ def _names_in_workbook(path: Path) -> list[str]:
     from ..read.sniff import inspect_file
     check = inspect_file(path)
     if not check.ok:
-        raise ExpectError(f"应报单位名单 {path} 无法读取：{check.message}")
+        raise _unreadable_list(path, check.message)
     from python_calamine import CalamineWorkbook
     rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     return [next((str(v) for v in row if isinstance(v, str) and v.strip()), "") for row in rows]

@@ -37,6 +37,7 @@ from ..problems import INFO, PROBLEM_FIELDS, SEVERITIES, WARNING, Problem
 from ..read.normalise import MAX_MAGNITUDE, parse_value
 from ..summary_record import TEXT_SEP, date_bytes, digest, digests, joined_text, number_bytes, text_bytes
 from ..table import Table, WorkbookRead
+from ..text import some_of
 from ..cell_text import EXCEL_MAX_TEXT, UNSAFE_CHARS, cell_text
 from ..problem_codes import LOWER_PACK_DIFFERS, PREVIOUS_OUTPUT, SUMMARY_EDITED, SUMMARY_SOURCES_PARTLY_HERE
 
@@ -285,7 +286,7 @@ def _partly_here(wr: WorkbookRead, rec: dict[str, Any], batch: set[str]) -> list
     absent = [str(s.get("file") or "") for s in sources if s["sha256"] not in batch]
     if not absent or len(absent) == len(sources):
         return []
-    shown = "、".join(absent[:5]) + (f" 等 {len(absent)} 个" if len(absent) > 5 else "")
+    shown = some_of(absent, "个", 5)
     return [Problem(SUMMARY_SOURCES_PARTLY_HERE, WARNING,
                     f"该汇总表的 {len(sources)} 个来源文件中有 {len(sources) - len(absent)} 个也在本次输入中（以原文件为准），"
                     f"另有 {len(absent)} 个不在：{shown}。这些材料的基地按该汇总表计入；如果已经撤回，"

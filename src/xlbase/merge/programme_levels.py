@@ -25,7 +25,7 @@ from ..text import fold
 from ..identity import name_key
 from .rows import LEVELS, cell_row
 from .lower import ORIGIN_SEP
-from .level import LEVEL_NAMES
+from .level import LEVEL_NAMES, not_reported_problems
 from .rounds import ROUND_KEY
 
 
@@ -117,10 +117,7 @@ def not_reported(unit_key: str | None, rows: list[dict], expected_units: list[st
     file that gave no row, such as a 汇总表 saying the unit has no base this year)."""
     got = {fold(str(r.get(unit_key) or "")) for r in rows} if unit_key else set()
     got |= {fold(u) for u in (sent or {}).values()}
-    return [Problem(UNIT_NOT_REPORTED, WARNING,
-                    f"{u}未报送：本次汇总的输入中没有{u}的材料（按应报{kind}名单）。请催报，收到后重新汇总；"
-                    "如该单位本次确无申报，请让其报送说明或空白的汇总表。", value=u)
-            for u in dict.fromkeys(expected_units) if fold(u) not in got]
+    return not_reported_problems(expected_units, got, kind, "说明或空白的汇总表")
 
 
 # --- rounds -----------------------------------------------------------------------------------------------

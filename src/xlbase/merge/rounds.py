@@ -76,7 +76,7 @@ def read_previous(path: Path, *, required: bool) -> dict[str, Any] | None:
     check = inspect_file(path)
     if not check.ok:
         if required:
-            raise PreviousError(f"上次的汇总表 {path} 无法读取：{check.message}")
+            raise _unreadable(path, check.message)
         return None
     try:
         from python_calamine import CalamineWorkbook
@@ -86,11 +86,20 @@ def read_previous(path: Path, *, required: bool) -> dict[str, Any] | None:
         rows = book.get_sheet_by_name(sheet_names.SUMMARY_RECORD).to_python()
     except Exception as exc:   # calamine's own errors have no common base class
         if required:
-            raise PreviousError(f"上次的汇总表 {path} 无法读取：{exc}") from exc
+            raise _unreadable(path, exc) from exc
         return None
     record = summary_record.from_cells(rows)
     found = (record or {}).get(ROUND_KEY)
     return found if isinstance(found, dict) and isinstance(found.get("errors"), dict) else None
+
+
+def _unreadable(path: Path, why: object) -> PreviousError:
+    return PreviousError(f"上次的汇总表 {path} 无法读取：{why}")
+
+
+def not_compared_text(previous: Path) -> str:
+    """Why a merge named a last round (--previous, or its own output path) but compared nothing with it."""
+    return f"上次的汇总表 {previous} 中没有可比较的记录（不是 xlbase 生成的、版本较早或汇总层级不同），本次未与上次比较。"
 
 
 def change_text(c: Change) -> str:

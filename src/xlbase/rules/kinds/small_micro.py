@@ -12,6 +12,7 @@ import pandas as pd
 
 from ...forms.roles import EMPLOYEES, FIRM_NAME, REVENUE
 from ...problems import WARNING, Problem
+from ...text import some_of
 from ..columns import num
 from ..context import Context, thresholds
 from ..emit import emit, fmt
@@ -146,7 +147,7 @@ class SmallMicroShare(Kind):
             cells = [tables[int(i)].cell(FIRM_NAME, int(r)) for i, r in zip(rows["_t"], rows["_row"])]
             names = [fmt(v) for v in (rows[FIRM_NAME] if FIRM_NAME in rows else [""] * len(rows))]
             said = [f"{x}（{c}）" if c else x for x, c in zip(names, cells)]
-            text = "、".join(said[:FIRM_LIST_MAX]) + (f" 等 {len(said)} 户" if len(said) > FIRM_LIST_MAX else "")
+            text = some_of(said, "户", FIRM_LIST_MAX)
             return text, ",".join(c for c in cells[:FIRM_CELLS_MAX] if c)
 
         if best < th:
@@ -180,7 +181,7 @@ def _firm_lists(ctx: Context, src: pd.DataFrame, picked: pd.DataFrame, subs: pd.
         where = [ctx.cell(t, FIRM_NAME, r) for t, r in zip(part["_table"], part["_row"])]
         names = [fmt(v) for v in part[FIRM_NAME]]
         shown = [f"{n}（{c}）" if c else n for n, c in zip(names, where)]
-        texts[sub] = "、".join(shown[:FIRM_LIST_MAX]) + (f" 等 {len(shown)} 户" if len(shown) > FIRM_LIST_MAX else "")
+        texts[sub] = some_of(shown, "户", FIRM_LIST_MAX)
         cells[sub] = ",".join(c for c in where[:FIRM_CELLS_MAX] if c)
     return {"text": subs.map(texts).fillna(""), "cells": subs.map(cells).fillna("")}
 
