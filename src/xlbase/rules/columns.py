@@ -146,6 +146,11 @@ def tolerance_ok(diff: pd.Series, total: pd.Series, tol: Any) -> pd.Series:
     return diff.abs() <= float(tol) + 1e-9
 
 
+def within_tolerance(diff: float, total: float, tol: Any) -> bool:
+    """tolerance_ok for one difference (a programme's submission, a template's cached value): the same test."""
+    return bool(tolerance_ok(pd.Series([diff]), pd.Series([total]), tol).iloc[0])
+
+
 def within_formula(stated: str, other: str, tol: Any) -> str:
     """tolerance_ok as an Excel condition (a template's in-sheet check): `stated` and `other` (cells or
     formulas) are one figure within `tol`, relative to the stated figure."""

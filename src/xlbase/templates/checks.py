@@ -19,12 +19,11 @@ import unicodedata
 from functools import cache
 from typing import Any, Callable
 
-import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form, list_aliases, value_list
 from ..forms.roles import BASE_TYPE, FIRM_FORM
-from ..rules.columns import tolerance_ok
+from ..rules.columns import within_tolerance
 from ..rules.live import FirmTotal, fails, firm_totals, minimum_rules, untyped_threshold
 from ..text import FILLER, INVISIBLE, fold
 from .lists import ListSheet
@@ -283,7 +282,7 @@ def _within_value(stated: Any, other: Any, tol: Any) -> bool:
     """The in-sheet comparison on Python values, for the cached results a reader without recalculation sees."""
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (stated, other)):
         return True
-    return bool(tolerance_ok(pd.Series([stated - other]), pd.Series([stated]), tol).iloc[0])
+    return within_tolerance(stated - other, stated, tol)
 
 
 def mismatch_conditions(total: FirmTotal, agg: str, stated: str | None, fallback: str | None) -> dict[str, str]:

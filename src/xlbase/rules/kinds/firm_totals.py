@@ -8,7 +8,7 @@ fallback form (附件2) for submissions whose target forms lack it; problems lan
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Iterator
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ import pandas as pd
 from ...cell_refs import col_letters
 
 from ...problems import Problem
-from ..columns import blank, num, tolerance_ok, within_formula
+from ..columns import blank, num, tolerance_ok, within_formula, within_tolerance
 from ..context import Context, with_fallback
 from ..emit import emit
 from ..rule import Rule
@@ -101,6 +101,11 @@ class FirmTotal(Kind):
         return out
 
 
+def _stated(sub: Submission, tg: Target) -> Iterator[Value]:
+    """The figures a submission states where `tg` says (each of its forms that has the field, its `row`)."""
+    return (v for form_id in tg.forms for v in sub.values(form_id, tg.field, tg.row))
+
+
 @register
 class CountsMatch(FirmTotal):
     """Rows of a table form per submission (附件3 firms) against a stated count (附件10 已入驻企业数)."""
@@ -121,9 +126,9 @@ class CountsMatch(FirmTotal):
         tg = rule.args.target
         n = sum(t.n_rows for t in tables)
         out = []
-        for v in (v for form_id in tg.forms for v in sub.values(form_id, tg.field, tg.row)):
+        for v in _stated(sub, tg):
             x = number(v.value)
-            if x is not None and not tolerance_ok(pd.Series([x - n]), pd.Series([x]), rule.tolerance).iloc[0]:
+            if x is not None and not within_tolerance(x - n, x, rule.tolerance):
                 out.append(ctx.problem(rule, sub, v, tg.field, threshold=n, counted=n, difference=x - n))
         return out
 
@@ -153,9 +158,9 @@ class SumMatches(FirmTotal):
             return []
         s = sum(got)
         out = []
-        for v in (v for form_id in tg.forms for v in sub.values(form_id, tg.field, tg.row)):
+        for v in _stated(sub, tg):
             x = number(v.value)
-            if x is not None and not tolerance_ok(pd.Series([x - s]), pd.Series([x]), rule.tolerance).iloc[0]:
+            if x is not None and not within_tolerance(x - s, x, rule.tolerance):
                 out.append(ctx.problem(rule, sub, v, tg.field, threshold=round(s, 6), counted=round(s, 6),
                                        difference=x - s))
         return out
@@ -228,7 +233,7 @@ class RowsWithin(PerSubmission):
         n = sum(t.n_rows for t in tables)
         tg = rule.args.target
         return [ctx.problem(rule, sub, v, tg.field, threshold=x, counted=n)
-                for v in (v for form_id in tg.forms for v in sub.values(form_id, tg.field, tg.row))
+                for v in _stated(sub, tg)
                 if (x := number(v.value)) is not None and n > x]
 
 
@@ -256,7 +261,7 @@ class TotalMatches(PerSubmission):
                     if stated is None or key not in t.data.columns:
                         continue
                     s = sum(x for x in (number(v) for v in t.data[key]) if x is not None)
-                    if not tolerance_ok(pd.Series([stated - s]), pd.Series([stated]), rule.tolerance).iloc[0]:
+                    if not within_tolerance(stated - s, stated, rule.tolerance):
                         v = Value(stated, t.cell(key, int(total["_row"])), t, int(total["_row"]), "合计")
                         out.append(ctx.problem(rule, sub, v, key, counted=round(s, 6), difference=stated - s))
         return out

@@ -21,7 +21,7 @@ import pandas as pd
 from ...forms import get_form
 from ...problems import WARNING, Problem
 from ...read.normalise import estimate_of, year_of
-from ..columns import as_date, num, tolerance_ok
+from ..columns import as_date, num, within_tolerance
 from ..context import Context, field_frames, raw_texts, thresholds
 from ..emit import emit, unknown_type
 from ..rule import Rule
@@ -468,7 +468,7 @@ class ShareStated(Kind):
             if x is None or not total or said is None or x > total:     # a part above its whole: comparison's
                 continue
             percent = 100 * x / total
-            if not tolerance_ok(pd.Series([said - percent]), pd.Series([percent]), rule.tolerance).iloc[0]:
+            if not within_tolerance(said - percent, percent, rule.tolerance):
                 out.append(ctx.problem(rule, sub, st, stated_key, threshold=round(percent, 2), part=x, whole=total,
                                        percent=round(percent, 2)))
         return out

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ...forms import get_form
 from ...problems import Problem
-from ..columns import num, tolerance_ok
+from ..columns import num, tolerance_ok, within_tolerance
 from ..context import Context
 from ..emit import emit
 from ..rule import Rule
@@ -66,7 +66,7 @@ class SumsEqual(Kind):
             if t is None or all(x is None for x in got):
                 continue
             s = sum(x for x in got if x is not None)
-            if not tolerance_ok(pd.Series([s - t]), pd.Series([t]), rule.tolerance).iloc[0]:
+            if not within_tolerance(s - t, t, rule.tolerance):
                 out.append(ctx.problem(rule, sub, tv, total, threshold=s, parts_sum=s, parts=labels))
         return out
 
