@@ -16,7 +16,6 @@ from __future__ import annotations
 import zipfile
 from dataclasses import replace
 
-from lxml import etree
 
 from ..cell_refs import parse_ref
 from ..ooxml.zip import SniffError, check_xml_safe, read_zip_member_capped
@@ -43,6 +42,7 @@ def _text(el) -> str:
 
 def docx_grid(data: bytes) -> tuple[Sheet, dict[tuple[int, int], str]]:
     """The document's paragraphs and table rows as a grid, and where each filled cell is in Word's words."""
+    from lxml import etree      # here, not at import: a Word file is rare, and lxml is a slow import of every start
     check_xml_safe(data)
     root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
     body = root.find(f"{W}body")
@@ -79,6 +79,7 @@ def docx_grid(data: bytes) -> tuple[Sheet, dict[tuple[int, int], str]]:
 def read_docx_cover(path: str, limits: Limits = DEFAULT_LIMITS) -> Cover | None:
     """The cover in a .docx, its cell said as Word shows it; None for any other Word file or one that
     cannot be read (it is then set aside as a document, as before)."""
+    from lxml import etree
     try:
         with zipfile.ZipFile(path) as zf:
             data = read_zip_member_capped(zf, DOCUMENT, limits.max_member_bytes)

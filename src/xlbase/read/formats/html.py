@@ -11,8 +11,6 @@ header); a page that declares none is UTF-8 if it decodes as UTF-8, else GB18030
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 from pathlib import Path
 
@@ -68,6 +66,8 @@ def read_html(path: str, kind: str = "html", limits: Limits = DEFAULT_LIMITS) ->
 
 def _mhtml_html(data: bytes) -> str:
     """The worksheet pages of an .mht (Excel's single-file web page), in order; else its first HTML part."""
+    import email           # here, not at import: an .mht is rare, and email.policy is a slow import of every start
+    import email.policy
     msg = email.message_from_bytes(data, policy=email.policy.compat32)
     pages = []
     for part in msg.walk():
