@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from mark_fixtures import applicant_workbook
 from xlbase.commands import excel
 from xlbase.commands.mark import mark_command
-from xlbase.mark.copy import MARKS_SHEET, RESULT_SHEET, first_cell
+from xlbase.mark.marks import MARKS_SHEET, RESULT_SHEET, first_cell
 
 
 class FakeRange:

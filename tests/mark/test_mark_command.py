@@ -9,7 +9,7 @@ from xlbase.cli import main
 from xlbase.result import EXIT_PROBLEMS, EXIT_UNUSABLE
 from xlbase.problems import ERROR, INFO, SEVERITY_RANK, WARNING
 from xlbase.commands.mark import mark_command
-from xlbase.mark.copy import MARK_FILLS, RESULT_SHEET, first_cell
+from xlbase.mark.marks import MARK_FILLS, RESULT_SHEET, first_cell
 
 
 def test_mark_command_marks_what_validation_found(tmp_path: Path) -> None:

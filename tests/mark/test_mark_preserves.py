@@ -11,7 +11,8 @@ from lxml import etree
 from conftest import soffice_convert
 from mark_fixtures import NS, applicant_workbook, cell_styles, element_xml, parts, sheet_part, values
 from xlbase.problems import Problem
-from xlbase.mark.copy import MARK_RGB, clear_marks, mark_workbook
+from xlbase.mark.marks import MARK_RGB
+from xlbase.mark.copy import clear_marks, mark_workbook
 
 PROBLEMS = [
     Problem("r1", "error", "职工人数不是数字", sheet="附件3", cell="F4"),

@@ -12,7 +12,8 @@ import xlsxwriter
 from mark_fixtures import applicant_workbook, values
 from xlbase.problems import Problem
 from xlbase.commands.mark import mark_command
-from xlbase.mark.copy import MARK_FILLS, RESULT_SHEET, mark_workbook, where
+from xlbase.mark.marks import MARK_FILLS, RESULT_SHEET, where
+from xlbase.mark.copy import mark_workbook
 from xlbase.reports.problems import SEVERITY_FILLS
 
 

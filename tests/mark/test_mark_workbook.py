@@ -13,8 +13,8 @@ from lxml import etree
 from mark_fixtures import (NS, applicant_workbook, cell_styles, element_xml, fill_of_xf, parts, sheet_names,
                            sheet_part, values)
 from xlbase.problems import Problem
-from xlbase.mark.copy import (MARK_FILLS, MARKS_SHEET, RESULT_SHEET, clear_marks, default_output, mark_workbook,
-                               sheet_location)
+from xlbase.mark.marks import MARK_FILLS, MARKS_SHEET, RESULT_SHEET, sheet_location
+from xlbase.mark.copy import clear_marks, default_output, mark_workbook
 from xlbase.safe_output import OutputPathError
 
 WHEN = datetime(2024, 8, 15, 9, 30, 0)

@@ -19,13 +19,12 @@ from typing import Any
 
 from xlbase import sheet_names
 from xlbase.problems import ERROR, INFO, Problem, sort_problems
-from xlbase.mark.copy import (MARK_FILLS, MARKS_HEADER, MARKS_SHEET, RESULT_SHEET, MarkRecord, first_cell,
-                               problems_to_mark, result_rows, sheet_location)
+from xlbase.mark.marks import MARK_FILLS, MARKS_HEADER, MARKS_SHEET, RESULT_SHEET, MarkRecord, first_cell, problems_to_mark, result_rows, sheet_location
 from xlbase.reports.problems import pack_label
 from xlbase.safe_output import cell_text, is_formula_like
 from ..problem_codes import SHEET_LOCKED
 
-#: the fills of `xlbase mark` (mark.copy.MARK_FILLS) as xlwings colours, by severity
+#: the fills of `xlbase mark` (mark.marks.MARK_FILLS) as xlwings colours, by severity
 MARK_COLORS = {sev: tuple(int(argb[i:i + 2], 16) for i in (2, 4, 6)) for sev, argb in MARK_FILLS.items()}
 MARK_COLOR = MARK_COLORS[ERROR]
 XL_SHEET_HIDDEN = 0  # xlSheetHidden

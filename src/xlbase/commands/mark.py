@@ -16,7 +16,8 @@ from ..problems import ERROR, SEVERITY_LABELS, count_by_severity, sort_problems
 from ..read import read_workbook
 from ..read.sniff import KINDS, SniffError, inspect_file
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
-from ..mark.copy import MAX_LINES, RESULT_SHEET, mark_target, mark_workbook, where
+from ..mark.marks import RESULT_SHEET, where
+from ..mark.copy import MAX_LINES, mark_target, mark_workbook
 from ..ooxml.package import PackageError
 from ..reports.problems import pack_label
 from ..safe_output import OutputPathError

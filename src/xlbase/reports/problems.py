@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterable
-
-import xlsxwriter
-from xlsxwriter.url import Url as _XUrl, UrlTypes as _XUrlTypes   # links as Url objects: xlsxwriter >= 3.2
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import sheet_names
 from ..forms import get_form
@@ -21,6 +19,9 @@ from ..table import NOT_READ
 from ..safe_output import atomic_output, cell_text, is_formula_like, write_text
 from ..templates.styles import lines_needed
 from ..problem_codes import FILE_UNUSABLE
+
+if TYPE_CHECKING:
+    import xlsxwriter
 
 REPORT_VERSION = 1
 BASE_COLUMN = DEFAULT_NOUN     # said as the programme's noun
@@ -59,21 +60,29 @@ def write_json_report(path: Path | str, *, command: str, pack: Any, inputs: list
         tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8", errors="backslashreplace")
 
 
-class _PosixFileUrl(_XUrl):
-    """A link to a local POSIX file as an RFC 8089 URI (Path.as_uri(): absolute, Chinese percent-encoded).
+@lru_cache(maxsize=None)
+def _posix_file_url() -> type:
+    """xlsxwriter's Url (links as Url objects: xlsxwriter >= 3.2) for a local POSIX file; made on first use, so
+    that reading the constants here (the 校验 button, the marked copy) does not import xlsxwriter."""
+    from xlsxwriter.url import Url, UrlTypes
 
-    xlsxwriter rewrites every "file://" or "external:" link into a Windows path, so
-    /tmp/收件/a.xlsx became the relationship Target "\\tmp\\收件\\a.xlsx", which no program
-    can open; this keeps the URI as the Target and the cell as the link's location.
-    """
+    class _PosixFileUrl(Url):
+        """A link to a local POSIX file as an RFC 8089 URI (Path.as_uri(): absolute, Chinese percent-encoded).
 
-    _text: str          # set by Url.__init__ (the cell's display text), read here
+        xlsxwriter rewrites every "file://" or "external:" link into a Windows path, so
+        /tmp/收件/a.xlsx became the relationship Target "\\tmp\\收件\\a.xlsx", which no program
+        can open; this keeps the URI as the Target and the cell as the link's location.
+        """
 
-    def _parse_url(self) -> None:
-        self._link_type = _XUrlTypes.EXTERNAL
-        self._link, _, self._anchor = self._original_url.partition("#")
-        self._relationship_link = self._link
-        self._text = self._text or self._link
+        _text: str          # set by Url.__init__ (the cell's display text), read here
+
+        def _parse_url(self) -> None:
+            self._link_type = UrlTypes.EXTERNAL
+            self._link, _, self._anchor = self._original_url.partition("#")
+            self._relationship_link = self._link
+            self._text = self._text or self._link
+
+    return _PosixFileUrl
 
 
 def _link(file: str, sheet: str, cell: str):
@@ -90,10 +99,11 @@ def _link(file: str, sheet: str, cell: str):
     except (OSError, ValueError, RuntimeError):  # UnicodeEncodeError is a ValueError
         return None
     anchor = f"#'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}" if sheet and cell else ""
+    from xlsxwriter.url import Url
     try:
         if full.drive:  # Windows: xlsxwriter's documented form, written as Excel writes it (file:///C:\…)
-            return _XUrl("file:///" + full.as_posix() + anchor)
-        return _PosixFileUrl(full.as_uri() + anchor)
+            return Url("file:///" + full.as_posix() + anchor)
+        return _posix_file_url()(full.as_uri() + anchor)
     except ValueError:  # longer than Excel allows
         return None
 
@@ -280,6 +290,7 @@ def write_problems_workbook(path: Path | str, problems: Iterable[Problem], input
     shown = display_names([*(i.get("file") or "" for i in inputs), *(p.file for p in problems if p.file)])
     line = report_line(pack, problems)
     with atomic_output(path) as tmp:
+        import xlsxwriter
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
         add_problems_sheet(wb, problems, display=shown, title="校验问题清单", line=line, pack=pack,
                            noun=noun)

@@ -9,7 +9,10 @@ clerks can still resize columns and rows.
 
 from __future__ import annotations
 
-from xlsxwriter.worksheet import Worksheet
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
 
 A4 = 9
 A4_LANDSCAPE_PT = (841.89, 595.28)
@@ -47,6 +50,9 @@ def fits_page_width(widths: list[float]) -> bool:
 def rows_on_first_page(above_pt: float, row_pt: float, widths: list[float]) -> int:
     """Rows of `row_pt` that fit A4 landscape's first page under `above_pt` of title and header,
     printed one page wide (fit to width shrinks heights too); one row kept spare for the tools'
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
     rounding."""
     width_pt = sum(column_points(w) for w in widths)
     page_w, page_h = A4_LANDSCAPE_PT

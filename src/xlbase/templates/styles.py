@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from typing import Any
-
-from xlsxwriter.workbook import Workbook
+from typing import TYPE_CHECKING, Any
 
 from ..forms import Field
 from ..read.normalise import MIN_SERIAL
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
 
 FONT = "宋体"
 # A date cell shows a date as a date, and a number typed as one (2019.03, 2019, 20190315) as typed: a
