@@ -12,11 +12,12 @@ import re
 import sys
 import unicodedata
 from pathlib import Path
-from typing import NoReturn
+from typing import Callable, NoReturn
 
 from . import __version__
 from .progress import Progress
 from .result import EXIT_UNUSABLE, CommandResult
+from .startup import imports_done, pause_for_imports
 
 
 def _date(text: str) -> dt.date:
@@ -233,34 +234,48 @@ def build_parser() -> argparse.ArgumentParser:
 def _dispatch(ns: argparse.Namespace) -> CommandResult:
     if ns.command == "programmes":
         from .commands.programmes import programmes_command
+        imports_done()
         return programmes_command(ns.name)
     from .commands.programmes import COMMANDS, run
     if ns.command in COMMANDS and not getattr(ns, "_programme_chosen", False):
         ns._programme_chosen = True      # run() calls back here under the chosen programme
         return run(ns, _dispatch)
+    command = _command(ns)
+    imports_done()
+    return command()
+
+
+def _command(ns: argparse.Namespace) -> Callable[[], CommandResult]:
+    """The command to run, its modules imported."""
     if ns.command == "templates":
         from .commands.templates import templates_command
-        return templates_command(ns.out, year=ns.year, python=ns.python)
+        return lambda: templates_command(ns.out, year=ns.year, python=ns.python)
     if ns.command == "read":
         from .commands.read import inspect_command
-        return inspect_command(ns.inputs)
+        return lambda: inspect_command(ns.inputs)
     if ns.command == "validate":
         from .commands.validate import validate_command
-        with Progress.for_terminal(ns.quiet) as progress:
-            return validate_command(ns.inputs, rules=ns.rules, as_of=ns.as_of, json_out=ns.json_out,
-                                    xlsx_out=ns.xlsx_out, return_dir=ns.return_dir, progress=progress)
+
+        def validate() -> CommandResult:
+            with Progress.for_terminal(ns.quiet) as progress:
+                return validate_command(ns.inputs, rules=ns.rules, as_of=ns.as_of, json_out=ns.json_out,
+                                        xlsx_out=ns.xlsx_out, return_dir=ns.return_dir, progress=progress)
+        return validate
     if ns.command == "rules":
         from .commands.rules import rules_command
-        return rules_command(ns.action, ns.pack)
+        return lambda: rules_command(ns.action, ns.pack)
     if ns.command == "merge":
         from .commands.merge import merge_command
-        with Progress.for_terminal(ns.quiet) as progress:
-            return merge_command(ns.inputs, out=ns.out, level=ns.level, rules=ns.rules, as_of=ns.as_of,
-                                 json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs, expect=ns.expect,
-                                 return_dir=ns.return_dir, previous=ns.previous, progress=progress)
+
+        def merge() -> CommandResult:
+            with Progress.for_terminal(ns.quiet) as progress:
+                return merge_command(ns.inputs, out=ns.out, level=ns.level, rules=ns.rules, as_of=ns.as_of,
+                                     json_out=ns.json_out, unit=ns.unit, jobs=ns.jobs, expect=ns.expect,
+                                     return_dir=ns.return_dir, previous=ns.previous, progress=progress)
+        return merge
     if ns.command == "mark":
         from .commands.mark import mark_command
-        return mark_command(ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of, in_place=ns.in_place)
+        return lambda: mark_command(ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of, in_place=ns.in_place)
     raise AssertionError(ns.command)
 
 
@@ -337,12 +352,14 @@ def main(argv: list[str] | None = None) -> int:
 def console_main() -> int:
     """`main()` for a process that ends right after it (the `xlbase` command, `python -m xlbase`).
 
-    What the command built is moved out of the collector's reach (gc.freeze) before the interpreter
-    exits: its last full collection otherwise walks every object still alive, 0.1 s of a province
-    merge (58 000 firms). Exit handlers (atexit, weakref.finalize: temporary folders) still run; only
-    cyclic garbage left at exit is not swept, and the process is ending. Not in `main()`: tests call
-    that in their own long-lived process.
+    The cycle collector is paused while the command's modules are imported (startup.pause_for_imports:
+    resumed by imports_done where the command starts). What the command built is moved out of the
+    collector's reach (gc.freeze) before the interpreter exits: its last full collection otherwise walks
+    every object still alive, 0.1 s of a province merge (58 000 firms). Exit handlers (atexit,
+    weakref.finalize: temporary folders) still run; only cyclic garbage left at exit is not swept, and the
+    process is ending. Not in `main()`: tests call that in their own long-lived process.
     """
+    pause_for_imports()
     code = main()
     import gc
     gc.freeze()

@@ -16,6 +16,7 @@ from ..forms.programmes import (DEFAULT_PROGRAMME, Programme, ProgrammeError, Pr
                                list_programmes, load_programme, same_call, using)
 from ..problems import ERROR, INFO, WARNING, Problem, count_by_severity, sort_problems
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult, NOTHING_READ
+from ..startup import imports_done
 
 if TYPE_CHECKING:    # the CLI builds its parser from this module: pandas and jinja2 load only when used
     from ..merge.programme import Checked
@@ -154,6 +155,7 @@ def run_generic(ns: argparse.Namespace, programme: Programme) -> CommandResult |
     if ns.command == "templates":
         from ..check import PackUnusable, pack_for
         from ..templates.programme import templates_for
+        imports_done()
         try:
             pack = pack_for(programme=programme)
         except PackUnusable as exc:
@@ -242,6 +244,7 @@ def _counts_line(programme, checked: "Checked") -> str:
 def validate_command(programme, inputs, *, rules=None, as_of=None, json_out: Path | None = None,
                      xlsx_out: Path | None = None, return_dir: Path | None = None) -> CommandResult:
     from ..check import PackUnusable, check, pack_for
+    imports_done()
     try:
         pack = pack_for(rules, as_of, programme)
     except PackUnusable as exc:
@@ -282,6 +285,7 @@ def merge_command(programme, inputs, *, out: Path, rules=None, as_of=None, json_
     compared with the `previous` round (else with `out` as it was, when it is one of ours)."""
     from ..check import check
     from .merge import round_setup
+    imports_done()
     setup = round_setup(rules, as_of, programme, expect, previous, out)
     if isinstance(setup, CommandResult):
         return setup
@@ -354,6 +358,7 @@ def mark_command(programme, file: Path, *, out: Path | None = None, rules=None, 
     from ..mark.copy import mark_workbook
     from ..reports.problems import pack_label
     from ..check import PackUnusable, check, pack_for
+    imports_done()
     try:
         pack = pack_for(rules, as_of, programme)
     except PackUnusable as exc:
