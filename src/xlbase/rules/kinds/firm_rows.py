@@ -142,6 +142,10 @@ class Dates:
     earliest: dt.date | None = param(date, "最早的合理日期")
 
 
+#: what a date-range problem says of its date (its `bound` variable): after the pack's as-of, before the earliest
+AFTER_AS_OF, BEFORE_EARLIEST = "晚于基准日期", "早于合理日期"
+
+
 @register
 class DateRange(Kind):
     """Dates not after the reference date and not before a plausible earliest date."""
@@ -160,10 +164,10 @@ class DateRange(Kind):
         d = as_date(df[rule.field])
         earliest = rule.args.earliest
         future = dates_after(d, ctx.as_of)
-        out += emit(ctx, rule, df[future], rule.form, rule.field, value=d, threshold=ctx.as_of, bound="晚于基准日期")
+        out += emit(ctx, rule, df[future], rule.form, rule.field, value=d, threshold=ctx.as_of, bound=AFTER_AS_OF)
         if earliest:
             early = dates_after(d, earliest, after=False)
-            out += emit(ctx, rule, df[early], rule.form, rule.field, value=d, threshold=earliest, bound="早于合理日期")
+            out += emit(ctx, rule, df[early], rule.form, rule.field, value=d, threshold=earliest, bound=BEFORE_EARLIEST)
         return out + self._years_alone(ctx, rule, df, d)
 
     def _years_alone(self, ctx: Context, rule: Rule, df: pd.DataFrame, d: pd.Series) -> list[Problem]:
@@ -184,8 +188,8 @@ class DateRange(Kind):
                 continue
             first, last = year
             earliest = rule.args.earliest or first
-            for bad, some, threshold, bound in ((first > ctx.as_of, last > ctx.as_of, ctx.as_of, "晚于基准日期"),
-                                                (last < earliest, first < earliest, earliest, "早于合理日期")):
+            for bad, some, threshold, bound in ((first > ctx.as_of, last > ctx.as_of, ctx.as_of, AFTER_AS_OF),
+                                                (last < earliest, first < earliest, earliest, BEFORE_EARLIEST)):
                 if not some:
                     continue
                 found = emit(ctx, rule, df.loc[[i]], rule.form, rule.field, value=raw.loc[[i]], threshold=threshold,
@@ -206,7 +210,7 @@ class DateRange(Kind):
                 if not isinstance(d, dt.date):
                     continue
                 if d > ctx.as_of:
-                    out.append(ctx.problem(rule, sub, v, rule.field, threshold=ctx.as_of, bound="晚于基准日期"))
+                    out.append(ctx.problem(rule, sub, v, rule.field, threshold=ctx.as_of, bound=AFTER_AS_OF))
                 elif earliest and d < earliest:
-                    out.append(ctx.problem(rule, sub, v, rule.field, threshold=earliest, bound="早于合理日期"))
+                    out.append(ctx.problem(rule, sub, v, rule.field, threshold=earliest, bound=BEFORE_EARLIEST))
         return out
