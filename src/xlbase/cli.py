@@ -275,7 +275,8 @@ def _command(ns: argparse.Namespace) -> Callable[[], CommandResult]:
         return merge
     if ns.command == "mark":
         from .commands.mark import mark_command
-        return lambda: mark_command(ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of, in_place=ns.in_place)
+        return lambda: mark_command(ns.file, out=ns.out, rules=ns.rules, as_of=ns.as_of, in_place=ns.in_place,
+                                    read=getattr(ns, "mark_read", None))
     raise AssertionError(ns.command)
 
 

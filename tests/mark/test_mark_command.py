@@ -56,3 +56,26 @@ def test_cli_mark_in_place(tmp_path: Path) -> None:
     assert main(["mark", str(book), "--in-place"]) == EXIT_PROBLEMS
     assert RESULT_SHEET in values(book)
     assert not (tmp_path / "a.校验.xlsx").exists()
+
+
+def test_cli_mark_reads_the_file_once_and_marks_as_the_command_alone(tmp_path: Path, monkeypatch) -> None:
+    """`xlbase mark` reads the file to know its programme (commands.programmes.recognised_in); the command then
+    checks that read instead of reading the file again — and marks what mark_command marks on its own read."""
+    import xlbase.commands.mark as mark_module
+    import xlbase.read as read_package
+    book = applicant_workbook(tmp_path / "申报表.xlsx", n_firms=12)
+    alone = mark_command(book, out=tmp_path / "alone.xlsx")
+    reads = []
+    real = read_package.read_workbook
+
+    def counted(*args, **kwargs):
+        reads.append(args[0])
+        return real(*args, **kwargs)
+    monkeypatch.setattr(read_package, "read_workbook", counted)
+    monkeypatch.setattr(mark_module, "read_workbook", counted)
+    assert main(["mark", str(book), "-o", str(tmp_path / "cli.xlsx")]) == alone.exit_code
+    assert len(reads) == 1
+    cli, own = values(tmp_path / "cli.xlsx"), values(tmp_path / "alone.xlsx")
+    for got in (cli, own):
+        del got[RESULT_SHEET][1]       # 规则包 and 校验时间: the time of each run
+    assert cli == own

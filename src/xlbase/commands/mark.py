@@ -21,6 +21,7 @@ from ..mark.copy import MAX_LINES, mark_target, mark_workbook
 from ..ooxml.package import PackageError
 from ..reports.problems import pack_label
 from ..safe_output import OutputPathError
+from ..table import WorkbookRead
 
 
 def _same_file(label: str, path: Path) -> bool:
@@ -35,8 +36,9 @@ def _same_file(label: str, path: Path) -> bool:
 
 
 def mark_command(file: Path, *, out: Path | None = None, rules: str | None = None, as_of: date | None = None,
-                 in_place: bool = False) -> CommandResult:
-    """Read, validate and mark one workbook; exit 1 when it has error-severity problems."""
+                 in_place: bool = False, read: WorkbookRead | None = None) -> CommandResult:
+    """Read, validate and mark one workbook; exit 1 when it has error-severity problems. `read`: the file as
+    already read under the programme this runs with (commands.programmes.recognised_in), not read again."""
     file = Path(file)
     sniffed = inspect_file(file)
     if not sniffed.ok:
@@ -53,7 +55,7 @@ def mark_command(file: Path, *, out: Path | None = None, rules: str | None = Non
         pack = pack_for(rules, as_of)
     except PackUnusable as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
-    problems = check([read_workbook(file)], pack).problems   # what validate and merge report
+    problems = check([read if read is not None else read_workbook(file)], pack).problems   # what validate and merge report
     here = [p for p in problems if _same_file(p.file, file)]
     carried = [p for p in problems if ORIGIN_SEP in p.file and _same_file(p.file.split(ORIGIN_SEP)[0], file)]
     mine = here + carried

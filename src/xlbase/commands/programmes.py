@@ -180,13 +180,17 @@ def run_generic(ns: argparse.Namespace, programme: Programme) -> CommandResult |
 
 def recognised_in(ns: argparse.Namespace) -> Programme | None:
     """mark reads one file itself (no batch): the programme its forms show, when it is another call than the
-    default's — a programme of its own forms, or 聊城's titles on Shanxi's forms (forms.programmes.same_call)."""
+    default's — a programme of its own forms, or 聊城's titles on Shanxi's forms (forms.programmes.same_call).
+    When it is the default's, the read is kept as `ns.mark_read` (read under the programme mark runs with): the
+    command does not read the file a second time."""
+    ns.mark_read = None
     if ns.command != "mark" or getattr(ns, "programme", None) is not None:
         return None
     from ..read import read_workbook
     wr = read_workbook(ns.file)
     if wr.programme and not same_call(load_programme(wr.programme), active()):
         return load_programme(wr.programme)
+    ns.mark_read = wr
     return None
 
 
