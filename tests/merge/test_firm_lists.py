@@ -118,6 +118,9 @@ def test_county_summaries_merged_again_give_the_same_firms(inbox, tmp_path):
     ("寿阳县鑫源双创基地", "鑫源"), ("晋中市寿阳县鑫源双创基地", "鑫源"), ("寿阳县鑫源科技发展有限公司", "鑫源"),
     ("山西晋商企业服务有限公司", "晋商"), ("平遥金庄电子商务有限公司", "金庄电子商务"),
     ("太原市晋源区晋源双创基地", "晋源"), ("小微企业创业创新基地", ""),
+    # a county's one base named by place and kind only: its name after province and city, never the notice's words
+    ("晋中市寿阳县创新创业服务中心", "寿阳县创新创业服务中心"), ("寿阳县双创基地", "寿阳县双创基地"),
+    ("山西省晋中市介休市众创空间", "介休市众创空间"), ("山西省小微企业双创基地", ""), ("晋中市小微企业双创基地", ""),
 ])
 def test_the_core_of_a_name_is_what_a_person_reads_as_the_name(name, expected):
     assert core(name) == expected
@@ -180,6 +183,38 @@ def test_a_title_naming_the_longer_of_two_like_names_ties_the_list_to_it(tmp_pat
     out, report = merge(tmp_path / "inbox", tmp_path)
     assert sorted(firms_by_base(out)["长治市潞城区科创园83双创基地"]) == sorted(f["firm_name"] for f in firms)
     assert not [p for p in report["problems"] if p["rule"] == "firms-base-unclear"]
+
+
+def test_a_base_named_by_place_and_kind_only_gets_its_own_list(tmp_path):
+    """A county 汇总表 with 银杏双创产业园 and 创新创业服务中心 (a name of place and kind words only, which had no core
+    and was no candidate), each base's list titled with its name: the second list went to the first base as
+    "所在文件夹中唯一的基地" and its firms were lost behind a 'second list' warning."""
+    import random
+
+    import strangers
+    from output_cells import merge
+
+    rng = random.Random(5)
+    names = ["晋中市寿阳县银杏双创产业园", "晋中市寿阳县创新创业服务中心"]
+    bases = [strangers.base_values(rng, n, f"寿阳{i}园区运营有限公司") for i, n in enumerate(names)]
+    style = strangers.Style()
+    grid = strangers.Grid()
+    strangers.write_table(rng, grid, 1, bases, strangers.columns(rng, strangers.A10_WORDS, strangers.A10_GROUPS, style),
+                          style, title="寿阳县2024年省级小微企业双创基地基本情况汇总表")
+    strangers.save(tmp_path / "inbox" / "寿阳县" / "寿阳县汇总表.xlsx", {"Sheet1": grid})
+    firms = {}
+    for k, name in enumerate(names):
+        firms[name] = [strangers.firm_values(rng, 10 * k + i, "寿阳县") for i in range(3)]
+        list_grid = strangers.Grid()
+        strangers.write_table(rng, list_grid, 1, firms[name],
+                              strangers.columns(rng, strangers.A3_WORDS, strangers.A3_GROUPS, style),
+                              style, title=f"{name}入驻企业基本情况表")
+        strangers.save(tmp_path / "inbox" / "寿阳县" / f"{name}入驻企业名单.xlsx", {"Sheet1": list_grid})
+    out, report = merge(tmp_path / "inbox", tmp_path)
+    got = firms_by_base(out)
+    for name in names:
+        assert sorted(got[name]) == sorted(f["firm_name"] for f in firms[name]), name
+    assert not [p for p in report["problems"] if p["rule"] in ("firms-base-unclear", "firms-second-list")]
 
 
 @pytest.mark.parametrize("layout", ["sections", "column", "column-merged"])

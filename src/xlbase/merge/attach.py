@@ -110,7 +110,9 @@ def _base_ending() -> re.Pattern:
 def core(name: object) -> str:
     """What a person reads as *the* name: folded, without the place it starts with and without the words
     of what it is. '寿阳县鑫源双创基地' -> '鑫源'; '山西晋商企业服务有限公司' -> '晋商'. A name that would be
-    left with less than two characters keeps its place stems ('太原市晋源区晋源双创基地' -> '晋源')."""
+    left with less than two characters keeps its place stems ('太原市晋源区晋源双创基地' -> '晋源'); a name of
+    place and kind words only (many a county's one base: '寿阳县双创基地', '晋中市寿阳县创新创业服务中心') is
+    itself after its province and city ('寿阳县双创基地', '寿阳县创新创业服务中心')."""
     k = fold(name)
     rest = k
     while True:
@@ -121,7 +123,28 @@ def core(name: object) -> str:
     out = _kind_words().sub("", rest)
     if len(out) < 2:
         out = _kind_words().sub("", split_place(k)[1])
+    if len(out) < 2 and _kind_words().search(k):
+        out = _after_city(k)
+        if not split_place(out)[0]:
+            return ""           # no county of its own: the notice's words ('小微企业双创基地'), no one base's name
     return out if len(out) >= 2 else ""
+
+
+def _after_city(k: str) -> str:
+    """A folded name without the province and city it starts with (its county kept)."""
+    while True:
+        w = next((w for w in _upper_places() if k.startswith(w) and len(k) > len(w) + 1), None)
+        if w is None:
+            return k
+        k = k[len(w):]
+
+
+@lru_cache(maxsize=None)
+def _upper_places() -> tuple[str, ...]:
+    """The province's and its cities' names, folded, longest first (a county's name is kept by _after_city)."""
+    d = divisions()
+    words = ({d["province"]} if d.get("province") else set()) | set(d["cities"])
+    return tuple(sorted({fold(w) for w in words if len(w) >= 2}, key=len, reverse=True))
 
 
 _NAME_RUN = re.compile(r"[\u4e00-\u9fff（）()A-Za-z0-9·]+")
@@ -204,8 +227,9 @@ def _candidates(reads: list[WorkbookRead]) -> list[Candidate]:
                 if not is_text(name) or is_sample_name(str(name)):
                     continue
                 key = str(key) if key and str(key) != "|" else base_key(name, op)
+                # a base without a core still counts when the folder's or county's one base is sought
                 cores = tuple(dict.fromkeys(k for k in (core(name), core(op)) if k))
-                if cores:
+                if True:
                     out.append(Candidate(key, str(name), str(op or ""), city, county, btype, wr.path, cores,
                                          t.form_id != SUMMARY_FORM))
     for c in out:

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..forms import _parse_yaml as parse_yaml
-from ..forms.roles import EMPLOYEES, INDUSTRY, REVENUE, SIZE_CLASS
+from ..forms.roles import EMPLOYEES, FIRM_NAME, INDUSTRY, REVENUE, SIZE_CLASS
 from ..text import fold
 from .columns import fold_text
 
@@ -43,6 +43,8 @@ SMALL_WORDS = ("小", "微", "个体")
 LARGE_WORDS = ("中", "大")
 #: a declared 企业规模 naming an individual business (个体工商户): small/micro whatever its numbers
 INDIVIDUAL = "个体"
+#: a firm's name saying it is an individual business (folded: brackets are ASCII): 个体工商户, 个体户, （个体）
+_INDIVIDUAL_NAME = r"个体(?:工商)?户|\(个体\)"
 
 
 @lru_cache(maxsize=None)
@@ -179,6 +181,8 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
             yes[todo], no[todo] = decide(all_rows, todo)
             basis[todo & (yes | no)] = "strictest"
     indiv = np.array([fold(INDIVIDUAL) in t for t in size], dtype=bool) if n else np.zeros(0, dtype=bool)
+    if n and FIRM_NAME in firms.columns:        # or its name says so: 小吃店（个体）, …个体工商户
+        indiv |= _folded(firms, FIRM_NAME).fillna("").str.contains(_INDIVIDUAL_NAME).to_numpy(dtype=bool)
     # 个体工商户 are small/micro whatever the numbers (300号 第五条 参照)
     yes[indiv], no[indiv] = True, False
     basis[indiv] = "declared"
