@@ -14,6 +14,7 @@ from hypothesis import given, strategies as st
 
 from retyped import save
 from xlbase.forms.programmes import list_programmes, load_programme, using
+from xlbase.read.label_text import label_key
 from xlbase.read.short_labels import short_label
 from xlbase.read.workbook import read_workbook
 from xlbase.rules.uscc import uscc_valid
@@ -33,7 +34,7 @@ def _lines() -> list[tuple[str, str, str, str]]:
                                 if f.identity == "base_name"), "")
                 for f in form.record_fields:
                     for label in f.labels:
-                        han = _HAN.sub("", fold_unbracketed(label) or label)
+                        han = _HAN.sub("", fold_unbracketed(label_key(label)) or label_key(label))
                         if subject and han.startswith(subject) and len(han) > len(subject):
                             han = han[len(subject):]
                         if len(han) >= 2:
@@ -44,27 +45,35 @@ def _lines() -> list[tuple[str, str, str, str]]:
 LINES = _lines()
 
 
-@given(st.sampled_from(LINES), st.data())
-def test_a_label_cut_short_names_its_own_line_or_none(line, data):
-    name, form_id, key, han = line
-    n = data.draw(st.integers(2, min(8, len(han))))
-    picked = sorted(data.draw(st.lists(st.integers(0, len(han) - 1), min_size=n, max_size=n, unique=True)))
-    typed = "".join(han[i] for i in picked)
-    with using(load_programme(name)):
-        got = short_label(typed, form_id)
-    assert got == () or key in got, (name, form_id, han, typed, got)
-
-
-def test_most_head_nouns_name_their_line():
-    """The tails of every record label of every programme (地址 of 小微企业双创基地地址): named right or none."""
+def test_every_tail_of_every_label_names_its_own_line_or_none():
+    """The head noun with what stands before it (地址 of 小微企业双创基地地址, 负责人 of 项目负责人), two to eight
+    characters, of every record label and alias of every programme: named right or not at all, most named."""
     tried = named = 0
     for name, form_id, key, han in LINES:
         with using(load_programme(name)):
             for n in range(2, min(8, len(han)) + 1):
                 got = short_label(han[-n:], form_id)
-                assert got == () or key in got, (form_id, han, got)
+                assert got == () or key in got, (form_id, han, han[-n:], got)
                 tried, named = tried + 1, named + bool(got)
-    assert tried > 800 and named >= 0.5 * tried, (tried, named)
+    assert tried > 1000 and named >= 0.6 * tried, (tried, named)
+
+
+def test_labels_cut_in_two_pieces_are_almost_never_another_line():
+    """A piece of the modifiers, then the head noun (建成 + 面积 of 已建成厂房面积): every such cut of every label.
+    A cut can be as much another line's (建厂房面积 of 已建成厂房面积 is 在建厂房面积's own ending; 业人员 is more
+    从业人员 than 专业技术人员): at most one in a thousand may name another line (13 of 14 240 when measured; 9 585 named right)."""
+    tried = named = wrong = 0
+    for name, form_id, key, han in LINES:
+        with using(load_programme(name)):
+            size = len(han)
+            for tail in range(1, size + 1):
+                for start in range(size - tail + 1):
+                    for end in range(start + 1, size - tail + 1):
+                        typed = han[start:end] + han[size - tail:]
+                        if 2 <= len(typed) <= 8:
+                            got = short_label(typed, form_id)
+                            tried, named, wrong = tried + 1, named + (key in got), wrong + bool(got and key not in got)
+    assert tried > 10000 and wrong <= tried / 1000 and named >= 0.5 * tried, (tried, named, wrong)
 
 
 @given(st.sampled_from(LINES), st.integers(0, 9999), st.sampled_from(["{h}{n}", "{n}{h}", "{h}：{n}", "{h}{h}{h}"]))
@@ -150,3 +159,33 @@ def test_a_part_line_under_words_we_do_not_know_is_named_not_dropped(tmp_path):
     with using(load_programme("shanxi-2024-base")):
         read = read_workbook(path)
     assert not [p for p in read.problems if p.rule == "missing-column" and "staff_technical" in p.value]
+
+
+def test_the_paper_layout_in_short_words_is_read(tmp_path):
+    """The notice's own grid — a section label, a row of sub-labels, the values beneath — typed in short words:
+    a short label with a label on its left is a label of that row, not the value of its neighbour (法人 was read
+    as the value of 信用代码's left neighbour and took "电话" as its own value)."""
+    rows = [
+        ["山西省小微企业创业创新基地认定申请表"],
+        ["基地名称", "晋中市灵石县红星双创基地", None, "所在市县", "晋中市灵石县"],
+        ["运营主体", "名称", "注册时间", "信用代码", "法人", "电话"],
+        [None, "灵石县红星物业有限公司", "2018-04-02", _code("91140729MA0GRX5T"), "刘红星", "0354-7221111"],
+        ["服务机构", "名称", "成立时间", "从业人员", "本科以上", "中级以上技术人员", "辅导员"],
+        [None, "红星创业服务部", "2018-06-01", 11, 6, 3, 3],
+        ["建设情况", "占地", "投入资金", "建设时间", "建成面积", "在建面积", "入驻企业", "职工"],
+        [None, 50000, 3000, "2018年", 42000, 0, 15, 380],
+        ["主要建设内容", "标准化厂房", None, "负责人", "刘红星", "电话", "13903541111"],
+        ["总投资（万元）", 5000, "固定资产投资（万元）", 4200, "已完成固定资产投资（万元）", 3500],
+    ]
+    path = save(tmp_path / "灵石县" / "申请表.xlsx", {"申请表": rows})
+    with using(load_programme("shanxi-2024-base")):
+        read = read_workbook(path)
+    a2 = next(t for t in read.tables if t.form_id == "附件2")
+    got = {k: (a2.record[k], a2.record_cells[k]) for k in (
+        "legal_rep", "operator_phone", "project_lead", "project_phone", "built_area", "employees",
+        "total_investment", "staff_technical")}
+    assert got == {"legal_rep": ("刘红星", "E4"), "operator_phone": ("0354-7221111", "F4"),
+                   "project_lead": ("刘红星", "E9"), "project_phone": ("13903541111", "G9"),
+                   "built_area": (42000.0, "E8"), "employees": (380, "H8"), "total_investment": (5000.0, "B10"),
+                   "staff_technical": (3, "F6")}
+    assert len(a2.record["operator_code"]) == 18

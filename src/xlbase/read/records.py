@@ -118,7 +118,7 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
                 occs.append(_Occ(r, c, (word,), grade=WORDED))
                 labels.add((r, c))
                 worded[(r, c)] = v
-            elif (short := short_label(v, form_id)) and not _value_place(r, c, labels, occs):
+            elif (short := short_label(v, form_id)) and not _value_place(sheet, r, c, labels, occs):
                 occs.append(_Occ(r, c, short, grade=WORDED))     # 地址, 法人, 建成面积: a line's label shortened
                 labels.add((r, c))
                 worded[(r, c)] = v
@@ -228,9 +228,12 @@ def _grade(text: str, form_id: str) -> int:
     return STEM
 
 
-def _value_place(r: int, c: int, labels: set[tuple[int, int]], occs: list[_Occ]) -> bool:
-    """The cell stands where the label on its left puts its value (法人 typed as the answer to 是否独立法人)."""
-    return (r, c - 1) in labels and not any(o.r == r and o.c == c - 1 and o.inline is not None for o in occs)
+def _value_place(sheet: Sheet, r: int, c: int, labels: set[tuple[int, int]], occs: list[_Occ]) -> bool:
+    """The cell stands where the label on its left puts its value (法人 typed as the answer to 是否独立法人) — not
+    in a row of labels over their values (运营主体 | 名称 | 注册时间 | 信用代码 | 法人, values beneath)."""
+    if (r, c - 1) not in labels or any(o.r == r and o.c == c - 1 and o.inline is not None for o in occs):
+        return False
+    return r + 1 >= sheet.n_rows or sheet.get(r + 1, c - 1) in ("", None)
 
 
 def record_keys(text: Any, form_id: str) -> tuple[str, ...]:

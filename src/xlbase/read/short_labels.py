@@ -13,15 +13,17 @@ or paper order.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from ..forms import get_form
 from ..text import fold, fold_unbracketed
 from .labels import label_stem
-from .label_text import label_key
+from .label_text import label_key, without_count_word
 
 SHORTEST, LONGEST = 2, 8        # characters of a label read this way (longer ones are record_word's)
-COVER = 0.5                     # share of the line's core label the typed one must spell
+COVER = 0.5                     # share of the line's core label (counting words aside) the typed one must spell
+HEAD_LEAST = 3                  # a label this long may name a line by being its head noun (负责人, 总投资)
 
 _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
 
@@ -78,19 +80,50 @@ def _variants(typed: str, form_id: str) -> list[list[str]]:
     return [[typed]] + ([drops] if len(typed) >= 4 and drops else [])
 
 
+@dataclass(frozen=True)
+class _Fit:
+    key: str
+    label: str
+    covers: bool        # the typed label spells at least COVER of the line's core …
+    head: bool          # … or, HEAD_LEAST long, ends where it ends (its head noun: 总投资 of 建设项目总投资), a third
+
+
+def _fits(tries: list[str], form_id: str) -> list[_Fit]:
+    out = []
+    for key, label, cores in _cores(form_id):
+        hits = [(t, c) for t in tries for c in cores if _in_order(t, c)]
+        if hits:
+            out.append(_Fit(key, label, any(len(t) >= COVER * len(without_count_word(c) or c) for t, c in hits),
+                            any(len(t) >= HEAD_LEAST and _ends_alike(t, c) and 3 * len(t) >= len(c)
+                                for t, c in hits)))
+    return out
+
+
+def _ends_alike(typed: str, core: str) -> bool:
+    """The typed label is how the core ends once counting words are set aside: its head noun with what stands
+    right before it (总投资 of 建设项目总投资, 负责人 of 项目负责人)."""
+    t, c = without_count_word(typed) or typed, without_count_word(core) or core
+    return c.endswith(t)
+
+
 @lru_cache(maxsize=8192)
 def short_label(text: str, form_id: str) -> tuple[str, ...]:
     """The record line(s) a short Chinese label abbreviates; () when none does, or when its characters stand in
-    the labels of two lines that are not one label (面积: 占地面积, 已建成厂房面积, 在建厂房面积)."""
+    the labels of two lines that are not one label (面积: 占地面积, 已建成厂房面积, 在建厂房面积) unless it is the
+    head noun of one of them only (负责人: 项目负责人, not 项目负责人电话)."""
     k = label_key(text)
     bare = fold_unbracketed(k) or k
     if bare != _NOT_HAN.sub("", bare) or not SHORTEST <= len(bare) <= LONGEST:
         return ()
     for tries in _variants(bare, form_id):
-        spelled = [(key, label, any(len(t) >= COVER * len(c) for t in tries for c in cores if _in_order(t, c)))
-                   for key, label, cores in _cores(form_id) if any(_in_order(t, c) for t in tries for c in cores)]
-        if spelled:
-            if len({label for _, label, _ in spelled}) > 1 or not all(covers for *_, covers in spelled):
+        fits = _fits(tries, form_id)
+        if not fits:
+            continue
+        if len({f.label for f in fits}) > 1:
+            fits = [f for f in fits if f.head]          # the one line it is the head noun of
+            if len({f.label for f in fits}) != 1:
                 return ()
-            return tuple(key for key, _, _ in spelled)
+        if not all(f.covers or f.head for f in fits):
+            return ()
+        return tuple(f.key for f in fits)
     return ()
