@@ -189,3 +189,34 @@ def test_the_paper_layout_in_short_words_is_read(tmp_path):
                    "built_area": (42000.0, "E8"), "employees": (380, "H8"), "total_investment": (5000.0, "B10"),
                    "staff_technical": (3, "F6")}
     assert len(a2.record["operator_code"]) == 18
+
+
+def test_a_hengyang_application_in_short_words_is_read(tmp_path):
+    """衡阳's 申报表 typed in short words (probe /tmp/lead/s13/p7): 互联互通 and 服务资质 are the heads of text lines
+    ending in 情况; 活动场次 and 服务企业数量 of the two counts; 重点服务活动 could be the activity or its count and is
+    read as neither (it was 重点服务活动场次, and its sentence an untrue 错误 'not an integer')."""
+    rows = [
+        ["衡阳市中小企业创新创业基地申报表"],
+        ["基地名称", "衡南县云集科技创业园", "地址", "衡南县云集街道工业大道18号"],
+        ["注册资本", "2000万元", "法人", "李云"],
+        ["成立时间", "2016年3月", "主管单位", "衡南县工信局"],
+        ["联系人", "王芳", "电话", "13907341234"],
+        ["所在县市区", "衡南县", "占地面积", "80亩"],
+        ["建筑面积", "36000平方米", "标准厂房", "28000"],
+        ["公共服务场所", "1500", "自持", "30000"],
+        ["出租", "6000", "出售", "0"],
+        ["从业人员", "58人", "专职服务人员", "9人"],
+        ["互联互通", "已接入湖南省中小企业公共服务平台"],
+        ["服务资质", "省级小微企业创业创新示范基地"],
+        ["重点服务活动", "参加2022年中小企业服务月活动"],
+        ["活动场次", "6", "服务企业数量", "85"],
+        ["优惠政策", "入驻企业前两年租金减半"],
+    ]
+    path = save(tmp_path / "衡南县" / "申报表.xlsx", {"申报表": rows})
+    with using(load_programme("hengyang-2023")):
+        read = read_workbook(path)
+    rec = next(t for t in read.tables if t.form_id == "衡阳申请表").record
+    assert (rec["legal_rep"], rec["network"], rec["qualifications"]) == (
+        "李云", "已接入湖南省中小企业公共服务平台", "省级小微企业创业创新示范基地")
+    assert (rec["key_activity_count"], rec["key_activity_firms"]) == (6, 85)
+    assert not [p for p in read.problems if p.severity == "error"]

@@ -94,16 +94,23 @@ def _fits(tries: list[str], form_id: str) -> list[_Fit]:
         hits = [(t, c) for t in tries for c in cores if _in_order(t, c)]
         if hits:
             out.append(_Fit(key, label, any(len(t) >= COVER * len(without_count_word(c) or c) for t, c in hits),
-                            any(len(t) >= HEAD_LEAST and _ends_alike(t, c) and 3 * len(t) >= len(c)
+                            any(len(t) >= HEAD_LEAST and _ends_alike(t, c) and 3 * len(t) >= len(_head_part(c))
                                 for t, c in hits)))
     return out
 
 
+_ABOUT = re.compile(r"(?:情况|状况|说明)$")     # what a text line ends with after its head noun (互联互通情况)
+
+
+def _head_part(k: str) -> str:
+    """A label without its counting words and without the 情况 a text line ends with."""
+    return _ABOUT.sub("", without_count_word(k) or k) or k
+
+
 def _ends_alike(typed: str, core: str) -> bool:
-    """The typed label is how the core ends once counting words are set aside: its head noun with what stands
-    right before it (总投资 of 建设项目总投资, 负责人 of 项目负责人)."""
-    t, c = without_count_word(typed) or typed, without_count_word(core) or core
-    return c.endswith(t)
+    """The typed label is how the core ends once counting words and 情况 are set aside: its head noun with what
+    stands right before it (总投资 of 建设项目总投资, 负责人 of 项目负责人, 互联互通 of 与平台网络互联互通情况)."""
+    return _head_part(core).endswith(_head_part(typed))
 
 
 @lru_cache(maxsize=8192)
