@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..forms import get_form
+from ..forms import FORM_IDS, get_form
 from ..text import fold, fold_unbracketed
 from .labels import label_stem
 from .label_text import label_key, without_count_word
@@ -30,15 +30,18 @@ _NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
 
 @lru_cache(maxsize=None)
 def _subjects(form_id: str) -> tuple[str, ...]:
-    """The words naming the form's subject ahead of a line's own words: 小微企业双创基地 of 小微企业双创基地地址,
-    from the base-name line's label and aliases without their 名称 (longest first)."""
-    form = get_form(form_id)
-    name = next((f for f in form.record_fields if f.identity == "base_name"), None)
+    """The words naming the programme's subject ahead of a line's own words: 小微企业双创基地 of 小微企业双创基地地址,
+    双创基地 of 双创基地类型 — the base-name lines' labels and aliases of every form of the programme without their
+    名称 (longest first). A form without a name line (附件1's cover) has the same subject."""
     out = set()
-    for t in (*name.labels,) if name else ():
-        k = fold_unbracketed(t) or fold(t)
-        if k.endswith("名称") and len(k) > 2:
-            out.add(k[:-2])
+    for fid in {form_id, *FORM_IDS}:
+        for f in get_form(fid).record_fields + get_form(fid).table_fields:
+            if f.identity != "base_name":
+                continue
+            for t in f.labels:
+                k = fold_unbracketed(t) or fold(t)
+                if k.endswith("名称") and len(k) > 2:
+                    out.add(k[:-2])
     return tuple(sorted(out, key=len, reverse=True))
 
 
@@ -120,8 +123,8 @@ def short_label(text: str, form_id: str) -> tuple[str, ...]:
     head noun of one of them only (负责人: 项目负责人, not 项目负责人电话)."""
     k = label_key(text)
     bare = fold_unbracketed(k) or k
-    if bare != _NOT_HAN.sub("", bare) or not SHORTEST <= len(bare) <= LONGEST:
-        return ()
+    if bare != _NOT_HAN.sub("", bare) or not SHORTEST <= len(bare) <= LONGEST or bare in _subjects(form_id):
+        return ()           # 基地 alone names the subject, no line
     for tries in _variants(bare, form_id):
         fits = _fits(tries, form_id)
         if not fits:
