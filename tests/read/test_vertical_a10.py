@@ -178,3 +178,22 @@ def test_a_hidden_base_column_of_a_vertical_a10_is_not_counted_and_a_hidden_line
     letter = get_column_letter(hidden_col)
     assert said.severity == "warning" and said.cell == f"{letter}{name_row}" and said.value == bases[1]["base_name"]
     assert f"第 {letter} 列" in said.message and "隐藏的列" in said.message
+
+
+@pytest.mark.parametrize("title", ["双创基地基本情况", "胡兰双创基地有关情况", None])
+def test_a_title_over_a_vertical_a10_does_not_take_the_name_from_its_short_label(tmp_path, title):
+    """A lone title on the first line ("双创基地基本情况", not worded as a title) over 项目 | 内容 and a name line
+    labelled only 名称 (probe /tmp/lead/s13/p8): turned, the title was a label that took 基地名称 from 名称 —
+    the base had no name and 名称's value was 'not read'. Every line of the record is read."""
+    rows = ([[title]] if title else []) + [
+        ["项目", "内容"], ["名称", "吕梁市文水县胡兰双创基地"], ["运营单位", "文水县胡兰产业园管理有限公司"], ["注册", "2017.8.8"],
+        ["独立法人", "是"], ["服务人员", "13"], ["入驻企业", "41"], ["就业", "650"], ["面积", "3.2万平方米"], ["营收", "5200"],
+        ["纳税", "310"], ["投资", "600"], ["合作机构", "7"], ["服务次数", "88"], ["服务企业", "120"], ["活动", "16"],
+        ["孵化", "5"], ["参赛", "3"], ["小升规", "2"], ["专精特新", "1"], ["高新", "2"], ["政府资金", "85"]]
+    path = retyped.save(tmp_path / "文水县" / "基本情况.xlsx", {"Sheet1": rows})
+    wr = read_workbook(str(path))
+    (t,) = [t for t in wr.tables if t.form_id == "附件10"]
+    row = t.data.iloc[0]
+    assert (row["base_name"], row["operator"], row["floor_area"], row["gov_funding"]) == (
+        "吕梁市文水县胡兰双创基地", "文水县胡兰产业园管理有限公司", 32000.0, 85.0)
+    assert not [p for p in wr.problems if p.severity != "info"], [p.message for p in wr.problems if p.severity != "info"]

@@ -17,7 +17,7 @@ from ..problems import INFO, WARNING, Problem
 from ..problem_codes import EXTRA_COLUMN, HIDDEN_ROW, UNKNOWN_COLUMN
 from ..forms.roles import BASE_FORM
 from .grid import Sheet
-from .labels import line_kind
+from .labels import line_kind, match_label
 from .header_words import WORD_HIT, best_word
 from .profile import cell_kind
 from .tables import FoundTable, find_tables
@@ -53,12 +53,19 @@ def find_vertical(sheet: Sheet) -> tuple[Sheet, list[FoundTable]] | None:
 def _page_lines_alone(sheet: Sheet) -> Sheet:
     """The sheet with the cells beside a line of the page emptied — the title, 填报单位 (with the date beside it),
     填表人 | 审核人, a note: turned, such a line's cells would stand in the bases' rows, above their first value,
-    and a base's row that opens with "审核人：张强" reads as a line to skip, not as the base."""
+    and a base's row that opens with "审核人：张强" reads as a line to skip, not as the base. A lone text above the
+    first line with a value (a title not worded as one: 双创基地基本情况) is emptied: turned, it is a label
+    that may claim 基地名称 from the line that holds the name."""
     rows = []
+    above = True            # no line with a label and its value yet: a lone text here is the sheet's title
     for row in sheet.rows:
         first = next((i for i, v in enumerate(row) if v not in ("", None)), None)
-        if first is not None and line_kind(row[first]) is not None and any(v not in ("", None) for v in row[first + 1:]):
+        beside = first is not None and any(v not in ("", None) for v in row[first + 1:])
+        if first is not None and line_kind(row[first]) is not None and beside:
             row = [*row[:first + 1], *([""] * (len(row) - first - 1))]
+        elif above and first is not None and not beside and not match_label(row[first], BASE_FORM):
+            row = [""] * len(row)       # "双创基地基本情况" over 项目 | 内容: turned, a label claiming 基地名称
+        above = above and not beside
         rows.append(row)
     return replace(sheet, rows=rows)
 
