@@ -271,39 +271,68 @@ def test_a_blank_lists_notes_print_on_its_first_page(printed, programme):
         assert checked, "太原's 人员名单 has a note"
 
 
-@pytest.mark.parametrize("programme", generic_programmes())
-def test_a_blank_list_rules_a_full_first_page(printed, programme, tmp_path):
-    """A blank list longer than a page rules and numbers its first page only (the rows after it ruled once typed):
-    that page is full — ruled rows down to ≥ 80 % of the printable height — and the list stays on it (no later page
-    repeats its header). 太原's blank 设备清单 printed 11 ruled rows on half a page: its rows were counted at the
-    two-line height of a filled name, not at the height a blank row prints (templates.table.DEFAULT_ROW_PT). Text
-    on the page ≥ 7 pt: test_text_prints_at_least_7pt."""
-    from pdf_pages import lines, ruled_rows
+def _lists(programme: str, kind: str, tmp_path: Path) -> list:
+    """The layouts of the lists that open their sheet in a blank workbook (`kind` blank: the applicant's, whose
+    record forms and lists under a record are no list a clerk extends; summary: the 汇总表), as written."""
     from xlbase.forms.programmes import load_programme
-    from xlbase.templates.printing import MARGINS
-    from xlbase.templates.programme import write_applicant
+    from xlbase.templates.programme import write_applicant, write_summary_template
     p = load_programme(programme)
-    _, pdf = printed[(programme, "blank")]
+    if kind == "summary":
+        return [write_summary_template(p, tmp_path / "layout.xlsx")]
+    opening = {(sheet.get("blocks") or [{"table": sheet["form"]}])[0].get("table")
+               for sheet in p.layout("workbook.yaml").get("sheets") or []}
+    return [got["layout"] for fid, got in write_applicant(p, tmp_path / "layout.xlsx").items()
+            if isinstance(got, dict) and "layout" in got and fid in opening]
+
+
+@pytest.mark.parametrize("kind", ["blank", "summary"])
+@pytest.mark.parametrize("programme", generic_programmes())
+def test_a_blank_list_prints_one_full_page_with_its_total(printed, programme, kind, tmp_path, box_per_pt):
+    """Every list that opens its sheet (an applicant's 人员名单, 入驻企业名单, 设备清单…; the 汇总表) prints blank as ONE
+    page: its header, its 合计 (where it has one on paper) and numbered ruled rows down to ≥ 80 % of the printable
+    height, at ≥ 7 pt, and no later page repeats its header. 衡阳's blank 入驻企业名单 (30 rows + 合计) printed rows
+    29-30 and the 合计 alone on a second page; its 人员名单 (12 rows) and 推荐汇总表 (10) ruled half a page;
+    太原's 设备清单 ruled 11 rows on half a page (rows counted at a filled name's height). The height is measured
+    in LibreOffice's PDF, then taken at the scale Excel prints the columns (LibreOffice lays them out wider here,
+    without Calibri, and so shrinks the page more: pdf_pages.excel_fill)."""
+    from pdf_pages import excel_fill, line_sizes, lines, ruled_rows
+    xlsx, pdf = printed[(programme, kind)]
     n_pages = len(page_sizes(pdf))
     firsts = [lines(pdf, page) for page in range(1, n_pages + 1)]
+    wb = openpyxl.load_workbook(xlsx)
     checked = 0
-    for got in write_applicant(p, tmp_path / "layout.xlsx").values():
-        lay = got.get("layout") if isinstance(got, dict) else None
-        if lay is None or not lay.open_ended or lay.ruled_rows >= lay.n_rows:
-            continue
+    for lay in _lists(programme, kind, tmp_path):
         title = lay.form.title.replace(" ", "")
         pages = [i + 1 for i, found in enumerate(firsts) if found and found[0][2].replace(" ", "") == title]
-        assert len(pages) == 1, (programme, lay.form.id, pages)
+        assert len(pages) == 1, (programme, kind, lay.form.id, pages)
         page = pages[0]
-        height = page_sizes(pdf)[page - 1][1]
-        top, bottom = 72 * MARGINS["top"], height - 72 * MARGINS["bottom"]
+        text = [ln[2] for ln in firsts[page - 1]]
+        numbers = [t for t in text if t.isdigit()]
+        ruled = lay.ruled_rows if lay.open_ended else lay.n_rows
+        assert numbers == [str(i) for i in range(1, ruled + 1)], (programme, kind, lay.form.id, numbers)
+        if lay.form.total_label and lay.total_row is not None and any(
+                f.official and f.is_numeric for f in lay.form.table_fields):
+            assert any(t.startswith(lay.form.total_label) for t in text), (programme, kind, lay.form.id, text)
         rows = ruled_rows(pdf, page)
-        assert len(rows) >= lay.ruled_rows, (programme, lay.form.id, len(rows), lay.ruled_rows)
-        filled = (rows[-1][1] - top) / (bottom - top)
-        assert filled >= 0.8, (programme, lay.form.id, f"{filled:.0%}", len(rows))
+        assert len(rows) >= ruled, (programme, kind, lay.form.id, len(rows), ruled)
+        fill = excel_fill(pdf, page, wb[lay.form.sheet if kind == "summary" else _sheet_of(programme, lay.form.id)],
+                          [lay.widths[c] for c in sorted(lay.widths) if c <= _printed_last(lay)])
+        assert 0.8 <= fill <= 1.0, (programme, kind, lay.form.id, f"{fill:.0%}", len(rows))
+        assert min(size for size, _ in line_sizes(pdf, page, box_per_pt)) >= 7.0, (programme, kind, lay.form.id)
         header = next(ln[2] for ln in firsts[page - 1] if (lay.form.number_label or "序号") in ln[2])
         later = [i + 1 for i, found in enumerate(firsts) if i + 1 != page and any(ln[2] == header for ln in found)]
-        assert not later, (programme, lay.form.id, header, later)
+        assert not later, (programme, kind, lay.form.id, header, later)
         checked += 1
-    if programme == "taiyuan-2023":
-        assert checked >= 3, "太原's 设备清单, 人员名单 and 服务企业名单 are longer than a page"
+    assert checked, (programme, kind, "no list opens a sheet")
+
+
+def _sheet_of(programme: str, form_id: str) -> str:
+    from xlbase.forms.programmes import load_programme
+    p = load_programme(programme)
+    return next(sheet.get("sheet") or p.form(sheet["form"]).sheet for sheet in p.layout("workbook.yaml")["sheets"]
+                if form_id in {b.get("table") for b in sheet.get("blocks") or [{"table": sheet["form"]}]})
+
+
+def _printed_last(lay) -> int:
+    from xlbase.templates.table import printed_last_col
+    return printed_last_col(lay.form)

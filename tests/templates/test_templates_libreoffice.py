@@ -171,16 +171,27 @@ def test_official_columns_print_ours_stay_on_screen(kind, pdfs, filled_pdfs):
 
 def test_blank_a3_prints_a_ruled_numbered_table(pdfs):
     """A blank 附件3 is one page: header, 合计 line and numbered rows, each under a rule across the
-    printed width — a form a clerk can fill by hand."""
+    printed width, down to ≥ 80 % of the printable height (at Excel's scale: pdf_pages.excel_fill) — a form a
+    clerk can fill by hand, as every programme's lists (test_programme_templates_print)."""
+    import openpyxl
+    from pdf_pages import excel_fill
     from xlbase.forms import get_form
+    from xlbase.templates.table import DEFAULT_WIDTH, NUMBER_WIDTH, printed_sizes
     pdf = pdfs["双创基地申报表"]
+    a3 = get_form("附件3")
     pages = [i for i, (t, _, _) in enumerate(_sheet_pages(pdf), start=1)
-             if t == get_form("附件3").title_for(2024).replace(" ", "")]
+             if t == a3.title_for(2024).replace(" ", "")]
     assert len(pages) == 1
+    assert a3.total_label in _sheet_pages(pdf)[pages[0] - 1][1]
     words = _words(pdf, pages[0])
     numbers = [int(w[4]) for w in words if w[4].isdigit() and w[0] < 100]
     n = max(numbers)
     assert numbers == list(range(1, n + 1)) and n >= 15, numbers
+    ws = openpyxl.load_workbook(pdf.parent.parent / "双创基地申报表.xlsx")[a3.sheet]
+    sizes = printed_sizes(a3)     # the widths templates.table gives the printed columns
+    widths = [sizes.get("", NUMBER_WIDTH)] + [sizes.get(f.key) or f.width or DEFAULT_WIDTH
+                                              for f in a3.official_table_fields]
+    assert excel_fill(pdf, pages[0], ws, widths) >= 0.8
     rules = _horizontal_rules(pdf, pages[0])
     ys = [(w[1] + w[3]) / 2 for w in words if w[4].isdigit() and w[0] < 100]
     # a rule between each two numbers, and under the last one

@@ -39,6 +39,11 @@ def write_lines(ws: Worksheet, row: int, last_col: int, form: Form, styles: Styl
     return row + 1
 
 
+def notes_height(form: Form, total_width: float) -> float:
+    """The points write_notes' rows take under a table `total_width` characters wide."""
+    return sum(row_height(lines_needed(note, total_width)) for note in form.notes)
+
+
 def write_notes(ws: Worksheet, row: int, last_col: int, form: Form, styles: Styles,
                 total_width: float) -> int:
     for note in form.notes:

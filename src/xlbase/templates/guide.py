@@ -58,9 +58,11 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
         if n:      # an open-ended list (附件3): template_table's ruled block under a frozen total line
             total = (f"“{form.total_label}”行在表头下方，随填写自动计算，冻结在屏幕上方，滚动时始终可见。"
                      if form.total_label else "")
-            notes.append(f"“{form.sheet}”每行填一条，从{form.number_label or '编号'}为 1 的行开始往下填写。前 {n} 行已编号并画好"
-                         f"表格线，空白表打印出来可以手写；超过 {n} 行时接着往下填并续编{form.number_label or '号'}，"
-                         f"表格线自动出现，打印时包括所有已填的行{_at_most((rows or {}).get(form.id))}。{total}")
+            most = (rows or {}).get(form.id)
+            more = (f"前 {n} 行已编号并画好表格线，空白表打印出来可以手写；超过 {n} 行时接着往下填并续编"
+                    f"{form.number_label or '号'}，表格线自动出现，打印时包括所有已填的行{_at_most(most)}。"
+                    if most is None or most > n else f"{n} 行都已编号并画好表格线，空白表打印出来可以手写。")
+            notes.append(f"“{form.sheet}”每行填一条，从{form.number_label or '编号'}为 1 的行开始往下填写。{more}{total}")
         elif form.kind == "table" and form.template_rows > 1 and form.total_label:
             notes.append(f"“{form.sheet}”每行填一条，{form.number_label or '序号'}已编好；"
                          f"最后的“{form.total_label}”行自动求和。")

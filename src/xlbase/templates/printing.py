@@ -38,8 +38,9 @@ def column_points(width: float) -> float:
     return int(width * 7 + 5) * 0.75 if width >= 1 else int(width * 12) * 0.75
 
 
-def _printable_width_pt() -> float:
-    return A4_LANDSCAPE_PT[0] - 72 * (MARGINS["left"] + MARGINS["right"])
+def _printable_width_pt(margins: dict[str, float] | None = None) -> float:
+    m = margins or MARGINS
+    return A4_LANDSCAPE_PT[0] - 72 * (m["left"] + m["right"])
 
 
 def fits_page_width(widths: list[float]) -> bool:
@@ -47,16 +48,14 @@ def fits_page_width(widths: list[float]) -> bool:
     return sum(column_points(w) for w in widths) <= _printable_width_pt()
 
 
-def rows_on_first_page(above_pt: float, row_pt: float, widths: list[float]) -> int:
+def rows_on_first_page(above_pt: float, row_pt: float, widths: list[float],
+                       margins: dict[str, float] | None = None) -> int:
     """Rows of `row_pt` that fit A4 landscape's first page under `above_pt` of title and header,
-    printed one page wide (fit to width shrinks heights too); one row kept spare for the tools'
-
-if TYPE_CHECKING:
-    from xlsxwriter.worksheet import Worksheet
-    rounding."""
+    printed one page wide (fit to width shrinks heights too) within the sheet's `margins`; one row kept
+    spare for the tools' rounding."""
     width_pt = sum(column_points(w) for w in widths)
     page_w, page_h = A4_LANDSCAPE_PT
-    scale = min(1.0, _printable_width_pt() / width_pt)
+    scale = min(1.0, _printable_width_pt(margins) / width_pt)
     body = page_h - 72 * (MARGINS["top"] + MARGINS["bottom"])
     return max(1, int((body / scale - above_pt) // row_pt) - 1)
 

@@ -23,22 +23,23 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..forms import Form, value_list
 from ..forms.programmes import DEFAULT_NOUN
 from ..safe_output import atomic_output
-from .blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_title
+from .blocks import write_lines, write_notes, write_title
 from .checks import BAD
 from .conditions import formula_format
 from .check_sheet import CHECK_SHEET, judged_rules, unjudged_rules, write_check_sheet
 from .field_guide import FIELDS_SHEET, write_field_guide
 from .guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_notes, merge_notes, write_guide
 from .numbers import UNREADABLE_NUMBER_TITLE
+from .on_open import computed_on_open
 from .lists import ListSheet, list_name
-from .printing import FOOTER, rows_on_first_page, setup_sheet
+from .printing import FOOTER, setup_sheet
 from .record import grid_width, write_record_grid
 from .reads import read_typed, sum_reads
 from .marks import UNREADABLE_TITLE, date_marks, judged_area, number_marks
 from .places import Places
 from .rule_counts import count_formula
 from .styles import Styles, lines_needed, row_height
-from .table import (DATA_ROW_HEIGHT, DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, column_plan, printed_last_col,
+from .table import (TableLayout, first_page_fit, printed_last_col,
                     printed_sizes, total_printed, write_table, write_total_row)
 
 Cells = dict[str, dict[str, Any]]     # form id -> {field key: (row, col)} for records, or its TableLayout
@@ -84,6 +85,8 @@ def write_applicant(programme, path: Path, *, values: dict | None = None, pack=N
         _guide_and_checks(wb, styles, lists, unique, cells, where, pack, list(layout.get("guide") or []),
                           prefilled=prefilled, macros=macros, python=python, noun=programme.noun,
                           rows={fid: v for fid, v in values.items() if isinstance(v, list)})
+        if values:      # its reads and checks computed on opening, not the blank form's (templates.on_open)
+            computed_on_open(wb, {CHECK_SHEET})
         wb.close()
     return cells
 
@@ -152,7 +155,7 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
     top_of_data = r
     rows_done = 0
     opens = blocks[0]
-    if _ruled_list(programme, opens, mixed, r):
+    if _ruled_list(programme, opens):
         # a list ruled on its first page only (太原's 服务企业名单, 100 rows) prints its later rows only once typed:
         # a record line written under all its rows (上一年度共服务企业) printed alone on a page of its own, under the
         # repeated header, blank or filled. It goes above the list's header, on the list's first page.
@@ -188,13 +191,14 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
             wide = wide or bool(sizes)
             # rows keep no height of their own: each grows to what is typed (a name wraps in its column)
             on_paper = mixed or total_printed(tab)
-            # a list opening its sheet, longer than a page and without a 合计 (太原's 服务企业名单, 100 rows): its
-            # first page ruled and numbered, the rows after it ruled once typed — a filled list prints its rows,
-            # not 100 blank ones
-            ruled = _first_page_rows(r, tab, sizes) if _ruled_list(programme, b, mixed, r) and b is opens else None
+            # a list opening its sheet (太原's 服务企业名单, 100 rows; 衡阳's 入驻企业名单, 30 rows + 合计): its first
+            # page ruled and numbered — as many rows as fill it, more than the model's when they are fewer — under
+            # its 合计 (frozen under the header, as 附件3's), the rows after it ruled once typed: a blank list
+            # prints one full page, a filled one its rows, not 100 blank ones
+            ruled = first_page_fit(tab, sizes, r) if _ruled_list(programme, b) and b is opens else None
             lay = write_table(ws, tab, styles, top=r, rows=list(given), n_rows=max(len(given), tab.template_rows),
                               sizes=sizes, row_lines=TABLE_ROW_LINES, total=on_paper,
-                              open_ended=bool(ruled) or None, ruled_rows=ruled or 0)
+                              open_ended=bool(ruled) or None, ruled_rows=ruled or 0, fill_page=bool(ruled))
             cells[tab.id] = {"layout": lay}
             if not mixed or b is opens:     # a list that opens its sheet: its header on every page
                 repeat = (lay.header_top, lay.header_bottom)
@@ -229,28 +233,13 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
         ws.set_footer("&L" + footer.replace("&", "&&") + FOOTER)
 
 
-def _ruled_list(programme, block: dict, mixed: bool, top: int) -> bool:
-    """Whether a sheet's first block is a list longer than its first printed page, without a 合计 or pre-filled
-    rows: only its first page is ruled and numbered (_first_page_rows), the rows after it once typed."""
+def _ruled_list(programme, block: dict) -> bool:
+    """Whether a sheet's first block is a list a clerk extends (a table without pre-filled rows, whatever its
+    length, with or without a 合计 on paper): its first printed page is ruled and numbered
+    (table.first_page_fit), the rows after it once typed."""
     if "table" not in block or block.get("rows"):
         return False
-    tab = programme.form(block["table"])
-    return not tab.total_label and _first_page_rows(top, tab, {} if mixed else printed_sizes(tab)) is not None
-
-
-def _first_page_rows(top: int, form: Form, sizes: dict[str, float]):
-    """How many of a list's rows to rule from the start — those fitting its first printed page under `top`
-    rows of title and lines and its header — as write_table's ruled_rows; None when all its rows fit."""
-    number_col, cols, _ = column_plan(form)
-    printed = printed_last_col(form)
-    widths = [sizes.get("", NUMBER_WIDTH) if c == number_col else 0 for c in range(printed + 1)]
-    for f in form.table_fields:
-        if cols[f.key] <= printed:
-            widths[cols[f.key]] = sizes.get(f.key) or f.width or DEFAULT_WIDTH
-
-    def fit(header_pt: float, row_pt: float) -> int:
-        return rows_on_first_page(TITLE_HEIGHT + LINE_HEIGHT * (top - 1) + header_pt, row_pt, widths)
-    return fit if form.template_rows > fit(2 * LINE_HEIGHT, DATA_ROW_HEIGHT) else None
+    return total_printed(tab := programme.form(block["table"])) or not tab.total_label
 
 
 #: the line above a record form's lines of our own, written under the printed form
@@ -318,6 +307,8 @@ def write_summary_template(programme, path: Path, *, rows: list[dict] | None = N
                               list(layout.get("guide") or []), prefilled=set(), macros=macros,
                               python=python, rules=[r for r in pack.rules if form.id in (*r.forms, r.form)]
                               if pack is not None else None, rows={form.id: rows or []}, noun=programme.noun)
+        if rows:
+            computed_on_open(wb, {CHECK_SHEET})
         wb.close()
     return lay
 
@@ -332,13 +323,22 @@ def summary_sheet(ws, form: Form, styles: Styles, *, rows: list[dict], unit: str
     r = write_title(ws, 0, last, form.title, styles)
     r = write_lines(ws, r, last, form, styles, unit=unit)
     on_paper = total_printed(form)
+    # blank, a list a unit extends (as an applicant's): as many rows ruled as fill the first page under its header,
+    # 合计 and notes (衡阳's had 10 on half a page), more than the model's when they are fewer; when they are more
+    # (太原's 20 rows + 合计 overran a page at Excel's scale) the 合计 is frozen under the header, the rows past the
+    # page ruled once typed, the notes in the page footer. Filled (merge's 汇总表): every row, the 合计 under them.
     lay = write_table(ws, form, styles, top=r, rows=rows, n_rows=len(rows) if rows else form.template_rows,
-                      sizes=sizes, total=on_paper, incomplete=incomplete)
-    end = write_notes(ws, lay.end_row, last, form, styles, sum(w for c, w in lay.widths.items() if c <= last))
+                      sizes=sizes, total=on_paper, incomplete=incomplete, open_ended=not rows or None,
+                      ruled_rows=first_page_fit(form, sizes, r, notes=True), fill_page=not rows)
+    width = sum(w for c, w in lay.widths.items() if c <= last)
+    footer = lay.open_ended and lay.ruled_rows < lay.n_rows and form.notes
+    end = lay.end_row if footer else write_notes(ws, lay.end_row, last, form, styles, width)
     if form.total_label and not on_paper:       # on screen under the notes, off the page
         write_total_row(ws, lay, end + 1, rows, styles, incomplete)
     setup_sheet(ws, last_row=end - 1, last_col=last, repeat=(lay.header_top, lay.header_bottom),
                 freeze_row=lay.first_row, wide=bool(sizes))
+    if footer:
+        ws.set_footer("&L" + "；".join(form.notes).replace("&", "&&") + FOOTER)
     return lay
 
 

@@ -57,4 +57,5 @@ def sum_reads(sheets: dict, places: Places, rows: dict[str, list[dict]], styles:
         sheet = sheets.get(form_id)
         layout = places.tables[form_id][1]
         if sheet is not None and layout.total_row is not None:
-            write_total_sum(sheet, layout, layout.form.field(key), read, rows.get(form_id) or [], styles)
+            write_total_sum(sheet, layout, layout.form.field(key), read, rows.get(form_id) or [], styles,
+                            reads=True)

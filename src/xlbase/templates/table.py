@@ -23,7 +23,9 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form
-from .printing import fits_page_width
+from ..read.normalise import parse_number
+from .blocks import LINE_HEIGHT, TITLE_HEIGHT, notes_height
+from .printing import MARGINS, WIDE_MARGINS, fits_page_width, rows_on_first_page
 from .styles import (Styles, header_label, lines_needed, num_format, row_height,
                               width_for)
 from .validation import validation_for
@@ -137,6 +139,25 @@ def content_width(chars: int) -> float:
 NARROW_NUMBER_WIDTH = 3  # 序号 up to 99, its label one character a line
 
 
+def first_page_fit(form: Form, sizes: dict[str, float], above: int, *, notes: bool = False
+                   ) -> Callable[[float, float], int]:
+    """write_table's ruled_rows for a list that opens its sheet: how many rows fill its first printed page under
+    `above` rows of title (the first) and lines, its header and 合计 (the heights write_table gives) and, with
+    `notes`, the form's notes written under it."""
+    number_col, cols, _ = column_plan(form)
+    printed = printed_last_col(form)
+    widths = [sizes.get("", NUMBER_WIDTH) if c == number_col else 0 for c in range(printed + 1)]
+    for f in form.table_fields:
+        if cols[f.key] <= printed:
+            widths[cols[f.key]] = sizes.get(f.key) or f.width or DEFAULT_WIDTH
+    under = notes_height(form, sum(widths)) if notes else 0
+
+    def fit(header_pt: float, row_pt: float) -> int:
+        return rows_on_first_page(TITLE_HEIGHT + LINE_HEIGHT * (above - 1) + header_pt + under, row_pt, widths,
+                                  WIDE_MARGINS if sizes else MARGINS)   # narrowed forms print with narrow margins
+    return fit
+
+
 def blank_row_lines(form: Form, sizes: dict[str, float]) -> int:
     """Lines a blank input row is tall: what the form's printed sample name needs in its column."""
     if not form.sample_row:
@@ -224,7 +245,8 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
                 formulas: dict[str, Formula] | None = None,
                 number_rows: bool = True, ruled_rows: int | Callable[[float, float], int] = 0,
                 sizes: dict[str, float] | None = None, row_lines: int = 1, total: bool = True,
-                open_ended: bool | None = None, incomplete: Set[str] = frozenset()) -> TableLayout:
+                open_ended: bool | None = None, incomplete: Set[str] = frozenset(),
+                fill_page: bool = False) -> TableLayout:
     """Header at `top`, then data rows (values keyed by field key), then the total row.
 
     `formulas` makes a column a locked computed cell (identity from 附件2).
@@ -234,7 +256,8 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
     (see set_widths); `row_lines`: text lines a blank input row is tall; `total`: False leaves the 合计 row
     to the caller (write_total_row: a total no printed column shows goes under the notes, off the page);
     `open_ended`: the layout above for a list of any length (None: for lists longer than OPEN_ENDED_ROWS);
-    `incomplete`: the columns whose 合计 lacks some rows' figures (a merged 汇总表), marked *.
+    `incomplete`: the columns whose 合计 lacks some rows' figures (a merged 汇总表), marked *; `fill_page`: a list
+    shorter than its first page gets the rows that fill it (ruled_rows' count; 衡阳's 人员名单 has 12 in the model).
     Returns the layout; validation is applied here too.
     """
     rows = rows or []
@@ -251,13 +274,16 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
     bottom, header_pt = _write_header(ws, form, top, number_col, cols, widths, styles)
     total_row = None
     first = bottom + 1
-    if form.total_label and open_ended:
+    if form.total_label and open_ended and total:
         total_row, first = first, first + 1
     if callable(ruled_rows):    # as many as fit the first page under the header and 合计 row
         # at the height a blank row prints: the sheet's default where rows grow to their text (autofit), else its own
         # (the two-line height of a filled name left 11 ruled rows on half of 太原's blank 设备清单 page)
         printed = DEFAULT_ROW_PT if autofit else blank_height
-        ruled_rows = ruled_rows(header_pt + (DATA_ROW_HEIGHT if total_row is not None else 0), printed)
+        on_page = total_row is not None or bool(form.total_label and total)     # the 合计, above or under the rows
+        ruled_rows = ruled_rows(header_pt + (DATA_ROW_HEIGHT if on_page else 0), printed)
+        if fill_page:
+            n = max(n, ruled_rows)
     ruled = min(n, max(len(rows), ruled_rows)) if open_ended else n
     layout = TableLayout(form, top, bottom, first, n, cols, number_col, last_col,
                          open_ended=open_ended, widths=widths, ruled_rows=ruled)
@@ -355,13 +381,17 @@ def _border_used_rows(ws: Worksheet, layout: TableLayout, styles: Styles) -> Non
     })
 
 
-def _sum_cached(rows: list[dict], key: str) -> float:
-    total = 0.0
-    for row in rows:
-        v = row.get(key)
-        if isinstance(v, (int, float)) and not isinstance(v, bool) and v == v:
-            total += v
-    return int(total) if float(total).is_integer() else total
+def _figures(rows: list[dict], f, reads: bool) -> list[float]:
+    """The figures a 合计 formula sums: the numbers typed, or (`reads`) every value as validate reads it ("12人" is
+    12), as the sheet's reads do (templates.numbers; test_template_numbers_agree)."""
+    if reads:
+        return [p.value for row in rows if (p := parse_number(row.get(f.key), f)).value is not None]
+    return [v for row in rows if isinstance(v := row.get(f.key), (int, float)) and not isinstance(v, bool) and v == v]
+
+
+def _sum_cached(figures: list[float]) -> float:
+    total = float(sum(figures))
+    return int(total) if total.is_integer() else total
 
 
 def _write_total(ws: Worksheet, form: Form, layout: TableLayout, r: int, rows: list[dict],
@@ -388,11 +418,12 @@ def _write_total(ws: Worksheet, form: Form, layout: TableLayout, r: int, rows: l
 
 
 def write_total_sum(ws: Worksheet, layout: TableLayout, f, column: str, rows: list[dict], styles: Styles,
-                    incomplete: bool = False) -> None:
-    """The 合计 cell of a number column: the sum of `column` (the typed column, or its reads: templates.reads),
-    blank until a figure is there — a blank form prints a line to write on. `incomplete`: some rows lack
-    the figure (a merged 汇总表): the sum is marked *."""
+                    incomplete: bool = False, reads: bool = False) -> None:
+    """The 合计 cell of a number column: the sum of `column` (the typed column, or its reads: templates.reads,
+    `reads`), blank until a figure is there — a blank form prints a line to write on; its cached result is that sum
+    of the pre-filled `rows`, what the formula computes (a suite showing cached results shows it). `incomplete`:
+    some rows lack the figure (a merged 汇总表): the sum is marked *."""
     assert layout.total_row is not None
-    typed = any(isinstance(row.get(f.key), (int, float)) for row in rows)
+    figures = _figures(rows, f, reads)
     ws.write_formula(layout.total_row, layout.cols[f.key], f'=IF(COUNT({column})=0,"",SUM({column}))',
-                     styles.formula(f, bold=True, incomplete=incomplete), _sum_cached(rows, f.key) if typed else "")
+                     styles.formula(f, bold=True, incomplete=incomplete), _sum_cached(figures) if figures else "")

@@ -19,18 +19,19 @@ from ..forms import APPLICANT_FORMS, SUMMARY_FORM, Form, get_form
 from ..forms.roles import BASE_TYPE
 from ..forms.programmes import worded
 from ..safe_output import atomic_output
-from .blocks import LINE_HEIGHT, TITLE_HEIGHT, write_lines, write_notes, write_signatures, write_title
+from .blocks import write_lines, write_notes, write_signatures, write_title
 from .conditions import formula_format
 from .checks import (BAD, add_threshold_tables, mark_below_threshold, mark_mismatch, mark_notes,
                               mismatch_conditions, mismatch_values, table_type_cell, totals,
                               write_check_block)
 from .guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_notes, merge_notes, write_guide
 from .lists import ListSheet, build_lists
+from .on_open import computed_on_open
 from .type_reads import TYPE_SHEET, type_cell_reads, type_column_reads
-from .printing import rows_on_first_page, setup_sheet
+from .printing import setup_sheet
 from .record import grid_width, write_record_grid, write_record_head
 from .styles import Styles
-from .table import (DEFAULT_WIDTH, NUMBER_WIDTH, TableLayout, blank_row_lines, column_plan,
+from .table import (TableLayout, blank_row_lines, column_plan, first_page_fit,
                              printed_last_col, printed_sizes, write_table)
 from .check_sheet import CHECK_SHEET, judged_rules, title, unjudged_rules, write_check_sheet
 from .numbers import UNREADABLE_NUMBER_TITLE
@@ -204,22 +205,13 @@ def _table_sheet(ws, form: Form, styles: Styles, year: int, *, rows: list[dict],
     The page holds what the paper form holds: title, lines and notes span the printed
     columns (序号 and the official ones); our grey columns stay on screen beside them.
     """
-    number_col, cols, _ = column_plan(form)
     printed = printed_last_col(form)
     sizes = printed_sizes(form)
     r = write_title(ws, 0, printed, form.title_for(year), styles)
     r = write_lines(ws, r, printed, form, styles, unit=unit)
-    above = r
-
-    def fit_first_page(header_pt: float, row_pt: float) -> int:
-        widths = [sizes.get("", NUMBER_WIDTH) if c == number_col else 0 for c in range(printed + 1)]
-        for f in form.table_fields:
-            if cols[f.key] <= printed:
-                widths[cols[f.key]] = sizes.get(f.key) or f.width or DEFAULT_WIDTH
-        return rows_on_first_page(TITLE_HEIGHT + LINE_HEIGHT * (above - 1) + header_pt, row_pt, widths)
-
     layout = write_table(ws, form, styles, top=r, rows=rows, formulas=formulas, n_rows=n_rows,
-                         ruled_rows=fit_first_page, sizes=sizes, row_lines=blank_row_lines(form, sizes))
+                         ruled_rows=first_page_fit(form, sizes, r), sizes=sizes,
+                         row_lines=blank_row_lines(form, sizes))
     end = write_notes(ws, layout.end_row, printed, form, styles,
                       sum(w for c, w in layout.widths.items() if c <= printed))
     setup_sheet(ws, last_row=end - 1, last_col=printed, repeat=(layout.header_top, layout.header_bottom),
@@ -307,6 +299,8 @@ def write_applicant_workbook(path: Path | str, *, base: dict | None = None, firm
     with atomic_output(path, suffix=".tmp" + path.suffix) as tmp:
         wb = _workbook(tmp, APPLICANT_NAME)
         _build_applicant(wb, dict(base or {}), list(firms or []), list(comparables or []), year, macros, python)
+        if base or firms or comparables:    # its reads and checks computed on opening, not the blank form's
+            computed_on_open(wb, {CHECK_SHEET})
         wb.close()
     return path
 
@@ -319,6 +313,8 @@ def write_summary_workbook(path: Path | str, rows: list[dict] | None = None, *, 
     with atomic_output(path, suffix=".tmp" + path.suffix) as tmp:
         wb = _workbook(tmp, SUMMARY_NAME)
         _build_summary(wb, list(rows or []), year, unit, macros, python)
+        if rows:
+            computed_on_open(wb, {CHECK_SHEET})
         wb.close()
     return path
 
