@@ -115,6 +115,15 @@ def test_a_threshold_that_would_silently_misbehave_is_refused_at_its_line(tmp_pa
     assert str(copy) in str(err.value) and f"第 {line} 行" in str(err.value)
 
 
+@pytest.mark.parametrize("typed", ['"2024-13-01"', '"2024年8月25日"', "20240825", "[2024, 8, 25]"])
+def test_an_as_of_that_is_no_date_is_refused_saying_what_was_typed(tmp_path, typed):
+    """as_of quoted (a text that is no ISO date) or of another type: one message, the value as typed."""
+    copy, _ = _edited(tmp_path, "as_of: 2024-08-25", f"as_of: {typed}")
+    with pytest.raises(PackError, match="as_of 应为日期 YYYY-MM-DD，现为“") as err:
+        load_pack(str(copy))
+    assert str(copy) in str(err.value) and typed.strip('"')[:4] in str(err.value)
+
+
 def test_a_per_type_threshold_in_words_names_the_type_line(tmp_path):
     copy, line = _edited(tmp_path, "      物流型: 25\n", "      物流型: 二十五\n")
     with pytest.raises(PackError, match=f"第 {line} 行.*resident-firms-min 的门槛应为数字") as err:

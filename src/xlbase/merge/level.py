@@ -50,10 +50,18 @@ def level_mismatch(declared: str | None, result: MergeResult) -> Problem | None:
     cities = sorted({b.city for b in result.bases if b.city != UNKNOWN_UNIT})
     counties = sorted({b.county for b in result.bases if b.county != UNKNOWN_UNIT})
     spread = f"{len(cities)} 个市" if inferred == "province" else f"{len(counties)} 个县（市、区）"
+    return level_mismatch_problem(declared, LEVEL_NAMES[declared], "基地", spread, inferred, LEVEL_NAMES[inferred],
+                                  f"{SHEET_NAME[declared]}按指定层级分组，填报单位可能不对")
+
+
+def level_mismatch_problem(declared: str, declared_title: str, noun: str, spread: str, inferred: str,
+                           inferred_title: str, grouped: str) -> Problem:
+    """The level-mismatch warning, for Shanxi's levels and a programme's alike: the level named (--level), how
+    the merged rows are `spread` ("4 个县（市、区）"), the level they show, and how the 汇总表 groups them."""
     return Problem(LEVEL_MISMATCH, WARNING,
-                   f"指定的汇总层级为{LEVEL_NAMES[declared]}（--level {declared}），但汇总的基地分布在{spread}"
-                   f"（按基地所在地应为{LEVEL_NAMES[inferred]}）；{SHEET_NAME[declared]}按指定层级分组，"
-                   "填报单位可能不对，请确认层级或输入文件。", value=declared, threshold=inferred)
+                   f"指定的汇总层级为{declared_title}（--level {declared}），但汇总的{noun}分布在 {spread}，"
+                   f"按{noun}所在地应为{inferred_title}；{grouped}，请确认层级或输入文件。",
+                   value=declared, threshold=inferred)
 
 
 def unit_of(base: BaseRow, level: str) -> str:

@@ -19,13 +19,13 @@ from pathlib import Path
 
 from ..forms import value_list
 from ..forms.programmes import ProgrammeError
-from ..problem_codes import LEVEL_MISMATCH, UNIT_NOT_REPORTED
-from ..problems import ERROR, WARNING, Problem
+from ..problem_codes import UNIT_NOT_REPORTED
+from ..problems import ERROR, Problem
 from ..text import fold
 from ..identity import name_key
 from .rows import LEVELS, cell_row
 from .lower import ORIGIN_SEP
-from .level import LEVEL_NAMES, not_reported_problems
+from .level import LEVEL_NAMES, level_mismatch_problem, not_reported_problems
 from .rounds import ROUND_KEY
 
 
@@ -84,10 +84,9 @@ def choose(programme, declared: str | None, rows: list[dict]) -> tuple[Level, li
         return chosen, []
     form = programme.form(programme.layout("summary.yaml")["form"])
     spread = _values(rows, chosen.one)
-    return chosen, [Problem(LEVEL_MISMATCH, WARNING,
-                            f"指定的汇总层级为{chosen.title}（--level {chosen.name}），但汇总的{programme.noun}分布在 {len(spread)} 个"
-                            f"{_label(form, chosen.one)}（{'、'.join(sorted(spread))}），按{programme.noun}所在地应为{inferred.title}；"
-                            "各县情况按实际的报送单位分组，请确认层级或输入文件。", value=chosen.name, threshold=inferred.name)]
+    return chosen, [level_mismatch_problem(chosen.name, chosen.title, programme.noun,
+                                           f"{len(spread)} 个{_label(form, chosen.one)}（{'、'.join(sorted(spread))}）",
+                                           inferred.name, inferred.title, "各县情况按实际的报送单位分组")]
 
 
 def _values(rows: list[dict], key: str | None) -> set[str]:

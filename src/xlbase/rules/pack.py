@@ -150,9 +150,9 @@ def parse_pack(text: str, where: str = "<规则包>", forms: Mapping[str, Form] 
         try:
             as_of = dt.date.fromisoformat(as_of)
         except ValueError:
-            raise fail(top, f"as_of 应为日期 YYYY-MM-DD，现为“{as_of}”") from None
+            pass            # said below, as any other value that is no date
     if not isinstance(as_of, dt.date):
-        raise fail(top, f"as_of 应为日期 YYYY-MM-DD，现为“{as_of}”")
+        raise fail(top, f"as_of 应为日期 YYYY-MM-DD，现为“{doc['as_of']}”")
     if not isinstance(doc["rules"], list) or not doc["rules"]:
         raise fail(top, "rules 应为规则列表，且至少有一条规则")
     rules, seen = [], set()
