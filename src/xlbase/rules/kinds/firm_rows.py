@@ -58,16 +58,13 @@ class Checksum(Kind):
             fails = (code != "") & ~valid & ~legacy
             out += emit(ctx, rule, df[fails], form_id, rule.field, value=code, length=length)
             if legacy.any() and rule.args.legacy_message:
-                legacy_rule = Rule(id=f"{rule.id}{LEGACY_SUFFIX}", kind=rule.kind, message=rule.args.legacy_message,
-                                   severity=rule.args.legacy_severity)
-                out += emit(ctx, legacy_rule, df[legacy], form_id, rule.field, value=code)
+                out += emit(ctx, _legacy_rule(rule), df[legacy], form_id, rule.field, value=code)
         return out
 
     def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
         """A programme's code fields, value by value (the record's, or each row's)."""
         out = []
-        legacy_rule = Rule(id=f"{rule.id}{LEGACY_SUFFIX}", kind=rule.kind, message=rule.args.legacy_message or "",
-                           severity=rule.args.legacy_severity, forms=rule.forms)
+        legacy_rule = _legacy_rule(rule)
         for form_id in rule.forms:
             for v in sub.values(form_id, rule.field):
                 code = _code_text(v.value)
@@ -79,6 +76,13 @@ class Checksum(Kind):
                 elif not uscc_valid(code):
                     out.append(ctx.problem(rule, sub, v, rule.field, length=len(code)))
         return out
+
+
+def _legacy_rule(rule: Rule) -> Rule:
+    """The checksum rule's notice for a 15-digit 注册号 (its `legacy_message`, under the rule's id + LEGACY_SUFFIX),
+    on Shanxi's stacked forms and a programme's submission alike."""
+    return Rule(id=f"{rule.id}{LEGACY_SUFFIX}", kind=rule.kind, message=rule.args.legacy_message or "",
+                severity=rule.args.legacy_severity, forms=rule.forms)
 
 
 def _code_text(v: Any) -> str:
