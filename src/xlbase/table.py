@@ -7,6 +7,7 @@ DataFrame per form across every file, so each rule runs once, vectorised.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -74,6 +75,9 @@ class Table:
     org_line: str = ""
     heading: tuple[tuple[str, str], ...] = ()
     transposed: bool = False     # a 附件10 typed vertically: `columns` holds sheet rows, `_row` sheet columns
+    #: field -> factor to the field's unit of the unit its column's header or the table's unit line states
+    #: ("营收（元）": 1/10000): figures read from the column are scaled already; a typed range is scaled by it
+    scales: dict[str, Fraction] = field(default_factory=dict)
 
     @property
     def form(self) -> Form:

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -39,6 +39,32 @@ class Estimate:
     high_open: bool = False
     about: bool = False
     words: str = ""
+    bare: bool = True           # the figure carried no unit of its own ("约3000", not "约3000元")
+
+    @property
+    def lowest(self) -> float:
+        return self.low if self.low is not None else -math.inf
+
+    @property
+    def highest(self) -> float:
+        return self.high if self.high is not None else math.inf
+
+    def contains(self, x: float) -> bool:
+        """Whether the value may be `x`."""
+        return not (x < self.lowest or x > self.highest or (self.low_open and x == self.low)
+                    or (self.high_open and x == self.high))
+
+    def scaled(self, factor: Fraction) -> Estimate:
+        """The same range in the field's unit when the figure was typed under a header stating another unit of
+        its family (a column headed 元 over a 万元 field: factor 1/10000), exactly in decimal as a plain number
+        is (read.normalise.scale_column); a figure typed with its own unit ("约3000万元") was read in it already."""
+        if factor == 1 or not self.bare:
+            return self
+
+        def by(x: float) -> float:
+            return float(Decimal(repr(x)) * factor.numerator / factor.denominator)
+        return replace(self, figure=by(self.figure), low=None if self.low is None else by(self.low),
+                       high=None if self.high is None else by(self.high))
 
     def at_least(self, threshold: float) -> bool:
         """Proven: the value is not below `threshold`."""
@@ -69,6 +95,11 @@ class Estimate:
         if self.high is not None:
             return f"{'少于' if self.high_open else '不多于'} {shown(self.high)}{u}"
         return f"{f}{u}"
+
+
+def exact(x: float) -> Estimate:
+    """A plain figure as the one-value range a rule compares with a typed range."""
+    return Estimate(x, x, x)
 
 
 def shown(v: float) -> str:
@@ -139,20 +170,21 @@ def parse_estimate(text: Any, suffixes: dict[str, Fraction]) -> Estimate | None:
     figure = _figure(s, suffixes, past_words, mags)
     if figure is None:
         return None
-    value, past, place = figure
+    value, past, place, bare = figure
     kinds = [k for k in (head, tail) if k]
     if past:
         kinds.append(PAST_FIGURE)
     if not kinds:
         return None
     words = "".join(w for w in (head_word, past or "", tail_word) if w)
-    return _range(value, place, kinds, words)
+    found = _range(value, place, kinds, words)
+    return found if found is None or bare else replace(found, bare=False)
 
 
 def _figure(s: str, suffixes: dict[str, Fraction], past_words: tuple[str, ...], mags: dict[str, int]
-            ) -> tuple[float, str | None, float] | None:
+            ) -> tuple[float, str | None, float, bool] | None:
     """(value in the field's unit, the word past the figure or None, the value of one at its last digit's
-    place) of "300", "300余人", "2千多万元", "百余", or None."""
+    place, whether no unit was typed) of "300", "300余人", "2千多万元", "百余", or None."""
     m = _DIGITS.match(s)
     number, rest = (m.group(1), m.group(2)) if m else ("1", s)
     for mag_word, mag in [("", 1), *mags.items()]:
@@ -173,7 +205,7 @@ def _figure(s: str, suffixes: dict[str, Fraction], past_words: tuple[str, ...], 
         value = float(Decimal(number) * scale)
         if math.isnan(value) or math.isinf(value) or value < 0:
             return None
-        return value, past, float(_place(number) * scale)
+        return value, past, float(_place(number) * scale), not unit
     return None
 
 

@@ -199,12 +199,23 @@ def _fmt(v: float) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.10g}"
 
 
-def estimate_of(v: Any, field: Field) -> Estimate | None:
+def estimate_of(v: Any, field: Field, scale: Fraction | None = None) -> Estimate | None:
     """The range a cell's text typed as a bound or an estimate says (in the field's unit), for a numeric field;
-    None when it is no such text (read.estimates)."""
+    None when it is no such text (read.estimates). `scale`: the factor of the unit its column's header (or the
+    table's unit line) states, applied to a bare figure as to a plain number (Table.scales)."""
     if not isinstance(v, str) or not field.is_numeric or ordinal_digits(v):
         return None
-    return parse_estimate(_nfkc(v), _suffixes(field.unit))
+    found = parse_estimate(_nfkc(v), _suffixes(field.unit))
+    return found.scaled(scale) if found is not None and scale is not None else found
+
+
+def estimate_in(table: Any, key: str, text: Any) -> Estimate | None:
+    """The range `text`, typed in `key`'s cell of `table` (a Table), says in the field's unit: the column's header
+    unit applied (Table.scales). The one way the rules read a typed range."""
+    form = table.form
+    if not isinstance(text, str) or not form.has_field(key):
+        return None
+    return estimate_of(text, form.field(key), table.scales.get(key))
 
 
 def year_of(v: Any, field: Field) -> tuple[dt.date, dt.date] | None:

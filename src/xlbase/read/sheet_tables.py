@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,8 @@ from ..table import Table
 from ..text import fold, fold_unbracketed
 from .cover import section_type
 from .grid import Sheet, a1, unread_cells
-from .normalise import (CONVERTED, ESTIMATE, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, normalise_column,
+from .normalise import (CONVERTED, ESTIMATE, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, estimate_of,
+                        normalise_column,
                         parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, placed_words, unread_problem, unread_record_problems
 from .labels import base_column_words, base_section_name, line_kind, status_tag
@@ -32,7 +34,7 @@ from .label_text import label_key
 from .match_vocab import vocabulary
 from .units import factor_for, header_unit
 from .profile import cell_kind
-from .column_notes import header_cells, none_zero_problem, settle_column
+from .column_notes import header_cells, none_zero_problem, settle_column, unit_factor
 from .tables import FoundTable, table_problems
 from ..problem_codes import (COLUMN_READ_AS, MISSING_COLUMN, NAME_STATUS_TAG, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW,
                              UNPARSEABLE, UNREAD_SHEET, VALUE_CONVERTED, VALUE_ESTIMATE)
@@ -119,6 +121,13 @@ def _problem(path: str, sheet: str, cell: str, form_id: str, key: str, raw: str,
         extra = f"（{p.detail}）" if p.detail else ""
         msg = f"{form_id}“{label}”的值“{raw}”无法识别为{expected}{extra}，已保留原文；请按{expected}填写。"
     return Problem(UNPARSEABLE, ERROR, msg, path, sheet, cell, form_id, key, value=raw)
+
+
+def _scaled_estimate(p: Parsed, typed: Any, f: Any, scale: Fraction) -> Parsed:
+    """The reader's note of an estimate in a column whose header states another unit: how it reads in the
+    field's unit."""
+    e = estimate_of(_text(typed), f, scale)
+    return p if e is None or not e.bare else replace(p, detail=f"{e.describe(f.unit or '')}（按所注单位换算）")
 
 
 def estimate_message(form_id: str, label: str, raw: str, p: Parsed, date: bool) -> str:
@@ -323,12 +332,17 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
             values = _place_from_above(path, sheet, ft, form_id, key, values, problems)
         normed, notes = normalise_column(values, form.field(key))
         normed, notes = settle_column(path, sheet, ft, form_id, form.field(key), values, normed, notes, problems)
+        conv = unit_factor(ft, form.field(key))
+        if conv:
+            t.scales[key] = conv[1]
         if form.field(key).identity == BASE_NAME:
             normed = _without_status_tags(path, sheet.name, form_id, col, rows, normed, problems)
         data[j] = np.fromiter(normed, dtype=object, count=n)
         raw[j] = np.fromiter(_raw_where_none(values, normed), dtype=object, count=n)
         for i, p in enumerate(notes):
             if p is not None:
+                if p.note == ESTIMATE and key in t.scales:      # a bare "约3000" under "（元）": read in 元
+                    p = _scaled_estimate(p, values[i], form.field(key), t.scales[key])
                 problems.append(_problem(path, sheet.name, a1(rows[i], col), form_id, key, _text(values[i]), p))
         if "" in values:
             for i, v in enumerate(values):

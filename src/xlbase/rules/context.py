@@ -16,6 +16,8 @@ import pandas as pd
 from ..forms.roles import BASE_FORM, BASE_NAME, BASE_TYPE, RECORD_FORM
 from ..forms import get_form
 from ..table import Table, stack
+from ..read.estimates import Estimate
+from ..read.normalise import estimate_in
 from .columns import blank_values, num_values
 from .rule import Rule, RulePack, normalise_base_type
 
@@ -119,6 +121,15 @@ class Context:
             return self.tables[int(table_index)].cell(key, int(row))
         except (ValueError, TypeError, IndexError):
             return ""
+
+    def estimate(self, table_index: Any, key: str, text: Any) -> Estimate | None:
+        """The range `text`, typed in `key`'s cell of the table at `table_index`, says (read.normalise.estimate_in:
+        the column's header unit applied); None for no bound or estimate."""
+        try:
+            t = self.tables[int(table_index)]
+        except (ValueError, TypeError, IndexError):
+            return None
+        return estimate_in(t, key, text)
 
     def raw(self, table_index: Any, key: str, row: Any) -> Any:
         """The clerk's own text for a cell, for messages; None when not kept."""

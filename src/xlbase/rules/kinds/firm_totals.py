@@ -7,7 +7,7 @@ fallback form (附件2) for submissions whose target forms lack it; problems lan
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Iterator
 
 import numpy as np
@@ -15,10 +15,13 @@ import pandas as pd
 
 from ...cell_refs import col_letters
 
-from ...problems import Problem
+from ...forms import get_form
+from ...problems import WARNING, Problem
+from ...read.estimates import exact
 from ..columns import blank, num, tolerance_ok, within_formula, within_tolerance
 from ..context import Context, with_fallback
 from ..emit import emit
+from ..ranges import Total, agree, as_range, by_margin, estimates_of, read_as
 from ..rule import Rule
 from ..submission import Submission, SubmissionContext, Value, number
 from .base import Kind, Outcomes, PerSubmission, param, register
@@ -94,10 +97,58 @@ class FirmTotal(Kind):
                              index=stated_rows.index)
             stated = num(stated_rows[key])
             diff = stated - have
-            ok = tolerance_ok(diff, stated, rule.tolerance) | stated.isna()
-            if ok.all():
+            typed = estimates_of(ctx, stated_rows, form_id, key)
+            partial = self.ranged_totals(ctx, rule, src, listed)
+            subs = [(bool(b), s) for b, s in zip(by_list, stated_rows["_sub"])]
+            ranged = pd.Series([i in typed or sub in partial for i, sub in zip(stated_rows.index, subs)],
+                               index=stated_rows.index, dtype=bool)
+            ok = tolerance_ok(diff, stated, rule.tolerance) | stated.isna() | ranged
+            if not ok.all():
+                out += emit(ctx, rule, stated_rows[~ok], form_id, key, threshold=have, counted=have, difference=diff)
+            if ranged.any():
+                out += self._ranged(ctx, rule, stated_rows[ranged], form_id, key, have, typed,
+                                    {i: partial.get(sub) for i, sub in zip(stated_rows.index, subs)})
+        return out
+
+    def ranged_totals(self, ctx: Context, rule: Rule, src: pd.DataFrame, listed: np.ndarray) -> dict[Any, Total]:
+        """(names its own base per row, submission) -> the part of the firm rows' total typed as ranges
+        ("约50" 职工人数): only a summed field has one."""
+        if not self.reads_field:
+            return {}
+        typed = estimates_of(ctx, src, rule.form, rule.field)
+        out: dict[Any, Total] = {}
+        for i, (_, e) in typed.items():
+            k = (bool(listed[src.index.get_loc(i)]), src.at[i, "_sub"])
+            out[k] = out.get(k, Total()).plus(e)
+        return out
+
+    def _ranged(self, ctx: Context, rule: Rule, rows: pd.DataFrame, form_id: str, key: str, have: pd.Series,
+                typed: dict[Any, tuple[str, Any]], partial: dict[Any, Total | None]) -> list[Problem]:
+        """Stated figures or totals typed as ranges (read.estimates), judged by what the ranges prove
+        (rules.ranges): consistent for some value of each — nothing; for none — the rule's problem, a warning
+        when only an estimate's margin proves it, saying how each range was read."""
+        unit = get_form(form_id).field(key).unit or ""
+        out = []
+        for i in rows.index:
+            h = 0.0 if pd.isna(have[i]) else float(have[i])
+            part = partial[i]
+            total = replace(part, exact=h) if part is not None else None
+            counted = total.as_range() if total is not None else exact(h)
+            raw, said = typed.get(i, (None, None))
+            stated = said if said is not None else as_range(num(rows.loc[[i], key]).iloc[0], None)
+            if stated is None or agree(stated, counted, rule.tolerance):
                 continue
-            out += emit(ctx, rule, stated_rows[~ok], form_id, key, threshold=have, counted=have, difference=diff)
+            notes = []
+            if said is not None:
+                notes.append(f"所填{read_as(raw or '', said, unit)}")
+            if total is not None:
+                notes.append(f"附件3 中 {total.ranges} 行是范围或估计值，合计读作{total.describe(unit)}")
+            (p,) = emit(ctx, rule, rows.loc[[i]], form_id, key, value=pd.Series([stated.figure], index=[i]),
+                        threshold=pd.Series([h], index=[i]),
+                        counted=pd.Series([total.describe() if total is not None else h], index=[i]),
+                        difference=pd.Series([None], index=[i]),
+                        severity=WARNING if by_margin(stated, counted) else None)
+            out.append(replace(p, message=f"{p.message}（{'；'.join(notes)}：按此范围也不一致）"))
         return out
 
 

@@ -3,7 +3,7 @@ the rules need), forms-agree (one fact stated on two forms is the same)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -13,14 +13,17 @@ import pandas as pd
 from ...forms.roles import BASE_NAME, CITY, COUNTY
 from ...forms import APPLICANT_FORMS, SUMMARY_FORM, get_form, list_aliases, value_list
 from ...identity import locate, split_place
-from ...problems import Problem
+from ...problems import WARNING, Problem
+from ...read.normalise import estimate_in
 from ...table import Table
 from ...text import fold
 from ..columns import as_date, fold_key, num, tolerance_ok, within_formula
 from ..context import Context, home_file, names_bases_per_row
 from ..emit import display_label, emit, fmt, sheet_cells
+from .. import ranges
+from ..ranges import estimates_of
 from ..rule import Rule
-from ..submission import Submission, SubmissionContext, is_blank, shown
+from ..submission import Submission, SubmissionContext, is_blank, raw_text_of, shown
 from .base import Kind, Outcomes, Site, param, register
 from .params import form_list, row_choice, tolerance
 
@@ -164,6 +167,8 @@ class FormsAgree(Kind):
             a, b = ctx.frame(a_form, key), ctx.frame(b_form, b_key)
             if not len(a) or not len(b):
                 continue
+            if get_form(a_form).field(key).is_numeric:
+                out += self._ranged(ctx, rule, (a_form, key, a), (b_form, b_key, b))
             # one row per submission stating the fact on both forms: each form's first row with a value
             b_first = first_stated(ctx.column(b_form, b_key, "blank"), ctx.column(b_form, b_key, "sub"))
             pairs = [(i, b_first[s]) for s, i in first_stated(ctx.column(a_form, key, "blank"),
@@ -174,13 +179,51 @@ class FormsAgree(Kind):
             fa, fb = get_form(a_form).field(key), get_form(b_form).field(b_key)
             differ = ~agree(fa, pd.Series(ctx.column(a_form, key)[at], dtype=object),
                             pd.Series(ctx.column(b_form, b_key)[bt], dtype=object), rule.tolerance).to_numpy()
-            if not differ.any():
+            if differ.any():
+                da = a.iloc[at[differ]]
+                db = b.iloc[bt[differ]].set_axis(da.index)
+                out += emit(ctx, rule, da, a_form, key, threshold=db[b_key], cell=sheet_cells(ctx, da, key),
+                            other_form=b_form, other_label=display_label(get_form(b_form), fb),
+                            other_value=db[b_key].map(fmt), other_cell=sheet_cells(ctx, db, b_key))
+        return out
+
+    def _ranged(self, ctx: Context, rule: Rule, first: tuple[str, str, pd.DataFrame],
+                second: tuple[str, str, pd.DataFrame]) -> list[Problem]:
+        """A fact one form (or both) states as a bound or an estimate ("约30", "30户以上": read.estimates): the
+        two agree when some value of each range is one figure within the tolerance (rules.ranges.agree) —
+        nothing said; else the rule's problem (a warning when an estimate's margin proves it), saying how each
+        range was read."""
+        (a_form, key, a), (b_form, b_key, b) = first, second
+        typed = estimates_of(ctx, a, a_form, key), estimates_of(ctx, b, b_form, b_key)
+        if not typed[0] and not typed[1]:
+            return []
+        firsts = []
+        for (form_id, k, df), est in zip((first, second), typed):
+            blank = ctx.column(form_id, k, "blank").copy()
+            blank[df.index.get_indexer(list(est))] = False          # a typed range states the fact
+            firsts.append(first_stated(blank, ctx.column(form_id, k, "sub")))
+        fa, fb = get_form(a_form).field(key), get_form(b_form).field(b_key)
+        out = []
+        for sub, i in firsts[0].items():
+            j = firsts[1].get(sub)
+            if j is None:
                 continue
-            a = a.iloc[at[differ]]
-            b = b.iloc[bt[differ]].set_axis(a.index)
-            out += emit(ctx, rule, a, a_form, key, threshold=b[b_key], cell=sheet_cells(ctx, a, key),
+            ia, ib = a.index[i], b.index[j]
+            if ia not in typed[0] and ib not in typed[1]:
+                continue                # both plain: compared above
+            ra = ranges.as_range(num(a.loc[[ia], key]).iloc[0], typed[0].get(ia, (None, None))[1])
+            rb = ranges.as_range(num(b.loc[[ib], b_key]).iloc[0], typed[1].get(ib, (None, None))[1])
+            if ra is None or rb is None or ranges.agree(ra, rb, rule.tolerance):
+                continue
+            ra_rows, rb_rows = a.loc[[ia]], b.loc[[ib]]
+            notes = [f"{form_id}所填{ranges.read_as(t[r][0], t[r][1], fa.unit or '')}"
+                     for form_id, t, r in ((a_form, typed[0], ia), (b_form, typed[1], ib)) if r in t]
+            (p,) = emit(ctx, rule, ra_rows, a_form, key, value=pd.Series([ra.figure], index=[ia]),
+                        threshold=pd.Series([rb.figure], index=[ia]), cell=sheet_cells(ctx, ra_rows, key),
                         other_form=b_form, other_label=display_label(get_form(b_form), fb),
-                        other_value=b[b_key].map(fmt), other_cell=sheet_cells(ctx, b, b_key))
+                        other_value=fmt(rb.figure), other_cell=sheet_cells(ctx, rb_rows, b_key).set_axis([ia]),
+                        severity=WARNING if ranges.by_margin(ra, rb) else None)
+            out.append(replace(p, message=f"{p.message}（{'；'.join(notes)}：按此范围也不一致）"))
         return out
 
     def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
@@ -188,18 +231,39 @@ class FormsAgree(Kind):
         else its first filled row), compared as the first form's field; at the first form's cell."""
         (a_form, b_form), out = rule.forms[:2], []
         for key, b_key in fact_pairs(rule.fields):
-            a = next((v for v in sub.values(a_form, key, rule.args.row) if not is_blank(v)), None)
-            b = next((v for v in sub.values(b_form, b_key, rule.args.row) if not is_blank(v)), None)
+            a = next((v for v in sub.values(a_form, key, rule.args.row) if not is_blank(v) or _typed(v, key)), None)
+            b = next((v for v in sub.values(b_form, b_key, rule.args.row) if not is_blank(v) or _typed(v, b_key)),
+                     None)
             if a is None or b is None:
                 continue
             fa = get_form(a_form).field(key)
+            fb = get_form(b_form).field(b_key)
+            ea, eb = _typed(a, key), _typed(b, b_key)
+            if ea is not None or eb is not None:
+                ra, rb = ranges.as_range(a.value, ea), ranges.as_range(b.value, eb)
+                if ra is None or rb is None or ranges.agree(ra, rb, rule.tolerance):
+                    continue
+                notes = [f"{form_id}所填{ranges.read_as(raw_text_of(v, k) or '', e, fa.unit or '')}"
+                         for form_id, v, k, e in ((a_form, a, key, ea), (b_form, b, b_key, eb)) if e is not None]
+                p = ctx.problem(rule, sub, replace(a, value=ra.figure), key, threshold=rb.figure,
+                                label=display_label(a.table.form, fa), other_form=b_form,
+                                other_label=display_label(b.table.form, fb), other_value=shown(rb.figure),
+                                other_cell=b.cell, severity=WARNING if ranges.by_margin(ra, rb) else None)
+                out.append(replace(p, message=f"{p.message}（{'；'.join(notes)}：按此范围也不一致）"))
+                continue
             if agree(fa, pd.Series([a.value]), pd.Series([b.value]), rule.tolerance).iloc[0]:
                 continue
-            fb = get_form(b_form).field(b_key)
             out.append(ctx.problem(rule, sub, a, key, threshold=b.value, label=display_label(a.table.form, fa),
                                    other_form=b_form, other_label=display_label(b.table.form, fb),
                                    other_value=shown(b.value), other_cell=b.cell))
         return out
+
+
+def _typed(v: Any, key: str) -> Any:
+    """The range a programme's blank value's cell states as a bound or an estimate, else None."""
+    if not is_blank(v):
+        return None
+    return estimate_in(v.table, key, raw_text_of(v, key))
 
 
 def first_stated(blank: np.ndarray, subs: np.ndarray) -> dict[Any, int]:

@@ -20,9 +20,11 @@ import pandas as pd
 
 from ...forms import get_form
 from ...problems import WARNING, Problem
-from ...read.normalise import estimate_of, year_of
+from ...read.normalise import estimate_in, year_of
 from ..columns import as_date, num, within_tolerance
 from ..context import Context, field_frames, raw_texts, thresholds
+from .. import ranges
+from ..ranges import estimates_of
 from ..emit import emit, unknown_type
 from ..rule import Rule
 from ..submission import (Submission, SubmissionContext, is_blank, number as number_of, raw_text_of, raw_typed,
@@ -59,21 +61,6 @@ def _submission_compare(ctx: SubmissionContext, rule: Rule, sub: Submission, fai
         if said is not None:
             out.append(ctx.problem(rule, sub, v, rule.field, **said, **extra))
     return out
-
-
-def estimates_of(ctx: Context, df: pd.DataFrame, form_id: str, key: str) -> dict[Any, tuple[str, Any]]:
-    """Row index -> (the clerk's text, its read.estimates.Estimate) of the rows of `df` whose `key` holds no value
-    but a figure typed as a bound or an estimate."""
-    form = get_form(form_id)
-    if not len(df) or key not in df or not form.has_field(key):
-        return {}
-    na = num(df[key]).isna()
-    if not na.any():
-        return {}
-    fld = form.field(key)
-    raw = raw_texts(ctx, df, key, na)
-    found = {i: (raw[i], estimate_of(raw[i], fld)) for i in df.index[na]}
-    return {i: (r, e) for i, (r, e) in found.items() if e is not None}
 
 
 class Bound(PerType):
@@ -221,7 +208,7 @@ class Bound(PerType):
             if not raw or not v.table.form.has_field(rule.field):
                 continue
             fld = v.table.form.field(rule.field)
-            e = estimate_of(raw, fld)
+            e = estimate_in(v.table, rule.field, raw)
             verdict = None if e is None else cls.estimate_verdict(e, t)
             if verdict is None:
                 continue
@@ -412,6 +399,28 @@ class ShareAtLeast(Kind):
         return {"whole": total, "percent": round(100 * share, 1), "share": share,
                 "threshold_percent": shown(round(100 * float(rule.threshold), 1))}
 
+    def _ranged(self, rule: Rule, part: Any, whole: Any, typed: tuple[tuple[str, Any] | None, tuple[str, Any] | None],
+                unit: str) -> dict | None:
+        """A part or whole typed as a bound or an estimate (read.estimates): the share over every value of the
+        ranges (rules.ranges.share_verdict) — met: None; broken: the rule's problem (a warning when an
+        estimate's margin proves it); undecided: a warning saying what decides."""
+        rp = ranges.as_range(part, typed[0][1] if typed[0] else None)
+        rw = ranges.as_range(whole, typed[1][1] if typed[1] else None)
+        if rp is None or rw is None:
+            return None
+        verdict = ranges.share_verdict(rp, rw, float(rule.threshold))
+        if verdict in (None, ranges.MET):
+            return None
+        read = "；".join(f"“{t[0]}”读作{t[1].describe(unit)}" for t in typed if t)
+        percent = shown(round(100 * float(rule.threshold), 1))
+        said = {"whole": rw.figure, "percent": round(100 * rp.figure / rw.figure, 1) if rw.figure else "",
+                "share": rp.figure / rw.figure if rw.figure else "", "threshold_percent": percent}
+        if verdict == ranges.BROKEN:
+            return {**said, "severity": WARNING if ranges.by_margin(rp, rw) else None,
+                    "note": f"（填的是{read}：按此范围也低于 {percent}%）"}
+        return {**said, "severity": WARNING,
+                "message": f"{rule.title or rule.id}：填的是{read}，不能判定占比是否达到 {percent}%：请填写确切数字。"}
+
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         part, whole = rule.fields
         out = []
@@ -422,12 +431,35 @@ class ShareAtLeast(Kind):
             extra = {k: pd.Series([s[k] for s in rows], index=df.index[fails]) for k in
                      ("whole", "percent", "share", "threshold_percent")}
             out += emit(ctx, rule, df[fails], form_id, part, threshold=rule.threshold, **extra)
+            typed = (ranges.estimates_of(ctx, df, form_id, part), ranges.estimates_of(ctx, df, form_id, whole))
+            unit = get_form(form_id).field(part).unit or ""
+            for i in set(typed[0]) | set(typed[1]):
+                got = self._ranged(rule, df.at[i, part], df.at[i, whole], (typed[0].get(i), typed[1].get(i)), unit)
+                if got is None:
+                    continue
+                level, note, message = got.pop("severity"), got.pop("note", ""), got.pop("message", None)
+                (p,) = emit(ctx, rule, df.loc[[i]], form_id, part, threshold=rule.threshold, severity=level,
+                            **{k: pd.Series([v], index=[i]) for k, v in got.items()})
+                out.append(replace(p, message=message or p.message + note))
         return out
 
     def check_submission(self, ctx: SubmissionContext, rule: Rule, sub: Submission) -> list[Problem]:
         part_key, whole_key = rule.fields
         out = []
         for p, w in zip(sub.values(rule.form, part_key, rule.args.row), sub.values(rule.form, whole_key, rule.args.row)):
+            typed = tuple((raw, e) if (raw := raw_text_of(v, k) if is_blank(v) else None) and
+                          (e := estimate_in(v.table, k, raw)) is not None else None
+                          for v, k in ((p, part_key), (w, whole_key)))
+            if typed[0] or typed[1]:
+                unit = (p.table.form.field(part_key).unit or "") if p.table.form.has_field(part_key) else ""
+                got = self._ranged(rule, p.value, w.value, (typed[0], typed[1]), unit)
+                if got is not None:
+                    level, note, message = got.pop("severity"), got.pop("note", ""), got.pop("message", None)
+                    value = ranges.as_range(p.value, typed[0][1] if typed[0] else None)
+                    made = ctx.problem(rule, sub, replace(p, value=value.figure if value else None), part_key,
+                                       severity=level, **got)
+                    out.append(replace(made, message=message or made.message + note))
+                continue
             said = self._said(rule, p.value, w.value)
             if said is not None:
                 out.append(ctx.problem(rule, sub, p, part_key, **said))

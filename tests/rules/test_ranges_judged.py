@@ -1,0 +1,188 @@
+"""A figure typed as a bound or an estimate ("30户以上", "不足20", "约300": read.estimates) is a range wherever a rule
+compares figures: firm-count-match (附件10 已入驻企业数 against 附件3's rows), employee-sum-match (附件3 职工人数
+total, some rows typed as ranges, against 附件10), forms-agree (附件2 against 附件10) and share-min. Consistent for
+some value of the range: nothing; proven inconsistent for the whole range: the rule's severity (a warning when
+only an estimate's margin proves it); a share between: a warning saying what decides.
+
+The property: a range is never judged more severely than a plain value inside it — never an error where that
+value is not one, and for the rules comparing two figures nothing where that value agrees."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from rules_kit import a3_rows, a10_row, record, table
+from xlbase.forms import estimate_words, get_form
+from xlbase.read.normalise import estimate_of
+from xlbase.rules import load_pack, parse_pack, validate
+
+SHANXI = load_pack("shanxi-2024-base")
+PACKS = {r.id: dataclasses.replace(SHANXI, rules=[r]) for r in SHANXI.rules}     # one rule: quick examples
+A10 = get_form("附件10")
+RANK = {None: 0, "info": 1, "warning": 2, "error": 3}
+WORDS = estimate_words()
+#: (text shape, whether the clerk's words bound it, not an estimate's margin)
+SHAPES = [("{n}户以上", True), ("不少于{n}", True), ("≥{n}", True), ("不足{n}", True), ("{n}以下", True),
+          ("不超过{n}户", True), ("{n}余", True), ("约{n}", False), ("{n}左右", False), ("近{n}", False)]
+
+
+def _verdict(problems, rule: str) -> str | None:
+    found = [p.severity for p in problems if p.rule == rule]
+    return max(found, key=RANK.get) if found else None
+
+
+def _inside(text: str, field, pick: float) -> tuple[float, object] | None:
+    """A whole number inside the range `text` says, chosen by `pick` in [0, 1]; None when there is none."""
+    e = estimate_of(text, field)
+    assert e is not None, text
+    low = math.ceil(e.lowest) if e.low is not None else 0
+    high = math.floor(e.highest) if e.high is not None else low + 200
+    xs = [x for x in range(max(low, 0), high + 1) if e.contains(x)]
+    return (xs[min(int(pick * len(xs)), len(xs) - 1)], e) if xs else None
+
+
+def _a10(field: str, value, raw: str | None = None, **over):
+    row = a10_row(**{field: value}, **over)
+    if raw is not None:
+        row["_raw"] = {field: raw}
+    return table("附件10", [row])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(SHAPES), st.integers(1, 60), st.integers(1, 60), st.floats(0, 1))
+def test_a_stated_firm_count_typed_as_a_range(shape, n, rows, pick):
+    text = shape[0].format(n=n)
+    got = _inside(text, A10.field("resident_firms"), pick)
+    assume(got is not None)
+    x, e = got
+    firms = table("附件3", a3_rows(rows))
+    pack = PACKS["firm-count-match"]
+    ranged = _verdict(validate([_a10("resident_firms", None, text), firms], pack), "firm-count-match")
+    plain = _verdict(validate([_a10("resident_firms", x), firms], pack), "firm-count-match")
+    assert RANK[ranged] <= RANK[plain], (text, x, rows)
+    # consistent for some value: nothing; for none: the rule's error, a warning when only a margin proves it
+    assert (ranged is None) == e.contains(rows), (text, rows, ranged)
+    if ranged is not None:
+        assert ranged == ("error" if shape[1] else "warning")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(1, 40), min_size=3, max_size=8), st.sets(st.integers(0, 7), max_size=3),
+       st.sampled_from(SHAPES), st.integers(0, 400), st.floats(0, 1), st.booleans())
+def test_a_column_total_with_cells_typed_as_ranges(employees, ranged_rows, shape, stated, pick, stated_typed):
+    """附件3 职工人数 with some rows "约20", "不足10", and the 附件10 total plain or itself a range."""
+    field = get_form("附件3").field("employees")
+    rows = a3_rows(len(employees))
+    plain_rows = [dict(r) for r in rows]
+    for i, (r, p, n) in enumerate(zip(rows, plain_rows, employees)):
+        p["employees"] = r["employees"] = n
+        if i in ranged_rows:
+            text = shape[0].format(n=n)
+            got = _inside(text, field, pick)
+            assume(got is not None)
+            r["employees"], r["_raw"] = None, {"employees": text}
+            p["employees"] = got[0]
+    stated_row = ("employees", stated, None)
+    if stated_typed:
+        text = shape[0].format(n=max(stated, 1))
+        got = _inside(text, A10.field("employees"), pick)
+        assume(got is not None)
+        stated_row = ("employees", None, text)
+        plain_stated = got[0]
+    else:
+        plain_stated = stated
+    pack = PACKS["employee-sum-match"]
+    ranged = _verdict(validate([_a10(*stated_row), table("附件3", rows)], pack), "employee-sum-match")
+    plain = _verdict(validate([_a10("employees", plain_stated), table("附件3", plain_rows)], pack),
+                     "employee-sum-match")
+    if plain is None:
+        assert ranged is None, (employees, ranged_rows, shape, stated_row)
+    assert RANK[ranged] <= max(RANK[plain], RANK["warning"])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(SHAPES), st.integers(1, 400), st.integers(0, 400), st.floats(0, 1))
+def test_a_fact_typed_as_a_range_on_one_form_and_plain_on_the_other(shape, n, other, pick):
+    text = shape[0].format(n=n)
+    a2 = get_form("附件2")
+    got = _inside(text, a2.field("resident_firms"), pick)
+    assume(got is not None)
+    x, e = got
+
+    def run(value, raw):
+        t2 = record("附件2", {"resident_firms": value})
+        t2.record_raw["resident_firms"] = raw if raw is not None else str(value)
+        return _verdict(validate([t2, _a10("resident_firms", other)], PACKS["forms-agree"]), "forms-agree")
+    ranged, plain = run(None, text), run(x, None)
+    if plain is None:
+        assert ranged is None
+    assert (ranged is None) == e.contains(other), (text, other, ranged)
+
+
+SHARE_PACK = parse_pack("""id: t
+title: 测试
+year: 2024
+as_of: 2024-08-25
+rules:
+  - id: staff-share
+    kind: share-min
+    form: 附件10
+    fields: [service_staff, employees]
+    threshold: 50%
+    severity: error
+    message: "{{ label }} {{ value }} 占 {{ whole }} 的 {{ percent }}%，低于 {{ threshold_percent }}%"
+""")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(SHAPES), st.integers(1, 200), st.integers(1, 200), st.floats(0, 1), st.booleans())
+def test_a_share_whose_part_or_whole_is_typed_as_a_range(shape, n, other, pick, part_typed):
+    text = shape[0].format(n=n)
+    key, other_key = ("service_staff", "employees") if part_typed else ("employees", "service_staff")
+    got = _inside(text, A10.field(key), pick)
+    assume(got is not None)
+    x, e = got
+    assume(x > 0 or part_typed)
+
+    def run(value, raw):
+        row = a10_row(**{key: value, other_key: other})
+        if raw is not None:
+            row["_raw"] = {key: raw}
+        return _verdict(validate([table("附件10", [row])], SHARE_PACK), "staff-share")
+    ranged, plain = run(None, text), run(x, None)
+    if ranged == "error":       # proven for the whole range, by the clerk's own words
+        assert plain == "error" and shape[1], (text, other)
+    if plain == "error":
+        assert ranged in ("error", "warning"), (text, other)
+
+
+def test_an_estimate_under_a_header_unit_is_judged_in_the_fields_unit():
+    """"约3000000" in a column whose header says 元 is about 300 万元 (not 3 000 000 万元): against a 附件10 stated in
+    万元 the two agree."""
+    from fractions import Fraction
+    t10 = _a10("revenue", None, "约3000000")
+    t10.scales["revenue"] = Fraction(1, 10000)
+    e = estimate_of("约3000000", A10.field("revenue"), t10.scales["revenue"])
+    assert e is not None and e.figure == 300 and e.low == 150 and e.high == 450
+    assert estimate_of("约300万元", A10.field("revenue"), Fraction(1, 10000)).figure == 300   # its own unit
+    t2 = record("附件2", {})
+    pack = parse_pack("""id: t
+title: 测试
+year: 2024
+as_of: 2024-08-25
+rules:
+  - id: revenue-min
+    kind: min
+    form: 附件10
+    field: revenue
+    threshold: 100
+    severity: error
+    message: "{{ value }}"
+""")
+    assert not [p for p in validate([t10, t2], pack) if p.rule == "revenue-min"]       # 150..450 >= 100
+    t10.scales["revenue"] = Fraction(1, 100000000)
+    assert [p.severity for p in validate([t10, t2], pack) if p.rule == "revenue-min"] == ["warning"]
