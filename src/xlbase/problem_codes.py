@@ -73,6 +73,7 @@ FILE_DECRYPTED = "file-decrypted"
 FILE_FORMAT = "file-format"
 FILE_READER = "file-reader"
 PREVIOUS_OUTPUT = "previous-output"
+MARKED_COPY = "marked-copy"
 SHEET_LOCKED = "sheet-locked"
 # reading
 UNPARSEABLE = "unparseable"
@@ -142,6 +143,7 @@ _declare(FILE, {
     FILE_FORMAT: (INFO, "文件实际格式与扩展名不同，已按实际格式读取"),
     FILE_READER: (INFO, "文件由备用读取器读取"),
     PREVIOUS_OUTPUT: (INFO, "此前生成的汇总表，已跳过"),
+    MARKED_COPY: (INFO, "xlbase 生成的标注副本，原文件也在本次输入中，已跳过"),
     SHEET_LOCKED: (INFO, "工作表有密码保护，未能标色"),
 })
 _declare(READ, {

@@ -11,6 +11,8 @@ UNITS_CITY = "各市情况"
 FIRMS = "入驻企业"
 MARK_RESULTS = "校验结果"
 MARK_RECORD = "_xlbase_marks"
+#: the first row of MARK_RECORD (mark.copy writes it, the 校验 button too): what tells our marked copy by content
+MARK_RECORD_HEADER = ("工作表", "单元格", "原样式", "新建", "标记样式", "原填充", "结果工作表")
 FILES = "文件"
 SUMMARY_RECORD = "_xlbase_summary"   # very hidden: the 汇总表's machine record (xlbase.summary_record)
 
@@ -42,6 +44,16 @@ def is_xlbase_output(names: list[str]) -> bool:
     is a 汇总表 whose rows a higher level merges is told by its record, not by these names.
     """
     return PROBLEMS in names or MARK_RESULTS in names or MARK_RECORD in names or SUMMARY_RECORD in names
+
+
+def holds_marks(sheets) -> bool:
+    """Whether a workbook's sheets (objects with `name` and `rows`) hold our marks record — a copy `xlbase mark`
+    wrote, or a file the 校验 button marked: the hidden MARK_RECORD sheet opening with MARK_RECORD_HEADER."""
+    for s in sheets:
+        if s.name == MARK_RECORD and s.rows:
+            first = [str(v).strip() for v in s.rows[0] if v is not None and str(v).strip()]
+            return tuple(first[:len(MARK_RECORD_HEADER)]) == MARK_RECORD_HEADER
+    return False
 
 
 def is_template_helper(name: str, names: list[str]) -> bool:

@@ -115,6 +115,7 @@ class WorkbookRead:
     record: dict[str, Any] | None = None   # an xlbase 汇总表's machine record (xlbase.summary_record)
     programme: str | None = None           # the programme its forms were recognised as (xlbase.programmes)
     cover: Any = None                # a file holding only a 附件1 cover (read.cover.Cover): merge.attach ties it
+    marked: bool = False             # it holds our marks record (sheet_names.holds_marks): a marked copy
 
     @property
     def ok(self) -> bool:

@@ -20,7 +20,7 @@ MARKS_SHEET = sheet_names.MARK_RECORD
 #: value stays readable on screen and in print, and an info-only cell does not look like an error
 MARK_FILLS = {sev: "FF" + rgb for sev, rgb in SEVERITY_FILLS.items()}
 MARK_RGB = MARK_FILLS[ERROR]
-MARKS_HEADER = ["工作表", "单元格", "原样式", "新建", "标记样式", "原填充", "结果工作表"]
+MARKS_HEADER = list(sheet_names.MARK_RECORD_HEADER)
 RESULT_HEADER = ["序号", "严重程度", "工作表", "单元格", "问题说明"]
 
 

@@ -39,10 +39,10 @@ from ..summary_record import TEXT_SEP, date_bytes, digest, digests, joined_text,
 from ..table import Table, WorkbookRead
 from ..text import some_of
 from ..cell_text import EXCEL_MAX_TEXT, UNSAFE_CHARS, cell_text
+from .marked import SKIPPED, skip_marked_copies
 from ..problem_codes import LOWER_PACK_DIFFERS, PREVIOUS_OUTPUT, SUMMARY_EDITED, SUMMARY_SOURCES_PARTLY_HERE
 
 ORIGIN_SEP = " ← "
-SKIPPED = "skipped"
 MISSING = "missing"
 NOT_SOURCES = (SKIPPED, MISSING)
 
@@ -303,6 +303,7 @@ def _previous_output(wr: WorkbookRead, rec: dict[str, Any], batch: set[str]) -> 
 def prepare_reads(reads: list[WorkbookRead], pack: Any, *, recomputed: Iterable[str] = ()
                   ) -> tuple[list[WorkbookRead], list[Table], list[Problem]]:
     """(reads with previous outputs skipped, the tables to validate, the problems found so far)."""
+    reads = skip_marked_copies(reads)
     batch = {wr.sha256 for wr in reads if wr.sha256}
     skip_rules = frozenset(recomputed)
     here = pack_identity(pack)

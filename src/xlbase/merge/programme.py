@@ -29,6 +29,7 @@ from ..problem_codes import (DUPLICATE_BASE, FIRMS_BASE_UNCLEAR, INCOMPLETE_TOTA
                              PROGRAMME_RECOGNISED, UNIT_FROM_PLACE, UNIT_NOT_REPORTED)
 from .dedupe import superseded_note
 from .lower import ORIGIN_SEP, carried_problem
+from .marked import skip_marked_copies
 from .revision import revision_rank
 
 
@@ -46,6 +47,7 @@ class Checked:
 
 def check_files(programme, reads: list[WorkbookRead], pack: RulePack) -> Checked:
     """Every problem of `reads` under `pack`, and the 汇总表 rows the summary layout makes of them."""
+    reads = skip_marked_copies(reads)      # a marked copy sent beside its original is not a second application
     problems = [p for r in reads for p in r.problems]
     tables = [t for r in reads if r.ok for t in r.tables]
     layout = programme.layout("summary.yaml")

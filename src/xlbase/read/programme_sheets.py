@@ -14,6 +14,7 @@ from dataclasses import replace
 import math
 from pathlib import Path
 
+from .. import sheet_names
 from ..identity import name_key
 from ..forms.roles import BASE_NAME, BASE_TYPE, CITY, COUNTY, OPERATOR
 from ..problems import ERROR, INFO, Problem
@@ -77,7 +78,7 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
     status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
     return WorkbookRead(path=path, status=status, tables=tables, problems=problems, sha256=check.sha256,
                         programme=recognised.name if recognised is not None else programme.name,
-                        record=_record(sheets))
+                        record=_record(sheets), marked=sheet_names.holds_marks(sheets))
 
 
 def _record(sheets: list[Sheet]) -> dict | None:

@@ -172,7 +172,8 @@ def _read_checked(spath: str, source: str, check, steps: Steps, notes: list[Prob
         _apply_record(tables, record)
     status = "partial" if any(p.severity == ERROR for p in problems) else "ok"
     return WorkbookRead(path=spath, status=status, tables=tables, problems=problems, sha256=check.sha256,
-                        record=record, programme=recognised.name if recognised is not None else None)
+                        record=record, programme=recognised.name if recognised is not None else None,
+                        marked=sheet_names.holds_marks(book.sheets))
 
 
 def _filled(sheet: Sheet) -> bool:
