@@ -45,6 +45,23 @@ def _inside(text: str, field, pick: float) -> tuple[float, object] | None:
     return (xs[min(int(pick * len(xs)), len(xs) - 1)], e) if xs else None
 
 
+def _typed_staff(rows: list[dict], which: set[int], shape: tuple[str, bool], pick: float) -> list[dict]:
+    """附件3 rows whose 职工人数 in the rows `which` is typed as `shape` around its figure (changed in place),
+    and the same rows with a plain figure inside each range instead."""
+    field = get_form("附件3").field("employees")
+    plain = []
+    for i, r in enumerate(rows):
+        p = dict(r)
+        if i in which:
+            text = shape[0].format(n=r["employees"])
+            got = _inside(text, field, pick)
+            assume(got is not None)
+            r["employees"], r["_raw"] = None, {"employees": text}
+            p["employees"] = got[0]
+        plain.append(p)
+    return plain
+
+
 def _a10(field: str, value, raw: str | None = None, **over):
     row = a10_row(**{field: value}, **over)
     if raw is not None:
@@ -75,17 +92,10 @@ def test_a_stated_firm_count_typed_as_a_range(shape, n, rows, pick):
        st.sampled_from(SHAPES), st.integers(0, 400), st.floats(0, 1), st.booleans())
 def test_a_column_total_with_cells_typed_as_ranges(employees, ranged_rows, shape, stated, pick, stated_typed):
     """附件3 职工人数 with some rows "约20", "不足10", and the 附件10 total plain or itself a range."""
-    field = get_form("附件3").field("employees")
     rows = a3_rows(len(employees))
-    plain_rows = [dict(r) for r in rows]
-    for i, (r, p, n) in enumerate(zip(rows, plain_rows, employees)):
-        p["employees"] = r["employees"] = n
-        if i in ranged_rows:
-            text = shape[0].format(n=n)
-            got = _inside(text, field, pick)
-            assume(got is not None)
-            r["employees"], r["_raw"] = None, {"employees": text}
-            p["employees"] = got[0]
+    for r, n in zip(rows, employees):
+        r["employees"] = n
+    plain_rows = _typed_staff(rows, ranged_rows, shape, pick)
     stated_row = ("employees", stated, None)
     if stated_typed:
         text = shape[0].format(n=max(stated, 1))
@@ -186,3 +196,55 @@ rules:
     assert not [p for p in validate([t10, t2], pack) if p.rule == "revenue-min"]       # 150..450 >= 100
     t10.scales["revenue"] = Fraction(1, 100000000)
     assert [p.severity for p in validate([t10, t2], pack) if p.rule == "revenue-min"] == ["warning"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 600), st.integers(10, 90000)), min_size=2, max_size=8),
+       st.sets(st.integers(0, 7), min_size=1, max_size=4), st.sampled_from(SHAPES), st.floats(0, 1),
+       st.sampled_from(["", "零售业", "制造业", "软件和信息技术服务业"]))
+def test_small_micro_share_with_firm_figures_typed_as_ranges(figures, typed_rows, shape, pick, industry):
+    """附件3 职工人数 typed "不足50人", "300人以上", "约80" for some firms: a bound in the clerk's words decides a
+    firm's size where it lies wholly on one side of the standard's floor; an estimate's margin never does."""
+    rows = a3_rows(len(figures), industry=industry or None)
+    for r, (staff, revenue) in zip(rows, figures):
+        r.update(employees=staff, revenue=float(revenue))
+    plain_rows = _typed_staff(rows, typed_rows, shape, pick)
+    pack = PACKS["small-micro-share"]
+    ranged = _verdict(validate([table("附件3", rows)], pack), "small-micro-share")
+    plain = _verdict(validate([table("附件3", plain_rows)], pack), "small-micro-share")
+    if ranged == "error":
+        assert plain == "error", (figures, typed_rows, shape)
+
+
+def test_a_bound_decides_a_firms_size_and_an_estimate_does_not():
+    rows = a3_rows(5)
+    for r, text in zip(rows[:2], ("300人以上", "≥120")):       # 零售业: medium from 50 staff and 500 万元
+        r.update(employees=None, revenue=3000.0, industry="零售业", _raw={"employees": text})
+    (p,) = [p for p in validate([table("附件3", rows)], PACKS["small-micro-share"])]
+    assert p.severity == "error" and "测试企业1有限公司" in p.message and "测试企业2有限公司" in p.message
+    for r in rows[:2]:
+        r["_raw"] = {"employees": "约300人"}          # ±50 %: still medium, but only the margin says so
+    (p,) = [p for p in validate([table("附件3", rows)], PACKS["small-micro-share"])]
+    assert p.severity == "warning"
+
+
+def test_a_bound_decides_a_firms_size_in_a_programmes_submission_too():
+    from xlbase.rules.engine import validate_submissions
+    from xlbase.rules.pack import SUBMISSIONS
+    pack = parse_pack("""id: t
+title: 测试
+year: 2024
+as_of: 2024-08-25
+rules:
+  - id: share
+    kind: ratio
+    form: 附件3
+    threshold: 0.8
+    severity: error
+    message: "{{ share }}"
+""", engine=SUBMISSIONS)
+    rows = a3_rows(5)
+    for r in rows[:2]:
+        r.update(employees=None, revenue=3000.0, industry="零售业", _raw={"employees": "300人以上"})
+    found = [p.severity for p in validate_submissions([record("附件2", {}), table("附件3", rows)], pack)]
+    assert found == ["error"]

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -108,15 +108,16 @@ def industry_names(positions: frozenset[int]) -> str:
     return "、".join(names[i] for i in sorted(positions))
 
 
-def _under_each(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(small, medium) per firm and industry (firms x industries) from the firms' measures (firms x measures).
+def _under_each(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(small, medium) per firm and industry (firms x industries) from the firms' measures (firms x measures):
+    the least and the most each measure may be (equal for a figure, a typed bound's ends for "不足50人").
 
     small: some bound of the industry is known and below its floor; medium: every bound is known and met.
     """
     floors = _floors()                                    # industries x measures
     used = ~np.isnan(floors)
-    below = np.zeros((len(values), len(floors)), dtype=bool)
-    met = np.ones((len(values), len(floors)), dtype=bool)
+    below = np.zeros((len(low), len(floors)), dtype=bool)
+    met = np.ones((len(low), len(floors)), dtype=bool)
     # one measure at a time into firms x industries (no firms x industries x measures temporaries), and none
     # for a measure no industry uses (assets): 68 -> 7 ms for 58 000 firms
     with np.errstate(invalid="ignore"):
@@ -124,13 +125,13 @@ def _under_each(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             u = used[:, m]
             if not u.any():
                 continue
-            v = values[:, m:m + 1]                        # firms x 1
-            below |= (v < floors[:, m]) & u               # NaN compares False
-            met &= (v >= floors[:, m]) | ~u
+            below |= (high[:, m:m + 1] < floors[:, m]) & u     # firms x industries; NaN compares False
+            met &= (low[:, m:m + 1] >= floors[:, m]) | ~u
     return below, met
 
 
-def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-strictest") -> pd.DataFrame:
+def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-strictest",
+             typed: Mapping[str, Mapping[Any, Any]] | None = None) -> pd.DataFrame:
     """Per firm row: `small` (True, False, NA when undecided), `basis` and `industries`.
 
     basis: "industry" (decided under its stated 所属行业), "declared" (企业规模 as reported),
@@ -141,7 +142,8 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
     idx = firms.index
     n = len(idx)
     values = np.column_stack([_numbers(firms, k) for k in BOUND_COLUMNS]) if n else np.zeros((0, len(BOUND_COLUMNS)))
-    small_in, medium_in = _under_each(values)
+    low, high = _typed_ends(values, idx, typed or {})
+    small_in, medium_in = _under_each(low, high)
     n_ind = len(industries())
     stated = np.zeros((n, n_ind), dtype=bool)             # firm x industry: the industries its 所属行业 allows
     folded = _folded(firms, INDUSTRY)
@@ -190,6 +192,24 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
     may_be = np.where(has_industry, stated.sum(axis=1), n_ind)
     return pd.DataFrame({"small": small, "basis": pd.Series(basis, index=idx, dtype=object),
                          "industries": pd.Series(may_be, index=idx)}, index=idx)
+
+
+def _typed_ends(values: np.ndarray, idx: pd.Index, typed: Mapping[str, Mapping[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
+    """(least, most) of each measure: the figure where one was read; for a cell typed as a bound in the clerk's
+    own words ("不足50人", "300人以上": `typed`, measure -> row index -> read.estimates.Estimate) its ends (NaN for
+    an open one). An estimate ("约50人") decides no size: its ends are the margin of data/estimates.yaml, not
+    the clerk's, so it stays undecided (the share's warning names it)."""
+    if not any(typed.values()):
+        return values, values
+    low, high = values.copy(), values.copy()
+    for m, key in enumerate(BOUND_COLUMNS):
+        for i, e in (typed.get(key) or {}).items():
+            if e is None or e.about:
+                continue
+            at = idx.get_loc(i)
+            low[at, m] = e.low if e.low is not None else np.nan
+            high[at, m] = e.high if e.high is not None else np.nan
+    return low, high
 
 
 @lru_cache(maxsize=1024)

@@ -16,6 +16,8 @@ from ...text import some_of
 from ..columns import num
 from ..context import Context, thresholds
 from ..emit import emit, fmt
+from ..ranges import estimates_of
+from ...read.normalise import estimate_in
 from ..rule import Rule
 from ..sizing import UNKNOWN_INDUSTRY, classify
 from ..submission import Submission, SubmissionContext, number as number_of
@@ -67,7 +69,9 @@ class SmallMicroShare(Kind):
         if not len(src):
             return []
         basis_param = rule.args.unknown_industry or ctx.pack.params.get("unknown_industry") or UNKNOWN_INDUSTRY[0]
-        cls = classify(src, basis_param)
+        # a firm's 职工人数 or 营业收入 typed as a bound ("不足50人") decides its size where the bound does
+        typed = {k: {i: e for i, (_, e) in estimates_of(ctx, src, rule.form, k).items()} for k in (EMPLOYEES, REVENUE)}
+        cls = classify(src, basis_param, typed)
         small = cls["small"]
         g = pd.DataFrame({"_sub": src["_sub"], "small": small.fillna(False).astype(bool),
                           "not_small": (~small).fillna(False).astype(bool), "open": small.isna(),
@@ -129,7 +133,7 @@ class SmallMicroShare(Kind):
             return []
         src = pd.concat([t.data.assign(_t=i) for i, t in enumerate(tables)], ignore_index=True)
         basis_param = rule.args.unknown_industry or ctx.pack.params.get("unknown_industry") or UNKNOWN_INDUSTRY[0]
-        cls = classify(src, basis_param)
+        cls = classify(src, basis_param, _typed_in(tables))
         small = cls["small"]
         yes, no, open_ = small.fillna(False).astype(bool), (~small).fillna(False).astype(bool), small.isna()
         th = number_of(rule.threshold_for(None))
@@ -161,6 +165,22 @@ class SmallMicroShare(Kind):
                                 message=rule.args.undecided_message or UNDECIDED_MESSAGE, value=round(worst, 4),
                                 share=round(worst * 100, 1), firm_list=text, **common)]
         return []
+
+
+def _typed_in(tables: list) -> dict[str, dict[int, Any]]:
+    """Measure -> row of the tables' rows concatenated -> the bound or estimate its cell holds (read.estimates),
+    for the cells that hold no figure."""
+    out: dict[str, dict[int, Any]] = {EMPLOYEES: {}, REVENUE: {}}
+    start = 0
+    for t in tables:
+        for key in out:
+            if key in t.data.columns and key in t.raw.columns:
+                for i, raw in enumerate(t.raw[key]):       # raw text is kept only where no value was read
+                    e = estimate_in(t, key, raw) if isinstance(raw, str) else None
+                    if e is not None:
+                        out[key][start + i] = e
+        start += len(t.data)
+    return out
 
 
 def _numbers_missing(src: pd.DataFrame) -> pd.Series:
