@@ -118,6 +118,14 @@ def _has_numbers(row: list) -> bool:
     return sum(1 for v in row if type(v) is str and v and cell_kind(v) in _VALUE_KINDS) >= 2
 
 
+def _values_row(row: list, family: str) -> bool:
+    """A row under a header whose words name fewer fields than it holds other texts: values, a few of which
+    are words the form uses as labels (很满意 typed in one 评价 column, where the paper ticks a 很满意 column),
+    not a second header row."""
+    hits = len(_row_hits(row, family))
+    return _text_cells(row) - hits > hits
+
+
 def _record_row(row: list, family: str) -> bool:
     """Most text cells are labels of a record form (附件2's 占地面积 | 投入资金 | 建设时间 …) and not labels
     of this table: a section of 附件2 typed across, no table header."""
@@ -222,7 +230,7 @@ def find_header(sheet: Sheet, r: int, families: tuple[str, ...] = TABLE_FAMILIES
             if is_units_line(nxt):
                 units_row = rr
                 break
-            if _has_numbers(nxt) or not _row_hits(nxt, family):
+            if _has_numbers(nxt) or not _row_hits(nxt, family) or _values_row(nxt, family):
                 break
             last = rr
         if units_row is None and last + 1 < sheet.n_rows and is_units_line(sheet.rows[last + 1][lo:hi + 1]):
