@@ -62,6 +62,11 @@ class Field:
     # `example`: a value as the notice's own region writes it, for the template's input message (a phone
     # number with the local area code): programme data, so that no template shows another region's.
     example: str = ""
+    # `tick`: one of a group's columns the paper ticks (太原 测评: 很满意 | 基本满意 | 不满意, a "√" in one). A clerk
+    # may tick with ✓, 1 or 是, or type the answer in one column of the group instead (评价: 基本满意): `answers`
+    # are the other words that mean this tick there (非常满意 for 很满意; 一般 for 基本满意), read.answer_columns.
+    tick: bool = False
+    answers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:

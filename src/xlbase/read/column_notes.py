@@ -107,6 +107,8 @@ def wording_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Probl
         if h is None or not form.has_field(key):
             continue
         f = form.field(key)
+        if f.tick and sum(1 for x in found.columns.values() if x == c) > 1:
+            continue        # one answer column read into a group of tick columns: read.answer_columns says so
         how = found.how.get(key)
         k = label_key(h.label)
         if how != "position" and (k in official_keys(found.family, key)

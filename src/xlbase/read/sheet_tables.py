@@ -34,6 +34,7 @@ from .label_text import label_key
 from .match_vocab import vocabulary
 from .units import factor_for, header_unit
 from .profile import cell_kind
+from .answer_columns import place_answer_columns, tick_column
 from .column_notes import header_cells, none_zero_problem, settle_column, unit_factor
 from .tables import FoundTable, table_problems
 from ..problem_codes import (COLUMN_READ_AS, MISSING_COLUMN, NAME_STATUS_TAG, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW,
@@ -314,6 +315,7 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
     """The Table of one found table, its problems added to `problems`. `heading`: the column of a vertical
     sheet's transpose that heads the record (项目 | 内容: vertical.heading_line), no header of a column."""
     form = get_form(form_id)
+    answered = place_answer_columns(sheet, ft, form_id)     # one 评价 column of words for a group of tick columns
     t = Table(form_id=form_id, file=path, sheet=sheet.name, header_row=ft.header_rows[1] + 1,
               org_line=org_line(sheet, ft.header_rows[0], top))
     # where a list sent apart from its base names it (merge.attach, merge.programme: any programme's firm list)
@@ -330,6 +332,8 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
         col = ft.columns[key]
         if form.field(key).identity in (CITY, COUNTY) and len(rows) > 1:
             values = _place_from_above(path, sheet, ft, form_id, key, values, problems)
+        if form.field(key).tick:
+            values = tick_column(path, sheet, ft, form_id, form.field(key), values, answered, problems)
         normed, notes = normalise_column(values, form.field(key))
         normed, notes = settle_column(path, sheet, ft, form_id, form.field(key), values, normed, notes, problems)
         conv = unit_factor(ft, form.field(key))
