@@ -248,3 +248,55 @@ rules:
         r.update(employees=None, revenue=3000.0, industry="零售业", _raw={"employees": "300人以上"})
     found = [p.severity for p in validate_submissions([record("附件2", {}), table("附件3", rows)], pack)]
     assert found == ["error"]
+
+
+SUBMISSION_PACK = """id: t
+title: 测试
+year: 2024
+as_of: 2024-08-25
+rules:
+  - id: count
+    kind: counts-match
+    form: 附件3
+    target: {forms: [附件10], field: resident_firms}
+    severity: error
+    message: "{{ value }} / {{ counted }}"
+  - id: staff
+    kind: sum-matches
+    form: 附件3
+    field: employees
+    target: {forms: [附件10], field: employees}
+    tolerance: {rel: 0.05}
+    severity: error
+    message: "{{ value }} / {{ counted }}"
+"""
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(SHAPES), st.integers(1, 40), st.integers(1, 12), st.floats(0, 1), st.booleans())
+def test_a_programmes_stated_count_and_total_typed_as_ranges(shape, n, firms, pick, on_total):
+    """The same on a programme's submission (check_submission): 已入驻企业数 typed as a range against the list's rows,
+    and the list's 职工人数 with one cell typed as a range against a plain total."""
+    from xlbase.rules.engine import validate_submissions
+    from xlbase.rules.pack import SUBMISSIONS
+    pack = parse_pack(SUBMISSION_PACK, engine=SUBMISSIONS)
+    text = shape[0].format(n=n)
+    rows = a3_rows(firms)
+    if on_total:        # one firm's staff typed as a range, the stated total plain
+        rows[0]["employees"] = n
+        plain_rows = _typed_staff(rows, {0}, shape, pick)
+        stated = 10 * (firms - 1) + n
+        ranged = validate_submissions([record("附件2", {}), _a10("employees", stated), table("附件3", rows)], pack)
+        plain = validate_submissions([record("附件2", {}), _a10("employees", stated), table("附件3", plain_rows)], pack)
+        rule = "staff"
+    else:
+        got = _inside(text, A10.field("resident_firms"), pick)
+        assume(got is not None)
+        ranged = validate_submissions([record("附件2", {}), _a10("resident_firms", None, text), table("附件3", rows)], pack)
+        plain = validate_submissions([record("附件2", {}), _a10("resident_firms", got[0]), table("附件3", rows)], pack)
+        rule = "count"
+        assert (_verdict(ranged, rule) is None) == got[1].contains(firms), (text, firms)
+    r, p = _verdict(ranged, rule), _verdict(plain, rule)
+    if p is None:
+        assert r is None, (text, firms, [x.message for x in ranged])
+    assert RANK[r] <= max(RANK[p], RANK["warning"])

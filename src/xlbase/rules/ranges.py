@@ -21,7 +21,9 @@ import pandas as pd
 from ..forms import get_form
 from ..read.estimates import Estimate, exact, shown
 from .columns import num, tolerance_ok
+from ..read.normalise import estimate_in
 from .context import Context, raw_texts
+from .submission import is_blank, raw_text_of
 
 MET, BROKEN, UNDECIDED = "met", "broken", "undecided"
 
@@ -115,6 +117,14 @@ def as_range(value: Any, estimate: Estimate | None) -> Estimate | None:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
         return None
     return None if math.isnan(float(value)) else exact(float(value))
+
+
+def typed_value(v: Any, key: str) -> Estimate | None:
+    """The range a programme submission's blank value's cell (rules.submission.Value) states as a bound or an
+    estimate, else None."""
+    if not is_blank(v):
+        return None
+    return estimate_in(v.table, key, raw_text_of(v, key))
 
 
 def read_as(raw: str, e: Estimate, unit: str) -> str:

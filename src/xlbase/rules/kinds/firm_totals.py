@@ -18,12 +18,14 @@ from ...cell_refs import col_letters
 from ...forms import get_form
 from ...problems import WARNING, Problem
 from ...read.estimates import exact
+from ...read.normalise import estimate_in
 from ..columns import blank, num, tolerance_ok, within_formula, within_tolerance
 from ..context import Context, with_fallback
 from ..emit import emit
-from ..ranges import Total, agree, as_range, by_margin, estimates_of, read_as
+from .. import ranges
+from ..ranges import Total, agree, as_range, by_margin, estimates_of, read_as, total_of
 from ..rule import Rule
-from ..submission import Submission, SubmissionContext, Value, number
+from ..submission import Submission, SubmissionContext, Value, number, raw_text_of
 from .base import Kind, Outcomes, PerSubmission, param, register
 from .params import Target, number as a_number, severity, target, template, tolerance
 
@@ -181,6 +183,8 @@ class CountsMatch(FirmTotal):
             x = number(v.value)
             if x is not None and not within_tolerance(x - n, x, rule.tolerance):
                 out.append(ctx.problem(rule, sub, v, tg.field, threshold=n, counted=n, difference=x - n))
+            elif x is None:
+                out += _stated_range(ctx, rule, sub, v, tg.field, Total(exact=float(n)), n)
         return out
 
 
@@ -205,16 +209,40 @@ class SumMatches(FirmTotal):
         tg = rule.args.target
         got = [x for t in tables if rule.field in t.data.columns for x in (number(v) for v in t.data[rule.field])
                if x is not None]
-        if not got:
+        typed = [e for t in tables if rule.field in t.raw.columns for raw in t.raw[rule.field]
+                 if isinstance(raw, str) and (e := estimate_in(t, rule.field, raw)) is not None]
+        if not got and not typed:
             return []
         s = sum(got)
+        total = total_of(got, typed)
         out = []
         for v in _stated(sub, tg):
             x = number(v.value)
-            if x is not None and not within_tolerance(x - s, x, rule.tolerance):
+            if typed or x is None:      # a range on either side (rules.ranges)
+                out += _stated_range(ctx, rule, sub, v, tg.field, total, round(s, 6))
+            elif not within_tolerance(x - s, x, rule.tolerance):
                 out.append(ctx.problem(rule, sub, v, tg.field, threshold=round(s, 6), counted=round(s, 6),
                                        difference=x - s))
         return out
+
+
+def _stated_range(ctx: SubmissionContext, rule: Rule, sub: Submission, v: Value, key: str, total: Total,
+                  plain: float) -> list[Problem]:
+    """A programme's stated figure against its list's total where either is a range (a bound or an estimate,
+    rules.ranges): nothing when some value of each agrees; else the rule's problem (a warning when an
+    estimate's margin proves it), saying how each range was read."""
+    said = ranges.typed_value(v, key)
+    stated = said if said is not None else as_range(v.value, None)
+    counted = total.as_range()
+    if stated is None or agree(stated, counted, rule.tolerance):
+        return []
+    unit = (v.table.form.field(key).unit or "") if v.table.form.has_field(key) else ""
+    notes = ([f"所填{read_as(raw_text_of(v, key) or '', said, unit)}"] if said is not None else []) + \
+        ([f"名单中 {total.ranges} 行是范围或估计值"] if total.ranges else [])
+    shown = total.describe() if total.ranges else plain
+    p = ctx.problem(rule, sub, replace(v, value=stated.figure), key, threshold=shown, counted=shown, difference="",
+                    severity=WARNING if by_margin(stated, counted) else None)
+    return [replace(p, message=f"{p.message}（{'；'.join(notes)}：按此范围也不一致）")]
 
 
 @dataclass(frozen=True)

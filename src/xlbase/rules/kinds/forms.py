@@ -14,7 +14,6 @@ from ...forms.roles import BASE_NAME, CITY, COUNTY
 from ...forms import APPLICANT_FORMS, SUMMARY_FORM, get_form, list_aliases, value_list
 from ...identity import locate, split_place
 from ...problems import WARNING, Problem
-from ...read.normalise import estimate_in
 from ...table import Table
 from ...text import fold
 from ..columns import as_date, fold_key, num, tolerance_ok, within_formula
@@ -231,14 +230,14 @@ class FormsAgree(Kind):
         else its first filled row), compared as the first form's field; at the first form's cell."""
         (a_form, b_form), out = rule.forms[:2], []
         for key, b_key in fact_pairs(rule.fields):
-            a = next((v for v in sub.values(a_form, key, rule.args.row) if not is_blank(v) or _typed(v, key)), None)
-            b = next((v for v in sub.values(b_form, b_key, rule.args.row) if not is_blank(v) or _typed(v, b_key)),
+            a = next((v for v in sub.values(a_form, key, rule.args.row) if not is_blank(v) or ranges.typed_value(v, key)), None)
+            b = next((v for v in sub.values(b_form, b_key, rule.args.row) if not is_blank(v) or ranges.typed_value(v, b_key)),
                      None)
             if a is None or b is None:
                 continue
             fa = get_form(a_form).field(key)
             fb = get_form(b_form).field(b_key)
-            ea, eb = _typed(a, key), _typed(b, b_key)
+            ea, eb = ranges.typed_value(a, key), ranges.typed_value(b, b_key)
             if ea is not None or eb is not None:
                 ra, rb = ranges.as_range(a.value, ea), ranges.as_range(b.value, eb)
                 if ra is None or rb is None or ranges.agree(ra, rb, rule.tolerance):
@@ -257,13 +256,6 @@ class FormsAgree(Kind):
                                    other_form=b_form, other_label=display_label(b.table.form, fb),
                                    other_value=shown(b.value), other_cell=b.cell))
         return out
-
-
-def _typed(v: Any, key: str) -> Any:
-    """The range a programme's blank value's cell states as a bound or an estimate, else None."""
-    if not is_blank(v):
-        return None
-    return estimate_in(v.table, key, raw_text_of(v, key))
 
 
 def first_stated(blank: np.ndarray, subs: np.ndarray) -> dict[Any, int]:
