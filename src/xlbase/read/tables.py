@@ -118,12 +118,17 @@ def _has_numbers(row: list) -> bool:
     return sum(1 for v in row if type(v) is str and v and cell_kind(v) in _VALUE_KINDS) >= 2
 
 
-def _values_row(row: list, family: str) -> bool:
-    """A row under a header whose words name fewer fields than it holds other texts: values, a few of which
-    are words the form uses as labels (很满意 typed in one 评价 column, where the paper ticks a 很满意 column),
-    not a second header row."""
-    hits = len(_row_hits(row, family))
-    return _text_cells(row) - hits > hits
+def _values_row(row: list, header: list, family: str) -> bool:
+    """A row under the header row `header` that names one field only, in a column the header already labels,
+    beside other texts: a row of values whose one word is a label of the form (很满意 typed in one 评价 column,
+    where the paper ticks a 很满意 column), not a second header row (whose labels name several fields, or sit
+    under empty or group cells)."""
+    hits = _row_hits(row, family)
+    if len(hits) != 1 or _text_cells(row) < 3:
+        return False
+    (c,) = hits
+    above = header[c] if c < len(header) else ""
+    return isinstance(above, str) and bool(above.strip())
 
 
 def _record_row(row: list, family: str) -> bool:
@@ -230,7 +235,7 @@ def find_header(sheet: Sheet, r: int, families: tuple[str, ...] = TABLE_FAMILIES
             if is_units_line(nxt):
                 units_row = rr
                 break
-            if _has_numbers(nxt) or not _row_hits(nxt, family) or _values_row(nxt, family):
+            if _has_numbers(nxt) or not _row_hits(nxt, family) or _values_row(nxt, sheet.rows[r][lo2:hi2 + 1], family):
                 break
             last = rr
         if units_row is None and last + 1 < sheet.n_rows and is_units_line(sheet.rows[last + 1][lo:hi + 1]):
