@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..forms import get_form
 from ..read.estimates import Estimate, exact, shown
-from .columns import num, tolerance_ok
+from .columns import num, within_tolerance
 from ..read.normalise import estimate_in
 from .context import Context, raw_texts
 from .submission import is_blank, raw_text_of
@@ -52,8 +52,8 @@ def agree(a: Estimate, b: Estimate, tol: Any) -> bool:
     else:
         return True         # the ranges overlap
     if gap == 0:            # they touch at an end one of them excludes: any positive difference the tolerance allows
-        return tol is not None and bool(tolerance_ok(pd.Series([1e-9]), pd.Series([end]), tol).iloc[0]) and tol != 0
-    return bool(tolerance_ok(pd.Series([gap]), pd.Series([end]), tol).iloc[0])
+        return tol is not None and tol != 0 and within_tolerance(1e-9, end, tol)
+    return within_tolerance(gap, end, tol)
 
 
 def by_margin(*ranges: Estimate | None) -> bool:
