@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..forms import FORM_IDS, get_form
+from ..forms.roles import BASE_NAME
 from ..text import fold, fold_unbracketed
 from .labels import label_stem
 from .label_text import label_key, without_count_word
@@ -36,7 +37,7 @@ def _subjects(form_id: str) -> tuple[str, ...]:
     out = set()
     for fid in {form_id, *FORM_IDS}:
         for f in get_form(fid).record_fields + get_form(fid).table_fields:
-            if f.identity != "base_name":
+            if f.identity != BASE_NAME:
                 continue
             for t in f.labels:
                 k = fold_unbracketed(t) or fold(t)
