@@ -36,6 +36,10 @@ TYPED = [
     "2019.3.15—2020", "2019.3.15-2019.5", "2015年以来", "2012—", "建成于2019年",
     # a digit typed as an ordinal (circled, bracketed, with a full stop, superscript, Arabic-Indic): no date
     "2019年③月", "2019.⑶.15", "2019年3月⒖日", "²⁰¹⁹年3月", "٢٠١٩-03-15", "2019年③月至今", "⑵⓪①⑨年",
+    # a day closed by 号, the event dated after it, a full stop (read.normalise DAY_WORDS, DATE_EVENTS, DATE_STOPS):
+    # only after a day
+    "2019年05月06号", "2019年5月6日成立", "2019.05.06.", "2019年5月6日。", "2019-5-6入驻．", "2019年3月15起",
+    "2019年5月成立", "2019年3月。", "2019起", "2019年5月6日成立起",
 ]
 FIELDS = (get_form("附件3").field("entered_on"), get_form("附件2").field("built_on"))
 assert not FIELDS[0].period and FIELDS[1].period

@@ -254,9 +254,13 @@ def parse_number(v: Any, field: Field) -> Parsed:
 
 # --------------------------------------------------------------------------- dates
 
-# a full date, its day closed by 日 or 号, perhaps the event it dates after it (2019年5月6日成立) and a full stop
-_YMD = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*[日号]?\s*"
-                  r"(?:成立|注册|登记|设立|入驻|开业|建成|起)?\s*[.。]?$")
+# a full date, its day closed by 日 or 号, perhaps the event it dates after it (2019年5月6日成立) and a full stop;
+# the sheet's date read strips the same words (templates.dates)
+DAY_WORDS = ("日", "号")
+DATE_EVENTS = ("成立", "注册", "登记", "设立", "入驻", "开业", "建成", "起")
+DATE_STOPS = (".", "。")
+_YMD = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*"
+                  rf"[{''.join(DAY_WORDS)}]?\s*(?:{'|'.join(DATE_EVENTS)})?\s*[{re.escape(''.join(DATE_STOPS))}]?$")
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
 # a date in Chinese numerals, as a formal document writes it: 二〇一九年五月六日
 _CN_DATE = re.compile(r"^([〇○零O一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月"

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
-from ..read.normalise import MAX_SERIAL, MIN_SERIAL
+import unicodedata
+
+from ..read.normalise import DATE_EVENTS, DATE_STOPS, DAY_WORDS, MAX_SERIAL, MIN_SERIAL
 from ..read.periods import _OPEN_END
 from .lists import BLANK_WORDS, ListSheet
 
@@ -40,14 +42,30 @@ _PERIOD_WORDS = ("建成", "建设", "期间", "左右")
 _SPACELESS = ((" ", ""), ("　", ""), *((chr(0xFF10 + i), str(i)) for i in range(10)))
 
 # the parser's stages, one column each (a, b, … refer to the stage cells of the same row)
-_STAGES = ("spaceless", "no_day", "no_month", "parts", "count", "year", "month", "day", "number",
+_STAGES = ("spaceless", "no_stop", "no_event", "no_day", "no_month", "parts", "count", "year", "month", "day", "number",
            "from_number", "from_parts", "value")
 #: what a stage computes on a blank cell (the result cached in the file, for a viewer that shows cached
 #: results without recalculating); "" for the stages not named
 _BLANK = {"count": 0, "day": "1", "from_number": UNREADABLE, "from_parts": UNREADABLE, "period_value": UNREADABLE}
 #: the stages a list column keeps in cells, one per row; the others are names evaluated from them
-_COLUMN_CELLS = ("parts", "number", "value")
+_COLUMN_CELLS = ("no_stop", "no_day", "parts", "number", "value")
 _PERIOD_STAGES = ("period_text", "start_text", "tail_text", "period_value")
+
+
+#: a full stop closing a date, as typed: validate's (read.normalise.DATE_STOPS) and what NFKC folds to one (．)
+_STOPS = tuple(sorted({c for c in map(chr, range(0x2000, 0x10000)) if unicodedata.normalize("NFKC", c) in DATE_STOPS}
+                      | set(DATE_STOPS)))
+
+
+def _strip_end(text: str, words) -> str:
+    """Excel: `text` without the one of `words` it ends with (none of them ends another), `text` named three
+    times whatever the words."""
+    assert not any(a != b and a.endswith(b) for a in words for b in words), words     # one word matches at most
+    def array(items) -> str:
+        return "{" + ",".join(items) + "}"
+    lengths = array(str(len(w)) for w in words)
+    found = f'SUMPRODUCT((RIGHT({text},{lengths})={array(chr(34) + w + chr(34) for w in words)})*{lengths})'
+    return f"LEFT({text},LEN({text})-{found})"
 
 
 def _subst(expr: str, pairs) -> str:
@@ -81,6 +99,7 @@ def _from_number(v: str, period: bool) -> str:
 def _stage_formulas(x: str, c: dict[str, str], period: bool) -> dict[str, str]:
     """Each stage's formula for the typed cell `x`; c maps a stage to its cell in the same row."""
     s, nd, nm, p, k = c["spaceless"], c["no_day"], c["no_month"], c["parts"], c["count"]
+    ns, ne = c["no_stop"], c["no_event"]
     y, m, d, n = c["year"], c["month"], c["day"], c["number"]
     second = f'FIND("|",{p},FIND("|",{p})+1)'
     parts_ok = (f'AND({k}>=2,{k}<=3,LEN({y})=4,LEN({m})>=1,LEN({m})<=2,LEN({d})>=1,LEN({d})<=2,'
@@ -91,8 +110,13 @@ def _stage_formulas(x: str, c: dict[str, str], period: bool) -> dict[str, str]:
     return {
         # what was typed, without spaces; "" for a number (the number stages read it)
         "spaceless": f'IF(ISNUMBER({x}),"",{_subst(x + chr(38) + chr(34) * 2, _SPACELESS)})',
-        # a final 日 (only after a day) and a final 月 (only after a month, "2019年3月") are dropped
-        "no_day": f'IF(RIGHT({s},1)="日",LEFT({s},LEN({s})-1),{s})',
+        # after a day (a date of three parts: parts_ok), as validate reads it: a final full stop, the event dated
+        # (2019年5月6日成立) and the day's 日 or 号 are dropped; a final 月 only after a month ("2019年3月")
+        # (each text referred to three times: a list column's stages are names, which the suites expand in place —
+        # a nested IF per word made LibreOffice's formulas too long to compute, #N/A)
+        "no_stop": _strip_end(s, _STOPS),
+        "no_event": _strip_end(ns, DATE_EVENTS),
+        "no_day": _strip_end(ne, DAY_WORDS),
         # a final 月 ("2019年3月"); for a period's end also a final 年 or 年度 ("2015年至今")
         "no_month": (f'IF(OR(RIGHT({nd},1)="月",RIGHT({nd},1)="年"),LEFT({nd},LEN({nd})-1),{nd})' if period
                      else f'IF(RIGHT({nd},1)="月",LEFT({nd},LEN({nd})-1),{nd})'),
