@@ -220,3 +220,23 @@ def test_a_hengyang_application_in_short_words_is_read(tmp_path):
         "李云", "已接入湖南省中小企业公共服务平台", "省级小微企业创业创新示范基地")
     assert (rec["key_activity_count"], rec["key_activity_firms"]) == (6, 85)
     assert not [p for p in read.problems if p.severity == "error"]
+
+
+def test_a_unit_in_a_record_label_rescales_a_bare_number(tmp_path):
+    """"占地面积（亩）| 80", "投入资金（元）| 30000000", "已建成厂房（场地）面积（万平方米）| 4.2": the label states the
+    unit, as a column's header does, and was ignored — 30 000 000 万元 invested, 80 ㎡ of land. A value with a unit
+    of its own ("5000万元") is read by it; the label's own unit ("（万元）") changes nothing."""
+    rows = [["山西省小微企业创业创新基地认定申请表"],
+            ["基地名称", "晋中市灵石县红星双创基地", "所在市县", "晋中市灵石县"],
+            ["占地面积（亩）", "80", "投入资金（元）", 30000000],
+            ["已建成厂房（场地）面积（万平方米）", "4.2", "企业职工人数（人）", "380"],
+            ["建设项目总投资（万元）", "5000万元", "其中：固定资产投资（元）", "4200万元"]]
+    path = save(tmp_path / "灵石县" / "申请表.xlsx", {"申请表": rows})
+    with using(load_programme("shanxi-2024-base")):
+        read = read_workbook(path)
+    rec = next(t for t in read.tables if t.form_id == "附件2").record
+    assert abs(rec["land_area"] - 80 * 2000 / 3) < 1e-6
+    assert (rec["invested"], rec["built_area"], rec["employees"]) == (3000, 42000, 380)
+    assert (rec["total_investment"], rec["fixed_investment"]) == (5000, 4200)
+    said = {p.cell: p.message for p in read.problems if p.rule == "column-unit-converted"}
+    assert set(said) == {"B3", "D3", "B4"} and "按“元”换算为万元（÷10000）" in said["D3"]

@@ -172,7 +172,7 @@ def unit_factor(found, f: Field) -> tuple[str, Fraction] | None:
     return (unit, factor) if factor is not None and factor != 1 else None
 
 
-def _factor_text(factor: Fraction) -> str:
+def factor_text(factor: Fraction) -> str:
     """×666.67, ÷10000: how a clerk writes a conversion (at most two decimals)."""
     if factor.denominator == 1:
         return f"×{factor.numerator}"
@@ -189,7 +189,7 @@ def unit_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, unit: s
     said = "" if found.heads[c].unit else "（表格上方注明的单位）"
     return Problem(COLUMN_UNIT_CONVERTED, INFO,
                    f"{form_id}“{shown}”列（{_span(found, c)}）按“{unit}”{said}换算为{f.unit}"
-                   f"（{_factor_text(factor)}）后读取。", path, sheet.name, a1(found.heads[c].row, c), form_id, f.key,
+                   f"（{factor_text(factor)}）后读取。", path, sheet.name, a1(found.heads[c].row, c), form_id, f.key,
                    value=shown)
 
 

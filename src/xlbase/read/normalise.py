@@ -672,6 +672,11 @@ def _column_by_cell(values: list[Any], field: Field) -> tuple[list[Any], list[Pa
 _BARE_NUMBER = re.compile(r"^[\s+\-]*[\d,，.\s]+$")
 
 
+def is_bare_number(text: str) -> bool:
+    """A text that is a number and nothing else (no unit, no word): "30000000", "1,200", " 80 "."""
+    return bool(_BARE_NUMBER.match(_nfkc(text)))
+
+
 def scale_column(values: list[Any], normed: list[Any], notes: list[Parsed | None], factor: Fraction) -> list[Any]:
     """A column whose header states another unit of the field's family ("营收（元）", "面积（亩）"), in the
     field's unit: numbers typed bare are multiplied by `factor` (exactly, in decimal); a cell that

@@ -41,6 +41,7 @@ class FoundRecord:
     unknown_at: list[tuple[int, int]] = field(default_factory=list)   # where each of them is (0-based)
     read_as: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)   # key -> (label typed, its
     # cell), for a line found by its words only (record_words.record_word): the reader says how it read it
+    label_cells: dict[str, tuple[int, int]] = field(default_factory=dict)   # key -> where its label is (its unit)
 
 
 @dataclass
@@ -149,6 +150,7 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
         pos, value = _value_of(sheet, pick, labels)
         found.values[f.key] = value
         found.cells[f.key] = pos
+        found.label_cells[f.key] = (pick.r, pick.c)
         if (pick.r, pick.c) in worded:
             found.read_as[f.key] = (worded[pick.r, pick.c], (pick.r, pick.c))
         found.rows.update({pick.r, pos[0]})
@@ -189,6 +191,7 @@ def _by_place(sheet: Sheet, form, found: FoundRecord, spare: list[_Occ], labels:
         pos, value = _value_of(sheet, o, labels)
         found.values[f.key] = value
         found.cells[f.key] = pos
+        found.label_cells[f.key] = (o.r, o.c)
         found.read_as[f.key] = (str(sheet.get(o.r, o.c)).strip(), (o.r, o.c))
         found.rows.update({o.r, pos[0]})
 

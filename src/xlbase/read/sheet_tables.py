@@ -25,8 +25,7 @@ from ..text import fold, fold_unbracketed
 from .cover import section_type
 from .grid import Sheet, a1, unread_cells
 from .normalise import (CONVERTED, ESTIMATE, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, estimate_of,
-                        normalise_column,
-                        parse_value, raw_text)
+                        is_bare_number, normalise_column, parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, placed_words, unread_problem, unread_record_problems
 from .labels import base_column_words, base_section_name, line_kind, status_tag
 from .header_words import might_name
@@ -35,9 +34,9 @@ from .match_vocab import vocabulary
 from .units import factor_for, header_unit
 from .profile import cell_kind
 from .answer_columns import place_answer_columns, tick_column
-from .column_notes import header_cells, none_zero_problem, settle_column, unit_factor
+from .column_notes import factor_text, header_cells, none_zero_problem, settle_column, unit_factor
 from .tables import FoundTable, table_problems
-from ..problem_codes import (COLUMN_READ_AS, MISSING_COLUMN, NAME_STATUS_TAG, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW,
+from ..problem_codes import (COLUMN_READ_AS, COLUMN_UNIT_CONVERTED, MISSING_COLUMN, NAME_STATUS_TAG, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW,
                              UNPARSEABLE, UNREAD_SHEET, VALUE_CONVERTED, VALUE_ESTIMATE)
 
 #: a visible sheet where no form was found is reported when it has at least UNREAD_MIN_ROWS rows of at
@@ -506,6 +505,26 @@ def _column_index(keys: tuple[str, ...]) -> pd.Index:
     return pd.Index(keys)
 
 
+def _label_unit(sheet: Sheet, rec: FoundRecord, key: str, f, value: Any, p: Parsed) -> tuple[Parsed, str] | None:
+    """A bare number under a record label stating another unit of the line's family ("占地面积（亩）| 80",
+    "投入资金（元）| 30000000") is rescaled as a column under such a header is; (the value, what to say of it).
+    None when the label states no unit, the line's own or another family's, or the value carries its own."""
+    at = rec.label_cells.get(key)
+    if at is None or p.note or type(p.value) not in (int, float) or not f.unit:
+        return None
+    if isinstance(value, str) and not is_bare_number(value):
+        return None                                 # "80亩" says its own unit, read by parse_value
+    label = sheet.get(*at)
+    unit = header_unit(label) if isinstance(label, str) else None
+    factor = factor_for(unit, f) if unit else None
+    if factor is None or factor == 1:
+        return None
+    got = float(p.value * factor)
+    read = int(got) if f.type == "integer" and got.is_integer() else got
+    return Parsed(read), (f"“{label.strip()}”（{a1(*at)}）的值按“{unit}”换算为{f.unit}（{factor_text(factor)}）"
+                          f"后读取：{raw_text(value)} → {read:g}。")
+
+
 def fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: list[Problem],
                 say_missing: bool = False) -> None:
     """The record's values into `t`, its problems into `problems`; `say_missing`: the required official lines the
@@ -518,6 +537,11 @@ def fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: l
         f = form.field(key)
         cell = a1(*rec.cells[key])
         p = parse_value(value, f)
+        scaled = _label_unit(sheet, rec, key, f, value, p)
+        if scaled is not None:
+            p, how = scaled
+            problems.append(Problem(COLUMN_UNIT_CONVERTED, INFO, f"{t.form_id}{how}", path, sheet.name, cell,
+                                    t.form_id, key, value=raw_text(value)))
         t.record[key] = p.value
         t.record_raw[key] = raw_text(value)
         t.record_cells[key] = cell
