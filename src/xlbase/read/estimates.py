@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..forms import estimate_words
+from .units import unit_key
 
 AT_LEAST, MORE_THAN, AT_MOST, LESS_THAN, ABOUT, NEARLY = "at_least", "more_than", "at_most", "less_than", "about", "nearly"
 PAST_FIGURE = "past_figure"
@@ -162,7 +163,11 @@ def parse_estimate(text: Any, suffixes: dict[str, Fraction]) -> Estimate | None:
     if not isinstance(text, str):
         return None
     s = _fold(text)
-    if not s or len(s) > 40 or not _any_word().search(s):
+    if not s or len(s) > 40:
+        return None
+    if (between := _between(s, suffixes)) is not None:
+        return between
+    if not _any_word().search(s):
         return None
     before, after, past_words, mags = _words()
     s, head, head_word = _strip(s, before, front=True)
@@ -179,6 +184,29 @@ def parse_estimate(text: Any, suffixes: dict[str, Fraction]) -> Estimate | None:
     words = "".join(w for w in (head_word, past or "", tail_word) if w)
     found = _range(value, place, kinds, words)
     return found if found is None or bare else replace(found, bare=False)
+
+
+@lru_cache(maxsize=None)
+def _between_pattern() -> re.Pattern:
+    """Two figures joined by a between word of the data, each perhaps with a unit: (low, its unit, high, unit)."""
+    joins = "|".join(map(re.escape, sorted(map(_fold, estimate_words().get("between") or ()), key=len, reverse=True)))
+    return re.compile(rf"^(\d+(?:\.\d+)?)(.*?)(?:{joins})(\d+(?:\.\d+)?)(.*)$") if joins else re.compile(r"(?!)")
+
+
+def _between(s: str, suffixes: dict[str, Fraction]) -> Estimate | None:
+    """"1.2-1.5元/㎡/天", "20至30户": both ends included, in the unit after the second figure (the first may repeat
+    it); None when the text is no such range, the units differ or the low end is above the high one."""
+    m = _between_pattern().match(s)
+    if m is None:
+        return None
+    low, unit_low, high, unit = m.group(1), m.group(2).lower(), m.group(3), m.group(4).lower()
+    factor = suffixes.get(unit) or (suffixes.get(unit_key(unit)) if unit else None)
+    if factor is None or (unit_low and (suffixes.get(unit_low) or suffixes.get(unit_key(unit_low))) != factor):
+        return None
+    a, b = (float(Decimal(x) * factor.numerator / factor.denominator) for x in (low, high))
+    if a > b:
+        return None
+    return Estimate(a, a, b, words=s[m.end(2):m.start(3)], bare=not unit)
 
 
 def _figure(s: str, suffixes: dict[str, Fraction], past_words: tuple[str, ...], mags: dict[str, int]
@@ -199,6 +227,8 @@ def _figure(s: str, suffixes: dict[str, Fraction], past_words: tuple[str, ...], 
         past = next((w for w in past_words if tail.startswith(w)), None)
         unit = (tail[len(past):] if past else tail).strip("()（）").lower()
         factor = suffixes.get(unit)
+        if factor is None and unit:
+            factor = suffixes.get(unit_key(unit))     # a unit of parts: 约1.5元/㎡/天 (read.units.unit_key)
         if factor is None:
             continue
         scale = Decimal(mag) * factor.numerator / factor.denominator

@@ -13,6 +13,7 @@ from ...problems import WARNING, Problem
 from ..columns import blank, num
 from ..context import Context, thresholds
 from ..emit import emit, unknown_type
+from ..ranges import estimates_of
 from ..rule import Rule, lookup_per_type
 from .base import Kind, Outcomes, PerType, param, register
 from .params import number, per_type
@@ -53,9 +54,18 @@ class Comparables(PerType):
         dist = num(rows[SITE_DISTANCE]) if len(rows) else pd.Series(dtype=float)
         limit = rows["_btype"].map(lambda bt: lookup_per_type(max_km, bt)) if len(rows) else pd.Series(dtype=float)
         named = ~blank(rows[SITE_NAME]) if len(rows) else pd.Series(dtype=bool)
+        # a distance typed as a bound or an estimate ("约2公里", "3公里以内") is within when its whole range is
+        far = _estimated(ctx, rows, rule.form, SITE_DISTANCE)
+        near = pd.Series({i: e.highest for i, (_, e) in far.items()}, dtype=float).reindex(rows.index)
+        dist = dist.fillna(near) if len(rows) else dist
         within = named & (num(limit).isna() | (dist <= num(limit)))
         unsure = named & num(limit).notna() & dist.isna()     # a distance not stated: maybe within, maybe not
-        priced = num(rows[SITE_RENT]).notna() if len(rows) else pd.Series(dtype=bool)   # a quote without a rent is none
+        if far:
+            unsure |= named & num(limit).notna() & dist.gt(num(limit)) & rows.index.isin(list(far)) & pd.Series(
+                {i: e.lowest for i, (_, e) in far.items()}, dtype=float).reindex(rows.index).le(num(limit))
+        # a quote without a rent is none; a rent typed as a range ("1.2-1.5元/㎡/天", "约1.3元") is a rent
+        priced = (num(rows[SITE_RENT]).notna() | rows.index.isin(list(_estimated(ctx, rows, rule.form, SITE_RENT)))
+                  if len(rows) else pd.Series(dtype=bool))
         counts = (within & priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
         maybe = (unsure & priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
         unread = (within & ~priced).groupby(rows["_sub"]).sum() if len(rows) else pd.Series(dtype=float)
@@ -80,6 +90,11 @@ class Comparables(PerType):
                         max_km=shown_km, severity=WARNING,
                         unread=head["_sub"].map(maybe).fillna(0).map(lambda n: str(int(n)) if n else ""))
         return out
+
+
+def _estimated(ctx: Context, rows: pd.DataFrame, form_id: str, key: str) -> dict[Any, tuple[str, Any]]:
+    """Row index -> (text, range) of the rows whose `key` holds a figure typed as a bound or an estimate."""
+    return estimates_of(ctx, rows, form_id, key) if len(rows) and key in rows else {}
 
 
 @dataclass(frozen=True)
