@@ -63,3 +63,26 @@ def test_a_site_whose_distance_may_be_beyond_the_limit_is_asked_about_not_counte
 def test_too_few_sites_stays_an_error(tmp_path):
     read = _a4(tmp_path, ["1.4-1.6元/㎡/天", "1.3元/㎡/天"], ["1.2公里", "2公里"])
     assert [p.severity for p in validate(read.tables, ONLY)] == ["error"]
+
+
+ONLY_DISCOUNT = dataclasses.replace(SHANXI, rules=[r for r in SHANXI.rules if r.id == "rent-discount"])
+
+
+@given(st.integers(100, 400), st.integers(0, 100), st.integers(300, 600), st.integers(0, 200))
+def test_a_rent_range_is_asked_about_unless_every_value_of_it_keeps_the_discount(low, width, quote, spread):
+    """The base's rent typed "a-b" against quotes "c-d": nothing when even b is within 80 % of the lowest mean; a
+    warning (the rule's severity) saying the figures are ranges otherwise — never silence where a plain rent
+    inside the range would be reported. Decided here as the rule decides, over the same numbers."""
+    import tempfile
+    from pathlib import Path
+    a, b, c, d = low, low + width, quote, quote + spread
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = [["周边租金询价表"], ["基地名称", "晋中市榆次区智创谷双创基地"], ["地址", "榆次区迎宾街1号"], ["租金", f"{a}-{b}"], [],
+                ["周边场地", "距离", "租金", "联系人", "电话"]]
+        rows += [[f"场地{i}", "1公里", f"{c}-{d}", "李经理", f"1383580{1000 + i}"] for i in range(3)]
+        read = read_workbook(str(save(Path(tmp) / "a.xlsx", {"租金询价": rows})))
+    said = [p for p in validate(read.tables, ONLY_DISCOUNT) if p.rule == "rent-discount"]
+    if b <= 0.8 * c:
+        assert said == []
+    else:
+        assert [p.severity for p in said] == ["warning"] and "范围或估计值" in said[0].message

@@ -23,6 +23,13 @@ COMPARABLES_UNSURE = ("{{ base_type or '本' }}基地确认在 {{ max_km }} 千�
                       "另有 {{ unread }} 家未填写或无法识别距离，无法判定是否在范围内：请补填这些场地与基地的距离")
 
 
+#: rent-discount when the base's rent or a quote is typed as a range or an estimate and not every value of them
+#: keeps the rent within the limit
+RENT_RANGE = ("基地租金（{{ value }}）或周边询价填的是范围或估计值：基地租金为周边均价 {{ mean }} 元/年/平方米的 {{ share }}%，"
+              "上限 {{ percent }}%（{{ threshold }} 元/年/平方米）：请填写确切的租金价格，核对是否比当地市场询价优惠 20% 以上；"
+              "优惠也可以是一定期限内、部分人群或工位企业的减免，请同时核对基地以正式文件发布的入驻企业优惠政策")
+
+
 @dataclass(frozen=True)
 class Sites:
     threshold: Any = param(per_type(number(what="门槛")), "至少应有的询价场地数", top=True, required=True)
@@ -118,13 +125,39 @@ class RentDiscount(Kind):
         rows = ctx.frame(rule.form, SITE_NAME)
         if not len(head) or not len(rows):
             return []
-        mean = num(rows[SITE_RENT]).groupby(rows["_sub"]).mean()
+        quoted = _estimated(ctx, rows, rule.form, SITE_RENT)
+        own = _estimated(ctx, head, rule.form, OWN_RENT)
+        site = num(rows[SITE_RENT])
+        mean = site.groupby(rows["_sub"]).mean()
         m = head["_sub"].map(mean)
         ratio = num(thresholds(rule, head))
         limit = m * ratio
         rent = num(head[OWN_RENT])
-        fails = (rent > limit + 1e-9).fillna(False)
-        if not fails.any():
-            return []
-        return emit(ctx, rule, head[fails], rule.form, OWN_RENT, threshold=limit.round(2),
-                    mean=m.round(2), percent=(ratio * 100).round(0), share=(rent / m * 100).round(1))
+        ranged = head["_sub"].isin(rows.loc[list(quoted), "_sub"]) | head.index.isin(list(own))
+        fails = ((rent > limit + 1e-9) & ~ranged).fillna(False)
+        out = emit(ctx, rule, head[fails], rule.form, OWN_RENT, threshold=limit.round(2),
+                   mean=m.round(2), percent=(ratio * 100).round(0), share=(rent / m * 100).round(1)) \
+            if fails.any() else []
+        if ranged.any():    # a rent or a quote typed as a range: said unless every value of the ranges meets the limit
+            low = site.fillna(pd.Series({i: e.lowest for i, (_, e) in quoted.items()}, dtype=float))
+            high = site.fillna(pd.Series({i: e.highest for i, (_, e) in quoted.items()}, dtype=float))
+            m_low = head["_sub"].map(low.groupby(rows["_sub"]).mean())
+            m_high = head["_sub"].map(high.groupby(rows["_sub"]).mean())
+            r_low = rent.fillna(pd.Series({i: e.lowest for i, (_, e) in own.items()}, dtype=float))
+            r_high = rent.fillna(pd.Series({i: e.highest for i, (_, e) in own.items()}, dtype=float))
+            said = ranged & (r_high > m_low * ratio + 1e-9).fillna(False) & m_high.gt(0).fillna(False)
+            if said.any():
+                out += emit(ctx, replace(rule, message=RENT_RANGE), head[said], rule.form, OWN_RENT, value=head[OWN_RENT].where(
+                    rent.notna(), pd.Series({i: t for i, (t, _) in own.items()}, dtype=object)),
+                    threshold=_span(m_low * ratio, m_high * ratio), mean=_span(m_low, m_high),
+                    percent=(ratio * 100).round(0), share=_span(r_low / m_high * 100, r_high / m_low * 100, 1),
+                    severity=WARNING)
+        return out
+
+
+def _span(low: pd.Series, high: pd.Series, digits: int = 2) -> pd.Series:
+    """"a～b" per row (one figure when both ends are one): a figure a range of rents or quotes makes."""
+    def one(a: float, b: float) -> str:
+        x, y = round(float(a), digits), round(float(b), digits)
+        return f"{x:g}" if x == y else f"{x:g}～{y:g}"
+    return pd.Series([one(a, b) for a, b in zip(low, high)], index=low.index, dtype=object)
