@@ -12,8 +12,9 @@ import re
 
 from hypothesis import given, strategies as st
 
+from record_labels import record_labels
 from retyped import save
-from xlbase.forms.programmes import list_programmes, load_programme, using
+from xlbase.forms.programmes import load_programme, using
 from xlbase.read.label_text import label_key
 from xlbase.read.short_labels import short_label
 from xlbase.read.workbook import read_workbook
@@ -26,19 +27,14 @@ _HAN = re.compile(r"[^\u4e00-\u9fff]")
 def _lines() -> list[tuple[str, str, str, str]]:
     """(programme, form id, field key, the Han characters of a label or alias after the form's subject words)."""
     out = []
-    for name in list_programmes():
-        p = load_programme(name)
-        with using(p):
-            for form in p.forms.values():
-                subject = next((_HAN.sub("", fold_unbracketed(f.label))[:-2] for f in form.record_fields
-                                if f.identity == "base_name"), "")
-                for f in form.record_fields:
-                    for label in f.labels:
-                        han = _HAN.sub("", fold_unbracketed(label_key(label)) or label_key(label))
-                        if subject and han.startswith(subject) and len(han) > len(subject):
-                            han = han[len(subject):]
-                        if len(han) >= 2:
-                            out.append((name, form.id, f.key, han))
+    for name, form, f, label in record_labels():
+        subject = next((_HAN.sub("", fold_unbracketed(g.label))[:-2] for g in form.record_fields
+                        if g.identity == "base_name"), "")
+        han = _HAN.sub("", fold_unbracketed(label_key(label)) or label_key(label))
+        if subject and han.startswith(subject) and len(han) > len(subject):
+            han = han[len(subject):]
+        if len(han) >= 2:
+            out.append((name, form.id, f.key, han))
     return out
 
 

@@ -8,24 +8,15 @@ from __future__ import annotations
 
 from hypothesis import given, strategies as st
 
+from record_labels import record_labels
 from retyped import save
-from xlbase.forms.programmes import list_programmes, load_programme, using
+from xlbase.forms.programmes import load_programme, using
 from xlbase.read.record_words import record_word
 from xlbase.read.workbook import read_workbook
 
 
-def _labels() -> list[tuple[str, str, str, str]]:
-    """(programme, form id, field key, label or alias) of every record line of every programme."""
-    out = []
-    for name in list_programmes():
-        p = load_programme(name)
-        with using(p):
-            for form in p.forms.values():
-                out += [(name, form.id, f.key, label) for f in form.record_fields for label in f.labels]
-    return out
-
-
-LABELS = _labels()
+#: (programme, form id, field key, label or alias) of every record line of every programme
+LABELS = [(name, form.id, f.key, label) for name, form, f, label in record_labels()]
 
 
 def test_a_label_short_of_one_character_names_its_own_line_or_none():

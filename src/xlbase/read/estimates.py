@@ -186,6 +186,13 @@ def parse_estimate(text: Any, suffixes: dict[str, Fraction]) -> Estimate | None:
     return found if found is None or bare else replace(found, bare=False)
 
 
+def _unit_factor(suffixes: dict[str, Fraction], unit: str) -> Fraction | None:
+    """The factor of a unit typed after a figure: as typed, else without the separators between its parts
+    (约1.5元/㎡/天, read.units.unit_key), as a plain figure's unit is looked up."""
+    factor = suffixes.get(unit)
+    return suffixes.get(unit_key(unit)) if factor is None and unit else factor
+
+
 @lru_cache(maxsize=None)
 def _between_pattern() -> re.Pattern:
     """Two figures joined by a between word of the data, each perhaps with a unit: (low, its unit, high, unit)."""
@@ -200,8 +207,8 @@ def _between(s: str, suffixes: dict[str, Fraction]) -> Estimate | None:
     if m is None:
         return None
     low, unit_low, high, unit = m.group(1), m.group(2).lower(), m.group(3), m.group(4).lower()
-    factor = suffixes.get(unit) or (suffixes.get(unit_key(unit)) if unit else None)
-    if factor is None or (unit_low and (suffixes.get(unit_low) or suffixes.get(unit_key(unit_low))) != factor):
+    factor = _unit_factor(suffixes, unit)
+    if factor is None or (unit_low and _unit_factor(suffixes, unit_low) != factor):
         return None
     a, b = (float(Decimal(x) * factor.numerator / factor.denominator) for x in (low, high))
     if a > b:
@@ -226,9 +233,7 @@ def _figure(s: str, suffixes: dict[str, Fraction], past_words: tuple[str, ...], 
             tail = rest
         past = next((w for w in past_words if tail.startswith(w)), None)
         unit = (tail[len(past):] if past else tail).strip("()（）").lower()
-        factor = suffixes.get(unit)
-        if factor is None and unit:
-            factor = suffixes.get(unit_key(unit))     # a unit of parts: 约1.5元/㎡/天 (read.units.unit_key)
+        factor = _unit_factor(suffixes, unit)
         if factor is None:
             continue
         scale = Decimal(mag) * factor.numerator / factor.denominator

@@ -300,9 +300,10 @@ def is_unit_text(value: object) -> bool:
 # "no base this year", however a county says it: 无, 暂无, 没有, 本县无申报, 我县今年没有符合条件的基地,
 # 本年度未申报, 无拟推荐基地 … (a place or time, then a none word, then what there is none of: a phrase,
 # never a name like 无锡…公司), perhaps with a note in brackets after it: 无（本县今年没有申报）
+# who and when an answer speaks of, before its none word: 本县, 我区今年, 该单位2024年度
+_WHO_WHEN = r"^(?:本|我|该)?(?:县|区|市|县区|县市区|县\(市区\)|县\(区\)|单位|地区)?(?:今年|本年|本年度|今年度|\d{4}年度?)?"
 _NO_BASE = re.compile(
-    r"^(?:本|我|该)?(?:县|区|市|县区|县市区|县\(市区\)|县\(区\)|单位|地区)?(?:今年|本年|本年度|今年度|\d{4}年度?)?"
-    r"(?:暂|均|尚|目前|暂时)?(?:无|没有|未有|未)"
+    _WHO_WHEN + r"(?:暂|均|尚|目前|暂时)?(?:无|没有|未有|未)"
     r"(?:拟)?(?:申报|上报|报送|推荐|认定|符合条件|符合要求|新申报)?(?:的)?"
     r"(?:小微企业)?(?:双创)?(?:基地|项目|单位|数据|内容|情况|申报主体|主体|此项)?(?:申报|上报|报送|推荐)?"
     r"(?:\([^()]*\))?$")
@@ -344,9 +345,7 @@ def _answers_no_base(folded: str) -> bool:
 
 
 # a place or time, then a none word: what follows must say only what there is none of (data: no_base_words)
-_NONE_WORD = re.compile(
-    r"^(?:本|我|该)?(?:县|区|市|县区|县市区|县\(市区\)|县\(区\)|单位|地区)?(?:今年|本年|本年度|今年度|\d{4}年度?)?"
-    r"(?:暂|均|尚|目前|暂时|仍|还)?(?:没有|未有|暂无|无|未|不)")
+_NONE_WORD = re.compile(_WHO_WHEN + r"(?:暂|均|尚|目前|暂时|仍|还)?(?:没有|未有|暂无|无|未|不)")
 
 
 def _only_none_of_words(rest: str) -> bool:
