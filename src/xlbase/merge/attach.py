@@ -229,9 +229,8 @@ def _candidates(reads: list[WorkbookRead]) -> list[Candidate]:
                 key = str(key) if key and str(key) != "|" else base_key(name, op)
                 # a base without a core still counts when the folder's or county's one base is sought
                 cores = tuple(dict.fromkeys(k for k in (core(name), core(op)) if k))
-                if True:
-                    out.append(Candidate(key, str(name), str(op or ""), city, county, btype, wr.path, cores,
-                                         t.form_id != SUMMARY_FORM))
+                out.append(Candidate(key, str(name), str(op or ""), city, county, btype, wr.path, cores,
+                                     t.form_id != SUMMARY_FORM))
     for c in out:
         c.listed = (c.file, c.key) in listed
     return _one_per_base(out)

@@ -147,13 +147,7 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
         if pick is None:
             continue
         taken.add(id(pick))
-        pos, value = _value_of(sheet, pick, labels)
-        found.values[f.key] = value
-        found.cells[f.key] = pos
-        found.label_cells[f.key] = (pick.r, pick.c)
-        if (pick.r, pick.c) in worded:
-            found.read_as[f.key] = (worded[pick.r, pick.c], (pick.r, pick.c))
-        found.rows.update({pick.r, pos[0]})
+        _take(sheet, found, f.key, pick, labels, worded.get((pick.r, pick.c)))
     _by_place(sheet, form, found, [o for o in occs if id(o) not in taken and o.inline is None], labels, taken)
     _split_totals(form, found)
     for label, occ in combined_pos.items():
@@ -186,14 +180,21 @@ def _by_place(sheet: Sheet, form, found: FoundRecord, spare: list[_Occ], labels:
                 and (lo is None or _after((o.r, o.c), lo)) and (hi is None or _after(hi, (o.r, o.c)))]
         if len(fits) != 1:
             continue
-        o = fits[0]
-        taken.add(id(o))
-        pos, value = _value_of(sheet, o, labels)
-        found.values[f.key] = value
-        found.cells[f.key] = pos
-        found.label_cells[f.key] = (o.r, o.c)
-        found.read_as[f.key] = (str(sheet.get(o.r, o.c)).strip(), (o.r, o.c))
-        found.rows.update({o.r, pos[0]})
+        taken.add(id(fits[0]))
+        _take(sheet, found, f.key, fits[0], labels, str(sheet.get(fits[0].r, fits[0].c)).strip())
+
+
+def _take(sheet: Sheet, found: FoundRecord, key: str, occ: _Occ, labels: set[tuple[int, int]],
+          read_as: str | None) -> None:
+    """Line `key` read from the label `occ` and its value; `read_as`: the label as typed, when the reader is to
+    say how it read it (a line found by the clerk's words or by its place)."""
+    pos, value = _value_of(sheet, occ, labels)
+    found.values[key] = value
+    found.cells[key] = pos
+    found.label_cells[key] = (occ.r, occ.c)
+    if read_as is not None:
+        found.read_as[key] = (read_as, (occ.r, occ.c))
+    found.rows.update({occ.r, pos[0]})
 
 
 def _between(cells: dict[str, tuple[int, int]], order: list[str], key: str
