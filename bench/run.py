@@ -5,12 +5,19 @@
     python bench/run.py --corpus DIR --keep   # reuse / keep an inbox
     python bench/run.py --national            # also the --scale 16 linearity check
 
-In one run, each stage in its own child process (so imports and memory do not mix), the three
-taken in turn --repeat times (default 3) and the fastest run of each counted:
+In one run, each stage in its own child process (so imports and memory do not mix), the stages
+taken in turn --repeat rounds (default 5; every other round in reverse order, so a slow minute weighs on
+floor and merge alike):
   floor   python-calamine read of every cell of every file + xlsxwriter constant_memory
           write of the 附件3 firm rows (work time, measured inside the child)
   naive   pandas read_excel(engine="openpyxl") of every sheet, concat, to_excel (work time)
   merge   `python -m xlbase merge DIR -o OUT --json R` end to end (wall time, startup included)
+merge/floor is judged on the median, over the rounds, of each round's merge time over the same round's
+floor time, and printed with the lowest and highest round: on a shared 2-core machine the floor alone moves
+by ±10 % between runs, so one run's noise must not decide. The fastest run of each stage is kept too.
+`--baseline SRC` also times the merge of another copy of xlbase (SRC: the folder holding its `xlbase`
+package, e.g. a checkout's src/) in the same rounds: the median of merge/baseline per round is the
+before/after figure of a change, both measured against the same minutes.
 Peak memory is the child's peak RSS (wait4 rusage; with /proc, the sum over its process
 tree, which counts parallel reader processes). Both ratios are conservative for merge: it
 pays interpreter start-up and imports, the floor and naive stages do not.
@@ -25,6 +32,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -224,12 +232,24 @@ def run_stage(name: str, corpus: Path, work: Path) -> dict:
     return result
 
 
-def run_merge(corpus: Path, work: Path, jobs: int | None) -> dict:
+def source_env(src: Path | None) -> dict | None:
+    """The environment of a child that imports xlbase from `src` (None: this process's own)."""
+    return None if src is None else {**os.environ, "PYTHONPATH": str(src)}
+
+
+def xlbase_path(src: Path | None = None) -> str:
+    """Where a child (with `src`, as source_env gives it) imports xlbase from: the code a time belongs to."""
+    out = subprocess.run([sys.executable, "-c", "import xlbase; print(xlbase.__file__)"], capture_output=True,
+                         text=True, env=source_env(src), check=False)
+    return out.stdout.strip() or out.stderr.strip()[-300:]
+
+
+def run_merge(corpus: Path, work: Path, jobs: int | None, src: Path | None = None) -> dict:
     out, report = work / "附件11汇总.xlsx", work / "merge.json"
     cmd = [sys.executable, "-m", "xlbase", "merge", str(corpus), "-o", str(out), "--json", str(report)]
     if jobs:
         cmd += ["--jobs", str(jobs)]
-    m = measure(cmd)
+    m = measure(cmd, env=source_env(src))
     # exit 0 (clean) and 1 (problems found) are both a finished merge; 2 or a crash is not
     result = {"ok": m["rc"] in (0, 1) and out.exists(), "rc": m["rc"], "seconds": m["wall"], "peak_mb": m["peak_mb"]}
     if report.exists():
@@ -243,7 +263,7 @@ def run_merge(corpus: Path, work: Path, jobs: int | None) -> dict:
     return result
 
 
-def precompile() -> None:
+def precompile(src: Path | None = None) -> None:
     """Bytecode for xlbase in its __pycache__ folders before anything is timed.
 
     An installed xlbase has its .pyc files (pip compiles them at install). An editable checkout in a
@@ -255,8 +275,11 @@ def precompile() -> None:
     """
     import importlib.util
 
-    spec = importlib.util.find_spec("xlbase")
-    dirs = [str(d) for d in (spec.submodule_search_locations or [])] if spec else []
+    if src is not None:
+        dirs = [str(src / "xlbase")]
+    else:
+        spec = importlib.util.find_spec("xlbase")
+        dirs = [str(d) for d in (spec.submodule_search_locations or [])] if spec else []
     if dirs:   # a folder we may not write to (a system install) keeps what it has: not an error
         subprocess.run([sys.executable, "-m", "compileall", "-q", *dirs], check=False,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -293,6 +316,15 @@ def _ratio_line(label: str, value: float | None, op: str, target: float) -> tupl
     return f"比值 {label} = {value:.2f}（目标 {op} {target:g}）：{_verdict(ok)}", ok
 
 
+def _spread(r: dict | None, top: dict | None = None, bottom: dict | None = None) -> str:
+    """'（各轮 1.05–1.19，n = 5；最快一次之比 1.08）' for a paired_ratio; '' without one."""
+    if not r:
+        return ""
+    fastest_ = (f"；最快一次之比 {top['seconds'] / bottom['seconds']:.2f}"
+                if top and bottom and top.get("ok") and bottom.get("ok") else "")
+    return f"（各轮 {r['low']:.2f}–{r['high']:.2f}，n = {len(r['ratios'])}{fastest_}）"
+
+
 def _rate(rows: int, seconds: float) -> str:
     return f"{rows / seconds:,.0f} 行/秒" if seconds > 0 else "-"
 
@@ -302,10 +334,12 @@ def report(res: dict) -> list[str]:
     rows = fl.get("rows", 0)
     lines = [f"语料：{res['corpus']['bases']} 个基地、{res['corpus']['firms']} 家入驻企业、"
              f"{fl.get('files', 0)} 个文件（scale {res['corpus']['scale']:g}）"]
+    bl = res.get("baseline")
     if res.get("repeat", 1) > 1:
         each = "；".join(f"{name} " + " / ".join(f"{t:.2f}" for t in r.get("all_seconds", []))
-                        for name, r in (("floor", fl), ("naive", nv), ("merge", mg)) if r)
-        lines.append(f"各阶段轮流运行 {res['repeat']} 次，取最快一次（各次秒数：{each}）")
+                        for name, r in (("floor", fl), ("naive", nv), ("merge", mg), ("baseline", bl)) if r)
+        lines.append(f"共 {res['repeat']} 轮，每轮各阶段运行一次（隔轮倒序）；下列秒数为最快一次，比值为各轮之比的中位数"
+                     f"（各次秒数：{each}）")
     if fl["ok"]:
         lines.append(f"floor  （calamine 读全部单元格 + xlsxwriter 写企业行）：{fl['seconds']:.2f} 秒"
                      f"（读 {fl['read_seconds']:.2f} + 写 {fl['write_seconds']:.2f}），{_rate(rows, fl['seconds'])}，"
@@ -324,15 +358,22 @@ def report(res: dict) -> list[str]:
                      f"{s.get('errors', '?')} 个错误、{s.get('warnings', '?')} 个警告")
     else:
         lines.append(f"merge 未成功运行（退出码 {mg.get('rc')}）：{mg.get('error', '').strip()[-400:]}")
-    m_ok = mg["ok"] and fl["ok"]
-    mf = mg["seconds"] / fl["seconds"] if m_ok else None
-    nm = nv["seconds"] / mg["seconds"] if (mg["ok"] and nv and nv["ok"]) else None
+    if bl is not None:
+        lines.append(f"baseline（对照：{res.get('baseline_xlbase', '?')} 的 xlbase merge）：{bl['seconds']:.2f} 秒"
+                     if bl["ok"] else f"baseline 未成功运行（退出码 {bl.get('rc')}）：{bl.get('error', '').strip()[-400:]}")
+    mf, nm = res.get("merge_over_floor"), res.get("naive_over_merge")
     verdicts = {}
-    line, verdicts["merge_over_floor"] = _ratio_line("merge/floor", mf, "≤", TARGETS["merge_over_floor"])
-    lines.append(line)
+    line, verdicts["merge_over_floor"] = _ratio_line("merge/floor", mf and mf["median"], "≤",
+                                                     TARGETS["merge_over_floor"])
+    lines.append(line + _spread(mf, mg, fl))
     if nv is not None:
-        line, verdicts["naive_over_merge"] = _ratio_line("naive/merge", nm, "≥", TARGETS["naive_over_merge"])
-        lines.append(line)
+        line, verdicts["naive_over_merge"] = _ratio_line("naive/merge", nm and nm["median"], "≥",
+                                                         TARGETS["naive_over_merge"])
+        lines.append(line + _spread(nm, nv, mg))
+    for key, label in (("baseline_over_floor", "baseline/floor"), ("merge_over_baseline", "merge/baseline")):
+        r = res.get(key)
+        if bl is not None:
+            lines.append(f"比值 {label} = " + (f"{r['median']:.3f}{_spread(r)}" if r else "无法计算"))
     else:
         lines.append(f"比值 naive/merge = 未测（--skip-naive）（目标 ≥ {TARGETS['naive_over_merge']:g}）")
     verdicts["merge_peak"] = mg["peak_mb"] < TARGETS["merge_peak_mb"] if mg["ok"] else None
@@ -379,33 +420,59 @@ def ensure_corpus(path: Path, scale: float) -> dict:
 
 
 def fastest(runs: list[dict]) -> dict:
-    """The quickest successful run of a stage, with every run's time kept under "all_seconds".
-
-    On a shared 2-core machine one run of merge varies by ±15 %; the minimum of runs taken in
-    turn with the floor's is the steadiest estimate of what the code costs (noise only adds).
-    """
+    """The quickest successful run of a stage, with every run's time kept under "all_seconds"."""
     ok = [r for r in runs if r.get("ok")]
     best = dict(min(ok, key=lambda r: r["seconds"]) if ok else runs[-1])
     best["all_seconds"] = [round(r["seconds"], 3) for r in runs if r.get("ok")]
     return best
 
 
+def paired_ratio(top: list[dict], bottom: list[dict]) -> dict | None:
+    """top/bottom of each round whose two runs both succeeded: their median, lowest, highest and every one.
+
+    Runs of one round are taken within seconds of each other, so the machine's load of that minute is in both;
+    the median over the rounds is not moved by one slow run, as the ratio of two fastest runs (each from any
+    round) is. None when no round has both.
+    """
+    ratios = [t["seconds"] / b["seconds"] for t, b in zip(top, bottom)
+              if t.get("ok") and b.get("ok") and b["seconds"] > 0]
+    if not ratios:
+        return None
+    return {"median": statistics.median(ratios), "low": min(ratios), "high": max(ratios),
+            "ratios": [round(r, 4) for r in ratios]}
+
+
+def round_order(stages: list[str], i: int) -> list[str]:
+    """Round i's order: as given on even rounds, reversed on odd ones (a drift of the load costs each alike)."""
+    return stages if i % 2 == 0 else stages[::-1]
+
+
 def bench_one(corpus: Path, scale: float, work: Path, jobs: int | None, naive: bool, writers: bool,
-              repeat: int = 1) -> dict:
+              repeat: int = 1, baseline: Path | None = None) -> dict:
     m = ensure_corpus(corpus, scale)
     res = {"corpus": {k: m[k] for k in ("scale", "bases", "firms", "counties", "seed", "generator_version")}}
     res["corpus"]["path"] = str(corpus)
     res["startup_seconds"] = startup_seconds()
     res["repeat"] = repeat
-    runs: dict[str, list[dict]] = {"floor": [], "naive": [], "merge": []}
-    for _ in range(repeat):          # in turn, so a slow minute weighs on every stage alike
-        runs["floor"].append(run_stage("floor", corpus, work))
-        if naive:
-            runs["naive"].append(run_stage("naive", corpus, work))
-        runs["merge"].append(run_merge(corpus, work, jobs))
-    res["floor"], res["merge"] = fastest(runs["floor"]), fastest(runs["merge"])
+    res["xlbase"] = xlbase_path()
+    stages = ["floor"] + (["naive"] if naive else []) + ["merge"] + (["baseline"] if baseline else [])
+    if baseline is not None:
+        res["baseline_xlbase"] = xlbase_path(baseline)
+    run = {"floor": lambda: run_stage("floor", corpus, work), "naive": lambda: run_stage("naive", corpus, work),
+           "merge": lambda: run_merge(corpus, work, jobs),
+           "baseline": lambda: run_merge(corpus, work, jobs, src=baseline)}
+    runs: dict[str, list[dict]] = {name: [] for name in stages}
+    for i in range(repeat):
+        for name in round_order(stages, i):
+            runs[name].append(run[name]())
+    for name in stages:
+        res[name] = fastest(runs[name])
+    res["merge_over_floor"] = paired_ratio(runs["merge"], runs["floor"])
     if naive:
-        res["naive"] = fastest(runs["naive"])
+        res["naive_over_merge"] = paired_ratio(runs["naive"], runs["merge"])
+    if baseline is not None:
+        res["baseline_over_floor"] = paired_ratio(runs["baseline"], runs["floor"])
+        res["merge_over_baseline"] = paired_ratio(runs["merge"], runs["baseline"])
     if writers:
         res["writers"] = run_stage("writers", corpus, work)
     return res
@@ -418,8 +485,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--keep", action="store_true", help="保留生成的语料（bench/corpus/scale-N）")
     p.add_argument("--national", action="store_true", help="另测 --scale 16 的线性增长与内存")
     p.add_argument("--jobs", type=int, default=None, help="传给 xlbase merge --jobs")
-    p.add_argument("--repeat", type=int, default=3,
-                   help="floor、naive、merge 各轮流运行几次，取最快一次（默认 3）/ runs per stage, fastest counts")
+    p.add_argument("--repeat", type=int, default=5,
+                   help="轮数：每轮 floor、naive、merge 各运行一次，merge/floor 取各轮之比的中位数（默认 5）"
+                        " / rounds; merge/floor is the median of each round's ratio")
+    p.add_argument("--baseline", type=Path, default=None,
+                   help="另一份 xlbase 源码（含 xlbase 包的文件夹，如 检出/src），在同样的各轮中计时作对照"
+                        " / another xlbase source folder, timed in the same rounds")
     p.add_argument("--skip-naive", action="store_true", help="不测 pandas 朴素做法")
     p.add_argument("--no-writers", action="store_true", help="不比较 xlsxwriter 与 rvgsrust-xlsxwriter")
     p.add_argument("--results", type=Path, default=HERE / "results", help="结果 JSON 文件夹 / results folder")
@@ -446,9 +517,15 @@ def main(argv: list[str] | None = None) -> int:
         work = tmp / "work"
         work.mkdir()
         precompile()
+        baseline = ns.baseline.resolve() if ns.baseline else None
+        if baseline is not None:
+            if not (baseline / "xlbase" / "__init__.py").is_file():
+                raise SystemExit(f"--baseline {ns.baseline}：其中没有 xlbase 包（应指向含 xlbase 文件夹的 src）")
+            precompile(baseline)
         res = {"date": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine()}
         res.update(bench_one(corpus_for(ns.scale, ns.corpus), ns.scale, work, ns.jobs,
-                             naive=not ns.skip_naive, writers=not ns.no_writers, repeat=max(1, ns.repeat)))
+                             naive=not ns.skip_naive, writers=not ns.no_writers, repeat=max(1, ns.repeat),
+                             baseline=baseline))
         if ns.national:
             nwork = tmp / "work16"
             nwork.mkdir()

@@ -75,7 +75,7 @@ def test_corpus_is_deterministic_and_in_the_official_layout(tmp_path):
 def test_run_prints_the_ratio_lines(tmp_path):
     proc = subprocess.run(
         [sys.executable, str(BENCH / "run.py"), "--scale", "0.02", "--corpus", str(tmp_path / "inbox"),
-         "--results", str(tmp_path / "results"), "--repeat", "2"],
+         "--results", str(tmp_path / "results"), "--repeat", "2", "--baseline", str(REPO / "src")],
         capture_output=True, text=True, encoding="utf-8", timeout=600, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
@@ -87,10 +87,42 @@ def test_run_prints_the_ratio_lines(tmp_path):
     assert res["floor"]["ok"] and res["floor"]["rows"] == res["corpus"]["firms"]
     assert res["naive"]["ok"]
     assert set(res["verdicts"]) >= {"merge_over_floor", "naive_over_merge", "merge_peak"}
-    assert "各阶段轮流运行 2 次" in out
-    for stage in ("floor", "naive", "merge"):      # the fastest of the runs is the one that counts
+    assert "共 2 轮" in out
+    for stage in ("floor", "naive", "merge", "baseline"):      # every run kept, the fastest shown
         assert len(res[stage]["all_seconds"]) == 2
         assert res[stage]["seconds"] == pytest.approx(min(res[stage]["all_seconds"]), abs=1e-3)
+    # the verdict is the median of each round's merge/floor, printed with its spread
+    mf = res["merge_over_floor"]
+    assert len(mf["ratios"]) == 2 and mf["low"] <= mf["median"] <= mf["high"]
+    assert f"比值 merge/floor = {mf['median']:.2f}" in out and f"各轮 {mf['low']:.2f}–{mf['high']:.2f}" in out
+    assert res["verdicts"]["merge_over_floor"] == (mf["median"] <= 1.2)
+    # the baseline is the same source here: it ran in the same rounds, from the folder it was given
+    assert res["baseline_xlbase"] == str(REPO / "src" / "xlbase" / "__init__.py")
+    assert len(res["merge_over_baseline"]["ratios"]) == 2 and "比值 merge/baseline" in out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.5, 20), st.floats(0.5, 20), st.booleans(), st.booleans()), min_size=1, max_size=9))
+def test_paired_ratio_is_the_median_of_rounds_where_both_ran(rounds):
+    import run
+    top = [{"ok": ok_t, "seconds": t} for t, _, ok_t, _ in rounds]
+    bottom = [{"ok": ok_b, "seconds": b} for _, b, _, ok_b in rounds]
+    both = sorted(t / b for t, b, ok_t, ok_b in rounds if ok_t and ok_b)
+    r = run.paired_ratio(top, bottom)
+    if not both:
+        assert r is None
+        return
+    assert len(r["ratios"]) == len(both) and r["low"] == both[0] and r["high"] == both[-1]
+    below = sum(x < r["median"] for x in both)
+    above = sum(x > r["median"] for x in both)
+    assert below <= len(both) // 2 and above <= len(both) // 2     # half at most on either side
+
+
+def test_rounds_alternate_their_order():
+    import run
+    stages = ["floor", "naive", "merge"]
+    orders = [run.round_order(stages, i) for i in range(4)]
+    assert orders[0] == orders[2] == stages and orders[1] == orders[3] == stages[::-1]
 
 
 def test_button_bench_runs_and_finds_the_messy_cells(tmp_path):
