@@ -78,7 +78,7 @@ def _raw_columns(df) -> list[list]:
     Frames of plain numpy dtypes (what the reader builds) go through one to_numpy:
     a `df[c]` Series per column cost more than the merge's own work.
     """
-    if all(isinstance(d, np.dtype) and d.kind in "Oifb" for d in df.dtypes):
+    if all(isinstance(d, np.dtype) and d.kind in "Oifb" for d in df.dtypes.to_numpy()):   # not a Series walk
         return df.to_numpy(dtype=object).T.tolist()
     if df.columns.is_unique:
         return [df[c].tolist() for c in df.columns]
@@ -107,13 +107,13 @@ def typed_estimates(table: Table, keys: set[str]) -> list[dict[str, str]]:
     estimate, or a year alone, which the reader left without a value (the 汇总表 shows it as typed)."""
     out: list[dict[str, str]] = [{} for _ in range(len(table.data))]
     form = table.form
-    for key in table.raw.columns:
-        if key not in keys or not form.has_field(key):
-            continue
-        f = form.field(key)
-        if not (f.is_numeric or f.type == "date"):
-            continue
-        for i, text in enumerate(table.raw[key].tolist()):
+    figures = [(j, key, f) for j, key in enumerate(table.raw.columns)
+               if key in keys and form.has_field(key) and ((f := form.field(key)).is_numeric or f.type == "date")]
+    if not figures:
+        return out
+    columns = _raw_columns(table.raw)     # one conversion, not a Series per column (~35 µs each, 448 tables)
+    for j, key, f in figures:
+        for i, text in enumerate(columns[j]):
             if _ranged(text, f):
                 out[i][key] = text
     return out
