@@ -49,3 +49,15 @@ def test_a_name_that_starts_with_a_stem_names_no_county(entry, firm):
 
 def test_office_endings_are_data():
     assert "局" in name_words()["office_endings"] and "公司" not in name_words()["office_endings"]
+
+
+# texts made of stems, their heads and other characters: a part may start with several stems, or none
+_PIECES = [s for s, _ in STEMS] + [s[:1] for s, _ in STEMS] + ["县", "区", "市", "工信局", "x", "1", "晋"]
+
+
+@given(st.lists(st.sampled_from(_PIECES), min_size=0, max_size=4).map("".join))
+def test_stems_a_part_starts_with_are_those_of_the_table_in_its_order(part):
+    """identity._stems_starting looks a part's heads up instead of testing every stem: the same stems, in the
+    same order, as testing each stem of the table."""
+    from xlbase.identity import _stems_starting
+    assert _stems_starting(part) == [(s, p) for s, p in _stems().items() if part.startswith(s)]

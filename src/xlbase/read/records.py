@@ -126,6 +126,8 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
             elif _other_label(v):
                 labels.add((r, c))
 
+    if not occs and not combined_pos and min_fields > 0:
+        return None                         # no line's label on these rows (a table's title lines, mostly)
     found = FoundRecord(form_id)
     taken: set[int] = set()                 # occurrences (id) given to a field
     sec_rows = sorted(p[0] for p in section_pos.values())
@@ -171,6 +173,8 @@ def _by_place(sheet: Sheet, form, found: FoundRecord, spare: list[_Occ], labels:
     """A label a firmer one beat to its line ("成立日期" beside the operator, where "服务机构成立时间" took
     成立时间) is read as the absent line of the same kind whose place it stands in (注册时间: after the
     operator's name, before its licence number), and the reader says how it read it."""
+    if not spare:
+        return
     order = [f.key for f in form.record_fields]
     for f in form.record_fields:
         if f.key in found.values:
