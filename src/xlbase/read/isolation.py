@@ -43,7 +43,6 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
-from multiprocessing.reduction import ForkingPickler
 from queue import Queue
 from typing import Any
 
@@ -52,6 +51,7 @@ from .formats import LibreOfficeLater
 from .limits import DEFAULT_LIMITS, Limits, read_memory_for
 from .failed import read_failed
 from .workbook import read_workbook
+from .read_pickle import ReadPickler
 
 log = logging.getLogger(__name__)
 
@@ -445,7 +445,7 @@ class _Sender:
 
     def send(self, answer: tuple) -> None:
         """Pickle `answer` here (a MemoryError is the caller's, as from Connection.send) and queue it."""
-        self.queue.put(ForkingPickler.dumps(answer))
+        self.queue.put(ReadPickler.dumps(answer))
 
     def close(self) -> None:
         self.queue.put(None)
