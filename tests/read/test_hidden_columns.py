@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 
 from xlbase.forms import get_form
 from xlbase.read import read_workbook
-from xlbase.read.grid import check_sheet_extents
+from xlbase.read.sheet_xml import check_sheet_extents
 
 A11 = get_form("附件11")
 NUMERIC = [f for f in A11.official_table_fields if f.is_numeric]

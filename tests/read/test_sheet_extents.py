@@ -1,4 +1,4 @@
-"""grid.check_sheet_extents against a plain statement of its rule, and its caps.
+"""sheet_xml.check_sheet_extents against a plain statement of its rule, and its caps.
 
 The rule: the used area runs from A1 (row 0 when a cell claims it) to the last row and
 the last column of any *filled* cell (a start tag with r="<letters><digits>" that is not
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from xlbase.read.grid import SheetTooLarge, check_sheet_extents
+from xlbase.read.sheet_xml import SheetTooLarge, check_sheet_extents
 from xlbase.read.limits import Limits
 from xlbase.read.sniff import ZipMemberTooLarge
 
@@ -132,7 +132,8 @@ def _with_far_sheet(path: Path, sheets: list[str], far: str) -> str:
 def test_our_templates_helper_sheets_are_neither_scanned_nor_loaded(tmp_path):
     """A hidden sheet named as our template's helpers, in a workbook with our 填表说明, is not counted and not
     loaded (load_sheets returns it without rows); the same sheet in a clerk's workbook is refused as any."""
-    from xlbase.read.grid import load_sheets, template_helper_parts
+    from xlbase.read.grid import load_sheets
+    from xlbase.read.sheet_xml import template_helper_parts
     ours = _with_far_sheet(tmp_path / "ours.xlsx", ["附件3", "填表说明", "xl_far"], "xl_far")
     assert set(template_helper_parts(ours)) == {"xl_far"}
     sheets = {s.name: s for s in load_sheets(ours)}

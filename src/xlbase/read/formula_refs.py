@@ -18,7 +18,7 @@ from typing import Iterable
 
 
 from ..cell_refs import col_index, col_letters
-from .grid import _sheet_part
+from .sheet_xml import _sheet_part
 from .sniff import check_xml_safe, read_zip_member_capped
 
 # a reference: optional sheet ('附件 2'!, 附件2!), then a cell with optional $ — not part of a longer name

@@ -85,7 +85,7 @@ class Limits:
     #: (read.isolation) converts such files after all others, alone (its ~210 MB beside the other readers
     #: took a batch's process tree past 500 MB).
     libreoffice_later: bool = False
-    #: Count each OOXML sheet's filled area before calamine allocates it (grid.check_sheet_extents).
+    #: Count each OOXML sheet's filled area before calamine allocates it (sheet_xml.check_sheet_extents).
     #: A reader process whose memory is capped turns it off: an allocation that fails there
     #: kills only the worker, and the file is read again by openpyxl.
     scan_sheet_extents: bool = True

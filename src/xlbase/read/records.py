@@ -20,7 +20,8 @@ from ..forms import FORM_IDS, get_form
 from ..problems import ERROR, Problem
 from ..table import Table
 from ..text import fold
-from .grid import Sheet, unread_cells
+from .grid import Sheet
+from .sheet_xml import unread_cells
 from .labels import label_index, label_variants, match_label, section_keys
 from .record_words import record_word
 from .short_labels import short_label
@@ -428,7 +429,7 @@ FORMULA_NO_VALUE = "（公式，未保存计算结果）"
 
 def unread_problem(path: str, sheet_name: str, cell: str, form_id: str, key: str, error: str | None) -> Problem:
     """The problem for a cell read as empty that holds a formula without a saved value (error None) or an
-    error value such as #REF! (from grid.unread_cells)."""
+    error value such as #REF! (from sheet_xml.unread_cells)."""
     label = get_form(form_id).field(key).label
     if error is None:
         return Problem(FORMULA_NO_VALUE_CODE, ERROR,

@@ -23,7 +23,8 @@ from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table
 from ..text import fold, fold_unbracketed
 from .cover import section_type
-from .grid import Sheet, a1, unread_cells
+from .grid import Sheet, a1
+from .sheet_xml import unread_cells
 from .normalise import (CONVERTED, ESTIMATE, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, estimate_of,
                         is_bare_number, normalise_column, parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, placed_words, unread_problem, unread_record_problems

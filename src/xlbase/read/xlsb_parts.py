@@ -4,7 +4,7 @@ and columns each worksheet hides, and its autofilter's criteria — calamine and
 A record is a type and a size, each a 7-bit varint (2 and 4 bytes at most), then its body. Hidden rows are the
 BrtRowHdr with fDyZero, hidden columns the BrtColInfo with fHidden; the autofilter's range is BrtBeginAFilter and
 each criterion a BrtBeginFilterColumn holding value lists (BrtFilter) or another kind of filter (custom, top 10,
-dynamic, colour, icon: what it shows cannot be told). As for .xlsx (read.grid.Hidden), the hidden rows inside a
+dynamic, colour, icon: what it shows cannot be told). As for .xlsx (read.sheet_xml.Hidden), the hidden rows inside a
 filtered range are the filter's.
 """
 
@@ -15,7 +15,8 @@ import struct
 import zipfile
 from typing import Iterator
 
-from .grid import Hidden, Sheet
+from .grid import Sheet
+from .sheet_xml import Hidden
 from .limits import DEFAULT_LIMITS, Limits
 from .sniff import read_zip_member_capped
 

@@ -22,7 +22,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..grid import NotApplicable, Sheet, SheetTooLarge, load_sheets
+from ..grid import NotApplicable, Sheet, load_sheets
+from ..sheet_xml import SheetTooLarge
 from ..limits import DEFAULT_LIMITS, Limits
 from ..sniff import SniffError
 from .html import read_html

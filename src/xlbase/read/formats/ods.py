@@ -125,7 +125,7 @@ def fods_as_ods(path: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     with open(path, "rb") as fh:
         cells_, spaces = _ods_extent(fh, limits.max_member_bytes)
     if cells_ > limits.max_sheet_cells:
-        from ..grid import SheetTooLarge
+        from ..sheet_xml import SheetTooLarge
         raise SheetTooLarge("content", cells_)
     if spaces > 1_000_000:
         raise SniffError("text:s spaces")

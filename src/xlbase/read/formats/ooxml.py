@@ -16,7 +16,8 @@ import zipfile
 from collections.abc import Callable
 from typing import Any
 
-from ..grid import NotApplicable, Sheet, _sheet_part_map, load_sheets_from, merge_cells_of, with_ooxml_hidden
+from ..grid import NotApplicable, Sheet, load_sheets_from, with_ooxml_hidden
+from ..sheet_xml import _sheet_part_map, merge_cells_of
 from ..limits import DEFAULT_LIMITS, Limits
 from ..sniff import read_zip_member_capped
 from . import cells

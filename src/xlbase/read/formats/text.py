@@ -16,7 +16,8 @@ import csv
 import io
 from pathlib import Path
 
-from ..grid import Sheet, SheetTooLarge
+from ..grid import Sheet
+from ..sheet_xml import SheetTooLarge
 from ..limits import DEFAULT_LIMITS, Limits
 from . import cells
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..grid import Sheet, SheetTooLarge
+from ..grid import Sheet
+from ..sheet_xml import SheetTooLarge
 from ..limits import DEFAULT_LIMITS, Limits
 from . import cells
 
