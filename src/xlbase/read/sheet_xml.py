@@ -171,6 +171,8 @@ def template_helper_parts(path: str) -> dict[str, str]:
     try:
         with zipfile.ZipFile(path) as zf:
             wb = read_zip_member_capped(zf, "xl/workbook.xml")
+            if wb[:1] == b"<" and wb[1:2] != b"\0" and b"state" not in wb:
+                return {}       # no sheet is hidden (an 8-bit text without the attribute): nothing to parse
             check_xml_safe(wb)
             states = {str(el.get("name")): el.get("state") or "visible" for el in SafeET.fromstring(wb).iter()
                       if el.tag.rsplit("}", 1)[-1] == "sheet" and el.get("name") is not None}
