@@ -6,6 +6,7 @@ No timing assertions: speed is judged by `python bench/run.py` on a real machine
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +100,9 @@ def test_run_prints_the_ratio_lines(tmp_path):
     # the baseline is the same source here: it ran in the same rounds, from the folder it was given
     assert res["baseline_xlbase"] == str(REPO / "src" / "xlbase" / "__init__.py")
     assert len(res["merge_over_baseline"]["ratios"]) == 2 and "比值 merge/baseline" in out
+    if hasattr(os, "wait4"):     # CPU of the merge's process tree, the same ratio taken on it
+        assert all(r["cpu"] > 0 for r in (res["merge"], res["baseline"]))
+        assert len(res["merge_over_baseline_cpu"]["ratios"]) == 2 and "merge/baseline（CPU" in out
 
 
 @settings(max_examples=200, deadline=None)
