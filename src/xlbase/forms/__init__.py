@@ -192,6 +192,13 @@ def name_words() -> dict:
 
 
 @lru_cache(maxsize=None)
+def industry_words() -> dict:
+    """Words of a firm's name that say which industries of the small/micro standard it may be in
+    (data/industry_words.yaml: industry or standard name -> words)."""
+    return _load_yaml("xlbase.data", "industry_words.yaml")
+
+
+@lru_cache(maxsize=None)
 def tick_marks() -> dict:
     """The marks that tick or leave open a printed option ("☑楼宇型 □园区型"; data/ticks.yaml)."""
     return _load_yaml("xlbase.data", "ticks.yaml")

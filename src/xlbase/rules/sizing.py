@@ -16,10 +16,17 @@ So a judgement that a firm is not small/micro is a proof, and the share rule (ki
 error only when even the undecided firms cannot lift the share; otherwise it is a warning naming them.
 The pack parameter `unknown_industry` says how a firm without 所属行业 may be decided: "declared" (its
 企业规模 only), "strictest" (small when small under every industry), or "declared-then-strictest".
+
+Where numbers decide (strictest, declared-then-strictest), a firm without 所属行业 still undecided is read
+once more under the industries the words of its NAME allow (data/industry_words.yaml, or a pack's own
+`industry_words`: …物流 -> 交通运输业/仓储业/邮政业, …机械加工厂 -> 工业): small under every one of them, it
+counts as small/micro with basis "name" (the share rule says so in an info). A name only ever narrows the
+candidates towards small: a firm medium under its name's industries stays undecided, never "not small".
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Mapping
@@ -27,7 +34,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ..forms import _parse_yaml as parse_yaml
+from ..forms import _parse_yaml as parse_yaml, industry_words
 from ..forms.roles import EMPLOYEES, FIRM_NAME, INDUSTRY, REVENUE, SIZE_CLASS
 from ..text import fold
 from .columns import fold_text
@@ -43,6 +50,11 @@ SMALL_WORDS = ("小", "微", "个体")
 LARGE_WORDS = ("中", "大")
 #: a declared 企业规模 naming an individual business (个体工商户): small/micro whatever its numbers
 INDIVIDUAL = "个体"
+#: words of a firm's name -> industries, as (standard name or industry, its words) pairs: hashable, so a pack's
+#: own list is compiled once (see `name_words`)
+NameWords = tuple[tuple[str, tuple[str, ...]], ...]
+#: how a name was read, in `classify`'s "by_name" column: "机械、加工厂→工业"
+NAME_READ = "{words}→{industries}"
 #: a firm's name saying it is an individual business (folded: brackets are ASCII): 个体工商户, 个体户, （个体）
 _INDIVIDUAL_NAME = r"个体(?:工商)?户|\(个体\)"
 
@@ -103,6 +115,67 @@ def industries_of(text: Any) -> frozenset[int]:
     return frozenset()
 
 
+def names_of(key: str) -> frozenset[int]:
+    """Positions of one name the standard file knows exactly (an industry, or a name it lists); empty if none."""
+    k = fold(key)
+    return next((targets for name, targets in _names() if name == k), frozenset())
+
+
+def name_words(spec: Any = None) -> NameWords:
+    """The words of firms' names as `classify` takes them: `spec` a mapping {industry or standard name: [words]}
+    (a pack's `industry_words`), None for data/industry_words.yaml's."""
+    if spec is None:
+        spec = industry_words().get("words") or {}
+    return tuple((str(k), tuple(str(w) for w in (v or ()) if w)) for k, v in spec.items()
+                 if isinstance(k, str) and not k.startswith("__"))
+
+
+@lru_cache(maxsize=16)
+def _name_reader(words: NameWords) -> tuple[re.Pattern | None, dict[str, frozenset[int]]]:
+    """A pattern finding the words (the longest at each place, each consuming its characters) and what
+    each folded word allows."""
+    table: dict[str, frozenset[int]] = {}
+    for key, ws in words:
+        pos = names_of(key)
+        for w in ws:
+            k = fold(w)
+            if k:
+                table[k] = table.get(k, frozenset()) | pos
+    return (re.compile(_trie_pattern(table)) if table else None), table
+
+
+def _trie_pattern(words: Any) -> str:
+    """One regular expression matching any of `words`, branching on one character at a time (an alternation
+    of 300 words tried one by one is twice as slow), greedy so the longest word at a place wins."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, Any]) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + pattern(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 and (len(alts[0]) == 1 or not ends) else f"(?:{'|'.join(alts)})"
+        return f"(?:{body})?" if ends else body
+
+    return pattern(trie)
+
+
+def industries_by_name(name: Any, words: NameWords | None = None) -> tuple[tuple[str, ...], frozenset[int]]:
+    """(the words found, the industry positions they allow together) in a firm's name; ((), ∅) when it holds
+    none. "寿阳县金河机械加工厂" -> (("机械", "加工", "厂"), {工业})."""
+    pattern, table = _name_reader(name_words() if words is None else words)
+    key = fold(name) if isinstance(name, str) else ""
+    if pattern is None or not key:
+        return (), frozenset()
+    found = tuple(dict.fromkeys(pattern.findall(key)))
+    return found, frozenset().union(*(table[w] for w in found)) if found else frozenset()
+
+
 def industry_names(positions: frozenset[int]) -> str:
     names = industries()
     return "、".join(names[i] for i in sorted(positions))
@@ -131,12 +204,15 @@ def _under_each(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-strictest",
-             typed: Mapping[str, Mapping[Any, Any]] | None = None) -> pd.DataFrame:
-    """Per firm row: `small` (True, False, NA when undecided), `basis` and `industries`.
+             typed: Mapping[str, Mapping[Any, Any]] | None = None, by_name: NameWords | None = None) -> pd.DataFrame:
+    """Per firm row: `small` (True, False, NA when undecided), `basis`, `industries` and `by_name`.
 
     basis: "industry" (decided under its stated 所属行业), "declared" (企业规模 as reported),
-    "strictest" (no 所属行业: decided under every industry), "unknown" (undecided).
+    "strictest" (no 所属行业: decided under every industry), "name" (no 所属行业: small under every industry
+    the words of its name allow), "unknown" (undecided).
     industries: how many of the standard's industries the firm may be in (all of them when unknown).
+    by_name: for a firm of basis "name", how its name was read ("物流→交通运输业、仓储业、邮政业"), else "".
+    `by_name`: the words of names (`name_words`); None: data/industry_words.yaml's, () reads no name.
     Whole columns with numpy: a province's 58 000 firms are a few array operations.
     """
     idx = firms.index
@@ -182,16 +258,60 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
             all_rows = np.broadcast_to(everything, (n, n_ind))
             yes[todo], no[todo] = decide(all_rows, todo)
             basis[todo & (yes | no)] = "strictest"
+    read_as = np.full(n, "", dtype=object)
+    if unknown_industry in ("strictest", "declared-then-strictest") and FIRM_NAME in firms.columns:
+        todo = ~(yes | no) & ~has_industry
+        if todo.any():
+            named = _by_name(_folded(firms, FIRM_NAME), np.flatnonzero(todo), n_ind,
+                             name_words() if by_name is None else by_name)
+            if named is not None:
+                allowed, said = named
+                rows = np.asarray(allowed.any(axis=1))
+                small_by_name = rows.copy()
+                small_by_name[rows] = decide(allowed, rows)[0]     # only ever small: never "not small" by a name
+                yes[small_by_name] = True
+                basis[small_by_name] = "name"
+                read_as[small_by_name] = said[small_by_name]
     indiv = np.array([fold(INDIVIDUAL) in t for t in size], dtype=bool) if n else np.zeros(0, dtype=bool)
     if n and FIRM_NAME in firms.columns:        # or its name says so: 小吃店（个体）, …个体工商户
         indiv |= _folded(firms, FIRM_NAME).fillna("").str.contains(_INDIVIDUAL_NAME).to_numpy(dtype=bool)
     # 个体工商户 are small/micro whatever the numbers (300号 第五条 参照)
     yes[indiv], no[indiv] = True, False
     basis[indiv] = "declared"
+    read_as[indiv] = ""
     small = pd.arrays.BooleanArray(yes, ~(yes | no))
     may_be = np.where(has_industry, stated.sum(axis=1), n_ind)
     return pd.DataFrame({"small": small, "basis": pd.Series(basis, index=idx, dtype=object),
-                         "industries": pd.Series(may_be, index=idx)}, index=idx)
+                         "industries": pd.Series(may_be, index=idx),
+                         "by_name": pd.Series(read_as, index=idx, dtype=object)}, index=idx)
+
+
+def _by_name(names: pd.Series, rows: np.ndarray, n_ind: int, words: NameWords) -> tuple[np.ndarray, np.ndarray] | None:
+    """(firms x industries: what the name of each of `rows` allows, the words read as text) — None when no
+    word list is in use. Only the rows asked about are read: a province's firms are mostly decided before."""
+    pattern, table = _name_reader(words)
+    if pattern is None:
+        return None
+    values = names.to_numpy(dtype=object)
+    seen: dict[tuple[str, ...], int] = {}       # the words found -> their number in `kinds`
+    kinds: list[tuple[frozenset[int], str]] = []     # (industries allowed, as said)
+    ids = np.full(len(values), -1, dtype=np.int64)
+    for r in rows:
+        v = values[r]
+        found = tuple(dict.fromkeys(pattern.findall(v))) if isinstance(v, str) and v else ()
+        if not found:
+            continue
+        k = seen.get(found)
+        if k is None:
+            pos = frozenset().union(*(table[w] for w in found))
+            k = seen[found] = len(kinds)
+            kinds.append((pos, NAME_READ.format(words="、".join(found), industries=industry_names(pos))))
+        ids[r] = k
+    masks = np.zeros((len(kinds) + 1, n_ind), dtype=bool)        # the last row: no word found
+    for k, (pos, _) in enumerate(kinds):
+        masks[k, sorted(pos)] = True
+    texts = np.array([*(t for _, t in kinds), ""], dtype=object)
+    return masks[ids], texts[ids]
 
 
 def _typed_ends(values: np.ndarray, idx: pd.Index, typed: Mapping[str, Mapping[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:

@@ -18,6 +18,7 @@ import jinja2.meta
 from ...forms import value_list
 from ...problems import SEVERITIES
 from ..rule import DEFAULT_KEY, TEMPLATES, normalise_base_type
+from ..sizing import NameWords, industries, name_words, names_of
 from .base import COMMON_VARIABLES, Site
 
 Reader = Callable[[Any, Site], Any]
@@ -147,6 +148,25 @@ def form_list(v: Any, site: Site) -> tuple[str, ...]:
         if f not in site.forms:
             raise site.error(f"规则 {site.rule_id} 的 {site.key} 中的表单“{f}”不认识；可用：{'、'.join(site.forms)}")
     return tuple(forms)
+
+
+@shown("按行业写企业名称中的用字，如 {工业: [机械, 加工厂], 交通运输业: [货运]}（行业用300号标准的行业或其所列名称）；"
+       "写 {} 则不按名称推断")
+def industry_words(v: Any, site: Site) -> NameWords:
+    """Words of firms' names per industry of the small/micro standard (rules/sizing.name_words)."""
+    if not isinstance(v, dict):
+        raise site.error(f"规则 {site.rule_id} 的 {site.key} 应为“行业: [用字, …]”的键值表，现为“{v}”")
+    plain = site.strip(v)
+    for k, words in plain.items():
+        if not isinstance(k, str) or not names_of(k):
+            raise site.at(v, k).error(f"规则 {site.rule_id} 的 {site.key} 中“{k}”不是300号标准的行业或其所列名称；"
+                                      f"可用：{'、'.join(industries())}，或国民经济行业门类名称（如 批发和零售业）")
+        if isinstance(words, str):
+            plain[k] = [words]
+        elif not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+            raise site.at(v, k).error(f"规则 {site.rule_id} 的 {site.key} 中“{k}”的用字应为文字列表，如 [机械, 加工厂]，"
+                                      f"现为“{words}”")
+    return name_words(plain)
 
 
 def one_of(*values: str) -> Reader:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ...forms.roles import EMPLOYEES, FIRM_NAME, REVENUE
-from ...problems import WARNING, Problem
+from ...problems import INFO, WARNING, Problem
 from ...text import some_of
 from ..columns import num
 from ..context import Context, thresholds
@@ -19,16 +19,22 @@ from ..emit import emit, fmt
 from ..ranges import estimates_of
 from ...read.normalise import estimate_in
 from ..rule import Rule
-from ..sizing import UNKNOWN_INDUSTRY, classify
+from ..sizing import UNKNOWN_INDUSTRY, NameWords, classify
 from ..submission import Submission, SubmissionContext, number as number_of
 from .base import Kind, Outcomes, param, register
-from .params import number, one_of, per_type, template
+from .params import industry_words, number, one_of, per_type, template
 
 #: the share rule's warning when a pack gives no `params.undecided_message` of its own
 UNDECIDED_MESSAGE = (
     "小微企业占比能否达到 {{ percent }}% 无法从材料判定：已确认小微企业 {{ small }}/{{ firms }} 户（{{ share }}%），"
     "另有 {{ undecided }} 户无法判定（{{ firm_list }}），全部计为小微时为 {{ share_max }}%。"
     "附件3 没有所属行业，按300号标准这些企业在有的行业属小微、有的不属；请补充这些企业的“所属行业”（或“企业规模”）后再核对")
+#: the info when the share reaches the threshold (or comes nearer) only by firms whose names were read as an
+#: industry (rules/sizing.py, data/industry_words.yaml)
+BY_NAME_MESSAGE = (
+    "附件3 没有所属行业的 {{ by_name }} 户企业按企业名称推断行业，在推断的每个行业下都属小微，已计为小微企业："
+    "{{ firm_list }}；计入后小微企业占 {{ share }}%（不计为 {{ share_without }}%，门槛 {{ percent }}%）。"
+    "名称推断的行业如与实际不符，请补充其“所属行业”")
 FIRM_LIST_MAX = 8      # firms named in a message; the problem's cells list them all (up to FIRM_CELLS_MAX)
 FIRM_CELLS_MAX = 200
 
@@ -39,6 +45,9 @@ class Share:
     threshold: Any = param(per_type(number(share=True)), "门槛（比例）", top=True, required=True)
     undecided_message: str = param(template, "只在把无法判定的企业计为非小微时才低于门槛时的警告", default=UNDECIDED_MESSAGE)
     unknown_industry: str | None = param(one_of(*UNKNOWN_INDUSTRY), "没有所属行业的企业怎样判定（默认取规则包的 params）")
+    industry_words: NameWords | None = param(industry_words, "没有所属行业的企业按名称中的哪些用字推断行业"
+                                                             "（默认 data/industry_words.yaml）")
+    by_name_message: str = param(template, "靠按名称推断行业的企业才达到（或接近）门槛时的提示", default=BY_NAME_MESSAGE)
 
 
 @register
@@ -58,11 +67,14 @@ class SmallMicroShare(Kind):
     per_submission = True
     whole_list = True
     variables = frozenset({"share", "percent", "firms", "small", "unknown", "strictest", "declared", "not_small",
-                           "undecided", "share_max", "firm_list", "cell"})
+                           "undecided", "share_max", "firm_list", "cell", "by_name", "share_without"})
     outcomes = Outcomes(
         error="把无法判定的企业都算作小微，占比仍低于门槛（列出按300号已证明不属于小微的企业及其单元格）",
         warning="只有把无法判定的企业算作非小微时才低于门槛（列出这些企业，请补充所属行业或企业规模）；"
-                "文件中另有读不出的企业行（`unread-sheet`）时，错误改为警告")
+                "文件中另有读不出的企业行（`unread-sheet`）时，错误改为警告",
+        info="没有所属行业的企业按名称推断行业（data/industry_words.yaml：…物流、…机械加工厂），在推断的每个行业下"
+             "都属小微的计为小微；不计它们时占比会低于门槛，就记一条提示，列出这些企业和推断的行业。名称推断只会"
+             "把企业计为小微，不会单独证明企业不属于小微（推断行业下达到中型的仍为无法判定）")
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         src = ctx.frame(rule.form)
@@ -71,12 +83,12 @@ class SmallMicroShare(Kind):
         basis_param = rule.args.unknown_industry or ctx.pack.params.get("unknown_industry") or UNKNOWN_INDUSTRY[0]
         # a firm's 职工人数 or 营业收入 typed as a bound ("不足50人") decides its size where the bound does
         typed = {k: {i: e for i, (_, e) in estimates_of(ctx, src, rule.form, k).items()} for k in (EMPLOYEES, REVENUE)}
-        cls = classify(src, basis_param, typed)
+        cls = classify(src, basis_param, typed, rule.args.industry_words)
         small = cls["small"]
         g = pd.DataFrame({"_sub": src["_sub"], "small": small.fillna(False).astype(bool),
                           "not_small": (~small).fillna(False).astype(bool), "open": small.isna(),
                           "unknown": _numbers_missing(src), "strict": cls["basis"] == "strictest",
-                          "declared": cls["basis"] == "declared"})
+                          "declared": cls["basis"] == "declared", "named": cls["basis"] == "name"})
         # per submission (in sorted order, as a groupby gives them): its row count and each mask's count, by
         # bincount over factorized keys — a groupby().agg of seven columns costs ~5 ms however few the rows
         codes, keys = pd.factorize(src["_sub"].to_numpy(dtype=object), sort=True)
@@ -89,7 +101,8 @@ class SmallMicroShare(Kind):
             return np.bincount(codes[tied], weights=weights, minlength=len(keys)).astype(np.int64)
 
         agg = pd.DataFrame({"n": count(), **{c: count(g[c]) for c in
-                                             ("small", "not_small", "open", "unknown", "strict", "declared")}},
+                                             ("small", "not_small", "open", "unknown", "strict", "declared",
+                                              "named")}},
                            index=pd.Index(keys, name="_sub"))
         _, first = np.unique(codes[tied], return_index=True)     # each submission's first row
         rows = src.iloc[np.flatnonzero(tied)[first]].reset_index(drop=True)
@@ -121,6 +134,18 @@ class SmallMicroShare(Kind):
                          **{k: v for k, v in common.items()})
             _point_at(found, rows[doubtful], listed["cells"])
             out += found
+        # the firms read as small by their names lifted the share (to the threshold, or only nearer): say so
+        without = (col("small") - col("named")) / col("n")
+        lifted = ((without < th) & (col("named") > 0)).fillna(False) & ~proven
+        if lifted.any():
+            named = g[g["named"]]
+            listed = _firm_lists(ctx, src, named, rows["_sub"], cls.loc[named.index, "by_name"])
+            note = replace(rule, message=rule.args.by_name_message or BY_NAME_MESSAGE)
+            found = emit(ctx, note, rows[lifted], rule.form, FIRM_NAME, value=worst.round(4), severity=INFO,
+                         share=(worst * 100).round(1), share_without=(without * 100).round(1), by_name=col("named"),
+                         firm_list=listed["text"], cell=listed["cells"], **common)
+            _point_at(found, rows[lifted], listed["cells"])
+            out += found
         return out
 
 
@@ -133,9 +158,10 @@ class SmallMicroShare(Kind):
             return []
         src = pd.concat([t.data.assign(_t=i) for i, t in enumerate(tables)], ignore_index=True)
         basis_param = rule.args.unknown_industry or ctx.pack.params.get("unknown_industry") or UNKNOWN_INDUSTRY[0]
-        cls = classify(src, basis_param, _typed_in(tables))
+        cls = classify(src, basis_param, _typed_in(tables), rule.args.industry_words)
         small = cls["small"]
         yes, no, open_ = small.fillna(False).astype(bool), (~small).fillna(False).astype(bool), small.isna()
+        by_name = (cls["basis"] == "name").to_numpy()
         th = number_of(rule.threshold_for(None))
         n = len(src)
         if th is None or not n:
@@ -146,11 +172,11 @@ class SmallMicroShare(Kind):
                       strictest=int((cls["basis"] == "strictest").sum()),
                       declared=int((cls["basis"] == "declared").sum()), share_max=round(best * 100, 1))
 
-        def named(mask: pd.Series) -> tuple[str, str]:
+        def named(mask: Any) -> tuple[str, str]:
             rows = src[mask]
             cells = [tables[int(i)].cell(FIRM_NAME, int(r)) for i, r in zip(rows["_t"], rows["_row"])]
             names = [fmt(v) for v in (rows[FIRM_NAME] if FIRM_NAME in rows else [""] * len(rows))]
-            said = [f"{x}（{c}）" if c else x for x, c in zip(names, cells)]
+            said = [_said(x, c, how) for x, c, how in zip(names, cells, cls.loc[rows.index, "by_name"])]
             text = some_of(said, "户", FIRM_LIST_MAX)
             return text, ",".join(c for c in cells[:FIRM_CELLS_MAX] if c)
 
@@ -159,12 +185,20 @@ class SmallMicroShare(Kind):
             return [ctx.problem(rule, sub, None, FIRM_NAME, table=tables[0], cell=cells, value=round(best, 4),
                                 share=round(best * 100, 1), firm_list=text,
                                 **{k: v for k, v in common.items() if k != "share_max"})]
+        out = []
         if worst < th:
             text, cells = named(open_)
-            return [ctx.problem(rule, sub, None, FIRM_NAME, table=tables[0], cell=cells, severity=WARNING,
-                                message=rule.args.undecided_message or UNDECIDED_MESSAGE, value=round(worst, 4),
-                                share=round(worst * 100, 1), firm_list=text, **common)]
-        return []
+            out.append(ctx.problem(rule, sub, None, FIRM_NAME, table=tables[0], cell=cells, severity=WARNING,
+                                   message=rule.args.undecided_message or UNDECIDED_MESSAGE, value=round(worst, 4),
+                                   share=round(worst * 100, 1), firm_list=text, **common))
+        without = (yes.sum() - by_name.sum()) / n
+        if by_name.any() and without < th:
+            text, cells = named(by_name)
+            out.append(ctx.problem(rule, sub, None, FIRM_NAME, table=tables[0], cell=cells, severity=INFO,
+                                   message=rule.args.by_name_message or BY_NAME_MESSAGE, value=round(worst, 4),
+                                   share=round(worst * 100, 1), share_without=round(without * 100, 1),
+                                   by_name=int(by_name.sum()), firm_list=text, **common))
+        return out
 
 
 def _typed_in(tables: list) -> dict[str, dict[int, Any]]:
@@ -192,15 +226,24 @@ def _numbers_missing(src: pd.DataFrame) -> pd.Series:
     return missing
 
 
-def _firm_lists(ctx: Context, src: pd.DataFrame, picked: pd.DataFrame, subs: pd.Series) -> dict[str, pd.Series]:
+def _said(name: str, cell: str, how: Any = "") -> str:
+    """A firm as a message names it: '名称（B7）', with how its name was read when it was ('名称（B7，物流→…）')."""
+    inside = "，".join(x for x in (cell, how if isinstance(how, str) else "") if x)
+    return f"{name}（{inside}）" if inside else name
+
+
+def _firm_lists(ctx: Context, src: pd.DataFrame, picked: pd.DataFrame, subs: pd.Series,
+                how: pd.Series | None = None) -> dict[str, pd.Series]:
     """Per submission in `subs`: 'name（B7）、…' of the firm rows `picked` (rows of `g`, indexed as `src`)
-    and their name cells joined by commas (a problem's cell list, marked one by one)."""
+    and their name cells joined by commas (a problem's cell list, marked one by one); `how` (indexed as `src`):
+    how each name was read, said after its cell."""
     texts, cells = {}, {}
     rows = src.loc[picked.index]
     for sub, part in rows.groupby("_sub", sort=False):
         where = [ctx.cell(t, FIRM_NAME, r) for t, r in zip(part["_table"], part["_row"])]
         names = [fmt(v) for v in part[FIRM_NAME]]
-        shown = [f"{n}（{c}）" if c else n for n, c in zip(names, where)]
+        hows = how.loc[part.index] if how is not None else [""] * len(part)
+        shown = [_said(n, c, h) for n, c, h in zip(names, where, hows)]
         texts[sub] = some_of(shown, "户", FIRM_LIST_MAX)
         cells[sub] = ",".join(c for c in where[:FIRM_CELLS_MAX] if c)
     return {"text": subs.map(texts).fillna(""), "cells": subs.map(cells).fillna("")}
