@@ -137,7 +137,7 @@ DOCUMENTS_TO_CHECK = "documents-to-check"
 _declare(FILE, {
     INPUT_MISSING: (ERROR, "找不到输入文件"),
     FILE_UNUSABLE: (ERROR, "文件无法读取"),
-    FILE_ARCHIVE: (WARNING, "压缩包未解压"),
+    FILE_ARCHIVE: (WARNING, "压缩包未打开（RAR/7z、无法列出的 zip、压缩包里的压缩包）"),
     FILE_NOT_SPREADSHEET: (INFO, "不是表格文件", "CSV 文本文件为警告（可能是另存的表格）"),
     FILE_DECRYPTED: (INFO, "默认密码的文件，已读取"),
     FILE_FORMAT: (INFO, "文件实际格式与扩展名不同，已按实际格式读取"),

@@ -32,6 +32,7 @@ from ..merge.places import UNKNOWN_UNIT
 from ..merge.rows import MergeResult, place_order
 from ..merge.level import UNIT_NOT_REPORTED, file_units, level_city
 from ..problems import ERROR, WARNING, Problem, count_by_severity, sort_problems
+from ..read import archive
 from ..read.sniff import SniffError
 from .copy import MARK_SUFFIX, mark_workbook
 from ..ooxml.package import PackageError
@@ -161,23 +162,9 @@ def _write_unit(folder: Path, unit: str, name: str, problems: list[Problem], fil
     up = UnitPack(unit, name, sort_problems(problems))
     taken: set[str] = set()
     for src in files:
-        path = Path(src)
-        mine = [p for p in problems if p.file == src]
-        suffix = path.suffix.lower()
-        if suffix in MARKABLE:
-            dest = _unique(f"{path.stem}{MARK_SUFFIX}{suffix}", taken)
-            try:
-                mark_workbook(path, mine, folder / dest, rule_pack=pack_label(pack), when=when)
-                up.marked.append(dest)
-                continue
-            except (PackageError, SniffError, zipfile.BadZipFile, ValueError, KeyError):
-                # not a package mark can patch (a broken file): it goes back as it came
-                (folder / dest).unlink(missing_ok=True)
-                taken.discard(dest)
-        if path.is_file():
-            dest = _unique(path.name, taken)
-            shutil.copy2(path, folder / dest)
-            up.copied.append(dest)
+        with archive.local_copy(src) as path:     # a workbook of a county's .zip: from a private copy
+            if path is not None:
+                _send_back(folder, up, taken, Path(src), path, [p for p in problems if p.file == src], pack, when)
     counts = count_by_severity(up.problems)
     book = folder / f"{LIST_PREFIX}{name}.xlsx"
     wb = xlsxwriter.Workbook(str(book), {"strings_to_formulas": False, "strings_to_urls": False})
@@ -187,6 +174,27 @@ def _write_unit(folder: Path, unit: str, name: str, problems: list[Problem], fil
                        noun=noun)
     wb.close()
     return up
+
+
+def _send_back(folder: Path, up: UnitPack, taken: set[str], src: Path, path: Path, mine: list[Problem], pack: Any,
+               when: dt.datetime | None) -> None:
+    """The marked copy of one file the unit sent (`src`, read at `path`) into its folder, or the file as it
+    came when mark cannot patch it."""
+    suffix = src.suffix.lower()
+    if suffix in MARKABLE:
+        dest = _unique(f"{src.stem}{MARK_SUFFIX}{suffix}", taken)
+        try:
+            mark_workbook(path, mine, folder / dest, rule_pack=pack_label(pack), when=when)
+            up.marked.append(dest)
+            return
+        except (PackageError, SniffError, zipfile.BadZipFile, ValueError, KeyError):
+            # not a package mark can patch (a broken file): it goes back as it came
+            (folder / dest).unlink(missing_ok=True)
+            taken.discard(dest)
+    if path.is_file():
+        dest = _unique(src.name, taken)
+        shutil.copy2(path, folder / dest)
+        up.copied.append(dest)
 
 
 def _unique(name: str, used: set[str]) -> str:

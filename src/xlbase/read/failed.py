@@ -6,12 +6,11 @@ read.files) give every unusable file this shape: status = the reason's code, one
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 
 from ..problems import ERROR, Problem
 from ..problem_codes import FILE_UNUSABLE
 from ..table import WorkbookRead
+from . import archive
 from .limits import DEFAULT_LIMITS, MB, Limits, read_memory_for
 from .sniff import MESSAGES
 
@@ -19,16 +18,9 @@ from .sniff import MESSAGES
 def read_failed(path: str, code: str, limits: Limits = DEFAULT_LIMITS, sha: str | None = None) -> WorkbookRead:
     """The file whose read ran out of memory or time, or crashed its reader ("read-memory", "read-timeout",
     "read-crashed"): one problem naming the limit it passed."""
-    msg = MESSAGES[code].format(name=Path(path).name, seconds=limits.read_seconds,
-                                memory=f"{read_memory_for(limits, _file_size(path)) // MB} MB")
+    msg = MESSAGES[code].format(name=archive.display_name(path), seconds=limits.read_seconds,
+                                memory=f"{read_memory_for(limits, archive.size_of(path)) // MB} MB")
     return unusable(path, code, msg, sha)
-
-
-def _file_size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
 
 
 def unusable(path: str, code: str, message: str, sha: str | None) -> WorkbookRead:

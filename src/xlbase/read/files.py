@@ -5,7 +5,8 @@ walked recursively and every file in them is an input, whatever its extension: t
 reader decides by content what is a spreadsheet (a WPS .et, an .ods, an .xlsx saved as
 .xls), and every other file is listed in the report as not read. Only system and lock
 files are skipped without a word (`is_system_file`), hidden folders, and the JSON
-reports xlbase wrote itself (kept beside the 汇总表s a higher level merges). Files are read in
+reports xlbase wrote itself (kept beside the 汇总表s a higher level merges). A zip archive is replaced by
+the files it holds, each an input of its own (read.archive: `县.zip!/folder/x.xlsx`). Files are read in
 worker processes with limits (read.isolation).
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from ..problems import ERROR, Problem
+from . import archive
 from ..table import WorkbookRead
 from .isolation import PoolUnavailable, read_isolated, readers_within
 from .limits import DEFAULT_LIMITS, Limits
@@ -96,12 +98,24 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
             problems.append(Problem(INPUT_MISSING, ERROR, f"找不到文件或文件夹“{arg}”，请检查路径。", file=arg))
     seen: dict[str, Path] = {}
     for f in found:
-        try:
-            k = os.path.normcase(str(f.resolve()))
-        except (OSError, RuntimeError):  # RuntimeError: symlink loop (Python < 3.13)
-            k = os.path.normcase(str(f.absolute()))
-        seen.setdefault(k, f)
-    return sorted(seen.values(), key=lambda x: (str(x.parent), x.name)), problems
+        seen.setdefault(_key(f), f)
+    out: dict[str, Path] = {}
+    for f in seen.values():     # a zip archive: the files it holds, each an input named 县.zip!/folder/x.xlsx
+        inside = archive.members(f, is_system_file)
+        for one in [Path(m) for m in inside] if inside else [f]:
+            out.setdefault(_key(one), one)
+    return sorted(out.values(), key=lambda x: (str(x.parent), x.name)), problems
+
+
+def _key(f: Path) -> str:
+    """What makes two inputs one: the file they resolve to (a member: its archive's, and its own name)."""
+    parts = archive.split(f)
+    if parts is not None:
+        return f"{_key(Path(parts[0]))}{archive.SEP}{parts[1]}"
+    try:
+        return os.path.normcase(str(f.resolve()))
+    except (OSError, RuntimeError):  # RuntimeError: symlink loop (Python < 3.13)
+        return os.path.normcase(str(f.absolute()))
 
 
 def cores() -> int:

@@ -12,12 +12,14 @@ job (read.grid); this runs after validation, only for cells that have a problem.
 from __future__ import annotations
 
 import html
+import io
 import re
 import zipfile
-from typing import Iterable
+from typing import IO, Iterable
 
 
 from ..cell_refs import col_index, col_letters
+from . import archive
 from .sheet_xml import _sheet_part
 from .sniff import check_xml_safe, read_zip_member_capped
 
@@ -96,8 +98,8 @@ class FileFormulas:
     """Formula texts of an .xlsx/.xlsm, read lazily per sheet and only for asked cells; best effort
     (any doubt: no formula)."""
 
-    def __init__(self, path: str) -> None:
-        self.path = path
+    def __init__(self, path: str | IO[bytes]) -> None:
+        self.path = path            # a file, or the bytes of an archive's member (read.archive)
         self._sheets: dict[str, bytes | None] = {}
         self._names: dict[str, str] | None = None
 
@@ -199,11 +201,16 @@ def _rowcol(cell: str) -> tuple[int, int]:
 
 
 def formula_files(paths: Iterable[str]) -> dict[str, FileFormulas]:
-    """A lazy reader per OOXML file (by content: a ZIP); other files hold no formula we can read."""
+    """A lazy reader per OOXML file (by content: a ZIP; a member of a county's .zip from its bytes, in memory);
+    other files hold no formula we can read."""
     out = {}
     for p in paths:
         try:
-            if zipfile.is_zipfile(p):
+            if archive.is_member(p):
+                data = archive.member_bytes(p)
+                if isinstance(data, bytes) and zipfile.is_zipfile(io.BytesIO(data)):
+                    out[p] = FileFormulas(io.BytesIO(data))
+            elif zipfile.is_zipfile(p):
                 out[p] = FileFormulas(p)
         except OSError:
             continue

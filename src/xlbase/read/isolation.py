@@ -47,6 +47,7 @@ from queue import Queue
 from typing import Any
 
 from ..table import WorkbookRead
+from . import archive
 from .formats import LibreOfficeLater
 from .limits import DEFAULT_LIMITS, Limits, read_memory_for
 from .failed import read_failed
@@ -340,10 +341,8 @@ def readers_within(limits: Limits, base: int | None = None) -> int:
 
 
 def _size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
+    """An input's bytes (a member of an archive: its declared size), for the memory its reader may take."""
+    return archive.size_of(path)
 
 
 def _tail(path: str, offset: int) -> bytes:

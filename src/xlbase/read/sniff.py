@@ -186,12 +186,13 @@ _PROLOG_PROBE_BYTES = 4096  # read first from each XML part; the rest of the hea
 # --------------------------------------------------------------------------
 
 
-def inspect_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> FileCheck:
-    """Classify and vet one input file by content; never raises for bad input."""
+def inspect_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS, name: str | None = None) -> FileCheck:
+    """Classify and vet one input file by content; never raises for bad input. `name`: how its messages name
+    it (a member of an archive read from a temporary copy: read.archive), else its file name."""
     spath = os.fspath(path)
     if isinstance(spath, bytes):
         spath = os.fsdecode(spath)
-    name = os.path.basename(spath.rstrip("/\\")) or spath
+    name = name or os.path.basename(spath.rstrip("/\\")) or spath
     size, digest = 0, None
     try:
         size = _stat_regular_file(spath)

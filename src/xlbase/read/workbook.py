@@ -3,8 +3,9 @@
 Never raises for bad input: the safe-open check (sniff) runs first, and an unusable
 file, a parse failure or a workbook with no known form becomes one `file-unusable`
 Problem with a Chinese message. A file that is no spreadsheet and does not pretend to be
-one (the notice as .docx/.pdf, photos of stamped pages) is one info instead, an archive
-one warning (`_not_read`): an inbox folder holds them beside the submissions.
+one (the notice as .docx/.pdf, photos of stamped pages) is one info instead, an archive not opened
+one warning (`_not_read`): an inbox folder holds them beside the submissions. A member of a county's .zip
+(`县.zip!/folder/x.xlsx`, read.archive) is read from a private copy of its bytes and named as such.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ..forms.roles import BASE_FORM, BASE_NAME, FIRM_FORM, OWN_RENT, RECORD_FORM
 from ..problems import ERROR, INFO, WARNING, Problem
 from ..table import Table, WorkbookRead
 from ..text import fold
+from . import archive
 from .base import assign_bases
 from .cover import find_cover
 from .docx_cover import read_docx_cover
@@ -59,33 +61,45 @@ def read_workbook(path: str | os.PathLike, *, start: int = 0, limits: Limits = D
     after the one that killed its worker.
     """
     spath = os.fspath(path)
-    check = inspect_file(spath, limits)
+    if archive.is_member(spath):     # a workbook inside a county's .zip: read from a private copy of its bytes
+        got = archive.open_member(spath, limits, lambda local: _read_file(spath, local, (start, on_step), limits))
+        if isinstance(got, archive.Refused):
+            return unusable(spath, got.code, got.message, None)
+        return got
+    return _read_file(spath, spath, (start, on_step), limits)
+
+
+def _read_file(spath: str, source: str, steps: Steps, limits: Limits) -> WorkbookRead:
+    """read_workbook of the file at `source`, named `spath` in everything it reports."""
+    check = inspect_file(source, limits, name=archive.display_name(spath))
+    if source != spath:
+        check = replace(check, path=spath)
     if check.code == "encrypted":
-        data = with_default_password(spath, limits.max_file_bytes)
+        data = with_default_password(source, limits.max_file_bytes)
         if data is not None:
-            return _read_decrypted(spath, check, data, (start, on_step), limits)
+            return _read_decrypted(spath, check, data, steps, limits)
     if check.foreign:      # a format only LibreOffice reads: refused by name unless it reads it
-        return _read_checked(spath, spath, replace(check, ok=True, kind=check.foreign), (start, on_step), [], limits,
+        return _read_checked(spath, source, replace(check, ok=True, kind=check.foreign), steps, [], limits,
                              refusal=check)
     if check.code == "word-file":
-        cover = read_docx_cover(spath, limits)
+        cover = read_docx_cover(source, limits)
         if cover is not None:     # 附件1 filled in Word: merge.attach ties it to its base, as a workbook's
             return WorkbookRead(path=spath, status=NOT_SPREADSHEET, sha256=check.sha256, cover=cover)
     if not check.ok:
         return _not_read(spath, check)
-    return _read_checked(spath, spath, check, (start, on_step), [], limits)
+    return _read_checked(spath, source, check, steps, [], limits)
 
 
 def _read_decrypted(path: str, check, data: bytes, steps: Steps, limits: Limits) -> WorkbookRead:
     """The plain workbook inside a default-password file, read from a private temporary copy."""
-    name = Path(path).name
+    name = archive.display_name(path)
     note = Problem(FILE_DECRYPTED, INFO, f"文件“{name}”设有 Excel 内置的默认密码（Excel 打开时不询问密码），"
                    "已自动解密后读取。", file=path)
     with tempfile.TemporaryDirectory(prefix="xlbase-") as tmp:
         plain = os.path.join(tmp, "decrypted")
         with open(plain, "wb") as fh:
             fh.write(data)
-        inner = inspect_file(plain, limits)
+        inner = inspect_file(plain, limits, name=name)
         if not inner.ok:
             return unusable(path, inner.code, MESSAGES[inner.code].format(
                 name=name, kind="", limit="", what=""), check.sha256)
@@ -97,7 +111,7 @@ def _read_checked(spath: str, source: str, check, steps: Steps, notes: list[Prob
     """The forms in a file the sniffer passed: `source` is read, problems name `spath`, `steps` (start,
     on_step) go to load_book; `refusal` is the sniffer's verdict on a format only LibreOffice reads, given
     when it does not."""
-    name = Path(spath).name
+    name = archive.display_name(spath)
     try:
         book = load_book(source, check.kind, start=steps[0], on_step=steps[1], limits=limits)
     except Unreadable as exc:
@@ -197,7 +211,7 @@ TEXT_KINDS = frozenset({"html", "mhtml", "csv"})
 def _format_notes(path: str, kind: str, book) -> list[Problem]:
     """An info when the content is not what the name says (.xlsx named .xls, a web page named .xls, any WPS .et),
     and one when the fast reader failed and another read the file."""
-    name, suffix = Path(path).name, Path(path).suffix.lower()
+    name, suffix = archive.display_name(path), Path(path).suffix.lower()
     out = []
     if kind not in SUFFIX_KINDS.get(suffix, ()) and kind in KINDS:
         out.append(Problem(FILE_FORMAT, INFO, f"文件“{name}”实际是{KINDS[kind]}，已按实际格式读取。", file=path))
@@ -271,18 +285,18 @@ NOT_SPREADSHEET = "not-spreadsheet"   # WorkbookRead.status of a file that is no
 def _not_read(path: str, check) -> WorkbookRead:
     """A file sniff did not pass: an error when it should have been a spreadsheet, else said once and set aside.
 
-    Named .xlsx/.xls/.et/.ods… it is a disguised or broken submission (error). An archive
-    is a warning: it may hold submissions, and it is never unpacked. Any other file that
+    Named .xlsx/.xls/.et/.ods… it is a disguised or broken submission (error). An archive here is one the
+    command did not open (read.archive: a zip is opened when its inputs are listed): a warning saying why. Any other file that
     is no spreadsheet by content, or by its name when sniff could not look (too large,
     encrypted .docx), is an info; a .csv a warning, as it may hold a table typed elsewhere.
     """
-    name = Path(path).name
+    name = archive.display_name(path)
     suffix = Path(path).suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
         return unusable(path, check.code, check.message, check.sha256)
     if check.code == "archive" or suffix in ARCHIVE_SUFFIXES:
-        msg = f"文件“{name}”是压缩包，请解压后把其中的表格放进收件文件夹再汇总（本工具不会自动解压）。"
-        p = Problem(FILE_ARCHIVE, WARNING, msg, file=path)
+        # a zip the command could not list (damaged, too many entries, no file), a RAR/7z, or a zip in a zip
+        p = Problem(FILE_ARCHIVE, WARNING, archive.refusal(path), file=path)
         return WorkbookRead(path=path, status="archive", problems=[p], sha256=check.sha256)
     what = NOT_SHEET_KINDS.get(check.code) if check.code != "not-excel" else None
     what = what or DOCUMENT_SUFFIXES.get(suffix) or NOT_SHEET_KINDS.get(check.code)

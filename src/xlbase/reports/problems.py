@@ -145,6 +145,8 @@ FILE_STATUS = {
     "image-file": "图片", "sheet-too-large": "工作表过大", "not-spreadsheet": "不是表格文件",
     "no-form": "没有可识别的表格", "read-failed": "读取出错", "read-timeout": "读取超时", "read-memory": "内存超限",
     "read-crashed": "读取程序异常终止", "unsupported-format": "不支持的表格格式",
+    # a member of a county's .zip refused alone (read.archive)
+    "unsafe-path": "路径指向压缩包以外", "zip-method": "压缩方式不支持",
 }
 
 
