@@ -33,6 +33,7 @@ from typing import TypeVar
 
 from ..ooxml.zip import ZIP_ERRORS, SniffError, read_zip_member_capped
 from .limits import DEFAULT_LIMITS, Limits
+from .system_files import is_system_file
 
 #: between an archive's path and a member's name inside it (a member of a member is not opened)
 SEP = "!/"
@@ -118,9 +119,9 @@ def kind_of(path: str | os.PathLike) -> str | None:
     return None if any(p in names for p in _PACKAGE_PARTS) else "zip"
 
 
-def members(path: str | os.PathLike, skip: Callable[[str], bool], limits: Limits = DEFAULT_LIMITS) -> list[str] | None:
+def members(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> list[str] | None:
     """The inputs a zip archive holds, as `path!/member` strings in the archive's order, without folders,
-    __MACOSX/ and hidden folders, and files `skip` says no clerk sends (read.files.is_system_file); None when it
+    __MACOSX/ and hidden folders, and files no clerk sends (read.system_files); None when it
     is no zip archive or cannot be listed (it then stays one input, whose problem says why: `refusal`)."""
     if _too_many(path, limits) or kind_of(path) != "zip":
         return None
@@ -128,7 +129,7 @@ def members(path: str | os.PathLike, skip: Callable[[str], bool], limits: Limits
         entries = _listing(os.fspath(path), _mtime(path))[0]
     except (OSError, *ZIP_ERRORS):
         return None
-    out = [f"{os.fspath(path)}{SEP}{name}" for name, info in entries if _is_file(name, info, skip)]
+    out = [f"{os.fspath(path)}{SEP}{name}" for name, info in entries if _is_file(name, info)]
     return out or None
 
 
@@ -147,9 +148,13 @@ def refusal(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> str:
         return (f"文件“{name}”是 zip 压缩包，其中的文件超过 {limits.max_entries:,} 个（或压缩包超过大小上限），"
                 "疑似恶意构造，未读取；请直接报送其中的表格文件。")
     try:
-        _listing(os.fspath(path), _mtime(path))
+        entries = _listing(os.fspath(path), _mtime(path))[0]
     except (OSError, *ZIP_ERRORS):
         return f"文件“{name}”是已损坏的 zip 压缩包（无法列出其中的文件），未读取；请重新压缩后报送，或直接报送其中的表格文件。"
+    files = [n for n, i in entries if _is_file(n, i)]
+    if files:      # asked of the archive itself (mark, read_workbook): validate, merge and read open it
+        return (f"文件“{name}”是 zip 压缩包（其中有 {len(files)} 个文件），本命令只处理单个表格；请选择其中的表格文件，"
+                "或用 validate、merge、read 读取整个压缩包。")
     return f"文件“{name}”是 zip 压缩包，其中没有文件（只有文件夹或系统文件），未读取；请核对后重新报送。"
 
 
@@ -236,12 +241,12 @@ def _unsafe(name: str, info: zipfile.ZipInfo, limits: Limits) -> tuple[str, str]
     return None
 
 
-def _is_file(name: str, info: zipfile.ZipInfo, skip: Callable[[str], bool]) -> bool:
+def _is_file(name: str, info: zipfile.ZipInfo) -> bool:
     """A member that is a file a clerk put there: not a folder, not a system or hidden file, not in __MACOSX/."""
     if info.is_dir() or name.endswith("/"):
         return False
     parts = PurePosixPath(name).parts
-    return bool(parts) and not skip(parts[-1]) and not any(
+    return bool(parts) and not is_system_file(parts[-1]) and not any(
         p.startswith(".") and p != ".." for p in parts[:-1]) and parts[0] != "__MACOSX"
 
 

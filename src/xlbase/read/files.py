@@ -23,6 +23,7 @@ from typing import Callable, Sequence
 
 from ..problems import ERROR, Problem
 from . import archive
+from .system_files import is_system_file
 from ..table import WorkbookRead
 from .isolation import PoolUnavailable, read_isolated, readers_within
 from .limits import DEFAULT_LIMITS, Limits
@@ -31,21 +32,12 @@ from .workbook import read_workbook
 from ..problem_codes import INPUT_MISSING
 
 
-#: files no clerk sends: Windows thumbnails and folder settings (Thumbs.db, desktop.ini), macOS
-#: folder metadata; Office/WPS lock files (~$x.xlsx) and every hidden file (.DS_Store, ._x AppleDouble
-#: twins, LibreOffice's .~lock.x#, a killed run's .x.xlsx.tmp) are matched by their first characters
-SYSTEM_FILES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
 MAX_JOBS = 8     # default reader processes: the CPUs, at most this many
 
 
 #: the start of a `--json` report xlbase wrote (reports.problems.write_json_report): an officer keeps them
 #: beside the 汇总表s they merge on, and the 汇总表 itself carries everything the report says
 _OWN_REPORT = re.compile(rb'\A\s*\{\s*"version":\s*\d+,\s*"command":\s*"(?:merge|validate)"')
-
-
-def is_system_file(name: str) -> bool:
-    """A lock, thumbnail, folder-settings or hidden file: skipped silently wherever it is found."""
-    return name.startswith(("~$", ".")) or name.lower() in SYSTEM_FILES
 
 
 def _is_own_report(path: Path) -> bool:
@@ -101,7 +93,7 @@ def expand_inputs(args: list[str]) -> tuple[list[Path], list[Problem]]:
         seen.setdefault(_key(f), f)
     out: dict[str, Path] = {}
     for f in seen.values():     # a zip archive: the files it holds, each an input named 县.zip!/folder/x.xlsx
-        inside = archive.members(f, is_system_file)
+        inside = archive.members(f)
         for one in [Path(m) for m in inside] if inside else [f]:
             out.setdefault(_key(one), one)
     return sorted(out.values(), key=lambda x: (str(x.parent), x.name)), problems
