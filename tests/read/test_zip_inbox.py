@@ -14,16 +14,19 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import messy
 import strangers
 from zip_archives import DEFLATE64, folder_files, windows_zip, with_method, with_password_flag
 from xlbase.read import expand_inputs, read_workbook
+from xlbase.read.archive import normal
 from xlbase.read.limits import Limits
 
 REPO = Path(__file__).resolve().parents[2]
@@ -167,3 +170,25 @@ def test_a_workbook_named_zip_is_read_as_the_workbook_it_is(tmp_path):
     wb.save(path)
     files, _ = expand_inputs([str(path)])
     assert files == [path]
+
+
+_NAME_CHARS = st.one_of(st.sampled_from("忻府区寿阳县附件三入驻企业名单申报表（）【】—_-年月日第号 ·、鑫淼犇"),
+                        st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5),
+                        st.sampled_from("abcXYZ0123456789 ()[]-_."))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(_NAME_CHARS, min_size=1, max_size=12).map(str.strip).filter(
+    lambda s: s and not s.startswith(".")), min_size=1, max_size=3),   # a hidden folder is skipped as in a folder
+       st.sampled_from(["gbk", "utf-8", "utf-8-flag"]))
+def test_a_member_name_reads_back_as_its_writer_meant_it(folders, encoding):
+    """Names in GBK without the UTF-8 flag (WinRAR, Windows), UTF-8 without it (some Linux/macOS tools) or with
+    it (zipfile, 7-Zip) read back as typed, folders and all."""
+    name = "/".join(folders) + ".xlsx"
+    try:
+        name.encode("gbk")
+    except UnicodeEncodeError:      # a character GBK lacks: no Windows tool could have written it so
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        path = windows_zip(Path(tmp) / "县.zip", [(name, b"x")], encoding=encoding)
+        assert [str(m).split("县.zip!/", 1)[1] for m in expand_inputs([str(path)])[0]] == [normal(name)]

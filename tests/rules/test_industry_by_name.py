@@ -181,3 +181,17 @@ def test_a_mistyped_word_list_is_refused_at_its_line(tmp_path, words, needle):
     with pytest.raises(PackError, match=needle) as err:
         load_pack(str(_pack(tmp_path, words)))
     assert re.search(r"第 \d+ 行", str(err.value)), str(err.value)
+
+
+_WORDS = st.text(st.sampled_from("机械加工厂房租赁物流电子商务饭店软件信息技术"), min_size=1, max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=12, unique=True), st.lists(_WORDS | st.sampled_from(["有限公司", "县"]),
+                                                                        max_size=6))
+def test_the_longest_word_at_each_place_is_read_whatever_the_list(words, pieces):
+    # the words found are those a longest-first alternation finds, left to right, each consuming its characters
+    name = "".join(pieces)
+    found, _ = industries_by_name(name, (("工业", tuple(words)),))
+    expected = re.findall("|".join(map(re.escape, sorted(words, key=len, reverse=True))), name)
+    assert found == tuple(dict.fromkeys(expected))
