@@ -123,7 +123,7 @@ def members(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> list[st
     """The inputs a zip archive holds, as `path!/member` strings in the archive's order, without folders,
     __MACOSX/ and hidden folders, and files no clerk sends (read.system_files); None when it
     is no zip archive or cannot be listed (it then stays one input, whose problem says why: `refusal`)."""
-    if _too_many(path, limits) or kind_of(path) != "zip":
+    if kind_of(path) != "zip" or _too_many(path, limits):     # the name first: most inputs are .xlsx
         return None
     try:
         entries = _listing(os.fspath(path), _mtime(path))[0]
