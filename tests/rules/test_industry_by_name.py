@@ -83,6 +83,7 @@ def test_a_firm_medium_under_its_names_industries_stays_undecided(name, staff, r
     # medium under 交通运输业 (300 / 3000), 餐饮业, 工业, 软件…: the name cannot prove it is no small firm
     got = classify(pd.DataFrame({"firm_name": [name], "employees": [staff], "revenue": [revenue]}))
     assert pd.isna(got["small"].iloc[0]) and got["basis"].iloc[0] == "unknown"
+    assert "→" in got["by_name"].iloc[0]      # how it was read: the share's warning says so beside its cell
 
 
 def test_a_stated_industry_wins_over_the_name():

@@ -211,7 +211,8 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
     "strictest" (no 所属行业: decided under every industry), "name" (no 所属行业: small under every industry
     the words of its name allow), "unknown" (undecided).
     industries: how many of the standard's industries the firm may be in (all of them when unknown).
-    by_name: for a firm of basis "name", how its name was read ("物流→交通运输业、仓储业、邮政业"), else "".
+    by_name: how the name of a firm without 所属行业 left open by its numbers was read ("物流→交通运输业、仓储业、
+    邮政业"): small under those industries (basis "name") or still undecided under them; else "".
     `by_name`: the words of names (`name_words`); None: data/industry_words.yaml's, () reads no name.
     Whole columns with numpy: a province's 58 000 firms are a few array operations.
     """
@@ -271,7 +272,7 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
                 small_by_name[rows] = decide(allowed, rows)[0]     # only ever small: never "not small" by a name
                 yes[small_by_name] = True
                 basis[small_by_name] = "name"
-                read_as[small_by_name] = said[small_by_name]
+                read_as[rows] = said[rows]      # undecided ones too: the share's warning says how they were read
     indiv = np.array([fold(INDIVIDUAL) in t for t in size], dtype=bool) if n else np.zeros(0, dtype=bool)
     if n and FIRM_NAME in firms.columns:        # or its name says so: 小吃店（个体）, …个体工商户
         indiv |= _folded(firms, FIRM_NAME).fillna("").str.contains(_INDIVIDUAL_NAME).to_numpy(dtype=bool)

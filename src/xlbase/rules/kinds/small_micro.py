@@ -126,8 +126,8 @@ class SmallMicroShare(Kind):
                         share=(best * 100).round(1), firm_list=listed["text"], cell=listed["cells"],
                         **{k: v for k, v in common.items() if k != "share_max"})
             _point_at(out, rows[proven], listed["cells"])
-        if doubtful.any():
-            listed = _firm_lists(ctx, src, undecided, rows["_sub"])
+        if doubtful.any():    # a firm whose name was read: said, as what would decide it is its 所属行业 there
+            listed = _firm_lists(ctx, src, undecided, rows["_sub"], cls.loc[undecided.index, "by_name"])
             warn = replace(rule, message=rule.args.undecided_message or UNDECIDED_MESSAGE)
             found = emit(ctx, warn, rows[doubtful], rule.form, FIRM_NAME, value=worst.round(4), severity=WARNING,
                          share=(worst * 100).round(1), firm_list=listed["text"], cell=listed["cells"],
