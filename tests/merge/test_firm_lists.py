@@ -217,6 +217,36 @@ def test_a_base_named_by_place_and_kind_only_gets_its_own_list(tmp_path):
     assert not [p for p in report["problems"] if p["rule"] in ("firms-base-unclear", "firms-second-list")]
 
 
+def test_a_list_that_names_no_place_counts_for_its_bases_county(tmp_path):
+    """A county sends its base's 汇总表 row and, beside it, a web system's export of the firms (no title, no
+    填报单位, a file name of its own): both files sit in the county's folder, so the shown names lose it. The
+    export counted for （未注明） in 各县情况 — a unit that sent nothing. It counts for the county of the base
+    its firms went to."""
+    import random
+
+    import strangers
+    from output_cells import merge
+
+    rng = random.Random(14)
+    name = "晋中市榆次区智创空间双创基地"
+    style = strangers.Style()
+    grid = strangers.Grid()
+    strangers.write_table(rng, grid, 1, [strangers.base_values(rng, name, "晋中智创空间企业管理有限公司")],
+                          strangers.columns(rng, strangers.A10_WORDS, strangers.A10_GROUPS, style), style,
+                          title="榆次区2024年省级小微企业双创基地基本情况汇总表")
+    strangers.save(tmp_path / "inbox" / "榆次区" / "榆次区汇总表.xlsx", {"Sheet1": grid})
+    firms = [strangers.firm_values(rng, i, "榆次区") for i in range(4)]
+    list_grid = strangers.Grid()
+    strangers.write_table(rng, list_grid, 1, firms, strangers.columns(rng, strangers.A3_WORDS, strangers.A3_GROUPS, style),
+                          style, title="入驻企业名单")
+    strangers.save(tmp_path / "inbox" / "榆次区" / "入驻企业信息导出_20240701.xlsx", {"Sheet1": list_grid})
+    out, _ = merge(tmp_path / "inbox", tmp_path)
+    assert sorted(firms_by_base(out)[name]) == sorted(f["firm_name"] for f in firms)
+    ws = openpyxl.load_workbook(out)["各县情况"]
+    units = {r[1]: r[2] for r in ws.iter_rows(min_row=5, values_only=True) if r[0] is not None}
+    assert units == {"榆次区": 2}
+
+
 @pytest.mark.parametrize("layout", ["sections", "column", "column-merged"])
 def test_a_stacked_list_says_what_named_each_bases_firms(tmp_path, layout):
     """One 附件3 with the firms of three bases one after another, under section rows (一、xx双创基地（6户）) or a

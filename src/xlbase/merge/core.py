@@ -234,9 +234,11 @@ def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> Merge
     problems += found
     kept_firms: list[FirmRow] = []
     orphans: dict[tuple[str, str], int] = {}
+    owner_rows = {**{b.key: b for b in firm_only}, **winner_of}     # a firm row's base, by its key
     for ft, names in zip(firm_tables, owners):
         kept = attach_firms(ft, names)
         acc = accounts[ft.path]
+        acc.owners += [owner_rows[k] for k in dict.fromkeys(f.base_key for f in kept) if k in owner_rows]
         acc.rows_read += len(ft.keys)
         acc.rows_merged += len(kept)
         acc.rows_rejected += len(ft.keys) - len(kept)

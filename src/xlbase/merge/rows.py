@@ -132,6 +132,7 @@ class FileAccount:
     rows_rejected: int = 0
     units: set[str] = field(default_factory=set)
     kinds: set[str] = field(default_factory=set)
+    owners: list[BaseRow] = field(default_factory=list)   # the bases its firm rows went to
 
 
 @dataclass
