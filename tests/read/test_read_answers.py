@@ -45,6 +45,33 @@ def test_a_column_of_yuan_under_a_wan_header_is_a_warning_not_a_silent_sum(tmp_p
     assert p.severity == "warning" and p.field == "revenue" and "“营业收入（万元）”" in p.message
 
 
+def test_a_figure_that_states_its_unit_is_no_sign_of_a_unit_typed_wrong(tmp_path):
+    """A vertical 附件10 typed with the unit in each value ("46481.9万元"): the clerk said 万元, so the
+    "按万元计不合常理，可能是按更小的单位（如元）填写的" warning was untrue. The same figures typed bare are still
+    suspect, in a table (all rows) and in a record (its one value)."""
+    rng = random.Random(4)
+    bases = [retyped.base_values(rng, f"晋中市榆次区大{i}号双创基地", f"大{i}号运营有限公司") for i in range(3)]
+    t = retyped.a10_table(rng, bases, layout="one-row")
+    at = 1 + retyped.A10_KEYS.index("revenue")
+    big = [rng.randint(20_000, 900_000) + 0.5 for _ in t.rows[3:]]
+    for row, v in zip(t.rows[3:], big):
+        row[at] = f"{v}万元"
+    wr = read_workbook(retyped.save(tmp_path / "stated.xlsx", {"Sheet1": t.rows}))
+    assert list(wr.tables[0].data["revenue"]) == big and not _rules(wr, "column-implausible")
+    for row, v in zip(t.rows[3:], big):
+        row[at] = v
+    wr = read_workbook(retyped.save(tmp_path / "bare.xlsx", {"Sheet1": t.rows}))
+    assert [p.field for p in _rules(wr, "column-implausible")] == ["revenue"]
+    for value, suspect in ((f"{big[0]}万元", False), (big[0], True)):
+        record = [["小微企业双创基地基本情况表"], ["基地名称", bases[0]["base_name"]], ["运营单位", "大0号运营有限公司"],
+                  ["注册时间", "2018年6月"], ["是否独立法人", "是"], ["服务人员", "14人"], ["入驻企业", "31户"],
+                  ["吸纳就业", "420人"], ["建筑面积", "1.8万平方米"], ["营业收入", value], ["上缴税金", "12万元"],
+                  ["当年完成投资", "420万元"], ["合作服务机构", "7家"], ["服务次数", "66次"], ["服务活动", "15场"]]
+        wr = read_workbook(retyped.save(tmp_path / f"record{suspect}.xlsx", {"基地情况": record}))
+        assert wr.tables and wr.tables[0].data["revenue"].iloc[0] == big[0]
+        assert bool(_rules(wr, "column-implausible")) is suspect, value
+
+
 def test_a_table_answering_no_base_and_a_line_saying_so_are_no_base(tmp_path):
     rng = random.Random(3)
     t = retyped.a10_table(rng, [], layout="groups")

@@ -193,10 +193,17 @@ def unit_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, unit: s
                    value=shown)
 
 
-def implausible_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, values: list[Any]) -> Problem | None:
-    """A warning when every number of a column exceeds what its unit makes plausible (元 typed as 万元)."""
+def implausible_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, values: list[Any],
+                        typed: list[Any] | None = None) -> Problem | None:
+    """A warning when every number of a column exceeds what its unit makes plausible (元 typed as 万元).
+
+    A cell that states its unit ("46481.9万元", `typed` beside the read `values`) says which unit it is in:
+    it is no evidence of a unit typed wrong, and such cells are set aside."""
     if f.plausible_max is None:
         return None
+    if typed is not None:
+        from .normalise import is_bare_number
+        values = [v for v, t in zip(values, typed) if type(t) is not str or is_bare_number(t)]
     first = next((v for v in values if type(v) in (int, float) and v), None)
     if first is None or abs(first) <= f.plausible_max:      # the usual column stops at its first number
         return None
@@ -308,7 +315,7 @@ def settle_column(path: str, sheet: Sheet, found, form_id: str, f: Field, values
     if conv:
         normed = scale_column(values, normed, notes, conv[1])
         problems.append(unit_problem(path, sheet, found, form_id, f, *conv))
-    odd = implausible_problem(path, sheet, found, form_id, f, normed) if f.plausible_max is not None and normed \
+    odd = implausible_problem(path, sheet, found, form_id, f, normed, values) if f.plausible_max is not None and normed \
         else None
     if odd is not None:
         problems.append(odd)
