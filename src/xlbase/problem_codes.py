@@ -93,6 +93,7 @@ COLUMN_READ_UNSURE = "column-read-unsure"
 COLUMN_UNIT_CONVERTED = "column-unit-converted"
 COLUMN_IMPLAUSIBLE = "column-implausible"
 NONE_AS_ZERO = "none-as-zero"
+FIGURES_FROM_TEXT = "figures-from-text"
 NO_BASE = "no-base"
 SECTION_ROW = "section-row"
 PLACE_FROM_ABOVE = "place-from-above"
@@ -166,6 +167,7 @@ _declare(READ, {
     COLUMN_UNIT_CONVERTED: (INFO, "整列按表头单位换算"),
     COLUMN_IMPLAUSIBLE: (WARNING, "整列数值按该单位不合常理"),
     NONE_AS_ZERO: (INFO, "“/”“无”等按 0 读取"),
+    FIGURES_FROM_TEXT: (INFO, "文字栏中写明的数字（如推荐汇总表“基地基本情况（简要）”中的服务人员数、入驻企业数）按栏目读取，只供汇总参考"),
     NO_BASE: (INFO, "本年度没有申报{noun}"),
     SECTION_ROW: (INFO, "表中的分段行（设定其下各行的所在地或基地类型）"),
     PLACE_FROM_ABOVE: (INFO, "所在地栏的空白格按其上方所填读取（合并单元格或只在首行填写）"),

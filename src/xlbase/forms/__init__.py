@@ -46,7 +46,7 @@ def _parse_yaml(text: str) -> Any:
 def _field(spec: dict, default_part: str) -> Field:
     spec = dict(spec)
     spec.setdefault("part", default_part)
-    for key in ("aliases", "terms", "unlike", "answers"):
+    for key in ("aliases", "terms", "unlike", "answers", "holds"):
         if key in spec:
             spec[key] = tuple(spec[key])
     return Field(**spec)

@@ -67,6 +67,9 @@ class Field:
     # are the other words that mean this tick there (非常满意 for 很满意; 一般 for 基本满意), read.answer_columns.
     tick: bool = False
     answers: tuple[str, ...] = ()
+    # `holds`: fields of the same form whose figures a clerk writes into this text (衡阳 推荐汇总表's 简要:
+    # "服务人员数、入驻企业数、孵化面积"), read from it where their own cells are absent or blank (read.text_figures).
+    holds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.type not in FIELD_TYPES:

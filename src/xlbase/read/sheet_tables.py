@@ -35,6 +35,7 @@ from .match_vocab import vocabulary
 from .units import factor_for, header_unit
 from .profile import cell_kind
 from .answer_columns import place_answer_columns, tick_column
+from .text_figures import fill_from_text
 from .column_notes import factor_text, header_cells, none_zero_problem, settle_column, unit_factor
 from .tables import FoundTable, table_problems
 from ..problem_codes import (COLUMN_READ_AS, COLUMN_UNIT_CONVERTED, MISSING_COLUMN, NAME_STATUS_TAG, PLACE_FROM_ABOVE, PRECISION_LOST, SAMPLE_ROW,
@@ -358,6 +359,8 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
         t.data["_section"] = [ft.sections.get(ft.row_section.get(r, -1)) for r in rows]
         _types_from_sections(t)
     t.raw = _frame(row_numbers.copy(), ordered, raw)
+    if n and any(f.holds for f in form.table_fields):      # figures written into a text (衡阳's 简要)
+        fill_from_text(path, sheet.name, form, t, ft.columns, rows, problems)
     if empties and kind in ("xlsx", "xlsm"):
         for cell, error in sorted(unread_cells(path, sheet.name, set(empties)).items()):
             key, i = empties[cell]
