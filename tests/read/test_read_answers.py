@@ -72,6 +72,29 @@ def test_a_figure_that_states_its_unit_is_no_sign_of_a_unit_typed_wrong(tmp_path
         assert bool(_rules(wr, "column-implausible")) is suspect, value
 
 
+def test_a_column_added_to_a_complete_table_is_how_it_was_read_not_a_doubt(tmp_path):
+    """A web system's firm export carries ID and 填报时间 columns beside every official one: each was a warning
+    "不是本表栏目…如果其中是需要汇总的数据，请改用官方栏目名称" though no field was left to be in it. With every
+    required column read, an added column is an info; with one missing, the column might be it: a warning."""
+    rng = random.Random(6)
+    firms = [retyped.firm_values(rng, i, "榆次区") for i in range(4)]
+    added = {"ID": lambda i: str(100230 + i), "填报时间": lambda i: "2024-07-01 10:12:33", "所在楼层": lambda i: f"{i + 2}层"}
+    for drop in (None, "profit"):
+        t = retyped.a3_table(rng, firms, layout="one-row")
+        at = 1 + ["firm_name", "credit_code", "entered_on", "area", "employees", "revenue", "profit",
+                  "taxes"].index(drop) if drop else None
+        rows = [list(r) for r in t.rows]
+        for j, r in enumerate(rows[1:]):
+            if at is not None:
+                del r[at]
+            r += [h for h in added] if j == 0 else [make(j) for make in added.values()]
+        wr = read_workbook(retyped.save(tmp_path / f"{drop}.xlsx", {"Sheet1": rows}))
+        assert wr.tables and len(wr.tables[0].data) == len(firms)
+        said = {p.value: p.severity for p in wr.problems if p.rule in ("extra-column", "unknown-column")}
+        assert set(said) == set(added), said
+        assert set(said.values()) == ({"info"} if drop is None else {"warning"}), (drop, said)
+
+
 def test_a_table_answering_no_base_and_a_line_saying_so_are_no_base(tmp_path):
     rng = random.Random(3)
     t = retyped.a10_table(rng, [], layout="groups")

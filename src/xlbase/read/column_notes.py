@@ -229,9 +229,11 @@ def _filled(sheet: Sheet, rows: list[int], c: int) -> int:
     return n
 
 
-def unused_problems(path: str, sheet: Sheet, found, form_id: str, hint) -> list[Problem]:
+def unused_problems(path: str, sheet: Sheet, found, form_id: str, hint, complete: bool = False) -> list[Problem]:
     """Columns of the table that no field took: a warning naming header and range when they hold values
-    (their content is not read), an info when empty."""
+    (their content is not read), an info when empty — or when the table is `complete` (every field the notice
+    requires was read): then the column cannot be one of them in other words, and the county added what the
+    form does not ask for (a web export's ID, 填报时间), which is how it was read, not a doubt."""
     out = []
     hr = found.header_rows[1]
     used = set(found.columns.values()) | set(found.duplicates) | {found.number_col}
@@ -246,7 +248,7 @@ def unused_problems(path: str, sheet: Sheet, found, form_id: str, hint) -> list[
         tip = hint(text) if text else ""
         tail = f"如果这是“{tip}”列，请改用标准栏目名称“{tip}”。" if tip else ""
         cell = a1(h.row if text else hr, c)
-        if n and text and _known_extra(found.family, h.label or text):
+        if n and text and (complete or _known_extra(found.family, h.label or text)):
             # a column the form model knows is no field (备注, 联系人, 联系电话): decided, nothing to sum — how it was read
             out.append(Problem(EXTRA_COLUMN, INFO,
                                f"{form_id}表头“{_clip(text)}”（{cell}）是表样以外的栏目，不需汇总；该列 {n} 个有内容的"

@@ -681,7 +681,7 @@ def table_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> 
     out: list[Problem] = []
     hr = found.header_rows[1]
     missing = [f for f in form.table_fields if f.required and not f.merge_only and f.key not in found.columns]
-    out += unused_problems(path, sheet, found, form_id, lambda text: _hint(text, missing))
+    out += unused_problems(path, sheet, found, form_id, lambda text: _hint(text, missing), complete=not missing)
     out += wording_problems(path, sheet, found, form_id)
     out += row_problems(path, sheet, found, form_id)
     out += [p for p in [none_zero_problem(path, sheet.name, form_id, found.none_cells)] if p]
