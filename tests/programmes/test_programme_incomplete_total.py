@@ -19,7 +19,7 @@ ANSWERS = CASE.answers({"衡阳申请表": {"county": "耒阳市"}, "衡阳企�
 
 
 def _county_list(path) -> None:
-    """衡南县's own list, typed by its clerk from the notice: its five columns, no figures of ours."""
+    """衡南县's own list, typed by its clerk from the notice: its five columns, the 简要 stating two figures."""
     wb = openpyxl.Workbook()
     ws = wb.active
     for row in (["衡阳市中小微企业创新创业基地推荐汇总表"], ["填报单位：衡南县工业和信息化局"],
@@ -54,8 +54,13 @@ def test_a_total_some_rows_lack_is_marked(tmp_path, with_county_list):
     assert len(rows) == 3
     [one] = said
     assert one["severity"] == "info" and one["file"].endswith("衡南县推荐汇总表.xlsx") and one["value"] == 2
-    assert all(f"“{f.label}”" in one["message"] for f in grey[:6])
-    assert len(marked) == len(grey)                       # every figure the county list lacks, and only those
-    assert total["service_staff"] == ANSWERS["衡阳申请表"]["service_staff"]      # the sum is what it is, marked
+    # the 简要 states 服务人员 and 入驻企业 of both rows (read.text_figures): those columns are whole
+    from_text = {"service_staff": 12 + 8, "firms": 36 + 52}
+    lacking = [f for f in grey if f.key not in from_text]
+    assert all(f"“{f.label}”" in one["message"] for f in lacking[:6])
+    assert not any(f"“{f.label}”" in one["message"] for f in grey if f.key in from_text)
+    assert len(marked) == len(lacking)                    # every figure the county list lacks, and only those
+    assert total["listed_firms"] == 5                     # the sum is what it is, marked
+    assert total["service_staff"] == ANSWERS["衡阳申请表"]["service_staff"] + from_text["service_staff"]
     below = [c.value for c in ws[total_row[0].row + 1] if c.value]
     assert below and "带 * 的合计不完整" in below[0]
