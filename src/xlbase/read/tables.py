@@ -143,8 +143,8 @@ GROUP_WORDS_MAX = 12    # characters of a group cell of the clerk's own words (�
 
 
 def _group_row(row: list, family: str, labels: list | None = None) -> bool:
-    """A row of group cells only (基本情况 | 运营情况 | …, perhaps 序号) over the label row `labels`: the
-    top of a two- or three-row header. A group in the clerk's own words (基本信息, 经营指标（元）) counts when
+    """A row of group cells only (基本情况 | 运营情况 | …, perhaps 序号 and labels merged down over an empty cell of
+    `labels`) over the label row `labels`: the top of a two- or three-row header. A group in the clerk's own words (基本信息, 经营指标（元）) counts when
     it names no field, is short and has a label under it; one of the form's groups, or two such, make the row."""
     texts = [(c, v) for c, v in enumerate(row) if is_text(v)]
     if not texts or any(is_line(v) or is_units_statement(v) for _, v in texts) or any(
@@ -157,6 +157,8 @@ def _group_row(row: list, family: str, labels: list | None = None) -> bool:
             known += 1
         elif is_number_label(v):
             continue
+        elif labels is not None and c in hits and (c >= len(labels) or not is_text(labels[c])):
+            continue        # a label merged down both rows (平台名称 beside the groups): nothing under it
         elif labels is not None and c not in hits and len(v.strip()) <= GROUP_WORDS_MAX and c < len(labels) \
                 and is_text(labels[c]):
             own += 1
