@@ -90,11 +90,13 @@ def test_clerk_filled_retyped_and_county_list_merge_exactly(templates, tmp_path)
     for name, e in expected.items():
         assert {k: by_name[name][k] for k in e} == pytest.approx(e), name
     own = by_name["常宁市众创园"]                       # the county's own row, as it typed it
-    assert own["county"] == "常宁市" and own["service_staff"] is None and own["brief"] == "服务人员8人，入驻企业30家"
+    assert own["county"] == "常宁市" and own["brief"] == "服务人员8人，入驻企业30家"
+    stated = {"service_staff": 8, "firms": 30}         # its grey cells blank, the figures in its 简要 (read.text_figures)
+    assert {k: own[k] for k in stated} == stated and own["floor_area"] is None
     assert "服务功能：基本服务、创业辅导、投融资服务、人员培训" in by_name["衡南县创新创业园"]["brief"]
     for key in ("service_staff", "floor_area", "self_held_area", "firms", "small_firms", "employees", "listed_firms",
                 "listed_revenue"):
-        assert total[key] == pytest.approx(sum(e[key] for e in expected.values())), key
+        assert total[key] == pytest.approx(sum(e[key] for e in expected.values()) + stated.get(key, 0)), key
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     firms = sum(e["listed_firms"] for e in expected.values())
     assert report["summary"]["bases"] == 3 and report["summary"]["firms"] == firms

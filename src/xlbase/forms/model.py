@@ -130,6 +130,9 @@ class Form:
     title_words: tuple[str, ...] = ()  # words of a title line that name this form (附件11's 汇总表)
     sheet_words: tuple[str, ...] = ()  # words of a sheet name that name it, beside its own sheet name
     role: str = ""                   # what code names this form by (forms.roles.FORM_ROLES)
+    # False when the notice names the form but prints no columns for it (太原's 汇总表: ours, derived from the
+    # 申请表): a column it lacks is no breach of the notice, so never an error (read.sheet_tables.missing_columns)
+    printed: bool = True
 
     def __iter__(self) -> Iterator[Field]:
         return iter(self.fields)

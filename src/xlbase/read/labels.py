@@ -366,8 +366,12 @@ _TAIL_NOTE = re.compile(r"\([^()]*\)$")
 
 @lru_cache(maxsize=None)
 def _none_of_words() -> tuple[str, ...]:
+    """names.yaml's no_base_words and what each shipped programme's application is about (its noun: 太原's 平台,
+    so that "我区今年无推荐平台" is an answer)."""
     from ..forms import name_words
-    return tuple(sorted({fold(w) for w in name_words().get("no_base_words") or ()}, key=len, reverse=True))
+    from ..forms.programmes import known_programmes
+    words = {*(name_words().get("no_base_words") or ()), *(p.noun for p in known_programmes())}
+    return tuple(sorted({fold(w) for w in words}, key=len, reverse=True))
 
 
 _ORDINAL = re.compile(r"^\s*(?:[（(]?[一二三四五六七八九十]{1,3}[)）、.．]|[（(]\d{1,2}[)）]|\d{1,2}[、．])\s*\S")

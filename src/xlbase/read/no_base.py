@@ -27,7 +27,8 @@ MAX_FILLED_ROW = 2     # a row of three or more filled cells is a table's: its h
 MAX_HEADER_ROWS = 3    # a short table's header band (groups, labels, units)
 
 
-def no_base_table(path: str, sheets: list[Sheet]) -> tuple[Table, Problem] | None:
+def no_base_table(path: str, sheets: list[Sheet], form_id: str = SUMMARY_FORM, noun: str = "基地"
+                  ) -> tuple[Table, Problem] | None:
     """The empty 附件11 and its info when a visible sheet holds only the answer "no base": a title, a 填报单位
     line and the answer, or a short table of the clerk's own (基地名称 | 运营主体 | 入驻企业数) whose only
     row says 无. Such a header is no known form's, so the table finder passes it by; it must name a base
@@ -39,9 +40,9 @@ def no_base_table(path: str, sheets: list[Sheet]) -> tuple[Table, Problem] | Non
         if found is None:
             continue
         r, c, text, org = found
-        t = Table(form_id=SUMMARY_FORM, file=path, sheet=sheet.name, org_line=org)
-        p = Problem(NO_BASE, INFO, f"工作表“{sheet.name}”填写“{text}”，没有基地数据：按“本年度没有申报基地”读取，"
-                    "基地数为 0。", path, sheet.name, a1(r, c), SUMMARY_FORM, value=text)
+        t = Table(form_id=form_id, file=path, sheet=sheet.name, org_line=org)
+        p = Problem(NO_BASE, INFO, f"工作表“{sheet.name}”填写“{text}”，没有{noun}数据：按“本年度没有申报{noun}”读取，"
+                    f"{noun}数为 0。", path, sheet.name, a1(r, c), form_id, value=text)
         return t, p
     return None
 

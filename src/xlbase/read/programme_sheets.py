@@ -26,6 +26,7 @@ from .tables import find_tables
 from .failed import read_failed, unusable
 from .sheet_tables import fill_record, firm_provenance, is_guide, table_from, unread_sheet_problem
 from ..problem_codes import NO_BASE, PROGRAMME_RECOGNISED, UNREAD_SHEET
+from .no_base import no_base_table
 
 RECORD_MIN_FIELDS = 3       # labels of a record form found on a sheet before it counts as that form
 RECORD_MIN_LINES = 3        # lines its values are on before a file counts as an application (no 汇总表)
@@ -67,6 +68,11 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
         return WorkbookRead(path=path, status="ok", problems=notes + [p], sha256=check.sha256,
                             tables=[t for t in tables if t.form_id == summary],
                             programme=recognised.name if recognised is not None else programme.name)
+    answer = no_base_table(path, sheets, programme.layout("summary.yaml").get("form") or "", programme.noun) \
+        if not tables and programme.layout("summary.yaml").get("form") else None
+    if answer is not None:      # "我区今年无推荐平台" under the 汇总表's title: the unit's answer, not an unreadable file
+        return WorkbookRead(path=path, status="ok", problems=notes + [answer[1]], sha256=check.sha256,
+                            tables=[answer[0]], programme=recognised.name if recognised is not None else programme.name)
     if not tables:
         forms = "、".join(f.title for f in programme.forms.values())
         wr = unusable(path, "no-form", f"文件“{name}”中没有找到“{programme.title}”的表格（{forms}）；"

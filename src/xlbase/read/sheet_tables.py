@@ -413,8 +413,9 @@ def missing_columns(path: str, sheet: str, header: str, form_id: str, absent: li
     placed = placed or {}
     maybe = {f.key: [h for h in unrecognised if could_be(h, form_id, f) or h in placed.get(f.key, ())][:3]
              for f in absent}
+    printed = get_form(form_id).printed     # a form whose columns the notice never printed can lack none of them
     for f in absent:
-        proven = f.required and not f.blank_may_be_zero and not maybe[f.key]
+        proven = printed and f.required and not f.blank_may_be_zero and not maybe[f.key]
         grades[ERROR if proven else WARNING if f.required else INFO].append(f)
     out = []
     for severity, fields in grades.items():
@@ -423,7 +424,8 @@ def missing_columns(path: str, sheet: str, header: str, form_id: str, absent: li
         names = "、".join(f"“{f.label}”" for f in fields)
         some = f" {len(fields)} 个栏目：{names}" if len(fields) > 1 else f"{names}栏目"
         hints = _hints([f for f in fields if severity != ERROR and maybe[f.key]], maybe)
-        rest = "请按通知中的表样补上" + ("这些栏目" if len(fields) > 1 else "该栏目")
+        rest = ("请按通知中的表样补上" if printed else "通知没有印出本表的栏目（本表栏目取自申请表），汇总表中这些数字空缺；需要时请补上")\
+            + ("这些栏目" if len(fields) > 1 else "该栏目")
         if hints:
             hinted = all(maybe[f.key] for f in fields)
             rest = "；".join(hints) + ("" if hinted else "；其余" + rest.removeprefix("请"))
