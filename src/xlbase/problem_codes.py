@@ -167,7 +167,7 @@ _declare(READ, {
     COLUMN_UNIT_CONVERTED: (INFO, "整列按表头单位换算"),
     COLUMN_IMPLAUSIBLE: (WARNING, "整列数值按该单位不合常理"),
     NONE_AS_ZERO: (INFO, "“/”“无”等按 0 读取"),
-    FIGURES_FROM_TEXT: (INFO, "文字栏中写明的数字（如推荐汇总表“基地基本情况（简要）”中的服务人员数、入驻企业数）按栏目读取，只供汇总参考"),
+    FIGURES_FROM_TEXT: (INFO, "文字栏中写明的数字（如推荐汇总表“{noun}基本情况（简要）”中的服务人员数、入驻企业数）按栏目读取，只供汇总参考"),
     NO_BASE: (INFO, "本年度没有申报{noun}"),
     SECTION_ROW: (INFO, "表中的分段行（设定其下各行的所在地或基地类型）"),
     PLACE_FROM_ABOVE: (INFO, "所在地栏的空白格按其上方所填读取（合并单元格或只在首行填写）"),
