@@ -231,9 +231,10 @@ def _filled(sheet: Sheet, rows: list[int], c: int) -> int:
 
 def unused_problems(path: str, sheet: Sheet, found, form_id: str, hint, complete: bool = False) -> list[Problem]:
     """Columns of the table that no field took: a warning naming header and range when they hold values
-    (their content is not read), an info when empty — or when the table is `complete` (every field the notice
-    requires was read): then the column cannot be one of them in other words, and the county added what the
-    form does not ask for (a web export's ID, 填报时间), which is how it was read, not a doubt."""
+    (their content is not read), an info when empty — or when the table is `complete` (every column the notice
+    requires was read; ours, 所在市 and the like, aside): then it cannot be one of them in other words, and the
+    county added what the form does not ask for (a web export's ID, 填报时间, 所属乡镇), which is how it was
+    read, not a doubt."""
     out = []
     hr = found.header_rows[1]
     used = set(found.columns.values()) | set(found.duplicates) | {found.number_col}

@@ -683,7 +683,9 @@ def table_problems(path: str, sheet: Sheet, found: FoundTable, form_id: str) -> 
     out: list[Problem] = []
     hr = found.header_rows[1]
     missing = [f for f in form.table_fields if f.required and not f.merge_only and f.key not in found.columns]
-    out += unused_problems(path, sheet, found, form_id, lambda text: _hint(text, missing), complete=not missing)
+    # every column the notice asks for read: an added column is the county's own (所属乡镇), not one of them
+    out += unused_problems(path, sheet, found, form_id, lambda text: _hint(text, missing),
+                           complete=not any(f.official for f in missing))
     out += wording_problems(path, sheet, found, form_id)
     out += row_problems(path, sheet, found, form_id)
     out += [p for p in [none_zero_problem(path, sheet.name, form_id, found.none_cells)] if p]
