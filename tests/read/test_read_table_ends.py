@@ -312,19 +312,28 @@ def test_a_header_in_other_words_is_read_as_its_field_and_said(tmp_path):
     assert wr.tables[0].data["investment_completed"].iloc[0] == 100
 
 
-def test_an_unknown_header_with_values_is_a_warning_naming_its_range(tmp_path):
-    """主导产业 is no field and the form model does not know it: its values may be data the clerk meant to report
-    (a warning naming header and range). 联系人 is one the model lists as no field of the form (not_fields): decided,
-    nothing to sum — one info, not a warning the county cannot act on."""
-    labels = list(tl.A10_LABELS) + ["主导产业", "联系人"]
-    path = tmp_path / "a10.xlsx"
-    block = tl.a11_block(BASES[:2], title="2024年省级小微企业双创基地基本情况汇总表", group_row=False, labels=labels)
-    block[3] += ["新材料", "王丽"]
-    tl.workbook(path, {"Sheet1": [block]})
-    wr = read_workbook(path)
-    (p,), (q,) = _rules(wr, "unknown-column"), _rules(wr, "extra-column")
-    assert p.severity == "warning" and "“主导产业”（W3）" in p.message and "W4:W5" in p.message
-    assert q.severity == "info" and "“联系人”（X3）" in q.message and "X4:X5" in q.message
+def test_an_unknown_header_with_values_is_a_warning_only_while_a_column_is_missing(tmp_path):
+    """主导产业 is no field and the form model does not know it. While a column the notice asks for is missing, its
+    values may be that column's under another wording: a warning naming header and range. With every column of the
+    notice read, it can be none of them — the county added it: how it was read (an info), as 联系人 is, which the
+    model lists as no field of the form (not_fields)."""
+    for lacking in (None, "营业收入"):
+        labels = [x for x in tl.A10_LABELS if x != lacking] + ["主导产业", "联系人"]
+        path = tmp_path / f"a10{lacking}.xlsx"
+        block = tl.a11_block(BASES[:2], title="2024年省级小微企业双创基地基本情况汇总表", group_row=False, labels=labels)
+        if lacking:
+            at = tl.A10_LABELS.index(lacking)
+            for row in block[3:]:
+                del row[at]
+        block[3] += ["新材料", "王丽"]
+        tl.workbook(path, {"Sheet1": [block]})
+        wr = read_workbook(path)
+        col = "W" if lacking is None else "V"
+        said = {q.value: q for q in wr.problems if q.rule in ("unknown-column", "extra-column")}
+        p, q = said["主导产业"], said["联系人"]
+        assert p.severity == ("info" if lacking is None else "warning"), (lacking, p.message)
+        assert f"“主导产业”（{col}3）" in p.message and f"{col}4:{col}5" in p.message
+        assert q.severity == "info" and q.rule == "extra-column" and "“联系人”" in q.message
 
 
 def test_a_column_typed_twice_is_a_repeated_column(tmp_path):
