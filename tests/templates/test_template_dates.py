@@ -11,6 +11,7 @@ reader's value, or be UNREADABLE exactly where the reader reports the value unre
 from __future__ import annotations
 
 import datetime as dt
+import random
 from pathlib import Path
 
 import openpyxl
@@ -26,6 +27,40 @@ from xlbase.templates.styles import DATE_FORMAT, Styles
 
 pytestmark = pytest.mark.libreoffice
 
+def _chinese(n: int, ten: str = "十") -> str:
+    """1..31 as a date writes it in Chinese numerals: 五, 十, 十二, 二十, 三十一."""
+    digits = "〇一二三四五六七八九"
+    tens, ones = divmod(n, 10)
+    return (digits[tens] if tens > 1 else "") + (ten if tens else "") + (digits[ones] if ones else "")
+
+
+def _numeral_spellings(rng: random.Random, n: int) -> list[str]:
+    """Dates spelled in Chinese numerals as strangers type them (read.date_numerals), right and wrong: the
+    year digit by digit with any zero (〇 零 ○ O Ｏ), or in Arabic digits; month and day in numerals or digits;
+    日 or 号, the event dated, a full stop; a Kangxi-radical 二 (⼆), a circled numeral (㊄), a month digit
+    by digit (一二), a day past the month's end, a year of three digits, spaces between the parts."""
+    zeros = "〇零○OＯ"
+    out = []
+    for _ in range(n):
+        d = dt.date(1990, 1, 1) + dt.timedelta(days=rng.randrange(365 * 40))
+        day = d.day if rng.random() < 0.85 else rng.choice((30, 31, 32))
+        month = d.month if rng.random() < 0.9 else 13
+        zero = rng.choice(zeros)
+        year = "".join(zero if c == "0" else "〇一二三四五六七八九"[int(c)] for c in str(d.year))
+        year = rng.choice((year, year, str(d.year), year[1:], year.replace("二", "⼆")))
+        month_text = rng.choice((_chinese(month), _chinese(month), str(month), "".join(
+            "〇一二三四五六七八九"[int(c)] for c in f"{month:02d}")))
+        day_text = rng.choice((_chinese(day), _chinese(day), _chinese(day, "〸"), str(day)))
+        if rng.random() < 0.05:
+            day_text = "㊄"
+        tail = rng.choice(("日", "日", "号", "", "日成立", "日。", "号起"))
+        sep = rng.choice(("", "", " "))
+        text = f"{year}{sep}年{sep}{month_text}{sep}月"
+        out.append(text if rng.random() < 0.15 else text + day_text + tail)
+    return out
+
+
+
 #: what clerks type in a date cell, right and wrong (numbers as typed into a date-formatted cell)
 TYPED = [
     "2019-03-15", "2019/3/15", "2019.3.15", " 2019.3.15 ", "2019年3月15日", "2019年3月5", "2019 年 3 月",
@@ -40,7 +75,14 @@ TYPED = [
     # only after a day
     "2019年05月06号", "2019年5月6日成立", "2019.05.06.", "2019年5月6日。", "2019-5-6入驻．", "2019年3月15起",
     "2019年5月成立", "2019年3月。", "2019起", "2019年5月6日成立起",
+    # Chinese numerals (read.date_numerals): as a document writes a date, and as validate refuses them
+    "二〇一九年五月六日", "二零一九年五月六日", "2019年五月六日", "二〇一九年十二月三十一日", "二〇一九年十月",
+    "二〇一五年至今", "二〇一二—二〇一六年", "二〇一九年", "二〇一九年十三月", "二〇一九年二月三十日",
+    "二〇一九年十十月", "二〇一九年五月二十十日", "二〇一九年㊄月六日", "一九年五月六日", "十",
+    *_numeral_spellings(random.Random(14), 40),
 ]
+
+
 FIELDS = (get_form("附件3").field("entered_on"), get_form("附件2").field("built_on"))
 assert not FIELDS[0].period and FIELDS[1].period
 
@@ -123,7 +165,8 @@ def test_the_data_validation_refuses_only_what_validate_cannot_read(recalculated
         if readable and _reader_value(ws.cell(i, 1).value, FIELDS[0]) != "":
             assert allowed, f"{v!r}: validate reads it, the cell refuses it"
     assert refused and "abc" in refused and 10 in refused
-    for v in ("2019.3.15", "2019年3月", 2019.03, "2019年3月—2020年5月", "2015年至今", "２０１９年３月"):
+    for v in ("2019.3.15", "2019年3月", 2019.03, "2019年3月—2020年5月", "2015年至今", "２０１９年３月",
+              "二〇一九年五月六日", "二零一九年五月六日", "2019年五月六日"):
         assert v in accepted, v
 
 

@@ -39,6 +39,7 @@ import numpy as np
 from ..forms import Field
 from ..forms.roles import CITY, COUNTY
 from ..text import INVISIBLE, place_key
+from .date_numerals import arabic, styled_numeral
 from .estimates import Estimate, parse_estimate, year_range
 from .periods import period_start
 from ..problem_codes import PRECISION_LOST, UNPARSEABLE
@@ -261,10 +262,6 @@ DATE_EVENTS = ("成立", "注册", "登记", "设立", "入驻", "开业", "建�
 DATE_STOPS = (".", "。")
 _YMD = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*"
                   rf"[{''.join(DAY_WORDS)}]?\s*(?:{'|'.join(DATE_EVENTS)})?\s*[{re.escape(''.join(DATE_STOPS))}]?$")
-_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "O": 0}
-# a date in Chinese numerals, as a formal document writes it: 二〇一九年五月六日
-_CN_DATE = re.compile(r"^([〇○零O一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,2})\s*月"
-                      r"(?:\s*([一二三四五六七八九十]{1,3})\s*[日号])?")
 _YM = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*月?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
@@ -280,13 +277,13 @@ def _mkdate(y: int, m: int, d: int) -> dt.date | None:
 
 @lru_cache(maxsize=65536)
 def _date_from_text(text: str) -> Parsed:
-    if ordinal_digits(text):
+    if ordinal_digits(text) or styled_numeral(text):
         return Parsed(None, UNPARSEABLE, ORDINAL_DIGITS)
     s = _nfkc(text)
     if s.replace(" ", "").lower() in BLANK_TOKENS:
         return Parsed(None)
     s = re.sub(r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "", s).strip()   # drop a time part
-    s = _in_digits(s)
+    s = arabic(s)                   # 二〇一九年五月六日 -> 2019年5月6日 (read.date_numerals)
     for rx in (_YMD, _COMPACT):
         m = rx.match(s)
         if m:
@@ -306,24 +303,6 @@ def _date_from_text(text: str) -> Parsed:
     except ValueError:
         return Parsed(None, UNPARSEABLE)
     return _date_from_serial(serial)
-
-
-def _in_digits(s: str) -> str:
-    """A date in Chinese numerals in Arabic digits (二〇一九年五月六日 -> 2019年5月6日); any other text as it is."""
-    m = _CN_DATE.match(s)
-    if m is None:
-        return s
-    year = "".join(str(_CN_DIGITS[c]) for c in m.group(1))
-    parts = [year, str(_cn_number(m.group(2)))] + ([str(_cn_number(m.group(3)))] if m.group(3) else [])
-    return "年".join(parts[:2]) + "月" + (parts[2] + "日" if len(parts) > 2 else "") + s[m.end():]
-
-
-def _cn_number(t: str) -> int:
-    """一 .. 三十一: a month's or a day's number in Chinese numerals."""
-    if "十" not in t:
-        return _CN_DIGITS[t]
-    tens, _, ones = t.partition("十")
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
 
 
 def _date_from_serial(serial: float) -> Parsed:

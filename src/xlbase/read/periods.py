@@ -13,6 +13,8 @@ import re
 import unicodedata
 from typing import Any
 
+from .date_numerals import arabic
+
 _YEAR = r"(?:19|20)\d{2}"
 # one end of a period: a year, optionally a month and a day ("2012", "2012年3月", "2012.03.01")
 _END = re.compile(rf"^({_YEAR})\s*(?:年度?|[./\-])?\s*(?:(\d{{1,2}})\s*(?:月份?|[./\-])?\s*(?:(\d{{1,2}})\s*日?)?)?$")
@@ -53,7 +55,7 @@ def period_start(value: Any) -> dt.date | None:
         return None
     if not isinstance(value, str):
         return None
-    text = _nfkc(value).replace(" ", "")
+    text = arabic(_nfkc(value)).replace(" ", "")     # 二〇一五年至今 (read.date_numerals)
     for word in ("建成", "建设", "期间", "左右"):
         text = text.replace(word, "")
     parts = _SEPARATOR.split(text, maxsplit=1)

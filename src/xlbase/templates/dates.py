@@ -25,6 +25,7 @@ from xlsxwriter.workbook import Workbook
 
 import unicodedata
 
+from ..read.date_numerals import DATE_NUMERALS, numeral_forms, numeral_steps
 from ..read.normalise import DATE_EVENTS, DATE_STOPS, DAY_WORDS, MAX_SERIAL, MIN_SERIAL
 from ..read.periods import _OPEN_END
 from .lists import BLANK_WORDS, ListSheet
@@ -39,16 +40,27 @@ _PERIOD_SEPARATORS = ("—", "–", "―", "─", "－", "~", "～", "至", "到
 _PERIOD_WORDS = ("建成", "建设", "期间", "左右")
 
 #: what the reader's NFKC and space removal do to a typed date: no spaces, full-width digits as ASCII
-_SPACELESS = ((" ", ""), ("　", ""), *((chr(0xFF10 + i), str(i)) for i in range(10)))
+_SPACES = ((" ", ""), ("　", ""))
+_FULL_WIDTH = tuple((chr(0xFF10 + i), str(i)) for i in range(10))
+_SPACELESS = (*_SPACES, *_FULL_WIDTH)
+
+
+def _numeral_stages() -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    """A date's Chinese numerals in Arabic digits as validate writes them (read.date_numerals: NFKC, then
+    numeral_steps), in two stages of at most 64 nested calls each: full-width digits and the other forms of
+    a numeral (⼆, Ｏ) folded, the table's digits; then the steps for 十."""
+    steps = numeral_steps()
+    digits = next(i for i, (old, _) in enumerate(steps) if old in DATE_NUMERALS) + len(DATE_NUMERALS)
+    return (*_FULL_WIDTH, *numeral_forms(), *steps[:digits]), steps[digits:]
 
 # the parser's stages, one column each (a, b, … refer to the stage cells of the same row)
-_STAGES = ("spaceless", "no_stop", "no_event", "no_day", "no_month", "parts", "count", "year", "month", "day", "number",
+_STAGES = ("spaceless", "numerals", "arabic", "no_stop", "no_event", "no_day", "no_month", "parts", "count", "year", "month", "day", "number",
            "from_number", "from_parts", "value")
 #: what a stage computes on a blank cell (the result cached in the file, for a viewer that shows cached
 #: results without recalculating); "" for the stages not named
 _BLANK = {"count": 0, "day": "1", "from_number": UNREADABLE, "from_parts": UNREADABLE, "period_value": UNREADABLE}
 #: the stages a list column keeps in cells, one per row; the others are names evaluated from them
-_COLUMN_CELLS = ("no_stop", "no_day", "parts", "number", "value")
+_COLUMN_CELLS = ("numerals", "arabic", "no_stop", "no_day", "parts", "number", "value")
 _PERIOD_STAGES = ("period_text", "start_text", "tail_text", "period_value")
 
 
@@ -98,7 +110,7 @@ def _from_number(v: str, period: bool) -> str:
 
 def _stage_formulas(x: str, c: dict[str, str], period: bool) -> dict[str, str]:
     """Each stage's formula for the typed cell `x`; c maps a stage to its cell in the same row."""
-    s, nd, nm, p, k = c["spaceless"], c["no_day"], c["no_month"], c["parts"], c["count"]
+    s, nd, nm, p, k = c["arabic"], c["no_day"], c["no_month"], c["parts"], c["count"]
     ns, ne = c["no_stop"], c["no_event"]
     y, m, d, n = c["year"], c["month"], c["day"], c["number"]
     second = f'FIND("|",{p},FIND("|",{p})+1)'
@@ -108,8 +120,11 @@ def _stage_formulas(x: str, c: dict[str, str], period: bool) -> dict[str, str]:
     digits = f'IF(RIGHT({nd},1)="年",{nm},{s})' if period else s     # "2015年" is the year 2015 as a period's end
     valid = f"AND(--{y}>=1900,--{y}<=2100,--{m}>=1,--{m}<=12,--{d}>=1,--{d}<=DAY(DATE(--{y},--{m}+1,0)))"
     return {
-        # what was typed, without spaces; "" for a number (the number stages read it)
+        # what was typed, without spaces; "" for a number (the number stages read it): for the blank words
         "spaceless": f'IF(ISNUMBER({x}),"",{_subst(x + chr(38) + chr(34) * 2, _SPACELESS)})',
+        # ... with Chinese numerals in Arabic digits (二〇一九年五月六日), then without spaces: what is parsed
+        "numerals": f'IF(ISNUMBER({x}),"",{_subst(x + chr(38) + chr(34) * 2, _numeral_stages()[0])})',
+        "arabic": _subst(_subst(c["numerals"], _numeral_stages()[1]), _SPACES),
         # after a day (a date of three parts: parts_ok), as validate reads it: a final full stop, the event dated
         # (2019年5月6日成立) and the day's 日 or 号 are dropped; a final 月 only after a month ("2019年3月")
         # (each text referred to three times: a list column's stages are names, which the suites expand in place —
@@ -130,16 +145,18 @@ def _stage_formulas(x: str, c: dict[str, str], period: bool) -> dict[str, str]:
         "from_number": _from_number(n, period),
         "from_parts": f'IFERROR(IF({parts_ok},IF({valid},DATE(--{y},--{m},--{d}),"{UNREADABLE}"),"{UNREADABLE}"),"{UNREADABLE}")',
         "value": (f'IFERROR(IF(TRIM({x}&"")="","",IF(ISNUMBER({x}),{c["from_number"]},'
-                  f'IF(ISNUMBER(MATCH({s},{BLANK_WORDS},0)),"",IF({k}=1,{c["from_number"]},{c["from_parts"]})))),'
+                  f'IF(ISNUMBER(MATCH({c["spaceless"]},{BLANK_WORDS},0)),"",IF({k}=1,{c["from_number"]},{c["from_parts"]})))),'
                   f'"{UNREADABLE}")'),
     }
 
 
-def _period_formulas(x: str, c: dict[str, str], start: str, start_parts: str, end: str, tail_cell: str) -> dict[str, str]:
+def _period_formulas(x: str, arabic: str, c: dict[str, str], start: str, start_parts: str, end: str,
+                     tail_cell: str) -> dict[str, str]:
     """A period "2019年3月—2020年5月", "2015年至今", "2012-2016" (read.periods.period_start): its start,
     when the typed value is no date. `start`/`end` are the dates the parser rows read from the two ends
-    (as periods: a bare year counts), `start_parts` the start's number of parts (a day: no lone start)."""
-    text = _subst(x + '&""', (*_SPACELESS, ("年度", "年"), ("月份", "月"), *((w, "") for w in _PERIOD_WORDS),
+    (as periods: a bare year counts), `start_parts` the start's number of parts (a day: no lone start);
+    `arabic` what was typed in Arabic digits, without spaces (the stage of the date's read)."""
+    text = _subst(arabic, (("年度", "年"), ("月份", "月"), *((w, "") for w in _PERIOD_WORDS),
                              *((sep, "~") for sep in _PERIOD_SEPARATORS), ("-19", "~19"), ("-20", "~20"),
                              ("~~", "~"), ("~~", "~")))
     p = c["period_text"]
@@ -197,7 +214,7 @@ class DateSheet:
             start = self._write_parser(pcells["start_text"], self.row, col, period=True)
             end = self._write_parser(pcells["tail_text"], self.row + 1, col, period=True)
             self.row += 2
-            formulas = _period_formulas(typed, pcells, start["value"], start["count"], end["value"],
+            formulas = _period_formulas(typed, cells["arabic"], pcells, start["value"], start["count"], end["value"],
                                         pcells["tail_text"])
             for i, stage in enumerate(_PERIOD_STAGES):
                 self.sheet.write_formula(row, pcol + i, "=" + formulas[stage], None, _BLANK.get(stage, ""))
@@ -241,13 +258,21 @@ def _absolute(cell: str) -> str:
 
 def date_validation(top_left: str, blank_words: bool = False) -> str:
     """Excel data-validation formula (at most 255 characters) for a date cell: numbers validate may read
-    as a date (a serial of 1950..2099, 2019.03, 20190315) and text beginning with a year's 19 or 20 (any
-    text in a field that may stay blank, where validate reads 无 or — as blank). What it lets through and
-    validate cannot read gets the red mark (template_rules.date_marks)."""
+    as a date (a serial of 1950..2099, 2019.03, 20190315) and text whose first character may begin a
+    year of 19xx or 20xx, in any digits validate reads (２, 二, 一: _year_characters) (any text in a field
+    that may stay blank, where validate reads 无 or — as blank). What it lets through and validate cannot
+    read gets the red mark (template_rules.date_marks)."""
     x = top_left
-    text = "TRUE" if blank_words else f'ISNUMBER(FIND(LEFT(TRIM({x}),2),"19|20|１９|２０"))'
+    text = "TRUE" if blank_words else f'ISNUMBER(FIND(LEFT(TRIM({x}),1),"{_year_characters("12")}"))'
     return (f"=IF(ISNUMBER({x}),OR(AND({x}>=1900,{x}<2101),AND({x}>={MIN_SERIAL},{x}<{MAX_SERIAL}),"
             f"AND({x}>=19000101,{x}<=21001231)),{text})")
+
+
+def _year_characters(digits: str) -> str:
+    """Every character validate reads as one of `digits` in a date: the digit, full width, and the Chinese
+    numerals (and their other forms) that are that digit (read.date_numerals)."""
+    numerals = {**DATE_NUMERALS, **{c: DATE_NUMERALS.get(n, "") for c, n in numeral_forms()}}
+    return "".join([*digits, *(w for w, d in _FULL_WIDTH if d in digits), *(c for c, d in numerals.items() if d and d in digits)])
 
 
 def date_forms(field=None, *, period: bool | None = None) -> str:
