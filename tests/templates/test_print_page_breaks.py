@@ -10,6 +10,7 @@ of its own; Shanxi's 表内检查 printed its 21st rule alone with the note on i
 from __future__ import annotations
 
 import random
+import re
 import warnings
 from pathlib import Path
 
@@ -113,7 +114,6 @@ def test_the_measure_sees_a_lone_line(tmp_path):
     leaving several rows on its last page passes. (How many rows a page holds is read from a first print.)"""
     from conftest import soffice_convert
     from pdf_pages import page_texts
-    import re
     probe = soffice_convert(_rows_book(tmp_path / "probe.xlsx", 120), "pdf", tmp_path / "probe")
     first = max(int(n) for n in re.findall(r"第(\d+)行", page_texts(probe, 1)[0]))
     found = {}
@@ -127,39 +127,36 @@ def test_the_measure_sees_a_lone_line(tmp_path):
     assert [rows for _, rows, _ in rows_of_its_own(pdf, {"标题"})] == [6]
 
 
-def _sheet_xml(xlsx: Path) -> dict[str, str]:
-    """Worksheet part name -> its XML."""
-    import zipfile
-    with zipfile.ZipFile(xlsx) as z:
-        return {n: z.read(n).decode("utf-8") for n in z.namelist()
-                if n.startswith("xl/worksheets/sheet") and n.endswith(".xml")}
+def _sheets(xlsx: Path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return openpyxl.load_workbook(xlsx).worksheets
 
 
-def _printed_widths(xml: str) -> list[float]:
-    """The widths asked for of the columns a sheet prints (its <col> widths without xlsxwriter's padding)."""
-    import re
-    from xlbase.templates.check_sheet import COLUMNS
-    cols = [dict(re.findall(r'(\w+)="([^"]*)"', attrs)) for attrs in re.findall(r"<col ([^>]*)/?>", xml)]
-    out = [float(c["width"]) - 5 / 7 for c in cols for _ in range(int(c["min"]), int(c["max"]) + 1)]
-    return out[:len(COLUMNS)]
+def _printed_widths(ws) -> list[float]:
+    """The widths asked for of the columns a sheet prints (its print area's; without xlsxwriter's padding)."""
+    from openpyxl.utils import column_index_from_string
+    last = column_index_from_string(re.search(r":\$?([A-Z]+)", str(ws.print_area)).group(1))
+    widths = {c: d.width - 5 / 7 for d in ws.column_dimensions.values() if d.width
+              for c in range(d.min, d.max + 1)}
+    return [widths[c] for c in range(1, last + 1)]
 
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("programme", PROGRAMMES)
 def test_manual_breaks_hold_in_excel_too(printed, programme, kind):
     """Excel (and WPS) ignore manual page breaks on a sheet set to fit to page: a sheet with breaks (the 表内检查's
-    balanced pages) has none of fitToPage and an explicit scale — the one at which its columns print one page wide in
-    LibreOffice's wider layout too (printing.print_scale), keeping 10-point text at 7 pt or more."""
-    import re
+    balanced pages, a form's sheet keeping a table whole) has none of fitToPage and an explicit scale — the one at
+    which its columns print one page wide in LibreOffice's wider layout too (printing.print_scale), keeping 10-point
+    text at 7 pt or more."""
     from xlbase.templates.printing import MIN_SCALE, print_scale
     xlsx, _ = printed[(programme, kind)]
-    for part, xml in _sheet_xml(xlsx).items():
-        if "<rowBreaks" not in xml:
+    for ws in _sheets(xlsx):
+        if not ws.row_breaks.brk:
             continue
-        assert 'fitToPage="1"' not in xml, (programme, kind, part)
-        scale = re.search(r'<pageSetup [^>]*scale="(\d+)"', xml)
-        assert scale, (programme, kind, part)
-        assert int(scale.group(1)) == print_scale(_printed_widths(xml)) >= MIN_SCALE, (programme, kind, part)
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage, (programme, kind, ws.title)
+        assert ws.page_setup.scale, (programme, kind, ws.title)
+        assert int(ws.page_setup.scale) == print_scale(_printed_widths(ws)) >= MIN_SCALE, (programme, kind, ws.title)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -168,8 +165,9 @@ def test_a_scaled_sheet_prints_its_columns_on_one_page_width(printed, programme,
     """The 表内检查 printed by LibreOffice at its explicit scale: as many pages as its manual breaks make (no column
     spilt onto pages of its own), each with the whole header (序号 … 规则编号) and no text under 7 pt."""
     from pdf_pages import page_texts, page_sizes, words
+    from xlbase.templates.check_sheet import CHECK_SHEET
     xlsx, pdf = printed[(programme, kind)]
-    breaks = sum(xml.count("<brk ") for xml in _sheet_xml(xlsx).values() if "<rowBreaks" in xml)
+    breaks = sum(len(ws.row_breaks.brk) for ws in _sheets(xlsx) if ws.title == CHECK_SHEET)
     if not breaks:
         return
     texts = page_texts(pdf, len(page_sizes(pdf)))

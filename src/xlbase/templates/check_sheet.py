@@ -19,6 +19,7 @@ from .below import below_total
 from .unnumbered import UNNUMBERED_TEXT, unnumbered_formula
 from .marks import unreadable_count
 from .places import Places
+from .printing import DEFAULT_ROW_PT
 from .rule_counts import count_formula, doubt_formula
 from .styles import Styles, lines_needed, row_height
 
@@ -166,7 +167,6 @@ def unjudged_rules(pack: RulePack, places: Places) -> list[Rule]:
 
 
 TITLE_PT = 32
-DEFAULT_ROW_PT = 15     # a row without a height of its own (the line above the table, the header)
 
 _RED = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 _YELLOW = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}

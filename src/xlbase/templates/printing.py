@@ -18,6 +18,9 @@ A4 = 9
 A4_LANDSCAPE_PT = (841.89, 595.28)
 LAST_ROW = 1_048_575     # a print area of whole columns prints down to the last used row
 FOOTER = "&C第 &P 页，共 &N 页"
+#: the height of a row without its own (the sheet's defaultRowHeight, as xlsxwriter writes it and Excel, WPS and
+#: LibreOffice print a blank row that grows to its text): 15 pt, measured in LibreOffice's PDF
+DEFAULT_ROW_PT = 15
 #: page margins in inches of the template sheets (and of 校验结果 in marked copies)
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.5, "bottom": 0.6}
 #: of a form whose 22 official columns must share one page (附件10/11): every point of width counts
@@ -145,3 +148,37 @@ def setup_sheet(ws: Worksheet, *, last_row: int, last_col: int, repeat: tuple[in
         ws.freeze_panes(freeze_row, 0)
     if protect:
         ws.protect("", PROTECT_OPTIONS)
+
+
+def fit_scale(widths: list[float], margins: dict[str, float] | None = None) -> float:
+    """The scale (a fraction, at most 1) at which Excel prints columns of these widths one page wide (fit to width)."""
+    width_pt = sum(column_points(w) for w in widths)
+    return min(1.0, _printable_width_pt(margins) / width_pt) if width_pt else 1.0
+
+
+def page_starts(heights: list[float], units: list[tuple[int, int]], *, scale: float, repeat: float = 0.0,
+                margins: dict[str, float] | None = None) -> tuple[list[int], bool]:
+    """How a sheet's printed rows (`heights` in points, from its first row) fall on A4 landscape pages at `scale`
+    (a fraction) under `repeat` points of header repeated on every page after the first, when no unit (a table
+    inside a form: (first, last) row, its heading and header over its rows) is split across two pages where it fits
+    on one: a page breaks before it instead. Returns the rows each page after the first begins with, and whether
+    a unit moved to the next page for it (without that the tools' own breaks split none). One row's height
+    (DEFAULT_ROW_PT) is kept spare on each page for the tools' rounding."""
+    m = margins or MARGINS
+    room = (A4_LANDSCAPE_PT[1] - 72 * (m["top"] + m["bottom"])) / scale - DEFAULT_ROW_PT
+    ends = dict(units)
+    starts: list[int] = []
+    moved = False
+    used = 0.0
+    for r, h in enumerate(heights):
+        top = repeat if starts else 0.0
+        whole = sum(heights[r:ends[r] + 1]) if r in ends else h
+        if used > top and used + whole > room and whole <= room - repeat:
+            moved = moved or used + h <= room       # the row itself would have fitted: a break kept the unit whole
+            starts.append(r)
+            used = repeat
+        elif used > top and used + h > room:
+            starts.append(r)
+            used = repeat
+        used += h
+    return starts, moved

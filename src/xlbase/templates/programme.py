@@ -32,7 +32,7 @@ from .guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_n
 from .numbers import UNREADABLE_NUMBER_TITLE
 from .on_open import computed_on_open
 from .lists import ListSheet, list_name
-from .printing import FOOTER, setup_sheet
+from .printing import DEFAULT_ROW_PT, FOOTER, fit_scale, page_starts, print_scale, setup_sheet
 from .record import grid_width, write_record_grid
 from .reads import read_typed, sum_reads
 from .marks import UNREADABLE_TITLE, date_marks, judged_area, number_marks
@@ -165,12 +165,16 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
     ours: dict[str, tuple[Form, list]] = {}   # record lines holding only our own fields: below the printed form
     late_totals: list[tuple[TableLayout, list]] = []
     footer, paper_end = "", None
+    units: list[tuple[int, int]] = []   # tables inside the form (from the heading line above them): never split
+    heading = None
     for b in blocks:
         if "heading" in b:      # the paper's section line (二、运营管理情况（单位：万元）), across the page
             ws.merge_range(r, 0, r, last, b["heading"], styles.get(bold=True, border=1, valign="vcenter"))
             ws.set_row(r, row_height(lines_needed(b["heading"], width * MIXED_WIDTH)))
+            heading = r
             r += 1
-        elif "record" in b:
+            continue
+        if "record" in b:
             rec = programme.form(b["record"])
             upto = b.get("upto")
             rows = list(rec.rows)[rows_done:]
@@ -202,6 +206,8 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
             cells[tab.id] = {"layout": lay}
             if not mixed or b is opens:     # a list that opens its sheet: its header on every page
                 repeat = (lay.header_top, lay.header_bottom)
+            else:
+                units.append((lay.header_top if heading is None else heading, lay.end_row - 1))
             r = lay.end_row
             if not mixed and ruled and tab.notes:
                 # an open-ended list's notes (人员名单's 备注：不少于12人) print in the page footer, under the rows
@@ -213,6 +219,7 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
                 r = write_notes(ws, r, last, tab, styles, sum(lay.widths.values()))
             if tab.total_label and not on_paper:    # a 合计 of our columns only: under the notes, off the page
                 late_totals.append((lay, list(given)))
+        heading = None
     printed = paper_end if paper_end is not None else r
     for lay, given in late_totals:
         r = write_total_row(ws, lay, r + 1, given, styles)
@@ -229,8 +236,27 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
     if mixed:
         ws.set_column(0, last, MIXED_WIDTH)
     setup_sheet(ws, last_row=max(printed - 1, top_of_data), last_col=last, repeat=repeat, one_page=False, wide=wide)
+    if units:
+        _keep_tables_whole(ws, units, printed, [MIXED_WIDTH] * width, repeat)
     if footer:
         ws.set_footer("&L" + footer.replace("&", "&&") + FOOTER)
+
+
+def _keep_tables_whole(ws, units: list[tuple[int, int]], printed: int, widths: list[float],
+                       repeat: tuple[int, int] | None) -> None:
+    """A table inside a form (衡阳's 合作服务机构情况 under the 申请表's lines) printed with its header on one page
+    and its rows on the next: where the tools' own page breaks (fit to width, at Excel's scale or LibreOffice's
+    wider layout) would split one, the sheet prints at an explicit scale with a page break before each page, the
+    table starting a page (Excel ignores manual breaks on a sheet set to fit to page: printing.print_scale)."""
+    # xlsxwriter keeps a row's height in pixels (4/3 of a point); a row without one prints DEFAULT_ROW_PT
+    heights = [0.75 * ws.row_sizes[r][0] if r in ws.row_sizes else DEFAULT_ROW_PT for r in range(printed)]
+    above = sum(heights[repeat[0]:repeat[1] + 1]) if repeat else 0.0
+    scale = print_scale(widths)
+    if not any(page_starts(heights, units, scale=s, repeat=above)[1] for s in (fit_scale(widths), scale / 100)):
+        return
+    starts, _ = page_starts(heights, units, scale=scale / 100, repeat=above)
+    ws.set_print_scale(scale)
+    ws.set_h_pagebreaks(starts)
 
 
 def _ruled_list(programme, block: dict) -> bool:

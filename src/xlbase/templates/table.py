@@ -25,7 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from ..forms import Form
 from ..read.normalise import parse_number
 from .blocks import LINE_HEIGHT, TITLE_HEIGHT, notes_height
-from .printing import MARGINS, WIDE_MARGINS, fits_page_width, rows_on_first_page
+from .printing import DEFAULT_ROW_PT, MARGINS, WIDE_MARGINS, fits_page_width, rows_on_first_page
 from .styles import (Styles, header_label, lines_needed, num_format, row_height,
                               width_for)
 from .validation import validation_for
@@ -36,9 +36,6 @@ OPEN_ENDED_ROWS = 200      # more template rows than this: open-ended layout
 NUMBER_WIDTH = 6
 DEFAULT_WIDTH = 12
 DATA_ROW_HEIGHT = 20
-#: the height of a row without its own (the sheet's defaultRowHeight, as xlsxwriter writes it and Excel, WPS and
-#: LibreOffice print a blank row that grows to its text): 15 pt, measured in LibreOffice's PDF
-DEFAULT_ROW_PT = 15
 
 #: A locked cell computed from elsewhere (identity flowing from 附件2): key -> (formula, cached value)
 Formula = Callable[[int], tuple[str, object]]
