@@ -68,6 +68,13 @@ def rows_on_first_page(above_pt: float, row_pt: float, widths: list[float],
 #: to PDF — 163.0 units asked over 22 columns at 63 % of A4 landscape's width, 145.7 units at 70 %: both 9.69 px a
 #: unit and 5 px a column
 SUBSTITUTE_PX_PER_CHAR = 9.7
+# Carlito (Debian's fonts-crosextra-carlito, Calibri's metric twin), tried for issue 14 (session 14), does not make
+# LibreOffice lay a sheet out as Excel: with it the samples' merged 附件11 printed at ~90 % (its CJK word boxes 1.26x
+# those printed without it, at 71.6 %: ~7.5 px a unit, not Excel's 7; column_points puts Excel at 98.4 %), and the
+# cells' 宋体 has no metric twin here (fontconfig gives DejaVu Sans, whose digits are ~16 % wider than SimSun's
+# half-width ones), so the 注册时间 column, sized for 宋体's digits, printed ### on every row. The print tests keep
+# LibreOffice without Carlito (this constant) and the heights stay Excel's: rows look loose in LibreOffice, never
+# cut in Excel.
 #: the smallest print scale that keeps 10-point text at 7 pt on paper (issue 14)
 MIN_SCALE = 70
 
