@@ -78,6 +78,9 @@ class Table:
     #: field -> factor to the field's unit of the unit its column's header or the table's unit line states
     #: ("营收（元）": 1/10000): figures read from the column are scaled already; a typed range is scaled by it
     scales: dict[str, Fraction] = field(default_factory=dict)
+    #: a record form's line it lacks -> the words of the record we could not place that might be it (their kind
+    #: the line's, standing where it would: read.sheet_tables.line_words): it is then asked about, not missing
+    line_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def form(self) -> Form:

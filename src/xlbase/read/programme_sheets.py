@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import math
 from pathlib import Path
 
 from .. import sheet_names
@@ -22,15 +21,14 @@ from ..table import Table, WorkbookRead
 from ..text import fold
 from .grid import Sheet
 from .records import find_record
+from .record_evidence import MIN_LINES, RECOGNISE_EVIDENCE, evidence, named_or_titled, rivals, states_something
 from .tables import find_tables
 from .failed import read_failed, unusable
 from .sheet_tables import fill_record, firm_provenance, is_guide, table_from, unread_sheet_problem
 from ..problem_codes import NO_BASE, PROGRAMME_RECOGNISED, UNREAD_SHEET
 from .no_base import no_base_table
 
-RECORD_MIN_FIELDS = 3       # labels of a record form found on a sheet before it counts as that form
 RECORD_MIN_LINES = 3        # lines its values are on before a file counts as an application (no 汇总表)
-TITLE_ROWS = 8              # a form's title is in the first lines of its sheet
 
 
 def reading_programme(path: str, sheets: list[Sheet]):
@@ -116,9 +114,8 @@ def read_programme_sheets(programme, path: str, sheets: list[Sheet], kind: str) 
             tables.append(table_from(path, sheet, ft, ft.family, kind, problems, top))
             top = ft.end_row
         for fid in records:
-            need = min(RECORD_MIN_FIELDS, len(forms[fid].record_fields))
-            rec = find_record(sheet, fid, skip=used, min_fields=need)
-            if rec is not None and _belongs(sheet, forms[fid], rec):
+            rec = find_record(sheet, fid, skip=used)
+            if rec is not None and _belongs(sheet, programme, forms[fid], rec, used):
                 t = Table(form_id=fid, file=path, sheet=sheet.name)
                 fill_record(path, sheet, t, rec, problems)
                 tables.append(t)
@@ -162,17 +159,24 @@ def _unfilled(tables: list[Table]) -> bool:
     return True
 
 
-def _belongs(sheet: Sheet, form, rec) -> bool:
-    """A record form found on a sheet is that form when the sheet is named for it or shows its title, or
-    when at least half its labels are there: a few shared labels (联系人, 联系电话) on another form's sheet
-    do not make one."""
-    if fold(sheet.name) == fold(form.sheet):
+def _belongs(sheet: Sheet, programme, form, rec, used: set[int]) -> bool:
+    """A record form found on a sheet is that form when the sheet is named for it or shows its title (one line of it
+    is enough then), or when its lines weigh enough as evidence (read.record_evidence: lines other calls' forms do
+    not have weigh most) and no other record form, of the programme or another call, explains the sheet better
+    (more of its lines, weighing more): a few shared labels (联系人, 联系电话) on another form's sheet, or a contact
+    block with nothing but names and phones, do not make one; a base's eight core lines in its own words do."""
+    if named_or_titled(sheet, form):
         return True
-    title = fold(form.title.replace("{year}", ""))
-    for row in sheet.rows[:TITLE_ROWS]:
-        if any(type(v) is str and title in fold(v) for v in row):
-            return True
-    return len(rec.values) >= max(RECORD_MIN_FIELDS, math.ceil(len(form.record_fields) / 2))
+    need = min(MIN_LINES, len(form.record_fields))
+    own = evidence(form, rec.values)
+    if len(rec.values) < need or own < min(RECOGNISE_EVIDENCE, evidence(form, [f.key for f in form.record_fields])) \
+            or not states_something(form, rec.values):
+        return False
+    for other in rivals(form, programme.forms):    # another form it is more of: more lines, more weight
+        got = find_record(sheet, other.id, skip=used, min_fields=len(rec.values) + 1)
+        if got is not None and evidence(other, got.values) > own:
+            return False
+    return True
 
 
 def _is_application(sheets: list[Sheet], forms: dict, records: list[str]) -> bool:
@@ -183,7 +187,7 @@ def _is_application(sheets: list[Sheet], forms: dict, records: list[str]) -> boo
     over one line of values (a 汇总表's header and row) is no record."""
     for sheet in sheets:
         for fid in records:
-            rec = find_record(sheet, fid, skip=set(), min_fields=min(RECORD_MIN_FIELDS, len(forms[fid].record_fields)))
+            rec = find_record(sheet, fid, skip=set(), min_fields=min(MIN_LINES, len(forms[fid].record_fields)))
             if rec is not None and len({r for r, _ in rec.cells.values()}) >= RECORD_MIN_LINES:
                 return True
     return False

@@ -43,6 +43,7 @@ class FoundRecord:
     read_as: dict[str, tuple[str, tuple[int, int]]] = field(default_factory=dict)   # key -> (label typed, its
     # cell), for a line found by its words only (record_words.record_word): the reader says how it read it
     label_cells: dict[str, tuple[int, int]] = field(default_factory=dict)   # key -> where its label is (its unit)
+    unknown_values: list[Any] = field(default_factory=list)   # the value beside each unknown word ("" for none)
 
 
 @dataclass
@@ -161,12 +162,41 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
         return None
     spare = {(o.r, o.c) for o in occs if id(o) not in taken and o.inline is None}   # a label no line took
     used = (set(labels) - spare) | set(found.cells.values()) | {pos for _, pos in found.combined.values()}
-    span = range(min(found.rows), max(found.rows) + 1) if found.rows else range(0)
+    span = _span(sheet, found.rows, skip)
     words = [((r, c), v.strip()) for r in span if r not in skip for c, v in enumerate(sheet.rows[r])
              if (r, c) not in used and _word(v) and not is_blank_text(v)]
+    beside = {at: _value_of(sheet, _Occ(*at, ()), labels) for at, _ in words}
+    answers = {pos for pos, _ in beside.values()}   # a word typed as the answer to another we do not know
+    words = [(at, w) for at, w in words if at not in answers]
     found.unknown = [w for _, w in words]
     found.unknown_at = [at for at, _ in words]
+    found.unknown_values = [beside[at][1] for at, _ in words]
     return found
+
+
+EDGE_ROWS = 3       # rows of label | value beyond the first and last line found that are still the record's
+
+
+def _span(sheet: Sheet, rows: set[int], skip: set[int] | frozenset) -> range:
+    """The record's rows: from its first line found to its last, and the rows right before and after them that
+    hold a label and a value too (two filled cells: no title line, no blank line, no table's rows between) — a
+    line under the clerk's own word ahead of the first line found or after the last one is the record's."""
+    if not rows:
+        return range(0)
+    top, bottom = min(rows), max(rows)
+
+    def paired(r: int) -> bool:
+        return 0 <= r < sheet.n_rows and r not in skip and sum(
+            1 for v in sheet.rows[r] if v not in ("", None) and not (isinstance(v, str) and not v.strip())) >= 2
+    for _ in range(EDGE_ROWS):
+        if not paired(top - 1):
+            break
+        top -= 1
+    for _ in range(EDGE_ROWS):
+        if not paired(bottom + 1):
+            break
+        bottom += 1
+    return range(top, bottom + 1)
 
 
 def _by_place(sheet: Sheet, form, found: FoundRecord, spare: list[_Occ], labels: set[tuple[int, int]],

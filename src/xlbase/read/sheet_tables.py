@@ -28,6 +28,7 @@ from .sheet_xml import unread_cells
 from .normalise import (CONVERTED, ESTIMATE, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, estimate_of,
                         is_bare_number, normalise_column, parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, placed_words, unread_problem, unread_record_problems
+from .line_kinds import could_hold
 from .labels import base_column_words, base_section_name, line_kind, status_tag
 from .header_words import might_name
 from .label_text import label_key
@@ -400,19 +401,30 @@ def could_be(text: str, form_id: str, f: Any) -> bool:
     return unit is not None and factor_for(unit, f) is not None
 
 
+def line_words(rec: FoundRecord, form_id: str, absent: list) -> dict[str, list[str]]:
+    """For each line a record lacks (`absent`: Fields), the words of the record we could not place that might be it
+    (at most three): a word that `could_be` it or stands where it would (records.placed_words), and whose kind —
+    its unit, the value beside it, its head noun (line_kinds.could_hold) — is the line's: "已毕业企业 | 3" stands
+    where 投入资金 would, but counts firms."""
+    placed = placed_words(rec, form_id, absent)
+    values = rec.unknown_values or [""] * len(rec.unknown)
+    return {f.key: list(dict.fromkeys(w for w, v in zip(rec.unknown, values)
+                                      if (could_be(w, form_id, f) or w in placed[f.key]) and could_hold(w, v, f)))[:3]
+            for f in absent}
+
+
 def missing_columns(path: str, sheet: str, header: str, form_id: str, absent: list, unrecognised: list[str],
-                    record: bool = False, placed: dict[str, list[str]] | None = None) -> list[Problem]:
+                    record: bool = False, words: dict[str, list[str]] | None = None) -> list[Problem]:
     """The official columns a table lacks, one problem per severity naming every one of them, pointed at the
     table's header (`header`, its cells): an error for the required ones provably absent (no header we could not
-    place could be it: `could_be`, or, in a record, stands where it would: `placed`); a warning for the required ones a header we could not place might be under
-    another wording (that header is named), or whose values are often none (Field.blank_may_be_zero: a column
-    left out is every cell blank); an info for the columns the form does not require. Problem.field is the
-    first of them, Problem.value all their keys. `record`: the lines of a key/value form (附件2), `header` its
-    cells."""
+    place could be it: `could_be`; in a record, no word of its kind could be it: `words`, from line_words); a warning
+    for the required ones a header or word we could not place might be under another wording (it is named), or
+    whose values are often none (Field.blank_may_be_zero: a column left out is every cell blank); an info for the
+    columns the form does not require. Problem.field is the first of them, Problem.value all their keys.
+    `record`: the lines of a key/value form (附件2), `header` its cells."""
     grades: dict[str, list] = {ERROR: [], WARNING: [], INFO: []}
-    placed = placed or {}
-    maybe = {f.key: [h for h in unrecognised if could_be(h, form_id, f) or h in placed.get(f.key, ())][:3]
-             for f in absent}
+    maybe = {f.key: [h for h in unrecognised if could_be(h, form_id, f)][:3] for f in absent} if words is None \
+        else {f.key: list(words.get(f.key, ()))[:3] for f in absent}
     printed = get_form(form_id).printed     # a form whose columns the notice never printed can lack none of them
     for f in absent:
         proven = printed and f.required and not f.blank_may_be_zero and not maybe[f.key]
@@ -582,12 +594,15 @@ def fill_record(path: str, sheet: Sheet, t: Table, rec: FoundRecord, problems: l
             if f.key not in t.missing_fields:
                 t.missing_fields.append(f.key)
                 absent.append(f)
-    if say_missing and absent:
+    if not absent:
+        return
+    words = line_words(rec, t.form_id, absent)
+    t.line_words.update({k: tuple(w) for k, w in words.items() if w})   # a programme's required rule names them
+    if say_missing:
         top, bottom = min(rec.rows), max(rec.rows)
         right = max((c for _, c in [*rec.cells.values(), *(pos for _, pos in rec.combined.values())]), default=0)
         gone = {f.key for f in absent}      # a part of a breakdown (资金来源) counts when its whole group is gone,
-        placed = placed_words(rec, t.form_id, absent)   # or when a label we do not know stands in its place
-        said = [f for f in absent if f.official and f.required and (not f.part_of or placed[f.key] or all(
-            p.key in gone for p in form.record_fields if p.part_of == f.part_of))]
+        said = [f for f in absent if f.official and f.required and (not f.part_of or words[f.key] or all(
+            p.key in gone for p in form.record_fields if p.part_of == f.part_of))]   # or a word of its kind stands for it
         problems += missing_columns(path, sheet.name, f"{a1(top, 0)}:{a1(bottom, right)}", t.form_id, said,
-                                    rec.unknown, record=True, placed=placed)
+                                    rec.unknown, record=True, words=words)

@@ -330,7 +330,7 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
         if sheet.visible and not is_guide(sheet.name) and (own_firms or not report):
             found_in[i] = find_tables(sheet)
             vertical = find_vertical(sheet) if not found_in[i] and not ours else None
-            if vertical is not None:
+            if vertical is not None and not _more_a_record(sheet, vertical[1]):
                 verticals[i] = vertical
     several = _several_bases([(sheets[i], found) for i, found in found_in.items()] + list(verticals.values()))
     names = [s.name for s in sheets]
@@ -403,6 +403,14 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
         if len(tables) == n_tables:
             problems.extend(p for p in [unread_sheet_problem(path, sheet)] if p)
     return tables, problems, record
+
+
+def _more_a_record(sheet: Sheet, vertical: list[FoundTable]) -> bool:
+    """The sheet read as a 附件2 (label | value pairs, across several columns too) explains more of its lines than
+    the 附件10 found down its columns: a hand-typed 申请表 in four columns is no two bases' 基本情况 turned (its
+    labels in the third column were read as a second base's values)."""
+    rec = find_record(sheet, RECORD_FORM, min_fields=A2_MIN_FIELDS)
+    return rec is not None and len(rec.values) > max(len(ft.columns) for ft in vertical)
 
 
 def _several_bases(found_in: list[tuple[Sheet, list[FoundTable]]]) -> bool:

@@ -55,7 +55,8 @@ class Required(Kind):
         error="官方栏目的必填单元格为空",
         warning="我们增加的栏目（附件10 的所在市县、基地类型）有单元格而为空（表中没有这一栏或这一行时不报；基地类型已由"
                 "附件1封面等给出时不报）；可能是“0”未填的数（`blank_may_be_zero`：孵化成果、"
-                "获得政府支持资金、附件3 的利润总额和上缴税金）为空；一组分项（`part_of`：资金来源、其中…）全部为空而总数已填")
+                "获得政府支持资金、附件3 的利润总额和上缴税金）为空；一组分项（`part_of`：资金来源、其中…）全部为空而总数已填；"
+                "申报项目的申请表没有某一必填栏，而该栏位置上有一个认不出的、同类（金额、面积、人数、户数、日期、文字等）的栏目名")
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         out = []
@@ -106,8 +107,7 @@ class Required(Kind):
                         # a line of the notice's form the sheet lacks, pointed at the corner of the lines it has; our own line
                         # (所在县: the merge takes it from where the file came) is asked nothing, as on Shanxi's forms
                         if form.kind == "record" and f.official:
-                            out.append(ctx.problem(rule, sub, None, f.key, table=t, cell=t.record_corner(),
-                                                   message=f"{form.title}中没有找到“{{{{ label }}}}”一栏，请按表样补上并填写"))
+                            out.append(_line_missing(ctx, rule, sub, t, f))
                         continue
                     for v in sub.values(form_id, f.key):
                         if v.table is t and is_blank(v) and not raw_typed(v, f.key):
@@ -115,6 +115,19 @@ class Required(Kind):
                             out.append(ctx.problem(rule, sub, v, f.key, severity=WARNING if doubt else None))
                 out += _blank_parts(ctx, rule, sub, t, fields)
         return out
+
+
+def _line_missing(ctx: SubmissionContext, rule: Rule, sub: Submission, t, f) -> Problem:
+    """A required line of a programme's record form the sheet lacks, pointed at the corner of the lines it has:
+    an error, or a warning naming the words of the record that might be it under the clerk's own wording (of its
+    kind, where it would stand: Table.line_words)."""
+    said = f"{t.form.title}中没有找到“{{{{ label }}}}”一栏"
+    words = t.line_words.get(f.key, ())
+    if not words:
+        return ctx.problem(rule, sub, None, f.key, table=t, cell=t.record_corner(), message=said + "，请按表样补上并填写")
+    typed = "、".join(f"“{w}”" for w in words)
+    return ctx.problem(rule, sub, None, f.key, table=t, cell=t.record_corner(), severity=WARNING,
+                       message=said + f"；如果{typed}就是这一栏，请改用表样中的名称“{{{{ label }}}}”，否则请按表样补上并填写")
 
 
 def _breakdown_groups(fields) -> dict[str, list]:
