@@ -117,6 +117,8 @@ def test_a_count_of_firms_is_no_amount_of_money(tmp_path):
     path = save_record(tmp_path / "孝义市" / "申请表.xlsx", rows, sheet="申请表")
     with using(load_programme("shanxi-2024-base")):
         wr = read_workbook(str(path))
+    # four columns of label | value pairs under a title of its own: the 附件2, not two bases' 附件11 turned (it was)
+    assert [t.form_id for t in wr.tables] == ["附件2"]
     said = {p.severity: p for p in wr.problems if p.rule == "missing-column" and p.form == "附件2"}
     assert set(said["error"].value) >= {"total_investment", "fixed_investment", "fixed_completed"}
     assert "已毕业企业" not in said["error"].message + said["warning"].message
