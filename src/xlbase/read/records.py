@@ -162,7 +162,7 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
         return None
     spare = {(o.r, o.c) for o in occs if id(o) not in taken and o.inline is None}   # a label no line took
     used = (set(labels) - spare) | set(found.cells.values()) | {pos for _, pos in found.combined.values()}
-    span = _span(sheet, found.rows, skip)
+    span = _span(sheet, found.rows, skip, rows)
     words = [((r, c), v.strip()) for r in span if r not in skip for c, v in enumerate(sheet.rows[r])
              if (r, c) not in used and _word(v) and not is_blank_text(v)]
     beside = {at: _value_of(sheet, _Occ(*at, ()), labels) for at, _ in words}
@@ -177,16 +177,17 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
 EDGE_ROWS = 3       # rows of label | value beyond the first and last line found that are still the record's
 
 
-def _span(sheet: Sheet, rows: set[int], skip: set[int] | frozenset) -> range:
+def _span(sheet: Sheet, rows: set[int], skip: set[int] | frozenset, within: range) -> range:
     """The record's rows: from its first line found to its last, and the rows right before and after them that
-    hold a label and a value too (two filled cells: no title line, no blank line, no table's rows between) — a
-    line under the clerk's own word ahead of the first line found or after the last one is the record's."""
+    hold a label and a value too (two filled cells: no title line, no blank line, no table's rows between; never
+    outside the rows searched, `within`) — a line under the clerk's own word ahead of the first line found or after
+    the last one is the record's."""
     if not rows:
         return range(0)
     top, bottom = min(rows), max(rows)
 
     def paired(r: int) -> bool:
-        return 0 <= r < sheet.n_rows and r not in skip and sum(
+        return r in within and 0 <= r < sheet.n_rows and r not in skip and sum(
             1 for v in sheet.rows[r] if v not in ("", None) and not (isinstance(v, str) and not v.strip())) >= 2
     for _ in range(EDGE_ROWS):
         if not paired(top - 1):
