@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from ..cell_refs import col_index, col_letters, parse_ref
-from ..problems import INFO, WARNING, Problem
+from ..problems import INFO, Problem
 from ..problem_codes import EXTRA_COLUMN, HIDDEN_ROW, UNKNOWN_COLUMN
 from ..forms.roles import BASE_FORM
 from .grid import Sheet
@@ -110,8 +110,8 @@ def turned_back(problems: list[Problem], heading: int | None = None) -> list[Pro
             continue            # an empty line (a title, a note); a filled line of no field (联系人) is said
         message = swap_a1(p.message)
         at = parse_ref(p.cell) if p.cell else None
-        if p.rule == UNKNOWN_COLUMN and p.severity == WARNING and heading is not None and at \
-                and at[1] - 1 == heading:
+        if p.rule in (UNKNOWN_COLUMN, EXTRA_COLUMN) and heading is not None and at and at[1] - 1 == heading:
+            # a warning while a line is missing, else how an added line was read: either way the heading
             out.append(replace(p, severity=INFO, cell=swap_a1(p.cell),
                                message=f"{p.form}第 {heading + 1} 行（“{p.value}”…）是竖排表各列的标题，不是栏目，"
                                        "按标题行读取（不计入数据）。"))
