@@ -131,6 +131,15 @@ def _any_word() -> re.Pattern:
     return re.compile("|".join(map(re.escape, words)))
 
 
+def word_lists() -> dict[str, Any]:
+    """The data's words as the parser compares them (folded; before and after longest first, with their kinds):
+    {"before": ((word, kind), …), "after": …, "past": (word, …), "magnitudes": {word: value}, "between": (…)} —
+    what the templates' in-sheet read of a typed range is built from (templates.estimates)."""
+    before, after, past, mags = _words()
+    between = tuple(sorted(map(_fold, estimate_words().get("between") or ()), key=len, reverse=True))
+    return {"before": before, "after": after, "past": past, "magnitudes": mags, "between": between}
+
+
 def about_margin() -> float:
     return float(estimate_words()["about_margin"])
 

@@ -7,6 +7,7 @@ table.py        a form's table: header, columns, data rows;  record.py  a record
 values.py       pre-filled values as the form's types;  validation.py / lists.py  dropdowns and their lists
 dates.py        dates read in the sheet as read.normalise reads them (the hidden xl_dates sheet)
 numbers.py      numbers typed as clerks type them ("25人", "3.5万", "１２") read in the sheet (hidden xl_numbers)
+estimates.py    a figure typed as a bound or an estimate ("约300", "30户以上", "20-30") read as its range there
 reads.py        every typed date and number of a workbook read so (Shanxi's and a programme's)
 checks.py / thresholds.py  live checks beside the tables, from the default rule pack
 rule_counts.py / check_sheet.py  表内检查: per rule kind, the count of problems validate would report

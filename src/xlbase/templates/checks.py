@@ -253,19 +253,43 @@ def threshold_rules() -> dict[str, Any]:
 
 
 def mark_below_threshold(ws: Worksheet, styles: Styles, area: tuple[int, int, int, int],
-                         value_cell: str, type_reads: Callable[[], tuple[str, str]], table: str, key: str) -> None:
+                         value_cell: str, type_reads: Callable[[], tuple[str, str]], table: str, key: str,
+                         read: str | None = None, ranges: dict[str, str] | None = None) -> None:
     """Red when the value of field `key` (relative ref to the area's first cell) is below the type's minimum; under a
     type the sheet cannot read, below the loosest type's (below every type's: validate's error whatever it reads).
     `type_reads`: gives the type's folded key and cannot-read flag (templates.type_reads), relative to the area's first
-    cell where the type is a list's column; not asked for a threshold the same for every type."""
+    cell where the type is a list's column; not asked for a threshold the same for every type.
+
+    `read`: the cell's number read (templates.numbers, absolute or relative as `value_cell`), the value validate
+    reads ("25人" is 25); `ranges`: the range outputs beside it (Places.range_of). Where the clerk typed a bound or
+    an estimate ("约30", "20户以上") its range is judged as validate judges it (rules.kinds.thresholds): red where
+    the clerk's own bound proves the threshold broken, yellow where validate warns (only an estimate's margin
+    proves it, or the range cannot decide it; under a type the sheet cannot read, a range meeting the loosest
+    threshold but not the strictest)."""
+    from .places import range_verdicts
     rule = threshold_rules()[key]
+    strict = None
     if rule.per_type:
         typed, unread = type_reads()
-        minimum = type_threshold(typed, table, "0", unread_if=unread, unread=threshold_range(rule)[0])
+        loose, strict_end = threshold_range(rule)
+        minimum = type_threshold(typed, table, "0", unread_if=unread, unread=loose)
+        strict = type_threshold(typed, table, "0", unread_if=unread, unread=strict_end)
     else:
         minimum = _number(rule.threshold)
-    formula_format(styles.workbook, ws, area, f"AND(ISNUMBER({value_cell}),{fails(rule, value_cell, minimum)})",
+    value = read or value_cell
+    fail = f"AND(ISNUMBER({value}),{fails(rule, value, minimum)})"
+    if ranges is None or read is None:
+        formula_format(styles.workbook, ws, area, fail, styles.cf(**BAD))
+        return
+    from .estimates import RANGE
+    typed_range = f'{read}="{RANGE}"'
+    met, broken = range_verdicts(rule.kind, ranges, minimum)
+    formula_format(styles.workbook, ws, area, f"OR({fail},AND({typed_range},{broken},{ranges['about']}=0))",
                    styles.cf(**BAD))
+    doubt = [f"AND({broken},{ranges['about']}=1)", f"AND(NOT({broken}),NOT({met}))"]
+    if strict is not None:
+        doubt.append(f"AND({met},NOT({range_verdicts(rule.kind, ranges, strict)[0]}))")
+    formula_format(styles.workbook, ws, area, f"AND({typed_range},OR({','.join(doubt)}))", styles.cf(**MISMATCH))
 
 
 def mark_mismatch(ws: Worksheet, styles: Styles, row: int, col: int, fails: str) -> None:

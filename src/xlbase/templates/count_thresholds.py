@@ -11,7 +11,7 @@ from ..forms.roles import OWN_RENT, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..rules.live import untyped_threshold
 from ..rules.rule import Rule
 from .checks import UNTYPED, sheet_key, spellings, threshold_range, type_threshold
-from .places import Places, excel_date, number_text, reference_date, stated_value
+from .places import Places, excel_date, number_text, range_verdicts, reference_date, stated_range, stated_value
 
 
 def per_type_table(places: Places, name: str, heading: str, value_for: Callable[[str | None], object]) -> str:
@@ -59,11 +59,33 @@ def _min(rule: Rule, places: Places, *, strictest: bool = False) -> str | None:
         return None
     th = threshold_formula(rule, places, strictest=strictest)
     op = "<" if rule.kind == "min" else ">"
-    return f"IF(AND(ISNUMBER({value}),ISNUMBER({th})),IF({value}{op}{th},1,0),0)"
+    exact = f"IF(AND(ISNUMBER({value}),ISNUMBER({th})),IF({value}{op}{th},1,0),0)"
+    r = stated_range(rule, places, rule.field)
+    if r is None:
+        return exact
+    # typed as a bound or an estimate: validate's error only where the clerk's own bound proves it broken
+    _, broken = range_verdicts(rule.kind, r, th)
+    return f"IF(AND({r['in']},ISNUMBER({th})),IF(AND({broken},{r['about']}=0),1,0),{exact})"
 
 
 def _min_doubt(rule: Rule, places: Places) -> str | None:
-    return doubt_of(_min, rule, places) if rule.per_type else None
+    """请核实 where validate warns: a value typed as a bound or an estimate that cannot decide the threshold, or
+    that only an estimate's margin proves broken (Bound.estimate_verdict); under a 基地类型 the sheet cannot read,
+    a value failing the strictest type's threshold only (doubt_of) or a range meeting the loosest but not the
+    strictest (validate's info asks for the type)."""
+    terms = [doubt_of(_min, rule, places)] if rule.per_type else []
+    r = stated_range(rule, places, rule.field)
+    if r is not None:
+        th = threshold_formula(rule, places)
+        met, broken = range_verdicts(rule.kind, r, th)
+        terms.append(f"IF(AND({r['in']},ISNUMBER({th})),IF(OR(AND({broken},{r['about']}=1),"
+                     f"AND(NOT({broken}),NOT({met}))),1,0),0)")
+        if rule.per_type:
+            strict = threshold_formula(rule, places, strictest=True)
+            strict_met, _ = range_verdicts(rule.kind, r, strict)
+            terms.append(f"IF(AND({r['in']},ISNUMBER({th}),ISNUMBER({strict})),IF(AND({met},NOT({strict_met})),1,0),0)")
+    terms = [t for t in terms if t]
+    return "+".join(f"({t})" for t in terms) if terms else None
 
 
 def _age(rule: Rule, places: Places) -> str | None:

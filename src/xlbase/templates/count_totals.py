@@ -10,7 +10,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..forms import get_form
 from ..rules.kinds.forms import fact_pairs
 from ..rules.rule import Rule
-from .places import Places, rule_row
+from .places import Places, chain_range, exact_range, range_agrees, rule_row
 
 
 def _within(stated: str, other: str, tol) -> str:
@@ -18,7 +18,7 @@ def _within(stated: str, other: str, tol) -> str:
     return within_formula(stated, other, tol)
 
 
-def _aggregate(rule: Rule, places: Places) -> str | None:
+def _aggregate(rule: Rule, places: Places, doubt: bool = False) -> str | None:
     """counts-match / sum-matches: 附件3's rows (or a column's sum) against the figure the first target form
     states (附件10), else the fallback form's (附件2), within the rule's tolerance; nothing without rows,
     except a count where places.count_empty_lists."""
@@ -48,10 +48,24 @@ def _aggregate(rule: Rule, places: Places) -> str | None:
     out = "0"
     for ref in reversed(refs):
         out = f"IF(ISNUMBER({ref}),{judged(ref)},{out})"
+    # the figure typed as a bound or an estimate: validate's problem where no value of the range agrees with the rows
+    # (rules.ranges.agree), at the rule's severity unless only 约's margin proves it (then a warning: `doubt`)
+    r = chain_range(places, [(f, key) for f in (*target.forms, rule.fallback) if f], target.row)
+    if r is not None:
+        broken = f"NOT({range_agrees(r, exact_range(have), rule.tolerance)})"
+        out = f"IF({r['in']},IF(AND({broken},{r['about']}={1 if doubt else 0}),1,0),{'0' if doubt else out})"
+    elif doubt:
+        return None
     return out if how == "count" and places.count_empty_lists else f"IF({rows}=0,0,{out})"
 
 
-def _forms_agree(rule: Rule, places: Places) -> str | None:
+def _aggregate_doubt(rule: Rule, places: Places) -> str | None:
+    """Where the stated figure is typed as an estimate ("约30") whose margin alone keeps it from the rows: validate's
+    warning (rules.ranges.by_margin)."""
+    return _aggregate(rule, places, doubt=True)
+
+
+def _forms_agree(rule: Rule, places: Places, doubt: bool = False) -> str | None:
     a_form, b_form = rule.forms[:2]
     terms = []
     for key, b_key in fact_pairs(rule.fields):
@@ -62,8 +76,23 @@ def _forms_agree(rule: Rule, places: Places) -> str | None:
             continue
         f = get_form(a_form).field(key)
         if f.is_numeric:
-            terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({_within(a, b, rule.tolerance)},0,1),0)")
-        elif f.type == "date":
+            exact = f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({_within(a, b, rule.tolerance)},0,1),0)"
+            # either typed as a bound or an estimate: consistent when some values of the two agree (rules.ranges)
+            ra = chain_range(places, [(a_form, key)], rule_row(rule))
+            rb = chain_range(places, [(b_form, b_key)], rule_row(rule))
+            if ra is None and rb is None:
+                terms.append("0" if doubt else exact)
+                continue
+            ea = ra if ra is not None else exact_range(a)
+            eb = rb if rb is not None else exact_range(b)
+            a_in = ra["in"] if ra is not None else "FALSE"
+            b_in = rb["in"] if rb is not None else "FALSE"
+            either = f"AND(OR(ISNUMBER({a}),{a_in}),OR(ISNUMBER({b}),{b_in}),OR({a_in},{b_in}))"
+            about = f"OR({ea['about']}=1,{eb['about']}=1)"
+            broken = f"NOT({range_agrees(ea, eb, rule.tolerance)})"
+            terms.append(f"IF({either},IF(AND({broken},{'' if doubt else 'NOT('}{about}{'' if doubt else ')'}),1,0),"
+                         f"{'0' if doubt else exact})")
+        elif f.type == "date" and not doubt:
             terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({a}={b},0,1),0)")
         # names, places and the type: 附件10 takes them from 附件2 by formula, so they cannot differ
     return "+".join(terms) if terms else "0"
@@ -131,6 +160,14 @@ def _total_matches(rule: Rule, places: Places) -> str | None:
                      f"0,1),0)")
     return "+".join(terms) if terms else None
 
+
+def _forms_agree_doubt(rule: Rule, places: Places) -> str | None:
+    """Two forms' figures, one typed as an estimate whose margin alone keeps them apart: validate's warning."""
+    out = _forms_agree(rule, places, doubt=True)
+    return None if out is None or set(out.split("+")) == {"0"} else out
+
+
+DOUBTS = {"counts-match": _aggregate_doubt, "sum-matches": _aggregate_doubt, "forms-agree": _forms_agree_doubt}
 
 COUNTS = {"counts-match": _aggregate, "sum-matches": _aggregate, "forms-agree": _forms_agree,
           "sums-equal": _sums_equal, "comparison": _comparison, "share-stated": _share_stated,

@@ -68,7 +68,10 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
                          f"最后的“{form.total_label}”行自动求和。")
     units = list(dict.fromkeys(form.unit_line for form in forms if form.unit_line))
     notes.append(f"数字栏填数字，单位见各表的单位行（{'；'.join(units)}）；{NUMBER_FORMS[:-1]}，"
-                 "与 xlbase 的读法相同，读不出数字的单元格标红。")
+                 "与 xlbase 的读法相同，读不出数字的单元格标红。写成范围或估计值（如“约300”“30户以上”“20-30”“近百”）时，"
+                 "表内与 xlbase 一样按整个范围检查：整个范围都达到要求的通过，整个范围都达不到的为不符合（标红），"
+                 "不能判定或只凭“约”的误差判定的为请核实（标黄），请改填确切数字。输入时只拒绝既无数字、也无“十百千万”的文字"
+                 "（如“见附表”）：xlbase 能读出的写法（包括范围和估计值）都含有其中之一，其余由表内的读法判断。")
     dates = [f for form in forms for f in form.fields if f.type == "date" and not f.merge_only]
     if dates:
         periods = [f for f in dates if f.period]

@@ -5,8 +5,9 @@ these (a unit the field's unit family knows, its 万 multiple, grouping commas, 
 / as 0), and reports what it cannot read as unparseable. A live check that took only numbers would skip
 such a cell (or count it as 0) and disagree with validate. So every number input gets a read on the
 hidden sheet `xl_numbers`: the number validate reads, "" for blank (or a blank word such as n/a), or
-UNREADABLE where validate reports the value (unparseable, not whole in a count, too large); the
-表内检查 counts and the red marks use the read, never the typed cell.
+UNREADABLE where validate reports the value (unparseable, not whole in a count, too large), RANGE where it
+reads a bound or an estimate ("约300", "30户以上", "20-30": read.estimates) — beside it the range's ends
+(templates.estimates, `range_reads`); the 表内检查 counts and the red marks use the read, never the typed cell.
 
 How the text is read, in steps each suite computes alike (no regular expressions, no LET):
 - fold: the characters a Chinese input method types instead of ASCII (full-width digits, signs,
@@ -24,16 +25,19 @@ Only functions of the allow-list (tests/templates/test_template_formulas.py).
 
 from __future__ import annotations
 
+import re
 import zlib
 from dataclasses import dataclass, field as dc_field
 
-from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 
 from ..forms import Field, unit_separators
 from ..read.normalise import MAX_MAGNITUDE, NONE_WORDS, UNIT_SIGN_FOLDS
 from ..read.units import cell_suffixes
 from .dates import UNREADABLE
+from .estimates import BLANK as RANGE_BLANK, OUTPUTS as RANGE_OUTPUTS, RANGE, STEPS as RANGE_STEPS, estimate_words, \
+    stage_formulas as range_formulas, word_names
 from .lists import BLANK_WORDS, ListSheet, hidden_sheet
 
 NUMBER_SHEET = "xl_numbers"
@@ -50,12 +54,14 @@ _BRACKETS = ("(", ")")
 _EXTRA_FOLDS = (("\u3000", ""), ("\u00a0", ""), (" ", ""), ("\u2212", "-"), *UNIT_SIGN_FOLDS,
                 ("，", ","), ("＇", ","), ("'", ","))
 
-# the parser's stages, one column each (those in _CELLS are kept in cells for a list column)
-_STAGES = ("text", "others", "length", "part", "core", "skeleton", "grouped", "ok", "factor", "value")
-_CELLS = ("text", "length", "value")
+# the parser's stages, one column each (those in _CELLS are kept in cells for a list column); a range's outputs
+# right after the value (templates.estimates: `range_reads` finds them there), its steps last
+_STAGES = ("text", "others", "length", "part", "core", "skeleton", "grouped", "ok", "factor", "value",
+           *RANGE_OUTPUTS, *RANGE_STEPS)
+_CELLS = ("text", "length", "value", *RANGE_OUTPUTS, *RANGE_STEPS)
 #: what each stage computes on a blank cell (the cached value, for a viewer that does not recalculate)
 _BLANK: dict[str, object] = {"text": "", "others": "", "length": 0, "part": "", "core": "", "skeleton": "",
-                             "grouped": True, "ok": False, "factor": 1, "value": ""}
+                             "grouped": True, "ok": False, "factor": 1, "value": "", **RANGE_BLANK}
 
 
 def _subst(expr: str, pairs) -> str:
@@ -93,7 +99,7 @@ def _unit_table(lists: ListSheet, unit: str | None) -> UnitTable:
         lists.add(key + "_word", f"单位写法（{unit or '无单位'}）", n or ["—"])
         lists.add(key + "_num", "倍数分子", [table[w].numerator for w in n] or [1])
         lists.add(key + "_den", "倍数分母", [table[w].denominator for w in n] or [1])
-    return UnitTable(key + "_word", key + "_num", key + "_den", _fold_pairs(n))
+    return UnitTable(key + "_word", key + "_num", key + "_den", _fold_pairs([*n, *estimate_words()]))
 
 
 def _none_list(lists: ListSheet) -> str:
@@ -107,8 +113,10 @@ def _has(words: str, value: str) -> str:
     return f"(SUMPRODUCT(--({words}={value}))>0)"
 
 
-def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str, whole: bool) -> dict[str, str]:
-    """Each stage's formula for the typed cell `x`; c maps a stage to its cell (or name) in the same row."""
+def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str, whole: bool,
+                    ranges: bool = True) -> dict[str, str]:
+    """Each stage's formula for the typed cell `x`; c maps a stage to its cell (or name) in the same row; `ranges`:
+    a bound or an estimate is read as its range (else UNREADABLE, as before a rule judged it)."""
     t, o, n, p, core, sk = c["text"], c["others"], c["length"], c["part"], c["core"], c["skeleton"]
     key = _subst(core, ((s, "") for s in unit_separators()))
     rest = f"MID({t},{n}+1,999)"
@@ -127,6 +135,12 @@ def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str
     numeric = f'IF(ABS({x})>={_LIMIT},"{UNREADABLE}",{x})'
     if whole:
         numeric = f'IF({x}<>INT({x}),"{UNREADABLE}",{numeric})'
+    def factor(unit: str) -> str:
+        """A unit text's factor in the field's unit ("" where the field takes no such unit), as `factor` below."""
+        k = _subst(_subst(unit, ((b, "") for b in _BRACKETS)), ((s, "") for s in unit_separators()))
+        return (f'IF({k}="",1,IF({_has(units.word, k)},SUMPRODUCT(({units.word}={k})*{units.num})'
+                f'/SUMPRODUCT(({units.word}={k})*{units.den}),""))')
+    ranged = f'IF({c["est"]}=1,"{RANGE}",' if ranges else ""
     return {
         # what was typed, folded as NFKC folds it, without spaces, in lower case; "" for a number
         "text": f'IF(ISNUMBER({x}),"",LOWER({_subst(x + chr(38) + chr(34) * 2, units.folds)}))',
@@ -146,8 +160,31 @@ def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str
         "factor": (f'IF({core}="",1,IFERROR(SUMPRODUCT(({units.word}={key})*{units.num})'
                    f'/SUMPRODUCT(({units.word}={key})*{units.den}),1))'),
         "value": (f'IF(ISNUMBER({x}),{numeric},IF({t}="","",IF({_has(none_words, t)},0,'
-                  f'IF({_has(BLANK_WORDS, t)},"",IFERROR(IF({c["ok"]},{judged},"{UNREADABLE}"),"{UNREADABLE}")))))'),
+                  f'IF({_has(BLANK_WORDS, t)},"",{ranged}'
+                  f'IFERROR(IF({c["ok"]},{judged},"{UNREADABLE}"),"{UNREADABLE}"){")" if ranges else ""}))))'),
+        # a bound or an estimate ("约300", "20-30户"): the range it says (templates.estimates)
+        **(range_formulas(t, c, factor) if ranges else {}),
     }
+
+
+_READ = re.compile(r"^'" + NUMBER_SHEET + r"'!\$([A-Z]+)(\$?\d+)(?::\$([A-Z]+)(\$?\d+))?$")
+
+
+def range_reads(read: str, ranged: set[str]) -> dict[str, str] | None:
+    """The range outputs (templates.estimates.OUTPUTS: est, lo, hi, lo_open, hi_open, about) beside a number read
+    `read` (a cell or a column's rows on this sheet, absolute or row-relative, as Places holds them) whose value
+    column is one of `ranged` (NumberSheet.ranged); None for any other reference (a formula cell, a text, a column
+    read without ranges)."""
+    m = _READ.match(read)
+    if m is None or m.group(1) not in ranged:
+        return None
+    col, row, col2, row2 = m.groups()
+    at = xl_cell_to_rowcol(col + "1")[1]
+    out = {}
+    for i, stage in enumerate(RANGE_OUTPUTS, start=1):
+        letter = xl_col_to_name(at + i)
+        out[stage] = f"'{NUMBER_SHEET}'!${letter}{row}" + (f":${letter}{row2}" if col2 else "")
+    return out
 
 
 @dataclass
@@ -157,6 +194,9 @@ class NumberSheet:
     workbook: Workbook
     lists: ListSheet
     reads: dict[str, str] = dc_field(default_factory=dict)     # typed cell (sheet-qualified) -> its read
+    shared: dict[str, dict[str, str]] = dc_field(default_factory=dict)   # unit table -> its stages' names
+    #: the value columns whose reads carry a range's outputs beside them (range_reads)
+    ranged: set[str] = dc_field(default_factory=lambda: {xl_col_to_name(_STAGES.index("value"))})
 
     def __post_init__(self) -> None:
         self.sheet, _ = hidden_sheet(self.workbook, NUMBER_SHEET)
@@ -164,38 +204,63 @@ class NumberSheet:
         self.columns = 0        # list columns read so far
         self.next_col = len(_STAGES) + 1
 
-    def _formulas(self, x: str, cells: dict[str, str], f: Field) -> dict[str, str]:
+    def _formulas(self, x: str, cells: dict[str, str], f: Field, ranges: bool = True) -> dict[str, str]:
+        if ranges:
+            word_names(self.lists)
         return _stage_formulas(x, cells, _unit_table(self.lists, f.unit), _none_list(self.lists),
-                               whole=f.type == "integer")
+                               whole=f.type == "integer", ranges=ranges)
 
     def cell(self, typed: str, f: Field) -> str:
         """The read value of one input cell (`typed`: sheet-qualified absolute reference), as an absolute
-        reference on this sheet."""
+        reference on this sheet. The stages that read only the row's own stages are defined names shared by every
+        cell of the same unit (relative to the row, as a list column's are); what was typed and the value read
+        are the row's own formulas."""
         row = self.row
         self.row += 1
         cells = {s: xl_rowcol_to_cell(row, i) for i, s in enumerate(_STAGES)}
+        shared = self._shared(f)
         for i, (stage, formula) in enumerate(self._formulas(typed, cells, f).items()):
-            self.sheet.write_formula(row, i, "=" + formula, None, _BLANK[stage])
+            self.sheet.write_formula(row, i, "=" + shared.get(stage, formula), None, _BLANK[stage])
         ref = f"'{NUMBER_SHEET}'!" + xl_rowcol_to_cell(row, _STAGES.index("value"), True, True)
         self.reads[typed] = ref
         return ref
 
-    def column(self, sheet: str, first_row: int, last_row: int, col: int, f: Field) -> tuple[str, str]:
+    def _shared(self, f: Field) -> dict[str, str]:
+        """stage -> the defined name computing it on a single cell's row for `f`'s unit (all but text and value)."""
+        units = _unit_table(self.lists, f.unit)
+        key = units.word.removeprefix("xl_units_")
+        if key not in self.shared:
+            at = {s: f"'{NUMBER_SHEET}'!${xl_col_to_name(i)}1" for i, s in enumerate(_STAGES)}
+            names = {}
+            for stage, formula in self._formulas("#N/A", at, f).items():
+                if stage not in ("text", "value"):
+                    names[stage] = f"xl_nums_{key}_{stage}"
+                    self.workbook.define_name(names[stage], "=" + formula)
+            self.shared[key] = names
+        return self.shared[key]
+
+    def column(self, sheet: str, first_row: int, last_row: int, col: int, f: Field, ranges: bool = False
+               ) -> tuple[str, str]:
         """Read values of a list column (rows first_row..last_row of `sheet`, column `col`), on the same rows
         of this sheet: (the absolute range, the column's letter for relative references). The stages are
         defined names relative to the row they are used in (as templates.dates does); the stages many
-        others use are kept in cells."""
+        others use are kept in cells. `ranges`: a bound or an estimate is read as its range, its outputs and steps
+        kept in cells beside the value (a column a rule judges so: a list has many rows, each a row of cells)."""
+        cells_kept = _CELLS if ranges else _CELLS[:3]
+        stages = _STAGES if ranges else _STAGES[:_STAGES.index("value") + 1]
         block = self.next_col
-        self.next_col += len(_CELLS) + 1
+        self.next_col += len(cells_kept) + 1
         self.columns += 1
         x = f"'{sheet}'!${xl_col_to_name(col)}1"
-        names = {s: f"xl_num{self.columns}_{s}" for s in _STAGES}
-        at = {s: f"'{NUMBER_SHEET}'!${xl_col_to_name(block + _CELLS.index(s))}1" if s in _CELLS else names[s]
-              for s in _STAGES}
-        for stage, formula in self._formulas(x, at, f).items():
+        names = {s: f"xl_num{self.columns}_{s}" for s in stages}
+        at = {s: f"'{NUMBER_SHEET}'!${xl_col_to_name(block + cells_kept.index(s))}1" if s in cells_kept else names[s]
+              for s in stages}
+        for stage, formula in self._formulas(x, at, f, ranges).items():
             self.workbook.define_name(names[stage], "=" + formula)
         for row in range(first_row, last_row + 1):
-            for i, stage in enumerate(_CELLS):
+            for i, stage in enumerate(cells_kept):
                 self.sheet.write_formula(row, block + i, "=" + names[stage], None, _BLANK[stage])
-        letter = xl_col_to_name(block + _CELLS.index("value"))
+        letter = xl_col_to_name(block + cells_kept.index("value"))
+        if ranges:
+            self.ranged.add(letter)
         return f"'{NUMBER_SHEET}'!${letter}${first_row + 1}:${letter}${last_row + 1}", letter

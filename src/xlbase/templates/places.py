@@ -17,7 +17,8 @@ from ..rules.rule import Rule
 from .checks import UNTYPED, type_key, type_unread
 from .dates import DATE_SHEET
 from .lists import ListSheet, hidden_sheet
-from .numbers import NUMBER_SHEET
+from .estimates import RANGE
+from .numbers import NUMBER_SHEET, range_reads
 from .table import TableLayout
 from .thresholds import pack
 
@@ -53,6 +54,12 @@ class Places:
     #: a list's 基地类型 column whose rows a row's formulas read (sheet, column letter, first and last row, 0-based:
     #: templates.row_counts), read once a row on xl_types (templates.type_reads) where a formula needs the type
     type_rows: tuple[str, str, int, int] | None = None
+    #: the number reads' value columns that carry a range's outputs (templates.numbers.NumberSheet.ranged)
+    ranged: set[str] = field(default_factory=set)
+
+    def range_of(self, read: str | None) -> dict[str, str] | None:
+        """The range outputs beside a number read (templates.numbers.range_reads), or None."""
+        return range_reads(read, self.ranged) if read else None
 
     def cell(self, form_id: str, key: str) -> str | None:
         return self.cells.get(form_id, {}).get(key)
@@ -83,6 +90,17 @@ class Places:
                 column = reads[(form_id, key)][0]
         order = self._latest_order(form_id, key)
         return f"INDEX({column},MATCH(MAX({order}),{order},0))"
+
+    def range_at_row(self, form_id: str, key: str, row: str | None) -> dict[str, str] | None:
+        """The range outputs (templates.estimates) beside `at_row`'s read, picked from the same row; None where
+        that read is no number read."""
+        if row != "last" or (form_id, key) not in self.number_columns:
+            return None
+        ranges = range_reads(self.number_columns[(form_id, key)][0], self.ranged)
+        if ranges is None:
+            return None
+        order = self._latest_order(form_id, key)
+        return {s: f"INDEX({r},MATCH(MAX({order}),{order},0))" for s, r in ranges.items()}
 
     def is_latest(self, form_id: str, key: str) -> str:
         """Excel, relative to a by-year list's first row: true on the row `at_row` reads (the latest year's, `key`
@@ -206,6 +224,69 @@ def stated_value(rule: Rule, places: Places, key: str) -> str | None:
     for ref in reversed(refs[:-1]):
         out = f"IF(ISNUMBER({ref}),{ref},{out})"
     return out
+
+
+def stated_range(rule: Rule, places: Places, key: str) -> dict[str, str] | None:
+    """Excel: where the value a one-field rule judges (`stated_value`) is typed as a bound or an estimate
+    ("约300", "30户以上": templates.estimates), the range's outputs (lo, hi, lo_open, hi_open, about) and "in", true
+    where the range is judged: no read of the chain holds a number and one holds a range — the first such, as
+    rules.context.with_fallback keeps a form whose value is typed so; None where no read can hold a range."""
+    return chain_range(places, [(f, key) for f in (*rule_forms(rule), rule.fallback) if f], rule_row(rule))
+
+
+def chain_range(places: Places, chain: list[tuple[str, str]], row: str | None = None) -> dict[str, str] | None:
+    """stated_range over the (form, field) reads of `chain` in order (a record's cell, or a list's `row`)."""
+    reads = []
+    for f, key in chain:
+        read = places.read(f, key)
+        if read:
+            reads.append((read, places.range_of(read)))
+        elif (at := places.at_row(f, key, row)):
+            reads.append((at, places.range_at_row(f, key, row)))
+    ranged = [(read, r) for read, r in reads if r]
+    if not ranged:
+        return None
+    out = {}
+    for stage in ("lo", "hi", "lo_open", "hi_open", "about"):
+        pick = ranged[-1][1][stage]
+        for read, r in reversed(ranged[:-1]):
+            pick = f'IF({read}="{RANGE}",{r[stage]},{pick})'
+        out[stage] = pick
+    numbers = ",".join(f"ISNUMBER({read})" for read, _ in reads)
+    out["in"] = f'AND(NOT(OR({numbers})),OR({",".join(f"{read}={chr(34)}{RANGE}{chr(34)}" for read, _ in ranged)}))'
+    return out
+
+
+def exact_range(x: str) -> dict[str, str]:
+    """A figure (a cell or formula) as the one-value range a typed range is compared with (read.estimates.exact)."""
+    return {"lo": x, "hi": x, "lo_open": "0", "hi_open": "0", "about": "0"}
+
+
+def range_agrees(a: dict[str, str], b: dict[str, str], tol: Any) -> str:
+    """Excel: some value of range `a` (the stated figure: stated_range's outputs, or exact_range) and some value of
+    range `b` are one figure within `tol`, as rules.ranges.agree judges them: the ranges overlap, or the gap between
+    their nearer ends is within the tolerance (relative to `a`'s end); touching at an end one of them excludes, any
+    tolerance but none."""
+    from ..rules.columns import within_formula
+    touching = "TRUE" if tol is not None and tol != 0 else "FALSE"
+
+    def before(x: dict[str, str], y: dict[str, str]) -> str:       # x lies wholly below y
+        return (f"AND(ISNUMBER({x['hi']}),ISNUMBER({y['lo']}),OR({x['hi']}<{y['lo']},"
+                f"AND({x['hi']}={y['lo']},OR({x['hi_open']}=1,{y['lo_open']}=1))))")
+    return (f"IF({before(a, b)},IF({a['hi']}={b['lo']},{touching},{within_formula(a['hi'], b['lo'], tol)}),"
+            f"IF({before(b, a)},IF({a['lo']}={b['hi']},{touching},{within_formula(a['lo'], b['hi'], tol)}),TRUE))")
+
+
+def range_verdicts(kind: str, r: dict[str, str], threshold: str) -> tuple[str, str]:
+    """Excel (met, broken): what a range `r` (stated_range) proves against `threshold` under a `min` or `max` rule,
+    as rules.kinds.thresholds' Bound.estimate_verdict: a minimum is met when even the low end meets it, broken when
+    even the high end is short (or equals it, excluded); a maximum the reverse."""
+    lo, hi, lo_open, hi_open = r["lo"], r["hi"], r["lo_open"], r["hi_open"]
+    if kind == "min":
+        return (f"AND(ISNUMBER({lo}),{lo}>={threshold})",
+                f"AND(ISNUMBER({hi}),OR({hi}<{threshold},AND({hi_open}=1,{hi}<={threshold})))")
+    return (f"AND(ISNUMBER({hi}),{hi}<={threshold})",
+            f"AND(ISNUMBER({lo}),OR({lo}>{threshold},AND({lo_open}=1,{lo}>={threshold})))")
 
 
 # ------------------------------------------------------------------ per kind

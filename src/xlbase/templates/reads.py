@@ -30,7 +30,10 @@ def read_dates(dates: DateSheet, places: Places, forms: dict[str, Form]) -> None
 
 
 def read_numbers(numbers: NumberSheet, places: Places, forms: dict[str, Form]) -> None:
-    """Every number input read as validate reads it (templates.numbers), for the live checks and the marks."""
+    """Every number input read as validate reads it (templates.numbers), for the live checks and the marks: a
+    record's cell read as a range where typed as a bound or an estimate, a list's column where a rule judges its
+    figures so (ranged_fields)."""
+    ranged = ranged_fields()
     for form_id, cells in places.cells.items():
         for key, ref in cells.items():
             f = forms[form_id].field(key) if forms[form_id].has_field(key) else None
@@ -40,7 +43,16 @@ def read_numbers(numbers: NumberSheet, places: Places, forms: dict[str, Form]) -
         for f in layout.form.table_fields:
             if f.is_numeric and not f.merge_only and f.key in layout.cols:
                 places.number_columns[(form_id, f.key)] = numbers.column(sheet, layout.first_row, layout.last_row,
-                                                                         layout.cols[f.key], f)
+                                                                         layout.cols[f.key], f, f.key in ranged)
+    places.ranged = numbers.ranged
+
+
+def ranged_fields() -> set[str]:
+    """The fields whose figures a rule the sheet judges compares as ranges when typed as a bound or an estimate: the
+    pack's minimums and maximums (count_thresholds). A list's column read so takes a row of cells per row of the
+    list, so the other columns read such a figure as unreadable, as before."""
+    from .thresholds import pack
+    return {r.field for r in pack().rules if r.kind in ("min", "max") and r.field}
 
 
 def read_typed(wb: Workbook, lists: ListSheet, places: Places, forms: dict[str, Form]) -> None:

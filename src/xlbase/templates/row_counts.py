@@ -41,6 +41,7 @@ class RowCounts:
     number_letters: dict[str, str] = field(default_factory=dict)     # a number field's column, numbers sheet
     done: dict[tuple[str, str], str | None] = field(default_factory=dict)     # (rule id, what) -> total
     place_reads: dict[tuple[str, str], str] = field(default_factory=dict)
+    ranged: set[str] = field(default_factory=set)      # number reads with a range beside them (Places.ranged)
 
     def _row_places(self) -> Places:
         cells = {k: f"'{self.sheet}'!${xl_col_to_name(c)}1" for k, c in self.layout.cols.items()}
@@ -48,6 +49,7 @@ class RowCounts:
         places.cells[self.form.id] = cells
         places.dates = {cells[k]: f"'{DATE_SHEET}'!${letter}1" for k, letter in self.date_letters.items()}
         places.numbers = {cells[k]: f"'{NUMBER_SHEET}'!${letter}1" for k, letter in self.number_letters.items()}
+        places.ranged = self.ranged
         if (key := table_type_cell(self.form)) and key in self.layout.cols:     # read once a row on xl_types
             places.type_rows = (self.sheet, xl_col_to_name(self.layout.cols[key]), self.layout.first_row,
                                 self.layout.last_row)

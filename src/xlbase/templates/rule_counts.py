@@ -31,7 +31,7 @@ KIND_COUNTS: dict[str, Callable[[Rule, Places], str | None]] = {
 #: kinds whose rule, at the rule's severity, also reports a milder problem the sheet can count: the
 #: verdict 请核实 where validate warns (the 表内检查 result column)
 KIND_DOUBTS: dict[str, Callable[[Rule, Places], str | None]] = {
-    **count_shares.DOUBTS, **count_choices.DOUBTS, **count_answers.DOUBTS, **count_thresholds.DOUBTS}
+    **count_totals.DOUBTS, **count_shares.DOUBTS, **count_choices.DOUBTS, **count_answers.DOUBTS, **count_thresholds.DOUBTS}
 
 
 def count_formula(rule: Rule, places: Places) -> str | None:

@@ -41,14 +41,24 @@ def number_rule(field: Field, kind: str) -> tuple[dict, str]:
 
 
 #: what a number cell accepts besides a number, in the clerk's words (templates.numbers reads it)
-NUMBER_FORMS = "可带单位，如25人、3.5万元、1,200；没有的填0或“无”。"
-_DIGITS = "{" + ",".join([*"0123456789", *(f'"{chr(0xFF10 + i)}"' for i in range(10))]) + "}"
+NUMBER_FORMS = "可带单位，如25人、3.5万元、1,200；没有的填0或“无”；不知道确切数字时可写“约300”“30户以上”“20-30”，按范围检查。"
+
+
+def _figure_chars() -> str:
+    """Excel array of what a figure validate reads holds at least one of: a digit (ASCII or full width) or a magnitude
+    word of data/estimates.yaml ("近百人左右", "上千", "百余人": a range without digits, read.estimates)."""
+    from ..read.estimates import word_lists
+    return "{" + ",".join([*"0123456789", *(f'"{chr(0xFF10 + i)}"' for i in range(10)),
+                           *(f'"{w}"' for w in word_lists()["magnitudes"])]) + "}"
 
 
 def number_validation(top_left: str, rule: dict, *, whole: bool) -> str:
     """Excel data-validation formula (at most 255 characters) for a number cell: a number within the
-    field's bounds (whole for a count), or text that holds a digit or is a short word (无, n/a): validate
-    reads "25人", "3.5万", "１２" (templates.numbers reads them in the sheet, and marks red what it cannot)."""
+    field's bounds (whole for a count), or text that holds a digit or a magnitude (十百千万) or is a short word (无,
+    n/a): validate reads "25人", "3.5万", "１２", and "约300", "近百人左右" as ranges (templates.numbers reads them in
+    the sheet, judges a range as validate does, and marks red what it cannot read: "二十五人" passes here and is red
+    there). It stays a stop: a word where a figure belongs ("见附表") is refused as the clerk types it, and every
+    spelling validate reads passes."""
     x = top_left
     lo, hi = (rule["minimum"], rule["maximum"]) if rule["criteria"] == "between" else \
         ((rule["value"], None) if rule["criteria"] == ">=" else (None, rule["value"]))
@@ -57,7 +67,7 @@ def number_validation(top_left: str, rule: dict, *, whole: bool) -> str:
     tests = [f"{x}>={number_text(lo)}" if lo is not None else "", f"{x}<={number_text(hi)}" if hi is not None else "",
              f"{x}=INT({x})" if whole else "", f"ABS({x})<1E15" if lo is None or hi is None else ""]
     number = f"AND({','.join(t for t in tests if t)})"
-    text = f"OR(LEN(TRIM({x}))<=4,SUMPRODUCT(--ISNUMBER(FIND({_DIGITS},{x})))>0)"
+    text = f"OR(LEN(TRIM({x}))<=4,SUMPRODUCT(--ISNUMBER(FIND({_figure_chars()},{x})))>0)"
     return f"=IF(ISNUMBER({x}),{number},{text})"
 
 

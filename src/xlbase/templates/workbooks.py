@@ -34,7 +34,7 @@ from .styles import Styles
 from .table import (TableLayout, blank_row_lines, column_plan, first_page_fit,
                              printed_last_col, printed_sizes, write_table)
 from .check_sheet import CHECK_SHEET, judged_rules, title, unjudged_rules, write_check_sheet
-from .numbers import UNREADABLE_NUMBER_TITLE
+from .numbers import NUMBER_SHEET, UNREADABLE_NUMBER_TITLE
 from .row_counts import RowCounts
 from .reads import read_typed, sum_reads
 from .marks import UNREADABLE_TITLE, cell_marks, date_marks, number_marks
@@ -103,11 +103,6 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
             wb.define_name(_id_name(f.identity), "=" + _sheet_ref(a2, *a2_cells[f.key]))
     identities = {f.identity for f in a2.fields if f.identity}
     type_key = next(f.key for f in a2.fields if f.identity == BASE_TYPE)
-    for key, table in thresholds.items():
-        if key in a2_cells:
-            rr, cc = a2_cells[key]
-            mark_below_threshold(ws, styles, (rr, cc, rr, cc), xl_rowcol_to_cell(rr, cc),
-                                 lambda: type_cell_reads(lists, _sheet_ref(a2, *a2_cells[type_key])), table, key)
 
     # 附件3: one row per resident firm, 合计 row, check block beside
     ws = sheets[a3.id]
@@ -116,7 +111,6 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     ws10 = sheets[a10.id]
     l10 = _table_sheet(ws10, a10, styles, year, rows=[base],
                        formulas=_identity_formulas(a10, base, identities), n_rows=max(1, a10.template_rows))
-    _threshold_marks(ws10, l10, styles, lists, thresholds)
 
 
     # 附件4: head about the base, then the comparables
@@ -144,6 +138,16 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
                       {places.cells[a4.id][k] for k in head_formulas}
     read_typed(wb, lists, places, forms)
     sum_reads(sheets, places, {a3.id: firms, a4.id: comparables, a10.id: [base]}, styles)
+    # below a threshold: red on the cell typed, judged on its read (a range as validate judges it: templates.estimates)
+    for key, table in thresholds.items():
+        if key in a2_cells:
+            rr, cc = a2_cells[key]
+            mark_below_threshold(sheets[a2.id], styles, (rr, cc, rr, cc), xl_rowcol_to_cell(rr, cc),
+                                 lambda: type_cell_reads(lists, _sheet_ref(a2, *a2_cells[type_key])), table, key,
+                                 read=places.read(a2.id, key), ranges=places.range_of(places.read(a2.id, key)))
+    _threshold_marks(ws10, l10, styles, lists, thresholds, places,
+                     {k: read for k, ref in places.cells[a10.id].items()
+                      if l10.n_rows == 1 and (read := places.numbers.get(ref)) is not None})
     # cross-form totals: the pack's rules that total 附件3's rows against a figure stated on 附件10 (or 附件2)
     items: list[tuple[str, str, object, list[tuple[str, str, object, str, bool]]]] = []
     for total in totals():
@@ -226,7 +230,9 @@ def _list_type_reads(lists: ListSheet, sheet: str, layout: TableLayout, type_key
     return f"'{TYPE_SHEET}'!${typed}{layout.first_row + 1}", f"'{TYPE_SHEET}'!${unread}{layout.first_row + 1}"
 
 
-def _threshold_marks(ws, layout: TableLayout, styles: Styles, lists: ListSheet, thresholds: dict[str, str]) -> None:
+def _threshold_marks(ws, layout: TableLayout, styles: Styles, lists: ListSheet, thresholds: dict[str, str],
+                     places: Places, reads: dict[str, str]) -> None:
+    """The threshold marks of a list's columns; `reads`: a column's number read relative to its first row."""
     type_key = table_type_cell(layout.form)
     if type_key is None:
         return
@@ -234,7 +240,8 @@ def _threshold_marks(ws, layout: TableLayout, styles: Styles, lists: ListSheet, 
         if key in layout.cols:
             c = layout.cols[key]
             mark_below_threshold(ws, styles, (layout.first_row, c, layout.last_row, c), layout.cell(key),
-                                 lambda: _list_type_reads(lists, ws.name, layout, type_key), table, key)
+                                 lambda: _list_type_reads(lists, ws.name, layout, type_key), table, key,
+                                 read=reads.get(key), ranges=places.range_of(reads.get(key)))
 
 
 def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, macros: bool,
@@ -248,10 +255,12 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     thresholds = add_threshold_tables(lists)
     layout = _table_sheet(ws, form, styles, year, rows=rows, n_rows=len(rows) if rows else form.template_rows,
                           unit=unit)
-    _threshold_marks(ws, layout, styles, lists, thresholds)
     # a date the county typed that validate cannot read is red on its cell, as in the applicant's workbook
     places = Places(lists=lists, tables={form.id: (form.sheet, layout)})
     read_typed(wb, lists, places, {form.id: form})
+    _threshold_marks(ws, layout, styles, lists, thresholds, places,
+                     {key: f"'{NUMBER_SHEET}'!${letter}{layout.first_row + 1}"
+                      for (_, key), (_, letter) in places.number_columns.items()})
     sum_reads({form.id: ws}, places, {form.id: rows}, styles)
     marks = date_marks(places)
     number_marked = number_marks(places)
@@ -262,7 +271,8 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     # the pack's one-value rules judged on each row, as validate judges each base of a 汇总表
     places.rows = RowCounts(form, form.sheet, layout, lists,
                             {key: letter for (_, key), (_, letter) in places.date_columns.items()},
-                            {key: letter for (_, key), (_, letter) in places.number_columns.items()})
+                            {key: letter for (_, key), (_, letter) in places.number_columns.items()},
+                            ranged=places.ranged)
     ours = [r for r in pack().rules if form.id in r.forms or r.form == form.id]
     write_check_sheet(check_sheet, styles, places, pack(), rules=ours, who="上级")
     judged = [r for r, _ in judged_rules(pack(), places) if r in ours]
