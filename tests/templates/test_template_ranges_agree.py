@@ -108,6 +108,7 @@ def judged(tmp_path_factory):
     said: dict[tuple[str, str], set[str]] = {}
     for p in validate_problems(book):
         said.setdefault((p.rule, p.cell), set()).add(p.severity)
+    marks = _marks(path, d, [table.cell(r.field, rows[0]) for r in RULES], rows)
     ws = openpyxl.load_workbook(book, data_only=True)[ROW_SHEET]
     heads = [c.value for c in ws[1]]
     out = []
@@ -120,8 +121,47 @@ def judged(tmp_path_factory):
                                                                                set())
             want = FAIL if rule.severity in at else CHECK if at else PASS
             got = FAIL if ws.cell(r, count).value else CHECK if doubt and ws.cell(r, doubt).value else PASS
-            out.append((rule.id, cases[i][0], cases[i][1][rule.id], got, want))
+            mark = marks[(table.cell(rule.field, r))]
+            out.append((rule.id, cases[i][0], cases[i][1][rule.id], got, want, mark))
     return out, book
+
+
+RED, YELLOW = "FFC7CE", "FFEB9C"      # templates.checks.BAD, MISMATCH
+PROBE_COL = 60
+
+
+def _marks(path, d, firsts: list[str], rows: list[int]) -> dict[str, str]:
+    """The fill each conditional format of the threshold columns gives each typed cell, as LibreOffice computes the
+    condition: every rule's formula copied, cell by cell, into a probe cell of its row (its relative references
+    moved to the cell, the names it uses left to resolve there, as a condition's do): {cell: 不符合 / 请核实 / 通过}."""
+    from openpyxl.formula.translate import Translator
+    wb = openpyxl.load_workbook(path)
+    ws = wb[FORM.sheet]
+    probes: dict[str, list[tuple[str, str]]] = {}
+    col = PROBE_COL
+    for cf in ws.conditional_formatting:
+        first = next(iter(cf.sqref.ranges))
+        origin = first.coord.split(":")[0]
+        if not any(origin.rstrip("0123456789") == f.rstrip("0123456789") for f in firsts):
+            continue
+        for rule in cf.rules:
+            colour = str(rule.dxf.fill.bgColor.rgb or rule.dxf.fill.fgColor.rgb)[-6:] if rule.dxf and rule.dxf.fill else ""
+            if colour not in (RED, YELLOW) or not rule.formula:
+                continue
+            letter = origin.rstrip("0123456789")
+            for r in rows:
+                probe = ws.cell(r, col)
+                probe.value = Translator("=" + rule.formula[0], origin=origin).translate_formula(f"{letter}{r}")
+                probes.setdefault(f"{letter}{r}", []).append((probe.coordinate, colour))
+            col += 1
+    wb.save(d / "probed.xlsx")
+    got = openpyxl.load_workbook(soffice_convert_all([d / "probed.xlsx"], "xlsx", d / "probed_lo", timeout=600,
+                                                     recalc=True)[0], data_only=True)[FORM.sheet]
+    out = {}
+    for cell, found in probes.items():
+        on = {colour for probe, colour in found if got[probe].value is True}
+        out[cell] = FAIL if RED in on else CHECK if YELLOW in on else PASS
+    return out
 
 
 def test_the_sheet_judges_a_range_as_validate_does(judged):
@@ -130,6 +170,15 @@ def test_the_sheet_judges_a_range_as_validate_does(judged):
     differ = [v for v in verdicts if (v[3], v[4]) in (CONTRADICT_UNREAD if v[1] == UNREAD else CONTRADICT)]
     print(f"ranges: {len(verdicts) - len(differ)} agree, {len(differ)} disagree of {len(verdicts)}")
     assert not differ, f"{len(differ)} of {len(verdicts)} (rule, type, typed, sheet, validate): {differ[:20]}"
+
+
+def test_the_marks_on_the_cell_say_what_validate_says(judged):
+    """The typed cell's fill: red where validate's verdict is 不符合, yellow where 请核实, none where it says nothing
+    (an unreadable type: the sheet may only say 请核实 more)."""
+    verdicts, _ = judged
+    differ = [v for v in verdicts if (v[5], v[4]) in (CONTRADICT_UNREAD if v[1] == UNREAD else CONTRADICT)]
+    print(f"marks: {len(verdicts) - len(differ)} agree, {len(differ)} disagree of {len(verdicts)}")
+    assert not differ, f"{len(differ)} of {len(verdicts)} (rule, type, typed, sheet, validate, mark): {differ[:20]}"
 
 
 def test_the_cases_reach_every_verdict_and_every_word(judged):

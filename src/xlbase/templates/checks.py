@@ -266,14 +266,17 @@ def mark_below_threshold(ws: Worksheet, styles: Styles, area: tuple[int, int, in
     the clerk's own bound proves the threshold broken, yellow where validate warns (only an estimate's margin
     proves it, or the range cannot decide it; under a type the sheet cannot read, a range meeting the loosest
     threshold but not the strictest)."""
-    from .places import range_verdicts
+    from .estimates import range_verdicts
     rule = threshold_rules()[key]
     strict = None
     if rule.per_type:
         typed, unread = type_reads()
         loose, strict_end = threshold_range(rule)
         minimum = type_threshold(typed, table, "0", unread_if=unread, unread=loose)
-        strict = type_threshold(typed, table, "0", unread_if=unread, unread=strict_end)
+        # a blank type without the pack's default: validate's info asks for the type above the loosest threshold
+        # (count_thresholds.threshold_formula, strictest)
+        blank = f'OR({unread},{typed}="{UNTYPED}")' if rule.threshold_for(None) is None else unread
+        strict = type_threshold(typed, table, "0", unread_if=blank, unread=strict_end)
     else:
         minimum = _number(rule.threshold)
     value = read or value_cell
@@ -309,17 +312,31 @@ def _within_value(stated: Any, other: Any, tol: Any) -> bool:
     return within_tolerance(stated - other, stated, tol)
 
 
-def mismatch_conditions(total: FirmTotal, agg: str, stated: str | None, fallback: str | None) -> dict[str, str]:
+def mismatch_conditions(total: FirmTotal, agg: str, stated: str | None, fallback: str | None,
+                        ranged: tuple[dict[str, str] | None, tuple[str, dict[str, str]] | None] = (None, None)
+                        ) -> dict[str, str]:
     """Excel conditions, true where `xlbase validate` with the default pack reports the figure `total.target`
     of the stated form (cell `stated`: 附件10) or of the rule's fallback form (cell `fallback`: 附件2) against
     the rows' `agg`: {form id: condition}. Cells are sheet-qualified absolute references: one condition
-    serves the check block and the marks."""
+    serves the check block and the marks. `ranged`: the stated figure typed as a bound or an estimate
+    (places.chain_range over the stated and fallback forms) and the rows' total where some are
+    (count_totals.column_total): judged as validate judges ranges — reported where no value agrees, unless only 约's
+    margin proves it (validate's warning, not the rule's error)."""
+    from .estimates import exact_range, range_agrees
     rule, agree = total.rule, total.agreement
     out = {}
     stated_form = rule.args.target.forms[0]
+    r, rows = ranged
+    some, whole = rows if rows else ("FALSE", exact_range(agg))
+
+    def proven(said: dict[str, str]) -> str:
+        return (f"AND(NOT({range_agrees(said, whole, rule.tolerance)}),"
+                f"NOT(OR({said['about']}=1,{whole['about']}=1)))")
     # IF, not AND: a read left blank is "" (templates.numbers), and arithmetic on it is an error AND would keep
     if stated:
-        out[stated_form] = f"IF(ISNUMBER({stated}),{fails(rule, stated, agg)},FALSE)"
+        exact = f"IF({some},{proven(exact_range(stated))},{fails(rule, stated, agg)})" if rows else fails(rule, stated, agg)
+        typed = f"AND({r['in']},{proven(r)})" if r is not None else "FALSE"
+        out[stated_form] = f"IF(ISNUMBER({stated}),{exact},{typed})"
     if fallback and rule.fallback:
         own = fails(rule, fallback, agg)
         judged = (f"IF(ISNUMBER({stated}),{fails(agree, fallback, stated)},{own})"

@@ -11,7 +11,8 @@ from ..forms.roles import OWN_RENT, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..rules.live import untyped_threshold
 from ..rules.rule import Rule
 from .checks import UNTYPED, sheet_key, spellings, threshold_range, type_threshold
-from .places import Places, excel_date, number_text, range_verdicts, reference_date, stated_range, stated_value
+from .estimates import RANGE, range_verdicts
+from .places import Places, excel_date, number_text, reference_date, stated_range, stated_value
 
 
 def per_type_table(places: Places, name: str, heading: str, value_for: Callable[[str | None], object]) -> str:
@@ -139,9 +140,14 @@ def _comparables(rule: Rule, places: Places, *, strictest: bool = False) -> str 
     limits = [float(k) for k in kms if k is not None]
     unread = (min(limits) if limits else None) if strictest else (max(limits) if len(limits) == len(kms) else None)
     km = type_threshold(places.type_key(), km_table, '""', unread_if=places.type_unread(), unread=unread)
-    priced = f'SUMPRODUCT((TRIM({name})<>"")*ISNUMBER({rent})'
-    # a site whose distance is not stated may be within it: too few is validate's error only without them
-    could = f"(1-ISNUMBER({dist})+ISNUMBER({dist})*({dist}<={km}))"
+    # a rent typed as a range ("1.2-1.5元/㎡/天", "约1.3元") prices the site, as validate counts it
+    priced = f'SUMPRODUCT((TRIM({name})<>"")*((ISNUMBER({rent})+({rent}="{RANGE}"))>0)'
+    # a site whose distance is not stated may be within it: too few is validate's error only without them; a distance
+    # typed as a range may be within it unless even its low end is beyond (rules.kinds.rent: its high end judged)
+    far = places.range_of(dist)
+    maybe_far = (f'+({dist}="{RANGE}")*((({far["lo"]}="")+ISNUMBER({far["lo"]})*({far["lo"]}<={km}))>0)'
+                 if far else "")
+    could = f"(ISNUMBER({dist})*({dist}<={km}){maybe_far}+NOT(ISNUMBER({dist}))*({dist}<>\"{RANGE}\"))"
     have = f'IF(ISNUMBER({km}),{priced}*{could}),{priced}))'
     return f"IF(ISNUMBER({th}),IF({have}<{th},1,0),0)"
 
@@ -164,10 +170,42 @@ def _rent_discount(rule: Rule, places: Places) -> str | None:
         return None
     used = f"SUMPRODUCT(1*{places.used(rule.form)})"
     mean = f"SUM({rent})/COUNT({rent})"
-    return (f"IF(AND({used}>0,COUNT({rent})>0,ISNUMBER({base_rent})),"
-            f"IF({base_rent}>{mean}*{number_text(rule.threshold)}+1E-9,1,0),0)")
+    exact = (f"IF(AND({used}>0,COUNT({rent})>0,ISNUMBER({base_rent})),"
+             f"IF({base_rent}>{mean}*{number_text(rule.threshold)}+1E-9,1,0),0)")
+    ranged = _rent_ranges(rule, places)
+    return exact if ranged is None else f"IF({ranged[0]},0,{exact})"
+
+
+def _rent_ranges(rule: Rule, places: Places) -> tuple[str, str] | None:
+    """Excel (a quote or the base's rent is typed as a range, validate's warning then): rules.kinds.rent never
+    proves the discount short over a range; it warns unless every value of the ranges keeps the rent within the
+    limit — the highest rent against the lowest mean (an end left open: unbounded)."""
+    rent = places.read_column(rule.form, SITE_RENT)
+    base_rent = places.read(rule.form, OWN_RENT)
+    quotes, own = places.range_of(rent), places.range_of(base_rent)
+    if not (rent and base_rent and quotes and own):
+        return None
+    typed = f'({rent}="{RANGE}")'
+    any_range = f'OR(SUMPRODUCT({typed}*1)>0,{base_rent}="{RANGE}")'
+    n = f"(COUNT({rent})+SUMPRODUCT({typed}*1))"
+    low_open = f'(SUMPRODUCT({typed}*({quotes["lo"]}=""))>0)'
+    high_open = f'(SUMPRODUCT({typed}*({quotes["hi"]}=""))>0)'
+    m_low = f"(SUM({rent})+SUM({quotes['lo']}))/{n}"
+    m_high = f"(SUM({rent})+SUM({quotes['hi']}))/{n}"
+    r_high = f'IF(ISNUMBER({base_rent}),{base_rent},{own["hi"]})'
+    r_open = f'AND({base_rent}="{RANGE}",NOT(ISNUMBER({own["hi"]})))'
+    stated = f'OR(ISNUMBER({base_rent}),{base_rent}="{RANGE}")'
+    ratio = number_text(rule.threshold)
+    said = (f"IF(AND({any_range},{n}>0,{stated}),IF(AND(OR({low_open},{r_open},{r_high}>{m_low}*{ratio}+1E-9),"
+            f"OR({high_open},{m_high}>0)),1,0),0)")
+    return any_range, said
+
+
+def _rent_discount_doubt(rule: Rule, places: Places) -> str | None:
+    ranged = _rent_ranges(rule, places) if not rule.per_type else None
+    return ranged[1] if ranged else None
 
 
 COUNTS = {"min": _min, "max": _min, "age-in-years": _age, "share-min": _share_min, "rows-min": _rows_min,
           "rows-within": _rows_within, "comparables": _comparables, "rent-discount": _rent_discount}
-DOUBTS = {"min": _min_doubt, "max": _min_doubt, "comparables": _comparables_doubt}
+DOUBTS = {"min": _min_doubt, "max": _min_doubt, "comparables": _comparables_doubt, "rent-discount": _rent_discount_doubt}

@@ -10,7 +10,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..forms import get_form
 from ..rules.kinds.forms import fact_pairs
 from ..rules.rule import Rule
-from .places import Places, chain_range, exact_range, range_agrees, rule_row
+from .estimates import RANGE, exact_range, range_agrees
+from .places import Places, chain_range, rule_row
 
 
 def _within(stated: str, other: str, tol) -> str:
@@ -18,10 +19,26 @@ def _within(stated: str, other: str, tol) -> str:
     return within_formula(stated, other, tol)
 
 
+def column_total(places: Places, col: str) -> tuple[str, dict[str, str]] | None:
+    """Excel (whether any row of the read column `col` is typed as a range, the rows' total as a range): the figures
+    plus each range's low end (none: 0), up to the figures plus each high end (none: unbounded), an estimate where
+    one is (rules.ranges.Total); None where the column's reads carry no ranges."""
+    cr = places.range_of(col)
+    if cr is None:
+        return None
+    typed = f'({col}="{RANGE}")'
+    return (f"(SUMPRODUCT({typed}*1)>0)",
+            {"lo": f"(SUM({col})+SUM({cr['lo']}))", "lo_open": "0", "hi_open": "0",
+             "hi": f'IF(SUMPRODUCT({typed}*({cr["hi"]}=""))>0,"",SUM({col})+SUM({cr["hi"]}))',
+             "about": f"IF(SUMPRODUCT({typed}*({cr['about']}=1))>0,1,0)"})
+
+
 def _aggregate(rule: Rule, places: Places, doubt: bool = False) -> str | None:
     """counts-match / sum-matches: 附件3's rows (or a column's sum) against the figure the first target form
     states (附件10), else the fallback form's (附件2), within the rule's tolerance; nothing without rows,
-    except a count where places.count_empty_lists."""
+    except a count where places.count_empty_lists. A stated figure or a summed row typed as a bound or an estimate
+    ("约30", "20户以上") is judged as validate judges it (rules.ranges.agree): consistent for some value — nothing;
+    for none — the rule's problem, a warning when only 约's margin proves it (`doubt`: counts those)."""
     from ..rules.kinds import kind_of
     how = kind_of(rule).sheet_check      # "count" | "sum" (rules.live)
     target = rule.args.target
@@ -33,6 +50,7 @@ def _aggregate(rule: Rule, places: Places, doubt: bool = False) -> str | None:
                         for f in (*target.forms, rule.fallback) if f) if r]
     if not refs:
         return None
+    ranged_rows = None
     if how == "count":
         have, missing = rows, None
     else:
@@ -40,21 +58,27 @@ def _aggregate(rule: Rule, places: Places, doubt: bool = False) -> str | None:
         if not col:
             return None
         have, missing = f"SUM({col})", f"COUNT({col})=0"     # no figure at all: validate finds the sum missing
+        ranged_rows = column_total(places, col)
+    some, total = ranged_rows if ranged_rows else (None, exact_range(have))
+
+    def verdict(stated: dict[str, str]) -> str:
+        """1 where no value of `stated` agrees with the rows' total: the rule's severity (`doubt`: by 约 alone)."""
+        broken = f"NOT({range_agrees(stated, total, rule.tolerance)})"
+        about = f"OR({stated['about']}=1,{total['about']}=1)"
+        return f"IF(AND({broken},{about if doubt else f'NOT({about})'}),1,0)"
 
     def judged(ref: str) -> str:
         differs = f"IF({_within(ref, have, rule.tolerance)},0,1)"
-        return f"IF({missing},1,{differs})" if missing else differs
+        plain = "0" if doubt else (f"IF({missing},1,{differs})" if missing else differs)
+        return f"IF({some},{verdict(exact_range(ref))},{plain})" if some else plain
 
     out = "0"
     for ref in reversed(refs):
         out = f"IF(ISNUMBER({ref}),{judged(ref)},{out})"
-    # the figure typed as a bound or an estimate: validate's problem where no value of the range agrees with the rows
-    # (rules.ranges.agree), at the rule's severity unless only 约's margin proves it (then a warning: `doubt`)
     r = chain_range(places, [(f, key) for f in (*target.forms, rule.fallback) if f], target.row)
     if r is not None:
-        broken = f"NOT({range_agrees(r, exact_range(have), rule.tolerance)})"
-        out = f"IF({r['in']},IF(AND({broken},{r['about']}={1 if doubt else 0}),1,0),{'0' if doubt else out})"
-    elif doubt:
+        out = f"IF({r['in']},{verdict(r)},{out})"
+    elif doubt and some is None:
         return None
     return out if how == "count" and places.count_empty_lists else f"IF({rows}=0,0,{out})"
 

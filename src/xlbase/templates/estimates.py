@@ -19,7 +19,7 @@ array of a text's positions (a text longer than 40 characters is no estimate for
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 from ..read.estimates import ABOUT, AT_LEAST, AT_MOST, LESS_THAN, MORE_THAN, NEARLY, about_margin, word_lists
 from .lists import ListSheet
@@ -108,9 +108,10 @@ def _place(core: str, d1: str, nl: str) -> str:
             f"10^{zeros(whole)})))")
 
 
-def stage_formulas(t: str, c: dict[str, str], factor: Callable[[str], str]) -> dict[str, str]:
-    """Each stage's formula over the folded text `t` (templates.numbers' text stage); `c` maps a stage to its cell;
-    `factor(unit)` is the Excel factor of a unit text in the field's unit, "" where the field takes no such unit."""
+def stage_formulas(t: str, c: dict[str, str], factor: Callable[[str], str], skip: str = "FALSE") -> dict[str, str]:
+    """Each stage's formula over the folded text `t` (templates.numbers' text stage); `c` maps a stage to its cell
+    (or name); `factor(unit)` is the Excel factor of a unit text in the field's unit, "" where the field takes no such
+    unit; `skip`: true where the text is read as a number (no text is both: its range is then not worked out)."""
     n = _NAMES
     blank_gate = f'OR({t}="",LEN({t})>{MAX_LEN})'
     lb, la, core, d1, nl, rest = c["e_lb"], c["e_la"], c["e_core"], c["e_d1"], c["e_nl"], c["e_rest"]
@@ -147,7 +148,7 @@ def stage_formulas(t: str, c: dict[str, str], factor: Callable[[str], str]) -> d
     at_least = f"AND({c['e_word_ok']},NOT({aboutish}),OR({said}=1,{said}=2))"
     at_most = f"AND({c['e_word_ok']},NOT({aboutish}),OR({said}=3,{said}=4))"
     return {
-        "est": f"IF({blank_gate},0,IF(OR({b_range},{c['e_word_ok']}),1,0))",
+        "est": f"IF(OR({blank_gate},{skip}),0,IF(OR({b_range},{c['e_word_ok']}),1,0))",
         "lo": (f'IF({c["est"]}=0,"",IF({b_range},{low_b},IF({word_about},{v}-{margin},'
                f'IF({at_most},"",{v}))))'),
         "hi": (f'IF({c["est"]}=0,"",IF({b_range},{high_b},IF({word_about},IF(OR({kb}=6,{ka}=6),{v},{v}+{margin}),'
@@ -190,3 +191,35 @@ def stage_formulas(t: str, c: dict[str, str], factor: Callable[[str], str]) -> d
                  f'IF({factor(unit_low)}={factor(unit_high)},{factor(unit_high)},"")))'),
         "e_b_ok": f"IF(ISNUMBER({c['e_bf']}),{low_b}<={high_b},FALSE)",
     }
+
+
+def exact_range(x: str) -> dict[str, str]:
+    """A figure (a cell or formula) as the one-value range a typed range is compared with (read.estimates.exact)."""
+    return {"lo": x, "hi": x, "lo_open": "0", "hi_open": "0", "about": "0"}
+
+
+def range_agrees(a: dict[str, str], b: dict[str, str], tol: Any) -> str:
+    """Excel: some value of range `a` (the stated figure: stated_range's outputs, or exact_range) and some value of
+    range `b` are one figure within `tol`, as rules.ranges.agree judges them: the ranges overlap, or the gap between
+    their nearer ends is within the tolerance (relative to `a`'s end); touching at an end one of them excludes, any
+    tolerance but none."""
+    from ..rules.columns import within_formula
+    touching = "TRUE" if tol is not None and tol != 0 else "FALSE"
+
+    def before(x: dict[str, str], y: dict[str, str]) -> str:       # x lies wholly below y
+        return (f"AND(ISNUMBER({x['hi']}),ISNUMBER({y['lo']}),OR({x['hi']}<{y['lo']},"
+                f"AND({x['hi']}={y['lo']},OR({x['hi_open']}=1,{y['lo_open']}=1))))")
+    return (f"IF({before(a, b)},IF({a['hi']}={b['lo']},{touching},{within_formula(a['hi'], b['lo'], tol)}),"
+            f"IF({before(b, a)},IF({a['lo']}={b['hi']},{touching},{within_formula(a['lo'], b['hi'], tol)}),TRUE))")
+
+
+def range_verdicts(kind: str, r: dict[str, str], threshold: str) -> tuple[str, str]:
+    """Excel (met, broken): what a range `r` (stated_range) proves against `threshold` under a `min` or `max` rule,
+    as rules.kinds.thresholds' Bound.estimate_verdict: a minimum is met when even the low end meets it, broken when
+    even the high end is short (or equals it, excluded); a maximum the reverse."""
+    lo, hi, lo_open, hi_open = r["lo"], r["hi"], r["lo_open"], r["hi_open"]
+    if kind == "min":
+        return (f"AND(ISNUMBER({lo}),{lo}>={threshold})",
+                f"AND(ISNUMBER({hi}),OR({hi}<{threshold},AND({hi_open}=1,{hi}<={threshold})))")
+    return (f"AND(ISNUMBER({hi}),{hi}<={threshold})",
+            f"AND(ISNUMBER({lo}),OR({lo}>{threshold},AND({lo_open}=1,{lo}>={threshold})))")

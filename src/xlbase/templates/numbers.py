@@ -54,11 +54,10 @@ _BRACKETS = ("(", ")")
 _EXTRA_FOLDS = (("\u3000", ""), ("\u00a0", ""), (" ", ""), ("\u2212", "-"), *UNIT_SIGN_FOLDS,
                 ("，", ","), ("＇", ","), ("'", ","))
 
-# the parser's stages, one column each (those in _CELLS are kept in cells for a list column); a range's outputs
+# the parser's stages, one column each (a list column keeps a few in cells: NumberSheet.column); a range's outputs
 # right after the value (templates.estimates: `range_reads` finds them there), its steps last
 _STAGES = ("text", "others", "length", "part", "core", "skeleton", "grouped", "ok", "factor", "value",
            *RANGE_OUTPUTS, *RANGE_STEPS)
-_CELLS = ("text", "length", "value", *RANGE_OUTPUTS, *RANGE_STEPS)
 #: what each stage computes on a blank cell (the cached value, for a viewer that does not recalculate)
 _BLANK: dict[str, object] = {"text": "", "others": "", "length": 0, "part": "", "core": "", "skeleton": "",
                              "grouped": True, "ok": False, "factor": 1, "value": "", **RANGE_BLANK}
@@ -116,7 +115,7 @@ def _has(words: str, value: str) -> str:
 def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str, whole: bool,
                     ranges: bool = True) -> dict[str, str]:
     """Each stage's formula for the typed cell `x`; c maps a stage to its cell (or name) in the same row; `ranges`:
-    a bound or an estimate is read as its range (else UNREADABLE, as before a rule judged it)."""
+    a bound or an estimate reads as RANGE with its range worked out (templates.estimates), else as UNREADABLE."""
     t, o, n, p, core, sk = c["text"], c["others"], c["length"], c["part"], c["core"], c["skeleton"]
     key = _subst(core, ((s, "") for s in unit_separators()))
     rest = f"MID({t},{n}+1,999)"
@@ -159,11 +158,13 @@ def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str
                f'OR({core}="",{_has(units.word, key)}))'),
         "factor": (f'IF({core}="",1,IFERROR(SUMPRODUCT(({units.word}={key})*{units.num})'
                    f'/SUMPRODUCT(({units.word}={key})*{units.den}),1))'),
+        # a number as typed; else a bound or an estimate (read.estimates reads it before a number, but no text is
+        # both: the range's steps run only where the number's fail)
         "value": (f'IF(ISNUMBER({x}),{numeric},IF({t}="","",IF({_has(none_words, t)},0,'
-                  f'IF({_has(BLANK_WORDS, t)},"",{ranged}'
-                  f'IFERROR(IF({c["ok"]},{judged},"{UNREADABLE}"),"{UNREADABLE}"){")" if ranges else ""}))))'),
+                  f'IF({_has(BLANK_WORDS, t)},"",IF(IFERROR({c["ok"]},FALSE),IFERROR({judged},"{UNREADABLE}"),'
+                  f'{ranged}"{UNREADABLE}"{")" if ranges else ""})))))'),
         # a bound or an estimate ("约300", "20-30户"): the range it says (templates.estimates)
-        **(range_formulas(t, c, factor) if ranges else {}),
+        **(range_formulas(t, c, factor, skip=f'IFERROR({c["ok"]},FALSE)') if ranges else {}),
     }
 
 
@@ -244,17 +245,18 @@ class NumberSheet:
         """Read values of a list column (rows first_row..last_row of `sheet`, column `col`), on the same rows
         of this sheet: (the absolute range, the column's letter for relative references). The stages are
         defined names relative to the row they are used in (as templates.dates does); the stages many
-        others use are kept in cells. `ranges`: a bound or an estimate is read as its range, its outputs and steps
-        kept in cells beside the value (a column a rule judges so: a list has many rows, each a row of cells)."""
-        cells_kept = _CELLS if ranges else _CELLS[:3]
-        stages = _STAGES if ranges else _STAGES[:_STAGES.index("value") + 1]
+        others use are kept in cells. `ranges`: a bound or an estimate is read as RANGE, the range's outputs and
+        steps kept in cells beside the value, for a column a rule judges so; else such a text reads UNREADABLE (a
+        name cannot hold the steps: LibreOffice inlines a name where it is used, and the steps' tree outgrows a
+        formula — measured: #N/A on every row)."""
+        cells_kept = ("text", "length", "value", *((*RANGE_OUTPUTS, *RANGE_STEPS) if ranges else ()))
         block = self.next_col
         self.next_col += len(cells_kept) + 1
         self.columns += 1
         x = f"'{sheet}'!${xl_col_to_name(col)}1"
-        names = {s: f"xl_num{self.columns}_{s}" for s in stages}
+        names = {s: f"xl_num{self.columns}_{s}" for s in _STAGES}
         at = {s: f"'{NUMBER_SHEET}'!${xl_col_to_name(block + cells_kept.index(s))}1" if s in cells_kept else names[s]
-              for s in stages}
+              for s in _STAGES}
         for stage, formula in self._formulas(x, at, f, ranges).items():
             self.workbook.define_name(names[stage], "=" + formula)
         for row in range(first_row, last_row + 1):

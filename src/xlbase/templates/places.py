@@ -257,38 +257,6 @@ def chain_range(places: Places, chain: list[tuple[str, str]], row: str | None = 
     return out
 
 
-def exact_range(x: str) -> dict[str, str]:
-    """A figure (a cell or formula) as the one-value range a typed range is compared with (read.estimates.exact)."""
-    return {"lo": x, "hi": x, "lo_open": "0", "hi_open": "0", "about": "0"}
-
-
-def range_agrees(a: dict[str, str], b: dict[str, str], tol: Any) -> str:
-    """Excel: some value of range `a` (the stated figure: stated_range's outputs, or exact_range) and some value of
-    range `b` are one figure within `tol`, as rules.ranges.agree judges them: the ranges overlap, or the gap between
-    their nearer ends is within the tolerance (relative to `a`'s end); touching at an end one of them excludes, any
-    tolerance but none."""
-    from ..rules.columns import within_formula
-    touching = "TRUE" if tol is not None and tol != 0 else "FALSE"
-
-    def before(x: dict[str, str], y: dict[str, str]) -> str:       # x lies wholly below y
-        return (f"AND(ISNUMBER({x['hi']}),ISNUMBER({y['lo']}),OR({x['hi']}<{y['lo']},"
-                f"AND({x['hi']}={y['lo']},OR({x['hi_open']}=1,{y['lo_open']}=1))))")
-    return (f"IF({before(a, b)},IF({a['hi']}={b['lo']},{touching},{within_formula(a['hi'], b['lo'], tol)}),"
-            f"IF({before(b, a)},IF({a['lo']}={b['hi']},{touching},{within_formula(a['lo'], b['hi'], tol)}),TRUE))")
-
-
-def range_verdicts(kind: str, r: dict[str, str], threshold: str) -> tuple[str, str]:
-    """Excel (met, broken): what a range `r` (stated_range) proves against `threshold` under a `min` or `max` rule,
-    as rules.kinds.thresholds' Bound.estimate_verdict: a minimum is met when even the low end meets it, broken when
-    even the high end is short (or equals it, excluded); a maximum the reverse."""
-    lo, hi, lo_open, hi_open = r["lo"], r["hi"], r["lo_open"], r["hi_open"]
-    if kind == "min":
-        return (f"AND(ISNUMBER({lo}),{lo}>={threshold})",
-                f"AND(ISNUMBER({hi}),OR({hi}<{threshold},AND({hi_open}=1,{hi}<={threshold})))")
-    return (f"AND(ISNUMBER({hi}),{hi}<={threshold})",
-            f"AND(ISNUMBER({lo}),OR({lo}>{threshold},AND({lo_open}=1,{lo}>={threshold})))")
-
-
 # ------------------------------------------------------------------ per kind
 
 

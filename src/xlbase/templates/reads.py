@@ -49,10 +49,19 @@ def read_numbers(numbers: NumberSheet, places: Places, forms: dict[str, Form]) -
 
 def ranged_fields() -> set[str]:
     """The fields whose figures a rule the sheet judges compares as ranges when typed as a bound or an estimate: the
-    pack's minimums and maximums (count_thresholds). A list's column read so takes a row of cells per row of the
-    list, so the other columns read such a figure as unreadable, as before."""
+    pack's minimums and maximums (count_thresholds), the comparables' distances and rents (count_thresholds: within
+    the distance, the rent discount). A list's column read so keeps the range's steps in cells beside each row's
+    read (some 30 a row): a summed column of a long list (附件3's 职工人数, 1 500 rows) is not, so a range typed
+    there still reads as unreadable (validate reads it as a range: the gap left)."""
+    from ..forms.roles import SITE_DISTANCE, SITE_RENT
     from .thresholds import pack
-    return {r.field for r in pack().rules if r.kind in ("min", "max") and r.field}
+    out: set[str] = set()
+    for r in pack().rules:
+        if r.field and r.kind in ("min", "max"):
+            out.add(r.field)
+        elif r.kind in ("comparables", "rent-discount"):
+            out |= {SITE_DISTANCE, SITE_RENT}
+    return out
 
 
 def read_typed(wb: Workbook, lists: ListSheet, places: Places, forms: dict[str, Form]) -> None:

@@ -38,7 +38,8 @@ from .numbers import NUMBER_SHEET, UNREADABLE_NUMBER_TITLE
 from .row_counts import RowCounts
 from .reads import read_typed, sum_reads
 from .marks import UNREADABLE_TITLE, cell_marks, date_marks, number_marks
-from .places import Places, rows_in_use
+from .count_totals import column_total
+from .places import Places, chain_range, rows_in_use
 from .thresholds import default_year, pack
 
 APPLICANT_NAME = "双创基地申报表"
@@ -155,6 +156,7 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
         if rule.form != a3.id:
             continue
         value: float
+        read = None
         if total.how == "count":      # rows as the reader reads them: anything typed, a name or not
             agg, local = (f"SUMPRODUCT(1*{rows_in_use(l3, sheet)})" for sheet in (a3.sheet, None))
             value = sum(1 for f in firms if any(v not in (None, "") for v in f.values()))
@@ -170,7 +172,10 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
               else None}
         cells = {fid: places.read(fid, target) or _sheet_ref(forms[fid], r, c)
                  for fid, (_, r, c) in ((k, v) for k, v in at.items() if v)}
-        fails = mismatch_conditions(total, agg, cells.get(stated_form), cells.get(rule.fallback or ""))
+        typed = chain_range(places, [(f, target) for f in (stated_form, rule.fallback) if f])
+        rows_typed = column_total(places, read) if total.how == "sum" and read else None
+        fails = mismatch_conditions(total, agg, cells.get(stated_form), cells.get(rule.fallback or ""),
+                                    (typed, rows_typed))
         cached = mismatch_values(total, value, base.get(target), base.get(target))
         refs: list[tuple[str, str, object, str, bool]] = []
         for fid, cond in fails.items():
