@@ -19,8 +19,7 @@ import openpyxl
 import pytest
 
 from conftest import soffice_convert_all
-from sample_generator import GEN
-from template_clerk import Clerk, validate_problems
+from template_clerk import Clerk, summary_rows, validate_problems
 from typed_numbers import estimate_spelling
 from xlbase.forms import SUMMARY_FORM, get_form
 from xlbase.forms.roles import BASE_TYPE
@@ -81,21 +80,11 @@ def _cases() -> list[tuple[str | None, dict[str, str]]]:
     return out
 
 
-def _rows(n: int) -> list[dict]:
-    rng = random.Random(12)
-    out = []
-    for i in range(n):
-        firms = GEN.firms_for(rng, 2, "忻府区")
-        out.append(GEN.base_record(rng, county="忻府区", short=f"范围{i + 1}", operator=f"忻府区范围{i + 1}运营有限公司",
-                                   base_type="楼宇型", firms=firms))
-    return out
-
-
 @pytest.fixture(scope="module")
 def judged(tmp_path_factory):
     d = tmp_path_factory.mktemp("ranges")
     cases = _cases()
-    path = write_summary_workbook(d / "ranges.xlsx", rows=_rows(len(cases)), year=2024)
+    path = write_summary_workbook(d / "ranges.xlsx", rows=summary_rows(len(cases), "范围"), year=2024)
     clerk = Clerk(path)
     for i, (base_type, typed) in enumerate(cases):
         clerk.row(SUMMARY_FORM, i, BASE_TYPE, base_type)

@@ -17,15 +17,13 @@ in tests/templates/test_template_untyped_threshold.py.
 
 from __future__ import annotations
 
-import random
 
 import openpyxl
 import pytest
 from hypothesis import strategies as st
 
 from conftest import soffice_convert_all
-from sample_generator import GEN
-from template_clerk import Clerk, validate_problems
+from template_clerk import Clerk, summary_rows, validate_problems
 from typed_choices import drawn, typed
 from xlbase.forms import SUMMARY_FORM, get_form, value_list
 from xlbase.forms.roles import BASE_TYPE
@@ -68,16 +66,6 @@ def _cases() -> list[tuple[str, str, int]]:
     return out
 
 
-def _rows(n: int) -> list[dict]:
-    rng = random.Random(12)
-    out = []
-    for i in range(n):
-        firms = GEN.firms_for(rng, 2, "忻府区")
-        out.append(GEN.base_record(rng, county="忻府区", short=f"类型{i + 1}", operator=f"忻府区类型{i + 1}运营有限公司",
-                                   base_type="楼宇型", firms=firms))
-    return out
-
-
 def _sheet_verdicts(path, rows: list[int]) -> list[str]:
     """The rule's verdict on each of the list's `rows` (sheet rows) as the hidden xl_rows sheet computes it beside
     the row (templates.row_counts): its count, else its 请核实 count, else 通过."""
@@ -91,7 +79,7 @@ def _sheet_verdicts(path, rows: list[int]) -> list[str]:
 def judged(tmp_path_factory):
     d = tmp_path_factory.mktemp("types")
     cases = _cases()
-    path = write_summary_workbook(d / "types.xlsx", rows=_rows(len(cases)), year=2024)
+    path = write_summary_workbook(d / "types.xlsx", rows=summary_rows(len(cases), "类型"), year=2024)
     clerk = Clerk(path)
     for i, (text, _, n) in enumerate(cases):
         clerk.row(SUMMARY_FORM, i, BASE_TYPE, text or None)
