@@ -284,12 +284,13 @@ def mark_below_threshold(ws: Worksheet, styles: Styles, area: tuple[int, int, in
     if ranges is None or read is None:
         formula_format(styles.workbook, ws, area, fail, styles.cf(**BAD))
         return
-    from .estimates import RANGE
+    from .estimates import RANGE, by_margin
     typed_range = f'{read}="{RANGE}"'
     met, broken = range_verdicts(rule.kind, ranges, minimum)
-    formula_format(styles.workbook, ws, area, f"OR({fail},AND({typed_range},{broken},{ranges['about']}=0))",
+    about = f"{ranges['about']}=1"
+    formula_format(styles.workbook, ws, area, f"OR({fail},AND({typed_range},{broken},{by_margin(rule, about, doubt=False)}))",
                    styles.cf(**BAD))
-    doubt = [f"AND({broken},{ranges['about']}=1)", f"AND(NOT({broken}),NOT({met}))"]
+    doubt = [f"AND({broken},{by_margin(rule, about, doubt=True)})", f"AND(NOT({broken}),NOT({met}))"]
     if strict is not None:
         doubt.append(f"AND({met},NOT({range_verdicts(rule.kind, ranges, strict)[0]}))")
     formula_format(styles.workbook, ws, area, f"AND({typed_range},OR({','.join(doubt)}))", styles.cf(**MISMATCH))
@@ -322,7 +323,7 @@ def mismatch_conditions(total: FirmTotal, agg: str, stated: str | None, fallback
     (places.chain_range over the stated and fallback forms) and the rows' total where some are
     (count_totals.column_total): judged as validate judges ranges — reported where no value agrees, unless only 约's
     margin proves it (validate's warning, not the rule's error)."""
-    from .estimates import exact_range, range_agrees
+    from .estimates import by_margin, exact_range, range_agrees
     rule, agree = total.rule, total.agreement
     out = {}
     stated_form = rule.args.target.forms[0]
@@ -330,8 +331,8 @@ def mismatch_conditions(total: FirmTotal, agg: str, stated: str | None, fallback
     some, whole = rows if rows else ("FALSE", exact_range(agg))
 
     def proven(said: dict[str, str]) -> str:
-        return (f"AND(NOT({range_agrees(said, whole, rule.tolerance)}),"
-                f"NOT(OR({said['about']}=1,{whole['about']}=1)))")
+        about = f"OR({said['about']}=1,{whole['about']}=1)"
+        return f"AND(NOT({range_agrees(said, whole, rule.tolerance)}),{by_margin(rule, about, doubt=False)})"
     # IF, not AND: a read left blank is "" (templates.numbers), and arithmetic on it is an error AND would keep
     if stated:
         exact = f"IF({some},{proven(exact_range(stated))},{fails(rule, stated, agg)})" if rows else fails(rule, stated, agg)

@@ -11,7 +11,7 @@ from ..forms.roles import OWN_RENT, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..rules.live import untyped_threshold
 from ..rules.rule import Rule
 from .checks import UNTYPED, sheet_key, spellings, threshold_range, type_threshold
-from .estimates import RANGE, range_verdicts
+from .estimates import RANGE, by_margin, range_verdicts
 from .places import Places, excel_date, number_text, reference_date, stated_range, stated_value
 
 
@@ -66,7 +66,8 @@ def _min(rule: Rule, places: Places, *, strictest: bool = False) -> str | None:
         return exact
     # typed as a bound or an estimate: validate's error only where the clerk's own bound proves it broken
     _, broken = range_verdicts(rule.kind, r, th)
-    return f"IF(AND({r['in']},ISNUMBER({th})),IF(AND({broken},{r['about']}=0),1,0),{exact})"
+    proven = by_margin(rule, f"{r['about']}=1", doubt=False)
+    return f"IF(AND({r['in']},ISNUMBER({th})),IF(AND({broken},{proven}),1,0),{exact})"
 
 
 def _min_doubt(rule: Rule, places: Places) -> str | None:
@@ -79,7 +80,8 @@ def _min_doubt(rule: Rule, places: Places) -> str | None:
     if r is not None:
         th = threshold_formula(rule, places)
         met, broken = range_verdicts(rule.kind, r, th)
-        terms.append(f"IF(AND({r['in']},ISNUMBER({th})),IF(OR(AND({broken},{r['about']}=1),"
+        about = f"{r['about']}=1"
+        terms.append(f"IF(AND({r['in']},ISNUMBER({th})),IF(OR(AND({broken},{by_margin(rule, about, doubt=True)}),"
                      f"AND(NOT({broken}),NOT({met}))),1,0),0)")
         if rule.per_type:
             strict = threshold_formula(rule, places, strictest=True)

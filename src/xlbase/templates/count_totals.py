@@ -10,7 +10,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from ..forms import get_form
 from ..rules.kinds.forms import fact_pairs
 from ..rules.rule import Rule
-from .estimates import RANGE, exact_range, range_agrees
+from .estimates import RANGE, by_margin, exact_range, range_agrees
 from .places import Places, chain_range, rule_row
 
 
@@ -65,7 +65,7 @@ def _aggregate(rule: Rule, places: Places, doubt: bool = False) -> str | None:
         """1 where no value of `stated` agrees with the rows' total: the rule's severity (`doubt`: by 约 alone)."""
         broken = f"NOT({range_agrees(stated, total, rule.tolerance)})"
         about = f"OR({stated['about']}=1,{total['about']}=1)"
-        return f"IF(AND({broken},{about if doubt else f'NOT({about})'}),1,0)"
+        return f"IF(AND({broken},{by_margin(rule, about, doubt=doubt)}),1,0)"
 
     def judged(ref: str) -> str:
         differs = f"IF({_within(ref, have, rule.tolerance)},0,1)"
@@ -114,7 +114,7 @@ def _forms_agree(rule: Rule, places: Places, doubt: bool = False) -> str | None:
             either = f"AND(OR(ISNUMBER({a}),{a_in}),OR(ISNUMBER({b}),{b_in}),OR({a_in},{b_in}))"
             about = f"OR({ea['about']}=1,{eb['about']}=1)"
             broken = f"NOT({range_agrees(ea, eb, rule.tolerance)})"
-            terms.append(f"IF({either},IF(AND({broken},{'' if doubt else 'NOT('}{about}{'' if doubt else ')'}),1,0),"
+            terms.append(f"IF({either},IF(AND({broken},{by_margin(rule, about, doubt=doubt)}),1,0),"
                          f"{'0' if doubt else exact})")
         elif f.type == "date" and not doubt:
             terms.append(f"IF(AND(ISNUMBER({a}),ISNUMBER({b})),IF({a}={b},0,1),0)")

@@ -223,3 +223,12 @@ def range_verdicts(kind: str, r: dict[str, str], threshold: str) -> tuple[str, s
                 f"AND(ISNUMBER({hi}),OR({hi}<{threshold},AND({hi_open}=1,{hi}<={threshold})))")
     return (f"AND(ISNUMBER({hi}),{hi}<={threshold})",
             f"AND(ISNUMBER({lo}),OR({lo}>{threshold},AND({lo_open}=1,{lo}>={threshold})))")
+
+
+def by_margin(rule: Any, about: str, *, doubt: bool) -> str:
+    """Excel: whether a broken range counts at the rule's severity (`doubt`: as its milder 请核实) given `about`, true
+    where only an estimate's margin proves it: validate then warns (rules.ranges.by_margin) — the rule's own
+    severity when that is a warning already, so nothing is milder."""
+    if rule.severity == "warning":
+        return "FALSE" if doubt else "TRUE"
+    return about if doubt else f"NOT({about})"
