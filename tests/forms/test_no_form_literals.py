@@ -44,6 +44,8 @@ MUST_STAY: dict[str, dict[str, str]] = {
                         **dict.fromkeys(("base_type", "city", "county", "industry", "size_class"), VALUE_LIST)},
     "read/tables.py": {"phone": CELL_KIND},
     "read/units.py": dict.fromkeys(("credit_code", "phone"), FIELD_TYPE),
+    "read/line_kinds.py": dict.fromkeys(("credit_code", "phone"), FIELD_TYPE + ": a line's kind when it has no unit"),
+    "read/record_evidence.py": {"phone": FIELD_TYPE + ": a line's kind when it has no unit (read.line_kinds)"},
     "summary/sheets.py": {"credit_code": FIELD_TYPE},
     "templates/guide.py": {"county": VALUE_LIST, "credit_code": FIELD_TYPE},
     "templates/record.py": {"city": VALUE_LIST},
