@@ -33,10 +33,11 @@ STEPS = ("e_lb", "e_kb", "e_la", "e_ka", "e_core", "e_d1", "e_nl", "e_rest", "e_
          "e_ml", "e_mg", "e_pb", "e_fb", "e_val", "e_plc", "e_past", "e_said", "e_word_ok", "e_n1", "e_jp", "e_jl",
          "e_n2", "e_bf", "e_b_ok")
 STAGES = OUTPUTS + STEPS
-#: what each stage holds on a blank cell (the cached result a viewer that does not recalculate shows)
-BLANK: dict[str, object] = {s: 0 for s in STAGES} | {"lo": "", "hi": "", "e_core": "", "e_rest": ""}
-
 MAX_LEN = 40
+#: what each stage holds on a blank cell (measured: LibreOffice recalculating a blank template; no digit is found
+#: at the first place, no place past the last character, the values "")
+BLANK: dict[str, object] = {s: 0 for s in STAGES} | {"lo": "", "hi": "", "e_core": "", "e_rest": ""} | {
+    "e_num": 1, "e_place": 1, "e_jp": MAX_LEN + 1} | dict.fromkeys(("e_fa", "e_fb", "e_val", "e_plc", "e_bf"), "")
 _K = "{" + ",".join(str(i) for i in range(1, MAX_LEN + 2)) + "}"
 _DIGIT_CHARS = '"0123456789"'
 #: the kinds' codes in the sheet's word tables
