@@ -36,8 +36,9 @@ STAGES = OUTPUTS + STEPS
 MAX_LEN = 40
 #: what each stage holds on a blank cell (measured: LibreOffice recalculating a blank template; no digit is found
 #: at the first place, no place past the last character, the values "")
-BLANK: dict[str, object] = {s: 0 for s in STAGES} | {"lo": "", "hi": "", "e_core": "", "e_rest": ""} | {
-    "e_num": 1, "e_place": 1, "e_jp": MAX_LEN + 1} | dict.fromkeys(("e_fa", "e_fb", "e_val", "e_plc", "e_bf"), "")
+BLANK: dict[str, object] = {s: 0 for s in STAGES}
+BLANK.update({"lo": "", "hi": "", "e_core": "", "e_rest": "", "e_num": 1, "e_place": 1, "e_jp": MAX_LEN + 1})
+BLANK.update(dict.fromkeys(("e_fa", "e_fb", "e_val", "e_plc", "e_bf"), ""))
 _K = "{" + ",".join(str(i) for i in range(1, MAX_LEN + 2)) + "}"
 _DIGIT_CHARS = '"0123456789"'
 #: the kinds' codes in the sheet's word tables
