@@ -111,11 +111,12 @@ def file_units(result: MergeResult, level: str, path: str) -> set[str]:
         shown = result.display.get(path, path)
         city, county = _located(result, shown)
         u = city if level == "province" else (county or zone_name(re.sub(r"[/\\_]", " ", shown)))
-        owned = {unit_of(b, level) for b in acc.owners} - {UNKNOWN_UNIT} if acc is not None else set()
-        if not u and owned:
+        if not u and acc is not None:
             # a list naming no place, beside its base's form in one county's folder (which the shown names
             # leave out): it was sent by the unit of the bases its firms went to
-            return owned
+            owned = {unit_of(b, level) for b in acc.owners} - {UNKNOWN_UNIT}
+            if owned:
+                return owned
         units = {u or UNKNOWN_UNIT}
     return units
 

@@ -50,6 +50,7 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
                         ) -> WorkbookRead:
     """Every form of `programme` in `sheets`, as read_workbook returns them (never raises for bad input)."""
     name = Path(path).name
+    summary = (programme.layout("summary.yaml") or {}).get("form")     # what a unit's "none this year" answers
     try:
         tables, problems = read_programme_sheets(programme, path, sheets, check.kind or "")
     except MemoryError:
@@ -62,12 +63,10 @@ def read_programme_book(programme, recognised, path: str, sheets: list[Sheet], c
         p = Problem(NO_BASE, INFO, f"表格（{forms}）都没有填写内容：按“本年度没有申报”读取，{programme.noun}数为 0。",
                     path, tables[0].sheet, "", tables[0].form_id)
         # its empty 汇总表 stays (no row, no blank to report): its 填报单位 line names the unit that answered
-        summary = programme.layout("summary.yaml")["form"]
         return WorkbookRead(path=path, status="ok", problems=notes + [p], sha256=check.sha256,
                             tables=[t for t in tables if t.form_id == summary],
                             programme=recognised.name if recognised is not None else programme.name)
-    answer = no_base_table(path, sheets, programme.layout("summary.yaml").get("form") or "", programme.noun) \
-        if not tables and programme.layout("summary.yaml").get("form") else None
+    answer = no_base_table(path, sheets, summary, programme.noun) if not tables and summary else None
     if answer is not None:      # "我区今年无推荐平台" under the 汇总表's title: the unit's answer, not an unreadable file
         return WorkbookRead(path=path, status="ok", problems=notes + [answer[1]], sha256=check.sha256,
                             tables=[answer[0]], programme=recognised.name if recognised is not None else programme.name)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
@@ -130,6 +129,4 @@ def _blank(v: Any) -> bool:
 
 
 def _shown(v: Any) -> str:
-    if isinstance(v, Fraction):
-        v = float(v)
     return f"{v:g}" if isinstance(v, float) else str(v)
