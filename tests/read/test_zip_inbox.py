@@ -20,7 +20,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 import messy
 import strangers
@@ -178,6 +178,7 @@ _NAME_CHARS = st.one_of(st.sampled_from("忻府区寿阳县附件三入驻企业
 
 
 @settings(max_examples=60, deadline=None)
+@example(["一"], "gbk")           # D2 BB: UTF-8 reads it as the Cyrillic һ
 @given(st.lists(st.text(_NAME_CHARS, min_size=1, max_size=12).map(str.strip).filter(
     lambda s: s and not s.startswith(".")), min_size=1, max_size=3),   # a hidden folder is skipped as in a folder
        st.sampled_from(["gbk", "utf-8", "utf-8-flag"]))
@@ -192,3 +193,10 @@ def test_a_member_name_reads_back_as_its_writer_meant_it(folders, encoding):
     with tempfile.TemporaryDirectory() as tmp:
         path = windows_zip(Path(tmp) / "县.zip", [(name, b"x")], encoding=encoding)
         assert [str(m).split("县.zip!/", 1)[1] for m in expand_inputs([str(path)])[0]] == [normal(name)]
+
+
+@pytest.mark.parametrize("name", ["平遥.xlsx", "一.xlsx", "平遥/一.xlsx", "平遥县/平遥.xlsx"])
+def test_a_short_gbk_name_that_is_valid_utf8_reads_as_chinese(tmp_path, name):
+    """平遥 in GBK (C6 BD D2 A3) is valid UTF-8 ("ƽң"): WinRAR's zip of 平遥.xlsx was listed under that name."""
+    path = windows_zip(tmp_path / "县.zip", [(name, b"x")], encoding="gbk")
+    assert [str(m).split("县.zip!/", 1)[1] for m in expand_inputs([str(path)])[0]] == [name]

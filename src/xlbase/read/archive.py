@@ -5,9 +5,10 @@ command's process) when a command expands its arguments (read.files); each membe
 other file, in a reader process with its limits (read.isolation), from a private temporary copy of its bytes
 (`open_member`), never extracted beside the inputs. Every problem about it names it `县.zip!/folder/x.xlsx`.
 
-A member's name is decoded as its writer meant it: the UTF-8 flag, else UTF-8 when the bytes are UTF-8, else
-GBK/GB18030 (WinRAR, 7-Zip and Windows' own "send to compressed folder" on a Chinese Windows write names in the
-ANSI code page without the flag), else as zipfile read it (CP437). Per member, and only for that member:
+A member's name is decoded as its writer meant it: the UTF-8 flag, else UTF-8 or GBK/GB18030 (WinRAR, 7-Zip and
+Windows' own "send to compressed folder" on a Chinese Windows write names in the ANSI code page without the
+flag), whichever reads the bytes into a name of Chinese, ASCII and their punctuation (UTF-8 on a tie: a short
+GBK name is often valid UTF-8 too), else as zipfile read it (CP437). Per member, and only for that member:
 a name leaving the archive (`../x.xlsx`, `/etc/x`, `C:\\x`), a member with a password, one of a compression
 method zipfile cannot inflate (7-Zip's LZMA, Deflate64), one whose declared or actual size passes
 `Limits.max_file_bytes` or whose ratio passes `Limits.max_entry_ratio` above `Limits.ratio_min_bytes`
@@ -282,12 +283,25 @@ def _decoded(info: zipfile.ZipInfo) -> str:
         raw = name.encode("cp437")
     except UnicodeEncodeError:
         return name
+    readings = []
     for codec in ("utf-8", "gb18030"):
         try:
-            return raw.decode(codec)
+            readings.append(raw.decode(codec))
         except UnicodeDecodeError:
             continue
-    return name
+    # Short GBK names are often valid UTF-8 too (一 is D2 BB, which UTF-8 reads as the Cyrillic һ): the reading
+    # with fewer characters no file name on a Chinese desk holds wins, UTF-8 on a tie.
+    return min(readings, key=_foreign_characters) if readings else name
+
+
+def _foreign_characters(name: str) -> int:
+    """Characters of `name` outside what a Chinese office's file names are typed in: ASCII, CJK ideographs and
+    their punctuation, full-width forms, general punctuation and the middle dot."""
+    return sum(1 for c in name if not _NAME_CHARACTER.match(c))
+
+
+_NAME_CHARACTER = re.compile("[\x20-\x7e\u00b7\u2000-\u206f\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff"
+                             "\uf900-\ufaff\uff00-\uffef]")
 
 
 def _mtime(path: str | os.PathLike) -> float:
