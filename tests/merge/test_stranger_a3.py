@@ -16,7 +16,7 @@ from output_cells import firm_rows, tally
 from xlbase.read.grid import Sheet
 from xlbase.read.workbook import read_grids
 
-@pytest.mark.parametrize("seed", [2])
+@pytest.mark.parametrize("seed", [2, 3, 4])
 def test_firm_cells_of_a_strangers_lists_reach_their_columns(tmp_path, seed):
     firms, facts = stranger_a3.inbox(tmp_path / "inbox", seed)
     assert {f["money"] for f in facts} == {"元", "万元"} and len({f["layout"] for f in facts}) >= 3

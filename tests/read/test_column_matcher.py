@@ -444,3 +444,23 @@ def test_a_wording_of_the_same_thing_is_not_in_doubt(text, key):
     several ways (争取资金: 专项资金, 奖励资金 …), a Latin gloss (Revenue 营收) or a group glued on without a
     separator (经营情况…, 2023年经济指标…): the clerk's wording of the field, read as it with an info."""
     assert qualifier(text, "附件10", key) == ""
+
+
+# a base's table (附件10) saying only 在职人数 may count the base's own staff (基地服务人员数): not asserted there
+PAYROLL = [(form_id, status + noun) for form_id in ("附件3", "附件10") for status in ("在职", "在岗", "在册")
+           for noun in ("人数", "职工人数", "员工数", "职工（人）") if not (form_id == "附件10" and noun == "人数")]
+
+
+@pytest.mark.parametrize("form_id, label", PAYROLL)
+def test_a_headcount_on_the_payroll_now_is_the_staff_column(form_id, label):
+    """在职人数, 在岗职工人数, 在册员工数: the firm's (the base's firms') staff as a payroll counts them today — a
+    clerk's everyday word for 职工人数 / 吸纳就业人员数. It once counted "another thing" (its head noun 在职 is none
+    of the field's words) and the column was left unread (a CI run of test_stranger_a3 drew 在职人数)."""
+    fields = A3 if form_id == "附件3" else A10
+    keys = [f.key for f in fields]
+    heads = [f.label for f in fields]
+    at = keys.index("employees")
+    heads[at] = label
+    table, wr = _read(form_id, _sheet(form_id, heads, keys))
+    assert table.columns.get("employees") == at + 2, (label, table.columns)
+    assert not [p for p in wr.problems if p.rule in ("unknown-column", "missing-column")], label
