@@ -88,11 +88,13 @@ def header_cells(found, c: int | None = None) -> str:
 
 
 def _header_text(sheet: Sheet, found, c: int) -> str:
-    """The header of column c as the clerk typed it (group glued on, units included)."""
+    """The header of column c as the clerk typed it (group glued on, units included; a label broken over two
+    rows, read.header_band.split_label, whole)."""
     h = found.heads.get(c)
     if h is None:
         return ""
-    return str(sheet.get(h.row, c) or h.label).strip()
+    text = str(sheet.get(h.row, c) or h.label).strip()
+    return h.label if h.label != text and h.label.endswith(text) else text
 
 
 def wording_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Problem]:

@@ -173,6 +173,9 @@ def _band_heads(rows: tuple[tuple, ...], units_line: tuple | None, above_units: 
             if group_name(t, form_id) and r < last:
                 group = t.strip()
                 continue
+            if label and not group and label_at == r - 1 and split_label(label, t.strip(), form_id):
+                label_at, label = r, label + t.strip()     # one label broken over two rows (a PDF's converter)
+                continue
             if label and not group:
                 group = label                        # an upper text over a lower label is its group
             label_at, label = r, t.strip()          # the lowest label cell wins
@@ -207,6 +210,22 @@ def _band_heads(rows: tuple[tuple, ...], units_line: tuple | None, above_units: 
             unit = header_unit(group)
         heads.append(ColumnHead(c, label, group, unit, (), label_at, table_units=above_units))
     return _shared_glued_groups(tuple(heads), form_id), number_col
+
+
+#: how much better a field's words must fit two stacked cells read as one label than the lower cell alone
+JOIN_GAIN = 0.2
+
+
+def split_label(upper: str, lower: str, form_id: str) -> bool:
+    """Two cells one above the other that are one label broken over two rows, not a group over its label: a
+    PDF's converter puts each line of a wrapped header in a row of its own (入驻 | 企业, 序 | 号, 县（市 | 、区）).
+    Joined, they say a field (or 序号) much better than the lower one alone does; a group over its label
+    (运营情况 | 营业收入) says it worse joined."""
+    joined = upper + lower
+    if is_number_label(joined):
+        return not is_number_label(lower)
+    alone, both = best_word(lower, form_id), best_word(joined, form_id)
+    return both is not None and (alone is None or both[1] >= alone[1] + JOIN_GAIN)
 
 
 def _shared_glued_groups(heads: tuple[ColumnHead, ...], form_id: str) -> tuple[ColumnHead, ...]:
