@@ -1,7 +1,8 @@
 """`xlbase mark FILE`: read, check (check.check, as validate and merge do) and mark one workbook.
 
-The marking itself is mark/copy.py; this is the command around it: what it refuses (not a
-.xlsx/.xlsm, an output it cannot write), the problems it lists and its exit code.
+The marking itself is mark/copy.py (mark/converted.py for a .xls, .ods or .xlsb: marked on LibreOffice's .xlsx of
+it); this is the command around it: what it refuses (a text format, an output it cannot write), the problems it
+lists and its exit code.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..read.sniff import KINDS, SniffError, inspect_file
 from ..result import EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE, CommandResult
 from ..mark.marks import RESULT_SHEET, where
 from ..mark.copy import MAX_LINES, mark_target, mark_workbook
+from ..mark.converted import CONVERTIBLE, NotMarkable, mark_converted
 from ..ooxml.package import PackageError
 from ..reports.problems import pack_label
 from ..safe_output import OutputPathError
@@ -43,9 +45,12 @@ def mark_command(file: Path, *, out: Path | None = None, rules: str | None = Non
     sniffed = inspect_file(file)
     if not sniffed.ok:
         return CommandResult(EXIT_UNUSABLE, errors=[sniffed.message])
-    if sniffed.kind not in ("xlsx", "xlsm"):
+    kind = sniffed.kind or ""
+    converted = kind not in ("xlsx", "xlsm")
+    if converted and (in_place or kind not in CONVERTIBLE):
+        why = "只能另存标注副本，不能直接修改原文件" if in_place and kind in CONVERTIBLE else "无法直接标注"
         return CommandResult(EXIT_UNUSABLE, errors=[
-            f"“{file.name}”是{KINDS.get(sniffed.kind or '', '旧版 .xls 文件')}，无法直接标注；"
+            f"“{file.name}”是{KINDS.get(kind, '旧版 .xls 文件')}，{why}；"
             "请用 Excel 或 WPS 另存为 .xlsx 后再运行 xlbase mark。"])
     try:
         target = mark_target(file, out, in_place)
@@ -60,8 +65,13 @@ def mark_command(file: Path, *, out: Path | None = None, rules: str | None = Non
     carried = [p for p in problems if ORIGIN_SEP in p.file and _same_file(p.file.split(ORIGIN_SEP)[0], file)]
     mine = here + carried
     try:
-        result = mark_workbook(file, here, target, rule_pack=pack_label(pack, rules), in_place=in_place,
-                               elsewhere=carried)
+        if converted:
+            result = mark_converted(file, kind, here, target, rule_pack=pack_label(pack, rules), elsewhere=carried)
+        else:
+            result = mark_workbook(file, here, target, rule_pack=pack_label(pack, rules), in_place=in_place,
+                                   elsewhere=carried)
+    except NotMarkable as exc:
+        return CommandResult(EXIT_UNUSABLE, errors=[str(exc)])
     except (PackageError, SniffError, zipfile.BadZipFile, ValueError) as exc:
         return CommandResult(EXIT_UNUSABLE, errors=[f"无法在“{file.name}”上标注：{exc}"])
     counts = count_by_severity(mine)
@@ -71,6 +81,8 @@ def mark_command(file: Path, *, out: Path | None = None, rules: str | None = Non
         lines.append(f"……另有 {len(mine) - MAX_LINES} 个问题，见“{RESULT_SHEET}”工作表。")
     lines.append(f"共 {len(mine)} 个问题（错误 {counts['error']}，警告 {counts['warning']}，提示 {counts['info']}），"
                  f"标注 {len(result.marked)} 个单元格；结果见“{RESULT_SHEET}”工作表：{result.out}")
+    if converted:
+        lines.append(f"“{file.name}”是{KINDS.get(kind, kind)}：标注副本由 LibreOffice 转换为 .xlsx 后写出，原文件未改动。")
     if result.unplaced:
         lines.append(f"另有 {len(result.unplaced)} 个问题找不到对应的工作表或单元格，仅列在“{RESULT_SHEET}”中。")
     return CommandResult(EXIT_PROBLEMS if counts[ERROR] else EXIT_OK, lines)

@@ -34,6 +34,7 @@ from ..merge.level import UNIT_NOT_REPORTED, file_units, level_city
 from ..problems import ERROR, WARNING, Problem, count_by_severity, sort_problems
 from ..read import archive
 from ..read.sniff import SniffError
+from .converted import CONVERTIBLE, NotMarkable, kind_of, mark_converted
 from .copy import MARK_SUFFIX, mark_workbook
 from ..ooxml.package import PackageError
 from ..reports.problems import add_problems_sheet, pack_label, report_line
@@ -178,8 +179,8 @@ def _write_unit(folder: Path, unit: str, name: str, problems: list[Problem], fil
 
 def _send_back(folder: Path, up: UnitPack, taken: set[str], src: Path, path: Path, mine: list[Problem], pack: Any,
                when: dt.datetime | None) -> None:
-    """The marked copy of one file the unit sent (`src`, read at `path`) into its folder, or the file as it
-    came when mark cannot patch it."""
+    """The marked copy of one file the unit sent (`src`, read at `path`) into its folder (a .xls or .ods marked
+    on LibreOffice's .xlsx of it, mark.converted), or the file as it came when it cannot be marked."""
     suffix = src.suffix.lower()
     if suffix in MARKABLE:
         dest = _unique(f"{src.stem}{MARK_SUFFIX}{suffix}", taken)
@@ -189,6 +190,15 @@ def _send_back(folder: Path, up: UnitPack, taken: set[str], src: Path, path: Pat
             return
         except (PackageError, SniffError, zipfile.BadZipFile, ValueError, KeyError):
             # not a package mark can patch (a broken file): it goes back as it came
+            (folder / dest).unlink(missing_ok=True)
+            taken.discard(dest)
+    elif path.is_file() and (kind := kind_of(path) or "") in CONVERTIBLE:     # a .xls: marked on LibreOffice's .xlsx
+        dest = _unique(f"{src.stem}{MARK_SUFFIX}.xlsx", taken)
+        try:
+            mark_converted(path, kind, mine, folder / dest, rule_pack=pack_label(pack), when=when)
+            up.marked.append(dest)
+            return
+        except (NotMarkable, PackageError, SniffError, zipfile.BadZipFile, ValueError, KeyError):
             (folder / dest).unlink(missing_ok=True)
             taken.discard(dest)
     if path.is_file():

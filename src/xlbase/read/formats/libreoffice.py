@@ -24,12 +24,14 @@ after every other file was read, in one reader process, one file at a time.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..grid import NotApplicable, Sheet, load_sheets
@@ -63,11 +65,20 @@ def soffice_binary() -> str | None:
 
 def read_libreoffice(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> list[Sheet]:
     """The sheets of `path` as LibreOffice converts them to .xlsx; NotApplicable when it is not installed."""
+    if limits.libreoffice_later and soffice_binary() is not None and limits.libreoffice_seconds:
+        raise LibreOfficeLater(path)
+    with as_xlsx(path, kind, limits) as target:
+        return load_sheets(str(target), "xlsx", limits)
+
+
+@contextlib.contextmanager
+def as_xlsx(path: str | os.PathLike, kind: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Path]:
+    """`path` converted by LibreOffice to an .xlsx in a private temporary folder, gone on exit (the input is
+    only copied); NotApplicable when LibreOffice is not installed (or turned off), ValueError when it could not
+    convert the file, TimeoutError past `Limits.libreoffice_seconds`."""
     exe = soffice_binary()
     if exe is None or not limits.libreoffice_seconds:
         raise NotApplicable("LibreOffice is not installed")
-    if limits.libreoffice_later:
-        raise LibreOfficeLater(path)
     with tempfile.TemporaryDirectory(prefix="xlbase-lo-") as tmp:
         work = Path(tmp)
         source = work / f"input{SUFFIX.get(kind, '')}"
@@ -83,7 +94,7 @@ def read_libreoffice(path: str, kind: str, limits: Limits = DEFAULT_LIMITS) -> l
             _learn(profile, exe)
         if not target.exists():
             raise ValueError(f"LibreOffice could not convert it (exit {code})")
-        return load_sheets(str(target), "xlsx", limits)
+        yield target
 
 
 def installed_build_id(exe: str) -> str | None:
