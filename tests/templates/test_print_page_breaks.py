@@ -45,6 +45,7 @@ def printed(tmp_path_factory) -> dict[tuple[str, str], tuple[Path, Path]]:
     d = tmp_path_factory.mktemp("page_breaks")
     cases = {c.name: c for c in load_cases()}
     sources: dict[tuple[str, str], Path] = {}
+    shanxi_filled: Path | None = None
     for name in PROGRAMMES:
         p = load_programme(name)
         made = _cli_templates(name, d / name)
@@ -55,15 +56,15 @@ def printed(tmp_path_factory) -> dict[tuple[str, str], tuple[Path, Path]]:
         filled = d / f"{name}_filled.xlsx"
         if p.generic:
             fill(applicant, filled, p, cases[name].answers({}) if name in cases else {}, "晋阳科创")
-        else:
+        elif shanxi_filled is None:   # the same workbook for every programme of Shanxi's forms: written, printed once
             base, _, comps = base_for(40)
             from sample_generator import GEN
             firms = GEN.firms_for(random.Random(14), 40, "忻府区")
-            write_applicant_workbook(filled, base=base, firms=firms, comparables=comps, year=2024)
-        sources[(name, "filled")] = filled
-    keys = list(sources)
-    pdfs = soffice_convert_all([sources[k] for k in keys], "pdf", d / "pdf", timeout=900)
-    return {k: (sources[k], pdf) for k, pdf in zip(keys, pdfs)}
+            shanxi_filled = write_applicant_workbook(filled, base=base, firms=firms, comparables=comps, year=2024)
+        sources[(name, "filled")] = filled if p.generic else shanxi_filled
+    unique = list(dict.fromkeys(sources.values()))
+    pdf_of = dict(zip(unique, soffice_convert_all(unique, "pdf", d / "pdf", timeout=900)))
+    return {k: (src, pdf_of[src]) for k, src in sources.items()}
 
 
 def _titles(xlsx: Path) -> set[str]:
