@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import column_index_from_string, get_column_letter
 import pytest
 
 from conftest import soffice_convert_all
@@ -26,6 +27,7 @@ from template_clerk import Clerk, base_for, rules_own, sheet_counts, validate_co
 from typed_numbers import estimate_spelling, ordinal, spelling, strange
 from xlbase.forms import Field, get_form
 from xlbase.read.normalise import ESTIMATE, NOT_WHOLE, UNPARSEABLE, estimate_of, parse_number
+from xlbase.rules.ranges import total_of
 from xlbase.problem_codes import VALUE_ESTIMATE
 from xlbase.templates.dates import UNREADABLE
 from xlbase.templates.estimates import RANGE
@@ -80,20 +82,24 @@ def mixed(c: Clerk, seed: int) -> None:
 
 def estimates(c: Clerk, seed: int, keys: set[str] | None = None, around: tuple[float, ...] = (1,)) -> None:
     """Every number input (of `keys`, when given) typed as a bound or an estimate of its own value times one of
-    `around` (data/estimates.yaml's words), where one such spelling is read as a range in the field; in a list's
-    column only where the sheet reads ranges (templates.reads.ranged_fields: a summed column of 附件3 reads a range
-    as unreadable, the gap left)."""
-    from xlbase.templates.reads import ranged_fields
-    rng = random.Random(seed)
-    ranged = ranged_fields()
+    `around` (data/estimates.yaml's words), where one such spelling is read as a range in the field — a list's
+    column too (附件3's columns work their ranges out in slots: templates.numbers.NumberSheet.column; drawn apart, so
+    the other forms' spellings are those drawn before 附件3's were typed)."""
+    rng, list_rng = random.Random(seed), random.Random(seed + 1000)
     for form_id, i, f, v in list(_number_cells(c)):
-        if keys is not None and f.key not in keys or i is not None and form_id != "附件10" and f.key not in ranged:
+        if keys is not None and f.key not in keys:
             continue
-        v = v * rng.choice(around)
-        texts = [estimate_spelling(v, f, rng) for _ in range(20)]
-        ranged = [t for t in texts if parse_number(t, f).note == ESTIMATE]
-        if ranged:
-            _type(c, form_id, i, f.key, ranged[0])
+        if i is not None and form_id == "附件3":
+            _type_estimate(c, form_id, i, f, v * list_rng.choice(around), list_rng)
+            continue
+        _type_estimate(c, form_id, i, f, v * rng.choice(around), rng)
+
+
+def _type_estimate(c: Clerk, form_id: str, i, f: Field, v: float, rng: random.Random) -> None:
+    texts = [estimate_spelling(v, f, rng) for _ in range(20)]
+    ranged = [t for t in texts if parse_number(t, f).note == ESTIMATE]
+    if ranged:
+        _type(c, form_id, i, f.key, ranged[0])
 
 
 def _minimums_alone() -> set[str]:
@@ -196,6 +202,37 @@ def _ranged(src) -> set[str]:
     return out
 
 
+def _slots(src) -> dict[str, dict[str, str]]:
+    """A list column read with slots (templates.numbers.NumberSheet.column): its value column's letter -> each slot
+    stage's column letter (`at`: the sheet row a slot reads, 0 for none), found by the formulas naming them."""
+    ws = src[NUMBER_SHEET]
+    by_n: dict[str, dict[str, str]] = {}
+    values: dict[str, str] = {}
+    for col in ws.iter_cols():
+        for cell in col:
+            m = re.fullmatch(r"=xl_num(\d+)_(s_)?(\w+)", cell.value) if isinstance(cell.value, str) else None
+            if m:
+                if m.group(2):
+                    by_n.setdefault(m.group(1), {})[m.group(3)] = cell.column_letter
+                elif m.group(3) == "value":
+                    values[m.group(1)] = cell.column_letter
+                break
+    out = {}
+    for n, stages in by_n.items():
+        est = column_index_from_string(stages["est"])
+        out[values[n]] = {**stages, "at": get_column_letter(est - 2)}
+    return out
+
+
+def _slot_ends(got_ws, slots: dict[str, str], row: int) -> dict[str, object] | None:
+    """The range outputs of the slot that read sheet row `row` (LibreOffice's results), None where no slot did."""
+    col = got_ws[slots["at"]]
+    for cell in col:
+        if cell.value == row:
+            return {k: got_ws[f"{slots[k]}{cell.row}"].value for k in ("est", "lo", "hi", "lo_open", "hi_open", "about")}
+    return None
+
+
 def _number_fields(c: Clerk) -> dict[tuple[str, str], Field]:
     """(sheet, cell) -> the number field the reader reads there, for every record cell and list row typed."""
     out = {}
@@ -217,8 +254,8 @@ def test_each_number_is_read_as_validate_reads_it(recalculated, name):
     c = Clerk(src)          # the typed workbook, loaded once: its cells, the reader's tables, its formulas
     reads, fields, typed = _reads(path, c.wb), _number_fields(c), c.wb
     got_ws = openpyxl.load_workbook(path, data_only=True)[NUMBER_SHEET]
-    ranged = _ranged(c.wb)
-    checked = n_ranged = 0
+    ranged, slots = _ranged(c.wb), _slots(c.wb)
+    checked = n_ranged = n_slots = 0
     for (sheet, ref), f in fields.items():
         value = typed[sheet][ref].value
         if not f.is_numeric or f.merge_only or value is None or str(value).startswith("="):
@@ -235,7 +272,17 @@ def test_each_number_is_read_as_validate_reads_it(recalculated, name):
                         math.isclose(ends[end], want_end, rel_tol=1e-12, abs_tol=1e-12)), (value, end, ends, e)
             assert (ends["lo_open"], ends["hi_open"], ends["about"]) == (e.low_open, e.high_open, e.about), (value, ends, e)
             n_ranged += 1
-        elif want.note in (UNPARSEABLE, NOT_WHOLE, ESTIMATE):     # ESTIMATE: a list column read without ranges
+        elif want.note == ESTIMATE and read_at in slots:     # a long list's column: the range in the row's slot
+            e = estimate_of(value, f)
+            at_row = int(reads[("@", sheet, ref)].rsplit("$", 1)[1])
+            ends = _slot_ends(got_ws, slots[read_at], at_row)
+            assert got == RANGE and e is not None and ends is not None and ends["est"] == 1, (sheet, ref, value, got)
+            for end, want_end in (("lo", e.low), ("hi", e.high)):
+                assert (ends[end] in (None, "") if want_end is None else
+                        math.isclose(ends[end], want_end, rel_tol=1e-12, abs_tol=1e-12)), (value, end, ends, e)
+            assert (ends["lo_open"], ends["hi_open"], ends["about"]) == (e.low_open, e.high_open, e.about), (value, ends, e)
+            n_slots += 1
+        elif want.note in (UNPARSEABLE, NOT_WHOLE):
             assert got == UNREADABLE, (sheet, ref, value, got)
         elif want.value is None:
             assert got in (None, ""), (sheet, ref, value, got)
@@ -245,6 +292,7 @@ def test_each_number_is_read_as_validate_reads_it(recalculated, name):
         checked += 1
     assert checked > 100
     assert n_ranged > 30 or name != "estimates"
+    assert n_slots > 30 or name != "estimates"
 
 
 COUNTED = list(CASES)
@@ -324,8 +372,9 @@ def test_a_number_cell_refuses_only_what_validate_calls_an_error(validated):
 
 @pytest.mark.parametrize("name", ["retyped", "mixed", "mixed-2"])
 def test_the_total_row_sums_what_validate_reads(recalculated, name):
-    """附件3's 合计 line adds up the figures as validate reads them ("25人" is 25, "约25" nothing), not only
-    the cells that hold numbers."""
+    """附件3's 合计 line adds up the figures as validate reads them ("25人" is 25), not only the cells that hold
+    numbers; with a figure typed as a range ("约25") it is the range validate totals (rules.ranges.Total.describe:
+    "120 至 150"; before, the range was left out of the sum)."""
     path = recalculated[name]
     src = path.parents[1] / "src" / path.name
     c = Clerk(src)
@@ -340,10 +389,14 @@ def test_the_total_row_sums_what_validate_reads(recalculated, name):
             continue
         col = "".join(ch for ch in t.cell(f.key, 1) if ch.isalpha())
         values = [parse_number(typed[f"{col}{int(r)}"].value, f).value for r in t.data["_row"]]
+        ranges = [e for r in t.data["_row"] if (e := estimate_of(typed[f"{col}{int(r)}"].value, f)) is not None]
         want = sum(v for v in values if v is not None)
         shown = got[f"{col}{total_row}"].value
-        assert isinstance(shown, (int, float)) and math.isclose(shown, want, rel_tol=1e-9, abs_tol=1e-9), \
-            (f.key, shown, want)
+        if ranges:
+            assert shown == total_of([v for v in values if v is not None], ranges).describe(), (f.key, shown)
+        else:
+            assert isinstance(shown, (int, float)) and math.isclose(shown, want, rel_tol=1e-9, abs_tol=1e-9), \
+                (f.key, shown, want)
         checked += 1
     assert checked >= 3
 
@@ -368,16 +421,16 @@ def test_the_check_line_counts_the_values_validate_cannot_read(recalculated, nam
     """The 表内检查's line above its table says how many typed dates and numbers cannot be read (红色底纹): as many
     as validate's unparseable errors on date and number fields and its years alone in a date field (value-estimate:
     the sheet asks for the full date). A number typed as a bound or an estimate is read as its range
-    (templates.estimates), not counted — but in a list's column the sheet reads no ranges in (a summed column of
-    附件3: templates.reads.ranged_fields), where it still asks for the exact figure. Before, the line said 表内计算的各项没有不符合 over
-    a workbook validate rejected for them (太原 设备清单 数量 “2台”)."""
+    (templates.estimates), not counted — in a long list's column too (附件3: in slots, templates.numbers; before, it
+    was counted there and the exact figure asked for). Before, the line said 表内计算的各项没有不符合 over a workbook
+    validate rejected for them (太原 设备清单 数量 “2台”)."""
     from xlbase.templates.check_sheet import CHECK_SHEET, UNREADABLE_TEXT
     path = recalculated[name]
     src = path.parents[1] / "src" / path.name
     typed = openpyxl.load_workbook(src)
-    reads, ranged = _reads(path, typed), _ranged(typed)
+    reads, ranged = _reads(path, typed), _ranged(typed) | set(_slots(typed))
 
-    def unranged(p) -> bool:        # a range in a list column the sheet reads no ranges in is read as unreadable
+    def unranged(p) -> bool:        # a range in a column the sheet reads no ranges in would be read as unreadable
         read = reads.get(("@", p.sheet, p.cell))
         return read is not None and read.split("!$")[1].rstrip("0123456789$") not in ranged
 

@@ -24,9 +24,13 @@ def column_total(places: Places, col: str) -> tuple[str, dict[str, str]] | None:
     plus each range's low end (none: 0), up to the figures plus each high end (none: unbounded), an estimate where
     one is (rules.ranges.Total); None where the column's reads carry no ranges."""
     cr = places.range_of(col)
-    if cr is None:
-        return None
-    typed = f'({col}="{RANGE}")'
+    if cr is None:      # a long list's column: its ranges in slots (templates.numbers.NumberSheet.column)
+        cr = places.slots_of(col)
+        if cr is None:
+            return None
+        typed = f"({cr['est']}=1)"
+    else:
+        typed = f'({col}="{RANGE}")'
     return (f"(SUMPRODUCT({typed}*1)>0)",
             {"lo": f"(SUM({col})+SUM({cr['lo']}))", "lo_open": "0", "hi_open": "0",
              "hi": f'IF(SUMPRODUCT({typed}*({cr["hi"]}=""))>0,"",SUM({col})+SUM({cr["hi"]}))',

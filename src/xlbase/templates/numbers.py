@@ -42,6 +42,11 @@ from .lists import BLANK_WORDS, ListSheet, hidden_sheet
 
 NUMBER_SHEET = "xl_numbers"
 _LIMIT = f"{MAX_MAGNITUDE:.0E}".replace("E+", "E")
+#: how many texts a long list's column works out as a range (NumberSheet._slot_column); a list of at least LONG rows
+#: gets them: on a shorter list the slots' defined names (some 35 a column) cost more than its rows save (附件11's 60
+#: rows x 20 columns: 91 -> 237 KB measured), and a range typed there still reads as unreadable
+SLOTS = 50
+LONG = 200
 NONE_LIST = "xl_none_words"
 #: what a clerk is asked when the red mark shows on a number cell (填表说明)
 UNREADABLE_NUMBER_TITLE = "数字能够识别（否则请填写数字）"
@@ -113,9 +118,10 @@ def _has(words: str, value: str) -> str:
 
 
 def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str, whole: bool,
-                    ranges: bool = True) -> dict[str, str]:
+                    ranges: bool = True, skip: str | None = None) -> dict[str, str]:
     """Each stage's formula for the typed cell `x`; c maps a stage to its cell (or name) in the same row; `ranges`:
-    a bound or an estimate reads as RANGE with its range worked out (templates.estimates), else as UNREADABLE."""
+    a bound or an estimate reads as RANGE with its range worked out (templates.estimates), else as UNREADABLE;
+    `skip`: where the range's steps are not worked out (default: where the text reads as a number)."""
     t, o, n, p, core, sk = c["text"], c["others"], c["length"], c["part"], c["core"], c["skeleton"]
     key = _subst(core, ((s, "") for s in unit_separators()))
     rest = f"MID({t},{n}+1,999)"
@@ -164,7 +170,7 @@ def _stage_formulas(x: str, c: dict[str, str], units: UnitTable, none_words: str
                   f'IF({_has(BLANK_WORDS, t)},"",IF(IFERROR({c["ok"]},FALSE),IFERROR({judged},"{UNREADABLE}"),'
                   f'{ranged}"{UNREADABLE}"{")" if ranges else ""})))))'),
         # a bound or an estimate ("约300", "20-30户"): the range it says (templates.estimates)
-        **(range_formulas(t, c, factor, skip=f'IFERROR({c["ok"]},FALSE)') if ranges else {}),
+        **(range_formulas(t, c, factor, skip=skip or f'IFERROR({c["ok"]},FALSE)') if ranges else {}),
     }
 
 
@@ -188,6 +194,13 @@ def range_reads(read: str, ranged: set[str]) -> dict[str, str] | None:
     return out
 
 
+def slot_reads(read: str, slots: dict[str, dict[str, str]]) -> dict[str, str] | None:
+    """The slots' outputs (templates.estimates.OUTPUTS and `at`, each over the column's slots) of a list column's
+    reads `read` (NumberSheet.column's range) read with slots (NumberSheet.slots), else None."""
+    m = _READ.match(read)
+    return slots.get(m.group(1)) if m is not None and m.group(3) else None
+
+
 @dataclass
 class NumberSheet:
     """The hidden sheet of staged number reads. `cell` reads one input cell, `column` a list column."""
@@ -198,6 +211,8 @@ class NumberSheet:
     shared: dict[str, dict[str, str]] = dc_field(default_factory=dict)   # unit table -> its stages' names
     #: the value columns whose reads carry a range's outputs beside them (range_reads)
     ranged: set[str] = dc_field(default_factory=lambda: {xl_col_to_name(_STAGES.index("value"))})
+    #: a list column read with slots (`column`): its value column's letter -> each slot stage's absolute range
+    slots: dict[str, dict[str, str]] = dc_field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sheet, _ = hidden_sheet(self.workbook, NUMBER_SHEET)
@@ -205,11 +220,12 @@ class NumberSheet:
         self.columns = 0        # list columns read so far
         self.next_col = len(_STAGES) + 1
 
-    def _formulas(self, x: str, cells: dict[str, str], f: Field, ranges: bool = True) -> dict[str, str]:
+    def _formulas(self, x: str, cells: dict[str, str], f: Field, ranges: bool = True,
+                  skip: str | None = None) -> dict[str, str]:
         if ranges:
             word_names(self.lists)
         return _stage_formulas(x, cells, _unit_table(self.lists, f.unit), _none_list(self.lists),
-                               whole=f.type == "integer", ranges=ranges)
+                               whole=f.type == "integer", ranges=ranges, skip=skip)
 
     def cell(self, typed: str, f: Field) -> str:
         """The read value of one input cell (`typed`: sheet-qualified absolute reference), as an absolute
@@ -245,11 +261,92 @@ class NumberSheet:
         """Read values of a list column (rows first_row..last_row of `sheet`, column `col`), on the same rows
         of this sheet: (the absolute range, the column's letter for relative references). The stages are
         defined names relative to the row they are used in (as templates.dates does); the stages many
-        others use are kept in cells. `ranges`: a bound or an estimate is read as RANGE, the range's outputs and
-        steps kept in cells beside the value, for a column a rule judges so; else such a text reads UNREADABLE (a
-        name cannot hold the steps: LibreOffice inlines a name where it is used, and the steps' tree outgrows a
-        formula — measured: #N/A on every row)."""
-        cells_kept = ("text", "length", "value", *((*RANGE_OUTPUTS, *RANGE_STEPS) if ranges else ()))
+        others use are kept in cells. A bound or an estimate reads as RANGE: `ranges` (a rule judges the column's
+        rows one by one) with its steps beside each row, else in slots on a list of LONG rows or more (its 合计),
+        else as UNREADABLE."""
+        if ranges:
+            return self._row_column(sheet, first_row, last_row, col, f)
+        if last_row - first_row + 1 >= LONG:
+            return self._slot_column(sheet, first_row, last_row, col, f)
+        return self._plain_column(sheet, first_row, last_row, col, f)
+
+    def _plain_column(self, sheet: str, first_row: int, last_row: int, col: int, f: Field) -> tuple[str, str]:
+        """A short list's column no rule judges row by row: a bound or an estimate reads as UNREADABLE."""
+        return self._kept_column(sheet, first_row, last_row, col, f, ("text", "length", "value"), ranges=False)
+
+    def _slot_column(self, sheet: str, first_row: int, last_row: int, col: int, f: Field) -> tuple[str, str]:
+        """A list column no rule judges row by row (附件3's 职工人数, 1 500 rows): each row keeps its text, the value
+        a number reading gives ("plain": UNREADABLE for "约30") and the value read; the range's steps run in SLOTS
+        rows of their own, each on the next row whose plain read is UNREADABLE (MATCH from the row after the slot
+        before). A row reads RANGE where its slot found a range. The slots' outputs (NumberSheet.slots) give the
+        column's total as a range (templates.count_totals.column_total). A column with more such rows than SLOTS
+        reads those past the last slot as UNREADABLE (their red mark asks for a figure; validate reads them)."""
+        kept = ("text", "length", "plain", "value")
+        slot_stages = ("at", "text", *RANGE_OUTPUTS, *RANGE_STEPS)
+        block = self.next_col
+        self.next_col += len(kept) + len(slot_stages) + 1
+        self.columns += 1
+        n = last_row - first_row + 1
+        n_slots = min(SLOTS, n)
+        x = f"'{sheet}'!${xl_col_to_name(col)}1"
+        names = {s: f"xl_num{self.columns}_{s}" for s in (*_STAGES, "plain")}
+        at = {s: f"'{NUMBER_SHEET}'!${xl_col_to_name(block + kept.index(s))}1" if s in kept else names[s]
+              for s in (*_STAGES, "plain")}
+        formulas = self._formulas(x, at, f, ranges=False)
+        plain_col = xl_col_to_name(block + kept.index("plain"))
+        plain = f"'{NUMBER_SHEET}'!${plain_col}${first_row + 1}:${plain_col}${last_row + 1}"
+        text_col = xl_col_to_name(block + kept.index("text"))
+        texts = f"'{NUMBER_SHEET}'!${text_col}${first_row + 1}:${text_col}${last_row + 1}"
+        slot_cols = {s: block + len(kept) + i for i, s in enumerate(slot_stages)}
+        slot_range = {s: f"'{NUMBER_SHEET}'!${xl_col_to_name(c)}${first_row + 1}:${xl_col_to_name(c)}${first_row + n_slots}"
+                      for s, c in slot_cols.items()}
+        formulas["plain"] = formulas["value"]
+        formulas["value"] = (f'IF({at["plain"]}="{UNREADABLE}",IF(COUNTIFS({slot_range["at"]},ROW({at["plain"]}),'
+                             f'{slot_range["est"]},1)>0,"{RANGE}","{UNREADABLE}"),{at["plain"]})')
+        for stage, formula in formulas.items():
+            self.workbook.define_name(names[stage], "=" + formula)
+        blank = {**_BLANK, "plain": ""}
+        for row in range(first_row, last_row + 1):
+            for i, stage in enumerate(kept):
+                self.sheet.write_formula(row, block + i, "=" + names[stage], None, blank[stage])
+        # the slots: the sheet row of the k-th UNREADABLE plain read (0: none), its text, the range's stages
+        slot_names = {s: f"xl_num{self.columns}_s_{s}" for s in slot_stages}
+        cells = {s: f"'{NUMBER_SHEET}'!${xl_col_to_name(c)}1" for s, c in slot_cols.items()}
+        steps = self._formulas("#N/A", {**{s: "0" for s in _STAGES}, **cells}, f, skip="FALSE")
+        for stage in (*RANGE_OUTPUTS, *RANGE_STEPS):
+            self.workbook.define_name(slot_names[stage], "=" + steps[stage])
+        at_col = xl_col_to_name(slot_cols["at"])
+        for k in range(n_slots):
+            row = first_row + k
+            if k == 0:
+                found = f'IFERROR({first_row}+MATCH("{UNREADABLE}",{plain},0),0)'
+            else:
+                prev = f"${at_col}${row}"
+                found = (f'IF({prev}=0,0,IFERROR({prev}+MATCH("{UNREADABLE}",INDEX({plain},{prev}-{first_row}+1):'
+                         f'INDEX({plain},{n}),0),0))')
+            self.sheet.write_formula(row, slot_cols["at"], "=" + found, None, 0)
+            self.sheet.write_formula(row, slot_cols["text"],
+                                     f'=IF(${at_col}{row + 1}=0,"",INDEX({texts},${at_col}{row + 1}-{first_row}))',
+                                     None, "")
+            for stage in (*RANGE_OUTPUTS, *RANGE_STEPS):
+                self.sheet.write_formula(row, slot_cols[stage], "=" + slot_names[stage], None, _BLANK[stage])
+        letter = xl_col_to_name(block + kept.index("value"))
+        self.slots[letter] = slot_range
+        return f"'{NUMBER_SHEET}'!${letter}${first_row + 1}:${letter}${last_row + 1}", letter
+
+    def _row_column(self, sheet: str, first_row: int, last_row: int, col: int, f: Field) -> tuple[str, str]:
+        """A list column a rule judges row by row (a minimum, a distance): a bound or an estimate is read as RANGE,
+        the range's outputs and steps kept in cells beside each row's value (range_reads finds them; a name cannot
+        hold the steps: LibreOffice inlines a name where it is used, and the steps' tree outgrows a formula —
+        measured: #N/A on every row)."""
+        out = self._kept_column(sheet, first_row, last_row, col, f, ("text", "length", "value", *RANGE_OUTPUTS,
+                                                                     *RANGE_STEPS), ranges=True)
+        self.ranged.add(out[1])
+        return out
+
+    def _kept_column(self, sheet: str, first_row: int, last_row: int, col: int, f: Field, cells_kept: tuple[str, ...],
+                     ranges: bool) -> tuple[str, str]:
+        """The stages as names relative to the row, `cells_kept` of them in cells on every row of the list."""
         block = self.next_col
         self.next_col += len(cells_kept) + 1
         self.columns += 1
@@ -263,6 +360,4 @@ class NumberSheet:
             for i, stage in enumerate(cells_kept):
                 self.sheet.write_formula(row, block + i, "=" + names[stage], None, _BLANK[stage])
         letter = xl_col_to_name(block + cells_kept.index("value"))
-        if ranges:
-            self.ranged.add(letter)
         return f"'{NUMBER_SHEET}'!${letter}${first_row + 1}:${letter}${last_row + 1}", letter

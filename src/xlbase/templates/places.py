@@ -18,7 +18,7 @@ from .checks import UNTYPED, type_key, type_unread
 from .dates import DATE_SHEET
 from .lists import ListSheet, hidden_sheet
 from .estimates import RANGE
-from .numbers import NUMBER_SHEET, range_reads
+from .numbers import NUMBER_SHEET, range_reads, slot_reads
 from .table import TableLayout
 from .thresholds import pack
 
@@ -56,6 +56,12 @@ class Places:
     type_rows: tuple[str, str, int, int] | None = None
     #: the number reads' value columns that carry a range's outputs (templates.numbers.NumberSheet.ranged)
     ranged: set[str] = field(default_factory=set)
+    #: a list column's reads read with slots -> the slots' outputs (templates.numbers.NumberSheet.slots)
+    slots: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def slots_of(self, read: str | None) -> dict[str, str] | None:
+        """The slots' outputs of a list column's reads (templates.numbers.slot_reads), or None."""
+        return slot_reads(read, self.slots) if read else None
 
     def range_of(self, read: str | None) -> dict[str, str] | None:
         """The range outputs beside a number read (templates.numbers.range_reads), or None."""

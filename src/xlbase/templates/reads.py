@@ -7,6 +7,7 @@ from __future__ import annotations
 from xlsxwriter.workbook import Workbook
 
 from ..forms import Form
+from .count_totals import column_total
 from .dates import DateSheet
 from .lists import ListSheet, add_blank_words
 from .numbers import NumberSheet
@@ -44,15 +45,15 @@ def read_numbers(numbers: NumberSheet, places: Places, forms: dict[str, Form]) -
             if f.is_numeric and not f.merge_only and f.key in layout.cols:
                 places.number_columns[(form_id, f.key)] = numbers.column(sheet, layout.first_row, layout.last_row,
                                                                          layout.cols[f.key], f, f.key in ranged)
-    places.ranged = numbers.ranged
+    places.ranged, places.slots = numbers.ranged, numbers.slots
 
 
 def ranged_fields() -> set[str]:
     """The fields whose figures a rule the sheet judges compares as ranges when typed as a bound or an estimate: the
     pack's minimums and maximums (count_thresholds), the comparables' distances and rents (count_thresholds: within
     the distance, the rent discount). A list's column read so keeps the range's steps in cells beside each row's
-    read (some 30 a row): a summed column of a long list (附件3's 职工人数, 1 500 rows) is not, so a range typed
-    there still reads as unreadable (validate reads it as a range: the gap left)."""
+    read (some 30 a row); another list column (附件3's 职工人数, 1 500 rows) works them out in a few slots
+    (templates.numbers.NumberSheet.column), enough for its total."""
     from ..forms.roles import SITE_DISTANCE, SITE_RENT
     from .thresholds import pack
     out: set[str] = set()
@@ -73,10 +74,11 @@ def read_typed(wb: Workbook, lists: ListSheet, places: Places, forms: dict[str, 
 
 def sum_reads(sheets: dict, places: Places, rows: dict[str, list[dict]], styles: Styles) -> None:
     """Each 合计 cell of a number column sums the column's reads, as validate sums what was typed ("25人" is
-    25), not only the cells holding numbers. `sheets`: form id -> its worksheet; `rows`: the pre-filled rows."""
+    25), not only the cells holding numbers; a row typed as a range ("约30") makes it a range ("120 至 150").
+    `sheets`: form id -> its worksheet; `rows`: the pre-filled rows."""
     for (form_id, key), (read, _) in places.number_columns.items():
         sheet = sheets.get(form_id)
         layout = places.tables[form_id][1]
         if sheet is not None and layout.total_row is not None:
             write_total_sum(sheet, layout, layout.form.field(key), read, rows.get(form_id) or [], styles,
-                            reads=True)
+                            reads=True, ranged=column_total(places, read))

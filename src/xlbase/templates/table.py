@@ -23,7 +23,8 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from ..forms import Form
-from ..read.normalise import parse_number
+from ..read.normalise import estimate_of, parse_number
+from ..rules.ranges import total_of
 from .blocks import LINE_HEIGHT, TITLE_HEIGHT, notes_height
 from .printing import DEFAULT_ROW_PT, MARGINS, WIDE_MARGINS, fits_page_width, rows_on_first_page
 from .styles import (Styles, header_label, lines_needed, num_format, row_height,
@@ -415,12 +416,24 @@ def _write_total(ws: Worksheet, form: Form, layout: TableLayout, r: int, rows: l
 
 
 def write_total_sum(ws: Worksheet, layout: TableLayout, f, column: str, rows: list[dict], styles: Styles,
-                    incomplete: bool = False, reads: bool = False) -> None:
+                    incomplete: bool = False, reads: bool = False,
+                    ranged: tuple[str, dict[str, str]] | None = None) -> None:
     """The 合计 cell of a number column: the sum of `column` (the typed column, or its reads: templates.reads,
     `reads`), blank until a figure is there — a blank form prints a line to write on; its cached result is that sum
     of the pre-filled `rows`, what the formula computes (a suite showing cached results shows it). `incomplete`:
-    some rows lack the figure (a merged 汇总表): the sum is marked *."""
+    some rows lack the figure (a merged 汇总表): the sum is marked *. `ranged` (templates.count_totals.column_total:
+    whether a row is typed as a range, the total as a range): the total is then that range, in validate's words
+    (rules.ranges.Total.describe: "120 至 150", "不少于 120")."""
     assert layout.total_row is not None
     figures = _figures(rows, f, reads)
-    ws.write_formula(layout.total_row, layout.cols[f.key], f'=IF(COUNT({column})=0,"",SUM({column}))',
-                     styles.formula(f, bold=True, incomplete=incomplete), _sum_cached(figures) if figures else "")
+    formula = f'IF(COUNT({column})=0,"",SUM({column}))'
+    cached: object = _sum_cached(figures) if figures else ""
+    if ranged is not None:
+        some, total = ranged
+        lo, hi = f"ROUND({total['lo']},6)", f"ROUND({total['hi']},6)"
+        formula = f'IF({some},IF(ISNUMBER({total["hi"]}),{lo}&" 至 "&{hi},"不少于 "&{lo}),{formula})'
+        typed = [e for row in rows if (e := estimate_of(row.get(f.key), f)) is not None]
+        if typed:
+            cached = total_of(figures, typed).describe()
+    ws.write_formula(layout.total_row, layout.cols[f.key], "=" + formula,
+                     styles.formula(f, bold=True, incomplete=incomplete), cached)
