@@ -178,7 +178,9 @@ def test_the_sheets_verdicts_are_validates(firms, staff, a10_firms, a2_firms, a1
     a2 = {"resident_firms": a2_firms, "employees": a2_staff}
     ts = [table("附件10", [a10_row(**a10)]), record("附件2", a2),
           table("附件3", [dict(r, employees=staff) for r in a3_rows(firms)])]
-    problems = validate(ts, PACK)
+    # judged by the rules it looks at alone: the pack's others took two thirds of the time and report nothing here
+    judges = {total.rule.id for total in firm_totals(PACK)} | {"forms-agree"}
+    problems = validate(ts, replace(PACK, rules=tuple(r for r in PACK.rules if r.id in judges)))
     for total in firm_totals(PACK):
         rule, target = total.rule, total.target
         label = {f: get_form(f).field(target).label for f in ("附件2", "附件10")}
