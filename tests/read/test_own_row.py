@@ -35,3 +35,22 @@ def test_the_bases_own_row_gives_its_rent_and_leaves_the_list(tmp_path_factory, 
     assert said.severity == "info" and said.cell == f"A{len(rows) - len(sites) + at + 1}"
     problems = check([wr], pack_for(None, None, None)).problems
     assert not [p for p in problems if p.severity == "error" and p.field in ("联系人", "联系电话", "contact", "phone")]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(word=st.sampled_from(name_words()["self_words"]), at=st.integers(0, 3), own=st.integers(8, 40))
+def test_a_self_word_in_the_number_column_marks_the_bases_own_row(tmp_path_factory, word, at, own):
+    """"本基地 | 祁县晋商众创园 | — | 96": the 序号 cell says it, the name is the base's own (a probe's 附件4, q8, had
+    its own row read as a comparable: 2 错误 for its blank 联系人 and 联系电话, and no base rent)."""
+    rows: list[list] = [["申请认定的小微企业创业创新基地周边租金询价表"], ["单位：元/每年每平方米、千米"],
+                        ["序号", "名称", "距离", "租金价格", "联系人", "联系电话"]]
+    sites = [[i + 1, n, d, p, "刘先生", f"138355210{i}"] for i, (n, d, p) in enumerate(SITES)]
+    sites.insert(at, [word, "祁县晋商众创园", "—", own, "", ""])
+    rows += sites
+    path = retyped.save(tmp_path_factory.mktemp("r") / "a4.xlsx", {"附件4": rows})
+    wr = read_workbook(str(path))
+    (t,) = [t for t in wr.tables if t.form_id == "附件4"]
+    assert list(t.data["site_name"]) == [n for n, _, _ in SITES]
+    assert float(t.record["base_rent"]) == own
+    problems = check([wr], pack_for(None, None, None)).problems
+    assert not [p for p in problems if p.severity == "error" and p.field in ("contact", "phone")]

@@ -231,7 +231,8 @@ def reporting_units(city: str) -> tuple[str, ...]:
 def unit_families() -> dict[str, dict]:
     """Unit families (money, area, length, rent, persons, firms, events, ratio): base unit, unit -> factor to
     the base as an exact Fraction, `cell_only` units, `counts`, `label_endings` (a label ending so is of the
-    family without stating a unit: 入驻率). From specs/units.yaml."""
+    family without stating a unit: 入驻率), `times` (rent's 年/月/天/日: what a unit per area is per). From
+    specs/units.yaml."""
     from fractions import Fraction
     out = {}
     families = _load_yaml("xlbase.forms.specs", "units.yaml")["families"]
@@ -245,7 +246,7 @@ def unit_families() -> dict[str, dict]:
             for time, factor in per.items():
                 for unit in (f"元/{area}/{time}", f"元/{time}/{area}"):
                     units.setdefault(unit, Fraction(str(factor)))
-        out[name] = {"base": spec["base"], "counts": bool(spec.get("counts")), "units": units,
+        out[name] = {"base": spec["base"], "counts": bool(spec.get("counts")), "units": units, "times": tuple(per),
                      "cell_only": {str(u): Fraction(str(f)) for u, f in (spec.get("cell_only") or {}).items()},
                      "label_endings": tuple(str(w) for w in spec.get("label_endings") or ())}
     return out

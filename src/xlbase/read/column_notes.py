@@ -27,7 +27,7 @@ from .cover import section_type
 from .grid import Sheet, a1
 from .header_concepts import qualifier
 from .label_text import label_key
-from .units import factor_for, field_family, label_family
+from .units import factor_for, field_family, label_family, unit_name
 from ..problem_codes import (COLUMN_BY_POSITION, COLUMN_IMPLAUSIBLE, COLUMN_READ_AS, COLUMN_READ_UNSURE,
                              COLUMN_UNIT_CONVERTED,
                              EXTRA_COLUMN, NONE_AS_ZERO, NO_BASE, SECTION_ROW,
@@ -190,7 +190,7 @@ def unit_problem(path: str, sheet: Sheet, found, form_id: str, f: Field, unit: s
     shown = _clip(_header_text(sheet, found, c))
     said = "" if found.heads[c].unit else "（表格上方注明的单位）"
     return Problem(COLUMN_UNIT_CONVERTED, INFO,
-                   f"{form_id}“{shown}”列（{_span(found, c)}）按“{unit}”{said}换算为{f.unit}"
+                   f"{form_id}“{shown}”列（{_span(found, c)}）按“{unit_name(unit)}”{said}换算为{f.unit}"
                    f"（{factor_text(factor)}）后读取。", path, sheet.name, a1(found.heads[c].row, c), form_id, f.key,
                    value=shown)
 

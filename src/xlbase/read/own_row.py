@@ -3,8 +3,8 @@
 附件4 asks for the base's own rent in its head and the comparable sites in its list; an operator who retypes it
 may put the base itself as the list's first row ("上马物流（本基地）| 0 | 16"). Read as a comparable, the base was
 compared with itself and its blank 联系人 and 联系电话 were 必填项未填写 errors, while its own rent was missing. A
-row whose name says it is the subject itself (data/names.yaml self_words: 本基地, 本项目…) or is the record's own
-name gives the record's value (when the head has none) and leaves the list, with one info.
+row whose name or 序号 cell says it is the subject itself (data/names.yaml self_words: 本基地, 本项目…; "本基地 |
+祁县晋商众创园 | — | 96元/㎡/年") or whose name is the record's own gives the record's value (when the head has none) and leaves the list, with one info.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from ..table import Table
 from ..text import fold
 
 
-def own_row(path: str, t: Table, problems: list[Problem]) -> None:
-    """Take the subject's own row out of `t`'s list (附件4: the base's own rent among the comparables)."""
+def own_row(path: str, t: Table, problems: list[Problem], numbers: dict[int, object] | None = None) -> None:
+    """Take the subject's own row out of `t`'s list (附件4: the base's own rent among the comparables).
+    `numbers`: sheet row -> what its 序号 cell holds, where a clerk may have typed 本基地 instead of a number."""
     form = get_form(t.form_id)
     keys = {f.key for f in form.fields}
     if not {OWN_RENT, SITE_NAME, SITE_RENT} <= keys or SITE_NAME not in t.data.columns or t.data.empty:
@@ -26,8 +27,12 @@ def own_row(path: str, t: Table, problems: list[Problem]) -> None:
     words = tuple(fold(w) for w in name_words().get("self_words") or ())
     name_key = next((f.key for f in form.record_fields if f.identity == BASE_NAME), None)
     own = fold(str(t.record.get(name_key) or "")) if name_key else ""
+    def says_self(v: object) -> bool:
+        return isinstance(v, str) and any(w in fold(v) for w in words)
+
     mine = [i for i, v in enumerate(t.data[SITE_NAME])
-            if isinstance(v, str) and (any(w in fold(v) for w in words) or (own and fold(v) == own))]
+            if says_self(v) or (isinstance(v, str) and own and fold(v) == own)
+            or says_self((numbers or {}).get(int(t.data.at[i, "_row"])))]
     for i in mine:
         row = int(t.data.at[i, "_row"])
         rent = t.data.at[i, SITE_RENT] if SITE_RENT in t.data.columns else None

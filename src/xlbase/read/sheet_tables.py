@@ -33,7 +33,7 @@ from .labels import base_column_words, base_section_name, line_kind, status_tag
 from .header_words import might_name
 from .label_text import label_key
 from .match_vocab import vocabulary
-from .units import factor_for, header_unit
+from .units import factor_for, header_unit, unit_name
 from .profile import cell_kind
 from .answer_columns import place_answer_columns, tick_column
 from .text_figures import fill_from_text
@@ -539,7 +539,7 @@ def _label_unit(sheet: Sheet, rec: FoundRecord, key: str, f, value: Any, p: Pars
         return None
     got = float(p.value * factor)
     read = int(got) if f.type == "integer" and got.is_integer() else got
-    return Parsed(read), (f"“{label.strip()}”（{a1(*at)}）的值按“{unit}”换算为{f.unit}（{factor_text(factor)}）"
+    return Parsed(read), (f"“{label.strip()}”（{a1(*at)}）的值按“{unit_name(unit)}”换算为{f.unit}（{factor_text(factor)}）"
                           f"后读取：{raw_text(value)} → {read:g}。")
 
 

@@ -58,6 +58,18 @@ def field_family(field: Field) -> str | None:
     return next((name for name, factor in _unit_index().get(key, ()) if factor == 1), None)
 
 
+@lru_cache(maxsize=256)
+def unit_name(unit: str) -> str:
+    """A folded unit (header_unit's "元m2天", "元/m2/日") as units.yaml spells it ("元/平方米/天", "元/平方米/日"):
+    how a message names it."""
+    key = unit_key(unit)
+    for fam in unit_families().values():
+        for name in fam["units"]:
+            if fold(name) == unit or unit_key(fold(name)) == key:
+                return name
+    return unit
+
+
 def _as_unit(text: str) -> str | None:
     """`text` (folded) when it is a unit alone, also as '单位：元' / '单位万元'; else None."""
     t = _UNIT_LINE.sub("", text) if text.startswith(("单位", "计量单位")) else text
@@ -69,7 +81,26 @@ def _as_unit(text: str) -> str | None:
 @lru_cache(maxsize=8192)
 def header_unit(text: object) -> str | None:
     """The unit a header cell states, folded: in brackets ("（万元）", "(单位：元)"), alone ("万元"), or at its
-    end after a label ("营业收入万元", "收入/元"). None when it states none or several ("万元、平方米")."""
+    end after a label ("营业收入万元", "收入/元"). None when it states none or several ("万元、平方米").
+    A unit per area alone under a label that says the time (月租金（元/平方米）, 日租金（元/㎡）, 每月租金) is
+    that time's (元/平方米/月): a market quotes rent by the month or the day, and per area alone reads a year's."""
+    unit = _stated_unit(text)
+    return _timed(text, unit) if unit is not None else None
+
+
+def _timed(text: object, unit: str) -> str:
+    """`unit`, or the unit per `unit` and the time the label's own words say (月租金, 每天) when the unit says none
+    and the family has one of that time (units.yaml `per_area_and`)."""
+    label = fold(str(text)).replace(unit, "")       # 月租金（元/平方米）, 租金（每月）（元/㎡）
+    for fam in unit_families().values():
+        for t in fam["times"]:
+            timed = f"{unit}/{t}"
+            if _as_unit(timed) and re.search(f"每{t}|{t}租|{t}均租", label):
+                return _as_unit(timed) or unit
+    return unit
+
+
+def _stated_unit(text: object) -> str | None:
     if not isinstance(text, str) or not text.strip():
         return None
     k = fold(text)

@@ -385,7 +385,8 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
                 if head:
                     fill_record(path, view, t, head, problems, say_missing=True)
                     used_rows.update(head.rows)
-                own_row(path, t, problems)
+                own_row(path, t, problems, {r + 1: view.get(r, ft.number_col) for r in range(ft.header_rows[1] + 1, ft.end_row)}
+                        if ft.number_col is not None else None)
             tables.append(t)
             top = ft.end_row
         a2 = find_record(sheet, RECORD_FORM, skip=used_rows, min_fields=A2_MIN_FIELDS)
