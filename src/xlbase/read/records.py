@@ -104,7 +104,7 @@ def find_record(sheet: Sheet, form_id: str, rows: range | None = None, skip: set
                 occs.append(_Occ(r, c, keys, grade=_grade(v, form_id)))
                 labels.add((r, c))
                 continue
-            several = _inline_several(v, form_id)
+            several = _inline_several(v, form_id) or _inline_pairs(v, form_id)
             if several:
                 occs += [_Occ(r, c, keys, value) for keys, value in several]
                 labels.add((r, c))
@@ -335,10 +335,52 @@ def _inline_several(text: str, form_id: str) -> list[tuple[tuple[str, ...], str]
     out = []
     for clause in _CLAUSES.split(text):
         m = _LABEL_AMOUNT.match(clause.strip())
-        keys = record_keys(m.group(1).strip(), form_id) if m else ()
+        # the label nearest the amount: "资金来源：其中：自筹 500 万元" (the line's own label typed before it) is 自筹's
+        keys = next((k for k in (record_keys(w.strip(), form_id) for w in _tails(m.group(1))) if k), ()) if m else ()
         if m and keys:
             out.append((keys, m.group(2).strip()))
     return out if len(out) >= 2 else []
+
+
+def _tails(label: str) -> list[str]:
+    """A label and its parts after each colon, whole first: "资金来源：其中：自筹" -> itself, "其中：自筹", "自筹"."""
+    return [label] + [label[m.end():] for m in _COLON.finditer(label)]
+
+
+_GAP = re.compile(r"\s+")
+
+
+def _inline_pairs(text: str, form_id: str) -> list[tuple[tuple[str, ...], str]]:
+    """Two or more "标签：值" typed on one line, apart by spaces — a Word-like form typed into one column:
+    "名称：代县雁门创业服务有限公司    注册时间：2018年4月12日", "从业人员数量：12人  其中：本科以上学历7人  专业创业辅导员3人"
+    — as (field keys, value) per line. A piece naming no line ("上馆镇" of "地址：代县 上馆镇") goes on the value
+    before it; [] unless two pieces name lines (one label and value is _inline's)."""
+    if len(text) > 300 or not _COLON.search(text):
+        return []
+    out: list[tuple[tuple[str, ...], str]] = []
+    for piece in _GAP.split(text.strip()):
+        said = _piece_line(piece, form_id)
+        if said is not None:
+            out.append(said)
+        elif out:
+            keys, value = out[-1]
+            out[-1] = (keys, f"{value} {piece}".strip())
+        else:
+            return []
+    return out if len(out) >= 2 else []
+
+
+def _piece_line(piece: str, form_id: str) -> tuple[tuple[str, ...], str] | None:
+    """One piece of a line typed with several: "注册时间：2018年4月12日" (a label, a colon, its value, perhaps
+    empty) or, after 其中, a label with its number glued on ("其中：本科以上学历7人", "中等以上专业技术人员5人")."""
+    got = _inline(piece, form_id, {})
+    if got is not None:
+        return got[1], got[2]
+    if piece[-1] in ":：" and (keys := record_keys(piece[:-1], form_id)):      # its value after a space
+        return keys, ""
+    said = _LABEL_NUMBER.match(_PARTS_OPEN.sub("", piece))
+    keys = record_keys(said.group(1).strip(), form_id) if said else ()
+    return (keys, said.group(2).strip()) if said and keys else None
 
 
 _TOTAL_THEN = re.compile(r"^\s*(-?\d+(?:[.,，]\d+)*\s*[^\d\s(（,，;；:：]*?)\s*([（(，,；;].*|其中.*)$")
