@@ -212,7 +212,7 @@ def _line_kind(s: str) -> str | None:
     bare = k.strip("()")
     if bare.startswith(_END_KEYS):
         return "end"
-    if k.startswith(_ORG_KEYS):
+    if k.startswith(_ORG_KEYS) or _model_org(s):
         return "org"
     if is_note_text(s) or bare.startswith(_SIGN_KEYS) or k.endswith(_SIGN_TAILS):
         return "note"
@@ -231,6 +231,37 @@ def _title_tails() -> tuple[str, ...]:
     return tuple(sorted(tails | set(TITLE_TAILS)))
 
 
+@lru_cache(maxsize=None)
+def _model_org_words() -> tuple[str, ...]:
+    """The words of the page lines the form models print for who fills or sends a form, beyond ORG_PREFIXES: every
+    programme's `org_line` ("推荐单位（盖章）：" -> 推荐单位, "申请单位（运营管理单位公章）：" -> 申请单位)."""
+    from ..forms.programmes import list_programmes, load_programme
+    words = set()
+    for name in list_programmes():
+        for form in load_programme(name).forms.values():
+            word = re.split(r"[(（:：]", unicodedata.normalize("NFKC", form.org_line or ""), maxsplit=1)[0].strip()
+            if word and not fold(word).startswith(_ORG_KEYS):
+                words.add(word)
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=None)
+def _model_org_line() -> re.Pattern[str] | None:
+    """A line of one of _model_org_words: the word, perhaps spaced out, then a bracket (（盖章）) or a colon or a
+    blank to fill (_____) — "推荐单位组织测评情况" (a title that opens with the word) is no such line, nor the word
+    alone (太原's 推荐表 line 推荐单位, a column 推荐单位 naming each row's county)."""
+    words = _model_org_words()
+    if not words:
+        return None
+    spaced = "|".join(r"\s*".join(map(re.escape, w)) for w in words)
+    return re.compile(r"^[\s(\[【〔]*(?:" + spaced + r")\s*(?:[(（][^()（）]{0,12}[)）]|[:：_＿])")
+
+
+def _model_org(s: str) -> bool:
+    pattern = _model_org_line()
+    return pattern is not None and bool(pattern.match(unicodedata.normalize("NFKC", s)))
+
+
 def line_kind(value: object) -> str | None:
     """What a line that starts with this text is, if not data: 'end' (以下空白), 'note' (注/备注/填表人…),
     'org' (填报单位…), 'title' (…情况表, 附件3), else None. Most names skip the work on their first
@@ -238,9 +269,15 @@ def line_kind(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     s = value.strip()
-    if not s or (s[0] not in _LINE_FIRST and s[-1] not in _LINE_LAST and "以下" not in s[:4]):
+    if not s or (s[0] not in _line_first() and s[-1] not in _LINE_LAST and "以下" not in s[:4]):
         return None
     return _line_kind(s)
+
+
+@lru_cache(maxsize=None)
+def _line_first() -> frozenset[str]:
+    """_LINE_FIRST and the first characters of the form models' own page-line words (_model_org_line)."""
+    return _LINE_FIRST | frozenset(w[0] for w in _model_org_words())
 
 
 #: the words a page line opens with (填报单位, 填表人, 备注…), each letter perhaps spaced out ("填 表 人")
@@ -301,7 +338,9 @@ def is_unit_text(value: object) -> bool:
 # 本年度未申报, 无拟推荐基地 … (a place or time, then a none word, then what there is none of: a phrase,
 # never a name like 无锡…公司), perhaps with a note in brackets after it: 无（本县今年没有申报）
 # who and when an answer speaks of, before its none word: 本县, 我区今年, 该单位2024年度
-_WHO_WHEN = r"^(?:本|我|该)?(?:县|区|市|县区|县市区|县\(市区\)|县\(区\)|单位|地区)?(?:今年|本年|本年度|今年度|\d{4}年度?)?"
+# when, before or after who: 目前我县…, 我县今年…, 本次不作推荐
+_WHEN = r"(?:目前|当前|现阶段|截至目前|本次|此次|今年|本年|本年度|今年度|\d{4}年度?)?"
+_WHO_WHEN = r"^" + _WHEN + r"(?:本|我|该|全)?(?:县|区|市|县区|县市区|县\(市区\)|县\(区\)|单位|地区)?" + _WHEN
 _NO_BASE = re.compile(
     _WHO_WHEN + r"(?:暂|均|尚|目前|暂时)?(?:无|没有|未有|未)"
     r"(?:拟)?(?:申报|上报|报送|推荐|认定|符合条件|符合要求|新申报)?(?:的)?"
@@ -314,9 +353,12 @@ _NIL_RETURN = re.compile(r"^(?:本|我|该)?(?:县|区|市|单位)?(?:今年|本
                          r"(?:零报告|零申报|零上报|零报送|空报)$")
 # how the answer was reached, said before it ("经摸底排查，…", "根据通知要求，经核实，…"), and the close after it
 # ("…，特此说明"): clauses of a sentence, apart from the answer, that name nothing
-_LEAD_IN = re.compile(r"^(?:经|通过|根据|按照|依据|对照)[^，,；;：:0-9]{0,16}$")
+_LEAD_IN = re.compile(r"^(?:经|通过|根据|按照|依据|对照)[^，,；;：:0-9]{0,24}$")
+# or what the office did to find out, naming no figure: 我局对全县小微企业双创基地进行了摸底
+_LOOKED = re.compile(r"^(?:我|本)(?:局|县|区|市|单位|科)(?:对|经|通过|已|认真|组织|进行|开展|会同)[^0-9]{0,30}$")
+_TITLED = re.compile(r"《[^《》]*》")     # a notice named in a lead-in (根据《关于组织开展2024年…的通知》要求): no figure
 _CLOSE = re.compile(r"^特此(?:说明|报告|证明|函告)$")
-MAX_ANSWER, MAX_ANSWER_SENTENCE = 40, 80      # an answer's length; with how it was found out and a close
+MAX_ANSWER, MAX_ANSWER_SENTENCE = 40, 200     # an answer's length; with how it was found out and a close
 _CLAUSES = re.compile(r"[，,；;：:。.!！]+")
 
 
@@ -329,11 +371,13 @@ def is_no_base_text(value: object) -> bool:
         return False
     if len(value) <= MAX_ANSWER and _answers_no_base(cached_fold(value)):
         return True
-    clauses = [c for c in _CLAUSES.split(unicodedata.normalize("NFKC", value).strip()) if c.strip()]
+    clauses = [c for c in _CLAUSES.split(_TITLED.sub("《》", unicodedata.normalize("NFKC", value).strip())) if c.strip()]
     while len(clauses) > 1 and _CLOSE.match(cached_fold(clauses[-1])):
         clauses.pop()
-    return bool(clauses) and _answers_no_base(cached_fold(clauses[-1])) \
-        and all(_LEAD_IN.match(cached_fold(c)) for c in clauses[:-1])
+    if not clauses or not _answers_no_base(cached_fold(clauses[-1])):
+        return False        # the answer is the conclusion: nothing but a close after it
+    # before it: how it was found out, or the answer said once more (…无符合申报条件的基地，不予推荐)
+    return all(_LEAD_IN.match(k) or _LOOKED.match(k) or _answers_no_base(k) for k in map(cached_fold, clauses[:-1]))
 
 
 def _answers_no_base(folded: str) -> bool:

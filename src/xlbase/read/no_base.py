@@ -10,6 +10,7 @@ error.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from ..forms import SUMMARY_FORM, get_form
@@ -78,6 +79,8 @@ def _answer(sheet: Sheet) -> tuple[int, int, str, str] | None:
         if len(filled) <= MAX_FILLED_ROW and (any(kinds) or not header_rows and not (
                 labels_only and any(map(_identifies_base, texts)))):
             continue        # a title, note or signature line (a short line naming no base, above any header)
+        if answer is not None and labels_only and len(filled) <= MAX_FILLED_ROW and all(map(_signed, texts)):
+            continue        # a letter's close under its answer: the office that signs it, the date
         if answer is not None or header_rows == MAX_HEADER_ROWS or not labels_only:
             return None     # a value, or more rows than a header
         header_rows += 1
@@ -85,6 +88,26 @@ def _answer(sheet: Sheet) -> tuple[int, int, str, str] | None:
     if answer is None or (header_rows and not any(map(_identifies_base, labels))):
         return None
     return (*answer, org)
+
+
+_DATE_LINE = re.compile(r"^\s*(?:\d{4}|[〇零一二三四五六七八九]{4})\s*年.{1,8}日\s*$|^\s*\d{4}[./-]\d{1,2}[./-]\d{1,2}\s*$")
+
+
+def _signed(text: str) -> bool:
+    """A letter's signature line: the date (2024年8月16日), or an office's name (广灵县工业和信息化局: a name ending as
+    a government office does, data/names.yaml office_endings), perhaps with （盖章）."""
+    s = re.sub(r"[（(]\s*(?:盖章|公章|章)\s*[)）]", "", text).strip()
+    return bool(_DATE_LINE.match(s)) or (0 < len(s) <= MAX_OFFICE_NAME and s.endswith(_office_endings())
+                                        and not any(ch.isdigit() for ch in s))
+
+
+MAX_OFFICE_NAME = 24
+
+
+@lru_cache(maxsize=None)
+def _office_endings() -> tuple[str, ...]:
+    from ..forms import name_words
+    return tuple(name_words().get("office_endings") or ())
 
 
 def _line_kind(text: str, cells: int) -> str | None:

@@ -185,6 +185,26 @@ def org_line(sheet: Sheet, header_top: int, top: int) -> str:
     return ""
 
 
+def foot_org_line(sheet: Sheet, last: int) -> str:
+    """The 填报单位 / 推荐单位（盖章） line typed under a table, where a cover or a stamp block puts it ("推荐单位（盖章）：
+    祁东县工信局 | 2023年5月18日"), its cells joined; "" when none, or when anything but page lines (a signature, a
+    date, a note) stands between the table and it or after it within reach — then it heads the next table."""
+    found = ""
+    for r in range(last + 1, min(sheet.n_rows, last + 1 + ORG_LINE_REACH)):
+        cells = [v for v in sheet.rows[r] if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
+        if not cells:
+            continue
+        kind = line_kind(cells[0])
+        if kind == "org" and not found:
+            found = " ".join(str(v).strip() for v in cells)
+        elif kind not in ("note", "end") and not all(_DATE_ONLY.match(str(v)) for v in cells):
+            return ""
+    return found
+
+
+_DATE_ONLY = re.compile(r"^[\d\s年月日./-]+$")    # "2023年5月18日" under a stamp line
+
+
 def _heading(sheet: Sheet, header_top: int, top: int) -> tuple[tuple[str, str], ...]:
     """The text lines just above a table's header (not above the previous table's end): (A1, texts joined)."""
     out = []
@@ -319,7 +339,8 @@ def table_from(path: str, sheet: Sheet, ft: FoundTable, form_id: str, kind: str,
     form = get_form(form_id)
     answered = place_answer_columns(sheet, ft, form_id)     # one 评价 column of words for a group of tick columns
     t = Table(form_id=form_id, file=path, sheet=sheet.name, header_row=ft.header_rows[1] + 1,
-              org_line=org_line(sheet, ft.header_rows[0], top))
+              org_line=org_line(sheet, ft.header_rows[0], top)
+              or foot_org_line(sheet, max([ft.header_rows[1], *ft.data_rows, *ft.total_rows])))
     # where a list sent apart from its base names it (merge.attach, merge.programme: any programme's firm list)
     t.heading = _heading(sheet, ft.header_rows[0], top)
     t.columns = {k: c + 1 for k, c in ft.columns.items()}
