@@ -390,6 +390,11 @@ def check_batch(reads: list, chosen: Programme, explicit: bool) -> None:
                             + "。请按项目分开放入不同文件夹，分别用 --programme 汇总。")
 
 
+def batch_checking() -> bool:
+    """Whether the running command checks its batch (validate, merge, mark: activate's `check_batch`)."""
+    return _BATCH["check"]
+
+
 def check_command_batch(reads: list) -> None:
     """read.files.read_files calls this: the batch check of the command that activated a programme."""
     if _BATCH["check"]:

@@ -28,6 +28,7 @@ from ..table import WorkbookRead
 from .isolation import PoolUnavailable, read_isolated, readers_within
 from .limits import DEFAULT_LIMITS, Limits
 from .failed import read_failed
+from .stray_forms import refuse_strays
 from .workbook import read_workbook
 from ..problem_codes import INPUT_MISSING
 
@@ -139,7 +140,7 @@ def read_files(paths: Sequence[Path | str], jobs: int | None = None, on_read: Ca
     caught but without the limits.
     """
     from ..forms.programmes import check_command_batch
-    out = _read_all(paths, jobs, on_read, limits)
+    out = refuse_strays(_read_all(paths, jobs, on_read, limits))    # another call's form sent by one of ours
     check_command_batch(out)       # a batch of another programme, or of several, is refused (ProgrammeMismatch)
     return out
 
