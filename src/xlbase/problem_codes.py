@@ -83,6 +83,7 @@ ERROR_VALUE = "error-value"
 VALUE_CONVERTED = "value-converted"
 VALUE_ESTIMATE = "value-estimate"
 NAME_STATUS_TAG = "name-status-tag"
+TABLE_PARTS = "table-parts"
 MISSING_COLUMN = "missing-column"
 OWN_ROW = "own-row"
 UNKNOWN_COLUMN = "unknown-column"
@@ -155,6 +156,7 @@ _declare(READ, {
     VALUE_CONVERTED: (INFO, "值已换算或补全"),
     VALUE_ESTIMATE: (INFO, "数字写成范围或估计值（如“30户以上”“约300”）、日期只写了年份：按所写的范围判断，不是确切的值"),
     NAME_STATUS_TAG: (INFO, "{noun}名称后括注的申报状态（续报、新申报），不作为名称的一部分"),
+    TABLE_PARTS: (INFO, "一张表的栏目分在两个工作表（如“基本情况”和“运营情况”），按{noun}名称对应读作一张表"),
     MISSING_COLUMN: (ERROR, "缺少官方栏目",
                      "每张表按严重程度各一条，列出所缺的全部栏目，指向表头；表中另有认不出的栏目（可能就是所缺的栏目：申请表中"
                      "须站在该栏的位置上或用了该栏的字样，且与该栏同类——金额、面积、人数、户数、日期、文字等）"

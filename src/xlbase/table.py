@@ -81,6 +81,9 @@ class Table:
     #: a record form's line it lacks -> the words of the record we could not place that might be it (their kind
     #: the line's, standing where it would: read.sheet_tables.line_words): it is then asked about, not missing
     line_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: the other sheets holding the rest of this table's columns, row for row by base name (read.table_parts):
+    #: merge joins each base's rows of them into one
+    parts: tuple[str, ...] = ()
 
     @property
     def form(self) -> Form:

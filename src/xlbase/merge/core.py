@@ -80,6 +80,7 @@ def _candidate_rows(reads: list[WorkbookRead], places: Places = DIVISIONS
         a2_ident = {"name": tidy_name(a2.get(BASE_NAME)), OPERATOR: tidy_name(a2.get(OPERATOR)),
                     CITY: a2.get(CITY), COUNTY: a2.get(COUNTY), BASE_TYPE: a2.get(BASE_TYPE)}
         rekey: dict[str, str] = {}
+        first_row = len(bases)
         for t, role in row_tables(wr):  # base rows first (rekey)
             if role == BASE_ROWS:
                 kind = APPLICANT if t.form_id == BASE_FORM else SUMMARY
@@ -146,9 +147,34 @@ def _candidate_rows(reads: list[WorkbookRead], places: Places = DIVISIONS
                                      typed=record_estimates(t, a11_figures) or None, record_cells=t.record_cells))
             else:
                 firms.append(firm_table(t, wr.path, rekey))
+        parted = {t.sheet for t in wr.tables if t.parts}
+        if parted:      # one table's columns on two sheets (read.table_parts): each base's rows are one
+            bases[first_row:] = join_part_rows(bases[first_row:], parted)
         if places.typed:
             problems += folder_places(wr, bases, places)
     return bases, firms, problems
+
+
+def join_part_rows(rows: list[BaseRow], sheets: set[str]) -> list[BaseRow]:
+    """`rows` (of one file) with the rows of one base from the parts of one table (on `sheets`) joined into the
+    first: a value it lacks taken from the others (their sheets' cells are theirs), its typed estimates too."""
+    out: list[BaseRow] = []
+    first: dict[str, BaseRow] = {}
+    for b in rows:
+        k = fold(b.name)
+        if b.sheet not in sheets or not k:
+            out.append(b)
+        elif k not in first:
+            first[k] = b
+            out.append(b)
+        else:
+            into = first[k]
+            for key, v in b.values.items():
+                if into.values.get(key) is None and v is not None:
+                    into.values[key] = v
+            if b.typed:
+                into.typed = {**b.typed, **(into.typed or {})}
+    return out
 
 
 def merge_reads(reads: list[WorkbookRead], missing: Iterable[str] = ()) -> MergeResult:

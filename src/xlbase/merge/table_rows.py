@@ -168,5 +168,12 @@ def row_tables(wr: WorkbookRead) -> list[tuple[Table, str]]:
 
 
 def data_rows(wr: WorkbookRead) -> int:
-    """rows_read of one file: base rows (an applicant's 附件2 standing in for 附件10 is one) plus firm rows."""
-    return sum(1 if role == BASE_RECORD else t.n_rows for t, role in row_tables(wr))
+    """rows_read of one file: base rows (an applicant's 附件2 standing in for 附件10 is one) plus firm rows; the rows
+    of one table's parts on several sheets (read.table_parts) once, as merge.core.join_part_rows joins them."""
+    n, parted = 0, set[str]()
+    for t, role in row_tables(wr):
+        if t.parts and parted & {t.sheet, *t.parts}:
+            continue
+        parted.update((t.sheet,) if t.parts else ())
+        n += 1 if role == BASE_RECORD else t.n_rows
+    return n

@@ -39,6 +39,7 @@ from .own_row import own_row
 from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem, without
 from .programme_sheets import read_programme_book, reading_programme
 from .failed import read_failed, unusable
+from .table_parts import join_parts
 from .sheet_tables import (fill_record, firm_provenance, is_guide, org_line, split_by_row_base, table_from,
                            unread_sheet_problem)
 from ..problem_codes import (FILE_ARCHIVE, FILE_DECRYPTED, FILE_FORMAT, FILE_NOT_SPREADSHEET, FILE_READER,
@@ -181,6 +182,7 @@ def _read_checked(spath: str, source: str, check, steps: Steps, notes: list[Prob
         wr.problems += [p for p in problems if p.rule == UNREAD_SHEET]   # which sheets had rows, and where
         wr.problems += [p for p in notes if p.rule in (FILE_DECRYPTED, FILE_READER)]   # how it was opened
         return wr
+    problems = join_parts(spath, tables, problems)     # one table's columns typed on two sheets
     problems = assign_bases(tables, notes + problems, spath, find_cover(book.sheets, tables))
     if record is not None:
         _apply_record(tables, record)
