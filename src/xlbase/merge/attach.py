@@ -420,11 +420,14 @@ def attach_firm_lists(reads: list[WorkbookRead], problems: list[Problem]) -> lis
         d = decide(t, wr.path, cands)
         if len(d.chosen) == 1:
             c = d.chosen[0]
+            titled = _titled(t, c)
+            if titled is not None and (d.how is None or d.how.how not in ROW_BASE_HOWS):
+                d.how = titled      # its title names the base too: the list says whose it is, whatever decided first
             t.base = {"key": c.key, "name": c.name, OPERATOR: c.operator or None, CITY: c.city,
                       COUNTY: c.county, BASE_TYPE: c.base_type, "home": c.file,
                       "attached": _how(d.how, c)}
             c.listed = True
-            if d.how is not None and d.how.how in ROW_BASE_HOWS:      # the rows name their base: said so
+            if d.how is not None and (d.how.how in ROW_BASE_HOWS or d.how is titled):   # the list names its base
                 above = "其上方的" if d.how.how == ROW_BASE_SECTION else "其"
                 msg = (f"附件3（文件“{shown}”工作表“{t.sheet}”，{len(t.data)} 行）按{above}{_how(d.how, c)[1:]}"
                        f"（{d.how.cell}）归入基地“{c.name}”（{display.get(c.file, c.file)}）。")
@@ -438,6 +441,17 @@ def attach_firm_lists(reads: list[WorkbookRead], problems: list[Problem]) -> lis
         else:
             out.append(_fallback(t, wr.path, what, cands, display))
     return _name_problems(problems, [t for _, t in orphans]) + out + attach_covers(reads, cands)
+
+
+def _titled(t: Table, c: Candidate) -> Evidence | None:
+    """A title line above the list that holds base `c`'s name whole ("大同市浑源县凉粉小镇众创空间入驻企业名单"): the
+    list names its base, though a piece of evidence read before it (the sheet's name) decided the same."""
+    from ..read.labels import line_kind
+    for cell, text in t.heading:
+        ev = Evidence("标题行", text, cell)
+        if line_kind(text) != "org" and fit(ev.folded, c) >= WHOLE:
+            return ev
+    return None
 
 
 def _how(ev: Evidence | None, c: Candidate) -> str:
