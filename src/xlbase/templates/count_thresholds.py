@@ -11,7 +11,7 @@ from ..forms.roles import OWN_RENT, SITE_DISTANCE, SITE_NAME, SITE_RENT
 from ..rules.live import untyped_threshold
 from ..rules.rule import Rule
 from .checks import UNTYPED, sheet_key, spellings, threshold_range, type_threshold
-from .estimates import RANGE, by_margin, range_verdicts
+from .estimates import RANGE, by_margin, exact_range, range_verdicts
 from .places import Places, excel_date, number_text, reference_date, stated_range, stated_value
 
 
@@ -101,13 +101,68 @@ def _age(rule: Rule, places: Places) -> str | None:
     return (f"IF(ISNUMBER({d}),IF(DATE(YEAR({d})+{years},MONTH({d}),DAY({d}))>{as_of},1,0),0)")
 
 
+#: Excel's stand-in for an unbounded end of a range (read.estimates.Estimate.lowest / highest: ±inf)
+_FAR = "1E+300"
+
+
+def _share_ranges(rule: Rule, places: Places) -> tuple[str, str, str, str] | None:
+    """Excel (judged, broken, undecided, about) of share-min where its part or whole is typed as a bound or an
+    estimate ("约3000", "20-30家"), as rules.ranges.share_verdict judges part / whole over every value of the two
+    ranges (a plain figure: its one value; an unbounded end: ±1E300 for validate's ±inf): `judged` where both hold a
+    figure or a range and one a range; None where neither read can hold a range."""
+    part, whole = (stated_value(rule, places, k) for k in rule.fields[:2])
+    rp, rw = (stated_range(rule, places, k) for k in rule.fields[:2])
+    if part is None or whole is None or (rp is None and rw is None):
+        return None
+    p_in, w_in = (r["in"] if r is not None else "FALSE" for r in (rp, rw))
+
+    def side(r: dict[str, str] | None, value: str, typed: str) -> dict[str, str]:
+        """The range a side says: its range's outputs where it is typed as one, else its figure's one value."""
+        plain = exact_range(value)
+        return plain if r is None else {k: f"IF({typed},{r[k]},{plain[k]})" for k in plain}
+    ep, ew = side(rp, part, p_in), side(rw, whole, w_in)
+    judged = f"AND(OR(ISNUMBER({part}),{p_in}),OR(ISNUMBER({whole}),{w_in}),OR({p_in},{w_in}))"
+
+    def end(r: dict[str, str], key: str, sign: str) -> str:
+        return f"IF(ISNUMBER({r[key]}),{r[key]},{sign}{_FAR})"
+    pl, wl, wh = end(ep, "lo", "-"), end(ew, "lo", "-"), end(ew, "hi", "")
+    th = f"({number_text(rule.threshold)}-1E-12)"
+    # the whole may be 0 or less: nothing when it is never above 0; else undecided unless part.lowest / whole.highest
+    # meets the threshold (-inf / inf: no number, met for validate)
+    nan = f"AND(NOT(ISNUMBER({ep['lo']})),NOT(ISNUMBER({ew['hi']})))"
+    low_share = f"IF(ISNUMBER({ew['hi']}),{pl}/{ew['hi']},IF(ISNUMBER({ep['lo']}),0,-{_FAR}))"
+    # IF, not AND, around a division: AND evaluates every argument (a 0 whole: #DIV/0!)
+    zero_undecided = f"IF({wh}>0,IF({nan},FALSE,{low_share}<{th}),FALSE)"
+    least = f"IF(ISNUMBER({ew['hi']}),{pl}/{ew['hi']},0)"
+    most = f"IF(ISNUMBER({ep['hi']}),{ep['hi']}/{wl},{_FAR})"
+    broken = f"IF({wl}>0,AND({least}<{th},{most}<{th}),FALSE)"
+    undecided = f"IF({wl}<=0,{zero_undecided},AND({least}<{th},{most}>={th}))"
+    return judged, broken, undecided, f"OR({ep['about']}=1,{ew['about']}=1)"
+
+
 def _share_min(rule: Rule, places: Places) -> str | None:
-    """share-min: the part's share of its whole below the threshold (a blank or 0 whole judges nothing)."""
+    """share-min: the part's share of its whole below the threshold (a blank or 0 whole judges nothing); a part or
+    whole typed as a range: below for every value of the ranges, proven by the clerk's own words (_share_ranges)."""
     part, whole = (stated_value(rule, places, k) for k in rule.fields[:2])
     if part is None or whole is None:
         return None
-    return (f"IF(AND(ISNUMBER({part}),ISNUMBER({whole})),IF({whole}=0,0,IF({part}/{whole}<{number_text(rule.threshold)}-1E-12,"
-            f"1,0)),0)")
+    exact = (f"IF(AND(ISNUMBER({part}),ISNUMBER({whole})),IF({whole}=0,0,IF({part}/{whole}<{number_text(rule.threshold)}-1E-12,"
+             f"1,0)),0)")
+    ranged = _share_ranges(rule, places)
+    if ranged is None:
+        return exact
+    judged, broken, _, about = ranged
+    return f"IF({judged},IF(AND({broken},{by_margin(rule, about, doubt=False)}),1,0),{exact})"
+
+
+def _share_min_doubt(rule: Rule, places: Places) -> str | None:
+    """请核实 where validate warns on a share typed as a range: undecided over the ranges, or below only by an
+    estimate's margin (rules.kinds.thresholds.ShareAtLeast._ranged)."""
+    ranged = _share_ranges(rule, places)
+    if ranged is None:
+        return None
+    judged, broken, undecided, about = ranged
+    return f"IF({judged},IF(OR(AND({broken},{by_margin(rule, about, doubt=True)}),{undecided}),1,0),0)"
 
 
 def _rows_min(rule: Rule, places: Places) -> str | None:
@@ -210,4 +265,5 @@ def _rent_discount_doubt(rule: Rule, places: Places) -> str | None:
 
 COUNTS = {"min": _min, "max": _min, "age-in-years": _age, "share-min": _share_min, "rows-min": _rows_min,
           "rows-within": _rows_within, "comparables": _comparables, "rent-discount": _rent_discount}
-DOUBTS = {"min": _min_doubt, "max": _min_doubt, "comparables": _comparables_doubt, "rent-discount": _rent_discount_doubt}
+DOUBTS = {"min": _min_doubt, "max": _min_doubt, "share-min": _share_min_doubt, "comparables": _comparables_doubt,
+          "rent-discount": _rent_discount_doubt}

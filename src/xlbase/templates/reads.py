@@ -50,8 +50,8 @@ def read_numbers(numbers: NumberSheet, places: Places, forms: dict[str, Form]) -
 
 def ranged_fields() -> set[str]:
     """The fields whose figures a rule the sheet judges compares as ranges when typed as a bound or an estimate: the
-    pack's minimums and maximums (count_thresholds), the comparables' distances and rents (count_thresholds: within
-    the distance, the rent discount). A list's column read so keeps the range's steps in cells beside each row's
+    pack's minimums and maximums and the shares' parts and wholes (count_thresholds), the comparables' distances and
+    rents (count_thresholds: within the distance, the rent discount). A list's column read so keeps the range's steps in cells beside each row's
     read (some 30 a row); another list column (附件3's 职工人数, 1 500 rows) works them out in a few slots
     (templates.numbers.NumberSheet.column), enough for its total."""
     from ..forms.roles import SITE_DISTANCE, SITE_RENT
@@ -60,6 +60,8 @@ def ranged_fields() -> set[str]:
     for r in pack().rules:
         if r.field and r.kind in ("min", "max"):
             out.add(r.field)
+        elif r.kind == "share-min":
+            out |= set(r.fields[:2])
         elif r.kind in ("comparables", "rent-discount"):
             out |= {SITE_DISTANCE, SITE_RENT}
     return out
