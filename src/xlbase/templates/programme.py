@@ -32,18 +32,21 @@ from .guide import COLUMNS as GUIDE_COLUMNS, GUIDE_SHEET, check_notes, filling_n
 from .numbers import UNREADABLE_NUMBER_TITLE
 from .on_open import computed_on_open
 from .lists import ListSheet, list_name
-from .printing import DEFAULT_ROW_PT, FOOTER, fit_scale, page_starts, print_scale, setup_sheet
+from .printing import (A4_LANDSCAPE_PT, DEFAULT_ROW_PT, FOOTER, MARGINS, MIN_SCALE, fit_scale, page_starts, print_scale,
+                       setup_sheet)
 from .record import grid_width, write_record_grid
 from .reads import read_typed, sum_reads
 from .marks import UNREADABLE_TITLE, date_marks, judged_area, number_marks
 from .places import Places
 from .rule_counts import count_formula
 from .styles import Styles, lines_needed, row_height
-from .table import (TableLayout, first_page_fit, printed_last_col,
+from .table import (TableLayout, first_page_fit, printed_last_col, spread_plan,
                     printed_sizes, total_printed, write_table, write_total_row)
 
 Cells = dict[str, dict[str, Any]]     # form id -> {field key: (row, col)} for records, or its TableLayout
 MIXED_WIDTH = 15                      # columns of a sheet holding a record grid and tables
+#: a form's last page holding less than this share of a page is avoided by printing a little smaller (_keep_tables_whole)
+FEW_LINES = 0.25
 TABLE_ROW_LINES = 2                   # a list's blank rows grow to their text (templates.table: autofit)
 BAD_FILL = "#FFC7CE"
 
@@ -200,9 +203,12 @@ def _sheet(ws, programme, form: Form, blocks: list[dict], styles: Styles, values
             # its 合计 (frozen under the header, as 附件3's), the rows after it ruled once typed: a blank list
             # prints one full page, a filled one its rows, not 100 blank ones
             ruled = first_page_fit(tab, sizes, r) if _ruled_list(programme, b) and b is opens else None
+            # a table inside a form spread over its width (spread_plan): its wide cells hold a line of text
+            spread = mixed and spread_plan(tab, width) is not None
             lay = write_table(ws, tab, styles, top=r, rows=list(given), n_rows=max(len(given), tab.template_rows),
-                              sizes=sizes, row_lines=TABLE_ROW_LINES, total=on_paper,
-                              open_ended=bool(ruled) or None, ruled_rows=ruled or 0, fill_page=bool(ruled))
+                              sizes=sizes, row_lines=1 if spread else TABLE_ROW_LINES, total=on_paper,
+                              open_ended=bool(ruled) or None, ruled_rows=ruled or 0, fill_page=bool(ruled),
+                              across=(width, MIXED_WIDTH) if mixed else None)
             cells[tab.id] = {"layout": lay}
             if not mixed or b is opens:     # a list that opens its sheet: its header on every page
                 repeat = (lay.header_top, lay.header_bottom)
@@ -255,6 +261,15 @@ def _keep_tables_whole(ws, units: list[tuple[int, int]], printed: int, widths: l
     if not any(page_starts(heights, units, scale=s, repeat=above)[1] for s in (fit_scale(widths), scale / 100)):
         return
     starts, _ = page_starts(heights, units, scale=scale / 100, repeat=above)
+    # a last page holding a few lines (衡阳 申请表's 优惠政策 line alone under the tables moved whole): the largest scale,
+    # down to MIN_SCALE (7-point text), at which the form takes a page fewer, its tables still whole
+    body = A4_LANDSCAPE_PT[1] - 72 * (MARGINS["top"] + MARGINS["bottom"])
+    if starts and sum(heights[starts[-1]:]) < FEW_LINES * body / (scale / 100):
+        for smaller in range(scale - 1, MIN_SCALE - 1, -1):
+            fewer, _ = page_starts(heights, units, scale=smaller / 100, repeat=above)
+            if len(fewer) < len(starts):
+                scale, starts = smaller, fewer
+                break
     ws.set_print_scale(scale)
     ws.set_h_pagebreaks(starts)
 

@@ -86,6 +86,36 @@ def column_plan(form: Form) -> tuple[int | None, dict[str, int], int]:
     return number_col, cols, col - 1
 
 
+def spread_plan(form: Form, across: int) -> tuple[dict[str, int], dict[int, int], int] | None:
+    """A table inside a form (衡阳's 合作服务机构情况, 3 columns, under the 申请表's grid of 7): its printed columns
+    (序号 and the official ones) spread over the form's `across` columns as the paper form's table spans its
+    width, each field merged over a share of them in proportion to its model width (one at least; 序号 one); our
+    columns after them, one each. (field -> its first column, a span's first column -> its last, the last column);
+    None where the table is as wide as the form already."""
+    number_col, cols, _ = column_plan(form)
+    printed_to = printed_last_col(form)
+    printed = [f for f in form.table_fields if cols[f.key] <= printed_to]
+    extra = across - len(printed) - (number_col is not None)
+    if extra <= 0 or not printed:
+        return None
+    weights = [f.width or DEFAULT_WIDTH for f in printed]
+    shares = [extra * w / sum(weights) for w in weights]
+    more = [int(x) for x in shares]
+    for i in sorted(range(len(printed)), key=lambda i: more[i] - shares[i])[:extra - sum(more)]:
+        more[i] += 1            # the largest remainders take what is left
+    out: dict[str, int] = {}
+    spans: dict[int, int] = {}
+    col = 1 if number_col is not None else 0
+    for f, m in zip(printed, more):
+        out[f.key], spans[col] = col, col + m
+        col += m + 1
+    for f in form.table_fields:
+        if f.key not in out:
+            out[f.key] = col
+            col += 1
+    return out, spans, col - 1
+
+
 def printed_last_col(form: Form) -> int:
     """The last column on paper: 序号 and the official columns (ours come after them)."""
     number_col, cols, last = column_plan(form)
@@ -200,8 +230,9 @@ def write_header(ws: Worksheet, form: Form, top: int, number_col: int | None, co
 
 
 def _write_header(ws: Worksheet, form: Form, top: int, number_col: int | None, cols: dict[str, int],
-                  widths: dict[int, float], styles: Styles) -> tuple[int, float]:
-    """write_header, also giving the header's height in points."""
+                  widths: dict[int, float], styles: Styles, spans: dict[int, int] | None = None) -> tuple[int, float]:
+    """write_header, also giving the header's height in points; `spans`: a column's last (spread_plan)."""
+    end = spans or {}
     two = form.has_group_row
     bottom = top + 1 if two else top
     lines = {top: 1, bottom: 1}
@@ -225,13 +256,13 @@ def _write_header(ws: Worksheet, form: Form, top: int, number_col: int | None, c
         if group is None:
             for f in fields:
                 c = cols[f.key]
-                put(top, bottom, c, c, header_label(f, widths.get(c)), styles.header(f.official))
+                put(top, bottom, c, end.get(c, c), header_label(f, widths.get(c)), styles.header(f.official))
         else:
             c0, c1 = cols[fields[0].key], cols[fields[-1].key]
-            put(top, top, c0, c1, group, styles.header(official))
+            put(top, top, c0, end.get(c1, c1), group, styles.header(official))
             for f in fields:
-                put(bottom, bottom, cols[f.key], cols[f.key], header_label(f, widths.get(cols[f.key])),
-                    styles.header(f.official))
+                c = cols[f.key]
+                put(bottom, bottom, c, end.get(c, c), header_label(f, widths.get(c)), styles.header(f.official))
     heights = {r: row_height(max(n, 1)) for r, n in lines.items()}
     for r, h in heights.items():
         ws.set_row(r, h)
@@ -244,7 +275,7 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
                 number_rows: bool = True, ruled_rows: int | Callable[[float, float], int] = 0,
                 sizes: dict[str, float] | None = None, row_lines: int = 1, total: bool = True,
                 open_ended: bool | None = None, incomplete: Set[str] = frozenset(),
-                fill_page: bool = False) -> TableLayout:
+                fill_page: bool = False, across: tuple[int, float] | None = None) -> TableLayout:
     """Header at `top`, then data rows (values keyed by field key), then the total row.
 
     `formulas` makes a column a locked computed cell (identity from 附件2).
@@ -255,7 +286,9 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
     to the caller (write_total_row: a total no printed column shows goes under the notes, off the page);
     `open_ended`: the layout above for a list of any length (None: for lists longer than OPEN_ENDED_ROWS);
     `incomplete`: the columns whose 合计 lacks some rows' figures (a merged 汇总表), marked *; `fill_page`: a list
-    shorter than its first page gets the rows that fill it (ruled_rows' count; 衡阳's 人员名单 has 12 in the model).
+    shorter than its first page gets the rows that fill it (ruled_rows' count; 衡阳's 人员名单 has 12 in the model);
+    `across` (columns, the width of each): a table inside a form spread over the form's columns (spread_plan: a
+    field's header and cells merged over its span; the caller sets the columns' widths).
     Returns the layout; validation is applied here too.
     """
     rows = rows or []
@@ -264,12 +297,20 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
     asked = bool(open_ended)      # a list the caller made open-ended (a programme's) keeps its rows' autofit
     open_ended = form.template_rows > OPEN_ENDED_ROWS if open_ended is None else open_ended
     number_col, cols, last_col = column_plan(form)
-    widths = set_widths(ws, form, number_col, cols, sizes)
+    plan = spread_plan(form, across[0]) if across else None
+    spans: dict[int, int] = {}
+    if plan is not None and across is not None:
+        cols, spans, last_col = plan
+        # a span's width on its first column (the interior ones 0: a header's width sums its columns)
+        inside = {c for c0, c1 in spans.items() for c in range(c0 + 1, c1 + 1)}
+        widths = {c: 0.0 if c in inside else (spans.get(c, c) - c + 1) * across[1] for c in range(last_col + 1)}
+    else:
+        widths = set_widths(ws, form, number_col, cols, sizes)
     blank_height = max(DATA_ROW_HEIGHT, row_height(row_lines))
     # a list of names that wrap (附件11): blank rows keep no height of their own, so Excel, WPS and
     # LibreOffice grow each to the name typed into it
     autofit = row_lines > 1 and n > 1 and (not open_ended or asked)
-    bottom, header_pt = _write_header(ws, form, top, number_col, cols, widths, styles)
+    bottom, header_pt = _write_header(ws, form, top, number_col, cols, widths, styles, spans)
     total_row = None
     first = bottom + 1
     if form.total_label and open_ended and total:
@@ -306,6 +347,8 @@ def write_table(ws: Worksheet, form: Form, styles: Styles, *, top: int,
                 ws.write_blank(r, number_col, None, styles.get(border=1, locked=False, align="center"))
         for f in form.table_fields:
             c = cols[f.key]
+            if c in spans:      # the field's cells merged over its span, the value in the first
+                ws.merge_range(r, c, r, spans[c], "", styles.input(f))
             if f.key in formulas:
                 formula, value = formulas[f.key](r)
                 ws.write_formula(r, c, formula, styles.formula(f), cached(value))
