@@ -157,7 +157,7 @@ def test_a_list_reaching_the_share_by_names_gets_an_info_at_those_firms_and_no_w
     assert p["severity"] == "info"
     ws = openpyxl.load_workbook(path)["入驻企业"]
     assert sorted(ws[c].value.strip() for c in p["cell"].split(",")) == sorted(READ_BY_NAME)
-    assert "货运→交通运输业" in p["message"] and "机械、加工、厂→工业" in p["message"]
+    assert "货运→交通运输业" in p["message"] and "机械、加工、工厂→工业" in p["message"]
     assert "所属行业" in p["message"]
 
     # an officer turning the reading off gets the warning asking for the four firms' 所属行业
@@ -190,9 +190,28 @@ _WORDS = st.text(st.sampled_from("机械加工厂房租赁物流电子商务饭�
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_WORDS, min_size=1, max_size=12, unique=True), st.lists(_WORDS | st.sampled_from(["有限公司", "县"]),
                                                                         max_size=6))
-def test_the_longest_word_at_each_place_is_read_whatever_the_list(words, pieces):
-    # the words found are those a longest-first alternation finds, left to right, each consuming its characters
+def test_every_word_of_one_industry_standing_in_the_name_is_read(words, pieces):
+    # words allowing the same industry never hide each other: each found counts (shown once: 工厂, not also its
+    # 厂), in the order they stand
     name = "".join(pieces)
-    found, _ = industries_by_name(name, (("工业", tuple(words)),))
-    expected = re.findall("|".join(map(re.escape, sorted(words, key=len, reverse=True))), name)
-    assert found == tuple(dict.fromkeys(expected))
+    found, allowed = industries_by_name(name, (("工业", tuple(words)),))
+    standing = {w for w in words if w in name}
+    assert set(found) == {w for w in standing if not any(w != o and w in o for o in standing)}   # 厂 in 工厂: one
+    assert allowed == (names_of("工业") if found else frozenset())
+    assert list(found) == sorted(found, key=name.find)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=8, unique=True), st.lists(_WORDS, min_size=1, max_size=8, unique=True),
+       st.lists(_WORDS | st.sampled_from(["有限公司", "县"]), max_size=6))
+def test_a_word_is_read_unless_it_stands_only_inside_a_longer_word_of_another_industry(made, sold, pieces):
+    # 电子 (made) inside 电子商务 (sold) is not read; beside it, or with no longer word found holding it, it is
+    name = "".join(pieces)
+    made = [w for w in made if w not in sold]
+    found, _ = industries_by_name(name, (("工业", tuple(made)), ("批发和零售业", tuple(sold))))
+    for w in made:
+        held = any(w in s and s in name for s in sold if s != w) or any(w in m and m in name for m in made if m != w)
+        if w in name and not held:
+            assert w in found, (w, name)
+        if w in name and name.replace(w, "") == "" and held:     # nothing but w: never inside a longer one
+            assert w in found, (w, name)

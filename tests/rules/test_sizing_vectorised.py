@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
+from xlbase.rules.industry_text import read_industry
 from xlbase.rules.sizing import BOUND_COLUMNS, classify, industries, industries_of, standard
 from xlbase.text import fold
 
@@ -55,13 +56,18 @@ def reference(row: dict, mode: str) -> tuple[object, str]:
     if small is None and not names and mode in ("strictest", "declared-then-strictest"):
         small = _judge(industries(), measures)
         basis = "strictest" if small is not None else "unknown"
+        # a 所属行业 read by words only (rules/industry_text.py: 住宿和餐饮业（快餐）): small when small under each
+        worded = read_industry(row.get("industry")).positions
+        if small is None and worded and _judge([industries()[i] for i in sorted(worded)], measures) is True:
+            small, basis = True, "words"
     return small, basis
 
 
 NUMBERS = st.one_of(st.none(), st.just(np.nan), st.integers(0, 7000), st.floats(0, 9000, allow_nan=False),
                     st.sampled_from([20, 50, 100, 300, 500, 1000, 2000, 5000, 6000, 19.999, "25", "1,200", "abc"]))
 INDUSTRIES = st.one_of(st.none(), st.sampled_from([*MEDIUM, " 工 业", "工业（）", "未知行业", "", 3.0, "制造业",
-                                                    "批发和零售业", "住宿和餐饮业（快餐）", "房地产业"]))
+                                                    "批发和零售业", "住宿和餐饮业（快餐）", "房地产业",
+                                                    "餐饮", "软件开发", "批发、零售", "咨询服务类"]))
 SIZES = st.one_of(st.none(), st.sampled_from([*SMALL_SIZES, *LARGE_SIZES, "中小型", "奇怪", "", 1]))
 ROWS = st.lists(st.fixed_dictionaries({"employees": NUMBERS, "revenue": NUMBERS, "industry": INDUSTRIES,
                                        "size_class": SIZES}), max_size=12)

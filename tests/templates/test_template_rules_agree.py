@@ -130,12 +130,14 @@ def shares(path: Path) -> Path:
 
 
 def undecided(path: Path) -> Path:
-    """A quarter of the firms neither provably small nor medium (no 所属行业, no 企业规模, 职工 150, 营业收入
-    800 万元: small in some industries of 300号, not in others): below 80 % only if they are not small —
-    validate's warning, the sheet's 请核实. Places no matcher reads: choice errors."""
+    """A quarter of the firms neither provably small nor medium (no 所属行业, no 企业规模, a name saying nothing
+    of the trade, 职工 150, 营业收入 800 万元: small in some industries of 300号, not in others): below 80 %
+    only if they are not small — validate's warning, the sheet's 请核实. Places no matcher reads: choice
+    errors."""
     base, firms, comps = _written(path, 28)
     c = Clerk(path)
     for i in range(7):
+        c.row("附件3", i, "firm_name", f"忻府恒泰{i + 1}号科技有限公司")     # …物流, …信息技术 would be read
         c.row("附件3", i, "industry", None)
         c.row("附件3", i, "size_class", None)
         c.row("附件3", i, "employees", 150)
@@ -182,11 +184,6 @@ def test_the_sheet_counts_what_validate_reports(recalculated, name):
     assert not differ, f"{name}: rule -> (sheet, validate): {differ}"
 
 
-def by_name(problems: list, rule: str) -> bool:
-    """validate's info that the small/micro share counted firms small by the industries their names allow."""
-    return load_pack().rule(rule).kind == "ratio" and any(p.rule == rule and p.severity == "info" for p in problems)
-
-
 def _doubted(by_type: bool = False) -> list[str]:
     """The pack's rules whose milder verdict the sheet shows too (template_rules.KIND_DOUBTS); `by_type`: those whose
     请核实 is a threshold per 基地类型 the sheet could not look up (count_thresholds.DOUBTS), else the others."""
@@ -203,15 +200,14 @@ def _doubted(by_type: bool = False) -> list[str]:
 def test_the_sheet_asks_to_check_where_validate_warns(recalculated, name):
     """A rule whose error the sheet counts and whose warning (undecided firms, a value of our own column
     validate cannot use) it shows as 请核实: 请核实 exactly where validate warns under that rule and finds
-    no error — or, for the small/micro share, where validate reached it only by reading firms' names (its
-    info; the sheet reads no name, so what validate counted small by a name is undecided there)."""
+    no error (firms counted small by the words of their 所属行业 or names count so in the sheet too)."""
     from xlbase.templates.check_sheet import CHECK
     path = recalculated[name]
     results = sheet_results(path)
     problems = validate_problems(path)
     for rule in _doubted():
         errors = any(p.rule == rule and p.severity == "error" for p in problems)
-        warns = any(p.rule == rule and p.severity == "warning" for p in problems) or by_name(problems, rule)
+        warns = any(p.rule == rule and p.severity == "warning" for p in problems)
         if not errors:
             assert (results[rule] == CHECK) == warns, (name, rule, results[rule], warns)
 

@@ -1,7 +1,8 @@
 """The template sizes each firm row small/micro in the sheet exactly as validate's 300号 classification
 (rules.sizing.classify) does, row by row, for industries, sizes and figures typed as strangers type them:
 the standard's own industries, 国民经济行业 门类 (批发和零售业, one name for two industries), a name
-inside a longer text (制造业（食品）), punctuation and spaces, words no standard knows; sizes said in
+inside a longer text (制造业（食品）), punctuation and spaces, everyday words (餐饮, 软件开发, I65 咨询服务类,
+批发、快递: rules/industry_text.py), words no standard knows; sizes said in
 many ways (小微企业, 中小型, 个体户) or not at all; figures on both sides of every floor, or missing.
 Recalculated by LibreOffice."""
 
@@ -14,6 +15,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+import industry_spellings
+import stranger_firms
 from conftest import soffice_convert
 from xlbase.read import read_workbook
 from xlbase.rules import load_pack, sizing
@@ -29,7 +32,12 @@ def _industries(rng: random.Random) -> list[str | None]:
     names = [*sizing.industries(), *(sizing.standard().get("names") or {})]
     decorated = [f"{n}（其他）" for n in names] + [f"主营{n}" for n in names] + [f" {n} " for n in names]
     strange = ["不详", "服务", "批发、零售业", "农、林、牧、渔业", "高新技术", "软件", "制造", "其他"]
-    return [*names, *rng.sample(decorated, 25), *strange, None, None, None]
+    # everyday words as strangers type them (tests/fixtures/industry_spellings.py), one or two in a cell
+    spelled = list(industry_spellings.EVERYDAY) + list(industry_spellings.STANDARD)
+    everyday = [industry_spellings.decorate(rng, rng.choice(spelled)) for _ in range(40)]
+    everyday += [industry_spellings.joined(rng, *rng.sample(spelled, 2)) for _ in range(15)]
+    everyday += [f"{rng.choice(names)}（{rng.choice(spelled)}）" for _ in range(10)]     # a detail, or another one
+    return [*rng.sample(names, 20), *rng.sample(decorated, 15), *strange, *everyday, None, None, None]
 
 
 SIZES = [None, None, "大型", "中型", "小型", "微型", "个体工商户", "个体户", "小微企业", "中小型", "中型企业",
@@ -51,9 +59,10 @@ def filled(tmp_path_factory) -> Path:
     rng = random.Random(300)
     figures = _figures()
     industries = _industries(rng)
+    names = [f.name for f in stranger_firms.firms(random.Random(301), N_FIRMS)]     # names of every trade
     firms = []
     for i in range(N_FIRMS):
-        firm = {"firm_name": f"忻州第{i + 1}号有限公司", "industry": rng.choice(industries),
+        firm = {"firm_name": names[i] if i % 2 else f"忻州第{i + 1}号有限公司", "industry": rng.choice(industries),
                 "size_class": rng.choice(SIZES)}
         for m in sizing.BOUND_COLUMNS:
             firm[m] = rng.choice(figures[m])
@@ -69,7 +78,11 @@ def test_each_row_is_sized_as_validate_sizes_it(filled):
     table = next(t for t in read_workbook(filled).tables if t.form_id == "附件3")
     assert len(table.data) == N_FIRMS
     mode = load_pack().params.get("unknown_industry") or sizing.UNKNOWN_INDUSTRY[0]
-    expected = sizing.classify(table.data, mode)["small"]
+    sized = sizing.classify(table.data, mode)
+    expected = sized["small"]
+    # the sample reaches every step of rules/industry_text: a word reading deciding a firm small, and not
+    assert {"words", "name"} <= set(sized["basis"])
+    assert (sized["by_name"] != "").sum() > sum(sized["basis"].isin(["words", "name"]))
     ws = openpyxl.load_workbook(filled, data_only=True)[SIZE_SHEET]
     col = next(c.column for c in ws[1] if c.value == "value")
     differ = []

@@ -26,23 +26,22 @@ candidates towards small: a firm medium under its name's industries stays undeci
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
-from ..forms import _parse_yaml as parse_yaml, industry_words
 from ..forms.roles import EMPLOYEES, FIRM_NAME, INDUSTRY, REVENUE, SIZE_CLASS
 from ..text import fold
 from .columns import fold_text
+from .industry_text import read_industry, read_name
+from .sme_names import MIN_CONTAINED, NameWords, industries, name_words, names_of, standard
+
+__all__ = ["MIN_CONTAINED", "NameWords", "industries", "name_words", "names_of", "standard",   # sme_names's, as before
+           "classify", "industries_of", "industries_by_name", "industry_names", "declared_size"]
 
 BOUND_COLUMNS = (EMPLOYEES, REVENUE, "assets")     # the standard's measures, as 附件3 keys (assets: none yet)
-STANDARD_FILE = "sme-2011-300.yaml"
-#: the shortest name found inside a longer 所属行业 text ("制造业（食品）")
-MIN_CONTAINED = 2
 #: how a firm without 所属行业 may be decided (a pack's `unknown_industry`); the first is the default
 UNKNOWN_INDUSTRY = ("declared-then-strictest", "declared", "strictest")
 #: words of a declared 企业规模 (folded) that say small/micro, and that say medium or large
@@ -50,26 +49,10 @@ SMALL_WORDS = ("小", "微", "个体")
 LARGE_WORDS = ("中", "大")
 #: a declared 企业规模 naming an individual business (个体工商户): small/micro whatever its numbers
 INDIVIDUAL = "个体"
-#: words of a firm's name -> industries, as (standard name or industry, its words) pairs: hashable, so a pack's
-#: own list is compiled once (see `name_words`)
-NameWords = tuple[tuple[str, tuple[str, ...]], ...]
 #: how a name was read, in `classify`'s "by_name" column: "机械、加工厂→工业"
 NAME_READ = "{words}→{industries}"
 #: a firm's name saying it is an individual business (folded: brackets are ASCII): 个体工商户, 个体户, （个体）
 _INDIVIDUAL_NAME = r"个体(?:工商)?户|\(个体\)"
-
-
-@lru_cache(maxsize=None)
-def standard() -> dict[str, Any]:
-    """The standard as loaded from its YAML (medium floors per industry, stated names -> industries)."""
-    text = (resources.files("xlbase.rules") / "standards" / STANDARD_FILE).read_text(   # one part per joinpath on 3.10
-        encoding="utf-8")
-    return parse_yaml(text)   # libyaml when PyYAML has it: the standard is read at every merge's start
-
-
-def industries() -> tuple[str, ...]:
-    """The standard's industries, in its order."""
-    return tuple(standard()["medium"])
 
 
 @lru_cache(maxsize=None)
@@ -79,101 +62,18 @@ def _floors() -> np.ndarray:
     return np.array([[float(med[i][m]) if m in med[i] else np.nan for m in BOUND_COLUMNS] for i in med])
 
 
-def name_table() -> tuple[tuple[str, frozenset[int]], ...]:
-    """(folded name, industry positions) for every name a stated 所属行业 is matched against, in the order
-    `industries_of` tries them (longest first): the templates judge 所属行业 in the sheet from it."""
-    return _names()
-
-
-@lru_cache(maxsize=None)
-def _names() -> tuple[tuple[str, frozenset[int]], ...]:
-    """(folded name, industry positions) for every name the standard file knows, longest first."""
-    pos = {name: i for i, name in enumerate(industries())}
-    out = {fold(name): frozenset({i}) for name, i in pos.items()}
-    for name, targets in (standard().get("names") or {}).items():
-        out[fold(name)] = frozenset(pos[t] for t in targets)
-    return tuple(sorted(out.items(), key=lambda kv: -len(kv[0])))
-
-
-@lru_cache(maxsize=4096)
 def industries_of(text: Any) -> frozenset[int]:
-    """Positions (in `industries()`) a stated 所属行业 may be; empty when it names none of them.
-
-    The standard's own name, a 国民经济行业 门类 it lists, or a text containing one ("制造业（食品）").
-    """
-    if not isinstance(text, str):
-        return frozenset()
-    key = fold(text)
-    if not key:
-        return frozenset()
-    for name, targets in _names():
-        if key == name:
-            return targets
-    for name, targets in _names():
-        if len(name) >= MIN_CONTAINED and name in key:
-            return targets
-    return frozenset()
-
-
-def names_of(key: str) -> frozenset[int]:
-    """Positions of one name the standard file knows exactly (an industry, or a name it lists); empty if none."""
-    k = fold(key)
-    return next((targets for name, targets in _names() if name == k), frozenset())
-
-
-def name_words(spec: Any = None) -> NameWords:
-    """The words of firms' names as `classify` takes them: `spec` a mapping {industry or standard name: [words]}
-    (a pack's `industry_words`), None for data/industry_words.yaml's."""
-    if spec is None:
-        spec = industry_words().get("words") or {}
-    return tuple((str(k), tuple(str(w) for w in (v or ()) if w)) for k, v in spec.items()
-                 if isinstance(k, str) and not k.startswith("__"))
-
-
-@lru_cache(maxsize=16)
-def _name_reader(words: NameWords) -> tuple[re.Pattern | None, dict[str, frozenset[int]]]:
-    """A pattern finding the words (the longest at each place, each consuming its characters) and what
-    each folded word allows."""
-    table: dict[str, frozenset[int]] = {}
-    for key, ws in words:
-        pos = names_of(key)
-        for w in ws:
-            k = fold(w)
-            if k:
-                table[k] = table.get(k, frozenset()) | pos
-    return (re.compile(_trie_pattern(table)) if table else None), table
-
-
-def _trie_pattern(words: Any) -> str:
-    """One regular expression matching any of `words`, branching on one character at a time (an alternation
-    of 300 words tried one by one is twice as slow), greedy so the longest word at a place wins."""
-    trie: dict[str, Any] = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def pattern(node: dict[str, Any]) -> str:
-        ends = "" in node
-        alts = [re.escape(ch) + pattern(sub) for ch, sub in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 and (len(alts[0]) == 1 or not ends) else f"(?:{'|'.join(alts)})"
-        return f"(?:{body})?" if ends else body
-
-    return pattern(trie)
+    """Positions (in `industries()`) a stated 所属行业 is proven to be in; empty when the standard's names do
+    not place it (rules/industry_text.py steps 1-2): the standard's own name, a 国民经济行业 门类/大类 it lists,
+    either abbreviated the standard's way (餐饮, 批发零售, 交通运输行业), or a text containing one ("主营制造业")."""
+    r = read_industry(text)
+    return r.positions if r.proven else frozenset()
 
 
 def industries_by_name(name: Any, words: NameWords | None = None) -> tuple[tuple[str, ...], frozenset[int]]:
     """(the words found, the industry positions they allow together) in a firm's name; ((), ∅) when it holds
-    none. "寿阳县金河机械加工厂" -> (("机械", "加工", "厂"), {工业})."""
-    pattern, table = _name_reader(name_words() if words is None else words)
-    key = fold(name) if isinstance(name, str) else ""
-    if pattern is None or not key:
-        return (), frozenset()
-    found = tuple(dict.fromkeys(pattern.findall(key)))
-    return found, frozenset().union(*(table[w] for w in found)) if found else frozenset()
+    none (rules/industry_text.read_name). "寿阳县金河机械加工厂" -> (("机械", "加工", "厂"), {工业})."""
+    return read_name(name, name_words() if words is None else words)
 
 
 def industry_names(positions: frozenset[int]) -> str:
@@ -208,11 +108,13 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
     """Per firm row: `small` (True, False, NA when undecided), `basis`, `industries` and `by_name`.
 
     basis: "industry" (decided under its stated 所属行业), "declared" (企业规模 as reported),
-    "strictest" (no 所属行业: decided under every industry), "name" (no 所属行业: small under every industry
-    the words of its name allow), "unknown" (undecided).
+    "strictest" (no 所属行业: decided under every industry), "words" (a 所属行业 the standard's names do not
+    place: small under every industry its words allow, rules/industry_text.py), "name" (no 所属行业: small
+    under every industry the words of its name allow), "unknown" (undecided).
     industries: how many of the standard's industries the firm may be in (all of them when unknown).
-    by_name: how the name of a firm without 所属行业 left open by its numbers was read ("物流→交通运输业、仓储业、
-    邮政业"): small under those industries (basis "name") or still undecided under them; else "".
+    by_name: how a 所属行业 in everyday words, else the name of a firm without 所属行业, left open by its numbers
+    was read ("物流→交通运输业、仓储业、邮政业"): small under those industries (basis "words" or "name") or still
+    undecided under them; else "".
     `by_name`: the words of names (`name_words`); None: data/industry_words.yaml's, () reads no name.
     Whole columns with numpy: a province's 58 000 firms are a few array operations.
     """
@@ -226,10 +128,19 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
     folded = _folded(firms, INDUSTRY)
     codes, uniques = pd.factorize(folded)
     masks = np.zeros((len(uniques) + 1, n_ind), dtype=bool)     # the last row: missing text, no industry
+    worded_masks = np.zeros((len(uniques) + 1, n_ind), dtype=bool)  # a text read by words only (industry_text)
+    worded_said = np.full(len(uniques) + 1, "", dtype=object)
+    words = name_words() if by_name is None else by_name
     for u, text in enumerate(uniques):
-        for i in industries_of(text):
-            masks[u, i] = True
+        r = read_industry(text, words)
+        if r.proven:
+            masks[u, sorted(r.positions)] = True
+        elif r.positions:
+            worded_masks[u, sorted(r.positions)] = True
+            worded_said[u] = NAME_READ.format(words="、".join(r.words), industries=industry_names(r.positions))
     stated[:] = masks[codes]
+    worded = worded_masks[codes]
+    has_words = np.asarray(worded.any(axis=1))
     has_industry = np.asarray(stated.any(axis=1))   # an array (numpy types any() as maybe a scalar)
     everything = np.ones(n_ind, dtype=bool)
 
@@ -260,19 +171,28 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
             yes[todo], no[todo] = decide(all_rows, todo)
             basis[todo & (yes | no)] = "strictest"
     read_as = np.full(n, "", dtype=object)
-    if unknown_industry in ("strictest", "declared-then-strictest") and FIRM_NAME in firms.columns:
+    if unknown_industry in ("strictest", "declared-then-strictest"):
         todo = ~(yes | no) & ~has_industry
-        if todo.any():
-            named = _by_name(_folded(firms, FIRM_NAME), np.flatnonzero(todo), n_ind,
-                             name_words() if by_name is None else by_name)
-            if named is not None:
-                allowed, said = named
-                rows = np.asarray(allowed.any(axis=1))
-                small_by_name = rows.copy()
-                small_by_name[rows] = decide(allowed, rows)[0]     # only ever small: never "not small" by a name
-                yes[small_by_name] = True
-                basis[small_by_name] = "name"
-                read_as[rows] = said[rows]      # undecided ones too: the share's warning says how they were read
+        # a 所属行业 in everyday words (餐饮服务, 软件开发) first, else the firm's name: only ever small, never
+        # "not small" by words (rules/industry_text.py)
+        typed_words = todo & has_words
+        if typed_words.any():
+            small_by_words = typed_words.copy()
+            small_by_words[typed_words] = decide(worded, typed_words)[0]
+            yes[small_by_words] = True
+            basis[small_by_words] = "words"
+            read_as[typed_words] = worded_said[codes][typed_words]
+        todo &= ~has_words
+        named = _by_name(_folded(firms, FIRM_NAME), np.flatnonzero(todo), n_ind, words) \
+            if todo.any() and FIRM_NAME in firms.columns else None
+        if named is not None:
+            allowed, said = named
+            rows = np.asarray(allowed.any(axis=1))
+            small_by_name = rows.copy()
+            small_by_name[rows] = decide(allowed, rows)[0]     # only ever small: never "not small" by a name
+            yes[small_by_name] = True
+            basis[small_by_name] = "name"
+            read_as[rows] = said[rows]      # undecided ones too: the share's warning says how they were read
     indiv = np.array([fold(INDIVIDUAL) in t for t in size], dtype=bool) if n else np.zeros(0, dtype=bool)
     if n and FIRM_NAME in firms.columns:        # or its name says so: 小吃店（个体）, …个体工商户
         indiv |= _folded(firms, FIRM_NAME).fillna("").str.contains(_INDIVIDUAL_NAME).to_numpy(dtype=bool)
@@ -290,8 +210,7 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
 def _by_name(names: pd.Series, rows: np.ndarray, n_ind: int, words: NameWords) -> tuple[np.ndarray, np.ndarray] | None:
     """(firms x industries: what the name of each of `rows` allows, the words read as text) — None when no
     word list is in use. Only the rows asked about are read: a province's firms are mostly decided before."""
-    pattern, table = _name_reader(words)
-    if pattern is None:
+    if not words:
         return None
     values = names.to_numpy(dtype=object)
     seen: dict[tuple[str, ...], int] = {}       # the words found -> their number in `kinds`
@@ -299,12 +218,11 @@ def _by_name(names: pd.Series, rows: np.ndarray, n_ind: int, words: NameWords) -
     ids = np.full(len(values), -1, dtype=np.int64)
     for r in rows:
         v = values[r]
-        found = tuple(dict.fromkeys(pattern.findall(v))) if isinstance(v, str) and v else ()
-        if not found:
+        found, pos = read_name(v, words) if isinstance(v, str) and v else ((), frozenset())
+        if not pos:
             continue
         k = seen.get(found)
         if k is None:
-            pos = frozenset().union(*(table[w] for w in found))
             k = seen[found] = len(kinds)
             kinds.append((pos, NAME_READ.format(words="、".join(found), industries=industry_names(pos))))
         ids[r] = k

@@ -107,7 +107,7 @@ def accepted_beyond_list(role: str | None, lists: ListSheet, *, ref: str | None 
     if role in (CITY, COUNTY) and ref is not None and known is not None:
         return place_accepted(ref, role, lists, known)
     if sizes is not None and role == INDUSTRY:
-        return f"({sizes['name']}>0)"
+        return f"(({sizes['name']}<>0)+({sizes['found']}>0)>0)"     # the standard's names, or words (餐饮服务)
     if sizes is not None and role == SIZE_CLASS:
         return f'({sizes["declared"]}<>"")'
     return None

@@ -2,26 +2,28 @@
 (rules/sizing.py, 工信部联企业〔2011〕300号), so the 表内检查 can count the small/micro share rule.
 
 Per row, on the hidden sheet `xl_sizes` (same row numbers as the form's rows): the stated 所属行业 folded
-as `text.fold` folds it, the name of the standard it is read as (exact, else the first name found inside
-it, longest first: `sizing.industries_of`), and the verdict — 1 small/micro, 0 not, "" undecided —
-decided as `sizing.classify` decides it: under the industries the name allows, else by the declared
-企业规模, else (no 所属行业) under every industry, an individual business always small. The standard's
-floors and the names are tables on the lists sheet, generated from the standard's YAML: a changed
-standard regenerates the templates, nothing here names an industry or a number.
+as `text.fold` folds it, how it is read (rules/industry_text.py, step by step: its stem is a standard
+name's stem — the row of that stem; only standard names stand inside it — -1; else 0), what stands inside
+it (`found`: a name weighs 1, a word WORD_WEIGHT), the firm's name folded, and the verdict — 1 small/micro,
+0 not, "" undecided — decided as `sizing.classify` decides it: under the industries the standard's names
+allow, else by the declared 企业规模, else (none) under every industry, then under the industries the words
+of its 所属行业, else of its NAME allow (small only), an individual business always small. The standard's
+floors, its stems, names and the two word tables (a 所属行业's, a name's) are tables on the lists sheet,
+generated from the standard's YAML and data/industry_words.yaml: nothing here names an industry or a number.
 
 Like the date reads (templates.dates), the stages are defined names whose references are relative to the
 row they are used in; only the stages others use are kept in cells. Only functions of the allow-list
-(tests/templates/test_template_formulas.py): SUMPRODUCT over one row of the standard's tables (16 cells),
-INDEX(…, n, 0) for a name's row of industries, and LOOKUP(1,0/(…)) for the last name found in the text,
-the idiom Excel, WPS and LibreOffice all evaluate without array entry.
+(tests/templates/test_template_formulas.py): SUMPRODUCT over one row of the standard's tables (16 cells)
+or over a table's found entries (a column) times its flags (entries x 16), INDEX(…, n, 0) for a stem's row,
+MATCH for the stem, FIND/SUBSTITUTE/LEN for the entries standing in a text (and the longer ones that hide them).
 """
 
 from __future__ import annotations
 
 from xlsxwriter.utility import xl_col_to_name
 
-from ..forms.roles import INDUSTRY, SIZE_CLASS
-from ..rules import sizing
+from ..forms.roles import FIRM_NAME, INDUSTRY, SIZE_CLASS
+from ..rules import industry_text, sizing
 from ..text import FILLER
 from .lists import ListSheet, hidden_sheet
 from .table import TableLayout
@@ -29,29 +31,61 @@ from .table import TableLayout
 SIZE_SHEET = "xl_sizes"
 SMALL, NOT_SMALL = 1, 0          # a row's verdict; "" when the material does not decide it
 
-NAMES = "xl_sme_names"          # the standard's names (folded), in reverse of the order they are tried
-POSITIONS = "xl_sme_pos"        # 1..n beside them (what LOOKUP returns)
+STEMS = "xl_sme_stems"          # the stems of the standard's names and their industries (industry_text step 1)
+ENTRIES = "xl_sme_found"        # the names and words found inside a text (step 2) and their industries
+IS_NAME = "xl_sme_is_name"      # beside them: 1 for a standard name (proves), 0 for a word
+HIDER, TIMES = "_hider", "_times"   # + 1..: a longer entry that can hide it, how often it holds it
+NAME_WORDS = "xl_sme_name_words"    # the words a firm's name is read by (industry_text.name_entries), as ENTRIES
+#: a text no folded cell holds (fold drops it): fills the unused hiders
+NEVER = "、"
+#: the found-stage's weight of a word (a name weighs 1): below it only names were found
+WORD_WEIGHT = 1000
+#: the bracket characters `text.fold` makes one style of, and the joiners: what the stem formula looks at
+_OPENING = ("(", "（", "[", "【", "〔", "{")
+_BRACKETS = (*_OPENING, ")", "）", "]", "】", "〕", "}")
+_JOINERS = (*industry_text.JOINERS, "／")
 FLOOR = "xl_sme_floor_"         # + measure: one row, the medium floor per industry (0 where not used)
 USES = "xl_sme_uses_"           # + measure: one row, 1 where the industry uses the measure
 
 #: what `text.fold` takes away from a typed 所属行业 that a sheet can take away too (NFKC and lower case
 #: are left: industry names are Chinese words)
 _SHEET_DROPS = (" ", "\u3000", "\u00a0", "\n", "\t", *FILLER)
-_CELLS = ("key", "name", "declared", "value")       # stages kept in cells; the rest are names only
+_CELLS = ("key", "step1", "found", "name", "nkey", "declared", "value")
+#: (step1 is a cell: LibreOffice gives #N/A for a formula naming twice a defined name that holds a SUMPRODUCT
+#: inside an IF, measured; a cell is read as its value)       # stages kept in cells; the rest are names only
 #: what each of them computes on a row with nothing typed (the result cached in the file, for a viewer
 #: that shows cached results without recalculating)
-_BLANK_ROW: dict[str, object] = {"key": "", "name": 0, "declared": "", "value": ""}
+_BLANK_ROW: dict[str, object] = {"key": "", "step1": 0, "found": 0, "name": 0, "nkey": "", "declared": "", "value": ""}
+
+
+def _word_tables() -> dict[str, tuple[tuple[industry_text.Entry, ...], dict[str, tuple[tuple[str, int], ...]]]]:
+    """The grids found inside a text, with the longer entries that can hide each: a 所属行业's, a firm name's."""
+    return {ENTRIES: (industry_text.entries(), industry_text.hiders()),
+            NAME_WORDS: (industry_text.name_entries(), industry_text.name_hiders())}
 
 
 def _tables(lists: ListSheet) -> None:
     """The standard on the lists sheet: names -> industries, and per measure its floors and users."""
-    if NAMES in lists.names:
+    if STEMS in lists.names:
         return
     industries = sizing.industries()
-    table = list(reversed(sizing.name_table()))      # LOOKUP finds the last match: the first tried
-    lists.add_grid(NAMES, ("所属行业写法", *industries),
-                   [(name, *(1 if i in allowed else 0 for i in range(len(industries)))) for name, allowed in table])
-    lists.add(POSITIONS, "序位", list(range(1, len(table) + 1)))
+
+    def flags(allowed: frozenset[int]) -> tuple[int, ...]:
+        return tuple(1 if i in allowed else 0 for i in range(len(industries)))
+
+    lists.add_grid(STEMS, ("所属行业词干", *industries), [(w, *flags(a)) for w, a in industry_text.stem_table()])
+    table = industry_text.entries()
+    hiders = industry_text.hiders()
+    lists.add_grid(ENTRIES, ("所属行业中的名称或用字", *industries), [(e.text, *flags(e.positions)) for e in table])
+    lists.add(IS_NAME, "标准名称", [1 if e.name else 0 for e in table])
+    for grid, (table, hiders) in _word_tables().items():
+        if grid != ENTRIES:
+            lists.add_grid(grid, ("企业名称中的用字", *industries), [(e.text, *flags(e.positions)) for e in table])
+        for j in range(_most(hiders)):
+            held = [hiders[e.text][j] if j < len(hiders[e.text]) else (NEVER, 0) for e in table]
+            lists.add(f"{grid}{HIDER}{j + 1}", f"可遮盖它的较长写法{j + 1}", [h for h, _ in held])
+            if _repeated(hiders):
+                lists.add(f"{grid}{TIMES}{j + 1}", f"其中出现次数{j + 1}", [n for _, n in held])
     medium = sizing.standard()["medium"]
     for measure in sizing.BOUND_COLUMNS:
         lists.add_grid(FLOOR + measure, ("中型下限", *industries),
@@ -68,6 +102,46 @@ def fold_formula(cell: str) -> str:
         out = f'SUBSTITUTE({out},"{quoted}","")' if ch not in ("\n", "\t") else \
             f'SUBSTITUTE({out},CHAR({ord(ch)}),"")'
     return out
+
+
+def stem_formula(key: str) -> str:
+    """Excel: `industry_text.text_stem` of a folded text before its suffix goes — without brackets and joiners."""
+    head = key
+    for ch in (*_BRACKETS, *_JOINERS):
+        head = f'SUBSTITUTE({head},"{ch}","")'
+    return head
+
+
+def suffix_formula(head: str) -> str:
+    """Excel: `head` without a final 行业/业/类 (industry_text.SUFFIXES, the longest first)."""
+    long_, *short = industry_text.SUFFIXES
+    ends = ",".join(f'RIGHT({head},{len(w)})="{w}"' for w in short)
+    return (f'IF(RIGHT({head},{len(long_)})="{long_}",LEFT({head},LEN({head})-{len(long_)}),'
+            f'IF(OR({ends}),LEFT({head},LEN({head})-1),{head}))')
+
+
+def _most(hiders: dict[str, tuple[tuple[str, int], ...]]) -> int:
+    return max((len(h) for h in hiders.values()), default=0)
+
+
+def _repeated(hiders: dict[str, tuple[tuple[str, int], ...]]) -> bool:
+    """Whether an entry stands more than once in a longer one that can hide it (else no TIMES columns)."""
+    return any(n != 1 for held in hiders.values() for _, n in held)
+
+
+def _count(key: str, text: str) -> str:
+    """Excel: how many times `text` stands in `key` (without overlap, as str.count)."""
+    return f'(LEN({key})-LEN(SUBSTITUTE({key},{text},"")))/LEN({text})'
+
+
+def kept_entries(key: str, grid: str = "") -> str:
+    """Excel: a column over `grid` (ENTRIES, or NAME_WORDS for a firm's name), 1 where the entry stands in
+    `key` more times than inside the longer entries found that can hide it (industry_text._found)."""
+    grid = grid or ENTRIES
+    hiders = _word_tables()[grid][1]
+    times = [f"*{grid}{TIMES}{j + 1}" if _repeated(hiders) else "" for j in range(_most(hiders))]
+    hidden = "+".join(f"{_count(key, f'{grid}{HIDER}{j + 1}')}{t}" for j, t in enumerate(times))
+    return f"({_count(key, f'{grid}_key')}-({hidden or 0})>0)"
 
 
 def _measures(layout: TableLayout, x) -> tuple[str, str]:
@@ -91,6 +165,8 @@ def _stages(layout: TableLayout, x, at: dict[str, str], mode: str) -> dict[str, 
     small_in, not_medium = _measures(layout, x)
 
     def under(allowed: str) -> str:
+        """small/not small under the industries `allowed` (a row of flags followed by '*', or a column of
+        found entries times their table's flags): small under each, medium under each, else ""."""
         return (f'IF(SUMPRODUCT({allowed}(1-{small_in}))=0,{SMALL},'
                 f'IF(SUMPRODUCT({allowed}{not_medium})=0,{NOT_SMALL},""))')
 
@@ -99,16 +175,53 @@ def _stages(layout: TableLayout, x, at: dict[str, str], mode: str) -> dict[str, 
     if has_industry:
         out["key"] = fold_formula(x(INDUSTRY))
         k = at["key"]
-        contained = f"ISNUMBER(FIND({NAMES}_key,{k}))*(LEN({NAMES}_key)>={sizing.MIN_CONTAINED})"
-        out["name"] = (f'IF({k}="",0,IFERROR(MATCH({k},{NAMES}_key,0),'
-                       f'IFERROR(LOOKUP(1,0/({contained}),{POSITIONS}),0)))')
+        # step 1: the part before a bracket (its row of STEMS when its detail's words allow one of its
+        # industries or none), else the whole text's stem; 0 when neither is a stem
+        one_style = k
+        for b in _OPENING[1:]:
+            one_style = f'SUBSTITUTE({one_style},"{b}","{_OPENING[0]}")'
+        out["cut"] = f'FIND("{_OPENING[0]}",{one_style}&"{_OPENING[0]}")'      # the first bracket (none: LEN+1)
+        out["head"] = f'IF({at["cut"]}>1,LEFT({k},{at["cut"]}-1),{k})'
+        out["detail"] = f'IF({at["cut"]}>1,MID({k},{at["cut"]}+1,LEN({k})),"")'
+        out["bare_head"] = stem_formula(at["head"])
+        out["bare"] = stem_formula(k)
+        out["row"] = f'IFERROR(MATCH({suffix_formula(at["bare_head"])},{STEMS}_key,0),0)'
+        r, d = at["row"], at["detail"]
+        said = kept_entries(d)
+        out["step1"] = (f'IF({r}=0,0,IF({d}="",{r},IF(OR(SUMPRODUCT({said})=0,'
+                        f'SUMPRODUCT({said}*{ENTRIES}*INDEX({STEMS},{r},0))>0),{r},'
+                        f'IFERROR(MATCH({suffix_formula(at["bare"])},{STEMS}_key,0),0))))')
+        one = at["step1"]
+        # step 2: the names and words found (found: a name weighs 1, a word WORD_WEIGHT): only names,
+        # proven (name -1); a word among them, a word reading (name 0, found >= WORD_WEIGHT)
+        kept = kept_entries(k)
+        out["found"] = (f'IF(OR({k}="",{one}>0),0,'
+                        f'SUMPRODUCT({kept}*(1+{WORD_WEIGHT - 1}*(1-{IS_NAME}))))')
+        f = at["found"]
+        out["name"] = f'IF({k}="",0,IF({one}>0,{one},IF(AND({f}>0,{f}<{WORD_WEIGHT}),-1,0)))'
         g = at["name"]
-        out["stated"] = f'IF({g}=0,"",{under(f"INDEX({NAMES},{g},0)*")})'
+        out["stated"] = (f'IF({g}=0,"",IF({g}>0,{under(f"INDEX({STEMS},{g},0)*")},'
+                         f'{under(f"{kept}*{ENTRIES}*")}))')
+        # a word reading is small (1) when small under every industry it allows — never 0 (not small)
+        out["worded"] = (f'IF({f}<{WORD_WEIGHT},"",IF(SUMPRODUCT({kept}*{ENTRIES}*(1-{small_in}))=0,'
+                         f'{SMALL},""))')
     else:
         out["key"] = '""'
         out["name"] = "0"
         out["stated"] = '""'
+        out["found"] = "0"
+        out["step1"] = "0"
+        out["worded"] = '""'
     out["every"] = under("")
+    if FIRM_NAME in layout.cols:      # a firm's name, read when nothing else decides (small only, as a word)
+        out["nkey"] = fold_formula(x(FIRM_NAME))
+        n = at["nkey"]
+        said = kept_entries(n, NAME_WORDS)
+        out["named"] = (f'IF({n}="","",IF(SUMPRODUCT({said})=0,"",'
+                        f'IF(SUMPRODUCT({said}*{NAME_WORDS}*(1-{small_in}))=0,{SMALL},"")))')
+    else:
+        out["nkey"] = '""'
+        out["named"] = '""'
     if SIZE_CLASS in layout.cols:
         s = x(SIZE_CLASS)
         said_small = "OR(" + ",".join(f'ISNUMBER(FIND("{w}",{s}))' for w in sizing.SMALL_WORDS) + ")"
@@ -119,7 +232,9 @@ def _stages(layout: TableLayout, x, at: dict[str, str], mode: str) -> dict[str, 
         out["declared"] = '""'
         individual = "FALSE"
     stated, declared, every = at["stated"], at["declared"], at["every"]
-    strictest = f'IF({at["name"]}=0,{every},"")'
+    # no 所属行业 the standard's names place: under every industry, else (undecided) its words' reading
+    strictest = (f'IF({at["name"]}=0,IF({every}<>"",{every},'
+                 f'IF({at["found"]}>={WORD_WEIGHT},{at["worded"]},{at["named"]})),"")')
     rest = {"declared": declared,
             "strictest": strictest,
             "declared-then-strictest": f'IF({declared}<>"",{declared},{strictest})'}[mode]
@@ -130,8 +245,8 @@ def _stages(layout: TableLayout, x, at: dict[str, str], mode: str) -> dict[str, 
 def size_columns(lists: ListSheet, sheet: str, layout: TableLayout, mode: str,
                  known: dict[tuple[str, str], dict[str, str]], reads: dict[str, str] | None = None) -> dict[str, str]:
     """Absolute ranges (on SIZE_SHEET, the form's rows) of each row's stages kept in cells: "value" the
-    verdict (SMALL, NOT_SMALL or ""), "name" the standard's name read (0: none), "declared" the declared
-    size read ("" when it says neither).
+    verdict (SMALL, NOT_SMALL or ""), "name" how the standard's names read the 所属行业 (0: they do not),
+    "found" what step 2 found in it (0: nothing), "declared" the declared size read ("" when it says neither).
 
     `known` caches them per (form sheet, mode), so a rule's formula can be asked for again; `mode` is the
     pack's `unknown_industry`; `reads` the row-relative read of a number column (templates.numbers),
@@ -143,7 +258,8 @@ def size_columns(lists: ListSheet, sheet: str, layout: TableLayout, mode: str,
     ws, _ = hidden_sheet(wb, SIZE_SHEET)
     block = len(known) * (len(_CELLS) + 1)
     n = len(known) + 1
-    names = {s: f"xl_size{n}_{s}" for s in ("key", "name", "stated", "every", "declared", "value")}
+    names = {s: f"xl_size{n}_{s}" for s in ("key", "cut", "head", "detail", "bare_head", "bare", "row", "step1", "found", "name", "stated",
+                                            "worded", "nkey", "named", "every", "declared", "value")}
     at = {s: f"'{SIZE_SHEET}'!${xl_col_to_name(block + _CELLS.index(s))}1" if s in _CELLS else names[s]
           for s in names}
 

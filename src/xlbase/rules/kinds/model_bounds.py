@@ -24,7 +24,8 @@ from ..columns import blank_values, fold_values, outside
 from ..context import Context, raw_texts
 from ..emit import display_label, emit, fmt
 from ..rule import Rule
-from ..sizing import declared_size, industries_of
+from ..industry_text import read_industry
+from ..sizing import declared_size
 from ..submission import Submission, SubmissionContext, is_blank, number, raw_typed
 from .base import Kind, Outcomes, register
 
@@ -275,7 +276,8 @@ class InList(Kind):
     """A value outside its field's list. error on an official field; warning on one of our own columns
     (所属行业, 企业规模, 基地类型…: the notice does not ask for them, a value we cannot use is no mistake of
     the submission's). A place is accepted as any spelling `identity.locate` recognises (忻州 for 忻州市);
-    an industry as any name the small/micro standard places (制造业, 批发和零售业: sizing.industries_of)."""
+    an industry as any text the small/micro standard's names or the industry words place (制造业, 批发零售, 餐饮服务:
+    rules/industry_text.py)."""
 
     name = "choice"
     title = "不在下拉列表中"
@@ -364,7 +366,7 @@ def _county_stem(text: str) -> bool:
 #: value lists whose values have spellings no list can hold: what else is accepted as one of them
 _CHOICE_SPELLINGS: dict[str, Callable[[Any], bool]] = {
     "city": _place_spelling(0), "county": _place_spelling(1),
-    "industry": lambda v: bool(industries_of(v)),
+    "industry": lambda v: bool(read_industry(v).positions),     # the standard's names, or words (餐饮服务)
     "size_class": lambda v: isinstance(v, str) and declared_size(fold(v)) is not None,   # 小微, 中型企业
 }
 #: the lists accepted beyond their values (Shanxi's places, the standard's industries and sizes); a programme's

@@ -28,13 +28,17 @@ from .params import industry_words, number, one_of, per_type, template
 UNDECIDED_MESSAGE = (
     "小微企业占比能否达到 {{ percent }}% 无法从材料判定：已确认小微企业 {{ small }}/{{ firms }} 户（{{ share }}%），"
     "另有 {{ undecided }} 户无法判定（{{ firm_list }}），全部计为小微时为 {{ share_max }}%。"
-    "附件3 没有所属行业，按300号标准这些企业在有的行业属小微、有的不属；请补充这些企业的“所属行业”（或“企业规模”）后再核对")
-#: the info when the share reaches the threshold (or comes nearer) only by firms whose names were read as an
-#: industry (rules/sizing.py, data/industry_words.yaml)
+    "按300号标准这些企业在有的行业属小微、有的不属；请补充这些企业的“所属行业”（或按标准的行业名称改写，或补充"
+    "“企业规模”）后再核对")
+#: the info when the share reaches the threshold (or comes nearer) only by firms whose industry was read from
+#: words — of a 所属行业 the standard's names do not place, or of the name of a firm without one (rules/sizing.py,
+#: rules/industry_text.py, data/industry_words.yaml)
 BY_NAME_MESSAGE = (
-    "附件3 没有所属行业的 {{ by_name }} 户企业按企业名称推断行业，在推断的每个行业下都属小微，已计为小微企业："
+    "{{ by_name }} 户企业的行业由所填所属行业或企业名称中的用字推断，在推断的每个行业下都属小微，已计为小微企业："
     "{{ firm_list }}；计入后小微企业占 {{ share }}%（不计为 {{ share_without }}%，门槛 {{ percent }}%）。"
-    "名称推断的行业如与实际不符，请补充其“所属行业”")
+    "推断的行业如与实际不符，请按300号标准的行业名称填写其“所属行业”")
+#: classify's bases that rest on words, not on the standard's names (an info says how each firm was read)
+INFERRED = ("words", "name")
 FIRM_LIST_MAX = 8      # firms named in a message; the problem's cells list them all (up to FIRM_CELLS_MAX)
 FIRM_CELLS_MAX = 200
 
@@ -72,9 +76,10 @@ class SmallMicroShare(Kind):
         error="把无法判定的企业都算作小微，占比仍低于门槛（列出按300号已证明不属于小微的企业及其单元格）",
         warning="只有把无法判定的企业算作非小微时才低于门槛（列出这些企业，请补充所属行业或企业规模）；"
                 "文件中另有读不出的企业行（`unread-sheet`）时，错误改为警告",
-        info="没有所属行业的企业按名称推断行业（data/industry_words.yaml：…物流、…机械加工厂），在推断的每个行业下"
-             "都属小微的计为小微；不计它们时占比会低于门槛，就记一条提示，列出这些企业和推断的行业。名称推断只会"
-             "把企业计为小微，不会单独证明企业不属于小微（推断行业下达到中型的仍为无法判定）")
+        info="所属行业写的是日常说法（软件开发、咨询服务）或没有所属行业的企业，按其用字推断行业（"
+             "data/industry_words.yaml：…物流、…机械加工厂），在推断的每个行业下都属小微的计为小微；不计它们时占比"
+             "会低于门槛，就记一条提示，列出这些企业和推断的行业。用字推断只会把企业计为小微，不会单独证明企业不属于"
+             "小微（推断行业下达到中型的仍为无法判定）")
 
     def check(self, ctx: Context, rule: Rule) -> list[Problem]:
         src = ctx.frame(rule.form)
@@ -88,7 +93,7 @@ class SmallMicroShare(Kind):
         g = pd.DataFrame({"_sub": src["_sub"], "small": small.fillna(False).astype(bool),
                           "not_small": (~small).fillna(False).astype(bool), "open": small.isna(),
                           "unknown": _numbers_missing(src), "strict": cls["basis"] == "strictest",
-                          "declared": cls["basis"] == "declared", "named": cls["basis"] == "name"})
+                          "declared": cls["basis"] == "declared", "named": cls["basis"].isin(INFERRED)})
         # per submission (in sorted order, as a groupby gives them): its row count and each mask's count, by
         # bincount over factorized keys — a groupby().agg of seven columns costs ~5 ms however few the rows
         codes, keys = pd.factorize(src["_sub"].to_numpy(dtype=object), sort=True)
@@ -161,7 +166,7 @@ class SmallMicroShare(Kind):
         cls = classify(src, basis_param, _typed_in(tables), rule.args.industry_words)
         small = cls["small"]
         yes, no, open_ = small.fillna(False).astype(bool), (~small).fillna(False).astype(bool), small.isna()
-        by_name = (cls["basis"] == "name").to_numpy()
+        by_name = cls["basis"].isin(INFERRED).to_numpy()
         th = number_of(rule.threshold_for(None))
         n = len(src)
         if th is None or not n:
