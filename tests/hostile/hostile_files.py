@@ -93,9 +93,9 @@ class Run:
 
 
 _WRAP = ("import atexit, os, resource, runpy, sys\n"
-         "rss = os.environ['XLBASE_RSS_FILE']\n"
-         "atexit.register(lambda: open(rss, 'w').write(str(max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
-         "                                                          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))))\n"
+         "rss, me = os.environ['XLBASE_RSS_FILE'], os.getpid()\n"
+         "atexit.register(lambda: os.getpid() == me and open(rss, 'w').write(str(max(\n"
+         "    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))))\n"
          "sys.argv = ['xlbase', *sys.argv[1:]]\n"
          "runpy.run_module('xlbase', run_name='__main__')\n")
 
@@ -105,8 +105,8 @@ def run_xlbase(*args: str | Path, timeout: float = 120) -> tuple[subprocess.Comp
     of its reader processes, whichever is larger.
 
     The child records getrusage(RUSAGE_SELF) and (RUSAGE_CHILDREN: its reaped reader workers)
-    at exit; if it died before (abort, kill) we fall back to RUSAGE_CHILDREN, the largest of all
-    children so far, which can only overstate.
+    at exit (the command's own process only: a forked child inherits the handler); if it died before (abort,
+    kill), this process's RUSAGE_CHILDREN when this run raised it.
     """
     import tempfile
     env = dict(os.environ)
@@ -114,11 +114,15 @@ def run_xlbase(*args: str | Path, timeout: float = 120) -> tuple[subprocess.Comp
     fd, rss_file = tempfile.mkstemp(prefix="xlbase_rss_")
     os.close(fd)
     env["XLBASE_RSS_FILE"] = rss_file
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     try:
         proc = subprocess.run([sys.executable, "-c", _WRAP, *map(str, args)], capture_output=True, text=True,
                               env=env, timeout=timeout)
         text = Path(rss_file).read_text().strip()
-        peak_kb = int(text) if text else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        # no record (it died first): this process's largest child, if this run raised it — never an earlier test's
+        # LibreOffice (a worker's RUSAGE_CHILDREN is the largest child it ever waited for: 500-680 MB soffice runs)
+        peak_kb = int(text) if text else (after if after > before else 0)
     finally:
         os.unlink(rss_file)
     return proc, peak_kb / 1024

@@ -157,7 +157,9 @@ def test_manual_breaks_hold_in_excel_too(printed, programme, kind):
             continue
         assert not ws.sheet_properties.pageSetUpPr.fitToPage, (programme, kind, ws.title)
         assert ws.page_setup.scale, (programme, kind, ws.title)
-        assert int(ws.page_setup.scale) == print_scale(_printed_widths(ws)) >= MIN_SCALE, (programme, kind, ws.title)
+        # at most the scale that prints the columns one page wide (a form whose last page would hold a few lines
+        # prints a little smaller: templates.programme), never below MIN_SCALE
+        assert MIN_SCALE <= int(ws.page_setup.scale) <= print_scale(_printed_widths(ws)), (programme, kind, ws.title)
 
 
 @pytest.mark.parametrize("kind", KINDS)
