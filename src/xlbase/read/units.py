@@ -94,9 +94,9 @@ def _timed(text: object, unit: str) -> str:
     label = fold(str(text)).replace(unit, "")       # 月租金（元/平方米）, 租金（每月）（元/㎡）
     for fam in unit_families().values():
         for t in fam["times"]:
-            timed = f"{unit}/{t}"
-            if _as_unit(timed) and re.search(f"每{t}|{t}租|{t}均租", label):
-                return _as_unit(timed) or unit
+            timed = _as_unit(f"{unit}/{t}")
+            if timed and re.search(f"每{t}|{t}租|{t}均租", label):
+                return timed
     return unit
 
 
