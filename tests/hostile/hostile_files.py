@@ -14,9 +14,9 @@ import functools
 import hashlib
 import io
 import json
+import math
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -94,38 +94,41 @@ class Run:
 
 _WRAP = ("import atexit, os, resource, runpy, sys\n"
          "rss, me = os.environ['XLBASE_RSS_FILE'], os.getpid()\n"
+         "def own_peak():\n"
+         "    try:\n"
+         "        status = open('/proc/self/status').read()\n"
+         "        return int(status.split('VmHWM:')[1].split()[0])\n"
+         "    except (OSError, IndexError, ValueError):\n"
+         "        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
          "atexit.register(lambda: os.getpid() == me and open(rss, 'w').write(str(max(\n"
-         "    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))))\n"
+         "    own_peak(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))))\n"
          "sys.argv = ['xlbase', *sys.argv[1:]]\n"
          "runpy.run_module('xlbase', run_name='__main__')\n")
 
 
 def run_xlbase(*args: str | Path, timeout: float = 120) -> tuple[subprocess.CompletedProcess, float]:
     """`python -m xlbase ARGS` as a child; returns the process and the peak RSS in MB of it or of any
-    of its reader processes, whichever is larger.
+    of its reader processes, whichever is larger; NaN when the command died before it could say.
 
-    The child records getrusage(RUSAGE_SELF) and (RUSAGE_CHILDREN: its reaped reader workers)
-    at exit (the command's own process only: a forked child inherits the handler); if it died before (abort,
-    kill), this process's RUSAGE_CHILDREN when this run raised it.
+    The child records, at exit (the command's own process only: a forked child inherits the handler), its own
+    high-water mark and getrusage(RUSAGE_CHILDREN): its reaped reader workers and LibreOffice. Its own mark is
+    /proc/self/status VmHWM, not getrusage(RUSAGE_SELF): Linux hands a process started by vfork+exec (Python's
+    subprocess) the peak of the process that started it as its own ru_maxrss, so an xdist worker that once
+    held 681 MB made every command it ran "681 MB" (CI, b8f5345). For the same reason this process's
+    RUSAGE_CHILDREN cannot stand in for a command that died: it would be this process's own peak.
     """
-    import tempfile
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
     fd, rss_file = tempfile.mkstemp(prefix="xlbase_rss_")
     os.close(fd)
     env["XLBASE_RSS_FILE"] = rss_file
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     try:
         proc = subprocess.run([sys.executable, "-c", _WRAP, *map(str, args)], capture_output=True, text=True,
                               env=env, timeout=timeout)
         text = Path(rss_file).read_text().strip()
-        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        # no record (it died first): this process's largest child, if this run raised it — never an earlier test's
-        # LibreOffice (a worker's RUSAGE_CHILDREN is the largest child it ever waited for: 500-680 MB soffice runs)
-        peak_kb = int(text) if text else (after if after > before else 0)
     finally:
         os.unlink(rss_file)
-    return proc, peak_kb / 1024
+    return proc, int(text) / 1024 if text else math.nan
 
 
 def merge(inbox: Path, out_dir: Path, timeout: float = 120, *extra: str) -> Run:
