@@ -45,6 +45,26 @@ def test_a_column_of_yuan_under_a_wan_header_is_a_warning_not_a_silent_sum(tmp_p
     assert p.severity == "warning" and p.field == "revenue" and "“营业收入（万元）”" in p.message
 
 
+def test_a_header_that_states_yuan_is_converted_and_no_doubt_about_its_unit(tmp_path):
+    """A county's 附件11 retyped with "总营收（元）": the column is converted ÷10000, and when every base's
+    revenue is large the "可能是按更小的单位（如元）填写的；已按万元读取" warning contradicted the conversion the
+    same report announced. The header said the unit: converted, no doubt. Bare, the same 元 figures are suspect."""
+    rng = random.Random(916)
+    bases = [retyped.base_values(rng, f"晋中市太谷区大{i}号双创基地", f"大{i}号运营有限公司") for i in range(3)]
+    t = retyped.a10_table(rng, bases, layout="one-row")
+    at = 1 + retyped.A10_KEYS.index("revenue")
+    wan = [rng.randint(20_000, 90_000) for _ in t.rows[3:]]     # each base over 2亿元: large, not implausible
+    for head in ("总营收（元）", "营业收入(元)", "营业收入"):
+        t.rows[2][at] = head
+        for row, v in zip(t.rows[3:], wan):
+            row[at] = v * 10_000
+        wr = read_workbook(retyped.save(tmp_path / f"{len(head)}.xlsx", {"Sheet1": t.rows}))
+        stated = head != "营业收入"
+        assert list(wr.tables[0].data["revenue"]) == (wan if stated else [v * 10_000 for v in wan])
+        assert bool(_rules(wr, "column-unit-converted")) is stated
+        assert bool(_rules(wr, "column-implausible")) is not stated, head
+
+
 def test_a_figure_that_states_its_unit_is_no_sign_of_a_unit_typed_wrong(tmp_path):
     """A vertical 附件10 typed with the unit in each value ("46481.9万元"): the clerk said 万元, so the
     "按万元计不合常理，可能是按更小的单位（如元）填写的" warning was untrue. The same figures typed bare are still

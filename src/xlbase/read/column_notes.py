@@ -311,7 +311,7 @@ def row_problems(path: str, sheet: Sheet, found, form_id: str) -> list[Problem]:
 def settle_column(path: str, sheet: Sheet, found, form_id: str, f: Field, values: list[Any], normed: list[Any],
                   notes: list, problems: list[Problem]) -> tuple[list[Any], list]:
     """A normalised column made final: converted to the field's unit when its header states another one,
-    checked for plausibility, and its "/"/"—"/"无" cells (read as 0) noted on `found` for one info per table
+    else checked for plausibility, and its "/"/"—"/"无" cells (read as 0) noted on `found` for one info per table
     instead of one problem per cell."""
     if not f.is_numeric:
         return normed, notes
@@ -320,8 +320,9 @@ def settle_column(path: str, sheet: Sheet, found, form_id: str, f: Field, values
     if conv:
         normed = scale_column(values, normed, notes, conv[1])
         problems.append(unit_problem(path, sheet, found, form_id, f, *conv))
-    odd = implausible_problem(path, sheet, found, form_id, f, normed, values) if f.plausible_max is not None and normed \
-        else None
+    # a header that states its unit says what the numbers are in: no doubt about a smaller unit is left
+    odd = implausible_problem(path, sheet, found, form_id, f, normed, values) \
+        if f.plausible_max is not None and normed and not conv else None
     if odd is not None:
         problems.append(odd)
     if notes.count(None) != len(notes) and any(n is not None and n.note == NONE_ZERO for n in notes):
