@@ -68,10 +68,35 @@ def _build(spec: dict, loaded: dict[str, Form]) -> Form:
         spec.setdefault("not_fields", base.not_fields)
     else:
         fields = [_field(s, default_part) for s in spec.pop("fields")]
-    spec["fields"] = tuple(fields)
+    spec["fields"] = with_shared_terms(tuple(fields))
     for key in ("notes", "rows", "signatures", "not_fields", "title_words", "sheet_words"):
         spec[key] = tuple(spec.get(key) or ())
     return Form(**spec)
+
+
+def with_shared_terms(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    """`fields` of one form, each table field without terms of its own given the everyday words for its key
+    (data/field_terms.yaml) that no other field of the form already says in its label, aliases or terms."""
+    shared = field_terms()
+    if not any(f.part == "table" and not f.terms and f.key in shared for f in fields):
+        return fields
+    given = {f.key: tuple(str(t) for t in shared.get(f.key) or ()) if f.part == "table" and not f.terms else f.terms
+             for f in fields}
+    out = []
+    for f in fields:
+        if f.part != "table" or f.terms or not given[f.key]:
+            out.append(f)
+            continue
+        others = [w for o in fields if o.key != f.key for w in (o.label, *o.aliases, *given[o.key])]
+        own = tuple(t for t in given[f.key] if not any(t in w or w == t for w in others))
+        out.append(replace(f, terms=own) if own else f)
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def field_terms() -> dict:
+    """Everyday header words by field key, shared by every programme's table forms (data/field_terms.yaml)."""
+    return _load_yaml("xlbase.data", "field_terms.yaml") or {}
 
 
 @lru_cache(maxsize=None)

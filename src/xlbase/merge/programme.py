@@ -310,11 +310,15 @@ def _summary_rows(programme, layout: dict, reads: list[WorkbookRead], homes: dic
                 rows.append(row)
             n_read, n_merged = n_read + 1, n_merged + taken
             for t in sub.of(firms_form) if firms_form else ():
-                n_read += t.n_rows
+                home = t.file or sub.file       # a list sent in a file of its own is that file's rows
+                if home == sub.file:
+                    n_read, n_merged = n_read + t.n_rows, n_merged + t.n_rows * taken
+                else:
+                    was_read, was_merged = counts.get(home, (0, 0))
+                    counts[home] = (was_read + t.n_rows, was_merged + t.n_rows * taken)
                 if taken:
-                    n_merged += t.n_rows
                     firms += [{**{c: fr[c] for c in t.data.columns if not c.startswith("_")},
-                               "_base": row.get(name_key_field), "_file": sub.file, "_sheet": t.sheet,
+                               "_base": row.get(name_key_field), "_file": home, "_sheet": t.sheet,
                                "_row": int(fr["_row"])} for _, fr in t.data.iterrows()]
             counts[sub.file] = (n_read, n_merged)
     rows.sort(key=lambda x: [r.path for r in reads].index(x["_file"]))
