@@ -81,9 +81,10 @@ def industry_names(positions: frozenset[int]) -> str:
     return "、".join(names[i] for i in sorted(positions))
 
 
-def _under_each(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _under_each(low: np.ndarray, high: np.ndarray, high_open: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(small, medium) per firm and industry (firms x industries) from the firms' measures (firms x measures):
-    the least and the most each measure may be (equal for a figure, a typed bound's ends for "不足50人").
+    the least and the most each measure may be (equal for a figure, a typed bound's ends for "不足50人"), and
+    where the most is excluded (`high_open`: "不足300人" is below a floor of 300, "300人以下" is not).
 
     small: some bound of the industry is known and below its floor; medium: every bound is known and met.
     """
@@ -98,7 +99,11 @@ def _under_each(low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarr
             u = used[:, m]
             if not u.any():
                 continue
-            below |= (high[:, m:m + 1] < floors[:, m]) & u     # firms x industries; NaN compares False
+            top = high[:, m:m + 1]
+            under = top < floors[:, m]                          # firms x industries; NaN compares False
+            if high_open is not None:
+                under |= high_open[:, m:m + 1] & (top <= floors[:, m])
+            below |= under & u
             met &= (low[:, m:m + 1] >= floors[:, m]) | ~u
     return below, met
 
@@ -121,8 +126,8 @@ def classify(firms: pd.DataFrame, unknown_industry: str = "declared-then-stricte
     idx = firms.index
     n = len(idx)
     values = np.column_stack([_numbers(firms, k) for k in BOUND_COLUMNS]) if n else np.zeros((0, len(BOUND_COLUMNS)))
-    low, high = _typed_ends(values, idx, typed or {})
-    small_in, medium_in = _under_each(low, high)
+    low, high, high_open = _typed_ends(values, idx, typed or {})
+    small_in, medium_in = _under_each(low, high, high_open)
     n_ind = len(industries())
     stated = np.zeros((n, n_ind), dtype=bool)             # firm x industry: the industries its 所属行业 allows
     folded = _folded(firms, INDUSTRY)
@@ -233,14 +238,17 @@ def _by_name(names: pd.Series, rows: np.ndarray, n_ind: int, words: NameWords) -
     return masks[ids], texts[ids]
 
 
-def _typed_ends(values: np.ndarray, idx: pd.Index, typed: Mapping[str, Mapping[Any, Any]]) -> tuple[np.ndarray, np.ndarray]:
-    """(least, most) of each measure: the figure where one was read; for a cell typed as a bound in the clerk's
-    own words ("不足50人", "300人以上": `typed`, measure -> row index -> read.estimates.Estimate) its ends (NaN for
-    an open one). An estimate ("约50人") decides no size: its ends are the margin of data/estimates.yaml, not
-    the clerk's, so it stays undecided (the share's warning names it)."""
+def _typed_ends(values: np.ndarray, idx: pd.Index, typed: Mapping[str, Mapping[Any, Any]]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(least, most, most excluded) of each measure: the figure where one was read; for a cell typed as a bound in
+    the clerk's own words ("不足50人", "300人以上", "20-30人": `typed`, measure -> row index ->
+    read.estimates.Estimate) its ends (NaN for an unbounded one) and whether its upper end is excluded ("不足50人":
+    below 50). An estimate ("约50人") decides no size: its ends are the margin of data/estimates.yaml, not the
+    clerk's, so it stays undecided (the share's warning names it)."""
     if not any(typed.values()):
-        return values, values
+        return values, values, None
     low, high = values.copy(), values.copy()
+    high_open = np.zeros(values.shape, dtype=bool)
     for m, key in enumerate(BOUND_COLUMNS):
         for i, e in (typed.get(key) or {}).items():
             if e is None or e.about:
@@ -248,7 +256,8 @@ def _typed_ends(values: np.ndarray, idx: pd.Index, typed: Mapping[str, Mapping[A
             at = idx.get_loc(i)
             low[at, m] = e.low if e.low is not None else np.nan
             high[at, m] = e.high if e.high is not None else np.nan
-    return low, high
+            high_open[at, m] = bool(e.high_open)
+    return low, high, high_open
 
 
 @lru_cache(maxsize=1024)

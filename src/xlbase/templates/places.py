@@ -17,7 +17,7 @@ from ..rules.rule import Rule
 from .checks import UNTYPED, type_key, type_unread
 from .dates import DATE_SHEET
 from .lists import ListSheet, hidden_sheet
-from .estimates import RANGE
+from .estimates import OUTPUTS as RANGE_OUTPUTS, RANGE
 from .numbers import NUMBER_SHEET, range_reads, slot_reads
 from .table import TableLayout
 from .thresholds import pack
@@ -66,6 +66,21 @@ class Places:
     def range_of(self, read: str | None) -> dict[str, str] | None:
         """The range outputs beside a number read (templates.numbers.range_reads), or None."""
         return range_reads(read, self.ranged) if read else None
+
+    def row_range(self, form_id: str, key: str) -> dict[str, str] | None:
+        """Excel, relative to a list's row: the range (templates.estimates.OUTPUTS) its cell of `key` is read as where
+        typed as a bound or an estimate — beside the read (a column a rule judges row by row), else its slot's
+        (templates.numbers: the slot that found this row, "" where none did: past the last slot it is UNREADABLE);
+        None for a column read without ranges."""
+        if (form_id, key) not in self.number_columns:
+            return None
+        read, letter = self.number_columns[(form_id, key)]
+        if (beside := range_reads(f"'{NUMBER_SHEET}'!${letter}1", self.ranged)) is not None:
+            return beside
+        if (slots := self.slots_of(read)) is None:
+            return None
+        k = f"MATCH(ROW('{NUMBER_SHEET}'!${letter}1),{slots['at']},0)"
+        return {s: f'IFERROR(INDEX({slots[s]},{k}),"")' for s in RANGE_OUTPUTS}
 
     def cell(self, form_id: str, key: str) -> str | None:
         return self.cells.get(form_id, {}).get(key)
@@ -279,4 +294,5 @@ def size_columns_of(places: Places, form_id: str, rule: Rule | None = None) -> d
     sheet, layout = places.tables[form_id]
     reads = {key: f"'{NUMBER_SHEET}'!${letter}1" for (fid, key), (_, letter) in places.number_columns.items()
              if fid == form_id}
-    return size_columns(places.lists, sheet, layout, size_mode(rule), places.sizes, reads)
+    ranges = {key: r for key in reads if (r := places.row_range(form_id, key)) is not None}
+    return size_columns(places.lists, sheet, layout, size_mode(rule), places.sizes, reads, ranges)

@@ -25,6 +25,7 @@ from xlsxwriter.utility import xl_col_to_name
 from ..forms.roles import FIRM_NAME, INDUSTRY, SIZE_CLASS
 from ..rules import industry_text, sizing
 from ..text import FILLER
+from .estimates import RANGE
 from .lists import ListSheet, hidden_sheet
 from .table import TableLayout
 
@@ -144,13 +145,30 @@ def kept_entries(key: str, grid: str = "") -> str:
     return f"({_count(key, f'{grid}_key')}-({hidden or 0})>0)"
 
 
-def _measures(layout: TableLayout, x) -> tuple[str, str]:
+def ends_formulas(v: str, r: dict[str, str]) -> dict[str, str]:
+    """Excel, per row: the least and the most a measure may be and whether the most is excluded ("lo", "hi", "ho"),
+    as rules.sizing._typed_ends takes them: the figure read `v`; for a cell typed as a bound in the clerk's words
+    (`r`: its range, templates.estimates.OUTPUTS) the bound's ends ("" where unbounded); an estimate ("约30": its
+    ends are a margin, not the clerk's) and anything else nothing ("")."""
+    typed = f'AND({v}="{RANGE}",{r["about"]}<>1)'
+    return {"lo": f'IF(ISNUMBER({v}),{v},IF({typed},{r["lo"]},""))',
+            "hi": f'IF(ISNUMBER({v}),{v},IF({typed},{r["hi"]},""))',
+            "ho": f'IF(ISNUMBER({v}),0,IF({typed},IF({r["hi_open"]}=1,1,0),0))'}
+
+
+def _measures(layout: TableLayout, x, ends: dict[str, dict[str, str]]) -> tuple[str, str]:
     """Excel arrays over the standard's industries (one row): (small under it, not medium under it) for
-    the row's 职工人数, 营业收入 …; a measure the form has no column for is never known."""
+    the row's 职工人数, 营业收入 …: below a floor when its most is (or equals it, excluded: "不足300人"), medium when
+    its least meets every floor (`ends`: a measure's lo/hi/ho cells where it may be typed as a range, else its read
+    `x`); a measure the form has no column for is never known."""
     below, unmet = [], []
     for m in sizing.BOUND_COLUMNS:
         uses, floor = f"{USES}{m}", f"{FLOOR}{m}"
-        if m in layout.cols:
+        if m in ends:
+            lo, hi, ho = ends[m]["lo"], ends[m]["hi"], ends[m]["ho"]
+            below.append(f"ISNUMBER({hi})*{uses}*((({hi}<{floor})+({hi}={floor})*{ho})>0)")
+            unmet.append(f"{uses}*(1-ISNUMBER({lo})*({lo}>={floor}))")
+        elif m in layout.cols:
             v = x(m)
             below.append(f"ISNUMBER({v})*{uses}*({v}<{floor})")
             unmet.append(f"{uses}*(1-ISNUMBER({v})*({v}>={floor}))")
@@ -160,9 +178,11 @@ def _measures(layout: TableLayout, x) -> tuple[str, str]:
     return small, f"SIGN({'+'.join(unmet)})"
 
 
-def _stages(layout: TableLayout, x, at: dict[str, str], mode: str) -> dict[str, str]:
-    """Each stage's formula; x(key): the row's cell of a field, at[stage]: where a stage is read."""
-    small_in, not_medium = _measures(layout, x)
+def _stages(layout: TableLayout, x, at: dict[str, str], mode: str,
+            ends: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
+    """Each stage's formula; x(key): the row's cell of a field, at[stage]: where a stage is read; `ends`: the cells
+    of a measure's ends (ends_formulas) where it may be typed as a range."""
+    small_in, not_medium = _measures(layout, x, ends or {})
 
     def under(allowed: str) -> str:
         """small/not small under the industries `allowed` (a row of flags followed by '*', or a column of
@@ -243,36 +263,47 @@ def _stages(layout: TableLayout, x, at: dict[str, str], mode: str) -> dict[str, 
 
 
 def size_columns(lists: ListSheet, sheet: str, layout: TableLayout, mode: str,
-                 known: dict[tuple[str, str], dict[str, str]], reads: dict[str, str] | None = None) -> dict[str, str]:
+                 known: dict[tuple[str, str], dict[str, str]], reads: dict[str, str] | None = None,
+                 ranges: dict[str, dict[str, str]] | None = None) -> dict[str, str]:
     """Absolute ranges (on SIZE_SHEET, the form's rows) of each row's stages kept in cells: "value" the
     verdict (SMALL, NOT_SMALL or ""), "name" how the standard's names read the 所属行业 (0: they do not),
     "found" what step 2 found in it (0: nothing), "declared" the declared size read ("" when it says neither).
 
     `known` caches them per (form sheet, mode), so a rule's formula can be asked for again; `mode` is the
     pack's `unknown_industry`; `reads` the row-relative read of a number column (templates.numbers),
-    which the measures take instead of the typed cell."""
+    which the measures take instead of the typed cell, and `ranges` the row-relative range (templates.estimates
+    .OUTPUTS, Places.row_range) of a measure's cell typed as a bound: its ends, kept in cells beside the stages
+    (`lo_<measure>`, `hi_<measure>`, `ho_<measure>`: ends_formulas), size the firm as validate sizes it."""
     if (sheet, mode) in known:
         return known[(sheet, mode)]
     _tables(lists)
     wb = lists.workbook
     ws, _ = hidden_sheet(wb, SIZE_SHEET)
-    block = len(known) * (len(_CELLS) + 1)
+    block = 0 if ws.dim_colmax is None else ws.dim_colmax + 2      # after the columns of a list sized before
     n = len(known) + 1
+    ranged = [m for m in sizing.BOUND_COLUMNS if m in layout.cols and m in (ranges or {}) and m in (reads or {})]
+    end_cells = tuple(f"{e}_{m}" for m in ranged for e in ("lo", "hi", "ho"))
+    cells = (*_CELLS, *end_cells)
+    blank_row = {**_BLANK_ROW, **{c: 0 if c.startswith("ho_") else "" for c in end_cells}}
     names = {s: f"xl_size{n}_{s}" for s in ("key", "cut", "head", "detail", "bare_head", "bare", "row", "step1", "found", "name", "stated",
-                                            "worded", "nkey", "named", "every", "declared", "value")}
-    at = {s: f"'{SIZE_SHEET}'!${xl_col_to_name(block + _CELLS.index(s))}1" if s in _CELLS else names[s]
+                                            "worded", "nkey", "named", "every", "declared", "value", *end_cells)}
+    at = {s: f"'{SIZE_SHEET}'!${xl_col_to_name(block + cells.index(s))}1" if s in cells else names[s]
           for s in names}
 
     def x(key: str) -> str:
         return (reads or {}).get(key) or f"'{sheet}'!${xl_col_to_name(layout.cols[key])}1"
 
-    for stage, formula in _stages(layout, x, at, mode).items():
+    ends = {m: {e: at[f"{e}_{m}"] for e in ("lo", "hi", "ho")} for m in ranged}
+    formulas = _stages(layout, x, at, mode, ends)
+    for m in ranged:
+        formulas.update({f"{e}_{m}": f for e, f in ends_formulas(x(m), (ranges or {})[m]).items()})
+    for stage, formula in formulas.items():
         wb.define_name(names[stage], "=" + formula)
     out = {}
-    for j, stage in enumerate(_CELLS):
+    for j, stage in enumerate(cells):
         ws.write_string(0, block + j, stage)
         for row in range(layout.first_row, layout.last_row + 1):
-            ws.write_formula(row, block + j, "=" + names[stage], None, _BLANK_ROW[stage])
+            ws.write_formula(row, block + j, "=" + names[stage], None, blank_row[stage])
         letter = xl_col_to_name(block + j)
         out[stage] = f"'{SIZE_SHEET}'!${letter}${layout.first_row + 1}:${letter}${layout.last_row + 1}"
     known[(sheet, mode)] = out
