@@ -18,8 +18,8 @@ by ±10 % between runs, so one run's noise must not decide. The fastest run of e
 `--baseline SRC` also times the merge of another copy of xlbase (SRC: the folder holding its `xlbase`
 package, e.g. a checkout's src/) in the same rounds: the median of merge/baseline per round is the
 before/after figure of a change, both measured against the same minutes.
-Peak memory is the child's peak RSS (wait4 rusage; with /proc, the sum over its process
-tree, which counts parallel reader processes). Both ratios are conservative for merge: it
+Peak memory is the child's peak RSS (its own high-water mark, which it records at exit; with /proc, also the
+sum over its process tree sampled, which counts parallel reader processes). Both ratios are conservative for merge: it
 pays interpreter start-up and imports, the floor and naive stages do not.
 Results go to bench/results/<timestamp>.json (git-ignored).
 """
@@ -183,10 +183,46 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
+#: runs `python ARGS` (a script or -m module) in this interpreter and, at exit, writes its own peak RSS (KiB) to
+#: BENCH_PEAK_FILE: /proc/self/status VmHWM, where Linux counts this process's memory only. Not ru_maxrss: a
+#: process started by vfork+exec (Python's subprocess) is handed its parent's peak as its own ru_maxrss, so the
+#: runner's peak (it may have generated the corpus in-process) became every stage's. Its reaped children
+#: (RUSAGE_CHILDREN: the merge's reader workers) count too; a forked child inherits the handler, only the
+#: process started here writes.
+_OWN_PEAK = """import atexit, os, resource, runpy, sys
+out, me = os.environ.pop("BENCH_PEAK_FILE"), os.getpid()
+def own_peak():
+    try:
+        return int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // (1024 if sys.platform == "darwin" else 1)
+def record():
+    if os.getpid() == me:
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // (1024 if sys.platform == "darwin" else 1)
+        open(out, "w").write(str(max(own_peak(), kids)))
+atexit.register(record)
+args = sys.argv[1:]
+if args[0] == "-m":
+    sys.argv = [args[1], *args[2:]]
+    runpy.run_module(args[1], run_name="__main__", alter_sys=True)
+else:
+    sys.argv = args
+    sys.path[0] = os.path.dirname(os.path.abspath(args[0]))
+    runpy.run_path(args[0], run_name="__main__")
+"""
+
+
 def measure(cmd: list[str], env: dict | None = None) -> dict:
-    """Run cmd; wall time, exit code, output, peak RSS (max of wait4 and sampled tree sum)."""
+    """Run cmd (`sys.executable` and its arguments); wall time, exit code, output, CPU (wait4), peak RSS: the
+    larger of the child's own high-water mark (recorded at its exit, _OWN_PEAK) and its process tree's RSS
+    summed, sampled every 50 ms from /proc (the sample alone for a child that died before it could record)."""
+    assert cmd[0] == sys.executable, cmd
+    fd, peak_file = tempfile.mkstemp(prefix="bench_peak_")
+    os.close(fd)
+    env = dict(os.environ if env is None else env, BENCH_PEAK_FILE=peak_file)
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen([cmd[0], "-c", _OWN_PEAK, *cmd[1:]], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env)
     peak = [0]
     done = threading.Event()
 
@@ -198,9 +234,8 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
     sampler = threading.Thread(target=sample, daemon=True)
     if Path("/proc").is_dir():
         sampler.start()
-    maxrss = 0
     if hasattr(os, "wait4"):
-        # wait4 gives this child's own peak RSS (RUSAGE_CHILDREN would mix in earlier stages)
+        # wait4: this child's CPU (not its ru_maxrss, the spawner's peak by vfork: see _OWN_PEAK)
         chunks: dict[str, bytes] = {}
         readers = [threading.Thread(target=lambda n=n, s=s: chunks.__setitem__(n, s.read()), daemon=True)
                    for n, s in (("out", proc.stdout), ("err", proc.stderr))]
@@ -211,7 +246,6 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
         for t in readers:
             t.join()
         out, err = chunks.get("out", b""), chunks.get("err", b"")
-        maxrss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
         # CPU of the child and of the children it waited for (reader workers, the row helper): what the code
         # costs, less moved than wall time by what else runs on the machine
         cpu: float | None = usage.ru_utime + usage.ru_stime
@@ -220,9 +254,14 @@ def measure(cmd: list[str], env: dict | None = None) -> dict:
         cpu = None
     wall = time.perf_counter() - t0
     done.set()
+    try:
+        text = Path(peak_file).read_text().strip()
+    finally:
+        os.unlink(peak_file)
+    own = int(text) * 1024 if text else 0
     return {"wall": wall, "rc": proc.returncode, "stdout": out.decode("utf-8", "replace"),
-            "stderr": err.decode("utf-8", "replace"), "peak_mb": max(peak[0], maxrss) / 2**20,
-            "rusage_maxrss_mb": maxrss / 2**20, "cpu": cpu}
+            "stderr": err.decode("utf-8", "replace"), "peak_mb": max(peak[0], own) / 2**20,
+            "own_peak_mb": own / 2**20 if text else None, "cpu": cpu}
 
 
 def run_stage(name: str, corpus: Path, work: Path) -> dict:
