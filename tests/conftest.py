@@ -12,6 +12,7 @@ import sys
 
 import pytest
 from hypothesis import settings
+from openpyxl.utils import get_column_letter
 
 from xlbase.read.formats.libreoffice import seed_profile, soffice_binary
 
@@ -181,18 +182,14 @@ FORMULA_ERRORS = ("#NAME?", "#VALUE!", "#REF!", "#DIV/0!", "#N/A", "#NUM!", "#NU
 
 def formula_errors(recalculated: Path, source: Path) -> list[str]:
     """'sheet!cell: value' for every formula cell of `source` whose result in `recalculated` is an error."""
-    import openpyxl
-    formulas = openpyxl.load_workbook(source, keep_vba=source.suffix == ".xlsm")
-    values = openpyxl.load_workbook(recalculated, data_only=True)
+    from saved_values import sheet_formulas, sheet_names, texts_starting
     out = []
-    for ws in formulas.worksheets:
-        done = values[ws.title]
-        for row in ws.iter_rows():
-            for c in row:
-                if c.data_type == "f" or (isinstance(c.value, str) and c.value.startswith("=")):
-                    v = done[c.coordinate].value
-                    if isinstance(v, str) and v.startswith(FORMULA_ERRORS):
-                        out.append(f"{ws.title}!{c.coordinate}: {v}")
+    for sheet in sheet_names(source):
+        found = texts_starting(recalculated, sheet, FORMULA_ERRORS)
+        if found:       # which of them are formulas (a clerk may type "#N/A")
+            formulas = sheet_formulas(source, sheet, keep=False)
+            out += [f"{sheet}!{get_column_letter(c)}{r}: {v}" for (r, c), v in sorted(found.items())
+                    if (r, c) in formulas]
     return out
 
 

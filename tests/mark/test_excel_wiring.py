@@ -7,6 +7,7 @@ of a real workbook, read by the real reader and rules.
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import types
@@ -201,26 +202,40 @@ class FakeBook:
         self.path = path
         self.name = path.name
         self.log: list = []
-        wb = load_workbook(path)
-        self.sheets = FakeSheets(self, wb.sheetnames)
-        for ws in wb.worksheets:  # the fills Excel would report
-            fake = self.sheets[ws.title]
-            fake.api = FakeSheetApi(ws.protection)
-            fake.merges = list(ws.merged_cells.ranges)
-            for row in ws.iter_rows():
-                for c in row:
-                    rgb = c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None
-                    if isinstance(rgb, str):
-                        fake.colors[c.coordinate] = tuple(int(rgb[i:i + 2], 16) for i in (2, 4, 6))
-                    if isinstance(c.value, str) and c.value.startswith("="):   # Range.formula, as Excel gives it
-                        fake.formulas[c.coordinate] = c.value
+        st = path.stat()
+        sheets, names = _file_book(path, st.st_size, st.st_mtime_ns)
+        self.sheets = FakeSheets(self, [s.title for s in sheets])
+        for s in sheets:        # each book its own dicts and api: the tests change them
+            fake = self.sheets[s.title]
+            fake.api = FakeSheetApi(s.protection)
+            fake.merges, fake.colors, fake.formulas = list(s.merges), dict(s.colors), dict(s.formulas)
+            fake.grid, fake.visible = s.grid, s.visible      # replaced, never changed in place (FakeSheet.rows)
         # Book.names: workbook-level defined names (our templates name 附件2's identity cells)
-        self.names = [types.SimpleNamespace(name=n, refers_to="=" + d.attr_text)
-                      for n, d in wb.defined_names.items()]
-        values = load_workbook(path, data_only=True)  # cached formula results, as Excel shows them
-        for ws in values.worksheets:
-            self.sheets[ws.title].grid = [list(r) for r in ws.iter_rows(values_only=True)]
-            self.sheets[ws.title].visible = ws.sheet_state == "visible"
+        self.names = [types.SimpleNamespace(name=n, refers_to=r) for n, r in names]
+
+
+@functools.lru_cache(maxsize=1)      # the tests that read one file are neighbours
+def _file_book(path: Path, size: int, mtime_ns: int) -> tuple[list[types.SimpleNamespace], list[tuple[str, str]]]:
+    """What a FakeBook of the file holds, read once per file as it is (two full openpyxl loads of an applicant
+    workbook: ~8 s): per sheet its protection, merges, fills (as Excel reports them), formulas, values grid."""
+    wb = load_workbook(path)
+    values = load_workbook(path, data_only=True)  # cached formula results, as Excel shows them
+    sheets = []
+    for ws in wb.worksheets:  # the fills Excel would report
+        s = types.SimpleNamespace(title=ws.title, protection=ws.protection, merges=list(ws.merged_cells.ranges),
+                                  colors={}, formulas={})
+        for row in ws.iter_rows():
+            for c in row:
+                rgb = c.fill.fgColor.rgb if c.fill and c.fill.fill_type == "solid" else None
+                if isinstance(rgb, str):
+                    s.colors[c.coordinate] = tuple(int(rgb[i:i + 2], 16) for i in (2, 4, 6))
+                if isinstance(c.value, str) and c.value.startswith("="):   # Range.formula, as Excel gives it
+                    s.formulas[c.coordinate] = c.value
+        done = values[ws.title]
+        s.grid = [list(r) for r in done.iter_rows(values_only=True)]
+        s.visible = done.sheet_state == "visible"
+        sheets.append(s)
+    return sheets, [(n, "=" + d.attr_text) for n, d in wb.defined_names.items()]
 
 
 @pytest.fixture
@@ -281,8 +296,14 @@ def _template_with_problems(path: Path) -> Path:
     return write_applicant_workbook(path, base=base, firms=firms, year=2024)
 
 
-def test_marks_protected_sheets_and_protects_them_again(tmp_path: Path) -> None:
-    book = FakeBook(_template_with_problems(tmp_path / "申报表.xlsx"))
+@pytest.fixture(scope="module")
+def with_problems(tmp_path_factory) -> Path:
+    """_template_with_problems, written once for the tests that only read it (through a FakeBook each)."""
+    return _template_with_problems(tmp_path_factory.mktemp("with_problems") / "申报表.xlsx")
+
+
+def test_marks_protected_sheets_and_protects_them_again(with_problems: Path) -> None:
+    book = FakeBook(with_problems)
     a3 = book.sheets["附件3"].api
     assert a3.ProtectContents and not a3.Protection.AllowFormattingCells   # as the template ships
     before = {s.name: s.api.state() for s in book.sheets}
@@ -296,8 +317,8 @@ def test_marks_protected_sheets_and_protects_them_again(tmp_path: Path) -> None:
     assert all(book.sheets[sheet].colors[ref] == fills[sheet].get(ref) for sheet, ref in marked if sheet == "附件3")
 
 
-def test_a_password_protected_sheet_is_listed_not_marked(tmp_path: Path) -> None:
-    book = FakeBook(_template_with_problems(tmp_path / "申报表.xlsx"))
+def test_a_password_protected_sheet_is_listed_not_marked(with_problems: Path) -> None:
+    book = FakeBook(with_problems)
     book.sheets["附件3"].api.password = "clerk's own"
     problems = excel.validate_book(book)
     assert any(p.sheet == "附件3" and p.cell for p in problems)
@@ -307,8 +328,8 @@ def test_a_password_protected_sheet_is_listed_not_marked(tmp_path: Path) -> None
     assert any("附件3" in str(r[-1]) and "保护密码" in str(r[-1]) for r in rows[3:])
 
 
-def test_a_failure_reaches_the_clerk_as_one_chinese_message(tmp_path: Path, fake_xlwings) -> None:
-    book = FakeBook(_template_with_problems(tmp_path / "申报表.xlsx"))
+def test_a_failure_reaches_the_clerk_as_one_chinese_message(with_problems: Path, fake_xlwings) -> None:
+    book = FakeBook(with_problems)
     alerts: list = []
     book.app = types.SimpleNamespace(alert=lambda text, title=None: alerts.append((title, text)))
 

@@ -12,6 +12,7 @@ import openpyxl
 import pytest
 from hypothesis import given, settings, strategies as st
 from conftest import soffice_convert_all
+from saved_values import sheet_values
 from template_clerk import Clerk
 
 from xlbase.read import read_files
@@ -56,13 +57,13 @@ def _set(c: Clerk, a10: dict, a2: dict) -> None:
 @functools.lru_cache(maxsize=None)
 def _verdicts(path: Path) -> dict[str, bool]:
     """The check block's result per fact (label of 附件10's field -> 不一致)."""
-    ws = openpyxl.load_workbook(path, data_only=True)["附件3"]
-    head = next(c for row in ws.iter_rows() for c in row if c.value == CHECK_LABELS[0])
-    res_col = next(c.column for c in ws[head.row] if c.value == CHECK_LABELS[2])
+    ws = sheet_values(path, "附件3")
+    head_row, head_col = next(at for at, v in sorted(ws.cells.items()) if v == CHECK_LABELS[0])
+    res_col = next(c for c in range(1, ws.max_column + 1) if ws.cell(head_row, c) == CHECK_LABELS[2])
     out = {}
-    for r in range(head.row + 1, head.row + 1 + len(FACTS)):
-        assert ws.cell(r, res_col).value in (SAME, DIFFERENT), ws.cell(r, res_col).value
-        out[ws.cell(r, head.column).value] = ws.cell(r, res_col).value == DIFFERENT
+    for r in range(head_row + 1, head_row + 1 + len(FACTS)):
+        assert ws.cell(r, res_col) in (SAME, DIFFERENT), ws.cell(r, res_col)
+        out[ws.cell(r, head_col)] = ws.cell(r, res_col) == DIFFERENT
     return out
 
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import random
 import re
 
-import openpyxl
 import pytest
-from openpyxl.utils import column_index_from_string
+from openpyxl.utils import column_index_from_string, get_column_letter
 
 from conftest import soffice_convert_all
+from saved_values import sheet_formulas, sheet_values, texts_starting
 from template_clerk import Clerk, base_for, sheet_results, validate_problems
 from typed_numbers import estimate_spelling
 from xlbase.forms import get_form
@@ -93,10 +93,10 @@ def test_the_total_is_the_range_validate_totals(judged):
     for typed, _, book, firms in cases:
         figures = [float(x[EMPLOYEES]) for i, x in enumerate(firms) if i not in typed]
         e = [estimate_of(t, f) for t in typed.values()]
-        ws = openpyxl.load_workbook(book, data_only=True)["附件3"]
+        ws = sheet_values(book, "附件3")
         total_cell = _total_cell(ws, table, EMPLOYEES)
-        assert ws[total_cell].value == total_of(figures, [x for x in e if x is not None]).describe(), \
-            (typed, ws[total_cell].value)
+        assert ws[total_cell] == total_of(figures, [x for x in e if x is not None]).describe(), \
+            (typed, ws[total_cell])
 
 
 def test_a_range_in_the_list_is_no_unreadable_number(judged):
@@ -104,17 +104,16 @@ def test_a_range_in_the_list_is_no_unreadable_number(judged):
     computing a column's value (=xl_num<n>_value; a slot column's "plain" read beside it is UNREADABLE by design)."""
     cases, _ = judged
     for typed, _, book, _ in cases:
-        src = openpyxl.load_workbook(book.parents[1] / book.name)[NUMBER_SHEET]
-        reads = {cl.coordinate for row in src.iter_rows() for cl in row
-                 if isinstance(cl.value, str) and re.fullmatch(r"=xl_num\d+_value", cl.value)}
-        ws = openpyxl.load_workbook(book, data_only=True)[NUMBER_SHEET]
-        assert reads and not [c for c in reads if ws[c].value == UNREADABLE], typed
+        reads = [at for at, formula in sheet_formulas(book.parents[1] / book.name, NUMBER_SHEET).items()
+                 if re.fullmatch(r"=xl_num\d+_value", formula)]
+        unreadable = {at for at, v in texts_starting(book, NUMBER_SHEET, (UNREADABLE,)).items() if v == UNREADABLE}
+        assert reads and not [at for at in reads if at in unreadable], typed
 
 
 def _total_cell(ws, table, key: str) -> str:
     """The 合计 cell of a column of 附件3: in the column, on the row whose first cells say 合计."""
     col = column_index_from_string(table.cell(key, int(table.data["_row"].iloc[0])).rstrip("0123456789"))
-    for row in ws.iter_rows(min_row=1, max_row=12):
-        if any(cl.value == FIRMS.total_label for cl in row[:3]):
-            return ws.cell(row[0].row, col).coordinate
+    for row in range(1, 13):
+        if any(ws.cell(row, c) == FIRMS.total_label for c in range(1, 4)):
+            return f"{get_column_letter(col)}{row}"
     raise AssertionError("no 合计 row")

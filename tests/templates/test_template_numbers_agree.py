@@ -23,6 +23,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter
 import pytest
 
 from conftest import soffice_convert_all
+from saved_values import defined_names, sheet_formulas, sheet_values
 from template_clerk import Clerk, base_for, rules_own, sheet_counts, validate_counts, validate_problems
 from typed_numbers import estimate_spelling, ordinal, spelling, strange
 from xlbase.forms import Field, get_form
@@ -121,10 +122,18 @@ def ordinals(c: Clerk, seed: int) -> None:
         _type(c, form_id, i, f.key, ordinal(v, f, rng))
 
 
-def _break(key: str, value: str, form_id: str = "附件2"):
-    def do(c: Clerk) -> None:
+#: a figure typed with its unit where it breaks its rule -> (form, field, typed): the rules are apart (no field in
+#: two), so one workbook holds them all and the sheet counts each once, as validate reports each
+UNIT_BREAKS = {
+    "tutors-min": ("附件2", "tutors", "２名"),                      # 3 asked
+    "service-staff-min": ("附件10", "service_staff", "8 人"),        # on 附件10
+    "funding-sum": ("附件2", "fund_other", "1,500,000元"),           # 150 万元
+}
+
+
+def _units_typed(c: Clerk) -> None:
+    for form_id, key, value in UNIT_BREAKS.values():
         _type(c, form_id, None if form_id != "附件10" else 0, key, value)
-    return do
 
 
 def _unreadable(c: Clerk) -> None:
@@ -143,14 +152,14 @@ CASES = {
     "estimates": lambda c: estimates(c, 6),
     "minimums-ranged": lambda c: estimates(c, 7, _minimums_alone(), (0.2, 0.5, 1, 2)),
     "minimums-ranged-2": lambda c: estimates(c, 8, _minimums_alone(), (0.2, 0.5, 1, 2)),
-    "tutors-typed": _break("tutors", "２名"),                    # tutors-min: 3 asked
-    "staff-typed": _break("service_staff", "8 人", "附件10"),       # service-staff-min on 附件10
-    "fund-typed": _break("fund_other", "1,500,000元"),              # funding-sum: 150 万元
+    "units-typed": _units_typed,
 }
 
 
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory) -> dict[str, Path]:
+def typed_cases(tmp_path_factory) -> tuple[dict[str, Path], dict]:
+    """name -> the case's workbook as LibreOffice saved it after recalculating (typed: in src/ beside its folder),
+    and the reader's tables of the written workbook (every case types over its cells: one layout)."""
     d = tmp_path_factory.mktemp("numbers")
     (d / "src").mkdir()
     base, firms, comps = base_for(28)
@@ -161,62 +170,89 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
         make(c)
         sources[name] = c.save_case(d / "src" / f"{name}.xlsx")
     done = soffice_convert_all(list(sources.values()), "xlsx", d / "lo", timeout=600)
-    return dict(zip(sources, done))
+    return dict(zip(sources, done)), c.tables
 
 
-def _reads(path: Path, src) -> dict[tuple[str, str], object]:
+@pytest.fixture(scope="module")
+def recalculated(typed_cases) -> dict[str, Path]:
+    return typed_cases[0]
+
+
+class _Typed:
+    """A typed case's workbook as openpyxl would show it with its formulas (a formula cell: its '='-led text, else
+    the value), one sheet read at a time from the file (saved_values), for the cells the reader's tables name."""
+
+    def __init__(self, path: Path, tables: dict):
+        self.path, self.tables = path, tables
+        self.sheets: dict[str, _TypedSheet] = {}
+
+    def __getitem__(self, sheet: str) -> "_TypedSheet":
+        if sheet not in self.sheets:
+            self.sheets[sheet] = _TypedSheet(sheet_values(self.path, sheet), sheet_formulas(self.path, sheet))
+        return self.sheets[sheet]
+
+
+class _TypedSheet:
+    def __init__(self, values, formulas):
+        self.values, self.formulas = values, formulas
+
+    def __getitem__(self, ref: str) -> object:
+        col, row = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", ref).groups()
+        at = (int(row), column_index_from_string(col))
+        return self.formulas.get(at, self.values.cell(*at))
+
+
+def _reads(path: Path, src: Path) -> dict[tuple[str, str], object]:
     """(sheet, typed cell) -> its read on the numbers sheet (LibreOffice's result), found by the formulas
     that name the typed cell: a list column's value stage names the column's defined names, a single
-    cell's value stage begins with the typed cell. `src`: the workbook typed (openpyxl, formulas)."""
-    got = openpyxl.load_workbook(path, data_only=True)
-    names = {n: d.attr_text for n, d in src.defined_names.items()}
+    cell's value stage begins with the typed cell. `src`: the workbook typed (its formulas)."""
+    got = sheet_values(path, NUMBER_SHEET)
+    names = defined_names(src)
     out = {}
-    for row in src[NUMBER_SHEET].iter_rows():
-        for cell in row:
-            formula = cell.value if isinstance(cell.value, str) else ""
-            column = re.fullmatch(r"=xl_num(\d+)_value", formula)
-            single = re.match(r"=IF\(ISNUMBER\('([^']+)'!\$([A-Z]+)\$(\d+)\),IF\(", formula)
-            if column:
-                sheet, col = re.search(r"'([^']+)'!\$([A-Z]+)1", names[f"xl_num{column.group(1)}_text"]).groups()
-                out[(sheet, f"{col}{cell.row}")] = got[NUMBER_SHEET][cell.coordinate].value
-                out[("@", sheet, f"{col}{cell.row}")] = f"'{NUMBER_SHEET}'!${cell.column_letter}${cell.row}"
-            elif single:
-                out[(single.group(1), single.group(2) + single.group(3))] = got[NUMBER_SHEET][cell.coordinate].value
-                out[("@", single.group(1), single.group(2) + single.group(3))] = \
-                    f"'{NUMBER_SHEET}'!${cell.column_letter}${cell.row}"
+    for (r, c), formula in sorted(sheet_formulas(src, NUMBER_SHEET).items()):
+        column = re.fullmatch(r"=xl_num(\d+)_value", formula)
+        single = re.match(r"=IF\(ISNUMBER\('([^']+)'!\$([A-Z]+)\$(\d+)\),IF\(", formula)
+        letter = get_column_letter(c)
+        if column:
+            sheet, col = re.search(r"'([^']+)'!\$([A-Z]+)1", names[f"xl_num{column.group(1)}_text"]).groups()
+            out[(sheet, f"{col}{r}")] = got.cell(r, c)
+            out[("@", sheet, f"{col}{r}")] = f"'{NUMBER_SHEET}'!${letter}${r}"
+        elif single:
+            out[(single.group(1), single.group(2) + single.group(3))] = got.cell(r, c)
+            out[("@", single.group(1), single.group(2) + single.group(3))] = f"'{NUMBER_SHEET}'!${letter}${r}"
     return out
 
 
-def _ranged(src) -> set[str]:
+def _ranged(src: Path) -> set[str]:
     """The numbers sheet's value columns that carry a range beside them (templates.numbers.NumberSheet.ranged): a
     single cell's, and a list column's whose next cell computes its `est`."""
     out = set()
-    for row in src[NUMBER_SHEET].iter_rows():
-        for cell in row:
-            formula = cell.value if isinstance(cell.value, str) else ""
-            column = re.fullmatch(r"=xl_num(\d+)_value", formula)
-            after = src[NUMBER_SHEET].cell(cell.row, cell.column + 1).value
-            if column and after == f"=xl_num{column.group(1)}_est" or (
-                    re.match(r"=IF\(ISNUMBER\('", formula) and after and str(after).startswith("=xl_nums_")):
-                out.add(cell.column_letter)
+    formulas = sheet_formulas(src, NUMBER_SHEET)
+    for (r, c), formula in formulas.items():
+        column = re.fullmatch(r"=xl_num(\d+)_value", formula)
+        after = formulas.get((r, c + 1))
+        if column and after == f"=xl_num{column.group(1)}_est" or (
+                re.match(r"=IF\(ISNUMBER\('", formula) and after and str(after).startswith("=xl_nums_")):
+            out.add(get_column_letter(c))
     return out
 
 
-def _slots(src) -> dict[str, dict[str, str]]:
+def _slots(src: Path) -> dict[str, dict[str, str]]:
     """A list column read with slots (templates.numbers.NumberSheet.column): its value column's letter -> each slot
     stage's column letter (`at`: the sheet row a slot reads, 0 for none), found by the formulas naming them."""
-    ws = src[NUMBER_SHEET]
     by_n: dict[str, dict[str, str]] = {}
     values: dict[str, str] = {}
-    for col in ws.iter_cols():
-        for cell in col:
-            m = re.fullmatch(r"=xl_num(\d+)_(s_)?(\w+)", cell.value) if isinstance(cell.value, str) else None
-            if m:
-                if m.group(2):
-                    by_n.setdefault(m.group(1), {})[m.group(3)] = cell.column_letter
-                elif m.group(3) == "value":
-                    values[m.group(1)] = cell.column_letter
-                break
+    top: dict[int, tuple[int, re.Match]] = {}       # column -> the first cell down it that names a stage
+    for (r, c), formula in sheet_formulas(src, NUMBER_SHEET).items():
+        m = re.fullmatch(r"=xl_num(\d+)_(s_)?(\w+)", formula)
+        if m and (c not in top or r < top[c][0]):
+            top[c] = (r, m)
+    for c, (_, m) in sorted(top.items()):
+        letter = get_column_letter(c)
+        if m.group(2):
+            by_n.setdefault(m.group(1), {})[m.group(3)] = letter
+        elif m.group(3) == "value":
+            values[m.group(1)] = letter
     out = {}
     for n, stages in by_n.items():
         est = column_index_from_string(stages["est"])
@@ -226,14 +262,13 @@ def _slots(src) -> dict[str, dict[str, str]]:
 
 def _slot_ends(got_ws, slots: dict[str, str], row: int) -> dict[str, object] | None:
     """The range outputs of the slot that read sheet row `row` (LibreOffice's results), None where no slot did."""
-    col = got_ws[slots["at"]]
-    for cell in col:
-        if cell.value == row:
-            return {k: got_ws[f"{slots[k]}{cell.row}"].value for k in ("est", "lo", "hi", "lo_open", "hi_open", "about")}
+    for r in range(1, got_ws.max_row + 1):
+        if got_ws[f"{slots['at']}{r}"] == row:
+            return {k: got_ws[f"{slots[k]}{r}"] for k in ("est", "lo", "hi", "lo_open", "hi_open", "about")}
     return None
 
 
-def _number_fields(c: Clerk) -> dict[tuple[str, str], Field]:
+def _number_fields(c: Clerk | _Typed) -> dict[tuple[str, str], Field]:
     """(sheet, cell) -> the number field the reader reads there, for every record cell and list row typed."""
     out = {}
     for form_id in NUMBER_FORMS:
@@ -248,16 +283,17 @@ def _number_fields(c: Clerk) -> dict[tuple[str, str], Field]:
 
 
 @pytest.mark.parametrize("name", ["retyped", "mixed", "mixed-2", "ordinals", "estimates"])
-def test_each_number_is_read_as_validate_reads_it(recalculated, name):
+def test_each_number_is_read_as_validate_reads_it(typed_cases, name):
+    recalculated, tables = typed_cases
     path = recalculated[name]
     src = path.parents[1] / "src" / path.name
-    c = Clerk(src)          # the typed workbook, loaded once: its cells, the reader's tables, its formulas
-    reads, fields, typed = _reads(path, c.wb), _number_fields(c), c.wb
-    got_ws = openpyxl.load_workbook(path, data_only=True)[NUMBER_SHEET]
-    ranged, slots = _ranged(c.wb), _slots(c.wb)
+    typed = _Typed(src, tables)     # its cells and formulas, at the cells of the written layout
+    reads, fields = _reads(path, src), _number_fields(typed)
+    got_ws = sheet_values(path, NUMBER_SHEET)
+    ranged, slots = _ranged(src), _slots(src)
     checked = n_ranged = n_slots = 0
     for (sheet, ref), f in fields.items():
-        value = typed[sheet][ref].value
+        value = typed[sheet][ref]
         if not f.is_numeric or f.merge_only or value is None or str(value).startswith("="):
             continue
         got = reads[(sheet, ref)]
@@ -266,7 +302,7 @@ def test_each_number_is_read_as_validate_reads_it(recalculated, name):
         if want.note == ESTIMATE and read_at in ranged:     # a bound or an estimate: its range (read.estimates)
             e = estimate_of(value, f)
             assert got == RANGE and e is not None, (sheet, ref, value, got)
-            ends = {k: got_ws[r.split("!")[1].replace("$", "")].value for k, r in range_reads(reads[("@", sheet, ref)], ranged).items()}
+            ends = {k: got_ws[r.split("!")[1].replace("$", "")] for k, r in range_reads(reads[("@", sheet, ref)], ranged).items()}
             for end, want_end in (("lo", e.low), ("hi", e.high)):
                 assert (ends[end] in (None, "") if want_end is None else
                         math.isclose(ends[end], want_end, rel_tol=1e-12, abs_tol=1e-12)), (value, end, ends, e)
@@ -306,10 +342,9 @@ def test_the_sheet_counts_what_validate_reports(recalculated, name):
     assert not differ, f"{name}: rule -> (sheet, validate): {differ}"
 
 
-@pytest.mark.parametrize("name,rule", [("tutors-typed", "tutors-min"), ("staff-typed", "service-staff-min"),
-                                       ("fund-typed", "funding-sum")])
-def test_a_figure_typed_with_its_unit_breaks_its_rule(recalculated, name, rule):
-    path = recalculated[name]
+@pytest.mark.parametrize("rule", list(UNIT_BREAKS))
+def test_a_figure_typed_with_its_unit_breaks_its_rule(recalculated, rule):
+    path = recalculated["units-typed"]
     assert sheet_counts(path)[rule] == 1
     assert {p.rule for p in rules_own(validate_problems(path))} >= {rule}
 
@@ -371,27 +406,27 @@ def test_a_number_cell_refuses_only_what_validate_calls_an_error(validated):
 
 
 @pytest.mark.parametrize("name", ["retyped", "mixed", "mixed-2"])
-def test_the_total_row_sums_what_validate_reads(recalculated, name):
+def test_the_total_row_sums_what_validate_reads(typed_cases, name):
     """附件3's 合计 line adds up the figures as validate reads them ("25人" is 25), not only the cells that hold
     numbers; with a figure typed as a range ("约25") it is the range validate totals (rules.ranges.Total.describe:
     "120 至 150"; before, the range was left out of the sum)."""
+    recalculated, tables = typed_cases
     path = recalculated[name]
     src = path.parents[1] / "src" / path.name
-    c = Clerk(src)
-    t = c.tables["附件3"]
+    t = tables["附件3"]
     form = get_form("附件3")
-    got = openpyxl.load_workbook(path, data_only=True)["附件3"]
-    typed = openpyxl.load_workbook(src)["附件3"]
-    total_row = next(r for r in range(1, 20) if got.cell(r, 1).value == form.total_label)
+    got = sheet_values(path, "附件3")
+    typed = _Typed(src, tables)["附件3"]
+    total_row = next(r for r in range(1, 20) if got.cell(r, 1) == form.total_label)
     checked = 0
     for f in form.table_fields:
         if not f.is_numeric or f.key not in t.columns:
             continue
         col = "".join(ch for ch in t.cell(f.key, 1) if ch.isalpha())
-        values = [parse_number(typed[f"{col}{int(r)}"].value, f).value for r in t.data["_row"]]
-        ranges = [e for r in t.data["_row"] if (e := estimate_of(typed[f"{col}{int(r)}"].value, f)) is not None]
+        values = [parse_number(typed[f"{col}{int(r)}"], f).value for r in t.data["_row"]]
+        ranges = [e for r in t.data["_row"] if (e := estimate_of(typed[f"{col}{int(r)}"], f)) is not None]
         want = sum(v for v in values if v is not None)
-        shown = got[f"{col}{total_row}"].value
+        shown = got[f"{col}{total_row}"]
         if ranges:
             assert shown == total_of([v for v in values if v is not None], ranges).describe(), (f.key, shown)
         else:
@@ -408,8 +443,7 @@ def test_the_check_beside_the_list_agrees_with_validate(recalculated, name):
     included."""
     from xlbase.templates.checks import DIFFERENT, SAME, totals
     path = recalculated[name]
-    ws = openpyxl.load_workbook(path, data_only=True)["附件3"]
-    verdicts = [c.value for row in ws.iter_rows() for c in row if c.value in (SAME, DIFFERENT)]
+    verdicts = [v for v in sheet_values(path, "附件3").cells.values() if v in (SAME, DIFFERENT)]
     assert verdicts, "no check block"
     rules = {t.rule.id for t in totals()}
     reported = {p.rule for p in rules_own(validate_problems(path)) if p.rule in rules}
@@ -427,8 +461,7 @@ def test_the_check_line_counts_the_values_validate_cannot_read(recalculated, nam
     from xlbase.templates.check_sheet import CHECK_SHEET, UNREADABLE_TEXT
     path = recalculated[name]
     src = path.parents[1] / "src" / path.name
-    typed = openpyxl.load_workbook(src)
-    reads, ranged = _reads(path, typed), _ranged(typed) | set(_slots(typed))
+    reads, ranged = _reads(path, src), _ranged(src) | set(_slots(src))
 
     def unranged(p) -> bool:        # a range in a column the sheet reads no ranges in would be read as unreadable
         read = reads.get(("@", p.sheet, p.cell))
@@ -441,7 +474,7 @@ def test_the_check_line_counts_the_values_validate_cannot_read(recalculated, nam
         return f.is_numeric and (p.rule == UNPARSEABLE and p.severity == "error" or p.rule == VALUE_ESTIMATE and unranged(p))
     want = sum(1 for p in validate_problems(src) if p.form and p.field and get_form(p.form).has_field(p.field)
                and counted(p))
-    line = str(openpyxl.load_workbook(path, data_only=True)[CHECK_SHEET]["A2"].value or "")
+    line = str(sheet_values(path, CHECK_SHEET)["A2"] or "")
     said = re.search(r"有 (\d+)" + re.escape(UNREADABLE_TEXT), line)
     assert (int(said.group(1)) if said else 0) == want, (name, want, line[:80])
     assert want or name != "unreadable", "the case types two values validate cannot read"

@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 
 from conftest import soffice_convert_all
+from saved_values import sheet_values
 from template_clerk import (Clerk, base_for, rules_own, sheet_counts, sheet_results, validate_counts,
                             validate_problems)
 from xlbase.forms import get_form
@@ -42,15 +43,26 @@ def _written(path: Path, n_firms: int):
     return base, firms, comps
 
 
+_CLERKS: dict[Path, Clerk] = {}
+
+
+def _clerk(path: Path, n_firms: int):
+    """A clerk on base_for(n_firms)'s written workbook (loaded once for the cases that start from it: a case saves
+    what it typed as `path` with Clerk.save_case, which takes it back), and base_for's data."""
+    base, firms, comps = _written(path, n_firms)
+    if _WRITTEN[n_firms] not in _CLERKS:
+        _CLERKS[_WRITTEN[n_firms]] = Clerk(_WRITTEN[n_firms])
+    return _CLERKS[_WRITTEN[n_firms]], base, firms, comps
+
+
 def clean(path: Path) -> Path:
-    base, firms, comps = _written(path, 28)
-    return Clerk(path).save()
+    c, base, firms, comps = _clerk(path, 28)
+    return c.save_case(path)
 
 
 def wrong(path: Path) -> Path:
     """A mistake for every rule the sheet judges."""
-    base, firms, comps = _written(path, 28)
-    c = Clerk(path)
+    c, base, firms, comps = _clerk(path, 28)
     c.record("附件2", "legal_rep", None)                       # required
     c.record("附件2", "tutors", 2)                             # tutors-min
     c.record("附件2", "fund_other", 150)                       # funding-sum
@@ -79,13 +91,12 @@ def wrong(path: Path) -> Path:
     c.row("附件4", 0, "distance_km", 5)                        # comparables-min: 楼宇型 within 3 km
     c.row("附件4", 1, "distance_km", None)                     # not stated: maybe within (validate's warning)
     c.record("附件4", "base_rent", 300)                        # rent-discount
-    return c.save()
+    return c.save_case(path)
 
 
 def variants(path: Path) -> Path:
     """Spellings validate accepts, and figures stated on 附件2 only."""
-    base, firms, comps = _written(path, 20)
-    c = Clerk(path)
+    c, base, firms, comps = _clerk(path, 20)
     c.record("附件2", "base_type", "城市楼宇型")                # 20 firms: below 楼宇型's threshold
     c.row("附件10", 0, "independent_legal_person", "是（企业法人）")
     c.row("附件10", 0, "employees", None)                      # fallback: 附件2's figure is judged
@@ -100,7 +111,7 @@ def variants(path: Path) -> Path:
     c.record("附件2", "service_org_founded", "2019年3月")
     c.row("附件3", 3, "entered_on", "2019.3.15")
     c.row("附件3", 4, "entered_on", 2021.05)
-    return c.save()
+    return c.save_case(path)
 
 
 def empty(path: Path) -> Path:
@@ -115,8 +126,7 @@ def shares(path: Path) -> Path:
     """A quarter of the firms proven medium (工业 by 300号: 职工 ≥ 300 and 营业收入 ≥ 2000 万元): the
     small/micro share is below 80 % even with the rest small. Places typed as validate's matcher reads
     them; our own columns holding values validate cannot use (its warnings: 请核实)."""
-    base, firms, comps = _written(path, 28)
-    c = Clerk(path)
+    c, base, firms, comps = _clerk(path, 28)
     for i in range(7):
         c.row("附件3", i, "industry", ["制造业（食品加工）", "工业", "采矿业"][i % 3])
         c.row("附件3", i, "employees", 300 + 10 * i)
@@ -126,7 +136,7 @@ def shares(path: Path) -> Path:
     c.row("附件3", 11, "size_class", "中小型")                 # says neither small nor large: choice warning
     c.record("附件2", "city", "山西省忻州市")                  # locate reads 忻州市
     c.record("附件2", "county", "忻府")                        # a county written without its 区
-    return c.save()
+    return c.save_case(path)
 
 
 def undecided(path: Path) -> Path:
@@ -134,8 +144,7 @@ def undecided(path: Path) -> Path:
     of the trade, 职工 150, 营业收入 800 万元: small in some industries of 300号, not in others): below 80 %
     only if they are not small — validate's warning, the sheet's 请核实. Places no matcher reads: choice
     errors."""
-    base, firms, comps = _written(path, 28)
-    c = Clerk(path)
+    c, base, firms, comps = _clerk(path, 28)
     for i in range(7):
         c.row("附件3", i, "firm_name", f"忻府恒泰{i + 1}号科技有限公司")     # …物流, …信息技术 would be read
         c.row("附件3", i, "industry", None)
@@ -151,7 +160,7 @@ def undecided(path: Path) -> Path:
     # warning of firm-count-match, the sheet's 请核实 (templates.count_totals)
     c.record("附件2", "resident_firms", "约60")
     c.row("附件10", 0, "resident_firms", "约60")
-    return c.save()
+    return c.save_case(path)
 
 
 CASES = {"clean": clean, "wrong": wrong, "variants": variants, "empty": empty, "shares": shares,
@@ -163,6 +172,7 @@ def recalculated(tmp_path_factory) -> dict[str, Path]:
     d = tmp_path_factory.mktemp("rules")
     (d / "src").mkdir()
     sources = {name: make(d / "src" / f"{name}.xlsx") for name, make in CASES.items()}
+    _CLERKS.clear()     # their workbooks are large; the probes write theirs again
     return dict(zip(sources, soffice_convert_all(list(sources.values()), "xlsx", d / "lo", timeout=600)))
 
 
@@ -301,6 +311,7 @@ def probed(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
             col += 1
         wb.save(path)
         out[name] = (path, probes)
+    _CLERKS.clear()
     done = soffice_convert_all([path for path, _ in out.values()], "xlsx", d / "lo", timeout=600)
     return {name: (lo, probes) for (name, (_, probes)), lo in zip(out.items(), done)}
 
@@ -308,8 +319,8 @@ def probed(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
 @pytest.mark.parametrize("name", ["wrong", "variants"])
 def test_the_red_marks_are_where_validate_points(probed, name):
     path, probes = probed[name]
-    wb = openpyxl.load_workbook(path, data_only=True)
-    marked = {(sheet, cell, rule) for (sheet, probe), (rule, cell) in probes.items() if wb[sheet][probe].value is True}
+    marked = {(sheet, cell, rule) for (sheet, probe), (rule, cell) in probes.items()
+              if sheet_values(path, sheet)[probe] is True}
     rules = {rule for rule, _ in probes.values()}
     problems = validate_problems(path)
     pointed = {(p.sheet, p.cell, p.rule) for p in rules_own(problems) if p.rule in rules}
@@ -322,7 +333,7 @@ def test_the_red_marks_are_where_validate_points(probed, name):
 def test_the_sheet_says_its_conclusion_in_one_line(recalculated):
     """Above the table: how many rules fail, as the counts below say; nothing typed is said as such."""
     from xlbase.templates.check_sheet import FAIL, NOTHING_TYPED
-    lines = {name: openpyxl.load_workbook(path, data_only=True)[CHECK_SHEET]["A2"].value
+    lines = {name: sheet_values(path, CHECK_SHEET)["A2"]
              for name, path in recalculated.items()}
     failing = {name: sum(1 for rule, n in sheet_counts(path).items() if n and load_pack().rule(rule).severity == "error")
                for name, path in recalculated.items()}

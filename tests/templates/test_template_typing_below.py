@@ -52,6 +52,7 @@ def _problems(path: Path, programme: str | None, tmp: Path) -> list[dict]:
 
 def test_a_row_typed_below_a_list_gets_the_same_verdict_in_the_sheet_as_from_validate(tmp_path):
     from conftest import soffice_convert_all
+    from saved_values import sheet_values
     from template_clerk import sheet_results
     from xlbase.check import pack_for
     from xlbase.forms.programmes import load_programme
@@ -79,7 +80,7 @@ def test_a_row_typed_below_a_list_gets_the_same_verdict_in_the_sheet_as_from_val
     books = soffice_convert_all([c[0] for c in cases], "xlsx", tmp_path / "lo", timeout=900)
     checked = 0
     for (typed, programme, _form, row, read), book in zip(cases, books):
-        line = str(openpyxl.load_workbook(book, data_only=True)[CHECK_SHEET]["A2"].value or "")
+        line = str(sheet_values(book, CHECK_SHEET)["A2"] or "")
         assert line.startswith(OUTSIDE_TEXT) == read, (typed.name, read, line[:60])
         if not read:
             continue

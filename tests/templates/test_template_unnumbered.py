@@ -32,6 +32,7 @@ def _next_unnumbered(ws, first_row: int, number_col: int) -> int:
 
 def test_a_row_typed_past_the_numbered_block_gets_a_number_or_a_reason(tmp_path):
     from conftest import soffice_convert_all
+    from saved_values import sheet_values
     from test_template_typing_below import _filled
     from xlbase.read import read_workbook
     from xlbase.templates.check_sheet import CHECK_SHEET
@@ -63,7 +64,7 @@ def test_a_row_typed_past_the_numbered_block_gets_a_number_or_a_reason(tmp_path)
     books = soffice_convert_all([c[0] for c in cases], "xlsx", tmp_path / "lo", timeout=900)
     said = {}
     for (typed, _form, numbered), book in zip(cases, books):
-        line = str(openpyxl.load_workbook(book, data_only=True)[CHECK_SHEET]["A2"].value or "")
+        line = str(sheet_values(book, CHECK_SHEET)["A2"] or "")
         m = re.search(rf"有 (\d+){re.escape(UNNUMBERED_TEXT)}", line)
         said[(typed.name.rsplit("_", 1)[0], numbered)] = int(m.group(1)) if m else 0
     for (stem, numbered), n in said.items():

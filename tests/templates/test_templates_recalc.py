@@ -11,11 +11,11 @@ import random
 import shutil
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 from conftest import formula_errors, soffice_convert, soffice_convert_all
 from every_template import TEMPLATE_IDS, generic_programmes, template_path
+from saved_values import sheet_formulas, sheet_names, sheet_values
 
 
 # openpyxl cannot keep the whole-column print area of 附件3 (it warns; the scan does not need it)
@@ -23,8 +23,7 @@ pytestmark = [pytest.mark.libreoffice, pytest.mark.filterwarnings("ignore:Print 
 
 
 def count_formulas(path: Path) -> int:
-    wb = openpyxl.load_workbook(path)
-    return sum(1 for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f")
+    return sum(len(sheet_formulas(path, sheet, keep=False)) for sheet in sheet_names(path))
 
 
 def _filled(d: Path) -> list[Path]:
@@ -119,10 +118,10 @@ def test_a_blank_template_caches_what_libreoffice_computes(name, recalculated):
     src, out = recalculated[name]
     with zipfile.ZipFile(src) as z:
         assert 'fullCalcOnLoad="1"' in z.read("xl/workbook.xml").decode("utf-8")
-    formulas = openpyxl.load_workbook(src)
-    cached = openpyxl.load_workbook(src, data_only=True)
-    computed = openpyxl.load_workbook(out, data_only=True)
-    stale = [(ws.title, c.coordinate, cached[ws.title][c.coordinate].value, computed[ws.title][c.coordinate].value)
-             for ws in formulas.worksheets for row in ws.iter_rows() for c in row if c.data_type == "f"
-             and _value(cached[ws.title][c.coordinate].value) != _value(computed[ws.title][c.coordinate].value)]
+    stale = []
+    for sheet in sheet_names(src):
+        cached, computed = sheet_values(src, sheet, keep=False), sheet_values(out, sheet, keep=False)
+        stale += [(sheet, at, cached.cell(*at), computed.cell(*at))
+                  for at in sorted(sheet_formulas(src, sheet, keep=False))
+                  if _value(cached.cell(*at)) != _value(computed.cell(*at))]
     assert not stale, stale[:10]
