@@ -72,3 +72,31 @@ def test_a_retyped_application_takes_the_unit_of_its_folder(tmp_path, folder):
     assert not [p for p in problems if "所在县" in p["message"] and p["rule"] != "unit-from-place"]
     lacking = [p for p in problems if "请按表样补上并填写" in p["message"]]
     assert lacking and all(p["cell"] == "B2" for p in lacking)          # the corner of the lines it has
+
+
+@pytest.mark.parametrize("gap", [0, 2])
+def test_two_units_lists_stacked_on_one_sheet_are_both_read_each_for_its_unit(tmp_path, gap):
+    """A city clerk pastes two counties' 推荐汇总表 one under the other (title, 推荐单位 line, header, rows — twice).
+    The two header lines over their rows looked like an application's labels over values on three lines, so the
+    summary form was not looked for and nothing was read. Each block's rows are read, for the unit its line names."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    blocks = [("衡南县", BASES), ("耒阳市", [("蔡伦科技园", "王芳", "0734-4321234", "专职服务人员15人，入驻企业40家"),
+                                           ("五里牌创业园", "李强", "13873412345", "服务人员9人，入驻企业28家")])]
+    for unit, bases in blocks:
+        ws.append(["衡阳市中小微企业创新创业基地推荐汇总表"])
+        ws.append([f"推荐单位（盖章）：{unit}工业和信息化局", None, None, None, "2023年6月5日"])
+        ws.append(["序号", "单位名称", "联系人", "联系电话", "基地基本情况（简要）"])
+        for i, (name, contact, phone, brief) in enumerate(bases, start=1):
+            ws.append([i, unit + name, contact, phone, brief])
+        for _ in range(gap):
+            ws.append([])
+    inbox = tmp_path / "收件"
+    inbox.mkdir()
+    wb.save(inbox / "各县推荐汇总.xlsx")
+    out = tmp_path / "汇总表.xlsx"
+    res = xlbase("merge", str(inbox), "--programme", CASE.name, "-o", str(out))
+    assert res.returncode == 0, res.stdout + res.stderr
+    rows, _ = read_summary(out, CASE.programme)
+    assert [(r["unit_name"], r["contact"], r["county"]) for r in rows] == \
+        [(unit + b[0], b[1], unit) for unit, bases in blocks for b in bases]

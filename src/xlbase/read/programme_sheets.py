@@ -182,14 +182,21 @@ def _is_application(sheets: list[Sheet], forms: dict, records: list[str]) -> boo
     """A file holding one of the programme's record forms is one applicant's submission, never a unit's
     汇总表: the summary form is not looked for in it. (Its columns may be the application's own labels —
     太原's 附件3 is derived from the 申请表 — so a line of the 申请表 holding several labels would pass for its
-    header.) A record is label–value pairs down the sheet, its values on several lines; a line of labels
-    over one line of values (a 汇总表's header and row) is no record."""
+    header.) A record is label–value pairs down the sheet, each value beside its label, on several lines;
+    a line of labels over one line of values (a 汇总表's header and row) is no record, nor are several such pairs
+    of lines (two counties' 推荐汇总表 pasted one under the other)."""
     for sheet in sheets:
         for fid in records:
             rec = find_record(sheet, fid, skip=set(), min_fields=min(MIN_LINES, len(forms[fid].record_fields)))
-            if rec is not None and len({r for r, _ in rec.cells.values()}) >= RECORD_MIN_LINES:
+            if rec is not None and len(_lines_beside(rec)) >= RECORD_MIN_LINES:
                 return True
     return False
+
+
+def _lines_beside(rec) -> set[int]:
+    """The rows on which a found record's value stands beside its label (or in its cell: "联系人：王芳"), not
+    under it."""
+    return {r for key, (r, _) in rec.cells.items() if rec.label_cells.get(key, (r, 0))[0] == r}
 
 
 def _heading(row: list) -> bool:
