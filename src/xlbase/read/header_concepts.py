@@ -28,7 +28,9 @@ def head_of_field(text: str, form_id: str, fi: int) -> bool:
 
 
 def unlike(v: Vocab, fi: int, bare: str) -> bool:
-    """The label holds a word the form model says makes it another concept than field `fi` (占地 for 建筑面积)."""
+    """The label holds a word the form model says makes it another concept than field `fi` (占地 for 建筑面积),
+    read without the 其中 that opens a part (其中小微企业数 holds no 中小微)."""
+    bare = bare.replace("其中", "")
     return any(w in bare for w in v.unlike[fi])
 
 

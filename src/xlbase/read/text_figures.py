@@ -55,9 +55,14 @@ def _words(f: Field) -> tuple[str, ...]:
 
 
 def _named(words: str, fields: list[Field]) -> Field | None:
-    """The one field whose longest word stands in `words`; None for none or a tie."""
+    """The one field whose longest word stands in `words`; None for none or a tie. A field's `unlike` words
+    make the words another concept ("入驻中小微企业52户" counts SMEs, medium ones too: no 小微企业数), read
+    without the 其中 that opens a part ("其中小微企业51家" is no 中小微)."""
     best: list[tuple[int, Field]] = []
+    bare = words.replace("其中", "")
     for f in fields:
+        if any(fold(w) in bare for w in f.unlike if fold(w)):
+            continue
         n = max((len(w) for w in _words(f) if w and w in words), default=0)
         if n:
             best.append((n, f))
