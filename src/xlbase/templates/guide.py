@@ -11,6 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 from .. import sheet_names
 from ..forms import Form, divisions
 from ..forms.programmes import DEFAULT_NOUN, choices_of
+from ..rules.ranges import Total
 from ..rules.rule import Rule, RulePack
 from .dates import date_forms
 from .validation import NUMBER_FORMS
@@ -33,11 +34,30 @@ def _at_most(n: int | None) -> str:
     return f"；最多 {n} 行" if n else ""
 
 
+def range_note(forms: list[Form], limits: dict[str, int]) -> str:
+    """What the sheet makes of ranges in a list: its 合计 (汇总) row adds them up into a range (rules.ranges.Total, as
+    validate totals them), and how many of them a column reads (`limits`: sheet -> slots, templates.numbers
+    .slot_count, where fewer than the list's rows) — the ones past it are red."""
+    totals = list(dict.fromkeys(f.total_label for f in forms
+                                if f.kind == "table" and f.total_label and any(x.is_numeric for x in f.table_fields)))
+    parts = []
+    if totals:
+        example = Total(exact=100.0, low=20.0, high=50.0, ranges=1).describe()
+        parts.append(f"{'、'.join(totals)}行把各行的范围相加，显示为范围（如“{example}”）")
+    by_count: dict[int, list[str]] = {}
+    for sheet, n in limits.items():
+        by_count.setdefault(n, []).append(f"“{sheet}”")
+    parts += [f"{'、'.join(sheets)}每列只读前 {n} 个范围写法，其后的标红" for n, sheets in sorted(by_count.items())]
+    return "；".join(parts) + "。" if parts else ""
+
+
 def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[str, int],
-                  record_ours: bool = False, rows: dict[str, int] | None = None) -> list[str]:
+                  record_ours: bool = False, rows: dict[str, int] | None = None,
+                  range_limits: dict[str, int] | None = None) -> list[str]:
     """一、怎样填写: from the forms' fields, units and layout; `ruled`: an open-ended list's ruled rows, `rows`: all
     its rows (the last a clerk can type in: templates.table opens no row below them); `record_ours`: name our own
-    fields of the record forms too (a programme's 所在县, which the 汇总 uses), not only our table columns."""
+    fields of the record forms too (a programme's 所在县, which the 汇总 uses), not only our table columns;
+    `range_limits`: how many ranges a list's columns read (range_note)."""
     notes = []
     if identity_form is not None:
         shared = [f.label for f in identity_form.fields]
@@ -70,7 +90,8 @@ def filling_notes(forms: list[Form], *, identity_form: Form | None, ruled: dict[
     notes.append(f"数字栏填数字，单位见各表的单位行（{'；'.join(units)}）；{NUMBER_FORMS[:-1]}，"
                  "与 xlbase 的读法相同，读不出数字的单元格标红。写成范围或估计值（如“约300”“30户以上”“20-30”“近百”）时，"
                  "表内与 xlbase 一样按整个范围检查：整个范围都达到要求的通过，整个范围都达不到的为不符合（标红），"
-                 "不能判定或只凭“约”的误差判定的为请核实（标黄），请改填确切数字。输入时只拒绝既无数字、也无“十百千万”的文字"
+                 "不能判定或只凭“约”的误差判定的为请核实（标黄），请改填确切数字。" + range_note(forms, range_limits or {})
+                 + "输入时只拒绝既无数字、也无“十百千万”的文字"
                  "（如“见附表”）：xlbase 能读出的写法（包括范围和估计值）都含有其中之一，其余由表内的读法判断。")
     dates = [f for form in forms for f in form.fields if f.type == "date" and not f.merge_only]
     if dates:

@@ -42,12 +42,21 @@ from .lists import BLANK_WORDS, ListSheet, hidden_sheet
 
 NUMBER_SHEET = "xl_numbers"
 _LIMIT = f"{MAX_MAGNITUDE:.0E}".replace("E+", "E")
-#: how many texts a long list's column works out as a range (NumberSheet._slot_column); a list of at least LONG rows
-#: gets them: on a shorter list the slots' defined names (some 35 a column) cost more than its rows save (附件11's 60
-#: rows x 20 columns: 91 -> 237 KB measured), and a range typed there still reads as unreadable
+#: how many texts typed as a range a list column no rule judges row by row works out (NumberSheet._slot_column): SLOTS
+#: on a list of at least LONG rows (附件3, 1 500 rows), SHORT_SLOTS on a shorter one (附件11's 60 rows; every row of a
+#: list of no more rows). Each column's slots cost its ~30 steps' defined names and some 35 cells a slot: 附件11's 13
+#: such columns (91 KB without slots) 136 KB with 5, 146 KB with 10, 260 KB with 60 (measured)
 SLOTS = 50
 LONG = 200
+SHORT_SLOTS = 10
 NONE_LIST = "xl_none_words"
+
+
+def slot_count(n_rows: int) -> int:
+    """How many texts typed as a range a list column of `n_rows` rows no rule judges row by row reads (its slots)."""
+    return min(SLOTS if n_rows >= LONG else SHORT_SLOTS, n_rows)
+
+
 #: what a clerk is asked when the red mark shows on a number cell (填表说明)
 UNREADABLE_NUMBER_TITLE = "数字能够识别（否则请填写数字）"
 
@@ -262,32 +271,27 @@ class NumberSheet:
         of this sheet: (the absolute range, the column's letter for relative references). The stages are
         defined names relative to the row they are used in (as templates.dates does); the stages many
         others use are kept in cells. A bound or an estimate reads as RANGE: `ranges` (a rule judges the column's
-        rows one by one) with its steps beside each row, else in slots on a list of LONG rows or more (its 合计),
-        else as UNREADABLE."""
+        rows one by one) with its steps beside each row, else in its slots (slot_count: enough for its 合计 and its
+        red marks; a range past the last slot reads as UNREADABLE)."""
         if ranges:
             return self._row_column(sheet, first_row, last_row, col, f)
-        if last_row - first_row + 1 >= LONG:
-            return self._slot_column(sheet, first_row, last_row, col, f)
-        return self._plain_column(sheet, first_row, last_row, col, f)
-
-    def _plain_column(self, sheet: str, first_row: int, last_row: int, col: int, f: Field) -> tuple[str, str]:
-        """A short list's column no rule judges row by row: a bound or an estimate reads as UNREADABLE."""
-        return self._kept_column(sheet, first_row, last_row, col, f, ("text", "length", "value"), ranges=False)
+        return self._slot_column(sheet, first_row, last_row, col, f)
 
     def _slot_column(self, sheet: str, first_row: int, last_row: int, col: int, f: Field) -> tuple[str, str]:
-        """A list column no rule judges row by row (附件3's 职工人数, 1 500 rows): each row keeps its text, the value
-        a number reading gives ("plain": UNREADABLE for "约30") and the value read; the range's steps run in SLOTS
-        rows of their own, each on the next row whose plain read is UNREADABLE (MATCH from the row after the slot
-        before). A row reads RANGE where its slot found a range. The slots' outputs (NumberSheet.slots) give the
-        column's total as a range (templates.count_totals.column_total). A column with more such rows than SLOTS
-        reads those past the last slot as UNREADABLE (their red mark asks for a figure; validate reads them)."""
+        """A list column no rule judges row by row (附件3's 职工人数, 1 500 rows; 附件11's 营业收入): each row keeps its
+        text, the value a number reading gives ("plain": UNREADABLE for "约30") and the value read; the range's steps
+        run in slot_count(rows) slots of their own, each on the next row whose plain read is UNREADABLE (MATCH from
+        the row after the slot before). A row reads RANGE where its slot found a range. The slots' outputs
+        (NumberSheet.slots) give the column's total as a range (templates.count_totals.column_total). A column with
+        more such rows than slots reads those past the last slot as UNREADABLE (their red mark asks for a figure;
+        validate reads them)."""
         kept = ("text", "length", "plain", "value")
         slot_stages = ("at", "text", *RANGE_OUTPUTS, *RANGE_STEPS)
         block = self.next_col
         self.next_col += len(kept) + len(slot_stages) + 1
         self.columns += 1
         n = last_row - first_row + 1
-        n_slots = min(SLOTS, n)
+        n_slots = slot_count(n)
         x = f"'{sheet}'!${xl_col_to_name(col)}1"
         names = {s: f"xl_num{self.columns}_{s}" for s in (*_STAGES, "plain")}
         at = {s: f"'{NUMBER_SHEET}'!${xl_col_to_name(block + kept.index(s))}1" if s in kept else names[s]
@@ -298,7 +302,8 @@ class NumberSheet:
         text_col = xl_col_to_name(block + kept.index("text"))
         texts = f"'{NUMBER_SHEET}'!${text_col}${first_row + 1}:${text_col}${last_row + 1}"
         slot_cols = {s: block + len(kept) + i for i, s in enumerate(slot_stages)}
-        slot_range = {s: f"'{NUMBER_SHEET}'!${xl_col_to_name(c)}${first_row + 1}:${xl_col_to_name(c)}${first_row + n_slots}"
+        top = first_row
+        slot_range = {s: f"'{NUMBER_SHEET}'!${xl_col_to_name(c)}${top + 1}:${xl_col_to_name(c)}${top + n_slots}"
                       for s, c in slot_cols.items()}
         formulas["plain"] = formulas["value"]
         formulas["value"] = (f'IF({at["plain"]}="{UNREADABLE}",IF(COUNTIFS({slot_range["at"]},ROW({at["plain"]}),'
@@ -317,7 +322,7 @@ class NumberSheet:
             self.workbook.define_name(slot_names[stage], "=" + steps[stage])
         at_col = xl_col_to_name(slot_cols["at"])
         for k in range(n_slots):
-            row = first_row + k
+            row = top + k
             if k == 0:
                 found = f'IFERROR({first_row}+MATCH("{UNREADABLE}",{plain},0),0)'
             else:

@@ -200,6 +200,18 @@ class Places:
         return type_key(ref), type_unread(type_key(ref), self.lists)
 
 
+def range_limits(places: Places) -> dict[str, int]:
+    """Sheet -> how many texts typed as a range each of its list columns read with slots reads
+    (templates.numbers.slot_count), where that is fewer than its rows (填表说明: the ones past it are red)."""
+    from .numbers import slot_count
+    out = {}
+    for (form_id, _), (read, _) in places.number_columns.items():
+        sheet, layout = places.tables[form_id]
+        if places.slots_of(read) is not None and slot_count(layout.n_rows) < layout.n_rows:
+            out[sheet] = slot_count(layout.n_rows)
+    return out
+
+
 def rows_in_use(layout: TableLayout, sheet: str | None = None) -> str:
     """Excel array over a list form's rows: true where anything is typed (what the reader reads as a row;
     a 序号 alone is none)."""

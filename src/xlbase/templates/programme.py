@@ -37,7 +37,7 @@ from .printing import (A4_LANDSCAPE_PT, DEFAULT_ROW_PT, FOOTER, MARGINS, MIN_SCA
 from .record import grid_width, write_record_grid
 from .reads import read_typed, sum_reads
 from .marks import UNREADABLE_TITLE, date_marks, judged_area, number_marks
-from .places import Places
+from .places import Places, range_limits
 from .rule_counts import count_formula
 from .styles import Styles, lines_needed, row_height
 from .table import (TableLayout, first_page_fit, printed_last_col, spread_plan,
@@ -109,6 +109,7 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
     judged: list = []
     rest: list = []
     marked: list[str] = []
+    limits: dict[str, int] = {}
     if pack is not None:
         places = Places(lists=lists, as_of=pack.as_of, prefilled=prefilled, count_empty_lists=True)
         for form_id, got in cells.items():
@@ -118,6 +119,7 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
                 places.cells[form_id] = {k: f"'{where[form_id]}'!{xl_rowcol_to_cell(r, c, True, True)}"
                                          for k, (r, c) in got.items()}
         read_typed(wb, lists, places, {f.id: f for f in forms})     # dates and numbers as validate reads them
+        limits = range_limits(places)
         marked += _live_checks(wb, styles, pack, places, where)
         sum_reads({fid: wb.get_worksheet_by_name(where[fid]) for fid in places.tables}, places, rows or {}, styles)
         for title, marks in ((UNREADABLE_TITLE, date_marks(places)), (UNREADABLE_NUMBER_TITLE, number_marks(places))):
@@ -133,7 +135,8 @@ def _guide_and_checks(wb, styles: Styles, lists: ListSheet, forms: list[Form], c
              if "layout" in got and got["layout"].open_ended}
     sections = [
         ("一、怎样填写", [*filling_notes(forms, identity_form=None, ruled=ruled, record_ours=True,
-                                      rows={fid: cells[fid]["layout"].n_rows for fid in ruled}), *notes,
+                                      rows={fid: cells[fid]["layout"].n_rows for fid in ruled},
+                                      range_limits=limits), *notes,
                      f"每个栏目的单位、是否必填和填写说明见“{FIELDS_SHEET}”表（选中单元格时也会显示）。"]),
         ("二、表内检查", check_notes(pack, judged, CHECK_SHEET, _mark_notes(marked), "上级") if pack is not None else []),
         ("三、由上级汇总时检查", merge_notes(rest, "上级", noun, firms_across=False) if pack is not None else []),

@@ -39,7 +39,7 @@ from .row_counts import RowCounts
 from .reads import read_typed, sum_reads
 from .marks import UNREADABLE_TITLE, cell_marks, date_marks, number_marks
 from .count_totals import column_total
-from .places import Places, chain_range, rows_in_use
+from .places import Places, chain_range, range_limits, rows_in_use
 from .thresholds import default_year, pack
 
 APPLICANT_NAME = "双创基地申报表"
@@ -198,7 +198,8 @@ def _build_applicant(wb: Workbook, base: dict, firms: list[dict], comparables: l
     judged = [r for r, _ in judged_rules(pack(), places)]
     sections = [
         ("一、怎样填写", filling_notes([forms[f] for f in APPLICANT_FORMS], identity_form=a2,
-                                   ruled={a3.id: l3.ruled_rows}, rows={a3.id: l3.n_rows})),
+                                   ruled={a3.id: l3.ruled_rows}, rows={a3.id: l3.n_rows},
+                                   range_limits=range_limits(places))),
         ("二、表内检查", check_notes(pack(), judged, CHECK_SHEET, mark_notes(list(forms.values()), list(dict.fromkeys(marked))))),
         ("三、由市级汇总时检查", merge_notes(unjudged_rules(pack(), places))),
     ]
@@ -283,7 +284,7 @@ def _build_summary(wb: Workbook, rows: list[dict], year: int, unit: str | None, 
     judged = [r for r, _ in judged_rules(pack(), places) if r in ours]
     rest = [r for r in ours if r not in judged]
     sections = [
-        ("一、怎样填写", filling_notes([form], identity_form=None, ruled={})),
+        ("一、怎样填写", filling_notes([form], identity_form=None, ruled={}, range_limits=range_limits(places))),
         ("二、表内检查", check_notes(pack(), judged, CHECK_SHEET,
                                  mark_notes([form], ([UNREADABLE_TITLE] if marks else [])
                                             + ([UNREADABLE_NUMBER_TITLE] if number_marked else [])))),
