@@ -22,6 +22,7 @@ from .. import sheet_names
 from ..cell_refs import col_letters
 
 from .limits import DEFAULT_LIMITS, Limits
+from .percent_cells import with_percent_cells
 from .sheet_xml import Hidden, SheetTooLarge, _sheet_parts, check_sheet_extents, template_helper_parts
 
 
@@ -100,6 +101,8 @@ def load_sheets(path: str, kind: str = "xlsx", limits: Limits = DEFAULT_LIMITS) 
         with_biff_hidden(out, biff_hidden)
     if hidden:
         _put_hidden(path, out, hidden)
+    if ooxml:
+        with_percent_cells(path, out, limits)     # 0.69 shown as 69%: read as the clerk sees it
     return out
 
 
