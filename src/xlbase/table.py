@@ -84,6 +84,9 @@ class Table:
     #: the other sheets holding the rest of this table's columns, row for row by base name (read.table_parts):
     #: merge joins each base's rows of them into one
     parts: tuple[str, ...] = ()
+    #: a vertical 附件10 typed as pairs side by side (read.vertical.unfold_pairs): the A1 of the unfolded sheet -> the
+    #: cell the clerk typed; cell() answers with the latter
+    cell_map: dict[str, str] = field(default_factory=dict)
 
     @property
     def form(self) -> Form:
@@ -101,7 +104,8 @@ class Table:
             return self.record_cells.get(key, "")
         col = self.columns.get(key)
         if self.transposed:
-            return f"{col_letters(row)}{col}" if col else ""
+            at = f"{col_letters(row)}{col}" if col else ""
+            return self.cell_map.get(at, at) if self.cell_map else at
         return f"{col_letters(col)}{row}" if col else ""
 
     @property

@@ -16,7 +16,7 @@ from ..cell_refs import col_index, col_letters, parse_ref
 from ..problems import INFO, Problem
 from ..problem_codes import EXTRA_COLUMN, HIDDEN_ROW, UNKNOWN_COLUMN
 from ..forms.roles import BASE_FORM
-from .grid import Sheet
+from .grid import Sheet, a1
 from .labels import line_kind, match_label
 from .header_words import WORD_HIT, best_word
 from .profile import cell_kind
@@ -40,14 +40,51 @@ def transpose(sheet: Sheet) -> Sheet:
     return turned
 
 
-def find_vertical(sheet: Sheet) -> tuple[Sheet, list[FoundTable]] | None:
-    """The transposed sheet and the vertical tables on it, when the sheet holds no table the usual way."""
+def find_vertical(sheet: Sheet) -> tuple[Sheet, list[FoundTable], dict[str, str]] | None:
+    """The transposed sheet, the vertical tables on it and where each cell of the sheet turned was typed (A1 -> A1;
+    {} when the sheet is turned as it is), when the sheet holds no table the usual way."""
     if not sheet.rows or sheet.n_rows > MAX_ROWS or max((len(r) for r in sheet.rows), default=0) > MAX_COLUMNS:
         return None          # a vertical 附件10 is ~25 lines by a few bases: a bigger sheet is no such thing
                              # (and costly to turn)
-    turned = transpose(_page_lines_alone(sheet))
+    page = _page_lines_alone(sheet)
+    unfolded = unfold_pairs(page)
+    turned = transpose(unfolded[0] if unfolded else page)
     found = [ft for ft in find_tables(turned) if ft.family in VERTICAL_FAMILIES and ft.data_rows]
-    return (turned, found) if found else None
+    return (turned, found, unfolded[1] if unfolded else {}) if found else None
+
+
+MIN_PAIRS = 3       # label | value pairs a column of labels holds for the sheet to be pairs side by side
+
+
+def unfold_pairs(sheet: Sheet) -> tuple[Sheet, dict[str, str]] | None:
+    """One base's 附件10 typed as a Word form, two label | value pairs or more to a line (基地名称 | X | 项目运营单位名称 | Y):
+    the same lines one under another (label | value), with where each cell was typed (A1 of the unfolded sheet ->
+    A1 of the sheet); None when fewer than two columns each hold MIN_PAIRS labels of the form with a value beside.
+    A line of no pair (the title, a section 一、基本情况) keeps its first label column's cells."""
+    width = max((len(r) for r in sheet.rows), default=0)
+    cols = [c for c in range(width - 1)
+            if sum(1 for row in sheet.rows if _pair_at(row, c)) >= MIN_PAIRS]
+    cols = [c for i, c in enumerate(cols) if i == 0 or c >= cols[i - 1] + 2]
+    if len(cols) < 2:
+        return None
+    rows: list[list] = []
+    where: dict[str, str] = {}
+    for r, row in enumerate(sheet.rows):
+        at = [c for c in cols if _pair_at(row, c) or (c < len(row) and isinstance(row[c], str) and _is_label(row[c]))]
+        for c in at or cols[:1]:
+            where[a1(len(rows), 0)], where[a1(len(rows), 1)] = a1(r, c), a1(r, c + 1)
+            rows.append([row[c] if c < len(row) else "", row[c + 1] if c + 1 < len(row) else ""])
+    return replace(sheet, rows=rows, hidden_rows=frozenset(), hidden_cols=frozenset(), filtered_rows=frozenset(),
+                   filter_shows=(), merged=()), where
+
+
+def _is_label(v: object) -> bool:
+    return isinstance(v, str) and bool(v.strip()) and (best_word(v, BASE_FORM) or ("", 0.0))[1] >= WORD_HIT
+
+
+def _pair_at(row: list, c: int) -> bool:
+    """A label of the form at column c of the line with a value beside it (not another label)."""
+    return c + 1 < len(row) and _is_label(row[c]) and row[c + 1] not in ("", None) and not _is_label(row[c + 1])
 
 
 def _page_lines_alone(sheet: Sheet) -> Sheet:
@@ -96,6 +133,13 @@ def heading_line(turned: Sheet, ft: FoundTable) -> int | None:
             return c
         return None
     return None
+
+
+def typed_at(text: str, where: dict[str, str]) -> str:
+    """Every A1 address of the unfolded sheet in a text as the cell the clerk typed (unfold_pairs' `where`)."""
+    if not where:
+        return text
+    return _A1.sub(lambda m: where.get(m.group(0), m.group(0)), text)
 
 
 def turned_back(problems: list[Problem], heading: int | None = None) -> list[Problem]:

@@ -34,7 +34,7 @@ from .records import find_record
 from .limits import DEFAULT_LIMITS, Limits
 from .sniff import FOREIGN_KINDS, KINDS, MESSAGES, SniffError, inspect_file
 from .no_base import is_unfilled, no_base_table, unfilled_answer
-from .vertical import find_vertical, heading_line, turned_back
+from .vertical import find_vertical, heading_line, turned_back, typed_at
 from .own_row import own_row
 from .tables import FoundTable, choose_summary, find_tables, hidden_sheet_problem, without
 from .programme_sheets import read_programme_book, reading_programme
@@ -325,7 +325,7 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
     record = next((summary_record.from_cells(s.rows) for s in sheets if s.name == sheet_names.SUMMARY_RECORD),
                   None) if ours else None
     found_in: dict[int, list[FoundTable]] = {}
-    verticals: dict[int, tuple[Sheet, list[FoundTable]]] = {}
+    verticals: dict[int, tuple[Sheet, list[FoundTable], dict[str, str]]] = {}
     for i, sheet in enumerate(sheets):
         report = ours and sheet.name in sheet_names.REPORT_SHEETS
         own_firms = record is not None and sheet.name == sheet_names.FIRMS
@@ -334,7 +334,8 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
             vertical = find_vertical(sheet) if not found_in[i] and not ours else None
             if vertical is not None and not _more_a_record(sheet, vertical[1]):
                 verticals[i] = vertical
-    several = _several_bases([(sheets[i], found) for i, found in found_in.items()] + list(verticals.values()))
+    several = _several_bases([(sheets[i], found) for i, found in found_in.items()]
+                             + [(turned, vts) for turned, vts, _ in verticals.values()])
     names = [s.name for s in sheets]
     for i, sheet in enumerate(sheets):
         own_firms = record is not None and sheet.name == sheet_names.FIRMS
@@ -349,7 +350,7 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
         if own_firms:
             found = [ft for ft in found if ft.family == FIRM_FORM][:1]
         if i in verticals:      # 附件10 typed down a column: read on the transpose, addresses turned back
-            turned, vts = verticals[i]
+            turned, vts, where = verticals[i]     # where: pairs side by side, unfolded (vertical.unfold_pairs)
             for ft in vts:
                 n_problems = len(problems)
                 form_id = choose_summary(turned, ft, 0)
@@ -358,7 +359,9 @@ def _read_sheets(path: str, sheets: list[Sheet], kind: str) -> tuple[list[Table]
                 heading = heading_line(turned, ft)
                 t = table_from(path, turned, ft, form_id, kind, problems, heading=heading)
                 t.transposed, t.org_line = True, org_line(sheet, ft.heads[min(ft.heads)].col if ft.heads else 0, 0)
-                problems[n_problems:] = turned_back(problems[n_problems:], heading)
+                t.cell_map = where
+                problems[n_problems:] = [replace(p, cell=typed_at(p.cell, where), message=typed_at(p.message, where))
+                                         for p in turned_back(problems[n_problems:], heading)]
                 tables.append(t)
             continue
         used_rows: set[int] = set()
