@@ -236,6 +236,18 @@ def estimate_words() -> dict:
 
 
 @lru_cache(maxsize=None)
+def figure_note_words() -> dict:
+    """The words of a note beside a typed figure ("15（其中创业辅导员4人）", "全年48次"; data/figure_notes.yaml)."""
+    return _load_yaml("xlbase.data", "figure_notes.yaml")
+
+
+@lru_cache(maxsize=None)
+def share_words() -> dict:
+    """How a share is said in words ("六成", "过半", "三分之二"; data/share_words.yaml)."""
+    return _load_yaml("xlbase.data", "share_words.yaml")
+
+
+@lru_cache(maxsize=None)
 def divisions() -> dict:
     """Shanxi's cities and county-level divisions, with source and date."""
     return _load_yaml("xlbase.data", "divisions_shanxi.yaml")

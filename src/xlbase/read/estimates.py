@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..forms import estimate_words
+from .figure_notes import MAX_LEN as NOTE_MAX_LEN, TOTALS, Noted, split_note
 from .units import unit_key
 
 AT_LEAST, MORE_THAN, AT_MOST, LESS_THAN, ABOUT, NEARLY = "at_least", "more_than", "at_most", "less_than", "about", "nearly"
@@ -41,6 +42,11 @@ class Estimate:
     about: bool = False
     words: str = ""
     bare: bool = True           # the figure carried no unit of its own ("约3000", not "约3000元")
+    note: str = ""              # what a note beside the figure makes of it (read.figure_notes), said after the range
+    # a note's amount typed with its own unit beside a bare figure, and the note's kind: the range is made again from
+    # the figure scaled and this amount as typed (scaled)
+    typed_note: float | None = None
+    note_kind: str = ""
 
     @property
     def lowest(self) -> float:
@@ -64,6 +70,9 @@ class Estimate:
 
         def by(x: float) -> float:
             return float(Decimal(repr(x)) * factor.numerator / factor.denominator)
+        if self.typed_note is not None:
+            low, high = note_range(by(self.figure), self.typed_note, self.note_kind)
+            return replace(self, figure=by(self.figure), low=low, high=high)
         return replace(self, figure=by(self.figure), low=None if self.low is None else by(self.low),
                        high=None if self.high is None else by(self.high))
 
@@ -85,6 +94,10 @@ class Estimate:
 
     def describe(self, unit: str = "") -> str:
         """How the text was read, in words: "不少于 30 户", "30 至 40 户之间（不含 40）", "约 300 人"."""
+        said = self._range_words(unit)
+        return f"{said}（{self.note}）" if self.note else said
+
+    def _range_words(self, unit: str) -> str:
         u = f" {unit}" if unit else ""
         f = shown(self.figure)
         if self.about:
@@ -172,7 +185,13 @@ def parse_estimate(text: Any, suffixes: dict[str, Fraction]) -> Estimate | None:
     if not isinstance(text, str):
         return None
     s = _fold(text)
-    if not s or len(s) > 40:
+    if not s or len(s) > NOTE_MAX_LEN:
+        return None
+    s = _unbracket_after(s)         # "15（以上）": the word after the figure, bracketed
+    noted = split_note(s)
+    if noted is not None:
+        return _noted(noted, suffixes)
+    if len(s) > 40:
         return None
     if (between := _between(s, suffixes)) is not None:
         return between
@@ -193,6 +212,72 @@ def parse_estimate(text: Any, suffixes: dict[str, Fraction]) -> Estimate | None:
     words = "".join(w for w in (head_word, past or "", tail_word) if w)
     found = _range(value, place, kinds, words)
     return found if found is None or bare else replace(found, bare=False)
+
+
+def _unbracket_after(s: str) -> str:
+    """A text ending in a bracketed word of those after a figure ("15(以上)", "300人(左右)") without the brackets."""
+    if not s.endswith(")") or "(" not in s:
+        return s
+    i = s.rindex("(")
+    word = s[i + 1:-1]
+    return s[:i] + word if i and any(w == word for w, _ in _words()[1]) else s
+
+
+def _noted(n: Noted, suffixes: dict[str, Fraction]) -> Estimate | None:
+    """What a figure with a lead word or a note says (read.figure_notes): a bound or an estimate whose note only
+    qualifies it stays that range (the note said after it); a figure whose note may change the amount the field
+    counts is the range between the figure and the figure with the note's amount (the total a 合计 note gives; no
+    amount: at least the figure); None for an exact figure whose note only qualifies it (read.normalise reads it),
+    and for what is no figure."""
+    typed = parse_estimate(n.figure, suffixes)
+    if not n.changes_amount:
+        if typed is None:
+            return None
+        said = f"括注“{n.note}”未另计入" if n.note else f"“{n.lead}”说明计数的范围"
+        return replace(typed, note=f"{typed.note}，{said}" if typed.note else said)
+    if typed is not None:
+        return None                 # an estimate whose note changes its amount: too loose to read
+    *_, mags = _words()
+    figure = _figure(n.figure, suffixes, (), mags)
+    if figure is None:
+        return None
+    value, _, _, bare = figure
+    extra = _note_figure(n.note, suffixes, mags)
+    if extra is not None and extra[1] and not bare:
+        return None                 # "300元（另加50）": the note's bare amount is in no unit we can tell
+    if n.kind == TOTALS and extra is None:
+        return None
+    low, high = note_range(value, None if extra is None else extra[0], n.kind)
+    note = (f"“{n.note}”与前面的数哪个是本栏目所问，按通知的口径而定" if n.kind == TOTALS else
+            f"“{n.note}”的部分是否应计入，按通知的口径而定")
+    own_unit = extra[0] if extra is not None and bare and not extra[1] else None
+    return Estimate(value, low, high, words=n.word, bare=bare, note=note, typed_note=own_unit, note_kind=n.kind)
+
+
+def note_range(figure: float, amount: float | None, kind: str) -> tuple[float, float | None]:
+    """The range a figure and its note's amount say: between the figure and the total a 合计 note gives; else from the
+    figure to the figure with the amount left out or added (no amount: unbounded)."""
+    if kind == TOTALS and amount is not None:
+        low, high = sorted((figure, amount))
+        return low, high
+    return figure, (None if amount is None else figure + amount)
+
+
+_NOTE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _note_figure(note: str, suffixes: dict[str, Fraction], mags: dict[str, int]) -> tuple[float, bool] | None:
+    """The first figure of a note in the field's unit ("在建3000平方米", "设备5万元") and whether it was typed bare;
+    None when the note's figures are of another unit ("个体户5户" beside a count of people) or it has none."""
+    for m in _NOTE_NUMBER.finditer(note):
+        rest = note[m.end():]
+        for end in range(len(rest), -1, -1):
+            if end == 0 and rest and (rest[0].isalnum()):
+                break               # a bare figure followed by a word: a unit we do not read here
+            got = _figure(m.group() + rest[:end], suffixes, (), mags)
+            if got is not None:
+                return got[0], got[3]
+    return None
 
 
 def _unit_factor(suffixes: dict[str, Fraction], unit: str) -> Fraction | None:

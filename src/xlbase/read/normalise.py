@@ -41,6 +41,8 @@ from ..forms.roles import CITY, COUNTY
 from ..text import INVISIBLE, place_key
 from .date_numerals import arabic, styled_numeral
 from .estimates import Estimate, parse_estimate, year_range
+from .figure_notes import split_note
+from .share_words import as_percent
 from .periods import period_start
 from ..problem_codes import PRECISION_LOST, UNPARSEABLE
 
@@ -49,6 +51,7 @@ NOT_WHOLE = "not-whole"
 CONVERTED = "converted"          # info: value changed unit or was completed (month -> 1st)
 NONE_ZERO = "none-zero"          # info: "/", "—", "无" in a number cell: none, read as 0 (said once per table)
 ESTIMATE = "estimate"            # info: a bound or an estimate ("30户以上", "约300"), or a year alone in a date field
+NOTED = "noted"                  # info: a figure read without the note beside it ("15（其中创业辅导员4人）", "全年48次")
 
 BLANK_TOKENS = frozenset({
     "", "无", "没有", "暂无", "—", "——", "–", "-", "--", "－", "/", "／", "\\", "空", "n/a", "na",
@@ -152,6 +155,15 @@ def _suffixes(unit: str | None) -> dict[str, Fraction]:
     return cell_suffixes(unit)
 
 
+@lru_cache(maxsize=None)
+def _is_share(unit: str | None) -> bool:
+    from .units import unit_family
+    return bool(unit) and unit_family(unit or "") == SHARE_FAMILY
+
+
+SHARE_FAMILY = "ratio"      # forms/specs/units.yaml: a field in % reads a share said in words (六成, 过半)
+
+
 @lru_cache(maxsize=65536)
 def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | None, str]:
     if ordinal_digits(text):
@@ -162,9 +174,21 @@ def _number_from_text(text: str, unit: str | None) -> tuple[float | None, str | 
         return 0.0, NONE_ZERO, ""
     if squeezed.lower() in BLANK_TOKENS:
         return None, None, ""
+    if _is_share(unit) and (percent := as_percent(squeezed)) is not None:    # 六成, 八成以上, 过半, 三分之二
+        value, note, detail = _number_from_text(percent, unit)
+        if value is not None and note is None:
+            return value, CONVERTED, f"“{text.strip()}”按 {_fmt(value)}{unit} 读入"
+        if note in (ESTIMATE, NOTED):
+            return value, note, detail
     estimate = parse_estimate(squeezed, _suffixes(unit))
     if estimate is not None:
         return None, ESTIMATE, estimate.describe(unit or "")
+    noted = split_note(squeezed)
+    if noted is not None and not noted.changes_amount:     # 15（其中创业辅导员4人）, 全年48次: the figure stands
+        value, note, detail = _number_from_text(noted.figure, unit)
+        if value is not None and note in (None, CONVERTED):
+            how = f"（{detail}）" if note == CONVERTED else ""
+            return value, NOTED, f"“{text.strip()}”按“{noted.figure}”读入{how}：{noted.said()}。"
     if squeezed.startswith(("约", "≈", "~", "大约")):
         return None, UNPARSEABLE, "带有“约”等近似字样，请填写确切数字"
     bound = _BOUND.search(squeezed)
@@ -206,6 +230,8 @@ def estimate_of(v: Any, field: Field, scale: Fraction | None = None) -> Estimate
     table's unit line) states, applied to a bare figure as to a plain number (Table.scales)."""
     if not isinstance(v, str) or not field.is_numeric or ordinal_digits(v):
         return None
+    if _is_share(field.unit):
+        v = as_percent(_nfkc(v).replace(" ", "")) or v
     found = parse_estimate(_nfkc(v), _suffixes(field.unit))
     return found.scaled(scale) if found is not None and scale is not None else found
 
@@ -665,11 +691,17 @@ def scale_column(values: list[Any], normed: list[Any], notes: list[Parsed | None
     out = []
     for v, d, n in zip(values, normed, notes):
         tv = type(d)
-        if (tv is float or tv is int) and d and (n is None or n.note is None) and (
-                type(v) is not str or _BARE_NUMBER.match(_nfkc(v))):
+        if (tv is float or tv is int) and d and (n is None or n.note is None or n.note == NOTED) and (
+                type(v) is not str or _BARE_NUMBER.match(_nfkc(_figure_of(v)))):
             d = float(Decimal(repr(float(d))) * factor.numerator / factor.denominator)
         out.append(d)
     return out
+
+
+def _figure_of(text: str) -> str:
+    """A typed figure without its lead word or note ("15（其中4人）" -> "15"): what says whether it was typed bare."""
+    noted = split_note(text)
+    return text if noted is None else noted.figure
 
 
 def describe_expected(field: Field) -> str:

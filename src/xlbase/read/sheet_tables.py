@@ -25,7 +25,7 @@ from ..text import fold, fold_unbracketed
 from .cover import section_type
 from .grid import Sheet, a1
 from .sheet_xml import unread_cells
-from .normalise import (CONVERTED, ESTIMATE, NONE_ZERO, NOT_WHOLE, Parsed, describe_expected, estimate_of,
+from .normalise import (CONVERTED, ESTIMATE, NONE_ZERO, NOT_WHOLE, NOTED, Parsed, describe_expected, estimate_of,
                         is_bare_number, normalise_column, parse_value, raw_text)
 from .records import FORMULA_NO_VALUE, FoundRecord, placed_words, unread_problem, unread_record_problems
 from .line_kinds import could_hold
@@ -109,7 +109,7 @@ def _problem(path: str, sheet: str, cell: str, form_id: str, key: str, raw: str,
     f = get_form(form_id).field(key)
     label = f.label
     expected = describe_expected(f)
-    if p.note == CONVERTED:
+    if p.note in (CONVERTED, NOTED):
         return Problem(VALUE_CONVERTED, INFO, f"{form_id}“{label}”{p.detail}", path, sheet, cell, form_id, key,
                        value=raw)
     if p.note == ESTIMATE:

@@ -52,10 +52,13 @@ def _units_longest_first() -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def field_family(field: Field) -> str | None:
     """The family of a field's unit (money for 万元, persons for 人), or None for fields without one."""
-    if not field.unit:
-        return None
-    key = fold(field.unit)
-    return next((name for name, factor in _unit_index().get(key, ()) if factor == 1), None)
+    return unit_family(field.unit) if field.unit else None
+
+
+@lru_cache(maxsize=None)
+def unit_family(unit: str) -> str | None:
+    """The family whose unit of factor 1 `unit` is (money for 万元, ratio for %), or None."""
+    return next((name for name, factor in _unit_index().get(fold(unit), ()) if factor == 1), None)
 
 
 @lru_cache(maxsize=256)
