@@ -11,7 +11,7 @@ import dataclasses
 from hypothesis import given, strategies as st
 
 from retyped import save
-from xlbase.forms import get_form
+from xlbase.forms import estimate_words, get_form
 from xlbase.read.normalise import estimate_of, parse_number
 from xlbase.read.workbook import read_workbook
 from xlbase.rules import load_pack, validate
@@ -86,3 +86,37 @@ def test_a_rent_range_is_asked_about_unless_every_value_of_it_keeps_the_discount
         assert said == []
     else:
         assert [p.severity for p in said] == ["warning"] and "范围或估计值" in said[0].message
+
+
+AT_MOST_WORDS = [w for k in ("at_most", "less_than") for w in estimate_words()["before"][k] if not w.startswith("<")]
+AT_LEAST_WORDS = [w for k in ("at_least", "more_than") for w in estimate_words()["before"][k]
+                  if not w.startswith(">") and w != "上"]
+
+
+@given(st.sampled_from(AT_MOST_WORDS + AT_LEAST_WORDS), st.integers(100, 600), st.sampled_from(AT_MOST_WORDS),
+       st.integers(200, 600))
+def test_a_range_open_at_one_end_stops_at_the_fields_own_bounds_in_the_message(quote_word, quote, rent_word, rent):
+    """Quotes or the base's rent typed as a bound ("不多于 300", "不少于 300") left an end unbounded, and rent-discount's
+    warning said the mean was "-inf～inf". An open low end now stops at the field's minimum (a rent is never below 0,
+    the form model's min) and an open high end is said as "≥"; no message shows inf."""
+    import tempfile
+    from pathlib import Path
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = [["周边租金询价表"], ["基地名称", "晋中市榆次区智创谷双创基地"], ["地址", "榆次区迎宾街1号"], ["租金", f"{rent_word}{rent}"],
+                [], ["周边场地", "距离", "租金", "联系人", "电话"]]
+        rows += [[f"场地{i}", "1公里", f"{quote_word}{quote}", "李经理", f"1383580{1000 + i}"] for i in range(3)]
+        read = read_workbook(str(save(Path(tmp) / "a.xlsx", {"租金询价": rows})))
+    said = [p for p in validate(read.tables, ONLY_DISCOUNT) if p.rule == "rent-discount"]
+    if quote_word in AT_LEAST_WORDS and rent <= 0.8 * quote:      # every value of both keeps the discount
+        assert said == [], [p.message for p in said]
+        return
+    assert [p.severity for p in said] == ["warning"], [p.message for p in said]   # no end decides it
+    assert "inf" not in said[0].message and "nan" not in said[0].message, said[0].message
+    mean = said[0].message.split("周边均价 ")[1].split(" 元")[0]
+    assert not mean.startswith("-") and ("～" in mean or mean.startswith("≥")), mean
+
+
+def test_the_fields_bounds_are_the_form_models():
+    e = estimate_of("不多于300", RENT)
+    assert e is not None and e.low is None and e.least == RENT.min == 0 and e.most == 300
+    assert e.describe(RENT.unit) == "不多于 300 元/年/平方米"       # how it was read is said as typed

@@ -47,6 +47,9 @@ class Estimate:
     # the figure scaled and this amount as typed (scaled)
     typed_note: float | None = None
     note_kind: str = ""
+    # the field's own bounds (the form model's min / max: a rent is never below 0), where estimate_of knows the field
+    floor: float = -math.inf
+    ceiling: float = math.inf
 
     @property
     def lowest(self) -> float:
@@ -55,6 +58,17 @@ class Estimate:
     @property
     def highest(self) -> float:
         return self.high if self.high is not None else math.inf
+
+    @property
+    def least(self) -> float:
+        """The lowest value the field may hold within the range: an unbounded low end stops at the field's minimum
+        ("不多于 30" of a rent: 0 to 30, not -inf to 30)."""
+        return max(self.lowest, self.floor)
+
+    @property
+    def most(self) -> float:
+        """The highest value the field may hold within the range (the field's maximum; inf when it has none)."""
+        return min(self.highest, self.ceiling)
 
     def contains(self, x: float) -> bool:
         """Whether the value may be `x`."""

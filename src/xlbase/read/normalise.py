@@ -28,7 +28,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
@@ -227,13 +227,20 @@ def _fmt(v: float) -> str:
 def estimate_of(v: Any, field: Field, scale: Fraction | None = None) -> Estimate | None:
     """The range a cell's text typed as a bound or an estimate says (in the field's unit), for a numeric field;
     None when it is no such text (read.estimates). `scale`: the factor of the unit its column's header (or the
-    table's unit line) states, applied to a bare figure as to a plain number (Table.scales)."""
+    table's unit line) states, applied to a bare figure as to a plain number (Table.scales). The range carries the
+    field's own bounds (the form model's min / max) as `floor` / `ceiling`: Estimate.least / most stop an open end
+    there (a rent "不多于 300" is 0 to 300), while low / high stay what the clerk typed."""
     if not isinstance(v, str) or not field.is_numeric or ordinal_digits(v):
         return None
     if _is_share(field.unit):
         v = as_percent(_nfkc(v).replace(" ", "")) or v
     found = parse_estimate(_nfkc(v), _suffixes(field.unit))
-    return found.scaled(scale) if found is not None and scale is not None else found
+    if found is None:
+        return None
+    if scale is not None:
+        found = found.scaled(scale)
+    return replace(found, floor=-math.inf if field.min is None else float(field.min),
+                   ceiling=math.inf if field.max is None else float(field.max))
 
 
 def estimate_in(table: Any, key: str, text: Any) -> Estimate | None:

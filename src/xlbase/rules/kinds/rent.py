@@ -3,6 +3,7 @@ base's rent a share of the sites' mean)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -63,13 +64,13 @@ class Comparables(PerType):
         named = ~blank(rows[SITE_NAME]) if len(rows) else pd.Series(dtype=bool)
         # a distance typed as a bound or an estimate ("约2公里", "3公里以内") is within when its whole range is
         far = _estimated(ctx, rows, rule.form, SITE_DISTANCE)
-        near = pd.Series({i: e.highest for i, (_, e) in far.items()}, dtype=float).reindex(rows.index)
+        near = pd.Series({i: e.most for i, (_, e) in far.items()}, dtype=float).reindex(rows.index)
         dist = dist.fillna(near) if len(rows) else dist
         within = named & (num(limit).isna() | (dist <= num(limit)))
         unsure = named & num(limit).notna() & dist.isna()     # a distance not stated: maybe within, maybe not
         if far:
             unsure |= named & num(limit).notna() & dist.gt(num(limit)) & rows.index.isin(list(far)) & pd.Series(
-                {i: e.lowest for i, (_, e) in far.items()}, dtype=float).reindex(rows.index).le(num(limit))
+                {i: e.least for i, (_, e) in far.items()}, dtype=float).reindex(rows.index).le(num(limit))
         # a quote without a rent is none; a rent typed as a range ("1.2-1.5元/㎡/天", "约1.3元") is a rent
         priced = (num(rows[SITE_RENT]).notna() | rows.index.isin(list(_estimated(ctx, rows, rule.form, SITE_RENT)))
                   if len(rows) else pd.Series(dtype=bool))
@@ -139,12 +140,12 @@ class RentDiscount(Kind):
                    mean=m.round(2), percent=(ratio * 100).round(0), share=(rent / m * 100).round(1)) \
             if fails.any() else []
         if ranged.any():    # a rent or a quote typed as a range: said unless every value of the ranges meets the limit
-            low = site.fillna(pd.Series({i: e.lowest for i, (_, e) in quoted.items()}, dtype=float))
-            high = site.fillna(pd.Series({i: e.highest for i, (_, e) in quoted.items()}, dtype=float))
+            low = site.fillna(pd.Series({i: e.least for i, (_, e) in quoted.items()}, dtype=float))
+            high = site.fillna(pd.Series({i: e.most for i, (_, e) in quoted.items()}, dtype=float))
             m_low = head["_sub"].map(low.groupby(rows["_sub"]).mean())
             m_high = head["_sub"].map(high.groupby(rows["_sub"]).mean())
-            r_low = rent.fillna(pd.Series({i: e.lowest for i, (_, e) in own.items()}, dtype=float))
-            r_high = rent.fillna(pd.Series({i: e.highest for i, (_, e) in own.items()}, dtype=float))
+            r_low = rent.fillna(pd.Series({i: e.least for i, (_, e) in own.items()}, dtype=float))
+            r_high = rent.fillna(pd.Series({i: e.most for i, (_, e) in own.items()}, dtype=float))
             said = ranged & (r_high > m_low * ratio + 1e-9).fillna(False) & m_high.gt(0).fillna(False)
             if said.any():
                 out += emit(ctx, replace(rule, message=RENT_RANGE), head[said], rule.form, OWN_RENT, value=head[OWN_RENT].where(
@@ -156,8 +157,14 @@ class RentDiscount(Kind):
 
 
 def _span(low: pd.Series, high: pd.Series, digits: int = 2) -> pd.Series:
-    """"a～b" per row (one figure when both ends are one): a figure a range of rents or quotes makes."""
+    """"a～b" per row (one figure when both ends are one; "≥a" when the high end is unbounded — a quote typed
+    "不少于 N" — and "≤b" for an unbounded low end): a figure a range of rents or quotes makes. The ends are the
+    field's own bounds where the range leaves them open (Estimate.least / most: a rent is never below 0)."""
     def one(a: float, b: float) -> str:
         x, y = round(float(a), digits), round(float(b), digits)
+        if math.isinf(y) or y != y:
+            return f"≥{x:g}"
+        if math.isinf(x) or x != x:
+            return f"≤{y:g}"
         return f"{x:g}" if x == y else f"{x:g}～{y:g}"
     return pd.Series([one(a, b) for a, b in zip(low, high)], index=low.index, dtype=object)
