@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import os
 import shutil
 import subprocess
@@ -90,24 +92,73 @@ def soffice_convert(src: Path, fmt: str, outdir: Path, timeout: int = 180, *, re
 
 def soffice_convert_all(srcs: list[Path], fmt: str, outdir: Path, timeout: int = 180, *,
                         recalc: bool = False) -> list[Path]:
-    """`soffice_convert` of several files in one LibreOffice run (one start-up instead of one a file)."""
+    """`soffice_convert` of several files in one LibreOffice run (one start-up instead of one a file).
+
+    What LibreOffice made of a file is kept for the test session in the folder the xdist workers share
+    (made_once.ROOT), by the file's name and bytes, the format and `recalc`: a workbook another test (of any
+    file, on any worker) already converted the same way is copied from there, not converted again — several
+    test files print or recalculate the same generated template."""
+    targets = [outdir / (src.stem + "." + fmt.split(":")[0]) for src in srcs]
+    cache = _converted_cache()
+    keys = [hashlib.sha256(b"\0".join([src.name.encode("utf-8"), fmt.encode(), b"%d" % recalc, src.read_bytes()]))
+            .hexdigest()[:32] for src in srcs]
+    todo = [i for i, key in enumerate(keys) if cache is None or not (cache / key).is_file()]
+    if todo:
+        _soffice_run([srcs[i] for i in todo], fmt, outdir, timeout, recalc=recalc)
+        for i in todo:
+            assert targets[i].exists(), f"soffice wrote no {targets[i].name}"
+            if cache is not None:       # atomic: another worker may store the same key at once
+                part = cache / f".{keys[i]}.{uuid.uuid4().hex}"
+                shutil.copyfile(targets[i], part)
+                os.replace(part, cache / keys[i])
+    outdir.mkdir(parents=True, exist_ok=True)
+    for i, key in enumerate(keys):
+        if i not in todo and cache is not None:
+            shutil.copyfile(cache / key, targets[i])
+    return targets
+
+
+#: recalc -> a profile folder LibreOffice set up on its first start in this process (the user settings of
+#: _RECALC_ALWAYS kept where recalc), copied for each later run: each run still has a profile of its own
+_STARTED_PROFILES: dict[bool, Path] = {}
+
+
+def _converted_cache() -> Path | None:
+    """Where soffice_convert_all keeps what it converted this session (None outside a session)."""
+    import made_once
+    if made_once.ROOT is None:
+        return None
+    folder = made_once.ROOT / "converted"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _soffice_run(srcs: list[Path], fmt: str, outdir: Path, timeout: int, *, recalc: bool) -> None:
     exe = require_soffice()
     profile = Path("/tmp") / f"xlbase_lo_{uuid.uuid4().hex}"
-    binary = soffice_binary()
-    if binary:   # no restart (the launcher starts soffice.bin again when a fresh profile lacks the build id)
-        seed_profile(profile, binary)
-    if recalc:
-        (profile / "user").mkdir(parents=True, exist_ok=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
+    started = _STARTED_PROFILES.get(recalc)
+    if started is not None:     # a copy of a profile LibreOffice has set up: ~1 s less a start than a new one
+        shutil.copytree(started, profile, symlinks=True)
+    else:
+        binary = soffice_binary()
+        if binary:   # no restart (the launcher starts soffice.bin again when a fresh profile lacks the build id)
+            seed_profile(profile, binary)
+        if recalc:
+            (profile / "user").mkdir(parents=True, exist_ok=True)
+            (profile / "user" / "registrymodifications.xcu").write_text(_RECALC_ALWAYS, encoding="utf-8")
     cmd = [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
            "--convert-to", fmt, "--outdir", str(outdir), *map(str, srcs)]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        if proc.returncode == 0 and started is None:    # kept (as it was after this first start) for the next runs
+            keep = Path("/tmp") / f"xlbase_lo_started_{uuid.uuid4().hex}"
+            shutil.copytree(profile, keep, symlinks=True)
+            _STARTED_PROFILES[recalc] = keep
+            atexit.register(shutil.rmtree, keep, ignore_errors=True)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     targets = [outdir / (src.stem + "." + fmt.split(":")[0]) for src in srcs]
     assert proc.returncode == 0 and all(t.exists() for t in targets), f"soffice failed: {proc.stdout}\n{proc.stderr}"
-    return targets
 
 
 @pytest.fixture
