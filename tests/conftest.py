@@ -98,24 +98,41 @@ def soffice_convert_all(srcs: list[Path], fmt: str, outdir: Path, timeout: int =
     (made_once.ROOT), by the file's name and bytes, the format and `recalc`: a workbook another test (of any
     file, on any worker) already converted the same way is copied from there, not converted again — several
     test files print or recalculate the same generated template."""
-    targets = [outdir / (src.stem + "." + fmt.split(":")[0]) for src in srcs]
+    targets = _distinct_targets(srcs, outdir, fmt.split(":")[0])
     cache = _converted_cache()
     keys = [hashlib.sha256(b"\0".join([src.name.encode("utf-8"), fmt.encode(), b"%d" % recalc, src.read_bytes()]))
             .hexdigest()[:32] for src in srcs]
     todo = [i for i, key in enumerate(keys) if cache is None or not (cache / key).is_file()]
     if todo:
-        _soffice_run([srcs[i] for i in todo], fmt, outdir, timeout, recalc=recalc)
+        for folder in dict.fromkeys(targets[i].parent for i in todo):
+            _soffice_run([srcs[i] for i in todo if targets[i].parent == folder], fmt, folder, timeout, recalc=recalc)
         for i in todo:
             assert targets[i].exists(), f"soffice wrote no {targets[i].name}"
             if cache is not None:       # atomic: another worker may store the same key at once
                 part = cache / f".{keys[i]}.{uuid.uuid4().hex}"
                 shutil.copyfile(targets[i], part)
                 os.replace(part, cache / keys[i])
-    outdir.mkdir(parents=True, exist_ok=True)
     for i, key in enumerate(keys):
         if i not in todo and cache is not None:
+            targets[i].parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(cache / key, targets[i])
     return targets
+
+
+def _distinct_targets(srcs: list[Path], outdir: Path, ext: str) -> list[Path]:
+    """Where LibreOffice writes each file's conversion: `outdir`/NAME.ext, or a subfolder of it for a file named
+    as an earlier one of the batch. Two sources of one name (双创基地申报表.xlsx of two programmes) in one run
+    wrote one file: the second overwrote the first, and the conversion cache then kept the second under the
+    first's key — a blank form printed with another rule pack's 填表说明."""
+    out, taken = [], set()
+    for src in srcs:
+        n, folder = 0, outdir
+        while (folder / (src.stem + "." + ext)) in taken:
+            n += 1
+            folder = outdir / f"same-name-{n}"
+        taken.add(folder / (src.stem + "." + ext))
+        out.append(folder / (src.stem + "." + ext))
+    return out
 
 
 #: recalc -> a profile folder LibreOffice set up on its first start in this process (the user settings of
